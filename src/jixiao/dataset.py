@@ -1,0 +1,284 @@
+"""Department data: typed values by field path, each with the place it was read from.
+
+`parse_department(tree, locate)` turns a nested tree (from YAML, or from the Excel reader) into a
+`DepartmentData` plus all problems found, following `schema.SCHEMA`. One bad field never hides another:
+errors are collected at the loop, so a run reports all of them at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .numbers import NumberError, normalize_text, parse_count, parse_decimal, parse_rate
+from .problems import JixiaoError, Location, Problem, Severity, has_errors
+from .schema import SCHEMA, Field, Group, ListOf, MapOf, Node
+from .yamlsrc import dotted, load_yaml
+
+__all__ = ["ANSWERS", "DepartmentData", "load_department", "parse_department", "parse_value", "require_ok"]
+
+Locate = Callable[[tuple[Any, ...]], Location]
+
+ANSWERS = ("是", "否", "达成", "部分达成", "未达成", "不适用")
+_ANSWER_ALIASES = {
+    "是": "是", "有": "是", "yes": "是", "true": "是", "y": "是", "√": "是", "已完成": "是", "完成": "是",
+    "否": "否", "无": "否", "no": "否", "false": "否", "n": "否", "×": "否", "未完成": "否",
+    "达成": "达成", "达标": "达成", "达成年度指标": "达成",
+    "部分达成": "部分达成", "部分达成并具有一定效果": "部分达成",
+    "未达成": "未达成", "未达成且效果较差": "未达成",
+    "不适用": "不适用", "n/a": "不适用", "na": "不适用",
+}
+_OPERATORS = {
+    "≥": "≥", ">=": "≥", "＞＝": "≥", ">": "≥", "＞": "≥", "不低于": "≥", "大于等于": "≥",
+    "≤": "≤", "<=": "≤", "＜＝": "≤", "<": "≤", "＜": "≤", "不高于": "≤", "小于等于": "≤", "不超过": "≤",
+    "=": "=", "＝": "=", "等于": "=",
+    "定性": "定性", "qualitative": "定性",
+}
+_KIND_WORDS = {
+    "amount": "金额（万元，数字）", "signed_amount": "金额（万元，可为负）", "rate": "比率（如 98.78% 或 0.9878）",
+    "count": "整数", "quantity": "数字", "year": "年度（如 2023）", "bool": "是 或 否",
+    "answer": "、".join(ANSWERS), "operator": "≥、≤、= 或 定性",
+}
+
+
+@dataclass(frozen=True)
+class DepartmentData:
+    """Typed department figures keyed by dotted path ("budget.adjusted.total", "units[0].staffing.actual")."""
+
+    values: Mapping[str, Any]
+    locations: Mapping[str, Location]
+    members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    source: str = ""
+    base_dir: Path | None = None
+
+    def get(self, path: str) -> Any:
+        return self.values.get(path)
+
+    def location(self, path: str) -> Location:
+        probe = path
+        while probe and probe not in self.locations:
+            probe = probe.rsplit(".", 1)[0] if "." in probe else ""
+        return self.locations.get(probe, Location(self.source, field=path))
+
+    def items(self, list_path: str) -> tuple[str, ...]:
+        """Paths of the items of a list ('units' -> ('units[0]', 'units[1]')) or keys of a map."""
+        return self.members.get(list_path, ())
+
+    @property
+    def name(self) -> str:
+        return str(self.values.get("department.name", ""))
+
+    @property
+    def year(self) -> int | None:
+        return self.values.get("department.year")
+
+
+class _Bad(ValueError):
+    """A value that does not fit its field; the message is Chinese."""
+
+
+def parse_value(spec: Field, raw: Any) -> Any:
+    """One raw scalar (text, number) to the field's typed value, or _Bad with a Chinese reason."""
+    kind = spec.kind
+    try:
+        if kind in ("amount", "quantity"):
+            value = parse_decimal(raw)
+            if value < 0:
+                raise _Bad(f"{spec.label}不能为负数（实际为 {raw}）。请填写 0 或正数；调减请填在“调整数”中")
+            return value
+        if kind == "signed_amount":
+            return parse_decimal(raw)
+        if kind == "rate":
+            value = parse_rate(raw)
+            if value < 0:
+                raise _Bad(f"比率不能为负数（实际为 {raw}）")
+            return value
+        if kind == "count":
+            value = parse_count(raw)
+            if value < 0:
+                raise _Bad(f"{spec.label}不能为负数（实际为 {raw}）")
+            return value
+        if kind == "year":
+            year = parse_count(raw)
+            if not 2000 <= year <= 2100:
+                raise _Bad(f"年度应为四位年份，如 2023（实际为 {raw}）")
+            return year
+    except NumberError as exc:
+        raise _Bad(str(exc)) from None
+    text = normalize_text(str(raw))
+    if kind == "bool":
+        answer = _ANSWER_ALIASES.get(text.lower())
+        if answer not in ("是", "否"):
+            raise _Bad(f"应填写“是”或“否”，实际为“{raw}”")
+        return answer == "是"
+    if kind == "answer":
+        answer = _ANSWER_ALIASES.get(text.lower())
+        if answer is None:
+            raise _Bad(f"应填写{_KIND_WORDS['answer']}之一，实际为“{raw}”")
+        return answer
+    if kind == "operator":
+        op = _OPERATORS.get(text.lower())
+        if op is None:
+            raise _Bad(f"指标方向应为 ≥、≤、= 或 定性，实际为“{raw}”")
+        return op
+    if kind == "choice":
+        if text not in spec.choices:
+            raise _Bad(f"应为{'、'.join(spec.choices)}之一，实际为“{raw}”")
+        return text
+    if kind == "value":
+        try:
+            return parse_decimal(raw)
+        except NumberError:
+            return text
+    return str(raw).strip() if isinstance(raw, str) else str(raw)
+
+
+class _Collector:
+    def __init__(self, locate: Locate):
+        self.locate = locate
+        self.values: dict[str, Any] = {}
+        self.locations: dict[str, Location] = {}
+        self.members: dict[str, tuple[str, ...]] = {}
+        self.problems: list[Problem] = []
+
+    def problem(self, code: str, message: str, path: tuple[Any, ...], severity=Severity.ERROR) -> None:
+        self.problems.append(Problem(code, message, self.locate(path), severity))
+
+    def unknown_keys(self, tree: dict[str, Any], nodes: tuple[Node, ...], path: tuple[Any, ...]) -> None:
+        known = [n.key for n in nodes]
+        for key in tree:
+            if key not in known:
+                close = difflib.get_close_matches(key, known, n=1)
+                hint = f"是否应为“{close[0]}”？" if close else f"可用字段：{'、'.join(known)}。"
+                self.problem("data.unknown_field", f"未知字段“{key}”，已忽略。{hint}", (*path, key),
+                             Severity.WARNING)
+
+    def walk(self, nodes: tuple[Node, ...], tree: Any, path: tuple[Any, ...]) -> None:
+        if tree is None:
+            tree = {}
+        if not isinstance(tree, dict):
+            self.problem("data.not_mapping", "此处应为若干“字段: 值”组成的分组，请检查缩进。", path)
+            return
+        self.unknown_keys(tree, nodes, path)
+        for node in nodes:
+            self.node(node, tree.get(node.key), (*path, node.key))
+
+    def node(self, node: Node, raw: Any, path: tuple[Any, ...]) -> None:
+        if isinstance(node, Field):
+            self.field(node, raw, path)
+        elif isinstance(node, Group):
+            if raw is None and node.required:
+                self.problem("data.missing", f"缺少必填分组“{node.label}”（{node.key}）。", path)
+            self.walk(node.children, raw, path)
+        elif isinstance(node, ListOf):
+            self.list(node, raw, path)
+        else:
+            self.map(node, raw, path)
+
+    def list(self, node: ListOf, raw: Any, path: tuple[Any, ...]) -> None:
+        if raw is None:
+            return
+        if not isinstance(raw, list):
+            self.problem("data.not_list", f"“{node.label}”应为列表（每项以“- ”开头）。", path)
+            return
+        self.members[dotted(path)] = tuple(dotted((*path, i)) for i in range(len(raw)))
+        for i, item in enumerate(raw):
+            self.walk(node.item, item, (*path, i))
+
+    def map(self, node: MapOf, raw: Any, path: tuple[Any, ...]) -> None:
+        if raw is None:
+            return
+        if not isinstance(raw, dict):
+            self.problem("data.not_mapping", f"“{node.label}”应为“编号: 内容”形式的分组。", path)
+            return
+        self.members[dotted(path)] = tuple(dotted((*path, key)) for key in raw)
+        for key, item in raw.items():
+            if not isinstance(item, dict):
+                # Short form: `asset_inventory_done: 否` means the answer alone.
+                item = {"answer": item}
+            self.walk(node.item, item, (*path, key))
+
+    def field(self, spec: Field, raw: Any, path: tuple[Any, ...]) -> None:
+        name = dotted(path)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if spec.required:
+                self.problem("data.missing", f"缺少必填字段“{spec.label}”（{spec.key}）。请补充后重试。", path)
+            return
+        if isinstance(raw, (dict, list)):
+            self.problem("data.not_scalar", f"“{spec.label}”应为单个值，不应是分组或列表。", path)
+            return
+        try:
+            value = parse_value(spec, raw)
+        except _Bad as exc:
+            self.problem(f"data.bad_{spec.kind}", f"“{spec.label}”{exc}", path)
+            return
+        self.values[name] = value
+        self.locations[name] = self.locate(path)
+
+
+def parse_department(
+    tree: Any, locate: Locate, source: str = "", base_dir: Path | None = None
+) -> tuple[DepartmentData, list[Problem]]:
+    collector = _Collector(locate)
+    collector.walk(SCHEMA, tree, ())
+    _check_items(collector)
+    data = DepartmentData(
+        MappingProxyType(collector.values),
+        MappingProxyType(collector.locations),
+        MappingProxyType(collector.members),
+        source,
+        base_dir,
+    )
+    return data, collector.problems
+
+
+def _check_items(c: _Collector) -> None:
+    """Checks that need more than one field of an item (quarters 1–4, no quarter twice)."""
+    seen: set[int] = set()
+    for item in c.members.get("quarterly", ()):
+        quarter = c.values.get(f"{item}.quarter")
+        if quarter is None:
+            continue
+        place = c.locations[f"{item}.quarter"]
+        if quarter not in (1, 2, 3, 4):
+            c.problems.append(Problem("data.bad_quarter", f"季度应为 1–4，实际为 {quarter}。", place))
+        elif quarter in seen:
+            c.problems.append(Problem("data.duplicate_quarter", f"第{quarter}季度重复填写，请只保留一行。", place))
+        seen.add(quarter)
+
+
+def load_department(path: Path) -> tuple[DepartmentData, list[Problem]]:
+    """Read department data from a YAML file, a folder holding data.yaml, or an .xlsx workbook."""
+    path = Path(path)
+    if path.is_dir():
+        candidates = [path / name for name in ("data.yaml", "data.yml", "部门数据.yaml")]
+        found = next((c for c in candidates if c.exists()), None)
+        if found is None:
+            workbooks = sorted(path.glob("*.xlsx"))
+            if workbooks:
+                return load_department(workbooks[0])
+            raise JixiaoError([Problem(
+                "file.no_data", "该目录中没有 data.yaml 或 .xlsx 填报文件。请指定数据文件或包含它的目录。",
+                Location(str(path)))])
+        path = found
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from .excel_in import read_workbook  # the Excel reader sits at the edge
+
+        return read_workbook(path)
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise JixiaoError([Problem(
+            "file.type", f"不支持的文件类型“{path.suffix}”。请提供 .yaml 数据文件或 .xlsx 填报模板。",
+            Location(str(path)))])
+    tree, smap, problems = load_yaml(path)
+    data, more = parse_department(tree, smap.locate, str(path), path.parent)
+    return data, problems + more
+
+
+def require_ok(problems: list[Problem]) -> None:
+    if has_errors(problems):
+        raise JixiaoError(problems)
+

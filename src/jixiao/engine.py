@@ -1,0 +1,96 @@
+"""The engine: a rulebook and a department's data in, the score tree with its traces out.
+
+`evaluate(rulebook, data)` is deterministic and uses Decimal throughout. A leaf whose figures are not
+filled in is 未填报 (no score, never 0); a leaf whose rate has a zero denominator is 无法计算 unless its
+rule says otherwise; a leaf that does not apply is left out and the total rescaled to the full weight.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .dataset import DepartmentData
+from .indicators import Missing, Undefined
+from .numbers import Rounding, divide, fmt_score
+from .rulebook import IndicatorNode, Rulebook
+from .rules import KINDS, RuleContext
+from .trace import Evaluation, ScoredNode, Status, Step, Trace
+
+__all__ = ["evaluate", "score_rate"]
+
+
+def _leaf(node: IndicatorNode, rulebook: Rulebook, data: DepartmentData) -> ScoredNode:
+    rule = node.rule
+    assert rule is not None
+    kind = KINDS[rule.kind]
+    ctx = RuleContext(data, node.weight, node.name, rule.rounding, rulebook.percent_places, rulebook.strip_zeros,
+                      rulebook.facts, node.id)
+    score: Decimal | None
+    try:
+        score, trace = kind.score(rule.spec, ctx)
+    except Missing as exc:
+        score, trace = None, _status_trace(kind, node, ctx, Status.MISSING, f"未填报：{exc.label}")
+    except Undefined as exc:
+        score, trace = _undefined(node, rule.if_undefined), None
+        status = {"full": Status.SCORED, "zero": Status.SCORED, "not_applicable": Status.NOT_APPLICABLE}.get(
+            rule.if_undefined, Status.UNDEFINED)
+        note = exc.reason + {"full": "，按规则得满分", "zero": "，按规则得0分", "not_applicable": "，按规则视为不适用"}.get(
+            rule.if_undefined, "")
+        trace = _status_trace(kind, node, ctx, status, note)
+    return ScoredNode(node.id, node.name, node.level, node.weight, score, node.path, trace=trace,
+                      confidence=rule.confidence, source=rule.source, standard=node.standard)
+
+
+def _undefined(node: IndicatorNode, policy: str) -> Decimal | None:
+    return {"full": node.weight, "zero": Decimal(0)}.get(policy)
+
+
+def _status_trace(kind, node: IndicatorNode, ctx: RuleContext, status: str, note: str) -> Trace:
+    return Trace(kind.name, kind.label, node.standard, tuple(ctx.reader.reads), tuple(ctx.steps), "", (),
+                 status, note)
+
+
+def _node(node: IndicatorNode, rulebook: Rulebook, data: DepartmentData) -> ScoredNode:
+    if not node.children:
+        return _leaf(node, rulebook, data)
+    children = tuple(_node(child, rulebook, data) for child in node.children)
+    scores = [c.score for c in children if c.status != Status.NOT_APPLICABLE]
+    score = sum(scores, Decimal(0)) if all(s is not None for s in scores) else None
+    return ScoredNode(node.id, node.name, node.level, node.weight, score, node.path, children)
+
+
+def _not_applicable_weight(nodes: tuple[ScoredNode, ...]) -> Decimal:
+    return sum((n.weight for root in nodes for n in root.walk() if not n.children and n.status == Status.NOT_APPLICABLE),
+               Decimal(0))
+
+
+def evaluate(rulebook: Rulebook, data: DepartmentData) -> Evaluation:
+    roots = tuple(_node(root, rulebook, data) for root in rulebook.roots)
+    raw_total = sum((r.score for r in roots if r.score is not None), Decimal(0))
+    complete = all(r.score is not None or r.status == Status.NOT_APPLICABLE for r in roots)
+    steps: list[Step] = []
+    na_weight = _not_applicable_weight(roots)
+    total: Decimal | None = raw_total if complete else None
+    if total is not None and na_weight:
+        applicable = rulebook.total - na_weight
+        rescaled = rulebook.rounding.rounding.apply(divide(raw_total * rulebook.total, applicable)) if applicable else Decimal(0)
+        steps.append(Step("不适用指标折算", f"{fmt_score(raw_total)} × {fmt_score(rulebook.total)} ÷ "
+                          f"（{fmt_score(rulebook.total)} − 不适用分值 {fmt_score(na_weight)}）", fmt_score(rescaled)))
+        total = rescaled
+    notes = ()
+    if not complete:
+        missing = [n.name for r in roots for n in r.leaves() if n.status in (Status.MISSING, Status.UNDEFINED)]
+        notes = (f"{len(missing)}项指标未填报或无法计算（{'、'.join(missing)}），总分暂不完整",)
+    grade = rulebook.grade(total) if total is not None else None
+    return Evaluation(rulebook.id, rulebook.title, data.name, data.year, roots, total, rulebook.total, grade,
+                      tuple(steps), notes)
+
+
+def score_rate(score: Decimal | None, weight: Decimal, places: int = 2) -> Decimal | None:
+    """得分率 = 得分 ÷ 分值 (a fraction, rounded half-up to places+2 digits: 18.99 ÷ 20 = 0.9495)."""
+    if score is None or not weight:
+        return None
+    return Rounding("half_up", places + 2).apply(divide(score, weight))
+
+
+

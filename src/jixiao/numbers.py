@@ -1,0 +1,152 @@
+"""Numbers as finance officers type them, and as official tables print them.
+
+Parsing accepts what people really write (full-width digits, thousands separators, "万元", "98.78%") and
+refuses what is ambiguous, with a Chinese message. Rounding is always explicit: official tables differ in
+whether they truncate or round half-up, so the mode is a rulebook setting, never a default hidden here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+
+__all__ = [
+    "NumberError",
+    "Rounding",
+    "divide",
+    "fmt_amount",
+    "fmt_number",
+    "fmt_percent",
+    "fmt_score",
+    "normalize_text",
+    "parse_count",
+    "parse_decimal",
+    "parse_rate",
+]
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋％　", "0123456789.,-+% ")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_UNITS = ("万元", "元", "人", "个", "次", "例", "场", "项", "户", "名", "宗", "份", "天", "年", "平方米", "㎡")
+
+
+class NumberError(ValueError):
+    """A text that is not the number expected; the message is Chinese and says how to write it."""
+
+
+def normalize_text(text: str) -> str:
+    """Full-width digits and signs to ASCII, spaces trimmed (incl. ideographic space)."""
+    return text.translate(_FULL_WIDTH).strip().replace("\u00a0", "")
+
+
+def parse_decimal(value: object, *, allow_units: tuple[str, ...] = _UNITS) -> Decimal:
+    """A number from a cell or YAML scalar: '2,377.56', '２３７７．５６', '155.591万元' -> Decimal."""
+    if isinstance(value, bool):
+        raise NumberError(f"应为数字，实际为“{value}”")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        # Excel stores numbers as binary floats; repr gives the shortest text that round-trips.
+        return Decimal(repr(value))
+    if isinstance(value, Decimal):
+        return value
+    text = normalize_text(str(value))
+    for unit in allow_units:
+        if text.endswith(unit):
+            text = text[: -len(unit)].strip()
+            break
+    if _GROUPED.match(text):
+        text = text.replace(",", "")
+    if not _NUMBER.match(text):
+        raise NumberError(f"应为数字，实际为“{value}”。请只填写数字，例如 2377.56")
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid literals
+        raise NumberError(f"应为数字，实际为“{value}”") from exc
+
+
+def parse_count(value: object) -> int:
+    number = parse_decimal(value)
+    if number != number.to_integral_value():
+        raise NumberError(f"应为整数（人数、个数），实际为“{value}”")
+    return int(number)
+
+
+def parse_rate(value: object) -> Decimal:
+    """A rate as a fraction: '98.78%' -> 0.9878; 0.9878 -> 0.9878; a bare 98.78 is refused as ambiguous.
+
+    A bare number above 2 is almost always a percent typed without its sign (98.78 for 98.78%); guessing
+    would silently change a score by a factor of 100, so it is an error that says how to write it.
+    """
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        number = parse_decimal(value)
+        percent = False
+    else:
+        text = normalize_text(str(value))
+        percent = text.endswith("%")
+        number = parse_decimal(text[:-1] if percent else text, allow_units=())
+    if percent:
+        return number / 100
+    if abs(number) > 2:
+        raise NumberError(
+            f"比率“{value}”含义不明：若指百分数请写成“{number}%”，若指小数请写成“{number / 100}”"
+        )
+    return number
+
+
+def divide(numerator: Decimal, denominator: Decimal) -> Decimal:
+    """Exact-enough division for rates (28 significant digits); the caller checks for zero."""
+    with localcontext() as ctx:
+        ctx.prec = 28
+        return numerator / denominator
+
+
+@dataclass(frozen=True)
+class Rounding:
+    """How a value is cut to a number of decimal places: truncate (截位) or round half-up (四舍五入)."""
+
+    mode: str = "half_up"  # "half_up" | "truncate"
+    places: int = 2
+
+    MODES = ("half_up", "truncate")
+
+    def apply(self, value: Decimal) -> Decimal:
+        exponent = Decimal(1).scaleb(-self.places)
+        rounding = ROUND_DOWN if self.mode == "truncate" else ROUND_HALF_UP
+        return value.quantize(exponent, rounding=rounding)
+
+    def describe(self) -> str:
+        word = "截位（不四舍五入）" if self.mode == "truncate" else "四舍五入"
+        return f"保留{self.places}位小数，{word}"
+
+
+def _strip(text: str) -> str:
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def fmt_number(value: Decimal, places: int | None = None) -> str:
+    """Plain number without grouping, at least `places` decimals, keeping extra given digits."""
+    if places is None:
+        return _strip(format(value, "f"))
+    keep = max(places, -value.as_tuple().exponent) if isinstance(value.as_tuple().exponent, int) else places
+    return format(value, f".{keep}f")
+
+
+def fmt_amount(value: Decimal, places: int = 2) -> str:
+    """万元 amount as the documents print it: 2,377.56; 155.591 keeps its three given decimals."""
+    exponent = value.as_tuple().exponent
+    keep = max(places, -exponent) if isinstance(exponent, int) else places
+    return f"{value:,.{keep}f}"
+
+
+def fmt_percent(rate: Decimal, places: int = 2, *, strip_zeros: bool = False, rounding: str = "half_up") -> str:
+    """A fraction as a percent: 0.98779 -> '98.78%'; with strip_zeros 0.977 -> '97.7%', 1 -> '100%'."""
+    value = Rounding(rounding, places).apply(rate * 100)
+    text = format(value, f".{places}f")
+    return (_strip(text) if strip_zeros else text) + "%"
+
+
+def fmt_score(score: Decimal) -> str:
+    """Scores as the score tables print them: 5, 1.99, 97.61 (no trailing zeros)."""
+    return _strip(format(score, "f"))

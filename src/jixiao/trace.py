@@ -1,0 +1,132 @@
+"""What an evaluation produces: scores with their explanation (trace), as immutable records.
+
+Every leaf score carries the figures it read, the rule and its parameters with their source, each
+intermediate value, the rounding, and each deduction as points plus a Chinese sentence. The CLI, the
+report and the web app all render these same records (after openfisca-core's tracers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .indicators import InputRead
+
+__all__ = ["Deduction", "Evaluation", "ScoredNode", "Status", "Step", "Trace"]
+
+
+class Status:
+    SCORED = "已评分"
+    MISSING = "未填报"
+    UNDEFINED = "无法计算"
+    NOT_APPLICABLE = "不适用"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One intermediate value: what it is, the arithmetic with the numbers filled in, the result."""
+
+    label: str
+    expression: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Deduction:
+    """Points lost, the sentence saying why, and what would have avoided it."""
+
+    points: Decimal
+    reason: str
+    avoid: str = ""
+
+
+@dataclass(frozen=True)
+class Trace:
+    kind: str  # rule kind id
+    kind_label: str  # its Chinese name
+    formula: str  # the scoring rule in words
+    inputs: tuple[InputRead, ...] = ()
+    steps: tuple[Step, ...] = ()
+    rounding: str = ""
+    deductions: tuple[Deduction, ...] = ()
+    status: str = Status.SCORED
+    note: str = ""
+    flags: tuple[str, ...] = ()  # things a reviewer must look at (e.g. far above target)
+
+
+@dataclass(frozen=True)
+class ScoredNode:
+    """One indicator of the tree with its score; leaves have a trace, parents the sum of children."""
+
+    id: str
+    name: str
+    level: int
+    weight: Decimal
+    score: Decimal | None
+    path: tuple[str, ...]
+    children: tuple[ScoredNode, ...] = ()
+    trace: Trace | None = None
+    confidence: str = ""
+    source: str = ""
+    standard: str = ""  # 评分标准 as printed in the score table
+
+    @property
+    def deductions(self) -> tuple[Deduction, ...]:
+        if self.trace is not None:
+            return self.trace.deductions
+        return tuple(d for child in self.children for d in child.deductions)
+
+    @property
+    def status(self) -> str:
+        if self.trace is not None:
+            return self.trace.status
+        statuses = {child.status for child in self.children}
+        if Status.MISSING in statuses:
+            return Status.MISSING
+        if Status.UNDEFINED in statuses:
+            return Status.UNDEFINED
+        if statuses == {Status.NOT_APPLICABLE}:
+            return Status.NOT_APPLICABLE
+        return Status.SCORED
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def leaves(self):
+        return [n for n in self.walk() if not n.children]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The score tree of one department under one rulebook."""
+
+    rulebook_id: str
+    rulebook_title: str
+    department: str
+    year: int | None
+    roots: tuple[ScoredNode, ...]
+    total: Decimal | None
+    total_weight: Decimal
+    grade: str | None
+    steps: tuple[Step, ...] = ()  # total-level arithmetic (rescaling for 不适用 indicators)
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def walk(self):
+        for root in self.roots:
+            yield from root.walk()
+
+    def leaves(self) -> list[ScoredNode]:
+        return [n for n in self.walk() if not n.children]
+
+    def find(self, key: str) -> ScoredNode | None:
+        """An indicator by id, by Chinese name, or by path joined with '/'."""
+        for node in self.walk():
+            if key in (node.id, node.name, "/".join(node.path)):
+                return node
+        return None
+
+    @property
+    def complete(self) -> bool:
+        return all(n.status in (Status.SCORED, Status.NOT_APPLICABLE) for n in self.leaves())
