@@ -20,26 +20,44 @@ from .problems import Location
 from .schema import walk_fields
 
 __all__ = [
-    "INDICATORS",
+    "FIELD_KINDS",
     "FIELD_LABELS",
+    "INDICATORS",
     "DerivedValue",
     "IndicatorDef",
     "InputRead",
     "Missing",
     "Reader",
     "Undefined",
+    "evaluate_indicator",
+    "generic_path",
     "label_of",
 ]
 
 FIELD_LABELS: dict[str, str] = {path: spec.label for path, spec in walk_fields()}
+FIELD_KINDS: dict[str, str] = {path: spec.kind for path, spec in walk_fields()}
+_LIST_LABELS = {"units": "单位", "quarterly": "季度", "projects": "项目", "key_tasks": "重点工作", "targets": "绩效指标"}
+
+
+def generic_path(path: str) -> str:
+    """'units[1].staffing.actual' -> 'units[].staffing.actual'; 'facts.x.answer' -> 'facts.*.answer'."""
+    generic = re.sub(r"\[\d+\]", "[]", path)
+    for prefix in ("facts.", "manual_scores."):
+        if generic.startswith(prefix) and generic.count(".") >= 2:
+            head, _, rest = generic[len(prefix):].partition(".")
+            generic = f"{prefix}*.{rest}"
+    return generic
 
 
 def label_of(path: str) -> str:
-    """Chinese label of a field path, with its parents' labels where that helps (预算与决算·决算支出·合计)."""
-    generic = re.sub(r"\[\d+\]", "[]", path)
-    if generic in FIELD_LABELS:
-        return FIELD_LABELS[generic]
-    return path
+    """Chinese label of a field path; list items say which item ('第2个单位·实有在编人数')."""
+    label = FIELD_LABELS.get(generic_path(path), path)
+    match = re.match(r"^(\w+)\[(\d+)\]", path)
+    if match and match.group(1) in _LIST_LABELS:
+        return f"第{int(match.group(2)) + 1}个{_LIST_LABELS[match.group(1)]}·{label}"
+    if path.startswith("facts."):
+        return f"定性事实 {path.split('.')[1]}·{label}"
+    return label
 
 
 class Missing(Exception):
@@ -162,24 +180,30 @@ class IndicatorDef:
 
     @property
     def formula(self) -> str:
+        if self.denominator.text == "1":
+            return self.numerator.text
         return f"{self.numerator.text} ÷ {self.denominator.text}"
 
     def compute(self, reader: Reader) -> Decimal:
+        return self.compute_parts(reader)[2]
+
+    def compute_parts(self, reader: Reader) -> tuple[Decimal, Decimal, Decimal, IndicatorDef]:
+        """Numerator, denominator, rate, and the definition used (the fall-back when the main one lacks data)."""
         if self.fallback is not None:
             mark = len(reader.reads)
             try:
                 return self._compute(reader)
             except Missing:
                 del reader.reads[mark:]
-                return self.fallback.compute(reader)
+                return self.fallback.compute_parts(reader)
         return self._compute(reader)
 
-    def _compute(self, reader: Reader) -> Decimal:
+    def _compute(self, reader: Reader) -> tuple[Decimal, Decimal, Decimal, IndicatorDef]:
         num = self.numerator.evaluate(reader)
         den = self.denominator.evaluate(reader)
         if den == 0:
             raise Undefined(f"{self.denominator.text}为0，{self.label}无法计算")
-        return divide(num, den)
+        return num, den, divide(num, den), self
 
 
 @dataclass(frozen=True)

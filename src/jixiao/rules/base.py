@@ -193,13 +193,14 @@ class RuleContext:
             return self.reader.value(ref.name)
         if ref.source == "fact":
             return self.reader.value(f"facts.{ref.name}.answer")
-        definition = INDICATORS[ref.name]
-        mark = len(self.reader.reads)
-        value = definition.compute(self.reader)
-        figures = self.reader.reads[mark:]
-        shown = " ÷ ".join(_fmt_input(r.value) for r in figures) if len(figures) == 2 else definition.formula
-        self.step(definition.label, f"{definition.formula} = {shown}", self.pct(value))
+        num, den, value, used = INDICATORS[ref.name].compute_parts(self.reader)
+        shown = f"{used.formula} = {fmt_number(num)} ÷ {fmt_number(den)}" if den != 1 else used.formula
+        self.step(used.label, shown, self.precise_pct(value))
         return value
+
+    def precise_pct(self, rate: Decimal) -> str:
+        """A rate with two more decimals than the tables print, so the trace shows what rounding did."""
+        return fmt_percent(rate, self.percent_places + 2, strip_zeros=True)
 
     def finish(self, raw_score: Decimal) -> tuple[Decimal, str]:
         """Apply the leaf's rounding to the score or the deduction; clamp to [0, weight]."""
@@ -207,10 +208,10 @@ class RuleContext:
         clamped = min(max(raw_score, Decimal(0)), self.weight)
         if self.rounding.target == "deduction":
             deduction = self.weight - score
-            self.step("扣分（取整后）", f"{fmt_number(self.weight - clamped)} → {fmt_score(deduction)}",
+            self.step(f"扣分（{self.rounding.rounding.describe()}）", fmt_number(self.weight - clamped),
                       fmt_score(deduction))
         elif score != clamped:
-            self.step("得分（取整后）", f"{fmt_number(clamped)} → {fmt_score(score)}", fmt_score(score))
+            self.step(f"得分（{self.rounding.rounding.describe()}）", fmt_number(clamped), fmt_score(score))
         return score, self.rounding.describe()
 
     def gap(self, ref: ValueRef, target: Decimal) -> str:
@@ -250,9 +251,6 @@ def round_score(weight: Decimal, raw_score: Decimal, rule: RoundingRule) -> Deci
         return weight - rule.rounding.apply(weight - raw_score)
     return rule.rounding.apply(raw_score)
 
-
-def _fmt_input(value: Any) -> str:
-    return fmt_number(value) if isinstance(value, Decimal) else str(value)
 
 
 class RuleKind:

@@ -49,7 +49,9 @@ class RatioKind(RuleKind):
         rate = ctx.read(spec.ref)
         if spec.rate_rounding is not None:
             cut = spec.rate_rounding.apply(rate)
-            ctx.step(f"{spec.ref.label}（{spec.rate_rounding.describe()}）", fmt_number(rate), ctx.pct(cut))
+            word = "截位" if spec.rate_rounding.mode == "truncate" else "四舍五入"
+            ctx.step(f"{spec.ref.label}（百分数保留{spec.rate_rounding.places - 2}位小数，{word}）",
+                     ctx.precise_pct(rate), ctx.pct(cut))
             rate = cut
         w = ctx.weight
         reached = rate >= spec.full_at if spec.direction == "higher" else rate <= spec.full_at

@@ -1,0 +1,147 @@
+"""The `jixiao` command: parse arguments, call the pipeline, print. Messages are Chinese.
+
+Exit codes: 0 success; 1 the input has errors (all printed as file:line: message); 2 wrong usage;
+3 an internal error (printed without a traceback unless JIXIAO_DEBUG=1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .explain import evaluation_to_dict, explain_node
+from .indicators import INDICATORS
+from .pipeline import prepare, run
+from .problems import JixiaoError, Problem, Severity
+from .rulebook import CONFIDENCE, available_rulebooks, load_rulebook_with_problems
+from .render.text import render_score_text
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's English errors, said in Chinese
+        self.print_usage(sys.stderr)
+        print(f"用法错误：{message}（jixiao --help 查看帮助）", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _print_problems(problems: Sequence[Problem], as_json: bool = False) -> None:
+    if as_json:
+        print(json.dumps({"problems": [p.as_dict() for p in problems]}, ensure_ascii=False, indent=2))
+        return
+    for p in problems:
+        print(p.format(), file=sys.stderr)
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    if errors:
+        print(f"共 {errors} 个错误，请修改后重试。", file=sys.stderr)
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    prepared, evaluation = run(Path(args.path), args.rulebook)
+    if args.json:
+        print(json.dumps(evaluation_to_dict(evaluation), ensure_ascii=False, indent=2))
+        return 0
+    _print_problems(prepared.warnings)
+    title = prepared.rulebook.report.get("score_table_title", "表 1：自评得分一览表")
+    print(render_score_text(evaluation, title, prepared.rulebook.strip_zeros))
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    _, evaluation = run(Path(args.path), args.rulebook)
+    node = evaluation.find(args.indicator)
+    if node is None:
+        names = "、".join(f"{n.id}（{n.name}）" for n in evaluation.leaves())
+        print(f"找不到指标“{args.indicator}”。可用的指标编号或名称：{names}", file=sys.stderr)
+        return 1
+    print(explain_node(node))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    prepared = prepare(Path(args.path), args.rulebook)
+    _print_problems(prepared.warnings, args.json)
+    if not args.json:
+        print(f"检查通过：{prepared.data.name} {prepared.data.year}年度，指标体系 {prepared.rulebook.id}。")
+    return 0
+
+
+def cmd_rulebooks(args: argparse.Namespace) -> int:
+    if args.indicators:
+        for name, d in INDICATORS.items():
+            print(f"{name}\t{d.label}\t{d.formula}\t{d.source}")
+        return 0
+    for rid, path in available_rulebooks().items():
+        if args.id and rid != args.id:
+            continue
+        rulebook, problems = load_rulebook_with_problems(str(path))
+        if rulebook is None:
+            _print_problems(problems)
+            continue
+        leaves = rulebook.leaves()
+        official = sum(1 for leaf in leaves if leaf.rule and leaf.rule.confidence == "official")
+        print(f"{rid}\t{rulebook.title}")
+        print(f"  来源：{rulebook.source.get('document', '—')}")
+        print(f"  可信度：{official} 项规则来自{CONFIDENCE['official']}，{len(leaves) - official} 项{CONFIDENCE['inferred']}；"
+              f"三级指标 {len(leaves)} 个，总分 {rulebook.total}")
+        if args.facts:
+            for key, fact in rulebook.facts.items():
+                print(f"  事实 {key}：{fact.question}（{'/'.join(fact.answers)}）")
+    return 0
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="jixiao", description="预算绩效自评：评分、解释、检查与报告")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def add(name: str, helptext: str, func: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=helptext, description=helptext)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("score", "计算得分并打印自评得分一览表", cmd_score)
+    p.add_argument("path", help="数据文件（.yaml / .xlsx）或其所在目录")
+    p.add_argument("--rulebook", help="指标体系编号或文件路径")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p = add("explain", "解释某一指标的得分过程", cmd_explain)
+    p.add_argument("path")
+    p.add_argument("indicator", help="指标编号或名称，如 budget_execution 或 预算执行率")
+    p.add_argument("--rulebook")
+    p = add("check", "只检查数据，不评分", cmd_check)
+    p.add_argument("path")
+    p.add_argument("--rulebook")
+    p.add_argument("--json", action="store_true")
+    p = add("rulebooks", "列出可用的指标体系", cmd_rulebooks)
+    p.add_argument("id", nargs="?", help="只显示该指标体系")
+    p.add_argument("--facts", action="store_true", help="同时列出需要填报的定性事实")
+    p.add_argument("--indicators", action="store_true", help="列出全部计算指标及公式")
+    _ = (add, sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except JixiaoError as exc:
+        _print_problems(exc.problems, getattr(args, "json", False))
+        return 1
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except Exception as exc:  # never a traceback to a user
+        if os.environ.get("JIXIAO_DEBUG"):
+            raise
+        print(f"内部错误：{type(exc).__name__}: {exc}。请将此信息和输入文件反馈给开发人员"
+              "（设置环境变量 JIXIAO_DEBUG=1 可查看详细信息）。", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
