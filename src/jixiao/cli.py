@@ -17,8 +17,8 @@ from .explain import evaluation_to_dict, explain_node
 from .indicators import INDICATORS
 from .pipeline import prepare, run
 from .problems import JixiaoError, Problem, Severity
-from .rulebook import CONFIDENCE, available_rulebooks, load_rulebook_with_problems
 from .render.text import render_score_text
+from .rulebook import CONFIDENCE, available_rulebooks, load_rulebook_with_problems
 
 __all__ = ["main"]
 
@@ -87,8 +87,11 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
         official = sum(1 for leaf in leaves if leaf.rule and leaf.rule.confidence == "official")
         print(f"{rid}\t{rulebook.title}")
         print(f"  来源：{rulebook.source.get('document', '—')}")
-        print(f"  可信度：{official} 项规则来自{CONFIDENCE['official']}，{len(leaves) - official} 项{CONFIDENCE['inferred']}；"
-              f"三级指标 {len(leaves)} 个，总分 {rulebook.total}")
+        print(
+            f"  可信度：{official} 项规则来自{CONFIDENCE['official']}，"
+            f"{len(leaves) - official} 项{CONFIDENCE['inferred']}；"
+            f"三级指标 {len(leaves)} 个，总分 {rulebook.total}"
+        )
         if args.facts:
             for key, fact in rulebook.facts.items():
                 print(f"  事实 {key}：{fact.question}（{'/'.join(fact.answers)}）")
@@ -138,8 +141,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # never a traceback to a user
         if os.environ.get("JIXIAO_DEBUG"):
             raise
-        print(f"内部错误：{type(exc).__name__}: {exc}。请将此信息和输入文件反馈给开发人员"
-              "（设置环境变量 JIXIAO_DEBUG=1 可查看详细信息）。", file=sys.stderr)
+        print(
+            f"内部错误：{type(exc).__name__}: {exc}。请将此信息和输入文件反馈给开发人员"
+            "（设置环境变量 JIXIAO_DEBUG=1 可查看详细信息）。",
+            file=sys.stderr,
+        )
         return 3
 
 

@@ -11,7 +11,6 @@ import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from .numbers import NumberError, normalize_text, parse_count, parse_decimal, parse_rate
@@ -25,23 +24,64 @@ Locate = Callable[[tuple[Any, ...]], Location]
 
 ANSWERS = ("是", "否", "达成", "部分达成", "未达成", "不适用")
 _ANSWER_ALIASES = {
-    "是": "是", "有": "是", "yes": "是", "true": "是", "y": "是", "√": "是", "已完成": "是", "完成": "是",
-    "否": "否", "无": "否", "no": "否", "false": "否", "n": "否", "×": "否", "未完成": "否",
-    "达成": "达成", "达标": "达成", "达成年度指标": "达成",
-    "部分达成": "部分达成", "部分达成并具有一定效果": "部分达成",
-    "未达成": "未达成", "未达成且效果较差": "未达成",
-    "不适用": "不适用", "n/a": "不适用", "na": "不适用",
+    "是": "是",
+    "有": "是",
+    "yes": "是",
+    "true": "是",
+    "y": "是",
+    "√": "是",
+    "已完成": "是",
+    "完成": "是",
+    "否": "否",
+    "无": "否",
+    "no": "否",
+    "false": "否",
+    "n": "否",
+    "×": "否",
+    "未完成": "否",
+    "达成": "达成",
+    "达标": "达成",
+    "达成年度指标": "达成",
+    "部分达成": "部分达成",
+    "部分达成并具有一定效果": "部分达成",
+    "未达成": "未达成",
+    "未达成且效果较差": "未达成",
+    "不适用": "不适用",
+    "n/a": "不适用",
+    "na": "不适用",
 }
 _OPERATORS = {
-    "≥": "≥", ">=": "≥", "＞＝": "≥", ">": "≥", "＞": "≥", "不低于": "≥", "大于等于": "≥",
-    "≤": "≤", "<=": "≤", "＜＝": "≤", "<": "≤", "＜": "≤", "不高于": "≤", "小于等于": "≤", "不超过": "≤",
-    "=": "=", "＝": "=", "等于": "=",
-    "定性": "定性", "qualitative": "定性",
+    "≥": "≥",
+    ">=": "≥",
+    "＞＝": "≥",
+    ">": "≥",
+    "＞": "≥",
+    "不低于": "≥",
+    "大于等于": "≥",
+    "≤": "≤",
+    "<=": "≤",
+    "＜＝": "≤",
+    "<": "≤",
+    "＜": "≤",
+    "不高于": "≤",
+    "小于等于": "≤",
+    "不超过": "≤",
+    "=": "=",
+    "＝": "=",
+    "等于": "=",
+    "定性": "定性",
+    "qualitative": "定性",
 }
 _KIND_WORDS = {
-    "amount": "金额（万元，数字）", "signed_amount": "金额（万元，可为负）", "rate": "比率（如 98.78% 或 0.9878）",
-    "count": "整数", "quantity": "数字", "year": "年度（如 2023）", "bool": "是 或 否",
-    "answer": "、".join(ANSWERS), "operator": "≥、≤、= 或 定性",
+    "amount": "金额（万元，数字）",
+    "signed_amount": "金额（万元，可为负）",
+    "rate": "比率（如 98.78% 或 0.9878）",
+    "count": "整数",
+    "quantity": "数字",
+    "year": "年度（如 2023）",
+    "bool": "是 或 否",
+    "answer": "、".join(ANSWERS),
+    "operator": "≥、≤、= 或 定性",
 }
 
 
@@ -154,8 +194,7 @@ class _Collector:
             if key not in known:
                 close = difflib.get_close_matches(key, known, n=1)
                 hint = f"是否应为“{close[0]}”？" if close else f"可用字段：{'、'.join(known)}。"
-                self.problem("data.unknown_field", f"未知字段“{key}”，已忽略。{hint}", (*path, key),
-                             Severity.WARNING)
+                self.problem("data.unknown_field", f"未知字段“{key}”，已忽略。{hint}", (*path, key), Severity.WARNING)
 
     def walk(self, nodes: tuple[Node, ...], tree: Any, path: tuple[Any, ...]) -> None:
         if tree is None:
@@ -226,13 +265,8 @@ def parse_department(
     collector = _Collector(locate)
     collector.walk(SCHEMA, tree, ())
     _check_items(collector)
-    data = DepartmentData(
-        MappingProxyType(collector.values),
-        MappingProxyType(collector.locations),
-        MappingProxyType(collector.members),
-        source,
-        base_dir,
-    )
+    # Plain dicts (not MappingProxyType) so that data can be sent to worker processes; never mutated.
+    data = DepartmentData(collector.values, collector.locations, collector.members, source, base_dir)
     return data, collector.problems
 
 
@@ -261,18 +295,30 @@ def load_department(path: Path) -> tuple[DepartmentData, list[Problem]]:
             workbooks = sorted(path.glob("*.xlsx"))
             if workbooks:
                 return load_department(workbooks[0])
-            raise JixiaoError([Problem(
-                "file.no_data", "该目录中没有 data.yaml 或 .xlsx 填报文件。请指定数据文件或包含它的目录。",
-                Location(str(path)))])
+            raise JixiaoError(
+                [
+                    Problem(
+                        "file.no_data",
+                        "该目录中没有 data.yaml 或 .xlsx 填报文件。请指定数据文件或包含它的目录。",
+                        Location(str(path)),
+                    )
+                ]
+            )
         path = found
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from .excel_in import read_workbook  # the Excel reader sits at the edge
 
         return read_workbook(path)
     if path.suffix.lower() not in (".yaml", ".yml"):
-        raise JixiaoError([Problem(
-            "file.type", f"不支持的文件类型“{path.suffix}”。请提供 .yaml 数据文件或 .xlsx 填报模板。",
-            Location(str(path)))])
+        raise JixiaoError(
+            [
+                Problem(
+                    "file.type",
+                    f"不支持的文件类型“{path.suffix}”。请提供 .yaml 数据文件或 .xlsx 填报模板。",
+                    Location(str(path)),
+                )
+            ]
+        )
     tree, smap, problems = load_yaml(path)
     data, more = parse_department(tree, smap.locate, str(path), path.parent)
     return data, problems + more
@@ -281,4 +327,3 @@ def load_department(path: Path) -> tuple[DepartmentData, list[Problem]]:
 def require_ok(problems: list[Problem]) -> None:
     if has_errors(problems):
         raise JixiaoError(problems)
-

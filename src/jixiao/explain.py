@@ -51,11 +51,23 @@ def node_to_dict(node: ScoredNode) -> dict[str, Any]:
     }
     if node.trace is not None:
         t = node.trace
-        out["rule"] = {"kind": t.kind, "label": t.kind_label, "standard": node.standard,
-                       "confidence": node.confidence, "source": node.source}
+        out["rule"] = {
+            "kind": t.kind,
+            "label": t.kind_label,
+            "standard": node.standard,
+            "confidence": node.confidence,
+            "source": node.source,
+        }
         out["trace"] = {
-            "inputs": [{"path": r.path, "label": r.label, "value": _value(r.value, r.path),
-                        "location": str(r.location) if r.location else ""} for r in t.inputs],
+            "inputs": [
+                {
+                    "path": r.path,
+                    "label": r.label,
+                    "value": _value(r.value, r.path),
+                    "location": str(r.location) if r.location else "",
+                }
+                for r in t.inputs
+            ],
             "steps": [{"label": s.label, "expression": s.expression, "value": s.value} for s in t.steps],
             "rounding": t.rounding,
             "note": t.note,
@@ -85,8 +97,9 @@ def level_summary(node: ScoredNode, strip_zeros: bool = True) -> str:
     text = f"{node.name}指标总分{fmt_score(node.weight)}分，评价得分{fmt_score(node.score)}分，得分率{rate}。"
     deductions = node.deductions
     if deductions:
-        reasons = [f"{ENUMERATION[i] if i < len(ENUMERATION) else f'第{i + 1}'}{d.reason}"
-                   for i, d in enumerate(deductions)]
+        reasons = [
+            f"{ENUMERATION[i] if i < len(ENUMERATION) else f'第{i + 1}'}{d.reason}" for i, d in enumerate(deductions)
+        ]
         total_lost = sum((d.points for d in deductions), Decimal(0))
         text += "主要扣分原因为：" + "；".join(reasons) + "。"
         if len(deductions) > 1:
@@ -96,8 +109,10 @@ def level_summary(node: ScoredNode, strip_zeros: bool = True) -> str:
 
 def explain_node(node: ScoredNode) -> str:
     """One indicator's trace as readable Chinese text (jixiao explain)."""
-    lines = [f"指标：{' / '.join(node.path)}（编号 {node.id}）",
-             f"分值：{fmt_score(node.weight)}    得分：{_s(node.score) or node.status}    状态：{node.status}"]
+    lines = [
+        f"指标：{' / '.join(node.path)}（编号 {node.id}）",
+        f"分值：{fmt_score(node.weight)}    得分：{_s(node.score) or node.status}    状态：{node.status}",
+    ]
     if node.children:
         lines.append("下级指标：")
         lines += [f"  {c.name}：{_s(c.score) or c.status} / {fmt_score(c.weight)}" for c in node.children]
@@ -105,8 +120,10 @@ def explain_node(node: ScoredNode) -> str:
         return "\n".join(lines)
     t = node.trace
     assert t is not None
-    lines.append(f"规则：{t.kind_label}（{t.kind}）    依据：{node.source or '—'}    "
-                 f"可信度：{'官方文件' if node.confidence == 'official' else '依公布结果反推'}")
+    lines.append(
+        f"规则：{t.kind_label}（{t.kind}）    依据：{node.source or '—'}    "
+        f"可信度：{'官方文件' if node.confidence == 'official' else '依公布结果反推'}"
+    )
     if node.standard:
         lines.append(f"评分标准：{node.standard}")
     if t.inputs:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from .dataset import DepartmentData
@@ -36,19 +37,27 @@ __all__ = [
 
 FIELD_LABELS: dict[str, str] = {path: spec.label for path, spec in walk_fields()}
 FIELD_KINDS: dict[str, str] = {path: spec.kind for path, spec in walk_fields()}
-_LIST_LABELS = {"units": "单位", "quarterly": "季度", "projects": "项目", "key_tasks": "重点工作", "targets": "绩效指标"}
+_LIST_LABELS = {
+    "units": "单位",
+    "quarterly": "季度",
+    "projects": "项目",
+    "key_tasks": "重点工作",
+    "targets": "绩效指标",
+}
 
 
+@lru_cache(maxsize=4096)
 def generic_path(path: str) -> str:
     """'units[1].staffing.actual' -> 'units[].staffing.actual'; 'facts.x.answer' -> 'facts.*.answer'."""
     generic = re.sub(r"\[\d+\]", "[]", path)
     for prefix in ("facts.", "manual_scores."):
         if generic.startswith(prefix) and generic.count(".") >= 2:
-            head, _, rest = generic[len(prefix):].partition(".")
+            _, _, rest = generic[len(prefix) :].partition(".")
             generic = f"{prefix}*.{rest}"
     return generic
 
 
+@lru_cache(maxsize=4096)
 def label_of(path: str) -> str:
     """Chinese label of a field path; list items say which item ('第2个单位·实有在编人数')."""
     label = FIELD_LABELS.get(generic_path(path), path)
@@ -117,7 +126,7 @@ class Reader:
 
     def term(self, term: str) -> Decimal:
         """Value of one term: a path, a summed list path, count(...) or count_true(...)."""
-        if term.startswith("count_true(") or term.startswith("count("):
+        if term.startswith(("count_true(", "count(")):
             inner = term[term.index("(") + 1 : -1]
             list_path, _, rest = inner.partition("[]")
             items = self.items(list_path)
@@ -230,66 +239,146 @@ def _def(name: str, label: str, num: Expr, den: Expr, **kw: Any) -> IndicatorDef
 INDICATORS: dict[str, IndicatorDef] = {
     d.name: d
     for d in (
-        _def("budget_execution_rate", "预算执行率", _FINAL, _ADJUSTED,
-             note="宝安报告：决算数 2,470.14 ÷ 调整后预算 2,500.65 = 98.78%"),
-        _def("budget_completion_rate", "预算完成率", _FINAL, _ADJUSTED,
-             note="预算完成数 ÷ 预算数（财预〔2013〕53号）；湖南模板扣分口径见指标体系"),
-        _def("budget_adjustment_rate", "预算调整率（以调整后预算为分母）", _ADJUSTMENT, _ADJUSTED,
-             source="深圳市宝安区妇联2023年自评报告（4.92% = 123.1 ÷ 2,500.65）"),
-        _def("budget_adjustment_rate_initial", "预算调整率（以年初预算为分母）", _ADJUSTMENT,
-             expr("年初预算", ("budget.initial.total",)),
-             note="财预〔2013〕53号定义：预算调整数 ÷ 预算数（年初）"),
-        _def("budget_control_rate", "预算控制率", _ADJUSTMENT, expr("年初预算", ("budget.initial.total",)),
-             source="湖南省部门整体支出绩效评价模板", note="本年追加（调整）数 ÷ 年初预算"),
+        _def(
+            "budget_execution_rate",
+            "预算执行率",
+            _FINAL,
+            _ADJUSTED,
+            note="宝安报告：决算数 2,470.14 ÷ 调整后预算 2,500.65 = 98.78%",
+        ),
+        _def(
+            "budget_completion_rate",
+            "预算完成率",
+            _FINAL,
+            _ADJUSTED,
+            note="预算完成数 ÷ 预算数（财预〔2013〕53号）；湖南模板扣分口径见指标体系",
+        ),
+        _def(
+            "budget_adjustment_rate",
+            "预算调整率（以调整后预算为分母）",
+            _ADJUSTMENT,
+            _ADJUSTED,
+            source="深圳市宝安区妇联2023年自评报告（4.92% = 123.1 ÷ 2,500.65）",
+        ),
+        _def(
+            "budget_adjustment_rate_initial",
+            "预算调整率（以年初预算为分母）",
+            _ADJUSTMENT,
+            expr("年初预算", ("budget.initial.total",)),
+            note="财预〔2013〕53号定义：预算调整数 ÷ 预算数（年初）",
+        ),
+        _def(
+            "budget_control_rate",
+            "预算控制率",
+            _ADJUSTMENT,
+            expr("年初预算", ("budget.initial.total",)),
+            source="湖南省部门整体支出绩效评价模板",
+            note="本年追加（调整）数 ÷ 年初预算",
+        ),
         _def("carryover_rate", "结转结余率", expr("年末结转和结余", ("budget.carryover.closing",)), _ADJUSTED),
-        _def("carryover_change_rate", "结转结余变动率",
-             expr("年末结转和结余 − 年初结转和结余", ("budget.carryover.closing", "-budget.carryover.opening")),
-             expr("年初结转和结余", ("budget.carryover.opening",))),
-        _def("three_public_control_rate", "“三公”经费控制率",
-             expr("“三公”经费实际支出", ("three_public.total.actual",)),
-             expr("“三公”经费预算数", ("three_public.total.budget",))),
-        _def("three_public_change_rate", "“三公”经费变动率",
-             expr("本年“三公”经费预算 − 上年“三公”经费决算",
-                  ("three_public.total.budget", "-three_public.total.previous")),
-             expr("上年“三公”经费决算", ("three_public.total.previous",)),
-             source="湖南省部门整体支出绩效评价模板",
-             note="模板文字为“上年预算”；基础数据表只列上年决算数，故以上年决算为基数"),
-        _def("public_funds_control_rate", "日常公用经费控制率",
-             expr("日常公用经费实际支出", ("public_funds.daily.actual",)),
-             expr("日常公用经费调整后预算", ("public_funds.daily.adjusted",), ("public_funds.daily.initial",))),
-        _def("procurement_execution_rate", "政府采购执行率",
-             expr("政府采购实际金额", ("procurement.actual",)),
-             expr("政府采购计划金额", ("procurement.plan",))),
-        _def("staff_control_rate", "财政供养人员控制率",
-             expr("实有在编人数", ("units[].staffing.actual",)), _AUTHORIZED),
-        _def("in_service_control_rate", "在职人员控制率",
-             expr("在职人数", ("units[].staffing.in_service",), ("units[].staffing.actual",)), _AUTHORIZED,
-             source="湖南省部门整体支出绩效评价模板"),
-        _def("contract_staff_rate", "编外人员控制率",
-             expr("编外人员 + 临聘人员", ("units[].staffing.contract", "units[].staffing.temporary")),
-             _AUTHORIZED, note="编外人员（雇员、临聘）÷ 编制数"),
-        _def("fixed_asset_utilization", "固定资产利用率",
-             expr("在用固定资产", ("assets.fixed_in_use",)), expr("固定资产原值", ("assets.fixed_original",))),
+        _def(
+            "carryover_change_rate",
+            "结转结余变动率",
+            expr("年末结转和结余 − 年初结转和结余", ("budget.carryover.closing", "-budget.carryover.opening")),
+            expr("年初结转和结余", ("budget.carryover.opening",)),
+        ),
+        _def(
+            "three_public_control_rate",
+            "“三公”经费控制率",
+            expr("“三公”经费实际支出", ("three_public.total.actual",)),
+            expr("“三公”经费预算数", ("three_public.total.budget",)),
+        ),
+        _def(
+            "three_public_change_rate",
+            "“三公”经费变动率",
+            expr(
+                "本年“三公”经费预算 − 上年“三公”经费决算", ("three_public.total.budget", "-three_public.total.previous")
+            ),
+            expr("上年“三公”经费决算", ("three_public.total.previous",)),
+            source="湖南省部门整体支出绩效评价模板",
+            note="模板文字为“上年预算”；基础数据表只列上年决算数，故以上年决算为基数",
+        ),
+        _def(
+            "public_funds_control_rate",
+            "日常公用经费控制率",
+            expr("日常公用经费实际支出", ("public_funds.daily.actual",)),
+            expr("日常公用经费调整后预算", ("public_funds.daily.adjusted",), ("public_funds.daily.initial",)),
+        ),
+        _def(
+            "procurement_execution_rate",
+            "政府采购执行率",
+            expr("政府采购实际金额", ("procurement.actual",)),
+            expr("政府采购计划金额", ("procurement.plan",)),
+        ),
+        _def(
+            "staff_control_rate", "财政供养人员控制率", expr("实有在编人数", ("units[].staffing.actual",)), _AUTHORIZED
+        ),
+        _def(
+            "in_service_control_rate",
+            "在职人员控制率",
+            expr("在职人数", ("units[].staffing.in_service",), ("units[].staffing.actual",)),
+            _AUTHORIZED,
+            source="湖南省部门整体支出绩效评价模板",
+        ),
+        _def(
+            "contract_staff_rate",
+            "编外人员控制率",
+            expr("编外人员 + 临聘人员", ("units[].staffing.contract", "units[].staffing.temporary")),
+            _AUTHORIZED,
+            note="编外人员（雇员、临聘）÷ 编制数",
+        ),
+        _def(
+            "fixed_asset_utilization",
+            "固定资产利用率",
+            expr("在用固定资产", ("assets.fixed_in_use",)),
+            expr("固定资产原值", ("assets.fixed_original",)),
+        ),
         _def("basic_spending_share", "基本支出占比", expr("基本支出决算", ("budget.final.basic",)), _FINAL),
         _def("project_spending_share", "项目支出占比", expr("项目支出决算", ("budget.final.project",)), _FINAL),
-        _def("key_spending_rate", "重点支出安排率", expr("重点项目支出", ("budget.key_project_spending",)),
-             expr("项目支出", ("budget.adjusted.project",), ("budget.final.project",))),
-        _def("satisfaction_rate", "服务对象满意度",
-             expr("满意人数", ("services.satisfied_count",)), expr("有效调查人数", ("services.survey_count",)),
-             note="未提供调查人数时直接采用填报的满意率",
-             fallback=_def("satisfaction_rate", "服务对象满意度",
-                           expr("填报的满意率", ("services.satisfaction_rate",)), expr("1", ("1",)))),
-        _def("petition_handling_rate", "信访办理率",
-             expr("已办结数", ("services.petitions_handled",)), expr("受理数", ("services.petitions",)),
-             note="未提供受理数时直接采用填报的介入处置率",
-             fallback=_def("petition_handling_rate", "信访办理率",
-                           expr("填报的介入处置率", ("services.handling_rate",)), expr("1", ("1",)))),
-        _def("key_task_completion_rate", "重点工作完成率",
-             expr("已完成重点工作数", ("count_true(key_tasks[].completed)",)),
-             expr("重点工作总数", ("count(key_tasks[])",))),
-        _def("project_timeliness_rate", "项目完成及时率",
-             expr("按计划完成的项目数", ("count_true(projects[].completed_on_time)",)),
-             expr("项目总数", ("count(projects[])",))),
+        _def(
+            "key_spending_rate",
+            "重点支出安排率",
+            expr("重点项目支出", ("budget.key_project_spending",)),
+            expr("项目支出", ("budget.adjusted.project",), ("budget.final.project",)),
+        ),
+        _def(
+            "satisfaction_rate",
+            "服务对象满意度",
+            expr("满意人数", ("services.satisfied_count",)),
+            expr("有效调查人数", ("services.survey_count",)),
+            note="未提供调查人数时直接采用填报的满意率",
+            fallback=_def(
+                "satisfaction_rate",
+                "服务对象满意度",
+                expr("填报的满意率", ("services.satisfaction_rate",)),
+                expr("1", ("1",)),
+            ),
+        ),
+        _def(
+            "petition_handling_rate",
+            "信访办理率",
+            expr("已办结数", ("services.petitions_handled",)),
+            expr("受理数", ("services.petitions",)),
+            note="未提供受理数时直接采用填报的介入处置率",
+            fallback=_def(
+                "petition_handling_rate",
+                "信访办理率",
+                expr("填报的介入处置率", ("services.handling_rate",)),
+                expr("1", ("1",)),
+            ),
+        ),
+        _def(
+            "key_task_completion_rate",
+            "重点工作完成率",
+            expr("已完成重点工作数", ("count_true(key_tasks[].completed)",)),
+            expr("重点工作总数", ("count(key_tasks[])",)),
+        ),
+        _def(
+            "project_timeliness_rate",
+            "项目完成及时率",
+            expr("按计划完成的项目数", ("count_true(projects[].completed_on_time)",)),
+            expr("项目总数", ("count(projects[])",)),
+        ),
     )
 }
 

@@ -31,6 +31,9 @@ _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _UNITS = ("万元", "元", "人", "个", "次", "例", "场", "项", "户", "名", "宗", "份", "天", "年", "平方米", "㎡")
 
 
+_EXPONENTS = {places: Decimal(1).scaleb(-places) for places in range(12)}
+
+
 class NumberError(ValueError):
     """A text that is not the number expected; the message is Chinese and says how to write it."""
 
@@ -89,9 +92,7 @@ def parse_rate(value: object) -> Decimal:
     if percent:
         return number / 100
     if abs(number) > 2:
-        raise NumberError(
-            f"比率“{value}”含义不明：若指百分数请写成“{number}%”，若指小数请写成“{number / 100}”"
-        )
+        raise NumberError(f"比率“{value}”含义不明：若指百分数请写成“{number}%”，若指小数请写成“{number / 100}”")
     return number
 
 
@@ -112,9 +113,8 @@ class Rounding:
     MODES = ("half_up", "truncate")
 
     def apply(self, value: Decimal) -> Decimal:
-        exponent = Decimal(1).scaleb(-self.places)
         rounding = ROUND_DOWN if self.mode == "truncate" else ROUND_HALF_UP
-        return value.quantize(exponent, rounding=rounding)
+        return value.quantize(_EXPONENTS[self.places], rounding=rounding)
 
     def describe(self) -> str:
         word = "截位（不四舍五入）" if self.mode == "truncate" else "四舍五入"
@@ -142,7 +142,7 @@ def fmt_amount(value: Decimal, places: int = 2) -> str:
 
 def fmt_percent(rate: Decimal, places: int = 2, *, strip_zeros: bool = False, rounding: str = "half_up") -> str:
     """A fraction as a percent: 0.98779 -> '98.78%'; with strip_zeros 0.977 -> '97.7%', 1 -> '100%'."""
-    value = Rounding(rounding, places).apply(rate * 100)
+    value = (rate * 100).quantize(_EXPONENTS[places], rounding=ROUND_DOWN if rounding == "truncate" else ROUND_HALF_UP)
     text = format(value, f".{places}f")
     return (_strip(text) if strip_zeros else text) + "%"
 

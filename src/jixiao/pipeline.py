@@ -28,9 +28,15 @@ class Prepared:
 def choose_rulebook(data: DepartmentData, explicit: str | None) -> str:
     chosen = explicit or data.get("rulebook")
     if not chosen:
-        raise JixiaoError([Problem(
-            "rulebook.none", "未指定指标体系。请在数据文件中填写 rulebook，或使用 --rulebook 指定（jixiao rulebooks 可查看）。",
-            Location(data.source, field="rulebook"))])
+        raise JixiaoError(
+            [
+                Problem(
+                    "rulebook.none",
+                    "未指定指标体系。请在数据文件中填写 rulebook，或使用 --rulebook 指定（jixiao rulebooks 可查看）。",
+                    Location(data.source, field="rulebook"),
+                )
+            ]
+        )
     return str(chosen)
 
 
@@ -40,9 +46,15 @@ def check_facts(rulebook: Rulebook, data: DepartmentData) -> list[Problem]:
     for item in data.items("facts"):
         key = item.split(".", 1)[1]
         if key not in rulebook.facts:
-            problems.append(Problem("data.unknown_fact", f"事实“{key}”不在指标体系“{rulebook.id}”的事实清单中，"
-                                    "不参与评分。请核对编号（jixiao rulebooks --facts 可查看）。",
-                                    data.location(f"{item}.answer"), Severity.WARNING))
+            problems.append(
+                Problem(
+                    "data.unknown_fact",
+                    f"事实“{key}”不在指标体系“{rulebook.id}”的事实清单中，"
+                    "不参与评分。请核对编号（jixiao rulebooks --facts 可查看）。",
+                    data.location(f"{item}.answer"),
+                    Severity.WARNING,
+                )
+            )
     return problems
 
 

@@ -71,7 +71,7 @@ class Rulebook:
     confidence: str
     roots: tuple[IndicatorNode, ...]
     total: Decimal = Decimal(100)
-    rounding: RoundingRule = RoundingRule(Rounding("half_up", 2))
+    rounding: RoundingRule = field(default_factory=lambda: RoundingRule(Rounding("half_up", 2)))
     percent_places: int = 2
     strip_zeros: bool = False
     grades: tuple[tuple[Decimal, str], ...] = DEFAULT_GRADES
@@ -108,15 +108,22 @@ def resolve(id_or_path: str) -> Path:
         return known[id_or_path]
     close = difflib.get_close_matches(id_or_path, list(known), n=1, cutoff=0.5)
     hint = f"是否应为“{close[0]}”？" if close else ""
-    raise JixiaoError([Problem(
-        "rulebook.unknown",
-        f"找不到指标体系“{id_or_path}”。{hint}可用的指标体系：{'、'.join(known) or '无'}（jixiao rulebooks 查看详情）。",
-        Location(id_or_path, field="rulebook"))])
+    raise JixiaoError(
+        [
+            Problem(
+                "rulebook.unknown",
+                f"找不到指标体系“{id_or_path}”。{hint}"
+                f"可用的指标体系：{'、'.join(known) or '无'}（jixiao rulebooks 查看详情）。",
+                Location(id_or_path, field="rulebook"),
+            )
+        ]
+    )
 
 
 class _Loader:
-    def __init__(self, smap: SourceMap, facts: dict[str, FactDef], rounding: RoundingRule, confidence: str,
-                 source: str):
+    def __init__(
+        self, smap: SourceMap, facts: dict[str, FactDef], rounding: RoundingRule, confidence: str, source: str
+    ):
         self.smap = smap
         self.facts = facts
         self.rounding = rounding
@@ -155,8 +162,12 @@ class _Loader:
             if key not in known:
                 close = difflib.get_close_matches(key, sorted(known), n=1)
                 hint = f"是否应为“{close[0]}”？" if close else ""
-                self.error("rulebook.unknown_field", f"指标“{name}”中的未知字段“{key}”已忽略。{hint}",
-                           (*path, key), Severity.WARNING)
+                self.error(
+                    "rulebook.unknown_field",
+                    f"指标“{name}”中的未知字段“{key}”已忽略。{hint}",
+                    (*path, key),
+                    Severity.WARNING,
+                )
         node_path = (*parents, name)
         ident = str(raw.get("id") or name)
         if ident in self.ids:
@@ -175,24 +186,47 @@ class _Loader:
             kids = tuple(c for c in children if c is not None)
             if weight is not None and len(kids) == len(children):
                 self.check_sum(name, weight, kids, (*path, "weight"))
-            return IndicatorNode(ident, name, level, weight or Decimal(0), node_path, kids,
-                                 definition=str(raw.get("definition") or ""), location=location)
+            return IndicatorNode(
+                ident,
+                name,
+                level,
+                weight or Decimal(0),
+                node_path,
+                kids,
+                definition=str(raw.get("definition") or ""),
+                location=location,
+            )
         rule = self.rule(rule_raw, (*path, "rule"), raw, name, weight)
         standard = str(raw.get("standard") or "")
         if not standard and rule is not None and weight is not None:
             standard = KINDS[rule.kind].standard(rule.spec, weight)
-        return IndicatorNode(ident, name, level, weight or Decimal(0), node_path, (), rule, standard,
-                             str(raw.get("definition") or ""), location)
+        return IndicatorNode(
+            ident,
+            name,
+            level,
+            weight or Decimal(0),
+            node_path,
+            (),
+            rule,
+            standard,
+            str(raw.get("definition") or ""),
+            location,
+        )
 
     def check_sum(self, name: str, weight: Decimal, kids: tuple[IndicatorNode, ...], path: tuple[Any, ...]) -> None:
         total = sum((k.weight for k in kids), Decimal(0))
         if total != weight:
             parts = " + ".join(f"{k.name} {fmt_score(k.weight)}" for k in kids)
-            self.error("rulebook.weights", f"“{name}”分值为 {fmt_score(weight)}，但下级指标分值合计为 "
-                       f"{fmt_score(total)}（{parts}）。请修改分值使二者相等。", path)
+            self.error(
+                "rulebook.weights",
+                f"“{name}”分值为 {fmt_score(weight)}，但下级指标分值合计为 "
+                f"{fmt_score(total)}（{parts}）。请修改分值使二者相等。",
+                path,
+            )
 
-    def rule(self, raw: Any, path: tuple[Any, ...], node: dict[str, Any], name: str,
-             weight: Decimal | None) -> Rule | None:
+    def rule(
+        self, raw: Any, path: tuple[Any, ...], node: dict[str, Any], name: str, weight: Decimal | None
+    ) -> Rule | None:
         if not isinstance(raw, dict) or "kind" not in raw:
             self.error("rulebook.bad_rule", f"指标“{name}”的 rule 应包含 kind（规则类型）", path)
             return None
@@ -201,30 +235,51 @@ class _Loader:
         if kind is None:
             close = difflib.get_close_matches(kind_name, list(KINDS), n=1)
             hint = f"是否应为“{close[0]}”？" if close else ""
-            self.error("rulebook.unknown_kind", f"未知的规则类型“{kind_name}”。{hint}可用类型："
-                       f"{'、'.join(f'{k}（{v.label}）' for k, v in KINDS.items())}", (*path, "kind"))
+            self.error(
+                "rulebook.unknown_kind",
+                f"未知的规则类型“{kind_name}”。{hint}可用类型："
+                f"{'、'.join(f'{k}（{v.label}）' for k, v in KINDS.items())}",
+                (*path, "kind"),
+            )
             return None
         params = Params({k: v for k, v in raw.items() if k not in ("rounding", "if_undefined")}, self.facts)
         try:
             spec = kind.parse(params)
             rounding = Params(raw, self.facts).rounding() or self.rounding
             if_undefined = Params(raw, self.facts).choice(
-                "if_undefined", ("uncomputable", "full", "zero", "not_applicable"), "uncomputable")
+                "if_undefined", ("uncomputable", "full", "zero", "not_applicable"), "uncomputable"
+            )
         except ParamError as exc:
-            self.error("rulebook.bad_param", f"指标“{name}”（{kind.label}）：{exc.message}", (*path, *_key_path(exc.key)))
+            self.error(
+                "rulebook.bad_param", f"指标“{name}”（{kind.label}）：{exc.message}", (*path, *_key_path(exc.key))
+            )
             return None
         for key in params.unused():
-            self.error("rulebook.unused_param", f"指标“{name}”（{kind.label}）不使用参数“{key}”，已忽略",
-                       (*path, key), Severity.WARNING)
+            self.error(
+                "rulebook.unused_param",
+                f"指标“{name}”（{kind.label}）不使用参数“{key}”，已忽略",
+                (*path, key),
+                Severity.WARNING,
+            )
         if weight is not None:
             for message in kind.check(spec, weight):
                 self.error("rulebook.bad_param", f"指标“{name}”（{kind.label}）：{message}", path)
         confidence = str(node.get("confidence") or self.confidence)
         if confidence not in CONFIDENCE:
-            self.error("rulebook.bad_confidence", f"confidence 应为 official（官方文件）或 inferred（依公布结果反推），"
-                       f"实际为“{confidence}”", (*path[:-1], "confidence"))
-        return Rule(kind_name, spec, rounding, confidence, str(node.get("source") or self.source), if_undefined,
-                    self.smap.locate(path))
+            self.error(
+                "rulebook.bad_confidence",
+                f"confidence 应为 official（官方文件）或 inferred（依公布结果反推），实际为“{confidence}”",
+                (*path[:-1], "confidence"),
+            )
+        return Rule(
+            kind_name,
+            spec,
+            rounding,
+            confidence,
+            str(node.get("source") or self.source),
+            if_undefined,
+            self.smap.locate(path),
+        )
 
 
 def _key_path(key: str) -> tuple[Any, ...]:
@@ -251,8 +306,9 @@ def _header(tree: dict[str, Any], smap: SourceMap, problems: list[Problem]) -> d
         try:
             grades.append((parse_decimal(g["min"], allow_units=("分",)), str(g["name"])))
         except (KeyError, TypeError, NumberError):
-            problems.append(Problem("rulebook.bad_grades", "等级应写成 {min: 90, name: 优} 的形式",
-                                    smap.locate(("grades", i))))
+            problems.append(
+                Problem("rulebook.bad_grades", "等级应写成 {min: 90, name: 优} 的形式", smap.locate(("grades", i)))
+            )
     out["grades"] = tuple(sorted(grades, reverse=True)) or DEFAULT_GRADES
     facts = {}
     for key, raw in (tree.get("facts") or {}).items():
@@ -279,8 +335,13 @@ def load_rulebook_with_problems(id_or_path: str) -> tuple[Rulebook | None, list[
     head = _header(tree, smap, problems)
     source = tree.get("source") or {}
     source = source if isinstance(source, dict) else {"document": str(source)}
-    loader = _Loader(smap, head["facts"], head["rounding"], str(tree.get("confidence") or "inferred"),
-                     str(source.get("document") or ""))
+    loader = _Loader(
+        smap,
+        head["facts"],
+        head["rounding"],
+        str(tree.get("confidence") or "inferred"),
+        str(source.get("document") or ""),
+    )
     raw_roots = tree.get("indicators") or []
     roots = tuple(r for r in (loader.node(raw, ("indicators", i), 1, ()) for i, raw in enumerate(raw_roots)) if r)
     problems.extend(loader.problems)
@@ -299,11 +360,22 @@ def load_rulebook_with_problems(id_or_path: str) -> tuple[Rulebook | None, list[
         problems.append(Problem("rulebook.bad_year", "year 应为年份，如 2023", smap.locate(("year",))))
         year = 0
     rulebook = Rulebook(
-        id=str(tree.get("id") or path.stem), title=str(tree.get("title") or ""), region=str(tree.get("region") or ""),
-        kind=str(tree.get("kind") or "department"), year=year, version=str(tree.get("version") or "1"),
-        source={k: str(v) for k, v in source.items()}, confidence=loader.confidence, roots=roots, total=total,
-        rounding=head["rounding"], percent_places=int(display.get("percent_places", 2)),
-        strip_zeros=str(display.get("strip_zeros", "false")).lower() == "true", grades=head["grades"],
-        facts=head["facts"], report=tree.get("report") or {}, file=str(path),
+        id=str(tree.get("id") or path.stem),
+        title=str(tree.get("title") or ""),
+        region=str(tree.get("region") or ""),
+        kind=str(tree.get("kind") or "department"),
+        year=year,
+        version=str(tree.get("version") or "1"),
+        source={k: str(v) for k, v in source.items()},
+        confidence=loader.confidence,
+        roots=roots,
+        total=total,
+        rounding=head["rounding"],
+        percent_places=int(display.get("percent_places", 2)),
+        strip_zeros=str(display.get("strip_zeros", "false")).lower() == "true",
+        grades=head["grades"],
+        facts=head["facts"],
+        report=tree.get("report") or {},
+        file=str(path),
     )
     return rulebook, problems

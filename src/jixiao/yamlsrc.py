@@ -44,8 +44,11 @@ def dotted(path: tuple[Any, ...]) -> str:
     return text
 
 
-def _convert(node: yaml.Node, path: tuple[Any, ...], smap: SourceMap, problems: list[Problem]) -> Any:
-    smap.record(path, node.start_mark.line + 1)
+def _convert(
+    node: yaml.Node, path: tuple[Any, ...], smap: SourceMap, problems: list[Problem], line: int | None = None
+) -> Any:
+    # A mapping value is placed at its key's line ("department:"), not where its own content starts.
+    smap.record(path, line if line is not None else node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -58,7 +61,7 @@ def _convert(node: yaml.Node, path: tuple[Any, ...], smap: SourceMap, problems: 
                         Location(smap.file, key_node.start_mark.line + 1, field=dotted((*path, key))),
                     )
                 )
-            result[key] = _convert(value_node, (*path, key), smap, problems)
+            result[key] = _convert(value_node, (*path, key), smap, problems, key_node.start_mark.line + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, (*path, i), smap, problems) for i, item in enumerate(node.value)]
@@ -99,7 +102,10 @@ def load_yaml(path: Path) -> tuple[Any, SourceMap, list[Problem]]:
         ) from None
     except UnicodeDecodeError:
         raise JixiaoError(
-            [Problem("file.encoding", "文件不是 UTF-8 编码。请用记事本或编辑器另存为 UTF-8 后重试。",
-                     Location(str(path)))]
+            [
+                Problem(
+                    "file.encoding", "文件不是 UTF-8 编码。请用记事本或编辑器另存为 UTF-8 后重试。", Location(str(path))
+                )
+            ]
         ) from None
     return parse_yaml_text(text, str(path))

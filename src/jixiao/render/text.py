@@ -9,7 +9,7 @@ from ..explain import pct_or_blank
 from ..numbers import fmt_score
 from ..trace import Evaluation, ScoredNode
 
-__all__ = ["score_table_rows", "render_score_text", "width"]
+__all__ = ["render_score_text", "score_table_rows", "width"]
 
 
 def width(text: str) -> int:
@@ -29,16 +29,21 @@ def score_table_rows(evaluation: Evaluation) -> list[list[str]]:
     rows: list[list[str]] = []
     for root in evaluation.roots:
         first_root = True
-        for mid in (root.children or (root,)):
+        for mid in root.children or (root,):
             first_mid = True
-            for leaf in (mid.leaves() if mid.children else [mid]):
+            for leaf in mid.leaves() if mid.children else [mid]:
                 score = fmt_score(leaf.score) if leaf.score is not None else leaf.status
-                rows.append([
-                    root.name if first_root else "", fmt_score(root.weight) if first_root else "",
-                    (mid.name if first_mid else "") if mid is not root else "",
-                    (fmt_score(mid.weight) if first_mid else "") if mid is not root else "",
-                    leaf.name, fmt_score(leaf.weight), score,
-                ])
+                rows.append(
+                    [
+                        root.name if first_root else "",
+                        fmt_score(root.weight) if first_root else "",
+                        (mid.name if first_mid else "") if mid is not root else "",
+                        (fmt_score(mid.weight) if first_mid else "") if mid is not root else "",
+                        leaf.name,
+                        fmt_score(leaf.weight),
+                        score,
+                    ]
+                )
                 first_root = first_mid = False
     return rows
 
@@ -53,7 +58,10 @@ def render_score_text(evaluation: Evaluation, title: str = "表 1：自评得分
     total = fmt_score(evaluation.total) if evaluation.total is not None else "不完整"
     weight = fmt_score(evaluation.total_weight)
     rows.append(["合计", weight, "", weight, "", weight, total])
-    header = [["一级指标", "", "二级指标", "", "三级指标", "", "得分"], ["名称", "分值", "名称", "分值", "名称", "分值", ""]]
+    header = [
+        ["一级指标", "", "二级指标", "", "三级指标", "", "得分"],
+        ["名称", "分值", "名称", "分值", "名称", "分值", ""],
+    ]
     lines = [f"{evaluation.department} {evaluation.year or ''}年度  指标体系：{evaluation.rulebook_title}", "", title]
     lines += _table(header, rows)
     lines += ["", "分项得分："]

@@ -33,8 +33,9 @@ class Band:
     def contains(self, value: Decimal) -> bool:
         if self.lower is not None and (value < self.lower or (value == self.lower and not self.lower_inclusive)):
             return False
-        return not (self.upper is not None
-                    and (value > self.upper or (value == self.upper and not self.upper_inclusive)))
+        return not (
+            self.upper is not None and (value > self.upper or (value == self.upper and not self.upper_inclusive))
+        )
 
     def points(self, weight: Decimal) -> Decimal:
         return self.score if self.score is not None else weight - (self.deduct or Decimal(0))
@@ -51,7 +52,8 @@ class Band:
             return f"{'不低于' if self.lower_inclusive else '高于'}{fmt(lo)}"
         if lo is None:
             return "任意值"
-        ends = f"（{'含' if self.lower_inclusive else '不含'}{fmt(lo)}，{'含' if self.upper_inclusive else '不含'}{fmt(hi)}）"
+        lower = f"{'含' if self.lower_inclusive else '不含'}{fmt(lo)}"
+        ends = f"（{lower}，{'含' if self.upper_inclusive else '不含'}{fmt(hi)}）"
         return f"在{fmt(lo)}至{fmt(hi)}之间{ends}"
 
 
@@ -79,8 +81,15 @@ class BandsKind(RuleKind):
                 equal = read("equal", None)
                 lower, lower_inc = (equal, True) if equal is not None else _bound(read, "min", "above")
                 upper, upper_inc = (equal, True) if equal is not None else _bound(read, "max", "below")
-                band = Band(lower, lower_inc, upper, upper_inc, sub.decimal("score", None),
-                            sub.decimal("deduct", None), sub.text("label", ""))
+                band = Band(
+                    lower,
+                    lower_inc,
+                    upper,
+                    upper_inc,
+                    sub.decimal("score", None),
+                    sub.decimal("deduct", None),
+                    sub.text("label", ""),
+                )
             except ParamError as exc:
                 raise ParamError(f"bands[{i}].{exc.key}", exc.message) from None
             if (band.score is None) == (band.deduct is None):
@@ -91,8 +100,11 @@ class BandsKind(RuleKind):
         return BandsSpec(ref, is_rate, tuple(bands))
 
     def check(self, spec: BandsSpec, weight: Decimal) -> list[str]:
-        return [f"第{i + 1}档得分 {fmt_score(b.points(weight))} 超出分值 {fmt_score(weight)} 或为负数"
-                for i, b in enumerate(spec.bands) if not Decimal(0) <= b.points(weight) <= weight]
+        return [
+            f"第{i + 1}档得分 {fmt_score(b.points(weight))} 超出分值 {fmt_score(weight)} 或为负数"
+            for i, b in enumerate(spec.bands)
+            if not Decimal(0) <= b.points(weight) <= weight
+        ]
 
     def _fmt(self, spec: BandsSpec, ctx: RuleContext | None = None):
         if spec.is_rate:
@@ -119,12 +131,14 @@ class BandsKind(RuleKind):
             best = max(spec.bands, key=lambda b: b.points(ctx.weight))
             target = best.upper if best.upper is not None else best.lower
             gap = ctx.gap(spec.ref, target) if target is not None and spec.is_rate else ""
-            deductions.append(Deduction(
-                lost,
-                f"{spec.ref.label}为{fmt(value)}，{band.describe(fmt)}，根据评分标准扣{fmt_score(lost)}分",
-                f"{spec.ref.label}{best.describe(fmt)}{gap}，可少扣{fmt_score(lost - (ctx.weight - best.points(ctx.weight)))}分",
-            ))
-        return score, ctx.trace(self, self.standard(spec, ctx.weight), deductions, rounding)
+            deductions.append(
+                Deduction(
+                    lost,
+                    f"{spec.ref.label}为{fmt(value)}，{band.describe(fmt)}，根据评分标准扣{fmt_score(lost)}分",
+                    f"{spec.ref.label}{best.describe(fmt)}{gap}，可少扣{fmt_score(best.points(ctx.weight) - score)}分",
+                )
+            )
+        return score, ctx.trace(self, deductions, rounding)
 
 
 def _bound(read, inclusive_key: str, exclusive_key: str) -> tuple[Decimal | None, bool]:

@@ -20,8 +20,8 @@ __all__ = [
     "FactDef",
     "ParamError",
     "Params",
-    "RuleContext",
     "RoundingRule",
+    "RuleContext",
     "RuleKind",
     "ValueRef",
     "round_score",
@@ -116,7 +116,9 @@ class Params:
         given = [k for k in ("indicator", "input", "fact") if self.raw.get(k) is not None]
         self.used.update(("indicator", "input", "fact"))
         if len(given) != 1:
-            raise ParamError("indicator", "应且只应指定一个取值来源：indicator（计算指标）、input（填报字段）或 fact（定性事实）")
+            raise ParamError(
+                "indicator", "应且只应指定一个取值来源：indicator（计算指标）、input（填报字段）或 fact（定性事实）"
+            )
         key = given[0]
         name = str(self.raw[key])
         if key == "indicator" and name not in INDICATORS:
@@ -174,6 +176,7 @@ class RuleContext:
     strip_zeros: bool = False
     facts: dict[str, FactDef] = field(default_factory=dict)
     indicator_id: str = ""
+    standard: str = ""  # the leaf's 评分标准, computed once when the rulebook loads
     reader: Reader = None  # type: ignore[assignment]
     steps: list[Step] = field(default_factory=list)
 
@@ -208,8 +211,9 @@ class RuleContext:
         clamped = min(max(raw_score, Decimal(0)), self.weight)
         if self.rounding.target == "deduction":
             deduction = self.weight - score
-            self.step(f"扣分（{self.rounding.rounding.describe()}）", fmt_number(self.weight - clamped),
-                      fmt_score(deduction))
+            self.step(
+                f"扣分（{self.rounding.rounding.describe()}）", fmt_number(self.weight - clamped), fmt_score(deduction)
+            )
         elif score != clamped:
             self.step(f"得分（{self.rounding.rounding.describe()}）", fmt_number(clamped), fmt_score(score))
         return score, self.rounding.describe()
@@ -230,15 +234,30 @@ class RuleContext:
         if delta == 0:
             return ""
         places = max(2, -numerator.as_tuple().exponent, -denominator.as_tuple().exponent)
-        amount = fmt_number(abs(delta).quantize(Decimal(1).scaleb(-places), rounding=ROUND_UP))
+        amount = format(abs(delta).quantize(Decimal(1).scaleb(-places), rounding=ROUND_UP), "f")
         verb = "增加" if delta > 0 else "减少"
         unit = "万元" if "万元" in label_of(num[0][0]) or num[0][0].split(".")[0] in _MONEY else ""
         return f"（{definition.numerator.text}需{verb}{amount}{unit}）"
 
-    def trace(self, kind: RuleKind, formula: str, deductions: list[Deduction], rounding: str = "",
-              note: str = "", flags: tuple[str, ...] = ()) -> Trace:
-        return Trace(kind.name, kind.label, formula, tuple(self.reader.reads), tuple(self.steps), rounding,
-                     tuple(d for d in deductions if d.points), note=note, flags=flags)
+    def trace(
+        self,
+        kind: RuleKind,
+        deductions: list[Deduction],
+        rounding: str = "",
+        note: str = "",
+        flags: tuple[str, ...] = (),
+    ) -> Trace:
+        return Trace(
+            kind.name,
+            kind.label,
+            self.standard,
+            tuple(self.reader.reads),
+            tuple(self.steps),
+            rounding,
+            tuple(d for d in deductions if d.points),
+            note=note,
+            flags=flags,
+        )
 
 
 _MONEY = {"budget", "procurement", "three_public", "public_funds", "assets"}
@@ -250,7 +269,6 @@ def round_score(weight: Decimal, raw_score: Decimal, rule: RoundingRule) -> Deci
     if rule.target == "deduction":
         return weight - rule.rounding.apply(weight - raw_score)
     return rule.rounding.apply(raw_score)
-
 
 
 class RuleKind:
@@ -272,4 +290,3 @@ class RuleKind:
     def check(self, spec: Any, weight: Decimal) -> list[str]:
         """Checks of the parameters against the indicator's weight; Chinese messages."""
         return []
-

@@ -47,9 +47,15 @@ class ChecklistKind(RuleKind):
                 expect = sub._get("expect", "是")
                 expect = tuple(expect) if isinstance(expect, list) else (str(expect),)
                 question = params.facts[fact].question
-                items.append(ChecklistItem(fact, expect, sub.decimal("deduct"),
-                                           sub.text("failure", f"“{question}”回答不符合要求"),
-                                           sub.text("remedy", f"做到“{question.rstrip('？?')}”")))
+                items.append(
+                    ChecklistItem(
+                        fact,
+                        expect,
+                        sub.decimal("deduct"),
+                        sub.text("failure", f"“{question}”回答不符合要求"),
+                        sub.text("remedy", f"做到“{question.rstrip('？?')}”"),
+                    )
+                )
             except ParamError as exc:
                 raise ParamError(f"items[{i}].{exc.key}", exc.message) from None
         return ChecklistSpec(tuple(items), params.decimal("floor", Decimal(0)))
@@ -75,9 +81,17 @@ class ChecklistKind(RuleKind):
             ctx.step(question, f"回答“{answer}”", "符合" if passed else f"扣{fmt_score(item.deduct)}分")
             if not passed:
                 lost += item.deduct
-                what = evidence if evidence and item.failure in evidence else (
-                    f"{item.failure}（{evidence}）" if evidence else item.failure)
-                deductions.append(Deduction(item.deduct, f"{what}，根据评分标准扣{fmt_score(item.deduct)}分",
-                                            f"{item.remedy}，可少扣{fmt_score(item.deduct)}分"))
+                what = (
+                    evidence
+                    if evidence and item.failure in evidence
+                    else (f"{item.failure}（{evidence}）" if evidence else item.failure)
+                )
+                deductions.append(
+                    Deduction(
+                        item.deduct,
+                        f"{what}，根据评分标准扣{fmt_score(item.deduct)}分",
+                        f"{item.remedy}，可少扣{fmt_score(item.deduct)}分",
+                    )
+                )
         score, rounding = ctx.finish(max(ctx.weight - lost, spec.floor))
-        return score, ctx.trace(self, self.standard(spec, ctx.weight), deductions, rounding)
+        return score, ctx.trace(self, deductions, rounding)

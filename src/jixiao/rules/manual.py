@@ -45,4 +45,4 @@ class ManualKind(RuleKind):
         score, rounding = ctx.finish(given)
         lost = ctx.weight - score
         deductions = [Deduction(lost, f"{reason}，扣{fmt_score(lost)}分", "")] if lost else []
-        return score, ctx.trace(self, self.standard(spec, ctx.weight), deductions, rounding)
+        return score, ctx.trace(self, deductions, rounding)

@@ -36,8 +36,12 @@ class PerUnitKind(RuleKind):
         ref = params.value_ref()
         read = params.rate if ref.source == "indicator" else params.decimal
         return PerUnitSpec(
-            ref, read("threshold"), params.choice("direction", ("above", "below")), read("per"),
-            params.decimal("points"), params.choice("stepping", ("proportional", "floor", "ceil"), "proportional"),
+            ref,
+            read("threshold"),
+            params.choice("direction", ("above", "below")),
+            read("per"),
+            params.decimal("points"),
+            params.choice("stepping", ("proportional", "floor", "ceil"), "proportional"),
             params.decimal("floor", Decimal(0)),
         )
 
@@ -48,9 +52,11 @@ class PerUnitKind(RuleKind):
 
     def standard(self, spec: PerUnitSpec, weight: Decimal) -> str:
         side = "高于" if spec.direction == "above" else "低于"
-        return (f"{spec.ref.label}{'不高于' if spec.direction == 'above' else '不低于'}"
-                f"{self._fmt(spec, spec.threshold)}得满分；每{side}{self._fmt(spec, spec.per)}扣"
-                f"{fmt_score(spec.points)}分，最低{fmt_score(spec.floor)}分")
+        return (
+            f"{spec.ref.label}{'不高于' if spec.direction == 'above' else '不低于'}"
+            f"{self._fmt(spec, spec.threshold)}得满分；每{side}{self._fmt(spec, spec.per)}扣"
+            f"{fmt_score(spec.points)}分，最低{fmt_score(spec.floor)}分"
+        )
 
     def score(self, spec: PerUnitSpec, ctx: RuleContext) -> tuple[Decimal, Trace]:
         value = Decimal(ctx.read(spec.ref))
@@ -59,8 +65,11 @@ class PerUnitKind(RuleKind):
         deductions = []
         if beyond <= 0:
             raw = ctx.weight
-            ctx.step("是否超出", f"{fmt(value)} 未{'超过' if spec.direction == 'above' else '低于'} {fmt(spec.threshold)}",
-                     "不扣分")
+            ctx.step(
+                "是否超出",
+                f"{fmt(value)} 未{'超过' if spec.direction == 'above' else '低于'} {fmt(spec.threshold)}",
+                "不扣分",
+            )
         else:
             units = beyond / spec.per
             if spec.stepping != "proportional":
@@ -73,11 +82,13 @@ class PerUnitKind(RuleKind):
         lost = ctx.weight - score
         if lost:
             side = "高于" if spec.direction == "above" else "低于"
-            deductions.append(Deduction(
-                lost,
-                f"{spec.ref.label}为{fmt(value)}，{side}{fmt(spec.threshold)}，每{side}{fmt(spec.per)}扣"
-                f"{fmt_score(spec.points)}分，扣{fmt_score(lost)}分",
-                f"{spec.ref.label}{'控制在' if spec.direction == 'above' else '达到'}{fmt(spec.threshold)}"
-                f"{ctx.gap(spec.ref, spec.threshold)}，可少扣{fmt_score(lost)}分",
-            ))
-        return score, ctx.trace(self, self.standard(spec, ctx.weight), deductions, rounding)
+            deductions.append(
+                Deduction(
+                    lost,
+                    f"{spec.ref.label}为{fmt(value)}，{side}{fmt(spec.threshold)}，每{side}{fmt(spec.per)}扣"
+                    f"{fmt_score(spec.points)}分，扣{fmt_score(lost)}分",
+                    f"{spec.ref.label}{'控制在' if spec.direction == 'above' else '达到'}{fmt(spec.threshold)}"
+                    f"{ctx.gap(spec.ref, spec.threshold)}，可少扣{fmt_score(lost)}分",
+                )
+            )
+        return score, ctx.trace(self, deductions, rounding)

@@ -36,8 +36,12 @@ class RatioKind(RuleKind):
         if raw is not None:
             sub = params.sub(raw if isinstance(raw, dict) else {})
             rate_rounding = Rounding(sub.choice("mode", Rounding.MODES), int(sub.decimal("places", Decimal(4))))
-        return RatioSpec(ref, params.rate("full_at", Decimal(1)),
-                         params.choice("direction", ("higher", "lower"), "higher"), rate_rounding)
+        return RatioSpec(
+            ref,
+            params.rate("full_at", Decimal(1)),
+            params.choice("direction", ("higher", "lower"), "higher"),
+            rate_rounding,
+        )
 
     def standard(self, spec: RatioSpec, weight: Decimal) -> str:
         full = f"{fmt_number(spec.full_at * 100)}%"
@@ -50,15 +54,21 @@ class RatioKind(RuleKind):
         if spec.rate_rounding is not None:
             cut = spec.rate_rounding.apply(rate)
             word = "截位" if spec.rate_rounding.mode == "truncate" else "四舍五入"
-            ctx.step(f"{spec.ref.label}（百分数保留{spec.rate_rounding.places - 2}位小数，{word}）",
-                     ctx.precise_pct(rate), ctx.pct(cut))
+            ctx.step(
+                f"{spec.ref.label}（百分数保留{spec.rate_rounding.places - 2}位小数，{word}）",
+                ctx.precise_pct(rate),
+                ctx.pct(cut),
+            )
             rate = cut
         w = ctx.weight
         reached = rate >= spec.full_at if spec.direction == "higher" else rate <= spec.full_at
         if reached:
             raw = w
-            ctx.step("得分", f"{ctx.pct(rate)} {'≥' if spec.direction == 'higher' else '≤'} "
-                     f"{ctx.pct(spec.full_at)}，得满分", fmt_score(w))
+            ctx.step(
+                "得分",
+                f"{ctx.pct(rate)} {'≥' if spec.direction == 'higher' else '≤'} {ctx.pct(spec.full_at)}，得满分",
+                fmt_score(w),
+            )
         elif spec.direction == "higher":
             raw = w * rate / spec.full_at
             ctx.step("得分", f"{fmt_score(w)} × {ctx.pct(rate)} ÷ {ctx.pct(spec.full_at)}", fmt_number(raw))
@@ -70,11 +80,13 @@ class RatioKind(RuleKind):
         deductions = []
         if lost:
             side = "低于" if spec.direction == "higher" else "高于"
-            deductions.append(Deduction(
-                lost,
-                f"{spec.ref.label}为{ctx.pct(rate)}，{side}{ctx.pct(spec.full_at)}，"
-                f"按评分标准得{fmt_score(score)}分，扣{fmt_score(lost)}分",
-                f"{spec.ref.label}{'达到' if spec.direction == 'higher' else '控制在'}{ctx.pct(spec.full_at)}"
-                f"{ctx.gap(spec.ref, spec.full_at)}，可少扣{fmt_score(lost)}分",
-            ))
-        return score, ctx.trace(self, self.standard(spec, w), deductions, rounding)
+            deductions.append(
+                Deduction(
+                    lost,
+                    f"{spec.ref.label}为{ctx.pct(rate)}，{side}{ctx.pct(spec.full_at)}，"
+                    f"按评分标准得{fmt_score(score)}分，扣{fmt_score(lost)}分",
+                    f"{spec.ref.label}{'达到' if spec.direction == 'higher' else '控制在'}{ctx.pct(spec.full_at)}"
+                    f"{ctx.gap(spec.ref, spec.full_at)}，可少扣{fmt_score(lost)}分",
+                )
+            )
+        return score, ctx.trace(self, deductions, rounding)

@@ -46,21 +46,29 @@ class ScheduleKind(RuleKind):
             raise ParamError("quarters", "参数“quarters”应为季度列表，如 [1, 2, 3, 4]") from None
         if not quarters or any(q not in _QUARTER_NAMES for q in quarters):
             raise ParamError("quarters", "季度应为 1–4")
-        return ScheduleSpec(params.decimal("points_per_quarter"), quarters, params.rate("target", Decimal(1)),
-                            params.choice("mode", ("shortfall", "proportional"), "shortfall"))
+        return ScheduleSpec(
+            params.decimal("points_per_quarter"),
+            quarters,
+            params.rate("target", Decimal(1)),
+            params.choice("mode", ("shortfall", "proportional"), "shortfall"),
+        )
 
     def check(self, spec: ScheduleSpec, weight: Decimal) -> list[str]:
         total = spec.points_per_quarter * len(spec.quarters)
         if total != weight:
-            return [f"每季度分值 {fmt_score(spec.points_per_quarter)} × {len(spec.quarters)} 个季度 = "
-                    f"{fmt_score(total)}，与指标分值 {fmt_score(weight)} 不一致"]
+            return [
+                f"每季度分值 {fmt_score(spec.points_per_quarter)} × {len(spec.quarters)} 个季度 = "
+                f"{fmt_score(total)}，与指标分值 {fmt_score(weight)} 不一致"
+            ]
         return []
 
     def standard(self, spec: ScheduleSpec, weight: Decimal) -> str:
         target = f"{fmt_number(spec.target * 100)}%"
         if spec.mode == "shortfall":
-            return (f"按季度考核序时执行率，每季度{fmt_score(spec.points_per_quarter)}分；"
-                    f"序时执行率低于{target}的，按 {fmt_score(spec.points_per_quarter)}分×差额 扣分")
+            return (
+                f"按季度考核序时执行率，每季度{fmt_score(spec.points_per_quarter)}分；"
+                f"序时执行率低于{target}的，按 {fmt_score(spec.points_per_quarter)}分×差额 扣分"
+            )
         return f"按季度考核序时执行率，每季度得分 = {fmt_score(spec.points_per_quarter)}分 × 序时执行率（最高{target}）"
 
     def rates(self, ctx: RuleContext, spec: ScheduleSpec) -> dict[int, Decimal]:
@@ -74,7 +82,10 @@ class ScheduleKind(RuleKind):
             if direct is not None:
                 rates[q] = direct
                 continue
-            spent, scheduled = ctx.reader.value(f"{item}.spending_progress"), ctx.reader.value(f"{item}.schedule_progress")
+            spent, scheduled = (
+                ctx.reader.value(f"{item}.spending_progress"),
+                ctx.reader.value(f"{item}.schedule_progress"),
+            )
             if scheduled == 0:
                 raise Undefined(f"{quarter_name(q)}序时进度为0，序时执行率无法计算")
             rates[q] = divide(spent, scheduled)
@@ -95,12 +106,17 @@ class ScheduleKind(RuleKind):
         if spec.mode == "shortfall":
             terms = " + ".join(f"{ctx.pct(t - r)}" for r in short.values()) or "0"
             lost_raw = ctx.weight - self.raw_score(spec, ctx.weight, rates)
-            ctx.step("序时执行率差额合计", terms, fmt_number(sum((t - r for r in short.values()), Decimal(0)) * 100) + "%")
+            ctx.step(
+                "序时执行率差额合计", terms, fmt_number(sum((t - r for r in short.values()), Decimal(0)) * 100) + "%"
+            )
             ctx.step("扣分（取整前）", f"{fmt_score(p)} × 差额合计", fmt_number(lost_raw))
         else:
             for q, r in rates.items():
-                ctx.step(f"{quarter_name(q)}得分", f"{fmt_score(p)} × min({ctx.pct(r)}, {ctx.pct(t)})",
-                         fmt_number(p * min(r / t, Decimal(1))))
+                ctx.step(
+                    f"{quarter_name(q)}得分",
+                    f"{fmt_score(p)} × min({ctx.pct(r)}, {ctx.pct(t)})",
+                    fmt_number(p * min(r / t, Decimal(1))),
+                )
         raw = self.raw_score(spec, ctx.weight, rates)
         score, rounding = ctx.finish(raw)
         lost = ctx.weight - score
@@ -114,10 +130,13 @@ class ScheduleKind(RuleKind):
                 after = round_score(ctx.weight, self.raw_score(spec, ctx.weight, better), ctx.rounding)
                 if after > score:
                     avoid.append(f"{quarter_name(q)}序时执行率达到{ctx.pct(t)}，可少扣{fmt_score(after - score)}分")
-            deductions.append(Deduction(
-                lost,
-                f"第{names}季度序时执行率{'分别' if len(short) > 1 else ''}为{values}，低于序时进度要求（{ctx.pct(t)}），"
-                f"根据评分标准扣{fmt_score(lost)}分",
-                "；".join(avoid),
-            ))
-        return score, ctx.trace(self, self.standard(spec, ctx.weight), deductions, rounding)
+            deductions.append(
+                Deduction(
+                    lost,
+                    f"第{names}季度序时执行率{'分别' if len(short) > 1 else ''}为{values}，"
+                    f"低于序时进度要求（{ctx.pct(t)}），"
+                    f"根据评分标准扣{fmt_score(lost)}分",
+                    "；".join(avoid),
+                )
+            )
+        return score, ctx.trace(self, deductions, rounding)

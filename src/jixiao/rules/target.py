@@ -53,9 +53,19 @@ def _num(value: Decimal) -> str:
     return fmt_number(value)
 
 
-def score_target(weight: Decimal, operator: str, target: object, actual: object, options: TargetOptions,
-                 *, name: str = "", given_score: Decimal | None = None, deviation_reason: str = "",
-                 unit: str = "", fmt=None) -> TargetOutcome:
+def score_target(
+    weight: Decimal,
+    operator: str,
+    target: object,
+    actual: object,
+    options: TargetOptions,
+    *,
+    name: str = "",
+    given_score: Decimal | None = None,
+    deviation_reason: str = "",
+    unit: str = "",
+    fmt=None,
+) -> TargetOutcome:
     """Score one performance target; pure, so counterfactuals and the review can reuse it."""
     fmt = fmt or (lambda v: f"{_num(v)}{unit}")
     steps: list[Step] = []
@@ -69,8 +79,10 @@ def score_target(weight: Decimal, operator: str, target: object, actual: object,
         if given_score is not None:
             share = divide(given_score, weight) if weight else Decimal(0)
             if not low <= share <= high:
-                raise Undefined(f"“{name}”{answer}档得分应在{_num(weight * low)}–{_num(weight * high)}分之间，"
-                                f"填报为{_num(given_score)}分")
+                raise Undefined(
+                    f"“{name}”{answer}档得分应在{_num(weight * low)}–{_num(weight * high)}分之间，"
+                    f"填报为{_num(given_score)}分"
+                )
         raw = weight * share
         steps.append(Step("定性评价", f"{_TIER_TEXT.get(answer, answer)}：分值 × {_num(share * 100)}%", _num(raw)))
         reason = f"“{name}”评价为{_TIER_TEXT.get(answer, answer)}，得{fmt_score(raw)}分" if raw < weight else ""
@@ -93,8 +105,10 @@ def score_target(weight: Decimal, operator: str, target: object, actual: object,
             rate = divide(a, t)
             ratio_text = f"完成率{_num((rate * 100).quantize(Decimal('0.01')))}%"
             if rate >= options.far_above and not deviation_reason:
-                flags.append(f"“{name}”实际完成值为年度指标值的{_num((rate * 100).quantize(Decimal('0.01')))}%，"
-                              f"超过{_num(options.far_above * 100)}%，须说明原因（年度指标是否设定偏低）")
+                flags.append(
+                    f"“{name}”实际完成值为年度指标值的{_num((rate * 100).quantize(Decimal('0.01')))}%，"
+                    f"超过{_num(options.far_above * 100)}%，须说明原因（年度指标是否设定偏低）"
+                )
     elif operator == "≤":
         if a <= t:
             raw = weight
@@ -104,8 +118,13 @@ def score_target(weight: Decimal, operator: str, target: object, actual: object,
             steps.append(Step("得分", f"{fmt_score(weight)} × {fmt(t)} ÷ {fmt(a)}", _num(raw)))
         else:
             raw = max(Decimal(0), weight * divide(2 * t - a, t))
-            steps.append(Step("得分（至两倍目标线性降为0）", f"{fmt_score(weight)} × (2 × {fmt(t)} − {fmt(a)}) ÷ {fmt(t)}",
-                              _num(raw)))
+            steps.append(
+                Step(
+                    "得分（至两倍目标线性降为0）",
+                    f"{fmt_score(weight)} × (2 × {fmt(t)} − {fmt(a)}) ÷ {fmt(t)}",
+                    _num(raw),
+                )
+            )
     elif operator == "=":
         raw = max(Decimal(0), weight * (1 - divide(abs(a - t), t)))
         steps.append(Step("得分", f"{fmt_score(weight)} × (1 − |{fmt(a)} − {fmt(t)}| ÷ {fmt(t)})", _num(raw)))
@@ -113,7 +132,8 @@ def score_target(weight: Decimal, operator: str, target: object, actual: object,
         raise Undefined(f"“{name}”的指标方向“{operator}”无法识别")
     reason = ""
     if raw < weight:
-        reason = f"“{name}”年度指标值{operator}{fmt(t)}，实际完成{fmt(a)}{('，' + ratio_text) if ratio_text else ''}，未达成年度指标"
+        done = f"，{ratio_text}" if ratio_text else ""
+        reason = f"“{name}”年度指标值{operator}{fmt(t)}，实际完成{fmt(a)}{done}，未达成年度指标"
         if not deviation_reason:
             flags.append(f"“{name}”未达成年度指标，须填写偏差原因分析及改进措施")
     return TargetOutcome(raw, tuple(steps), reason, f"“{name}”实际完成值达到年度指标值{fmt(t)}", tuple(flags))
@@ -138,8 +158,11 @@ def parse_options(params: Params) -> TargetOptions:
                 raise ParamError("tiers", f"未知档次“{answer}”，应为 达成 / 部分达成 / 未达成")
             value = params.sub({"v": share}).rate("v")
             tiers[answer] = (value, *tiers[answer][1:])
-    return TargetOptions(params.choice("lower_variant", ("linear_to_double", "inverse"), "linear_to_double"),
-                         params.rate("far_above", Decimal("1.3")), tiers)
+    return TargetOptions(
+        params.choice("lower_variant", ("linear_to_double", "inverse"), "linear_to_double"),
+        params.rate("far_above", Decimal("1.3")),
+        tiers,
+    )
 
 
 class TargetKind(RuleKind):
@@ -164,11 +187,22 @@ class TargetKind(RuleKind):
         actual = ctx.read(spec.ref)
         fmt = ctx.pct if spec.ref.source == "indicator" else None
         evidence = ctx.reader.optional(f"facts.{spec.ref.name}.evidence") if spec.ref.source == "fact" else None
-        outcome = score_target(ctx.weight, spec.operator, spec.target, actual, spec.options, name=ctx.name,
-                               deviation_reason=evidence or "", fmt=fmt)
+        outcome = score_target(
+            ctx.weight,
+            spec.operator,
+            spec.target,
+            actual,
+            spec.options,
+            name=ctx.name,
+            deviation_reason=evidence or "",
+            fmt=fmt,
+        )
         ctx.steps.extend(outcome.steps)
         score, rounding = ctx.finish(outcome.raw)
         lost = ctx.weight - score
-        deductions = [Deduction(lost, f"{outcome.reason}，扣{fmt_score(lost)}分", f"{outcome.avoid}，可少扣{fmt_score(lost)}分")] if lost else []
-        return score, ctx.trace(self, self.standard(spec, ctx.weight), deductions, rounding,
-                                flags=outcome.flags if lost else ())
+        deductions = (
+            [Deduction(lost, f"{outcome.reason}，扣{fmt_score(lost)}分", f"{outcome.avoid}，可少扣{fmt_score(lost)}分")]
+            if lost
+            else []
+        )
+        return score, ctx.trace(self, deductions, rounding, flags=outcome.flags if lost else ())

@@ -1,0 +1,74 @@
+"""The command line as a user runs it: score (text and JSON), explain, check, rulebooks."""
+
+from __future__ import annotations
+
+import json
+
+from jixiao.cli import main
+
+BAOAN = "examples/baoan-fulian-2023"
+
+
+def test_score_prints_table_1_as_the_seed(capsys):
+    assert main(["score", BAOAN]) == 0
+    out = capsys.readouterr().out
+    assert "表 1：自评得分一览表" in out
+    # one row of the seed's table: 部门管理 20 资金管理 8 政府采购执行情况 2 1.99
+    row = next(line for line in out.splitlines() if "政府采购执行情况" in line).split()
+    assert row == ["部门管理", "20", "资金管理", "8", "政府采购执行情况", "2", "1.99"]
+    assert "部门管理：分值20，得分18.99，得分率94.95%" in out
+    assert "部门绩效：分值60，得分58.62，得分率97.7%" in out
+    assert "总分：97.61    等级：优" in out
+    assert "未定期开展资产清查工作" in out
+
+
+def test_score_json_contract(capsys):
+    assert main(["score", BAOAN, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["department"], result["year"], result["rulebook"]) == (
+        "深圳市宝安区妇女联合会",
+        2023,
+        "shenzhen-baoan/department/2023",
+    )
+    assert result["total"] == "97.61" and result["grade"] == "优"
+    nodes = {"/".join(n["path"]): n for n in result["indicators"]}
+    assert len(result["indicators"]) == 3 + 11 + 21
+    leaf = nodes["部门绩效/效率性/预算执行率"]
+    assert (leaf["level"], leaf["weight"], leaf["score"]) == (3, "6", "5.62")
+    assert leaf["deductions"][0]["points"] == "0.38"
+    assert "扣0.38分" in leaf["deductions"][0]["reason"]
+    assert nodes["部门管理"]["score"] == "18.99"
+
+
+def test_explain_shows_inputs_steps_rounding_and_advice(capsys):
+    assert main(["explain", BAOAN, "政府采购执行情况"]) == 0
+    out = capsys.readouterr().out
+    assert "155.586 ÷ 155.591 = 99.9968%" in out
+    assert "data.yaml:" in out and "截位" in out
+    assert "如何避免：政府采购执行率达到100%（政府采购实际金额需增加0.005万元），可少扣0.01分" in out
+
+
+def test_explain_unknown_indicator_lists_the_known_ones(capsys):
+    assert main(["explain", BAOAN, "不存在的指标"]) == 1
+    assert "budget_execution（预算执行率）" in capsys.readouterr().err
+
+
+def test_check_ok(capsys):
+    assert main(["check", BAOAN]) == 0
+    assert "检查通过" in capsys.readouterr().out
+
+
+def test_rulebooks_lists_source_and_confidence(capsys):
+    assert main(["rulebooks", "--facts"]) == 0
+    out = capsys.readouterr().out
+    assert "shenzhen-baoan/department/2023" in out
+    assert "0 项规则来自官方文件，21 项依公布结果反推" in out
+    assert "asset_inventory_done" in out
+
+
+def test_usage_error_is_chinese(capsys):
+    try:
+        main(["score"])
+    except SystemExit as exc:
+        assert exc.code == 2
+    assert "用法错误" in capsys.readouterr().err
