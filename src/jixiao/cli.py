@@ -63,6 +63,31 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import FORMATS, write_report  # document libraries load only for this command
+
+    formats = tuple(f.strip() for f in args.format.split(",")) if args.format else None
+    unknown = [f for f in formats or () if f not in FORMATS]
+    if unknown:
+        print(f"不支持的格式：{'、'.join(unknown)}。可用格式：{'、'.join(FORMATS)}", file=sys.stderr)
+        return 2
+    prepared, evaluation = run(Path(args.path), args.rulebook)
+    _print_problems(prepared.warnings)
+    print(f"正在生成报告：{prepared.data.name} {prepared.data.year}年度 …", file=sys.stderr)
+    result = (
+        write_report(prepared, evaluation, Path(args.out), formats)
+        if formats
+        else write_report(prepared, evaluation, Path(args.out))
+    )
+    for warning in result.warnings:
+        print(f"提示：{warning}", file=sys.stderr)
+    total = evaluation.total if evaluation.total is not None else "不完整"
+    print(f"总分 {total}，等级 {evaluation.grade or '—'}。已生成 {len(result.files)} 个文件：")
+    for path in result.files:
+        print(f"  {path}")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     prepared = prepare(Path(args.path), args.rulebook)
     _print_problems(prepared.warnings, args.json)
@@ -115,6 +140,11 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("path")
     p.add_argument("indicator", help="指标编号或名称，如 budget_execution 或 预算执行率")
     p.add_argument("--rulebook")
+    p = add("report", "生成自评报告（Word、PDF、HTML）及附件表（Excel）", cmd_report)
+    p.add_argument("path")
+    p.add_argument("--rulebook")
+    p.add_argument("--out", required=True, help="输出目录")
+    p.add_argument("--format", help="逗号分隔：docx,pdf,html,xlsx,md（默认 docx,pdf,html,xlsx）")
     p = add("check", "只检查数据，不评分", cmd_check)
     p.add_argument("path")
     p.add_argument("--rulebook")

@@ -1,0 +1,87 @@
+"""The report: from an evaluation to 自评报告.docx / .pdf / .html / .md and the attachment workbook.
+
+`write_report` renders every format in memory, writes them into a temporary folder inside the output
+folder, converts the PDF there, and only then moves each file into place: a failed run leaves earlier
+outputs untouched, and no reader ever sees a half-written file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ..pipeline import Prepared
+from ..trace import Evaluation
+from .content import build_document
+from .docx_out import render_docx
+from .html_out import render_html
+from .md_out import render_markdown
+from .pdf import PdfError, convert_to_pdf
+from .xlsx_out import render_workbook
+
+__all__ = ["FORMATS", "ReportResult", "write_report"]
+
+FORMATS = ("docx", "pdf", "html", "xlsx", "md")
+DEFAULT_FORMATS = ("docx", "pdf", "html", "xlsx")
+REPORT_NAME = "自评报告"
+ATTACHMENTS_NAME = "附件表"
+
+
+@dataclass
+class ReportResult:
+    files: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _created(prepared: Prepared) -> datetime:
+    """A fixed document date (1 January after the evaluated year) so that re-running gives the same file."""
+    year = prepared.data.year or 2000
+    return datetime(year + 1, 1, 1)
+
+
+def render_all(
+    prepared: Prepared, evaluation: Evaluation, formats: tuple[str, ...]
+) -> tuple[dict[str, bytes], list[str]]:
+    document = build_document(prepared, evaluation)
+    outputs: dict[str, bytes] = {}
+    if "docx" in formats or "pdf" in formats:
+        outputs[f"{REPORT_NAME}.docx"] = render_docx(document, prepared.data.name, _created(prepared))
+    if "html" in formats:
+        outputs[f"{REPORT_NAME}.html"] = render_html(document)
+    if "md" in formats:
+        text, images = render_markdown(document, f"{REPORT_NAME}_")
+        outputs[f"{REPORT_NAME}.md"] = text
+        outputs.update(images)
+    if "xlsx" in formats:
+        outputs[f"{ATTACHMENTS_NAME}.xlsx"] = render_workbook(document.attachments)
+    return outputs, list(document.warnings)
+
+
+def write_report(
+    prepared: Prepared, evaluation: Evaluation, out_dir: Path, formats: tuple[str, ...] = DEFAULT_FORMATS
+) -> ReportResult:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    outputs, warnings = render_all(prepared, evaluation, formats)
+    result = ReportResult(warnings=warnings)
+    staging = Path(tempfile.mkdtemp(prefix=".jixiao-", dir=out_dir))
+    try:
+        for name, content in outputs.items():
+            (staging / name).write_bytes(content)
+        keep = [name for name in outputs if not (name.endswith(".docx") and "docx" not in formats)]
+        if "pdf" in formats:
+            try:
+                convert_to_pdf([staging / f"{REPORT_NAME}.docx"], staging)
+                keep.append(f"{REPORT_NAME}.pdf")
+            except PdfError as exc:
+                result.warnings.append(str(exc))
+        for name in keep:
+            target = out_dir / name
+            (staging / name).replace(target)
+            result.files.append(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return result

@@ -1,0 +1,153 @@
+"""Build the report's content: walk the outline, fill each section from narrative, data and the trace.
+
+`build_document(prepared, evaluation)` returns one renderer-neutral Document. The department's own text
+(narrative/*.md) wins where it exists; generated paragraphs carry every figure; the score table, the
+per-一级 analysis and the problems come from the evaluation's trace.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..engine import score_rate
+from ..explain import level_summary
+from ..pipeline import Prepared
+from ..trace import Evaluation
+from . import charts
+from .document import Block, Document, Heading, Image, Paragraph, Table
+from .figures import Figures
+from .narrative import NarrativeSource
+from .outline import Outline, Section, load_outline, number
+from .paragraphs import BUILDERS, ReportContext, quarterly_rates
+from .tables import base_data_table, evaluation_table, score_table
+
+__all__ = ["build_document", "narrative_folder"]
+
+_COUNT_WORDS = "一两三四五六七八九十"
+
+
+def narrative_folder(prepared: Prepared) -> Path | None:
+    base = prepared.data.base_dir
+    configured = prepared.data.get("narrative.folder")
+    if configured:
+        folder = Path(configured)
+        return folder if folder.is_absolute() or base is None else base / folder
+    return base / "narrative" if base is not None else None
+
+
+class _Builder:
+    def __init__(self, prepared: Prepared, evaluation: Evaluation, outline: Outline, narrative: NarrativeSource):
+        self.prepared = prepared
+        self.evaluation = evaluation
+        self.outline = outline
+        self.narrative = narrative
+        self.figures = Figures(prepared.data, prepared.rulebook)
+        self.ctx = ReportContext(self.figures, evaluation, prepared.rulebook)
+        self.blocks: list[Block] = []
+        self.counters = [0] * 8
+
+    def fill(self, template: str) -> str:
+        return template.format(year=self.prepared.data.year or "", department=self.prepared.data.name)
+
+    def heading(self, level: int, text: str) -> None:
+        self.counters[level - 1] += 1
+        for deeper in range(level, len(self.counters)):
+            self.counters[deeper] = 0
+        style = self.outline.numbering[min(level, len(self.outline.numbering)) - 1]
+        self.blocks.append(Heading(level, number(style, self.counters[level - 1]), self.fill(text)))
+
+    def section(self, section: Section, level: int) -> None:
+        self.heading(level, section.heading)
+        for item in section.content:
+            self.content(item, level)
+        for child in section.sections:
+            self.section(child, level + 1)
+
+    def content(self, item: dict[str, Any], level: int) -> None:
+        kind, arg = next(iter(item.items()))
+        if kind == "narrative":
+            paragraphs = self.narrative.get(arg)
+            if paragraphs is not None:
+                self.blocks.extend(paragraphs)
+        elif kind == "generated":
+            self.blocks.extend(BUILDERS[arg](self.ctx))
+        elif kind == "text":
+            self.blocks.append(Paragraph.of(self.fill(arg)))
+        elif kind == "score_table":
+            title = self.prepared.rulebook.report.get("score_table_title", arg)
+            self.blocks.append(score_table(self.evaluation, title))
+        elif kind == "score_chart":
+            items = [(r.name, score_rate(r.score, r.weight)) for r in self.evaluation.roots if r.score is not None]
+            if items:
+                self.blocks.append(Image(charts.score_rate_chart(items), arg, 14.0, "各一级指标得分率"))
+        elif kind == "quarterly_chart":
+            rates = quarterly_rates(self.figures)
+            if rates:
+                self.blocks.append(Image(charts.quarterly_chart(rates), arg, 14.0, "季度序时执行率与序时进度"))
+        elif kind == "level_analysis":
+            self.level_analysis(level + 1)
+        elif kind in ("problems", "measures"):
+            own = self.narrative.get(kind)
+            self.blocks.extend(own if own is not None else BUILDERS[kind](self.ctx))
+        elif kind == "attachments_list":
+            names = [self.fill(a["title"]) for a in self.outline.attachments]
+            self.blocks.append(Paragraph.of("附件：" + "；".join(names), indent=False))
+        else:
+            raise ValueError(f"unknown outline content kind {kind!r}")
+
+    def level_analysis(self, level: int) -> None:
+        for root in self.evaluation.roots:
+            self.heading(level, f"{root.name}指标分析")
+            parts = [child.name for child in root.children]
+            if parts:
+                count = _COUNT_WORDS[len(parts) - 1] if len(parts) <= len(_COUNT_WORDS) else str(len(parts))
+                self.blocks.append(
+                    Paragraph.of(
+                        f"{root.name}指标主要从{'、'.join(parts)}{count}个方面进行评价。"
+                        + level_summary(root, self.prepared.rulebook.strip_zeros)
+                    )
+                )
+            else:
+                self.blocks.append(Paragraph.of(level_summary(root, self.prepared.rulebook.strip_zeros)))
+
+    def attachments(self) -> tuple[Table, ...]:
+        out = []
+        for item in self.outline.attachments:
+            title = self.fill(item["title"])
+            kind = item["table"]
+            if kind == "base_data":
+                out.append(base_data_table(self.figures, title))
+            elif kind == "evaluation":
+                out.append(evaluation_table(self.evaluation, title, self.prepared.rulebook.strip_zeros))
+            elif kind in ATTACHMENT_BUILDERS:
+                out.extend(ATTACHMENT_BUILDERS[kind](self, title))
+        return tuple(out)
+
+
+# Extra attachment tables (the MoF-format tables) register here: name -> builder(_Builder, title).
+ATTACHMENT_BUILDERS: dict[str, Any] = {}
+
+
+def build_document(prepared: Prepared, evaluation: Evaluation, narrative_dir: Path | None = None) -> Document:
+    outline = load_outline(str(prepared.rulebook.report.get("outline", "shenzhen-department")))
+    narrative = NarrativeSource(narrative_dir if narrative_dir is not None else narrative_folder(prepared))
+    builder = _Builder(prepared, evaluation, outline, narrative)
+    for section in outline.sections:
+        builder.section(section, 1)
+    for line in outline.closing:
+        builder.blocks.append(Paragraph.of(builder.fill(line), align="right", indent=False))
+    warnings = []
+    if narrative.missing:
+        where = narrative.folder or "narrative/"
+        warnings.append(
+            f"以下章节的文字材料未提供（{where}），报告中这些章节只有自动生成的内容：{'、'.join(dict.fromkeys(narrative.missing))}"
+        )
+    warnings += list(evaluation.notes)
+    return Document(
+        builder.fill(outline.title),
+        tuple(builder.fill(m) for m in outline.meta),
+        tuple(builder.blocks),
+        builder.attachments(),
+        warnings=tuple(warnings),
+    )

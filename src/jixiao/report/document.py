@@ -1,0 +1,101 @@
+"""A report as renderer-neutral blocks: headings, paragraphs, tables with merged cells, images.
+
+The content builder produces one `Document`; the Word, HTML and Markdown renderers each walk the same
+blocks, so every format says the same thing. Tables are grids: a cell that spans others carries its
+rowspan/colspan and the positions it covers hold None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["Block", "Cell", "Document", "Heading", "Image", "PageBreak", "Paragraph", "Run", "Table"]
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    runs: tuple[Run, ...]
+    align: str = "justify"  # justify | center | right | left
+    indent: bool = True  # first-line indent of two characters, as Chinese documents do
+    role: str = "body"  # body | caption | note | title-meta
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+    @staticmethod
+    def of(text: str, **kw: object) -> Paragraph:
+        return Paragraph((Run(text),), **kw)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 1 一、  2 （一）  3 1.  4 (1)
+    number: str
+    text: str
+
+    @property
+    def full(self) -> str:
+        return f"{self.number}{self.text}"
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    bold: bool = False
+    align: str = "center"  # center | left | right
+    number_format: str = ""  # for spreadsheets: "#,##0.00", "0.00%"
+    value: object = None  # the typed value for spreadsheets (Decimal, int); text is what prints
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    rows: tuple[tuple[Cell | None, ...], ...]
+    header_rows: int = 1
+    widths: tuple[float, ...] = ()  # relative column widths
+    note: str = ""
+
+    @property
+    def columns(self) -> int:
+        return len(self.rows[0]) if self.rows else 0
+
+
+@dataclass(frozen=True)
+class Image:
+    png: bytes
+    caption: str
+    width_cm: float = 15.0
+    alt: str = ""
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+Block = Heading | Paragraph | Table | Image | PageBreak
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    meta: tuple[str, ...] = ()  # lines under the title (部门名称（公章）：…, date)
+    blocks: tuple[Block, ...] = ()
+    attachments: tuple[Table, ...] = ()  # printed after the body as 附件 and written to the workbook
+    footer_text: str = ""
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def headings(self) -> list[Heading]:
+        return [b for b in self.blocks if isinstance(b, Heading)]
+
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)] + list(self.attachments)
