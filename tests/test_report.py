@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import zipfile
@@ -13,6 +12,7 @@ import openpyxl
 import pytest
 from docx import Document as read_docx
 from docx.oxml.ns import qn
+from lxml import etree
 
 from jixiao.cli import main
 from jixiao.pipeline import run
@@ -111,8 +111,9 @@ def test_typography(docx, report_dir):
         body = z.read("word/document.xml").decode("utf-8")
         styles = z.read("word/styles.xml").decode("utf-8")
         footer = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("word/footer"))
-    runs = body.count("<w:r>") + body.count("<w:r ")
-    assert len(re.findall(r"<w:rFonts [^>]*w:eastAsia=", body)) == runs  # every run names its East Asian font
+    runs = etree.fromstring(body.encode("utf-8")).iter(qn("w:r"))
+    fonts = [r.find(f"{qn('w:rPr')}/{qn('w:rFonts')}") for r in runs]
+    assert fonts and all(f is not None and f.get(qn("w:eastAsia")) for f in fonts)  # every run names its CJK font
     assert 'w:eastAsia="仿宋_GB2312"' in body and 'w:eastAsia="黑体"' in body
     assert 'w:eastAsia="zh-CN"' in styles and 'w:eastAsia="en-US"' not in styles
     assert "PAGE" in footer

@@ -9,15 +9,16 @@ Tables keep their merged cells, repeat their header rows across pages and never 
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 from datetime import datetime
 
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.oxml import parse_xml
 
 from .document import Cell, Document, Heading, Image, PageBreak, Paragraph, Table
 
@@ -170,22 +171,83 @@ def _paragraph(doc, block: Paragraph) -> None:
         _first_line_indent(paragraph)
 
 
-def _cell_text(cell, spec: Cell, size: float) -> None:
-    paragraph = cell.paragraphs[0]
-    paragraph.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT}.get(
-        spec.align, WD_ALIGN_PARAGRAPH.CENTER
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_JC = {"left": "left", "right": "right"}
+
+
+def _rpr_xml(font: str, size: float, bold: bool) -> str:
+    half_points = round(size * 2)
+    return (
+        f'<w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="{escape(font)}" '
+        f'w:cs="Times New Roman"/>{"<w:b/><w:bCs/>" if bold else ""}<w:sz w:val="{half_points}"/>'
+        f'<w:szCs w:val="{half_points}"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr>'
     )
-    _spacing(paragraph, size * 1.4)
-    _run(paragraph, spec.text, FONTS["table"], size, spec.bold)
-    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
-def _row_properties(row, header: bool) -> None:
-    row.height = Cm(0.6)  # at least; rows with longer text grow
-    trpr = row._tr.get_or_add_trPr()
-    trpr.append(OxmlElement("w:cantSplit"))
-    if header:
-        trpr.append(OxmlElement("w:tblHeader"))
+def _tc_xml(width: int, spec: Cell | None, span: int, vmerge: str, size: float) -> str:
+    props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+    if span > 1:
+        props += f'<w:gridSpan w:val="{span}"/>'
+    if vmerge:
+        props += '<w:vMerge w:val="restart"/>' if vmerge == "restart" else "<w:vMerge/>"
+    props += '<w:vAlign w:val="center"/>'
+    run = ""
+    jc = "center"
+    if spec is not None and vmerge != "continue":
+        jc = _JC.get(spec.align, "center")
+        if spec.text:
+            run = f'<w:r>{_rpr_xml(FONTS["table"], size, spec.bold)}<w:t xml:space="preserve">{escape(spec.text)}</w:t></w:r>'
+    line = round(size * 1.4 * 20)
+    paragraph = (
+        f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="{line}" w:lineRule="exact"/>'
+        f'<w:jc w:val="{jc}"/>{_rpr_xml(FONTS["table"], size, False)}</w:pPr>{run}</w:p>'
+    )
+    return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraph}</w:tc>"
+
+
+def _table_xml(block: Table, widths_twips: list[int], size: float) -> str:
+    """The whole table as WordprocessingML: merged cells as gridSpan / vMerge, header rows repeated."""
+    covered: dict[tuple[int, int], Cell] = {}  # positions below a vertical merge start -> the start cell
+    for r, row in enumerate(block.rows):
+        for c, spec in enumerate(row):
+            if spec is not None and spec.rowspan > 1:
+                for rr in range(r + 1, r + spec.rowspan):
+                    covered[(rr, c)] = spec
+    rows = []
+    for r, row in enumerate(block.rows):
+        cells, c = [], 0
+        while c < block.columns:
+            spec = row[c]
+            if spec is None and (r, c) in covered:
+                start = covered[(r, c)]
+                span = start.colspan
+                cells.append(_tc_xml(sum(widths_twips[c : c + span]), start, span, "continue", size))
+                c += span
+                continue
+            if spec is None:  # covered by a horizontal span already written
+                c += 1
+                continue
+            span = spec.colspan
+            vmerge = "restart" if spec.rowspan > 1 else ""
+            cells.append(_tc_xml(sum(widths_twips[c : c + span]), spec, span, vmerge, size))
+            c += span
+        header = "<w:tblHeader/>" if r < block.header_rows else ""
+        rows.append(
+            f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="340" w:hRule="atLeast"/>{header}</w:trPr>'
+            + "".join(cells)
+            + "</w:tr>"
+        )
+    border = "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths_twips)
+    return (
+        f'<w:tbl {_W}><w:tblPr><w:tblW w:w="{sum(widths_twips)}" w:type="dxa"/><w:jc w:val="center"/>'
+        f'<w:tblBorders>{border}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        f'<w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
+        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+    )
 
 
 def _table(doc, block: Table, text_width_cm: float) -> None:
@@ -201,24 +263,10 @@ def _table(doc, block: Table, text_width_cm: float) -> None:
         _spacing(note, 18)
         note.paragraph_format.keep_with_next = True
     size = 10.5 if block.columns <= 7 else 9
-    table = doc.add_table(rows=len(block.rows), cols=block.columns)
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
     widths = block.widths or (1.0,) * block.columns
     scale = text_width_cm / sum(widths)
-    table.autofit = False
-    for c, column in enumerate(table.columns):  # LibreOffice lays out by tblGrid, Word by the cells' tcW
-        column.width = Cm(widths[c] * scale)
-    for r, row in enumerate(block.rows):
-        _row_properties(table.rows[r], r < block.header_rows)
-        for c, spec in enumerate(row):
-            table.cell(r, c).width = Cm(widths[c] * scale)
-            if spec is None:
-                continue
-            cell = table.cell(r, c)
-            if spec.rowspan > 1 or spec.colspan > 1:
-                cell = cell.merge(table.cell(r + spec.rowspan - 1, c + spec.colspan - 1))
-            _cell_text(cell, spec, size)
+    twips = [round(w * scale / 2.54 * 1440) for w in widths]
+    doc.element.body._insert_tbl(parse_xml(_table_xml(block, twips, size)))
     doc.add_paragraph()
 
 
