@@ -16,17 +16,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from generate import department_tree  # noqa: E402
+from generate import department_tree
 
-from jixiao.dataset import parse_department  # noqa: E402
-from jixiao.engine import evaluate  # noqa: E402
-from jixiao.pipeline import Prepared  # noqa: E402
-from jixiao.problems import Location  # noqa: E402
-from jixiao.report.content import build_document  # noqa: E402
-from jixiao.report.docx_out import render_docx  # noqa: E402
-from jixiao.report.pdf import PdfError, convert_to_pdf  # noqa: E402
-from jixiao.report.xlsx_out import render_workbook  # noqa: E402
-from jixiao.rulebook import load_rulebook  # noqa: E402
+from jixiao.dataset import parse_department
+from jixiao.engine import evaluate
+from jixiao.pipeline import Prepared
+from jixiao.problems import Location
+from jixiao.report.content import build_document
+from jixiao.report.docx_out import render_docx
+from jixiao.report.pdf import PdfError, convert_to_pdf
+from jixiao.report.xlsx_out import render_workbook
+from jixiao.rulebook import load_rulebook
 
 
 def main() -> None:
@@ -72,7 +72,8 @@ def main() -> None:
             return
         elapsed = time.perf_counter() - t0
         print(
-            f"PDF（一次启动 LibreOffice 批量转换 {n} 份）: 共 {elapsed:.1f} s，平均 {elapsed / n * 1000:.0f} ms/部门（目标 < 1 s）"
+            f"PDF（一次启动 LibreOffice 批量转换 {n} 份）: 共 {elapsed:.1f} s，"
+            f"平均 {elapsed / n * 1000:.0f} ms/部门（目标 < 1 s）"
         )
 
 

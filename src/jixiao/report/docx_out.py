@@ -9,16 +9,15 @@ Tables keep their merged cells, repeat their header rows across pages and never 
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 from datetime import datetime
+from xml.sax.saxutils import escape
 
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
-from docx.oxml import parse_xml
 
 from .document import Cell, Document, Heading, Image, PageBreak, Paragraph, Table
 
@@ -196,7 +195,8 @@ def _tc_xml(width: int, spec: Cell | None, span: int, vmerge: str, size: float) 
     if spec is not None and vmerge != "continue":
         jc = _JC.get(spec.align, "center")
         if spec.text:
-            run = f'<w:r>{_rpr_xml(FONTS["table"], size, spec.bold)}<w:t xml:space="preserve">{escape(spec.text)}</w:t></w:r>'
+            text = f'<w:t xml:space="preserve">{escape(spec.text)}</w:t>'
+            run = f"<w:r>{_rpr_xml(FONTS['table'], size, spec.bold)}{text}</w:r>"
     line = round(size * 1.4 * 20)
     paragraph = (
         f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="{line}" w:lineRule="exact"/>'
