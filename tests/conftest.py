@@ -54,6 +54,9 @@ def evaluate_case(case: dict[str, Any], case_dir: Path):
     rulebook_ref = case.get("rulebook") or tree.get("rulebook")
     if str(rulebook_ref).endswith(".yaml"):
         rulebook_ref = str((case_dir / rulebook_ref).resolve())
+    if case.get("project"):
+        item = next(i for i in data.items("projects") if data.get(f"{i}.name") == case["project"])
+        data = data.scoped(item)
     return evaluate(load_rulebook(rulebook_ref), data)
 
 
@@ -98,6 +101,16 @@ def check(case: dict[str, Any], evaluation) -> list[str]:
         for fragment in [fragments] if isinstance(fragments, str) else fragments:
             if fragment not in text:
                 errors.append(f"{case['name']}: advice of {key} expected to contain “{fragment}”, got “{text}”")
+    for key, fragments in (expect.get("flags_contain") or {}).items():
+        node = evaluation.find(str(key))
+        text = "；".join(node.trace.flags) if node and node.trace else ""
+        for fragment in [fragments] if isinstance(fragments, str) else fragments:
+            if fragment not in text:
+                errors.append(f"{case['name']}: flags of {key} expected to contain “{fragment}”, got “{text}”")
+    for key, expected in (expect.get("supplementary") or {}).items():
+        node = next((n for root in evaluation.supplementary for n in root.walk() if key in (n.id, n.name)), None)
+        actual = (fmt_score(node.score) if node.score is not None else node.status) if node else None
+        compare(f"supplementary score of {key}", expected, actual)
     for key, expected in (expect.get("status") or {}).items():
         node = evaluation.find(str(key))
         compare(f"status of {key}", expected, node.status if node else None)

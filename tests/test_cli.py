@@ -62,7 +62,8 @@ def test_rulebooks_lists_source_and_confidence(capsys):
     assert main(["rulebooks", "--facts"]) == 0
     out = capsys.readouterr().out
     assert "shenzhen-baoan/department/2023" in out
-    assert "0 项规则来自官方文件，21 项依公布结果反推" in out
+    assert "规则：21 项，其中 0 项来自官方文件，21 项推定（依公布结果或通行口径反推）" in out
+    assert "产出指标、效益指标、满意度指标的三级指标取自填报的绩效指标" in out
     assert "asset_inventory_done" in out
 
 

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .engine import evaluate, evaluate_projects
 from .explain import evaluation_to_dict, explain_node
 from .indicators import INDICATORS
 from .pipeline import prepare, run
@@ -42,12 +43,33 @@ def _print_problems(problems: Sequence[Problem], as_json: bool = False) -> None:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    prepared, evaluation = run(Path(args.path), args.rulebook)
+    prepared = prepare(Path(args.path), args.rulebook)
+    title = prepared.rulebook.report.get("score_table_title", "表 1：自评得分一览表")
+    if prepared.rulebook.kind == "project":
+        evaluations = evaluate_projects(prepared.rulebook, prepared.data)
+        if args.json:
+            head = {"department": prepared.data.name, "year": prepared.data.year, "rulebook": prepared.rulebook.id}
+            print(
+                json.dumps(
+                    {**head, "projects": [{"project": e.subject, **evaluation_to_dict(e)} for e in evaluations]},
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+            return 0
+        _print_problems(prepared.warnings)
+        if not evaluations:
+            print("数据中没有二级项目（projects），项目支出绩效自评无从计算。", file=sys.stderr)
+            return 1
+        for evaluation in evaluations:
+            print(render_score_text(evaluation, f"{title}：{evaluation.subject}", prepared.rulebook.strip_zeros))
+            print()
+        return 0
+    evaluation = evaluate(prepared.rulebook, prepared.data)
     if args.json:
         print(json.dumps(evaluation_to_dict(evaluation), ensure_ascii=False, indent=2))
         return 0
     _print_problems(prepared.warnings)
-    title = prepared.rulebook.report.get("score_table_title", "表 1：自评得分一览表")
     print(render_score_text(evaluation, title, prepared.rulebook.strip_zeros))
     return 0
 
@@ -110,13 +132,17 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
             continue
         leaves = rulebook.leaves()
         official = sum(1 for leaf in leaves if leaf.rule and leaf.rule.confidence == "official")
+        groups = [n.name for root in rulebook.roots for n in root.walk() if n.targets is not None]
         print(f"{rid}\t{rulebook.title}")
         print(f"  来源：{rulebook.source.get('document', '—')}")
         print(
-            f"  可信度：{official} 项规则来自{CONFIDENCE['official']}，"
-            f"{len(leaves) - official} 项{CONFIDENCE['inferred']}；"
-            f"三级指标 {len(leaves)} 个，总分 {rulebook.total}"
+            f"  规则：{len(leaves)} 项，其中 {official} 项来自{CONFIDENCE['official']}，"
+            f"{len(leaves) - official} 项{CONFIDENCE['inferred']}；总分 {rulebook.total}"
         )
+        if groups:
+            print(f"  {'、'.join(groups)}的三级指标取自填报的绩效指标（绩效指标表），按财预〔2020〕10号方法计分")
+        if rulebook.supplementary:
+            print(f"  另有{rulebook.supplementary_title}")
         if args.facts:
             for key, fact in rulebook.facts.items():
                 print(f"  事实 {key}：{fact.question}（{'/'.join(fact.answers)}）")
@@ -165,6 +191,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except JixiaoError as exc:
         _print_problems(exc.problems, getattr(args, "json", False))
         return 1
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130

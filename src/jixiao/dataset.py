@@ -108,6 +108,28 @@ class DepartmentData:
         """Paths of the items of a list ('units' -> ('units[0]', 'units[1]')) or keys of a map."""
         return self.members.get(list_path, ())
 
+    def scoped(self, item: str) -> DepartmentData:
+        """One list item (a project) seen as the whole data: its fields at the top level, the department's
+        identity kept, the department's own targets and projects left out; `project.name` names it."""
+        prefix = f"{item}."
+
+        def rekey(mapping):
+            out = {k: v for k, v in mapping.items() if not k.startswith(("targets", "projects"))}
+            out.update({k[len(prefix) :]: v for k, v in mapping.items() if k.startswith(prefix)})
+            return out
+
+        values = rekey(self.values)
+        values["project.name"] = self.values.get(f"{item}.name")
+        locations = rekey(self.locations)
+        members = {
+            k[len(prefix) :] if k.startswith(prefix) else k: tuple(
+                m[len(prefix) :] if m.startswith(prefix) else m for m in v
+            )
+            for k, v in self.members.items()
+            if k.startswith(prefix) or not k.startswith(("targets", "projects"))
+        }
+        return DepartmentData(values, locations, members, self.source, self.base_dir)
+
     @property
     def name(self) -> str:
         return str(self.values.get("department.name", ""))

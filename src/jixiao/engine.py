@@ -18,9 +18,10 @@ from .indicators import Missing, Undefined
 from .numbers import Rounding, divide, fmt_score
 from .rulebook import IndicatorNode, Rulebook
 from .rules import KINDS, RuleContext
+from .target_rows import score_target_group
 from .trace import Evaluation, ScoredNode, Status, Step, Trace
 
-__all__ = ["evaluate", "evaluate_many", "score_rate"]
+__all__ = ["evaluate", "evaluate_many", "evaluate_projects", "score_rate"]
 
 T = TypeVar("T")
 
@@ -79,6 +80,8 @@ def _status_trace(kind, node: IndicatorNode, ctx: RuleContext, status: str, note
 
 
 def _node(node: IndicatorNode, rulebook: Rulebook, data: DepartmentData) -> ScoredNode:
+    if node.targets is not None:
+        return score_target_group(node, rulebook, data)
     if not node.children:
         return _leaf(node, rulebook, data)
     children = tuple(_node(child, rulebook, data) for child in node.children)
@@ -122,9 +125,27 @@ def evaluate(rulebook: Rulebook, data: DepartmentData) -> Evaluation:
         missing = [n.name for r in roots for n in r.leaves() if n.status in (Status.MISSING, Status.UNDEFINED)]
         notes = (f"{len(missing)}项指标未填报或无法计算（{'、'.join(missing)}），总分暂不完整",)
     grade = rulebook.grade(total) if total is not None else None
+    supplementary = tuple(_node(node, rulebook, data) for node in rulebook.supplementary)
     return Evaluation(
-        rulebook.id, rulebook.title, data.name, data.year, roots, total, rulebook.total, grade, tuple(steps), notes
+        rulebook.id,
+        rulebook.title,
+        data.name,
+        data.year,
+        roots,
+        total,
+        rulebook.total,
+        grade,
+        tuple(steps),
+        notes,
+        supplementary,
+        rulebook.supplementary_title,
+        subject=str(data.get("project.name") or ""),
     )
+
+
+def evaluate_projects(rulebook: Rulebook, data: DepartmentData) -> list[Evaluation]:
+    """A project rulebook scores each 二级项目 on its own: the project's fields seen as the whole data."""
+    return [evaluate(rulebook, data.scoped(item)) for item in data.items("projects")]
 
 
 def score_rate(score: Decimal | None, weight: Decimal, places: int = 2) -> Decimal | None:

@@ -14,9 +14,22 @@ from .indicators import FIELD_KINDS, generic_path
 from .numbers import fmt_number, fmt_percent, fmt_score
 from .trace import Evaluation, ScoredNode, Status
 
-__all__ = ["ENUMERATION", "evaluation_to_dict", "explain_node", "level_summary", "node_to_dict", "pct_or_blank"]
+__all__ = [
+    "ENUMERATION",
+    "evaluation_to_dict",
+    "explain_node",
+    "level_summary",
+    "node_to_dict",
+    "pct_or_blank",
+    "weight_text",
+]
 
 ENUMERATION = ("一是", "二是", "三是", "四是", "五是", "六是", "七是", "八是", "九是", "十是")
+
+
+def weight_text(node: ScoredNode) -> str:
+    """分值 as printed: the number, or 未填报 when the department left a target's 分值 blank."""
+    return fmt_score(node.weight) if node.weight_given else "未填报"
 
 
 def _s(value: Decimal | None) -> str | None:
@@ -44,7 +57,7 @@ def node_to_dict(node: ScoredNode) -> dict[str, Any]:
         "name": node.name,
         "path": list(node.path),
         "level": node.level,
-        "weight": _s(node.weight),
+        "weight": _s(node.weight) if node.weight_given else None,
         "score": _s(node.score),
         "status": node.status,
         "deductions": [{"points": _s(d.points), "reason": d.reason, "avoid": d.avoid} for d in node.deductions],
@@ -86,6 +99,12 @@ def evaluation_to_dict(evaluation: Evaluation) -> dict[str, Any]:
         "complete": evaluation.complete,
         "notes": list(evaluation.notes),
         "indicators": [node_to_dict(n) for n in evaluation.walk()],
+        "supplementary": {
+            "title": evaluation.supplementary_title,
+            "indicators": [node_to_dict(n) for root in evaluation.supplementary for n in root.walk()],
+        }
+        if evaluation.supplementary
+        else None,
     }
 
 
@@ -122,7 +141,7 @@ def explain_node(node: ScoredNode) -> str:
     assert t is not None
     lines.append(
         f"规则：{t.kind_label}（{t.kind}）    依据：{node.source or '—'}    "
-        f"可信度：{'官方文件' if node.confidence == 'official' else '依公布结果反推'}"
+        f"可信度：{'官方文件' if node.confidence == 'official' else '推定'}"
     )
     if node.standard:
         lines.append(f"评分标准：{node.standard}")

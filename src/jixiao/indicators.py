@@ -18,7 +18,7 @@ from typing import Any
 from .dataset import DepartmentData
 from .numbers import divide
 from .problems import Location
-from .schema import walk_fields
+from .schema import project_fields, walk_fields
 
 __all__ = [
     "FIELD_KINDS",
@@ -35,8 +35,9 @@ __all__ = [
     "label_of",
 ]
 
-FIELD_LABELS: dict[str, str] = {path: spec.label for path, spec in walk_fields()}
-FIELD_KINDS: dict[str, str] = {path: spec.kind for path, spec in walk_fields()}
+# Project fields are also known without their `projects[]` prefix: a project rulebook reads one project.
+FIELD_LABELS: dict[str, str] = {path: spec.label for path, spec in [*project_fields(), *walk_fields()]}
+FIELD_KINDS: dict[str, str] = {path: spec.kind for path, spec in [*project_fields(), *walk_fields()]}
 _LIST_LABELS = {
     "units": "单位",
     "quarterly": "季度",
@@ -366,6 +367,14 @@ INDICATORS: dict[str, IndicatorDef] = {
                 expr("填报的介入处置率", ("services.handling_rate",)),
                 expr("1", ("1",)),
             ),
+        ),
+        _def(
+            "project_execution_rate",
+            "项目资金执行率",
+            expr("全年执行数", ("funds.actual",)),
+            expr("全年预算数", ("funds.adjusted",)),
+            source="财预〔2020〕10号 项目支出绩效自评表",
+            note="项目自评表“年度资金总额”行：执行数 ÷ 全年预算数",
         ),
         _def(
             "key_task_completion_rate",

@@ -25,7 +25,7 @@ from .yamlsrc import SourceMap, load_yaml
 __all__ = ["BUILTIN_DIR", "IndicatorNode", "Rule", "Rulebook", "available_rulebooks", "load_rulebook"]
 
 BUILTIN_DIR = Path(__file__).parent / "rulebooks"
-CONFIDENCE = {"official": "官方文件", "inferred": "依公布结果反推"}
+CONFIDENCE = {"official": "官方文件", "inferred": "推定（依公布结果或通行口径反推）"}
 DEFAULT_GRADES = ((Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"), (Decimal(0), "差"))
 
 
@@ -41,6 +41,21 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class TargetGroup:
+    """A node whose 二级/三级 indicators are the department's own performance targets (MoF-format tables).
+
+    The rows of `targets` (or a project's `targets`) whose 一级指标 is one of `level1` become the leaves,
+    grouped by their 二级指标, each scored by the target rule with these options.
+    """
+
+    level1: tuple[str, ...]
+    options: Any
+    rounding: RoundingRule
+    confidence: str
+    source: str
+
+
+@dataclass(frozen=True)
 class IndicatorNode:
     id: str
     name: str
@@ -52,6 +67,7 @@ class IndicatorNode:
     standard: str = ""  # 评分标准 text for tables (given, or generated from the rule)
     definition: str = ""  # 指标解释
     location: Location | None = None
+    targets: TargetGroup | None = None
 
     def walk(self):
         yield self
@@ -78,9 +94,13 @@ class Rulebook:
     facts: dict[str, FactDef] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
     file: str = ""
+    supplementary: tuple[IndicatorNode, ...] = ()  # scored and shown, not added to the total
+    supplementary_title: str = ""
 
     def leaves(self) -> list[IndicatorNode]:
-        return [n for root in self.roots for n in root.walk() if not n.children]
+        """Leaves with a rule (a targets node's leaves come from the data, at evaluation)."""
+        nodes = [*self.roots, *self.supplementary]
+        return [n for root in nodes for n in root.walk() if not n.children and n.rule is not None]
 
     def grade(self, total: Decimal) -> str:
         return next((name for minimum, name in self.grades if total >= minimum), self.grades[-1][1])
@@ -157,7 +177,19 @@ class _Loader:
         weight = self.weight(raw.get("weight"), (*path, "weight")) if raw.get("weight") is not None else None
         if raw.get("weight") is None:
             self.error("rulebook.missing", f"指标“{name}”缺少分值（weight）", path)
-        known = {"id", "name", "weight", "children", "rule", "standard", "definition", "note", "confidence", "source"}
+        known = {
+            "id",
+            "name",
+            "weight",
+            "children",
+            "rule",
+            "targets",
+            "standard",
+            "definition",
+            "note",
+            "confidence",
+            "source",
+        }
         for key in raw:
             if key not in known:
                 close = difflib.get_close_matches(key, sorted(known), n=1)
@@ -173,11 +205,28 @@ class _Loader:
         if ident in self.ids:
             self.error("rulebook.duplicate_id", f"指标编号“{ident}”重复，编号在指标体系中必须唯一", path)
         self.ids[ident] = path
-        children_raw, rule_raw = raw.get("children"), raw.get("rule")
-        if (children_raw is None) == (rule_raw is None):
-            self.error("rulebook.bad_node", f"指标“{name}”应且只应有 children（下级指标）或 rule（评分规则）之一", path)
+        children_raw, rule_raw, targets_raw = raw.get("children"), raw.get("rule"), raw.get("targets")
+        if sum(x is not None for x in (children_raw, rule_raw, targets_raw)) != 1:
+            self.error(
+                "rulebook.bad_node",
+                f"指标“{name}”应且只应有 children（下级指标）、rule（评分规则）或 targets（取自填报的绩效指标）之一",
+                path,
+            )
             return None
         location = self.smap.locate(path)
+        if targets_raw is not None:
+            group = self.target_group(targets_raw, (*path, "targets"), raw, name)
+            return IndicatorNode(
+                ident,
+                name,
+                level,
+                weight or Decimal(0),
+                node_path,
+                location=location,
+                targets=group,
+                definition=str(raw.get("definition") or ""),
+                standard=str(raw.get("standard") or ""),
+            )
         if children_raw is not None:
             if not isinstance(children_raw, list) or not children_raw:
                 self.error("rulebook.bad_node", f"指标“{name}”的 children 应为非空列表", (*path, "children"))
@@ -212,6 +261,29 @@ class _Loader:
             str(raw.get("definition") or ""),
             location,
         )
+
+    def target_group(self, raw: Any, path: tuple[Any, ...], node: dict[str, Any], name: str) -> TargetGroup | None:
+        from .rules.target import parse_options
+
+        raw = raw if isinstance(raw, dict) else {}
+        level1 = raw.get("level1") or name
+        level1 = tuple(str(x) for x in (level1 if isinstance(level1, list) else [level1]))
+        params = Params({k: v for k, v in raw.items() if k not in ("level1", "rounding")}, self.facts)
+        try:
+            options = parse_options(params)
+            rounding = Params(raw, self.facts).rounding() or self.rounding
+        except ParamError as exc:
+            self.error("rulebook.bad_param", f"指标“{name}”（绩效指标）：{exc.message}", (*path, *_key_path(exc.key)))
+            return None
+        for key in params.unused():
+            self.error(
+                "rulebook.unused_param",
+                f"指标“{name}”（绩效指标）不使用参数“{key}”，已忽略",
+                (*path, key),
+                Severity.WARNING,
+            )
+        confidence = str(node.get("confidence") or self.confidence)
+        return TargetGroup(level1, options, rounding, confidence, str(node.get("source") or self.source))
 
     def check_sum(self, name: str, weight: Decimal, kids: tuple[IndicatorNode, ...], path: tuple[Any, ...]) -> None:
         total = sum((k.weight for k in kids), Decimal(0))
@@ -268,7 +340,7 @@ class _Loader:
         if confidence not in CONFIDENCE:
             self.error(
                 "rulebook.bad_confidence",
-                f"confidence 应为 official（官方文件）或 inferred（依公布结果反推），实际为“{confidence}”",
+                f"confidence 应为 official（官方文件）或 inferred（推定），实际为“{confidence}”",
                 (*path[:-1], "confidence"),
             )
         return Rule(
@@ -353,6 +425,14 @@ def load_rulebook_with_problems(id_or_path: str) -> tuple[Rulebook | None, list[
         loader.problems = []
         loader.check_sum("总分", total, roots, ("indicators",))
         problems.extend(loader.problems)
+    supplement = tree.get("supplementary") or {}
+    loader.problems = []
+    supplementary = []
+    for i, raw in enumerate(supplement.get("indicators") or []):
+        node = loader.node(raw, ("supplementary", "indicators", i), 1, ())
+        if node is not None:
+            supplementary.append(node)
+    problems.extend(loader.problems)
     display = tree.get("display") or {}
     try:
         year = int(str(tree.get("year") or 0))
@@ -377,5 +457,7 @@ def load_rulebook_with_problems(id_or_path: str) -> tuple[Rulebook | None, list[
         facts=head["facts"],
         report=tree.get("report") or {},
         file=str(path),
+        supplementary=tuple(supplementary),
+        supplementary_title=str(supplement.get("title") or "附加核查指标"),
     )
     return rulebook, problems

@@ -7,7 +7,7 @@ the seeds and the Hunan base-data table (REFERENCE §4) name it. Amounts are in 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 __all__ = ["SCHEMA", "Field", "Group", "ListOf", "MapOf", "Node", "walk_fields"]
 
@@ -381,15 +381,41 @@ SCHEMA: tuple[Node, ...] = (
 )
 
 
-def walk_fields(nodes: tuple[Node, ...] = SCHEMA, prefix: str = "") -> list[tuple[str, Field]]:
-    """Every scalar field with its dotted path; list items appear as `key[]`, map items as `key.*`."""
+def project_fields() -> list[tuple[str, Field]]:
+    """A project's fields as seen when a project rulebook scores one project (paths without `projects[]`)."""
+    return walk_fields(_PROJECT_ITEM)
+
+
+# Labels that mean nothing without their group ("合计" of what?) are shown with the group's label.
+_GENERIC = {
+    "合计",
+    "基本支出",
+    "项目支出",
+    "上年决算数",
+    "本年预算数",
+    "本年决算数",
+    "年初预算数",
+    "全年预算数",
+    "全年执行数",
+    "实际支出数",
+    "调整后预算数",
+}
+
+
+def walk_fields(nodes: tuple[Node, ...] = SCHEMA, prefix: str = "", group: str = "") -> list[tuple[str, Field]]:
+    """Every scalar field with its dotted path; list items appear as `key[]`, map items as `key.*`.
+
+    A field with a generic label ("合计") is returned with its group's label in front ("决算支出·合计").
+    """
     out: list[tuple[str, Field]] = []
     for node in nodes:
         path = f"{prefix}.{node.key}" if prefix else node.key
         if isinstance(node, Field):
+            if node.label in _GENERIC and group:
+                node = replace(node, label=f"{group.removeprefix('其中：')}·{node.label}")
             out.append((path, node))
         elif isinstance(node, Group):
-            out.extend(walk_fields(node.children, path))
+            out.extend(walk_fields(node.children, path, node.label))
         elif isinstance(node, ListOf):
             out.extend(walk_fields(node.item, f"{path}[]"))
         else:

@@ -69,16 +69,16 @@ class ScoredNode:
     confidence: str = ""
     source: str = ""
     standard: str = ""  # 评分标准 as printed in the score table
+    weight_given: bool = True  # False when the department left a target's 分值 blank (未填报)
 
     @property
     def deductions(self) -> tuple[Deduction, ...]:
-        if self.trace is not None:
-            return self.trace.deductions
-        return tuple(d for child in self.children for d in child.deductions)
+        own = self.trace.deductions if self.trace is not None else ()
+        return own + tuple(d for child in self.children for d in child.deductions)
 
     @property
     def status(self) -> str:
-        if self.trace is not None:
+        if self.trace is not None and not self.children:
             return self.trace.status
         statuses = {child.status for child in self.children}
         if Status.MISSING in statuses:
@@ -112,6 +112,9 @@ class Evaluation:
     grade: str | None
     steps: tuple[Step, ...] = ()  # total-level arithmetic (rescaling for 不适用 indicators)
     notes: tuple[str, ...] = field(default_factory=tuple)
+    supplementary: tuple[ScoredNode, ...] = ()  # scored and shown, not counted in the total
+    supplementary_title: str = ""
+    subject: str = ""  # the project, when a project rulebook scored one project
 
     def walk(self):
         for root in self.roots:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from ..engine import score_rate
-from ..explain import pct_or_blank
+from ..explain import pct_or_blank, weight_text
 from ..numbers import fmt_score
 from ..trace import Evaluation, ScoredNode
 
@@ -36,11 +36,11 @@ def score_table_rows(evaluation: Evaluation) -> list[list[str]]:
                 rows.append(
                     [
                         root.name if first_root else "",
-                        fmt_score(root.weight) if first_root else "",
+                        weight_text(root) if first_root else "",
                         (mid.name if first_mid else "") if mid is not root else "",
-                        (fmt_score(mid.weight) if first_mid else "") if mid is not root else "",
+                        (weight_text(mid) if first_mid else "") if mid is not root else "",
                         leaf.name,
-                        fmt_score(leaf.weight),
+                        weight_text(leaf),
                         score,
                     ]
                 )
@@ -79,6 +79,17 @@ def render_score_text(evaluation: Evaluation, title: str = "表 1：自评得分
         lines += ["", "扣分原因："]
         for leaf, d in deductions:
             lines.append(f"  {leaf.name}（扣{fmt_score(d.points)}分）：{d.reason}")
+    if evaluation.supplementary:
+        lines += ["", f"{evaluation.supplementary_title}："]
+        for root in evaluation.supplementary:
+            for node in root.walk():
+                score = fmt_score(node.score) if node.score is not None else node.status
+                lines.append(f"  {'  ' * (node.level - 1)}{node.name}：分值{weight_text(node)}，得分{score}")
+                lines += [
+                    f"  {'  ' * node.level}扣分：{d.reason}" for d in (node.trace.deductions if node.trace else ())
+                ]
+                if node.trace and node.trace.note:
+                    lines.append(f"  {'  ' * node.level}{node.trace.note}")
     missing = [leaf for leaf in evaluation.leaves() if leaf.score is None and leaf.trace and leaf.trace.note]
     if missing:
         lines += ["", "未评分指标："]
@@ -89,4 +100,4 @@ def render_score_text(evaluation: Evaluation, title: str = "表 1：自评得分
 def _summary_line(node: ScoredNode, indent: str, strip_zeros: bool) -> str:
     score = fmt_score(node.score) if node.score is not None else node.status
     rate = pct_or_blank(score_rate(node.score, node.weight), strip_zeros)
-    return f"{indent}{node.name}：分值{fmt_score(node.weight)}，得分{score}" + (f"，得分率{rate}" if rate else "")
+    return f"{indent}{node.name}：分值{weight_text(node)}，得分{score}" + (f"，得分率{rate}" if rate else "")

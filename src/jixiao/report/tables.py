@@ -24,6 +24,8 @@ def _score_cell(node: ScoredNode) -> Cell:
 
 
 def _weight_cell(node: ScoredNode, rowspan: int = 1) -> Cell:
+    if not node.weight_given:
+        return Cell(MISSING, rowspan=rowspan)
     return Cell(fmt_score(node.weight), rowspan=rowspan, value=node.weight, number_format="0.##")
 
 
