@@ -16,6 +16,7 @@ from pathlib import Path
 from .engine import evaluate, evaluate_projects
 from .explain import evaluation_to_dict, explain_node
 from .indicators import INDICATORS
+from .checks import check_consistency
 from .pipeline import prepare, run
 from .problems import JixiaoError, Problem, Severity
 from .render.text import render_score_text
@@ -40,6 +41,11 @@ def _print_problems(problems: Sequence[Problem], as_json: bool = False) -> None:
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     if errors:
         print(f"共 {errors} 个错误，请修改后重试。", file=sys.stderr)
+
+
+def _notable(findings: list[Problem]) -> list[Problem]:
+    """Consistency findings worth showing beside a score (the full list is `jixiao check`)."""
+    return [f for f in findings if f.severity is not Severity.INFO]
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -69,7 +75,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(evaluation_to_dict(evaluation), ensure_ascii=False, indent=2))
         return 0
-    _print_problems(prepared.warnings)
+    _print_problems([*prepared.warnings, *_notable(check_consistency(prepared.data))])
     print(render_score_text(evaluation, title, prepared.rulebook.strip_zeros))
     return 0
 
@@ -112,9 +118,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     prepared = prepare(Path(args.path), args.rulebook)
-    _print_problems(prepared.warnings, args.json)
-    if not args.json:
-        print(f"检查通过：{prepared.data.name} {prepared.data.year}年度，指标体系 {prepared.rulebook.id}。")
+    findings = [*prepared.warnings, *check_consistency(prepared.data)]
+    _print_problems(findings, args.json)
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    if args.json:
+        return 1 if errors else 0
+    if errors:
+        print(f"数据核对发现 {errors} 处不一致，请修改后重试。", file=sys.stderr)
+        return 1
+    print(f"检查通过：{prepared.data.name} {prepared.data.year}年度，指标体系 {prepared.rulebook.id}。")
     return 0
 
 

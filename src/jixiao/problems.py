@@ -53,6 +53,8 @@ class Problem:
     message: str
     location: Location | None = None
     severity: Severity = Severity.ERROR
+    expected: str = ""  # for consistency findings: what the figures say it should be
+    actual: str = ""  # and what was stated
 
     def format(self) -> str:
         where = str(self.location) if self.location else "<输入>"
@@ -65,6 +67,8 @@ class Problem:
             "severity": self.severity.value,
             "message": self.message,
             "location": self.location.as_dict() if self.location else {},
+            "expected": self.expected,
+            "actual": self.actual,
         }
 
 

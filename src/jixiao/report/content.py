@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import score_rate
-from ..explain import level_summary
+from ..checks import check_consistency
+from ..explain import ENUMERATION, level_summary
+from ..problems import Severity
 from ..pipeline import Prepared
 from ..trace import Evaluation
 from . import charts
@@ -90,11 +92,24 @@ class _Builder:
         elif kind in ("problems", "measures"):
             own = self.narrative.get(kind)
             self.blocks.extend(own if own is not None else BUILDERS[kind](self.ctx))
+            if kind == "problems":
+                self.blocks.extend(self.findings())
         elif kind == "attachments_list":
             names = [self.fill(a["title"]) for a in self.outline.attachments]
             self.blocks.append(Paragraph.of("附件：" + "；".join(names), indent=False))
         else:
             raise ValueError(f"unknown outline content kind {kind!r}")
+
+    def findings(self) -> list[Paragraph]:
+        """Data inconsistencies and flags a reviewer will ask about, said where the problems are."""
+        notes = [f.message for f in check_consistency(self.prepared.data) if f.severity is not Severity.INFO]
+        notes += [flag for leaf in self.evaluation.leaves() if leaf.trace for flag in leaf.trace.flags]
+        if not notes:
+            return []
+        items = "；".join(
+            f"{ENUMERATION[i] if i < len(ENUMERATION) else ''}{n.rstrip('。')}" for i, n in enumerate(notes)
+        )
+        return [Paragraph.of(f"此外，经核对基础数据，以下情况需要说明：{items}。")]
 
     def level_analysis(self, level: int) -> None:
         for root in self.evaluation.roots:
