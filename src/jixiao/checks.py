@@ -13,7 +13,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from .dataset import DepartmentData
 from .indicators import INDICATORS, Missing, Reader, Undefined, label_of
-from .numbers import fmt_amount, fmt_number
+from .numbers import fmt_amount
 from .problems import Problem, Severity
 
 __all__ = ["check_consistency"]
@@ -77,7 +77,7 @@ def _amount(value: Decimal) -> str:
 
 
 def _pct(value: Decimal, places: int = 2) -> str:
-    return f"{fmt_number((value * 100).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))}%"
+    return f"{(value * 100).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP):.{places}f}%"
 
 
 class _Checker:

@@ -13,10 +13,10 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .checks import check_consistency
 from .engine import evaluate, evaluate_projects
 from .explain import evaluation_to_dict, explain_node
 from .indicators import INDICATORS
-from .checks import check_consistency
 from .pipeline import prepare, run
 from .problems import JixiaoError, Problem, Severity
 from .render.text import render_score_text

@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..engine import score_rate
 from ..checks import check_consistency
+from ..engine import score_rate
 from ..explain import ENUMERATION, level_summary
-from ..problems import Severity
 from ..pipeline import Prepared
+from ..problems import Severity
 from ..trace import Evaluation
 from . import charts
 from .document import Block, Document, Heading, Image, Paragraph, Table
