@@ -313,6 +313,15 @@ SCHEMA: tuple[Node, ...] = (
         ),
     ),
     Field("austerity_measures", "厉行节约保障措施", "text"),
+    Group(
+        "overall",
+        "年度总体目标",
+        (
+            Field("goal", "年度总体目标（预期目标）", "text"),
+            Field("result", "实际完成情况", "text"),
+        ),
+        help="部门整体支出绩效自评表中的“年度总体目标”一栏",
+    ),
     ListOf("projects", "二级项目", _PROJECT_ITEM),
     ListOf(
         "key_tasks",

@@ -104,6 +104,7 @@ def _leaf(item: str, data: DepartmentData, group: IndicatorNode, rulebook: Ruleb
             source=spec.source,
             standard=standard,
             weight_given=weight is not None,
+            item=item,
         )
 
     try:

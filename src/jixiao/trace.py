@@ -70,6 +70,7 @@ class ScoredNode:
     source: str = ""
     standard: str = ""  # 评分标准 as printed in the score table
     weight_given: bool = True  # False when the department left a target's 分值 blank (未填报)
+    item: str = ""  # for a target row: its path in the data ("targets[3]"), to print its values
 
     @property
     def deductions(self) -> tuple[Deduction, ...]:

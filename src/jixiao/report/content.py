@@ -7,11 +7,13 @@ per-一级 analysis and the problems come from the evaluation's trace.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from ..checks import check_consistency
-from ..engine import score_rate
+from ..engine import evaluate, score_rate
+from ..rulebook import load_rulebook
 from ..explain import ENUMERATION, level_summary
 from ..pipeline import Prepared
 from ..problems import Severity
@@ -22,6 +24,7 @@ from .figures import Figures
 from .narrative import NarrativeSource
 from .outline import Outline, Section, load_outline, number
 from .paragraphs import BUILDERS, ReportContext, quarterly_rates
+from .mof_tables import mof_self_table
 from .tables import base_data_table, evaluation_table, score_table
 
 __all__ = ["build_document", "narrative_folder"]
@@ -48,9 +51,12 @@ class _Builder:
         self.ctx = ReportContext(self.figures, evaluation, prepared.rulebook)
         self.blocks: list[Block] = []
         self.counters = [0] * 8
+        self.extra_warnings: list[str] = []
 
     def fill(self, template: str) -> str:
-        return template.format(year=self.prepared.data.year or "", department=self.prepared.data.name)
+        data = self.prepared.data
+        return template.format(year=data.year or "", department=data.name,
+                               report_date=data.get("department.report_date") or "")
 
     def heading(self, level: int, text: str) -> None:
         self.counters[level - 1] += 1
@@ -95,8 +101,8 @@ class _Builder:
             if kind == "problems":
                 self.blocks.extend(self.findings())
         elif kind == "attachments_list":
-            names = [self.fill(a["title"]) for a in self.outline.attachments]
-            self.blocks.append(Paragraph.of("附件：" + "；".join(names), indent=False))
+            names = [re.sub(r"^附件\s*(\d+)\s*[：:]", r"\1、", self.fill(a["title"])) for a in self.outline.attachments]
+            self.blocks.append(Paragraph.of("附件：" + "  ".join(names), indent=False))
         else:
             raise ValueError(f"unknown outline content kind {kind!r}")
 
@@ -113,7 +119,7 @@ class _Builder:
 
     def level_analysis(self, level: int) -> None:
         for root in self.evaluation.roots:
-            self.heading(level, f"{root.name}指标分析")
+            self.heading(level, f"{root.name.removesuffix('指标')}指标分析")
             parts = [child.name for child in root.children]
             if parts:
                 count = _COUNT_WORDS[len(parts) - 1] if len(parts) <= len(_COUNT_WORDS) else str(len(parts))
@@ -140,29 +146,68 @@ class _Builder:
         return tuple(out)
 
 
-# Extra attachment tables (the MoF-format tables) register here: name -> builder(_Builder, title).
-ATTACHMENT_BUILDERS: dict[str, Any] = {}
+def _mof_department(builder: _Builder, title: str) -> list[Table]:
+    budget = {k: f"budget.{col}.{{}}" for k, col in (("initial", "initial"), ("adjusted", "adjusted"), ("actual", "final"))}
+    return [
+        mof_self_table(
+            builder.evaluation, builder.figures, title,
+            funds={k: v.format("total") for k, v in budget.items()},
+            head=[("部门名称", builder.prepared.data.name)],
+            execution_indicator="budget_execution_rate",
+            fund_parts=[("其中：基本支出", {k: v.format("basic") for k, v in budget.items()}),
+                        ("      项目支出", {k: v.format("project") for k, v in budget.items()})],
+        )
+    ]
+
+
+def _mof_projects(builder: _Builder, title: str) -> list[Table]:
+    """One 项目支出绩效自评表 per project that has any figure; the rest are named in the warnings."""
+    rulebook = load_rulebook(str(builder.prepared.rulebook.report.get("project_rulebook", "mof/project/2020")))
+    data = builder.prepared.data
+    tables, skipped = [], []
+    for item in data.items("projects"):
+        scoped = data.scoped(item)
+        name = str(scoped.get("project.name") or item)
+        if not any(k.startswith(("funds.", "targets")) for k in scoped.values):
+            skipped.append(name)
+            continue
+        evaluation = evaluate(rulebook, scoped)
+        parts = [(label, {k: f"funds.{key}.{k}" for k in ("initial", "adjusted", "actual")})
+                 for label, key in (("其中：当年财政拨款", "fiscal"), ("      上年结转资金", "carried"),
+                                    ("      其他资金", "other"))]
+        head = [("项目名称", name), ("主管部门", str(scoped.get("department_in_charge") or data.name)),
+                ("实施单位", str(scoped.get("unit") or data.name))]
+        tables.append(mof_self_table(
+            evaluation, Figures(scoped, rulebook), f"{title}（{name}）",
+            funds={"initial": "funds.initial", "adjusted": "funds.adjusted", "actual": "funds.actual",
+                   "goal": "goal", "result": "result"},
+            head=head, execution_indicator="project_execution_rate", fund_parts=parts))
+    if skipped:
+        builder.extra_warnings.append(f"以下项目没有填报资金或绩效指标，未生成项目支出绩效自评表：{'、'.join(skipped)}")
+    return tables
+
+
+# Extra attachment tables (the MoF-format tables): name -> builder(_Builder, title) -> tables.
+ATTACHMENT_BUILDERS: dict[str, Any] = {"mof_department": _mof_department, "mof_projects": _mof_projects}
 
 
 def build_document(prepared: Prepared, evaluation: Evaluation, narrative_dir: Path | None = None) -> Document:
     outline = load_outline(str(prepared.rulebook.report.get("outline", "shenzhen-department")))
     narrative = NarrativeSource(narrative_dir if narrative_dir is not None else narrative_folder(prepared))
     builder = _Builder(prepared, evaluation, outline, narrative)
+    for item in outline.intro:
+        builder.content(item, 0)
     for section in outline.sections:
         builder.section(section, 1)
+    for item in outline.closing_content:
+        builder.content(item, 0)
     for line in outline.closing:
         builder.blocks.append(Paragraph.of(builder.fill(line), align="right", indent=False))
+    attachments = builder.attachments()
     warnings = []
     if narrative.missing:
-        where = narrative.folder or "narrative/"
-        warnings.append(
-            f"以下章节的文字材料未提供（{where}），报告中这些章节只有自动生成的内容：{'、'.join(dict.fromkeys(narrative.missing))}"
-        )
-    warnings += list(evaluation.notes)
-    return Document(
-        builder.fill(outline.title),
-        tuple(builder.fill(m) for m in outline.meta),
-        tuple(builder.blocks),
-        builder.attachments(),
-        warnings=tuple(warnings),
-    )
+        sections = "、".join(dict.fromkeys(narrative.missing))
+        warnings.append(f"以下章节的文字材料未提供（{narrative.folder or 'narrative/'}），报告中这些章节只有自动生成的内容：{sections}")
+    warnings += [*evaluation.notes, *builder.extra_warnings]
+    meta = tuple(line for line in (builder.fill(m) for m in outline.meta) if line.strip())
+    return Document(builder.fill(outline.title), meta, tuple(builder.blocks), attachments, warnings=tuple(warnings))

@@ -57,6 +57,8 @@ class Outline:
     sections: tuple[Section, ...]
     attachments: tuple[dict[str, Any], ...]
     closing: tuple[str, ...] = ()
+    intro: tuple[dict[str, Any], ...] = ()  # content before the first heading
+    closing_content: tuple[dict[str, Any], ...] = ()  # content after the last section (附件 list)
 
 
 def _section(raw: dict[str, Any]) -> Section:
@@ -81,11 +83,7 @@ def load_outline(name: str) -> Outline:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     numbering = tuple(raw.get("numbering") or ("cn_dun", "cn_paren", "arabic_dot", "arabic_paren"))
     return Outline(
-        raw["id"],
-        raw["title"],
-        tuple(raw.get("meta") or ()),
-        numbering,
-        tuple(_section(s) for s in raw["sections"]),
-        tuple(raw.get("attachments") or ()),
-        tuple(raw.get("closing") or ()),
+        raw["id"], raw["title"], tuple(raw.get("meta") or ()), numbering,
+        tuple(_section(s) for s in raw["sections"]), tuple(raw.get("attachments") or ()),
+        tuple(raw.get("closing") or ()), tuple(raw.get("intro") or ()), tuple(raw.get("closing_content") or ()),
     )

@@ -104,16 +104,16 @@ def budget_execution(ctx: ReportContext) -> list[Paragraph]:
 
 def procurement(ctx: ReportContext) -> list[Paragraph]:
     f = ctx.f
-    text = (
-        f"政府采购计划金额为{f.amount('procurement.plan')}，实际支出金额为{f.amount('procurement.actual')}，"
-        f"政府采购执行率为{f.rate('procurement_execution_rate')}。"
-    )
-    if any(f.has(f"procurement.{k}") for k in ("goods", "works", "services")):
-        text += (
-            f"其中货物{f.amount('procurement.goods')}，工程{f.amount('procurement.works')}，"
-            f"服务{f.amount('procurement.services')}。"
-        )
-    return [_p(text)]
+    parts = any(f.has(f"procurement.{k}") for k in ("goods", "works", "services"))
+    detail = (f"其中：货物{f.amount('procurement.goods')}，工程{f.amount('procurement.works')}，"
+              f"服务{f.amount('procurement.services')}。") if parts else ""
+    if not f.has("procurement.plan") and f.has("procurement.actual"):
+        # Seed 004 states only what was spent: 2023年度政府采购支出11.59万元，其中：货物2.41万元…
+        return [_p(f"{ctx.year}年度政府采购支出{f.amount('procurement.actual')}，{detail}"
+                   f"政府采购计划金额{MISSING}，政府采购执行率无法计算。")]
+    text = (f"政府采购计划金额为{f.amount('procurement.plan')}，实际支出金额为{f.amount('procurement.actual')}，"
+            f"政府采购执行率为{f.rate('procurement_execution_rate')}。")
+    return [_p(text + detail)]
 
 
 def assets(ctx: ReportContext) -> list[Paragraph]:
@@ -216,9 +216,14 @@ def score_intro(ctx: ReportContext) -> list[Paragraph]:
 
 def generated_problems(ctx: ReportContext) -> list[Paragraph]:
     leaves = [leaf for leaf in ctx.evaluation.leaves() if leaf.deductions]
+    unscored = [leaf.name for leaf in ctx.evaluation.leaves() if leaf.score is None and leaf.status != "不适用"]
+    out = []
+    if unscored:
+        out.append(_p(f"绩效自评基础资料不完整：{'、'.join(unscored)}等{len(unscored)}项指标的数据（分值、年度指标值或"
+                      "实际完成值）未填报，无法评分，自评结果不完整。"))
     if not leaves:
-        return [_p("本年度自评各项指标均未扣分，未发现明显问题。")]
-    return [
+        return out or [_p("本年度自评各项指标均未扣分，未发现明显问题。")]
+    return out + [
         _p(
             f"{ENUMERATION[i] if i < len(ENUMERATION) else ''}{leaf.name}方面："
             + "；".join(d.reason for d in leaf.deductions)
@@ -241,6 +246,62 @@ def generated_measures(ctx: ReportContext) -> list[Paragraph]:
 _AVOID_POINTS = re.compile(r"，可少扣[\d.]+分")
 
 
+def staffing_summary(ctx: ReportContext) -> list[Paragraph]:
+    """Seed 004: 截止2023年12月31日，衡山县妇女联合会编制人数6人，其中行政编制4人，事业编制2人；在职人员6人…"""
+    f = ctx.f
+
+    def total(key: str) -> str:
+        value = f.sum_items("units", f"staffing.{key}")
+        return MISSING if value is None else f"{value}人"
+
+    text = f"截止{ctx.year}年12月31日，{f.data.name}编制人数{total('authorized')}"
+    split = [(label, total(key)) for key, label in (("authorized_admin", "行政编制"), ("authorized_institution", "事业编制"))]
+    if any(value != MISSING for _, value in split):
+        text += "，其中" + "，".join(f"{label}{value}" for label, value in split)
+    in_service = total("in_service")
+    text += f"；在职人员{in_service if in_service != MISSING else total('actual')}"
+    if f.sum_items("units", "staffing.fiscal_supported") is not None:
+        text += f"，其中一般公共预算财政补助开支人数{total('fiscal_supported')}"
+    return [_p(text + "。")]
+
+
+def budget_initial_income(ctx: ReportContext) -> list[Paragraph]:
+    f = ctx.f
+    general = f"，其中一般公共财政拨款{f.amount('budget.income.initial_general')}" if f.has("budget.income.initial_general") \
+        else ""
+    return [_p(f"{ctx.year}年年初预算安排收入{f.amount('budget.income.initial_total')}{general}；{ctx.year}年年初预算安排支出"
+               f"{f.amount('budget.initial.total')}，其中：基本支出{f.amount('budget.initial.basic')}，"
+               f"项目支出{f.amount('budget.initial.project')}。")]
+
+
+def budget_final_income(ctx: ReportContext) -> list[Paragraph]:
+    f = ctx.f
+    text = f"{ctx.year}年决算总收入{f.amount('budget.income.final_total')}"
+    income, initial = f.value("budget.income.final_total"), f.value("budget.income.initial_total")
+    if income is not None and initial is not None and income != initial:
+        text += f"，较预算{'增加' if income > initial else '减少'}{fmt_amount(abs(income - initial))}万元"
+    text += (f"，总支出{f.amount('budget.final.total')}，其中：基本支出{f.amount('budget.final.basic')}，"
+             f"占总支出的{f.rate('basic_spending_share')}；项目支出{f.amount('budget.final.project')}，"
+             f"占总支出的{f.rate('project_spending_share')}")
+    reason = f.value("budget.adjustment.reason")
+    text += f"，差异产生的主要原因是{reason.rstrip('。')}。" if reason else "。"
+    return [_p(text)]
+
+
+def three_public_detail(ctx: ReportContext) -> list[Paragraph]:
+    f = ctx.f
+    parts = (("abroad", "因公出国（境）费"), ("vehicle", "公务用车购置及运行维护费"), ("reception", "公务接待费"))
+
+    def sentence(column: str, word: str) -> str:
+        detail = "，".join(f"{label}{f.amount(f'three_public.{key}.{column}')}" for key, label in parts)
+        return f"“三公”经费{word}{f.amount(f'three_public.total.{column}')}，其中：{detail}。"
+
+    text = f"{ctx.year}年" + sentence("budget", "预算数") + sentence("actual", "决算数")
+    if f.has("three_public.total.budget", "three_public.total.actual") and f.value("three_public.total.budget"):
+        text += f"“三公”经费控制率为{f.rate('three_public_control_rate')}。"
+    return [_p(text)]
+
+
 BUILDERS: dict[str, Callable[[ReportContext], list[Paragraph]]] = {
     "project_summary": project_summary,
     "budget_initial": budget_initial,
@@ -251,6 +312,10 @@ BUILDERS: dict[str, Callable[[ReportContext], list[Paragraph]]] = {
     "economy": economy,
     "efficiency": efficiency,
     "score_intro": score_intro,
+    "staffing_summary": staffing_summary,
+    "budget_initial_income": budget_initial_income,
+    "budget_final_income": budget_final_income,
+    "three_public_detail": three_public_detail,
     "problems": generated_problems,
     "measures": generated_measures,
 }
