@@ -116,6 +116,29 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    from .fileio import write_atomic
+    from .rulebook import load_rulebook
+    from .template import write_template
+
+    data = None
+    rulebook_id = args.rulebook
+    if args.source:
+        prepared = prepare(Path(args.source), args.rulebook)
+        data, rulebook = prepared.data, prepared.rulebook
+        _print_problems(prepared.warnings)
+    else:
+        rulebook = load_rulebook(rulebook_id) if rulebook_id else None
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        print(f"输出文件应以 .xlsx 结尾：{out}", file=sys.stderr)
+        return 2
+    write_atomic(out, write_template(rulebook, data))
+    what = f"（已填入 {data.name} {data.year}年度的数据）" if data else ""
+    print(f"已生成填报模板{what}：{out}")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     prepared = prepare(Path(args.path), args.rulebook)
     findings = [*prepared.warnings, *check_consistency(prepared.data)]
@@ -183,6 +206,10 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rulebook")
     p.add_argument("--out", required=True, help="输出目录")
     p.add_argument("--format", help="逗号分隔：docx,pdf,html,xlsx,md（默认 docx,pdf,html,xlsx）")
+    p = add("template", "生成 Excel 填报模板（可用 --from 填入已有数据）", cmd_template)
+    p.add_argument("--rulebook", help="指标体系编号（决定“定性事实”等表的内容）")
+    p.add_argument("--from", dest="source", help="把该数据（.yaml 或目录）填入模板")
+    p.add_argument("--out", required=True, help="输出文件，如 填报模板.xlsx")
     p = add("check", "只检查数据，不评分", cmd_check)
     p.add_argument("path")
     p.add_argument("--rulebook")

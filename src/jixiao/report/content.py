@@ -13,18 +13,18 @@ from typing import Any
 
 from ..checks import check_consistency
 from ..engine import evaluate, score_rate
-from ..rulebook import load_rulebook
 from ..explain import ENUMERATION, level_summary
 from ..pipeline import Prepared
 from ..problems import Severity
+from ..rulebook import load_rulebook
 from ..trace import Evaluation
 from . import charts
 from .document import Block, Document, Heading, Image, Paragraph, Table
 from .figures import Figures
+from .mof_tables import mof_self_table
 from .narrative import NarrativeSource
 from .outline import Outline, Section, load_outline, number
 from .paragraphs import BUILDERS, ReportContext, quarterly_rates
-from .mof_tables import mof_self_table
 from .tables import base_data_table, evaluation_table, score_table
 
 __all__ = ["build_document", "narrative_folder"]
@@ -55,8 +55,9 @@ class _Builder:
 
     def fill(self, template: str) -> str:
         data = self.prepared.data
-        return template.format(year=data.year or "", department=data.name,
-                               report_date=data.get("department.report_date") or "")
+        return template.format(
+            year=data.year or "", department=data.name, report_date=data.get("department.report_date") or ""
+        )
 
     def heading(self, level: int, text: str) -> None:
         self.counters[level - 1] += 1
@@ -147,15 +148,21 @@ class _Builder:
 
 
 def _mof_department(builder: _Builder, title: str) -> list[Table]:
-    budget = {k: f"budget.{col}.{{}}" for k, col in (("initial", "initial"), ("adjusted", "adjusted"), ("actual", "final"))}
+    budget = {
+        k: f"budget.{col}.{{}}" for k, col in (("initial", "initial"), ("adjusted", "adjusted"), ("actual", "final"))
+    }
     return [
         mof_self_table(
-            builder.evaluation, builder.figures, title,
+            builder.evaluation,
+            builder.figures,
+            title,
             funds={k: v.format("total") for k, v in budget.items()},
             head=[("部门名称", builder.prepared.data.name)],
             execution_indicator="budget_execution_rate",
-            fund_parts=[("其中：基本支出", {k: v.format("basic") for k, v in budget.items()}),
-                        ("      项目支出", {k: v.format("project") for k, v in budget.items()})],
+            fund_parts=[
+                ("其中：基本支出", {k: v.format("basic") for k, v in budget.items()}),
+                ("      项目支出", {k: v.format("project") for k, v in budget.items()}),
+            ],
         )
     ]
 
@@ -172,16 +179,36 @@ def _mof_projects(builder: _Builder, title: str) -> list[Table]:
             skipped.append(name)
             continue
         evaluation = evaluate(rulebook, scoped)
-        parts = [(label, {k: f"funds.{key}.{k}" for k in ("initial", "adjusted", "actual")})
-                 for label, key in (("其中：当年财政拨款", "fiscal"), ("      上年结转资金", "carried"),
-                                    ("      其他资金", "other"))]
-        head = [("项目名称", name), ("主管部门", str(scoped.get("department_in_charge") or data.name)),
-                ("实施单位", str(scoped.get("unit") or data.name))]
-        tables.append(mof_self_table(
-            evaluation, Figures(scoped, rulebook), f"{title}（{name}）",
-            funds={"initial": "funds.initial", "adjusted": "funds.adjusted", "actual": "funds.actual",
-                   "goal": "goal", "result": "result"},
-            head=head, execution_indicator="project_execution_rate", fund_parts=parts))
+        parts = [
+            (label, {k: f"funds.{key}.{k}" for k in ("initial", "adjusted", "actual")})
+            for label, key in (
+                ("其中：当年财政拨款", "fiscal"),
+                ("      上年结转资金", "carried"),
+                ("      其他资金", "other"),
+            )
+        ]
+        head = [
+            ("项目名称", name),
+            ("主管部门", str(scoped.get("department_in_charge") or data.name)),
+            ("实施单位", str(scoped.get("unit") or data.name)),
+        ]
+        tables.append(
+            mof_self_table(
+                evaluation,
+                Figures(scoped, rulebook),
+                f"{title}（{name}）",
+                funds={
+                    "initial": "funds.initial",
+                    "adjusted": "funds.adjusted",
+                    "actual": "funds.actual",
+                    "goal": "goal",
+                    "result": "result",
+                },
+                head=head,
+                execution_indicator="project_execution_rate",
+                fund_parts=parts,
+            )
+        )
     if skipped:
         builder.extra_warnings.append(f"以下项目没有填报资金或绩效指标，未生成项目支出绩效自评表：{'、'.join(skipped)}")
     return tables
@@ -207,7 +234,10 @@ def build_document(prepared: Prepared, evaluation: Evaluation, narrative_dir: Pa
     warnings = []
     if narrative.missing:
         sections = "、".join(dict.fromkeys(narrative.missing))
-        warnings.append(f"以下章节的文字材料未提供（{narrative.folder or 'narrative/'}），报告中这些章节只有自动生成的内容：{sections}")
+        warnings.append(
+            f"以下章节的文字材料未提供（{narrative.folder or 'narrative/'}），"
+            f"报告中这些章节只有自动生成的内容：{sections}"
+        )
     warnings += [*evaluation.notes, *builder.extra_warnings]
     meta = tuple(line for line in (builder.fill(m) for m in outline.meta) if line.strip())
     return Document(builder.fill(outline.title), meta, tuple(builder.blocks), attachments, warnings=tuple(warnings))

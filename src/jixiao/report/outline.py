@@ -83,7 +83,13 @@ def load_outline(name: str) -> Outline:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     numbering = tuple(raw.get("numbering") or ("cn_dun", "cn_paren", "arabic_dot", "arabic_paren"))
     return Outline(
-        raw["id"], raw["title"], tuple(raw.get("meta") or ()), numbering,
-        tuple(_section(s) for s in raw["sections"]), tuple(raw.get("attachments") or ()),
-        tuple(raw.get("closing") or ()), tuple(raw.get("intro") or ()), tuple(raw.get("closing_content") or ()),
+        raw["id"],
+        raw["title"],
+        tuple(raw.get("meta") or ()),
+        numbering,
+        tuple(_section(s) for s in raw["sections"]),
+        tuple(raw.get("attachments") or ()),
+        tuple(raw.get("closing") or ()),
+        tuple(raw.get("intro") or ()),
+        tuple(raw.get("closing_content") or ()),
     )

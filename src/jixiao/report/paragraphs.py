@@ -105,14 +105,26 @@ def budget_execution(ctx: ReportContext) -> list[Paragraph]:
 def procurement(ctx: ReportContext) -> list[Paragraph]:
     f = ctx.f
     parts = any(f.has(f"procurement.{k}") for k in ("goods", "works", "services"))
-    detail = (f"其中：货物{f.amount('procurement.goods')}，工程{f.amount('procurement.works')}，"
-              f"服务{f.amount('procurement.services')}。") if parts else ""
+    detail = (
+        (
+            f"其中：货物{f.amount('procurement.goods')}，工程{f.amount('procurement.works')}，"
+            f"服务{f.amount('procurement.services')}。"
+        )
+        if parts
+        else ""
+    )
     if not f.has("procurement.plan") and f.has("procurement.actual"):
         # Seed 004 states only what was spent: 2023年度政府采购支出11.59万元，其中：货物2.41万元…
-        return [_p(f"{ctx.year}年度政府采购支出{f.amount('procurement.actual')}，{detail}"
-                   f"政府采购计划金额{MISSING}，政府采购执行率无法计算。")]
-    text = (f"政府采购计划金额为{f.amount('procurement.plan')}，实际支出金额为{f.amount('procurement.actual')}，"
-            f"政府采购执行率为{f.rate('procurement_execution_rate')}。")
+        return [
+            _p(
+                f"{ctx.year}年度政府采购支出{f.amount('procurement.actual')}，{detail}"
+                f"政府采购计划金额{MISSING}，政府采购执行率无法计算。"
+            )
+        ]
+    text = (
+        f"政府采购计划金额为{f.amount('procurement.plan')}，实际支出金额为{f.amount('procurement.actual')}，"
+        f"政府采购执行率为{f.rate('procurement_execution_rate')}。"
+    )
     return [_p(text + detail)]
 
 
@@ -219,8 +231,12 @@ def generated_problems(ctx: ReportContext) -> list[Paragraph]:
     unscored = [leaf.name for leaf in ctx.evaluation.leaves() if leaf.score is None and leaf.status != "不适用"]
     out = []
     if unscored:
-        out.append(_p(f"绩效自评基础资料不完整：{'、'.join(unscored)}等{len(unscored)}项指标的数据（分值、年度指标值或"
-                      "实际完成值）未填报，无法评分，自评结果不完整。"))
+        out.append(
+            _p(
+                f"绩效自评基础资料不完整：{'、'.join(unscored)}等{len(unscored)}项指标的数据（分值、年度指标值或"
+                "实际完成值）未填报，无法评分，自评结果不完整。"
+            )
+        )
     if not leaves:
         return out or [_p("本年度自评各项指标均未扣分，未发现明显问题。")]
     return out + [
@@ -255,7 +271,9 @@ def staffing_summary(ctx: ReportContext) -> list[Paragraph]:
         return MISSING if value is None else f"{value}人"
 
     text = f"截止{ctx.year}年12月31日，{f.data.name}编制人数{total('authorized')}"
-    split = [(label, total(key)) for key, label in (("authorized_admin", "行政编制"), ("authorized_institution", "事业编制"))]
+    split = [
+        (label, total(key)) for key, label in (("authorized_admin", "行政编制"), ("authorized_institution", "事业编制"))
+    ]
     if any(value != MISSING for _, value in split):
         text += "，其中" + "，".join(f"{label}{value}" for label, value in split)
     in_service = total("in_service")
@@ -267,11 +285,18 @@ def staffing_summary(ctx: ReportContext) -> list[Paragraph]:
 
 def budget_initial_income(ctx: ReportContext) -> list[Paragraph]:
     f = ctx.f
-    general = f"，其中一般公共财政拨款{f.amount('budget.income.initial_general')}" if f.has("budget.income.initial_general") \
+    general = (
+        f"，其中一般公共财政拨款{f.amount('budget.income.initial_general')}"
+        if f.has("budget.income.initial_general")
         else ""
-    return [_p(f"{ctx.year}年年初预算安排收入{f.amount('budget.income.initial_total')}{general}；{ctx.year}年年初预算安排支出"
-               f"{f.amount('budget.initial.total')}，其中：基本支出{f.amount('budget.initial.basic')}，"
-               f"项目支出{f.amount('budget.initial.project')}。")]
+    )
+    return [
+        _p(
+            f"{ctx.year}年年初预算安排收入{f.amount('budget.income.initial_total')}{general}；{ctx.year}年年初预算安排支出"
+            f"{f.amount('budget.initial.total')}，其中：基本支出{f.amount('budget.initial.basic')}，"
+            f"项目支出{f.amount('budget.initial.project')}。"
+        )
+    ]
 
 
 def budget_final_income(ctx: ReportContext) -> list[Paragraph]:
@@ -280,9 +305,11 @@ def budget_final_income(ctx: ReportContext) -> list[Paragraph]:
     income, initial = f.value("budget.income.final_total"), f.value("budget.income.initial_total")
     if income is not None and initial is not None and income != initial:
         text += f"，较预算{'增加' if income > initial else '减少'}{fmt_amount(abs(income - initial))}万元"
-    text += (f"，总支出{f.amount('budget.final.total')}，其中：基本支出{f.amount('budget.final.basic')}，"
-             f"占总支出的{f.rate('basic_spending_share')}；项目支出{f.amount('budget.final.project')}，"
-             f"占总支出的{f.rate('project_spending_share')}")
+    text += (
+        f"，总支出{f.amount('budget.final.total')}，其中：基本支出{f.amount('budget.final.basic')}，"
+        f"占总支出的{f.rate('basic_spending_share')}；项目支出{f.amount('budget.final.project')}，"
+        f"占总支出的{f.rate('project_spending_share')}"
+    )
     reason = f.value("budget.adjustment.reason")
     text += f"，差异产生的主要原因是{reason.rstrip('。')}。" if reason else "。"
     return [_p(text)]
