@@ -29,13 +29,16 @@ class Location:
     sheet: str | None = None
     cell: str | None = None
     field: str | None = None
+    place: str | None = None  # in a report under review: 第22段, 表1 第8行第7列
 
     def with_field(self, field: str) -> Location:
-        return Location(self.file, self.line, self.sheet, self.cell, field)
+        return Location(self.file, self.line, self.sheet, self.cell, field, self.place)
 
     def __str__(self) -> str:
         place = self.file or "<输入>"
-        if self.sheet is not None:
+        if self.place is not None:
+            place += f":{self.place}"
+        elif self.sheet is not None:
             place += f"[{self.sheet}!{self.cell}]" if self.cell else f"[{self.sheet}]"
         elif self.line is not None:
             place += f":{self.line}"

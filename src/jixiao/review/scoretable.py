@@ -1,0 +1,158 @@
+"""Score tables found in a report, in either family (REFERENCE §2): the three-level table with 分值 beside
+each level (seed 000's 表1), or the MoF-format self-evaluation table (一级 | 二级 | 三级 | 年度指标值 | 实际完成值 |
+分值 | 得分 | 偏差原因). Merged cells come out blank and are carried down from the row above."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from ..problems import Location
+from .source import Segment, SourceDocument
+
+__all__ = ["ScoreRow", "ScoreTable", "find_score_tables"]
+
+
+def _num(text: str) -> Decimal | None:
+    cleaned = re.sub(r"[\s,，分]", "", text or "")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
+        return None
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        return None
+
+
+def _name(text: str) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    level1: str
+    level1_weight: Decimal | None
+    level2: str
+    level2_weight: Decimal | None
+    name: str
+    weight: Decimal | None
+    score: Decimal | None
+    location: Location
+    target: str = ""
+    actual: str = ""
+    reason: str = ""
+    row: int = 0
+    score_col: int = 0
+
+
+@dataclass
+class ScoreTable:
+    family: str  # three_level | mof
+    segment: Segment
+    rows: list[ScoreRow] = field(default_factory=list)
+    total_weights: tuple[Decimal | None, ...] = ()
+    total_score: Decimal | None = None
+    total_location: Location | None = None
+    funds_rate: tuple[str, Decimal | None, Decimal | None] | None = None  # (执行率 text, 分值, 得分)
+
+
+def _three_level(doc: SourceDocument, seg: Segment) -> ScoreTable:
+    table = ScoreTable("three_level", seg)
+    l1 = l2 = ""
+    l1w = l2w = None
+    # 得分 is the last column in 表1, but an attachment may add 评分标准 before it and 扣分原因 after it.
+    score_col = next((c for row in seg.rows[:4] for c, cell in enumerate(row) if _name(cell) == "得分"), 6)
+    for r, row in enumerate(seg.rows):
+        cells = list(row) + [""] * (max(7, score_col + 1) - len(row))
+        cells = [*cells[:6], cells[score_col]]
+        if _name(cells[0]) in ("合计", "总计", "总分"):
+            table.total_weights = tuple(_num(c) for c in (cells[1], cells[3], cells[5]))
+            table.total_score = _num(cells[6])
+            table.total_location = doc.location(seg, r, 6)
+            continue
+        weight, score = _num(cells[5]), _num(cells[6])
+        if weight is None and score is None:
+            continue  # header rows, repeated on a new page
+        if _name(cells[0]):
+            l1, l1w = _name(cells[0]), _num(cells[1])
+        if _name(cells[2]):
+            l2, l2w = _name(cells[2]), _num(cells[3])
+        table.rows.append(ScoreRow(l1, l1w, l2, l2w, _name(cells[4]), weight, score, doc.location(seg, r, score_col),
+                                   row=r, score_col=score_col))
+    return table
+
+
+_MOF_HEADERS = {"一级指标": "l1", "二级指标": "l2", "三级指标": "name", "年度指标值": "target", "实际完成值": "actual",
+                "分值": "weight", "得分": "score", "偏差原因分析及改进措施": "reason", "偏差原因": "reason"}
+
+
+def _mof(doc: SourceDocument, seg: Segment) -> ScoreTable | None:
+    header_at, columns = None, {}
+    for r, row in enumerate(seg.rows):
+        found = {c: _MOF_HEADERS[_name(cell)] for c, cell in enumerate(row) if _name(cell) in _MOF_HEADERS}
+        if "name" in found.values() and "score" in found.values():
+            header_at, columns = r, {v: k for k, v in found.items()}
+            break
+    if header_at is None:
+        return None
+    table = ScoreTable("mof", seg)
+    funds_cols: dict[str, int] = {}
+    for row in seg.rows[:header_at]:
+        names = [_name(c) for c in row]
+        if "全年预算数" in names and "得分" in names:
+            funds_cols = {n: c for c, n in enumerate(names) if n in ("全年预算数", "全年执行数", "分值", "执行率", "得分")}
+        elif any("年度资金总额" in n for n in names) and funds_cols:
+            def at(key: str, row=row) -> str:
+                return row[funds_cols[key]] if key in funds_cols and funds_cols[key] < len(row) else ""
+
+            table.funds_rate = (at("执行率"), _num(at("分值")), _num(at("得分")))
+    l1 = l2 = ""
+    score_col = columns.get("score", 0)
+    weight_col = columns.get("weight", 0)
+    for r, row in enumerate(seg.rows[header_at + 1:], header_at + 1):
+        get = lambda key, row=row: row[columns[key]] if key in columns and columns[key] < len(row) else ""  # noqa: E731
+        first = _name(row[0]) if row else ""
+        if first in ("总分", "合计") or _name(get("l1")) in ("总分", "合计"):
+            table.total_score = _num(row[score_col]) if score_col < len(row) else None
+            table.total_weights = (_num(row[weight_col]) if weight_col < len(row) else None,)
+            table.total_location = doc.location(seg, r, score_col)
+            continue
+        if _name(get("l1")) and _name(get("l1")) != l1:
+            l1, l2 = _name(get("l1")), ""
+        if _name(get("l2")):
+            l2 = _name(get("l2"))
+        name = _name(get("name"))
+        if not name or name.startswith("（未填写"):
+            continue
+        table.rows.append(ScoreRow(l1, None, l2, None, name, _num(get("weight")), _num(get("score")),
+                                   doc.location(seg, r, score_col), get("target"), get("actual"), get("reason"), row=r,
+                                   score_col=score_col))
+    return table
+
+
+def _merge_continuations(tables: list[ScoreTable]) -> list[ScoreTable]:
+    """A table split across pages (PDF) comes out as two: join a part without its 合计 row to the next."""
+    merged: list[ScoreTable] = []
+    for table in tables:
+        last = merged[-1] if merged else None
+        if last is not None and last.family == table.family and last.total_location is None and (
+                table.family == "three_level" or not table.rows or table.rows[0].level1 == last.rows[-1].level1):
+            last.rows.extend(table.rows)
+            last.total_weights, last.total_score, last.total_location = (table.total_weights, table.total_score,
+                                                                         table.total_location)
+            continue
+        merged.append(table)
+    return merged
+
+
+def find_score_tables(doc: SourceDocument) -> list[ScoreTable]:
+    tables = []
+    for seg in doc.tables():
+        text = "".join(_name(c) for row in seg.rows[:6] for c in row)
+        if "三级指标" in text and "年度指标值" not in text and "得分" in text:
+            tables.append(_three_level(doc, seg))
+        elif "三级指标" in "".join(_name(c) for row in seg.rows for c in row):
+            table = _mof(doc, seg)
+            if table is not None:
+                tables.append(table)
+    return _merge_continuations(tables)
