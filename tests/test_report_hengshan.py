@@ -27,9 +27,21 @@ def test_outline_of_seed_004(out):
     assert texts[:3] == ["2023年度部门整体支出绩效自评报告", "衡山县妇女联合会", "2024年6月10日"]
     assert texts[3].startswith("根据《预算法》有关")  # the department's own opening paragraph
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
-    order = ["一、单位基本情况", "（一）部门主要职责", "（二）人员编制情况", "二、预算支出及绩效情况", "（一）部门预算情况",
-             "1、部门预算情况", "2、部门决算情况（含年终预算追加情况）", "3、“三公”经费执行情况", "4、政府采购执行情况",
-             "5、资产管理情况", "（二）资金使用及绩效情况", "三、存在的主要问题及下一步改进措施", "四、其他需要说明的情况"]
+    order = [
+        "一、单位基本情况",
+        "（一）部门主要职责",
+        "（二）人员编制情况",
+        "二、预算支出及绩效情况",
+        "（一）部门预算情况",
+        "1、部门预算情况",
+        "2、部门决算情况（含年终预算追加情况）",
+        "3、“三公”经费执行情况",
+        "4、政府采购执行情况",
+        "5、资产管理情况",
+        "（二）资金使用及绩效情况",
+        "三、存在的主要问题及下一步改进措施",
+        "四、其他需要说明的情况",
+    ]
     positions = [headings.index(h) for h in order]
     assert positions == sorted(positions)
     assert "附件：1、部门整体支出绩效评价基础数据表  2、部门整体支出绩效自评表  3、项目支出绩效自评表" in texts
@@ -61,7 +73,11 @@ def test_three_attachments_in_the_docx(out):
 
 def test_three_attachments_in_the_workbook(out):
     wb = openpyxl.load_workbook(out / "附件表.xlsx")
-    assert wb.sheetnames == ["部门整体支出绩效评价基础数据表", "部门整体支出绩效自评表", "项目支出绩效自评表（出手吧姐姐）"]
+    assert wb.sheetnames == [
+        "部门整体支出绩效评价基础数据表",
+        "部门整体支出绩效自评表",
+        "项目支出绩效自评表（出手吧姐姐）",
+    ]
     project = wb["项目支出绩效自评表（出手吧姐姐）"]
     values = [c.value for row in project.iter_rows() for c in row if c.value is not None]
     assert 12.32 in values and "救助困难妇女儿童人数" in values and "117名" in values

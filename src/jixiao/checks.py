@@ -170,6 +170,41 @@ class _Checker:
                     _amount(after),
                 )
 
+    def balances(self) -> None:
+        """净资产 = 资产总额 − 负债总额; the revenue budget balances the expenditure budget (收支平衡)."""
+        d = self.data
+        total, liabilities, net = d.get("assets.total"), d.get("assets.liabilities"), d.get("assets.net")
+        if total is not None and liabilities is not None and net is not None:
+            self._compare_sum(
+                "assets.net",
+                "净资产",
+                net,
+                total - liabilities,
+                f"资产总额{fmt_amount(total)} − 负债总额{fmt_amount(liabilities)}",
+                2,
+            )
+        income, spending = d.get("budget.income.initial_total"), d.get("budget.initial.total")
+        if income is not None and spending is not None and income != spending:
+            self.add(
+                "check.budget_balance",
+                Severity.WARNING,
+                f"年初预算收入{_amount(income)}与年初预算支出{_amount(spending)}不平衡，"
+                f"相差{_amount(abs(income - spending))}。",
+                "budget.income.initial_total",
+                _amount(spending),
+                _amount(income),
+            )
+        general = d.get("budget.income.initial_general")
+        if income is not None and general is not None and general > income:
+            self.add(
+                "check.parts_exceed_total",
+                Severity.ERROR,
+                f"一般公共预算财政拨款{_amount(general)}超过年初预算收入{_amount(income)}。",
+                "budget.income.initial_general",
+                f"≤ {_amount(income)}",
+                _amount(general),
+            )
+
     def revenue(self) -> None:
         income, spending = self.data.get("budget.income.final_total"), self.data.get("budget.final.total")
         if income is None or spending is None or income == spending:
@@ -274,6 +309,7 @@ def check_consistency(data: DepartmentData) -> list[Problem]:
     checker = _Checker(data)
     for check in (
         checker.sums,
+        checker.balances,
         checker.adjustment,
         checker.revenue,
         checker.execution,

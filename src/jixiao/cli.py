@@ -139,6 +139,67 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(done: int, total: int, path: Path) -> None:
+    width = 30
+    filled = width * done // max(total, 1)
+    line = f"审核 [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {path.name}"
+    if sys.stderr.isatty():
+        print(f"\r{line[:100]:<100}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+    else:
+        print(line, file=sys.stderr)
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from .fileio import write_atomic
+    from .review import review_file
+    from .review.output import opinion_docx, render_review_text, review_folder, review_to_dict, summary_workbook
+
+    path = Path(args.path)
+    out = Path(args.out) if args.out else None
+    if path.is_dir():
+        results = review_folder(path, args.rulebook, _progress)
+        if not results:
+            print(f"目录中没有可审核的报告（.docx、.pdf、.txt、.xlsx）：{path}", file=sys.stderr)
+            return 1
+        target = (out or path) / "审核汇总.xlsx"
+        write_atomic(target, summary_workbook(results))
+        if args.json:
+            print(
+                json.dumps(
+                    [
+                        review_to_dict(r)
+                        if not isinstance(r, JixiaoError)
+                        else {"file": str(p), "problems": [x.as_dict() for x in r.problems]}
+                        for p, r in results
+                    ],
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+        else:
+            for file, result in results:
+                if isinstance(result, JixiaoError):
+                    print(f"{file.name}：无法审核（{result.problems[0].message}）")
+                else:
+                    print(
+                        f"{file.name}：{result.department or '（部门未识别）'}，错误 {result.count(Severity.ERROR)}，"
+                        f"警告 {result.count(Severity.WARNING)}，提示 {result.count(Severity.INFO)}"
+                    )
+            print(f"已生成审核汇总表：{target}")
+        return 0
+    result = review_file(path, args.rulebook)
+    if args.json:
+        print(json.dumps(review_to_dict(result), ensure_ascii=False, indent=2))
+    else:
+        print(render_review_text(result))
+    if out is not None:
+        write_atomic(out / "审核意见.docx", opinion_docx(result))
+        write_atomic(out / "审核结果.json", json.dumps(review_to_dict(result), ensure_ascii=False, indent=2).encode())
+        if not args.json:
+            print(f"已生成审核意见：{out / '审核意见.docx'}")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     prepared = prepare(Path(args.path), args.rulebook)
     findings = [*prepared.warnings, *check_consistency(prepared.data)]
@@ -210,6 +271,11 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rulebook", help="指标体系编号（决定“定性事实”等表的内容）")
     p.add_argument("--from", dest="source", help="把该数据（.yaml 或目录）填入模板")
     p.add_argument("--out", required=True, help="输出文件，如 填报模板.xlsx")
+    p = add("review", "审核他人撰写的自评报告（.docx / .pdf / .txt / .xlsx，或整个目录）", cmd_review)
+    p.add_argument("path", help="报告文件或包含多份报告的目录")
+    p.add_argument("--rulebook", help="指标体系编号（默认按报告内容自动判断）")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--out", help="输出目录：单份报告写审核意见.docx，目录写审核汇总.xlsx")
     p = add("check", "只检查数据，不评分", cmd_check)
     p.add_argument("path")
     p.add_argument("--rulebook")

@@ -90,7 +90,7 @@ def parse_rate(value: object) -> Decimal:
         percent = text.endswith("%")
         number = parse_decimal(text[:-1] if percent else text, allow_units=())
     if percent:
-        return number / 100
+        return number.scaleb(-2)  # keeps the precision stated: "100%" is 1.00, not 1
     if abs(number) > 2:
         raise NumberError(f"比率“{value}”含义不明：若指百分数请写成“{number}%”，若指小数请写成“{number / 100}”")
     return number

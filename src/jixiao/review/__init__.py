@@ -9,6 +9,7 @@ finding has a code, a severity (错误/警告/提示), a Chinese message, its pl
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -57,10 +58,18 @@ class _Review:
         self.rulebook = rulebook
         self.findings: list[Problem] = []
 
-    def add(self, code: str, severity: Severity, message: str, location: Location | None, expected: Any = "",
-            actual: Any = "") -> None:
-        self.findings.append(Problem(code, message, location or Location(str(self.doc.path)), severity,
-                                     _text(expected), _text(actual)))
+    def add(
+        self,
+        code: str,
+        severity: Severity,
+        message: str,
+        location: Location | None,
+        expected: Any = "",
+        actual: Any = "",
+    ) -> None:
+        self.findings.append(
+            Problem(code, message, location or Location(str(self.doc.path)), severity, _text(expected), _text(actual))
+        )
 
 
 def _text(value: Any) -> str:
@@ -71,13 +80,14 @@ def _text(value: Any) -> str:
 
 # --- the department's data, rebuilt from what the report states ---------------------------------------
 
+
 def _assign(tree: dict[str, Any], path: str, value: Any) -> None:
     parts: list[Any] = []
     for part in path.split("."):
         m = re.fullmatch(r"(\w+)\[(\d+)\]", part)
         parts += [m.group(1), int(m.group(2))] if m else [part]
     node: Any = tree
-    for key, following in zip(parts[:-1], parts[1:], strict=True):
+    for key, following in itertools.pairwise(parts):
         if isinstance(key, int):
             while len(node) <= key:
                 node.append({})
@@ -95,9 +105,15 @@ def _stated_data(review: _Review, figures: list[Figure], department: str, year: 
         if fig.key in first:
             earlier = first[fig.key]
             if earlier.value != fig.value:
-                review.add("review.figure_conflict", Severity.ERROR,
-                           f"{fig.label}在报告中前后不一致：{earlier.location.place}为{_show(earlier)}，"
-                           f"{fig.location.place}为{_show(fig)}。", fig.location, _show(earlier), _show(fig))
+                review.add(
+                    "review.figure_conflict",
+                    Severity.ERROR,
+                    f"{fig.label}在报告中前后不一致：{earlier.location.place}为{_show(earlier)}，"
+                    f"{fig.location.place}为{_show(fig)}。",
+                    fig.location,
+                    _show(earlier),
+                    _show(fig),
+                )
             continue
         first[fig.key] = fig
     tree: dict[str, Any] = {"department": {"name": department or "（未识别）", "year": str(year or 2000)}}
@@ -105,7 +121,7 @@ def _stated_data(review: _Review, figures: list[Figure], department: str, year: 
     if reason:
         tree["budget"] = {"adjustment": {"reason": reason}}
     for key, fig in first.items():
-        _assign(tree, key, f"{fig.value * 100}%" if fig.unit == "%" else str(fig.value))
+        _assign(tree, key, f"{fig.value.scaleb(2)}%" if fig.unit == "%" else str(fig.value))
     for i, item in enumerate(tree.get("quarterly", [])):
         item["quarter"] = str(i + 1)
     for i, unit in enumerate(tree.get("units", [])):
@@ -131,6 +147,7 @@ def _show(fig: Figure) -> str:
 
 # --- the score table --------------------------------------------------------------------------------
 
+
 def _close(a: Decimal | None, b: Decimal | None, tolerance: Decimal = Decimal(0)) -> bool:
     return a is not None and b is not None and abs(a - b) <= tolerance
 
@@ -142,16 +159,27 @@ def _check_three_level(review: _Review, table: ScoreTable) -> None:
         by_l2.setdefault((row.level1, row.level2), []).append(row)
         by_l1.setdefault(row.level1, []).append(row)
         if row.score is not None and row.weight is not None and not Decimal(0) <= row.score <= row.weight:
-            review.add("review.score_over_weight", Severity.ERROR,
-                       f"“{row.name}”得分{fmt_score(row.score)}超出其分值{fmt_score(row.weight)}的范围。", row.location,
-                       f"0–{fmt_score(row.weight)}", row.score)
-    for (l1, l2), rows in by_l2.items():
+            review.add(
+                "review.score_over_weight",
+                Severity.ERROR,
+                f"“{row.name}”得分{fmt_score(row.score)}超出其分值{fmt_score(row.weight)}的范围。",
+                row.location,
+                f"0–{fmt_score(row.weight)}",
+                row.score,
+            )
+    for (_, l2), rows in by_l2.items():
         stated = rows[0].level2_weight
         total = sum((r.weight or Decimal(0) for r in rows), Decimal(0))
         if stated is not None and stated != total:
-            review.add("review.table_sum", Severity.ERROR,
-                       f"二级指标“{l2}”分值为{fmt_score(stated)}，其下三级指标分值合计为{fmt_score(total)}"
-                       f"（{' + '.join(fmt_score(r.weight or 0) for r in rows)}）。", rows[0].location, total, stated)
+            review.add(
+                "review.table_sum",
+                Severity.ERROR,
+                f"二级指标“{l2}”分值为{fmt_score(stated)}，其下三级指标分值合计为{fmt_score(total)}"
+                f"（{' + '.join(fmt_score(r.weight or 0) for r in rows)}）。",
+                rows[0].location,
+                total,
+                stated,
+            )
     for l1, rows in by_l1.items():
         stated = rows[0].level1_weight
         seen, total = set(), Decimal(0)
@@ -160,31 +188,64 @@ def _check_three_level(review: _Review, table: ScoreTable) -> None:
                 seen.add(r.level2)
                 total += r.level2_weight
         if stated is not None and seen and stated != total:
-            review.add("review.table_sum", Severity.ERROR,
-                       f"一级指标“{l1}”分值为{fmt_score(stated)}，其下二级指标分值合计为{fmt_score(total)}。",
-                       rows[0].location, total, stated)
+            review.add(
+                "review.table_sum",
+                Severity.ERROR,
+                f"一级指标“{l1}”分值为{fmt_score(stated)}，其下二级指标分值合计为{fmt_score(total)}。",
+                rows[0].location,
+                total,
+                stated,
+            )
     weights = sum((rows[0].level1_weight or Decimal(0) for rows in by_l1.values()), Decimal(0))
     for stated in table.total_weights:
         if stated is not None and stated != weights:
-            review.add("review.table_total", Severity.ERROR, f"合计分值为{fmt_score(stated)}，各一级指标分值合计为"
-                       f"{fmt_score(weights)}。", table.total_location, weights, stated)
+            review.add(
+                "review.table_total",
+                Severity.ERROR,
+                f"合计分值为{fmt_score(stated)}，各一级指标分值合计为{fmt_score(weights)}。",
+                table.total_location,
+                weights,
+                stated,
+            )
             break
 
 
 def _check_totals(review: _Review, table: ScoreTable, figures: list[Figure]) -> Decimal | None:
     scores = [r.score for r in table.rows]
-    computed = sum((s for s in scores if s is not None), Decimal(0)) if scores and all(
-        s is not None for s in scores) else None
+    computed = (
+        sum((s for s in scores if s is not None), Decimal(0)) if scores and all(s is not None for s in scores) else None
+    )
     if table.total_score is not None and computed is not None and table.total_score != computed:
-        review.add("review.table_total", Severity.ERROR,
-                   f"合计得分为{fmt_score(table.total_score)}，各三级指标得分合计为{fmt_score(computed)}。",
-                   table.total_location, computed, table.total_score)
+        review.add(
+            "review.table_total",
+            Severity.ERROR,
+            f"合计得分为{fmt_score(table.total_score)}，各三级指标得分合计为{fmt_score(computed)}。",
+            table.total_location,
+            computed,
+            table.total_score,
+        )
+    weight_sum = sum((w for w in {r.level1: r.level1_weight for r in table.rows}.values() if w is not None), Decimal(0))
+    for fig in (f for f in figures if f.key == "score.weight_total"):
+        if table.family == "three_level" and weight_sum and fig.value != weight_sum:
+            review.add(
+                "review.stated_total",
+                Severity.ERROR,
+                f"正文所述指标体系总分{fmt_score(fig.value)}分，得分表各一级指标分值合计为{fmt_score(weight_sum)}分。",
+                fig.location,
+                weight_sum,
+                fig.value,
+            )
     total = table.total_score if table.total_score is not None else computed
     for fig in (f for f in figures if f.key == "score.total"):
         if total is not None and fig.value != total:
-            review.add("review.stated_total", Severity.ERROR,
-                       f"正文所述自评得分{fmt_score(fig.value)}分与得分表合计{fmt_score(total)}分不一致。", fig.location,
-                       total, fig.value)
+            review.add(
+                "review.stated_total",
+                Severity.ERROR,
+                f"正文所述自评得分{fmt_score(fig.value)}分与得分表合计{fmt_score(total)}分不一致。",
+                fig.location,
+                total,
+                fig.value,
+            )
     return total
 
 
@@ -195,26 +256,46 @@ def _check_levels(review: _Review, table: ScoreTable, figures: list[Figure]) -> 
     for fig in figures:
         if not fig.key.startswith("score.level_"):
             continue
-        rows = next((rows for name, rows in by_l1.items() if fig.extra and (fig.extra in name or name in fig.extra)),
-                    None)
+        rows = next(
+            (rows for name, rows in by_l1.items() if fig.extra and (fig.extra in name or name in fig.extra)), None
+        )
         if rows is None:
             continue
         weight = rows[0].level1_weight
         score = sum((r.score for r in rows if r.score is not None), Decimal(0))
         if fig.key == "score.level_weight" and weight is not None and fig.value != weight:
-            review.add("review.level_subtotal", Severity.ERROR, f"正文所述{fig.extra}指标总分{fmt_score(fig.value)}分，"
-                       f"得分表中为{fmt_score(weight)}分。", fig.location, weight, fig.value)
+            review.add(
+                "review.level_subtotal",
+                Severity.ERROR,
+                f"正文所述{fig.extra}指标总分{fmt_score(fig.value)}分，得分表中为{fmt_score(weight)}分。",
+                fig.location,
+                weight,
+                fig.value,
+            )
         elif fig.key == "score.level_score" and fig.value != score:
-            review.add("review.level_subtotal", Severity.ERROR, f"正文所述{fig.extra}指标评价得分{fmt_score(fig.value)}分，"
-                       f"得分表中各三级指标得分合计为{fmt_score(score)}分。", fig.location, score, fig.value)
+            review.add(
+                "review.level_subtotal",
+                Severity.ERROR,
+                f"正文所述{fig.extra}指标评价得分{fmt_score(fig.value)}分，"
+                f"得分表中各三级指标得分合计为{fmt_score(score)}分。",
+                fig.location,
+                score,
+                fig.value,
+            )
         elif fig.key == "score.level_rate" and weight:
             places = max(0, -fig.value.as_tuple().exponent)
             exact = score / weight
             allowed = {exact.quantize(Decimal(1).scaleb(-places), mode) for mode in (ROUND_HALF_UP, ROUND_DOWN)}
             if fig.value not in allowed:
-                review.add("review.level_rate", Severity.ERROR,
-                           f"正文所述{fig.extra}指标得分率{_show(fig)}，按得分{fmt_score(score)} ÷ 分值{fmt_score(weight)}"
-                           f"计算应为{exact * 100:.2f}%。", fig.location, f"{exact * 100:.2f}%", _show(fig))
+                review.add(
+                    "review.level_rate",
+                    Severity.ERROR,
+                    f"正文所述{fig.extra}指标得分率{_show(fig)}，按得分{fmt_score(score)} ÷ 分值{fmt_score(weight)}"
+                    f"计算应为{exact * 100:.2f}%。",
+                    fig.location,
+                    f"{exact * 100:.2f}%",
+                    _show(fig),
+                )
 
 
 def _leaf_for(clause: str, table: ScoreTable, rulebook: Rulebook | None) -> Any:
@@ -266,15 +347,26 @@ def _check_deductions(review: _Review, table: ScoreTable, figures: list[Figure])
         listed = [f for f in pending if f.key == "score.deduction"]
         stated = sum((f.value for f in listed), Decimal(0))
         if weight is not None and listed and stated != weight - score:
-            review.add("review.deductions", Severity.ERROR,
-                       f"{current_level}指标所述扣分合计{fmt_score(stated)}分（{' + '.join(fmt_score(f.value) for f in listed)}），"
-                       f"与分值{fmt_score(weight)} − 得分{fmt_score(score)} = {fmt_score(weight - score)}分不一致。",
-                       listed[0].location, weight - score, stated)
+            review.add(
+                "review.deductions",
+                Severity.ERROR,
+                f"{current_level}指标所述扣分合计{fmt_score(stated)}分"
+                f"（{' + '.join(fmt_score(f.value) for f in listed)}），"
+                f"与分值{fmt_score(weight)} − 得分{fmt_score(score)} = {fmt_score(weight - score)}分不一致。",
+                listed[0].location,
+                weight - score,
+                stated,
+            )
         for total in (f for f in pending if f.key == "score.deduction_total"):
             if total.value != stated:
-                review.add("review.deductions", Severity.ERROR,
-                           f"所述“总计扣{fmt_score(total.value)}分”与逐项扣分合计{fmt_score(stated)}分不一致。",
-                           total.location, stated, total.value)
+                review.add(
+                    "review.deductions",
+                    Severity.ERROR,
+                    f"所述“总计扣{fmt_score(total.value)}分”与逐项扣分合计{fmt_score(stated)}分不一致。",
+                    total.location,
+                    stated,
+                    total.value,
+                )
 
     for segment in sorted(by_segment):
         for fig in by_segment[segment]:
@@ -284,23 +376,41 @@ def _check_deductions(review: _Review, table: ScoreTable, figures: list[Figure])
             elif fig.key.startswith("score.deduction"):
                 pending.append(fig)
                 row = _leaf_for(fig.quote, table, review.rulebook) if fig.key == "score.deduction" else None
-                if row is not None and row.weight is not None and row.score is not None and \
-                        row.weight - row.score != fig.value:
-                    review.add("review.deduction_vs_table", Severity.ERROR,
-                               f"所述“{row.name}”扣{fmt_score(fig.value)}分，得分表中该指标分值{fmt_score(row.weight)}、"
-                               f"得分{fmt_score(row.score)}，即扣{fmt_score(row.weight - row.score)}分。", fig.location,
-                               row.weight - row.score, fig.value)
+                if (
+                    row is not None
+                    and row.weight is not None
+                    and row.score is not None
+                    and row.weight - row.score != fig.value
+                ):
+                    review.add(
+                        "review.deduction_vs_table",
+                        Severity.ERROR,
+                        f"所述“{row.name}”扣{fmt_score(fig.value)}分，得分表中该指标分值{fmt_score(row.weight)}、"
+                        f"得分{fmt_score(row.score)}，即扣{fmt_score(row.weight - row.score)}分。",
+                        fig.location,
+                        row.weight - row.score,
+                        fig.value,
+                    )
     settle()
 
 
 def _check_grade(review: _Review, total: Decimal | None) -> str | None:
-    grades = review.rulebook.grades if review.rulebook else ((Decimal(90), "优"), (Decimal(80), "良"),
-                                                             (Decimal(60), "中"), (Decimal(0), "差"))
+    grades = (
+        review.rulebook.grades
+        if review.rulebook
+        else ((Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"), (Decimal(0), "差"))
+    )
     expected = next((name for minimum, name in grades if total is not None and total >= minimum), None)
     stated = find_grade(review.doc)
     if stated and expected and stated[0] != expected:
-        review.add("review.grade", Severity.ERROR, f"所述评价等级“{stated[0]}”与总分{fmt_score(total)}分对应的等级"
-                   f"“{expected}”不一致。", review.doc.location(stated[1]), expected, stated[0])
+        review.add(
+            "review.grade",
+            Severity.ERROR,
+            f"所述评价等级“{stated[0]}”与总分{fmt_score(total)}分对应的等级“{expected}”不一致。",
+            review.doc.location(stated[1]),
+            expected,
+            stated[0],
+        )
     return stated[0] if stated else expected
 
 
@@ -311,9 +421,15 @@ def _check_against_rulebook(review: _Review, table: ScoreTable, evaluation: Eval
             continue
         if node.score != row.score:
             why = "；".join(d.reason for d in node.deductions) or "按所列数据不应扣分"
-            review.add("review.score_contradicts_data", Severity.ERROR,
-                       f"“{row.name}”表中得分{fmt_score(row.score)}分，按报告所列数据和指标体系“{review.rulebook.id}”"
-                       f"计算应得{fmt_score(node.score)}分（{why}）。", row.location, node.score, row.score)
+            review.add(
+                "review.score_contradicts_data",
+                Severity.ERROR,
+                f"“{row.name}”表中得分{fmt_score(row.score)}分，按报告所列数据和指标体系“{review.rulebook.id}”"
+                f"计算应得{fmt_score(node.score)}分（{why}）。",
+                row.location,
+                node.score,
+                row.score,
+            )
 
 
 def _check_mof_targets(review: _Review, table: ScoreTable) -> None:
@@ -326,26 +442,39 @@ def _check_mof_targets(review: _Review, table: ScoreTable) -> None:
         reason = row.reason.strip()
         if target is None or actual is None:
             if row.actual.strip() in ("部分达成", "未达成") and not reason:
-                review.add("review.missing_deviation_reason", Severity.WARNING,
-                           f"“{row.name}”{row.actual.strip()}，但未填写偏差原因分析及改进措施。", row.location)
+                review.add(
+                    "review.missing_deviation_reason",
+                    Severity.WARNING,
+                    f"“{row.name}”{row.actual.strip()}，但未填写偏差原因分析及改进措施。",
+                    row.location,
+                )
             continue
         operator = op or "≥"
-        outcome = score_target(row.weight or Decimal(0), operator, target, actual, TargetOptions(), name=row.name,
-                               deviation_reason=reason)
+        outcome = score_target(
+            row.weight or Decimal(0), operator, target, actual, TargetOptions(), name=row.name, deviation_reason=reason
+        )
         for flag in outcome.flags:
             review.add("review.target_flag", Severity.WARNING, flag, row.location)
         if row.weight is not None and row.score is not None:
             expected = outcome.raw.quantize(CENT, ROUND_HALF_UP)
             if abs(expected - row.score) > CENT:
-                review.add("review.target_score", Severity.WARNING,
-                           f"“{row.name}”年度指标值{row.target}、实际完成{actual_text}，按财预〔2020〕10号方法应得"
-                           f"{fmt_score(expected)}分，表中为{fmt_score(row.score)}分。", row.location, expected, row.score)
+                review.add(
+                    "review.target_score",
+                    Severity.WARNING,
+                    f"“{row.name}”年度指标值{row.target}、实际完成{actual_text}，按财预〔2020〕10号方法应得"
+                    f"{fmt_score(expected)}分，表中为{fmt_score(row.score)}分。",
+                    row.location,
+                    expected,
+                    row.score,
+                )
 
 
 # --- sections, attachments, problems --------------------------------------------------------------------
 
-_HEADING = re.compile(r"^\s*(第[一二三四五六七八九十]+[章节部分]|[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）][、]?|"
-                      r"\d+\s*[、.．](?!\d)|[（(]\d+[)）])\s*")
+_HEADING = re.compile(
+    r"^\s*(第[一二三四五六七八九十]+[章节部分]|[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）][、]?|"
+    r"\d+\s*[、.．](?!\d)|[（(]\d+[)）])\s*"
+)
 
 
 def _headings(doc: SourceDocument) -> list[tuple[str, Segment]]:
@@ -370,8 +499,14 @@ def _check_sections(review: _Review, headings: list[tuple[str, Segment]]) -> Non
     texts = [h for h, _ in headings]
     for name in required:
         if not any(_similar(name, text) for text in texts):
-            review.add("review.missing_section", Severity.WARNING, f"报告缺少“{name}”部分（或其标题无法识别）。", None,
-                       name, "")
+            review.add(
+                "review.missing_section",
+                Severity.WARNING,
+                f"报告缺少“{name}”部分（或其标题无法识别）。",
+                None,
+                name,
+                "",
+            )
 
 
 _ATTACHMENT_SIGNS = {
@@ -396,20 +531,41 @@ def _check_attachments(review: _Review) -> None:
     for name, seg in listed:
         signs = next((v for k, v in _ATTACHMENT_SIGNS.items() if k in name), None)
         if signs and not any(all(s in text for s in signs) for text in tables_text):
-            review.add("review.attachment_missing", Severity.ERROR,
-                       f"报告列出附件“{name}”，但报告中没有该表（附件未随报告提供），无法核对其数据和得分。",
-                       review.doc.location(seg), name, "")
+            review.add(
+                "review.attachment_missing",
+                Severity.ERROR,
+                f"报告列出附件“{name}”，但报告中没有该表（附件未随报告提供），无法核对其数据和得分。",
+                review.doc.location(seg),
+                name,
+                "",
+            )
     if not find_score_tables(review.doc) and not listed:
         review.add("review.no_score_table", Severity.WARNING, "报告中没有自评得分表，无法核对得分。", None)
 
 
-_INDICATOR_WORDS = ("执行率", "调整率", "控制率", "利用率", "完成率", "满意度", "政府采购", "三公", "公用经费", "结转结余",
-                    "资产", "编制", "序时", "绩效目标", "绩效指标")
+_INDICATOR_WORDS = (
+    "执行率",
+    "调整率",
+    "控制率",
+    "利用率",
+    "完成率",
+    "满意度",
+    "政府采购",
+    "三公",
+    "公用经费",
+    "结转结余",
+    "资产",
+    "编制",
+    "序时",
+    "绩效目标",
+    "绩效指标",
+)
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|万元|元|分|人|个|项|次|件)")
 
 
-def _section_text(headings: list[tuple[str, Segment]], doc: SourceDocument, keys: tuple[str, ...],
-                  avoid: tuple[str, ...] = ()) -> tuple[Segment, list[Segment]] | None:
+def _section_text(
+    headings: list[tuple[str, Segment]], doc: SourceDocument, keys: tuple[str, ...], avoid: tuple[str, ...] = ()
+) -> tuple[Segment, list[Segment]] | None:
     candidates = [(h, s) for h, s in headings if any(k in h for k in keys) and not any(a in h for a in avoid)]
     if not candidates:
         candidates = [(h, s) for h, s in headings if any(k in h for k in keys)]
@@ -452,12 +608,21 @@ def _check_problems(review: _Review, headings: list[tuple[str, Segment]]) -> Non
         return
     names = [leaf.name for leaf in review.rulebook.leaves()] if review.rulebook else []
     if not _FIGURE.search(text):
-        review.add("review.problems_vague", Severity.WARNING,
-                   "“存在的问题”部分没有任何具体数据（金额、比率或得分），问题描述不具体，难以核实和整改。", place,
-                   "含具体数据的问题描述", text[:60])
+        review.add(
+            "review.problems_vague",
+            Severity.WARNING,
+            "“存在的问题”部分没有任何具体数据（金额、比率或得分），问题描述不具体，难以核实和整改。",
+            place,
+            "含具体数据的问题描述",
+            text[:60],
+        )
     if not any(w in text for w in (*names, *_INDICATOR_WORDS)):
-        review.add("review.problems_no_indicator", Severity.INFO,
-                   "“存在的问题”部分未指明对应的绩效指标（如预算执行率、政府采购执行率）。", place)
+        review.add(
+            "review.problems_no_indicator",
+            Severity.INFO,
+            "“存在的问题”部分未指明对应的绩效指标（如预算执行率、政府采购执行率）。",
+            place,
+        )
     measures = _section_text(headings, review.doc, ("改进措施", "整改措施", "下一步"), avoid=("存在",))
     if measures is None or not "".join(p.text for p in measures[1]).strip():
         review.add("review.measures_missing", Severity.WARNING, "报告没有针对问题的改进措施。", place)
@@ -468,12 +633,18 @@ def _check_claims(review: _Review, figures: list[Figure]) -> None:
         if fig.key == "services.satisfaction_rate" and fig.value >= 1:
             segment = review.doc.segments[fig.segment]
             if not re.search(r"调查|问卷|样本|抽样|回收|测评", segment.text):
-                review.add("review.unsupported_claim", Severity.INFO,
-                           f"报告称满意度为{_show(fig)}，但未说明调查方式和样本量（有效调查人数、满意人数）。", fig.location,
-                           "调查方式与样本量", _show(fig))
+                review.add(
+                    "review.unsupported_claim",
+                    Severity.INFO,
+                    f"报告称满意度为{_show(fig)}，但未说明调查方式和样本量（有效调查人数、满意人数）。",
+                    fig.location,
+                    "调查方式与样本量",
+                    _show(fig),
+                )
 
 
 # --- putting it together -------------------------------------------------------------------------------
+
 
 def _choose_rulebook(tables: list[ScoreTable], doc: SourceDocument) -> str | None:
     names = {row.name for table in tables for row in table.rows}
@@ -507,11 +678,13 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
     data = _stated_data(review, figures, department, year)
     for finding in check_consistency(data):
         severity = _ESCALATE.get(finding.code, finding.severity)
-        review.findings.append(Problem(finding.code, finding.message, finding.location, severity, finding.expected,
-                                       finding.actual))
+        review.findings.append(
+            Problem(finding.code, finding.message, finding.location, severity, finding.expected, finding.actual)
+        )
     total = None
     main_table = next((t for t in tables if t.family == "three_level" and len(t.rows) > 3), None) or next(
-        (t for t in tables if t.family == "mof"), None)
+        (t for t in tables if t.family == "mof"), None
+    )
     for table in tables:
         if table.family == "three_level" and len(table.rows) > 3:
             _check_three_level(review, table)
@@ -531,8 +704,9 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
     _check_claims(review, figures)
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     review.findings.sort(key=lambda f: order[f.severity])
-    return ReviewResult(doc.path, department, year, [h for h, _ in headings], figures, tables, review.findings,
-                        chosen, total, grade)
+    return ReviewResult(
+        doc.path, department, year, [h for h, _ in headings], figures, tables, review.findings, chosen, total, grade
+    )
 
 
 def review_file(path: Path, rulebook_id: str | None = None) -> ReviewResult:

@@ -16,7 +16,7 @@ from ..numbers import normalize_text
 from ..problems import Location
 from .source import Segment, SourceDocument
 
-__all__ = ["Figure", "extract_figures", "find_department", "find_year", "NUM"]
+__all__ = ["NUM", "Figure", "extract_figures", "find_department", "find_year"]
 
 NUM = r"([0-9][0-9,，]*(?:\.[0-9]+)?)"
 _AMOUNT = NUM + r"\s*万元"
@@ -100,53 +100,135 @@ def _three_public(category: str) -> Callable[[re.Match[str], _Context], str | No
 
 _RULES: tuple[_Rule, ...] = (
     _Rule(_r(r"年初预算安排收入\s*" + _AMOUNT), "budget.income.initial_total", "年初预算收入", "万元"),
-    _Rule(_r(r"一般公共(?:预算)?(?:财政)?拨款\s*" + _AMOUNT), "budget.income.initial_general", "一般公共预算拨款", "万元",
-          requires=("年初",)),
+    _Rule(
+        _r(r"一般公共(?:预算)?(?:财政)?拨款\s*" + _AMOUNT),
+        "budget.income.initial_general",
+        "一般公共预算拨款",
+        "万元",
+        requires=("年初",),
+    ),
     _Rule(_r(r"决算总收入\s*" + _AMOUNT), "budget.income.final_total", "决算总收入", "万元"),
-    _Rule(_r(r"年初(?:部门)?预算(?:数|安排支出|支出)\s*(?:为)?\s*" + _AMOUNT), "budget.initial.total", "年初预算", "万元",
-          excludes=("公用经费", "三公"), sets="initial"),
-    _Rule(_r(r"(调增|追加|调减)(?:部门)?预算\s*" + _AMOUNT), lambda m, ctx: "budget.adjustment.amount", "预算调整数", "万元",
-          group=2),
+    _Rule(
+        _r(r"年初(?:部门)?预算(?:数|安排支出|支出)\s*(?:为)?\s*" + _AMOUNT),
+        "budget.initial.total",
+        "年初预算",
+        "万元",
+        excludes=("公用经费", "三公"),
+        sets="initial",
+    ),
+    _Rule(
+        _r(r"(调增|追加|调减)(?:部门)?预算\s*" + _AMOUNT),
+        lambda m, ctx: "budget.adjustment.amount",
+        "预算调整数",
+        "万元",
+        group=2,
+    ),
     _Rule(_r(r"调整率为?\s*" + _RATE), "stated.adjustment_rate", "预算调整率", "%"),
-    _Rule(_r(r"调整后(?:部门)?预算(?:数)?\s*为?\s*" + _AMOUNT), "budget.adjusted.total", "调整后预算", "万元",
-          excludes=("公用经费",), sets="adjusted"),
-    _Rule(_r(r"(?:部门)?决算(?:支出)?数\s*为?\s*" + _AMOUNT), "budget.final.total", "决算支出", "万元",
-          excludes=("三公", "公用经费", "收入"), sets="final"),
+    _Rule(
+        _r(r"调整后(?:部门)?预算(?:数)?\s*为?\s*" + _AMOUNT),
+        "budget.adjusted.total",
+        "调整后预算",
+        "万元",
+        excludes=("公用经费",),
+        sets="adjusted",
+    ),
+    _Rule(
+        _r(r"(?:部门)?决算(?:支出)?数\s*为?\s*" + _AMOUNT),
+        "budget.final.total",
+        "决算支出",
+        "万元",
+        excludes=("三公", "公用经费", "收入"),
+        sets="final",
+    ),
     _Rule(_r(r"总支出\s*" + _AMOUNT), "budget.final.total", "决算支出", "万元", sets="final"),
-    _Rule(_r(r"基本支出\s*" + _AMOUNT + r"(?:[，,]\s*占总?支出的?\s*" + _RATE + r")?"), _stage_key("basic"),
-          "基本支出", "万元", excludes=("公用经费",)),
-    _Rule(_r(r"基本支出\s*" + _AMOUNT + r"[，,]\s*占总?支出的?\s*" + _RATE), "stated.basic_share", "基本支出占比", "%",
-          group=2),
-    _Rule(_r(r"项目支出\s*" + _AMOUNT + r"(?:[，,]\s*占总?支出的?\s*" + _RATE + r")?"), _stage_key("project"),
-          "项目支出", "万元"),
-    _Rule(_r(r"项目支出\s*" + _AMOUNT + r"[，,]\s*占总?支出的?\s*" + _RATE), "stated.project_share", "项目支出占比", "%",
-          group=2),
-    _Rule(_r(r"(?<!季度)(?<!序时)预算执行率为?\s*" + _RATE), "stated.execution_rate", "预算执行率", "%",
-          excludes=("季度",)),
+    _Rule(
+        _r(r"基本支出\s*" + _AMOUNT + r"(?:[，,]\s*占总?支出的?\s*" + _RATE + r")?"),
+        _stage_key("basic"),
+        "基本支出",
+        "万元",
+        excludes=("公用经费",),
+    ),
+    _Rule(
+        _r(r"基本支出\s*" + _AMOUNT + r"[，,]\s*占总?支出的?\s*" + _RATE),
+        "stated.basic_share",
+        "基本支出占比",
+        "%",
+        group=2,
+    ),
+    _Rule(
+        _r(r"项目支出\s*" + _AMOUNT + r"(?:[，,]\s*占总?支出的?\s*" + _RATE + r")?"),
+        _stage_key("project"),
+        "项目支出",
+        "万元",
+    ),
+    _Rule(
+        _r(r"项目支出\s*" + _AMOUNT + r"[，,]\s*占总?支出的?\s*" + _RATE),
+        "stated.project_share",
+        "项目支出占比",
+        "%",
+        group=2,
+    ),
+    _Rule(
+        _r(r"(?<!季度)(?<!序时)预算执行率为?\s*" + _RATE),
+        "stated.execution_rate",
+        "预算执行率",
+        "%",
+        excludes=("季度",),
+    ),
     _Rule(_r(r"年初结转和?结余为?\s*" + _AMOUNT), "budget.carryover.opening", "年初结转和结余", "万元"),
     _Rule(_r(r"年末结转和?结余为?\s*" + _AMOUNT), "budget.carryover.closing", "年末结转和结余", "万元"),
     _Rule(_r(r"政府采购计划(?:金额|预算)?为?\s*" + _AMOUNT), "procurement.plan", "政府采购计划金额", "万元"),
-    _Rule(_r(r"实际(?:支出|采购)金额为?\s*" + _AMOUNT), "procurement.actual", "政府采购实际金额", "万元",
-          requires=("政府采购",)),
+    _Rule(
+        _r(r"实际(?:支出|采购)金额为?\s*" + _AMOUNT),
+        "procurement.actual",
+        "政府采购实际金额",
+        "万元",
+        requires=("政府采购",),
+    ),
     _Rule(_r(r"政府采购(?:支出|金额)\s*" + _AMOUNT), "procurement.actual", "政府采购实际金额", "万元"),
     _Rule(_r(r"政府采购执行率为?\s*" + _RATE), "stated.procurement_rate", "政府采购执行率", "%"),
     _Rule(_r(r"货物\s*" + _AMOUNT), "procurement.goods", "政府采购·货物", "万元", requires=("政府采购",)),
     _Rule(_r(r"工程\s*" + _AMOUNT), "procurement.works", "政府采购·工程", "万元", requires=("政府采购",)),
     _Rule(_r(r"服务\s*" + _AMOUNT), "procurement.services", "政府采购·服务", "万元", requires=("政府采购",)),
-    _Rule(_r(r"三公[”\"]?经费(?:年初)?预算(?:安排|数)?\s*为?\s*" + _AMOUNT), "three_public.total.budget",
-          "“三公”经费预算", "万元"),
+    _Rule(
+        _r(r"三公[”\"]?经费(?:年初)?预算(?:安排|数)?\s*为?\s*" + _AMOUNT),
+        "three_public.total.budget",
+        "“三公”经费预算",
+        "万元",
+    ),
     _Rule(_r(r"三公[”\"]?经费决算数?\s*为?\s*" + _AMOUNT), "three_public.total.actual", "“三公”经费决算", "万元"),
-    _Rule(_r(r"实际支出数?为?\s*" + _AMOUNT), "three_public.total.actual", "“三公”经费实际支出", "万元",
-          requires=("三公",), excludes=("公用经费",)),
+    _Rule(
+        _r(r"实际支出数?为?\s*" + _AMOUNT),
+        "three_public.total.actual",
+        "“三公”经费实际支出",
+        "万元",
+        requires=("三公",),
+        excludes=("公用经费",),
+    ),
     _Rule(_r(r"三公[”\"]?经费控制率为?\s*" + _RATE), "stated.three_public_control_rate", "“三公”经费控制率", "%"),
     _Rule(_r(r"因公出国[（(]境[)）]费\s*" + _AMOUNT), _three_public("abroad"), "因公出国（境）费", "万元"),
-    _Rule(_r(r"公务用车购置(?:及|和)运行维护费\s*" + _AMOUNT), _three_public("vehicle"), "公务用车购置及运行维护费", "万元"),
+    _Rule(
+        _r(r"公务用车购置(?:及|和)运行维护费\s*" + _AMOUNT),
+        _three_public("vehicle"),
+        "公务用车购置及运行维护费",
+        "万元",
+    ),
     _Rule(_r(r"公务接待费\s*" + _AMOUNT), _three_public("reception"), "公务接待费", "万元"),
     _Rule(_r(r"日常公用经费年初预算数?为?\s*" + _AMOUNT), "public_funds.daily.initial", "日常公用经费年初预算", "万元"),
-    _Rule(_r(r"调整后预算数为?\s*" + _AMOUNT), "public_funds.daily.adjusted", "日常公用经费调整后预算", "万元",
-          requires=("公用经费",)),
-    _Rule(_r(r"实际支出数为?\s*" + _AMOUNT), "public_funds.daily.actual", "日常公用经费实际支出", "万元",
-          requires=("公用经费",)),
+    _Rule(
+        _r(r"调整后预算数为?\s*" + _AMOUNT),
+        "public_funds.daily.adjusted",
+        "日常公用经费调整后预算",
+        "万元",
+        requires=("公用经费",),
+    ),
+    _Rule(
+        _r(r"实际支出数为?\s*" + _AMOUNT),
+        "public_funds.daily.actual",
+        "日常公用经费实际支出",
+        "万元",
+        requires=("公用经费",),
+    ),
     _Rule(_r(r"公用经费控制率为?\s*" + _RATE), "stated.public_funds_control_rate", "日常公用经费控制率", "%"),
     _Rule(_r(r"资产总额\s*" + _AMOUNT), "assets.total", "资产总额", "万元"),
     _Rule(_r(r"负债总额\s*" + _AMOUNT), "assets.liabilities", "负债总额", "万元"),
@@ -154,31 +236,57 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(_r(r"固定资产(?:账面)?原值为?\s*" + _AMOUNT), "assets.fixed_original", "固定资产原值", "万元"),
     _Rule(_r(r"在用(?:资产)?为?\s*" + _AMOUNT), "assets.fixed_in_use", "在用固定资产", "万元", requires=("原值",)),
     _Rule(_r(r"闲置(?:资产)?为?\s*" + _AMOUNT), "assets.fixed_idle", "闲置固定资产", "万元", requires=("原值",)),
-    _Rule(_r(r"(?:固定资产利用率|资产使用率|固定资产使用率)为?\s*" + _RATE), "stated.fixed_asset_utilization",
-          "固定资产利用率", "%"),
-    _Rule(_r(r"(?:核定)?(?:行政|事业)?编制(?:人)?数\s*为?\s*" + _PEOPLE), _unit_key("authorized", new=True), "编制数", "人", excludes=("合计",)),
+    _Rule(
+        _r(r"(?:固定资产利用率|资产使用率|固定资产使用率)为?\s*" + _RATE),
+        "stated.fixed_asset_utilization",
+        "固定资产利用率",
+        "%",
+    ),
+    _Rule(
+        _r(r"(?:核定)?(?:行政|事业)?编制(?:人)?数\s*为?\s*" + _PEOPLE),
+        _unit_key("authorized", new=True),
+        "编制数",
+        "人",
+        excludes=("合计",),
+    ),
     _Rule(_r(r"其中行政编制\s*" + _PEOPLE), _unit_key("authorized_admin"), "行政编制", "人", excludes=("合计",)),
-    _Rule(_r(r"(?<!核定)(?<![其中行政])事业编制\s*" + _PEOPLE), _unit_key("authorized_institution"), "事业编制", "人",
-          requires=("其中",)),
+    _Rule(
+        _r(r"(?<!核定)(?<![其中行政])事业编制\s*" + _PEOPLE),
+        _unit_key("authorized_institution"),
+        "事业编制",
+        "人",
+        requires=("其中",),
+    ),
     _Rule(_r(r"实有在编人数为?\s*" + _PEOPLE), _unit_key("actual"), "实有在编人数", "人", excludes=("合计",)),
     _Rule(_r(r"在职人员\s*" + _PEOPLE), _unit_key("in_service"), "在职人数", "人", excludes=("合计",)),
     _Rule(_r(r"财政补助开支人数\s*" + NUM), _unit_key("fiscal_supported"), "财政补助开支人数", "人"),
     _Rule(_r(r"退休\s*" + _PEOPLE), _unit_key("retired"), "退休人数", "人", excludes=("合计",)),
     _Rule(_r(r"财政供养人员控制率为?\s*" + _RATE), "stated.staff_control_rate", "财政供养人员控制率", "%"),
-    _Rule(_r(r"([一二三四1-4])季度序时执行率为?\s*" + _RATE), lambda m, ctx: f"quarterly[{_Q[m.group(1)] - 1}].time_rate",
-          "季度序时执行率", "%", group=2),
+    _Rule(
+        _r(r"([一二三四1-4])季度序时执行率为?\s*" + _RATE),
+        lambda m, ctx: f"quarterly[{_Q[m.group(1)] - 1}].time_rate",
+        "季度序时执行率",
+        "%",
+        group=2,
+    ),
     _Rule(_r(r"(?:群众|服务对象|公众)满意(?:率|度)(?:为|达)?\s*" + _RATE), "services.satisfaction_rate", "满意度", "%"),
     _Rule(_r(r"介入处置率\s*" + _RATE), "services.handling_rate", "介入处置率", "%"),
     _Rule(_r(r"自评得分为?\s*" + NUM + r"\s*分"), "score.total", "自评总分", "分"),
     _Rule(_r(r"总分为?\s*" + NUM + r"\s*分"), "score.weight_total", "指标体系总分", "分", requires=("指标体系",)),
 )
 
-_LEVEL_SUMMARY = re.compile(r"([\u4e00-\u9fa5]{2,10})指标总分\s*" + NUM + r"\s*分[，,]\s*评价得分\s*" + NUM +
-                            r"\s*分[，,]\s*得分率\s*" + _RATE)
+_LEVEL_SUMMARY = re.compile(
+    r"([\u4e00-\u9fa5]{2,10})指标总分\s*" + NUM + r"\s*分[，,]\s*评价得分\s*" + NUM + r"\s*分[，,]\s*得分率\s*" + _RATE
+)
 _DEDUCTION = re.compile(r"(?<!总计)(?<!合计)(?<!共)扣\s*" + NUM + r"\s*分")
 _DEDUCTION_TOTAL = re.compile(r"(?:总计|合计|共)扣\s*" + NUM + r"\s*分")
-_QUARTER_LIST = re.compile(r"(?:第?([一二三四1-4](?:[、,，和及]\s*[一二三四1-4]){0,3}))?季度[^。；]{0,12}执行率分别为\s*((?:"
-                           + _RATE + r"[、，,]\s*){1,3}" + _RATE + ")")
+_QUARTER_LIST = re.compile(
+    r"(?:第?([一二三四1-4](?:[、,，和及]\s*[一二三四1-4]){0,3}))?季度[^。；]{0,12}执行率分别为\s*((?:"
+    + _RATE
+    + r"[、，,]\s*){1,3}"
+    + _RATE
+    + ")"
+)
 _GRADE = re.compile(r"(?:评价|自评)?等级为?\s*[“\"]?(优秀|优|良好|良|中|差)")
 _CLAUSE = re.compile(r"[^。；]+[。；]?")
 
@@ -194,11 +302,23 @@ def _value(raw: str, unit: str) -> Decimal | None:
     number = _number(raw)
     if number is None:
         return None
-    return number / 100 if unit == "%" else number
+    return number.scaleb(-2) if unit == "%" else number
 
 
-def _add(out: list[Figure], doc: SourceDocument, i: int, seg: Segment, key: str, label: str, value: Decimal,
-         unit: str, clause: str, start: int, end: int, extra: str = "") -> None:
+def _add(
+    out: list[Figure],
+    doc: SourceDocument,
+    i: int,
+    seg: Segment,
+    key: str,
+    label: str,
+    value: Decimal,
+    unit: str,
+    clause: str,
+    start: int,
+    end: int,
+    extra: str = "",
+) -> None:
     out.append(Figure(key, label, value, unit, clause.strip(), doc.location(seg), i, start, end, extra))
 
 
@@ -208,8 +328,9 @@ def _scan_paragraph(doc: SourceDocument, i: int, seg: Segment, ctx: _Context, ou
     for clause_match in _CLAUSE.finditer(text):
         clause = clause_match.group(0)
         base = clause_match.start()
-        sentence_words = clause if clause_match.start() == 0 or text[clause_match.start() - 1] == "。" else \
-            sentence_words + clause
+        sentence_words = (
+            clause if clause_match.start() == 0 or text[clause_match.start() - 1] == "。" else sentence_words + clause
+        )
         if "预算数" in clause and "决算数" not in clause:
             ctx.three_public_column = "budget"
         elif "决算数" in clause:
@@ -243,25 +364,64 @@ def _scan_paragraph(doc: SourceDocument, i: int, seg: Segment, ctx: _Context, ou
                 value = _value(rate.group(1), "%")
                 if value is not None:
                     start = base + m.start(2) + rate.start(1)
-                    _add(out, doc, i, seg, f"quarterly[{q - 1}].time_rate", "季度序时执行率", value, "%", clause, start,
-                         start + len(rate.group(1)))
+                    _add(
+                        out,
+                        doc,
+                        i,
+                        seg,
+                        f"quarterly[{q - 1}].time_rate",
+                        "季度序时执行率",
+                        value,
+                        "%",
+                        clause,
+                        start,
+                        start + len(rate.group(1)),
+                    )
         for m in _LEVEL_SUMMARY.finditer(clause):
             name = m.group(1).removesuffix("部门整体")
-            for group, key, unit, scale in ((2, "score.level_weight", "分", 1), (3, "score.level_score", "分", 1),
-                                            (4, "score.level_rate", "%", 100)):
+            for group, key, unit, scale in (
+                (2, "score.level_weight", "分", 1),
+                (3, "score.level_score", "分", 1),
+                (4, "score.level_rate", "%", 100),
+            ):
                 value = _number(m.group(group))
                 if value is not None:
-                    _add(out, doc, i, seg, key, f"{name}指标{'分值' if group == 2 else '得分' if group == 3 else '得分率'}",
-                         value / scale, unit, clause, base + m.start(group), base + m.end(group), extra=name)
+                    _add(
+                        out,
+                        doc,
+                        i,
+                        seg,
+                        key,
+                        f"{name}指标{'分值' if group == 2 else '得分' if group == 3 else '得分率'}",
+                        value / scale,
+                        unit,
+                        clause,
+                        base + m.start(group),
+                        base + m.end(group),
+                        extra=name,
+                    )
         for m in _DEDUCTION.finditer(clause):
             value = _number(m.group(1))
             if value is not None:
-                _add(out, doc, i, seg, "score.deduction", "扣分", value, "分", clause, base + m.start(1), base + m.end(1))
+                _add(
+                    out, doc, i, seg, "score.deduction", "扣分", value, "分", clause, base + m.start(1), base + m.end(1)
+                )
         for m in _DEDUCTION_TOTAL.finditer(clause):
             value = _number(m.group(1))
             if value is not None:
-                _add(out, doc, i, seg, "score.deduction_total", "合计扣分", value, "分", clause, base + m.start(1),
-                     base + m.end(1))
+                _add(
+                    out,
+                    doc,
+                    i,
+                    seg,
+                    "score.deduction_total",
+                    "合计扣分",
+                    value,
+                    "分",
+                    clause,
+                    base + m.start(1),
+                    base + m.end(1),
+                )
 
 
 def extract_figures(doc: SourceDocument) -> list[Figure]:
@@ -291,7 +451,26 @@ def find_year(doc: SourceDocument) -> int | None:
     return None
 
 
-_ORG_ENDINGS = ("会", "局", "委", "院", "办", "中心", "部", "厅", "所", "站", "馆", "处", "队", "团", "社", "联", "室", "署")
+_ORG_ENDINGS = (
+    "会",
+    "局",
+    "委",
+    "院",
+    "办",
+    "中心",
+    "部",
+    "厅",
+    "所",
+    "站",
+    "馆",
+    "处",
+    "队",
+    "团",
+    "社",
+    "联",
+    "室",
+    "署",
+)
 
 
 def find_department(doc: SourceDocument) -> str:
@@ -306,7 +485,9 @@ def find_department(doc: SourceDocument) -> str:
     return ""
 
 
-_REASON = re.compile(r"(?:差异产生的主要原因是|年中预算调整(?:的)?主要原因(?:为|是)|预算调整(?:的)?原因(?:为|是))[：:]?\s*([^。]+)")
+_REASON = re.compile(
+    r"(?:差异产生的主要原因是|年中预算调整(?:的)?主要原因(?:为|是)|预算调整(?:的)?原因(?:为|是))[：:]?\s*([^。]+)"
+)
 
 
 def find_adjustment_reason(doc: SourceDocument) -> str:

@@ -77,13 +77,34 @@ def _three_level(doc: SourceDocument, seg: Segment) -> ScoreTable:
             l1, l1w = _name(cells[0]), _num(cells[1])
         if _name(cells[2]):
             l2, l2w = _name(cells[2]), _num(cells[3])
-        table.rows.append(ScoreRow(l1, l1w, l2, l2w, _name(cells[4]), weight, score, doc.location(seg, r, score_col),
-                                   row=r, score_col=score_col))
+        table.rows.append(
+            ScoreRow(
+                l1,
+                l1w,
+                l2,
+                l2w,
+                _name(cells[4]),
+                weight,
+                score,
+                doc.location(seg, r, score_col),
+                row=r,
+                score_col=score_col,
+            )
+        )
     return table
 
 
-_MOF_HEADERS = {"一级指标": "l1", "二级指标": "l2", "三级指标": "name", "年度指标值": "target", "实际完成值": "actual",
-                "分值": "weight", "得分": "score", "偏差原因分析及改进措施": "reason", "偏差原因": "reason"}
+_MOF_HEADERS = {
+    "一级指标": "l1",
+    "二级指标": "l2",
+    "三级指标": "name",
+    "年度指标值": "target",
+    "实际完成值": "actual",
+    "分值": "weight",
+    "得分": "score",
+    "偏差原因分析及改进措施": "reason",
+    "偏差原因": "reason",
+}
 
 
 def _mof(doc: SourceDocument, seg: Segment) -> ScoreTable | None:
@@ -100,16 +121,19 @@ def _mof(doc: SourceDocument, seg: Segment) -> ScoreTable | None:
     for row in seg.rows[:header_at]:
         names = [_name(c) for c in row]
         if "全年预算数" in names and "得分" in names:
-            funds_cols = {n: c for c, n in enumerate(names) if n in ("全年预算数", "全年执行数", "分值", "执行率", "得分")}
+            funds_cols = {
+                n: c for c, n in enumerate(names) if n in ("全年预算数", "全年执行数", "分值", "执行率", "得分")
+            }
         elif any("年度资金总额" in n for n in names) and funds_cols:
-            def at(key: str, row=row) -> str:
-                return row[funds_cols[key]] if key in funds_cols and funds_cols[key] < len(row) else ""
+
+            def at(key: str, row=row, cols=funds_cols) -> str:
+                return row[cols[key]] if key in cols and cols[key] < len(row) else ""
 
             table.funds_rate = (at("执行率"), _num(at("分值")), _num(at("得分")))
     l1 = l2 = ""
     score_col = columns.get("score", 0)
     weight_col = columns.get("weight", 0)
-    for r, row in enumerate(seg.rows[header_at + 1:], header_at + 1):
+    for r, row in enumerate(seg.rows[header_at + 1 :], header_at + 1):
         get = lambda key, row=row: row[columns[key]] if key in columns and columns[key] < len(row) else ""  # noqa: E731
         first = _name(row[0]) if row else ""
         if first in ("总分", "合计") or _name(get("l1")) in ("总分", "合计"):
@@ -124,9 +148,23 @@ def _mof(doc: SourceDocument, seg: Segment) -> ScoreTable | None:
         name = _name(get("name"))
         if not name or name.startswith("（未填写"):
             continue
-        table.rows.append(ScoreRow(l1, None, l2, None, name, _num(get("weight")), _num(get("score")),
-                                   doc.location(seg, r, score_col), get("target"), get("actual"), get("reason"), row=r,
-                                   score_col=score_col))
+        table.rows.append(
+            ScoreRow(
+                l1,
+                None,
+                l2,
+                None,
+                name,
+                _num(get("weight")),
+                _num(get("score")),
+                doc.location(seg, r, score_col),
+                get("target"),
+                get("actual"),
+                get("reason"),
+                row=r,
+                score_col=score_col,
+            )
+        )
     return table
 
 
@@ -135,11 +173,18 @@ def _merge_continuations(tables: list[ScoreTable]) -> list[ScoreTable]:
     merged: list[ScoreTable] = []
     for table in tables:
         last = merged[-1] if merged else None
-        if last is not None and last.family == table.family and last.total_location is None and (
-                table.family == "three_level" or not table.rows or table.rows[0].level1 == last.rows[-1].level1):
+        if (
+            last is not None
+            and last.family == table.family
+            and last.total_location is None
+            and (table.family == "three_level" or not table.rows or table.rows[0].level1 == last.rows[-1].level1)
+        ):
             last.rows.extend(table.rows)
-            last.total_weights, last.total_score, last.total_location = (table.total_weights, table.total_score,
-                                                                         table.total_location)
+            last.total_weights, last.total_score, last.total_location = (
+                table.total_weights,
+                table.total_score,
+                table.total_location,
+            )
             continue
         merged.append(table)
     return merged

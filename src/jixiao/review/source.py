@@ -8,7 +8,6 @@ at blank lines; tab-separated lines are table rows, as text exports of Word tabl
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,8 +67,14 @@ class _Builder:
             return
         last = self.doc.segments[-1] if self.doc.segments else None
         # A full line that stops mid-sentence was cut by the page width or a page break: the next continues it.
-        if last and last.kind == "paragraph" and len(self.last_line) >= self.full_line and last.text[-1] not in _END \
-                and not _looks_like_heading(text) and not _looks_like_heading(self.last_line):
+        if (
+            last
+            and last.kind == "paragraph"
+            and len(self.last_line) >= self.full_line
+            and last.text[-1] not in _END
+            and not _looks_like_heading(text)
+            and not _looks_like_heading(self.last_line)
+        ):
             self.doc.segments[-1] = Segment("paragraph", last.index, last.text + text, page=last.page)
             self.last_line = text
             return
@@ -85,8 +90,10 @@ class _Builder:
         self.doc.segments.append(Segment("table", self.tables, rows=cleaned, page=page))
 
 
-_HEADING = re.compile(r"^(第[一二三四五六七八九十]+[章节部分]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|"
-                      r"\d+[、.．](?!\d)|[（(]\d+[)）]|附件)")
+_HEADING = re.compile(
+    r"^(第[一二三四五六七八九十]+[章节部分]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|"
+    r"\d+[、.．](?!\d)|[（(]\d+[)）]|附件)"
+)
 
 
 def _looks_like_heading(text: str) -> bool:
@@ -126,10 +133,16 @@ def _read_pdf(path: Path) -> SourceDocument:
         for number, page in enumerate(pdf.pages, 1):
             tables = page.find_tables()
             boxes = [t.bbox for t in tables]
-            outside = page.filter(lambda obj, boxes=boxes: not any(
-                b[0] <= obj.get("x0", 0) <= b[2] and b[1] <= obj.get("top", 0) <= b[3] for b in boxes))
-            lines = [line for line in (outside.extract_text() or "").splitlines()
-                     if not re.fullmatch(r"\s*[—-]?\s*\d+\s*[—-]?\s*", line)]  # page numbers
+            outside = page.filter(
+                lambda obj, boxes=boxes: (
+                    not any(b[0] <= obj.get("x0", 0) <= b[2] and b[1] <= obj.get("top", 0) <= b[3] for b in boxes)
+                )
+            )
+            lines = [
+                line
+                for line in (outside.extract_text() or "").splitlines()
+                if not re.fullmatch(r"\s*[—-]?\s*\d+\s*[—-]?\s*", line)
+            ]  # page numbers
             lengths = sorted(len(_clean(line)) for line in lines)
             if lengths:
                 builder.full_line = max(10, int(lengths[int(len(lengths) * 0.75)] * 0.85))
@@ -138,8 +151,15 @@ def _read_pdf(path: Path) -> SourceDocument:
             for table in tables:
                 builder.table([[c or "" for c in row] for row in table.extract()], number)
     if not builder.doc.segments:
-        raise JixiaoError([Problem("review.no_text", "PDF 中没有可提取的文字（可能是扫描件）。请提供 Word 版或文字版 PDF。",
-                                   Location(str(path)))])
+        raise JixiaoError(
+            [
+                Problem(
+                    "review.no_text",
+                    "PDF 中没有可提取的文字（可能是扫描件）。请提供 Word 版或文字版 PDF。",
+                    Location(str(path)),
+                )
+            ]
+        )
     return builder.doc
 
 
@@ -182,14 +202,31 @@ def read_source(path: Path) -> SourceDocument:
     path = Path(path)
     reader = _READERS.get(path.suffix.lower())
     if reader is None:
-        raise JixiaoError([Problem("review.file_type", f"不支持审核“{path.suffix}”文件。支持 .docx、文字版 .pdf、.txt 和 .xlsx。"
-                                   "旧版 .doc 请用 Word/WPS 另存为 .docx。", Location(str(path)))])
+        raise JixiaoError(
+            [
+                Problem(
+                    "review.file_type",
+                    f"不支持审核“{path.suffix}”文件。支持 .docx、文字版 .pdf、.txt 和 .xlsx。"
+                    "旧版 .doc 请用 Word/WPS 另存为 .docx。",
+                    Location(str(path)),
+                )
+            ]
+        )
     if not path.exists():
         raise JixiaoError([Problem("file.missing", "找不到该文件，请检查路径是否正确。", Location(str(path)))])
     try:
         return reader(path)
     except JixiaoError:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise JixiaoError([Problem("review.unreadable", f"无法读取该文件（{type(exc).__name__}）。文件可能已损坏或被加密，"
-                                   "请用 Word/WPS 打开后另存再试。", Location(str(path)))]) from None
+    except Exception as exc:  # any library's complaint about a damaged file becomes one clear message
+        if isinstance(exc, (KeyboardInterrupt, MemoryError)):
+            raise
+        raise JixiaoError(
+            [
+                Problem(
+                    "review.unreadable",
+                    f"无法读取该文件（{type(exc).__name__}）。文件可能已损坏或被加密，请用 Word/WPS 打开后另存再试。",
+                    Location(str(path)),
+                )
+            ]
+        ) from None

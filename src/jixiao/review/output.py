@@ -1,0 +1,229 @@
+"""A review's results as text, as JSON, as the review opinion a bureau sends back (审核意见.docx), and, for
+a folder of reports, as a summary workbook (one row per report, one sheet of all findings)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from ..numbers import fmt_score
+from ..problems import JixiaoError, Problem, Severity
+from ..report.document import Cell, Document, Heading, Paragraph, Table
+from ..report.docx_out import render_docx
+from ..report.xlsx_out import safe_text
+from . import ReviewResult, review_file
+from .extract import Figure
+
+__all__ = ["SUPPORTED", "opinion_docx", "render_review_text", "review_folder", "review_to_dict", "summary_workbook"]
+
+SUPPORTED = (".docx", ".pdf", ".txt", ".xlsx")
+_SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+
+
+def _value(fig: Figure) -> str:
+    if fig.unit == "%":
+        text = f"{fig.value * 100:f}"
+        return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
+    return f"{fig.value:f}{fig.unit}"
+
+
+def _place(problem: Problem) -> str:
+    loc = problem.location
+    return (loc.place or loc.field or "") if loc else ""
+
+
+def render_review_text(result: ReviewResult) -> str:
+    lines = [
+        f"审核文件：{result.path}",
+        f"部门：{result.department or '（未识别）'}    年度：{result.year or '（未识别）'}    "
+        f"指标体系：{result.rulebook_id or '（未确定）'}",
+        f"得分表合计：{fmt_score(result.total) if result.total is not None else '（无）'}    "
+        f"等级：{result.grade or '（无）'}    "
+        f"识别数据：{len(result.figures)} 项",
+        f"发现：错误 {result.count(Severity.ERROR)} 项，警告 {result.count(Severity.WARNING)} 项，"
+        f"提示 {result.count(Severity.INFO)} 项",
+        "",
+    ]
+    for severity in _SEVERITIES:
+        found = [f for f in result.findings if f.severity is severity]
+        if not found:
+            continue
+        lines.append(f"【{severity.value}】")
+        for i, f in enumerate(found, 1):
+            lines.append(f"  {i}. [{_place(f)}] {f.message}")
+            if f.expected or f.actual:
+                lines.append(f"     应为：{f.expected or '—'}    报告：{f.actual or '—'}    （{f.code}）")
+        lines.append("")
+    if not result.findings:
+        lines.append("未发现问题。")
+    return "\n".join(lines)
+
+
+def review_to_dict(result: ReviewResult) -> dict[str, Any]:
+    return {
+        "file": str(result.path),
+        "department": result.department,
+        "year": result.year,
+        "rulebook": result.rulebook_id,
+        "total": fmt_score(result.total) if result.total is not None else None,
+        "grade": result.grade,
+        "counts": {s.value: result.count(s) for s in _SEVERITIES},
+        "findings": [
+            {
+                "code": f.code,
+                "severity": f.severity.value,
+                "message": f.message,
+                "location": _place(f),
+                "expected": f.expected,
+                "actual": f.actual,
+            }
+            for f in result.findings
+        ],
+        "extracted": [
+            {
+                "key": g.key,
+                "label": g.label + (f"（{g.extra}）" if g.extra else ""),
+                "value": _value(g),
+                "location": g.location.place,
+                "quote": g.quote,
+            }
+            for g in result.figures
+        ],
+        "score_tables": [
+            {
+                "family": t.family,
+                "rows": [
+                    {
+                        "level1": r.level1,
+                        "level2": r.level2,
+                        "name": r.name,
+                        "weight": fmt_score(r.weight) if r.weight is not None else None,
+                        "score": fmt_score(r.score) if r.score is not None else None,
+                        "location": r.location.place,
+                    }
+                    for r in t.rows
+                ],
+                "total": fmt_score(t.total_score) if t.total_score is not None else None,
+            }
+            for t in result.tables
+        ],
+    }
+
+
+def opinion_document(result: ReviewResult) -> Document:
+    who = f"{result.department or '（部门）'}{result.year or ''}年度"
+    blocks: list[Any] = [
+        Paragraph.of(
+            f"经审核，{who}部门整体支出绩效自评报告共识别数据{len(result.figures)}项，发现需要更正的问题"
+            f"{result.count(Severity.ERROR)}项、需要补充说明的事项{result.count(Severity.WARNING)}项、提示"
+            f"{result.count(Severity.INFO)}项。具体意见如下："
+        )
+    ]
+    titles = {Severity.ERROR: "需要更正的问题", Severity.WARNING: "需要补充说明的事项", Severity.INFO: "提示事项"}
+    number = 0
+    for severity in _SEVERITIES:
+        found = [f for f in result.findings if f.severity is severity]
+        if not found:
+            continue
+        number += 1
+        blocks.append(Heading(1, "一二三四"[number - 1] + "、", titles[severity]))
+        for i, f in enumerate(found, 1):
+            detail = f"（应为：{f.expected}；报告：{f.actual}）" if f.expected and f.actual else ""
+            blocks.append(Paragraph.of(f"{i}. {f.message}{detail}（位置：{_place(f)}）"))
+    if not result.findings:
+        blocks.append(Paragraph.of("未发现需要更正或说明的问题。"))
+    rows: list[tuple[Cell | None, ...]] = [tuple(Cell(t, bold=True) for t in ("序号", "数据项", "报告所列", "位置"))]
+    rows += [
+        (
+            Cell(str(i)),
+            Cell(g.label + (f"（{g.extra}）" if g.extra else ""), align="left"),
+            Cell(_value(g)),
+            Cell(g.location.place or ""),
+        )
+        for i, g in enumerate(result.figures, 1)
+    ]
+    blocks.append(Heading(1, "一二三四五"[number] + "、", "审核核对的主要数据"))
+    blocks.append(Table("表1：报告所列主要数据", tuple(rows), header_rows=1, widths=(0.6, 3, 1.5, 1.6)))
+    blocks.append(Paragraph.of("请对照上述意见修改完善自评报告及附表，并于规定时间内重新报送。"))
+    blocks.append(Paragraph.of("审核人：                审核日期：        年    月    日", align="right", indent=False))
+    return Document(f"关于{who}部门整体支出绩效自评报告的审核意见", (), tuple(blocks))
+
+
+def opinion_docx(result: ReviewResult) -> bytes:
+    return render_docx(opinion_document(result))
+
+
+def review_folder(
+    folder: Path, rulebook_id: str | None = None, progress: Callable[[int, int, Path], None] | None = None
+) -> list[tuple[Path, ReviewResult | JixiaoError]]:
+    files = sorted(
+        p for p in Path(folder).iterdir() if p.suffix.lower() in SUPPORTED and not p.name.startswith((".", "~$"))
+    )
+    out: list[tuple[Path, ReviewResult | JixiaoError]] = []
+    for i, path in enumerate(files, 1):
+        try:
+            out.append((path, review_file(path, rulebook_id)))
+        except JixiaoError as exc:
+            out.append((path, exc))
+        if progress:
+            progress(i, len(files), path)
+    return out
+
+
+def summary_workbook(results: Iterable[tuple[Path, ReviewResult | JixiaoError]]) -> bytes:
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "汇总"
+    findings = wb.create_sheet("全部问题")
+    summary.append(["文件", "部门", "年度", "指标体系", "得分表合计", "等级", "错误", "警告", "提示", "说明"])
+    findings.append(["文件", "部门", "级别", "代码", "位置", "问题", "应为", "报告"])
+    for path, result in results:
+        if isinstance(result, JixiaoError):
+            summary.append([path.name, "", "", "", "", "", "", "", "", safe_text(result.problems[0].message)])
+            continue
+        total = float(result.total) if result.total is not None else None
+        summary.append(
+            [
+                path.name,
+                safe_text(result.department),
+                result.year,
+                result.rulebook_id,
+                total,
+                result.grade,
+                result.count(Severity.ERROR),
+                result.count(Severity.WARNING),
+                result.count(Severity.INFO),
+                "",
+            ]
+        )
+        for f in result.findings:
+            findings.append(
+                [
+                    path.name,
+                    safe_text(result.department),
+                    f.severity.value,
+                    f.code,
+                    _place(f),
+                    safe_text(f.message),
+                    safe_text(f.expected),
+                    safe_text(f.actual),
+                ]
+            )
+    for ws, widths in ((summary, (36, 26, 8, 32, 12, 8, 8, 8, 8, 40)), (findings, (36, 26, 8, 28, 22, 90, 14, 14))):
+        for i, width in enumerate(widths):
+            ws.column_dimensions[chr(65 + i)].width = width
+        for cell in ws[1]:
+            cell.font = Font(name="黑体", bold=True)
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,188 @@
+"""Review of reports written elsewhere, on both seeds: figures found, findings expected by the issue, no
+false errors, recall measured on mutated copies, and the outputs (text, JSON, 审核意见.docx, folder summary)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from docx import Document as read_docx
+
+from jixiao.cli import main
+from jixiao.problems import Severity
+from jixiao.review import review_file
+from jixiao.review.mutate import measure
+from jixiao.review.source import read_source
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEED_000 = SEEDS / "000_273d22226811a2f3.txt"
+SEED_004 = SEEDS / "004_6448f6cab597d7a3.txt"
+pytestmark = pytest.mark.skipif(not SEED_000.exists(), reason="shared/seeds is beside the repository in CI")
+
+
+@pytest.fixture(scope="module")
+def baoan():
+    return review_file(SEED_000)
+
+
+@pytest.fixture(scope="module")
+def hengshan():
+    return review_file(SEED_004)
+
+
+def _values(result) -> dict[str, list[Decimal]]:
+    out: dict[str, list[Decimal]] = {}
+    for fig in result.figures:
+        out.setdefault(fig.key, []).append(fig.value)
+    return out
+
+
+def test_seed_000_figures(baoan):
+    v = _values(baoan)
+    expected = {
+        "budget.initial.total": "2377.56",
+        "budget.initial.basic": "996.82",
+        "budget.initial.project": "1380.73",
+        "budget.adjustment.amount": "123.1",
+        "stated.adjustment_rate": "0.0492",
+        "budget.adjusted.total": "2500.65",
+        "budget.adjusted.basic": "942.51",
+        "budget.adjusted.project": "1558.15",
+        "budget.final.total": "2470.14",
+        "stated.execution_rate": "0.9878",
+        "budget.carryover.opening": "27.58",
+        "budget.carryover.closing": "27.19",
+        "procurement.plan": "155.591",
+        "procurement.actual": "155.586",
+        "stated.procurement_rate": "0.9999",
+        "assets.fixed_original": "527.49",
+        "assets.fixed_in_use": "527.49",
+        "assets.fixed_idle": "0",
+        "stated.fixed_asset_utilization": "1",
+        "units[0].staffing.authorized": "7",
+        "units[0].staffing.actual": "6",
+        "stated.staff_control_rate": "0.8571",
+        "units[1].staffing.authorized": "14",
+        "units[1].staffing.actual": "12",
+        "three_public.total.budget": "8",
+        "three_public.total.actual": "4.16",
+        "stated.three_public_control_rate": "0.52",
+        "public_funds.daily.initial": "64.65",
+        "public_funds.daily.adjusted": "57.94",
+        "public_funds.daily.actual": "57.94",
+        "stated.public_funds_control_rate": "1",
+        "quarterly[0].time_rate": "0.9358",
+        "quarterly[1].time_rate": "0.8074",
+        "quarterly[2].time_rate": "1.0088",
+        "quarterly[3].time_rate": "0.9987",
+        "score.total": "97.61",
+    }
+    for key, value in expected.items():
+        assert v.get(key, [None])[0] == Decimal(value), key
+    assert len(expected) >= 30
+    assert baoan.department == "深圳市宝安区妇女联合会" and baoan.year == 2023
+    # the place and the quoted text of a figure
+    fig = next(f for f in baoan.figures if f.key == "stated.adjustment_rate")
+    assert fig.location.place == "第22段" and "调整率为4.92%" in fig.quote
+
+
+def test_seed_000_score_table_and_findings(baoan):
+    table = baoan.tables[0]
+    assert table.family == "three_level" and len(table.rows) == 21 and table.total_score == Decimal("97.61")
+    assert baoan.total == Decimal("97.61") and baoan.grade == "优"
+    assert baoan.rulebook_id == "shenzhen-baoan/department/2023"
+    # 20 + 18.99 + 58.62 = 97.61: the sums are right, so no error at all
+    assert baoan.count(Severity.ERROR) == 0, [f.message for f in baoan.findings if f.severity is Severity.ERROR]
+    # 123.1 ÷ 2,500.65 = 4.92% as stated; 123.1 ÷ 2,377.56 = 5.18% by the 财预〔2013〕53号 definition
+    finding = next(f for f in baoan.findings if f.code == "check.stated_rate_definition")
+    assert finding.severity is Severity.WARNING and "调整数 ÷ 调整后预算" in finding.message
+    assert (finding.expected, finding.actual) == ("5.18%", "4.92%")
+
+
+def test_seed_004_findings(hengshan):
+    codes = [f.code for f in hengshan.findings]
+    # 155.32 − 155.29 = 0.03
+    revenue = next(f for f in hengshan.findings if f.code == "check.revenue_expenditure")
+    assert "相差0.03万元" in revenue.message
+    missing = [f for f in hengshan.findings if f.code == "review.attachment_missing"]
+    assert [f.expected for f in missing] == [
+        "部门整体支出绩效评价基础数据表",
+        "部门整体支出绩效自评表",
+        "项目支出绩效自评表",
+    ]
+    assert all(f.severity is Severity.ERROR for f in missing)
+    assert "review.problems_vague" in codes
+    assert hengshan.rulebook_id == "hunan/department/2023"
+
+
+def test_mutated_copies_are_caught():
+    for seed in (SEED_000, SEED_004):
+        result = measure(read_source(seed))
+        assert result.recall >= 0.95, (seed.name, result.missed)
+        assert len(result.caught) >= 30
+
+
+def test_review_of_jixiao_reports_has_no_false_errors(tmp_path):
+    assert main(["report", "examples/baoan-fulian-2023", "--out", str(tmp_path), "--format", "docx,pdf"]) == 0
+    for name in ("自评报告.docx", "自评报告.pdf"):
+        if not (tmp_path / name).exists():
+            continue
+        result = review_file(tmp_path / name)
+        assert result.count(Severity.ERROR) == 0, (name, [f.message for f in result.findings])
+        assert result.total == Decimal("97.61")
+
+
+def test_tampered_score_table_in_a_docx(tmp_path):
+    assert main(["report", "examples/baoan-fulian-2023", "--out", str(tmp_path), "--format", "docx"]) == 0
+    doc = read_docx(str(tmp_path / "自评报告.docx"))
+    table = next(t for t in doc.tables if t.cell(0, 0).text == "评价指标")
+    table.cell(7, 6).paragraphs[0].runs[0].text = "2"  # 政府采购执行情况 1.99 → 2
+    doc.save(str(tmp_path / "改过.docx"))
+    result = review_file(tmp_path / "改过.docx")
+    codes = {f.code for f in result.findings if f.severity is Severity.ERROR}
+    # the table no longer adds up to 97.61, and 155.586 ÷ 155.591 = 99.99% calls for 1.99
+    assert {"review.table_total", "review.score_contradicts_data"} <= codes
+
+
+def test_cli_text_json_and_opinion(tmp_path, capsys):
+    assert main(["review", str(SEED_004), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "【错误】" in out and "附件未随报告提供" in out
+    assert main(["review", str(SEED_000), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {"findings", "extracted"} <= set(data)
+    assert set(data["findings"][0]) == {"code", "severity", "message", "location", "expected", "actual"}
+    assert len(data["extracted"]) >= 30
+    opinion = read_docx(str(tmp_path / "审核意见.docx"))
+    text = "\n".join(p.text for p in opinion.paragraphs)
+    assert "关于衡山县妇女联合会2023年度部门整体支出绩效自评报告的审核意见" in text
+    assert "需要更正的问题" in text and "部门整体支出绩效自评表" in text
+
+
+def test_folder_review_with_summary_workbook(tmp_path, capsys):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(SEED_000, folder / "宝安.txt")
+    shutil.copy(SEED_004, folder / "衡山.txt")
+    (folder / "坏文件.docx").write_bytes(b"not a zip")
+    assert main(["review", str(folder), "--out", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert "3/3" in captured.err  # progress
+    wb = openpyxl.load_workbook(tmp_path / "审核汇总.xlsx")
+    rows = list(wb["汇总"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("文件", "部门", "年度")
+    by_file = {r[0]: r for r in rows[1:]}
+    assert by_file["衡山.txt"][6] == 3 and by_file["宝安.txt"][4] == 97.61
+    assert "无法读取" in by_file["坏文件.docx"][9]
+    assert len(list(wb["全部问题"].iter_rows())) > 5
+
+
+def test_unsupported_file_type(tmp_path, capsys):
+    path = tmp_path / "报告.doc"
+    path.write_bytes(b"old word")
+    assert main(["review", str(path)]) == 1
+    assert "旧版 .doc 请用 Word/WPS 另存为 .docx" in capsys.readouterr().err
