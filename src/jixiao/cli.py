@@ -284,7 +284,9 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", nargs="?", help="只显示该指标体系")
     p.add_argument("--facts", action="store_true", help="同时列出需要填报的定性事实")
     p.add_argument("--indicators", action="store_true", help="列出全部计算指标及公式")
-    _ = (add, sub)
+    from .web.cli import add_parsers
+
+    add_parsers(add)
     return parser
 
 

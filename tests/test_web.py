@@ -1,0 +1,392 @@
+"""The web app through its HTTP API, on SQLite and on a real PostgreSQL: login and its limits, CSRF, who may
+see and change what (also by URL and form tampering), workbook upload, no lost update, the review flow,
+uploads refused before parsing, downloads, the bureau dashboard, batch jobs, migrations."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import warnings
+import zipfile
+from pathlib import Path
+
+import pytest
+
+warnings.filterwarnings("ignore", category=DeprecationWarning)
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from jixiao.web import service  # noqa: E402
+from jixiao.web.app import create_app  # noqa: E402
+from jixiao.web.db import Base, Department, Evaluation, Job, User  # noqa: E402
+from jixiao.web.security import hash_password  # noqa: E402
+from jixiao.web.tasks import run_job  # noqa: E402
+
+from .web_support import PG_BIN, login, postgres_server, version_of, wait_for  # noqa: E402
+
+PASSWORD = "correct-horse-battery"
+SEED_004 = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "004_6448f6cab597d7a3.txt"
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp(request.param)
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp / 'jixiao.db'}"
+        return
+    if PG_BIN is None:
+        pytest.skip("PostgreSQL is installed by scripts/setup.sh")
+    with postgres_server(tmp) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def app(database_url, tmp_path_factory):
+    os.environ["JIXIAO_DATA"] = str(tmp_path_factory.mktemp("data"))
+    application = create_app(database_url, enqueue=lambda job_id, url: run_job(job_id, url))
+    with application.state.factory() as db:
+        a = Department(name="深圳市宝安区妇女联合会", region="广东省深圳市宝安区")
+        b = Department(name="衡山县妇女联合会", region="湖南省衡阳市衡山县")
+        db.add_all([a, b])
+        db.flush()
+        db.add_all(
+            [
+                User(username="admin", password_hash=hash_password(PASSWORD), role="admin"),
+                User(username="baoan", password_hash=hash_password(PASSWORD), role="filler", department_id=a.id),
+                User(username="hengshan", password_hash=hash_password(PASSWORD), role="filler", department_id=b.id),
+                User(username="bureau", password_hash=hash_password(PASSWORD), role="reviewer", region="广东省深圳市"),
+            ]
+        )
+        db.commit()
+    return application
+
+
+def client(app, username: str | None = None) -> tuple[TestClient, str]:
+    c = TestClient(app)
+    return c, (login(c, username, PASSWORD) if username else "")
+
+
+def new_evaluation(app, username: str, year: int, rulebook: str) -> int:
+    c, csrf = client(app, username)
+    response = c.post(
+        "/evaluations/new", data={"year": str(year), "rulebook": rulebook, "csrf_token": csrf}, follow_redirects=False
+    )
+    return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+@pytest.fixture(scope="module")
+def baoan_id(app, tmp_path_factory):
+    """The 宝安 evaluation, filled by uploading the example as a workbook."""
+    from jixiao.cli import main
+
+    evaluation_id = new_evaluation(app, "baoan", 2023, "shenzhen-baoan/department/2023")
+    workbook = tmp_path_factory.mktemp("wb") / "宝安.xlsx"
+    assert main(["template", "--from", "examples/baoan-fulian-2023", "--out", str(workbook)]) == 0
+    c, csrf = client(app, "baoan")
+    page = c.get(f"/evaluations/{evaluation_id}")
+    response = c.post(
+        f"/evaluations/{evaluation_id}/upload",
+        data={"csrf_token": csrf, "version": version_of(page.text)},
+        files={
+            "file": (
+                "宝安.xlsx",
+                workbook.read_bytes(),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        },
+    )
+    assert response.status_code == 200 and "97.61 分 · 优" in response.text
+    return evaluation_id
+
+
+def test_login_wrong_password_and_rate_limit(app):
+    c = TestClient(app)
+    page = c.get("/login")
+    token = csrf_token = page.text.split('name="login_token" value="')[1].split('"')[0]
+    for _ in range(5):
+        r = c.post("/login", data={"username": "victim", "password": "guess", "login_token": token})
+        assert r.status_code == 401 and "用户名或密码错误" in r.text
+    r = c.post("/login", data={"username": "victim", "password": "guess", "login_token": csrf_token})
+    assert r.status_code == 429 and "登录失败次数过多" in r.text
+
+
+def test_pages_need_login(app):
+    r = TestClient(app).get("/evaluations/1", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+
+
+def test_session_cookie_is_httponly(app):
+    c = TestClient(app)
+    page = c.get("/login")
+    token = page.text.split('name="login_token" value="')[1].split('"')[0]
+    r = c.post("/login", data={"username": "admin", "password": PASSWORD, "login_token": token}, follow_redirects=False)
+    cookie = r.headers["set-cookie"]
+    assert "jixiao_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+
+
+def test_csrf_is_required(app, baoan_id):
+    c, _ = client(app, "baoan")
+    r = c.post(f"/evaluations/{baoan_id}/submit", data={"version": "1", "csrf_token": "forged"})
+    assert r.status_code == 403 and "CSRF" in r.text
+
+
+def test_upload_scores_and_keeps_versions(app, baoan_id):
+    c, _ = client(app, "baoan")
+    page = c.get(f"/evaluations/{baoan_id}")
+    assert "97.61 分 · 优" in page.text and "资产管理安全性" in page.text
+    versions = c.get(f"/evaluations/{baoan_id}/versions")
+    assert "上传工作簿 宝安.xlsx" in versions.text
+    first = c.get(f"/evaluations/{baoan_id}/versions/1")
+    assert first.status_code == 200 and "新建" in first.text and "不完整" in first.text
+    second = c.get(f"/evaluations/{baoan_id}/versions/2")
+    assert "<b>97.61</b> 优" in second.text
+
+
+def test_indicator_trace_page(app, baoan_id):
+    c, _ = client(app, "baoan")
+    r = c.get(f"/evaluations/{baoan_id}/indicator/budget_execution")
+    assert r.status_code == 200
+    assert "1.5 × 差额合计 = <b>0.38715</b>" in r.text and "第二季度序时执行率达到100%，可少扣0.29分" in r.text
+
+
+def test_filler_cannot_read_or_change_another_department(app, baoan_id):
+    c, csrf = client(app, "hengshan")
+    assert c.get(f"/evaluations/{baoan_id}").status_code == 403
+    assert c.get(f"/evaluations/{baoan_id}/download/docx").status_code == 403
+    assert c.get(f"/evaluations/{baoan_id}/indicator/budget_execution").status_code == 403
+    tampered = c.post(
+        f"/evaluations/{baoan_id}/form", data={"csrf_token": csrf, "version": "999", "f:department.name": "被篡改"}
+    )
+    assert tampered.status_code == 403
+    assert c.post(f"/evaluations/{baoan_id}/submit", data={"csrf_token": csrf, "version": "1"}).status_code == 403
+    # creating an evaluation for another department by tampering with the form is ignored: it is one's own
+    r = c.post(
+        "/evaluations/new",
+        data={"year": "2023", "rulebook": "hunan/department/2023", "department_id": "1", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    with app.state.factory() as db:
+        created = db.get(Evaluation, int(r.headers["location"].rsplit("/", 1)[1]))
+        assert created.department.name == "衡山县妇女联合会"
+        assert db.get(Evaluation, baoan_id).department.name == "深圳市宝安区妇女联合会"
+
+
+def test_reviewer_sees_only_their_region(app, baoan_id):
+    c, _ = client(app, "bureau")
+    assert c.get(f"/evaluations/{baoan_id}").status_code == 200
+    with app.state.factory() as db:
+        other = db.scalar(select(Evaluation).join(Department).where(Department.name == "衡山县妇女联合会"))
+    if other is not None:
+        assert c.get(f"/evaluations/{other.id}").status_code == 403
+
+
+def test_no_lost_update(app):
+    evaluation_id = new_evaluation(app, "hengshan", 2022, "hunan/department/2023")
+    first, csrf1 = client(app, "hengshan")
+    second, csrf2 = client(app, "hengshan")
+    version = version_of(first.get(f"/evaluations/{evaluation_id}").text)
+    assert version_of(second.get(f"/evaluations/{evaluation_id}").text) == version
+    ok = first.post(
+        f"/evaluations/{evaluation_id}/form",
+        data={"csrf_token": csrf1, "version": version, "f:budget.initial.total": "39.78"},
+    )
+    assert ok.status_code == 200 and "已保存" in ok.text
+    late = second.post(
+        f"/evaluations/{evaluation_id}/form",
+        data={"csrf_token": csrf2, "version": version, "f:budget.initial.total": "40.12"},
+    )
+    assert late.status_code == 409 and "已被他人修改" in late.text
+    assert 'value="40.12"' in late.text  # what the second person typed is still there
+    with app.state.factory() as db:
+        assert "39.78" in db.get(Evaluation, evaluation_id).data_yaml
+
+
+def test_form_errors_are_shown_and_nothing_is_saved(app):
+    evaluation_id = new_evaluation(app, "hengshan", 2021, "hunan/department/2023")
+    c, csrf = client(app, "hengshan")
+    version = version_of(c.get(f"/evaluations/{evaluation_id}").text)
+    r = c.post(
+        f"/evaluations/{evaluation_id}/form",
+        data={"csrf_token": csrf, "version": version, "f:budget.initial.total": "三十九万"},
+    )
+    assert r.status_code == 422 and "应为数字，实际为“三十九万”" in r.text and 'value="三十九万"' in r.text
+    with app.state.factory() as db:
+        assert db.get(Evaluation, evaluation_id).version == version
+
+
+def test_review_flow_returned_cannot_be_approved_without_resubmission(app):
+    evaluation_id = new_evaluation(app, "baoan", 2022, "shenzhen-baoan/department/2023")
+    filler, fcsrf = client(app, "baoan")
+    reviewer, rcsrf = client(app, "bureau")
+
+    def version() -> int:
+        with app.state.factory() as db:
+            return db.get(Evaluation, evaluation_id).version
+
+    assert (
+        filler.post(
+            f"/evaluations/{evaluation_id}/submit",
+            data={"csrf_token": fcsrf, "version": version()},
+            follow_redirects=False,
+        ).status_code
+        == 303
+    )
+    blocked = filler.post(f"/evaluations/{evaluation_id}/form", data={"csrf_token": fcsrf, "version": version()})
+    assert blocked.status_code == 403  # submitted: the department cannot change it
+    r = reviewer.post(
+        f"/evaluations/{evaluation_id}/return",
+        data={"csrf_token": rcsrf, "version": version(), "comment": "请补充季度执行数据"},
+    )
+    assert r.status_code in (200, 303)
+    r = reviewer.post(f"/evaluations/{evaluation_id}/approve", data={"csrf_token": rcsrf, "version": version()})
+    assert r.status_code == 409 and "重新提交" in r.text
+    filler.post(f"/evaluations/{evaluation_id}/submit", data={"csrf_token": fcsrf, "version": version()})
+    reviewer.post(f"/evaluations/{evaluation_id}/approve", data={"csrf_token": rcsrf, "version": version()})
+    with app.state.factory() as db:
+        assert db.get(Evaluation, evaluation_id).status == "approved"
+    log = client(app, "admin")[0].get("/audit").text
+    assert "return" in log and "approve" in log and "请补充季度执行数据" in log
+
+
+def _zip_bomb() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", b"<x/>")
+        z.writestr("xl/huge.xml", b"0" * (120 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not a zip at all", "不是有效的 .xlsx"),
+        (_zip_bomb(), "压缩炸弹"),
+    ],
+)
+def test_uploads_are_checked_before_parsing(app, content, message):
+    evaluation_id = new_evaluation(app, "hengshan", 2020, "hunan/department/2023")
+    c, csrf = client(app, "hengshan")
+    version = version_of(c.get(f"/evaluations/{evaluation_id}").text)
+    r = c.post(
+        f"/evaluations/{evaluation_id}/upload",
+        data={"csrf_token": csrf, "version": version},
+        files={"file": ("x.xlsx", content, "application/octet-stream")},
+    )
+    assert r.status_code == 422 and message in r.text
+
+
+def test_upload_size_limit(monkeypatch):
+    monkeypatch.setattr(service, "MAX_UPLOAD", 10)
+    assert service.check_upload(b"x" * 11, "a.xlsx")[0].code == "upload.too_large"
+
+
+def test_downloads(app, baoan_id):
+    from docx import Document as read_docx
+
+    c, _ = client(app, "baoan")
+    r = c.get(f"/evaluations/{baoan_id}/download/docx")
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    text = "\n".join(p.text for p in read_docx(io.BytesIO(r.content)).paragraphs)
+    assert "自评得分为97.61分" in text
+    assert c.get(f"/evaluations/{baoan_id}/download/xlsx").content[:2] == b"PK"
+
+
+def test_exported_cells_starting_with_formula_signs_are_escaped(app):
+    import openpyxl
+
+    evaluation_id = new_evaluation(app, "hengshan", 2019, "hunan/department/2023")
+    c, csrf = client(app, "hengshan")
+    version = version_of(c.get(f"/evaluations/{evaluation_id}").text)
+    c.post(
+        f"/evaluations/{evaluation_id}/form",
+        data={"csrf_token": csrf, "version": version, "f:department.authority": '=HYPERLINK("http://x")'},
+    )
+    r = c.get(f"/evaluations/{evaluation_id}/download/template")
+    wb = openpyxl.load_workbook(io.BytesIO(r.content))
+    values = [cell.value for row in wb["基本信息"].iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert '\'=HYPERLINK("http://x")' in values
+
+
+def test_bureau_dashboard(app, baoan_id):
+    c, _ = client(app, "bureau")
+    r = c.get("/bureau?year=2023")
+    assert r.status_code == 200 and "深圳市宝安区妇女联合会" in r.text and "97.61" in r.text
+    assert "资产管理安全性" in r.text and "<svg" in r.text
+    filler, _ = client(app, "baoan")
+    assert filler.get("/bureau").status_code == 403
+
+
+def test_batch_review_job(app):
+    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    c, csrf = client(app, "bureau")
+    files = [("files", (p.name, p.read_bytes(), "text/plain")) for p in sorted(seeds.glob("*.txt"))]
+    r = c.post(
+        "/bureau/batch",
+        data={"csrf_token": csrf, "kind": "reviews", "year": "2023"},
+        files=files,
+        follow_redirects=False,
+    )
+    job_id = int(r.headers["location"].rsplit("/", 1)[1])
+    page = c.get(f"/jobs/{job_id}")
+    assert "已完成" in page.text and "审核汇总.xlsx" in page.text
+    assert c.get(f"/jobs/{job_id}/files/审核汇总.xlsx").content[:2] == b"PK"
+    traversal = c.get(f"/jobs/{job_id}/files/..%2F..%2Fjixiao.db")
+    assert traversal.status_code in (403, 404) and b"SQLite format" not in traversal.content
+
+
+def test_admin_only_pages(app):
+    c, _ = client(app, "baoan")
+    assert c.get("/admin").status_code == 403 and c.get("/audit").status_code == 403
+
+
+def test_migrated_schema_matches_the_models(app):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with app.state.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
+
+
+def test_real_worker_process_runs_a_queued_job(tmp_path):
+    """The task queue outside the web process: `jixiao worker` takes the job from huey's SQLite storage."""
+    env = {**os.environ, "JIXIAO_DATA": str(tmp_path)}
+    url = f"sqlite:///{tmp_path / 'jixiao.db'}"
+    script = f"""
+import os, sys
+from pathlib import Path
+from jixiao.web.app import create_app
+from jixiao.web.db import Job
+from jixiao.web.tasks import enqueue_job
+app = create_app({url!r})
+with app.state.factory() as db:
+    folder = Path({str(tmp_path)!r}) / "jobs" / "1"
+    (folder / "input").mkdir(parents=True)
+    (folder / "input" / "seed.txt").write_text(Path({str(SEED_004)!r}).read_text())
+    db.add(Job(kind="reviews", total=1, folder=str(folder)))
+    db.commit()
+enqueue_job(1, {url!r})
+"""
+    subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=120)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "jixiao.cli", "worker", "--workers", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        from jixiao.web.db import make_engine, session_factory
+
+        factory = session_factory(make_engine(url))
+
+        def done() -> bool:
+            with factory() as db:
+                return db.get(Job, 1).status == "done"
+
+        assert wait_for(done, 90)
+        assert (tmp_path / "jobs" / "1" / "output" / "审核汇总.xlsx").exists()
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
