@@ -14,6 +14,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -392,8 +393,17 @@ def _header(tree: dict[str, Any], smap: SourceMap, problems: list[Problem]) -> d
 
 
 def load_rulebook(id_or_path: str) -> Rulebook:
-    """Load and check a rulebook; raises JixiaoError with every problem found (warnings are kept apart)."""
-    rulebook, problems = load_rulebook_with_problems(id_or_path)
+    """Load and check a rulebook; raises JixiaoError with every problem found (warnings are kept apart).
+
+    Rulebooks are immutable, so a loaded one is shared until its file changes (a server scores many pages).
+    """
+    path = resolve(id_or_path)
+    return _load_checked(str(path.resolve()), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _load_checked(path: str, mtime: int) -> Rulebook:
+    rulebook, problems = load_rulebook_with_problems(path)
     if rulebook is None or has_errors(problems):
         raise JixiaoError(problems)
     return rulebook

@@ -7,6 +7,7 @@ numbered by level with the style the outline names: seed 000 uses 一、（一�
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,12 @@ def _section(raw: dict[str, Any]) -> Section:
 
 
 def load_outline(name: str) -> Outline:
+    path = OUTLINE_DIR / f"{name}.yaml"
+    return _load_outline(name, path.stat().st_mtime_ns if path.exists() else 0)
+
+
+@lru_cache(maxsize=16)
+def _load_outline(name: str, mtime: int) -> Outline:
     path = OUTLINE_DIR / f"{name}.yaml"
     if not path.exists():
         known = "、".join(p.stem for p in sorted(OUTLINE_DIR.glob("*.yaml")))

@@ -16,11 +16,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Form, Request, UploadFile
+from fastapi import FastAPI, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from ..excel_layout import FORM_FIELDS
@@ -63,6 +63,7 @@ from .service import (
 __all__ = ["create_app"]
 
 COOKIE = "jixiao_session"
+PAGE = 100  # departments per page of the dashboard ranking
 LOGIN_COOKIE = "jixiao_login"
 HERE = Path(__file__).parent
 
@@ -79,7 +80,7 @@ class _Forbidden(Exception):
 
 def create_app(database_url: str | None = None, *, secure_cookies: bool | None = None, enqueue=None) -> FastAPI:
     engine = make_engine(database_url)
-    upgrade(engine)
+    upgrade(engine)  # a no-op when already at the newest revision
     factory = session_factory(engine)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(ROLES=ROLES, STATUSES=STATUSES, fmt_score=fmt_score)
@@ -422,8 +423,8 @@ def create_app(database_url: str | None = None, *, secure_cookies: bool | None =
         content = await file.read(8 * 1024 * 1024 * 2)
         data_yaml, problems = workbook_to_yaml(content, file.filename or "upload.xlsx")
         if data_yaml is None:
-            loaded = load(evaluation)
-            loaded.problems[:0] = problems
+            stored = load(evaluation)  # shared (cached): build a new result rather than change it
+            loaded = type(stored)(stored.data, [*problems, *stored.problems], stored.scored, stored.prepared)
             return evaluation_page(
                 request,
                 user,
@@ -516,44 +517,90 @@ def create_app(database_url: str | None = None, *, secure_cookies: bool | None =
         return page(request, "version.html", {"e": evaluation, "v": row, "scored": scored})
 
     # --- bureau ---------------------------------------------------------------------------------------
+    def dashboard_rows(db: DbSession, user: User, year: int) -> list[Any]:
+        """Only the columns the dashboard shows (never the stored data): it lists every department."""
+        query = (
+            select(
+                Evaluation.id,
+                Evaluation.department_id,
+                Evaluation.total,
+                Evaluation.grade,
+                Evaluation.status,
+                Evaluation.deductions_json,
+                Department.name,
+            )
+            .join(Department)
+            .where(Evaluation.year == year)
+        )
+        if user.role == "reviewer" and user.region:
+            query = query.where(Department.region.startswith(user.region))
+        return list(db.execute(query))
+
+    dashboard_cache: dict[tuple[Any, ...], tuple[int, dict[str, int], str]] = {}
+
+    def dashboard_tables(db: DbSession, user: User, year: int, page_no: int = 1) -> tuple[int, dict[str, int], str]:
+        """Ranking, year-over-year change, losses by indicator and charts, rendered once per state of the data:
+        the key is the count and the last change of the two years shown, so any save shows at once."""
+        region = user.region if user.role == "reviewer" else ""
+        state = db.execute(
+            select(func.count(Evaluation.id), func.max(Evaluation.updated_at), func.sum(Evaluation.version)).where(
+                Evaluation.year.in_((year, year - 1))
+            )
+        ).one()
+        key = (region, year, page_no, *state)
+        if key in dashboard_cache:
+            return dashboard_cache[key]
+        current = dashboard_rows(db, user, year)
+        previous = {row.department_id: row.total for row in dashboard_rows(db, user, year - 1)}
+        ranked = sorted(current, key=lambda e: Decimal(e.total) if e.total else Decimal(-1), reverse=True)
+        lost: dict[str, list[Decimal]] = defaultdict(list)
+        counts: dict[str, int] = defaultdict(int)
+        for e in current:
+            counts[e.status] += 1
+            for name, points in json.loads(e.deductions_json or "{}").items():
+                lost[name].append(Decimal(points))
+        losses = sorted(((name, len(v), sum(v, Decimal(0))) for name, v in lost.items()), key=lambda x: (-x[1], -x[2]))
+        top = ranked[:30]
+        pages = max(1, (len(ranked) + PAGE - 1) // PAGE)
+        page_no = min(max(page_no, 1), pages)
+        html = templates.get_template("_dashboard_tables.html").render(
+            ranked=ranked[(page_no - 1) * PAGE : page_no * PAGE],
+            offset=(page_no - 1) * PAGE,
+            page_no=page_no,
+            pages=pages,
+            year=year,
+            previous=previous,
+            losses=losses,
+            STATUSES=STATUSES,
+            fmt_score=fmt_score,
+            chart_note=f"图中为得分前{len(top)}名" if len(ranked) > len(top) else "",
+            chart=_bar_chart([(e.name, e.total) for e in top]),
+            loss_chart=_bar_chart(
+                [(n, str(c)) for n, c, _ in losses[:10]], maximum=max([c for _, c, _ in losses] or [1]), unit="个部门"
+            ),
+        )
+        if len(dashboard_cache) > 64:
+            dashboard_cache.clear()
+        dashboard_cache[key] = (len(ranked), dict(counts), html)
+        return dashboard_cache[key]
+
     @app.get("/bureau")
-    def bureau(request: Request, year: int | None = None):
+    def bureau(request: Request, year: int | None = None, page_no: int = Query(1, alias="page")):
         user = user_of(request)
         if user.role == "filler":
             raise _Forbidden("该页面供财政局审核人员使用。")
         db = db_of(request)
-        years = sorted({e.year for e in visible_evaluations(db, user)}, reverse=True)
+        query = select(Evaluation.year).distinct().join(Department)
+        if user.role == "reviewer" and user.region:
+            query = query.where(Department.region.startswith(user.region))
+        years = sorted(db.scalars(query), reverse=True)
         year = year or (years[0] if years else now().year - 1)
-        current = visible_evaluations(db, user, year)
-        previous = {e.department_id: e for e in visible_evaluations(db, user, year - 1)}
-        ranked = sorted(current, key=lambda e: Decimal(e.total) if e.total else Decimal(-1), reverse=True)
-        lost: dict[str, list[Decimal]] = defaultdict(list)
-        for e in current:
-            for name, points in json.loads(e.deductions_json or "{}").items():
-                lost[name].append(Decimal(points))
-        losses = sorted(((name, len(v), sum(v, Decimal(0))) for name, v in lost.items()), key=lambda x: (-x[1], -x[2]))
-        counts = defaultdict(int)
-        for e in current:
-            counts[e.status] += 1
+        total, counts, tables = dashboard_tables(db, user, year, page_no)
         jobs = list(db.scalars(select(Job).order_by(Job.id.desc()).limit(10)))
         return page(
             request,
             "bureau.html",
-            {
-                "year": year,
-                "years": years,
-                "ranked": ranked,
-                "previous": previous,
-                "losses": losses,
-                "counts": counts,
-                "jobs": jobs,
-                "chart": _bar_chart([(e.department.name, e.total) for e in ranked]),
-                "loss_chart": _bar_chart(
-                    [(n, str(c)) for n, c, _ in losses[:10]],
-                    maximum=max([c for _, c, _ in losses] or [1]),
-                    unit="个部门",
-                ),
-            },
+            {"year": year, "years": years, "total": total, "counts": counts, "jobs": jobs, "tables": tables},
         )
 
     @app.post("/bureau/batch")

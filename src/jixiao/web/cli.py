@@ -46,8 +46,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
         worker = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "worker"], env=os.environ.copy())
         print("任务队列 worker 已在独立进程中启动。")
     print(f"请在浏览器中打开 http://{args.host}:{args.port}/")
+    app.state.engine.dispose()
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+        if args.workers > 1:  # one process per core; each builds its app from the same environment
+            uvicorn.run(
+                "jixiao.web.app:create_app",
+                factory=True,
+                host=args.host,
+                port=args.port,
+                workers=args.workers,
+                log_level="warning",
+            )
+        else:
+            uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     finally:
         if worker is not None:
             worker.terminate()
@@ -104,6 +115,7 @@ def add_parsers(add) -> None:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--data", help="数据目录（默认 ./data）")
     p.add_argument("--no-worker", action="store_true", help="不在本机启动任务队列 worker")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="网页服务进程数（默认等于 CPU 核数）")
     p = add("worker", "运行任务队列 worker（批量报告、批量审核）", cmd_worker)
     p.add_argument("--workers", type=int, default=2)
     p = add("user", "新建用户或重设密码", cmd_user)

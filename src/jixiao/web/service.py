@@ -10,6 +10,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -79,9 +80,34 @@ class Loaded:
 
 
 def load(evaluation: Evaluation, text: str | None = None) -> Loaded:
-    """Parse the stored (or given) YAML and score it with the evaluation's rulebook."""
-    text = evaluation.data_yaml if text is None else text
-    name = f"{evaluation.department.name}-{evaluation.year}.yaml"
+    """Parse the stored (or given) YAML and score it with the evaluation's rulebook.
+
+    The stored data of a version never changes, so its result is kept (per process) by (id, version, rulebook).
+    """
+    if text is None and evaluation.id is not None:
+        return _load_stored(
+            evaluation.id,
+            evaluation.version,
+            evaluation.rulebook_id,
+            evaluation.data_yaml,
+            evaluation.department.name,
+            evaluation.year,
+        )
+    return _load(
+        evaluation.data_yaml if text is None else text,
+        evaluation.rulebook_id,
+        evaluation.department.name,
+        evaluation.year,
+    )
+
+
+@lru_cache(maxsize=256)
+def _load_stored(evaluation_id: int, version: int, rulebook_id: str, text: str, department: str, year: int) -> Loaded:
+    return _load(text, rulebook_id, department, year)
+
+
+def _load(text: str, rulebook_id: str, department: str, year: int) -> Loaded:
+    name = f"{department}-{year}.yaml"
     try:
         tree, smap, problems = parse_yaml_text(text or "{}", name)
     except JixiaoError as exc:
@@ -93,7 +119,7 @@ def load(evaluation: Evaluation, text: str | None = None) -> Loaded:
     problems += more
     if has_errors(problems):
         return Loaded(data, problems, None, None)
-    rulebook = load_rulebook(evaluation.rulebook_id)
+    rulebook = load_rulebook(rulebook_id)
     problems += check_facts(rulebook, data)
     prepared = Prepared(rulebook, data, tuple(problems))
     return Loaded(data, problems, evaluate(rulebook, data), prepared)
