@@ -71,6 +71,11 @@ def target_items(data: DepartmentData, level1: tuple[str, ...], list_path: str =
     return [item for item in data.items(list_path) if _level1_key(str(data.get(f"{item}.level1") or "")) in wanted]
 
 
+def ctx_status(kind, standard: str, ctx: RuleContext, status: str, note: str) -> Trace:
+    """The trace of a target that could not be scored: what was read so far, and why."""
+    return Trace(kind.name, kind.label, standard, tuple(ctx.reader.reads), tuple(ctx.steps), "", (), status, note)
+
+
 def _leaf(item: str, data: DepartmentData, group: IndicatorNode, rulebook: Rulebook, level2: str) -> ScoredNode:
     kind = KINDS["target"]
     spec = group.targets
@@ -165,35 +170,9 @@ def _leaf(item: str, data: DepartmentData, group: IndicatorNode, rulebook: Ruleb
             fmt=fmt,
         )
     except Missing as exc:
-        return node(
-            None,
-            Trace(
-                kind.name,
-                kind.label,
-                standard,
-                tuple(ctx.reader.reads),
-                tuple(ctx.steps),
-                "",
-                (),
-                Status.MISSING,
-                f"未填报：{exc.label}",
-            ),
-        )
+        return node(None, ctx_status(kind, standard, ctx, Status.MISSING, f"未填报：{exc.label}"))
     except Undefined as exc:
-        return node(
-            None,
-            Trace(
-                kind.name,
-                kind.label,
-                standard,
-                tuple(ctx.reader.reads),
-                tuple(ctx.steps),
-                "",
-                (),
-                Status.UNDEFINED,
-                exc.reason,
-            ),
-        )
+        return node(None, ctx_status(kind, standard, ctx, Status.UNDEFINED, exc.reason))
     ctx.steps.extend(outcome.steps)
     score, rounding = ctx.finish(outcome.raw)
     lost = ctx.weight - score

@@ -40,6 +40,28 @@ def _groups(evaluation: Evaluation) -> list[tuple[ScoredNode, list[tuple[ScoredN
     return out
 
 
+def _parent_cells(evaluation: Evaluation):
+    """Each leaf with its 一级 and 二级 cells (name, 分值): on the parent's first row with a rowspan over its
+    leaves, None on the rows the merge covers; blank cells where a tree has no 二级 level."""
+    for root, mids in _groups(evaluation):
+        root_span = sum(len(leaves) for _, leaves in mids)
+        first_root = True
+        for mid, leaves in mids:
+            first_mid = True
+            for leaf in leaves:
+                cells: list[Cell | None] = (
+                    [Cell(root.name, rowspan=root_span), _weight_cell(root, root_span)] if first_root else [None, None]
+                )
+                if mid is None:
+                    cells += [Cell(""), Cell("")]
+                elif first_mid:
+                    cells += [Cell(mid.name, rowspan=len(leaves)), _weight_cell(mid, len(leaves))]
+                else:
+                    cells += [None, None]
+                yield cells, leaf
+                first_root = first_mid = False
+
+
 def score_table(evaluation: Evaluation, title: str) -> Table:
     """表1 自评得分一览表: 7 columns, three header rows, merged parents, a 合计 row."""
     rows: list[tuple[Cell | None, ...]] = [
@@ -55,27 +77,8 @@ def score_table(evaluation: Evaluation, title: str) -> Table:
         ),
         (*(Cell(t, bold=True) for t in ("名称", "分值", "名称", "分值", "名称", "分值")), None),
     ]
-    for root, mids in _groups(evaluation):
-        root_span = sum(len(leaves) for _, leaves in mids)
-        first_root = True
-        for mid, leaves in mids:
-            first_mid = True
-            for leaf in leaves:
-                row: list[Cell | None] = []
-                row += (
-                    [Cell(root.name, rowspan=root_span), _weight_cell(root, root_span)] if first_root else [None, None]
-                )
-                if mid is None:
-                    row += [Cell(""), Cell("")]
-                else:
-                    row += (
-                        [Cell(mid.name, rowspan=len(leaves)), _weight_cell(mid, len(leaves))]
-                        if first_mid
-                        else [None, None]
-                    )
-                row += [Cell(leaf.name, align="left"), _weight_cell(leaf), _score_cell(leaf)]
-                rows.append(tuple(row))
-                first_root = first_mid = False
+    for parents, leaf in _parent_cells(evaluation):
+        rows.append((*parents, Cell(leaf.name, align="left"), _weight_cell(leaf), _score_cell(leaf)))
     weight = fmt_score(evaluation.total_weight)
     total = (
         Cell(fmt_score(evaluation.total), bold=True, value=evaluation.total, number_format="0.00")
@@ -103,36 +106,20 @@ def evaluation_table(evaluation: Evaluation, title: str, strip_zeros: bool = Tru
         for t in ("一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "评分标准", "得分", "扣分原因")
     )
     rows: list[tuple[Cell | None, ...]] = [header]
-    for root, mids in _groups(evaluation):
-        root_span = sum(len(leaves) for _, leaves in mids)
-        first_root = True
-        for mid, leaves in mids:
-            first_mid = True
-            for leaf in leaves:
-                row: list[Cell | None] = []
-                row += (
-                    [Cell(root.name, rowspan=root_span), _weight_cell(root, root_span)] if first_root else [None, None]
-                )
-                if mid is None:
-                    row += [Cell(""), Cell("")]
-                else:
-                    row += (
-                        [Cell(mid.name, rowspan=len(leaves)), _weight_cell(mid, len(leaves))]
-                        if first_mid
-                        else [None, None]
-                    )
-                reasons = "；".join(d.reason for d in leaf.deductions)
-                if leaf.score is None and leaf.trace and leaf.trace.note:
-                    reasons = leaf.trace.note
-                row += [
-                    Cell(leaf.name, align="left"),
-                    _weight_cell(leaf),
-                    Cell(leaf.standard, align="left"),
-                    _score_cell(leaf),
-                    Cell(reasons, align="left"),
-                ]
-                rows.append(tuple(row))
-                first_root = first_mid = False
+    for parents, leaf in _parent_cells(evaluation):
+        reasons = "；".join(d.reason for d in leaf.deductions)
+        if leaf.score is None and leaf.trace and leaf.trace.note:
+            reasons = leaf.trace.note
+        rows.append(
+            (
+                *parents,
+                Cell(leaf.name, align="left"),
+                _weight_cell(leaf),
+                Cell(leaf.standard, align="left"),
+                _score_cell(leaf),
+                Cell(reasons, align="left"),
+            )
+        )
     total = evaluation.total
     rows.append(
         (

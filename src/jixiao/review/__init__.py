@@ -9,7 +9,6 @@ finding has a code, a severity (错误/警告/提示), a Chinese message, its pl
 from __future__ import annotations
 
 import difflib
-import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -24,6 +23,7 @@ from ..numbers import fmt_score
 from ..problems import JixiaoError, Location, Problem, Severity
 from ..report.outline import load_outline
 from ..rulebook import Rulebook, available_rulebooks, load_rulebook
+from ..serialize import set_path
 from ..trace import Evaluation, Status
 from ..yamlsrc import dotted
 from .extract import Figure, extract_figures, find_adjustment_reason, find_department, find_grade, find_year
@@ -81,22 +81,6 @@ def _text(value: Any) -> str:
 # --- the department's data, rebuilt from what the report states ---------------------------------------
 
 
-def _assign(tree: dict[str, Any], path: str, value: Any) -> None:
-    parts: list[Any] = []
-    for part in path.split("."):
-        m = re.fullmatch(r"(\w+)\[(\d+)\]", part)
-        parts += [m.group(1), int(m.group(2))] if m else [part]
-    node: Any = tree
-    for key, following in itertools.pairwise(parts):
-        if isinstance(key, int):
-            while len(node) <= key:
-                node.append({})
-            node = node[key]
-        else:
-            node = node.setdefault(key, [] if isinstance(following, int) else {})
-    node[parts[-1]] = value
-
-
 def _stated_data(review: _Review, figures: list[Figure], department: str, year: int | None) -> DepartmentData:
     first: dict[str, Figure] = {}
     for fig in figures:
@@ -121,7 +105,7 @@ def _stated_data(review: _Review, figures: list[Figure], department: str, year: 
     if reason:
         tree["budget"] = {"adjustment": {"reason": reason}}
     for key, fig in first.items():
-        _assign(tree, key, f"{fig.value.scaleb(2)}%" if fig.unit == "%" else str(fig.value))
+        set_path(tree, key, f"{fig.value.scaleb(2)}%" if fig.unit == "%" else str(fig.value))
     for i, item in enumerate(tree.get("quarterly", [])):
         item["quarter"] = str(i + 1)
     for i, unit in enumerate(tree.get("units", [])):

@@ -67,6 +67,20 @@ def can_edit(user: User, evaluation: Evaluation) -> bool:
     )
 
 
+def _record_version(db: DbSession, evaluation: Evaluation, status: str, note: str, user: User | None) -> None:
+    db.add(
+        Version(
+            evaluation_id=evaluation.id,
+            version=evaluation.version,
+            data_yaml=evaluation.data_yaml,
+            narrative_json=evaluation.narrative_json,
+            status=status,
+            note=note,
+            created_by=user.id if user else None,
+        )
+    )
+
+
 def audit(db: DbSession, user: User | None, action: str, target: str, detail: str = "") -> None:
     db.add(AuditEntry(user_id=user.id if user else None, action=action, target=target, detail=detail))
 
@@ -167,17 +181,7 @@ def save(
     evaluation.version += 1
     evaluation.updated_at, evaluation.updated_by = now(), user.id
     _cache(evaluation, loaded.scored)
-    db.add(
-        Version(
-            evaluation_id=evaluation.id,
-            version=evaluation.version,
-            data_yaml=evaluation.data_yaml,
-            narrative_json=evaluation.narrative_json,
-            status=evaluation.status,
-            note=note,
-            created_by=user.id,
-        )
-    )
+    _record_version(db, evaluation, evaluation.status, note, user)
     audit(db, user, "save", f"evaluation:{evaluation.id}", f"{note}（第{evaluation.version}版）")
     return loaded
 
@@ -284,17 +288,7 @@ def transition(
         evaluation.review_comment = comment.strip()
     evaluation.version += 1
     evaluation.updated_at, evaluation.updated_by = now(), user.id
-    db.add(
-        Version(
-            evaluation_id=evaluation.id,
-            version=evaluation.version,
-            data_yaml=evaluation.data_yaml,
-            narrative_json=evaluation.narrative_json,
-            status=target,
-            note=action,
-            created_by=user.id,
-        )
-    )
+    _record_version(db, evaluation, target, action, user)
     audit(db, user, action, f"evaluation:{evaluation.id}", comment.strip())
 
 
@@ -319,14 +313,5 @@ def get_or_create_evaluation(db: DbSession, department: Department, year: int, r
     db.add(evaluation)
     db.flush()
     _cache(evaluation, load(evaluation).scored)
-    db.add(
-        Version(
-            evaluation_id=evaluation.id,
-            version=evaluation.version,
-            data_yaml=evaluation.data_yaml,
-            narrative_json=evaluation.narrative_json,
-            status=evaluation.status,
-            note="新建",
-        )
-    )
+    _record_version(db, evaluation, evaluation.status, "新建", None)
     return evaluation
