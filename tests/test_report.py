@@ -243,3 +243,20 @@ def test_missing_narrative_is_said_and_problems_are_generated(tmp_path):
 def test_unknown_format_is_refused(capsys, tmp_path):
     assert main(["report", str(BAOAN), "--out", str(tmp_path), "--format", "docx,odt"]) == 2
     assert "不支持的格式：odt" in capsys.readouterr().err
+
+
+def test_project_tables_when_project_data_is_present(tmp_path):
+    import yaml
+
+    tree = yaml.safe_load((BAOAN / "data.yaml").read_text(encoding="utf-8"))
+    tree["projects"] = [{"name": "儿童友好博览会", "funds": {"adjusted": 123.1, "actual": 120},
+                         "targets": [{"level1": "产出指标", "level2": "数量指标", "name": "参展单位数", "operator": "≥",
+                                      "target": 50, "actual": 56, "weight": 50}]}]
+    (tmp_path / "data.yaml").write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
+    prepared, evaluation = run(tmp_path)
+    write_report(prepared, evaluation, tmp_path / "out", ("xlsx",))
+    wb = openpyxl.load_workbook(tmp_path / "out" / "附件表.xlsx")
+    assert "项目支出绩效自评表（儿童友好博览会）" in wb.sheetnames
+    values = [c.value for row in wb["项目支出绩效自评表（儿童友好博览会）"].iter_rows() for c in row]
+    # 120 ÷ 123.1 = 97.48% → 10 × 0.9748 = 9.75
+    assert "97.48%" in values and 9.75 in values
