@@ -249,9 +249,23 @@ def test_project_tables_when_project_data_is_present(tmp_path):
     import yaml
 
     tree = yaml.safe_load((BAOAN / "data.yaml").read_text(encoding="utf-8"))
-    tree["projects"] = [{"name": "儿童友好博览会", "funds": {"adjusted": 123.1, "actual": 120},
-                         "targets": [{"level1": "产出指标", "level2": "数量指标", "name": "参展单位数", "operator": "≥",
-                                      "target": 50, "actual": 56, "weight": 50}]}]
+    tree["projects"] = [
+        {
+            "name": "儿童友好博览会",
+            "funds": {"adjusted": 123.1, "actual": 120},
+            "targets": [
+                {
+                    "level1": "产出指标",
+                    "level2": "数量指标",
+                    "name": "参展单位数",
+                    "operator": "≥",
+                    "target": 50,
+                    "actual": 56,
+                    "weight": 50,
+                }
+            ],
+        }
+    ]
     (tmp_path / "data.yaml").write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
     prepared, evaluation = run(tmp_path)
     write_report(prepared, evaluation, tmp_path / "out", ("xlsx",))

@@ -186,3 +186,41 @@ def test_unsupported_file_type(tmp_path, capsys):
     path.write_bytes(b"old word")
     assert main(["review", str(path)]) == 1
     assert "旧版 .doc 请用 Word/WPS 另存为 .docx" in capsys.readouterr().err
+
+
+def test_review_of_a_workbook_in_the_mof_layout(tmp_path):
+    assert main(["report", "examples/hengshan-fulian-2023", "--out", str(tmp_path), "--format", "xlsx"]) == 0
+    result = review_file(tmp_path / "附件表.xlsx")
+    assert (result.department, result.year) == ("衡山县妇女联合会", 2023)
+    mof = [t for t in result.tables if t.family == "mof"]
+    assert mof and any(r.name == "“两癌”免费筛查人数" and r.actual == "5792例" for r in mof[0].rows)
+    assert not [f for f in result.findings if f.code == "review.missing_section"]
+
+
+def test_mof_table_target_without_deviation_reason_is_flagged(tmp_path):
+    import yaml
+
+    from jixiao.pipeline import run
+    from jixiao.report import write_report
+
+    tree = yaml.safe_load(Path("examples/hengshan-fulian-2023/data.yaml").read_text(encoding="utf-8"))
+    # 7 of 8 training sessions, no reason given: 10 × 7 ÷ 8 = 8.75
+    tree["targets"] = [
+        {
+            "level1": "产出指标",
+            "level2": "数量指标",
+            "name": "妇女职业技能培训期数",
+            "operator": "≥",
+            "target": 8,
+            "unit": "期",
+            "actual": 7,
+            "weight": 10,
+        }
+    ]
+    (tmp_path / "data.yaml").write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
+    prepared, evaluation = run(tmp_path)
+    write_report(prepared, evaluation, tmp_path / "out", ("xlsx",))
+    result = review_file(tmp_path / "out" / "附件表.xlsx")
+    row = next(r for t in result.tables for r in t.rows if r.name == "妇女职业技能培训期数")
+    assert row.score == Decimal("8.75")
+    assert any(f.code == "review.target_flag" and "偏差原因" in f.message for f in result.findings)

@@ -424,6 +424,8 @@ def _check_mof_targets(review: _Review, table: ScoreTable) -> None:
         op, target, _, _ = parse_target_value(row.target) if row.target else (None, None, False, "")
         _, actual, _, actual_text = parse_target_value(row.actual) if row.actual else (None, None, False, "")
         reason = row.reason.strip()
+        if reason.startswith(("（待填写）", "待填写")) or reason in ("无", "/", "—", "-"):
+            reason = ""  # a placeholder is not a reason
         if target is None or actual is None:
             if row.actual.strip() in ("部分达成", "未达成") and not reason:
                 review.add(
@@ -682,9 +684,10 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
             _check_against_rulebook(review, main_table, evaluate(rulebook, data))
     grade = _check_grade(review, total)
     headings = _headings(doc)
-    _check_sections(review, headings)
-    _check_attachments(review)
-    _check_problems(review, headings)
+    if doc.paragraphs():  # a workbook of tables is not a report: no sections or problems to look for
+        _check_sections(review, headings)
+        _check_attachments(review)
+        _check_problems(review, headings)
     _check_claims(review, figures)
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     review.findings.sort(key=lambda f: order[f.severity])

@@ -443,9 +443,14 @@ def find_grade(doc: SourceDocument) -> tuple[str, Segment] | None:
     return None
 
 
+def _table_texts(doc: SourceDocument) -> list[list[str]]:
+    return [list(row) for table in doc.tables() for row in table.rows[:8]]
+
+
 def find_year(doc: SourceDocument) -> int | None:
-    for seg in doc.paragraphs()[:10]:
-        m = re.search(r"(20\d\d)\s*年度", seg.text)
+    texts = [seg.text for seg in doc.paragraphs()[:10]] + [c for row in _table_texts(doc) for c in row]
+    for text in texts:
+        m = re.search(r"(20\d\d)\s*年度", text)
         if m:
             return int(m.group(1))
     return None
@@ -482,6 +487,14 @@ def find_department(doc: SourceDocument) -> str:
         text = seg.text.strip()
         if 3 <= len(text) <= 30 and text.endswith(_ORG_ENDINGS) and "报告" not in text:
             return text
+    for row in _table_texts(doc):  # a workbook: 部门名称 | 衡山县妇女联合会, or 单位名称：… in a note row
+        cells = [c.strip() for c in row if c and c.strip()]
+        for i, cell in enumerate(cells):
+            m = re.match(r"(?:部门|单位)名称\s*[:：]?\s*(\S*)", cell)
+            if m:
+                name = m.group(1) or (cells[i + 1] if i + 1 < len(cells) else "")
+                if name:
+                    return name
     return ""
 
 
