@@ -46,7 +46,8 @@ def _font() -> font_manager.FontProperties | None:
 
 def _png(fig) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
+    # Fixed margins instead of bbox_inches="tight", which draws the whole figure twice.
+    fig.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
     plt.close(fig)
     return buffer.getvalue()
 
@@ -54,17 +55,21 @@ def _png(fig) -> bytes:
 def quarterly_chart(rates: dict[int, Decimal], title: str = "季度序时执行率") -> bytes:
     font = _font()
     fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    fig.subplots_adjust(left=0.11, right=0.98, top=0.88, bottom=0.12)
     labels = [f"第{'一二三四'[q - 1]}季度" for q in rates]
     values = [float(r * 100) for r in rates.values()]
     colors = ["#b22222" if v < 100 else "#2f5597" for v in values]
     bars = ax.bar(labels, values, color=colors, width=0.5)
-    ax.axhline(100, color="#444444", linestyle="--", linewidth=1)
-    ax.text(len(labels) - 0.5, 101, "序时进度 100%", ha="right", va="bottom", fontproperties=font, fontsize=9)
+    ax.axhline(100, color="#444444", linestyle="--", linewidth=1, label="序时进度 100%")
+    legend_font = font.copy() if font is not None else None
+    if legend_font is not None:
+        legend_font.set_size(9)
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, prop=legend_font)
     for bar, value in zip(bars, values, strict=True):
         ax.text(bar.get_x() + bar.get_width() / 2, value + 1, f"{value:.2f}%", ha="center", va="bottom", fontsize=9)
     ax.set_ylim(0, max([*values, 100]) * 1.15)
     ax.set_ylabel("序时执行率（%）", fontproperties=font)
-    ax.set_title(title, fontproperties=font)
+    ax.set_title(title, fontproperties=font, loc="left")
     for label in ax.get_xticklabels():
         label.set_fontproperties(font)
     ax.spines[["top", "right"]].set_visible(False)
@@ -73,7 +78,9 @@ def quarterly_chart(rates: dict[int, Decimal], title: str = "季度序时执行�
 
 def score_rate_chart(items: list[tuple[str, Decimal]], title: str = "各一级指标得分率") -> bytes:
     font = _font()
-    fig, ax = plt.subplots(figsize=(6.4, 0.6 + 0.55 * len(items)))
+    fig, ax = plt.subplots(figsize=(6.4, 0.9 + 0.55 * len(items)))
+    fig.subplots_adjust(left=0.16, right=0.95, top=1 - 0.45 / (0.9 + 0.55 * len(items)),
+                        bottom=0.55 / (0.9 + 0.55 * len(items)))
     names = [name for name, _ in items][::-1]
     values = [float(rate * 100) for _, rate in items][::-1]
     bars = ax.barh(names, values, color="#2f5597", height=0.5)
