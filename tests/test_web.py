@@ -392,3 +392,34 @@ enqueue_job(1, {url!r})
     finally:
         worker.terminate()
         worker.wait(timeout=10)
+
+
+def test_list_tables_in_the_page(app):
+    evaluation_id = new_evaluation(app, "hengshan", 2018, "hunan/department/2023")
+    c, csrf = client(app, "hengshan")
+    page = c.get(f"/evaluations/{evaluation_id}")
+    version = version_of(page.text)
+    form = {
+        "csrf_token": csrf,
+        "version": version,
+        "l:quarterly:0:quarter": "1",
+        "l:quarterly:0:time_rate": "93.58%",
+        "l:targets:0:level1": "产出指标",
+        "l:targets:0:level2": "数量指标",
+        "l:targets:0:name": "“两癌”免费筛查人数",
+        "l:targets:0:operator": "≥",
+        "l:targets:0:target": "5000",
+        "l:targets:0:actual": "5792",
+        "l:targets:0:weight": "50",
+        "l:targets:1:name": "",
+    }
+    saved = c.post(f"/evaluations/{evaluation_id}/lists", data=form)
+    assert saved.status_code == 200 and "已保存" in saved.text
+    assert 'value="93.58%"' in saved.text and 'value="“两癌”免费筛查人数"' in saved.text
+    with app.state.factory() as db:
+        stored = db.get(Evaluation, evaluation_id).data_yaml
+    assert "time_rate: 93.58%" in stored and "5792" in stored
+    bad = c.post(
+        f"/evaluations/{evaluation_id}/lists", data={**form, "version": version + 1, "l:quarterly:0:time_rate": "93.58"}
+    )
+    assert bad.status_code == 422 and "若指百分数请写成“93.58%”" in bad.text and 'value="93.58"' in bad.text

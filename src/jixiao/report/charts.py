@@ -79,8 +79,9 @@ def quarterly_chart(rates: dict[int, Decimal], title: str = "季度序时执行�
 def score_rate_chart(items: list[tuple[str, Decimal]], title: str = "各一级指标得分率") -> bytes:
     font = _font()
     fig, ax = plt.subplots(figsize=(6.4, 0.9 + 0.55 * len(items)))
-    fig.subplots_adjust(left=0.16, right=0.95, top=1 - 0.45 / (0.9 + 0.55 * len(items)),
-                        bottom=0.55 / (0.9 + 0.55 * len(items)))
+    fig.subplots_adjust(
+        left=0.16, right=0.95, top=1 - 0.45 / (0.9 + 0.55 * len(items)), bottom=0.55 / (0.9 + 0.55 * len(items))
+    )
     names = [name for name, _ in items][::-1]
     values = [float(rate * 100) for _, rate in items][::-1]
     bars = ax.barh(names, values, color="#2f5597", height=0.5)

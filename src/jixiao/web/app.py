@@ -46,6 +46,7 @@ from .db import (
 from .migrate import upgrade
 from .security import check_password, hash_password, login_blocked, new_session, record_login, valid_csrf
 from .service import (
+    EDITABLE_LISTS,
     Conflict,
     Denied,
     can_edit,
@@ -54,6 +55,9 @@ from .service import (
     form_to_yaml,
     form_values,
     get_or_create_evaluation,
+    list_rows,
+    lists_from_form,
+    lists_to_yaml,
     load,
     save,
     transition,
@@ -286,6 +290,7 @@ def create_app(database_url: str | None = None, *, secure_cookies: bool | None =
         conflict: dict[str, Any] | None = None,
         form: dict[str, str] | None = None,
         yaml_text: str | None = None,
+        lists: dict[str, list[dict[str, str]]] | None = None,
         status: int = 200,
     ) -> HTMLResponse:
         loaded = loaded or load(evaluation)
@@ -321,6 +326,8 @@ def create_app(database_url: str | None = None, *, secure_cookies: bool | None =
                 "yaml_text": yaml_text if yaml_text is not None else evaluation.data_yaml,
                 "narrative": narrative,
                 "narrative_names": outline_names,
+                "lists": _with_spare(lists) if lists is not None else list_rows(loaded.data),
+                "list_sheets": EDITABLE_LISTS,
             },
             status=status,
         )
@@ -340,6 +347,7 @@ def create_app(database_url: str | None = None, *, secure_cookies: bool | None =
         data_yaml: str | None = None,
         narrative: dict[str, str] | None = None,
         form: dict[str, str] | None = None,
+        lists: dict[str, list[dict[str, str]]] | None = None,
     ):
         try:
             loaded = save(
@@ -369,6 +377,7 @@ def create_app(database_url: str | None = None, *, secure_cookies: bool | None =
                 current,
                 conflict=conflict,
                 form=form,
+                lists=lists,
                 yaml_text=data_yaml,
                 status=409,
                 message="保存未成功：该部门的自评已被他人修改。您填写的内容保留在下方，请与最新数据核对后再保存。",
@@ -380,6 +389,7 @@ def create_app(database_url: str | None = None, *, secure_cookies: bool | None =
                 evaluation,
                 loaded=loaded,
                 form=form,
+                lists=lists,
                 yaml_text=data_yaml,
                 status=422,
                 message="数据有误，未保存。请按提示修改后重新保存。",
@@ -399,6 +409,17 @@ def create_app(database_url: str | None = None, *, secure_cookies: bool | None =
         return guarded_save(
             request, user, evaluation, version, "表单填报", data_yaml=form_to_yaml(evaluation, form), form=values
         )
+
+    @app.post("/evaluations/{evaluation_id}/lists")
+    async def save_lists(request: Request, evaluation_id: int):
+        user = user_of(request)
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        check_csrf(request, form.get("csrf_token", ""))
+        evaluation = evaluation_for(request, user, evaluation_id)
+        lists = lists_from_form(form)
+        version = int(form.get("version", "0"))
+        data_yaml = lists_to_yaml(evaluation, lists) if version == evaluation.version else None
+        return guarded_save(request, user, evaluation, version, "表格填报", data_yaml=data_yaml, lists=lists)
 
     @app.post("/evaluations/{evaluation_id}/yaml")
     def save_yaml(
@@ -731,6 +752,11 @@ def create_app(database_url: str | None = None, *, secure_cookies: bool | None =
         return page(request, "audit.html", {"rows": rows})
 
     return app
+
+
+def _with_spare(lists: dict[str, list[dict[str, str]]]) -> dict[str, list[dict[str, str]]]:
+    """Posted rows shown again (after a conflict or an error), every list present, with empty rows to add."""
+    return {sheet.list_path: [*lists.get(sheet.list_path, []), {}, {}, {}] for sheet in EDITABLE_LISTS}
 
 
 def _quote(name: str) -> str:

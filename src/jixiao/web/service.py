@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session as DbSession
 from ..dataset import DepartmentData, parse_department
 from ..engine import evaluate
 from ..excel_in import read_workbook
-from ..excel_layout import FORM_FIELDS
+from ..excel_layout import FORM_FIELDS, LIST_SHEETS
 from ..numbers import fmt_score
 from ..pipeline import Prepared, check_facts
 from ..problems import JixiaoError, Location, Problem, has_errors
@@ -195,6 +195,63 @@ def form_to_yaml(evaluation: Evaluation, form: dict[str, str]) -> str:
         if key in form:
             value = form[key].strip()
             set_path(tree, field.path, value or None)
+    return yaml.safe_dump(tree, allow_unicode=True, sort_keys=False, width=120)
+
+
+# The lists editable as tables on the page (projects, with their many fund columns, go through the workbook).
+EDITABLE_LISTS = tuple(
+    sheet for sheet in LIST_SHEETS if sheet.list_path in ("units", "quarterly", "key_tasks", "targets")
+)
+SPARE_ROWS = 3
+
+
+def list_rows(data: DepartmentData) -> dict[str, list[dict[str, str]]]:
+    """Each editable list as rows of text (as the YAML stores them), plus empty rows to add to."""
+    tree = data_to_tree(data)
+    out: dict[str, list[dict[str, str]]] = {}
+    for sheet in EDITABLE_LISTS:
+        rows = []
+        for item in tree.get(sheet.list_path) or []:
+            row = {}
+            for column in sheet.columns:
+                node: Any = item
+                for part in column.path.split("."):
+                    node = node.get(part) if isinstance(node, dict) else None
+                if node is not None:
+                    row[column.path] = str(node)
+            rows.append(row)
+        out[sheet.list_path] = rows + [{} for _ in range(SPARE_ROWS)]
+    return out
+
+
+def lists_from_form(form: dict[str, str]) -> dict[str, list[dict[str, str]]]:
+    """The posted table cells (`l:targets:3:actual`) back into rows; empty rows are dropped."""
+    rows: dict[str, dict[int, dict[str, str]]] = {}
+    for key, value in form.items():
+        if not key.startswith("l:"):
+            continue
+        _, list_path, index, column = key.split(":", 3)
+        rows.setdefault(list_path, {}).setdefault(int(index), {})[column] = value.strip()
+    return {name: [row for _, row in sorted(items.items()) if any(row.values())] for name, items in rows.items()}
+
+
+def lists_to_yaml(evaluation: Evaluation, lists: dict[str, list[dict[str, str]]]) -> str:
+    tree, _, _ = parse_yaml_text(evaluation.data_yaml or "{}", "stored")
+    tree = tree if isinstance(tree, dict) else {}
+    for sheet in EDITABLE_LISTS:
+        if sheet.list_path not in lists:
+            continue
+        items = []
+        for row in lists[sheet.list_path]:
+            item: dict[str, Any] = {}
+            for column in sheet.columns:
+                if row.get(column.path):
+                    set_path(item, column.path, row[column.path])
+            items.append(item)
+        if items:
+            tree[sheet.list_path] = items
+        else:
+            tree.pop(sheet.list_path, None)
     return yaml.safe_dump(tree, allow_unicode=True, sort_keys=False, width=120)
 
 
