@@ -224,3 +224,27 @@ def test_mof_table_target_without_deviation_reason_is_flagged(tmp_path):
     row = next(r for t in result.tables for r in t.rows if r.name == "妇女职业技能培训期数")
     assert row.score == Decimal("8.75")
     assert any(f.code == "review.target_flag" and "偏差原因" in f.message for f in result.findings)
+
+
+def test_score_table_with_columns_named_in_the_header():
+    """一级 | 二级 | 三级 | 分值 | 得分, with no 分值 beside the parents: read by the header, checked the same way."""
+    from jixiao.review import review_document
+    from jixiao.review.source import Segment, SourceDocument
+
+    rows = [
+        ("一级指标", "二级指标", "三级指标", "分值", "得分"),
+        ("决策", "预算编制", "合理性", "10", "10"),
+        ("", "", "规范性", "10", "9"),
+        ("管理", "资金", "执行率", "80", "75"),
+        ("合计", "", "", "100", "95"),
+    ]
+    doc = SourceDocument(
+        Path("x.docx"),
+        [Segment("paragraph", 1, "2023年度部门整体支出绩效自评报告"), Segment("table", 1, rows=tuple(rows))],
+    )
+    result = review_document(doc)
+    table = result.tables[0]
+    assert [(r.level1, r.name, r.weight, r.score) for r in table.rows][1] == ("决策", "规范性", Decimal(10), Decimal(9))
+    # 10 + 9 + 75 = 94, not the 95 the 合计 row states
+    error = next(f for f in result.findings if f.code == "review.table_total")
+    assert (error.expected, error.actual) == ("94", "95")

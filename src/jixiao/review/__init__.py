@@ -180,7 +180,10 @@ def _check_three_level(review: _Review, table: ScoreTable) -> None:
                 total,
                 stated,
             )
-    weights = sum((rows[0].level1_weight or Decimal(0) for rows in by_l1.values()), Decimal(0))
+    if all(rows[0].level1_weight is not None for rows in by_l1.values()):
+        weights = sum((rows[0].level1_weight for rows in by_l1.values()), Decimal(0))
+    else:  # the table gives 分值 only for the leaves
+        weights = sum((r.weight or Decimal(0) for r in table.rows), Decimal(0))
     for stated in table.total_weights:
         if stated is not None and stated != weights:
             review.add(
@@ -668,11 +671,11 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
             Problem(finding.code, finding.message, finding.location, severity, finding.expected, finding.actual)
         )
     total = None
-    main_table = next((t for t in tables if t.family == "three_level" and len(t.rows) > 3), None) or next(
+    main_table = next((t for t in tables if t.family == "three_level" and len(t.rows) >= 2), None) or next(
         (t for t in tables if t.family == "mof"), None
     )
     for table in tables:
-        if table.family == "three_level" and len(table.rows) > 3:
+        if table.family == "three_level" and len(table.rows) >= 2:
             _check_three_level(review, table)
         elif table.family == "mof":
             _check_mof_targets(review, table)

@@ -26,7 +26,7 @@ CHECKABLE = re.compile(
     r"^(budget\.(initial|adjusted|final)\.(total|basic|project)|budget\.adjustment\.amount|budget\.income\.(final_total|"
     r"initial_total|initial_general)|stated\..+|procurement\..+|assets\..+|three_public\..+|public_funds\.daily\.(adjusted|"
     r"actual)|units\[\d+\]\.staffing\.(authorized|actual|authorized_admin|authorized_institution|in_service)|"
-    r"quarterly\[\d\]\.time_rate|services\.(satisfaction_rate|handling_rate)|score\..+)$"
+    r"quarterly\[\d\]\.time_rate|score\..+)$"
 )
 
 
@@ -52,20 +52,27 @@ def _text(value: Decimal, unit: str) -> str:
     return f"{value.scaleb(2):f}" if unit == "%" else f"{value:f}"
 
 
-def _figure_mutation(doc: SourceDocument, fig: Figure) -> Mutation:
+def _figure_mutation(doc: SourceDocument, fig: Figure, stated_twice: bool = False) -> Mutation:
     segment = doc.segments[fig.segment]
     text = _norm_text(segment.text)
     new_value = _changed(fig.value, fig.unit)
     mutated = text[: fig.start] + _text(new_value, fig.unit) + text[fig.end :]
     segments = list(doc.segments)
     segments[fig.segment] = replace(segment, text=mutated)
-    shown = f"{fig.value * 100:f}%" if fig.unit == "%" else f"{fig.value:f}"
+    shown = f"{fig.value.scaleb(2):f}%" if fig.unit == "%" else f"{fig.value:f}"
     return Mutation(
         f"{fig.location.place} {fig.label}{('（' + fig.extra + '）') if fig.extra else ''}："
         f"{shown} → {_text(new_value, fig.unit)}{'%' if fig.unit == '%' else ''}",
         SourceDocument(doc.path, segments),
-        bool(CHECKABLE.match(fig.key)),
+        bool(CHECKABLE.match(fig.key)) or stated_twice,
     )
+
+
+def _weight_column(table) -> int | None:
+    from .scoretable import _columns
+
+    columns = _columns(table.segment) if table.family == "three_level" else None
+    return columns.get("w") if columns else None
 
 
 def _table_mutations(doc: SourceDocument) -> Iterator[Mutation]:
@@ -73,10 +80,11 @@ def _table_mutations(doc: SourceDocument) -> Iterator[Mutation]:
         index = doc.segments.index(table.segment)
         rows = [list(r) for r in table.segment.rows]
         targets = [(row.row, row.score_col, f"“{row.name}”得分") for row in table.rows if row.score is not None]
+        weight_col = _weight_column(table)
         targets += [
-            (row.row, 5, f"“{row.name}”分值")
+            (row.row, weight_col, f"“{row.name}”分值")
             for row in table.rows
-            if row.weight is not None and table.family == "three_level"
+            if row.weight is not None and weight_col is not None
         ]
         if table.total_location is not None:
             r = next(i for i, row in enumerate(rows) if row and re.sub(r"\s", "", row[0]) in ("合计", "总分", "总计"))
@@ -97,8 +105,14 @@ def _table_mutations(doc: SourceDocument) -> Iterator[Mutation]:
 
 
 def mutations(doc: SourceDocument) -> Iterator[Mutation]:
-    for fig in extract_figures(doc):
-        yield _figure_mutation(doc, fig)
+    """Checkable: the figure takes part in a relation (a sum, a rate, the score table), or the report states
+    the same figure more than once (then the copies must agree)."""
+    figures = extract_figures(doc)
+    counts: dict[str, int] = {}
+    for fig in figures:
+        counts[fig.key] = counts.get(fig.key, 0) + 1
+    for fig in figures:
+        yield _figure_mutation(doc, fig, counts[fig.key] > 1)
     yield from _table_mutations(doc)
 
 

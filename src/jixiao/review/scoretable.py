@@ -56,39 +56,87 @@ class ScoreTable:
     funds_rate: tuple[str, Decimal | None, Decimal | None] | None = None  # (执行率 text, 分值, 得分)
 
 
-def _three_level(doc: SourceDocument, seg: Segment) -> ScoreTable:
+_WEIGHT_WORDS = ("分值", "权重", "标准分", "满分", "分数")
+_SCORE_WORDS = ("得分", "自评得分", "评价得分", "实际得分")
+
+
+def _columns(seg: Segment) -> dict[str, int] | None:
+    """Column positions from the header rows: seed 000's 名称/分值 pairs, or a table that names its columns
+    (一级指标 | 二级指标 | 三级指标 | 分值 | 得分, with or without 分值 beside the parents)."""
+    first_data = next((r for r, row in enumerate(seg.rows) if any(_num(c) is not None for c in row)), len(seg.rows))
+    header = seg.rows[: min(first_data, 4)]
+    labels: dict[int, str] = {}
+    for row in header:
+        for c, cell in enumerate(row):
+            if _name(cell):
+                labels[c] = labels.get(c, "") + _name(cell)
+    if sum(1 for row in header for cell in row if _name(cell) == "名称") >= 2:
+        score = next((c for c, text in labels.items() if text.endswith("得分")), 6)
+        return {"l1": 0, "w1": 1, "l2": 2, "w2": 3, "name": 4, "w": 5, "score": score}
+    find = lambda words, start=0, end=99: next(  # noqa: E731
+        (c for c in sorted(labels) if start <= c < end and any(w in labels[c] for w in words)), None
+    )
+    l1, l2, name = find(("一级",)), find(("二级",)), find(("三级",))
+    if name is None:
+        return None
+    weight = find(_WEIGHT_WORDS, name + 1)
+    score = next(
+        (c for c in sorted(labels, reverse=True) if c > name and any(labels[c].endswith(w) for w in _SCORE_WORDS)), None
+    )
+    if score is None:
+        return None
+    columns = {"name": name, "score": score}
+    for key, col in (("l1", l1), ("l2", l2), ("w", weight)):
+        if col is not None:
+            columns[key] = col
+    if l1 is not None:
+        w1 = find(_WEIGHT_WORDS, l1 + 1, l2 if l2 is not None else name)
+        if w1 is not None:
+            columns["w1"] = w1
+    if l2 is not None:
+        w2 = find(_WEIGHT_WORDS, l2 + 1, name)
+        if w2 is not None:
+            columns["w2"] = w2
+    return columns
+
+
+def _three_level(doc: SourceDocument, seg: Segment) -> ScoreTable | None:
     table = ScoreTable("three_level", seg)
+    columns = _columns(seg)
+    if columns is None:
+        return None
     l1 = l2 = ""
     l1w = l2w = None
-    # 得分 is the last column in 表1, but an attachment may add 评分标准 before it and 扣分原因 after it.
-    score_col = next((c for row in seg.rows[:4] for c, cell in enumerate(row) if _name(cell) == "得分"), 6)
+
+    def cell(row: tuple[str, ...], key: str) -> str:
+        col = columns.get(key)
+        return row[col] if col is not None and col < len(row) else ""
+
     for r, row in enumerate(seg.rows):
-        cells = list(row) + [""] * (max(7, score_col + 1) - len(row))
-        cells = [*cells[:6], cells[score_col]]
-        if _name(cells[0]) in ("合计", "总计", "总分"):
-            table.total_weights = tuple(_num(c) for c in (cells[1], cells[3], cells[5]))
-            table.total_score = _num(cells[6])
-            table.total_location = doc.location(seg, r, 6)
+        if _name(row[0] if row else "") in ("合计", "总计", "总分"):
+            table.total_weights = tuple(_num(cell(row, k)) for k in ("w1", "w2", "w") if k in columns)
+            table.total_score = _num(cell(row, "score"))
+            table.total_location = doc.location(seg, r, columns["score"])
             continue
-        weight, score = _num(cells[5]), _num(cells[6])
+        weight, score = _num(cell(row, "w")), _num(cell(row, "score"))
         if weight is None and score is None:
             continue  # header rows, repeated on a new page
-        if _name(cells[0]):
-            l1, l1w = _name(cells[0]), _num(cells[1])
-        if _name(cells[2]):
-            l2, l2w = _name(cells[2]), _num(cells[3])
+        if _name(cell(row, "l1")):
+            l1, l1w, l2, l2w = _name(cell(row, "l1")), _num(cell(row, "w1")), "", None
+        if _name(cell(row, "l2")):
+            l2, l2w = _name(cell(row, "l2")), _num(cell(row, "w2"))
         table.rows.append(
             ScoreRow(
                 l1,
                 l1w,
                 l2,
                 l2w,
-                _name(cells[4]),
+                _name(cell(row, "name")),
                 weight,
                 score,
-                doc.location(seg, r, score_col),
+                doc.location(seg, r, columns["score"]),
                 row=r,
-                score_col=score_col,
+                score_col=columns["score"],
             )
         )
     return table
@@ -195,7 +243,9 @@ def find_score_tables(doc: SourceDocument) -> list[ScoreTable]:
     for seg in doc.tables():
         text = "".join(_name(c) for row in seg.rows[:6] for c in row)
         if "三级指标" in text and "年度指标值" not in text and "得分" in text:
-            tables.append(_three_level(doc, seg))
+            three = _three_level(doc, seg)
+            if three is not None:
+                tables.append(three)
         elif "三级指标" in "".join(_name(c) for row in seg.rows for c in row):
             table = _mof(doc, seg)
             if table is not None:
