@@ -248,3 +248,13 @@ def test_score_table_with_columns_named_in_the_header():
     # 10 + 9 + 75 = 94, not the 95 the 合计 row states
     error = next(f for f in result.findings if f.code == "review.table_total")
     assert (error.expected, error.actual) == ("94", "95")
+
+
+def test_gbk_text_and_empty_files(tmp_path):
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes(SEED_004.read_text(encoding="utf-8").encode("gb18030"))
+    result = review_file(gbk)
+    assert result.department == "衡山县妇女联合会" and len(result.figures) >= 30
+    empty = tmp_path / "空.txt"
+    empty.write_text("", encoding="utf-8")
+    assert [f.code for f in review_file(empty).findings] == ["review.empty"]

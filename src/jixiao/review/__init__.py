@@ -658,6 +658,14 @@ _ESCALATE = {"check.stated_rate_definition": Severity.WARNING}
 
 
 def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> ReviewResult:
+    if not any((s.text or s.rows) for s in doc.segments):
+        empty = Problem(
+            "review.empty",
+            "文件中没有可读取的文字或表格，无法审核。请确认上传的是报告正文（扫描件需先转为文字版）。",
+            Location(str(doc.path)),
+            Severity.ERROR,
+        )
+        return ReviewResult(doc.path, "", None, [], [], [], [empty])
     figures = extract_figures(doc)
     tables = find_score_tables(doc)
     chosen = rulebook_id or _choose_rulebook(tables, doc)

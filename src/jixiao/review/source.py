@@ -189,7 +189,11 @@ def _read_pdf(path: Path) -> SourceDocument:
 
 def _read_txt(path: Path) -> SourceDocument:
     builder = _Builder(path)
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:  # text saved by Chinese Windows tools is often GBK
+        text = raw.decode("gb18030", errors="replace")
     table: list[list[str]] = []
     for block in re.split(r"\n\s*\n", text):
         lines = block.splitlines()
