@@ -319,3 +319,25 @@ def test_workbook_bytes_are_a_valid_zip():
     content = write_template(load_rulebook("hunan/department/2023"))
     wb = openpyxl.load_workbook(io.BytesIO(content))
     assert "定性事实" in wb.sheetnames and "人工评分" not in wb.sheetnames
+
+
+def test_a_base_data_table_on_a_sheet_named_anything(tmp_path):
+    """The published layout typed into 'Sheet1': found by its labels; name and year from its title rows."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(["部门整体支出绩效评价基础数据表"])
+    ws.append(["单位名称：衡山县妇女联合会", None, None, "（2023年度）"])
+    ws.append(["财政供养人员情况（人）", None, None, "编制数", "本年实际在职人数", "控制率"])
+    ws.append([None, None, None, 6, 6, "100%"])
+    ws.append(["经费控制情况（万元）", None, None, "上年决算数", "本年预算数", "本年决算数"])
+    ws.append(["“三公”经费", None, None, None, 0.5, 0.09])
+    ws.append(["3、公务接待", None, None, None, 0.5, 0.09])
+    ws.append(["政府采购金额", None, None, None, None, 11.59])
+    path = tmp_path / "基础数据.xlsx"
+    wb.save(path)
+    data, problems = read_workbook(path)
+    assert not [p for p in problems if p.severity.value == "错误"], [p.format() for p in problems]
+    assert (data.name, data.year) == ("衡山县妇女联合会", 2023)
+    assert data.get("three_public.reception.actual") == Decimal("0.09")
+    assert data.get("units[0].staffing.authorized") == 6 and data.get("procurement.actual") == Decimal("11.59")

@@ -10,6 +10,7 @@ goes through the same checks, so every error names sheet!cell, what was found an
 from __future__ import annotations
 
 import itertools
+import re
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -357,6 +358,31 @@ def _read_labelled_rows(reader: _Reader, sheet: _Sheet) -> None:
                 reader.set(tuple(BASE_TEXT["厉行节约保障措施"].split(".")), sheet, row, target)
 
 
+def _sheet_with(wb, words: tuple[str, ...]):
+    """A sheet whose first rows contain all these labels (a base-data table on a sheet named anything)."""
+    for ws in wb.worksheets:
+        text = "".join(norm(c) for row in ws.iter_rows(min_row=1, max_row=30, values_only=True) for c in row if c)
+        if all(norm(w) in text for w in words):
+            return ws
+    return None
+
+
+def _identity_from(reader: _Reader, sheet: _Sheet) -> None:
+    """单位名称 and 年度 from the table's title rows, when the form did not give them."""
+    department = reader.tree.setdefault("department", {})
+    for row in range(1, min(sheet.max_row, 8) + 1):
+        for col in range(1, sheet.max_col + 1):
+            text = normalize_text(sheet.text(row, col))
+            name = re.search(r"(?:单位|部门)名称\s*[:：]\s*([^\s（(]+)", text)
+            if name and not department.get("name"):
+                department["name"] = name.group(1)
+                reader.cells[("department", "name")] = reader.where(sheet, row, col, "department.name")
+            year = re.search(r"(20\d\d)\s*年度", text)
+            if year and not department.get("year"):
+                department["year"] = year.group(1)
+                reader.cells[("department", "year")] = reader.where(sheet, row, col, "department.year")
+
+
 def _merge_staff(reader: _Reader) -> None:
     """Department totals from the 基础数据表 become the one unit when no 单位与人员 rows were given,
     and must agree with the units' sum when they were."""
@@ -412,7 +438,12 @@ def read_workbook(path: Path) -> tuple[DepartmentData, list[Problem]]:
         ws = _find_sheet(values, name)
         return _Sheet(ws, formulas[ws.title]) if ws is not None else None
 
-    found = [s for s in (sheet(FORM_SHEET), sheet(BASE_SHEET)) if s]
+    base_ws = _find_sheet(values, BASE_SHEET) or _sheet_with(values, ("经费控制情况", "本年预算数"))
+
+    def base_sheet() -> _Sheet | None:
+        return _Sheet(base_ws, formulas[base_ws.title]) if base_ws is not None else None
+
+    found = [s for s in (sheet(FORM_SHEET), base_sheet()) if s]
     if not found and not any(sheet(layout.name) for layout in LIST_SHEETS):
         raise JixiaoError(
             [
@@ -431,8 +462,9 @@ def read_workbook(path: Path) -> tuple[DepartmentData, list[Problem]]:
             continue
         if ws := sheet(layout.name):
             _read_list(reader, ws, layout)
-    if base := sheet(BASE_SHEET):
+    if base := base_sheet():
         _read_base(reader, base)
+        _identity_from(reader, base)
     for layout in LIST_SHEETS:
         if layout.owner_column and (ws := sheet(layout.name)):
             _read_list(reader, ws, layout)
