@@ -258,3 +258,77 @@ def test_gbk_text_and_empty_files(tmp_path):
     empty = tmp_path / "空.txt"
     empty.write_text("", encoding="utf-8")
     assert [f.code for f in review_file(empty).findings] == ["review.empty"]
+
+
+def _complete_hengshan(tmp_path: Path) -> Path:
+    """衡山 with HYPOTHETICAL 全年预算数, weights and targets, so that its MoF table is complete."""
+    import yaml
+
+    from jixiao.pipeline import run
+    from jixiao.report import write_report
+
+    tree = yaml.safe_load(Path("examples/hengshan-fulian-2023/data.yaml").read_text(encoding="utf-8"))
+    tree["budget"]["adjusted"] = {"total": 160}
+    tree["targets"] = [
+        {
+            "level1": "产出指标",
+            "level2": "数量指标",
+            "name": "“两癌”免费筛查人数",
+            "operator": "≥",
+            "target": 5000,
+            "unit": "例",
+            "actual": 5792,
+            "weight": 30,
+        },
+        {
+            "level1": "产出指标",
+            "level2": "数量指标",
+            "name": "培训期数",
+            "operator": "≥",
+            "target": 8,
+            "actual": 7,
+            "weight": 20,
+            "deviation_reason": "师资不足",
+        },
+        {
+            "level1": "效益指标",
+            "level2": "社会效益指标",
+            "name": "权益保障",
+            "operator": "定性",
+            "actual": "达成",
+            "weight": 30,
+        },
+        {
+            "level1": "满意度指标",
+            "level2": "满意度",
+            "name": "家长满意度",
+            "target": "≥95%",
+            "actual": "97.8%",
+            "weight": 10,
+        },
+    ]
+    (tmp_path / "data.yaml").write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
+    prepared, evaluation = run(tmp_path)
+    write_report(prepared, evaluation, tmp_path / "out", ("docx", "xlsx"))
+    return tmp_path / "out"
+
+
+def test_complete_mof_table_has_no_false_errors_and_tampering_is_caught(tmp_path):
+    import openpyxl
+
+    out = _complete_hengshan(tmp_path)
+    # 155.29 ÷ 160 = 97.06% → 9.71; 30 + 20 × 7 ÷ 8 + 30 + 10 = 87.5; total 97.21
+    for name in ("自评报告.docx", "附件表.xlsx"):
+        result = review_file(out / name)
+        assert result.count(Severity.ERROR) == 0, [f.message for f in result.findings]
+        assert result.total == Decimal("97.21")
+    wb = openpyxl.load_workbook(out / "附件表.xlsx")
+    ws = wb["部门整体支出绩效自评表"]
+    cells = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    funds_row = cells["年度资金总额"].row
+    score_cell = next(c for c in ws[funds_row] if c.value == 9.71)
+    score_cell.value = 10  # 年度资金总额 claimed full marks at 97.06%
+    wb.save(out / "改过.xlsx")
+    result = review_file(out / "改过.xlsx")
+    codes = {f.code for f in result.findings}
+    assert "review.funds_score" in codes and "review.table_total" in codes  # 87.5 + 10 ≠ 97.21

@@ -197,8 +197,51 @@ def _check_three_level(review: _Review, table: ScoreTable) -> None:
             break
 
 
+def _check_funds_row(review: _Review, table: ScoreTable) -> Decimal | None:
+    """年度资金总额 of a MoF table: the stated 执行率 against 全年执行数 ÷ 全年预算数, and its score against
+    分值 × min(执行率, 100%). Returns the row's score, which belongs in the table's total."""
+    if table.funds_rate is None:
+        return None
+    rate_text, weight, score = table.funds_rate
+    adjusted, actual = table.funds
+    stated = _number_rate(rate_text)
+    rate = actual / adjusted if adjusted and actual is not None else stated
+    if stated is not None and adjusted and actual is not None:
+        places = max(0, -stated.as_tuple().exponent)
+        allowed = {rate.quantize(Decimal(1).scaleb(-places), mode) for mode in (ROUND_HALF_UP, ROUND_DOWN)}
+        if stated not in allowed:
+            review.add(
+                "review.funds_rate",
+                Severity.WARNING,
+                f"年度资金总额执行率填为{rate_text}，按全年执行数{fmt_score(actual)} ÷ 全年预算数{fmt_score(adjusted)}"
+                f"应为{rate * 100:.2f}%。",
+                table.funds_location,
+                f"{rate * 100:.2f}%",
+                rate_text,
+            )
+    if rate is not None and weight is not None and score is not None:
+        expected = (weight * min(rate, Decimal(1))).quantize(CENT, ROUND_HALF_UP)
+        if abs(expected - score) > CENT:
+            review.add(
+                "review.funds_score",
+                Severity.WARNING,
+                f"年度资金总额得分{fmt_score(score)}分，按 分值{fmt_score(weight)} × 执行率 应为{fmt_score(expected)}分。",
+                table.funds_location,
+                expected,
+                score,
+            )
+    return score
+
+
+def _number_rate(text: str) -> Decimal | None:
+    m = re.search(r"(\d+(?:\.\d+)?)\s*[%％]", text or "")
+    return Decimal(m.group(1)).scaleb(-2) if m else None
+
+
 def _check_totals(review: _Review, table: ScoreTable, figures: list[Figure]) -> Decimal | None:
     scores = [r.score for r in table.rows]
+    if table.family == "mof":
+        scores.append(_check_funds_row(review, table))
     computed = (
         sum((s for s in scores if s is not None), Decimal(0)) if scores and all(s is not None for s in scores) else None
     )
@@ -355,7 +398,17 @@ def _check_deductions(review: _Review, table: ScoreTable, figures: list[Figure])
                     total.value,
                 )
 
+    headings_at = {
+        i
+        for i, seg in enumerate(review.doc.segments)
+        if seg.kind == "paragraph" and len(seg.text) <= 40 and _HEADING.match(seg.text)
+    }
+    last_segment = -1
     for segment in sorted(by_segment):
+        if current_level is not None and any(last_segment < h < segment for h in headings_at):
+            settle()  # a heading closes the level's analysis: later deductions (e.g. 存在的问题) are not its own
+            current_level, pending = None, []
+        last_segment = segment
         for fig in by_segment[segment]:
             if fig.key == "score.level_weight":
                 settle()
@@ -687,6 +740,8 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
             _check_three_level(review, table)
         elif table.family == "mof":
             _check_mof_targets(review, table)
+            if table is not main_table:
+                _check_totals(review, table, [])
     if main_table is not None:
         total = _check_totals(review, main_table, figures)
         _check_levels(review, main_table, figures)

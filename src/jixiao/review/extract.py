@@ -98,6 +98,9 @@ def _three_public(category: str) -> Callable[[re.Match[str], _Context], str | No
     return lambda m, ctx: f"three_public.{category}.{ctx.three_public_column}"
 
 
+# Words of a target or of advice, not of a result: "应达到", "需增加", "力争", "可少扣", "以上".
+_TARGET_WORDS = ("可少扣", "需增加", "需减少", "应达到", "力争", "目标", "计划", "不低于", "以上")
+
 _RULES: tuple[_Rule, ...] = (
     _Rule(_r(r"年初预算安排收入\s*" + _AMOUNT), "budget.income.initial_total", "年初预算收入", "万元"),
     _Rule(
@@ -198,11 +201,11 @@ _RULES: tuple[_Rule, ...] = (
         group=2,
     ),
     _Rule(
-        _r(r"(?<!季度)(?<!序时)(?<!项目)(?:部门)?(?:预算|资金)执行率(?:为|达|达到)?\s*" + _RATE),
+        _r(r"(?<!季度)(?<!序时)(?<!项目)(?:部门)?(?:预算|资金)执行率(?:为|达)?\s*" + _RATE),
         "stated.execution_rate",
         "预算执行率",
         "%",
-        excludes=("季度", "政府采购"),
+        excludes=("季度", "政府采购", *_TARGET_WORDS),
     ),
     _Rule(_r(r"年初结转和?结余为?\s*" + _AMOUNT), "budget.carryover.opening", "年初结转和结余", "万元"),
     _Rule(_r(r"年末结转和?结余为?\s*" + _AMOUNT), "budget.carryover.closing", "年末结转和结余", "万元"),
@@ -309,7 +312,9 @@ _RULES: tuple[_Rule, ...] = (
         "%",
         group=2,
     ),
-    _Rule(_r(r"满意(?:率|度)(?:为|达|达到)?\s*" + _RATE), "services.satisfaction_rate", "满意度", "%"),
+    _Rule(
+        _r(r"满意(?:率|度)(?:为|达)?\s*" + _RATE), "services.satisfaction_rate", "满意度", "%", excludes=_TARGET_WORDS
+    ),
     _Rule(_r(r"介入处置率\s*" + _RATE), "services.handling_rate", "介入处置率", "%"),
     _Rule(
         _r(r"(?:自评总?得分|综合得分|总得分|最终得分|自评总分)为?\s*" + NUM + r"\s*分"),

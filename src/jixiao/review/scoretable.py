@@ -54,6 +54,8 @@ class ScoreTable:
     total_score: Decimal | None = None
     total_location: Location | None = None
     funds_rate: tuple[str, Decimal | None, Decimal | None] | None = None  # (执行率 text, 分值, 得分)
+    funds: tuple[Decimal | None, Decimal | None] = (None, None)  # (全年预算数, 全年执行数) of 年度资金总额
+    funds_location: Location | None = None
 
 
 _WEIGHT_WORDS = ("分值", "权重", "标准分", "满分", "分数")
@@ -166,7 +168,7 @@ def _mof(doc: SourceDocument, seg: Segment) -> ScoreTable | None:
         return None
     table = ScoreTable("mof", seg)
     funds_cols: dict[str, int] = {}
-    for row in seg.rows[:header_at]:
+    for r, row in enumerate(seg.rows[:header_at]):
         names = [_name(c) for c in row]
         if "全年预算数" in names and "得分" in names:
             funds_cols = {
@@ -178,6 +180,8 @@ def _mof(doc: SourceDocument, seg: Segment) -> ScoreTable | None:
                 return row[cols[key]] if key in cols and cols[key] < len(row) else ""
 
             table.funds_rate = (at("执行率"), _num(at("分值")), _num(at("得分")))
+            table.funds = (_num(at("全年预算数")), _num(at("全年执行数")))
+            table.funds_location = doc.location(seg, r, funds_cols.get("得分", 0))
     l1 = l2 = ""
     score_col = columns.get("score", 0)
     weight_col = columns.get("weight", 0)
