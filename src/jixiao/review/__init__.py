@@ -225,7 +225,8 @@ def _check_funds_row(review: _Review, table: ScoreTable) -> Decimal | None:
             review.add(
                 "review.funds_score",
                 Severity.WARNING,
-                f"年度资金总额得分{fmt_score(score)}分，按 分值{fmt_score(weight)} × 执行率 应为{fmt_score(expected)}分。",
+                f"年度资金总额得分{fmt_score(score)}分，"
+                f"按 分值{fmt_score(weight)} × 执行率 应为{fmt_score(expected)}分。",
                 table.funds_location,
                 expected,
                 score,
