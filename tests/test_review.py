@@ -332,3 +332,21 @@ def test_complete_mof_table_has_no_false_errors_and_tampering_is_caught(tmp_path
     result = review_file(out / "改过.xlsx")
     codes = {f.code for f in result.findings}
     assert "review.funds_score" in codes and "review.table_total" in codes  # 87.5 + 10 ≠ 97.21
+
+
+def test_figures_about_last_year_are_not_this_years():
+    from jixiao.review.extract import extract_figures
+    from jixiao.review.source import Segment, SourceDocument
+
+    doc = SourceDocument(
+        Path("x.txt"),
+        [
+            Segment("paragraph", 1, "2023年度部门整体支出绩效自评报告"),
+            Segment("paragraph", 2, "2023年，“三公”经费实际支出数为4.16万元。"),
+            Segment(
+                "paragraph", 3, "上年“三公”经费实际支出数为5.20万元，较上年减少1.04万元。2022年“三公”经费支出5.2万元。"
+            ),
+        ],
+    )
+    found = [(f.key, f.value) for f in extract_figures(doc) if f.key.startswith("three_public")]
+    assert found == [("three_public.total.actual", Decimal("4.16"))]

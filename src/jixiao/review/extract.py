@@ -373,7 +373,20 @@ def _add(
     out.append(Figure(key, label, value, unit, clause.strip(), doc.location(seg), i, start, end, extra))
 
 
-def _scan_paragraph(doc: SourceDocument, i: int, seg: Segment, ctx: _Context, out: list[Figure]) -> None:
+_OTHER_YEAR_WORDS = ("上年", "去年", "上一年", "上年度", "同比", "较上年", "比上年")
+
+
+def _about_another_year(clause: str, year: int | None) -> bool:
+    """A clause about last year ("上年“三公”经费支出…", "较上年减少…", "2022年…") does not state this year's figures."""
+    if any(word in clause for word in _OTHER_YEAR_WORDS):
+        return True
+    years = {int(y) for y in re.findall(r"(20\d\d)\s*年(?!度)", clause)}
+    return bool(year and years and year not in years)
+
+
+def _scan_paragraph(
+    doc: SourceDocument, i: int, seg: Segment, ctx: _Context, out: list[Figure], year: int | None = None
+) -> None:
     text = _norm_text(seg.text)
     sentence_words = ""
     for clause_match in _CLAUSE.finditer(text):
@@ -387,6 +400,8 @@ def _scan_paragraph(doc: SourceDocument, i: int, seg: Segment, ctx: _Context, ou
         elif "决算数" in clause:
             ctx.three_public_column = "actual"
         claimed: list[tuple[int, int]] = []
+        if _about_another_year(clause, year):
+            continue
         for rule in _RULES:
             scope = clause + sentence_words
             if rule.requires and not any(w in scope for w in rule.requires):
@@ -479,10 +494,11 @@ def extract_figures(doc: SourceDocument) -> list[Figure]:
     """Every figure of the text with its meaning; positions refer to the normalized paragraph text."""
     out: list[Figure] = []
     ctx = _Context()
+    year = find_year(doc)
     for i, seg in enumerate(doc.segments):
         if seg.kind == "paragraph":
             ctx.stage = None
-            _scan_paragraph(doc, i, seg, ctx, out)
+            _scan_paragraph(doc, i, seg, ctx, out, year)
     return out
 
 
