@@ -51,6 +51,13 @@ def test_all_errors_of_a_file_in_one_run(capsys):
     assert "共 6 个错误" in err
 
 
+def test_fraction_typed_as_a_percent_is_a_warning(capsys):
+    assert main(["check", str(BROKEN / "data_fraction_as_percent.yaml")]) == 0
+    err = capsys.readouterr().err
+    assert "data_fraction_as_percent.yaml:6:" in err and "警告[data.implausible_rate]" in err
+    assert "若指93.58%，请写成“93.58%”或“0.9358”" in err
+
+
 def test_unknown_field_is_a_warning_with_a_suggestion(capsys):
     assert main(["check", str(BROKEN / "data_unknown_field.yaml")]) == 0
     err = capsys.readouterr().err

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -277,8 +278,34 @@ class _Collector:
         except _Bad as exc:
             self.problem(f"data.bad_{spec.kind}", f"“{spec.label}”{exc}", path)
             return
+        if spec.kind == "rate" and _near_full(path) and "%" in normalize_text(str(raw)) and value < Decimal("0.02"):
+            self.problem(
+                "data.implausible_rate",
+                f"“{spec.label}”为“{raw}”，即{value}，明显过小：若指"
+                f"{value.scaleb(4).normalize():f}%，请写成“{value.scaleb(4).normalize():f}%”或"
+                f"“{value.scaleb(2).normalize():f}”。",
+                path,
+                Severity.WARNING,
+            )
         self.values[name] = value
         self.locations[name] = self.locate(path)
+
+
+# Rates that are near 100% by their nature (execution, satisfaction, stated control rates): a value below 2%
+# typed with a % sign is almost surely a fraction typed as a percent ("0.9878%" for 98.78%).
+_NEAR_FULL = (
+    "quarterly",
+    "services.handling_rate",
+    "services.satisfaction_rate",
+    "stated.execution_rate",
+    "stated.procurement_rate",
+    "stated.staff_control_rate",
+    "stated.fixed_asset_utilization",
+)
+
+
+def _near_full(path: tuple[Any, ...]) -> bool:
+    return dotted(path).startswith(_NEAR_FULL)
 
 
 def parse_department(
