@@ -16,8 +16,8 @@ from .indicators import Missing, Undefined
 from .numbers import NumberError, fmt_number, fmt_score, normalize_text, parse_decimal
 from .rulebook import IndicatorNode, Rulebook
 from .rules import KINDS, RuleContext
-from .rules.target import score_target
-from .trace import Deduction, ScoredNode, Status, Step, Trace
+from .rules.target import finish_target, score_target
+from .trace import ScoredNode, Status, Step, Trace
 
 __all__ = ["parse_target_value", "score_target_group", "target_items"]
 
@@ -173,15 +173,7 @@ def _leaf(item: str, data: DepartmentData, group: IndicatorNode, rulebook: Ruleb
         return node(None, ctx_status(kind, standard, ctx, Status.MISSING, f"未填报：{exc.label}"))
     except Undefined as exc:
         return node(None, ctx_status(kind, standard, ctx, Status.UNDEFINED, exc.reason))
-    ctx.steps.extend(outcome.steps)
-    score, rounding = ctx.finish(outcome.raw)
-    lost = ctx.weight - score
-    deductions = (
-        [Deduction(lost, f"{outcome.reason}，扣{fmt_score(lost)}分", f"{outcome.avoid}，可少扣{fmt_score(lost)}分")]
-        if lost
-        else []
-    )
-    return node(score, ctx.trace(kind, deductions, rounding, flags=outcome.flags))
+    return node(*finish_target(kind, ctx, outcome))
 
 
 def score_target_group(group: IndicatorNode, rulebook: Rulebook, data: DepartmentData) -> ScoredNode:

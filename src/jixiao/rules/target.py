@@ -14,7 +14,7 @@ deviation reason (偏差原因), and the flag stays until one is given.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ..indicators import Undefined
@@ -139,6 +139,19 @@ def score_target(
     return TargetOutcome(raw, tuple(steps), reason, f"“{name}”实际完成值达到年度指标值{fmt(t)}", tuple(flags))
 
 
+def finish_target(kind: RuleKind, ctx: RuleContext, outcome: TargetOutcome) -> tuple[Decimal, Trace]:
+    """Round a target's score and build its trace; the one deduction says what was missed."""
+    ctx.steps.extend(outcome.steps)
+    score, rounding = ctx.finish(outcome.raw)
+    lost = ctx.weight - score
+    deductions = (
+        [Deduction(lost, f"{outcome.reason}，扣{fmt_score(lost)}分", f"{outcome.avoid}，可少扣{fmt_score(lost)}分")]
+        if lost
+        else []
+    )
+    return score, ctx.trace(kind, deductions, rounding, flags=outcome.flags)
+
+
 @dataclass(frozen=True)
 class TargetSpec:
     ref: ValueRef
@@ -197,12 +210,5 @@ class TargetKind(RuleKind):
             deviation_reason=evidence or "",
             fmt=fmt,
         )
-        ctx.steps.extend(outcome.steps)
-        score, rounding = ctx.finish(outcome.raw)
-        lost = ctx.weight - score
-        deductions = (
-            [Deduction(lost, f"{outcome.reason}，扣{fmt_score(lost)}分", f"{outcome.avoid}，可少扣{fmt_score(lost)}分")]
-            if lost
-            else []
-        )
-        return score, ctx.trace(self, deductions, rounding, flags=outcome.flags if lost else ())
+        score, trace = finish_target(self, ctx, outcome)
+        return score, trace if score < ctx.weight else replace(trace, flags=())
