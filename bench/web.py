@@ -8,13 +8,13 @@ Run: .venv/bin/python bench/web.py [--departments 2000] [--clients 20] [--reques
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import random
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -103,30 +103,28 @@ def run(url: str, label: str, departments: int, clients: int, requests: int) -> 
                 "得分页 /evaluations/1": ("dept", f"/evaluations/{evaluation_id}"),
             }
             results: dict[str, list[float]] = {name: [] for name in targets}
-            lock = threading.Lock()
             per_client = max(1, requests // clients)
 
-            def worker(n: int) -> None:
+            async def worker(n: int) -> None:
                 name = list(targets)[n % len(targets)]
                 who, path = targets[name]
-                client = login(base, who)
-                for _ in range(per_client):
-                    start = time.perf_counter()
-                    response = client.get(path)
-                    elapsed = time.perf_counter() - start
-                    if response.status_code != 200:
-                        raise RuntimeError(f"{path}: HTTP {response.status_code}")
-                    with lock:
+                cookies = login(base, who).cookies
+                async with httpx.AsyncClient(base_url=base, cookies=cookies, timeout=30) as client:
+                    for _ in range(per_client):
+                        start = time.perf_counter()
+                        response = await client.get(path)
+                        elapsed = time.perf_counter() - start
+                        if response.status_code != 200:
+                            raise RuntimeError(f"{path}: HTTP {response.status_code}")
                         results[name].append(elapsed)
-                client.close()
 
-            for _name, (who, path) in targets.items():  # warm up
+            for name, (who, path) in targets.items():  # warm up
                 login(base, who).get(path)
-            threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
+
+            async def all_clients() -> None:  # one event loop: the client costs the shared cores little
+                await asyncio.gather(*(worker(n) for n in range(clients)))
+
+            asyncio.run(all_clients())
             return results
         finally:
             server.terminate()

@@ -72,6 +72,44 @@ LOGIN_COOKIE = "jixiao_login"
 HERE = Path(__file__).parent
 
 
+_CSRF_SLOT = "\x00csrf\x00"
+
+
+def _context_of(response: HTMLResponse) -> dict[str, Any]:
+    """The context a TemplateResponse was built with (to render the same page into the cache)."""
+    return {k: v for k, v in response.context.items() if k not in ("request", "user", "csrf")}
+
+
+class _DatabaseSession:
+    """One database session per request (plain ASGI, cheaper than BaseHTTPMiddleware): committed just before
+    the response starts — so a redirect after a save never races the next request — rolled back on error."""
+
+    def __init__(self, app, factory):
+        self.app, self.factory = app, factory
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        db = self.factory()
+        scope.setdefault("state", {})["db"] = db
+        committed = False
+
+        async def send_after_commit(message):
+            nonlocal committed
+            if message["type"] == "http.response.start" and not committed:
+                committed = True
+                db.commit()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_after_commit)
+        except Exception:
+            db.rollback()
+            raise
+        finally:
+            db.close()
+
+
 class _Redirect(Exception):
     def __init__(self, url: str):
         self.url = url
@@ -97,18 +135,7 @@ def create_app(database_url: str | None = None, *, secure_cookies: bool | None =
     app.state.enqueue = enqueue
 
     # --- plumbing ---------------------------------------------------------------------------------
-    @app.middleware("http")
-    async def database_session(request: Request, call_next):
-        request.state.db = factory()
-        try:
-            response = await call_next(request)
-            request.state.db.commit()
-            return response
-        except Exception:
-            request.state.db.rollback()
-            raise
-        finally:
-            request.state.db.close()
+    app.add_middleware(_DatabaseSession, factory=factory)
 
     @app.exception_handler(_Redirect)
     async def redirect(request: Request, exc: _Redirect):
@@ -154,6 +181,22 @@ def create_app(database_url: str | None = None, *, secure_cookies: bool | None =
             **context,
         }
         return templates.TemplateResponse(request, name, context, status_code=status)
+
+    rendered: dict[tuple[Any, ...], str] = {}
+
+    def cached_page(request: Request, key: tuple[Any, ...], name: str, build) -> HTMLResponse:
+        """A page that only changes with its data (`key`) and the user: rendered once with a placeholder for
+        the CSRF token, which each response fills in. `build()` gives the context when it must be rendered."""
+        session = request.state.session
+        key = (name, session.user.id, session.user.display_name, *key)
+        html = rendered.get(key)
+        if html is None:
+            context = {"request": request, "user": session.user, "csrf": _CSRF_SLOT, **build()}
+            html = templates.get_template(name).render(context)
+            if len(rendered) > 512:
+                rendered.clear()
+            rendered[key] = html
+        return HTMLResponse(html.replace(_CSRF_SLOT, session.csrf))
 
     def evaluation_for(request: Request, user: User, evaluation_id: int) -> Evaluation:
         evaluation = db_of(request).get(Evaluation, evaluation_id)
@@ -335,7 +378,13 @@ def create_app(database_url: str | None = None, *, secure_cookies: bool | None =
     @app.get("/evaluations/{evaluation_id}")
     def show_evaluation(request: Request, evaluation_id: int):
         user = user_of(request)
-        return evaluation_page(request, user, evaluation_for(request, user, evaluation_id))
+        evaluation = evaluation_for(request, user, evaluation_id)
+        if request.query_params:  # "?saved=1" shows a one-off message: render it fresh
+            return evaluation_page(request, user, evaluation)
+        key = (evaluation.id, evaluation.version, evaluation.status)
+        return cached_page(
+            request, key, "evaluation.html", lambda: _context_of(evaluation_page(request, user, evaluation))
+        )
 
     def guarded_save(
         request: Request,
@@ -618,10 +667,20 @@ def create_app(database_url: str | None = None, *, secure_cookies: bool | None =
         year = year or (years[0] if years else now().year - 1)
         total, counts, tables = dashboard_tables(db, user, year, page_no)
         jobs = list(db.scalars(select(Job).order_by(Job.id.desc()).limit(10)))
-        return page(
+        key = (
+            year,
+            page_no,
+            tuple(years),
+            total,
+            tuple(sorted(counts.items())),
+            hash(tables),
+            tuple((j.id, j.done, j.status) for j in jobs),
+        )
+        return cached_page(
             request,
+            key,
             "bureau.html",
-            {"year": year, "years": years, "total": total, "counts": counts, "jobs": jobs, "tables": tables},
+            lambda: {"year": year, "years": years, "total": total, "counts": counts, "jobs": jobs, "tables": tables},
         )
 
     @app.post("/bureau/batch")
