@@ -118,7 +118,7 @@ def run(url: str, label: str, departments: int, clients: int, requests: int) -> 
                             raise RuntimeError(f"{path}: HTTP {response.status_code}")
                         results[name].append(elapsed)
 
-            for name, (who, path) in targets.items():  # warm up
+            for _name, (who, path) in targets.items():  # warm up
                 login(base, who).get(path)
 
             async def all_clients() -> None:  # one event loop: the client costs the shared cores little
