@@ -14,7 +14,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -214,20 +214,20 @@ class _Loader:
                 path,
             )
             return None
-        location = self.smap.locate(path)
+        # what every kind of node shares; the branches add children, a rule, or a targets group
+        make = partial(
+            IndicatorNode,
+            ident,
+            name,
+            level,
+            weight or Decimal(0),
+            node_path,
+            definition=str(raw.get("definition") or ""),
+            location=self.smap.locate(path),
+        )
         if targets_raw is not None:
             group = self.target_group(targets_raw, (*path, "targets"), raw, name)
-            return IndicatorNode(
-                ident,
-                name,
-                level,
-                weight or Decimal(0),
-                node_path,
-                location=location,
-                targets=group,
-                definition=str(raw.get("definition") or ""),
-                standard=str(raw.get("standard") or ""),
-            )
+            return make(targets=group, standard=str(raw.get("standard") or ""))
         if children_raw is not None:
             if not isinstance(children_raw, list) or not children_raw:
                 self.error("rulebook.bad_node", f"指标“{name}”的 children 应为非空列表", (*path, "children"))
@@ -236,32 +236,12 @@ class _Loader:
             kids = tuple(c for c in children if c is not None)
             if weight is not None and len(kids) == len(children):
                 self.check_sum(name, weight, kids, (*path, "weight"))
-            return IndicatorNode(
-                ident,
-                name,
-                level,
-                weight or Decimal(0),
-                node_path,
-                kids,
-                definition=str(raw.get("definition") or ""),
-                location=location,
-            )
+            return make(children=kids)
         rule = self.rule(rule_raw, (*path, "rule"), raw, name, weight)
         standard = str(raw.get("standard") or "")
         if not standard and rule is not None and weight is not None:
             standard = KINDS[rule.kind].standard(rule.spec, weight)
-        return IndicatorNode(
-            ident,
-            name,
-            level,
-            weight or Decimal(0),
-            node_path,
-            (),
-            rule,
-            standard,
-            str(raw.get("definition") or ""),
-            location,
-        )
+        return make(rule=rule, standard=standard)
 
     def target_group(self, raw: Any, path: tuple[Any, ...], node: dict[str, Any], name: str) -> TargetGroup | None:
         from .rules.target import parse_options
