@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from . import guard
 from .problems import JixiaoError, Location, Problem
 
 __all__ = ["SourceMap", "load_yaml", "parse_yaml_text"]
@@ -44,37 +45,122 @@ def dotted(path: tuple[Any, ...]) -> str:
     return text
 
 
-def _convert(
-    node: yaml.Node, path: tuple[Any, ...], smap: SourceMap, problems: list[Problem], line: int | None = None
-) -> Any:
-    # A mapping value is placed at its key's line ("department:"), not where its own content starts.
-    smap.record(path, line if line is not None else node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if key in result:
+_RESOLVER = yaml.resolver.Resolver()
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: the same events, faster
+
+
+def _is_null(event: yaml.ScalarEvent) -> bool:
+    if event.style is not None:  # quoted or block text is never null
+        return False
+    tag = event.tag if event.tag not in (None, "!") else _RESOLVER.resolve(yaml.ScalarNode, event.value, (True, False))
+    return tag == _NULL_TAG
+
+
+class _Frame:
+    """A mapping or list being built: its value, field path, and (for a mapping) the key waiting for a value."""
+
+    def __init__(self, value: dict[str, Any] | list[Any], path: tuple[Any, ...]):
+        self.value = value
+        self.path = path
+        self.key: str | None = None
+        self.key_line = 0
+
+
+def _refuse(code: str, message: str, file: str, line: int) -> JixiaoError:
+    return JixiaoError([Problem(code, message, Location(file, line))])
+
+
+def _build(events, file: str, smap: SourceMap, problems: list[Problem]) -> Any:
+    """The tree of one YAML document from its events, iteratively (no recursion, so nesting cannot overflow
+    the stack): aliases refused, nesting held to `guard.LIMITS.yaml_depth`, every value's line recorded.
+    A mapping value is placed at its key's line ("department:"), not where its own content starts."""
+
+    stack: list[_Frame] = []
+    root: Any = None
+    for event in events:
+        line = event.start_mark.line + 1 if event.start_mark is not None else 1
+        if isinstance(event, yaml.AliasEvent):
+            raise _refuse(
+                "yaml.alias",
+                f"不支持 YAML 别名“*{event.anchor}”（引用）：数据文件不需要它，且它可被用来使文件膨胀。"
+                "请把所引用的内容直接写出。",
+                file,
+                line,
+            )
+        if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            done = stack.pop()
+            if not stack:
+                root = done.value
+            continue
+        if not isinstance(event, yaml.ScalarEvent | yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            continue  # stream and document start/end
+        parent = stack[-1] if stack else None
+        if isinstance(parent, _Frame) and isinstance(parent.value, dict) and parent.key is None:
+            # a key of a mapping
+            if not isinstance(event, yaml.ScalarEvent):
+                raise _refuse("yaml.complex_key", "字段名应为文字，不能是分组或列表。请检查该行的写法。", file, line)
+            key = event.value
+            if key in parent.value:
                 problems.append(
                     Problem(
                         "yaml.duplicate_key",
                         f"字段“{key}”重复出现，后一个会覆盖前一个。请删除或合并其中一个。",
-                        Location(smap.file, key_node.start_mark.line + 1, field=dotted((*path, key))),
+                        Location(file, line, field=dotted((*parent.path, key))),
                     )
                 )
-            result[key] = _convert(value_node, (*path, key), smap, problems, key_node.start_mark.line + 1)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, (*path, i), smap, problems) for i, item in enumerate(node.value)]
-    if node.tag == _NULL_TAG and node.style is None:
-        return None
-    return node.value
+            parent.key, parent.key_line = key, line
+            continue
+        if parent is None:
+            path: tuple[Any, ...] = ()
+            at = line
+        elif isinstance(parent.value, dict):
+            path, at = (*parent.path, parent.key), parent.key_line
+        else:
+            path, at = (*parent.path, len(parent.value)), line
+        smap.record(path, at)
+        if isinstance(event, yaml.ScalarEvent):
+            value: Any = None if _is_null(event) else event.value
+        else:
+            if len(stack) >= guard.LIMITS.yaml_depth:
+                raise _refuse(
+                    "yaml.too_deep",
+                    f"嵌套超过 {guard.LIMITS.yaml_depth} 层（分组或列表套得过深），数据文件不需要这么深。"
+                    "请检查缩进或括号是否成对。",
+                    file,
+                    line,
+                )
+            value = {} if isinstance(event, yaml.MappingStartEvent) else []
+        if parent is None:
+            root = value
+        elif isinstance(parent.value, dict):
+            parent.value[str(parent.key)] = value
+            parent.key = None
+        else:
+            parent.value.append(value)
+        if not isinstance(event, yaml.ScalarEvent):
+            stack.append(_Frame(value, path))
+    return root
 
 
 def parse_yaml_text(text: str, file: str) -> tuple[Any, SourceMap, list[Problem]]:
+    """A YAML text (the web app's editor and uploads call this too) to a tree, its source map and problems.
+
+    Refuses, as JixiaoError naming the file and line: a text over `guard.LIMITS.yaml_bytes`, aliases, nesting
+    over `yaml_depth`, more than one document, and syntax errors."""
+
     smap = SourceMap(file)
     problems: list[Problem] = []
+    if len(text) > guard.LIMITS.yaml_bytes:
+        raise _refuse(
+            "file.too_large",
+            f"YAML 文本过长（{len(text)} 字符），上限为 {guard.LIMITS.yaml_bytes} 字符"
+            "（上限可用环境变量 JIXIAO_LIMIT_YAML_BYTES 调整）。",
+            file,
+            1,
+        )
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        events = yaml.parse(text, Loader=_LOADER)
+        tree = _build(_one_document(events, file), file, smap, problems)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -88,17 +174,42 @@ def parse_yaml_text(text: str, file: str) -> tuple[Any, SourceMap, list[Problem]
                 )
             ]
         ) from None
-    if node is None:
-        return None, smap, problems
-    return _convert(node, (), smap, problems), smap, problems
+    return tree, smap, problems
+
+
+def _one_document(events, file: str):
+    documents = 0
+    for event in events:
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                line = event.start_mark.line + 1 if event.start_mark is not None else None
+                raise JixiaoError(
+                    [
+                        Problem(
+                            "yaml.many_documents",
+                            "文件中有多个 YAML 文档（“---”分隔）。一个数据文件只应有一个文档，请删除多余的部分。",
+                            Location(file, line),
+                        )
+                    ]
+                )
+        yield event
 
 
 def load_yaml(path: Path) -> tuple[Any, SourceMap, list[Problem]]:
+    """A YAML file through the guarded entrance: a readable text file within `yaml_bytes`, then parsed."""
+
+    path = Path(path)
+    guard.check_input_file(path, ("text", "empty"), guard.LIMITS.yaml_bytes)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
         raise JixiaoError(
-            [Problem("file.missing", "找不到该文件，请检查路径是否正确。", Location(str(path)))]
+            [
+                Problem(
+                    "file.unreadable", f"无法读取该文件（{exc.strerror or type(exc).__name__}）。", Location(str(path))
+                )
+            ]
         ) from None
     except UnicodeDecodeError:
         raise JixiaoError(
