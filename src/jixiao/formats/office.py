@@ -1,0 +1,304 @@
+"""One LibreOffice converter for everything jixiao converts: .doc/.wps → .docx, .xls/.et → .xlsx, and PDF output.
+
+Long-lived: one headless LibreOffice per process, started on first use and driven over UNO by a worker process
+(uno_worker.py), so a batch or the web app pays LibreOffice's start-up once, not once per file. Why not unoserver:
+its server needs the same python3-uno anyway, adds an XML-RPC process and waits a fixed 7 s on every start; the
+worker here connects as soon as LibreOffice listens, and keeps uno's import hook out of the jixiao process.
+When python3-uno (or the worker) is not there, a one-off `soffice --headless --convert-to` does the same work.
+
+Limits as for other input: a file above MAX_INPUT_BYTES is refused before LibreOffice sees it; each conversion
+has a time limit, and a hung one is killed (the whole LibreOffice process group) and restarted on the next call.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from .uno_worker import uno_dir
+
+__all__ = [
+    "CONVERT_TIMEOUT",
+    "MAX_INPUT_BYTES",
+    "ConversionError",
+    "OfficeConverter",
+    "convert_file",
+    "convert_files",
+    "converted",
+    "find_soffice",
+    "shared_converter",
+]
+
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+CONVERT_TIMEOUT = 120.0  # seconds per file
+START_TIMEOUT = 90.0
+FONTS_CONF = Path(__file__).resolve().parent.parent / "render" / "fonts.conf"
+INSTALL_HINT = "请安装 LibreOffice：apt-get install libreoffice-writer-nogui libreoffice-calc-nogui python3-uno"
+
+# Export filters by target extension; PDF depends on what was opened (a text document or a spreadsheet).
+FILTERS: dict[str, str | dict[str, str]] = {
+    "docx": "MS Word 2007 XML",
+    "doc": "MS Word 97",
+    "xlsx": "Calc MS Excel 2007 XML",
+    "xls": "MS Excel 97",
+    "pdf": {"writer": "writer_pdf_Export", "calc": "calc_pdf_Export"},
+}
+_ONE_OFF = {"docx": "docx:MS Word 2007 XML", "doc": "doc:MS Word 97", "xlsx": "xlsx:Calc MS Excel 2007 XML",
+            "xls": "xls:MS Excel 97", "pdf": "pdf"}  # fmt: skip
+
+
+class ConversionError(RuntimeError):
+    """A conversion failed; the message is Chinese and says why and what to do."""
+
+
+class OfficeUnavailable(ConversionError):
+    """The long-lived converter cannot start here (no python3-uno, or LibreOffice will not listen)."""
+
+
+def find_soffice() -> str | None:
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _env(profile: str) -> dict[str, str]:
+    return {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF), "HOME": profile}
+
+
+class OfficeConverter:
+    """One LibreOffice kept running, converting one file at a time (thread-safe: calls are serialised)."""
+
+    def __init__(self, soffice: str, timeout: float = CONVERT_TIMEOUT):
+        self.soffice = soffice
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[str] | None = None
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._profile: str | None = None
+        self._owner = os.getpid()
+        self.starts = 0  # how many times LibreOffice was started (a test checks it stays 1 in a batch)
+
+    # --- the worker process ---------------------------------------------------------------------------------
+
+    def _start(self) -> None:
+        self._profile = tempfile.mkdtemp(prefix="jixiao-lo-")
+        pipe = f"jixiao-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "jixiao.formats.uno_worker", self._profile, pipe, self.soffice],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=_env(self._profile),
+            start_new_session=True,  # its own process group: a hung LibreOffice is killed with it
+        )
+        self.starts += 1
+        lines: queue.Queue[str | None] = queue.Queue()
+        self._lines = lines
+        stdout = self._proc.stdout
+        assert stdout is not None
+
+        def pump() -> None:
+            for line in stdout:
+                lines.put(line)
+            lines.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
+        reply = self._reply(START_TIMEOUT)
+        if not reply.get("ready"):
+            self._kill()
+            raise OfficeUnavailable(f"LibreOffice 未能启动（{reply.get('error', '无输出')}）。{INSTALL_HINT}")
+
+    def _reply(self, timeout: float) -> dict:
+        try:
+            line = self._lines.get(timeout=timeout)
+        except queue.Empty:
+            return {"timeout": True}
+        if line is None:
+            return {"error": "LibreOffice 进程意外退出"}
+        try:
+            return json.loads(line)
+        except ValueError:
+            return {"error": line.strip()[:200]}
+
+    def _kill(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        if self._profile:
+            shutil.rmtree(self._profile, ignore_errors=True)
+            self._profile = None
+
+    def close(self) -> None:
+        """Ask LibreOffice to quit (the worker terminates it when its input closes); kill it if it will not."""
+        with self._lock:
+            proc = self._proc
+            if proc is None or os.getpid() != self._owner:
+                return
+            with contextlib.suppress(OSError):
+                if proc.stdin:
+                    proc.stdin.close()
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                pass
+            self._kill()
+
+    # --- converting -------------------------------------------------------------------------------------------
+
+    def convert(self, source: Path, target: Path, timeout: float | None = None) -> Path:
+        fmt = target.suffix.lower().lstrip(".")
+        limit = timeout or self.timeout
+        with self._lock:
+            if os.getpid() != self._owner:  # a forked child must not share the parent's LibreOffice
+                self._proc, self._profile, self._owner = None, None, os.getpid()
+            if self._proc is None or self._proc.poll() is not None:
+                self._kill()
+                self._start()
+            proc = self._proc
+            assert proc is not None and proc.stdin is not None
+            request = {"source": str(source), "target": str(target), "filter": FILTERS[fmt]}
+            try:
+                proc.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
+                proc.stdin.flush()
+            except OSError:
+                self._kill()
+                raise ConversionError("LibreOffice 进程意外退出，请重试。") from None
+            reply = self._reply(limit)
+            if reply.get("timeout"):
+                self._kill()  # a hung conversion: LibreOffice is killed and started afresh on the next file
+                raise ConversionError(_timeout_message(limit))
+            if not reply.get("ok") or not target.exists():
+                if proc.poll() is not None:
+                    self._kill()
+                raise ConversionError(_failure_message(str(reply.get("error", "未生成输出文件"))))
+        return target
+
+
+def _timeout_message(limit: float) -> str:
+    return (
+        f"LibreOffice 转换超时（{limit:.0f} 秒），已终止。文件可能过大或已损坏，"
+        "请用 Word/WPS 打开后另存为 .docx/.xlsx 再试。"
+    )
+
+
+def _failure_message(detail: str) -> str:
+    return (
+        f"LibreOffice 无法打开或转换该文件（{detail}）。文件可能已损坏或被加密，"
+        "请用 Word/WPS 打开后另存为 .docx/.xlsx 再试。"
+    )
+
+
+_shared: OfficeConverter | None = None
+_shared_failed = False
+_shared_lock = threading.Lock()
+
+
+def shared_converter() -> OfficeConverter | None:
+    """The process's long-lived converter, or None when LibreOffice or python3-uno is missing (or
+    JIXIAO_OFFICE=oneoff asks for one-off conversions)."""
+    global _shared
+    if _shared_failed or os.environ.get("JIXIAO_OFFICE") == "oneoff" or uno_dir() is None:
+        return None
+    soffice = find_soffice()
+    if soffice is None:
+        return None
+    with _shared_lock:
+        if _shared is None:
+            _shared = OfficeConverter(soffice)
+            atexit.register(_shared.close)
+        return _shared
+
+
+def _check_input(source: Path) -> None:
+    size = source.stat().st_size
+    if size > MAX_INPUT_BYTES:
+        raise ConversionError(
+            f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 {MAX_INPUT_BYTES // 1024 // 1024} MB。"
+            "请拆分后再提交，或删去其中的大图片。"
+        )
+
+
+def convert_files(files: list[Path], fmt: str, outdir: Path, timeout: float = CONVERT_TIMEOUT) -> list[Path]:
+    """Convert each file to `fmt` (docx, doc, xlsx, xls, pdf) in outdir, named by its stem; returns the outputs."""
+    global _shared_failed
+    outdir.mkdir(parents=True, exist_ok=True)
+    for source in files:
+        _check_input(source)
+    converter = shared_converter()
+    if converter is not None:
+        try:
+            return [converter.convert(f, outdir / f"{f.stem}.{fmt}", timeout) for f in files]
+        except OfficeUnavailable:
+            _shared_failed = True  # the long-lived converter cannot start here: one-off from now on
+    return _convert_one_off(files, fmt, outdir, timeout)
+
+
+def convert_file(source: Path, fmt: str, outdir: Path, timeout: float = CONVERT_TIMEOUT) -> Path:
+    return convert_files([source], fmt, outdir, timeout)[0]
+
+
+@contextlib.contextmanager
+def converted(source: Path, fmt: str, timeout: float = CONVERT_TIMEOUT) -> Iterator[Path]:
+    """The file converted to `fmt` in a temporary folder, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="jixiao-conv-") as tmp:
+        yield convert_file(source, fmt, Path(tmp), timeout)
+
+
+def _convert_one_off(files: list[Path], fmt: str, outdir: Path, timeout: float) -> list[Path]:
+    soffice = find_soffice()
+    if soffice is None:
+        raise ConversionError(f"未找到 LibreOffice，无法转换。{INSTALL_HINT}")
+    limit = START_TIMEOUT + timeout * len(files)
+    with tempfile.TemporaryDirectory(prefix="jixiao-lo-") as profile:
+        command = [
+            soffice,
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--nolockcheck",
+            "--convert-to",
+            _ONE_OFF[fmt],
+            "--outdir",
+            str(outdir),
+            *[str(f) for f in files],
+        ]
+        proc = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(profile),
+            start_new_session=True,
+        )
+        try:
+            out, err = proc.communicate(timeout=limit)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise ConversionError(_timeout_message(limit)) from None
+    produced = [outdir / f"{f.stem}.{fmt}" for f in files]
+    missing = [p for p in produced if not p.exists()]
+    if missing:
+        detail = (err or out or "").strip().splitlines()[-1:] or ["无输出"]
+        raise ConversionError(_failure_message(f"未生成 {'、'.join(p.name for p in missing)}；{detail[0]}"))
+    return produced

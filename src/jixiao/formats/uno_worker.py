@@ -1,0 +1,124 @@
+"""The process that drives one long-lived LibreOffice over UNO (run as `python -m jixiao.formats.uno_worker`).
+
+It starts `soffice --headless --accept=pipe,...` with a private profile, connects through Debian's python3-uno
+(uno.py is made for the system Python 3.11; the same minor version in the virtualenv loads it — only this
+worker does, so uno's import hook never enters the jixiao process), then answers one JSON request per line on
+stdin with one JSON line on stdout: {"source", "target", "filter"} → {"ok": true} or {"error": "..."}.
+The parent (office.py) owns the time limit: it kills this process group when a conversion hangs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+# Where distributions put uno.py (Debian/Ubuntu's python3-uno; LibreOffice's own bundle elsewhere).
+UNO_DIRS = ("/usr/lib/python3/dist-packages", "/usr/lib/libreoffice/program", "/opt/libreoffice/program")
+CONNECT_SECONDS = 60
+
+
+def uno_dir() -> str | None:
+    return next((d for d in UNO_DIRS if Path(d, "uno.py").exists()), None)
+
+
+def _props(uno, **values):
+    from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+
+    out = []
+    for name, value in values.items():
+        prop = PropertyValue()
+        prop.Name, prop.Value = name, value
+        out.append(prop)
+    return tuple(out)
+
+
+def _connect(uno, pipe: str):
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    deadline = time.monotonic() + CONNECT_SECONDS
+    while True:
+        try:
+            context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            return context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def _convert(uno, desktop, request: dict) -> None:
+    source = Path(request["source"]).resolve().as_uri()
+    target = Path(request["target"]).resolve().as_uri()
+    # No macros, no link updates: the document comes from outside.
+    document = desktop.loadComponentFromURL(
+        source, "_blank", 0, _props(uno, Hidden=True, ReadOnly=True, MacroExecutionMode=0, UpdateDocMode=0)
+    )
+    if document is None:
+        raise RuntimeError("LibreOffice could not open the file")
+    try:
+        filter_name = request["filter"]
+        if isinstance(filter_name, dict):  # pdf: the export filter depends on the kind of document opened
+            spreadsheet = document.supportsService("com.sun.star.sheet.SpreadsheetDocument")
+            filter_name = filter_name["calc" if spreadsheet else "writer"]
+        document.storeToURL(target, _props(uno, FilterName=filter_name, Overwrite=True))
+    finally:
+        document.close(True)
+
+
+def main() -> int:
+    profile, pipe, soffice = sys.argv[1], sys.argv[2], sys.argv[3]
+    found = uno_dir()
+    if found is None:
+        print(json.dumps({"error": "python3-uno not installed"}), flush=True)
+        return 1
+    sys.path.append(found)  # appended: the virtualenv's own packages keep precedence
+    import uno  # type: ignore[import-not-found]
+
+    office = subprocess.Popen(
+        [
+            soffice,
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--nolockcheck",
+            "--nofirststartwizard",
+            f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "HOME": profile},
+    )
+    desktop = None
+    try:
+        desktop = _connect(uno, pipe)
+        print(json.dumps({"ready": True}), flush=True)
+        for line in sys.stdin:
+            try:
+                _convert(uno, desktop, json.loads(line))
+                reply = {"ok": True}
+            except Exception as exc:  # reported to the parent, which says it in Chinese with the file's name
+                reply = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+            print(json.dumps(reply), flush=True)
+    finally:
+        try:
+            if desktop is not None:
+                desktop.terminate()
+        except Exception:  # LibreOffice already gone: nothing to close
+            pass
+        try:
+            office.wait(10)
+        except subprocess.TimeoutExpired:
+            office.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
