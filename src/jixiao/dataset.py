@@ -14,6 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from . import guard
+from .guard import check_magnitude
 from .numbers import NumberError, normalize_text, parse_count, parse_decimal, parse_rate
 from .problems import JixiaoError, Location, Problem, Severity, has_errors
 from .schema import SCHEMA, Field, Group, ListOf, MapOf, Node
@@ -145,30 +147,47 @@ class _Bad(ValueError):
 
 
 def parse_value(spec: Field, raw: Any) -> Any:
-    """One raw scalar (text, number) to the field's typed value, or _Bad with a Chinese reason."""
+    """One raw scalar (text, number) to the field's typed value, or _Bad with a Chinese reason.
+
+    Numbers are held to the plausible ranges of `guard.LIMITS` here, where they are read, so that nothing
+    downstream (sums, rates, Decimal formatting) meets a value it cannot handle."""
+    value = _parse_value(spec, raw)
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        trouble = check_magnitude(Decimal(value), spec.kind)
+        if trouble:
+            raise _Bad(f"{trouble}（实际为 {_short(raw)}）")
+    return value
+
+
+def _short(raw: Any) -> str:
+    text = str(raw)
+    return text if len(text) <= 30 else f"{text[:12]}…（共 {len(text)} 个字符）"
+
+
+def _parse_value(spec: Field, raw: Any) -> Any:
     kind = spec.kind
     try:
         if kind in ("amount", "quantity"):
             value = parse_decimal(raw)
             if value < 0:
-                raise _Bad(f"{spec.label}不能为负数（实际为 {raw}）。请填写 0 或正数；调减请填在“调整数”中")
+                raise _Bad(f"{spec.label}不能为负数（实际为 {_short(raw)}）。请填写 0 或正数；调减请填在“调整数”中")
             return value
         if kind == "signed_amount":
             return parse_decimal(raw)
         if kind == "rate":
             value = parse_rate(raw)
             if value < 0:
-                raise _Bad(f"比率不能为负数（实际为 {raw}）")
+                raise _Bad(f"比率不能为负数（实际为 {_short(raw)}）")
             return value
         if kind == "count":
             value = parse_count(raw)
             if value < 0:
-                raise _Bad(f"{spec.label}不能为负数（实际为 {raw}）")
+                raise _Bad(f"{spec.label}不能为负数（实际为 {_short(raw)}）")
             return value
         if kind == "year":
             year = parse_count(raw)
             if not 2000 <= year <= 2100:
-                raise _Bad(f"年度应为四位年份，如 2023（实际为 {raw}）")
+                raise _Bad(f"年度应为四位年份，如 2023（实际为 {_short(raw)}）")
             return year
     except NumberError as exc:
         raise _Bad(str(exc)) from None
@@ -176,21 +195,21 @@ def parse_value(spec: Field, raw: Any) -> Any:
     if kind == "bool":
         answer = _ANSWER_ALIASES.get(text.lower())
         if answer not in ("是", "否"):
-            raise _Bad(f"应填写“是”或“否”，实际为“{raw}”")
+            raise _Bad(f"应填写“是”或“否”，实际为“{_short(raw)}”")
         return answer == "是"
     if kind == "answer":
         answer = _ANSWER_ALIASES.get(text.lower())
         if answer is None:
-            raise _Bad(f"应填写{_KIND_WORDS['answer']}之一，实际为“{raw}”")
+            raise _Bad(f"应填写{_KIND_WORDS['answer']}之一，实际为“{_short(raw)}”")
         return answer
     if kind == "operator":
         op = _OPERATORS.get(text.lower())
         if op is None:
-            raise _Bad(f"指标方向应为 ≥、≤、= 或 定性，实际为“{raw}”")
+            raise _Bad(f"指标方向应为 ≥、≤、= 或 定性，实际为“{_short(raw)}”")
         return op
     if kind == "choice":
         if text not in spec.choices:
-            raise _Bad(f"应为{'、'.join(spec.choices)}之一，实际为“{raw}”")
+            raise _Bad(f"应为{'、'.join(spec.choices)}之一，实际为“{_short(raw)}”")
         return text
     if kind == "value":
         try:
@@ -246,6 +265,14 @@ class _Collector:
             return
         if not isinstance(raw, list):
             self.problem("data.not_list", f"“{node.label}”应为列表（每项以“- ”开头）。", path)
+            return
+        if len(raw) > guard.LIMITS.table_rows:
+            self.problem(
+                "data.too_many_rows",
+                f"“{node.label}”共 {len(raw)} 项，超出上限 {guard.LIMITS.table_rows} 项"
+                "（上限可用环境变量 JIXIAO_LIMIT_TABLE_ROWS 调整）。请拆分数据或核对是否重复。",
+                path,
+            )
             return
         self.members[dotted(path)] = tuple(dotted((*path, i)) for i in range(len(raw)))
         for i, item in enumerate(raw):
@@ -337,6 +364,10 @@ def _check_items(c: _Collector) -> None:
 def load_department(path: Path) -> tuple[DepartmentData, list[Problem]]:
     """Read department data from a YAML file, a folder holding data.yaml, or an .xlsx workbook."""
     path = Path(path)
+    if not path.exists():
+        raise JixiaoError(
+            [Problem("file.missing", "找不到该文件或目录（路径不存在），请检查路径是否正确。", Location(str(path)))]
+        )
     if path.is_dir():
         candidates = [path / name for name in ("data.yaml", "data.yml", "部门数据.yaml")]
         found = next((c for c in candidates if c.exists()), None)
@@ -363,7 +394,7 @@ def load_department(path: Path) -> tuple[DepartmentData, list[Problem]]:
             [
                 Problem(
                     "file.type",
-                    f"不支持的文件类型“{path.suffix}”。请提供 .yaml 数据文件或 .xlsx 填报模板。",
+                    f"不支持的文件类型“{path.suffix or '（无扩展名）'}”。请提供 .yaml 数据文件或 .xlsx 填报模板。",
                     Location(str(path)),
                 )
             ]

@@ -396,6 +396,8 @@ def check_magnitude(value: Decimal, kind: str) -> str | None:
     }.get(kind, LIMITS.max_quantity)
     if not value.is_finite():
         return "应为数字（不能是无穷大或非数）"
+    if value and value.adjusted() < -12:
+        return "超出范围：数值过小（小数点后第12位以后才有数字），请核对数量级"
     if abs(value) > limit:
         unit = "万元" if kind in ("amount", "signed_amount") else ""
         shown = f"{limit * 100:f}%" if kind == "rate" else f"{limit:,f}{unit}"

@@ -7,6 +7,7 @@ whether they truncate or round half-up, so the mode is a rulebook setting, never
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
@@ -31,6 +32,11 @@ _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _UNITS = ("万元", "元", "人", "个", "次", "例", "场", "项", "户", "名", "宗", "份", "天", "年", "平方米", "㎡")
 
 
+_LONGEST = 60  # characters of a number as typed: 万亿 with decimals fits in 30
+_HUGE = 10**40  # a whole number beyond any figure in a self-evaluation; range checks by field follow in dataset
+
+_WIDE = 80  # digits for quantize: values admitted by the range checks (≤1e12, ≥1e-12) stay far below
+
 _EXPONENTS = {places: Decimal(1).scaleb(-places) for places in range(12)}
 
 
@@ -48,13 +54,21 @@ def parse_decimal(value: object, *, allow_units: tuple[str, ...] = _UNITS) -> De
     if isinstance(value, bool):
         raise NumberError(f"应为数字，实际为“{value}”")
     if isinstance(value, int):
+        if abs(value) > _HUGE:
+            raise NumberError(f"超出范围：数字“{str(value)[:20]}…”共 {len(str(value))} 位，请核对数量级")
         return Decimal(value)
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise NumberError(f"应为数字，实际为“{value}”（无穷大或非数，多为公式出错或数值溢出）")
         # Excel stores numbers as binary floats; repr gives the shortest text that round-trips.
         return Decimal(repr(value))
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise NumberError(f"应为数字，实际为“{value}”")
         return value
     text = normalize_text(str(value))
+    if len(text) > _LONGEST:
+        raise NumberError(f"应为数字，实际为一段 {len(text)} 个字符的文字（“{text[:12]}…”）。请只填写数字")
     for unit in allow_units:
         if text.endswith(unit):
             text = text[: -len(unit)].strip()
@@ -114,7 +128,9 @@ class Rounding:
 
     def apply(self, value: Decimal) -> Decimal:
         rounding = ROUND_DOWN if self.mode == "truncate" else ROUND_HALF_UP
-        return value.quantize(_EXPONENTS[self.places], rounding=rounding)
+        with localcontext() as ctx:
+            ctx.prec = _WIDE
+            return value.quantize(_EXPONENTS[self.places], rounding=rounding)
 
     def describe(self) -> str:
         word = "截位（不四舍五入）" if self.mode == "truncate" else "四舍五入"
@@ -142,7 +158,11 @@ def fmt_amount(value: Decimal, places: int = 2) -> str:
 
 def fmt_percent(rate: Decimal, places: int = 2, *, strip_zeros: bool = False, rounding: str = "half_up") -> str:
     """A fraction as a percent: 0.98779 -> '98.78%'; with strip_zeros 0.977 -> '97.7%', 1 -> '100%'."""
-    value = (rate * 100).quantize(_EXPONENTS[places], rounding=ROUND_DOWN if rounding == "truncate" else ROUND_HALF_UP)
+    with localcontext() as ctx:
+        ctx.prec = _WIDE
+        value = (rate * 100).quantize(
+            _EXPONENTS[places], rounding=ROUND_DOWN if rounding == "truncate" else ROUND_HALF_UP
+        )
     text = format(value, f".{places}f")
     return (_strip(text) if strip_zeros else text) + "%"
 
