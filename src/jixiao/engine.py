@@ -10,18 +10,20 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import TypeVar
 
 from .dataset import DepartmentData
 from .indicators import Missing, Undefined
 from .numbers import Rounding, divide, fmt_score
 from .rulebook import IndicatorNode, Rulebook
-from .rules import KINDS, RuleContext
+from .rules import KINDS, Leaf, RuleContext
 from .target_rows import score_target_group
 from .trace import Evaluation, ScoredNode, Status, Step, Trace
 
-__all__ = ["evaluate", "evaluate_many", "evaluate_projects", "score_rate"]
+__all__ = ["evaluate", "evaluate_many", "evaluate_projects", "evaluate_traced", "score_rate"]
 
 T = TypeVar("T")
 
@@ -97,12 +99,195 @@ def _not_applicable_weight(nodes: tuple[ScoredNode, ...]) -> Decimal:
     )
 
 
+# A compiled rulebook: per indicator node, what scores it without building its trace. A leaf holds its
+# rule kind's compiled scorer (`RuleKind.compile`), a parent its children, a target group (the department's
+# own rows) is scored through `score_target_group` and keeps the number.
+_LEAF, _PARENT, _GROUP = 0, 1, 2
+_POLICY = {
+    "full": Status.SCORED,
+    "zero": Status.SCORED,
+    "not_applicable": Status.NOT_APPLICABLE,
+}
+PlanNode = tuple[int, IndicatorNode, object]
+
+
+def _compile(node: IndicatorNode) -> PlanNode:
+    if node.targets is not None:
+        return (_GROUP, node, None)
+    if node.children:
+        return (_PARENT, node, tuple(_compile(child) for child in node.children))
+    rule = node.rule
+    assert rule is not None
+    scorer = KINDS[rule.kind].compile(rule.spec, Leaf(node.weight, rule.rounding, node.id, node.name))
+    return (_LEAF, node, scorer)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A rulebook compiled for scoring: its node tree, and for the common case (every leaf has a compiled
+    scorer, no target groups) the leaves in order and the parents after their children, to run as two loops."""
+
+    roots: tuple[PlanNode, ...]
+    supplementary: tuple[PlanNode, ...]
+    leaves: tuple[tuple[str, Callable], ...]  # (id, scorer)
+    parents: tuple[tuple[str, tuple[str, ...]], ...]  # (id, children's ids), children first
+    root_ids: tuple[str, ...]
+    flat: bool
+
+
+def _flatten(plan: PlanNode, leaves: list, parents: list) -> bool:
+    tag, node, payload = plan
+    if tag == _LEAF:
+        leaves.append((node.id, payload))
+        return payload is not None
+    if tag == _GROUP:
+        return False
+    each = [_flatten(child, leaves, parents) for child in payload]  # type: ignore[union-attr]  (visit all)
+    parents.append((node.id, tuple(child[1].id for child in payload)))  # type: ignore[union-attr]
+    return all(each)
+
+
+_PLANS: dict[int, tuple[Rulebook, _Plan]] = {}
+
+
+def _plan(rulebook: Rulebook) -> _Plan:
+    found = _PLANS.get(id(rulebook))
+    if found is None or found[0] is not rulebook:
+        if len(_PLANS) > 64:
+            _PLANS.clear()
+        roots = tuple(_compile(root) for root in rulebook.roots)
+        supplementary = tuple(_compile(node) for node in rulebook.supplementary)
+        leaves: list = []
+        parents: list = []
+        each = [_flatten(node, leaves, parents) for node in (*roots, *supplementary)]  # visit all
+        flat = all(each)
+        plan = _Plan(roots, supplementary, tuple(leaves), tuple(parents), tuple(r[1].id for r in roots), flat)
+        found = _PLANS[id(rulebook)] = (rulebook, plan)
+    return found[1]
+
+
+def _score_flat(plan: _Plan, data: DepartmentData) -> dict[str, Decimal] | None:
+    """Every node's score when every leaf scores (the common case); None as soon as one does not."""
+    values, members = data.values, data.members
+    scores: dict[str, Decimal] = {}
+    try:
+        for leaf_id, scorer in plan.leaves:
+            scores[leaf_id] = scorer(values, members)
+    except (Missing, Undefined):
+        return None
+    for parent_id, kids in plan.parents:
+        scores[parent_id] = sum([scores[k] for k in kids], Decimal(0))
+    return scores
+
+
+class _Run:
+    """One department's scores by the compiled rulebook: each node's score and status, 不适用 weight, gaps."""
+
+    def __init__(self, rulebook: Rulebook, data: DepartmentData):
+        self.rulebook, self.data = rulebook, data
+        self.values, self.members = data.values, data.members
+        self.scores: dict[str, Decimal | None] = {}
+        self.na_weight = Decimal(0)
+        self.missing: list[str] = []
+
+    def node(self, plan: PlanNode) -> tuple[Decimal | None, str]:
+        tag, node, payload = plan
+        if tag == _LEAF:
+            score, status = self.leaf(node, payload)
+        elif tag == _PARENT:
+            score, status = self.parent(payload)  # type: ignore[arg-type]
+        else:
+            group = score_target_group(node, self.rulebook, self.data)
+            score, status = group.score, group.status
+            for leaf in group.leaves():
+                self.tally(leaf.name, leaf.weight, leaf.status)
+        self.scores[node.id] = score
+        return score, status
+
+    def leaf(self, node: IndicatorNode, scorer) -> tuple[Decimal | None, str]:
+        if scorer is None:
+            scored = _leaf(node, self.rulebook, self.data)
+            score, status = scored.score, scored.status
+        else:
+            try:
+                score, status = scorer(self.values, self.members), Status.SCORED
+            except Missing:
+                score, status = None, Status.MISSING
+            except Undefined:
+                policy = node.rule.if_undefined  # type: ignore[union-attr]
+                score, status = _undefined(node, policy), _POLICY.get(policy, Status.UNDEFINED)
+        if status != Status.SCORED:
+            self.tally(node.name, node.weight, status)
+        return score, status
+
+    def tally(self, name: str, weight: Decimal, status: str) -> None:
+        if status == Status.NOT_APPLICABLE:
+            self.na_weight += weight
+        elif status in (Status.MISSING, Status.UNDEFINED):
+            self.missing.append(name)
+
+    def parent(self, children: tuple[PlanNode, ...]) -> tuple[Decimal | None, str]:
+        results = [self.node(child) for child in children]
+        scores = [score for score, status in results if status != Status.NOT_APPLICABLE]
+        score = sum(scores, Decimal(0)) if all(s is not None for s in scores) else None
+        statuses = {status for _, status in results}
+        if Status.MISSING in statuses:
+            return score, Status.MISSING
+        if Status.UNDEFINED in statuses:
+            return score, Status.UNDEFINED
+        if statuses == {Status.NOT_APPLICABLE}:
+            return score, Status.NOT_APPLICABLE
+        return score, Status.SCORED
+
+
+def _tree(rulebook: Rulebook, data: DepartmentData) -> tuple[tuple[ScoredNode, ...], tuple[ScoredNode, ...]]:
+    """The score tree with every trace (the rules run again, this time recording each figure and step)."""
+    return (
+        tuple(_node(root, rulebook, data) for root in rulebook.roots),
+        tuple(_node(node, rulebook, data) for node in rulebook.supplementary),
+    )
+
+
 def evaluate(rulebook: Rulebook, data: DepartmentData) -> Evaluation:
-    roots = tuple(_node(root, rulebook, data) for root in rulebook.roots)
-    raw_total = sum((r.score for r in roots if r.score is not None), Decimal(0))
-    complete = all(r.score is not None or r.status == Status.NOT_APPLICABLE for r in roots)
+    """Score one department: every indicator's score now, the tree with its traces when first read."""
+    plan = _plan(rulebook)
+    tree = partial(_tree, rulebook, data)
+    scores = _score_flat(plan, data) if plan.flat else None
+    if scores is not None:
+        results = [(scores[root_id], Status.SCORED) for root_id in plan.root_ids]
+        return _evaluation(rulebook, data, results, Decimal(0), [], scores, tree)
+    run = _Run(rulebook, data)
+    results = [run.node(root) for root in plan.roots]
+    na_weight, missing = run.na_weight, list(run.missing)
+    for node in plan.supplementary:  # scored and shown, not counted: their gaps do not make the total incomplete
+        run.node(node)
+    return _evaluation(rulebook, data, results, na_weight, missing, run.scores, tree)
+
+
+def evaluate_traced(rulebook: Rulebook, data: DepartmentData) -> Evaluation:
+    """Score one department by building the full tree first and summing it: the reference for `evaluate`."""
+    roots, supplementary = _tree(rulebook, data)
+    results = [(root.score, root.status) for root in roots]
+    missing = [n.name for r in roots for n in r.leaves() if n.status in (Status.MISSING, Status.UNDEFINED)]
+    ids = {n.id for top in (*rulebook.roots, *rulebook.supplementary) for n in top.walk()}  # not target rows
+    scores = {n.id: n.score for top in (*roots, *supplementary) for n in top.walk() if n.id in ids}
+    return _evaluation(
+        rulebook, data, results, _not_applicable_weight(roots), missing, scores, lambda: (roots, supplementary)
+    )
+
+
+def _evaluation(
+    rulebook: Rulebook,
+    data: DepartmentData,
+    results: list[tuple[Decimal | None, str]],
+    na_weight: Decimal,
+    missing: list[str],
+    scores: dict[str, Decimal | None],
+    tree: Callable[[], tuple[tuple[ScoredNode, ...], tuple[ScoredNode, ...]]],
+) -> Evaluation:
+    raw_total = sum((score for score, _ in results if score is not None), Decimal(0))
+    complete = all(score is not None or status == Status.NOT_APPLICABLE for score, status in results)
     steps: list[Step] = []
-    na_weight = _not_applicable_weight(roots)
     total: Decimal | None = raw_total if complete else None
     if total is not None and na_weight:
         applicable = rulebook.total - na_weight
@@ -122,24 +307,23 @@ def evaluate(rulebook: Rulebook, data: DepartmentData) -> Evaluation:
         total = rescaled
     notes = ()
     if not complete:
-        missing = [n.name for r in roots for n in r.leaves() if n.status in (Status.MISSING, Status.UNDEFINED)]
         notes = (f"{len(missing)}项指标未填报或无法计算（{'、'.join(missing)}），总分暂不完整",)
     grade = rulebook.grade(total) if total is not None else None
-    supplementary = tuple(_node(node, rulebook, data) for node in rulebook.supplementary)
     return Evaluation(
         rulebook.id,
         rulebook.title,
         data.name,
         data.year,
-        roots,
         total,
         rulebook.total,
         grade,
         tuple(steps),
         notes,
-        supplementary,
         rulebook.supplementary_title,
         subject=str(data.get("project.name") or ""),
+        missing=tuple(missing),
+        scores=scores,
+        tree=tree,
     )
 
 

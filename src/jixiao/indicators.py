@@ -30,6 +30,7 @@ __all__ = [
     "Missing",
     "Reader",
     "Undefined",
+    "compiled_indicator",
     "evaluate_indicator",
     "generic_path",
     "label_of",
@@ -401,3 +402,110 @@ def evaluate_indicator(definition: IndicatorDef, data: DepartmentData) -> Derive
     except Undefined as exc:
         return DerivedValue(definition, None, tuple(reader.reads), "undefined", exc.reason)
     return DerivedValue(definition, value, tuple(reader.reads))
+
+
+# Compiled indicators: the same arithmetic as `IndicatorDef.compute` on the values alone, without recording
+# the figures read. The engine scores with these and builds the trace (through `Reader`) only when asked;
+# tests/test_speed_paths.py holds the two to the same values and the same Missing/Undefined outcomes.
+
+Values = dict[str, Any]
+Members = dict[str, tuple[str, ...]]
+
+
+def _required(values: Values, path: str) -> Any:
+    value = values.get(path)
+    if value is None:
+        raise Missing(path)
+    return value
+
+
+def _compile_term(term: str) -> Any:
+    """A term as a function of (values, members), raising Missing like `Reader.term`."""
+    if term.startswith(("count_true(", "count(")):
+        inner = term[term.index("(") + 1 : -1]
+        list_path, _, rest = inner.partition("[]")
+        counting = term.startswith("count(")
+
+        def count(values: Values, members: Members) -> Decimal:
+            items = members.get(list_path, ())
+            if not items:
+                raise Missing(list_path, "列表为空")
+            if counting:
+                return Decimal(len(items))
+            flags = [_required(values, f"{item}{rest}") for item in items]
+            return Decimal(sum(1 for f in flags if f))
+
+        return count
+    if term[0].isdigit():
+        constant = Decimal(term)
+        return lambda values, members: constant
+    if "[]" in term:
+        list_path, _, rest = term.partition("[]")
+
+        def total(values: Values, members: Members) -> Decimal:
+            items = members.get(list_path, ())
+            if not items:
+                raise Missing(list_path, "列表为空")
+            return sum((Decimal(_required(values, f"{item}{rest}")) for item in items), Decimal(0))
+
+        return total
+
+    def plain(values: Values, members: Members) -> Decimal:
+        value = values.get(term)
+        if value is None:
+            raise Missing(term)
+        return Decimal(value)
+
+    return plain
+
+
+def _compile_expr(expression: Expr) -> Any:
+    alternatives = [
+        tuple((-1, _compile_term(t[1:])) if t.startswith("-") else (1, _compile_term(t)) for t in terms)
+        for terms in expression.alternatives
+    ]
+
+    def evaluate(values: Values, members: Members) -> Decimal:
+        last: Missing | None = None
+        for terms in alternatives:
+            try:
+                total = Decimal(0)
+                for sign, term in terms:
+                    total += sign * term(values, members)
+                return total
+            except Missing as exc:
+                last = exc
+        assert last is not None
+        raise last
+
+    return evaluate
+
+
+def _compile_indicator(definition: IndicatorDef) -> Any:
+    numerator, denominator = _compile_expr(definition.numerator), _compile_expr(definition.denominator)
+    fallback = _compile_indicator(definition.fallback) if definition.fallback is not None else None
+
+    def rate(values: Values, members: Members) -> Decimal:
+        try:
+            num = numerator(values, members)
+            den = denominator(values, members)
+        except Missing:
+            if fallback is None:
+                raise
+            return fallback(values, members)
+        if den == 0:
+            raise Undefined(f"{definition.denominator.text}为0，{definition.label}无法计算")
+        return divide(num, den)
+
+    return rate
+
+
+_COMPILED: dict[str, Any] = {}
+
+
+def compiled_indicator(name: str) -> Any:
+    """`INDICATORS[name]` as a function (values, members) -> rate, raising Missing / Undefined as it does."""
+    found = _COMPILED.get(name)
+    if found is None:
+        found = _COMPILED[name] = _compile_indicator(INDICATORS[name])
+    return found

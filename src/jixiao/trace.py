@@ -7,8 +7,10 @@ report and the web app all render these same records (after openfisca-core's tra
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from functools import cached_property
 
 from .indicators import InputRead
 
@@ -101,21 +103,53 @@ class ScoredNode:
 
 @dataclass(frozen=True)
 class Evaluation:
-    """The score tree of one department under one rulebook."""
+    """The score tree of one department under one rulebook.
+
+    The total, grade and every indicator's score (`scores`, by id) are computed when the evaluation is made;
+    the tree of `ScoredNode`s with their traces (`roots`, `supplementary`) is built from the same rulebook
+    and data the first time someone reads it, so a batch that keeps only totals never pays for sentences
+    no one reads. Both come from the same rules: tests/test_speed_paths.py holds them to the same scores.
+    """
 
     rulebook_id: str
     rulebook_title: str
     department: str
     year: int | None
-    roots: tuple[ScoredNode, ...]
     total: Decimal | None
     total_weight: Decimal
     grade: str | None
     steps: tuple[Step, ...] = ()  # total-level arithmetic (rescaling for 不适用 indicators)
     notes: tuple[str, ...] = field(default_factory=tuple)
-    supplementary: tuple[ScoredNode, ...] = ()  # scored and shown, not counted in the total
     supplementary_title: str = ""
     subject: str = ""  # the project, when a project rulebook scored one project
+    missing: tuple[str, ...] = ()  # the indicators 未填报 or 无法计算, by name
+    scores: Mapping[str, Decimal | None] = field(default_factory=dict, compare=False, repr=False)
+    tree: Callable[[], tuple[tuple[ScoredNode, ...], tuple[ScoredNode, ...]]] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+    @cached_property
+    def _built(self) -> tuple[tuple[ScoredNode, ...], tuple[ScoredNode, ...]]:
+        return self.tree() if self.tree is not None else ((), ())
+
+    @property
+    def roots(self) -> tuple[ScoredNode, ...]:
+        return self._built[0]
+
+    @property
+    def supplementary(self) -> tuple[ScoredNode, ...]:
+        """Scored and shown, not counted in the total."""
+        return self._built[1]
+
+    def __getstate__(self) -> dict[str, object]:
+        # Sent to another process with its tree built, not with the rulebook and data to build it from.
+        state = {f.name: getattr(self, f.name) for f in fields(self)}
+        state["tree"] = None
+        state["_built"] = self._built
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
 
     def walk(self):
         for root in self.roots:
@@ -133,4 +167,5 @@ class Evaluation:
 
     @property
     def complete(self) -> bool:
-        return all(n.status in (Status.SCORED, Status.NOT_APPLICABLE) for n in self.leaves())
+        """Every indicator scored or 不适用 (none 未填报 or 无法计算)."""
+        return not self.missing

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .bands import BandsKind
-from .base import FactDef, ParamError, Params, RoundingRule, RuleContext, RuleKind, ValueRef, round_score
+from .base import FactDef, Leaf, ParamError, Params, RoundingRule, RuleContext, RuleKind, ValueRef, round_score
 from .checklist import ChecklistKind
 from .manual import ManualKind
 from .per_unit import PerUnitKind
@@ -14,6 +14,7 @@ from .target import TargetKind
 __all__ = [
     "KINDS",
     "FactDef",
+    "Leaf",
     "ParamError",
     "Params",
     "RoundingRule",

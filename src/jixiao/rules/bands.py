@@ -13,7 +13,7 @@ from ..indicators import Undefined
 from ..numbers import fmt_number, fmt_score
 from ..schema import walk_fields
 from ..trace import Deduction, Trace
-from .base import ParamError, Params, RuleContext, RuleKind, ValueRef
+from .base import Leaf, ParamError, Params, RuleContext, RuleKind, Scorer, ValueRef, compile_ref, round_score
 
 __all__ = ["Band", "BandsKind"]
 
@@ -139,6 +139,18 @@ class BandsKind(RuleKind):
                 )
             )
         return score, ctx.trace(self, deductions, rounding)
+
+    def compile(self, spec: BandsSpec, leaf: Leaf) -> Scorer:
+        value, bands, w, rounding = compile_ref(spec.ref), spec.bands, leaf.weight, leaf.rounding
+
+        def score(values, members) -> Decimal:
+            number = Decimal(value(values, members))
+            for band in bands:
+                if band.contains(number):
+                    return round_score(w, band.points(w), rounding)
+            raise Undefined(f"{spec.ref.label}不在指标体系规定的任何档次内")
+
+        return score
 
 
 def _bound(read, inclusive_key: str, exclusive_key: str) -> tuple[Decimal | None, bool]:

@@ -7,23 +7,27 @@ Missing figures raise `Missing` and zero denominators `Undefined`; the engine tu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_UP, Decimal
 from typing import Any, ClassVar
 
 from ..dataset import DepartmentData
-from ..indicators import FIELD_LABELS, INDICATORS, Reader, label_of
+from ..indicators import FIELD_LABELS, INDICATORS, Missing, Reader, compiled_indicator, label_of
 from ..numbers import NumberError, Rounding, fmt_number, fmt_percent, fmt_score, parse_decimal, parse_rate
 from ..trace import Deduction, Step, Trace
 
 __all__ = [
     "FactDef",
+    "Leaf",
     "ParamError",
     "Params",
     "RoundingRule",
     "RuleContext",
     "RuleKind",
+    "Scorer",
     "ValueRef",
+    "compile_ref",
     "round_score",
 ]
 
@@ -290,3 +294,40 @@ class RuleKind:
     def check(self, spec: Any, weight: Decimal) -> list[str]:
         """Checks of the parameters against the indicator's weight; Chinese messages."""
         return []
+
+    def compile(self, spec: Any, leaf: Leaf) -> Scorer | None:
+        """The score alone as a function of (values, members): the arithmetic of `score` without the trace.
+
+        It must give the same score as `score` and raise Missing / Undefined in the same cases (the messages
+        may be shorter: the engine takes them from the traced run when someone reads the trace). None means
+        the engine scores the leaf through `score` and keeps only the number.
+        """
+        return None
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """What a compiled leaf knows besides its rule's parameters."""
+
+    weight: Decimal
+    rounding: RoundingRule
+    indicator_id: str
+    name: str
+
+
+Scorer = Callable[[dict[str, Any], dict[str, tuple[str, ...]]], Decimal]
+
+
+def compile_ref(ref: ValueRef) -> Callable[[dict[str, Any], dict[str, tuple[str, ...]]], Any]:
+    """The value behind a reference as a function of (values, members), raising Missing like `RuleContext.read`."""
+    if ref.source == "indicator":
+        return compiled_indicator(ref.name)
+    path = ref.name if ref.source == "input" else f"facts.{ref.name}.answer"
+
+    def read(values: dict[str, Any], members: dict[str, tuple[str, ...]]) -> Any:
+        value = values.get(path)
+        if value is None:
+            raise Missing(path)
+        return value
+
+    return read

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..indicators import Missing
 from ..numbers import fmt_score
 from ..trace import Deduction, Trace
-from .base import ParamError, Params, RuleContext, RuleKind
+from .base import Leaf, ParamError, Params, RuleContext, RuleKind, Scorer, round_score
 
 __all__ = ["ChecklistKind"]
 
@@ -95,3 +96,19 @@ class ChecklistKind(RuleKind):
                 )
         score, rounding = ctx.finish(max(ctx.weight - lost, spec.floor))
         return score, ctx.trace(self, deductions, rounding)
+
+    def compile(self, spec: ChecklistSpec, leaf: Leaf) -> Scorer:
+        items = [(f"facts.{item.fact}.answer", item.expect, item.deduct) for item in spec.items]
+        w, floor, rounding = leaf.weight, spec.floor, leaf.rounding
+
+        def score(values, members) -> Decimal:
+            lost = Decimal(0)
+            for path, expect, deduct in items:
+                answer = values.get(path)
+                if answer is None:
+                    raise Missing(path)
+                if answer != "不适用" and answer not in expect:
+                    lost += deduct
+            return round_score(w, max(w - lost, floor), rounding)
+
+        return score

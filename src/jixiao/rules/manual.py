@@ -13,7 +13,7 @@ from decimal import Decimal
 from ..indicators import Missing, Undefined
 from ..numbers import fmt_score
 from ..trace import Deduction, Trace
-from .base import Params, RuleContext, RuleKind
+from .base import Leaf, Params, RuleContext, RuleKind, Scorer, round_score
 
 __all__ = ["ManualKind"]
 
@@ -46,3 +46,19 @@ class ManualKind(RuleKind):
         lost = ctx.weight - score
         deductions = [Deduction(lost, f"{reason}，扣{fmt_score(lost)}分", "")] if lost else []
         return score, ctx.trace(self, deductions, rounding)
+
+    def compile(self, spec: ManualSpec, leaf: Leaf) -> Scorer:
+        path = f"manual_scores.{leaf.indicator_id}"
+        w, rounding = leaf.weight, leaf.rounding
+
+        def score(values, members) -> Decimal:
+            given = values.get(f"{path}.score")
+            if given is None:
+                raise Missing(f"{path}.score")
+            if not values.get(f"{path}.reason"):
+                raise Missing(f"{path}.reason", "人工评分必须填写理由")
+            if given > w:
+                raise Undefined(f"人工评分 {fmt_score(given)} 超过分值 {fmt_score(w)}")
+            return round_score(w, given, rounding)
+
+        return score

@@ -12,7 +12,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from ..numbers import fmt_number, fmt_score
 from ..trace import Deduction, Trace
-from .base import Params, RuleContext, RuleKind, ValueRef
+from .base import Leaf, Params, RuleContext, RuleKind, Scorer, ValueRef, compile_ref, round_score
 
 __all__ = ["PerUnitKind"]
 
@@ -92,3 +92,19 @@ class PerUnitKind(RuleKind):
                 )
             )
         return score, ctx.trace(self, deductions, rounding)
+
+    def compile(self, spec: PerUnitSpec, leaf: Leaf) -> Scorer:
+        value, w, rounding = compile_ref(spec.ref), leaf.weight, leaf.rounding
+        above = spec.direction == "above"
+
+        def score(values, members) -> Decimal:
+            number = Decimal(value(values, members))
+            beyond = number - spec.threshold if above else spec.threshold - number
+            if beyond <= 0:
+                return round_score(w, w, rounding)
+            units = beyond / spec.per
+            if spec.stepping != "proportional":
+                units = units.to_integral_value(ROUND_FLOOR if spec.stepping == "floor" else ROUND_CEILING)
+            return round_score(w, max(w - units * spec.points, spec.floor), rounding)
+
+        return score

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from ..numbers import Rounding, fmt_number, fmt_score
 from ..trace import Deduction, Trace
-from .base import Params, RuleContext, RuleKind, ValueRef
+from .base import Leaf, Params, RuleContext, RuleKind, Scorer, ValueRef, compile_ref, round_score
 
 __all__ = ["RatioKind"]
 
@@ -90,3 +90,22 @@ class RatioKind(RuleKind):
                 )
             )
         return score, ctx.trace(self, deductions, rounding)
+
+    def compile(self, spec: RatioSpec, leaf: Leaf) -> Scorer:
+        value, w, full, cut = compile_ref(spec.ref), leaf.weight, spec.full_at, spec.rate_rounding
+        rounding = leaf.rounding
+        higher = spec.direction == "higher"
+
+        def score(values, members) -> Decimal:
+            rate = value(values, members)
+            if cut is not None:
+                rate = cut.apply(rate)
+            if rate >= full if higher else rate <= full:
+                raw = w
+            elif higher:
+                raw = w * rate / full
+            else:
+                raw = w * full / rate
+            return round_score(w, raw, rounding)
+
+        return score

@@ -15,7 +15,7 @@ from decimal import Decimal
 from ..indicators import Missing, Undefined
 from ..numbers import divide, fmt_number, fmt_score
 from ..trace import Deduction, Trace
-from .base import ParamError, Params, RuleContext, RuleKind, round_score
+from .base import Leaf, ParamError, Params, RuleContext, RuleKind, Scorer, round_score
 
 __all__ = ["ScheduleKind"]
 
@@ -140,3 +140,27 @@ class ScheduleKind(RuleKind):
                 )
             )
         return score, ctx.trace(self, deductions, rounding)
+
+    def compile(self, spec: ScheduleSpec, leaf: Leaf) -> Scorer:
+        w, rounding = leaf.weight, leaf.rounding
+
+        def score(values, members) -> Decimal:
+            by_quarter = {values.get(f"{item}.quarter"): item for item in members.get("quarterly", ())}
+            rates: dict[int, Decimal] = {}
+            for q in spec.quarters:
+                item = by_quarter.get(q)
+                if item is None:
+                    raise Missing("quarterly", f"{quarter_name(q)}序时执行率")
+                direct = values.get(f"{item}.time_rate")
+                if direct is not None:
+                    rates[q] = direct
+                    continue
+                spent, scheduled = values.get(f"{item}.spending_progress"), values.get(f"{item}.schedule_progress")
+                if spent is None or scheduled is None:
+                    raise Missing(f"{item}.{'spending_progress' if spent is None else 'schedule_progress'}")
+                if scheduled == 0:
+                    raise Undefined(f"{quarter_name(q)}序时进度为0，序时执行率无法计算")
+                rates[q] = divide(spent, scheduled)
+            return round_score(w, self.raw_score(spec, w, rates), rounding)
+
+        return score
