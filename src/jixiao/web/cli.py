@@ -8,13 +8,13 @@ import secrets
 import subprocess
 import sys
 
-from sqlalchemy import func, select
-
 __all__ = ["cmd_serve", "cmd_user", "cmd_worker", "ensure_admin"]
 
 
 def ensure_admin(factory) -> str | None:
     """Create the first administrator when there is no user; return its password (shown once)."""
+    from sqlalchemy import func, select  # the database layer loads for the web commands only, not at start-up
+
     from .db import User
     from .security import hash_password
 
@@ -76,6 +76,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
     from .app import create_app
     from .db import Department, User
     from .security import hash_password
