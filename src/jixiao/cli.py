@@ -13,14 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .checks import check_consistency
-from .engine import evaluate, evaluate_projects
-from .explain import evaluation_to_dict, explain_node
-from .indicators import INDICATORS
-from .pipeline import prepare, run
 from .problems import JixiaoError, Problem, Severity
-from .render.text import render_score_text
-from .rulebook import CONFIDENCE, available_rulebooks, load_rulebook_with_problems
 
 __all__ = ["main"]
 
@@ -49,6 +42,13 @@ def _notable(findings: list[Problem]) -> list[Problem]:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    # The core loads per command (jixiao --help stays light): see tests/test_imports.py.
+    from .checks import check_consistency
+    from .engine import evaluate, evaluate_projects
+    from .explain import evaluation_to_dict
+    from .pipeline import prepare
+    from .render.text import render_score_text
+
     prepared = prepare(Path(args.path), args.rulebook)
     title = prepared.rulebook.report.get("score_table_title", "表 1：自评得分一览表")
     if prepared.rulebook.kind == "project":
@@ -81,6 +81,9 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from .explain import explain_node
+    from .pipeline import run
+
     _, evaluation = run(Path(args.path), args.rulebook)
     node = evaluation.find(args.indicator)
     if node is None:
@@ -92,6 +95,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from .pipeline import run
     from .report import FORMATS, write_report  # document libraries load only for this command
 
     formats = tuple(f.strip() for f in args.format.split(",")) if args.format else None
@@ -118,6 +122,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     from .fileio import write_atomic
+    from .pipeline import prepare
     from .rulebook import load_rulebook
     from .template import write_template
 
@@ -201,6 +206,9 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .checks import check_consistency
+    from .pipeline import prepare
+
     prepared = prepare(Path(args.path), args.rulebook)
     findings = [*prepared.warnings, *check_consistency(prepared.data)]
     _print_problems(findings, args.json)
@@ -215,6 +223,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_rulebooks(args: argparse.Namespace) -> int:
+    from .indicators import INDICATORS
+    from .rulebook import CONFIDENCE, available_rulebooks, load_rulebook_with_problems
+
     if args.indicators:
         for name, d in INDICATORS.items():
             print(f"{name}\t{d.label}\t{d.formula}\t{d.source}")
