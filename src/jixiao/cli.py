@@ -298,6 +298,9 @@ def _build_parser() -> argparse.ArgumentParser:
     from .web.cli import add_parsers
 
     add_parsers(add)
+    from .cycle.cli import add_parsers as add_cycle_parsers
+
+    add_cycle_parsers(add)
     return parser
 
 
@@ -308,7 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except JixiaoError as exc:
         _print_problems(exc.problems, getattr(args, "json", False))
-        return 1
+        return exc.exit_code
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         sys.stderr.close()
         return 0

@@ -1,0 +1,38 @@
+"""The budget year around the self-evaluation: 绩效目标, 运行监控, the bureau's 复核, 整改 and 结果应用.
+
+A department folder may hold, beside `data.yaml`: `targets.yaml` (绩效目标申报表), `monitoring.yaml`
+(运行监控 points), `recheck.yaml` (the bureau's 复核 of the self-evaluation) and `rectification.yaml`
+(整改台账). Each step reads its file with places, checks it against a cycle ruleset (thresholds and rules as
+data, with their source), and writes the official table. Public names:
+
+- `load_ruleset(id)` / `available_rulesets()` — cycle rules (monitoring thresholds, target quality, result use)
+- `load_targets`, `check_targets` — 绩效目标申报表 and its quality checks
+- `load_monitoring`, `assess_monitoring` — 运行监控 warnings
+- `load_recheck`, `compare_recheck` — 复核 beside the self-score
+- `load_rectification`, `rectification_status`, `budget_action` — 整改 and 结果应用
+"""
+
+from .monitoring import MonitoringResult, assess_monitoring, load_monitoring
+from .recheck import RecheckResult, compare_recheck, load_recheck
+from .rectify import Rectification, budget_action, load_rectification, rectification_status
+from .ruleset import CycleRuleset, available_rulesets, load_ruleset
+from .targets import TargetSheet, check_targets, load_targets
+
+__all__ = [
+    "CycleRuleset",
+    "MonitoringResult",
+    "RecheckResult",
+    "Rectification",
+    "TargetSheet",
+    "assess_monitoring",
+    "available_rulesets",
+    "budget_action",
+    "check_targets",
+    "compare_recheck",
+    "load_monitoring",
+    "load_recheck",
+    "load_rectification",
+    "load_ruleset",
+    "load_targets",
+    "rectification_status",
+]

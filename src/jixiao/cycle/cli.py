@@ -1,0 +1,225 @@
+"""`jixiao targets|monitor|recheck|rectify|results`: the cycle's commands (thin: read, check, print, write)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+from ..fileio import write_atomic
+from ..numbers import fmt_percent, fmt_score
+from ..problems import JixiaoError, Location, Problem, Severity
+
+__all__ = ["add_parsers"]
+
+
+def _today(args: argparse.Namespace) -> dt.date:
+    if not getattr(args, "today", None):
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(args.today)
+    except ValueError:
+        raise JixiaoError(
+            [
+                Problem(
+                    "usage.today", f"--today 应为日期，如 2024-06-30，实际为“{args.today}”。", Location(field="--today")
+                )
+            ]
+        ) from None
+
+
+def _write(out: str | None, files: dict[str, Callable[[], bytes]]) -> None:
+    if not out:
+        return
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise JixiaoError(
+            [Problem("usage.out_not_dir", "--out 应为目录，但该路径是一个文件。请换一个目录。", Location(str(folder)))]
+        )
+    for name, build in files.items():
+        write_atomic(folder / name, build())
+        print(f"已写出：{folder / name}")
+
+
+def _print(problems: list[Problem]) -> None:
+    for p in problems:
+        print(p.format())
+
+
+def _data_budget(path: Path) -> Decimal | None:
+    """The department data's 年初预算, when the folder has data.yaml, to check the targets' money against."""
+    from ..dataset import load_department
+
+    folder = path if path.is_dir() else path.parent
+    if not (folder / "data.yaml").exists():
+        return None
+    data, _problems = load_department(folder)
+    value = data.get("budget.initial.total")
+    return value if isinstance(value, Decimal) else None
+
+
+def cmd_targets(args: argparse.Namespace) -> int:
+    from .outputs import targets_docx, targets_xlsx
+    from .targets import check_targets, load_targets, suggested_grade
+
+    path = Path(args.path)
+    sheet = load_targets(path)
+    problems = check_targets(sheet, _data_budget(path))
+    print(
+        f"{sheet.department} {sheet.year}年度{'项目' if sheet.kind == 'project' else '部门整体'}绩效目标："
+        f"{len(sheet.indicators)}项指标，年度资金总额{sheet.budget_total}万元"
+    )
+    _print(problems)
+    grade, why = suggested_grade(problems)
+    print(f"建议审核等级：{grade}（{why}）")
+    if sheet.grade:
+        print(f"财政审核等级：{sheet.grade}（{sheet.reviewer}）{'；'.join(sheet.grade_reasons)}")
+    _write(
+        args.out,
+        {"绩效目标申报表.xlsx": lambda: targets_xlsx(sheet), "绩效目标申报表.docx": lambda: targets_docx(sheet)},
+    )
+    return 1 if any(p.severity is Severity.ERROR for p in problems) else 0
+
+
+def cmd_monitor(args: argparse.Namespace) -> int:
+    from .monitoring import assess_monitoring, load_monitoring
+    from .outputs import monitoring_xlsx
+
+    mon = load_monitoring(Path(args.path))
+    result = assess_monitoring(mon, _today(args))
+    rules = mon.ruleset
+    print(f"{mon.department} {mon.year}年度运行监控（规则：{rules.title}，{rules.cite(rules.monitoring.source)}）")
+    for point, line, why in result.rows:
+        mark = "" if line is None else ("  低于预警线" if point.rate < line else "  正常")
+        line_text = fmt_percent(line) if line is not None else "—"
+        print(f"  1-{point.month}月 累计执行率 {fmt_percent(point.rate)}，预警线 {line_text}（{why}）{mark}")
+    problems = result.problems()
+    _print(problems)
+    if not problems:
+        print("未触发预警。")
+    _write(args.out, {"运行监控表.xlsx": lambda: monitoring_xlsx(result)})
+    return 0
+
+
+def cmd_recheck(args: argparse.Namespace) -> int:
+    from ..pipeline import run
+    from .outputs import recheck_docx, recheck_xlsx
+    from .recheck import compare_recheck, load_recheck
+
+    path = Path(args.path)
+    recheck = load_recheck(Path(args.recheck) if args.recheck else (path if path.is_dir() else path.parent))
+    prepared, evaluation = run(path, args.rulebook)
+    result = compare_recheck(recheck, evaluation, prepared.rulebook)
+    _print(list(result.problems))
+    print(f"{result.department} {result.year}年度绩效自评复核（{recheck.reviewer}）")
+    for row in result.rows:
+        if row.recheck_score is not None:
+            print(
+                f"  {row.name}：自评 {fmt_score(row.self_score or Decimal(0))}，复核 {fmt_score(row.recheck_score)}，"
+                f"差异 {fmt_score(row.difference or Decimal(0))}。{row.reason}"
+            )
+    print(
+        f"自评得分 {fmt_score(result.self_total or Decimal(0))}（{result.self_grade}），复核得分 "
+        f"{fmt_score(result.recheck_total or Decimal(0))}（{result.recheck_grade}）"
+    )
+    _write(args.out, {"复核差异表.xlsx": lambda: recheck_xlsx(result), "复核意见.docx": lambda: recheck_docx(result)})
+    return 1 if any(p.severity is Severity.ERROR for p in result.problems) else 0
+
+
+def cmd_rectify(args: argparse.Namespace) -> int:
+    from .outputs import rectification_xlsx
+    from .rectify import carryover_paragraphs, load_rectification
+
+    rect = load_rectification(Path(args.path))
+    today = _today(args)
+    print(f"{rect.department} 上年问题整改情况（统计日期 {today:%Y-%m-%d}）")
+    for line in carryover_paragraphs(rect, today):
+        print(f"  {line}")
+    _write(args.out, {"整改台账.xlsx": lambda: rectification_xlsx(rect, today)})
+    return 0
+
+
+def cmd_results(args: argparse.Namespace) -> int:
+    from ..pipeline import run
+    from .outputs import results_xlsx
+    from .rectify import budget_action
+    from .ruleset import CONFIDENCES, load_ruleset
+
+    ruleset = load_ruleset(args.ruleset)
+    folders = sorted(p for p in Path(args.path).iterdir() if p.is_dir()) if Path(args.path).is_dir() else []
+    if not folders:
+        raise JixiaoError(
+            [
+                Problem(
+                    "usage.no_departments",
+                    "该目录下没有部门文件夹（每个部门一个文件夹，内含 data.yaml 或填报表）。",
+                    Location(args.path),
+                )
+            ]
+        )
+    rows, year = [], None
+    for folder in folders:
+        try:
+            _prepared, evaluation = run(folder)
+        except JixiaoError as exc:
+            print(f"  {folder.name}：无法评分（{exc.problems[0].message}）")
+            rows.append([folder.name, "", "", "无法评分", "", exc.problems[0].message, ""])
+            continue
+        year = year or evaluation.year
+        action = budget_action(evaluation.grade, ruleset)
+        cut = fmt_percent(action.cut, 0) if action and action.cut is not None else ""
+        src = f"{ruleset.cite(ruleset.results_source)}（{CONFIDENCES.get(ruleset.results_confidence, '')}）"
+        if evaluation.total is None:
+            missing = "、".join(evaluation.missing[:3])
+            rows.append(
+                [
+                    evaluation.department,
+                    "不完整",
+                    "",
+                    "暂不确定",
+                    "",
+                    f"得分不完整（未填报：{missing}等），无法定级",
+                    src,
+                ]
+            )
+            print(f"  {evaluation.department}：得分不完整，无法定级，暂不给出预算安排建议")
+            continue
+        rows.append(
+            [
+                evaluation.department,
+                fmt_score(evaluation.total),
+                evaluation.grade or "",
+                action.action if action else "规则未定",
+                cut,
+                action.note if action else "",
+                src,
+            ]
+        )
+        print(f"  {evaluation.department}：{rows[-1][1]}分 {evaluation.grade or ''} → {rows[-1][3]}")
+    _write(args.out, {"结果应用汇总.xlsx": lambda: results_xlsx(year, rows)})
+    return 0
+
+
+def add_parsers(add: Callable[..., argparse.ArgumentParser]) -> None:
+    p = add("targets", "检查绩效目标申报表（targets.yaml）并输出申报表", cmd_targets)
+    p.add_argument("path", help="部门文件夹（含 targets.yaml）或 targets.yaml")
+    p.add_argument("--out", help="输出目录：绩效目标申报表.xlsx / .docx")
+    p = add("monitor", "运行监控：按预警规则检查执行进度和目标进度", cmd_monitor)
+    p.add_argument("path", help="部门文件夹（含 monitoring.yaml）或 monitoring.yaml")
+    p.add_argument("--today", help="统计日期（默认今天），用于判断答复是否逾期")
+    p.add_argument("--out", help="输出目录：运行监控表.xlsx")
+    p = add("recheck", "财政复核：复核分与自评分逐项对比", cmd_recheck)
+    p.add_argument("path", help="部门文件夹（含 data.yaml 和 recheck.yaml）")
+    p.add_argument("--recheck", help="复核记录文件（默认为部门文件夹中的 recheck.yaml）")
+    p.add_argument("--rulebook")
+    p.add_argument("--out", help="输出目录：复核差异表.xlsx、复核意见.docx")
+    p = add("rectify", "整改台账及“上年问题整改情况”", cmd_rectify)
+    p.add_argument("path", help="部门文件夹（含 rectification.yaml）或该文件")
+    p.add_argument("--today", help="统计日期（默认今天）")
+    p.add_argument("--out", help="输出目录：整改台账.xlsx")
+    p = add("results", "结果应用：按等级给出下年度预算安排建议（多个部门）", cmd_results)
+    p.add_argument("path", help="包含各部门文件夹的目录")
+    p.add_argument("--ruleset", default="national", help="全周期规则（默认 national）")
+    p.add_argument("--out", help="输出目录：结果应用汇总.xlsx")

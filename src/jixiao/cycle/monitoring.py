@@ -1,0 +1,204 @@
+"""运行监控 ("双监控"): budget execution and progress towards targets at fixed points, with warnings.
+
+A warning is raised where cumulative execution is below the ruleset's line for that month, or where a
+target's progress and execution differ by more than `max_gap`. The department answers each warning
+(继续执行 / 调剂 / 取消) within the ruleset's number of working days; later answers are overdue.
+Working days here skip weekends only: public holidays are not modelled, and the output says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from ..numbers import fmt_percent
+from ..problems import Location, Problem, Severity
+from .fields import read_file
+from .ruleset import CycleRuleset, load_ruleset
+
+__all__ = [
+    "MonitoringPoint",
+    "MonitoringResult",
+    "Warning_",
+    "add_working_days",
+    "assess_monitoring",
+    "load_monitoring",
+]
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    name: str
+    progress: Decimal
+
+
+@dataclass(frozen=True)
+class Answer:
+    decision: str
+    date: dt.date | None
+    note: str
+
+
+@dataclass(frozen=True)
+class MonitoringPoint:
+    month: int
+    budget: Decimal
+    executed: Decimal | None
+    rate: Decimal  # cumulative execution rate, executed / budget (or as stated)
+    issued: dt.date  # the day the point's figures are due (end of month unless given)
+    targets: tuple[TargetProgress, ...]
+    answer: Answer | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    path: Path
+    ruleset: CycleRuleset
+    department: str
+    year: int
+    points: tuple[MonitoringPoint, ...]
+
+
+@dataclass(frozen=True)
+class Warning_:
+    month: int
+    kind: str  # 执行进度 / 目标偏差
+    message: str
+    deadline: dt.date
+    answer: Answer | None
+    status: str  # 已答复 / 逾期答复 / 待答复 / 逾期未答复
+    location: Location
+
+
+@dataclass(frozen=True)
+class MonitoringResult:
+    monitoring: Monitoring
+    rows: tuple[tuple[MonitoringPoint, Decimal | None, str], ...]  # point, line, where the line comes from
+    warnings: tuple[Warning_, ...]
+
+    def problems(self) -> list[Problem]:
+        late = ("逾期答复", "逾期未答复")
+        return [
+            Problem(
+                "monitoring.warning",
+                f"{w.month}月{w.kind}预警：{w.message}；答复期限{w.deadline:%Y-%m-%d}，{w.status}。",
+                w.location,
+                Severity.ERROR if w.status in late else Severity.WARNING,
+            )
+            for w in self.warnings
+        ]
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    first_next = dt.date(year + month // 12, month % 12 + 1, 1)
+    return first_next - dt.timedelta(days=1)
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """`days` working days after `start`, skipping Saturdays and Sundays (holidays are not known here)."""
+    current = start
+    while days > 0:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def load_monitoring(path: Path) -> Monitoring:
+    path = Path(path)
+    if path.is_dir():
+        path = path / "monitoring.yaml"
+    r = read_file(path, "运行监控（monitoring.yaml）")
+    ruleset = load_ruleset(r.text(("ruleset",), "全周期规则") or "national")
+    year = r.integer(("year",), "年度", 2000, 2100, required=True) or 2000
+    default_budget = r.amount(("budget",), "全年预算数")
+    points = []
+    for where, _item in r.items(("points",), "监控节点"):
+        month = r.integer((*where, "month"), "月份", 1, 12, required=True)
+        budget = r.amount((*where, "budget"), "全年预算数") or default_budget
+        executed = r.amount((*where, "executed"), "累计执行数")
+        stated = r.rate((*where, "execution_rate"), "累计执行率")
+        if month is None:
+            continue
+        if budget is None or budget <= 0:
+            r.problem(
+                (*where, "budget"),
+                "cycle.missing",
+                "缺少全年预算数（万元），无法计算执行率。请在文件顶部或该节点填写 budget。",
+            )
+            continue
+        if executed is None and stated is None:
+            r.problem(
+                where, "cycle.missing", f"{month}月节点缺少累计执行数 executed（万元）或累计执行率 execution_rate。"
+            )
+            continue
+        rate = executed / budget if executed is not None else stated
+        assert rate is not None
+        progress = tuple(
+            TargetProgress(
+                r.text((*w, "name"), "指标名称", required=True),
+                r.rate((*w, "progress"), "目标完成进度", required=True) or Decimal(0),
+            )
+            for w, _ in r.items((*where, "targets"), "目标进度")
+        )
+        answer = None
+        if r.get((*where, "answer")) is not None:
+            answer = Answer(
+                r.choice((*where, "answer", "decision"), "部门答复", ruleset.monitoring.answers, required=True),
+                r.date((*where, "answer", "date"), "答复日期", required=True),
+                r.text((*where, "answer", "note"), "说明"),
+            )
+        issued = r.date((*where, "issued"), "预警日期") or _month_end(year, month)
+        points.append(MonitoringPoint(month, budget, executed, rate, issued, progress, answer, r.where(where)))
+    r.raise_errors()
+    return Monitoring(path, ruleset, r.text(("department",), "部门名称"), year, tuple(points))
+
+
+def _status(answer: Answer | None, deadline: dt.date, today: dt.date) -> str:
+    if answer is not None and answer.date is not None:
+        return "已答复" if answer.date <= deadline else "逾期答复"
+    return "待答复" if today <= deadline else "逾期未答复"
+
+
+def assess_monitoring(monitoring: Monitoring, today: dt.date | None = None) -> MonitoringResult:
+    """Every point against its line; every warning with its deadline and the state of the answer."""
+    rules = monitoring.ruleset.monitoring
+    today = today or dt.date.today()
+    rows = []
+    warnings = []
+    for point in monitoring.points:
+        line, why = rules.threshold(point.month)
+        rows.append((point, line, why))
+        deadline = add_working_days(point.issued, rules.answer_working_days)
+        status = _status(point.answer, deadline, today)
+        if line is not None and point.rate < line:
+            warnings.append(
+                Warning_(
+                    point.month,
+                    "执行进度",
+                    f"累计执行率{fmt_percent(point.rate)}低于预警线{fmt_percent(line)}（{why}）",
+                    deadline,
+                    point.answer,
+                    status,
+                    point.location,
+                )
+            )
+        for target in point.targets:
+            gap = target.progress - point.rate
+            if abs(gap) > rules.max_gap:
+                warnings.append(
+                    Warning_(
+                        point.month,
+                        "目标偏差",
+                        f"“{target.name}”完成进度{fmt_percent(target.progress)}与预算执行率{fmt_percent(point.rate)}相差"
+                        f"{fmt_percent(abs(gap))}，超过{fmt_percent(rules.max_gap)}",
+                        deadline,
+                        point.answer,
+                        status,
+                        point.location,
+                    )
+                )
+    return MonitoringResult(monitoring, tuple(rows), tuple(warnings))
