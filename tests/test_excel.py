@@ -282,7 +282,7 @@ def test_all_errors_of_a_workbook_in_one_run(tmp_path, capsys):
 def test_unreadable_and_foreign_workbooks(tmp_path, capsys):
     bad = tmp_path / "坏文件.xlsx"
     bad.write_bytes(b"this is not a zip file")
-    assert main(["check", str(bad)]) == 1
+    assert main(["check", str(bad)]) == 2  # a file problem, not an error in the figures (README: exit codes)
     assert "无法打开该 Excel 文件" in capsys.readouterr().err
     foreign = tmp_path / "别的表.xlsx"
     wb = openpyxl.Workbook()

@@ -9,9 +9,9 @@ goes through the same checks, so every error names sheet!cell, what was found an
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
-import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -19,8 +19,10 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
+from . import guard
 from .dataset import DepartmentData, parse_department
 from .excel_layout import (
     BASE_BUILDINGS,
@@ -51,23 +53,101 @@ _BLANKS = {"", "—", "-", "－", "/", "／", "——", "--", "无数据"}
 _MAX_HEADER_SCAN = 12
 
 
-class _Sheet:
-    """One worksheet with cached values and, separately, its formulas."""
+class _CellParser(WorkSheetParser):
+    """openpyxl's streaming sheet parser (cached values), which also keeps the formula of a cell that has no
+    cached value, and keeps as text a number it cannot cast (so that the cell is reported, not the file)."""
 
-    def __init__(self, values_ws, formulas_ws):
-        self.ws = values_ws
-        self.formulas = formulas_ws
-        self.name = values_ws.title
+    def parse_cell(self, element):
+        try:
+            cell = super().parse_cell(element)
+        except (ValueError, OverflowError, IndexError, KeyError, TypeError):
+            row, column = self.row_counter, self.col_counter + 1
+            with contextlib.suppress(ValueError, TypeError, IndexError):
+                row, column = coordinate_to_tuple(element.get("r") or "")
+            self.col_counter = column
+            cell = {"row": row, "column": column, "value": element.findtext(VALUE_TAG) or "", "data_type": "s"}
+        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+            cell["formula"] = "=" + (element.findtext(FORMULA_TAG) or "…")
+        return cell
+
+
+class _Sheet:
+    """One worksheet read once, streaming, into its filled cells: cached values and, where a formula has no
+    cached value, that formula. Rows and columns are held to `guard.LIMITS`, so a sheet of a million blank
+    rows or a garbage sheet is refused with its name, not read to the end."""
+
+    def __init__(self, ws, path: Path):
+        self.name = ws.title
+        self.cells: dict[tuple[int, int], Any] = {}
+        self.formulas: dict[tuple[int, int], str] = {}
+        self.max_row = 0
+        self.max_col = 0
+        self._load(ws, path)
+
+    def _load(self, ws, path: Path) -> None:
+        workbook = ws.parent
+        where = Location(str(path), sheet=self.name)
+        limits = guard.LIMITS
+        try:
+            with ws._get_source() as source:
+                parser = _CellParser(
+                    source,
+                    ws._shared_strings,
+                    data_only=True,
+                    epoch=workbook.epoch,
+                    date_formats=workbook._date_formats,
+                    timedelta_formats=workbook._timedelta_formats,
+                )
+                for index, row in parser.parse():
+                    for cell in row:
+                        value, formula = cell["value"], cell.get("formula")
+                        if value is None and formula is None:
+                            continue
+                        if isinstance(value, str) and not value.strip() and formula is None:
+                            continue
+                        key = (cell["row"], cell["column"])
+                        if cell["row"] > limits.table_rows + _MAX_HEADER_SCAN:
+                            raise guard.refusal(
+                                "xlsx.too_many_rows",
+                                f"“{self.name}”表填到第 {cell['row']} 行，超出上限 {limits.table_rows} 行。"
+                                "请删除多余的行或拆分文件（上限可用环境变量 JIXIAO_LIMIT_TABLE_ROWS 调整）。",
+                                where,
+                            )
+                        if cell["column"] > limits.table_columns:
+                            raise guard.refusal(
+                                "xlsx.too_many_columns",
+                                f"“{self.name}”表填到第 {cell['column']} 列，超出上限 {limits.table_columns} 列"
+                                "（上限可用环境变量 JIXIAO_LIMIT_TABLE_COLUMNS 调整）。",
+                                where,
+                            )
+                        if formula is not None:
+                            self.formulas[key] = formula
+                        else:
+                            self.cells[key] = value
+                        self.max_row = max(self.max_row, key[0])
+                        self.max_col = max(self.max_col, key[1])
+                    del index
+        except JixiaoError:
+            raise
+        except (MemoryError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a cut-off or garbled sheet: named, never a traceback
+            raise guard.refusal(
+                "xlsx.bad_sheet",
+                f"“{self.name}”表的内容已损坏，无法读取（{type(exc).__name__}）。"
+                "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）再试。",
+                where,
+            ) from None
 
     def raw(self, row: int, col: int) -> tuple[Any, str | None]:
         """(value, problem text): the cached value of a formula, or why it cannot be used."""
-        value = self.ws.cell(row, col).value
-        formula = self.formulas.cell(row, col).value if self.formulas is not None else None
-        if isinstance(formula, str) and formula.startswith("=") and value is None:
+        formula = self.formulas.get((row, col))
+        if formula is not None:
             return None, (
                 f"单元格是公式“{formula}”，但文件中没有它的计算结果（文件未经 Excel 或 WPS 计算保存）。"
                 "请在 Excel/WPS 中打开并保存后重试，或直接填写数值。"
             )
+        value = self.cells.get((row, col))
         if isinstance(value, datetime | date):
             return f"{value.year}年{value.month}月{value.day}日", None
         if isinstance(value, str):
@@ -76,16 +156,11 @@ class _Sheet:
         return value, None
 
     def text(self, row: int, col: int) -> str:
-        value = self.ws.cell(row, col).value
+        value = self.cells.get((row, col))
         return "" if value is None else str(value)
 
-    @property
-    def max_row(self) -> int:
-        return self.ws.max_row
-
-    @property
-    def max_col(self) -> int:
-        return self.ws.max_column
+    def first_rows_text(self, rows: int) -> str:
+        return "".join(norm(str(v)) for (r, _), v in self.cells.items() if r <= rows and v)
 
 
 class _Reader:
@@ -358,12 +433,12 @@ def _read_labelled_rows(reader: _Reader, sheet: _Sheet) -> None:
                 reader.set(tuple(BASE_TEXT["厉行节约保障措施"].split(".")), sheet, row, target)
 
 
-def _sheet_with(wb, words: tuple[str, ...]):
+def _sheet_with(sheets, words: tuple[str, ...]):
     """A sheet whose first rows contain all these labels (a base-data table on a sheet named anything)."""
-    for ws in wb.worksheets:
-        text = "".join(norm(c) for row in ws.iter_rows(min_row=1, max_row=30, values_only=True) for c in row if c)
+    for sheet in sheets:
+        text = sheet.first_rows_text(30)
         if all(norm(w) in text for w in words):
-            return ws
+            return sheet
     return None
 
 
@@ -413,56 +488,71 @@ def _merge_staff(reader: _Reader) -> None:
 
 
 def read_workbook(path: Path) -> tuple[DepartmentData, list[Problem]]:
+    """A filled workbook (.xlsx/.xlsm) to department data and its problems: the one entry point.
+
+    Through the guarded entrance first (content is a zip Office file, size, unpacked size and ratio, XML parts
+    sound), then opened once, read-only; each sheet the reader needs is streamed once into its filled cells."""
     path = Path(path)
+    guard.check_input_file(path, ("zip",), label="该 Excel 文件")
+    names = guard.check_zip(path, str(path))
+    if "xl/workbook.xml" not in names:
+        raise guard.refusal(
+            "xlsx.unreadable",
+            "文件是 Office 压缩包，但不是 Excel 工作簿（缺少 xl/workbook.xml，可能是 Word 文件）。"
+            "请提供 .xlsx 填报文件。",
+            Location(str(path)),
+        )
     try:
-        values = load_workbook(path, data_only=True, read_only=False)
-        formulas = load_workbook(path, data_only=False, read_only=False)
-    except FileNotFoundError:
-        raise JixiaoError(
-            [Problem("file.missing", "找不到该文件，请检查路径是否正确。", Location(str(path)))]
+        workbook = load_workbook(path, data_only=True, read_only=True)
+    except (MemoryError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # any parser's complaint about a damaged part becomes one clear message
+        raise guard.refusal(
+            "xlsx.unreadable",
+            f"无法打开该 Excel 文件（{type(exc).__name__}，文件已损坏或不是有效的 .xlsx）。"
+            "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）再试。",
+            Location(str(path)),
         ) from None
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise JixiaoError(
-            [
-                Problem(
-                    "xlsx.unreadable",
-                    "无法打开该 Excel 文件（不是有效的 .xlsx 文件，或已损坏）。"
-                    "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）再试。",
-                    Location(str(path)),
-                )
-            ]
-        ) from None
+    try:
+        return _read(workbook, path)
+    finally:
+        workbook.close()
+
+
+def _read(workbook, path: Path) -> tuple[DepartmentData, list[Problem]]:
     reader = _Reader(path)
+    loaded: dict[str, _Sheet] = {}
+
+    def load(ws) -> _Sheet:
+        if ws.title not in loaded:
+            loaded[ws.title] = _Sheet(ws, path)
+        return loaded[ws.title]
 
     def sheet(name: str) -> _Sheet | None:
-        ws = _find_sheet(values, name)
-        return _Sheet(ws, formulas[ws.title]) if ws is not None else None
+        ws = _find_sheet(workbook, name)
+        return load(ws) if ws is not None else None
 
-    base_ws = _find_sheet(values, BASE_SHEET) or _sheet_with(values, ("经费控制情况", "本年预算数"))
-
-    def base_sheet() -> _Sheet | None:
-        return _Sheet(base_ws, formulas[base_ws.title]) if base_ws is not None else None
-
-    found = [s for s in (sheet(FORM_SHEET), base_sheet()) if s]
-    if not found and not any(sheet(layout.name) for layout in LIST_SHEETS):
+    base = sheet(BASE_SHEET) or _sheet_with((load(ws) for ws in workbook.worksheets), ("经费控制情况", "本年预算数"))
+    form = sheet(FORM_SHEET)
+    if form is None and base is None and not any(_find_sheet(workbook, layout.name) for layout in LIST_SHEETS):
         raise JixiaoError(
             [
                 Problem(
                     "xlsx.not_template",
-                    f"工作簿中没有“{FORM_SHEET}”“{BASE_SHEET}”等填报表（现有：{'、'.join(values.sheetnames)}）。"
+                    f"工作簿中没有“{FORM_SHEET}”“{BASE_SHEET}”等填报表（现有：{'、'.join(workbook.sheetnames)}）。"
                     "请使用 jixiao template 生成的填报模板。",
                     Location(str(path)),
                 )
             ]
         )
-    if form := sheet(FORM_SHEET):
+    if form is not None:
         _read_form(reader, form)
     for layout in LIST_SHEETS:
         if layout.owner_column:
             continue
         if ws := sheet(layout.name):
             _read_list(reader, ws, layout)
-    if base := base_sheet():
+    if base is not None:
         _read_base(reader, base)
         _identity_from(reader, base)
     for layout in LIST_SHEETS:

@@ -153,7 +153,9 @@ def _head(path: Path) -> bytes:
         return handle.read(65536)
 
 
-def check_input_file(path: Path, expected: tuple[str, ...], size_limit: int | None = None) -> str:
+def check_input_file(
+    path: Path, expected: tuple[str, ...], size_limit: int | None = None, label: str = "该文件"
+) -> str:
     """Exists, is a readable file, within the size limit, and its content is one of `expected` kinds.
 
     Returns the sniffed kind. Raises JixiaoError (file.missing, file.is_dir, file.unreadable, file.too_large,
@@ -184,7 +186,7 @@ def check_input_file(path: Path, expected: tuple[str, ...], size_limit: int | No
     if kind not in expected:
         wanted = "或".join(_KIND_WORDS[k] for k in expected)
         hint = "请用 Excel/WPS/Word 另存为 .xlsx/.docx 后重试。" if kind == "ole" else "请检查是否选错了文件。"
-        raise refusal("file.type", f"文件内容是{_KIND_WORDS[kind]}，不是{wanted}。{hint}", where)
+        raise refusal("file.type", f"无法打开{label}：文件内容是{_KIND_WORDS[kind]}，不是{wanted}。{hint}", where)
     return kind
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["JixiaoError", "Location", "Problem", "Severity", "has_errors"]
+__all__ = ["JixiaoError", "Location", "Problem", "Severity", "exit_code", "has_errors", "is_file_problem"]
 
 
 class Severity(StrEnum):
@@ -79,9 +79,43 @@ def has_errors(problems: Iterable[Problem]) -> bool:
     return any(p.severity is Severity.ERROR for p in problems)
 
 
+# Problems that mean a file could not be read at all (missing, unreadable, wrong content, over a limit of the
+# guarded entrance) or an output that cannot be written: exit code 2, like wrong usage. Errors in the figures
+# of a file that was read are exit code 1.
+_FILE_PREFIXES = ("file.", "output.", "usage.")
+_FILE_CODES = frozenset(
+    {
+        "xlsx.unreadable",
+        "xlsx.bad_sheet",
+        "xlsx.too_many_rows",
+        "xlsx.too_many_columns",
+        "review.unreadable",
+        "review.file_type",
+        "yaml.alias",
+        "yaml.too_deep",
+    }
+)
+
+
+def is_file_problem(problem: Problem) -> bool:
+    """A file that could not be read, or an output that cannot be written (not an error in the figures)."""
+    return problem.code.startswith(_FILE_PREFIXES) or problem.code in _FILE_CODES
+
+
+def exit_code(problems: Iterable[Problem]) -> int:
+    """The CLI's exit code for a run that stopped on these problems: 2 when a file is at fault, else 1."""
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    return 2 if errors and all(is_file_problem(p) for p in errors) else 1
+
+
 class JixiaoError(Exception):
     """Raised at a stage boundary when a stage cannot produce a result; carries all its problems."""
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems = tuple(problems)
         super().__init__("\n".join(p.format() for p in self.problems))
+
+    @property
+    def exit_code(self) -> int:
+        """2 when a file could not be read or written (or usage), 1 when the input's figures have errors."""
+        return exit_code(self.problems)
