@@ -2,7 +2,9 @@
 
 .docx (python-docx, body order kept), text-based .pdf (pdfplumber, page by page), .txt (paragraphs split
 at blank lines; tab-separated lines are table rows, as text exports of Word tables come out), and .xlsx
-(each sheet a table). Lines a page break split in the middle of a sentence are joined back.
+(each sheet a table, merged ranges kept in their top-left cell), and .html tables (rowspan/colspan
+resolved). A merged cell is written once, in its top-left position, in every format. Lines a page break
+split in the middle of a sentence are joined back.
 """
 
 from __future__ import annotations
@@ -85,7 +87,12 @@ class _Builder:
         self.doc.segments.append(Segment("paragraph", self.paragraphs, text, page=page))
 
     def table(self, rows: list[list[str]], page: int | None = None) -> None:
-        cleaned = tuple(tuple(_clean(c or "") for c in row) for row in rows if any((c or "").strip() for c in row))
+        # a line break inside a cell is the cell's wrapping: the cell is one text
+        cleaned = tuple(
+            tuple(_clean(re.sub(r"\s*\n\s*", "", c or "")) for c in row)
+            for row in rows
+            if any((c or "").strip() for c in row)
+        )
         if not cleaned:
             return
         self.tables += 1
@@ -102,6 +109,25 @@ def _looks_like_heading(text: str) -> bool:
     return bool(_HEADING.match(text)) and len(text) <= 40
 
 
+def _docx_rows(table, document) -> tuple[list[list[str]], list]:
+    """A Word table's rows, a merged cell (across or down) written once in its top-left position; the
+    tables nested in its cells, returned apart to be read after it."""
+    from docx.table import Table
+
+    rows, nested = [], []
+    seen: dict[int, object] = {}  # id → the cell element, kept alive so that its id is not reused
+    for row in table.rows:
+        cells = []
+        for cell in row.cells:
+            # merged cells repeat the same cell object, across a row and down a column
+            cells.append("" if id(cell._tc) in seen else "\n".join(p.text for p in cell.paragraphs))
+            if id(cell._tc) not in seen:
+                nested += [Table(t, document) for t in cell._tc.tbl_lst] if hasattr(cell._tc, "tbl_lst") else []
+            seen[id(cell._tc)] = cell._tc
+        rows.append(cells)
+    return rows, nested
+
+
 def _read_docx(path: Path) -> SourceDocument:
     from docx import Document
     from docx.table import Table
@@ -114,16 +140,11 @@ def _read_docx(path: Path) -> SourceDocument:
         if tag == "p":
             builder.paragraph(Paragraph(child, document).text)
         elif tag == "tbl":
-            table = Table(child, document)
-            rows = []
-            for row in table.rows:
-                cells, seen = [], set()
-                for cell in row.cells:
-                    # merged cells repeat the same cell object; the first position keeps its text
-                    cells.append("" if id(cell._tc) in seen else cell.text)
-                    seen.add(id(cell._tc))
-                rows.append(cells)
-            builder.table(rows)
+            pending = [Table(child, document)]
+            while pending:
+                rows, nested = _docx_rows(pending.pop(0), document)
+                builder.table(rows)
+                pending[:0] = nested
     return builder.doc
 
 
@@ -187,6 +208,73 @@ def _read_pdf(path: Path) -> SourceDocument:
     return builder.doc
 
 
+def _table_runs(lines: list[str]) -> list[tuple[str, list[str]]]:
+    """Lines grouped into ("table", rows…) runs of tab-separated lines and ("line", [text]) items. Word's text
+    export starts a new line at a line break inside a cell: a line whose last cell has text, followed by a
+    line whose first cell has text, the two adding up to the usual number of cells, are one row."""
+    out: list[tuple[str, list[str]]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            out.append(("table", _join_broken_rows(list(run))))
+            run.clear()
+
+    for i, line in enumerate(lines):
+        if "\t" in line:
+            run.append(line)
+            continue
+        following = next((x for x in lines[i + 1 :] if x.strip()), "")
+        if run and not line.strip() and "\t" in following:
+            continue  # a blank line between two parts of a table (a page break in the text)
+        if run and line.strip() and "\t" in following and _continues_last_cell(run, line):
+            run[-1] += line  # a line break in the last cell of a row
+            continue
+        flush()
+        out.append(("line", [line]))
+    flush()
+    return out
+
+
+def _usual_width(rows: list[str]) -> int:
+    counts: dict[int, int] = {}
+    for row in rows:
+        n = row.count("\t") + 1
+        counts[n] = counts.get(n, 0) + 1
+    return max(counts, key=lambda n: (counts[n], n)) if counts else 0
+
+
+def _continues_last_cell(run: list[str], line: str) -> bool:
+    width = _usual_width(run)
+    last = run[-1]
+    return (
+        width >= 3
+        and last.count("\t") + 1 == width
+        and last.rsplit("\t", 1)[-1].strip() != ""
+        and not re.search(r"表\s*$|^(附件|表\s*\d|注|说明)", line.strip())
+    )
+
+
+def _join_broken_rows(rows: list[str]) -> list[str]:
+    width = _usual_width(rows)
+    out: list[str] = []
+    for row in rows:
+        if out:
+            previous = out[-1]
+            a, b = previous.count("\t") + 1, row.count("\t") + 1
+            if (
+                a < width
+                and b < width
+                and a + b - 1 == width
+                and previous.rsplit("\t", 1)[-1].strip()
+                and row.split("\t", 1)[0].strip()
+            ):
+                out[-1] = previous + row
+                continue
+        out.append(row)
+    return out
+
+
 def _read_txt(path: Path) -> SourceDocument:
     builder = _Builder(path)
     raw = path.read_bytes()
@@ -194,36 +282,126 @@ def _read_txt(path: Path) -> SourceDocument:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:  # text saved by Chinese Windows tools is often GBK
         text = raw.decode("gb18030", errors="replace")
-    table: list[list[str]] = []
-    for block in re.split(r"\n\s*\n", text):
-        lines = block.splitlines()
-        for line in lines:
-            if "\t" in line:
-                table.append(line.split("\t"))
-                continue
-            if table:
-                builder.table(table)
-                table = []
-        if not table:
-            for line in lines:
-                builder.paragraph(line)
-    if table:
-        builder.table(table)
+    for kind, items in _table_runs(text.splitlines()):
+        if kind == "table":
+            builder.table([row.split("\t") for row in items])
+        else:
+            builder.paragraph(items[0])
     return builder.doc
 
 
 def _read_xlsx(path: Path) -> SourceDocument:
+    """Each sheet a table; a merged range keeps its value in its top-left cell only (openpyxl's reading)."""
     from openpyxl import load_workbook
 
     builder = _Builder(path)
-    wb = load_workbook(path, data_only=True, read_only=True)
+    wb = load_workbook(path, data_only=True)
     for ws in wb.worksheets:
-        rows = [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        if ws.sheet_state != "visible":
+            continue
+        rows = [[_xlsx_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
         builder.table(rows)
     return builder.doc
 
 
-_READERS = {".docx": _read_docx, ".pdf": _read_pdf, ".txt": _read_txt, ".xlsx": _read_xlsx, ".xlsm": _read_xlsx}
+def _xlsx_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _read_html(path: Path) -> SourceDocument:
+    """Paragraphs and tables of an HTML page (a published table), rowspan/colspan resolved to the grid."""
+    from html.parser import HTMLParser
+
+    builder = _Builder(path)
+
+    class Parser(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.stack: list[dict] = []  # open tables
+            self.text: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            a = dict(attrs)
+            if tag == "table":
+                self.flush_text()
+                self.stack.append({"rows": [], "row": None, "cell": None, "spans": {}})
+            elif self.stack and tag == "tr":
+                self.stack[-1]["row"] = []
+            elif self.stack and tag in ("td", "th"):
+                span = (int(a.get("rowspan") or 1), int(a.get("colspan") or 1))
+                self.stack[-1]["cell"] = ([], span)
+            elif tag in ("br", "p", "div") and not self.stack:
+                self.flush_text()
+
+        def handle_endtag(self, tag: str) -> None:
+            if not self.stack:
+                if tag in ("p", "div", "h1", "h2", "h3", "li"):
+                    self.flush_text()
+                return
+            t = self.stack[-1]
+            if tag in ("td", "th") and t["cell"] is not None and t["row"] is not None:
+                t["row"].append(("".join(t["cell"][0]), t["cell"][1]))
+                t["cell"] = None
+            elif tag == "tr" and t["row"] is not None:
+                t["rows"].append(t["row"])
+                t["row"] = None
+            elif tag == "table":
+                self.stack.pop()
+                builder.table(_html_grid(t["rows"]))
+
+        def handle_data(self, data: str) -> None:
+            if self.stack and self.stack[-1]["cell"] is not None:
+                self.stack[-1]["cell"][0].append(data.strip())
+            elif not self.stack:
+                self.text.append(data)
+
+        def flush_text(self) -> None:
+            for line in "".join(self.text).splitlines():
+                builder.paragraph(line)
+            self.text = []
+
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030", errors="replace")
+    parser = Parser()
+    parser.feed(text)
+    parser.flush_text()
+    return builder.doc
+
+
+def _html_grid(rows: list[list[tuple[str, tuple[int, int]]]]) -> list[list[str]]:
+    grid: dict[tuple[int, int], str] = {}
+    for r, row in enumerate(rows):
+        c = 0
+        for text, (down, across) in row:
+            while (r, c) in grid:
+                c += 1
+            for dr in range(down):
+                for dc in range(across):
+                    grid[(r + dr, c + dc)] = text if (dr, dc) == (0, 0) else ""
+            c += across
+    height = max((r for r, _ in grid), default=-1) + 1
+    width = max((c for _, c in grid), default=-1) + 1
+    return [[grid.get((r, c), "") for c in range(width)] for r in range(height)]
+
+
+_READERS = {
+    ".docx": _read_docx,
+    ".pdf": _read_pdf,
+    ".txt": _read_txt,
+    ".xlsx": _read_xlsx,
+    ".xlsm": _read_xlsx,
+    ".html": _read_html,
+    ".htm": _read_html,
+}
 
 
 def read_source(path: Path) -> SourceDocument:
@@ -234,7 +412,7 @@ def read_source(path: Path) -> SourceDocument:
             [
                 Problem(
                     "review.file_type",
-                    f"不支持审核“{path.suffix}”文件。支持 .docx、文字版 .pdf、.txt 和 .xlsx。"
+                    f"不支持审核“{path.suffix}”文件。支持 .docx、文字版 .pdf、.txt、.xlsx 和 .html。"
                     "旧版 .doc 请用 Word/WPS 另存为 .docx。",
                     Location(str(path)),
                 )

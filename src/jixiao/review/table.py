@@ -1,0 +1,191 @@
+"""One table model for every format: a grid of cell texts (a merged cell written once, in its top-left
+position), the title rows above the first header, and header blocks whose columns carry a named role.
+
+A header may span several rows (年度指标值 above 指标性质 | 指标值 | 度量单位; 一级指标 above 名称 | 分值): each
+column's labels are stacked from top to bottom, a group label carried right over the columns it spans, and
+the column takes the role of its deepest label, qualified by a level word above it (一级指标/分值 → w1).
+A table holds several blocks when it has several header rows (a MoF table: its funds block, then its
+indicators). Roles and label variants come from vocabulary.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from ..problems import Location
+from .source import Segment, SourceDocument
+from .vocabulary import norm, vocabulary
+
+__all__ = ["Block", "Table", "build_table", "number", "tables_of"]
+
+_LEVELS = {"level1": "1", "level2": "2", "name": ""}
+
+
+def number(text: str) -> Decimal | None:
+    """A cell's number: digits with an optional sign, thousands separators, decimals, and a trailing 分/% sign."""
+    cleaned = re.sub(r"[\s,，]", "", norm(text))
+    cleaned = re.sub(r"(分|%|万元|元)$", "", cleaned)
+    if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
+        return None
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        return None
+
+
+@dataclass
+class Block:
+    """A header (rows header_start..header_end-1) and the data rows under it."""
+
+    header_start: int
+    header_end: int
+    columns: dict[str, int]  # role → column
+    names: dict[int, str]  # column → its stacked label, e.g. "年度指标值/指标值"
+    rows: list[int] = field(default_factory=list)
+    repeats: list[range] = field(default_factory=list)
+
+    def has(self, *roles: str) -> bool:
+        return all(r in self.columns for r in roles)
+
+
+@dataclass
+class Table:
+    segment: Segment
+    grid: list[list[str]]
+    titles: list[str]
+    blocks: list[Block]
+    unit: str | None  # money unit stated in a title row or a header label
+    unit_sources: dict[str, str] = field(default_factory=dict)  # unit → where it was stated
+    doc: SourceDocument | None = None
+
+    def cell(self, r: int, role_or_col: str | int, block: Block | None = None) -> str:
+        col = role_or_col if isinstance(role_or_col, int) else (block.columns.get(role_or_col) if block else None)
+        if col is None or r >= len(self.grid) or col >= len(self.grid[r]):
+            return ""
+        return self.grid[r][col]
+
+    def location(self, r: int | None = None, c: int | None = None) -> Location:
+        if self.doc is None:
+            return Location("", place=self.segment.place(r, c))
+        return self.doc.location(self.segment, r, c)
+
+    def row_text(self, r: int) -> str:
+        return "".join(norm(c) for c in self.grid[r])
+
+    def text(self) -> str:
+        return "".join(self.row_text(r) for r in range(len(self.grid)))
+
+
+def _roles_in(row: list[str]) -> dict[int, str]:
+    vocab = vocabulary()
+    out = {}
+    for c, cell in enumerate(row):
+        role = vocab.column_role(cell) if norm(cell) and len(norm(cell)) <= 24 else None
+        if role is not None:
+            out[c] = role
+    return out
+
+
+def _is_numeric_row(row: list[str]) -> bool:
+    return any(number(c) is not None for c in row)
+
+
+def _is_header(row: list[str]) -> bool:
+    roles = set(_roles_in(row).values())
+    return len(roles) >= 2 and not _is_numeric_row(row)
+
+
+def _is_header_continuation(row: list[str]) -> bool:
+    """A second header row: no numbers, and most of its labels are known (名称/分值, 指标性质/指标值/度量单位)."""
+    labels = [c for c in row if norm(c)]
+    if not labels or _is_numeric_row(row):
+        return False
+    known = sum(1 for c in labels if vocabulary().column_role(c) is not None or norm(c) == "名称")
+    return known >= max(1, (len(labels) + 1) // 2)
+
+
+def _stacked_labels(rows: list[list[str]], width: int) -> dict[int, list[str]]:
+    """Each column's labels from top to bottom; a group label is carried right over the columns that have a
+    label below it and none of their own (the span of a merged header cell)."""
+    grid = [[norm(r[c]) if c < len(r) else "" for c in range(width)] for r in rows]
+    for h in range(len(grid) - 1):
+        for c in range(1, width):
+            below = any(grid[k][c] for k in range(h + 1, len(grid)))
+            left_below = any(grid[k][c - 1] for k in range(h + 1, len(grid)))
+            if not grid[h][c] and below and grid[h][c - 1] and left_below:
+                grid[h][c] = grid[h][c - 1]
+    return {c: [grid[h][c] for h in range(len(grid)) if grid[h][c]] for c in range(width)}
+
+
+def _column_roles(labels: dict[int, list[str]]) -> tuple[dict[str, int], dict[int, str]]:
+    vocab = vocabulary()
+    columns: dict[str, int] = {}
+    names: dict[int, str] = {}
+    for c, stack in sorted(labels.items()):
+        if not stack:
+            continue
+        names[c] = "/".join(dict.fromkeys(stack))
+        deepest = next((vocab.column_role(x) for x in reversed(stack) if vocab.column_role(x)), None)
+        if deepest is None and stack[-1] == "名称":
+            deepest = "name"
+        if deepest is None:
+            continue
+        level = next((_LEVELS[r] for r in map(vocab.column_role, stack[:-1]) if r in _LEVELS), None)
+        role = deepest
+        if level is not None and deepest in ("name", "weight", "score"):
+            if deepest == "name":
+                role = {"1": "level1", "2": "level2", "": "name"}[level]
+            else:
+                role = {"weight": "w", "score": "s"}[deepest] + level if level else deepest
+        columns.setdefault(role, c)
+    return columns, names
+
+
+_UNIT = re.compile(r"(?:单位|金额单位|资金单位)\s*[:：]?\s*(亿元|万元|千元|元)|[(（]\s*(亿元|万元|千元|元)\s*[)）]")
+
+
+def build_table(doc: SourceDocument | None, seg: Segment) -> Table:
+    width = max((len(r) for r in seg.rows), default=0)
+    grid = [list(r) + [""] * (width - len(r)) for r in seg.rows]
+    blocks: list[Block] = []
+    r = 0
+    while r < len(grid):
+        if _is_header(grid[r]):
+            end = r + 1
+            while end < len(grid) and end - r < 4 and (_is_header(grid[end]) or _is_header_continuation(grid[end])):
+                end += 1
+            columns, names = _column_roles(_stacked_labels(grid[r:end], width))
+            if blocks and blocks[-1].columns == columns:
+                blocks[-1].repeats.append(range(r, end))  # the header repeated on a new page
+            else:
+                blocks.append(Block(r, end, columns, names))
+            r = end
+            continue
+        if blocks:
+            blocks[-1].rows.append(r)
+        r += 1
+    first = blocks[0].header_start if blocks else len(grid)
+    titles = ["".join(c for c in row if c.strip()) for row in grid[:first] if sum(1 for c in row if c.strip()) == 1]
+    table = Table(seg, grid, titles, blocks, None, doc=doc)
+    for r, row in enumerate(grid):
+        header_row = any(b.header_start <= r < b.header_end for b in blocks)
+        if r >= first and not header_row:
+            continue
+        for c, text in enumerate(row):
+            m = _UNIT.search(unicode_text(text))
+            if m:
+                unit = m.group(1) or m.group(2)
+                table.unit_sources.setdefault(unit, seg.place(r, c))
+    if table.unit_sources:
+        table.unit = next(iter(table.unit_sources))
+    return table
+
+
+def unicode_text(text: str) -> str:
+    return text.replace("（", "(").replace("）", ")").replace("：", ":")
+
+
+def tables_of(doc: SourceDocument) -> list[Table]:
+    return [build_table(doc, seg) for seg in doc.tables()]

@@ -1,0 +1,69 @@
+"""The review's domain words (vocabulary.yaml), loaded once, and the few lookups made with them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["Vocabulary", "norm", "vocabulary"]
+
+_FILE = Path(__file__).with_name("vocabulary.yaml")
+
+
+def norm(text: str) -> str:
+    """A label as compared: NFKC (full-width brackets, letters and digits half-width), no spaces, no colon."""
+    text = unicodedata.normalize("NFKC", text or "")
+    return re.sub(r"[\s:*＊]", "", text)
+
+
+class Vocabulary:
+    def __init__(self, raw: dict[str, Any]):
+        self.raw = raw
+        pairs = [(norm(str(v)), key) for key, values in raw["columns"].items() for v in values]
+        self.column_variants = sorted(pairs, key=lambda p: -len(p[0]))
+        # within an operator, longer forms first (＞＝ before ＞)
+        self.operators = [(k, sorted((str(f) for f in v), key=len, reverse=True)) for k, v in raw["operators"].items()]
+
+    def column_role(self, label: str) -> str | None:
+        """The role of a header label: an exact variant first, then the longest variant it starts with,
+        then the longest it contains (e.g. 全年预算数(万元) → budget)."""
+        text = norm(label)
+        if not text:
+            return None
+        variants = self.column_variants
+        for variant, role in variants:
+            if text == variant:
+                return role
+        for variant, role in variants:
+            if len(variant) >= 2 and text.startswith(variant):
+                return role
+        for variant, role in variants:
+            if len(variant) >= 3 and variant in text:
+                return role
+        return None
+
+    def words(self, *path: str) -> list[str]:
+        node: Any = self.raw
+        for key in path:
+            node = node.get(key, {}) if isinstance(node, dict) else {}
+        return [str(w) for w in node] if isinstance(node, list) else []
+
+    def operator(self, text: str) -> tuple[str | None, int, int]:
+        """The operator written in a target (its canonical form and span), or None."""
+        best: tuple[str | None, int, int] = (None, -1, -1)
+        for canonical, forms in self.operators:
+            for form in forms:
+                at = text.find(form)
+                if at >= 0 and (best[0] is None or at < best[1] or (at == best[1] and len(form) > best[2] - best[1])):
+                    best = (canonical, at, at + len(form))
+        return best
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    return Vocabulary(yaml.safe_load(_FILE.read_text(encoding="utf-8")))
