@@ -184,7 +184,7 @@ def test_folder_review_with_summary_workbook(tmp_path, capsys):
 def test_unsupported_file_type(tmp_path, capsys):
     path = tmp_path / "报告.doc"
     path.write_bytes(b"old word")
-    assert main(["review", str(path)]) == 1
+    assert main(["review", str(path)]) == 2  # a file problem (README: exit codes)
     assert "旧版 .doc 请用 Word/WPS 另存为 .docx" in capsys.readouterr().err
 
 

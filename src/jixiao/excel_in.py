@@ -43,7 +43,7 @@ from .excel_layout import (
     norm,
     project_key,
 )
-from .numbers import normalize_text
+from .numbers import NumberError, normalize_text, parse_decimal
 from .problems import JixiaoError, Location, Problem, Severity
 from .yamlsrc import dotted
 
@@ -472,16 +472,25 @@ def _merge_staff(reader: _Reader) -> None:
             reader.cells[("units", 0, "staffing", key)] = reader.cells[("_staff", key)]
         return
     for key, value in staff.items():
-        given = [u.get("staffing", {}).get(key) for u in units]
-        if any(g is None for g in given):
+        place = reader.cells[("_staff", key)]
+        try:
+            stated = parse_decimal(value)
+        except NumberError as exc:  # text in a count cell is not-a-number, not a conflict
+            reader.problems.append(Problem("xlsx.bad_count", f"人数{exc}", place))
             continue
-        if not _same(sum(Decimal(str(g)) for g in given), value):
-            place = reader.cells[("_staff", key)]
+        given = [u.get("staffing", {}).get(key) for u in units if isinstance(u, dict)]
+        if not given or any(g is None for g in given):
+            continue
+        try:
+            total = sum(parse_decimal(g) for g in given)
+        except NumberError:
+            continue  # the unit's own cell is reported as 应为数字 by the data checks
+        if total != stated:
             reader.problems.append(
                 Problem(
                     "xlsx.conflict",
                     f"基础数据表中的{'编制数' if key == 'authorized' else '在职人数'}为{value}，"
-                    f"与“单位与人员”表各单位合计{sum(Decimal(str(g)) for g in given)}不一致。",
+                    f"与“单位与人员”表各单位合计{total}不一致。",
                     place,
                 )
             )

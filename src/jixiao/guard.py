@@ -313,6 +313,17 @@ def _pdf_pages(path: Path) -> int | None:
     return count if isinstance(count, int) else None
 
 
+_DOCUMENT_KINDS = {
+    ".txt": ("text", "empty"),
+    ".html": ("text", "empty"),
+    ".htm": ("text", "empty"),
+    ".pdf": ("pdf",),
+    ".docx": ("zip",),
+    ".xlsx": ("zip",),
+    ".xlsm": ("zip",),
+}
+
+
 def check_document(path: Path) -> None:
     """A report under review (.docx, .pdf, .txt, .xlsx): by content, size, unpacked size, pages, characters.
 
@@ -320,18 +331,20 @@ def check_document(path: Path) -> None:
     `document_chars`; an Office file to the zip limits."""
     path = Path(path)
     suffix = path.suffix.lower()
-    expected = {".txt": ("text", "empty"), ".pdf": ("pdf",)}.get(suffix, ("zip",))
-    limit = LIMITS.text_bytes if suffix == ".txt" else LIMITS.file_bytes
+    expected = _DOCUMENT_KINDS.get(suffix)  # None: a format another reader converts first (.doc, .wps, …)
+    limit = LIMITS.text_bytes if expected == ("text", "empty") else LIMITS.file_bytes
     where = Location(str(path))
     kind = check_input_file(path, tuple(_KIND_WORDS), limit)
-    if suffix == ".txt" and kind not in expected:
-        raise refusal(
-            "file.not_text", f"不是文本文件（内容是{_KIND_WORDS[kind]}），无法审核。请提供 .txt 文本。", where
-        )
-    if suffix != ".txt" and kind not in expected:
+    if expected is not None and kind not in expected:
+        if "text" in expected:
+            raise refusal(
+                "file.not_text", f"无法读取该文件：不是文本文件（内容是{_KIND_WORDS[kind]}）。请检查文件。", where
+            )
         wanted = "、".join(_KIND_WORDS[k] for k in expected)
         raise refusal(
-            "file.type", f"文件扩展名为 {suffix}，内容却是{_KIND_WORDS[kind]}，不是{wanted}。请检查文件。", where
+            "file.type",
+            f"无法读取该文件：扩展名为 {suffix}，内容却是{_KIND_WORDS[kind]}，不是{wanted}。请检查文件。",
+            where,
         )
     if kind == "zip":
         check_zip(path, str(path))

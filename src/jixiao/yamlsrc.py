@@ -165,6 +165,13 @@ def parse_yaml_text(text: str, file: str) -> tuple[Any, SourceMap, list[Problem]
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc)
+        if "nesting depth" in reason:
+            raise _refuse(
+                "yaml.too_deep",
+                f"嵌套过深（超过 {guard.LIMITS.yaml_depth} 层），数据文件不需要这么深。请检查缩进或括号是否成对。",
+                file,
+                line or 1,
+            ) from None
         raise JixiaoError(
             [
                 Problem(

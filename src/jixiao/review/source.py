@@ -249,14 +249,23 @@ def _continues_last_cell(run: list[str], line: str) -> bool:
     last = run[-1]
     return (
         width >= 3
+        and _regular(run)
         and last.count("\t") + 1 == width
         and last.rsplit("\t", 1)[-1].strip() != ""
         and not re.search(r"表\s*$|^(附件|表\s*\d|注|说明)", line.strip())
     )
 
 
+def _regular(rows: list[str]) -> bool:
+    """Word writes every row with all its cells: rows of one width (at least 4 in 5), a few broken ones."""
+    width = _usual_width(rows)
+    return bool(rows) and sum(1 for r in rows if r.count("\t") + 1 == width) >= 0.8 * len(rows)
+
+
 def _join_broken_rows(rows: list[str]) -> list[str]:
     width = _usual_width(rows)
+    if not _regular(rows):
+        return rows
     out: list[str] = []
     for row in rows:
         if out:
@@ -420,6 +429,9 @@ def read_source(path: Path) -> SourceDocument:
         )
     if not path.exists():
         raise JixiaoError([Problem("file.missing", "找不到该文件，请检查路径是否正确。", Location(str(path)))])
+    from ..guard import check_document  # the guarded entrance: content type, size, pages, characters
+
+    check_document(path)
     try:
         return reader(path)
     except JixiaoError:
