@@ -1,0 +1,117 @@
+"""`jixiao batch`: a folder of departments scored, reported and reviewed; a ranking workbook and a failure list.
+
+The folder holds three generated departments, the bundled 宝安 example as a sub-folder, a file that is not
+valid YAML and a department whose figures break the schema: the two bad ones land in the failure list with
+their file and reason, and the others are ranked as `evaluate` scores them.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from openpyxl import load_workbook
+
+from jixiao.batch import Done, find_departments, rank, run_batch
+from jixiao.cli import main
+from jixiao.pipeline import run
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from generate import department_tree  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("bureau") / "departments"
+    base.mkdir()
+    rng = random.Random(1)
+    for i in range(3):
+        text = yaml.safe_dump(department_tree(i, rng), allow_unicode=True)
+        (base / f"dept{i}.yaml").write_text(text, encoding="utf-8")
+    shutil.copytree(ROOT / "examples" / "baoan-fulian-2023", base / "baoan")
+    (base / "broken.yaml").write_text("department: [unclosed\n", encoding="utf-8")
+    bad = department_tree(9, rng)
+    bad["budget"]["adjusted"]["total"] = "很多"
+    (base / "bad_figures.yaml").write_text(yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
+    (base / "notes.txt").write_text("不是部门数据", encoding="utf-8")
+    return base
+
+
+def test_the_folder_lists_each_department_once(folder: Path) -> None:
+    names = [p.name for p in find_departments(folder)]
+    assert names == ["bad_figures.yaml", "baoan", "broken.yaml", "dept0.yaml", "dept1.yaml", "dept2.yaml"]
+
+
+@pytest.fixture(scope="module")
+def batch(folder: Path, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    code = main(["batch", str(folder), "--out", str(out), "--jobs", "2"])
+    assert code == 0
+    return out
+
+
+def test_ranking_holds_every_good_department_with_its_score(folder: Path, batch: Path) -> None:
+    sheet = load_workbook(batch / "排名.xlsx")["排名"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    assert header[:5] == ("排名", "部门", "年度", "总分", "等级")
+    by_source = {row[header.index("来源文件")]: row for row in rows[1:]}
+    assert sorted(by_source) == ["baoan", "dept0.yaml", "dept1.yaml", "dept2.yaml"]
+    for source, row in by_source.items():
+        _, evaluation = run(folder / source)
+        assert Decimal(str(row[3])) == evaluation.total, source
+        assert row[4] == evaluation.grade
+    # README: 宝安区妇联 97.61 (优); the generated departments score below 90, so it ranks first.
+    assert by_source["baoan"][0] == 1 and by_source["baoan"][3] == 97.61
+    totals = [row[3] for row in rows[1:]]
+    assert totals == sorted(totals, reverse=True)
+    assert [row[0] for row in rows[1:]] == [1, 2, 3, 4]
+
+
+def test_each_department_has_its_report_and_review(batch: Path) -> None:
+    for name in ("baoan", "dept0", "dept1", "dept2"):
+        assert (batch / "报告" / name / "自评报告.docx").stat().st_size > 0
+        assert (batch / "报告" / name / "附件表.xlsx").stat().st_size > 0
+    issues = list(load_workbook(batch / "排名.xlsx")["问题清单"].iter_rows(values_only=True))
+    assert issues[0] == ("部门", "来源文件", "类别", "级别", "位置", "问题")
+    # The review of each written report ran: 宝安's report states its 预算调整率 with the 调整后预算
+    # denominator (4.92% = 123.1 ÷ 2,500.65), which the reviewer flags beside the 53号 definition.
+    assert any(row[1] == "baoan" and row[2] == "报告审核" and "预算调整率" in row[5] for row in issues[1:])
+
+
+def test_bad_files_are_listed_with_why_and_do_not_stop_the_batch(batch: Path) -> None:
+    text = (batch / "失败清单.txt").read_text(encoding="utf-8")
+    assert "broken.yaml" in text and "yaml.syntax" in text
+    assert "bad_figures.yaml" in text and "budget.adjusted.total" in text
+    failures = list(load_workbook(batch / "排名.xlsx")["失败清单"].iter_rows(values_only=True))
+    assert [row[0] for row in failures[1:]] == ["bad_figures.yaml", "broken.yaml"]
+
+
+def test_one_process_gives_the_same_ranking_as_two(folder: Path, batch: Path, tmp_path: Path) -> None:
+    alone = run_batch(folder, tmp_path, jobs=1, formats=(), review=False)
+    two = load_workbook(batch / "排名.xlsx")["排名"]
+    expected = [(row[13], Decimal(str(row[3]))) for row in list(two.iter_rows(values_only=True))[1:]]
+    assert [(d.source, d.total) for _, d in rank(alone.done)] == expected
+    assert [f.source for f in alone.failed] == ["bad_figures.yaml", "broken.yaml"]
+    assert not (tmp_path / "报告").exists()  # formats=(): scored only
+
+
+def _done(source: str, total: str | None) -> Done:
+    return Done(source, source, 2023, "x", Decimal(total) if total else None, Decimal(100), None, (), 0, Decimal(0), ())
+
+
+def test_equal_totals_share_a_rank_and_incomplete_ones_come_last() -> None:
+    ranked = rank([_done("a", "80"), _done("b", "90"), _done("c", None), _done("d", "80"), _done("e", "70")])
+    assert [(position, d.source) for position, d in ranked] == [(1, "b"), (2, "a"), (2, "d"), (4, "e"), (None, "c")]
+
+
+def test_a_path_that_is_not_a_folder_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    assert main(["batch", str(tmp_path / "nowhere")]) == 2
+    assert "不是目录" in capsys.readouterr().err
