@@ -154,10 +154,8 @@ class OfficeConverter:
             with contextlib.suppress(OSError):
                 if proc.stdin:
                     proc.stdin.close()
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(15)
-            except subprocess.TimeoutExpired:
-                pass
             self._kill()
 
     # --- converting -------------------------------------------------------------------------------------------

@@ -1,0 +1,188 @@
+"""Text placed on a page (OCR boxes, OFD text runs) rebuilt into paragraphs and tables by position.
+
+Coordinates are any unit with the origin at the top left. Lines are boxes whose vertical centres lie within half
+a character height of each other; a line breaks into cells where the horizontal gap is wider than a character.
+Tables come two ways: inside a ruled grid found on the page image (rows and columns between its lines — how a
+scanned table reads reliably, even where a cell's text wraps onto several lines), or, without rules, from two or
+more consecutive lines of several cells whose starts line up in columns (how OFD text runs come).
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+__all__ = ["Block", "Box", "Grid", "blocks_from_boxes"]
+
+
+@dataclass(frozen=True)
+class Box:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    confidence: float | None = None  # OCR's confidence in this box's text (0–1); None for a text layer
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A ruled table: the x of its vertical rules and the y of its horizontal rules, ascending."""
+
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+
+    def contains(self, box: Box) -> bool:
+        cx = (box.x0 + box.x1) / 2
+        return self.xs[0] <= cx <= self.xs[-1] and self.ys[0] <= box.cy <= self.ys[-1]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph line or a table of one page, with the lowest OCR confidence of what it holds."""
+
+    kind: str  # paragraph | table
+    page: int
+    top: float
+    text: str = ""
+    rows: tuple[tuple[str, ...], ...] = ()
+    confidence: float | None = None
+    cell_confidence: tuple[tuple[float | None, ...], ...] = ()
+    box: tuple[float, float, float, float] | None = None
+
+
+def _lowest(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return min(known) if known else None
+
+
+def _join(parts: list[str]) -> str:
+    """Pieces of one cell or line joined: Chinese and figures run on; Latin words keep a space."""
+    out = ""
+    for part in parts:
+        if out and out[-1].isascii() and out[-1].isalpha() and part[:1].isascii() and part[:1].isalpha():
+            out += " "
+        out += part
+    return out
+
+
+def _lines(boxes: list[Box]) -> list[list[Box]]:
+    if not boxes:
+        return []
+    height = statistics.median(b.height for b in boxes)
+    lines: list[list[Box]] = []
+    for box in sorted(boxes, key=lambda b: b.cy):
+        if lines and abs(box.cy - statistics.fmean(b.cy for b in lines[-1])) <= height * 0.5:
+            lines[-1].append(box)
+        else:
+            lines.append([box])
+    return [sorted(line, key=lambda b: b.x0) for line in lines]
+
+
+def _cells(line: list[Box], height: float) -> list[list[Box]]:
+    cells: list[list[Box]] = []
+    for box in line:
+        if cells and box.x0 - cells[-1][-1].x1 <= height * 1.0:
+            cells[-1].append(box)
+        else:
+            cells.append([box])
+    return cells
+
+
+def _grid_table(grid: Grid, boxes: list[Box], page: int) -> Block:
+    n_rows, n_cols = len(grid.ys) - 1, len(grid.xs) - 1
+    held: dict[tuple[int, int], list[Box]] = {}
+    for box in boxes:
+        # a merged cell's text sits at its top left: the row of its centre, the column of its start
+        row = max(0, min(n_rows - 1, sum(1 for y in grid.ys[1:-1] if y <= box.cy)))
+        col = max(0, min(n_cols - 1, sum(1 for x in grid.xs[1:-1] if x <= box.x0 + box.height * 0.3)))
+        held.setdefault((row, col), []).append(box)
+    rows, confidence = [], []
+    for r in range(n_rows):
+        texts, levels = [], []
+        for c in range(n_cols):
+            cell = held.get((r, c), [])
+            texts.append(_join([b.text for b in _reading_order(cell)]))
+            levels.append(_lowest([b.confidence for b in cell]))
+        rows.append(tuple(texts))
+        confidence.append(tuple(levels))
+    box = (grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1])
+    return Block("table", page, grid.ys[0], rows=tuple(rows), confidence=_lowest([b.confidence for b in boxes]),
+                 cell_confidence=tuple(confidence), box=box)  # fmt: skip
+
+
+def _reading_order(boxes: list[Box]) -> list[Box]:
+    return [b for line in _lines(boxes) for b in line]
+
+
+def _columns(starts: list[float], tolerance: float) -> list[float]:
+    columns: list[float] = []
+    for x in sorted(starts):
+        if not columns or x - columns[-1] > tolerance:
+            columns.append(x)
+    return columns
+
+
+def _loose_table(lines: list[list[list[Box]]], page: int, height: float) -> Block:
+    columns = _columns([cell[0].x0 for line in lines for cell in line], height * 1.5)
+    rows, confidence = [], []
+    for line in lines:
+        texts: list[list[str]] = [[] for _ in columns]
+        levels: list[list[float | None]] = [[] for _ in columns]
+        for cell in line:
+            col = max(i for i, x in enumerate(columns) if x <= cell[0].x0 + height * 1.5 / 2 or i == 0)
+            texts[col].append(_join([b.text for b in cell]))
+            levels[col].extend(b.confidence for b in cell)
+        rows.append(tuple(" ".join(t) for t in texts))
+        confidence.append(tuple(_lowest(level) for level in levels))
+    every = [b for line in lines for cell in line for b in cell]
+    box = (min(b.x0 for b in every), min(b.y0 for b in every), max(b.x1 for b in every), max(b.y1 for b in every))
+    return Block("table", page, box[1], rows=tuple(rows), confidence=_lowest([b.confidence for b in every]),
+                 cell_confidence=tuple(confidence), box=box)  # fmt: skip
+
+
+def _paragraph(line: list[list[Box]], page: int) -> Block:
+    every = [b for cell in line for b in cell]
+    text = " ".join(_join([b.text for b in cell]) for cell in line)
+    box = (min(b.x0 for b in every), min(b.y0 for b in every), max(b.x1 for b in every), max(b.y1 for b in every))
+    return Block("paragraph", page, box[1], text=text, confidence=_lowest([b.confidence for b in every]), box=box)
+
+
+def blocks_from_boxes(boxes: list[Box], page: int, grids: tuple[Grid, ...] = ()) -> list[Block]:
+    """The page's paragraphs and tables in reading order (top to bottom)."""
+    boxes = [b for b in boxes if b.text.strip()]
+    blocks: list[Block] = []
+    free = []
+    for box in boxes:
+        grid = next((g for g in grids if g.contains(box)), None)
+        if grid is None:
+            free.append(box)
+    for grid in grids:
+        inside = [b for b in boxes if grid.contains(b)]
+        if inside and len(grid.xs) >= 3:
+            blocks.append(_grid_table(grid, inside, page))
+        elif inside:  # a frame, not a table (a boxed title): its text reads as paragraphs
+            free.extend(inside)
+    if free:
+        height = statistics.median(b.height for b in free)
+        lines = [_cells(line, height) for line in _lines(free)]
+        i = 0
+        while i < len(lines):
+            j = i
+            while j < len(lines) and len(lines[j]) >= 2:
+                j += 1
+            if j - i >= 2:  # two or more lines of several cells: a table without rules
+                blocks.append(_loose_table(lines[i:j], page, height))
+                i = j
+                continue
+            blocks.append(_paragraph(lines[i], page))
+            i += 1
+    return sorted(blocks, key=lambda b: b.top)
