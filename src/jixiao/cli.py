@@ -72,12 +72,17 @@ def cmd_score(args: argparse.Namespace) -> int:
             print()
         return 0
     evaluation = evaluate(prepared.rulebook, prepared.data)
+    findings = _notable(check_consistency(prepared.data))
+    # exit 1 when the figures disagree (错误), so that a script never takes such a score as clean
+    failed = 0 if args.allow_errors or not any(f.severity is Severity.ERROR for f in findings) else 1
     if args.json:
         print(json.dumps(evaluation_to_dict(evaluation), ensure_ascii=False, indent=2))
-        return 0
-    _print_problems([*prepared.warnings, *_notable(check_consistency(prepared.data))])
+        return failed
+    _print_problems([*prepared.warnings, *findings])
     print(render_score_text(evaluation, title, prepared.rulebook.strip_zeros))
-    return 0
+    if failed:
+        print("数据核对发现错误，得分仅供参考（退出码 1；确认无误可加 --allow-errors）。", file=sys.stderr)
+    return failed
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -98,11 +103,19 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .pipeline import run
     from .report import FORMATS, write_report  # document libraries load only for this command
 
-    formats = tuple(f.strip() for f in args.format.split(",")) if args.format else None
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip()) if args.format is not None else None
     unknown = [f for f in formats or () if f not in FORMATS]
-    if unknown:
-        print(f"不支持的格式：{'、'.join(unknown)}。可用格式：{'、'.join(FORMATS)}", file=sys.stderr)
+    if unknown or formats == ():
+        said = f"不支持的格式：{'、'.join(unknown)}" if unknown else "未指定任何格式"
+        print(f"{said}。可用格式：{'、'.join(FORMATS)}（逗号分隔）", file=sys.stderr)
         return 2
+    from .guard import check_output_dir  # output checked before the work
+    from .report.pdf import INSTALL_HINT, find_soffice
+
+    if formats and "pdf" in formats and find_soffice() is None:
+        print(f"无法生成 PDF：未找到 LibreOffice。{INSTALL_HINT}；或去掉 --format 中的 pdf。", file=sys.stderr)
+        return 2
+    check_output_dir(Path(args.out))
     prepared, evaluation = run(Path(args.path), args.rulebook)
     _print_problems(prepared.warnings)
     print(f"正在生成报告：{prepared.data.name} {prepared.data.year}年度 …", file=sys.stderr)
@@ -117,6 +130,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     print(f"总分 {total}，等级 {evaluation.grade or '—'}。已生成 {len(result.files)} 个文件：")
     for path in result.files:
         print(f"  {path}")
+    if formats and "pdf" in formats and not any(p.suffix == ".pdf" for p in result.files):
+        print("PDF 未能生成（见上方提示），其余文件已生成。", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -161,6 +177,10 @@ def cmd_review(args: argparse.Namespace) -> int:
 
     path = Path(args.path)
     out = Path(args.out) if args.out else None
+    if out is not None:
+        from .guard import check_output_dir  # output checked before the work
+
+        check_output_dir(out)
     if path.is_dir():
         results = review_folder(path, args.rulebook, _progress)
         if not results:
@@ -262,7 +282,11 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
         for name, d in INDICATORS.items():
             print(f"{name}\t{d.label}\t{d.formula}\t{d.source}")
         return 0
-    for rid, path in available_rulebooks().items():
+    known = available_rulebooks()
+    if args.id and args.id not in known:
+        print(f"找不到指标体系“{args.id}”。可用的指标体系：{'、'.join(known)}", file=sys.stderr)
+        return 2
+    for rid, path in known.items():
         if args.id and rid != args.id:
             continue
         rulebook, problems = load_rulebook_with_problems(str(path))
@@ -301,6 +325,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="数据文件（.yaml / .xlsx）或其所在目录")
     p.add_argument("--rulebook", help="指标体系编号或文件路径")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.add_argument("--allow-errors", action="store_true", help="数据核对有错误时仍以退出码 0 结束")
     p = add("explain", "解释某一指标的得分过程", cmd_explain)
     p.add_argument("path")
     p.add_argument("indicator", help="指标编号或名称，如 budget_execution 或 预算执行率")
