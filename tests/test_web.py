@@ -247,7 +247,7 @@ def test_review_flow_returned_cannot_be_approved_without_resubmission(app):
     with app.state.factory() as db:
         assert db.get(Evaluation, evaluation_id).status == "approved"
     log = client(app, "admin")[0].get("/audit").text
-    assert "return" in log and "approve" in log and "请补充季度执行数据" in log
+    assert "退回修改" in log and "审核通过" in log and "请补充季度执行数据" in log
 
 
 def _zip_bomb() -> bytes:

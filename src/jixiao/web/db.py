@@ -27,17 +27,20 @@ __all__ = [
     "Department",
     "Evaluation",
     "Job",
-    "LoginAttempt",
+    "LoginThrottle",
     "Session",
     "User",
     "Version",
     "database_url",
     "make_engine",
     "now",
+    "private_dir",
+    "private_file",
 ]
 
 ROLES = {"filler": "填报人", "reviewer": "审核人", "admin": "管理员"}
-STATUSES = {"draft": "填报中", "submitted": "已提交", "returned": "已退回", "approved": "已通过"}
+STATUSES = {"draft": "草稿", "submitted": "已提交", "returned": "已退回", "approved": "已通过"}
+NOT_STARTED = "未开始"  # a department of the region with no evaluation of that year yet
 
 
 def now() -> datetime:
@@ -67,12 +70,17 @@ class User(Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     department: Mapped[Department | None] = relationship()
 
 
 class Session(Base):
+    """A signed-in browser. Only the SHA-256 of the cookie's token is stored: a copy of the database does not
+    let anyone sign in."""
+
     __tablename__ = "sessions"
-    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     csrf: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
@@ -80,13 +88,17 @@ class Session(Base):
     user: Mapped[User] = relationship()
 
 
-class LoginAttempt(Base):
-    __tablename__ = "login_attempts"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(100), index=True)
-    ip: Mapped[str] = mapped_column(String(64))
-    success: Mapped[bool] = mapped_column(Boolean)
-    at: Mapped[datetime] = mapped_column(DateTime, default=now, index=True)
+class LoginThrottle(Base):
+    """Login attempts of one account (`user:NAME`) or one address (`ip:ADDR`), counted atomically in the
+    database so that parallel guesses cannot pass the limit (see throttle.py)."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # failed or in flight, in the current window
+    window_start: Mapped[datetime] = mapped_column(DateTime, default=now)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    locks: Mapped[int] = mapped_column(Integer, default=0)  # locks in a row: each one lasts twice as long
+    next_allowed: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # an address slowed down
 
 
 class Evaluation(Base):
@@ -132,6 +144,8 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(50))
     target: Mapped[str] = mapped_column(String(200), default="")
     detail: Mapped[str] = mapped_column(Text, default="")
+    via: Mapped[str] = mapped_column(String(20), default="")  # how: form, lists, yaml, upload, batch, ...
+    source: Mapped[str] = mapped_column(String(300), default="")  # the file it came from, if any
     user: Mapped[User | None] = relationship()
 
 
@@ -148,10 +162,27 @@ class Job(Base):
     message: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    region: Mapped[str] = mapped_column(String(200), default="")  # the creator's region: who else may see it
 
 
 def data_dir() -> Path:
     return Path(os.environ.get("JIXIAO_DATA", "data")).resolve()
+
+
+def private_dir(path: Path) -> Path:
+    """A folder only the server's own user may enter (uploads, job outputs, the database)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Create `path` (if missing) readable and writable by the owner only; SQLite's -wal and -shm files take
+    the database file's permissions."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+    return path
 
 
 def database_url() -> str:
@@ -161,7 +192,10 @@ def database_url() -> str:
 def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.parent.exists():
+            private_dir(path.parent)
+        private_file(path)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")

@@ -1,25 +1,34 @@
-"""Passwords (argon2), server-side sessions with secure cookies, CSRF tokens, login rate limiting."""
+"""Passwords (argon2), server-side sessions whose tokens are stored hashed, CSRF tokens.
+
+Login throttling is in throttle.py."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session as DbSession
 
-from .db import LoginAttempt, Session, User, now
+from .db import Session, User, now
 
-__all__ = ["check_password", "hash_password", "login_blocked", "new_session", "record_login", "valid_csrf"]
+__all__ = [
+    "MIN_PASSWORD",
+    "check_password",
+    "find_session",
+    "hash_password",
+    "hash_token",
+    "new_session",
+    "valid_csrf",
+]
 
 _HASHER = PasswordHasher()
 SESSION_HOURS = 12
-MAX_FAILURES = 5
-MAX_FAILURES_PER_ADDRESS = 20
-WINDOW = timedelta(minutes=15)
+MIN_PASSWORD = 8
 
 
 def hash_password(password: str) -> str:
@@ -36,34 +45,37 @@ def check_password(user: User | None, password: str) -> bool:
         return False
 
 
-def login_blocked(db: DbSession, username: str, ip: str) -> bool:
-    """Too many failed logins in the last 15 minutes: 5 for one user name, or 20 from one address (an office
-    behind one NAT address must not be locked out by one person's typos)."""
-    since = now() - WINDOW
-    recent = (
-        select(func.count()).select_from(LoginAttempt).where(LoginAttempt.success.is_(False), LoginAttempt.at >= since)
-    )
-    by_name = db.scalar(recent.where(LoginAttempt.username == username)) or 0
-    by_address = db.scalar(recent.where(LoginAttempt.ip == ip)) or 0
-    return by_name >= MAX_FAILURES or by_address >= MAX_FAILURES_PER_ADDRESS
+def hash_token(token: str) -> str:
+    """What the database keeps of a session token: its SHA-256 (the token has 256 random bits, no salt needed)."""
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
-def record_login(db: DbSession, username: str, ip: str, success: bool) -> None:
-    db.add(LoginAttempt(username=username, ip=ip, success=success))
-    if success:
-        db.execute(delete(LoginAttempt).where(LoginAttempt.username == username, LoginAttempt.success.is_(False)))
-
-
-def new_session(db: DbSession, user: User) -> Session:
+def new_session(db: DbSession, user: User) -> tuple[Session, str]:
+    """A new session for `user`; returns it and the token for the cookie (which is not stored)."""
+    token = secrets.token_urlsafe(32)
     session = Session(
-        token=secrets.token_urlsafe(32),
+        token_hash=hash_token(token),
         user_id=user.id,
         csrf=secrets.token_urlsafe(32),
         expires_at=now() + timedelta(hours=SESSION_HOURS),
     )
     db.add(session)
+    return session, token
+
+
+def find_session(db: DbSession, token: str | None) -> Session | None:
+    if not token or len(token) > 200:
+        return None
+    session = db.get(Session, hash_token(token))
+    if session is None or session.expires_at < now() or not session.user.active:
+        return None
     return session
 
 
+def end_sessions(db: DbSession, user: User) -> None:
+    """Sign a user out everywhere (password changed or reset, account disabled)."""
+    db.execute(delete(Session).where(Session.user_id == user.id))
+
+
 def valid_csrf(session: Session | None, token: str | None) -> bool:
-    return session is not None and token is not None and hmac.compare_digest(session.csrf, token)
+    return session is not None and bool(token) and hmac.compare_digest(session.csrf.encode(), str(token).encode())

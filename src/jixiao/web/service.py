@@ -25,13 +25,25 @@ from ..excel_layout import FORM_FIELDS, LIST_SHEETS
 from ..numbers import fmt_score
 from ..pipeline import Prepared, check_facts
 from ..problems import JixiaoError, Location, Problem, has_errors
-from ..rulebook import load_rulebook
+from ..rulebook import available_rulebooks, load_rulebook
 from ..serialize import data_to_tree, data_to_yaml, set_path
 from ..trace import Evaluation as Scored
 from ..yamlsrc import parse_yaml_text
-from .db import AuditEntry, Department, Evaluation, User, Version, now
+from .db import STATUSES, AuditEntry, Department, Evaluation, User, Version, now
 
-__all__ = ["Conflict", "Denied", "can_edit", "can_view", "check_upload", "load", "save", "transition"]
+__all__ = [
+    "Conflict",
+    "Denied",
+    "can_edit",
+    "can_view",
+    "check_upload",
+    "create_evaluation",
+    "default_rulebook",
+    "load",
+    "refusal",
+    "transition",
+    "write",
+]
 
 MAX_UPLOAD = 10 * 1024 * 1024  # bytes
 MAX_UNZIPPED = 100 * 1024 * 1024
@@ -50,21 +62,63 @@ class Denied(Exception):
     """The user may not do this; the message is Chinese."""
 
 
-def can_view(user: User, evaluation: Evaluation) -> bool:
+# How a change reached the evaluation (kept in the version note and the audit entry), in the user's words.
+VIA = {
+    "form": "表单填报",
+    "lists": "表格填报",
+    "yaml": "数据文本编辑",
+    "upload": "上传工作簿",
+    "narrative": "报告文字",
+    "batch": "批量导入",
+    "rulebook": "更换指标体系",
+}
+EDITABLE_STATES = ("draft", "returned")
+
+
+def refusal(user: User, evaluation: Evaluation, via: str) -> str | None:
+    """Why `user` may not change `evaluation`'s figures this way (Chinese), or None when they may.
+
+    A 填报人 changes their own department's evaluation while it is a draft or returned, by any means but a batch;
+    a 审核人 only by a batch import into a department of their region, never over a submitted or approved
+    evaluation; an administrator never changes figures."""
+    from .scope import Scope
+
+    if via not in VIA:
+        return "未知的修改方式。"
     if user.role == "admin":
-        return True
+        return "管理员不能修改部门填报的数据。请由该部门填报人修改，或由审核人批量导入。"
+    if user.role == "filler":
+        if via == "batch":
+            return "批量导入仅供审核人使用。"
+        if user.department_id != evaluation.department_id:
+            return "您只能修改本部门的自评。"
+        if evaluation.status not in EDITABLE_STATES:
+            return "当前状态下您不能修改该部门的自评数据（已提交或已通过的自评需先由审核人退回）。"
+        return None
     if user.role == "reviewer":
-        return not user.region or evaluation.department.region.startswith(user.region)
-    return user.department_id == evaluation.department_id
+        if via == "rulebook":  # the bureau may correct the rulebook of any evaluation of its region not yet approved
+            if not Scope(user).covers(evaluation.department):
+                return "该部门不在您的辖区内。"
+            return "已通过的自评不能更换指标体系。" if evaluation.status == "approved" else None
+        if via != "batch":
+            return "审核人不能直接修改部门填报的数据；如需导入，请使用财政局看板的批量上传。"
+        if not Scope(user).covers(evaluation.department):
+            return "该部门不在您的辖区内，未导入。"
+        if evaluation.status not in EDITABLE_STATES:
+            return f"该自评{STATUSES[evaluation.status]}，批量导入不会覆盖已提交或已通过的自评。"
+        return None
+    return "未知角色，不能修改。"
+
+
+def can_view(user: User, evaluation: Evaluation) -> bool:
+    from .scope import Scope
+
+    return Scope(user).covers(evaluation.department)
 
 
 def can_edit(user: User, evaluation: Evaluation) -> bool:
-    """Department staff edit their own evaluation while it is a draft or returned."""
-    return (
-        user.role == "filler"
-        and user.department_id == evaluation.department_id
-        and evaluation.status in ("draft", "returned")
-    )
+    """The page shows the forms: the user may change this evaluation by hand."""
+    return refusal(user, evaluation, "form") is None
 
 
 def _record_version(db: DbSession, evaluation: Evaluation, status: str, note: str, user: User | None) -> None:
@@ -81,8 +135,14 @@ def _record_version(db: DbSession, evaluation: Evaluation, status: str, note: st
     )
 
 
-def audit(db: DbSession, user: User | None, action: str, target: str, detail: str = "") -> None:
-    db.add(AuditEntry(user_id=user.id if user else None, action=action, target=target, detail=detail))
+def audit(
+    db: DbSession, user: User | None, action: str, target: str, detail: str = "", via: str = "", source: str = ""
+) -> None:
+    db.add(
+        AuditEntry(
+            user_id=user.id if user else None, action=action, target=target, detail=detail, via=via, source=source[:300]
+        )
+    )
 
 
 @dataclass
@@ -153,26 +213,38 @@ def _cache(evaluation: Evaluation, scored: Scored | None) -> None:
     evaluation.deductions_json = json.dumps(lost, ensure_ascii=False)
 
 
-def save(
+def write(
     db: DbSession,
     user: User,
     evaluation: Evaluation,
     *,
+    via: str,
+    expected_version: int,
+    source: str = "",
     data_yaml: str | None = None,
     narrative: dict[str, str] | None = None,
-    expected_version: int,
-    note: str,
+    rulebook_id: str | None = None,
 ) -> Loaded:
-    """Save new data and/or narrative as the next version; refuse when the version moved on meanwhile.
+    """The one way an evaluation changes — form, tables, text editor, upload, narrative, batch import, rulebook.
 
-    Data with errors is not saved (the problems are returned so the page can show them beside the input).
+    Checks the user's right on that department and state (`refusal`), refuses a change based on an outdated
+    version (Conflict), scores the new data and does not save data with errors (the problems are returned so the
+    page can show them beside the input); otherwise keeps the next version and an audit entry naming who, how
+    (`via`) and from which file (`source`).
     """
-    if not can_edit(user, evaluation):
-        raise Denied("当前状态下您不能修改该部门的自评数据（已提交或已通过的自评需先由审核人退回）。")
+    reason = refusal(user, evaluation, via)
+    if reason:
+        raise Denied(reason)
     if expected_version != evaluation.version:
         raise Conflict(evaluation)
+    previous_rulebook = evaluation.rulebook_id
+    if rulebook_id is not None and rulebook_id != evaluation.rulebook_id:
+        if rulebook_id not in available_rulebooks():
+            raise Denied(f"找不到指标体系“{rulebook_id}”。请从列表中选择。")
+        evaluation.rulebook_id = rulebook_id
     loaded = load(evaluation, data_yaml) if data_yaml is not None else load(evaluation)
     if has_errors(loaded.problems):
+        evaluation.rulebook_id = previous_rulebook
         return loaded
     if data_yaml is not None:
         evaluation.data_yaml = data_yaml
@@ -181,8 +253,10 @@ def save(
     evaluation.version += 1
     evaluation.updated_at, evaluation.updated_by = now(), user.id
     _cache(evaluation, loaded.scored)
-    _record_version(db, evaluation, evaluation.status, note, user)
-    audit(db, user, "save", f"evaluation:{evaluation.id}", f"{note}（第{evaluation.version}版）")
+    note = f"{VIA[via]} {source}".strip()
+    _record_version(db, evaluation, evaluation.status, note[:500], user)
+    action = "import" if via == "batch" else ("rulebook" if via == "rulebook" else "save")
+    audit(db, user, action, f"evaluation:{evaluation.id}", f"{note}（第{evaluation.version}版）", via, source)
     return loaded
 
 
@@ -225,12 +299,17 @@ def list_rows(data: DepartmentData) -> dict[str, list[dict[str, str]]]:
 
 
 def lists_from_form(form: dict[str, str]) -> dict[str, list[dict[str, str]]]:
-    """The posted table cells (`l:targets:3:actual`) back into rows; empty rows are dropped."""
+    """The posted table cells (`l:targets:3:actual`) back into rows; empty rows are dropped, and cells of an unknown
+    table, column or row number (a tampered form) are ignored."""
+    columns = {sheet.list_path: {c.path for c in sheet.columns} for sheet in EDITABLE_LISTS}
     rows: dict[str, dict[int, dict[str, str]]] = {}
     for key, value in form.items():
-        if not key.startswith("l:"):
+        parts = key.split(":", 3)
+        if len(parts) != 4 or parts[0] != "l" or parts[1] not in columns or parts[3] not in columns[parts[1]]:
             continue
-        _, list_path, index, column = key.split(":", 3)
+        _, list_path, index, column = parts
+        if not index.isdigit() or int(index) > 10_000:
+            continue
         rows.setdefault(list_path, {}).setdefault(int(index), {})[column] = value.strip()
     return {name: [row for _, row in sorted(items.items()) if any(row.values())] for name, items in rows.items()}
 
@@ -267,48 +346,102 @@ def form_values(data: DepartmentData) -> dict[str, str]:
     return values
 
 
-def check_upload(content: bytes, filename: str) -> list[Problem]:
-    """Refuse what should not be parsed: too large, not an Office file, a zip bomb. Macros are never run
-    (openpyxl does not execute them, and .xlsm content is read as data only)."""
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def safe_name(name: str, fallback: str) -> str:
+    """An uploaded file's name made safe to write in a folder of ours: the last part only (no folders, no "." or
+    ".."), no control characters, no leading dot, at most 120 characters (the extension kept)."""
+    base = "".join(ch for ch in (name or "").replace("\\", "/").rsplit("/", 1)[-1] if ch.isprintable()).strip()
+    if base in ("", ".", "..") or base.startswith("."):
+        return fallback
+    if len(base) > 120:
+        stem, dot, suffix = base.rpartition(".")
+        base = (stem[:110] + dot + suffix[:9]) if dot and len(suffix) < 10 else base[:120]
+    return base
+
+
+MAX_MEMBERS = 2000
+
+
+def check_upload(
+    content: bytes, filename: str, suffixes: tuple[str, ...] = (".xlsx", ".xlsm", ".docx")
+) -> list[Problem]:
+    """Refuse what should not be parsed: a wrong extension, too large, not an Office file, a zip bomb (by the sizes
+    the archive declares, in all and per member). Macros are never run (openpyxl does not execute them, and .xlsm
+    content is read as data only)."""
     where = Location(filename)
-    if len(content) > MAX_UPLOAD:
+    if not filename.lower().endswith(suffixes):
         return [
             Problem(
-                "upload.too_large",
-                f"文件过大（{len(content) // 1024 // 1024} MB），上限为 {MAX_UPLOAD // 1024 // 1024} MB。",
-                where,
-            )
-        ]
-    if not zipfile.is_zipfile(io.BytesIO(content)):
-        return [
-            Problem(
-                "upload.not_office",
-                "文件不是有效的 .xlsx / .docx 文件（可能已损坏，或是旧版 .xls/.doc）。"
+                "upload.wrong_type",
+                f"文件类型不对：应为 {' / '.join(suffixes)} 文件，实际为“{filename}”。"
                 "请用 Excel/WPS 另存为 .xlsx 后上传。",
                 where,
             )
         ]
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        unzipped = sum(info.file_size for info in archive.infolist())
-        if unzipped > MAX_UNZIPPED or unzipped > MAX_RATIO * max(len(content), 1):
-            return [Problem("upload.zip_bomb", "文件解压后体积异常（疑似压缩炸弹），已拒绝处理。", where)]
-        names = set(archive.namelist())
-    if filename.lower().endswith((".xlsx", ".xlsm")) and "xl/workbook.xml" not in names:
-        return [Problem("upload.not_office", "文件不是 Excel 工作簿。", where)]
+    if len(content) > MAX_UPLOAD:
+        return [
+            Problem(
+                "upload.too_large",
+                f"文件过大（{len(content) / 1024 / 1024:.1f} MB），上限为 {MAX_UPLOAD // 1024 // 1024} MB。"
+                "请删除多余的工作表或图片后重新上传。",
+                where,
+            )
+        ]
+    not_office = Problem(
+        "upload.not_office",
+        "文件不是有效的 .xlsx / .docx 文件（可能已损坏，或是旧版 .xls/.doc）。请用 Excel/WPS 另存为 .xlsx 后上传。",
+        where,
+    )
+    if not zipfile.is_zipfile(io.BytesIO(content)):
+        return [not_office]
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+            names = {info.filename for info in members}
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return [not_office]
+    unzipped = sum(info.file_size for info in members)
+    worst = max((info.file_size / max(info.compress_size, 1) for info in members), default=0)
+    if (
+        len(members) > MAX_MEMBERS
+        or unzipped > MAX_UNZIPPED
+        or unzipped > MAX_RATIO * max(len(content), 1)
+        or worst > 1000
+    ):
+        return [Problem("upload.zip_bomb", "文件解压后体积异常（疑似压缩炸弹），已拒绝处理。", where)]
+    if filename.lower().endswith(WORKBOOK_SUFFIXES) and "xl/workbook.xml" not in names:
+        return [
+            Problem("upload.not_office", "文件不是 Excel 工作簿（缺少 xl/workbook.xml）。请上传 .xlsx 工作簿。", where)
+        ]
+    if filename.lower().endswith(".docx") and "word/document.xml" not in names:
+        return [
+            Problem("upload.not_office", "文件不是 Word 文档（缺少 word/document.xml）。请上传 .docx 文档。", where)
+        ]
     return []
 
 
 def workbook_to_yaml(content: bytes, filename: str) -> tuple[str | None, list[Problem]]:
-    problems = check_upload(content, filename)
+    """A filled workbook (bytes as uploaded) to the stored YAML, or the problems that stop it."""
+    problems = check_upload(content, filename, WORKBOOK_SUFFIXES)
     if problems:
         return None, problems
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / Path(filename).name
+        path = Path(tmp) / safe_name(filename, "upload.xlsx")
         path.write_bytes(content)
         try:
             data, problems = read_workbook(path)
         except JixiaoError as exc:
             return None, list(exc.problems)
+        except Exception:
+            return None, [
+                Problem(
+                    "upload.corrupt",
+                    "工作簿内容已损坏，无法读取（内部 XML 有误）。请用 Excel/WPS 打开后另存为 .xlsx 再上传。",
+                    Location(filename),
+                )
+            ]
     if has_errors(problems):
         return None, problems
     return data_to_yaml(data), problems
@@ -333,9 +466,11 @@ def transition(
     if role == "filler" and not (user.role == "filler" and user.department_id == evaluation.department_id):
         raise Denied("只有本部门填报人可以提交。")
     if role == "reviewer" and not (user.role in ("reviewer", "admin") and can_view(user, evaluation)):
-        raise Denied("只有审核人可以退回或通过。")
+        raise Denied("只有本辖区的审核人可以退回或通过。")
     if evaluation.status not in allowed:
-        raise Denied(f"当前状态为“{evaluation.status}”，不能执行该操作（已退回的自评须由填报人重新提交后才能通过）。")
+        raise Denied(
+            f"当前状态为“{STATUSES[evaluation.status]}”，不能执行该操作（已退回的自评须由填报人重新提交后才能通过）。"
+        )
     if expected_version is not None and expected_version != evaluation.version:
         raise Conflict(evaluation)
     if action == "return" and not comment.strip():
@@ -345,14 +480,33 @@ def transition(
         evaluation.review_comment = comment.strip()
     evaluation.version += 1
     evaluation.updated_at, evaluation.updated_by = now(), user.id
-    _record_version(db, evaluation, target, action, user)
-    audit(db, user, action, f"evaluation:{evaluation.id}", comment.strip())
+    _record_version(
+        db, evaluation, target, {"submit": "提交审核", "return": "退回修改", "approve": "审核通过"}[action], user
+    )
+    audit(db, user, action, f"evaluation:{evaluation.id}", comment.strip(), via="review")
 
 
-def get_or_create_evaluation(db: DbSession, department: Department, year: int, rulebook_id: str) -> Evaluation:
+def create_evaluation(
+    db: DbSession, user: User, department: Department, year: int, rulebook_id: str, via: str = "form", source: str = ""
+) -> tuple[Evaluation, bool]:
+    """The department's evaluation of `year`, created (empty, as a draft) when there is none; returns it and
+    whether it was created. A 填报人 creates their own department's, an administrator any department's, a 审核人
+    only through a batch import within their region."""
+    from .scope import Scope
+
+    if user.role == "filler" and user.department_id != department.id:
+        raise Denied("您只能为本部门新建自评。")
+    if user.role == "reviewer" and (via != "batch" or not Scope(user).covers(department)):
+        raise Denied("审核人只能通过批量导入为本辖区的部门建立自评。")
+    if user.role not in ("filler", "reviewer", "admin"):
+        raise Denied("未知角色，不能新建自评。")
+    if rulebook_id not in available_rulebooks():
+        raise Denied(f"找不到指标体系“{rulebook_id}”。请从列表中选择。")
+    if not 2000 <= year <= 2100:
+        raise Denied(f"评价年度应在2000至2100之间，实际为{year}。")
     found = db.scalar(select(Evaluation).where(Evaluation.department_id == department.id, Evaluation.year == year))
     if found:
-        return found
+        return found, False
     evaluation = Evaluation(
         department_id=department.id,
         year=year,
@@ -370,5 +524,62 @@ def get_or_create_evaluation(db: DbSession, department: Department, year: int, r
     db.add(evaluation)
     db.flush()
     _cache(evaluation, load(evaluation).scored)
-    _record_version(db, evaluation, evaluation.status, "新建", None)
-    return evaluation
+    _record_version(db, evaluation, evaluation.status, "新建", user)
+    audit(
+        db,
+        user,
+        "create",
+        f"evaluation:{evaluation.id}",
+        f"{department.name} {year}年度 指标体系 {rulebook_id}",
+        via=via,
+        source=source,
+    )
+    return evaluation, True
+
+
+@lru_cache(maxsize=1)
+def _rulebook_headers() -> tuple[tuple[str, str, str, int, str], ...]:
+    """(id, region, kind, year, title) of every rulebook, read from the files' top fields."""
+    headers = []
+    for rulebook_id, path in available_rulebooks().items():
+        try:
+            tree = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            continue
+        year = str(tree.get("year") or "0")
+        headers.append(
+            (
+                rulebook_id,
+                str(tree.get("region") or ""),
+                str(tree.get("kind") or ""),
+                int(year) if year.isdigit() else 0,
+                str(tree.get("title") or rulebook_id),
+            )
+        )
+    return tuple(headers)
+
+
+def rulebook_choices(kind: str = "department") -> list[tuple[str, str]]:
+    """(id, title) of the rulebooks of one kind, for the selection lists."""
+    return [(h[0], h[4]) for h in _rulebook_headers() if h[2] == kind]
+
+
+def default_rulebook(region: str, year: int, kind: str = "department") -> tuple[str | None, str]:
+    """The rulebook for a department of `region` in `year`, and why (Chinese): the one whose region is the longest
+    prefix of the department's region, of the latest year not after `year` (or the earliest one after it)."""
+    region = region or ""
+    matches = [h for h in _rulebook_headers() if h[2] == kind and h[1] and region.startswith(h[1])]
+    if not matches:
+        return None, (
+            f"没有适用于“{region or '未填写地区'}”的{'部门整体' if kind == 'department' else ''}指标体系，"
+            "请手动选择；"
+            "如本地另有指标体系，请管理员添加。"
+        )
+    longest = max(len(h[1]) for h in matches)
+    matches = [h for h in matches if len(h[1]) == longest]
+    earlier = [h for h in matches if h[3] <= year]
+    chosen = max(earlier, key=lambda h: h[3]) if earlier else min(matches, key=lambda h: h[3])
+    why = f"按部门所在地区“{region}”匹配到“{chosen[1]}”的{chosen[3]}年度指标体系"
+    if chosen[3] != year:
+        why += f"（该地区尚无{year}年度的指标体系，沿用{chosen[3]}年度）"
+    return chosen[0], why + "。"

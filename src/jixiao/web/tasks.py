@@ -7,14 +7,13 @@ file, so the page shows it and the results stay when the browser is closed.
 
 from __future__ import annotations
 
+import logging
 import os
-import traceback
 from pathlib import Path
 
 from huey import RedisHuey, SqliteHuey
-from sqlalchemy import select
 
-from .db import AuditEntry, Department, Job, User, data_dir, make_engine, session_factory
+from .db import Job, User, data_dir, make_engine, private_dir, session_factory
 
 __all__ = ["enqueue_job", "huey", "run_job"]
 
@@ -24,11 +23,13 @@ def _make_huey():
     if url:
         return RedisHuey("jixiao", url=url)
     path = data_dir() / "huey.db"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        private_dir(path.parent)
     return SqliteHuey("jixiao", filename=str(path))
 
 
 huey = _make_huey()
+log = logging.getLogger("jixiao.web.tasks")
 
 
 def _progress(factory, job_id: int, **changes) -> None:
@@ -41,7 +42,7 @@ def _progress(factory, job_id: int, **changes) -> None:
 
 def _reviews(factory, job: Job, inputs: list[Path], output: Path) -> str:
     from ..fileio import write_atomic
-    from ..problems import JixiaoError
+    from ..problems import JixiaoError, Location, Problem
     from ..review import review_file
     from ..review.output import opinion_docx, summary_workbook
 
@@ -53,58 +54,106 @@ def _reviews(factory, job: Job, inputs: list[Path], output: Path) -> str:
             write_atomic(output / f"{path.stem}_审核意见.docx", opinion_docx(result))
         except JixiaoError as exc:
             results.append((path, exc))
+        except Exception:
+            log.exception("review of %s failed", path.name)
+            results.append(
+                (
+                    path,
+                    JixiaoError(
+                        [Problem("review.unreadable", "文件已损坏或格式不受支持，无法审核。", Location(path.name))]
+                    ),
+                )
+            )
         _progress(factory, job.id, done=i)
     write_atomic(output / "审核汇总.xlsx", summary_workbook(results))
     return f"已审核 {len(inputs)} 份报告。"
 
 
+def _import_one(db, uploader: User, path: Path) -> list[str]:
+    """One workbook into its department's evaluation, through the service's one write path: a row of the summary."""
+    from ..excel_in import read_workbook
+    from ..problems import JixiaoError, Severity, has_errors
+    from ..serialize import data_to_yaml
+    from .scope import Scope
+    from .service import create_evaluation, default_rulebook, write
+
+    data, problems = read_workbook(path)
+    if has_errors(problems):
+        raise JixiaoError(problems)
+    name, year = data.name, data.year
+    department = Scope(uploader).department_named(db, name)
+    if department is None:
+        return [
+            path.name,
+            name,
+            year,
+            "",
+            "",
+            f"未导入：辖区内没有名为“{name}”的部门。请核对单位名称，或请管理员先添加该部门。",
+        ]
+    rulebook = data.get("rulebook") or default_rulebook(department.region, int(year))[0]
+    if not rulebook:
+        return [path.name, name, year, "", "", "未导入：工作簿未写明指标体系，且没有适用于该部门地区的指标体系。"]
+    evaluation, _ = create_evaluation(db, uploader, department, int(year), str(rulebook), via="batch", source=path.name)
+    loaded = write(
+        db,
+        uploader,
+        evaluation,
+        via="batch",
+        source=path.name,
+        expected_version=evaluation.version,
+        data_yaml=data_to_yaml(data),
+    )
+    if has_errors(loaded.problems):
+        raise JixiaoError([p for p in loaded.problems if p.severity is Severity.ERROR])
+    return [path.name, name, year, evaluation.total, evaluation.grade, "已导入"]
+
+
 def _workbooks(factory, job: Job, inputs: list[Path], output: Path) -> str:
-    """Workbooks filled by departments: each becomes (or updates) that department's evaluation."""
+    """Workbooks filled by departments: each becomes (or updates) that department's evaluation, with the rights
+    of the job's creator (a reviewer: departments of their region, never over a submitted or approved one)."""
     from openpyxl import Workbook
 
-    from ..excel_in import read_workbook
-    from ..problems import JixiaoError, has_errors
-    from ..serialize import data_to_yaml
-    from .service import _cache, get_or_create_evaluation, load
+    from ..problems import JixiaoError
+    from .service import Denied
 
     summary = Workbook()
     ws = summary.active
     ws.title = "导入结果"
     ws.append(["文件", "部门", "年度", "总分", "等级", "结果"])
+    imported = 0
     for i, path in enumerate(inputs, 1):
         with factory() as db:
             uploader = db.get(User, job.created_by) if job.created_by else None
             try:
-                data, problems = read_workbook(path)
-                if has_errors(problems):
-                    raise JixiaoError(problems)
-                name, year = data.name, data.year
-                department = db.scalar(select(Department).where(Department.name == name))
-                if department is None:
-                    department = Department(name=name, region=uploader.region if uploader else "")
-                    db.add(department)
-                    db.flush()
-                rulebook = data.get("rulebook") or "hunan/department/2023"
-                evaluation = get_or_create_evaluation(db, department, year, rulebook)
-                evaluation.data_yaml = data_to_yaml(data)
-                evaluation.version += 1
-                _cache(evaluation, load(evaluation).scored)
-                db.add(
-                    AuditEntry(
-                        user_id=uploader.id if uploader else None,
-                        action="import",
-                        target=f"evaluation:{evaluation.id}",
-                        detail=f"批量导入 {path.name}",
-                    )
-                )
+                if uploader is None:
+                    raise Denied("任务没有创建人，未导入。")
+                row = _import_one(db, uploader, path)
                 db.commit()
-                ws.append([path.name, name, year, evaluation.total, evaluation.grade, "已导入"])
+                imported += row[-1] == "已导入"
             except JixiaoError as exc:
                 db.rollback()
-                ws.append([path.name, "", "", "", "", "；".join(p.format() for p in exc.problems[:5])])
+                row = [path.name, "", "", "", "", "；".join(p.format() for p in exc.problems[:5])]
+            except Denied as exc:
+                db.rollback()
+                row = [path.name, "", "", "", "", f"未导入：{exc}"]
+            except Exception:
+                db.rollback()
+                log.exception("import of %s failed", path.name)
+                row = [
+                    path.name,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "未导入：工作簿已损坏，无法读取。请用 Excel/WPS 另存为 .xlsx 后重新上传。",
+                ]
+            ws.append(row)
         _progress(factory, job.id, done=i)
-    summary.save(output / "导入结果.xlsx")
-    return f"已处理 {len(inputs)} 个工作簿。"
+    fd = os.open(output / "导入结果.xlsx", os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        summary.save(handle)
+    return f"已处理 {len(inputs)} 个工作簿，导入 {imported} 个。"
 
 
 def run_job(job_id: int, database_url: str) -> None:
@@ -115,15 +164,16 @@ def run_job(job_id: int, database_url: str) -> None:
         folder = Path(job.folder)
         note = job.message
     inputs = sorted(p for p in (folder / "input").iterdir() if p.is_file())
-    output = folder / "output"
-    output.mkdir(exist_ok=True)
+    output = private_dir(folder / "output")
     _progress(factory, job_id, status="running", total=len(inputs), done=0)
     try:
         message = (_reviews if job.kind == "reviews" else _workbooks)(factory, job, inputs, output)
         _progress(factory, job_id, status="done", message="\n".join(x for x in (note, message) if x))
-    except Exception as exc:  # the job records its failure; the worker keeps running
-        _progress(factory, job_id, status="failed", message=f"任务失败：{type(exc).__name__}: {exc}")
-        (output / "error.txt").write_text(traceback.format_exc(), encoding="utf-8")
+    except Exception:  # the job records its failure (without internals); the worker keeps running
+        log.exception("job %s failed", job_id)
+        _progress(
+            factory, job_id, status="failed", message="任务失败：处理过程中出现内部错误，请联系管理员查看服务器日志。"
+        )
     engine.dispose()
 
 

@@ -1,0 +1,131 @@
+"""What every route depends on: the request's database session, the signed-in user with their scope (`Actor`),
+the CSRF check, bounded ids, and rendering a page. A route that takes `Actor` cannot forget the scope: the only
+way it reaches records is `actor.scope`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Path, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session as DbSession
+
+from .db import Session, User
+from .scope import OutOfScope, Scope
+from .security import find_session, valid_csrf
+
+__all__ = [
+    "COOKIE",
+    "Actor",
+    "Admin",
+    "BadInput",
+    "Db",
+    "Form",
+    "Id",
+    "Reviewer",
+    "SignIn",
+    "SignedIn",
+    "checked_form",
+    "int_field",
+    "page",
+]
+
+COOKIE = "jixiao_session"
+MAX_ID = 2_147_483_647  # the largest id a PostgreSQL integer holds; larger ones are "not found", not an error
+
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+class SignIn(Exception):
+    """Not signed in (or must change the password first): go to `url`."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+
+def get_db(request: Request) -> DbSession:
+    return request.state.db
+
+
+Db = Annotated[DbSession, Depends(get_db)]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user, their session and their scope."""
+
+    user: User
+    session: Session
+    scope: Scope
+
+    @property
+    def role(self) -> str:
+        return self.user.role
+
+
+def signed_in(request: Request, db: Db) -> Actor:
+    session = find_session(db, request.cookies.get(COOKIE))
+    if session is None:
+        raise SignIn(f"/login?next={request.url.path}")
+    request.state.session = session
+    user = session.user
+    if user.must_change_password and request.url.path not in ("/account", "/account/password", "/logout"):
+        raise SignIn("/account?must=1")
+    return Actor(user, session, Scope(user))
+
+
+SignedIn = Annotated[Actor, Depends(signed_in)]
+
+
+def _role(*roles: str, message: str):
+    def check(actor: SignedIn) -> Actor:
+        if actor.role not in roles:
+            raise OutOfScope(message)
+        return actor
+
+    return check
+
+
+Admin = Annotated[Actor, Depends(_role("admin", message="该页面仅管理员可用。"))]
+Reviewer = Annotated[Actor, Depends(_role("reviewer", "admin", message="该页面供财政局审核人员使用。"))]
+
+
+async def checked_form(request: Request, actor: SignedIn) -> dict[str, str]:
+    """The posted form's text fields (the last of repeated ones), after the CSRF check."""
+    form = await request.form()
+    if not valid_csrf(actor.session, str(form.get("csrf_token") or "")):
+        raise OutOfScope("表单已过期或来源不明（CSRF 校验失败）。请刷新页面后重试。")
+    return {key: value for key, value in form.multi_items() if isinstance(value, str)}
+
+
+Form = Annotated[dict[str, str], Depends(checked_form)]
+
+
+def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    session = getattr(request.state, "session", None)
+    context = {
+        "request": request,
+        "user": session.user if session else None,
+        "csrf": session.csrf if session else "",
+        **context,
+    }
+    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status)
+
+
+class BadInput(Exception):
+    """A request the server cannot act on (422); the message is Chinese and names the field."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def int_field(form: dict[str, str], name: str, label: str, low: int = 0, high: int = MAX_ID) -> int:
+    """An integer form field, or BadInput naming it: "字段“版本号”应为 0 至 … 之间的整数，实际为“abc”"."""
+    text = (form.get(name) or "").strip()
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise BadInput(
+            f"字段“{label}”（{name}）应为 {low} 至 {high} 之间的整数，实际为“{text[:40]}”。请刷新页面后重试。"
+        )
+    return int(text)

@@ -1,0 +1,166 @@
+"""Administration: accounts (add, disable/enable, reset the password with a forced change, unlock after failed
+sign-ins), departments, the list of rulebooks, and the audit log."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
+
+from .. import throttle
+from ..db import ROLES, Department, User
+from ..deps import Admin, BadInput, Db, Form, Id, page
+from ..scope import NotFound
+from ..security import MIN_PASSWORD, end_sessions, hash_password
+from ..service import audit, rulebook_choices
+from ..timefmt import local_time
+
+router = APIRouter()
+
+# The audit log's actions, in the user's words.
+ACTIONS = {
+    "login": "登录",
+    "password": "修改密码",
+    "create": "新建自评",
+    "save": "保存",
+    "import": "批量导入",
+    "rulebook": "更换指标体系",
+    "submit": "提交审核",
+    "return": "退回修改",
+    "approve": "审核通过",
+    "download": "下载",
+    "batch": "批量上传",
+    "add_department": "添加部门",
+    "add_user": "添加用户",
+    "disable": "停用账户",
+    "enable": "启用账户",
+    "reset": "重设密码",
+    "unlock": "解除锁定",
+    "account_locked": "账户锁定",
+    "address_slowed": "地址限速",
+}
+
+
+def _done(message: str) -> RedirectResponse:
+    from urllib.parse import quote
+
+    return RedirectResponse(f"/admin?message={quote(message)}", status_code=303)
+
+
+def _admin_page(request: Request, actor, db, message: str = "", new_password: str = ""):
+    return page(
+        request,
+        "admin.html",
+        {
+            "users": list(db.scalars(actor.scope.users())),
+            "departments": list(db.scalars(actor.scope.departments())),
+            "rulebooks": rulebook_choices() + rulebook_choices("project"),
+            "locked": throttle.locked_accounts(db),
+            "message": message[:200],
+            "local_time": local_time,
+            "new_password": new_password,
+        },
+    )
+
+
+@router.get("/admin")
+def admin(request: Request, actor: Admin, db: Db, message: str = ""):
+    return _admin_page(request, actor, db, message)
+
+
+@router.post("/admin/departments")
+def add_department(actor: Admin, db: Db, form: Form):
+    name, region, code = (form.get(k, "").strip() for k in ("name", "region", "code"))
+    if not name or len(name) > 200 or len(region) > 200 or len(code) > 50:
+        raise BadInput("部门名称必填（至多200字），所属地区至多200字，编码至多50字。")
+    if db.scalar(select(Department).where(Department.name == name)):
+        return _done("部门已存在")
+    db.add(Department(name=name, region=region, code=code))
+    audit(db, actor.user, "add_department", name, region, via="admin")
+    return _done("已添加部门")
+
+
+@router.post("/admin/users")
+def add_user(actor: Admin, db: Db, form: Form):
+    username, display_name, region = (form.get(k, "").strip() for k in ("username", "display_name", "region"))
+    password, role = form.get("password", ""), form.get("role", "")
+    if not username or len(username) > 100 or len(display_name) > 100 or len(region) > 200:
+        raise BadInput("用户名必填（至多100字），姓名至多100字，辖区至多200字。")
+    if role not in ROLES or not MIN_PASSWORD <= len(password) <= 256:
+        return _done(f"角色不正确或密码少于{MIN_PASSWORD}位")
+    if db.scalar(select(User).where(User.username == username)):
+        return _done("用户名已存在")
+    department = None
+    if role == "filler":
+        text = form.get("department_id", "").strip()
+        department = db.get(Department, int(text)) if text.isdigit() and int(text) < 2**31 else None
+        if department is None:
+            return _done("填报人必须指定所属部门（请从列表中选择）")
+    db.add(
+        User(
+            username=username,
+            display_name=display_name,
+            password_hash=hash_password(password),
+            role=role,
+            region=region,
+            department_id=department.id if department else None,
+            must_change_password=True,
+        )
+    )
+    audit(db, actor.user, "add_user", username, ROLES[role], via="admin")
+    return _done("已添加用户（首次登录须修改密码）")
+
+
+@router.post("/admin/users/{user_id}/{action}")
+def account_action(
+    request: Request,
+    actor: Admin,
+    db: Db,
+    form: Form,
+    user_id: Id,
+    action: Annotated[Literal["disable", "enable", "reset", "unlock"], Path()],
+):
+    user = db.get(User, user_id)
+    if user is None:
+        raise NotFound("找不到该用户。")
+    if action == "disable":
+        if user.id == actor.user.id:
+            return _done("不能停用自己的账户")
+        user.active = False
+        end_sessions(db, user)
+        message = f"已停用 {user.username}"
+    elif action == "enable":
+        user.active = True
+        message = f"已启用 {user.username}"
+    elif action == "reset":
+        password = secrets.token_urlsafe(9)
+        user.password_hash = hash_password(password)
+        user.must_change_password = True
+        end_sessions(db, user)
+        throttle.unlock(db, user.username)
+        audit(db, actor.user, "reset", f"user:{user.id}", user.username, via="admin")
+        message = f"已重设 {user.username} 的密码（只显示这一次，请告知本人；首次登录须修改）："
+        return _admin_page(request, actor, db, message, password)
+    else:
+        throttle.unlock(db, user.username)
+        message = f"已解除 {user.username} 的登录锁定"
+    audit(db, actor.user, action, f"user:{user.id}", user.username, via="admin")
+    return _done(message)
+
+
+@router.post("/admin/unlock")
+def unlock_name(actor: Admin, db: Db, form: Form):
+    """Unlock a locked name (also one that is not an account: an attacker's guesses at a name lock it too)."""
+    username = form.get("username", "").strip()[:100]
+    if throttle.unlock(db, username):
+        audit(db, actor.user, "unlock", f"user:{username}", username, via="admin")
+    return _done(f"已解除 {username} 的登录锁定")
+
+
+@router.get("/audit")
+def audit_log(request: Request, actor: Admin, db: Db):
+    rows = list(db.scalars(actor.scope.audit().limit(300)))
+    return page(request, "audit.html", {"rows": rows, "ACTIONS": ACTIONS, "local_time": local_time})

@@ -1,0 +1,177 @@
+"""The bureau's dashboard: every department of the region with its state for the year (未开始 included), score
+and grade, ranking, year-over-year change, losses by indicator, the reminder list, and the export to .xlsx."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import defaultdict
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session as DbSession
+
+from ..db import NOT_STARTED, STATUSES, Department, Evaluation, now
+from ..deps import Db, Reviewer
+from ..scope import NO_REGION, Scope
+from ..views import bar_chart, cached_page, quote_filename
+
+router = APIRouter()
+PAGE = 100  # departments per page of the ranking
+Year = Annotated[int | None, Query(ge=2000, le=2100)]
+PageNo = Annotated[int, Query(alias="page", ge=1, le=100_000)]
+Status = Annotated[str, Query(max_length=20)]
+
+
+def dashboard_rows(db: DbSession, scope: Scope, year: int) -> list[Any]:
+    """Every department in scope, with its evaluation of `year` if there is one (only the columns shown)."""
+    query = (
+        select(
+            Department.id.label("department_id"),
+            Department.name,
+            Evaluation.id,
+            Evaluation.total,
+            Evaluation.grade,
+            func.coalesce(Evaluation.status, "not_started").label("status"),
+            Evaluation.deductions_json,
+        )
+        .outerjoin(Evaluation, and_(Evaluation.department_id == Department.id, Evaluation.year == year))
+        .where(scope.department_filter())
+        .order_by(Department.name)
+    )
+    return list(db.execute(query))
+
+
+def _tables(request: Request, db: DbSession, scope: Scope, year: int, page_no: int, status: str):
+    """Ranking, reminder list, year-over-year change, losses by indicator and charts, rendered once per state of
+    the data: the key holds the count and the last change of the two years shown and of the departments."""
+    state = db.execute(
+        select(func.count(Evaluation.id), func.max(Evaluation.updated_at), func.sum(Evaluation.version)).where(
+            Evaluation.year.in_((year, year - 1))
+        )
+    ).one()
+    departments = db.execute(select(func.count(Department.id), func.max(Department.id))).one()
+    key = (scope.user.role, scope.user.region, year, page_no, status, *state, *departments)
+    cache = request.app.state.dashboard_cache
+    if key in cache:
+        return cache[key]
+    every = dashboard_rows(db, scope, year)
+    previous = {row.department_id: row.total for row in dashboard_rows(db, scope, year - 1)}
+    counts: dict[str, int] = defaultdict(int)
+    lost: dict[str, list[Decimal]] = defaultdict(list)
+    for row in every:
+        counts[row.status] += 1
+        for name, points in json.loads(row.deductions_json or "{}").items():
+            lost[name].append(Decimal(points))
+    shown = [row for row in every if not status or row.status == status]
+    ranked = sorted(shown, key=lambda e: Decimal(e.total) if e.total else Decimal(-1), reverse=True)
+    losses = sorted(((name, len(v), sum(v, Decimal(0))) for name, v in lost.items()), key=lambda x: (-x[1], -x[2]))
+    waiting = [row for row in every if row.status in ("not_started", "draft", "returned")]
+    top = [row for row in ranked if row.total][:30]
+    pages = max(1, (len(ranked) + PAGE - 1) // PAGE)
+    page_no = min(page_no, pages)
+    html = request.app.state.templates.get_template("_dashboard_tables.html").render(
+        ranked=ranked[(page_no - 1) * PAGE : page_no * PAGE],
+        offset=(page_no - 1) * PAGE,
+        page_no=page_no,
+        pages=pages,
+        year=year,
+        status=status,
+        previous=previous,
+        losses=losses,
+        waiting=waiting,
+        STATUSES={**STATUSES, "not_started": NOT_STARTED},
+        fmt_score=request.app.state.templates.env.globals["fmt_score"],
+        chart_note=f"图中为得分前{len(top)}名" if len(ranked) > len(top) else "",
+        chart=bar_chart([(e.name, e.total) for e in top]),
+        loss_chart=bar_chart(
+            [(n, str(c)) for n, c, _ in losses[:10]], maximum=max([c for _, c, _ in losses] or [1]), unit="个部门"
+        ),
+    )
+    if len(cache) > 64:
+        cache.clear()
+    cache[key] = (len(every), dict(counts), html)
+    return cache[key]
+
+
+def _years(db: DbSession, scope: Scope) -> list[int]:
+    query = select(Evaluation.year).distinct().join(Department).where(scope.department_filter())
+    return sorted(db.scalars(query), reverse=True)
+
+
+@router.get("/bureau")
+def bureau(request: Request, actor: Reviewer, db: Db, year: Year = None, page_no: PageNo = 1, status: Status = ""):
+    scope = actor.scope
+    years = _years(db, scope)
+    year = year or (years[0] if years else now().year - 1)
+    status = status if status in (*STATUSES, "not_started") else ""
+    total, counts, tables = _tables(request, db, scope, year, page_no, status)
+    jobs = list(db.scalars(scope.jobs().limit(10)))
+    key = (
+        year,
+        page_no,
+        status,
+        tuple(years),
+        total,
+        tuple(sorted(counts.items())),
+        hash(tables),
+        tuple((j.id, j.done, j.status) for j in jobs),
+    )
+    return cached_page(
+        request,
+        key,
+        "bureau.html",
+        lambda: {
+            "year": year,
+            "years": sorted({*years, year}, reverse=True),
+            "total": total,
+            "counts": counts,
+            "jobs": jobs,
+            "tables": tables,
+            "status": status,
+            "ALL_STATUSES": {"not_started": NOT_STARTED, **STATUSES},
+            "blind": NO_REGION if scope.blind else "",
+        },
+    )
+
+
+@router.get("/bureau/export")
+def export(actor: Reviewer, db: Db, year: Annotated[int, Query(ge=2000, le=2100)]):
+    """Every department of the region for the year, as the dashboard lists it, in an .xlsx workbook."""
+    from openpyxl import Workbook
+
+    rows = dashboard_rows(db, actor.scope, year)
+    previous = {row.department_id: row.total for row in dashboard_rows(db, actor.scope, year - 1)}
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"{year}年度自评情况"
+    sheet.append(["部门", "状态", "总分", "等级", f"{year - 1}年度总分"])
+    labels = {**STATUSES, "not_started": NOT_STARTED}
+    for row in rows:
+        sheet.append(
+            [
+                _cell(row.name),
+                labels[row.status],
+                Decimal(row.total) if row.total else None,
+                row.grade or "",
+                Decimal(previous[row.department_id]) if previous.get(row.department_id) else None,
+            ]
+        )
+    for column, width in zip("ABCDE", (36, 10, 10, 8, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    name = f"{year}年度部门自评情况.xlsx"
+    return Response(
+        buffer.getvalue(),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote_filename(name)}"},
+    )
+
+
+def _cell(text: str) -> str:
+    """Text that a spreadsheet would read as a formula is kept as text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -1,0 +1,209 @@
+"""Departments' evaluations: the list, creating one, the evaluation page, every way of changing it (form, tables,
+text editor, workbook upload, narrative, rulebook — all through `service.write`), the indicator trace, downloads
+and versions."""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from starlette.datastructures import UploadFile
+
+from ...explain import node_to_dict
+from ..db import Evaluation, User, Version
+from ..deps import BadInput, Db, Form, Id, SignedIn, int_field, page
+from ..scope import NO_REGION, NotFound, OutOfScope
+from ..service import (
+    MAX_UPLOAD,
+    audit,
+    create_evaluation,
+    default_rulebook,
+    form_to_yaml,
+    lists_from_form,
+    lists_to_yaml,
+    load,
+    rulebook_choices,
+    safe_name,
+    workbook_to_yaml,
+)
+from ..timefmt import local_time
+from ..views import cached_page, context_of, download, evaluation_page, guarded_write, narrative_names, quote_filename
+
+router = APIRouter()
+MAX_TEXT = 1024 * 1024  # characters of the YAML editor and of one narrative section
+
+
+@router.get("/")
+def home(actor: SignedIn):
+    return RedirectResponse("/evaluations" if actor.role == "filler" else "/bureau", status_code=303)
+
+
+@router.get("/evaluations")
+def evaluations(request: Request, actor: SignedIn, db: Db):
+    rows = list(db.scalars(actor.scope.evaluations().order_by(Evaluation.year.desc())))
+    departments = list(db.scalars(actor.scope.departments())) if actor.role == "admin" else []
+    own = actor.user.department
+    suggested = default_rulebook(own.region, local_year() - 1) if own else (None, "")
+    return page(
+        request,
+        "evaluations.html",
+        {
+            "evaluations": rows,
+            "rulebooks": rulebook_choices(),
+            "departments": departments,
+            "suggested": suggested,
+            "blind": NO_REGION if actor.scope.blind else "",
+            "local_time": local_time,
+        },
+    )
+
+
+def local_year() -> int:
+    from datetime import datetime
+
+    from ..timefmt import SHANGHAI
+
+    return datetime.now(SHANGHAI).year
+
+
+@router.post("/evaluations/new")
+def new_evaluation(actor: SignedIn, db: Db, form: Form):
+    if actor.role not in ("filler", "admin"):
+        raise OutOfScope("只有填报人或管理员可以新建自评。")
+    year = int_field(form, "year", "评价年度", 2000, 2100)
+    if actor.role == "filler":
+        if actor.user.department is None:
+            raise OutOfScope("您的账户没有所属部门，请联系管理员。")
+        department = actor.user.department
+    else:
+        department = actor.scope.department(db, int_field(form, "department_id", "部门", 1))
+    rulebook = form.get("rulebook", "").strip() or default_rulebook(department.region, year)[0]
+    if not rulebook:
+        raise BadInput("没有适用于该部门地区的指标体系，请在“指标体系”中选择一个。")
+    evaluation, _ = create_evaluation(db, actor.user, department, year, rulebook)
+    return RedirectResponse(f"/evaluations/{evaluation.id}", status_code=303)
+
+
+@router.get("/evaluations/{evaluation_id}")
+def show_evaluation(request: Request, actor: SignedIn, db: Db, evaluation_id: Id):
+    evaluation = actor.scope.evaluation(db, evaluation_id)
+    if request.query_params:  # "?saved=…" shows a one-off message: render it fresh
+        return evaluation_page(request, actor, evaluation)
+    key = (evaluation.id, evaluation.version, evaluation.status, evaluation.rulebook_id)
+    return cached_page(request, key, "evaluation.html", lambda: context_of(evaluation_page(request, actor, evaluation)))
+
+
+@router.post("/evaluations/{evaluation_id}/form")
+def save_form(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+    evaluation = actor.scope.evaluation(db, evaluation_id)
+    values = {k[2:]: v for k, v in form.items() if k.startswith("f:")}
+    version = int_field(form, "version", "版本号")
+    data_yaml = form_to_yaml(evaluation, form) if version == evaluation.version else None
+    return guarded_write(request, db, actor, evaluation, version, "form", data_yaml=data_yaml, form=values)
+
+
+@router.post("/evaluations/{evaluation_id}/lists")
+def save_lists(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+    evaluation = actor.scope.evaluation(db, evaluation_id)
+    lists = lists_from_form(form)
+    version = int_field(form, "version", "版本号")
+    data_yaml = lists_to_yaml(evaluation, lists) if version == evaluation.version else None
+    return guarded_write(request, db, actor, evaluation, version, "lists", data_yaml=data_yaml, lists=lists)
+
+
+@router.post("/evaluations/{evaluation_id}/yaml")
+def save_yaml(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+    evaluation = actor.scope.evaluation(db, evaluation_id)
+    text = form.get("data_yaml")
+    if text is None or len(text) > MAX_TEXT:
+        raise BadInput(f"字段“数据文本”（data_yaml）缺失或超过 {MAX_TEXT // 1024} K 字符。")
+    version = int_field(form, "version", "版本号")
+    return guarded_write(request, db, actor, evaluation, version, "yaml", data_yaml=text)
+
+
+@router.post("/evaluations/{evaluation_id}/upload")
+async def upload(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+    evaluation = actor.scope.evaluation(db, evaluation_id)
+    version = int_field(form, "version", "版本号")
+    file = (await request.form()).get("file")
+    if not isinstance(file, UploadFile):
+        raise BadInput("请选择要上传的工作簿（字段 file）。")
+    name = safe_name(file.filename or "", "工作簿.xlsx")
+    content = await file.read(MAX_UPLOAD + 1)
+    data_yaml, problems = workbook_to_yaml(content, name)
+    if data_yaml is None:
+        stored = load(evaluation)  # shared (cached): build a new result rather than change it
+        loaded = type(stored)(stored.data, [*problems, *stored.problems], stored.scored, stored.prepared)
+        return evaluation_page(
+            request, actor, evaluation, loaded=loaded, status=422, message=f"上传的工作簿“{name}”有误，未导入。"
+        )
+    return guarded_write(request, db, actor, evaluation, version, "upload", source=name, data_yaml=data_yaml)
+
+
+@router.post("/evaluations/{evaluation_id}/narrative")
+def save_narrative(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+    evaluation = actor.scope.evaluation(db, evaluation_id)
+    allowed = {name for name, _ in narrative_names(load(evaluation))}
+    narrative = {k[2:]: v[:MAX_TEXT] for k, v in form.items() if k.startswith("n:") and k[2:] in allowed and v.strip()}
+    version = int_field(form, "version", "版本号")
+    return guarded_write(request, db, actor, evaluation, version, "narrative", narrative=narrative)
+
+
+@router.post("/evaluations/{evaluation_id}/rulebook")
+def change_rulebook(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+    """The filler while the evaluation is a draft (or returned): through the one write path, re-scored."""
+    evaluation = actor.scope.evaluation(db, evaluation_id)
+    version = int_field(form, "version", "版本号")
+    rulebook = form.get("rulebook", "")
+    return guarded_write(request, db, actor, evaluation, version, "rulebook", source=rulebook, rulebook_id=rulebook)
+
+
+@router.get("/evaluations/{evaluation_id}/indicator/{key:path}")
+def indicator(request: Request, actor: SignedIn, db: Db, evaluation_id: Id, key: str):
+    evaluation = actor.scope.evaluation(db, evaluation_id)
+    scored = load(evaluation).scored
+    node = scored.find(key[:200]) if scored else None
+    if node is None:
+        raise NotFound("找不到该指标。")
+    return page(request, "indicator.html", {"e": evaluation, "n": node, "d": node_to_dict(node)})
+
+
+@router.get("/evaluations/{evaluation_id}/download/{kind}")
+def download_file(actor: SignedIn, db: Db, evaluation_id: Id, kind: Literal["docx", "pdf", "xlsx", "html", "template"]):
+    evaluation = actor.scope.evaluation(db, evaluation_id)
+    content, filename, media = download(evaluation, kind)
+    audit(db, actor.user, "download", f"evaluation:{evaluation.id}", filename, via="download")
+    return Response(
+        content,
+        media_type=media,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote_filename(filename)}"},
+    )
+
+
+@router.get("/evaluations/{evaluation_id}/versions")
+def versions(request: Request, actor: SignedIn, db: Db, evaluation_id: Id):
+    evaluation = actor.scope.evaluation(db, evaluation_id)
+    rows = list(
+        db.scalars(select(Version).where(Version.evaluation_id == evaluation.id).order_by(Version.version.desc()))
+    )
+    ids = {v.created_by for v in rows if v.created_by}
+    users = {u.id: u for u in db.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    return page(request, "versions.html", {"e": evaluation, "versions": rows, "users": users, "local_time": local_time})
+
+
+@router.get("/evaluations/{evaluation_id}/versions/{number}")
+def version(request: Request, actor: SignedIn, db: Db, evaluation_id: Id, number: Id):
+    evaluation = actor.scope.evaluation(db, evaluation_id)
+    row = db.scalar(select(Version).where(Version.evaluation_id == evaluation.id, Version.version == number))
+    if row is None:
+        raise NotFound("找不到该版本。")
+    scored = load(evaluation, row.data_yaml).scored
+    narrative = json.loads(row.narrative_json or "{}")
+    return page(
+        request,
+        "version.html",
+        {"e": evaluation, "v": row, "scored": scored, "narrative": narrative, "local_time": local_time},
+    )

@@ -1,0 +1,89 @@
+"""Batch jobs: uploading a folder of workbooks or reports, the job's page and its result files. A job belongs to
+its creator's region: the reviewers of that region (and administrators) see it, nobody else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, RedirectResponse
+from starlette.datastructures import UploadFile
+
+from ..db import Job, data_dir, private_dir
+from ..deps import BadInput, Db, Form, Id, Reviewer, SignedIn, page
+from ..scope import NO_REGION, NotFound, OutOfScope
+from ..service import MAX_UPLOAD, WORKBOOK_SUFFIXES, audit, check_upload, safe_name
+
+router = APIRouter()
+MAX_FILES = 50
+REPORT_SUFFIXES = (".docx", ".pdf", ".txt", ".xlsx")
+JOB_STATES = {"queued": "排队中", "running": "处理中", "done": "已完成", "failed": "失败"}
+
+
+@router.post("/bureau/batch")
+async def batch(request: Request, actor: Reviewer, db: Db, form: Form):
+    kind = form.get("kind", "")
+    if kind not in ("reviews", "workbooks"):
+        raise BadInput("字段“类型”（kind）应为“workbooks”（导入工作簿）或“reviews”（审核报告）。")
+    if actor.scope.blind:
+        raise OutOfScope(NO_REGION)
+    if kind == "workbooks" and actor.role == "admin":
+        raise OutOfScope("管理员不能导入或修改部门填报的数据；请由本辖区审核人批量导入。")
+    files = [f for f in (await request.form()).getlist("files") if isinstance(f, UploadFile) and f.filename]
+    if not files:
+        raise BadInput("请选择要上传的文件（可多选）。")
+    if len(files) > MAX_FILES:
+        raise BadInput(f"一次最多上传 {MAX_FILES} 个文件，实际为 {len(files)} 个。请分批上传。")
+    job = Job(kind=kind, total=len(files), created_by=actor.user.id, region=actor.user.region or "")
+    db.add(job)
+    db.flush()
+    folder = private_dir(data_dir() / "jobs" / str(job.id))
+    inputs = private_dir(folder / "input")
+    rejected, names = [], set()
+    suffixes = WORKBOOK_SUFFIXES if kind == "workbooks" else REPORT_SUFFIXES
+    for i, upload_file in enumerate(files, 1):
+        name = safe_name(upload_file.filename, f"文件{i}")
+        content = await upload_file.read(MAX_UPLOAD + 1)
+        if not name.lower().endswith(suffixes):
+            rejected.append(f"{name}：文件类型不对，应为 {' / '.join(suffixes)}。")
+            continue
+        if len(content) > MAX_UPLOAD:
+            rejected.append(f"{name}：文件过大，上限为 {MAX_UPLOAD // 1024 // 1024} MB。")
+            continue
+        problems = check_upload(content, name, suffixes) if name.lower().endswith((".docx", *WORKBOOK_SUFFIXES)) else []
+        if problems:
+            rejected.append(f"{name}：{problems[0].message}")
+            continue
+        if name in names:  # two files of the same name: the second is kept beside the first
+            name = f"{i}-{name}"
+        names.add(name)
+        target = inputs / name
+        target.touch(mode=0o600)
+        target.write_bytes(content)
+    job.folder = str(folder)
+    job.total = len(names)
+    job.message = "\n".join(rejected)
+    audit(db, actor.user, "batch", f"job:{job.id}", f"{kind} {len(files)}个文件", via="batch")
+    db.commit()
+    request.app.state.enqueue(job.id, str(request.app.state.engine.url.render_as_string(hide_password=False)))
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+def _outputs(job: Job) -> list[str]:
+    if not job.folder:
+        return []
+    return sorted(p.name for p in (Path(job.folder) / "output").glob("*") if p.is_file() and not p.name.startswith("."))
+
+
+@router.get("/jobs/{job_id}")
+def job_page(request: Request, actor: SignedIn, db: Db, job_id: Id):
+    job = actor.scope.job(db, job_id)
+    return page(request, "job.html", {"job": job, "outputs": _outputs(job), "JOB_STATES": JOB_STATES})
+
+
+@router.get("/jobs/{job_id}/files/{name}")
+def job_file(actor: SignedIn, db: Db, job_id: Id, name: str):
+    job = actor.scope.job(db, job_id)
+    if name not in _outputs(job):  # only a file the job page lists: no path tricks
+        raise NotFound("找不到该文件。")
+    return FileResponse(Path(job.folder) / "output" / name, filename=name)

@@ -1,0 +1,47 @@
+"""The review flow: the department submits, the bureau returns (with a comment) or approves."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+
+from ..deps import Db, Form, Id, SignedIn, int_field
+from ..scope import OutOfScope
+from ..service import Conflict, Denied, transition
+from ..views import evaluation_page
+
+router = APIRouter()
+
+
+def _act(request: Request, actor, db, form: dict[str, str], evaluation_id: int, action: str):
+    evaluation = actor.scope.evaluation(db, evaluation_id)
+    if action == "submit" and actor.role != "filler":
+        raise OutOfScope("只有本部门填报人可以提交。")
+    if action != "submit" and actor.role not in ("reviewer", "admin"):
+        raise OutOfScope("只有审核人可以退回或通过。")
+    version = int_field(form, "version", "版本号")
+    comment = form.get("comment", "")[:5000]
+    try:
+        transition(db, actor.user, evaluation, action, comment, version)
+    except Denied as exc:
+        return evaluation_page(request, actor, evaluation, message=str(exc), status=409)
+    except Conflict:
+        return evaluation_page(
+            request, actor, evaluation, status=409, message="该自评刚被他人修改，请核对最新内容后再操作。"
+        )
+    return RedirectResponse(f"/evaluations/{evaluation.id}?done={action}", status_code=303)
+
+
+@router.post("/evaluations/{evaluation_id}/submit")
+def submit(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+    return _act(request, actor, db, form, evaluation_id, "submit")
+
+
+@router.post("/evaluations/{evaluation_id}/return")
+def return_(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+    return _act(request, actor, db, form, evaluation_id, "return")
+
+
+@router.post("/evaluations/{evaluation_id}/approve")
+def approve(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+    return _act(request, actor, db, form, evaluation_id, "approve")

@@ -1,0 +1,340 @@
+"""Building the pages that several routers show: the evaluation page (also after a conflict or an error), the
+per-user page cache, downloads, and the small inline SVG charts."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from decimal import Decimal
+from html import escape
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session as DbSession
+
+from ..excel_layout import FORM_FIELDS
+from ..explain import weight_text
+from ..numbers import fmt_score
+from ..problems import JixiaoError, Severity
+from .db import Evaluation, User, Version
+from .deps import Actor, BadInput, page
+from .service import (
+    EDITABLE_LISTS,
+    Conflict,
+    Denied,
+    can_edit,
+    default_rulebook,
+    form_values,
+    list_rows,
+    load,
+    refusal,
+    rulebook_choices,
+    write,
+)
+from .timefmt import local_time
+
+__all__ = ["bar_chart", "cached_page", "download", "evaluation_page", "guarded_write", "quote_filename"]
+
+_CSRF_SLOT = "\x00csrf\x00"
+
+
+def cached_page(request: Request, key: tuple[Any, ...], name: str, build) -> HTMLResponse:
+    """A page that only changes with its data (`key`) and the user: rendered once with a placeholder for the CSRF
+    token, which each response fills in. `build()` gives the context when it must be rendered."""
+    session = request.state.session
+    rendered: dict[tuple[Any, ...], str] = request.app.state.rendered
+    key = (name, session.user.id, session.user.display_name, *key)
+    html = rendered.get(key)
+    if html is None:
+        context = {"request": request, "user": session.user, "csrf": _CSRF_SLOT, **build()}
+        html = request.app.state.templates.get_template(name).render(context)
+        if len(rendered) > 512:
+            rendered.clear()
+        rendered[key] = html
+    return HTMLResponse(html.replace(_CSRF_SLOT, session.csrf))
+
+
+def context_of(response: HTMLResponse) -> dict[str, Any]:
+    """The context a TemplateResponse was built with (to render the same page into the cache)."""
+    return {k: v for k, v in response.context.items() if k not in ("request", "user", "csrf")}
+
+
+def with_spare(lists: dict[str, list[dict[str, str]]]) -> dict[str, list[dict[str, str]]]:
+    """Posted rows shown again (after a conflict or an error), every list present, with empty rows to add."""
+    return {sheet.list_path: [*lists.get(sheet.list_path, []), {}, {}, {}] for sheet in EDITABLE_LISTS}
+
+
+def narrative_names(loaded) -> list[tuple[str, str]]:
+    """The narrative sections the rulebook's outline asks for: (file name, heading)."""
+    from ..report.outline import load_outline
+
+    if loaded.prepared is None:
+        return []
+    outline = load_outline(str(loaded.prepared.rulebook.report.get("outline", "shenzhen-department")))
+    names: list[tuple[str, str]] = []
+
+    def walk(section) -> None:
+        for item in section.content:
+            key, value = next(iter(item.items()))
+            if key == "narrative" or key in ("problems", "measures"):
+                names.append((value if key == "narrative" else key, section.heading.replace("{year}", "")))
+        for child in section.sections:
+            walk(child)
+
+    for item in outline.intro:
+        if "narrative" in item:
+            names.append((item["narrative"], "开头"))
+    for section in outline.sections:
+        walk(section)
+    return list(dict.fromkeys(names))
+
+
+def problem_place(problem) -> str:
+    """Where a problem is, in the user's words: the sheet and cell, or the field's label (never a field path)."""
+    location = problem.location
+    if location is None:
+        return ""
+    if location.sheet:
+        return f"工作表“{location.sheet}”{location.cell or ''}"
+    labels = {f.path: f.label for f in FORM_FIELDS}
+    if location.field:
+        return labels.get(location.field) or _list_label(location.field)
+    return ""
+
+
+def _list_label(path: str) -> str:
+    """`targets[2].actual` → 绩效指标 第3行 实际完成值."""
+    head, _, rest = path.partition("[")
+    for sheet in EDITABLE_LISTS:
+        if sheet.list_path == head:
+            index, _, column = rest.partition("]")
+            headers = {c.path: c.header for c in sheet.columns}
+            row = f"第{int(index) + 1}行" if index.isdigit() else ""
+            return f"{sheet.name} {row} {headers.get(column.lstrip('.'), '')}".strip()
+    return "数据"
+
+
+def evaluation_page(
+    request: Request,
+    actor: Actor,
+    evaluation: Evaluation,
+    *,
+    loaded=None,
+    message: str = "",
+    conflict: dict[str, Any] | None = None,
+    form: dict[str, str] | None = None,
+    yaml_text: str | None = None,
+    lists: dict[str, list[dict[str, str]]] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    loaded = loaded or load(evaluation)
+    scored = loaded.scored
+    rows = []
+    if scored is not None:
+        for node in scored.walk():
+            rows.append(
+                {
+                    "node": node,
+                    "weight": weight_text(node),
+                    "score": fmt_score(node.score) if node.score is not None else node.status,
+                }
+            )
+    narrative = json.loads(evaluation.narrative_json or "{}")
+    suggested, why = default_rulebook(evaluation.department.region, evaluation.year)
+    editable = can_edit(actor.user, evaluation)
+    return page(
+        request,
+        "evaluation.html",
+        {
+            "e": evaluation,
+            "scored": scored,
+            "rows": rows,
+            "problems": [(p, problem_place(p)) for p in loaded.problems],
+            "message": message,
+            "can_edit": editable,
+            "can_change_rulebook": refusal(actor.user, evaluation, "rulebook") is None,
+            "conflict": conflict,
+            "form": form if form is not None else form_values(loaded.data),
+            "fields": FORM_FIELDS,
+            "field_errors": {p.location.field: p.message for p in loaded.problems if p.location and p.location.field},
+            "yaml_text": yaml_text if yaml_text is not None else evaluation.data_yaml,
+            "narrative": narrative,
+            "narrative_names": narrative_names(loaded),
+            "lists": with_spare(lists) if lists is not None else list_rows(loaded.data),
+            "list_sheets": EDITABLE_LISTS,
+            "rulebooks": rulebook_choices(),
+            "suggested_rulebook": suggested,
+            "rulebook_why": why,
+            "updated": local_time(evaluation.updated_at),
+        },
+        status=status,
+    )
+
+
+def _changed_fields(db: DbSession, evaluation: Evaluation, base_version: int, yours: dict[str, str] | None):
+    """Field by field, what the other person changed since the version the user started from: (path, label,
+    value then, their value, your value)."""
+    from .service import load as load_text
+
+    base = db.scalar(select(Version).where(Version.evaluation_id == evaluation.id, Version.version == base_version))
+    if base is None:
+        return []
+    before = form_values(load_text(evaluation, base.data_yaml).data)
+    now_ = form_values(load(evaluation).data)
+    changes = []
+    for field in FORM_FIELDS:
+        old, theirs = before.get(field.path, ""), now_.get(field.path, "")
+        if old != theirs:
+            mine = (yours or {}).get(field.path, old)
+            changes.append((field.path, field.label, old, theirs, mine))
+    return changes
+
+
+def guarded_write(
+    request: Request,
+    db: DbSession,
+    actor: Actor,
+    evaluation: Evaluation,
+    version: int,
+    via: str,
+    *,
+    source: str = "",
+    data_yaml: str | None = None,
+    narrative: dict[str, str] | None = None,
+    rulebook_id: str | None = None,
+    form: dict[str, str] | None = None,
+    lists: dict[str, list[dict[str, str]]] | None = None,
+):
+    """Write through the service; on a conflict show the page with what the user typed and, field by field, what
+    the other person changed; on errors show them beside the input."""
+    try:
+        loaded = write(
+            db,
+            actor.user,
+            evaluation,
+            via=via,
+            source=source,
+            expected_version=version,
+            data_yaml=data_yaml,
+            narrative=narrative,
+            rulebook_id=rulebook_id,
+        )
+    except Denied:
+        raise
+    except Conflict as exc:
+        current = exc.current
+        who = db.get(User, current.updated_by) if current.updated_by else None
+        conflict = {
+            "version": current.version,
+            "yours": version,
+            "by": (who.display_name or who.username) if who else "他人",
+            "at": local_time(current.updated_at, "%Y-%m-%d %H:%M:%S"),
+            "narrative": narrative,
+            "changes": _changed_fields(db, current, version, form),
+        }
+        return evaluation_page(
+            request,
+            actor,
+            current,
+            conflict=conflict,
+            form=form,
+            lists=lists,
+            yaml_text=data_yaml,
+            status=409,
+            message="保存未成功：该部门的自评已被他人修改。您填写的内容保留在下方，请逐项核对后再保存。",
+        )
+    if any(p.severity is Severity.ERROR for p in loaded.problems):
+        return evaluation_page(
+            request,
+            actor,
+            evaluation,
+            loaded=loaded,
+            form=form,
+            lists=lists,
+            yaml_text=data_yaml,
+            status=422,
+            message="数据有误，未保存。请按提示修改后重新保存。",
+        )
+    return RedirectResponse(f"/evaluations/{evaluation.id}?saved={via}", status_code=303)
+
+
+def quote_filename(name: str) -> str:
+    return quote(name)
+
+
+def download(evaluation: Evaluation, kind: str) -> tuple[bytes, str, str]:
+    from ..pipeline import prepare
+    from ..report import render_all
+    from ..report.pdf import PdfError, convert_to_pdf
+    from ..template import write_template
+
+    base = f"{evaluation.department.name}{evaluation.year}年度"
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "data.yaml").write_text(evaluation.data_yaml, encoding="utf-8")
+        (folder / "narrative").mkdir()
+        for name, text in json.loads(evaluation.narrative_json or "{}").items():
+            if name.replace("_", "").isalnum() and len(name) < 100:
+                (folder / "narrative" / f"{name}.md").write_text(text, encoding="utf-8")
+        try:
+            prepared = prepare(folder, evaluation.rulebook_id)
+        except JixiaoError as exc:
+            raise BadInput("数据有误，无法生成：" + "；".join(p.message for p in exc.problems[:3])) from None
+        if kind == "template":
+            return (
+                write_template(prepared.rulebook, prepared.data),
+                f"{base}填报.xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        from ..engine import evaluate
+
+        scored = evaluate(prepared.rulebook, prepared.data)
+        if kind in ("docx", "pdf"):
+            outputs, _ = render_all(prepared, scored, ("docx",))
+            docx = outputs["自评报告.docx"]
+            if kind == "docx":
+                return (
+                    docx,
+                    f"{base}自评报告.docx",
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                )
+            (folder / "自评报告.docx").write_bytes(docx)
+            try:
+                convert_to_pdf([folder / "自评报告.docx"], folder / "pdf")
+            except PdfError as exc:
+                raise BadInput(str(exc)) from None
+            return (folder / "pdf" / "自评报告.pdf").read_bytes(), f"{base}自评报告.pdf", "application/pdf"
+        if kind == "xlsx":
+            outputs, _ = render_all(prepared, scored, ("xlsx",))
+            return (
+                outputs["附件表.xlsx"],
+                f"{base}附件表.xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        outputs, _ = render_all(prepared, scored, ("html",))
+        return outputs["自评报告.html"], f"{base}自评报告.html", "text/html; charset=utf-8"
+
+
+def bar_chart(items: list[tuple[str, str | None]], maximum: Decimal | int = 100, unit: str = "分") -> str:
+    """A horizontal bar chart as inline SVG (no JavaScript)."""
+    rows = [(name, Decimal(value)) for name, value in items if value not in (None, "")]
+    if not rows:
+        return ""
+    height = 26 * len(rows) + 10
+    bars = []
+    for i, (name, value) in enumerate(rows):
+        width = float(value) / float(maximum or 1) * 360
+        y = 8 + i * 26
+        bars.append(
+            f'<text x="0" y="{y + 13}" font-size="12">{escape(name[:14])}</text>'
+            f'<rect x="190" y="{y}" width="{width:.1f}" height="16" fill="#1f4e79"></rect>'
+            f'<text x="{195 + width:.1f}" y="{y + 13}" font-size="12">{fmt_score(value)}{unit}</text>'
+        )
+    return (
+        f'<svg role="img" aria-label="图表" width="640" height="{height}" viewBox="0 0 640 {height}" '
+        f'xmlns="http://www.w3.org/2000/svg">{"".join(bars)}</svg>'
+    )
