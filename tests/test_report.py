@@ -223,7 +223,8 @@ def test_failed_run_leaves_earlier_outputs_intact(tmp_path, monkeypatch):
 
 def test_without_libreoffice_other_formats_are_written(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(pdf_module, "find_soffice", lambda: None)
-    assert main(["report", str(BAOAN), "--out", str(tmp_path), "--format", "docx,pdf"]) == 0
+    # a PDF asked for and not made is not a clean run (issue 19): exit 2, the other formats still written
+    assert main(["report", str(BAOAN), "--out", str(tmp_path), "--format", "docx,pdf"]) == 2
     err = capsys.readouterr().err
     assert "未找到 LibreOffice" in err and "apt-get install libreoffice-writer-nogui" in err
     assert (tmp_path / "自评报告.docx").exists() and not (tmp_path / "自评报告.pdf").exists()

@@ -2,7 +2,8 @@
 
 `write_report` renders every format in memory, writes them into a temporary folder inside the output
 folder, converts the PDF there, and only then moves each file into place: a failed run leaves earlier
-outputs untouched, and no reader ever sees a half-written file.
+outputs untouched, and no reader ever sees a half-written file. The output folder is checked before the
+work; a staging folder left by a killed run is removed by the next run into the same folder.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ..fileio import remove_stale, staging_prefix
+from ..guard import check_output_dir
 from ..pipeline import Prepared
 from ..trace import Evaluation
 from .content import build_document
@@ -64,10 +67,11 @@ def write_report(
     prepared: Prepared, evaluation: Evaluation, out_dir: Path, formats: tuple[str, ...] = DEFAULT_FORMATS
 ) -> ReportResult:
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    check_output_dir(out_dir)  # a file, an unwritable folder or a folder under a file: refused before the work
+    remove_stale(out_dir, "staging")  # a killed earlier run's staging folder
     outputs, warnings = render_all(prepared, evaluation, formats)
     result = ReportResult(warnings=warnings)
-    staging = Path(tempfile.mkdtemp(prefix=".jixiao-", dir=out_dir))
+    staging = Path(tempfile.mkdtemp(prefix=staging_prefix("staging"), dir=out_dir))
     try:
         for name, content in outputs.items():
             (staging / name).write_bytes(content)
