@@ -29,6 +29,9 @@ class Segment:
     text: str = ""
     rows: tuple[tuple[str, ...], ...] = ()
     page: int | None = None
+    # OCR's lowest confidence (0–1) in the text, and per table cell; None for text read from a text layer
+    confidence: float | None = None
+    cell_confidence: tuple[tuple[float | None, ...], ...] = ()
 
     def place(self, row: int | None = None, col: int | None = None) -> str:
         where = f"第{self.page}页 " if self.page else ""
@@ -195,6 +198,8 @@ def _read_pdf(path: Path) -> SourceDocument:
                 builder.paragraph(line, number)
             for table in tables:
                 builder.table([[c or "" for c in row] for row in table.extract()], number)
+            if not lines and not tables:  # no text layer: a scanned page, recognised (formats/ocr.py)
+                _add_blocks(builder, _scanned_page(path, number))
     if not builder.doc.segments:
         raise JixiaoError(
             [
@@ -402,7 +407,71 @@ def _html_grid(rows: list[list[tuple[str, tuple[int, int]]]]) -> list[list[str]]
     return [[grid.get((r, c), "") for c in range(width)] for r in range(height)]
 
 
+def _add_blocks(builder: _Builder, blocks: list) -> None:
+    """Paragraphs and tables placed by position (OFD, OCR; formats/layout.py), OCR's confidence kept."""
+    from dataclasses import replace
+
+    for block in blocks:
+        count, last = len(builder.doc.segments), builder.doc.segments[-1] if builder.doc.segments else None
+        if block.kind == "table":
+            builder.table([list(row) for row in block.rows], block.page)
+            kept = [c for row, c in zip(block.rows, block.cell_confidence, strict=False) if any(x.strip() for x in row)]
+            if len(builder.doc.segments) > count:
+                builder.doc.segments[-1] = replace(
+                    builder.doc.segments[-1], confidence=block.confidence, cell_confidence=tuple(kept)
+                )
+            continue
+        builder.paragraph(block.text, block.page)
+        now = builder.doc.segments[-1] if builder.doc.segments else None
+        if now is not None and now is not last and block.confidence is not None:
+            merged = len(builder.doc.segments) == count and last is not None and last.confidence is not None
+            lowest = min(block.confidence, last.confidence) if merged else block.confidence  # type: ignore[union-attr]
+            builder.doc.segments[-1] = replace(now, confidence=lowest)
+
+
+def _scanned_page(path: Path, number: int) -> list:
+    from ..formats.ocr import OcrUnavailable, read_pdf_pages
+
+    try:
+        return read_pdf_pages(path, [number])[number]
+    except OcrUnavailable as exc:
+        raise JixiaoError(
+            [Problem("review.ocr_unavailable", str(exc), Location(str(path), place=f"第{number}页"))]
+        ) from None
+
+
+def _read_converted(path: Path) -> SourceDocument:
+    """.doc/.wps → .docx and .xls/.et → .xlsx by LibreOffice (formats/office.py), then read as those are."""
+    from ..formats.office import ConversionError, converted
+
+    fmt = "xlsx" if path.suffix.lower() in (".xls", ".et") else "docx"
+    try:
+        with converted(path, fmt) as modern:
+            doc = _READERS[f".{fmt}"](modern)
+    except ConversionError as exc:
+        raise JixiaoError([Problem("review.convert", str(exc), Location(str(path)))]) from None
+    doc.path = path  # places name the file the user gave
+    return doc
+
+
+def _read_ofd(path: Path) -> SourceDocument:
+    from ..formats.ofd import OfdError, read_ofd
+
+    try:
+        blocks = read_ofd(path)
+    except OfdError as exc:
+        raise JixiaoError([Problem("review.ofd", str(exc), Location(str(path)))]) from None
+    builder = _Builder(path)
+    _add_blocks(builder, blocks)
+    return builder.doc
+
+
 _READERS = {
+    ".doc": _read_converted,
+    ".wps": _read_converted,
+    ".xls": _read_converted,
+    ".et": _read_converted,
+    ".ofd": _read_ofd,
     ".docx": _read_docx,
     ".pdf": _read_pdf,
     ".txt": _read_txt,
@@ -421,8 +490,8 @@ def read_source(path: Path) -> SourceDocument:
             [
                 Problem(
                     "review.file_type",
-                    f"不支持审核“{path.suffix}”文件。支持 .docx、文字版 .pdf、.txt、.xlsx 和 .html。"
-                    "旧版 .doc 请用 Word/WPS 另存为 .docx。",
+                    f"不支持审核“{path.suffix}”文件。支持 .docx/.doc/.wps、.pdf（含扫描件）、.ofd、.txt、"
+                    ".xlsx/.xls/.et 和 .html。",
                     Location(str(path)),
                 )
             ]
