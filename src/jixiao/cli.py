@@ -180,7 +180,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     if path.is_dir():
         results = review_folder(path, args.rulebook, _progress)
         if not results:
-            print(f"目录中没有可审核的报告（.docx、.pdf、.txt、.xlsx）：{path}", file=sys.stderr)
+            print(f"目录中没有可审核的报告（.docx、.doc、.pdf、.ofd、.txt、.xlsx、.xls 等）：{path}", file=sys.stderr)
             return 1
         target = (out or path) / "审核汇总.xlsx"
         write_atomic(target, summary_workbook(results))
@@ -318,7 +318,7 @@ def _build_parser() -> argparse.ArgumentParser:
         return p
 
     p = add("score", "计算得分并打印自评得分一览表", cmd_score)
-    p.add_argument("path", help="数据文件（.yaml / .xlsx）或其所在目录")
+    p.add_argument("path", help="数据文件（.yaml / .xlsx / .xls / .et）或其所在目录")
     p.add_argument("--rulebook", help="指标体系编号或文件路径")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.add_argument("--allow-errors", action="store_true", help="数据核对有错误时仍以退出码 0 结束")
@@ -335,7 +335,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rulebook", help="指标体系编号（决定“定性事实”等表的内容）")
     p.add_argument("--from", dest="source", help="把该数据（.yaml 或目录）填入模板")
     p.add_argument("--out", required=True, help="输出文件，如 填报模板.xlsx")
-    p = add("review", "审核他人撰写的自评报告（.docx / .pdf / .txt / .xlsx，或整个目录）", cmd_review)
+    p = add("review", "审核他人撰写的自评报告（.docx/.doc、.pdf 含扫描件、.ofd、.txt、.xlsx/.xls 或目录）", cmd_review)
     p.add_argument("path", help="报告文件或包含多份报告的目录")
     p.add_argument("--rulebook", help="指标体系编号（默认按报告内容自动判断）")
     p.add_argument("--json", action="store_true")

@@ -385,7 +385,7 @@ def load_department(path: Path) -> tuple[DepartmentData, list[Problem]]:
                 ]
             )
         path = found
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".et"):
         from .excel_in import read_workbook  # the Excel reader sits at the edge
 
         return read_workbook(path)
@@ -394,7 +394,7 @@ def load_department(path: Path) -> tuple[DepartmentData, list[Problem]]:
             [
                 Problem(
                     "file.type",
-                    f"不支持的文件类型“{path.suffix or '（无扩展名）'}”。请提供 .yaml 数据文件或 .xlsx 填报模板。",
+                    f"不支持的文件类型“{path.suffix or '（无扩展名）'}”。请提供 .yaml 数据文件或 .xlsx/.xls 填报模板。",
                     Location(str(path)),
                 )
             ]

@@ -502,6 +502,10 @@ def read_workbook(path: Path) -> tuple[DepartmentData, list[Problem]]:
     Through the guarded entrance first (content is a zip Office file, size, unpacked size and ratio, XML parts
     sound), then opened once, read-only; each sheet the reader needs is streamed once into its filled cells."""
     path = Path(path)
+    if path.suffix.lower() in (".xls", ".et"):  # Excel 97–2003 / WPS: LibreOffice makes the .xlsx read here
+        from .formats.workbook import read_old_workbook
+
+        return read_old_workbook(path, read_workbook)
     guard.check_input_file(path, ("zip",), label="该 Excel 文件")
     names = guard.check_zip(path, str(path))
     if "xl/workbook.xml" not in names:

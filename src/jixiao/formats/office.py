@@ -6,8 +6,9 @@ its server needs the same python3-uno anyway, adds an XML-RPC process and waits 
 worker here connects as soon as LibreOffice listens, and keeps uno's import hook out of the jixiao process.
 When python3-uno (or the worker) is not there, a one-off `soffice --headless --convert-to` does the same work.
 
-Limits as for other input: a file above MAX_INPUT_BYTES is refused before LibreOffice sees it; each conversion
-has a time limit, and a hung one is killed (the whole LibreOffice process group) and restarted on the next call.
+Limits as for other input: a file above the guard's file_bytes (guard.LIMITS) is refused before LibreOffice
+sees it; each conversion has a time limit, and a hung one is killed (the whole LibreOffice process group) and
+restarted on the next call.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from .uno_worker import uno_dir
 
 __all__ = [
     "CONVERT_TIMEOUT",
-    "MAX_INPUT_BYTES",
     "ConversionError",
     "OfficeConverter",
     "convert_file",
@@ -41,7 +41,6 @@ __all__ = [
     "shared_converter",
 ]
 
-MAX_INPUT_BYTES = 50 * 1024 * 1024
 CONVERT_TIMEOUT = 120.0  # seconds per file
 START_TIMEOUT = 90.0
 FONTS_CONF = Path(__file__).resolve().parent.parent / "render" / "fonts.conf"
@@ -225,11 +224,13 @@ def shared_converter() -> OfficeConverter | None:
 
 
 def _check_input(source: Path) -> None:
+    from ..guard import LIMITS
+
     size = source.stat().st_size
-    if size > MAX_INPUT_BYTES:
+    if size > LIMITS.file_bytes:
         raise ConversionError(
-            f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 {MAX_INPUT_BYTES // 1024 // 1024} MB。"
-            "请拆分后再提交，或删去其中的大图片。"
+            f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 {LIMITS.file_bytes // 1024 // 1024} MB。"
+            "请拆分后再提交，或删去其中的大图片（上限可用环境变量 JIXIAO_LIMIT_FILE_BYTES 调整）。"
         )
 
 

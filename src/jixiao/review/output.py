@@ -21,7 +21,7 @@ from .extract import Figure
 
 __all__ = ["SUPPORTED", "opinion_docx", "render_review_text", "review_folder", "review_to_dict", "summary_workbook"]
 
-SUPPORTED = (".docx", ".pdf", ".txt", ".xlsx")
+SUPPORTED = (".docx", ".pdf", ".txt", ".xlsx", ".doc", ".wps", ".xls", ".et", ".ofd")
 _SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
