@@ -178,7 +178,7 @@ def _find_relation(text: str, voc: Vocabulary) -> tuple[str, str]:
 
 def _clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
     """The noun phrase of a left context, and the relation word found around it."""
-    text = re.sub(r"[（(][^（()）]*[)）]", "", text)  # a bracketed aside is not part of the subject
+    text = re.sub(r"[（(][^（()）]*[)）]|《[^》]*》|[“”\"]", "", text)  # asides, titles, quotes are not the subject
     text = text.strip("，,、；;：:“”\"'（(）) ")
     relation, text = _find_relation(text, voc)
     for _ in range(3):
@@ -385,8 +385,11 @@ def _segment_figures(
         if sentence_no != last_sentence:
             names, previous_end, last_sentence = [], sentence.start, sentence_no
         clause_start = sentence.clause_start(raw.start)
-        opening = max((i + 1 for i in range(clause_start, raw.start) if text[i] in _OPEN), default=clause_start)
-        closing = max((i + 1 for i in range(clause_start, raw.start) if text[i] in _CLOSE + "、"), default=clause_start)
+        opening = max(
+            (i + 1 for i in range(clause_start, raw.start) if text[i] in _OPEN and depths[i] <= depths[raw.start]),
+            default=clause_start,
+        )
+        closing = max((i + 1 for i in range(clause_start, raw.start) if text[i] == "、"), default=clause_start)
         left_start = max(clause_start, previous_end, opening, closing)
         left = text[left_start : raw.start]
         chain = previous_end > clause_start and previous_end >= opening and previous_end >= closing
@@ -394,6 +397,10 @@ def _segment_figures(
         after = text[raw.end :]
         noun = _noun_after(after, voc) if raw.kind == "count" else ""
         subject, relation = _clean_subject(left, voc)
+        if (not relation or relation in voc.relations["stage_verbs"]) and clause_start > sentence.start:
+            before_clause = text[max(sentence.start, clause_start - 6) : clause_start - 1]
+            listed = (w.rstrip("：:") for w in voc.relations["parts"] + voc.relations["respectively"])
+            relation = next((w for w in listed if before_clause.endswith(w)), relation)
         if chain and prev is not None and last_noun and left.startswith(last_noun):
             # "年初批复预算8个项目985万元": the words between are the previous count's noun
             subject = prev.subject if raw.kind != "count" else ""
@@ -461,6 +468,37 @@ def _segment_figures(
             )
         )
         previous_end = raw.end
+    return _carry_list_relation(out)
+
+
+def _carry_list_relation(figures: list[NarrativeFigure]) -> list[NarrativeFigure]:
+    """After "其中" (or "分别为") the figures that follow in the sentence, at the same bracket depth and with no
+    relation word of their own, are parts of the same list: "其中：基本支出61.41万元，…；项目支出93.88万元"."""
+    from dataclasses import replace
+
+    voc = vocabulary()
+    lists = voc.relations["parts"] + voc.relations["respectively"] + voc.relations["includes"]
+    carried: dict[tuple[int, int], tuple[str, str]] = {}
+    out = []
+    for i, f in enumerate(figures):
+        key = (f.sentence, f.depth)
+        for k in [k for k in carried if k[0] != f.sentence]:
+            del carried[k]
+        nxt = figures[i + 1] if i + 1 < len(figures) else None
+        opens_list = (
+            nxt is not None and nxt.sentence == f.sentence and nxt.relation in lists and nxt.family == f.family
+        )
+        if f.relation in lists:
+            carried[key] = (f.relation.rstrip("：:"), f.family)
+            f = replace(f, relation=f.relation.rstrip("：:"), flags=(*f.flags, "part"))
+        elif f.relation in voc.relations["total"] or opens_list:
+            carried.pop(key, None)  # a new total: "……；在职人员6人，其中……"
+        elif key in carried and carried[key][1] == f.family:
+            relation = carried[key][0] if f.relation in ("", *voc.relations["stage_verbs"]) else f.relation
+            f = replace(f, relation=relation, flags=(*f.flags, "part"))
+        elif f.quote.startswith("其中"):
+            f = replace(f, flags=(*f.flags, "part"))
+        out.append(f)
     return out
 
 

@@ -7,11 +7,12 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
+from ...problems import Location, Problem, Severity
 from ..source import Segment, SourceDocument
 from .figures import NarrativeFigure, normalize
 from .numerals import parse_arabic
 
-__all__ = ["column_headers", "row_labels", "table_figures"]
+__all__ = ["cell_number", "column_headers", "row_labels", "table_checks", "table_figures"]
 
 _BARE = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*(%|％)?")
 _UNIT_IN_HEADER = re.compile(r"[（(]\s*(万元|元|亿元|%|人|个|分)\s*[)）]|单位\s*[:：]\s*(万元|元|亿元)")
@@ -132,3 +133,199 @@ def _with_subject(figure: NarrativeFigure, subject: str) -> NarrativeFigure:
 def cell_number(text: str) -> Decimal | None:
     text = normalize(text).rstrip("%％")
     return parse_arabic(text) if _BARE.fullmatch(text) else None
+
+
+# --- text against the document's tables ----------------------------------------------------------------------------
+
+
+def _funds_row(doc: SourceDocument) -> list[tuple[str, Decimal, str, NarrativeFigure]]:
+    """(concept, value, unit, cell figure) of the one 年度资金总额 row of the document's tables."""
+    from .vocabulary import vocabulary
+
+    voc = vocabulary()
+    rows = []
+    for index, seg in enumerate(doc.segments):
+        if seg.kind != "table" or not seg.rows:
+            continue
+        start = _body_start(seg)
+        headers = column_headers(seg, start)
+        for r, row in enumerate(seg.rows):
+            label = next((normalize(c) for c in row if c and not _is_number(c)), "")
+            if not any(label.startswith(w) for w in voc.table_total_rows[:2]):
+                continue
+            header_rows = [normalize(" ".join(x)) for x in seg.rows[max(0, r - 2) : r + 1]]
+            m = _UNIT_IN_HEADER.search(" ".join(header_rows) + " " + " ".join(headers))
+            unit = (m.group(1) or m.group(2)) if m else ""
+            found = []
+            for concept, sides in voc.table_concepts.items():
+                col = _concept_column(headers, sides["columns"])
+                if col is None or col >= len(row):
+                    continue
+                value = cell_number(row[col])
+                if value is None:
+                    continue
+                cell_unit = "%" if concept == "rate" else unit
+                figure = NarrativeFigure(
+                    value=value, unit=cell_unit or "万元", kind="rate" if concept == "rate" else "amount",
+                    subject=f"{label}·{headers[col]}", relation="", text=row[col], location=doc.location(seg, r, col),
+                    quote=" | ".join(row), segment=index, sentence=r, raw=normalize(row[col]).rstrip("%％"),
+                    cell=(r, col),
+                )
+                found.append((concept, value, cell_unit, figure))
+            if found:
+                rows.append(found)
+    return rows[0] if len(rows) == 1 else []
+
+
+def _concept_column(headers: list[str], words: tuple[str, ...]) -> int | None:
+    for word in words:
+        for col, header in enumerate(headers):
+            last = header.split("·")[-1]
+            if word in last and not (word == "预算数" and "年初" in last):
+                return col
+    return None
+
+
+def _text_table(doc: SourceDocument, figures: list[NarrativeFigure]) -> list[Problem]:
+    from .arith import fmt, interval, overlaps
+    from .vocabulary import vocabulary
+
+    voc = vocabulary()
+    out = []
+    cells = _funds_row(doc)
+    for concept, _value, unit, cell in cells:
+        words = voc.table_concepts[concept]["text"]
+        for f in figures:
+            if f.cell is not None or not f.checkable or f.depth or f.relation in voc.relations["parts"]:
+                continue
+            if concept == "rate":
+                if f.kind != "rate" or not any(f.subject.endswith(w) for w in words):
+                    continue
+                if any(w in f.subject for w in ("采购", "季度", "序时", "绩效")):
+                    continue
+                same = abs(f.value - cell.value) <= f.half_unit + cell.half_unit
+            else:
+                if f.kind != "amount" or f.per_unit or not any(w in f.subject for w in words):
+                    continue
+                if unit:
+                    same = overlaps(interval(f), interval(cell))
+                else:  # a table without its unit: either reading will do
+                    same = any(
+                        abs(f.scaled - cell.value * k) <= f.half_unit + cell.half_unit * k
+                        for k in (Decimal(1), Decimal(10_000))
+                    )
+            if same:
+                continue
+            shown = f"{cell.raw}{unit or ''}"
+            out.append(
+                Problem(
+                    "review.narrative.text_table",
+                    f"正文与表格不一致：{f.location.place}“{f.text}”，而{cell.location.place}"
+                    f"（{cell.subject}）为{shown}；相差{fmt(abs(f.value - cell.value))}"
+                    f"（容差为两数末位各半个单位）。请核对正文或表格。",
+                    f.location,
+                    Severity.WARNING,
+                    shown,
+                    f"{f.raw}{f.unit}",
+                )
+            )
+    return out
+
+
+def _stated_scores(figures: list[NarrativeFigure]) -> list[NarrativeFigure]:
+    from .vocabulary import vocabulary
+
+    words = vocabulary().score_total
+    return [
+        f
+        for f in figures
+        if f.kind == "score"
+        and f.cell is None
+        and f.checkable
+        and f.value <= 100
+        and any(f.subject.endswith(w) for w in words)
+        and not any(w in f.subject for w in ("分值", "满分", "体系", "权重", "指标", "标准"))
+        and not re.match(r"^\s*(?:\d+[.、．]|[（(]\d+[)）])", f.quote)  # an enumerated indicator's own score
+    ]
+
+
+_GRADE = re.compile(r"(?:等级|结果|评价|评定|定级|级别)(?:为|是|评定为|确定为)?[“\"]?(优秀|良好|优|良|中等|合格|不合格|差)")
+
+
+def _stated_grade(doc: SourceDocument) -> tuple[str, str, Location, int] | None:
+    from .vocabulary import vocabulary
+
+    grades = vocabulary().grade_words
+    for seg in doc.paragraphs():
+        text = normalize(seg.text)
+        m = _GRADE.search(text)
+        if m and ("自评" in text or "绩效" in text or "得分" in text):
+            index = doc.segments.index(seg)
+            return grades[m.group(1)], text[max(0, m.start() - 10) : m.end() + 1], doc.location(seg), index
+    return None
+
+
+def _score_grade(doc: SourceDocument, figures: list[NarrativeFigure], score_tables: object) -> list[Problem]:
+    from .arith import fmt
+    from .vocabulary import vocabulary
+
+    voc = vocabulary()
+    out: list[Problem] = []
+    scores = _stated_scores(figures)
+    if not scores:
+        return out
+    stated = max(scores, key=lambda f: f.value)  # indicator and level scores are parts of the total
+    grade = _stated_grade(doc)
+    if grade is not None and abs(grade[3] - stated.segment) <= 2:
+        expected = next(g for g, low in voc.grade_bands if stated.value >= low)
+        if expected != grade[0]:
+            bands = "，".join(f"{g}≥{low}" for g, low in voc.grade_bands if low)
+            out.append(
+                Problem(
+                    "review.narrative.score_grade",
+                    f"自评等级与得分不符：{stated.location.place}“{stated.text}”按等级标准（{bands}分）应为“{expected}”，"
+                    f"而{grade[2].place}写作“{grade[1]}”。请核对等级或得分。",
+                    grade[2],
+                    Severity.ERROR,
+                    expected,
+                    grade[0],
+                )
+            )
+    for table in score_tables or ():
+        total = _table_total(table)
+        if total is None:
+            continue
+        value, where = total
+        if abs(value - stated.value) > stated.half_unit + Decimal("0.005"):
+            out.append(
+                Problem(
+                    "review.narrative.score_grade",
+                    f"正文自评得分与评分表不符：{stated.location.place}“{stated.text}”，而评分表{where}合计得分为"
+                    f"{fmt(value)}分，相差{fmt(abs(value - stated.value))}分（容差±{fmt(stated.half_unit + Decimal('0.005'))}分）。"
+                    "请核对正文或评分表。",
+                    stated.location,
+                    Severity.WARNING,
+                    f"{fmt(value)}分",
+                    f"{stated.raw}分",
+                )
+            )
+    return out
+
+
+def _table_total(table: object) -> tuple[Decimal, str] | None:
+    """A score table's total: its stated 总分 row, or the sum of its rows' scores when every row has one."""
+    total = getattr(table, "total_score", None)
+    location = getattr(table, "total_location", None)
+    if total is not None:
+        return Decimal(total), getattr(location, "place", "") or ""
+    rows = getattr(table, "rows", None) or []
+    scores = [getattr(r, "score", None) for r in rows]
+    if rows and all(s is not None for s in scores):
+        segment = getattr(table, "segment", None)
+        return sum((Decimal(s) for s in scores), Decimal(0)), segment.place() if segment is not None else ""
+    return None
+
+
+def table_checks(doc: SourceDocument, figures: list[NarrativeFigure], score_tables: object) -> list[Problem]:
+    """Text against the tables of the same document: 年度资金总额 (预算数, 执行数, 执行率) and the score table."""
+    return _text_table(doc, figures) + _score_grade(doc, figures, score_tables)

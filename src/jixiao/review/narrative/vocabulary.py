@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -38,7 +37,9 @@ class Vocabulary:
     stages: dict[str, tuple[str, ...]]
     complete_partitions: tuple[tuple[str, ...], ...]
     list_end_partial: tuple[str, ...]
-    enumerations: tuple[re.Pattern[str], ...]
+    ratio_rates: dict[str, dict[str, tuple[str, ...]]]
+    remainder_words: tuple[str, ...]
+    generic_subjects: frozenset[str]
     table_concepts: dict[str, dict[str, tuple[str, ...]]]
     table_total_rows: tuple[str, ...]
     score_total: tuple[str, ...]
@@ -74,7 +75,11 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
         stages={stage: _longest_first(words) for stage, words in raw["stages"].items()},
         complete_partitions=tuple(tuple(p) for p in raw["complete_partitions"]),
         list_end_partial=tuple(raw["list_end_partial"]),
-        enumerations=tuple(re.compile(p) for p in raw["enumerations"]),
+        ratio_rates={
+            name: {side: tuple(words) for side, words in sides.items()} for name, sides in raw["ratio_rates"].items()
+        },
+        remainder_words=tuple(raw["remainder_words"]),
+        generic_subjects=frozenset(raw["generic_subjects"]),
         table_concepts={
             concept: {side: _longest_first(words) for side, words in sides.items()}
             for concept, sides in raw["table_concepts"].items()
