@@ -22,7 +22,15 @@ def ensure_admin(factory) -> str | None:
         if db.scalar(select(func.count()).select_from(User)):
             return None
         password = secrets.token_urlsafe(12)
-        db.add(User(username="admin", display_name="系统管理员", password_hash=hash_password(password), role="admin"))
+        db.add(
+            User(
+                username="admin",
+                display_name="系统管理员",
+                password_hash=hash_password(password),
+                role="admin",
+                must_change_password=True,
+            )
+        )
         db.commit()
         return password
 
@@ -40,7 +48,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     where = database_url() if os.environ.get("JIXIAO_DATABASE_URL") else str(data_dir() / "jixiao.db")
     print(f"数据库：{where}")
     if password:
-        print(f"已创建初始管理员：用户名 admin，密码 {password}（只显示这一次，请登录后尽快修改或新建管理员）")
+        print(f"已创建初始管理员：用户名 admin，密码 {password}（只显示这一次；首次登录须修改密码）")
     worker = None
     if not args.no_worker:
         worker = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "worker"], env=os.environ.copy())

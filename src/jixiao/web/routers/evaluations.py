@@ -18,6 +18,7 @@ from ..deps import BadInput, Db, Form, Id, SignedIn, int_field, page
 from ..scope import NO_REGION, NotFound, OutOfScope
 from ..service import (
     MAX_UPLOAD,
+    Denied,
     audit,
     create_evaluation,
     default_rulebook,
@@ -25,6 +26,7 @@ from ..service import (
     lists_from_form,
     lists_to_yaml,
     load,
+    refusal,
     rulebook_choices,
     safe_name,
     workbook_to_yaml,
@@ -127,6 +129,9 @@ def save_yaml(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_
 @router.post("/evaluations/{evaluation_id}/upload")
 async def upload(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
     evaluation = actor.scope.evaluation(db, evaluation_id)
+    reason = refusal(actor.user, evaluation, "upload")
+    if reason:  # refused before the file is parsed
+        raise Denied(reason)
     version = int_field(form, "version", "版本号")
     file = (await request.form()).get("file")
     if not isinstance(file, UploadFile):
