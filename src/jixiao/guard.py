@@ -154,7 +154,7 @@ def _head(path: Path) -> bytes:
 
 
 def check_input_file(
-    path: Path, expected: tuple[str, ...], size_limit: int | None = None, label: str = "该文件"
+    path: Path, expected: tuple[str, ...], limit_name: str = "file_bytes", label: str = "该文件"
 ) -> str:
     """Exists, is a readable file, within the size limit, and its content is one of `expected` kinds.
 
@@ -163,7 +163,7 @@ def check_input_file(
     """
     path = Path(path)
     where = Location(str(path))
-    limit = size_limit if size_limit is not None else LIMITS.file_bytes
+    limit = getattr(LIMITS, limit_name)
     try:
         info = path.stat()
         if path.is_dir():
@@ -178,9 +178,8 @@ def check_input_file(
     except OSError as exc:
         raise refusal("file.unreadable", f"无法读取该文件（{exc.strerror or type(exc).__name__}）。", where) from None
     if info.st_size > limit:
-        name = "yaml_bytes" if limit == LIMITS.yaml_bytes else "file_bytes"
         raise refusal(
-            "file.too_large", f"文件过大（{_mb(info.st_size)}），上限为 {_mb(limit)}。{_setting(name)}", where
+            "file.too_large", f"文件过大（{_mb(info.st_size)}），上限为 {_mb(limit)}。{_setting(limit_name)}", where
         )
     kind = sniff(head)
     if kind not in expected:
@@ -332,9 +331,8 @@ def check_document(path: Path) -> None:
     path = Path(path)
     suffix = path.suffix.lower()
     expected = _DOCUMENT_KINDS.get(suffix)  # None: a format another reader converts first (.doc, .wps, …)
-    limit = LIMITS.text_bytes if expected == ("text", "empty") else LIMITS.file_bytes
     where = Location(str(path))
-    kind = check_input_file(path, tuple(_KIND_WORDS), limit)
+    kind = check_input_file(path, tuple(_KIND_WORDS), "text_bytes" if expected == ("text", "empty") else "file_bytes")
     if expected is not None and kind not in expected:
         if "text" in expected:
             raise refusal(

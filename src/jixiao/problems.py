@@ -93,6 +93,7 @@ _FILE_CODES = frozenset(
         "review.file_type",
         "yaml.alias",
         "yaml.too_deep",
+        "data.too_many_rows",
     }
 )
 

@@ -137,6 +137,14 @@ def _build(events, file: str, smap: SourceMap, problems: list[Problem]) -> Any:
             parent.key = None
         else:
             parent.value.append(value)
+            if len(parent.value) > guard.LIMITS.table_rows:  # refused while reading, not after
+                raise _refuse(
+                    "data.too_many_rows",
+                    f"列表“{dotted(parent.path)}”超过 {guard.LIMITS.table_rows} 项"
+                    "（上限可用环境变量 JIXIAO_LIMIT_TABLE_ROWS 调整）。请拆分数据或核对是否重复。",
+                    file,
+                    line,
+                )
         if not isinstance(event, yaml.ScalarEvent):
             stack.append(_Frame(value, path))
     return root
@@ -207,7 +215,7 @@ def load_yaml(path: Path) -> tuple[Any, SourceMap, list[Problem]]:
     """A YAML file through the guarded entrance: a readable text file within `yaml_bytes`, then parsed."""
 
     path = Path(path)
-    guard.check_input_file(path, ("text", "empty"), guard.LIMITS.yaml_bytes)
+    guard.check_input_file(path, ("text", "empty"), "yaml_bytes")
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:

@@ -1,0 +1,355 @@
+"""Issue 19: each hostile or careless input is a clear Chinese error with its place, in bounded time and memory.
+
+Every case the issue found (a 内部错误, a hang, a misleading message) is pinned here with an input made at test
+time (tests/test_hostile_files.py). Exit codes: 0 clean, 1 errors in the figures, 2 usage or file problems,
+3 internal faults only.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import time
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from jixiao import guard
+from jixiao.cli import main
+from jixiao.excel_in import read_workbook
+from jixiao.numbers import fmt_amount, fmt_percent
+from jixiao.problems import JixiaoError
+
+from .test_hostile_files import (
+    BAOAN_YAML,
+    HENGSHAN_XLSX,
+    MB,
+    billion_laughs_yaml,
+    many_projects_yaml,
+    sheet_bomb,
+    sheet_part,
+    with_cell,
+    workbook_members,
+    xlsx_with,
+    yaml_with,
+)
+
+BAOAN = BAOAN_YAML.parent
+
+
+def _run(capsys, *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    err = captured.err + captured.out
+    assert "Traceback" not in err and "内部错误" not in err, err
+    return code, err
+
+
+def _write(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
+    return path
+
+
+# --- 1. YAML that expands without limit -----------------------------------------------------------------
+
+
+def test_billion_laughs_is_refused_at_the_first_alias(tmp_path, capsys):
+    path = _write(tmp_path, "data.yaml", billion_laughs_yaml())
+    started = time.perf_counter()
+    code, err = _run(capsys, "check", str(path))
+    assert time.perf_counter() - started < 1
+    assert code == 2 and "data.yaml:2:" in err and "[yaml.alias]" in err and "不支持 YAML 别名“*l0”" in err
+
+
+def test_an_alias_sent_to_the_web_editor_is_refused_too():
+    from jixiao.yamlsrc import parse_yaml_text
+
+    with pytest.raises(JixiaoError) as caught:
+        parse_yaml_text("a: &x [1, 2]\nb: *x\n", "编辑器")
+    assert caught.value.problems[0].code == "yaml.alias" and caught.value.problems[0].location.line == 2
+
+
+def test_a_list_nested_5000_deep_is_refused_not_a_recursion_error(tmp_path, capsys):
+    path = _write(tmp_path, "data.yaml", BAOAN_YAML.read_text(encoding="utf-8") + "extra: " + "[" * 5000 + "]" * 5000)
+    code, err = _run(capsys, "check", str(path))
+    assert code == 2 and "[yaml.too_deep]" in err and "嵌套" in err
+
+
+def test_nesting_over_the_setting_is_refused_with_the_limit(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(yaml_depth=5))
+    # block style, six levels deep: a: b: c: d: e: f: 1 — one more than the setting allows
+    text = "a:\n b:\n  c:\n   d:\n    e:\n     f:\n      g: 1\n"
+    code, err = _run(capsys, "check", str(_write(tmp_path, "deep.yaml", text)))
+    assert code == 2 and "嵌套超过 5 层" in err and "deep.yaml:6:" in err
+
+
+# --- 2. Workbooks that unpack to gigabytes --------------------------------------------------------------
+
+
+def test_a_sheet_unpacking_to_1_1_gb_is_refused_within_a_second(tmp_path, capsys):
+    path = _write(tmp_path, "炸弹.xlsx", sheet_bomb(1100 * MB))
+    assert path.stat().st_size < 5 * MB
+    started = time.perf_counter()
+    code, err = _run(capsys, "check", str(path))
+    assert time.perf_counter() - started < 1
+    assert code == 2 and "[file.zip_bomb]" in err and "炸弹.xlsx" in err and "上限 100 倍" in err
+
+
+def test_a_sheet_unpacking_to_400_mb_is_refused_not_read_to_the_end(tmp_path, capsys, monkeypatch):
+    # the ratio check off, so that the unpacked total (400 MB > 100 MB) is what refuses it
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(zip_ratio=10**9))
+    path = _write(tmp_path, "大表.xlsx", sheet_bomb(400 * MB))
+    started = time.perf_counter()
+    code, err = _run(capsys, "check", str(path))
+    assert time.perf_counter() - started < 1
+    assert code == 2 and "解压后共 400 MB，上限为 100 MB" in err
+
+
+def test_the_web_upload_check_is_the_same_guard():
+    problem = guard.check_upload("填报.xlsx", sheet_bomb(200 * MB))
+    assert problem is not None and problem.code == "file.zip_bomb"
+    assert guard.check_upload("填报.xlsx", HENGSHAN_XLSX.read_bytes()) is None
+    assert guard.check_upload("填报.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)).code == "file.type"
+    assert guard.check_upload("data.yaml", bytes(range(256)) * 4).code == "file.type"
+
+
+def test_the_workbook_is_opened_once_and_read_only(monkeypatch):
+    import jixiao.excel_in as excel_in
+
+    calls = []
+    real = excel_in.load_workbook
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(excel_in, "load_workbook", spy)
+    read_workbook(HENGSHAN_XLSX)
+    assert calls == [{"data_only": True, "read_only": True}]
+
+
+# --- 3. 内部错误 where the input was at fault -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "replacement", "field"),
+    [
+        (r"(authorized: )7\b", r"\g<1>" + "1" + "0" * 50, "units[0].staffing.authorized"),
+        (r"(  plan: )155\.591", r"\g<1>" + "1" + "0" * 50, "procurement.plan"),
+    ],
+)
+def test_ten_to_the_fiftieth_is_out_of_range_with_its_place(tmp_path, capsys, pattern, replacement, field):
+    path = _write(tmp_path, "data.yaml", yaml_with(pattern, replacement))
+    code, err = _run(capsys, "score", str(path))
+    assert code == 1 and f"字段 {field}" in err and "超出范围" in err
+
+
+def test_a_cell_holding_1e400_is_not_a_number(tmp_path, capsys):
+    # openpyxl reads <v>1e400</v> as float('inf'); that is 应为数字 at its cell and never reaches formatting
+    path = _write(tmp_path, "填报.xlsx", with_cell("单位与人员", "D3", '<c r="D3" t="n"><v>1e400</v></c>'))
+    code, err = _run(capsys, "score", str(path))
+    assert code == 1 and "应为数字" in err and "[单位与人员!D3]" in err
+
+
+def test_a_cell_holding_a_number_openpyxl_cannot_cast_is_reported_at_its_cell(tmp_path, capsys):
+    # int("nan") fails inside openpyxl's parser: the cell is kept as text and reported by its field
+    path = _write(tmp_path, "填报.xlsx", with_cell("单位与人员", "D3", '<c r="D3" t="n"><v>nan</v></c>'))
+    code, err = _run(capsys, "check", str(path))
+    assert code == 1 and "应为数字，实际为“nan”" in err and "[单位与人员!D3]" in err
+
+
+@pytest.mark.parametrize(
+    ("part", "content", "fragment"),
+    [
+        ("xl/workbook.xml", b"this is not xml", "部件 xl/workbook.xml 不是完整的 XML"),
+        ("[Content_Types].xml", b"\x00\x01garbage", "部件 [Content_Types].xml 不是完整的 XML"),
+        ("xl/styles.xml", b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>', "DOCTYPE"),
+    ],
+)
+def test_broken_xml_inside_a_valid_zip_is_named(tmp_path, capsys, part, content, fragment):
+    path = _write(tmp_path, "填报.xlsx", xlsx_with({part: content}))
+    code, err = _run(capsys, "check", str(path))
+    assert code == 2 and fragment in err and "填报.xlsx" in err
+
+
+def test_a_cut_off_sheet_is_named(tmp_path, capsys):
+    part = sheet_part("基础数据表")
+    xml = workbook_members()[part]
+    path = _write(tmp_path, "填报.xlsx", xlsx_with({part: xml[: len(xml) // 2]}))
+    code, err = _run(capsys, "check", str(path))
+    assert code == 2 and "[xlsx.bad_sheet]" in err and "“基础数据表”表的内容已损坏" in err
+
+
+def test_a_data_file_without_read_permission(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "data.yaml"
+    shutil.copy(BAOAN_YAML, path)
+    path.chmod(0)
+    if os.geteuid() == 0:  # root reads anything: make the open fail as it does for a user
+        real_open = io.open
+
+        def denied(file, *args, **kwargs):
+            if str(file) == str(path):
+                raise PermissionError(13, "Permission denied", str(file))
+            return real_open(file, *args, **kwargs)
+
+        monkeypatch.setattr(io, "open", denied)
+    code, err = _run(capsys, "check", str(path))
+    assert code == 2 and "[file.unreadable]" in err and "没有读取该文件的权限" in err
+
+
+def test_out_that_is_a_file_is_refused_before_the_work(tmp_path, capsys, monkeypatch):
+    import jixiao.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "evaluate", lambda *a: pytest.fail("the work started"))
+    target = _write(tmp_path, "报告", "a file")
+    code, err = _run(capsys, "report", str(BAOAN), "--out", str(target), "--format", "md")
+    assert code == 2 and "[output.not_dir]" in err
+    code, err = _run(capsys, "report", str(BAOAN), "--out", str(target / "下级"), "--format", "md")
+    assert code == 2 and "[output.under_file]" in err and "是一个文件" in err
+
+
+def test_out_that_is_read_only_is_refused_before_the_work(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "只读"
+    folder.mkdir()
+    folder.chmod(0o555)
+    if os.geteuid() == 0:
+        real_open = io.open
+
+        def read_only(file, mode="r", *args, **kwargs):
+            if str(file).startswith(str(folder)) and any(c in mode for c in "wax+"):
+                raise PermissionError(13, "Permission denied", str(file))
+            return real_open(file, mode, *args, **kwargs)
+
+        monkeypatch.setattr(io, "open", read_only)
+        monkeypatch.setattr("builtins.open", read_only)
+    code, err = _run(capsys, "report", str(BAOAN), "--out", str(folder), "--format", "md")
+    assert code == 2 and "[output.not_writable]" in err and "无法写入输出目录" in err
+
+
+# --- 4. Sizes ------------------------------------------------------------------------------------------
+
+
+def test_100000_project_rows_are_refused_while_reading(tmp_path, capsys):
+    path = _write(tmp_path, "data.yaml", many_projects_yaml(100_000))
+    started = time.perf_counter()
+    code, err = _run(capsys, "check", str(path))
+    assert time.perf_counter() - started < 10
+    assert code == 2 and "超过 20000 项" in err and "projects" in err
+
+
+def test_too_many_rows_in_a_sheet_are_refused_with_the_sheet(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(table_rows=5))
+    code, err = _run(capsys, "check", str(HENGSHAN_XLSX))
+    assert code == 2 and "[xlsx.too_many_rows]" in err and "超出上限 5 行" in err
+
+
+def test_a_50_mb_text_review_is_refused(tmp_path, capsys):
+    path = _write(tmp_path, "报告.txt", ("一、部门概况。" * 8 + "\n") * (50 * MB // 170))
+    started = time.perf_counter()
+    code, err = _run(capsys, "review", str(path))
+    assert time.perf_counter() - started < 2
+    assert code == 2 and "[file.too_large]" in err and "上限为 20 MB" in err and "JIXIAO_LIMIT_TEXT_BYTES" in err
+
+
+def test_characters_over_the_setting_are_refused(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(document_chars=100))
+    path = _write(tmp_path, "报告.txt", "一" * 101)
+    code, err = _run(capsys, "review", str(path))
+    assert code == 2 and "文本共约 101 字，上限为 100 字" in err
+
+
+# --- 5. Misleading or silent ----------------------------------------------------------------------------
+
+
+def test_a_path_that_does_not_exist_says_so(tmp_path, capsys):
+    code, err = _run(capsys, "check", str(tmp_path / "没有这个文件"))
+    assert code == 2 and "找不到该文件或目录" in err and "不支持的文件类型" not in err
+
+
+def test_unknown_rulebook_id_is_said_and_fails(capsys):
+    code, err = _run(capsys, "rulebooks", "nowhere/x/2023")
+    assert code == 2 and "找不到指标体系“nowhere/x/2023”" in err and "shenzhen-baoan/department/2023" in err
+
+
+def test_text_in_a_count_cell_is_not_a_number(tmp_path, capsys):
+    cell = '<c r="D3" t="inlineStr"><is><t>十四人</t></is></c>'
+    path = _write(tmp_path, "填报.xlsx", with_cell("单位与人员", "D3", cell))
+    code, err = _run(capsys, "check", str(path))
+    assert code == 1 and "应为数字，实际为“十四人”" in err and "[单位与人员!D3]" in err and "不一致" not in err
+
+
+def test_random_bytes_as_txt_are_not_a_report(tmp_path, capsys):
+    path = _write(tmp_path, "报告.txt", os.urandom(200_000))
+    code, err = _run(capsys, "review", str(path))
+    assert code == 2 and "不是文本文件" in err
+
+
+def test_format_with_only_commas_is_refused(tmp_path, capsys):
+    code, err = _run(capsys, "report", str(BAOAN), "--out", str(tmp_path), "--format", ",,")
+    assert code == 2 and "未指定任何格式" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_pdf_asked_for_but_impossible_exits_non_zero(tmp_path, capsys, monkeypatch):
+    import jixiao.report.pdf as pdf_module
+
+    monkeypatch.setattr(pdf_module, "find_soffice", lambda: None)
+    code, err = _run(capsys, "report", str(BAOAN), "--out", str(tmp_path), "--format", "md,pdf")
+    assert code == 2 and "未找到 LibreOffice" in err and "所要求的 PDF 未能生成" in err
+    assert (tmp_path / "自评报告.md").exists()
+
+
+def test_score_with_consistency_errors_exits_1_unless_allowed(tmp_path, capsys):
+    # 编制数 7 with 行政编制 6 + 事业编制 1 = 7 agrees; 行政编制 5 + 事业编制 1 = 6 ≠ 7 is a 错误 finding
+    text = yaml_with(r"(      authorized_admin: )7$", r"\g<1>5\n      authorized_institution: 1")
+    path = _write(tmp_path, "data.yaml", text)
+    code, err = _run(capsys, "score", str(path))
+    assert code == 1 and "错误" in err and "--allow-errors" in err
+    code, _ = _run(capsys, "score", str(path), "--allow-errors")
+    assert code == 0
+
+
+def test_a_killed_report_leaves_nothing_after_the_next_run(tmp_path, capsys):
+    # a staging folder of a process that is gone (pid 2**22 + 1 is above Linux's default pid_max of 2**22)
+    stale = tmp_path / f".jixiao-staging-{2**22 + 1}-abc"
+    stale.mkdir()
+    (stale / "自评报告.md").write_text("half")
+    code, _ = _run(capsys, "report", str(BAOAN), "--out", str(tmp_path), "--format", "md")
+    assert code == 0
+    assert not stale.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_exit_code_3_is_for_internal_faults_only(capsys, monkeypatch):
+    import jixiao.pipeline as pipeline
+
+    def broken(*_args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(pipeline, "load_department", broken)
+    assert main(["check", str(BAOAN)]) == 3
+    assert "内部错误" in capsys.readouterr().err
+
+
+# --- formatting never meets what it cannot format -------------------------------------------------------
+
+
+def test_the_largest_admitted_values_format():
+    # 1e10 万元 is the amount limit; a rate of 1e10 ÷ 1e-12 = 1e22 is the largest a division can give
+    assert fmt_amount(guard.LIMITS.max_amount) == "10,000,000,000.00"
+    assert fmt_percent(guard.Limits().max_amount / Decimal("1e-12")).startswith("1" + "0" * 24)
+
+
+def test_limits_can_be_set_by_environment():
+    limits = guard.Limits.from_env({"JIXIAO_LIMIT_TABLE_ROWS": "50000", "JIXIAO_LIMIT_MAX_AMOUNT": "1e12"})
+    assert limits.table_rows == 50_000 and limits.max_amount == Decimal("1e12")
+    assert guard.Limits.from_env({"JIXIAO_LIMIT_PAGES": "很多"}).pages == guard.Limits().pages
+
+
+def test_the_guard_reads_only_the_zip_directory_for_sizes():
+    with zipfile.ZipFile(io.BytesIO(sheet_bomb(2 * MB))) as archive:
+        assert sum(i.file_size for i in archive.infolist()) > 2 * MB
