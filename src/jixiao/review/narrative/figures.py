@@ -112,11 +112,12 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     amount = _alternatives(tuple(sorted(voc.amount_units, key=len, reverse=True)))
     figure = re.compile(
         rf"(?P<pct>百分之)?(?P<num>{arabic}|{chinese})(?P<approx>余|多)?"
-        rf"(?:(?P<amount>{amount})(?P<per>/[\u4e00-\u9fa5.·]{{1,4}})?"
+        rf"(?:(?P<amount>{amount})(?P<per>(?:/[\u4e00-\u9fa5.·]{{1,4}}){{1,2}})?"
         rf"|(?P<rate>{_alternatives(voc.rate_units)})"
-        rf"|(?P<mult>[万亿])?(?P<measure>{_alternatives(voc.measure_words)})"
+        rf"|(?P<mult>[万亿])?(?P<measure>{_alternatives(voc.measure_words)})(?P<per2>/[\u4e00-\u9fa5]{{1,2}})?"
+        rf"(?![A-Za-z])"
         rf"|(?P<score>分)"
-        rf"|(?P<bare>万)(?=[。，,；;、)）]|$))"
+        rf"|(?P<bare>万)(?=[。，,；;、)）(（]|$))"
     )
     date = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)年(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>3[01]|[12]\d|0?[1-9])[日号])?")
     return figure, date
@@ -199,17 +200,19 @@ def _clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
     return text.strip("，,、 ").lstrip("）)】]").rstrip("（(【["), relation
 
 
-def _noun_after(text: str, voc: Vocabulary) -> str:
+def _noun_after(text: str, voc: Vocabulary, limit: int = 10) -> str:
     """The noun a count's measure word introduces: "28个展区以及…" → 展区."""
     m = re.match(r"(?:[\u4e00-\u9fa5·]|[A-Za-z][A-Za-z0-9.]*)+", text)
     if not m:
         return ""
     noun = m.group(0)
-    for stop in ("以及", "和", "及", "等", "的", "共", "其中", "分别", "出行", "道路建设"):
+    for stop in ("以及", "和", "及", "等", "的", "共", "其中", "分别", "全部", "已", "均", "为", "出行", "道路建设"):
         cut = noun.find(stop)
+        if cut == 0:
+            return ""
         if cut > 0:
             noun = noun[:cut]
-    return noun[:10]
+    return noun[:limit]
 
 
 @dataclass
@@ -321,7 +324,7 @@ def _numbers(text: str, voc: Vocabulary) -> Iterator[_Raw]:
         elif m.group("rate"):
             kind = "rate"
         elif m.group("measure"):
-            kind, unit = "count", mult + unit
+            kind, unit = "count", mult + unit + (m.group("per2") or "")
         elif m.group("score"):
             kind = "score"
         else:
@@ -340,7 +343,7 @@ def _numbers(text: str, voc: Vocabulary) -> Iterator[_Raw]:
             unit,
             kind,
             bool(m.group("approx")),
-            bool(m.group("per")),
+            bool(m.group("per") or m.group("per2")),
         )
 
 
@@ -418,6 +421,23 @@ def _segment_figures(
         if not subject and not relation and left_start == clause_start and clause_start > sentence.start:
             if text[clause_start - 1] in "：:" and previous_end <= sentence.clause_start(clause_start - 1):
                 subject = _clean_subject(text[sentence.clause_start(clause_start - 1) : clause_start - 1], voc)[0]
+        if subject in voc.value_words or subject.endswith(voc.value_words):
+            # "免疫密度，年初目标值≥90%，实际完成值≥90%": the indicator is the sentence's first clause
+            first = text[sentence.start : sentence.clause_starts[1] - 1] if len(sentence.clause_starts) > 1 else ""
+            if first and first != left:
+                subject = _clean_subject(first, voc)[0] or subject
+        if not subject and raw.kind == "amount":
+            tail = re.match(r"(?:为|是)?", after).end()
+            subject = _noun_after(after[tail:], voc, 30)  # "其中500万元为中央水利发展资金"
+        if not subject and raw.kind != "date":
+            # "……农机购置补贴资金，共计84.47万元": the clause before names it
+            prior = sentence.clause_start(clause_start - 1) if clause_start > sentence.start else clause_start
+            if prior < clause_start:
+                start = max(prior, previous_end, max((i + 1 for i in range(prior, clause_start) if text[i] in _OPEN),
+                                                     default=prior))
+                subject = _clean_subject(text[start : clause_start - 1], voc)[0][-16:]
+        if not subject and raw.kind != "date":
+            subject = re.sub(r"^(?:已|实际|全年|共|累计)+", "", _YEAR_PREFIX.sub("", left.strip("，,、；;：: ")))
         if not subject and raw.kind == "count":
             subject = raw.unit.lstrip("万亿")
         last_noun = noun

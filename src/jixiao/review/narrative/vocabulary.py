@@ -29,6 +29,7 @@ class Vocabulary:
     single_numeral_after: tuple[str, ...]
     relations: dict[str, tuple[str, ...]]
     copulas: tuple[str, ...]
+    value_words: tuple[str, ...]
     leading_words: tuple[str, ...]
     other_year: tuple[str, ...]
     other_year_except: tuple[str, ...]
@@ -67,6 +68,7 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
         single_numeral_after=_longest_first(raw["single_numeral_after"]),
         relations={group: _longest_first(words) for group, words in raw["relations"].items()},
         copulas=_longest_first(raw["copulas"]),
+        value_words=_longest_first(raw["value_words"]),
         leading_words=_longest_first(raw["leading_words"]),
         other_year=_longest_first(raw["other_year"]),
         other_year_except=_longest_first(raw.get("other_year_except", [])),
