@@ -540,6 +540,49 @@ def _growth(figures: list[NarrativeFigure]) -> list[Problem]:
     return out
 
 
+def _exceed(figures: list[NarrativeFigure]) -> list[Problem]:
+    """"任务数为115户，实际完成264户" … "实际改造数超任务43%": (实际 − 任务) ÷ 任务 against the stated excess."""
+    voc = vocabulary()
+    out = []
+    for i, rate in enumerate(figures):
+        if rate.kind != "rate" or rate.relation not in voc.relations["exceed"] or not rate.checkable:
+            continue
+        pair = None
+        for planned in reversed(figures[:i]):
+            if planned.segment < rate.segment - 6 or planned.kind not in ("amount", "count") or planned.approximate:
+                continue
+            if rate.base and rate.base in planned.subject:
+                actual = next(
+                    (
+                        f
+                        for f in figures[:i]
+                        if (f.segment, f.sentence) == (planned.segment, planned.sentence)
+                        and f.start > planned.start
+                        and f.family == planned.family
+                        and f.checkable
+                    ),
+                    None,
+                )
+                if actual is not None:
+                    pair = (planned, actual)
+                    break
+        if pair is None:
+            continue
+        planned, actual = pair
+        low = actual.scaled - actual.half_unit - planned.scaled - planned.half_unit
+        high = actual.scaled + actual.half_unit - planned.scaled + planned.half_unit
+        computed = ratio((low, high), interval(planned)) if low >= 0 else None
+        if computed is None or rate_matches(rate, computed):
+            continue
+        out.append(
+            _rate_problem(
+                "growth_rate", rate, actual, f"计划数见{_where(planned)}", computed,
+                f"({actual.raw}－{planned.raw})÷{planned.raw}", Severity.WARNING,
+            )
+        )
+    return out
+
+
 # --- counts and the items listed -----------------------------------------------------------------------------------
 
 
@@ -630,7 +673,7 @@ def narrative_findings(
     figures = extract_narrative_figures(doc) if figures is None else figures
     text = [f for f in figures if f.cell is None]
     out: list[Problem] = []
-    for check in (_parts_total, _same_subject, _unit_pairs, _shares, _growth, _count_items):
+    for check in (_parts_total, _same_subject, _unit_pairs, _shares, _growth, _exceed, _count_items):
         out.extend(check(text))
     out.extend(table_checks(doc, figures, score_tables))
     seen, unique = set(), []

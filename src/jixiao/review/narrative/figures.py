@@ -442,9 +442,12 @@ def _segment_figures(
             subject = raw.unit.lstrip("万亿")
         last_noun = noun
         change = next((w for w in voc.relations["increase"] + voc.relations["decrease"] if w in left), "")
+        exceed = next((w for w in voc.relations["exceed"] if w in left), "") if raw.kind == "rate" else ""
         share = next((w for w in voc.relations["share"] if left.find(w) >= 0), "") if raw.kind == "rate" else ""
         base = ""
-        if change:
+        if exceed:
+            relation, base = exceed, re.sub(r"^超(?:出|额完成)?", "", exceed)
+        elif change:
             relation = change
             m = re.search(r"(?:较|比|同比|与)(.{0,8}?)(?:相比)?(?:" + re.escape(change) + ")", left)
             base = m.group(1) if m else ("上年" if "同比" in change else "")
