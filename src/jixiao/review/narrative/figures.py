@@ -215,6 +215,17 @@ def _noun_after(text: str, voc: Vocabulary, limit: int = 10) -> str:
     return noun[:limit]
 
 
+def _indicator_clause(text: str, sentence: _Sentence, clause_start: int, voc: Vocabulary) -> str:
+    """The nearest clause before, in the sentence, that names an indicator: no figure and no value word in it."""
+    starts = [s for s in sentence.clause_starts if s < clause_start]
+    ends = [*starts[1:], clause_start]
+    for start, end in zip(reversed(starts), reversed(ends), strict=True):
+        clause = text[start : end - 1]
+        if clause and not re.search(r"\d", clause) and not any(w in clause for w in voc.value_words):
+            return _clean_subject(clause, voc)[0]
+    return ""
+
+
 @dataclass
 class _Sentence:
     start: int
@@ -381,6 +392,7 @@ def _segment_figures(
     previous_end = 0
     names: list[str] = []  # "A、B、C分别为a、b、c": the names waiting for their figures
     last_noun = ""
+    last_indicator, last_sentence_indicator = "", -1
     last_sentence = -1
     for raw in raws:
         sentence_no = next((i for i, s in enumerate(sentences) if s.start <= raw.start < s.end), 0)
@@ -421,11 +433,18 @@ def _segment_figures(
         if not subject and not relation and left_start == clause_start and clause_start > sentence.start:
             if text[clause_start - 1] in "：:" and previous_end <= sentence.clause_start(clause_start - 1):
                 subject = _clean_subject(text[sentence.clause_start(clause_start - 1) : clause_start - 1], voc)[0]
-        if subject in voc.value_words or subject.endswith(voc.value_words):
-            # "免疫密度，年初目标值≥90%，实际完成值≥90%": the indicator is the sentence's first clause
-            first = text[sentence.start : sentence.clause_starts[1] - 1] if len(sentence.clause_starts) > 1 else ""
-            if first and first != left:
-                subject = _clean_subject(first, voc)[0] or subject
+        bare, value_word = _strip_words(subject, voc.value_words, head=False)
+        bare, _ = _strip_words(bare, ("年初", "全年", "实际", "年度", "为"), head=False)
+        if value_word and len(bare) >= 2:
+            subject = bare  # "……比例年初指标值为不低于85%" → ……比例
+            last_indicator = bare
+        elif value_word:
+            # "X指标值1000元，全年实际完成值1000元" → X; "1.免疫密度，年初目标值≥90%" → the item's first clause
+            subject = last_indicator if last_sentence_indicator == sentence_no and last_indicator else subject
+            if subject == value_word or not subject:
+                subject = _indicator_clause(text, sentence, clause_start, voc) or subject
+            last_indicator = subject
+        last_sentence_indicator = sentence_no if value_word else last_sentence_indicator
         if not subject and raw.kind == "amount":
             tail = re.match(r"(?:为|是)?", after).end()
             subject = _noun_after(after[tail:], voc, 30)  # "其中500万元为中央水利发展资金"
