@@ -7,80 +7,23 @@ false errors, figures per report and milliseconds per report.
 
     .venv/bin/python bench/review_narrative.py [CORPUS_DIR]
 
-A finding catches a truth item when its code ends with the item's category and it quotes a number of the item's
-`where` (or `stated`). An extracted figure matches a hand-counted one when value and unit are equal and the
-subjects overlap (one contains the other once bracketed words are dropped, or they share half their characters).
+How a finding catches a truth item and a figure matches a hand-counted one: jixiao.review.narrative.truth.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 import time
-from decimal import Decimal, InvalidOperation
-from difflib import SequenceMatcher
 from pathlib import Path
 
 import yaml
 
 from jixiao.problems import Severity
-from jixiao.review.narrative import NarrativeFigure, extract_narrative_figures, narrative_findings
+from jixiao.review.narrative import extract_narrative_figures, narrative_findings
+from jixiao.review.narrative.truth import catches, match_figures
 from jixiao.review.source import read_source
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "review_corpus"
-_UNIT_ALIASES = {"万": "万元", "平方米": "㎡", "m²": "㎡", "米": "m", "公里": "km"}
-
-
-def _numbers(text: str) -> set[str]:
-    return {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", str(text or ""))}
-
-
-def _unit(unit: str) -> str:
-    return _UNIT_ALIASES.get(unit, unit)
-
-
-def _subject_matches(truth: str, mine: str) -> bool:
-    truth = re.sub(r"[（(][^）)]*[)）]", "", truth or "")
-    if not truth:
-        return True
-    if not mine:
-        return False
-    if truth in mine or mine in truth:
-        return True
-    return SequenceMatcher(None, truth, mine).ratio() >= 0.5
-
-
-def _value(text: object) -> Decimal | None:
-    try:
-        return Decimal(str(text).replace(",", ""))
-    except InvalidOperation:
-        return None
-
-
-def _figure_matches(truth: dict, mine: NarrativeFigure, *, meaning: bool) -> bool:
-    if mine.kind == "date":
-        same = str(truth.get("value")) == mine.display()
-    else:
-        same = _value(truth.get("value")) == mine.value and _unit(str(truth.get("unit"))) == _unit(mine.unit)
-    return same and (not meaning or _subject_matches(str(truth.get("subject", "")), mine.subject))
-
-
-def _match_figures(truth: list[dict], mine: list[NarrativeFigure], *, meaning: bool) -> int:
-    free = list(mine)
-    found = 0
-    for item in truth:
-        hit = next((f for f in free if _figure_matches(item, f, meaning=meaning)), None)
-        if hit is not None:
-            free.remove(hit)
-            found += 1
-    return found
-
-
-def _catches(problem, item: dict) -> bool:
-    if not problem.code.endswith("." + str(item.get("category"))):
-        return False
-    wanted = _numbers(item.get("where")) | _numbers(item.get("stated"))
-    return bool(wanted & _numbers(problem.message))
 
 
 def main(corpus: Path = CORPUS) -> None:
@@ -105,18 +48,18 @@ def main(corpus: Path = CORPUS) -> None:
         seconds += elapsed
         hand = truth.get("figures") or []
         text_figures = [f for f in figures if f.cell is None]
-        found = _match_figures(hand, text_figures, meaning=False)
-        meaning = _match_figures(hand, text_figures, meaning=True)
+        found = match_figures(hand, text_figures, meaning=False)
+        meaning = match_figures(hand, text_figures, meaning=True)
         if hand:
             totals["listed_docs_extracted"] += len(text_figures)
             totals["listed_docs_right"] += meaning
         real = truth.get("inconsistencies") or []
-        caught = sum(1 for item in real if any(_catches(p, item) for p in problems))
+        caught = sum(1 for item in real if any(catches(p, item) for p in problems))
         flagged = [p for p in problems if p.severity in (Severity.ERROR, Severity.WARNING)]
-        true_findings = [p for p in flagged if any(_catches(p, item) for item in real)]
+        true_findings = [p for p in flagged if any(catches(p, item) for item in real)]
         false = [p for p in flagged if p not in true_findings]
         consistent = truth.get("consistent") or []
-        on_consistent = sum(1 for p in false if any(_catches(p, item) for item in consistent))
+        on_consistent = sum(1 for p in false if any(catches(p, item) for item in consistent))
         false_errors = sum(1 for p in false if p.severity is Severity.ERROR)
         for key, value in (
             ("docs", 1), ("truth_figures", len(hand)), ("found", found), ("meaning", meaning), ("real", len(real)),

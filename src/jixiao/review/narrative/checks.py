@@ -52,7 +52,10 @@ def _sentences(figures: list[NarrativeFigure]) -> dict[tuple[int, int], list[Nar
 
 
 def _addable(f: NarrativeFigure) -> bool:
-    return f.kind in ("amount", "count", "score") and not f.per_unit
+    """A level that parts can add up to: not a standard (元/人), not a change (较上年减少……)."""
+    voc = vocabulary()
+    changes = voc.relations["increase"] + voc.relations["decrease"] + voc.relations["exceed"]
+    return f.kind in ("amount", "count", "score") and not f.per_unit and f.relation not in changes
 
 
 def _marker_between(text: str) -> str:
@@ -167,6 +170,9 @@ def _parts_total(figures: list[NarrativeFigure]) -> list[Problem]:
             marker = _marker_between(_gap(total, following[0]))
             if following[0].relation in voc.relations["respectively"]:
                 marker = "respectively"
+            if marker and re.search(r"[；;]", _gap(total, next((f for f in following if f.family == total.family),
+                                                                following[0]))):
+                marker = ""  # "内设4个科室，分别为办公室、……；中心内设6个": the list word governs names, not figures
             if marker:
                 gap = _gap(total, following[0])
                 bracketed = bool(re.match(r"^[，,]?[（(]", gap))
@@ -307,7 +313,7 @@ def _same_subject(figures: list[NarrativeFigure]) -> list[Problem]:
         per_sentence[(f.segment, f.sentence)] += 1
     for f in candidates:
         scope = scopes.get((f.segment, f.sentence), frozenset())
-        phrase = ("合计" if f.relation in voc.relations["total"] else "") + _phrase(f)
+        phrase = (f.relation if f.relation in voc.relations["total"] else "") + _phrase(f)
         if len(phrase) >= 4 and phrase not in voc.generic_subjects:
             by_phrase[(phrase, scope)].append(f)
         # one document (文号) that allocates one amount: every sentence citing it must give the same amount
