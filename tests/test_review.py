@@ -145,7 +145,7 @@ def test_tampered_score_table_in_a_docx(tmp_path):
     result = review_file(tmp_path / "改过.docx")
     codes = {f.code for f in result.findings if f.severity is Severity.ERROR}
     # the table no longer adds up to 97.61, and 155.586 ÷ 155.591 = 99.99% calls for 1.99
-    assert {"review.table_total", "review.score_contradicts_data"} <= codes
+    assert {"review.score_sum", "review.score_contradicts_data"} <= codes
 
 
 def test_cli_text_json_and_opinion(tmp_path, capsys):
@@ -182,10 +182,10 @@ def test_folder_review_with_summary_workbook(tmp_path, capsys):
 
 
 def test_unsupported_file_type(tmp_path, capsys):
-    path = tmp_path / "报告.doc"
-    path.write_bytes(b"old word")
+    path = tmp_path / "报告.ppt"  # .doc/.wps/.xls/.et/.ofd are read since issue 20; slides are not reports
+    path.write_bytes(b"old slides")
     assert main(["review", str(path)]) == 2  # a file problem (README: exit codes)
-    assert "旧版 .doc 请用 Word/WPS 另存为 .docx" in capsys.readouterr().err
+    assert "不支持审核“.ppt”文件" in capsys.readouterr().err
 
 
 def test_review_of_a_workbook_in_the_mof_layout(tmp_path):
@@ -223,7 +223,7 @@ def test_mof_table_target_without_deviation_reason_is_flagged(tmp_path):
     result = review_file(tmp_path / "out" / "附件表.xlsx")
     row = next(r for t in result.tables for r in t.rows if r.name == "妇女职业技能培训期数")
     assert row.score == Decimal("8.75")
-    assert any(f.code == "review.target_flag" and "偏差原因" in f.message for f in result.findings)
+    assert any(f.code == "review.missing_reason" and "偏差原因" in f.message for f in result.findings)
 
 
 def test_score_table_with_columns_named_in_the_header():
@@ -246,7 +246,7 @@ def test_score_table_with_columns_named_in_the_header():
     table = result.tables[0]
     assert [(r.level1, r.name, r.weight, r.score) for r in table.rows][1] == ("决策", "规范性", Decimal(10), Decimal(9))
     # 10 + 9 + 75 = 94, not the 95 the 合计 row states
-    error = next(f for f in result.findings if f.code == "review.table_total")
+    error = next(f for f in result.findings if f.code == "review.score_sum")
     assert (error.expected, error.actual) == ("94", "95")
 
 
@@ -331,7 +331,7 @@ def test_complete_mof_table_has_no_false_errors_and_tampering_is_caught(tmp_path
     wb.save(out / "改过.xlsx")
     result = review_file(out / "改过.xlsx")
     codes = {f.code for f in result.findings}
-    assert "review.funds_score" in codes and "review.table_total" in codes  # 87.5 + 10 ≠ 97.21
+    assert "review.funds_score" in codes and "review.score_sum" in codes  # 87.5 + 10 ≠ 97.21
 
 
 def test_figures_about_last_year_are_not_this_years():
