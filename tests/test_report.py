@@ -126,9 +126,14 @@ def test_amounts_have_separators_and_two_decimals(docx):
 
 
 def test_charts_are_embedded(report_dir):
+    # Native Word charts (vector), one part each, with the figures in their caches (issue 15).
     with zipfile.ZipFile(report_dir / "自评报告.docx") as z:
-        images = [n for n in z.namelist() if n.startswith("word/media/")]
-    assert len(images) == 2
+        charts = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("word/charts/")]
+    assert len(charts) == 2
+    quarterly = next(c for c in charts if "序时进度" in c)
+    # 宝安's quarters: 93.58%, 80.74%, 100.88%, 99.87% (seed 000), the schedule line at 100.
+    assert all(f"<c:v>{v}</c:v>" in quarterly for v in ("93.58", "80.74", "100.88", "99.87"))
+    assert "序时进度 100%" in quarterly
 
 
 def test_attachment_workbook(report_dir):
@@ -183,7 +188,7 @@ def test_html_is_self_contained(report_dir):
     text = "".join(parser.text)
     assert "2023年度部门整体绩效自评报告" in text and "97.61" in text
     images = [a["src"] for t, a in parser.tags if t == "img"]
-    assert len(images) == 2 and all(src.startswith("data:image/png;base64,") for src in images)
+    assert len(images) == 2 and all(src.startswith("data:image/svg+xml;base64,") for src in images)
     assert any(t == "td" and a.get("rowspan") == "10" for t, a in parser.tags)  # 部门管理 over 10 rows
 
 
@@ -191,7 +196,7 @@ def test_markdown(report_dir):
     text = (report_dir / "自评报告.md").read_text(encoding="utf-8")
     assert text.startswith("# 2023年度部门整体绩效自评报告")
     assert "| 部门管理 | 20 | 资金管理 | 8 | 政府采购执行情况 | 2 | 1.99 |" in text
-    assert (report_dir / "自评报告_图1.png").exists()
+    assert (report_dir / "自评报告_图1.svg").read_text(encoding="utf-8").startswith("<svg")
 
 
 def test_same_content_when_run_again(tmp_path):

@@ -1,96 +1,141 @@
-"""Charts as PNG images: quarterly execution against the time-proportional schedule, and 得分率 by 一级.
+"""Charts as data, drawn as vector by each renderer: quarterly execution against the schedule, 得分率 by 一级.
 
-Drawn with matplotlib's Agg backend and a CJK font found by fontconfig (Noto Sans CJK SC on Debian's
-fonts-noto-cjk). PNGs carry no timestamp, so re-running gives the same bytes.
+`quarterly_chart` and `score_rate_chart` return a `Chart` block. Word gets a native chart (DrawingML, see
+`ooxml_chart.py`), which Word, WPS and LibreOffice draw and print sharp and which a reader can restyle; HTML and
+Markdown get the SVG from `chart_svg`. No plotting library is loaded: a chart costs microseconds, and the
+same data always gives the same bytes.
 """
 
 from __future__ import annotations
 
-import io
-from decimal import Decimal
-from functools import lru_cache
+from decimal import ROUND_HALF_UP, Decimal
+from xml.sax.saxutils import escape
 
-import matplotlib
+from .document import Chart
 
-matplotlib.use("Agg")
-from matplotlib import font_manager
-from matplotlib import pyplot as plt
+__all__ = ["BLUE", "FONT_STACK", "GREY", "RED", "chart_svg", "quarterly_chart", "score_rate_chart", "ticks"]
 
-__all__ = ["quarterly_chart", "score_rate_chart"]
-
-_CJK_CANDIDATES = (
-    "Noto Sans CJK SC",
-    "Noto Sans SC",
-    "Source Han Sans SC",
-    "WenQuanYi Zen Hei",
-    "SimHei",
-    "Microsoft YaHei",
-)
+BLUE, RED, GREY = "#2f5597", "#b22222", "#444444"
+FONT_STACK = "'Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Zen Hei',SimHei,'Microsoft YaHei',sans-serif"
+_HUNDRED = Decimal(100)
 
 
-@lru_cache(maxsize=1)
-def _font() -> font_manager.FontProperties | None:
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    for name in _CJK_CANDIDATES:
-        if name in names:
-            return font_manager.FontProperties(family=name)
-    # Debian ships the CJK fonts as .ttc collections that older matplotlib caches miss: look them up directly.
-    for path in ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",):
-        try:
-            font_manager.fontManager.addfont(path)
-            return font_manager.FontProperties(fname=path)
-        except (OSError, RuntimeError):
-            continue
-    return None
+def _percent(rate: Decimal) -> Decimal:
+    return (rate * _HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _png(fig) -> bytes:
-    buffer = io.BytesIO()
-    # Fixed margins instead of bbox_inches="tight", which draws the whole figure twice.
-    fig.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
-    plt.close(fig)
-    return buffer.getvalue()
-
-
-def quarterly_chart(rates: dict[int, Decimal], title: str = "季度序时执行率") -> bytes:
-    font = _font()
-    fig, ax = plt.subplots(figsize=(6.4, 3.2))
-    fig.subplots_adjust(left=0.11, right=0.98, top=0.88, bottom=0.12)
-    labels = [f"第{'一二三四'[q - 1]}季度" for q in rates]
-    values = [float(r * 100) for r in rates.values()]
-    colors = ["#b22222" if v < 100 else "#2f5597" for v in values]
-    bars = ax.bar(labels, values, color=colors, width=0.5)
-    ax.axhline(100, color="#444444", linestyle="--", linewidth=1, label="序时进度 100%")
-    legend_font = font.copy() if font is not None else None
-    if legend_font is not None:
-        legend_font.set_size(9)
-    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, prop=legend_font)
-    for bar, value in zip(bars, values, strict=True):
-        ax.text(bar.get_x() + bar.get_width() / 2, value + 1, f"{value:.2f}%", ha="center", va="bottom", fontsize=9)
-    ax.set_ylim(0, max([*values, 100]) * 1.15)
-    ax.set_ylabel("序时执行率（%）", fontproperties=font)
-    ax.set_title(title, fontproperties=font, loc="left")
-    for label in ax.get_xticklabels():
-        label.set_fontproperties(font)
-    ax.spines[["top", "right"]].set_visible(False)
-    return _png(fig)
-
-
-def score_rate_chart(items: list[tuple[str, Decimal]], title: str = "各一级指标得分率") -> bytes:
-    font = _font()
-    fig, ax = plt.subplots(figsize=(6.4, 0.9 + 0.55 * len(items)))
-    fig.subplots_adjust(
-        left=0.16, right=0.95, top=1 - 0.45 / (0.9 + 0.55 * len(items)), bottom=0.55 / (0.9 + 0.55 * len(items))
+def quarterly_chart(rates: dict[int, Decimal], caption: str = "", title: str = "季度序时执行率") -> Chart:
+    """Each quarter's 序时执行率 as a bar (red below 100%), the 序时进度 100% as a dashed line."""
+    values = tuple(_percent(r) for r in rates.values())
+    top = max([*values, _HUNDRED]) * Decimal("1.15")
+    return Chart(
+        title,
+        tuple(f"第{'一二三四'[q - 1]}季度" for q in rates),
+        values,
+        caption or title,
+        axis_title="序时执行率（%）",
+        axis_max=top.quantize(Decimal(1), rounding=ROUND_HALF_UP),
+        reference=_HUNDRED,
+        reference_label="序时进度 100%",
+        highlight_below=_HUNDRED,
+        height_cm=7.0,
+        alt="季度序时执行率与序时进度",
     )
-    names = [name for name, _ in items][::-1]
-    values = [float(rate * 100) for _, rate in items][::-1]
-    bars = ax.barh(names, values, color="#2f5597", height=0.5)
-    for bar, value in zip(bars, values, strict=True):
-        ax.text(value + 0.5, bar.get_y() + bar.get_height() / 2, f"{value:.2f}%", va="center", fontsize=9)
-    ax.set_xlim(0, 110)
-    ax.set_xlabel("得分率（%）", fontproperties=font)
-    ax.set_title(title, fontproperties=font)
-    for label in ax.get_yticklabels():
-        label.set_fontproperties(font)
-    ax.spines[["top", "right"]].set_visible(False)
-    return _png(fig)
+
+
+def score_rate_chart(items: list[tuple[str, Decimal]], caption: str = "", title: str = "各一级指标得分率") -> Chart:
+    """得分率 of each 一级指标 as a horizontal bar, first 一级 on top."""
+    return Chart(
+        title,
+        tuple(name for name, _ in items),
+        tuple(_percent(rate) for _, rate in items),
+        caption or title,
+        axis_title="得分率（%）",
+        horizontal=True,
+        axis_max=Decimal(110),
+        height_cm=round(2.2 + 1.35 * len(items), 1),
+        alt="各一级指标得分率",
+    )
+
+
+def ticks(axis_max: Decimal) -> list[int]:
+    """Round tick values from 0 up to the axis maximum, at most seven of them."""
+    top = float(axis_max)
+    step = next((s for s in (5, 10, 20, 25, 50, 100, 200, 500) if top / s <= 6), 1000)
+    return list(range(0, int(top) + 1, step))
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value:.2f}%"
+
+
+def chart_svg(chart: Chart) -> str:
+    """The chart as a standalone SVG document (sized in cm, drawn on a 40-units-per-cm grid)."""
+    width, height = 40 * chart.width_cm, 40 * chart.height_cm
+    left = 120.0 if chart.horizontal else 70.0
+    box = (left, 52.0, width - 24.0, height - (50.0 if chart.horizontal else 46.0))  # x0, y0, x1, y1
+    x0, y0, x1, y1 = box
+    top = float(chart.axis_max)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{chart.width_cm}cm" height="{chart.height_cm}cm" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="{FONT_STACK}" font-size="13" role="img" '
+        f'aria-label="{escape(chart.alt or chart.title)}">',
+        f'<rect width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
+        f'<text x="{x0 if not chart.horizontal else (x0 + x1) / 2:.1f}" y="28" font-size="16" '
+        f'text-anchor="{"start" if not chart.horizontal else "middle"}">{escape(chart.title)}</text>',
+    ]
+    n = max(len(chart.values), 1)
+    if chart.horizontal:
+        scale = (x1 - x0) / top
+        for tick in ticks(chart.axis_max):
+            x = x0 + tick * scale
+            parts.append(f'<line x1="{x:.1f}" y1="{y1:.1f}" x2="{x:.1f}" y2="{y1 + 5:.1f}" stroke="#000"/>')
+            parts.append(f'<text x="{x:.1f}" y="{y1 + 20:.1f}" text-anchor="middle">{tick}</text>')
+        band = (y1 - y0) / n
+        for i, (name, value) in enumerate(zip(chart.categories, chart.values, strict=True)):
+            y = y0 + band * i + band * 0.25
+            w = float(value) * scale
+            parts.append(f'<rect x="{x0:.1f}" y="{y:.1f}" width="{w:.1f}" height="{band * 0.5:.1f}" fill="{BLUE}"/>')
+            mid = y + band * 0.25 + 4.5
+            parts.append(f'<text x="{x0 + w + 6:.1f}" y="{mid:.1f}">{_fmt(value)}</text>')
+            parts.append(f'<text x="{x0 - 8:.1f}" y="{mid:.1f}" text-anchor="end">{escape(name)}</text>')
+        parts.append(
+            f'<text x="{(x0 + x1) / 2:.1f}" y="{height - 10:.1f}" text-anchor="middle">'
+            f"{escape(chart.axis_title)}</text>"
+        )
+    else:
+        scale = (y1 - y0) / top
+        for tick in ticks(chart.axis_max):
+            y = y1 - tick * scale
+            parts.append(f'<line x1="{x0 - 5:.1f}" y1="{y:.1f}" x2="{x0:.1f}" y2="{y:.1f}" stroke="#000"/>')
+            parts.append(f'<text x="{x0 - 8:.1f}" y="{y + 4.5:.1f}" text-anchor="end">{tick}</text>')
+        band = (x1 - x0) / n
+        for i, (name, value) in enumerate(zip(chart.categories, chart.values, strict=True)):
+            x = x0 + band * i + band * 0.25
+            h = float(value) * scale
+            low = chart.highlight_below is not None and value < chart.highlight_below
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y1 - h:.1f}" width="{band * 0.5:.1f}" height="{h:.1f}" '
+                f'fill="{RED if low else BLUE}"/>'
+            )
+            centre = x + band * 0.25
+            parts.append(f'<text x="{centre:.1f}" y="{y1 - h - 6:.1f}" text-anchor="middle">{_fmt(value)}</text>')
+            parts.append(f'<text x="{centre:.1f}" y="{y1 + 20:.1f}" text-anchor="middle">{escape(name)}</text>')
+        mid = (y0 + y1) / 2
+        parts.append(
+            f'<text x="20" y="{mid:.1f}" text-anchor="middle" transform="rotate(-90 20 {mid:.1f})">'
+            f"{escape(chart.axis_title)}</text>"
+        )
+        if chart.reference is not None:
+            y = y1 - float(chart.reference) * scale
+            parts.append(
+                f'<line x1="{x0:.1f}" y1="{y:.1f}" x2="{x1:.1f}" y2="{y:.1f}" stroke="{GREY}" stroke-dasharray="6 4"/>'
+            )
+            parts.append(
+                f'<line x1="{x1 - 150:.1f}" y1="24" x2="{x1 - 126:.1f}" y2="24" stroke="{GREY}" '
+                f'stroke-dasharray="6 4"/><text x="{x1 - 120:.1f}" y="28" font-size="12">'
+                f"{escape(chart.reference_label)}</text>"
+            )
+    parts.append(f'<path d="M{x0:.1f},{y0:.1f} V{y1:.1f} H{x1:.1f}" fill="none" stroke="#000"/>')
+    parts.append("</svg>")
+    return "".join(parts)

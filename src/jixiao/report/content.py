@@ -19,7 +19,7 @@ from ..problems import Severity
 from ..rulebook import load_rulebook
 from ..trace import Evaluation
 from . import charts
-from .document import Block, Document, Heading, Image, Paragraph, Table
+from .document import Block, Document, Heading, Paragraph, Table
 from .figures import Figures
 from .mof_tables import mof_self_table
 from .narrative import NarrativeSource
@@ -89,11 +89,11 @@ class _Builder:
         elif kind == "score_chart":
             items = [(r.name, score_rate(r.score, r.weight)) for r in self.evaluation.roots if r.score is not None]
             if items:
-                self.blocks.append(Image(charts.score_rate_chart(items), arg, 14.0, "各一级指标得分率"))
+                self.blocks.append(charts.score_rate_chart(items, arg))
         elif kind == "quarterly_chart":
             rates = quarterly_rates(self.figures)
             if rates:
-                self.blocks.append(Image(charts.quarterly_chart(rates), arg, 14.0, "季度序时执行率与序时进度"))
+                self.blocks.append(charts.quarterly_chart(rates, arg))
         elif kind == "level_analysis":
             self.level_analysis(level + 1)
         elif kind in ("problems", "measures"):

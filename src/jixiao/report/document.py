@@ -8,8 +8,9 @@ rowspan/colspan and the positions it covers hold None.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-__all__ = ["Block", "Cell", "Document", "Heading", "Image", "PageBreak", "Paragraph", "Run", "Table"]
+__all__ = ["Block", "Cell", "Chart", "Document", "Heading", "Image", "PageBreak", "Paragraph", "Run", "Table"]
 
 
 @dataclass(frozen=True)
@@ -78,11 +79,34 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Chart:
+    """A bar chart as data; each renderer draws it as vector (a native Word chart, SVG in HTML and Markdown).
+
+    Values are percents (93.58 for 93.58%); bars below `highlight_below` are drawn red; `reference` is a
+    dashed line with its legend label (序时进度 100%).
+    """
+
+    title: str
+    categories: tuple[str, ...]
+    values: tuple[Decimal, ...]
+    caption: str
+    axis_title: str = ""
+    horizontal: bool = False
+    axis_max: Decimal = Decimal(110)
+    reference: Decimal | None = None
+    reference_label: str = ""
+    highlight_below: Decimal | None = None
+    width_cm: float = 14.0
+    height_cm: float = 7.0
+    alt: str = ""
+
+
+@dataclass(frozen=True)
 class PageBreak:
     pass
 
 
-Block = Heading | Paragraph | Table | Image | PageBreak
+Block = Heading | Paragraph | Table | Image | Chart | PageBreak
 
 
 @dataclass(frozen=True)

@@ -9,29 +9,24 @@ Tables keep their merged cells, repeat their header rows across pages and never 
 from __future__ import annotations
 
 import io
+import re
+import struct
+import zipfile
+from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from docx import Document as new_docx
-from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-
-from .document import Cell, Document, Heading, Image, PageBreak, Paragraph, Table
+from .document import Cell, Chart, Document, Heading, Image, PageBreak, Paragraph, Table
+from .ooxml_chart import CHART_CONTENT_TYPE, CHART_RELATIONSHIP, chart_part_xml, inline_chart_xml
+from .ooxml_zip import Entry, write_zip
 
 __all__ = ["FONTS", "render_docx"]
 
 FONTS = {"body": "仿宋_GB2312", "title": "方正小标宋简体", "h1": "黑体", "h2": "楷体_GB2312", "table": "宋体"}
 BODY_PT = 14
 LINE_PT = 26
-_ALIGN = {
-    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
-    "center": WD_ALIGN_PARAGRAPH.CENTER,
-    "right": WD_ALIGN_PARAGRAPH.RIGHT,
-    "left": WD_ALIGN_PARAGRAPH.LEFT,
-}
+_JC_OF = {"justify": "both", "center": "center", "right": "right", "left": "left"}
 _HEADING_STYLE = {1: ("h1", 16, False), 2: ("h2", 16, False), 3: ("body", BODY_PT, True), 4: ("body", BODY_PT, False)}
 
 
@@ -67,22 +62,6 @@ def _run(paragraph, text: str, font: str, size: float, bold: bool = False):
     run.bold = bold
     _set_fonts(run._element, font)
     return run
-
-
-def _first_line_indent(paragraph, chars: int = 2) -> None:
-    ppr = paragraph._p.get_or_add_pPr()
-    ind = OxmlElement("w:ind")
-    ind.set(qn("w:firstLineChars"), str(chars * 100))
-    ind.set(qn("w:firstLine"), str(int(chars * BODY_PT * 20)))
-    ppr.append(ind)
-
-
-def _spacing(paragraph, line_pt: float = LINE_PT, before: float = 0, after: float = 0) -> None:
-    fmt = paragraph.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(line_pt)
-    fmt.space_before = Pt(before)
-    fmt.space_after = Pt(after)
 
 
 def _doc_defaults(doc) -> None:
@@ -150,24 +129,102 @@ def _page_number(section) -> None:
     _run(paragraph, " —", FONTS["table"], 14)
 
 
-def _heading(doc, block: Heading) -> None:
-    paragraph = doc.add_paragraph(style=f"Heading {min(block.level, 4)}")
-    font_key, size, bold = _HEADING_STYLE[min(block.level, 4)]
-    _run(paragraph, block.full, FONTS[font_key], size, bold)
-    _spacing(paragraph, LINE_PT + 2, before=6 if block.level <= 2 else 0)
-    if block.level >= 3:
-        _first_line_indent(paragraph)
+def _docx_names() -> None:
+    """python-docx loads with the first document, not with this module (the review and `--help` import it)."""
+    global Cm, OxmlElement, Pt, WD_ALIGN_PARAGRAPH, WD_ORIENT, new_docx, qn
+    from docx import Document as new_docx
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
 
 
-def _paragraph(doc, block: Paragraph) -> None:
-    paragraph = doc.add_paragraph()
-    paragraph.alignment = _ALIGN[block.align]
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _text_xml(text: str) -> str:
+    """Run content as python-docx's add_run writes it: tabs as w:tab, line breaks as w:br."""
+    parts = []
+    for i, line in enumerate(_CONTROL.sub("", text.replace("\r", "")).split("\n")):
+        if i:
+            parts.append("<w:br/>")
+        for j, piece in enumerate(line.split("\t")):
+            if j:
+                parts.append("<w:tab/>")
+            if piece:
+                parts.append(f'<w:t xml:space="preserve">{escape(piece)}</w:t>')
+    return "".join(parts)
+
+
+_NOT_BOLD = '<w:b w:val="0"/>'
+
+
+def _run_xml(text: str, font: str, size: float, bold: bool = False, content: str | None = None) -> str:
+    """One run with its fonts named (w:eastAsia), its size, bold or not, and zh-CN as its language."""
+    fonts = (
+        f'<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="{escape(font)}" '
+        'w:cs="Times New Roman"/>'
+    )
+    weight = "<w:b/>" if bold else _NOT_BOLD
+    rpr = f'<w:rPr>{fonts}{weight}<w:sz w:val="{round(size * 2)}"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr>'
+    return f"<w:r>{rpr}{_text_xml(text) if content is None else content}</w:r>"
+
+
+def _paragraph_xml(
+    runs: str,
+    *,
+    style: str = "",
+    jc: str = "",
+    line: float | None = None,
+    before: float = 0,
+    after: float = 0,
+    indent: bool = False,
+    keep_next: bool = False,
+) -> str:
+    """A paragraph; its properties in the schema's order (pStyle, keepNext, spacing, ind, jc)."""
+    ppr = f'<w:pStyle w:val="{style}"/>' if style else ""
+    ppr += "<w:keepNext/>" if keep_next else ""
+    if line is not None:
+        ppr += (
+            f'<w:spacing w:before="{round(before * 20)}" w:after="{round(after * 20)}" '
+            f'w:line="{round(line * 20)}" w:lineRule="exact"/>'
+        )
+    if indent:
+        ppr += f'<w:ind w:firstLineChars="200" w:firstLine="{int(2 * BODY_PT * 20)}"/>'
+    ppr += f'<w:jc w:val="{jc}"/>' if jc else ""
+    return f"<w:p>{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}{runs}</w:p>"
+
+
+def _heading(block: Heading, style_ids: dict[int, str]) -> str:
+    level = min(block.level, 4)
+    font_key, size, bold = _HEADING_STYLE[level]
+    return _paragraph_xml(
+        _run_xml(block.full, FONTS[font_key], size, bold),
+        style=style_ids[level],
+        line=LINE_PT + 2,
+        before=6 if block.level <= 2 else 0,
+        indent=block.level >= 3,
+    )
+
+
+def _paragraph(block: Paragraph) -> str:
     size = 10.5 if block.role in ("caption", "note") else BODY_PT
-    for run in block.runs:
-        _run(paragraph, run.text, FONTS["body"], size, run.bold)
-    _spacing(paragraph, LINE_PT if size == BODY_PT else 18)
-    if block.indent and block.align == "justify":
-        _first_line_indent(paragraph)
+    runs = "".join(_run_xml(run.text, FONTS["body"], size, run.bold) for run in block.runs)
+    return _paragraph_xml(
+        runs,
+        jc=_JC_OF[block.align],
+        line=LINE_PT if size == BODY_PT else 18,
+        indent=block.indent and block.align == "justify",
+    )
+
+
+def _caption(text: str) -> str:
+    return _paragraph_xml(_run_xml(text, FONTS["body"], 10.5), jc="center", line=18, after=6)
+
+
+def _page_break() -> str:
+    return _paragraph_xml(_run_xml("", FONTS["body"], BODY_PT, content='<w:br w:type="page"/>'))
 
 
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -250,81 +307,177 @@ def _table_xml(block: Table, widths_twips: list[int], size: float) -> str:
     )
 
 
-def _table(doc, block: Table, text_width_cm: float) -> None:
+def _table(block: Table, text_width_cm: float) -> str:
+    parts = []
     if block.title:
-        title = doc.add_paragraph()
-        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(title, block.title, FONTS["h1"], 12)
-        _spacing(title, 22, before=6, after=3)
-        title.paragraph_format.keep_with_next = True
+        run = _run_xml(block.title, FONTS["h1"], 12)
+        parts.append(_paragraph_xml(run, jc="center", line=22, before=6, after=3, keep_next=True))
     if block.note:
-        note = doc.add_paragraph()
-        _run(note, block.note, FONTS["table"], 10.5)
-        _spacing(note, 18)
-        note.paragraph_format.keep_with_next = True
+        parts.append(_paragraph_xml(_run_xml(block.note, FONTS["table"], 10.5), line=18, keep_next=True))
     size = 10.5 if block.columns <= 7 else 9
     widths = block.widths or (1.0,) * block.columns
     scale = text_width_cm / sum(widths)
     twips = [round(w * scale / 2.54 * 1440) for w in widths]
-    doc.element.body._insert_tbl(parse_xml(_table_xml(block, twips, size)))
-    doc.add_paragraph()
+    parts.append(_table_xml(block, twips, size).replace(f"<w:tbl {_W}>", "<w:tbl>", 1))
+    parts.append("<w:p/>")
+    return "".join(parts)
 
 
-def _image(doc, block: Image) -> None:
-    paragraph = doc.add_paragraph()
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(paragraph, "", FONTS["body"], BODY_PT).add_picture(io.BytesIO(block.png), width=Cm(block.width_cm))
-    paragraph.paragraph_format.keep_with_next = True
-    caption = doc.add_paragraph()
-    caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(caption, block.caption, FONTS["body"], 10.5)
-    _spacing(caption, 18, after=6)
+@dataclass(frozen=True)
+class _Frame:
+    """What every report's package shares, made once per process with python-docx: styles (fonts, sizes,
+    zh-CN), the A4 page and its footer with page numbers, the landscape section of the attachments."""
+
+    parts: tuple[tuple[str, Entry | None], ...]  # in package order; None marks a part written per report
+    head: str  # document.xml up to <w:body>
+    portrait: str  # the body's section properties
+    landscape: str  # those of the attachment section
+    relationships: str  # word/_rels/document.xml.rels
+    content_types: str
+    style_ids: dict[int, str]
 
 
-def _page_break(doc) -> None:
-    _run(doc.add_paragraph(), "", FONTS["body"], BODY_PT).add_break(WD_BREAK.PAGE)
+_PER_REPORT = ("[Content_Types].xml", "docProps/core.xml", "word/document.xml", "word/_rels/document.xml.rels")
+
+
+@lru_cache(maxsize=1)
+def _frame() -> _Frame:
+    _docx_names()
+    doc = new_docx()
+    _styles(doc)
+    _page(doc.sections[0])
+    _page_number(doc.sections[0])
+    style_ids = {level: doc.styles[f"Heading {level}"].style_id for level in _HEADING_STYLE}
+    _page(doc.add_section(), landscape=True)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    with zipfile.ZipFile(buffer) as package:
+        parts = [(info.filename, package.read(info.filename)) for info in package.infolist()]
+    files = dict(parts)
+    document = files["word/document.xml"].decode("utf-8")
+    portrait = re.search(r"<w:p><w:pPr>(<w:sectPr>.*?</w:sectPr>)</w:pPr></w:p>", document)
+    assert portrait is not None
+    return _Frame(
+        tuple((name, None if name in _PER_REPORT else Entry.compressed(name, data)) for name, data in parts),
+        document[: document.index("<w:body>") + len("<w:body>")],
+        portrait.group(1),
+        document[document.rindex("<w:sectPr") : document.index("</w:body>")],
+        files["word/_rels/document.xml.rels"].decode("utf-8"),
+        files["[Content_Types].xml"].decode("utf-8"),
+        style_ids,
+    )
+
+
+class _Package:
+    """One report's parts beyond the frame: charts and pictures with their relationships."""
+
+    def __init__(self) -> None:
+        self.parts: list[Entry] = []
+        self.relationships: list[str] = []
+        self.overrides: list[str] = []
+        self.shapes = 0
+
+    def relate(self, kind: str, target: str) -> str:
+        rid = f"rIdJx{len(self.relationships) + 1}"
+        self.relationships.append(f'<Relationship Id="{rid}" Type="{kind}" Target="{target}"/>')
+        return rid
+
+    def chart(self, block: Chart) -> str:
+        self.shapes += 1
+        name = f"charts/chart{self.shapes}.xml"
+        self.parts.append(Entry.compressed(f"word/{name}", chart_part_xml(block)))
+        self.overrides.append(f'<Override PartName="/word/{name}" ContentType="{CHART_CONTENT_TYPE}"/>')
+        drawing = inline_chart_xml(block, self.relate(CHART_RELATIONSHIP, name), self.shapes)
+        drawn = _run_xml("", FONTS["body"], BODY_PT, content=drawing)
+        return _paragraph_xml(drawn, jc="center", keep_next=True) + _caption(block.caption)
+
+    def image(self, block: Image) -> str:
+        self.shapes += 1
+        name = f"media/image{self.shapes}.png"
+        self.parts.append(Entry.compressed(f"word/{name}", block.png, level=1))
+        self.overrides.append(f'<Override PartName="/word/{name}" ContentType="image/png"/>')
+        drawing = inline_picture_xml(block, self.relate(_IMAGE_RELATIONSHIP, name), self.shapes)
+        drawn = _run_xml("", FONTS["body"], BODY_PT, content=drawing)
+        return _paragraph_xml(drawn, jc="center", keep_next=True) + _caption(block.caption)
+
+
+_IMAGE_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+
+
+def inline_picture_xml(block: Image, relationship_id: str, shape_id: int) -> str:
+    """A PNG placed inline at the block's width, its height from the PNG header's aspect ratio."""
+    width_px, height_px = struct.unpack(">II", block.png[16:24])
+    cx = round(block.width_cm * 360000)
+    cy = round(cx * height_px / width_px) if width_px else cx
+    name = escape(block.alt or block.caption, {'"': "&quot;"})
+    pic = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+    return (
+        '<w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+        f'distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/>'
+        f'<wp:docPr id="{shape_id}" name="图片 {shape_id}" descr="{name}"/><wp:cNvGraphicFramePr/>'
+        '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+        f'<a:graphicData uri="{pic}"><pic:pic xmlns:pic="{pic}"><pic:nvPicPr><pic:cNvPr id="{shape_id}" '
+        f'name="image{shape_id}.png"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        f'r:embed="{relationship_id}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr>'
+        f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/>'
+        "</a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing>"
+    )
+
+
+def _core_xml(title: str, author: str, created: datetime) -> bytes:
+    when = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(title)}</dc:title><dc:subject/><dc:creator>{escape(author)}</dc:creator><cp:keywords/>"
+        f"<cp:lastModifiedBy>{escape(author)}</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified><cp:category/></cp:coreProperties>'
+    ).encode()
 
 
 def render_docx(document: Document, author: str = "", created: datetime | None = None) -> bytes:
-    doc = new_docx()
-    _styles(doc)
-    section = doc.sections[0]
-    _page(section)
-    _page_number(section)
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(title, document.title, FONTS["title"], 22)
-    _spacing(title, 36, before=12, after=12)
-    for line in document.meta:
-        meta = doc.add_paragraph()
-        meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(meta, line, FONTS["body"], 16)
-        _spacing(meta, LINE_PT, after=6)
+    """The report as .docx: the body written as WordprocessingML text into the shared frame (see `_Frame`)."""
+    frame = _frame()
+    package = _Package()
+    body = [_paragraph_xml(_run_xml(document.title, FONTS["title"], 22), jc="center", line=36, before=12, after=12)]
+    body += [
+        _paragraph_xml(_run_xml(line, FONTS["body"], 16), jc="center", line=LINE_PT, after=6) for line in document.meta
+    ]
     text_width = 21.0 - 2.8 - 2.6
     for block in document.blocks:
         if isinstance(block, Heading):
-            _heading(doc, block)
+            body.append(_heading(block, frame.style_ids))
         elif isinstance(block, Paragraph):
-            _paragraph(doc, block)
+            body.append(_paragraph(block))
         elif isinstance(block, Table):
-            _table(doc, block, text_width)
+            body.append(_table(block, text_width))
+        elif isinstance(block, Chart):
+            body.append(package.chart(block))
         elif isinstance(block, Image):
-            _image(doc, block)
+            body.append(package.image(block))
         elif isinstance(block, PageBreak):
-            _page_break(doc)
+            body.append(_page_break())
     if document.attachments:
-        attachments = doc.add_section()
-        _page(attachments, landscape=True)
+        body.append(f"<w:p><w:pPr>{frame.portrait}</w:pPr></w:p>")  # the body's section ends here
         for i, table in enumerate(document.attachments):
             if i:
-                _page_break(doc)
-            _table(doc, table, 29.7 - 3.7 - 3.5)
-    props = doc.core_properties
-    props.title = document.title
-    props.author = author
-    props.last_modified_by = author
-    props.created = props.modified = created or datetime(2000, 1, 1)
-    props.revision = 1
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+                body.append(_page_break())
+            body.append(_table(table, 29.7 - 3.7 - 3.5))
+        body.append(frame.landscape)
+    else:
+        body.append(frame.portrait)
+    xml = f"{frame.head}{''.join(body)}</w:body></w:document>"
+    relationships = frame.relationships.replace("</Relationships>", "".join(package.relationships) + "</Relationships>")
+    content_types = frame.content_types.replace("</Types>", "".join(package.overrides) + "</Types>")
+    per_report = {
+        "[Content_Types].xml": content_types.encode("utf-8"),
+        "docProps/core.xml": _core_xml(document.title, author, created or datetime(2000, 1, 1)),
+        "word/document.xml": xml.encode("utf-8"),
+        "word/_rels/document.xml.rels": relationships.encode("utf-8"),
+    }
+    entries = [entry or Entry.compressed(name, per_report[name]) for name, entry in frame.parts]
+    return write_zip(entries + package.parts)

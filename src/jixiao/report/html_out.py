@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from .document import Document, Heading, Image, PageBreak, Paragraph, Table
+from .charts import chart_svg
+from .document import Chart, Document, Heading, Image, PageBreak, Paragraph, Table
 
 __all__ = ["render_html", "table_html"]
 
@@ -93,6 +94,12 @@ def render_html(document: Document) -> bytes:
             parts.append(_paragraph(block))
         elif isinstance(block, Table):
             parts.append(table_html(block))
+        elif isinstance(block, Chart):
+            data = base64.b64encode(chart_svg(block).encode("utf-8")).decode("ascii")
+            parts.append(
+                f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{escape(block.alt or block.caption)}">'
+                f"<figcaption>{escape(block.caption)}</figcaption></figure>"
+            )
         elif isinstance(block, Image):
             data = base64.b64encode(block.png).decode("ascii")
             parts.append(

@@ -6,7 +6,8 @@ the Markdown and linked.
 
 from __future__ import annotations
 
-from .document import Document, Heading, Image, Paragraph, Table
+from .charts import chart_svg
+from .document import Chart, Document, Heading, Image, Paragraph, Table
 
 __all__ = ["render_markdown"]
 
@@ -28,7 +29,7 @@ def table_markdown(table: Table) -> list[str]:
 
 
 def render_markdown(document: Document, image_dir: str = "") -> tuple[bytes, dict[str, bytes]]:
-    """Markdown text, and the images to write beside it (relative name -> PNG)."""
+    """Markdown text, and the images to write beside it (relative name -> SVG or PNG bytes)."""
     lines = [f"# {document.title}", ""] + [f"{m}  " for m in document.meta] + [""]
     images: dict[str, bytes] = {}
     for block in document.blocks:
@@ -38,6 +39,10 @@ def render_markdown(document: Document, image_dir: str = "") -> tuple[bytes, dic
             lines += ["".join(f"**{r.text}**" if r.bold else r.text for r in block.runs), ""]
         elif isinstance(block, Table):
             lines += table_markdown(block)
+        elif isinstance(block, Chart):
+            name = f"{image_dir}图{len(images) + 1}.svg"
+            images[name] = chart_svg(block).encode("utf-8")
+            lines += [f"![{block.caption}]({name})", "", f"*{block.caption}*", ""]
         elif isinstance(block, Image):
             name = f"{image_dir}图{len(images) + 1}.png"
             images[name] = block.png
