@@ -261,7 +261,7 @@ def _zip_bomb() -> bytes:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"not a zip at all", "不是有效的 .xlsx"),
+        (b"not a zip at all", "与扩展名 .xlsx 不符"),
         (_zip_bomb(), "压缩炸弹"),
     ],
 )

@@ -44,13 +44,7 @@ async def batch(request: Request, actor: Reviewer, db: Db, form: Form):
     for i, upload_file in enumerate(files, 1):
         name = safe_name(upload_file.filename, f"文件{i}")
         content = await upload_file.read(MAX_UPLOAD + 1)
-        if not name.lower().endswith(suffixes):
-            rejected.append(f"{name}：文件类型不对，应为 {' / '.join(suffixes)}。")
-            continue
-        if len(content) > MAX_UPLOAD:
-            rejected.append(f"{name}：文件过大，上限为 {MAX_UPLOAD // 1024 // 1024} MB。")
-            continue
-        problems = check_upload(content, name, suffixes) if name.lower().endswith((".docx", *WORKBOOK_SUFFIXES)) else []
+        problems = check_upload(content, name, suffixes)
         if problems:
             rejected.append(f"{name}：{problems[0].message}")
             continue
