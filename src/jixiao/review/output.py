@@ -8,9 +8,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
 from ..numbers import fmt_score
 from ..problems import JixiaoError, Problem, Severity
 from ..report.document import Cell, Document, Heading, Paragraph, Table
@@ -176,6 +173,9 @@ def review_folder(
 
 
 def summary_workbook(results: Iterable[tuple[Path, ReviewResult | JixiaoError]]) -> bytes:
+    from openpyxl import Workbook  # loaded for a folder's summary only, not for every review
+    from openpyxl.styles import Alignment, Font
+
     wb = Workbook()
     summary = wb.active
     summary.title = "汇总"
