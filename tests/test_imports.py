@@ -1,0 +1,79 @@
+"""Start-up stays light: the command line loads document, spreadsheet, PDF, plotting and web libraries only
+in the commands that use them (issue 15). Each command runs in a fresh interpreter; the test reads back which
+modules it loaded. No timing here: bench/startup.py measures the seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = (
+    "matplotlib",
+    "docx",
+    "openpyxl",
+    "xlsxwriter",
+    "sqlalchemy",
+    "fastapi",
+    "uvicorn",
+    "huey",
+    "alembic",
+    "pdfplumber",
+)
+_PROBE = """
+import contextlib, io, json, sys
+from jixiao.cli import main
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    try:
+        code = main(sys.argv[1:])
+    except SystemExit as exc:
+        code = exc.code
+print(json.dumps({"code": code, "modules": sorted(m for m in sys.modules if "." not in m)}))
+"""
+
+
+def loaded(*argv: str) -> tuple[int, set[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, *argv], capture_output=True, text=True, cwd=ROOT, timeout=120, check=True
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return result["code"], set(result["modules"])
+
+
+SEED_TEXT = ROOT.parent / "shared" / "seeds" / "000_273d22226811a2f3.txt"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("--help",),
+        ("score", "examples/baoan-fulian-2023"),
+        ("score", "examples/baoan-fulian-2023", "--json"),
+        ("explain", "examples/baoan-fulian-2023", "budget_execution"),
+        ("check", "examples/baoan-fulian-2023"),
+        ("rulebooks",),
+    ],
+)
+def test_commands_start_without_heavy_libraries(argv: tuple[str, ...]) -> None:
+    code, modules = loaded(*argv)
+    assert code in (0, 1), f"jixiao {' '.join(argv)} exited {code}"
+    assert not modules & set(HEAVY), f"jixiao {' '.join(argv)} loaded {sorted(modules & set(HEAVY))}"
+
+
+@pytest.mark.skipif(not SEED_TEXT.exists(), reason="the seeds live in ../shared")
+def test_reviewing_a_text_report_loads_no_document_library() -> None:
+    code, modules = loaded("review", str(SEED_TEXT))
+    assert code in (0, 1)
+    assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
+
+
+def test_the_probe_sees_a_library_that_is_loaded(tmp_path: Path) -> None:
+    # The check can fail: writing a report does load the spreadsheet writer.
+    code, modules = loaded("report", "examples/baoan-fulian-2023", "--out", str(tmp_path), "--format", "xlsx")
+    assert code == 0 and "xlsxwriter" in modules
+    assert "matplotlib" not in modules  # charts are drawn without a plotting library
