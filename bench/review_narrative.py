@@ -28,13 +28,28 @@ CORPUS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "review
 
 def main(corpus: Path = CORPUS) -> None:
     totals = dict.fromkeys(
-        ("docs", "truth_figures", "found", "meaning", "listed_docs_extracted", "listed_docs_right", "real", "caught",
-         "findings", "true_findings", "on_consistent", "false_errors", "figures"),
+        (
+            "docs",
+            "truth_figures",
+            "found",
+            "meaning",
+            "listed_docs_extracted",
+            "listed_docs_right",
+            "real",
+            "caught",
+            "findings",
+            "true_findings",
+            "on_consistent",
+            "false_errors",
+            "figures",
+        ),
         0,
     )
     seconds = 0.0
-    print(f"{'document':58} {'fig hand':>8} {'found':>5} {'meaning':>7} {'extr.':>5} {'incons':>6} {'caught':>6} "
-          f"{'finds':>5} {'false':>5} {'ms':>6}")
+    print(
+        f"{'document':58} {'fig hand':>8} {'found':>5} {'meaning':>7} {'extr.':>5} {'incons':>6} {'caught':>6} "
+        f"{'finds':>5} {'false':>5} {'ms':>6}"
+    )
     for folder in sorted(corpus.glob("n*")):
         document, truth_file = folder / "document.txt", folder / "truth.yaml"
         if not document.exists() or not truth_file.exists():
@@ -62,16 +77,28 @@ def main(corpus: Path = CORPUS) -> None:
         on_consistent = sum(1 for p in false if any(catches(p, item) for item in consistent))
         false_errors = sum(1 for p in false if p.severity is Severity.ERROR)
         for key, value in (
-            ("docs", 1), ("truth_figures", len(hand)), ("found", found), ("meaning", meaning), ("real", len(real)),
-            ("caught", caught), ("findings", len(flagged)), ("true_findings", len(true_findings)),
-            ("on_consistent", on_consistent), ("false_errors", false_errors), ("figures", len(figures)),
+            ("docs", 1),
+            ("truth_figures", len(hand)),
+            ("found", found),
+            ("meaning", meaning),
+            ("real", len(real)),
+            ("caught", caught),
+            ("findings", len(flagged)),
+            ("true_findings", len(true_findings)),
+            ("on_consistent", on_consistent),
+            ("false_errors", false_errors),
+            ("figures", len(figures)),
         ):
             totals[key] += value
-        print(f"{folder.name[:58]:58} {len(hand):8} {found:5} {meaning:7} {len(text_figures):5} {len(real):6} "
-              f"{caught:6} {len(flagged):5} {len(false):5} {elapsed * 1000:6.1f}")
+        print(
+            f"{folder.name[:58]:58} {len(hand):8} {found:5} {meaning:7} {len(text_figures):5} {len(real):6} "
+            f"{caught:6} {len(flagged):5} {len(false):5} {elapsed * 1000:6.1f}"
+        )
         for p in false:
-            print(f"    not in truth: {p.severity.value} {p.code} {p.location.place if p.location else ''}: "
-                  f"{p.message[:160]}")
+            print(
+                f"    not in truth: {p.severity.value} {p.code} {p.location.place if p.location else ''}: "
+                f"{p.message[:160]}"
+            )
     t = totals
     docs = max(t["docs"], 1)
 
@@ -80,16 +107,22 @@ def main(corpus: Path = CORPUS) -> None:
 
     print()
     print(f"documents: {t['docs']}")
-    print(f"hand-counted figures: {t['truth_figures']}; extracted (value and unit): {t['found']} "
-          f"({pct(t['found'], t['truth_figures'])}); with the right meaning (subject too): {t['meaning']} "
-          f"({pct(t['meaning'], t['truth_figures'])})")
-    print(f"extraction precision on documents with a hand count: {t['listed_docs_right']} of "
-          f"{t['listed_docs_extracted']} text figures match a hand-counted one "
-          f"({pct(t['listed_docs_right'], t['listed_docs_extracted'])})")
+    print(
+        f"hand-counted figures: {t['truth_figures']}; extracted (value and unit): {t['found']} "
+        f"({pct(t['found'], t['truth_figures'])}); with the right meaning (subject too): {t['meaning']} "
+        f"({pct(t['meaning'], t['truth_figures'])})"
+    )
+    print(
+        f"extraction precision on documents with a hand count: {t['listed_docs_right']} of "
+        f"{t['listed_docs_extracted']} text figures match a hand-counted one "
+        f"({pct(t['listed_docs_right'], t['listed_docs_extracted'])})"
+    )
     print(f"real inconsistencies: {t['real']}; caught: {t['caught']} (recall {pct(t['caught'], t['real'])})")
-    print(f"warnings and errors: {t['findings']}; about a real inconsistency: {t['true_findings']} "
-          f"(precision {pct(t['true_findings'], t['findings'])}); raised on a `consistent` item: "
-          f"{t['on_consistent']}; false errors: {t['false_errors']}")
+    print(
+        f"warnings and errors: {t['findings']}; about a real inconsistency: {t['true_findings']} "
+        f"(precision {pct(t['true_findings'], t['findings'])}); raised on a `consistent` item: "
+        f"{t['on_consistent']}; false errors: {t['false_errors']}"
+    )
     print(f"figures per report: {t['figures'] / docs:.1f}; time per report: {seconds * 1000 / docs:.1f} ms")
 
 

@@ -1,4 +1,5 @@
-"""Review of narrative reports (部门整体 / 项目 自评报告): every figure with its meaning, and the arithmetic between them.
+"""Review of narrative reports (部门整体 / 项目 自评报告): every figure with its meaning, and the arithmetic
+between them.
 
 `extract_narrative_figures(doc)` reads each figure of the paragraphs and tables with its subject, relation word and
 scope; `narrative_findings(doc)` checks totals against their listed parts, one subject stated twice, counts against

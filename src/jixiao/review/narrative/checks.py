@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+from itertools import pairwise
 
 from ...problems import Problem, Severity
 from ..source import SourceDocument
@@ -96,6 +97,8 @@ def _parts_after(
             continue
         if f.relation in voc.relations["total"] and f.relation not in ("其中",):
             break
+        if parts and (f.relation in voc.relations["verbs"] or re.search(r"目前|截至|截止|已", f.text)):
+            break  # "其中项目管理费1.07万元，目前项目资金已拨付106.36万元": a new statement, not a part
         nxt = following[i + 1] if i + 1 < len(following) else None
         if parts and nxt is not None and nxt.depth == f.depth and _marker_between(_gap(f, nxt)) == "parts":
             break  # a figure followed by its own 其中 starts a new total
@@ -119,9 +122,7 @@ def _tolerance(figures: Iterable[NarrativeFigure]) -> Decimal:
     return sum((f.half_unit for f in figures), Decimal(0))
 
 
-def _parts_problem(
-    total: NarrativeFigure, parts: list[NarrativeFigure], complete: bool, why: str
-) -> Problem | None:
+def _parts_problem(total: NarrativeFigure, parts: list[NarrativeFigure], complete: bool, why: str) -> Problem | None:
     stated = interval(total)
     for n in range(1, len(parts) + 1):
         if overlaps(add([interval(p) for p in parts[:n]]), stated):
@@ -165,13 +166,16 @@ def _parts_total(figures: list[NarrativeFigure]) -> list[Problem]:
                 break
         for i, total in enumerate(sentence):
             following = sentence[i + 1 :]
+            if total.checkable and total.relation in ("合计", "总计", "共计", "合计为", "总计为", "共计为"):
+                out.extend(_sum_before(total, sentence[:i]))
             if not following or not total.checkable:
                 continue
             marker = _marker_between(_gap(total, following[0]))
-            if following[0].relation in voc.relations["respectively"]:
+            if following[0].relation in voc.relations["respectively"] and "part" not in total.flags:
                 marker = "respectively"
-            if marker and re.search(r"[；;]", _gap(total, next((f for f in following if f.family == total.family),
-                                                                following[0]))):
+            if marker and re.search(
+                r"[；;]", _gap(total, next((f for f in following if f.family == total.family), following[0]))
+            ):
                 marker = ""  # "内设4个科室，分别为办公室、……；中心内设6个": the list word governs names, not figures
             if marker:
                 gap = _gap(total, following[0])
@@ -189,14 +193,11 @@ def _parts_total(figures: list[NarrativeFigure]) -> list[Problem]:
                 problem = _parts_problem(total, parts, complete, why)
                 if problem:
                     out.append(problem)
-            if total.relation in ("合计", "总计", "共计", "合计为", "总计为", "共计为"):
-                out.extend(_sum_before(total, sentence[:i]))
     return out
 
 
 def _sum_before(total: NarrativeFigure, before: list[NarrativeFigure]) -> list[Problem]:
-    """"甲a万元，乙b万元，丙c万元，合计X万元": the figures of the total's family and depth before it are its parts;
-    their bracketed 其中 figures add up to the total's bracketed 其中 figure too."""
+    """“甲a万元，乙b万元，丙c万元，合计X万元”: the figures of the total's family and depth before it are its parts."""
     parts = [f for f in before if f.family == total.family and f.depth == total.depth]
     if len(parts) < 2 or not all(p.checkable for p in parts):
         return []
@@ -247,7 +248,7 @@ def _phrase(f: NarrativeFigure) -> str:
 
 
 def _generic(subject: str) -> bool:
-    """"**河县2023年资金": an allocation named only by place and year."""
+    """“**河县2023年资金”: an allocation named only by place and year."""
     bare = re.sub(r"^.*?(?:县|市|区|省|州|镇|乡|旗)", "", subject)
     bare = re.sub(r"(?:19|20)(?:\d\d|xx)年度?", "", bare)
     return bare in vocabulary().generic_subjects
@@ -352,9 +353,9 @@ def _unit_problem(a: NarrativeFigure, b: NarrativeFigure) -> Problem:
 
 
 def _unit_pairs(figures: list[NarrativeFigure]) -> list[Problem]:
-    """"1200000元（120万元）": an amount restated in another unit right after it, in brackets."""
+    """“1200000元（120万元）”: an amount restated in another unit right after it, in brackets."""
     out = []
-    for a, b in zip(figures, figures[1:], strict=False):
+    for a, b in pairwise(figures):
         if (
             a.kind == b.kind == "amount"
             and (a.segment, a.sentence) == (b.segment, b.sentence)
@@ -373,16 +374,22 @@ def _unit_pairs(figures: list[NarrativeFigure]) -> list[Problem]:
 
 
 def _rate_problem(
-    check: str, rate: NarrativeFigure, numerator: NarrativeFigure, denominator: str, computed: tuple[Decimal, Decimal],
-    formula: str, severity: Severity,
+    check: str,
+    rate: NarrativeFigure,
+    numerator: NarrativeFigure,
+    denominator: str,
+    computed: tuple[Decimal, Decimal],
+    formula: str,
+    severity: Severity,
+    exact: Decimal | None = None,
 ) -> Problem:
     digits = max(places(rate), 2)
-    middle = (computed[0] + computed[1]) / 2
+    middle = exact if exact is not None else (computed[0] + computed[1]) / 2
     return _problem(
         check,
         f"{_where(rate)}与其金额不符：{formula}＝{fmt(middle, digits)}%，而文中写作{rate.raw}%"
-        f"（容差：金额按末位半个单位、比率按四舍五入或截尾，可在{fmt(computed[0], digits)}%～{fmt(computed[1], digits)}%"
-        f"之间）。金额见{_where(numerator)}；{denominator}。请核对比率或金额。",
+        f"（容差：金额按末位半个单位、比率按四舍五入或截尾，可在{fmt(computed[0], digits)}%～"
+        f"{fmt(computed[1], digits)}%之间）。金额见{_where(numerator)}；{denominator}。请核对比率或金额。",
         rate,
         severity,
         f"{fmt(middle, digits)}%",
@@ -420,8 +427,14 @@ def _shares(figures: list[NarrativeFigure]) -> list[Problem]:
             if computed and not rate_matches(rate, computed):
                 out.append(
                     _rate_problem(
-                        "share", rate, part, f"基数见{_where(base)}", computed,
-                        f"{part.raw}{part.unit}÷{base.raw}{base.unit}", Severity.WARNING,
+                        "share",
+                        rate,
+                        part,
+                        f"基数见{_where(base)}",
+                        computed,
+                        f"{part.raw}{part.unit}÷{base.raw}{base.unit}",
+                        Severity.WARNING,
+                        part.scaled * 100 / base.scaled if base.scaled else None,
                     )
                 )
             continue
@@ -482,11 +495,23 @@ def _named_ratio(
     if not checked:
         return None
     computed, label, figure = checked[0]
-    where = f"基数{label}{numerator.unit}" + (f"（{_where(figure)}）" if figure is not None else "")
     if remainder is not None and figure is remainder:
-        where = f"基数为支付与未支之和{label}＝{fmt(_in_unit(computed[0] * 0 + numerator.scaled + remainder.scaled, numerator))}{numerator.unit}，未支见{_where(remainder)}"
+        base = numerator.scaled + remainder.scaled
+        where = (
+            f"基数为支付与未支之和{label}＝{fmt(_in_unit(base, numerator))}{numerator.unit}，未支见{_where(remainder)}"
+        )
+    else:
+        base = figure.scaled
+        where = f"基数{label}{numerator.unit}（{_where(figure)}）"
     return _rate_problem(
-        "share", rate, numerator, where, computed, f"{numerator.raw}÷({label})", Severity.WARNING
+        "share",
+        rate,
+        numerator,
+        where,
+        computed,
+        f"{numerator.raw}÷({label})",
+        Severity.WARNING,
+        numerator.scaled * 100 / base,
     )
 
 
@@ -516,38 +541,48 @@ def _growth(figures: list[NarrativeFigure]) -> list[Problem]:
             previous = levels[1] if len(levels) > 1 else None
             if previous is not None and any(w in _gap(current, previous) for w in ("较", "比", "同比")):
                 base_interval, label = interval(previous), f"{previous.raw}{previous.unit}"
-                delta = (current.scaled - previous.scaled, current.scaled - previous.scaled)
                 low = current.scaled - current.half_unit - previous.scaled - previous.half_unit
                 high = current.scaled + current.half_unit - previous.scaled + previous.half_unit
-                delta = (low, high)
+                magnitude = (-high, -low) if down else (low, high)
+                exact_change, exact_base = abs(current.scaled - previous.scaled), previous.scaled
+                formula = (
+                    f"({current.raw}－{previous.raw})÷{previous.raw}"
+                    if not down
+                    else (f"({previous.raw}－{current.raw})÷{previous.raw}")
+                )
             elif change is not None and change.family == current.family:
-                sign = -1 if change.relation in voc.relations["decrease"] else 1
+                sign = -1 if down else 1
                 base_interval = (
                     current.scaled - current.half_unit - sign * (change.scaled + change.half_unit),
                     current.scaled + current.half_unit - sign * (change.scaled - change.half_unit),
                 )
                 base_interval = (min(base_interval), max(base_interval))
-                delta = (change.scaled - change.half_unit, change.scaled + change.half_unit)
-                label = f"({current.raw}{'＋' if sign < 0 else '－'}{change.raw}){current.unit}"
+                magnitude = (change.scaled - change.half_unit, change.scaled + change.half_unit)
+                exact_change, exact_base = change.scaled, current.scaled - sign * change.scaled
+                label = f"({current.raw}{'＋' if down else '－'}{change.raw}){current.unit}"
+                formula = f"{change.raw}÷{label}"
             else:
                 continue
-            magnitude = (abs(delta[0]), abs(delta[1])) if not down else (-delta[1], -delta[0])
-            if magnitude[0] > magnitude[1]:
-                magnitude = (magnitude[1], magnitude[0])
             computed = ratio(magnitude, base_interval) if magnitude[0] >= 0 else None
-            if computed is None or rate_matches(rate, computed):
+            if computed is None or rate_matches(rate, computed) or exact_base <= 0:
                 continue
             out.append(
                 _rate_problem(
-                    "growth_rate", rate, current, f"比较基数{label}", computed,
-                    f"变动额÷{label}", Severity.WARNING,
+                    "growth_rate",
+                    rate,
+                    current,
+                    f"比较基数{label}",
+                    computed,
+                    formula,
+                    Severity.WARNING,
+                    exact_change * 100 / exact_base,
                 )
             )
     return out
 
 
 def _exceed(figures: list[NarrativeFigure]) -> list[Problem]:
-    """"任务数为115户，实际完成264户" … "实际改造数超任务43%": (实际 − 任务) ÷ 任务 against the stated excess."""
+    """“任务数为115户，实际完成264户” … "实际改造数超任务43%": (实际 − 任务) ÷ 任务 against the stated excess."""
     voc = vocabulary()
     out = []
     for i, rate in enumerate(figures):
@@ -582,8 +617,14 @@ def _exceed(figures: list[NarrativeFigure]) -> list[Problem]:
             continue
         out.append(
             _rate_problem(
-                "growth_rate", rate, actual, f"计划数见{_where(planned)}", computed,
-                f"({actual.raw}－{planned.raw})÷{planned.raw}", Severity.WARNING,
+                "growth_rate",
+                rate,
+                actual,
+                f"计划数见{_where(planned)}",
+                computed,
+                f"({actual.raw}－{planned.raw})÷{planned.raw}",
+                Severity.WARNING,
+                (actual.scaled - planned.scaled) * 100 / planned.scaled,
             )
         )
     return out
@@ -593,7 +634,7 @@ def _exceed(figures: list[NarrativeFigure]) -> list[Problem]:
 
 
 def _count_items(figures: list[NarrativeFigure]) -> list[Problem]:
-    """"涉及甲镇、乙镇、丙乡3个乡镇" and "共3个项目：甲、乙、丙": the count against the items named."""
+    """“涉及甲镇、乙镇、丙乡3个乡镇” and "共3个项目：甲、乙、丙": the count against the items named."""
 
     out = []
     for f in figures:
@@ -606,7 +647,7 @@ def _count_items(figures: list[NarrativeFigure]) -> list[Problem]:
         if at < 0:
             continue
         noun = f.subject
-        head = re.sub(r"[（(][^（()）]*[)）]", "", quote[:at + len(f.text) - len(f.raw) - len(f.unit)])
+        head = re.sub(r"[（(][^（()）]*[)）]", "", quote[: at + len(f.text) - len(f.raw) - len(f.unit)])
         listed = _list_before(head, noun)
         after = quote[at + len(f.text) :]
         if listed is None:

@@ -96,7 +96,7 @@ class NarrativeFigure:
 
 def normalize(text: str) -> str:
     """Full-width digits folded, spaces dropped (reports put them around numbers: "调增预算 123.1 万元")."""
-    text = fold_width(text)
+    text = re.sub(r"(?<=\d)，(?=\d{3}(?!\d))", ",", fold_width(text))  # "１，２００万元": a thousands separator
     return re.sub(r"(?<=[^A-Za-z])[ \t]+|[ \t]+(?=[^A-Za-z])", "", text).strip()
 
 
@@ -127,7 +127,9 @@ _SENTENCE_END = "。！？!?\n"
 _CLAUSE_END = "，,；;：:"
 _OPEN, _CLOSE = "（(【[", "）)】]"
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\d{1,2}月)")
-_YEAR_PREFIX = re.compile(r"^(?:(?:截至|截止|至)?(?:19|20)(?:\d\d|xx|XX)年(?:度|底|末|初)?(?:\d{1,2}月(?:\d{1,2}日)?)?)+")
+_YEAR_PREFIX = re.compile(
+    r"^(?:(?:截至|截止|至)?(?:19|20)(?:\d\d|xx|XX)年(?:度|底|末|初)?(?:\d{1,2}月(?:\d{1,2}日)?)?)+"
+)
 
 
 def document_year(doc: SourceDocument) -> int | None:
@@ -220,7 +222,7 @@ def _indicator_clause(text: str, sentence: _Sentence, clause_start: int, voc: Vo
     starts = [s for s in sentence.clause_starts if s < clause_start]
     ends = [*starts[1:], clause_start]
     for start, end in zip(reversed(starts), reversed(ends), strict=True):
-        clause = text[start : end - 1]
+        clause = _ENUM_MARK.sub("", text[start : end - 1])
         if clause and not re.search(r"\d", clause) and not any(w in clause for w in voc.value_words):
             return _clean_subject(clause, voc)[0]
     return ""
@@ -241,7 +243,12 @@ def _sentences(text: str) -> list[_Sentence]:
     for i, char in enumerate(text + "\n"):
         if char in _SENTENCE_END:
             if i > start:
-                clauses = [start] + [j + 1 for j in range(start, i) if text[j] in _CLAUSE_END]
+                clauses = [start] + [
+                    j + 1
+                    for j in range(start, i)
+                    if text[j] in _CLAUSE_END
+                    and not (text[j] == "," and text[j - 1 : j].isdigit() and text[j + 1 : j + 2].isdigit())
+                ]
                 out.append(_Sentence(start, i + 1 if i < len(text) else i, clauses))
             start = i + 1
     return out
@@ -300,7 +307,9 @@ def _numbers(text: str, voc: Vocabulary) -> Iterator[_Raw]:
                 s = m.end() + tail.start(1)
                 last = Decimal(int(value) // 100 * 100 + int(tail.group(1)))
                 dates.append((m.end(), m.end() + tail.end()))
-                yield _Raw(s, m.end() + tail.end(), s, m.end() + tail.end(), last, tail.group(1), "日期", "date", False, False)
+                yield _Raw(
+                    s, m.end() + tail.end(), s, m.end() + tail.end(), last, tail.group(1), "日期", "date", False, False
+                )
     for m in figure.finditer(text):
         start = m.start("num")
         if _in(masked, start) or _in(dates, start):
@@ -356,9 +365,6 @@ def _numbers(text: str, voc: Vocabulary) -> Iterator[_Raw]:
             bool(m.group("approx")),
             bool(m.group("per") or m.group("per2")),
         )
-
-
-_YEAR_ONLY = re.compile(r"[^年]*$")  # of a sentence's first clause only a leading "2022年，" scopes the rest
 
 
 def _scope_flags(left: str, after: str, voc: Vocabulary, year: int | None) -> tuple[bool, bool, bool]:
@@ -430,9 +436,15 @@ def _segment_figures(
         if noun:
             conjunction = left.endswith(("等", "以及", "和", "及", "、")) or relation in voc.relations["verbs"]
             subject = noun if not subject or conjunction else subject + noun
-        if not subject and not relation and left_start == clause_start and clause_start > sentence.start:
-            if text[clause_start - 1] in "：:" and previous_end <= sentence.clause_start(clause_start - 1):
-                subject = _clean_subject(text[sentence.clause_start(clause_start - 1) : clause_start - 1], voc)[0]
+        if (
+            not subject
+            and not relation
+            and left_start == clause_start
+            and clause_start > sentence.start
+            and text[clause_start - 1] in "：:"
+            and previous_end <= sentence.clause_start(clause_start - 1)
+        ):
+            subject = _clean_subject(text[sentence.clause_start(clause_start - 1) : clause_start - 1], voc)[0]
         bare, value_word = _strip_words(subject, voc.value_words, head=False)
         bare, _ = _strip_words(bare, ("年初", "全年", "实际", "年度", "为"), head=False)
         if value_word and len(bare) >= 2:
@@ -452,8 +464,11 @@ def _segment_figures(
             # "……农机购置补贴资金，共计84.47万元": the clause before names it
             prior = sentence.clause_start(clause_start - 1) if clause_start > sentence.start else clause_start
             if prior < clause_start:
-                start = max(prior, previous_end, max((i + 1 for i in range(prior, clause_start) if text[i] in _OPEN),
-                                                     default=prior))
+                start = max(
+                    prior,
+                    previous_end,
+                    max((i + 1 for i in range(prior, clause_start) if text[i] in _OPEN), default=prior),
+                )
                 subject = _clean_subject(text[start : clause_start - 1], voc)[0][-16:]
         if not subject and raw.kind != "date":
             subject = re.sub(r"^(?:已|实际|全年|共|累计)+", "", _YEAR_PREFIX.sub("", left.strip("，,、；;：: ")))
@@ -481,9 +496,8 @@ def _segment_figures(
             subject = subject if subject and not share else out[-1].subject
         scope_start = sentence.start if clause_start == sentence.clause_starts[0] else clause_start
         lead = text[sentence.start : sentence.clause_starts[1] - 1] if len(sentence.clause_starts) > 1 else ""
-        approximate, other_year, target = _scope_flags(
-            _YEAR_ONLY.sub("", lead) + text[scope_start : raw.start], after[:4], voc, year
-        )
+        lead = lead if scope_start != sentence.start and _YEAR_PREFIX.fullmatch(lead) else ""  # "2022年，……"
+        approximate, other_year, target = _scope_flags(lead + text[scope_start : raw.start], after[:4], voc, year)
         quote_start = left_start if subject or relation else max(clause_start, left_start - 12)
         out.append(
             NarrativeFigure(
@@ -527,9 +541,7 @@ def _carry_list_relation(figures: list[NarrativeFigure]) -> list[NarrativeFigure
         for k in [k for k in carried if k[0] != f.sentence]:
             del carried[k]
         nxt = figures[i + 1] if i + 1 < len(figures) else None
-        opens_list = (
-            nxt is not None and nxt.sentence == f.sentence and nxt.relation in lists and nxt.family == f.family
-        )
+        opens_list = nxt is not None and nxt.sentence == f.sentence and nxt.relation in lists and nxt.family == f.family
         if f.relation in lists:
             carried[key] = (f.relation.rstrip("：:"), f.family)
             f = replace(f, relation=f.relation.rstrip("：:"), flags=(*f.flags, "part"))

@@ -13,7 +13,21 @@ __all__ = ["CN_DIGITS", "fold_width", "parse_arabic", "parse_chinese"]
 # Full-width digits and signs to ASCII, one character for one (positions in the text stay the same).
 _WIDTH = str.maketrans("０１２３４５６７８９．％－＋\u00a0\u3000", "0123456789.%-+  ")
 
-_DIGIT = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGIT = {
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _SMALL = {"十": 10, "百": 100, "千": 1000}
 _LARGE = {"万": 10_000, "亿": 100_000_000}
 CN_DIGITS = "".join(_DIGIT) + "".join(_SMALL) + "".join(_LARGE)

@@ -166,9 +166,17 @@ def _funds_row(doc: SourceDocument) -> list[tuple[str, Decimal, str, NarrativeFi
                     continue
                 cell_unit = "%" if concept == "rate" else unit
                 figure = NarrativeFigure(
-                    value=value, unit=cell_unit or "万元", kind="rate" if concept == "rate" else "amount",
-                    subject=f"{label}·{headers[col]}", relation="", text=row[col], location=doc.location(seg, r, col),
-                    quote=" | ".join(row), segment=index, sentence=r, raw=normalize(row[col]).rstrip("%％"),
+                    value=value,
+                    unit=cell_unit or "万元",
+                    kind="rate" if concept == "rate" else "amount",
+                    subject=f"{label}·{headers[col]}",
+                    relation="",
+                    text=row[col],
+                    location=doc.location(seg, r, col),
+                    quote=" | ".join(row),
+                    segment=index,
+                    sentence=r,
+                    raw=normalize(row[col]).rstrip("%％"),
                     cell=(r, col),
                 )
                 found.append((concept, value, cell_unit, figure))
@@ -249,7 +257,9 @@ def _stated_scores(figures: list[NarrativeFigure]) -> list[NarrativeFigure]:
     ]
 
 
-_GRADE = re.compile(r"(?:等级|结果|评价|评定|定级|级别)(?:为|是|评定为|确定为)?[“\"]?(优秀|良好|优|良|中等|合格|不合格|差)")
+_GRADE = re.compile(
+    r"(?:等级|结果|评价|评定|定级|级别)(?:为|是|评定为|确定为)?[“\"]?(优秀|良好|优|良|中等|合格|不合格|差)"
+)
 
 
 def _stated_grade(doc: SourceDocument) -> tuple[str, str, Location, int] | None:
@@ -301,7 +311,8 @@ def _score_grade(doc: SourceDocument, figures: list[NarrativeFigure], score_tabl
                 Problem(
                     "review.narrative.score_grade",
                     f"正文自评得分与评分表不符：{stated.location.place}“{stated.text}”，而评分表{where}合计得分为"
-                    f"{fmt(value)}分，相差{fmt(abs(value - stated.value))}分（容差±{fmt(stated.half_unit + Decimal('0.005'))}分）。"
+                    f"{fmt(value)}分，相差{fmt(abs(value - stated.value))}分"
+                    f"（容差±{fmt(stated.half_unit + Decimal('0.005'))}分）。"
                     "请核对正文或评分表。",
                     stated.location,
                     Severity.WARNING,
