@@ -1,0 +1,188 @@
+"""Benchmark: the same review in every format a bureau receives (issue 20).
+
+Each document of the review corpus (tests/fixtures/review_corpus/*/document.txt: paragraphs, and tab-separated
+lines as table rows) is written as .docx (python-docx) and .xlsx (openpyxl, one sheet per table), converted
+to .doc and .xls by the long-lived LibreOffice, and — for the first --ocr documents — printed to PDF, rendered
+at 150 dpi and rasterised into an image-only PDF. Each is reviewed with jixiao.review.review_file and compared
+with the review of the original (.docx; .xlsx for .xls) on: department, year, total, grade, score tables found
+(family and each row's name, 分值, 得分) and findings (code, severity, expected, actual).
+Prints agreement per document and overall, conversion time, OCR CPU time per page and figures read per page.
+Goals: agreement ≥ 95% of documents, OCR ≤ 2 s a page on one core, no crash.
+
+Run: .venv/bin/python bench/review_formats.py [--ocr N] [--only NAME …]   (about a minute with --ocr 3)
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+from docx import Document
+from openpyxl import Workbook
+
+from jixiao.formats import office
+from jixiao.formats.ocr import OcrStats, measured
+from jixiao.review import review_file
+
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "review_corpus"
+FIELDS = ("department", "year", "total", "grade", "tables", "findings")
+
+
+def _blocks(text: str) -> list[tuple[str, object]]:
+    """("paragraph", text) and ("table", rows) in document order."""
+    out: list[tuple[str, object]] = []
+    rows: list[list[str]] = []
+    for line in text.splitlines():
+        if "\t" in line:
+            rows.append(line.split("\t"))
+            continue
+        if rows:
+            out.append(("table", rows))
+            rows = []
+        if line.strip():
+            out.append(("paragraph", line.strip()))
+    if rows:
+        out.append(("table", rows))
+    return out
+
+
+def write_docx(blocks: list[tuple[str, object]], path: Path) -> Path:
+    doc = Document()
+    for kind, content in blocks:
+        if kind == "paragraph":
+            doc.add_paragraph(str(content))
+            continue
+        rows = content  # type: ignore[assignment]
+        table = doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+        table.style = "Table Grid"
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                table.cell(r, c).text = cell
+    doc.add_paragraph("")  # Word ends a body with a paragraph; LibreOffice drops a table that ends it
+    doc.save(str(path))
+    return path
+
+
+def write_xlsx(blocks: list[tuple[str, object]], path: Path) -> Path | None:
+    tables = [content for kind, content in blocks if kind == "table"]
+    if not tables:
+        return None
+    wb = Workbook()
+    wb.remove(wb.active)
+    for i, rows in enumerate(tables, 1):
+        ws = wb.create_sheet(f"表{i}")
+        for row in rows:  # type: ignore[attr-defined]
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+def summary(result) -> dict[str, object]:
+    tables = [(t.family, [(r.name, r.weight, r.score) for r in t.rows]) for t in result.tables]
+    findings = sorted((f.code, f.severity.value, f.expected, f.actual) for f in result.findings)
+    values = (result.department, result.year, result.total, result.grade, tables, findings)
+    return dict(zip(FIELDS, values, strict=True))
+
+
+def compare(original: dict, other: dict) -> list[str]:
+    return [name for name in FIELDS if original[name] != other[name]]
+
+
+def rasterise(pdf: Path, out: Path, dpi: int = 150) -> Path:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    images = [page.render(scale=dpi / 72).to_pil().convert("RGB") for page in document]
+    document.close()
+    images[0].save(out, save_all=True, append_images=images[1:], resolution=dpi)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--ocr", type=int, default=3, help="documents also reviewed as scans (OCR is the slow part)")
+    parser.add_argument("--only", nargs="*", help="corpus folders to run")
+    args = parser.parse_args()
+    folders = sorted(p for p in CORPUS.iterdir() if (p / "document.txt").exists())
+    if args.only:
+        folders = [f for f in folders if f.name in args.only]
+    agree = {"doc": [0, 0], "xls": [0, 0], "scan": [0, 0]}
+    by_field = {fmt: dict.fromkeys(FIELDS, 0) for fmt in agree}
+    convert_times: list[float] = []
+    stats = OcrStats()
+    crashes = []
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
+        work = Path(tmp)
+        for n, folder in enumerate(folders):
+            name = folder.name
+            blocks = _blocks((folder / "document.txt").read_text(encoding="utf-8"))
+            here = work / name
+            here.mkdir()
+            line = [name[:40].ljust(40)]
+            try:
+                docx = write_docx(blocks, here / "报告.docx")
+                original = summary(review_file(docx))
+                started = time.perf_counter()
+                doc = office.convert_file(docx, "doc", here / "doc")
+                convert_times.append(time.perf_counter() - started)
+                differ = compare(original, summary(review_file(doc)))
+                _count(agree, by_field, "doc", differ)
+                line.append(f"doc {'同' if not differ else '异:' + ','.join(differ)}")
+                xlsx = write_xlsx(blocks, here / "表格.xlsx")
+                if xlsx is not None:
+                    started = time.perf_counter()
+                    xls = office.convert_file(xlsx, "xls", here / "xls")
+                    convert_times.append(time.perf_counter() - started)
+                    differ = compare(summary(review_file(xlsx)), summary(review_file(xls)))
+                    _count(agree, by_field, "xls", differ)
+                    line.append(f"xls {'同' if not differ else '异:' + ','.join(differ)}")
+                if n < args.ocr:
+                    pdf = office.convert_file(docx, "pdf", here / "pdf")
+                    scan = rasterise(pdf, here / "扫描件.pdf")
+                    with measured() as pages:  # CPU time and figures of each page the review recognises
+                        differ = compare(original, summary(review_file(scan)))
+                    stats.pages += pages.pages
+                    stats.cpu_seconds += pages.cpu_seconds
+                    stats.figures += pages.figures
+                    _count(agree, by_field, "scan", differ)
+                    line.append(
+                        f"扫描 {'同' if not differ else '异:' + ','.join(differ)}（{pages.pages} 页，"
+                        f"{statistics.fmean(pages.cpu_seconds or [0]):.1f} s/页）"
+                    )
+            except Exception as exc:  # a crash is a result here: counted and shown, the run goes on
+                crashes.append(name)
+                line.append(f"崩溃：{type(exc).__name__}: {exc}")
+                traceback.print_exc()
+            print("  ".join(line), flush=True)
+    print()
+    for fmt, (same, total) in agree.items():
+        if total:
+            fields = "，".join(f"{k} {total - v}/{total}" for k, v in by_field[fmt].items())
+            print(f"{fmt}: 与原文审核结果一致 {same}/{total} = {same / total:.0%}（目标 ≥ 95%）；分项一致：{fields}")
+    if convert_times:
+        print(
+            f"LibreOffice 转换（常驻进程）: 中位数 {statistics.median(convert_times) * 1000:.0f} ms/份，"
+            f"最大 {max(convert_times) * 1000:.0f} ms；启动次数 {office.shared_converter().starts}"  # type: ignore[union-attr]
+        )
+    if stats.pages:
+        print(
+            f"OCR: {stats.pages} 页，CPU 中位数 {statistics.median(stats.cpu_seconds):.2f} s/页，"
+            f"最大 {max(stats.cpu_seconds):.2f} s/页（目标 ≤ 2 s，单核）；每页读出数字 中位数 "
+            f"{statistics.median(stats.figures):.0f} 个"
+        )
+    print(f"崩溃：{len(crashes)}{'（' + '、'.join(crashes) + '）' if crashes else ''}")
+
+
+def _count(agree: dict, by_field: dict, fmt: str, differ: list[str]) -> None:
+    agree[fmt][1] += 1
+    agree[fmt][0] += not differ
+    for name in differ:
+        by_field[fmt][name] += 1
+
+
+if __name__ == "__main__":
+    main()
