@@ -246,7 +246,10 @@ class _Collector:
             return
         self.unknown_keys(tree, nodes, path)
         for node in nodes:
-            self.node(node, tree.get(node.key), (*path, node.key))
+            raw = tree.get(node.key)
+            if raw is None and not _must_visit(node):
+                continue  # absent and nothing in it required: most of the 172 fields of a department
+            self.node(node, raw, (*path, node.key))
 
     def node(self, node: Node, raw: Any, path: tuple[Any, ...]) -> None:
         if isinstance(node, Field):
@@ -316,6 +319,23 @@ class _Collector:
             )
         self.values[name] = value
         self.locations[name] = self.locate(path)
+
+
+_MUST_VISIT: dict[int, bool] = {}
+
+
+def _must_visit(node: Node) -> bool:
+    """Whether an absent node can still say something (a required field or group, at any depth)."""
+    found = _MUST_VISIT.get(id(node))
+    if found is None:
+        if isinstance(node, Field):
+            found = node.required
+        elif isinstance(node, Group):
+            found = node.required or any(_must_visit(child) for child in node.children)
+        else:
+            found = False  # an absent list or map is simply empty
+        _MUST_VISIT[id(node)] = found
+    return found
 
 
 # Rates that are near 100% by their nature (execution, satisfaction, stated control rates): a value below 2%
