@@ -69,7 +69,25 @@ def _marker_between(text: str) -> str:
     return ""
 
 
+_DECLARED = re.compile(
+    r"(?:有|包括|分为|含)([^，,。；;：:]{2,60}?)(?:两|二|三|四|五|六|七|八|九|\d+)(?:类|项|部分|种|个方面)"
+)
+
+
+def _declared_kinds(quote: str) -> list[str]:
+    """ "主要有部门预算项目支出、专项预算支出二类支出": the kinds a sentence says make up the whole."""
+    m = _DECLARED.search(quote)
+    return [n for n in re.split(r"[、和及]", m.group(1)) if n] if m else []
+
+
+def _declared(parts: list[NarrativeFigure]) -> bool:
+    kinds = _declared_kinds(parts[0].quote) if parts else []
+    return len(kinds) == len(parts) >= 2 and all(any(k in p.subject or p.subject in k for k in kinds) for p in parts)
+
+
 def _complete_partition(parts: list[NarrativeFigure]) -> bool:
+    if _declared(parts):
+        return True
     for partition in vocabulary().complete_partitions:
         if len(parts) == len(partition) and all(
             p.subject.endswith(word) for p, word in zip(parts, partition, strict=True)
@@ -183,13 +201,17 @@ def _parts_total(figures: list[NarrativeFigure]) -> list[Problem]:
                 parts = _parts_after(total, following, bracketed)
                 if not parts or not all(p.checkable for p in parts):
                     continue
-                if any(w in total.quote for w in voc.relations["partial"]) and marker != "respectively":
+                if _declared(parts):
+                    complete = True  # "主要有甲、乙二类支出……其中甲a万元，乙b万元"
+                elif any(w in total.quote for w in voc.relations["partial"]) and marker != "respectively":
                     complete = False
                 else:
                     complete = marker == "respectively" or _complete_partition(parts)
                 if len(parts) < 2 and not complete:
                     continue
                 why = "文中以“分别为”列出全部各项。" if marker == "respectively" else ""
+                if _declared(parts):
+                    why = f"文中说明共有{'、'.join(_declared_kinds(parts[0].quote))}这几类。"
                 problem = _parts_problem(total, parts, complete, why)
                 if problem:
                     out.append(problem)
@@ -214,8 +236,15 @@ def _sum_before(total: NarrativeFigure, before: list[NarrativeFigure]) -> list[P
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,10}[〔【\[（(]\s*(?:19|20)\d\d\s*[〕】\]）)]\s*\d+\s*号")
 
 
-def _scopes(figures: list[NarrativeFigure]) -> dict[tuple[int, int], frozenset[str]]:
-    """The documents (文号) each sentence cites; a sentence opening with 其中 speaks within the previous one's."""
+_ITEM = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．](?=\D|(?:19|20)\d\d年))"
+)
+
+
+def _scopes(figures: list[NarrativeFigure], doc: SourceDocument) -> dict[tuple[int, int], frozenset[str]]:
+    """What each sentence speaks of: the documents (文号) it cites, and the numbered item ("1.", "（五）") its
+    paragraph is, since each item of a list is another project or another account. A sentence opening with 其中
+    speaks within the previous one's scope."""
     out: dict[tuple[int, int], frozenset[str]] = {}
     last: dict[int, frozenset[str]] = {}
     for f in figures:
@@ -223,6 +252,9 @@ def _scopes(figures: list[NarrativeFigure]) -> dict[tuple[int, int], frozenset[s
         if key in out:
             continue
         cited = frozenset(m.group(0) for m in _DOC_NUMBER.finditer(f.quote))
+        segment = doc.segments[f.segment] if f.segment < len(doc.segments) else None
+        if segment is not None and segment.kind == "paragraph" and _ITEM.match(segment.text):
+            cited |= {f"item:{f.segment}"}
         if not cited and f.quote.startswith(("其中", "此外")):
             cited = last.get(f.segment, frozenset())
         out[key] = cited
@@ -302,9 +334,9 @@ def _same_problem(first: NarrativeFigure, other: NarrativeFigure, what: str) -> 
     )
 
 
-def _same_subject(figures: list[NarrativeFigure]) -> list[Problem]:
+def _same_subject(figures: list[NarrativeFigure], doc: SourceDocument) -> list[Problem]:
     voc = vocabulary()
-    scopes = _scopes(figures)
+    scopes = _scopes(figures, doc)
     candidates = _same_candidates(figures)
     out = []
     by_phrase: dict[tuple[str, frozenset[str]], list[NarrativeFigure]] = defaultdict(list)
@@ -318,8 +350,13 @@ def _same_subject(figures: list[NarrativeFigure]) -> list[Problem]:
         if len(phrase) >= 4 and phrase not in voc.generic_subjects:
             by_phrase[(phrase, scope)].append(f)
         # one document (文号) that allocates one amount: every sentence citing it must give the same amount
-        if len(scope) == 1 and f.relation in ("下达", "拨付", "下拨") and per_sentence[(f.segment, f.sentence)] == 1:
-            by_document[next(iter(scope))].append(f)
+        documents = {s for s in scope if not s.startswith("item:")}
+        if (
+            len(documents) == 1
+            and f.relation in ("下达", "拨付", "下拨")
+            and per_sentence[(f.segment, f.sentence)] == 1
+        ):
+            by_document[next(iter(documents))].append(f)
     for (phrase, _scope), group in by_phrase.items():
         for other in group[1:]:
             first = group[0]
@@ -720,8 +757,9 @@ def narrative_findings(
     figures = extract_narrative_figures(doc) if figures is None else figures
     text = [f for f in figures if f.cell is None]
     out: list[Problem] = []
-    for check in (_parts_total, _same_subject, _unit_pairs, _shares, _growth, _exceed, _count_items):
+    for check in (_parts_total, _unit_pairs, _shares, _growth, _exceed, _count_items):
         out.extend(check(text))
+    out.extend(_same_subject(text, doc))
     out.extend(table_checks(doc, figures, score_tables))
     seen, unique = set(), []
     for p in out:

@@ -220,6 +220,8 @@ def _noun_after(text: str, voc: Vocabulary, limit: int = 10) -> str:
 def _indicator_clause(text: str, sentence: _Sentence, clause_start: int, voc: Vocabulary) -> str:
     """The nearest clause before, in the sentence, that names an indicator: no figure and no value word in it."""
     starts = [s for s in sentence.clause_starts if s < clause_start]
+    if not starts:
+        return ""
     ends = [*starts[1:], clause_start]
     for start, end in zip(reversed(starts), reversed(ends), strict=True):
         clause = _ENUM_MARK.sub("", text[start : end - 1])
