@@ -203,6 +203,11 @@ def test_counts_against_the_items_listed():
     assert _codes(_doc("三批项目涉及临城镇、黑城镇、石城乡4个乡镇。")) == [("count_items", Severity.WARNING)]
     assert _codes(_doc("三批项目涉及临城镇、黑城镇、石城乡3个乡镇。")) == []
     assert _codes(_doc("项目涉及临城镇、黑城镇等4个乡镇。")) == []  # 等: the list may be shorter
+    # n34: 内设4个科室,分别为办公室、计财科、建设养护科、安全应急科 (4 = 4)
+    assert _codes(_doc("区公路养护中心内设4个科室,分别为办公室、计财科、建设养护科、安全应急科。")) == []
+    # six towns named after "共有5个乡镇"
+    problems = narrative_findings(_doc("全县共有5个乡镇，分别为城关镇、东风镇、红旗乡、胜利乡、向阳镇、和平乡。"))
+    assert [(p.code, p.expected) for p in problems] == [("review.narrative.count_items", "6个")]
 
 
 def test_share_against_its_part_and_base():
@@ -228,6 +233,9 @@ def test_growth_rate_against_its_two_amounts():
     assert [(p.code, p.expected) for p in problems] == [("review.narrative.growth_rate", "20.00%")]
     # with the change instead of last year's amount: 20 / (120 − 20) = 20%
     assert _codes(_doc("2023年支出120万元，较上年增加20万元，增长20%。")) == []
+    # a decrease: 1.00 / (9.00 + 1.00) = 10.00%, not 12%
+    problems = narrative_findings(_doc("2023年三公经费支出9.00万元，较上年减少1.00万元，下降12%。"))
+    assert [(p.code, p.expected) for p in problems] == [("review.narrative.growth_rate", "10.00%")]
 
 
 def test_excess_over_the_plan():

@@ -563,7 +563,7 @@ def _growth(figures: list[NarrativeFigure]) -> list[Problem]:
                 continue
             if rate.target or rate.approximate:
                 continue
-            before = [f for f in sentence[:i] if _addable(f)]
+            before = [f for f in sentence[:i] if f.kind in ("amount", "count") and not f.per_unit]
             if not before:
                 continue
             down = rate.relation in voc.relations["decrease"]
@@ -733,7 +733,9 @@ def _list_before(head: str, noun: str) -> tuple[list[str], bool] | None:
 
 def _list_after(after: str, noun: str) -> tuple[list[str], bool] | None:
 
-    m = re.match(r"^[\u4e00-\u9fa5]{0,8}?(?:[，,]?(?:分别为|分别是|包括|即|为|是))?[：:，,]?(.+?)(?:[。；;]|$)", after)
+    m = re.match(
+        r"^[\u4e00-\u9fa5]{0,8}?(?:[，,]?(?:分别为|分别是|包括|即|为|是)[：:]?|[：:])(.+?)(?:[。；;]|$)", after
+    )
     if not m or "、" not in m.group(1):
         return None
     body = m.group(1)
