@@ -114,12 +114,12 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         rf"(?P<pct>百分之)?(?P<num>{arabic}|{chinese})(?P<approx>余|多)?"
         rf"(?:(?P<amount>{amount})(?P<per>(?:/[\u4e00-\u9fa5.·]{{1,4}}){{1,2}})?"
         rf"|(?P<rate>{_alternatives(voc.rate_units)})"
-        rf"|(?P<mult>[万亿])?(?P<measure>{_alternatives(voc.measure_words)})(?P<per2>/[\u4e00-\u9fa5]{{1,2}})?"
+        rf"|(?P<mult>[万亿])?(?:余|多)?(?P<measure>{_alternatives(voc.measure_words)})(?P<per2>/[\u4e00-\u9fa5]{{1,2}})?"
         rf"(?![A-Za-z])"
         rf"|(?P<score>分)"
         rf"|(?P<bare>万)(?=[。，,；;、)）(（]|$))"
     )
-    date = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)年(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>3[01]|[12]\d|0?[1-9])[日号])?")
+    date = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)年(?P<m>1[0-2]|0?[1-9]|元)月(?:(?P<d>3[01]|[12]\d|0?[1-9])[日号])?")
     return figure, date
 
 
@@ -217,17 +217,20 @@ def _noun_after(text: str, voc: Vocabulary, limit: int = 10) -> str:
     return noun[:limit]
 
 
-def _indicator_clause(text: str, sentence: _Sentence, clause_start: int, voc: Vocabulary) -> str:
-    """The nearest clause before, in the sentence, that names an indicator: no figure and no value word in it."""
-    starts = [s for s in sentence.clause_starts if s < clause_start]
+def _indicator_clause(
+    text: str, sentence: _Sentence, clause_start: int, voc: Vocabulary, after: int = 0
+) -> tuple[str, int]:
+    """The nearest clause before (and after position `after`), in the sentence, that names an indicator: no figure
+    and no value word in it. Returns the name and where its clause starts."""
+    starts = [s for s in sentence.clause_starts if after <= s < clause_start]
     if not starts:
-        return ""
+        return "", -1
     ends = [*starts[1:], clause_start]
     for start, end in zip(reversed(starts), reversed(ends), strict=True):
         clause = _ENUM_MARK.sub("", text[start : end - 1])
         if clause and not re.search(r"\d", clause) and not any(w in clause for w in voc.value_words):
-            return _clean_subject(clause, voc)[0]
-    return ""
+            return _clean_subject(clause, voc)[0], start
+    return "", -1
 
 
 @dataclass
@@ -300,7 +303,8 @@ def _numbers(text: str, voc: Vocabulary) -> Iterator[_Raw]:
     dates = []
     for m in date.finditer(text):
         day = int(m.group("d") or 0)
-        value = Decimal(int(m.group("y")) * 10000 + int(m.group("m")) * 100 + day)
+        month = 1 if m.group("m") == "元" else int(m.group("m"))  # 元月: January
+        value = Decimal(int(m.group("y")) * 10000 + month * 100 + day)
         dates.append(m.span())
         yield _Raw(m.start(), m.end(), m.start(), m.end(), value, m.group(0), "日期", "date", False, False)
         if m.group("d"):  # "2022年12月6日至8日"
@@ -400,7 +404,7 @@ def _segment_figures(
     previous_end = 0
     names: list[str] = []  # "A、B、C分别为a、b、c": the names waiting for their figures
     last_noun = ""
-    last_indicator, last_sentence_indicator = "", -1
+    last_indicator, last_sentence_indicator, last_indicator_at = "", -1, 0
     last_sentence = -1
     for raw in raws:
         sentence_no = next((i for i, s in enumerate(sentences) if s.start <= raw.start < s.end), 0)
@@ -451,13 +455,13 @@ def _segment_figures(
         bare, _ = _strip_words(bare, ("年初", "全年", "实际", "年度", "为"), head=False)
         if value_word and len(bare) >= 2:
             subject = bare  # "……比例年初指标值为不低于85%" → ……比例
-            last_indicator = bare
+            last_indicator, last_indicator_at = bare, raw.end
         elif value_word:
             # "X指标值1000元，全年实际完成值1000元" → X; "1.免疫密度，年初目标值≥90%" → the item's first clause
-            subject = last_indicator if last_sentence_indicator == sentence_no and last_indicator else subject
-            if subject == value_word or not subject:
-                subject = _indicator_clause(text, sentence, clause_start, voc) or subject
-            last_indicator = subject
+            same = last_sentence_indicator == sentence_no and last_indicator
+            named, _ = _indicator_clause(text, sentence, clause_start, voc, last_indicator_at if same else 0)
+            subject = named or (last_indicator if same else subject)
+            last_indicator, last_indicator_at = subject, raw.end
         last_sentence_indicator = sentence_no if value_word else last_sentence_indicator
         if not subject and raw.kind == "amount":
             tail = re.match(r"(?:为|是)?", after).end()
@@ -473,7 +477,8 @@ def _segment_figures(
                 )
                 subject = _clean_subject(text[start : clause_start - 1], voc)[0][-16:]
         if not subject and raw.kind != "date":
-            subject = re.sub(r"^(?:已|实际|全年|共|累计)+", "", _YEAR_PREFIX.sub("", left.strip("，,、；;：: ")))
+            subject = _strip_words(_YEAR_PREFIX.sub("", left.strip("，,、；;：: ")), voc.leading_words, head=True)[0]
+            subject = _strip_words(subject, voc.copulas + voc.relations["total"], head=False)[0]
         if not subject and raw.kind == "count":
             subject = raw.unit.lstrip("万亿")
         last_noun = noun
@@ -494,8 +499,12 @@ def _segment_figures(
             base = base or ("总" if share in ("占总", "占全") else "")
             if share in ("占总", "占全"):
                 base = share[-1] + base
+        if change:
+            # "支出合计387.82万元，较上年决算数减少125.51万元，下降24.5%": the change is of the level before it
+            subject = re.sub(r"(?:较|比|同比|与|同).*$", "", subject).removesuffix(change)
         if (change or share) and out and out[-1].sentence == sentence_no and out[-1].segment == index:
-            subject = subject if subject and not share else out[-1].subject
+            level = next((f for f in reversed(out) if f.sentence == sentence_no and not f.base), out[-1])
+            subject = subject if subject and not share else level.subject
         scope_start = sentence.start if clause_start == sentence.clause_starts[0] else clause_start
         lead = text[sentence.start : sentence.clause_starts[1] - 1] if len(sentence.clause_starts) > 1 else ""
         lead = lead if scope_start != sentence.start and _YEAR_PREFIX.fullmatch(lead) else ""  # "2022年，……"
