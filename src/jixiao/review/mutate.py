@@ -68,26 +68,18 @@ def _figure_mutation(doc: SourceDocument, fig: Figure, stated_twice: bool = Fals
     )
 
 
-def _weight_column(table) -> int | None:
-    from .scoretable import _columns
-
-    columns = _columns(table.segment) if table.family == "three_level" else None
-    return columns.get("w") if columns else None
-
-
 def _table_mutations(doc: SourceDocument) -> Iterator[Mutation]:
     for table in find_score_tables(doc):
         index = doc.segments.index(table.segment)
         rows = [list(r) for r in table.segment.rows]
         targets = [(row.row, row.score_col, f"“{row.name}”得分") for row in table.rows if row.score is not None]
-        weight_col = _weight_column(table)
         targets += [
-            (row.row, weight_col, f"“{row.name}”分值")
+            (row.row, row.weight_col, f"“{row.name}”分值")
             for row in table.rows
-            if row.weight is not None and weight_col is not None
+            if row.weight is not None and row.weight_col is not None
         ]
-        if table.total_location is not None:
-            r = next(i for i, row in enumerate(rows) if row and re.sub(r"\s", "", row[0]) in ("合计", "总分", "总计"))
+        if table.total_row is not None and table.table is not None and table.table.segment is table.segment:
+            r = table.total_row
             targets += [(r, c, "合计") for c, cell in enumerate(rows[r]) if re.fullmatch(r"\d+(\.\d+)?", cell.strip())]
         for r, c, what in targets:
             old = rows[r][c].strip()

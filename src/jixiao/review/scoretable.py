@@ -1,31 +1,34 @@
-"""Score tables found in a report, in either family (REFERENCE §2): the three-level table with 分值 beside
-each level (seed 000's 表1), or the MoF-format self-evaluation table (一级 | 二级 | 三级 | 年度指标值 | 实际完成值 |
-分值 | 得分 | 偏差原因). Merged cells come out blank and are carried down from the row above."""
+"""Score sheets read from the table model (table.py): an indicator block (一级 | 二级 | 三级 | … | 分值 | 得分)
+with its levels carried down over merged cells, the weights stated in level labels ("产出指标(50分)") or in
+their own columns, its total row, the funds block above it (年度资金总额 and its 其中 rows), and the weights
+a note under the table sets for the levels. Two families (REFERENCE §2): "three_level" (seed 000's 表1, a
+weight beside each level) and "mof" (a target and an actual per indicator, the MoF self-evaluation table)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from ..problems import Location
 from .source import Segment, SourceDocument
+from .table import Block, Table, build_table, number
+from .vocabulary import norm, vocabulary
 
-__all__ = ["ScoreRow", "ScoreTable", "find_score_tables"]
+__all__ = ["FundsRow", "ScoreRow", "ScoreTable", "find_score_tables", "level_label"]
 
-
-def _num(text: str) -> Decimal | None:
-    cleaned = re.sub(r"[\s,，分]", "", text or "")
-    if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
-        return None
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation:
-        return None
+_LABEL_WEIGHT = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]|(?<=[^\d.])(\d+(?:\.\d+)?)分$")
 
 
-def _name(text: str) -> str:
-    return re.sub(r"\s+", "", text or "")
+def level_label(text: str) -> tuple[str, Decimal | None]:
+    """"产出指标(50分)" → ("产出指标", 50); "(50分)" → ("(50分)", 50); "决策" → ("决策", None)."""
+    clean = re.sub(r"\s+", "", text or "")
+    m = _LABEL_WEIGHT.search(clean)
+    if not m:
+        return clean, None
+    name = _LABEL_WEIGHT.sub("", clean)
+    return (name or clean), Decimal(m.group(1) or m.group(2))
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,23 @@ class ScoreRow:
     reason: str = ""
     row: int = 0
     score_col: int = 0
+    weight_col: int | None = None
+    nature: str = ""
+    measure: str = ""
+    level1_label: str = ""  # as printed, e.g. "产出指标(50分)"
+    weight_text: str = ""
+    score_text: str = ""
+    level1_score: Decimal | None = None
+    level2_score: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class FundsRow:
+    label: str  # as printed, e.g. "年度资金总额:"
+    row: int
+    values: dict[str, Decimal | None]  # initial / budget / executed → amount
+    texts: dict[str, str]  # every role's cell text (rate, weight, score, …)
+    is_total: bool
 
 
 @dataclass
@@ -56,167 +76,208 @@ class ScoreTable:
     funds_rate: tuple[str, Decimal | None, Decimal | None] | None = None  # (执行率 text, 分值, 得分)
     funds: tuple[Decimal | None, Decimal | None] = (None, None)  # (全年预算数, 全年执行数) of 年度资金总额
     funds_location: Location | None = None
+    table: Table | None = None
+    block: Block | None = None
+    funds_block: Block | None = None
+    funds_rows: list[FundsRow] = field(default_factory=list)
+    block_weight: Decimal | None = None  # "绩效指标(90分)"
+    block_label: str = ""
+    total_row: int | None = None
+    total_label: str = ""
+    note_weights: dict[str, Decimal] = field(default_factory=dict)  # 产出指标 → 50, from the table's 注
+    note_text: str = ""
 
 
-_WEIGHT_WORDS = ("分值", "权重", "标准分", "满分", "分数")
-_SCORE_WORDS = ("得分", "自评得分", "评价得分", "实际得分")
+def _cell(table: Table, r: int, block: Block, role: str) -> str:
+    return table.cell(r, role, block)
 
 
-def _columns(seg: Segment) -> dict[str, int] | None:
-    """Column positions from the header rows: seed 000's 名称/分值 pairs, or a table that names its columns
-    (一级指标 | 二级指标 | 三级指标 | 分值 | 得分, with or without 分值 beside the parents)."""
-    first_data = next((r for r, row in enumerate(seg.rows) if any(_num(c) is not None for c in row)), len(seg.rows))
-    header = seg.rows[: min(first_data, 4)]
-    labels: dict[int, str] = {}
-    for row in header:
-        for c, cell in enumerate(row):
-            if _name(cell):
-                labels[c] = labels.get(c, "") + _name(cell)
-    if sum(1 for row in header for cell in row if _name(cell) == "名称") >= 2:
-        score = next((c for c, text in labels.items() if text.endswith("得分")), 6)
-        return {"l1": 0, "w1": 1, "l2": 2, "w2": 3, "name": 4, "w": 5, "score": score}
-    find = lambda words, start=0, end=99: next(  # noqa: E731
-        (c for c in sorted(labels) if start <= c < end and any(w in labels[c] for w in words)), None
-    )
-    l1, l2, name = find(("一级",)), find(("二级",)), find(("三级",))
-    if name is None:
-        return None
-    weight = find(_WEIGHT_WORDS, name + 1)
-    score = next(
-        (c for c in sorted(labels, reverse=True) if c > name and any(labels[c].endswith(w) for w in _SCORE_WORDS)), None
-    )
-    if score is None:
-        return None
-    columns = {"name": name, "score": score}
-    for key, col in (("l1", l1), ("l2", l2), ("w", weight)):
-        if col is not None:
-            columns[key] = col
-    if l1 is not None:
-        w1 = find(_WEIGHT_WORDS, l1 + 1, l2 if l2 is not None else name)
-        if w1 is not None:
-            columns["w1"] = w1
-    if l2 is not None:
-        w2 = find(_WEIGHT_WORDS, l2 + 1, name)
-        if w2 is not None:
-            columns["w2"] = w2
-    return columns
+def _is_total_label(text: str) -> bool:
+    return norm(text) in {norm(w) for w in vocabulary().words("totals")}
 
 
-def _three_level(doc: SourceDocument, seg: Segment) -> ScoreTable | None:
-    table = ScoreTable("three_level", seg)
-    columns = _columns(seg)
-    if columns is None:
-        return None
-    l1 = l2 = ""
-    l1w = l2w = None
+def _row_label(table: Table, r: int, before: int) -> tuple[str, int]:
+    """The first text cell of a row left of column `before` (the row's label), and its column."""
+    for c in range(min(before, len(table.grid[r]))):
+        text = table.grid[r][c].strip()
+        if text and number(text) is None:
+            return text, c
+    return "", -1
 
-    def cell(row: tuple[str, ...], key: str) -> str:
-        col = columns.get(key)
-        return row[col] if col is not None and col < len(row) else ""
 
-    for r, row in enumerate(seg.rows):
-        if _name(row[0] if row else "") in ("合计", "总计", "总分"):
-            table.total_weights = tuple(_num(cell(row, k)) for k in ("w1", "w2", "w") if k in columns)
-            table.total_score = _num(cell(row, "score"))
-            table.total_location = doc.location(seg, r, columns["score"])
+def _placeholder(name: str) -> bool:
+    """Template rows left empty: "……", "指标2:", "指标1:" with no name."""
+    return bool(re.fullmatch(r"(…+|\.{3,}|指标\d+[:：]?|[-—/]+)", name))
+
+
+def _funds(table: Table, block: Block) -> list[FundsRow]:
+    first_value = min((block.columns[k] for k in ("initial", "budget", "executed") if k in block.columns), default=0)
+    totals = {norm(w) for w in vocabulary().words("funds", "total")}
+    parts = {norm(w) for w in vocabulary().words("funds", "parts")}
+    out: list[FundsRow] = []
+    for r in block.rows:
+        label, _ = _row_label(table, r, first_value)
+        if not label:
             continue
-        weight, score = _num(cell(row, "w")), _num(cell(row, "score"))
-        if weight is None and score is None:
-            continue  # header rows, repeated on a new page
-        if _name(cell(row, "l1")):
-            l1, l1w, l2, l2w = _name(cell(row, "l1")), _num(cell(row, "w1")), "", None
-        if _name(cell(row, "l2")):
-            l2, l2w = _name(cell(row, "l2")), _num(cell(row, "w2"))
-        table.rows.append(
+        values = {k: number(table.cell(r, k, block)) for k in ("initial", "budget", "executed") if k in block.columns}
+        texts = {k: table.cell(r, k, block) for k in block.columns}
+        is_total = norm(label) in totals or norm(label).startswith("年度资金总额")
+        if not out and not is_total:
+            continue  # rows above the total (none in the usual layouts)
+        part = norm(label).startswith("其中") or norm(label) in parts or any(v is not None for v in values.values())
+        if out and not part and not any(t.strip() in ("/", "-", "—") for t in texts.values()):
+            break  # the funds rows end where a row of another kind begins (年度总体目标, …)
+        out.append(FundsRow(label, r, values, texts, is_total))
+    return out
+
+
+_NOTE_LEVEL = r"(产出指标|效益指标|满意度指标|服务对象满意度指标|预算资金执行率|决策|过程)(\d+)分"
+
+
+def _notes(table: Table, doc: SourceDocument | None) -> tuple[dict[str, Decimal], str]:
+    """Level weights a note states: "注:1.一级指标分值统一设置为:产出指标50分、效益指标30分、…". The note is a
+    row of the table or a paragraph right after it."""
+    texts = [table.grid[r][c] for r in range(len(table.grid)) for c in range(len(table.grid[r]))]
+    texts = [t for t in texts if t.strip().startswith(("注", "填表说明"))]
+    if doc is not None:
+        at = doc.segments.index(table.segment) if table.segment in doc.segments else -1
+        if at >= 0:
+            for seg in doc.segments[at + 1 : at + 4]:
+                if seg.kind == "paragraph" and seg.text.strip().startswith(("注", "填表说明")):
+                    texts.append(seg.text)
+    for text in texts:
+        found = {
+            name: Decimal(value)
+            for name, value in re.findall(_NOTE_LEVEL, text)
+        }
+        if len(found) >= 2:
+            return found, text.strip()
+    return {}, ""
+
+
+def _score_table(table: Table, block: Block, funds_block: Block | None) -> ScoreTable | None:
+    cols = block.columns
+    name_role = "name" if "name" in cols else ("level2" if "level2" in cols else None)
+    if name_role is None or not ({"score", "weight"} & set(cols)):
+        return None
+    family = "mof" if {"target", "actual"} & set(cols) else "three_level"
+    seg = table.segment
+    out = ScoreTable(family, seg, table=table, block=block, funds_block=funds_block)
+    header_label = next((table.grid[block.header_start][c] for c in range(len(table.grid[block.header_start]))), "")
+    if header_label and _LABEL_WEIGHT.search(header_label) and table.cell(block.header_start, 0) == header_label:
+        out.block_label, out.block_weight = header_label, level_label(header_label)[1]
+    score_col = cols.get("score", cols.get("review_score", 0))
+    weight_col = cols.get("weight")
+    l1 = l1_label = l2 = ""
+    l1w = l2w = l1s = l2s = None
+    for r in block.rows:
+        first, first_col = _row_label(table, r, cols.get(name_role, 1) + 1)
+        if _is_total_label(first) or any(_is_total_label(table.cell(r, k, block)) for k in ("level1", "level2")):
+            nums = [(c, number(x)) for c, x in enumerate(table.grid[r]) if number(x) is not None]
+            out.total_row, out.total_label = r, first
+            out.total_score = number(table.cell(r, "score", block))
+            weights = tuple(number(table.cell(r, k, block)) for k in ("w1", "w2", "weight") if k in cols)
+            if out.total_score is None and not any(w is not None for w in weights) and len(nums) == 1:
+                weights = (nums[0][1],)  # "合计 | 100": one figure away from the columns is the weights' total
+            elif out.total_score is None and not any(w is not None for w in weights) and len(nums) == 2:
+                weights, out.total_score = (nums[0][1],), nums[1][1]
+            out.total_weights = weights
+            out.total_location = table.location(r, cols.get("score", nums[-1][0] if nums else 0))
+            continue
+        raw_l1 = _cell(table, r, block, "level1")
+        if raw_l1.strip():
+            l1_label = raw_l1.strip()
+            l1, label_weight = level_label(raw_l1)
+            l1w = number(_cell(table, r, block, "w1")) if "w1" in cols else label_weight
+            l1s = number(_cell(table, r, block, "s1")) if "s1" in cols else None
+            l2, l2w, l2s = "", None, None
+        raw_l2 = _cell(table, r, block, "level2")
+        if raw_l2.strip() and name_role != "level2":
+            l2, label_weight = level_label(raw_l2)
+            l2w = number(_cell(table, r, block, "w2")) if "w2" in cols else label_weight
+            l2s = number(_cell(table, r, block, "s2")) if "s2" in cols else None
+        name = re.sub(r"\s+", "", _cell(table, r, block, name_role))
+        weight_text, score_text = _cell(table, r, block, "weight"), table.cell(r, score_col)
+        if not name or _placeholder(name):
+            if not name and first and first_col < cols.get("level1", 99) and not (weight_text or score_text):
+                continue  # a row of text under the block (评价结论, 存在问题, …)
+            if not (number(weight_text) or number(score_text)):
+                continue
+        if name.startswith("（未填写"):
+            continue
+        out.rows.append(
             ScoreRow(
                 l1,
                 l1w,
                 l2,
                 l2w,
-                _name(cell(row, "name")),
-                weight,
-                score,
-                doc.location(seg, r, columns["score"]),
-                row=r,
-                score_col=columns["score"],
-            )
-        )
-    return table
-
-
-_MOF_HEADERS = {
-    "一级指标": "l1",
-    "二级指标": "l2",
-    "三级指标": "name",
-    "年度指标值": "target",
-    "实际完成值": "actual",
-    "分值": "weight",
-    "得分": "score",
-    "偏差原因分析及改进措施": "reason",
-    "偏差原因": "reason",
-}
-
-
-def _mof(doc: SourceDocument, seg: Segment) -> ScoreTable | None:
-    header_at, columns = None, {}
-    for r, row in enumerate(seg.rows):
-        found = {c: _MOF_HEADERS[_name(cell)] for c, cell in enumerate(row) if _name(cell) in _MOF_HEADERS}
-        if "name" in found.values() and "score" in found.values():
-            header_at, columns = r, {v: k for k, v in found.items()}
-            break
-    if header_at is None:
-        return None
-    table = ScoreTable("mof", seg)
-    funds_cols: dict[str, int] = {}
-    for r, row in enumerate(seg.rows[:header_at]):
-        names = [_name(c) for c in row]
-        if "全年预算数" in names and "得分" in names:
-            funds_cols = {
-                n: c for c, n in enumerate(names) if n in ("全年预算数", "全年执行数", "分值", "执行率", "得分")
-            }
-        elif any("年度资金总额" in n for n in names) and funds_cols:
-
-            def at(key: str, row=row, cols=funds_cols) -> str:
-                return row[cols[key]] if key in cols and cols[key] < len(row) else ""
-
-            table.funds_rate = (at("执行率"), _num(at("分值")), _num(at("得分")))
-            table.funds = (_num(at("全年预算数")), _num(at("全年执行数")))
-            table.funds_location = doc.location(seg, r, funds_cols.get("得分", 0))
-    l1 = l2 = ""
-    score_col = columns.get("score", 0)
-    weight_col = columns.get("weight", 0)
-    for r, row in enumerate(seg.rows[header_at + 1 :], header_at + 1):
-        get = lambda key, row=row: row[columns[key]] if key in columns and columns[key] < len(row) else ""  # noqa: E731
-        first = _name(row[0]) if row else ""
-        if first in ("总分", "合计") or _name(get("l1")) in ("总分", "合计"):
-            table.total_score = _num(row[score_col]) if score_col < len(row) else None
-            table.total_weights = (_num(row[weight_col]) if weight_col < len(row) else None,)
-            table.total_location = doc.location(seg, r, score_col)
-            continue
-        if _name(get("l1")) and _name(get("l1")) != l1:
-            l1, l2 = _name(get("l1")), ""
-        if _name(get("l2")):
-            l2 = _name(get("l2"))
-        name = _name(get("name"))
-        if not name or name.startswith("（未填写"):
-            continue
-        table.rows.append(
-            ScoreRow(
-                l1,
-                None,
-                l2,
-                None,
-                name,
-                _num(get("weight")),
-                _num(get("score")),
-                doc.location(seg, r, score_col),
-                get("target"),
-                get("actual"),
-                get("reason"),
+                name or l2,
+                number(weight_text),
+                number(score_text),
+                table.location(r, score_col),
+                _cell(table, r, block, "target"),
+                _cell(table, r, block, "actual"),
+                _cell(table, r, block, "reason"),
                 row=r,
                 score_col=score_col,
+                weight_col=weight_col,
+                nature=_cell(table, r, block, "nature"),
+                measure=_cell(table, r, block, "measure"),
+                level1_label=l1_label,
+                weight_text=weight_text,
+                score_text=score_text,
+                level1_score=l1s,
+                level2_score=l2s,
             )
         )
+    if funds_block is not None:
+        out.funds_rows = _funds(table, funds_block)
+        total = next((f for f in out.funds_rows if f.is_total), None)
+        if total is not None:
+            texts = total.texts
+            out.funds_rate = (texts.get("rate", ""), number(texts.get("weight", "")), number(texts.get("score", "")))
+            out.funds = (total.values.get("budget"), total.values.get("executed"))
+            out.funds_location = table.location(total.row, funds_block.columns.get("score", 0))
+    return out
+
+
+def _split(seg: Segment) -> list[Segment]:
+    """A text table that runs two tables together (the tail of one, the title row of the next): split at a
+    one-cell title row naming a self-evaluation table."""
+    titles = [w for kind in vocabulary().raw["kinds"].values() for w in kind.get("title", [])]
+    cuts = [
+        r
+        for r, row in enumerate(seg.rows)
+        if r > 0 and sum(1 for c in row if c.strip()) == 1 and any(norm(w) in norm("".join(row)) for w in titles)
+    ]
+    if not cuts:
+        return [seg]
+    bounds = [0, *cuts, len(seg.rows)]
+    return [Segment("table", seg.index, rows=seg.rows[a:b], page=seg.page) for a, b in itertools.pairwise(bounds)]
+
+
+def score_tables_of(doc: SourceDocument | None, seg: Segment) -> list[ScoreTable]:
+    out = []
+    for part in _split(seg):
+        table = build_table(doc, part) if part is seg else _with_offset(doc, seg, part)
+        funds_block = None
+        for block in table.blocks:
+            if block.has("budget") or block.has("executed"):
+                funds_block = block
+                continue
+            found = _score_table(table, block, funds_block)
+            if found is not None and found.rows:
+                found.note_weights, found.note_text = _notes(table, doc)
+                out.append(found)
+    return out
+
+
+def _with_offset(doc: SourceDocument | None, seg: Segment, part: Segment) -> Table:
+    """A part of a split table keeps the row numbers of the whole (places point into the document)."""
+    start = next(r for r in range(len(seg.rows)) if seg.rows[r : r + len(part.rows)] == part.rows)
+    padded = Segment("table", seg.index, rows=(("",),) * start + part.rows, page=seg.page)
+    table = build_table(doc, padded)
+    table.segment = seg
     return table
 
 
@@ -229,6 +290,8 @@ def _merge_continuations(tables: list[ScoreTable]) -> list[ScoreTable]:
             last is not None
             and last.family == table.family
             and last.total_location is None
+            and last.segment is not table.segment
+            and table.funds_block is None
             and (table.family == "three_level" or not table.rows or table.rows[0].level1 == last.rows[-1].level1)
         ):
             last.rows.extend(table.rows)
@@ -243,15 +306,7 @@ def _merge_continuations(tables: list[ScoreTable]) -> list[ScoreTable]:
 
 
 def find_score_tables(doc: SourceDocument) -> list[ScoreTable]:
-    tables = []
+    tables: list[ScoreTable] = []
     for seg in doc.tables():
-        text = "".join(_name(c) for row in seg.rows[:6] for c in row)
-        if "三级指标" in text and "年度指标值" not in text and "得分" in text:
-            three = _three_level(doc, seg)
-            if three is not None:
-                tables.append(three)
-        elif "三级指标" in "".join(_name(c) for row in seg.rows for c in row):
-            table = _mof(doc, seg)
-            if table is not None:
-                tables.append(table)
+        tables += score_tables_of(doc, seg)
     return _merge_continuations(tables)

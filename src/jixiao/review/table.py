@@ -123,6 +123,7 @@ def _column_roles(labels: dict[int, list[str]]) -> tuple[dict[str, int], dict[in
     vocab = vocabulary()
     columns: dict[str, int] = {}
     names: dict[int, str] = {}
+    best: dict[str, int] = {}
     for c, stack in sorted(labels.items()):
         if not stack:
             continue
@@ -133,13 +134,20 @@ def _column_roles(labels: dict[int, list[str]]) -> tuple[dict[str, int], dict[in
         if deepest is None:
             continue
         level = next((_LEVELS[r] for r in map(vocab.column_role, stack[:-1]) if r in _LEVELS), None)
+        if level is None and len(stack) == 1 and deepest in ("weight", "score"):
+            # a flat header: 一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 — a weight right of a level is its
+            left = next((labels[k] for k in range(c - 1, -1, -1) if labels.get(k)), [])
+            left_role = vocab.column_role(left[-1]) if left else None
+            level = {"level1": "1", "level2": "2"}.get(left_role or "")
         role = deepest
         if level is not None and deepest in ("name", "weight", "score"):
             if deepest == "name":
                 role = {"1": "level1", "2": "level2", "": "name"}[level]
             else:
                 role = {"weight": "w", "score": "s"}[deepest] + level if level else deepest
-        columns.setdefault(role, c)
+        quality = max(vocab.column_match(x)[1] for x in stack)
+        if role not in columns or quality > best[role]:
+            columns[role], best[role] = c, quality
     return columns, names
 
 

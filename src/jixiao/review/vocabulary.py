@@ -30,22 +30,25 @@ class Vocabulary:
         self.operators = [(k, sorted((str(f) for f in v), key=len, reverse=True)) for k, v in raw["operators"].items()]
 
     def column_role(self, label: str) -> str | None:
-        """The role of a header label: an exact variant first, then the longest variant it starts with,
-        then the longest it contains (e.g. 全年预算数(万元) → budget)."""
+        return self.column_match(label)[0]
+
+    def column_match(self, label: str) -> tuple[str | None, int]:
+        """The role of a header label and how well it matched: 3 an exact variant, 2 the longest variant it
+        starts with, 1 the longest it contains (e.g. 全年预算数(万元) → budget); (None, 0) if none."""
         text = norm(label)
         if not text:
-            return None
+            return None, 0
         variants = self.column_variants
         for variant, role in variants:
             if text == variant:
-                return role
+                return role, 3
         for variant, role in variants:
             if len(variant) >= 2 and text.startswith(variant):
-                return role
+                return role, 2
         for variant, role in variants:
             if len(variant) >= 3 and variant in text:
-                return role
-        return None
+                return role, 1
+        return None, 0
 
     def words(self, *path: str) -> list[str]:
         node: Any = self.raw

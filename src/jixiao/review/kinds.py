@@ -1,0 +1,189 @@
+"""What a document is and whose: its kind (vocabulary.yaml `kinds`), its department, project and year under
+their real labels, its province from the place names it contains, whether the store cut it off, and the
+rulebook chosen from all that, with the reason. A region without a rulebook gets the national rules — never
+another province's."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..problems import JixiaoError
+from ..rulebook import available_rulebooks, load_rulebook
+from .extract import find_department, find_year
+from .scoretable import ScoreTable
+from .source import SourceDocument
+from .table import Table
+from .vocabulary import norm, vocabulary
+
+__all__ = ["Identity", "choose_rulebook", "identify", "is_truncated", "kind_of", "province_of"]
+
+CUT_MARK = "〔以下原文未存〕"
+
+
+@dataclass
+class Identity:
+    department: str = ""
+    project: str = ""
+    year: int | None = None
+    date: str = ""
+    province: str = ""
+
+
+def _head_text(doc: SourceDocument, tables: list[Table]) -> str:
+    texts = [s.text for s in doc.paragraphs()[:12]]
+    for t in tables:
+        texts += t.titles
+        texts += ["".join(row) for row in t.grid[:3]]
+    return norm("".join(texts))
+
+
+def _long_paragraphs(doc: SourceDocument) -> int:
+    return sum(1 for s in doc.paragraphs() if len(s.text) >= 60)
+
+
+def kind_of(doc: SourceDocument, tables: list[Table], score_tables: list[ScoreTable]) -> tuple[str, str]:
+    """(kind id, the reason in Chinese)."""
+    kinds = vocabulary().raw["kinds"]
+    head = _head_text(doc, tables)
+    narrative = _long_paragraphs(doc) >= 3
+    for kid in (("narrative_department", "narrative_project") if narrative else ()):
+        word = next((w for w in kinds[kid]["title"] if norm(w) in head), None)
+        if word:
+            return kid, f"标题含“{word}”"
+    if narrative:
+        project = any(norm(w) in head for w in ("项目", "专项资金", "专项")) and "部门整体" not in head
+        return ("narrative_project" if project else "narrative_department"), "正文为叙述性报告"
+    titled = [
+        (head.find(norm(w)), -len(w), kid, w)
+        for kid in ("project_table", "department_table", "base_data", "hundred_point_table")
+        for w in kinds[kid]["title"]
+        if norm(w) in head
+    ]
+    if titled:
+        _, _, kid, word = min(titled)  # the first title of the document names it
+        return kid, f"表题含“{word}”"
+    all_text = "".join(t.text() for t in tables)
+    for kid in ("base_data", "project_table", "department_table"):
+        words = [w for w in kinds[kid]["header"] if norm(w) in all_text]
+        if len(words) >= 2 or (kid == "project_table" and "项目名称" in words and score_tables):
+            return kid, f"表中有“{'、'.join(words[:3])}”"
+    if score_tables:
+        if any(t.family == "mof" for t in score_tables):
+            return "project_table", "得分表含年度指标值和实际完成值（财政部自评表格式）"
+        return "hundred_point_table", "得分表为多级指标百分制评分表"
+    return ("narrative_department" if doc.paragraphs() else "base_data"), "未见得分表"
+
+
+def province_of(text: str) -> str:
+    """The province a text is from: a full province name, else the province of the first place name found."""
+    vocab = vocabulary()
+    t = norm(text)
+    found = [(t.find(p), p) for p in vocab.raw["provinces"] if p in t]
+    for province, places in vocab.raw["places"].items():
+        found += [(t.find(norm(x)), province) for x in places if norm(x) in t]
+    return min(found)[1] if found else ""
+
+
+def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str]) -> str:
+    """The value beside a label: the next non-empty cell of a table row, or the text after "label：" in a
+    title row or paragraph."""
+    wanted = [norm(x) for x in labels]
+    for label in wanted:
+        for t in tables:
+            for row in t.grid:
+                for c, cell in enumerate(row):
+                    n = norm(cell)
+                    if n == label or re.fullmatch(re.escape(label) + r"\(盖章\)", n):
+                        value = next((x.strip() for x in row[c + 1 :] if x.strip()), "")
+                        if value and norm(value) not in wanted:
+                            return value
+                    elif n.startswith(label) and len(n) > len(label) + 1 and cell.strip()[len(label)] in "：:":
+                        return _after_colon(cell)
+        for seg in doc.paragraphs()[:15]:
+            text = seg.text.strip()
+            if norm(text).startswith(label) and re.match(r"^[^：:]{1,12}[：:]", text):
+                return _after_colon(text)
+    return ""
+
+
+def _after_colon(text: str) -> str:
+    value = re.split(r"[：:]", text, maxsplit=1)[1].strip()
+    return re.split(r"\s{2,}|\t|填报日期|日期|金额单位|单位[：:]", value)[0].strip(" ：:")
+
+
+def identify(doc: SourceDocument, tables: list[Table]) -> Identity:
+    vocab = vocabulary()
+    ident = Identity()
+    ident.department = _labelled(tables, doc, vocab.words("identity", "department"))
+    ident.department = re.sub(r"^\d{3,}[-—]", "", ident.department)  # "219001-池州市…" → the name
+    ident.department = re.sub(r"\s*[(（]?(19|20)\d{2}年度?[)）]?$", "", ident.department).strip()
+    if not ident.department:
+        ident.department = find_department(doc)
+    ident.project = _labelled(tables, doc, vocab.words("identity", "project"))
+    ident.date = _labelled(tables, doc, vocab.words("identity", "date"))
+    head = _head_text(doc, tables)
+    m = re.search(r"[(（]?(20\d{2})年度?[)）]?", head)
+    ident.year = int(m.group(1)) if m else find_year(doc)
+    everything = head + norm(ident.department) + "".join(s.text for s in doc.paragraphs()[:40])
+    ident.province = province_of(everything)
+    return ident
+
+
+def is_truncated(doc: SourceDocument) -> bool:
+    last = doc.segments[-1] if doc.segments else None
+    if last is None:
+        return False
+    if last.kind == "paragraph":
+        return CUT_MARK in last.text
+    return any(CUT_MARK in c for c in last.rows[-1]) if last.rows else False
+
+
+_KIND_OF_RULEBOOK = {
+    "project_table": "project",
+    "narrative_project": "project",
+    "department_table": "department",
+    "narrative_department": "department",
+    "hundred_point_table": "department",
+    "base_data": "department",
+}
+
+
+def _region_matches(region: str, province: str, text: str) -> bool:
+    """A rulebook's region ("湖南省", "广东省深圳市宝安区") holds the document when the province is the same
+    and each smaller place the region names appears in the document."""
+    if not province or not region.startswith(province):
+        return False
+    rest = region[len(province) :]
+    places = [p for p in re.split(r"(?<=[市区县州旗])", rest) if p]
+    return all(re.sub(r"[市区县州旗]$", "", p) in text for p in places)
+
+
+def choose_rulebook(kind: str, ident: Identity, doc_text: str, leaf_names: set[str]) -> tuple[str | None, str]:
+    """(rulebook id or None, the reason in Chinese)."""
+    wanted = _KIND_OF_RULEBOOK.get(kind, "department")
+    best: tuple[str | None, str] = (None, "")
+    regional: list[tuple[str, object]] = []
+    for rid, path in available_rulebooks().items():
+        try:
+            rulebook = load_rulebook(str(path))
+        except JixiaoError:
+            continue
+        if rulebook.kind != wanted:
+            continue
+        if rulebook.region != "全国" and _region_matches(rulebook.region, ident.province, doc_text):
+            regional.append((rid, rulebook))
+        elif rulebook.region != "全国" and not ident.province and leaf_names:
+            leaves = {leaf.name for leaf in rulebook.leaves()}
+            if leaves and len(leaf_names & leaves) / len(leaves) >= 0.5:
+                best = (rid, f"得分表指标与“{rulebook.title}”一致")
+    if regional:
+        rid, rulebook = max(regional, key=lambda x: (len(x[1].region), x[1].year <= (ident.year or 9999), x[1].year))
+        return rid, f"文件所属地区为{rulebook.region}（{ident.province}），按本地区指标体系“{rulebook.title}”审核"
+    if best[0]:
+        return best
+    national = vocabulary().raw.get("national_rulebooks", {}).get(kind)
+    where = ident.province or "未识别地区"
+    if national and national in available_rulebooks():
+        return national, f"{where}暂无本地区指标体系，按全国通用规则（{national}）审核"
+    return None, f"{where}暂无本地区指标体系，按全国通用规则（财政部部门整体支出绩效自评表格式）审核"

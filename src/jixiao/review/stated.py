@@ -1,0 +1,339 @@
+"""The report's text against itself and its score table: the department's data rebuilt from what the text
+states (then the same consistency checks as a bureau's own data), the stated total, level subtotals, level
+rates and deductions against the table, the grade against the total, and the table's scores against what
+the rulebook gives for the stated data."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Any
+
+from ..dataset import DepartmentData, parse_department
+from ..indicators import INDICATORS
+from ..numbers import fmt_score
+from ..problems import Location, Severity
+from ..rulebook import Rulebook
+from ..serialize import set_path
+from ..trace import Evaluation, Status
+from ..yamlsrc import dotted
+from .extract import Figure, find_adjustment_reason, find_grade
+from .findings import Findings
+from .scoretable import ScoreTable
+from .source import SourceDocument
+from .vocabulary import vocabulary
+
+__all__ = [
+    "Review",
+    "check_against_rulebook",
+    "check_deductions",
+    "check_grade",
+    "check_levels",
+    "check_stated_totals",
+    "show_figure",
+    "stated_data",
+]
+
+
+HEADING = re.compile(
+    r"^\s*(第[一二三四五六七八九十]+[章节部分]|[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）][、]?|"
+    r"\d+\s*[、.．](?!\d)|[（(]\d+[)）])\s*"
+)
+
+
+class Review:
+    """What the checks of a report share: the document, its rulebook, and the findings."""
+
+    def __init__(self, doc: SourceDocument, rulebook: Rulebook | None, findings: Findings):
+        self.doc = doc
+        self.rulebook = rulebook
+        self.findings = findings
+
+    def add(
+        self,
+        code: str,
+        severity: Severity,
+        message: str,
+        location: Location | None,
+        expected: Any = "",
+        actual: Any = "",
+    ) -> None:
+        self.findings.add(code, severity, message, location, expected, actual)
+
+
+def stated_data(review: Review, figures: list[Figure], department: str, year: int | None) -> DepartmentData:
+    first: dict[str, Figure] = {}
+    for fig in figures:
+        if fig.key.startswith("score."):
+            continue
+        if fig.key in first:
+            earlier = first[fig.key]
+            if earlier.value != fig.value:
+                review.add(
+                    "review.figure_conflict",
+                    Severity.ERROR,
+                    f"{fig.label}在报告中前后不一致：{earlier.location.place}为{show_figure(earlier)}，"
+                    f"{fig.location.place}为{show_figure(fig)}。",
+                    fig.location,
+                    show_figure(earlier),
+                    show_figure(fig),
+                )
+            continue
+        first[fig.key] = fig
+    tree: dict[str, Any] = {"department": {"name": department or "（未识别）", "year": str(year or 2000)}}
+    reason = find_adjustment_reason(review.doc)
+    if reason:
+        tree["budget"] = {"adjustment": {"reason": reason}}
+    for key, fig in first.items():
+        set_path(tree, key, f"{fig.value.scaleb(2)}%" if fig.unit == "%" else str(fig.value))
+    for i, item in enumerate(tree.get("quarterly", [])):
+        item["quarter"] = str(i + 1)
+    for i, unit in enumerate(tree.get("units", [])):
+        unit.setdefault("name", f"第{i + 1}个单位")
+    places = {key: fig.location for key, fig in first.items()}
+
+    def locate(path: tuple[Any, ...]) -> Location:
+        name = dotted(path)
+        while name and name not in places:
+            name = name.rsplit(".", 1)[0] if "." in name else ""
+        return places.get(name, Location(str(review.doc.path)))
+
+    data, _ = parse_department(tree, locate, str(review.doc.path))
+    return data
+
+
+def show_figure(fig: Figure) -> str:
+    if fig.unit == "%":
+        text = f"{fig.value * 100:f}"
+        return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
+    return f"{fig.value:f}{fig.unit}"
+
+
+def check_stated_totals(review: Review, table: ScoreTable, total: Decimal | None, figures: list[Figure]) -> None:
+    """The text's 总分 of the indicator system and its stated total score against the table."""
+    weight_sum = sum((w for w in {r.level1: r.level1_weight for r in table.rows}.values() if w is not None), Decimal(0))
+    for fig in (f for f in figures if f.key == "score.weight_total"):
+        if table.family == "three_level" and weight_sum and fig.value != weight_sum:
+            review.add(
+                "review.stated_total",
+                Severity.ERROR,
+                f"正文所述指标体系总分{fmt_score(fig.value)}分，得分表各一级指标分值合计为{fmt_score(weight_sum)}分。",
+                fig.location,
+                weight_sum,
+                fig.value,
+            )
+    for fig in (f for f in figures if f.key == "score.total"):
+        if total is not None and fig.value != total:
+            review.add(
+                "review.stated_total",
+                Severity.ERROR,
+                f"正文所述自评得分{fmt_score(fig.value)}分与得分表合计{fmt_score(total)}分不一致。",
+                fig.location,
+                total,
+                fig.value,
+            )
+
+
+def check_levels(review: Review, table: ScoreTable, figures: list[Figure]) -> None:
+    by_l1: dict[str, list] = {}
+    for row in table.rows:
+        by_l1.setdefault(row.level1, []).append(row)
+    for fig in figures:
+        if not fig.key.startswith("score.level_"):
+            continue
+        rows = next(
+            (rows for name, rows in by_l1.items() if fig.extra and (fig.extra in name or name in fig.extra)), None
+        )
+        if rows is None:
+            continue
+        weight = rows[0].level1_weight
+        score = sum((r.score for r in rows if r.score is not None), Decimal(0))
+        if fig.key == "score.level_weight" and weight is not None and fig.value != weight:
+            review.add(
+                "review.level_subtotal",
+                Severity.ERROR,
+                f"正文所述{fig.extra}指标总分{fmt_score(fig.value)}分，得分表中为{fmt_score(weight)}分。",
+                fig.location,
+                weight,
+                fig.value,
+            )
+        elif fig.key == "score.level_score" and fig.value != score:
+            review.add(
+                "review.level_subtotal",
+                Severity.ERROR,
+                f"正文所述{fig.extra}指标评价得分{fmt_score(fig.value)}分，"
+                f"得分表中各三级指标得分合计为{fmt_score(score)}分。",
+                fig.location,
+                score,
+                fig.value,
+            )
+        elif fig.key == "score.level_rate" and weight:
+            places = max(0, -fig.value.as_tuple().exponent)
+            exact = score / weight
+            allowed = {exact.quantize(Decimal(1).scaleb(-places), mode) for mode in (ROUND_HALF_UP, ROUND_DOWN)}
+            if fig.value not in allowed:
+                review.add(
+                    "review.level_rate",
+                    Severity.ERROR,
+                    f"正文所述{fig.extra}指标得分率{show_figure(fig)}，"
+                    f"按得分{fmt_score(score)} ÷ 分值{fmt_score(weight)}"
+                    f"计算应为{exact * 100:.2f}%。",
+                    fig.location,
+                    f"{exact * 100:.2f}%",
+                    show_figure(fig),
+                )
+
+
+def _leaf_for(clause: str, table: ScoreTable, rulebook: Rulebook | None) -> Any:
+    """The score-table row a deduction sentence is about: by name, or by the words of its rule."""
+    best, best_len = None, 0
+    for row in table.rows:
+        keys = {row.name, re.sub(r"(情况|率|性|度|等)$", "", row.name)}
+        if rulebook is not None:
+            node = next((n for n in rulebook.leaves() if n.name == row.name), None)
+            if node is not None and node.rule is not None:
+                keys |= _rule_words(node)
+        for key in keys:
+            if key and key in clause and len(key) > best_len:
+                best, best_len = row, len(key)
+    return best
+
+
+def _rule_words(node) -> set[str]:
+    spec = node.rule.spec
+    words: set[str] = set()
+    if hasattr(spec, "items"):
+        for item in spec.items:
+            words |= {w for w in re.split(r"[，、；。（）()]", item.failure) if len(w) >= 4}
+    if node.rule.kind == "schedule":
+        words |= {"序时进度", "序时执行率"}
+    ref = getattr(spec, "ref", None)
+    if ref is not None and ref.source == "indicator":
+        words.add(INDICATORS[ref.name].label)
+    return words
+
+
+def check_deductions(review: Review, table: ScoreTable, figures: list[Figure]) -> None:
+    by_segment: dict[int, list[Figure]] = {}
+    for fig in figures:
+        if fig.key in ("score.deduction", "score.deduction_total", "score.level_weight", "score.level_score"):
+            by_segment.setdefault(fig.segment, []).append(fig)
+    rows_by_l1: dict[str, list] = {}
+    for row in table.rows:
+        rows_by_l1.setdefault(row.level1, []).append(row)
+    current_level: str | None = None
+    pending: list[Figure] = []
+
+    def settle() -> None:
+        if current_level is None or not pending:
+            return
+        rows = rows_by_l1.get(current_level, [])
+        weight = rows[0].level1_weight if rows else None
+        score = sum((r.score or Decimal(0) for r in rows), Decimal(0))
+        listed = [f for f in pending if f.key == "score.deduction"]
+        stated = sum((f.value for f in listed), Decimal(0))
+        if weight is not None and listed and stated != weight - score:
+            review.add(
+                "review.deductions",
+                Severity.ERROR,
+                f"{current_level}指标所述扣分合计{fmt_score(stated)}分"
+                f"（{' + '.join(fmt_score(f.value) for f in listed)}），"
+                f"与分值{fmt_score(weight)} − 得分{fmt_score(score)} = {fmt_score(weight - score)}分不一致。",
+                listed[0].location,
+                weight - score,
+                stated,
+            )
+        for total in (f for f in pending if f.key == "score.deduction_total"):
+            if total.value != stated:
+                review.add(
+                    "review.deductions",
+                    Severity.ERROR,
+                    f"所述“总计扣{fmt_score(total.value)}分”与逐项扣分合计{fmt_score(stated)}分不一致。",
+                    total.location,
+                    stated,
+                    total.value,
+                )
+
+    headings_at = {
+        i
+        for i, seg in enumerate(review.doc.segments)
+        if seg.kind == "paragraph" and len(seg.text) <= 40 and HEADING.match(seg.text)
+    }
+    last_segment = -1
+    for segment in sorted(by_segment):
+        if current_level is not None and any(last_segment < h < segment for h in headings_at):
+            settle()  # a heading closes the level's analysis: later deductions (e.g. 存在的问题) are not its own
+            current_level, pending = None, []
+        last_segment = segment
+        for fig in by_segment[segment]:
+            if fig.key == "score.level_weight":
+                settle()
+                current_level, pending = fig.extra, []
+            elif fig.key.startswith("score.deduction"):
+                pending.append(fig)
+                row = _leaf_for(fig.quote, table, review.rulebook) if fig.key == "score.deduction" else None
+                if (
+                    row is not None
+                    and row.weight is not None
+                    and row.score is not None
+                    and row.weight - row.score != fig.value
+                ):
+                    review.add(
+                        "review.deduction_vs_table",
+                        Severity.ERROR,
+                        f"所述“{row.name}”扣{fmt_score(fig.value)}分，得分表中该指标分值{fmt_score(row.weight)}、"
+                        f"得分{fmt_score(row.score)}，即扣{fmt_score(row.weight - row.score)}分。",
+                        fig.location,
+                        row.weight - row.score,
+                        fig.value,
+                    )
+    settle()
+
+
+def check_grade(
+    review: Review, total: Decimal | None, in_table: tuple[str, Location] | None = None
+) -> str | None:
+    """The stated grade (in the text, or in a 评价等级 cell) against the grade of the total."""
+    vocab = vocabulary()
+    grades = (
+        review.rulebook.grades
+        if review.rulebook
+        else tuple((Decimal(str(g["min"])), str(g["name"])) for g in vocab.raw["grades"])
+    )
+    expected = next((name for minimum, name in grades if total is not None and total >= minimum), None)
+    found = find_grade(review.doc)
+    stated = (found[0], review.doc.location(found[1])) if found else in_table
+    if stated is None:
+        return expected
+    word = vocab.raw["grade_words"].get(stated[0], stated[0])
+    if expected and word != expected:
+        review.add(
+            "review.grade",
+            Severity.ERROR,
+            f"所述评价等级“{stated[0]}”与总分{fmt_score(total)}分对应的等级“{expected}”不一致"
+            f"（等级按{'、'.join(f'{n}≥{fmt_score(m)}' for m, n in grades)}分划分）。",
+            stated[1],
+            expected,
+            stated[0],
+        )
+    return stated[0]
+
+
+def check_against_rulebook(review: Review, table: ScoreTable, evaluation: Evaluation) -> None:
+    for row in table.rows:
+        node = evaluation.find(row.name)
+        if node is None or node.children or node.status != Status.SCORED or row.score is None or node.score is None:
+            continue
+        if node.score != row.score:
+            why = "；".join(d.reason for d in node.deductions) or "按所列数据不应扣分"
+            review.add(
+                "review.score_contradicts_data",
+                Severity.ERROR,
+                f"“{row.name}”表中得分{fmt_score(row.score)}分，按报告所列数据和指标体系“{review.rulebook.id}”"
+                f"计算应得{fmt_score(node.score)}分（{why}）。",
+                row.location,
+                node.score,
+                row.score,
+            )
+
+

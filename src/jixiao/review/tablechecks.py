@@ -1,0 +1,475 @@
+"""Checks of a score sheet that hold on a correct table: nothing is raised on arithmetic that agrees within
+the rounding of the printed figures (half a unit in the last place of each term, stated in the finding).
+
+weights: leaves add up to their 二级/一级 weight, to the block's "(90分)", to the 总分 row, and the levels to
+what the table's own 注 sets; scores: ≤ weight, add up to the levels and to the 总分 row (with the funds
+score in a MoF table); funds: 年度资金总额 against its 其中 rows per column, 执行率 against B ÷ A, the funds
+score against 分值 × min(执行率, 100%); each indicator: target against actual with its operator, full
+points on a missed target, points lost on a met target or without a reason, blank cells and template
+text; 元 against 万元. Codes: review.weight_sum, review.score_sum, review.score_over_weight,
+review.funds_parts, review.execution_rate, review.funds_score, review.target_missed_full,
+review.target_met_lost, review.missing_reason, review.blank_cell, review.unit_mismatch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from ..numbers import fmt_score
+from ..problems import Severity
+from .findings import Findings
+from .scoretable import ScoreRow, ScoreTable
+from .table import Table, number
+from .targets import outcome, read
+from .vocabulary import norm, vocabulary
+
+__all__ = ["check_score_table", "check_template_text", "tolerance"]
+
+CENT = Decimal("0.01")
+
+
+def _half_unit(value: Decimal | None) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    places = max(0, -value.as_tuple().exponent)
+    return Decimal(5).scaleb(-places - 1) if places else Decimal(0)
+
+
+def tolerance(terms: Iterable[Decimal | None], stated: Decimal | None = None) -> Decimal:
+    """Amounts: half a unit in the last place of each printed figure that has decimals (whole numbers are
+    exact), since each was rounded on its own."""
+    return sum((_half_unit(t) for t in terms), Decimal(0)) + _half_unit(stated)
+
+
+def score_tolerance(terms: Iterable[Decimal | None], stated: Decimal | None = None) -> Decimal:
+    """Points: the awarded points are the printed ones and add exactly; only the stated sum may have been
+    rounded once (half a unit in its last place)."""
+    return _half_unit(stated)
+
+
+def _tol_text(tol: Decimal) -> str:
+    return f"（容差±{fmt_score(tol)}，按末位半个单位计）" if tol else "（均为整数或精确分值，不计舍入容差）"
+
+
+def _sum(values: Iterable[Decimal]) -> Decimal:
+    return sum(values, Decimal(0))
+
+
+def _na(text: str) -> bool:
+    """A cell the form marks as not applicable."""
+    return text.strip() in ("/", "-", "—", "——", "－", "无", "不适用")
+
+
+def _leaf_weight(row: ScoreRow) -> Decimal | None:
+    return Decimal(0) if row.weight is None and _na(row.weight_text) else row.weight
+
+
+def _check_weights(f: Findings, t: ScoreTable) -> None:
+    rows = [r for r in t.rows if not _na(r.weight_text)]
+    by_l2: dict[tuple[str, str], list[ScoreRow]] = {}
+    by_l1: dict[str, list[ScoreRow]] = {}
+    for r in rows:
+        by_l2.setdefault((r.level1, r.level2), []).append(r)
+        by_l1.setdefault(r.level1, []).append(r)
+    for (_, l2), group in by_l2.items():
+        stated = group[0].level2_weight
+        weights = [_leaf_weight(r) for r in group]
+        if stated is None or any(w is None for w in weights) or group[0].name == l2:
+            continue
+        total = _sum(weights)
+        tol = score_tolerance(weights, stated)
+        if abs(total - stated) > tol:
+            f.add(
+                "review.weight_sum",
+                Severity.ERROR,
+                f"二级指标“{l2}”分值为{fmt_score(stated)}，其下三级指标分值合计为{fmt_score(total)}"
+                f"（{' + '.join(fmt_score(w) for w in weights)}）{_tol_text(tol)}。",
+                group[0].location,
+                total,
+                stated,
+            )
+    for l1, group in by_l1.items():
+        stated = group[0].level1_weight
+        if stated is None:
+            continue
+        l2s = {r.level2: r.level2_weight for r in group}
+        if all(w is not None for w in l2s.values()) and len(l2s) > 1 and group[0].name != group[0].level2:
+            parts = list(l2s.values())
+        else:
+            parts = [_leaf_weight(r) for r in group]
+        if any(w is None for w in parts):
+            continue
+        total, tol = _sum(parts), score_tolerance(parts, stated)
+        if abs(total - stated) > tol:
+            label = group[0].level1_label or l1
+            f.add(
+                "review.weight_sum",
+                Severity.ERROR,
+                f"一级指标“{label}”分值为{fmt_score(stated)}，其下指标分值合计为{fmt_score(total)}"
+                f"（{' + '.join(fmt_score(w) for w in parts)}）{_tol_text(tol)}。",
+                group[0].location,
+                total,
+                stated,
+            )
+    leaves = [_leaf_weight(r) for r in rows]
+    complete = all(w is not None for w in leaves) and bool(leaves)
+    if t.block_weight is not None and complete:
+        total, tol = _sum(leaves), score_tolerance(leaves, t.block_weight)
+        if abs(total - t.block_weight) > tol:
+            f.add(
+                "review.weight_sum",
+                Severity.ERROR,
+                f"“{t.block_label}”标明{fmt_score(t.block_weight)}分，其下各指标分值合计为{fmt_score(total)}"
+                f"{_tol_text(tol)}。",
+                t.table.location(t.block.header_start, 0) if t.table and t.block else None,
+                total,
+                t.block_weight,
+            )
+    _check_total_weights(f, t, rows, leaves, complete)
+    _check_note_weights(f, t, by_l1)
+
+
+def _funds_total(t: ScoreTable):
+    return next((r for r in t.funds_rows if r.is_total), None)
+
+
+def _check_total_weights(f: Findings, t: ScoreTable, rows: list[ScoreRow], leaves, complete: bool) -> None:
+    if not t.total_weights or not rows:
+        return
+    funds = _funds_total(t)
+    funds_weight = number(funds.texts.get("weight", "")) if funds is not None else None
+    columns = [k for k in ("w1", "w2", "weight") if t.block and k in t.block.columns]
+    if len(t.total_weights) == len(columns) and len(columns) > 1:  # seed 000: a total under each level's weights
+        sums = {
+            "w1": list({r.level1: r.level1_weight for r in rows}.values()),
+            "w2": list({(r.level1, r.level2): r.level2_weight for r in rows}.values()),
+            "weight": leaves,
+        }
+        pairs = [(stated, sums[k]) for k, stated in zip(columns, t.total_weights, strict=True)]
+    else:
+        l1 = list({r.level1: r.level1_weight for r in rows}.values())
+        parts = leaves if complete else l1
+        pairs = [(t.total_weights[-1], parts)]
+    for stated, parts in pairs:
+        if stated is None or any(p is None for p in parts):
+            continue
+        terms = list(parts) + ([funds_weight] if funds_weight is not None else [])
+        total, tol = _sum(terms), score_tolerance(terms, stated)
+        if abs(total - stated) > tol:
+            what = "各指标分值"
+            if funds_weight is not None:
+                what = f"年度资金总额分值{fmt_score(funds_weight)}与各指标分值"
+            f.add(
+                "review.weight_sum",
+                Severity.ERROR,
+                f"“{t.total_label or '总分'}”行分值为{fmt_score(stated)}，{what}合计为{fmt_score(total)}"
+                f"{_tol_text(tol)}。",
+                t.total_location,
+                total,
+                stated,
+            )
+            return
+
+
+def _check_note_weights(f: Findings, t: ScoreTable, by_l1: dict[str, list[ScoreRow]]) -> None:
+    if not t.note_weights:
+        return
+    for l1, group in by_l1.items():
+        stated = group[0].level1_weight
+        if stated is None or not l1:
+            continue
+        key = next((k for k in t.note_weights if k == l1), None) or next(
+            (k for k in t.note_weights if k in l1 or l1 in k), None
+        )
+        if key is None or t.note_weights[key] == stated:
+            continue
+        label = group[0].level1_label or l1
+        f.add(
+            "review.weight_sum",
+            Severity.WARNING,
+            f"一级指标“{label}”设为{fmt_score(stated)}分，与表注“{key}{fmt_score(t.note_weights[key])}分”不符"
+            f"（注：{t.note_text[:60]}）。",
+            group[0].location,
+            t.note_weights[key],
+            stated,
+        )
+
+
+def _check_scores(f: Findings, t: ScoreTable) -> Decimal | None:
+    """Scores against weights and sums; returns the total the rows add up to (None if a score is blank)."""
+    rows = [r for r in t.rows if not (_na(r.weight_text) and r.score is None)]
+    for r in rows:
+        if r.score is not None and r.weight is not None and not Decimal(0) <= r.score <= r.weight:
+            f.add(
+                "review.score_over_weight",
+                Severity.ERROR,
+                f"“{r.name}”得分{fmt_score(r.score)}超出其分值{fmt_score(r.weight)}的范围（0–{fmt_score(r.weight)}）。",
+                r.location,
+                f"0–{fmt_score(r.weight)}",
+                r.score,
+            )
+    for level, key in (("一级", "level1_score"), ("二级", "level2_score")):
+        groups: dict[str, list[ScoreRow]] = {}
+        for r in rows:
+            groups.setdefault(r.level1 if level == "一级" else r.level1 + "/" + r.level2, []).append(r)
+        for name, group in groups.items():
+            stated = getattr(group[0], key)
+            scores = [r.score for r in group]
+            if stated is None or any(s is None for s in scores):
+                continue
+            total, tol = _sum(scores), score_tolerance(scores, stated)
+            if abs(total - stated) > tol:
+                f.add(
+                    "review.score_sum",
+                    Severity.ERROR,
+                    f"{level}指标“{name.split('/')[-1]}”得分为{fmt_score(stated)}，其下指标得分合计为{fmt_score(total)}"
+                    f"{_tol_text(tol)}。",
+                    group[0].location,
+                    total,
+                    stated,
+                )
+    scores = [r.score for r in rows if not (r.score is None and r.weight is None)]
+    if not scores or any(s is None for s in scores):
+        return None
+    funds = _funds_total(t)
+    terms = list(scores)
+    if funds is not None and "score" in (t.funds_block.columns if t.funds_block else {}):
+        funds_score = number(funds.texts.get("score", ""))
+        if funds_score is None and number(funds.texts.get("weight", "")) is not None:
+            return None  # the funds score is blank (reported as such)
+        if funds_score is not None:
+            terms.append(funds_score)
+    total = _sum(terms)
+    if t.total_score is not None:
+        tol = score_tolerance(terms, t.total_score)
+        if abs(total - t.total_score) > tol:
+            with_funds = "年度资金总额得分与" if len(terms) > len(scores) else ""
+            f.add(
+                "review.score_sum",
+                Severity.ERROR,
+                f"“{t.total_label or '合计'}”行得分为{fmt_score(t.total_score)}，{with_funds}各指标得分合计为"
+                f"{fmt_score(total)}（{' + '.join(fmt_score(s) for s in terms)}）{_tol_text(tol)}。",
+                t.total_location,
+                total,
+                t.total_score,
+            )
+    return total
+
+
+def _rate(text: str) -> Decimal | None:
+    """A stated rate as a fraction: "97.5%" → 0.975; "100" → 1 (a percent without its sign); "0.98" → 0.98."""
+    value = number(text)
+    if value is None:
+        return None
+    if "%" in norm(text) or value > Decimal("1.5"):
+        return value.scaleb(-2)
+    return value
+
+
+def _check_funds(f: Findings, t: ScoreTable) -> None:
+    if not t.funds_rows or t.table is None or t.funds_block is None:
+        return
+    table, block = t.table, t.funds_block
+    total = _funds_total(t)
+    if total is None:
+        return
+    parts = [r for r in t.funds_rows if not r.is_total]
+    for key in ("initial", "budget", "executed"):
+        stated = total.values.get(key)
+        values = [p.values.get(key) for p in parts]
+        if stated is None or not any(v is not None for v in values):
+            continue
+        present = [v for v in values if v is not None]
+        s, tol = _sum(present), tolerance(present, stated)
+        if abs(s - stated) > tol:
+            column = block.names.get(block.columns[key], key).split("/")[-1]
+            listed = " + ".join(f"{p.label}{fmt_score(p.values[key])}" for p in parts if p.values.get(key) is not None)
+            f.add(
+                "review.funds_parts",
+                Severity.WARNING,
+                f"“{total.label}”的{column}为{fmt_score(stated)}，其中各项（{listed}）合计为{fmt_score(s)}"
+                f"{_tol_text(tol)}。",
+                table.location(total.row, block.columns[key]),
+                s,
+                stated,
+            )
+    for row in t.funds_rows:
+        a, b = row.values.get("budget"), row.values.get("executed")
+        text = row.texts.get("rate", "")
+        stated = _rate(text)
+        if stated is None or a is None or b is None or a == 0:
+            continue
+        exact = b / a
+        places = max(0, -number(text).as_tuple().exponent) + (2 if "%" in norm(text) or stated != number(text) else 0)
+        step = Decimal(1).scaleb(-places)
+        allowed = {exact.quantize(step, mode) for mode in (ROUND_HALF_UP, ROUND_DOWN)}
+        if stated.quantize(step) not in allowed and abs(stated - exact) > step / 2:
+            f.add(
+                "review.execution_rate",
+                Severity.WARNING,
+                f"“{row.label}”执行率填为{text}，按全年执行数{fmt_score(b)} ÷ 全年预算数{fmt_score(a)}应为"
+                f"{exact * 100:.2f}%（容差为所填位数的半个单位）。",
+                table.location(row.row, block.columns.get("rate", 0)),
+                f"{exact * 100:.2f}%",
+                text,
+            )
+    weight = number(total.texts.get("weight", ""))
+    score_text = total.texts.get("score", "")
+    score = number(score_text)
+    a, b = total.values.get("budget"), total.values.get("executed")
+    blanks = []
+    if weight is not None and "score" in block.columns and not score_text.strip():
+        blanks.append(block.names.get(block.columns["score"], "得分").split("/")[-1])
+    rate_blank = not total.texts.get("rate", "").strip()
+    if weight is not None and "rate" in block.columns and rate_blank and a and b is not None:
+        blanks.append(block.names.get(block.columns["rate"], "执行率").split("/")[-1])
+    if blanks:
+        f.add(
+            "review.blank_cell",
+            Severity.WARNING,
+            f"“{total.label}”行（{t.block_label or '预算执行情况'}，分值{fmt_score(weight)}）的"
+            f"{'、'.join(blanks)}未填写。",
+            table.location(total.row, block.columns.get("score", 0)),
+            "、".join(blanks),
+            "（空）",
+        )
+    rate = b / a if a and b is not None else _rate(total.texts.get("rate", ""))
+    if rate is None or weight is None or score is None:
+        return
+    expected = (weight * min(rate, Decimal(1))).quantize(CENT, ROUND_HALF_UP)
+    stated_rate = _rate(total.texts.get("rate", ""))
+    alternatives = {expected}
+    if stated_rate is not None:
+        alternatives.add((weight * min(stated_rate, Decimal(1))).quantize(CENT, ROUND_HALF_UP))
+    tol = CENT + _half_unit(score)
+    if all(abs(e - score) > tol for e in alternatives):
+        f.add(
+            "review.funds_score",
+            Severity.WARNING,
+            f"“{total.label}”得分{fmt_score(score)}分，按 分值{fmt_score(weight)} × min(执行率{rate * 100:.2f}%, 100%) "
+            f"应为{fmt_score(expected)}分（容差±{fmt_score(tol)}）。",
+            table.location(total.row, block.columns.get("score", 0)),
+            expected,
+            score,
+        )
+
+
+def _template(text: str) -> bool:
+    t = norm(text)
+    if not t:
+        return False
+    return bool(re.search(r"\(\d+字以内\)", t)) or any(norm(w) in t for w in vocabulary().words("template_text"))
+
+
+def _check_targets(f: Findings, t: ScoreTable) -> None:
+    if t.block is None:
+        return
+    cols = t.block.columns
+    has_reason = "reason" in cols
+    placeholders = {norm(w) for w in vocabulary().words("placeholder_reasons")}
+    for r in t.rows:
+        if _na(r.weight_text) or r.weight is None or r.weight == 0:
+            continue
+        blanks = [
+            (t.block.names.get(cols[key], label).split("/")[-1], key)
+            for key, label, text in (
+                ("target", "年度指标值", r.target),
+                ("actual", "实际完成值", r.actual),
+                ("score", "得分", r.score_text),
+            )
+            if key in cols and (not text.strip() or _template(text))
+        ]
+        scored = f"，却得{fmt_score(r.score)}分" if r.score is not None and all(k != "score" for _, k in blanks) else ""
+        if blanks and not (len(blanks) == 1 and blanks[0][1] == "target" and "actual" in cols and r.actual.strip()):
+            f.add(
+                "review.blank_cell",
+                Severity.WARNING,
+                f"“{r.name}”（分值{fmt_score(r.weight)}）的{'、'.join(b for b, _ in blanks)}未填写{scored}。",
+                r.location,
+                "、".join(b for b, _ in blanks),
+                "（空）",
+            )
+            continue
+        if r.score is None or not r.target.strip() or not r.actual.strip():
+            continue
+        target = read(r.target, r.nature, r.measure)
+        actual = read(r.actual, "", r.measure)
+        result = outcome(target, actual)
+        reason = r.reason.strip()
+        if norm(reason) in placeholders or _template(reason):
+            reason = ""
+        operator = r.nature if r.nature and len(r.nature) <= 2 else ""
+        shown = f"年度指标值{operator}{r.target}{r.measure}，实际完成值{r.actual}"
+        if result == "missed" and r.score >= r.weight:
+            f.add(
+                "review.target_missed_full",
+                Severity.WARNING,
+                f"“{r.name}”{shown}，未达到目标却得满分{fmt_score(r.score)}分。",
+                r.location,
+                f"低于{fmt_score(r.weight)}分",
+                r.score,
+            )
+        elif result == "met" and r.score < r.weight and not reason and has_reason:
+            f.add(
+                "review.target_met_lost",
+                Severity.WARNING,
+                f"“{r.name}”{shown}，已达到目标却扣{fmt_score(r.weight - r.score)}分，且未说明原因。",
+                r.location,
+                r.weight,
+                r.score,
+            )
+        elif result != "met" and r.score < r.weight and not reason and has_reason:
+            f.add(
+                "review.missing_reason",
+                Severity.WARNING,
+                f"“{r.name}”{shown}，得{fmt_score(r.score)}分（分值{fmt_score(r.weight)}），未填写偏差原因分析及改进措施。",
+                r.location,
+                "偏差原因及改进措施",
+                "（空）",
+            )
+
+
+def check_template_text(f: Findings, table: Table) -> None:
+    """Template instructions left in a cell ("说明……(100字以内)"); the 原因 column, where the form prints its
+    own instructions, is left alone."""
+    reason_cols = {b.columns["reason"] for b in table.blocks if "reason" in b.columns}
+    for r, row in enumerate(table.grid):
+        for c, text in enumerate(row):
+            if c in reason_cols or not _template(text):
+                continue
+            above = next((table.grid[k][c] for k in range(r - 1, max(-1, r - 4), -1) if table.grid[k][c].strip()), "")
+            left = next((x for x in row[:c] if x.strip()), "")
+            where = "／".join(x for x in (left, above) if x and not _template(x)) or f"第{c + 1}列"
+            f.add(
+                "review.blank_cell",
+                Severity.WARNING,
+                f"“{where}”栏保留了填表说明文字（“{text[:40]}”），未填写实际内容。",
+                table.location(r, c),
+                "实际内容",
+                text[:40],
+            )
+
+
+def check_units(f: Findings, table: Table) -> None:
+    units = table.unit_sources
+    if "元" in units and "万元" in units:
+        f.add(
+            "review.unit_mismatch",
+            Severity.WARNING,
+            f"金额单位不一致：{units['万元']}标为万元，{units['元']}标为元；请统一单位，否则金额相差一万倍。",
+            table.location(),
+            "同一单位",
+            "元／万元",
+        )
+
+
+def check_score_table(f: Findings, t: ScoreTable) -> Decimal | None:
+    """All checks of one score sheet; returns the total its rows add up to (with the funds score)."""
+    _check_weights(f, t)
+    total = _check_scores(f, t)
+    _check_funds(f, t)
+    if t.family == "mof":
+        _check_targets(f, t)
+    return total
