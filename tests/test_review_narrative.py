@@ -247,6 +247,9 @@ def test_excess_over_the_plan():
 def test_one_amount_in_yuan_and_wan_yuan():
     assert _codes(_doc("发放补助资金1200000元（120万元）。")) == []
     assert _codes(_doc("发放补助资金1200000元（12万元）。")) == [("unit_mismatch", Severity.ERROR)]
+    # the same phrase, the same digits, 万元 in one paragraph and 元 in the other
+    first, second = "县财政安排妇女儿童发展专项资金50万元。", "县财政安排妇女儿童发展专项资金50元，已全部到位。"
+    assert _codes(_doc(first, second)) == [("unit_mismatch", Severity.WARNING)]
 
 
 def test_text_against_the_funds_row_of_the_table():

@@ -377,13 +377,13 @@ def _same_subject(figures: list[NarrativeFigure], doc: SourceDocument) -> list[P
 # --- 元 and 万元 ------------------------------------------------------------------------------------------------------
 
 
-def _unit_problem(a: NarrativeFigure, b: NarrativeFigure) -> Problem:
+def _unit_problem(a: NarrativeFigure, b: NarrativeFigure, severity: Severity = Severity.WARNING) -> Problem:
     return _problem(
         "unit_mismatch",
         f"同一金额的单位前后不一致：{_where(a)}，而{_where(b)}；按{a.unit}与{b.unit}换算两者相差"
         f"{fmt(max(a.scaled, b.scaled) / min(a.scaled, b.scaled))}倍。请核对单位（元/万元）。",
         b,
-        Severity.ERROR,
+        severity,
         f"{a.raw}{a.unit}",
         f"{b.raw}{b.unit}",
     )
@@ -403,7 +403,7 @@ def _unit_pairs(figures: list[NarrativeFigure]) -> list[Problem]:
             and _gap(a, b).strip("（(约合即折") == ""
             and not overlaps(interval(a), interval(b))
         ):
-            out.append(_unit_problem(a, b))
+            out.append(_unit_problem(a, b, Severity.ERROR))
     return out
 
 
