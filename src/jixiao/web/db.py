@@ -4,11 +4,12 @@ JIXIAO_DATABASE_URL says so. The schema is created and upgraded by Alembic only 
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -24,6 +25,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship,
 __all__ = [
     "AuditEntry",
     "Base",
+    "Comment",
+    "Deadline",
     "Department",
     "Evaluation",
     "Job",
@@ -147,6 +150,31 @@ class AuditEntry(Base):
     via: Mapped[str] = mapped_column(String(20), default="")  # how: form, lists, yaml, upload, batch, ...
     source: Mapped[str] = mapped_column(String(300), default="")  # the file it came from, if any
     user: Mapped[User | None] = relationship()
+
+
+class Comment(Base):
+    """A reviewer's 批注 on one indicator, one narrative section or the whole evaluation, and the answers to it
+    (`parent_id`). The department sees them once the evaluation is returned."""
+
+    __tablename__ = "evaluation_comments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    anchor: Mapped[str] = mapped_column(String(200), default="")  # "indicator:ID", "section:NAME" or "" (whole)
+    anchor_label: Mapped[str] = mapped_column(String(300), default="")
+    text: Mapped[str] = mapped_column(Text)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("evaluation_comments.id"), nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)  # the evaluation's version it was written on
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    user: Mapped[User | None] = relationship()
+
+
+class Deadline(Base):
+    """The day by which the departments must submit the evaluation of `year` (set by the administrator)."""
+
+    __tablename__ = "deadlines"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    due: Mapped[date] = mapped_column(Date)
 
 
 class Job(Base):

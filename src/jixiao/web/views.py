@@ -143,9 +143,18 @@ def evaluation_page(
                     "score": fmt_score(node.score) if node.score is not None else node.status,
                 }
             )
+    from .comments import anchors, threads
+    from .comments import refusal as comment_refusal
+
     narrative = json.loads(evaluation.narrative_json or "{}")
     suggested, why = default_rulebook(evaluation.department.region, evaluation.year)
     editable = can_edit(actor.user, evaluation)
+    sections = narrative_names(loaded)
+    db = request.state.db
+    comment_threads = threads(db, actor.user, evaluation)
+    by_anchor: dict[str, list] = {}
+    for thread in comment_threads:
+        by_anchor.setdefault(thread.comment.anchor, []).append(thread)
     return page(
         request,
         "evaluation.html",
@@ -163,7 +172,12 @@ def evaluation_page(
             "field_errors": {p.location.field: p.message for p in loaded.problems if p.location and p.location.field},
             "yaml_text": yaml_text if yaml_text is not None else evaluation.data_yaml,
             "narrative": narrative,
-            "narrative_names": narrative_names(loaded),
+            "narrative_names": sections,
+            "threads": comment_threads,
+            "by_anchor": by_anchor,
+            "anchors": anchors(loaded, sections),
+            "can_comment": comment_refusal(actor.user, evaluation, None) is None,
+            "can_answer": actor.user.role != "filler" or evaluation.status == "returned",
             "lists": with_spare(lists) if lists is not None else list_rows(loaded.data),
             "list_sheets": EDITABLE_LISTS,
             "rulebooks": rulebook_choices(),

@@ -4,6 +4,7 @@ sign-ins), departments, the list of rulebooks, and the audit log."""
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Request
@@ -11,8 +12,8 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
 from .. import throttle
-from ..db import ROLES, Department, User
-from ..deps import Admin, BadInput, Db, Form, Id, page
+from ..db import ROLES, Deadline, Department, User
+from ..deps import Admin, BadInput, Db, Form, Id, int_field, page
 from ..scope import NotFound
 from ..security import MIN_PASSWORD, end_sessions, hash_password
 from ..service import audit, rulebook_choices
@@ -41,6 +42,8 @@ ACTIONS = {
     "unlock": "解除锁定",
     "account_locked": "账户锁定",
     "address_slowed": "地址限速",
+    "comment": "批注",
+    "deadline": "设定截止日期",
 }
 
 
@@ -62,6 +65,7 @@ def _admin_page(request: Request, actor, db, message: str = "", new_password: st
             "message": message[:200],
             "local_time": local_time,
             "new_password": new_password,
+            "deadlines": list(db.scalars(select(Deadline).order_by(Deadline.year.desc()))),
         },
     )
 
@@ -158,6 +162,24 @@ def unlock_name(actor: Admin, db: Db, form: Form):
     if throttle.unlock(db, username):
         audit(db, actor.user, "unlock", f"user:{username}", username, via="admin")
     return _done(f"已解除 {username} 的登录锁定")
+
+
+@router.post("/admin/deadline")
+def set_deadline(actor: Admin, db: Db, form: Form):
+    """The day by which the departments submit the evaluation of a year (shown on the dashboard with days left)."""
+    year = int_field(form, "year", "评价年度", 2000, 2100)
+    text = form.get("due", "").strip()
+    try:
+        due = date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"字段“截止日期”应为日期，如 2024-03-31，实际为“{text[:20]}”。") from None
+    found = db.get(Deadline, year)
+    if found:
+        found.due = due
+    else:
+        db.add(Deadline(year=year, due=due))
+    audit(db, actor.user, "deadline", f"year:{year}", f"{year}年度自评截止日期 {due.isoformat()}", via="admin")
+    return _done(f"已设定{year}年度自评截止日期为{due.year}年{due.month}月{due.day}日")
 
 
 @router.get("/audit")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from collections import defaultdict
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -14,9 +15,10 @@ from fastapi.responses import Response
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session as DbSession
 
-from ..db import NOT_STARTED, STATUSES, Department, Evaluation, now
+from ..db import NOT_STARTED, STATUSES, Deadline, Department, Evaluation, now
 from ..deps import Db, Reviewer
 from ..scope import NO_REGION, Scope
+from ..timefmt import SHANGHAI
 from ..views import bar_chart, cached_page, quote_filename
 
 router = APIRouter()
@@ -110,6 +112,8 @@ def bureau(request: Request, actor: Reviewer, db: Db, year: Year = None, page_no
     status = status if status in (*STATUSES, "not_started") else ""
     total, counts, tables = _tables(request, db, scope, year, page_no, status)
     jobs = list(db.scalars(scope.jobs().limit(10)))
+    deadline = db.get(Deadline, year)
+    days_left = (deadline.due - datetime.now(SHANGHAI).date()).days if deadline else None
     key = (
         year,
         page_no,
@@ -119,6 +123,8 @@ def bureau(request: Request, actor: Reviewer, db: Db, year: Year = None, page_no
         tuple(sorted(counts.items())),
         hash(tables),
         tuple((j.id, j.done, j.status) for j in jobs),
+        deadline.due if deadline else None,
+        days_left,
     )
     return cached_page(
         request,
@@ -134,6 +140,8 @@ def bureau(request: Request, actor: Reviewer, db: Db, year: Year = None, page_no
             "status": status,
             "ALL_STATUSES": {"not_started": NOT_STARTED, **STATUSES},
             "blind": NO_REGION if scope.blind else "",
+            "deadline": deadline.due if deadline else None,
+            "days_left": days_left,
         },
     )
 

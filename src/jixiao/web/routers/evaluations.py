@@ -9,11 +9,11 @@ from typing import Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from starlette.datastructures import UploadFile
 
 from ...explain import node_to_dict
-from ..db import Evaluation, User, Version
+from ..db import Comment, Evaluation, User, Version
 from ..deps import BadInput, Db, Form, Id, SignedIn, int_field, page
 from ..scope import NO_REGION, NotFound, OutOfScope
 from ..service import (
@@ -94,7 +94,10 @@ def show_evaluation(request: Request, actor: SignedIn, db: Db, evaluation_id: Id
     evaluation = actor.scope.evaluation(db, evaluation_id)
     if request.query_params:  # "?saved=…" shows a one-off message: render it fresh
         return evaluation_page(request, actor, evaluation)
-    key = (evaluation.id, evaluation.version, evaluation.status, evaluation.rulebook_id)
+    comments = db.execute(
+        select(func.count(Comment.id), func.max(Comment.id)).where(Comment.evaluation_id == evaluation.id)
+    ).one()
+    key = (evaluation.id, evaluation.version, evaluation.status, evaluation.rulebook_id, *comments)
     return cached_page(request, key, "evaluation.html", lambda: context_of(evaluation_page(request, actor, evaluation)))
 
 

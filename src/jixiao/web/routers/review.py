@@ -45,3 +45,18 @@ def return_(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id
 @router.post("/evaluations/{evaluation_id}/approve")
 def approve(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
     return _act(request, actor, db, form, evaluation_id, "approve")
+
+
+@router.post("/evaluations/{evaluation_id}/comments")
+def comment(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+    """A 批注 (reviewer, while the evaluation is submitted) or an answer to one (`parent`)."""
+    from ..comments import add_comment, anchors
+    from ..service import load
+    from ..views import narrative_names
+
+    evaluation = actor.scope.evaluation(db, evaluation_id)
+    parent = int_field(form, "parent", "答复的批注", 1) if form.get("parent") else None
+    loaded = load(evaluation)
+    options = anchors(loaded, narrative_names(loaded))
+    add_comment(db, actor.user, evaluation, form.get("text", ""), form.get("anchor", ""), options, parent)
+    return RedirectResponse(f"/evaluations/{evaluation.id}?done=comment#comments", status_code=303)
