@@ -1,0 +1,74 @@
+"""Benchmark: the review on real published documents (tests/fixtures/review_corpus), in every format.
+
+Per document and in total: recall (hand-found inconsistencies caught), precision (warnings and errors that
+are about a real inconsistency; hints do not count), false errors, crashes, formats that disagree, figures
+extracted against the hand count (narrative documents with `figures:`, when review/narrative is present),
+and the time per review. Goals (issue 11): recall ≥ 80%, precision ≥ 90%, no false error, no crash, every
+format agreeing. Run: .venv/bin/python bench/review_corpus.py [-v] [ID …]
+"""
+
+from __future__ import annotations
+
+import sys
+
+from jixiao.review import review_file
+from jixiao.review.corpus import load_corpus, score_document
+
+
+def _extractor():
+    try:
+        from jixiao.review.narrative import extract_narrative_figures
+    except ImportError:
+        return None
+    return extract_narrative_figures
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{a}/{b} = {a / b:.0%}" if b else "—"
+
+
+def main(argv: list[str]) -> int:
+    verbose = "-v" in argv
+    wanted = [a for a in argv if not a.startswith("-")]
+    docs = [d for d in load_corpus() if not wanted or any(w in d.id for w in wanted)]
+    extract = _extractor()
+    scores = [score_document(d, review_file, extract) for d in docs]
+    print(f"{'文档':<48}{'召回':>10}{'精确':>10}{'误报错误':>6}{'崩溃':>4}{'格式不一':>6}{'数据提取':>10}{'用时':>8}")
+    for s in scores:
+        figures = _pct(s.figures_found, s.figures_hand) if s.figures_found is not None else "—"
+        print(
+            f"{s.id:<48}{_pct(len(s.caught), s.truth_items):>12}{_pct(s.true_findings, s.counted):>12}"
+            f"{len(s.false_errors):>6}{len(s.crashes):>4}{len(s.disagree):>6}{figures:>14}{s.seconds * 1000:>7.0f}ms"
+        )
+        if verbose:
+            for line in s.missed:
+                print(f"    漏检 {line}")
+            for line in s.false_findings:
+                print(f"    误报 {line}")
+            for line in s.crashes + s.disagree:
+                print(f"    ！ {line}")
+    items = sum(s.truth_items for s in scores)
+    caught = sum(len(s.caught) for s in scores)
+    true = sum(s.true_findings for s in scores)
+    counted = sum(s.counted for s in scores)
+    hand = sum(s.figures_hand for s in scores if s.figures_found is not None)
+    found = sum(s.figures_found or 0 for s in scores)
+    tables = sum(1 for d in docs if d.is_table)
+    print(f"\n合计 {len(scores)} 份（表 {tables}，叙述 {len(docs) - tables}）")
+    print(f"  召回率：{_pct(caught, items)}（目标 ≥ 80%）")
+    print(f"  精确率：{_pct(true, counted)}（目标 ≥ 90%；提示不计）")
+    false_errors, crashes = sum(len(s.false_errors) for s in scores), sum(len(s.crashes) for s in scores)
+    print(f"  误报错误：{false_errors}（目标 0）；崩溃：{crashes}（目标 0）")
+    print(f"  格式结论不一致的文档：{sum(1 for s in scores if s.disagree)}")
+    if extract is not None and hand:
+        print(f"  叙述数据提取：{_pct(found, hand)}（手工计数，值、单位、主体一致）")
+    elif extract is None:
+        print("  叙述数据提取：review/narrative 未安装，未计")
+    seconds = [s.seconds for s in scores if s.seconds]
+    if seconds:
+        print(f"  每份每种格式平均用时：{sum(seconds) / len(seconds) * 1000:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
