@@ -178,6 +178,17 @@ def test_parts_before_a_heji_total():
     assert [(p.code, p.expected) for p in problems] == [("review.narrative.parts_total", "6222.40万元")]
 
 
+def test_counts_under_qizhong_may_overlap():
+    # 600 + 500 = 1100 > 1000, but a woman may be both old and disabled: a hint only
+    doc = _doc("服务妇女1000人次，其中老年妇女600人次，残疾妇女500人次。")
+    assert _codes(doc) == [("parts_total", Severity.INFO)]
+
+
+def test_one_subject_at_two_budget_stages_is_two_subjects():
+    doc = _doc("年初预算数100万元，基本支出60万元，项目支出40万元。", "决算数120万元，基本支出70万元，项目支出50万元。")
+    assert _codes(doc) == []
+
+
 def test_one_subject_with_two_amounts():
     first = "2023年，县财政年初安排妇女儿童发展专项资金120万元。"
     assert _codes(_doc(first, "县财政年初安排妇女儿童发展专项资金102万元，已全部到位。")) == [
@@ -274,7 +285,7 @@ class _ScoreTable:  # what the table helper's score tables expose
 def test_stated_score_against_grade_and_score_table():
     # 86.4 is 良 (80 ≤ 86.4 < 90)
     assert _codes(_doc("自评得分86.4分，自评结果为“良好”。")) == []
-    assert _codes(_doc("自评得分86.4分，自评等级为优。")) == [("score_grade", Severity.ERROR)]
+    assert _codes(_doc("自评得分86.4分，自评等级为优。")) == [("score_grade", Severity.WARNING)]
     tables = [_ScoreTable(Decimal("85.4"))]  # 86.4 − 85.4 = 1 > 0.055
     assert _codes(_doc("自评得分86.4分，自评结果为“良好”。"), score_tables=tables) == [
         ("score_grade", Severity.WARNING)

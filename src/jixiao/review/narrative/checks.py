@@ -161,7 +161,8 @@ def _parts_problem(total: NarrativeFigure, parts: list[NarrativeFigure], complet
         f"各项见{'、'.join(sorted({p.location.place or '' for p in parts}))}：{'；'.join(p.text for p in parts)}。"
         f"{why}请核对合计数或各项数值。"
     )
-    severity = Severity.ERROR if complete else Severity.WARNING
+    # people and cases counted under 其中 may overlap (老年妇女 and 残疾妇女): only a hint when counts exceed
+    severity = Severity.ERROR if complete else Severity.WARNING if total.kind == "amount" else Severity.INFO
     return _problem("parts_total", message, total, severity, f"{shown}{total.unit}", f"{total.raw}{total.unit}")
 
 
@@ -279,6 +280,21 @@ def _phrase(f: NarrativeFigure) -> str:
     return text.replace("的", "")
 
 
+def _stage(f: NarrativeFigure) -> str:
+    """The budget stage the sentence has reached at the figure (年初 / 调整后 / 决算 / 下达 / 结余), or ""."""
+    voc = vocabulary()
+    at = f.quote.find(f.text)
+    prefix = f.quote[: at + len(f.text) - len(f.raw) - len(f.unit)] if at >= 0 else f.text
+    words = sorted(((w, stage) for stage, ws in voc.stages.items() for w in ws), key=lambda x: -len(x[0]))
+    pattern = re.compile("|".join(re.escape(w) for w, _ in words))
+    last = None
+    for last in pattern.finditer(prefix):
+        pass
+    if last is None:
+        return ""
+    return next(stage for w, stage in words if w == last.group(0))
+
+
 def _generic(subject: str) -> bool:
     """“**河县2023年资金”: an allocation named only by place and year."""
     bare = re.sub(r"^.*?(?:县|市|区|省|州|镇|乡|旗)", "", subject)
@@ -339,7 +355,7 @@ def _same_subject(figures: list[NarrativeFigure], doc: SourceDocument) -> list[P
     scopes = _scopes(figures, doc)
     candidates = _same_candidates(figures)
     out = []
-    by_phrase: dict[tuple[str, frozenset[str]], list[NarrativeFigure]] = defaultdict(list)
+    by_phrase: dict[tuple[str, frozenset[str], str], list[NarrativeFigure]] = defaultdict(list)
     by_document: dict[str, list[NarrativeFigure]] = defaultdict(list)
     per_sentence: dict[tuple[int, int], int] = defaultdict(int)
     for f in candidates:
@@ -348,7 +364,7 @@ def _same_subject(figures: list[NarrativeFigure], doc: SourceDocument) -> list[P
         scope = scopes.get((f.segment, f.sentence), frozenset())
         phrase = (f.relation if f.relation in voc.relations["total"] else "") + _phrase(f)
         if len(phrase) >= 4 and phrase not in voc.generic_subjects:
-            by_phrase[(phrase, scope)].append(f)
+            by_phrase[(phrase, scope, _stage(f))].append(f)  # 年初 and 决算 amounts of one thing differ
         # one document (文号) that allocates one amount: every sentence citing it must give the same amount
         documents = {s for s in scope if not s.startswith("item:")}
         if (
@@ -357,7 +373,7 @@ def _same_subject(figures: list[NarrativeFigure], doc: SourceDocument) -> list[P
             and per_sentence[(f.segment, f.sentence)] == 1
         ):
             by_document[next(iter(documents))].append(f)
-    for (phrase, _scope), group in by_phrase.items():
+    for (phrase, _scope, _at), group in by_phrase.items():
         for other in group[1:]:
             first = group[0]
             if (other.segment, other.sentence) != (first.segment, first.sentence) and _differ(first, other):
@@ -725,6 +741,8 @@ def _list_before(head: str, noun: str) -> tuple[list[str], bool] | None:
     if "、" not in clause:
         return None
     items = [i for i in re.split(r"、", clause) if i]
+    if len(items) < 2:
+        return None
     items[0] = re.split(r"涉及|包括|覆盖|分布在|位于|在|对|为|有", items[0])[-1]
     if len(items) < 2 or not all(_fits(i, noun) and len(i) <= 20 for i in items):
         return None

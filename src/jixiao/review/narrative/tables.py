@@ -294,9 +294,9 @@ def _score_grade(doc: SourceDocument, figures: list[NarrativeFigure], score_tabl
                 Problem(
                     "review.narrative.score_grade",
                     f"自评等级与得分不符：{stated.location.place}“{stated.text}”按等级标准（{bands}分）应为“{expected}”，"
-                    f"而{grade[2].place}写作“{grade[1]}”。请核对等级或得分。",
+                    f"而{grade[2].place}写作“{grade[1]}”。若本地区等级标准不同请忽略；否则请核对等级或得分。",
                     grade[2],
-                    Severity.ERROR,
+                    Severity.WARNING,  # a province may set other bands (e.g. 优 ≥ 85): a warning, not an error
                     expected,
                     grade[0],
                 )
