@@ -287,9 +287,8 @@ def _stage(f: NarrativeFigure) -> str:
     prefix = f.quote[: at + len(f.text) - len(f.raw) - len(f.unit)] if at >= 0 else f.text
     words = sorted(((w, stage) for stage, ws in voc.stages.items() for w in ws), key=lambda x: -len(x[0]))
     pattern = re.compile("|".join(re.escape(w) for w, _ in words))
-    last = None
-    for last in pattern.finditer(prefix):
-        pass
+    matches = list(pattern.finditer(prefix))
+    last = matches[-1] if matches else None
     if last is None:
         return ""
     return next(stage for w, stage in words if w == last.group(0))
