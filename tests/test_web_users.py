@@ -1,0 +1,236 @@
+"""What a department officer and a bureau reviewer expect (issue 14): the rulebook chosen from the department's
+region (with the reason) and changeable, conflicts shown field by field, accounts (forced password change, reset,
+disable, last sign-in), a dashboard with every department and its state, 批注 seen when returned, Chinese and
+Beijing time everywhere."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import warnings
+from datetime import datetime
+
+import pytest
+
+warnings.filterwarnings("ignore", category=DeprecationWarning)
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from jixiao.web.app import create_app  # noqa: E402
+from jixiao.web.db import AuditEntry, Department, Evaluation, User  # noqa: E402
+from jixiao.web.security import hash_password  # noqa: E402
+from jixiao.web.service import default_rulebook  # noqa: E402
+from jixiao.web.timefmt import local_time  # noqa: E402
+
+from .web_support import csrf_of, login, version_of  # noqa: E402
+
+PASSWORD = "users-password-1"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("users")
+    os.environ["JIXIAO_DATA"] = str(tmp / "data")
+    application = create_app(f"sqlite:///{tmp / 'jixiao.db'}", enqueue=lambda *a: None)
+    with application.state.factory() as db:
+        baoan = Department(name="深圳市宝安区妇女联合会", region="广东省深圳市宝安区")
+        futian = Department(name="深圳市福田区妇女联合会", region="广东省深圳市福田区")
+        hengshan = Department(name="衡山县妇女联合会", region="湖南省衡阳市衡山县")
+        db.add_all([baoan, futian, hengshan])
+        db.flush()
+        for name, role, extra in (
+            ("admin", "admin", {}),
+            ("baoan", "filler", {"department_id": baoan.id}),
+            ("baoan2", "filler", {"department_id": baoan.id}),
+            ("hengshan", "filler", {"department_id": hengshan.id}),
+            ("shenzhen", "reviewer", {"region": "广东省深圳市", "display_name": "深圳市财政局"}),
+        ):
+            db.add(User(username=name, password_hash=hash_password(PASSWORD), role=role, **extra))
+        db.commit()
+    return application
+
+
+def client(app, username: str) -> tuple[TestClient, str]:
+    c = TestClient(app)
+    return c, login(c, username, PASSWORD)
+
+
+def new_evaluation(app, username: str, year: int, rulebook: str = "") -> int:
+    c, csrf = client(app, username)
+    r = c.post(
+        "/evaluations/new", data={"year": str(year), "rulebook": rulebook, "csrf_token": csrf}, follow_redirects=False
+    )
+    return int(r.headers["location"].rsplit("/", 1)[1])
+
+
+def test_rulebook_defaults_from_region_and_year():
+    assert default_rulebook("湖南省衡阳市衡山县", 2023)[0] == "hunan/department/2023"
+    rulebook, why = default_rulebook("广东省深圳市宝安区", 2024)
+    assert rulebook == "shenzhen-baoan/department/2023" and "尚无2024年度的指标体系，沿用2023年度" in why
+    # 福田 is in 深圳 but the only 深圳 rulebook is 宝安's: no match, and the user is asked to choose
+    assert default_rulebook("广东省深圳市福田区", 2023) == (
+        None,
+        "没有适用于“广东省深圳市福田区”的部门整体指标体系，请手动选择；如本地另有指标体系，请管理员添加。",
+    )
+
+
+def test_new_evaluation_takes_the_default_and_the_filler_can_change_it(app):
+    evaluation_id = new_evaluation(app, "hengshan", 2023)
+    c, csrf = client(app, "hengshan")
+    page = c.get(f"/evaluations/{evaluation_id}")
+    assert "湖南省部门整体支出绩效自评指标体系（2023年度）" in page.text
+    assert "按部门所在地区“湖南省衡阳市衡山县”匹配到“湖南省”的2023年度指标体系" in page.text
+    r = c.post(
+        f"/evaluations/{evaluation_id}/rulebook",
+        data={"csrf_token": csrf, "version": version_of(page.text), "rulebook": "shenzhen-baoan/department/2023"},
+    )
+    assert r.status_code == 200 and "指标体系已更换，已按新指标体系重新评分" in r.text
+    assert "按部门地区建议使用“湖南省部门整体支出绩效自评指标体系（2023年度）”" in r.text
+    with app.state.factory() as db:
+        assert db.get(Evaluation, evaluation_id).rulebook_id == "shenzhen-baoan/department/2023"
+        entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "rulebook"))
+        assert entry.via == "rulebook" and entry.source == "shenzhen-baoan/department/2023"
+
+
+def test_conflict_shows_the_other_persons_fields(app):
+    evaluation_id = new_evaluation(app, "baoan", 2022)
+    first, csrf1 = client(app, "baoan")
+    second, csrf2 = client(app, "baoan2")
+    version = version_of(first.get(f"/evaluations/{evaluation_id}").text)
+    saved = first.post(
+        f"/evaluations/{evaluation_id}/form",
+        data={"csrf_token": csrf1, "version": version, "f:budget.initial.total": "39.78"},
+    )
+    assert saved.status_code == 200
+    late = second.post(
+        f"/evaluations/{evaluation_id}/form",
+        data={"csrf_token": csrf2, "version": version, "f:budget.initial.total": "40.12"},
+    )
+    assert late.status_code == 409
+    table = late.text.split('id="conflict"')[1].split("</table>")[0]
+    # one row: the field the other person changed, empty before, 39.78 theirs, 40.12 mine, with both choices
+    assert table.count("<tr><td>") == 1 and "39.78" in table and "40.12" in table and "采用对方的值" in table
+    assert 'data-take="f-budget.initial.total" data-value="39.78"' in table
+    with app.state.factory() as db:
+        assert "39.78" in db.get(Evaluation, evaluation_id).data_yaml  # nothing overwritten unseen
+
+
+def test_accounts_forced_change_reset_disable_last_sign_in(app):
+    admin, csrf = client(app, "admin")
+    r = admin.post(
+        "/admin/users",
+        data={
+            "csrf_token": csrf,
+            "username": "zhang",
+            "password": "first-password",
+            "role": "reviewer",
+            "region": "广东省深圳市",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    zhang = TestClient(app)
+    page = zhang.get("/login")
+    token = re.search(r'name="login_token" value="([^"]+)"', page.text).group(1)
+    r = zhang.post(
+        "/login", data={"username": "zhang", "password": "first-password", "login_token": token}, follow_redirects=False
+    )
+    assert r.headers["location"] == "/account?must=1"
+    assert zhang.get("/bureau", follow_redirects=False).headers["location"] == "/account?must=1"  # nothing else first
+    account = zhang.get("/account?must=1")
+    assert "请先修改密码" in account.text
+    csrf_z = csrf_of(account.text)
+    bad = zhang.post(
+        "/account/password", data={"csrf_token": csrf_z, "current": "first-password", "new": "short", "again": "short"}
+    )
+    assert bad.status_code == 422 and "新密码至少8位" in bad.text
+    ok = zhang.post(
+        "/account/password",
+        data={"csrf_token": csrf_z, "current": "first-password", "new": "second-password", "again": "second-password"},
+    )
+    assert ok.status_code == 200 and "密码已修改" in ok.text
+    assert zhang.get("/bureau").status_code == 200
+    # the administrator sees the last sign-in, resets the password (shown once, forced change), disables the account
+    with app.state.factory() as db:
+        user = db.scalar(select(User).where(User.username == "zhang"))
+        user_id, last = user.id, user.last_login_at
+    page = admin.get("/admin").text
+    assert local_time(last) in page
+    reset = admin.post(f"/admin/users/{user_id}/reset", data={"csrf_token": csrf})
+    new_password = re.search(r'id="new-password">([^<]+)<', reset.text).group(1)
+    assert zhang.get("/bureau", follow_redirects=False).headers["location"].startswith("/login")  # signed out
+    assert login(TestClient(app), "zhang", new_password)  # and forced to change again
+    admin.post(f"/admin/users/{user_id}/disable", data={"csrf_token": csrf})
+    c = TestClient(app)
+    token = re.search(r'name="login_token" value="([^"]+)"', c.get("/login").text).group(1)
+    r = c.post("/login", data={"username": "zhang", "password": new_password, "login_token": token})
+    assert r.status_code == 401
+    admin.post(f"/admin/users/{user_id}/enable", data={"csrf_token": csrf})
+    with app.state.factory() as db:
+        assert db.get(User, user_id).active and db.get(User, user_id).must_change_password
+
+
+def test_dashboard_lists_every_department_with_its_state(app):
+    evaluation_id = new_evaluation(app, "baoan", 2021, "shenzhen-baoan/department/2023")
+    admin, csrf = client(app, "admin")
+    admin.post("/admin/deadline", data={"csrf_token": csrf, "year": "2021", "due": "2099-12-31"})
+    reviewer, _ = client(app, "shenzhen")
+    page = reviewer.get("/bureau?year=2021").text
+    # 宝安 has a draft, 福田 has not started; 衡山 (湖南) is not in 深圳's region
+    assert "深圳市宝安区妇女联合会" in page and "深圳市福田区妇女联合会" in page and "衡山县" not in page
+    assert "共 2 个部门：未开始 1　草稿 1　已提交 0　已退回 0　已通过 0" in page
+    assert "尚未提交的部门（2个）" in page and "提交截止日期：2099年12月31日，剩余" in page
+    only = reviewer.get("/bureau?year=2021&status=not_started").text.split('id="ranking"')[1].split("</table>")[0]
+    assert "福田" in only and "宝安" not in only
+    export = reviewer.get("/bureau/export?year=2021")
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("部门", "状态", "总分", "等级", "2020年度总分")
+    assert sorted(r[:2] for r in rows[1:]) == [("深圳市宝安区妇女联合会", "草稿"), ("深圳市福田区妇女联合会", "未开始")]
+    assert evaluation_id
+
+
+def test_comments_are_seen_by_the_department_once_returned(app):
+    evaluation_id = new_evaluation(app, "baoan", 2020, "shenzhen-baoan/department/2023")
+    filler, fcsrf = client(app, "baoan")
+    reviewer, rcsrf = client(app, "shenzhen")
+
+    def version() -> int:
+        with app.state.factory() as db:
+            return db.get(Evaluation, evaluation_id).version
+
+    filler.post(f"/evaluations/{evaluation_id}/narrative", data={"csrf_token": fcsrf, "version": version()})
+    filler.post(f"/evaluations/{evaluation_id}/submit", data={"csrf_token": fcsrf, "version": version()})
+    page = reviewer.get(f"/evaluations/{evaluation_id}").text
+    assert 'id="narrative-view"' in page  # the reviewer reads the narrative on the page
+    anchor = re.search(r'<option value="(indicator:[^"]+)">指标：预算执行率</option>', page).group(1)
+    r = reviewer.post(
+        f"/evaluations/{evaluation_id}/comments",
+        data={"csrf_token": rcsrf, "anchor": anchor, "text": "季度执行率请补充说明"},
+    )
+    assert r.status_code == 200 and "批注已保存" in r.text
+    assert "季度执行率请补充说明" not in filler.get(f"/evaluations/{evaluation_id}").text  # still under review
+    reviewer.post(
+        f"/evaluations/{evaluation_id}/return", data={"csrf_token": rcsrf, "version": version(), "comment": "见批注"}
+    )
+    seen = filler.get(f"/evaluations/{evaluation_id}").text
+    assert "季度执行率请补充说明" in seen and "指标：预算执行率" in seen
+    comment_id = re.search(r'name="parent" value="(\d+)"', seen).group(1)
+    filler.post(
+        f"/evaluations/{evaluation_id}/comments",
+        data={"csrf_token": fcsrf, "parent": comment_id, "text": "已补充第二季度说明"},
+    )
+    assert "已补充第二季度说明" in reviewer.get(f"/evaluations/{evaluation_id}").text
+
+
+def test_chinese_everywhere_and_beijing_time(app):
+    c, csrf = client(app, "admin")
+    log = c.get("/audit").text
+    assert "<td>login</td>" not in log and "<td>登录</td>" in log and "（北京时间）" in log
+    r = c.post("/admin/departments", data={"csrf_token": csrf, "name": ""})
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/html") and "部门名称必填" in r.text
+    r = TestClient(app).post("/login", data={})
+    assert r.status_code == 422 and "“用户名”" in r.text and '"detail"' not in r.text
+    assert local_time(datetime(2024, 1, 1, 16, 30)) == "2024-01-02 00:30"  # UTC 16:30 is 00:30 the next day in Beijing
