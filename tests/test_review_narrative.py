@@ -228,6 +228,14 @@ def test_share_against_its_part_and_base():
     assert [(p.code, p.expected) for p in problems] == [("review.narrative.share", "39.55%")]
 
 
+def test_share_of_a_part_without_a_named_base_is_of_its_list_total():
+    # 800.00 / 1,234.56 = 64.80%; 434.56 / 1,234.56 = 35.20%
+    text = "2022年度支出总计1,234.56万元，其中：基本支出800.00万元，占{}%；项目支出434.56万元，占35.20%。"
+    assert _codes(_doc(text.format("64.80"))) == []
+    problems = narrative_findings(_doc(text.format("60.80")))
+    assert [(p.code, p.expected) for p in problems] == [("review.narrative.share", "64.80%")]
+
+
 def test_payment_rate_against_paid_and_unpaid():
     # n08: 18501.096 / (18501.096 + 703) = 18501.096 / 19204.096 = 96.34%, not 95%
     problems = narrative_findings(_doc("资金支付18501.096万元,未支703万元,支付率95%。"))

@@ -473,7 +473,17 @@ def _shares(figures: list[NarrativeFigure]) -> list[Problem]:
             if part is None or not part.checkable:
                 continue
             base = _base_figure(rate, [f for f in before if f is not part], part.family)
-            if base is None:
+            if base is None and not rate.base and "part" in part.flags:
+                # "支出总计1234.56万元，其中：基本支出800万元，占64.80%": a part's share is of its list's total
+                base = next(
+                    (
+                        f
+                        for f in reversed(same_sentence)
+                        if f.start < part.start and _addable(f) and f.family == part.family and "part" not in f.flags
+                    ),
+                    None,
+                )
+            if base is None or not base.checkable:
                 continue
             computed = ratio(interval(part), interval(base))
             if computed and not rate_matches(rate, computed):
