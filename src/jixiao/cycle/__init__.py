@@ -12,11 +12,43 @@ data, with their source), and writes the official table. Public names:
 - `load_rectification`, `rectification_status`, `budget_action` — 整改 and 结果应用
 """
 
-from .monitoring import MonitoringResult, assess_monitoring, load_monitoring
-from .recheck import RecheckResult, compare_recheck, load_recheck
-from .rectify import Rectification, budget_action, load_rectification, rectification_status
-from .ruleset import CycleRuleset, available_rulesets, load_ruleset
-from .targets import TargetSheet, check_targets, load_targets
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .monitoring import MonitoringResult, assess_monitoring, load_monitoring
+    from .recheck import RecheckResult, compare_recheck, load_recheck
+    from .rectify import Rectification, budget_action, load_rectification, rectification_status
+    from .ruleset import CycleRuleset, available_rulesets, load_ruleset
+    from .targets import TargetSheet, check_targets, load_targets
+
+# The public names load with their module on first use (PEP 562), so that `jixiao --help`, which registers the
+# cycle's commands through `cycle.cli`, does not load the rulebooks and the engine at start-up.
+_HOMES = {
+    "MonitoringResult": "monitoring",
+    "assess_monitoring": "monitoring",
+    "load_monitoring": "monitoring",
+    "RecheckResult": "recheck",
+    "compare_recheck": "recheck",
+    "load_recheck": "recheck",
+    "Rectification": "rectify",
+    "budget_action": "rectify",
+    "load_rectification": "rectify",
+    "rectification_status": "rectify",
+    "CycleRuleset": "ruleset",
+    "available_rulesets": "ruleset",
+    "load_ruleset": "ruleset",
+    "TargetSheet": "targets",
+    "check_targets": "targets",
+    "load_targets": "targets",
+}
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{home}", __name__), name)
 
 __all__ = [
     "CycleRuleset",

@@ -1,0 +1,70 @@
+"""Benchmark: start-up of the command line beside a bare interpreter measured in the same run (issue 15).
+
+Each command runs several times, interleaved with `python -c pass`, and keeps its median wall time; the ratio
+to the bare interpreter is the result (goals: `jixiao --help` ≤ 5×, `jixiao review FILE` and `jixiao score`
+≤ 15×). Not a timed test. Run: .venv/bin/python bench/startup.py [ROUNDS]
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT.parent / "shared" / "seeds" / "000_273d22226811a2f3.txt"
+
+
+def _jixiao() -> list[str]:
+    script = Path(sys.executable).with_name("jixiao")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "jixiao.cli"]
+
+
+def commands() -> list[tuple[str, list[str], float]]:
+    """(name, argv, goal as a multiple of the bare interpreter)."""
+    jixiao = _jixiao()
+    found = [
+        ("jixiao --help", [*jixiao, "--help"], 5.0),
+        ("jixiao score 宝安", [*jixiao, "score", str(ROOT / "examples" / "baoan-fulian-2023")], 15.0),
+    ]
+    if SEED.exists():
+        found.append(("jixiao review 一份报告(.txt)", [*jixiao, "review", str(SEED)], 15.0))
+    return found
+
+
+def _wall(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, check=False)
+    return time.perf_counter() - start
+
+
+def measure(rounds: int = 7) -> tuple[float, list[tuple[str, float, float, float]]]:
+    """The bare interpreter's median, and per command (name, median seconds, ratio, goal)."""
+    bare: list[float] = []
+    timings: dict[str, list[float]] = {}
+    listed = commands()
+    for _ in range(rounds):
+        for name, argv, _goal in listed:
+            bare.append(_wall([sys.executable, "-c", "pass"]))
+            timings.setdefault(name, []).append(_wall(argv))
+    base = statistics.median(bare)
+    rows = []
+    for name, _argv, goal in listed:
+        median = statistics.median(timings[name])
+        rows.append((name, median, median / base, goal))
+    return base, rows
+
+
+def main() -> None:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    base, rows = measure(rounds)
+    print(f"python -c pass: 中位数 {base * 1000:.0f} ms（{rounds} 轮，与各命令交替测量）")
+    for name, median, ratio, goal in rows:
+        verdict = "达标" if ratio <= goal else "未达标"
+        print(f"{name}: {median * 1000:.0f} ms，为空解释器的 {ratio:.1f} 倍（目标 ≤ {goal:.0f} 倍，{verdict}）")
+
+
+if __name__ == "__main__":
+    main()
