@@ -118,16 +118,16 @@ def test_the_web_upload_check_is_the_same_guard():
 
 
 def test_the_workbook_is_opened_once_and_read_only(monkeypatch):
-    import jixiao.excel_in as excel_in
+    import openpyxl
 
     calls = []
-    real = excel_in.load_workbook
+    real = openpyxl.load_workbook
 
     def spy(*args, **kwargs):
         calls.append(kwargs)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(excel_in, "load_workbook", spy)
+    monkeypatch.setattr(openpyxl, "load_workbook", spy)
     read_workbook(HENGSHAN_XLSX)
     assert calls == [{"data_only": True, "read_only": True}]
 
@@ -348,6 +348,25 @@ def test_limits_can_be_set_by_environment():
     limits = guard.Limits.from_env({"JIXIAO_LIMIT_TABLE_ROWS": "50000", "JIXIAO_LIMIT_MAX_AMOUNT": "1e12"})
     assert limits.table_rows == 50_000 and limits.max_amount == Decimal("1e12")
     assert guard.Limits.from_env({"JIXIAO_LIMIT_PAGES": "很多"}).pages == guard.Limits().pages
+
+
+def test_openpyxl_parses_through_defusedxml():
+    import openpyxl
+
+    assert openpyxl.DEFUSEDXML is True  # no DTDs, no entity expansion in the parts openpyxl reads
+
+
+def test_a_refused_workbook_never_loads_openpyxl(tmp_path):
+    import subprocess
+    import sys
+
+    path = _write(tmp_path, "炸弹.xlsx", sheet_bomb(300 * MB))
+    probe = (
+        "import sys; from jixiao.cli import main; code = main(['check', sys.argv[1]]); "
+        "print(code, 'openpyxl' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, check=False)
+    assert result.stdout.split() == ["2", "False"], result.stderr
 
 
 def test_the_guard_reads_only_the_zip_directory_for_sizes():

@@ -10,17 +10,13 @@ goes through the same checks, so every error names sheet!cell, what was found an
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_to_tuple
-from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
 from . import guard
 from .dataset import DepartmentData, parse_department
@@ -53,22 +49,39 @@ _BLANKS = {"", "—", "-", "－", "/", "／", "——", "--", "无数据"}
 _MAX_HEADER_SCAN = 12
 
 
-class _CellParser(WorkSheetParser):
-    """openpyxl's streaming sheet parser (cached values), which also keeps the formula of a cell that has no
-    cached value, and keeps as text a number it cannot cast (so that the cell is reported, not the file)."""
+def get_column_letter(col: int) -> str:
+    """1 -> A, 27 -> AA (as openpyxl, without importing it before the guard has passed the file)."""
+    letters = ""
+    while col > 0:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
-    def parse_cell(self, element):
-        try:
-            cell = super().parse_cell(element)
-        except (ValueError, OverflowError, IndexError, KeyError, TypeError):
-            row, column = self.row_counter, self.col_counter + 1
-            with contextlib.suppress(ValueError, TypeError, IndexError):
-                row, column = coordinate_to_tuple(element.get("r") or "")
-            self.col_counter = column
-            cell = {"row": row, "column": column, "value": element.findtext(VALUE_TAG) or "", "data_type": "s"}
-        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
-            cell["formula"] = "=" + (element.findtext(FORMULA_TAG) or "…")
-        return cell
+
+@functools.cache
+def _cell_parser():
+    """The parser class, made on first use: openpyxl is imported only after the guard has passed a file."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class _CellParser(WorkSheetParser):
+        """openpyxl's streaming sheet parser (cached values), which also keeps the formula of a cell that has no
+        cached value, and keeps as text a number it cannot cast (so that the cell is reported, not the file)."""
+
+        def parse_cell(self, element):
+            try:
+                cell = super().parse_cell(element)
+            except (ValueError, OverflowError, IndexError, KeyError, TypeError):
+                row, column = self.row_counter, self.col_counter + 1
+                with contextlib.suppress(ValueError, TypeError, IndexError):
+                    row, column = coordinate_to_tuple(element.get("r") or "")
+                self.col_counter = column
+                cell = {"row": row, "column": column, "value": element.findtext(VALUE_TAG) or "", "data_type": "s"}
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                cell["formula"] = "=" + (element.findtext(FORMULA_TAG) or "…")
+            return cell
+
+    return _CellParser
 
 
 class _Sheet:
@@ -90,7 +103,7 @@ class _Sheet:
         limits = guard.LIMITS
         try:
             with ws._get_source() as source:
-                parser = _CellParser(
+                parser = _cell_parser()(
                     source,
                     ws._shared_strings,
                     data_only=True,
@@ -515,6 +528,8 @@ def read_workbook(path: Path) -> tuple[DepartmentData, list[Problem]]:
             "请提供 .xlsx 填报文件。",
             Location(str(path)),
         )
+    from openpyxl import load_workbook  # heavy: imported once the guard has passed the file
+
     try:
         workbook = load_workbook(path, data_only=True, read_only=True)
     except (MemoryError, KeyboardInterrupt):
