@@ -77,6 +77,14 @@ def test_chinese_numerals_with_measure_words_and_the_noun_after_a_count():
     assert (towns.value, towns.unit, towns.subject) == (Decimal(15), "个", "乡镇")
 
 
+def test_chinese_numerals_with_wan_and_percent_in_words():
+    doc = _doc("下达资金一百二十万元，覆盖两万人，满意度达到百分之九十五。")
+    money = _figure(doc, "一百二十")
+    assert (money.value, money.unit, money.scaled) == (Decimal(120), "万元", Decimal(1_200_000))
+    assert _figure(doc, "两").unit == "万人" and _figure(doc, "两").scaled == 20_000
+    assert _figure(doc, "九十五").kind == "rate" and _figure(doc, "九十五").value == 95
+
+
 def test_seed_004_parts_after_qizhong_and_shares_of_a_named_base():
     # seed 004 第25段: 总支出155.29万元，其中：基本支出61.41万元，占总支出的39.55%；项目支出93.88万元……
     doc = _doc(

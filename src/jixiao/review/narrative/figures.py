@@ -112,12 +112,12 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     amount = _alternatives(tuple(sorted(voc.amount_units, key=len, reverse=True)))
     figure = re.compile(
         rf"(?P<pct>百分之)?(?P<num>{arabic}|{chinese})(?P<approx>余|多)?"
-        rf"(?:(?P<amount>{amount})(?P<per>(?:/[\u4e00-\u9fa5.·]{{1,4}}){{1,2}})?"
+        rf"(?(pct)|(?:(?P<amount>{amount})(?P<per>(?:/[\u4e00-\u9fa5.·]{{1,4}}){{1,2}})?"
         rf"|(?P<rate>{_alternatives(voc.rate_units)})"
         rf"|(?P<mult>[万亿])?(?:余|多)?(?P<measure>{_alternatives(voc.measure_words)})(?P<per2>/[\u4e00-\u9fa5]{{1,2}})?"
         rf"(?![A-Za-z])"
         rf"|(?P<score>分)"
-        rf"|(?P<bare>万)(?=[。，,；;、)）(（]|$))"
+        rf"|(?P<bare>万)(?=[。，,；;、)）(（]|$)))"
     )
     date = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)年(?P<m>1[0-2]|0?[1-9]|元)月(?:(?P<d>3[01]|[12]\d|0?[1-9])[日号])?")
     return figure, date
@@ -333,7 +333,8 @@ def _numbers(text: str, voc: Vocabulary) -> Iterator[_Raw]:
             if raw[-1] in "万亿" and len(raw) > 1 and not mult and unit in ("元", "人", "人次", "户", "亩", "个"):
                 raw, mult = raw[:-1], raw[-1]  # 三千二百万元 → 三千二百 万元
             value = parse_chinese(raw)
-            if value is None or (len(raw) == 1 and not any(before.endswith(w) for w in voc.single_numeral_after)):
+            single = len(m.group("num")) == 1 and not m.group("pct")
+            if value is None or (single and not any(before.endswith(w) for w in voc.single_numeral_after)):
                 continue
             if re.match(r"[是大类级批次]", after) and not m.group("measure"):
                 continue
@@ -365,7 +366,7 @@ def _numbers(text: str, voc: Vocabulary) -> Iterator[_Raw]:
             start,
             m.end("num"),
             value,
-            m.group("num"),
+            raw,
             unit,
             kind,
             bool(m.group("approx")),
@@ -477,7 +478,8 @@ def _segment_figures(
                 )
                 subject = _clean_subject(text[start : clause_start - 1], voc)[0][-16:]
         if not subject and raw.kind != "date":
-            subject = _strip_words(_YEAR_PREFIX.sub("", left.strip("，,、；;：: ")), voc.leading_words, head=True)[0]
+            bare_left = _ENUM_MARK.sub("", _YEAR_PREFIX.sub("", left.strip("，,、；;：: ")))
+            subject = _strip_words(bare_left, voc.leading_words, head=True)[0]
             subject = _strip_words(subject, voc.copulas + voc.relations["total"], head=False)[0]
         if not subject and raw.kind == "count":
             subject = raw.unit.lstrip("万亿")
