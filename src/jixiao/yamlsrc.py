@@ -45,22 +45,24 @@ def dotted(path: tuple[Any, ...]) -> str:
     return text
 
 
-_RESOLVER = yaml.resolver.Resolver()
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: the same events, faster
+_NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})  # YAML 1.1 core null, as PyYAML's resolver has it
 
 
 def _is_null(event: yaml.ScalarEvent) -> bool:
     if event.style is not None:  # quoted or block text is never null
         return False
-    tag = event.tag if event.tag not in (None, "!") else _RESOLVER.resolve(yaml.ScalarNode, event.value, (True, False))
-    return tag == _NULL_TAG
+    return event.tag == _NULL_TAG or (event.tag in (None, "!") and event.value in _NULL_WORDS)
 
 
 class _Frame:
     """A mapping or list being built: its value, field path, and (for a mapping) the key waiting for a value."""
 
+    __slots__ = ("is_map", "key", "key_line", "path", "value")
+
     def __init__(self, value: dict[str, Any] | list[Any], path: tuple[Any, ...]):
         self.value = value
+        self.is_map = isinstance(value, dict)
         self.path = path
         self.key: str | None = None
         self.key_line = 0
@@ -70,34 +72,51 @@ def _refuse(code: str, message: str, file: str, line: int) -> JixiaoError:
     return JixiaoError([Problem(code, message, Location(file, line))])
 
 
+def _refusal_for(event: yaml.Event, file: str, line: int) -> JixiaoError:
+    if isinstance(event, yaml.AliasEvent):
+        return _refuse(
+            "yaml.alias",
+            f"不支持 YAML 别名“*{event.anchor}”（引用）：数据文件不需要它，且它可被用来使文件膨胀。"
+            "请把所引用的内容直接写出。",
+            file,
+            line,
+        )
+    return _refuse(
+        "yaml.many_documents",
+        "文件中有多个 YAML 文档（“---”分隔）。一个数据文件只应有一个文档，请删除多余的部分。",
+        file,
+        line,
+    )
+
+
+_SCALAR, _MAP, _SEQ = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
 def _build(events, file: str, smap: SourceMap, problems: list[Problem]) -> Any:
     """The tree of one YAML document from its events, iteratively (no recursion, so nesting cannot overflow
-    the stack): aliases refused, nesting held to `guard.LIMITS.yaml_depth`, every value's line recorded.
-    A mapping value is placed at its key's line ("department:"), not where its own content starts."""
-
+    the stack): aliases and further documents refused, nesting held to `guard.LIMITS.yaml_depth` and lists to
+    `table_rows` while reading, every value's line recorded. A mapping value is placed at its key's line
+    ("department:"), not where its own content starts."""
+    max_depth, max_items = guard.LIMITS.yaml_depth, guard.LIMITS.table_rows
     stack: list[_Frame] = []
     root: Any = None
+    documents = 0
     for event in events:
-        line = event.start_mark.line + 1 if event.start_mark is not None else 1
-        if isinstance(event, yaml.AliasEvent):
-            raise _refuse(
-                "yaml.alias",
-                f"不支持 YAML 别名“*{event.anchor}”（引用）：数据文件不需要它，且它可被用来使文件膨胀。"
-                "请把所引用的内容直接写出。",
-                file,
-                line,
-            )
-        if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+        kind = type(event)
+        if kind in _ENDS:
             done = stack.pop()
             if not stack:
                 root = done.value
             continue
-        if not isinstance(event, yaml.ScalarEvent | yaml.MappingStartEvent | yaml.SequenceStartEvent):
+        if kind is not _SCALAR and kind is not _MAP and kind is not _SEQ:
+            if kind is yaml.AliasEvent or (kind is yaml.DocumentStartEvent and (documents := documents + 1) > 1):
+                raise _refusal_for(event, file, event.start_mark.line + 1 if event.start_mark else 1)
             continue  # stream and document start/end
+        line = event.start_mark.line + 1 if event.start_mark is not None else 1
         parent = stack[-1] if stack else None
-        if isinstance(parent, _Frame) and isinstance(parent.value, dict) and parent.key is None:
-            # a key of a mapping
-            if not isinstance(event, yaml.ScalarEvent):
+        if parent is not None and parent.is_map and parent.key is None:  # a key of a mapping
+            if kind is not _SCALAR:
                 raise _refuse("yaml.complex_key", "字段名应为文字，不能是分组或列表。请检查该行的写法。", file, line)
             key = event.value
             if key in parent.value:
@@ -113,39 +132,38 @@ def _build(events, file: str, smap: SourceMap, problems: list[Problem]) -> Any:
         if parent is None:
             path: tuple[Any, ...] = ()
             at = line
-        elif isinstance(parent.value, dict):
+        elif parent.is_map:
             path, at = (*parent.path, parent.key), parent.key_line
         else:
             path, at = (*parent.path, len(parent.value)), line
         smap.record(path, at)
-        if isinstance(event, yaml.ScalarEvent):
+        if kind is _SCALAR:
             value: Any = None if _is_null(event) else event.value
         else:
-            if len(stack) >= guard.LIMITS.yaml_depth:
+            if len(stack) >= max_depth:
                 raise _refuse(
                     "yaml.too_deep",
-                    f"嵌套超过 {guard.LIMITS.yaml_depth} 层（分组或列表套得过深），数据文件不需要这么深。"
-                    "请检查缩进或括号是否成对。",
+                    f"嵌套超过 {max_depth} 层（分组或列表套得过深），数据文件不需要这么深。请检查缩进或括号是否成对。",
                     file,
                     line,
                 )
-            value = {} if isinstance(event, yaml.MappingStartEvent) else []
+            value = {} if kind is _MAP else []
         if parent is None:
             root = value
-        elif isinstance(parent.value, dict):
+        elif parent.is_map:
             parent.value[str(parent.key)] = value
             parent.key = None
         else:
             parent.value.append(value)
-            if len(parent.value) > guard.LIMITS.table_rows:  # refused while reading, not after
+            if len(parent.value) > max_items:  # refused while reading, not after
                 raise _refuse(
                     "data.too_many_rows",
-                    f"列表“{dotted(parent.path)}”超过 {guard.LIMITS.table_rows} 项"
+                    f"列表“{dotted(parent.path)}”超过 {max_items} 项"
                     "（上限可用环境变量 JIXIAO_LIMIT_TABLE_ROWS 调整）。请拆分数据或核对是否重复。",
                     file,
                     line,
                 )
-        if not isinstance(event, yaml.ScalarEvent):
+        if kind is not _SCALAR:
             stack.append(_Frame(value, path))
     return root
 
@@ -168,7 +186,7 @@ def parse_yaml_text(text: str, file: str) -> tuple[Any, SourceMap, list[Problem]
         )
     try:
         events = yaml.parse(text, Loader=_LOADER)
-        tree = _build(_one_document(events, file), file, smap, problems)
+        tree = _build(events, file, smap, problems)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -190,25 +208,6 @@ def parse_yaml_text(text: str, file: str) -> tuple[Any, SourceMap, list[Problem]
             ]
         ) from None
     return tree, smap, problems
-
-
-def _one_document(events, file: str):
-    documents = 0
-    for event in events:
-        if isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                line = event.start_mark.line + 1 if event.start_mark is not None else None
-                raise JixiaoError(
-                    [
-                        Problem(
-                            "yaml.many_documents",
-                            "文件中有多个 YAML 文档（“---”分隔）。一个数据文件只应有一个文档，请删除多余的部分。",
-                            Location(file, line),
-                        )
-                    ]
-                )
-        yield event
 
 
 def load_yaml(path: Path) -> tuple[Any, SourceMap, list[Problem]]:
