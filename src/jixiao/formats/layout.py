@@ -12,7 +12,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-__all__ = ["Block", "Box", "Grid", "blocks_from_boxes"]
+__all__ = ["Block", "Box", "Grid", "blocks_from_boxes", "continued_rows"]
 
 
 @dataclass(frozen=True)
@@ -186,3 +186,26 @@ def blocks_from_boxes(boxes: list[Box], page: int, grids: tuple[Grid, ...] = ())
             blocks.append(_paragraph(lines[i], page))
             i += 1
     return sorted(blocks, key=lambda b: b.top)
+
+
+def continued_rows(
+    previous: tuple[tuple[str, ...], ...], rows: tuple[tuple[str, ...], ...]
+) -> tuple[tuple[tuple[str, ...], ...], bool] | None:
+    """A table that opens a page continuing the one that closed the page before: the joined rows, and whether
+    its first row was the second half of a row the page break cut. None when the columns differ.
+
+    A header row the page repeats is dropped; a first row whose filled cells are fewer than, and all among,
+    the previous last row's filled cells is that row's remainder (a wrapped name cut by the page end)."""
+    if not previous or not rows or len(previous[-1]) != len(rows[0]):
+        return None
+    if rows[0] == previous[0]:
+        rows = rows[1:]
+        if not rows:
+            return previous, False
+    last, first = previous[-1], rows[0]
+    filled_last = {i for i, c in enumerate(last) if c.strip()}
+    filled_first = {i for i, c in enumerate(first) if c.strip()}
+    if filled_first and filled_first < filled_last:
+        joined = tuple(a + b for a, b in zip(last, first, strict=True))
+        return (*previous[:-1], joined, *rows[1:]), True
+    return (*previous, *rows), False

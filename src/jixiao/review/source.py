@@ -411,8 +411,13 @@ def _add_blocks(builder: _Builder, blocks: list) -> None:
     """Paragraphs and tables placed by position (OFD, OCR; formats/layout.py), OCR's confidence kept."""
     from dataclasses import replace
 
+    lengths = sorted(len(_clean(b.text)) for b in blocks if b.kind == "paragraph")
+    if lengths:  # as for a text PDF: a line near the usual full width that stops mid-sentence was wrapped
+        builder.full_line = max(10, int(lengths[int(len(lengths) * 0.75)] * 0.85))
     for block in blocks:
         count, last = len(builder.doc.segments), builder.doc.segments[-1] if builder.doc.segments else None
+        if block.kind == "table" and _continue_table(builder, block, first=block is blocks[0]):
+            continue
         if block.kind == "table":
             builder.table([list(row) for row in block.rows], block.page)
             kept = [c for row, c in zip(block.rows, block.cell_confidence, strict=False) if any(x.strip() for x in row)]
@@ -427,6 +432,35 @@ def _add_blocks(builder: _Builder, blocks: list) -> None:
             merged = len(builder.doc.segments) == count and last is not None and last.confidence is not None
             lowest = min(block.confidence, last.confidence) if merged else block.confidence  # type: ignore[union-attr]
             builder.doc.segments[-1] = replace(now, confidence=lowest)
+
+
+def _continue_table(builder: _Builder, block, first: bool) -> bool:
+    """A table opening a scanned page continues the table that closed the page before (page breaks cut tables)."""
+    from dataclasses import replace
+
+    from ..formats.layout import continued_rows
+
+    last = builder.doc.segments[-1] if builder.doc.segments else None
+    # the table closed the pages before (it keeps the page it started on)
+    if not first or last is None or last.kind != "table" or last.page is None or last.page >= block.page:
+        return False
+    rows = tuple(tuple(_clean(c) for c in row) for row in block.rows if any(c.strip() for c in row))
+    joined = continued_rows(last.rows, rows)
+    if joined is None:
+        return False
+    levels = [c for row, c in zip(block.rows, block.cell_confidence, strict=False) if any(x.strip() for x in row)]
+    if levels and levels[0] is not None and len(levels[0]) == len(rows[0]) and rows[0] == last.rows[0]:
+        levels = levels[1:]  # the repeated header row was dropped
+    previous = list(last.cell_confidence)
+    if joined[1] and previous and levels:  # the cut row's halves: the lower confidence of each cell
+        cut = zip(previous[-1], levels[0], strict=False)
+        previous[-1] = tuple(min((v for v in pair if v is not None), default=None) for pair in cut)
+        levels = levels[1:]
+    known = [c for c in (last.confidence, block.confidence) if c is not None]
+    builder.doc.segments[-1] = replace(
+        last, rows=joined[0], confidence=min(known) if known else None, cell_confidence=(*previous, *levels)
+    )
+    return True
 
 
 def _scanned_page(path: Path, number: int) -> list:
