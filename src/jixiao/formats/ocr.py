@@ -15,6 +15,7 @@ pixels at OCR_DPI) and the lowest confidence of the text it holds.
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -161,7 +162,12 @@ def read_image(image: Any, page: int, dpi: int = OCR_DPI) -> list[Block]:
         xs = [p[0] for p in points]
         ys = [p[1] for p in points]
         boxes.append(Box(text, float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys)), round(score, 3)))
-    return blocks_from_boxes(boxes, page, find_grids(gray, dpi))
+    blocks = blocks_from_boxes(boxes, page, find_grids(gray, dpi))
+    return [b for b in blocks if not (b.kind == "paragraph" and _PAGE_NUMBER.fullmatch(b.text))]
+
+
+# "- 3 -", "— 3 —", "3", "第3页", "第3页 共12页": page numbers, not the report's text (as for text PDFs)
+_PAGE_NUMBER = re.compile(r"\s*[-—－–]?\s*(第\s*)?\d{1,4}\s*(页)?\s*(共\s*\d{1,4}\s*页)?\s*[-—－–]?\s*")
 
 
 def read_pdf_pages(path: Path, pages: list[int], stats: OcrStats | None = None) -> dict[int, list[Block]]:
@@ -192,7 +198,5 @@ def read_pdf_pages(path: Path, pages: list[int], stats: OcrStats | None = None) 
 
 
 def _figures(block: Block) -> int:
-    import re
-
     cells = [block.text] if block.kind == "paragraph" else [c for row in block.rows for c in row]
     return sum(len(re.findall(r"\d+(?:\.\d+)?", c)) for c in cells)
