@@ -109,10 +109,12 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
         check_units(findings, table)
     main = _main_table(score_tables)
     total: Decimal | None = None
+    last_table = doc.tables()[-1] if doc.tables() else None
     for st in score_tables:
+        st.cut = truncated and (st.segment is last_table or st.total_row is None)
         computed = check_score_table(findings, st)
         if st is main:
-            total = st.total_score if st.total_score is not None else computed
+            total = st.total_score if st.total_score is not None else (None if st.cut else computed)
     if main is not None:
         check_stated_totals(review, main, total, figures)
         check_levels(review, main, figures)

@@ -86,6 +86,7 @@ class ScoreTable:
     total_label: str = ""
     note_weights: dict[str, Decimal] = field(default_factory=dict)  # 产出指标 → 50, from the table's 注
     note_text: str = ""
+    cut: bool = False  # the document was cut off inside or right after this table
 
 
 def _cell(table: Table, r: int, block: Block, role: str) -> str:
@@ -121,7 +122,7 @@ def _funds(table: Table, block: Block) -> list[FundsRow]:
             continue
         values = {k: number(table.cell(r, k, block)) for k in ("initial", "budget", "executed") if k in block.columns}
         texts = {k: table.cell(r, k, block) for k in block.columns}
-        is_total = norm(label) in totals or norm(label).startswith("年度资金总额")
+        is_total = norm(label) in totals or "资金总额" in norm(label)
         if not out and not is_total:
             continue  # rows above the total (none in the usual layouts)
         part = norm(label).startswith("其中") or norm(label) in parts or any(v is not None for v in values.values())

@@ -26,7 +26,7 @@ _LEVELS = {"level1": "1", "level2": "2", "name": ""}
 def number(text: str) -> Decimal | None:
     """A cell's number: digits with an optional sign, thousands separators, decimals, and a trailing 分/% sign."""
     cleaned = re.sub(r"[\s,，]", "", norm(text))
-    cleaned = re.sub(r"(分|%|万元|元)$", "", cleaned)
+    cleaned = re.sub(r"(分|%|万元|万|元)$", "", cleaned)
     if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
         return None
     try:

@@ -66,11 +66,21 @@ def _leaf_weight(row: ScoreRow) -> Decimal | None:
     return Decimal(0) if row.weight is None and _na(row.weight_text) else row.weight
 
 
+def _open_level(t: ScoreTable) -> str | None:
+    """The last 一级 group of a table without its total row or cut off: its rows may go on past the end."""
+    if t.rows and (t.cut or t.total_row is None):
+        return t.rows[-1].level1
+    return None
+
+
 def _check_weights(f: Findings, t: ScoreTable) -> None:
     rows = [r for r in t.rows if not _na(r.weight_text)]
     by_l2: dict[tuple[str, str], list[ScoreRow]] = {}
     by_l1: dict[str, list[ScoreRow]] = {}
+    open_level = _open_level(t)
     for r in rows:
+        if r.level1 == open_level:
+            continue
         by_l2.setdefault((r.level1, r.level2), []).append(r)
         by_l1.setdefault(r.level1, []).append(r)
     for (_, l2), group in by_l2.items():
@@ -115,8 +125,10 @@ def _check_weights(f: Findings, t: ScoreTable) -> None:
             )
     leaves = [_leaf_weight(r) for r in rows]
     complete = all(w is not None for w in leaves) and bool(leaves)
-    if t.block_weight is not None and complete:
-        total, tol = _sum(leaves), score_tolerance(leaves, t.block_weight)
+    level_weights = list({r.level1: r.level1_weight for r in rows}.values())
+    parts = leaves if complete else level_weights
+    if t.block_weight is not None and parts and all(w is not None for w in parts) and open_level is None:
+        total, tol = _sum(parts), score_tolerance(parts, t.block_weight)
         if abs(total - t.block_weight) > tol:
             f.add(
                 "review.weight_sum",
@@ -136,8 +148,10 @@ def _funds_total(t: ScoreTable):
 
 
 def _check_total_weights(f: Findings, t: ScoreTable, rows: list[ScoreRow], leaves, complete: bool) -> None:
-    if not t.total_weights or not rows:
+    if not t.total_weights or not rows or _open_level(t) is not None:
         return
+    if t.family == "mof" and t.funds_block is None and t.block_weight is not None:
+        return  # the funds rows (and their weight, part of the total) are not in this part of the table
     funds = _funds_total(t)
     funds_weight = number(funds.texts.get("weight", "")) if funds is not None else None
     columns = [k for k in ("w1", "w2", "weight") if t.block and k in t.block.columns]
@@ -210,9 +224,12 @@ def _check_scores(f: Findings, t: ScoreTable) -> Decimal | None:
                 f"0–{fmt_score(r.weight)}",
                 r.score,
             )
+    open_level = _open_level(t)
     for level, key in (("一级", "level1_score"), ("二级", "level2_score")):
         groups: dict[str, list[ScoreRow]] = {}
         for r in rows:
+            if r.level1 == open_level:
+                continue
             groups.setdefault(r.level1 if level == "一级" else r.level1 + "/" + r.level2, []).append(r)
         for name, group in groups.items():
             stated = getattr(group[0], key)
@@ -242,6 +259,15 @@ def _check_scores(f: Findings, t: ScoreTable) -> Decimal | None:
         if funds_score is not None:
             terms.append(funds_score)
     total = _sum(terms)
+    if t.total_score is None and t.total_row is not None and t.total_weights and any(t.total_weights):
+        f.add(
+            "review.blank_cell",
+            Severity.WARNING,
+            f"“{t.total_label or '合计'}”行得分未填写（各行得分合计为{fmt_score(total)}）。",
+            t.total_location,
+            total,
+            "（空）",
+        )
     if t.total_score is not None:
         tol = score_tolerance(terms, t.total_score)
         if abs(total - t.total_score) > tol:
@@ -296,7 +322,7 @@ def _check_funds(f: Findings, t: ScoreTable) -> None:
                 stated,
             )
     for row in t.funds_rows:
-        a, b = row.values.get("budget"), row.values.get("executed")
+        a, b = _budget(row), row.values.get("executed")
         text = row.texts.get("rate", "")
         stated = _rate(text)
         if stated is None or a is None or b is None or a == 0:
@@ -317,8 +343,7 @@ def _check_funds(f: Findings, t: ScoreTable) -> None:
             )
     weight = number(total.texts.get("weight", ""))
     score_text = total.texts.get("score", "")
-    score = number(score_text)
-    a, b = total.values.get("budget"), total.values.get("executed")
+    a, b = _budget(total), total.values.get("executed")
     blanks = []
     if weight is not None and "score" in block.columns and not score_text.strip():
         blanks.append(block.names.get(block.columns["score"], "得分").split("/")[-1])
@@ -335,11 +360,24 @@ def _check_funds(f: Findings, t: ScoreTable) -> None:
             "、".join(blanks),
             "（空）",
         )
-    rate = b / a if a and b is not None else _rate(total.texts.get("rate", ""))
+    for row in t.funds_rows:
+        _check_funds_score(f, t, row)
+
+
+def _budget(row) -> Decimal | None:
+    """A (the 全年预算数, or the 年初预算数 when that is the only budget column)."""
+    return row.values.get("budget") if "budget" in row.values else row.values.get("initial")
+
+
+def _check_funds_score(f: Findings, t: ScoreTable, row) -> None:
+    """分值 × min(B ÷ A, 100%) (财预〔2020〕10号), for each funds row that has its own weight and score."""
+    weight, score = number(row.texts.get("weight", "")), number(row.texts.get("score", ""))
+    a, b = _budget(row), row.values.get("executed")
+    stated_rate = _rate(row.texts.get("rate", ""))
+    rate = b / a if a and b is not None else stated_rate
     if rate is None or weight is None or score is None:
         return
     expected = (weight * min(rate, Decimal(1))).quantize(CENT, ROUND_HALF_UP)
-    stated_rate = _rate(total.texts.get("rate", ""))
     alternatives = {expected}
     if stated_rate is not None:
         alternatives.add((weight * min(stated_rate, Decimal(1))).quantize(CENT, ROUND_HALF_UP))
@@ -348,9 +386,9 @@ def _check_funds(f: Findings, t: ScoreTable) -> None:
         f.add(
             "review.funds_score",
             Severity.WARNING,
-            f"“{total.label}”得分{fmt_score(score)}分，按 分值{fmt_score(weight)} × min(执行率{rate * 100:.2f}%, 100%) "
+            f"“{row.label}”得分{fmt_score(score)}分，按 分值{fmt_score(weight)} × min(执行率{rate * 100:.2f}%, 100%) "
             f"应为{fmt_score(expected)}分（容差±{fmt_score(tol)}）。",
-            table.location(total.row, block.columns.get("score", 0)),
+            t.table.location(row.row, t.funds_block.columns.get("score", 0)) if t.table and t.funds_block else None,
             expected,
             score,
         )
@@ -372,6 +410,8 @@ def _check_targets(f: Findings, t: ScoreTable) -> None:
     for r in t.rows:
         if _na(r.weight_text) or r.weight is None or r.weight == 0:
             continue
+        if t.cut and r is t.rows[-1]:
+            continue  # the row the store cut off
         blanks = [
             (t.block.names.get(cols[key], label).split("/")[-1], key)
             for key, label, text in (
@@ -420,7 +460,7 @@ def _check_targets(f: Findings, t: ScoreTable) -> None:
                 r.weight,
                 r.score,
             )
-        elif result != "met" and r.score < r.weight and not reason and has_reason:
+        if result != "met" and (r.score < r.weight or result == "missed") and not reason and has_reason:
             f.add(
                 "review.missing_reason",
                 Severity.WARNING,

@@ -36,7 +36,7 @@ class Vocabulary:
         """The role of a header label and how well it matched: 3 an exact variant, 2 the longest variant it
         starts with, 1 the longest it contains (e.g. 全年预算数(万元) → budget); (None, 0) if none."""
         text = norm(label)
-        if not text:
+        if not text or any(norm(w) in text for w in self.raw.get("columns_ignore", [])):
             return None, 0
         variants = self.column_variants
         for variant, role in variants:
