@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -454,25 +454,36 @@ def _compile_term(term: str) -> Any:
         value = values.get(term)
         if value is None:
             raise Missing(term)
-        return Decimal(value)
+        return value if type(value) is Decimal else Decimal(value)
 
     return plain
 
 
+def _compile_sum(terms: tuple[str, ...]) -> Any:
+    """One alternative: a single term as it is, several as their signed sum."""
+    signed = [(-1, _compile_term(t[1:])) if t.startswith("-") else (1, _compile_term(t)) for t in terms]
+    if len(signed) == 1 and signed[0][0] == 1:
+        return signed[0][1]
+
+    def total(values: Values, members: Members) -> Decimal:
+        result = Decimal(0)
+        for sign, term in signed:
+            result += sign * term(values, members)
+        return result
+
+    return total
+
+
 def _compile_expr(expression: Expr) -> Any:
-    alternatives = [
-        tuple((-1, _compile_term(t[1:])) if t.startswith("-") else (1, _compile_term(t)) for t in terms)
-        for terms in expression.alternatives
-    ]
+    alternatives = [_compile_sum(terms) for terms in expression.alternatives]
+    if len(alternatives) == 1:
+        return alternatives[0]
 
     def evaluate(values: Values, members: Members) -> Decimal:
         last: Missing | None = None
-        for terms in alternatives:
+        for alternative in alternatives:
             try:
-                total = Decimal(0)
-                for sign, term in terms:
-                    total += sign * term(values, members)
-                return total
+                return alternative(values, members)
             except Missing as exc:
                 last = exc
         assert last is not None
@@ -495,9 +506,13 @@ def _compile_indicator(definition: IndicatorDef) -> Any:
             return fallback(values, members)
         if den == 0:
             raise Undefined(f"{definition.denominator.text}为0，{definition.label}无法计算")
-        return divide(num, den)
+        return _divide(num, den)
 
     return rate
+
+
+# `numbers.divide` (28 significant digits) without entering a local context on every call.
+_divide = Context(prec=28).divide
 
 
 _COMPILED: dict[str, Any] = {}

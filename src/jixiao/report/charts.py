@@ -9,15 +9,16 @@ same data always gives the same bytes.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from xml.sax.saxutils import escape
 
 from .document import Chart
+from .xmltext import escape
 
 __all__ = ["BLUE", "FONT_STACK", "GREY", "RED", "chart_svg", "quarterly_chart", "score_rate_chart", "ticks"]
 
 BLUE, RED, GREY = "#2f5597", "#b22222", "#444444"
 FONT_STACK = "'Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Zen Hei',SimHei,'Microsoft YaHei',sans-serif"
 _HUNDRED = Decimal(100)
+_QUOTE = {'"': "&quot;"}
 
 
 def _percent(rate: Decimal) -> Decimal:
@@ -76,10 +77,11 @@ def chart_svg(chart: Chart) -> str:
     box = (left, 52.0, width - 24.0, height - (50.0 if chart.horizontal else 46.0))  # x0, y0, x1, y1
     x0, y0, x1, y1 = box
     top = float(chart.axis_max)
+    label = escape(chart.alt or chart.title, _QUOTE)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{chart.width_cm}cm" height="{chart.height_cm}cm" '
         f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="{FONT_STACK}" font-size="13" role="img" '
-        f'aria-label="{escape(chart.alt or chart.title)}">',
+        f'aria-label="{label}">',
         f'<rect width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
         f'<text x="{x0 if not chart.horizontal else (x0 + x1) / 2:.1f}" y="28" font-size="16" '
         f'text-anchor="{"start" if not chart.horizontal else "middle"}">{escape(chart.title)}</text>',

@@ -15,11 +15,11 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from xml.sax.saxutils import escape
 
 from .document import Cell, Chart, Document, Heading, Image, PageBreak, Paragraph, Table
 from .ooxml_chart import CHART_CONTENT_TYPE, CHART_RELATIONSHIP, chart_part_xml, inline_chart_xml
 from .ooxml_zip import Entry, write_zip
+from .xmltext import escape
 
 __all__ = ["FONTS", "render_docx"]
 

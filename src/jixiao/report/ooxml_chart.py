@@ -8,10 +8,10 @@ per red bar; the schedule line (序时进度 100%) is a second, dashed line seri
 from __future__ import annotations
 
 from decimal import Decimal
-from xml.sax.saxutils import escape
 
 from .charts import BLUE, GREY, RED, ticks
 from .document import Chart
+from .xmltext import escape
 
 __all__ = ["CHART_CONTENT_TYPE", "CHART_RELATIONSHIP", "chart_part_xml", "inline_chart_xml"]
 

@@ -13,7 +13,17 @@ from ..indicators import Undefined
 from ..numbers import fmt_number, fmt_score
 from ..schema import walk_fields
 from ..trace import Deduction, Trace
-from .base import Leaf, ParamError, Params, RuleContext, RuleKind, Scorer, ValueRef, compile_ref, round_score
+from .base import (
+    Leaf,
+    ParamError,
+    Params,
+    RuleContext,
+    RuleKind,
+    Scorer,
+    ValueRef,
+    compile_ref,
+    score_finisher,
+)
 
 __all__ = ["Band", "BandsKind"]
 
@@ -141,13 +151,14 @@ class BandsKind(RuleKind):
         return score, ctx.trace(self, deductions, rounding)
 
     def compile(self, spec: BandsSpec, leaf: Leaf) -> Scorer:
-        value, bands, w, rounding = compile_ref(spec.ref), spec.bands, leaf.weight, leaf.rounding
+        finish = score_finisher(leaf.weight, leaf.rounding)
+        value, bands, w = compile_ref(spec.ref), spec.bands, leaf.weight
 
         def score(values, members) -> Decimal:
             number = Decimal(value(values, members))
             for band in bands:
                 if band.contains(number):
-                    return round_score(w, band.points(w), rounding)
+                    return finish(band.points(w))
             raise Undefined(f"{spec.ref.label}不在指标体系规定的任何档次内")
 
         return score

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Any, ClassVar
 
 from ..dataset import DepartmentData
@@ -29,6 +29,7 @@ __all__ = [
     "ValueRef",
     "compile_ref",
     "round_score",
+    "score_finisher",
 ]
 
 
@@ -265,6 +266,23 @@ class RuleContext:
 
 
 _MONEY = {"budget", "procurement", "three_public", "public_funds", "assets"}
+
+
+def score_finisher(weight: Decimal, rule: RoundingRule) -> Callable[[Decimal], Decimal]:
+    """`round_score` for one leaf, its weight and rounding bound once (the compiled scorers call it per score)."""
+    exponent = Decimal(1).scaleb(-rule.rounding.places)
+    mode = ROUND_DOWN if rule.rounding.mode == "truncate" else ROUND_HALF_UP
+    zero = Decimal(0)
+
+    def finish_score(raw: Decimal) -> Decimal:
+        raw = zero if raw < zero else weight if raw > weight else raw
+        return raw.quantize(exponent, rounding=mode)
+
+    def finish_deduction(raw: Decimal) -> Decimal:
+        raw = zero if raw < zero else weight if raw > weight else raw
+        return weight - (weight - raw).quantize(exponent, rounding=mode)
+
+    return finish_deduction if rule.target == "deduction" else finish_score
 
 
 def round_score(weight: Decimal, raw_score: Decimal, rule: RoundingRule) -> Decimal:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from ..indicators import Missing
 from ..numbers import fmt_score
 from ..trace import Deduction, Trace
-from .base import Leaf, ParamError, Params, RuleContext, RuleKind, Scorer, round_score
+from .base import Leaf, ParamError, Params, RuleContext, RuleKind, Scorer, score_finisher
 
 __all__ = ["ChecklistKind"]
 
@@ -98,8 +98,9 @@ class ChecklistKind(RuleKind):
         return score, ctx.trace(self, deductions, rounding)
 
     def compile(self, spec: ChecklistSpec, leaf: Leaf) -> Scorer:
+        finish = score_finisher(leaf.weight, leaf.rounding)
         items = [(f"facts.{item.fact}.answer", item.expect, item.deduct) for item in spec.items]
-        w, floor, rounding = leaf.weight, spec.floor, leaf.rounding
+        w, floor = leaf.weight, spec.floor
 
         def score(values, members) -> Decimal:
             lost = Decimal(0)
@@ -109,6 +110,6 @@ class ChecklistKind(RuleKind):
                     raise Missing(path)
                 if answer != "不适用" and answer not in expect:
                     lost += deduct
-            return round_score(w, max(w - lost, floor), rounding)
+            return finish(max(w - lost, floor))
 
         return score

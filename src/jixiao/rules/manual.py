@@ -13,7 +13,7 @@ from decimal import Decimal
 from ..indicators import Missing, Undefined
 from ..numbers import fmt_score
 from ..trace import Deduction, Trace
-from .base import Leaf, Params, RuleContext, RuleKind, Scorer, round_score
+from .base import Leaf, Params, RuleContext, RuleKind, Scorer, score_finisher
 
 __all__ = ["ManualKind"]
 
@@ -48,8 +48,9 @@ class ManualKind(RuleKind):
         return score, ctx.trace(self, deductions, rounding)
 
     def compile(self, spec: ManualSpec, leaf: Leaf) -> Scorer:
+        finish = score_finisher(leaf.weight, leaf.rounding)
         path = f"manual_scores.{leaf.indicator_id}"
-        w, rounding = leaf.weight, leaf.rounding
+        w = leaf.weight
 
         def score(values, members) -> Decimal:
             given = values.get(f"{path}.score")
@@ -59,6 +60,6 @@ class ManualKind(RuleKind):
                 raise Missing(f"{path}.reason", "人工评分必须填写理由")
             if given > w:
                 raise Undefined(f"人工评分 {fmt_score(given)} 超过分值 {fmt_score(w)}")
-            return round_score(w, given, rounding)
+            return finish(given)
 
         return score

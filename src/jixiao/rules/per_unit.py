@@ -12,7 +12,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from ..numbers import fmt_number, fmt_score
 from ..trace import Deduction, Trace
-from .base import Leaf, Params, RuleContext, RuleKind, Scorer, ValueRef, compile_ref, round_score
+from .base import Leaf, Params, RuleContext, RuleKind, Scorer, ValueRef, compile_ref, score_finisher
 
 __all__ = ["PerUnitKind"]
 
@@ -94,17 +94,18 @@ class PerUnitKind(RuleKind):
         return score, ctx.trace(self, deductions, rounding)
 
     def compile(self, spec: PerUnitSpec, leaf: Leaf) -> Scorer:
-        value, w, rounding = compile_ref(spec.ref), leaf.weight, leaf.rounding
+        finish = score_finisher(leaf.weight, leaf.rounding)
+        value, w = compile_ref(spec.ref), leaf.weight
         above = spec.direction == "above"
 
         def score(values, members) -> Decimal:
             number = Decimal(value(values, members))
             beyond = number - spec.threshold if above else spec.threshold - number
             if beyond <= 0:
-                return round_score(w, w, rounding)
+                return finish(w)
             units = beyond / spec.per
             if spec.stepping != "proportional":
                 units = units.to_integral_value(ROUND_FLOOR if spec.stepping == "floor" else ROUND_CEILING)
-            return round_score(w, max(w - units * spec.points, spec.floor), rounding)
+            return finish(max(w - units * spec.points, spec.floor))
 
         return score

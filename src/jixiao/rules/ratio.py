@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from ..numbers import Rounding, fmt_number, fmt_score
 from ..trace import Deduction, Trace
-from .base import Leaf, Params, RuleContext, RuleKind, Scorer, ValueRef, compile_ref, round_score
+from .base import Leaf, Params, RuleContext, RuleKind, Scorer, ValueRef, compile_ref, score_finisher
 
 __all__ = ["RatioKind"]
 
@@ -92,8 +92,8 @@ class RatioKind(RuleKind):
         return score, ctx.trace(self, deductions, rounding)
 
     def compile(self, spec: RatioSpec, leaf: Leaf) -> Scorer:
+        finish = score_finisher(leaf.weight, leaf.rounding)
         value, w, full, cut = compile_ref(spec.ref), leaf.weight, spec.full_at, spec.rate_rounding
-        rounding = leaf.rounding
         higher = spec.direction == "higher"
 
         def score(values, members) -> Decimal:
@@ -106,6 +106,6 @@ class RatioKind(RuleKind):
                 raw = w * rate / full
             else:
                 raw = w * full / rate
-            return round_score(w, raw, rounding)
+            return finish(raw)
 
         return score

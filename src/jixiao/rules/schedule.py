@@ -15,7 +15,7 @@ from decimal import Decimal
 from ..indicators import Missing, Undefined
 from ..numbers import divide, fmt_number, fmt_score
 from ..trace import Deduction, Trace
-from .base import Leaf, ParamError, Params, RuleContext, RuleKind, Scorer, round_score
+from .base import Leaf, ParamError, Params, RuleContext, RuleKind, Scorer, round_score, score_finisher
 
 __all__ = ["ScheduleKind"]
 
@@ -142,7 +142,8 @@ class ScheduleKind(RuleKind):
         return score, ctx.trace(self, deductions, rounding)
 
     def compile(self, spec: ScheduleSpec, leaf: Leaf) -> Scorer:
-        w, rounding = leaf.weight, leaf.rounding
+        finish = score_finisher(leaf.weight, leaf.rounding)
+        w = leaf.weight
 
         def score(values, members) -> Decimal:
             by_quarter = {values.get(f"{item}.quarter"): item for item in members.get("quarterly", ())}
@@ -161,6 +162,6 @@ class ScheduleKind(RuleKind):
                 if scheduled == 0:
                     raise Undefined(f"{quarter_name(q)}序时进度为0，序时执行率无法计算")
                 rates[q] = divide(spent, scheduled)
-            return round_score(w, self.raw_score(spec, w, rates), rounding)
+            return finish(self.raw_score(spec, w, rates))
 
         return score

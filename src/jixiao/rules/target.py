@@ -20,7 +20,17 @@ from decimal import Decimal
 from ..indicators import Undefined
 from ..numbers import divide, fmt_number, fmt_score
 from ..trace import Deduction, Step, Trace
-from .base import Leaf, ParamError, Params, RuleContext, RuleKind, Scorer, ValueRef, compile_ref, round_score
+from .base import (
+    Leaf,
+    ParamError,
+    Params,
+    RuleContext,
+    RuleKind,
+    Scorer,
+    ValueRef,
+    compile_ref,
+    score_finisher,
+)
 
 __all__ = ["DEFAULT_TIERS", "TargetKind", "TargetOptions", "TargetOutcome", "score_target"]
 
@@ -214,7 +224,8 @@ class TargetKind(RuleKind):
         return score, trace if score < ctx.weight else replace(trace, flags=())
 
     def compile(self, spec: TargetSpec, leaf: Leaf) -> Scorer:
-        value, w, rounding, tiers = compile_ref(spec.ref), leaf.weight, leaf.rounding, spec.options.tiers
+        finish = score_finisher(leaf.weight, leaf.rounding)
+        value, w, tiers = compile_ref(spec.ref), leaf.weight, spec.options.tiers
 
         def score(values, members) -> Decimal:
             actual = value(values, members)
@@ -222,8 +233,8 @@ class TargetKind(RuleKind):
                 tier = tiers.get(str(actual))
                 if tier is None:
                     raise Undefined(f"定性指标“{leaf.name}”的完成情况无法识别")
-                return round_score(w, w * tier[0], rounding)
+                return finish(w * tier[0])
             outcome = score_target(w, spec.operator, spec.target, actual, spec.options, name=leaf.name)
-            return round_score(w, outcome.raw, rounding)
+            return finish(outcome.raw)
 
         return score
