@@ -167,6 +167,8 @@ def test_parts_stated_complete_by_fenbiewei_must_add_up():
 
 def test_a_partial_qizhong_list_is_not_a_finding_but_parts_above_the_total_are():
     assert _codes(_doc("下达资金100万元，其中中央资金60万元。")) == []  # 60 < 100: the rest may be unnamed
+    # 中央 60 + 省级 30 = 90 < 100: a level of government may be missing, a hint only
+    assert _codes(_doc("下达资金100万元，其中中央资金60万元，省级资金30万元。")) == [("parts_total", Severity.INFO)]
     # 60 + 50 = 110 > 100
     assert _codes(_doc("下达资金100万元，其中中央资金60万元，省级资金50万元。")) == [("parts_total", Severity.WARNING)]
 

@@ -96,6 +96,12 @@ def _complete_partition(parts: list[NarrativeFigure]) -> bool:
     return False
 
 
+def _funding_levels(parts: list[NarrativeFigure]) -> bool:
+    """Parts named by the level of government that pays them: 中央资金, 省级资金, 县级配套."""
+    levels = vocabulary().funding_levels
+    return len(parts) >= 2 and all(p.kind == "amount" and p.subject.startswith(levels) for p in parts)
+
+
 def _parts_after(
     total: NarrativeFigure, following: list[NarrativeFigure], bracketed: bool = False
 ) -> list[NarrativeFigure]:
@@ -146,10 +152,18 @@ def _parts_problem(total: NarrativeFigure, parts: list[NarrativeFigure], complet
         if overlaps(add([interval(p) for p in parts[:n]]), stated):
             return None  # the first parts exhaust the total; what follows is another breakdown
     exact = sum((p.scaled for p in parts), Decimal(0))
-    if not complete and exact <= total.scaled:
+    short_levels = not complete and exact < total.scaled and _funding_levels(parts)
+    if not complete and exact <= total.scaled and not short_levels:
         return None  # a partial list may leave something out
     if not complete and any(p.scaled >= total.scaled for p in parts):
         return None  # a part as large as the total: another breakdown (一级/二级/三级指标), not a partition
+    # people and cases counted under 其中 may overlap (老年妇女 and 残疾妇女): only a hint when counts exceed;
+    # funding levels (中央、省级、县级) that fall short may leave a level unnamed: only a hint too
+    if short_levels:
+        severity = Severity.INFO
+        why += "所列为各级资金，合计小于总额而差额未说明来源。"
+    else:
+        severity = Severity.ERROR if complete else Severity.WARNING if total.kind == "amount" else Severity.INFO
     tol = _tolerance([total, *parts])
     digits = max(places(f) for f in [total, *parts])
     terms = "＋".join(f"{p.raw}{p.unit}" for p in parts)
@@ -161,8 +175,6 @@ def _parts_problem(total: NarrativeFigure, parts: list[NarrativeFigure], complet
         f"各项见{'、'.join(sorted({p.location.place or '' for p in parts}))}：{'；'.join(p.text for p in parts)}。"
         f"{why}请核对合计数或各项数值。"
     )
-    # people and cases counted under 其中 may overlap (老年妇女 and 残疾妇女): only a hint when counts exceed
-    severity = Severity.ERROR if complete else Severity.WARNING if total.kind == "amount" else Severity.INFO
     return _problem("parts_total", message, total, severity, f"{shown}{total.unit}", f"{total.raw}{total.unit}")
 
 

@@ -38,6 +38,7 @@ class Vocabulary:
     stages: dict[str, tuple[str, ...]]
     complete_partitions: tuple[tuple[str, ...], ...]
     list_end_partial: tuple[str, ...]
+    funding_levels: tuple[str, ...]
     ratio_rates: dict[str, dict[str, tuple[str, ...]]]
     remainder_words: tuple[str, ...]
     generic_subjects: frozenset[str]
@@ -77,6 +78,7 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
         stages={stage: _longest_first(words) for stage, words in raw["stages"].items()},
         complete_partitions=tuple(tuple(p) for p in raw["complete_partitions"]),
         list_end_partial=tuple(raw["list_end_partial"]),
+        funding_levels=tuple(raw["funding_levels"]),
         ratio_rates={
             name: {side: tuple(words) for side, words in sides.items()} for name, sides in raw["ratio_rates"].items()
         },
