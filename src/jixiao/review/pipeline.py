@@ -109,9 +109,8 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
         check_units(findings, table)
     main = _main_table(score_tables)
     total: Decimal | None = None
-    last_table = doc.tables()[-1] if doc.tables() else None
     for st in score_tables:
-        st.cut = truncated and (st.segment is last_table or st.total_row is None)
+        st.cut = truncated and st.total_row is None  # rows above a total row are complete
         computed = check_score_table(findings, st)
         if st is main:
             total = st.total_score if st.total_score is not None else (None if st.cut else computed)

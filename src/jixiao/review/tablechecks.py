@@ -361,7 +361,9 @@ def _check_funds(f: Findings, t: ScoreTable) -> None:
             "（空）",
         )
     for row in t.funds_rows:
-        _check_funds_score(f, t, row)
+        same = not row.is_total and row.values == total.values and row.texts.get("score") == total.texts.get("score")
+        if not same:  # a 其中 row that repeats the total is checked once, as the total
+            _check_funds_score(f, t, row)
 
 
 def _budget(row) -> Decimal | None:
@@ -381,7 +383,8 @@ def _check_funds_score(f: Findings, t: ScoreTable, row) -> None:
     alternatives = {expected}
     if stated_rate is not None:
         alternatives.add((weight * min(stated_rate, Decimal(1))).quantize(CENT, ROUND_HALF_UP))
-    tol = CENT + _half_unit(score)
+    # a score printed as a whole number was rounded to whole points
+    tol = CENT + (_half_unit(score) if score != score.to_integral() else Decimal("0.5"))
     if all(abs(e - score) > tol for e in alternatives):
         f.add(
             "review.funds_score",
