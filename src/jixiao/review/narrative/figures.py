@@ -438,6 +438,9 @@ def _segment_figures(
             head = re.split("|".join(voc.relations["respectively"]), left)[0]
             names = [n for n in re.split(r"[、和及]", _clean_subject(head, voc)[0]) if n]
             relation = "分别为"
+        if not subject and not relation and prev is not None and not left.strip("、，,") and prev.unit != raw.unit:
+            # "芦柴湖办事处3户、3台套": a second measure of the same thing
+            subject = prev.subject
         if not subject and names:
             subject = names.pop(0) if len(names) > 1 else names[0]
         if noun:
@@ -484,7 +487,14 @@ def _segment_figures(
         if not subject and raw.kind == "count":
             subject = raw.unit.lstrip("万亿")
         last_noun = noun
-        change = next((w for w in voc.relations["increase"] + voc.relations["decrease"] if w in left), "")
+        change = next(
+            (
+                w
+                for w in voc.relations["increase"] + voc.relations["decrease"]
+                if (w in left if len(w) > 1 else left.endswith(w))  # 减, 增: only right before the number
+            ),
+            "",
+        )
         exceed = next((w for w in voc.relations["exceed"] if w in left), "") if raw.kind == "rate" else ""
         share = next((w for w in voc.relations["share"] if left.find(w) >= 0), "") if raw.kind == "rate" else ""
         base = ""
