@@ -169,8 +169,10 @@ def _mof_department(builder: _Builder, title: str) -> list[Table]:
 
 def _mof_projects(builder: _Builder, title: str) -> list[Table]:
     """One 项目支出绩效自评表 per project that has any figure; the rest are named in the warnings."""
-    rulebook = load_rulebook(str(builder.prepared.rulebook.report.get("project_rulebook", "mof/project/2020")))
     data = builder.prepared.data
+    if not data.items("projects"):
+        return []  # no project, no table: the project rulebook is not even loaded
+    rulebook = load_rulebook(str(builder.prepared.rulebook.report.get("project_rulebook", "mof/project/2020")))
     tables, skipped = [], []
     for item in data.items("projects"):
         scoped = data.scoped(item)
