@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import cache
 from itertools import pairwise
 
 from ...problems import Problem, Severity
@@ -292,18 +293,20 @@ def _phrase(f: NarrativeFigure) -> str:
     return text.replace("的", "")
 
 
+@cache
+def _stage_words() -> tuple[re.Pattern[str], dict[str, str]]:
+    stages = vocabulary().stages
+    words = {w: stage for stage, ws in stages.items() for w in ws}
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))), words
+
+
 def _stage(f: NarrativeFigure) -> str:
     """The budget stage the sentence has reached at the figure (年初 / 调整后 / 决算 / 下达 / 结余), or ""."""
-    voc = vocabulary()
+    pattern, words = _stage_words()
     at = f.quote.find(f.text)
     prefix = f.quote[: at + len(f.text) - len(f.raw) - len(f.unit)] if at >= 0 else f.text
-    words = sorted(((w, stage) for stage, ws in voc.stages.items() for w in ws), key=lambda x: -len(x[0]))
-    pattern = re.compile("|".join(re.escape(w) for w, _ in words))
     matches = list(pattern.finditer(prefix))
-    last = matches[-1] if matches else None
-    if last is None:
-        return ""
-    return next(stage for w, stage in words if w == last.group(0))
+    return words[matches[-1].group(0)] if matches else ""
 
 
 def _generic(subject: str) -> bool:
