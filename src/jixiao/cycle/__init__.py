@@ -13,8 +13,8 @@ data, with their source), and writes the official table. Public names:
 """
 
 from importlib import import_module
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
 if TYPE_CHECKING:
     from .monitoring import MonitoringResult, assess_monitoring, load_monitoring
     from .recheck import RecheckResult, compare_recheck, load_recheck
