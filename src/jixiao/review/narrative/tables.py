@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from decimal import Decimal
 
 from ...problems import Location, Problem, Severity
 from ..source import Segment, SourceDocument
-from .figures import NarrativeFigure, normalize
+from .figures import normalize
+from .grammar import read_segment
+from .model import NarrativeFigure
 from .numerals import parse_arabic
 
 __all__ = ["cell_number", "column_headers", "row_labels", "table_checks", "table_figures"]
@@ -72,7 +73,6 @@ def table_figures(
     index: int,
     seg: Segment,
     year: int | None,
-    scan: Callable[..., list[NarrativeFigure]],
 ) -> list[NarrativeFigure]:
     """Figures of one table: numbers written with their unit in a cell, and bare numbers under a unit header."""
     if not seg.rows:
@@ -117,7 +117,7 @@ def table_figures(
                     )
                 )
             elif re.search(r"\d", text):
-                for figure in scan(doc, index, seg, text, year, (r, c)):
+                for figure in read_segment(text, doc.location(seg, r, c), index, year, (r, c)):
                     if not figure.subject:
                         figure = _with_subject(figure, labels[r])
                     out.append(figure)

@@ -1,0 +1,416 @@
+"""The clause grammar that gives each number of a text its meaning: the subject it qualifies, the relation word
+that ties it there, and the scope of its clause.
+
+A report's sentence is cut into clauses at ，；：; a number's subject is the noun phrase between the clause's start
+(or the previous figure, or an opening bracket) and the number, with scope words, copulas and relation words taken
+off ("下达中央财政衔接资金1200万元" → 中央财政衔接资金, 下达). Then, in order: a count with nothing before it takes
+the noun after its measure word ("28个展区"); "A、B分别为a、b" gives each figure its name; a target-table column
+("年初目标值", "实际完成值") takes the indicator named before it; an amount named after it ("500万元为中央资金") takes
+that name; a change or a share takes the level it is of. Words live in vocabulary.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ...problems import Location
+from .model import NarrativeFigure
+from .tokens import Token, tokens
+from .vocabulary import Vocabulary, vocabulary
+
+__all__ = ["YEAR_PREFIX", "read_segment"]
+
+_SENTENCE_END = "。！？!?\n"
+_CLAUSE_END = "，,；;：:"
+_OPEN, _CLOSE = "（(【[", "）)】]"
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\d{1,2}月)")
+YEAR_PREFIX = re.compile(
+    r"^(?:(?:截至|截止|至)?(?:19|20)(?:\d\d|xx|XX)年(?:度|底|末|初)?(?:\d{1,2}月(?:\d{1,2}日)?)?)+"
+)
+
+
+def _strip_words(text: str, words: tuple[str, ...], *, head: bool) -> tuple[str, str]:
+    """Take the listed words off the head (or tail) of the text, repeatedly; returns (rest, first word taken)."""
+    taken = ""
+    changed = True
+    while changed and text:
+        changed = False
+        for word in words:
+            if (text.startswith(word) if head else text.endswith(word)) and len(text) >= len(word):
+                text = text[len(word) :] if head else text[: -len(word)]
+                taken = taken or word
+                changed = True
+                break
+    return text, taken
+
+
+_ENUM_MARK = re.compile(r"^(?:[0-9]+[.．、]|[（(][0-9一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、是])")
+
+
+def _find_relation(text: str, voc: Vocabulary) -> tuple[str, str]:
+    """The list or total word of a left context, and the text it governs ("其中：基本支出" → 其中, 基本支出)."""
+    for group in ("respectively", "total", "parts", "includes", "partial"):
+        for word in voc.relations[group]:
+            if len(word) == 1:  # 共, 计, 含, 如: only right before the number or at the head
+                if text.endswith(word):
+                    return word, text[:-1]
+                if text.startswith(word) and group != "total":
+                    return word, text[1:]
+                continue
+            if word in text:
+                head, _, tail = text.rpartition(word)
+                # "其中基本支出" → 基本支出; "A、B分别为" → A、B (the names come before the word)
+                return word.rstrip("：:"), tail if tail.strip("：:") else head
+    return "", text
+
+
+def _clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
+    """The noun phrase of a left context, and the relation word found around it."""
+    text = re.sub(r"[（(][^（()）]*[)）]|《[^》]*》|[“”\"]", "", text)  # asides, titles, quotes are not the subject
+    text = text.strip("，,、；;：:“”\"'（(）) ")
+    relation, text = _find_relation(text, voc)
+    for _ in range(3):
+        text = _ENUM_MARK.sub("", text.strip("，,、；;：:“”\"' "))
+        text = YEAR_PREFIX.sub("", text)
+        text, _lead = _strip_words(text, voc.leading_words, head=True)
+        text, copula = _strip_words(text, voc.copulas, head=False)
+        relation = relation or (copula if copula in ("共计", "合计", "总计", "累计", "共", "计") else "")
+        text = text.rstrip("的")
+        for word in voc.relations["verbs"]:
+            at = text.find(word)
+            if at >= 0 and at <= 3 and len(text) - at - len(word) >= 2:  # "中央下达X资金" → 下达, X资金
+                relation = relation or word
+                text = text[at + len(word) :]
+                break
+    if not relation:
+        relation = next((w for w in voc.relations["stage_verbs"] if text.startswith(w) or text.endswith(w)), "")
+    return text.strip("，,、 ").lstrip("）)】]").rstrip("（(【["), relation
+
+
+def _noun_after(text: str, voc: Vocabulary, limit: int = 10) -> str:
+    """The noun a count's measure word introduces: "28个展区以及…" → 展区."""
+    m = re.match(r"(?:[\u4e00-\u9fa5·]|[A-Za-z][A-Za-z0-9.]*)+", text)
+    if not m:
+        return ""
+    noun = m.group(0)
+    for stop in ("以及", "和", "及", "等", "的", "共", "其中", "分别", "全部", "已", "均", "为", "出行", "道路建设"):
+        cut = noun.find(stop)
+        if cut == 0:
+            return ""
+        if cut > 0:
+            noun = noun[:cut]
+    return noun[:limit]
+
+
+def _indicator_clause(
+    text: str, sentence: _Sentence, clause_start: int, voc: Vocabulary, after: int = 0
+) -> tuple[str, int]:
+    """The nearest clause before (and after position `after`), in the sentence, that names an indicator: no figure
+    and no value word in it. Returns the name and where its clause starts."""
+    starts = [s for s in sentence.clause_starts if after <= s < clause_start]
+    if not starts:
+        return "", -1
+    ends = [*starts[1:], clause_start]
+    for start, end in zip(reversed(starts), reversed(ends), strict=True):
+        clause = _ENUM_MARK.sub("", text[start : end - 1])
+        if clause and not re.search(r"\d", clause) and not any(w in clause for w in voc.value_words):
+            return _clean_subject(clause, voc)[0], start
+    return "", -1
+
+
+@dataclass
+class _Sentence:
+    start: int
+    end: int
+    clause_starts: list[int]
+
+    def clause_start(self, position: int) -> int:
+        return max((s for s in self.clause_starts if s <= position), default=self.start)
+
+
+def _sentences(text: str) -> list[_Sentence]:
+    out, start = [], 0
+    for i, char in enumerate(text + "\n"):
+        if char in _SENTENCE_END:
+            if i > start:
+                clauses = [start] + [
+                    j + 1
+                    for j in range(start, i)
+                    if text[j] in _CLAUSE_END
+                    and not (text[j] == "," and text[j - 1 : j].isdigit() and text[j + 1 : j + 2].isdigit())
+                ]
+                out.append(_Sentence(start, i + 1 if i < len(text) else i, clauses))
+            start = i + 1
+    return out
+
+
+def _depths(text: str) -> list[int]:
+    depth, out = 0, []
+    for char in text:
+        if char in _OPEN:
+            depth += 1
+        out.append(depth)
+        if char in _CLOSE and depth:
+            depth -= 1
+    return out
+
+
+def _scope_flags(left: str, after: str, voc: Vocabulary, year: int | None) -> tuple[bool, bool, bool]:
+    """(approximate, other_year, target) of one figure from the words before it in its clause."""
+    left = re.sub(r"[（(][^（()）]*[)）]", "", left)
+    tail = left[-3:]
+    approximate = any(tail.endswith(w) for w in voc.approximate) or any(
+        after.startswith(w) for w in ("以上", "左右", "余", "多", "上下")
+    )
+    scope = left
+    for word in voc.other_year_except:
+        scope = scope.replace(word, "")
+    scope = re.sub(r"(?:较|比|同比|与)(?:上年|去年|上年度|上一年|同期)[^，,；;]*", "", scope)
+    other_year = any(w in scope for w in voc.other_year)
+    years = [int(y) for y in _YEAR.findall(left)]
+    if year and years and years[-1] != year:
+        other_year = True
+    target = any(w in left for w in voc.target) or any(after.startswith(w) for w in ("以上", "以内", "以下"))
+    return approximate, other_year, target
+
+
+@dataclass
+class _Place:
+    """Where a number stands: its sentence and clause, the text before it that may name it, and what follows."""
+
+    sentence_no: int
+    sentence: _Sentence
+    clause_start: int
+    left_start: int
+    left: str
+    chain: bool  # right after another figure of the clause, with no comma, bracket or 、 between
+    after: str
+
+
+class _SegmentReader:
+    """Reads the figures of one paragraph (or table cell) in order, carrying what a sentence has said so far."""
+
+    def __init__(self, text: str, location: Location, index: int, year: int | None, cell: tuple[int, int] | None):
+        self.voc = vocabulary()
+        self.text, self.location, self.index, self.year, self.cell = text, location, index, year, cell
+        self.sentences = _sentences(text)
+        self.depths = _depths(text)
+        self.out: list[NarrativeFigure] = []
+        self.previous_end = 0
+        self.last_sentence = -1
+        self.names: list[str] = []  # "A、B、C分别为a、b、c": the names waiting for their figures
+        self.last_noun = ""
+        self.indicator, self.indicator_sentence, self.indicator_at = "", -1, 0
+
+    def read(self) -> list[NarrativeFigure]:
+        for token in sorted(tokens(self.text, self.voc), key=lambda t: t.start):
+            place = self._place(token)
+            subject, relation = self._subject(token, place)
+            subject, relation, base, change = self._change_or_share(token, place, subject, relation)
+            self.out.append(self._figure(token, place, subject, relation, base, change))
+            self.previous_end = token.end
+        return _carry_list_relation(self.out)
+
+    def _place(self, token: Token) -> _Place:
+        text = self.text
+        sentence_no = next((i for i, s in enumerate(self.sentences) if s.start <= token.start < s.end), 0)
+        sentence = self.sentences[sentence_no] if self.sentences else _Sentence(0, len(text), [0])
+        if sentence_no != self.last_sentence:
+            self.names, self.previous_end, self.last_sentence = [], sentence.start, sentence_no
+        clause_start = sentence.clause_start(token.start)
+        depth = self.depths[token.start]
+        opening = max(
+            (i + 1 for i in range(clause_start, token.start) if text[i] in _OPEN and self.depths[i] <= depth),
+            default=clause_start,
+        )
+        listed = max((i + 1 for i in range(clause_start, token.start) if text[i] == "、"), default=clause_start)
+        left_start = max(clause_start, self.previous_end, opening, listed)
+        chain = self.previous_end > clause_start and self.previous_end >= opening and self.previous_end >= listed
+        return _Place(
+            sentence_no, sentence, clause_start, left_start, text[left_start : token.start], chain, text[token.end :]
+        )
+
+    def _previous(self, place: _Place) -> NarrativeFigure | None:
+        last = self.out[-1] if self.out else None
+        return last if last is not None and last.sentence == place.sentence_no else None
+
+    def _subject(self, token: Token, place: _Place) -> tuple[str, str]:
+        voc, left = self.voc, place.left
+        noun = _noun_after(place.after, voc) if token.kind == "count" else ""
+        subject, relation = _clean_subject(left, voc)
+        relation = self._list_word_before_clause(place, relation)
+        prev = self._previous(place)
+        if place.chain and prev is not None and self.last_noun and left.startswith(self.last_noun):
+            # "年初批复预算8个项目985万元": the words between are the previous count's noun
+            subject = prev.subject if token.kind != "count" else ""
+        if subject in voc.relations["verbs"] or subject in voc.relations["stage_verbs"]:
+            relation, subject = relation or subject, ""
+        if any(w in left for w in voc.relations["respectively"]):
+            head = re.split("|".join(voc.relations["respectively"]), left)[0]
+            self.names = [n for n in re.split(r"[、和及]", _clean_subject(head, voc)[0]) if n]
+            relation = "分别为"
+        if not subject and not relation and prev is not None and not left.strip("、，,") and prev.unit != token.unit:
+            subject = prev.subject  # "芦柴湖办事处3户、3台套": a second measure of the same thing
+        if not subject and self.names:
+            subject = self.names.pop(0) if len(self.names) > 1 else self.names[0]
+        if noun:
+            conjunction = left.endswith(("等", "以及", "和", "及", "、")) or relation in voc.relations["verbs"]
+            subject = noun if not subject or conjunction else subject + noun
+        self.last_noun = noun
+        subject = subject or self._named_by_colon(place, relation)
+        subject = self._indicator(token, place, subject)
+        return self._fallback(token, place, subject), relation
+
+    def _list_word_before_clause(self, place: _Place, relation: str) -> str:
+        """ "其中：基本支出……": the list word ends the clause before."""
+        if (
+            relation and relation not in self.voc.relations["stage_verbs"]
+        ) or place.clause_start <= place.sentence.start:
+            return relation
+        before = self.text[max(place.sentence.start, place.clause_start - 6) : place.clause_start - 1]
+        listed = (w.rstrip("：:") for w in self.voc.relations["parts"] + self.voc.relations["respectively"])
+        return next((w for w in listed if before.endswith(w)), relation)
+
+    def _named_by_colon(self, place: _Place, relation: str) -> str:
+        """ "1.产出指标完成情况:100%": the clause before the colon names the figure."""
+        start, sentence = place.clause_start, place.sentence
+        if relation or place.left_start != start or start <= sentence.start or self.text[start - 1] not in "：:":
+            return ""
+        if self.previous_end > sentence.clause_start(start - 1):
+            return ""
+        return _clean_subject(self.text[sentence.clause_start(start - 1) : start - 1], self.voc)[0]
+
+    def _indicator(self, token: Token, place: _Place, subject: str) -> str:
+        """A column of a target table ("年初指标值", "实际完成值") stands for the indicator named before it."""
+        bare, value_word = _strip_words(subject, self.voc.value_words, head=False)
+        bare, _ = _strip_words(bare, ("年初", "全年", "实际", "年度", "为"), head=False)
+        if value_word and len(bare) >= 2:
+            subject = bare  # "……比例年初指标值为不低于85%" → ……比例
+        elif value_word:
+            # "X指标值1000元，全年实际完成值1000元" → X; "1.免疫密度，年初目标值≥90%" → the item's first clause
+            same = self.indicator_sentence == place.sentence_no and self.indicator
+            after = self.indicator_at if same else 0
+            named, _ = _indicator_clause(self.text, place.sentence, place.clause_start, self.voc, after)
+            subject = named or (self.indicator if same else subject)
+        if value_word:
+            self.indicator, self.indicator_sentence, self.indicator_at = subject, place.sentence_no, token.end
+        return subject
+
+    def _fallback(self, token: Token, place: _Place, subject: str) -> str:
+        """Where nothing before the number names it: the words after it, the clause before, the bare left text."""
+        voc, text = self.voc, self.text
+        if not subject and token.kind == "amount":
+            tail = re.match(r"(?:为|是)?", place.after).end()
+            subject = _noun_after(place.after[tail:], voc, 30)  # "其中500万元为中央水利发展资金"
+        start, sentence = place.clause_start, place.sentence
+        if not subject and token.kind != "date" and start > sentence.start:
+            # "……农机购置补贴资金，共计84.47万元": the clause before names it
+            prior = sentence.clause_start(start - 1)
+            if prior < start:
+                opened = max((i + 1 for i in range(prior, start) if text[i] in _OPEN), default=prior)
+                subject = _clean_subject(text[max(prior, self.previous_end, opened) : start - 1], voc)[0][-16:]
+        if not subject and token.kind != "date":
+            bare = _ENUM_MARK.sub("", YEAR_PREFIX.sub("", place.left.strip("，,、；;：: ")))
+            subject = _strip_words(bare, voc.leading_words, head=True)[0]
+            subject = _strip_words(subject, voc.copulas + voc.relations["total"], head=False)[0]
+        if not subject and token.kind == "count":
+            subject = token.unit.lstrip("万亿")
+        return subject
+
+    def _change_or_share(self, token: Token, place: _Place, subject: str, relation: str) -> tuple[str, str, str, str]:
+        """增长/减少/超任务/占: the relation word, what the figure is compared with, and the level it is of."""
+        voc, left = self.voc, place.left
+        changes = voc.relations["increase"] + voc.relations["decrease"]
+        # 减, 增: only right before the number
+        change = next((w for w in changes if (w in left if len(w) > 1 else left.endswith(w))), "")
+        exceed = next((w for w in voc.relations["exceed"] if w in left), "") if token.kind == "rate" else ""
+        share = next((w for w in voc.relations["share"] if w in left), "") if token.kind == "rate" else ""
+        base = ""
+        if exceed:
+            relation, base = exceed, re.sub(r"^超(?:出|额完成)?", "", exceed)
+        elif change:
+            relation = change
+            m = re.search(r"(?:较|比|同比|与)(.{0,8}?)(?:相比)?(?:" + re.escape(change) + ")", left)
+            base = m.group(1) if m else ("上年" if "同比" in change else "")
+            # "支出合计387.82万元，较上年决算数减少125.51万元，下降24.5%": the change is of the level before it
+            subject = re.sub(r"(?:较|比|同比|与|同).*$", "", subject).removesuffix(change)
+        elif share:
+            relation = "占"
+            base = re.sub(r"(的|比重|比例|比|为|达)+$", "", left[left.rfind(share) + len(share) :]).lstrip("总全")
+            if share in ("占总", "占全"):
+                base = share[-1] + base
+        prev = self._previous(place)
+        if (change or share) and prev is not None:
+            level = next((f for f in reversed(self.out) if f.sentence == place.sentence_no and not f.base), prev)
+            subject = subject if subject and not share else level.subject
+        return subject, relation, base, change
+
+    def _figure(
+        self, token: Token, place: _Place, subject: str, relation: str, base: str, change: str
+    ) -> NarrativeFigure:
+        text, sentence = self.text, place.sentence
+        clause_start = place.clause_start
+        scope_start = sentence.start if clause_start == sentence.clause_starts[0] else clause_start
+        lead = text[sentence.start : sentence.clause_starts[1] - 1] if len(sentence.clause_starts) > 1 else ""
+        lead = lead if scope_start != sentence.start and YEAR_PREFIX.fullmatch(lead) else ""  # "2022年，……"
+        approximate, other_year, target = _scope_flags(
+            lead + text[scope_start : token.start], place.after[:4], self.voc, self.year
+        )
+        quote_start = place.left_start if subject or relation else max(clause_start, place.left_start - 12)
+        return NarrativeFigure(
+            value=token.value,
+            unit=token.unit,
+            kind=token.kind,
+            subject=subject,
+            relation=relation,
+            text=text[quote_start : token.end].strip("，,、；; "),
+            location=self.location,
+            quote=text[sentence.start : sentence.end],
+            segment=self.index,
+            sentence=place.sentence_no,
+            start=token.number_start,
+            end=token.number_end,
+            raw=token.raw,
+            depth=self.depths[token.start] if token.start < len(self.depths) else 0,
+            approximate=token.approximate or approximate,
+            other_year=other_year and not change,
+            target=target,
+            per_unit=token.per_unit,
+            base=base,
+            cell=self.cell,
+        )
+
+
+def read_segment(
+    text: str, location: Location, index: int, year: int | None, cell: tuple[int, int] | None = None
+) -> list[NarrativeFigure]:
+    """The figures of one normalized paragraph or table cell, with their meaning."""
+    return _SegmentReader(text, location, index, year, cell).read()
+
+
+def _carry_list_relation(figures: list[NarrativeFigure]) -> list[NarrativeFigure]:
+    """After "其中" (or "分别为") the figures that follow in the sentence, at the same bracket depth and with no
+    relation word of their own, are parts of the same list: "其中：基本支出61.41万元，…；项目支出93.88万元"."""
+    voc = vocabulary()
+    lists = voc.relations["parts"] + voc.relations["respectively"] + voc.relations["includes"]
+    carried: dict[tuple[int, int], tuple[str, str]] = {}
+    out = []
+    for i, f in enumerate(figures):
+        key = (f.sentence, f.depth)
+        for k in [k for k in carried if k[0] != f.sentence]:
+            del carried[k]
+        nxt = figures[i + 1] if i + 1 < len(figures) else None
+        opens_list = nxt is not None and nxt.sentence == f.sentence and nxt.relation in lists and nxt.family == f.family
+        if f.relation in lists:
+            carried[key] = (f.relation.rstrip("：:"), f.family)
+            f = replace(f, relation=f.relation.rstrip("：:"), flags=(*f.flags, "part"))
+        elif f.relation in voc.relations["total"] or opens_list:
+            carried.pop(key, None)  # a new total: "……；在职人员6人，其中……"
+        elif key in carried and carried[key][1] == f.family:
+            relation = carried[key][0] if f.relation in ("", *voc.relations["stage_verbs"]) else f.relation
+            f = replace(f, relation=relation, flags=(*f.flags, "part"))
+        elif f.quote.startswith("其中"):
+            f = replace(f, flags=(*f.flags, "part"))
+        out.append(f)
+    return out

@@ -1,0 +1,143 @@
+"""Numbers with their unit in a normalized text: amounts (元/万元/亿元, 元/年), rates (%, 百分之九十五), counts with
+their measure word (个, 人次, 万亩, ㎡ …), scores (分) and dates (2022年12月6日, 至8日). Titles 《…》, document
+numbers (〔2021〕94号), year spans and codes (P1.5) are not figures."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from .numerals import CN_DIGITS, parse_arabic, parse_chinese
+from .vocabulary import Vocabulary, vocabulary
+
+__all__ = ["Token", "tokens"]
+
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in words)
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    voc = vocabulary()
+    arabic = r"(?<![\d.A-Za-z])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])"
+    chinese = f"[{CN_DIGITS}]+"
+    amount = _alternatives(tuple(sorted(voc.amount_units, key=len, reverse=True)))
+    figure = re.compile(
+        rf"(?P<pct>百分之)?(?P<num>{arabic}|{chinese})(?P<approx>余|多)?"
+        rf"(?(pct)|(?:(?P<amount>{amount})(?P<per>(?:/[\u4e00-\u9fa5.·]{{1,4}}){{1,2}})?"
+        rf"|(?P<rate>{_alternatives(voc.rate_units)})"
+        rf"|(?P<mult>[万亿])?(?:余|多)?(?P<measure>{_alternatives(voc.measure_words)})(?P<per2>/[\u4e00-\u9fa5]{{1,2}})?"
+        rf"(?![A-Za-z])"
+        rf"|(?P<score>分)"
+        rf"|(?P<bare>万)(?=[。，,；;、)）(（]|$)))"
+    )
+    date = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)年(?P<m>1[0-2]|0?[1-9]|元)月(?:(?P<d>3[01]|[12]\d|0?[1-9])[日号])?")
+    return figure, date
+
+
+def _masked(text: str) -> list[tuple[int, int]]:
+    """Spans whose numbers are not figures: titles 《…》, document numbers 〔2021〕94号, years, codes."""
+    spans = [m.span() for m in re.finditer(r"《[^》]{0,80}》", text)]
+    spans += [m.span() for m in re.finditer(r"[〔\[（(]?(?:19|20)\d\d[〕\]）)]\s*\d+\s*号", text)]
+    spans += [m.span() for m in re.finditer(r"(?:19|20)\d\d\s*[-—至~]\s*(?:19|20)\d\d\s*年", text)]
+    spans += [m.span() for m in re.finditer(r"[A-Za-z]+\d+(?:\.\d+)?", text)]
+    return spans
+
+
+def _in(spans: list[tuple[int, int]], position: int) -> bool:
+    return any(s <= position < e for s, e in spans)
+
+
+@dataclass
+class Token:
+    start: int
+    end: int
+    number_start: int
+    number_end: int
+    value: Decimal
+    raw: str
+    unit: str
+    kind: str
+    approximate: bool
+    per_unit: bool
+
+
+def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
+    figure, date = _patterns()
+    masked = _masked(text)
+    dates = []
+    for m in date.finditer(text):
+        day = int(m.group("d") or 0)
+        month = 1 if m.group("m") == "元" else int(m.group("m"))  # 元月: January
+        value = Decimal(int(m.group("y")) * 10000 + month * 100 + day)
+        dates.append(m.span())
+        yield Token(m.start(), m.end(), m.start(), m.end(), value, m.group(0), "日期", "date", False, False)
+        if m.group("d"):  # "2022年12月6日至8日"
+            tail = re.match(r"(?:至|到|—|-|~)(\d{1,2})日", text[m.end() :])
+            if tail:
+                s = m.end() + tail.start(1)
+                last = Decimal(int(value) // 100 * 100 + int(tail.group(1)))
+                dates.append((m.end(), m.end() + tail.end()))
+                yield Token(
+                    s, m.end() + tail.end(), s, m.end() + tail.end(), last, tail.group(1), "日期", "date", False, False
+                )
+    for m in figure.finditer(text):
+        start = m.start("num")
+        if _in(masked, start) or _in(dates, start):
+            continue
+        raw = m.group("num")
+        before = text[max(0, m.start() - 4) : m.start()]
+        if any(before.endswith(w) for w in voc.not_figure_before):
+            continue
+        after = text[m.end("approx") if m.group("approx") else m.end("num") :]
+        if any(after.startswith(w) for w in voc.not_counts_after):
+            continue
+        unit = m.group("amount") or m.group("rate") or m.group("measure") or m.group("score") or m.group("bare") or ""
+        mult = m.group("mult") or ""
+        if raw[0] in CN_DIGITS:
+            if raw[-1] in "万亿" and len(raw) > 1 and not mult and unit in ("元", "人", "人次", "户", "亩", "个"):
+                raw, mult = raw[:-1], raw[-1]  # 三千二百万元 → 三千二百 万元
+            value = parse_chinese(raw)
+            single = len(m.group("num")) == 1 and not m.group("pct")
+            if value is None or (single and not any(before.endswith(w) for w in voc.single_numeral_after)):
+                continue
+            if re.match(r"[是大类级批次]", after) and not m.group("measure"):
+                continue
+        else:
+            value = parse_arabic(raw)
+        if value is None:
+            continue
+        if m.group("pct"):
+            kind, unit = "rate", "%"
+        elif m.group("amount"):
+            kind, unit = "amount", (mult + unit if mult else unit) + (m.group("per") or "")
+            if mult:
+                unit = mult + m.group("amount")
+        elif m.group("rate"):
+            kind = "rate"
+        elif m.group("measure"):
+            kind, unit = "count", mult + unit + (m.group("per2") or "")
+        elif m.group("score"):
+            kind = "score"
+        else:
+            kind, unit = "amount", "万元"  # a bare 万 after money: "安排资金19204.096万。"
+            if not any(w in text[max(0, start - 20) : start] for w in voc.money_words):
+                continue
+        if mult and kind == "amount" and not m.group("amount"):
+            continue
+        yield Token(
+            m.start(),
+            m.end(),
+            start,
+            m.end("num"),
+            value,
+            raw,
+            unit,
+            kind,
+            bool(m.group("approx")),
+            bool(m.group("per") or m.group("per2")),
+        )
