@@ -255,6 +255,25 @@ def test_a_50_mb_text_review_is_refused(tmp_path, capsys):
     assert code == 2 and "[file.too_large]" in err and "上限为 20 MB" in err and "JIXIAO_LIMIT_TEXT_BYTES" in err
 
 
+def test_pages_over_the_setting_are_refused(tmp_path, capsys, monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    path = tmp_path / "报告.pdf"
+    with PdfPages(path) as pdf:
+        for page in range(3):
+            figure = plt.figure()
+            figure.text(0.5, 0.5, f"第{page + 1}页")
+            pdf.savefig(figure)
+            plt.close(figure)
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(pages=2))
+    code, err = _run(capsys, "review", str(path))
+    assert code == 2 and "PDF 共 3 页，上限为 2 页" in err
+
+
 def test_characters_over_the_setting_are_refused(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(document_chars=100))
     path = _write(tmp_path, "报告.txt", "一" * 101)
