@@ -4,14 +4,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from ...problems import Location, Problem, Severity
 from ..source import Segment, SourceDocument
+from .arith import fmt, interval, overlaps
 from .figures import normalize
 from .grammar import read_segment
 from .model import NarrativeFigure
 from .numerals import parse_arabic
+from .vocabulary import vocabulary
 
 __all__ = ["cell_number", "column_headers", "row_labels", "table_checks", "table_figures"]
 
@@ -125,8 +128,6 @@ def table_figures(
 
 
 def _with_subject(figure: NarrativeFigure, subject: str) -> NarrativeFigure:
-    from dataclasses import replace
-
     return replace(figure, subject=subject)
 
 
@@ -140,7 +141,6 @@ def cell_number(text: str) -> Decimal | None:
 
 def _funds_row(doc: SourceDocument) -> list[tuple[str, Decimal, str, NarrativeFigure]]:
     """(concept, value, unit, cell figure) of the one 年度资金总额 row of the document's tables."""
-    from .vocabulary import vocabulary
 
     voc = vocabulary()
     rows = []
@@ -195,8 +195,6 @@ def _concept_column(headers: list[str], words: tuple[str, ...]) -> int | None:
 
 
 def _text_table(doc: SourceDocument, figures: list[NarrativeFigure]) -> list[Problem]:
-    from .arith import fmt, interval, overlaps
-    from .vocabulary import vocabulary
 
     voc = vocabulary()
     out = []
@@ -241,7 +239,6 @@ def _text_table(doc: SourceDocument, figures: list[NarrativeFigure]) -> list[Pro
 
 
 def _stated_scores(figures: list[NarrativeFigure]) -> list[NarrativeFigure]:
-    from .vocabulary import vocabulary
 
     words = vocabulary().score_total
     return [
@@ -263,7 +260,6 @@ _GRADE = re.compile(
 
 
 def _stated_grade(doc: SourceDocument) -> tuple[str, str, Location, int] | None:
-    from .vocabulary import vocabulary
 
     grades = vocabulary().grade_words
     for seg in doc.paragraphs():
@@ -276,8 +272,6 @@ def _stated_grade(doc: SourceDocument) -> tuple[str, str, Location, int] | None:
 
 
 def _score_grade(doc: SourceDocument, figures: list[NarrativeFigure], score_tables: object) -> list[Problem]:
-    from .arith import fmt
-    from .vocabulary import vocabulary
 
     voc = vocabulary()
     out: list[Problem] = []

@@ -1,0 +1,93 @@
+"""Counts against the items listed beside them ("涉及甲镇、乙镇、丙乡3个乡镇", "共3个项目：甲、乙、丙")."""
+
+from __future__ import annotations
+
+import re
+
+from ...problems import Problem, Severity
+from .findings import problem, where
+from .model import NarrativeFigure
+from .vocabulary import vocabulary
+
+__all__ = ["count_items"]
+
+
+def count_items(figures: list[NarrativeFigure]) -> list[Problem]:
+    """“涉及甲镇、乙镇、丙乡3个乡镇” and "共3个项目：甲、乙、丙": the count against the items named."""
+
+    out = []
+    for f in figures:
+        if f.kind != "count" or f.cell is not None or not f.checkable or f.value != f.value.to_integral_value():
+            continue
+        if f.relation in vocabulary().relations["parts"]:
+            continue
+        quote = f.quote
+        at = quote.find(f.text)
+        if at < 0:
+            continue
+        noun = f.subject
+        head = re.sub(r"[（(][^（()）]*[)）]", "", quote[: at + len(f.text) - len(f.raw) - len(f.unit)])
+        listed = _list_before(head, noun)
+        after = quote[at + len(f.text) :]
+        if listed is None:
+            listed = _list_after(after, noun)
+        if listed is None:
+            continue
+        items, partial = listed
+        n = int(f.value)
+        if len(items) == n or (partial and len(items) < n):
+            continue
+        out.append(
+            problem(
+                "count_items",
+                f"{where(f)}与所列{len(items)}项不符：文中列出{'、'.join(items)}，共{len(items)}项"
+                f"（数目须相等{'，列举以“等”结尾时不得多于所述个数' if partial else ''}）。请核对个数或列举。",
+                f,
+                Severity.WARNING,
+                f"{len(items)}{f.unit}",
+                f"{f.raw}{f.unit}",
+            )
+        )
+    return out
+
+
+def _fits(item: str, noun: str) -> bool:
+    """An item of the kind the count names: 临城镇 for 乡镇, 北驾廻村 for 村, “……经费” for 项目 in quotes."""
+    item = item.strip("“”\"'《》")
+    return bool(item) and bool(noun) and (item.endswith(noun) or item[-1] in noun)
+
+
+def _list_before(head: str, noun: str) -> tuple[list[str], bool] | None:
+
+    clause = re.split(r"[，,；;：:。]", head)[-1]
+    if clause.endswith("各") or re.search(r"\d", clause):
+        return None  # "甲、乙各120户": each, not a count of the list
+    partial = clause.endswith("等")
+    clause = clause.rstrip("等共计")
+    if "、" not in clause:
+        return None
+    items = [i for i in re.split(r"、", clause) if i]
+    if len(items) < 2:
+        return None
+    items[0] = re.split(r"涉及|包括|覆盖|分布在|位于|在|对|为|有", items[0])[-1]
+    if len(items) < 2 or not all(_fits(i, noun) and len(i) <= 20 for i in items):
+        return None
+    return items, partial
+
+
+def _list_after(after: str, noun: str) -> tuple[list[str], bool] | None:
+
+    m = re.match(
+        r"^[\u4e00-\u9fa5]{0,8}?(?:[，,]?(?:分别为|分别是|包括|即|为|是)[：:]?|[：:])(.+?)(?:[。；;]|$)", after
+    )
+    if not m or "、" not in m.group(1):
+        return None
+    body = m.group(1)
+    partial = body.rstrip("。").endswith("等") or "等" in body[-4:]
+    items = [i.strip() for i in body.rstrip("等").split("、") if i.strip()]
+    if any(re.search(r"\d", i) for i in items):
+        return None  # figures in the list: the parts check reads it
+    quoted = all(re.fullmatch(r"[“\"《].*[”\"》]", i) for i in items)
+    if len(items) < 2 or not (quoted or all(_fits(i, noun) and len(i) <= 20 for i in items)):
+        return None
+    return items, partial

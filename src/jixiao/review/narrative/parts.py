@@ -1,0 +1,216 @@
+"""Totals against their listed parts (issue 12: 分别为, 包括……共, 合计, 其中 that exhausts its total, or parts
+that exceed it), within half a unit of the last printed place per figure."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from ...problems import Problem, Severity
+from .arith import add, fmt, interval, overlaps, places
+from .findings import in_unit, problem, where
+from .model import NarrativeFigure
+from .vocabulary import vocabulary
+
+__all__ = ["addable", "gap", "parts_total", "sentences"]
+
+
+def sentences(figures: list[NarrativeFigure]) -> dict[tuple[int, int], list[NarrativeFigure]]:
+    out: dict[tuple[int, int], list[NarrativeFigure]] = defaultdict(list)
+    for f in figures:
+        if f.cell is None:
+            out[(f.segment, f.sentence)].append(f)
+    return out
+
+
+def addable(f: NarrativeFigure) -> bool:
+    """A level that parts can add up to: not a standard (元/人), not a change (较上年减少……)."""
+    voc = vocabulary()
+    changes = voc.relations["increase"] + voc.relations["decrease"] + voc.relations["exceed"]
+    return f.kind in ("amount", "count", "score") and not f.per_unit and f.relation not in changes
+
+
+def _marker_between(text: str) -> str:
+    """The list word between a total and its first part ("，其中：", "（含", "，分别为")."""
+    voc = vocabulary()
+    for group in ("respectively", "parts", "includes"):
+        for word in voc.relations[group]:
+            if word in text:
+                return group
+    return ""
+
+
+_DECLARED = re.compile(
+    r"(?:有|包括|分为|含)([^，,。；;：:]{2,60}?)(?:两|二|三|四|五|六|七|八|九|\d+)(?:类|项|部分|种|个方面)"
+)
+
+
+def _declared_kinds(quote: str) -> list[str]:
+    """ "主要有部门预算项目支出、专项预算支出二类支出": the kinds a sentence says make up the whole."""
+    m = _DECLARED.search(quote)
+    return [n for n in re.split(r"[、和及]", m.group(1)) if n] if m else []
+
+
+def _declared(parts: list[NarrativeFigure]) -> bool:
+    kinds = _declared_kinds(parts[0].quote) if parts else []
+    return len(kinds) == len(parts) >= 2 and all(any(k in p.subject or p.subject in k for k in kinds) for p in parts)
+
+
+def _complete_partition(parts: list[NarrativeFigure]) -> bool:
+    if _declared(parts):
+        return True
+    for partition in vocabulary().complete_partitions:
+        if len(parts) == len(partition) and all(
+            p.subject.endswith(word) for p, word in zip(parts, partition, strict=True)
+        ):
+            return True
+    return False
+
+
+def _funding_levels(parts: list[NarrativeFigure]) -> bool:
+    """Parts named by the level of government that pays them: 中央资金, 省级资金, 县级配套."""
+    levels = vocabulary().funding_levels
+    return len(parts) >= 2 and all(p.kind == "amount" and p.subject.startswith(levels) for p in parts)
+
+
+def _parts_after(
+    total: NarrativeFigure, following: list[NarrativeFigure], bracketed: bool = False
+) -> list[NarrativeFigure]:
+    """The parts of a total: the next figures of its family at the first part's bracket depth, up to a new total.
+    A list opened in brackets right after the total ("3374.3万元（其中建筑工程3292万元）") ends with the bracket."""
+    voc = vocabulary()
+    parts: list[NarrativeFigure] = []
+    depth = None
+    for i, f in enumerate(following):
+        if bracketed and f.depth <= total.depth:
+            break
+        if f.family != total.family or f.kind == "rate":
+            continue
+        if depth is None:
+            depth = f.depth
+        if f.depth != depth:
+            continue
+        if f.relation in voc.relations["total"] and f.relation not in ("其中",):
+            break
+        if parts and (f.relation in voc.relations["verbs"] or re.search(r"目前|截至|截止|已", f.text)):
+            break  # "其中项目管理费1.07万元，目前项目资金已拨付106.36万元": a new statement, not a part
+        nxt = following[i + 1] if i + 1 < len(following) else None
+        if parts and nxt is not None and nxt.depth == f.depth and _marker_between(gap(f, nxt)) == "parts":
+            break  # a figure followed by its own 其中 starts a new total
+        parts.append(f)
+    return parts
+
+
+def gap(a: NarrativeFigure, b: NarrativeFigure) -> str:
+    """The text between two figures of one sentence."""
+    if a.segment != b.segment or a.sentence != b.sentence:
+        return b.quote[: max(0, b.quote.find(b.raw))]
+    whole = a.quote
+    start = whole.find(a.raw + a.unit)
+    end = whole.find(b.text) if b.text else -1
+    if start < 0 or end < 0:
+        return ""
+    return whole[start + len(a.raw) + len(a.unit) : end + len(b.text) - len(b.raw) - len(b.unit)]
+
+
+def _tolerance(figures: Iterable[NarrativeFigure]) -> Decimal:
+    return sum((f.half_unit for f in figures), Decimal(0))
+
+
+def _parts_problem(total: NarrativeFigure, parts: list[NarrativeFigure], complete: bool, why: str) -> Problem | None:
+    stated = interval(total)
+    for n in range(1, len(parts) + 1):
+        if overlaps(add([interval(p) for p in parts[:n]]), stated):
+            return None  # the first parts exhaust the total; what follows is another breakdown
+    exact = sum((p.scaled for p in parts), Decimal(0))
+    short_levels = not complete and exact < total.scaled and _funding_levels(parts)
+    if not complete and exact <= total.scaled and not short_levels:
+        return None  # a partial list may leave something out
+    if not complete and any(p.scaled >= total.scaled for p in parts):
+        return None  # a part as large as the total: another breakdown (一级/二级/三级指标), not a partition
+    # people and cases counted under 其中 may overlap (老年妇女 and 残疾妇女): only a hint when counts exceed;
+    # funding levels (中央、省级、县级) that fall short may leave a level unnamed: only a hint too
+    if short_levels:
+        severity = Severity.INFO
+        why += "所列为各级资金，合计小于总额而差额未说明来源。"
+    else:
+        severity = Severity.ERROR if complete else Severity.WARNING if total.kind == "amount" else Severity.INFO
+    tol = _tolerance([total, *parts])
+    digits = max(places(f) for f in [total, *parts])
+    terms = "＋".join(f"{p.raw}{p.unit}" for p in parts)
+    shown = fmt(in_unit(exact, total), digits)
+    diff = fmt(in_unit(abs(exact - total.scaled), total), digits)
+    message = (
+        f"{where(total)}与所列各项不符：{terms}＝{shown}{total.unit}，而文中写作{total.raw}{total.unit}，"
+        f"相差{diff}{total.unit}（容差±{fmt(in_unit(tol, total))}{total.unit}，按每个数末位的半个单位计）。"
+        f"各项见{'、'.join(sorted({p.location.place or '' for p in parts}))}：{'；'.join(p.text for p in parts)}。"
+        f"{why}请核对合计数或各项数值。"
+    )
+    return problem("parts_total", message, total, severity, f"{shown}{total.unit}", f"{total.raw}{total.unit}")
+
+
+def parts_total(figures: list[NarrativeFigure]) -> list[Problem]:
+    voc = vocabulary()
+    out: list[Problem] = []
+    groups = sentences(figures)
+    keys = sorted(groups)
+    for n, key in enumerate(keys):
+        sentence = [f for f in groups[key] if addable(f)]
+        # a sentence that opens with 其中 lists the parts of the previous sentence's total
+        previous = groups[keys[n - 1]] if n and keys[n - 1][0] == key[0] else []
+        if sentence and sentence[0].quote.startswith("其中") and previous:
+            for total in reversed([f for f in previous if addable(f) and f.depth == 0]):
+                parts = _parts_after(total, [f for f in sentence if f.family == total.family])
+                if len(parts) >= 2 and total.checkable and all(p.checkable for p in parts):
+                    problem = _parts_problem(total, parts, _complete_partition(parts), "")
+                    if problem:
+                        out.append(problem)
+                break
+        for i, total in enumerate(sentence):
+            following = sentence[i + 1 :]
+            if total.checkable and total.relation in ("合计", "总计", "共计", "合计为", "总计为", "共计为"):
+                out.extend(_sum_before(total, sentence[:i]))
+            if not following or not total.checkable:
+                continue
+            marker = _marker_between(gap(total, following[0]))
+            if following[0].relation in voc.relations["respectively"] and "part" not in total.flags:
+                marker = "respectively"
+            if marker and re.search(
+                r"[；;]", gap(total, next((f for f in following if f.family == total.family), following[0]))
+            ):
+                marker = ""  # "内设4个科室，分别为办公室、……；中心内设6个": the list word governs names, not figures
+            if marker:
+                between = gap(total, following[0])
+                bracketed = bool(re.match(r"^[，,]?[（(]", between))
+                parts = _parts_after(total, following, bracketed)
+                if not parts or not all(p.checkable for p in parts):
+                    continue
+                if _declared(parts):
+                    complete = True  # "主要有甲、乙二类支出……其中甲a万元，乙b万元"
+                elif any(w in total.quote for w in voc.relations["partial"]) and marker != "respectively":
+                    complete = False
+                else:
+                    complete = marker == "respectively" or _complete_partition(parts)
+                if len(parts) < 2 and not complete:
+                    continue
+                why = "文中以“分别为”列出全部各项。" if marker == "respectively" else ""
+                if _declared(parts):
+                    why = f"文中说明共有{'、'.join(_declared_kinds(parts[0].quote))}这几类。"
+                problem = _parts_problem(total, parts, complete, why)
+                if problem:
+                    out.append(problem)
+    return out
+
+
+def _sum_before(total: NarrativeFigure, before: list[NarrativeFigure]) -> list[Problem]:
+    """“甲a万元，乙b万元，丙c万元，合计X万元”: the figures of the total's family and depth before it are its parts."""
+    parts = [f for f in before if f.family == total.family and f.depth == total.depth]
+    if len(parts) < 2 or not all(p.checkable for p in parts):
+        return []
+    out = []
+    problem = _parts_problem(total, parts, True, "文中以“合计”总括前列各项。")
+    if problem:
+        out.append(problem)
+    return out

@@ -1,0 +1,282 @@
+"""Rates against the amounts they are made of: shares (占 x%), named ratios (执行率, 支付率, 到位率), growth and
+decline (较上年增长 x%) and excess over a plan (超任务 x%). A rate may be rounded or truncated."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ...problems import Problem, Severity
+from .arith import add, fmt, interval, places, rate_matches, ratio
+from .findings import in_unit, problem, where
+from .model import NarrativeFigure
+from .parts import addable, gap, sentences
+from .vocabulary import vocabulary
+
+__all__ = ["exceed", "growth", "shares"]
+
+
+def _rate_problem(
+    check: str,
+    rate: NarrativeFigure,
+    numerator: NarrativeFigure,
+    denominator: str,
+    computed: tuple[Decimal, Decimal],
+    formula: str,
+    severity: Severity,
+    exact: Decimal | None = None,
+) -> Problem:
+    digits = max(places(rate), 2)
+    middle = exact if exact is not None else (computed[0] + computed[1]) / 2
+    return problem(
+        check,
+        f"{where(rate)}与其金额不符：{formula}＝{fmt(middle, digits)}%，而文中写作{rate.raw}%"
+        f"（容差：金额按末位半个单位、比率按四舍五入或截尾，可在{fmt(computed[0], digits)}%～"
+        f"{fmt(computed[1], digits)}%之间）。金额见{where(numerator)}；{denominator}。请核对比率或金额。",
+        rate,
+        severity,
+        f"{fmt(middle, digits)}%",
+        f"{rate.raw}%",
+    )
+
+
+def _base_figure(rate: NarrativeFigure, candidates: list[NarrativeFigure], family: str) -> NarrativeFigure | None:
+    base = rate.base
+    if len(base) < 2:
+        return None
+    for f in reversed(candidates):
+        if f.family == family and f.checkable and f.subject and (f.subject.endswith(base) or base.endswith(f.subject)):
+            return f
+    return None
+
+
+def shares(figures: list[NarrativeFigure]) -> list[Problem]:
+    voc = vocabulary()
+    out = []
+    text_figures = [f for f in figures if f.cell is None]
+    for i, rate in enumerate(text_figures):
+        if rate.kind != "rate" or not rate.checkable:
+            continue
+        before = text_figures[:i]
+        same_sentence = [f for f in before if (f.segment, f.sentence) == (rate.segment, rate.sentence)]
+        if rate.relation == "占":
+            part = next((f for f in reversed(same_sentence) if addable(f)), None)
+            if part is None or not part.checkable:
+                continue
+            base = _base_figure(rate, [f for f in before if f is not part], part.family)
+            if base is None and not rate.base and "part" in part.flags:
+                # "支出总计1234.56万元，其中：基本支出800万元，占64.80%": a part's share is of its list's total
+                base = next(
+                    (
+                        f
+                        for f in reversed(same_sentence)
+                        if f.start < part.start and addable(f) and f.family == part.family and "part" not in f.flags
+                    ),
+                    None,
+                )
+            if base is None or not base.checkable:
+                continue
+            computed = ratio(interval(part), interval(base))
+            if computed and not rate_matches(rate, computed):
+                out.append(
+                    _rate_problem(
+                        "share",
+                        rate,
+                        part,
+                        f"基数见{where(base)}",
+                        computed,
+                        f"{part.raw}{part.unit}÷{base.raw}{base.unit}",
+                        Severity.WARNING,
+                        part.scaled * 100 / base.scaled if base.scaled else None,
+                    )
+                )
+            continue
+        name = next((n for n in voc.ratio_rates if rate.subject.endswith(n)), None)
+        if name is None or rate.relation in voc.relations["increase"] + voc.relations["decrease"]:
+            continue
+        problem = _named_ratio(rate, name, same_sentence, before)
+        if problem:
+            out.append(problem)
+    return out
+
+
+def _mentions(f: NarrativeFigure, words: tuple[str, ...]) -> bool:
+    return any(w in f.subject or w in f.relation or w in f.text for w in words)
+
+
+def _named_ratio(
+    rate: NarrativeFigure, name: str, same_sentence: list[NarrativeFigure], before: list[NarrativeFigure]
+) -> Problem | None:
+    """执行率/支付率/到位率 against the amount before it in its sentence and the amount it is a share of."""
+    voc = vocabulary()
+    words = voc.ratio_rates[name]
+    amounts = [f for f in same_sentence if f.kind == "amount" and not f.per_unit]
+    numerator = next((f for f in reversed(amounts) if _mentions(f, words["numerator"])), None)
+    if numerator is None or not numerator.checkable:
+        return None
+    remainder = next((f for f in amounts if f.start > numerator.start and _mentions(f, voc.remainder_words)), None)
+    candidates: list[tuple[tuple[Decimal, Decimal], str, NarrativeFigure | None]] = []
+    if remainder is not None and remainder.checkable:
+        total = add([interval(numerator), interval(remainder)])
+        candidates.append((total, f"{numerator.raw}＋{remainder.raw}", remainder))
+    window = [f for f in before if f.segment >= numerator.segment - 6 and f is not numerator]
+    qualifier = rate.subject[: -len(name)].removesuffix("预算").removesuffix("资金")
+    if qualifier and any(qualifier in f.text for f in window):
+        window = [f for f in window if qualifier in f.text]  # 政府采购执行率: the 政府采购 amounts
+    for f in reversed(window):
+        if (
+            f.kind == "amount"
+            and f.family == numerator.family
+            and not (f.approximate or f.other_year)
+            and f.depth == 0
+            and f.relation not in voc.relations["parts"]
+            and f.scaled >= numerator.scaled
+            and _mentions(f, words["denominator"])
+            and f is not numerator
+        ):
+            candidates.append((interval(f), f.raw, f))
+    if not candidates:
+        return None
+    checked = []
+    for denominator, label, figure in candidates:
+        computed = ratio(interval(numerator), denominator)
+        if computed is None:
+            continue
+        if rate_matches(rate, computed):
+            return None  # some reading of the text makes the rate right: no finding
+        checked.append((computed, label, figure))
+    if not checked:
+        return None
+    computed, label, figure = checked[0]
+    if remainder is not None and figure is remainder:
+        base = numerator.scaled + remainder.scaled
+        basis = (
+            f"基数为支付与未支之和{label}＝{fmt(in_unit(base, numerator))}{numerator.unit}，未支见{where(remainder)}"
+        )
+    else:
+        base = figure.scaled
+        basis = f"基数{label}{numerator.unit}（{where(figure)}）"
+    return _rate_problem(
+        "share",
+        rate,
+        numerator,
+        basis,
+        computed,
+        f"{numerator.raw}÷({label})",
+        Severity.WARNING,
+        numerator.scaled * 100 / base,
+    )
+
+
+def growth(figures: list[NarrativeFigure]) -> list[Problem]:
+    """增长/下降 x% against the amounts it compares: 本年C、上年B (or the change D) in the same sentence."""
+    voc = vocabulary()
+    out = []
+    for key, sentence in sentences(figures).items():
+        del key
+        for i, rate in enumerate(sentence):
+            if rate.kind != "rate" or rate.relation not in voc.relations["increase"] + voc.relations["decrease"]:
+                continue
+            if rate.target or rate.approximate:
+                continue
+            before = [f for f in sentence[:i] if f.kind in ("amount", "count") and not f.per_unit]
+            if not before:
+                continue
+            down = rate.relation in voc.relations["decrease"]
+            change = next(
+                (f for f in reversed(before) if f.relation in voc.relations["increase"] + voc.relations["decrease"]),
+                None,
+            )
+            levels = [f for f in before if f is not change and f.family == (change or before[-1]).family]
+            if not levels:
+                continue
+            current = levels[0]
+            previous = levels[1] if len(levels) > 1 else None
+            if previous is not None and any(w in gap(current, previous) for w in ("较", "比", "同比")):
+                base_interval, label = interval(previous), f"{previous.raw}{previous.unit}"
+                low = current.scaled - current.half_unit - previous.scaled - previous.half_unit
+                high = current.scaled + current.half_unit - previous.scaled + previous.half_unit
+                magnitude = (-high, -low) if down else (low, high)
+                exact_change, exact_base = abs(current.scaled - previous.scaled), previous.scaled
+                formula = (
+                    f"({current.raw}－{previous.raw})÷{previous.raw}"
+                    if not down
+                    else (f"({previous.raw}－{current.raw})÷{previous.raw}")
+                )
+            elif change is not None and change.family == current.family:
+                sign = -1 if down else 1
+                base_interval = (
+                    current.scaled - current.half_unit - sign * (change.scaled + change.half_unit),
+                    current.scaled + current.half_unit - sign * (change.scaled - change.half_unit),
+                )
+                base_interval = (min(base_interval), max(base_interval))
+                magnitude = (change.scaled - change.half_unit, change.scaled + change.half_unit)
+                exact_change, exact_base = change.scaled, current.scaled - sign * change.scaled
+                label = f"({current.raw}{'＋' if down else '－'}{change.raw}){current.unit}"
+                formula = f"{change.raw}÷{label}"
+            else:
+                continue
+            computed = ratio(magnitude, base_interval) if magnitude[0] >= 0 else None
+            if computed is None or rate_matches(rate, computed) or exact_base <= 0:
+                continue
+            out.append(
+                _rate_problem(
+                    "growth_rate",
+                    rate,
+                    current,
+                    f"比较基数{label}",
+                    computed,
+                    formula,
+                    Severity.WARNING,
+                    exact_change * 100 / exact_base,
+                )
+            )
+    return out
+
+
+def exceed(figures: list[NarrativeFigure]) -> list[Problem]:
+    """“任务数为115户，实际完成264户” … "实际改造数超任务43%": (实际 − 任务) ÷ 任务 against the stated excess."""
+    voc = vocabulary()
+    out = []
+    for i, rate in enumerate(figures):
+        if rate.kind != "rate" or rate.relation not in voc.relations["exceed"] or not rate.checkable:
+            continue
+        pair = None
+        for planned in reversed(figures[:i]):
+            if planned.segment < rate.segment - 6 or planned.kind not in ("amount", "count") or planned.approximate:
+                continue
+            if rate.base and rate.base in planned.subject:
+                actual = next(
+                    (
+                        f
+                        for f in figures[:i]
+                        if (f.segment, f.sentence) == (planned.segment, planned.sentence)
+                        and f.start > planned.start
+                        and f.family == planned.family
+                        and f.checkable
+                    ),
+                    None,
+                )
+                if actual is not None:
+                    pair = (planned, actual)
+                    break
+        if pair is None:
+            continue
+        planned, actual = pair
+        low = actual.scaled - actual.half_unit - planned.scaled - planned.half_unit
+        high = actual.scaled + actual.half_unit - planned.scaled + planned.half_unit
+        computed = ratio((low, high), interval(planned)) if low >= 0 else None
+        if computed is None or rate_matches(rate, computed):
+            continue
+        out.append(
+            _rate_problem(
+                "growth_rate",
+                rate,
+                actual,
+                f"计划数见{where(planned)}",
+                computed,
+                f"({actual.raw}－{planned.raw})÷{planned.raw}",
+                Severity.WARNING,
+                (actual.scaled - planned.scaled) * 100 / planned.scaled,
+            )
+        )
+    return out

@@ -1,0 +1,210 @@
+"""One subject stated twice with two amounts (same scope, same year, same budget stage), one document (文号)
+allocating two amounts, and one amount in 元 and in 万元."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from decimal import Decimal
+from functools import cache
+from itertools import pairwise
+
+from ...problems import Problem, Severity
+from ..source import SourceDocument
+from .arith import fmt, interval, overlaps, places
+from .findings import in_unit, problem, where
+from .model import NarrativeFigure
+from .parts import gap
+from .vocabulary import vocabulary
+
+__all__ = ["same_subject", "unit_pairs"]
+
+
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,10}[〔【\[（(]\s*(?:19|20)\d\d\s*[〕】\]）)]\s*\d+\s*号")
+
+
+_ITEM = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．](?=\D|(?:19|20)\d\d年))"
+)
+
+
+def _scopes(figures: list[NarrativeFigure], doc: SourceDocument) -> dict[tuple[int, int], frozenset[str]]:
+    """What each sentence speaks of: the documents (文号) it cites, and the numbered item ("1.", "（五）") its
+    paragraph is, since each item of a list is another project or another account. A sentence opening with 其中
+    speaks within the previous one's scope."""
+    out: dict[tuple[int, int], frozenset[str]] = {}
+    last: dict[int, frozenset[str]] = {}
+    for f in figures:
+        key = (f.segment, f.sentence)
+        if key in out:
+            continue
+        cited = frozenset(m.group(0) for m in _DOC_NUMBER.finditer(f.quote))
+        segment = doc.segments[f.segment] if f.segment < len(doc.segments) else None
+        if segment is not None and segment.kind == "paragraph" and _ITEM.match(segment.text):
+            cited |= {f"item:{f.segment}"}
+        if not cited and f.quote.startswith(("其中", "此外")):
+            cited = last.get(f.segment, frozenset())
+        out[key] = cited
+        last[f.segment] = cited
+    return out
+
+
+def _phrase(f: NarrativeFigure) -> str:
+    """What a figure states, agent and verb included ("省下达……资金" is not "地方投入……资金")."""
+    voc = vocabulary()
+    text = f.text[: len(f.text) - len(f.raw) - len(f.unit)] if f.text.endswith(f.raw + f.unit) else f.subject
+    text = re.sub(r"[（(][^（()）]*[)）]", "", text)
+    text = re.sub(r"^(?:.*?(?:19|20)(?:\d\d|xx)年(?:度)?)", "", text)
+    for _ in range(2):
+        text = text.strip("，,、；;：:“”\"' ")
+        for word in voc.leading_words:
+            if text.startswith(word):
+                text = text[len(word) :]
+        for word in voc.copulas:
+            if text.endswith(word):
+                text = text[: -len(word)]
+    return text.replace("的", "")
+
+
+@cache
+def _stage_words() -> tuple[re.Pattern[str], dict[str, str]]:
+    stages = vocabulary().stages
+    words = {w: stage for stage, ws in stages.items() for w in ws}
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))), words
+
+
+def _stage(f: NarrativeFigure) -> str:
+    """The budget stage the sentence has reached at the figure (年初 / 调整后 / 决算 / 下达 / 结余), or ""."""
+    pattern, words = _stage_words()
+    at = f.quote.find(f.text)
+    prefix = f.quote[: at + len(f.text) - len(f.raw) - len(f.unit)] if at >= 0 else f.text
+    matches = list(pattern.finditer(prefix))
+    return words[matches[-1].group(0)] if matches else ""
+
+
+def _generic(subject: str) -> bool:
+    """“**河县2023年资金”: an allocation named only by place and year."""
+    bare = re.sub(r"^.*?(?:县|市|区|省|州|镇|乡|旗)", "", subject)
+    bare = re.sub(r"(?:19|20)(?:\d\d|xx)年度?", "", bare)
+    return bare in vocabulary().generic_subjects
+
+
+def _same_candidates(figures: list[NarrativeFigure]) -> list[NarrativeFigure]:
+    voc = vocabulary()
+    changes = voc.relations["increase"] + voc.relations["decrease"]
+    return [
+        f
+        for f in figures
+        if f.kind == "amount"
+        and f.cell is None
+        and f.checkable
+        and not f.per_unit
+        and f.depth == 0
+        and f.relation not in voc.relations["parts"] + voc.relations["respectively"] + changes
+        and "part" not in f.flags
+    ]
+
+
+def _same_tolerance(a: NarrativeFigure, b: NarrativeFigure) -> Decimal:
+    """One amount printed twice: with the same decimals it must be printed the same; with fewer decimals, it is the
+    finer one rounded (half a unit of the coarser last place)."""
+    return Decimal(0) if places(a) == places(b) and a.unit == b.unit else max(a.half_unit, b.half_unit)
+
+
+def _differ(a: NarrativeFigure, b: NarrativeFigure) -> bool:
+    return abs(a.scaled - b.scaled) > _same_tolerance(a, b)
+
+
+def _same_problem(first: NarrativeFigure, other: NarrativeFigure, what: str) -> Problem:
+    if first.raw == other.raw and first.unit != other.unit:
+        return _unit_problem(first, other)
+    tol = _same_tolerance(first, other)
+    how = (
+        f"容差±{fmt(in_unit(tol, first))}{first.unit}，按较粗一处末位的半个单位计"
+        if tol
+        else "同一金额两处小数位数相同，应写得完全一致"
+    )
+    return problem(
+        "same_subject",
+        f"{what}前后金额不一致：{where(first)}，而{where(other)}；"
+        f"相差{fmt(in_unit(abs(first.scaled - other.scaled), first))}{first.unit}"
+        f"（{how}）。若是不同口径（年初/调整后、不同年度或范围），"
+        f"请在文中写明；否则请改正其中一处。",
+        other,
+        Severity.WARNING,
+        f"{first.raw}{first.unit}",
+        f"{other.raw}{other.unit}",
+    )
+
+
+def same_subject(figures: list[NarrativeFigure], doc: SourceDocument) -> list[Problem]:
+    voc = vocabulary()
+    scopes = _scopes(figures, doc)
+    candidates = _same_candidates(figures)
+    out = []
+    by_phrase: dict[tuple[str, frozenset[str], str], list[NarrativeFigure]] = defaultdict(list)
+    by_document: dict[str, list[NarrativeFigure]] = defaultdict(list)
+    per_sentence: dict[tuple[int, int], int] = defaultdict(int)
+    for f in candidates:
+        per_sentence[(f.segment, f.sentence)] += 1
+    for f in candidates:
+        scope = scopes.get((f.segment, f.sentence), frozenset())
+        phrase = (f.relation if f.relation in voc.relations["total"] else "") + _phrase(f)
+        if len(phrase) >= 4 and phrase not in voc.generic_subjects:
+            by_phrase[(phrase, scope, _stage(f))].append(f)  # 年初 and 决算 amounts of one thing differ
+        # one document (文号) that allocates one amount: every sentence citing it must give the same amount
+        documents = {s for s in scope if not s.startswith("item:")}
+        if (
+            len(documents) == 1
+            and f.relation in ("下达", "拨付", "下拨")
+            and per_sentence[(f.segment, f.sentence)] == 1
+        ):
+            by_document[next(iter(documents))].append(f)
+    for (phrase, _scope, _at), group in by_phrase.items():
+        for other in group[1:]:
+            first = group[0]
+            if (other.segment, other.sentence) != (first.segment, first.sentence) and _differ(first, other):
+                out.append(_same_problem(first, other, f"同一事项“{phrase}”"))
+                break
+    for document, group in by_document.items():
+        first = group[0]
+        for other in group[1:]:
+            if not _differ(first, other):
+                continue
+            if _generic(first.subject) or _generic(other.subject) or first.subject == other.subject:
+                out.append(_same_problem(first, other, f"同一文件{document}下达的资金"))
+                break
+    return out
+
+
+# --- 元 and 万元 ------------------------------------------------------------------------------------------------------
+
+
+def _unit_problem(a: NarrativeFigure, b: NarrativeFigure, severity: Severity = Severity.WARNING) -> Problem:
+    return problem(
+        "unit_mismatch",
+        f"同一金额的单位前后不一致：{where(a)}，而{where(b)}；按{a.unit}与{b.unit}换算两者相差"
+        f"{fmt(max(a.scaled, b.scaled) / min(a.scaled, b.scaled))}倍。请核对单位（元/万元）。",
+        b,
+        severity,
+        f"{a.raw}{a.unit}",
+        f"{b.raw}{b.unit}",
+    )
+
+
+def unit_pairs(figures: list[NarrativeFigure]) -> list[Problem]:
+    """“1200000元（120万元）”: an amount restated in another unit right after it, in brackets."""
+    out = []
+    for a, b in pairwise(figures):
+        if (
+            a.kind == b.kind == "amount"
+            and (a.segment, a.sentence) == (b.segment, b.sentence)
+            and b.depth == a.depth + 1
+            and a.unit != b.unit
+            and not a.per_unit
+            and not b.per_unit
+            and gap(a, b).strip("（(约合即折") == ""
+            and not overlaps(interval(a), interval(b))
+        ):
+            out.append(_unit_problem(a, b, Severity.ERROR))
+    return out
