@@ -55,6 +55,7 @@ def table(quick: bool) -> list[tuple[str, str, str, str, str]]:
         f"单进程 {s['one_process']:,.0f}/秒",
         f"{s['all_processes'] / s['one_process']:.2f}×",
     )
+    _row(rows, "  对照：纯 Python 循环多进程加速", f"{s['control']:.2f}×", "本机此刻的上限", "—", "—")
     _row(rows, f"流式 {m['n']:,} 个部门 峰值内存", f"{m['peak_mb']:.0f} MB", "10 万个 ≤ 100 MB", "—", "—")
     print("  启动时间 …", file=sys.stderr)
     bare, commands = startup_bench.measure(rounds)
