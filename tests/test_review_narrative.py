@@ -199,6 +199,13 @@ def test_one_subject_at_two_budget_stages_is_two_subjects():
     assert _codes(doc) == []
 
 
+def test_a_list_opened_by_baokuo_and_closed_by_gong():
+    # 10 + 20 + 30 = 60 ≠ 70
+    doc = _doc("项目资金包括设备购置10万元、场地租赁20万元、人员培训30万元，共70万元。")
+    assert [(p.code, p.expected) for p in narrative_findings(doc)] == [("review.narrative.parts_total", "60万元")]
+    assert _codes(_doc("项目资金包括设备购置10万元、场地租赁20万元、人员培训30万元，共60万元。")) == []
+
+
 def test_one_subject_with_two_amounts():
     first = "2023年，县财政年初安排妇女儿童发展专项资金120万元。"
     assert _codes(_doc(first, "县财政年初安排妇女儿童发展专项资金102万元，已全部到位。")) == [
@@ -253,6 +260,12 @@ def test_payment_rate_against_paid_and_unpaid():
     # seed 000: 155.586 / 155.591 = 99.9968%, printed truncated as 99.99%: no finding
     doc = _doc("政府采购计划金额为155.591万元，实际支出金额为155.586万元，政府采购执行率为99.99%。")
     assert _codes(doc) == []
+
+
+def test_execution_rate_with_its_amounts_in_the_sentence_before():
+    # 85 / 100 = 85%, not 95%
+    doc = _doc("项目预算资金100万元。截至年底，实际支出85万元。预算执行率为95%。")
+    assert [(p.code, p.expected) for p in narrative_findings(doc)] == [("review.narrative.share", "85.00%")]
 
 
 def test_growth_rate_against_its_two_amounts():

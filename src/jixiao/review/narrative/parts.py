@@ -172,6 +172,8 @@ def parts_total(figures: list[NarrativeFigure]) -> list[Problem]:
             following = sentence[i + 1 :]
             if total.checkable and total.relation in ("合计", "总计", "共计", "合计为", "总计为", "共计为"):
                 out.extend(_sum_before(total, sentence[:i]))
+            elif total.checkable and total.relation in ("共", "共有") and _includes_before(total, sentence[:i]):
+                out.extend(_sum_before(total, sentence[:i]))  # "包括甲10万元、乙20万元，共30万元"
             if not following or not total.checkable:
                 continue
             marker = _marker_between(gap(total, following[0]))
@@ -202,6 +204,15 @@ def parts_total(figures: list[NarrativeFigure]) -> list[Problem]:
                 if problem:
                     out.append(problem)
     return out
+
+
+def _includes_before(total: NarrativeFigure, before: list[NarrativeFigure]) -> bool:
+    """包括……共: the list the 共 closes was opened by 包括 (or 包含) in the same sentence."""
+    first = next((f for f in before if f.family == total.family and f.depth == total.depth), None)
+    if first is None:
+        return False
+    opening = total.quote[: max(0, total.quote.find(first.text) + len(first.text))]
+    return any(w in opening for w in vocabulary().relations["includes"] if len(w) > 1)
 
 
 def _sum_before(total: NarrativeFigure, before: list[NarrativeFigure]) -> list[Problem]:

@@ -110,6 +110,9 @@ def _named_ratio(
     voc = vocabulary()
     words = voc.ratio_rates[name]
     amounts = [f for f in same_sentence if f.kind == "amount" and not f.per_unit]
+    if not amounts:  # "实际支出85万元。预算执行率为95%。": the sentence before, in the same paragraph
+        earlier = [f for f in before if f.segment == rate.segment and f.sentence == rate.sentence - 1]
+        amounts = [f for f in earlier if f.kind == "amount" and not f.per_unit]
     numerator = next((f for f in reversed(amounts) if _mentions(f, words["numerator"])), None)
     if numerator is None or not numerator.checkable:
         return None
