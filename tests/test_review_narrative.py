@@ -280,6 +280,12 @@ def test_growth_rate_against_its_two_amounts():
     assert [(p.code, p.expected) for p in problems] == [("review.narrative.growth_rate", "10.00%")]
 
 
+def test_growth_against_last_years_amount_in_the_sentence_before():
+    # (120 − 100) / 100 = 20%, not 25%
+    doc = _doc("2023年度部门整体支出绩效自评报告", "上年三公经费支出100万元。本年三公经费支出120万元，较上年增长25%。")
+    assert [(p.code, p.expected) for p in narrative_findings(doc)] == [("review.narrative.growth_rate", "20.00%")]
+
+
 def test_excess_over_the_plan():
     # n23: (264 − 115) / 115 = 129.57%, not 43%
     doc = _doc("我市2022年农村危房改造任务数为115户,实际完成农村危房改造264户。", "我市实际改造数超任务43%。")

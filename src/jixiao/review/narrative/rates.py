@@ -170,12 +170,23 @@ def _named_ratio(
     )
 
 
+def _last_year(current: NarrativeFigure, figures: list[NarrativeFigure]) -> NarrativeFigure | None:
+    """Last year's amount of the same subject, stated earlier in the same paragraph."""
+    for f in reversed(figures):
+        if f.segment != current.segment or f.sentence >= current.sentence:
+            continue
+        if f.family == current.family and f.other_year and not f.approximate and f.subject:
+            same = f.subject.endswith(current.subject) or current.subject.endswith(f.subject)
+            if same and len(min(f.subject, current.subject, key=len)) >= 2:
+                return f
+    return None
+
+
 def growth(figures: list[NarrativeFigure]) -> list[Problem]:
     """增长/下降 x% against the amounts it compares: 本年C、上年B (or the change D) in the same sentence."""
     voc = vocabulary()
     out = []
-    for key, sentence in sentences(figures).items():
-        del key
+    for _key, sentence in sentences(figures).items():
         for i, rate in enumerate(sentence):
             if rate.kind != "rate" or rate.relation not in voc.relations["increase"] + voc.relations["decrease"]:
                 continue
@@ -194,7 +205,11 @@ def growth(figures: list[NarrativeFigure]) -> list[Problem]:
                 continue
             current = levels[0]
             previous = levels[1] if len(levels) > 1 else None
-            if previous is not None and any(w in gap(current, previous) for w in ("较", "比", "同比")):
+            compared = previous is not None and any(w in gap(current, previous) for w in ("较", "比", "同比"))
+            if not compared and change is None:
+                previous = _last_year(current, figures)  # "上年支出100万元。本年支出120万元，较上年增长20%。"
+                compared = previous is not None
+            if previous is not None and compared:
                 base_interval, label = interval(previous), f"{previous.raw}{previous.unit}"
                 low = current.scaled - current.half_unit - previous.scaled - previous.half_unit
                 high = current.scaled + current.half_unit - previous.scaled + previous.half_unit
