@@ -59,7 +59,7 @@ def populate(url: str, departments: int) -> None:
                 _cache(evaluation, evaluate(rulebook, data))
                 db.add(evaluation)
             print(f"  已写入 {year} 年度 {departments} 个部门", file=sys.stderr)
-        db.add(User(username="bureau", password_hash=hash_password(PASSWORD), role="reviewer"))
+        db.add(User(username="bureau", password_hash=hash_password(PASSWORD), role="reviewer", region="测试省测试市"))
         db.add(User(username="dept", password_hash=hash_password(PASSWORD), role="filler", department_id=rows[0].id))
         db.commit()
     app.state.engine.dispose()

@@ -24,7 +24,7 @@ from jixiao.web.app import create_app  # noqa: E402
 from jixiao.web.db import AuditEntry, Evaluation, Job, Session, User, Version  # noqa: E402
 from jixiao.web.security import hash_password  # noqa: E402
 
-from .test_web_tamper import FILES, ROUTES, _client, _set_state  # noqa: E402
+from .test_web_tamper import FILES, ROUTES, _client, _set_state, build_world  # noqa: E402
 from .web_support import PG_BIN, postgres_server  # noqa: E402
 
 PASSWORD = "attack-password-1"
@@ -89,9 +89,7 @@ BAD_NUMBERS = ["", "abc", "-1", str(10**30), "1e3", "９", "NaN"]
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    from .test_web_tamper import world as tamper_world
-
-    return tamper_world.__wrapped__(tmp_path_factory)
+    return build_world(tmp_path_factory)
 
 
 def _requests(ids, version):

@@ -189,6 +189,11 @@ def markdown_table() -> str:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
+    return build_world(tmp_path_factory)
+
+
+def build_world(tmp_path_factory):
+    """Two regions' departments, a user of every kind, the 宝安 evaluation and a job of the 深圳 reviewer."""
     tmp = tmp_path_factory.mktemp("tamper")
     os.environ["JIXIAO_DATA"] = str(tmp / "data")
     from jixiao.web.tasks import run_job
