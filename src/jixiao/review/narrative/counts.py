@@ -69,7 +69,7 @@ def _list_before(head: str, noun: str) -> tuple[list[str], bool] | None:
     items = [i for i in re.split(r"、", clause) if i]
     if len(items) < 2:
         return None
-    items[0] = re.split(r"涉及|包括|覆盖|分布在|位于|在|对|为|有", items[0])[-1]
+    items[0] = re.split("|".join(map(re.escape, vocabulary().words["list_openers"])), items[0])[-1]
     if len(items) < 2 or not all(_fits(i, noun) and len(i) <= 20 for i in items):
         return None
     return items, partial

@@ -75,7 +75,7 @@ def _clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
         text = YEAR_PREFIX.sub("", text)
         text, _lead = _strip_words(text, voc.leading_words, head=True)
         text, copula = _strip_words(text, voc.copulas, head=False)
-        relation = relation or (copula if copula in ("共计", "合计", "总计", "累计", "共", "计") else "")
+        relation = relation or (copula if copula in voc.relations["total"] else "")
         text = text.rstrip("的")
         for word in voc.relations["verbs"]:
             at = text.find(word)
@@ -94,7 +94,7 @@ def _noun_after(text: str, voc: Vocabulary, limit: int = 10) -> str:
     if not m:
         return ""
     noun = m.group(0)
-    for stop in ("以及", "和", "及", "等", "的", "共", "其中", "分别", "全部", "已", "均", "为", "出行", "道路建设"):
+    for stop in voc.words["noun_stops"]:
         cut = noun.find(stop)
         if cut == 0:
             return ""
@@ -161,17 +161,18 @@ def _scope_flags(left: str, after: str, voc: Vocabulary, year: int | None) -> tu
     left = re.sub(r"[（(][^（()）]*[)）]", "", left)
     tail = left[-3:]
     approximate = any(tail.endswith(w) for w in voc.approximate) or any(
-        after.startswith(w) for w in ("以上", "左右", "余", "多", "上下")
+        after.startswith(w) for w in voc.words["approximate_after"]
     )
     scope = left
     for word in voc.other_year_except:
         scope = scope.replace(word, "")
-    scope = re.sub(r"(?:较|比|同比|与)(?:上年|去年|上年度|上一年|同期)[^，,；;]*", "", scope)
+    compare = "|".join(map(re.escape, voc.words["compare"]))
+    scope = re.sub(rf"(?:{compare})(?:上年|去年|上年度|上一年|同期)[^，,；;]*", "", scope)
     other_year = any(w in scope for w in voc.other_year)
     years = [int(y) for y in _YEAR.findall(left)]
     if year and years and years[-1] != year:
         other_year = True
-    target = any(w in left for w in voc.target) or any(after.startswith(w) for w in ("以上", "以内", "以下"))
+    target = any(w in left for w in voc.target) or any(after.startswith(w) for w in voc.words["target_after"])
     return approximate, other_year, target
 
 
@@ -255,7 +256,7 @@ class _SegmentReader:
         if not subject and self.names:
             subject = self.names.pop(0) if len(self.names) > 1 else self.names[0]
         if noun:
-            conjunction = left.endswith(("等", "以及", "和", "及", "、")) or relation in voc.relations["verbs"]
+            conjunction = left.endswith(voc.words["conjunctions"]) or relation in voc.relations["verbs"]
             subject = noun if not subject or conjunction else subject + noun
         self.last_noun = noun
         subject = subject or self._named_by_colon(place, relation)
@@ -284,7 +285,7 @@ class _SegmentReader:
     def _indicator(self, token: Token, place: _Place, subject: str) -> str:
         """A column of a target table ("年初指标值", "实际完成值") stands for the indicator named before it."""
         bare, value_word = _strip_words(subject, self.voc.value_words, head=False)
-        bare, _ = _strip_words(bare, ("年初", "全年", "实际", "年度", "为"), head=False)
+        bare, _ = _strip_words(bare, self.voc.words["value_qualifiers"], head=False)
         if value_word and len(bare) >= 2:
             subject = bare  # "……比例年初指标值为不低于85%" → ……比例
         elif value_word:
@@ -331,10 +332,11 @@ class _SegmentReader:
             relation, base = exceed, re.sub(r"^超(?:出|额完成)?", "", exceed)
         elif change:
             relation = change
-            m = re.search(r"(?:较|比|同比|与)(.{0,8}?)(?:相比)?(?:" + re.escape(change) + ")", left)
+            compare = "|".join(map(re.escape, voc.words["compare"]))
+            m = re.search(rf"(?:{compare})(.{{0,8}}?)(?:相比)?(?:{re.escape(change)})", left)
             base = m.group(1) if m else ("上年" if "同比" in change else "")
             # "支出合计387.82万元，较上年决算数减少125.51万元，下降24.5%": the change is of the level before it
-            subject = re.sub(r"(?:较|比|同比|与|同).*$", "", subject).removesuffix(change)
+            subject = re.sub(rf"(?:{compare}).*$", "", subject).removesuffix(change)
         elif share:
             relation = "占"
             base = re.sub(r"(的|比重|比例|比|为|达)+$", "", left[left.rfind(share) + len(share) :]).lstrip("总全")

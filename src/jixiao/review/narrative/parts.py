@@ -94,7 +94,7 @@ def _parts_after(
             continue
         if f.relation in voc.relations["total"] and f.relation not in ("其中",):
             break
-        if parts and (f.relation in voc.relations["verbs"] or re.search(r"目前|截至|截止|已", f.text)):
+        if parts and (f.relation in voc.relations["verbs"] or any(w in f.text for w in voc.words["new_statement"])):
             break  # "其中项目管理费1.07万元，目前项目资金已拨付106.36万元": a new statement, not a part
         nxt = following[i + 1] if i + 1 < len(following) else None
         if parts and nxt is not None and nxt.depth == f.depth and _marker_between(gap(f, nxt)) == "parts":
@@ -170,9 +170,13 @@ def parts_total(figures: list[NarrativeFigure]) -> list[Problem]:
                 break
         for i, total in enumerate(sentence):
             following = sentence[i + 1 :]
-            if total.checkable and total.relation in ("合计", "总计", "共计", "合计为", "总计为", "共计为"):
+            if total.checkable and total.relation in voc.words["totals_closing"]:
                 out.extend(_sum_before(total, sentence[:i]))
-            elif total.checkable and total.relation in ("共", "共有") and _includes_before(total, sentence[:i]):
+            elif (
+                total.checkable
+                and total.relation in voc.words["totals_after_includes"]
+                and _includes_before(total, sentence[:i])
+            ):
                 out.extend(_sum_before(total, sentence[:i]))  # "包括甲10万元、乙20万元，共30万元"
             if not following or not total.checkable:
                 continue

@@ -205,7 +205,7 @@ def growth(figures: list[NarrativeFigure]) -> list[Problem]:
                 continue
             current = levels[0]
             previous = levels[1] if len(levels) > 1 else None
-            compared = previous is not None and any(w in gap(current, previous) for w in ("较", "比", "同比"))
+            compared = previous is not None and any(w in gap(current, previous) for w in voc.words["compare"])
             if not compared and change is None:
                 previous = _last_year(current, figures)  # "上年支出100万元。本年支出120万元，较上年增长20%。"
                 compared = previous is not None

@@ -42,7 +42,7 @@ def _scopes(figures: list[NarrativeFigure], doc: SourceDocument) -> dict[tuple[i
         segment = doc.segments[f.segment] if f.segment < len(doc.segments) else None
         if segment is not None and segment.kind == "paragraph" and _ITEM.match(segment.text):
             cited |= {f"item:{f.segment}"}
-        if not cited and f.quote.startswith(("其中", "此外")):
+        if not cited and f.quote.startswith(vocabulary().words["scope_openers"]):
             cited = last.get(f.segment, frozenset())
         out[key] = cited
         last[f.segment] = cited
@@ -156,7 +156,7 @@ def same_subject(figures: list[NarrativeFigure], doc: SourceDocument) -> list[Pr
         documents = {s for s in scope if not s.startswith("item:")}
         if (
             len(documents) == 1
-            and f.relation in ("下达", "拨付", "下拨")
+            and f.relation in voc.words["allocation_verbs"]
             and per_sentence[(f.segment, f.sentence)] == 1
         ):
             by_document[next(iter(documents))].append(f)

@@ -62,11 +62,11 @@ def _unit(header: str, table_unit: str) -> tuple[str, str]:
         return "amount", unit
     if unit == "%" or header.endswith("率") or "率(" in header or "率（" in header:
         return "rate", "%"
-    if unit == "分" or any(w in header for w in ("分值", "得分", "权重", "评分")):
+    if unit == "分" or any(w in header for w in vocabulary().words["score_headers"]):
         return "score", "分"
     if unit in ("人", "个"):
         return "count", unit
-    if table_unit and any(w in header for w in ("预算", "执行", "支出", "资金", "金额", "决算", "收入")):
+    if table_unit and any(w in header for w in vocabulary().words["money_headers"]):
         return "amount", table_unit
     return "", ""
 
@@ -207,7 +207,7 @@ def _text_table(doc: SourceDocument, figures: list[NarrativeFigure]) -> list[Pro
             if concept == "rate":
                 if f.kind != "rate" or not any(f.subject.endswith(w) for w in words):
                     continue
-                if any(w in f.subject for w in ("采购", "季度", "序时", "绩效")):
+                if any(w in f.subject for w in voc.words["not_funds_rates"]):
                     continue
                 same = abs(f.value - cell.value) <= f.half_unit + cell.half_unit
             else:
@@ -249,7 +249,7 @@ def _stated_scores(figures: list[NarrativeFigure]) -> list[NarrativeFigure]:
         and f.checkable
         and f.value <= 100
         and any(f.subject.endswith(w) for w in words)
-        and not any(w in f.subject for w in ("分值", "满分", "体系", "权重", "指标", "标准"))
+        and not any(w in f.subject for w in vocabulary().words["not_total_scores"])
         and not re.match(r"^\s*(?:\d+[.、．]|[（(]\d+[)）])", f.quote)  # an enumerated indicator's own score
     ]
 

@@ -47,6 +47,7 @@ class Vocabulary:
     score_total: tuple[str, ...]
     grade_words: dict[str, str]
     grade_bands: tuple[tuple[str, Decimal], ...]
+    words: dict[str, tuple[str, ...]]
 
     def relation_of(self, word: str) -> str | None:
         """The relation group a relation word belongs to (total, parts, respectively, …)."""
@@ -92,4 +93,5 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
         score_total=_longest_first(raw["score_total"]),
         grade_words=dict(raw["grade_words"]),
         grade_bands=tuple((b["grade"], Decimal(str(b["min"]))) for b in raw["grade_bands"]),
+        words={name: tuple(words) for name, words in raw["words"].items()},
     )
