@@ -5,7 +5,8 @@ lines as table rows) is written as .docx (python-docx) and .xlsx (openpyxl, one 
 to .doc and .xls by the long-lived LibreOffice, and — for the first --ocr documents — printed to PDF, rendered
 at 150 dpi and rasterised into an image-only PDF. Each is reviewed with jixiao.review.review_file and compared
 with the review of the original (.docx; .xlsx for .xls) on: department, year, total, grade, score tables found
-(family and each row's name, 分值, 得分) and findings (code, severity, expected, actual).
+(family and each row's name — width and quote style folded — 分值, 得分) and findings (code, severity, expected,
+actual).
 Prints agreement per document and overall, conversion time, OCR CPU time per page and figures read per page.
 Goals: agreement ≥ 95% of documents, OCR ≤ 2 s a page on one core, no crash.
 
@@ -15,10 +16,12 @@ Run: .venv/bin/python bench/review_formats.py [--ocr N] [--only NAME …]   (abo
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import tempfile
 import time
 import traceback
+import unicodedata
 from pathlib import Path
 
 from docx import Document
@@ -86,8 +89,13 @@ def write_xlsx(blocks: list[tuple[str, object]], path: Path) -> Path | None:
     return path
 
 
+def _folded(name: str) -> str:
+    """A row name as compared: width and quote style folded (OCR reads “ ” as ", （ as (), nothing else."""
+    return re.sub("[“”„‟″]", '"', unicodedata.normalize("NFKC", name))
+
+
 def summary(result) -> dict[str, object]:
-    tables = [(t.family, [(r.name, r.weight, r.score) for r in t.rows]) for t in result.tables]
+    tables = [(t.family, [(_folded(r.name), r.weight, r.score) for r in t.rows]) for t in result.tables]
     findings = sorted((f.code, f.severity.value, f.expected, f.actual) for f in result.findings)
     values = (result.department, result.year, result.total, result.grade, tables, findings)
     return dict(zip(FIELDS, values, strict=True))
