@@ -81,7 +81,8 @@ class TruthItem:
             return False
         text = norm(" ".join([finding.location.place or "", finding.message, finding.expected, finding.actual]))
         places = self.places()
-        return not places or any(norm(p) in text for p in places)
+        # "A……B" quotes a passage with its middle left out: both ends must appear
+        return not places or any(all(norm(x) in text for x in re.split(r"…+|\.{3,}", p) if x.strip()) for p in places)
 
 
 @dataclass

@@ -151,7 +151,8 @@ def check_problems(review: Review, headings: list[tuple[str, Segment]], truncate
             place,
         )
     measures = _section_text(headings, review.doc, tuple(words["measures"]), avoid=tuple(words["not_measures"]))
-    if not truncated and (measures is None or not "".join(p.text for p in measures[1]).strip()):
+    no_problems = any(w in text for w in words["no_problems"])
+    if not truncated and not no_problems and (measures is None or not "".join(p.text for p in measures[1]).strip()):
         review.add("review.measures_missing", Severity.WARNING, "报告没有针对问题的改进措施。", place)
 
 

@@ -261,15 +261,21 @@ def score_tables_of(doc: SourceDocument | None, seg: Segment) -> list[ScoreTable
     out = []
     for part in _split(seg):
         table = build_table(doc, part) if part is seg else _with_offset(doc, seg, part)
-        funds_block = None
+        funds_block, used = None, True
         for block in table.blocks:
             if block.has("budget") or block.has("executed"):
-                funds_block = block
+                funds_block, used = block, False
                 continue
             found = _score_table(table, block, funds_block)
             if found is not None and found.rows:
                 found.note_weights, found.note_text = _notes(table, doc)
                 out.append(found)
+                used = True
+        if not used and funds_block is not None:  # the funds rows alone (the indicators cut off or absent)
+            alone = ScoreTable("mof", table.segment, table=table, funds_block=funds_block)
+            alone.funds_rows = _funds(table, funds_block)
+            if alone.funds_rows:
+                out.append(alone)
     return out
 
 

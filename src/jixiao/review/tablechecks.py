@@ -383,8 +383,10 @@ def _check_funds_score(f: Findings, t: ScoreTable, row) -> None:
     alternatives = {expected}
     if stated_rate is not None:
         alternatives.add((weight * min(stated_rate, Decimal(1))).quantize(CENT, ROUND_HALF_UP))
-    # a score printed as a whole number was rounded to whole points
-    tol = CENT + (_half_unit(score) if score != score.to_integral() else Decimal("0.5"))
+    # a table that prints every score as a whole number rounds to whole points
+    scores = [r.score for r in t.rows if r.score is not None] + [score]
+    whole = all(x == x.to_integral() and "." not in f"{x}" for x in scores)
+    tol = CENT + (Decimal("0.5") if whole else _half_unit(score))
     if all(abs(e - score) > tol for e in alternatives):
         f.add(
             "review.funds_score",
