@@ -253,6 +253,15 @@ def test_share_of_a_part_without_a_named_base_is_of_its_list_total():
     assert [(p.code, p.expected) for p in problems] == [("review.narrative.share", "64.80%")]
 
 
+def test_share_in_a_qizhong_sentence_is_of_the_sentence_befores_total():
+    # n33: 收入合计435.82万元……。其中：财政拨款收入435.82万元，占100%  (435.82 / 435.82 = 100%)
+    text = "2020年度收入合计435.82万元，较上年决算数减65.62万元，下降13.1%。其中：财政拨款收入435.82万元，占{}%。"
+    assert _codes(_doc(text.format("100"))) == []
+    assert [(p.code, p.expected) for p in narrative_findings(_doc(text.format("90")))] == [
+        ("review.narrative.share", "100.00%")
+    ]
+
+
 def test_payment_rate_against_paid_and_unpaid():
     # n08: 18501.096 / (18501.096 + 703) = 18501.096 / 19204.096 = 96.34%, not 95%
     problems = narrative_findings(_doc("资金支付18501.096万元,未支703万元,支付率95%。"))
@@ -284,6 +293,25 @@ def test_growth_against_last_years_amount_in_the_sentence_before():
     # (120 − 100) / 100 = 20%, not 25%
     doc = _doc("2023年度部门整体支出绩效自评报告", "上年三公经费支出100万元。本年三公经费支出120万元，较上年增长25%。")
     assert [(p.code, p.expected) for p in narrative_findings(doc)] == [("review.narrative.growth_rate", "20.00%")]
+
+
+def test_decline_whose_level_is_in_the_sentence_before():
+    # n33: 83.71 / (435.82 + 83.71) = 83.71 / 519.53 = 16.11%
+    text = "2020年度收入总计435.82万元，支出总计435.82万元。收支较上年决算数减少83.71万元、下降{}%。"
+    assert _codes(_doc(text.format("16.1"))) == []
+    assert [(p.code, p.expected) for p in narrative_findings(_doc(text.format("19.2")))] == [
+        ("review.narrative.growth_rate", "16.11%")
+    ]
+
+
+def test_a_list_closed_by_a_catch_all_is_complete_and_a_cut_sentence_is_not():
+    # n42: 1372.7 + 98.6 + 859.6 = 2330.9; with 2634.9 stated, 其他资金 closes the list: an error
+    text = "2023年收到财政资金共{}万元,其中:中央资金1372.7万元,地方资金98.6万元,其他资金859.6万元。"
+    assert _codes(_doc(text.format("2330.9"))) == []
+    assert _codes(_doc(text.format("2634.9"))) == [("parts_total", Severity.ERROR)]
+    # n41: the store cut the sentence after six of the items: 68.5 < 87.5 is no finding
+    cut = "部门预算项目支出87.5万元,分别是交流经费5万元,评审费18万元,专家工作经费2.5万元,验收经费16万元,科"
+    assert _codes(_doc(cut)) == []
 
 
 def test_excess_over_the_plan():

@@ -59,9 +59,14 @@ def _declared(parts: list[NarrativeFigure]) -> bool:
 
 
 def _complete_partition(parts: list[NarrativeFigure]) -> bool:
+    """Parts that make up the whole: kinds the sentence declares, a known partition (基本支出 + 项目支出), or a list
+    closed by a catch-all ("……，其他资金859.6万元")."""
+    voc = vocabulary()
     if _declared(parts):
         return True
-    for partition in vocabulary().complete_partitions:
+    if len(parts) >= 2 and parts[-1].subject.startswith(voc.words["remainder_parts"]):
+        return True
+    for partition in voc.complete_partitions:
         if len(parts) == len(partition) and all(
             p.subject.endswith(word) for p, word in zip(parts, partition, strict=True)
         ):
@@ -119,8 +124,15 @@ def _tolerance(figures: Iterable[NarrativeFigure]) -> Decimal:
     return sum((f.half_unit for f in figures), Decimal(0))
 
 
+def _cut_off(figure: NarrativeFigure) -> bool:
+    """A sentence without its closing punctuation may have been cut (the store ended, a page was lost): its list may
+    be longer than what is left."""
+    return not figure.quote.rstrip().endswith(("。", "；", ";", "！", "？", "!", "?", "”", "）", ")"))
+
+
 def _parts_problem(total: NarrativeFigure, parts: list[NarrativeFigure], complete: bool, why: str) -> Problem | None:
     stated = interval(total)
+    complete = complete and not _cut_off(parts[-1])
     for n in range(1, len(parts) + 1):
         if overlaps(add([interval(p) for p in parts[:n]]), stated):
             return None  # the first parts exhaust the total; what follows is another breakdown

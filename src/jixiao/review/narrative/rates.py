@@ -73,6 +73,8 @@ def shares(figures: list[NarrativeFigure]) -> list[Problem]:
                     ),
                     None,
                 )
+                if base is None and rate.quote.startswith("其中"):  # "收入合计435.82万元……。其中：财政拨款…，占100%"
+                    base = _level_before(rate, before, part.family)
             if base is None or not base.checkable:
                 continue
             computed = ratio(interval(part), interval(base))
@@ -170,6 +172,15 @@ def _named_ratio(
     )
 
 
+def _level_before(rate: NarrativeFigure, figures: list[NarrativeFigure], family: str) -> NarrativeFigure | None:
+    """The last level (not a change, not a part) of the sentence before the rate's, in the same paragraph."""
+    for f in reversed(figures):
+        if f.segment == rate.segment and f.sentence == rate.sentence - 1 and f.cell is None:
+            if addable(f) and f.family == family and f.depth == 0 and "part" not in f.flags and f.checkable:
+                return f
+    return None
+
+
 def _last_year(current: NarrativeFigure, figures: list[NarrativeFigure]) -> NarrativeFigure | None:
     """Last year's amount of the same subject, stated earlier in the same paragraph."""
     for f in reversed(figures):
@@ -201,6 +212,10 @@ def growth(figures: list[NarrativeFigure]) -> list[Problem]:
                 None,
             )
             levels = [f for f in before if f is not change and f.family == (change or before[-1]).family]
+            if not levels and change is not None:
+                # "支出总计435.82万元。收支较上年决算数减少83.71万元、下降16.1%": the level is the sentence before's
+                level = _level_before(rate, figures, change.family)
+                levels = [level] if level is not None else []
             if not levels:
                 continue
             current = levels[0]
