@@ -175,9 +175,9 @@ def _named_ratio(
 def _level_before(rate: NarrativeFigure, figures: list[NarrativeFigure], family: str) -> NarrativeFigure | None:
     """The last level (not a change, not a part) of the sentence before the rate's, in the same paragraph."""
     for f in reversed(figures):
-        if f.segment == rate.segment and f.sentence == rate.sentence - 1 and f.cell is None:
-            if addable(f) and f.family == family and f.depth == 0 and "part" not in f.flags and f.checkable:
-                return f
+        here = f.segment == rate.segment and f.sentence == rate.sentence - 1 and f.cell is None
+        if here and addable(f) and f.family == family and f.depth == 0 and "part" not in f.flags and f.checkable:
+            return f
     return None
 
 
