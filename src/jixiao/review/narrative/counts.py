@@ -17,7 +17,7 @@ def count_items(figures: list[NarrativeFigure]) -> list[Problem]:
 
     out = []
     for f in figures:
-        if f.kind != "count" or f.cell is not None or not f.checkable or f.value != f.value.to_integral_value():
+        if f.kind != "count" or f.cell is not None or not f.exact or f.value != f.value.to_integral_value():
             continue
         if f.relation in vocabulary().relations["parts"]:
             continue

@@ -64,6 +64,12 @@ class NarrativeFigure:
         return half * (self.scaled / self.value) if self.value else half
 
     @property
+    def exact(self) -> bool:
+        """Printed as an exact figure (not 约, 余, 超过): its arithmetic with the figures around it holds, whatever
+        year or plan it speaks of."""
+        return not self.approximate
+
+    @property
     def checkable(self) -> bool:
         """A figure that can carry an arithmetic finding: exact, this year's, a result."""
         return not (self.approximate or self.other_year or self.target)

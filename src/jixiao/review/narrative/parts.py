@@ -175,22 +175,22 @@ def parts_total(figures: list[NarrativeFigure]) -> list[Problem]:
         if sentence and sentence[0].quote.startswith("其中") and previous:
             for total in reversed([f for f in previous if addable(f) and f.depth == 0]):
                 parts = _parts_after(total, [f for f in sentence if f.family == total.family])
-                if len(parts) >= 2 and total.checkable and all(p.checkable for p in parts):
+                if len(parts) >= 2 and total.exact and all(p.exact for p in parts):
                     problem = _parts_problem(total, parts, _complete_partition(parts), "")
                     if problem:
                         out.append(problem)
                 break
         for i, total in enumerate(sentence):
             following = sentence[i + 1 :]
-            if total.checkable and total.relation in voc.words["totals_closing"]:
+            if total.exact and total.relation in voc.words["totals_closing"]:
                 out.extend(_sum_before(total, sentence[:i]))
             elif (
-                total.checkable
+                total.exact
                 and total.relation in voc.words["totals_after_includes"]
                 and _includes_before(total, sentence[:i])
             ):
                 out.extend(_sum_before(total, sentence[:i]))  # "包括甲10万元、乙20万元，共30万元"
-            if not following or not total.checkable:
+            if not following or not total.exact:
                 continue
             marker = _marker_between(gap(total, following[0]))
             if following[0].relation in voc.relations["respectively"] and "part" not in total.flags:
@@ -203,7 +203,7 @@ def parts_total(figures: list[NarrativeFigure]) -> list[Problem]:
                 between = gap(total, following[0])
                 bracketed = bool(re.match(r"^[，,]?[（(]", between))
                 parts = _parts_after(total, following, bracketed)
-                if not parts or not all(p.checkable for p in parts):
+                if not parts or not all(p.exact for p in parts):
                     continue
                 if _declared(parts):
                     complete = True  # "主要有甲、乙二类支出……其中甲a万元，乙b万元"
@@ -234,7 +234,7 @@ def _includes_before(total: NarrativeFigure, before: list[NarrativeFigure]) -> b
 def _sum_before(total: NarrativeFigure, before: list[NarrativeFigure]) -> list[Problem]:
     """“甲a万元，乙b万元，丙c万元，合计X万元”: the figures of the total's family and depth before it are its parts."""
     parts = [f for f in before if f.family == total.family and f.depth == total.depth]
-    if len(parts) < 2 or not all(p.checkable for p in parts):
+    if len(parts) < 2 or not all(p.exact for p in parts):
         return []
     out = []
     problem = _parts_problem(total, parts, True, "文中以“合计”总括前列各项。")
