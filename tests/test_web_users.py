@@ -234,3 +234,23 @@ def test_chinese_everywhere_and_beijing_time(app):
     r = TestClient(app).post("/login", data={})
     assert r.status_code == 422 and "“用户名”" in r.text and '"detail"' not in r.text
     assert local_time(datetime(2024, 1, 1, 16, 30)) == "2024-01-02 00:30"  # UTC 16:30 is 00:30 the next day in Beijing
+
+
+def test_narrative_conflict_shows_both_texts(app):
+    evaluation_id = new_evaluation(app, "baoan", 2019, "shenzhen-baoan/department/2023")
+    first, csrf1 = client(app, "baoan")
+    second, csrf2 = client(app, "baoan2")
+    version = version_of(first.get(f"/evaluations/{evaluation_id}").text)
+    first.post(
+        f"/evaluations/{evaluation_id}/narrative",
+        data={"csrf_token": csrf1, "version": version, "n:problems": "甲写的问题"},
+    )
+    late = second.post(
+        f"/evaluations/{evaluation_id}/narrative",
+        data={"csrf_token": csrf2, "version": version, "n:problems": "乙写的问题"},
+    )
+    assert late.status_code == 409
+    table = late.text.split('id="conflict"')[1].split("</table>")[0]
+    assert table.count("<tr><td>") == 1 and "报告文字：" in table
+    assert 'data-take="n-problems" data-value="甲写的问题"' in table and 'data-value="乙写的问题"' in table
+    assert ">乙写的问题</textarea>" in late.text  # what the second person typed is kept in the box

@@ -189,22 +189,52 @@ def evaluation_page(
     )
 
 
-def _changed_fields(db: DbSession, evaluation: Evaluation, base_version: int, yours: dict[str, str] | None):
-    """Field by field, what the other person changed since the version the user started from: (path, label,
-    value then, their value, your value)."""
+def _changed_fields(
+    db: DbSession,
+    evaluation: Evaluation,
+    base_version: int,
+    form: dict[str, str] | None,
+    lists: dict[str, list[dict[str, str]]] | None,
+    narrative: dict[str, str] | None,
+) -> list[tuple[str, str, str, str, str]]:
+    """What the other person changed since the version the user started from, in the part the user was saving:
+    (id of the input to set, label, value then, their value, your value); the id is empty for a whole table."""
     from .service import load as load_text
 
     base = db.scalar(select(Version).where(Version.evaluation_id == evaluation.id, Version.version == base_version))
     if base is None:
         return []
-    before = form_values(load_text(evaluation, base.data_yaml).data)
-    now_ = form_values(load(evaluation).data)
+    before, now_ = load_text(evaluation, base.data_yaml), load(evaluation)
     changes = []
-    for field in FORM_FIELDS:
-        old, theirs = before.get(field.path, ""), now_.get(field.path, "")
-        if old != theirs:
-            mine = (yours or {}).get(field.path, old)
-            changes.append((field.path, field.label, old, theirs, mine))
+    if form is not None:
+        old_values, their_values = form_values(before.data), form_values(now_.data)
+        for field in FORM_FIELDS:
+            old, theirs = old_values.get(field.path, ""), their_values.get(field.path, "")
+            if old != theirs:
+                changes.append((f"f-{field.path}", field.label, old, theirs, form.get(field.path, old)))
+    if narrative is not None:
+        old_text = json.loads(base.narrative_json or "{}")
+        their_text = json.loads(evaluation.narrative_json or "{}")
+        for name, heading in narrative_names(now_):
+            old, theirs = old_text.get(name, ""), their_text.get(name, "")
+            if old != theirs:
+                changes.append((f"n-{name}", f"报告文字：{heading}", old, theirs, narrative.get(name, "")))
+    if lists is not None:
+        old_rows, their_rows = list_rows(before.data), list_rows(now_.data)
+        for sheet in EDITABLE_LISTS:
+            old = [r for r in old_rows[sheet.list_path] if r]
+            theirs = [r for r in their_rows[sheet.list_path] if r]
+            if old != theirs:
+                mine = len(lists.get(sheet.list_path, []))
+                changes.append(
+                    (
+                        "",
+                        f"表格：{sheet.name}",
+                        f"{len(old)}行",
+                        f"{len(theirs)}行（内容已修改，见上方得分）",
+                        f"{mine}行",
+                    )
+                )
     return changes
 
 
@@ -248,7 +278,7 @@ def guarded_write(
             "by": (who.display_name or who.username) if who else "他人",
             "at": local_time(current.updated_at, "%Y-%m-%d %H:%M:%S"),
             "narrative": narrative,
-            "changes": _changed_fields(db, current, version, form),
+            "changes": _changed_fields(db, current, version, form, lists, narrative),
         }
         return evaluation_page(
             request,

@@ -127,7 +127,7 @@ def account_action(
     user_id: Id,
     action: Annotated[Literal["disable", "enable", "reset", "unlock"], Path()],
 ):
-    user = db.get(User, user_id)
+    user = db.scalar(actor.scope.users().where(User.id == user_id))
     if user is None:
         raise NotFound("找不到该用户。")
     if action == "disable":

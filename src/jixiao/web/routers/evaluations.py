@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
 from starlette.datastructures import UploadFile
 
+from ...excel_layout import FORM_FIELDS
 from ...explain import node_to_dict
 from ..db import Comment, Evaluation, User, Version
 from ..deps import BadInput, Db, Form, Id, SignedIn, int_field, page
@@ -23,6 +24,7 @@ from ..service import (
     create_evaluation,
     default_rulebook,
     form_to_yaml,
+    form_values,
     lists_from_form,
     lists_to_yaml,
     load,
@@ -208,10 +210,18 @@ def version(request: Request, actor: SignedIn, db: Db, evaluation_id: Id, number
     row = db.scalar(select(Version).where(Version.evaluation_id == evaluation.id, Version.version == number))
     if row is None:
         raise NotFound("找不到该版本。")
-    scored = load(evaluation, row.data_yaml).scored
+    loaded = load(evaluation, row.data_yaml)
     narrative = json.loads(row.narrative_json or "{}")
+    sections = dict(narrative_names(loaded))
+    values = form_values(loaded.data)
     return page(
         request,
         "version.html",
-        {"e": evaluation, "v": row, "scored": scored, "narrative": narrative, "local_time": local_time},
+        {
+            "e": evaluation,
+            "v": row,
+            "scored": loaded.scored,
+            "narrative": [(sections.get(name, "其他"), text) for name, text in narrative.items()],
+            "fields": [(f.group, f.label, values[f.path], f.spec.unit) for f in FORM_FIELDS if f.path in values],
+        },
     )
