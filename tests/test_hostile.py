@@ -358,9 +358,15 @@ def test_exit_code_3_is_for_internal_faults_only(capsys, monkeypatch):
 
 
 def test_the_largest_admitted_values_format():
-    # 1e10 万元 is the amount limit; a rate of 1e10 ÷ 1e-12 = 1e22 is the largest a division can give
+    # 1e10 万元 is the amount limit; 1e12 ÷ 1e-8 = 1e20 is the largest ratio of admitted values: as a
+    # percent 1e22 with 2 places is 25 digits, within Decimal's default 28 even outside numbers.py
     assert fmt_amount(guard.LIMITS.max_amount) == "10,000,000,000.00"
-    assert fmt_percent(guard.Limits().max_amount / Decimal("1e-12")).startswith("1" + "0" * 24)
+    largest = guard.Limits().max_quantity / Decimal("1e-8")
+    assert (largest * 100).quantize(Decimal("0.01")) == Decimal("1e22")
+    assert fmt_percent(largest).startswith("1" + "0" * 22 + ".00")
+    assert guard.check_magnitude(Decimal("1e-9"), "quantity").startswith("超出范围")
+    assert guard.check_magnitude(Decimal("1e-8"), "quantity") is None
+    assert guard.check_magnitude(Decimal("0.30000000000000004"), "rate") is None  # Excel's float noise is fine
 
 
 def test_limits_can_be_set_by_environment():

@@ -61,7 +61,7 @@ class Limits:
     document_chars: int = 3_000_000  # characters of one report under review
     max_amount: Decimal = Decimal("1e10")  # 万元: 100万亿元, above any budget
     max_count: int = 10_000_000  # head counts, numbers of items
-    max_quantity: Decimal = Decimal("1e12")  # areas, target values, scores
+    max_quantity: Decimal = Decimal("1e12")  # areas, target values, scores (non-zero values ≥ 1e-8)
     max_rate: Decimal = Decimal(100)  # a fraction: 10000%
 
     @classmethod
@@ -409,8 +409,10 @@ def check_magnitude(value: Decimal, kind: str) -> str | None:
     }.get(kind, LIMITS.max_quantity)
     if not value.is_finite():
         return "应为数字（不能是无穷大或非数）"
-    if value and value.adjusted() < -12:
-        return "超出范围：数值过小（小数点后第12位以后才有数字），请核对数量级"
+    if value and value.adjusted() < -8:
+        # a non-zero figure below 0.00000001 is a slip; bounding it keeps every ratio of admitted values
+        # (at most 1e12 ÷ 1e-8 = 1e20, 1e22 as a percent) within the 28 digits Decimal formatting works with
+        return "超出范围：数值过小（小数点后第8位以后才有数字），请核对数量级"
     if abs(value) > limit:
         unit = "万元" if kind in ("amount", "signed_amount") else ""
         shown = f"{limit * 100:f}%" if kind == "rate" else f"{limit:,f}{unit}"

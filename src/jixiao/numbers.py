@@ -35,7 +35,7 @@ _UNITS = ("万元", "元", "人", "个", "次", "例", "场", "项", "户", "名
 _LONGEST = 60  # characters of a number as typed: 万亿 with decimals fits in 30
 _HUGE = 10**40  # a whole number beyond any figure in a self-evaluation; range checks by field follow in dataset
 
-_WIDE = 80  # digits for quantize: values admitted by the range checks (≤1e12, ≥1e-12) stay far below
+_WIDE = 80  # digits for quantize: values admitted by the range checks (≤1e12, ≥1e-8) stay far below
 
 _EXPONENTS = {places: Decimal(1).scaleb(-places) for places in range(12)}
 
