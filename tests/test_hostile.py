@@ -289,6 +289,13 @@ def test_a_path_that_does_not_exist_says_so(tmp_path, capsys):
     assert code == 2 and "找不到该文件或目录" in err and "不支持的文件类型" not in err
 
 
+def test_a_pipe_is_refused_instead_of_waiting_for_ever(tmp_path, capsys):
+    pipe = tmp_path / "data.yaml"
+    os.mkfifo(pipe)
+    code, err = _run(capsys, "check", str(pipe))
+    assert code == 2 and "[file.not_regular]" in err
+
+
 def test_unknown_rulebook_id_is_said_and_fails(capsys):
     code, err = _run(capsys, "rulebooks", "nowhere/x/2023")
     assert code == 2 and "找不到指标体系“nowhere/x/2023”" in err and "shenzhen-baoan/department/2023" in err

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import zipfile
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
@@ -168,6 +169,8 @@ def check_input_file(
         info = path.stat()
         if path.is_dir():
             raise refusal("file.is_dir", "这是一个目录，不是文件。请指定文件，或指定包含 data.yaml 的目录。", where)
+        if not stat.S_ISREG(info.st_mode):  # a pipe or device would block or never end
+            raise refusal("file.not_regular", "这不是普通文件（可能是管道或设备）。请指定保存在磁盘上的文件。", where)
         head = _head(path)
     except FileNotFoundError:
         raise refusal("file.missing", "找不到该文件（路径不存在），请检查路径是否正确。", where) from None
