@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
-import subprocess
 import sys
 
 __all__ = ["cmd_serve", "cmd_user", "cmd_worker", "ensure_admin"]
@@ -13,6 +11,8 @@ __all__ = ["cmd_serve", "cmd_user", "cmd_worker", "ensure_admin"]
 
 def ensure_admin(factory) -> str | None:
     """Create the first administrator when there is no user; return its password (shown once)."""
+    import secrets
+
     from sqlalchemy import func, select  # the database layer loads for the web commands only, not at start-up
 
     from .db import User
@@ -36,6 +36,8 @@ def ensure_admin(factory) -> str | None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import subprocess
+
     import uvicorn
 
     if args.data:
@@ -84,6 +86,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
+    import secrets
+
     from sqlalchemy import select
 
     from .app import create_app
