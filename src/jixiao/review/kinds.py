@@ -14,7 +14,7 @@ from .extract import find_department, find_year
 from .scoretable import ScoreTable
 from .source import SourceDocument
 from .table import Table
-from .vocabulary import norm, vocabulary
+from .vocabulary import norm, regions, vocabulary
 
 __all__ = ["Identity", "choose_rulebook", "identify", "is_truncated", "kind_of", "province_of"]
 
@@ -46,7 +46,7 @@ def kind_of(doc: SourceDocument, tables: list[Table], score_tables: list[ScoreTa
     """(kind id, the reason in Chinese)."""
     kinds = vocabulary().raw["kinds"]
     head = _head_text(doc, tables)
-    narrative = _long_paragraphs(doc) >= 3
+    narrative = _long_paragraphs(doc) >= 3 or (not tables and len(doc.paragraphs()) >= 3)
     for kid in (("narrative_department", "narrative_project") if narrative else ()):
         word = next((w for w in kinds[kid]["title"] if norm(w) in head), None)
         if word:
@@ -72,17 +72,25 @@ def kind_of(doc: SourceDocument, tables: list[Table], score_tables: list[ScoreTa
         if any(t.family == "mof" for t in score_tables):
             return "project_table", "得分表含年度指标值和实际完成值（财政部自评表格式）"
         return "hundred_point_table", "得分表为多级指标百分制评分表"
-    return ("narrative_department" if doc.paragraphs() else "base_data"), "未见得分表"
+    if doc.paragraphs():
+        project = any(norm(w) in head for w in ("项目", "专项资金", "专项")) and "部门整体" not in head
+        return ("narrative_project" if project else "narrative_department"), "未见得分表，按叙述性报告审核"
+    return "base_data", "未见得分表"
 
 
 def province_of(text: str) -> str:
-    """The province a text is from: a full province name, else the province of the first place name found."""
+    """The province a text is from: the first full province name, else the province of the first city or
+    county named (a full name such as 中江县 before a short one such as 德阳)."""
     vocab = vocabulary()
     t = norm(text)
     found = [(t.find(p), p) for p in vocab.raw["provinces"] if p in t]
-    for province, places in vocab.raw["places"].items():
-        found += [(t.find(norm(x)), province) for x in places if norm(x) in t]
-    return min(found)[1] if found else ""
+    if found:
+        return min(found)[1]
+    for groups in (regions(), vocab.raw["places"]):
+        found = [(t.find(x), -len(x), province) for province, places in groups.items() for x in places if x in t]
+        if found:
+            return min(found)[2]
+    return ""
 
 
 def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str]) -> str:
@@ -96,15 +104,25 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str]) -> st
                     n = norm(cell)
                     if n == label or re.fullmatch(re.escape(label) + r"\(盖章\)", n):
                         value = next((x.strip() for x in row[c + 1 :] if x.strip()), "")
-                        if value and norm(value) not in wanted:
+                        if value and norm(value) not in wanted and not _unit_only(value):
                             return value
-                    elif n.startswith(label) and len(n) > len(label) + 1 and cell.strip()[len(label)] in "：:":
+                    elif (
+                        n.startswith(label)
+                        and len(n) > len(label) + 1
+                        and cell.strip()[len(label)] in "：:"
+                        and not _unit_only(_after_colon(cell))
+                    ):
                         return _after_colon(cell)
         for seg in doc.paragraphs()[:15]:
             text = seg.text.strip()
             if norm(text).startswith(label) and re.match(r"^[^：:]{1,12}[：:]", text):
                 return _after_colon(text)
     return ""
+
+
+def _unit_only(text: str) -> bool:
+    """"单位：万元" names the money unit, not the unit that reports."""
+    return norm(text) in vocabulary().raw["units"] or not norm(text)
 
 
 def _after_colon(text: str) -> str:
@@ -123,10 +141,9 @@ def identify(doc: SourceDocument, tables: list[Table]) -> Identity:
     ident.project = _labelled(tables, doc, vocab.words("identity", "project"))
     ident.date = _labelled(tables, doc, vocab.words("identity", "date"))
     head = _head_text(doc, tables)
-    m = re.search(r"[(（]?(20\d{2})年度?[)）]?", head)
-    ident.year = int(m.group(1)) if m else find_year(doc)
-    everything = head + norm(ident.department) + "".join(s.text for s in doc.paragraphs()[:40])
-    ident.province = province_of(everything)
+    m = re.search(r"(?:19|20)\d{2}(?=年度)|(?:19|20)\d{2}(?=年(?!\d{1,2}月))", head)
+    ident.year = int(m.group(0)) if m else find_year(doc)
+    ident.province = province_of(norm(ident.department) + head + "".join(s.text for s in doc.paragraphs()[:5]))
     return ident
 
 
@@ -179,7 +196,7 @@ def choose_rulebook(kind: str, ident: Identity, doc_text: str, leaf_names: set[s
                 best = (rid, f"得分表指标与“{rulebook.title}”一致")
     if regional:
         rid, rulebook = max(regional, key=lambda x: (len(x[1].region), x[1].year <= (ident.year or 9999), x[1].year))
-        return rid, f"文件所属地区为{rulebook.region}（{ident.province}），按本地区指标体系“{rulebook.title}”审核"
+        return rid, f"文件属{rulebook.region}，按本地区指标体系“{rulebook.title}”审核"
     if best[0]:
         return best
     national = vocabulary().raw.get("national_rulebooks", {}).get(kind)

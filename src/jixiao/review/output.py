@@ -18,7 +18,7 @@ from .extract import Figure
 
 __all__ = ["SUPPORTED", "opinion_docx", "render_review_text", "review_folder", "review_to_dict", "summary_workbook"]
 
-SUPPORTED = (".docx", ".pdf", ".txt", ".xlsx", ".doc", ".wps", ".xls", ".et", ".ofd")
+SUPPORTED = (".docx", ".pdf", ".txt", ".xlsx", ".doc", ".wps", ".xls", ".et", ".ofd", ".html", ".htm")
 _SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
@@ -37,8 +37,11 @@ def _place(problem: Problem) -> str:
 def render_review_text(result: ReviewResult) -> str:
     lines = [
         f"审核文件：{result.path}",
-        f"部门：{result.department or '（未识别）'}    年度：{result.year or '（未识别）'}    "
-        f"指标体系：{result.rulebook_id or '（未确定）'}",
+        f"文件类型：{result.kind_name or '（未识别）'}",
+        f"部门：{result.department or '（未识别）'}    "
+        + (f"项目：{result.project}    " if result.project else "")
+        + f"年度：{result.year or '（未识别）'}    地区：{result.province or '（未识别）'}",
+        f"指标体系：{result.rulebook_id or '全国通用规则'}（{result.rulebook_reason or '未说明'}）",
         f"得分表合计：{fmt_score(result.total) if result.total is not None else '（无）'}    "
         f"等级：{result.grade or '（无）'}    "
         f"识别数据：{len(result.figures)} 项",
@@ -67,6 +70,12 @@ def review_to_dict(result: ReviewResult) -> dict[str, Any]:
         "department": result.department,
         "year": result.year,
         "rulebook": result.rulebook_id,
+        "rulebook_reason": result.rulebook_reason,
+        "kind": result.kind,
+        "kind_name": result.kind_name,
+        "project": result.project,
+        "province": result.province,
+        "truncated": result.truncated,
         "total": fmt_score(result.total) if result.total is not None else None,
         "grade": result.grade,
         "counts": {s.value: result.count(s) for s in _SEVERITIES},
@@ -114,9 +123,10 @@ def review_to_dict(result: ReviewResult) -> dict[str, Any]:
 
 def opinion_document(result: ReviewResult) -> Document:
     who = f"{result.department or '（部门）'}{result.year or ''}年度"
+    what = (result.kind_name.split("（")[0] if result.kind_name else "") or "部门整体支出绩效自评报告"
     blocks: list[Any] = [
         Paragraph.of(
-            f"经审核，{who}部门整体支出绩效自评报告共识别数据{len(result.figures)}项，发现需要更正的问题"
+            f"经审核，{who}{what}共识别数据{len(result.figures)}项，发现需要更正的问题"
             f"{result.count(Severity.ERROR)}项、需要补充说明的事项{result.count(Severity.WARNING)}项、提示"
             f"{result.count(Severity.INFO)}项。具体意见如下："
         )
@@ -148,7 +158,7 @@ def opinion_document(result: ReviewResult) -> Document:
     blocks.append(Table("表1：报告所列主要数据", tuple(rows), header_rows=1, widths=(0.6, 3, 1.5, 1.6)))
     blocks.append(Paragraph.of("请对照上述意见修改完善自评报告及附表，并于规定时间内重新报送。"))
     blocks.append(Paragraph.of("审核人：                审核日期：        年    月    日", align="right", indent=False))
-    return Document(f"关于{who}部门整体支出绩效自评报告的审核意见", (), tuple(blocks))
+    return Document(f"关于{who}{what}的审核意见", (), tuple(blocks))
 
 
 def opinion_docx(result: ReviewResult) -> bytes:

@@ -70,3 +70,9 @@ class Vocabulary:
 @cache
 def vocabulary() -> Vocabulary:
     return Vocabulary(yaml.safe_load(_FILE.read_text(encoding="utf-8")))
+
+
+@cache
+def regions() -> dict[str, list[str]]:
+    """Province → the cities and counties inside it (regions.yaml)."""
+    return yaml.safe_load(_FILE.with_name("regions.yaml").read_text(encoding="utf-8"))
