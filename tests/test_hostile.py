@@ -100,13 +100,23 @@ def test_a_sheet_unpacking_to_1_1_gb_is_refused_within_a_second(tmp_path, capsys
 
 
 def test_a_sheet_unpacking_to_400_mb_is_refused_not_read_to_the_end(tmp_path, capsys, monkeypatch):
-    # the ratio check off, so that the unpacked total (400 MB > 100 MB) is what refuses it
+    # the ratio check off, so that the part's size (400 MB > 30 MB) is what refuses it
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(zip_ratio=10**9))
     path = _write(tmp_path, "大表.xlsx", sheet_bomb(400 * MB))
     started = time.perf_counter()
     code, err = _run(capsys, "check", str(path))
     assert time.perf_counter() - started < 1
+    assert code == 2 and "部件 xl/worksheets/sheet1.xml 解压后 400 MB，上限为 30 MB" in err
+    # and with that off too, the unpacked total (400 MB > 100 MB)
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(zip_ratio=10**9, part_bytes=10**12))
+    code, err = _run(capsys, "check", str(path))
     assert code == 2 and "解压后共 400 MB，上限为 100 MB" in err
+
+
+def test_too_many_filled_cells_in_a_sheet_are_refused(capsys, monkeypatch):
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(table_cells=10))
+    code, err = _run(capsys, "check", str(HENGSHAN_XLSX))
+    assert code == 2 and "[xlsx.too_many_cells]" in err and "超过 10 个" in err
 
 
 def test_the_web_upload_check_is_the_same_guard():

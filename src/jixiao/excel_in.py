@@ -133,6 +133,13 @@ class _Sheet:
                                 "（上限可用环境变量 JIXIAO_LIMIT_TABLE_COLUMNS 调整）。",
                                 where,
                             )
+                        if len(self.cells) + len(self.formulas) >= limits.table_cells:
+                            raise guard.refusal(
+                                "xlsx.too_many_cells",
+                                f"“{self.name}”表填写的单元格超过 {limits.table_cells} 个。请删除多余的内容或拆分文件"
+                                "（上限可用环境变量 JIXIAO_LIMIT_TABLE_CELLS 调整）。",
+                                where,
+                            )
                         if formula is not None:
                             self.formulas[key] = formula
                         else:

@@ -52,12 +52,14 @@ class Limits:
     yaml_bytes: int = 20 * MB  # a YAML data file (10,000 projects are about 6 MB)
     text_bytes: int = 20 * MB  # a .txt report under review
     unzipped_bytes: int = 100 * MB  # all members of one .xlsx/.docx unpacked
+    part_bytes: int = 30 * MB  # one member unpacked (a sheet, word/document.xml): parsers hold it ~10× in memory
     zip_ratio: int = 100  # unpacked ÷ packed of one member larger than 1 MB
     zip_members: int = 2000  # parts in one Office file
     xml_depth: int = 100  # element nesting in an Office file's XML parts
     yaml_depth: int = 50  # nesting of groups and lists in a YAML file
     table_rows: int = 20_000  # rows of one sheet or items of one list
     table_columns: int = 500  # filled columns of one sheet
+    table_cells: int = 500_000  # filled cells of one sheet (10,000 projects fill about 100,000)
     pages: int = 1000  # pages of one PDF under review
     document_chars: int = 3_000_000  # characters of one report under review
     max_amount: Decimal = Decimal("1e10")  # 万元: 100万亿元, above any budget
@@ -276,6 +278,14 @@ def check_zip(source: Path | bytes, name: str) -> set[str]:
                     f"上限 {LIMITS.zip_ratio} 倍），疑似压缩炸弹，已拒绝处理。{_setting('zip_ratio')}",
                     where,
                 )
+        largest = max(infos, key=lambda i: i.file_size, default=None)
+        if largest is not None and largest.file_size > LIMITS.part_bytes:
+            raise refusal(
+                "file.too_large",
+                f"部件 {largest.filename} 解压后 {_mb(largest.file_size)}，上限为 {_mb(LIMITS.part_bytes)}"
+                f"（表格或正文过大）。请拆分文件。{_setting('part_bytes')}",
+                where,
+            )
         if total > LIMITS.unzipped_bytes:
             raise refusal(
                 "file.zip_bomb",

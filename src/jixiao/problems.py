@@ -89,6 +89,7 @@ _FILE_CODES = frozenset(
         "xlsx.bad_sheet",
         "xlsx.too_many_rows",
         "xlsx.too_many_columns",
+        "xlsx.too_many_cells",
         "review.unreadable",
         "review.file_type",
         "yaml.alias",
