@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 import warnings
@@ -73,7 +74,7 @@ def new_evaluation(app, username: str, year: int, rulebook: str) -> int:
     response = c.post(
         "/evaluations/new", data={"year": str(year), "rulebook": rulebook, "csrf_token": csrf}, follow_redirects=False
     )
-    return int(response.headers["location"].rsplit("/", 1)[1])
+    return int(re.search(r"/evaluations/(\d+)", response.headers["location"]).group(1))
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +169,7 @@ def test_filler_cannot_read_or_change_another_department(app, baoan_id):
         follow_redirects=False,
     )
     with app.state.factory() as db:
-        created = db.get(Evaluation, int(r.headers["location"].rsplit("/", 1)[1]))
+        created = db.get(Evaluation, int(re.search(r"/evaluations/(\d+)", r.headers["location"]).group(1)))
         assert created.department.name == "衡山县妇女联合会"
         assert db.get(Evaluation, baoan_id).department.name == "深圳市宝安区妇女联合会"
 

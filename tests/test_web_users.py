@@ -61,7 +61,7 @@ def new_evaluation(app, username: str, year: int, rulebook: str = "") -> int:
     r = c.post(
         "/evaluations/new", data={"year": str(year), "rulebook": rulebook, "csrf_token": csrf}, follow_redirects=False
     )
-    return int(r.headers["location"].rsplit("/", 1)[1])
+    return int(re.search(r"/evaluations/(\d+)", r.headers["location"]).group(1))
 
 
 def test_rulebook_defaults_from_region_and_year():

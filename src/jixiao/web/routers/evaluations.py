@@ -87,8 +87,8 @@ def new_evaluation(actor: SignedIn, db: Db, form: Form):
     rulebook = form.get("rulebook", "").strip() or default_rulebook(department.region, year)[0]
     if not rulebook:
         raise BadInput("没有适用于该部门地区的指标体系，请在“指标体系”中选择一个。")
-    evaluation, _ = create_evaluation(db, actor.user, department, year, rulebook)
-    return RedirectResponse(f"/evaluations/{evaluation.id}", status_code=303)
+    evaluation, created = create_evaluation(db, actor.user, department, year, rulebook)
+    return RedirectResponse(f"/evaluations/{evaluation.id}?done={'create' if created else 'exists'}", status_code=303)
 
 
 @router.get("/evaluations/{evaluation_id}")
