@@ -199,6 +199,28 @@ def test_one_subject_at_two_budget_stages_is_two_subjects():
     assert _codes(doc) == []
 
 
+def test_a_total_and_what_it_is_composed_of():
+    # n46: 支出总计",867.48"万元 (a lost digit) against 1,867.48 + 0 = 1,867.48
+    text = "支出总计{}万元,由一般公共预算支出1,867.48万元,加上解支出、结转下年等0万元等构成。"
+    assert _codes(_doc(text.format("1,867.48"))) == []
+    problems = narrative_findings(_doc(text.format(",867.48")))
+    assert [(p.code, p.severity, p.expected) for p in problems] == [
+        ("review.narrative.parts_total", Severity.ERROR, "1867.48万元")
+    ]
+
+
+def test_a_number_without_its_unit_before_its_bracketed_parts():
+    # n48: 执行数1032849.44(含…) takes 万元 from its parts: 689139.31 + 332524.99 + 11185.14 = 1032849.44,
+    # and 1032849.44 / 1080245.79 = 95.61%; the parts are not the 全年预算数's
+    doc = _doc(
+        "2022年,我区城乡居民基本养老保险全年预算数1080245.79万元,全区执行数1032849.44(含中央资金689139.31万元,"
+        "地方资金332524.99万元,其他资金11185.14万元),总预算执行率95.61%。"
+    )
+    executed = _figure(doc, "1032849.44")
+    assert (executed.unit, executed.subject) == ("万元", "全区执行数")
+    assert _codes(doc) == []
+
+
 def test_a_list_opened_by_baokuo_and_closed_by_gong():
     # 10 + 20 + 30 = 60 ≠ 70
     doc = _doc("项目资金包括设备购置10万元、场地租赁20万元、人员培训30万元，共70万元。")
@@ -287,6 +309,14 @@ def test_growth_rate_against_its_two_amounts():
     # a decrease: 1.00 / (9.00 + 1.00) = 10.00%, not 12%
     problems = narrative_findings(_doc("2023年三公经费支出9.00万元，较上年减少1.00万元，下降12%。"))
     assert [(p.code, p.expected) for p in problems] == [("review.narrative.growth_rate", "10.00%")]
+
+
+def test_a_growth_rate_belongs_to_the_level_nearest_it():
+    # n46: 税收收入109.91万元 grew 14.5% against an amount not given: nothing to check (not 111.11 vs 109.91)
+    doc = _doc(
+        "全镇本级一般公共预算收入实现111.11万元,比上年增长9.0%,其中税收收入109.91万元,增长14.5%;非税收入1.2万元。"
+    )
+    assert _codes(doc) == []
 
 
 def test_growth_against_last_years_amount_in_the_sentence_before():

@@ -24,6 +24,7 @@ __all__ = ["NarrativeFigure", "document_year", "extract_narrative_figures", "nor
 def normalize(text: str) -> str:
     """Full-width digits folded, spaces dropped (reports put them around numbers: "调增预算 123.1 万元")."""
     text = re.sub(r"(?<=\d)，(?=\d{3}(?!\d))", ",", fold_width(text))  # "１，２００万元": a thousands separator
+    text = re.sub(r"(?<=\d)[Xx*](?=\d)", "×", text)  # "0.3X0.4米": a size, not a code
     return re.sub(r"(?<=[^A-Za-z])[ \t]+|[ \t]+(?=[^A-Za-z])", "", text).strip()
 
 

@@ -251,6 +251,8 @@ class _SegmentReader:
             head = re.split("|".join(voc.relations["respectively"]), left)[0]
             self.names = [n for n in re.split(r"[、和及]", _clean_subject(head, voc)[0]) if n]
             relation = "分别为"
+        if prev is not None and re.fullmatch(r"[~～\-－—至到×]", left):
+            subject = prev.subject  # the end of a range or a size: "4.0~4.3米"
         if not subject and not relation and prev is not None and not left.strip("、，,") and prev.unit != token.unit:
             subject = prev.subject  # "芦柴湖办事处3户、3台套": a second measure of the same thing
         if not subject and self.names:

@@ -199,6 +199,8 @@ def parts_total(figures: list[NarrativeFigure]) -> list[Problem]:
                 r"[；;]", gap(total, next((f for f in following if f.family == total.family), following[0]))
             ):
                 marker = ""  # "内设4个科室，分别为办公室、……；中心内设6个": the list word governs names, not figures
+            if marker and re.search(r"\d", gap(total, following[0])[:-1] if following else ""):
+                marker = ""  # a number without its unit stands between: the list may be that number's
             if marker:
                 between = gap(total, following[0])
                 bracketed = bool(re.match(r"^[，,]?[（(]", between))
@@ -219,7 +221,32 @@ def parts_total(figures: list[NarrativeFigure]) -> list[Problem]:
                 problem = _parts_problem(total, parts, complete, why)
                 if problem:
                     out.append(problem)
+        out.extend(_composed_of(sentence))
     return out
+
+
+def _composed_of(sentence: list[NarrativeFigure]) -> list[Problem]:
+    """ "支出总计X万元，由甲a万元，加上乙b万元等构成": a total and what the text says it is made of."""
+    voc = vocabulary()
+    if not sentence:
+        return []
+    quote = sentence[0].quote
+    m = re.search(f"({'|'.join(voc.words['composed_open'])})(.+?)({'|'.join(voc.words['composed_close'])})", quote)
+    if m is None:
+        return []
+
+    def at(f: NarrativeFigure) -> int:
+        return quote.find(f.text) + len(f.text) - len(f.raw) - len(f.unit)
+
+    totals = [f for f in sentence if at(f) < m.start(1) and f.depth == 0]
+    if not totals:
+        return []
+    total = totals[-1]
+    parts = [f for f in sentence if m.start(2) <= at(f) < m.end(2) and f.family == total.family and f.depth == 0]
+    if len(parts) < 2 or not total.exact or not all(p.exact for p in parts):
+        return []
+    problem = _parts_problem(total, parts, True, f"文中说明{total.text}由所列各项构成。")
+    return [problem] if problem else []
 
 
 def _includes_before(total: NarrativeFigure, before: list[NarrativeFigure]) -> bool:

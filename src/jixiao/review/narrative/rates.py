@@ -9,7 +9,7 @@ from ...problems import Problem, Severity
 from .arith import add, fmt, interval, places, rate_matches, ratio
 from .findings import in_unit, problem, where
 from .model import NarrativeFigure
-from .parts import addable, gap, sentences
+from .parts import addable, sentences
 from .vocabulary import vocabulary
 
 __all__ = ["exceed", "growth", "shares"]
@@ -172,6 +172,12 @@ def _named_ratio(
     )
 
 
+def _introduced_by_comparison(f: NarrativeFigure) -> bool:
+    """ "较上年100万元", "比2022年的100万元": a figure the text compares with."""
+    head = f.text[: len(f.text) - len(f.raw) - len(f.unit)] if f.text.endswith(f.raw + f.unit) else f.text
+    return head.startswith(vocabulary().words["compare"])
+
+
 def _level_before(rate: NarrativeFigure, figures: list[NarrativeFigure], family: str) -> NarrativeFigure | None:
     """The last level (not a change, not a part) of the sentence before the rate's, in the same paragraph."""
     for f in reversed(figures):
@@ -218,9 +224,11 @@ def growth(figures: list[NarrativeFigure]) -> list[Problem]:
                 levels = [level] if level is not None else []
             if not levels:
                 continue
-            current = levels[0]
-            previous = levels[1] if len(levels) > 1 else None
-            compared = previous is not None and any(w in gap(current, previous) for w in voc.words["compare"])
+            # "支出120万元，较上年100万元增长20%": last year's amount is the one 较/比 introduces; this year's the
+            # level before it. Without one, the level nearest the rate ("其中税收收入109.91万元，增长14.5%").
+            previous = next((f for f in reversed(levels[1:]) if _introduced_by_comparison(f)), None)
+            current = levels[levels.index(previous) - 1] if previous is not None else levels[-1]
+            compared = previous is not None
             if not compared and change is None:
                 previous = _last_year(current, figures)  # "上年支出100万元。本年支出120万元，较上年增长20%。"
                 compared = previous is not None

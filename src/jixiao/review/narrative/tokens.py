@@ -66,6 +66,28 @@ class Token:
     per_unit: bool
 
 
+_RANGE_START = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:~|～|-|－|—|至|到|X|x|×|\*)\s*$")
+
+
+_BARE_BEFORE_LIST = re.compile(r"(?<![\d.A-Za-z,])((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?=[（(](?:含|其中))")
+
+
+def _unit_from_bracket(text: str, figure: re.Pattern[str], masked: list[tuple[int, int]]) -> Iterator[Token]:
+    """ "执行数1032849.44(含中央资金689139.31万元，……)": a number printed without its unit before a bracketed
+    list of its parts takes the unit of the first part."""
+    for m in _BARE_BEFORE_LIST.finditer(text):
+        if _in(masked, m.start()):
+            continue
+        close = text.find("）" if text[m.end()] == "（" else ")", m.end())
+        part = figure.search(text, m.end(), close if close > 0 else len(text))
+        value = parse_arabic(m.group(1))
+        if part is None or value is None or not part.group("amount") or part.group("per"):
+            continue
+        yield Token(
+            m.start(), m.end(), m.start(), m.end(), value, m.group(1), part.group("amount"), "amount", False, False
+        )
+
+
 def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
     figure, date = _patterns()
     masked = _masked(text)
@@ -76,15 +98,26 @@ def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
         value = Decimal(int(m.group("y")) * 10000 + month * 100 + day)
         dates.append(m.span())
         yield Token(m.start(), m.end(), m.start(), m.end(), value, m.group(0), "日期", "date", False, False)
-        if m.group("d"):  # "2022年12月6日至8日"
-            tail = re.match(r"(?:至|到|—|-|~)(\d{1,2})日", text[m.end() :])
-            if tail:
-                s = m.end() + tail.start(1)
-                last = Decimal(int(value) // 100 * 100 + int(tail.group(1)))
-                dates.append((m.end(), m.end() + tail.end()))
-                yield Token(
-                    s, m.end() + tail.end(), s, m.end() + tail.end(), last, tail.group(1), "日期", "date", False, False
-                )
+        # "2022年12月6日至8日", "2017年7月至8月": the end of a span within the same month or year
+        tail = re.match(r"(?:至|到|—|-|~)(\d{1,2})" + ("日" if m.group("d") else "月"), text[m.end() :])
+        if tail and (m.group("d") or 1 <= int(tail.group(1)) <= 12):
+            end = m.end() + tail.end()
+            step = Decimal(int(value) // 100 * 100) if m.group("d") else Decimal(int(value) // 10000 * 10000)
+            last = step + int(tail.group(1)) * (1 if m.group("d") else 100)
+            dates.append((m.end(), end))
+            yield Token(
+                m.end() + tail.start(1),
+                end,
+                m.end() + tail.start(1),
+                end,
+                last,
+                tail.group(1),
+                "日期",
+                "date",
+                False,
+                False,
+            )
+    yield from _unit_from_bracket(text, figure, masked + dates)
     for m in figure.finditer(text):
         start = m.start("num")
         if _in(masked, start) or _in(dates, start):
@@ -129,15 +162,15 @@ def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
                 continue
         if mult and kind == "amount" and not m.group("amount"):
             continue
-        yield Token(
-            m.start(),
-            m.end(),
-            start,
-            m.end("num"),
-            value,
-            raw,
-            unit,
-            kind,
-            bool(m.group("approx")),
-            bool(m.group("per") or m.group("per2")),
-        )
+        per_unit = bool(m.group("per") or m.group("per2"))
+        low = _RANGE_START.search(text, max(0, start - 14), start)
+        if low is not None and not _in(masked, low.start()) and not _in(dates, low.start()):
+            # "4.0~4.3米", "2-12个月", "0.3X0.4米": the first number takes the second's unit; a range or a size is
+            # never added up or compared
+            first = parse_arabic(low.group(1))
+            if first is not None:
+                yield Token(
+                    low.start(1), low.end(1), low.start(1), low.end(1), first, low.group(1), unit, kind, True, per_unit
+                )
+        approximate = bool(m.group("approx")) or low is not None
+        yield Token(m.start(), m.end(), start, m.end("num"), value, raw, unit, kind, approximate, per_unit)
