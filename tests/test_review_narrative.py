@@ -217,7 +217,7 @@ def test_a_number_without_its_unit_before_its_bracketed_parts():
         "地方资金332524.99万元,其他资金11185.14万元),总预算执行率95.61%。"
     )
     executed = _figure(doc, "1032849.44")
-    assert (executed.unit, executed.subject) == ("万元", "全区执行数")
+    assert (executed.unit, executed.subject) == ("万元", "执行数")  # 全区 is scope, not the subject
     assert _codes(doc) == []
 
 
