@@ -238,6 +238,15 @@ def test_one_subject_with_two_amounts():
     assert _codes(_doc(first, "上年县财政年初安排妇女儿童发展专项资金102万元。")) == []
 
 
+def test_paragraphs_about_two_counties_are_two_scopes():
+    # n49: each county's paragraph states its own 缴费补贴
+    doc = _doc(
+        "贵池区申请基础养老金补贴945.72万元,缴费补贴46.36万元。",
+        "青阳县申请基础养老金补贴238.34万元,缴费补贴17.17万元。",
+    )
+    assert _codes(doc) == []
+
+
 def test_one_document_number_with_two_amounts():
     # n19: 呼财农指【2023】41号 allocates 5万元 in one paragraph and 6万元 in another
     doc = _doc(

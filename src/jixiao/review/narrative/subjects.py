@@ -42,11 +42,29 @@ def _scopes(figures: list[NarrativeFigure], doc: SourceDocument) -> dict[tuple[i
         segment = doc.segments[f.segment] if f.segment < len(doc.segments) else None
         if segment is not None and segment.kind == "paragraph" and _ITEM.match(segment.text):
             cited |= {f"item:{f.segment}"}
+        entity = _entity(segment.text) if segment is not None and segment.kind == "paragraph" else ""
+        if entity:
+            cited |= {f"entity:{entity}"}  # "贵池区申请……" and "青阳县申请……": two counties' figures
         if not cited and f.quote.startswith(vocabulary().words["scope_openers"]):
             cited = last.get(f.segment, frozenset())
         out[key] = cited
         last[f.segment] = cited
     return out
+
+
+@cache
+def _entity_pattern() -> re.Pattern[str]:
+    words = vocabulary().words
+    suffixes = "|".join(map(re.escape, words["entity_suffixes"]))
+    return re.compile(rf"^\s*([\u4e00-\u9fa5]{{1,10}}?(?:{suffixes}))(?=[\u4e00-\u9fa5\d])")
+
+
+def _entity(paragraph: str) -> str:
+    """The place or body a paragraph opens with ("青阳县申请基础养老金补贴……"), if it opens with one."""
+    m = _entity_pattern().match(paragraph)
+    if m is None or m.group(1).startswith(vocabulary().words["not_entities"]):
+        return ""
+    return m.group(1)
 
 
 def _phrase(f: NarrativeFigure) -> str:
@@ -151,9 +169,10 @@ def same_subject(figures: list[NarrativeFigure], doc: SourceDocument) -> list[Pr
         scope = scopes.get((f.segment, f.sentence), frozenset())
         phrase = (f.relation if f.relation in voc.relations["total"] else "") + _phrase(f)
         if len(phrase) >= 4 and phrase not in voc.generic_subjects:
+            # a paragraph about one county is not compared with one about the whole or about another county
             by_phrase[(phrase, scope, _stage(f))].append(f)  # 年初 and 决算 amounts of one thing differ
         # one document (文号) that allocates one amount: every sentence citing it must give the same amount
-        documents = {s for s in scope if not s.startswith("item:")}
+        documents = {s for s in scope if not s.startswith(("item:", "entity:"))}
         if (
             len(documents) == 1
             and f.relation in voc.words["allocation_verbs"]
