@@ -328,6 +328,16 @@ def test_a_growth_rate_belongs_to_the_level_nearest_it():
     assert _codes(doc) == []
 
 
+def test_growth_with_the_change_after_the_rate_and_scope_in_brackets():
+    # n52: 4,376 / (30,161 − 4,376) = 4,376 / 25,785 = 16.97%, not 14.6%; 28,583 (自然口径) and 30,161 (同口径) are
+    # two scopes of one revenue, not one subject with two amounts
+    doc = _doc(
+        "地方一般公共预算收入完成28,583万元(自然口径),同比增长10.85%,增收2,798万元。"
+        "地方一般公共预算收入(同口径)完成30,161万元,同比增长14.6%,增收4,376万"
+    )
+    assert [(p.code, p.expected) for p in narrative_findings(doc)] == [("review.narrative.growth_rate", "16.97%")]
+
+
 def test_growth_against_last_years_amount_in_the_sentence_before():
     # (120 − 100) / 100 = 20%, not 25%
     doc = _doc("2023年度部门整体支出绩效自评报告", "上年三公经费支出100万元。本年三公经费支出120万元，较上年增长25%。")

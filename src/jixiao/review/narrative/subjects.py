@@ -71,7 +71,13 @@ def _phrase(f: NarrativeFigure) -> str:
     """What a figure states, agent and verb included ("省下达……资金" is not "地方投入……资金")."""
     voc = vocabulary()
     text = f.text[: len(f.text) - len(f.raw) - len(f.unit)] if f.text.endswith(f.raw + f.unit) else f.subject
-    text = re.sub(r"[（(][^（()）]*[)）]", "", text)
+    scope_words = "|".join(map(re.escape, voc.words["scope_in_brackets"]))
+    # an aside is not part of the phrase, unless it sets the scope: "收入(同口径)" is not "收入(自然口径)"
+    text = re.sub(rf"[（(](?![^（()）]*(?:{scope_words}))[^（()）]*[)）]", "", text)
+    at = f.quote.find(f.text)
+    following = re.match(r"[（(]([^（()）]*)[)）]", f.quote[at + len(f.text) :]) if at >= 0 else None
+    if following and re.search(scope_words, following.group(1)):
+        text += f"({following.group(1)})"
     text = re.sub(r"^(?:.*?(?:19|20)(?:\d\d|xx)年(?:度)?)", "", text)
     for _ in range(2):
         text = text.strip("，,、；;：:“”\"' ")

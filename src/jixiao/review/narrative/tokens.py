@@ -33,7 +33,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         rf"|(?P<mult>[万亿])?(?:余|多)?(?P<measure>{_alternatives(voc.measure_words)})(?P<per2>/[\u4e00-\u9fa5]{{1,2}})?"
         rf"(?![A-Za-z])"
         rf"|(?P<score>分)"
-        rf"|(?P<bare>万)(?=[。，,；;、)）(（]|$)))"
+        rf"|(?P<bare>万)(?=[。，,；;、)）(（〔【\s]|$)))"
     )
     date = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)年(?P<m>1[0-2]|0?[1-9]|元)月(?:(?P<d>3[01]|[12]\d|0?[1-9])[日号])?")
     return figure, date
