@@ -97,7 +97,7 @@ def _requests(ids, version):
     files = bad_files()
     out = []
     for _, method, path, _, form, _ in ROUTES:
-        base = {"e": ids["e"], "j": ids["j"], "u": ids["u"], "d": ids["d"], "v": version, "yaml": "x: 1"}
+        base = {"e": ids["e"], "j": ids["j"], "u": ids["u"], "d": ids["d"], "r": ids["r"], "v": version, "yaml": "x: 1"}
         for key in re.findall(r"\{(\w)\}", path):
             for bad in BAD_IDS:
                 out.append(("admin", method, path.format(**{**base, key: bad}), [], []))

@@ -37,6 +37,7 @@ ACTORS = {
     "admin": "管理员",
 }
 OK, GO, NO, MISSING, BAD = 200, 303, 403, 404, 422
+REGIONS = {"reviewer": "广东省深圳市", "reviewer_other": "湖南省衡阳市", "reviewer_none": ""}
 
 # (what, method, path, state of the 宝安 evaluation, form) → answers in the order of ACTORS.
 # {e} is the 宝安 evaluation (region 广东省深圳市宝安区), {j} a job of the 广东省深圳市 reviewer, {u} the other filler.
@@ -168,6 +169,7 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str], tuple[int, ...]]] = [
     ),
     ("停用账户", "POST", "/admin/users/{u}/disable", "draft", {}, (GO, NO, NO, NO, NO, NO, GO)),
     ("启用账户", "POST", "/admin/users/{u}/enable", "draft", {}, (GO, NO, NO, NO, NO, NO, GO)),
+    ("设置辖区", "POST", "/admin/users/{r}/region", "draft", {"region": "湖南省衡阳市"}, (GO, NO, NO, NO, NO, NO, GO)),
     ("重设密码", "POST", "/admin/users/{u}/reset", "draft", {}, (GO, NO, NO, NO, NO, NO, OK)),
     ("解除锁定", "POST", "/admin/unlock", "draft", {"username": "nobody"}, (GO, NO, NO, NO, NO, NO, GO)),
     ("操作日志", "GET", "/audit", "draft", {}, (GO, NO, NO, NO, NO, NO, OK)),
@@ -225,7 +227,13 @@ def build_world(tmp_path_factory):
         )
         db.add(job)
         db.commit()
-        ids = {"e": evaluation.id, "j": job.id, "u": users["filler_other"].id, "d": a.id}
+        ids = {
+            "e": evaluation.id,
+            "j": job.id,
+            "u": users["filler_other"].id,
+            "d": a.id,
+            "r": users["reviewer_other"].id,
+        }
         accounts = {key: user.id for key, user in users.items()}
     return app, ids, accounts
 
@@ -237,6 +245,7 @@ def _client(app, accounts, actor: str) -> tuple[TestClient, str]:
     with app.state.factory() as db:
         user = db.get(User, accounts[actor])
         user.active, user.must_change_password = True, False
+        user.region = REGIONS.get(actor, user.region)  # a cell may have changed it
         session, token = new_session(db, user)
         db.commit()
         csrf = session.csrf
@@ -267,6 +276,7 @@ def call(app, ids, accounts, actor, method, path, state, form) -> int:
     client, csrf = _client(app, accounts, actor)
     version = _set_state(app, ids["e"], state)
     values = {
+        "r": ids["r"],
         "e": ids["e"],
         "j": ids["j"],
         "u": ids["u"],
@@ -312,7 +322,8 @@ def test_every_route_is_in_the_table(world):
     app, _, _ = world
     declared = {(m, re.sub(r"\{[^}]+\}", "{}", p.split("?")[0])) for _, m, p, _, _, _ in ROUTES}
     declared = {
-        (m, re.sub(r"/(1|结果\.txt|budget_execution|template|disable|enable|reset)$", "/{}", p)) for m, p in declared
+        (m, re.sub(r"/(1|结果\.txt|budget_execution|template|disable|enable|reset|region)$", "/{}", p))
+        for m, p in declared
     }
     missing = []
     for route in app.routes:

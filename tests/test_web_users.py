@@ -254,3 +254,17 @@ def test_narrative_conflict_shows_both_texts(app):
     assert table.count("<tr><td>") == 1 and "报告文字：" in table
     assert 'data-take="n-problems" data-value="甲写的问题"' in table and 'data-value="乙写的问题"' in table
     assert ">乙写的问题</textarea>" in late.text  # what the second person typed is kept in the box
+
+
+def test_administrator_sets_a_reviewers_region(app):
+    with app.state.factory() as db:
+        db.add(User(username="blind", password_hash=hash_password(PASSWORD), role="reviewer", region=""))
+        db.commit()
+        blind_id = db.scalar(select(User.id).where(User.username == "blind"))
+    reviewer, _ = client(app, "blind")
+    assert "尚未设置辖区" in reviewer.get("/bureau?year=2023").text
+    admin, csrf = client(app, "admin")
+    r = admin.post(f"/admin/users/{blind_id}/region", data={"csrf_token": csrf, "region": "湖南省"})
+    assert r.status_code == 200 and "已将 blind 的辖区设为“湖南省”" in r.text
+    page = reviewer.get("/bureau?year=2023").text
+    assert "尚未设置辖区" not in page and "衡山县妇女联合会" in page and "深圳市宝安区妇女联合会" not in page

@@ -44,6 +44,7 @@ ACTIONS = {
     "address_slowed": "地址限速",
     "comment": "批注",
     "deadline": "设定截止日期",
+    "set_region": "设置辖区",
 }
 
 
@@ -125,11 +126,18 @@ def account_action(
     db: Db,
     form: Form,
     user_id: Id,
-    action: Annotated[Literal["disable", "enable", "reset", "unlock"], Path()],
+    action: Annotated[Literal["disable", "enable", "reset", "unlock", "region"], Path()],
 ):
     user = db.scalar(actor.scope.users().where(User.id == user_id))
     if user is None:
         raise NotFound("找不到该用户。")
+    if action == "region":
+        region = form.get("region", "").strip()
+        if len(region) > 200 or user.role != "reviewer":
+            raise BadInput("辖区至多200字，且只能为审核人设置（填报人的地区是其部门的地区）。")
+        user.region = region
+        audit(db, actor.user, "set_region", f"user:{user.id}", f"{user.username} 辖区设为“{region}”", via="admin")
+        return _done(f"已将 {user.username} 的辖区设为“{region or '（空）'}”")
     if action == "disable":
         if user.id == actor.user.id:
             return _done("不能停用自己的账户")
