@@ -262,9 +262,9 @@ def _continues_last_cell(run: list[str], line: str) -> bool:
 
 
 def _regular(rows: list[str]) -> bool:
-    """Word writes every row with all its cells: rows of one width (at least 4 in 5), a few broken ones."""
+    """Word writes every row with all its cells: rows of one width (at least 3 in 4), a few broken ones."""
     width = _usual_width(rows)
-    return bool(rows) and sum(1 for r in rows if r.count("\t") + 1 == width) >= 0.8 * len(rows)
+    return bool(rows) and sum(1 for r in rows if r.count("\t") + 1 == width) >= 0.75 * len(rows)
 
 
 def _join_broken_rows(rows: list[str]) -> list[str]:

@@ -186,6 +186,13 @@ def build_table(doc: SourceDocument | None, seg: Segment) -> Table:
             if m:
                 unit = m.group(1) or m.group(2)
                 table.unit_sources.setdefault(unit, seg.place(r, c))
+    if doc is not None and seg in doc.segments:  # "单位：元" in a line right above the table
+        at = doc.segments.index(seg)
+        for before in reversed(doc.segments[max(0, at - 4) : at]):
+            m = _UNIT.search(unicode_text(before.text)) if before.kind == "paragraph" else None
+            if m:
+                table.unit_sources.setdefault(m.group(1) or m.group(2), before.place())
+                break
     if table.unit_sources:
         table.unit = next(iter(table.unit_sources))
     return table

@@ -1,0 +1,179 @@
+"""One table model for every format: the same MoF project table, with a two-row header and amounts in 元,
+written as tab-separated text, as Word's text export (a line break inside a cell starts a new line), as a
+.docx with real merged cells, as an .xlsx with merged ranges and as .html with rowspan/colspan, gives the
+same findings in every format — and exactly the ones worked by hand below.
+
+The table is HYPOTHETICAL (figures chosen to exercise the checks), laid out as Yunnan's published tables are.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from jixiao.problems import Severity
+from jixiao.review import review_file
+from jixiao.review.targets import outcome, read
+
+W = 11  # columns
+REASON = "偏差原因分析及改进措施"
+TITLE = ["项目支出绩效自评表", "（2022年度）", "单位：元"]
+ROWS = [
+    ["项目名称", "乡村道路养护", "", "", "", "", "", "", "", "", ""],
+    ["主管部门", "临翔区交通运输局", "", "", "实施单位", "临翔区公路管理段", "", "", "", "", ""],
+    ["项目资金", "", "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分", "", "", ""],
+    ["", "年度资金总额", "1,200,000", "1,200,000", "1,080,000", "10", "90%", "9", "", "", ""],
+    ["", "其中：当年财政拨款", "1,000,000", "1,000,000", "900,000", "—", "—", "—", "", "", ""],
+    ["", "上年结转资金", "200,000", "200,000", "180,000", "—", "—", "—", "", "", ""],
+    ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "", "", "实际完成值", "分值", "得分", REASON],
+    ["", "", "", "", "指标性质", "指标值", "度量单位", "", "", "", ""],
+    ["", "产出指标", "数量指标", "养护里程", "≥", "120", "公里", "126", "20", "20", ""],
+    ["", "", "时效指标", "完成时间", "≤", "9月前", "", "7月", "10", "10", ""],
+    ["", "", "质量指标", "验收合格率", "≥", "100", "%", "100", "10", "10", ""],
+    ["", "", "成本指标", "每公里养护成本", "≤", "10000", "元", "8571", "10", "10", ""],
+    ["", "效益指标", "社会效益指标", "群众出行条件", "定性", "明显改善", "", "明显改善", "20", "18", ""],
+    ["", "", "可持续影响指标", "路况优良率", "≥", "85", "%", "80", "10", "10", ""],
+    ["", "满意度指标", "服务对象满意度指标", "沿线群众满意度", "≥", "90", "%", "95", "10", "10", ""],
+    ["总分", "", "", "", "", "", "", "", "100", "99", ""],
+]
+# merged ranges (row, col, last row, last col), 0-based within ROWS
+MERGES = [
+    (0, 1, 0, 10),
+    (2, 0, 5, 0),
+    (6, 0, 14, 0),
+    (6, 1, 7, 1),
+    (6, 2, 7, 2),
+    (6, 3, 7, 3),
+    (6, 4, 6, 6),
+    (6, 7, 7, 7),
+    (6, 8, 7, 8),
+    (6, 9, 7, 9),
+    (6, 10, 7, 10),
+    (8, 1, 11, 1),
+    (12, 1, 13, 1),
+    (15, 0, 15, 7),
+]
+
+
+def _txt(path):
+    lines = TITLE + ["\t".join(r) for r in ROWS]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _word_export(path):
+    """Word's text export: every cell written, a line break inside 全年预算数（A） and 群众出行条件."""
+    rows = [list(r) for r in ROWS]
+    rows[2][3] = "全年预算数\n（A）"
+    rows[12][3] = "群众出行\n条件"
+    path.write_text("\n".join(TITLE + ["\t".join(r) for r in rows]) + "\n", encoding="utf-8")
+
+
+def _docx(path):
+    from docx import Document
+
+    doc = Document()
+    for line in TITLE:
+        doc.add_paragraph(line)
+    table = doc.add_table(rows=len(ROWS), cols=W)
+    for r, row in enumerate(ROWS):
+        for c, text in enumerate(row):
+            if text:
+                table.cell(r, c).text = text
+    for r1, c1, r2, c2 in MERGES:
+        table.cell(r1, c1).merge(table.cell(r2, c2))
+        table.cell(r1, c1).text = ROWS[r1][c1]  # merging joins the texts; keep the top-left one
+    doc.save(str(path))
+
+
+def _xlsx(path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for line in TITLE:
+        ws.append([line])
+    for row in ROWS:
+        ws.append([int(x) if x.isdigit() else (x or None) for x in row])
+    for r1, c1, r2, c2 in MERGES:
+        ws.merge_cells(start_row=r1 + 4, start_column=c1 + 1, end_row=r2 + 4, end_column=c2 + 1)
+    wb.save(str(path))
+
+
+def _html(path):
+    covered = {(r, c) for r1, c1, r2, c2 in MERGES for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+    starts = {(r1, c1): (r2 - r1 + 1, c2 - c1 + 1) for r1, c1, r2, c2 in MERGES}
+    out = ["<html><body>"] + [f"<p>{t}</p>" for t in TITLE] + ["<table>"]
+    for r, row in enumerate(ROWS):
+        cells = []
+        for c, text in enumerate(row):
+            if (r, c) in starts:
+                down, across = starts[(r, c)]
+                cells.append(f'<td rowspan="{down}" colspan="{across}">{text}</td>')
+            elif (r, c) not in covered:
+                cells.append(f"<td>{text}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    path.write_text("\n".join([*out, "</table></body></html>"]), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("formats")
+    made = {}
+    for name, write in (
+        ("表.txt", _txt),
+        ("导出.txt", _word_export),
+        ("表.docx", _docx),
+        ("表.xlsx", _xlsx),
+        ("表.html", _html),
+    ):
+        write(folder / name)
+        made[name] = review_file(folder / name)
+    return made
+
+
+def _found(result):
+    return sorted((f.code, f.message) for f in result.findings if f.severity in (Severity.ERROR, Severity.WARNING))
+
+
+def test_every_format_gives_the_same_findings(results):
+    base = _found(results["表.txt"])
+    for name, result in results.items():
+        assert _found(result) == base, name
+
+
+def test_the_findings_worked_by_hand(results):
+    result = results["表.docx"]
+    codes = sorted(code for code, _ in _found(result))
+    # 总分 得分: 9 (funds) + 20 + 10 + 10 + 10 + 18 + 10 + 10 = 97, stated 99
+    # 群众出行条件: 明显改善 as targeted, 18 of 20, no reason → met but points lost
+    # 路况优良率: ≥85% but 80 → missed with full points, and no reason given
+    assert codes == ["review.missing_reason", "review.score_sum", "review.target_met_lost", "review.target_missed_full"]
+    total = next(f for f in result.findings if f.code == "review.score_sum")
+    assert (total.expected, total.actual) == ("97", "99")
+    missed = next(f for f in result.findings if f.code == "review.target_missed_full")
+    assert "路况优良率" in missed.message
+    # weights 10 + 20 + 10 + 10 + 10 + 20 + 10 + 10 = 100 as stated; 1,080,000 ÷ 1,200,000 = 90% → 10 × 0.9 = 9;
+    # 1,200,000 = 1,000,000 + 200,000: none of these is raised
+    assert result.kind == "project_table" and result.year == 2022
+    assert result.department == "临翔区交通运输局" and result.project == "乡村道路养护"
+    assert result.province == "云南省" and result.rulebook_id == "mof/project/2020"
+    assert "暂无本地区指标体系" in result.rulebook_reason
+    table = result.tables[0]
+    assert table.table.unit == "元"
+    row = next(r for r in table.rows if r.name == "验收合格率")
+    assert (row.nature, row.target, row.measure, row.actual) == ("≥", "100", "%", "100")
+    assert table.total_score == Decimal(99)
+
+
+def test_targets_read_with_their_operator():
+    assert outcome(read("9月前"), read("7月")) == "met"  # done early
+    assert outcome(read("2021年12月完成"), read("2022年1月")) == "missed"
+    assert outcome(read("≥100%"), read("100")) == "met"  # 100, not 10000%
+    assert outcome(read("≥95%"), read("0.98")) is None  # a fraction against a percent: not told
+    assert outcome(read("≤90万元"), read("90")) == "met"
+    assert outcome(read("不超过5%"), read("6%")) == "missed"
+    assert outcome(read("＞＝80"), read("79.5")) == "missed"
+    assert outcome(read("效果明显"), read("达成预期指标")) == "met"
+    assert outcome(read("100", nature="反向"), read("120")) == "missed"
+    assert outcome(read("=8个"), read("8")) == "met"
