@@ -137,6 +137,8 @@ def test_upload_scores_and_keeps_versions(app, baoan_id):
     c, _ = client(app, "baoan")
     page = c.get(f"/evaluations/{baoan_id}")
     assert "97.61 分 · 优" in page.text and "资产管理安全性" in page.text
+    chart = page.text.split('id="chart"')[1].split("</svg>")[0]
+    assert "部门管理" in chart and "94.95%" in chart  # 部门管理 18.99 of 20: 18.99 / 20 = 94.95%
     versions = c.get(f"/evaluations/{baoan_id}/versions")
     assert "上传工作簿 宝安.xlsx" in versions.text
     first = c.get(f"/evaluations/{baoan_id}/versions/1")

@@ -146,6 +146,14 @@ def evaluation_page(
     from .comments import anchors, threads
     from .comments import refusal as comment_refusal
 
+    chart = ""
+    if scored is not None:  # 得分率 of each 一级 indicator, as the report's chart shows it
+        rates = [
+            (node.name, str((node.score / node.weight * 100).quantize(Decimal("0.01"))))
+            for node in scored.roots
+            if node.score is not None and node.weight
+        ]
+        chart = bar_chart(rates, maximum=100, unit="%")
     narrative = json.loads(evaluation.narrative_json or "{}")
     suggested, why = default_rulebook(evaluation.department.region, evaluation.year)
     editable = can_edit(actor.user, evaluation)
@@ -174,6 +182,7 @@ def evaluation_page(
             "narrative": narrative,
             "narrative_names": sections,
             "threads": comment_threads,
+            "chart": chart,
             "by_anchor": by_anchor,
             "anchors": anchors(loaded, sections),
             "can_comment": comment_refusal(actor.user, evaluation, None) is None,
