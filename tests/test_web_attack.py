@@ -431,3 +431,16 @@ def test_filler_upload_goes_through_the_write_path(world, baoan_workbook):
     with app.state.factory() as db:
         entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "save").order_by(AuditEntry.id.desc()))
         assert (entry.user_id, entry.via, entry.source) == (accounts["filler"], "upload", "宝安.xlsx")
+
+
+def test_request_bodies_over_the_limit_are_refused(world, monkeypatch):
+    import jixiao.web.app as web_app
+
+    app, ids, accounts = world
+    monkeypatch.setattr(web_app, "MAX_BODY", 10_000)
+    client, csrf = _client(app, accounts, "filler")
+    response = client.post(
+        f"/evaluations/{ids['e']}/yaml", data={"csrf_token": csrf, "version": "1", "data_yaml": "x" * 20_000}
+    )
+    assert response.status_code == 413 and "上传内容过大" in response.text
+    assert response.headers["x-content-type-options"] == "nosniff"
