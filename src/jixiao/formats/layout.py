@@ -9,6 +9,7 @@ more consecutive lines of several cells whose starts line up in columns (how OFD
 
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass
 
@@ -101,9 +102,11 @@ def _grid_table(grid: Grid, boxes: list[Box], page: int) -> Block:
     n_rows, n_cols = len(grid.ys) - 1, len(grid.xs) - 1
     held: dict[tuple[int, int], list[Box]] = {}
     for box in boxes:
-        # a merged cell's text sits at its top left: the row of its centre, the column of its start
+        # A merged cell's text sits at its top left: the row of its centre, the column of its start — a character
+        # in from the start, as a detected box reaches out past its text (OCR's unclip) and can cross the rule.
         row = max(0, min(n_rows - 1, sum(1 for y in grid.ys[1:-1] if y <= box.cy)))
-        col = max(0, min(n_cols - 1, sum(1 for x in grid.xs[1:-1] if x <= box.x0 + box.height * 0.3)))
+        start = box.x0 + min((box.x1 - box.x0) / 2, box.height)
+        col = max(0, min(n_cols - 1, sum(1 for x in grid.xs[1:-1] if x <= start)))
         held.setdefault((row, col), []).append(box)
     rows, confidence = [], []
     for r in range(n_rows):
@@ -194,8 +197,9 @@ def continued_rows(
     """A table that opens a page continuing the one that closed the page before: the joined rows, and whether
     its first row was the second half of a row the page break cut. None when the columns differ.
 
-    A header row the page repeats is dropped; a first row whose filled cells are fewer than, and all among,
-    the previous last row's filled cells is that row's remainder (a wrapped name cut by the page end)."""
+    A header row the page repeats is dropped; a first row whose filled cells are all among the previous last
+    row's filled cells and hold no figure is that row's remainder (a wrapped name cut by the page end: a row
+    of a score table carries its 分值/得分, so a row of names alone is a remainder, not a new row)."""
     if not previous or not rows or len(previous[-1]) != len(rows[0]):
         return None
     if rows[0] == previous[0]:
@@ -205,7 +209,8 @@ def continued_rows(
     last, first = previous[-1], rows[0]
     filled_last = {i for i, c in enumerate(last) if c.strip()}
     filled_first = {i for i, c in enumerate(first) if c.strip()}
-    if filled_first and filled_first < filled_last:
+    figure = any(re.fullmatch(r"[-+]?\d+(\.\d+)?%?", first[i].strip()) for i in filled_first)
+    if filled_first and filled_first <= filled_last and not figure:
         joined = tuple(a + b for a, b in zip(last, first, strict=True))
         return (*previous[:-1], joined, *rows[1:]), True
     return (*previous, *rows), False
