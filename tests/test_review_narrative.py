@@ -411,6 +411,33 @@ def test_stated_score_against_grade_and_score_table():
 
 @pytest.mark.skipif(not SEEDS.exists(), reason="shared/seeds is beside the repository in CI")
 @pytest.mark.parametrize("seed", ["000_273d22226811a2f3.txt", "004_6448f6cab597d7a3.txt"])
+def test_a_table_of_years_its_change_row_and_the_text_beside_it():
+    # n53: (37 − 73) / 73 = −49.32%, not −47.95%; (959 − 1277) / 1277 = −24.90% (−24.83%…−24.97% with whole 万元),
+    # not −24.98%; the text's 995 / 38 / 958 against the table's 996 / 37 / 959
+    text = (
+        "衢江区2016年一般公共预算安排“三公”经费决算数2364万元。分项情况是:因公出国(境)经费12万元;公务接待费1356万元;"
+        "公车购置及运行费995万元(其中公务用车购置费38万元,公务用车运行费958万元)。"
+    )
+    table = [
+        ["年度", "合计", "因公出国(境)经费", "公务接待费", "公车购置及运行维护费", "", ""],
+        ["", "", "", "", "合计", "车辆购置", "车辆运行"],
+        ["2015年", "2840", "90", "1400", "1350", "73", "1277"],
+        ["2016年", "2364", "12", "1356", "996", "37", "959"],
+        ["2016年比2015年增减%", "-16.77", "-86.62", "-3.14", "-26.24", "-47.95", "-24.98"],
+    ]
+    found = sorted(
+        (p.code.removeprefix("review.narrative."), p.location.place)
+        for p in narrative_findings(_doc(text, tables=(table,)))
+    )
+    assert found == [
+        ("growth_rate", "表1 第5行第6列"),
+        ("growth_rate", "表1 第5行第7列"),
+        ("text_table", "第1段"),
+        ("text_table", "第1段"),
+        ("text_table", "第1段"),
+    ]
+
+
 def test_the_seeds_raise_nothing(seed):
     problems = narrative_findings(read_source(SEEDS / seed))
     assert [p.format() for p in problems if p.severity is not Severity.INFO] == []

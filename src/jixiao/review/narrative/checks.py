@@ -10,12 +10,13 @@ from __future__ import annotations
 from ...problems import Problem
 from ..source import SourceDocument
 from .counts import count_items
-from .figures import extract_narrative_figures
+from .figures import document_year, extract_narrative_figures
 from .model import NarrativeFigure
 from .parts import parts_total
 from .rates import exceed, growth, shares
 from .subjects import same_subject, unit_pairs
 from .tables import table_checks
+from .yeartables import year_table_checks
 
 __all__ = ["narrative_findings"]
 
@@ -31,6 +32,7 @@ def narrative_findings(
         out.extend(check(text))
     out.extend(same_subject(text, doc))
     out.extend(table_checks(doc, figures, score_tables))
+    out.extend(year_table_checks(doc, text, document_year(doc)))
     seen, unique = set(), []
     for p in out:
         key = (p.code, p.location.place if p.location else "", p.actual, p.expected)

@@ -255,6 +255,11 @@ class _SegmentReader:
             subject = prev.subject  # the end of a range or a size: "4.0~4.3米"
         if not subject and not relation and prev is not None and not left.strip("、，,") and prev.unit != token.unit:
             subject = prev.subject  # "芦柴湖办事处3户、3台套": a second measure of the same thing
+        listed = (
+            self.text[place.left_start - 1 : place.left_start] == "、" and self.previous_end == place.left_start - 1
+        )
+        if not subject and not relation and prev is not None and not left and listed and prev.unit == token.unit:
+            subject = prev.subject  # "缴费标准设为每年100元、200元、300元": values of one thing
         if not subject and self.names:
             subject = self.names.pop(0) if len(self.names) > 1 else self.names[0]
         if noun:

@@ -218,7 +218,8 @@ def growth(figures: list[NarrativeFigure]) -> list[Problem]:
             after = sentence[i + 1] if i + 1 < len(sentence) else None
             if change is None and after is not None and after.relation in changes and after.kind == "amount":
                 change = after  # "完成30,161万元，同比增长14.6%，增收4,376万元": the change follows the rate
-            levels = [f for f in before if f is not change and f.family == (change or before[-1]).family]
+            family = (change or before[-1]).family
+            levels = [f for f in before if f.relation not in changes and f.family == family]
             if not levels and change is not None:
                 # "支出总计435.82万元。收支较上年决算数减少83.71万元、下降16.1%": the level is the sentence before's
                 level = _level_before(rate, figures, change.family)
