@@ -36,14 +36,50 @@ class Box:
 
 @dataclass(frozen=True)
 class Grid:
-    """A ruled table: the x of its vertical rules and the y of its horizontal rules, ascending."""
+    """A ruled table: the x of its vertical rules and the y of its horizontal rules, ascending, and where a rule
+    is missing between two cells (a merged cell): `open_v` holds (row, k) when vertical rule k (1 … columns-1)
+    is absent beside row `row`; `open_h` holds (k, col) when horizontal rule k is absent above/below `col`."""
 
     xs: tuple[float, ...]
     ys: tuple[float, ...]
+    open_v: frozenset[tuple[int, int]] = frozenset()
+    open_h: frozenset[tuple[int, int]] = frozenset()
 
     def contains(self, box: Box) -> bool:
         cx = (box.x0 + box.x1) / 2
         return self.xs[0] <= cx <= self.xs[-1] and self.ys[0] <= box.cy <= self.ys[-1]
+
+    def row_of(self, y: float) -> int:
+        return max(0, min(len(self.ys) - 2, sum(1 for v in self.ys[1:-1] if v <= y)))
+
+    def col_of(self, x: float) -> int:
+        return max(0, min(len(self.xs) - 2, sum(1 for v in self.xs[1:-1] if v <= x)))
+
+    def cells(self) -> dict[tuple[int, int], tuple[int, int]]:
+        """Each grid position → the top-left position of the (merged) cell it belongs to."""
+        parent = {(r, c): (r, c) for r in range(len(self.ys) - 1) for c in range(len(self.xs) - 1)}
+
+        def root(at: tuple[int, int]) -> tuple[int, int]:
+            while parent[at] != at:
+                at = parent[at]
+            return at
+
+        def join(a: tuple[int, int], b: tuple[int, int]) -> None:
+            ra, rb = root(a), root(b)
+            parent[max(ra, rb)] = min(ra, rb)
+
+        for r, k in self.open_v:
+            join((r, k - 1), (r, k))
+        for k, c in self.open_h:
+            join((k - 1, c), (k, c))
+        groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for at in parent:
+            groups.setdefault(root(at), []).append(at)
+        top_left = {}
+        for members in groups.values():
+            corner = (min(r for r, _ in members), min(c for _, c in members))
+            top_left.update(dict.fromkeys(members, corner))
+        return top_left
 
 
 @dataclass(frozen=True)
@@ -100,14 +136,14 @@ def _cells(line: list[Box], height: float) -> list[list[Box]]:
 
 def _grid_table(grid: Grid, boxes: list[Box], page: int) -> Block:
     n_rows, n_cols = len(grid.ys) - 1, len(grid.xs) - 1
+    top_left = grid.cells()
     held: dict[tuple[int, int], list[Box]] = {}
     for box in boxes:
-        # A merged cell's text sits at its top left: the row of its centre, the column of its start — a character
-        # in from the start, as a detected box reaches out past its text (OCR's unclip) and can cross the rule.
-        row = max(0, min(n_rows - 1, sum(1 for y in grid.ys[1:-1] if y <= box.cy)))
+        # The cell under the box's centre (a character in from its start for a long box, which OCR's unclip can
+        # stretch past a rule); a merged cell's text goes to its top-left position, as the .docx reader puts it.
         start = box.x0 + min((box.x1 - box.x0) / 2, box.height)
-        col = max(0, min(n_cols - 1, sum(1 for x in grid.xs[1:-1] if x <= start)))
-        held.setdefault((row, col), []).append(box)
+        at = top_left[(grid.row_of(box.cy), grid.col_of(start))]
+        held.setdefault(at, []).append(box)
     rows, confidence = [], []
     for r in range(n_rows):
         texts, levels = [], []

@@ -134,8 +134,30 @@ def find_grids(gray: Any, dpi: int = OCR_DPI) -> tuple[Grid, ...]:
         ys = _rules((horizontal[y : y + h, x : x + w] > 0).sum(axis=1), long_h)
         xs = _rules((vertical[y : y + h, x : x + w] > 0).sum(axis=0), long_v)
         if len(ys) >= 2 and len(xs) >= 2:
-            grids.append(Grid(tuple(x + v for v in xs), tuple(y + v for v in ys)))
+            grids.append(_with_merges(binary, tuple(x + v for v in xs), tuple(y + v for v in ys)))
     return tuple(grids)
+
+
+def _inked(strip: Any) -> float:
+    """Share of a rule's length that is ink (1.0: the rule is drawn; well under: cells merged across it)."""
+    return float((strip > 0).mean()) if strip.size else 1.0
+
+
+def _with_merges(binary: Any, xs: tuple[float, ...], ys: tuple[float, ...]) -> Grid:
+    """The grid, with the stretches where a rule is missing: there two cells are one merged cell."""
+    open_v = {
+        (r, k)
+        for r in range(len(ys) - 1)
+        for k in range(1, len(xs) - 1)
+        if _inked(binary[int(ys[r]) + 4 : int(ys[r + 1]) - 3, int(xs[k]) - 2 : int(xs[k]) + 3].max(axis=1)) < 0.8
+    }
+    open_h = {
+        (k, c)
+        for k in range(1, len(ys) - 1)
+        for c in range(len(xs) - 1)
+        if _inked(binary[int(ys[k]) - 2 : int(ys[k]) + 3, int(xs[c]) + 4 : int(xs[c + 1]) - 3].max(axis=0)) < 0.8
+    }
+    return Grid(xs, ys, frozenset(open_v), frozenset(open_h))
 
 
 DET_SCALE = 0.6  # text is found on a smaller page (a third of the work), read on the full one
@@ -148,8 +170,13 @@ def _split_at_rules(box: Any, grids: tuple[Grid, ...]) -> list[Any]:
     x0, y0 = box[:, 0].min(), box[:, 1].min()
     x1, y1 = box[:, 0].max(), box[:, 1].max()
     cy = (y0 + y1) / 2
+    margin = (y1 - y0) * 0.5
     cuts = sorted(
-        x for g in grids if g.ys[0] <= cy <= g.ys[-1] for x in g.xs if x0 + (y1 - y0) * 0.5 < x < x1 - (y1 - y0) * 0.5
+        x
+        for g in grids
+        if g.ys[0] <= cy <= g.ys[-1]
+        for k, x in enumerate(g.xs)
+        if x0 + margin < x < x1 - margin and (g.row_of(cy), k) not in g.open_v  # a drawn rule, not a merged cell
     )
     if not cuts:
         return [box]
