@@ -280,3 +280,31 @@ def test_project_tables_when_project_data_is_present(tmp_path):
     values = [c.value for row in wb["项目支出绩效自评表（儿童友好博览会）"].iter_rows() for c in row]
     # 120 ÷ 123.1 = 97.48% → 10 × 0.9748 = 9.75
     assert "97.48%" in values and 9.75 in values
+
+
+def _png(width: int, height: int) -> bytes:
+    """A valid grey PNG of the given size (zlib-compressed scanlines), built without an imaging library."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def test_a_picture_block_is_still_placed_at_its_width(tmp_path):
+    # Charts are native now; a PNG (Image block) still goes in as a picture: 10 cm wide, 200×100 px → 5 cm high.
+    from jixiao.report.document import Document, Image, Paragraph
+    from jixiao.report.docx_out import render_docx
+
+    document = Document("标题", blocks=(Paragraph.of("正文"), Image(_png(200, 100), "图 1：示意", 10.0)))
+    path = tmp_path / "x.docx"
+    path.write_bytes(render_docx(document))
+    doc = read_docx(str(path))
+    assert len(doc.inline_shapes) == 1
+    shape = doc.inline_shapes[0]
+    assert (shape.width, shape.height) == (10 * 360000, 5 * 360000)
+    assert [p.text for p in doc.paragraphs][-1] == "图 1：示意"
