@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..problems import JixiaoError, Location, Problem
+from .textread import read_html, table_runs
 
 __all__ = ["Segment", "SourceDocument", "read_source"]
 
@@ -213,82 +214,6 @@ def _read_pdf(path: Path) -> SourceDocument:
     return builder.doc
 
 
-def _table_runs(lines: list[str]) -> list[tuple[str, list[str]]]:
-    """Lines grouped into ("table", rows…) runs of tab-separated lines and ("line", [text]) items. Word's text
-    export starts a new line at a line break inside a cell: a line whose last cell has text, followed by a
-    line whose first cell has text, the two adding up to the usual number of cells, are one row."""
-    out: list[tuple[str, list[str]]] = []
-    run: list[str] = []
-
-    def flush() -> None:
-        if run:
-            out.append(("table", _join_broken_rows(list(run))))
-            run.clear()
-
-    for i, line in enumerate(lines):
-        if "\t" in line:
-            run.append(line)
-            continue
-        following = next((x for x in lines[i + 1 :] if x.strip()), "")
-        if run and not line.strip() and "\t" in following:
-            continue  # a blank line between two parts of a table (a page break in the text)
-        if run and line.strip() and "\t" in following and _continues_last_cell(run, line):
-            run[-1] += line  # a line break in the last cell of a row
-            continue
-        flush()
-        out.append(("line", [line]))
-    flush()
-    return out
-
-
-def _usual_width(rows: list[str]) -> int:
-    counts: dict[int, int] = {}
-    for row in rows:
-        n = row.count("\t") + 1
-        counts[n] = counts.get(n, 0) + 1
-    return max(counts, key=lambda n: (counts[n], n)) if counts else 0
-
-
-def _continues_last_cell(run: list[str], line: str) -> bool:
-    width = _usual_width(run)
-    last = run[-1]
-    return (
-        width >= 3
-        and _regular(run)
-        and last.count("\t") + 1 == width
-        and last.rsplit("\t", 1)[-1].strip() != ""
-        and not re.search(r"表\s*$|^(附件|表\s*\d|注|说明)", line.strip())
-    )
-
-
-def _regular(rows: list[str]) -> bool:
-    """Word writes every row with all its cells: rows of one width (at least 3 in 4), a few broken ones."""
-    width = _usual_width(rows)
-    return bool(rows) and sum(1 for r in rows if r.count("\t") + 1 == width) >= 0.75 * len(rows)
-
-
-def _join_broken_rows(rows: list[str]) -> list[str]:
-    width = _usual_width(rows)
-    if not _regular(rows):
-        return rows
-    out: list[str] = []
-    for row in rows:
-        if out:
-            previous = out[-1]
-            a, b = previous.count("\t") + 1, row.count("\t") + 1
-            if (
-                a < width
-                and b < width
-                and a + b - 1 == width
-                and previous.rsplit("\t", 1)[-1].strip()
-                and row.split("\t", 1)[0].strip()
-            ):
-                out[-1] = previous + row
-                continue
-        out.append(row)
-    return out
-
-
 def _read_txt(path: Path) -> SourceDocument:
     builder = _Builder(path)
     raw = path.read_bytes()
@@ -296,7 +221,7 @@ def _read_txt(path: Path) -> SourceDocument:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:  # text saved by Chinese Windows tools is often GBK
         text = raw.decode("gb18030", errors="replace")
-    for kind, items in _table_runs(text.splitlines()):
+    for kind, items in table_runs(text.splitlines()):
         if kind == "table":
             builder.table([row.split("\t") for row in items])
         else:
@@ -326,85 +251,6 @@ def _xlsx_text(value: object) -> str:
     if isinstance(value, float):
         return repr(value)
     return str(value)
-
-
-def _read_html(path: Path) -> SourceDocument:
-    """Paragraphs and tables of an HTML page (a published table), rowspan/colspan resolved to the grid."""
-    from html.parser import HTMLParser
-
-    builder = _Builder(path)
-
-    class Parser(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__(convert_charrefs=True)
-            self.stack: list[dict] = []  # open tables
-            self.text: list[str] = []
-
-        def handle_starttag(self, tag: str, attrs: list) -> None:
-            a = dict(attrs)
-            if tag == "table":
-                self.flush_text()
-                self.stack.append({"rows": [], "row": None, "cell": None, "spans": {}})
-            elif self.stack and tag == "tr":
-                self.stack[-1]["row"] = []
-            elif self.stack and tag in ("td", "th"):
-                span = (int(a.get("rowspan") or 1), int(a.get("colspan") or 1))
-                self.stack[-1]["cell"] = ([], span)
-            elif tag in ("br", "p", "div") and not self.stack:
-                self.flush_text()
-
-        def handle_endtag(self, tag: str) -> None:
-            if not self.stack:
-                if tag in ("p", "div", "h1", "h2", "h3", "li"):
-                    self.flush_text()
-                return
-            t = self.stack[-1]
-            if tag in ("td", "th") and t["cell"] is not None and t["row"] is not None:
-                t["row"].append(("".join(t["cell"][0]), t["cell"][1]))
-                t["cell"] = None
-            elif tag == "tr" and t["row"] is not None:
-                t["rows"].append(t["row"])
-                t["row"] = None
-            elif tag == "table":
-                self.stack.pop()
-                builder.table(_html_grid(t["rows"]))
-
-        def handle_data(self, data: str) -> None:
-            if self.stack and self.stack[-1]["cell"] is not None:
-                self.stack[-1]["cell"][0].append(data.strip())
-            elif not self.stack:
-                self.text.append(data)
-
-        def flush_text(self) -> None:
-            for line in "".join(self.text).splitlines():
-                builder.paragraph(line)
-            self.text = []
-
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("gb18030", errors="replace")
-    parser = Parser()
-    parser.feed(text)
-    parser.flush_text()
-    return builder.doc
-
-
-def _html_grid(rows: list[list[tuple[str, tuple[int, int]]]]) -> list[list[str]]:
-    grid: dict[tuple[int, int], str] = {}
-    for r, row in enumerate(rows):
-        c = 0
-        for text, (down, across) in row:
-            while (r, c) in grid:
-                c += 1
-            for dr in range(down):
-                for dc in range(across):
-                    grid[(r + dr, c + dc)] = text if (dr, dc) == (0, 0) else ""
-            c += across
-    height = max((r for r, _ in grid), default=-1) + 1
-    width = max((c for _, c in grid), default=-1) + 1
-    return [[grid.get((r, c), "") for c in range(width)] for r in range(height)]
 
 
 def _add_blocks(builder: _Builder, blocks: list) -> None:
@@ -511,8 +357,8 @@ _READERS = {
     ".txt": _read_txt,
     ".xlsx": _read_xlsx,
     ".xlsm": _read_xlsx,
-    ".html": _read_html,
-    ".htm": _read_html,
+    ".html": lambda path: read_html(path, _Builder(path)),
+    ".htm": lambda path: read_html(path, _Builder(path)),
 }
 
 

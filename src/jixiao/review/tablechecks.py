@@ -14,47 +14,21 @@ review.target_met_lost, review.missing_reason, review.blank_cell, review.unit_mi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from ..numbers import fmt_score
 from ..problems import Severity
 from .findings import Findings
+from .fundschecks import check_funds, funds_total
 from .scoretable import ScoreRow, ScoreTable
 from .table import Table, number
 from .targets import outcome, read
+from .tolerance import add_up, score_tolerance, tol_text, tolerance
 from .vocabulary import norm, vocabulary
 
 __all__ = ["check_score_table", "check_template_text", "tolerance"]
 
 CENT = Decimal("0.01")
-
-
-def _half_unit(value: Decimal | None) -> Decimal:
-    if value is None:
-        return Decimal(0)
-    places = max(0, -value.as_tuple().exponent)
-    return Decimal(5).scaleb(-places - 1) if places else Decimal(0)
-
-
-def tolerance(terms: Iterable[Decimal | None], stated: Decimal | None = None) -> Decimal:
-    """Amounts: half a unit in the last place of each printed figure that has decimals (whole numbers are
-    exact), since each was rounded on its own."""
-    return sum((_half_unit(t) for t in terms), Decimal(0)) + _half_unit(stated)
-
-
-def score_tolerance(terms: Iterable[Decimal | None], stated: Decimal | None = None) -> Decimal:
-    """Points: the awarded points are the printed ones and add exactly; only the stated sum may have been
-    rounded once (half a unit in its last place)."""
-    return _half_unit(stated)
-
-
-def _tol_text(tol: Decimal) -> str:
-    return f"（容差±{fmt_score(tol)}，按末位半个单位计）" if tol else "（均为整数或精确分值，不计舍入容差）"
-
-
-def _sum(values: Iterable[Decimal]) -> Decimal:
-    return sum(values, Decimal(0))
 
 
 def _na(text: str) -> bool:
@@ -88,14 +62,14 @@ def _check_weights(f: Findings, t: ScoreTable) -> None:
         weights = [_leaf_weight(r) for r in group]
         if stated is None or any(w is None for w in weights) or group[0].name == l2:
             continue
-        total = _sum(weights)
+        total = add_up(weights)
         tol = score_tolerance(weights, stated)
         if abs(total - stated) > tol:
             f.add(
                 "review.weight_sum",
                 Severity.ERROR,
                 f"二级指标“{l2}”分值为{fmt_score(stated)}，其下三级指标分值合计为{fmt_score(total)}"
-                f"（{' + '.join(fmt_score(w) for w in weights)}）{_tol_text(tol)}。",
+                f"（{' + '.join(fmt_score(w) for w in weights)}）{tol_text(tol)}。",
                 group[0].location,
                 total,
                 stated,
@@ -111,14 +85,14 @@ def _check_weights(f: Findings, t: ScoreTable) -> None:
             parts = [_leaf_weight(r) for r in group]
         if any(w is None for w in parts):
             continue
-        total, tol = _sum(parts), score_tolerance(parts, stated)
+        total, tol = add_up(parts), score_tolerance(parts, stated)
         if abs(total - stated) > tol:
             label = group[0].level1_label or l1
             f.add(
                 "review.weight_sum",
                 Severity.ERROR,
                 f"一级指标“{label}”分值为{fmt_score(stated)}，其下指标分值合计为{fmt_score(total)}"
-                f"（{' + '.join(fmt_score(w) for w in parts)}）{_tol_text(tol)}。",
+                f"（{' + '.join(fmt_score(w) for w in parts)}）{tol_text(tol)}。",
                 group[0].location,
                 total,
                 stated,
@@ -128,13 +102,13 @@ def _check_weights(f: Findings, t: ScoreTable) -> None:
     level_weights = list({r.level1: r.level1_weight for r in rows}.values())
     parts = leaves if complete else level_weights
     if t.block_weight is not None and parts and all(w is not None for w in parts) and open_level is None:
-        total, tol = _sum(parts), score_tolerance(parts, t.block_weight)
+        total, tol = add_up(parts), score_tolerance(parts, t.block_weight)
         if abs(total - t.block_weight) > tol:
             f.add(
                 "review.weight_sum",
                 Severity.ERROR,
                 f"“{t.block_label}”标明{fmt_score(t.block_weight)}分，其下各指标分值合计为{fmt_score(total)}"
-                f"{_tol_text(tol)}。",
+                f"{tol_text(tol)}。",
                 t.table.location(t.block.header_start, 0) if t.table and t.block else None,
                 total,
                 t.block_weight,
@@ -143,16 +117,12 @@ def _check_weights(f: Findings, t: ScoreTable) -> None:
     _check_note_weights(f, t, by_l1)
 
 
-def _funds_total(t: ScoreTable):
-    return next((r for r in t.funds_rows if r.is_total), None)
-
-
 def _check_total_weights(f: Findings, t: ScoreTable, rows: list[ScoreRow], leaves, complete: bool) -> None:
     if not t.total_weights or not rows or _open_level(t) is not None:
         return
     if t.family == "mof" and t.funds_block is None and t.block_weight is not None:
         return  # the funds rows (and their weight, part of the total) are not in this part of the table
-    funds = _funds_total(t)
+    funds = funds_total(t)
     funds_weight = number(funds.texts.get("weight", "")) if funds is not None else None
     columns = [k for k in ("w1", "w2", "weight") if t.block and k in t.block.columns]
     if len(t.total_weights) == len(columns) and len(columns) > 1:  # seed 000: a total under each level's weights
@@ -170,7 +140,7 @@ def _check_total_weights(f: Findings, t: ScoreTable, rows: list[ScoreRow], leave
         if stated is None or any(p is None for p in parts):
             continue
         terms = list(parts) + ([funds_weight] if funds_weight is not None else [])
-        total, tol = _sum(terms), score_tolerance(terms, stated)
+        total, tol = add_up(terms), score_tolerance(terms, stated)
         if abs(total - stated) > tol:
             what = "各指标分值"
             if funds_weight is not None:
@@ -179,7 +149,7 @@ def _check_total_weights(f: Findings, t: ScoreTable, rows: list[ScoreRow], leave
                 "review.weight_sum",
                 Severity.ERROR,
                 f"“{t.total_label or '总分'}”行分值为{fmt_score(stated)}，{what}合计为{fmt_score(total)}"
-                f"{_tol_text(tol)}。",
+                f"{tol_text(tol)}。",
                 t.total_location,
                 total,
                 stated,
@@ -236,13 +206,13 @@ def _check_scores(f: Findings, t: ScoreTable) -> Decimal | None:
             scores = [r.score for r in group]
             if stated is None or any(s is None for s in scores):
                 continue
-            total, tol = _sum(scores), score_tolerance(scores, stated)
+            total, tol = add_up(scores), score_tolerance(scores, stated)
             if abs(total - stated) > tol:
                 f.add(
                     "review.score_sum",
                     Severity.ERROR,
                     f"{level}指标“{name.split('/')[-1]}”得分为{fmt_score(stated)}，其下指标得分合计为{fmt_score(total)}"
-                    f"{_tol_text(tol)}。",
+                    f"{tol_text(tol)}。",
                     group[0].location,
                     total,
                     stated,
@@ -250,7 +220,7 @@ def _check_scores(f: Findings, t: ScoreTable) -> Decimal | None:
     scores = [r.score for r in rows if not (r.score is None and r.weight is None)]
     if not scores or any(s is None for s in scores):
         return None
-    funds = _funds_total(t)
+    funds = funds_total(t)
     terms = list(scores)
     if funds is not None and "score" in (t.funds_block.columns if t.funds_block else {}):
         funds_score = number(funds.texts.get("score", ""))
@@ -258,7 +228,7 @@ def _check_scores(f: Findings, t: ScoreTable) -> Decimal | None:
             return None  # the funds score is blank (reported as such)
         if funds_score is not None:
             terms.append(funds_score)
-    total = _sum(terms)
+    total = add_up(terms)
     if t.total_score is None and t.total_row is not None and t.total_weights and any(t.total_weights):
         f.add(
             "review.blank_cell",
@@ -276,127 +246,12 @@ def _check_scores(f: Findings, t: ScoreTable) -> Decimal | None:
                 "review.score_sum",
                 Severity.ERROR,
                 f"“{t.total_label or '合计'}”行得分为{fmt_score(t.total_score)}，{with_funds}各指标得分合计为"
-                f"{fmt_score(total)}（{' + '.join(fmt_score(s) for s in terms)}）{_tol_text(tol)}。",
+                f"{fmt_score(total)}（{' + '.join(fmt_score(s) for s in terms)}）{tol_text(tol)}。",
                 t.total_location,
                 total,
                 t.total_score,
             )
     return total
-
-
-def _rate(text: str) -> Decimal | None:
-    """A stated rate as a fraction: "97.5%" → 0.975; "100" → 1 (a percent without its sign); "0.98" → 0.98."""
-    value = number(text)
-    if value is None:
-        return None
-    if "%" in norm(text) or value > Decimal("1.5"):
-        return value.scaleb(-2)
-    return value
-
-
-def _check_funds(f: Findings, t: ScoreTable) -> None:
-    if not t.funds_rows or t.table is None or t.funds_block is None:
-        return
-    table, block = t.table, t.funds_block
-    total = _funds_total(t)
-    if total is None:
-        return
-    parts = [r for r in t.funds_rows if not r.is_total]
-    for key in ("initial", "budget", "executed"):
-        stated = total.values.get(key)
-        values = [p.values.get(key) for p in parts]
-        if stated is None or not any(v is not None for v in values):
-            continue
-        present = [v for v in values if v is not None]
-        s, tol = _sum(present), tolerance(present, stated)
-        if abs(s - stated) > tol:
-            column = block.names.get(block.columns[key], key).split("/")[-1]
-            listed = " + ".join(f"{p.label}{fmt_score(p.values[key])}" for p in parts if p.values.get(key) is not None)
-            f.add(
-                "review.funds_parts",
-                Severity.WARNING,
-                f"“{total.label}”的{column}为{fmt_score(stated)}，其中各项（{listed}）合计为{fmt_score(s)}"
-                f"{_tol_text(tol)}。",
-                table.location(total.row, block.columns[key]),
-                s,
-                stated,
-            )
-    for row in t.funds_rows:
-        a, b = _budget(row), row.values.get("executed")
-        text = row.texts.get("rate", "")
-        stated = _rate(text)
-        if stated is None or a is None or b is None or a == 0:
-            continue
-        exact = b / a
-        places = max(0, -number(text).as_tuple().exponent) + (2 if "%" in norm(text) or stated != number(text) else 0)
-        step = Decimal(1).scaleb(-places)
-        allowed = {exact.quantize(step, mode) for mode in (ROUND_HALF_UP, ROUND_DOWN)}
-        if stated.quantize(step) not in allowed and abs(stated - exact) > step / 2:
-            f.add(
-                "review.execution_rate",
-                Severity.WARNING,
-                f"“{row.label}”执行率填为{text}，按全年执行数{fmt_score(b)} ÷ 全年预算数{fmt_score(a)}应为"
-                f"{exact * 100:.2f}%（容差为所填位数的半个单位）。",
-                table.location(row.row, block.columns.get("rate", 0)),
-                f"{exact * 100:.2f}%",
-                text,
-            )
-    weight = number(total.texts.get("weight", ""))
-    score_text = total.texts.get("score", "")
-    a, b = _budget(total), total.values.get("executed")
-    blanks = []
-    if weight is not None and "score" in block.columns and not score_text.strip():
-        blanks.append(block.names.get(block.columns["score"], "得分").split("/")[-1])
-    rate_blank = not total.texts.get("rate", "").strip()
-    if weight is not None and "rate" in block.columns and rate_blank and a and b is not None:
-        blanks.append(block.names.get(block.columns["rate"], "执行率").split("/")[-1])
-    if blanks:
-        f.add(
-            "review.blank_cell",
-            Severity.WARNING,
-            f"“{total.label}”行（{t.block_label or '预算执行情况'}，分值{fmt_score(weight)}）的"
-            f"{'、'.join(blanks)}未填写。",
-            table.location(total.row, block.columns.get("score", 0)),
-            "、".join(blanks),
-            "（空）",
-        )
-    for row in t.funds_rows:
-        same = not row.is_total and row.values == total.values and row.texts.get("score") == total.texts.get("score")
-        if not same:  # a 其中 row that repeats the total is checked once, as the total
-            _check_funds_score(f, t, row)
-
-
-def _budget(row) -> Decimal | None:
-    """A (the 全年预算数, or the 年初预算数 when that is the only budget column)."""
-    return row.values.get("budget") if "budget" in row.values else row.values.get("initial")
-
-
-def _check_funds_score(f: Findings, t: ScoreTable, row) -> None:
-    """分值 × min(B ÷ A, 100%) (财预〔2020〕10号), for each funds row that has its own weight and score."""
-    weight, score = number(row.texts.get("weight", "")), number(row.texts.get("score", ""))
-    a, b = _budget(row), row.values.get("executed")
-    stated_rate = _rate(row.texts.get("rate", ""))
-    rate = b / a if a and b is not None else stated_rate
-    if rate is None or weight is None or score is None:
-        return
-    expected = (weight * min(rate, Decimal(1))).quantize(CENT, ROUND_HALF_UP)
-    alternatives = {expected}
-    if stated_rate is not None:
-        alternatives.add((weight * min(stated_rate, Decimal(1))).quantize(CENT, ROUND_HALF_UP))
-    # a table that prints every score as a whole number rounds to whole points
-    scores = [r.score for r in t.rows if r.score is not None] + [score]
-    whole = all(x == x.to_integral() and "." not in f"{x}" for x in scores)
-    tol = CENT + (Decimal("0.5") if whole else _half_unit(score))
-    if all(abs(e - score) > tol for e in alternatives):
-        f.add(
-            "review.funds_score",
-            Severity.WARNING,
-            f"“{row.label}”得分{fmt_score(score)}分，按 分值{fmt_score(weight)} × min(执行率{rate * 100:.2f}%, 100%) "
-            f"应为{fmt_score(expected)}分（容差±{fmt_score(tol)}）。",
-            t.table.location(row.row, t.funds_block.columns.get("score", 0)) if t.table and t.funds_block else None,
-            expected,
-            score,
-        )
 
 
 def _template(text: str) -> bool:
@@ -514,7 +369,7 @@ def check_score_table(f: Findings, t: ScoreTable) -> Decimal | None:
     """All checks of one score sheet; returns the total its rows add up to (with the funds score)."""
     _check_weights(f, t)
     total = _check_scores(f, t)
-    _check_funds(f, t)
+    check_funds(f, t)
     if t.family == "mof":
         _check_targets(f, t)
     return total

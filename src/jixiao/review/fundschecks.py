@@ -1,0 +1,135 @@
+"""The funds block of a MoF table: 年度资金总额 against its 其中 rows per column, 执行率 against B ÷ A, blank
+cells of the total row, and each row's funds score against 分值 × min(执行率, 100%) (财预〔2020〕10号)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from ..numbers import fmt_score
+from ..problems import Severity
+from .findings import Findings
+from .scoretable import FundsRow, ScoreTable
+from .table import number
+from .tolerance import CENT, add_up, half_unit, tol_text, tolerance
+from .vocabulary import norm
+
+__all__ = ["check_funds", "funds_total"]
+
+
+def funds_total(t: ScoreTable) -> FundsRow | None:
+    return next((r for r in t.funds_rows if r.is_total), None)
+
+
+def _rate(text: str) -> Decimal | None:
+    """A stated rate as a fraction: "97.5%" → 0.975; "100" → 1 (a percent without its sign); "0.98" → 0.98."""
+    value = number(text)
+    if value is None:
+        return None
+    if "%" in norm(text) or value > Decimal("1.5"):
+        return value.scaleb(-2)
+    return value
+
+
+def check_funds(f: Findings, t: ScoreTable) -> None:
+    if not t.funds_rows or t.table is None or t.funds_block is None:
+        return
+    table, block = t.table, t.funds_block
+    total = funds_total(t)
+    if total is None:
+        return
+    parts = [r for r in t.funds_rows if not r.is_total]
+    for key in ("initial", "budget", "executed"):
+        stated = total.values.get(key)
+        values = [p.values.get(key) for p in parts]
+        if stated is None or not any(v is not None for v in values):
+            continue
+        present = [v for v in values if v is not None]
+        s, tol = add_up(present), tolerance(present, stated)
+        if abs(s - stated) > tol:
+            column = block.names.get(block.columns[key], key).split("/")[-1]
+            listed = " + ".join(f"{p.label}{fmt_score(p.values[key])}" for p in parts if p.values.get(key) is not None)
+            f.add(
+                "review.funds_parts",
+                Severity.WARNING,
+                f"“{total.label}”的{column}为{fmt_score(stated)}，其中各项（{listed}）合计为{fmt_score(s)}"
+                f"{tol_text(tol)}。",
+                table.location(total.row, block.columns[key]),
+                s,
+                stated,
+            )
+    for row in t.funds_rows:
+        a, b = _budget(row), row.values.get("executed")
+        text = row.texts.get("rate", "")
+        stated = _rate(text)
+        if stated is None or a is None or b is None or a == 0:
+            continue
+        exact = b / a
+        places = max(0, -number(text).as_tuple().exponent) + (2 if "%" in norm(text) or stated != number(text) else 0)
+        step = Decimal(1).scaleb(-places)
+        allowed = {exact.quantize(step, mode) for mode in (ROUND_HALF_UP, ROUND_DOWN)}
+        if stated.quantize(step) not in allowed and abs(stated - exact) > step / 2:
+            f.add(
+                "review.execution_rate",
+                Severity.WARNING,
+                f"“{row.label}”执行率填为{text}，按全年执行数{fmt_score(b)} ÷ 全年预算数{fmt_score(a)}应为"
+                f"{exact * 100:.2f}%（容差为所填位数的半个单位）。",
+                table.location(row.row, block.columns.get("rate", 0)),
+                f"{exact * 100:.2f}%",
+                text,
+            )
+    weight = number(total.texts.get("weight", ""))
+    score_text = total.texts.get("score", "")
+    a, b = _budget(total), total.values.get("executed")
+    blanks = []
+    if weight is not None and "score" in block.columns and not score_text.strip():
+        blanks.append(block.names.get(block.columns["score"], "得分").split("/")[-1])
+    rate_blank = not total.texts.get("rate", "").strip()
+    if weight is not None and "rate" in block.columns and rate_blank and a and b is not None:
+        blanks.append(block.names.get(block.columns["rate"], "执行率").split("/")[-1])
+    if blanks:
+        f.add(
+            "review.blank_cell",
+            Severity.WARNING,
+            f"“{total.label}”行（{t.block_label or '预算执行情况'}，分值{fmt_score(weight)}）的"
+            f"{'、'.join(blanks)}未填写。",
+            table.location(total.row, block.columns.get("score", 0)),
+            "、".join(blanks),
+            "（空）",
+        )
+    for row in t.funds_rows:
+        same = not row.is_total and row.values == total.values and row.texts.get("score") == total.texts.get("score")
+        if not same:  # a 其中 row that repeats the total is checked once, as the total
+            _check_funds_score(f, t, row)
+
+
+def _budget(row) -> Decimal | None:
+    """A (the 全年预算数, or the 年初预算数 when that is the only budget column)."""
+    return row.values.get("budget") if "budget" in row.values else row.values.get("initial")
+
+
+def _check_funds_score(f: Findings, t: ScoreTable, row) -> None:
+    """分值 × min(B ÷ A, 100%) (财预〔2020〕10号), for each funds row that has its own weight and score."""
+    weight, score = number(row.texts.get("weight", "")), number(row.texts.get("score", ""))
+    a, b = _budget(row), row.values.get("executed")
+    stated_rate = _rate(row.texts.get("rate", ""))
+    rate = b / a if a and b is not None else stated_rate
+    if rate is None or weight is None or score is None:
+        return
+    expected = (weight * min(rate, Decimal(1))).quantize(CENT, ROUND_HALF_UP)
+    alternatives = {expected}
+    if stated_rate is not None:
+        alternatives.add((weight * min(stated_rate, Decimal(1))).quantize(CENT, ROUND_HALF_UP))
+    # a table that prints every score as a whole number rounds to whole points
+    scores = [r.score for r in t.rows if r.score is not None] + [score]
+    whole = all(x == x.to_integral() and "." not in f"{x}" for x in scores)
+    tol = CENT + (Decimal("0.5") if whole else half_unit(score))
+    if all(abs(e - score) > tol for e in alternatives):
+        f.add(
+            "review.funds_score",
+            Severity.WARNING,
+            f"“{row.label}”得分{fmt_score(score)}分，按 分值{fmt_score(weight)} × min(执行率{rate * 100:.2f}%, 100%) "
+            f"应为{fmt_score(expected)}分（容差±{fmt_score(tol)}）。",
+            t.table.location(row.row, t.funds_block.columns.get("score", 0)) if t.table and t.funds_block else None,
+            expected,
+            score,
+        )
