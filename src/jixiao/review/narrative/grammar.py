@@ -60,8 +60,11 @@ def _find_relation(text: str, voc: Vocabulary) -> tuple[str, str]:
                 continue
             if word in text:
                 head, _, tail = text.rpartition(word)
-                # "其中基本支出" → 基本支出; "A、B分别为" → A、B (the names come before the word)
-                return word.rstrip("：:"), tail if tail.strip("：:") else head
+                # "其中基本支出" → 基本支出; "A、B分别为" → A、B (the names come before the word);
+                # "一般公共预算收入累计完成" → 一般公共预算收入 (a bare verb after the word names nothing)
+                tail = tail.strip("：:")
+                bare_verb = tail in voc.relations["verbs"] or tail in voc.relations["stage_verbs"]
+                return word.rstrip("：:"), tail if tail and not bare_verb else head
     return "", text
 
 
@@ -350,10 +353,22 @@ class _SegmentReader:
             if share in ("占总", "占全"):
                 base = share[-1] + base
         prev = self._previous(place)
-        if (change or share) and prev is not None:
-            level = next((f for f in reversed(self.out) if f.sentence == place.sentence_no and not f.base), prev)
-            subject = subject if subject and not share else level.subject
+        of_base = token.kind == "rate" and left == "的" and prev is not None  # "完成年初预算数60999万元的40.4%"
+        if (change or share or of_base) and prev is not None:
+            level = self._level(place, changes)
+            subject = subject if subject and not share and not of_base else (level or prev).subject
         return subject, relation, base, change
+
+    def _level(self, place: _Place, changes: tuple[str, ...]) -> NarrativeFigure | None:
+        """The level the sentence is about: its last amount or count that is not a change nor the base of a share."""
+        for f in reversed(self.out):
+            if f.sentence != place.sentence_no or f.kind not in ("amount", "count") or f.relation in changes:
+                continue
+            at = f.quote.find(f.text)
+            if at >= 0 and f.quote[at + len(f.text) : at + len(f.text) + 1] == "的":
+                continue
+            return f
+        return None
 
     def _figure(
         self, token: Token, place: _Place, subject: str, relation: str, base: str, change: str

@@ -3,13 +3,14 @@ decline (较上年增长 x%) and excess over a plan (超任务 x%). A rate may b
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from ...problems import Problem, Severity
 from .arith import add, fmt, interval, places, rate_matches, ratio
 from .findings import in_unit, problem, where
 from .model import NarrativeFigure
-from .parts import addable, sentences
+from .parts import addable, gap, sentences
 from .vocabulary import vocabulary
 
 __all__ = ["exceed", "growth", "shares"]
@@ -43,10 +44,11 @@ def _base_figure(rate: NarrativeFigure, candidates: list[NarrativeFigure], famil
     base = rate.base
     if len(base) < 2:
         return None
-    for f in reversed(candidates):
-        if f.family == family and f.checkable and f.subject and (f.subject.endswith(base) or base.endswith(f.subject)):
-            return f
-    return None
+    changes = vocabulary().relations["increase"] + vocabulary().relations["decrease"]
+    usable = [f for f in candidates if f.family == family and f.checkable and f.subject and f.relation not in changes]
+    exact = [f for f in usable if f.subject == base]  # "占政府采购预算的52.55%": 政府采购预算 itself first
+    near = [f for f in usable if f.subject.endswith(base) or base.endswith(f.subject)]
+    return (exact or near or [None])[-1]
 
 
 def shares(figures: list[NarrativeFigure]) -> list[Problem]:
@@ -172,6 +174,13 @@ def _named_ratio(
     )
 
 
+def _base_of_share(f: NarrativeFigure, sentence: list[NarrativeFigure]) -> bool:
+    """ "完成年初预算数60999万元的40.4%": the amount is the base of the rate after it, not a level that changed."""
+    at = sentence.index(f) if f in sentence else -1
+    after = sentence[at + 1] if 0 <= at < len(sentence) - 1 else None
+    return after is not None and after.kind == "rate" and gap(f, after).startswith("的")
+
+
 def _introduced_by_comparison(f: NarrativeFigure) -> bool:
     """ "较上年100万元", "比2022年的100万元": a figure the text compares with."""
     head = f.text[: len(f.text) - len(f.raw) - len(f.unit)] if f.text.endswith(f.raw + f.unit) else f.text
@@ -199,78 +208,111 @@ def _last_year(current: NarrativeFigure, figures: list[NarrativeFigure]) -> Narr
     return None
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """One way to read a change rate: this year's level and either last year's level or the change."""
+
+    current: NarrativeFigure
+    previous: NarrativeFigure | None = None
+    change: NarrativeFigure | None = None
+
+    def computed(self, down: bool) -> tuple[tuple[Decimal, Decimal] | None, Decimal, str, str]:
+        """(interval of the rate, exact rate, base label, formula)."""
+        cur = self.current
+        if self.previous is not None:
+            prev = self.previous
+            low = cur.scaled - cur.half_unit - prev.scaled - prev.half_unit
+            high = cur.scaled + cur.half_unit - prev.scaled + prev.half_unit
+            magnitude = (-high, -low) if down else (low, high)
+            interval_ = ratio(magnitude, interval(prev)) if magnitude[0] >= 0 else None
+            exact = abs(cur.scaled - prev.scaled) * 100 / prev.scaled if prev.scaled else Decimal(0)
+            first, second = (prev, cur) if down else (cur, prev)
+            return interval_, exact, f"{prev.raw}{prev.unit}", f"({first.raw}－{second.raw})÷{prev.raw}"
+        change = self.change
+        assert change is not None
+        sign = -1 if down else 1
+        bounds = (
+            cur.scaled - cur.half_unit - sign * (change.scaled + change.half_unit),
+            cur.scaled + cur.half_unit - sign * (change.scaled - change.half_unit),
+        )
+        base = cur.scaled - sign * change.scaled
+        interval_ = ratio(
+            (change.scaled - change.half_unit, change.scaled + change.half_unit), (min(bounds), max(bounds))
+        )
+        label = f"({cur.raw}{'＋' if down else '－'}{change.raw}){cur.unit}"
+        exact = change.scaled * 100 / base if base > 0 else Decimal(0)
+        return interval_, exact, label, f"{change.raw}÷{label}"
+
+
+def _readings(rate: NarrativeFigure, sentence: list[NarrativeFigure], figures: list[NarrativeFigure]) -> list[_Reading]:
+    """The readings the text allows, nearest first: the change and the level it is of, or the level and the amount
+    较/比 introduces; a part of a list may also stand for its list's total ("其中……项目支出b元，同比增加c元")."""
+    voc = vocabulary()
+    changes = voc.relations["increase"] + voc.relations["decrease"]
+    i = sentence.index(rate)
+    start = max((k + 1 for k in range(i) if sentence[k].kind == "rate"), default=0)  # this rate's own clause chain
+    own = [f for f in sentence[start:i] if f.kind in ("amount", "count") and not f.per_unit]
+    after = sentence[i + 1] if i + 1 < len(sentence) else None
+    change = next((f for f in reversed(own) if f.relation in changes), None)
+    if change is None and after is not None and after.relation in changes and after.kind == "amount":
+        change = after  # "完成30,161万元，同比增长14.6%，增收4,376万元": the change follows the rate
+    earlier = [f for f in sentence[:i] if f.kind in ("amount", "count") and not f.per_unit]
+    family = (change or (own or earlier or [rate])[-1]).family
+
+    def level(f: NarrativeFigure) -> bool:
+        return f.relation not in changes and f.family == family and not _base_of_share(f, sentence)
+
+    levels = [f for f in earlier if level(f) and (change is None or f.start < change.start or change is after)]
+    out: list[_Reading] = []
+    if change is not None:
+        current = next((f for f in reversed(levels) if not _introduced_by_comparison(f)), None)
+        current = current or _level_before(rate, figures, change.family)
+        if current is not None:
+            out.append(_Reading(current, change=change))
+            total = _list_total(current, sentence)
+            if total is not None:
+                out.append(_Reading(total, change=change))
+        return out
+    mine = [f for f in own if level(f)]
+    previous = next((f for f in reversed(mine[1:]) if _introduced_by_comparison(f)), None)
+    if previous is not None:
+        return [_Reading(mine[mine.index(previous) - 1], previous=previous)]
+    if mine:
+        last = _last_year(mine[-1], figures)  # "上年支出100万元。本年支出120万元，较上年增长20%。"
+        if last is not None:
+            return [_Reading(mine[-1], previous=last)]
+    return []
+
+
+def _list_total(part: NarrativeFigure, sentence: list[NarrativeFigure]) -> NarrativeFigure | None:
+    if "part" not in part.flags:
+        return None
+    return next(
+        (f for f in reversed(sentence) if f.start < part.start and f.family == part.family and "part" not in f.flags),
+        None,
+    )
+
+
 def growth(figures: list[NarrativeFigure]) -> list[Problem]:
-    """增长/下降 x% against the amounts it compares: 本年C、上年B (or the change D) in the same sentence."""
+    """增长/下降 x% against the amounts it compares: 本年C、上年B (or the change D) in the same sentence. A finding
+    only when no reading the text allows gives the stated rate."""
     voc = vocabulary()
     out = []
     for _key, sentence in sentences(figures).items():
-        for i, rate in enumerate(sentence):
+        for rate in sentence:
             if rate.kind != "rate" or rate.relation not in voc.relations["increase"] + voc.relations["decrease"]:
                 continue
             if rate.target or rate.approximate:
                 continue
-            before = [f for f in sentence[:i] if f.kind in ("amount", "count") and not f.per_unit]
-            if not before:
-                continue
             down = rate.relation in voc.relations["decrease"]
-            changes = voc.relations["increase"] + voc.relations["decrease"]
-            change = next((f for f in reversed(before) if f.relation in changes), None)
-            after = sentence[i + 1] if i + 1 < len(sentence) else None
-            if change is None and after is not None and after.relation in changes and after.kind == "amount":
-                change = after  # "完成30,161万元，同比增长14.6%，增收4,376万元": the change follows the rate
-            family = (change or before[-1]).family
-            levels = [f for f in before if f.relation not in changes and f.family == family]
-            if not levels and change is not None:
-                # "支出总计435.82万元。收支较上年决算数减少83.71万元、下降16.1%": the level is the sentence before's
-                level = _level_before(rate, figures, change.family)
-                levels = [level] if level is not None else []
-            if not levels:
+            readings = [(r, *r.computed(down)) for r in _readings(rate, sentence, figures)]
+            readings = [x for x in readings if x[1] is not None and x[2] > 0]
+            if not readings or any(rate_matches(rate, x[1]) for x in readings):
                 continue
-            # "支出120万元，较上年100万元增长20%": last year's amount is the one 较/比 introduces; this year's the
-            # level before it. Without one, the level nearest the rate ("其中税收收入109.91万元，增长14.5%").
-            previous = next((f for f in reversed(levels[1:]) if _introduced_by_comparison(f)), None)
-            current = levels[levels.index(previous) - 1] if previous is not None else levels[-1]
-            compared = previous is not None
-            if not compared and change is None:
-                previous = _last_year(current, figures)  # "上年支出100万元。本年支出120万元，较上年增长20%。"
-                compared = previous is not None
-            if previous is not None and compared:
-                base_interval, label = interval(previous), f"{previous.raw}{previous.unit}"
-                low = current.scaled - current.half_unit - previous.scaled - previous.half_unit
-                high = current.scaled + current.half_unit - previous.scaled + previous.half_unit
-                magnitude = (-high, -low) if down else (low, high)
-                exact_change, exact_base = abs(current.scaled - previous.scaled), previous.scaled
-                formula = (
-                    f"({current.raw}－{previous.raw})÷{previous.raw}"
-                    if not down
-                    else (f"({previous.raw}－{current.raw})÷{previous.raw}")
-                )
-            elif change is not None and change.family == current.family:
-                sign = -1 if down else 1
-                base_interval = (
-                    current.scaled - current.half_unit - sign * (change.scaled + change.half_unit),
-                    current.scaled + current.half_unit - sign * (change.scaled - change.half_unit),
-                )
-                base_interval = (min(base_interval), max(base_interval))
-                magnitude = (change.scaled - change.half_unit, change.scaled + change.half_unit)
-                exact_change, exact_base = change.scaled, current.scaled - sign * change.scaled
-                label = f"({current.raw}{'＋' if down else '－'}{change.raw}){current.unit}"
-                formula = f"{change.raw}÷{label}"
-            else:
-                continue
-            computed = ratio(magnitude, base_interval) if magnitude[0] >= 0 else None
-            if computed is None or rate_matches(rate, computed) or exact_base <= 0:
-                continue
+            reading, computed, exact, label, formula = readings[0]
             out.append(
                 _rate_problem(
-                    "growth_rate",
-                    rate,
-                    current,
-                    f"比较基数{label}",
-                    computed,
-                    formula,
-                    Severity.WARNING,
-                    exact_change * 100 / exact_base,
+                    "growth_rate", rate, reading.current, f"比较基数{label}", computed, formula, Severity.WARNING, exact
                 )
             )
     return out

@@ -45,6 +45,10 @@ def _scopes(figures: list[NarrativeFigure], doc: SourceDocument) -> dict[tuple[i
         entity = _entity(segment.text) if segment is not None and segment.kind == "paragraph" else ""
         if entity:
             cited |= {f"entity:{entity}"}  # "贵池区申请……" and "青阳县申请……": two counties' figures
+        paragraph = segment.text if segment is not None else f.quote
+        kind = next((k for k in vocabulary().words["budget_kinds"] if k in paragraph), "")
+        if kind:
+            cited |= {f"budget:{kind}"}  # "一般公共预算收入……" and "政府性基金预算收入……": two budgets
         if not cited and f.quote.startswith(vocabulary().words["scope_openers"]):
             cited = last.get(f.segment, frozenset())
         out[key] = cited
@@ -126,7 +130,14 @@ def _same_candidates(figures: list[NarrativeFigure]) -> list[NarrativeFigure]:
         and f.depth == 0
         and f.relation not in voc.relations["parts"] + voc.relations["respectively"] + changes
         and "part" not in f.flags
+        and not _reference(f)
     ]
+
+
+def _reference(f: NarrativeFigure) -> bool:
+    """ "完成年初预算数60999万元的40.4%": a base named by what it is the budget of, stated elsewhere."""
+    at = f.quote.find(f.text)
+    return at >= 0 and re.match(r"的\d", f.quote[at + len(f.text) :]) is not None
 
 
 def _same_tolerance(a: NarrativeFigure, b: NarrativeFigure) -> Decimal:
@@ -178,7 +189,7 @@ def same_subject(figures: list[NarrativeFigure], doc: SourceDocument) -> list[Pr
             # a paragraph about one county is not compared with one about the whole or about another county
             by_phrase[(phrase, scope, _stage(f))].append(f)  # 年初 and 决算 amounts of one thing differ
         # one document (文号) that allocates one amount: every sentence citing it must give the same amount
-        documents = {s for s in scope if not s.startswith(("item:", "entity:"))}
+        documents = {s for s in scope if not s.startswith(("item:", "entity:", "budget:"))}
         if (
             len(documents) == 1
             and f.relation in voc.words["allocation_verbs"]
