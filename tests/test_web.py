@@ -19,7 +19,7 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from jixiao.web import service  # noqa: E402
+from jixiao.web import uploads  # noqa: E402
 from jixiao.web.app import create_app  # noqa: E402
 from jixiao.web.db import Base, Department, Evaluation, Job, User  # noqa: E402
 from jixiao.web.security import hash_password  # noqa: E402
@@ -281,8 +281,8 @@ def test_uploads_are_checked_before_parsing(app, content, message):
 
 
 def test_upload_size_limit(monkeypatch):
-    monkeypatch.setattr(service, "MAX_UPLOAD", 10)
-    assert service.check_upload(b"x" * 11, "a.xlsx")[0].code == "upload.too_large"
+    monkeypatch.setattr(uploads, "MAX_UPLOAD", 10)
+    assert uploads.check_upload(b"x" * 11, "a.xlsx")[0].code == "upload.too_large"
 
 
 def test_downloads(app, baoan_id):

@@ -19,8 +19,8 @@ from sqlalchemy import select  # noqa: E402
 
 from jixiao.web.app import create_app  # noqa: E402
 from jixiao.web.db import AuditEntry, Department, Evaluation, User  # noqa: E402
+from jixiao.web.rulebook_choice import default_rulebook  # noqa: E402
 from jixiao.web.security import hash_password  # noqa: E402
-from jixiao.web.service import default_rulebook  # noqa: E402
 from jixiao.web.timefmt import local_time  # noqa: E402
 
 from .web_support import csrf_of, login, version_of  # noqa: E402

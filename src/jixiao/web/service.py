@@ -1,31 +1,24 @@
 """What the web pages do, without HTTP: read and save an evaluation (with versions, an audit entry and a
-guard against lost updates), check uploads before parsing them, move an evaluation through its statuses,
+guard against lost updates), move an evaluation through its statuses,
 and decide who may see or change what."""
 
 from __future__ import annotations
 
 import json
-import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
-from typing import Any
 
 import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from .. import guard
 from ..dataset import DepartmentData, parse_department
 from ..engine import evaluate
-from ..excel_in import read_workbook
-from ..excel_layout import FORM_FIELDS, LIST_SHEETS
 from ..numbers import fmt_score
 from ..pipeline import Prepared, check_facts
 from ..problems import JixiaoError, Location, Problem, has_errors
 from ..rulebook import available_rulebooks, load_rulebook
-from ..serialize import data_to_tree, data_to_yaml, set_path
 from ..trace import Evaluation as Scored
 from ..yamlsrc import parse_yaml_text
 from .db import STATUSES, AuditEntry, Department, Evaluation, User, Version, now
@@ -35,16 +28,12 @@ __all__ = [
     "Denied",
     "can_edit",
     "can_view",
-    "check_upload",
     "create_evaluation",
-    "default_rulebook",
     "load",
     "refusal",
     "transition",
     "write",
 ]
-
-MAX_UPLOAD = 10 * 1024 * 1024  # bytes
 
 
 class Conflict(Exception):
@@ -257,161 +246,6 @@ def write(
     return loaded
 
 
-def form_to_yaml(evaluation: Evaluation, form: dict[str, str]) -> str:
-    """The scalar fields of the form (the same ones as the workbook's 基本信息) merged into the stored data."""
-    tree, _, _ = parse_yaml_text(evaluation.data_yaml or "{}", "stored")
-    tree = tree if isinstance(tree, dict) else {}
-    for field in FORM_FIELDS:
-        key = f"f:{field.path}"
-        if key in form:
-            value = form[key].strip()
-            set_path(tree, field.path, value or None)
-    return yaml.safe_dump(tree, allow_unicode=True, sort_keys=False, width=120)
-
-
-# The lists editable as tables on the page (projects, with their many fund columns, go through the workbook).
-EDITABLE_LISTS = tuple(
-    sheet for sheet in LIST_SHEETS if sheet.list_path in ("units", "quarterly", "key_tasks", "targets")
-)
-SPARE_ROWS = 3
-
-
-def list_rows(data: DepartmentData) -> dict[str, list[dict[str, str]]]:
-    """Each editable list as rows of text (as the YAML stores them), plus empty rows to add to."""
-    tree = data_to_tree(data)
-    out: dict[str, list[dict[str, str]]] = {}
-    for sheet in EDITABLE_LISTS:
-        rows = []
-        for item in tree.get(sheet.list_path) or []:
-            row = {}
-            for column in sheet.columns:
-                node: Any = item
-                for part in column.path.split("."):
-                    node = node.get(part) if isinstance(node, dict) else None
-                if node is not None:
-                    row[column.path] = str(node)
-            rows.append(row)
-        out[sheet.list_path] = rows + [{} for _ in range(SPARE_ROWS)]
-    return out
-
-
-def lists_from_form(form: dict[str, str]) -> dict[str, list[dict[str, str]]]:
-    """The posted table cells (`l:targets:3:actual`) back into rows; empty rows are dropped, and cells of an unknown
-    table, column or row number (a tampered form) are ignored."""
-    columns = {sheet.list_path: {c.path for c in sheet.columns} for sheet in EDITABLE_LISTS}
-    rows: dict[str, dict[int, dict[str, str]]] = {}
-    for key, value in form.items():
-        parts = key.split(":", 3)
-        if len(parts) != 4 or parts[0] != "l" or parts[1] not in columns or parts[3] not in columns[parts[1]]:
-            continue
-        _, list_path, index, column = parts
-        if not index.isdigit() or int(index) > 10_000:
-            continue
-        rows.setdefault(list_path, {}).setdefault(int(index), {})[column] = value.strip()
-    return {name: [row for _, row in sorted(items.items()) if any(row.values())] for name, items in rows.items()}
-
-
-def lists_to_yaml(evaluation: Evaluation, lists: dict[str, list[dict[str, str]]]) -> str:
-    tree, _, _ = parse_yaml_text(evaluation.data_yaml or "{}", "stored")
-    tree = tree if isinstance(tree, dict) else {}
-    for sheet in EDITABLE_LISTS:
-        if sheet.list_path not in lists:
-            continue
-        items = []
-        for row in lists[sheet.list_path]:
-            item: dict[str, Any] = {}
-            for column in sheet.columns:
-                if row.get(column.path):
-                    set_path(item, column.path, row[column.path])
-            items.append(item)
-        if items:
-            tree[sheet.list_path] = items
-        else:
-            tree.pop(sheet.list_path, None)
-    return yaml.safe_dump(tree, allow_unicode=True, sort_keys=False, width=120)
-
-
-def form_values(data: DepartmentData) -> dict[str, str]:
-    tree = data_to_tree(data)
-    values: dict[str, str] = {}
-    for field in FORM_FIELDS:
-        node: Any = tree
-        for part in field.path.split("."):
-            node = node.get(part) if isinstance(node, dict) else None
-        if node is not None:
-            values[field.path] = str(node)
-    return values
-
-
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-
-
-def safe_name(name: str, fallback: str) -> str:
-    """An uploaded file's name made safe to write in a folder of ours: the last part only (no folders, no "." or
-    ".."), no control characters, no leading dot, at most 120 characters (the extension kept)."""
-    base = "".join(ch for ch in (name or "").replace("\\", "/").rsplit("/", 1)[-1] if ch.isprintable()).strip()
-    if base in ("", ".", "..") or base.startswith("."):
-        return fallback
-    if len(base) > 120:
-        stem, dot, suffix = base.rpartition(".")
-        base = (stem[:110] + dot + suffix[:9]) if dot and len(suffix) < 10 else base[:120]
-    return base
-
-
-def check_upload(
-    content: bytes, filename: str, suffixes: tuple[str, ...] = (".xlsx", ".xlsm", ".docx")
-) -> list[Problem]:
-    """Refuse what should not be parsed: a wrong extension, more than the web app's upload limit, then whatever
-    the guarded entrance (jixiao.guard: content type, zip bombs, damaged XML) refuses. Macros are never run
-    (openpyxl does not execute them, and .xlsm content is read as data only)."""
-    where = Location(filename)
-    if not filename.lower().endswith(suffixes):
-        return [
-            Problem(
-                "upload.wrong_type",
-                f"文件类型不对：应为 {' / '.join(suffixes)} 文件，实际为“{filename}”。"
-                "请用 Excel/WPS 另存为 .xlsx 后上传。",
-                where,
-            )
-        ]
-    if len(content) > MAX_UPLOAD:
-        return [
-            Problem(
-                "upload.too_large",
-                f"文件过大（{len(content) / 1024 / 1024:.1f} MB），上限为 {MAX_UPLOAD // 1024 // 1024} MB。"
-                "请删除多余的工作表或图片后重新上传。",
-                where,
-            )
-        ]
-    problem = guard.check_upload(filename, content)
-    return [problem] if problem else []
-
-
-def workbook_to_yaml(content: bytes, filename: str) -> tuple[str | None, list[Problem]]:
-    """A filled workbook (bytes as uploaded) to the stored YAML, or the problems that stop it."""
-    problems = check_upload(content, filename, WORKBOOK_SUFFIXES)
-    if problems:
-        return None, problems
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / safe_name(filename, "upload.xlsx")
-        path.write_bytes(content)
-        try:
-            data, problems = read_workbook(path)
-        except JixiaoError as exc:
-            return None, list(exc.problems)
-        except Exception:
-            return None, [
-                Problem(
-                    "upload.corrupt",
-                    "工作簿内容已损坏，无法读取（内部 XML 有误）。请用 Excel/WPS 打开后另存为 .xlsx 再上传。",
-                    Location(filename),
-                )
-            ]
-    if has_errors(problems):
-        return None, problems
-    return data_to_yaml(data), problems
-
-
 _TRANSITIONS = {
     "submit": (("draft", "returned"), "submitted", "filler"),
     "return": (("submitted",), "returned", "reviewer"),
@@ -500,51 +334,3 @@ def create_evaluation(
         source=source,
     )
     return evaluation, True
-
-
-@lru_cache(maxsize=1)
-def _rulebook_headers() -> tuple[tuple[str, str, str, int, str], ...]:
-    """(id, region, kind, year, title) of every rulebook, read from the files' top fields."""
-    headers = []
-    for rulebook_id, path in available_rulebooks().items():
-        try:
-            tree = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError):
-            continue
-        year = str(tree.get("year") or "0")
-        headers.append(
-            (
-                rulebook_id,
-                str(tree.get("region") or ""),
-                str(tree.get("kind") or ""),
-                int(year) if year.isdigit() else 0,
-                str(tree.get("title") or rulebook_id),
-            )
-        )
-    return tuple(headers)
-
-
-def rulebook_choices(kind: str = "department") -> list[tuple[str, str]]:
-    """(id, title) of the rulebooks of one kind, for the selection lists."""
-    return [(h[0], h[4]) for h in _rulebook_headers() if h[2] == kind]
-
-
-def default_rulebook(region: str, year: int, kind: str = "department") -> tuple[str | None, str]:
-    """The rulebook for a department of `region` in `year`, and why (Chinese): the one whose region is the longest
-    prefix of the department's region, of the latest year not after `year` (or the earliest one after it)."""
-    region = region or ""
-    matches = [h for h in _rulebook_headers() if h[2] == kind and h[1] and region.startswith(h[1])]
-    if not matches:
-        return None, (
-            f"没有适用于“{region or '未填写地区'}”的{'部门整体' if kind == 'department' else ''}指标体系，"
-            "请手动选择；"
-            "如本地另有指标体系，请管理员添加。"
-        )
-    longest = max(len(h[1]) for h in matches)
-    matches = [h for h in matches if len(h[1]) == longest]
-    earlier = [h for h in matches if h[3] <= year]
-    chosen = max(earlier, key=lambda h: h[3]) if earlier else min(matches, key=lambda h: h[3])
-    why = f"按部门所在地区“{region}”匹配到“{chosen[1]}”的{chosen[3]}年度指标体系"
-    if chosen[3] != year:
-        why += f"（该地区尚无{year}年度的指标体系，沿用{chosen[3]}年度）"
-    return chosen[0], why + "。"

@@ -74,8 +74,9 @@ def _import_one(db, uploader: User, path: Path) -> list[str]:
     from ..excel_in import read_workbook
     from ..problems import JixiaoError, Severity, has_errors
     from ..serialize import data_to_yaml
+    from .rulebook_choice import default_rulebook
     from .scope import Scope
-    from .service import create_evaluation, default_rulebook, write
+    from .service import create_evaluation, write
 
     data, problems = read_workbook(path)
     if has_errors(problems):

@@ -22,19 +22,9 @@ from ..numbers import fmt_score
 from ..problems import JixiaoError, Severity
 from .db import Evaluation, User, Version
 from .deps import Actor, BadInput, page
-from .service import (
-    EDITABLE_LISTS,
-    Conflict,
-    Denied,
-    can_edit,
-    default_rulebook,
-    form_values,
-    list_rows,
-    load,
-    refusal,
-    rulebook_choices,
-    write,
-)
+from .forms import EDITABLE_LISTS, form_values, list_rows
+from .rulebook_choice import default_rulebook, rulebook_choices
+from .service import Conflict, Denied, can_edit, load, refusal, write
 from .timefmt import local_time
 
 __all__ = ["bar_chart", "cached_page", "download", "evaluation_page", "guarded_write", "quote_filename"]

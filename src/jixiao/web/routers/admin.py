@@ -14,9 +14,10 @@ from sqlalchemy import select
 from .. import throttle
 from ..db import ROLES, Deadline, Department, User
 from ..deps import Admin, BadInput, Db, Form, Id, int_field, page
+from ..rulebook_choice import rulebook_choices
 from ..scope import NotFound
 from ..security import MIN_PASSWORD, end_sessions, hash_password
-from ..service import audit, rulebook_choices
+from ..service import audit
 from ..timefmt import local_time
 
 router = APIRouter()

@@ -16,24 +16,12 @@ from ...excel_layout import FORM_FIELDS
 from ...explain import node_to_dict
 from ..db import Comment, Evaluation, User, Version
 from ..deps import BadInput, Db, Form, Id, SignedIn, int_field, page
+from ..forms import form_to_yaml, form_values, lists_from_form, lists_to_yaml
+from ..rulebook_choice import default_rulebook, rulebook_choices
 from ..scope import NO_REGION, NotFound, OutOfScope
-from ..service import (
-    MAX_UPLOAD,
-    Denied,
-    audit,
-    create_evaluation,
-    default_rulebook,
-    form_to_yaml,
-    form_values,
-    lists_from_form,
-    lists_to_yaml,
-    load,
-    refusal,
-    rulebook_choices,
-    safe_name,
-    workbook_to_yaml,
-)
+from ..service import Denied, audit, create_evaluation, load, refusal
 from ..timefmt import local_time
+from ..uploads import MAX_UPLOAD, safe_name, workbook_to_yaml
 from ..views import cached_page, context_of, download, evaluation_page, guarded_write, narrative_names, quote_filename
 
 router = APIRouter()

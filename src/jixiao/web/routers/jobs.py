@@ -12,7 +12,8 @@ from starlette.datastructures import UploadFile
 from ..db import Job, data_dir, private_dir
 from ..deps import BadInput, Db, Form, Id, Reviewer, SignedIn, page
 from ..scope import NO_REGION, NotFound, OutOfScope
-from ..service import MAX_UPLOAD, WORKBOOK_SUFFIXES, audit, check_upload, safe_name
+from ..service import audit
+from ..uploads import MAX_UPLOAD, WORKBOOK_SUFFIXES, check_upload, safe_name
 
 router = APIRouter()
 MAX_FILES = 50

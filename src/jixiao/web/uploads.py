@@ -1,0 +1,83 @@
+"""Uploaded files: names made safe, the web app's limits, then the guarded entrance (jixiao.guard) before any
+library parses them; a filled workbook to the stored YAML."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from .. import guard
+from ..excel_in import read_workbook
+from ..problems import JixiaoError, Location, Problem, has_errors
+from ..serialize import data_to_yaml
+
+__all__ = ["MAX_UPLOAD", "WORKBOOK_SUFFIXES", "check_upload", "safe_name", "workbook_to_yaml"]
+
+MAX_UPLOAD = 10 * 1024 * 1024  # bytes of one uploaded file
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def safe_name(name: str, fallback: str) -> str:
+    """An uploaded file's name made safe to write in a folder of ours: the last part only (no folders, no "." or
+    ".."), no control characters, no leading dot, at most 120 characters (the extension kept)."""
+    base = "".join(ch for ch in (name or "").replace("\\", "/").rsplit("/", 1)[-1] if ch.isprintable()).strip()
+    if base in ("", ".", "..") or base.startswith("."):
+        return fallback
+    if len(base) > 120:
+        stem, dot, suffix = base.rpartition(".")
+        base = (stem[:110] + dot + suffix[:9]) if dot and len(suffix) < 10 else base[:120]
+    return base
+
+
+def check_upload(
+    content: bytes, filename: str, suffixes: tuple[str, ...] = (".xlsx", ".xlsm", ".docx")
+) -> list[Problem]:
+    """Refuse what should not be parsed: a wrong extension, more than the web app's upload limit, then whatever
+    the guarded entrance (jixiao.guard: content type, zip bombs, damaged XML) refuses. Macros are never run
+    (openpyxl does not execute them, and .xlsm content is read as data only)."""
+    where = Location(filename)
+    if not filename.lower().endswith(suffixes):
+        return [
+            Problem(
+                "upload.wrong_type",
+                f"文件类型不对：应为 {' / '.join(suffixes)} 文件，实际为“{filename}”。"
+                "请用 Excel/WPS 另存为 .xlsx 后上传。",
+                where,
+            )
+        ]
+    if len(content) > MAX_UPLOAD:
+        return [
+            Problem(
+                "upload.too_large",
+                f"文件过大（{len(content) / 1024 / 1024:.1f} MB），上限为 {MAX_UPLOAD // 1024 // 1024} MB。"
+                "请删除多余的工作表或图片后重新上传。",
+                where,
+            )
+        ]
+    problem = guard.check_upload(filename, content)
+    return [problem] if problem else []
+
+
+def workbook_to_yaml(content: bytes, filename: str) -> tuple[str | None, list[Problem]]:
+    """A filled workbook (bytes as uploaded) to the stored YAML, or the problems that stop it."""
+    problems = check_upload(content, filename, WORKBOOK_SUFFIXES)
+    if problems:
+        return None, problems
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / safe_name(filename, "upload.xlsx")
+        path.write_bytes(content)
+        try:
+            data, problems = read_workbook(path)
+        except JixiaoError as exc:
+            return None, list(exc.problems)
+        except Exception:
+            return None, [
+                Problem(
+                    "upload.corrupt",
+                    "工作簿内容已损坏，无法读取（内部 XML 有误）。请用 Excel/WPS 打开后另存为 .xlsx 再上传。",
+                    Location(filename),
+                )
+            ]
+    if has_errors(problems):
+        return None, problems
+    return data_to_yaml(data), problems
