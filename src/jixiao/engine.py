@@ -20,6 +20,7 @@ from .indicators import Missing, Undefined
 from .numbers import Rounding, divide, fmt_score
 from .rulebook import IndicatorNode, Rulebook
 from .rules import KINDS, Leaf, RuleContext
+from .rules.veto import apply_vetoes
 from .target_rows import score_target_group
 from .trace import Evaluation, ScoredNode, Status, Step, Trace
 
@@ -309,6 +310,12 @@ def _evaluation(
     if not complete:
         notes = (f"{len(missing)}项指标未填报或无法计算（{'、'.join(missing)}），总分暂不完整",)
     grade = rulebook.grade(total) if total is not None else None
+    if rulebook.vetoes:  # 一票否决 (rules/veto.py): the same on the fast and the traced path
+        total, grade, veto_steps, veto_notes = apply_vetoes(
+            rulebook.vetoes, data.values, total, grade, scores, rulebook.grades
+        )
+        steps.extend(veto_steps)
+        notes = (*notes, *veto_notes)
     return Evaluation(
         rulebook.id,
         rulebook.title,

@@ -21,6 +21,7 @@ from typing import Any
 from .numbers import NumberError, Rounding, fmt_score, parse_decimal
 from .problems import JixiaoError, Location, Problem, Severity, has_errors
 from .rules import KINDS, FactDef, ParamError, Params, RoundingRule
+from .rules.veto import Veto, parse_vetoes
 from .yamlsrc import SourceMap, load_yaml
 
 __all__ = ["BUILTIN_DIR", "IndicatorNode", "Rule", "Rulebook", "available_rulebooks", "load_rulebook"]
@@ -97,6 +98,15 @@ class Rulebook:
     file: str = ""
     supplementary: tuple[IndicatorNode, ...] = ()  # scored and shown, not added to the total
     supplementary_title: str = ""
+    vetoes: tuple[Veto, ...] = ()  # 一票否决, applied to the total and grade (rules/veto.py)
+    review: dict[str, Any] = field(default_factory=dict)  # e.g. {auto_select: false}: review never picks it alone
+    extends: str = ""  # the rulebook this one changes (`extends:` in the file)
+    changes: tuple[str, ...] = ()  # what it changes, in Chinese, one line each
+
+    @property
+    def auto_select(self) -> bool:
+        """Whether review may choose this rulebook by a document's region and kind (default yes)."""
+        return str(self.review.get("auto_select", True)).lower() not in ("false", "no", "否", "0")
 
     def leaves(self) -> list[IndicatorNode]:
         """Leaves with a rule (a targets node's leaves come from the data, at evaluation)."""
@@ -344,7 +354,8 @@ def _key_path(key: str) -> tuple[Any, ...]:
 
 
 def _header(tree: dict[str, Any], smap: SourceMap, problems: list[Problem]) -> dict[str, Any]:
-    for key in ("id", "title", "year", "indicators"):
+    required = ("id", "title", "year") if tree.get("extends") else ("id", "title", "year", "indicators")
+    for key in required:
         if tree.get(key) in (None, ""):
             problems.append(Problem("rulebook.missing", f"指标体系缺少必填项“{key}”", smap.locate((key,))))
     params = Params(tree, {})
@@ -389,11 +400,15 @@ def _load_checked(path: str, mtime: int) -> Rulebook:
     return rulebook
 
 
-def load_rulebook_with_problems(id_or_path: str) -> tuple[Rulebook | None, list[Problem]]:
+def load_rulebook_with_problems(id_or_path: str, _seen: tuple[str, ...] = ()) -> tuple[Rulebook | None, list[Problem]]:
     path = resolve(id_or_path)
     tree, smap, problems = load_yaml(path)
     if not isinstance(tree, dict):
         return None, [*problems, Problem("rulebook.bad_file", "指标体系文件应为 YAML 分组", Location(str(path)))]
+    if tree.get("extends"):
+        from .rulebook_changes import load_extended
+
+        return load_extended(tree, smap, problems, path, _seen)
     head = _header(tree, smap, problems)
     source = tree.get("source") or {}
     source = source if isinstance(source, dict) else {"document": str(source)}
@@ -429,6 +444,9 @@ def load_rulebook_with_problems(id_or_path: str) -> tuple[Rulebook | None, list[
     except ValueError:
         problems.append(Problem("rulebook.bad_year", "year 应为年份，如 2023", smap.locate(("year",))))
         year = 0
+    ids = {n.id for top in (*roots, *supplementary) for n in top.walk()}
+    vetoes, veto_errors = parse_vetoes(tree.get("vetoes"), head["facts"], tuple(n for _, n in head["grades"]), ids)
+    problems.extend(Problem("rulebook.bad_veto", message, smap.locate(where)) for where, message in veto_errors)
     rulebook = Rulebook(
         id=str(tree.get("id") or path.stem),
         title=str(tree.get("title") or ""),
@@ -449,5 +467,7 @@ def load_rulebook_with_problems(id_or_path: str) -> tuple[Rulebook | None, list[
         file=str(path),
         supplementary=tuple(supplementary),
         supplementary_title=str(supplement.get("title") or "附加核查指标"),
+        vetoes=vetoes,
+        review=dict(tree.get("review") or {}),
     )
     return rulebook, problems
