@@ -13,7 +13,15 @@ from ..serialize import data_to_tree, set_path
 from ..yamlsrc import parse_yaml_text
 from .db import Evaluation
 
-__all__ = ["EDITABLE_LISTS", "form_to_yaml", "form_values", "list_rows", "lists_from_form", "lists_to_yaml"]
+__all__ = [
+    "EDITABLE_LISTS",
+    "form_to_yaml",
+    "form_values",
+    "list_rows",
+    "lists_from_form",
+    "lists_to_yaml",
+    "problem_place",
+]
 
 
 def form_to_yaml(evaluation: Evaluation, form: dict[str, str]) -> str:
@@ -100,3 +108,28 @@ def form_values(data: DepartmentData) -> dict[str, str]:
         if node is not None:
             values[field.path] = str(node)
     return values
+
+
+def problem_place(problem) -> str:
+    """Where a problem is, in the user's words: the sheet and cell, or the field's label (never a field path)."""
+    location = problem.location
+    if location is None:
+        return ""
+    if location.sheet:
+        return f"工作表“{location.sheet}”{location.cell or ''}"
+    labels = {f.path: f.label for f in FORM_FIELDS}
+    if location.field:
+        return labels.get(location.field) or _list_label(location.field)
+    return ""
+
+
+def _list_label(path: str) -> str:
+    """`targets[2].actual` → 绩效指标 第3行 实际完成值."""
+    head, _, rest = path.partition("[")
+    for sheet in EDITABLE_LISTS:
+        if sheet.list_path == head:
+            index, _, column = rest.partition("]")
+            headers = {c.path: c.header for c in sheet.columns}
+            row = f"第{int(index) + 1}行" if index.isdigit() else ""
+            return f"{sheet.name} {row} {headers.get(column.lstrip('.'), '')}".strip()
+    return "数据"

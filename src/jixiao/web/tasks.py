@@ -110,6 +110,14 @@ def _import_one(db, uploader: User, path: Path) -> list[str]:
     return [path.name, name, year, evaluation.total, evaluation.grade, "已导入"]
 
 
+def _said(problem) -> str:
+    """A problem as the summary workbook says it: the place in the user's words, then the message."""
+    from .forms import problem_place
+
+    place = problem_place(problem)
+    return f"{place}：{problem.message}" if place else problem.message
+
+
 def _workbooks(factory, job: Job, inputs: list[Path], output: Path) -> str:
     """Workbooks filled by departments: each becomes (or updates) that department's evaluation, with the rights
     of the job's creator (a reviewer: departments of their region, never over a submitted or approved one)."""
@@ -134,7 +142,7 @@ def _workbooks(factory, job: Job, inputs: list[Path], output: Path) -> str:
                 imported += row[-1] == "已导入"
             except JixiaoError as exc:
                 db.rollback()
-                row = [path.name, "", "", "", "", "；".join(p.format() for p in exc.problems[:5])]
+                row = [path.name, "", "", "", "", "；".join(_said(p) for p in exc.problems[:5])]
             except Denied as exc:
                 db.rollback()
                 row = [path.name, "", "", "", "", f"未导入：{exc}"]

@@ -22,7 +22,7 @@ from ..numbers import fmt_score
 from ..problems import JixiaoError, Severity
 from .db import Evaluation, User, Version
 from .deps import Actor, BadInput, page
-from .forms import EDITABLE_LISTS, form_values, list_rows
+from .forms import EDITABLE_LISTS, form_values, list_rows, problem_place
 from .rulebook_choice import default_rulebook, rulebook_choices
 from .service import Conflict, Denied, can_edit, load, refusal, write
 from .timefmt import local_time
@@ -81,31 +81,6 @@ def narrative_names(loaded) -> list[tuple[str, str]]:
     for section in outline.sections:
         walk(section)
     return list(dict.fromkeys(names))
-
-
-def problem_place(problem) -> str:
-    """Where a problem is, in the user's words: the sheet and cell, or the field's label (never a field path)."""
-    location = problem.location
-    if location is None:
-        return ""
-    if location.sheet:
-        return f"工作表“{location.sheet}”{location.cell or ''}"
-    labels = {f.path: f.label for f in FORM_FIELDS}
-    if location.field:
-        return labels.get(location.field) or _list_label(location.field)
-    return ""
-
-
-def _list_label(path: str) -> str:
-    """`targets[2].actual` → 绩效指标 第3行 实际完成值."""
-    head, _, rest = path.partition("[")
-    for sheet in EDITABLE_LISTS:
-        if sheet.list_path == head:
-            index, _, column = rest.partition("]")
-            headers = {c.path: c.header for c in sheet.columns}
-            row = f"第{int(index) + 1}行" if index.isdigit() else ""
-            return f"{sheet.name} {row} {headers.get(column.lstrip('.'), '')}".strip()
-    return "数据"
 
 
 def evaluation_page(
