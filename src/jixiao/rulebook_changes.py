@@ -167,6 +167,8 @@ def _apply(change: Any, where: tuple[Any, ...], loader: _Loader, roots: list, su
         line = f"删除 {old.name}（{ident}，{fmt_score(old.weight)}分）"
         return _map(roots, ident, lambda n: None), _map(supplementary, ident, lambda n: None), line
     if op == "replace":
+        for gone in old.walk():  # the replaced subtree's ids may come back in the new node
+            loader.ids.pop(gone.id, None)
         new = loader.node(change.get("with"), (*where, "with"), old.level, old.path[:-1])
         if new is None:
             raise _ChangeError(f"替换指标“{ident}”的内容（with）有误", (*where, "with"))
@@ -262,7 +264,9 @@ def _check_weights(roots, supplementary, total: Decimal, where: Location) -> lis
 
 def _describe_rule(node: IndicatorNode) -> str:
     if node.rule is None:
-        return "取自填报的绩效指标" if node.targets is not None else ""
+        if node.targets is None:
+            return ""
+        return f"取自填报的绩效指标（一级指标：{'、'.join(node.targets.level1)}）"
     return f"{KINDS[node.rule.kind].label}：{node.standard}"
 
 
