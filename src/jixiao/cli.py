@@ -305,6 +305,8 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
             print(f"{name}\t{d.label}\t{d.formula}\t{d.source}")
         return 0
     known = available_rulebooks()
+    if args.id == "diff":
+        return _rulebooks_diff(args.others)
     if args.id and args.id not in known:
         print(f"找不到指标体系“{args.id}”。可用的指标体系：{'、'.join(known)}", file=sys.stderr)
         return 2
@@ -319,11 +321,17 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
         official = sum(1 for leaf in leaves if leaf.rule and leaf.rule.confidence == "official")
         groups = [n.name for root in rulebook.roots for n in root.walk() if n.targets is not None]
         print(f"{rid}\t{rulebook.title}")
-        print(f"  来源：{rulebook.source.get('document', '—')}")
+        kind_name = _KIND_NAMES.get(rulebook.kind, rulebook.kind)
+        print(f"  地区：{rulebook.region}；类型：{kind_name}；年度：{rulebook.year}")
+        print(f"  来源：{rulebook.source.get('document', '—')}{_source_tail(rulebook.source)}")
+        share = f"{official * 100 // len(leaves)}%" if leaves else "—"
         print(
-            f"  规则：{len(leaves)} 项，其中 {official} 项来自{CONFIDENCE['official']}，"
+            f"  规则：{len(leaves)} 项，其中 {official} 项来自{CONFIDENCE['official']}（占 {share}），"
             f"{len(leaves) - official} 项{CONFIDENCE['inferred']}；总分 {rulebook.total}"
         )
+        if rulebook.extends:
+            shown = f"jixiao rulebooks diff {rulebook.extends} {rid}"
+            print(f"  继承自 {rulebook.extends}，修改 {len(rulebook.changes)} 处（{shown}）")
         if groups:
             print(f"  {'、'.join(groups)}的三级指标取自填报的绩效指标（绩效指标表），按财预〔2020〕10号方法计分")
         if rulebook.supplementary:
@@ -331,6 +339,35 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
         if args.facts:
             for key, fact in rulebook.facts.items():
                 print(f"  事实 {key}：{fact.question}（{'/'.join(fact.answers)}）")
+    return 0
+
+
+_KIND_NAMES = {"department": "部门整体", "project": "项目支出"}
+
+
+def _source_tail(source: dict[str, str]) -> str:
+    parts = [source[k] for k in ("number", "date") if source.get(k) and not source[k].startswith("未取得")]
+    return f"（{'，'.join(parts)}）" if parts else ""
+
+
+def _rulebooks_diff(ids: list[str]) -> int:
+    from .problems import JixiaoError
+    from .rulebook import load_rulebook
+    from .rulebook_changes import diff_rulebooks
+
+    if len(ids) != 2:
+        example = "mof/project/2020 mof/project/2021"
+        print(f"用法：jixiao rulebooks diff 指标体系A 指标体系B（如 {example}）", file=sys.stderr)
+        return 2
+    try:
+        a, b = load_rulebook(ids[0]), load_rulebook(ids[1])
+    except JixiaoError as exc:
+        _print_problems(exc.problems)
+        return 2
+    lines = diff_rulebooks(a, b)
+    print(f"{a.id} → {b.id}：{len(lines)} 处不同" if lines else f"{a.id} 与 {b.id} 无差别")
+    for line in lines:
+        print(f"  {line}")
     return 0
 
 
@@ -385,7 +422,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rulebook")
     p.add_argument("--json", action="store_true")
     p = add("rulebooks", "列出可用的指标体系", cmd_rulebooks)
-    p.add_argument("id", nargs="?", help="只显示该指标体系")
+    p.add_argument("id", nargs="?", help="只显示该指标体系；或 diff A B 比较两个指标体系")
+    p.add_argument("others", nargs="*", help=argparse.SUPPRESS)
     p.add_argument("--facts", action="store_true", help="同时列出需要填报的定性事实")
     p.add_argument("--indicators", action="store_true", help="列出全部计算指标及公式")
     from .web.cli import add_parsers
