@@ -426,3 +426,50 @@ def test_list_tables_in_the_page(app):
         f"/evaluations/{evaluation_id}/lists", data={**form, "version": version + 1, "l:quarterly:0:time_rate": "93.58"}
     )
     assert bad.status_code == 422 and "若指百分数请写成“93.58%”" in bad.text and 'value="93.58"' in bad.text
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_migration_from_the_first_schema_keeps_data(backend, tmp_path):
+    """0001 → head on a database with users, a job and a session: the job takes its creator's region, the old
+    unhashed sessions are dropped; and back down to 0001 and up again."""
+    from sqlalchemy import text
+
+    from jixiao.web.db import make_engine
+    from jixiao.web.migrate import downgrade, upgrade
+
+    def run(url: str) -> None:
+        engine = make_engine(url)
+        upgrade(engine, "0001")
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, username, display_name, password_hash, role, region, active, created_at)"
+                    " VALUES (1, 'sz', '', 'x', 'reviewer', '广东省深圳市', true, '2024-01-01')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO jobs (id, kind, status, done, total, folder, message, created_by, created_at)"
+                    " VALUES (1, 'reviews', 'done', 0, 0, '', '', 1, '2024-01-01')"
+                )
+            )
+            connection.execute(
+                text("INSERT INTO sessions VALUES ('plain-token', 1, 'csrf', '2024-01-01', '2099-01-01')")
+            )
+        upgrade(engine)
+        downgrade(engine, "0001")
+        upgrade(engine)
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT region FROM jobs WHERE id = 1")).scalar() == "广东省深圳市"
+            assert connection.execute(text("SELECT count(*) FROM sessions")).scalar() == 0
+            assert connection.execute(text("SELECT username FROM users")).scalar() == "sz"
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1 if "sqlite" in url else True
+        engine.dispose()
+
+    if backend == "sqlite":
+        run(f"sqlite:///{tmp_path / 'old.db'}")
+        return
+    if PG_BIN is None:
+        pytest.skip("PostgreSQL is installed by scripts/setup.sh")
+    with postgres_server(tmp_path) as url:
+        run(url)
