@@ -83,8 +83,10 @@ def write_xlsx(blocks: list[tuple[str, object]], path: Path) -> Path | None:
     wb.remove(wb.active)
     for i, rows in enumerate(tables, 1):
         ws = wb.create_sheet(f"表{i}")
-        for row in rows:  # type: ignore[attr-defined]
-            ws.append(row)
+        for r, row in enumerate(rows, 1):  # type: ignore[arg-type]
+            for c, text in enumerate(row, 1):
+                cell = ws.cell(r, c, text)
+                cell.data_type = "s"  # text as typed: "=98%" is what the report says, not a formula
     wb.save(path)
     return path
 
@@ -104,7 +106,8 @@ def _figure(value: str) -> str:
 def summary(result) -> dict[str, object]:
     tables = [(t.family, [(_folded(r.name), r.weight, r.score) for r in t.rows]) for t in result.tables]
     findings = sorted((f.code, f.severity.value, _figure(f.expected), _figure(f.actual)) for f in result.findings)
-    values = (result.department, result.year, result.total, result.grade, tables, findings)
+    department = unicodedata.normalize("NFKC", result.department or "")
+    values = (department, result.year, result.total, result.grade, tables, findings)
     return dict(zip(FIELDS, values, strict=True))
 
 
