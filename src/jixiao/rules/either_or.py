@@ -8,7 +8,7 @@ answered 是 scores. No option answered 是 while some are unanswered is 未填�
 rule:
   kind: either_or
   options:
-    - {name: 结转结余率, fact: use_carryover_rate, rule: {kind: ratio, indicator: carryover_rate, direction: lower, full_at: 9%}}
+    - {name: 结转结余率, fact: use_carryover_rate, rule: {kind: ratio, indicator: carryover_rate, full_at: 9%, ...}}
     - {name: 结转结余变动率, fact: use_carryover_change, rule: {kind: reverse, indicator: carryover_change_rate, ...}}
 ```
 """
