@@ -30,6 +30,11 @@ KNOWN_GAPS: dict[str, tuple[set[str], set[str]]] = {
     "t22-unknown-2017-dept-and-project-scores": ({"i1"}, set()),
     # 按支出性质分 / 按收入性质分 breakdowns of a 决算 table are not read as funds parts
     "t24-hunan-hengshan-guantang-dept-2023": ({"i1"}, set()),
+    # Suzhou's layout: 执行率 is an indicator row (实际完成值 98%) to be checked against 实际支付数 ÷ 财政拨款数 in
+    # another block of the table; cross-block figures are not related yet
+    "t32-jiangsu-suzhou-greenland-maintenance-2017": ({"i1"}, set()),
+    # a key–value layout (实际到位资金 170 / 其中 省财政 170 / 其它 9.6) without a header row is not read as funds
+    "t34-hunan-yueyang-nanhu-youfu-project-2016": ({"i1"}, set()),
 }
 
 
@@ -47,6 +52,8 @@ def test_document(doc, scores):
     assert not s.crashes, s.crashes
     assert not s.false_errors, s.false_errors
     assert not s.disagree, s.disagree
+    if not doc.is_table:
+        return  # recall and precision on narrative documents are review/narrative's (tests/test_review_narrative.py)
     gaps, allowed_false = KNOWN_GAPS.get(doc.id, (set(), set()))
     missed = {line.split()[0] for line in s.missed}
     assert missed <= gaps, f"missed: {sorted(missed - gaps)} ({s.missed})"

@@ -160,6 +160,9 @@ def write_xlsx(doc: SourceDocument, path: Path) -> None:
         else:
             for row in seg.rows:
                 ws.append([_cell_value(x) for x in row])
+                for cell in ws[ws.max_row]:
+                    if isinstance(cell.value, str) and cell.value.startswith("="):
+                        cell.data_type = "s"  # "=100%" is a target as printed, not a formula
     wb.save(str(path))
 
 

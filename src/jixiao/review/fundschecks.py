@@ -117,7 +117,7 @@ def _check_funds_score(f: Findings, t: ScoreTable, row) -> None:
         return
     expected = (weight * min(rate, Decimal(1))).quantize(CENT, ROUND_HALF_UP)
     alternatives = {expected}
-    if stated_rate is not None:
+    if stated_rate is not None and not (a and b is not None):  # the stated rate only when B ÷ A cannot be worked
         alternatives.add((weight * min(stated_rate, Decimal(1))).quantize(CENT, ROUND_HALF_UP))
     # a table that prints every score as a whole number rounds to whole points
     scores = [r.score for r in t.rows if r.score is not None] + [score]

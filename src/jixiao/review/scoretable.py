@@ -54,6 +54,8 @@ class ScoreRow:
     score_text: str = ""
     level1_score: Decimal | None = None
     level2_score: Decimal | None = None
+    complete: bool = True  # the row has all its cells (not cut in the middle by the end of the stored text)
+    bonus: bool = False  # the row's criteria allow extra points (加1分, 最多加2分)
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,12 @@ def _placeholder(name: str) -> bool:
     return bool(re.fullmatch(r"(…+|\.{3,}|指标\d+[:：]?|[-—/]+)", name))
 
 
+def _complete(row: list[str], cols: dict[str, int]) -> bool:
+    """A row has text up to its last column but the reason (a row cut by the end of the stored text has not)."""
+    last = max((c for role, c in cols.items() if role != "reason"), default=0)
+    return any(x.strip() for x in row[last:])
+
+
 def _funds(table: Table, block: Block) -> list[FundsRow]:
     first_value = min((block.columns[k] for k in ("initial", "budget", "executed") if k in block.columns), default=0)
     totals = {norm(w) for w in vocabulary().words("funds", "total")}
@@ -159,7 +167,7 @@ def _notes(table: Table, doc: SourceDocument | None) -> tuple[dict[str, Decimal]
 def _score_table(table: Table, block: Block, funds_block: Block | None) -> ScoreTable | None:
     cols = block.columns
     name_role = "name" if "name" in cols else ("level2" if "level2" in cols else None)
-    if name_role is None or not ({"score", "weight"} & set(cols)):
+    if name_role is None or not ({"score", "weight"} & set(cols) or {"target", "actual"} <= set(cols)):
         return None
     family = "mof" if {"target", "actual"} & set(cols) else "three_level"
     seg = table.segment
@@ -167,7 +175,7 @@ def _score_table(table: Table, block: Block, funds_block: Block | None) -> Score
     header_label = next((table.grid[block.header_start][c] for c in range(len(table.grid[block.header_start]))), "")
     if header_label and _LABEL_WEIGHT.search(header_label) and table.cell(block.header_start, 0) == header_label:
         out.block_label, out.block_weight = header_label, level_label(header_label)[1]
-    score_col = cols.get("score", cols.get("review_score", 0))
+    score_col = cols.get("score", cols.get("review_score"))
     weight_col = cols.get("weight")
     l1 = l1_label = l2 = ""
     l1w = l2w = l1s = l2s = None
@@ -198,7 +206,8 @@ def _score_table(table: Table, block: Block, funds_block: Block | None) -> Score
             l2w = number(_cell(table, r, block, "w2")) if "w2" in cols else label_weight
             l2s = number(_cell(table, r, block, "s2")) if "s2" in cols else None
         name = re.sub(r"\s+", "", _cell(table, r, block, name_role))
-        weight_text, score_text = _cell(table, r, block, "weight"), table.cell(r, score_col)
+        weight_text = _cell(table, r, block, "weight")
+        score_text = table.cell(r, score_col) if score_col is not None else ""
         if not name or _placeholder(name):
             if not name and first and first_col < cols.get("level1", 99) and not (weight_text or score_text):
                 continue  # a row of text under the block (评价结论, 存在问题, …)
@@ -215,12 +224,12 @@ def _score_table(table: Table, block: Block, funds_block: Block | None) -> Score
                 name or l2,
                 number(weight_text),
                 number(score_text),
-                table.location(r, score_col),
+                table.location(r, score_col if score_col is not None else cols.get(name_role)),
                 _cell(table, r, block, "target"),
                 _cell(table, r, block, "actual"),
                 _cell(table, r, block, "reason"),
                 row=r,
-                score_col=score_col,
+                score_col=score_col if score_col is not None else -1,
                 weight_col=weight_col,
                 nature=_cell(table, r, block, "nature"),
                 measure=_cell(table, r, block, "measure"),
@@ -229,6 +238,8 @@ def _score_table(table: Table, block: Block, funds_block: Block | None) -> Score
                 score_text=score_text,
                 level1_score=l1s,
                 level2_score=l2s,
+                complete=_complete(table.grid[r], cols),
+                bonus=any(re.search(vocabulary().raw["bonus_pattern"], c) for c in table.grid[r]),
             )
         )
     if funds_block is not None:

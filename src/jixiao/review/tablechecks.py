@@ -185,7 +185,7 @@ def _check_scores(f: Findings, t: ScoreTable) -> Decimal | None:
     """Scores against weights and sums; returns the total the rows add up to (None if a score is blank)."""
     rows = [r for r in t.rows if not (_na(r.weight_text) and r.score is None)]
     for r in rows:
-        if r.score is not None and r.weight is not None and not Decimal(0) <= r.score <= r.weight:
+        if r.score is not None and r.weight is not None and not Decimal(0) <= r.score <= r.weight and not r.bonus:
             f.add(
                 "review.score_over_weight",
                 Severity.ERROR,
@@ -268,10 +268,13 @@ def _check_targets(f: Findings, t: ScoreTable) -> None:
     has_reason = "reason" in cols
     placeholders = {norm(w) for w in vocabulary().words("placeholder_reasons")}
     for r in t.rows:
+        if t.cut and r is t.rows[-1] and not r.complete:
+            continue  # the row the store cut off
+        if r.weight is None and not _na(r.weight_text) and "weight" not in cols and r.target and r.actual:
+            _check_reason_only(f, r, has_reason, placeholders)
+            continue
         if _na(r.weight_text) or r.weight is None or r.weight == 0:
             continue
-        if t.cut and r is t.rows[-1]:
-            continue  # the row the store cut off
         blanks = [
             (t.block.names.get(cols[key], label).split("/")[-1], key)
             for key, label, text in (
@@ -329,6 +332,21 @@ def _check_targets(f: Findings, t: ScoreTable) -> None:
                 "偏差原因及改进措施",
                 "（空）",
             )
+
+
+def _check_reason_only(f: Findings, r: ScoreRow, has_reason: bool, placeholders: set[str]) -> None:
+    """A table without weights: a target missed with no reason given."""
+    reason = "" if norm(r.reason) in placeholders or _template(r.reason) else r.reason.strip()
+    result = outcome(read(r.target, r.nature, r.measure), read(r.actual, "", r.measure))
+    if has_reason and not reason and result == "missed":
+        f.add(
+            "review.missing_reason",
+            Severity.WARNING,
+            f"“{r.name}”年度指标值{r.target}，实际完成值{r.actual}，未达到目标，未填写偏差原因分析及改进措施。",
+            r.location,
+            "偏差原因及改进措施",
+            "（空）",
+        )
 
 
 def check_template_text(f: Findings, table: Table) -> None:
