@@ -25,6 +25,7 @@ from tests.test_hostile_files import (  # noqa: E402 - the makers live beside th
     HENGSHAN_XLSX,
     MB,
     billion_laughs_yaml,
+    many_projects_xlsx,
     many_projects_yaml,
     sheet_bomb,
     xlsx_with,
@@ -75,6 +76,7 @@ CASES = {
     ],
     "accepted": [
         ("接受：10,000 个项目 score", "score", "万项目.yaml"),
+        ("接受：10,000 个项目 工作簿 score", "score", "万项目.xlsx"),
         ("接受：200 页报告 review", "review", "二百页.txt"),
     ],
     "refused": [
@@ -98,6 +100,7 @@ def make_inputs(folder: Path) -> None:
     put("衡山.xlsx", HENGSHAN_XLSX.read_bytes())
     put("二十页.txt", report_text(20))
     put("万项目.yaml", many_projects_yaml(10_000))
+    put("万项目.xlsx", many_projects_xlsx(10_000))
     put("二百页.txt", report_text(200))
     put("laughs.yaml", billion_laughs_yaml())
     put("deep.yaml", BAOAN_YAML.read_text(encoding="utf-8") + "x: " + "[" * 5000 + "]" * 5000)

@@ -167,6 +167,19 @@ def many_projects_yaml(count: int) -> str:
     return base + "\nprojects:\n" + rows
 
 
+def many_projects_xlsx(count: int) -> bytes:
+    """The 衡山 workbook with `count` generated rows on its 项目 sheet (name, 全年预算数, 全年执行数)."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(HENGSHAN_XLSX)
+    sheet = workbook["项目"]
+    for i in range(count):
+        sheet.append([f"生成项目{i:06d}", None, None, None, None, 10.5, 9.87])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
 def test_the_bomb_maker_makes_what_it_says(tmp_path):
     import zipfile
 

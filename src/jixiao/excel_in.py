@@ -49,6 +49,7 @@ _BLANKS = {"", "—", "-", "－", "/", "／", "——", "--", "无数据"}
 _MAX_HEADER_SCAN = 12
 
 
+@functools.cache
 def get_column_letter(col: int) -> str:
     """1 -> A, 27 -> AA (as openpyxl, without importing it before the guard has passed the file)."""
     letters = ""
@@ -187,7 +188,9 @@ class _Reader:
     def __init__(self, path: Path):
         self.path = path
         self.tree: dict[str, Any] = {}
-        self.cells: dict[tuple[Any, ...], Location] = {}
+        # where each field is (or would be) filled in: a Location, or (sheet, row, column) for a blank home,
+        # made into a Location only when a problem needs it (10,000 project rows have 190,000 homes)
+        self.cells: dict[tuple[Any, ...], Location | tuple[str, int, int]] = {}
         self.sources: dict[tuple[Any, ...], tuple[Any, str]] = {}
         self.problems: list[Problem] = []
 
@@ -208,7 +211,8 @@ class _Reader:
 
     def home(self, path: tuple[Any, ...], sheet: _Sheet, row: int, col: int) -> None:
         """Where a field is filled in, even when blank, so 'missing' errors point at the cell to fill."""
-        self.cells.setdefault(path, self.where(sheet, row, col, dotted(path)))
+        if path not in self.cells:
+            self.cells[path] = (sheet.name, row, col)
 
     def set(self, path: tuple[Any, ...], sheet: _Sheet, row: int, col: int) -> None:
         value, trouble = sheet.raw(row, col)
@@ -241,7 +245,10 @@ class _Reader:
             probe = probe[:-1]
         if probe in self.cells:
             found = self.cells[probe]
-            return Location(found.file, sheet=found.sheet, cell=found.cell, field=dotted(path))
+            if isinstance(found, Location):
+                return Location(found.file, sheet=found.sheet, cell=found.cell, field=dotted(path))
+            name, row, col = found
+            return Location(str(self.path), sheet=name, cell=f"{get_column_letter(col)}{row}", field=dotted(path))
         return Location(str(self.path), field=dotted(path))
 
 
@@ -492,7 +499,7 @@ def _merge_staff(reader: _Reader) -> None:
             reader.cells[("units", 0, "staffing", key)] = reader.cells[("_staff", key)]
         return
     for key, value in staff.items():
-        place = reader.cells[("_staff", key)]
+        place = reader.locate(("_staff", key))
         try:
             stated = parse_decimal(value)
         except NumberError as exc:  # text in a count cell is not-a-number, not a conflict
