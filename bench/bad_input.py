@@ -1,11 +1,11 @@
 """Benchmark (issue 19): peak memory and time of the largest accepted inputs and of each refused bomb.
 
-Each case runs `jixiao` in a fresh process (so its peak resident memory is its own, from wait4) beside a
-baseline measured in the same run: the bundled examples. Accepted: 10,000 projects (YAML, about 0.6 MB) and
-a 200-page report (.txt, 1,500 characters a page). Refused: a billion-laughs YAML, a list nested 5,000 deep,
-100,000 project rows, a workbook whose sheet unpacks to 1.1 GB (and 400 MB), broken XML inside a valid zip,
-a 50 MB .txt, random bytes as .txt. Goal: each refusal within 1 s.
-Run: .venv/bin/python bench/bad_input.py
+Each case runs `jixiao` in a fresh process (its own peak resident memory, from getrusage) beside a
+baseline measured in the same run: the bundled examples. Accepted: 10,000 projects (in YAML, and as rows of
+the 衡山 workbook's 项目 sheet) and a 200-page report (.txt, 1,500 characters a page). Refused: a
+billion-laughs YAML, a list nested 5,000 deep, 100,000 project rows, a workbook whose sheet unpacks to
+1.1 GB (and 400 MB), broken XML inside a valid zip, a 50 MB .txt, random bytes as .txt.
+Goal: each refusal within 1 s. Run: .venv/bin/python bench/bad_input.py
 """
 
 from __future__ import annotations
