@@ -54,6 +54,7 @@ def _base_figure(rate: NarrativeFigure, candidates: list[NarrativeFigure], famil
 def shares(figures: list[NarrativeFigure]) -> list[Problem]:
     voc = vocabulary()
     out = []
+    orphans: list[tuple[NarrativeFigure, NarrativeFigure]] = []
     text_figures = [f for f in figures if f.cell is None]
     for i, rate in enumerate(text_figures):
         if rate.kind != "rate" or not rate.checkable:
@@ -77,6 +78,8 @@ def shares(figures: list[NarrativeFigure]) -> list[Problem]:
                 )
                 if base is None and rate.quote.startswith("其中"):  # "收入合计435.82万元……。其中：财政拨款…，占100%"
                     base = _level_before(rate, before, part.family)
+            if base is None and len(rate.base) >= 2:
+                orphans.append((rate, part))  # a share of a base the text does not state: read with its siblings
             if base is None or not base.checkable:
                 continue
             computed = ratio(interval(part), interval(base))
@@ -100,7 +103,69 @@ def shares(figures: list[NarrativeFigure]) -> list[Problem]:
         problem = _named_ratio(rate, name, same_sentence, before)
         if problem:
             out.append(problem)
+    return out + _sibling_shares(orphans)
+
+
+def _sibling_shares(orphans: list[tuple[NarrativeFigure, NarrativeFigure]]) -> list[Problem]:
+    """Shares of one unstated base ("占支出总预算78.33%", "……10.73%", …): when they add up to 100% the parts are the
+    whole, and when the text says what the whole is made of ("分为基本支出预算和项目支出预算") too; the base is then
+    the sum of the parts, and each share is checked against it."""
+    groups: dict[str, list[tuple[NarrativeFigure, NarrativeFigure]]] = {}
+    for rate, part in orphans:
+        group = groups.setdefault(rate.base, [])
+        if not group or rate.segment - group[0][0].segment <= 8:
+            group.append((rate, part))
+    out = []
+    for base, found in groups.items():
+        group = _whole_run(found)
+        parts = [p for _, p in group]
+        if len(group) < 2:
+            continue
+        whole = add([interval(p) for p in parts])
+        total = sum((p.scaled for p in parts), Decimal(0))
+        terms = "＋".join(p.raw for p in parts)
+        for rate, part in group:
+            computed = ratio(interval(part), whole)
+            if computed is None or rate_matches(rate, computed) or not total:
+                continue
+            out.append(
+                _rate_problem(
+                    "share",
+                    rate,
+                    part,
+                    f"“{base}”文中未单列，所列各项即其全部（占比合计约100%，或为其已知组成），按各项之和"
+                    f"{terms}＝{fmt(in_unit(total, part))}{part.unit}计",
+                    computed,
+                    f"{part.raw}÷({terms})",
+                    Severity.WARNING,
+                    part.scaled * 100 / total,
+                )
+            )
     return out
+
+
+def _whole_run(group: list[tuple[NarrativeFigure, NarrativeFigure]]) -> list[tuple[NarrativeFigure, NarrativeFigure]]:
+    """The consecutive shares of one base that make its whole: they add up to 100% (within their rounding), or the
+    text names them as its known partition (基本支出 and 项目支出)."""
+    usable = [(r, p) for r, p in group if p.family == group[0][1].family and sum(1 for _, q in group if q is p) == 1]
+    for start in range(len(usable)):
+        for end in range(start + 2, len(usable) + 1):
+            run = usable[start:end]
+            stated = add([(r.value - r.half_unit, r.value + r.half_unit * 3) for r, _ in run])
+            if stated[0] <= 100 <= stated[1]:
+                return run
+    parts = [p for _, p in usable]
+    return usable if len(usable) >= 2 and _declared_whole(parts) else []
+
+
+def _declared_whole(parts: list[NarrativeFigure]) -> bool:
+    """The parts are a known partition of their whole (基本支出 + 项目支出)."""
+    for partition in vocabulary().complete_partitions:
+        if len(parts) == len(partition) and all(
+            any(p.subject.endswith(w) or p.subject.removesuffix("预算").endswith(w) for p in parts) for w in partition
+        ):
+            return True
+    return False
 
 
 def _mentions(f: NarrativeFigure, words: tuple[str, ...]) -> bool:
