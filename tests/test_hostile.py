@@ -240,6 +240,23 @@ def test_out_that_is_read_only_is_refused_before_the_work(tmp_path, capsys, monk
     assert code == 2 and "[output.not_writable]" in err and "无法写入输出目录" in err
 
 
+def test_template_out_that_is_a_folder_or_under_a_file(tmp_path, capsys):
+    folder = tmp_path / "模板.xlsx"
+    folder.mkdir()
+    code, err = _run(capsys, "template", "--out", str(folder))
+    assert code == 2 and "[output.is_dir]" in err
+    blocker = _write(tmp_path, "文件", "x")
+    code, err = _run(capsys, "template", "--out", str(blocker / "模板.xlsx"))
+    assert code == 2 and "[output.under_file]" in err
+
+
+def test_a_report_file_that_cannot_be_replaced_is_said(tmp_path, capsys):
+    (tmp_path / "自评报告.md").mkdir()  # a folder where the report file goes
+    code, err = _run(capsys, "report", str(BAOAN), "--out", str(tmp_path), "--format", "md")
+    assert code == 2 and "[output.write_failed]" in err
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".jixiao-")]
+
+
 # --- 4. Sizes ------------------------------------------------------------------------------------------
 
 

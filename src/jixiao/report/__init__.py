@@ -17,6 +17,7 @@ from pathlib import Path
 from ..fileio import remove_stale, staging_prefix
 from ..guard import check_output_dir
 from ..pipeline import Prepared
+from ..problems import JixiaoError, Location, Problem
 from ..trace import Evaluation
 from .content import build_document
 from .docx_out import render_docx
@@ -86,6 +87,17 @@ def write_report(
             target = out_dir / name
             (staging / name).replace(target)
             result.files.append(target)
+    except OSError as exc:  # disk full, a target that is a folder: said with the place, never a traceback
+        raise JixiaoError(
+            [
+                Problem(
+                    "output.write_failed",
+                    f"写入输出目录失败（{exc.strerror or type(exc).__name__}：{exc.filename or ''}）。"
+                    "已写好的文件保持不变；请检查磁盘空间和权限后重试。",
+                    Location(str(out_dir)),
+                )
+            ]
+        ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return result
