@@ -281,23 +281,39 @@ def _login_form(c: TestClient, username: str, password: str) -> dict[str, str]:
 
 def test_an_address_is_slowed_not_locked(tmp_path, monkeypatch):
     """One person guessing at many names from the bureau's NAT address: past the address limit every further
-    attempt waits its turn (one per SLOW_SECONDS) — a colleague's right password still gets in on its turn."""
+    attempt waits its turn (one per SLOW_SECONDS), while a colleague whose browser signed in before gets in at once;
+    a colleague on a new browser gets in on the next free turn."""
     monkeypatch.setattr(throttle, "MAX_PER_ADDRESS", 3)
     os.environ["JIXIAO_DATA"] = str(tmp_path / "data")
     app = create_app(f"sqlite:///{tmp_path / 'jixiao.db'}", enqueue=lambda *a: None)
     with app.state.factory() as db:
         db.add(User(username="colleague", password_hash=hash_password(PASSWORD), role="admin"))
         db.commit()
-    c = TestClient(app)
-    codes = [c.post("/login", data=_login_form(c, f"guess{i}", "x")).status_code for i in range(6)]
+    colleague = TestClient(app)  # signed in yesterday: the browser is known
+    assert (
+        colleague.post("/login", data=_login_form(colleague, "colleague", PASSWORD), follow_redirects=False).status_code
+        == 303
+    )
+    with app.state.factory() as db:
+        db.execute(throttle.delete(throttle.LoginThrottle))
+        db.commit()
+    attacker = TestClient(app)
+    codes = [attacker.post("/login", data=_login_form(attacker, f"guess{i}", "x")).status_code for i in range(6)]
     # attempts 1-3 within the limit (401); the 4th takes the first slow slot (401); 5th and 6th wait (429)
     assert codes == [401, 401, 401, 401, 429, 429]
-    assert "秒后再试" in c.post("/login", data=_login_form(c, "colleague", PASSWORD)).text
+    known = colleague.post("/login", data=_login_form(colleague, "colleague", PASSWORD), follow_redirects=False)
+    assert known.status_code == 303  # not slowed
+    new_browser = TestClient(app)
+    assert "秒后再试" in new_browser.post("/login", data=_login_form(new_browser, "colleague", PASSWORD)).text
     with app.state.factory() as db:  # the slot comes free after SLOW_SECONDS: simulate the wait
         db.execute(throttle.update(throttle.LoginThrottle).values(next_allowed=None))
         db.commit()
         assert db.scalar(select(AuditEntry).where(AuditEntry.action == "address_slowed")) is not None
-    assert c.post("/login", data=_login_form(c, "colleague", PASSWORD), follow_redirects=False).status_code == 303
+    late = new_browser.post("/login", data=_login_form(new_browser, "colleague", PASSWORD), follow_redirects=False)
+    assert late.status_code == 303
+    # a device cookie of another account does not help a guesser
+    attacker.cookies.set("jixiao_device", colleague.cookies.get("jixiao_device"))
+    assert attacker.post("/login", data=_login_form(attacker, "guess9", "x")).status_code == 429
 
 
 # --- headers and storage ---------------------------------------------------------------------------------

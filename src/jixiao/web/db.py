@@ -30,6 +30,7 @@ __all__ = [
     "Department",
     "Evaluation",
     "Job",
+    "KnownDevice",
     "LoginThrottle",
     "Session",
     "User",
@@ -102,6 +103,16 @@ class LoginThrottle(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     locks: Mapped[int] = mapped_column(Integer, default=0)  # locks in a row: each one lasts twice as long
     next_allowed: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # an address slowed down
+
+
+class KnownDevice(Base):
+    """A browser someone has signed in from before (the cookie's token hashed): past its address's limit, a sign-in
+    from a known device of that account is not slowed — a colleague behind the same NAT address keeps working."""
+
+    __tablename__ = "known_devices"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
 
 
 class Evaluation(Base):

@@ -9,8 +9,9 @@ held while the password hash is computed.
   row lasts twice as long (15 min, 30 min, 1 h, … at most a day). A successful sign-in or the administrator
   clears it. Every lock is written to the audit log.
 - Per address (`ip:ADDR`): a higher limit, `MAX_PER_ADDRESS` in 15 minutes; beyond it the address is *slowed*,
-  not locked: one attempt every `SLOW_SECONDS`, so the other people of a bureau behind the same NAT address
-  can still sign in while one person's guessing is held to a crawl.
+  not locked: one attempt every `SLOW_SECONDS`, and a browser that has signed in to the account before (its
+  device cookie, see `KnownDevice`) is not slowed at all — the other people of a bureau behind the same NAT
+  address keep working while one person's guessing is held to a crawl.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, delete, or_, update
+from sqlalchemy import and_, case, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
-from .db import AuditEntry, LoginThrottle, now
+from .db import AuditEntry, KnownDevice, LoginThrottle, User, now
 
 __all__ = ["MAX_FAILURES", "MAX_PER_ADDRESS", "Verdict", "before_attempt", "locked_accounts", "succeeded", "unlock"]
 
@@ -102,13 +103,24 @@ def _audit(db: DbSession, action: str, target: str, detail: str) -> None:
     db.add(AuditEntry(user_id=None, action=action, target=target, detail=detail, via="login"))
 
 
-def before_attempt(factory: sessionmaker, username: str, ip: str) -> Verdict:
-    """Reserve this attempt for the address and the account; refuse it when either is over its limit."""
+def known_device(db: DbSession, username: str, device_token: str | None) -> bool:
+    """The browser has signed in to this account before (its device cookie names one of the account's devices)."""
+    from .security import hash_token
+
+    if not device_token or len(device_token) > 200:
+        return False
+    device = db.get(KnownDevice, hash_token(device_token))
+    return device is not None and db.scalar(select(User.username).where(User.id == device.user_id)) == username
+
+
+def before_attempt(factory: sessionmaker, username: str, ip: str, device_token: str | None = None) -> Verdict:
+    """Reserve this attempt for the address and the account; refuse it when either is over its limit (the address
+    limit does not apply to a browser that signed in to this account before)."""
     at = now()
     with factory() as db:
         address = f"ip:{ip}"[:200]
         attempts, _, _ = _reserve(db, address, at)
-        if attempts > MAX_PER_ADDRESS:
+        if attempts > MAX_PER_ADDRESS and not known_device(db, username, device_token):
             if attempts == MAX_PER_ADDRESS + 1:
                 _audit(
                     db, "address_slowed", address, f"15分钟内失败{MAX_PER_ADDRESS}次，此后每{SLOW_SECONDS}秒只受理一次"

@@ -11,13 +11,15 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
 from .. import throttle
-from ..db import User, now
+from ..db import KnownDevice, User, now
 from ..deps import COOKIE, Db, Form, SignedIn, page
-from ..security import MIN_PASSWORD, check_password, end_sessions, hash_password, new_session
+from ..security import MIN_PASSWORD, check_password, end_sessions, hash_password, hash_token, new_session
 from ..service import audit
 
 router = APIRouter()
 LOGIN_COOKIE = "jixiao_login"
+DEVICE_COOKIE = "jixiao_device"
+DEVICE_DAYS = 365
 
 
 def _secure(request: Request) -> bool:
@@ -58,7 +60,8 @@ def login(
 
     if not cookie or not secrets.compare_digest(cookie.encode(), login_token.encode()):
         return again("页面已过期，请重新登录。", 400)
-    verdict = throttle.before_attempt(request.app.state.factory, username, ip)
+    device = request.cookies.get(DEVICE_COOKIE)
+    verdict = throttle.before_attempt(request.app.state.factory, username, ip, device)
     if not verdict.allowed:
         return again(verdict.message, 429)
     user = db.scalar(select(User).where(User.username == username))
@@ -71,6 +74,14 @@ def login(
     response = RedirectResponse("/account?must=1" if user.must_change_password else _safe_next(next), status_code=303)
     response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=_secure(request), max_age=12 * 3600)
     response.delete_cookie(LOGIN_COOKIE)
+    with db.no_autoflush:
+        known = throttle.known_device(db, user.username, device)
+    if not known:  # remember this browser for this account
+        device = secrets.token_urlsafe(32)
+        db.add(KnownDevice(token_hash=hash_token(device), user_id=user.id))
+        response.set_cookie(
+            DEVICE_COOKIE, device, httponly=True, samesite="lax", secure=_secure(request), max_age=DEVICE_DAYS * 86400
+        )
     return response
 
 
