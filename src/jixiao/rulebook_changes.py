@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .numbers import NumberError, fmt_score, parse_decimal
-from .problems import Location, Problem, has_errors
+from .problems import JixiaoError, Location, Problem, has_errors
 from .rulebook import CONFIDENCE, KINDS, IndicatorNode, Rulebook, _header, _Loader, load_rulebook_with_problems
 from .rules.veto import parse_vetoes
 from .yamlsrc import SourceMap
@@ -43,7 +43,12 @@ def load_extended(
             *problems,
             Problem("rulebook.extends_cycle", f"指标体系循环继承（{base_id}）", smap.locate(("extends",))),
         ]
-    base, base_problems = load_rulebook_with_problems(base_id, (*seen, str(path.resolve())))
+    if base_id.endswith((".yaml", ".yml")) and not Path(base_id).is_absolute():
+        base_id = str(path.parent / base_id)  # a file named beside this one
+    try:
+        base, base_problems = load_rulebook_with_problems(base_id, (*seen, str(path.resolve())))
+    except JixiaoError as exc:
+        base, base_problems = None, exc.problems
     if base is None or has_errors(base_problems):
         where = smap.locate(("extends",))
         return None, [
@@ -66,6 +71,7 @@ def load_extended(
     loader.ids = {n.id: ("base",) for top in (*base.roots, *base.supplementary) for n in top.walk()}
     roots, supplementary = list(base.roots), list(base.supplementary)
     described: list[str] = []
+    touched: dict[str, tuple[Any, ...]] = {}  # indicator id -> the change that touched it
     for i, change in enumerate(tree.get("changes") or []):
         where = ("changes", i)
         try:
@@ -73,6 +79,9 @@ def load_extended(
         except _ChangeError as exc:
             problems.append(Problem("rulebook.bad_change", exc.message, smap.locate(exc.where or where)))
             continue
+        for op in _CHANGE_OPS:
+            target = change.get(op)
+            touched[str(target.get("id") or target.get("name")) if isinstance(target, dict) else str(target)] = where
         note = str(change.get("note") or "") if isinstance(change, dict) else ""
         described.append(f"{line}{'（' + note + '）' if note else ''}")
     problems.extend(loader.problems)
@@ -84,7 +93,7 @@ def load_extended(
             total = parse_decimal(tree["total"], allow_units=("分",))
         except NumberError:
             problems.append(Problem("rulebook.bad_weight", "total 应为数字", smap.locate(("total",))))
-    problems.extend(_check_weights(roots, supplementary, total, smap.locate(("changes",))))
+    problems.extend(_check_weights(roots, supplementary, total, smap, touched))
     ids = {n.id for top in (*roots, *supplementary) for n in top.walk()}
     grades = head["grades"] if tree.get("grades") else base.grades
     vetoes = base.vetoes
@@ -237,17 +246,27 @@ def _reparent(node: IndicatorNode, parents: tuple[str, ...], level: int) -> Indi
     return replace(node, path=path, level=level, children=tuple(_reparent(c, path, level + 1) for c in node.children))
 
 
-def _check_weights(roots, supplementary, total: Decimal, where: Location) -> list[Problem]:
+def _where(location: Location | None) -> str:
+    return f"{location.file}:{location.line}" if location and location.line else "继承的指标体系"
+
+
+def _check_weights(
+    roots, supplementary, total: Decimal, smap: SourceMap, touched: dict[str, tuple[Any, ...]]
+) -> list[Problem]:
+    """Parents whose children no longer add up, located at the change that broke them."""
+    where = smap.locate(("changes",))
     problems = []
     for node in (n for top in (*roots, *supplementary) for n in top.walk() if n.children):
         given = sum((c.weight for c in node.children), Decimal(0))
         if given != node.weight:
+            culprit = next((touched[c.id] for c in (node, *node.children) if c.id in touched), ("changes",))
             problems.append(
                 Problem(
                     "rulebook.weights",
                     f"修改后“{node.name}”分值为 {fmt_score(node.weight)}，但下级指标"
-                    f"分值合计为 {fmt_score(given)}。请同时修改分值使二者相等。",
-                    node.location or where,
+                    f"分值合计为 {fmt_score(given)}。请同时修改分值使二者相等"
+                    f"（该指标定义于 {_where(node.location)}）。",
+                    smap.locate(culprit),
                 )
             )
     given = sum((r.weight for r in roots), Decimal(0))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -37,7 +38,9 @@ def parse_inner(params: Params, raw: Any, key: str) -> InnerRule:
         raise ParamError(key, f"参数“{key}”应为含 kind（规则类型）的评分规则")
     kind = KINDS.get(str(raw["kind"]))
     if kind is None:
-        raise ParamError(f"{key}.kind", f"未知的规则类型“{raw['kind']}”，可用类型：{'、'.join(KINDS)}")
+        close = difflib.get_close_matches(str(raw["kind"]), list(KINDS), n=1)
+        hint = f"是否应为“{close[0]}”？" if close else ""
+        raise ParamError(f"{key}.kind", f"未知的规则类型“{raw['kind']}”。{hint}可用类型：{'、'.join(KINDS)}")
     sub = params.sub(raw)
     try:
         spec = kind.parse(sub)
