@@ -90,6 +90,7 @@ class OfficeConverter:
         self._profile: str | None = None
         self._owner = os.getpid()
         self.starts = 0  # how many times LibreOffice was started (a test checks it stays 1 in a batch)
+        self.last_times: dict[str, float] = {}  # seconds LibreOffice took to open and to export the last file
 
     # --- the worker process ---------------------------------------------------------------------------------
 
@@ -181,6 +182,7 @@ class OfficeConverter:
             if reply.get("timeout"):
                 self._kill()  # a hung conversion: LibreOffice is killed and started afresh on the next file
                 raise ConversionError(_timeout_message(limit))
+            self.last_times = {k: reply[k] for k in ("open", "store") if k in reply}
             if not reply.get("ok") or not target.exists():
                 if proc.poll() is not None:
                     self._kill()

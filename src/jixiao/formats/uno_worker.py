@@ -50,7 +50,9 @@ def _connect(uno, pipe: str):
             time.sleep(0.1)
 
 
-def _convert(uno, desktop, request: dict) -> None:
+def _convert(uno, desktop, request: dict) -> dict:
+    """Open, export, close; returns the seconds each took (the bench reads them)."""
+    started = time.perf_counter()
     source = Path(request["source"]).resolve().as_uri()
     target = Path(request["target"]).resolve().as_uri()
     # No macros, no link updates: the document comes from outside.
@@ -59,6 +61,7 @@ def _convert(uno, desktop, request: dict) -> None:
     )
     if document is None:
         raise RuntimeError("LibreOffice could not open the file")
+    opened = time.perf_counter()
     try:
         filter_name = request["filter"]
         if isinstance(filter_name, dict):  # pdf: the export filter depends on the kind of document opened
@@ -67,6 +70,7 @@ def _convert(uno, desktop, request: dict) -> None:
         document.storeToURL(target, _props(uno, FilterName=filter_name, Overwrite=True))
     finally:
         document.close(True)
+    return {"open": round(opened - started, 3), "store": round(time.perf_counter() - opened, 3)}
 
 
 def main() -> int:
@@ -102,8 +106,7 @@ def main() -> int:
         print(json.dumps({"ready": True}), flush=True)
         for line in sys.stdin:
             try:
-                _convert(uno, desktop, json.loads(line))
-                reply = {"ok": True}
+                reply = {"ok": True, **_convert(uno, desktop, json.loads(line))}
             except Exception as exc:  # reported to the parent, which says it in Chinese with the file's name
                 reply = {"error": f"{type(exc).__name__}: {exc}"[:300]}
             print(json.dumps(reply), flush=True)
