@@ -113,7 +113,7 @@ def test_cli_lists_region_kind_year_source_and_official_share(capsys):
     # 大英: 5 rules, 3 official (目标制定, 目标实现, 编制准确): 3 × 100 ÷ 5 = 60%
     block = out.split("sichuan-daying/department/2020\t")[1].split("\n\n")[0]
     assert "地区：四川省遂宁市大英县；类型：部门整体；年度：2020" in block
-    assert "5 项，其中 3 项来自官方文件（占 60%）" in block
+    assert "5 项，其中 3 项来自官方文件，2 项推定" in block and "官方规则占 60%" in block
     assert "（2021-08-16）" in block
     assert "继承自 sichuan/department/2017，修改 1 处" in out
 

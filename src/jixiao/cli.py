@@ -326,8 +326,8 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
         print(f"  来源：{rulebook.source.get('document', '—')}{_source_tail(rulebook.source)}")
         share = f"{official * 100 // len(leaves)}%" if leaves else "—"
         print(
-            f"  规则：{len(leaves)} 项，其中 {official} 项来自{CONFIDENCE['official']}（占 {share}），"
-            f"{len(leaves) - official} 项{CONFIDENCE['inferred']}；总分 {rulebook.total}"
+            f"  规则：{len(leaves)} 项，其中 {official} 项来自{CONFIDENCE['official']}，"
+            f"{len(leaves) - official} 项{CONFIDENCE['inferred']}；官方规则占 {share}；总分 {rulebook.total}"
         )
         if rulebook.extends:
             shown = f"jixiao rulebooks diff {rulebook.extends} {rid}"
