@@ -308,6 +308,22 @@ def test_characters_over_the_setting_are_refused(tmp_path, capsys, monkeypatch):
     assert code == 2 and "文本共约 101 字，上限为 100 字" in err
 
 
+def test_docx_text_over_the_setting_is_refused(tmp_path, capsys, monkeypatch):
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("一" * 60)
+    document.add_paragraph("二" * 41)  # 60 + 41 = 101 characters of text
+    path = tmp_path / "报告.docx"
+    document.save(path)
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(document_chars=100))
+    code, err = _run(capsys, "review", str(path))
+    assert code == 2 and "正文超过 100 字" in err
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(document_chars=101))
+    code, err = _run(capsys, "review", str(path))
+    assert "正文超过" not in err
+
+
 # --- 5. Misleading or silent ----------------------------------------------------------------------------
 
 

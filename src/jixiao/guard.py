@@ -60,8 +60,8 @@ class Limits:
     table_rows: int = 20_000  # rows of one sheet or items of one list
     table_columns: int = 500  # filled columns of one sheet
     table_cells: int = 500_000  # filled cells of one sheet (10,000 projects fill about 100,000)
-    pages: int = 1000  # pages of one PDF under review
-    document_chars: int = 3_000_000  # characters of one report under review
+    pages: int = 500  # pages of one PDF under review (a 200-page report takes a few seconds)
+    document_chars: int = 1_000_000  # characters of one report under review (about 650 pages)
     max_amount: Decimal = Decimal("1e10")  # 万元: 100万亿元, above any budget
     max_count: int = 10_000_000  # head counts, numbers of items
     max_quantity: Decimal = Decimal("1e12")  # areas, target values, scores (non-zero values ≥ 1e-8)
@@ -358,7 +358,9 @@ def check_document(path: Path) -> None:
             where,
         )
     if kind == "zip":
-        check_zip(path, str(path))
+        names = check_zip(path, str(path))
+        if "word/document.xml" in names:
+            _check_docx_chars(path, where)
     elif kind == "pdf":
         try:
             pages = _pdf_pages(path)
@@ -376,6 +378,32 @@ def check_document(path: Path) -> None:
                 f"文本共约 {chars} 字，上限为 {LIMITS.document_chars} 字。{_setting('document_chars')}",
                 where,
             )
+
+
+def _check_docx_chars(path: Path, where: Location) -> None:
+    """The text of word/document.xml counted while streaming it (expat, in chunks), stopped at the limit."""
+    parser = expat.ParserCreate()
+    chars = 0
+
+    def text(data: str) -> None:
+        nonlocal chars
+        chars += len(data)
+        if chars > LIMITS.document_chars:
+            raise _XmlRefused
+
+    parser.CharacterDataHandler = text
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("word/document.xml") as handle:
+            while chunk := handle.read(1 << 20):
+                parser.Parse(chunk, False)
+    except _XmlRefused:
+        raise refusal(
+            "file.too_long",
+            f"正文超过 {LIMITS.document_chars} 字，超出上限。{_setting('document_chars')}",
+            where,
+        ) from None
+    except (expat.ExpatError, zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
+        return  # a damaged part: the reader that follows says so with its own message
 
 
 # --- bytes sent to the web app -------------------------------------------------------------------------
