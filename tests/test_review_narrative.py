@@ -238,6 +238,17 @@ def test_one_subject_with_two_amounts():
     assert _codes(_doc(first, "上年县财政年初安排妇女儿童发展专项资金102万元。")) == []
 
 
+def test_one_subject_named_with_and_without_its_budget_words():
+    # n83: 基本支出预算881300.39元 (五 1.) and 本年一般公共预算基本支出911000.39元 (六) are one 基本支出
+    doc = _doc(
+        "1. 基本支出预算 881300.39 元,占一般公共预算支出的96.74%。", "2023 年本年一般公共预算基本支出 911000.39 元。"
+    )
+    assert [(p.code, p.expected) for p in narrative_findings(doc)] == [("review.narrative.same_subject", "881300.39元")]
+    # a paragraph the store cut at its start ("19816.81元，项目支出0元。") belongs to something unnamed
+    doc = _doc("19816.81 元,项目支出 0元。", "2. 项目支出 469500 元,占一般公共预算支出的 15.94%。")
+    assert _codes(doc) == []
+
+
 def test_paragraphs_about_two_counties_are_two_scopes():
     # n49: each county's paragraph states its own 缴费补贴
     doc = _doc(
@@ -291,6 +302,24 @@ def test_share_in_a_qizhong_sentence_is_of_the_sentence_befores_total():
     assert [(p.code, p.expected) for p in narrative_findings(_doc(text.format("90")))] == [
         ("review.narrative.share", "100.00%")
     ]
+
+
+def test_shares_of_an_unstated_base_against_the_sum_of_their_parts():
+    # n75: 850088.3 + 116433.12 + 43897.73 + 74784.48 = 1085203.63; the shares add up to 100.00%, so that is the
+    # 支出总预算: 74784.48 / 1085203.63 = 6.89%, not 6.90%
+    doc = _doc(
+        "(一)文化旅游体育与传媒支出类科目 850088.3 元,占支出总预算 78.33%。",
+        "(二)社会保障和就业支出类科目 116433.12 元,占支出总预算 10.73 %。",
+        "(三)卫生健康支出类科目 43897.73 元,占支出总预算4.04 %。",
+        "(四)住房保障支出类科目 74784.48 元,占支出总预算6.90 %。",
+    )
+    assert [(p.code, p.expected) for p in narrative_findings(doc)] == [("review.narrative.share", "6.89%")]
+    # n76: 基本支出 and 项目支出 make up the 一般公共预算支出: 469500 / (2476260.58 + 469500) = 15.94%, not 19.62%
+    doc = _doc(
+        "1. 基本支出预算 2476260.58 元,占一般公共预算支出的84.06%。",
+        "2. 项目支出 469500 元,占一般公共预算支出的 19.62%。",
+    )
+    assert [(p.code, p.expected) for p in narrative_findings(doc)] == [("review.narrative.share", "15.94%")]
 
 
 def test_payment_rate_against_paid_and_unpaid():

@@ -46,6 +46,8 @@ def _scopes(figures: list[NarrativeFigure], doc: SourceDocument) -> dict[tuple[i
         if entity:
             cited |= {f"entity:{entity}"}  # "贵池区申请……" and "青阳县申请……": two counties' figures
         paragraph = segment.text if segment is not None else f.quote
+        if f.sentence == 0 and re.match(r"\s*(?:[\d.,]+\s*(?:万元|元|万|%|％|个|人|项)|[，,、；;：:）)。])", paragraph):
+            cited |= {f"fragment:{f.segment}"}  # "19816.81元，项目支出0元。": the store cut this sentence's start
         kind = next((k for k in vocabulary().words["budget_kinds"] if k in paragraph), "")
         if kind:
             cited |= {f"budget:{kind}"}  # "一般公共预算收入……" and "政府性基金预算收入……": two budgets
@@ -71,6 +73,22 @@ def _entity(paragraph: str) -> str:
     return m.group(1)
 
 
+def _conflict(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two sentences speak of different things: different documents (文号), numbered items or budgets when both
+    name one; a different place or body when either names one."""
+
+    def of(scope: frozenset[str], kind: str) -> set[str]:
+        return {s for s in scope if s.startswith(kind)}
+
+    if of(a, "entity:") != of(b, "entity:") or of(a, "fragment:") or of(b, "fragment:"):
+        return True
+    for kind in ("item:", "budget:"):
+        if of(a, kind) and of(b, kind) and of(a, kind) != of(b, kind):
+            return True
+    docs_a, docs_b = ({s for s in x if ":" not in s} for x in (a, b))
+    return bool(docs_a and docs_b and docs_a != docs_b)
+
+
 def _phrase(f: NarrativeFigure) -> str:
     """What a figure states, agent and verb included ("省下达……资金" is not "地方投入……资金")."""
     voc = vocabulary()
@@ -83,14 +101,15 @@ def _phrase(f: NarrativeFigure) -> str:
     if following and re.search(scope_words, following.group(1)):
         text += f"({following.group(1)})"
     text = re.sub(r"^(?:.*?(?:19|20)(?:\d\d|xx)年(?:度)?)", "", text)
-    for _ in range(2):
+    text = _ITEM.sub("", text)  # "1.基本支出预算" → 基本支出预算
+    for _ in range(3):
         text = text.strip("，,、；;：:“”\"' ")
-        for word in voc.leading_words:
+        for word in (*voc.leading_words, *voc.words["budget_kinds"]):
             if text.startswith(word):
-                text = text[len(word) :]
-        for word in voc.copulas:
-            if text.endswith(word):
-                text = text[: -len(word)]
+                text = text[len(word) :]  # "本年一般公共预算基本支出" is the 基本支出 of the report
+        for word in (*voc.copulas, *voc.words["phrase_endings"]):
+            if text.endswith(word) and len(text) > len(word) + 1:
+                text = text[: -len(word)]  # "基本支出预算" is the 基本支出 too
     return text.replace("的", "")
 
 
@@ -177,7 +196,7 @@ def same_subject(figures: list[NarrativeFigure], doc: SourceDocument) -> list[Pr
     scopes = _scopes(figures, doc)
     candidates = _same_candidates(figures)
     out = []
-    by_phrase: dict[tuple[str, frozenset[str], str], list[NarrativeFigure]] = defaultdict(list)
+    by_phrase: dict[tuple[str, str], list[NarrativeFigure]] = defaultdict(list)
     by_document: dict[str, list[NarrativeFigure]] = defaultdict(list)
     per_sentence: dict[tuple[int, int], int] = defaultdict(int)
     for f in candidates:
@@ -187,7 +206,7 @@ def same_subject(figures: list[NarrativeFigure], doc: SourceDocument) -> list[Pr
         phrase = (f.relation if f.relation in voc.relations["total"] else "") + _phrase(f)
         if len(phrase) >= 4 and phrase not in voc.generic_subjects:
             # a paragraph about one county is not compared with one about the whole or about another county
-            by_phrase[(phrase, scope, _stage(f))].append(f)  # 年初 and 决算 amounts of one thing differ
+            by_phrase[(phrase, _stage(f))].append(f)  # 年初 and 决算 amounts of one thing differ
         # one document (文号) that allocates one amount: every sentence citing it must give the same amount
         documents = {s for s in scope if not s.startswith(("item:", "entity:", "budget:"))}
         if (
@@ -196,10 +215,12 @@ def same_subject(figures: list[NarrativeFigure], doc: SourceDocument) -> list[Pr
             and per_sentence[(f.segment, f.sentence)] == 1
         ):
             by_document[next(iter(documents))].append(f)
-    for (phrase, _scope, _at), group in by_phrase.items():
+    for (phrase, _at), group in by_phrase.items():
+        first = group[0]
         for other in group[1:]:
-            first = group[0]
-            if (other.segment, other.sentence) != (first.segment, first.sentence) and _differ(first, other):
+            apart = (other.segment, other.sentence) != (first.segment, first.sentence)
+            scope_a, scope_b = (scopes.get((f.segment, f.sentence), frozenset()) for f in (first, other))
+            if apart and not _conflict(scope_a, scope_b) and _differ(first, other):
                 out.append(_same_problem(first, other, f"同一事项“{phrase}”"))
                 break
     for document, group in by_document.items():
