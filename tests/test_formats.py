@@ -247,6 +247,8 @@ def test_scanned_score_table_is_read_with_its_confidence(score_table_pages, tmp_
     table = max(doc.tables(), key=lambda t: len(t.rows))
     assert table.confidence is not None and 0 < table.confidence <= 1
     assert len(table.cell_confidence) == len(table.rows)
+    x0, y0, x1, y1 = table.box  # where on the page (pixels at 150 dpi: an A4/Letter page is about 1240–1275 wide)
+    assert 0 <= x0 < x1 <= 1275 and 0 <= y0 < y1 <= 1754
     result = review_file(scanned)
     main_table = next(t for t in text_review.tables if t.family == "three_level")
     read = next(t for t in result.tables if t.family == "three_level")
@@ -269,7 +271,7 @@ def test_mixed_pdf_is_read_page_by_page(score_table_pages, tmp_path):
     doc = read_source(tmp_path / "混合.pdf")
     pages = {s.page for s in doc.segments}
     assert number + 1 in pages and len(pages) > 1
-    assert all(s.confidence is None for s in doc.segments if s.page != number + 1)  # text layers: no OCR
+    assert all(s.confidence is None and s.box is None for s in doc.segments if s.page != number + 1)  # text layer
     assert any(s.confidence is not None for s in doc.segments if s.page == number + 1)
     assert review_file(tmp_path / "混合.pdf").total == Decimal("97.61")
 

@@ -33,6 +33,7 @@ class Segment:
     # OCR's lowest confidence (0–1) in the text, and per table cell; None for text read from a text layer
     confidence: float | None = None
     cell_confidence: tuple[tuple[float | None, ...], ...] = ()
+    box: tuple[float, float, float, float] | None = None  # x0, y0, x1, y1: scan pixels at 150 dpi; OFD millimetres
 
     def place(self, row: int | None = None, col: int | None = None) -> str:
         where = f"第{self.page}页 " if self.page else ""
@@ -269,15 +270,21 @@ def _add_blocks(builder: _Builder, blocks: list) -> None:
             kept = [c for row, c in zip(block.rows, block.cell_confidence, strict=False) if any(x.strip() for x in row)]
             if len(builder.doc.segments) > count:
                 builder.doc.segments[-1] = replace(
-                    builder.doc.segments[-1], confidence=block.confidence, cell_confidence=tuple(kept)
+                    builder.doc.segments[-1], confidence=block.confidence, cell_confidence=tuple(kept), box=block.box
                 )
             continue
         builder.paragraph(block.text, block.page)
         now = builder.doc.segments[-1] if builder.doc.segments else None
-        if now is not None and now is not last and block.confidence is not None:
-            merged = len(builder.doc.segments) == count and last is not None and last.confidence is not None
-            lowest = min(block.confidence, last.confidence) if merged else block.confidence  # type: ignore[union-attr]
-            builder.doc.segments[-1] = replace(now, confidence=lowest)
+        if now is None or now is last or block.box is None:
+            continue
+        before = last if len(builder.doc.segments) == count else None  # the line continued that paragraph
+        known = [c for c in (block.confidence, before.confidence if before else None) if c is not None]
+        box = _union(before.box, block.box) if before and before.box and before.page == block.page else block.box
+        builder.doc.segments[-1] = replace(now, confidence=min(known) if known else None, box=box)
+
+
+def _union(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, float, float, float]:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
 def _continue_table(builder: _Builder, block, first: bool) -> bool:
