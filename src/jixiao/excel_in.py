@@ -112,7 +112,7 @@ class _Sheet:
                     date_formats=workbook._date_formats,
                     timedelta_formats=workbook._timedelta_formats,
                 )
-                for index, row in parser.parse():
+                for _index, row in parser.parse():
                     for cell in row:
                         value, formula = cell["value"], cell.get("formula")
                         if value is None and formula is None:
@@ -147,7 +147,6 @@ class _Sheet:
                             self.cells[key] = value
                         self.max_row = max(self.max_row, key[0])
                         self.max_col = max(self.max_col, key[1])
-                    del index
         except JixiaoError:
             raise
         except (MemoryError, KeyboardInterrupt):
