@@ -287,3 +287,23 @@ def test_a_hung_conversion_is_killed(tmp_path):
     with pytest.raises(office.ConversionError, match="超时"):
         converter.convert(source, tmp_path / "报告.pdf", timeout=0.001)
     assert converter._proc is None  # LibreOffice killed; the next conversion starts a fresh one
+
+
+# --- figures read by OCR are checked twice ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("total_confidence", "severity"), [(0.99, Severity.ERROR), (0.62, Severity.INFO)])
+def test_a_finding_on_a_doubtful_figure_is_a_hint(total_confidence, severity):
+    """The 合计 row states 95 where 10 + 9 + 75 = 94: an error when OCR was sure of the 95 (0.99), a hint that says
+    why when it was not (0.62 < 0.9)."""
+    from jixiao.review import review_document
+    from jixiao.review.source import Segment, SourceDocument
+
+    levels = [tuple(0.99 for _ in row) for row in SCORE_ROWS]
+    levels[-1] = (0.99, None, None, 0.99, total_confidence)  # the 合计 row's 得分 cell
+    table = Segment("table", 1, rows=tuple(SCORE_ROWS), page=1, confidence=min(0.99, total_confidence),
+                    cell_confidence=tuple(levels))  # fmt: skip
+    doc = SourceDocument(Path("扫描件.pdf"), [Segment("paragraph", 1, TITLE, page=1, confidence=0.99), table])
+    finding = next(f for f in review_document(doc).findings if (f.expected, f.actual) == ("94", "95"))
+    assert finding.severity is severity
+    assert ("识别置信度 0.62 偏低" in finding.message) is (severity is Severity.INFO)

@@ -132,7 +132,9 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
     if narrative is not None and doc.paragraphs():
         findings.extend(narrative(doc))
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-    ordered = sorted(findings.items, key=lambda f: order[f.severity])
+    from ..formats.confidence import doubtful_as_hints  # a figure OCR read with low confidence: a hint, said so
+
+    ordered = sorted(doubtful_as_hints(doc, findings.items), key=lambda f: order[f.severity])
     return ReviewResult(
         doc.path,
         ident.department,
