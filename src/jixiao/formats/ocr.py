@@ -39,7 +39,6 @@ __all__ = [
 
 OCR_DPI = 150
 MAX_OCR_PAGES = 100  # scanned pages recognised per document; the same limit for every input
-LOW_CONFIDENCE = 0.9  # below this a figure is doubtful: the review should make a finding built on it a hint
 
 
 class OcrUnavailable(RuntimeError):
