@@ -115,3 +115,11 @@ def test_equal_totals_share_a_rank_and_incomplete_ones_come_last() -> None:
 def test_a_path_that_is_not_a_folder_is_a_usage_error(tmp_path: Path, capsys) -> None:
     assert main(["batch", str(tmp_path / "nowhere")]) == 2
     assert "不是目录" in capsys.readouterr().err
+
+
+def test_a_second_run_does_not_take_its_own_output_for_a_department(folder: Path, tmp_path: Path) -> None:
+    # The default output folder sits inside the input folder and holds 排名.xlsx: it is not a department.
+    inside = tmp_path / "depts"
+    shutil.copytree(folder, inside)
+    run_batch(inside, inside / "批量结果", jobs=1, formats=(), review=False)
+    assert "批量结果" not in [p.name for p in find_departments(inside)]

@@ -91,6 +91,8 @@ def find_departments(folder: Path) -> list[Path]:
         if entry.name.startswith("."):
             continue
         if entry.is_dir():
+            if (entry / RANKING_NAME).exists():
+                continue  # an earlier batch's output folder (the default is inside the input folder)
             if any((entry / name).exists() for name in _DATA_NAMES) or any(entry.glob("*.xlsx")):
                 found.append(entry)
         elif entry.suffix.lower() in _SUFFIXES and not entry.name.startswith("~$"):
