@@ -339,6 +339,14 @@ def test_a_pipe_is_refused_instead_of_waiting_for_ever(tmp_path, capsys):
     assert code == 2 and "[file.not_regular]" in err
 
 
+@pytest.mark.parametrize("command", [["check"], ["review"], ["report", "--out", "报告", "--format", "md"]])
+def test_a_path_too_long_for_the_system_is_a_file_problem(tmp_path, capsys, command):
+    too_long = str(tmp_path / ("长" * 2000))  # 6,000 bytes: over any file system's name limit
+    argv = [command[0], too_long, *command[1:]] if command[0] != "report" else ["report", str(BAOAN), "--out", too_long]
+    code, err = _run(capsys, *argv)
+    assert code == 2 and ("错误[file" in err or "错误[output" in err)
+
+
 def test_unknown_rulebook_id_is_said_and_fails(capsys):
     code, err = _run(capsys, "rulebooks", "nowhere/x/2023")
     assert code == 2 and "找不到指标体系“nowhere/x/2023”" in err and "shenzhen-baoan/department/2023" in err

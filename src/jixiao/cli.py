@@ -446,6 +446,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a path the system refuses (too long, no permission, a device): a file problem
+        where = exc.filename if exc.filename is not None else getattr(args, "path", "") or "<输入>"
+        print(
+            f"{str(where)[:200]}: 错误[file.os_error] 无法访问该路径（{exc.strerror or type(exc).__name__}）。"
+            "请检查路径是否正确、是否过长，以及读写权限。",
+            file=sys.stderr,
+        )
+        return 2
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
