@@ -30,6 +30,7 @@ NEW = [
     "sichuan-daying/department/2020",
     "anhui-shouxian/department/2023",
     "mof/project/2021",
+    "hunan-yueyang/department/2018",
 ]
 
 
