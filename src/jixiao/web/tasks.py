@@ -13,7 +13,7 @@ from pathlib import Path
 
 from huey import RedisHuey, SqliteHuey
 
-from .db import Job, User, data_dir, make_engine, private_dir, session_factory
+from .db import Job, User, data_dir, make_engine, private_dir, private_file, session_factory
 
 __all__ = ["enqueue_job", "huey", "run_job"]
 
@@ -25,6 +25,7 @@ def _make_huey():
     path = data_dir() / "huey.db"
     if not path.parent.exists():
         private_dir(path.parent)
+    private_file(path)  # the queue holds job ids and the database URL: owner only
     return SqliteHuey("jixiao", filename=str(path))
 
 
