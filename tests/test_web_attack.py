@@ -410,6 +410,8 @@ def test_batch_import_keeps_to_region_and_state(world, baoan_workbook):
     _set_state(app, ids["e"], "draft")
     job_id, result = _batch(app, accounts, "reviewer", baoan_workbook)
     assert result == "已导入"
+    job_page = _client(app, accounts, "reviewer")[0].get(f"/jobs/{job_id}").text
+    assert "已处理 1 个工作簿，导入 1 个：" in job_page and "宝安填报.xlsx：已导入（97.61分 优）" in job_page
     with app.state.factory() as db:
         evaluation = db.get(Evaluation, ids["e"])
         assert evaluation.total == "97.61" and evaluation.version == before + 1

@@ -131,7 +131,7 @@ def _workbooks(factory, job: Job, inputs: list[Path], output: Path) -> str:
     ws = summary.active
     ws.title = "导入结果"
     ws.append(["文件", "部门", "年度", "总分", "等级", "结果"])
-    imported = 0
+    imported, lines = 0, []
     for i, path in enumerate(inputs, 1):
         with factory() as db:
             uploader = db.get(User, job.created_by) if job.created_by else None
@@ -159,11 +159,13 @@ def _workbooks(factory, job: Job, inputs: list[Path], output: Path) -> str:
                     "未导入：工作簿已损坏，无法读取。请用 Excel/WPS 另存为 .xlsx 后重新上传。",
                 ]
             ws.append(row)
+            score = f"（{row[3]}分 {row[4]}）" if row[3] else ""
+            lines.append(f"{row[0]}：{row[5]}{score}")
         _progress(factory, job.id, done=i)
     fd = os.open(output / "导入结果.xlsx", os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as handle:
         summary.save(handle)
-    return f"已处理 {len(inputs)} 个工作簿，导入 {imported} 个。"
+    return "\n".join([f"已处理 {len(inputs)} 个工作簿，导入 {imported} 个：", *lines])
 
 
 def run_job(job_id: int, database_url: str) -> None:
