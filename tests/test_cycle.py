@@ -274,3 +274,25 @@ def test_cycle_command_errors_are_chinese(tmp_path, capsys):
     assert "找不到运行监控（monitoring.yaml）文件" in capsys.readouterr().err
     assert main(["rectify", str(BAOAN), "--today", "明天"]) == 2
     assert "--today 应为日期" in capsys.readouterr().err
+
+
+def test_next_years_report_shows_last_years_rectification(tmp_path):
+    from jixiao.report.content import build_document
+
+    folder = tmp_path / "baoan"
+    shutil.copytree(BAOAN, folder)
+    # This year's 台账 (year 2023) belongs to next year's report: the 2023 report has no such section.
+    prepared, evaluation = run(folder)
+    headings = [b.text for b in build_document(prepared, evaluation).blocks if type(b).__name__ == "Heading"]
+    assert "上年度问题整改情况" not in headings
+    # Last year's 台账 (year 2022) is reported as of 2023-12-31 (no report date): item 1 done 2024-03-15 is
+    # 按期完成 (deadline 2024-06-30), item 2 (due 2024-09-30, 进行中) is still 进行中 then.
+    text = (folder / "rectification.yaml").read_text(encoding="utf-8").replace("\nyear: 2023", "\nyear: 2022")
+    (folder / "rectification.yaml").write_text(text, encoding="utf-8")
+    prepared, evaluation = run(folder)
+    blocks = build_document(prepared, evaluation).blocks
+    at = next(i for i, b in enumerate(blocks) if getattr(b, "text", "") == "上年度问题整改情况")
+    body = [b.text for b in blocks[at + 1 : at + 4]]
+    assert body[0] == "2022年度绩效自评、审核及复核发现问题2项，已完成整改1项，尚未完成1项。具体情况如下："
+    assert body[1].endswith("整改情况：按期完成，完成于2024年03月15日。")
+    assert body[2].endswith("整改情况：进行中。")

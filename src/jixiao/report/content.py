@@ -101,11 +101,34 @@ class _Builder:
             self.blocks.extend(own if own is not None else BUILDERS[kind](self.ctx))
             if kind == "problems":
                 self.blocks.extend(self.findings())
+        elif kind == "rectification":
+            self.rectification(arg, level + 1)
         elif kind == "attachments_list":
             names = [re.sub(r"^附件\s*(\d+)\s*[：:]", r"\1、", self.fill(a["title"])) for a in self.outline.attachments]
             self.blocks.append(Paragraph.of("附件：" + "  ".join(names), indent=False))
         else:
             raise ValueError(f"unknown outline content kind {kind!r}")
+
+    def rectification(self, title: str, level: int) -> None:
+        """上年问题整改情况: last year's 整改台账 (rectification.yaml of year − 1 beside the data), if any."""
+        import datetime as dt
+
+        from ..cycle.rectify import carryover_paragraphs, load_rectification
+
+        data = self.prepared.data
+        base = data.base_dir
+        path = base / "rectification.yaml" if base is not None else None
+        if path is None or not path.exists() or data.year is None:
+            return
+        rect = load_rectification(path)
+        if rect.year != data.year - 1:
+            return  # this year's own 台账 belongs to next year's report
+        try:
+            as_of = dt.date.fromisoformat(str(data.get("department.report_date") or ""))
+        except ValueError:
+            as_of = dt.date(data.year, 12, 31)
+        self.heading(level, title)
+        self.blocks.extend(Paragraph.of(line) for line in carryover_paragraphs(rect, as_of))
 
     def findings(self) -> list[Paragraph]:
         """Data inconsistencies and flags a reviewer will ask about, said where the problems are."""
