@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(libreoffice-writer-nogui libreoffice-calc-nogui python3-uno libgl1 libglib2.0-0 fonts-noto-cjk
-              fonts-arphic-ukai poppler-utils fontconfig chromium postgresql)
+              fonts-arphic-ukai poppler-utils fontconfig chromium postgresql redis-server)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
