@@ -20,7 +20,7 @@ from jixiao.engine import evaluate
 from jixiao.formats import office
 from jixiao.pipeline import prepare
 from jixiao.problems import JixiaoError, Severity
-from jixiao.review import review_file
+from jixiao.review import review_document, review_file
 from jixiao.review.source import read_source
 
 pytestmark = pytest.mark.skipif(office.find_soffice() is None, reason="LibreOffice is installed by scripts/setup.sh")
@@ -249,7 +249,7 @@ def test_scanned_score_table_is_read_with_its_confidence(score_table_pages, tmp_
     assert len(table.cell_confidence) == len(table.rows)
     x0, y0, x1, y1 = table.box  # where on the page (pixels at 150 dpi: an A4/Letter page is about 1240–1275 wide)
     assert 0 <= x0 < x1 <= 1275 and 0 <= y0 < y1 <= 1754
-    result = review_file(scanned)
+    result = review_document(doc)  # the document read once: OCR is the slow part
     main_table = next(t for t in text_review.tables if t.family == "three_level")
     read = next(t for t in result.tables if t.family == "three_level")
     # every row of 表1 read back: name, 分值 and 得分 (the total 97.61 is their sum; README)
@@ -273,7 +273,7 @@ def test_mixed_pdf_is_read_page_by_page(score_table_pages, tmp_path):
     assert number + 1 in pages and len(pages) > 1
     assert all(s.confidence is None and s.box is None for s in doc.segments if s.page != number + 1)  # text layer
     assert any(s.confidence is not None for s in doc.segments if s.page == number + 1)
-    assert review_file(tmp_path / "混合.pdf").total == Decimal("97.61")
+    assert review_document(doc).total == Decimal("97.61")
 
 
 # --- the converter's limits (last: it kills the module's LibreOffice) -------------------------------------------
@@ -296,7 +296,6 @@ def test_a_hung_conversion_is_killed(tmp_path):
 def test_a_finding_on_a_doubtful_figure_is_a_hint(total_confidence, severity):
     """The 合计 row states 95 where 10 + 9 + 75 = 94: an error when OCR was sure of the 95 (0.99), a hint that says
     why when it was not (0.62 < 0.9)."""
-    from jixiao.review import review_document
     from jixiao.review.source import Segment, SourceDocument
 
     levels = [tuple(0.99 for _ in row) for row in SCORE_ROWS]
