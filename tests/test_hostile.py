@@ -87,6 +87,13 @@ def test_nesting_over_the_setting_is_refused_with_the_limit(tmp_path, capsys, mo
     assert code == 2 and "嵌套超过 5 层" in err and "deep.yaml:6:" in err
 
 
+def test_a_value_longer_than_a_cell_can_hold_is_refused(tmp_path, capsys):
+    # Excel holds at most 32,767 characters in a cell; a 40,000-character name is a slip or an attack
+    path = _write(tmp_path, "data.yaml", yaml_with(r"^(  name: ).*$", r"\g<1>" + "名" * 40_000))
+    code, err = _run(capsys, "check", str(path))
+    assert code == 2 and "[yaml.too_long]" in err and "department.name" in err and "40000 个字符" in err
+
+
 # --- 2. Workbooks that unpack to gigabytes --------------------------------------------------------------
 
 

@@ -77,7 +77,10 @@ def _cell_parser():
                 with contextlib.suppress(ValueError, TypeError, IndexError):
                     row, column = coordinate_to_tuple(element.get("r") or "")
                 self.col_counter = column
-                cell = {"row": row, "column": column, "value": element.findtext(VALUE_TAG) or "", "data_type": "s"}
+                # a shared-string index that points nowhere is no value at all; a number openpyxl cannot cast
+                # ("nan", 5,000 digits) is kept as the text typed, so its field says 应为数字
+                text = "#无效的共享字符串" if element.get("t") == "s" else element.findtext(VALUE_TAG) or ""
+                cell = {"row": row, "column": column, "value": text, "data_type": "s"}
             if cell["value"] is None and element.find(FORMULA_TAG) is not None:
                 cell["formula"] = "=" + (element.findtext(FORMULA_TAG) or "…")
             return cell

@@ -57,6 +57,7 @@ class Limits:
     zip_members: int = 2000  # parts in one Office file
     xml_depth: int = 100  # element nesting in an Office file's XML parts
     yaml_depth: int = 50  # nesting of groups and lists in a YAML file
+    value_chars: int = 32_767  # characters of one value (Excel's own limit for a cell)
     table_rows: int = 20_000  # rows of one sheet or items of one list
     table_columns: int = 500  # filled columns of one sheet
     table_cells: int = 500_000  # filled cells of one sheet (10,000 projects fill about 100,000)

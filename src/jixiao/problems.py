@@ -94,6 +94,7 @@ _FILE_CODES = frozenset(
         "review.file_type",
         "yaml.alias",
         "yaml.too_deep",
+        "yaml.too_long",
         "data.too_many_rows",
     }
 )

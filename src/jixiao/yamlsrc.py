@@ -98,7 +98,7 @@ def _build(events, file: str, smap: SourceMap, problems: list[Problem]) -> Any:
     the stack): aliases and further documents refused, nesting held to `guard.LIMITS.yaml_depth` and lists to
     `table_rows` while reading, every value's line recorded. A mapping value is placed at its key's line
     ("department:"), not where its own content starts."""
-    max_depth, max_items = guard.LIMITS.yaml_depth, guard.LIMITS.table_rows
+    max_depth, max_items, max_chars = guard.LIMITS.yaml_depth, guard.LIMITS.table_rows, guard.LIMITS.value_chars
     stack: list[_Frame] = []
     root: Any = None
     documents = 0
@@ -139,6 +139,14 @@ def _build(events, file: str, smap: SourceMap, problems: list[Problem]) -> Any:
         smap.record(path, at)
         if kind is _SCALAR:
             value: Any = None if _is_null(event) else event.value
+            if value is not None and len(value) > max_chars:
+                raise _refuse(
+                    "yaml.too_long",
+                    f"“{dotted(path) or '（根）'}”的值有 {len(value)} 个字符，超出上限 {max_chars} 个"
+                    "（上限可用环境变量 JIXIAO_LIMIT_VALUE_CHARS 调整）。请精简，长篇文字请写在 narrative 文件中。",
+                    file,
+                    line,
+                )
         else:
             if len(stack) >= max_depth:
                 raise _refuse(
