@@ -57,6 +57,15 @@ def main(argv: list[str]) -> int:
     print(f"\n合计 {len(scores)} 份（表 {tables}，叙述 {len(docs) - tables}）")
     print(f"  召回率：{_pct(caught, items)}（目标 ≥ 80%）")
     print(f"  精确率：{_pct(true, counted)}（目标 ≥ 90%；提示不计）")
+    for label, part in (
+        ("表", [s for s, d in zip(scores, docs, strict=True) if d.is_table]),
+        ("叙述", [s for s, d in zip(scores, docs, strict=True) if not d.is_table]),
+    ):
+        if part:
+            print(
+                f"    其中{label}：召回 {_pct(sum(len(s.caught) for s in part), sum(s.truth_items for s in part))}，"
+                f"精确 {_pct(sum(s.true_findings for s in part), sum(s.counted for s in part))}"
+            )
     false_errors, crashes = sum(len(s.false_errors) for s in scores), sum(len(s.crashes) for s in scores)
     print(f"  误报错误：{false_errors}（目标 0）；崩溃：{crashes}（目标 0）")
     print(f"  格式结论不一致的文档：{sum(1 for s in scores if s.disagree)}")

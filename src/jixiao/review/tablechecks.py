@@ -32,8 +32,8 @@ CENT = Decimal("0.01")
 
 
 def _na(text: str) -> bool:
-    """A cell the form marks as not applicable."""
-    return text.strip() in ("/", "-", "—", "——", "－", "无", "不适用")
+    """A cell the form marks as not applicable (一 is a dash read by text recognition)."""
+    return text.strip() in ("/", "-", "—", "——", "－", "无", "不适用", "一")
 
 
 def _leaf_weight(row: ScoreRow) -> Decimal | None:
@@ -295,7 +295,8 @@ def _check_targets(f: Findings, t: ScoreTable) -> None:
                 "（空）",
             )
             continue
-        if r.score is None or not r.target.strip() or not r.actual.strip():
+        _check_rate_indicator(f, r)
+        if r.score is None or not r.target.strip() or not r.actual.strip() or _na(r.target):
             continue
         target = read(r.target, r.nature, r.measure)
         actual = read(r.actual, "", r.measure)
@@ -332,6 +333,30 @@ def _check_targets(f: Findings, t: ScoreTable) -> None:
                 "偏差原因及改进措施",
                 "（空）",
             )
+
+
+def _check_rate_indicator(f: Findings, r: ScoreRow) -> None:
+    """An indicator row that is the budget execution rate (预算执行率 100%, 9 of 10): 分值 × min(rate, 100%)."""
+    if norm(r.name) not in {norm(w) for w in vocabulary().words("funds", "rate_indicators")} or r.score is None:
+        return
+    actual, target = read(r.actual), read(r.target)
+    if actual.value is None or not (actual.percent or "%" in r.measure):
+        return
+    if not (_na(r.target) or not r.target.strip() or target.value == 100):
+        return  # a target below 100% is scored by its attainment, not by the funds formula
+    expected = (r.weight * min(actual.value / 100, Decimal(1))).quantize(Decimal("0.01"))
+    tol = Decimal("0.01") + (Decimal("0.5") if r.score == r.score.to_integral() and "." not in r.score_text else 0)
+    if abs(expected - r.score) > tol:
+        f.add(
+            "review.funds_score",
+            Severity.WARNING,
+            f"“{r.name}”实际完成值{r.actual}，按 分值{fmt_score(r.weight)} × min(执行率, 100%) "
+            f"应得{fmt_score(expected)}分，"
+            f"表中为{fmt_score(r.score)}分（容差±{fmt_score(tol)}）。",
+            r.location,
+            expected,
+            r.score,
+        )
 
 
 def _check_reason_only(f: Findings, r: ScoreRow, has_reason: bool, placeholders: set[str]) -> None:

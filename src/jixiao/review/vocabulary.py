@@ -48,6 +48,9 @@ class Vocabulary:
         for variant, role in variants:
             if len(variant) >= 3 and variant in text:
                 return role, 1
+        for variant, role in variants:  # characters scrambled by text recognition: 考值参分 for 参考分值
+            if len(variant) >= 4 and len(text) == len(variant) and sorted(text) == sorted(variant):
+                return role, 1
         return None, 0
 
     def words(self, *path: str) -> list[str]:
