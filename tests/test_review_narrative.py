@@ -322,6 +322,21 @@ def test_shares_of_an_unstated_base_against_the_sum_of_their_parts():
     assert [(p.code, p.expected) for p in narrative_findings(doc)] == [("review.narrative.share", "15.94%")]
 
 
+def test_rates_of_a_named_part_and_of_a_base_before_de():
+    # n12: 中央资金776.84万元 … 中央资金完成636.75万元，预算执行率81.97% (636.75 / 776.84 = 81.97%); 91.97% is wrong
+    text = "中、省下达资金合计1067.2万元。其中,中央资金776.84万元,省级资金290.36万元。实际完成情况为:中央资金完成636.75万元,预算执行率{}%。"
+    assert _codes(_doc(text.format("81.97"))) == []
+    assert [(p.code, p.expected) for p in narrative_findings(_doc(text.format("91.97")))] == [
+        ("review.narrative.share", "81.97%")
+    ]
+    # n61: 24627 / 60999 = 40.37% → 40.4%; 46.7% is wrong
+    text = "4月,一般公共预算收入累计完成24627万元,完成年初预算数60999万元的{}%。"
+    assert _codes(_doc(text.format("40.4"))) == []
+    assert [(p.code, p.expected) for p in narrative_findings(_doc(text.format("46.7")))] == [
+        ("review.narrative.share", "40.37%")
+    ]
+
+
 def test_payment_rate_against_paid_and_unpaid():
     # n08: 18501.096 / (18501.096 + 703) = 18501.096 / 19204.096 = 96.34%, not 95%
     problems = narrative_findings(_doc("资金支付18501.096万元,未支703万元,支付率95%。"))

@@ -47,7 +47,14 @@ def _base_figure(rate: NarrativeFigure, candidates: list[NarrativeFigure], famil
     changes = vocabulary().relations["increase"] + vocabulary().relations["decrease"]
     usable = [f for f in candidates if f.family == family and f.checkable and f.subject and f.relation not in changes]
     exact = [f for f in usable if f.subject == base]  # "占政府采购预算的52.55%": 政府采购预算 itself first
-    near = [f for f in usable if f.subject.endswith(base) or base.endswith(f.subject)]
+
+    def named(f: NarrativeFigure) -> str:  # "地方一般公共预算收入完成" names 一般公共预算收入
+        verbs = vocabulary().relations["verbs"] + vocabulary().relations["stage_verbs"]
+        return next(
+            (f.subject[: -len(v)] for v in verbs if f.subject.endswith(v) and len(f.subject) > len(v) + 1), f.subject
+        )
+
+    near = [f for f in usable if named(f).endswith(base) or base.endswith(named(f))]
     return (exact or near or [None])[-1]
 
 
@@ -97,6 +104,11 @@ def shares(figures: list[NarrativeFigure]) -> list[Problem]:
                     )
                 )
             continue
+        if rate.text.startswith("的") and len(same_sentence) >= 2:
+            problem = _of_base(rate, same_sentence)
+            if problem:
+                out.append(problem)
+            continue
         name = next((n for n in voc.ratio_rates if rate.subject.endswith(n)), None)
         if name is None or rate.relation in voc.relations["increase"] + voc.relations["decrease"]:
             continue
@@ -104,6 +116,27 @@ def shares(figures: list[NarrativeFigure]) -> list[Problem]:
         if problem:
             out.append(problem)
     return out + _sibling_shares(orphans)
+
+
+def _of_base(rate: NarrativeFigure, same_sentence: list[NarrativeFigure]) -> Problem | None:
+    """ "累计完成24627万元，完成年初预算数60999万元的40.4%": the level before as a share of the amount before 的."""
+    base = same_sentence[-1]
+    level = next((f for f in reversed(same_sentence[:-1]) if addable(f) and f.family == base.family), None)
+    if level is None or base.kind != "amount" or not (level.checkable and base.checkable) or base.scaled <= 0:
+        return None
+    computed = ratio(interval(level), interval(base))
+    if computed is None or rate_matches(rate, computed):
+        return None
+    return _rate_problem(
+        "share",
+        rate,
+        level,
+        f"基数见{where(base)}",
+        computed,
+        f"{level.raw}{level.unit}÷{base.raw}{base.unit}",
+        Severity.WARNING,
+        level.scaled * 100 / base.scaled,
+    )
 
 
 def _sibling_shares(orphans: list[tuple[NarrativeFigure, NarrativeFigure]]) -> list[Problem]:
@@ -206,6 +239,20 @@ def _named_ratio(
             and f is not numerator
         ):
             candidates.append((interval(f), f.raw, f))
+    # "中央资金776.84万元 … 中央资金完成636.75万元，预算执行率81.97%": the amount of the same thing is the base
+    own = [
+        (interval(f), f.raw, f)
+        for f in window
+        if f.kind == "amount"
+        and f.family == numerator.family
+        and len(f.subject) >= 3
+        and f.subject != numerator.subject
+        and f.subject in numerator.subject
+        and f.scaled >= numerator.scaled
+        and not (f.approximate or f.other_year)
+    ]
+    own.sort(key=lambda c: len(c[2].subject))  # the most specific name last
+    candidates = own[-1:] if own else candidates
     if not candidates:
         return None
     checked = []
