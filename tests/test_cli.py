@@ -49,7 +49,7 @@ def test_explain_shows_inputs_steps_rounding_and_advice(capsys):
 
 
 def test_explain_unknown_indicator_lists_the_known_ones(capsys):
-    assert main(["explain", BAOAN, "不存在的指标"]) == 1
+    assert main(["explain", BAOAN, "不存在的指标"]) == 2  # an unknown id is a usage problem (issue 19)
     assert "budget_execution（预算执行率）" in capsys.readouterr().err
 
 

@@ -94,7 +94,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if node is None:
         names = "、".join(f"{n.id}（{n.name}）" for n in evaluation.leaves())
         print(f"找不到指标“{args.indicator}”。可用的指标编号或名称：{names}", file=sys.stderr)
-        return 1
+        return 2  # an unknown id on the command line is a usage problem (README: exit codes)
     print(explain_node(node))
     return 0
 
