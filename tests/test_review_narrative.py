@@ -324,7 +324,10 @@ def test_shares_of_an_unstated_base_against_the_sum_of_their_parts():
 
 def test_rates_of_a_named_part_and_of_a_base_before_de():
     # n12: 中央资金776.84万元 … 中央资金完成636.75万元，预算执行率81.97% (636.75 / 776.84 = 81.97%); 91.97% is wrong
-    text = "中、省下达资金合计1067.2万元。其中,中央资金776.84万元,省级资金290.36万元。实际完成情况为:中央资金完成636.75万元,预算执行率{}%。"
+    text = (
+        "中、省下达资金合计1067.2万元。其中,中央资金776.84万元,省级资金290.36万元。"
+        "实际完成情况为:中央资金完成636.75万元,预算执行率{}%。"
+    )
     assert _codes(_doc(text.format("81.97"))) == []
     assert [(p.code, p.expected) for p in narrative_findings(_doc(text.format("91.97")))] == [
         ("review.narrative.share", "81.97%")
