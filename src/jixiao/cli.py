@@ -1,7 +1,9 @@
 """The `jixiao` command: parse arguments, call the pipeline, print. Messages are Chinese.
 
-Exit codes: 0 success; 1 the input has errors (all printed as file:line: message); 2 wrong usage;
-3 an internal error (printed without a traceback unless JIXIAO_DEBUG=1).
+Exit codes (README: Exit codes): 0 done and clean; 1 the input has errors (all printed as file:line: message),
+including a score whose consistency checks found 错误 (unless --allow-errors); 2 wrong usage or a file problem
+(missing, unreadable, refused by a limit of jixiao.guard, an unusable --out, a PDF asked for and not made);
+3 an internal error only (printed without a traceback unless JIXIAO_DEBUG=1).
 """
 
 from __future__ import annotations
