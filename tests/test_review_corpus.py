@@ -67,11 +67,11 @@ def test_document(doc, scores):
 
 @pytest.mark.skipif(not DOCS, reason="the review corpus is not in this checkout")
 def test_corpus_goals(scores):
-    """Issue 11's goals over the whole corpus: recall ≥ 80% of the tables' inconsistencies, precision ≥ 90%."""
+    """Issue 11's goals over the table documents: recall ≥ 80% of their inconsistencies, precision ≥ 90%."""
     tables = [scores[d.id] for d in DOCS if d.is_table]
     items = sum(s.truth_items for s in tables)
     caught = sum(len(s.caught) for s in tables)
     counted = sum(s.counted for s in tables)
     true = sum(s.true_findings for s in tables)
-    assert items >= 20 and caught / items >= 0.7, (caught, items)
+    assert items >= 20 and caught / items >= 0.8, (caught, items)
     assert counted and true / counted >= 0.9, (true, counted)
