@@ -372,6 +372,15 @@ def test_random_bytes_as_txt_are_not_a_report(tmp_path, capsys):
     assert code == 2 and "不是文本文件" in err
 
 
+def test_what_a_file_is_comes_from_its_content():
+    assert guard.sniff("部门：宝安\n".encode("gbk") * 50) == "text"  # Chinese Windows tools save GBK
+    assert guard.sniff("部门：宝安\n".encode("utf-16")) == "text"  # Notepad's "Unicode"
+    assert guard.sniff(b"\xff\xfe" + bytes(range(256)) * 8) == "binary"
+    assert guard.sniff(HENGSHAN_XLSX.read_bytes()[:4096]) == "zip"
+    assert guard.sniff(b"%PDF-1.7\n") == "pdf"
+    assert guard.sniff(b"") == "empty"
+
+
 def test_format_with_only_commas_is_refused(tmp_path, capsys):
     code, err = _run(capsys, "report", str(BAOAN), "--out", str(tmp_path), "--format", ",,")
     assert code == 2 and "未指定任何格式" in err

@@ -119,10 +119,15 @@ def sniff(head: bytes) -> str:
 
 
 def _looks_like_text(head: bytes) -> bool:
-    """No NUL bytes and few control characters once decoded as UTF-8 or GB18030 (Chinese Windows)."""
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False
+    """No NUL bytes and few control characters once decoded as UTF-8 or GB18030 (Chinese Windows), or as
+    UTF-16 when it starts with that byte-order mark (Notepad's "Unicode")."""
     sample = head[:65536]
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = sample[: len(sample) // 2 * 2].decode("utf-16", errors="replace")
+        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+        return controls <= max(4, len(text) // 200) and text.count("\ufffd") <= max(8, len(text) // 100)
+    if b"\x00" in sample:
+        return False
     for encoding in ("utf-8", "gb18030"):
         try:
             text = sample.decode(encoding)
