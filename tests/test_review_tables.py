@@ -177,3 +177,26 @@ def test_targets_read_with_their_operator():
     assert outcome(read("效果明显"), read("达成预期指标")) == "met"
     assert outcome(read("100", nature="反向"), read("120")) == "missed"
     assert outcome(read("=8个"), read("8")) == "met"
+
+
+def test_a_base_data_table_named_only_by_its_filing_unit(tmp_path):
+    """A published 基础数据表 whose only name is the title line "填报单位：XX" (as t14 of the corpus is laid out)."""
+    import openpyxl
+
+    from jixiao.excel_in import read_workbook
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["部门整体支出绩效评价基础数据表"])
+    ws.append(["填报单位：衡山县妇女联合会", None, None, "（2023年度）", "单位：万元"])
+    ws.append(["财政供养人员情况（人）", None, None, "编制数", "本年实际在职人数", "控制率"])
+    ws.append([None, None, None, 6, 6, "100%"])
+    ws.append(["经费控制情况（万元）", None, None, "上年决算数", "本年预算数", "本年决算数"])
+    ws.append(["“三公”经费", None, None, None, 0.5, 0.09])
+    ws.append(["3、公务接待", None, None, None, 0.5, 0.09])
+    path = tmp_path / "基础数据.xlsx"
+    wb.save(path)
+    data, problems = read_workbook(path)
+    assert not [p for p in problems if p.severity.value == "错误"], [p.format() for p in problems]
+    assert (data.name, data.year) == ("衡山县妇女联合会", 2023)
+    assert data.get("three_public.reception.actual") == Decimal("0.09")

@@ -477,7 +477,8 @@ def _identity_from(reader: _Reader, sheet: _Sheet) -> None:
     for row in range(1, min(sheet.max_row, 8) + 1):
         for col in range(1, sheet.max_col + 1):
             text = normalize_text(sheet.text(row, col))
-            name = re.search(r"(?:单位|部门)名称\s*[:：]\s*([^\s（(]+)", text)
+            # 单位名称：/ 部门（单位）名称：/ 填报单位：XX — the only name a published table may give
+            name = re.search(r"(?:(?:单位|部门)(?:[（(]单位[)）])?名称|填报单位)\s*[:：]\s*([^\s（(]+)", text)
             if name and not department.get("name"):
                 department["name"] = name.group(1)
                 reader.cells[("department", "name")] = reader.where(sheet, row, col, "department.name")
