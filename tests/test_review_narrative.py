@@ -199,6 +199,20 @@ def test_one_subject_at_two_budget_stages_is_two_subjects():
     assert _codes(doc) == []
 
 
+def test_parts_in_brackets_after_their_total_and_levels_under_a_stated_total():
+    # n13: 预拨资金3608万元(中央资金2855万元、省级资金753万元): 2855 + 753 = 3608; with 852, 3707 > 3608
+    text = "预拨资金3608万元(中央资金2855万元、省级资金{}万元)。"
+    assert _codes(_doc(text.format("753"))) == []
+    assert _codes(_doc(text.format("852"))) == [("parts_total", Severity.WARNING)]
+    # 60 + 30 = 90 < 100 under a 共计: every level is meant to be named
+    assert _codes(_doc("共计下达资金100万元，其中中央资金60万元，省级资金30万元。")) == [
+        ("parts_total", Severity.WARNING)
+    ]
+    # n16: 上年结转结余 is an exact amount (结余 is not 余 "more than"): 1435.22 + 299.21 = 1734.43 > 1699.12
+    doc = _doc("全年实际收入1699.12万元,其中财政拨款收入1435.22万元,上年结转结余299.21万元。")
+    assert _codes(doc) == [("parts_total", Severity.WARNING)]
+
+
 def test_a_total_and_what_it_is_composed_of():
     # n46: 支出总计",867.48"万元 (a lost digit) against 1,867.48 + 0 = 1,867.48
     text = "支出总计{}万元,由一般公共预算支出1,867.48万元,加上解支出、结转下年等0万元等构成。"

@@ -33,13 +33,14 @@ def addable(f: NarrativeFigure) -> bool:
 
 
 def _marker_between(text: str) -> str:
-    """The list word between a total and its first part ("，其中：", "（含", "，分别为")."""
+    """The list word between a total and its first part ("，其中：", "（含", "，分别为"); a bracket opened right after
+    the total lists its parts too ("预拨资金3608万元（中央资金2855万元、省级资金753万元）")."""
     voc = vocabulary()
     for group in ("respectively", "parts", "includes"):
         for word in voc.relations[group]:
             if word in text:
                 return group
-    return ""
+    return "bracket" if re.match(r"^[（(][^\d，,。；;]{1,12}$", text) else ""
 
 
 _DECLARED = re.compile(
@@ -145,7 +146,9 @@ def _parts_problem(total: NarrativeFigure, parts: list[NarrativeFigure], complet
     # people and cases counted under 其中 may overlap (老年妇女 and 残疾妇女): only a hint when counts exceed;
     # funding levels (中央、省级、县级) that fall short may leave a level unnamed: only a hint too
     if short_levels:
-        severity = Severity.INFO
+        # "共计X万元，其中中央a万元、省级b万元": a stated total split by level names every level; without 共计 a hint
+        claimed = total.relation in vocabulary().relations["total"]
+        severity = Severity.WARNING if claimed else Severity.INFO
         why += "所列为各级资金，合计小于总额而差额未说明来源。"
     else:
         severity = Severity.ERROR if complete else Severity.WARNING if total.kind == "amount" else Severity.INFO
