@@ -58,19 +58,14 @@ def _met(spec: CountRatioSpec, item: str, get: Callable[[str], Any]) -> bool | N
     return actual >= target if target == 0 else within_band(actual, target, band, "above")[0]
 
 
-def _count(spec: CountRatioSpec, paths: list[str], get: Callable[[str], Any]) -> tuple[int, int, list[str]]:
-    met, counted, missed = 0, 0, []
-    for item in paths:
-        result = _met(spec, item, get)
-        if result is None:
-            continue
-        counted += 1
-        met += result
-        if not result:
-            missed.append(item)
-    if not counted:
+def _count(
+    spec: CountRatioSpec, paths: list[str], get: Callable[[str], Any]
+) -> tuple[int, int, list[tuple[str, bool]]]:
+    """(rows met, rows counted, each counted row with whether it was met)."""
+    verdicts = [(item, result) for item in paths if (result := _met(spec, item, get)) is not None]
+    if not verdicts:
         raise Undefined(f"没有可计数的{spec.level2}")
-    return met, counted, missed
+    return sum(ok for _, ok in verdicts), len(verdicts), verdicts
 
 
 class CountRatioKind(RuleKind):
@@ -96,7 +91,11 @@ class CountRatioKind(RuleKind):
             return ctx.reader.value(path) if required else ctx.reader.optional(path)
 
         paths = list(_row_paths(spec.rows, ctx.data.members))
-        met, counted, missed = _count(spec, paths, get)
+        met, counted, verdicts = _count(spec, paths, get)
+        for item, ok in verdicts:
+            shown = f"目标 {ctx.data.get(f'{item}.target')}，实际 {ctx.data.get(f'{item}.actual')}"
+            ctx.step(str(ctx.data.get(f"{item}.name") or item), shown, "达标" if ok else "不达标")
+        missed = [item for item, ok in verdicts if not ok]
         raw = ctx.weight * met / counted
         ctx.step(f"达到预期值的{spec.level2}", f"{met} 个，共 {counted} 个", f"{met}/{counted}")
         ctx.step("得分", f"{fmt_score(ctx.weight)} × {met} ÷ {counted}", fmt_number(raw))
