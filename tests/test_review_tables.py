@@ -1,13 +1,16 @@
 """One table model for every format: the same MoF project table, with a two-row header and amounts in 元,
 written as tab-separated text, as Word's text export (a line break inside a cell starts a new line), as a
-.docx with real merged cells, as an .xlsx with merged ranges and as .html with rowspan/colspan, gives the
-same findings in every format — and exactly the ones worked by hand below.
+.docx with real merged cells, as an .xlsx with merged ranges, as .html with rowspan/colspan and (where
+LibreOffice is installed) as a text PDF printed from the .docx, gives the same findings in every format —
+and exactly the ones worked by hand below.
 
 The table is HYPOTHETICAL (figures chosen to exercise the checks), laid out as Yunnan's published tables are.
 """
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -71,11 +74,16 @@ def _word_export(path):
 
 def _docx(path):
     from docx import Document
+    from docx.enum.section import WD_ORIENT
 
     doc = Document()
+    section = doc.sections[0]  # a landscape page, as these tables are printed
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
     for line in TITLE:
         doc.add_paragraph(line)
     table = doc.add_table(rows=len(ROWS), cols=W)
+    table.style = "Table Grid"  # ruled, as published tables are
     for r, row in enumerate(ROWS):
         for c, text in enumerate(row):
             if text:
@@ -129,6 +137,15 @@ def results(tmp_path_factory):
     ):
         write(folder / name)
         made[name] = review_file(folder / name)
+    if shutil.which("soffice"):  # a text PDF, printed from the .docx by LibreOffice
+        subprocess.run(
+            ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(folder / "表.docx")],
+            capture_output=True,
+            timeout=180,
+            check=False,
+        )
+        if (folder / "表.pdf").exists():
+            made["表.pdf"] = review_file(folder / "表.pdf")
     return made
 
 

@@ -179,7 +179,9 @@ def _read_pdf(path: Path) -> SourceDocument:
         for number, page in enumerate(pdf.pages, 1):
             text = fast[number - 1] if fast is not None and number - 1 < len(fast) else None
             tables = []
-            if text is None or any(word in text.replace(" ", "") for word in _TABLE_WORDS):
+            compact = re.sub(r"\s", "", text or "")
+            # a narrow table wraps its labels ("三级\n指标"): its words may be split, 指标 and 得分/分值 are not
+            if text is None or any(w in compact for w in _TABLE_WORDS) or ("指标" in compact and "分" in compact):
                 tables = page.find_tables()
                 boxes = [t.bbox for t in tables]
                 outside = page.filter(
