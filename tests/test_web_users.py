@@ -181,6 +181,7 @@ def test_dashboard_lists_every_department_with_its_state(app):
     assert "深圳市宝安区妇女联合会" in page and "深圳市福田区妇女联合会" in page and "衡山县" not in page
     assert "共 2 个部门：未开始 1　草稿 1　已提交 0　已退回 0　已通过 0" in page
     assert "尚未提交的部门（2个）" in page and "提交截止日期：2099年12月31日，剩余" in page
+    assert "深圳市福田区妇女联合会：未开始，距截止还有" in page
     only = reviewer.get("/bureau?year=2021&status=not_started").text.split('id="ranking"')[1].split("</table>")[0]
     assert "福田" in only and "宝安" not in only
     export = reviewer.get("/bureau/export?year=2021")

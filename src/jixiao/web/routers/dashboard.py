@@ -47,7 +47,7 @@ def dashboard_rows(db: DbSession, scope: Scope, year: int) -> list[Any]:
     return list(db.execute(query))
 
 
-def _tables(request: Request, db: DbSession, scope: Scope, year: int, page_no: int, status: str):
+def _tables(request: Request, db: DbSession, scope: Scope, year: int, page_no: int, status: str, days_left: int | None):
     """Ranking, reminder list, year-over-year change, losses by indicator and charts, rendered once per state of
     the data: the key holds the count and the last change of the two years shown and of the departments."""
     state = db.execute(
@@ -56,7 +56,7 @@ def _tables(request: Request, db: DbSession, scope: Scope, year: int, page_no: i
         )
     ).one()
     departments = db.execute(select(func.count(Department.id), func.max(Department.id))).one()
-    key = (scope.user.role, scope.user.region, year, page_no, status, *state, *departments)
+    key = (scope.user.role, scope.user.region, year, page_no, status, days_left, *state, *departments)
     cache = request.app.state.dashboard_cache
     if key in cache:
         return cache[key]
@@ -85,6 +85,7 @@ def _tables(request: Request, db: DbSession, scope: Scope, year: int, page_no: i
         previous=previous,
         losses=losses,
         waiting=waiting,
+        days_left=days_left,
         STATUSES={**STATUSES, "not_started": NOT_STARTED},
         fmt_score=request.app.state.templates.env.globals["fmt_score"],
         chart_note=f"图中为得分前{len(top)}名" if len(ranked) > len(top) else "",
@@ -110,10 +111,10 @@ def bureau(request: Request, actor: Reviewer, db: Db, year: Year = None, page_no
     years = _years(db, scope)
     year = year or (years[0] if years else now().year - 1)
     status = status if status in (*STATUSES, "not_started") else ""
-    total, counts, tables = _tables(request, db, scope, year, page_no, status)
-    jobs = list(db.scalars(scope.jobs().limit(10)))
     deadline = db.get(Deadline, year)
     days_left = (deadline.due - datetime.now(SHANGHAI).date()).days if deadline else None
+    total, counts, tables = _tables(request, db, scope, year, page_no, status, days_left)
+    jobs = list(db.scalars(scope.jobs().limit(10)))
     key = (
         year,
         page_no,
