@@ -6,8 +6,8 @@ scope: tokens.py (numbers with units) → grammar.py (subject, relation, scope, 
 under their headers). `narrative_findings(doc)` checks totals against their listed parts (parts.py), one subject or
 one 文号 stated twice and 元 against 万元 (subjects.py), shares, named rates, growth and excess (rates.py), counts
 against listed items (counts.py), the text against the document's tables and the stated score and grade against
-the score table (tables.py), tables of years with their change row (yeartables.py). Every finding quotes both places and shows its arithmetic and tolerance. The words
-live in vocabulary.yaml.
+the score table (tables.py), and tables of years with their change row (yeartables.py). Every finding quotes both
+places and shows its arithmetic and tolerance. The words live in vocabulary.yaml.
 """
 
 from .checks import narrative_findings
