@@ -417,6 +417,28 @@ def test_a_killed_report_leaves_nothing_after_the_next_run(tmp_path, capsys):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
+def test_a_terminated_report_removes_its_staging_and_keeps_the_old_files(tmp_path, monkeypatch):
+    import signal
+
+    import jixiao.report as report
+    from jixiao.pipeline import run
+
+    (tmp_path / "自评报告.docx").write_bytes(b"the previous good file")
+    prepared, evaluation = run(BAOAN)
+
+    def terminated(files, outdir):  # `kill` arrives while LibreOffice converts in the staging folder
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(report, "convert_to_pdf", terminated)
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(SystemExit) as stopped:
+        report.write_report(prepared, evaluation, tmp_path, ("docx", "pdf"))
+    assert stopped.value.code == 128 + signal.SIGTERM
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["自评报告.docx"]
+    assert (tmp_path / "自评报告.docx").read_bytes() == b"the previous good file"
+    assert signal.getsignal(signal.SIGTERM) is before  # the handler was put back
+
+
 def test_exit_code_3_is_for_internal_faults_only(capsys, monkeypatch):
     import jixiao.pipeline as pipeline
 

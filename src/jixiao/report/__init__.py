@@ -8,8 +8,11 @@ work; a staging folder left by a killed run is removed by the next run into the 
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import signal
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -72,7 +75,14 @@ def write_report(
     remove_stale(out_dir, "staging")  # a killed earlier run's staging folder
     outputs, warnings = render_all(prepared, evaluation, formats)
     result = ReportResult(warnings=warnings)
-    staging = Path(tempfile.mkdtemp(prefix=staging_prefix("staging"), dir=out_dir))
+    with _terminate_cleanly():
+        staging = Path(tempfile.mkdtemp(prefix=staging_prefix("staging"), dir=out_dir))
+        return _stage_and_move(outputs, formats, staging, out_dir, result)
+
+
+def _stage_and_move(
+    outputs: dict[str, bytes], formats: tuple[str, ...], staging: Path, out_dir: Path, result: ReportResult
+) -> ReportResult:
     try:
         for name, content in outputs.items():
             (staging / name).write_bytes(content)
@@ -101,3 +111,21 @@ def write_report(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return result
+
+
+@contextlib.contextmanager
+def _terminate_cleanly():
+    """While files are staged, SIGTERM (a stopped job, `kill`) ends the run through `finally`, so the staging
+    folder goes with it; a SIGKILL leaves it to the next run (remove_stale). Only the main thread can."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
