@@ -294,6 +294,13 @@ def test_counts_against_the_items_listed():
     assert [(p.code, p.expected) for p in problems] == [("review.narrative.count_items", "6个")]
 
 
+def test_counts_in_words_and_a_last_item_joined_by_he():
+    # n72: 货物类采购、工程类采购和服务类采购三种 = 3 items; n67: 四个方面 is a count, “两个维护” a slogan
+    assert _codes(_doc("政府采购分为货物类采购、工程类采购和服务类采购三种类型。")) == []
+    doc = _doc("从四个方面开展评价，坚决做到“两个维护”。")
+    assert [(f.value, f.unit) for f in extract_narrative_figures(doc)] == [(Decimal(4), "个")]
+
+
 def test_share_against_its_part_and_base():
     text = "总支出155.29万元，其中：基本支出61.41万元，占总支出的{}%。"
     assert _codes(_doc(text.format("39.55"))) == []  # 61.41 / 155.29 = 39.545% → 39.55%

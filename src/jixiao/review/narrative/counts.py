@@ -57,8 +57,17 @@ def _fits(item: str, noun: str) -> bool:
     return bool(item) and bool(noun) and (item.endswith(noun) or item[-1] in noun)
 
 
-def _list_before(head: str, noun: str) -> tuple[list[str], bool] | None:
+def _split_last(items: list[str], noun: str) -> list[str]:
+    """ "甲、乙和丙": the last item joined by 和/及/与 is two items when both halves are of the kind counted."""
+    if not items:
+        return items
+    halves = re.split("|".join(map(re.escape, vocabulary().words["list_joiners"])), items[-1], maxsplit=1)
+    if len(halves) == 2 and all(_fits(h, noun) for h in halves):
+        return [*items[:-1], *halves]
+    return items
 
+
+def _list_before(head: str, noun: str) -> tuple[list[str], bool] | None:
     clause = re.split(r"[，,；;：:。]", head)[-1]
     if clause.endswith("各") or re.search(r"\d", clause):
         return None  # "甲、乙各120户": each, not a count of the list
@@ -70,13 +79,13 @@ def _list_before(head: str, noun: str) -> tuple[list[str], bool] | None:
     if len(items) < 2:
         return None
     items[0] = re.split("|".join(map(re.escape, vocabulary().words["list_openers"])), items[0])[-1]
+    items = _split_last(items, noun)
     if len(items) < 2 or not all(_fits(i, noun) and len(i) <= 20 for i in items):
         return None
     return items, partial
 
 
 def _list_after(after: str, noun: str) -> tuple[list[str], bool] | None:
-
     m = re.match(
         r"^[\u4e00-\u9fa5]{0,8}?(?:[，,]?(?:分别为|分别是|包括|即|为|是)[：:]?|[：:])(.+?)(?:[。；;]|$)", after
     )
@@ -84,7 +93,7 @@ def _list_after(after: str, noun: str) -> tuple[list[str], bool] | None:
         return None
     body = m.group(1)
     partial = body.rstrip("。").endswith("等") or "等" in body[-4:]
-    items = [i.strip() for i in body.rstrip("等").split("、") if i.strip()]
+    items = _split_last([i.strip() for i in body.rstrip("等").split("、") if i.strip()], noun)
     if any(re.search(r"\d", i) for i in items):
         return None  # figures in the list: the parts check reads it
     quoted = all(re.fullmatch(r"[“\"《].*[”\"》]", i) for i in items)

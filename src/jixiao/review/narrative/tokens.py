@@ -28,7 +28,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     amount = _alternatives(tuple(sorted(voc.amount_units, key=len, reverse=True)))
     figure = re.compile(
         rf"(?P<pct>百分之)?(?P<num>{arabic}|{chinese})(?P<approx>余|多)?"
-        rf"(?(pct)|(?:(?P<amount>{amount})(?P<per>(?:/[\u4e00-\u9fa5.·]{{1,4}}){{1,2}})?"
+        rf"(?(pct)|(?:(?P<amount>{amount})(?P<per>(?:/[\u4e00-\u9fa5]{{1,2}}(?:[.·][\u4e00-\u9fa5])?){{1,2}})?"
         rf"|(?P<rate>{_alternatives(voc.rate_units)})"
         rf"|(?P<mult>[万亿])?(?:余|多)?(?P<measure>{_alternatives(voc.measure_words)})(?P<per2>/[\u4e00-\u9fa5]{{1,2}})?"
         rf"(?![A-Za-z])"
@@ -136,7 +136,10 @@ def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
                 raw, mult = raw[:-1], raw[-1]  # 三千二百万元 → 三千二百 万元
             value = parse_chinese(raw)
             single = len(m.group("num")) == 1 and not m.group("pct")
-            if value is None or (single and not any(before.endswith(w) for w in voc.single_numeral_after)):
+            # "一个", "两个维护", "三个一" are words, not counts; "四个方面", "两种方式" are counts
+            counted = raw in "两二三四五六七八九十" and m.group("measure") and not before.endswith(("“", "‘", '"', "'"))
+            trigger = any(before.endswith(w) for w in voc.single_numeral_after)
+            if value is None or (single and not trigger and not counted):
                 continue
             if re.match(r"[是大类级批次]", after) and not m.group("measure"):
                 continue
