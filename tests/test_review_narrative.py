@@ -457,6 +457,18 @@ def test_text_against_the_funds_row_of_the_table():
     assert "表1 第2行第3列" in problems[0].message
 
 
+def test_initial_budget_against_its_own_column():
+    # 年初预算 is the 年初预算数 column (100), not the 全年预算数 (120)
+    table = [
+        ["项目", "年初预算数（万元）", "全年预算数（万元）", "全年执行数（万元）", "执行率"],
+        ["年度资金总额", "100", "120", "114", "95%"],
+    ]
+    text = "年初预算资金{}万元，全年预算数120万元，全年执行数114万元，执行率95%。"
+    assert _codes(_doc(text.format("100"), tables=(table,))) == []
+    problems = narrative_findings(_doc(text.format("110"), tables=(table,)))
+    assert [(p.code, p.expected) for p in problems] == [("review.narrative.text_table", "100万元")]
+
+
 @dataclass
 class _ScoreTable:  # what the table helper's score tables expose
     total_score: Decimal | None

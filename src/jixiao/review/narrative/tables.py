@@ -213,6 +213,8 @@ def _text_table(doc: SourceDocument, figures: list[NarrativeFigure]) -> list[Pro
             else:
                 if f.kind != "amount" or f.per_unit or not any(w in f.subject for w in words):
                     continue
+                if concept != "initial" and "年初" in f.subject:
+                    continue  # 年初预算 is compared with the 年初预算数 column, not with 全年预算数
                 if unit:
                     same = overlaps(interval(f), interval(cell))
                 else:  # a table without its unit: either reading will do
