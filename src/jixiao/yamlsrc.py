@@ -193,8 +193,11 @@ def parse_yaml_text(text: str, file: str) -> tuple[Any, SourceMap, list[Problem]
             1,
         )
     try:
-        events = yaml.parse(text, Loader=_LOADER)
-        tree = _build(events, file, smap, problems)
+        loader = _LOADER(text)
+        try:
+            tree = _build(iter(loader.get_event, None), file, smap, problems)  # one call per event
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
