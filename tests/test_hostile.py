@@ -185,6 +185,7 @@ def test_a_cell_holding_a_number_openpyxl_cannot_cast_is_reported_at_its_cell(tm
         ("xl/workbook.xml", b"this is not xml", "部件 xl/workbook.xml 不是完整的 XML"),
         ("[Content_Types].xml", b"\x00\x01garbage", "部件 [Content_Types].xml 不是完整的 XML"),
         ("xl/styles.xml", b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>', "DOCTYPE"),
+        ("xl/styles.xml", b"<a>" * 101 + b"</a>" * 101, "XML 嵌套超过 100 层"),
     ],
 )
 def test_broken_xml_inside_a_valid_zip_is_named(tmp_path, capsys, part, content, fragment):
