@@ -357,12 +357,17 @@ class _SegmentReader:
         if (change or share or of_base) and prev is not None:
             level = self._level(place, changes)
             subject = subject if subject and not share and not of_base else (level or prev).subject
+        elif change and not subject:
+            # "……收入382.17万元，为……资金。较2020年度决算数减少157.86万元": the level of the sentence before
+            level = self._level(place, changes, place.sentence_no - 1)
+            subject = level.subject if level is not None else subject
         return subject, relation, base, change
 
-    def _level(self, place: _Place, changes: tuple[str, ...]) -> NarrativeFigure | None:
-        """The level the sentence is about: its last amount or count that is not a change nor the base of a share."""
+    def _level(self, place: _Place, changes: tuple[str, ...], sentence: int | None = None) -> NarrativeFigure | None:
+        """The level a sentence is about: its last amount or count that is not a change nor the base of a share."""
+        sentence = place.sentence_no if sentence is None else sentence
         for f in reversed(self.out):
-            if f.sentence != place.sentence_no or f.kind not in ("amount", "count") or f.relation in changes:
+            if f.sentence != sentence or f.kind not in ("amount", "count") or f.relation in changes:
                 continue
             at = f.quote.find(f.text)
             if at >= 0 and f.quote[at + len(f.text) : at + len(f.text) + 1] == "的":
