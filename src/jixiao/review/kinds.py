@@ -189,7 +189,12 @@ def choose_rulebook(kind: str, ident: Identity, doc_text: str, leaf_names: set[s
         if rulebook.kind != wanted:
             continue
         if rulebook.region != "全国" and _region_matches(rulebook.region, ident.province, doc_text):
-            regional.append((rid, rulebook))
+            # A partly published regional table (auto_select: false) is used only when the table's indicators
+            # show it is that table: its structure may differ from the region's other tables.
+            leaves = {leaf.name for leaf in rulebook.leaves()}
+            shown = bool(leaves) and len(leaf_names & leaves) / len(leaves) >= 0.5
+            if rulebook.auto_select or shown:
+                regional.append((rid, rulebook))
         elif rulebook.region != "全国" and not ident.province and leaf_names:
             leaves = {leaf.name for leaf in rulebook.leaves()}
             if leaves and len(leaf_names & leaves) / len(leaves) >= 0.5:

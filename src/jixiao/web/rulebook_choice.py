@@ -13,8 +13,8 @@ __all__ = ["default_rulebook", "rulebook_choices"]
 
 
 @lru_cache(maxsize=1)
-def _rulebook_headers() -> tuple[tuple[str, str, str, int, str], ...]:
-    """(id, region, kind, year, title) of every rulebook, read from the files' top fields."""
+def _rulebook_headers() -> tuple[tuple[str, str, str, int, str, bool], ...]:
+    """(id, region, kind, year, title, auto_select) of every rulebook, read from the files' top fields."""
     headers = []
     for rulebook_id, path in available_rulebooks().items():
         try:
@@ -29,6 +29,8 @@ def _rulebook_headers() -> tuple[tuple[str, str, str, int, str], ...]:
                 str(tree.get("kind") or ""),
                 int(year) if year.isdigit() else 0,
                 str(tree.get("title") or rulebook_id),
+                # a partly published table (review: {auto_select: false}) is chosen by hand, never by default
+                str((tree.get("review") or {}).get("auto_select", True)).lower() not in ("false", "no", "否", "0"),
             )
         )
     return tuple(headers)
@@ -43,7 +45,7 @@ def default_rulebook(region: str, year: int, kind: str = "department") -> tuple[
     """The rulebook for a department of `region` in `year`, and why (Chinese): the one whose region is the longest
     prefix of the department's region, of the latest year not after `year` (or the earliest one after it)."""
     region = region or ""
-    matches = [h for h in _rulebook_headers() if h[2] == kind and h[1] and region.startswith(h[1])]
+    matches = [h for h in _rulebook_headers() if h[2] == kind and h[1] and h[5] and region.startswith(h[1])]
     if not matches:
         return None, (
             f"没有适用于“{region or '未填写地区'}”的{'部门整体' if kind == 'department' else ''}指标体系，"
