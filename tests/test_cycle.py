@@ -296,3 +296,34 @@ def test_next_years_report_shows_last_years_rectification(tmp_path):
     assert body[0] == "2022年度绩效自评、审核及复核发现问题2项，已完成整改1项，尚未完成1项。具体情况如下："
     assert body[1].endswith("整改情况：按期完成，完成于2024年03月15日。")
     assert body[2].endswith("整改情况：进行中。")
+
+
+def test_self_evaluation_reads_the_approved_targets(tmp_path):
+    from jixiao.dataset import load_department
+
+    folder = tmp_path / "hengshan"
+    shutil.copytree(BAOAN.parent / "hengshan-fulian-2023", folder)
+    approved = """kind: department
+department: 衡山县妇女联合会
+year: 2023
+budget: {total: 39.78}
+overall_goal: 示例
+indicators:
+  - {level1: 产出指标, level2: 数量指标, name: 妇女职业技能培训期数, operator: ≥, value: 6, unit: 期}
+  - {level1: 产出指标, level2: 数量指标, name: “两癌”免费筛查人数, operator: ≥, value: 5500, unit: 例}
+approval: {grade: 良, approved: 是}
+"""
+    (folder / "targets.yaml").write_text(approved, encoding="utf-8")
+    data, problems = load_department(folder)
+    # data.yaml gives 妇女职业技能培训期数 an actual (7) but no target: the approved ≥6 期 is filled in.
+    rows = {data.get(f"{item}.name"): item for item in data.items("targets")}
+    training = rows["妇女职业技能培训期数"]
+    assert (data.get(f"{training}.operator"), data.get(f"{training}.target")) == ("≥", Decimal("6"))
+    # data.yaml types 两癌 ≥5000 itself, against the approved ≥5500: an error at data.yaml's line.
+    [clash] = [p for p in problems if p.code == "targets.typed_twice"]
+    assert (clash.expected, clash.actual) == ("≥5500", "≥5000")
+    assert clash.location.file.endswith("data.yaml") and clash.location.line == 74
+    # not approved: nothing is filled, and the data file's own values stand
+    (folder / "targets.yaml").write_text(approved.replace("approved: 是", "approved: 否"), encoding="utf-8")
+    data, problems = load_department(folder)
+    assert [p.code for p in problems if p.code.startswith("targets.")] == ["targets.not_approved"]

@@ -420,6 +420,9 @@ def load_department(path: Path) -> tuple[DepartmentData, list[Problem]]:
             ]
         )
     tree, smap, problems = load_yaml(path)
+    from .cycle.targets import apply_approved_targets  # 年度指标值 from the approved 绩效目标, typed once
+
+    problems += apply_approved_targets(tree, path.parent, smap.locate)
     data, more = parse_department(tree, smap.locate, str(path), path.parent)
     return data, problems + more
 

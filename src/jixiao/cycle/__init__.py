@@ -50,6 +50,7 @@ def __getattr__(name: str):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(import_module(f".{home}", __name__), name)
 
+
 __all__ = [
     "CycleRuleset",
     "MonitoringResult",

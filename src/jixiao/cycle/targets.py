@@ -16,7 +16,15 @@ from ..problems import Location, Problem, Severity
 from .fields import Reader, read_file
 from .ruleset import CycleRuleset, load_ruleset
 
-__all__ = ["TargetIndicator", "TargetSheet", "as_data_targets", "check_targets", "compare_with_data", "load_targets"]
+__all__ = [
+    "TargetIndicator",
+    "TargetSheet",
+    "apply_approved_targets",
+    "as_data_targets",
+    "check_targets",
+    "compare_with_data",
+    "load_targets",
+]
 
 OPERATORS = {
     "≥": "≥",
@@ -256,15 +264,10 @@ def suggested_grade(problems: list[Problem]) -> tuple[str, str]:
 
 def as_data_targets(sheet: TargetSheet) -> list[dict[str, str]]:
     """The targets in the department data's `targets` form, so the self-evaluation never types them twice."""
-    out = []
-    for ind in sheet.indicators:
-        row = {"level1": ind.level1, "level2": ind.level2, "name": ind.name}
-        if ind.qualitative:
-            row["target"] = ind.value
-        else:
-            row.update(operator=ind.operator, target=ind.value, unit=ind.unit)
-        out.append(row)
-    return out
+    return [
+        {"level1": ind.level1, "level2": ind.level2, "name": ind.name, **as_data_targets_row(ind)}
+        for ind in sheet.indicators
+    ]
 
 
 def compare_with_data(sheet: TargetSheet, data_targets: list[dict[str, Any]], data_file: str) -> list[Problem]:
@@ -291,3 +294,59 @@ def compare_with_data(sheet: TargetSheet, data_targets: list[dict[str, Any]], da
                 )
             )
     return out
+
+
+def apply_approved_targets(tree: Any, folder: Path, locate: Any) -> list[Problem]:
+    """Fill the data's target rows from the approved targets.yaml beside it, so 年度指标值 are typed once.
+
+    A row of the data (department `targets`, or the named project's `targets`) with the same indicator name gets
+    the approved operator, value and unit where it states none; where it states a different one, that is an
+    error naming both places. Rows the data does not list are not added: the self-evaluation reports actuals.
+    """
+    path = folder / "targets.yaml"
+    if not path.exists() or not isinstance(tree, dict):
+        return []
+    from ..problems import JixiaoError
+
+    try:
+        sheet = load_targets(path)
+    except JixiaoError as exc:
+        return list(exc.problems)
+    if not sheet.approved:
+        return [
+            Problem(
+                "targets.not_approved",
+                "绩效目标（targets.yaml）尚未批复（approval.approved 不是“是”），年度指标值未从中带入。",
+                Location(str(path), field="approval.approved"),
+                Severity.INFO,
+            )
+        ]
+    rows, prefix = tree.get("targets"), ("targets",)
+    if sheet.kind == "project":
+        projects = tree.get("projects") if isinstance(tree.get("projects"), list) else []
+        names = [p.get("name") if isinstance(p, dict) else None for p in projects]
+        index = names.index(sheet.project) if sheet.project in names else None
+        rows = projects[index].get("targets") if index is not None else None
+        prefix = ("projects", index, "targets")
+    if not isinstance(rows, list):
+        return []
+    approved = {ind.name: ind for ind in sheet.indicators}
+    out = []
+    for i, row in enumerate(rows):
+        ind = approved.get(str(row.get("name", ""))) if isinstance(row, dict) else None
+        if ind is None:
+            continue
+        if not str(row.get("target", "")).strip():
+            row.update({k: v for k, v in as_data_targets_row(ind).items() if v and not row.get(k)})
+            continue
+        out += [
+            Problem(p.code, p.message, locate((*prefix, i, "target")), p.severity, p.expected, p.actual)
+            for p in compare_with_data(sheet, [row], "")
+        ]
+    return out
+
+
+def as_data_targets_row(ind: TargetIndicator) -> dict[str, str]:
+    if ind.qualitative:
+        return {"target": ind.value}
+    return {"operator": ind.operator, "target": ind.value, "unit": ind.unit}
