@@ -357,6 +357,12 @@ class _SegmentReader:
         if (change or share or of_base) and prev is not None:
             level = self._level(place, changes)
             subject = subject if subject and not share and not of_base else (level or prev).subject
+            if share and base:  # "税务部门完成13,866万元，占一般公共预算收入的48.51%" → 税务部门占一般公共预算收入
+                verbs = voc.relations["verbs"] + voc.relations["stage_verbs"]
+                named = next(
+                    (subject[: -len(v)] for v in verbs if subject.endswith(v) and len(subject) > len(v)), subject
+                )
+                subject = f"{named}占{base}"
         elif change and not subject:
             # "……收入382.17万元，为……资金。较2020年度决算数减少157.86万元": the level of the sentence before
             level = self._level(place, changes, place.sentence_no - 1)
