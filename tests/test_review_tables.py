@@ -217,3 +217,47 @@ def test_a_base_data_table_named_only_by_its_filing_unit(tmp_path):
     assert not [p for p in problems if p.severity.value == "错误"], [p.format() for p in problems]
     assert (data.name, data.year) == ("衡山县妇女联合会", 2023)
     assert data.get("three_public.reception.actual") == Decimal("0.09")
+
+
+# HYPOTHETICAL, in the MoF 部门整体 layout: funds broken down by source and by use, levels on their own rows
+DEPARTMENT = [
+    ["部门（单位）名称", "临翔区妇女联合会", "", "", "", "", "", ""],
+    ["部门（单位）总体资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+    ["", "年度资金总额", "150", "160", "152", "10", "95%", "9.5"],
+    ["", "其中：财政拨款", "150", "160", "152", "—", "—", "—"],
+    ["", "其他资金", "0", "0", "0", "—", "—", "—"],
+    ["", "基本支出", "100", "100", "98", "—", "—", "—"],
+    ["", "项目支出", "50", "60", "54", "—", "—", "—"],
+    ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+    ["产出指标", "", "", "", "", "50", "47", ""],
+    ["", "数量指标", "培训人次", "≥500人次", "520人次", "25", "25", ""],
+    ["", "质量指标", "培训合格率", "≥95%", "93%", "25", "22", "部分学员未参加考核"],
+    ["效益指标", "", "", "", "", "30", "30", ""],
+    ["", "社会效益指标", "妇女就业帮扶", "≥100人", "130人", "30", "30", ""],
+    ["满意度指标", "", "", "", "", "10", "10", ""],
+    ["", "满意度指标", "学员满意度", "≥90%", "96%", "10", "10", ""],
+    ["总分", "", "", "", "", "100", "96.5", ""],
+]
+
+
+def _write(path, rows):
+    path.write_text("部门整体支出绩效自评表\n（2023年度）\n" + "\n".join("\t".join(r) for r in rows), encoding="utf-8")
+
+
+def test_a_department_table_with_level_rows_and_two_breakdowns(tmp_path):
+    path = tmp_path / "部门整体.txt"
+    _write(path, DEPARTMENT)
+    result = review_file(path)
+    # by source 150 = 150 + 0, 160 = 160 + 0, 152 = 152 + 0; by use 150 = 100 + 50, 160 = 100 + 60, 152 = 98 + 54;
+    # 152 ÷ 160 = 95% → 10 × 0.95 = 9.5; 产出 50 = 25 + 25, 47 = 25 + 22; 10 + 50 + 30 + 10 = 100;
+    # 9.5 + 25 + 22 + 30 + 10 = 96.5; 93% < 95% lost 3 points with a reason: nothing to raise
+    assert _found(result) == [], _found(result)
+    assert result.kind == "department_table" and result.department == "临翔区妇女联合会"
+    table = result.tables[0]
+    assert [r.name for r in table.rows] == ["培训人次", "培训合格率", "妇女就业帮扶", "学员满意度"]
+    assert table.rows[1].level1_weight == Decimal(50) and table.rows[1].level1_score == Decimal(47)
+    changed = [list(r) for r in DEPARTMENT]
+    changed[9][6] = "24"  # 培训人次 24: 产出 24 + 22 = 46 ≠ 47, total 95.5 ≠ 96.5; met but a point lost, no reason
+    _write(path, changed)
+    codes = sorted(code for code, _ in _found(review_file(path)))
+    assert codes == ["review.score_sum", "review.score_sum", "review.target_met_lost"], codes

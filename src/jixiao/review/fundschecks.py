@@ -11,7 +11,7 @@ from .findings import Findings
 from .scoretable import FundsRow, ScoreTable
 from .table import number
 from .tolerance import CENT, add_up, half_unit, tol_text, tolerance
-from .vocabulary import norm
+from .vocabulary import norm, vocabulary
 
 __all__ = ["check_funds", "funds_total"]
 
@@ -33,11 +33,23 @@ def _rate(text: str) -> Decimal | None:
 def check_funds(f: Findings, t: ScoreTable) -> None:
     if not t.funds_rows or t.table is None or t.funds_block is None:
         return
-    table, block = t.table, t.funds_block
     total = funds_total(t)
     if total is None:
         return
-    parts = [r for r in t.funds_rows if not r.is_total]
+    by_use = [norm(w) for w in vocabulary().words("funds", "by_use")]
+    rows = [r for r in t.funds_rows if not r.is_total]
+    if any("性质分" in norm(r.label) for r in rows):
+        rows = []  # 按收入性质分 | 按支出性质分 side by side: the columns do not hold one breakdown
+    use = [r for r in rows if any(w in norm(r.label) for w in by_use)]
+    source = [r for r in rows if r not in use]
+    for parts in (source, use):
+        _check_parts(f, t, total, parts)
+    _check_rates(f, t, total)
+
+
+def _check_parts(f: Findings, t: ScoreTable, total: FundsRow, parts: list[FundsRow]) -> None:
+    """One breakdown of the total (by source, or by use), per column."""
+    table, block = t.table, t.funds_block
     for key in ("initial", "budget", "executed"):
         stated = total.values.get(key)
         values = [p.values.get(key) for p in parts]
@@ -57,6 +69,11 @@ def check_funds(f: Findings, t: ScoreTable) -> None:
                 s,
                 stated,
             )
+
+
+def _check_rates(f: Findings, t: ScoreTable, total: FundsRow) -> None:
+    """执行率 against B ÷ A on each row; the total row's blank cells; each row's funds score."""
+    table, block = t.table, t.funds_block
     for row in t.funds_rows:
         a, b = _budget(row), row.values.get("executed")
         text = row.texts.get("rate", "")

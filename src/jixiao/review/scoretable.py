@@ -194,7 +194,7 @@ def _score_table(table: Table, block: Block, funds_block: Block | None) -> Score
             out.total_location = table.location(r, cols.get("score", nums[-1][0] if nums else 0))
             continue
         raw_l1 = _cell(table, r, block, "level1")
-        if raw_l1.strip():
+        if raw_l1.strip() and raw_l1.strip() != l1_label:  # a level name repeated on each row is the same level
             l1_label = raw_l1.strip()
             l1, label_weight = level_label(raw_l1)
             l1w = number(_cell(table, r, block, "w1")) if "w1" in cols else label_weight
@@ -208,6 +208,15 @@ def _score_table(table: Table, block: Block, funds_block: Block | None) -> Score
         name = re.sub(r"\s+", "", _cell(table, r, block, name_role))
         weight_text = _cell(table, r, block, "weight")
         score_text = table.cell(r, score_col) if score_col is not None else ""
+        if not name and name_role == "name" and (raw_l1.strip() or raw_l2.strip()):
+            # a level's own row (产出指标 | | | 50 | 45): its weight and score, not a leaf
+            if raw_l2.strip():
+                l2w = number(weight_text) if number(weight_text) is not None else l2w
+                l2s = number(score_text) if number(score_text) is not None else l2s
+            else:
+                l1w = number(weight_text) if number(weight_text) is not None else l1w
+                l1s = number(score_text) if number(score_text) is not None else l1s
+            continue
         if not name or _placeholder(name):
             if not name and first and first_col < cols.get("level1", 99) and not (weight_text or score_text):
                 continue  # a row of text under the block (评价结论, 存在问题, …)
