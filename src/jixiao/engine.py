@@ -143,7 +143,7 @@ def _flatten(plan: PlanNode, leaves: list, parents: list) -> bool:
         return payload is not None
     if tag == _GROUP:
         return False
-    each = [_flatten(child, leaves, parents) for child in payload]  # type: ignore[union-attr]  (visit all)
+    each = [_flatten(child, leaves, parents) for child in payload]  # type: ignore[union-attr]  # visit all
     parents.append((node.id, tuple(child[1].id for child in payload)))  # type: ignore[union-attr]
     return all(each)
 
