@@ -82,7 +82,9 @@ def _clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
         text = text.rstrip("的")
         for word in voc.relations["verbs"]:
             at = text.find(word)
-            if at >= 0 and at <= 3 and len(text) - at - len(word) >= 2:  # "中央下达X资金" → 下达, X资金
+            # "下达X资金" → 下达, X资金; after an agent only a verb of allocation: "中央下达X资金", not "公务接待"
+            agent = at == 0 or (at <= 3 and word in voc.words["allocation_verbs"])
+            if at >= 0 and agent and len(text) - at - len(word) >= 2:
                 relation = relation or word
                 text = text[at + len(word) :]
                 break
