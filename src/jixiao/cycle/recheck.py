@@ -134,16 +134,16 @@ def compare_recheck(recheck: Recheck, evaluation: Evaluation, rulebook: Rulebook
             chosen[leaf.id] = item
     rows = []
     for leaf in leaves:
-        item = chosen.get(leaf.id)
+        picked = chosen.get(leaf.id)
         rows.append(
             RecheckRow(
                 " / ".join(leaf.path[:-1]),
                 leaf.name,
                 leaf.weight,
                 leaf.score,
-                item.score if item else None,
-                item.reason if item else "",
-                item.evidence if item else "",
+                picked.score if picked else None,
+                picked.reason if picked else "",
+                picked.evidence if picked else "",
             )
         )
     total = evaluation.total

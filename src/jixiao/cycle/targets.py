@@ -321,9 +321,10 @@ def apply_approved_targets(tree: Any, folder: Path, locate: Any) -> list[Problem
                 Severity.INFO,
             )
         ]
-    rows, prefix = tree.get("targets"), ("targets",)
+    rows: Any = tree.get("targets")
+    prefix: tuple[Any, ...] = ("targets",)
     if sheet.kind == "project":
-        projects = tree.get("projects") if isinstance(tree.get("projects"), list) else []
+        projects: list[Any] = tree["projects"] if isinstance(tree.get("projects"), list) else []
         names = [p.get("name") if isinstance(p, dict) else None for p in projects]
         index = names.index(sheet.project) if sheet.project in names else None
         rows = projects[index].get("targets") if index is not None else None
