@@ -261,3 +261,13 @@ def test_a_department_table_with_level_rows_and_two_breakdowns(tmp_path):
     _write(path, changed)
     codes = sorted(code for code, _ in _found(review_file(path)))
     assert codes == ["review.score_sum", "review.score_sum", "review.target_met_lost"], codes
+
+
+def test_the_total_stated_in_the_tables_head(tmp_path):
+    rows = [list(r) for r in DEPARTMENT]
+    rows.insert(1, ["自评总分", "97", "", "", "", "", "", ""])
+    path = tmp_path / "部门整体.txt"
+    _write(path, rows)
+    found = [f for f in review_file(path).findings if f.code == "review.score_sum"]
+    # the 总分 row says 96.5 (= 9.5 + 25 + 22 + 30 + 10), the head 97
+    assert [(f.expected, f.actual) for f in found] == [("96.5", "97")]

@@ -28,6 +28,7 @@ class Identity:
     year: int | None = None
     date: str = ""
     province: str = ""
+    stated_total: str = ""  # 自评总分 / 自评得分 as the table's head states it
 
 
 def _head_text(doc: SourceDocument, tables: list[Table]) -> str:
@@ -140,6 +141,7 @@ def identify(doc: SourceDocument, tables: list[Table]) -> Identity:
         ident.department = find_department(doc)
     ident.project = _labelled(tables, doc, vocab.words("identity", "project"))
     ident.date = _labelled(tables, doc, vocab.words("identity", "date"))
+    ident.stated_total = _labelled(tables, doc, vocab.words("identity", "total"))
     head = _head_text(doc, tables)
     m = re.search(r"(?:19|20)\d{2}(?=年度)|(?:19|20)\d{2}(?=年(?!\d{1,2}月))", head)
     ident.year = int(m.group(0)) if m else find_year(doc)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..checks import check_consistency
 from ..engine import evaluate
+from ..numbers import fmt_score
 from ..problems import Location, Problem, Severity
 from ..rulebook import load_rulebook
 from .extract import extract_figures
@@ -27,8 +28,9 @@ from .stated import (
     check_stated_totals,
     stated_data,
 )
-from .table import Table, tables_of
+from .table import Table, number, tables_of
 from .tablechecks import check_score_table, check_template_text, check_units
+from .tolerance import half_unit
 from .vocabulary import norm, vocabulary
 
 __all__ = ["review_document", "review_file"]
@@ -60,6 +62,23 @@ def _table_grade(tables: list[Table]) -> tuple[str, Location] | None:
                     if value:
                         break
     return None
+
+
+def _check_head_total(findings: Findings, stated_text: str, main: ScoreTable | None, total: Decimal | None) -> None:
+    """自评总分 in the table's head against the table's total (its 总分 row, or its rows when none is cut off)."""
+    stated = number(stated_text)
+    if main is None or stated is None or total is None or main.table is None:
+        return
+    if abs(stated - total) > half_unit(stated) + half_unit(total):
+        findings.add(
+            "review.score_sum",
+            Severity.ERROR,
+            f"表头所列自评得分{stated_text}与得分表合计{fmt_score(total)}分不一致"
+            f"（容差为两数末位各半个单位）。",
+            main.table.location(),
+            total,
+            stated,
+        )
 
 
 def _main_table(tables: list[ScoreTable]) -> ScoreTable | None:
@@ -114,6 +133,7 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
         computed = check_score_table(findings, st)
         if st is main:
             total = st.total_score if st.total_score is not None else (None if st.cut else computed)
+    _check_head_total(findings, ident.stated_total, main, total)
     if main is not None:
         check_stated_totals(review, main, total, figures)
         check_levels(review, main, figures)
