@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar, overload
 
 from .dataset import DepartmentData
 from .indicators import Missing, Undefined
 from .numbers import Rounding, divide, fmt_score
 from .rulebook import IndicatorNode, Rulebook
 from .rules import KINDS, Leaf, RuleContext
+from .rules.base import Scorer
 from .rules.veto import apply_vetoes
 from .target_rows import score_target_group
 from .trace import Evaluation, ScoredNode, Status, Step, Trace
@@ -88,9 +89,15 @@ def _node(node: IndicatorNode, rulebook: Rulebook, data: DepartmentData) -> Scor
     if not node.children:
         return _leaf(node, rulebook, data)
     children = tuple(_node(child, rulebook, data) for child in node.children)
-    scores = [c.score for c in children if c.status != Status.NOT_APPLICABLE]
-    score = sum(scores, Decimal(0)) if all(s is not None for s in scores) else None
+    score = _sum_applicable([(c.score, c.status) for c in children])
     return ScoredNode(node.id, node.name, node.level, node.weight, score, node.path, children)
+
+
+def _sum_applicable(results: Sequence[tuple[Decimal | None, str]]) -> Decimal | None:
+    """A parent's score: the sum of its applicable children's, None when one of them has no score."""
+    scores = [score for score, status in results if status != Status.NOT_APPLICABLE]
+    known = [score for score in scores if score is not None]
+    return sum(known, Decimal(0)) if len(known) == len(scores) else None
 
 
 def _not_applicable_weight(nodes: tuple[ScoredNode, ...]) -> Decimal:
@@ -109,7 +116,9 @@ _POLICY = {
     "zero": Status.SCORED,
     "not_applicable": Status.NOT_APPLICABLE,
 }
-PlanNode = tuple[int, IndicatorNode, object]
+# (tag, node, payload): a leaf's payload is its compiled scorer (None: the rule kind has none), a parent's its
+# children's plans, a target group's None.
+PlanNode = tuple[int, IndicatorNode, "Scorer | tuple[PlanNode, ...] | None"]
 
 
 def _compile(node: IndicatorNode) -> PlanNode:
@@ -130,21 +139,25 @@ class _Plan:
 
     roots: tuple[PlanNode, ...]
     supplementary: tuple[PlanNode, ...]
-    leaves: tuple[tuple[str, Callable], ...]  # (id, scorer)
+    leaves: tuple[tuple[str, Scorer], ...]  # (id, scorer), when flat
     parents: tuple[tuple[str, tuple[str, ...]], ...]  # (id, children's ids), children first
     root_ids: tuple[str, ...]
     flat: bool
 
 
-def _flatten(plan: PlanNode, leaves: list, parents: list) -> bool:
+def _flatten(
+    plan: PlanNode, leaves: list[tuple[str, Scorer | None]], parents: list[tuple[str, tuple[str, ...]]]
+) -> bool:
     tag, node, payload = plan
     if tag == _LEAF:
+        assert not isinstance(payload, tuple)  # a leaf's payload is its scorer
         leaves.append((node.id, payload))
         return payload is not None
     if tag == _GROUP:
         return False
-    each = [_flatten(child, leaves, parents) for child in payload]  # type: ignore[union-attr]  # visit all
-    parents.append((node.id, tuple(child[1].id for child in payload)))  # type: ignore[union-attr]
+    assert isinstance(payload, tuple)  # a parent's payload is its children
+    each = [_flatten(child, leaves, parents) for child in payload]  # visit all
+    parents.append((node.id, tuple(child[1].id for child in payload)))
     return all(each)
 
 
@@ -158,11 +171,12 @@ def _plan(rulebook: Rulebook) -> _Plan:
             _PLANS.clear()
         roots = tuple(_compile(root) for root in rulebook.roots)
         supplementary = tuple(_compile(node) for node in rulebook.supplementary)
-        leaves: list = []
-        parents: list = []
+        leaves: list[tuple[str, Scorer | None]] = []
+        parents: list[tuple[str, tuple[str, ...]]] = []
         each = [_flatten(node, leaves, parents) for node in (*roots, *supplementary)]  # visit all
         flat = all(each)
-        plan = _Plan(roots, supplementary, tuple(leaves), tuple(parents), tuple(r[1].id for r in roots), flat)
+        scorers = tuple((leaf_id, scorer) for leaf_id, scorer in leaves if scorer is not None) if flat else ()
+        plan = _Plan(roots, supplementary, scorers, tuple(parents), tuple(r[1].id for r in roots), flat)
         found = _PLANS[id(rulebook)] = (rulebook, plan)
     return found[1]
 
@@ -229,8 +243,7 @@ class _Run:
 
     def parent(self, children: tuple[PlanNode, ...]) -> tuple[Decimal | None, str]:
         results = [self.node(child) for child in children]
-        scores = [score for score, status in results if status != Status.NOT_APPLICABLE]
-        score = sum(scores, Decimal(0)) if all(s is not None for s in scores) else None
+        score = _sum_applicable(results)
         statuses = {status for _, status in results}
         if Status.MISSING in statuses:
             return score, Status.MISSING
@@ -254,6 +267,7 @@ def evaluate(rulebook: Rulebook, data: DepartmentData) -> Evaluation:
     plan = _plan(rulebook)
     tree = partial(_tree, rulebook, data)
     scores = _score_flat(plan, data) if plan.flat else None
+    results: list[tuple[Decimal | None, str]]
     if scores is not None:
         results = [(scores[root_id], Status.SCORED) for root_id in plan.root_ids]
         return _evaluation(rulebook, data, results, Decimal(0), [], scores, tree)
@@ -280,10 +294,10 @@ def evaluate_traced(rulebook: Rulebook, data: DepartmentData) -> Evaluation:
 def _evaluation(
     rulebook: Rulebook,
     data: DepartmentData,
-    results: list[tuple[Decimal | None, str]],
+    results: Sequence[tuple[Decimal | None, str]],
     na_weight: Decimal,
     missing: list[str],
-    scores: dict[str, Decimal | None],
+    scores: Mapping[str, Decimal | None],
     tree: Callable[[], tuple[tuple[ScoredNode, ...], tuple[ScoredNode, ...]]],
 ) -> Evaluation:
     raw_total = sum((score for score, _ in results if score is not None), Decimal(0))
@@ -306,7 +320,7 @@ def _evaluation(
             )
         )
         total = rescaled
-    notes = ()
+    notes: tuple[str, ...] = ()
     if not complete:
         notes = (f"{len(missing)}项指标未填报或无法计算（{'、'.join(missing)}），总分暂不完整",)
     grade = rulebook.grade(total) if total is not None else None
@@ -358,14 +372,36 @@ def _identity(evaluation: Evaluation) -> Evaluation:
     return evaluation
 
 
+@overload
 def evaluate_many(
     rulebook: Rulebook,
     datasets: Sequence[DepartmentData],
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
-    reduce: Callable[[Evaluation], T] = _identity,
+    *,
     chunk_size: int = 250,
-) -> list[T]:
+) -> list[Evaluation]: ...
+
+
+@overload
+def evaluate_many(
+    rulebook: Rulebook,
+    datasets: Sequence[DepartmentData],
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    reduce: Callable[[Evaluation], T] = ...,
+    chunk_size: int = 250,
+) -> list[T]: ...
+
+
+def evaluate_many(
+    rulebook: Rulebook,
+    datasets: Sequence[DepartmentData],
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    reduce: Callable[[Evaluation], Any] = _identity,
+    chunk_size: int = 250,
+) -> list[Any]:  # the overloads above give the element type
     """Evaluate many departments, `reduce` each evaluation, keep the input order.
 
     With more than one worker the evaluations run in forked processes that share the inputs with this one
@@ -377,7 +413,7 @@ def evaluate_many(
     total = len(datasets)
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     if workers == 1 or total < 2 * chunk_size or not can_fork:
-        results: list[T] = []
+        results: list[Any] = []
         for i, data in enumerate(datasets, 1):
             results.append(reduce(evaluate(rulebook, data)))
             if progress and (i % chunk_size == 0 or i == total):
@@ -389,7 +425,7 @@ def evaluate_many(
         results = []
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for part in pool.imap(_evaluate_range, ranges):
-                results.extend(part)  # type: ignore[arg-type]
+                results.extend(part)
                 if progress:
                     progress(len(results), total)
         return results

@@ -20,6 +20,7 @@ __all__ = [
     "fmt_number",
     "fmt_percent",
     "fmt_score",
+    "given_places",
     "normalize_text",
     "parse_count",
     "parse_decimal",
@@ -141,19 +142,23 @@ def _strip(text: str) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def given_places(value: Decimal) -> int:
+    """The decimals a figure was given with: 155.591 -> 3, 2377.5600 -> 4, 2E+2 -> -2; 0 for NaN or infinity
+    (their exponent is a letter)."""
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) else 0
+
+
 def fmt_number(value: Decimal, places: int | None = None) -> str:
     """Plain number without grouping, at least `places` decimals, keeping extra given digits."""
     if places is None:
         return _strip(format(value, "f"))
-    keep = max(places, -value.as_tuple().exponent) if isinstance(value.as_tuple().exponent, int) else places
-    return format(value, f".{keep}f")
+    return format(value, f".{max(places, given_places(value))}f")
 
 
 def fmt_amount(value: Decimal, places: int = 2) -> str:
     """万元 amount as the documents print it: 2,377.56; 155.591 keeps its three given decimals."""
-    exponent = value.as_tuple().exponent
-    keep = max(places, -exponent) if isinstance(exponent, int) else places
-    return f"{value:,.{keep}f}"
+    return f"{value:,.{max(places, given_places(value))}f}"
 
 
 def fmt_percent(rate: Decimal, places: int = 2, *, strip_zeros: bool = False, rounding: str = "half_up") -> str:

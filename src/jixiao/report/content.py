@@ -87,7 +87,10 @@ class _Builder:
             title = self.prepared.rulebook.report.get("score_table_title", arg)
             self.blocks.append(score_table(self.evaluation, title))
         elif kind == "score_chart":
-            items = [(r.name, score_rate(r.score, r.weight)) for r in self.evaluation.roots if r.score is not None]
+            # a root without a score or without a weight (a bonus root of 0 分) has no 得分率 to draw
+            items = [
+                (r.name, rate) for r in self.evaluation.roots if (rate := score_rate(r.score, r.weight)) is not None
+            ]
             if items:
                 self.blocks.append(charts.score_rate_chart(items, arg))
         elif kind == "quarterly_chart":

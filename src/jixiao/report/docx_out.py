@@ -15,11 +15,20 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .document import Cell, Chart, Document, Heading, Image, PageBreak, Paragraph, Table
 from .ooxml_chart import CHART_CONTENT_TYPE, CHART_RELATIONSHIP, chart_part_xml, inline_chart_xml
 from .ooxml_zip import Entry, write_zip
 from .xmltext import escape
+
+if TYPE_CHECKING:  # bound at run time by _docx_names(), on the first document
+    from docx import Document as new_docx
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
 
 __all__ = ["FONTS", "render_docx"]
 
@@ -115,7 +124,8 @@ def _page_number(section) -> None:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(paragraph, "— ", FONTS["table"], 14)
     run = paragraph.add_run()
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+    # a field character (kind, no text) or a run of text (no kind)
+    for kind, text in (("begin", ""), ("", " PAGE "), ("separate", ""), ("", "1"), ("end", "")):
         if kind:
             element = OxmlElement("w:fldChar")
             element.set(qn("w:fldCharType"), kind)

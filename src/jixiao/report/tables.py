@@ -33,7 +33,7 @@ def _groups(evaluation: Evaluation) -> list[tuple[ScoredNode, list[tuple[ScoredN
     """Roots with their middle nodes and leaves; a two-level tree has no middle node (None)."""
     out = []
     for root in evaluation.roots:
-        mids = []
+        mids: list[tuple[ScoredNode | None, list[ScoredNode]]] = []
         for mid in root.children or [root]:
             mids.append((mid, mid.leaves()) if mid.children else (None, [mid]))
         out.append((root, mids))
@@ -121,6 +121,7 @@ def evaluation_table(evaluation: Evaluation, title: str, strip_zeros: bool = Tru
             )
         )
     total = evaluation.total
+    rate = score_rate(total, evaluation.total_weight)  # None when incomplete or when the tree weighs 0
     rows.append(
         (
             Cell("合计", bold=True),
@@ -134,9 +135,7 @@ def evaluation_table(evaluation: Evaluation, title: str, strip_zeros: bool = Tru
             if total is not None
             else Cell("不完整", bold=True),
             Cell(
-                f"得分率 {fmt_percent(score_rate(total, evaluation.total_weight), 2, strip_zeros=strip_zeros)}"
-                if total is not None
-                else ""
+                f"得分率 {fmt_percent(rate, 2, strip_zeros=strip_zeros)}" if rate is not None else ""
             ),
         )
     )

@@ -7,14 +7,23 @@ Missing figures raise `Missing` and zero denominators `Undefined`; the engine tu
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, overload
 
 from ..dataset import DepartmentData
 from ..indicators import FIELD_LABELS, INDICATORS, Missing, Reader, compiled_indicator, label_of
-from ..numbers import NumberError, Rounding, fmt_number, fmt_percent, fmt_score, parse_decimal, parse_rate
+from ..numbers import (
+    NumberError,
+    Rounding,
+    fmt_number,
+    fmt_percent,
+    fmt_score,
+    given_places,
+    parse_decimal,
+    parse_rate,
+)
 from ..trace import Deduction, Step, Trace
 
 __all__ = [
@@ -67,7 +76,11 @@ class Params:
             return default
         return self.raw[key]
 
-    def decimal(self, key: str, default: Any = ...) -> Decimal:
+    @overload
+    def decimal(self, key: str, default: Decimal = ...) -> Decimal: ...
+    @overload
+    def decimal(self, key: str, default: None) -> Decimal | None: ...
+    def decimal(self, key: str, default: Any = ...) -> Decimal | None:
         value = self._get(key, default)
         if value is None or isinstance(value, Decimal):
             return value
@@ -76,7 +89,11 @@ class Params:
         except NumberError as exc:
             raise ParamError(key, f"参数“{key}”{exc}") from None
 
-    def rate(self, key: str, default: Any = ...) -> Decimal:
+    @overload
+    def rate(self, key: str, default: Decimal = ...) -> Decimal: ...
+    @overload
+    def rate(self, key: str, default: None) -> Decimal | None: ...
+    def rate(self, key: str, default: Any = ...) -> Decimal | None:
         value = self._get(key, default)
         if value is None or isinstance(value, Decimal):
             return value
@@ -91,7 +108,11 @@ class Params:
             raise ParamError(key, f"参数“{key}”应为 {' / '.join(options)} 之一，实际为“{value}”")
         return value
 
-    def text(self, key: str, default: Any = ...) -> str:
+    @overload
+    def text(self, key: str, default: str = ...) -> str: ...
+    @overload
+    def text(self, key: str, default: None) -> str | None: ...
+    def text(self, key: str, default: Any = ...) -> str | None:
         value = self._get(key, default)
         return value if value is None else str(value)
 
@@ -238,7 +259,7 @@ class RuleContext:
         delta = needed - numerator
         if delta == 0:
             return ""
-        places = max(2, -numerator.as_tuple().exponent, -denominator.as_tuple().exponent)
+        places = max(2, given_places(numerator), given_places(denominator))
         amount = format(abs(delta).quantize(Decimal(1).scaleb(-places), rounding=ROUND_UP), "f")
         verb = "增加" if delta > 0 else "减少"
         unit = "万元" if "万元" in label_of(num[0][0]) or num[0][0].split(".")[0] in _MONEY else ""
@@ -333,16 +354,17 @@ class Leaf:
     name: str
 
 
-Scorer = Callable[[dict[str, Any], dict[str, tuple[str, ...]]], Decimal]
+# A compiled leaf: (values, members) -> score, reading a department's data (`DepartmentData.values`, `.members`).
+Scorer = Callable[[Mapping[str, Any], Mapping[str, tuple[str, ...]]], Decimal]
 
 
-def compile_ref(ref: ValueRef) -> Callable[[dict[str, Any], dict[str, tuple[str, ...]]], Any]:
+def compile_ref(ref: ValueRef) -> Callable[[Mapping[str, Any], Mapping[str, tuple[str, ...]]], Any]:
     """The value behind a reference as a function of (values, members), raising Missing like `RuleContext.read`."""
     if ref.source == "indicator":
         return compiled_indicator(ref.name)
     path = ref.name if ref.source == "input" else f"facts.{ref.name}.answer"
 
-    def read(values: dict[str, Any], members: dict[str, tuple[str, ...]]) -> Any:
+    def read(values: Mapping[str, Any], members: Mapping[str, tuple[str, ...]]) -> Any:
         value = values.get(path)
         if value is None:
             raise Missing(path)

@@ -9,10 +9,10 @@ when it reaches its target and lies within `band` of it. Five rows, four met: 10
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from ..indicators import Missing, Undefined
 from ..numbers import fmt_number, fmt_score, normalize_text
@@ -30,6 +30,12 @@ class CountRatioSpec:
     band: Decimal | None
 
 
+class _Get(Protocol):
+    """A row's field by path; a required field that is not filled in raises Missing."""
+
+    def __call__(self, path: str, required: bool = True) -> Any: ...
+
+
 def _row_paths(rows: str, members: Any) -> Iterator[str]:
     if "[]." in rows:
         outer, inner = rows.split("[].", 1)
@@ -39,7 +45,7 @@ def _row_paths(rows: str, members: Any) -> Iterator[str]:
         yield from members.get(rows, ())
 
 
-def _met(spec: CountRatioSpec, item: str, get: Callable[[str], Any]) -> bool | None:
+def _met(spec: CountRatioSpec, item: str, get: _Get) -> bool | None:
     """Whether one row is met; None when it is not counted (another 二级指标, 不适用, or qualitative)."""
     from ..target_rows import parse_target_value  # target_rows imports the rule registry
 
@@ -59,7 +65,7 @@ def _met(spec: CountRatioSpec, item: str, get: Callable[[str], Any]) -> bool | N
 
 
 def _count(
-    spec: CountRatioSpec, paths: list[str], get: Callable[[str], Any]
+    spec: CountRatioSpec, paths: list[str], get: _Get
 ) -> tuple[int, int, list[tuple[str, bool]]]:
     """(rows met, rows counted, each counted row with whether it was met)."""
     verdicts = [(item, result) for item in paths if (result := _met(spec, item, get)) is not None]

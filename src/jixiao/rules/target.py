@@ -203,6 +203,7 @@ class TargetKind(RuleKind):
     def standard(self, spec: TargetSpec, weight: Decimal) -> str:
         if spec.operator == "定性":
             return "达成年度指标得满分；部分达成并具有一定效果得60%–80%；未达成且效果较差得0–60%"
+        assert spec.target is not None  # parse() gives every operator but 定性 its target
         shown = f"{_num(spec.target * 100)}%" if spec.ref.source == "indicator" else _num(spec.target)
         return f"{spec.ref.label}{spec.operator}{shown}得满分，未达到的按完成比例计分"
 

@@ -13,6 +13,7 @@ With a total of 92 (优), the first caps the grade at 中; the second takes the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -67,10 +68,10 @@ def parse_vetoes(
 
 def apply_vetoes(
     vetoes: tuple[Veto, ...],
-    values: dict[str, Any],
+    values: Mapping[str, Any],
     total: Decimal | None,
     grade: str | None,
-    scores: dict[str, Decimal | None],
+    scores: Mapping[str, Decimal | None],
     grades: tuple[tuple[Decimal, str], ...],
 ) -> tuple[Decimal | None, str | None, list[Step], list[str]]:
     """The total and grade after the vetoes that hold, with a step or note for each."""
