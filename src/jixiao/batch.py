@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -181,7 +181,7 @@ def _work(path: Path) -> Done | Failed:
     return score_one(path, **_JOB)  # type: ignore[arg-type]
 
 
-def _init(job: dict[str, object]) -> None:
+def _init(job: Mapping[str, object]) -> None:
     _JOB.update(job)
 
 
@@ -274,7 +274,7 @@ def write_ranking(done: Sequence[Done], failed: Sequence[Failed], path: Path) ->
                 d.year,
                 float(d.total) if d.total is not None else "不完整",
                 d.grade or "—",
-                *[float(by_level[n]) if by_level.get(n) is not None else "—" for n in levels],
+                *[float(value) if (value := by_level.get(n)) is not None else "—" for n in levels],
                 d.deductions,
                 float(d.lost),
                 safe_text("、".join(d.missing)),
@@ -300,8 +300,8 @@ def write_ranking(done: Sequence[Done], failed: Sequence[Failed], path: Path) ->
             )
     failures = wb.create_sheet("失败清单")
     failures.append(["来源文件", "原因"])
-    for f in failed:
-        failures.append([safe_text(f.source), safe_text("\n".join(f.reasons))])
+    for failure in failed:
+        failures.append([safe_text(failure.source), safe_text("\n".join(failure.reasons))])
     for ws, widths in ((sheet, None), (issues, (24, 28, 10, 6, 36, 80)), (failures, (36, 100))):
         for cell in ws[1]:
             cell.font = Font(name="黑体", bold=True)

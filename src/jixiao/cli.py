@@ -14,14 +14,18 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from .problems import JixiaoError, Problem, Severity
+
+if TYPE_CHECKING:  # the commands import the core when they run, so that --help stays quick
+    from .rulebook import Rulebook
 
 __all__ = ["main"]
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's English errors, said in Chinese
+    def error(self, message: str) -> NoReturn:  # argparse's English errors, said in Chinese
         self.print_usage(sys.stderr)
         print(f"用法错误：{message}（jixiao --help 查看帮助）", file=sys.stderr)
         raise SystemExit(2)
@@ -141,6 +145,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     from .template import write_template
 
     data = None
+    rulebook: Rulebook | None  # none: the template for any rulebook
     rulebook_id = args.rulebook
     if args.source:
         prepared = prepare(Path(args.source), args.rulebook)

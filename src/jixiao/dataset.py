@@ -180,10 +180,10 @@ def _parse_value(spec: Field, raw: Any) -> Any:
                 raise _Bad(f"比率不能为负数（实际为 {_short(raw)}）")
             return value
         if kind == "count":
-            value = parse_count(raw)
-            if value < 0:
+            count = parse_count(raw)
+            if count < 0:
                 raise _Bad(f"{spec.label}不能为负数（实际为 {_short(raw)}）")
-            return value
+            return count
         if kind == "year":
             year = parse_count(raw)
             if not 2000 <= year <= 2100:

@@ -24,6 +24,7 @@ import zipfile
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from xml.parsers import expat
 
 from .problems import JixiaoError, Location, Problem
@@ -72,7 +73,7 @@ class Limits:
     def from_env(cls, environ: os._Environ[str] | dict[str, str] = os.environ) -> Limits:
         """Defaults, each replaced by JIXIAO_LIMIT_<NAME> when that is set to a number."""
         limits = cls()
-        changes: dict[str, object] = {}
+        changes: dict[str, Any] = {}  # each parsed to its own field's type (Decimal or int) below
         for f in fields(cls):
             text = environ.get(f"JIXIAO_LIMIT_{f.name.upper()}")
             if not text:

@@ -48,12 +48,11 @@ def load_extended(
     try:
         base, base_problems = load_rulebook_with_problems(base_id, (*seen, str(path.resolve())))
     except JixiaoError as exc:
-        base, base_problems = None, exc.problems
+        base, base_problems = None, list(exc.problems)
     if base is None or has_errors(base_problems):
-        where = smap.locate(("extends",))
         return None, [
             *problems,
-            Problem("rulebook.extends", f"继承的指标体系“{base_id}”无法加载，请先修正它", where),
+            Problem("rulebook.extends", f"继承的指标体系“{base_id}”无法加载，请先修正它", smap.locate(("extends",))),
             *base_problems,
         ]
     head = _header(tree, smap, problems)
@@ -209,9 +208,10 @@ def _set(change: dict[str, Any], where: tuple[Any, ...], loader: _Loader, old: I
             raise _ChangeError(f"指标“{old.name}”没有评分规则，不能修改 rule/confidence/source", where)
         rule = old.rule
         if "rule" in change:
-            rule = loader.rule(change["rule"], (*where, "rule"), change, fields.get("name", old.name), weight)
-            if rule is None:
+            new_rule = loader.rule(change["rule"], (*where, "rule"), change, fields.get("name", old.name), weight)
+            if new_rule is None:
                 raise _ChangeError(f"指标“{old.name}”的新规则有误", (*where, "rule"))
+            rule = new_rule
             said.append(f"规则改为{KINDS[rule.kind].label}")
             if "standard" not in change:
                 fields["standard"] = KINDS[rule.kind].standard(rule.spec, weight)

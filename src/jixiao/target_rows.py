@@ -134,19 +134,23 @@ def _leaf(item: str, data: DepartmentData, group: IndicatorNode, rulebook: Ruleb
         given_op = ctx.reader.optional(f"{item}.operator")
         target_raw = ctx.reader.optional(f"{item}.target")
         _, actual, a_pct, actual_text = parse_target_value(actual_raw)
-        qualitative = given_op == "定性" or actual is None
-        if qualitative:
+        target: Decimal | None
+        value: Decimal | str
+        if given_op == "定性" or actual is None:
+            qualitative = True
             operator, target, value = "定性", None, actual_text.strip()
         else:
+            qualitative = False
             if target_raw is None:
                 raise Missing(f"{item}.target")
             t_op, target, t_pct, _ = parse_target_value(target_raw)
             if target is None:
                 raise Undefined(f"“{name}”的年度指标值“{target_raw}”不是数字，定量指标需填写数值（如 ≥5000）")
-            operator = given_op or t_op
-            if operator is None:
-                operator = "≥"
+            direction = given_op or t_op
+            if direction is None:
+                direction = "≥"
                 ctx.step("指标方向", "未填写，按“越高越好（≥）”计分", "≥")
+            operator = direction
             if t_pct and not a_pct and actual > Decimal("1.5"):
                 actual = actual / 100
                 ctx.step(
@@ -192,11 +196,8 @@ def score_target_group(group: IndicatorNode, rulebook: Rulebook, data: Departmen
     for level2, rows in by_level2.items():
         leaves = tuple(_leaf(item, data, group, rulebook, level2) for item in rows)
         counted = [leaf for leaf in leaves if leaf.status != Status.NOT_APPLICABLE]
-        score = (
-            sum((leaf.score for leaf in counted), Decimal(0))
-            if all(leaf.score is not None for leaf in counted)
-            else None
-        )
+        known = [leaf.score for leaf in counted if leaf.score is not None]
+        score = sum(known, Decimal(0)) if len(known) == len(counted) else None
         weight = sum((leaf.weight for leaf in leaves), Decimal(0))
         mids.append(
             ScoredNode(

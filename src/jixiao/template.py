@@ -242,8 +242,8 @@ def _base_sheet(wb: Workbook, data: DepartmentData | None) -> None:
     amount = Field("v", "金额", "amount")
     count = Field("v", "人数", "count")
     get = (lambda p: data.get(p)) if data is not None else (lambda p: None)
-    for col, width in zip("ABCDEF", (18, 12, 12, 16, 16, 16), strict=True):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEF", (18, 12, 12, 16, 16, 16), strict=True):
+        ws.column_dimensions[letter].width = width
     ws.cell(1, 1, "部门整体支出绩效评价基础数据表").font = Font(name="黑体", size=14)
     ws.merge_cells("A1:F1")
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
@@ -290,7 +290,7 @@ def _base_sheet(wb: Workbook, data: DepartmentData | None) -> None:
     projects = data.items("projects") if data is not None else ()
     for i in range(max(3, len(projects))):
         item = projects[i] if i < len(projects) else None
-        name = data.get(f"{item}.name") if item else None
+        name = get(f"{item}.name") if item else None
         cell = _input(ws, row, 1, None, f"{i + 1}、{name}" if name else None, None)
         cell.fill = _INPUT_FILL
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)

@@ -158,7 +158,7 @@ def _build(events, file: str, smap: SourceMap, problems: list[Problem]) -> Any:
             value = {} if kind is _MAP else []
         if parent is None:
             root = value
-        elif parent.is_map:
+        elif isinstance(parent.value, dict):  # parent.is_map, said so the checker sees it
             parent.value[str(parent.key)] = value
             parent.key = None
         else:
