@@ -324,6 +324,7 @@ def _check_targets(f: Findings, t: ScoreTable) -> None:
                 r.weight,
                 r.score,
             )
+        _check_overshoot(f, r, target, actual, reason, has_reason)
         if result != "met" and (r.score < r.weight or result == "missed") and not reason and has_reason:
             f.add(
                 "review.missing_reason",
@@ -333,6 +334,33 @@ def _check_targets(f: Findings, t: ScoreTable) -> None:
                 "偏差原因及改进措施",
                 "（空）",
             )
+
+
+def _check_overshoot(f: Findings, r: ScoreRow, target, actual, reason: str, has_reason: bool) -> None:
+    """An actual far above a ≥ target (more than the rulebook's far_above, 130% by default) with no reason: the
+    target was set too low, or the actual is wrong. A hint: the truth of a table does not hold it against it."""
+    from ..rules.target import TargetOptions
+
+    far = TargetOptions().far_above
+    if (
+        has_reason
+        and not reason
+        and target.operator in (">=", ">", None)
+        and target.value
+        and actual.value is not None
+        and target.percent == actual.percent
+        and not (target.unit and actual.unit and target.unit != actual.unit)
+        and actual.value > target.value * far
+    ):
+        f.add(
+            "review.target_overshoot",
+            Severity.INFO,
+            f"“{r.name}”实际完成值{r.actual}超过年度指标值{r.target}的{fmt_score((far - 1) * 100)}%以上，"
+            "未说明原因（目标是否定得过低，或完成值有误）。",
+            r.location,
+            f"≤{fmt_score(target.value * far)}或说明原因",
+            r.actual,
+        )
 
 
 def _check_rate_indicator(f: Findings, r: ScoreRow) -> None:

@@ -58,6 +58,8 @@ def read(text: str, nature: str = "", measure: str = "") -> Reading:
         # a date: 前/以前/之前/完成 is a deadline
         return Reading(op if op in ("<=", "<", ">=", ">") else "<=", None, False, "日期", month, raw)
     n = _NUMBER.search(raw)
+    if n is not None and re.search(r"[A-Za-z]\.?$", raw[: n.start()]):
+        n = None  # "M.8万元": a figure misread by text recognition is no figure
     if n is None:
         return Reading(op or nature_op, None, False, "", None, raw)
     after = raw[n.end() :]
