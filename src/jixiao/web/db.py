@@ -26,6 +26,8 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Comment",
+    "CycleDocument",
+    "CycleVersion",
     "Deadline",
     "Department",
     "Evaluation",
@@ -186,6 +188,34 @@ class Deadline(Base):
     __tablename__ = "deadlines"
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     due: Mapped[date] = mapped_column(Date)
+
+
+class CycleDocument(Base):
+    """One of a department's four cycle documents of a year (targets, monitoring, recheck, rectification), as the
+    YAML text the cycle loaders read; `version` guards against lost updates (see cycle_service.py)."""
+
+    __tablename__ = "cycle_documents"
+    __table_args__ = (UniqueConstraint("department_id", "year", "kind", name="uq_cycle_document"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # targets | monitoring | recheck | rectification
+    text: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    department: Mapped[Department] = relationship()
+
+
+class CycleVersion(Base):
+    __tablename__ = "cycle_versions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("cycle_documents.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
 
 class Job(Base):

@@ -1,0 +1,362 @@
+"""The year around the self-evaluation: 绩效目标, 运行监控, 复核 and 整改 pages of an evaluation's department and
+year (each a YAML editor beside the official table, saved through `cycle_service.write_document`), their
+downloads, and the bureau's region view (warnings, overdue rectification, 结果应用)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from ...numbers import fmt_percent, fmt_score
+from ..cycle_service import (
+    KINDS,
+    CycleConflict,
+    Parsed,
+    document,
+    errors_first,
+    kind_refusal,
+    parse,
+    today,
+    write_document,
+)
+from ..db import CycleDocument, Department, Evaluation, User
+from ..deps import BadInput, Db, Form, Id, Reviewer, SignedIn, int_field, page
+from ..scope import NotFound
+from ..service import Denied, audit, load
+from ..timefmt import local_time
+from ..views import quote_filename
+
+router = APIRouter()
+MAX_TEXT = 256 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+# kind → the file a department folder would hold, as a starting point in the editor
+SKELETONS = {
+    "targets": (
+        "ruleset: national\nkind: department\ndepartment: {name}\nyear: {year}\nbudget:\n  total: \n  fiscal: \n"
+        "overall_goal: \nindicators:\n  - level1: 产出指标\n    level2: 数量指标\n    name: \n    operator: ≥\n"
+        "    value: \n    unit: \n"
+    ),
+    "monitoring": (
+        "ruleset: national\ndepartment: {name}\nyear: {year}\nbudget: \npoints:\n  - month: 3\n    executed: \n"
+    ),
+    "recheck": "reviewer: \ndate: \nitems:\n  - indicator: \n    score: \n    reason: \n    evidence: \nconclusion: \n",
+    "rectification": (
+        "department: {name}\nyear: {year}\nitems:\n  - problem: \n    source: 复核\n    indicator: \n    measure: \n"
+        "    owner: \n    deadline: \n    status: 未开始\n"
+    ),
+}
+
+
+def _problem_rows(problems) -> list[tuple[str, str, str]]:
+    return [(p.severity.value, str(p.location) if p.location else "", p.message) for p in errors_first(problems)]
+
+
+def _budget_initial(evaluation: Evaluation) -> Decimal | None:
+    value = load(evaluation).data.get("budget.initial.total")
+    return value if isinstance(value, Decimal) else None
+
+
+def _view(kind: str, evaluation: Evaluation, parsed: Parsed) -> dict[str, Any]:
+    """What the page shows of a parsed document: the official table's rows, findings, totals."""
+    value = parsed.value
+    if value is None:
+        return {}
+    if kind == "targets":
+        from ...cycle.targets import check_targets, suggested_grade
+
+        findings = check_targets(value, _budget_initial(evaluation))
+        grade, why = suggested_grade(findings)
+        return {"sheet": value, "findings": _problem_rows(findings), "suggested": (grade, why)}
+    if kind == "monitoring":
+        from ...cycle.monitoring import assess_monitoring
+
+        result = assess_monitoring(value, today())
+        rows = [
+            (
+                f"1-{point.month}月",
+                fmt_percent(point.rate),
+                fmt_percent(line) if line is not None else "—",
+                why,
+                "" if line is None else ("低于预警线" if point.rate < line else "正常"),
+                "；".join(f"{t.name} {fmt_percent(t.progress)}" for t in point.targets),
+            )
+            for point, line, why in result.rows
+        ]
+        warnings = [
+            (
+                f"{w.month}月",
+                w.kind,
+                w.message,
+                f"{w.deadline:%Y-%m-%d}",
+                w.status,
+                f"{w.answer.decision}（{w.answer.date:%Y-%m-%d}）{w.answer.note}" if w.answer and w.answer.date else "",
+            )
+            for w in result.warnings
+        ]
+        rules = value.ruleset
+        return {
+            "rows": rows,
+            "warnings": warnings,
+            "rules": f"{rules.title}（{rules.cite(rules.monitoring.source)}）",
+            "result": result,
+        }
+    if kind == "recheck":
+        from ...cycle.recheck import compare_recheck
+
+        loaded = load(evaluation)
+        if loaded.scored is None or loaded.prepared is None:
+            return {"unscored": "该自评的数据尚有错误或不完整，无法与复核得分对照。请先完成自评填报。"}
+        result = compare_recheck(value, loaded.scored, loaded.prepared.rulebook)
+        return {"result": result, "findings": _problem_rows(list(result.problems))}
+    from ...cycle.rectify import rectification_status
+
+    day = today()
+    return {"items": [(item, rectification_status(item, day)) for item in value.items], "day": day}
+
+
+def _context(
+    actor, evaluation: Evaluation, kind: str, doc: CycleDocument | None, text: str, parsed: Parsed
+) -> dict[str, Any]:
+    title, name = KINDS[kind]
+    return {
+        "e": evaluation,
+        "kind": kind,
+        "kinds": KINDS,
+        "title": title,
+        "file_name": name,
+        "doc": doc,
+        "text": text,
+        "problems": _problem_rows(parsed.problems),
+        "view": _view(kind, evaluation, parsed) if doc is not None or parsed.value is not None else {},
+        "can_write": kind_refusal(actor.user, evaluation.department, kind) is None,
+        "refusal": kind_refusal(actor.user, evaluation.department, kind),
+        "updated": local_time(doc.updated_at) if doc else "",
+        "fmt_score": fmt_score,
+        "today": today(),
+    }
+
+
+def _stored(db, evaluation: Evaluation, kind: str) -> tuple[CycleDocument | None, str, Parsed]:
+    doc = document(db, evaluation.department, evaluation.year, kind)
+    if doc is None:
+        text = SKELETONS[kind].format(name=evaluation.department.name, year=evaluation.year)
+        return None, text, Parsed(None, [])
+    return doc, doc.text, parse(kind, doc.text, evaluation.department, evaluation.year)
+
+
+def _show(request: Request, actor, db, evaluation_id: int, kind: str):
+    evaluation = actor.scope.evaluation(db, evaluation_id)
+    doc, text, parsed = _stored(db, evaluation, kind)
+    return page(request, "cycle.html", _context(actor, evaluation, kind, doc, text, parsed))
+
+
+def _save(request: Request, actor, db, form: dict[str, str], evaluation_id: int, kind: str):
+    evaluation = actor.scope.evaluation(db, evaluation_id)
+    reason = kind_refusal(actor.user, evaluation.department, kind)
+    if reason:  # refused before the text is read
+        raise Denied(reason)
+    version = int_field(form, "doc_version", "文档版本号")
+    text = form.get("text")
+    if text is None or len(text) > MAX_TEXT:
+        raise BadInput(f"字段“文档内容”（text）缺失或超过 {MAX_TEXT // 1024} K 字符。")
+    try:
+        parsed = write_document(db, actor.user, evaluation.department, evaluation.year, kind, text, version)
+    except CycleConflict as exc:
+        doc = exc.current
+        context = _context(actor, evaluation, kind, doc, text, Parsed(None, []))
+        who = db.get(User, doc.updated_by) if doc.updated_by else None
+        context["message"] = (
+            f"保存失败：{(who.display_name or who.username) if who else '他人'}已于{local_time(doc.updated_at)}"
+            f"保存了第{doc.version}版，您是在第{version}版上修改的。下方保留了您填写的内容；请对照后再保存。"
+        )
+        context["conflict_version"] = doc.version
+        return page(request, "cycle.html", context, status=409)
+    if any(p.severity.value == "错误" for p in parsed.problems) or parsed.value is None:
+        doc = document(db, evaluation.department, evaluation.year, kind)
+        context = _context(actor, evaluation, kind, doc, text, parsed)
+        context["view"] = {}
+        context["message"] = "内容有误，未保存。请按下列提示（文件:行）修改后再保存；您填写的内容已保留。"
+        return page(request, "cycle.html", context, status=422)
+    return RedirectResponse(f"/evaluations/{evaluation.id}/{kind}?saved=1", status_code=303)
+
+
+def _download(actor, db, evaluation_id: int, kind: str, what: str) -> Response:
+    from ...cycle import outputs
+
+    evaluation = actor.scope.evaluation(db, evaluation_id)
+    doc, _text, parsed = _stored(db, evaluation, kind)
+    title = KINDS[kind][0]
+    if doc is None:
+        raise NotFound(f"该部门{evaluation.year}年度尚未填写{title}，没有可下载的表格。")
+    if parsed.value is None:
+        raise NotFound(f"{title}的内容有误，无法生成表格。请先在{title}页面按提示修改。")
+    view = _view(kind, evaluation, parsed)
+    if kind == "targets":
+        content = outputs.targets_xlsx(parsed.value) if what == "xlsx" else outputs.targets_docx(parsed.value)
+        filename = f"{evaluation.department.name}{evaluation.year}年度绩效目标申报表.{what}"
+    elif kind == "monitoring":
+        content, filename = (
+            outputs.monitoring_xlsx(view["result"]),
+            f"{evaluation.department.name}{evaluation.year}年度运行监控表.xlsx",
+        )
+    elif kind == "recheck":
+        if "result" not in view:
+            raise NotFound(view.get("unscored", "无法生成复核表。"))
+        content = outputs.recheck_xlsx(view["result"]) if what == "xlsx" else outputs.recheck_docx(view["result"])
+        filename = f"{evaluation.department.name}{evaluation.year}年度" + (
+            "复核差异表.xlsx" if what == "xlsx" else "复核意见.docx"
+        )
+    else:
+        content = outputs.rectification_xlsx(parsed.value, today())
+        filename = f"{evaluation.department.name}{evaluation.year}年度整改台账.xlsx"
+    audit(db, actor.user, "download", f"cycle:{kind}:{doc.id}", filename, via="download")
+    return Response(
+        content,
+        media_type=XLSX if filename.endswith(".xlsx") else DOCX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote_filename(filename)}"},
+    )
+
+
+# Literal routes per document (the tamper table lists each one).
+@router.get("/evaluations/{evaluation_id}/targets")
+def targets_page(request: Request, actor: SignedIn, db: Db, evaluation_id: Id):
+    return _show(request, actor, db, evaluation_id, "targets")
+
+
+@router.post("/evaluations/{evaluation_id}/targets")
+def targets_save(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+    return _save(request, actor, db, form, evaluation_id, "targets")
+
+
+@router.get("/evaluations/{evaluation_id}/targets/申报表.xlsx")
+def targets_xlsx(actor: SignedIn, db: Db, evaluation_id: Id):
+    return _download(actor, db, evaluation_id, "targets", "xlsx")
+
+
+@router.get("/evaluations/{evaluation_id}/targets/申报表.docx")
+def targets_docx(actor: SignedIn, db: Db, evaluation_id: Id):
+    return _download(actor, db, evaluation_id, "targets", "docx")
+
+
+@router.get("/evaluations/{evaluation_id}/monitoring")
+def monitoring_page(request: Request, actor: SignedIn, db: Db, evaluation_id: Id):
+    return _show(request, actor, db, evaluation_id, "monitoring")
+
+
+@router.post("/evaluations/{evaluation_id}/monitoring")
+def monitoring_save(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+    return _save(request, actor, db, form, evaluation_id, "monitoring")
+
+
+@router.get("/evaluations/{evaluation_id}/monitoring/监控表.xlsx")
+def monitoring_xlsx(actor: SignedIn, db: Db, evaluation_id: Id):
+    return _download(actor, db, evaluation_id, "monitoring", "xlsx")
+
+
+@router.get("/evaluations/{evaluation_id}/recheck")
+def recheck_page(request: Request, actor: SignedIn, db: Db, evaluation_id: Id):
+    return _show(request, actor, db, evaluation_id, "recheck")
+
+
+@router.post("/evaluations/{evaluation_id}/recheck")
+def recheck_save(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+    return _save(request, actor, db, form, evaluation_id, "recheck")
+
+
+@router.get("/evaluations/{evaluation_id}/recheck/复核差异表.xlsx")
+def recheck_xlsx(actor: SignedIn, db: Db, evaluation_id: Id):
+    return _download(actor, db, evaluation_id, "recheck", "xlsx")
+
+
+@router.get("/evaluations/{evaluation_id}/recheck/复核意见.docx")
+def recheck_docx(actor: SignedIn, db: Db, evaluation_id: Id):
+    return _download(actor, db, evaluation_id, "recheck", "docx")
+
+
+@router.get("/evaluations/{evaluation_id}/rectification")
+def rectification_page(request: Request, actor: SignedIn, db: Db, evaluation_id: Id):
+    return _show(request, actor, db, evaluation_id, "rectification")
+
+
+@router.post("/evaluations/{evaluation_id}/rectification")
+def rectification_save(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+    return _save(request, actor, db, form, evaluation_id, "rectification")
+
+
+@router.get("/evaluations/{evaluation_id}/rectification/整改台账.xlsx")
+def rectification_xlsx(actor: SignedIn, db: Db, evaluation_id: Id):
+    return _download(actor, db, evaluation_id, "rectification", "xlsx")
+
+
+@router.get("/bureau/cycle")
+def bureau_cycle(request: Request, actor: Reviewer, db: Db, year: int | None = None):
+    """The region's monitoring warnings, overdue rectification items, and 结果应用 of approved evaluations."""
+    from ...cycle.monitoring import assess_monitoring
+    from ...cycle.rectify import budget_action, rectification_status
+    from ...cycle.ruleset import load_ruleset
+
+    departments = {d.id: d for d in db.scalars(actor.scope.departments())}
+    docs = list(
+        db.scalars(
+            select(CycleDocument)
+            .join(Department)
+            .where(actor.scope.department_filter(), CycleDocument.kind.in_(("monitoring", "rectification")))
+            .order_by(CycleDocument.year.desc(), Department.name)
+        )
+    )
+    years = sorted({d.year for d in docs} | set(db.scalars(select(Evaluation.year).distinct())), reverse=True)
+    year = year if year is not None else (years[0] if years else today().year - 1)
+    day = today()
+    evaluations = {
+        (e.department_id, e.year): e for e in db.scalars(actor.scope.evaluations().where(Evaluation.year == year))
+    }
+    warnings, overdue, broken = [], [], []
+    for doc in docs:
+        if doc.year != year or doc.department_id not in departments:
+            continue
+        department = departments[doc.department_id]
+        evaluation = evaluations.get((doc.department_id, doc.year))
+        parsed = parse(doc.kind, doc.text, department, doc.year)
+        if parsed.value is None:
+            broken.append((department.name, KINDS[doc.kind][0], evaluation))
+            continue
+        if doc.kind == "monitoring":
+            for w in assess_monitoring(parsed.value, day).warnings:
+                warnings.append((department.name, evaluation, w))
+        else:
+            for item in parsed.value.items:
+                state = rectification_status(item, day)
+                if state == "已逾期":
+                    overdue.append((department.name, evaluation, item))
+    ruleset = load_ruleset("national")
+    results = []
+    for evaluation in sorted(evaluations.values(), key=lambda e: e.department.name):
+        if evaluation.status != "approved":
+            continue
+        action = budget_action(evaluation.grade, ruleset) if evaluation.grade else None
+        results.append((evaluation, action))
+    return page(
+        request,
+        "cycle_bureau.html",
+        {
+            "year": year,
+            "years": years or [year],
+            "warnings": warnings,
+            "overdue": overdue,
+            "broken": broken,
+            "results": results,
+            "ruleset": ruleset,
+            "source": ruleset.cite(ruleset.results_source),
+            "day": day,
+            "fmt_percent": fmt_percent,
+        },
+    )
+
+
+__all__ = ["router"]

@@ -1,0 +1,295 @@
+"""The year around the self-evaluation in the web app (issue 17): 绩效目标, 运行监控, 复核 and 整改 pages of the
+宝安 example, saved through the one write path by the role each part belongs to, their downloads, a bad save
+refused with its line and the typed text kept, and the bureau's region view."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import warnings
+from pathlib import Path
+
+import pytest
+
+warnings.filterwarnings("ignore", category=DeprecationWarning)
+from fastapi.testclient import TestClient  # noqa: E402
+from openpyxl import load_workbook  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from jixiao.web.app import create_app  # noqa: E402
+from jixiao.web.db import AuditEntry, CycleVersion, Department, User  # noqa: E402
+from jixiao.web.security import hash_password  # noqa: E402
+
+from .web_support import csrf_of, login, version_of  # noqa: E402
+
+PASSWORD = "correct-horse-battery"
+BAOAN = Path(__file__).resolve().parents[1] / "examples" / "baoan-fulian-2023"
+
+
+def example(name: str) -> str:
+    return (BAOAN / name).read_text(encoding="utf-8")
+
+
+def without_approval(text: str) -> str:
+    """targets.yaml as the department writes it: everything before the bureau's `approval:` part."""
+    return text[: text.index("approval:")]
+
+
+def rectification_as_raised(text: str) -> str:
+    """rectification.yaml as the bureau raises it: every item 未开始, without done date or evidence."""
+    lines = []
+    for line in text.splitlines():
+        if line.strip().startswith(("done_date:", "evidence:")):
+            continue
+        lines.append(re.sub(r"status: \S+", "status: 未开始", line))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("cycle")
+    os.environ["JIXIAO_DATA"] = str(tmp / "data")
+    application = create_app(f"sqlite:///{tmp / 'jixiao.db'}")
+    with application.state.factory() as db:
+        a = Department(name="深圳市宝安区妇女联合会", region="广东省深圳市宝安区")
+        b = Department(name="衡山县妇女联合会", region="湖南省衡阳市衡山县")
+        db.add_all([a, b])
+        db.flush()
+        hashed = hash_password(PASSWORD)
+        db.add_all(
+            [
+                User(username="admin", password_hash=hashed, role="admin"),
+                User(username="baoan", password_hash=hashed, role="filler", department_id=a.id),
+                User(username="hengshan", password_hash=hashed, role="filler", department_id=b.id),
+                User(username="bureau", password_hash=hashed, role="reviewer", region="广东省深圳市"),
+                User(username="hengyang", password_hash=hashed, role="reviewer", region="湖南省衡阳市"),
+            ]
+        )
+        db.commit()
+    return application
+
+
+@pytest.fixture(scope="module")
+def clients(app):
+    out = {}
+    for name in ("baoan", "hengshan", "bureau", "hengyang", "admin"):
+        c = TestClient(app)
+        out[name] = (c, login(c, name, PASSWORD))
+    out["out"] = (TestClient(app), "")
+    return out
+
+
+@pytest.fixture(scope="module")
+def evaluation_id(app, clients):
+    """The 宝安 evaluation of 2023, its data typed into the text editor: 97.61 分, 优 (as in test_web)."""
+    c, csrf = clients["baoan"]
+    r = c.post(
+        "/evaluations/new",
+        data={"year": "2023", "rulebook": "shenzhen-baoan/department/2023", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    eid = int(re.search(r"/evaluations/(\d+)", r.headers["location"]).group(1))
+    page = c.get(f"/evaluations/{eid}")
+    r = c.post(
+        f"/evaluations/{eid}/yaml",
+        data={"csrf_token": csrf, "version": version_of(page.text), "data_yaml": example("data.yaml")},
+    )
+    assert r.status_code == 200 and "97.61 分 · 优" in r.text
+    return eid
+
+
+def doc_version(html: str) -> int:
+    return int(re.search(r'name="doc_version" value="(\d+)"', html).group(1))
+
+
+def save(clients, who: str, eid: int, kind: str, text: str, version: int | None = None):
+    c, csrf = clients[who]
+    if version is None:
+        page = clients[who][0].get(f"/evaluations/{eid}/{kind}").text
+        if 'name="doc_version"' not in page:  # a page without the editor: take the version its writer sees
+            writer = "bureau" if kind == "recheck" else "baoan"
+            page = clients[writer][0].get(f"/evaluations/{eid}/{kind}").text
+        version = doc_version(page)
+    return c.post(
+        f"/evaluations/{eid}/{kind}",
+        data={"csrf_token": csrf, "doc_version": str(version), "text": text},
+        follow_redirects=False,
+    )
+
+
+def cells(content: bytes) -> str:
+    book = load_workbook(io.BytesIO(content))
+    return "\n".join(
+        str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row if v is not None
+    )
+
+
+def test_targets_department_writes_bureau_grades(clients, evaluation_id):
+    eid = evaluation_id
+    full = example("targets.yaml")
+    # the bureau cannot write the department's indicators, nor grade targets that do not exist yet
+    assert save(clients, "bureau", eid, "targets", full).status_code == 403
+    # nor can the department write the bureau's grading
+    r = save(clients, "baoan", eid, "targets", full)
+    assert r.status_code == 403 and "approval" in r.text
+    assert save(clients, "baoan", eid, "targets", without_approval(full)).status_code == 303
+    page = clients["baoan"][0].get(f"/evaluations/{eid}/targets").text
+    # 5 indicators; 区重点工作任务完成数 shown as operator + value + unit
+    assert "区重点工作任务完成数" in page and "≥4项" in page and "年度资金总额 2377.56 万元" in page
+    # no findings → 0 errors, 0 warnings → suggested 优 (targets.suggested_grade); not yet graded
+    assert "建议审核等级：<b>优</b>" in page and "财政审核等级：尚未审核" in page
+    # the bureau adds only the approval part
+    assert save(clients, "bureau", eid, "targets", full).status_code == 303
+    page = clients["bureau"][0].get(f"/evaluations/{eid}/targets").text
+    assert "财政审核等级：<b>优</b>（宝安区财政局）" in page and "已批复" in page
+    # approved targets are closed to the department
+    r = save(clients, "baoan", eid, "targets", full.replace("value: 4,", "value: 5,"))
+    assert r.status_code == 403 and "已批复" in r.text
+    # the other region's reviewer and the other department cannot even see the page
+    assert clients["hengyang"][0].get(f"/evaluations/{eid}/targets").status_code == 403
+    assert clients["hengshan"][0].get(f"/evaluations/{eid}/targets").status_code == 403
+    out = clients["out"][0].get(f"/evaluations/{eid}/targets", follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"].startswith("/login")
+    # administrators never change figures
+    assert save(clients, "admin", eid, "targets", full).status_code == 403
+
+
+def test_targets_downloads(clients, evaluation_id):
+    eid = evaluation_id
+    for who in ("baoan", "bureau", "admin"):
+        r = clients[who][0].get(f"/evaluations/{eid}/targets/申报表.xlsx")
+        assert r.status_code == 200, who
+        assert "区重点工作任务完成数" in cells(r.content) and "2,377.56" in cells(r.content)
+        d = clients[who][0].get(f"/evaluations/{eid}/targets/申报表.docx")
+        assert d.status_code == 200 and d.content[:2] == b"PK"
+    for who in ("hengshan", "hengyang"):
+        assert clients[who][0].get(f"/evaluations/{eid}/targets/申报表.xlsx").status_code == 403
+    r = clients["out"][0].get(f"/evaluations/{eid}/targets/申报表.docx", follow_redirects=False)
+    assert r.status_code == 303
+
+
+def test_bad_yaml_is_refused_with_its_line_and_the_text_kept(app, clients, evaluation_id):
+    eid = evaluation_id
+    before = doc_version(clients["baoan"][0].get(f"/evaluations/{eid}/monitoring").text)
+    good = example("monitoring.yaml")
+    # line 7 of monitoring.yaml is "budget: 2500.65 ..."; a word where the amount belongs is refused at that line
+    bad = good.replace("budget: 2500.65", "budget: 两千五百万")
+    assert bad.splitlines()[6].startswith("budget: 两千五百万")
+    r = save(clients, "baoan", eid, "monitoring", bad)
+    assert r.status_code == 422
+    assert "monitoring.yaml:7" in r.text and "未保存" in r.text
+    assert "budget: 两千五百万" in r.text  # the typed text is kept in the editor
+    # a YAML syntax error is refused too, with its line
+    broken = "year: 2023\npoints: [\n"
+    r = save(clients, "baoan", eid, "monitoring", broken)
+    assert r.status_code == 422 and "monitoring.yaml:" in r.text and "points: [" in r.text
+    # a document of another department or year is refused
+    r = save(clients, "baoan", eid, "monitoring", good.replace("year: 2023", "year: 2022"))
+    assert r.status_code == 422 and "年度2022与本页的年度2023不一致" in r.text
+    # nothing was saved
+    assert doc_version(clients["baoan"][0].get(f"/evaluations/{eid}/monitoring").text) == before
+    with app.state.factory() as db:
+        assert not db.scalars(select(CycleVersion).where(CycleVersion.text == bad)).first()
+
+
+def test_monitoring_warning_deadline_and_answer(app, clients, evaluation_id):
+    eid = evaluation_id
+    text = example("monitoring.yaml")
+    assert save(clients, "bureau", eid, "monitoring", text).status_code == 403  # the department's figures
+    assert save(clients, "baoan", eid, "monitoring", text).status_code == 303
+    page = clients["bureau"][0].get(f"/evaluations/{eid}/monitoring").text
+    # June: 儿童友好基地建设 at 25% against execution 40.37%: |25% − 40.37%| = 15.37% > 10% → a 目标偏差 warning.
+    # Deadline: 2023-06-30 (a Friday) + 10 working days = 2023-07-14; answered 2023-07-10 → 已答复.
+    assert "15.37%" in page and "目标偏差" in page
+    assert "2023-07-14" in page and "已答复" in page and "继续执行（2023-07-10）" in page
+    # March 23.395% vs the April line does not apply; three points listed
+    assert page.count("<td>1-") == 3
+    r = clients["baoan"][0].get(f"/evaluations/{eid}/monitoring/监控表.xlsx")
+    assert r.status_code == 200 and "15.37%" in cells(r.content)
+    assert clients["hengyang"][0].get(f"/evaluations/{eid}/monitoring/监控表.xlsx").status_code == 403
+    with app.state.factory() as db:
+        entry = db.scalars(select(AuditEntry).where(AuditEntry.target.like("cycle:monitoring:%"))).first()
+        assert entry.action == "save" and "运行监控" in entry.detail
+
+
+def test_recheck_beside_the_self_score(clients, evaluation_id):
+    eid = evaluation_id
+    text = example("recheck.yaml")
+    r = save(clients, "baoan", eid, "recheck", text)
+    assert r.status_code == 403 and "复核由财政部门审核人填写" in r.text
+    assert save(clients, "hengyang", eid, "recheck", text).status_code == 403
+    assert save(clients, "bureau", eid, "recheck", text).status_code == 303
+    page = clients["baoan"][0].get(f"/evaluations/{eid}/recheck").text
+    # 97.61 + (5.61 − 5.62) + (1 − 1) = 97.60 → shown 97.6, still ≥ 90 → 优
+    assert "97.61（优）" in page and "97.6（优）" in page and "<td>-0.01</td>" in page
+    assert "预算执行率</td><td>6</td><td>5.62</td>" in page
+    assert "自评基本客观" in page
+    x = clients["baoan"][0].get(f"/evaluations/{eid}/recheck/复核差异表.xlsx")
+    assert x.status_code == 200 and "97.6（优）" in cells(x.content)
+    d = clients["bureau"][0].get(f"/evaluations/{eid}/recheck/复核意见.docx")
+    assert d.status_code == 200 and d.content[:2] == b"PK"
+    assert clients["hengshan"][0].get(f"/evaluations/{eid}/recheck/复核意见.docx").status_code == 403
+    assert clients["out"][0].get(f"/evaluations/{eid}/recheck", follow_redirects=False).status_code == 303
+
+
+def test_rectification_raised_by_bureau_progress_by_department(clients, evaluation_id):
+    eid = evaluation_id
+    full = example("rectification.yaml")
+    raised = rectification_as_raised(full)
+    assert save(clients, "baoan", eid, "rectification", raised).status_code == 403  # items are the bureau's
+    assert save(clients, "bureau", eid, "rectification", raised).status_code == 303
+    # the bureau cannot fill in progress
+    r = save(clients, "bureau", eid, "rectification", full)
+    assert r.status_code == 403 and "不能代填进度" in r.text
+    # nor the department change the measure
+    r = save(clients, "baoan", eid, "rectification", full.replace("每年一次开展常规资产清查", "不再清查"))
+    assert r.status_code == 403 and "填报人只能填写整改进度" in r.text
+    assert save(clients, "baoan", eid, "rectification", full).status_code == 303
+    page = clients["bureau"][0].get(f"/evaluations/{eid}/rectification").text
+    # item 1 done 2024-03-15, before its deadline 2024-06-30 → 按期完成; item 2 进行中 past 2024-09-30 → 已逾期
+    # (today, in Asia/Shanghai, is after 2024-09-30)
+    assert re.findall(r'<td class="state">(\S+?)</td>', page) == ["按期完成", "已逾期"]
+    r = clients["baoan"][0].get(f"/evaluations/{eid}/rectification/整改台账.xlsx")
+    assert r.status_code == 200 and "已逾期" in cells(r.content)
+
+
+def test_conflicting_save_keeps_the_text(clients, evaluation_id):
+    eid = evaluation_id
+    page = clients["bureau"][0].get(f"/evaluations/{eid}/recheck").text
+    stale = doc_version(page) - 1 if doc_version(page) > 1 else None
+    if stale is None:  # make a second version first
+        save(clients, "bureau", eid, "recheck", example("recheck.yaml") + "\n")
+        stale = doc_version(clients["bureau"][0].get(f"/evaluations/{eid}/recheck").text) - 1
+    r = save(clients, "bureau", eid, "recheck", example("recheck.yaml") + "# 我的修改\n", version=stale)
+    assert r.status_code == 409 and "# 我的修改" in r.text and f"您是在第{stale}版上修改的" in r.text
+
+
+def test_bureau_region_view(clients, evaluation_id):
+    eid = evaluation_id
+    c, csrf = clients["baoan"]
+    c.post(
+        f"/evaluations/{eid}/submit",
+        data={"csrf_token": csrf, "version": version_of(c.get(f"/evaluations/{eid}").text)},
+    )
+    b, bcsrf = clients["bureau"]
+    b.post(
+        f"/evaluations/{eid}/approve",
+        data={"csrf_token": bcsrf, "version": version_of(b.get(f"/evaluations/{eid}").text), "comment": ""},
+    )
+    page = b.get("/bureau/cycle?year=2023").text
+    assert "深圳市宝安区妇女联合会" in page and "15.37%" in page
+    assert "未及时开展年度资产盘点清查" in page and "按期完成" not in page  # only the overdue item
+    # 97.61 → 优 → 优先保障 (national ruleset's result use)
+    assert "97.61" in page and "优先保障" in page
+    other = clients["hengyang"][0].get("/bureau/cycle?year=2023").text
+    assert "深圳市宝安区妇女联合会" not in other and "没有运行监控预警" in other
+    assert clients["baoan"][0].get("/bureau/cycle").status_code == 403
+    assert clients["out"][0].get("/bureau/cycle", follow_redirects=False).status_code == 303
+
+
+def test_evaluation_page_links_to_the_cycle(clients, evaluation_id):
+    page = clients["baoan"][0].get(f"/evaluations/{evaluation_id}").text
+    for kind in ("targets", "monitoring", "recheck", "rectification"):
+        assert f'href="/evaluations/{evaluation_id}/{kind}"' in page
+    assert csrf_of(page)
