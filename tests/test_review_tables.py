@@ -271,3 +271,30 @@ def test_the_total_stated_in_the_tables_head(tmp_path):
     found = [f for f in review_file(path).findings if f.code == "review.score_sum"]
     # the 总分 row says 96.5 (= 9.5 + 25 + 22 + 30 + 10), the head 97
     assert [(f.expected, f.actual) for f in found] == [("96.5", "97")]
+
+
+def test_the_rulebook_is_chosen_from_the_document_never_another_provinces():
+    from pathlib import Path
+
+    from jixiao.review import review_document
+    from jixiao.review.kinds import province_of
+    from jixiao.review.source import Segment, SourceDocument
+
+    assert province_of("中江县水利局") == "四川省" and province_of("衡山县妇女联合会") == "湖南省"
+    assert province_of("深圳市宝安区妇女联合会") == "广东省" and province_of("区商务局") == ""
+
+    def report(org: str):
+        text = f"{org}2023年度部门整体支出绩效自评报告"
+        body = "本单位2023年度认真落实部门整体支出绩效管理要求，按照预算法和财政部门的通知，开展了绩效自评工作。"
+        return review_document(
+            SourceDocument(
+                Path("x.txt"), [Segment("paragraph", i + 1, t) for i, t in enumerate([text, body, body, body])]
+            )
+        )
+
+    hunan = report("衡山县妇女联合会")
+    assert hunan.rulebook_id == "hunan/department/2023" and "湖南省" in hunan.rulebook_reason
+    guangzhou = report("广州市天河区妇女联合会")  # Guangdong, but not 宝安: no rulebook of its own
+    assert guangzhou.rulebook_id is None and "按全国通用规则" in guangzhou.rulebook_reason
+    anhui = report("寿县妇女联合会")
+    assert anhui.rulebook_id is None and anhui.province == "安徽省"
