@@ -59,7 +59,7 @@ _FORMATS = {
 class _Validations:
     """One DataValidation per kind of cell, each collecting the cells it covers."""
 
-    def __init__(self, ws):
+    def __init__(self, ws: Any) -> None:  # an openpyxl Worksheet
         self.ws = ws
         self.by_kind: dict[str, DataValidation] = {}
 
