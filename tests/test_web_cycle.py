@@ -293,3 +293,35 @@ def test_evaluation_page_links_to_the_cycle(clients, evaluation_id):
     for kind in ("targets", "monitoring", "recheck", "rectification"):
         assert f'href="/evaluations/{evaluation_id}/{kind}"' in page
     assert csrf_of(page)
+
+
+def test_states_are_counted_by_the_beijing_date(monkeypatch):
+    """2024-09-30 17:00 UTC is 2024-10-01 01:00 in Beijing: the 资产清查 item due 2024-09-30 and still 进行中 is
+    已逾期 by the Beijing date, though the UTC date is still its deadline."""
+    import datetime as real
+
+    from jixiao.cycle.rectify import load_rectification, rectification_status
+    from jixiao.web import cycle_service
+
+    class Clock(real.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            moment = real.datetime(2024, 9, 30, 17, 0, tzinfo=real.UTC)
+            return moment.astimezone(tz) if tz else moment.replace(tzinfo=None)
+
+    monkeypatch.setattr(cycle_service, "datetime", Clock)
+    day = cycle_service.today()
+    assert day == real.date(2024, 10, 1)
+    item = load_rectification(BAOAN).items[1]
+    assert rectification_status(item, day) == "已逾期"
+    assert rectification_status(item, real.date(2024, 9, 30)) == "进行中"
+
+
+def test_every_save_keeps_a_version(app, clients, evaluation_id):
+    with app.state.factory() as db:
+        from jixiao.web.db import CycleDocument
+
+        for doc in db.scalars(select(CycleDocument)):
+            versions = db.scalars(select(CycleVersion).where(CycleVersion.document_id == doc.id)).all()
+            assert [v.version for v in versions] == list(range(1, doc.version + 1)), doc.kind
+            assert versions[-1].text == doc.text
