@@ -143,6 +143,8 @@ def test_targets_department_writes_bureau_grades(clients, evaluation_id):
     assert save(clients, "bureau", eid, "targets", full).status_code == 303
     page = clients["bureau"][0].get(f"/evaluations/{eid}/targets").text
     assert "财政审核等级：<b>优</b>（宝安区财政局）" in page and "已批复" in page
+    # two saves, by the department then the bureau, in the page's record
+    assert "第2版" in page and "· bureau</li>" in page and "· baoan</li>" in page
     # approved targets are closed to the department
     r = save(clients, "baoan", eid, "targets", full.replace("value: 4,", "value: 5,"))
     assert r.status_code == 403 and "已批复" in r.text
@@ -186,7 +188,8 @@ def test_bad_yaml_is_refused_with_its_line_and_the_text_kept(app, clients, evalu
     assert r.status_code == 422 and "monitoring.yaml:" in r.text and "points: [" in r.text
     # a document of another department or year is refused
     r = save(clients, "baoan", eid, "monitoring", good.replace("year: 2023", "year: 2022"))
-    assert r.status_code == 422 and "年度2022与本页的年度2023不一致" in r.text
+    # year is on line 6 of monitoring.yaml
+    assert r.status_code == 422 and "年度2022与本页的年度2023不一致" in r.text and "monitoring.yaml:6" in r.text
     # nothing was saved
     assert doc_version(clients["baoan"][0].get(f"/evaluations/{eid}/monitoring").text) == before
     with app.state.factory() as db:

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from ..problems import JixiaoError, Location, Problem, Severity, has_errors
+from ..problems import JixiaoError, Problem, Severity, has_errors
 from ..yamlsrc import parse_yaml_text
 from .db import CycleDocument, CycleVersion, Department, User, now
 from .service import Denied, audit
@@ -91,6 +91,7 @@ def parse(kind: str, text: str, department: Department, year: int) -> Parsed:
         except JixiaoError as exc:
             return Parsed(None, [_shown(p, str(path), name) for p in exc.problems])
     problems: list[Problem] = []
+    _tree, smap, _problems = parse_yaml_text(text, name)  # the loader read it: no error here
     stated_department = getattr(value, "department", "")
     if stated_department and stated_department != department.name:
         problems.append(
@@ -98,7 +99,7 @@ def parse(kind: str, text: str, department: Department, year: int) -> Parsed:
                 "cycle.department",
                 f"文件中的部门名称“{stated_department}”与本页的部门“{department.name}”不一致。"
                 f"请将 department 改为“{department.name}”。",
-                Location(name, field="department"),
+                smap.locate(("department",)),
             )
         )
     stated_year = getattr(value, "year", None)
@@ -107,7 +108,7 @@ def parse(kind: str, text: str, department: Department, year: int) -> Parsed:
             Problem(
                 "cycle.year",
                 f"文件中的年度{stated_year}与本页的年度{year}不一致。请将 year 改为{year}。",
-                Location(name, field="year"),
+                smap.locate(("year",)),
             )
         )
     return Parsed(value, problems)

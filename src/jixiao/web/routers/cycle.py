@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.orm import object_session
 
 from ...numbers import fmt_percent, fmt_score
 from ..cycle_service import (
@@ -23,7 +24,7 @@ from ..cycle_service import (
     today,
     write_document,
 )
-from ..db import CycleDocument, Department, Evaluation, User
+from ..db import CycleDocument, CycleVersion, Department, Evaluation, User
 from ..deps import BadInput, Db, Form, Id, Reviewer, SignedIn, int_field, page
 from ..scope import NotFound
 from ..service import Denied, audit, load
@@ -124,7 +125,17 @@ def _context(
     actor, evaluation: Evaluation, kind: str, doc: CycleDocument | None, text: str, parsed: Parsed
 ) -> dict[str, Any]:
     title, name = KINDS[kind]
+    history = []
+    if doc is not None:
+        session = object_session(doc)
+        rows = session.scalars(
+            select(CycleVersion).where(CycleVersion.document_id == doc.id).order_by(CycleVersion.version.desc())
+        ).all()
+        ids = {v.created_by for v in rows if v.created_by}
+        names = {u.id: u.display_name or u.username for u in session.scalars(select(User).where(User.id.in_(ids)))}
+        history = [(v.version, local_time(v.created_at), names.get(v.created_by, "")) for v in rows[:20]]
     return {
+        "history": history,
         "e": evaluation,
         "kind": kind,
         "kinds": KINDS,
