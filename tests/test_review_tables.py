@@ -9,6 +9,7 @@ The table is HYPOTHETICAL (figures chosen to exercise the checks), laid out as Y
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from decimal import Decimal
@@ -103,6 +104,11 @@ def _xlsx(path):
         ws.append([line])
     for row in ROWS:
         ws.append([int(x) if x.isdigit() else (x or None) for x in row])
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str) and re.fullmatch(r"\d+%", cell.value):
+                cell.value, cell.number_format = int(cell.value[:-1]) / 100, "0%"  # a rate as Excel holds it
+            elif isinstance(cell.value, str) and re.fullmatch(r"[\d,]+", cell.value):
+                cell.value, cell.number_format = int(cell.value.replace(",", "")), "#,##0"
     for r1, c1, r2, c2 in MERGES:
         ws.merge_cells(start_row=r1 + 4, start_column=c1 + 1, end_row=r2 + 4, end_column=c2 + 1)
     wb.save(str(path))

@@ -241,18 +241,22 @@ def _read_xlsx(path: Path) -> SourceDocument:
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":
             continue
-        rows = [[_xlsx_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        rows = [[_xlsx_text(c.value, getattr(c, "number_format", "")) for c in row] for row in ws.iter_rows()]
         builder.table(rows)
     return builder.doc
 
 
-def _xlsx_text(value: object) -> str:
+def _xlsx_text(value: object, number_format: str = "") -> str:
+    """A cell as it is shown: a rate formatted as a percent (0.9545 in a 0.00% cell) is "95.45%"."""
     if value is None:
         return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (number_format or ""):
+        places = len(number_format.split(".", 1)[1].split("%")[0]) if "." in number_format else 0
+        return f"{value * 100:.{places}f}%"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, float):
-        return repr(value)
+        return f"{value:.12g}"  # 0.1 + 0.2 is shown 0.3
     return str(value)
 
 
