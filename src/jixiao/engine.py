@@ -208,9 +208,11 @@ class _Run:
     def node(self, plan: PlanNode) -> tuple[Decimal | None, str]:
         tag, node, payload = plan
         if tag == _LEAF:
+            assert not isinstance(payload, tuple)  # a leaf's payload is its scorer
             score, status = self.leaf(node, payload)
         elif tag == _PARENT:
-            score, status = self.parent(payload)  # type: ignore[arg-type]
+            assert isinstance(payload, tuple)  # a parent's payload is its children
+            score, status = self.parent(payload)
         else:
             group = score_target_group(node, self.rulebook, self.data)
             score, status = group.score, group.status
@@ -219,7 +221,7 @@ class _Run:
         self.scores[node.id] = score
         return score, status
 
-    def leaf(self, node: IndicatorNode, scorer) -> tuple[Decimal | None, str]:
+    def leaf(self, node: IndicatorNode, scorer: Scorer | None) -> tuple[Decimal | None, str]:
         if scorer is None:
             scored = _leaf(node, self.rulebook, self.data)
             score, status = scored.score, scored.status
@@ -229,7 +231,8 @@ class _Run:
             except Missing:
                 score, status = None, Status.MISSING
             except Undefined:
-                policy = node.rule.if_undefined  # type: ignore[union-attr]
+                assert node.rule is not None  # a compiled scorer comes from the leaf's rule
+                policy = node.rule.if_undefined
                 score, status = _undefined(node, policy), _POLICY.get(policy, Status.UNDEFINED)
         if status != Status.SCORED:
             self.tally(node.name, node.weight, status)
@@ -360,12 +363,21 @@ def score_rate(score: Decimal | None, weight: Decimal, places: int = 2) -> Decim
     return Rounding("half_up", places + 2).apply(divide(score, weight))
 
 
-_WORKER_STATE: dict[str, object] = {}
+@dataclass(frozen=True)
+class _Shared:
+    """What the forked workers of `evaluate_many` read, set before the pool starts (inherited, never pickled)."""
+
+    rulebook: Rulebook
+    datasets: Sequence[DepartmentData]
+    reduce: Callable[[Evaluation], Any]
 
 
-def _evaluate_range(bounds: tuple[int, int]) -> list[object]:
-    rulebook, datasets, reduce = (_WORKER_STATE[k] for k in ("rulebook", "datasets", "reduce"))
-    return [reduce(evaluate(rulebook, datasets[i])) for i in range(*bounds)]  # type: ignore[operator,index,arg-type]
+_WORKER_STATE: list[_Shared] = []  # one item while a pool runs
+
+
+def _evaluate_range(bounds: tuple[int, int]) -> list[Any]:
+    shared = _WORKER_STATE[0]
+    return [shared.reduce(evaluate(shared.rulebook, shared.datasets[i])) for i in range(*bounds)]
 
 
 def _identity(evaluation: Evaluation) -> Evaluation:
@@ -419,7 +431,7 @@ def evaluate_many(
             if progress and (i % chunk_size == 0 or i == total):
                 progress(i, total)
         return results
-    _WORKER_STATE.update(rulebook=rulebook, datasets=datasets, reduce=reduce)
+    _WORKER_STATE[:] = [_Shared(rulebook, datasets, reduce)]
     try:
         ranges = [(i, min(i + chunk_size, total)) for i in range(0, total, chunk_size)]
         results = []

@@ -90,10 +90,13 @@ def render_score_text(evaluation: Evaluation, title: str = "表 1：自评得分
                 ]
                 if node.trace and node.trace.note:
                     lines.append(f"  {'  ' * node.level}{node.trace.note}")
-    missing = [leaf for leaf in evaluation.leaves() if leaf.score is None and leaf.trace and leaf.trace.note]
+    missing = [
+        f"  {leaf.name}：{leaf.trace.note}"
+        for leaf in evaluation.leaves()
+        if leaf.score is None and leaf.trace and leaf.trace.note
+    ]
     if missing:
-        lines += ["", "未评分指标："]
-        lines += [f"  {leaf.name}：{leaf.trace.note}" for leaf in missing]  # type: ignore[union-attr]
+        lines += ["", "未评分指标：", *missing]
     return "\n".join(lines)
 
 

@@ -98,7 +98,7 @@ def _bars(chart: Chart) -> str:
 
 def _reference_line(chart: Chart) -> str:
     n = len(chart.values)
-    values = (chart.reference,) * n  # type: ignore[assignment]
+    values = (chart.reference,) * n
     return (
         '<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/><c:ser><c:idx val="1"/><c:order val="1"/>'
         f"<c:tx>{_strings('Sheet1!$C$1', (chart.reference_label,))}</c:tx>"
