@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
+from jixiao.cycle.ruleset import load_ruleset  # noqa: E402
 from jixiao.web.app import create_app  # noqa: E402
 from jixiao.web.db import AuditEntry, CycleVersion, Department, User  # noqa: E402
 from jixiao.web.security import hash_password  # noqa: E402
@@ -285,6 +286,8 @@ def test_bureau_region_view(clients, evaluation_id):
     assert "未及时开展年度资产盘点清查" in page and "按期完成" not in page  # only the overdue item
     # 97.61 → 优 → 优先保障 (national ruleset's result use)
     assert "97.61" in page and "优先保障" in page
+    ruleset = load_ruleset("national")  # the ruleset the 宝安 targets name; its source is cited beside the action
+    assert ruleset.cite(ruleset.results_source) in page
     other = clients["hengyang"][0].get("/bureau/cycle?year=2023").text
     assert "深圳市宝安区妇女联合会" not in other and "没有运行监控预警" in other
     assert clients["baoan"][0].get("/bureau/cycle").status_code == 403

@@ -310,7 +310,7 @@ def bureau_cycle(request: Request, actor: Reviewer, db: Db, year: int | None = N
     """The region's monitoring warnings, overdue rectification items, and 结果应用 of approved evaluations."""
     from ...cycle.monitoring import assess_monitoring
     from ...cycle.rectify import budget_action, rectification_status
-    from ...cycle.ruleset import load_ruleset
+    from ...cycle.ruleset import CONFIDENCES, load_ruleset
 
     departments = {d.id: d for d in db.scalars(actor.scope.departments())}
     docs = list(
@@ -345,13 +345,19 @@ def bureau_cycle(request: Request, actor: Reviewer, db: Db, year: int | None = N
                 state = rectification_status(item, day)
                 if state == "已逾期":
                     overdue.append((department.name, evaluation, item))
-    ruleset = load_ruleset("national")
+    # grade → budget action by the ruleset the department's targets name (national when it has none)
+    default = load_ruleset("national")
     results = []
     for evaluation in sorted(evaluations.values(), key=lambda e: e.department.name):
         if evaluation.status != "approved":
             continue
+        targets = document(db, evaluation.department, evaluation.year, "targets")
+        parsed = parse("targets", targets.text, evaluation.department, evaluation.year) if targets else None
+        ruleset = parsed.value.ruleset if parsed and parsed.value is not None else default
         action = budget_action(evaluation.grade, ruleset) if evaluation.grade else None
-        results.append((evaluation, action))
+        confidence = CONFIDENCES.get(ruleset.results_confidence, "")
+        source = f"{ruleset.title}，{ruleset.cite(ruleset.results_source)}（{confidence}）"
+        results.append((evaluation, action, source))
     return page(
         request,
         "cycle_bureau.html",
@@ -362,8 +368,6 @@ def bureau_cycle(request: Request, actor: Reviewer, db: Db, year: int | None = N
             "overdue": overdue,
             "broken": broken,
             "results": results,
-            "ruleset": ruleset,
-            "source": ruleset.cite(ruleset.results_source),
             "day": day,
             "fmt_percent": fmt_percent,
         },
