@@ -15,10 +15,11 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TypedDict
 
 from .problems import JixiaoError, Problem, Severity
 
@@ -174,15 +175,25 @@ def _folder_name(source: str) -> str:
     return stem.replace("/", "__").replace("\\", "__") or "部门"
 
 
-_JOB: dict[str, object] = {}
+class _Job(TypedDict):
+    """`score_one`'s arguments but the path: the same for every department of a batch."""
+
+    folder: Path
+    out: Path
+    rulebook_id: str | None
+    formats: tuple[str, ...]
+    review: bool
+
+
+_JOB: list[_Job] = []  # the batch's job, set in each worker (and in this process for one worker)
 
 
 def _work(path: Path) -> Done | Failed:
-    return score_one(path, **_JOB)  # type: ignore[arg-type]
+    return score_one(path, **_JOB[0])
 
 
-def _init(job: Mapping[str, object]) -> None:
-    _JOB.update(job)
+def _init(job: _Job) -> None:
+    _JOB[:] = [job]
 
 
 def run_batch(
@@ -199,7 +210,7 @@ def run_batch(
     folder, out = Path(folder).resolve(), Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     inputs = find_departments(folder)
-    job = {"folder": folder, "out": out, "rulebook_id": rulebook_id, "formats": formats, "review": review}
+    job = _Job(folder=folder, out=out, rulebook_id=rulebook_id, formats=formats, review=review)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(inputs) or 1))
     results: list[Done | Failed] = []
     if jobs == 1:
@@ -227,9 +238,9 @@ def run_batch(
 
 def rank(done: Sequence[Done]) -> list[tuple[int | None, Done]]:
     """Departments by total, highest first; equal totals share a rank (1, 2, 2, 4); incomplete ones unranked last."""
-    scored = sorted((d for d in done if d.total is not None), key=lambda d: (-d.total, d.source))  # type: ignore[operator]
+    totals = sorted(((d.total, d) for d in done if d.total is not None), key=lambda pair: (-pair[0], pair[1].source))
     ranked: list[tuple[int | None, Done]] = []
-    for i, d in enumerate(scored):
+    for i, (_, d) in enumerate(totals):
         same = ranked and ranked[-1][1].total == d.total
         ranked.append((ranked[-1][0] if same else i + 1, d))
     ranked += [(None, d) for d in done if d.total is None]
