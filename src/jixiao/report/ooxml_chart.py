@@ -96,16 +96,16 @@ def _bars(chart: Chart) -> str:
     )
 
 
-def _reference_line(chart: Chart) -> str:
+def _reference_line(chart: Chart, reference: Decimal) -> str:
     n = len(chart.values)
-    values = (chart.reference,) * n
+    values = (reference,) * n
     return (
         '<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/><c:ser><c:idx val="1"/><c:order val="1"/>'
         f"<c:tx>{_strings('Sheet1!$C$1', (chart.reference_label,))}</c:tx>"
         f'<c:spPr><a:ln w="12700"><a:solidFill><a:srgbClr val="{GREY.lstrip("#").upper()}"/></a:solidFill>'
         '<a:prstDash val="dash"/></a:ln></c:spPr><c:marker><c:symbol val="none"/></c:marker>'
         f"<c:cat>{_strings(f'Sheet1!$A$2:$A${n + 1}', chart.categories)}</c:cat>"
-        f"<c:val>{_numbers(f'Sheet1!$C$2:$C${n + 1}', values, '0')}</c:val>"  # type: ignore[arg-type]
+        f"<c:val>{_numbers(f'Sheet1!$C$2:$C${n + 1}', values, '0')}</c:val>"
         f'<c:smooth val="0"/></c:ser><c:marker val="1"/>{_axes_ids()}</c:lineChart>'
     )
 
@@ -144,7 +144,8 @@ def chart_part_xml(chart: Chart) -> bytes:
             f'{_layout(0.68, 0.02, 0.3, 0.1, target="")}<c:overlay val="1"/>{_text_props(9)}</c:legend>'
         )
     plot_layout = _layout(0.12, 0.16, 0.85, 0.68) if chart.reference is not None else "<c:layout/>"
-    plot = _bars(chart) + (_reference_line(chart) if chart.reference is not None else "") + _axes(chart)
+    line = _reference_line(chart, chart.reference) if chart.reference is not None else ""
+    plot = _bars(chart) + line + _axes(chart)
     xml = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<c:chartSpace xmlns:c="{_C}" xmlns:a="{_A}" xmlns:r="{_R}"><c:date1904 val="0"/><c:lang val="zh-CN"/>'

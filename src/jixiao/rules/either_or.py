@@ -81,10 +81,11 @@ class EitherOrKind(RuleKind):
 
     def compile(self, spec: EitherOrSpec, leaf: Leaf) -> Scorer | None:
         compiled = {option.name: option.inner.compile(leaf) for option in spec.options}
-        if any(c is None for c in compiled.values()):
+        scorers = {name: scorer for name, scorer in compiled.items() if scorer is not None}
+        if len(scorers) < len(compiled):
             return None
 
         def score(values, members) -> Decimal:
-            return compiled[spec.pick(values.get).name](values, members)  # type: ignore[misc]
+            return scorers[spec.pick(values.get).name](values, members)
 
         return score
