@@ -258,7 +258,12 @@ def _template(text: str) -> bool:
     t = norm(text)
     if not t:
         return False
-    return bool(re.search(r"\(\d+字以内\)", t)) or any(norm(w) in t for w in vocabulary().words("template_text"))
+    vocab = vocabulary()
+    return (
+        bool(re.search(r"\(\d+字以内\)", t))
+        or any(norm(w) in t for w in vocab.words("template_text"))
+        or bool(re.fullmatch(vocab.raw["template_placeholder"], t))
+    )
 
 
 def _check_targets(f: Findings, t: ScoreTable) -> None:
