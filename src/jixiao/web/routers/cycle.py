@@ -30,6 +30,7 @@ from ..scope import NotFound
 from ..service import Denied, audit, load
 from ..timefmt import local_time
 from ..views import quote_filename
+from .dashboard import Year
 
 router = APIRouter()
 MAX_TEXT = 256 * 1024
@@ -306,7 +307,7 @@ def rectification_xlsx(actor: SignedIn, db: Db, evaluation_id: Id):
 
 
 @router.get("/bureau/cycle")
-def bureau_cycle(request: Request, actor: Reviewer, db: Db, year: int | None = None):
+def bureau_cycle(request: Request, actor: Reviewer, db: Db, year: Year = None):
     """The region's monitoring warnings, overdue rectification items, and 结果应用 of approved evaluations."""
     from ...cycle.monitoring import assess_monitoring
     from ...cycle.rectify import budget_action, rectification_status
