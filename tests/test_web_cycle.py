@@ -107,11 +107,12 @@ def doc_version(html: str) -> int:
 def save(clients, who: str, eid: int, kind: str, text: str, version: int | None = None):
     c, csrf = clients[who]
     if version is None:
-        page = clients[who][0].get(f"/evaluations/{eid}/{kind}").text
-        if 'name="doc_version"' not in page:  # a page without the editor: take the version its writer sees
-            writer = "bureau" if kind == "recheck" else "baoan"
-            page = clients[writer][0].get(f"/evaluations/{eid}/{kind}").text
-        version = doc_version(page)
+        version = 0  # no editor shown to anyone yet: the document does not exist
+        for reader in (who, "baoan", "bureau"):  # the version of the first page showing the editor
+            page = clients[reader][0].get(f"/evaluations/{eid}/{kind}").text
+            if 'name="doc_version"' in page:
+                version = doc_version(page)
+                break
     return c.post(
         f"/evaluations/{eid}/{kind}",
         data={"csrf_token": csrf, "doc_version": str(version), "text": text},
@@ -130,6 +131,7 @@ def test_targets_department_writes_bureau_grades(clients, evaluation_id):
     eid = evaluation_id
     full = example("targets.yaml")
     # the bureau cannot write the department's indicators, nor grade targets that do not exist yet
+    assert "该部门尚未填报绩效目标" in clients["bureau"][0].get(f"/evaluations/{eid}/targets").text
     assert save(clients, "bureau", eid, "targets", full).status_code == 403
     # nor can the department write the bureau's grading
     r = save(clients, "baoan", eid, "targets", full)
@@ -241,6 +243,8 @@ def test_rectification_raised_by_bureau_progress_by_department(clients, evaluati
     eid = evaluation_id
     full = example("rectification.yaml")
     raised = rectification_as_raised(full)
+    page = clients["baoan"][0].get(f"/evaluations/{eid}/rectification").text
+    assert "尚无整改事项" in page and 'name="text"' not in page
     assert save(clients, "baoan", eid, "rectification", raised).status_code == 403  # items are the bureau's
     assert save(clients, "bureau", eid, "rectification", raised).status_code == 303
     # the bureau cannot fill in progress

@@ -55,6 +55,13 @@ SKELETONS = {
 }
 
 
+# A document the user only adds to once the other side has written it.
+WAITING = {
+    ("reviewer", "targets"): "该部门尚未填报绩效目标。部门填报后，您可在此填写审核等级、理由和批复（approval 部分）。",
+    ("filler", "rectification"): "尚无整改事项。审核人提出整改事项后，您可在此填写整改状态、完成日期和佐证材料。",
+}
+
+
 def _problem_rows(problems) -> list[tuple[str, str, str]]:
     return [(p.severity.value, str(p.location) if p.location else "", p.message) for p in errors_first(problems)]
 
@@ -126,6 +133,9 @@ def _context(
     actor, evaluation: Evaluation, kind: str, doc: CycleDocument | None, text: str, parsed: Parsed
 ) -> dict[str, Any]:
     title, name = KINDS[kind]
+    refusal = kind_refusal(actor.user, evaluation.department, kind)
+    if refusal is None and doc is None and (actor.role, kind) in WAITING:
+        refusal = WAITING[actor.role, kind]
     history = []
     if doc is not None:
         session = object_session(doc)
@@ -146,8 +156,8 @@ def _context(
         "text": text,
         "problems": _problem_rows(parsed.problems),
         "view": _view(kind, evaluation, parsed) if doc is not None or parsed.value is not None else {},
-        "can_write": kind_refusal(actor.user, evaluation.department, kind) is None,
-        "refusal": kind_refusal(actor.user, evaluation.department, kind),
+        "can_write": refusal is None,
+        "refusal": refusal,
         "updated": local_time(doc.updated_at) if doc else "",
         "fmt_score": fmt_score,
         "today": today(),
