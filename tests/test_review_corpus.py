@@ -30,8 +30,6 @@ KNOWN_GAPS: dict[str, tuple[set[str], set[str]]] = {
     "t14-unknown-hunanlayout-basedata-2018": ({"i1"}, set()),
     # the first table has no header row at all
     "t22-unknown-2017-dept-and-project-scores": ({"i1"}, set()),
-    # 按支出性质分 / 按收入性质分 breakdowns of a 决算 table are not read as funds parts
-    "t24-hunan-hengshan-guantang-dept-2023": ({"i1"}, set()),
     # Suzhou's layout: 执行率 is an indicator row (实际完成值 98%) to be checked against 实际支付数 ÷ 财政拨款数 in
     # another block of the table; cross-block figures are not related yet
     "t32-jiangsu-suzhou-greenland-maintenance-2017": ({"i1"}, set()),

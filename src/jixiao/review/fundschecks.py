@@ -3,6 +3,7 @@ cells of the total row, and each row's funds score against 分值 × min(执行�
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from ..numbers import fmt_score
@@ -44,7 +45,57 @@ def check_funds(f: Findings, t: ScoreTable) -> None:
     source = [r for r in rows if r not in use]
     for parts in (source, use):
         _check_parts(f, t, total, parts)
+    _check_inline_breakdowns(f, t, total)
     _check_rates(f, t, total)
+
+
+_BREAKDOWN = re.compile(r"^(按.{1,6}分)[:：]\s*(-?[\d,]+(?:\.\d+)?)$")
+_ITEM = re.compile(r"^(?:其中[:：]\s*)?([^:：\d]{2,24})[:：]\s*(-?[\d,]+(?:\.\d+)?)?$")
+
+
+def _check_inline_breakdowns(f: Findings, t: ScoreTable, total: FundsRow) -> None:
+    """The MoF 部门整体 layout: "按收入性质分:2030.12 | 按支出性质分:1925.67" under 年度资金总额, each followed by
+    "其中:基本支出:900.47", "项目支出:1025.20"… in its column. Each breakdown must be one of the total's amounts,
+    and its items must add up to it."""
+    table, block = t.table, t.funds_block
+    rows = [r for r in block.rows if r > total.row]
+    amounts = [v for v in total.values.values() if v is not None]
+    for r in rows:
+        for c, cell in enumerate(table.grid[r]):
+            m = _BREAKDOWN.match(cell.strip())
+            if not m:
+                continue
+            stated = Decimal(m.group(2).replace(",", ""))
+            if amounts and all(abs(stated - a) > tolerance([a], stated) for a in amounts):
+                shown = "、".join(fmt_score(a) for a in amounts)
+                f.add(
+                    "review.funds_parts",
+                    Severity.WARNING,
+                    f"“{cell.strip()}”与“{total.label}”的金额（{shown}）均不一致。",
+                    table.location(r, c),
+                    shown,
+                    stated,
+                )
+            items = []
+            for below in rows[rows.index(r) + 1 :]:
+                text = table.grid[below][c].strip() if c < len(table.grid[below]) else ""
+                item = _ITEM.match(text)
+                if not text or _BREAKDOWN.match(text) or not item:
+                    break
+                if item.group(2):
+                    items.append(Decimal(item.group(2).replace(",", "")))
+            if items:
+                s, tol = add_up(items), tolerance(items, stated)
+                if abs(s - stated) > tol:
+                    f.add(
+                        "review.funds_parts",
+                        Severity.WARNING,
+                        f"“{cell.strip()}”，其中各项合计为{fmt_score(s)}（{' + '.join(fmt_score(i) for i in items)}）"
+                        f"{tol_text(tol)}。",
+                        table.location(r, c),
+                        s,
+                        stated,
+                    )
 
 
 def _check_parts(f: Findings, t: ScoreTable, total: FundsRow, parts: list[FundsRow]) -> None:
