@@ -335,3 +335,32 @@ def test_every_save_keeps_a_version(app, clients, evaluation_id):
             versions = db.scalars(select(CycleVersion).where(CycleVersion.document_id == doc.id)).all()
             assert [v.version for v in versions] == list(range(1, doc.version + 1)), doc.kind
             assert versions[-1].text == doc.text
+
+
+def test_two_first_saves_at_once_one_conflicts(app, monkeypatch):
+    """Two people create the same document at the same time: the unique key lets one in, the other gets the
+    conflict (409 page with their text kept), never a server error."""
+    from jixiao.web.cycle_service import CycleConflict, write_document
+
+    text = example("recheck.yaml")
+    with app.state.factory() as first, app.state.factory() as second:
+        reviewer = first.scalar(select(User).where(User.username == "bureau"))
+        department = first.scalar(select(Department).where(Department.name == "深圳市宝安区妇女联合会"))
+        write_document(first, reviewer, department, 2021, "recheck", text.replace("2024-05-20", "2022-05-20"), 0)
+        first.commit()
+        reviewer2 = second.get(User, reviewer.id)
+        department2 = second.get(Department, department.id)
+        # `second` looked before `first` saved: it too believes there is no document (version 0)
+        from jixiao.web import cycle_service
+
+        original = cycle_service.document
+        calls = []
+
+        def stale(db, dep, year, kind):
+            calls.append(1)
+            return None if len(calls) == 1 else original(db, dep, year, kind)
+
+        monkeypatch.setattr(cycle_service, "document", stale)
+        with pytest.raises(CycleConflict) as caught:
+            write_document(second, reviewer2, department2, 2021, "recheck", text, 0)
+        assert caught.value.current.version == 1

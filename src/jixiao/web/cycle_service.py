@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from ..problems import JixiaoError, Problem, Severity, has_errors
@@ -219,8 +220,11 @@ def write_document(
     if current is None:
         current = CycleDocument(department_id=department.id, year=year, kind=kind, text="", version=0)
         current.department = department
-        db.add(current)
-        db.flush()
+        try:
+            with db.begin_nested():  # someone may have created it in the meantime: the unique key decides
+                db.add(current)
+        except IntegrityError:
+            raise CycleConflict(document(db, department, year, kind)) from None
     current.text = text
     current.version += 1
     current.updated_at, current.updated_by = now(), user.id
