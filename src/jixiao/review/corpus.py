@@ -75,12 +75,15 @@ class TruthItem:
                 out.append(p)
         return out
 
-    def matches(self, finding: Problem) -> bool:
+    def matches(self, finding: Problem, document: str = "") -> bool:
         category = _category(finding.code)
         if category != self.category and self.category != "other":
             return False
         text = norm(" ".join([finding.location.place or "", finding.message, finding.expected, finding.actual]))
         places = self.places()
+        if document and places and not any(norm(p) in document for p in places):
+            # the truth describes the place in its own words ("项目表 / 总分"): its words from the document place it
+            places = [p.strip() for p in re.split(r"\s+/\s+", self.where) if p.strip() and norm(p) in document]
         # "A……B" quotes a passage with its middle left out: both ends must appear
         return not places or any(all(norm(x) in text for x in re.split(r"…+|\.{3,}", p) if x.strip()) for p in places)
 
@@ -215,14 +218,15 @@ class DocScore:
 
 def _judge(item: CorpusDoc, findings: list[Problem]) -> tuple[set[str], int, list[str], list[str]]:
     """(truth ids caught, findings about a real inconsistency, false findings, false errors)."""
+    document = norm((item.folder / "document.txt").read_text(encoding="utf-8"))
     caught: set[str] = set()
     true = 0
     false, false_errors = [], []
     for f in findings:
         if f.severity not in (Severity.ERROR, Severity.WARNING):
             continue
-        hits = [t for t in item.items if t.matches(f)]
-        against = [t for t in item.consistent if t.matches(f) and t.category == _category(f.code)]
+        hits = [t for t in item.items if t.matches(f, document)]
+        against = [t for t in item.consistent if t.matches(f, document) and t.category == _category(f.code)]
         if hits:
             true += 1
             caught.update(t.id for t in hits)

@@ -134,8 +134,11 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
         if st is main:
             total = st.total_score if st.total_score is not None else (None if st.cut else computed)
     _check_head_total(findings, ident.stated_total, main, total)
-    if main is not None:
+    others = [t for t in score_tables if t is not main]
+    # the text's total belongs to the table only when no other score table could be the one it means
+    if main is not None and not any(t.cut or t.total_score != main.total_score for t in others):
         check_stated_totals(review, main, total, figures)
+    if main is not None:
         check_levels(review, main, figures)
         check_deductions(review, main, figures)
         if rulebook is not None and main.family == "three_level" and rulebook.kind == "department":

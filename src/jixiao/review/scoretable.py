@@ -173,7 +173,8 @@ def _score_table(table: Table, block: Block, funds_block: Block | None) -> Score
     seg = table.segment
     out = ScoreTable(family, seg, table=table, block=block, funds_block=funds_block)
     header_label = next((table.grid[block.header_start][c] for c in range(len(table.grid[block.header_start]))), "")
-    if header_label and _LABEL_WEIGHT.search(header_label) and table.cell(block.header_start, 0) == header_label:
+    has_header = block.header_end > block.header_start
+    if has_header and _LABEL_WEIGHT.search(header_label) and table.cell(block.header_start, 0) == header_label:
         out.block_label, out.block_weight = header_label, level_label(header_label)[1]
     score_col = cols.get("score", cols.get("review_score"))
     weight_col = cols.get("weight")
@@ -327,6 +328,7 @@ def _merge_continuations(tables: list[ScoreTable]) -> list[ScoreTable]:
                 table.total_score,
                 table.total_location,
             )
+            last.total_row, last.total_label = table.total_row, table.total_label
             continue
         merged.append(table)
     return merged

@@ -154,6 +154,32 @@ def _column_roles(labels: dict[int, list[str]]) -> tuple[dict[str, int], dict[in
 _UNIT = re.compile(r"(?:单位|金额单位|资金单位)\s*[:：]?\s*(亿元|万元|千元|元)|[(（]\s*(亿元|万元|千元|元)\s*[)）]")
 
 
+_LEVEL_WEIGHT = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]")
+
+
+def _headerless(grid: list[list[str]]) -> list[Block]:
+    """A score table without its header (a page after the one that had it): rows ending in two figures
+    (分值, 得分), levels labelled with their weight ("项目决策 (20 分)") to the left of the indicator's name."""
+    ends = []
+    for r, row in enumerate(grid):
+        filled = [c for c, x in enumerate(row) if x.strip()]
+        if len(filled) >= 3 and number(row[filled[-1]]) is not None and number(row[filled[-2]]) is not None:
+            ends.append((r, filled[-2], filled[-1]))
+    labelled = sum(1 for row in grid for x in row[:2] if _LEVEL_WEIGHT.search(x))
+    if len(ends) < 3 or labelled < 2:
+        return []
+    weight = max({w for _, w, _ in ends}, key=lambda w: sum(1 for _, x, _ in ends if x == w))
+    score = weight + 1
+    if weight < 1 or sum(1 for _, w, s in ends if (w, s) == (weight, score)) < 0.8 * len(ends):
+        return []
+    columns = {"name": weight - 1, "weight": weight, "score": score}
+    if weight - 1 >= 1:
+        columns["level1"] = 0
+    if weight - 1 >= 2:
+        columns["level2"] = 1
+    return [Block(0, 0, columns, {c: role for role, c in columns.items()}, rows=list(range(len(grid))))]
+
+
 def build_table(doc: SourceDocument | None, seg: Segment) -> Table:
     width = max((len(r) for r in seg.rows), default=0)
     grid = [list(r) + [""] * (width - len(r)) for r in seg.rows]
@@ -174,6 +200,8 @@ def build_table(doc: SourceDocument | None, seg: Segment) -> Table:
         if blocks:
             blocks[-1].rows.append(r)
         r += 1
+    if not blocks:
+        blocks = _headerless(grid)
     first = blocks[0].header_start if blocks else len(grid)
     titles = ["".join(c for c in row if c.strip()) for row in grid[:first] if sum(1 for c in row if c.strip()) == 1]
     table = Table(seg, grid, titles, blocks, None, doc=doc)

@@ -229,7 +229,16 @@ def _check_scores(f: Findings, t: ScoreTable) -> Decimal | None:
         if funds_score is not None:
             terms.append(funds_score)
     total = add_up(terms)
-    if t.total_score is None and t.total_row is not None and t.total_weights and any(t.total_weights):
+    if t.total_score is None and t.total_row is not None and not any(w is not None for w in t.total_weights):
+        f.add(
+            "review.blank_cell",
+            Severity.WARNING,
+            f"“{t.total_label or '合计'}”行的分值和得分均未填写（各行得分合计为{fmt_score(add_up(terms))}）。",
+            t.total_location,
+            add_up(terms),
+            "（空）",
+        )
+    elif t.total_score is None and t.total_row is not None and t.total_weights and any(t.total_weights):
         f.add(
             "review.blank_cell",
             Severity.WARNING,

@@ -55,6 +55,9 @@ def _continues_last_cell(run: list[str], line: str) -> bool:
         and _regular(run)
         and last.count("\t") + 1 == width
         and last.rsplit("\t", 1)[-1].strip() != ""
+        # a cell of words goes on; a figure does not, and a line of digits alone is a page number
+        and not re.fullmatch(r"[\d.,%\s-]+", last.rsplit("\t", 1)[-1])
+        and not re.fullmatch(r"[\s\d—\-－]+", line)
         and not re.search(r"表\s*$|^(附件|表\s*\d|注|说明)", line.strip())
     )
 
