@@ -292,6 +292,11 @@ def test_bureau_region_view(clients, evaluation_id):
     assert "97.61" in page and "优先保障" in page
     ruleset = load_ruleset("national")  # the ruleset the 宝安 targets name; its source is cited beside the action
     assert ruleset.cite(ruleset.results_source) in page
+    x = b.get("/bureau/cycle/结果应用.xlsx?year=2023")
+    assert x.status_code == 200 and "优先保障" in cells(x.content) and "97.61" in cells(x.content)
+    elsewhere = clients["hengyang"][0].get("/bureau/cycle/结果应用.xlsx?year=2023")
+    assert elsewhere.status_code == 200 and "深圳市宝安区妇女联合会" not in cells(elsewhere.content)
+    assert clients["baoan"][0].get("/bureau/cycle/结果应用.xlsx").status_code == 403
     other = clients["hengyang"][0].get("/bureau/cycle?year=2023").text
     assert "深圳市宝安区妇女联合会" not in other and "没有运行监控预警" in other
     assert clients["baoan"][0].get("/bureau/cycle").status_code == 403

@@ -166,6 +166,7 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str], tuple[int, ...]]] = [
         (GO, MISSING, NO, MISSING, NO, NO, MISSING),
     ),
     ("全周期看板", "GET", "/bureau/cycle?year=2023", "draft", {}, (GO, NO, NO, OK, OK, OK, OK)),
+    ("下载结果应用汇总", "GET", "/bureau/cycle/结果应用.xlsx?year=2023", "draft", {}, (GO, NO, NO, OK, OK, OK, OK)),
     ("看板导出", "GET", "/bureau/export?year=2023", "draft", {}, (GO, NO, NO, OK, OK, OK, OK)),
     (
         "批量上传（报告）",

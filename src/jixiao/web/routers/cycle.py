@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import object_session
 
 from ...numbers import fmt_percent, fmt_score
@@ -316,12 +316,69 @@ def rectification_xlsx(actor: SignedIn, db: Db, evaluation_id: Id):
     return _download(actor, db, evaluation_id, "rectification", "xlsx")
 
 
+def _results(db, evaluations) -> list[tuple[Evaluation, Any, str]]:
+    """结果应用: each approved evaluation's grade → budget action, by the ruleset the department's targets name
+    (national when it has none), with that rule's source."""
+    from ...cycle.rectify import budget_action
+    from ...cycle.ruleset import CONFIDENCES, load_ruleset
+
+    default = load_ruleset("national")
+    results = []
+    for evaluation in sorted(evaluations, key=lambda e: e.department.name):
+        if evaluation.status != "approved":
+            continue
+        targets = document(db, evaluation.department, evaluation.year, "targets")
+        parsed = parse("targets", targets.text, evaluation.department, evaluation.year) if targets else None
+        ruleset = parsed.value.ruleset if parsed and parsed.value is not None else default
+        action = budget_action(evaluation.grade, ruleset) if evaluation.grade else None
+        confidence = CONFIDENCES.get(ruleset.results_confidence, "")
+        source = f"{ruleset.title}，{ruleset.cite(ruleset.results_source)}（{confidence}）"
+        results.append((evaluation, action, source))
+    return results
+
+
+def _year(actor, db, year: int | None) -> int:
+    if year is not None:
+        return year
+    latest = db.scalar(actor.scope.evaluations().with_only_columns(func.max(Evaluation.year)))
+    return latest or today().year - 1
+
+
+@router.get("/bureau/cycle/结果应用.xlsx")
+def results_download(actor: Reviewer, db: Db, year: Year = None):
+    """The 结果应用 summary of the region's approved evaluations of the year, for the next budget."""
+    from ...cycle.outputs import results_xlsx
+
+    year = _year(actor, db, year)
+    rows = []
+    for evaluation, action, source in _results(
+        db, db.scalars(actor.scope.evaluations().where(Evaluation.year == year))
+    ):
+        rows.append(
+            [
+                evaluation.department.name,
+                evaluation.total or "不完整",
+                evaluation.grade or "",
+                action.action if action else ("得分不完整，暂不确定" if not evaluation.grade else "规则未定"),
+                fmt_percent(action.cut, 0) if action and action.cut is not None else "",
+                action.note if action else "",
+                source,
+            ]
+        )
+    filename = f"{year}年度绩效评价结果应用汇总.xlsx"
+    audit(db, actor.user, "download", f"results:{year}", filename, via="download")
+    return Response(
+        results_xlsx(year, rows),
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote_filename(filename)}"},
+    )
+
+
 @router.get("/bureau/cycle")
 def bureau_cycle(request: Request, actor: Reviewer, db: Db, year: Year = None):
     """The region's monitoring warnings, overdue rectification items, and 结果应用 of approved evaluations."""
     from ...cycle.monitoring import assess_monitoring
-    from ...cycle.rectify import budget_action, rectification_status
-    from ...cycle.ruleset import CONFIDENCES, load_ruleset
+    from ...cycle.rectify import rectification_status
 
     departments = {d.id: d for d in db.scalars(actor.scope.departments())}
     docs = list(
@@ -332,7 +389,8 @@ def bureau_cycle(request: Request, actor: Reviewer, db: Db, year: Year = None):
             .order_by(CycleDocument.year.desc(), Department.name)
         )
     )
-    years = sorted({d.year for d in docs} | set(db.scalars(select(Evaluation.year).distinct())), reverse=True)
+    seen = db.scalars(actor.scope.evaluations().with_only_columns(Evaluation.year).distinct())
+    years = sorted({d.year for d in docs} | set(seen), reverse=True)
     year = year if year is not None else (years[0] if years else today().year - 1)
     day = today()
     evaluations = {
@@ -356,19 +414,7 @@ def bureau_cycle(request: Request, actor: Reviewer, db: Db, year: Year = None):
                 state = rectification_status(item, day)
                 if state == "已逾期":
                     overdue.append((department.name, evaluation, item))
-    # grade → budget action by the ruleset the department's targets name (national when it has none)
-    default = load_ruleset("national")
-    results = []
-    for evaluation in sorted(evaluations.values(), key=lambda e: e.department.name):
-        if evaluation.status != "approved":
-            continue
-        targets = document(db, evaluation.department, evaluation.year, "targets")
-        parsed = parse("targets", targets.text, evaluation.department, evaluation.year) if targets else None
-        ruleset = parsed.value.ruleset if parsed and parsed.value is not None else default
-        action = budget_action(evaluation.grade, ruleset) if evaluation.grade else None
-        confidence = CONFIDENCES.get(ruleset.results_confidence, "")
-        source = f"{ruleset.title}，{ruleset.cite(ruleset.results_source)}（{confidence}）"
-        results.append((evaluation, action, source))
+    results = _results(db, evaluations.values())
     return page(
         request,
         "cycle_bureau.html",
