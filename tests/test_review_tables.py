@@ -304,3 +304,21 @@ def test_the_rulebook_is_chosen_from_the_document_never_another_provinces():
     assert guangzhou.rulebook_id is None and "按全国通用规则" in guangzhou.rulebook_reason
     anhui = report("寿县妇女联合会")
     assert anhui.rulebook_id is None and anhui.province == "安徽省"
+
+
+def test_a_web_page_laid_out_in_tables(tmp_path):
+    """Government pages wrap the text in a layout table: its cells are paragraphs, the inner table a table."""
+    from jixiao.review.source import read_source
+
+    page = (
+        "<html><head><script>var p = '<p>脚本</p>';</script></head><body><table><tr><td>"
+        "<p>某县财政局2022年度项目支出绩效自评报告</p><p>一、基本情况</p>本项目下达资金120万元。"
+        '<table border="1"><tr><td rowspan="2">一级指标</td><td>三级指标</td><td>分值</td><td>得分</td></tr>'
+        "<tr><td>培训人次</td><td>10</td><td>9</td></tr></table><p>二、存在的问题</p></td></tr></table></body></html>"
+    )
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    doc = read_source(path)
+    assert [s.kind for s in doc.segments] == ["paragraph", "paragraph", "paragraph", "table", "paragraph"]
+    assert doc.tables()[0].rows == (("一级指标", "三级指标", "分值", "得分"), ("", "培训人次", "10", "9"))
+    assert "脚本" not in "".join(s.text for s in doc.paragraphs())

@@ -91,54 +91,85 @@ def _join_broken_rows(rows: list[str]) -> list[str]:
 
 
 def read_html(path: Path, builder: Any) -> Any:
-    """Paragraphs and tables of an HTML page (a published table), rowspan/colspan resolved to the grid."""
+    """Paragraphs and tables of an HTML page (a published table), rowspan/colspan resolved to the grid. A page
+    laid out in tables (a table whose cell holds another table) gives its cells' text as paragraphs."""
     from html.parser import HTMLParser
 
+    blocks = ("p", "div", "br", "h1", "h2", "h3", "h4", "li", "tr")
 
     class Parser(HTMLParser):
         def __init__(self) -> None:
             super().__init__(convert_charrefs=True)
             self.stack: list[dict] = []  # open tables
             self.text: list[str] = []
+            self.skip = 0  # inside <script> or <style>
 
         def handle_starttag(self, tag: str, attrs: list) -> None:
             a = dict(attrs)
-            if tag == "table":
+            if tag in ("script", "style"):
+                self.skip += 1
+            elif tag == "table":
+                if self.stack and self.stack[-1]["cell"] is not None:  # a table in a cell: the outer one is layout
+                    outer = self.stack[-1]
+                    outer["layout"] = True
+                    self.paragraphs("".join(outer["cell"][0]))
+                    outer["cell"][0].clear()
                 self.flush_text()
-                self.stack.append({"rows": [], "row": None, "cell": None, "spans": {}})
+                self.stack.append({"rows": [], "row": None, "cell": None, "layout": False})
             elif self.stack and tag == "tr":
                 self.stack[-1]["row"] = []
             elif self.stack and tag in ("td", "th"):
                 span = (int(a.get("rowspan") or 1), int(a.get("colspan") or 1))
                 self.stack[-1]["cell"] = ([], span)
-            elif tag in ("br", "p", "div") and not self.stack:
-                self.flush_text()
+            elif tag in blocks:
+                self.newline()
 
         def handle_endtag(self, tag: str) -> None:
+            if tag in ("script", "style"):
+                self.skip = max(0, self.skip - 1)
+                return
             if not self.stack:
-                if tag in ("p", "div", "h1", "h2", "h3", "li"):
+                if tag in blocks:
                     self.flush_text()
                 return
             t = self.stack[-1]
             if tag in ("td", "th") and t["cell"] is not None and t["row"] is not None:
-                t["row"].append(("".join(t["cell"][0]), t["cell"][1]))
+                text = "".join(t["cell"][0])
+                if t["layout"]:
+                    self.paragraphs(text)
+                else:
+                    t["row"].append((text, t["cell"][1]))
                 t["cell"] = None
             elif tag == "tr" and t["row"] is not None:
                 t["rows"].append(t["row"])
                 t["row"] = None
             elif tag == "table":
                 self.stack.pop()
-                builder.table(_html_grid(t["rows"]))
+                if not t["layout"]:
+                    builder.table(_html_grid(t["rows"]))
+            elif tag in blocks:
+                self.newline()
 
         def handle_data(self, data: str) -> None:
+            if self.skip:
+                return
             if self.stack and self.stack[-1]["cell"] is not None:
                 self.stack[-1]["cell"][0].append(data.strip())
             elif not self.stack:
                 self.text.append(data)
 
-        def flush_text(self) -> None:
-            for line in "".join(self.text).splitlines():
+        def newline(self) -> None:
+            if self.stack and self.stack[-1]["cell"] is not None:
+                self.stack[-1]["cell"][0].append("\n")
+            elif not self.stack:
+                self.text.append("\n")
+
+        def paragraphs(self, text: str) -> None:
+            for line in text.splitlines():
                 builder.paragraph(line)
+
+        def flush_text(self) -> None:
+            self.paragraphs("".join(self.text))
             self.text = []
 
     raw = path.read_bytes()
