@@ -322,3 +322,32 @@ def test_a_web_page_laid_out_in_tables(tmp_path):
     assert [s.kind for s in doc.segments] == ["paragraph", "paragraph", "paragraph", "table", "paragraph"]
     assert doc.tables()[0].rows == (("一级指标", "三级指标", "分值", "得分"), ("", "培训人次", "10", "9"))
     assert "脚本" not in "".join(s.text for s in doc.paragraphs())
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice prints the PDF")
+def test_a_table_running_over_two_pdf_pages(tmp_path):
+    from docx import Document
+
+    doc = Document()
+    table = doc.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for c, label in enumerate(["一级指标", "二级指标", "三级指标", "分值", "得分"]):
+        table.cell(0, c).text = label
+    for i in range(60):  # 60 rows of 1 point: more than a page
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = ("产出指标" if i == 0 else ""), ("数量指标" if i % 10 == 0 else "")
+        cells[2].text, cells[3].text, cells[4].text = f"指标第{i + 1}项", "1", "1"
+    cells = table.add_row().cells
+    cells[0].text, cells[3].text, cells[4].text = "合计", "60", "59"  # 60 × 1 = 60, not 59
+    doc.save(str(tmp_path / "长表.docx"))
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "长表.docx")],
+        capture_output=True,
+        timeout=180,
+        check=False,
+    )
+    result = review_file(tmp_path / "长表.pdf")
+    assert len(result.tables) == 1 and len(result.tables[0].rows) == 60  # the second page's rows joined
+    assert [(f.code, f.expected, f.actual) for f in result.findings if f.severity is Severity.ERROR] == [
+        ("review.score_sum", "60", "59")
+    ]

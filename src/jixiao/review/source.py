@@ -181,7 +181,10 @@ def _read_pdf(path: Path) -> SourceDocument:
             tables = []
             compact = re.sub(r"\s", "", text or "")
             # a narrow table wraps its labels ("三级\n指标"): its words may be split, 指标 and 得分/分值 are not
-            if text is None or any(w in compact for w in _TABLE_WORDS) or ("指标" in compact and "分" in compact):
+            last = builder.doc.segments[-1] if builder.doc.segments else None
+            continues = last is not None and last.kind == "table" and last.page == number - 1  # a table going on
+            scored = "指标" in compact and "分" in compact
+            if text is None or continues or scored or any(w in compact for w in _TABLE_WORDS):
                 tables = page.find_tables()
                 boxes = [t.bbox for t in tables]
                 outside = page.filter(
@@ -200,8 +203,10 @@ def _read_pdf(path: Path) -> SourceDocument:
                 builder.full_line = max(10, int(lengths[int(len(lengths) * 0.75)] * 0.85))
             for line in lines:
                 builder.paragraph(line, number)
-            for table in tables:
-                builder.table([[c or "" for c in row] for row in table.extract()], number)
+            for i, table in enumerate(tables):
+                rows = [[c or "" for c in row] for row in table.extract()]
+                if not (i == 0 and _continue_pdf_table(builder, rows, number)):
+                    builder.table(rows, number)
             if not lines and not tables:  # no text layer: a scanned page, recognised (formats/ocr.py)
                 _add_blocks(builder, _scanned_page(path, number))
     if not builder.doc.segments:
@@ -258,6 +263,32 @@ def _xlsx_text(value: object, number_format: str = "") -> str:
     if isinstance(value, float):
         return f"{value:.12g}"  # 0.1 + 0.2 is shown 0.3
     return str(value)
+
+
+def _continue_pdf_table(builder: _Builder, rows: list[list[str]], page: int) -> bool:
+    """The first table of a text PDF's page continues the last table of the page before when nothing but a
+    running head or a page number lies between them (formats/layout.py joins the rows: a repeated header is
+    dropped, a row the page break cut is made whole)."""
+    from dataclasses import replace
+
+    from ..formats.layout import continued_rows
+
+    segments = builder.doc.segments
+    at = next((i for i in range(len(segments) - 1, -1, -1) if segments[i].kind == "table"), None)
+    if at is None:
+        return False
+    last = builder.doc.segments[at]
+    between = builder.doc.segments[at + 1 :]
+    if last.page != page - 1 or any(len(s.text) > 15 for s in between):
+        return False
+    cleaned = tuple(
+        tuple(_clean(re.sub(r"\s*\n\s*", "", c)) for c in row) for row in rows if any(c.strip() for c in row)
+    )
+    joined = continued_rows(last.rows, cleaned)
+    if joined is None:
+        return False
+    builder.doc.segments[at] = replace(last, rows=joined[0])
+    return True
 
 
 def _add_blocks(builder: _Builder, blocks: list) -> None:
