@@ -14,9 +14,11 @@ from decimal import Decimal, InvalidOperation
 
 from ..numbers import normalize_text
 from ..problems import Location
+from .facts import about_another_year as _about_another_year
+from .facts import find_adjustment_reason, find_department, find_grade, find_year  # noqa: F401
 from .source import Segment, SourceDocument
 
-__all__ = ["NUM", "Figure", "extract_figures", "find_department", "find_year"]
+__all__ = ["NUM", "Figure", "extract_figures", "find_department", "find_year"]  # find_* live in facts.py
 
 NUM = r"([0-9][0-9,，]*(?:\.[0-9]+)?)"
 _AMOUNT = NUM + r"\s*万元"
@@ -338,7 +340,6 @@ _QUARTER_LIST = re.compile(
     + _RATE
     + ")"
 )
-_GRADE = re.compile(r"(?:评价|自评)?等级为?\s*[“\"]?(优秀|优|良好|良|中|差)")
 _CLAUSE = re.compile(r"[^。；]+[。；]?")
 
 
@@ -371,17 +372,6 @@ def _add(
     extra: str = "",
 ) -> None:
     out.append(Figure(key, label, value, unit, clause.strip(), doc.location(seg), i, start, end, extra))
-
-
-_OTHER_YEAR_WORDS = ("上年", "去年", "上一年", "上年度", "同比", "较上年", "比上年")
-
-
-def _about_another_year(clause: str, year: int | None) -> bool:
-    """A clause about last year ("上年“三公”经费支出…", "较上年减少…", "2022年…") does not state this year's figures."""
-    if any(word in clause for word in _OTHER_YEAR_WORDS):
-        return True
-    years = {int(y) for y in re.findall(r"(20\d\d)\s*年(?!度)", clause)}
-    return bool(year and years and year not in years)
 
 
 def _scan_paragraph(
@@ -500,80 +490,3 @@ def extract_figures(doc: SourceDocument) -> list[Figure]:
             ctx.stage = None
             _scan_paragraph(doc, i, seg, ctx, out, year)
     return out
-
-
-def find_grade(doc: SourceDocument) -> tuple[str, Segment] | None:
-    for seg in doc.paragraphs():
-        m = _GRADE.search(seg.text)
-        if m:
-            return {"优秀": "优", "良好": "良"}.get(m.group(1), m.group(1)), seg
-    return None
-
-
-def _table_texts(doc: SourceDocument) -> list[list[str]]:
-    return [list(row) for table in doc.tables() for row in table.rows[:8]]
-
-
-def find_year(doc: SourceDocument) -> int | None:
-    texts = [seg.text for seg in doc.paragraphs()[:10]] + [c for row in _table_texts(doc) for c in row]
-    for text in texts:
-        m = re.search(r"(20\d\d)\s*年度", text)
-        if m:
-            return int(m.group(1))
-    return None
-
-
-_ORG_ENDINGS = (
-    "会",
-    "局",
-    "委",
-    "院",
-    "办",
-    "中心",
-    "部",
-    "厅",
-    "所",
-    "站",
-    "馆",
-    "处",
-    "队",
-    "团",
-    "社",
-    "联",
-    "室",
-    "署",
-)
-
-
-def find_department(doc: SourceDocument) -> str:
-    for seg in doc.paragraphs()[:12]:
-        m = re.search(r"(?:部门|单位)名称\s*[（(]?(?:公章|盖章)?[)）]?\s*[:：]\s*(\S+)", seg.text)
-        if m:
-            return m.group(1)
-    for seg in doc.paragraphs()[:6]:
-        text = seg.text.strip()
-        if 3 <= len(text) <= 30 and text.endswith(_ORG_ENDINGS) and "报告" not in text:
-            return text
-    for row in _table_texts(doc):  # a workbook: 部门名称 | 衡山县妇女联合会, or 单位名称：… in a note row
-        cells = [c.strip() for c in row if c and c.strip()]
-        for i, cell in enumerate(cells):
-            m = re.match(r"(?:部门|单位)名称\s*[:：]?\s*(\S*)", cell)
-            if m:
-                name = m.group(1) or (cells[i + 1] if i + 1 < len(cells) else "")
-                if name:
-                    return name
-    return ""
-
-
-_REASON = re.compile(
-    r"(?:差异产生的主要原因是|年中预算调整(?:的)?主要原因(?:为|是)|预算调整(?:的)?原因(?:为|是))[：:]?\s*([^。]+)"
-)
-
-
-def find_adjustment_reason(doc: SourceDocument) -> str:
-    """The reason the report gives for the in-year budget change, if it gives one."""
-    for seg in doc.paragraphs():
-        m = _REASON.search(seg.text)
-        if m:
-            return m.group(1).strip()
-    return ""
