@@ -118,6 +118,8 @@ def _check_weights(f: Findings, t: ScoreTable) -> None:
 
 
 def _check_total_weights(f: Findings, t: ScoreTable, rows: list[ScoreRow], leaves, complete: bool) -> None:
+    if not t.total_weights and rows:
+        _check_reachable(f, t, [w for w in leaves if w is not None])
     if not t.total_weights or not rows or _open_level(t) is not None:
         return
     if t.family == "mof" and t.funds_block is None and t.block_weight is not None:
@@ -155,6 +157,30 @@ def _check_total_weights(f: Findings, t: ScoreTable, rows: list[ScoreRow], leave
                 stated,
             )
             return
+
+
+def _check_reachable(f: Findings, t: ScoreTable, weights: list[Decimal]) -> None:
+    """No total row (cut off, or never written): the weights seen already pass the full score (100)."""
+    funds = funds_total(t)
+    funds_weight = number(funds.texts.get("weight", "")) if funds is not None else None
+    full = Decimal(str(vocabulary().raw["full_score"]))
+    seen = add_up(weights) + (funds_weight or 0)
+    if seen > full:
+        what = f"“{funds.label}”分值{fmt_score(funds_weight)}与" if funds_weight is not None and funds else ""
+        f.add(
+            "review.weight_sum",
+            Severity.WARNING,
+            f"{what}表中已列各指标分值合计已达{fmt_score(seen)}分，超过满分{fmt_score(full)}分。",
+            t.table.location(funds.row, t.funds_block.columns.get("weight", 0))
+            if funds is not None and t.table and t.funds_block
+            else _rows_location(t),
+            full,
+            seen,
+        )
+
+
+def _rows_location(t: ScoreTable):
+    return t.rows[0].location if t.rows else None
 
 
 def _check_note_weights(f: Findings, t: ScoreTable, by_l1: dict[str, list[ScoreRow]]) -> None:
