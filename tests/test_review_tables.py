@@ -351,3 +351,19 @@ def test_a_table_running_over_two_pdf_pages(tmp_path):
     assert [(f.code, f.expected, f.actual) for f in result.findings if f.severity is Severity.ERROR] == [
         ("review.score_sum", "60", "59")
     ]
+
+
+def test_a_table_nested_in_a_word_cell(tmp_path):
+    from docx import Document
+
+    from jixiao.review.source import read_source
+
+    doc = Document()
+    outer = doc.add_table(rows=1, cols=1)
+    outer.cell(0, 0).text = "附表"
+    inner = outer.cell(0, 0).add_table(rows=2, cols=3)
+    for c, (head, value) in enumerate(zip(["三级指标", "分值", "得分"], ["培训人次", "10", "9"], strict=True)):
+        inner.cell(0, c).text, inner.cell(1, c).text = head, value
+    doc.save(str(tmp_path / "嵌套.docx"))
+    tables = read_source(tmp_path / "嵌套.docx").tables()
+    assert [t.rows for t in tables] == [(("附表",),), (("三级指标", "分值", "得分"), ("培训人次", "10", "9"))]
