@@ -367,3 +367,66 @@ def test_a_table_nested_in_a_word_cell(tmp_path):
     doc.save(str(tmp_path / "嵌套.docx"))
     tables = read_source(tmp_path / "嵌套.docx").tables()
     assert [t.rows for t in tables] == [(("附表",),), (("三级指标", "分值", "得分"), ("培训人次", "10", "9"))]
+
+
+# --- a scan: a finding rests on every figure it was built on ------------------------------------------------------
+
+_SCAN_ROWS = (
+    ("一级指标", "二级指标", "三级指标", "分值", "得分"),
+    ("决策", "预算编制", "合理性", "10", "10"),
+    ("", "", "规范性", "10", "9"),
+    ("管理", "资金", "执行率", "80", "75"),
+    ("合计", "", "", "100", "95"),
+)
+
+
+def _scan(low: tuple[int, int] | None, last: str | None = None):
+    """The score table as OCR read it, every cell at 0.99 but `low` (row, column; 0-based) at 0.62."""
+    from pathlib import Path
+
+    from jixiao.review.source import Segment, SourceDocument
+
+    levels = [[0.99 for _ in row] for row in _SCAN_ROWS]
+    if low is not None:
+        levels[low[0]][low[1]] = 0.62
+    table = Segment("table", 1, rows=_SCAN_ROWS, page=1, confidence=min(min(r) for r in levels),
+                    cell_confidence=tuple(tuple(r) for r in levels))  # fmt: skip
+    segments = [Segment("paragraph", 1, "2023年度部门整体支出绩效自评表", page=1, confidence=0.99), table]
+    if last is not None:
+        segments.append(Segment("paragraph", 2, last, page=1, confidence=0.95))
+    return SourceDocument(Path("扫描件.pdf"), segments)
+
+
+@pytest.mark.parametrize(
+    ("low", "severity"),
+    [
+        (None, Severity.ERROR),  # every figure sure: 10 + 9 + 75 = 94 against the 合计 row's 95 is an error
+        ((4, 4), Severity.INFO),  # the 95 itself doubtful (the place the finding names)
+        ((2, 4), Severity.INFO),  # the 9 it adds up doubtful: not the cell it names, still a figure it rests on
+        ((2, 2), Severity.ERROR),  # a name read doubtfully: no figure of the sum, the error stands
+    ],
+)
+def test_a_sum_on_any_doubtful_figure_is_a_hint(low, severity):
+    from jixiao.review import review_document
+
+    finding = next(f for f in review_document(_scan(low)).findings if (f.expected, f.actual) == ("94", "95"))
+    assert finding.code == "review.score_sum"
+    assert finding.severity is severity
+    assert ("识别置信度 0.62 偏低" in finding.message) is (severity is Severity.INFO)
+    if low == (2, 4):
+        assert "所依据的数字（第1页 表1 第3行第5列）" in finding.message
+
+
+@pytest.mark.parametrize("mark", ["〔以下原文未存〕", "【以下原文未存】", "以下原文未存", "以 下 原 文 未 存"])
+def test_the_cut_mark_as_ocr_reads_it(mark):
+    from jixiao.review import review_document
+
+    result = review_document(_scan(None, mark))
+    assert result.truncated
+    assert [f.code for f in result.findings].count("review.truncated") == 1
+
+
+def test_text_that_mentions_the_words_is_not_a_cut():
+    from jixiao.review import review_document
+
+    assert not review_document(_scan(None, "以下原文未存部分见附件。")).truncated

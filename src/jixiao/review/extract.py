@@ -39,6 +39,7 @@ class Figure:
     start: int  # position of the number in the segment's text (for mutation tests)
     end: int
     extra: str = ""  # e.g. the 一级 name of a subtotal
+    confidence: float | None = None  # OCR's confidence in the text it was read from (None: a text layer)
 
 
 def _number(text: str) -> Decimal | None:
@@ -371,7 +372,9 @@ def _add(
     end: int,
     extra: str = "",
 ) -> None:
-    out.append(Figure(key, label, value, unit, clause.strip(), doc.location(seg), i, start, end, extra))
+    out.append(
+        Figure(key, label, value, unit, clause.strip(), doc.location(seg), i, start, end, extra, seg.confidence)
+    )
 
 
 def _scan_paragraph(

@@ -3,6 +3,7 @@ document's kind and identity, and the rulebook chosen with the reason."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -46,12 +47,20 @@ def show(value: Any) -> str:
 
 
 class Findings:
-    """The findings of one review, in the order found; one finding per code and place."""
+    """The findings of one review, in the order found; one finding per code and place. Each keeps its basis:
+    the places of the figures it was built on besides its own (the cells a sum adds up), so that a figure read
+    with low OCR confidence anywhere in it makes the finding a hint (formats/confidence.py)."""
 
     def __init__(self, path: Path):
         self.path = path
         self.items: list[Problem] = []
         self._seen: set[tuple[str, str, str]] = set()
+        self._basis: dict[tuple[str, str, str], tuple[str, ...]] = {}
+
+    def basis(self, problem: Problem) -> tuple[str, ...]:
+        """The places of the figures `problem` rests on, besides its own place."""
+        place = (problem.location.place or "") if problem.location else ""
+        return self._basis.get((problem.code, place, problem.message), ())
 
     def add(
         self,
@@ -61,12 +70,16 @@ class Findings:
         location: Location | None,
         expected: Any = "",
         actual: Any = "",
+        basis: Iterable[Location | None] = (),
     ) -> None:
         location = location or Location(str(self.path))
         key = (code, location.place or "", message)
         if key in self._seen:
             return
         self._seen.add(key)
+        places = tuple(dict.fromkeys(b.place for b in basis if b is not None and b.place))
+        if places:
+            self._basis[key] = places
         self.items.append(Problem(code, message, location, severity, show(expected), show(actual)))
 
     def extend(self, problems: list[Problem]) -> None:

@@ -7,7 +7,7 @@ import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from ..numbers import fmt_score
-from ..problems import Severity
+from ..problems import Location, Severity
 from .findings import Findings
 from .scoretable import FundsRow, ScoreTable
 from .table import number
@@ -15,6 +15,11 @@ from .tolerance import CENT, add_up, half_unit, tol_text, tolerance
 from .vocabulary import norm, vocabulary
 
 __all__ = ["check_funds", "funds_total"]
+
+
+def _rows(table, rows) -> list[Location]:
+    """Whole rows as the basis of a finding (the lowest OCR confidence of each row counts)."""
+    return [Location("", place=f"{table.location().place} 第{r + 1}行") for r in rows if r is not None]
 
 
 def funds_total(t: ScoreTable) -> FundsRow | None:
@@ -75,6 +80,7 @@ def _check_inline_breakdowns(f: Findings, t: ScoreTable, total: FundsRow) -> Non
                     table.location(r, c),
                     shown,
                     stated,
+                    _rows(table, [total.row]),
                 )
             items = []
             for below in rows[rows.index(r) + 1 :]:
@@ -95,6 +101,7 @@ def _check_inline_breakdowns(f: Findings, t: ScoreTable, total: FundsRow) -> Non
                         table.location(r, c),
                         s,
                         stated,
+                        _rows(table, rows[rows.index(r) : rows.index(r) + 1 + len(items)]),
                     )
 
 
@@ -119,6 +126,7 @@ def _check_parts(f: Findings, t: ScoreTable, total: FundsRow, parts: list[FundsR
                 table.location(total.row, block.columns[key]),
                 s,
                 stated,
+                _rows(table, [total.row] + [p.row for p in parts]),
             )
 
 
@@ -144,6 +152,7 @@ def _check_rates(f: Findings, t: ScoreTable, total: FundsRow) -> None:
                 table.location(row.row, block.columns.get("rate", 0)),
                 f"{exact * 100:.2f}%",
                 text,
+                _rows(table, [row.row]),
             )
     weight = number(total.texts.get("weight", ""))
     score_text = total.texts.get("score", "")
@@ -200,4 +209,5 @@ def _check_funds_score(f: Findings, t: ScoreTable, row) -> None:
             t.table.location(row.row, t.funds_block.columns.get("score", 0)) if t.table and t.funds_block else None,
             expected,
             score,
+            _rows(t.table, [row.row]) if t.table else [],
         )

@@ -19,6 +19,14 @@ from .vocabulary import norm, regions, vocabulary
 __all__ = ["Identity", "choose_rulebook", "identify", "is_truncated", "kind_of", "province_of"]
 
 CUT_MARK = "〔以下原文未存〕"
+# the marker as text recognition reads it too: 【…】, […], （…）, or without brackets, spaces between characters
+_CUT_BRACKETED = re.compile(r"[〔【\[（(「]以下原文未存[〕】\]）)」]")
+_CUT_BARE = re.compile(r"^[…\.。]*以下原文未存[…\.。]*$")
+
+
+def _is_cut_mark(text: str) -> bool:
+    compact = re.sub(r"\s+", "", text or "")
+    return bool(_CUT_BRACKETED.search(compact) or _CUT_BARE.match(compact))
 
 
 @dataclass
@@ -154,8 +162,8 @@ def is_truncated(doc: SourceDocument) -> bool:
     if last is None:
         return False
     if last.kind == "paragraph":
-        return CUT_MARK in last.text
-    return any(CUT_MARK in c for c in last.rows[-1]) if last.rows else False
+        return _is_cut_mark(last.text)
+    return any(_is_cut_mark(c) for c in last.rows[-1]) if last.rows else False
 
 
 _KIND_OF_RULEBOOK = {

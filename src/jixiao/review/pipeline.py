@@ -27,6 +27,7 @@ from .stated import (
     check_levels,
     check_stated_totals,
     stated_data,
+    table_basis,
 )
 from .table import Table, number, tables_of
 from .tablechecks import check_score_table, check_template_text, check_units
@@ -78,6 +79,7 @@ def _check_head_total(findings: Findings, stated_text: str, main: ScoreTable | N
             main.table.location(),
             total,
             stated,
+            table_basis(main),
         )
 
 
@@ -157,7 +159,7 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     from ..formats.confidence import doubtful_as_hints  # a figure OCR read with low confidence: a hint, said so
 
-    ordered = sorted(doubtful_as_hints(doc, findings.items), key=lambda f: order[f.severity])
+    ordered = sorted(doubtful_as_hints(doc, findings.items, findings.basis), key=lambda f: order[f.severity])
     return ReviewResult(
         doc.path,
         ident.department,

@@ -6,6 +6,7 @@ the rulebook gives for the stated data."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -57,8 +58,9 @@ class Review:
         location: Location | None,
         expected: Any = "",
         actual: Any = "",
+        basis: Iterable[Location | None] = (),
     ) -> None:
-        self.findings.add(code, severity, message, location, expected, actual)
+        self.findings.add(code, severity, message, location, expected, actual, basis)
 
 
 def stated_data(review: Review, figures: list[Figure], department: str, year: int | None) -> DepartmentData:
@@ -109,6 +111,16 @@ def show_figure(fig: Figure) -> str:
     return f"{fig.value:f}{fig.unit}"
 
 
+def table_basis(table: ScoreTable, rows: list | None = None) -> list[Location]:
+    """The score cells (and the total's) a comparison with the table rests on: a finding's basis."""
+    if table.table is None:
+        return []
+    chosen = table.rows if rows is None else rows
+    cells = [table.table.location(r.row, r.score_col) for r in chosen if r.score_col >= 0]
+    cells += [table.table.location(r.row, r.weight_col) for r in chosen if r.weight_col is not None]
+    return cells + ([table.total_location] if rows is None and table.total_location else [])
+
+
 def check_stated_totals(review: Review, table: ScoreTable, total: Decimal | None, figures: list[Figure]) -> None:
     """The text's 总分 of the indicator system and its stated total score against the table."""
     weight_sum = sum((w for w in {r.level1: r.level1_weight for r in table.rows}.values() if w is not None), Decimal(0))
@@ -121,6 +133,7 @@ def check_stated_totals(review: Review, table: ScoreTable, total: Decimal | None
                 fig.location,
                 weight_sum,
                 fig.value,
+                table_basis(table),
             )
     for fig in (f for f in figures if f.key == "score.total"):
         if total is not None and fig.value != total:
@@ -131,6 +144,7 @@ def check_stated_totals(review: Review, table: ScoreTable, total: Decimal | None
                 fig.location,
                 total,
                 fig.value,
+                table_basis(table),
             )
 
 
@@ -156,6 +170,7 @@ def check_levels(review: Review, table: ScoreTable, figures: list[Figure]) -> No
                 fig.location,
                 weight,
                 fig.value,
+                table_basis(table, rows),
             )
         elif fig.key == "score.level_score" and fig.value != score:
             review.add(
@@ -166,6 +181,7 @@ def check_levels(review: Review, table: ScoreTable, figures: list[Figure]) -> No
                 fig.location,
                 score,
                 fig.value,
+                table_basis(table, rows),
             )
         elif fig.key == "score.level_rate" and weight:
             places = max(0, -fig.value.as_tuple().exponent)
@@ -181,6 +197,7 @@ def check_levels(review: Review, table: ScoreTable, figures: list[Figure]) -> No
                     fig.location,
                     f"{exact * 100:.2f}%",
                     show_figure(fig),
+                    table_basis(table, rows),
                 )
 
 

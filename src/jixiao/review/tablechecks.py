@@ -17,7 +17,7 @@ import re
 from decimal import Decimal
 
 from ..numbers import fmt_score
-from ..problems import Severity
+from ..problems import Location, Severity
 from .findings import Findings
 from .fundschecks import check_funds, funds_total
 from .scoretable import ScoreRow, ScoreTable
@@ -34,6 +34,33 @@ CENT = Decimal("0.01")
 def _na(text: str) -> bool:
     """A cell the form marks as not applicable (一 is a dash read by text recognition)."""
     return text.strip() in ("/", "-", "—", "——", "－", "无", "不适用", "一")
+
+
+def _cells(t: ScoreTable, rows: list[ScoreRow], *roles: str) -> list[Location]:
+    """The places of the figures a check of `rows` reads: each row's weight and/or score cell (the basis of a
+    finding, so that a figure OCR read with low confidence makes it a hint)."""
+    if t.table is None:
+        return []
+    out = []
+    for r in rows:
+        for role in roles:
+            col = r.weight_col if role == "weight" else r.score_col
+            if col is not None and col >= 0:
+                out.append(t.table.location(r.row, col))
+    return out
+
+
+def _row(t: ScoreTable, row: int | None) -> list[Location]:
+    """A whole row as a place (its lowest confidence counts): where a level's stated weight or score is printed."""
+    if t.table is None or row is None:
+        return []
+    return [Location("", place=f"{t.table.location().place} 第{row + 1}行")]
+
+
+def _whole_row(r: ScoreRow) -> list[Location]:
+    """The row of an indicator (its target, actual, weight and score cells) as the basis of a finding on it."""
+    place = r.location.place or ""
+    return [Location("", place=re.sub(r"第\d+列$", "", place))] if re.search(r"第\d+行第\d+列$", place) else []
 
 
 def _leaf_weight(row: ScoreRow) -> Decimal | None:
@@ -73,6 +100,7 @@ def _check_weights(f: Findings, t: ScoreTable) -> None:
                 group[0].location,
                 total,
                 stated,
+                _cells(t, group, "weight") + _row(t, group[0].row),
             )
     for l1, group in by_l1.items():
         stated = group[0].level1_weight
@@ -96,6 +124,7 @@ def _check_weights(f: Findings, t: ScoreTable) -> None:
                 group[0].location,
                 total,
                 stated,
+                _cells(t, group, "weight") + [x for r in group for x in _row(t, r.row)],
             )
     leaves = [_leaf_weight(r) for r in rows]
     complete = all(w is not None for w in leaves) and bool(leaves)
@@ -112,6 +141,7 @@ def _check_weights(f: Findings, t: ScoreTable) -> None:
                 t.table.location(t.block.header_start, 0) if t.table and t.block else None,
                 total,
                 t.block_weight,
+                [x for r in t.rows for x in _row(t, r.row)],
             )
     _check_total_weights(f, t, rows, leaves, complete)
     _check_note_weights(f, t, by_l1)
@@ -155,6 +185,7 @@ def _check_total_weights(f: Findings, t: ScoreTable, rows: list[ScoreRow], leave
                 t.total_location,
                 total,
                 stated,
+                [x for r in rows for x in _row(t, r.row)] + _row(t, t.total_row) + _funds_row(t),
             )
             return
 
@@ -176,7 +207,13 @@ def _check_reachable(f: Findings, t: ScoreTable, weights: list[Decimal]) -> None
             else _rows_location(t),
             full,
             seen,
+            _cells(t, t.rows, "weight") + _funds_row(t),
         )
+
+
+def _funds_row(t: ScoreTable) -> list[Location]:
+    funds = funds_total(t)
+    return _row(t, funds.row) if funds is not None else []
 
 
 def _rows_location(t: ScoreTable):
@@ -242,6 +279,7 @@ def _check_scores(f: Findings, t: ScoreTable) -> Decimal | None:
                     group[0].location,
                     total,
                     stated,
+                    _cells(t, group, "score") + [x for r in group for x in _row(t, r.row)][:1],
                 )
     scores = [r.score for r in rows if not (r.score is None and r.weight is None)]
     if not scores or any(s is None for s in scores):
@@ -285,6 +323,7 @@ def _check_scores(f: Findings, t: ScoreTable) -> Decimal | None:
                 t.total_location,
                 total,
                 t.total_score,
+                _cells(t, rows, "score") + _funds_row(t),
             )
     return total
 
@@ -333,6 +372,7 @@ def _check_targets(f: Findings, t: ScoreTable) -> None:
                 r.location,
                 "、".join(b for b, _ in blanks),
                 "（空）",
+                _whole_row(r),
             )
             continue
         _check_rate_indicator(f, r)
@@ -354,6 +394,7 @@ def _check_targets(f: Findings, t: ScoreTable) -> None:
                 r.location,
                 f"低于{fmt_score(r.weight)}分",
                 r.score,
+                _whole_row(r),
             )
         elif result == "met" and r.score < r.weight and not reason and has_reason:
             f.add(
@@ -363,6 +404,7 @@ def _check_targets(f: Findings, t: ScoreTable) -> None:
                 r.location,
                 r.weight,
                 r.score,
+                _whole_row(r),
             )
         _check_overshoot(f, r, target, actual, reason, has_reason)
         if result != "met" and (r.score < r.weight or result == "missed") and not reason and has_reason:
@@ -373,6 +415,7 @@ def _check_targets(f: Findings, t: ScoreTable) -> None:
                 r.location,
                 "偏差原因及改进措施",
                 "（空）",
+                _whole_row(r),
             )
 
 
@@ -400,6 +443,7 @@ def _check_overshoot(f: Findings, r: ScoreRow, target, actual, reason: str, has_
             r.location,
             f"≤{fmt_score(target.value * far)}或说明原因",
             r.actual,
+            _whole_row(r),
         )
 
 
@@ -424,6 +468,7 @@ def _check_rate_indicator(f: Findings, r: ScoreRow) -> None:
             r.location,
             expected,
             r.score,
+            _whole_row(r),
         )
 
 
@@ -439,6 +484,7 @@ def _check_reason_only(f: Findings, r: ScoreRow, has_reason: bool, placeholders:
             r.location,
             "偏差原因及改进措施",
             "（空）",
+            _whole_row(r),
         )
 
 
