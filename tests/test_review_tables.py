@@ -430,3 +430,25 @@ def test_text_that_mentions_the_words_is_not_a_cut():
     from jixiao.review import review_document
 
     assert not review_document(_scan(None, "以下原文未存部分见附件。")).truncated
+
+
+def test_a_stated_total_above_what_the_visible_rows_of_a_cut_table_allow(tmp_path):
+    """Cut after 产出: visible weights 10 + 20 = 30 of 100, scores 10 + 15 = 25; the 70 not seen at full marks
+    make 25 + 70 = 95 the most; 自评得分 98 > 95 is raised, 95 is not."""
+    from jixiao.review import review_file
+
+    def doc(stated: str):
+        path = tmp_path / f"{stated}.txt"
+        path.write_text(
+            "项目支出绩效自评表\n项目名称\t道路养护\n主管部门\t某区交通运输局\t自评得分\t" + stated + "\n"
+            "一级指标\t二级指标\t三级指标\t分值\t得分\n"
+            "决策(10分)\t项目立项\t立项依据充分性\t10\t10\n"
+            "产出(20分)\t数量指标\t养护里程\t20\t15\n"
+            "效益(70分)\t社会效益\t群众出\n〔以下原文未存〕\n",
+            encoding="utf-8",
+        )
+        return [f for f in review_file(path).findings if f.code == "review.score_sum"]
+
+    found = doc("98")
+    assert [(f.severity, f.expected, f.actual) for f in found] == [(Severity.WARNING, "≤95", "98")]
+    assert doc("95") == []

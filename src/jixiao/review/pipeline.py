@@ -30,7 +30,7 @@ from .stated import (
     table_basis,
 )
 from .table import Table, number, tables_of
-from .tablechecks import check_score_table, check_template_text, check_units
+from .tablechecks import check_reachable_total, check_score_table, check_template_text, check_units
 from .tolerance import half_unit
 from .vocabulary import norm, vocabulary
 
@@ -68,6 +68,8 @@ def _table_grade(tables: list[Table]) -> tuple[str, Location] | None:
 def _check_head_total(findings: Findings, stated_text: str, main: ScoreTable | None, total: Decimal | None) -> None:
     """自评总分 in the table's head against the table's total (its 总分 row, or its rows when none is cut off)."""
     stated = number(stated_text)
+    if main is not None and stated is not None and total is None and main.total_score is None:
+        check_reachable_total(findings, main, stated, stated_text)  # cut off: the most its visible rows allow
     if main is None or stated is None or total is None or main.table is None:
         return
     if abs(stated - total) > half_unit(stated) + half_unit(total):

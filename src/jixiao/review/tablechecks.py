@@ -23,10 +23,10 @@ from .fundschecks import check_funds, funds_total
 from .scoretable import ScoreRow, ScoreTable
 from .table import Table, number
 from .targets import outcome, read
-from .tolerance import add_up, score_tolerance, tol_text, tolerance
+from .tolerance import add_up, half_unit, score_tolerance, tol_text, tolerance
 from .vocabulary import norm, vocabulary
 
-__all__ = ["check_score_table", "check_template_text", "tolerance"]
+__all__ = ["check_reachable_total", "check_score_table", "check_template_text", "tolerance"]
 
 CENT = Decimal("0.01")
 
@@ -326,6 +326,42 @@ def _check_scores(f: Findings, t: ScoreTable) -> Decimal | None:
                 _cells(t, rows, "score") + _funds_row(t),
             )
     return total
+
+
+def check_reachable_total(f: Findings, t: ScoreTable, stated: Decimal, stated_text: str) -> None:
+    """A table cut off before its total row (or never given one): a stated total above the most its visible rows
+    allow — each visible row's score (its weight where the score is unreadable, a score is at most its weight),
+    the funds score, and the weights not seen (the full score less the visible weights) at full marks."""
+    if t.table is None or not t.rows or any(r.bonus for r in t.rows):
+        return
+    full = Decimal(str(vocabulary().raw["full_score"]))
+    funds = funds_total(t)
+    funds_weight = number(funds.texts.get("weight", "")) if funds is not None else None
+    funds_score = number(funds.texts.get("score", "")) if funds is not None else None
+    if funds_weight is None and funds_score is not None:
+        return  # a funds score whose weight is not printed: its part of the full score is unknown
+    rows = [r for r in t.rows if r.weight is not None and not _na(r.weight_text)]
+    if any(r.score is not None and r.score > r.weight for r in rows):
+        return  # raised as such; the bound would be wrong
+    seen = add_up([r.weight for r in rows if r.weight is not None] + ([funds_weight] if funds_weight else []))
+    if seen > full:
+        return  # the weights already pass the full score (raised as such)
+    got = [r.score if r.score is not None else r.weight for r in rows]
+    got += [funds_score if funds_score is not None else funds_weight] if funds_weight is not None else []
+    most = add_up([x for x in got if x is not None]) + (full - seen)
+    tol = half_unit(number(stated_text) or stated)
+    if stated > most + tol:
+        f.add(
+            "review.score_sum",
+            Severity.WARNING,
+            f"表头所列自评得分{stated_text}，而表中可见各行得分合计{fmt_score(most - (full - seen))}分，"
+            f"未列出的分值{fmt_score(full - seen)}分（满分{fmt_score(full)} − 已列分值{fmt_score(seen)}）"
+            f"即使全部得满分，总分最多为{fmt_score(most)}分（得分无法辨认的行按其分值计）。",
+            t.table.location(),
+            f"≤{fmt_score(most)}",
+            stated,
+            _cells(t, rows, "score", "weight") + _funds_row(t),
+        )
 
 
 def _template(text: str) -> bool:
