@@ -294,6 +294,15 @@ def test_counts_against_the_items_listed():
     assert [(p.code, p.expected) for p in problems] == [("review.narrative.count_items", "6个")]
 
 
+
+def test_a_count_of_units_against_the_bodies_named():
+    # n95's phrasing: "直属事业单位N个,即" and the bodies by name (中心, 所): 3 named, so 4 is raised and 3 is not
+    text = "直属事业单位{}个,即县国库集中支付中心、县会计服务中心、县经济开发区财政所。"
+    problems = narrative_findings(_doc(text.format(4)))
+    assert [(p.code, p.expected) for p in problems] == [("review.narrative.count_items", "3个")]
+    assert _codes(_doc(text.format(3))) == []
+
+
 def test_counts_in_words_and_a_last_item_joined_by_he():
     # n72: 货物类采购、工程类采购和服务类采购三种 = 3 items; n67: 四个方面 is a count, “两个维护” a slogan
     assert _codes(_doc("政府采购分为货物类采购、工程类采购和服务类采购三种类型。")) == []

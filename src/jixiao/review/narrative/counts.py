@@ -52,9 +52,15 @@ def count_items(figures: list[NarrativeFigure]) -> list[Problem]:
 
 
 def _fits(item: str, noun: str) -> bool:
-    """An item of the kind the count names: 临城镇 for 乡镇, 北驾廻村 for 村, “……经费” for 项目 in quotes."""
+    """An item of the kind the count names: 临城镇 for 乡镇, 北驾廻村 for 村, “……经费” for 项目 in quotes,
+    县会计服务中心 for 事业单位."""
     item = item.strip("“”\"'《》")
-    return bool(item) and bool(noun) and (item.endswith(noun) or item[-1] in noun)
+    if not item or not noun:
+        return False
+    words = vocabulary().words
+    if noun.endswith(words["institution_nouns"]) and item.endswith(words["institution_suffixes"]):
+        return True
+    return item.endswith(noun) or item[-1] in noun
 
 
 def _split_last(items: list[str], noun: str) -> list[str]:
