@@ -31,8 +31,6 @@ KNOWN_GAPS: dict[str, tuple[set[str], set[str]]] = {
     # Suzhou's layout: 执行率 is an indicator row (实际完成值 98%) to be checked against 实际支付数 ÷ 财政拨款数 in
     # another block of the table; cross-block figures are not related yet
     "t32-jiangsu-suzhou-greenland-maintenance-2017": ({"i1"}, set()),
-    # a key–value layout (实际到位资金 170 / 其中 省财政 170 / 其它 9.6) without a header row is not read as funds
-    "t34-hunan-yueyang-nanhu-youfu-project-2016": ({"i1"}, set()),
 }
 
 

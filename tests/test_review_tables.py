@@ -452,3 +452,24 @@ def test_a_stated_total_above_what_the_visible_rows_of_a_cut_table_allow(tmp_pat
     found = doc("98")
     assert [(f.severity, f.expected, f.actual) for f in found] == [(Severity.WARNING, "≤95", "98")]
     assert doc("95") == []
+
+
+def test_funds_as_label_value_pairs_without_a_header_row(tmp_path):
+    """计划安排资金 170 | 实际到位资金 170 | 实际支出 179.6, each with its 其中 rows in its own pair of columns:
+    到位 170 < 省财政 170 + 其它 9.6 = 179.6 is raised; 支出 179.6 = 170 + 9.6 and 计划 170 = 170 are not; a sum
+    below its amount (sources left blank) is said nothing of."""
+    from jixiao.review import review_file
+
+    rows = [
+        ["计划安排资金(万元)", "170", "实际到位资金(万元)", "170", "实际支出(万元)", "179.6", "结余(万元)", "0"],
+        ["其中:中央财政", "", "其中:中央财政", "", "其中:中央财政", "", "其中:中央财政", ""],
+        ["省财政", "170", "省财政", "170", "省财政", "170", "省财政", ""],
+        ["其它", "", "其它", "9.6", "其它", "9.6", "其它", ""],
+    ]
+    path = tmp_path / "自评报告.txt"
+    path.write_text("项目绩效评价自评报告\n" + "\n".join("\t".join(r) for r in rows) + "\n", encoding="utf-8")
+    found = [f for f in review_file(path).findings if f.code == "review.funds_parts"]
+    assert [(f.location.place, f.expected, f.actual) for f in found] == [("表1 第1行第4列", "179.6", "170")]
+    rows[3][3] = ""  # 到位 170 against 省财政 170 alone: nothing
+    path.write_text("项目绩效评价自评报告\n" + "\n".join("\t".join(r) for r in rows) + "\n", encoding="utf-8")
+    assert [f for f in review_file(path).findings if f.code == "review.funds_parts"] == []

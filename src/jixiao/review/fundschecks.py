@@ -1,8 +1,10 @@
 """The funds block of a MoF table: 年度资金总额 against its 其中 rows per column, 执行率 against B ÷ A, blank
-cells of the total row, and each row's funds score against 分值 × min(执行率, 100%) (财预〔2020〕10号)."""
+cells of the total row, and each row's funds score against 分值 × min(执行率, 100%) (财预〔2020〕10号); and
+funds written as label | value pairs without a header row, each amount above its 其中 rows."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
@@ -14,7 +16,7 @@ from .table import number
 from .tolerance import CENT, add_up, half_unit, tol_text, tolerance
 from .vocabulary import norm, vocabulary
 
-__all__ = ["check_funds", "funds_total"]
+__all__ = ["check_funds", "check_pair_breakdowns", "funds_total"]
 
 
 def _rows(table, rows) -> list[Location]:
@@ -211,3 +213,57 @@ def _check_funds_score(f: Findings, t: ScoreTable, row) -> None:
             score,
             _rows(t.table, [row.row]) if t.table else [],
         )
+
+
+def _is_label(text: str) -> bool:
+    return bool(text.strip()) and number(text) is None
+
+
+def check_pair_breakdowns(f: Findings, table) -> None:
+    """A table of label | value pairs with no header row (计划安排资金(万元) | 170 | 实际到位资金(万元) | 170 | …),
+    each amount followed, in its own pair of columns, by rows "其中:中央财政 | ", "省财政 | 170", "其它 | 9.6":
+    its parts may not add up to more than the amount (a list of sources may leave some blank, so a sum below
+    the amount is said nothing of)."""
+    words = vocabulary().words("funds", "amount_words")
+    prefix = tuple(vocabulary().words("funds", "parts_prefix"))
+    grid = table.grid
+    for r in range(len(grid) - 1):
+        row = grid[r]
+        pairs = [
+            c
+            for c in range(len(row) - 1)
+            if _is_label(row[c]) and number(row[c + 1]) is not None and any(w in norm(row[c]) for w in words)
+        ]
+        alternating = len(pairs) >= 2 and all(b - a == 2 for a, b in itertools.pairwise(pairs))
+        if not alternating:
+            continue
+        for c in pairs:
+            below = grid[r + 1][c] if c < len(grid[r + 1]) else ""
+            if not norm(below).startswith(prefix):
+                continue
+            parts: list[tuple[str, Decimal]] = []
+            k = r + 1
+            while k < len(grid) and c + 1 < len(grid[k]) and _is_label(grid[k][c]):
+                value = number(grid[k][c + 1])
+                if value is None and grid[k][c + 1].strip():
+                    break  # text in the value column: not a breakdown any more
+                if value is not None:
+                    parts.append((re.sub(r"^(其中)[:：]?", "", grid[k][c].strip()), value))
+                k += 1
+            stated = number(row[c + 1])
+            if stated is None or not parts:
+                continue
+            values = [v for _, v in parts]
+            s, tol = add_up(values), tolerance(values, stated)
+            if s - stated > tol:
+                listed = " + ".join(f"{label}{fmt_score(v)}" for label, v in parts)
+                f.add(
+                    "review.funds_parts",
+                    Severity.WARNING,
+                    f"“{row[c].strip()}”为{fmt_score(stated)}，其下“其中”各项（{listed}）合计为{fmt_score(s)}，"
+                    f"超过总数{tol_text(tol)}。",
+                    table.location(r, c + 1),
+                    s,
+                    stated,
+                    _rows(table, range(r, k)),
+                )

@@ -15,6 +15,7 @@ from ..problems import Location, Problem, Severity
 from ..rulebook import load_rulebook
 from .extract import extract_figures
 from .findings import Findings, ReviewResult
+from .fundschecks import check_pair_breakdowns
 from .kinds import CUT_MARK, choose_rulebook, identify, is_truncated, kind_of
 from .reportchecks import check_attachments, check_claims, check_problems, check_sections, headings
 from .scoretable import ScoreTable, find_score_tables
@@ -130,6 +131,7 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
     for table in tables:
         check_template_text(findings, table)
         check_units(findings, table)
+        check_pair_breakdowns(findings, table)
     main = _main_table(score_tables)
     total: Decimal | None = None
     for st in score_tables:
