@@ -28,9 +28,6 @@ KNOWN_GAPS: dict[str, tuple[set[str], set[str]]] = {
     "t09-hubei-ezhou-xzspj-project-2021": (set(), {"review.funds_score"}),
     # the table's 得分 columns hold weights (the truth reads the last column as the score); not told apart
     "t14-unknown-hunanlayout-basedata-2018": ({"i1"}, set()),
-    # Suzhou's layout: 执行率 is an indicator row (实际完成值 98%) to be checked against 实际支付数 ÷ 财政拨款数 in
-    # another block of the table; cross-block figures are not related yet
-    "t32-jiangsu-suzhou-greenland-maintenance-2017": ({"i1"}, set()),
 }
 
 

@@ -473,3 +473,28 @@ def test_funds_as_label_value_pairs_without_a_header_row(tmp_path):
     rows[3][3] = ""  # 到位 170 against 省财政 170 alone: nothing
     path.write_text("项目绩效评价自评报告\n" + "\n".join("\t".join(r) for r in rows) + "\n", encoding="utf-8")
     assert [f for f in review_file(path).findings if f.code == "review.funds_parts"] == []
+
+
+@pytest.mark.parametrize(
+    ("actual", "raised"), [("=98%", True), ("94.54%", True), ("94.5%", False), ("94.50%", False), ("95%", False)]
+)
+def test_a_rate_indicator_against_the_amounts_above_the_indicators(tmp_path, actual, raised):
+    """Suzhou's layout: 财政拨款数 2000.00 and 实际支付数 1890.00 as header cells over values, the indicators below
+    with a 预算执行率 row: 1890 ÷ 2000 = 94.5%. "=98%" and "94.54%" (two places: 94.50 expected) are raised;
+    94.5%, 94.50% and 95% (94.5 rounded half up to a whole percent) are not."""
+    from jixiao.review import review_file
+
+    lines = [
+        "市级财政支出项目绩效自评表",
+        "市级预算执行情况(万元)\t年初预算数\t财政拨款数\t指标结余数",
+        "\t2000.00\t2000.00\t0.00",
+        "市级财政资金使用情况(万元)\t其中:财政拨款数\t实际支付数\t资金结余、结转数",
+        "\t2000.00\t1890.00\t110.00",
+        "项目\t类别\t指标名称\t目标值\t权重\t实际完成值\t自评分",
+        "项目绩效(10 分)\t投入目标(10 分)\t预算执行率\t95%\t5\t" + actual + "\t5",
+        "\t\t专款专用率\t=100%\t5\t=100%\t5",
+    ]
+    path = tmp_path / "表.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = [f for f in review_file(path).findings if f.code == "review.execution_rate"]
+    assert [f.expected for f in found] == (["94.50%"] if raised else [])

@@ -16,7 +16,7 @@ from .table import number
 from .tolerance import CENT, add_up, half_unit, tol_text, tolerance
 from .vocabulary import norm, vocabulary
 
-__all__ = ["check_funds", "check_pair_breakdowns", "funds_total"]
+__all__ = ["check_funds", "check_pair_breakdowns", "check_rate_against_amounts", "funds_total"]
 
 
 def _rows(table, rows) -> list[Location]:
@@ -267,3 +267,57 @@ def check_pair_breakdowns(f: Findings, table) -> None:
                     stated,
                     _rows(table, range(r, k)),
                 )
+
+
+def _amounts_over_values(t: ScoreTable, role: str) -> dict[Decimal, tuple[int, int]]:
+    """The distinct values under a header cell of `role` ("财政拨款数" over "2960.00"), above the indicators."""
+    words = {norm(w) for w in vocabulary().words("funds", "amounts_over_values", role)}
+    prefix = tuple(vocabulary().words("funds", "parts_prefix"))
+    table, out = t.table, {}
+    end = t.block.header_start if t.block is not None else 0
+    for r in range(max(0, end - 1)):
+        for c, cell in enumerate(table.grid[r]):
+            label = norm(cell)
+            for p in prefix:
+                label = re.sub(rf"^{p}[:：]?", "", label)
+            below = table.grid[r + 1][c] if c < len(table.grid[r + 1]) else ""
+            value = number(below)
+            if label in words and value is not None:
+                out.setdefault(value, (r + 1, c))
+    return out
+
+
+def check_rate_against_amounts(f: Findings, t: ScoreTable) -> None:
+    """An indicator row 预算执行率 (实际完成值 98%) in a table whose amounts stand above the indicators as header
+    cells over values (财政拨款数 2960.00, 实际支付数 2798.30), with no funds block of the MoF kind: the rate
+    against B ÷ A, rounding to the printed places allowed. Only when each amount has one value in the table."""
+    if t.table is None or t.funds_block is not None or t.block is None:
+        return
+    rows = [r for r in t.rows if norm(r.name) in {norm(w) for w in vocabulary().words("funds", "rate_indicators")}]
+    if len(rows) != 1:
+        return
+    budget, executed = _amounts_over_values(t, "budget"), _amounts_over_values(t, "executed")
+    if len(budget) != 1 or len(executed) != 1:
+        return
+    (a, at_a), (b, at_b) = next(iter(budget.items())), next(iter(executed.items()))
+    row = rows[0]
+    text = re.sub(r"^[=＝≥≧>＞]+", "", row.actual.strip())
+    stated = number(text)
+    if a <= 0 or stated is None or "%" not in text:
+        return
+    exact = b / a * 100
+    places = max(0, -stated.as_tuple().exponent)
+    step = Decimal(1).scaleb(-places)
+    allowed = {exact.quantize(step, mode) for mode in (ROUND_HALF_UP, ROUND_DOWN)}
+    if stated not in allowed and abs(stated - exact) > step / 2:
+        f.add(
+            "review.execution_rate",
+            Severity.WARNING,
+            f"“{row.name}”实际完成值填为{row.actual}，而表中实际支付（执行）数{fmt_score(b)} ÷ 预算（拨款）数"
+            f"{fmt_score(a)} = {exact:.2f}%（{t.table.location(*at_b).place}、{t.table.location(*at_a).place}；"
+            f"容差为所填位数的半个单位）。",
+            row.location,
+            f"{exact:.2f}%",
+            row.actual,
+            [*_rows(t.table, [row.row]), t.table.location(*at_a), t.table.location(*at_b)],
+        )

@@ -19,7 +19,7 @@ from decimal import Decimal
 from ..numbers import fmt_score
 from ..problems import Location, Severity
 from .findings import Findings
-from .fundschecks import check_funds, funds_total
+from .fundschecks import check_funds, check_rate_against_amounts, funds_total
 from .scoretable import ScoreRow, ScoreTable
 from .table import Table, number
 from .targets import outcome, read
@@ -563,6 +563,7 @@ def check_score_table(f: Findings, t: ScoreTable) -> Decimal | None:
     _check_weights(f, t)
     total = _check_scores(f, t)
     check_funds(f, t)
+    check_rate_against_amounts(f, t)
     if t.family == "mof":
         _check_targets(f, t)
     return total
