@@ -68,3 +68,20 @@ def test_corpus_goals(scores):
     true = sum(s.true_findings for s in tables)
     assert items >= 20 and caught / items >= 0.8, (caught, items)
     assert counted and true / counted >= 0.9, (true, counted)
+
+
+def test_a_truth_place_in_a_table_cell_is_matched_by_its_words():
+    """n53's places "表 车辆购置 73 / 37 / -47.95": the column and the figure must both be in the finding, so the
+    finding on 车辆运行 (1277 → 959) does not catch the item on 车辆购置."""
+    from jixiao.problems import Location, Problem, Severity
+    from jixiao.review.corpus import TruthItem
+    from jixiao.review.vocabulary import norm
+
+    document = norm("年度\t车辆购置\t车辆运行\n2015年\t73\t1277\n2016年\t37\t959\n增减%\t-47.95\t-24.98")
+    item = TruthItem("i4", "growth_rate", "表 车辆购置 73 / 37 / -47.95", False)
+
+    def finding(message: str) -> Problem:
+        return Problem("review.narrative.growth_rate", message, Location("", place="表1 第5行第6列"), Severity.WARNING)
+
+    assert item.matches(finding("表1（车辆购置）写作-47.95%，而2015年为73、2016年为37"), document)
+    assert not item.matches(finding("表1（车辆运行）写作-24.98%，而2015年为1277、2016年为959，相差37"), document)

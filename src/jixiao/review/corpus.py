@@ -82,10 +82,24 @@ class TruthItem:
         text = norm(" ".join([finding.location.place or "", finding.message, finding.expected, finding.actual]))
         places = self.places()
         if document and places and not any(norm(p) in document for p in places):
+            # a table cell described by its column and figures ("表 车辆购置 73"): each word of it, all in the finding
+            cells = [_cell_words(p) for p in places]
+            cells = [w for w in cells if w and all(norm(x) in document for x in w)]
+            if cells:
+                return any(all(norm(x) in text for x in w) for w in cells)
             # the truth describes the place in its own words ("项目表 / 总分"): its words from the document place it
             places = [p.strip() for p in re.split(r"\s+/\s+", self.where) if p.strip() and norm(p) in document]
         # "A……B" quotes a passage with its middle left out: both ends must appear
         return not places or any(all(norm(x) in text for x in re.split(r"…+|\.{3,}", p) if x.strip()) for p in places)
+
+
+def _cell_words(place: str) -> list[str]:
+    """"表 车辆购置 73" → ["车辆购置", "73"]: a place written as words apart (the table named as 表, a column, a
+    figure); [] for a place of one word or with no name in it."""
+    words = [w for w in place.split() if w not in ("表", "表格")]
+    if len(words) < 2 or not any(re.search(r"[\u4e00-\u9fff]", w) for w in words):
+        return []
+    return words
 
 
 @dataclass
