@@ -498,3 +498,20 @@ def test_a_rate_indicator_against_the_amounts_above_the_indicators(tmp_path, act
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     found = [f for f in review_file(path).findings if f.code == "review.execution_rate"]
     assert [f.expected for f in found] == (["94.50%"] if raised else [])
+
+
+def test_importing_the_review_loads_no_writer_engine_or_converter():
+    """`jixiao review FILE` starts light (issue 15's rule, tests/test_imports.py): the report writers, the scoring
+    engine and the office converter are imported where an opinion is written or a rulebook scored, not on import."""
+    import json
+    import subprocess
+    import sys
+
+    probe = (
+        "import json, sys; import jixiao.review, jixiao.review.output; "
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('jixiao.'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
+    modules = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert not modules & {"jixiao.report", "jixiao.engine", "jixiao.formats.office", "jixiao.pipeline"}, modules
+    assert "jixiao.review.pipeline" in modules  # the probe sees what it loads

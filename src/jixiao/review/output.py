@@ -6,15 +6,15 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..numbers import fmt_score
 from ..problems import JixiaoError, Problem, Severity
-from ..report.document import Cell, Document, Heading, Paragraph, Table
-from ..report.docx_out import render_docx
-from ..report.xlsx_out import safe_text
 from . import ReviewResult, review_file
 from .extract import Figure
+
+if TYPE_CHECKING:  # jixiao.report loads every writer (docx, charts, PDF): imported where an opinion is written
+    from ..report.document import Document
 
 __all__ = ["SUPPORTED", "opinion_docx", "render_review_text", "review_folder", "review_to_dict", "summary_workbook"]
 
@@ -122,6 +122,8 @@ def review_to_dict(result: ReviewResult) -> dict[str, Any]:
 
 
 def opinion_document(result: ReviewResult) -> Document:
+    from ..report.document import Cell, Document, Heading, Paragraph, Table
+
     who = f"{result.department or '（部门）'}{result.year or ''}年度"
     what = (result.kind_name.split("（")[0] if result.kind_name else "") or "部门整体支出绩效自评报告"
     blocks: list[Any] = [
@@ -162,6 +164,8 @@ def opinion_document(result: ReviewResult) -> Document:
 
 
 def opinion_docx(result: ReviewResult) -> bytes:
+    from ..report.docx_out import render_docx
+
     return render_docx(opinion_document(result))
 
 
@@ -185,6 +189,8 @@ def review_folder(
 def summary_workbook(results: Iterable[tuple[Path, ReviewResult | JixiaoError]]) -> bytes:
     from openpyxl import Workbook  # loaded for a folder's summary only, not for every review
     from openpyxl.styles import Alignment, Font
+
+    from ..report.xlsx_out import safe_text
 
     wb = Workbook()
     summary = wb.active

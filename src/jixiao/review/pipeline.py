@@ -9,7 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..checks import check_consistency
-from ..engine import evaluate
 from ..numbers import fmt_score
 from ..problems import Location, Problem, Severity
 from ..rulebook import load_rulebook
@@ -148,6 +147,8 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
         check_levels(review, main, figures)
         check_deductions(review, main, figures)
         if rulebook is not None and main.family == "three_level" and rulebook.kind == "department":
+            from ..engine import evaluate  # the scoring engine: only for a department table of a rulebook
+
             check_against_rulebook(review, main, evaluate(rulebook, data))
     grade = check_grade(review, total, _table_grade(tables))
     heads = headings(doc)

@@ -8,7 +8,6 @@ import difflib
 import re
 
 from ..problems import Severity
-from ..report.outline import load_outline
 from .extract import Figure
 from .scoretable import find_score_tables
 from .source import Segment, SourceDocument
@@ -41,6 +40,8 @@ def check_sections(review: Review, headings: list[tuple[str, Segment]], kind: st
         return  # the document is cut off: one hint says so, not one per section
     outline_id = review.rulebook.report.get("outline") if review.rulebook is not None else None
     if outline_id and kind == "narrative_department" and review.rulebook.region != "全国":
+        from ..report.outline import load_outline  # jixiao.report loads the writers: only for a regional outline
+
         required = [s.heading.replace("{year}", "") for s in load_outline(str(outline_id)).sections]
         severity = Severity.INFO  # a heading worded otherwise is no omission: a hint
     else:

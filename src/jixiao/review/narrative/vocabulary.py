@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-import yaml
+from ..vocabulary import load_yaml
 
 __all__ = ["Vocabulary", "vocabulary"]
 
@@ -59,7 +59,7 @@ class Vocabulary:
 
 @cache
 def vocabulary(path: Path = _FILE) -> Vocabulary:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = load_yaml(path)
     return Vocabulary(
         amount_units={unit: Decimal(str(v)) for unit, v in raw["amount_units"].items()},
         rate_units=_longest_first(raw["rate_units"]),
