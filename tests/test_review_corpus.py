@@ -23,9 +23,6 @@ KNOWN_GAPS: dict[str, tuple[set[str], set[str]]] = {
     "t06-ningxia-yinchuan-no6school-project-2021": (set(), {"review.blank_cell"}),
     # the actual column's header is garbled by OCR ("年成值全完值"): 72.74% is not read as the actual
     "t08-chongqing-kxc-media-dept-2021": ({"i1"}, set()),
-    # 预算执行率 83.5% scored 18 of 20 (20 × 83.5% = 16.7) is raised as a funds score; the truth lists only its
-    # missing reason (i3)
-    "t09-hubei-ezhou-xzspj-project-2021": (set(), {"review.funds_score"}),
     # the table's 得分 columns hold weights (the truth reads the last column as the score); not told apart
     "t14-unknown-hunanlayout-basedata-2018": ({"i1"}, set()),
 }

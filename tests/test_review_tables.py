@@ -515,3 +515,21 @@ def test_importing_the_review_loads_no_writer_engine_or_converter():
     modules = set(json.loads(done.stdout.strip().splitlines()[-1]))
     assert not modules & {"jixiao.report", "jixiao.engine", "jixiao.formats.office", "jixiao.pipeline"}, modules
     assert "jixiao.review.pipeline" in modules  # the probe sees what it loads
+
+
+@pytest.mark.parametrize(("level1", "severity"), [("过程指标", Severity.WARNING), ("产出指标", Severity.INFO)])
+def test_a_rate_indicator_under_an_output_level_is_scored_by_its_attainment(tmp_path, level1, severity):
+    """预算执行率 83.5% scored 18 of 20: 20 × 83.5% = 16.7 by the funds formula. Under 过程 that is a warning; under
+    产出指标 the row may be scored by its attainment bands (Hubei's t09), so only a hint."""
+    from jixiao.review import review_file
+
+    lines = [
+        "项目支出绩效自评表",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施",
+        f"{level1}\t数量指标\t预算执行率\t100%\t83.5%\t20\t18\t部分资金年底未支付",
+        "\t\t培训人次\t≥100人次\t120人次\t80\t80\t",
+    ]
+    path = tmp_path / "表.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = [f for f in review_file(path).findings if f.code == "review.funds_score"]
+    assert [(f.severity, f.expected, f.actual) for f in found] == [(severity, "16.7", "18")]

@@ -495,12 +495,15 @@ def _check_rate_indicator(f: Findings, r: ScoreRow) -> None:
     expected = (r.weight * min(actual.value / 100, Decimal(1))).quantize(Decimal("0.01"))
     tol = Decimal("0.01") + (Decimal("0.5") if r.score == r.score.to_integral() and "." not in r.score_text else 0)
     if abs(expected - r.score) > tol:
+        levels = norm(r.level1 + r.level2)
+        attainment = any(w in levels for w in vocabulary().words("funds", "attainment_levels"))
         f.add(
             "review.funds_score",
-            Severity.WARNING,
+            Severity.INFO if attainment else Severity.WARNING,
             f"“{r.name}”实际完成值{r.actual}，按 分值{fmt_score(r.weight)} × min(执行率, 100%) "
             f"应得{fmt_score(expected)}分，"
-            f"表中为{fmt_score(r.score)}分（容差±{fmt_score(tol)}）。",
+            f"表中为{fmt_score(r.score)}分（容差±{fmt_score(tol)}）"
+            + ("；此行列在产出、效益类指标下，可能按指标完成程度计分，请核对评分规则。" if attainment else "。"),
             r.location,
             expected,
             r.score,
