@@ -426,6 +426,19 @@ def test_the_cut_mark_as_ocr_reads_it(mark):
     assert [f.code for f in result.findings].count("review.truncated") == 1
 
 
+def test_the_cut_mark_before_a_scans_page_footer():
+    from pathlib import Path
+
+    from jixiao.review import review_document
+    from jixiao.review.source import Segment, SourceDocument
+
+    doc = _scan(None, "【以下原文未存】")
+    footer = SourceDocument(Path("扫描件.pdf"), [*doc.segments, Segment("paragraph", 3, "- 3 -", page=1)])
+    assert review_document(footer).truncated
+    number = SourceDocument(Path("扫描件.pdf"), [*doc.segments, Segment("paragraph", 3, "合计2021", page=1)])
+    assert not review_document(number).truncated  # text after the mark: the document goes on
+
+
 def test_text_that_mentions_the_words_is_not_a_cut():
     from jixiao.review import review_document
 

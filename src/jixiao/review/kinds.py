@@ -157,8 +157,15 @@ def identify(doc: SourceDocument, tables: list[Table]) -> Identity:
     return ident
 
 
+_PAGE_NUMBER = re.compile(r"^[-—–－·]*第?\d{1,3}页?(?:(?:[/／]|共)\d{1,3}页?)?[-—–－·]*$")
+
+
 def is_truncated(doc: SourceDocument) -> bool:
-    last = doc.segments[-1] if doc.segments else None
+    """The document ends with the cut marker — its last segment, page numbers after it (a scan's footer) aside."""
+    segments = list(doc.segments)
+    while segments and segments[-1].kind == "paragraph" and _PAGE_NUMBER.match(re.sub(r"\s+", "", segments[-1].text)):
+        segments.pop()
+    last = segments[-1] if segments else None
     if last is None:
         return False
     if last.kind == "paragraph":
