@@ -18,9 +18,6 @@ DOCS = load_corpus() if CORPUS.exists() else []
 
 # id → (truth ids not caught yet, codes of false warnings still raised), with the reason
 KNOWN_GAPS: dict[str, tuple[set[str], set[str]]] = {
-    # the rows 可行性/适当性 have their text in the 指标值 column and none in 全年实际值 (OCR layout): raised as
-    # blank, which the truth does not list
-    "t06-ningxia-yinchuan-no6school-project-2021": (set(), {"review.blank_cell"}),
     # the actual column's header is garbled by OCR ("年成值全完值"): 72.74% is not read as the actual
     "t08-chongqing-kxc-media-dept-2021": ({"i1"}, set()),
     # the table's 得分 columns hold weights (the truth reads the last column as the score); not told apart

@@ -546,3 +546,21 @@ def test_a_rate_indicator_under_an_output_level_is_scored_by_its_attainment(tmp_
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     found = [f for f in review_file(path).findings if f.code == "review.funds_score"]
     assert [(f.severity, f.expected, f.actual) for f in found] == [(severity, "16.7", "18")]
+
+
+def test_an_actual_blank_beside_a_written_target_is_a_hint(tmp_path):
+    """可行性: 指标值 "实际工作需求", 全年实际值 blank, 2 of 2 — one cell merged across both columns reads so (t06): a
+    hint. 保障人数: both blank and scored 10 — a warning. 相关性: the actual written — nothing."""
+    from jixiao.review import review_file
+
+    lines = [
+        "项目支出绩效自评表",
+        "一级指标\t二级指标\t三级指标\t分值\t指标值\t全年实际值\t得分\t未完成原因分析及改进措施",
+        "项目决策(14分)\t项目立项\t可行性\t2\t实际工作需求\t\t2\t",
+        "\t\t相关性\t2\t一\t按照学校管理标准对学校进行管理\t2\t",
+        "\t数量指标\t保障人数\t10\t\t\t10\t",
+    ]
+    path = tmp_path / "表.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = [(f.location.place, f.severity) for f in review_file(path).findings if f.code == "review.blank_cell"]
+    assert found == [("表1 第4行第7列", Severity.WARNING), ("表1 第2行第7列", Severity.INFO)]

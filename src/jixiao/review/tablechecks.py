@@ -400,11 +400,15 @@ def _check_targets(f: Findings, t: ScoreTable) -> None:
             if key in cols and (not text.strip() or _template(text))
         ]
         scored = f"，却得{fmt_score(r.score)}分" if r.score is not None and all(k != "score" for _, k in blanks) else ""
+        # only the actual blank beside a written target, and scored: the text may be one cell merged across both
+        # columns (written once, in its left position, by the table model) — a hint, not a warning
+        merged = len(blanks) == 1 and blanks[0][1] == "actual" and bool(r.target.strip()) and bool(scored)
         if blanks and not (len(blanks) == 1 and blanks[0][1] == "target" and "actual" in cols and r.actual.strip()):
             f.add(
                 "review.blank_cell",
-                Severity.WARNING,
-                f"“{r.name}”（分值{fmt_score(r.weight)}）的{'、'.join(b for b, _ in blanks)}未填写{scored}。",
+                Severity.INFO if merged else Severity.WARNING,
+                f"“{r.name}”（分值{fmt_score(r.weight)}）的{'、'.join(b for b, _ in blanks)}未填写{scored}"
+                + ("（若指标值与实际值为跨栏合并的一格，则此处无误）。" if merged else "。"),
                 r.location,
                 "、".join(b for b, _ in blanks),
                 "（空）",
