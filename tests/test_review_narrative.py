@@ -539,14 +539,23 @@ def _corpus(folder: Path):
     return truth, figures, narrative_findings(doc, figures)
 
 
+# folder → (truth ids not caught yet, codes still raised on a relationship found consistent), each with its reason;
+# anything else missed or raised fails the test. Empty today: every narrative document of the corpus is held whole.
+KNOWN_GAPS: dict[str, tuple[set[str], set[str]]] = {}
+
+
 @pytest.mark.parametrize("folder", NARRATIVES, ids=[p.name for p in NARRATIVES])
 def test_corpus_document(folder):
     truth, figures, problems = _corpus(folder)
-    missed = [i for i in truth.get("inconsistencies") or [] if not any(catches(p, i) for p in problems)]
+    gaps, allowed = KNOWN_GAPS.get(folder.name, (set(), set()))
+    listed = [i for i in truth.get("inconsistencies") or [] if i.get("id") not in gaps]
+    missed = [i for i in listed if not any(catches(p, i) for p in problems)]
     assert missed == [], f"{folder.name}: truth inconsistencies not caught: {missed}"
     real = truth.get("inconsistencies") or []
     false = [p for p in problems if not any(catches(p, i) for i in real)]
-    on_consistent = [p.format() for p in false for c in truth.get("consistent") or [] if catches(p, c)]
+    on_consistent = [
+        p.format() for p in false for c in truth.get("consistent") or [] if catches(p, c) and p.code not in allowed
+    ]
     assert on_consistent == [], f"{folder.name}: raised on relationships checked and found consistent"
     false_errors = [
         p.format() for p in problems if p.severity is Severity.ERROR and not any(catches(p, i) for i in real)
