@@ -564,3 +564,33 @@ def test_an_actual_blank_beside_a_written_target_is_a_hint(tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     found = [(f.location.place, f.severity) for f in review_file(path).findings if f.code == "review.blank_cell"]
     assert found == [("表1 第4行第7列", Severity.WARNING), ("表1 第2行第7列", Severity.INFO)]
+
+
+@pytest.mark.parametrize(
+    ("low", "severities"), [(None, [Severity.ERROR, Severity.WARNING]), ((2, 4), [Severity.INFO, Severity.INFO])]
+)
+def test_a_grade_against_a_total_with_a_doubtful_score_is_a_hint(low, severities):
+    """10 + 9 + 75 = 94 (the 合计 row agrees): 优 (≥ 90), the text says 自评得分94分 and 差. With every cell sure, an
+    error (and the narrative check's warning); with the 9 read at 0.62, the total both rest on is doubtful: hints."""
+    from pathlib import Path
+
+    from jixiao.review import review_document
+    from jixiao.review.source import Segment, SourceDocument
+
+    rows = tuple(r if r[0] != "合计" else ("合计", "", "", "100", "94") for r in _SCAN_ROWS)
+    levels = [[0.99 for _ in row] for row in rows]
+    if low is not None:
+        levels[low[0]][low[1]] = 0.62
+    table = Segment("table", 1, rows=rows, page=1, confidence=min(min(r) for r in levels),
+                    cell_confidence=tuple(tuple(r) for r in levels))  # fmt: skip
+    doc = SourceDocument(
+        Path("扫描件.pdf"),
+        [
+            Segment("paragraph", 1, "2023年度部门整体支出绩效自评表", page=1, confidence=0.99),
+            table,
+            Segment("paragraph", 2, "自评得分94分，评价等级为“差”。", page=1, confidence=0.99),
+        ],
+    )
+    found = [f for f in review_document(doc).findings if f.code.endswith(("review.grade", ".score_grade"))]
+    assert [f.code for f in found] == ["review.grade", "review.narrative.score_grade"]
+    assert [f.severity for f in found] == severities

@@ -150,6 +150,7 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
             from ..engine import evaluate  # the scoring engine: only for a department table of a rulebook
 
             check_against_rulebook(review, main, evaluate(rulebook, data))
+    review.total_basis = table_basis(main) if main is not None else []
     grade = check_grade(review, total, _table_grade(tables))
     heads = headings(doc)
     if kind.startswith("narrative"):
@@ -160,7 +161,9 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
     check_claims(review, figures)
     narrative = _narrative_checker()
     if narrative is not None and doc.paragraphs():
-        findings.extend(narrative(doc))
+        for p in narrative(doc):  # a stated score or grade against the score table rests on the table's cells
+            basis = review.total_basis if p.code.endswith(".score_grade") else []
+            findings.add(p.code, p.severity, p.message, p.location, p.expected, p.actual, basis)
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     from ..formats.confidence import doubtful_as_hints  # a figure OCR read with low confidence: a hint, said so
 

@@ -49,6 +49,7 @@ class Review:
         self.doc = doc
         self.rulebook = rulebook
         self.findings = findings
+        self.total_basis: list[Location] = []  # the cells the document's total score was added up from
 
     def add(
         self,
@@ -332,6 +333,7 @@ def check_grade(
             stated[1],
             expected,
             stated[0],
+            review.total_basis,
         )
     return stated[0]
 
