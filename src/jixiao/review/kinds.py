@@ -20,7 +20,7 @@ __all__ = ["Identity", "choose_rulebook", "identify", "is_truncated", "kind_of",
 
 CUT_MARK = "〔以下原文未存〕"
 # the marker as text recognition reads it too: 【…】, […], （…）, or without brackets, spaces between characters
-_CUT_BRACKETED = re.compile(r"[〔【\[（(「]以下原文未存[〕】\]）)」]")
+_CUT_BRACKETED = re.compile(r"[〔【\[［〖（(「]以下原文未存[〕】\]］〗）)」]")
 _CUT_BARE = re.compile(r"^[…\.。]*以下原文未存[…\.。]*$")
 
 
