@@ -417,7 +417,9 @@ def test_a_sum_on_any_doubtful_figure_is_a_hint(low, severity):
         assert "所依据的数字（第1页 表1 第3行第5列）" in finding.message
 
 
-@pytest.mark.parametrize("mark", ["〔以下原文未存〕", "【以下原文未存】", "［以下原文未存］", "以下原文未存", "以 下 原 文 未 存"])
+@pytest.mark.parametrize(
+    "mark", ["〔以下原文未存〕", "【以下原文未存】", "［以下原文未存］", "以下原文未存", "以 下 原 文 未 存"]
+)
 def test_the_cut_mark_as_ocr_reads_it(mark):
     from jixiao.review import review_document
 
