@@ -36,6 +36,7 @@ __all__ = [
     "RuleKind",
     "Scorer",
     "ValueRef",
+    "compile_one_value",
     "compile_ref",
     "round_score",
     "score_finisher",
@@ -371,3 +372,14 @@ def compile_ref(ref: ValueRef) -> Callable[[Mapping[str, Any], Mapping[str, tupl
         return value
 
     return read
+
+
+def compile_one_value(raw: Callable[[Any, Decimal], Decimal], ref: ValueRef, leaf: Leaf) -> Scorer:
+    """The scorer of a rule that reads one value and turns it into raw points: finish(raw(value, weight))."""
+    finish = score_finisher(leaf.weight, leaf.rounding)
+    value, weight = compile_ref(ref), leaf.weight
+
+    def score(values: Mapping[str, Any], members: Mapping[str, tuple[str, ...]]) -> Decimal:
+        return finish(raw(value(values, members), weight))
+
+    return score

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from ..numbers import fmt_number, fmt_score
 from ..trace import Deduction, Trace
-from .base import Leaf, Params, RuleContext, RuleKind, Scorer, ValueRef, compile_ref, score_finisher
+from .base import Leaf, Params, RuleContext, RuleKind, Scorer, ValueRef, compile_one_value
 
 __all__ = ["LinearDeductionKind"]
 
@@ -80,10 +81,4 @@ class LinearDeductionKind(RuleKind):
         return score, ctx.trace(self, deductions, rounding)
 
     def compile(self, spec: LinearSpec, leaf: Leaf) -> Scorer:
-        finish = score_finisher(leaf.weight, leaf.rounding)
-        value, w = compile_ref(spec.ref), leaf.weight
-
-        def score(values, members) -> Decimal:
-            return finish(_raw(spec, value(values, members), w))
-
-        return score
+        return compile_one_value(partial(_raw, spec), spec.ref, leaf)
