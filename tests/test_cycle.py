@@ -25,7 +25,6 @@ from jixiao.cycle import (
     load_targets,
     rectification_status,
 )
-from jixiao.cycle.monitoring import add_working_days
 from jixiao.cycle.rectify import carryover_paragraphs
 from jixiao.cycle.targets import as_data_targets, compare_with_data, suggested_grade
 from jixiao.pipeline import run
@@ -116,11 +115,6 @@ def test_bad_targets_file_names_every_problem_with_its_line(tmp_path):
 
 
 # ---------------------------------------------------------------- monitoring
-def test_working_days_skip_weekends():
-    # 2023-06-30 is a Friday: Jul 3–7 (5) and Jul 10–14 (5) → the 10th working day is Friday 2023-07-14.
-    assert add_working_days(dt.date(2023, 6, 30), 10) == dt.date(2023, 7, 14)
-
-
 def test_baoan_monitoring_three_points_one_warning():
     result = assess_monitoring(load_monitoring(BAOAN), dt.date(2024, 1, 15))
     # national rule: 序时进度 m/12 minus 10 points → 3月 25%−10% = 15%, 6月 50%−10% = 40%, 9月 75%−10% = 65%.
@@ -150,10 +144,12 @@ def test_execution_below_the_line_unanswered_is_overdue(tmp_path):
         "ruleset: sichuan/2025\nyear: 2025\nbudget: 200\npoints:\n  - {month: 4, executed: 40}\n", encoding="utf-8"
     )
     mon = load_monitoring(tmp_path)
-    # 40 / 200 = 20% < 25% by April; due 2025-04-30 (Wed) + 10 working days = 2025-05-14.
-    early = assess_monitoring(mon, dt.date(2025, 5, 14))
-    assert [(w.kind, w.status, w.deadline) for w in early.warnings] == [("执行进度", "待答复", dt.date(2025, 5, 14))]
-    late = assess_monitoring(mon, dt.date(2025, 5, 15))
+    # 40 / 200 = 20% < 25% by April; issued 2025-04-30 (Wed). 劳动节 5月1日至5日 off (国办发明电〔2024〕12号), so
+    # the 10 working days are May 6–9 (4), 12–16 (9), 19 (10) → 2025-05-19 (weekends alone would give 05-14).
+    early = assess_monitoring(mon, dt.date(2025, 5, 19))
+    assert [(w.kind, w.status, w.deadline) for w in early.warnings] == [("执行进度", "待答复", dt.date(2025, 5, 19))]
+    assert "国办发明电〔2024〕12号" in early.warnings[0].deadline_basis
+    late = assess_monitoring(mon, dt.date(2025, 5, 20))
     assert late.warnings[0].status == "逾期未答复"
     assert late.problems()[0].severity is Severity.ERROR
 

@@ -2,8 +2,9 @@
 
 A warning is raised where cumulative execution is below the ruleset's line for that month, or where a
 target's progress and execution differ by more than `max_gap`. The department answers each warning
-(继续执行 / 调剂 / 取消) within the ruleset's number of working days; later answers are overdue.
-Working days here skip weekends only: public holidays are not modelled, and the output says so.
+(继续执行 / 调剂 / 取消) within the ruleset's number of working days; later answers are overdue. Working days
+follow China's official holiday calendar (workdays.py: the 国务院办公厅 notices, 调休 included), and each warning
+says which notices its deadline rests on.
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ from ..numbers import fmt_percent
 from ..problems import Location, Problem, Severity
 from .fields import read_file
 from .ruleset import CycleRuleset, load_ruleset
+from .workdays import WorkingDays, add_working_days
 
 __all__ = [
     "MonitoringPoint",
     "MonitoringResult",
     "Warning_",
-    "add_working_days",
     "assess_monitoring",
     "load_monitoring",
 ]
@@ -71,6 +72,7 @@ class Warning_:
     answer: Answer | None
     status: str  # 已答复 / 逾期答复 / 待答复 / 逾期未答复
     location: Location
+    deadline_basis: str = ""  # 按国务院办公厅节假日安排计算工作日（…）
 
 
 @dataclass(frozen=True)
@@ -79,12 +81,30 @@ class MonitoringResult:
     rows: tuple[tuple[MonitoringPoint, Decimal | None, str], ...]  # point, line, where the line comes from
     warnings: tuple[Warning_, ...]
 
+    def deadline_basis(self) -> str:
+        """How the answer deadlines of all points were counted: the holiday notices of the years they span."""
+        rules = self.monitoring.ruleset.monitoring
+        spans = [add_working_days(point.issued, rules.answer_working_days) for point in self.monitoring.points]
+        if not spans:
+            return "按国务院办公厅节假日安排计算工作日"
+        notices = {n.year: n for span in spans for n in span.notices}
+        uncovered = sorted({y for span in spans for y in span.uncovered})
+        merged = WorkingDays(
+            spans[0].start,
+            rules.answer_working_days,
+            spans[-1].end,
+            tuple(notices[y] for y in sorted(notices)),
+            tuple(uncovered),
+        )
+        return merged.basis
+
     def problems(self) -> list[Problem]:
         late = ("逾期答复", "逾期未答复")
         return [
             Problem(
                 "monitoring.warning",
-                f"{w.month}月{w.kind}预警：{w.message}；答复期限{w.deadline:%Y-%m-%d}，{w.status}。",
+                f"{w.month}月{w.kind}预警：{w.message}；答复期限{w.deadline:%Y-%m-%d}"
+                f"（{w.deadline_basis}），{w.status}。",
                 w.location,
                 Severity.ERROR if w.status in late else Severity.WARNING,
             )
@@ -95,16 +115,6 @@ class MonitoringResult:
 def _month_end(year: int, month: int) -> dt.date:
     first_next = dt.date(year + month // 12, month % 12 + 1, 1)
     return first_next - dt.timedelta(days=1)
-
-
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """`days` working days after `start`, skipping Saturdays and Sundays (holidays are not known here)."""
-    current = start
-    while days > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
 
 
 def load_monitoring(path: Path) -> Monitoring:
@@ -172,7 +182,8 @@ def assess_monitoring(monitoring: Monitoring, today: dt.date | None = None) -> M
     for point in monitoring.points:
         line, why = rules.threshold(point.month)
         rows.append((point, line, why))
-        deadline = add_working_days(point.issued, rules.answer_working_days)
+        counted = add_working_days(point.issued, rules.answer_working_days)
+        deadline = counted.end
         status = _status(point.answer, deadline, today)
         if line is not None and point.rate < line:
             warnings.append(
@@ -184,6 +195,7 @@ def assess_monitoring(monitoring: Monitoring, today: dt.date | None = None) -> M
                     point.answer,
                     status,
                     point.location,
+                    counted.basis,
                 )
             )
         for target in point.targets:
@@ -199,6 +211,7 @@ def assess_monitoring(monitoring: Monitoring, today: dt.date | None = None) -> M
                         point.answer,
                         status,
                         point.location,
+                        counted.basis,
                     )
                 )
     return MonitoringResult(monitoring, tuple(rows), tuple(warnings))

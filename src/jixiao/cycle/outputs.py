@@ -171,8 +171,8 @@ def monitoring_xlsx(result: MonitoringResult) -> bytes:
         )
     rules = mon.ruleset
     subtitle = (
-        f"单位：{mon.department}　金额单位：万元　预警规则：{rules.cite(rules.monitoring.source)}"
-        "（工作日仅扣除周末，法定节假日未计入）"
+        f"单位：{mon.department}　金额单位：万元　预警规则：{rules.cite(rules.monitoring.source)}；"
+        f"答复期限为{rules.monitoring.answer_working_days}个工作日，{result.deadline_basis()}"
     )
     return _workbook(
         f"{mon.year}年度预算绩效运行监控表",

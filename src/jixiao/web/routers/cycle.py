@@ -113,6 +113,7 @@ def _view(kind: str, evaluation: Evaluation, parsed: Parsed) -> dict[str, Any]:
             "rows": rows,
             "warnings": warnings,
             "rules": f"{rules.title}（{rules.cite(rules.monitoring.source)}）",
+            "basis": result.deadline_basis(),
             "result": result,
         }
     if kind == "recheck":
