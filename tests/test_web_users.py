@@ -269,3 +269,50 @@ def test_administrator_sets_a_reviewers_region(app):
     assert r.status_code == 200 and "已将 blind 的辖区设为“湖南省”" in r.text
     page = reviewer.get("/bureau?year=2023").text
     assert "尚未设置辖区" not in page and "衡山县妇女联合会" in page and "深圳市宝安区妇女联合会" not in page
+
+
+def test_table_conflict_is_shown_row_by_row_and_untouched_rows_take_theirs(app):
+    """Both started from version v with two quarters. 甲 changes Q1's rate and adds Q3; 乙 (late) changes Q1's rate
+    too and Q2's: Q1 is a conflict (乙's value stays, both choices offered), Q3 was not touched by 乙, so 甲's row is
+    put into 乙's form; Q2 is 乙's own change (甲 did not touch it): not listed."""
+    evaluation_id = new_evaluation(app, "baoan", 2018, "shenzhen-baoan/department/2023")
+    first, csrf1 = client(app, "baoan")
+    second, csrf2 = client(app, "baoan2")
+    base = {"l:quarterly:0:quarter": "1", "l:quarterly:0:time_rate": "90%", "l:quarterly:1:quarter": "2"}
+    version = version_of(first.get(f"/evaluations/{evaluation_id}").text)
+    first.post(f"/evaluations/{evaluation_id}/lists", data={"csrf_token": csrf1, "version": version, **base})
+    version += 1
+    first.post(
+        f"/evaluations/{evaluation_id}/lists",
+        data={
+            "csrf_token": csrf1,
+            "version": version,
+            **base,
+            "l:quarterly:0:time_rate": "93.58%",
+            "l:quarterly:2:quarter": "3",
+            "l:quarterly:2:time_rate": "99.87%",
+        },
+    )
+    late = second.post(
+        f"/evaluations/{evaluation_id}/lists",
+        data={
+            "csrf_token": csrf2,
+            "version": version,
+            **base,
+            "l:quarterly:0:time_rate": "95%",
+            "l:quarterly:1:time_rate": "80.74%",
+        },
+    )
+    assert late.status_code == 409
+    table = late.text.split('id="conflict"')[1].split("</table>")[0]
+    rows = table.split("<tr")[2:]
+    assert len(rows) == 2, rows
+    assert "季度执行 第1行" in rows[0] and "序时执行率：93.58%" in rows[0] and "序时执行率：95%" in rows[0]
+    assert "双方都改动了" in rows[0] and 'data-take="l:quarterly:0"' in rows[0]
+    assert "季度执行 第3行" in rows[1] and "（无此行）" in rows[1] and "您未改动此项" in rows[1]
+    assert 'name="l:quarterly:0:time_rate" value="95%"' in late.text  # 乙's value kept in the conflicting row
+    assert 'name="l:quarterly:1:time_rate" value="80.74%"' in late.text  # 乙's own change kept
+    assert 'name="l:quarterly:2:time_rate" value="99.87%"' in late.text  # 甲's new row taken in
+    with app.state.factory() as db:
+        stored = db.get(Evaluation, evaluation_id).data_yaml
+    assert "93.58%" in stored and "99.87%" in stored and "95%" not in stored  # nothing overwritten unseen

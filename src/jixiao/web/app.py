@@ -148,6 +148,7 @@ def create_app(database_url: str | None = None, *, secure_cookies: bool | None =
     upgrade(engine)  # a no-op when already at the newest revision
     factory = session_factory(engine)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.finalize = lambda value: "" if value is None else value  # never a "None" on a page
     templates.env.globals.update(
         ROLES=ROLES, STATUSES=STATUSES, NOT_STARTED=NOT_STARTED, fmt_score=fmt_score, local_time=local_time
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 from pathlib import Path
@@ -163,52 +164,104 @@ def evaluation_page(
     )
 
 
-def _changed_fields(
+@dataclass(frozen=True)
+class Change:
+    """One field, narrative section or table row the other person changed since the user's version.
+
+    `target` is the id of the input (a field or a section) or `l:<list>:<row>` (a table row, whose cells are set
+    together); `take` and `keep` are what the two buttons put there (for a row, JSON of its cells); `merged` says
+    the user had not changed it, so the other person's value is already in the form."""
+
+    target: str
+    label: str
+    old: str
+    theirs: str
+    mine: str
+    take: str
+    keep: str
+    merged: bool
+    row: bool = False
+
+
+def _row_text(sheet, row: dict[str, str]) -> str:
+    """A table row in the user's words: 季度：1；序时执行率：93.58%."""
+    return "；".join(f"{c.header}：{row[c.path]}" for c in sheet.columns if row.get(c.path))
+
+
+def _cells(sheet, row: dict[str, str]) -> str:
+    return json.dumps({c.path: row.get(c.path, "") for c in sheet.columns}, ensure_ascii=False)
+
+
+def merge_conflict(
     db: DbSession,
     evaluation: Evaluation,
     base_version: int,
     form: dict[str, str] | None,
     lists: dict[str, list[dict[str, str]]] | None,
     narrative: dict[str, str] | None,
-) -> list[tuple[str, str, str, str, str]]:
+) -> list[Change]:
     """What the other person changed since the version the user started from, in the part the user was saving:
-    (id of the input to set, label, value then, their value, your value); the id is empty for a whole table."""
+    field by field, section by section and table row by row. Where the user had left a thing as it was, the other
+    person's value is put into the form (`form`, `lists` and `narrative` are changed in place); where both changed
+    it, the user's value stays and the two buttons let them choose. Nothing of either is lost unseen."""
     from .service import load as load_text
 
     base = db.scalar(select(Version).where(Version.evaluation_id == evaluation.id, Version.version == base_version))
     if base is None:
         return []
     before, now_ = load_text(evaluation, base.data_yaml), load(evaluation)
-    changes = []
+    changes: list[Change] = []
+
+    def add(target: str, label: str, old: str, theirs: str, mine: str) -> bool:
+        if old == theirs or mine == theirs:
+            return False
+        merged = mine == old
+        changes.append(Change(target, label, old, theirs, mine, theirs, mine, merged))
+        return merged
+
     if form is not None:
         old_values, their_values = form_values(before.data), form_values(now_.data)
         for field in FORM_FIELDS:
             old, theirs = old_values.get(field.path, ""), their_values.get(field.path, "")
-            if old != theirs:
-                changes.append((f"f-{field.path}", field.label, old, theirs, form.get(field.path, old)))
+            if add(f"f-{field.path}", field.label, old, theirs, form.get(field.path, old)):
+                form[field.path] = theirs
     if narrative is not None:
         old_text = json.loads(base.narrative_json or "{}")
         their_text = json.loads(evaluation.narrative_json or "{}")
         for name, heading in narrative_names(now_):
             old, theirs = old_text.get(name, ""), their_text.get(name, "")
-            if old != theirs:
-                changes.append((f"n-{name}", f"报告文字：{heading}", old, theirs, narrative.get(name, "")))
+            if add(f"n-{name}", f"报告文字：{heading}", old, theirs, narrative.get(name, "")):
+                narrative[name] = theirs
     if lists is not None:
         old_rows, their_rows = list_rows(before.data), list_rows(now_.data)
         for sheet in EDITABLE_LISTS:
             old = [r for r in old_rows[sheet.list_path] if r]
             theirs = [r for r in their_rows[sheet.list_path] if r]
-            if old != theirs:
-                mine = len(lists.get(sheet.list_path, []))
+            mine = [{k: v for k, v in r.items() if v} for r in lists.get(sheet.list_path, [])]
+            for i in range(max(len(old), len(theirs), len(mine))):
+                o, t, m = (rows[i] if i < len(rows) else {} for rows in (old, theirs, mine))
+                if o == t or m == t:
+                    continue
+                merged = m == o
                 changes.append(
-                    (
-                        "",
-                        f"表格：{sheet.name}",
-                        f"{len(old)}行",
-                        f"{len(theirs)}行（内容已修改，见上方得分）",
-                        f"{mine}行",
+                    Change(
+                        f"l:{sheet.list_path}:{i}",
+                        f"{sheet.name} 第{i + 1}行",
+                        _row_text(sheet, o) or "（无此行）",
+                        _row_text(sheet, t) or "（已删除此行）",
+                        _row_text(sheet, m) or "（无此行）",
+                        _cells(sheet, t),
+                        _cells(sheet, m),
+                        merged,
+                        row=True,
                     )
                 )
+                if merged:
+                    rows_of = lists.setdefault(sheet.list_path, [])
+                    rows_of.extend({} for _ in range(i + 1 - len(rows_of)))
+                    rows_of[i] = dict(t)
+            rows_of = lists.setdefault(sheet.list_path, [])  # room for every row of theirs in the form
+            rows_of.extend({} for _ in range(len(theirs) - len(rows_of)))
     return changes
 
 
@@ -252,7 +305,7 @@ def guarded_write(
             "by": (who.display_name or who.username) if who else "他人",
             "at": local_time(current.updated_at, "%Y-%m-%d %H:%M:%S"),
             "narrative": narrative,
-            "changes": _changed_fields(db, current, version, form, lists, narrative),
+            "changes": merge_conflict(db, current, version, form, lists, narrative),
         }
         return evaluation_page(
             request,

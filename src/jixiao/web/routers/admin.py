@@ -191,7 +191,32 @@ def set_deadline(actor: Admin, db: Db, form: Form):
     return _done(f"已设定{year}年度自评截止日期为{due.year}年{due.month}月{due.day}日")
 
 
+_CYCLE_KINDS = {"targets": "绩效目标", "monitoring": "运行监控", "recheck": "复核", "rectification": "整改"}
+
+
+def target_label(target: str) -> str:
+    """What an audit entry is about, in the user's words: evaluation:12 → 自评 #12, cycle:targets:3 → 绩效目标 #3."""
+    kind, _, rest = target.partition(":")
+    if kind == "cycle":
+        cycle_kind, _, number = rest.partition(":")
+        return f"{_CYCLE_KINDS.get(cycle_kind, '全周期文档')} #{number}"
+    labels = {
+        "evaluation": "自评 #{}",
+        "user": "用户 {}",
+        "job": "任务 #{}",
+        "ip": "网络地址 {}",
+        "year": "{}年度",
+        "results": "{}年度评价结果",
+        "department": "部门 {}",
+    }
+    return labels[kind].format(rest) if kind in labels and rest else target
+
+
 @router.get("/audit")
 def audit_log(request: Request, actor: Admin, db: Db):
     rows = list(db.scalars(actor.scope.audit().limit(300)))
-    return page(request, "audit.html", {"rows": rows, "ACTIONS": ACTIONS, "local_time": local_time})
+    return page(
+        request,
+        "audit.html",
+        {"rows": rows, "ACTIONS": ACTIONS, "local_time": local_time, "target_label": target_label},
+    )

@@ -58,7 +58,8 @@ async def batch(request: Request, actor: Reviewer, db: Db, form: Form):
     job.folder = str(folder)
     job.total = len(names)
     job.message = "\n".join(rejected)
-    audit(db, actor.user, "batch", f"job:{job.id}", f"{kind} {len(files)}个文件", via="batch")
+    what = "报告审核" if kind == "reviews" else "工作簿导入"
+    audit(db, actor.user, "batch", f"job:{job.id}", f"{what}，{len(files)}个文件", via="batch")
     db.commit()
     request.app.state.enqueue(job.id, str(request.app.state.engine.url.render_as_string(hide_password=False)))
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)

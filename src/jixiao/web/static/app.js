@@ -1,13 +1,28 @@
 // The few behaviours that need a script (the Content-Security-Policy forbids inline script):
-// a select that submits its form when changed, and "use the other person's value" after a save conflict.
+// a select that submits its form when changed, and "take theirs / keep mine" after a save conflict
+// (a field or narrative section by its id; a table row by its cells' names, l:<list>:<row>:<column>).
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
   });
   document.querySelectorAll("button[data-take]").forEach(function (button) {
     button.addEventListener("click", function () {
-      var input = document.getElementById(button.getAttribute("data-take"));
-      if (input) { input.value = button.getAttribute("data-value"); input.focus(); }
+      var target = button.getAttribute("data-take");
+      var value = button.getAttribute("data-value");
+      var first = null;
+      if (button.hasAttribute("data-row")) {
+        var cells = JSON.parse(value);
+        Object.keys(cells).forEach(function (column) {
+          var input = document.querySelector('input[name="' + target + ":" + column + '"]');
+          if (input) { input.value = cells[column]; first = first || input; }
+        });
+      } else {
+        first = document.getElementById(target);
+        if (first) { first.value = value; }
+      }
+      if (first) { first.focus(); }
+      var row = button.closest("tr");
+      if (row) { row.setAttribute("data-chosen", button.textContent); }
     });
   });
 });
