@@ -316,3 +316,30 @@ def test_table_conflict_is_shown_row_by_row_and_untouched_rows_take_theirs(app):
     with app.state.factory() as db:
         stored = db.get(Evaluation, evaluation_id).data_yaml
     assert "93.58%" in stored and "99.87%" in stored and "95%" not in stored  # nothing overwritten unseen
+
+
+def test_reviewer_reads_the_reports_tables_charts_and_attachments(app, tmp_path):
+    """The reviewer's page shows what the report prints: 表1, 图1 and 图2, and 附件1/附件2 with the official units
+    (经费 in 万元, two places; 宝安's example: 本年预算数 8.00, 本年决算数 4.16 of “三公”经费)."""
+    from jixiao.cli import main
+
+    evaluation_id = new_evaluation(app, "baoan", 2017, "shenzhen-baoan/department/2023")
+    workbook = tmp_path / "宝安.xlsx"
+    assert main(["template", "--from", "examples/baoan-fulian-2023", "--out", str(workbook)]) == 0
+    filler, fcsrf = client(app, "baoan")
+    version = version_of(filler.get(f"/evaluations/{evaluation_id}").text)
+    filler.post(
+        f"/evaluations/{evaluation_id}/upload",
+        data={"csrf_token": fcsrf, "version": version},
+        files={"file": ("宝安.xlsx", workbook.read_bytes(), "application/octet-stream")},
+    )
+    assert "report-view" not in filler.get(f"/evaluations/{evaluation_id}").text  # the filler's draft: the forms
+    filler.post(f"/evaluations/{evaluation_id}/submit", data={"csrf_token": fcsrf, "version": version + 1})
+    reviewer, _ = client(app, "shenzhen")
+    page = reviewer.get(f"/evaluations/{evaluation_id}").text
+    view = page.split('id="report-view"')[1]
+    for title in ("表 1：自评得分一览表", "图1：季度序时执行率", "图2：各一级指标得分率", "附件1：", "附件2："):
+        assert title in view, title
+    attachment = view.split('id="attachment-1"')[1].split("</table>")[0]
+    assert "经费控制情况（万元）" in attachment and '<td class="right">8.00</td>' in attachment
+    assert '<td class="right">4.16</td>' in attachment and "style=" not in view  # nothing the CSP would block

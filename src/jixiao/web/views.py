@@ -84,6 +84,43 @@ def narrative_names(loaded) -> list[tuple[str, str]]:
     return list(dict.fromkeys(names))
 
 
+def report_parts(loaded, narrative: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+    """The report's figures, tables and attachments as it will print them (the same document the download
+    renders), as (title, HTML): {"body": [图1, 表1, 图2 …], "attachments": [附件1, 附件2 …]}."""
+    if loaded.prepared is None or loaded.scored is None:
+        return {"body": [], "attachments": []}
+    import base64
+
+    from ..report.charts import chart_svg
+    from ..report.content import build_document
+    from ..report.document import Chart, Table
+    from ..report.html_out import table_html
+
+    def table(block: Table) -> str:
+        # the report's note row carries an inline style, which the page's Content-Security-Policy forbids
+        return table_html(block).replace(' class="left" style="border:none"', ' class="left table-note"')
+
+    with tempfile.TemporaryDirectory() as folder:  # the narrative as the download writes it
+        for name, text in narrative.items():
+            if name.replace("_", "").isalnum() and len(name) < 100:
+                (Path(folder) / f"{name}.md").write_text(text, encoding="utf-8")
+        document = build_document(loaded.prepared, loaded.scored, Path(folder))
+    body = []
+    for block in document.blocks:
+        if isinstance(block, Table):
+            body.append((block.title, table(block)))
+        elif isinstance(block, Chart):
+            data = base64.b64encode(chart_svg(block).encode("utf-8")).decode("ascii")
+            body.append(
+                (
+                    block.caption,
+                    f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{escape(block.alt or block.caption)}">'
+                    f"<figcaption>{escape(block.caption)}</figcaption></figure>",
+                )
+            )
+    return {"body": body, "attachments": [(t.title, table(t)) for t in document.attachments]}
+
+
 def evaluation_page(
     request: Request,
     actor: Actor,
@@ -159,6 +196,7 @@ def evaluation_page(
             "suggested_rulebook": suggested,
             "rulebook_why": why,
             "updated": local_time(evaluation.updated_at),
+            "report": report_parts(loaded, narrative) if not editable and conflict is None else None,
         },
         status=status,
     )
