@@ -202,12 +202,35 @@ def cmd_results(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cycle_template(args: argparse.Namespace) -> int:
+    """The fill-in workbook of targets or monitoring: blank, or filled from a department's YAML (--from)."""
+    from .workbook import monitoring_workbook, targets_workbook
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise JixiaoError(
+            [Problem("usage.out_suffix", "--out 应为 .xlsx 文件名，如 绩效目标申报表.xlsx。", Location(str(out)))]
+        )
+    if args.what == "targets":
+        from .targets import load_targets
+
+        sheet = load_targets(Path(args.source)) if args.source else None
+        content = targets_workbook(sheet, args.kind)
+    else:
+        from .monitoring import load_monitoring
+
+        content = monitoring_workbook(load_monitoring(Path(args.source)) if args.source else None)
+    write_atomic(out, content)
+    print(f"已写出：{out}")
+    return 0
+
+
 def add_parsers(add: Callable[..., argparse.ArgumentParser]) -> None:
     p = add("targets", "检查绩效目标申报表（targets.yaml）并输出申报表", cmd_targets)
-    p.add_argument("path", help="部门文件夹（含 targets.yaml）或 targets.yaml")
+    p.add_argument("path", help="部门文件夹（含 targets.yaml）、targets.yaml 或填好的申报表（.xlsx/.xls/.et）")
     p.add_argument("--out", help="输出目录：绩效目标申报表.xlsx / .docx")
     p = add("monitor", "运行监控：按预警规则检查执行进度和目标进度", cmd_monitor)
-    p.add_argument("path", help="部门文件夹（含 monitoring.yaml）或 monitoring.yaml")
+    p.add_argument("path", help="部门文件夹（含 monitoring.yaml）、monitoring.yaml 或填好的监控表（.xlsx/.xls/.et）")
     p.add_argument("--today", help="统计日期（默认今天），用于判断答复是否逾期")
     p.add_argument("--out", help="输出目录：运行监控表.xlsx")
     p = add("recheck", "财政复核：复核分与自评分逐项对比", cmd_recheck)
@@ -219,6 +242,11 @@ def add_parsers(add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("path", help="部门文件夹（含 rectification.yaml）或该文件")
     p.add_argument("--today", help="统计日期（默认今天）")
     p.add_argument("--out", help="输出目录：整改台账.xlsx")
+    p = add("cycle-template", "绩效目标申报表或运行监控的 Excel 填报模板", cmd_cycle_template)
+    p.add_argument("what", choices=("targets", "monitoring"), help="targets（绩效目标申报表）或 monitoring（运行监控）")
+    p.add_argument("--kind", choices=("department", "project"), default="department", help="部门整体或项目（绩效目标）")
+    p.add_argument("--from", dest="source", help="用已有的 targets.yaml / monitoring.yaml（或其文件夹）填好模板")
+    p.add_argument("--out", required=True, help="输出的 .xlsx 文件")
     p = add("results", "结果应用：按等级给出下年度预算安排建议（多个部门）", cmd_results)
     p.add_argument("path", help="包含各部门文件夹的目录")
     p.add_argument("--ruleset", default="national", help="全周期规则（默认 national）")

@@ -20,7 +20,12 @@ __all__ = ["Reader", "read_file"]
 
 
 def read_file(path: Path, what: str) -> Reader:
-    """Load one cycle file; a missing file is a usage error naming what the file is for."""
+    """Load one cycle file (YAML, or the workbook of targets or monitoring); a missing file is a usage error naming
+    what the file is for."""
+    from .workbook import WORKBOOK_SUFFIXES, read_cycle_workbook
+
+    if path.suffix.lower() in WORKBOOK_SUFFIXES and path.exists():
+        return read_cycle_workbook(path, what)
     if not path.exists():
         raise JixiaoError(
             [

@@ -137,12 +137,15 @@ def load_monitoring(path: Path) -> Monitoring:
             r.problem(
                 (*where, "budget"),
                 "cycle.missing",
-                "缺少全年预算数（万元），无法计算执行率。请在文件顶部或该节点填写 budget。",
+                "缺少全年预算数（万元），无法计算执行率。请在文件顶部（budget，工作簿的“全年预算数（万元）”一栏）"
+                "或该节点填写全年预算数。",
             )
             continue
         if executed is None and stated is None:
             r.problem(
-                where, "cycle.missing", f"{month}月节点缺少累计执行数 executed（万元）或累计执行率 execution_rate。"
+                where,
+                "cycle.missing",
+                f"{month}月节点缺少累计执行数（executed，万元）或累计执行率（execution_rate，如 40%）。",
             )
             continue
         rate = executed / budget if executed is not None else stated

@@ -23,7 +23,6 @@ __all__ = [
     "recheck_xlsx",
     "rectification_xlsx",
     "results_xlsx",
-    "target_rows",
     "targets_docx",
     "targets_xlsx",
 ]
@@ -70,19 +69,15 @@ def _workbook(
     return buffer.getvalue()
 
 
-def target_rows(sheet: TargetSheet) -> list[list[str]]:
-    return [[ind.level1, ind.level2, ind.name, ind.shown, ind.last_actual, ind.reason] for ind in sheet.indicators]
-
-
 def _targets_title(sheet: TargetSheet) -> str:
     kind = "项目支出" if sheet.kind == "project" else "部门整体支出"
     return f"{kind}绩效目标申报表（{sheet.year}年度）"
 
 
 def _targets_head(sheet: TargetSheet) -> list[tuple[str, str]]:
-    head = [("部门（单位）名称", sheet.department)]
+    head = [("部门（单位）名称" if sheet.kind != "project" else "主管部门", sheet.department)]
     if sheet.kind == "project":
-        head.append(("项目名称", sheet.project))
+        head.insert(0, ("项目名称", sheet.project))
     head += [
         ("年度资金总额（万元）", _amount(sheet.budget_total)),
         ("其中：财政拨款（万元）", _amount(sheet.budget_fiscal)),
@@ -93,18 +88,10 @@ def _targets_head(sheet: TargetSheet) -> list[tuple[str, str]]:
 
 
 def targets_xlsx(sheet: TargetSheet) -> bytes:
-    rows: list[list[str]] = [[label, value, "", "", "", ""] for label, value in _targets_head(sheet)]
-    rows.append(["一级指标", "二级指标", "三级指标", "指标值", "上年实际值", "说明"])
-    rows += target_rows(sheet)
-    if sheet.grade:
-        rows.append(["财政审核等级", sheet.grade, sheet.reviewer, "；".join(sheet.grade_reasons), "", ""])
-    return _workbook(
-        _targets_title(sheet),
-        f"填报单位：{sheet.department}",
-        ["项目", "内容", "", "", "", ""],
-        rows,
-        [16, 16, 28, 16, 14, 30],
-    )
+    """The 申报表 in the official layout (the same workbook as the fill-in template, filled; it reads back)."""
+    from .workbook import targets_workbook
+
+    return targets_workbook(sheet)
 
 
 def _docx_table(doc: Any, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
@@ -136,13 +123,58 @@ def _save(doc: Any) -> bytes:
     return buffer.getvalue()
 
 
+def _merge_runs(table: Any, col: int, first: int, texts: Sequence[str]) -> None:
+    """Merge the cells of `col` over consecutive rows with the same text (一级/二级指标 as the forms print them)."""
+    start = 0
+    for i in range(1, len(texts) + 1):
+        if i == len(texts) or texts[i] != texts[start]:
+            if i - 1 > start:
+                merged = table.cell(first + start, col).merge(table.cell(first + i - 1, col))
+                merged.text = texts[start]
+            start = i
+
+
 def targets_docx(sheet: TargetSheet) -> bytes:
-    doc = _document(_targets_title(sheet))
-    _docx_table(doc, ["项目", "内容"], _targets_head(sheet))
-    doc.add_paragraph("")
-    _docx_table(doc, ["一级指标", "二级指标", "三级指标", "指标值", "上年实际值", "说明"], target_rows(sheet))
+    """The 申报表 as the official Word form: one table, labels on the left, 一级/二级指标 merged down their rows."""
+    doc = _document(_targets_title(sheet).split("（")[0])
+    doc.add_paragraph(f"（{sheet.year}年度）")
+    cols = 8
+    table = doc.add_table(rows=0, cols=cols)
+    table.style = "Table Grid"
+
+    def row(label: str, value: str) -> None:
+        cells = table.add_row().cells
+        cells[0].text = label
+        merged = cells[1].merge(cells[cols - 1])
+        merged.text = value
+
+    for label, value in _targets_head(sheet):
+        row(label.replace("其他资金", "其中：其他资金"), value)
+    head = table.add_row().cells
+    head[0].text = "年度绩效指标"
+    for cell, text in zip(
+        head[1:], ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "备注"], strict=True
+    ):
+        cell.text = text
+    first = len(table.rows)
+    for ind in sheet.indicators:
+        cells = table.add_row().cells
+        note = "；".join(x for x in (f"上年实际值{ind.last_actual}" if ind.last_actual else "", ind.reason) if x)
+        values = [ind.level1, ind.level2, ind.name, "定性" if ind.qualitative else ind.operator, ind.value, ind.unit,
+                  note]  # fmt: skip
+        for cell, text in zip(cells[1:], values, strict=True):
+            cell.text = text
+    last = len(table.rows) - 1
+    if last >= first:
+        table.cell(first - 1, 0).merge(table.cell(last, 0)).text = "年度绩效指标"
+        _merge_runs(table, 1, first, [ind.level1 for ind in sheet.indicators])
+        _merge_runs(table, 2, first, [f"{ind.level1}/{ind.level2}" for ind in sheet.indicators])
+        for i, ind in enumerate(sheet.indicators):  # the merged 二级 cells keep their own name
+            table.cell(first + i, 2).text = ind.level2
     if sheet.grade:
-        doc.add_paragraph(f"财政审核等级：{sheet.grade}（{sheet.reviewer}）。{'；'.join(sheet.grade_reasons)}")
+        approved = "已批复" if sheet.approved else "未批复"
+        reasons = "；".join(sheet.grade_reasons)
+        row("财政审核意见", f"审核等级：{sheet.grade}（{sheet.reviewer}，{approved}）。{reasons}")
     return _save(doc)
 
 

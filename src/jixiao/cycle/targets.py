@@ -102,7 +102,8 @@ def load_targets(path: Path) -> TargetSheet:
         r.problem(
             ("indicators",),
             "cycle.targets_empty",
-            "没有绩效指标。请在 indicators 下逐条填写一级、二级、三级指标和指标值。",
+            "没有绩效指标。请逐条填写一级、二级、三级指标和指标值"
+            "（YAML 文件的 indicators 下，或工作簿的“年度绩效指标”表）。",
         )
     grade = r.choice(("approval", "grade"), "财政审核等级", GRADES)
     sheet = TargetSheet(
