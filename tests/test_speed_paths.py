@@ -206,3 +206,34 @@ def test_a_rulebook_edit_is_not_hidden_by_the_compiled_plan() -> None:
         evaluate(heavier, data).scores["key_tasks"] == Decimal(16) == evaluate_traced(heavier, data).scores["key_tasks"]
     )
     assert evaluate(rulebook, data).scores["key_tasks"] == Decimal(8)
+
+
+# --- PDF: the long-lived converters (two instances in parallel) print what a one-off conversion prints -----------
+
+
+def _pdf_text(path: Path) -> str:
+    import subprocess
+
+    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def test_parallel_long_lived_pdf_equals_one_off(tmp_path: Path, monkeypatch) -> None:
+    import shutil
+
+    from jixiao.cli import main as jixiao
+    from jixiao.formats import office
+
+    if office.shared_converter() is None or shutil.which("pdftotext") is None:
+        pytest.skip("python3-uno, LibreOffice and poppler-utils are installed by scripts/setup.sh")
+    monkeypatch.setenv("JIXIAO_OFFICE_INSTANCES", "2")
+    assert jixiao(["report", str(ROOT / "examples" / "baoan-fulian-2023"), "--out", str(tmp_path / "r"),
+                   "--format", "docx"]) == 0  # fmt: skip
+    files = [Path(shutil.copy(tmp_path / "r" / "自评报告.docx", tmp_path / f"部门{i}.docx")) for i in range(3)]
+    made = office.convert_files(files, "pdf", tmp_path / "long")
+    assert [p.name for p in made] == ["部门0.pdf", "部门1.pdf", "部门2.pdf"]
+    assert 1 <= len(office._pool) <= 2  # never more instances than allowed
+    one_off = office._convert_one_off(files[:1], "pdf", tmp_path / "once", office.CONVERT_TIMEOUT)[0]
+    expected = _pdf_text(one_off)
+    assert "深圳市宝安区妇女联合会" in expected and "97.61" in expected
+    assert all(_pdf_text(p) == expected for p in made)

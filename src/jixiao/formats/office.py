@@ -1,7 +1,11 @@
 """One LibreOffice converter for everything jixiao converts: .doc/.wps → .docx, .xls/.et → .xlsx, and PDF output.
 
-Long-lived: one headless LibreOffice per process, started on first use and driven over UNO by a worker process
-(uno_worker.py), so a batch or the web app pays LibreOffice's start-up once, not once per file. Why not unoserver:
+Long-lived: headless LibreOffice started on first use and driven over UNO by a worker process (uno_worker.py),
+so a batch or the web app pays LibreOffice's start-up once, not once per file. One instance per process, and a
+second one (JIXIAO_OFFICE_INSTANCES, default: two on a machine with two cores or more) only when a call comes
+while the first is busy — several files of one call, or two downloads in the web app at once — since one
+LibreOffice converts on one core. A `jixiao batch` worker process converts its departments one by one, so each
+worker keeps one instance. Why not unoserver:
 its server needs the same python3-uno anyway, adds an XML-RPC process and waits a fixed 7 s on every start; the
 worker here connects as soon as LibreOffice listens, and keeps uno's import hook out of the jixiao process.
 When python3-uno (or the worker) is not there, a one-off `soffice --headless --convert-to` does the same work.
@@ -26,6 +30,7 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .uno_worker import uno_dir
@@ -38,6 +43,7 @@ __all__ = [
     "convert_files",
     "converted",
     "find_soffice",
+    "instances",
     "shared_converter",
 ]
 
@@ -204,25 +210,71 @@ def _failure_message(detail: str) -> str:
     )
 
 
-_shared: OfficeConverter | None = None
+_pool: list[OfficeConverter] = []  # the process's long-lived converters; the first is `shared_converter()`
+_claims: dict[int, int] = {}  # calls under way (or waiting) per converter, by position in _pool
+_pool_pid = os.getpid()
 _shared_failed = False
 _shared_lock = threading.Lock()
+
+
+def instances() -> int:
+    """How many LibreOffice instances one process may run at once."""
+    wanted = os.environ.get("JIXIAO_OFFICE_INSTANCES", "")
+    if wanted.isdigit() and int(wanted) > 0:
+        return min(int(wanted), 8)
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
+
+
+def _own_pool() -> None:
+    """A forked child starts with an empty pool: the parent's LibreOffice instances are not its own."""
+    global _pool, _claims, _pool_pid
+    if os.getpid() != _pool_pid:
+        _pool, _claims, _pool_pid = [], {}, os.getpid()
 
 
 def shared_converter() -> OfficeConverter | None:
     """The process's long-lived converter, or None when LibreOffice or python3-uno is missing (or
     JIXIAO_OFFICE=oneoff asks for one-off conversions)."""
-    global _shared
     if _shared_failed or os.environ.get("JIXIAO_OFFICE") == "oneoff" or uno_dir() is None:
         return None
     soffice = find_soffice()
     if soffice is None:
         return None
     with _shared_lock:
-        if _shared is None:
-            _shared = OfficeConverter(soffice)
-            atexit.register(_shared.close)
-        return _shared
+        _own_pool()
+        if not _pool:
+            _pool.append(OfficeConverter(soffice))
+            _claims[0] = 0
+            atexit.register(_pool[0].close)
+        return _pool[0]
+
+
+@contextlib.contextmanager
+def _claimed() -> Iterator[OfficeConverter | None]:
+    """The least busy converter of the pool; a new instance when every one is busy and the pool may grow."""
+    first = shared_converter()
+    if first is None:
+        yield None
+        return
+    with _shared_lock:
+        _own_pool()
+        if not _pool:  # forked between the two calls
+            _pool.append(first)
+            _claims[0] = 0
+        index = min(range(len(_pool)), key=lambda i: _claims[i])
+        if _claims[index] and len(_pool) < instances():
+            _pool.append(OfficeConverter(first.soffice, first.timeout))
+            atexit.register(_pool[-1].close)
+            index = len(_pool) - 1
+            _claims[index] = 0
+        _claims[index] += 1
+        converter, pid = _pool[index], os.getpid()
+    try:
+        yield converter
+    finally:
+        with _shared_lock:
+            if os.getpid() == pid and index in _claims:
+                _claims[index] -= 1
 
 
 def _check_input(source: Path) -> None:
@@ -242,13 +294,22 @@ def convert_files(files: list[Path], fmt: str, outdir: Path, timeout: float = CO
     outdir.mkdir(parents=True, exist_ok=True)
     for source in files:
         _check_input(source)
-    converter = shared_converter()
-    if converter is not None:
+    if shared_converter() is not None:
         try:
-            return [converter.convert(f, outdir / f"{f.stem}.{fmt}", timeout) for f in files]
+            if len(files) > 1 and instances() > 1:  # one LibreOffice per core, each file on the first free one
+                with ThreadPoolExecutor(min(instances(), len(files))) as threads:
+                    return list(threads.map(lambda f: _convert_long_lived(f, fmt, outdir, timeout), files))
+            return [_convert_long_lived(f, fmt, outdir, timeout) for f in files]
         except OfficeUnavailable:
             _shared_failed = True  # the long-lived converter cannot start here: one-off from now on
     return _convert_one_off(files, fmt, outdir, timeout)
+
+
+def _convert_long_lived(source: Path, fmt: str, outdir: Path, timeout: float) -> Path:
+    with _claimed() as converter:
+        if converter is None:
+            raise OfficeUnavailable("LibreOffice 常驻转换不可用。")
+        return converter.convert(source, outdir / f"{source.stem}.{fmt}", timeout)
 
 
 def convert_file(source: Path, fmt: str, outdir: Path, timeout: float = CONVERT_TIMEOUT) -> Path:
