@@ -23,16 +23,16 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from generate import department_tree
 
-from jixiao.dataset import parse_department
-from jixiao.engine import evaluate
+from jixiao.model.dataset import parse_department
+from jixiao.model.problems import Location
 from jixiao.pipeline import Prepared
-from jixiao.problems import Location
 from jixiao.report.content import build_document
 from jixiao.report.document import Document, Heading, Paragraph, Table
 from jixiao.report.docx_out import render_docx
 from jixiao.report.xlsx_out import render_workbook
 from jixiao.report.xmltext import escape
-from jixiao.rulebook import load_rulebook
+from jixiao.scoring.engine import evaluate
+from jixiao.scoring.rulebook import load_rulebook
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _BARE_PARTS = {

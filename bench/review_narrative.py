@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from jixiao.problems import Severity
+from jixiao.model.problems import Severity
 from jixiao.review.narrative import extract_narrative_figures, narrative_findings
 from jixiao.review.narrative.truth import catches, match_figures
 from jixiao.review.source import read_source

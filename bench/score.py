@@ -27,11 +27,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from generate import department_tree
 
-from jixiao.dataset import parse_department
-from jixiao.engine import evaluate, evaluate_many
-from jixiao.numbers import divide
-from jixiao.problems import Location
-from jixiao.rulebook import load_rulebook
+from jixiao.model.dataset import parse_department
+from jixiao.model.numbers import divide
+from jixiao.model.problems import Location
+from jixiao.scoring.engine import evaluate, evaluate_many
+from jixiao.scoring.rulebook import load_rulebook
 
 RULEBOOK = "shenzhen-baoan/department/2023"
 CENT = Decimal("0.01")

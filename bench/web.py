@@ -25,11 +25,11 @@ sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
 
 from generate import department_tree  # noqa: E402
 
-from jixiao.dataset import parse_department  # noqa: E402
-from jixiao.engine import evaluate  # noqa: E402
-from jixiao.problems import Location  # noqa: E402
-from jixiao.rulebook import load_rulebook  # noqa: E402
-from jixiao.serialize import data_to_yaml  # noqa: E402
+from jixiao.files.serialize import data_to_yaml  # noqa: E402
+from jixiao.model.dataset import parse_department  # noqa: E402
+from jixiao.model.problems import Location  # noqa: E402
+from jixiao.scoring.engine import evaluate  # noqa: E402
+from jixiao.scoring.rulebook import load_rulebook  # noqa: E402
 from jixiao.web.app import create_app  # noqa: E402
 from jixiao.web.db import Department, Evaluation, User  # noqa: E402
 from jixiao.web.security import hash_password  # noqa: E402

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 import yaml
 
-from jixiao.dataset import parse_department
-from jixiao.engine import evaluate
-from jixiao.numbers import fmt_score
-from jixiao.problems import Location, has_errors
-from jixiao.rulebook import load_rulebook
-from jixiao.yamlsrc import dotted, load_yaml
+from jixiao.files.yamlsrc import dotted, load_yaml
+from jixiao.model.dataset import parse_department
+from jixiao.model.numbers import fmt_score
+from jixiao.model.problems import Location, has_errors
+from jixiao.scoring.engine import evaluate
+from jixiao.scoring.rulebook import load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jixiao.rulebook import IndicatorNode, Rulebook
+from jixiao.scoring.rulebook import IndicatorNode, Rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))

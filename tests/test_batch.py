@@ -17,7 +17,7 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from jixiao.batch import Done, find_departments, rank, run_batch
+from jixiao.batch.run import Done, find_departments, rank, run_batch
 from jixiao.cli import main
 from jixiao.pipeline import run
 

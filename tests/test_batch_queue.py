@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jixiao import batch_queue
-from jixiao.batch import rank, run_batch
+from jixiao.batch import queue as batch_queue
+from jixiao.batch.run import rank, run_batch
 
 from .web_support import PG_BIN, free_port, postgres_server, wait_for
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jixiao.checks import check_consistency
 from jixiao.cli import main
-from jixiao.dataset import load_department, parse_department
-from jixiao.problems import Location, Severity
-from jixiao.yamlsrc import dotted
+from jixiao.files.yamlsrc import dotted
+from jixiao.model.checks import check_consistency
+from jixiao.model.dataset import load_department, parse_department
+from jixiao.model.problems import Location, Severity
 
 
 def findings(tree):

@@ -27,8 +27,8 @@ from jixiao.cycle import (
 )
 from jixiao.cycle.rectify import carryover_paragraphs
 from jixiao.cycle.targets import as_data_targets, compare_with_data, suggested_grade
+from jixiao.model.problems import JixiaoError, Severity
 from jixiao.pipeline import run
-from jixiao.problems import JixiaoError, Severity
 
 BAOAN = Path(__file__).parent.parent / "examples" / "baoan-fulian-2023"
 
@@ -295,7 +295,7 @@ def test_next_years_report_shows_last_years_rectification(tmp_path):
 
 
 def test_self_evaluation_reads_the_approved_targets(tmp_path):
-    from jixiao.dataset import load_department
+    from jixiao.model.dataset import load_department
 
     folder = tmp_path / "hengshan"
     shutil.copytree(BAOAN.parent / "hengshan-fulian-2023", folder)

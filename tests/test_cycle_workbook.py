@@ -19,7 +19,7 @@ from jixiao.cli import main
 from jixiao.cycle import assess_monitoring, check_targets, load_monitoring, load_targets
 from jixiao.cycle.outputs import targets_docx, targets_xlsx
 from jixiao.cycle.workbook import monitoring_workbook, targets_workbook
-from jixiao.problems import JixiaoError
+from jixiao.model.problems import JixiaoError
 
 BAOAN = Path(__file__).parent.parent / "examples" / "baoan-fulian-2023"
 

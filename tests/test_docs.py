@@ -2,20 +2,20 @@
 
 from pathlib import Path
 
-from jixiao.docgen import data_format_markdown, indicators_markdown
+from jixiao.model.docgen import data_format_markdown, indicators_markdown
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 def test_data_format_doc_is_current():
     assert (DOCS / "data-format.md").read_text(encoding="utf-8") == data_format_markdown(), (
-        "docs/data-format.md is stale: run .venv/bin/python -m jixiao.docgen"
+        "docs/data-format.md is stale: run .venv/bin/python -m jixiao.model.docgen"
     )
 
 
 def test_indicators_doc_is_current():
     assert (DOCS / "indicators.md").read_text(encoding="utf-8") == indicators_markdown(), (
-        "docs/indicators.md is stale: run .venv/bin/python -m jixiao.docgen"
+        "docs/indicators.md is stale: run .venv/bin/python -m jixiao.model.docgen"
     )
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from jixiao.cli import main
-from jixiao.numbers import NumberError, parse_rate
-from jixiao.rulebook import load_rulebook_with_problems
+from jixiao.model.numbers import NumberError, parse_rate
+from jixiao.scoring.rulebook import load_rulebook_with_problems
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 

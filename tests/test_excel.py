@@ -13,13 +13,13 @@ import openpyxl
 import pytest
 
 from jixiao.cli import main
-from jixiao.dataset import load_department
-from jixiao.engine import evaluate
-from jixiao.excel_in import read_workbook
+from jixiao.files.excel_in import read_workbook
+from jixiao.files.template import write_template
+from jixiao.model.dataset import load_department
+from jixiao.model.problems import JixiaoError
 from jixiao.pipeline import run
-from jixiao.problems import JixiaoError
-from jixiao.rulebook import load_rulebook
-from jixiao.template import write_template
+from jixiao.scoring.engine import evaluate
+from jixiao.scoring.rulebook import load_rulebook
 
 EXAMPLES = Path("examples")
 

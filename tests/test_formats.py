@@ -15,13 +15,13 @@ import pytest
 from docx import Document
 
 from jixiao.cli import main
-from jixiao.dataset import load_department
-from jixiao.engine import evaluate
 from jixiao.formats import office
+from jixiao.model.dataset import load_department
+from jixiao.model.problems import JixiaoError, Severity
 from jixiao.pipeline import prepare
-from jixiao.problems import JixiaoError, Severity
 from jixiao.review import review_document, review_file
 from jixiao.review.source import read_source
+from jixiao.scoring.engine import evaluate
 
 pytestmark = pytest.mark.skipif(office.find_soffice() is None, reason="LibreOffice is installed by scripts/setup.sh")
 

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from jixiao import guard
 from jixiao.cli import main
-from jixiao.excel_in import read_workbook
-from jixiao.numbers import fmt_amount, fmt_percent
-from jixiao.problems import JixiaoError
+from jixiao.files import guard
+from jixiao.files.excel_in import read_workbook
+from jixiao.model.numbers import fmt_amount, fmt_percent
+from jixiao.model.problems import JixiaoError
 
 from .test_hostile_files import (
     BAOAN_YAML,
@@ -66,7 +66,7 @@ def test_billion_laughs_is_refused_at_the_first_alias(tmp_path, capsys):
 
 
 def test_an_alias_sent_to_the_web_editor_is_refused_too():
-    from jixiao.yamlsrc import parse_yaml_text
+    from jixiao.files.yamlsrc import parse_yaml_text
 
     with pytest.raises(JixiaoError) as caught:
         parse_yaml_text("a: &x [1, 2]\nb: *x\n", "编辑器")

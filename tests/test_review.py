@@ -13,7 +13,7 @@ import pytest
 from docx import Document as read_docx
 
 from jixiao.cli import main
-from jixiao.problems import Severity
+from jixiao.model.problems import Severity
 from jixiao.review import review_file
 from jixiao.review.mutate import measure
 from jixiao.review.source import read_source

@@ -67,7 +67,7 @@ def test_corpus_goals(scores):
 def test_a_truth_place_in_a_table_cell_is_matched_by_its_words():
     """n53's places "表 车辆购置 73 / 37 / -47.95": the column and the figure must both be in the finding, so the
     finding on 车辆运行 (1277 → 959) does not catch the item on 车辆购置."""
-    from jixiao.problems import Location, Problem, Severity
+    from jixiao.model.problems import Location, Problem, Severity
     from jixiao.review.corpus import TruthItem
     from jixiao.review.vocabulary import norm
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jixiao.problems import Severity
+from jixiao.model.problems import Severity
 from jixiao.review.narrative import NarrativeFigure, extract_narrative_figures, narrative_findings
 from jixiao.review.narrative.numerals import parse_arabic, parse_chinese
 from jixiao.review.narrative.truth import catches, match_figures
@@ -292,7 +292,6 @@ def test_counts_against_the_items_listed():
     # six towns named after "共有5个乡镇"
     problems = narrative_findings(_doc("全县共有5个乡镇，分别为城关镇、东风镇、红旗乡、胜利乡、向阳镇、和平乡。"))
     assert [(p.code, p.expected) for p in problems] == [("review.narrative.count_items", "6个")]
-
 
 
 def test_a_count_of_units_against_the_bodies_named():

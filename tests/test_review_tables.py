@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import pytest
 
-from jixiao.problems import Severity
+from jixiao.model.problems import Severity
 from jixiao.review import review_file
 from jixiao.review.targets import outcome, read
 
@@ -206,7 +206,7 @@ def test_a_base_data_table_named_only_by_its_filing_unit(tmp_path):
     """A published 基础数据表 whose only name is the title line "填报单位：XX" (as t14 of the corpus is laid out)."""
     import openpyxl
 
-    from jixiao.excel_in import read_workbook
+    from jixiao.files.excel_in import read_workbook
 
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -528,7 +528,7 @@ def test_importing_the_review_loads_no_writer_engine_or_converter():
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
     modules = set(json.loads(done.stdout.strip().splitlines()[-1]))
-    assert not modules & {"jixiao.report", "jixiao.engine", "jixiao.formats.office", "jixiao.pipeline"}, modules
+    assert not modules & {"jixiao.report", "jixiao.scoring.engine", "jixiao.formats.office", "jixiao.pipeline"}, modules
     assert "jixiao.review.pipeline" in modules  # the probe sees what it loads
 
 

@@ -13,10 +13,10 @@ import yaml
 from docx import Document
 
 from jixiao.cli import main
-from jixiao.rulebook import BUILTIN_DIR, load_rulebook, load_rulebook_with_problems
-from jixiao.rulebook_changes import diff_rulebooks
-from jixiao.rulebook_pages import expected_pages
-from jixiao.rules import KINDS
+from jixiao.scoring.rulebook import BUILTIN_DIR, load_rulebook, load_rulebook_with_problems
+from jixiao.scoring.rulebook_changes import diff_rulebooks
+from jixiao.scoring.rulebook_pages import expected_pages
+from jixiao.scoring.rules import KINDS
 
 from .rulebook_examples import example_tree
 
@@ -170,9 +170,11 @@ def test_generated_pages_are_current():
     pages = expected_pages()
     folder = ROOT / "docs" / "rulebooks"
     on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*.md")}
-    assert on_disk == set(pages), "run: python -m jixiao.rulebook_pages docs/rulebooks"
+    assert on_disk == set(pages), "run: python -m jixiao.scoring.rulebook_pages docs/rulebooks"
     for rel, text in pages.items():
-        assert (folder / rel).read_text(encoding="utf-8") == text, f"{rel} is stale: python -m jixiao.rulebook_pages"
+        assert (folder / rel).read_text(encoding="utf-8") == text, (
+            f"{rel} is stale: python -m jixiao.scoring.rulebook_pages"
+        )
     assert "| `sichuan-daying/department/2020`" not in pages["README.md"]  # the ids are links
     assert "[`sichuan-daying/department/2020`](sichuan-daying/department/2020.md)" in pages["README.md"]
 
@@ -220,8 +222,8 @@ def _damaged(rulebook, i: int) -> dict:
 
 @pytest.mark.parametrize("rid", [*NEW, str(ROOT / "tests" / "cases" / "rulebooks" / "kinds-demo.yaml")])
 def test_new_rulebooks_score_the_same_on_both_paths(rid):
-    from jixiao.dataset import parse_department
-    from jixiao.problems import Location
+    from jixiao.model.dataset import parse_department
+    from jixiao.model.problems import Location
 
     from .test_speed_paths import assert_same
 

@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 import yaml
 
-from jixiao.dataset import parse_department
-from jixiao.engine import evaluate
-from jixiao.numbers import fmt_score
-from jixiao.problems import JixiaoError, Location
-from jixiao.rulebook import load_rulebook
-from jixiao.rules.target import TargetOptions, score_target
-from jixiao.trace import Status
-from jixiao.yamlsrc import dotted
+from jixiao.files.yamlsrc import dotted
+from jixiao.model.dataset import parse_department
+from jixiao.model.numbers import fmt_score
+from jixiao.model.problems import JixiaoError, Location
+from jixiao.scoring.engine import evaluate
+from jixiao.scoring.rulebook import load_rulebook
+from jixiao.scoring.rules.target import TargetOptions, score_target
+from jixiao.scoring.trace import Status
 
 
 def _text(tree: Any) -> Any:
@@ -340,7 +340,7 @@ def test_target_qualitative_tiers_and_given_score():
 
 
 def test_target_qualitative_score_outside_tier_is_refused():
-    from jixiao.indicators import Undefined
+    from jixiao.model.indicators import Undefined
 
     with pytest.raises(Undefined, match="6–8分之间"):
         score_target(Decimal(10), "定性", None, "部分达成", OPTIONS, name="t", given_score=Decimal(9))

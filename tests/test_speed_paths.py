@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jixiao.dataset import load_department, parse_department
-from jixiao.engine import evaluate, evaluate_many, evaluate_projects, evaluate_traced
-from jixiao.indicators import INDICATORS, Missing, Reader, Undefined, compiled_indicator
-from jixiao.problems import Location, has_errors
-from jixiao.rulebook import load_rulebook
-from jixiao.trace import Status
-from jixiao.yamlsrc import dotted, load_yaml
+from jixiao.files.yamlsrc import dotted, load_yaml
+from jixiao.model.dataset import load_department, parse_department
+from jixiao.model.indicators import INDICATORS, Missing, Reader, Undefined, compiled_indicator
+from jixiao.model.problems import Location, has_errors
+from jixiao.scoring.engine import evaluate, evaluate_many, evaluate_projects, evaluate_traced
+from jixiao.scoring.rulebook import load_rulebook
+from jixiao.scoring.trace import Status
 
 from .conftest import _stringify, merge
 

@@ -369,3 +369,51 @@ def test_two_first_saves_at_once_one_conflicts(app, monkeypatch):
         with pytest.raises(CycleConflict) as caught:
             write_document(second, reviewer2, department2, 2021, "recheck", text, 0)
         assert caught.value.current.version == 1
+
+
+HENGSHAN_TARGETS = """kind: department
+department: 衡山县妇女联合会
+year: 2023
+budget: {total: 39.78}
+overall_goal: 示例
+indicators:
+  - {level1: 产出指标, level2: 数量指标, name: 妇女职业技能培训期数, operator: ≥, value: 6, unit: 期}
+  - {level1: 产出指标, level2: 数量指标, name: “两癌”免费筛查人数, operator: ≥, value: 5500, unit: 例}
+  - {level1: 效益指标, level2: 社会效益指标, name: 家庭教育, qualitative: true, value: 有效提升}
+"""
+
+
+def test_evaluation_takes_its_targets_from_the_approved_document(clients):
+    """The web counterpart of the CLI's apply_approved_targets: once the bureau approves the department's targets,
+    the evaluation's 年度指标值 are those, shown read-only on the evaluation page with where they come from."""
+    c, csrf = clients["hengshan"]
+    r = c.post(
+        "/evaluations/new",
+        data={"year": "2023", "rulebook": "hunan/department/2023", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    eid = int(re.search(r"/evaluations/(\d+)", r.headers["location"]).group(1))
+    data = (BAOAN.parent / "hengshan-fulian-2023" / "data.yaml").read_text(encoding="utf-8")
+    page = c.get(f"/evaluations/{eid}")
+    r = c.post(
+        f"/evaluations/{eid}/yaml", data={"csrf_token": csrf, "version": version_of(page.text), "data_yaml": data}
+    )
+    assert r.status_code == 200
+    training = 'name="l:targets:1:target" value="'
+    # targets written by the department but not approved yet: nothing is taken over, nothing is read-only
+    assert save(clients, "hengshan", eid, "targets", HENGSHAN_TARGETS).status_code == 303
+    page = c.get(f"/evaluations/{eid}").text
+    assert training + '"' in page and "approved-targets" not in page and "readonly" not in page
+    # the region's reviewer approves them
+    approved = HENGSHAN_TARGETS + "approval: {grade: 良, reviewer: 衡阳市财政局, approved: 是}\n"
+    assert save(clients, "hengyang", eid, "targets", approved).status_code == 303
+    page = c.get(f"/evaluations/{eid}").text
+    # 妇女职业技能培训期数 (row 2 of data.yaml's targets, no target of its own) now reads ≥ 6 期, read-only
+    row = re.search(r'<tr>(?:(?!</tr>).)*name="l:targets:1:target"(?:(?!</tr>).)*</tr>', page, re.S).group(0)
+    assert 'value="6" aria-label="绩效指标第2行年度指标值" readonly' in row
+    assert 'name="l:targets:1:operator" value="≥"' in row and 'name="l:targets:1:unit" value="期"' in row
+    assert "年度指标值取自已批复的绩效目标（2023年度绩效目标第2版，衡阳市财政局审核（良）" in page
+    # the data types 两癌 ≥5000 itself against the approved ≥5500: an error naming both values
+    assert "“两癌”免费筛查人数”的年度指标值“≥5000”与批复的绩效目标“≥5500”不一致" in page
+    # rows the targets do not hold stay the department's to fill
+    assert 'name="l:targets:2:target" value="" aria-label="绩效指标第3行年度指标值">' in page

@@ -2,7 +2,7 @@
 
 Exit codes (README: Exit codes): 0 done and clean; 1 the input has errors (all printed as file:line: message),
 including a score whose consistency checks found 错误 (unless --allow-errors); 2 wrong usage or a file problem
-(missing, unreadable, refused by a limit of jixiao.guard, an unusable --out, a PDF asked for and not made);
+(missing, unreadable, refused by a limit of jixiao.files.guard, an unusable --out, a PDF asked for and not made);
 3 an internal error only (printed without a traceback unless JIXIAO_DEBUG=1).
 """
 
@@ -16,10 +16,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from .problems import JixiaoError, Problem, Severity
+from jixiao.model.problems import JixiaoError, Problem, Severity
 
 if TYPE_CHECKING:  # the commands import the core when they run, so that --help stays quick
-    from .rulebook import Rulebook
+    from jixiao.scoring.rulebook import Rulebook
 
 __all__ = ["main"]
 
@@ -49,9 +49,10 @@ def _notable(findings: list[Problem]) -> list[Problem]:
 
 def cmd_score(args: argparse.Namespace) -> int:
     # The core loads per command (jixiao --help stays light): see tests/test_imports.py.
-    from .checks import check_consistency
-    from .engine import evaluate, evaluate_projects
-    from .explain import evaluation_to_dict
+    from jixiao.model.checks import check_consistency
+    from jixiao.scoring.engine import evaluate, evaluate_projects
+    from jixiao.scoring.explain import evaluation_to_dict
+
     from .pipeline import prepare
     from .render.text import render_score_text
 
@@ -92,7 +93,8 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .explain import explain_node
+    from jixiao.scoring.explain import explain_node
+
     from .pipeline import run
 
     _, evaluation = run(Path(args.path), args.rulebook)
@@ -115,7 +117,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         said = f"不支持的格式：{'、'.join(unknown)}" if unknown else "未指定任何格式"
         print(f"{said}。可用格式：{'、'.join(FORMATS)}（逗号分隔）", file=sys.stderr)
         return 2
-    from .guard import check_output_dir  # output checked before the work
+    from jixiao.files.guard import check_output_dir  # output checked before the work
 
     check_output_dir(Path(args.out))
     prepared, evaluation = run(Path(args.path), args.rulebook)
@@ -139,10 +141,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from .fileio import write_atomic
+    from jixiao.files.fileio import write_atomic
+    from jixiao.files.template import write_template
+    from jixiao.scoring.rulebook import load_rulebook
+
     from .pipeline import prepare
-    from .rulebook import load_rulebook
-    from .template import write_template
 
     data = None
     rulebook: Rulebook | None  # none: the template for any rulebook
@@ -174,14 +177,15 @@ def _progress(done: int, total: int, path: Path) -> None:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from .fileio import write_atomic
+    from jixiao.files.fileio import write_atomic
+
     from .review import review_file
     from .review.output import opinion_docx, render_review_text, review_folder, review_to_dict, summary_workbook
 
     path = Path(args.path)
     out = Path(args.out) if args.out else None
     if out is not None:
-        from .guard import check_output_dir  # output checked before the work
+        from jixiao.files.guard import check_output_dir  # output checked before the work
 
         check_output_dir(out)
     if path.is_dir():
@@ -229,7 +233,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import FAILURES_NAME, RANKING_NAME, progress_bar, run_batch
+    from jixiao.batch.run import FAILURES_NAME, RANKING_NAME, progress_bar, run_batch
 
     folder = Path(args.path)
     if not folder.is_dir():
@@ -243,7 +247,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out) if args.out else folder / "批量结果"
     if args.queue:  # across machines: huey workers on Redis, the state in a database (see batch_queue.py)
-        from .batch_queue import run_distributed
+        from jixiao.batch.queue import run_distributed
 
         os.environ["JIXIAO_REDIS_URL"] = args.queue
         database = args.database or os.environ.get("JIXIAO_DATABASE_URL") or f"sqlite:///{out.resolve() / 'batch.db'}"
@@ -280,14 +284,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_batch_worker(args: argparse.Namespace) -> int:
     if args.queue:
         os.environ["JIXIAO_REDIS_URL"] = args.queue
-    from .batch_queue import run_worker
+    from jixiao.batch.queue import run_worker
 
     run_worker(args.workers)
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .checks import check_consistency
+    from jixiao.model.checks import check_consistency
+
     from .pipeline import prepare
 
     prepared = prepare(Path(args.path), args.rulebook)
@@ -304,8 +309,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_rulebooks(args: argparse.Namespace) -> int:
-    from .indicators import INDICATORS
-    from .rulebook import CONFIDENCE, available_rulebooks, load_rulebook_with_problems
+    from jixiao.model.indicators import INDICATORS
+    from jixiao.scoring.rulebook import CONFIDENCE, available_rulebooks, load_rulebook_with_problems
 
     if args.indicators:
         for name, d in INDICATORS.items():
@@ -358,9 +363,9 @@ def _source_tail(source: dict[str, str]) -> str:
 
 
 def _rulebooks_diff(ids: list[str]) -> int:
-    from .problems import JixiaoError
-    from .rulebook import load_rulebook
-    from .rulebook_changes import diff_rulebooks
+    from jixiao.model.problems import JixiaoError
+    from jixiao.scoring.rulebook import load_rulebook
+    from jixiao.scoring.rulebook_changes import diff_rulebooks
 
     if len(ids) != 2:
         example = "mof/project/2020 mof/project/2021"

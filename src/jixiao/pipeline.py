@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .dataset import DepartmentData, load_department
-from .engine import evaluate
-from .problems import JixiaoError, Location, Problem, Severity, has_errors
-from .rulebook import Rulebook, load_rulebook
-from .trace import Evaluation
+from jixiao.model.dataset import DepartmentData, load_department
+from jixiao.model.problems import JixiaoError, Location, Problem, Severity, has_errors
+from jixiao.scoring.engine import evaluate
+from jixiao.scoring.rulebook import Rulebook, load_rulebook
+from jixiao.scoring.trace import Evaluation
 
 __all__ = ["Prepared", "choose_rulebook", "prepare", "run"]
 

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from ..fileio import write_atomic
-from ..numbers import fmt_percent, fmt_score
-from ..problems import JixiaoError, Location, Problem, Severity
+from jixiao.files.fileio import write_atomic
+from jixiao.model.numbers import fmt_percent, fmt_score
+from jixiao.model.problems import JixiaoError, Location, Problem, Severity
 
 __all__ = ["add_parsers"]
 
@@ -50,7 +50,7 @@ def _print(problems: list[Problem]) -> None:
 
 def _data_budget(path: Path) -> Decimal | None:
     """The department data's 年初预算, when the folder has data.yaml, to check the targets' money against."""
-    from ..dataset import load_department
+    from jixiao.model.dataset import load_department
 
     folder = path if path.is_dir() else path.parent
     if not (folder / "data.yaml").exists():

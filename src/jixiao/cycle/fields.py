@@ -12,9 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..numbers import NumberError, parse_decimal, parse_rate
-from ..problems import JixiaoError, Location, Problem, Severity
-from ..yamlsrc import SourceMap, load_yaml
+from jixiao.files.yamlsrc import SourceMap, load_yaml
+from jixiao.model.numbers import NumberError, parse_decimal, parse_rate
+from jixiao.model.problems import JixiaoError, Location, Problem, Severity
 
 __all__ = ["Reader", "read_file"]
 

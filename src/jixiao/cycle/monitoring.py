@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ..numbers import fmt_percent
-from ..problems import Location, Problem, Severity
+from jixiao.model.numbers import fmt_percent
+from jixiao.model.problems import Location, Problem, Severity
+
 from .fields import read_file
 from .ruleset import CycleRuleset, load_ruleset
 from .workdays import WorkingDays, add_working_days

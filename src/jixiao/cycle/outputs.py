@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from ..numbers import fmt_percent, fmt_score
+from jixiao.model.numbers import fmt_percent, fmt_score
+
 from .monitoring import MonitoringResult
 from .recheck import RecheckResult
 from .rectify import Rectification, rectification_status

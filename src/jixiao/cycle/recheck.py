@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ..problems import Location, Problem, Severity
-from ..rulebook import Rulebook
-from ..trace import Evaluation, ScoredNode
+from jixiao.model.problems import Location, Problem, Severity
+from jixiao.scoring.rulebook import Rulebook
+from jixiao.scoring.trace import Evaluation, ScoredNode
+
 from .fields import read_file
 
 __all__ = ["Recheck", "RecheckItem", "RecheckResult", "RecheckRow", "compare_recheck", "load_recheck"]

@@ -8,7 +8,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..problems import Location
+from jixiao.model.problems import Location
+
 from .fields import read_file
 from .ruleset import BudgetAction, CycleRuleset
 

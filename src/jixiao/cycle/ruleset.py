@@ -14,9 +14,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..numbers import parse_rate
-from ..problems import JixiaoError, Location, Problem
-from ..yamlsrc import load_yaml
+from jixiao.files.yamlsrc import load_yaml
+from jixiao.model.numbers import parse_rate
+from jixiao.model.problems import JixiaoError, Location, Problem
 
 __all__ = ["BudgetAction", "CycleRuleset", "MonitoringRules", "TargetRules", "available_rulesets", "load_ruleset"]
 

@@ -11,8 +11,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..numbers import NumberError, parse_decimal, parse_rate
-from ..problems import Location, Problem, Severity
+from jixiao.model.numbers import NumberError, parse_decimal, parse_rate
+from jixiao.model.problems import Location, Problem, Severity
+
 from .fields import Reader, read_file
 from .ruleset import CycleRuleset, load_ruleset
 
@@ -23,6 +24,7 @@ __all__ = [
     "as_data_targets",
     "check_targets",
     "compare_with_data",
+    "fill_from_sheet",
     "load_targets",
 ]
 
@@ -298,16 +300,11 @@ def compare_with_data(sheet: TargetSheet, data_targets: list[dict[str, Any]], da
 
 
 def apply_approved_targets(tree: Any, folder: Path, locate: Any) -> list[Problem]:
-    """Fill the data's target rows from the approved targets.yaml beside it, so 年度指标值 are typed once.
-
-    A row of the data (department `targets`, or the named project's `targets`) with the same indicator name gets
-    the approved operator, value and unit where it states none; where it states a different one, that is an
-    error naming both places. Rows the data does not list are not added: the self-evaluation reports actuals.
-    """
+    """Fill the data's target rows from the approved targets.yaml beside it, so 年度指标值 are typed once."""
     path = folder / "targets.yaml"
     if not path.exists() or not isinstance(tree, dict):
         return []
-    from ..problems import JixiaoError
+    from jixiao.model.problems import JixiaoError
 
     try:
         sheet = load_targets(path)
@@ -322,6 +319,18 @@ def apply_approved_targets(tree: Any, folder: Path, locate: Any) -> list[Problem
                 Severity.INFO,
             )
         ]
+    return fill_from_sheet(tree, sheet, locate)
+
+
+def fill_from_sheet(tree: Any, sheet: TargetSheet, locate: Any) -> list[Problem]:
+    """Fill the data tree's target rows from approved targets (a folder's targets.yaml, or the web app's document).
+
+    A row of the data (department `targets`, or the named project's `targets`) with the same indicator name gets
+    the approved operator, value and unit where it states none; where it states a different one, that is an
+    error naming both places. Rows the data does not list are not added: the self-evaluation reports actuals.
+    """
+    if not isinstance(tree, dict):
+        return []
     rows: Any = tree.get("targets")
     prefix: tuple[Any, ...] = ("targets",)
     if sheet.kind == "project":

@@ -25,7 +25,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ..problems import JixiaoError, Location, Problem
+from jixiao.model.problems import JixiaoError, Location, Problem
+
 from .fields import Reader
 
 __all__ = [
@@ -122,7 +123,7 @@ class CellMap:
         while probe and probe not in self._cells:
             probe = probe[:-1]
         sheet, cell = self._cells.get(probe, (None, None))
-        from ..yamlsrc import dotted
+        from jixiao.files.yamlsrc import dotted
 
         return Location(self.file, sheet=sheet, cell=cell, field=field if field is not None else dotted(path))
 
@@ -163,7 +164,7 @@ def _address(row: int, col: int) -> str:
 @contextmanager
 def _opened(path: Path) -> Iterator[tuple[Any, str]]:
     """The workbook at `path` (converted when .xls/.et) and the name its problems give."""
-    from .. import guard
+    from jixiao.files import guard
 
     shown = str(path)
     if path.suffix.lower() in (".xls", ".et"):

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ..problems import JixiaoError, Location, Problem
-from ..yamlsrc import load_yaml
+from jixiao.files.yamlsrc import load_yaml
+from jixiao.model.problems import JixiaoError, Location, Problem
 
 __all__ = ["HolidayNotice", "WorkingDays", "add_working_days", "calendar", "is_working_day"]
 

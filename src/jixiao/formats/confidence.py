@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..problems import Problem, Severity
+from jixiao.model.problems import Problem, Severity
 
 __all__ = ["LOW_CONFIDENCE", "doubtful_as_hints", "lowest_confidence", "place_confidence"]
 

@@ -25,7 +25,7 @@ def read_ofd(path: Path) -> list[Block]:
     """Paragraph lines and tables of every page, in page order."""
     import ofdkit
 
-    from ..guard import check_zip
+    from jixiao.files.guard import check_zip
 
     path = Path(path)
     check_zip(path, str(path))  # the limits of every zip input: members, unpacked size, ratio, XML parts sound

@@ -278,7 +278,7 @@ def _claimed() -> Iterator[OfficeConverter | None]:
 
 
 def _check_input(source: Path) -> None:
-    from ..guard import LIMITS
+    from jixiao.files.guard import LIMITS
 
     size = source.stat().st_size
     if size > LIMITS.file_bytes:

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..problems import JixiaoError, Location, Problem
+from jixiao.model.problems import JixiaoError, Location, Problem
+
 from .office import ConversionError, converted
 
 __all__ = ["OLD_WORKBOOKS", "read_old_workbook"]

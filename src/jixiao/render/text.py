@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..engine import score_rate
-from ..explain import pct_or_blank, weight_text
-from ..numbers import fmt_score
-from ..trace import Evaluation, ScoredNode
+from jixiao.model.numbers import fmt_score
+from jixiao.scoring.engine import score_rate
+from jixiao.scoring.explain import pct_or_blank, weight_text
+from jixiao.scoring.trace import Evaluation, ScoredNode
 
 __all__ = ["render_score_text", "score_table_rows", "width"]
 

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..fileio import remove_stale, staging_prefix
-from ..guard import check_output_dir
+from jixiao.files.fileio import remove_stale, staging_prefix
+from jixiao.files.guard import check_output_dir
+from jixiao.model.problems import JixiaoError, Location, Problem
+from jixiao.scoring.trace import Evaluation
+
 from ..pipeline import Prepared
-from ..problems import JixiaoError, Location, Problem
-from ..trace import Evaluation
 from .content import build_document
 from .docx_out import render_docx
 from .html_out import render_html

@@ -11,13 +11,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..checks import check_consistency
-from ..engine import evaluate, score_rate
-from ..explain import ENUMERATION, level_summary
+from jixiao.model.checks import check_consistency
+from jixiao.model.problems import Severity
+from jixiao.scoring.engine import evaluate, score_rate
+from jixiao.scoring.explain import ENUMERATION, level_summary
+from jixiao.scoring.rulebook import load_rulebook
+from jixiao.scoring.trace import Evaluation
+
 from ..pipeline import Prepared
-from ..problems import Severity
-from ..rulebook import load_rulebook
-from ..trace import Evaluation
 from . import charts
 from .document import Block, Document, Heading, Paragraph, Table
 from .figures import Figures

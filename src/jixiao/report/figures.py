@@ -10,11 +10,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..dataset import DepartmentData
-from ..indicators import INDICATORS, Missing, Reader, Undefined
-from ..numbers import fmt_amount, fmt_percent
-from ..rulebook import Rulebook
-from ..rules.ratio import RatioSpec
+from jixiao.model.dataset import DepartmentData
+from jixiao.model.indicators import INDICATORS, Missing, Reader, Undefined
+from jixiao.model.numbers import fmt_amount, fmt_percent
+from jixiao.scoring.rulebook import Rulebook
+from jixiao.scoring.rules.ratio import RatioSpec
 
 __all__ = ["MISSING", "Figures"]
 

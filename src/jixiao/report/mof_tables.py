@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..explain import weight_text
-from ..numbers import fmt_amount, fmt_number, fmt_score
-from ..trace import Evaluation, ScoredNode
+from jixiao.model.numbers import fmt_amount, fmt_number, fmt_score
+from jixiao.scoring.explain import weight_text
+from jixiao.scoring.trace import Evaluation, ScoredNode
+
 from .document import Cell, Table
 from .figures import MISSING, Figures
 

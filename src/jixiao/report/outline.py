@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from ..problems import JixiaoError, Location, Problem
+from jixiao.model.problems import JixiaoError, Location, Problem
 
 __all__ = ["Outline", "Section", "load_outline", "number"]
 

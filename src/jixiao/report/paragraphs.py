@@ -10,8 +10,9 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
-from ..explain import ENUMERATION
-from ..numbers import fmt_amount, fmt_score
+from jixiao.model.numbers import fmt_amount, fmt_score
+from jixiao.scoring.explain import ENUMERATION
+
 from .document import Paragraph
 from .figures import MISSING, Figures
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..engine import score_rate
-from ..numbers import fmt_amount, fmt_percent, fmt_score
-from ..trace import Evaluation, ScoredNode
+from jixiao.model.numbers import fmt_amount, fmt_percent, fmt_score
+from jixiao.scoring.engine import score_rate
+from jixiao.scoring.trace import Evaluation, ScoredNode
+
 from .document import Cell, Table
 from .figures import MISSING, Figures
 
@@ -134,9 +135,7 @@ def evaluation_table(evaluation: Evaluation, title: str, strip_zeros: bool = Tru
             Cell(fmt_score(total), bold=True, value=total, number_format="0.00")
             if total is not None
             else Cell("不完整", bold=True),
-            Cell(
-                f"得分率 {fmt_percent(rate, 2, strip_zeros=strip_zeros)}" if rate is not None else ""
-            ),
+            Cell(f"得分率 {fmt_percent(rate, 2, strip_zeros=strip_zeros)}" if rate is not None else ""),
         )
     )
     return Table(title, tuple(rows), header_rows=1, widths=(1.1, 0.6, 1.2, 0.6, 1.8, 0.6, 3.2, 0.7, 3.2))

@@ -26,7 +26,8 @@ from typing import Any
 
 import yaml
 
-from ..problems import Problem, Severity
+from jixiao.model.problems import Problem, Severity
+
 from .source import SourceDocument, read_source
 from .vocabulary import norm
 
@@ -94,7 +95,7 @@ class TruthItem:
 
 
 def _cell_words(place: str) -> list[str]:
-    """"表 车辆购置 73" → ["车辆购置", "73"]: a place written as words apart (the table named as 表, a column, a
+    """ "表 车辆购置 73" → ["车辆购置", "73"]: a place written as words apart (the table named as 表, a column, a
     figure); [] for a place of one word or with no name in it."""
     words = [w for w in place.split() if w not in ("表", "表格")]
     if len(words) < 2 or not any(re.search(r"[\u4e00-\u9fff]", w) for w in words):

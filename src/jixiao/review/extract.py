@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from ..numbers import normalize_text
-from ..problems import Location
+from jixiao.model.numbers import normalize_text
+from jixiao.model.problems import Location
+
 from .facts import about_another_year as _about_another_year
 from .facts import find_adjustment_reason, find_department, find_grade, find_year  # noqa: F401
 from .source import Segment, SourceDocument
@@ -372,9 +373,7 @@ def _add(
     end: int,
     extra: str = "",
 ) -> None:
-    out.append(
-        Figure(key, label, value, unit, clause.strip(), doc.location(seg), i, start, end, extra, seg.confidence)
-    )
+    out.append(Figure(key, label, value, unit, clause.strip(), doc.location(seg), i, start, end, extra, seg.confidence))
 
 
 def _scan_paragraph(

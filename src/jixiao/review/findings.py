@@ -9,8 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..numbers import fmt_score
-from ..problems import Location, Problem, Severity
+from jixiao.model.numbers import fmt_score
+from jixiao.model.problems import Location, Problem, Severity
+
 from .extract import Figure
 from .scoretable import ScoreTable
 

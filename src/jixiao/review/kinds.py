@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..problems import JixiaoError
-from ..rulebook import available_rulebooks, load_rulebook
+from jixiao.model.problems import JixiaoError
+from jixiao.scoring.rulebook import available_rulebooks, load_rulebook
+
 from .extract import find_department, find_year
 from .scoretable import ScoreTable
 from .source import SourceDocument
@@ -56,7 +57,7 @@ def kind_of(doc: SourceDocument, tables: list[Table], score_tables: list[ScoreTa
     kinds = vocabulary().raw["kinds"]
     head = _head_text(doc, tables)
     narrative = _long_paragraphs(doc) >= 3 or (not tables and len(doc.paragraphs()) >= 3)
-    for kid in (("narrative_department", "narrative_project") if narrative else ()):
+    for kid in ("narrative_department", "narrative_project") if narrative else ():
         word = next((w for w in kinds[kid]["title"] if norm(w) in head), None)
         if word:
             return kid, f"标题含“{word}”"
@@ -130,7 +131,7 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str]) -> st
 
 
 def _unit_only(text: str) -> bool:
-    """"单位：万元" names the money unit, not the unit that reports."""
+    """ "单位：万元" names the money unit, not the unit that reports."""
     return norm(text) in vocabulary().raw["units"] or not norm(text)
 
 

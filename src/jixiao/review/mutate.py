@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..problems import Severity
+from jixiao.model.problems import Severity
+
 from . import review_document
 from .extract import Figure, _norm_text, extract_figures
 from .scoretable import find_score_tables

@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..numbers import fmt_score
-from ..problems import JixiaoError, Problem, Severity
+from jixiao.model.numbers import fmt_score
+from jixiao.model.problems import JixiaoError, Problem, Severity
+
 from . import ReviewResult, review_file
 from .extract import Figure
 

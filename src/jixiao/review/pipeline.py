@@ -8,10 +8,11 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from ..checks import check_consistency
-from ..numbers import fmt_score
-from ..problems import Location, Problem, Severity
-from ..rulebook import load_rulebook
+from jixiao.model.checks import check_consistency
+from jixiao.model.numbers import fmt_score
+from jixiao.model.problems import Location, Problem, Severity
+from jixiao.scoring.rulebook import load_rulebook
+
 from .extract import extract_figures
 from .findings import Findings, ReviewResult
 from .fundschecks import check_pair_breakdowns
@@ -76,8 +77,7 @@ def _check_head_total(findings: Findings, stated_text: str, main: ScoreTable | N
         findings.add(
             "review.score_sum",
             Severity.ERROR,
-            f"表头所列自评得分{stated_text}与得分表合计{fmt_score(total)}分不一致"
-            f"（容差为两数末位各半个单位）。",
+            f"表头所列自评得分{stated_text}与得分表合计{fmt_score(total)}分不一致（容差为两数末位各半个单位）。",
             main.table.location(),
             total,
             stated,
@@ -147,7 +147,7 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
         check_levels(review, main, figures)
         check_deductions(review, main, figures)
         if rulebook is not None and main.family == "three_level" and rulebook.kind == "department":
-            from ..engine import evaluate  # the scoring engine: only for a department table of a rulebook
+            from jixiao.scoring.engine import evaluate  # the scoring engine: only for a department table of a rulebook
 
             check_against_rulebook(review, main, evaluate(rulebook, data))
     review.total_basis = table_basis(main) if main is not None else []
@@ -190,5 +190,3 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
 
 def review_file(path: Path, rulebook_id: str | None = None) -> ReviewResult:
     return review_document(read_source(Path(path)), rulebook_id)
-
-

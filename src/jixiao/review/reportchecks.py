@@ -7,7 +7,8 @@ from __future__ import annotations
 import difflib
 import re
 
-from ..problems import Severity
+from jixiao.model.problems import Severity
+
 from .extract import Figure
 from .scoretable import find_score_tables
 from .source import Segment, SourceDocument
@@ -72,7 +73,7 @@ def check_attachments(review: Review) -> None:
                 listed.append((name.strip(), p))
     tables_text = ["".join(c for row in t.rows for c in row).replace(" ", "") for t in review.doc.tables()]
     for name, seg in listed:
-        signs = next((v for k, v in vocabulary().raw['attachment_signs'].items() if k in name), None)
+        signs = next((v for k, v in vocabulary().raw["attachment_signs"].items() if k in name), None)
         if signs and not any(all(s in text for s in signs) for text in tables_text):
             review.add(
                 "review.attachment_missing",
@@ -144,7 +145,7 @@ def check_problems(review: Review, headings: list[tuple[str, Segment]], truncate
             "含具体数据的问题描述",
             text[:60],
         )
-    if not any(w in text for w in (*names, *vocabulary().words('sections', 'indicator_words'))):
+    if not any(w in text for w in (*names, *vocabulary().words("sections", "indicator_words"))):
         review.add(
             "review.problems_no_indicator",
             Severity.INFO,

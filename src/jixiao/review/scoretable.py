@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..problems import Location
+from jixiao.model.problems import Location
+
 from .source import Segment, SourceDocument
 from .table import Block, Table, build_table, number
 from .vocabulary import norm, vocabulary
@@ -22,7 +23,7 @@ _LABEL_WEIGHT = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]|(?<=[^\d.])
 
 
 def level_label(text: str) -> tuple[str, Decimal | None]:
-    """"产出指标(50分)" → ("产出指标", 50); "(50分)" → ("(50分)", 50); "决策" → ("决策", None)."""
+    """ "产出指标(50分)" → ("产出指标", 50); "(50分)" → ("(50分)", 50); "决策" → ("决策", None)."""
     clean = re.sub(r"\s+", "", text or "")
     m = _LABEL_WEIGHT.search(clean)
     if not m:
@@ -155,10 +156,7 @@ def _notes(table: Table, doc: SourceDocument | None) -> tuple[dict[str, Decimal]
                 if seg.kind == "paragraph" and seg.text.strip().startswith(("注", "填表说明")):
                     texts.append(seg.text)
     for text in texts:
-        found = {
-            name: Decimal(value)
-            for name, value in re.findall(_NOTE_LEVEL, text)
-        }
+        found = {name: Decimal(value) for name, value in re.findall(_NOTE_LEVEL, text)}
         if len(found) >= 2:
             return found, text.strip()
     return {}, ""

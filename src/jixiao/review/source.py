@@ -15,7 +15,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..problems import JixiaoError, Location, Problem
+from jixiao.model.problems import JixiaoError, Location, Problem
+
 from .textread import read_html, table_runs
 
 __all__ = ["Segment", "SourceDocument", "read_source"]
@@ -422,7 +423,7 @@ def read_source(path: Path) -> SourceDocument:
         )
     if not path.exists():
         raise JixiaoError([Problem("file.missing", "找不到该文件，请检查路径是否正确。", Location(str(path)))])
-    from ..guard import check_document  # the guarded entrance: content type, size, pages, characters
+    from jixiao.files.guard import check_document  # the guarded entrance: content type, size, pages, characters
 
     check_document(path)
     try:

@@ -10,14 +10,15 @@ from collections.abc import Iterable
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..dataset import DepartmentData, parse_department
-from ..indicators import INDICATORS
-from ..numbers import fmt_score
-from ..problems import Location, Severity
-from ..rulebook import Rulebook
-from ..serialize import set_path
-from ..trace import Evaluation, Status
-from ..yamlsrc import dotted
+from jixiao.files.serialize import set_path
+from jixiao.files.yamlsrc import dotted
+from jixiao.model.dataset import DepartmentData, parse_department
+from jixiao.model.indicators import INDICATORS
+from jixiao.model.numbers import fmt_score
+from jixiao.model.problems import Location, Severity
+from jixiao.scoring.rulebook import Rulebook
+from jixiao.scoring.trace import Evaluation, Status
+
 from .extract import Figure, find_adjustment_reason, find_grade
 from .findings import Findings
 from .scoretable import ScoreTable
@@ -64,13 +65,64 @@ class Review:
         self.findings.add(code, severity, message, location, expected, actual, basis)
 
 
+def _narrative_subjects(doc: SourceDocument) -> dict[int, list[tuple[Decimal, str]]]:
+    """Per segment, each amount the narrative grammar reads (in 万元) with the subject it qualifies."""
+    from .narrative import extract_narrative_figures
+
+    out: dict[int, list[tuple[Decimal, str]]] = {}
+    for f in extract_narrative_figures(doc):
+        if f.kind == "amount" and f.cell is None and not f.per_unit:
+            out.setdefault(f.segment, []).append((f.scaled / 10_000, f.subject))
+    return out
+
+
+def _quantity(subject: str) -> str:
+    """The quantity a subject names, without the words that do not change it (本年, 部门, 决算, 合计, 数 …)."""
+    from .narrative.vocabulary import vocabulary as narrative_vocabulary
+
+    text = re.sub(r"[（(][^（()）]*[)）]|(?:19|20)\d\d年", "", subject)
+    for word in sorted(narrative_vocabulary().words["same_quantity_noise"], key=len, reverse=True):
+        text = text.replace(word, "")
+    return text
+
+
+def _two_quantities(a: Figure, b: Figure, subjects: dict[int, list[tuple[Decimal, str]]]) -> bool:
+    """Two figures that extraction gave one data path name two quantities by the grammar's reading of their
+    sentences: "因公出国(境)决算支出0万元" and "公务接待费决算支出238万元" are two 决算支出, not one stated twice."""
+
+    def subject(fig: Figure) -> str | None:
+        found = {s for v, s in subjects.get(fig.segment, []) if v == fig.value}
+        return next(iter(found)) if len(found) == 1 else None
+
+    first, second = subject(a), subject(b)
+    return bool(first and second and _quantity(first) != _quantity(second))
+
+
+def _own_year_flows(income: Figure | None, spending: Figure | None) -> bool:
+    """本年收入合计 and 本年支出合计: the year's own flows, apart from carry-overs, which need not balance."""
+    from .narrative.vocabulary import vocabulary as narrative_vocabulary
+
+    flows = narrative_vocabulary().words["own_year_flows"]
+    return bool(
+        income is not None
+        and spending is not None
+        and any(w in income.quote for w in flows)
+        and any(w in spending.quote for w in flows)
+    )
+
+
 def stated_data(review: Review, figures: list[Figure], department: str, year: int | None) -> DepartmentData:
     first: dict[str, Figure] = {}
+    subjects: dict[int, list[tuple[Decimal, str]]] | None = None
     for fig in figures:
         if fig.key.startswith("score."):
             continue
         if fig.key in first:
             earlier = first[fig.key]
+            if earlier.value != fig.value and fig.unit == "万元" and earlier.unit == "万元":
+                subjects = _narrative_subjects(review.doc) if subjects is None else subjects
+                if _two_quantities(earlier, fig, subjects):
+                    continue
             if earlier.value != fig.value:
                 review.add(
                     "review.figure_conflict",
@@ -87,6 +139,8 @@ def stated_data(review: Review, figures: list[Figure], department: str, year: in
     reason = find_adjustment_reason(review.doc)
     if reason:
         tree["budget"] = {"adjustment": {"reason": reason}}
+    if _own_year_flows(first.get("budget.income.final_total"), first.get("budget.final.total")):
+        del first["budget.income.final_total"]  # the year's income and expenditure: no balance to check
     for key, fig in first.items():
         set_path(tree, key, f"{fig.value.scaleb(2)}%" if fig.unit == "%" else str(fig.value))
     for i, item in enumerate(tree.get("quarterly", [])):
@@ -308,9 +362,7 @@ def check_deductions(review: Review, table: ScoreTable, figures: list[Figure]) -
     settle()
 
 
-def check_grade(
-    review: Review, total: Decimal | None, in_table: tuple[str, Location] | None = None
-) -> str | None:
+def check_grade(review: Review, total: Decimal | None, in_table: tuple[str, Location] | None = None) -> str | None:
     """The stated grade (in the text, or in a 评价等级 cell) against the grade of the total."""
     vocab = vocabulary()
     grades = (
@@ -354,5 +406,3 @@ def check_against_rulebook(review: Review, table: ScoreTable, evaluation: Evalua
                 node.score,
                 row.score,
             )
-
-

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from ..problems import Location
+from jixiao.model.problems import Location
+
 from .source import Segment, SourceDocument
 from .vocabulary import norm, vocabulary
 

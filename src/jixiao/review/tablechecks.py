@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..numbers import fmt_score
-from ..problems import Location, Severity
+from jixiao.model.numbers import fmt_score
+from jixiao.model.problems import Location, Severity
+
 from .findings import Findings
 from .fundschecks import check_funds, check_rate_against_amounts, funds_total
 from .scoretable import ScoreRow, ScoreTable
@@ -462,7 +463,7 @@ def _check_targets(f: Findings, t: ScoreTable) -> None:
 def _check_overshoot(f: Findings, r: ScoreRow, target, actual, reason: str, has_reason: bool) -> None:
     """An actual far above a ≥ target (more than the rulebook's far_above, 130% by default) with no reason: the
     target was set too low, or the actual is wrong. A hint: the truth of a table does not hold it against it."""
-    from ..rules.target import TargetOptions
+    from jixiao.scoring.rules.target import TargetOptions
 
     far = TargetOptions().far_above
     if (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from ..numbers import fmt_score
+from jixiao.model.numbers import fmt_score
 
 __all__ = ["CENT", "add_up", "half_unit", "score_tolerance", "tol_text", "tolerance"]
 

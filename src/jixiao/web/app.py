@@ -19,7 +19,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..numbers import fmt_score
+from jixiao.model.numbers import fmt_score
+
 from .db import NOT_STARTED, ROLES, STATUSES, make_engine, session_factory
 from .deps import BadInput, SignIn, page
 from .migrate import upgrade

@@ -7,10 +7,11 @@ from typing import Any
 
 import yaml
 
-from ..dataset import DepartmentData
-from ..excel_layout import FORM_FIELDS, LIST_SHEETS
-from ..serialize import data_to_tree, set_path
-from ..yamlsrc import parse_yaml_text
+from jixiao.files.excel_layout import FORM_FIELDS, LIST_SHEETS
+from jixiao.files.serialize import data_to_tree, set_path
+from jixiao.files.yamlsrc import parse_yaml_text
+from jixiao.model.dataset import DepartmentData
+
 from .db import Evaluation
 
 __all__ = [

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import yaml
 
-from ..rulebook import available_rulebooks
+from jixiao.scoring.rulebook import available_rulebooks
 
 __all__ = ["default_rulebook", "rulebook_choices"]
 

@@ -13,14 +13,15 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from ..dataset import DepartmentData, parse_department
-from ..engine import evaluate
-from ..numbers import fmt_score
+from jixiao.files.yamlsrc import parse_yaml_text
+from jixiao.model.dataset import DepartmentData, parse_department
+from jixiao.model.numbers import fmt_score
+from jixiao.model.problems import JixiaoError, Location, Problem, has_errors
+from jixiao.scoring.engine import evaluate
+from jixiao.scoring.rulebook import available_rulebooks, load_rulebook
+from jixiao.scoring.trace import Evaluation as Scored
+
 from ..pipeline import Prepared, check_facts
-from ..problems import JixiaoError, Location, Problem, has_errors
-from ..rulebook import available_rulebooks, load_rulebook
-from ..trace import Evaluation as Scored
-from ..yamlsrc import parse_yaml_text
 from .db import STATUSES, AuditEntry, Department, Evaluation, User, Version, now
 
 __all__ = [
@@ -144,6 +145,7 @@ def load(evaluation: Evaluation, text: str | None = None) -> Loaded:
 
     The stored data of a version never changes, so its result is kept (per process) by (id, version, rulebook).
     """
+    targets = _approved_targets_text(evaluation)  # the 年度指标值 come from the approved targets (issue 17)
     if text is None and evaluation.id is not None:
         return _load_stored(
             evaluation.id,
@@ -152,21 +154,37 @@ def load(evaluation: Evaluation, text: str | None = None) -> Loaded:
             evaluation.data_yaml,
             evaluation.department.name,
             evaluation.year,
+            targets,
         )
     return _load(
         evaluation.data_yaml if text is None else text,
         evaluation.rulebook_id,
         evaluation.department.name,
         evaluation.year,
+        targets,
     )
 
 
+def _approved_targets_text(evaluation: Evaluation) -> str:
+    from sqlalchemy.orm import object_session
+
+    from .cycle_service import approved_targets
+
+    db = object_session(evaluation)
+    if db is None or evaluation.department is None:
+        return ""
+    approved = approved_targets(db, evaluation.department, evaluation.year)
+    return approved.text if approved else ""
+
+
 @lru_cache(maxsize=256)
-def _load_stored(evaluation_id: int, version: int, rulebook_id: str, text: str, department: str, year: int) -> Loaded:
-    return _load(text, rulebook_id, department, year)
+def _load_stored(
+    evaluation_id: int, version: int, rulebook_id: str, text: str, department: str, year: int, targets: str
+) -> Loaded:
+    return _load(text, rulebook_id, department, year, targets)
 
 
-def _load(text: str, rulebook_id: str, department: str, year: int) -> Loaded:
+def _load(text: str, rulebook_id: str, department: str, year: int, targets: str = "") -> Loaded:
     name = f"{department}-{year}.yaml"
     try:
         tree, smap, problems = parse_yaml_text(text or "{}", name)
@@ -175,6 +193,10 @@ def _load(text: str, rulebook_id: str, department: str, year: int) -> Loaded:
         return Loaded(empty, list(exc.problems), None, None)
     tree = tree if isinstance(tree, dict) else {}
     tree.setdefault("department", {})
+    if targets:
+        from .cycle_service import apply_approved
+
+        problems += apply_approved(tree, targets, smap.locate)
     data, more = parse_department(tree, smap.locate, name)
     problems += more
     if has_errors(problems):
@@ -240,6 +262,10 @@ def write(
     evaluation.updated_at, evaluation.updated_by = now(), user.id
     _cache(evaluation, loaded.scored)
     note = f"{VIA[via]} {source}".strip()
+    if via == "rulebook":  # the rulebook by its title, as the user chose it
+        from .rulebook_choice import rulebook_choices
+
+        note = f"{VIA[via]}：{dict(rulebook_choices()).get(evaluation.rulebook_id, evaluation.rulebook_id)}"
     _record_version(db, evaluation, evaluation.status, note[:500], user)
     action = "import" if via == "batch" else ("rulebook" if via == "rulebook" else "save")
     audit(db, user, action, f"evaluation:{evaluation.id}", f"{note}（第{evaluation.version}版）", via, source)

@@ -42,8 +42,9 @@ def _progress(factory, job_id: int, **changes) -> None:
 
 
 def _reviews(factory, job: Job, inputs: list[Path], output: Path) -> str:
-    from ..fileio import write_atomic
-    from ..problems import JixiaoError, Location, Problem
+    from jixiao.files.fileio import write_atomic
+    from jixiao.model.problems import JixiaoError, Location, Problem
+
     from ..review import review_file
     from ..review.output import opinion_docx, summary_workbook
 
@@ -72,9 +73,10 @@ def _reviews(factory, job: Job, inputs: list[Path], output: Path) -> str:
 
 def _import_one(db, uploader: User, path: Path) -> list[str]:
     """One workbook into its department's evaluation, through the service's one write path: a row of the summary."""
-    from ..excel_in import read_workbook
-    from ..problems import JixiaoError, Severity, has_errors
-    from ..serialize import data_to_yaml
+    from jixiao.files.excel_in import read_workbook
+    from jixiao.files.serialize import data_to_yaml
+    from jixiao.model.problems import JixiaoError, Severity, has_errors
+
     from .rulebook_choice import default_rulebook
     from .scope import Scope
     from .service import create_evaluation, write
@@ -124,7 +126,8 @@ def _workbooks(factory, job: Job, inputs: list[Path], output: Path) -> str:
     of the job's creator (a reviewer: departments of their region, never over a submitted or approved one)."""
     from openpyxl import Workbook
 
-    from ..problems import JixiaoError
+    from jixiao.model.problems import JixiaoError
+
     from .service import Denied
 
     summary = Workbook()

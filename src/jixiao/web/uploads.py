@@ -1,4 +1,4 @@
-"""Uploaded files: names made safe, the web app's limits, then the guarded entrance (jixiao.guard) before any
+"""Uploaded files: names made safe, the web app's limits, then the guarded entrance (jixiao.files.guard) before any
 library parses them; a filled workbook to the stored YAML."""
 
 from __future__ import annotations
@@ -6,10 +6,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from .. import guard
-from ..excel_in import read_workbook
-from ..problems import JixiaoError, Location, Problem, has_errors
-from ..serialize import data_to_yaml
+from jixiao.files import guard
+from jixiao.files.excel_in import read_workbook
+from jixiao.files.serialize import data_to_yaml
+from jixiao.model.problems import JixiaoError, Location, Problem, has_errors
 
 __all__ = ["MAX_UPLOAD", "WORKBOOK_SUFFIXES", "check_upload", "safe_name", "workbook_to_yaml"]
 
@@ -33,7 +33,7 @@ def check_upload(
     content: bytes, filename: str, suffixes: tuple[str, ...] = (".xlsx", ".xlsm", ".docx")
 ) -> list[Problem]:
     """Refuse what should not be parsed: a wrong extension, more than the web app's upload limit, then whatever
-    the guarded entrance (jixiao.guard: content type, zip bombs, damaged XML) refuses. Macros are never run
+    the guarded entrance (jixiao.files.guard: content type, zip bombs, damaged XML) refuses. Macros are never run
     (openpyxl does not execute them, and .xlsm content is read as data only)."""
     where = Location(filename)
     if not filename.lower().endswith(suffixes):

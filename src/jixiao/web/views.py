@@ -17,10 +17,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from ..excel_layout import FORM_FIELDS
-from ..explain import weight_text
-from ..numbers import fmt_score
-from ..problems import JixiaoError, Severity
+from jixiao.files.excel_layout import FORM_FIELDS
+from jixiao.model.numbers import fmt_score
+from jixiao.model.problems import JixiaoError, Severity
+from jixiao.scoring.explain import weight_text
+
 from .db import Evaluation, User, Version
 from .deps import Actor, BadInput, page
 from .forms import EDITABLE_LISTS, form_values, list_rows, problem_place
@@ -148,6 +149,7 @@ def evaluation_page(
             )
     from .comments import anchors, threads
     from .comments import refusal as comment_refusal
+    from .cycle_service import approved_targets
 
     chart = ""
     if scored is not None:  # 得分率 of each 一级 indicator, as the report's chart shows it
@@ -179,7 +181,7 @@ def evaluation_page(
             "can_change_rulebook": refusal(actor.user, evaluation, "rulebook") is None,
             "conflict": conflict,
             "form": form if form is not None else form_values(loaded.data),
-            "fields": FORM_FIELDS,
+            "fields": [f for f in FORM_FIELDS if f.path != "rulebook"],  # chosen above, with the reason
             "field_errors": {p.location.field: p.message for p in loaded.problems if p.location and p.location.field},
             "yaml_text": yaml_text if yaml_text is not None else evaluation.data_yaml,
             "narrative": narrative,
@@ -192,6 +194,7 @@ def evaluation_page(
             "can_answer": actor.user.role != "filler" or evaluation.status == "returned",
             "lists": with_spare(lists) if lists is not None else list_rows(loaded.data),
             "list_sheets": EDITABLE_LISTS,
+            "approved_targets": approved_targets(db, evaluation.department, evaluation.year),
             "rulebooks": rulebook_choices(),
             "suggested_rulebook": suggested,
             "rulebook_why": why,
@@ -345,6 +348,13 @@ def guarded_write(
             "narrative": narrative,
             "changes": merge_conflict(db, current, version, form, lists, narrative),
         }
+        for part, form_id, label in (
+            (form, "data-form", "基本信息"),
+            (lists, "lists-form", "表格"),
+            (narrative, "narrative-form", "报告文字"),
+        ):
+            if part is not None:  # the button under the conflict table saves the part the user was saving
+                conflict["form_id"], conflict["part_label"] = form_id, label
         return evaluation_page(
             request,
             actor,
@@ -376,10 +386,11 @@ def quote_filename(name: str) -> str:
 
 
 def download(evaluation: Evaluation, kind: str) -> tuple[bytes, str, str]:
+    from jixiao.files.template import write_template
+
     from ..pipeline import prepare
     from ..report import render_all
     from ..report.pdf import PdfError, convert_to_pdf
-    from ..template import write_template
 
     base = f"{evaluation.department.name}{evaluation.year}年度"
     with tempfile.TemporaryDirectory() as tmp:
@@ -399,7 +410,7 @@ def download(evaluation: Evaluation, kind: str) -> tuple[bytes, str, str]:
                 f"{base}填报.xlsx",
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
-        from ..engine import evaluate
+        from jixiao.scoring.engine import evaluate
 
         scored = evaluate(prepared.rulebook, prepared.data)
         if kind in ("docx", "pdf"):

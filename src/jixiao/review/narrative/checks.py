@@ -7,7 +7,8 @@ amounts stand beside it. Every finding quotes both places, shows the arithmetic 
 
 from __future__ import annotations
 
-from ...problems import Problem
+from jixiao.model.problems import Problem
+
 from ..source import SourceDocument
 from .counts import count_items
 from .figures import document_year, extract_narrative_figures

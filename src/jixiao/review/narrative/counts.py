@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ...problems import Problem, Severity
+from jixiao.model.problems import Problem, Severity
+
 from .findings import problem, where
 from .model import NarrativeFigure
 from .vocabulary import vocabulary

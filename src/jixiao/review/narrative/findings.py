@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ...problems import Problem, Severity
+from jixiao.model.problems import Problem, Severity
+
 from .model import NarrativeFigure
 
 __all__ = ["PREFIX", "in_unit", "problem", "where"]

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from ...problems import Location
+from jixiao.model.problems import Location
+
 from .model import NarrativeFigure
 from .tokens import Token, tokens
 from .vocabulary import Vocabulary, vocabulary

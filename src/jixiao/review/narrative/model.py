@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ...problems import Location
+from jixiao.model.problems import Location
+
 from .vocabulary import vocabulary
 
 __all__ = ["NarrativeFigure"]

@@ -8,7 +8,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from ...problems import Problem, Severity
+from jixiao.model.problems import Problem, Severity
+
 from .arith import add, fmt, interval, overlaps, places
 from .findings import in_unit, problem, where
 from .model import NarrativeFigure

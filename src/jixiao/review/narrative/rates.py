@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ...problems import Problem, Severity
+from jixiao.model.problems import Problem, Severity
+
 from .arith import add, fmt, interval, places, rate_matches, ratio
 from .findings import in_unit, problem, where
 from .model import NarrativeFigure

@@ -9,7 +9,8 @@ from decimal import Decimal
 from functools import cache
 from itertools import pairwise
 
-from ...problems import Problem, Severity
+from jixiao.model.problems import Problem, Severity
+
 from ..source import SourceDocument
 from .arith import fmt, interval, overlaps, places
 from .findings import in_unit, problem, where

@@ -7,7 +7,8 @@ import re
 from dataclasses import replace
 from decimal import Decimal
 
-from ...problems import Location, Problem, Severity
+from jixiao.model.problems import Location, Problem, Severity
+
 from ..source import Segment, SourceDocument
 from .arith import fmt, interval, overlaps
 from .figures import normalize

@@ -13,7 +13,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
 
-from ...problems import Problem
+from jixiao.model.problems import Problem
+
 from .figures import NarrativeFigure
 
 __all__ = ["catches", "figure_matches", "match_figures"]

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ...problems import Problem, Severity
+from jixiao.model.problems import Problem, Severity
+
 from ..source import Segment, SourceDocument
 from .arith import fmt
 from .figures import normalize

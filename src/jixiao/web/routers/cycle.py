@@ -12,7 +12,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import object_session
 
-from ...numbers import fmt_percent, fmt_score
+from jixiao.model.numbers import fmt_percent, fmt_score
+
 from ..cycle_service import (
     KINDS,
     CycleConflict,

@@ -12,8 +12,10 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
 from starlette.datastructures import UploadFile
 
-from ...excel_layout import FORM_FIELDS
-from ...explain import node_to_dict
+from jixiao.files.excel_layout import FORM_FIELDS
+from jixiao.scoring.explain import node_to_dict
+
+from ..cycle_service import targets_version
 from ..db import Comment, Evaluation, User, Version
 from ..deps import BadInput, Db, Form, Id, SignedIn, int_field, page
 from ..forms import form_to_yaml, form_values, lists_from_form, lists_to_yaml
@@ -49,6 +51,7 @@ def evaluations(request: Request, actor: SignedIn, db: Db):
             "suggested": suggested,
             "blind": NO_REGION if actor.scope.blind else "",
             "local_time": local_time,
+            "default_year": local_year() - 1,  # the year just ended is the one evaluated
         },
     )
 
@@ -87,7 +90,8 @@ def show_evaluation(request: Request, actor: SignedIn, db: Db, evaluation_id: Id
     comments = db.execute(
         select(func.count(Comment.id), func.max(Comment.id)).where(Comment.evaluation_id == evaluation.id)
     ).one()
-    key = (evaluation.id, evaluation.version, evaluation.status, evaluation.rulebook_id, *comments)
+    targets = targets_version(db, evaluation.department, evaluation.year)  # approved 年度指标值 show on the page
+    key = (evaluation.id, evaluation.version, evaluation.status, evaluation.rulebook_id, *comments, targets)
     return cached_page(request, key, "evaluation.html", lambda: context_of(evaluation_page(request, actor, evaluation)))
 
 

@@ -1,0 +1,499 @@
+"""The guarded entrance: every input file is checked here before any library parses it.
+
+A file is judged by its content (magic bytes), not only its name; its size, the unpacked size of a zip
+(.xlsx/.docx) and the ratio of each member, the XML parts' well-formedness, DOCTYPE/entities and depth,
+the pages of a PDF and the characters of a text are held to named limits. Each refusal is a `Problem` with
+a Chinese message naming the file (and part, sheet or line) and the limit, raised as `JixiaoError`, so a
+hostile or careless file is a clear error in bounded time and memory, never a hang or a traceback.
+
+Limits are the fields of `Limits`; the defaults are generous for real departments (10,000 projects, a
+500-page report) and each can be raised with an environment variable JIXIAO_LIMIT_<NAME> (e.g.
+JIXIAO_LIMIT_TABLE_ROWS=50000). Callers look `LIMITS` up at call time, so tests may replace it.
+
+Entry points: `check_input_file` (a data file before reading), `check_zip` (an Office file),
+`check_document` (a report under review), `check_upload` (bytes sent to the web app),
+`check_output_dir` (an output folder, before the work), `check_magnitude` (a number just read).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import zipfile
+from dataclasses import dataclass, fields, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.parsers import expat
+
+from jixiao.model.problems import JixiaoError, Location, Problem
+
+__all__ = [
+    "LIMITS",
+    "Limits",
+    "check_document",
+    "check_input_file",
+    "check_magnitude",
+    "check_output_dir",
+    "check_upload",
+    "check_zip",
+    "refusal",
+    "sniff",
+]
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Named limits of the guarded entrance (bytes unless said otherwise)."""
+
+    file_bytes: int = 50 * MB  # any input file as stored
+    yaml_bytes: int = 20 * MB  # a YAML data file (10,000 projects are about 6 MB)
+    text_bytes: int = 20 * MB  # a .txt report under review
+    unzipped_bytes: int = 100 * MB  # all members of one .xlsx/.docx unpacked
+    part_bytes: int = 30 * MB  # one member unpacked (a sheet, word/document.xml): parsers hold it ~10× in memory
+    zip_ratio: int = 100  # unpacked ÷ packed of one member larger than 1 MB
+    zip_members: int = 2000  # parts in one Office file
+    xml_depth: int = 100  # element nesting in an Office file's XML parts
+    yaml_depth: int = 50  # nesting of groups and lists in a YAML file
+    value_chars: int = 32_767  # characters of one value (Excel's own limit for a cell)
+    table_rows: int = 20_000  # rows of one sheet or items of one list
+    table_columns: int = 500  # filled columns of one sheet
+    table_cells: int = 500_000  # filled cells of one sheet (10,000 projects fill about 100,000)
+    pages: int = 500  # pages of one PDF under review (a 200-page report takes a few seconds)
+    document_chars: int = 1_000_000  # characters of one report under review (about 650 pages)
+    max_amount: Decimal = Decimal("1e10")  # 万元: 100万亿元, above any budget
+    max_count: int = 10_000_000  # head counts, numbers of items
+    max_quantity: Decimal = Decimal("1e12")  # areas, target values, scores (non-zero values ≥ 1e-8)
+    max_rate: Decimal = Decimal(100)  # a fraction: 10000%
+
+    @classmethod
+    def from_env(cls, environ: os._Environ[str] | dict[str, str] = os.environ) -> Limits:
+        """Defaults, each replaced by JIXIAO_LIMIT_<NAME> when that is set to a number."""
+        limits = cls()
+        changes: dict[str, Any] = {}  # each parsed to its own field's type (Decimal or int) below
+        for f in fields(cls):
+            text = environ.get(f"JIXIAO_LIMIT_{f.name.upper()}")
+            if not text:
+                continue
+            try:
+                default = getattr(limits, f.name)
+                changes[f.name] = Decimal(text) if isinstance(default, Decimal) else int(text)
+            except (ValueError, ArithmeticError):
+                continue  # a bad setting keeps the default rather than stopping every run
+        return replace(limits, **changes)
+
+
+LIMITS = Limits.from_env()
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:.1f} MB" if size < 10 * MB else f"{size // MB} MB"
+
+
+def refusal(code: str, message: str, location: Location) -> JixiaoError:
+    return JixiaoError([Problem(code, message, location)])
+
+
+def _setting(name: str) -> str:
+    return f"（上限可用环境变量 JIXIAO_LIMIT_{name.upper()} 调整）"
+
+
+# --- what a file is, by its first bytes ------------------------------------------------------------------
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff(head: bytes) -> str:
+    """'zip' (.xlsx/.docx), 'ole' (.xls/.doc/.et), 'pdf', 'text', 'binary' or 'empty' from the first bytes."""
+    if not head:
+        return "empty"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "zip"
+    if head.startswith(_OLE):
+        return "ole"
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    return "text" if _looks_like_text(head) else "binary"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """No NUL bytes and few control characters once decoded as UTF-8 or GB18030 (Chinese Windows), or as
+    UTF-16 when it starts with that byte-order mark (Notepad's "Unicode")."""
+    sample = head[:65536]
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = sample[: len(sample) // 2 * 2].decode("utf-16", errors="replace")
+        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+        return controls <= max(4, len(text) // 200) and text.count("\ufffd") <= max(8, len(text) // 100)
+    if b"\x00" in sample:
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = sample.decode(encoding)
+            break
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(sample) - 4:  # a character cut by the sample's end
+                text = sample[: exc.start].decode(encoding, errors="replace")
+                break
+    else:
+        text = sample.decode("utf-8", errors="replace")
+        if text.count("\ufffd") > max(8, len(text) // 100):
+            return False
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    return controls <= max(4, len(text) // 200)
+
+
+_KIND_WORDS = {
+    "zip": "Office 文件（.xlsx/.docx）",
+    "ole": "旧版 Office 文件（.xls/.doc/.et）",
+    "pdf": "PDF 文件",
+    "text": "文本文件",
+    "binary": "二进制文件",
+    "empty": "空文件",
+}
+
+
+# --- a file on disk ------------------------------------------------------------------------------------
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(65536)
+
+
+def check_input_file(
+    path: Path, expected: tuple[str, ...], limit_name: str = "file_bytes", label: str = "该文件"
+) -> str:
+    """Exists, is a readable file, within the size limit, and its content is one of `expected` kinds.
+
+    Returns the sniffed kind. Raises JixiaoError (file.missing, file.is_dir, file.unreadable, file.too_large,
+    file.type) otherwise; the message names the file and, for size, the limit.
+    """
+    path = Path(path)
+    where = Location(str(path))
+    limit = getattr(LIMITS, limit_name)
+    try:
+        info = path.stat()
+        if path.is_dir():
+            raise refusal("file.is_dir", "这是一个目录，不是文件。请指定文件，或指定包含 data.yaml 的目录。", where)
+        if not stat.S_ISREG(info.st_mode):  # a pipe or device would block or never end
+            raise refusal("file.not_regular", "这不是普通文件（可能是管道或设备）。请指定保存在磁盘上的文件。", where)
+        head = _head(path)
+    except FileNotFoundError:
+        raise refusal("file.missing", "找不到该文件（路径不存在），请检查路径是否正确。", where) from None
+    except PermissionError:
+        raise refusal(
+            "file.unreadable", "没有读取该文件的权限。请检查文件权限（或以有权限的用户运行）。", where
+        ) from None
+    except OSError as exc:
+        raise refusal("file.unreadable", f"无法读取该文件（{exc.strerror or type(exc).__name__}）。", where) from None
+    if info.st_size > limit:
+        raise refusal(
+            "file.too_large", f"文件过大（{_mb(info.st_size)}），上限为 {_mb(limit)}。{_setting(limit_name)}", where
+        )
+    kind = sniff(head)
+    if kind not in expected:
+        wanted = "或".join(_KIND_WORDS[k] for k in expected)
+        hint = "请用 Excel/WPS/Word 另存为 .xlsx/.docx 后重试。" if kind == "ole" else "请检查是否选错了文件。"
+        raise refusal("file.type", f"无法打开{label}：文件内容是{_KIND_WORDS[kind]}，不是{wanted}。{hint}", where)
+    return kind
+
+
+# --- zip containers (.xlsx, .docx) ----------------------------------------------------------------------
+
+
+class _XmlRefused(Exception):
+    pass
+
+
+def _check_xml_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, deep: bool) -> str | None:
+    """None when the part is well-formed XML without DOCTYPE or entities within the depth limit, else why.
+
+    Worksheets (`deep=False`) are large and read streaming by openpyxl through defusedxml, so only their
+    start is checked for a DOCTYPE; the other parts are parsed here in full by expat, in chunks."""
+    parser = expat.ParserCreate()
+    depth = 0
+
+    def start(_name, _attrs):
+        nonlocal depth
+        depth += 1
+        if depth > LIMITS.xml_depth:
+            raise _XmlRefused(f"XML 嵌套超过 {LIMITS.xml_depth} 层{_setting('xml_depth')}")
+
+    def end(_name):
+        nonlocal depth
+        depth -= 1
+
+    def doctype(*_args):
+        raise _XmlRefused("含有 DOCTYPE/实体声明（Office 文件不需要，疑似 XML 炸弹）")
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    with archive.open(info) as handle:
+        if not deep:
+            head = handle.read(4096)
+            return "含有 DOCTYPE/实体声明（疑似 XML 炸弹）" if b"<!DOCTYPE" in head or b"<!ENTITY" in head else None
+        try:
+            while chunk := handle.read(1 << 20):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        except _XmlRefused as exc:
+            return str(exc)
+        except expat.ExpatError as exc:
+            return f"不是完整的 XML（第{exc.lineno}行：{expat.errors.messages.get(exc.code, exc)}），文件可能已损坏"
+    return None
+
+
+def _is_sheet(name: str) -> bool:
+    return name.startswith(("xl/worksheets/", "word/document")) and name.endswith(".xml")
+
+
+def check_zip(source: Path | bytes, name: str) -> set[str]:
+    """An Office file's zip: readable, not a bomb (members, unpacked size, ratio), XML parts sound.
+
+    Returns the member names. Uses the sizes in the zip's directory: Python's zipfile never unpacks more than
+    a member declares (a lying header ends in a CRC error), so they bound what a reader can be made to unpack.
+    """
+    where = Location(name)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise refusal(
+            "file.bad_zip",
+            f"文件已损坏，无法作为 .xlsx/.docx 打开（{type(exc).__name__}）。请用 Excel/WPS/Word 打开后另存再试。",
+            where,
+        ) from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > LIMITS.zip_members:
+            raise refusal(
+                "file.zip_bomb",
+                f"文件包含 {len(infos)} 个部件，上限为 {LIMITS.zip_members}（疑似压缩炸弹）。{_setting('zip_members')}",
+                where,
+            )
+        total = 0
+        for info in infos:
+            total += info.file_size
+            if info.file_size > MB and info.file_size > LIMITS.zip_ratio * max(info.compress_size, 1):
+                raise refusal(
+                    "file.zip_bomb",
+                    f"部件 {info.filename} 压缩比异常（{_mb(info.compress_size)} 解压为 {_mb(info.file_size)}，"
+                    f"上限 {LIMITS.zip_ratio} 倍），疑似压缩炸弹，已拒绝处理。{_setting('zip_ratio')}",
+                    where,
+                )
+        largest = max(infos, key=lambda i: i.file_size, default=None)
+        if largest is not None and largest.file_size > LIMITS.part_bytes:
+            raise refusal(
+                "file.too_large",
+                f"部件 {largest.filename} 解压后 {_mb(largest.file_size)}，上限为 {_mb(LIMITS.part_bytes)}"
+                f"（表格或正文过大）。请拆分文件。{_setting('part_bytes')}",
+                where,
+            )
+        if total > LIMITS.unzipped_bytes:
+            raise refusal(
+                "file.zip_bomb",
+                f"文件解压后共 {_mb(total)}，上限为 {_mb(LIMITS.unzipped_bytes)}（疑似压缩炸弹，或表格过大）。"
+                f"{_setting('unzipped_bytes')}",
+                where,
+            )
+        for info in infos:
+            if not info.filename.endswith((".xml", ".rels")):
+                continue
+            try:
+                why = _check_xml_part(archive, info, deep=not _is_sheet(info.filename))
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+                why = f"无法解压（{type(exc).__name__}），文件可能已损坏或被加密"
+            if why:
+                raise refusal(
+                    "file.bad_xml",
+                    f"部件 {info.filename} {why}。请用 Excel/WPS/Word 打开后另存再试。",
+                    Location(name, place=info.filename),
+                )
+        return {info.filename for info in infos}
+
+
+# --- a report under review -----------------------------------------------------------------------------
+
+
+def _pdf_pages(path: Path) -> int | None:
+    """The page count from the PDF's page tree (pdfminer reads only the cross-reference table)."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    with path.open("rb") as handle:
+        document = PDFDocument(PDFParser(handle))
+        pages = resolve1(document.catalog.get("Pages"))
+        count = resolve1(pages.get("Count")) if isinstance(pages, dict) else None
+    return count if isinstance(count, int) else None
+
+
+_DOCUMENT_KINDS = {
+    ".txt": ("text", "empty"),
+    ".html": ("text", "empty"),
+    ".htm": ("text", "empty"),
+    ".pdf": ("pdf",),
+    ".docx": ("zip",),
+    ".xlsx": ("zip",),
+    ".xlsm": ("zip",),
+}
+
+
+def check_document(path: Path) -> None:
+    """A report under review (.docx, .pdf, .txt, .xlsx): by content, size, unpacked size, pages, characters.
+
+    Random bytes named .txt are refused as 不是文本文件; a PDF is held to `pages`; a .txt to `text_bytes` and
+    `document_chars`; an Office file to the zip limits."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    expected = _DOCUMENT_KINDS.get(suffix)  # None: a format another reader converts first (.doc, .wps, …)
+    where = Location(str(path))
+    kind = check_input_file(path, tuple(_KIND_WORDS), "text_bytes" if expected == ("text", "empty") else "file_bytes")
+    if expected is not None and kind not in expected:
+        if "text" in expected:
+            raise refusal(
+                "file.not_text", f"无法读取该文件：不是文本文件（内容是{_KIND_WORDS[kind]}）。请检查文件。", where
+            )
+        wanted = "、".join(_KIND_WORDS[k] for k in expected)
+        raise refusal(
+            "file.type",
+            f"无法读取该文件：扩展名为 {suffix}，内容却是{_KIND_WORDS[kind]}，不是{wanted}。请检查文件。",
+            where,
+        )
+    if kind == "zip":
+        names = check_zip(path, str(path))
+        if "word/document.xml" in names:
+            _check_docx_chars(path, where)
+    elif kind == "pdf":
+        try:
+            pages = _pdf_pages(path)
+        except Exception:  # a damaged PDF: the reader that follows says so with its own message
+            pages = None
+        if pages is not None and pages > LIMITS.pages:
+            raise refusal(
+                "file.too_many_pages", f"PDF 共 {pages} 页，上限为 {LIMITS.pages} 页。{_setting('pages')}", where
+            )
+    elif kind == "text":
+        chars = len(path.read_bytes().decode("utf-8", errors="replace"))
+        if chars > LIMITS.document_chars:
+            raise refusal(
+                "file.too_long",
+                f"文本共约 {chars} 字，上限为 {LIMITS.document_chars} 字。{_setting('document_chars')}",
+                where,
+            )
+
+
+def _check_docx_chars(path: Path, where: Location) -> None:
+    """The text of word/document.xml counted while streaming it (expat, in chunks), stopped at the limit."""
+    parser = expat.ParserCreate()
+    chars = 0
+
+    def text(data: str) -> None:
+        nonlocal chars
+        chars += len(data)
+        if chars > LIMITS.document_chars:
+            raise _XmlRefused
+
+    parser.CharacterDataHandler = text
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("word/document.xml") as handle:
+            while chunk := handle.read(1 << 20):
+                parser.Parse(chunk, False)
+    except _XmlRefused:
+        raise refusal(
+            "file.too_long",
+            f"正文超过 {LIMITS.document_chars} 字，超出上限。{_setting('document_chars')}",
+            where,
+        ) from None
+    except (expat.ExpatError, zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
+        return  # a damaged part: the reader that follows says so with its own message
+
+
+# --- bytes sent to the web app -------------------------------------------------------------------------
+
+
+def check_upload(name: str, data: bytes) -> Problem | None:
+    """An uploaded file (name as sent, content): None when it may be parsed, else the Problem saying why.
+
+    .xlsx/.xlsm/.docx must be zip Office files within the zip limits (an .xlsx must hold xl/workbook.xml);
+    .yaml/.yml and .txt must be text within their size limits; .pdf must be a PDF within `file_bytes`."""
+    where = Location(name)
+    suffix = Path(name).suffix.lower()
+    limit = {".yaml": LIMITS.yaml_bytes, ".yml": LIMITS.yaml_bytes, ".txt": LIMITS.text_bytes}.get(
+        suffix, LIMITS.file_bytes
+    )
+    if len(data) > limit:
+        return Problem("file.too_large", f"文件过大（{_mb(len(data))}），上限为 {_mb(limit)}。", where)
+    kind = sniff(data[:65536])
+    expected = {".yaml": "text", ".yml": "text", ".txt": "text", ".pdf": "pdf"}.get(suffix, "zip")
+    if kind != expected:
+        hint = "请用 Excel/WPS 另存为 .xlsx 后上传。" if kind == "ole" else "请检查是否选错了文件。"
+        return Problem("file.type", f"文件内容是{_KIND_WORDS[kind]}，与扩展名 {suffix or '（无）'} 不符。{hint}", where)
+    if kind == "zip":
+        try:
+            names = check_zip(data, name)
+        except JixiaoError as exc:
+            return exc.problems[0]
+        if suffix in (".xlsx", ".xlsm") and "xl/workbook.xml" not in names:
+            return Problem("file.type", "文件不是 Excel 工作簿（缺少 xl/workbook.xml）。", where)
+    return None
+
+
+# --- numbers as they are read --------------------------------------------------------------------------
+
+
+def check_magnitude(value: Decimal, kind: str) -> str | None:
+    """None when a number of this field kind is plausible, else the Chinese reason (超出范围 …)."""
+    limit = {
+        "amount": LIMITS.max_amount,
+        "signed_amount": LIMITS.max_amount,
+        "count": Decimal(LIMITS.max_count),
+        "year": Decimal(9999),
+        "rate": LIMITS.max_rate,
+    }.get(kind, LIMITS.max_quantity)
+    if not value.is_finite():
+        return "应为数字（不能是无穷大或非数）"
+    if value and value.adjusted() < -8:
+        # a non-zero figure below 0.00000001 is a slip; bounding it keeps every ratio of admitted values
+        # (at most 1e12 ÷ 1e-8 = 1e20, 1e22 as a percent) within the 28 digits Decimal formatting works with
+        return "超出范围：数值过小（小数点后第8位以后才有数字），请核对数量级"
+    if abs(value) > limit:
+        unit = "万元" if kind in ("amount", "signed_amount") else ""
+        shown = f"{limit * 100:f}%" if kind == "rate" else f"{limit:,f}{unit}"
+        return f"超出范围：绝对值不应超过 {shown}，请核对数量级（是否多写了零，或把元当成了万元）"
+    return None
+
+
+# --- output folders ------------------------------------------------------------------------------------
+
+
+def check_output_dir(out: Path) -> None:
+    """An output folder must be a folder (or creatable), not under a file, and writable — checked first."""
+    out = Path(out)
+    where = Location(str(out))
+    if out.exists() and not out.is_dir():
+        raise refusal("output.not_dir", "输出位置是一个已存在的文件，不是目录。请指定一个目录（--out）。", where)
+    probe = out
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise refusal(
+            "output.under_file", f"输出目录的上级“{probe}”是一个文件，无法在其下创建目录。请换一个输出目录。", where
+        )
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with open(out / f".jixiao-probe-{os.getpid()}", "wb"):
+            pass
+        (out / f".jixiao-probe-{os.getpid()}").unlink()
+    except OSError as exc:
+        raise refusal(
+            "output.not_writable",
+            f"无法写入输出目录（{exc.strerror or type(exc).__name__}）。请检查权限，或换一个输出目录。",
+            where,
+        ) from None

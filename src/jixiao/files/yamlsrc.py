@@ -1,0 +1,248 @@
+"""YAML read with the line of every value, so that every error can name file:line and field.
+
+Scalars are kept as the text the user wrote (never float), so that "155.591" stays exactly that Decimal
+and "98.78%" can be told from 0.9878. Duplicate keys, which PyYAML silently merges, are reported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from jixiao.model.problems import JixiaoError, Location, Problem
+
+from . import guard
+
+__all__ = ["SourceMap", "load_yaml", "parse_yaml_text"]
+
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+
+class SourceMap:
+    """Field path (tuple of keys and list indexes) -> Location of that value in the file."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self._lines: dict[tuple[Any, ...], int] = {}
+
+    def record(self, path: tuple[Any, ...], line: int) -> None:
+        self._lines[path] = line
+
+    def locate(self, path: tuple[Any, ...], field: str | None = None) -> Location:
+        """The line of `path`, or of its nearest recorded parent when the value itself is missing."""
+        probe = tuple(path)
+        while probe and probe not in self._lines:
+            probe = probe[:-1]
+        line = self._lines.get(probe, 1 if not probe else None)
+        return Location(file=self.file, line=line, field=field if field is not None else dotted(path))
+
+
+def dotted(path: tuple[Any, ...]) -> str:
+    text = ""
+    for key in path:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: the same events, faster
+_NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})  # YAML 1.1 core null, as PyYAML's resolver has it
+
+
+def _is_null(event: yaml.ScalarEvent) -> bool:
+    if event.style is not None:  # quoted or block text is never null
+        return False
+    return event.tag == _NULL_TAG or (event.tag in (None, "!") and event.value in _NULL_WORDS)
+
+
+class _Frame:
+    """A mapping or list being built: its value, field path, and (for a mapping) the key waiting for a value."""
+
+    __slots__ = ("is_map", "key", "key_line", "path", "value")
+
+    def __init__(self, value: dict[str, Any] | list[Any], path: tuple[Any, ...]):
+        self.value = value
+        self.is_map = isinstance(value, dict)
+        self.path = path
+        self.key: str | None = None
+        self.key_line = 0
+
+
+def _refuse(code: str, message: str, file: str, line: int) -> JixiaoError:
+    return JixiaoError([Problem(code, message, Location(file, line))])
+
+
+def _refusal_for(event: yaml.Event, file: str, line: int) -> JixiaoError:
+    if isinstance(event, yaml.AliasEvent):
+        return _refuse(
+            "yaml.alias",
+            f"不支持 YAML 别名“*{event.anchor}”（引用）：数据文件不需要它，且它可被用来使文件膨胀。"
+            "请把所引用的内容直接写出。",
+            file,
+            line,
+        )
+    return _refuse(
+        "yaml.many_documents",
+        "文件中有多个 YAML 文档（“---”分隔）。一个数据文件只应有一个文档，请删除多余的部分。",
+        file,
+        line,
+    )
+
+
+_SCALAR, _MAP, _SEQ = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _build(events, file: str, smap: SourceMap, problems: list[Problem]) -> Any:
+    """The tree of one YAML document from its events, iteratively (no recursion, so nesting cannot overflow
+    the stack): aliases and further documents refused, nesting held to `guard.LIMITS.yaml_depth` and lists to
+    `table_rows` while reading, every value's line recorded. A mapping value is placed at its key's line
+    ("department:"), not where its own content starts."""
+    max_depth, max_items, max_chars = guard.LIMITS.yaml_depth, guard.LIMITS.table_rows, guard.LIMITS.value_chars
+    stack: list[_Frame] = []
+    root: Any = None
+    documents = 0
+    for event in events:
+        kind = type(event)
+        if kind in _ENDS:
+            done = stack.pop()
+            if not stack:
+                root = done.value
+            continue
+        if kind is not _SCALAR and kind is not _MAP and kind is not _SEQ:
+            if kind is yaml.AliasEvent or (kind is yaml.DocumentStartEvent and (documents := documents + 1) > 1):
+                raise _refusal_for(event, file, event.start_mark.line + 1 if event.start_mark else 1)
+            continue  # stream and document start/end
+        line = event.start_mark.line + 1 if event.start_mark is not None else 1
+        parent = stack[-1] if stack else None
+        if parent is not None and parent.is_map and parent.key is None:  # a key of a mapping
+            if kind is not _SCALAR:
+                raise _refuse("yaml.complex_key", "字段名应为文字，不能是分组或列表。请检查该行的写法。", file, line)
+            key = event.value
+            if key in parent.value:
+                problems.append(
+                    Problem(
+                        "yaml.duplicate_key",
+                        f"字段“{key}”重复出现，后一个会覆盖前一个。请删除或合并其中一个。",
+                        Location(file, line, field=dotted((*parent.path, key))),
+                    )
+                )
+            parent.key, parent.key_line = key, line
+            continue
+        if parent is None:
+            path: tuple[Any, ...] = ()
+            at = line
+        elif parent.is_map:
+            path, at = (*parent.path, parent.key), parent.key_line
+        else:
+            path, at = (*parent.path, len(parent.value)), line
+        smap.record(path, at)
+        if kind is _SCALAR:
+            value: Any = None if _is_null(event) else event.value
+            if value is not None and len(value) > max_chars:
+                raise _refuse(
+                    "yaml.too_long",
+                    f"“{dotted(path) or '（根）'}”的值有 {len(value)} 个字符，超出上限 {max_chars} 个"
+                    "（上限可用环境变量 JIXIAO_LIMIT_VALUE_CHARS 调整）。请精简，长篇文字请写在 narrative 文件中。",
+                    file,
+                    line,
+                )
+        else:
+            if len(stack) >= max_depth:
+                raise _refuse(
+                    "yaml.too_deep",
+                    f"嵌套超过 {max_depth} 层（分组或列表套得过深），数据文件不需要这么深。请检查缩进或括号是否成对。",
+                    file,
+                    line,
+                )
+            value = {} if kind is _MAP else []
+        if parent is None:
+            root = value
+        elif isinstance(parent.value, dict):  # parent.is_map, said so the checker sees it
+            parent.value[str(parent.key)] = value
+            parent.key = None
+        else:
+            parent.value.append(value)
+            if len(parent.value) > max_items:  # refused while reading, not after
+                raise _refuse(
+                    "data.too_many_rows",
+                    f"列表“{dotted(parent.path)}”超过 {max_items} 项"
+                    "（上限可用环境变量 JIXIAO_LIMIT_TABLE_ROWS 调整）。请拆分数据或核对是否重复。",
+                    file,
+                    line,
+                )
+        if kind is not _SCALAR:
+            stack.append(_Frame(value, path))
+    return root
+
+
+def parse_yaml_text(text: str, file: str) -> tuple[Any, SourceMap, list[Problem]]:
+    """A YAML text (the web app's editor and uploads call this too) to a tree, its source map and problems.
+
+    Refuses, as JixiaoError naming the file and line: a text over `guard.LIMITS.yaml_bytes`, aliases, nesting
+    over `yaml_depth`, more than one document, and syntax errors."""
+
+    smap = SourceMap(file)
+    problems: list[Problem] = []
+    if len(text) > guard.LIMITS.yaml_bytes:
+        raise _refuse(
+            "file.too_large",
+            f"YAML 文本过长（{len(text)} 字符），上限为 {guard.LIMITS.yaml_bytes} 字符"
+            "（上限可用环境变量 JIXIAO_LIMIT_YAML_BYTES 调整）。",
+            file,
+            1,
+        )
+    try:
+        loader = _LOADER(text)
+        try:
+            tree = _build(iter(loader.get_event, None), file, smap, problems)  # one call per event
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        if "nesting depth" in reason:
+            raise _refuse(
+                "yaml.too_deep",
+                f"嵌套过深（超过 {guard.LIMITS.yaml_depth} 层），数据文件不需要这么深。请检查缩进或括号是否成对。",
+                file,
+                line or 1,
+            ) from None
+        raise JixiaoError(
+            [
+                Problem(
+                    "yaml.syntax",
+                    f"YAML 格式错误（{reason}）。请检查该行的缩进、冒号后的空格和引号是否成对。",
+                    Location(file, line),
+                )
+            ]
+        ) from None
+    return tree, smap, problems
+
+
+def load_yaml(path: Path) -> tuple[Any, SourceMap, list[Problem]]:
+    """A YAML file through the guarded entrance: a readable text file within `yaml_bytes`, then parsed."""
+
+    path = Path(path)
+    guard.check_input_file(path, ("text", "empty"), "yaml_bytes")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise JixiaoError(
+            [
+                Problem(
+                    "file.unreadable", f"无法读取该文件（{exc.strerror or type(exc).__name__}）。", Location(str(path))
+                )
+            ]
+        ) from None
+    except UnicodeDecodeError:
+        raise JixiaoError(
+            [
+                Problem(
+                    "file.encoding", "文件不是 UTF-8 编码。请用记事本或编辑器另存为 UTF-8 后重试。", Location(str(path))
+                )
+            ]
+        ) from None
+    return parse_yaml_text(text, str(path))
