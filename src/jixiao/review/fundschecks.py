@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from jixiao.model.numbers import fmt_score
+from jixiao.model.numbers import fmt_score, given_places
 from jixiao.model.problems import Location, Severity
 
 from .findings import Findings
 from .scoretable import FundsRow, ScoreTable
-from .table import number
+from .table import Table, number
 from .tolerance import CENT, add_up, half_unit, tol_text, tolerance
 from .vocabulary import norm, vocabulary
 
@@ -27,7 +28,7 @@ __all__ = [
 ]
 
 
-def _rows(table, rows) -> list[Location]:
+def _rows(table: Table, rows: Iterable[int | None]) -> list[Location]:
     """Whole rows as the basis of a finding (the lowest OCR confidence of each row counts)."""
     return [Location("", place=f"{table.location().place} 第{r + 1}行") for r in rows if r is not None]
 
@@ -73,6 +74,8 @@ def _check_inline_breakdowns(f: Findings, t: ScoreTable, total: FundsRow) -> Non
     "其中:基本支出:900.47", "项目支出:1025.20"… in its column. Each breakdown must be one of the total's amounts,
     and its items must add up to it."""
     table, block = t.table, t.funds_block
+    if table is None or block is None:
+        return  # check_funds calls this only for a table with a funds block
     rows = [r for r in block.rows if r > total.row]
     amounts = [v for v in total.values.values() if v is not None]
     for r in rows:
@@ -118,6 +121,8 @@ def _check_inline_breakdowns(f: Findings, t: ScoreTable, total: FundsRow) -> Non
 def _check_parts(f: Findings, t: ScoreTable, total: FundsRow, parts: list[FundsRow]) -> None:
     """One breakdown of the total (by source, or by use), per column."""
     table, block = t.table, t.funds_block
+    if table is None or block is None:
+        return  # check_funds calls this only for a table with a funds block
     for key in ("initial", "budget", "executed"):
         stated = total.values.get(key)
         values = [p.values.get(key) for p in parts]
@@ -127,7 +132,7 @@ def _check_parts(f: Findings, t: ScoreTable, total: FundsRow, parts: list[FundsR
         s, tol = add_up(present), tolerance(present, stated)
         if abs(s - stated) > tol:
             column = block.names.get(block.columns[key], key).split("/")[-1]
-            listed = " + ".join(f"{p.label}{fmt_score(p.values[key])}" for p in parts if p.values.get(key) is not None)
+            listed = " + ".join(f"{p.label}{fmt_score(v)}" for p in parts if (v := p.values.get(key)) is not None)
             f.add(
                 "review.funds_parts",
                 Severity.WARNING,
@@ -143,14 +148,16 @@ def _check_parts(f: Findings, t: ScoreTable, total: FundsRow, parts: list[FundsR
 def _check_rates(f: Findings, t: ScoreTable, total: FundsRow) -> None:
     """执行率 against B ÷ A on each row; the total row's blank cells; each row's funds score."""
     table, block = t.table, t.funds_block
+    if table is None or block is None:
+        return  # check_funds calls this only for a table with a funds block
     for row in t.funds_rows:
         a, b = _budget(row), row.values.get("executed")
         text = row.texts.get("rate", "")
-        stated = _rate(text)
-        if stated is None or a is None or b is None or a == 0:
+        given, stated = number(text), _rate(text)
+        if given is None or stated is None or a is None or b is None or a == 0:
             continue
         exact = b / a
-        places = max(0, -number(text).as_tuple().exponent) + (2 if "%" in norm(text) or stated != number(text) else 0)
+        places = max(0, given_places(given)) + (2 if "%" in norm(text) or stated != given else 0)
         step = Decimal(1).scaleb(-places)
         allowed = {exact.quantize(step, mode) for mode in (ROUND_HALF_UP, ROUND_DOWN)}
         if stated.quantize(step) not in allowed and abs(stated - exact) > step / 2:
@@ -173,7 +180,7 @@ def _check_rates(f: Findings, t: ScoreTable, total: FundsRow) -> None:
     rate_blank = not total.texts.get("rate", "").strip()
     if weight is not None and "rate" in block.columns and rate_blank and a and b is not None:
         blanks.append(block.names.get(block.columns["rate"], "执行率").split("/")[-1])
-    if blanks:
+    if blanks and weight is not None:  # a blank is listed only on a row with its 分值
         f.add(
             "review.blank_cell",
             Severity.WARNING,
@@ -189,12 +196,12 @@ def _check_rates(f: Findings, t: ScoreTable, total: FundsRow) -> None:
             _check_funds_score(f, t, row)
 
 
-def _budget(row) -> Decimal | None:
+def _budget(row: FundsRow) -> Decimal | None:
     """A (the 全年预算数, or the 年初预算数 when that is the only budget column)."""
     return row.values.get("budget") if "budget" in row.values else row.values.get("initial")
 
 
-def _check_funds_score(f: Findings, t: ScoreTable, row) -> None:
+def _check_funds_score(f: Findings, t: ScoreTable, row: FundsRow) -> None:
     """分值 × min(B ÷ A, 100%) (财预〔2020〕10号), for each funds row that has its own weight and score."""
     weight, score = number(row.texts.get("weight", "")), number(row.texts.get("score", ""))
     a, b = _budget(row), row.values.get("executed")
@@ -288,7 +295,9 @@ def _amounts_over_values(t: ScoreTable, role: str) -> dict[Decimal, tuple[int, i
     """The distinct values under a header cell of `role` ("财政拨款数" over "2960.00"), above the indicators."""
     words = {norm(w) for w in vocabulary().words("funds", "amounts_over_values", role)}
     prefix = tuple(vocabulary().words("funds", "parts_prefix"))
-    table, out = t.table, {}
+    table, out = t.table, dict[Decimal, tuple[int, int]]()
+    if table is None:
+        return out
     end = t.block.header_start if t.block is not None else 0
     for r in range(max(0, end - 1)):
         for c, cell in enumerate(table.grid[r]):
@@ -479,7 +488,7 @@ def _check_programmes(f: Findings, table, c: int, whole: _Group, programmes: lis
         s, tol = add_up(values), tolerance(values, stated)
         if abs(s - stated) <= tol:
             continue
-        what = _bare(whole.label) if not label else label
+        what = label or _bare(whole.label)
         f.add(
             "review.funds_parts",
             Severity.WARNING,
