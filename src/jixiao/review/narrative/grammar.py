@@ -94,6 +94,13 @@ def _clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
     return text.strip("，,、 ").lstrip("）)】]").rstrip("（(【["), relation
 
 
+def _bare_head(subject: str, voc: Vocabulary) -> str:
+    """The head noun a subject is, when it is only that with stage words ("支出决算" → 支出); else ""."""
+    for word in sorted(voc.words["same_quantity_noise"], key=len, reverse=True):
+        subject = subject.replace(word, "")
+    return subject if subject in voc.generic_subjects else ""
+
+
 def _noun_after(text: str, voc: Vocabulary, limit: int = 10) -> str:
     """The noun a count's measure word introduces: "28个展区以及…" → 展区."""
     m = re.match(r"(?:[\u4e00-\u9fa5·]|[A-Za-z][A-Za-z0-9.]*)+", text)
@@ -209,12 +216,18 @@ class _SegmentReader:
         self.names: list[str] = []  # "A、B、C分别为a、b、c": the names waiting for their figures
         self.last_noun = ""
         self.indicator, self.indicator_sentence, self.indicator_at = "", -1, 0
+        self.flags = ()
+        compare = "|".join(map(re.escape, self.voc.words["compare"]))
+        years = "|".join(map(re.escape, self.voc.words["last_year_words"]))
+        self._compare_year = re.compile(rf"^(?:{compare})(?:{years})(?!相比|增|减|下降|上升|提高|降低)")
 
     def read(self) -> list[NarrativeFigure]:
         for token in sorted(tokens(self.text, self.voc), key=lambda t: t.start):
             place = self._place(token)
+            self.flags: tuple[str, ...] = ()
             subject, relation = self._subject(token, place)
             subject, relation, base, change = self._change_or_share(token, place, subject, relation)
+            subject = self._compared(token, place, subject)
             self.out.append(self._figure(token, place, subject, relation, base, change))
             self.previous_end = token.end
         return _carry_list_relation(self.out)
@@ -273,6 +286,10 @@ class _SegmentReader:
             subject = noun if not subject or conjunction else subject + noun
         self.last_noun = noun
         subject = subject or self._named_by_colon(place, relation)
+        head = _bare_head(subject, voc)
+        if head:  # "……缴费支出(项)：支出决算为67.64万元": the clause before the colon names that 支出
+            named = self._named_by_colon(place, "")
+            subject = named if named.endswith(head) and len(named) > len(head) else subject
         subject = self._indicator(token, place, subject)
         return self._fallback(token, place, subject), relation
 
@@ -357,8 +374,16 @@ class _SegmentReader:
                 base = share[-1] + base
         prev = self._previous(place)
         of_base = token.kind == "rate" and left == "的" and prev is not None  # "完成年初预算数60999万元的40.4%"
+        if change and not subject and token.kind != "rate":
+            level = self._level(place, changes) or prev
+            named = self._named_between(place, level.end if level is not None else place.sentence.start)
+            if named:  # "……；公务接待费支出决算比预算无增减变化，比去年增加0.5万元": the change is 公务接待费's
+                self.flags = (*self.flags, "named_apart")
+                return named, relation, base, change
         if (change or share or of_base) and prev is not None:
             level = self._level(place, changes)
+            if change and token.kind == "rate" and prev.relation in changes and "named_apart" in prev.flags:
+                level = prev  # "比去年增加0.5万元，增长50%": the rate is of the change's own subject
             subject = subject if subject and not share and not of_base else (level or prev).subject
             if share and base:  # "税务部门完成13,866万元，占一般公共预算收入的48.51%" → 税务部门占一般公共预算收入
                 verbs = voc.relations["verbs"] + voc.relations["stage_verbs"]
@@ -371,6 +396,35 @@ class _SegmentReader:
             level = self._level(place, changes, place.sentence_no - 1)
             subject = level.subject if level is not None else subject
         return subject, relation, base, change
+
+    def _named_between(self, place: _Place, after: int) -> str:
+        """The subject a clause between a level and a change names of its own, with no figure in it:
+        "其中，公务用车运行维护费支出决算比预算无增减变化，比去年增加1.05万元" speaks of 公务用车运行维护费,
+        not of the level."""
+        compare = "|".join(map(re.escape, self.voc.words["compare"]))
+        starts = [s for s in place.sentence.clause_starts if after <= s < place.clause_start]
+        if not starts:
+            return ""
+        ends = [*starts[1:], place.clause_start]
+        for start, end in zip(reversed(starts), reversed(ends), strict=True):
+            clause = self.text[start : end - 1]
+            if re.search(r"\d", clause):
+                return ""
+            m = re.search(rf"(?:{compare})", clause)
+            if m is None:
+                continue
+            named = _clean_subject(clause[: m.start()], self.voc)[0]
+            if len(named) >= 2 and named not in self.voc.relations["verbs"]:
+                return named
+        return ""
+
+    def _compared(self, token: Token, place: _Place, subject: str) -> str:
+        """ "……支出251万元，比上年累计支出285万元": the amount after 比上年 is last year's level of the same thing."""
+        if token.kind not in ("amount", "count") or not self._compare_year.match(place.left):
+            return subject
+        self.flags = (*self.flags, "compared", "other_year")
+        level = self._level(place, self.voc.relations["increase"] + self.voc.relations["decrease"])
+        return level.subject if level is not None and level.subject else subject
 
     def _level(self, place: _Place, changes: tuple[str, ...], sentence: int | None = None) -> NarrativeFigure | None:
         """The level a sentence is about: its last amount or count that is not a change nor the base of a share."""
@@ -412,11 +466,12 @@ class _SegmentReader:
             raw=token.raw,
             depth=self.depths[token.start] if token.start < len(self.depths) else 0,
             approximate=token.approximate or approximate,
-            other_year=other_year and not change,
+            other_year=(other_year and not change) or "other_year" in self.flags,
             target=target,
             per_unit=token.per_unit,
             base=base,
             cell=self.cell,
+            flags=tuple(f for f in self.flags if f != "other_year"),
         )
 
 

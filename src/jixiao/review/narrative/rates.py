@@ -378,8 +378,10 @@ def _readings(rate: NarrativeFigure, sentence: list[NarrativeFigure], figures: l
     levels = [f for f in earlier if level(f) and (change is None or f.start < change.start or change is after)]
     out: list[_Reading] = []
     if change is not None:
+        apart = "named_apart" in change.flags  # a change of a subject a clause after the level names: its own level
+        levels = [f for f in levels if not apart or f.subject == change.subject]
         current = next((f for f in reversed(levels) if not _introduced_by_comparison(f)), None)
-        current = current or _level_before(rate, figures, change.family)
+        current = current or (None if apart else _level_before(rate, figures, change.family))
         if current is not None:
             out.append(_Reading(current, change=change))
             total = _list_total(current, sentence)
