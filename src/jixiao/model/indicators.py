@@ -10,6 +10,7 @@ list (`units[].staffing.actual`) sums over its items; `count(x[])` and `count_tr
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Context, Decimal
 from functools import lru_cache
@@ -59,9 +60,21 @@ def generic_path(path: str) -> str:
     return generic
 
 
+# A whole list, by the name of its sheet in the workbook (a rule that needs the list as such: 季度执行 for 序时进度).
+_LIST_TABLES = {
+    "units": "单位与人员表",
+    "quarterly": "季度执行表",
+    "projects": "项目表",
+    "key_tasks": "重点工作表",
+    "targets": "绩效指标表",
+}
+
+
 @lru_cache(maxsize=4096)
 def label_of(path: str) -> str:
     """Chinese label of a field path; list items say which item ('第2个单位·实有在编人数')."""
+    if path in _LIST_TABLES:
+        return _LIST_TABLES[path]
     label = FIELD_LABELS.get(generic_path(path), path)
     match = re.match(r"^(\w+)\[(\d+)\]", path)
     if match and match.group(1) in _LIST_LABELS:
@@ -82,6 +95,15 @@ class Missing(Exception):
     @property
     def label(self) -> str:
         return label_of(self.path) + (f"（{self.detail}）" if self.detail else "")
+
+    def described(self, facts: Mapping[str, Any]) -> str:
+        """The label, a qualitative fact by the rulebook's question rather than its key (the user never sees keys):
+        定性事实“本年度是否开展了资产清查（盘点）？”."""
+        parts = self.path.split(".")
+        fact = facts.get(parts[1]) if parts[0] == "facts" and len(parts) > 1 else None
+        if fact is None:
+            return self.label
+        return f"定性事实“{fact.question}”" + (f"（{self.detail}）" if self.detail else "")
 
 
 class Undefined(Exception):

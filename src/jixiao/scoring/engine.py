@@ -50,7 +50,7 @@ def _leaf(node: IndicatorNode, rulebook: Rulebook, data: DepartmentData) -> Scor
     try:
         score, trace = kind.score(rule.spec, ctx)
     except Missing as exc:
-        score, trace = None, _status_trace(kind, node, ctx, Status.MISSING, f"未填报：{exc.label}")
+        score, trace = None, _status_trace(kind, node, ctx, Status.MISSING, f"未填报：{exc.described(ctx.facts)}")
     except Undefined as exc:
         score, trace = _undefined(node, rule.if_undefined), None
         status = {"full": Status.SCORED, "zero": Status.SCORED, "not_applicable": Status.NOT_APPLICABLE}.get(

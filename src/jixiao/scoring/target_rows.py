@@ -175,7 +175,7 @@ def _leaf(item: str, data: DepartmentData, group: IndicatorNode, rulebook: Ruleb
             fmt=fmt,
         )
     except Missing as exc:
-        return node(None, ctx_status(kind, standard, ctx, Status.MISSING, f"未填报：{exc.label}"))
+        return node(None, ctx_status(kind, standard, ctx, Status.MISSING, f"未填报：{exc.described(ctx.facts)}"))
     except Undefined as exc:
         return node(None, ctx_status(kind, standard, ctx, Status.UNDEFINED, exc.reason))
     return node(*finish_target(kind, ctx, outcome))
