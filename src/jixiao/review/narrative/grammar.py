@@ -83,8 +83,11 @@ def _clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
         text = text.rstrip("的")
         for word in voc.relations["verbs"]:
             at = text.find(word)
-            # "下达X资金" → 下达, X资金; after an agent only a verb of allocation: "中央下达X资金", not "公务接待"
-            agent = at == 0 or (at <= 3 and word in voc.words["allocation_verbs"])
+            # "下达X资金" → 下达, X资金; after an agent only a verb of allocation: "中央下达X资金", not "公务接待";
+            # after a recipient too: "自治区财政厅以(文)向我市下达X资金"
+            allocation = word in voc.words["allocation_verbs"]
+            recipient = allocation and any(m in text[:at] for m in voc.words["recipient_marks"])
+            agent = at == 0 or (at <= 3 and allocation) or (at > 0 and recipient)
             if at >= 0 and agent and len(text) - at - len(word) >= 2:
                 relation = relation or word
                 text = text[at + len(word) :]
@@ -262,8 +265,10 @@ class _SegmentReader:
         relation = self._list_word_before_clause(place, relation)
         prev = self._previous(place)
         if place.chain and prev is not None and self.last_noun and left.startswith(self.last_noun):
-            # "年初批复预算8个项目985万元": the words between are the previous count's noun
-            subject = prev.subject if token.kind != "count" else ""
+            # "年初批复预算8个项目985万元": the words between are the previous count's noun; "11个乡镇拨付X补助资金
+            # 60万元": after the noun a verb and its object name the amount
+            rest = _clean_subject(left[len(self.last_noun) :], voc)[0]
+            subject = (rest if len(rest) >= 3 else prev.subject) if token.kind != "count" else ""
         if subject in voc.relations["verbs"] or subject in voc.relations["stage_verbs"]:
             relation, subject = relation or subject, ""
         if any(w in left for w in voc.relations["respectively"]):
@@ -285,7 +290,7 @@ class _SegmentReader:
             conjunction = left.endswith(voc.words["conjunctions"]) or relation in voc.relations["verbs"]
             subject = noun if not subject or conjunction else subject + noun
         self.last_noun = noun
-        subject = subject or self._named_by_colon(place, relation)
+        subject = subject or self._named_by_colon(place, relation) or self._named_before_bracket(token, place)
         head = _bare_head(subject, voc)
         if head:  # "……缴费支出(项)：支出决算为67.64万元": the clause before the colon names that 支出
             named = self._named_by_colon(place, "")
@@ -302,6 +307,20 @@ class _SegmentReader:
         before = self.text[max(place.sentence.start, place.clause_start - 6) : place.clause_start - 1]
         listed = (w.rstrip("：:") for w in self.voc.relations["parts"] + self.voc.relations["respectively"])
         return next((w for w in listed if before.endswith(w)), relation)
+
+    def _named_before_bracket(self, token: Token, place: _Place) -> str:
+        """ "用于实施“甲项目”(723万元)和“乙项目”(577万元)": an amount alone in brackets is the amount of the name
+        right before the bracket."""
+        text, at = self.text, place.left_start - 1
+        if token.kind != "amount" or place.left or at < 0 or text[at] not in _OPEN:
+            return ""
+        if text[token.end : token.end + 1] not in _CLOSE:
+            return ""
+        start = max(place.clause_start, self.previous_end)
+        before = text[start:at]
+        before = re.split(r"[、，,；;]", before)[-1]
+        name = re.search(r"[“\"]([^“”\"]{2,60})[”\"]$", before)
+        return name.group(1) if name else _clean_subject(before, self.voc)[0]
 
     def _named_by_colon(self, place: _Place, relation: str) -> str:
         """ "1.产出指标完成情况:100%": the clause before the colon names the figure."""

@@ -408,19 +408,56 @@ def _list_total(part: NarrativeFigure, sentence: list[NarrativeFigure]) -> Narra
     )
 
 
+def _run(figures: list[NarrativeFigure], last: int, kinds: tuple[str, ...]) -> list[NarrativeFigure]:
+    """The figures listed one after another (only a comma or 、 between them) that end at index `last`."""
+    run = [figures[last]]
+    k = last
+    while k > 0 and figures[k - 1].kind in kinds and gap(figures[k - 1], figures[k]) in (",", "，", "、"):
+        k -= 1
+        run.insert(0, figures[k])
+    return run
+
+
+def _respective(rate: NarrativeFigure, sentence: list[NarrativeFigure]) -> list[_Reading] | None:
+    """ "收、支总计各是A,B万元……各减少C,D万元，各下降x%、y%": listed rates go with the listed changes and levels in
+    order; None when the rate is not one of a list, [] when the lists do not line up (no pairing is then sure)."""
+    i = sentence.index(rate)
+    j = i
+    while j + 1 < len(sentence) and sentence[j + 1].kind == "rate" and gap(sentence[j], sentence[j + 1]) in "、，,":
+        j += 1
+    rates = _run(sentence, j, ("rate",))
+    if len(rates) < 2:
+        return None
+    first = sentence.index(rates[0])
+    if first == 0 or sentence[first - 1].kind != "amount":
+        return []
+    changes = _run(sentence, first - 1, ("amount",))
+    before = sentence.index(changes[0]) - 1
+    levels = _run(sentence, before, ("amount",)) if before >= 0 and sentence[before].kind == "amount" else []
+    if len(changes) != len(rates) or len(levels) != len(rates):
+        return []
+    k = rates.index(rate)
+    return [_Reading(levels[k], change=changes[k])]
+
+
 def growth(figures: list[NarrativeFigure]) -> list[Problem]:
     """增长/下降 x% against the amounts it compares: 本年C、上年B (or the change D) in the same sentence. A finding
     only when no reading the text allows gives the stated rate."""
     voc = vocabulary()
     out = []
     for _key, sentence in sentences(figures).items():
+        relation = ""
         for rate in sentence:
-            if rate.kind != "rate" or rate.relation not in voc.relations["increase"] + voc.relations["decrease"]:
-                continue
+            if rate.kind == "rate" and rate.relation in voc.relations["increase"] + voc.relations["decrease"]:
+                relation = rate.relation
+            elif not (rate.kind == "rate" and not rate.relation and _respective(rate, sentence)):
+                continue  # a listed rate after "各下降x%" takes its 下降
             if rate.target or rate.approximate:
                 continue
-            down = rate.relation in voc.relations["decrease"]
-            readings = [(r, *r.computed(down)) for r in _readings(rate, sentence, figures)]
+            down = (rate.relation or relation) in voc.relations["decrease"]
+            respective = _respective(rate, sentence)
+            chosen = respective if respective is not None else _readings(rate, sentence, figures)
+            readings = [(r, *r.computed(down)) for r in chosen]
             readings = [x for x in readings if x[1] is not None and x[2] > 0]
             if not readings or any(rate_matches(rate, x[1]) for x in readings):
                 continue

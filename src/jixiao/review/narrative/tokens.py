@@ -88,6 +88,18 @@ def _unit_from_bracket(text: str, figure: re.Pattern[str], masked: list[tuple[in
         )
 
 
+_LIST_BEFORE_UNIT = re.compile(r"(?<![\d.A-Za-z,])(\d+\.\d+)(?=[,，、]\d+\.\d+(万元|亿元|元)(?![/\d]))")
+
+
+def _unit_from_list(text: str, masked: list[tuple[int, int]]) -> Iterator[Token]:
+    """ "收、支总计各是4125.49,4143.91万元": amounts with cents listed before one unit share it."""
+    for m in _LIST_BEFORE_UNIT.finditer(text):
+        value = parse_arabic(m.group(1))
+        if value is None or _in(masked, m.start()):
+            continue
+        yield Token(m.start(), m.end(), m.start(), m.end(), value, m.group(1), m.group(2), "amount", False, False)
+
+
 def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
     figure, date = _patterns()
     masked = _masked(text)
@@ -118,6 +130,7 @@ def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
                 False,
             )
     yield from _unit_from_bracket(text, figure, masked + dates)
+    yield from _unit_from_list(text, masked + dates)
     for m in figure.finditer(text):
         start = m.start("num")
         if _in(masked, start) or _in(dates, start):
