@@ -21,7 +21,7 @@ from jixiao.model.problems import Location, Severity
 
 from .findings import Findings
 from .fundschecks import check_funds, check_rate_against_amounts, funds_total
-from .scoretable import ScoreRow, ScoreTable
+from .scoretable import ScoreRow, ScoreTable, level_label
 from .table import Table, number
 from .targets import outcome, read
 from .tolerance import add_up, half_unit, score_tolerance, tol_text, tolerance
@@ -553,7 +553,50 @@ def check_template_text(f: Findings, table: Table) -> None:
             )
 
 
+_MONEY = re.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*(亿元|万元|元)")
+_SCALE = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+
+
+def _check_text_units(f: Findings, table: Table) -> None:
+    """An amount in a cell's sentence followed by its "其中" parts in another unit, the parts adding up to the
+    amount's figure: "补助471.23元，其中中央补助189.63万元，地方财政补助281.6万元" — the amount's unit is wrong
+    (189.63 + 281.6 = 471.23, 万元). Only a clause (up to ；/。) is read, and only when the figures agree."""
+    for r, row in enumerate(table.grid):
+        for c, cell in enumerate(row):
+            if "其中" not in cell:
+                continue
+            for clause in re.split(r"[；;。\n]", cell):
+                amounts = list(_MONEY.finditer(clause))
+                for i, m in enumerate(amounts):
+                    rest = amounts[i + 1 :]
+                    if len(rest) < 2 or "其中" not in clause[m.end() : rest[0].start()]:
+                        continue
+                    units = {x.group(2) for x in rest}
+                    if len(units) != 1 or m.group(2) in units:
+                        continue
+                    total = Decimal(m.group(1).replace(",", "").replace("，", ""))
+                    parts = [Decimal(x.group(1).replace(",", "").replace("，", "")) for x in rest]
+                    s, tol = add_up(parts), tolerance(parts, total)
+                    if abs(s - total) > tol:
+                        continue
+                    unit = next(iter(units))
+                    shown = " + ".join(f"{x.group(1)}{unit}" for x in rest)
+                    start = max((clause.rfind(p, 0, m.start()) for p in "，,、：:"), default=-1) + 1
+                    phrase = clause[start : m.end()].strip()[-40:]
+                    big, small = sorted((_SCALE[unit], _SCALE[m.group(2)]), reverse=True)
+                    f.add(
+                        "review.unit_mismatch",
+                        Severity.WARNING,
+                        f"“{phrase}”的单位为{m.group(2)}，而其后“其中”各项为{unit}（{shown} = {fmt_score(s)}{unit}），"
+                        f"数额相同而单位相差{fmt_score(big / small)}倍，应为{m.group(1)}{unit}。",
+                        table.location(r, c),
+                        f"{m.group(1)}{unit}",
+                        f"{m.group(1)}{m.group(2)}",
+                    )
+
+
 def check_units(f: Findings, table: Table) -> None:
+    _check_text_units(f, table)
     units = table.unit_sources
     if "元" in units and "万元" in units:
         f.add(
@@ -566,6 +609,66 @@ def check_units(f: Findings, table: Table) -> None:
         )
 
 
+def _sections(t: ScoreTable) -> list[tuple[str, Decimal, list[ScoreRow]]]:
+    """The indicator blocks of a table whose header repeats with its own points ("年度绩效目标1(40分)", then
+    "年度绩效目标2(40分)"): (label, points, rows) per block, from the first cell of each header row."""
+    if t.table is None or t.block is None:
+        return []
+    starts = [t.block.header_start, *(rg.start for rg in t.block.repeats)]
+    out = []
+    for i, start in enumerate(starts):
+        label = next((x.strip() for x in t.table.grid[start] if x.strip()), "")
+        _, points = level_label(label)
+        end = starts[i + 1] if i + 1 < len(starts) else len(t.table.grid)
+        rows = [r for r in t.rows if start < r.row < end]
+        if points is not None and rows:
+            out.append((label, points, rows))
+    return out
+
+
+def _check_proportional_scores(f: Findings, t: ScoreTable) -> None:
+    """A table without a 分值 column whose blocks carry their points ("年度绩效目标1(40分)"): when every
+    indicator of a block met its target and the block's scores fall short of its points, the one row whose
+    score is its full share × its actual percentage (19.6 = 20 × 98%, the share being 19.6 plus the shortfall)
+    was scored by its actual value, not by its attainment: points lost on a met target."""
+    if t.block is None or "weight" in t.block.columns or any(r.weight is not None for r in t.rows):
+        return
+    sections = _sections(t)
+    for k, (label, points, rows) in enumerate(sections):
+        if t.cut and k == len(sections) - 1:
+            continue  # the last block may have lost rows to the cut
+        if any(r.score is None or not r.target.strip() or not r.actual.strip() for r in rows):
+            continue
+        if any(outcome(read(r.target, r.nature, r.measure), read(r.actual, "", r.measure)) != "met" for r in rows):
+            continue
+        scores = [r.score for r in rows if r.score is not None]
+        short = points - add_up(scores)
+        if short <= 0:
+            continue
+        hits = []
+        for r in rows:
+            pct = number(r.actual) if "%" in norm(r.actual) else None
+            if pct is None or r.score is None or not Decimal(0) < pct < Decimal(100) or r.reason.strip():
+                continue
+            share = r.score + short
+            if abs(share * pct / 100 - r.score) <= max(half_unit(r.score), CENT):
+                hits.append((r, share, pct))
+        if len(hits) != 1:
+            continue
+        r, share, pct = hits[0]
+        f.add(
+            "review.target_met_lost",
+            Severity.WARNING,
+            f"“{r.name}”年初目标值{r.target}，实际完成值{r.actual}，已达到目标；“{label}”各项均已达标，得分合计"
+            f"{fmt_score(add_up(scores))}分，比{fmt_score(points)}分少{fmt_score(short)}分，正是本项按"
+            f"{fmt_score(share)}分×{fmt_score(pct)}%计为{fmt_score(r.score)}分——已完成的目标应得满分，且未说明扣分原因。",
+            r.location,
+            share,
+            r.score,
+            [*_whole_row(r), *(x.location for x in rows if x is not r)],
+        )
+
+
 def check_score_table(f: Findings, t: ScoreTable) -> Decimal | None:
     """All checks of one score sheet; returns the total its rows add up to (with the funds score)."""
     _check_weights(f, t)
@@ -574,4 +677,5 @@ def check_score_table(f: Findings, t: ScoreTable) -> Decimal | None:
     check_rate_against_amounts(f, t)
     if t.family == "mof":
         _check_targets(f, t)
+        _check_proportional_scores(f, t)
     return total
