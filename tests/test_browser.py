@@ -1,13 +1,25 @@
-"""In a real browser (Debian's chromium driven by Playwright) against a real server: log in, upload the 宝安
-workbook, see 97.61, open one indicator's trace, download the Word report. Screenshots are written to
-JIXIAO_SCREENSHOTS (or the test's tmp folder) to be looked at."""
+"""Both users' whole year in a real browser (Debian's chromium driven by Playwright) against a real server, at
+1366×768: the department officer (forced password change, the rulebook defaulted with the reason and changed in
+draft, fields and tables, two sessions editing at once, the workbook, deductions and an indicator's trace, the
+narrative, submission, answering 批注) and the bureau reviewer (the dashboard with 未开始, filters, the .xlsx
+export and the reminder list; the whole self-evaluation with 表1, charts and 附件; 批注 on an indicator and a
+section; return; approve).
+
+Every page visited is checked in the browser (`check_page`): accessible names of every field, alt texts, button
+texts, heading order, text contrast by the WCAG formula from the rendered colours, the main action reachable by
+Tab with a visible focus ring and inside the first screen, no English word and no Content-Security-Policy
+violation. A screenshot of each page is written to the folder the test prints (JIXIAO_SCREENSHOTS, or the
+test's tmp folder)."""
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import shutil
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +28,127 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is installed by scripts/setup.sh")
 
+FIRST_PASSWORD = "set-by-the-administrator"
 PASSWORD = "browser-test-password"
+WIDTH, HEIGHT = 1366, 768
+DEADLINE_DAYS = 20
+
+# Latin words a Chinese user meets on purpose: file kinds and the product names on the download buttons.
+# The user names are the users' own data.
+ALLOWED_LATIN = {"Word", "Excel", "PDF", "xlsx", "xlsm", "docx", "html", "baoan", "caizheng"}
+
+A11Y_CHECK = r"""
+() => {
+  const problems = [];
+  const describe = (el) => el.outerHTML.replace(/\s+/g, " ").slice(0, 140);
+  const visible = (el) => {
+    if (el.checkVisibility && !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) return false;
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    return style.visibility !== "hidden" && style.display !== "none" && box.width > 0 && box.height > 0
+      && box.right > 0 && box.bottom > 0;
+  };
+  const accessibleName = (el) => {
+    const aria = (el.getAttribute("aria-label") || "").trim();
+    if (aria) return aria;
+    const by = (el.getAttribute("aria-labelledby") || "").split(/\s+/).filter(Boolean)
+      .map((id) => (document.getElementById(id) || {}).textContent || "").join(" ").trim();
+    if (by) return by;
+    return Array.from(el.labels || []).map((l) => l.textContent.trim()).join(" ").trim();
+  };
+  for (const el of document.querySelectorAll("input, select, textarea")) {
+    if (el.type === "hidden") continue;
+    if (!accessibleName(el)) problems.push("输入框没有标签：" + describe(el));
+  }
+  for (const img of document.querySelectorAll("img")) {
+    if (!(img.getAttribute("alt") || "").trim()) problems.push("图片没有替代文字：" + describe(img));
+  }
+  for (const svg of document.querySelectorAll("svg")) {
+    if (svg.closest("[aria-hidden=true]") || svg.parentElement.closest("svg")) continue;
+    if (svg.getAttribute("role") !== "img" || !(svg.getAttribute("aria-label") || "").trim()) {
+      problems.push("图表没有 role=img 和说明：" + describe(svg));
+    }
+  }
+  for (const el of document.querySelectorAll("button, a[href], summary")) {
+    if (!visible(el)) continue;
+    if (!(el.innerText || "").trim() && !(el.getAttribute("aria-label") || "").trim()) {
+      problems.push("按钮或链接没有文字：" + describe(el));
+    }
+  }
+  let previous = 0;
+  for (const h of document.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
+    if (!visible(h)) continue;
+    const level = Number(h.tagName[1]);
+    if (level > previous + 1) problems.push(`标题层级跳跃：h${previous} 之后是 h${level}：` + describe(h));
+    previous = level;
+  }
+  const parse = (text) => {
+    const m = text.match(/rgba?\(([^)]+)\)/);
+    if (!m) return null;
+    const parts = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+    return { r: parts[0], g: parts[1], b: parts[2], a: parts.length > 3 ? parts[3] : 1 };
+  };
+  const over = (top, bottom) => ({
+    r: top.r * top.a + bottom.r * (1 - top.a),
+    g: top.g * top.a + bottom.g * (1 - top.a),
+    b: top.b * top.a + bottom.b * (1 - top.a),
+    a: 1,
+  });
+  const background = (el) => {
+    const layers = [];
+    for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
+      const colour = parse(getComputedStyle(node).backgroundColor);
+      if (colour && colour.a > 0) layers.push(colour);
+      if (colour && colour.a >= 1) break;
+    }
+    let result = { r: 255, g: 255, b: 255, a: 1 };
+    for (const layer of layers.reverse()) result = over(layer, result);
+    return result;
+  };
+  const luminance = (c) => {
+    const channel = (v) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : Math.pow((s + 0.055) / 1.055, 2.4);
+    };
+    return 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
+  };
+  const seen = new Set();
+  const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+    const el = node.parentElement;
+    if (!node.textContent.trim() || !el || seen.has(el) || el.closest("svg, option, script, style")) continue;
+    seen.add(el);
+    if (!visible(el)) continue;
+    const style = getComputedStyle(el);
+    const bg = background(el);
+    const fg = over(parse(style.color), bg);
+    const [light, dark] = [luminance(fg), luminance(bg)].sort((x, y) => y - x);
+    const ratio = (light + 0.05) / (dark + 0.05);
+    const size = parseFloat(style.fontSize);
+    const needed = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700) ? 3 : 4.5;
+    if (ratio < needed) {
+      const shown = `rgb(${Math.round(bg.r)}, ${Math.round(bg.g)}, ${Math.round(bg.b)})`;
+      problems.push(`对比度 ${ratio.toFixed(2)}:1 低于 ${needed}:1（文字 ${style.color}，背景 ${shown}）：`
+        + `“${node.textContent.trim().slice(0, 30)}”`);
+    }
+  }
+  return problems;
+}
+"""
+
+# One breach of each rule; and text that passes (#595959 on white is 7:1; large #888 text 3.54:1 ≥ 3:1).
+BAD_PAGE = """<html><body><h1>标题</h1><h3>跳过了二级标题</h3><input type="text"><img src="data:,">
+<svg width="10" height="10"><rect width="10" height="10"></rect></svg><button type="button"></button>
+<p style="color:#999">浅灰</p><p style="color:#595959">深灰</p><p style="color:#888;font-size:24px">大号浅灰</p>
+</body></html>"""
+
+FOCUS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const ring = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+  return {ring: ring, outline: style.outlineStyle + " " + style.outlineWidth};
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -24,9 +156,10 @@ def server(tmp_path_factory):
     import uvicorn
 
     from jixiao.web.app import create_app
-    from jixiao.web.db import Department, User
+    from jixiao.web.db import Deadline, Department, User
     from jixiao.web.security import hash_password
     from jixiao.web.tasks import run_job
+    from jixiao.web.timefmt import SHANGHAI
 
     from .web_support import free_port
 
@@ -38,13 +171,14 @@ def server(tmp_path_factory):
         db.add(department)
         db.flush()
         db.add(Department(name="深圳市福田区妇女联合会", region="广东省深圳市福田区"))
-        db.add(
+        db.add(  # a new account: the administrator's password must be changed at the first sign-in
             User(
                 username="baoan",
                 display_name="宝安区妇联财务",
-                password_hash=hash_password(PASSWORD),
+                password_hash=hash_password(FIRST_PASSWORD),
                 role="filler",
                 department_id=department.id,
+                must_change_password=True,
             )
         )
         db.add(
@@ -56,70 +190,58 @@ def server(tmp_path_factory):
                 region="广东省深圳市",
             )
         )
+        db.add(Deadline(year=2023, due=datetime.now(SHANGHAI).date() + timedelta(days=DEADLINE_DAYS)))
         db.commit()
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    instance = uvicorn.Server(config)
+    instance = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=instance.run, daemon=True)
     thread.start()
     while not instance.started:
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{port}", app
     instance.should_exit = True
     thread.join(timeout=10)
 
 
-def test_fill_in_and_score_in_a_browser(server, tmp_path):
-    from jixiao.cli import main
+class Pages:
+    """Checks each page the walk reaches and keeps its screenshot."""
 
-    shots = Path(os.environ.get("JIXIAO_SCREENSHOTS") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
-    workbook = tmp_path / "宝安填报.xlsx"
-    assert main(["template", "--from", "examples/baoan-fulian-2023", "--out", str(workbook)]) == 0
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="zh-CN")
-        page.goto(f"{server}/login")
-        page.screenshot(path=str(shots / "01-login.png"))
-        page.fill("#username", "baoan")
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url("**/evaluations")
-        page.fill("input[name=year]", "2023")
-        page.select_option("select[name=rulebook]", "shenzhen-baoan/department/2023")
-        page.click('form[action="/evaluations/new"] button[type=submit]')
-        page.wait_for_url("**/evaluations/*")
-        page.set_input_files("input[type=file][name=file]", str(workbook))
-        page.click('form[action$="/upload"] button[type=submit]')
-        page.wait_for_selector("#scores")
-        assert "97.61 分 · 优" in page.inner_text("#total")
-        page.screenshot(path=str(shots / "02-scores.png"), full_page=True)
-        page.click("#scores >> text=预算执行率")
-        page.wait_for_selector("#steps")
-        assert "0.38715" in page.inner_text("#steps")
-        assert page.inner_text("#indicator-score") == "5.62"
-        page.screenshot(path=str(shots / "03-trace.png"), full_page=True)
-        page.go_back()
-        with page.expect_download() as download_info:
-            page.click("text=下载自评报告（Word）")
-        target = tmp_path / "report.docx"
-        download_info.value.save_as(str(target))
-        browser.close()
-    from docx import Document as read_docx
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.count = 0
+        self.csp: list[str] = []
+        self.checked: list[str] = []
+        self.problems: list[str] = []
 
-    text = "\n".join(par.text for par in read_docx(str(target)).paragraphs)
-    assert "自评得分为97.61分" in text
+    def watch(self, page) -> None:
+        page.on("console", lambda m: self.csp.append(m.text) if "Content Security Policy" in m.text else None)
+
+    def check(self, page, name: str, main: str, *, full: bool = False) -> None:
+        """The page passes the accessibility basics, `main` (its main action) is in the first screen and reached by
+        Tab with a visible focus ring, no English reaches the user; then the screenshot."""
+        page.evaluate("window.scrollTo(0, 0)")
+        self.problems += [f"{name}：{problem}" for problem in page.evaluate(A11Y_CHECK)]
+        box = page.locator(main).first.bounding_box()
+        if box is None or box["y"] + box["height"] > HEIGHT:
+            self.problems.append(f"{name}：主要操作 {main} 不在第一屏（{box}）")
+        page.locator("body").focus()
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", main):
+                break
+        else:
+            raise AssertionError(f"{name}：按 Tab 键 60 次未到达主要操作 {main}")
+        focus = page.evaluate(FOCUS)
+        if not (focus and focus["ring"]):
+            self.problems.append(f"{name}：获得焦点的 {main} 没有可见的焦点框（{focus}）")
+        page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
+        words = set(re.findall(r"[A-Za-z]{3,}", page.inner_text("body"))) - ALLOWED_LATIN
+        if words:
+            self.problems.append(f"{name}：页面上有英文：{sorted(words)}")
+        self.count += 1
+        page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=full)
+        self.checked.append(name)
 
 
 def _browser(p):
@@ -137,86 +259,275 @@ def _browser(p):
     )
 
 
-def _sign_in_by_keyboard(page, server: str, username: str) -> None:
+def _sign_in_by_keyboard(page, url: str, username: str, password: str) -> None:
     """Only the keyboard: the fields are labelled and reachable in order."""
-    page.goto(f"{server}/login")
+    page.goto(f"{url}/login")
     page.get_by_label("用户名").focus()
     page.keyboard.type(username)
     page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORD)
+    page.keyboard.type(password)
     page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: "/login" not in url)
+    page.wait_for_url(lambda u: "/login" not in u)
 
 
-def test_a_whole_year_for_the_department_and_the_bureau(server, tmp_path):
-    """The department fills in and submits; the bureau reads it with its narrative, comments on an indicator and
-    returns it; the department sees the comment, answers and submits again; the bureau approves. No page breaks
-    the Content-Security-Policy; the main action of each page is in the first screen."""
+def _click_and_wait(page, selector: str) -> None:
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def test_both_users_whole_year(server, tmp_path):
+    from docx import Document as read_docx
+    from openpyxl import load_workbook
+    from sqlalchemy import select
+
     from jixiao.cli import main
+    from jixiao.web.db import AuditEntry, Evaluation
 
-    shots = Path(os.environ.get("JIXIAO_SCREENSHOTS") or tmp_path)
+    url, app = server
+    shots = Path(os.environ.get("JIXIAO_SCREENSHOTS") or tmp_path / "shots")
     shots.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots: {shots}")
     workbook = tmp_path / "宝安填报.xlsx"
     assert main(["template", "--from", "examples/baoan-fulian-2023", "--out", str(workbook)]) == 0
-    violations: list[str] = []
+    pages = Pages(shots)
     with playwright.sync_playwright() as p:
         browser = _browser(p)
-        department = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        bureau = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        for page in (department, bureau):
-            page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
 
-        _sign_in_by_keyboard(department, server, "baoan")
-        department.fill("input[name=year]", "2022")
-        department.click('form[action="/evaluations/new"] button[type=submit]')  # rulebook chosen from the region
-        department.wait_for_url("**/evaluations/*")
-        assert "按部门所在地区“广东省深圳市宝安区”匹配到" in department.inner_text("#rulebook")
-        assert department.is_visible("#upload-file") and department.locator("#submit").bounding_box()["y"] < 900
+        def new_page():
+            context = browser.new_context(
+                viewport={"width": WIDTH, "height": HEIGHT}, locale="zh-CN", accept_downloads=True
+            )
+            page = context.new_page()
+            pages.watch(page)
+            return page
+
+        department, bureau = new_page(), new_page()
+
+        # --- the department: first sign-in, the forced password change -----------------------------------
+        department.goto(f"{url}/login")
+        pages.check(department, "登录", "#login-form button[type=submit]")
+        _sign_in_by_keyboard(department, url, "baoan", FIRST_PASSWORD)
+        assert department.url.endswith("/account?must=1")
+        assert "请先修改密码" in department.inner_text("#message")
+        pages.check(department, "首次登录须修改密码", "#password-form button[type=submit]")
+        department.fill("#current", FIRST_PASSWORD)
+        department.fill("#new", PASSWORD)
+        department.fill("#again", PASSWORD)
+        _click_and_wait(department, "#password-form button[type=submit]")
+        assert "密码已修改" in department.inner_text("#message")
+        _click_and_wait(department, "#continue")
+
+        # --- a new evaluation: the rulebook defaulted from the region, with the reason ------------------------
+        assert department.url.endswith("/evaluations")
+        assert "按部门所在地区“广东省深圳市宝安区”匹配到" in department.inner_text("#rulebook-hint")
+        pages.check(department, "自评列表", "#new-form button[type=submit]")
+        department.fill("#year", "2023")
+        _click_and_wait(department, "#new-form button[type=submit]")
+        evaluation_url = department.url.split("?")[0]
+        evaluation_id = int(evaluation_url.rsplit("/", 1)[1])
+        assert "已新建自评" in department.inner_text("#message")
+        assert "按部门所在地区“广东省深圳市宝安区”匹配到“广东省深圳市宝安区”的2023年度指标体系" in (
+            department.inner_text("#rulebook")
+        )
+        pages.check(department, "新建的自评", "#upload-form button[type=submit]")
+
+        # --- fields and tables by hand ---------------------------------------------------------------------
+        department.fill("#f-department\\.authority", "深财绩〔2024〕1号")
+        department.fill("#f-budget\\.initial\\.total", "1,154.64")
+        _click_and_wait(department, "#data-form button[type=submit]")
+        assert "基本信息已保存" in department.inner_text("#message")
+        assert department.input_value("#f-budget\\.initial\\.total") in ("1154.64", "1,154.64")
+        department.fill("input[name='l:quarterly:0:quarter']", "1")
+        department.fill("input[name='l:quarterly:0:time_rate']", "93.58%")
+        department.fill("input[name='l:quarterly:1:quarter']", "2")
+        department.fill("input[name='l:quarterly:1:time_rate']", "80.74%")
+        _click_and_wait(department, "#lists-form button[type=submit]")
+        assert "表格已保存" in department.inner_text("#message")
+        assert department.input_value("input[name='l:quarterly:1:time_rate']") == "80.74%"
+
+        # --- two sessions at once: a conflict shown field by field and row by row ------------------------------
+        other = new_page()
+        _sign_in_by_keyboard(other, url, "baoan", PASSWORD)
+        other.goto(evaluation_url)
+        department.reload()
+        other.fill("#f-department\\.authority", "深财绩〔2024〕2号")
+        _click_and_wait(other, "#data-form button[type=submit]")
+        other.fill("input[name='l:quarterly:1:time_rate']", "85%")
+        other.fill("input[name='l:quarterly:2:quarter']", "3")
+        other.fill("input[name='l:quarterly:2:time_rate']", "99.87%")
+        _click_and_wait(other, "#lists-form button[type=submit]")
+        # the first session, still on the version before both saves, changes the same table row
+        department.fill("input[name='l:quarterly:1:time_rate']", "81%")
+        _click_and_wait(department, "#lists-form button[type=submit]")
+        assert "已被他人修改" in department.inner_text("#message")
+        rows = department.locator("#conflict tr.row-change")
+        assert rows.count() == 2
+        assert "季度执行 第2行" in rows.nth(0).inner_text() and "序时执行率：85%" in rows.nth(0).inner_text()
+        assert "双方都改动了" in rows.nth(0).inner_text()
+        assert "季度执行 第3行" in rows.nth(1).inner_text() and "您未改动此项" in rows.nth(1).inner_text()
+        assert department.input_value("input[name='l:quarterly:2:time_rate']") == "99.87%"  # theirs, taken in
+        assert department.input_value("#f-department\\.authority") == "深财绩〔2024〕2号"  # the current fields
+        pages.check(department, "保存冲突-表格逐行", "#conflict button[data-take]")
+        rows.nth(0).locator("button:has-text('采用对方的值')").click()
+        assert department.input_value("input[name='l:quarterly:1:time_rate']") == "85%"
+        rows.nth(0).locator("button:has-text('保留我的值')").click()
+        assert department.input_value("input[name='l:quarterly:1:time_rate']") == "81%"
+        _click_and_wait(department, "#lists-form button[type=submit]")
+        assert "表格已保存" in department.inner_text("#message")
+        # and a field: the other session changes it again, the first one (on the older version) too
+        other.reload()
+        other.fill("#f-department\\.authority", "深财绩〔2024〕4号")
+        _click_and_wait(other, "#data-form button[type=submit]")
+        department.fill("#f-department\\.authority", "深财绩〔2024〕3号")
+        _click_and_wait(department, "#data-form button[type=submit]")
+        assert "已被他人修改" in department.inner_text("#message")
+        conflict = department.inner_text("#conflict")
+        assert "评价依据文件" in conflict and "深财绩〔2024〕4号" in conflict and "深财绩〔2024〕3号" in conflict
+        assert department.input_value("#f-department\\.authority") == "深财绩〔2024〕3号"  # mine, until chosen
+        pages.check(department, "保存冲突-基本信息", "#conflict button[data-take]")
+        department.click("#conflict button:has-text('采用对方的值')")
+        assert department.input_value("#f-department\\.authority") == "深财绩〔2024〕4号"
+        _click_and_wait(department, "#data-form button[type=submit]")
+        assert "基本信息已保存" in department.inner_text("#message")
+        with app.state.factory() as db:
+            stored = db.get(Evaluation, evaluation_id).data_yaml
+        assert "深财绩〔2024〕4号" in stored and "81%" in stored and "99.87%" in stored and "85%" not in stored
+        other.context.close()
+
+        # --- the workbook, deductions with reasons, an indicator's trace -------------------------------------
         department.set_input_files("#upload-file", str(workbook))
-        department.click("#upload-form button[type=submit]")
-        department.wait_for_selector("#scores")
+        _click_and_wait(department, "#upload-form button[type=submit]")
         assert "工作簿已导入" in department.inner_text("#message")
-        department.fill("textarea[name='n:problems']", "部分季度支出进度偏慢。")
-        department.click('form[action$="/narrative"] button[type=submit]')
-        department.wait_for_selector("#message")
-        department.screenshot(path=str(shots / "10-department-filled.png"))
-        department.click("#submit")
-        department.wait_for_selector("#message")
-        assert "已提交审核" in department.inner_text("#message")
+        assert "97.61 分 · 优" in department.inner_text("#total")
+        scores = department.inner_text("#scores")
+        assert "未定期开展资产清查工作" in scores and "扣1分" in scores  # a deduction with its reason
+        pages.check(department, "导入工作簿后", "#submit", full=True)
+        _click_and_wait(department, "#scores >> text=预算执行率")
+        assert "0.38715" in department.inner_text("#steps")
+        assert department.inner_text("#indicator-score") == "5.62"
+        pages.check(department, "指标计算过程", "#back")
+        department.go_back()
 
-        _sign_in_by_keyboard(bureau, server, "caizheng")
-        bureau.goto(f"{server}/bureau?year=2022")
-        assert "未开始 1　草稿 0　已提交 1" in bureau.inner_text("#counts")
-        assert "深圳市福田区妇女联合会" in bureau.inner_text("#reminders")
-        bureau.screenshot(path=str(shots / "11-bureau-dashboard.png"))
-        bureau.click("#ranking >> text=深圳市宝安区妇女联合会")
-        bureau.wait_for_selector("#narrative-view")
+        # --- the rulebook changed in draft: re-scored and audited; then back ----------------------------------
+        department.select_option("#rulebook-select", "hunan/department/2023")
+        _click_and_wait(department, "#rulebook-form button[type=submit]")
+        assert "已按新指标体系重新评分" in department.inner_text("#message")
+        assert "按部门地区建议使用" in department.inner_text("#rulebook")
+        assert "97.61" not in department.inner_text("#total")
+        department.select_option("#rulebook-select", "shenzhen-baoan/department/2023")
+        _click_and_wait(department, "#rulebook-form button[type=submit]")
+        assert "97.61 分 · 优" in department.inner_text("#total")
+        with app.state.factory() as db:
+            changes = db.scalars(select(AuditEntry.source).where(AuditEntry.action == "rulebook")).all()
+        assert changes == ["hunan/department/2023", "shenzhen-baoan/department/2023"]
+        _click_and_wait(department, "text=历史版本")
+        assert "更换指标体系" in department.inner_text("#versions")
+        pages.check(department, "历史版本", "#back")
+        department.go_back()
+
+        # --- the narrative, the Word report, submission ---------------------------------------------------------
+        department.fill("#n-problems", "部分季度支出进度偏慢。")
+        _click_and_wait(department, "#narrative-form button[type=submit]")
+        assert "报告文字已保存" in department.inner_text("#message")
+        with department.expect_download() as download:
+            department.click("#download-docx")
+        report = read_docx(download.value.path())
+        assert "自评得分为97.61分" in "\n".join(par.text for par in report.paragraphs)
+        _click_and_wait(department, "#submit")
+        assert "已提交审核" in department.inner_text("#message")
+        pages.check(department, "已提交", "#download-docx")
+
+        # --- the bureau: the dashboard, filters, export, reminders ----------------------------------------------
+        _sign_in_by_keyboard(bureau, url, "caizheng", PASSWORD)
+        assert bureau.url.endswith("/bureau")
+        counts = bureau.inner_text("#counts")
+        assert "共 2 个部门：未开始 1　草稿 0　已提交 1" in counts
+        assert f"剩余 {DEADLINE_DAYS} 天" in bureau.inner_text("#deadline")
+        reminders = bureau.inner_text("#reminders")
+        assert f"深圳市福田区妇女联合会：未开始，距截止还有{DEADLINE_DAYS}天" in reminders
+        assert "宝安" not in reminders
+        pages.check(bureau, "财政局看板", "#export")
+        with bureau.expect_navigation():
+            bureau.select_option("#status-filter", "not_started")  # submits itself
+        ranking = bureau.inner_text("#ranking")
+        assert "深圳市福田区妇女联合会" in ranking and "宝安" not in ranking
+        pages.check(bureau, "看板-筛选未开始", "#export")
+        with bureau.expect_download() as download:
+            bureau.click("#export")
+        rows = list(load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active.values)
+        assert rows[0] == ("部门", "状态", "总分", "等级", "2022年度总分")
+        assert sorted(r[:3] for r in rows[1:]) == [
+            ("深圳市宝安区妇女联合会", "已提交", 97.61),
+            ("深圳市福田区妇女联合会", "未开始", None),
+        ]
+
+        # --- the whole self-evaluation: narrative, 表1, charts, deductions, 附件; 批注; return ---------------------
+        bureau.goto(f"{url}/bureau?year=2023")
+        _click_and_wait(bureau, "#ranking >> text=深圳市宝安区妇女联合会")
         assert "部分季度支出进度偏慢。" in bureau.inner_text("#narrative-view")
+        report_view = bureau.inner_text("#report-view")
+        for title in ("表 1：自评得分一览表", "图1：季度序时执行率", "图2：各一级指标得分率", "附件1：", "附件2："):
+            assert title in report_view, title
+        assert bureau.locator("#report-view img[alt]").count() == 2 and bureau.is_visible("#chart svg")
+        assert "扣1分" in bureau.inner_text("#scores")
+        pages.check(bureau, "审核-已提交的自评", "#approve-form button[type=submit]", full=True)
         bureau.select_option("#anchor", label="指标：预算执行率")
         bureau.fill("#comment-text", "第二季度执行率偏低，请说明原因。")
-        bureau.click("#comment-form button[type=submit]")
-        bureau.wait_for_selector("#comments")
+        _click_and_wait(bureau, "#comment-form button[type=submit]")
+        assert "批注已保存" in bureau.inner_text("#message")
+        bureau.select_option("#anchor", label="报告章节：存在的问题")
+        bureau.fill("#comment-text", "问题部分请写明涉及的季度和金额。")
+        _click_and_wait(bureau, "#comment-form button[type=submit]")
         bureau.fill("#return-comment", "请按批注补充说明。")
-        bureau.click('form[action$="/return"] button[type=submit]')
-        bureau.wait_for_selector("#message")
-        bureau.screenshot(path=str(shots / "12-bureau-returned.png"), full_page=True)
+        _click_and_wait(bureau, "#return-form button[type=submit]")
+        assert "已退回" in bureau.inner_text("#message") and bureau.inner_text("#status") == "已退回"
 
-        department.reload()
-        assert "第二季度执行率偏低，请说明原因。" in department.inner_text("#comments")
-        department.fill("#comments textarea[name=text]", "第二季度因项目延期，已在问题部分补充。")
-        department.click("#comments form button[type=submit]")
-        department.wait_for_selector("#message")
-        department.screenshot(path=str(shots / "13-department-answered.png"))
-        department.click("#submit")
-        department.wait_for_selector("#message")
+        # --- the department reads the 批注, answers, submits again -----------------------------------------------
+        department.goto(evaluation_url)
+        comments = department.inner_text("#comments")
+        assert "第二季度执行率偏低，请说明原因。" in comments and "问题部分请写明涉及的季度和金额。" in comments
+        assert "请按批注补充说明。" in department.inner_text("#review-comment")
+        pages.check(department, "退回后的批注", "#submit")
+        department.locator("#comments textarea[name=text]").first.fill("第二季度因项目延期，已在问题部分补充。")
+        _click_and_wait(department, "#comments form button[type=submit]")
+        assert "答复已保存" in department.inner_text("#message")
+        department.fill("#n-problems", "第二季度因项目延期，支出进度偏慢（80.74%）。")
+        _click_and_wait(department, "#narrative-form button[type=submit]")
+        _click_and_wait(department, "#submit")
+        assert "已提交审核" in department.inner_text("#message")
 
+        # --- the bureau sees the answer and approves ------------------------------------------------------------
         bureau.reload()
-        assert "第二季度因项目延期" in bureau.inner_text("#comments")
-        bureau.click('form[action$="/approve"] button[type=submit]')
-        bureau.wait_for_selector("#message")
+        assert "第二季度因项目延期，已在问题部分补充。" in bureau.inner_text("#comments")
+        assert "80.74%" in bureau.inner_text("#narrative-view")
+        _click_and_wait(bureau, "#approve-form button[type=submit]")
         assert "已审核通过" in bureau.inner_text("#message") and bureau.inner_text("#status") == "已通过"
-        bureau.goto(f"{server}/bureau?year=2022")
+        pages.check(bureau, "审核通过", "#download-docx")
+        bureau.goto(f"{url}/bureau?year=2023")
         assert "已通过 1" in bureau.inner_text("#counts")
-        bureau.screenshot(path=str(shots / "14-bureau-approved.png"))
+        department.goto(evaluation_url)
+        assert department.inner_text("#status") == "已通过" and not department.is_visible("#submit")
+
+        with app.state.factory() as db:  # the last change as Beijing reads it (UTC + 8 hours)
+            saved = db.get(Evaluation, evaluation_id).updated_at
+        beijing = (saved.replace(tzinfo=UTC) + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+        assert department.inner_text("#updated") == beijing
+
+        # --- the check itself finds what it looks for (a page made to fail each rule once) --------------------------
+        probe = new_page()
+        probe.set_content(BAD_PAGE)
+        found = "\n".join(probe.evaluate(A11Y_CHECK))
+        rules = ("输入框没有标签", "图片没有替代文字", "图表没有 role=img", "按钮或链接没有文字", "标题层级跳跃")
+        for expected in rules:
+            assert expected in found, (expected, found)
+        assert "对比度 2.85:1 低于 4.5:1" in found and "“浅灰”" in found  # #999 on white: 1.05 / 0.368 = 2.85
+        assert "“深灰”" not in found and "“大号浅灰”" not in found  # 7.00:1; 3.54:1 at 24px (large: 3:1 suffices)
+
+        # --- a page that does not exist ----------------------------------------------------------------------------
+        bureau.goto(f"{url}/evaluations/999999")
+        assert "找不到该自评记录" in bureau.inner_text("#message")
+        pages.check(bureau, "页面不存在", "#home")
         browser.close()
-    assert not violations, violations
+    assert not pages.csp, pages.csp
+    assert not pages.problems, "\n".join(pages.problems)
+    print(f"checked {len(pages.checked)} pages: {'、'.join(pages.checked)}")

@@ -4,7 +4,7 @@ sign-ins), departments, the list of rulebooks, and the audit log."""
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Request
@@ -18,7 +18,7 @@ from ..rulebook_choice import rulebook_choices
 from ..scope import NotFound
 from ..security import MIN_PASSWORD, end_sessions, hash_password
 from ..service import audit
-from ..timefmt import local_time
+from ..timefmt import SHANGHAI, local_time
 
 router = APIRouter()
 
@@ -68,6 +68,7 @@ def _admin_page(request: Request, actor, db, message: str = "", new_password: st
             "local_time": local_time,
             "new_password": new_password,
             "deadlines": list(db.scalars(select(Deadline).order_by(Deadline.year.desc()))),
+            "default_year": datetime.now(SHANGHAI).year - 1,  # the year just ended is the one evaluated
         },
     )
 
@@ -218,5 +219,11 @@ def audit_log(request: Request, actor: Admin, db: Db):
     return page(
         request,
         "audit.html",
-        {"rows": rows, "ACTIONS": ACTIONS, "local_time": local_time, "target_label": target_label},
+        {
+            "rows": rows,
+            "ACTIONS": ACTIONS,
+            "local_time": local_time,
+            "target_label": target_label,
+            "rulebooks": dict(rulebook_choices()),
+        },
     )

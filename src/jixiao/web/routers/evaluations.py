@@ -166,11 +166,18 @@ def change_rulebook(request: Request, actor: SignedIn, db: Db, form: Form, evalu
 @router.get("/evaluations/{evaluation_id}/indicator/{key:path}")
 def indicator(request: Request, actor: SignedIn, db: Db, evaluation_id: Id, key: str):
     evaluation = actor.scope.evaluation(db, evaluation_id)
-    scored = load(evaluation).scored
-    node = scored.find(key[:200]) if scored else None
+    loaded = load(evaluation)
+    node = loaded.scored.find(key[:200]) if loaded.scored else None
     if node is None:
         raise NotFound("找不到该指标。")
-    return page(request, "indicator.html", {"e": evaluation, "n": node, "d": node_to_dict(node)})
+    d = node_to_dict(node)
+    if d.get("trace") and loaded.prepared is not None:  # a qualitative fact by its question, not its key
+        facts = loaded.prepared.rulebook.facts
+        for read in d["trace"]["inputs"]:
+            parts = str(read.get("path", "")).split(".")
+            if parts[0] == "facts" and len(parts) > 2 and parts[1] in facts:
+                read["label"] = f"定性事实“{facts[parts[1]].question}”·{read['label'].rpartition('·')[2]}"
+    return page(request, "indicator.html", {"e": evaluation, "n": node, "d": d})
 
 
 @router.get("/evaluations/{evaluation_id}/download/{kind}")

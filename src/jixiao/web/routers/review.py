@@ -59,4 +59,5 @@ def comment(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id
     loaded = load(evaluation)
     options = anchors(loaded, narrative_names(loaded))
     add_comment(db, actor.user, evaluation, form.get("text", ""), form.get("anchor", ""), options, parent)
-    return RedirectResponse(f"/evaluations/{evaluation.id}?done=comment#comments", status_code=303)
+    done = "answer" if parent else "comment"
+    return RedirectResponse(f"/evaluations/{evaluation.id}?done={done}#comments", status_code=303)

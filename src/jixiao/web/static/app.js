@@ -5,6 +5,12 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
   });
+  document.querySelectorAll(".file-pick input[type=file]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var shown = document.getElementById(input.getAttribute("aria-describedby"));
+      if (shown) { shown.textContent = input.files.length ? "已选择：" + input.files[0].name : "未选择文件"; }
+    });
+  });
   document.querySelectorAll("button[data-take]").forEach(function (button) {
     button.addEventListener("click", function () {
       var target = button.getAttribute("data-take");
