@@ -23,7 +23,7 @@ from .rulebook import IndicatorNode, Rulebook
 from .rules import KINDS, Leaf, RuleContext
 from .rules.base import Scorer
 from .rules.veto import apply_vetoes
-from .target_rows import score_target_group
+from .target_rows import expand_targets
 from .trace import Evaluation, ScoredNode, Status, Step, Trace
 
 __all__ = ["evaluate", "evaluate_many", "evaluate_projects", "evaluate_traced", "score_rate"]
@@ -73,6 +73,8 @@ def _leaf(node: IndicatorNode, rulebook: Rulebook, data: DepartmentData) -> Scor
         confidence=rule.confidence,
         source=rule.source,
         standard=node.standard,
+        weight_given=node.weight_given,
+        item=node.item,
     )
 
 
@@ -85,13 +87,34 @@ def _status_trace(kind, node: IndicatorNode, ctx: RuleContext, status: str, note
 
 
 def _node(node: IndicatorNode, rulebook: Rulebook, data: DepartmentData) -> ScoredNode:
-    if node.targets is not None:
-        return score_target_group(node, rulebook, data)
+    if node.targets is not None:  # the department's own target rows, as indicator nodes
+        node = expand_targets(node, data)
     if not node.children:
         return _leaf(node, rulebook, data)
     children = tuple(_node(child, rulebook, data) for child in node.children)
     score = _sum_applicable([(c.score, c.status) for c in children])
-    return ScoredNode(node.id, node.name, node.level, node.weight, score, node.path, children)
+    trace = None
+    if node.rescale:
+        score, trace = _rescaled(node, score, rulebook)
+    return ScoredNode(
+        node.id, node.name, node.level, node.weight, score, node.path, children, trace, weight_given=node.weight_given
+    )
+
+
+def _rescaled(node: IndicatorNode, raw: Decimal | None, rulebook: Rulebook) -> tuple[Decimal | None, Trace | None]:
+    """When the children's weights (a department's own 分值) do not add up to the node's weight, the score
+    scaled to it, with the trace that says so; else the sum as it is."""
+    given = sum((child.weight for child in node.children), Decimal(0))
+    if raw is None or given == node.weight or given == 0:
+        return raw, None
+    scaled = rulebook.rounding.rounding.apply(raw * node.weight / given)
+    note = (
+        f"{node.name}下各三级指标分值合计为{fmt_score(given)}分，与规定分值{fmt_score(node.weight)}分不一致，"
+        f"得分按比例折算：{fmt_score(raw)} × {fmt_score(node.weight)} ÷ {fmt_score(given)} = {fmt_score(scaled)}"
+    )
+    kind = KINDS[node.rescale]
+    step = Step("分值折算", note, fmt_score(scaled))
+    return scaled, Trace(kind.name, kind.label, "", (), (step,), "", (), Status.SCORED, note, flags=(note,))
 
 
 def _sum_applicable(results: Sequence[tuple[Decimal | None, str]]) -> Decimal | None:
@@ -110,7 +133,7 @@ def _not_applicable_weight(nodes: tuple[ScoredNode, ...]) -> Decimal:
 
 # A compiled rulebook: per indicator node, what scores it without building its trace. A leaf holds its
 # rule kind's compiled scorer (`RuleKind.compile`), a parent its children, a target group (the department's
-# own rows) is scored through `score_target_group` and keeps the number.
+# own rows) is expanded for each department (`expand_targets`) and scored like the rest.
 _LEAF, _PARENT, _GROUP = 0, 1, 2
 _POLICY = {
     "full": Status.SCORED,
@@ -215,11 +238,19 @@ class _Run:
             assert isinstance(payload, tuple)  # a parent's payload is its children
             score, status = self.parent(payload)
         else:
-            group = score_target_group(node, self.rulebook, self.data)
-            score, status = group.score, group.status
-            for leaf in group.leaves():
-                self.tally(leaf.name, leaf.weight, leaf.status)
+            score, status = self.expanded(expand_targets(node, self.data))
         self.scores[node.id] = score
+        return score, status
+
+    def expanded(self, node: IndicatorNode) -> tuple[Decimal | None, str]:
+        """A target group expanded for this department: scored like the rest, its rows' scores not kept
+        (they are the department's, not the rulebook's indicators)."""
+        if not node.children:
+            return self.leaf(node, None)
+        results = [self.expanded(child) for child in node.children]
+        score, status = _sum_applicable(results), _status(results)
+        if node.rescale:
+            score = _rescaled(node, score, self.rulebook)[0]
         return score, status
 
     def leaf(self, node: IndicatorNode, scorer: Scorer | None) -> tuple[Decimal | None, str]:
@@ -247,15 +278,19 @@ class _Run:
 
     def parent(self, children: tuple[PlanNode, ...]) -> tuple[Decimal | None, str]:
         results = [self.node(child) for child in children]
-        score = _sum_applicable(results)
-        statuses = {status for _, status in results}
-        if Status.MISSING in statuses:
-            return score, Status.MISSING
-        if Status.UNDEFINED in statuses:
-            return score, Status.UNDEFINED
-        if statuses == {Status.NOT_APPLICABLE}:
-            return score, Status.NOT_APPLICABLE
-        return score, Status.SCORED
+        return _sum_applicable(results), _status(results)
+
+
+def _status(results: Sequence[tuple[Decimal | None, str]]) -> str:
+    """A parent's status from its children's, as `ScoredNode.status` gives it."""
+    statuses = {status for _, status in results}
+    if Status.MISSING in statuses:
+        return Status.MISSING
+    if Status.UNDEFINED in statuses:
+        return Status.UNDEFINED
+    if statuses == {Status.NOT_APPLICABLE}:
+        return Status.NOT_APPLICABLE
+    return Status.SCORED
 
 
 def _tree(rulebook: Rulebook, data: DepartmentData) -> tuple[tuple[ScoredNode, ...], tuple[ScoredNode, ...]]:

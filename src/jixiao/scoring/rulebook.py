@@ -71,6 +71,10 @@ class IndicatorNode:
     definition: str = ""  # 指标解释
     location: Location | None = None
     targets: TargetGroup | None = None
+    # Set on the nodes that `target_rows.expand_targets` makes from a department's own target rows:
+    weight_given: bool = True  # False when the department left a target's 分值 blank (未填报)
+    item: str = ""  # a target row's path in the data ("targets[3]")
+    rescale: str = ""  # a rule kind: scale the score to the weight when the children's weights differ
 
     def walk(self):
         yield self

@@ -325,7 +325,8 @@ class RuleKind:
     def parse(self, params: Params) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def score(self, spec: Any, ctx: RuleContext) -> tuple[Decimal, Trace]:  # pragma: no cover - abstract
+    def score(self, spec: Any, ctx: RuleContext) -> tuple[Decimal | None, Trace]:  # pragma: no cover - abstract
+        """The score and its trace; None when the rule gives none (its trace says why: 未填报, 不适用)."""
         raise NotImplementedError
 
     def standard(self, spec: Any, weight: Decimal) -> str:

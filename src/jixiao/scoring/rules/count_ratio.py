@@ -19,6 +19,7 @@ from jixiao.model.numbers import fmt_number, fmt_score, normalize_text
 
 from ..trace import Deduction, Trace
 from .base import Leaf, Params, RuleContext, RuleKind, Scorer, score_finisher
+from .target_cells import parse_target_value
 from .tolerance import within_band
 
 __all__ = ["CountRatioKind"]
@@ -48,8 +49,6 @@ def _row_paths(rows: str, members: Any) -> Iterator[str]:
 
 def _met(spec: CountRatioSpec, item: str, get: _Get) -> bool | None:
     """Whether one row is met; None when it is not counted (another 二级指标, 不适用, or qualitative)."""
-    from ..target_rows import parse_target_value  # target_rows imports the rule registry
-
     if normalize_text(str(get(f"{item}.level2", False) or "")) != spec.level2 or get(f"{item}.not_applicable", False):
         return None
     op_target, target, _, _ = parse_target_value(get(f"{item}.target"))

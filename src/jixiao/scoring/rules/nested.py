@@ -20,6 +20,7 @@ class InnerRule:
 
     def score(self, ctx: RuleContext, outer: RuleKind, prefix: str = "") -> tuple[Decimal, Trace]:
         score, trace = self.kind.score(self.spec, ctx)
+        assert score is not None  # a rule written in a rulebook scores or raises; only target rows give None
         label = f"{outer.label}·{prefix or self.kind.label}"
         return score, replace(trace, kind=f"{outer.name}/{self.kind.name}", kind_label=label)
 

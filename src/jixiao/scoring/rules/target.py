@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from jixiao.model.indicators import Undefined
+from jixiao.model.indicators import Missing, Undefined
 from jixiao.model.numbers import divide, fmt_number, fmt_score
 
-from ..trace import Deduction, Step, Trace
+from ..trace import Deduction, Status, Step, Trace
 from .base import (
     Leaf,
     ParamError,
@@ -32,8 +32,18 @@ from .base import (
     compile_ref,
     score_finisher,
 )
+from .target_cells import parse_target_value
 
-__all__ = ["DEFAULT_TIERS", "TargetKind", "TargetOptions", "TargetOutcome", "score_target"]
+__all__ = [
+    "DEFAULT_TIERS",
+    "ROW_STANDARD",
+    "TargetKind",
+    "TargetOptions",
+    "TargetOutcome",
+    "TargetRowSpec",
+    "score_row",
+    "score_target",
+]
 
 # Default share of the weight for each qualitative answer, and the range a user-given score must lie in.
 DEFAULT_TIERS: dict[str, tuple[Decimal, Decimal, Decimal]] = {
@@ -163,6 +173,84 @@ def finish_target(kind: RuleKind, ctx: RuleContext, outcome: TargetOutcome) -> t
     return score, ctx.trace(kind, deductions, rounding, flags=outcome.flags)
 
 
+# A row of the department's own 绩效指标表 (MoF-format tables, REFERENCE §2b): `scoring.target_rows.expand_targets`
+# makes one indicator node per row, with the `target` rule and a `TargetRowSpec`; `score_row` scores it.
+ROW_STANDARD = "达到年度指标值得满分，未达到的按完成比例计分；定性指标按达成情况分档计分"
+
+
+@dataclass(frozen=True)
+class TargetRowSpec:
+    """The rule of one expanded row: which row of the data ("targets[3]"), and the group's scoring options.
+
+    `item` is empty for the one node that stands for a 一级 with no rows at all (未填报)."""
+
+    item: str
+    group: str  # the 一级 indicator's name, for the message when it has no rows
+    options: TargetOptions
+
+
+def score_row(kind: RuleKind, spec: TargetRowSpec, ctx: RuleContext) -> tuple[Decimal | None, Trace]:
+    """One row's score and trace; None with a 未填报 or 不适用 trace when it has no score.
+
+    Raises Missing / Undefined like every rule kind, for the engine to turn into 未填报 / 无法计算."""
+    if not spec.item:
+        note = f"未填报：{spec.group}下没有填写任何绩效指标"
+        return None, Trace(kind.name, kind.label, "", (), (), "", (), Status.MISSING, note)
+    item, data = spec.item, ctx.data
+    if data.get(f"{item}.not_applicable"):
+        ctx.reader.value(f"{item}.not_applicable")
+        reads = tuple(ctx.reader.reads)
+        note = "该指标标注为不适用，不参与评分"
+        return None, Trace(kind.name, kind.label, ctx.standard, reads, (), "", (), Status.NOT_APPLICABLE, note)
+    ctx.reader.value(f"{item}.weight")
+    actual_raw = ctx.reader.value(f"{item}.actual")
+    given_op = ctx.reader.optional(f"{item}.operator")
+    target_raw = ctx.reader.optional(f"{item}.target")
+    _, actual, a_pct, actual_text = parse_target_value(actual_raw)
+    target: Decimal | None
+    value: Decimal | str
+    if given_op == "定性" or actual is None:
+        qualitative = True
+        operator, target, value = "定性", None, actual_text.strip()
+    else:
+        qualitative = False
+        if target_raw is None:
+            raise Missing(f"{item}.target")
+        t_op, target, t_pct, _ = parse_target_value(target_raw)
+        if target is None:
+            raise Undefined(f"“{ctx.name}”的年度指标值“{target_raw}”不是数字，定量指标需填写数值（如 ≥5000）")
+        direction = given_op or t_op
+        if direction is None:
+            direction = "≥"
+            ctx.step("指标方向", "未填写，按“越高越好（≥）”计分", "≥")
+        operator = direction
+        if t_pct and not a_pct and actual > Decimal("1.5"):
+            actual = actual / 100
+            ctx.step(
+                "实际完成值",
+                f"年度指标值为百分数，实际完成值 {fmt_number(actual * 100)} 按百分数理解",
+                f"{fmt_number(actual * 100)}%",
+            )
+        value = actual
+    fmt = (lambda v: f"{fmt_number(v * 100)}%") if (not qualitative and parse_target_value(target_raw)[2]) else None
+    outcome = score_target(
+        ctx.weight,
+        operator,
+        target,
+        value,
+        spec.options,
+        name=ctx.name,
+        given_score=data.get(f"{item}.score"),
+        deviation_reason=str(data.get(f"{item}.deviation_reason") or ""),
+        unit=str(data.get(f"{item}.unit") or ""),
+        fmt=fmt,
+    )
+    score, trace = finish_target(kind, ctx, outcome)
+    # A scored row's trace has never carried the standard as its formula (the score table prints the node's
+    # standard); kept so that the outputs stay as they were.
+    return score, replace(trace, formula="")
+
+
 @dataclass(frozen=True)
 class TargetSpec:
     ref: ValueRef
@@ -208,7 +296,9 @@ class TargetKind(RuleKind):
         shown = f"{_num(spec.target * 100)}%" if spec.ref.source == "indicator" else _num(spec.target)
         return f"{spec.ref.label}{spec.operator}{shown}得满分，未达到的按完成比例计分"
 
-    def score(self, spec: TargetSpec, ctx: RuleContext) -> tuple[Decimal, Trace]:
+    def score(self, spec: TargetSpec | TargetRowSpec, ctx: RuleContext) -> tuple[Decimal | None, Trace]:
+        if isinstance(spec, TargetRowSpec):  # a row of the department's own 绩效指标表
+            return score_row(self, spec, ctx)
         actual = ctx.read(spec.ref)
         fmt = ctx.pct if spec.ref.source == "indicator" else None
         evidence = ctx.reader.optional(f"facts.{spec.ref.name}.evidence") if spec.ref.source == "fact" else None
@@ -225,7 +315,9 @@ class TargetKind(RuleKind):
         score, trace = finish_target(self, ctx, outcome)
         return score, trace if score < ctx.weight else replace(trace, flags=())
 
-    def compile(self, spec: TargetSpec, leaf: Leaf) -> Scorer:
+    def compile(self, spec: TargetSpec | TargetRowSpec, leaf: Leaf) -> Scorer | None:
+        if isinstance(spec, TargetRowSpec):
+            return None  # rows are few and read many fields: the engine scores them through `score`
         finish = score_finisher(leaf.weight, leaf.rounding)
         value, w, tiers = compile_ref(spec.ref), leaf.weight, spec.options.tiers
 
