@@ -234,14 +234,14 @@ def _is_label(text: str) -> bool:
     return bool(text.strip()) and number(text) is None
 
 
-def check_pair_breakdowns(f: Findings, table) -> None:
+def check_pair_breakdowns(f: Findings, table: Table) -> None:
     """Both layouts of amounts written as label and value side by side (see _check_pairs_across and
     check_vertical_breakdowns)."""
     _check_pairs_across(f, table)
     check_vertical_breakdowns(f, table)
 
 
-def _check_pairs_across(f: Findings, table) -> None:
+def _check_pairs_across(f: Findings, table: Table) -> None:
     """A table of label | value pairs with no header row (计划安排资金(万元) | 170 | 实际到位资金(万元) | 170 | …),
     each amount followed, in its own pair of columns, by rows "其中:中央财政 | ", "省财政 | 170", "其它 | 9.6":
     its parts may not add up to more than the amount (a list of sources may leave some blank, so a sum below
@@ -330,7 +330,7 @@ def check_rate_against_amounts(f: Findings, t: ScoreTable) -> None:
     if a <= 0 or stated is None or "%" not in text:
         return
     exact = b / a * 100
-    places = max(0, -stated.as_tuple().exponent)
+    places = max(0, given_places(stated))
     step = Decimal(1).scaleb(-places)
     allowed = {exact.quantize(step, mode) for mode in (ROUND_HALF_UP, ROUND_DOWN)}
     if stated not in allowed and abs(stated - exact) > step / 2:
@@ -380,7 +380,7 @@ def _part_label(text: str) -> str:
     return norm(re.sub(rf"^(?:{prefix})[:：]?", "", text.strip()))
 
 
-def _groups_down(table, c: int) -> list[list[_Group]]:
+def _groups_down(table: Table, c: int) -> list[list[_Group]]:
     """The runs of total-and-parts groups in label column c (values in column c + 1): a total is a label with a
     total word (总额, 合计); the label row just above it with no value is its heading; its parts are the rows
     after it up to the next total's heading. A run ends at a value cell holding text."""
@@ -428,7 +428,7 @@ def _groups_down(table, c: int) -> list[list[_Group]]:
     return out
 
 
-def check_vertical_breakdowns(f: Findings, table) -> None:
+def check_vertical_breakdowns(f: Findings, table: Table) -> None:
     """Amounts listed down a column as label | value (a 记录 column of 自评内容 | 完成情况): "年度预算资金总额: |
     321.25" above "其中:中央补助 | 166.00", "市级资金 | 136.00", "本级资金 | 20.25". The parts must add up to the
     total (when every part is filled in; blank parts may leave it short, never over). When a total's breakdown
@@ -444,7 +444,7 @@ def check_vertical_breakdowns(f: Findings, table) -> None:
                 _check_programmes(f, table, c, run[0], run[1:])
 
 
-def _check_group(f: Findings, table, c: int, g: _Group) -> None:
+def _check_group(f: Findings, table: Table, c: int, g: _Group) -> None:
     stated = number(g.total_text)
     filled = [(lab, number(v)) for lab, v, _ in g.parts if number(v) is not None]
     if stated is None or len(filled) < 2 or not norm(table.grid[g.parts[0][2]][c]).startswith("其中"):
@@ -467,7 +467,7 @@ def _check_group(f: Findings, table, c: int, g: _Group) -> None:
     )
 
 
-def _check_programmes(f: Findings, table, c: int, whole: _Group, programmes: list[_Group]) -> None:
+def _check_programmes(f: Findings, table: Table, c: int, whole: _Group, programmes: list[_Group]) -> None:
     """The first group is the sum of the headed groups after it: its total, and each source it lists."""
     if not all(p.heading for p in programmes) or number(whole.total_text) is None:
         return

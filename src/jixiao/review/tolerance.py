@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from jixiao.model.numbers import fmt_score
+from jixiao.model.numbers import fmt_score, given_places
 
 __all__ = ["CENT", "add_up", "half_unit", "score_tolerance", "tol_text", "tolerance"]
 
@@ -15,7 +15,7 @@ CENT = Decimal("0.01")
 def half_unit(value: Decimal | None) -> Decimal:
     if value is None:
         return Decimal(0)
-    places = max(0, -value.as_tuple().exponent)
+    places = max(0, given_places(value))
     return Decimal(5).scaleb(-places - 1) if places else Decimal(0)
 
 
