@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from jixiao.model.numbers import fmt_score, given_places
 
-__all__ = ["CENT", "add_up", "half_unit", "score_tolerance", "tol_text", "tolerance"]
+__all__ = ["CENT", "add_up", "all_given", "half_unit", "score_tolerance", "tol_text", "tolerance"]
 
 CENT = Decimal("0.01")
 
@@ -37,3 +37,9 @@ def tol_text(tol: Decimal) -> str:
 
 def add_up(values: Iterable[Decimal]) -> Decimal:
     return sum(values, Decimal(0))
+
+
+def all_given(values: Iterable[Decimal | None]) -> list[Decimal] | None:
+    """The figures when every one is printed; None when any is blank (a sum of some of them says nothing)."""
+    given = list(values)
+    return [v for v in given if v is not None] if all(v is not None for v in given) else None
