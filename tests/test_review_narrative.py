@@ -445,6 +445,78 @@ def test_excess_over_the_plan():
     assert [(p.code, p.expected) for p in narrative_findings(doc)] == [("review.narrative.growth_rate", "129.57%")]
 
 
+def test_last_years_amount_after_bi_shangnian_is_of_its_own_item():
+    # n115: 431 = 251 + 56 + 124; each "比上年累计支出X万元" is last year's amount of its own item, not one subject
+    doc = _doc(
+        "2020年“三公”经费支出431万元,比上年累计支出433万元减少2万元,下降0.46%。其中,公务用车及运行维护费支出"
+        "251万元,比上年累计支出285万元下降34万元,下降12%;公务接待支出124万元,比上年累计支出148万元下降24万元,下降16%。"
+    )
+    last = _figure(doc, "285")
+    assert last.other_year and last.subject == "公务用车及运行维护费支出"
+    assert _codes(doc) == []  # 34 / 285 = 11.93% → 12%; 24 / 148 = 16.22% → 16%
+
+
+def test_a_change_named_by_a_clause_of_its_own_is_not_measured_against_the_total():
+    # n119: the 三公 total 5.48 grew 1.55 (1.55 / 3.93 = 39.44%); 公务用车运行维护费 and 公务接待费 grew against their
+    # own amounts (3.98 and 1.5 of the paragraph before), not against 5.48
+    doc = _doc(
+        "公务用车购置及运行费支出决算3.98万元;公务接待费支出决算1.5万元。",
+        "“三公”经费支出决算总额为5.48万元,比去年增加1.55万元,增长39.4%,增加原因主要是公务用车运行支出增加。"
+        "其中,公务用车运行维护费支出决算比预算无增减变化,比去年增加1.05万元,增长35.8%;"
+        "公务接待费支出决算比预算无增减变化,比去年增加0.5万元,增长50%。",
+    )
+    assert _figure(doc, "1.05").subject == "公务用车运行维护费支出决算"
+    assert _figure(doc, "0.5").subject == "公务接待费支出决算"
+    assert _codes(doc) == []
+    # the total's own rate is still checked: 1.55 / (5.48 − 1.55) = 39.44%, not 49.4%
+    bad = _doc("“三公”经费支出决算总额为5.48万元,比去年增加1.55万元,增长49.4%。")
+    assert [(p.code, p.expected) for p in narrative_findings(bad)] == [("review.narrative.growth_rate", "39.44%")]
+
+
+def test_listed_rates_go_with_listed_changes_in_order():
+    # n127: 1267.86 / (4125.49 + 1267.86) = 23.51%; 2570.97 / (4143.91 + 2570.97) = 38.2877%, printed truncated 38.28%
+    text = (
+        "2022年度收、支总计各是4125.49,4143.91万元。与2021年相比,收、支总计各减少1267.86,2570.97万元,各下降{}%、{}%。"
+    )
+    assert _codes(_doc(text.format("23.51", "38.28"))) == []
+    assert _figure(_doc(text.format("23.51", "38.28")), "4125.49").unit == "万元"
+    problems = narrative_findings(_doc(text.format("23.51", "33.28")))
+    assert [(p.code, p.expected) for p in problems] == [("review.narrative.growth_rate", "38.29%")]
+
+
+def test_an_amount_alone_in_brackets_is_the_amount_of_the_name_before_it():
+    # n108: 723 + 577 = 1300, each in brackets after its project's name
+    doc = _doc(
+        "自治区财政厅以《关于提前下达2023年中央土壤污染防治专项资金预算的通知》(内财资环〔2022〕1706号)向我市下达"
+        "2023年中央土壤污染防治资金1300万元。我市将该笔资金下拨至乌拉特前旗,用于实施“甲地块土壤污染状况初步调查项目”"
+        "(723万元)和“乙地块土壤污染状况初步调查项目”(577万元)。"
+    )
+    assert _figure(doc, "1300").subject == "中央土壤污染防治资金"
+    assert _figure(doc, "723").subject == "甲地块土壤污染状况初步调查项目"
+    assert _figure(doc, "577").subject == "乙地块土壤污染状况初步调查项目"
+
+
+def test_the_whole_review_tells_two_jue_suan_zhi_chu_apart_and_lets_the_years_flows_differ():
+    from jixiao.review import review_document
+
+    # n118: three 三公 items each with its 决算支出 are three quantities, not one figure stated three times
+    doc = _doc(
+        "2020年井研县“三公”经费决算总额为1023万元。",
+        "2020年因公出国(境)决算支出0万元。",
+        "2020年公务用车购置及运行费决算支出785万元。",
+        "2020年公务接待费决算支出238万元。",
+    )
+    assert not [f for f in review_document(doc).findings if f.code == "review.figure_conflict"]
+    # one quantity stated twice with two amounts is still an error
+    doc = _doc("2020年部门决算支出785万元。", "2020年部门决算支出758万元。")
+    assert [f.code for f in review_document(doc).findings if f.code == "review.figure_conflict"] == [
+        "review.figure_conflict"
+    ]
+    # n126: 本年收入合计 and 本年支出合计 are the year's own flows; carry-overs make up the difference
+    doc = _doc("2020年本年收入合计3765.66万元。", "2020年本年支出合计4021.94万元。")
+    assert not [f for f in review_document(doc).findings if f.code == "check.revenue_expenditure"]
+
+
 def test_one_amount_in_yuan_and_wan_yuan():
     assert _codes(_doc("发放补助资金1200000元（120万元）。")) == []
     assert _codes(_doc("发放补助资金1200000元（12万元）。")) == [("unit_mismatch", Severity.ERROR)]

@@ -412,18 +412,25 @@ def _run(figures: list[NarrativeFigure], last: int, kinds: tuple[str, ...]) -> l
     """The figures listed one after another (only a comma or 、 between them) that end at index `last`."""
     run = [figures[last]]
     k = last
-    while k > 0 and figures[k - 1].kind in kinds and gap(figures[k - 1], figures[k]) in (",", "，", "、"):
+    while k > 0 and figures[k - 1].kind in kinds and _listed(figures[k - 1], figures[k]):
         k -= 1
         run.insert(0, figures[k])
     return run
 
 
-def _respective(rate: NarrativeFigure, sentence: list[NarrativeFigure]) -> list[_Reading] | None:
+def _listed(a: NarrativeFigure, b: NarrativeFigure) -> bool:
+    """Only a comma or 、 between two figures ("4125.49,4143.91万元": the first prints no unit of its own)."""
+    return gap(a, b) in (",", "，", "、") or (a.segment == b.segment and b.start - a.end == 1)
+
+
+def _respective(
+    rate: NarrativeFigure, sentence: list[NarrativeFigure], figures: list[NarrativeFigure]
+) -> list[_Reading] | None:
     """ "收、支总计各是A,B万元……各减少C,D万元，各下降x%、y%": listed rates go with the listed changes and levels in
     order; None when the rate is not one of a list, [] when the lists do not line up (no pairing is then sure)."""
     i = sentence.index(rate)
     j = i
-    while j + 1 < len(sentence) and sentence[j + 1].kind == "rate" and gap(sentence[j], sentence[j + 1]) in "、，,":
+    while j + 1 < len(sentence) and sentence[j + 1].kind == "rate" and _listed(sentence[j], sentence[j + 1]):
         j += 1
     rates = _run(sentence, j, ("rate",))
     if len(rates) < 2:
@@ -433,7 +440,11 @@ def _respective(rate: NarrativeFigure, sentence: list[NarrativeFigure]) -> list[
         return []
     changes = _run(sentence, first - 1, ("amount",))
     before = sentence.index(changes[0]) - 1
-    levels = _run(sentence, before, ("amount",)) if before >= 0 and sentence[before].kind == "amount" else []
+    if before < 0:  # "收、支总计各是A,B万元。与上年相比，……各减少C,D万元": the levels end the sentence before
+        previous = [f for f in figures if f.segment == rate.segment and f.sentence == rate.sentence - 1 and not f.cell]
+        levels = _run(previous, len(previous) - 1, ("amount",)) if previous and previous[-1].kind == "amount" else []
+    else:
+        levels = _run(sentence, before, ("amount",)) if sentence[before].kind == "amount" else []
     if len(changes) != len(rates) or len(levels) != len(rates):
         return []
     k = rates.index(rate)
@@ -450,12 +461,12 @@ def growth(figures: list[NarrativeFigure]) -> list[Problem]:
         for rate in sentence:
             if rate.kind == "rate" and rate.relation in voc.relations["increase"] + voc.relations["decrease"]:
                 relation = rate.relation
-            elif not (rate.kind == "rate" and not rate.relation and _respective(rate, sentence)):
+            elif not (rate.kind == "rate" and not rate.relation and _respective(rate, sentence, figures)):
                 continue  # a listed rate after "各下降x%" takes its 下降
             if rate.target or rate.approximate:
                 continue
             down = (rate.relation or relation) in voc.relations["decrease"]
-            respective = _respective(rate, sentence)
+            respective = _respective(rate, sentence, figures)
             chosen = respective if respective is not None else _readings(rate, sentence, figures)
             readings = [(r, *r.computed(down)) for r in chosen]
             readings = [x for x in readings if x[1] is not None and x[2] > 0]
