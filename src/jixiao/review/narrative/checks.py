@@ -7,6 +7,8 @@ amounts stand beside it. Every finding quotes both places, shows the arithmetic 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from jixiao.model.problems import Problem
 
 from ..source import SourceDocument
@@ -23,7 +25,7 @@ __all__ = ["narrative_findings"]
 
 
 def narrative_findings(
-    doc: SourceDocument, figures: list[NarrativeFigure] | None = None, score_tables: object = None
+    doc: SourceDocument, figures: list[NarrativeFigure] | None = None, score_tables: Iterable[object] | None = None
 ) -> list[Problem]:
     """Findings about the arithmetic between the figures of a narrative report (codes review.narrative.*)."""
     figures = extract_narrative_figures(doc) if figures is None else figures

@@ -27,7 +27,8 @@ _CLAUSE_END = "，,；;：:"
 _OPEN, _CLOSE = "（(【[", "）)】]"
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\d{1,2}月)")
 YEAR_PREFIX = re.compile(
-    r"^(?:(?:截至|截止|至)?(?:19|20)(?:\d\d|xx|XX)年(?:度|底|末|初)?(?:\d{1,2}月(?:\d{1,2}日)?)?)+"
+    r"^(?:[\u4e00-\u9fa5]{1,8}?(?:省|市|县|区|旗|镇|乡|街道)(?=(?:19|20)\d\d年))?"  # "许镇镇2020年…": place, year
+    r"(?:(?:截至|截止|至)?(?:19|20)(?:\d\d|xx|XX)年(?:度|底|末|初)?(?:\d{1,2}月(?:\d{1,2}日)?)?)+"
 )
 
 
@@ -94,6 +95,10 @@ def _clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
                 break
     if not relation:
         relation = next((w for w in voc.relations["stage_verbs"] if text.startswith(w) or text.endswith(w)), "")
+    modifier, _, head = text.rpartition("的")
+    # "……单位使用当年财政拨款安排的三公经费决算": money named by who arranged it; the head after 的 names it
+    if len(head) >= 4 and modifier.endswith(tuple(voc.words["arranging_verbs"])):
+        text = head
     return text.strip("，,、 ").lstrip("）)】]").rstrip("（(【["), relation
 
 
@@ -385,7 +390,7 @@ class _SegmentReader:
             m = re.search(rf"(?:{compare})(.{{0,8}}?)(?:相比)?(?:{re.escape(change)})", left)
             base = m.group(1) if m else ("上年" if "同比" in change else "")
             # "支出合计387.82万元，较上年决算数减少125.51万元，下降24.5%": the change is of the level before it
-            subject = re.sub(rf"(?:{compare}).*$", "", subject).removesuffix(change)
+            subject = re.sub(rf"(?:相比|{compare}).*$", "", subject).removesuffix(change)
         elif share:
             relation = "占"
             base = re.sub(r"(的|比重|比例|比|为|达)+$", "", left[left.rfind(share) + len(share) :]).lstrip("总全")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 
@@ -274,7 +275,9 @@ def _stated_grade(doc: SourceDocument) -> tuple[str, str, Location, int] | None:
     return None
 
 
-def _score_grade(doc: SourceDocument, figures: list[NarrativeFigure], score_tables: object) -> list[Problem]:
+def _score_grade(
+    doc: SourceDocument, figures: list[NarrativeFigure], score_tables: Iterable[object] | None
+) -> list[Problem]:
 
     voc = vocabulary()
     out: list[Problem] = []
@@ -327,13 +330,15 @@ def _table_total(table: object) -> tuple[Decimal, str] | None:
     if total is not None:
         return Decimal(total), getattr(location, "place", "") or ""
     rows = getattr(table, "rows", None) or []
-    scores = [getattr(r, "score", None) for r in rows]
-    if rows and all(s is not None for s in scores):
+    scores = [Decimal(s) for r in rows if (s := getattr(r, "score", None)) is not None]
+    if rows and len(scores) == len(rows):
         segment = getattr(table, "segment", None)
-        return sum((Decimal(s) for s in scores), Decimal(0)), segment.place() if segment is not None else ""
+        return sum(scores, Decimal(0)), segment.place() if segment is not None else ""
     return None
 
 
-def table_checks(doc: SourceDocument, figures: list[NarrativeFigure], score_tables: object) -> list[Problem]:
+def table_checks(
+    doc: SourceDocument, figures: list[NarrativeFigure], score_tables: Iterable[object] | None
+) -> list[Problem]:
     """Text against the tables of the same document: 年度资金总额 (预算数, 执行数, 执行率) and the score table."""
     return _text_table(doc, figures) + _score_grade(doc, figures, score_tables)

@@ -100,10 +100,31 @@ def _unit_from_list(text: str, masked: list[tuple[int, int]]) -> Iterator[Token]
         yield Token(m.start(), m.end(), m.start(), m.end(), value, m.group(1), m.group(2), "amount", False, False)
 
 
+_CN_YEAR_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
+_CN_DATE = re.compile(
+    r"(?P<y>[〇零○O一二三四五六七八九]{4})年(?P<m>十[一二]?|[一二三四五六七八九])月"
+    r"(?P<d>三十一?|三十|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])[日号]"
+)
+
+
+def _chinese_dates(text: str) -> Iterator[Token]:
+    """ "二〇一三年五月二十三日": the date a notice is signed, written in numerals."""
+    for m in _CN_DATE.finditer(text):
+        year = int("".join(str(_CN_YEAR_DIGITS[c]) for c in m.group("y")))
+        month, day = parse_chinese(m.group("m")), parse_chinese(m.group("d"))
+        if month is None or day is None or not 1900 <= year <= 2099:
+            continue
+        value = Decimal(year * 10000 + int(month) * 100 + int(day))
+        yield Token(m.start(), m.end(), m.start(), m.end(), value, m.group(0), "日期", "date", False, False)
+
+
 def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
     figure, date = _patterns()
     masked = _masked(text)
     dates = []
+    for token in _chinese_dates(text):
+        dates.append((token.start, token.end))
+        yield token
     for m in date.finditer(text):
         day = int(m.group("d") or 0)
         month = 1 if m.group("m") == "元" else int(m.group("m"))  # 元月: January
