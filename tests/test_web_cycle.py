@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+import yaml
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 from fastapi.testclient import TestClient  # noqa: E402
@@ -417,3 +418,50 @@ def test_evaluation_takes_its_targets_from_the_approved_document(clients):
     assert "“两癌”免费筛查人数”的年度指标值“≥5000”与批复的绩效目标“≥5500”不一致" in page
     # rows the targets do not hold stay the department's to fill
     assert 'name="l:targets:2:target" value="" aria-label="绩效指标第3行年度指标值">' in page
+
+
+def test_recheck_prefilled_from_the_review_of_the_submitted_report(clients, evaluation_id, tmp_path):
+    """The bureau uploads the report the department submitted; its review finds two stated scores its own figures
+    contradict; the 复核 editor starts with what it does not hold yet, nothing saved until the reviewer saves."""
+    from .test_cycle_recheck import inflated_report
+
+    eid = evaluation_id
+    report = inflated_report(tmp_path).read_bytes()
+    c = clients["bureau"][0]
+
+    def prefill(who: str, content: bytes = report, name: str = "报送的自评报告.docx"):
+        client, token = clients[who]
+        return client.post(
+            f"/evaluations/{eid}/recheck",
+            data={"csrf_token": token, "action": "prefill"},
+            files={"review_file": (name, content, "application/octet-stream")},
+            follow_redirects=False,
+        )
+
+    before = doc_version(c.get(f"/evaluations/{eid}/recheck").text)
+    r = prefill("bureau")
+    assert r.status_code == 200 and "已按“报送的自评报告.docx”的审核结果预填1项复核建议（尚未保存）" in r.text
+    editor = re.search(r'<textarea id="text"[^>]*>(.*?)</textarea>', r.text, re.S).group(1)
+    import html
+
+    text = html.unescape(editor)
+    # the stored 复核 (预算执行率 5.61, 资产管理安全性 1) is kept; 政府采购执行情况 is added: stated 2, the review's
+    # 2 × 99.99% = 1.9998 → 1.99; 预算执行率, already re-scored, is not proposed again
+    items = yaml.safe_load(text)["items"]
+    assert [(i["indicator"], str(i.get("self_score", "")), str(i["score"])) for i in items] == [
+        ("预算执行率", "", "5.61"),
+        ("资产管理安全性", "", "1"),
+        ("政府采购执行情况", "2", "1.99"),
+    ]
+    assert items[2]["reason"].startswith("审核发现：“政府采购执行情况”表中得分2分")
+    assert doc_version(c.get(f"/evaluations/{eid}/recheck").text) == before  # nothing saved
+    # the department cannot, nor a file that is not a report
+    assert prefill("baoan").status_code == 403
+    bad = prefill("bureau", b"not a document", "x.pdf")
+    assert bad.status_code == 422 and "文件类型不对" in bad.text
+    # the reviewer accepts: 97.61 + (2 − 1.99) = 97.62 stated; re-checked 97.62 − 0.01 (预算执行率) − 0.01 = 97.60
+    assert save(clients, "bureau", eid, "recheck", text, before).status_code == 303
+    page = c.get(f"/evaluations/{eid}/recheck").text
+    assert "97.62（优）" in page and "97.6（优）" in page
+    compact = re.sub(r">\s+<", "><", page)
+    assert "政府采购执行情况</td><td>2</td><td>2</td><td>1.99</td><td>-0.01</td>" in compact

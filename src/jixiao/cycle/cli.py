@@ -50,7 +50,7 @@ def _print(problems: list[Problem]) -> None:
 
 def _data_budget(path: Path) -> Decimal | None:
     """The department data's 年初预算, when the folder has data.yaml, to check the targets' money against."""
-    from jixiao.model.dataset import load_department
+    from jixiao.pipeline import load_department
 
     folder = path if path.is_dir() else path.parent
     if not (folder / "data.yaml").exists():
@@ -104,11 +104,14 @@ def cmd_monitor(args: argparse.Namespace) -> int:
 
 
 def cmd_recheck(args: argparse.Namespace) -> int:
-    from ..pipeline import run
+    from jixiao.pipeline import run
+
     from .outputs import recheck_docx, recheck_xlsx
     from .recheck import compare_recheck, load_recheck
 
     path = Path(args.path)
+    if args.review:
+        return _propose_recheck(args, path)
     recheck = load_recheck(Path(args.recheck) if args.recheck else (path if path.is_dir() else path.parent))
     prepared, evaluation = run(path, args.rulebook)
     result = compare_recheck(recheck, evaluation, prepared.rulebook)
@@ -126,6 +129,30 @@ def cmd_recheck(args: argparse.Namespace) -> int:
     )
     _write(args.out, {"复核差异表.xlsx": lambda: recheck_xlsx(result), "复核意见.docx": lambda: recheck_docx(result)})
     return 1 if any(p.severity is Severity.ERROR for p in result.problems) else 0
+
+
+def _propose_recheck(args: argparse.Namespace, path: Path) -> int:
+    """`--review FILE`: the department's submitted report or table reviewed; the indicators whose stated score its
+    figures contradict become the proposed 复核 (复核建议.yaml), for the reviewer to accept or change."""
+    from jixiao.pipeline import run
+    from jixiao.review import review_file
+
+    from .recheck import proposals_from_review, proposed_recheck_text
+
+    prepared, evaluation = run(path, args.rulebook)
+    reviewed = review_file(Path(args.review), prepared.rulebook.id)
+    proposals = proposals_from_review(reviewed.findings, evaluation)
+    print(f"{evaluation.department} {evaluation.year}年度复核建议（据 {Path(args.review).name} 的审核结果）")
+    for p in proposals:
+        stated = f"报送得分 {fmt_score(p.self_score)}，" if p.self_score is not None else ""
+        print(f"  {p.indicator}：{stated}建议复核得分 {fmt_score(p.score)}。{p.reason}")
+    if not proposals:
+        print("审核未发现与得分相矛盾的数据，无预填的复核指标。")
+    text = proposed_recheck_text(proposals)
+    _write(args.out, {"复核建议.yaml": lambda: text.encode("utf-8")})
+    if not args.out:
+        print(text)
+    return 0
 
 
 def cmd_rectify(args: argparse.Namespace) -> int:
@@ -236,6 +263,10 @@ def add_parsers(add: Callable[..., argparse.ArgumentParser]) -> None:
     p = add("recheck", "财政复核：复核分与自评分逐项对比", cmd_recheck)
     p.add_argument("path", help="部门文件夹（含 data.yaml 和 recheck.yaml）")
     p.add_argument("--recheck", help="复核记录文件（默认为部门文件夹中的 recheck.yaml）")
+    p.add_argument(
+        "--review",
+        help="部门报送的自评报告或自评表：审核后，把得分与所列数据相矛盾的指标预填为复核建议（复核建议.yaml）",
+    )
     p.add_argument("--rulebook")
     p.add_argument("--out", help="输出目录：复核差异表.xlsx、复核意见.docx")
     p = add("rectify", "整改台账及“上年问题整改情况”", cmd_rectify)

@@ -1,8 +1,12 @@
 """复核: the bureau re-scores indicators of a self-evaluation, beside the department's own score, with reasons.
 
 Indicators the bureau does not re-score keep the self-score; the re-checked total is the self total plus the
-sum of the differences, graded by the same rulebook. Where `jixiao review` found that a stated figure
-contradicts the self-score, `prefill_from_review` proposes the re-score with the finding as its reason.
+sum of the differences, graded by the same rulebook. An item may carry the self-score the department stated in the
+document it submitted (`self_score`), where that differs from the score of its data.
+
+Where the review of the department's submitted report or table (`jixiao.review`) finds that its figures contradict
+its self-score, `proposals_from_review` proposes those indicators with the review's score and reason, and
+`proposed_recheck_text` writes them as the recheck.yaml the reviewer starts from, accepts or changes.
 """
 
 from __future__ import annotations
@@ -12,13 +16,24 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from jixiao.model.numbers import fmt_score
 from jixiao.model.problems import Location, Problem, Severity
 from jixiao.scoring.rulebook import Rulebook
 from jixiao.scoring.trace import Evaluation, ScoredNode
 
 from .fields import read_file
 
-__all__ = ["Recheck", "RecheckItem", "RecheckResult", "RecheckRow", "compare_recheck", "load_recheck"]
+__all__ = [
+    "Proposal",
+    "Recheck",
+    "RecheckItem",
+    "RecheckResult",
+    "RecheckRow",
+    "compare_recheck",
+    "load_recheck",
+    "proposals_from_review",
+    "proposed_recheck_text",
+]
 
 
 @dataclass(frozen=True)
@@ -28,6 +43,7 @@ class RecheckItem:
     reason: str
     evidence: str
     location: Location
+    self_score: Decimal | None = None  # 自评分 as stated in the department's submitted document
 
 
 @dataclass(frozen=True)
@@ -83,8 +99,9 @@ def load_recheck(path: Path) -> Recheck:
         score = r.amount((*where, "score"), "复核得分", required=True)
         name = r.text((*where, "indicator"), "指标名称", required=True)
         reason = r.text((*where, "reason"), "复核理由", required=True)
+        stated = r.amount((*where, "self_score"), "自评得分（部门报送）")
         if score is not None and name:
-            items.append(RecheckItem(name, score, reason, r.text((*where, "evidence"), "依据"), r.where(where)))
+            items.append(RecheckItem(name, score, reason, r.text((*where, "evidence"), "依据"), r.where(where), stated))
     if not items:
         r.problem(("items",), "cycle.recheck_empty", "没有复核指标。请在 items 下逐条填写指标名称、复核得分和理由。")
     recheck = Recheck(
@@ -119,10 +136,14 @@ def compare_recheck(recheck: Recheck, evaluation: Evaluation, rulebook: Rulebook
                     item.location,
                 )
             )
-        elif item.score < 0 or item.score > leaf.weight:
+        elif item.score < 0 or item.score > leaf.weight or not 0 <= (item.self_score or 0) <= leaf.weight:
             problems.append(
                 Problem(
-                    "recheck.score_range", f"“{leaf.name}”的复核得分{item.score}超出0至{leaf.weight}分。", item.location
+                    "recheck.score_range",
+                    f"“{leaf.name}”的复核得分{item.score}"
+                    + (f"或自评得分{item.self_score}" if item.self_score is not None else "")
+                    + f"超出0至{leaf.weight}分。",
+                    item.location,
                 )
             )
         elif leaf.id in chosen:
@@ -141,13 +162,19 @@ def compare_recheck(recheck: Recheck, evaluation: Evaluation, rulebook: Rulebook
                 " / ".join(leaf.path[:-1]),
                 leaf.name,
                 leaf.weight,
-                leaf.score,
+                picked.self_score if picked and picked.self_score is not None else leaf.score,
                 picked.score if picked else None,
                 picked.reason if picked else "",
                 picked.evidence if picked else "",
             )
         )
-    total = evaluation.total
+    # the department's total as it stated it: the data's total with its stated self-scores in place
+    stated = Decimal(0)
+    for leaf_id, item in chosen.items():
+        own = by_id[leaf_id].score
+        if item.self_score is not None and own is not None:
+            stated += item.self_score - own
+    total = evaluation.total + stated if evaluation.total is not None else None
     diff = sum((row.difference or Decimal(0) for row in rows), Decimal(0))
     recheck_total = total + diff if total is not None else None
     return RecheckResult(
@@ -157,18 +184,88 @@ def compare_recheck(recheck: Recheck, evaluation: Evaluation, rulebook: Rulebook
         tuple(rows),
         total,
         recheck_total,
-        evaluation.grade,
+        (rulebook.grade(total) if stated and total is not None else evaluation.grade),
         rulebook.grade(recheck_total) if recheck_total is not None else None,
         tuple(problems),
     )
 
 
-def prefill_from_review(findings: list[Problem], evaluation: Evaluation) -> list[dict[str, str]]:
-    """Proposed recheck items: a review finding that names a scored indicator, with the finding as reason."""
+# Review findings that say a score itself is wrong, with what the review takes as the right score (`expected`):
+# the data contradict the stated score, a met target lost points, the funds formula gives another score, a missed
+# target got full marks, a score above its weight (tablechecks.py, stated.py).
+SCORE_FINDINGS = (
+    "review.score_contradicts_data",
+    "review.target_met_lost",
+    "review.funds_score",
+    "review.target_missed_full",
+    "review.score_over_weight",
+)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One indicator the 复核 form starts with: the review's score (or the stated one, to be decided) and reason."""
+
+    indicator: str
+    self_score: Decimal | None  # as the reviewed document states it
+    score: Decimal
+    reason: str
+    evidence: str
+    decided: bool  # the review gives the score; otherwise the reviewer sets it
+
+
+def _number(value: object) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if str(value).strip() else None
+    except ArithmeticError:
+        return None
+
+
+def proposals_from_review(findings: list[Problem], evaluation: Evaluation) -> list[Proposal]:
+    """The indicators a review of the department's submitted document contradicts, one proposal each (the first
+    finding that names it), in the evaluation's order."""
     out = []
     for leaf in _leaves(evaluation):
         for finding in findings:
-            if finding.severity is Severity.ERROR and leaf.name in finding.message and finding.expected:
-                out.append({"indicator": leaf.name, "score": finding.expected, "reason": finding.message})
-                break
+            if finding.code not in SCORE_FINDINGS or f"“{leaf.name}”" not in finding.message:
+                continue
+            expected, stated = _number(finding.expected), _number(finding.actual)
+            decided = expected is not None and 0 <= expected <= leaf.weight
+            fallback = stated if stated is not None and 0 <= stated <= leaf.weight else leaf.score
+            score = expected if decided else fallback
+            if score is None:
+                continue
+            where = finding.location
+            place = (where.place or (f"{where.sheet}!{where.cell}" if where.sheet else "")) if where else ""
+            name = Path(where.file).name if where and where.file else ""
+            out.append(
+                Proposal(
+                    leaf.name,
+                    stated if stated is not None and stated != leaf.score else None,
+                    score,
+                    f"审核发现：{finding.message}" + ("" if decided else "（复核得分请按实际确定）"),
+                    f"{name} {place}".strip(),
+                    decided,
+                )
+            )
+            break
     return out
+
+
+def proposed_recheck_text(proposals: list[Proposal], reviewer: str = "", date: dt.date | None = None) -> str:
+    """recheck.yaml starting with the proposals, for the reviewer to accept or change before saving."""
+    import yaml
+
+    items = []
+    for p in proposals:
+        item: dict[str, str] = {"indicator": p.indicator}
+        if p.self_score is not None:
+            item["self_score"] = fmt_score(p.self_score)
+        item |= {"score": fmt_score(p.score), "reason": p.reason, "evidence": p.evidence}
+        items.append(item)
+    head = (
+        "# 复核建议：以下指标由报送材料的审核结果预填（审核发现的得分与所列数据不符）。\n"
+        "# 请逐项核对：接受则保留，不同意则修改复核得分和理由，或删除该项；确认后保存。\n"
+    )
+    body = {"reviewer": reviewer, "date": f"{date:%Y-%m-%d}" if date else "", "items": items, "conclusion": ""}
+    return head + yaml.safe_dump(body, allow_unicode=True, sort_keys=False, width=1000)

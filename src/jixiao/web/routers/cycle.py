@@ -289,8 +289,82 @@ def recheck_page(request: Request, actor: SignedIn, db: Db, evaluation_id: Id):
 
 
 @router.post("/evaluations/{evaluation_id}/recheck")
-def recheck_save(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+async def recheck_save(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+    """Save the 复核, or (action=prefill, with the department's submitted report or table) start it from the review:
+    the indicators whose stated score the document's figures contradict, with the review's score and reason."""
+    if form.get("action") == "prefill":
+        return await _prefill(request, actor, db, evaluation_id)
     return _save(request, actor, db, form, evaluation_id, "recheck")
+
+
+async def _prefill(request: Request, actor, db, evaluation_id: int):
+    import tempfile
+    from pathlib import Path
+
+    from starlette.datastructures import UploadFile
+
+    from jixiao.cycle.recheck import proposals_from_review
+    from jixiao.model.problems import JixiaoError
+    from jixiao.review import review_file
+
+    from ..uploads import MAX_UPLOAD, check_upload, safe_name
+
+    evaluation = actor.scope.evaluation(db, evaluation_id)
+    reason = kind_refusal(actor.user, evaluation.department, "recheck")
+    if reason:  # refused before the file is read
+        raise Denied(reason)
+    file = (await request.form()).get("review_file")
+    if not isinstance(file, UploadFile):
+        raise BadInput("请选择部门报送的自评报告或自评表（字段 review_file，.docx 或 .xlsx）。")
+    name = safe_name(file.filename or "", "自评报告.docx")
+    content = await file.read(MAX_UPLOAD + 1)
+    doc, text, _parsed = _stored(db, evaluation, "recheck")
+    problems = check_upload(content, name, (".docx", ".xlsx"))
+    loaded = load(evaluation)
+    if not problems and loaded.scored is None:
+        raise BadInput("该自评的数据尚有错误或不完整，无法与复核得分对照。请先完成自评填报。")
+    if not problems:
+        with tempfile.TemporaryDirectory(prefix="jixiao-recheck-") as folder:
+            path = Path(folder) / name
+            path.write_bytes(content)
+            try:
+                reviewed = review_file(path, evaluation.rulebook_id)
+            except JixiaoError as exc:
+                problems = list(exc.problems)
+    if problems:
+        context = _context(actor, evaluation, "recheck", doc, text, Parsed(None, problems))
+        context["message"] = f"无法审核“{name}”，未预填。请按下列提示处理。"
+        return page(request, "cycle.html", context, status=422)
+    proposals = proposals_from_review(reviewed.findings, loaded.scored)
+    text, added = _with_proposals(text if doc is not None else "", proposals, actor.user, today())
+    context = _context(actor, evaluation, "recheck", doc, text, Parsed(None, []))
+    context["prefilled"] = True
+    context["message"] = (
+        f"已按“{name}”的审核结果预填{added}项复核建议（尚未保存）：请逐项核对，接受或修改后保存。"
+        if added
+        else f"“{name}”的审核未发现尚未复核、且得分与所列数据相矛盾的指标，没有可预填的复核建议。"
+    )
+    return page(request, "cycle.html", context)
+
+
+def _with_proposals(stored: str, proposals, user: User, day) -> tuple[str, int]:
+    """The stored 复核 (if any) with the proposals it does not hold yet added; else a new one from them."""
+    import yaml
+
+    from jixiao.cycle.recheck import proposed_recheck_text
+
+    fresh = proposed_recheck_text(proposals, user.display_name or "", day)
+    try:
+        tree = yaml.safe_load(stored) if stored.strip() else None
+    except yaml.YAMLError:
+        tree = None
+    if not isinstance(tree, dict) or not isinstance(tree.get("items"), list):
+        return fresh, len(proposals)
+    held = {str(item.get("indicator", "")) for item in tree["items"] if isinstance(item, dict)}
+    added = [item for item in yaml.safe_load(fresh)["items"] if item["indicator"] not in held]
+    tree["items"] = [*tree["items"], *added]
+    head = "".join(line + "\n" for line in fresh.splitlines() if line.startswith("#"))
+    return head + yaml.safe_dump(tree, allow_unicode=True, sort_keys=False, width=1000), len(added)
 
 
 @router.get("/evaluations/{evaluation_id}/recheck/复核差异表.xlsx")
