@@ -80,7 +80,8 @@ class TruthItem:
         category = _category(finding.code)
         if category != self.category and self.category != "other":
             return False
-        text = norm(" ".join([finding.location.place or "", finding.message, finding.expected, finding.actual]))
+        place = (finding.location.place if finding.location is not None else None) or ""
+        text = norm(" ".join([place, finding.message, finding.expected, finding.actual]))
         places = self.places()
         if document and places and not any(norm(p) in document for p in places):
             # a table cell described by its column and figures ("表 车辆购置 73"): each word of it, all in the finding
@@ -246,7 +247,8 @@ def _judge(item: CorpusDoc, findings: list[Problem]) -> tuple[set[str], int, lis
             true += 1
             caught.update(t.id for t in hits)
             continue
-        what = f"[{f.severity.value}] {f.code} {f.location.place}: {f.message[:90]}"
+        place = f.location.place if f.location is not None else None
+        what = f"[{f.severity.value}] {f.code} {place}: {f.message[:90]}"
         what += "（与已核一致项冲突）" if against else ""
         false.append(what)
         if f.severity is Severity.ERROR:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
+from jixiao.model.numbers import given_places
 from jixiao.model.problems import Severity
 
 from . import review_document
@@ -42,7 +43,7 @@ def _changed(value: Decimal, unit: str) -> Decimal:
     """A typo-sized change that keeps the figure plausible: about 10%, or 5 percentage points for rates."""
     if unit == "%":
         return value - Decimal("0.05") if value >= Decimal("0.05") else value + Decimal("0.05")
-    places = max(0, -value.as_tuple().exponent)
+    places = max(0, given_places(value))
     step = Decimal(1).scaleb(-places)
     new = (value * Decimal("1.1")).quantize(step, ROUND_HALF_UP)
     # a change of a few cents is what rounding does; a typo changes a digit that matters

@@ -107,6 +107,7 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
     ident = identify(doc, tables)
     truncated = is_truncated(doc)
     doc_text = norm("".join(s.text for s in doc.paragraphs()) + "".join(t.text() for t in tables))
+    chosen: str | None
     if rulebook_id:
         chosen, reason = rulebook_id, f"按指定的指标体系“{rulebook_id}”审核（--rulebook）"
     else:

@@ -40,7 +40,12 @@ def check_sections(review: Review, headings: list[tuple[str, Segment]], kind: st
     if truncated:
         return  # the document is cut off: one hint says so, not one per section
     outline_id = review.rulebook.report.get("outline") if review.rulebook is not None else None
-    if outline_id and kind == "narrative_department" and review.rulebook.region != "全国":
+    if (
+        outline_id
+        and review.rulebook is not None
+        and kind == "narrative_department"
+        and review.rulebook.region != "全国"
+    ):
         from ..report.outline import load_outline  # jixiao.report loads the writers: only for a regional outline
 
         required = [s.heading.replace("{year}", "") for s in load_outline(str(outline_id)).sections]

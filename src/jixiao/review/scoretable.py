@@ -129,7 +129,8 @@ def _funds(table: Table, block: Block) -> list[FundsRow]:
         label, _ = _row_label(table, r, first_value)
         if not label:
             continue
-        values = {k: number(table.cell(r, k, block)) for k in ("initial", "budget", "executed") if k in block.columns}
+        amounts = ("initial", "budget", "executed")
+        values: dict[str, Decimal | None] = {k: number(table.cell(r, k, block)) for k in amounts if k in block.columns}
         texts = {k: table.cell(r, k, block) for k in block.columns}
         is_total = norm(label) in totals or "资金总额" in norm(label)
         if not out and not is_total:

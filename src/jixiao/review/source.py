@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from jixiao.model.problems import JixiaoError, Location, Problem
 
@@ -61,6 +63,15 @@ class SourceDocument:
 
 def _clean(text: str) -> str:
     return re.sub(r"[ \t\u3000]+", " ", text.replace("\u00a0", " ")).strip()
+
+
+def _outside(boxes: list[tuple[float, float, float, float]]) -> Callable[[dict[str, Any]], bool]:
+    """pdfplumber's page filter keeping the objects outside every table box (x0, top, x1, bottom)."""
+
+    def test(obj: dict[str, Any]) -> bool:
+        return not any(b[0] <= obj.get("x0", 0) <= b[2] and b[1] <= obj.get("top", 0) <= b[3] for b in boxes)
+
+    return test
 
 
 class _Builder:
@@ -188,11 +199,7 @@ def _read_pdf(path: Path) -> SourceDocument:
             if text is None or continues or scored or any(w in compact for w in _TABLE_WORDS):
                 tables = page.find_tables()
                 boxes = [t.bbox for t in tables]
-                outside = page.filter(
-                    lambda obj, boxes=boxes: (
-                        not any(b[0] <= obj.get("x0", 0) <= b[2] and b[1] <= obj.get("top", 0) <= b[3] for b in boxes)
-                    )
-                )
+                outside = page.filter(_outside(boxes))
                 text = outside.extract_text() or ""
             lines = [
                 line

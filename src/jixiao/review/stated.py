@@ -14,14 +14,14 @@ from jixiao.files.serialize import set_path
 from jixiao.files.yamlsrc import dotted
 from jixiao.model.dataset import DepartmentData, parse_department
 from jixiao.model.indicators import INDICATORS
-from jixiao.model.numbers import fmt_score
+from jixiao.model.numbers import fmt_score, given_places
 from jixiao.model.problems import Location, Severity
 from jixiao.scoring.rulebook import Rulebook
 from jixiao.scoring.trace import Evaluation, Status
 
 from .extract import Figure, find_adjustment_reason, find_grade
 from .findings import Findings
-from .scoretable import ScoreTable
+from .scoretable import ScoreRow, ScoreTable
 from .source import SourceDocument
 from .vocabulary import vocabulary
 
@@ -239,7 +239,7 @@ def check_levels(review: Review, table: ScoreTable, figures: list[Figure]) -> No
                 table_basis(table, rows),
             )
         elif fig.key == "score.level_rate" and weight:
-            places = max(0, -fig.value.as_tuple().exponent)
+            places = max(0, given_places(fig.value))
             exact = score / weight
             allowed = {exact.quantize(Decimal(1).scaleb(-places), mode) for mode in (ROUND_HALF_UP, ROUND_DOWN)}
             if fig.value not in allowed:
@@ -256,9 +256,10 @@ def check_levels(review: Review, table: ScoreTable, figures: list[Figure]) -> No
                 )
 
 
-def _leaf_for(clause: str, table: ScoreTable, rulebook: Rulebook | None) -> Any:
+def _leaf_for(clause: str, table: ScoreTable, rulebook: Rulebook | None) -> ScoreRow | None:
     """The score-table row a deduction sentence is about: by name, or by the words of its rule."""
-    best, best_len = None, 0
+    best: ScoreRow | None = None
+    best_len = 0
     for row in table.rows:
         keys = {row.name, re.sub(r"(情况|率|性|度|等)$", "", row.name)}
         if rulebook is not None:
@@ -290,7 +291,7 @@ def check_deductions(review: Review, table: ScoreTable, figures: list[Figure]) -
     for fig in figures:
         if fig.key in ("score.deduction", "score.deduction_total", "score.level_weight", "score.level_score"):
             by_segment.setdefault(fig.segment, []).append(fig)
-    rows_by_l1: dict[str, list] = {}
+    rows_by_l1: dict[str, list[ScoreRow]] = {}
     for row in table.rows:
         rows_by_l1.setdefault(row.level1, []).append(row)
     current_level: str | None = None
@@ -343,20 +344,20 @@ def check_deductions(review: Review, table: ScoreTable, figures: list[Figure]) -
                 current_level, pending = fig.extra, []
             elif fig.key.startswith("score.deduction"):
                 pending.append(fig)
-                row = _leaf_for(fig.quote, table, review.rulebook) if fig.key == "score.deduction" else None
+                leaf = _leaf_for(fig.quote, table, review.rulebook) if fig.key == "score.deduction" else None
                 if (
-                    row is not None
-                    and row.weight is not None
-                    and row.score is not None
-                    and row.weight - row.score != fig.value
+                    leaf is not None
+                    and leaf.weight is not None
+                    and leaf.score is not None
+                    and leaf.weight - leaf.score != fig.value
                 ):
                     review.add(
                         "review.deduction_vs_table",
                         Severity.ERROR,
-                        f"所述“{row.name}”扣{fmt_score(fig.value)}分，得分表中该指标分值{fmt_score(row.weight)}、"
-                        f"得分{fmt_score(row.score)}，即扣{fmt_score(row.weight - row.score)}分。",
+                        f"所述“{leaf.name}”扣{fmt_score(fig.value)}分，得分表中该指标分值{fmt_score(leaf.weight)}、"
+                        f"得分{fmt_score(leaf.score)}，即扣{fmt_score(leaf.weight - leaf.score)}分。",
                         fig.location,
-                        row.weight - row.score,
+                        leaf.weight - leaf.score,
                         fig.value,
                     )
     settle()
@@ -376,7 +377,7 @@ def check_grade(review: Review, total: Decimal | None, in_table: tuple[str, Loca
     if stated is None:
         return expected
     word = vocab.raw["grade_words"].get(stated[0], stated[0])
-    if expected and word != expected:
+    if expected and total is not None and word != expected:  # an expected grade comes from a total
         review.add(
             "review.grade",
             Severity.ERROR,
@@ -400,7 +401,7 @@ def check_against_rulebook(review: Review, table: ScoreTable, evaluation: Evalua
             review.add(
                 "review.score_contradicts_data",
                 Severity.ERROR,
-                f"“{row.name}”表中得分{fmt_score(row.score)}分，按报告所列数据和指标体系“{review.rulebook.id}”"
+                f"“{row.name}”表中得分{fmt_score(row.score)}分，按报告所列数据和指标体系“{evaluation.rulebook_id}”"
                 f"计算应得{fmt_score(node.score)}分（{why}）。",
                 row.location,
                 node.score,

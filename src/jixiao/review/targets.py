@@ -64,7 +64,8 @@ def read(text: str, nature: str = "", measure: str = "") -> Reading:
         return Reading(op or nature_op, None, False, "", None, raw)
     after = raw[n.end() :]
     percent = after.startswith(("%", "百分比")) or norm(measure) in ("%", "百分比")
-    unit = "" if percent else (re.match(r"[^\d\s≥≤=<>＞＜（）()，,；;。]{0,3}", after).group(0) or norm(measure))
+    lead = re.match(r"[^\d\s≥≤=<>＞＜（）()，,；;。]{0,3}", after)  # {0,3}: matches always, perhaps empty
+    unit = "" if percent else ((lead.group(0) if lead else "") or norm(measure))
     return Reading(op or nature_op, Decimal(n.group(0)), percent, unit, None, raw)
 
 
@@ -73,7 +74,7 @@ def _words(text: str, key: str) -> bool:
 
 
 def outcome(target: Reading, actual: Reading) -> str | None:
-    """"met", "missed", or None when it cannot be told."""
+    """ "met", "missed", or None when it cannot be told."""
     if _words(actual.words, "missed") and not _words(actual.words, "partial") and not actual.quantitative:
         return "missed"
     if _words(actual.words, "partial") and not actual.quantitative:
@@ -84,11 +85,11 @@ def outcome(target: Reading, actual: Reading) -> str | None:
         ty, tm, td = target.month
         ay, am, ad = actual.month
         year = ty or ay
-        a = ((ay or year or 0), am, ad)
-        t = ((ty or ay or 0), tm, td)
+        a_date = ((ay or year or 0), am, ad)
+        t_date = ((ty or ay or 0), tm, td)
         if target.operator in ("<=", "<", None):
-            return "met" if a <= t else "missed"
-        return "met" if a >= t else "missed"
+            return "met" if a_date <= t_date else "missed"
+        return "met" if a_date >= t_date else "missed"
     if target.value is None:
         if actual.value is None and _words(actual.words, "met"):
             return "met"
