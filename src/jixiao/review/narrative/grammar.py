@@ -27,9 +27,9 @@ _CLAUSE_END = "，,；;：:"
 _OPEN, _CLOSE = "（(【[", "）)】]"
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\d{1,2}月)")
 YEAR_PREFIX = re.compile(
-    r"^(?:[\u4e00-\u9fa5]{1,8}?(?:省|市|县|区|旗|镇|乡|街道)(?=(?:19|20)\d\d年))?"  # "许镇镇2020年…": place, year
-    r"(?:(?:截至|截止|至)?(?:19|20)(?:\d\d|xx|XX)年(?:度|底|末|初)?(?:\d{1,2}月(?:\d{1,2}日)?)?)+"
+    r"^(?:(?:截至|截止|至)?(?:19|20)(?:\d\d|xx|XX)年(?:度|底|末|初)?(?:\d{1,2}月(?:\d{1,2}日)?)?)+"
 )
+_PLACE_YEAR = re.compile(r"^[\u4e00-\u9fa5]{1,8}?(?:省|市|县|区|旗|镇|乡|街道)(?=(?:19|20)\d\d年)")  # "许镇镇2020年…"
 
 
 def _strip_words(text: str, words: tuple[str, ...], *, head: bool) -> tuple[str, str]:
@@ -93,6 +93,7 @@ def _clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
                 relation = relation or word
                 text = text[at + len(word) :]
                 break
+        text = YEAR_PREFIX.sub("", _PLACE_YEAR.sub("", text))  # after the verb: "下达某县2023年资金" keeps 下达
     if not relation:
         relation = next((w for w in voc.relations["stage_verbs"] if text.startswith(w) or text.endswith(w)), "")
     modifier, _, head = text.rpartition("的")
