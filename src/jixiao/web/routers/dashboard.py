@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from ..db import NOT_STARTED, STATUSES, Deadline, Department, Evaluation, now
 from ..deps import Db, Reviewer
+from ..freshness import data_version, memo
 from ..scope import NO_REGION, Scope
 from ..timefmt import SHANGHAI
 from ..views import bar_chart, cached_page, quote_filename
@@ -48,15 +49,9 @@ def dashboard_rows(db: DbSession, scope: Scope, year: int) -> list[Any]:
 
 
 def _tables(request: Request, db: DbSession, scope: Scope, year: int, page_no: int, status: str, days_left: int | None):
-    """Ranking, reminder list, year-over-year change, losses by indicator and charts, rendered once per state of
-    the data: the key holds the count and the last change of the two years shown and of the departments."""
-    state = db.execute(
-        select(func.count(Evaluation.id), func.max(Evaluation.updated_at), func.sum(Evaluation.version)).where(
-            Evaluation.year.in_((year, year - 1))
-        )
-    ).one()
-    departments = db.execute(select(func.count(Department.id), func.max(Department.id))).one()
-    key = (scope.user.role, scope.user.region, year, page_no, status, days_left, *state, *departments)
+    """Ranking, reminder list, year-over-year change, losses by indicator and charts, rendered once per version of
+    the data (freshness.py: one counter read, not an aggregate over the evaluations) and scope."""
+    key = (scope.user.role, scope.user.region, year, page_no, status, days_left, data_version(db))
     cache = request.app.state.dashboard_cache
     if key in cache:
         return cache[key]
@@ -101,8 +96,10 @@ def _tables(request: Request, db: DbSession, scope: Scope, year: int, page_no: i
 
 
 def _years(db: DbSession, scope: Scope) -> list[int]:
+    """The years with evaluations in scope: a scan of every evaluation, so once per data version and scope."""
     query = select(Evaluation.year).distinct().join(Department).where(scope.department_filter())
-    return sorted(db.scalars(query), reverse=True)
+    key = (scope.user.role, scope.user.region, scope.user.department_id, data_version(db))
+    return memo(db, "years").get(key, lambda: sorted(db.scalars(query), reverse=True))
 
 
 @router.get("/bureau")
