@@ -423,7 +423,11 @@ def test_both_users_whole_year(server, tmp_path):
         _click_and_wait(department, "text=历史版本")
         assert "更换指标体系" in department.inner_text("#versions")
         pages.check(department, "历史版本", "#back")
-        department.go_back()
+        _click_and_wait(department, "#versions tr:has-text('上传工作簿') a")
+        fields = department.inner_text("#version-fields")
+        assert "2,377.56" in fields and "123.10" in fields  # 万元 with two places, as the official tables print
+        pages.check(department, "某一版本", "#back")
+        department.goto(evaluation_url)
 
         # --- the narrative, the Word report, submission ---------------------------------------------------------
         department.fill("#n-problems", "部分季度支出进度偏慢。")

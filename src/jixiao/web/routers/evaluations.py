@@ -203,6 +203,18 @@ def versions(request: Request, actor: SignedIn, db: Db, evaluation_id: Id):
     return page(request, "versions.html", {"e": evaluation, "versions": rows, "users": users, "local_time": local_time})
 
 
+def _shown(value: str, unit: str) -> str:
+    """An amount in 万元 as the official tables print it (2,377.56; given extra decimals kept), else as stored."""
+    if unit != "万元":
+        return value
+    from ...model.numbers import NumberError, fmt_amount, parse_decimal
+
+    try:
+        return fmt_amount(parse_decimal(value))
+    except NumberError:
+        return value
+
+
 @router.get("/evaluations/{evaluation_id}/versions/{number}")
 def version(request: Request, actor: SignedIn, db: Db, evaluation_id: Id, number: Id):
     evaluation = actor.scope.evaluation(db, evaluation_id)
@@ -221,6 +233,10 @@ def version(request: Request, actor: SignedIn, db: Db, evaluation_id: Id, number
             "v": row,
             "scored": loaded.scored,
             "narrative": [(sections.get(name, "其他"), text) for name, text in narrative.items()],
-            "fields": [(f.group, f.label, values[f.path], f.spec.unit) for f in FORM_FIELDS if f.path in values],
+            "fields": [
+                (f.group, f.label, _shown(values[f.path], f.spec.unit), f.spec.unit)
+                for f in FORM_FIELDS
+                if f.path in values and f.path != "rulebook"
+            ],
         },
     )

@@ -8,7 +8,12 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll(".file-pick input[type=file]").forEach(function (input) {
     input.addEventListener("change", function () {
       var shown = document.getElementById(input.getAttribute("aria-describedby"));
-      if (shown) { shown.textContent = input.files.length ? "已选择：" + input.files[0].name : "未选择文件"; }
+      var names = Array.prototype.map.call(input.files, function (file) { return file.name; });
+      if (shown) {
+        shown.textContent = !names.length ? "未选择文件"
+          : names.length === 1 ? "已选择：" + names[0] : "已选择" + names.length + "个文件：" + names.slice(0, 3).join("、")
+            + (names.length > 3 ? "等" : "");
+      }
     });
   });
   document.querySelectorAll("button[data-take]").forEach(function (button) {
