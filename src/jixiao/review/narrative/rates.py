@@ -56,7 +56,8 @@ def _base_figure(rate: NarrativeFigure, candidates: list[NarrativeFigure], famil
         )
 
     near = [f for f in usable if named(f).endswith(base) or base.endswith(named(f))]
-    return (exact or near or [None])[-1]
+    found = exact or near
+    return found[-1] if found else None
 
 
 def shares(figures: list[NarrativeFigure]) -> list[Problem]:
@@ -220,7 +221,7 @@ def _named_ratio(
     if numerator is None or not numerator.checkable:
         return None
     remainder = next((f for f in amounts if f.start > numerator.start and _mentions(f, voc.remainder_words)), None)
-    candidates: list[tuple[tuple[Decimal, Decimal], str, NarrativeFigure | None]] = []
+    candidates: list[tuple[tuple[Decimal, Decimal], str, NarrativeFigure]] = []
     if remainder is not None and remainder.checkable:
         total = add([interval(numerator), interval(remainder)])
         candidates.append((total, f"{numerator.raw}＋{remainder.raw}", remainder))
@@ -468,8 +469,11 @@ def growth(figures: list[NarrativeFigure]) -> list[Problem]:
             down = (rate.relation or relation) in voc.relations["decrease"]
             respective = _respective(rate, sentence, figures)
             chosen = respective if respective is not None else _readings(rate, sentence, figures)
-            readings = [(r, *r.computed(down)) for r in chosen]
-            readings = [x for x in readings if x[1] is not None and x[2] > 0]
+            readings: list[tuple[_Reading, tuple[Decimal, Decimal], Decimal, str, str]] = []
+            for r in chosen:
+                interval_, exact, label, formula = r.computed(down)
+                if interval_ is not None and exact > 0:
+                    readings.append((r, interval_, exact, label, formula))
             if not readings or any(rate_matches(rate, x[1]) for x in readings):
                 continue
             reading, computed, exact, label, formula = readings[0]

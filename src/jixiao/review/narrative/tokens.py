@@ -128,14 +128,14 @@ def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
     for m in date.finditer(text):
         day = int(m.group("d") or 0)
         month = 1 if m.group("m") == "元" else int(m.group("m"))  # 元月: January
-        value = Decimal(int(m.group("y")) * 10000 + month * 100 + day)
+        stamp = Decimal(int(m.group("y")) * 10000 + month * 100 + day)
         dates.append(m.span())
-        yield Token(m.start(), m.end(), m.start(), m.end(), value, m.group(0), "日期", "date", False, False)
+        yield Token(m.start(), m.end(), m.start(), m.end(), stamp, m.group(0), "日期", "date", False, False)
         # "2022年12月6日至8日", "2017年7月至8月": the end of a span within the same month or year
         tail = re.match(r"(?:至|到|—|-|~)(\d{1,2})" + ("日" if m.group("d") else "月"), text[m.end() :])
         if tail and (m.group("d") or 1 <= int(tail.group(1)) <= 12):
             end = m.end() + tail.end()
-            step = Decimal(int(value) // 100 * 100) if m.group("d") else Decimal(int(value) // 10000 * 10000)
+            step = Decimal(int(stamp) // 100 * 100) if m.group("d") else Decimal(int(stamp) // 10000 * 10000)
             last = step + int(tail.group(1)) * (1 if m.group("d") else 100)
             dates.append((m.end(), end))
             yield Token(
