@@ -96,10 +96,12 @@ def _clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
         text = YEAR_PREFIX.sub("", _PLACE_YEAR.sub("", text))  # after the verb: "下达某县2023年资金" keeps 下达
     if not relation:
         relation = next((w for w in voc.relations["stage_verbs"] if text.startswith(w) or text.endswith(w)), "")
-    modifier, _, head = text.rpartition("的")
-    # "……单位使用当年财政拨款安排的三公经费决算": money named by who arranged it; the head after 的 names it
-    if len(head) >= 4 and modifier.endswith(tuple(voc.words["arranging_verbs"])):
-        text = head
+    # "……单位使用当年财政拨款安排(的)三公经费决算": money named by a long account of who arranged it; the head after
+    # the verb names it
+    verbs = "|".join(map(re.escape, voc.words["arranging_verbs"]))
+    arranged = re.match(rf"^(.{{8,}}(?:{verbs}))的?(.{{4,}})$", text)
+    if arranged and not re.search(rf"(?:{verbs})", arranged.group(2)):
+        text = arranged.group(2)
     return text.strip("，,、 ").lstrip("）)】]").rstrip("（(【["), relation
 
 
@@ -225,15 +227,17 @@ class _SegmentReader:
         self.names: list[str] = []  # "A、B、C分别为a、b、c": the names waiting for their figures
         self.last_noun = ""
         self.indicator, self.indicator_sentence, self.indicator_at = "", -1, 0
-        self.flags = ()
+        self.flags: tuple[str, ...] = ()
         compare = "|".join(map(re.escape, self.voc.words["compare"]))
         years = "|".join(map(re.escape, self.voc.words["last_year_words"]))
-        self._compare_year = re.compile(rf"^(?:{compare})(?:{years})(?!相比|增|减|下降|上升|提高|降低)")
+        self._compare_year = re.compile(
+            rf"^(?:{compare})(?:{years}|(?:19|20)\d\d年(?:度)?(?:的)?)(?!相比|增|减|下降|上升|提高|降低)"
+        )
 
     def read(self) -> list[NarrativeFigure]:
         for token in sorted(tokens(self.text, self.voc), key=lambda t: t.start):
             place = self._place(token)
-            self.flags: tuple[str, ...] = ()
+            self.flags = ()
             subject, relation = self._subject(token, place)
             subject, relation, base, change = self._change_or_share(token, place, subject, relation)
             subject = self._compared(token, place, subject)
@@ -357,7 +361,7 @@ class _SegmentReader:
         """Where nothing before the number names it: the words after it, the clause before, the bare left text."""
         voc, text = self.voc, self.text
         if not subject and token.kind == "amount":
-            tail = re.match(r"(?:为|是)?", place.after).end()
+            tail = 1 if place.after.startswith(("为", "是")) else 0
             subject = _noun_after(place.after[tail:], voc, 30)  # "其中500万元为中央水利发展资金"
         start, sentence = place.clause_start, place.sentence
         if not subject and token.kind != "date" and start > sentence.start:
@@ -392,6 +396,7 @@ class _SegmentReader:
             base = m.group(1) if m else ("上年" if "同比" in change else "")
             # "支出合计387.82万元，较上年决算数减少125.51万元，下降24.5%": the change is of the level before it
             subject = re.sub(rf"(?:相比|{compare}).*$", "", subject).removesuffix(change)
+            subject = "" if subject in voc.words["last_year_words"] else subject  # "与上年下降7.6%"
         elif share:
             relation = "占"
             base = re.sub(r"(的|比重|比例|比|为|达)+$", "", left[left.rfind(share) + len(share) :]).lstrip("总全")
