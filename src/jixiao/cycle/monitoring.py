@@ -49,7 +49,7 @@ class MonitoringPoint:
     budget: Decimal
     executed: Decimal | None
     rate: Decimal  # cumulative execution rate, executed / budget (or as stated)
-    issued: dt.date  # the day the point's figures are due (end of month unless given)
+    issued: dt.date  # the day the warning is issued (the ruleset's warning day unless given)
     targets: tuple[TargetProgress, ...]
     answer: Answer | None
     location: Location
@@ -113,11 +113,6 @@ class MonitoringResult:
         ]
 
 
-def _month_end(year: int, month: int) -> dt.date:
-    first_next = dt.date(year + month // 12, month % 12 + 1, 1)
-    return first_next - dt.timedelta(days=1)
-
-
 def load_monitoring(path: Path) -> Monitoring:
     path = Path(path)
     if path.is_dir():
@@ -165,7 +160,7 @@ def load_monitoring(path: Path) -> Monitoring:
                 r.date((*where, "answer", "date"), "答复日期", required=True),
                 r.text((*where, "answer", "note"), "说明"),
             )
-        issued = r.date((*where, "issued"), "预警日期") or _month_end(year, month)
+        issued = r.date((*where, "issued"), "预警日期") or ruleset.monitoring.warned_on(year, month)
         points.append(MonitoringPoint(month, budget, executed, rate, issued, progress, answer, r.where(where)))
     r.raise_errors()
     return Monitoring(path, ruleset, r.text(("department",), "部门名称"), year, tuple(points))

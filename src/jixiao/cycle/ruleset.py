@@ -8,6 +8,7 @@ confirmed (`partial`) or `inferred`.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -34,6 +35,13 @@ class MonitoringRules:
     overdue: str
     source: str
     confidence: str
+    warning_day: str = "month_end"  # the warning is issued at the month's end, or on the next month's first day
+    scope: str = ""  # what the lines apply to, where the rule says (预算资金200万元以上的项目)
+
+    def warned_on(self, year: int, month: int) -> dt.date:
+        """The day a point's warning is issued, from which the answer's working days are counted."""
+        first_next = dt.date(year + month // 12, month % 12 + 1, 1)
+        return first_next if self.warning_day == "next_month_first" else first_next - dt.timedelta(days=1)
 
     def threshold(self, month: int) -> tuple[Decimal | None, str]:
         """The minimum execution by the end of `month`, and the sentence that says where it comes from."""
@@ -42,7 +50,7 @@ class MonitoringRules:
             if not passed:
                 return None, f"{month}月前无预警节点"
             m, rate = passed[-1]
-            return rate, f"1-{m}月执行率不低于{_pct(rate)}"
+            return rate, f"1-{m}月执行率不低于{_pct(rate)}" + (f"（适用于{self.scope}）" if self.scope else "")
         if self.shortfall is not None:
             rate = Decimal(month) / 12 - self.shortfall
             return rate, f"序时进度{_pct(Decimal(month) / 12)}减{_pct(self.shortfall)}，即{_pct(rate)}"
@@ -131,6 +139,8 @@ def load_ruleset(ruleset_id: str = "national") -> CycleRuleset:
         overdue=str(mon.get("overdue", "")),
         source=str(mon.get("source", "")),
         confidence=str(mon.get("confidence", "inferred")),
+        warning_day=str(mon.get("warning_day", "month_end")),
+        scope=str(mon.get("scope", "")),
     )
     targets = TargetRules(
         require_cost={str(k): str(v).lower() == "true" for k, v in tgt.get("require_cost_indicator", {}).items()},

@@ -704,7 +704,7 @@ def monitoring_workbook(mon: Any = None, points: tuple[int, ...] = (3, 6, 9, 12)
             None if shared_budget else point.budget,
             point.executed,
             rate,
-            point.issued.isoformat() if point.issued != _month_end(mon.year, point.month) else "",
+            point.issued.isoformat() if point.issued != mon.ruleset.monitoring.warned_on(mon.year, point.month) else "",
             answer.decision if answer else "",
             answer.date.isoformat() if answer and answer.date else "",
             answer.note if answer else "",
@@ -738,7 +738,3 @@ def monitoring_workbook(mon: Any = None, points: tuple[int, ...] = (3, 6, 9, 12)
         progress.column_dimensions[_address(1, col)[:-1]].width = width
     _instructions(wb, "运行监控", MONITORING_FIELDS)
     return _save(wb)
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)

@@ -1,0 +1,70 @@
+"""Cycle rulesets of regions (cycle/rulesets/): their lines, warning days and sources, worked by hand from the texts
+cited in each file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from jixiao.cycle import assess_monitoring, available_rulesets, load_monitoring, load_ruleset
+
+D = dt.date
+
+
+@pytest.mark.parametrize("ruleset_id", sorted(available_rulesets()))
+def test_every_section_names_a_source_it_lists(ruleset_id):
+    rules = load_ruleset(ruleset_id)
+    for source, confidence in (
+        (rules.monitoring.source, rules.monitoring.confidence),
+        (rules.targets.source, rules.targets.confidence),
+        (rules.results_source, rules.results_confidence),
+    ):
+        assert source in rules.sources, (ruleset_id, source)
+        assert rules.sources[source].get("document"), (ruleset_id, source)
+        assert confidence in ("official", "partial", "inferred")
+
+
+def _points(tmp_path, ruleset: str, year: int, text: str):
+    (tmp_path / "monitoring.yaml").write_text(
+        f"ruleset: {ruleset}\nyear: {year}\nbudget: 1000\npoints:\n{text}", encoding="utf-8"
+    )
+    return load_monitoring(tmp_path)
+
+
+def test_sichuan_warns_on_the_next_months_first_day(tmp_path):
+    # 四川省财政厅's reading of the 2025 办法: 预警提示 on the first day of the month after the monitoring month, the
+    # answer within 10 working days from it. June 2025: 380 / 1000 = 38% < 40% → warned Tue 2025-07-01;
+    # Jul 2–4 (3), 7–11 (8), 14–15 (10) → 2025-07-15.
+    mon = _points(tmp_path, "sichuan/2025", 2025, "  - {month: 6, executed: 380}\n")
+    [warning] = assess_monitoring(mon, D(2025, 7, 15)).warnings
+    assert (mon.points[0].issued, warning.deadline, warning.status) == (D(2025, 7, 1), D(2025, 7, 15), "待答复")
+    # the national rule (inferred) counts from the month's end, Mon 2025-06-30: Jul 1–4 (4), 7–11 (9), 14 (10)
+    national = _points(tmp_path, "national", 2025, "  - {month: 6, executed: 380}\n")
+    assert national.points[0].issued == D(2025, 6, 30)
+    assert assess_monitoring(national, D(2025, 7, 15)).warnings[0].deadline == D(2025, 7, 14)
+
+
+def test_sichuan_april_warning_across_labour_day(tmp_path):
+    # 1-4月 200 / 1000 = 20% < 25%; warned Thu 2025-05-01, a holiday; 5月1日至5日 off (国办发明电〔2024〕12号):
+    # May 6–9 (4), 12–16 (9), 19 (10) → 2025-05-19, answered 05-20 → 逾期答复
+    text = "  - {month: 4, executed: 200, answer: {decision: 调剂, date: 2025-05-20}}\n"
+    [warning] = assess_monitoring(_points(tmp_path, "sichuan/2025", 2025, text), D(2025, 6, 1)).warnings
+    assert (warning.deadline, warning.status) == (D(2025, 5, 19), "逾期答复")
+
+
+def test_taiyuan_line_is_august_sixty_percent_for_large_projects(tmp_path):
+    # 太原 2020 (财政部网站 2020-11-12): projects over 200万元 below 60% by the end of August are monitored.
+    rules = load_ruleset("shanxi-taiyuan/2020")
+    assert rules.monitoring.threshold(6) == (None, "6月前无预警节点")
+    line, why = rules.monitoring.threshold(8)
+    assert line == Decimal("0.60") and why == "1-8月执行率不低于60%（适用于预算资金200万元以上的市本级项目）"
+    # 550 / 1000 = 55% < 60% → a warning; 650 / 1000 = 65% at September is above the August line
+    points = "  - {month: 8, executed: 550}\n  - {month: 9, executed: 650}\n"
+    mon = _points(tmp_path, "shanxi-taiyuan/2020", 2020, points)
+    result = assess_monitoring(mon, D(2020, 9, 30))
+    assert [(w.month, w.kind) for w in result.warnings] == [(8, "执行进度")]
+    # the results section is the national one, inherited whole
+    assert rules.actions == load_ruleset("national").actions
+    assert rules.sources["monitoring_ty"]["address"].startswith("http://www.mof.gov.cn/")
