@@ -295,7 +295,7 @@ def test_next_years_report_shows_last_years_rectification(tmp_path):
 
 
 def test_self_evaluation_reads_the_approved_targets(tmp_path):
-    from jixiao.model.dataset import load_department
+    from jixiao.pipeline import load_department
 
     folder = tmp_path / "hengshan"
     shutil.copytree(BAOAN.parent / "hengshan-fulian-2023", folder)

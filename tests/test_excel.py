@@ -15,7 +15,7 @@ import pytest
 from jixiao.cli import main
 from jixiao.files.excel_in import read_workbook
 from jixiao.files.template import write_template
-from jixiao.model.dataset import load_department
+from jixiao.pipeline import load_department
 from jixiao.model.problems import JixiaoError
 from jixiao.pipeline import run
 from jixiao.scoring.engine import evaluate

@@ -16,7 +16,7 @@ from docx import Document
 
 from jixiao.cli import main
 from jixiao.formats import office
-from jixiao.model.dataset import load_department
+from jixiao.pipeline import load_department
 from jixiao.model.problems import JixiaoError, Severity
 from jixiao.pipeline import prepare
 from jixiao.review import review_document, review_file

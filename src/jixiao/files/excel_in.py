@@ -5,11 +5,14 @@ label variants (业务工作专项 / 业务工作经费), full-width digits, "�
 separators, trailing spaces, and formulas (their cached value; if there is none, an error says so). A blank
 cell is 未填报; "—" and "/" count as blank. The workbook becomes the same nested tree a YAML file gives and
 goes through the same checks, so every error names sheet!cell, what was found and what was expected.
+
+`read_workbook_source` gives that tree (a `model.dataset.SourceTree`); `read_workbook` parses it as well.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import itertools
 import re
@@ -18,9 +21,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jixiao.model.dataset import DepartmentData, parse_department
+from jixiao.model.dataset import DepartmentData, SourceTree, parse_source
 from jixiao.model.numbers import NumberError, normalize_text, parse_decimal
-from jixiao.model.problems import JixiaoError, Location, Problem, Severity
+from jixiao.model.problems import JixiaoError, Location, Problem, Severity, dotted
 
 from . import guard
 from .excel_layout import (
@@ -42,9 +45,10 @@ from .excel_layout import (
     norm,
     project_key,
 )
-from .yamlsrc import dotted
 
-__all__ = ["read_workbook"]
+__all__ = ["OLD_WORKBOOKS", "read_workbook", "read_workbook_source"]
+
+OLD_WORKBOOKS = (".xls", ".et")  # Excel 97–2003 and WPS: converted to .xlsx by LibreOffice, then read here
 
 _BLANKS = {"", "—", "-", "－", "/", "／", "——", "--", "无数据"}
 _MAX_HEADER_SCAN = 12
@@ -94,17 +98,17 @@ class _Sheet:
     cached value, that formula. Rows and columns are held to `guard.LIMITS`, so a sheet of a million blank
     rows or a garbage sheet is refused with its name, not read to the end."""
 
-    def __init__(self, ws, path: Path):
+    def __init__(self, ws, shown: str):
         self.name = ws.title
         self.cells: dict[tuple[int, int], Any] = {}
         self.formulas: dict[tuple[int, int], str] = {}
         self.max_row = 0
         self.max_col = 0
-        self._load(ws, path)
+        self._load(ws, shown)
 
-    def _load(self, ws, path: Path) -> None:
+    def _load(self, ws, shown: str) -> None:
         workbook = ws.parent
-        where = Location(str(path), sheet=self.name)
+        where = Location(shown, sheet=self.name)
         limits = guard.LIMITS
         try:
             with ws._get_source() as source:
@@ -188,8 +192,8 @@ class _Sheet:
 
 
 class _Reader:
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self, shown: str):
+        self.shown = shown  # the file's name in every place: the user's, not a converted temporary copy
         self.tree: dict[str, Any] = {}
         # where each field is (or would be) filled in: a Location, or (sheet, row, column) for a blank home,
         # made into a Location only when a problem needs it (10,000 project rows have 190,000 homes)
@@ -198,7 +202,7 @@ class _Reader:
         self.problems: list[Problem] = []
 
     def where(self, sheet: _Sheet, row: int, col: int, field: str | None = None) -> Location:
-        return Location(str(self.path), sheet=sheet.name, cell=f"{get_column_letter(col)}{row}", field=field)
+        return Location(self.shown, sheet=sheet.name, cell=f"{get_column_letter(col)}{row}", field=field)
 
     def problem(
         self,
@@ -251,8 +255,8 @@ class _Reader:
             if isinstance(found, Location):
                 return Location(found.file, sheet=found.sheet, cell=found.cell, field=dotted(path))
             name, row, col = found
-            return Location(str(self.path), sheet=name, cell=f"{get_column_letter(col)}{row}", field=dotted(path))
-        return Location(str(self.path), field=dotted(path))
+            return Location(self.shown, sheet=name, cell=f"{get_column_letter(col)}{row}", field=dotted(path))
+        return Location(self.shown, field=dotted(path))
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -528,15 +532,46 @@ def _merge_staff(reader: _Reader) -> None:
 
 
 def read_workbook(path: Path) -> tuple[DepartmentData, list[Problem]]:
-    """A filled workbook (.xlsx/.xlsm) to department data and its problems: the one entry point.
+    """A filled workbook (.xlsx/.xlsm, .xls/.et) to department data and its problems."""
+    return parse_source(read_workbook_source(path))
+
+
+def read_workbook_source(path: Path) -> SourceTree:
+    """A filled workbook to the raw tree with each value's sheet!cell: the one entry point of the reader.
 
     Through the guarded entrance first (content is a zip Office file, size, unpacked size and ratio, XML parts
     sound), then opened once, read-only; each sheet the reader needs is streamed once into its filled cells."""
     path = Path(path)
-    if path.suffix.lower() in (".xls", ".et"):  # Excel 97–2003 / WPS: LibreOffice makes the .xlsx read here
-        from jixiao.formats.workbook import read_old_workbook
+    if path.suffix.lower() in OLD_WORKBOOKS:
+        return _old_workbook_source(path)
+    return _xlsx_source(path, str(path))
 
-        return read_old_workbook(path, read_workbook)
+
+def _old_workbook_source(path: Path) -> SourceTree:
+    """An .xls/.et converted to .xlsx by LibreOffice and read as one; every place names the user's file."""
+    from jixiao.formats.office import ConversionError, converted  # LibreOffice's adapter: only for these files
+
+    shown = str(path)
+    try:
+        with converted(path, "xlsx") as xlsx:
+            try:
+                return _xlsx_source(xlsx, shown)
+            except JixiaoError as exc:
+                raise JixiaoError([_renamed(p, str(xlsx), shown) for p in exc.problems]) from None
+    except ConversionError as exc:
+        raise JixiaoError([Problem("xlsx.convert", f"无法读取该 Excel 文件：{exc}", Location(shown))]) from None
+    except FileNotFoundError:
+        raise JixiaoError([Problem("file.missing", "找不到该文件，请检查路径是否正确。", Location(shown))]) from None
+
+
+def _renamed(problem: Problem, temporary: str, shown: str) -> Problem:
+    location = problem.location
+    if location is None or location.file != temporary:
+        return problem
+    return dataclasses.replace(problem, location=dataclasses.replace(location, file=shown))
+
+
+def _xlsx_source(path: Path, shown: str) -> SourceTree:
     guard.check_input_file(path, ("zip",), label="该 Excel 文件")
     names = guard.check_zip(path, str(path))
     if "xl/workbook.xml" not in names:
@@ -560,18 +595,18 @@ def read_workbook(path: Path) -> tuple[DepartmentData, list[Problem]]:
             Location(str(path)),
         ) from None
     try:
-        return _read(workbook, path)
+        return _read(workbook, shown)
     finally:
         workbook.close()
 
 
-def _read(workbook, path: Path) -> tuple[DepartmentData, list[Problem]]:
-    reader = _Reader(path)
+def _read(workbook, shown: str) -> SourceTree:
+    reader = _Reader(shown)
     loaded: dict[str, _Sheet] = {}
 
     def load(ws) -> _Sheet:
         if ws.title not in loaded:
-            loaded[ws.title] = _Sheet(ws, path)
+            loaded[ws.title] = _Sheet(ws, shown)
         return loaded[ws.title]
 
     def sheet(name: str) -> _Sheet | None:
@@ -587,7 +622,7 @@ def _read(workbook, path: Path) -> tuple[DepartmentData, list[Problem]]:
                     "xlsx.not_template",
                     f"工作簿中没有“{FORM_SHEET}”“{BASE_SHEET}”等填报表（现有：{'、'.join(workbook.sheetnames)}）。"
                     "请使用 jixiao template 生成的填报模板。",
-                    Location(str(path)),
+                    Location(shown),
                 )
             ]
         )
@@ -611,5 +646,4 @@ def _read(workbook, path: Path) -> tuple[DepartmentData, list[Problem]]:
             reader, manual, "manual_scores", "指标编号", {"得分": "score", "评分理由": "reason", "理由": "reason"}
         )
     _merge_staff(reader)
-    data, problems = parse_department(reader.tree, reader.locate, str(path), path.parent)
-    return data, reader.problems + problems
+    return SourceTree(reader.tree, reader.locate, shown, Path(shown).parent, tuple(reader.problems), "workbook")

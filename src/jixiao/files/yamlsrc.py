@@ -11,11 +11,12 @@ from typing import Any
 
 import yaml
 
-from jixiao.model.problems import JixiaoError, Location, Problem
+from jixiao.model.dataset import SourceTree
+from jixiao.model.problems import JixiaoError, Location, Problem, dotted
 
 from . import guard
 
-__all__ = ["SourceMap", "load_yaml", "parse_yaml_text"]
+__all__ = ["SourceMap", "dotted", "load_yaml", "parse_yaml_text", "yaml_source", "yaml_text_source"]
 
 _NULL_TAG = "tag:yaml.org,2002:null"
 
@@ -37,13 +38,6 @@ class SourceMap:
             probe = probe[:-1]
         line = self._lines.get(probe, 1 if not probe else None)
         return Location(file=self.file, line=line, field=field if field is not None else dotted(path))
-
-
-def dotted(path: tuple[Any, ...]) -> str:
-    text = ""
-    for key in path:
-        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
-    return text
 
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: the same events, faster
@@ -246,3 +240,18 @@ def load_yaml(path: Path) -> tuple[Any, SourceMap, list[Problem]]:
             ]
         ) from None
     return parse_yaml_text(text, str(path))
+
+
+def yaml_source(path: Path) -> SourceTree:
+    """A department's YAML data file as the raw tree with each value's line (`model.dataset.parse_source`
+    parses it); the folder beside it holds its narrative/ and targets.yaml."""
+    path = Path(path)
+    tree, smap, problems = load_yaml(path)
+    return SourceTree(tree, smap.locate, str(path), path.parent, tuple(problems))
+
+
+def yaml_text_source(text: str, name: str, base_dir: Path | None = None) -> SourceTree:
+    """A department's data given as YAML text (an editor, a database): the same tree and places as from a file
+    called `name`, the same refusals (size, aliases, nesting, syntax) as JixiaoError naming `name` and the line."""
+    tree, smap, problems = parse_yaml_text(text, name)
+    return SourceTree(tree, smap.locate, name, base_dir, tuple(problems))

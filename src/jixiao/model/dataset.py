@@ -1,8 +1,10 @@
 """Department data: typed values by field path, each with the place it was read from.
 
-`parse_department(tree, locate)` turns a nested tree (from YAML, or from the Excel reader) into a
-`DepartmentData` plus all problems found, following `schema.SCHEMA`. One bad field never hides another:
-errors are collected at the loop, so a run reports all of them at once.
+The readers (`jixiao.files`: YAML, a filled workbook) produce a `SourceTree`: the nested tree of what the file
+says, a function giving each value's place (file:line or sheet!cell), and what the reader found wrong.
+`parse_source` (or `parse_department(tree, locate)`) turns it into a `DepartmentData` plus all problems found,
+following `schema.SCHEMA`. One bad field never hides another: errors are collected at the loop, so a run reports
+all of them at once. Reading files and choosing the reader is not done here (`jixiao.files.department`).
 """
 
 from __future__ import annotations
@@ -14,15 +16,23 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jixiao.files import guard
+from jixiao.files import guard  # the input limits (guard.LIMITS), looked up at call time so tests may replace them
 from jixiao.files.guard import check_magnitude
-from jixiao.files.yamlsrc import dotted, load_yaml
 
 from .numbers import NumberError, normalize_text, parse_count, parse_decimal, parse_rate
-from .problems import JixiaoError, Location, Problem, Severity, has_errors
+from .problems import JixiaoError, Location, Problem, Severity, dotted, has_errors
 from .schema import SCHEMA, Field, Group, ListOf, MapOf, Node
 
-__all__ = ["ANSWERS", "DepartmentData", "load_department", "parse_department", "parse_value", "require_ok"]
+__all__ = [
+    "ANSWERS",
+    "DepartmentData",
+    "Locate",
+    "SourceTree",
+    "parse_department",
+    "parse_source",
+    "parse_value",
+    "require_ok",
+]
 
 Locate = Callable[[tuple[Any, ...]], Location]
 
@@ -141,6 +151,26 @@ class DepartmentData:
     @property
     def year(self) -> int | None:
         return self.values.get("department.year")
+
+
+@dataclass(frozen=True)
+class SourceTree:
+    """A department's data as a reader produced it, before any parsing: the nested tree of texts (dicts, lists,
+    strings), `locate` giving the place of any path in it as the user knows it (file:line, file[sheet!cell]),
+    the file's name as shown, the folder beside it (narrative/, targets.yaml), and the reader's own problems."""
+
+    tree: Any
+    locate: Locate
+    source: str
+    base_dir: Path | None = None
+    problems: tuple[Problem, ...] = ()
+    format: str = "yaml"  # yaml | workbook
+
+
+def parse_source(raw: SourceTree) -> tuple[DepartmentData, list[Problem]]:
+    """The typed data of a reader's tree, with the reader's problems and the parser's, in that order."""
+    data, problems = parse_department(raw.tree, raw.locate, raw.source, raw.base_dir)
+    return data, [*raw.problems, *problems]
 
 
 class _Bad(ValueError):
@@ -380,52 +410,6 @@ def _check_items(c: _Collector) -> None:
         elif quarter in seen:
             c.problems.append(Problem("data.duplicate_quarter", f"第{quarter}季度重复填写，请只保留一行。", place))
         seen.add(quarter)
-
-
-def load_department(path: Path) -> tuple[DepartmentData, list[Problem]]:
-    """Read department data from a YAML file, a folder holding data.yaml, or an .xlsx workbook."""
-    path = Path(path)
-    if not path.exists():
-        raise JixiaoError(
-            [Problem("file.missing", "找不到该文件或目录（路径不存在），请检查路径是否正确。", Location(str(path)))]
-        )
-    if path.is_dir():
-        candidates = [path / name for name in ("data.yaml", "data.yml", "部门数据.yaml")]
-        found = next((c for c in candidates if c.exists()), None)
-        if found is None:
-            workbooks = sorted(path.glob("*.xlsx"))
-            if workbooks:
-                return load_department(workbooks[0])
-            raise JixiaoError(
-                [
-                    Problem(
-                        "file.no_data",
-                        "该目录中没有 data.yaml 或 .xlsx 填报文件。请指定数据文件或包含它的目录。",
-                        Location(str(path)),
-                    )
-                ]
-            )
-        path = found
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".et"):
-        from jixiao.files.excel_in import read_workbook  # the Excel reader sits at the edge
-
-        return read_workbook(path)
-    if path.suffix.lower() not in (".yaml", ".yml"):
-        raise JixiaoError(
-            [
-                Problem(
-                    "file.type",
-                    f"不支持的文件类型“{path.suffix or '（无扩展名）'}”。请提供 .yaml 数据文件或 .xlsx/.xls 填报模板。",
-                    Location(str(path)),
-                )
-            ]
-        )
-    tree, smap, problems = load_yaml(path)
-    from jixiao.cycle.targets import apply_approved_targets  # 年度指标值 from the approved 绩效目标, typed once
-
-    problems += apply_approved_targets(tree, path.parent, smap.locate)
-    data, more = parse_department(tree, smap.locate, str(path), path.parent)
-    return data, problems + more
 
 
 def require_ok(problems: list[Problem]) -> None:

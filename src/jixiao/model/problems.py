@@ -10,8 +10,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-__all__ = ["JixiaoError", "Location", "Problem", "Severity", "exit_code", "has_errors", "is_file_problem"]
+__all__ = [
+    "JixiaoError",
+    "Location",
+    "Problem",
+    "Severity",
+    "dotted",
+    "exit_code",
+    "has_errors",
+    "is_file_problem",
+]
+
+
+def dotted(path: tuple[Any, ...]) -> str:
+    """A field path as people read it: ("units", 0, "staffing") -> "units[0].staffing"."""
+    text = ""
+    for key in path:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text
 
 
 class Severity(StrEnum):

@@ -13,6 +13,7 @@ import shutil
 import signal
 import tempfile
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -51,9 +52,14 @@ def _created(prepared: Prepared) -> datetime:
 
 
 def render_all(
-    prepared: Prepared, evaluation: Evaluation, formats: tuple[str, ...]
+    prepared: Prepared,
+    evaluation: Evaluation,
+    formats: tuple[str, ...],
+    narrative: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, bytes], list[str]]:
-    document = build_document(prepared, evaluation)
+    """Every format asked for, in memory (name -> bytes), and the warnings; the narrative from `narrative`
+    (section name -> Markdown) when given, else from narrative/ beside the data."""
+    document = build_document(prepared, evaluation, narrative_texts=narrative)
     outputs: dict[str, bytes] = {}
     if "docx" in formats or "pdf" in formats:
         outputs[f"{REPORT_NAME}.docx"] = render_docx(document, prepared.data.name, _created(prepared))

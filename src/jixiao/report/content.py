@@ -8,6 +8,7 @@ per-一级 analysis and the problems come from the evaluation's trace.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -247,9 +248,17 @@ def _mof_projects(builder: _Builder, title: str) -> list[Table]:
 ATTACHMENT_BUILDERS: dict[str, Any] = {"mof_department": _mof_department, "mof_projects": _mof_projects}
 
 
-def build_document(prepared: Prepared, evaluation: Evaluation, narrative_dir: Path | None = None) -> Document:
+def build_document(
+    prepared: Prepared,
+    evaluation: Evaluation,
+    narrative_dir: Path | None = None,
+    narrative_texts: Mapping[str, str] | None = None,
+) -> Document:
+    """The report as a Document; its narrative from `narrative_texts` (section name -> Markdown) when given,
+    else from `narrative_dir`, else from narrative/ beside the data."""
     outline = load_outline(str(prepared.rulebook.report.get("outline", "shenzhen-department")))
-    narrative = NarrativeSource(narrative_dir if narrative_dir is not None else narrative_folder(prepared))
+    folder = narrative_dir if narrative_dir is not None else narrative_folder(prepared)
+    narrative = NarrativeSource(None if narrative_texts is not None else folder, narrative_texts)
     builder = _Builder(prepared, evaluation, outline, narrative)
     for item in outline.intro:
         builder.content(item, 0)

@@ -7,6 +7,7 @@ and list items (`- ` or `1. `), which become paragraphs of their own. Everything
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from .document import Paragraph, Run
@@ -55,14 +56,23 @@ def parse_markdown(text: str) -> list[Paragraph]:
 
 
 class NarrativeSource:
-    """The department's narrative folder (narrative/ beside the data, or as configured)."""
+    """The department's narrative folder (narrative/ beside the data, or as configured), or its texts held in
+    memory by section name (the web app's)."""
 
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, texts: Mapping[str, str] | None = None):
         self.folder = folder
+        self.texts = texts
         self.used: list[str] = []
         self.missing: list[str] = []
 
     def get(self, name: str) -> list[Paragraph] | None:
+        if self.texts is not None:
+            text = self.texts.get(name)
+            if text is None:
+                self.missing.append(name)
+                return None
+            self.used.append(name)
+            return parse_markdown(text.removeprefix("\ufeff"))
         if self.folder is None:
             self.missing.append(name)
             return None
