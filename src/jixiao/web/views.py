@@ -101,11 +101,7 @@ def report_parts(loaded, narrative: dict[str, str]) -> dict[str, list[tuple[str,
         # the report's note row carries an inline style, which the page's Content-Security-Policy forbids
         return table_html(block).replace(' class="left" style="border:none"', ' class="left table-note"')
 
-    with tempfile.TemporaryDirectory() as folder:  # the narrative as the download writes it
-        for name, text in narrative.items():
-            if name.replace("_", "").isalnum() and len(name) < 100:
-                (Path(folder) / f"{name}.md").write_text(text, encoding="utf-8")
-        document = build_document(loaded.prepared, loaded.scored, Path(folder))
+    document = build_document(loaded.prepared, loaded.scored, narrative_texts=_sections(narrative))
     body = []
     for block in document.blocks:
         if isinstance(block, Table):
@@ -381,6 +377,11 @@ def guarded_write(
     return RedirectResponse(f"/evaluations/{evaluation.id}?saved={via}", status_code=303)
 
 
+def _sections(narrative: dict[str, str]) -> dict[str, str]:
+    """The narrative's sections by name, as the report reads them (a name of letters, digits and _)."""
+    return {name: text for name, text in narrative.items() if name.replace("_", "").isalnum() and len(name) < 100}
+
+
 def quote_filename(name: str) -> str:
     return quote(name)
 
@@ -388,22 +389,20 @@ def quote_filename(name: str) -> str:
 def download(evaluation: Evaluation, kind: str) -> tuple[bytes, str, str]:
     from jixiao.files.template import write_template
 
-    from ..pipeline import prepare
+    from ..pipeline import prepare_text
     from ..report import render_all
     from ..report.pdf import PdfError, convert_to_pdf
 
     base = f"{evaluation.department.name}{evaluation.year}年度"
-    with tempfile.TemporaryDirectory() as tmp:
+    narrative = _sections(json.loads(evaluation.narrative_json or "{}"))
+    try:
+        prepared = prepare_text(
+            evaluation.data_yaml, f"{evaluation.department.name}-{evaluation.year}.yaml", evaluation.rulebook_id
+        )
+    except JixiaoError as exc:
+        raise BadInput("数据有误，无法生成：" + "；".join(p.message for p in exc.problems[:3])) from None
+    with tempfile.TemporaryDirectory() as tmp:  # for the PDF only: LibreOffice converts a file
         folder = Path(tmp)
-        (folder / "data.yaml").write_text(evaluation.data_yaml, encoding="utf-8")
-        (folder / "narrative").mkdir()
-        for name, text in json.loads(evaluation.narrative_json or "{}").items():
-            if name.replace("_", "").isalnum() and len(name) < 100:
-                (folder / "narrative" / f"{name}.md").write_text(text, encoding="utf-8")
-        try:
-            prepared = prepare(folder, evaluation.rulebook_id)
-        except JixiaoError as exc:
-            raise BadInput("数据有误，无法生成：" + "；".join(p.message for p in exc.problems[:3])) from None
         if kind == "template":
             return (
                 write_template(prepared.rulebook, prepared.data),
@@ -414,7 +413,7 @@ def download(evaluation: Evaluation, kind: str) -> tuple[bytes, str, str]:
 
         scored = evaluate(prepared.rulebook, prepared.data)
         if kind in ("docx", "pdf"):
-            outputs, _ = render_all(prepared, scored, ("docx",))
+            outputs, _ = render_all(prepared, scored, ("docx",), narrative)
             docx = outputs["自评报告.docx"]
             if kind == "docx":
                 return (
@@ -429,13 +428,13 @@ def download(evaluation: Evaluation, kind: str) -> tuple[bytes, str, str]:
                 raise BadInput(str(exc)) from None
             return (folder / "pdf" / "自评报告.pdf").read_bytes(), f"{base}自评报告.pdf", "application/pdf"
         if kind == "xlsx":
-            outputs, _ = render_all(prepared, scored, ("xlsx",))
+            outputs, _ = render_all(prepared, scored, ("xlsx",), narrative)
             return (
                 outputs["附件表.xlsx"],
                 f"{base}附件表.xlsx",
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
-        outputs, _ = render_all(prepared, scored, ("html",))
+        outputs, _ = render_all(prepared, scored, ("html",), narrative)
         return outputs["自评报告.html"], f"{base}自评报告.html", "text/html; charset=utf-8"
 
 
