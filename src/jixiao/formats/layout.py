@@ -153,9 +153,9 @@ def _grid_table(grid: Grid, boxes: list[Box], page: int) -> Block:
             levels.append(_lowest([b.confidence for b in cell]))
         rows.append(tuple(texts))
         confidence.append(tuple(levels))
-    box = (grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1])
+    bounds = (grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1])
     return Block("table", page, grid.ys[0], rows=tuple(rows), confidence=_lowest([b.confidence for b in boxes]),
-                 cell_confidence=tuple(confidence), box=box)  # fmt: skip
+                 cell_confidence=tuple(confidence), box=bounds)  # fmt: skip
 
 
 def _reading_order(boxes: list[Box]) -> list[Box]:
