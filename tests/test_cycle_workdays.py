@@ -20,9 +20,7 @@ def test_national_day_and_a_saturday_worked_in_exchange():
     # Oct 8–11 (4), Sat 12 (5), Oct 14–18 (10) → 2024-10-18. Weekends alone would give 2024-10-14.
     counted = add_working_days(D(2024, 9, 30), 10)
     assert counted.end == D(2024, 10, 18)
-    assert counted.basis == (
-        "按国务院办公厅节假日安排计算工作日（《国务院办公厅关于2024年部分节假日安排的通知》（国办发明电〔2023〕7号））"
-    )
+    assert counted.basis == "工作日按《国务院办公厅关于2024年部分节假日安排的通知》（国办发明电〔2023〕7号）计算"
 
 
 def test_spring_festival_2026_nine_days():

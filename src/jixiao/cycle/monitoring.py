@@ -73,7 +73,7 @@ class Warning_:
     answer: Answer | None
     status: str  # 已答复 / 逾期答复 / 待答复 / 逾期未答复
     location: Location
-    deadline_basis: str = ""  # 按国务院办公厅节假日安排计算工作日（…）
+    deadline_basis: str = ""  # 工作日按《…》（国办发明电〔…〕…号）计算
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class MonitoringResult:
         rules = self.monitoring.ruleset.monitoring
         spans = [add_working_days(point.issued, rules.answer_working_days) for point in self.monitoring.points]
         if not spans:
-            return "按国务院办公厅节假日安排计算工作日"
+            return "工作日按国务院办公厅节假日安排计算"
         notices = {n.year: n for span in spans for n in span.notices}
         uncovered = sorted({y for span in spans for y in span.uncovered})
         merged = WorkingDays(

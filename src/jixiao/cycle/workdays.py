@@ -61,7 +61,7 @@ class WorkingDays:
         years = "、".join(f"{y}年" for y in self.uncovered)
         if not self.notices:
             return f"工作日仅扣除周末（{years}的节假日安排未收录）"
-        text = "按国务院办公厅节假日安排计算工作日（" + "、".join(n.cited for n in self.notices) + "）"
+        text = "工作日按" + "、".join(n.cited for n in self.notices) + "计算"
         return text + (f"；{years}的节假日安排未收录，仅扣除周末" if self.uncovered else "")
 
 
