@@ -17,12 +17,7 @@ from jixiao.review.corpus import CORPUS, load_corpus, score_document
 DOCS = load_corpus() if CORPUS.exists() else []
 
 # id → (truth ids not caught yet, codes of false warnings still raised), with the reason
-KNOWN_GAPS: dict[str, tuple[set[str], set[str]]] = {
-    # the actual column's header is garbled by OCR ("年成值全完值"): 72.74% is not read as the actual
-    "t08-chongqing-kxc-media-dept-2021": ({"i1"}, set()),
-    # the table's 得分 columns hold weights (the truth reads the last column as the score); not told apart
-    "t14-unknown-hunanlayout-basedata-2018": ({"i1"}, set()),
-}
+KNOWN_GAPS: dict[str, tuple[set[str], set[str]]] = {}
 
 
 @pytest.fixture(scope="module")

@@ -391,8 +391,9 @@ def _groups_down(table: Table, c: int) -> list[list[_Group]]:
     for r, row in enumerate(grid):
         label = row[c].strip() if c < len(row) else ""
         value = row[c + 1].strip() if c + 1 < len(row) else ""
-        if value and (number(value) is None or not label):
-            runs.append([])
+        further = any(number(x) is not None for x in row[c + 2 :])
+        if (value and (number(value) is None or not label)) or further:
+            runs.append([])  # text in the value column, or amounts further right: a funds block of columns
         elif label:
             runs[-1].append((r, label, value))
     out = []

@@ -131,8 +131,11 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str]) -> st
 
 
 def _unit_only(text: str) -> bool:
-    """ "单位：万元" names the money unit, not the unit that reports."""
-    return norm(text) in vocabulary().raw["units"] or not norm(text)
+    """ "单位：万元" names the money unit, not the unit that reports (also when it stands in the cell after the
+    label: 填报单位: | 单位:万元)."""
+    n = norm(text)
+    units = vocabulary().raw["units"]
+    return not n or n in units or re.sub(r"^(?:金额|资金)?单位", "", n) in units
 
 
 def _after_colon(text: str) -> str:

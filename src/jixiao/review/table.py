@@ -79,11 +79,31 @@ class Table:
         return "".join(self.row_text(r) for r in range(len(self.grid)))
 
 
-def _roles_in(row: list[str]) -> dict[int, str]:
+def _role(label: str) -> str | None:
+    """A header label's role; besides the vocabulary's own matching (exact, prefix, contained, or its characters
+    scrambled), a label that text recognition read with one character twice among scrambled ones: 年成值全完值
+    (two stacked lines 年成值 / 全完值) for 全年完成值. Only for variants of four characters or more."""
     vocab = vocabulary()
+    role = vocab.column_role(label)
+    if role is not None:
+        return role
+    text = norm(label)
+    if len(text) < 5 or len(text) > 12:
+        return None
+    for variant, candidate in vocab.column_variants:
+        if len(variant) >= 4 and len(text) == len(variant) + 1 and set(text) == set(variant):
+            extra = sorted(text)
+            for ch in variant:
+                extra.remove(ch)
+            if extra[0] in variant:
+                return candidate
+    return None
+
+
+def _roles_in(row: list[str]) -> dict[int, str]:
     out = {}
     for c, cell in enumerate(row):
-        role = vocab.column_role(cell) if norm(cell) and len(norm(cell)) <= 24 else None
+        role = _role(cell) if norm(cell) and len(norm(cell)) <= 24 else None
         if role is not None:
             out[c] = role
     return out
@@ -103,7 +123,7 @@ def _is_header_continuation(row: list[str]) -> bool:
     labels = [c for c in row if norm(c)]
     if not labels or _is_numeric_row(row):
         return False
-    known = sum(1 for c in labels if vocabulary().column_role(c) is not None or norm(c) == "名称")
+    known = sum(1 for c in labels if _role(c) is not None or norm(c) == "名称")
     return known >= max(1, (len(labels) + 1) // 2)
 
 
@@ -125,11 +145,12 @@ def _column_roles(labels: dict[int, list[str]]) -> tuple[dict[str, int], dict[in
     columns: dict[str, int] = {}
     names: dict[int, str] = {}
     best: dict[str, int] = {}
+    leaf_scores: list[int] = []
     for c, stack in sorted(labels.items()):
         if not stack:
             continue
         names[c] = "/".join(dict.fromkeys(stack))
-        deepest = next((vocab.column_role(x) for x in reversed(stack) if vocab.column_role(x)), None)
+        deepest = next((_role(x) for x in reversed(stack) if _role(x)), None)
         if deepest is None and stack[-1] == "名称":
             deepest = "name"
         if deepest is None:
@@ -147,8 +168,14 @@ def _column_roles(labels: dict[int, list[str]]) -> tuple[dict[str, int], dict[in
             else:
                 role = {"weight": "w", "score": "s"}[deepest] + level if level else deepest
         quality = max(vocab.column_match(x)[1] for x in stack)
+        if role == "score" and level is None:
+            leaf_scores.append(c)
         if role not in columns or quality > best[role]:
             columns[role], best[role] = c, quality
+    if "weight" not in columns and len(leaf_scores) >= 2 and leaf_scores[-1] - leaf_scores[0] >= 2:
+        # 三级指标 | 得分 | 评价标准 | 指标说明 | 得分, no 分值 column: the 得分 beside the name, before the criteria
+        # that say what it is worth ("计8分"), holds the full points; the last 得分 is what was awarded
+        columns["weight"], columns["score"] = leaf_scores[0], leaf_scores[-1]
     return columns, names
 
 

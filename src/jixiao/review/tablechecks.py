@@ -419,7 +419,7 @@ def _check_targets(f: Findings, t: ScoreTable) -> None:
         _check_rate_indicator(f, r)
         if r.score is None or not r.target.strip() or not r.actual.strip() or _na(r.target):
             continue
-        target = read(r.target, r.nature, r.measure)
+        target = read(r.target, r.nature or _rising(r), r.measure)
         actual = read(r.actual, "", r.measure)
         result = outcome(target, actual)
         reason = r.reason.strip()
@@ -458,6 +458,16 @@ def _check_targets(f: Findings, t: ScoreTable) -> None:
                 "（空）",
                 _whole_row(r),
             )
+
+
+def _rising(r: ScoreRow) -> str:
+    """ "≥" for a percentage target with no operator of its own whose indicator is a rate that is better higher
+    (vocabulary.yaml rising_rates: 政府采购执行率 100%); "" otherwise."""
+    text = norm(r.target)
+    if vocabulary().operator(text)[0] is not None or not (text.endswith("%") or norm(r.measure) == "%"):
+        return ""
+    name = re.sub(r"[(（][^)）]*[)）]$", "", norm(r.name))
+    return "≥" if any(name.endswith(w) for w in vocabulary().words("rising_rates")) else ""
 
 
 def _check_overshoot(f: Findings, r: ScoreRow, target, actual, reason: str, has_reason: bool) -> None:
