@@ -29,6 +29,7 @@ from jixiao.batch.run import (
     Failed,
     Finding,
     find_departments,
+    score_one,
     write_failures,
     write_ranking,
 )
@@ -81,7 +82,7 @@ def _table(database_url: str):
 
 
 def _make_table(database_url: str):
-    from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine
+    from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine  # heavy: on use
 
     engine = create_engine(database_url, pool_pre_ping=True)
     items = Table(
@@ -106,7 +107,7 @@ _HUEY: dict[str, Any] = {}
 def get_huey():
     """The batch queue (huey on Redis at JIXIAO_REDIS_URL) with its one task, made on first use."""
     if "huey" not in _HUEY:
-        from huey import RedisHuey
+        from huey import RedisHuey  # heavy: only for a distributed batch
 
         url = os.environ.get("JIXIAO_REDIS_URL", "redis://127.0.0.1:6379/0")
         instance = RedisHuey("jixiao-batch", url=url, results=False)
@@ -129,9 +130,7 @@ def run_worker(workers: int = 1) -> None:
 
 def process_item(database_url: str, batch: str, source: str, job: dict[str, Any], lease: float) -> str:
     """Claim one department's row, score, report and review it, store the outcome; a taken or done row is left be."""
-    from sqlalchemy import and_, or_, update
-
-    from jixiao.batch.run import score_one
+    from sqlalchemy import and_, or_, update  # heavy: only in a worker
 
     engine, items = _table(database_url)
     now = time.time()
@@ -182,7 +181,7 @@ def run_distributed(
     `lease` is how long a worker may hold a department before it counts as lost (set it well above the slowest
     department); `batch` names the run, so that a coordinator started again with the same name resumes it.
     """
-    from sqlalchemy import insert, select, update
+    from sqlalchemy import insert, select, update  # heavy: on use
 
     folder, out = Path(folder).resolve(), Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)

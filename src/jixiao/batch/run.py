@@ -21,7 +21,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TypedDict
 
+from jixiao.files.fileio import write_atomic
+from jixiao.model.checks import check_consistency
 from jixiao.model.problems import JixiaoError, Problem, Severity
+from jixiao.pipeline import prepare
+from jixiao.scoring.engine import evaluate
 
 __all__ = [
     "BatchResult",
@@ -130,23 +134,19 @@ def score_one(
 def _score_one(
     path: Path, source: str, out: Path, rulebook_id: str | None, formats: tuple[str, ...], review: bool
 ) -> Done:
-    from jixiao.model.checks import check_consistency
-    from jixiao.pipeline import prepare
-    from jixiao.scoring.engine import evaluate
-
     prepared = prepare(path, rulebook_id)
     evaluation = evaluate(prepared.rulebook, prepared.data)
     findings = _findings([*prepared.warnings, *check_consistency(prepared.data)], "数据核对")
     files: list[str] = []
     if formats:
-        from jixiao.report import write_report
+        from jixiao.report import write_report  # the document writers load only when reports are asked for
 
         target = out / REPORTS_DIR / _folder_name(source)
         written = write_report(prepared, evaluation, target, formats)
         files = [str(p.relative_to(out)) for p in written.files]
         report = next((p for p in written.files if p.suffix == ".docx"), None)
         if review and report is not None:
-            from jixiao.review import review_file
+            from jixiao.review import review_file  # the review's readers load only when it is asked for
 
             checked = review_file(report, prepared.rulebook.id)
             findings += _findings(checked.findings, "报告审核")
@@ -249,11 +249,10 @@ def rank(done: Sequence[Done]) -> list[tuple[int | None, Done]]:
 
 def write_ranking(done: Sequence[Done], failed: Sequence[Failed], path: Path) -> Path:
     """排名.xlsx: 排名 (one row per department), 问题清单 (each finding), 失败清单 (each bad input)."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # heavy: only when the ranking is written
     from openpyxl.styles import Alignment, Font
 
-    from jixiao.files.fileio import write_atomic
-    from jixiao.report.xlsx_out import safe_text
+    from jixiao.report.xlsx_out import safe_text  # jixiao.report loads the document writers
 
     wb = Workbook()
     sheet = wb.active
@@ -331,8 +330,6 @@ def write_ranking(done: Sequence[Done], failed: Sequence[Failed], path: Path) ->
 
 def write_failures(failed: Sequence[Failed], path: Path) -> Path:
     """失败清单.txt: each bad input and every reason, one block per file (empty when none failed)."""
-    from jixiao.files.fileio import write_atomic
-
     lines = [f"{f.source}\n" + "".join(f"  {reason}\n" for reason in f.reasons) for f in failed]
     text = "".join(lines) if lines else "没有失败的文件。\n"
     write_atomic(path, text.encode("utf-8"))

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from jixiao.model.numbers import normalize_text
-from jixiao.model.schema import SCHEMA, Field, Group, ListOf, MapOf, walk_fields
+from jixiao.model.schema import SCHEMA, Field, Group, ListOf, MapOf, project_fields, walk_fields
 
 __all__ = [
     "BASE_ROWS",
@@ -189,8 +189,6 @@ def _columns(list_key: str, exclude: tuple[str, ...] = ()) -> tuple[Column, ...]
 
 
 def _project_columns() -> tuple[Column, ...]:
-    from jixiao.model.schema import project_fields
-
     return tuple(Column(path, spec.label, spec) for path, spec in project_fields() if not path.startswith("targets"))
 
 

@@ -23,6 +23,7 @@ from jixiao.model.numbers import NumberError, Rounding, fmt_score, parse_decimal
 from jixiao.model.problems import JixiaoError, Location, Problem, Severity, has_errors
 
 from .rules import KINDS, FactDef, ParamError, Params, RoundingRule
+from .rules.target import parse_options
 from .rules.veto import Veto, parse_vetoes
 
 __all__ = ["BUILTIN_DIR", "IndicatorNode", "Rule", "Rulebook", "available_rulebooks", "load_rulebook"]
@@ -259,8 +260,6 @@ class _Loader:
         return make(rule=rule, standard=standard)
 
     def target_group(self, raw: Any, path: tuple[Any, ...], node: dict[str, Any], name: str) -> TargetGroup | None:
-        from .rules.target import parse_options
-
         raw = raw if isinstance(raw, dict) else {}
         level1 = raw.get("level1") or name
         level1 = tuple(str(x) for x in (level1 if isinstance(level1, list) else [level1]))

@@ -7,6 +7,7 @@ Missing figures raise `Missing` and zero denominators `Undefined`; the engine tu
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
@@ -150,8 +151,6 @@ class Params:
         key = given[0]
         name = str(self.raw[key])
         if key == "indicator" and name not in INDICATORS:
-            import difflib
-
             close = difflib.get_close_matches(name, list(INDICATORS), n=1)
             hint = f"是否应为“{close[0]}”？" if close else "可用 jixiao rulebooks --indicators 查看全部计算指标。"
             raise ParamError(key, f"未知的计算指标“{name}”。{hint}")
