@@ -465,3 +465,41 @@ def test_recheck_prefilled_from_the_review_of_the_submitted_report(clients, eval
     assert "97.62（优）" in page and "97.6（优）" in page
     compact = re.sub(r">\s+<", "><", page)
     assert "政府采购执行情况</td><td>2</td><td>2</td><td>1.99</td><td>-0.01</td>" in compact
+
+
+def test_monitoring_workbook_uploaded_by_the_department(clients, evaluation_id):
+    """The 运行监控 workbook filled and uploaded: saved as the document through the one write path; a bad cell is
+    refused with its sheet and cell, nothing saved."""
+    from jixiao.cycle import load_monitoring
+    from jixiao.cycle.workbook import monitoring_workbook
+
+    eid = evaluation_id
+    c = clients["baoan"][0]
+    version = doc_version(c.get(f"/evaluations/{eid}/monitoring").text)
+
+    def upload(who: str, content: bytes, doc_version_: int):
+        client, token = clients[who]
+        return client.post(
+            f"/evaluations/{eid}/monitoring",
+            data={"csrf_token": token, "action": "upload", "doc_version": str(doc_version_)},
+            files={"workbook": ("监控.xlsx", content, "application/octet-stream")},
+            follow_redirects=False,
+        )
+
+    good = monitoring_workbook(load_monitoring(BAOAN))  # the example's three points, as a department fills them
+    wb = load_workbook(io.BytesIO(good))
+    first = next(r[0].row for r in wb["运行监控"].iter_rows(min_col=1, max_col=1) if r[0].value == "监控节点") + 1
+    wb["运行监控"].cell(first + 1, 4, "四成")  # 1-6月 累计执行率 typed in words
+    bad = io.BytesIO()
+    wb.save(bad)
+    r = upload("baoan", bad.getvalue(), version)
+    assert r.status_code == 422 and f"监控.xlsx[运行监控!D{first + 1}]" in r.text and "累计执行率" in r.text
+    assert doc_version(c.get(f"/evaluations/{eid}/monitoring").text) == version  # nothing saved
+    # the bureau may not write monitoring figures, by workbook either
+    assert upload("bureau", good, version).status_code == 403
+    r = upload("baoan", good, version)
+    assert r.status_code == 303
+    page = c.get(f"/evaluations/{eid}/monitoring").text
+    # the same year as the YAML: June's target gap 25% − 40.37% = 15.37 points, answered 2023-07-10 by 07-14
+    assert doc_version(page) == version + 1 and "15.37%" in page and "2023-07-14" in page
+    assert "由工作簿“监控.xlsx”导入" in page

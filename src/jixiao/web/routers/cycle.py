@@ -123,8 +123,8 @@ def _view(kind: str, evaluation: Evaluation, parsed: Parsed) -> dict[str, Any]:
         loaded = load(evaluation)
         if loaded.scored is None or loaded.prepared is None:
             return {"unscored": "该自评的数据尚有错误或不完整，无法与复核得分对照。请先完成自评填报。"}
-        result = compare_recheck(value, loaded.scored, loaded.prepared.rulebook)
-        return {"result": result, "findings": _problem_rows(list(result.problems))}
+        compared = compare_recheck(value, loaded.scored, loaded.prepared.rulebook)
+        return {"result": compared, "findings": _problem_rows(list(compared.problems))}
     from ...cycle.rectify import rectification_status
 
     day = today()
@@ -139,14 +139,14 @@ def _context(
     if refusal is None and doc is None and (actor.role, kind) in WAITING:
         refusal = WAITING[actor.role, kind]
     history = []
-    if doc is not None:
-        session = object_session(doc)
+    session = object_session(doc) if doc is not None else None
+    if doc is not None and session is not None:  # a document read by this request is in its session
         rows = session.scalars(
             select(CycleVersion).where(CycleVersion.document_id == doc.id).order_by(CycleVersion.version.desc())
         ).all()
         ids = {v.created_by for v in rows if v.created_by}
         names = {u.id: u.display_name or u.username for u in session.scalars(select(User).where(User.id.in_(ids)))}
-        history = [(v.version, local_time(v.created_at), names.get(v.created_by, "")) for v in rows[:20]]
+        history = [(v.version, local_time(v.created_at), names.get(v.created_by or 0, "")) for v in rows[:20]]
     return {
         "history": history,
         "e": evaluation,
@@ -202,8 +202,8 @@ def _save(request: Request, actor, db, form: dict[str, str], evaluation_id: int,
         context["conflict_version"] = doc.version
         return page(request, "cycle.html", context, status=409)
     if any(p.severity.value == "错误" for p in parsed.problems) or parsed.value is None:
-        doc = document(db, evaluation.department, evaluation.year, kind)
-        context = _context(actor, evaluation, kind, doc, text, parsed)
+        current = document(db, evaluation.department, evaluation.year, kind)
+        context = _context(actor, evaluation, kind, current, text, parsed)
         context["view"] = {}
         context["message"] = "内容有误，未保存。请按下列提示（文件:行）修改后再保存；您填写的内容已保留。"
         return page(request, "cycle.html", context, status=422)
@@ -254,7 +254,9 @@ def targets_page(request: Request, actor: SignedIn, db: Db, evaluation_id: Id):
 
 
 @router.post("/evaluations/{evaluation_id}/targets")
-def targets_save(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+async def targets_save(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+    if form.get("action") == "upload":  # the filled 绩效目标申报表 workbook
+        return await _upload(request, actor, db, form, evaluation_id, "targets")
     return _save(request, actor, db, form, evaluation_id, "targets")
 
 
@@ -274,8 +276,69 @@ def monitoring_page(request: Request, actor: SignedIn, db: Db, evaluation_id: Id
 
 
 @router.post("/evaluations/{evaluation_id}/monitoring")
-def monitoring_save(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+async def monitoring_save(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+    if form.get("action") == "upload":  # the filled 运行监控 workbook
+        return await _upload(request, actor, db, form, evaluation_id, "monitoring")
     return _save(request, actor, db, form, evaluation_id, "monitoring")
+
+
+async def _upload(request: Request, actor, db, form: dict[str, str], evaluation_id: int, kind: str):
+    """A filled workbook (jixiao cycle-template, or the 申报表 downloaded here) read with its cells, then saved as
+    the document's text through the same write path as the editor; errors name the sheet and cell."""
+    import dataclasses
+    import tempfile
+    from pathlib import Path
+
+    import yaml
+    from starlette.datastructures import UploadFile
+
+    from jixiao.cycle.workbook import read_monitoring_workbook, read_targets_workbook
+    from jixiao.model.problems import JixiaoError
+
+    from ..uploads import MAX_UPLOAD, check_upload, safe_name
+
+    evaluation = actor.scope.evaluation(db, evaluation_id)
+    reason = kind_refusal(actor.user, evaluation.department, kind)
+    if reason:  # refused before the file is read
+        raise Denied(reason)
+    file = (await request.form()).get("workbook")
+    if not isinstance(file, UploadFile):
+        raise BadInput("请选择要上传的工作簿（字段 workbook，.xlsx）。")
+    name = safe_name(file.filename or "", f"{KINDS[kind][0]}.xlsx")
+    content = await file.read(MAX_UPLOAD + 1)
+    problems = check_upload(content, name, (".xlsx", ".xlsm"))
+    text = ""
+    if not problems:
+        read = read_targets_workbook if kind == "targets" else read_monitoring_workbook
+        with tempfile.TemporaryDirectory(prefix="jixiao-cycle-") as folder:
+            path = Path(folder) / name
+            path.write_bytes(content)
+            try:
+                reader = read(path)
+                load = _loader_of(kind)
+                load(path)  # every cell's problem at once, as the command line reports them
+                text = f"# 由工作簿“{name}”导入\n" + yaml.safe_dump(
+                    reader.tree, allow_unicode=True, sort_keys=False, width=1000
+                )
+            except JixiaoError as exc:
+                problems = [
+                    dataclasses.replace(p, location=dataclasses.replace(p.location, file=name))
+                    if p.location is not None and p.location.file.startswith(folder)
+                    else p
+                    for p in exc.problems
+                ]
+    if problems:
+        doc, stored, _parsed = _stored(db, evaluation, kind)
+        context = _context(actor, evaluation, kind, doc, stored, Parsed(None, problems))
+        context["message"] = f"工作簿“{name}”有误，未导入。请按下列提示（工作表!单元格）修改后重新上传。"
+        return page(request, "cycle.html", context, status=422)
+    return _save(request, actor, db, {**form, "text": text}, evaluation_id, kind)
+
+
+def _loader_of(kind: str):
+    from jixiao.cycle import load_monitoring, load_targets
+
+    return load_targets if kind == "targets" else load_monitoring
 
 
 @router.get("/evaluations/{evaluation_id}/monitoring/监控表.xlsx")
