@@ -6,6 +6,7 @@ modules it loaded. No timing here: bench/startup.py measures the seconds.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -77,3 +78,35 @@ def test_the_probe_sees_a_library_that_is_loaded(tmp_path: Path) -> None:
     code, modules = loaded("report", "examples/baoan-fulian-2023", "--out", str(tmp_path), "--format", "xlsx")
     assert code == 0 and "xlsxwriter" in modules
     assert "matplotlib" not in modules  # charts are drawn without a plotting library
+
+
+# A reviewed document loads the reader of its own format and no other (issue 15: docx, openpyxl, the PDF
+# readers and the OCR engine only for the format at hand).
+READERS = {"docx", "openpyxl", "pdfplumber", "pdfminer", "pypdfium2", "pypdf", "rapidocr", "rapidocr_onnxruntime",
+           "onnxruntime", "cv2"}  # fmt: skip
+OWN = {".docx": {"docx"}, ".xlsx": {"openpyxl"}, ".pdf": {"pdfplumber", "pdfminer"}}
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("report")
+    formats = "docx,xlsx,pdf" if shutil.which("soffice") or shutil.which("libreoffice") else "docx,xlsx"
+    done = subprocess.run(
+        [sys.executable, "-m", "jixiao.cli", "report", "examples/baoan-fulian-2023", "--out", str(out),
+         "--format", formats],
+        capture_output=True, text=True, cwd=ROOT, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode in (0, 2), done.stderr[-2000:]
+    return {p.suffix: p for p in out.iterdir() if p.suffix in OWN}
+
+
+@pytest.mark.parametrize("suffix", sorted(OWN))
+def test_reviewing_a_document_loads_only_its_own_reader(written, suffix: str) -> None:
+    if suffix not in written:
+        pytest.skip("PDF output needs LibreOffice (scripts/setup.sh)")
+    code, modules = loaded("review", str(written[suffix]))
+    assert code in (0, 1)
+    assert modules & OWN[suffix], f"{suffix}: its reader was not loaded — is the probe blind?"
+    others = (modules & READERS) - OWN[suffix]
+    assert not others, f"review of a {suffix} loaded {sorted(others)}"
+    assert not modules & {"matplotlib", "sqlalchemy", "fastapi", "xlsxwriter", "huey", "alembic"}
