@@ -470,7 +470,7 @@ def test_recheck_prefilled_from_the_review_of_the_submitted_report(clients, eval
 def test_monitoring_workbook_uploaded_by_the_department(clients, evaluation_id):
     """The 运行监控 workbook filled and uploaded: saved as the document through the one write path; a bad cell is
     refused with its sheet and cell, nothing saved."""
-    from jixiao.cycle import load_monitoring
+    from jixiao.cycle.monitoring import load_monitoring
     from jixiao.cycle.workbook import monitoring_workbook
 
     eid = evaluation_id
@@ -503,3 +503,37 @@ def test_monitoring_workbook_uploaded_by_the_department(clients, evaluation_id):
     # the same year as the YAML: June's target gap 25% − 40.37% = 15.37 points, answered 2023-07-10 by 07-14
     assert doc_version(page) == version + 1 and "15.37%" in page and "2023-07-14" in page
     assert "由工作簿“监控.xlsx”导入" in page
+
+
+def test_fill_in_templates_from_the_pages(clients, evaluation_id, tmp_path):
+    """?template=1 on the download gives the workbook the page's upload reads: with the stored document, or blank
+    with the department and year; visible to whoever sees the page."""
+    from jixiao.cycle.monitoring import load_monitoring
+    from jixiao.cycle.targets import load_targets
+
+    eid = evaluation_id
+    c = clients["baoan"][0]
+    r = c.get(f"/evaluations/{eid}/monitoring/监控表.xlsx?template=1")
+    assert r.status_code == 200
+    (tmp_path / "m.xlsx").write_bytes(r.content)
+    stored = load_monitoring(tmp_path / "m.xlsx")
+    assert (stored.department, stored.year) == ("深圳市宝安区妇女联合会", 2023)
+    assert [p.month for p in stored.points] == [3, 6, 9]
+    r = clients["bureau"][0].get(f"/evaluations/{eid}/targets/申报表.xlsx?template=1")
+    (tmp_path / "t.xlsx").write_bytes(r.content)
+    assert len(load_targets(tmp_path / "t.xlsx").indicators) == 5
+    assert clients["hengyang"][0].get(f"/evaluations/{eid}/targets/申报表.xlsx?template=1").status_code == 403
+    # 衡山's 2023 evaluation has no monitoring yet: a blank template with its name and year, the quarters listed
+    h, csrf = clients["hengshan"]
+    r = h.post(
+        "/evaluations/new",
+        data={"year": "2023", "rulebook": "hunan/department/2023", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    hid = int(re.search(r"/evaluations/(\d+)", r.headers["location"]).group(1))
+    blank = load_workbook(io.BytesIO(h.get(f"/evaluations/{hid}/monitoring/监控表.xlsx?template=1").content))
+    column_a = [row[0].value for row in blank["运行监控"].iter_rows(max_col=1)]
+    values = {row[0].value: row[1].value for row in blank["运行监控"].iter_rows(max_col=2)}
+    assert (values["单位名称"], values["年度"]) == ("衡山县妇女联合会", 2023)
+    assert column_a[-4:] == ["1-3月", "1-6月", "1-9月", "1-12月"]
+    assert "下载填报模板（空白）" in h.get(f"/evaluations/{hid}/monitoring").text

@@ -539,7 +539,9 @@ def _money(ws: Any, row: int, col: int) -> None:
     cell.number_format = "#,##0.00"
 
 
-def targets_workbook(sheet: Any = None, kind: str = "department", rows: int = 20) -> bytes:
+def targets_workbook(
+    sheet: Any = None, kind: str = "department", rows: int = 20, department: str = "", year: int | None = None
+) -> bytes:
     """The 绩效目标申报表 in the official layout: blank (a template, with `rows` indicator rows and drop-down
     lists) or filled from a TargetSheet (the 申报表 out, which reads back to the same sheet)."""
     from openpyxl import Workbook
@@ -570,7 +572,12 @@ def targets_workbook(sheet: Any = None, kind: str = "department", rows: int = 20
             ("ruleset",): sheet.ruleset.id,
         }
     else:
-        values = {("kind",): KIND_WORDS[kind], ("ruleset",): "national"}
+        values = {
+            ("kind",): KIND_WORDS[kind],
+            ("ruleset",): "national",
+            ("department",): department,
+            ("year",): year,
+        }
     row = 2
     for label, path, hint in TARGET_FIELDS:
         if path == ("project",) and kind != "project":
@@ -660,7 +667,9 @@ def _instructions(wb: Any, what: str, fields: tuple[tuple[str, tuple[str, ...], 
     ws.column_dimensions["A"].width = 100
 
 
-def monitoring_workbook(mon: Any = None, points: tuple[int, ...] = (3, 6, 9, 12)) -> bytes:
+def monitoring_workbook(
+    mon: Any = None, points: tuple[int, ...] = (3, 6, 9, 12), department: str = "", year: int | None = None
+) -> bytes:
     """The 运行监控 workbook: blank (one row per quarter by default; monthly rows may be added) or filled."""
     from openpyxl import Workbook
 
@@ -672,7 +681,7 @@ def monitoring_workbook(mon: Any = None, points: tuple[int, ...] = (3, 6, 9, 12)
     ws.title = MONITORING_SHEET
     ws.cell(1, 1, "预算绩效运行监控表（执行进度与目标完成进度）").font = style["title"]
     ws.merge_cells("A1:H1")
-    values: dict[tuple[str, ...], Any] = {("ruleset",): "national"}
+    values: dict[tuple[str, ...], Any] = {("ruleset",): "national", ("department",): department, ("year",): year}
     if mon is not None:
         budgets = {p.budget for p in mon.points}
         values = {

@@ -210,6 +210,29 @@ def _save(request: Request, actor, db, form: dict[str, str], evaluation_id: int,
     return RedirectResponse(f"/evaluations/{evaluation.id}/{kind}?saved=1", status_code=303)
 
 
+def _template(actor, db, evaluation_id: int, kind: str) -> Response:
+    """The fill-in workbook of targets or monitoring (?template=1): the stored document in it, or blank with the
+    department and year; it is what the page's upload reads."""
+    from jixiao.cycle.workbook import monitoring_workbook, targets_workbook
+
+    evaluation = actor.scope.evaluation(db, evaluation_id)
+    doc, _text, parsed = _stored(db, evaluation, kind)
+    name, year = evaluation.department.name, evaluation.year
+    value = parsed.value if doc is not None else None
+    if kind == "targets":
+        content = targets_workbook(value, department=name, year=year)
+        filename = f"{name}{year}年度绩效目标申报表（填报模板）.xlsx"
+    else:
+        content = monitoring_workbook(value, department=name, year=year)
+        filename = f"{name}{year}年度运行监控（填报模板）.xlsx"
+    audit(db, actor.user, "download", f"cycle:{kind}:template", filename, via="download")
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote_filename(filename)}"},
+    )
+
+
 def _download(actor, db, evaluation_id: int, kind: str, what: str) -> Response:
     from ...cycle import outputs
 
@@ -261,7 +284,9 @@ async def targets_save(request: Request, actor: SignedIn, db: Db, form: Form, ev
 
 
 @router.get("/evaluations/{evaluation_id}/targets/申报表.xlsx")
-def targets_xlsx(actor: SignedIn, db: Db, evaluation_id: Id):
+def targets_xlsx(actor: SignedIn, db: Db, evaluation_id: Id, template: bool = False):
+    if template:
+        return _template(actor, db, evaluation_id, "targets")
     return _download(actor, db, evaluation_id, "targets", "xlsx")
 
 
@@ -336,13 +361,16 @@ async def _upload(request: Request, actor, db, form: dict[str, str], evaluation_
 
 
 def _loader_of(kind: str):
-    from jixiao.cycle import load_monitoring, load_targets
+    from jixiao.cycle.monitoring import load_monitoring
+    from jixiao.cycle.targets import load_targets
 
     return load_targets if kind == "targets" else load_monitoring
 
 
 @router.get("/evaluations/{evaluation_id}/monitoring/监控表.xlsx")
-def monitoring_xlsx(actor: SignedIn, db: Db, evaluation_id: Id):
+def monitoring_xlsx(actor: SignedIn, db: Db, evaluation_id: Id, template: bool = False):
+    if template:
+        return _template(actor, db, evaluation_id, "monitoring")
     return _download(actor, db, evaluation_id, "monitoring", "xlsx")
 
 
