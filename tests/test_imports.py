@@ -110,3 +110,18 @@ def test_reviewing_a_document_loads_only_its_own_reader(written, suffix: str) ->
     others = (modules & READERS) - OWN[suffix]
     assert not others, f"review of a {suffix} loaded {sorted(others)}"
     assert not modules & {"matplotlib", "sqlalchemy", "fastapi", "xlsxwriter", "huey", "alembic"}
+
+
+@pytest.mark.skipif(not SEED_TEXT.exists(), reason="the seeds live in ../shared")
+def test_reviewing_a_text_report_loads_no_report_writer_or_pipeline() -> None:
+    """The review reads a regional outline from jixiao.report.outline: the package must not load its writers."""
+    probe = _PROBE.replace('if "." not in m', 'if m.startswith("jixiao.")')
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "review", str(SEED_TEXT)],
+        capture_output=True, text=True, cwd=ROOT, timeout=120, check=True,
+    )  # fmt: skip
+    modules = set(json.loads(done.stdout.strip().splitlines()[-1])["modules"])
+    assert "jixiao.review.pipeline" in modules  # the probe sees the package's modules
+    unwanted = {"jixiao.report.write", "jixiao.report.docx_out", "jixiao.report.content", "jixiao.pipeline",
+                "jixiao.files.excel_in", "jixiao.formats.office", "jixiao.cycle.targets"}  # fmt: skip
+    assert not modules & unwanted, sorted(modules & unwanted)
