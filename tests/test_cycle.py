@@ -13,20 +13,11 @@ import pytest
 from openpyxl import load_workbook
 
 from jixiao.cli import main
-from jixiao.cycle import (
-    assess_monitoring,
-    budget_action,
-    check_targets,
-    compare_recheck,
-    load_monitoring,
-    load_recheck,
-    load_rectification,
-    load_ruleset,
-    load_targets,
-    rectification_status,
-)
-from jixiao.cycle.rectify import carryover_paragraphs
-from jixiao.cycle.targets import as_data_targets, compare_with_data, suggested_grade
+from jixiao.cycle.monitoring import assess_monitoring, load_monitoring
+from jixiao.cycle.recheck import compare_recheck, load_recheck
+from jixiao.cycle.rectify import budget_action, carryover_paragraphs, load_rectification, rectification_status
+from jixiao.cycle.ruleset import load_ruleset
+from jixiao.cycle.targets import as_data_targets, check_targets, compare_with_data, load_targets, suggested_grade
 from jixiao.model.problems import JixiaoError, Severity
 from jixiao.pipeline import run
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from jixiao.cycle import assess_monitoring, available_rulesets, load_monitoring, load_ruleset
+from jixiao.cycle.monitoring import assess_monitoring, load_monitoring
+from jixiao.cycle.ruleset import available_rulesets, load_ruleset
 
 D = dt.date
 

@@ -16,8 +16,9 @@ from docx import Document
 from openpyxl import load_workbook
 
 from jixiao.cli import main
-from jixiao.cycle import assess_monitoring, check_targets, load_monitoring, load_targets
+from jixiao.cycle.monitoring import assess_monitoring, load_monitoring
 from jixiao.cycle.outputs import targets_docx, targets_xlsx
+from jixiao.cycle.targets import check_targets, load_targets
 from jixiao.cycle.workbook import monitoring_workbook, targets_workbook
 from jixiao.model.problems import JixiaoError
 

@@ -426,7 +426,7 @@ def test_a_killed_report_leaves_nothing_after_the_next_run(tmp_path, capsys):
 def test_a_terminated_report_removes_its_staging_and_keeps_the_old_files(tmp_path, monkeypatch):
     import signal
 
-    import jixiao.report as report
+    import jixiao.report.write as report
     from jixiao.pipeline import run
 
     (tmp_path / "自评报告.docx").write_bytes(b"the previous good file")

@@ -263,7 +263,7 @@ class _Loader:
         raw = raw if isinstance(raw, dict) else {}
         level1 = raw.get("level1") or name
         level1 = tuple(str(x) for x in (level1 if isinstance(level1, list) else [level1]))
-        params = Params({k: v for k, v in raw.items() if k not in ("level1", "rounding")}, self.facts)
+        params = Params({k: v for k, v in raw.items() if k not in ("level1", "rounding")}, self.facts, KINDS)
         try:
             options = parse_options(params)
             rounding = Params(raw, self.facts).rounding() or self.rounding
@@ -309,7 +309,7 @@ class _Loader:
                 (*path, "kind"),
             )
             return None
-        params = Params({k: v for k, v in raw.items() if k not in ("rounding", "if_undefined")}, self.facts)
+        params = Params({k: v for k, v in raw.items() if k not in ("rounding", "if_undefined")}, self.facts, KINDS)
         try:
             spec = kind.parse(params)
             rounding = Params(raw, self.facts).rounding() or self.rounding

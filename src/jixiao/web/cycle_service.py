@@ -77,7 +77,10 @@ class Parsed:
 
 
 def _loader(kind: str):
-    from ..cycle import load_monitoring, load_recheck, load_rectification, load_targets
+    from ..cycle.monitoring import load_monitoring
+    from ..cycle.recheck import load_recheck
+    from ..cycle.rectify import load_rectification
+    from ..cycle.targets import load_targets
 
     return {
         "targets": load_targets,

@@ -1,22 +1,11 @@
-"""The fixed set of rule kinds. A rulebook names one of these per indicator; new kinds are code."""
+"""The rule kinds: the small, fixed set of ways an indicator is scored (ratio, bands, per-unit deduction, schedule,
+checklist, target, manual ...), one module each; new kinds are code, a rulebook only names one and gives its
+parameters. `base` holds what every kind shares (`RuleKind`, `Params` to read parameters, `RuleContext` and the
+trace it records, `round_score`); `registry.KINDS` maps a kind's name to it. Public names are re-exported here.
+"""
 
-from __future__ import annotations
-
-from .bands import BandsKind
 from .base import FactDef, Leaf, ParamError, Params, RoundingRule, RuleContext, RuleKind, ValueRef, round_score
-from .checklist import ChecklistKind
-from .count_ratio import CountRatioKind
-from .either_or import EitherOrKind
-from .exemption import ExemptionKind
-from .linear_deduction import LinearDeductionKind
-from .manual import ManualKind
-from .per_unit import PerUnitKind
-from .qualitative import QualitativeKind
-from .ratio import RatioKind
-from .reverse import ReverseKind
-from .schedule import ScheduleKind
-from .target import TargetKind
-from .tolerance import ToleranceKind
+from .registry import KINDS
 
 __all__ = [
     "KINDS",
@@ -30,23 +19,3 @@ __all__ = [
     "ValueRef",
     "round_score",
 ]
-
-KINDS: dict[str, RuleKind] = {
-    kind.name: kind
-    for kind in (
-        RatioKind(),
-        BandsKind(),
-        PerUnitKind(),
-        ScheduleKind(),
-        ChecklistKind(),
-        TargetKind(),
-        ManualKind(),
-        ToleranceKind(),
-        LinearDeductionKind(),
-        CountRatioKind(),
-        ExemptionKind(),
-        EitherOrKind(),
-        ReverseKind(),
-        QualitativeKind(),
-    )
-}

@@ -66,9 +66,12 @@ class FactDef:
 class Params:
     """Typed access to a rule's raw parameters; each getter raises ParamError naming the key."""
 
-    def __init__(self, raw: dict[str, Any], facts: dict[str, FactDef]):
+    def __init__(
+        self, raw: dict[str, Any], facts: dict[str, FactDef], kinds: Mapping[str, RuleKind] | None = None
+    ) -> None:
         self.raw = raw
         self.facts = facts
+        self.kinds = kinds or {}  # the rule kinds an inner rule may name (exemption, either_or): the registry's
         self.used: set[str] = set()
 
     def _get(self, key: str, default: Any = ...) -> Any:
@@ -126,7 +129,7 @@ class Params:
         return value
 
     def sub(self, raw: dict[str, Any]) -> Params:
-        return Params(raw, self.facts)
+        return Params(raw, self.facts, self.kinds)
 
     def rounding(self, key: str = "rounding") -> RoundingRule | None:
         value = self._get(key, None)

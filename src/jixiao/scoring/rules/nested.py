@@ -32,16 +32,15 @@ class InnerRule:
 
 
 def parse_inner(params: Params, raw: Any, key: str) -> InnerRule:
-    """The rule written under `key` (a mapping with `kind` and its parameters)."""
-    from . import KINDS  # the registry imports this module
-
+    """The rule written under `key` (a mapping with `kind` and its parameters), of a kind `params` knows."""
+    kinds = params.kinds
     if not isinstance(raw, dict) or "kind" not in raw:
         raise ParamError(key, f"参数“{key}”应为含 kind（规则类型）的评分规则")
-    kind = KINDS.get(str(raw["kind"]))
+    kind = kinds.get(str(raw["kind"]))
     if kind is None:
-        close = difflib.get_close_matches(str(raw["kind"]), list(KINDS), n=1)
+        close = difflib.get_close_matches(str(raw["kind"]), list(kinds), n=1)
         hint = f"是否应为“{close[0]}”？" if close else ""
-        raise ParamError(f"{key}.kind", f"未知的规则类型“{raw['kind']}”。{hint}可用类型：{'、'.join(KINDS)}")
+        raise ParamError(f"{key}.kind", f"未知的规则类型“{raw['kind']}”。{hint}可用类型：{'、'.join(kinds)}")
     sub = params.sub(raw)
     try:
         spec = kind.parse(sub)
