@@ -20,7 +20,7 @@ from jixiao.review.source import Segment, SourceDocument, read_source
 ROOT = Path(__file__).resolve().parent
 CORPUS = ROOT / "fixtures" / "review_corpus"
 NARRATIVES = sorted(p for p in CORPUS.glob("n*") if (p / "document.txt").exists() and (p / "truth.yaml").exists())
-SEEDS = ROOT.parents[1] / "shared" / "seeds"
+SEEDS = ROOT / "fixtures" / "seeds"  # copies of shared/seeds (README there)
 
 
 def _doc(*paragraphs: str, tables: tuple[list[list[str]], ...] = ()) -> SourceDocument:
@@ -517,6 +517,18 @@ def test_the_whole_review_tells_two_jue_suan_zhi_chu_apart_and_lets_the_years_fl
     assert not [f for f in review_document(doc).findings if f.code == "check.revenue_expenditure"]
 
 
+def test_an_actual_value_right_after_its_target_and_an_amount_of_the_money_named_before():
+    # n42: "……发放指标为100%实际完成值为100%" (no punctuation between): the actual is of the same indicator
+    doc = _doc("3.时效指标。优抚对象生活补助金每月中旬发放指标为100%实际完成值为100%")
+    rates = [f for f in extract_narrative_figures(doc) if f.kind == "rate"]
+    assert len(rates) == 2 and rates[0].subject == rates[1].subject
+    # n45: "……林业补助资金共16项,金额合计333,001万元": the 金额 is that 资金's; "拨付金额" is another amount (n90)
+    doc = _doc("中央财政下拨黑龙江省2016年林业补助资金共16项,金额合计333,001万元。")
+    assert _figure(doc, "333,001").subject.endswith("林业补助资金")
+    doc = _doc("指标金额是110万元,实际拨付金额是108万元。")
+    assert _figure(doc, "108").subject == "金额" and _figure(doc, "108").relation == "拨付"
+
+
 def test_one_amount_in_yuan_and_wan_yuan():
     assert _codes(_doc("发放补助资金1200000元（120万元）。")) == []
     assert _codes(_doc("发放补助资金1200000元（12万元）。")) == [("unit_mismatch", Severity.ERROR)]
@@ -596,7 +608,6 @@ def test_a_table_of_years_its_change_row_and_the_text_beside_it():
     ]
 
 
-@pytest.mark.skipif(not SEEDS.exists(), reason="shared/seeds is beside the repository in CI")
 @pytest.mark.parametrize("seed", ["000_273d22226811a2f3.txt", "004_6448f6cab597d7a3.txt"])
 def test_the_seeds_raise_nothing(seed):
     problems = narrative_findings(read_source(SEEDS / seed))

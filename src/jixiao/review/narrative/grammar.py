@@ -301,6 +301,14 @@ class _SegmentReader:
             subject = noun if not subject or conjunction else subject + noun
         self.last_noun = noun
         subject = subject or self._named_by_colon(place, relation) or self._named_before_bracket(token, place)
+        of_before = relation == "" or relation in voc.relations["total"]  # "拨付金额" is another amount
+        if (
+            of_before
+            and subject in voc.words["amount_of"]
+            and prev is not None
+            and prev.subject.endswith(voc.money_words)
+        ):
+            subject = prev.subject  # "……林业补助资金共16项,金额合计333,001万元": the amount of that 资金
         head = _bare_head(subject, voc)
         if head:  # "……缴费支出(项)：支出决算为67.64万元": the clause before the colon names that 支出
             named = self._named_by_colon(place, "")
@@ -353,6 +361,9 @@ class _SegmentReader:
             after = self.indicator_at if same else 0
             named, _ = _indicator_clause(self.text, place.sentence, place.clause_start, self.voc, after)
             subject = named or (self.indicator if same else subject)
+            prev = self._previous(place)
+            if not named and not same and place.chain and prev is not None and prev.kind == token.kind:
+                subject = prev.subject  # "X发放指标为100%实际完成值为100%": the actual of the same X
         if value_word:
             self.indicator, self.indicator_sentence, self.indicator_at = subject, place.sentence_no, token.end
         return subject
