@@ -2,12 +2,14 @@
 
 Each command runs several times, interleaved with `python -c pass`, and keeps its median wall time; the ratio
 to the bare interpreter is the result (goals: `jixiao --help` ≤ 5×, `jixiao review FILE` and `jixiao score`
-≤ 15×). Not a timed test. Run: .venv/bin/python bench/startup.py [ROUNDS]
+≤ 15×), in wall time and in CPU time (the child's own user + system seconds: on a shared machine the wall
+time also counts waits for a core). Not a timed test. Run: .venv/bin/python bench/startup.py [ROUNDS]
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -40,38 +42,56 @@ def commands() -> list[tuple[str, list[str], float]]:
 _ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def _wall(argv: list[str]) -> float:
+def _run(argv: list[str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system, the child's own: what it costs, without the waits for a
+    core that a shared machine adds to the wall time)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=_ENV, check=False)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def measure(rounds: int = 7) -> tuple[float, list[tuple[str, float, float, float]]]:
-    """The bare interpreter's median, and per command (name, median seconds, ratio, goal)."""
-    bare: list[float] = []
-    timings: dict[str, list[float]] = {}
+def _wall(argv: list[str]) -> float:
+    return _run(argv)[0]
+
+
+def measure(rounds: int = 7, cpu: bool = False) -> tuple[float, list[tuple[str, float, float, float]]]:
+    """The bare interpreter's median, and per command (name, median seconds, ratio, goal); wall seconds, or
+    CPU seconds with `cpu`."""
+    return measure_both(rounds)[1 if cpu else 0]
+
+
+def measure_both(rounds: int = 7):
+    """(wall, cpu): each the bare interpreter's median and per command (name, median, ratio, goal)."""
+    bare: list[tuple[float, float]] = []
+    timings: dict[str, list[tuple[float, float]]] = {}
     listed = commands()
     for _name, argv, _goal in listed:  # warm-up: byte-code written, files in the page cache
-        _wall(argv)
+        _run(argv)
     for _ in range(rounds):
         for name, argv, _goal in listed:
-            bare.append(_wall([sys.executable, "-c", "pass"]))
-            timings.setdefault(name, []).append(_wall(argv))
-    base = statistics.median(bare)
-    rows = []
-    for name, _argv, goal in listed:
-        median = statistics.median(timings[name])
-        rows.append((name, median, median / base, goal))
-    return base, rows
+            bare.append(_run([sys.executable, "-c", "pass"]))
+            timings.setdefault(name, []).append(_run(argv))
+    out = []
+    for k in (0, 1):
+        base = statistics.median(b[k] for b in bare)
+        rows = []
+        for name, _argv, goal in listed:
+            median = statistics.median(t[k] for t in timings[name])
+            rows.append((name, median, median / base, goal))
+        out.append((base, rows))
+    return out[0], out[1]
 
 
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 7
-    base, rows = measure(rounds)
-    print(f"python -c pass: 中位数 {base * 1000:.0f} ms（{rounds} 轮，与各命令交替测量）")
-    for name, median, ratio, goal in rows:
-        verdict = "达标" if ratio <= goal else "未达标"
-        print(f"{name}: {median * 1000:.0f} ms，为空解释器的 {ratio:.1f} 倍（目标 ≤ {goal:.0f} 倍，{verdict}）")
+    for label, (base, rows) in zip(("墙钟时间", "CPU 时间"), measure_both(rounds), strict=True):
+        print(f"{label}：python -c pass 中位数 {base * 1000:.0f} ms（{rounds} 轮，与各命令交替测量）")
+        for name, median, ratio, goal in rows:
+            verdict = "达标" if ratio <= goal else "未达标"
+            print(f"  {name}: {median * 1000:.0f} ms，为空解释器的 {ratio:.1f} 倍（目标 ≤ {goal:.0f} 倍，{verdict}）")
 
 
 if __name__ == "__main__":
