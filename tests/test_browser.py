@@ -529,6 +529,15 @@ def test_both_users_whole_year(server, tmp_path):
         beijing = (saved.replace(tzinfo=UTC) + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
         assert department.inner_text("#updated") == beijing
 
+        # --- a long job: the bureau's batch import, its page and progress; an approved evaluation is not overwritten --
+        bureau.goto(f"{url}/bureau?year=2023")
+        bureau.set_input_files("#files", str(workbook))
+        assert "宝安填报.xlsx" in bureau.inner_text("#files-name")
+        _click_and_wait(bureau, "form[action='/bureau/batch'] button[type=submit]")
+        assert "已完成" in bureau.inner_text("#job-status") and bureau.is_visible("progress")
+        assert "已通过" in bureau.inner_text("#job-message")
+        pages.check(bureau, "批量导入任务", "#job-files a, #back")
+
         # --- the check itself finds what it looks for (a page made to fail each rule once) --------------------------
         probe = new_page()
         probe.set_content(BAD_PAGE)
@@ -538,6 +547,10 @@ def test_both_users_whole_year(server, tmp_path):
             assert expected in found, (expected, found)
         assert "对比度 2.85:1 低于 4.5:1" in found and "“浅灰”" in found  # #999 on white: 1.05 / 0.368 = 2.85
         assert "“深灰”" not in found and "“大号浅灰”" not in found  # 7.00:1; 3.54:1 at 24px (large: 3:1 suffices)
+
+        # --- signing out says so ------------------------------------------------------------------------------------
+        _click_and_wait(department, "header form[action='/logout'] button")
+        assert "您已退出登录" in department.inner_text("#message")
 
         # --- a page that does not exist ----------------------------------------------------------------------------
         bureau.goto(f"{url}/evaluations/999999")

@@ -343,3 +343,13 @@ def test_reviewer_reads_the_reports_tables_charts_and_attachments(app, tmp_path)
     attachment = view.split('id="attachment-1"')[1].split("</table>")[0]
     assert "经费控制情况（万元）" in attachment and '<td class="right">8.00</td>' in attachment
     assert '<td class="right">4.16</td>' in attachment and "style=" not in view  # nothing the CSP would block
+
+
+def test_wrong_method_bad_input_and_signing_out_are_said_in_chinese(app):
+    c, csrf = client(app, "baoan")
+    wrong = c.get("/logout")  # a form's address opened as a page
+    assert wrong.status_code == 405 and "该地址不支持这种请求方式" in wrong.text and '"detail"' not in wrong.text
+    missing = c.post("/evaluations/new", data={"csrf_token": csrf})
+    assert missing.status_code == 422 and "评价年度" in missing.text and "year" not in missing.text.split("<main")[1]
+    out = c.post("/logout", data={"csrf_token": csrf})
+    assert out.status_code == 200 and "您已退出登录" in out.text

@@ -122,10 +122,8 @@ class BadInput(Exception):
 
 
 def int_field(form: dict[str, str], name: str, label: str, low: int = 0, high: int = MAX_ID) -> int:
-    """An integer form field, or BadInput naming it: "字段“版本号”应为 0 至 … 之间的整数，实际为“abc”"."""
+    """An integer form field, or BadInput naming it by its label: "字段“版本号”应为 0 至 … 之间的整数，实际为“abc”"."""
     text = (form.get(name) or "").strip()
     if not text.isdigit() or not low <= int(text) <= high:
-        raise BadInput(
-            f"字段“{label}”（{name}）应为 {low} 至 {high} 之间的整数，实际为“{text[:40]}”。请刷新页面后重试。"
-        )
+        raise BadInput(f"字段“{label}”应为 {low} 至 {high} 之间的整数，实际为“{text[:40]}”。请刷新页面后重试。")
     return int(text)

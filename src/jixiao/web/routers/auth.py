@@ -35,9 +35,10 @@ def _safe_next(target: str) -> str:
 
 
 @router.get("/login")
-def login_page(request: Request, next: str = "/"):
+def login_page(request: Request, next: str = "/", out: str = ""):
     token = secrets.token_urlsafe(16)
-    response = page(request, "login.html", {"next": _safe_next(next), "login_token": token, "error": ""})
+    context = {"next": _safe_next(next), "login_token": token, "error": "", "signed_out": bool(out)}
+    response = page(request, "login.html", context)
     response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="lax", secure=_secure(request))
     return response
 
@@ -88,7 +89,7 @@ def login(
 @router.post("/logout")
 def logout(actor: SignedIn, db: Db, form: Form):
     db.delete(actor.session)
-    response = RedirectResponse("/login", status_code=303)
+    response = RedirectResponse("/login?out=1", status_code=303)
     response.delete_cookie(COOKIE)
     return response
 

@@ -118,7 +118,7 @@ def save_yaml(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_
     evaluation = actor.scope.evaluation(db, evaluation_id)
     text = form.get("data_yaml")
     if text is None or len(text) > MAX_TEXT:
-        raise BadInput(f"字段“数据文本”（data_yaml）缺失或超过 {MAX_TEXT // 1024} K 字符。")
+        raise BadInput(f"字段“全部数据”缺失或超过 {MAX_TEXT // 1024} K 字符。请刷新页面后重试，或分段保存。")
     version = int_field(form, "version", "版本号")
     return guarded_write(request, db, actor, evaluation, version, "yaml", data_yaml=text)
 
@@ -132,7 +132,7 @@ async def upload(request: Request, actor: SignedIn, db: Db, form: Form, evaluati
     version = int_field(form, "version", "版本号")
     file = (await request.form()).get("file")
     if not isinstance(file, UploadFile):
-        raise BadInput("请选择要上传的工作簿（字段 file）。")
+        raise BadInput("请先选择要上传的填报工作簿（.xlsx），再按“上传并导入”。")
     name = safe_name(file.filename or "", "工作簿.xlsx")
     content = await file.read(MAX_UPLOAD + 1)
     data_yaml, problems = workbook_to_yaml(content, name)
