@@ -46,7 +46,7 @@ def loaded(*argv: str) -> tuple[int, set[str]]:
     return result["code"], set(result["modules"])
 
 
-SEED_TEXT = ROOT.parent / "shared" / "seeds" / "000_273d22226811a2f3.txt"
+SEED_TEXT = ROOT / "tests" / "fixtures" / "seeds" / "000_273d22226811a2f3.txt"
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,6 @@ def test_commands_start_without_heavy_libraries(argv: tuple[str, ...]) -> None:
     assert not modules & set(HEAVY), f"jixiao {' '.join(argv)} loaded {sorted(modules & set(HEAVY))}"
 
 
-@pytest.mark.skipif(not SEED_TEXT.exists(), reason="the seeds live in ../shared")
 def test_reviewing_a_text_report_loads_no_document_library() -> None:
     code, modules = loaded("review", str(SEED_TEXT))
     assert code in (0, 1)
@@ -112,7 +111,6 @@ def test_reviewing_a_document_loads_only_its_own_reader(written, suffix: str) ->
     assert not modules & {"matplotlib", "sqlalchemy", "fastapi", "xlsxwriter", "huey", "alembic"}
 
 
-@pytest.mark.skipif(not SEED_TEXT.exists(), reason="the seeds live in ../shared")
 def test_reviewing_a_text_report_loads_no_report_writer_or_pipeline() -> None:
     """The review reads a regional outline from jixiao.report.outline: the package must not load its writers."""
     probe = _PROBE.replace('if "." not in m', 'if m.startswith("jixiao.")')

@@ -28,7 +28,7 @@ from jixiao.web.tasks import run_job  # noqa: E402
 from .web_support import PG_BIN, login, postgres_server, version_of, wait_for  # noqa: E402
 
 PASSWORD = "correct-horse-battery"
-SEED_004 = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "004_6448f6cab597d7a3.txt"
+SEED_004 = Path(__file__).resolve().parent / "fixtures" / "seeds" / "004_6448f6cab597d7a3.txt"
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -321,9 +321,8 @@ def test_bureau_dashboard(app, baoan_id):
     assert filler.get("/bureau").status_code == 403
 
 
-@pytest.mark.skipif(not SEED_004.exists(), reason="shared/seeds is beside the repository in CI")
 def test_batch_review_job(app):
-    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    seeds = SEED_004.parent
     c, csrf = client(app, "bureau")
     files = [("files", (p.name, p.read_bytes(), "text/plain")) for p in sorted(seeds.glob("*.txt"))]
     r = c.post(
@@ -354,7 +353,6 @@ def test_migrated_schema_matches_the_models(app):
     assert diff == []
 
 
-@pytest.mark.skipif(not SEED_004.exists(), reason="shared/seeds is beside the repository in CI")
 def test_real_worker_process_runs_a_queued_job(tmp_path):
     """The task queue outside the web process: `jixiao worker` takes the job from huey's SQLite storage."""
     env = {**os.environ, "JIXIAO_DATA": str(tmp_path)}
