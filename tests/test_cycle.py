@@ -135,8 +135,10 @@ def test_execution_below_the_line_unanswered_is_overdue(tmp_path):
         "ruleset: sichuan/2025\nyear: 2025\nbudget: 200\npoints:\n  - {month: 4, executed: 40}\n", encoding="utf-8"
     )
     mon = load_monitoring(tmp_path)
-    # 40 / 200 = 20% < 25% by April; issued 2025-04-30 (Wed). 劳动节 5月1日至5日 off (国办发明电〔2024〕12号), so
-    # the 10 working days are May 6–9 (4), 12–16 (9), 19 (10) → 2025-05-19 (weekends alone would give 05-14).
+    assert mon.points[0].issued == dt.date(2025, 5, 1)
+    # 40 / 200 = 20% < 25% by April; Sichuan warns on the next month's first day, 2025-05-01 (a holiday).
+    # 劳动节 5月1日至5日 off (国办发明电〔2024〕12号), so the 10 working days are May 6–9 (4), 12–16 (9), 19 (10)
+    # → 2025-05-19 (weekends alone from 04-30 would give 05-14).
     early = assess_monitoring(mon, dt.date(2025, 5, 19))
     assert [(w.kind, w.status, w.deadline) for w in early.warnings] == [("执行进度", "待答复", dt.date(2025, 5, 19))]
     assert "国办发明电〔2024〕12号" in early.warnings[0].deadline_basis
