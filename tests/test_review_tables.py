@@ -723,3 +723,29 @@ def test_an_autonomous_county_under_its_short_name_names_its_province():
 
     assert province_of("彭水自治县2024年度中央对地方转移支付计划生育服务项目绩效自评表") == "重庆市"
     assert province_of("长阳自治县") == "湖北省"
+
+
+def test_a_column_list_with_two_breakdowns_checks_each_against_the_total(tmp_path):
+    rows = [
+        ["指标名称", "记录", ""],
+        ["预算资金安排", "年度预算资金总额:", "100.00"],
+        ["", "其中:中央补助", "60.00"],
+        ["", "市级资金", "40.00"],
+        ["", "其中:用于补助发放", "70.00"],
+        ["", "用于工作经费", "30.00"],
+    ]
+    # by source 60 + 40 = 100, by use 70 + 30 = 100: two breakdowns of one total, nothing to raise
+    assert _found(_review_rows(tmp_path, "转移支付项目绩效自评表", rows)) == []
+    rows[5][2] = "20.00"  # by use 70 + 20 = 90
+    found = _found(_review_rows(tmp_path, "转移支付项目绩效自评表", rows))
+    assert [c for c, _ in found] == ["review.funds_parts"] and "合计为90" in found[0][1], found
+
+
+def test_two_differently_named_score_columns_are_not_read_as_weight_and_score(tmp_path):
+    rows = [
+        ["一级指标", "二级指标", "三级指标", "自评得分", "扣分原因", "县级评分"],
+        ["产出", "数量", "培训人次", "8", "", "9"],
+        ["", "", "培训合格率", "10", "", "10"],
+    ]
+    found = _found(_review_rows(tmp_path, "项目绩效评分表", rows))
+    assert not [m for c, m in found if c == "review.score_over_weight"], found

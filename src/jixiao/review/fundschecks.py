@@ -446,26 +446,35 @@ def check_vertical_breakdowns(f: Findings, table: Table) -> None:
 
 
 def _check_group(f: Findings, table: Table, c: int, g: _Group) -> None:
+    """Each breakdown under the total — the rows from one "其中" to the next (by source, then by use, say) —
+    against it."""
     stated = number(g.total_text)
-    filled = [(lab, number(v)) for lab, v, _ in g.parts if number(v) is not None]
-    if stated is None or len(filled) < 2 or not norm(table.grid[g.parts[0][2]][c]).startswith("其中"):
+    if stated is None or not g.parts or not norm(table.grid[g.parts[0][2]][c]).startswith("其中"):
         return
-    values = [v for _, v in filled if v is not None]
-    s, tol = add_up(values), tolerance(values, stated)
-    complete = len(filled) == len(g.parts)
-    if abs(s - stated) <= tol or (not complete and s < stated):
-        return
-    listed = " + ".join(f"{lab}{v}" for lab, v, _ in g.parts if number(v) is not None)
-    where = f"“{g.heading}”的" if g.heading else ""
-    f.add(
-        "review.funds_parts",
-        Severity.WARNING,
-        f"{where}{_bare(g.label)}{g.total_text}，其下“其中”各项（{listed}）合计为{fmt_score(s)}{tol_text(tol)}。",
-        table.location(g.row, c + 1),
-        s,
-        stated,
-        _rows(table, [g.row, *(r for _, _, r in g.parts)]),
-    )
+    breakdowns: list[list[tuple[str, str, int]]] = []
+    for part in g.parts:
+        if norm(table.grid[part[2]][c]).startswith("其中") or not breakdowns:
+            breakdowns.append([])
+        breakdowns[-1].append(part)
+    for parts in breakdowns:
+        filled = [number(v) for _, v, _ in parts if number(v) is not None]
+        values = [v for v in filled if v is not None]
+        if len(values) < 2:
+            continue
+        s, tol = add_up(values), tolerance(values, stated)
+        if abs(s - stated) <= tol or (len(values) < len(parts) and s < stated):
+            continue
+        listed = " + ".join(f"{lab}{v}" for lab, v, _ in parts if number(v) is not None)
+        where = f"“{g.heading}”的" if g.heading else ""
+        f.add(
+            "review.funds_parts",
+            Severity.WARNING,
+            f"{where}{_bare(g.label)}{g.total_text}，其下“其中”各项（{listed}）合计为{fmt_score(s)}{tol_text(tol)}。",
+            table.location(g.row, c + 1),
+            s,
+            stated,
+            _rows(table, [g.row, *(r for _, _, r in parts)]),
+        )
 
 
 def _check_programmes(f: Findings, table: Table, c: int, whole: _Group, programmes: list[_Group]) -> None:

@@ -172,7 +172,12 @@ def _column_roles(labels: dict[int, list[str]]) -> tuple[dict[str, int], dict[in
             leaf_scores.append(c)
         if role not in columns or quality > best[role]:
             columns[role], best[role] = c, quality
-    if "weight" not in columns and len(leaf_scores) >= 2 and leaf_scores[-1] - leaf_scores[0] >= 2:
+    if (
+        "weight" not in columns
+        and len(leaf_scores) >= 2
+        and leaf_scores[-1] - leaf_scores[0] >= 2
+        and names[leaf_scores[0]] == names[leaf_scores[-1]]  # 得分 … 得分, not 自评得分 … 县级评分
+    ):
         # 三级指标 | 得分 | 评价标准 | 指标说明 | 得分, no 分值 column: the 得分 beside the name, before the criteria
         # that say what it is worth ("计8分"), holds the full points; the last 得分 is what was awarded
         columns["weight"], columns["score"] = leaf_scores[0], leaf_scores[-1]
