@@ -529,6 +529,20 @@ def test_an_actual_value_right_after_its_target_and_an_amount_of_the_money_named
     assert _figure(doc, "108").subject == "金额" and _figure(doc, "108").relation == "拨付"
 
 
+def test_signing_dates_in_numerals_and_scope_before_a_subject():
+    # n125: "二〇一三年五月二十三日" is a date; n102: 册次 is a measure word
+    doc = _doc("特此公告。", "二〇一三年五月二十三日", "全年共计送书和流通图书下乡116559册次。")
+    assert [f.display() for f in extract_narrative_figures(doc) if f.kind == "date"] == ["2013-05-23"]
+    assert _figure(doc, "116559").unit == "册次"
+    # n116: the town before the year is scope; n131: 全镇 too
+    doc = _doc("许镇镇2020年“三公”经费决算数共计35.5万元。", "经汇总,2021年度全镇“三公”经费支出合计40.14万元。")
+    assert _figure(doc, "35.5").subject == "三公经费决算数"
+    assert _figure(doc, "40.14").subject == "三公经费支出"
+    # n118: a long account of who arranged the money is not its name
+    doc = _doc("2020年井研县行政单位、事业单位和其他单位使用当年财政拨款安排的“三公”经费决算总额为1023万元。")
+    assert _figure(doc, "1023").subject == "三公经费决算"
+
+
 def test_one_amount_in_yuan_and_wan_yuan():
     assert _codes(_doc("发放补助资金1200000元（120万元）。")) == []
     assert _codes(_doc("发放补助资金1200000元（12万元）。")) == [("unit_mismatch", Severity.ERROR)]
