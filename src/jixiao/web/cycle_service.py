@@ -242,7 +242,10 @@ def write_document(
             with db.begin_nested():  # someone may have created it in the meantime: the unique key decides
                 db.add(current)
         except IntegrityError:
-            raise CycleConflict(document(db, department, year, kind)) from None
+            existing = document(db, department, year, kind)
+            if existing is None:
+                raise  # refused by the unique key, yet not there: no version to show the user
+            raise CycleConflict(existing) from None
     current.text = text
     current.version += 1
     current.updated_at, current.updated_by = now(), user.id

@@ -45,10 +45,10 @@ def _reviews(factory, job: Job, inputs: list[Path], output: Path) -> str:
     from jixiao.files.fileio import write_atomic
     from jixiao.model.problems import JixiaoError, Location, Problem
 
-    from ..review import review_file
+    from ..review import ReviewResult, review_file
     from ..review.output import opinion_docx, summary_workbook
 
-    results = []
+    results: list[tuple[Path, ReviewResult | JixiaoError]] = []
     for i, path in enumerate(inputs, 1):
         try:
             result = review_file(path)
@@ -71,7 +71,7 @@ def _reviews(factory, job: Job, inputs: list[Path], output: Path) -> str:
     return f"已审核 {len(inputs)} 份报告。"
 
 
-def _import_one(db, uploader: User, path: Path) -> list[str]:
+def _import_one(db, uploader: User, path: Path) -> list[str | int | None]:
     """One workbook into its department's evaluation, through the service's one write path: a row of the summary."""
     from jixiao.files.excel_in import read_workbook
     from jixiao.files.serialize import data_to_yaml
@@ -85,6 +85,8 @@ def _import_one(db, uploader: User, path: Path) -> list[str]:
     if has_errors(problems):
         raise JixiaoError(problems)
     name, year = data.name, data.year
+    if year is None:  # a required field: has_errors above refuses a workbook without it
+        return [path.name, name, "", "", "", "未导入：工作簿未填写评价年度。请补充后重新上传。"]
     department = Scope(uploader).department_named(db, name)
     if department is None:
         return [

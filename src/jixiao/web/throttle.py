@@ -18,10 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, case, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
@@ -36,7 +38,7 @@ FIRST_LOCK = timedelta(minutes=15)
 LONGEST_LOCK = timedelta(hours=24)
 SLOW_SECONDS = 10
 
-_T = LoginThrottle.__table__
+_T = LoginThrottle.metadata.tables[LoginThrottle.__tablename__]  # the Table itself (insert … on conflict)
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,14 @@ def _fmt(moment: datetime) -> str:
     from .timefmt import local_time
 
     return local_time(moment, "%H:%M")
+
+
+def _changed(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE changed. Session.execute is typed to return a Result; DML runs through a cursor
+    and returns a CursorResult, which counts them."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"UPDATE/DELETE gave {type(result).__name__}, not a CursorResult: rows changed unknown")
+    return result.rowcount
 
 
 def _reserve(db: DbSession, key: str, at: datetime):
@@ -83,7 +93,7 @@ def _lock_account(db: DbSession, key: str, locks: int, at: datetime) -> datetime
         )
         .values(locked_until=until, locks=LoginThrottle.locks + 1, attempts=0, window_start=at)
     )
-    return until if result.rowcount == 1 else None
+    return until if _changed(result) == 1 else None
 
 
 def _slow_address(db: DbSession, key: str, at: datetime) -> bool:
@@ -96,7 +106,7 @@ def _slow_address(db: DbSession, key: str, at: datetime) -> bool:
         )
         .values(next_allowed=at + timedelta(seconds=SLOW_SECONDS))
     )
-    return result.rowcount == 1
+    return _changed(result) == 1
 
 
 def _audit(db: DbSession, action: str, target: str, detail: str) -> None:
@@ -166,4 +176,4 @@ def locked_accounts(db: DbSession) -> list[tuple[str, datetime]]:
 
 def unlock(db: DbSession, username: str) -> bool:
     result = db.execute(delete(LoginThrottle).where(LoginThrottle.key == f"user:{username}"[:200]))
-    return result.rowcount > 0
+    return _changed(result) > 0

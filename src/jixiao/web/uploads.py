@@ -17,7 +17,7 @@ MAX_UPLOAD = 10 * 1024 * 1024  # bytes of one uploaded file
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
-def safe_name(name: str, fallback: str) -> str:
+def safe_name(name: str | None, fallback: str) -> str:
     """An uploaded file's name made safe to write in a folder of ours: the last part only (no folders, no "." or
     ".."), no control characters, no leading dot, at most 120 characters (the extension kept)."""
     base = "".join(ch for ch in (name or "").replace("\\", "/").rsplit("/", 1)[-1] if ch.isprintable()).strip()

@@ -66,7 +66,7 @@ def login(
     if not verdict.allowed:
         return again(verdict.message, 429)
     user = db.scalar(select(User).where(User.username == username))
-    if not check_password(user, password):
+    if not check_password(user, password) or user is None:  # the password first: an unknown name costs a hash too
         return again("用户名或密码错误。", 401)
     throttle.succeeded(request.app.state.factory, username, ip)
     _, token = new_session(db, user)
