@@ -353,3 +353,30 @@ def test_wrong_method_bad_input_and_signing_out_are_said_in_chinese(app):
     assert missing.status_code == 422 and "评价年度" in missing.text and "year" not in missing.text.split("<main")[1]
     out = c.post("/logout", data={"csrf_token": csrf})
     assert out.status_code == 200 and "您已退出登录" in out.text
+
+
+def test_text_editor_conflict_shows_the_other_persons_lines(app):
+    """The text editor replaces the whole data, so after a conflict it lists, line by line, what the other person
+    changed since the user's version; the user's text stays in the box and nothing is saved."""
+    evaluation_id = new_evaluation(app, "baoan", 2016, "shenzhen-baoan/department/2023")
+    first, csrf1 = client(app, "baoan")
+    second, csrf2 = client(app, "baoan2")
+    page = second.get(f"/evaluations/{evaluation_id}").text
+    version = version_of(page)
+    text = re.search(r'<textarea class="code" id="data-yaml" name="data_yaml">([^<]*)</textarea>', page).group(1)
+    first.post(
+        f"/evaluations/{evaluation_id}/form",
+        data={"csrf_token": csrf1, "version": version, "f:budget.initial.total": "39.78"},
+    )
+    mine = text.replace("&#39;", "'").replace("&quot;", '"') + "austerity_measures: 乙写的措施\n"
+    late = second.post(
+        f"/evaluations/{evaluation_id}/yaml", data={"csrf_token": csrf2, "version": version, "data_yaml": mine}
+    )
+    assert late.status_code == 409
+    changes = late.text.split('id="text-changes"')[1].split("</pre>")[0]
+    assert '<span class="ins">＋ ' in changes and "39.78" in changes and "乙写的措施" not in changes
+    assert (
+        "乙写的措施" in late.text.split('id="data-yaml"')[1].split("</textarea>")[0] and "<details open>" in late.text
+    )
+    with app.state.factory() as db:
+        assert "乙写的措施" not in db.get(Evaluation, evaluation_id).data_yaml

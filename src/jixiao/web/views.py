@@ -302,6 +302,27 @@ def merge_conflict(
     return changes
 
 
+def text_changes(db: DbSession, evaluation: Evaluation, base_version: int) -> list[tuple[str, str]]:
+    """The other person's changes to the whole data as text, line by line since the user's version (for the text
+    editor, whose save replaces everything): ("-", line) removed, ("+", line) added, ("@", "第N行起") where."""
+    import difflib
+
+    base = db.scalar(select(Version).where(Version.evaluation_id == evaluation.id, Version.version == base_version))
+    if base is None:
+        return []
+    lines: list[tuple[str, str]] = []
+    diff = difflib.unified_diff(base.data_yaml.splitlines(), evaluation.data_yaml.splitlines(), lineterm="", n=1)
+    for line in list(diff)[2:]:
+        if line.startswith("@@"):
+            start = line.split("+")[1].split(",")[0].split(" ")[0]
+            lines.append(("@", f"第{start}行起"))
+        elif line[:1] in ("-", "+"):
+            lines.append((line[0], line[1:]))
+        else:
+            lines.append((" ", line[1:]))
+    return lines[:400]
+
+
 def guarded_write(
     request: Request,
     db: DbSession,
@@ -343,6 +364,7 @@ def guarded_write(
             "at": local_time(current.updated_at, "%Y-%m-%d %H:%M:%S"),
             "narrative": narrative,
             "changes": merge_conflict(db, current, version, form, lists, narrative),
+            "text_changes": text_changes(db, current, version) if via == "yaml" else [],
         }
         for part, form_id, label in (
             (form, "data-form", "基本信息"),
