@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
@@ -52,7 +53,10 @@ def cached_page(request: Request, key: tuple[Any, ...], name: str, build) -> HTM
 
 def context_of(response: HTMLResponse) -> dict[str, Any]:
     """The context a TemplateResponse was built with (to render the same page into the cache)."""
-    return {k: v for k, v in response.context.items() if k not in ("request", "user", "csrf")}
+    context = getattr(response, "context", None)  # starlette's TemplateResponse keeps it; a plain response has none
+    if not isinstance(context, dict):
+        raise TypeError(f"{type(response).__name__} is no TemplateResponse: it keeps no context to cache")
+    return {k: v for k, v in context.items() if k not in ("request", "user", "csrf")}
 
 
 def with_spare(lists: dict[str, list[dict[str, str]]]) -> dict[str, list[dict[str, str]]]:
@@ -272,11 +276,11 @@ def merge_conflict(
     if lists is not None:
         old_rows, their_rows = list_rows(before.data), list_rows(now_.data)
         for sheet in EDITABLE_LISTS:
-            old = [r for r in old_rows[sheet.list_path] if r]
-            theirs = [r for r in their_rows[sheet.list_path] if r]
-            mine = [{k: v for k, v in r.items() if v} for r in lists.get(sheet.list_path, [])]
-            for i in range(max(len(old), len(theirs), len(mine))):
-                o, t, m = (rows[i] if i < len(rows) else {} for rows in (old, theirs, mine))
+            old_list = [r for r in old_rows[sheet.list_path] if r]
+            their_list = [r for r in their_rows[sheet.list_path] if r]
+            mine_list = [{k: v for k, v in r.items() if v} for r in lists.get(sheet.list_path, [])]
+            for i in range(max(len(old_list), len(their_list), len(mine_list))):
+                o, t, m = (rows[i] if i < len(rows) else {} for rows in (old_list, their_list, mine_list))
                 if o == t or m == t:
                     continue
                 merged = m == o
@@ -298,7 +302,7 @@ def merge_conflict(
                     rows_of.extend({} for _ in range(i + 1 - len(rows_of)))
                     rows_of[i] = dict(t)
             rows_of = lists.setdefault(sheet.list_path, [])  # room for every row of theirs in the form
-            rows_of.extend({} for _ in range(len(theirs) - len(rows_of)))
+            rows_of.extend({} for _ in range(len(their_list) - len(rows_of)))
     return changes
 
 
@@ -460,7 +464,7 @@ def download(evaluation: Evaluation, kind: str) -> tuple[bytes, str, str]:
         return outputs["自评报告.html"], f"{base}自评报告.html", "text/html; charset=utf-8"
 
 
-def bar_chart(items: list[tuple[str, str | None]], maximum: Decimal | int = 100, unit: str = "分") -> str:
+def bar_chart(items: Sequence[tuple[str, str | None]], maximum: Decimal | int = 100, unit: str = "分") -> str:
     """A horizontal bar chart as inline SVG (no JavaScript)."""
     rows = [(name, Decimal(value)) for name, value in items if value not in (None, "")]
     if not rows:
