@@ -24,44 +24,30 @@ from typing import Any
 
 from jixiao.files.yamlsrc import SourceMap
 from jixiao.model.numbers import NumberError, fmt_score, parse_decimal
-from jixiao.model.problems import JixiaoError, Location, Problem, has_errors
+from jixiao.model.problems import Location, Problem
 
-from .rulebook import CONFIDENCE, KINDS, IndicatorNode, Rulebook, _header, _Loader, load_rulebook_with_problems
+from .rulebook_loader import Loader, header
+from .rulebook_types import CONFIDENCE, IndicatorNode, Rulebook
+from .rules import KINDS
 from .rules.veto import parse_vetoes
 
-__all__ = ["diff_rulebooks", "load_extended"]
+__all__ = ["apply_changes", "diff_rulebooks"]
 
 _CHANGE_OPS = ("set", "replace", "remove", "add")
 _SETTABLE = ("name", "weight", "rule", "standard", "definition", "confidence", "source")
 
 
-def load_extended(
-    tree: dict[str, Any], smap: SourceMap, problems: list[Problem], path: Path, seen: tuple[str, ...]
+def apply_changes(
+    tree: dict[str, Any], smap: SourceMap, problems: list[Problem], path: Path, base: Rulebook, base_id: str
 ) -> tuple[Rulebook | None, list[Problem]]:
-    base_id = str(tree["extends"])
-    if str(path.resolve()) in seen:
-        return None, [
-            *problems,
-            Problem("rulebook.extends_cycle", f"指标体系循环继承（{base_id}）", smap.locate(("extends",))),
-        ]
-    if base_id.endswith((".yaml", ".yml")) and not Path(base_id).is_absolute():
-        base_id = str(path.parent / base_id)  # a file named beside this one
-    try:
-        base, base_problems = load_rulebook_with_problems(base_id, (*seen, str(path.resolve())))
-    except JixiaoError as exc:
-        base, base_problems = None, list(exc.problems)
-    if base is None or has_errors(base_problems):
-        return None, [
-            *problems,
-            Problem("rulebook.extends", f"继承的指标体系“{base_id}”无法加载，请先修正它", smap.locate(("extends",))),
-            *base_problems,
-        ]
-    head = _header(tree, smap, problems)
+    """The rulebook a file with `extends:` describes: its base (loaded by `rulebook.load_rulebook_with_problems`)
+    with the file's head and `changes` applied, each change said in Chinese."""
+    head = header(tree, smap, problems)
     facts = {**base.facts, **head["facts"]}
     source = tree.get("source") or {}
     source = source if isinstance(source, dict) else {"document": str(source)}
     rounding = head["rounding"] if tree.get("rounding") else base.rounding
-    loader = _Loader(
+    loader = Loader(
         smap,
         facts,
         rounding,
@@ -161,7 +147,7 @@ def _map(nodes: list[IndicatorNode], ident: str, fn) -> list[IndicatorNode]:
     return out
 
 
-def _apply(change: Any, where: tuple[Any, ...], loader: _Loader, roots: list, supplementary: list):
+def _apply(change: Any, where: tuple[Any, ...], loader: Loader, roots: list, supplementary: list):
     if not isinstance(change, dict) or sum(op in change for op in _CHANGE_OPS) != 1:
         raise _ChangeError("每项修改应且只应有 set（修改）、replace（替换）、remove（删除）、add（新增）之一")
     op = next(op for op in _CHANGE_OPS if op in change)
@@ -187,7 +173,7 @@ def _apply(change: Any, where: tuple[Any, ...], loader: _Loader, roots: list, su
     return _map(roots, ident, lambda n: new), _map(supplementary, ident, lambda n: new), line
 
 
-def _set(change: dict[str, Any], where: tuple[Any, ...], loader: _Loader, old: IndicatorNode):
+def _set(change: dict[str, Any], where: tuple[Any, ...], loader: Loader, old: IndicatorNode):
     unknown = [k for k in change if k not in (*_SETTABLE, "set", "note")]
     if unknown:
         raise _ChangeError(f"修改项不能改“{unknown[0]}”，可改：{'、'.join(_SETTABLE)}", (*where, unknown[0]))
@@ -226,7 +212,7 @@ def _set(change: dict[str, Any], where: tuple[Any, ...], loader: _Loader, old: I
     return replace(old, **fields), f"修改 {old.name}（{old.id}）：{'；'.join(said) or '说明或出处'}"
 
 
-def _add(change: dict[str, Any], where: tuple[Any, ...], loader: _Loader, roots: list, supplementary: list):
+def _add(change: dict[str, Any], where: tuple[Any, ...], loader: Loader, roots: list, supplementary: list):
     under = change.get("under")
     parent = _find(roots, str(under)) or _find(supplementary, str(under)) if under else None
     if under and parent is None:
