@@ -24,7 +24,7 @@ from .fundschecks import check_funds, check_rate_against_amounts, funds_total
 from .scoretable import ScoreRow, ScoreTable, level_label
 from .table import Table, number
 from .targets import outcome, read
-from .tolerance import add_up, half_unit, score_tolerance, tol_text, tolerance
+from .tolerance import add_up, all_given, half_unit, score_tolerance, tol_text, tolerance
 from .vocabulary import norm, vocabulary
 
 __all__ = ["check_reachable_total", "check_score_table", "check_template_text", "tolerance"]
@@ -87,8 +87,8 @@ def _check_weights(f: Findings, t: ScoreTable) -> None:
         by_l1.setdefault(r.level1, []).append(r)
     for (_, l2), group in by_l2.items():
         stated = group[0].level2_weight
-        weights = [_leaf_weight(r) for r in group]
-        if stated is None or any(w is None for w in weights) or group[0].name == l2:
+        weights = all_given(_leaf_weight(r) for r in group)
+        if stated is None or weights is None or group[0].name == l2:
             continue
         total = add_up(weights)
         tol = score_tolerance(weights, stated)
@@ -112,16 +112,17 @@ def _check_weights(f: Findings, t: ScoreTable) -> None:
             parts = list(l2s.values())
         else:
             parts = [_leaf_weight(r) for r in group]
-        if any(w is None for w in parts):
+        given = all_given(parts)
+        if given is None:
             continue
-        total, tol = add_up(parts), score_tolerance(parts, stated)
+        total, tol = add_up(given), score_tolerance(given, stated)
         if abs(total - stated) > tol:
             label = group[0].level1_label or l1
             f.add(
                 "review.weight_sum",
                 Severity.ERROR,
                 f"一级指标“{label}”分值为{fmt_score(stated)}，其下指标分值合计为{fmt_score(total)}"
-                f"（{' + '.join(fmt_score(w) for w in parts)}）{tol_text(tol)}。",
+                f"（{' + '.join(fmt_score(w) for w in given)}）{tol_text(tol)}。",
                 group[0].location,
                 total,
                 stated,
@@ -130,9 +131,9 @@ def _check_weights(f: Findings, t: ScoreTable) -> None:
     leaves = [_leaf_weight(r) for r in rows]
     complete = all(w is not None for w in leaves) and bool(leaves)
     level_weights = list({r.level1: r.level1_weight for r in rows}.values())
-    parts = leaves if complete else level_weights
-    if t.block_weight is not None and parts and all(w is not None for w in parts) and open_level is None:
-        total, tol = add_up(parts), score_tolerance(parts, t.block_weight)
+    block_parts = all_given(leaves if complete else level_weights)
+    if t.block_weight is not None and block_parts and open_level is None:
+        total, tol = add_up(block_parts), score_tolerance(block_parts, t.block_weight)
         if abs(total - t.block_weight) > tol:
             f.add(
                 "review.weight_sum",
@@ -148,7 +149,9 @@ def _check_weights(f: Findings, t: ScoreTable) -> None:
     _check_note_weights(f, t, by_l1)
 
 
-def _check_total_weights(f: Findings, t: ScoreTable, rows: list[ScoreRow], leaves, complete: bool) -> None:
+def _check_total_weights(
+    f: Findings, t: ScoreTable, rows: list[ScoreRow], leaves: list[Decimal | None], complete: bool
+) -> None:
     if not t.total_weights and rows:
         _check_reachable(f, t, [w for w in leaves if w is not None])
     if not t.total_weights or not rows or _open_level(t) is not None:
@@ -170,9 +173,10 @@ def _check_total_weights(f: Findings, t: ScoreTable, rows: list[ScoreRow], leave
         parts = leaves if complete else l1
         pairs = [(t.total_weights[-1], parts)]
     for stated, parts in pairs:
-        if stated is None or any(p is None for p in parts):
+        given = all_given(parts)
+        if stated is None or given is None:
             continue
-        terms = list(parts) + ([funds_weight] if funds_weight is not None else [])
+        terms = given + ([funds_weight] if funds_weight is not None else [])
         total, tol = add_up(terms), score_tolerance(terms, stated)
         if abs(total - stated) > tol:
             what = "各指标分值"
@@ -267,8 +271,8 @@ def _check_scores(f: Findings, t: ScoreTable) -> Decimal | None:
             groups.setdefault(r.level1 if level == "一级" else r.level1 + "/" + r.level2, []).append(r)
         for name, group in groups.items():
             stated = getattr(group[0], key)
-            scores = [r.score for r in group]
-            if stated is None or any(s is None for s in scores):
+            scores = all_given(r.score for r in group)
+            if stated is None or scores is None:
                 continue
             total, tol = add_up(scores), score_tolerance(scores, stated)
             if abs(total - stated) > tol:
@@ -282,8 +286,8 @@ def _check_scores(f: Findings, t: ScoreTable) -> Decimal | None:
                     stated,
                     _cells(t, group, "score") + [x for r in group for x in _row(t, r.row)][:1],
                 )
-    scores = [r.score for r in rows if not (r.score is None and r.weight is None)]
-    if not scores or any(s is None for s in scores):
+    scores = all_given(r.score for r in rows if not (r.score is None and r.weight is None))
+    if not scores:
         return None
     funds = funds_total(t)
     terms = list(scores)
@@ -342,7 +346,7 @@ def check_reachable_total(f: Findings, t: ScoreTable, stated: Decimal, stated_te
     if funds_weight is None and funds_score is not None:
         return  # a funds score whose weight is not printed: its part of the full score is unknown
     rows = [r for r in t.rows if r.weight is not None and not _na(r.weight_text)]
-    if any(r.score is not None and r.score > r.weight for r in rows):
+    if any(r.score is not None and r.weight is not None and r.score > r.weight for r in rows):
         return  # raised as such; the bound would be wrong
     seen = add_up([r.weight for r in rows if r.weight is not None] + ([funds_weight] if funds_weight else []))
     if seen > full:
@@ -500,8 +504,9 @@ def _check_overshoot(f: Findings, r: ScoreRow, target, actual, reason: str, has_
 
 def _check_rate_indicator(f: Findings, r: ScoreRow) -> None:
     """An indicator row that is the budget execution rate (预算执行率 100%, 9 of 10): 分值 × min(rate, 100%)."""
-    if norm(r.name) not in {norm(w) for w in vocabulary().words("funds", "rate_indicators")} or r.score is None:
-        return
+    rate_indicators = {norm(w) for w in vocabulary().words("funds", "rate_indicators")}
+    if norm(r.name) not in rate_indicators or r.score is None or r.weight is None:
+        return  # without 分值 the expected score cannot be worked (_check_targets skips such rows before)
     actual, target = read(r.actual), read(r.target)
     if actual.value is None or not (actual.percent or "%" in r.measure):
         return
@@ -662,19 +667,19 @@ def _check_proportional_scores(f: Findings, t: ScoreTable) -> None:
                 continue
             share = r.score + short
             if abs(share * pct / 100 - r.score) <= max(half_unit(r.score), CENT):
-                hits.append((r, share, pct))
+                hits.append((r, r.score, share, pct))
         if len(hits) != 1:
             continue
-        r, share, pct = hits[0]
+        r, score, share, pct = hits[0]
         f.add(
             "review.target_met_lost",
             Severity.WARNING,
             f"“{r.name}”年初目标值{r.target}，实际完成值{r.actual}，已达到目标；“{label}”各项均已达标，得分合计"
             f"{fmt_score(add_up(scores))}分，比{fmt_score(points)}分少{fmt_score(short)}分，正是本项按"
-            f"{fmt_score(share)}分×{fmt_score(pct)}%计为{fmt_score(r.score)}分——已完成的目标应得满分，且未说明扣分原因。",
+            f"{fmt_score(share)}分×{fmt_score(pct)}%计为{fmt_score(score)}分——已完成的目标应得满分，且未说明扣分原因。",
             r.location,
             share,
-            r.score,
+            score,
             [*_whole_row(r), *(x.location for x in rows if x is not r)],
         )
 
