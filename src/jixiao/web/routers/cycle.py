@@ -422,7 +422,7 @@ async def _prefill(request: Request, actor, db, evaluation_id: int):
                 reviewed = review_file(path, evaluation.rulebook_id)
             except JixiaoError as exc:
                 problems = list(exc.problems)
-    if problems:
+    if problems or loaded.scored is None:  # unscored without problems was refused above
         context = _context(actor, evaluation, "recheck", doc, text, Parsed(None, problems))
         context["message"] = f"无法审核“{name}”，未预填。请按下列提示处理。"
         return page(request, "cycle.html", context, status=422)
