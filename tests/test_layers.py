@@ -5,6 +5,9 @@
   `model` imports no other layer; `scoring` imports only `model`; nothing but `web` imports `web`; nothing
   imports `cli`, which alone may import everything; `pipeline` imports neither the outputs (report, review,
   batch) nor the edges (web, cli).
+- No hidden imports in the core (model, scoring, files, batch, pipeline, cli): an import inside a function is kept
+  only to hold a heavy library (or a layer that loads one) out of start-up, and says so in a comment on its line
+  or just above its group of imports.
 - The exceptions are named below with their reason; a new one is a decision to write down here, not an accident.
 """
 
@@ -131,6 +134,40 @@ def test_every_exception_is_still_needed():
     graph = {module: imports(module, top_level_only=False) for module in MODULES}
     used = {(layer(module), target) for module, targets in graph.items() for target in targets}
     assert used >= EXCEPTIONS, f"no longer needed, remove: {sorted(EXCEPTIONS - used)}"
+
+
+CORE = ("model", "scoring", "files", "batch", "pipeline", "cli")
+
+
+def unmarked_local_imports(module: str) -> list[str]:
+    """Imports inside functions with no comment on their line, on another line of their group, or just above it."""
+    path = MODULES[module]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    tree = ast.parse("\n".join(lines))
+    nodes = [n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom) and n not in tree.body]
+    found = []
+    for node in nodes:
+        first = node.lineno - 1
+        while first > 0 and (lines[first - 1].strip() == "" or _is_import(lines[first - 1])):
+            first -= 1
+        last = node.end_lineno or node.lineno
+        while last < len(lines) and (_is_import(lines[last]) or lines[last].strip() == ""):
+            last += 1
+        group = lines[first:last]
+        above = lines[first - 1].strip() if first > 0 else ""
+        if node.col_offset and not ("#" in above or any("#" in line for line in group if _is_import(line))):
+            found.append(f"{path.relative_to(SRC)}:{node.lineno}: {lines[node.lineno - 1].strip()}")
+    return found
+
+
+def _is_import(line: str) -> bool:
+    text = line.strip()
+    return (text.startswith(("import ", "from ")) and " import " in f"{text} ") or text.startswith("import ")
+
+
+def test_imports_inside_functions_say_why():
+    unmarked = [line for module in MODULES if layer(module) in CORE for line in unmarked_local_imports(module)]
+    assert unmarked == []
 
 
 def test_the_checks_can_fail():

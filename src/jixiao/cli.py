@@ -4,6 +4,10 @@ Exit codes (README: Exit codes): 0 done and clean; 1 the input has errors (all p
 including a score whose consistency checks found 错误 (unless --allow-errors); 2 wrong usage or a file problem
 (missing, unreadable, refused by a limit of jixiao.files.guard, an unusable --out, a PDF asked for and not made);
 3 an internal error only (printed without a traceback unless JIXIAO_DEBUG=1).
+
+Each command imports the part of jixiao it runs inside its function ("per command" below): the core (YAML,
+rulebooks, engine) takes about half a second to load and the document, spreadsheet, database and web libraries
+more, so `jixiao --help` loads none of them (tests/test_imports.py, bench/startup.py).
 """
 
 from __future__ import annotations
@@ -16,7 +20,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from jixiao.files.fileio import write_atomic
+from jixiao.files.guard import check_output_dir
 from jixiao.model.problems import JixiaoError, Problem, Severity
+
+from .cycle.cli import add_parsers as add_cycle_parsers
+from .web.cli import add_parsers as add_web_parsers
 
 if TYPE_CHECKING:  # the commands import the core when they run, so that --help stays quick
     from jixiao.scoring.rulebook import Rulebook
@@ -93,7 +102,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from jixiao.scoring.explain import explain_node
+    from jixiao.scoring.explain import explain_node  # per command
 
     from .pipeline import run
 
@@ -108,7 +117,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .pipeline import run
+    from .pipeline import run  # per command
     from .report import FORMATS, write_report  # document libraries load only for this command
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip()) if args.format is not None else None
@@ -117,8 +126,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         said = f"不支持的格式：{'、'.join(unknown)}" if unknown else "未指定任何格式"
         print(f"{said}。可用格式：{'、'.join(FORMATS)}（逗号分隔）", file=sys.stderr)
         return 2
-    from jixiao.files.guard import check_output_dir  # output checked before the work
-
+    # output checked before the work
     check_output_dir(Path(args.out))
     prepared, evaluation = run(Path(args.path), args.rulebook)
     _print_problems(prepared.warnings)
@@ -141,8 +149,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from jixiao.files.fileio import write_atomic
-    from jixiao.files.template import write_template
+    from jixiao.files.template import write_template  # per command
     from jixiao.scoring.rulebook import load_rulebook
 
     from .pipeline import prepare
@@ -177,16 +184,14 @@ def _progress(done: int, total: int, path: Path) -> None:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from jixiao.files.fileio import write_atomic
 
-    from .review import review_file
+    from .review import review_file  # per command
     from .review.output import opinion_docx, render_review_text, review_folder, review_to_dict, summary_workbook
 
     path = Path(args.path)
     out = Path(args.out) if args.out else None
     if out is not None:
-        from jixiao.files.guard import check_output_dir  # output checked before the work
-
+        # output checked before the work
         check_output_dir(out)
     if path.is_dir():
         results = review_folder(path, args.rulebook, _progress)
@@ -233,7 +238,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from jixiao.batch.run import FAILURES_NAME, RANKING_NAME, progress_bar, run_batch
+    from jixiao.batch.run import FAILURES_NAME, RANKING_NAME, progress_bar, run_batch  # per command
 
     folder = Path(args.path)
     if not folder.is_dir():
@@ -247,7 +252,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out) if args.out else folder / "批量结果"
     if args.queue:  # across machines: huey workers on Redis, the state in a database (see batch_queue.py)
-        from jixiao.batch.queue import run_distributed
+        from jixiao.batch.queue import run_distributed  # per command
 
         os.environ["JIXIAO_REDIS_URL"] = args.queue
         database = args.database or os.environ.get("JIXIAO_DATABASE_URL") or f"sqlite:///{out.resolve() / 'batch.db'}"
@@ -284,14 +289,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_batch_worker(args: argparse.Namespace) -> int:
     if args.queue:
         os.environ["JIXIAO_REDIS_URL"] = args.queue
-    from jixiao.batch.queue import run_worker
+    from jixiao.batch.queue import run_worker  # per command
 
     run_worker(args.workers)
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from jixiao.model.checks import check_consistency
+    from jixiao.model.checks import check_consistency  # per command
 
     from .pipeline import prepare
 
@@ -309,7 +314,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_rulebooks(args: argparse.Namespace) -> int:
-    from jixiao.model.indicators import INDICATORS
+    from jixiao.model.indicators import INDICATORS  # per command
     from jixiao.scoring.rulebook import CONFIDENCE, available_rulebooks, load_rulebook_with_problems
 
     if args.indicators:
@@ -363,8 +368,7 @@ def _source_tail(source: dict[str, str]) -> str:
 
 
 def _rulebooks_diff(ids: list[str]) -> int:
-    from jixiao.model.problems import JixiaoError
-    from jixiao.scoring.rulebook import load_rulebook
+    from jixiao.scoring.rulebook import load_rulebook  # per command
     from jixiao.scoring.rulebook_changes import diff_rulebooks
 
     if len(ids) != 2:
@@ -438,11 +442,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("others", nargs="*", help=argparse.SUPPRESS)
     p.add_argument("--facts", action="store_true", help="同时列出需要填报的定性事实")
     p.add_argument("--indicators", action="store_true", help="列出全部计算指标及公式")
-    from .web.cli import add_parsers
-
-    add_parsers(add)
-    from .cycle.cli import add_parsers as add_cycle_parsers
-
+    add_web_parsers(add)
     add_cycle_parsers(add)
     return parser
 

@@ -36,7 +36,7 @@ def get_column_letter(col: int) -> str:
 @functools.cache
 def _cell_parser():
     """The parser class, made on first use: openpyxl is imported only after the guard has passed a file."""
-    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.utils.cell import coordinate_to_tuple  # heavy: after the guard has passed a file
     from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
     class _CellParser(WorkSheetParser):

@@ -321,7 +321,7 @@ def check_zip(source: Path | bytes, name: str) -> set[str]:
 
 def _pdf_pages(path: Path) -> int | None:
     """The page count from the PDF's page tree (pdfminer reads only the cross-reference table)."""
-    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfdocument import PDFDocument  # heavy (pdfminer): only for a PDF under review
     from pdfminer.pdfparser import PDFParser
     from pdfminer.pdftypes import resolve1
 
