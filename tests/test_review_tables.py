@@ -749,3 +749,13 @@ def test_two_differently_named_score_columns_are_not_read_as_weight_and_score(tm
     ]
     found = _found(_review_rows(tmp_path, "项目绩效评分表", rows))
     assert not [m for c, m in found if c == "review.score_over_weight"], found
+
+
+def test_the_department_from_a_title_and_without_its_label(tmp_path):
+    rows = [["一级指标", "二级指标", "三级指标", "指标值", "全年实际完成值"], ["", "数量指标", "助学人数", "9", "9"]]
+    result = _review_rows(tmp_path, "大英县民政局2022年度中央对地方转移支付项目绩效自评情况公示", rows)
+    assert result.department == "大英县民政局"
+    path = tmp_path / "报告.txt"
+    text = "岳阳县财政支出项目绩效评价自评报告\n项目名称 森林防火专项\n项目单位 岳阳县林业局\n"
+    path.write_text(text, encoding="utf-8")
+    assert review_file(path).department == "岳阳县林业局"

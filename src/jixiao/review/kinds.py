@@ -143,6 +143,18 @@ def _after_colon(text: str) -> str:
     return re.split(r"\s{2,}|\t|填报日期|日期|金额单位|单位[：:]", value)[0].strip(" ：:")
 
 
+def _titled_department(doc: SourceDocument, tables: list[Table]) -> str:
+    """A title that begins with the organisation, then the year: "大英县民政局2022年度中央对地方转移支付……" →
+    大英县民政局 (the name ends with one of vocabulary.yaml's department_endings)."""
+    endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
+    titles = [s.text for s in doc.paragraphs()[:3]] + [x for t in tables[:1] for x in t.titles[:2]]
+    for text in titles:
+        m = re.match(rf"^\s*([\u4e00-\u9fff（）()]{{2,24}}?(?:{endings}))(?:19|20)\d{{2}}年", text or "")
+        if m:
+            return m.group(1)
+    return ""
+
+
 def identify(doc: SourceDocument, tables: list[Table]) -> Identity:
     vocab = vocabulary()
     ident = Identity()
@@ -151,6 +163,10 @@ def identify(doc: SourceDocument, tables: list[Table]) -> Identity:
     ident.department = re.sub(r"\s*[(（]?(19|20)\d{2}年度?[)）]?$", "", ident.department).strip()
     if not ident.department:
         ident.department = find_department(doc)
+    if not ident.department:
+        ident.department = _titled_department(doc, tables)
+    labels = "|".join(re.escape(w) for w in sorted(vocab.words("identity", "department"), key=len, reverse=True))
+    ident.department = re.sub(rf"^(?:{labels})\s+(?=\S)", "", ident.department)  # "项目单位 岳阳县林业局" → the name
     ident.project = _labelled(tables, doc, vocab.words("identity", "project"))
     ident.date = _labelled(tables, doc, vocab.words("identity", "date"))
     ident.stated_total = _labelled(tables, doc, vocab.words("identity", "total"))
