@@ -10,7 +10,13 @@ expected/actual figures; a finding's quoted sentence only as present).
 Prints agreement per document and overall, conversion time, OCR CPU time per page and figures read per page.
 Goals: agreement ≥ 95% of documents, OCR ≤ 2 s a page on one core, no crash.
 
-Run: .venv/bin/python bench/review_formats.py [--ocr N] [--only NAME …]   (about a minute with --ocr 3)
+OCR runs on one core (the engine's ONNX Runtime sessions have one thread; CPU seconds are measured). For the
+first --baseline scanned pages the page is also read by the untuned engine — RapidOCR as installed (angle
+classifier on, detection on the page as given, lines recognised six at a time at 320 px) — on the same page
+image in the same run, and both times and the figures each read are printed side by side.
+
+Run: .venv/bin/python bench/review_formats.py [--ocr N|all] [--baseline K] [--only NAME …]
+(about a minute with --ocr 3; --ocr all scans all 142 documents, 224 pages: about 15 minutes on one core)
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from docx import Document
 from openpyxl import Workbook
 
 from jixiao.formats import office
-from jixiao.formats.ocr import OcrStats, measured
+from jixiao.formats.ocr import OCR_DPI, OcrStats, figures_read, measured, read_image
 from jixiao.review import review_file
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "review_corpus"
@@ -128,13 +134,16 @@ def rasterise(pdf: Path, out: Path, dpi: int = 150) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
-        "--ocr", type=int, default=3, help="documents also reviewed as scans, spread over the corpus (OCR is slow)"
+        "--ocr", default="3", help="documents also reviewed as scans, spread over the corpus (OCR is slow), or all"
     )
+    parser.add_argument("--baseline", type=int, default=4, help="scanned pages also read by the untuned engine")
     parser.add_argument("--only", nargs="*", help="corpus folders to run")
     args = parser.parse_args()
     folders = sorted(p for p in CORPUS.iterdir() if (p / "document.txt").exists())
     if args.only:
         folders = [f for f in folders if f.name in args.only]
+    args.ocr = len(folders) if args.ocr == "all" else int(args.ocr)
+    baseline: list[tuple[str, float, int, float, int]] = []
     agree = {"doc": [0, 0], "xls": [0, 0], "scan": [0, 0]}
     by_field = {fmt: dict.fromkeys(FIELDS, 0) for fmt in agree}
     convert_times: list[float] = []
@@ -174,6 +183,8 @@ def main() -> None:
                     stats.cpu_seconds += pages.cpu_seconds
                     stats.figures += pages.figures
                     _count(agree, by_field, "scan", differ)
+                    if len(baseline) < args.baseline:
+                        baseline += against_untuned(scan, args.baseline - len(baseline), name)
                     line.append(
                         f"扫描 {'同' if not differ else '异:' + ','.join(differ)}（{pages.pages} 页，"
                         f"{statistics.fmean(pages.cpu_seconds or [0]):.1f} s/页）"
@@ -199,7 +210,51 @@ def main() -> None:
             f"最大 {max(stats.cpu_seconds):.2f} s/页（目标 ≤ 2 s，单核）；每页读出数字 中位数 "
             f"{statistics.median(stats.figures):.0f} 个"
         )
+    if baseline:
+        print("同一页图像，调优引擎 与 未调优引擎（RapidOCR 默认设置，单线程）：")
+        for label, tuned, tuned_count, untuned, untuned_count in baseline:
+            print(
+                f"  {label}：调优 {tuned:.2f} s（数字 {tuned_count} 个）  未调优 {untuned:.2f} s"
+                f"（数字 {untuned_count} 个）"
+            )
+        tuned_all, untuned_all = [b[1] for b in baseline], [b[3] for b in baseline]
+        print(
+            f"  合计 {len(baseline)} 页：调优 中位数 {statistics.median(tuned_all):.2f} s/页，"
+            f"未调优 中位数 {statistics.median(untuned_all):.2f} s/页；读出数字 调优 {sum(b[2] for b in baseline)} 个，"
+            f"未调优 {sum(b[4] for b in baseline)} 个"
+        )
     print(f"崩溃：{len(crashes)}{'（' + '、'.join(crashes) + '）' if crashes else ''}")
+
+
+def against_untuned(scan: Path, pages: int, name: str) -> list[tuple[str, float, int, float, int]]:
+    """The first `pages` pages of `scan` read by the tuned reading (ocr.read_image) and by RapidOCR as installed,
+    one thread each: (label, CPU seconds and figures read by each)."""
+    import pypdfium2
+    from rapidocr_onnxruntime import RapidOCR
+
+    global _untuned
+    if _untuned is None:
+        _untuned = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+    out = []
+    document = pypdfium2.PdfDocument(str(scan))
+    try:
+        for number in range(min(pages, len(document))):
+            image = document[number].render(scale=OCR_DPI / 72).to_numpy()[:, :, :3]
+            started = time.process_time()
+            blocks = read_image(image, number + 1)
+            tuned = time.process_time() - started
+            started = time.process_time()
+            found, _ = _untuned(image)
+            untuned = time.process_time() - started
+            figures = sum(len(re.findall(r"\d+(?:\.\d+)?", text)) for _, text, _ in found or [])
+            label = f"{name[:28]} 第{number + 1}页"
+            out.append((label, tuned, sum(figures_read(b) for b in blocks), untuned, figures))
+    finally:
+        document.close()
+    return out
+
+
+_untuned = None
 
 
 def _count(agree: dict, by_field: dict, fmt: str, differ: list[str]) -> None:

@@ -41,4 +41,9 @@ def read_ofd(path: Path) -> list[Block]:
                 blocks.extend(blocks_from_boxes(boxes, number))
     except ofdkit.OFDError as exc:
         raise OfdError(f"无法读取该 OFD 文件（{exc}）。请用 OFD 阅读器打开后另存或导出为 PDF/Word 再试。") from None
+    if not blocks:  # pages of images only: a scan saved as OFD
+        raise OfdError(
+            "该 OFD 文件中没有可提取的文字（可能是扫描件另存的 OFD）。"
+            "请用 OFD 阅读器导出为 PDF 后再审核（扫描件 PDF 会经文字识别读取），或提供 Word 版。"
+        )
     return blocks

@@ -193,7 +193,22 @@ class OfficeConverter:
                 if proc.poll() is not None:
                     self._kill()
                 raise ConversionError(_failure_message(str(reply.get("error", "未生成输出文件"))))
+        if source.suffix.lower() in OFFICE_SUFFIXES and str(reply.get("imported", "")).startswith("Text"):
+            target.unlink(missing_ok=True)
+            raise ConversionError(_not_office_message(source))
         return target
+
+
+# Files that must be Word/Excel/WPS documents: opened by LibreOffice as plain text, they are not.
+OFFICE_SUFFIXES = (".doc", ".wps", ".xls", ".et", ".docx", ".xlsx")
+
+
+def _not_office_message(source: Path) -> str:
+    kind = "Excel/WPS 表格" if source.suffix.lower() in (".xls", ".et", ".xlsx") else "Word/WPS 文字"
+    return (
+        f"该文件不是有效的{kind}文件（LibreOffice 未找到文档结构，只能当作纯文本打开），可能已损坏或扩展名有误。"
+        "请用 Word/WPS 打开确认后另存为 .docx/.xlsx 再试。"
+    )
 
 
 def _timeout_message(limit: float) -> str:

@@ -65,6 +65,9 @@ def _convert(uno, desktop, request: dict) -> tuple[dict, object]:
     if document is None:
         raise RuntimeError("LibreOffice could not open the file")
     opened = time.perf_counter()
+    # the filter LibreOffice chose to open it: "Text…" when it found no Word/Excel structure and read the bytes
+    # as plain text (a damaged file, or another kind of file renamed .doc)
+    imported = next((str(p.Value) for p in document.getArgs() if p.Name == "FilterName"), "")
     try:
         filter_name = request["filter"]
         if isinstance(filter_name, dict):  # pdf: the export filter depends on the kind of document opened
@@ -74,7 +77,8 @@ def _convert(uno, desktop, request: dict) -> tuple[dict, object]:
     except BaseException:
         _close(document)
         raise
-    return {"open": round(opened - started, 3), "store": round(time.perf_counter() - opened, 3)}, document
+    times = {"open": round(opened - started, 3), "store": round(time.perf_counter() - opened, 3)}
+    return {**times, "imported": imported}, document
 
 
 def _close(document) -> None:

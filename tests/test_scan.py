@@ -1,0 +1,226 @@
+"""Scans and old formats as a bureau receives them (issue 20), on inputs the review was not tuned on: a page
+scanned sideways (90°), upside down (180°), fed 2.5° askew, at 100 dpi, with a red seal stamped over the total;
+and one corpus document of each kind saved as .doc, .wps, .xls, .et and .ofd. Each gives the review of the
+original — or a clear Chinese message — never a crash.
+
+The scanned page is a small self-evaluation report (title, department, 表1 with 10 + 9 + 75 = 94 scored and a
+合计 row saying 95) printed to PDF by LibreOffice and rasterised at 150 dpi, as bench/review_formats.py does;
+the review of the text PDF is the reference."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from jixiao.formats import office
+from jixiao.model.problems import JixiaoError, Severity
+from jixiao.review import review_file
+from jixiao.review.corpus import load_corpus, write_docx, write_xlsx
+from jixiao.review.source import read_source
+
+pytestmark = pytest.mark.skipif(office.find_soffice() is None, reason="LibreOffice is installed by scripts/setup.sh")
+
+DEPARTMENT = "深圳市宝安区妇女联合会"
+# 10 + 9 + 75 = 94 scored; the 合计 row says 95 (the error every reading must find)
+SCORE_ROWS = [
+    ("一级指标", "二级指标", "三级指标", "分值", "得分"),
+    ("决策", "预算编制", "合理性", "10", "10"),
+    ("", "", "规范性", "10", "9"),
+    ("管理", "资金", "执行率", "80", "75"),
+    ("合计", "", "", "100", "95"),
+]
+
+
+def _report(path: Path) -> Path:
+    doc = Document()
+    doc.add_paragraph("2023年度部门整体支出绩效自评报告")
+    doc.add_paragraph(DEPARTMENT)
+    doc.add_paragraph("一、基本情况")
+    doc.add_paragraph("本部门2023年度年初预算数为1200万元，决算支出1240万元。")
+    doc.add_paragraph("二、自评结果")
+    doc.add_paragraph("经自评，本部门2023年度自评得分95分，评价等级为“优”。")
+    table = doc.add_table(rows=len(SCORE_ROWS), cols=len(SCORE_ROWS[0]))
+    table.style = "Table Grid"
+    for r, row in enumerate(SCORE_ROWS):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    doc.add_paragraph("三、存在的问题")
+    doc.add_paragraph("预算执行进度前慢后快。")
+    doc.save(str(path))
+    return path
+
+
+def _summary(result) -> tuple:
+    tables = [[(r.name, r.weight, r.score) for r in t.rows] for t in result.tables]
+    findings = sorted((f.code, f.expected, f.actual) for f in result.findings if f.severity is not Severity.INFO)
+    return result.department, result.year, result.total, result.grade, tables, findings
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    """The report as a text PDF, its review, and its page as an RGB image at 150 dpi."""
+    import pypdfium2
+
+    folder = tmp_path_factory.mktemp("printed")
+    pdf = office.convert_file(_report(folder / "报告.docx"), "pdf", folder)
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        assert len(document) == 1
+        image = document[0].render(scale=150 / 72).to_pil().convert("RGB")
+    finally:
+        document.close()
+    return pdf, review_file(pdf), image
+
+
+def _scan(image, path: Path, dpi: int = 150) -> Path:
+    image.save(path, resolution=dpi)
+    return path
+
+
+def _same_as_text(printed, scanned: Path) -> None:
+    _, text_review, _ = printed
+    result = review_file(scanned)
+    assert _summary(result) == _summary(text_review)
+    error = next(f for f in result.findings if (f.expected, f.actual) == ("94", "95"))  # 10 + 9 + 75 against 95
+    assert error.severity is Severity.ERROR
+    assert result.department == DEPARTMENT and result.year == 2023
+
+
+def test_the_upright_scan_reads_as_the_text_pdf(printed, tmp_path):
+    _same_as_text(printed, _scan(printed[2], tmp_path / "扫描件.pdf"))
+
+
+@pytest.mark.parametrize("degrees", [90, 180, 270])
+def test_a_page_scanned_sideways_or_upside_down_is_turned_upright(printed, tmp_path, degrees):
+    _same_as_text(printed, _scan(printed[2].rotate(degrees, expand=True), tmp_path / "转向.pdf"))
+
+
+@pytest.mark.parametrize("degrees", [2.5, -3])
+def test_a_page_fed_askew_is_straightened(printed, tmp_path, degrees):
+    from PIL import Image
+
+    image = printed[2].rotate(degrees, resample=Image.Resampling.BILINEAR, expand=False, fillcolor="white")
+    _same_as_text(printed, _scan(image, tmp_path / "歪斜.pdf"))
+
+
+def test_a_low_resolution_scan_is_read(printed, tmp_path):
+    """100 dpi: a 10.5 pt character is about 15 px high."""
+    from PIL import Image
+
+    image = printed[2]
+    small = image.resize((image.width * 2 // 3, image.height * 2 // 3), Image.Resampling.LANCZOS)
+    _same_as_text(printed, _scan(small, tmp_path / "低清.pdf", dpi=100))
+
+
+def test_a_red_seal_over_the_total_does_not_hide_it(printed, tmp_path):
+    """A seal's red ink over the 合计 row's 得分 (multiplied, as ink on paper: the black figure shows through)."""
+    import numpy as np
+    from PIL import Image, ImageChops, ImageDraw
+
+    pdf, _, image = printed
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        page = document[0].get_textpage()
+        at = next(i for i in range(page.count_chars()) if page.get_text_range(i, 2) == "95" and i > 0)
+        left, bottom, right, top = page.get_charbox(at)
+        height = document[0].get_height()
+    finally:
+        document.close()
+    x, y = (left + right) / 2 * 150 / 72, (height - (top + bottom) / 2) * 150 / 72  # the last "95": the 合计 cell
+    seal = Image.new("RGB", image.size, "white")
+    draw = ImageDraw.Draw(seal)
+    draw.ellipse((x - 110, y - 110, x + 110, y + 110), outline=(215, 35, 35), width=9)
+    draw.regular_polygon((x, y, 35), 5, fill=(215, 35, 35))
+    stamped = ImageChops.multiply(image, seal)
+    assert np.asarray(stamped)[int(y) - 3 : int(y) + 3, int(x) - 3 : int(x) + 3].mean() < 200  # red over it
+    _same_as_text(printed, _scan(stamped, tmp_path / "盖章.pdf"))
+
+
+def test_an_empty_or_blank_scan_is_a_chinese_message(tmp_path):
+    from PIL import Image
+
+    blank = _scan(Image.new("RGB", (1240, 1754), "white"), tmp_path / "空白.pdf")
+    with pytest.raises(JixiaoError) as info:
+        review_file(blank)
+    problem = info.value.problems[0]
+    assert problem.location.file == str(blank) and "扫描件" in problem.message
+
+
+# --- one corpus document of each kind, in every old format ------------------------------------------------------
+
+
+def _one_of_each_kind() -> list:
+    seen: dict[str, object] = {}
+    for item in load_corpus():
+        seen.setdefault(item.kind, item)
+    return list(seen.values())
+
+
+def _review_summary(path: Path) -> tuple:
+    result = review_file(path)
+    findings = sorted((f.code, f.severity.value, f.expected, f.actual) for f in result.findings)
+    tables = [(t.family, [(r.name, r.weight, r.score) for r in t.rows]) for t in result.tables]
+    return result.department, result.year, result.total, result.grade, tables, findings
+
+
+@pytest.mark.parametrize("item", _one_of_each_kind(), ids=lambda item: item.kind)
+def test_each_corpus_kind_reviews_the_same_as_doc_wps_xls_et(item, tmp_path):
+    doc = read_source(item.folder / "document.txt")
+    docx = tmp_path / "报告.docx"
+    write_docx(doc, docx)
+    old = office.convert_file(docx, "doc", tmp_path / "doc")
+    original = _review_summary(docx)
+    assert _review_summary(old) == original
+    assert _review_summary(Path(shutil.copy(old, tmp_path / "报告.wps"))) == original
+    if item.is_table:
+        xlsx = tmp_path / "表.xlsx"
+        write_xlsx(doc, xlsx)
+        xls = office.convert_file(xlsx, "xls", tmp_path / "xls")
+        in_xlsx = _review_summary(xlsx)
+        assert _review_summary(xls) == in_xlsx
+        assert _review_summary(Path(shutil.copy(xls, tmp_path / "表.et"))) == in_xlsx
+
+
+@pytest.mark.parametrize("suffix", [".doc", ".wps", ".xls", ".et", ".ofd"])
+def test_a_damaged_old_format_file_is_one_chinese_error(tmp_path, suffix):
+    bad = tmp_path / f"坏{suffix}"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 4)  # an OLE header, then noise
+    with pytest.raises(JixiaoError) as info:
+        review_file(bad)
+    problem = info.value.problems[0]
+    assert problem.location.file == str(bad)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in problem.message)
+
+
+def test_an_ofd_without_text_is_a_chinese_message(tmp_path):
+    """An OFD holding only a page image (a scan saved as OFD) has no text to review: say so, naming the file."""
+    head = '<?xml version="1.0" encoding="UTF-8"?>'
+    ns = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+    path = tmp_path / "扫描.ofd"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(
+            "OFD.xml",
+            f'{head}<ofd:OFD {ns} Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:DocID>t</ofd:DocID>'
+            "</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
+        )
+        z.writestr(
+            "Doc_0/Document.xml",
+            f"{head}<ofd:Document {ns}><ofd:CommonData><ofd:MaxUnitID>9</ofd:MaxUnitID><ofd:PageArea>"
+            "<ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea></ofd:CommonData><ofd:Pages>"
+            '<ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>',
+        )
+        z.writestr(
+            "Doc_0/Pages/Page_0/Content.xml",
+            f'{head}<ofd:Page {ns}><ofd:Content><ofd:Layer ID="2"></ofd:Layer></ofd:Content></ofd:Page>',
+        )
+    with pytest.raises(JixiaoError) as info:
+        review_file(path)
+    problem = info.value.problems[0]
+    assert problem.location.file == str(path)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in problem.message)
