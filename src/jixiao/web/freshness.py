@@ -2,7 +2,7 @@
 what the pages show (triggers of migration 0006 on departments, evaluations, comments, deadlines, cycle
 documents and users — whatever code writes them, in the writer's own transaction).
 
-Reading it is one primary-key read, where a cache check used to aggregate over every evaluation of two years
+Reading it is one read of a 16-row table, where a cache check used to aggregate over every evaluation of two years
 (count, max(updated_at), sum(version): a scan of thousands of full rows on each dashboard request). Read it
 before the data a cached value is built from: under PostgreSQL's read-committed isolation a later statement
 may see newer rows than the counter said, which only makes the cached value fresher than its key, never staler.
@@ -14,7 +14,7 @@ import weakref
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from .db import DataVersion
@@ -22,12 +22,12 @@ from .db import DataVersion
 __all__ = ["Memo", "data_version", "memo"]
 
 T = TypeVar("T")
-_READ = select(DataVersion.n).where(DataVersion.id == 1)
+_READ = select(func.sum(DataVersion.n))
 
 
 def data_version(db: DbSession) -> int:
-    """The counter as this request's transaction sees it."""
-    return db.execute(_READ).scalar_one_or_none() or 0
+    """The counter as this request's transaction sees it (the sum of its few rows: see migration 0006)."""
+    return int(db.execute(_READ).scalar() or 0)
 
 
 class Memo:

@@ -6,9 +6,11 @@ and delete of the tables the pages show (departments, evaluations, evaluation_co
 cycle_documents, users), whatever code writes them, in the writer's own transaction: a reader sees the new
 number exactly when it sees the new rows.
 
-On PostgreSQL the trigger runs once per statement, *before* it, so a transaction takes the counter's row lock
-before any row lock of those tables — two writers queue on the counter and never deadlock on each other's rows.
-On SQLite (one writer at a time anyway) it runs once per row.
+The counter is the sum of SHARDS rows. On PostgreSQL a transaction moves the row its transaction id picks, so
+concurrent writers rarely queue on the same row (a row lock is held until commit, and a commit waits for the
+disk); the trigger runs once per statement, *before* it, so a transaction takes its counter row's lock before any
+row lock of those tables — two writers never deadlock through it. On SQLite (one writer at a time anyway) the
+trigger runs once per row and moves row 0.
 
 A later migration that rebuilds one of these tables on SQLite (Alembic's batch mode copies the table) drops its
 triggers: create them again there with `create_triggers` (tests/test_web_queries.py fails if one is missing).
@@ -26,7 +28,9 @@ branch_labels = None
 depends_on = None
 
 TRACKED = ("departments", "evaluations", "evaluation_comments", "deadlines", "cycle_documents", "users")
-_BUMP = "UPDATE data_version SET n = n + 1 WHERE id = 1"
+SHARDS = 16
+_BUMP = "UPDATE data_version SET n = n + 1 WHERE id = 0"
+_BUMP_PG = f"UPDATE data_version SET n = n + 1 WHERE id = txid_current() % {SHARDS}"
 
 
 def create_triggers(tables=TRACKED) -> None:
@@ -61,11 +65,11 @@ def upgrade() -> None:
         sa.Column("n", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.execute("INSERT INTO data_version (id, n) VALUES (1, 1)")
+    op.execute("INSERT INTO data_version (id, n) VALUES " + ", ".join(f"({i}, 0)" for i in range(SHARDS)))
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             "CREATE FUNCTION jx_bump_data_version() RETURNS trigger LANGUAGE plpgsql AS "
-            f"$$ BEGIN {_BUMP}; RETURN NULL; END $$"
+            f"$$ BEGIN {_BUMP_PG}; RETURN NULL; END $$"
         )
     create_triggers()
 
