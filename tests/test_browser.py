@@ -35,7 +35,7 @@ DEADLINE_DAYS = 20
 
 # Latin words a Chinese user meets on purpose: file kinds and the product names on the download buttons.
 # The user names are the users' own data.
-ALLOWED_LATIN = {"Word", "Excel", "PDF", "xlsx", "xlsm", "docx", "html", "baoan", "caizheng"}
+ALLOWED_LATIN = {"Word", "Excel", "PDF", "xlsx", "xlsm", "docx", "html", "baoan", "caizheng", "admin"}
 
 A11Y_CHECK = r"""
 () => {
@@ -190,6 +190,7 @@ def server(tmp_path_factory):
                 region="广东省深圳市",
             )
         )
+        db.add(User(username="admin", display_name="系统管理员", password_hash=hash_password(PASSWORD), role="admin"))
         db.add(Deadline(year=2023, due=datetime.now(SHANGHAI).date() + timedelta(days=DEADLINE_DAYS)))
         db.commit()
     port = free_port()
@@ -281,6 +282,7 @@ def test_both_users_whole_year(server, tmp_path):
     from sqlalchemy import select
 
     from jixiao.cli import main
+    from jixiao.scoring.rulebook import available_rulebooks
     from jixiao.web.db import AuditEntry, Evaluation
 
     url, app = server
@@ -547,6 +549,20 @@ def test_both_users_whole_year(server, tmp_path):
             assert expected in found, (expected, found)
         assert "对比度 2.85:1 低于 4.5:1" in found and "“浅灰”" in found  # #999 on white: 1.05 / 0.368 = 2.85
         assert "“深灰”" not in found and "“大号浅灰”" not in found  # 7.00:1; 3.54:1 at 24px (large: 3:1 suffices)
+
+        # --- the administrator: accounts with the last sign-in, the audit log naming the rulebook changes -------------
+        admin = new_page()
+        _sign_in_by_keyboard(admin, url, "admin", PASSWORD)
+        admin.goto(f"{url}/admin")
+        assert "宝安区妇联财务" in admin.inner_text("#users") and "从未登录" not in admin.inner_text("#users")
+        # the rulebooks' file names (hunan/department/2023.yaml) are listed for whoever maintains the files: data
+        files = frozenset(w for rulebook in available_rulebooks() for w in re.findall(r"[A-Za-z]{3,}", rulebook))
+        pages.check(admin, "系统管理", "#add-user button[type=submit]", known=files | {"yaml"})
+        admin.goto(f"{url}/audit")
+        log = admin.inner_text("#audit")
+        assert "更换指标体系" in log and "湖南省部门整体支出绩效自评指标体系（2023年度）" in log
+        assert "退回修改" in log and "审核通过" in log and f"自评 #{evaluation_id}" in log
+        pages.check(admin, "操作日志", "header a[href='/audit']")  # a log: nothing to do but read
 
         # --- signing out says so ------------------------------------------------------------------------------------
         _click_and_wait(department, "header form[action='/logout'] button")

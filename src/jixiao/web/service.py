@@ -263,9 +263,7 @@ def write(
     _cache(evaluation, loaded.scored)
     note = f"{VIA[via]} {source}".strip()
     if via == "rulebook":  # the rulebook by its title, as the user chose it
-        from .rulebook_choice import rulebook_choices
-
-        note = f"{VIA[via]}：{dict(rulebook_choices()).get(evaluation.rulebook_id, evaluation.rulebook_id)}"
+        note = f"{VIA[via]}：{_rulebook_title(evaluation.rulebook_id)}"
     _record_version(db, evaluation, evaluation.status, note[:500], user)
     action = "import" if via == "batch" else ("rulebook" if via == "rulebook" else "save")
     audit(db, user, action, f"evaluation:{evaluation.id}", f"{note}（第{evaluation.version}版）", via, source)
@@ -309,6 +307,13 @@ def transition(
         db, evaluation, target, {"submit": "提交审核", "return": "退回修改", "approve": "审核通过"}[action], user
     )
     audit(db, user, action, f"evaluation:{evaluation.id}", comment.strip(), via="review")
+
+
+def _rulebook_title(rulebook_id: str) -> str:
+    """A rulebook as the user knows it: its title (湖南省部门整体支出绩效自评指标体系（2023年度）)."""
+    from .rulebook_choice import rulebook_choices
+
+    return dict(rulebook_choices() + rulebook_choices("project")).get(rulebook_id, rulebook_id)
 
 
 def create_evaluation(
@@ -355,7 +360,7 @@ def create_evaluation(
         user,
         "create",
         f"evaluation:{evaluation.id}",
-        f"{department.name} {year}年度 指标体系 {rulebook_id}",
+        f"{department.name} {year}年度 指标体系：{_rulebook_title(rulebook_id)}",
         via=via,
         source=source,
     )

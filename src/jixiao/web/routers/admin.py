@@ -224,6 +224,6 @@ def audit_log(request: Request, actor: Admin, db: Db):
             "ACTIONS": ACTIONS,
             "local_time": local_time,
             "target_label": target_label,
-            "rulebooks": dict(rulebook_choices()),
+            "rulebooks": dict(rulebook_choices() + rulebook_choices("project")),
         },
     )
