@@ -561,7 +561,7 @@ def test_both_users_whole_year(server, tmp_path):
         admin.goto(f"{url}/audit")
         log = admin.inner_text("#audit")
         assert "更换指标体系" in log and "湖南省部门整体支出绩效自评指标体系（2023年度）" in log
-        assert "退回修改" in log and "审核通过" in log and f"自评 #{evaluation_id}" in log
+        assert "退回修改" in log and "审核通过" in log and "深圳市宝安区妇女联合会 2023年度自评" in log
         pages.check(admin, "操作日志", "header a[href='/audit']")  # a log: nothing to do but read
 
         # --- signing out says so ------------------------------------------------------------------------------------

@@ -195,8 +195,11 @@ def set_deadline(actor: Admin, db: Db, form: Form):
 _CYCLE_KINDS = {"targets": "绩效目标", "monitoring": "运行监控", "recheck": "复核", "rectification": "整改"}
 
 
-def target_label(target: str) -> str:
-    """What an audit entry is about, in the user's words: evaluation:12 → 自评 #12, cycle:targets:3 → 绩效目标 #3."""
+def target_label(target: str, names: dict[str, str] | None = None) -> str:
+    """What an audit entry is about, in the user's words: evaluation:12 → 深圳市宝安区妇女联合会 2023年度自评 (or
+    自评 #12 when its name is not known), user:3 → the user's name, cycle:targets:3 → 绩效目标 #3."""
+    if names and target in names:
+        return names[target]
     kind, _, rest = target.partition(":")
     if kind == "cycle":
         cycle_kind, _, number = rest.partition(":")
@@ -213,6 +216,28 @@ def target_label(target: str) -> str:
     return labels[kind].format(rest) if kind in labels and rest else target
 
 
+def _target_names(db, rows) -> dict[str, str]:
+    """The evaluations and users the entries name, by their names (two queries for the whole page)."""
+    from ..db import Evaluation
+
+    def ids(kind: str) -> set[int]:
+        return {
+            int(r.target[len(kind) + 1 :])
+            for r in rows
+            if r.target.startswith(f"{kind}:") and r.target[len(kind) + 1 :].isdigit()
+        }
+
+    names = {}
+    evaluation_ids, user_ids = ids("evaluation"), ids("user")
+    if evaluation_ids:
+        for e in db.scalars(select(Evaluation).where(Evaluation.id.in_(evaluation_ids))):
+            names[f"evaluation:{e.id}"] = f"{e.department.name} {e.year}年度自评"
+    if user_ids:
+        for u in db.scalars(select(User).where(User.id.in_(user_ids))):
+            names[f"user:{u.id}"] = f"用户 {u.display_name or u.username}"
+    return names
+
+
 @router.get("/audit")
 def audit_log(request: Request, actor: Admin, db: Db):
     rows = list(db.scalars(actor.scope.audit().limit(300)))
@@ -224,6 +249,7 @@ def audit_log(request: Request, actor: Admin, db: Db):
             "ACTIONS": ACTIONS,
             "local_time": local_time,
             "target_label": target_label,
+            "names": _target_names(db, rows),
             "rulebooks": dict(rulebook_choices() + rulebook_choices("project")),
         },
     )
