@@ -467,6 +467,12 @@ def test_both_users_whole_year(server, tmp_path):
         ranking = bureau.inner_text("#ranking")
         assert "深圳市福田区妇女联合会" in ranking and "宝安" not in ranking
         pages.check(bureau, "看板-筛选未开始", "#export")
+        bureau.goto(f"{url}/evaluations")  # the list of the region's evaluations
+        assert "深圳市宝安区妇女联合会" in bureau.inner_text("main")
+        pages.check(bureau, "审核人的自评列表", "main a[href^='/evaluations/']")
+        _click_and_wait(bureau, "header .who-link")
+        assert "上次登录" in bureau.inner_text("main")
+        pages.check(bureau, "审核人的账户", "#password-form button[type=submit]")
         bureau.goto(f"{url}/bureau/cycle?year=2023")
         pages.check(bureau, "全周期看板", "form[action='/bureau/cycle'] button")
         bureau.goto(f"{url}/bureau?year=2023&status=not_started")
