@@ -219,7 +219,7 @@ def test_failed_run_leaves_earlier_outputs_intact(tmp_path, monkeypatch):
     def broken(*_args, **_kw):
         raise OSError("disk full")
 
-    monkeypatch.setattr("jixiao.report.render_workbook", broken)
+    monkeypatch.setattr("jixiao.report.write.render_workbook", broken)
     with pytest.raises(OSError):
         write_report(prepared, evaluation, tmp_path, ("docx", "xlsx"))
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
