@@ -386,10 +386,10 @@ def test_both_users_whole_year(server, tmp_path):
         conflict = department.inner_text("#conflict")
         assert "评价依据文件" in conflict and "深财绩〔2024〕4号" in conflict and "深财绩〔2024〕3号" in conflict
         assert department.input_value("#f-department\\.authority") == "深财绩〔2024〕3号"  # mine, until chosen
-        pages.check(department, "保存冲突-基本信息", "#conflict button[data-take]")
+        pages.check(department, "保存冲突-基本信息", "#conflict-save")
         department.click("#conflict button:has-text('采用对方的值')")
         assert department.input_value("#f-department\\.authority") == "深财绩〔2024〕4号"
-        _click_and_wait(department, "#data-form button[type=submit]")
+        _click_and_wait(department, "#conflict-save")  # the save under the table, in the first screen
         assert "基本信息已保存" in department.inner_text("#message")
         with app.state.factory() as db:
             stored = db.get(Evaluation, evaluation_id).data_yaml
