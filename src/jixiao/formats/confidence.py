@@ -23,13 +23,27 @@ LOW_CONFIDENCE = 0.9  # below this, RapidOCR's reading of a box is doubtful (its
 
 _TABLE = re.compile(r"表(\d+)(?:\s*第(\d+)行(?:第(\d+)列)?)?")
 _PARAGRAPH = re.compile(r"第(\d+)段")
+_FIGURE_CHARS = re.compile(r"[\d.,%]")
 # a place quoted inside a message: a table cell, or a paragraph
 _CITED = re.compile(r"表\d+\s*第\d+行第\d+列|第\d+段")
 
 
+def _figure_like(cell: str) -> bool:
+    """A cell holding a figure (95, 10.5, ≥90%, 1,200万元, 自评总分:95), not a text with a number in it
+    (指标1：工程质量合格): a short cell with a digit, or one at least half of digits, points, commas and %.
+    A finding is doubted for the figures it rests on (issue 20: "every figure that the arithmetic depends
+    on"), not for a label or a long text read less surely (a template's prompt left in a cell is found as
+    surely whatever OCR's confidence in it)."""
+    text = re.sub(r"\s", "", cell)
+    if not _FIGURE_CHARS.search(text):
+        return False
+    return len(text) <= 8 or len(_FIGURE_CHARS.findall(text)) * 2 >= len(text)
+
+
 def place_confidence(doc: Any, place: str) -> float | None:
-    """The OCR confidence of what `place` names in `doc` (a SourceDocument): the cell, else the row's lowest,
-    else the segment's; None when it was not read by OCR or the place is not found."""
+    """The OCR confidence of what `place` names in `doc` (a SourceDocument): a figure cell's, else the lowest of
+    the row's or the table's figure cells, else the paragraph's; None when it was not read by OCR, holds no
+    figure, or the place is not found."""
     if m := _TABLE.search(place):
         table = next((s for s in doc.tables() if s.index == int(m.group(1))), None)
         if table is None:
@@ -37,11 +51,20 @@ def place_confidence(doc: Any, place: str) -> float | None:
         row, col = (int(m.group(2)) - 1 if m.group(2) else None), (int(m.group(3)) - 1 if m.group(3) else None)
         if row is not None and row < len(table.cell_confidence):
             levels = table.cell_confidence[row]
+            texts = table.rows[row] if row < len(table.rows) else ()
             if col is not None and col < len(levels):
-                return levels[col]
-            known = [c for c in levels if c is not None]
+                return levels[col] if col < len(texts) and _figure_like(texts[col]) else None
+            # a row: the figures it holds (a finding about a row rests on its figures — or on a cell being
+            # blank — not on how surely the indicator's name was read)
+            known = [c for c, text in zip(levels, texts, strict=False) if c is not None and _figure_like(text)]
             return min(known) if known else None
-        return table.confidence
+        known = [  # the whole table: the figures it holds
+            c
+            for levels, texts in zip(table.cell_confidence, table.rows, strict=False)
+            for c, text in zip(levels, texts, strict=False)
+            if c is not None and _figure_like(text)
+        ]
+        return min(known) if known else None
     if m := _PARAGRAPH.search(place):
         paragraph = next((s for s in doc.paragraphs() if s.index == int(m.group(1))), None)
         return paragraph.confidence if paragraph is not None else None

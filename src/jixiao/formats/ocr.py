@@ -366,7 +366,9 @@ def folded(text: str) -> str:
     kept (half-width, as labels are compared, review.vocabulary.norm). Without it a scanned paragraph's
     figures were grouped otherwise than the same paragraph's in the .docx (corpus n12: a false 预算执行率
     conflict between two rates of one sentence). Only that block is folded: NFKC would also make ① a 1."""
-    return text.translate(_HALF_WIDTH)
+    text = text.translate(_HALF_WIDTH)
+    # an ellipsis (……) standing for rows left out is read as a run of dots ("·.....")
+    return "……" if re.fullmatch(r"[.·・…。]{3,}", text) else text
 
 
 # "- 3 -", "— 3 —", "3", "第3页", "第3页 共12页": page numbers, not the report's text (as for text PDFs)
