@@ -7,7 +7,6 @@ rule says otherwise; a leaf that does not apply is left out and the total rescal
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -457,6 +456,8 @@ def evaluate_many(
     keeps summaries does its work where the trace was made and sends back only what it returns.
     `progress(done, total)` is called after each chunk.
     """
+    import multiprocessing  # here, not at the top: ~14 ms that `jixiao score` and `jixiao review` never use
+
     workers = workers or os.cpu_count() or 1
     total = len(datasets)
     can_fork = "fork" in multiprocessing.get_all_start_methods()
