@@ -380,3 +380,30 @@ def test_text_editor_conflict_shows_the_other_persons_lines(app):
     )
     with app.state.factory() as db:
         assert "乙写的措施" not in db.get(Evaluation, evaluation_id).data_yaml
+
+
+def test_workbook_upload_conflict_shows_the_other_persons_lines(app, tmp_path):
+    """A workbook replaces all the data too: uploaded from an older version it is not imported, and the page lists
+    what the other person changed and says how to go on."""
+    from jixiao.cli import main
+
+    evaluation_id = new_evaluation(app, "baoan", 2015, "shenzhen-baoan/department/2023")
+    workbook = tmp_path / "宝安.xlsx"
+    assert main(["template", "--from", "examples/baoan-fulian-2023", "--out", str(workbook)]) == 0
+    first, csrf1 = client(app, "baoan")
+    second, csrf2 = client(app, "baoan2")
+    version = version_of(second.get(f"/evaluations/{evaluation_id}").text)
+    first.post(
+        f"/evaluations/{evaluation_id}/form",
+        data={"csrf_token": csrf1, "version": version, "f:austerity_measures": "甲写的措施"},
+    )
+    late = second.post(
+        f"/evaluations/{evaluation_id}/upload",
+        data={"csrf_token": csrf2, "version": version},
+        files={"file": ("宝安.xlsx", workbook.read_bytes(), "application/octet-stream")},
+    )
+    assert late.status_code == 409 and "您上传的工作簿未导入" in late.text
+    assert "甲写的措施" in late.text.split('id="text-changes"')[1].split("</pre>")[0]
+    with app.state.factory() as db:
+        stored = db.get(Evaluation, evaluation_id).data_yaml
+    assert "甲写的措施" in stored and "2377.56" not in stored  # the workbook was not imported over it

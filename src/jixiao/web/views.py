@@ -368,7 +368,9 @@ def guarded_write(
             "at": local_time(current.updated_at, "%Y-%m-%d %H:%M:%S"),
             "narrative": narrative,
             "changes": merge_conflict(db, current, version, form, lists, narrative),
-            "text_changes": text_changes(db, current, version) if via == "yaml" else [],
+            # the text editor and a workbook replace all the data: the other person's changes line by line
+            "text_changes": text_changes(db, current, version) if via in ("yaml", "upload") else [],
+            "via": via,
         }
         for part, form_id, label in (
             (form, "data-form", "基本信息"),
