@@ -71,3 +71,20 @@ def test_a_text_names_the_file_it_is_given_as():
         prepare_text("department:\n  name: 测试\n  year: [2023\n", "测试-2023.yaml")
     where = refused.value.problems[0].location
     assert where.file == "测试-2023.yaml" and where.line is not None
+
+
+def test_a_workbook_held_in_memory_reads_as_the_file_with_its_own_name():
+    """An upload is read from its bytes (no temporary file): the same values, places naming the uploaded file."""
+    from jixiao.files.excel_in import read_workbook, read_workbook_bytes
+    from jixiao.model.dataset import parse_source
+
+    path = ROOT / "examples" / "hengshan-fulian-2023" / "填报.xlsx"
+    from_file, file_problems = read_workbook(path)
+    from_bytes, problems = parse_source(read_workbook_bytes(path.read_bytes(), "上传的填报.xlsx"))
+    assert from_bytes.values == from_file.values
+    place = from_bytes.location("department.name")
+    assert place.file == "上传的填报.xlsx" and place.sheet and place.cell
+    assert [(p.code, p.message) for p in problems] == [(p.code, p.message) for p in file_problems]
+    with pytest.raises(JixiaoError) as refused:
+        read_workbook_bytes(b"not a workbook", "坏.xlsx")
+    assert refused.value.problems[0].location.file == "坏.xlsx"

@@ -12,6 +12,7 @@ goes through the same checks, so every error names sheet!cell, what was found an
 from __future__ import annotations
 
 import dataclasses
+import io
 from pathlib import Path
 
 from jixiao.model.dataset import DepartmentData, SourceTree, parse_source
@@ -38,7 +39,7 @@ from .excel_sheets import (
     sheet_with,
 )
 
-__all__ = ["OLD_WORKBOOKS", "read_workbook", "read_workbook_source"]
+__all__ = ["OLD_WORKBOOKS", "read_workbook", "read_workbook_bytes", "read_workbook_source"]
 
 OLD_WORKBOOKS = (".xls", ".et")  # Excel 97–2003 and WPS: converted to .xlsx by LibreOffice, then read here
 
@@ -93,10 +94,23 @@ def _xlsx_source(path: Path, shown: str) -> SourceTree:
             "请提供 .xlsx 填报文件。",
             Location(str(path)),
         )
+    return _open(path, shown, Path(shown).parent)
+
+
+def read_workbook_bytes(content: bytes, name: str) -> SourceTree:
+    """A workbook held in memory (an upload) as the raw tree, `name` in every place: the same entrance
+    (`guard.check_upload`: size, content type, zip limits, xl/workbook.xml) and reader as a file, no file written."""
+    problem = guard.check_upload(name, content)
+    if problem is not None:
+        raise JixiaoError([problem])
+    return _open(io.BytesIO(content), name, None)
+
+
+def _open(source: Path | io.BytesIO, shown: str, base_dir: Path | None) -> SourceTree:
     from openpyxl import load_workbook  # heavy: imported once the guard has passed the file
 
     try:
-        workbook = load_workbook(path, data_only=True, read_only=True)
+        workbook = load_workbook(source, data_only=True, read_only=True)
     except (MemoryError, KeyboardInterrupt):
         raise
     except Exception as exc:  # any parser's complaint about a damaged part becomes one clear message
@@ -104,15 +118,15 @@ def _xlsx_source(path: Path, shown: str) -> SourceTree:
             "xlsx.unreadable",
             f"无法打开该 Excel 文件（{type(exc).__name__}，文件已损坏或不是有效的 .xlsx）。"
             "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）再试。",
-            Location(str(path)),
+            Location(shown if isinstance(source, io.BytesIO) else str(source)),
         ) from None
     try:
-        return _read(workbook, shown)
+        return _read(workbook, shown, base_dir)
     finally:
         workbook.close()
 
 
-def _read(workbook, shown: str) -> SourceTree:
+def _read(workbook, shown: str, base_dir: Path | None) -> SourceTree:
     reader = TreeReader(shown)
     loaded: dict[str, Sheet] = {}
 
@@ -158,4 +172,4 @@ def _read(workbook, shown: str) -> SourceTree:
             reader, manual, "manual_scores", "指标编号", {"得分": "score", "评分理由": "reason", "理由": "reason"}
         )
     merge_staff(reader)
-    return SourceTree(reader.tree, reader.locate, shown, Path(shown).parent, tuple(reader.problems), "workbook")
+    return SourceTree(reader.tree, reader.locate, shown, base_dir, tuple(reader.problems), "workbook")
