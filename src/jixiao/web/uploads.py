@@ -3,12 +3,10 @@ library parses them; a filled workbook to the stored YAML."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from jixiao.files import guard
-from jixiao.files.excel_in import read_workbook
+from jixiao.files.excel_in import read_workbook_bytes
 from jixiao.files.serialize import data_to_yaml
+from jixiao.model.dataset import parse_source
 from jixiao.model.problems import JixiaoError, Location, Problem, has_errors
 
 __all__ = ["MAX_UPLOAD", "WORKBOOK_SUFFIXES", "check_upload", "safe_name", "workbook_to_yaml"]
@@ -63,21 +61,18 @@ def workbook_to_yaml(content: bytes, filename: str) -> tuple[str | None, list[Pr
     problems = check_upload(content, filename, WORKBOOK_SUFFIXES)
     if problems:
         return None, problems
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / safe_name(filename, "upload.xlsx")
-        path.write_bytes(content)
-        try:
-            data, problems = read_workbook(path)
-        except JixiaoError as exc:
-            return None, list(exc.problems)
-        except Exception:
-            return None, [
-                Problem(
-                    "upload.corrupt",
-                    "工作簿内容已损坏，无法读取（内部 XML 有误）。请用 Excel/WPS 打开后另存为 .xlsx 再上传。",
-                    Location(filename),
-                )
-            ]
+    try:  # read where it is held, in memory; places name the uploaded file
+        data, problems = parse_source(read_workbook_bytes(content, safe_name(filename, "upload.xlsx")))
+    except JixiaoError as exc:
+        return None, list(exc.problems)
+    except Exception:
+        return None, [
+            Problem(
+                "upload.corrupt",
+                "工作簿内容已损坏，无法读取（内部 XML 有误）。请用 Excel/WPS 打开后另存为 .xlsx 再上传。",
+                Location(filename),
+            )
+        ]
     if has_errors(problems):
         return None, problems
     return data_to_yaml(data), problems
