@@ -56,7 +56,7 @@ def _tables(request: Request, db: DbSession, scope: Scope, year: int, page_no: i
     if key in cache:
         return cache[key]
     every = dashboard_rows(db, scope, year)
-    previous = {row.department_id: row.total for row in dashboard_rows(db, scope, year - 1)}
+    previous = _totals(db, scope, year - 1)
     counts: dict[str, int] = defaultdict(int)
     lost: dict[str, list[Decimal]] = defaultdict(list)
     for row in every:
@@ -93,6 +93,16 @@ def _tables(request: Request, db: DbSession, scope: Scope, year: int, page_no: i
         cache.clear()
     cache[key] = (len(every), dict(counts), html)
     return cache[key]
+
+
+def _totals(db: DbSession, scope: Scope, year: int) -> dict[int, str | None]:
+    """Each department's total of `year` (the year-over-year column): two columns, not the ranking's rows."""
+    query = (
+        select(Evaluation.department_id, Evaluation.total)
+        .join(Department)
+        .where(scope.department_filter(), Evaluation.year == year)
+    )
+    return dict(db.execute(query).tuples().all())
 
 
 def _years(db: DbSession, scope: Scope) -> list[int]:
