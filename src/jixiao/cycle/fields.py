@@ -9,39 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from jixiao.files.yamlsrc import SourceMap, load_yaml
+from jixiao.files.yamlsrc import SourceMap
 from jixiao.model.numbers import NumberError, parse_decimal, parse_rate
 from jixiao.model.problems import JixiaoError, Location, Problem, Severity
 
-__all__ = ["Reader", "read_file"]
-
-
-def read_file(path: Path, what: str) -> Reader:
-    """Load one cycle file (YAML, or the workbook of targets or monitoring); a missing file is a usage error naming
-    what the file is for."""
-    from .workbook import WORKBOOK_SUFFIXES, read_cycle_workbook
-
-    if path.suffix.lower() in WORKBOOK_SUFFIXES and path.exists():
-        return read_cycle_workbook(path, what)
-    if not path.exists():
-        raise JixiaoError(
-            [
-                Problem(
-                    "file.missing",
-                    f"找不到{what}文件。请在部门文件夹中创建 {path.name}（格式见 docs/cycle.md）。",
-                    Location(str(path)),
-                )
-            ]
-        )
-    tree, smap, problems = load_yaml(path)
-    if not isinstance(tree, dict):
-        raise JixiaoError(
-            [*problems, Problem("cycle.not_mapping", f"{what}文件应为“字段: 值”的结构。", Location(str(path), 1))]
-        )
-    return Reader(tree, smap, problems)
+__all__ = ["Reader"]
 
 
 class Reader:

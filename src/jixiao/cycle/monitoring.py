@@ -17,8 +17,8 @@ from pathlib import Path
 from jixiao.model.numbers import fmt_percent
 from jixiao.model.problems import Location, Problem, Severity
 
-from .fields import read_file
 from .ruleset import CycleRuleset, load_ruleset
+from .sources import read_file
 from .workdays import WorkingDays, add_working_days
 
 __all__ = [

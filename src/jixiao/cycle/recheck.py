@@ -21,7 +21,7 @@ from jixiao.model.problems import Location, Problem, Severity
 from jixiao.scoring.rulebook import Rulebook
 from jixiao.scoring.trace import Evaluation, ScoredNode
 
-from .fields import read_file
+from .sources import read_file
 
 __all__ = [
     "Proposal",

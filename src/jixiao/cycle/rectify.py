@@ -10,8 +10,8 @@ from pathlib import Path
 
 from jixiao.model.problems import Location
 
-from .fields import read_file
 from .ruleset import BudgetAction, CycleRuleset
+from .sources import read_file
 
 __all__ = [
     "Rectification",

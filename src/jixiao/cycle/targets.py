@@ -14,8 +14,9 @@ from typing import Any
 from jixiao.model.numbers import NumberError, parse_decimal, parse_rate
 from jixiao.model.problems import Location, Problem, Severity
 
-from .fields import Reader, read_file
+from .fields import Reader
 from .ruleset import CycleRuleset, load_ruleset
+from .sources import read_file
 
 __all__ = [
     "TargetIndicator",
