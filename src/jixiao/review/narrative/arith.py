@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .figures import NarrativeFigure
+from .model import NarrativeFigure
 
 __all__ = ["Interval", "fmt", "interval", "rate_matches"]
 

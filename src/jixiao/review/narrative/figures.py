@@ -16,16 +16,10 @@ import re
 from ..source import SourceDocument
 from .grammar import read_segment
 from .model import NarrativeFigure
-from .numerals import fold_width
+from .numerals import fold_width, normalize
+from .tables import table_figures
 
 __all__ = ["NarrativeFigure", "document_year", "extract_narrative_figures", "normalize"]
-
-
-def normalize(text: str) -> str:
-    """Full-width digits folded, spaces dropped (reports put them around numbers: "调增预算 123.1 万元")."""
-    text = re.sub(r"(?<=\d)，(?=\d{3}(?!\d))", ",", fold_width(text))  # "１，２００万元": a thousands separator
-    text = re.sub(r"(?<=\d)[Xx*](?=\d)", "×", text)  # "0.3X0.4米": a size, not a code
-    return re.sub(r"(?<=[^A-Za-z])[ \t]+|[ \t]+(?=[^A-Za-z])", "", text).strip()
 
 
 def document_year(doc: SourceDocument) -> int | None:
@@ -39,8 +33,6 @@ def document_year(doc: SourceDocument) -> int | None:
 
 def extract_narrative_figures(doc: SourceDocument) -> list[NarrativeFigure]:
     """Every figure of the document's paragraphs and table cells, in reading order, with its meaning."""
-    from .tables import table_figures
-
     year = document_year(doc)
     out: list[NarrativeFigure] = []
     for index, seg in enumerate(doc.segments):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["CN_DIGITS", "fold_width", "parse_arabic", "parse_chinese"]
+__all__ = ["CN_DIGITS", "fold_width", "normalize", "parse_arabic", "parse_chinese"]
 
 # Full-width digits and signs to ASCII, one character for one (positions in the text stay the same).
 _WIDTH = str.maketrans("０１２３４５６７８９．％－＋\u00a0\u3000", "0123456789.%-+  ")
@@ -89,3 +89,10 @@ def parse_chinese(text: str) -> Decimal | None:
             return None
         total += value
     return Decimal(total)
+
+
+def normalize(text: str) -> str:
+    """Full-width digits folded, spaces dropped (reports put them around numbers: "调增预算 123.1 万元")."""
+    text = re.sub(r"(?<=\d)，(?=\d{3}(?!\d))", ",", fold_width(text))  # "１，２００万元": a thousands separator
+    text = re.sub(r"(?<=\d)[Xx*](?=\d)", "×", text)  # "0.3X0.4米": a size, not a code
+    return re.sub(r"(?<=[^A-Za-z])[ \t]+|[ \t]+(?=[^A-Za-z])", "", text).strip()

@@ -12,10 +12,9 @@ from jixiao.model.problems import Location, Problem, Severity
 
 from ..source import Segment, SourceDocument
 from .arith import fmt, interval, overlaps
-from .figures import normalize
 from .grammar import read_segment
 from .model import NarrativeFigure
-from .numerals import parse_arabic
+from .numerals import normalize, parse_arabic
 from .vocabulary import vocabulary
 
 __all__ = ["cell_number", "column_headers", "row_labels", "table_checks", "table_figures"]
