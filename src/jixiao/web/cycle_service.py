@@ -17,7 +17,6 @@ import datetime as dt
 import tempfile
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from sqlalchemy.orm import Session as DbSession
 from jixiao.files.yamlsrc import parse_yaml_text
 from jixiao.model.problems import JixiaoError, Problem, Severity, has_errors
 
+from .approved import ApprovedTargets, apply_approved, approved_targets, document, targets_version
 from .db import CycleDocument, CycleVersion, Department, User, now
 from .service import Denied, audit
 from .timefmt import SHANGHAI
@@ -131,14 +131,6 @@ def parse(kind: str, text: str, department: Department, year: int) -> Parsed:
             )
         )
     return Parsed(value, problems)
-
-
-def document(db: DbSession, department: Department, year: int, kind: str) -> CycleDocument | None:
-    return db.scalar(
-        select(CycleDocument).where(
-            CycleDocument.department_id == department.id, CycleDocument.year == year, CycleDocument.kind == kind
-        )
-    )
 
 
 def kind_refusal(user: User, department: Department, kind: str) -> str | None:
@@ -276,67 +268,6 @@ def _rescore(db: DbSession, department: Department, year: int) -> None:
         select(Evaluation).where(Evaluation.department_id == department.id, Evaluation.year == year)
     ):
         _cache(evaluation, load(evaluation).scored)
-
-
-@dataclass(frozen=True)
-class ApprovedTargets:
-    """A department's approved 绩效目标 of a year: the text the self-evaluation takes its 年度指标值 from, and where
-    they come from, as the evaluation page says it."""
-
-    text: str
-    version: int
-    names: frozenset[str]
-    provenance: str
-
-
-def targets_version(db: DbSession, department: Department, year: int) -> int:
-    """The version of the department's targets document of the year (0 when none): pages showing the approved
-    年度指标值 change with it."""
-    doc = document(db, department, year, "targets")
-    return doc.version if doc is not None else 0
-
-
-def approved_targets(db: DbSession, department: Department, year: int) -> ApprovedTargets | None:
-    """The approved targets document of the department and year, or None (none, not approved, or with errors)."""
-    doc = document(db, department, year, "targets")
-    if doc is None:
-        return None
-    sheet = _sheet_of(doc.text)
-    if sheet is None or not sheet.approved or sheet.department != department.name or sheet.year != year:
-        return None
-    from .timefmt import local_time
-
-    reviewer = f"，{sheet.reviewer}审核" if sheet.reviewer else ""
-    grade = f"（{sheet.grade}）" if sheet.grade else ""
-    return ApprovedTargets(
-        doc.text,
-        doc.version,
-        frozenset(ind.name for ind in sheet.indicators),
-        f"年度指标值取自已批复的绩效目标（{year}年度绩效目标第{doc.version}版{reviewer}{grade}，"
-        f"{local_time(doc.updated_at)}保存），在此不能修改；如需调整，请先由审核人撤销批复。",
-    )
-
-
-@lru_cache(maxsize=256)
-def _sheet_of(text: str) -> Any:
-    """The targets text read by the cycle loader (a TargetSheet), or None when it has errors; kept per text."""
-    from ..cycle.targets import load_targets
-
-    with tempfile.TemporaryDirectory(prefix="jixiao-cycle-") as folder:
-        path = Path(folder) / "targets.yaml"
-        path.write_text(text, encoding="utf-8")
-        try:
-            return load_targets(path)
-        except JixiaoError:
-            return None
-
-
-def apply_approved(tree: Any, targets_text: str, locate: Any) -> list[Problem]:
-    """Fill the evaluation's target rows from the approved targets text (the web app's `apply_approved_targets`)."""
-    from ..cycle.targets import fill_from_sheet
-
-    sheet = _sheet_of(targets_text)
-    return fill_from_sheet(tree, sheet, locate) if sheet is not None else []
 
 
 def errors_first(problems: list[Problem]) -> list[Problem]:

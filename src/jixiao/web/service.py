@@ -168,7 +168,7 @@ def load(evaluation: Evaluation, text: str | None = None) -> Loaded:
 def _approved_targets_text(evaluation: Evaluation) -> str:
     from sqlalchemy.orm import object_session
 
-    from .cycle_service import approved_targets
+    from .approved import approved_targets
 
     db = object_session(evaluation)
     if db is None or evaluation.department is None:
@@ -194,7 +194,7 @@ def _load(text: str, rulebook_id: str, department: str, year: int, targets: str 
     tree = tree if isinstance(tree, dict) else {}
     tree.setdefault("department", {})
     if targets:
-        from .cycle_service import apply_approved
+        from .approved import apply_approved
 
         problems += apply_approved(tree, targets, smap.locate)
     data, more = parse_department(tree, smap.locate, name)
