@@ -23,7 +23,7 @@ from .rules import KINDS, Leaf, RuleContext
 from .rules.base import Scorer
 from .rules.veto import apply_vetoes
 from .target_rows import expand_targets
-from .trace import Evaluation, ScoredNode, Status, Step, Trace
+from .trace import Evaluation, ScoredNode, Status, Step, Trace, combined_status
 
 __all__ = ["evaluate", "evaluate_many", "evaluate_projects", "evaluate_traced", "score_rate"]
 
@@ -247,7 +247,7 @@ class _Run:
         if not node.children:
             return self.leaf(node, None)
         results = [self.expanded(child) for child in node.children]
-        score, status = _sum_applicable(results), _status(results)
+        score, status = _sum_applicable(results), combined_status({status for _, status in results})
         if node.rescale:
             score = _rescaled(node, score, self.rulebook)[0]
         return score, status
@@ -277,19 +277,7 @@ class _Run:
 
     def parent(self, children: tuple[PlanNode, ...]) -> tuple[Decimal | None, str]:
         results = [self.node(child) for child in children]
-        return _sum_applicable(results), _status(results)
-
-
-def _status(results: Sequence[tuple[Decimal | None, str]]) -> str:
-    """A parent's status from its children's, as `ScoredNode.status` gives it."""
-    statuses = {status for _, status in results}
-    if Status.MISSING in statuses:
-        return Status.MISSING
-    if Status.UNDEFINED in statuses:
-        return Status.UNDEFINED
-    if statuses == {Status.NOT_APPLICABLE}:
-        return Status.NOT_APPLICABLE
-    return Status.SCORED
+        return _sum_applicable(results), combined_status({status for _, status in results})
 
 
 def _tree(rulebook: Rulebook, data: DepartmentData) -> tuple[tuple[ScoredNode, ...], tuple[ScoredNode, ...]]:

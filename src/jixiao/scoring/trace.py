@@ -14,7 +14,7 @@ from functools import cached_property
 
 from jixiao.model.indicators import InputRead
 
-__all__ = ["Deduction", "Evaluation", "ScoredNode", "Status", "Step", "Trace"]
+__all__ = ["Deduction", "Evaluation", "ScoredNode", "Status", "Step", "Trace", "combined_status"]
 
 
 class Status:
@@ -83,14 +83,7 @@ class ScoredNode:
     def status(self) -> str:
         if self.trace is not None and not self.children:
             return self.trace.status
-        statuses = {child.status for child in self.children}
-        if Status.MISSING in statuses:
-            return Status.MISSING
-        if Status.UNDEFINED in statuses:
-            return Status.UNDEFINED
-        if statuses == {Status.NOT_APPLICABLE}:
-            return Status.NOT_APPLICABLE
-        return Status.SCORED
+        return combined_status({child.status for child in self.children})
 
     def walk(self):
         yield self
@@ -169,3 +162,14 @@ class Evaluation:
     def complete(self) -> bool:
         """Every indicator scored or 不适用 (none 未填报 or 无法计算)."""
         return not self.missing
+
+
+def combined_status(statuses: set[str]) -> str:
+    """A parent's status from its children's: missing or undefined if any child is, not applicable if all are."""
+    if Status.MISSING in statuses:
+        return Status.MISSING
+    if Status.UNDEFINED in statuses:
+        return Status.UNDEFINED
+    if statuses == {Status.NOT_APPLICABLE}:
+        return Status.NOT_APPLICABLE
+    return Status.SCORED
