@@ -99,8 +99,9 @@ def write_xlsx(blocks: list[tuple[str, object]], path: Path) -> Path | None:
 
 
 def _folded(name: str) -> str:
-    """A row name as compared: width and quote style folded (OCR reads “ ” as ", （ as (), nothing else."""
-    return re.sub("[“”„‟″]", '"', unicodedata.normalize("NFKC", name))
+    """A row name or department as compared: width, quote style and spaces folded (OCR reads “ ” as ", （ as (,
+    and a space inside a line is not seen: "指标 分值" and "指标分值" are one name), nothing else."""
+    return re.sub(r"\s", "", re.sub("[“”„‟″]", '"', unicodedata.normalize("NFKC", name)))
 
 
 def _figure(value: str) -> str:
@@ -113,7 +114,7 @@ def _figure(value: str) -> str:
 def summary(result) -> dict[str, object]:
     tables = [(t.family, [(_folded(r.name), r.weight, r.score) for r in t.rows]) for t in result.tables]
     findings = sorted((f.code, f.severity.value, _figure(f.expected), _figure(f.actual)) for f in result.findings)
-    department = unicodedata.normalize("NFKC", result.department or "")
+    department = _folded(result.department or "")
     values = (department, result.year, result.total, result.grade, tables, findings)
     return dict(zip(FIELDS, values, strict=True))
 

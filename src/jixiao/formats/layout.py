@@ -310,7 +310,12 @@ def continued_rows(
     last, first = previous[-1], rows[0]
     filled_last = {i for i, c in enumerate(last) if c.strip()}
     filled_first = {i for i, c in enumerate(first) if c.strip()}
-    figure = any(re.fullmatch(r"[-+]?\d+(\.\d+)?%?", first[i].strip()) for i in filled_first)
+    # a figure in the first row is a new row's, unless it ends a figure the break cut after its point
+    # ("4557." | "51": corpus t13, a row whose name wrapped over the page end)
+    figure = any(
+        re.fullmatch(r"[-+]?\d+(\.\d+)?%?", first[i].strip()) and not re.search(r"\d[.,]$", last[i].strip())
+        for i in filled_first
+    )
     if filled_first and filled_first <= filled_last and not figure:
         joined = tuple(a + b for a, b in zip(last, first, strict=True))
         return (*previous[:-1], joined, *rows[1:]), True
