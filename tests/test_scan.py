@@ -224,3 +224,44 @@ def test_an_ofd_without_text_is_a_chinese_message(tmp_path):
     problem = info.value.problems[0]
     assert problem.location.file == str(path)
     assert any("\u4e00" <= ch <= "\u9fff" for ch in problem.message)
+
+
+def test_a_lone_zero_is_not_doubted_for_its_form(tmp_path):
+    """A cell holding only "0" is read with low top confidence (the recogniser hesitates between 0, O and o);
+    read a second time over every form of the digit, it is sure — so a finding on it stays a finding."""
+    import pypdfium2
+
+    from jixiao.formats.confidence import LOW_CONFIDENCE
+
+    doc = Document()
+    doc.add_paragraph("“三公”经费支出情况（万元）")
+    rows = [("项目", "2022年决算数", "2023年预算数", "2023年决算数")] + [
+        (name, "0", "0", "0") for name in ("因公出国（境）费", "公务用车购置费", "公务接待费")
+    ]
+    table = doc.add_table(rows=len(rows), cols=4)
+    table.style = "Table Grid"
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    doc.add_paragraph("")
+    pdf = office.convert_file(_report_with(doc, tmp_path / "三公.docx"), "pdf", tmp_path)
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        image = document[0].render(scale=150 / 72).to_pil().convert("RGB")
+    finally:
+        document.close()
+    scanned = read_source(_scan(image, tmp_path / "三公扫描.pdf"))
+    read = scanned.tables()[0]
+    zeros = [
+        level
+        for row, levels in zip(read.rows, read.cell_confidence, strict=True)
+        for text, level in zip(row, levels, strict=True)
+        if text == "0"
+    ]
+    assert len(zeros) == 9
+    assert min(zeros) >= LOW_CONFIDENCE
+
+
+def _report_with(doc, path: Path) -> Path:
+    doc.save(str(path))
+    return path
