@@ -20,9 +20,9 @@ import yaml
 
 from jixiao.files.yamlsrc import dotted, load_yaml
 from jixiao.model.dataset import parse_department
-from jixiao.pipeline import load_department
 from jixiao.model.indicators import INDICATORS, Missing, Reader, Undefined, compiled_indicator
 from jixiao.model.problems import Location, has_errors
+from jixiao.pipeline import load_department
 from jixiao.scoring.engine import evaluate, evaluate_many, evaluate_projects, evaluate_traced
 from jixiao.scoring.rulebook import load_rulebook
 from jixiao.scoring.trace import Status
