@@ -228,6 +228,10 @@ def test_review_flow_returned_cannot_be_approved_without_resubmission(app):
         with app.state.factory() as db:
             return db.get(Evaluation, evaluation_id).version
 
+    data = Path("examples/baoan-fulian-2023/data.yaml").read_text("utf-8")  # only a complete one may be submitted
+    filler.post(
+        f"/evaluations/{evaluation_id}/yaml", data={"csrf_token": fcsrf, "version": version(), "data_yaml": data}
+    )
     assert (
         filler.post(
             f"/evaluations/{evaluation_id}/submit",

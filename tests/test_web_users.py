@@ -10,6 +10,7 @@ import os
 import re
 import warnings
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -194,7 +195,7 @@ def test_dashboard_lists_every_department_with_its_state(app):
 
 
 def test_comments_are_seen_by_the_department_once_returned(app):
-    evaluation_id = new_evaluation(app, "baoan", 2020, "shenzhen-baoan/department/2023")
+    evaluation_id, _, _ = filled(app, "baoan", 2020)  # complete: only a complete evaluation may be submitted
     filler, fcsrf = client(app, "baoan")
     reviewer, rcsrf = client(app, "shenzhen")
 
@@ -407,3 +408,158 @@ def test_workbook_upload_conflict_shows_the_other_persons_lines(app, tmp_path):
     with app.state.factory() as db:
         stored = db.get(Evaluation, evaluation_id).data_yaml
     assert "甲写的措施" in stored and "2377.56" not in stored  # the workbook was not imported over it
+
+
+BAOAN_DATA = (Path(__file__).resolve().parents[1] / "examples" / "baoan-fulian-2023" / "data.yaml").read_text("utf-8")
+
+
+def filled(app, username: str, year: int, data_yaml: str = BAOAN_DATA) -> tuple[int, TestClient, str]:
+    """A new 宝安 evaluation of `year` with the example's data typed into the text editor (97.61 分)."""
+    evaluation_id = new_evaluation(app, username, year, "shenzhen-baoan/department/2023")
+    c, csrf = client(app, username)
+    version = version_of(c.get(f"/evaluations/{evaluation_id}").text)
+    r = c.post(
+        f"/evaluations/{evaluation_id}/yaml", data={"csrf_token": csrf, "version": version, "data_yaml": data_yaml}
+    )
+    assert r.status_code == 200, r.text[-500:]
+    return evaluation_id, c, csrf
+
+
+def _fact_row(page: str, key: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split(f'<tr id="fact-{key}">')[1].split("</tr>")[0]))
+
+
+def test_qualitative_facts_are_answered_in_the_form_and_rescored(app):
+    """Each fact by its rulebook question, a select of the answers it allows and a labelled evidence box; saved
+    through service.write (a version, an audit entry), re-scored, the deduction shown beside the answer."""
+    evaluation_id, c, csrf = filled(app, "baoan", 2016)
+    page = c.get(f"/evaluations/{evaluation_id}").text
+    # the example answers 否 to 资产清查: the checklist of 资产管理安全性 deducts 1 (rulebook line 150)
+    row = _fact_row(page, "asset_inventory_done")
+    assert "本年度是否开展了资产清查（盘点）？" in row and "资产管理安全性" in row and "扣1分" in row
+    assert '<label for="f-facts.asset_inventory_done.answer">' in page
+    assert 'aria-label="本年度是否开展了资产清查（盘点）？的依据或说明"' in page
+    social = page.split('id="f-facts.social_benefit.answer"')[1].split("</select>")[0]
+    assert "达成" in social and "部分达成" in social and ">是<" not in social  # the answers the rulebook declares
+    r = c.post(
+        f"/evaluations/{evaluation_id}/form",
+        data={
+            "csrf_token": csrf,
+            "version": version_of(page),
+            "part": "facts",
+            "f:facts.asset_inventory_done.answer": "是",
+            "f:facts.asset_inventory_done.evidence": "2023年12月完成资产盘点",
+            "f:facts.invented_fact.answer": "是",  # a tampered form: not a fact of the rulebook, ignored
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"].endswith("?saved=facts")
+    page = c.get(r.headers["location"]).text
+    assert "定性事实已保存，已重新评分" in page
+    # 97.61 + the 1 point no longer deducted = 98.61
+    assert "98.61 分 · 优" in page and "未扣分" in _fact_row(page, "asset_inventory_done")
+    with app.state.factory() as db:
+        evaluation = db.get(Evaluation, evaluation_id)
+        assert evaluation.total == "98.61"
+        assert "2023年12月完成资产盘点" in evaluation.data_yaml and "invented_fact" not in evaluation.data_yaml
+        entry = db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert entry.via == "form" and f"evaluation:{evaluation_id}" == entry.target
+    # an answer outside 是/否/达成/… is the loader's error, shown beside the question, and not saved
+    r = c.post(
+        f"/evaluations/{evaluation_id}/form",
+        data={
+            "csrf_token": csrf,
+            "version": version_of(page),
+            "part": "facts",
+            "f:facts.asset_records_safe.answer": "也许",
+        },
+    )
+    assert r.status_code == 422 and "数据有误，未保存" in r.text
+    assert '<div class="err">' in r.text.split('<tr id="fact-asset_records_safe">')[1].split("</tr>")[0]
+    with app.state.factory() as db:
+        assert db.get(Evaluation, evaluation_id).total == "98.61"  # nothing saved
+
+
+def test_qualitative_facts_conflict_is_shown_by_question(app):
+    evaluation_id, c, csrf = filled(app, "baoan", 2015)
+    other, ocsrf = client(app, "baoan2")
+    start = version_of(c.get(f"/evaluations/{evaluation_id}").text)
+    r = other.post(
+        f"/evaluations/{evaluation_id}/form",
+        data={"csrf_token": ocsrf, "version": start, "part": "facts", "f:facts.asset_inventory_done.answer": "是"},
+    )
+    assert r.status_code == 200 and "98.61" in r.text
+    r = c.post(
+        f"/evaluations/{evaluation_id}/form",
+        data={"csrf_token": csrf, "version": start, "part": "facts", "f:facts.asset_records_safe.answer": "否"},
+    )
+    assert r.status_code == 409
+    conflict = r.text.split('id="conflict"')[1].split("</table>")[0]
+    assert "定性事实：本年度是否开展了资产清查（盘点）？（回答）" in conflict and "您未改动此项" in conflict
+    assert 'form="facts-form" id="conflict-save">按上表的选择保存定性事实' in r.text
+    # what the user left untouched takes the other's answer; theirs stays in the form
+    select_ = r.text.split('id="f-facts.asset_inventory_done.answer"')[1].split("</select>")[0]
+    assert '<option value="是" selected>' in select_
+    mine = r.text.split('id="f-facts.asset_records_safe.answer"')[1].split("</select>")[0]
+    assert '<option value="否" selected>' in mine
+
+
+def test_submission_is_refused_while_the_score_would_be_wrong(app):
+    """Errors (an indicator 未填报 …) refuse the submission — on the page and in the service, so a crafted POST
+    is refused too; each is listed in Chinese with a link to where to fix it."""
+    from jixiao.web.service import NotReady, transition
+
+    evaluation_id = new_evaluation(app, "baoan", 2014, "shenzhen-baoan/department/2023")
+    c, csrf = client(app, "baoan")
+    page = c.get(f"/evaluations/{evaluation_id}").text
+    assert re.search(r'<button type="submit" id="submit" disabled', page)
+    summary = re.search(r'id="submit-check-summary">([^<]*)', page).group(1)
+    assert summary.startswith("尚不能提交审核：") and "项错误会使得分不正确" in summary
+    links = dict(re.findall(r'<span class="status returned">错误</span> <a href="([^"]+)">([^<]+)</a>', page))
+    fact_link = f"/evaluations/{evaluation_id}#f-facts.asset_inventory_done.answer"
+    assert "资产管理安全性" in links[fact_link] and "本年度是否开展了资产清查（盘点）？" in links[fact_link]
+    assert 'id="f-facts.asset_inventory_done.answer"' in page  # the link's target is on the page
+    assert any("预算执行率" in what and "未填报" in what for what in links.values())
+    # a crafted POST (the disabled button bypassed)
+    r = c.post(
+        f"/evaluations/{evaluation_id}/submit",
+        data={"csrf_token": csrf, "version": version_of(page), "confirm": "1"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"].endswith("?refused=errors#submit-check")
+    refused = c.get(r.headers["location"]).text
+    assert (
+        "未提交：请先改正下列错误。" in refused and '<details class="submit-check" id="submit-check" open>' in refused
+    )
+    with app.state.factory() as db:
+        evaluation = db.get(Evaluation, evaluation_id)
+        assert evaluation.status == "draft"
+        user = db.scalar(select(User).where(User.username == "baoan"))
+        with pytest.raises(NotReady) as refusal:
+            transition(db, user, evaluation, "submit", confirmed=True)
+        assert all(f.severity.value == "错误" for f in refusal.value.findings)
+
+
+def test_warnings_may_be_submitted_once_confirmed(app):
+    """A warning alone (a fact the rulebook does not ask for) lets the user submit after confirming."""
+    data = BAOAN_DATA.replace("facts:\n", "facts:\n  asset_count_done:\n    answer: 是\n", 1)
+    evaluation_id, c, csrf = filled(app, "baoan", 2013, data)
+    page = c.get(f"/evaluations/{evaluation_id}").text
+    assert "提交前请核对1项提示（可确认后提交）" in page
+    assert '<input type="checkbox" id="submit-confirm" name="confirm" value="1" required>' in page
+    assert not re.search(r'id="submit" disabled', page)
+    r = c.post(
+        f"/evaluations/{evaluation_id}/submit",
+        data={"csrf_token": csrf, "version": version_of(page)},
+        follow_redirects=False,
+    )
+    assert r.headers["location"].endswith("?refused=confirm#submit-check")
+    assert "勾选“确认提交”后再提交" in c.get(r.headers["location"]).text
+    r = c.post(
+        f"/evaluations/{evaluation_id}/submit",
+        data={"csrf_token": csrf, "version": version_of(page), "confirm": "1"},
+        follow_redirects=False,
+    )
+    assert r.headers["location"].endswith("?done=submit")
+    with app.state.factory() as db:
+        assert db.get(Evaluation, evaluation_id).status == "submitted"

@@ -3,6 +3,7 @@ key tasks, performance targets) to and from the YAML an evaluation keeps."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -11,11 +12,15 @@ from jixiao.files.excel_layout import FORM_FIELDS, LIST_SHEETS
 from jixiao.files.serialize import data_to_tree, set_path
 from jixiao.files.yamlsrc import parse_yaml_text
 from jixiao.model.dataset import DepartmentData
+from jixiao.model.numbers import fmt_score
+from jixiao.model.problems import JixiaoError
 
 from .db import Evaluation
 
 __all__ = [
     "EDITABLE_LISTS",
+    "fact_paths",
+    "fact_rows",
     "form_to_yaml",
     "form_values",
     "list_rows",
@@ -26,7 +31,9 @@ __all__ = [
 
 
 def form_to_yaml(evaluation: Evaluation, form: dict[str, str]) -> str:
-    """The scalar fields of the form (the same ones as the workbook's 基本信息) merged into the stored data."""
+    """The scalar fields of the form (the same ones as the workbook's 基本信息) and the answers to the rulebook's
+    qualitative facts (`f:facts.<key>.answer`, `.evidence`; keys the rulebook does not declare are ignored) merged
+    into the stored data. A fact left without answer and evidence is removed."""
     tree, _, _ = parse_yaml_text(evaluation.data_yaml or "{}", "stored")
     tree = tree if isinstance(tree, dict) else {}
     for field in FORM_FIELDS:
@@ -34,7 +41,65 @@ def form_to_yaml(evaluation: Evaluation, form: dict[str, str]) -> str:
         if key in form:
             value = form[key].strip()
             set_path(tree, field.path, value or None)
+    facts = tree.get("facts") if isinstance(tree.get("facts"), dict) else {}
+    for path in fact_paths(evaluation.rulebook_id):
+        if f"f:{path}" in form:
+            _, key, part = path.split(".")
+            value = form[f"f:{path}"].strip()[:2000]
+            entry = facts.get(key) if isinstance(facts.get(key), dict) else {}
+            entry[part] = value or None
+            facts[key] = entry
+    for key in [k for k, v in facts.items() if isinstance(v, dict) and not any(v.values())]:
+        del facts[key]
+    if facts:
+        tree["facts"] = facts
+    else:
+        tree.pop("facts", None)
     return yaml.safe_dump(tree, allow_unicode=True, sort_keys=False, width=120)
+
+
+def fact_paths(rulebook_id: str) -> tuple[str, ...]:
+    """The form's inputs for the rulebook's qualitative facts (定性事实): each fact's answer and evidence."""
+    from jixiao.scoring.rulebook import load_rulebook
+
+    try:
+        facts = load_rulebook(rulebook_id).facts
+    except JixiaoError:
+        return ()
+    return tuple(f"facts.{key}.{part}" for key in facts for part in ("answer", "evidence"))
+
+
+def fact_rows(loaded, evaluation: Evaluation) -> list[dict[str, Any]]:
+    """Each fact the rulebook asks for, by its question, with its answers and the indicators whose score reads it
+    (each with the points it loses and why): what the form's 定性事实 section shows (also while the data has
+    errors, so that a wrong answer can be corrected there)."""
+    from jixiao.scoring.rulebook import load_rulebook
+
+    evaluation_id = evaluation.id
+    try:
+        rulebook = loaded.prepared.rulebook if loaded.prepared else load_rulebook(evaluation.rulebook_id)
+    except JixiaoError:
+        return []
+    readers: dict[str, list[dict[str, Any]]] = {}
+    if loaded.scored is not None:
+        for leaf in loaded.scored.leaves():
+            reads = leaf.trace.inputs if leaf.trace else ()
+            keys = {r.path.split(".")[1] for r in reads if r.path.startswith("facts.")}
+            for key in keys:
+                lost = sum((d.points for d in leaf.deductions), Decimal(0))
+                readers.setdefault(key, []).append(
+                    {
+                        "name": leaf.name,
+                        "href": f"/evaluations/{evaluation_id}/indicator/{leaf.id}",
+                        "lost": fmt_score(lost) if lost else "",
+                        "reasons": [d.reason for d in leaf.deductions],
+                        "status": leaf.trace.status if leaf.trace else "",
+                    }
+                )
+    return [
+        {"key": key, "question": fact.question, "answers": fact.answers, "indicators": readers.get(key, [])}
+        for key, fact in rulebook.facts.items()
+    ]
 
 
 # The lists editable as tables on the page (projects, with their many fund columns, go through the workbook).
@@ -100,6 +165,7 @@ def lists_to_yaml(evaluation: Evaluation, lists: dict[str, list[dict[str, str]]]
 
 
 def form_values(data: DepartmentData) -> dict[str, str]:
+    """The form's fields as text, and every fact's answer and evidence (`facts.<key>.answer`)."""
     tree = data_to_tree(data)
     values: dict[str, str] = {}
     for field in FORM_FIELDS:
@@ -108,6 +174,11 @@ def form_values(data: DepartmentData) -> dict[str, str]:
             node = node.get(part) if isinstance(node, dict) else None
         if node is not None:
             values[field.path] = str(node)
+    facts = tree.get("facts")
+    for key, entry in facts.items() if isinstance(facts, dict) else ():
+        for part in ("answer", "evidence"):
+            if isinstance(entry, dict) and entry.get(part) is not None:
+                values[f"facts.{key}.{part}"] = str(entry[part])
     return values
 
 
@@ -119,6 +190,8 @@ def problem_place(problem) -> str:
     if location.sheet:
         return f"工作表“{location.sheet}”{location.cell or ''}"
     labels = {f.path: f.label for f in FORM_FIELDS}
+    if location.field and location.field.startswith("facts."):
+        return "定性事实"
     if location.field:
         return labels.get(location.field) or _list_label(location.field)
     return ""

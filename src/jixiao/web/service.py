@@ -27,6 +27,7 @@ from .db import STATUSES, AuditEntry, Department, Evaluation, User, Version, now
 __all__ = [
     "Conflict",
     "Denied",
+    "NotReady",
     "can_edit",
     "can_view",
     "create_evaluation",
@@ -47,6 +48,14 @@ class Conflict(Exception):
 
 class Denied(Exception):
     """The user may not do this; the message is Chinese."""
+
+
+class NotReady(Exception):
+    """The evaluation may not be submitted yet: `findings` (readiness.Finding) say what is missing or wrong."""
+
+    def __init__(self, findings: list):
+        self.findings = findings
+        super().__init__("not ready")
 
 
 # How a change reached the evaluation (kept in the version note and the audit entry), in the user's words.
@@ -284,7 +293,10 @@ def transition(
     action: str,
     comment: str = "",
     expected_version: int | None = None,
+    confirmed: bool = False,
 ) -> None:
+    """Move the evaluation on. A submission is refused (NotReady) while anything would make the score wrong, and
+    while there are warnings the user has not `confirmed` (readiness.submission_check)."""
     allowed, target, role = _TRANSITIONS[action]
     if role == "filler" and not (user.role == "filler" and user.department_id == evaluation.department_id):
         raise Denied("只有本部门填报人可以提交。")
@@ -298,6 +310,12 @@ def transition(
         raise Conflict(evaluation)
     if action == "return" and not comment.strip():
         raise Denied("退回时请填写退回意见。")
+    if action == "submit":
+        from .readiness import blocking, submission_check
+
+        refused = blocking(submission_check(evaluation, load(evaluation)), confirmed)
+        if refused:
+            raise NotReady(refused)
     evaluation.status = target
     if action in ("return", "approve"):
         evaluation.review_comment = comment.strip()

@@ -25,7 +25,7 @@ from jixiao.scoring.explain import weight_text
 
 from .db import Evaluation, User, Version
 from .deps import Actor, BadInput, page
-from .forms import EDITABLE_LISTS, form_values, list_rows, problem_place
+from .forms import EDITABLE_LISTS, fact_rows, form_values, list_rows, problem_place
 from .rulebook_choice import default_rulebook, rulebook_choices
 from .service import Conflict, Denied, can_edit, load, refusal, write
 from .timefmt import local_time
@@ -168,10 +168,17 @@ def evaluation_page(
     by_anchor: dict[str, list] = {}
     for thread in comment_threads:
         by_anchor.setdefault(thread.comment.anchor, []).append(thread)
+    findings = []
+    if actor.user.role == "filler" and evaluation.status in ("draft", "returned") and conflict is None:
+        from .readiness import submission_check
+
+        findings = submission_check(evaluation, loaded)
     return page(
         request,
         "evaluation.html",
         {
+            "check_errors": [f for f in findings if f.severity is Severity.ERROR],
+            "check_warnings": [f for f in findings if f.severity is not Severity.ERROR],
             "e": evaluation,
             "scored": scored,
             "rows": rows,
@@ -182,6 +189,7 @@ def evaluation_page(
             "conflict": conflict,
             "form": form if form is not None else form_values(loaded.data),
             "fields": [f for f in FORM_FIELDS if f.path != "rulebook"],  # chosen above, with the reason
+            "facts": fact_rows(loaded, evaluation),
             "field_errors": {p.location.field: p.message for p in loaded.problems if p.location and p.location.field},
             "yaml_text": yaml_text if yaml_text is not None else evaluation.data_yaml,
             "narrative": narrative,
@@ -262,10 +270,18 @@ def merge_conflict(
 
     if form is not None:
         old_values, their_values = form_values(before.data), form_values(now_.data)
-        for field in FORM_FIELDS:
-            old, theirs = old_values.get(field.path, ""), their_values.get(field.path, "")
-            if add(f"f-{field.path}", field.label, old, theirs, form.get(field.path, old)):
-                form[field.path] = theirs
+        questions = {key: fact.question for key, fact in now_.prepared.rulebook.facts.items()} if now_.prepared else {}
+        labelled = [(f.path, f.label) for f in FORM_FIELDS] + [
+            (f"facts.{key}.{part}", f"定性事实：{question}（{'回答' if part == 'answer' else '依据或说明'}）")
+            for key, question in questions.items()
+            for part in ("answer", "evidence")
+        ]
+        for path, label in labelled:
+            old, theirs = old_values.get(path, ""), their_values.get(path, "")
+            if add(f"f-{path}", label, old, theirs, form.get(path, old)):
+                form[path] = theirs
+        for path, value in their_values.items():  # not posted (the other form of the page) and not changed
+            form.setdefault(path, value)
     if narrative is not None:
         old_text = json.loads(base.narrative_json or "{}")
         their_text = json.loads(evaluation.narrative_json or "{}")
@@ -341,6 +357,7 @@ def guarded_write(
     rulebook_id: str | None = None,
     form: dict[str, str] | None = None,
     lists: dict[str, list[dict[str, str]]] | None = None,
+    saved_part: str = "",
 ):
     """Write through the service; on a conflict show the page with what the user typed and, field by field, what
     the other person changed; on errors show them beside the input."""
@@ -379,6 +396,8 @@ def guarded_write(
         ):
             if part is not None:  # the button under the conflict table saves the part the user was saving
                 conflict["form_id"], conflict["part_label"] = form_id, label
+        if saved_part == "facts":  # the 定性事实 are posted to the form's route from their own form
+            conflict["form_id"], conflict["part_label"] = "facts-form", "定性事实"
         return evaluation_page(
             request,
             actor,
@@ -402,7 +421,7 @@ def guarded_write(
             status=422,
             message="数据有误，未保存。请按提示修改后重新保存。",
         )
-    return RedirectResponse(f"/evaluations/{evaluation.id}?saved={via}", status_code=303)
+    return RedirectResponse(f"/evaluations/{evaluation.id}?saved={saved_part or via}", status_code=303)
 
 
 def _sections(narrative: dict[str, str]) -> dict[str, str]:

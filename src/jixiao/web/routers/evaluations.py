@@ -97,11 +97,17 @@ def show_evaluation(request: Request, actor: SignedIn, db: Db, evaluation_id: Id
 
 @router.post("/evaluations/{evaluation_id}/form")
 def save_form(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+    """The 基本信息 fields, or (from the page's 定性事实 form, `part=facts`) the answers to the qualitative facts."""
     evaluation = actor.scope.evaluation(db, evaluation_id)
     values = {k[2:]: v for k, v in form.items() if k.startswith("f:")}
     version = int_field(form, "version", "版本号")
+    if version == evaluation.version:  # shown again after an error: what was not posted, as stored
+        values = {**form_values(load(evaluation).data), **values}
     data_yaml = form_to_yaml(evaluation, form) if version == evaluation.version else None
-    return guarded_write(request, db, actor, evaluation, version, "form", data_yaml=data_yaml, form=values)
+    part = "facts" if form.get("part") == "facts" else ""
+    return guarded_write(
+        request, db, actor, evaluation, version, "form", data_yaml=data_yaml, form=values, saved_part=part
+    )
 
 
 @router.post("/evaluations/{evaluation_id}/lists")

@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse
 
 from ..deps import Db, Form, Id, SignedIn, int_field
 from ..scope import OutOfScope
-from ..service import Conflict, Denied, transition
+from ..service import Conflict, Denied, NotReady, transition
 from ..views import evaluation_page
 
 router = APIRouter()
@@ -22,7 +22,10 @@ def _act(request: Request, actor, db, form: dict[str, str], evaluation_id: int, 
     version = int_field(form, "version", "版本号")
     comment = form.get("comment", "")[:5000]
     try:
-        transition(db, actor.user, evaluation, action, comment, version)
+        transition(db, actor.user, evaluation, action, comment, version, confirmed=form.get("confirm") == "1")
+    except NotReady as exc:  # the page lists what to fix (readiness.submission_check)
+        refused = "errors" if any(f.severity.value == "错误" for f in exc.findings) else "confirm"
+        return RedirectResponse(f"/evaluations/{evaluation.id}?refused={refused}#submit-check", status_code=303)
     except Denied as exc:
         return evaluation_page(request, actor, evaluation, message=str(exc), status=409)
     except Conflict:
