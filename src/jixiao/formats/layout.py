@@ -9,6 +9,7 @@ more consecutive lines of several cells whose starts line up in columns (how OFD
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import statistics
@@ -95,6 +96,9 @@ class Block:
     confidence: float | None = None
     cell_confidence: tuple[tuple[float | None, ...], ...] = ()
     box: tuple[float, float, float, float] | None = None
+    # a paragraph line: True when the next line continues its paragraph, False when it ends it, None when the
+    # page cannot tell (formats/layout.py _wrapping; a reader may fall back on line lengths)
+    wraps: bool | None = None
 
 
 def _lowest(values: list[float | None]) -> float | None:
@@ -237,47 +241,16 @@ _OPENS_ITEM = re.compile(
 
 
 def _sentence_ends_joined(blocks: list[Block]) -> list[Block]:
-    """A line that ends a sentence at the right margin, followed by a line that goes on at the left margin as
-    close as the page's lines of a paragraph are, is the same paragraph: the two are one block. Line by line,
-    the review's reader would take the sentence's end at the line's end for the paragraph's end (corpus n53:
-    "…下降16.77%。" closing a line, the paragraph going on "分项情况是…"; its amounts then lost their year).
-    Only on a page that shows how it sets its paragraphs apart — a first-line indent or a wider gap somewhere —
-    and never before a heading or numbered item; elsewhere the lines stay as they are."""
-    lines = [b for b in blocks if b.kind == "paragraph" and b.box is not None]
-    if len(lines) < 4:
-        return blocks
-    boxes = [b.box for b in lines if b.box is not None]
-    height = statistics.median(y1 - y0 for _, y0, _, y1 in boxes)
-    lefts, rights = sorted(x0 for x0, *_ in boxes), sorted(x1 for *_, x1, _ in boxes)
-    left, right = lefts[len(lefts) // 10], rights[len(rights) * 9 // 10]
-    pitches = [
-        b.box[1] - a.box[1]
-        for a, b in itertools.pairwise(blocks)
-        if a.kind == b.kind == "paragraph" and a.box and b.box and 0 < b.box[1] - a.box[1] < 3 * height
-    ]
-    if len(pitches) < 3:
-        return blocks
-    pitch = statistics.median(pitches)
-    indented = sum(1 for x0, *_ in boxes if left + 1.5 * height <= x0 <= left + 3 * height)
-    spaced = sum(1 for p in pitches if p > 1.4 * pitch)
-    if not indented and not spaced:
-        return blocks
+    """Each paragraph line marked with whether it wraps (Block.wraps), and a line that ends a sentence but wraps
+    joined with the next: line by line, the review's reader would take the sentence's end at the line's end for
+    the paragraph's end (corpus n53: "…下降16.77%。" closing a line, the paragraph going on "分项情况是…"; its
+    amounts then lost their year)."""
+    wraps = _wrapping(blocks)
     out: list[Block] = []
-    last_line: tuple[float, float, float, float] | None = None
-    for block in blocks:
+    for block, wrapped in zip(blocks, wraps, strict=True):
         previous = out[-1] if out else None
-        if (
-            previous is not None
-            and last_line is not None
-            and previous.kind == block.kind == "paragraph"
-            and block.box is not None
-            and previous.text.endswith(_SENTENCE_END)
-            and last_line[2] >= right - 1.5 * height  # the line reaches the right margin
-            and block.box[0] <= left + 0.5 * height  # the next starts at the left margin, not indented
-            and block.box[1] - last_line[1] <= 1.2 * pitch  # no paragraph gap between them
-            and not _OPENS_ITEM.match(block.text)
-        ):
-            assert previous.box is not None
+        if previous is not None and previous.wraps and previous.text.endswith(_SENTENCE_END):
+            assert previous.box is not None and block.box is not None
             box = (
                 min(previous.box[0], block.box[0]),
                 previous.box[1],
@@ -285,10 +258,57 @@ def _sentence_ends_joined(blocks: list[Block]) -> list[Block]:
                 block.box[3],
             )
             out[-1] = Block("paragraph", previous.page, previous.top, text=previous.text + block.text,
-                            confidence=_lowest([previous.confidence, block.confidence]), box=box)  # fmt: skip
+                            confidence=_lowest([previous.confidence, block.confidence]), box=box,
+                            wraps=wrapped)  # fmt: skip
+        elif block.kind == "paragraph":
+            out.append(dataclasses.replace(block, wraps=wrapped))
         else:
             out.append(block)
-        last_line = block.box if block.kind == "paragraph" else None
+    return out
+
+
+def _wrapping(blocks: list[Block]) -> list[bool | None]:
+    """For each block, whether it is a paragraph line that the next line continues (True), one that ends its
+    paragraph (False), or cannot be told (None; and for a table).
+
+    A line ends its paragraph when it stops short of the right margin (a centred title, a paragraph's last
+    line). On a page that shows how it sets paragraphs apart — a first-line indent or a wider gap somewhere — a
+    line reaching the right margin wraps when the next line starts at the left margin as close as the page's
+    lines are and opens no heading or numbered item, and ends its paragraph otherwise. The margins are those of
+    the page's lines and tables; the page's last line reaching the margin may go on overleaf: None."""
+    out: list[bool | None] = [None] * len(blocks)
+    lines = [b.box for b in blocks if b.kind == "paragraph" and b.box is not None]
+    if not lines:
+        return out
+    height = statistics.median(y1 - y0 for _, y0, _, y1 in lines)
+    lefts, rights = sorted(x0 for x0, *_ in lines), sorted(x1 for *_, x1, _ in lines)
+    frames = [b.box for b in blocks if b.kind == "table" and b.box is not None]
+    left = min([lefts[len(lefts) // 10], *(f[0] for f in frames)])
+    right = max([rights[len(rights) * 9 // 10], *(f[2] for f in frames)])
+    pitches = [
+        b.box[1] - a.box[1]
+        for a, b in itertools.pairwise(blocks)
+        if a.kind == b.kind == "paragraph" and a.box and b.box and 0 < b.box[1] - a.box[1] < 3 * height
+    ]
+    pitch = statistics.median(pitches) if len(pitches) >= 3 else None
+    shown = pitch is not None and (
+        any(left + 1.5 * height <= x0 <= left + 3 * height for x0, *_ in lines) or any(p > 1.4 * pitch for p in pitches)
+    )
+    for i, block in enumerate(blocks):
+        if block.kind != "paragraph" or block.box is None:
+            continue
+        if block.box[2] < right - 1.5 * height:
+            out[i] = False
+            continue
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if not shown or following is None or following.kind != "paragraph" or following.box is None:
+            continue
+        assert pitch is not None
+        out[i] = (
+            following.box[0] <= left + 0.5 * height  # the next starts at the left margin, not indented
+            and following.box[1] - block.box[1] <= 1.2 * pitch  # no paragraph gap between them
+            and not _OPENS_ITEM.match(following.text)
+        )
     return out
 
 
