@@ -20,14 +20,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from jixiao.files.fileio import write_atomic
-from jixiao.files.guard import check_output_dir
-from jixiao.model.problems import JixiaoError, Problem, Severity
-
 from .cycle.cli import add_parsers as add_cycle_parsers
 from .web.cli import add_parsers as add_web_parsers
 
 if TYPE_CHECKING:  # the commands import the core when they run, so that --help stays quick
+    from jixiao.model.problems import Problem
     from jixiao.scoring.rulebook import Rulebook
 
 __all__ = ["main"]
@@ -41,6 +38,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _print_problems(problems: Sequence[Problem], as_json: bool = False) -> None:
+    from jixiao.model.problems import Severity  # per use: --help loads none of the core
+
     if as_json:
         print(json.dumps({"problems": [p.as_dict() for p in problems]}, ensure_ascii=False, indent=2))
         return
@@ -53,12 +52,15 @@ def _print_problems(problems: Sequence[Problem], as_json: bool = False) -> None:
 
 def _notable(findings: list[Problem]) -> list[Problem]:
     """Consistency findings worth showing beside a score (the full list is `jixiao check`)."""
+    from jixiao.model.problems import Severity
+
     return [f for f in findings if f.severity is not Severity.INFO]
 
 
 def cmd_score(args: argparse.Namespace) -> int:
     # The core loads per command (jixiao --help stays light): see tests/test_imports.py.
     from jixiao.model.checks import check_consistency
+    from jixiao.model.problems import Severity
     from jixiao.scoring.engine import evaluate, evaluate_projects
     from jixiao.scoring.explain import evaluation_to_dict
 
@@ -117,6 +119,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from jixiao.files.guard import check_output_dir
+
     from .pipeline import run  # per command
     from .report import FORMATS, write_report  # document libraries load only for this command
 
@@ -149,6 +153,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    from jixiao.files.fileio import write_atomic
     from jixiao.files.template import write_template  # per command
     from jixiao.scoring.rulebook import load_rulebook
 
@@ -184,6 +189,9 @@ def _progress(done: int, total: int, path: Path) -> None:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
+    from jixiao.files.fileio import write_atomic
+    from jixiao.files.guard import check_output_dir
+    from jixiao.model.problems import JixiaoError, Severity
 
     from .review import review_file  # per command
     from .review.output import opinion_docx, render_review_text, review_folder, review_to_dict, summary_workbook
@@ -297,6 +305,7 @@ def cmd_batch_worker(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from jixiao.model.checks import check_consistency  # per command
+    from jixiao.model.problems import Severity
 
     from .pipeline import prepare
 
@@ -368,6 +377,7 @@ def _source_tail(source: dict[str, str]) -> str:
 
 
 def _rulebooks_diff(ids: list[str]) -> int:
+    from jixiao.model.problems import JixiaoError
     from jixiao.scoring.rulebook import load_rulebook  # per command
     from jixiao.scoring.rulebook_changes import diff_rulebooks
 
@@ -447,12 +457,19 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _jixiao_error() -> type[Exception] | tuple[()]:
+    """JixiaoError once a command has loaded it (--help never does: the core loads per command); an exception
+    clause evaluated after the command raised, so a JixiaoError raised is always caught as one."""
+    problems = sys.modules.get("jixiao.model.problems")
+    return problems.JixiaoError if problems is not None else ()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except JixiaoError as exc:
+    except _jixiao_error() as exc:
         _print_problems(exc.problems, getattr(args, "json", False))
         return exc.exit_code
     except BrokenPipeError:  # output piped into `head` and closed early: not an error

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from jixiao.files.fileio import write_atomic
 from jixiao.model.numbers import fmt_percent, fmt_score
 from jixiao.model.problems import JixiaoError, Location, Problem, Severity
 
@@ -31,6 +30,8 @@ def _today(args: argparse.Namespace) -> dt.date:
 
 
 def _write(out: str | None, files: dict[str, Callable[[], bytes]]) -> None:
+    from jixiao.files.fileio import write_atomic  # on use: `jixiao --help` imports this module (issue 15)
+
     if not out:
         return
     folder = Path(out)
@@ -231,6 +232,8 @@ def cmd_results(args: argparse.Namespace) -> int:
 
 def cmd_cycle_template(args: argparse.Namespace) -> int:
     """The fill-in workbook of targets or monitoring: blank, or filled from a department's YAML (--from)."""
+    from jixiao.files.fileio import write_atomic
+
     from .workbook import monitoring_workbook, targets_workbook
 
     out = Path(args.out)
