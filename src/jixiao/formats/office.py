@@ -190,8 +190,8 @@ class OfficeConverter:
                 raise ConversionError(_timeout_message(limit))
             self.last_times = {k: reply[k] for k in ("open", "store") if k in reply}
             if not reply.get("ok") or not target.exists():
-                if proc.poll() is not None:
-                    self._kill()
+                if reply.get("fatal") or proc.poll() is not None:
+                    self._kill()  # LibreOffice died on this file: a fresh one is started for the next
                 raise ConversionError(_failure_message(str(reply.get("error", "未生成输出文件"))))
         if source.suffix.lower() in OFFICE_SUFFIXES and str(reply.get("imported", "")).startswith("Text"):
             target.unlink(missing_ok=True)

@@ -124,7 +124,13 @@ def main() -> int:
                 reply = {"ok": True, **times}
             except Exception as exc:  # reported to the parent, which says it in Chinese with the file's name
                 reply = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+                # a file that crashed LibreOffice leaves the bridge disposed: every later call would fail, so
+                # the worker ends and the parent starts a fresh LibreOffice for the next file
+                if office.poll() is not None or "Disposed" in reply["error"]:
+                    reply["fatal"] = True
             print(json.dumps(reply), flush=True)  # the output is complete: answer first, then close
+            if reply.get("fatal"):
+                break
             if document is not None:
                 _close(document)
     finally:
