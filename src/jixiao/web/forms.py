@@ -41,12 +41,14 @@ def form_to_yaml(evaluation: Evaluation, form: dict[str, str]) -> str:
         if key in form:
             value = form[key].strip()
             set_path(tree, field.path, value or None)
-    facts = tree.get("facts") if isinstance(tree.get("facts"), dict) else {}
+    stored = tree.get("facts")
+    facts: dict[str, Any] = stored if isinstance(stored, dict) else {}
     for path in fact_paths(evaluation.rulebook_id):
         if f"f:{path}" in form:
             _, key, part = path.split(".")
             value = form[f"f:{path}"].strip()[:2000]
-            entry = facts.get(key) if isinstance(facts.get(key), dict) else {}
+            known = facts.get(key)
+            entry: dict[str, Any] = known if isinstance(known, dict) else {}
             entry[part] = value or None
             facts[key] = entry
     for key in [k for k, v in facts.items() if isinstance(v, dict) and not any(v.values())]:
