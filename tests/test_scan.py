@@ -267,3 +267,96 @@ def test_a_lone_zero_is_not_doubted_for_its_form(tmp_path):
 def _report_with(doc, path: Path) -> Path:
     doc.save(str(path))
     return path
+
+
+# --- the same corpus documents as OFD (text runs placed by position, no drawn rules) ---------------------------
+
+_OFD_NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+_OFD_HEAD = '<?xml version="1.0" encoding="UTF-8"?>'
+
+
+def _run_width(text: str) -> float:
+    """Millimetres a run takes at 3.2 mm characters (half that for ASCII)."""
+    return sum(1.6 if ord(c) < 128 else 3.2 for c in text)
+
+
+def _corpus_ofd(doc, path: Path) -> Path:
+    """The document as an OFD: each paragraph one run, each table row its cells' runs in columns as wide as their
+    longest text; 40 lines a page."""
+    from xml.sax.saxutils import escape
+
+    pages: list[list[tuple[float, float, str]]] = [[]]
+    y = 20.0
+    for seg in doc.segments:
+        if seg.kind == "paragraph":
+            pages[-1].append((20.0, y, seg.text))
+            y += 6
+        else:
+            cols = max(len(r) for r in seg.rows)
+            widths = [max(_run_width(r[c]) if c < len(r) else 0 for r in seg.rows) + 6 for c in range(cols)]
+            for row in seg.rows:
+                pages[-1] += [(20 + sum(widths[:c]), y, text) for c, text in enumerate(row) if text.strip()]
+                y += 6
+        if y > 270:
+            pages.append([])
+            y = 20.0
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(
+            "OFD.xml",
+            f'{_OFD_HEAD}<ofd:OFD {_OFD_NS} Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:DocID>t'
+            "</ofd:DocID></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
+        )
+        listed = "".join(f'<ofd:Page ID="{i + 1}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(len(pages)))
+        z.writestr(
+            "Doc_0/Document.xml",
+            f"{_OFD_HEAD}<ofd:Document {_OFD_NS}><ofd:CommonData><ofd:MaxUnitID>99999</ofd:MaxUnitID><ofd:PageArea>"
+            "<ofd:PhysicalBox>0 0 2000 297</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml"
+            f"</ofd:PublicRes></ofd:CommonData><ofd:Pages>{listed}</ofd:Pages></ofd:Document>",
+        )
+        z.writestr(
+            "Doc_0/PublicRes.xml",
+            f'{_OFD_HEAD}<ofd:Res {_OFD_NS} BaseLoc="Res"><ofd:Fonts><ofd:Font ID="2" FontName="宋体" '
+            'FamilyName="宋体"/></ofd:Fonts></ofd:Res>',
+        )
+        number = 100
+        for i, runs in enumerate(pages):
+            objects = []
+            for x, top, text in runs:
+                number += 1
+                advance = " ".join("1.6" if ord(c) < 128 else "3.2" for c in text[:-1])
+                objects.append(
+                    f'<ofd:TextObject ID="{number}" Boundary="{x} {top} {_run_width(text) + 2} 4.8" Font="2" '
+                    f'Size="3.2"><ofd:TextCode X="0" Y="3.2" DeltaX="{advance}">{escape(text)}</ofd:TextCode>'
+                    "</ofd:TextObject>"
+                )
+            z.writestr(
+                f"Doc_0/Pages/Page_{i}/Content.xml",
+                f'{_OFD_HEAD}<ofd:Page {_OFD_NS}><ofd:Content><ofd:Layer ID="3">{"".join(objects)}</ofd:Layer>'
+                "</ofd:Content></ofd:Page>",
+            )
+    return path
+
+
+_OFD_GAPS = {  # known gaps, strict: a fix makes the test fail until the entry is removed
+    "project_table": "review/scoretable.py _merge_continuations reads last.rows[-1] of a table without rows",
+    # a table without drawn rules is rebuilt from run positions alone (real OFDs draw their rules as paths, which
+    # formats/ofd.py does not read yet): t06's score table loses rows (score_sum ≤45.2 against ≤94 in the .docx)
+    "hundred_point_table": "an unruled table rebuilt from positions loses rows of t06's score table",
+}
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        pytest.param(item, marks=pytest.mark.xfail(reason=_OFD_GAPS[item.kind], strict=True))
+        if item.kind in _OFD_GAPS
+        else item
+        for item in _one_of_each_kind()
+    ],
+    ids=lambda item: item.kind,
+)
+def test_each_corpus_kind_reviews_the_same_as_ofd(item, tmp_path):
+    doc = read_source(item.folder / "document.txt")
+    docx = tmp_path / "报告.docx"
+    write_docx(doc, docx)
+    assert _review_summary(_corpus_ofd(doc, tmp_path / "报告.ofd")) == _review_summary(docx)
