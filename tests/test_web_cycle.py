@@ -20,6 +20,7 @@ from sqlalchemy import select  # noqa: E402
 
 from jixiao.cycle.ruleset import load_ruleset  # noqa: E402
 from jixiao.web.app import create_app  # noqa: E402
+from jixiao.web.cycle_words import to_english  # noqa: E402
 from jixiao.web.db import AuditEntry, CycleVersion, Department, User  # noqa: E402
 from jixiao.web.security import hash_password  # noqa: E402
 
@@ -136,7 +137,7 @@ def test_targets_department_writes_bureau_grades(clients, evaluation_id):
     assert save(clients, "bureau", eid, "targets", full).status_code == 403
     # nor can the department write the bureau's grading
     r = save(clients, "baoan", eid, "targets", full)
-    assert r.status_code == 403 and "approval" in r.text
+    assert r.status_code == 403 and "“财政审核”部分" in r.text
     assert save(clients, "baoan", eid, "targets", without_approval(full)).status_code == 303
     page = clients["baoan"][0].get(f"/evaluations/{eid}/targets").text
     # 5 indicators; 区重点工作任务完成数 shown as operator + value + unit
@@ -184,16 +185,16 @@ def test_bad_yaml_is_refused_with_its_line_and_the_text_kept(app, clients, evalu
     assert bad.splitlines()[6].startswith("budget: 两千五百万")
     r = save(clients, "baoan", eid, "monitoring", bad)
     assert r.status_code == 422
-    assert "monitoring.yaml:7" in r.text and "未保存" in r.text
-    assert "budget: 两千五百万" in r.text  # the typed text is kept in the editor
+    assert "第7行" in r.text and "未保存" in r.text
+    assert "全年预算数: 两千五百万" in r.text  # the typed text is kept in the editor (its keys in Chinese)
     # a YAML syntax error is refused too, with its line
     broken = "year: 2023\npoints: [\n"
     r = save(clients, "baoan", eid, "monitoring", broken)
-    assert r.status_code == 422 and "monitoring.yaml:" in r.text and "points: [" in r.text
+    assert r.status_code == 422 and "第3行" in r.text and "监控节点: [" in r.text
     # a document of another department or year is refused
     r = save(clients, "baoan", eid, "monitoring", good.replace("year: 2023", "year: 2022"))
     # year is on line 6 of monitoring.yaml
-    assert r.status_code == 422 and "年度2022与本页的年度2023不一致" in r.text and "monitoring.yaml:6" in r.text
+    assert r.status_code == 422 and "年度2022与本页的年度2023不一致" in r.text and "第6行" in r.text
     # nothing was saved
     assert doc_version(clients["baoan"][0].get(f"/evaluations/{eid}/monitoring").text) == before
     with app.state.factory() as db:
@@ -444,7 +445,8 @@ def test_recheck_prefilled_from_the_review_of_the_submitted_report(clients, eval
     editor = re.search(r'<textarea id="text"[^>]*>(.*?)</textarea>', r.text, re.S).group(1)
     import html
 
-    text = html.unescape(editor)
+    text = to_english("recheck", html.unescape(editor))  # the editor shows the keys in Chinese
+    assert "复核指标:" in html.unescape(editor) and "indicator:" not in editor
     # the stored 复核 (预算执行率 5.61, 资产管理安全性 1) is kept; 政府采购执行情况 is added: stated 2, the review's
     # 2 × 99.99% = 1.9998 → 1.99; 预算执行率, already re-scored, is not proposed again
     items = yaml.safe_load(text)["items"]
@@ -493,7 +495,7 @@ def test_monitoring_workbook_uploaded_by_the_department(clients, evaluation_id):
     bad = io.BytesIO()
     wb.save(bad)
     r = upload("baoan", bad.getvalue(), version)
-    assert r.status_code == 422 and f"监控.xlsx[运行监控!D{first + 1}]" in r.text and "累计执行率" in r.text
+    assert r.status_code == 422 and f"监控.xlsx 工作表“运行监控”D{first + 1}" in r.text and "累计执行率" in r.text
     assert doc_version(c.get(f"/evaluations/{eid}/monitoring").text) == version  # nothing saved
     # the bureau may not write monitoring figures, by workbook either
     assert upload("bureau", good, version).status_code == 403
@@ -537,3 +539,70 @@ def test_fill_in_templates_from_the_pages(clients, evaluation_id, tmp_path):
     assert (values["单位名称"], values["年度"]) == ("衡山县妇女联合会", 2023)
     assert column_a[-4:] == ["1-3月", "1-6月", "1-9月", "1-12月"]
     assert "下载填报模板（空白）" in h.get(f"/evaluations/{hid}/monitoring").text
+
+
+def _editor(page: str) -> str:
+    import html
+
+    return html.unescape(re.search(r'<textarea id="text"[^>]*>(.*?)</textarea>', page, re.S).group(1))
+
+
+def _english_outside_comments(text: str) -> set[str]:
+    code = "\n".join(line.split(" #")[0] for line in text.splitlines() if not line.lstrip().startswith("#"))
+    return set(re.findall(r"[A-Za-z_]{3,}", code))
+
+
+@pytest.mark.parametrize("kind", ["targets", "monitoring", "recheck", "rectification"])
+def test_cycle_words_turn_the_keys_chinese_and_back_line_by_line(kind):
+    """Every key and coded value of the example documents reads Chinese in the editor; back, the same document."""
+    from jixiao.files.yamlsrc import parse_yaml_text
+    from jixiao.web.cycle_words import to_chinese
+    from jixiao.web.routers.cycle import SKELETONS
+
+    text = example(f"{kind}.yaml")
+    shown = to_chinese(kind, text)
+    assert not _english_outside_comments(shown), _english_outside_comments(shown)
+    assert len(shown.splitlines()) == len(text.splitlines())  # a problem's line is the editor's line
+    assert parse_yaml_text(to_english(kind, shown), "x")[0] == parse_yaml_text(text, "x")[0]
+    assert to_english(kind, text) == text  # English keys typed by hand are read as they are
+    assert not _english_outside_comments(to_chinese(kind, SKELETONS[kind].format(name="某部门", year=2023)))
+
+
+def test_cycle_pages_read_chinese_and_pick_files_in_chinese(app, clients, evaluation_id):
+    """The editor shows Chinese keys (全周期规则: 全国通用预算绩效全周期规则（推定）) with a legend of them, and the
+    file pickers are the page's own Chinese button, not the browser's; a save of the Chinese text is stored with
+    the English keys the command line reads."""
+    from jixiao.web.cycle_words import to_chinese
+    from jixiao.web.db import CycleDocument
+
+    eid = evaluation_id
+    c, csrf = clients["baoan"]
+    page = c.get(f"/evaluations/{eid}/monitoring").text
+    editor = _editor(page)
+    assert "全周期规则: 全国通用预算绩效全周期规则（推定）" in editor and "ruleset" not in editor
+    assert "监控节点:" in editor and "points" not in editor
+    assert 'id="legend"' in page and "<li>累计执行率</li>" in page
+    picker = page.split('<span class="file-pick">')[1].split("</span>")[0]
+    assert (
+        'type="file" id="workbook"' in picker and '<label for="workbook" class="button secondary">选择工作簿' in picker
+    )
+    assert page.count('type="file"') == page.count('<span class="file-pick">') == 1
+    assert 'id="workbook-name" class="muted" aria-live="polite">未选择文件' in page
+    typed = to_chinese("monitoring", example("monitoring.yaml")) + "# 中文字段名保存\n"
+    assert "累计执行率: 23.395%" in typed
+    r = c.post(
+        f"/evaluations/{eid}/monitoring",
+        data={"csrf_token": csrf, "doc_version": str(doc_version(page)), "text": typed},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text[-800:]
+    with app.state.factory() as db:
+        stored = db.scalars(
+            select(CycleDocument).where(CycleDocument.kind == "monitoring", CycleDocument.year == 2023)
+        ).first()
+        assert "# 中文字段名保存" in stored.text and "execution_rate: 23.395%" in stored.text
+        assert "累计执行率:" not in stored.text and "监控节点:" not in stored.text
+    page = c.get(f"/evaluations/{eid}/monitoring").text
+    assert "15.37%" in page  # the 1-6月 warning's gap, read from the saved document
+    bureau = clients["bureau"][0].get(f"/evaluations/{eid}/recheck").text
+    assert bureau.count('<span class="file-pick">') == 1 and 'for="review-file" class="button secondary"' in bureau

@@ -117,7 +117,7 @@ def parse(kind: str, text: str, department: Department, year: int) -> Parsed:
             Problem(
                 "cycle.department",
                 f"文件中的部门名称“{stated_department}”与本页的部门“{department.name}”不一致。"
-                f"请将 department 改为“{department.name}”。",
+                f"请将“部门名称”改为“{department.name}”。",
                 smap.locate(("department",)),
             )
         )
@@ -126,7 +126,7 @@ def parse(kind: str, text: str, department: Department, year: int) -> Parsed:
         problems.append(
             Problem(
                 "cycle.year",
-                f"文件中的年度{stated_year}与本页的年度{year}不一致。请将 year 改为{year}。",
+                f"文件中的年度{stated_year}与本页的年度{year}不一致。请将“年度”改为{year}。",
                 smap.locate(("year",)),
             )
         )
@@ -179,23 +179,24 @@ def part_refusal(user: User, kind: str, old_text: str, new_text: str) -> str | N
         if user.role == "filler":
             approval = old.get("approval") if isinstance(old.get("approval"), dict) else {}
             if str(approval.get("approved", "")) in ("是", "true", "True", "已批复"):
-                return "绩效目标已批复，不能再修改。如需调整，请联系审核人先撤销批复（approval.approved）。"
+                return "绩效目标已批复，不能再修改。如需调整，请联系审核人先撤销批复（财政审核·是否批复）。"
             if old.get("approval") != new.get("approval"):
-                return "绩效目标的审核等级和理由（approval 部分）由财政部门审核人填写，填报人不能修改。"
+                return "绩效目标的审核等级和理由（“财政审核”部分）由财政部门审核人填写，填报人不能修改。"
         if user.role == "reviewer" and _without(old, "approval") != _without(new, "approval"):
-            return "审核人只能填写绩效目标的审核等级、理由和批复（approval 部分）；指标、金额等由部门填报。"
+            return "审核人只能填写绩效目标的审核等级、理由和批复（“财政审核”部分）；指标、金额等由部门填报。"
     if kind == "rectification":
         olds, news = _items(old), _items(new)
         items_changed = [_fixed(i) for i in news] != [_fixed(i) for i in olds]
         if user.role == "filler" and (items_changed or _without(old, "items") != _without(new, "items")):
             return (
                 "整改事项（问题、措施、责任人、期限）由审核人提出；填报人只能填写整改进度："
-                "status（整改状态）、done_date（完成日期）和 evidence（佐证材料）。"
+                "整改状态、完成日期和佐证材料。"
             )
         if user.role == "reviewer":
             for n, (a, b) in enumerate(zip(olds, news, strict=False), 1):
                 if isinstance(a, dict) and isinstance(b, dict):
-                    changed = [f for f in PROGRESS_FIELDS if a.get(f) != b.get(f)]
+                    shown = {"status": "整改状态", "done_date": "完成日期", "evidence": "佐证材料"}
+                    changed = [shown[f] for f in PROGRESS_FIELDS if a.get(f) != b.get(f)]
                     if changed:
                         return (
                             f"第{n}项整改事项的进度（{'、'.join(changed)}）由部门填报；审核人可以提出和修改整改事项，"

@@ -4,6 +4,7 @@ downloads, and the bureau's region view (warnings, overdue rectification, 结果
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +26,7 @@ from ..cycle_service import (
     today,
     write_document,
 )
+from ..cycle_words import to_chinese, to_english, words
 from ..db import CycleDocument, CycleVersion, Department, Evaluation, User
 from ..deps import BadInput, Db, Form, Id, Reviewer, SignedIn, int_field, page
 from ..scope import NotFound
@@ -58,13 +60,29 @@ SKELETONS = {
 
 # A document the user only adds to once the other side has written it.
 WAITING = {
-    ("reviewer", "targets"): "该部门尚未填报绩效目标。部门填报后，您可在此填写审核等级、理由和批复（approval 部分）。",
+    ("reviewer", "targets"): "该部门尚未填报绩效目标。部门填报后，您可在此填写审核等级、理由和批复（“财政审核”部分）。",
     ("filler", "rectification"): "尚无整改事项。审核人提出整改事项后，您可在此填写整改状态、完成日期和佐证材料。",
 }
 
 
-def _problem_rows(problems) -> list[tuple[str, str, str]]:
-    return [(p.severity.value, str(p.location) if p.location else "", p.message) for p in errors_first(problems)]
+def _problem_rows(problems, kind: str = "") -> list[tuple[str, str, str]]:
+    """(severity, place, message) in the user's words: the editor's line, or an uploaded workbook's sheet and cell;
+    a key the message names as stored (department) by its Chinese name as the editor shows it (部门名称)."""
+    return [(p.severity.value, _place(p.location), _in_chinese(kind, p.message)) for p in errors_first(problems)]
+
+
+def _place(location) -> str:
+    if location is None:
+        return ""
+    if location.sheet:
+        name = location.file.rsplit("/", 1)[-1]
+        return f"{name} 工作表“{location.sheet}”{location.cell or ''}"
+    return f"第{location.line}行" if location.line else ""
+
+
+def _in_chinese(kind: str, message: str) -> str:
+    keys = words()["keys"].get(kind, {})
+    return re.sub(r"(?<![A-Za-z_])([a-z][a-z0-9_]*)(?![A-Za-z_])", lambda m: keys.get(m[1], m[1]), message)
 
 
 def _budget_initial(evaluation: Evaluation) -> Decimal | None:
@@ -82,7 +100,7 @@ def _view(kind: str, evaluation: Evaluation, parsed: Parsed) -> dict[str, Any]:
 
         findings = check_targets(value, _budget_initial(evaluation))
         grade, why = suggested_grade(findings)
-        return {"sheet": value, "findings": _problem_rows(findings), "suggested": (grade, why)}
+        return {"sheet": value, "findings": _problem_rows(findings, kind), "suggested": (grade, why)}
     if kind == "monitoring":
         from ...cycle.monitoring import assess_monitoring
 
@@ -124,7 +142,7 @@ def _view(kind: str, evaluation: Evaluation, parsed: Parsed) -> dict[str, Any]:
         if loaded.scored is None or loaded.prepared is None:
             return {"unscored": "该自评的数据尚有错误或不完整，无法与复核得分对照。请先完成自评填报。"}
         compared = compare_recheck(value, loaded.scored, loaded.prepared.rulebook)
-        return {"result": compared, "findings": _problem_rows(list(compared.problems))}
+        return {"result": compared, "findings": _problem_rows(list(compared.problems), kind)}
     from ...cycle.rectify import rectification_status
 
     day = today()
@@ -155,8 +173,9 @@ def _context(
         "title": title,
         "file_name": name,
         "doc": doc,
-        "text": text,
-        "problems": _problem_rows(parsed.problems),
+        "text": to_chinese(kind, text),  # the editor's keys in Chinese (cycle_words.yaml)
+        "legend": words()["keys"][kind],
+        "problems": _problem_rows(parsed.problems, kind),
         "view": _view(kind, evaluation, parsed) if doc is not None or parsed.value is not None else {},
         "can_write": refusal is None,
         "refusal": refusal,
@@ -188,9 +207,10 @@ def _save(request: Request, actor, db, form: dict[str, str], evaluation_id: int,
     version = int_field(form, "doc_version", "文档版本号")
     text = form.get("text")
     if text is None or len(text) > MAX_TEXT:
-        raise BadInput(f"字段“文档内容”（text）缺失或超过 {MAX_TEXT // 1024} K 字符。")
+        raise BadInput(f"字段“文档内容”缺失或超过 {MAX_TEXT // 1024} K 字符。")
+    stored = to_english(kind, text)  # the editor's Chinese keys back to the stored ones, line by line
     try:
-        parsed = write_document(db, actor.user, evaluation.department, evaluation.year, kind, text, version)
+        parsed = write_document(db, actor.user, evaluation.department, evaluation.year, kind, stored, version)
     except CycleConflict as exc:
         doc = exc.current
         context = _context(actor, evaluation, kind, doc, text, Parsed(None, []))
@@ -328,7 +348,7 @@ async def _upload(request: Request, actor, db, form: dict[str, str], evaluation_
         raise Denied(reason)
     file = (await request.form()).get("workbook")
     if not isinstance(file, UploadFile):
-        raise BadInput("请选择要上传的工作簿（字段 workbook，.xlsx）。")
+        raise BadInput("请选择要上传的工作簿（.xlsx）。")
     name = safe_name(file.filename or "", f"{KINDS[kind][0]}.xlsx")
     content = await file.read(MAX_UPLOAD + 1)
     problems = check_upload(content, name, (".xlsx", ".xlsm"))
@@ -406,7 +426,7 @@ async def _prefill(request: Request, actor, db, evaluation_id: int):
         raise Denied(reason)
     file = (await request.form()).get("review_file")
     if not isinstance(file, UploadFile):
-        raise BadInput("请选择部门报送的自评报告或自评表（字段 review_file，.docx 或 .xlsx）。")
+        raise BadInput("请选择部门报送的自评报告或自评表（.docx 或 .xlsx）。")
     name = safe_name(file.filename or "", "自评报告.docx")
     content = await file.read(MAX_UPLOAD + 1)
     doc, text, _parsed = _stored(db, evaluation, "recheck")

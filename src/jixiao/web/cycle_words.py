@@ -1,0 +1,84 @@
+"""The cycle documents in Chinese on the page: their keys (and coded values such as the ruleset and the kind of
+targets) turned into Chinese for the text editor and back into the stored English keys on save, line by line, so
+that a problem's line number is the editor's line. The words are data (cycle_words.yaml); English keys typed by
+hand are read as they are."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["to_chinese", "to_english", "words"]
+
+# a mapping key: at the start of a line (after list dashes) or after "{" / "," in a flow mapping; then ":" and a
+# space or the end of the line (YAML's rule), so "12:30" or a URL in a value is no key
+_KEY = re.compile(r"(?P<pre>^\s*(?:-\s+)*|[{,]\s*)(?P<key>[^\s:{},#\[\]'\"]+)(?P<colon>\s*:)(?=\s|$)")
+_VALUE = r"(?P<pre>(?:^|[{{,])\s*(?:-\s+)*{key}\s*:\s*)(?P<value>{values})(?=\s*(?:[,}}#]|$))"
+
+
+@cache
+def words() -> dict[str, Any]:
+    """{"keys": {kind: {english: 中文}}, "values": {english key: {english: 中文}}}, with the rulesets' titles."""
+    from jixiao.cycle.ruleset import available_rulesets
+
+    tree = yaml.safe_load((Path(__file__).with_name("cycle_words.yaml")).read_text("utf-8"))
+    rulesets = {}
+    for ruleset_id, path in available_rulesets().items():
+        head = yaml.safe_load(path.read_text("utf-8")) or {}
+        if head.get("title"):
+            rulesets[ruleset_id] = str(head["title"])
+    tree["values"]["ruleset"] = rulesets
+    return tree
+
+
+def _split_comment(line: str) -> tuple[str, str]:
+    """The line's YAML and its comment (" #" outside quotes, or a line that is only a comment)."""
+    if line.lstrip().startswith("#"):
+        return "", line
+    quote = ""
+    for i, char in enumerate(line):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and i > 0 and line[i - 1] in " \t":
+            return line[:i], line[i:]
+    return line, ""
+
+
+def _translate(kind: str, text: str, forward: bool) -> str:
+    table = words()
+    keys: dict[str, str] = table["keys"].get(kind, {})
+    if not forward:
+        keys = {chinese: english for english, chinese in keys.items()}
+    values = []  # applied after the keys: the key is Chinese going forward, English coming back
+    for english_key, mapping in table["values"].items():
+        if english_key not in table["keys"].get(kind, {}):
+            continue
+        key = table["keys"][kind][english_key] if forward else english_key
+        # back: the first English code of a Chinese word (true, not True)
+        pairs = mapping if forward else {chinese: english for english, chinese in reversed(mapping.items())}
+        alternatives = "|".join(re.escape(v) for v in sorted(pairs, key=len, reverse=True))
+        values.append((re.compile(_VALUE.format(key=re.escape(key), values=alternatives)), pairs))
+    out = []
+    for line in text.split("\n"):
+        code, comment = _split_comment(line)
+        code = _KEY.sub(lambda m: m["pre"] + keys.get(m["key"], m["key"]) + m["colon"], code)
+        for pattern, pairs in values:
+            code = pattern.sub(lambda m, p=pairs: m["pre"] + p[m["value"]], code)
+        out.append(code + comment)
+    return "\n".join(out)
+
+
+def to_chinese(kind: str, text: str) -> str:
+    """The stored text (English keys) as the editor shows it: 全周期规则: 全国通用…, 年度总体目标: …"""
+    return _translate(kind, text, forward=True)
+
+
+def to_english(kind: str, text: str) -> str:
+    """The editor's text with the stored English keys and codes; English keys typed by hand stay as they are."""
+    return _translate(kind, text, forward=False)
