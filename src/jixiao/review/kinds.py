@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from jixiao.model.problems import JixiaoError
 from jixiao.scoring.rulebook import available_rulebooks, load_rulebook
 
+from .cache import cached, digest
 from .extract import find_department, find_year
 from .scoretable import ScoreTable
 from .source import SourceDocument
@@ -97,9 +100,9 @@ def province_of(text: str) -> str:
     if found:
         return min(found)[1]
     for groups in (regions(), vocab.raw["places"]):
-        found = [(t.find(x), -len(x), province) for province, places in groups.items() for x in places if x in t]
-        if found:
-            return min(found)[2]
+        near = [(t.find(x), -len(x), province) for province, places in groups.items() for x in places if x in t]
+        if near:
+            return min(near)[2]
     return ""
 
 
@@ -213,32 +216,78 @@ def _region_matches(region: str, province: str, text: str) -> bool:
     return all(re.sub(r"[市区县州旗]$", "", p) in text for p in places)
 
 
+# what choosing reads of a rulebook, besides its leaves: kept between runs (cache.py) so that a review loads
+# only the rulebook it chose, not all of them (issue 15)
+_HEADER = ("kind", "region", "title", "year", "auto_select")
+# A rulebook that extends another by its file's path (not by id) depends on a file outside the set hashed
+# below: choosing then reads the rulebooks themselves.
+_EXTENDS_PATH = re.compile(rb"(?m)^extends\s*:\s*['\"]?[^\n#]*\.ya?ml\b")
+_JIXIAO = Path(__file__).resolve().parent.parent
+
+
+def _headers_of(found: dict[str, Path]) -> dict[str, dict[str, Any] | None]:
+    """Per rulebook id: the header fields and leaf names of the rulebook as loaded, or None if it does not
+    load (a rulebook with errors is never chosen)."""
+    headers: dict[str, dict[str, Any] | None] = {}
+    for rid, path in found.items():
+        try:
+            rulebook = load_rulebook(str(path))
+        except JixiaoError:
+            headers[rid] = None
+            continue
+        header: dict[str, Any] = {name: getattr(rulebook, name) for name in _HEADER}
+        header["leaves"] = [leaf.name for leaf in rulebook.leaves()]
+        headers[rid] = header
+    return headers
+
+
+def _rulebook_headers() -> dict[str, dict[str, Any] | None]:
+    """The headers of every available rulebook, cached under the SHA-256 of the rulebooks' ids, paths and bytes
+    and of the code that loads them (a change to any gives a new entry)."""
+    found = available_rulebooks()
+    parts: list[bytes | str] = []
+    try:
+        for rid, path in found.items():
+            data = path.read_bytes()
+            if _EXTENDS_PATH.search(data):
+                return _headers_of(found)
+            parts += [rid, str(path), data]
+        code = sorted([*_JIXIAO.glob("scoring/**/*.py"), *_JIXIAO.glob("model/*.py"), _JIXIAO / "files" / "yamlsrc.py"])
+        for source in [*code, Path(__file__)]:
+            parts += [source.name, source.read_bytes()]
+    except OSError:
+        return _headers_of(found)
+    return cached("rulebook-headers", digest(*parts), lambda: _headers_of(found))
+
+
 def choose_rulebook(kind: str, ident: Identity, doc_text: str, leaf_names: set[str]) -> tuple[str | None, str]:
     """(rulebook id or None, the reason in Chinese)."""
     wanted = _KIND_OF_RULEBOOK.get(kind, "department")
     best: tuple[str | None, str] = (None, "")
-    regional: list[tuple[str, object]] = []
-    for rid, path in available_rulebooks().items():
-        try:
-            rulebook = load_rulebook(str(path))
-        except JixiaoError:
+    regional: list[tuple[str, dict[str, Any]]] = []
+    for rid, rulebook in _rulebook_headers().items():
+        if rulebook is None or rulebook["kind"] != wanted:
             continue
-        if rulebook.kind != wanted:
-            continue
-        if rulebook.region != "全国" and _region_matches(rulebook.region, ident.province, doc_text):
+        leaves = set(rulebook["leaves"])
+        if rulebook["region"] != "全国" and _region_matches(rulebook["region"], ident.province, doc_text):
             # A partly published regional table (auto_select: false) is used only when the table's indicators
             # show it is that table: its structure may differ from the region's other tables.
-            leaves = {leaf.name for leaf in rulebook.leaves()}
             shown = bool(leaves) and len(leaf_names & leaves) / len(leaves) >= 0.5
-            if rulebook.auto_select or shown:
+            if rulebook["auto_select"] or shown:
                 regional.append((rid, rulebook))
-        elif rulebook.region != "全国" and not ident.province and leaf_names:
-            leaves = {leaf.name for leaf in rulebook.leaves()}
-            if leaves and len(leaf_names & leaves) / len(leaves) >= 0.5:
-                best = (rid, f"得分表指标与“{rulebook.title}”一致")
+        elif (
+            rulebook["region"] != "全国"
+            and not ident.province
+            and leaf_names
+            and leaves
+            and len(leaf_names & leaves) / len(leaves) >= 0.5
+        ):
+            best = (rid, f"得分表指标与“{rulebook['title']}”一致")
     if regional:
-        rid, rulebook = max(regional, key=lambda x: (len(x[1].region), x[1].year <= (ident.year or 9999), x[1].year))
-        return rid, f"文件属{rulebook.region}，按本地区指标体系“{rulebook.title}”审核"
+        rid, chosen = max(
+            regional, key=lambda x: (len(x[1]["region"]), x[1]["year"] <= (ident.year or 9999), x[1]["year"])
+        )
+        return rid, f"文件属{chosen['region']}，按本地区指标体系“{chosen['title']}”审核"
     if best[0]:
         return best
     national = vocabulary().raw.get("national_rulebooks", {}).get(kind)

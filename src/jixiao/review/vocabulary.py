@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from .cache import cached, digest
 
 __all__ = ["Vocabulary", "load_yaml", "norm", "vocabulary"]
 
 _FILE = Path(__file__).with_name("vocabulary.yaml")
 
 
+_NOT_COMPARED = re.compile(r"[\s:*＊]")
+
+
 def norm(text: str) -> str:
     """A label as compared: NFKC (full-width brackets, letters and digits half-width), no spaces, no colon."""
-    text = unicodedata.normalize("NFKC", text or "")
-    return re.sub(r"[\s:*＊]", "", text)
+    return _norm(text or "")
+
+
+@lru_cache(maxsize=1 << 16)  # the same cells and labels are compared again and again within a review
+def _norm(text: str) -> str:
+    return _NOT_COMPARED.sub("", unicodedata.normalize("NFKC", text))
 
 
 class Vocabulary:
@@ -79,9 +86,17 @@ class Vocabulary:
 
 def load_yaml(path: Path) -> Any:
     """A data file of the review, read with libyaml's safe loader where PyYAML has it (ten times faster: the
-    vocabularies and regions.yaml are read on every review) and the pure-Python safe loader otherwise."""
+    vocabularies and regions.yaml are read on every review) and the pure-Python safe loader otherwise; kept
+    parsed between runs under the SHA-256 of its bytes (cache.py), so that a start reads no YAML at all."""
+    data = path.read_bytes()
+    return cached("yaml", digest(data), lambda: _parse_yaml(data))
+
+
+def _parse_yaml(data: bytes) -> Any:
+    import yaml  # only when the parsed file is not cached: importing PyYAML is a start-up cost of its own
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    return yaml.load(data.decode("utf-8"), Loader=loader)
 
 
 @cache
