@@ -87,7 +87,8 @@ def _load_outline(name: str, mtime: int) -> Outline:
                 )
             ]
         )
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # libyaml where PyYAML has it: a review of a regional report reads its outline (issue 15: 12 ms → 2 ms)
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     numbering = tuple(raw.get("numbering") or ("cn_dun", "cn_paren", "arabic_dot", "arabic_paren"))
     return Outline(
         raw["id"],
