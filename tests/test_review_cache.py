@@ -117,3 +117,35 @@ def test_a_rulebook_added_changes_the_choice(folder: Path, tmp_path: Path, monke
     ident.year = 2024
     after = kinds.choose_rulebook("narrative_department", ident, "广东省深圳市宝安区", set())
     assert after[0] == "shenzhen-baoan/department/2024", after
+
+
+def _province_by_plain_scan(text: str) -> str:
+    """province_of as it was before its bigram filter (issue 15): every place looked for in the whole text."""
+    from jixiao.review.vocabulary import norm, regions, vocabulary
+
+    t = norm(text)
+    found = [(t.find(p), p) for p in vocabulary().raw["provinces"] if p in t]
+    if found:
+        return min(found)[1]
+    for groups in (regions(), vocabulary().raw["places"]):
+        near = [(t.find(x), -len(x), province) for province, places in groups.items() for x in places if x in t]
+        if near:
+            return min(near)[2]
+    return ""
+
+
+def test_province_of_equals_the_plain_scan() -> None:
+    corpus = Path(__file__).parent / "fixtures" / "review_corpus"
+    texts = [p.read_text(encoding="utf-8")[:3000] for p in sorted(corpus.glob("*/document.txt"))]
+    places = [x for group in regions_values() for x in group][:400]
+    texts += [f"关于{x}2023年度部门整体支出绩效自评报告" for x in places] + ["", "某", "中江县民政局", "德阳中江县"]
+    assert len(texts) > 300
+    differ = [t[:40] for t in texts if kinds.province_of(t) != _province_by_plain_scan(t)]
+    assert not differ, differ
+    assert sum(1 for t in texts if kinds.province_of(t)) > 300  # the texts do name provinces and places
+
+
+def regions_values() -> list[list[str]]:
+    from jixiao.review.vocabulary import regions
+
+    return list(regions().values())

@@ -99,8 +99,14 @@ def province_of(text: str) -> str:
     found = [(t.find(p), p) for p in vocab.raw["provinces"] if p in t]
     if found:
         return min(found)[1]
+    pairs = {t[i : i + 2] for i in range(len(t) - 1)}  # a place is in the text only if its first two characters are
     for groups in (regions(), vocab.raw["places"]):
-        near = [(t.find(x), -len(x), province) for province, places in groups.items() for x in places if x in t]
+        near = [
+            (t.find(x), -len(x), province)
+            for province, places in groups.items()
+            for x in places
+            if (len(x) < 2 or x[:2] in pairs) and x in t
+        ]
         if near:
             return min(near)[2]
     return ""
@@ -115,7 +121,7 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str]) -> st
             for row in t.grid:
                 for c, cell in enumerate(row):
                     n = norm(cell)
-                    if n == label or re.fullmatch(re.escape(label) + r"\(盖章\)", n):
+                    if n == label or n == label + "(盖章)":  # 单位名称(盖章): norm made the brackets half-width
                         value = next((x.strip() for x in row[c + 1 :] if x.strip()), "")
                         if value and norm(value) not in wanted and not _unit_only(value):
                             return value
