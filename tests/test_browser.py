@@ -33,6 +33,7 @@ PASSWORD = "browser-test-password"
 WIDTH, HEIGHT = 1366, 768
 DEADLINE_DAYS = 20
 
+CYCLE_PAGES = ("targets", "monitoring", "recheck", "rectification")  # their editors show Chinese keys
 # Latin words a Chinese user meets on purpose: file kinds and the product names on the download buttons.
 # The user names are the users' own data.
 ALLOWED_LATIN = {"Word", "Excel", "PDF", "xlsx", "xlsm", "docx", "html", "baoan", "caizheng", "admin"}
@@ -240,6 +241,16 @@ class Pages:
         words = set(re.findall(r"[A-Za-z]{3,}", page.inner_text("body"))) - ALLOWED_LATIN - known
         if words:
             self.problems.append(f"{name}：页面上有英文：{sorted(words)}")
+        # the browser's own file picker reads "Choose File" on Debian's chromium: every one is the page's Chinese one
+        native = page.evaluate("document.querySelectorAll('input[type=file]:not(.file-pick > input)').length")
+        if native:
+            self.problems.append(f"{name}：{native}个文件选择框是浏览器自带的（显示英文），应使用页面的中文按钮")
+        # a text editor's keys (not the comments a user wrote) read Chinese too; innerText leaves textareas out
+        for text in page.eval_on_selector_all("textarea.code", "els => els.map((e) => e.value)"):
+            code = "\n".join(line.split(" #")[0] for line in text.splitlines() if not line.lstrip().startswith("#"))
+            latin = set(re.findall(r"[A-Za-z]{3,}", code)) - ALLOWED_LATIN - known
+            if latin and "/evaluations/" in page.url and page.url.rsplit("/", 1)[-1] in CYCLE_PAGES:
+                self.problems.append(f"{name}：编辑框中有英文字段名：{sorted(latin)}")
         self.count += 1
         page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=full)
         self.checked.append(name)
@@ -332,6 +343,12 @@ def test_both_users_whole_year(server, tmp_path):
             department.inner_text("#rulebook")
         )
         pages.check(department, "新建的自评", "#upload-form button[type=submit]")
+        # nothing filled yet: 提交审核 is refused, what is missing listed with links to where to fix it
+        assert department.is_disabled("#submit")
+        assert "尚不能提交审核" in department.inner_text("#submit-check-summary")
+        department.click("#submit-check-summary")
+        link = department.locator("#submit-check a[href*='#f-facts.asset_inventory_done.answer']")
+        assert "本年度是否开展了资产清查（盘点）？" in link.inner_text()
 
         # --- fields and tables by hand ---------------------------------------------------------------------
         department.fill("#f-department\\.authority", "深财绩〔2024〕1号")
@@ -404,6 +421,21 @@ def test_both_users_whole_year(server, tmp_path):
         scores = department.inner_text("#scores")
         assert "未定期开展资产清查工作" in scores and "扣1分" in scores  # a deduction with its reason
         pages.check(department, "导入工作簿后", "#submit", full=True)
+        assert not department.is_visible("#submit-check")  # complete, no warning: nothing listed before 提交审核
+
+        # --- a qualitative fact answered in the form: re-scored, the deduction shown beside the question --------
+        fact = "#fact-asset_inventory_done"
+        assert "扣1分" in department.inner_text(fact)  # the example's 否: 资产管理安全性 deducts 1
+        department.select_option("#f-facts\\.asset_inventory_done\\.answer", "是")
+        _click_and_wait(department, "#facts-form button[type=submit]")
+        assert "定性事实已保存，已重新评分" in department.inner_text("#message")
+        assert "98.61 分 · 优" in department.inner_text("#total")  # 97.61 + 1
+        assert "未扣分" in department.inner_text(fact)
+        department.locator("#facts").scroll_into_view_if_needed()
+        department.screenshot(path=str(shots / "定性事实.png"))
+        department.select_option("#f-facts\\.asset_inventory_done\\.answer", "否")
+        _click_and_wait(department, "#facts-form button[type=submit]")
+        assert "97.61 分 · 优" in department.inner_text("#total")
         _click_and_wait(department, "#scores >> text=预算执行率")
         assert "0.38715" in department.inner_text("#steps")
         assert department.inner_text("#indicator-score") == "5.62"
