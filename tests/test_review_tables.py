@@ -759,3 +759,19 @@ def test_the_department_from_a_title_and_without_its_label(tmp_path):
     text = "岳阳县财政支出项目绩效评价自评报告\n项目名称 森林防火专项\n项目单位 岳阳县林业局\n"
     path.write_text(text, encoding="utf-8")
     assert review_file(path).department == "岳阳县林业局"
+
+
+def test_a_score_table_part_of_headers_only_is_joined_to_the_rows_after_it():
+    # An OFD (or a PDF) page can end right after a score table's header rows: the first part has no rows and no
+    # 合计, the next part carries the rows. Joining them must not look at the first part's last row (there is none).
+    from decimal import Decimal
+
+    from jixiao.model.problems import Location
+    from jixiao.review.scoretable import ScoreRow, ScoreTable, _merge_continuations
+    from jixiao.review.source import Segment
+
+    head = ScoreTable("mof", Segment("table", 1))
+    row = ScoreRow("产出指标", Decimal(50), "数量指标", None, "培训人次", Decimal(10), Decimal(9), Location("表.ofd"))
+    rest = ScoreTable("mof", Segment("table", 2), rows=[row], total_score=Decimal(90), total_location=Location("x"))
+    merged = _merge_continuations([head, rest])
+    assert len(merged) == 1 and merged[0].rows == [row] and merged[0].total_score == Decimal(90)

@@ -319,7 +319,12 @@ def _merge_continuations(tables: list[ScoreTable]) -> list[ScoreTable]:
             and last.total_location is None
             and last.segment is not table.segment
             and table.funds_block is None
-            and (table.family == "three_level" or not table.rows or table.rows[0].level1 == last.rows[-1].level1)
+            and (
+                table.family == "three_level"
+                or not table.rows
+                or not last.rows  # a part of headers only: the rows follow
+                or table.rows[0].level1 == last.rows[-1].level1
+            )
         ):
             last.rows.extend(table.rows)
             last.total_weights, last.total_score, last.total_location = (
