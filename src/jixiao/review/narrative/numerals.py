@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 __all__ = ["CN_DIGITS", "fold_width", "normalize", "parse_arabic", "parse_chinese"]
 
@@ -33,6 +34,7 @@ _LARGE = {"万": 10_000, "亿": 100_000_000}
 CN_DIGITS = "".join(_DIGIT) + "".join(_SMALL) + "".join(_LARGE)
 
 
+@lru_cache(maxsize=1 << 14)  # the same cells and sentences are folded again by each check (issue 15)
 def fold_width(text: str) -> str:
     return text.translate(_WIDTH)
 
@@ -91,6 +93,7 @@ def parse_chinese(text: str) -> Decimal | None:
     return Decimal(total)
 
 
+@lru_cache(maxsize=1 << 14)
 def normalize(text: str) -> str:
     """Full-width digits folded, spaces dropped (reports put them around numbers: "调增预算 123.1 万元")."""
     text = re.sub(r"(?<=\d)，(?=\d{3}(?!\d))", ",", fold_width(text))  # "１，２００万元": a thousands separator
