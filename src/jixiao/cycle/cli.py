@@ -5,16 +5,20 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jixiao.model.numbers import fmt_percent, fmt_score
-from jixiao.model.problems import JixiaoError, Location, Problem, Severity
+if TYPE_CHECKING:  # the core loads inside the commands: `jixiao --help` imports this module (issue 15)
+    from decimal import Decimal
+
+    from jixiao.model.problems import Problem
 
 __all__ = ["add_parsers"]
 
 
 def _today(args: argparse.Namespace) -> dt.date:
+    from jixiao.model.problems import JixiaoError, Location, Problem
+
     if not getattr(args, "today", None):
         return dt.date.today()
     try:
@@ -31,6 +35,7 @@ def _today(args: argparse.Namespace) -> dt.date:
 
 def _write(out: str | None, files: dict[str, Callable[[], bytes]]) -> None:
     from jixiao.files.fileio import write_atomic  # on use: `jixiao --help` imports this module (issue 15)
+    from jixiao.model.problems import JixiaoError, Location, Problem
 
     if not out:
         return
@@ -51,6 +56,8 @@ def _print(problems: list[Problem]) -> None:
 
 def _data_budget(path: Path) -> Decimal | None:
     """The department data's 年初预算, when the folder has data.yaml, to check the targets' money against."""
+    from decimal import Decimal
+
     from jixiao.pipeline import load_department
 
     folder = path if path.is_dir() else path.parent
@@ -62,6 +69,8 @@ def _data_budget(path: Path) -> Decimal | None:
 
 
 def cmd_targets(args: argparse.Namespace) -> int:
+    from jixiao.model.problems import Severity
+
     from .outputs import targets_docx, targets_xlsx
     from .targets import check_targets, load_targets, suggested_grade
 
@@ -85,6 +94,8 @@ def cmd_targets(args: argparse.Namespace) -> int:
 
 
 def cmd_monitor(args: argparse.Namespace) -> int:
+    from jixiao.model.numbers import fmt_percent
+
     from .monitoring import assess_monitoring, load_monitoring
     from .outputs import monitoring_xlsx
 
@@ -105,6 +116,10 @@ def cmd_monitor(args: argparse.Namespace) -> int:
 
 
 def cmd_recheck(args: argparse.Namespace) -> int:
+    from decimal import Decimal
+
+    from jixiao.model.numbers import fmt_score
+    from jixiao.model.problems import Severity
     from jixiao.pipeline import run
 
     from .outputs import recheck_docx, recheck_xlsx
@@ -135,6 +150,7 @@ def cmd_recheck(args: argparse.Namespace) -> int:
 def _propose_recheck(args: argparse.Namespace, path: Path) -> int:
     """`--review FILE`: the department's submitted report or table reviewed; the indicators whose stated score its
     figures contradict become the proposed 复核 (复核建议.yaml), for the reviewer to accept or change."""
+    from jixiao.model.numbers import fmt_score
     from jixiao.pipeline import run
     from jixiao.review import review_file
 
@@ -170,6 +186,9 @@ def cmd_rectify(args: argparse.Namespace) -> int:
 
 
 def cmd_results(args: argparse.Namespace) -> int:
+    from jixiao.model.numbers import fmt_percent, fmt_score
+    from jixiao.model.problems import JixiaoError, Location, Problem
+
     from ..pipeline import run
     from .outputs import results_xlsx
     from .rectify import budget_action
@@ -233,6 +252,7 @@ def cmd_results(args: argparse.Namespace) -> int:
 def cmd_cycle_template(args: argparse.Namespace) -> int:
     """The fill-in workbook of targets or monitoring: blank, or filled from a department's YAML (--from)."""
     from jixiao.files.fileio import write_atomic
+    from jixiao.model.problems import JixiaoError, Location, Problem
 
     from .workbook import monitoring_workbook, targets_workbook
 
