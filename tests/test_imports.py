@@ -123,3 +123,22 @@ def test_reviewing_a_text_report_loads_no_report_writer_or_pipeline() -> None:
     unwanted = {"jixiao.report.write", "jixiao.report.docx_out", "jixiao.report.content", "jixiao.pipeline",
                 "jixiao.files.excel_in", "jixiao.formats.office", "jixiao.cycle.targets"}  # fmt: skip
     assert not modules & unwanted, sorted(modules & unwanted)
+
+
+def test_help_loads_none_of_the_core() -> None:
+    """`jixiao --help` builds every command's parser and nothing else: the error model, numbers, file guards
+    and YAML load inside the commands (issue 15: --help ≤ 5× a bare interpreter)."""
+    probe = _PROBE.replace('if "." not in m', 'if m.startswith("jixiao.") or m in ("yaml", "decimal", "zipfile")')
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "--help"], capture_output=True, text=True, cwd=ROOT, timeout=120, check=True
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    modules = set(result["modules"])
+    assert result["code"] == 0 and "jixiao.cli" in modules  # the probe sees jixiao's own modules
+    core = {
+        m
+        for m in modules
+        if m.startswith("jixiao.") and m.split(".")[1] in ("model", "files", "scoring", "review", "report")
+    }
+    assert not core, sorted(core)
+    assert not modules & {"yaml", "decimal", "zipfile"}, sorted(modules & {"yaml", "decimal", "zipfile"})
