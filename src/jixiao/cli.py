@@ -18,13 +18,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, cast
 
 from .cycle.cli import add_parsers as add_cycle_parsers
 from .web.cli import add_parsers as add_web_parsers
 
 if TYPE_CHECKING:  # the commands import the core when they run, so that --help stays quick
-    from jixiao.model.problems import Problem
+    from jixiao.model.problems import JixiaoError, Problem
     from jixiao.scoring.rulebook import Rulebook
 
 __all__ = ["main"]
@@ -469,7 +469,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except _jixiao_error() as exc:
+    except _jixiao_error() as caught:
+        exc = cast("JixiaoError", caught)  # _jixiao_error() names only JixiaoError
         _print_problems(exc.problems, getattr(args, "json", False))
         return exc.exit_code
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
