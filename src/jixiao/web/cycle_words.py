@@ -6,6 +6,7 @@ hand are read as they are."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,11 @@ def words() -> dict[str, Any]:
             rulesets[ruleset_id] = str(head["title"])
     tree["values"]["ruleset"] = rulesets
     return tree
+
+
+def _value_in(pairs: dict[str, str]) -> Callable[[re.Match[str]], str]:
+    """The replacement of a matched value by its word in the other language (the key and spacing kept)."""
+    return lambda m: m["pre"] + pairs[m["value"]]
 
 
 def _split_comment(line: str) -> tuple[str, str]:
@@ -69,7 +75,7 @@ def _translate(kind: str, text: str, forward: bool) -> str:
         code, comment = _split_comment(line)
         code = _KEY.sub(lambda m: m["pre"] + keys.get(m["key"], m["key"]) + m["colon"], code)
         for pattern, pairs in values:
-            code = pattern.sub(lambda m, p=pairs: m["pre"] + p[m["value"]], code)
+            code = pattern.sub(_value_in(pairs), code)
         out.append(code + comment)
     return "\n".join(out)
 
