@@ -8,8 +8,8 @@ from jixiao.cli import main
 from jixiao.files.yamlsrc import dotted
 from jixiao.model.checks import check_consistency
 from jixiao.model.dataset import parse_department
-from jixiao.pipeline import load_department
 from jixiao.model.problems import Location, Severity
+from jixiao.pipeline import load_department
 
 
 def findings(tree):

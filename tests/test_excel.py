@@ -15,9 +15,8 @@ import pytest
 from jixiao.cli import main
 from jixiao.files.excel_in import read_workbook
 from jixiao.files.template import write_template
-from jixiao.pipeline import load_department
 from jixiao.model.problems import JixiaoError
-from jixiao.pipeline import run
+from jixiao.pipeline import load_department, run
 from jixiao.scoring.engine import evaluate
 from jixiao.scoring.rulebook import load_rulebook
 

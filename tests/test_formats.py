@@ -16,9 +16,8 @@ from docx import Document
 
 from jixiao.cli import main
 from jixiao.formats import office
-from jixiao.pipeline import load_department
 from jixiao.model.problems import JixiaoError, Severity
-from jixiao.pipeline import prepare
+from jixiao.pipeline import load_department, prepare
 from jixiao.review import review_document, review_file
 from jixiao.review.source import read_source
 from jixiao.scoring.engine import evaluate
