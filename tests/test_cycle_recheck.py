@@ -13,7 +13,7 @@ from docx import Document
 from jixiao.cli import main
 from jixiao.cycle.recheck import compare_recheck, load_recheck, proposals_from_review, proposed_recheck_text
 from jixiao.pipeline import run
-from jixiao.report import write_report
+from jixiao.report.write import write_report
 from jixiao.review import review_file
 
 BAOAN = Path(__file__).parent.parent / "examples" / "baoan-fulian-2023"

@@ -41,7 +41,7 @@ from jixiao.model.checks import check_consistency
 from jixiao.model.problems import Location, Problem
 from jixiao.pipeline import run
 from jixiao.render.text import render_score_text
-from jixiao.report import render_all
+from jixiao.report.write import render_all
 from jixiao.scoring.trace import Evaluation
 
 from .conftest import evaluate_case

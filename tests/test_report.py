@@ -17,7 +17,7 @@ from lxml import etree
 from jixiao.cli import main
 from jixiao.pipeline import run
 from jixiao.report import pdf as pdf_module
-from jixiao.report import write_report
+from jixiao.report.write import write_report
 
 BAOAN = Path("examples/baoan-fulian-2023")
 

@@ -200,7 +200,7 @@ def test_mof_table_target_without_deviation_reason_is_flagged(tmp_path):
     import yaml
 
     from jixiao.pipeline import run
-    from jixiao.report import write_report
+    from jixiao.report.write import write_report
 
     tree = yaml.safe_load(Path("examples/hengshan-fulian-2023/data.yaml").read_text(encoding="utf-8"))
     # 7 of 8 training sessions, no reason given: 10 × 7 ÷ 8 = 8.75
@@ -264,7 +264,7 @@ def _complete_hengshan(tmp_path: Path) -> Path:
     import yaml
 
     from jixiao.pipeline import run
-    from jixiao.report import write_report
+    from jixiao.report.write import write_report
 
     tree = yaml.safe_load(Path("examples/hengshan-fulian-2023/data.yaml").read_text(encoding="utf-8"))
     tree["budget"]["adjusted"] = {"total": 160}

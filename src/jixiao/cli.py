@@ -52,7 +52,7 @@ def _print_problems(problems: Sequence[Problem], as_json: bool = False) -> None:
 
 def _notable(findings: list[Problem]) -> list[Problem]:
     """Consistency findings worth showing beside a score (the full list is `jixiao check`)."""
-    from jixiao.model.problems import Severity
+    from jixiao.model.problems import Severity  # the core loads per command, so that --help stays quick
 
     return [f for f in findings if f.severity is not Severity.INFO]
 
@@ -122,7 +122,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from jixiao.files.guard import check_output_dir
 
     from .pipeline import run  # per command
-    from .report import FORMATS, write_report  # document libraries load only for this command
+    from .report.write import FORMATS, write_report  # document libraries load only for this command
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip()) if args.format is not None else None
     unknown = [f for f in formats or () if f not in FORMATS]

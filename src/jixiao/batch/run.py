@@ -139,7 +139,7 @@ def _score_one(
     findings = _findings([*prepared.warnings, *check_consistency(prepared.data)], "数据核对")
     files: list[str] = []
     if formats:
-        from jixiao.report import write_report  # the document writers load only when reports are asked for
+        from jixiao.report.write import write_report  # the document writers load only when reports are asked for
 
         target = out / REPORTS_DIR / _folder_name(source)
         written = write_report(prepared, evaluation, target, formats)

@@ -23,6 +23,7 @@ from jixiao.model.numbers import fmt_score
 from jixiao.model.problems import JixiaoError, Severity
 from jixiao.scoring.explain import weight_text
 
+from .data_words import in_chinese, legend, to_chinese
 from .db import Evaluation, User, Version
 from .deps import Actor, BadInput, page
 from .forms import EDITABLE_LISTS, fact_rows, form_values, list_rows, problem_place
@@ -182,7 +183,7 @@ def evaluation_page(
             "e": evaluation,
             "scored": scored,
             "rows": rows,
-            "problems": [(p, problem_place(p)) for p in loaded.problems],
+            "problems": [(p, _place(p), in_chinese(p.message, _field(p))) for p in loaded.problems],
             "message": message,
             "can_edit": editable,
             "can_change_rulebook": refusal(actor.user, evaluation, "rulebook") is None,
@@ -190,8 +191,14 @@ def evaluation_page(
             "form": form if form is not None else form_values(loaded.data),
             "fields": [f for f in FORM_FIELDS if f.path != "rulebook"],  # chosen above, with the reason
             "facts": fact_rows(loaded, evaluation),
-            "field_errors": {p.location.field: p.message for p in loaded.problems if p.location and p.location.field},
-            "yaml_text": yaml_text if yaml_text is not None else evaluation.data_yaml,
+            "field_errors": {
+                p.location.field: in_chinese(p.message, p.location.field)
+                for p in loaded.problems
+                if p.location and p.location.field
+            },
+            # the text editor shows the keys in Chinese (data_words.py), line for line as stored
+            "yaml_text": to_chinese(yaml_text if yaml_text is not None else evaluation.data_yaml),
+            "data_legend": legend(),
             "narrative": narrative,
             "narrative_names": sections,
             "threads": comment_threads,
@@ -322,6 +329,19 @@ def merge_conflict(
     return changes
 
 
+def _field(problem) -> str | None:
+    return problem.location.field if problem.location else None
+
+
+def _place(problem) -> str:
+    """Where a problem is: a workbook's sheet and cell, or the text editor's line with the field's label."""
+    place = problem_place(problem)
+    location = problem.location
+    if location is not None and location.line and not location.sheet:
+        return f"全部数据第{location.line}行" + (f" {place}" if place and place != "数据" else "")
+    return place
+
+
 def text_changes(db: DbSession, evaluation: Evaluation, base_version: int) -> list[tuple[str, str]]:
     """The other person's changes to the whole data as text, line by line since the user's version (for the text
     editor, whose save replaces everything): ("-", line) removed, ("+", line) added, ("@", "第N行起") where."""
@@ -331,7 +351,9 @@ def text_changes(db: DbSession, evaluation: Evaluation, base_version: int) -> li
     if base is None:
         return []
     lines: list[tuple[str, str]] = []
-    diff = difflib.unified_diff(base.data_yaml.splitlines(), evaluation.data_yaml.splitlines(), lineterm="", n=1)
+    # as the editor shows them: keys in Chinese, the same lines
+    theirs, before = to_chinese(evaluation.data_yaml).splitlines(), to_chinese(base.data_yaml).splitlines()
+    diff = difflib.unified_diff(before, theirs, lineterm="", n=1)
     for line in list(diff)[2:]:
         if line.startswith("@@"):
             start = line.split("+")[1].split(",")[0].split(" ")[0]
@@ -437,8 +459,8 @@ def download(evaluation: Evaluation, kind: str) -> tuple[bytes, str, str]:
     from jixiao.files.template import write_template
 
     from ..pipeline import prepare_text
-    from ..report import render_all
     from ..report.pdf import PdfError, convert_to_pdf
+    from ..report.write import render_all
 
     base = f"{evaluation.department.name}{evaluation.year}年度"
     narrative = _sections(json.loads(evaluation.narrative_json or "{}"))
