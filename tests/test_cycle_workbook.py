@@ -19,7 +19,7 @@ from jixiao.cli import main
 from jixiao.cycle.monitoring import assess_monitoring, load_monitoring
 from jixiao.cycle.outputs import targets_docx, targets_xlsx
 from jixiao.cycle.targets import check_targets, load_targets
-from jixiao.cycle.workbook import monitoring_workbook, targets_workbook
+from jixiao.cycle.workbook_out import monitoring_workbook, targets_workbook
 from jixiao.model.problems import JixiaoError
 
 BAOAN = Path(__file__).parent.parent / "examples" / "baoan-fulian-2023"

@@ -254,7 +254,7 @@ def cmd_cycle_template(args: argparse.Namespace) -> int:
     from jixiao.files.fileio import write_atomic
     from jixiao.model.problems import JixiaoError, Location, Problem
 
-    from .workbook import monitoring_workbook, targets_workbook
+    from .workbook_out import monitoring_workbook, targets_workbook
 
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":

@@ -90,7 +90,7 @@ def _targets_head(sheet: TargetSheet) -> list[tuple[str, str]]:
 
 def targets_xlsx(sheet: TargetSheet) -> bytes:
     """The 申报表 in the official layout (the same workbook as the fill-in template, filled; it reads back)."""
-    from .workbook import targets_workbook
+    from .workbook_out import targets_workbook
 
     return targets_workbook(sheet)
 

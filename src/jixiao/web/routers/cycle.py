@@ -233,7 +233,7 @@ def _save(request: Request, actor, db, form: dict[str, str], evaluation_id: int,
 def _template(actor, db, evaluation_id: int, kind: str) -> Response:
     """The fill-in workbook of targets or monitoring (?template=1): the stored document in it, or blank with the
     department and year; it is what the page's upload reads."""
-    from jixiao.cycle.workbook import monitoring_workbook, targets_workbook
+    from jixiao.cycle.workbook_out import monitoring_workbook, targets_workbook
 
     evaluation = actor.scope.evaluation(db, evaluation_id)
     doc, _text, parsed = _stored(db, evaluation, kind)
