@@ -563,3 +563,106 @@ def test_warnings_may_be_submitted_once_confirmed(app):
     assert r.headers["location"].endswith("?done=submit")
     with app.state.factory() as db:
         assert db.get(Evaluation, evaluation_id).status == "submitted"
+
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*/data.yaml"))
+
+
+def test_data_words_map_every_schema_key_one_to_one_at_each_level():
+    """The editor's words come from the schema's labels: within each mapping level every key has one label and
+    every label one key (both ways), so a Chinese text turns back into exactly the stored keys."""
+    from jixiao.model.schema import Field, Group
+    from jixiao.web.data_words import _level, levels
+
+    paths = levels()
+    assert len(paths) > 20 and {"", "department", "units", "units.staffing", "projects.funds.fiscal"} <= {
+        p for p, _ in paths
+    }
+    for path, level in paths:
+        labels = [label for label, _child in level.keys.values()]
+        assert len(set(labels)) == len(labels), path
+        assert {level.labels[label] for label in labels} == set(level.keys), path
+        assert all(level.keys[level.labels[label]][0] == label for label in labels), path
+        assert all(not re.search(r"[A-Za-z]", label) for label in labels), path
+    # two fields of one level with one label are told apart, and still map one to one
+    twin = _level(
+        (
+            Field("a", "合计", "amount"),
+            Group("g", "分组", (Field("b", "合计", "amount"),)),
+            Field("c", "合计", "amount"),
+        )
+    )
+    assert {k: v[0] for k, v in twin.keys.items()} == {"a": "合计（一）", "g": "分组", "c": "合计（二）"}
+    assert twin.labels == {"合计（一）": "a", "分组": "g", "合计（二）": "c"}
+    assert twin.keys["g"][1] is not None and twin.keys["g"][1].labels == {"合计": "b"}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.parent.name)
+def test_data_words_round_trip_of_the_examples(path):
+    """Each example's data turned Chinese and back: the same parsed data, the same lines (comments, values and
+    flow mappings kept), every schema key in Chinese; English keys typed by hand are still read."""
+    import yaml
+
+    from jixiao.web.data_words import to_chinese, to_english
+
+    english = path.read_text("utf-8")
+    rulebook = yaml.safe_load(english)["rulebook"]
+    chinese = to_chinese(english, rulebook)
+    assert chinese != english and len(chinese.split("\n")) == len(english.split("\n"))
+    assert "部门信息:" in chinese and "部门名称:" in chinese and "\ndepartment:" not in chinese
+    assert yaml.safe_load(to_english(chinese, rulebook)) == yaml.safe_load(english)
+    assert to_english(chinese, rulebook) == english
+    assert to_english(to_chinese(english), rulebook) == english  # without the rulebook: its facts' ids kept
+    # the comments are the user's: kept as written, on their lines
+    assert [line for line in chinese.split("\n") if line.startswith("#")] == [
+        line for line in english.split("\n") if line.startswith("#")
+    ]
+    # no Latin word outside the comments: keys, the rulebook by its title, the facts by their questions
+    code = "\n".join(line.split(" #")[0] for line in chinese.split("\n") if not line.lstrip().startswith("#"))
+    assert not re.findall(r"[A-Za-z]{3,}", code)
+    assert yaml.safe_load(chinese)["默认指标体系"].endswith("指标体系（2023年度）")
+    mixed = chinese.replace("部门信息:", "department:", 1)  # an English key typed by hand
+    assert yaml.safe_load(to_english(mixed, rulebook)) == yaml.safe_load(english)
+
+
+def test_text_editor_in_chinese_saves_english_keys_and_scores_the_same(app):
+    """The page shows the data with Chinese keys and their legend; saved as shown, the stored text has the English
+    keys line for line, and the score is the example's 97.61."""
+    from jixiao.web.data_words import to_chinese
+
+    rulebook = "shenzhen-baoan/department/2023"
+    evaluation_id, c, _csrf = filled(app, "baoan", 2012, to_chinese(BAOAN_DATA, rulebook))
+    page = c.get(f"/evaluations/{evaluation_id}").text
+    assert "97.61" in page
+    shown = page.split('id="data-yaml"')[1].split("</textarea>")[0]
+    assert "部门名称: 深圳市宝安区妇女联合会" in shown and "年初预算: {合计: 2377.56" in shown
+    assert "默认指标体系: 深圳市宝安区部门整体支出绩效自评指标体系（2023年度）" in shown
+    assert "  部门预算编制是否与部门职责、年度工作任务相匹配，测算依据充分？:" in shown
+    assert "department:" not in shown and "staffing:" not in shown and "budget_preparation" not in shown
+    legend = page.split('id="data-legend"')[1].split("</details>")[0]
+    assert "部门信息</b>：部门名称、部门编码" in legend and "人员情况" in legend and "编制数" in legend
+    with app.state.factory() as db:
+        stored = db.get(Evaluation, evaluation_id)
+        assert stored.data_yaml == BAOAN_DATA and stored.total == "97.61"
+
+
+def test_text_editor_error_in_chinese_names_the_editors_line_and_the_label(app):
+    """An error in the Chinese text is shown at the editor's line with the field's Chinese label; the typed text
+    stays in the box and nothing is saved."""
+    from jixiao.web.data_words import to_chinese
+
+    evaluation_id, c, csrf = filled(app, "baoan", 2011)
+    chinese = to_chinese(BAOAN_DATA)
+    lines = chinese.split("\n")
+    number = next(i for i, line in enumerate(lines, 1) if line.strip().startswith("评价年度:"))
+    bad = chinese.replace("评价年度: 2023", "评价年度: 二〇二三", 1).replace("  部门名称: 深圳", "  部门名: 深圳", 1)
+    version = version_of(c.get(f"/evaluations/{evaluation_id}").text)
+    r = c.post(f"/evaluations/{evaluation_id}/yaml", data={"csrf_token": csrf, "version": version, "data_yaml": bad})
+    assert r.status_code == 422
+    problems = re.sub(r"<[^>]+>", "", r.text.split('id="problems"')[1].split("</ul>")[0])
+    assert f"全部数据第{number}行" in problems and "“评价年度”应为数字" in problems
+    assert "缺少必填字段“部门名称”。" in problems  # not “部门名称”（name）
+    assert not re.search(r"“[a-z_]+”|（[a-z_]+）", problems)
+    assert "评价年度: 二〇二三" in r.text.split('id="data-yaml"')[1].split("</textarea>")[0]
+    with app.state.factory() as db:
+        assert db.get(Evaluation, evaluation_id).data_yaml == BAOAN_DATA

@@ -1,7 +1,7 @@
 """The cycle documents in Chinese on the page: their keys (and coded values such as the ruleset and the kind of
 targets) turned into Chinese for the text editor and back into the stored English keys on save, line by line, so
 that a problem's line number is the editor's line. The words are data (cycle_words.yaml); English keys typed by
-hand are read as they are."""
+hand are read as they are. The line-by-line machinery is shared with the data editor (yaml_keys.py)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,10 @@ from typing import Any
 
 import yaml
 
+from .yaml_keys import rename_by_line
+
 __all__ = ["to_chinese", "to_english", "words"]
 
-# a mapping key: at the start of a line (after list dashes) or after "{" / "," in a flow mapping; then ":" and a
-# space or the end of the line (YAML's rule), so "12:30" or a URL in a value is no key
-_KEY = re.compile(r"(?P<pre>^\s*(?:-\s+)*|[{,]\s*)(?P<key>[^\s:{},#\[\]'\"]+)(?P<colon>\s*:)(?=\s|$)")
 _VALUE = r"(?P<pre>(?:^|[{{,])\s*(?:-\s+)*{key}\s*:\s*)(?P<value>{values})(?=\s*(?:[,}}#]|$))"
 
 
@@ -41,21 +40,6 @@ def _value_in(pairs: dict[str, str]) -> Callable[[re.Match[str]], str]:
     return lambda m: m["pre"] + pairs[m["value"]]
 
 
-def _split_comment(line: str) -> tuple[str, str]:
-    """The line's YAML and its comment (" #" outside quotes, or a line that is only a comment)."""
-    if line.lstrip().startswith("#"):
-        return "", line
-    quote = ""
-    for i, char in enumerate(line):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char == "#" and i > 0 and line[i - 1] in " \t":
-            return line[:i], line[i:]
-    return line, ""
-
-
 def _translate(kind: str, text: str, forward: bool) -> str:
     table = words()
     keys: dict[str, str] = table["keys"].get(kind, {})
@@ -70,14 +54,13 @@ def _translate(kind: str, text: str, forward: bool) -> str:
         pairs = mapping if forward else {chinese: english for english, chinese in reversed(mapping.items())}
         alternatives = "|".join(re.escape(v) for v in sorted(pairs, key=len, reverse=True))
         values.append((re.compile(_VALUE.format(key=re.escape(key), values=alternatives)), pairs))
-    out = []
-    for line in text.split("\n"):
-        code, comment = _split_comment(line)
-        code = _KEY.sub(lambda m: m["pre"] + keys.get(m["key"], m["key"]) + m["colon"], code)
+
+    def coded_values(code: str) -> str:
         for pattern, pairs in values:
             code = pattern.sub(_value_in(pairs), code)
-        out.append(code + comment)
-    return "\n".join(out)
+        return code
+
+    return rename_by_line(text, lambda key: keys.get(key, key), coded_values)
 
 
 def to_chinese(kind: str, text: str) -> str:

@@ -197,7 +197,9 @@ def evaluation_page(
                 if p.location and p.location.field
             },
             # the text editor shows the keys in Chinese (data_words.py), line for line as stored
-            "yaml_text": to_chinese(yaml_text if yaml_text is not None else evaluation.data_yaml),
+            "yaml_text": to_chinese(
+                yaml_text if yaml_text is not None else evaluation.data_yaml, evaluation.rulebook_id
+            ),
             "data_legend": legend(),
             "narrative": narrative,
             "narrative_names": sections,
@@ -352,7 +354,8 @@ def text_changes(db: DbSession, evaluation: Evaluation, base_version: int) -> li
         return []
     lines: list[tuple[str, str]] = []
     # as the editor shows them: keys in Chinese, the same lines
-    theirs, before = to_chinese(evaluation.data_yaml).splitlines(), to_chinese(base.data_yaml).splitlines()
+    theirs = to_chinese(evaluation.data_yaml, evaluation.rulebook_id).splitlines()
+    before = to_chinese(base.data_yaml, evaluation.rulebook_id).splitlines()
     diff = difflib.unified_diff(before, theirs, lineterm="", n=1)
     for line in list(diff)[2:]:
         if line.startswith("@@"):

@@ -16,6 +16,7 @@ from jixiao.files.excel_layout import FORM_FIELDS
 from jixiao.scoring.explain import node_to_dict
 
 from ..cycle_service import targets_version
+from ..data_words import to_english
 from ..db import Comment, Evaluation, User, Version
 from ..deps import BadInput, Db, Form, Id, SignedIn, int_field, page
 from ..forms import form_to_yaml, form_values, lists_from_form, lists_to_yaml
@@ -126,7 +127,9 @@ def save_yaml(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_
     if text is None or len(text) > MAX_TEXT:
         raise BadInput(f"字段“全部数据”缺失或超过 {MAX_TEXT // 1024} K 字符。请刷新页面后重试，或分段保存。")
     version = int_field(form, "version", "版本号")
-    return guarded_write(request, db, actor, evaluation, version, "yaml", data_yaml=text)
+    # the editor's Chinese keys (and the facts' questions) back to the stored English ones, line for line
+    stored = to_english(text, evaluation.rulebook_id)
+    return guarded_write(request, db, actor, evaluation, version, "yaml", data_yaml=stored)
 
 
 @router.post("/evaluations/{evaluation_id}/upload")

@@ -1,0 +1,217 @@
+"""The department data in Chinese in the evaluation page's text editor: each key shown by its label in the schema
+(jixiao.model.schema, the one declaration of the fields) and turned back into the stored English key on save,
+in place, so the text keeps its lines and a problem's 第N行 is the editor's line. Values and comments are left as
+they are; English keys typed by hand are read as they are. The words of a key depend on where it stands
+(`name` is 部门名称 under 部门信息 and 三级指标 in a 绩效指标 row), so each mapping level has its own table."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from jixiao.model.schema import SCHEMA, Group, ListOf, MapOf, Node
+
+from .yaml_keys import rename_by_line, rename_in_tree
+
+__all__ = ["Level", "in_chinese", "legend", "levels", "to_chinese", "to_english", "top"]
+
+
+@dataclass
+class Level:
+    """The keys of one mapping level: English key → (the label shown, the level of its value)."""
+
+    keys: dict[str, tuple[str, Level | None]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # shown label → English key
+    chosen: Level | None = None  # a MapOf: keys chosen by the user (fact ids), each with this level under it
+    words: str = ""  # the table of words of those chosen keys (_CHOSEN), if any
+
+
+def _level(nodes: tuple[Node, ...]) -> Level:
+    level = Level()
+    counts: dict[str, int] = {}
+    for node in nodes:
+        counts[node.label] = counts.get(node.label, 0) + 1
+    for node in nodes:
+        # two fields of one level with one label are told apart by their place in it: 标签（一）, 标签（二）…
+        label = node.label
+        if counts[label] > 1:
+            nth = sum(1 for other in nodes[: nodes.index(node) + 1] if other.label == label)
+            label = f"{label}（{'一二三四五六七八九十'[nth - 1]}）"
+        child: Level | None = None
+        if isinstance(node, Group):
+            child = _level(node.children)
+        elif isinstance(node, ListOf):
+            child = _level(node.item)  # a list's rows are mappings of the item's fields
+        elif isinstance(node, MapOf):
+            child = Level(chosen=_level(node.item), words=_CHOSEN.get(node.key, ""))
+        level.keys[node.key] = (label, child)
+        level.labels[label] = node.key
+    return level
+
+
+@cache
+def top() -> Level:
+    return _level(SCHEMA)
+
+
+def levels(level: Level | None = None, path: str = "") -> list[tuple[str, Level]]:
+    """Every mapping level with its dotted path (a list's rows as `key[]`, a map's entries as `key.*`)."""
+    level = level or top()
+    out = [(path, level)]
+    for key, (_label, child) in level.keys.items():
+        if child is not None:
+            out += levels(child, f"{path}.{key}" if path else key)
+    if level.chosen is not None:
+        out += levels(level.chosen, f"{path}.*")
+    return out
+
+
+@dataclass(frozen=True)
+class _Coded:
+    """The value of a field whose codes are shown by their names (the rulebook's id by its title)."""
+
+    table: str
+
+
+_CODED = {"rulebook": "rulebook"}  # top-level field → its table of words
+_CHOSEN = {"facts": "facts"}  # map → the table of its chosen keys (a fact's id by its question)
+
+
+def _tables(rulebook_id: str | None) -> dict[str, dict[str, str]]:
+    """The words of coded values and chosen keys, {table: {code: 中文}}: every rulebook's title; the facts of the
+    evaluation's rulebook by their questions. A word that would not read back as the same YAML key or value is
+    left out (the code is shown)."""
+    import yaml
+
+    from .rulebook_choice import rulebook_choices
+
+    titles = dict(rulebook_choices() + rulebook_choices("project"))
+    facts: dict[str, str] = {}
+    if rulebook_id:
+        from jixiao.model.problems import JixiaoError
+        from jixiao.scoring.rulebook import load_rulebook
+
+        try:
+            facts = {key: fact.question for key, fact in load_rulebook(rulebook_id).facts.items() if fact.question}
+        except JixiaoError:
+            facts = {}
+
+    def plain(pairs: dict[str, str]) -> dict[str, str]:
+        names = list(pairs.values())
+        return {
+            code: name
+            for code, name in pairs.items()
+            if names.count(name) == 1 and yaml.safe_load(f"{name}: {name}") == {name: name}
+        }
+
+    return {"rulebook": plain(titles), "facts": plain(facts)}
+
+
+def _renamers(forward: bool, tables: dict[str, dict[str, str]]):
+    """rename(level, key) and revalue(level, value) for yaml_keys.rename_in_tree, one direction."""
+    if not forward:
+        tables = {name: {word: code for code, word in pairs.items()} for name, pairs in tables.items()}
+
+    def rename(level: object, key: str) -> tuple[str, object]:
+        if not isinstance(level, Level):
+            return key, None
+        if level.chosen is not None:
+            return tables.get(level.words, {}).get(key, key), level.chosen
+        english = level.labels.get(key, key)  # a Chinese key, or an English one typed by hand
+        if english not in level.keys:
+            return key, None  # unknown: left as typed (the loader says so)
+        label, child = level.keys[english]
+        coded = _Coded(_CODED[english]) if level is top() and english in _CODED else child
+        return (label if forward else english), coded
+
+    def revalue(level: object, value: str) -> str:
+        if isinstance(level, _Coded):
+            return tables.get(level.table, {}).get(value, value)
+        return value
+
+    return rename, revalue
+
+
+@cache
+def _flat(forward: bool) -> dict[str, str]:
+    """One table for a text that does not parse (line by line, blind to nesting): only the words that mean the
+    same key wherever they stand."""
+    seen: dict[str, set[str]] = {}
+    for _path, level in levels():
+        for key, (label, _child) in level.keys.items():
+            a, b = (key, label) if forward else (label, key)
+            seen.setdefault(a, set()).add(b)
+    return {a: next(iter(b)) for a, b in seen.items() if len(b) == 1}
+
+
+def _translate(text: str, forward: bool, rulebook_id: str | None) -> str:
+    rename, revalue = _renamers(forward, _tables(rulebook_id))
+    renamed = rename_in_tree(text, top(), rename, revalue)
+    if renamed is not None:
+        return renamed
+    table = _flat(forward)
+    return rename_by_line(text, lambda key: table.get(key, key))
+
+
+def to_chinese(text: str, rulebook_id: str | None = None) -> str:
+    """The stored data (English keys) as the editor shows it: 部门信息: / 部门名称: …; the rulebook by its title
+    and, with the evaluation's rulebook, each fact by its question."""
+    return _translate(text, True, rulebook_id)
+
+
+def to_english(text: str, rulebook_id: str | None = None) -> str:
+    """The editor's text with the stored English keys and codes; English keys typed by hand stay as they are."""
+    return _translate(text, False, rulebook_id)
+
+
+def legend() -> list[tuple[str, list[str]]]:
+    """The keys of the editor by section: (部门信息, [部门名称, 部门编码, …]), fields of the top level first."""
+    level = top()
+    plain = [label for label, child in level.keys.values() if child is None]
+    out = [("基本字段", plain)]
+    for label, child in level.keys.values():
+        if child is None:
+            continue
+        names = []
+        for _path, inner in levels(child):
+            names += [name for name, _ in inner.keys.values()]
+        if child.chosen is not None:  # the keys of a map: a fact's question, an indicator's number
+            names.insert(0, "（各项问题）" if child.words == "facts" else "（指标编号）")
+        out.append((label, list(dict.fromkeys(names))))
+    return out
+
+
+_IDENT = re.compile(r"(?<![A-Za-z0-9_])([a-z][a-z0-9_]*)(?![A-Za-z0-9_])")
+
+
+def _level_at(path: str) -> Level | None:
+    """The level whose keys stand at the end of a field path such as `units[0].staffing.actual`."""
+    level: Level | None = top()
+    for part in re.sub(r"\[\d*\]", "", path).split(".")[:-1]:
+        if level is None:
+            return None
+        if level.chosen is not None:
+            level = level.chosen
+        elif part in level.keys:
+            level = level.keys[part][1]
+        else:
+            return None
+    return level
+
+
+def in_chinese(message: str, field_path: str | None = None) -> str:
+    """A problem's message with the keys it names as stored (“name”, （name）) in the editor's words: the labels of
+    the field's own level when its path is known, else the words that mean one key wherever they stand."""
+    level = _level_at(field_path) if field_path else None
+    flat = _flat(True)
+
+    def word(m: re.Match[str]) -> str:
+        key = m[1]
+        if level is not None and key in level.keys:
+            return level.keys[key][0]
+        return flat.get(key, key)
+
+    message = re.sub(r"“([a-z][a-z0-9_]*)”", lambda m: f"“{word(m)}”", message)
+    message = re.sub(r"“([^”]+)”（([a-z][a-z0-9_]*)）", lambda m: f"“{m[1]}”", message)  # “部门名称”（name）
+    return re.sub(r"可用字段：([a-z0-9_、]+)", lambda m: "可用字段：" + _IDENT.sub(word, m[1]), message)
