@@ -34,6 +34,8 @@ WIDTH, HEIGHT = 1366, 768
 DEADLINE_DAYS = 20
 
 CYCLE_PAGES = ("targets", "monitoring", "recheck", "rectification")  # their editors show Chinese keys
+# the evaluation page, whose data editor shows the keys in Chinese too (web/data_words.py)
+EVALUATION_PAGE = re.compile(r"/evaluations/\d+(?:[?#].*)?$")
 # Latin words a Chinese user meets on purpose: file kinds and the product names on the download buttons.
 # The user names are the users' own data.
 ALLOWED_LATIN = {"Word", "Excel", "PDF", "xlsx", "xlsm", "docx", "html", "baoan", "caizheng", "admin"}
@@ -249,7 +251,8 @@ class Pages:
         for text in page.eval_on_selector_all("textarea.code", "els => els.map((e) => e.value)"):
             code = "\n".join(line.split(" #")[0] for line in text.splitlines() if not line.lstrip().startswith("#"))
             latin = set(re.findall(r"[A-Za-z]{3,}", code)) - ALLOWED_LATIN - known
-            if latin and "/evaluations/" in page.url and page.url.rsplit("/", 1)[-1] in CYCLE_PAGES:
+            cycle_page = "/evaluations/" in page.url and page.url.rsplit("/", 1)[-1] in CYCLE_PAGES
+            if latin and (cycle_page or EVALUATION_PAGE.search(page.url)):
                 self.problems.append(f"{name}：编辑框中有英文字段名：{sorted(latin)}")
         self.count += 1
         page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=full)
@@ -421,6 +424,10 @@ def test_both_users_whole_year(server, tmp_path):
         scores = department.inner_text("#scores")
         assert "未定期开展资产清查工作" in scores and "扣1分" in scores  # a deduction with its reason
         pages.check(department, "导入工作簿后", "#submit", full=True)
+        # the data editor reads Chinese (checked above for Latin words): keys, the rulebook's title, the questions
+        data_text = department.input_value("#data-yaml")
+        assert "部门信息:" in data_text and "默认指标体系: 深圳市宝安区部门整体支出绩效自评指标体系" in data_text
+        assert "部门预算编制是否与部门职责" in data_text and "department:" not in data_text
         assert not department.is_visible("#submit-check")  # complete, no warning: nothing listed before 提交审核
 
         # --- a qualitative fact answered in the form: re-scored, the deduction shown beside the question --------
