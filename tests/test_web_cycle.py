@@ -473,7 +473,7 @@ def test_monitoring_workbook_uploaded_by_the_department(clients, evaluation_id):
     """The 运行监控 workbook filled and uploaded: saved as the document through the one write path; a bad cell is
     refused with its sheet and cell, nothing saved."""
     from jixiao.cycle.monitoring import load_monitoring
-    from jixiao.cycle.workbook import monitoring_workbook
+    from jixiao.cycle.workbook_out import monitoring_workbook
 
     eid = evaluation_id
     c = clients["baoan"][0]
@@ -556,8 +556,8 @@ def _english_outside_comments(text: str) -> set[str]:
 def test_cycle_words_turn_the_keys_chinese_and_back_line_by_line(kind):
     """Every key and coded value of the example documents reads Chinese in the editor; back, the same document."""
     from jixiao.files.yamlsrc import parse_yaml_text
+    from jixiao.web.cycle_views import SKELETONS
     from jixiao.web.cycle_words import to_chinese
-    from jixiao.web.routers.cycle import SKELETONS
 
     text = example(f"{kind}.yaml")
     shown = to_chinese(kind, text)

@@ -4,30 +4,27 @@ downloads, and the bureau's region view (warnings, overdue rectification, 结果
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
-from sqlalchemy.orm import object_session
 
-from jixiao.model.numbers import fmt_percent, fmt_score
+from jixiao.model.numbers import fmt_percent
 
 from ..cycle_service import (
     KINDS,
     CycleConflict,
     Parsed,
     document,
-    errors_first,
     kind_refusal,
     parse,
     today,
     write_document,
 )
-from ..cycle_words import to_chinese, to_english, words
-from ..db import CycleDocument, CycleVersion, Department, Evaluation, User
+from ..cycle_views import DOCX, MAX_TEXT, XLSX, page_context, stored_document, table_view
+from ..cycle_words import to_english
+from ..db import CycleDocument, Department, Evaluation, User
 from ..deps import BadInput, Db, Form, Id, Reviewer, SignedIn, int_field, page
 from ..scope import NotFound
 from ..service import Denied, audit, load
@@ -36,167 +33,12 @@ from ..views import quote_filename
 from .dashboard import Year
 
 router = APIRouter()
-MAX_TEXT = 256 * 1024
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-# kind → the file a department folder would hold, as a starting point in the editor
-SKELETONS = {
-    "targets": (
-        "ruleset: national\nkind: department\ndepartment: {name}\nyear: {year}\nbudget:\n  total: \n  fiscal: \n"
-        "overall_goal: \nindicators:\n  - level1: 产出指标\n    level2: 数量指标\n    name: \n    operator: ≥\n"
-        "    value: \n    unit: \n"
-    ),
-    "monitoring": (
-        "ruleset: national\ndepartment: {name}\nyear: {year}\nbudget: \npoints:\n  - month: 3\n    executed: \n"
-    ),
-    "recheck": "reviewer: \ndate: \nitems:\n  - indicator: \n    score: \n    reason: \n    evidence: \nconclusion: \n",
-    "rectification": (
-        "department: {name}\nyear: {year}\nitems:\n  - problem: \n    source: 复核\n    indicator: \n    measure: \n"
-        "    owner: \n    deadline: \n    status: 未开始\n"
-    ),
-}
-
-
-# A document the user only adds to once the other side has written it.
-WAITING = {
-    ("reviewer", "targets"): "该部门尚未填报绩效目标。部门填报后，您可在此填写审核等级、理由和批复（“财政审核”部分）。",
-    ("filler", "rectification"): "尚无整改事项。审核人提出整改事项后，您可在此填写整改状态、完成日期和佐证材料。",
-}
-
-
-def _problem_rows(problems, kind: str = "") -> list[tuple[str, str, str]]:
-    """(severity, place, message) in the user's words: the editor's line, or an uploaded workbook's sheet and cell;
-    a key the message names as stored (department) by its Chinese name as the editor shows it (部门名称)."""
-    return [(p.severity.value, _place(p.location), _in_chinese(kind, p.message)) for p in errors_first(problems)]
-
-
-def _place(location) -> str:
-    if location is None:
-        return ""
-    if location.sheet:
-        name = location.file.rsplit("/", 1)[-1]
-        return f"{name} 工作表“{location.sheet}”{location.cell or ''}"
-    return f"第{location.line}行" if location.line else ""
-
-
-def _in_chinese(kind: str, message: str) -> str:
-    keys = words()["keys"].get(kind, {})
-    return re.sub(r"(?<![A-Za-z_])([a-z][a-z0-9_]*)(?![A-Za-z_])", lambda m: keys.get(m[1], m[1]), message)
-
-
-def _budget_initial(evaluation: Evaluation) -> Decimal | None:
-    value = load(evaluation).data.get("budget.initial.total")
-    return value if isinstance(value, Decimal) else None
-
-
-def _view(kind: str, evaluation: Evaluation, parsed: Parsed) -> dict[str, Any]:
-    """What the page shows of a parsed document: the official table's rows, findings, totals."""
-    value = parsed.value
-    if value is None:
-        return {}
-    if kind == "targets":
-        from ...cycle.targets import check_targets, suggested_grade
-
-        findings = check_targets(value, _budget_initial(evaluation))
-        grade, why = suggested_grade(findings)
-        return {"sheet": value, "findings": _problem_rows(findings, kind), "suggested": (grade, why)}
-    if kind == "monitoring":
-        from ...cycle.monitoring import assess_monitoring
-
-        result = assess_monitoring(value, today())
-        rows = [
-            (
-                f"1-{point.month}月",
-                fmt_percent(point.rate),
-                fmt_percent(line) if line is not None else "—",
-                why,
-                "" if line is None else ("低于预警线" if point.rate < line else "正常"),
-                "；".join(f"{t.name} {fmt_percent(t.progress)}" for t in point.targets),
-            )
-            for point, line, why in result.rows
-        ]
-        warnings = [
-            (
-                f"{w.month}月",
-                w.kind,
-                w.message,
-                f"{w.deadline:%Y-%m-%d}",
-                w.status,
-                f"{w.answer.decision}（{w.answer.date:%Y-%m-%d}）{w.answer.note}" if w.answer and w.answer.date else "",
-            )
-            for w in result.warnings
-        ]
-        rules = value.ruleset
-        return {
-            "rows": rows,
-            "warnings": warnings,
-            "rules": f"{rules.title}（{rules.cite(rules.monitoring.source)}）",
-            "basis": result.deadline_basis(),
-            "result": result,
-        }
-    if kind == "recheck":
-        from ...cycle.recheck import compare_recheck
-
-        loaded = load(evaluation)
-        if loaded.scored is None or loaded.prepared is None:
-            return {"unscored": "该自评的数据尚有错误或不完整，无法与复核得分对照。请先完成自评填报。"}
-        compared = compare_recheck(value, loaded.scored, loaded.prepared.rulebook)
-        return {"result": compared, "findings": _problem_rows(list(compared.problems), kind)}
-    from ...cycle.rectify import rectification_status
-
-    day = today()
-    return {"items": [(item, rectification_status(item, day)) for item in value.items], "day": day}
-
-
-def _context(
-    actor, evaluation: Evaluation, kind: str, doc: CycleDocument | None, text: str, parsed: Parsed
-) -> dict[str, Any]:
-    title, name = KINDS[kind]
-    refusal = kind_refusal(actor.user, evaluation.department, kind)
-    if refusal is None and doc is None and (actor.role, kind) in WAITING:
-        refusal = WAITING[actor.role, kind]
-    history = []
-    session = object_session(doc) if doc is not None else None
-    if doc is not None and session is not None:  # a document read by this request is in its session
-        rows = session.scalars(
-            select(CycleVersion).where(CycleVersion.document_id == doc.id).order_by(CycleVersion.version.desc())
-        ).all()
-        ids = {v.created_by for v in rows if v.created_by}
-        names = {u.id: u.display_name or u.username for u in session.scalars(select(User).where(User.id.in_(ids)))}
-        history = [(v.version, local_time(v.created_at), names.get(v.created_by or 0, "")) for v in rows[:20]]
-    return {
-        "history": history,
-        "e": evaluation,
-        "kind": kind,
-        "kinds": KINDS,
-        "title": title,
-        "file_name": name,
-        "doc": doc,
-        "text": to_chinese(kind, text),  # the editor's keys in Chinese (cycle_words.yaml)
-        "legend": words()["keys"][kind],
-        "problems": _problem_rows(parsed.problems, kind),
-        "view": _view(kind, evaluation, parsed) if doc is not None or parsed.value is not None else {},
-        "can_write": refusal is None,
-        "refusal": refusal,
-        "updated": local_time(doc.updated_at) if doc else "",
-        "fmt_score": fmt_score,
-        "today": today(),
-    }
-
-
-def _stored(db, evaluation: Evaluation, kind: str) -> tuple[CycleDocument | None, str, Parsed]:
-    doc = document(db, evaluation.department, evaluation.year, kind)
-    if doc is None:
-        text = SKELETONS[kind].format(name=evaluation.department.name, year=evaluation.year)
-        return None, text, Parsed(None, [])
-    return doc, doc.text, parse(kind, doc.text, evaluation.department, evaluation.year)
 
 
 def _show(request: Request, actor, db, evaluation_id: int, kind: str):
     evaluation = actor.scope.evaluation(db, evaluation_id)
-    doc, text, parsed = _stored(db, evaluation, kind)
-    return page(request, "cycle.html", _context(actor, evaluation, kind, doc, text, parsed))
+    doc, text, parsed = stored_document(db, evaluation, kind)
+    return page(request, "cycle.html", page_context(actor, evaluation, kind, doc, text, parsed))
 
 
 def _save(request: Request, actor, db, form: dict[str, str], evaluation_id: int, kind: str):
@@ -213,7 +55,7 @@ def _save(request: Request, actor, db, form: dict[str, str], evaluation_id: int,
         parsed = write_document(db, actor.user, evaluation.department, evaluation.year, kind, stored, version)
     except CycleConflict as exc:
         doc = exc.current
-        context = _context(actor, evaluation, kind, doc, text, Parsed(None, []))
+        context = page_context(actor, evaluation, kind, doc, text, Parsed(None, []))
         who = db.get(User, doc.updated_by) if doc.updated_by else None
         context["message"] = (
             f"保存失败：{(who.display_name or who.username) if who else '他人'}已于{local_time(doc.updated_at)}"
@@ -223,7 +65,7 @@ def _save(request: Request, actor, db, form: dict[str, str], evaluation_id: int,
         return page(request, "cycle.html", context, status=409)
     if any(p.severity.value == "错误" for p in parsed.problems) or parsed.value is None:
         current = document(db, evaluation.department, evaluation.year, kind)
-        context = _context(actor, evaluation, kind, current, text, parsed)
+        context = page_context(actor, evaluation, kind, current, text, parsed)
         context["view"] = {}
         context["message"] = "内容有误，未保存。请按下列提示（文件:行）修改后再保存；您填写的内容已保留。"
         return page(request, "cycle.html", context, status=422)
@@ -236,7 +78,7 @@ def _template(actor, db, evaluation_id: int, kind: str) -> Response:
     from jixiao.cycle.workbook_out import monitoring_workbook, targets_workbook
 
     evaluation = actor.scope.evaluation(db, evaluation_id)
-    doc, _text, parsed = _stored(db, evaluation, kind)
+    doc, _text, parsed = stored_document(db, evaluation, kind)
     name, year = evaluation.department.name, evaluation.year
     value = parsed.value if doc is not None else None
     if kind == "targets":
@@ -257,13 +99,13 @@ def _download(actor, db, evaluation_id: int, kind: str, what: str) -> Response:
     from ...cycle import outputs
 
     evaluation = actor.scope.evaluation(db, evaluation_id)
-    doc, _text, parsed = _stored(db, evaluation, kind)
+    doc, _text, parsed = stored_document(db, evaluation, kind)
     title = KINDS[kind][0]
     if doc is None:
         raise NotFound(f"该部门{evaluation.year}年度尚未填写{title}，没有可下载的表格。")
     if parsed.value is None:
         raise NotFound(f"{title}的内容有误，无法生成表格。请先在{title}页面按提示修改。")
-    view = _view(kind, evaluation, parsed)
+    view = table_view(kind, evaluation, parsed)
     if kind == "targets":
         content = outputs.targets_xlsx(parsed.value) if what == "xlsx" else outputs.targets_docx(parsed.value)
         filename = f"{evaluation.department.name}{evaluation.year}年度绩效目标申报表.{what}"
@@ -373,8 +215,8 @@ async def _upload(request: Request, actor, db, form: dict[str, str], evaluation_
                     for p in exc.problems
                 ]
     if problems:
-        doc, stored, _parsed = _stored(db, evaluation, kind)
-        context = _context(actor, evaluation, kind, doc, stored, Parsed(None, problems))
+        doc, stored, _parsed = stored_document(db, evaluation, kind)
+        context = page_context(actor, evaluation, kind, doc, stored, Parsed(None, problems))
         context["message"] = f"工作簿“{name}”有误，未导入。请按下列提示（工作表!单元格）修改后重新上传。"
         return page(request, "cycle.html", context, status=422)
     return _save(request, actor, db, {**form, "text": text}, evaluation_id, kind)
@@ -429,7 +271,7 @@ async def _prefill(request: Request, actor, db, evaluation_id: int):
         raise BadInput("请选择部门报送的自评报告或自评表（.docx 或 .xlsx）。")
     name = safe_name(file.filename or "", "自评报告.docx")
     content = await file.read(MAX_UPLOAD + 1)
-    doc, text, _parsed = _stored(db, evaluation, "recheck")
+    doc, text, _parsed = stored_document(db, evaluation, "recheck")
     problems = check_upload(content, name, (".docx", ".xlsx"))
     loaded = load(evaluation)
     if not problems and loaded.scored is None:
@@ -443,12 +285,12 @@ async def _prefill(request: Request, actor, db, evaluation_id: int):
             except JixiaoError as exc:
                 problems = list(exc.problems)
     if problems or loaded.scored is None:  # unscored without problems was refused above
-        context = _context(actor, evaluation, "recheck", doc, text, Parsed(None, problems))
+        context = page_context(actor, evaluation, "recheck", doc, text, Parsed(None, problems))
         context["message"] = f"无法审核“{name}”，未预填。请按下列提示处理。"
         return page(request, "cycle.html", context, status=422)
     proposals = proposals_from_review(reviewed.findings, loaded.scored)
     text, added = _with_proposals(text if doc is not None else "", proposals, actor.user, today())
-    context = _context(actor, evaluation, "recheck", doc, text, Parsed(None, []))
+    context = page_context(actor, evaluation, "recheck", doc, text, Parsed(None, []))
     context["prefilled"] = True
     context["message"] = (
         f"已按“{name}”的审核结果预填{added}项复核建议（尚未保存）：请逐项核对，接受或修改后保存。"
