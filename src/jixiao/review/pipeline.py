@@ -18,6 +18,7 @@ from .findings import Findings, ReviewResult
 from .fundschecks import check_pair_breakdowns
 from .kinds import CUT_MARK, choose_rulebook, identify, is_truncated, kind_of
 from .reportchecks import check_attachments, check_claims, check_problems, check_sections, headings
+from .rowchecks import check_template_text, check_units
 from .scoretable import ScoreTable, find_score_tables
 from .source import SourceDocument, read_source
 from .stated import (
@@ -31,7 +32,7 @@ from .stated import (
     table_basis,
 )
 from .table import Table, number, tables_of
-from .tablechecks import check_reachable_total, check_score_table, check_template_text, check_units
+from .tablechecks import check_reachable_total, check_score_table
 from .tolerance import half_unit
 from .vocabulary import norm, vocabulary
 

@@ -17,7 +17,7 @@ from .source import Segment, SourceDocument
 from .table import Block, Table, build_table, number
 from .vocabulary import norm, vocabulary
 
-__all__ = ["FundsRow", "ScoreRow", "ScoreTable", "find_score_tables", "level_label"]
+__all__ = ["FundsRow", "ScoreRow", "ScoreTable", "find_score_tables", "level_label", "not_applicable", "row_basis"]
 
 _LABEL_WEIGHT = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]|(?<=[^\d.])(\d+(?:\.\d+)?)分$")
 
@@ -343,3 +343,14 @@ def find_score_tables(doc: SourceDocument) -> list[ScoreTable]:
     for seg in doc.tables():
         tables += score_tables_of(doc, seg)
     return _merge_continuations(tables)
+
+
+def not_applicable(text: str) -> bool:
+    """A cell the form marks as not applicable (一 is a dash read by text recognition)."""
+    return text.strip() in ("/", "-", "—", "——", "－", "无", "不适用", "一")
+
+
+def row_basis(r: ScoreRow) -> list[Location]:
+    """The row of an indicator (its target, actual, weight and score cells) as the basis of a finding on it."""
+    place = r.location.place or ""
+    return [Location("", place=re.sub(r"第\d+列$", "", place))] if re.search(r"第\d+行第\d+列$", place) else []

@@ -13,7 +13,6 @@ review.target_met_lost, review.missing_reason, review.blank_cell, review.unit_mi
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from jixiao.model.numbers import fmt_score
@@ -21,20 +20,16 @@ from jixiao.model.problems import Location, Severity
 
 from .findings import Findings
 from .fundschecks import check_funds, check_rate_against_amounts, funds_total
-from .scoretable import ScoreRow, ScoreTable, level_label
-from .table import Table, number
+from .rowchecks import check_targets
+from .scoretable import ScoreRow, ScoreTable, level_label, not_applicable, row_basis
+from .table import number
 from .targets import outcome, read
 from .tolerance import add_up, all_given, half_unit, score_tolerance, tol_text, tolerance
 from .vocabulary import norm, vocabulary
 
-__all__ = ["check_reachable_total", "check_score_table", "check_template_text", "tolerance"]
+__all__ = ["check_reachable_total", "check_score_table", "tolerance"]
 
 CENT = Decimal("0.01")
-
-
-def _na(text: str) -> bool:
-    """A cell the form marks as not applicable (一 is a dash read by text recognition)."""
-    return text.strip() in ("/", "-", "—", "——", "－", "无", "不适用", "一")
 
 
 def _cells(t: ScoreTable, rows: list[ScoreRow], *roles: str) -> list[Location]:
@@ -58,14 +53,8 @@ def _row(t: ScoreTable, row: int | None) -> list[Location]:
     return [Location("", place=f"{t.table.location().place} 第{row + 1}行")]
 
 
-def _whole_row(r: ScoreRow) -> list[Location]:
-    """The row of an indicator (its target, actual, weight and score cells) as the basis of a finding on it."""
-    place = r.location.place or ""
-    return [Location("", place=re.sub(r"第\d+列$", "", place))] if re.search(r"第\d+行第\d+列$", place) else []
-
-
 def _leaf_weight(row: ScoreRow) -> Decimal | None:
-    return Decimal(0) if row.weight is None and _na(row.weight_text) else row.weight
+    return Decimal(0) if row.weight is None and not_applicable(row.weight_text) else row.weight
 
 
 def _open_level(t: ScoreTable) -> str | None:
@@ -76,7 +65,7 @@ def _open_level(t: ScoreTable) -> str | None:
 
 
 def _check_weights(f: Findings, t: ScoreTable) -> None:
-    rows = [r for r in t.rows if not _na(r.weight_text)]
+    rows = [r for r in t.rows if not not_applicable(r.weight_text)]
     by_l2: dict[tuple[str, str], list[ScoreRow]] = {}
     by_l1: dict[str, list[ScoreRow]] = {}
     open_level = _open_level(t)
@@ -251,7 +240,7 @@ def _check_note_weights(f: Findings, t: ScoreTable, by_l1: dict[str, list[ScoreR
 
 def _check_scores(f: Findings, t: ScoreTable) -> Decimal | None:
     """Scores against weights and sums; returns the total the rows add up to (None if a score is blank)."""
-    rows = [r for r in t.rows if not (_na(r.weight_text) and r.score is None)]
+    rows = [r for r in t.rows if not (not_applicable(r.weight_text) and r.score is None)]
     for r in rows:
         if r.score is not None and r.weight is not None and not Decimal(0) <= r.score <= r.weight and not r.bonus:
             f.add(
@@ -345,7 +334,7 @@ def check_reachable_total(f: Findings, t: ScoreTable, stated: Decimal, stated_te
     funds_score = number(funds.texts.get("score", "")) if funds is not None else None
     if funds_weight is None and funds_score is not None:
         return  # a funds score whose weight is not printed: its part of the full score is unknown
-    rows = [r for r in t.rows if r.weight is not None and not _na(r.weight_text)]
+    rows = [r for r in t.rows if r.weight is not None and not not_applicable(r.weight_text)]
     if any(r.score is not None and r.weight is not None and r.score > r.weight for r in rows):
         return  # raised as such; the bound would be wrong
     seen = add_up([r.weight for r in rows if r.weight is not None] + ([funds_weight] if funds_weight else []))
@@ -366,261 +355,6 @@ def check_reachable_total(f: Findings, t: ScoreTable, stated: Decimal, stated_te
             f"≤{fmt_score(most)}",
             stated,
             _cells(t, rows, "score", "weight") + _funds_row(t),
-        )
-
-
-def _template(text: str) -> bool:
-    t = norm(text)
-    if not t:
-        return False
-    vocab = vocabulary()
-    return (
-        bool(re.search(r"\(\d+字以内\)", t))
-        or any(norm(w) in t for w in vocab.words("template_text"))
-        or bool(re.fullmatch(vocab.raw["template_placeholder"], t))
-    )
-
-
-def _check_targets(f: Findings, t: ScoreTable) -> None:
-    if t.block is None:
-        return
-    cols = t.block.columns
-    has_reason = "reason" in cols
-    placeholders = {norm(w) for w in vocabulary().words("placeholder_reasons")}
-    for r in t.rows:
-        if t.cut and r is t.rows[-1] and not r.complete:
-            continue  # the row the store cut off
-        if r.weight is None and not _na(r.weight_text) and "weight" not in cols and r.target and r.actual:
-            _check_reason_only(f, r, has_reason, placeholders)
-            continue
-        if _na(r.weight_text) or r.weight is None or r.weight == 0:
-            continue
-        blanks = [
-            (t.block.names.get(cols[key], label).split("/")[-1], key)
-            for key, label, text in (
-                ("target", "年度指标值", r.target),
-                ("actual", "实际完成值", r.actual),
-                ("score", "得分", r.score_text),
-            )
-            if key in cols and (not text.strip() or _template(text))
-        ]
-        scored = f"，却得{fmt_score(r.score)}分" if r.score is not None and all(k != "score" for _, k in blanks) else ""
-        # only the actual blank beside a written target, and scored: the text may be one cell merged across both
-        # columns (written once, in its left position, by the table model) — a hint, not a warning
-        merged = len(blanks) == 1 and blanks[0][1] == "actual" and bool(r.target.strip()) and bool(scored)
-        if blanks and not (len(blanks) == 1 and blanks[0][1] == "target" and "actual" in cols and r.actual.strip()):
-            f.add(
-                "review.blank_cell",
-                Severity.INFO if merged else Severity.WARNING,
-                f"“{r.name}”（分值{fmt_score(r.weight)}）的{'、'.join(b for b, _ in blanks)}未填写{scored}"
-                + ("（若指标值与实际值为跨栏合并的一格，则此处无误）。" if merged else "。"),
-                r.location,
-                "、".join(b for b, _ in blanks),
-                "（空）",
-                _whole_row(r),
-            )
-            continue
-        _check_rate_indicator(f, r)
-        if r.score is None or not r.target.strip() or not r.actual.strip() or _na(r.target):
-            continue
-        target = read(r.target, r.nature or _rising(r), r.measure)
-        actual = read(r.actual, "", r.measure)
-        result = outcome(target, actual)
-        reason = r.reason.strip()
-        if norm(reason) in placeholders or _template(reason):
-            reason = ""
-        operator = r.nature if r.nature and len(r.nature) <= 2 else ""
-        shown = f"年度指标值{operator}{r.target}{r.measure}，实际完成值{r.actual}"
-        if result == "missed" and r.score >= r.weight:
-            f.add(
-                "review.target_missed_full",
-                Severity.WARNING,
-                f"“{r.name}”{shown}，未达到目标却得满分{fmt_score(r.score)}分。",
-                r.location,
-                f"低于{fmt_score(r.weight)}分",
-                r.score,
-                _whole_row(r),
-            )
-        elif result == "met" and r.score < r.weight and not reason and has_reason:
-            f.add(
-                "review.target_met_lost",
-                Severity.WARNING,
-                f"“{r.name}”{shown}，已达到目标却扣{fmt_score(r.weight - r.score)}分，且未说明原因。",
-                r.location,
-                r.weight,
-                r.score,
-                _whole_row(r),
-            )
-        _check_overshoot(f, r, target, actual, reason, has_reason)
-        if result != "met" and (r.score < r.weight or result == "missed") and not reason and has_reason:
-            f.add(
-                "review.missing_reason",
-                Severity.WARNING,
-                f"“{r.name}”{shown}，得{fmt_score(r.score)}分（分值{fmt_score(r.weight)}），未填写偏差原因分析及改进措施。",
-                r.location,
-                "偏差原因及改进措施",
-                "（空）",
-                _whole_row(r),
-            )
-
-
-def _rising(r: ScoreRow) -> str:
-    """ "≥" for a percentage target with no operator of its own whose indicator is a rate that is better higher
-    (vocabulary.yaml rising_rates: 政府采购执行率 100%); "" otherwise."""
-    text = norm(r.target)
-    if vocabulary().operator(text)[0] is not None or not (text.endswith("%") or norm(r.measure) == "%"):
-        return ""
-    name = re.sub(r"[(（][^)）]*[)）]$", "", norm(r.name))
-    return "≥" if any(name.endswith(w) for w in vocabulary().words("rising_rates")) else ""
-
-
-def _check_overshoot(f: Findings, r: ScoreRow, target, actual, reason: str, has_reason: bool) -> None:
-    """An actual far above a ≥ target (more than the rulebook's far_above, 130% by default) with no reason: the
-    target was set too low, or the actual is wrong. A hint: the truth of a table does not hold it against it."""
-    from jixiao.scoring.rules.target import TargetOptions
-
-    far = TargetOptions().far_above
-    if (
-        has_reason
-        and not reason
-        and target.operator in (">=", ">", None)
-        and target.value
-        and actual.value is not None
-        and target.percent == actual.percent
-        and not (target.unit and actual.unit and target.unit != actual.unit)
-        and actual.value > target.value * far
-    ):
-        f.add(
-            "review.target_overshoot",
-            Severity.INFO,
-            f"“{r.name}”实际完成值{r.actual}超过年度指标值{r.target}的{fmt_score((far - 1) * 100)}%以上，"
-            "未说明原因（目标是否定得过低，或完成值有误）。",
-            r.location,
-            f"≤{fmt_score(target.value * far)}或说明原因",
-            r.actual,
-            _whole_row(r),
-        )
-
-
-def _check_rate_indicator(f: Findings, r: ScoreRow) -> None:
-    """An indicator row that is the budget execution rate (预算执行率 100%, 9 of 10): 分值 × min(rate, 100%)."""
-    rate_indicators = {norm(w) for w in vocabulary().words("funds", "rate_indicators")}
-    if norm(r.name) not in rate_indicators or r.score is None or r.weight is None:
-        return  # without 分值 the expected score cannot be worked (_check_targets skips such rows before)
-    actual, target = read(r.actual), read(r.target)
-    if actual.value is None or not (actual.percent or "%" in r.measure):
-        return
-    if not (_na(r.target) or not r.target.strip() or target.value == 100):
-        return  # a target below 100% is scored by its attainment, not by the funds formula
-    expected = (r.weight * min(actual.value / 100, Decimal(1))).quantize(Decimal("0.01"))
-    tol = Decimal("0.01") + (Decimal("0.5") if r.score == r.score.to_integral() and "." not in r.score_text else 0)
-    if abs(expected - r.score) > tol:
-        levels = norm(r.level1 + r.level2)
-        attainment = any(w in levels for w in vocabulary().words("funds", "attainment_levels"))
-        f.add(
-            "review.funds_score",
-            Severity.INFO if attainment else Severity.WARNING,
-            f"“{r.name}”实际完成值{r.actual}，按 分值{fmt_score(r.weight)} × min(执行率, 100%) "
-            f"应得{fmt_score(expected)}分，"
-            f"表中为{fmt_score(r.score)}分（容差±{fmt_score(tol)}）"
-            + ("；此行列在产出、效益类指标下，可能按指标完成程度计分，请核对评分规则。" if attainment else "。"),
-            r.location,
-            expected,
-            r.score,
-            _whole_row(r),
-        )
-
-
-def _check_reason_only(f: Findings, r: ScoreRow, has_reason: bool, placeholders: set[str]) -> None:
-    """A table without weights: a target missed with no reason given."""
-    reason = "" if norm(r.reason) in placeholders or _template(r.reason) else r.reason.strip()
-    result = outcome(read(r.target, r.nature, r.measure), read(r.actual, "", r.measure))
-    if has_reason and not reason and result == "missed":
-        f.add(
-            "review.missing_reason",
-            Severity.WARNING,
-            f"“{r.name}”年度指标值{r.target}，实际完成值{r.actual}，未达到目标，未填写偏差原因分析及改进措施。",
-            r.location,
-            "偏差原因及改进措施",
-            "（空）",
-            _whole_row(r),
-        )
-
-
-def check_template_text(f: Findings, table: Table) -> None:
-    """Template instructions left in a cell ("说明……(100字以内)"); the 原因 column, where the form prints its
-    own instructions, is left alone."""
-    reason_cols = {b.columns["reason"] for b in table.blocks if "reason" in b.columns}
-    for r, row in enumerate(table.grid):
-        for c, text in enumerate(row):
-            if c in reason_cols or not _template(text):
-                continue
-            above = next((table.grid[k][c] for k in range(r - 1, max(-1, r - 4), -1) if table.grid[k][c].strip()), "")
-            left = next((x for x in row[:c] if x.strip()), "")
-            where = "／".join(x for x in (left, above) if x and not _template(x)) or f"第{c + 1}列"
-            f.add(
-                "review.blank_cell",
-                Severity.WARNING,
-                f"“{where}”栏保留了填表说明文字（“{text[:40]}”），未填写实际内容。",
-                table.location(r, c),
-                "实际内容",
-                text[:40],
-            )
-
-
-_MONEY = re.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*(亿元|万元|元)")
-_SCALE = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
-
-
-def _check_text_units(f: Findings, table: Table) -> None:
-    """An amount in a cell's sentence followed by its "其中" parts in another unit, the parts adding up to the
-    amount's figure: "补助471.23元，其中中央补助189.63万元，地方财政补助281.6万元" — the amount's unit is wrong
-    (189.63 + 281.6 = 471.23, 万元). Only a clause (up to ；/。) is read, and only when the figures agree."""
-    for r, row in enumerate(table.grid):
-        for c, cell in enumerate(row):
-            if "其中" not in cell:
-                continue
-            for clause in re.split(r"[；;。\n]", cell):
-                amounts = list(_MONEY.finditer(clause))
-                for i, m in enumerate(amounts):
-                    rest = amounts[i + 1 :]
-                    if len(rest) < 2 or "其中" not in clause[m.end() : rest[0].start()]:
-                        continue
-                    units = {x.group(2) for x in rest}
-                    if len(units) != 1 or m.group(2) in units:
-                        continue
-                    total = Decimal(m.group(1).replace(",", "").replace("，", ""))
-                    parts = [Decimal(x.group(1).replace(",", "").replace("，", "")) for x in rest]
-                    s, tol = add_up(parts), tolerance(parts, total)
-                    if abs(s - total) > tol:
-                        continue
-                    unit = next(iter(units))
-                    shown = " + ".join(f"{x.group(1)}{unit}" for x in rest)
-                    start = max((clause.rfind(p, 0, m.start()) for p in "，,、：:"), default=-1) + 1
-                    phrase = clause[start : m.end()].strip()[-40:]
-                    big, small = sorted((_SCALE[unit], _SCALE[m.group(2)]), reverse=True)
-                    f.add(
-                        "review.unit_mismatch",
-                        Severity.WARNING,
-                        f"“{phrase}”的单位为{m.group(2)}，而其后“其中”各项为{unit}（{shown} = {fmt_score(s)}{unit}），"
-                        f"数额相同而单位相差{fmt_score(big / small)}倍，应为{m.group(1)}{unit}。",
-                        table.location(r, c),
-                        f"{m.group(1)}{unit}",
-                        f"{m.group(1)}{m.group(2)}",
-                    )
-
-
-def check_units(f: Findings, table: Table) -> None:
-    _check_text_units(f, table)
-    units = table.unit_sources
-    if "元" in units and "万元" in units:
-        f.add(
-            "review.unit_mismatch",
-            Severity.WARNING,
-            f"金额单位不一致：{units['万元']}标为万元，{units['元']}标为元；请统一单位，否则金额相差一万倍。",
-            table.location(),
-            "同一单位",
-            "元／万元",
         )
 
 
@@ -680,7 +414,7 @@ def _check_proportional_scores(f: Findings, t: ScoreTable) -> None:
             r.location,
             share,
             score,
-            [*_whole_row(r), *(x.location for x in rows if x is not r)],
+            [*row_basis(r), *(x.location for x in rows if x is not r)],
         )
 
 
@@ -691,6 +425,6 @@ def check_score_table(f: Findings, t: ScoreTable) -> Decimal | None:
     check_funds(f, t)
     check_rate_against_amounts(f, t)
     if t.family == "mof":
-        _check_targets(f, t)
+        check_targets(f, t)
         _check_proportional_scores(f, t)
     return total
