@@ -362,3 +362,30 @@ def test_each_corpus_kind_reviews_the_same_as_ofd(item, tmp_path):
     docx = tmp_path / "报告.docx"
     write_docx(doc, docx)
     assert _review_summary(_corpus_ofd(doc, tmp_path / "报告.ofd")) == _review_summary(docx)
+
+
+def test_scanned_lines_join_as_the_page_shows_them():
+    # A scan's lines come with whether each goes on in the next (formats/layout.py, Block.wraps). A long centred
+    # title stops short of the margin: it is not glued to the 填报单位 line under it (corpus t37, t44, t45, t53).
+    # A line that stops short because the next figure did not fit ("…增长" | "17.55%。") still goes on (n76).
+    from jixiao.formats.layout import Block
+    from jixiao.review.source import _add_blocks, _Builder
+
+    def paragraphs(lines: list[tuple[str, bool | None]]) -> list[str]:
+        builder = _Builder(Path("扫描件.pdf"))
+        blocks = [
+            Block("paragraph", 1, 40.0 * i, text=t, confidence=0.99, box=(100, 40 * i, 1000, 40 * i + 30), wraps=w)
+            for i, (t, w) in enumerate(lines)
+        ]
+        _add_blocks(builder, blocks)
+        return [s.text for s in builder.doc.paragraphs()]
+
+    title = "铜陵市郊区二〇二一年度农村公益事业财政奖补项目支出绩效自评表"
+    assert paragraphs([(title, False), ("填报单位:郊区财政局", False)]) == [title, "填报单位:郊区财政局"]
+    cut = "2.项目支出469500元,占一般公共预算支出的19.62%,同比增加70100元,增长"
+    assert paragraphs([(cut, False), ("17.55%。其中:", False)]) == [cut + "17.55%。其中:"]
+    # the same lines without the layout's word fall back on their lengths, as for a text PDF
+    assert len(paragraphs([(title, None), ("填报单位:郊区财政局", None)])) == 1
+    # a sentence closed with a half-width mark (OCR folds ；！？) ends its paragraph
+    ended = "本项目资金已全部拨付到位,资金使用符合相关管理办法的规定,未发现挤占挪用情况;"
+    assert paragraphs([(ended, None), ("下一段", None)]) == [ended, "下一段"]

@@ -141,8 +141,16 @@ def _check_parts(f: Findings, t: ScoreTable, total: FundsRow, parts: list[FundsR
                 table.location(total.row, block.columns[key]),
                 s,
                 stated,
-                _rows(table, [total.row] + [p.row for p in parts]),
+                # the cells added up, not their rows: a doubtful 执行率 beside them does not make it a hint (t28)
+                _cells(
+                    table, [total.row, *(p.row for p in parts if p.values.get(key) is not None)], block.columns[key]
+                ),
             )
+
+
+def _cells(table: Table, rows: Iterable[int | None], col: int) -> list[Location]:
+    """One column's cells of some rows as the basis of a finding (each cell's OCR confidence counts)."""
+    return [Location("", place=table.location(r, col).place) for r in rows if r is not None]
 
 
 def _check_rates(f: Findings, t: ScoreTable, total: FundsRow) -> None:

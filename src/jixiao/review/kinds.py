@@ -16,7 +16,7 @@ from jixiao.scoring.rulebook import available_rulebooks, load_rulebook
 from .cache import cached, digest
 from .extract import find_department, find_year
 from .scoretable import ScoreTable
-from .source import SourceDocument
+from .source import Segment, SourceDocument
 from .table import Table
 from .vocabulary import norm, regions, vocabulary
 
@@ -132,11 +132,29 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str]) -> st
                         and not _unit_only(_after_colon(cell))
                     ):
                         return _after_colon(cell)
-        for seg in doc.paragraphs()[:15]:
+        for seg in _head(doc):
             text = seg.text.strip()
             if norm(text).startswith(label) and re.match(r"^[^：:]{1,12}[：:]", text):
                 return _after_colon(text)
     return ""
+
+
+def _head(doc: SourceDocument) -> list[Segment]:
+    """The paragraphs a label of the report's identity is looked for in: its first page's worth — at least 15
+    paragraphs, and on until about a page of text (HEAD_CHARS characters). Counted in characters, not
+    paragraphs, it is the same for a Word file and for a scan whose lines were not all joined into paragraphs
+    (corpus n24: 项目实施单位 in the 18th paragraph, after the conclusion and a heading)."""
+    out: list[Segment] = []
+    count = 0
+    for seg in doc.paragraphs():
+        if len(out) >= 15 and count >= HEAD_CHARS:
+            break
+        out.append(seg)
+        count += len(seg.text)
+    return out
+
+
+HEAD_CHARS = 1000  # a page of A4 in 小四 (about 28 lines of 35 characters)
 
 
 def _unit_only(text: str) -> bool:
@@ -149,7 +167,8 @@ def _unit_only(text: str) -> bool:
 
 def _after_colon(text: str) -> str:
     value = re.split(r"[：:]", text, maxsplit=1)[1].strip()
-    return re.split(r"\s{2,}|\t|填报日期|日期|金额单位|单位[：:]", value)[0].strip(" ：:")
+    # the value ends at the sentence's end too: "项目实施单位:更戛乡人民政府。" (corpus n24)
+    return re.split(r"\s{2,}|\t|填报日期|日期|金额单位|单位[：:]", value)[0].strip(" ：:。；;")
 
 
 def _titled_department(doc: SourceDocument, tables: list[Table]) -> str:

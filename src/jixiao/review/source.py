@@ -23,7 +23,7 @@ from .textread import read_html, table_runs
 
 __all__ = ["Segment", "SourceDocument", "read_source"]
 
-_END = "。；：！？”）)"
+_END = "。；：！？;!?”）)"  # OCR folds full-width punctuation to half-width (formats/ocr.py); ":" see below
 
 
 @dataclass(frozen=True)
@@ -81,26 +81,39 @@ class _Builder:
         self.tables = 0
         self.full_line = 40  # a line at least this long that stops mid-sentence was wrapped, not ended
         self.last_line = ""
+        # whether the last line goes on in the next, as its position on the page shows (formats/layout.py,
+        # Block.wraps); None where it cannot be told (text PDFs, .txt, a page's last line)
+        self.last_wraps: bool | None = None
 
-    def paragraph(self, text: str, page: int | None = None) -> None:
+    def paragraph(self, text: str, page: int | None = None, wraps: bool | None = None) -> None:
         text = _clean(text)
         if not text:
             return
         last = self.doc.segments[-1] if self.doc.segments else None
         # A full line that stops mid-sentence was cut by the page width or a page break: the next continues it.
+        # Where the layout tells, it decides: a centred title is short of the margin whatever its length. But a
+        # line stops short of the margin also when the next word is a figure too long to fit (corpus n09, n75,
+        # n76: "…增长" | "17.55%。"): before a figure or Latin word, a short line may still wrap.
+        told = self.last_wraps
+        if told is False and _UNBREAKABLE.match(text):
+            told = None
+        wrapped = (
+            told
+            if told is not None
+            else len(self.last_line) >= self.full_line and not _looks_like_heading(self.last_line)
+        )
         if (
             last
             and last.kind == "paragraph"
-            and len(self.last_line) >= self.full_line
+            and wrapped
             and last.text[-1] not in _END
             and not _looks_like_heading(text)
-            and not _looks_like_heading(self.last_line)
         ):
             self.doc.segments[-1] = Segment("paragraph", last.index, last.text + text, page=last.page)
-            self.last_line = text
+            self.last_line, self.last_wraps = text, wraps
             return
         self.paragraphs += 1
-        self.last_line = text
+        self.last_line, self.last_wraps = text, wraps
         self.doc.segments.append(Segment("paragraph", self.paragraphs, text, page=page))
 
     def table(self, rows: list[list[str]], page: int | None = None) -> None:
@@ -115,6 +128,10 @@ class _Builder:
         self.tables += 1
         self.doc.segments.append(Segment("table", self.tables, rows=cleaned, page=page))
 
+
+# what a line starts with when the line before it may have stopped short of the margin for it: a figure or a
+# Latin word (unbroken), or a closing mark (never the first on a line)
+_UNBREAKABLE = re.compile(r"[0-9A-Za-z%.,，。、；;：:！!？?”）)]")
 
 _HEADING = re.compile(
     r"^(第[一二三四五六七八九十]+[章节部分]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|"
@@ -318,7 +335,7 @@ def _add_blocks(builder: _Builder, blocks: list) -> None:
                     builder.doc.segments[-1], confidence=block.confidence, cell_confidence=tuple(kept), box=block.box
                 )
             continue
-        builder.paragraph(block.text, block.page)
+        builder.paragraph(block.text, block.page, block.wraps)
         now = builder.doc.segments[-1] if builder.doc.segments else None
         if now is None or now is last or block.box is None:
             continue

@@ -114,6 +114,12 @@ def _own_year_flows(income: Figure | None, spending: Figure | None) -> bool:
 def stated_data(review: Review, figures: list[Figure], department: str, year: int | None) -> DepartmentData:
     first: dict[str, Figure] = {}
     subjects: dict[int, list[tuple[Decimal, str]]] | None = None
+    # One sentence giving one quantity two values lists its parts, not the whole stated twice: "中央资金完成
+    # 636.75万元，预算执行率81.97%，省级资金完成288.26万元，预算执行率99.28%" (corpus n12). Neither is the whole.
+    values: dict[tuple[str, int, str], set[Decimal]] = {}
+    for fig in figures:
+        values.setdefault((fig.key, fig.segment, fig.quote), set()).add(fig.value)
+    figures = [f for f in figures if f.key.startswith("score.") or len(values[(f.key, f.segment, f.quote)]) == 1]
     for fig in figures:
         if fig.key.startswith("score."):
             continue
