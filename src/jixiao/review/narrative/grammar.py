@@ -16,188 +16,26 @@ from dataclasses import dataclass, replace
 
 from jixiao.model.problems import Location
 
+from .clauses import (
+    CLOSE,
+    ENUM_MARK,
+    OPEN,
+    YEAR_PREFIX,
+    Sentence,
+    bare_head,
+    clean_subject,
+    depths,
+    indicator_clause,
+    noun_after,
+    scope_flags,
+    sentences,
+    strip_words,
+)
 from .model import NarrativeFigure
 from .tokens import Token, tokens
-from .vocabulary import Vocabulary, vocabulary
+from .vocabulary import vocabulary
 
-__all__ = ["YEAR_PREFIX", "read_segment"]
-
-_SENTENCE_END = "。！？!?\n"
-_CLAUSE_END = "，,；;：:"
-_OPEN, _CLOSE = "（(【[", "）)】]"
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\d{1,2}月)")
-YEAR_PREFIX = re.compile(
-    r"^(?:(?:截至|截止|至)?(?:19|20)(?:\d\d|xx|XX)年(?:度|底|末|初)?(?:\d{1,2}月(?:\d{1,2}日)?)?)+"
-)
-_PLACE_YEAR = re.compile(r"^[\u4e00-\u9fa5]{1,8}?(?:省|市|县|区|旗|镇|乡|街道)(?=(?:19|20)\d\d年)")  # "许镇镇2020年…"
-
-
-def _strip_words(text: str, words: tuple[str, ...], *, head: bool) -> tuple[str, str]:
-    """Take the listed words off the head (or tail) of the text, repeatedly; returns (rest, first word taken)."""
-    taken = ""
-    changed = True
-    while changed and text:
-        changed = False
-        for word in words:
-            if (text.startswith(word) if head else text.endswith(word)) and len(text) >= len(word):
-                text = text[len(word) :] if head else text[: -len(word)]
-                taken = taken or word
-                changed = True
-                break
-    return text, taken
-
-
-_ENUM_MARK = re.compile(r"^(?:[0-9]+[.．、]|[（(][0-9一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、是])")
-
-
-def _find_relation(text: str, voc: Vocabulary) -> tuple[str, str]:
-    """The list or total word of a left context, and the text it governs ("其中：基本支出" → 其中, 基本支出)."""
-    for group in ("respectively", "total", "parts", "includes", "partial"):
-        for word in voc.relations[group]:
-            if len(word) == 1:  # 共, 计, 含, 如: only right before the number or at the head
-                if text.endswith(word):
-                    return word, text[:-1]
-                if text.startswith(word) and group != "total":
-                    return word, text[1:]
-                continue
-            if word in text:
-                head, _, tail = text.rpartition(word)
-                # "其中基本支出" → 基本支出; "A、B分别为" → A、B (the names come before the word);
-                # "一般公共预算收入累计完成" → 一般公共预算收入 (a bare verb after the word names nothing)
-                tail = tail.strip("：:")
-                bare_verb = tail in voc.relations["verbs"] or tail in voc.relations["stage_verbs"]
-                return word.rstrip("：:"), tail if tail and not bare_verb else head
-    return "", text
-
-
-def _clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
-    """The noun phrase of a left context, and the relation word found around it."""
-    text = re.sub(r"[（(][^（()）]*[)）]|《[^》]*》|[“”\"]", "", text)  # asides, titles, quotes are not the subject
-    text = text.strip("，,、；;：:“”\"'（(）) ")
-    relation, text = _find_relation(text, voc)
-    for _ in range(3):
-        text = _ENUM_MARK.sub("", text.strip("，,、；;：:“”\"' "))
-        text = YEAR_PREFIX.sub("", text)
-        text, _lead = _strip_words(text, voc.leading_words, head=True)
-        text, copula = _strip_words(text, voc.copulas, head=False)
-        relation = relation or (copula if copula in voc.relations["total"] else "")
-        text = text.rstrip("的")
-        for word in voc.relations["verbs"]:
-            at = text.find(word)
-            # "下达X资金" → 下达, X资金; after an agent only a verb of allocation: "中央下达X资金", not "公务接待";
-            # after a recipient too: "自治区财政厅以(文)向我市下达X资金"
-            allocation = word in voc.words["allocation_verbs"]
-            recipient = allocation and any(m in text[:at] for m in voc.words["recipient_marks"])
-            agent = at == 0 or (at <= 3 and allocation) or (at > 0 and recipient)
-            if at >= 0 and agent and len(text) - at - len(word) >= 2:
-                relation = relation or word
-                text = text[at + len(word) :]
-                break
-        text = YEAR_PREFIX.sub("", _PLACE_YEAR.sub("", text))  # after the verb: "下达某县2023年资金" keeps 下达
-    if not relation:
-        relation = next((w for w in voc.relations["stage_verbs"] if text.startswith(w) or text.endswith(w)), "")
-    # "……单位使用当年财政拨款安排(的)三公经费决算": money named by a long account of who arranged it; the head after
-    # the verb names it
-    verbs = "|".join(map(re.escape, voc.words["arranging_verbs"]))
-    arranged = re.match(rf"^(.{{8,}}(?:{verbs}))的?(.{{4,}})$", text)
-    if arranged and not re.search(rf"(?:{verbs})", arranged.group(2)):
-        text = arranged.group(2)
-    return text.strip("，,、 ").lstrip("）)】]").rstrip("（(【["), relation
-
-
-def _bare_head(subject: str, voc: Vocabulary) -> str:
-    """The head noun a subject is, when it is only that with stage words ("支出决算" → 支出); else ""."""
-    for word in sorted(voc.words["same_quantity_noise"], key=len, reverse=True):
-        subject = subject.replace(word, "")
-    return subject if subject in voc.generic_subjects else ""
-
-
-def _noun_after(text: str, voc: Vocabulary, limit: int = 10) -> str:
-    """The noun a count's measure word introduces: "28个展区以及…" → 展区."""
-    m = re.match(r"(?:[\u4e00-\u9fa5·]|[A-Za-z][A-Za-z0-9.]*)+", text)
-    if not m:
-        return ""
-    noun = m.group(0)
-    for stop in voc.words["noun_stops"]:
-        cut = noun.find(stop)
-        if cut == 0:
-            return ""
-        if cut > 0:
-            noun = noun[:cut]
-    return noun[:limit]
-
-
-def _indicator_clause(
-    text: str, sentence: _Sentence, clause_start: int, voc: Vocabulary, after: int = 0
-) -> tuple[str, int]:
-    """The nearest clause before (and after position `after`), in the sentence, that names an indicator: no figure
-    and no value word in it. Returns the name and where its clause starts."""
-    starts = [s for s in sentence.clause_starts if after <= s < clause_start]
-    if not starts:
-        return "", -1
-    ends = [*starts[1:], clause_start]
-    for start, end in zip(reversed(starts), reversed(ends), strict=True):
-        clause = _ENUM_MARK.sub("", text[start : end - 1])
-        if clause and not re.search(r"\d", clause) and not any(w in clause for w in voc.value_words):
-            return _clean_subject(clause, voc)[0], start
-    return "", -1
-
-
-@dataclass
-class _Sentence:
-    start: int
-    end: int
-    clause_starts: list[int]
-
-    def clause_start(self, position: int) -> int:
-        return max((s for s in self.clause_starts if s <= position), default=self.start)
-
-
-def _sentences(text: str) -> list[_Sentence]:
-    out, start = [], 0
-    for i, char in enumerate(text + "\n"):
-        if char in _SENTENCE_END:
-            if i > start:
-                clauses = [start] + [
-                    j + 1
-                    for j in range(start, i)
-                    if text[j] in _CLAUSE_END
-                    and not (text[j] == "," and text[j - 1 : j].isdigit() and text[j + 1 : j + 2].isdigit())
-                ]
-                out.append(_Sentence(start, i + 1 if i < len(text) else i, clauses))
-            start = i + 1
-    return out
-
-
-def _depths(text: str) -> list[int]:
-    depth, out = 0, []
-    for char in text:
-        if char in _OPEN:
-            depth += 1
-        out.append(depth)
-        if char in _CLOSE and depth:
-            depth -= 1
-    return out
-
-
-def _scope_flags(left: str, after: str, voc: Vocabulary, year: int | None) -> tuple[bool, bool, bool]:
-    """(approximate, other_year, target) of one figure from the words before it in its clause."""
-    left = re.sub(r"[（(][^（()）]*[)）]", "", left)
-    tail = left[-3:]
-    approximate = any(tail.endswith(w) for w in voc.approximate) or any(
-        after.startswith(w) for w in voc.words["approximate_after"]
-    )
-    scope = left
-    for word in voc.other_year_except:
-        scope = scope.replace(word, "")
-    compare = "|".join(map(re.escape, voc.words["compare"]))
-    scope = re.sub(rf"(?:{compare})(?:上年|去年|上年度|上一年|同期)[^，,；;]*", "", scope)
-    other_year = any(w in scope for w in voc.other_year)
-    years = [int(y) for y in _YEAR.findall(left)]
-    if year and years and years[-1] != year:
-        other_year = True
-    target = any(w in left for w in voc.target) or any(after.startswith(w) for w in voc.words["target_after"])
-    return approximate, other_year, target
+__all__ = ["read_segment"]
 
 
 @dataclass
@@ -205,7 +43,7 @@ class _Place:
     """Where a number stands: its sentence and clause, the text before it that may name it, and what follows."""
 
     sentence_no: int
-    sentence: _Sentence
+    sentence: Sentence
     clause_start: int
     left_start: int
     left: str
@@ -219,8 +57,8 @@ class _SegmentReader:
     def __init__(self, text: str, location: Location, index: int, year: int | None, cell: tuple[int, int] | None):
         self.voc = vocabulary()
         self.text, self.location, self.index, self.year, self.cell = text, location, index, year, cell
-        self.sentences = _sentences(text)
-        self.depths = _depths(text)
+        self.sentences = sentences(text)
+        self.depths = depths(text)
         self.out: list[NarrativeFigure] = []
         self.previous_end = 0
         self.last_sentence = -1
@@ -248,13 +86,13 @@ class _SegmentReader:
     def _place(self, token: Token) -> _Place:
         text = self.text
         sentence_no = next((i for i, s in enumerate(self.sentences) if s.start <= token.start < s.end), 0)
-        sentence = self.sentences[sentence_no] if self.sentences else _Sentence(0, len(text), [0])
+        sentence = self.sentences[sentence_no] if self.sentences else Sentence(0, len(text), [0])
         if sentence_no != self.last_sentence:
             self.names, self.previous_end, self.last_sentence = [], sentence.start, sentence_no
         clause_start = sentence.clause_start(token.start)
         depth = self.depths[token.start]
         opening = max(
-            (i + 1 for i in range(clause_start, token.start) if text[i] in _OPEN and self.depths[i] <= depth),
+            (i + 1 for i in range(clause_start, token.start) if text[i] in OPEN and self.depths[i] <= depth),
             default=clause_start,
         )
         listed = max((i + 1 for i in range(clause_start, token.start) if text[i] == "、"), default=clause_start)
@@ -270,20 +108,20 @@ class _SegmentReader:
 
     def _subject(self, token: Token, place: _Place) -> tuple[str, str]:
         voc, left = self.voc, place.left
-        noun = _noun_after(place.after, voc) if token.kind == "count" else ""
-        subject, relation = _clean_subject(left, voc)
+        noun = noun_after(place.after, voc) if token.kind == "count" else ""
+        subject, relation = clean_subject(left, voc)
         relation = self._list_word_before_clause(place, relation)
         prev = self._previous(place)
         if place.chain and prev is not None and self.last_noun and left.startswith(self.last_noun):
             # "年初批复预算8个项目985万元": the words between are the previous count's noun; "11个乡镇拨付X补助资金
             # 60万元": after the noun a verb and its object name the amount
-            rest = _clean_subject(left[len(self.last_noun) :], voc)[0]
+            rest = clean_subject(left[len(self.last_noun) :], voc)[0]
             subject = (rest if len(rest) >= 3 else prev.subject) if token.kind != "count" else ""
         if subject in voc.relations["verbs"] or subject in voc.relations["stage_verbs"]:
             relation, subject = relation or subject, ""
         if any(w in left for w in voc.relations["respectively"]):
             head = re.split("|".join(voc.relations["respectively"]), left)[0]
-            self.names = [n for n in re.split(r"[、和及]", _clean_subject(head, voc)[0]) if n]
+            self.names = [n for n in re.split(r"[、和及]", clean_subject(head, voc)[0]) if n]
             relation = "分别为"
         if prev is not None and re.fullmatch(r"[~～\-－—至到×]", left):
             subject = prev.subject  # the end of a range or a size: "4.0~4.3米"
@@ -309,7 +147,7 @@ class _SegmentReader:
             and prev.subject.endswith(voc.money_words)
         ):
             subject = prev.subject  # "……林业补助资金共16项,金额合计333,001万元": the amount of that 资金
-        head = _bare_head(subject, voc)
+        head = bare_head(subject, voc)
         if head:  # "……缴费支出(项)：支出决算为67.64万元": the clause before the colon names that 支出
             named = self._named_by_colon(place, "")
             subject = named if named.endswith(head) and len(named) > len(head) else subject
@@ -330,15 +168,15 @@ class _SegmentReader:
         """ "用于实施“甲项目”(723万元)和“乙项目”(577万元)": an amount alone in brackets is the amount of the name
         right before the bracket."""
         text, at = self.text, place.left_start - 1
-        if token.kind != "amount" or place.left or at < 0 or text[at] not in _OPEN:
+        if token.kind != "amount" or place.left or at < 0 or text[at] not in OPEN:
             return ""
-        if text[token.end : token.end + 1] not in _CLOSE:
+        if text[token.end : token.end + 1] not in CLOSE:
             return ""
         start = max(place.clause_start, self.previous_end)
         before = text[start:at]
         before = re.split(r"[、，,；;]", before)[-1]
         name = re.search(r"[“\"]([^“”\"]{2,60})[”\"]$", before)
-        return name.group(1) if name else _clean_subject(before, self.voc)[0]
+        return name.group(1) if name else clean_subject(before, self.voc)[0]
 
     def _named_by_colon(self, place: _Place, relation: str) -> str:
         """ "1.产出指标完成情况:100%": the clause before the colon names the figure."""
@@ -347,19 +185,19 @@ class _SegmentReader:
             return ""
         if self.previous_end > sentence.clause_start(start - 1):
             return ""
-        return _clean_subject(self.text[sentence.clause_start(start - 1) : start - 1], self.voc)[0]
+        return clean_subject(self.text[sentence.clause_start(start - 1) : start - 1], self.voc)[0]
 
     def _indicator(self, token: Token, place: _Place, subject: str) -> str:
         """A column of a target table ("年初指标值", "实际完成值") stands for the indicator named before it."""
-        bare, value_word = _strip_words(subject, self.voc.value_words, head=False)
-        bare, _ = _strip_words(bare, self.voc.words["value_qualifiers"], head=False)
+        bare, value_word = strip_words(subject, self.voc.value_words, head=False)
+        bare, _ = strip_words(bare, self.voc.words["value_qualifiers"], head=False)
         if value_word and len(bare) >= 2:
             subject = bare  # "……比例年初指标值为不低于85%" → ……比例
         elif value_word:
             # "X指标值1000元，全年实际完成值1000元" → X; "1.免疫密度，年初目标值≥90%" → the item's first clause
             same = self.indicator_sentence == place.sentence_no and self.indicator
             after = self.indicator_at if same else 0
-            named, _ = _indicator_clause(self.text, place.sentence, place.clause_start, self.voc, after)
+            named, _ = indicator_clause(self.text, place.sentence, place.clause_start, self.voc, after)
             subject = named or (self.indicator if same else subject)
             prev = self._previous(place)
             if not named and not same and place.chain and prev is not None and prev.kind == token.kind:
@@ -373,18 +211,18 @@ class _SegmentReader:
         voc, text = self.voc, self.text
         if not subject and token.kind == "amount":
             tail = 1 if place.after.startswith(("为", "是")) else 0
-            subject = _noun_after(place.after[tail:], voc, 30)  # "其中500万元为中央水利发展资金"
+            subject = noun_after(place.after[tail:], voc, 30)  # "其中500万元为中央水利发展资金"
         start, sentence = place.clause_start, place.sentence
         if not subject and token.kind != "date" and start > sentence.start:
             # "……农机购置补贴资金，共计84.47万元": the clause before names it
             prior = sentence.clause_start(start - 1)
             if prior < start:
-                opened = max((i + 1 for i in range(prior, start) if text[i] in _OPEN), default=prior)
-                subject = _clean_subject(text[max(prior, self.previous_end, opened) : start - 1], voc)[0][-16:]
+                opened = max((i + 1 for i in range(prior, start) if text[i] in OPEN), default=prior)
+                subject = clean_subject(text[max(prior, self.previous_end, opened) : start - 1], voc)[0][-16:]
         if not subject and token.kind != "date":
-            bare = _ENUM_MARK.sub("", YEAR_PREFIX.sub("", place.left.strip("，,、；;：: ")))
-            subject = _strip_words(bare, voc.leading_words, head=True)[0]
-            subject = _strip_words(subject, voc.copulas + voc.relations["total"], head=False)[0]
+            bare = ENUM_MARK.sub("", YEAR_PREFIX.sub("", place.left.strip("，,、；;：: ")))
+            subject = strip_words(bare, voc.leading_words, head=True)[0]
+            subject = strip_words(subject, voc.copulas + voc.relations["total"], head=False)[0]
         if not subject and token.kind == "count":
             subject = token.unit.lstrip("万亿")
         return subject
@@ -454,7 +292,7 @@ class _SegmentReader:
             m = re.search(rf"(?:{compare})", clause)
             if m is None:
                 continue
-            named = _clean_subject(clause[: m.start()], self.voc)[0]
+            named = clean_subject(clause[: m.start()], self.voc)[0]
             if len(named) >= 2 and named not in self.voc.relations["verbs"]:
                 return named
         return ""
@@ -487,7 +325,7 @@ class _SegmentReader:
         scope_start = sentence.start if clause_start == sentence.clause_starts[0] else clause_start
         lead = text[sentence.start : sentence.clause_starts[1] - 1] if len(sentence.clause_starts) > 1 else ""
         lead = lead if scope_start != sentence.start and YEAR_PREFIX.fullmatch(lead) else ""  # "2022年，……"
-        approximate, other_year, target = _scope_flags(
+        approximate, other_year, target = scope_flags(
             lead + text[scope_start : token.start], place.after[:4], self.voc, self.year
         )
         quote_start = place.left_start if subject or relation else max(clause_start, place.left_start - 12)

@@ -1,0 +1,209 @@
+"""The parts of the clause grammar that read one clause: sentences and clauses cut at their marks, bracket depth,
+a clause's relation word and subject with scope words, copulas and place-and-year prefixes taken off, the noun after
+a count, and a clause's scope (another year, a target, an approximation). `grammar` puts them together per figure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .vocabulary import Vocabulary
+
+__all__ = [
+    "CLAUSE_END",
+    "CLOSE",
+    "ENUM_MARK",
+    "OPEN",
+    "PLACE_YEAR",
+    "SENTENCE_END",
+    "YEAR",
+    "YEAR_PREFIX",
+    "Sentence",
+    "bare_head",
+    "clean_subject",
+    "depths",
+    "find_relation",
+    "indicator_clause",
+    "noun_after",
+    "scope_flags",
+    "sentences",
+    "strip_words",
+]
+
+
+SENTENCE_END = "。！？!?\n"
+CLAUSE_END = "，,；;：:"
+OPEN, CLOSE = "（(【[", "）)】]"
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\d{1,2}月)")
+YEAR_PREFIX = re.compile(
+    r"^(?:(?:截至|截止|至)?(?:19|20)(?:\d\d|xx|XX)年(?:度|底|末|初)?(?:\d{1,2}月(?:\d{1,2}日)?)?)+"
+)
+PLACE_YEAR = re.compile(r"^[\u4e00-\u9fa5]{1,8}?(?:省|市|县|区|旗|镇|乡|街道)(?=(?:19|20)\d\d年)")  # "许镇镇2020年…"
+
+
+def strip_words(text: str, words: tuple[str, ...], *, head: bool) -> tuple[str, str]:
+    """Take the listed words off the head (or tail) of the text, repeatedly; returns (rest, first word taken)."""
+    taken = ""
+    changed = True
+    while changed and text:
+        changed = False
+        for word in words:
+            if (text.startswith(word) if head else text.endswith(word)) and len(text) >= len(word):
+                text = text[len(word) :] if head else text[: -len(word)]
+                taken = taken or word
+                changed = True
+                break
+    return text, taken
+
+
+ENUM_MARK = re.compile(r"^(?:[0-9]+[.．、]|[（(][0-9一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、是])")
+
+
+def find_relation(text: str, voc: Vocabulary) -> tuple[str, str]:
+    """The list or total word of a left context, and the text it governs ("其中：基本支出" → 其中, 基本支出)."""
+    for group in ("respectively", "total", "parts", "includes", "partial"):
+        for word in voc.relations[group]:
+            if len(word) == 1:  # 共, 计, 含, 如: only right before the number or at the head
+                if text.endswith(word):
+                    return word, text[:-1]
+                if text.startswith(word) and group != "total":
+                    return word, text[1:]
+                continue
+            if word in text:
+                head, _, tail = text.rpartition(word)
+                # "其中基本支出" → 基本支出; "A、B分别为" → A、B (the names come before the word);
+                # "一般公共预算收入累计完成" → 一般公共预算收入 (a bare verb after the word names nothing)
+                tail = tail.strip("：:")
+                bare_verb = tail in voc.relations["verbs"] or tail in voc.relations["stage_verbs"]
+                return word.rstrip("：:"), tail if tail and not bare_verb else head
+    return "", text
+
+
+def clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
+    """The noun phrase of a left context, and the relation word found around it."""
+    text = re.sub(r"[（(][^（()）]*[)）]|《[^》]*》|[“”\"]", "", text)  # asides, titles, quotes are not the subject
+    text = text.strip("，,、；;：:“”\"'（(）) ")
+    relation, text = find_relation(text, voc)
+    for _ in range(3):
+        text = ENUM_MARK.sub("", text.strip("，,、；;：:“”\"' "))
+        text = YEAR_PREFIX.sub("", text)
+        text, _lead = strip_words(text, voc.leading_words, head=True)
+        text, copula = strip_words(text, voc.copulas, head=False)
+        relation = relation or (copula if copula in voc.relations["total"] else "")
+        text = text.rstrip("的")
+        for word in voc.relations["verbs"]:
+            at = text.find(word)
+            # "下达X资金" → 下达, X资金; after an agent only a verb of allocation: "中央下达X资金", not "公务接待";
+            # after a recipient too: "自治区财政厅以(文)向我市下达X资金"
+            allocation = word in voc.words["allocation_verbs"]
+            recipient = allocation and any(m in text[:at] for m in voc.words["recipient_marks"])
+            agent = at == 0 or (at <= 3 and allocation) or (at > 0 and recipient)
+            if at >= 0 and agent and len(text) - at - len(word) >= 2:
+                relation = relation or word
+                text = text[at + len(word) :]
+                break
+        text = YEAR_PREFIX.sub("", PLACE_YEAR.sub("", text))  # after the verb: "下达某县2023年资金" keeps 下达
+    if not relation:
+        relation = next((w for w in voc.relations["stage_verbs"] if text.startswith(w) or text.endswith(w)), "")
+    # "……单位使用当年财政拨款安排(的)三公经费决算": money named by a long account of who arranged it; the head after
+    # the verb names it
+    verbs = "|".join(map(re.escape, voc.words["arranging_verbs"]))
+    arranged = re.match(rf"^(.{{8,}}(?:{verbs}))的?(.{{4,}})$", text)
+    if arranged and not re.search(rf"(?:{verbs})", arranged.group(2)):
+        text = arranged.group(2)
+    return text.strip("，,、 ").lstrip("）)】]").rstrip("（(【["), relation
+
+
+def bare_head(subject: str, voc: Vocabulary) -> str:
+    """The head noun a subject is, when it is only that with stage words ("支出决算" → 支出); else ""."""
+    for word in sorted(voc.words["same_quantity_noise"], key=len, reverse=True):
+        subject = subject.replace(word, "")
+    return subject if subject in voc.generic_subjects else ""
+
+
+def noun_after(text: str, voc: Vocabulary, limit: int = 10) -> str:
+    """The noun a count's measure word introduces: "28个展区以及…" → 展区."""
+    m = re.match(r"(?:[\u4e00-\u9fa5·]|[A-Za-z][A-Za-z0-9.]*)+", text)
+    if not m:
+        return ""
+    noun = m.group(0)
+    for stop in voc.words["noun_stops"]:
+        cut = noun.find(stop)
+        if cut == 0:
+            return ""
+        if cut > 0:
+            noun = noun[:cut]
+    return noun[:limit]
+
+
+def indicator_clause(
+    text: str, sentence: Sentence, clause_start: int, voc: Vocabulary, after: int = 0
+) -> tuple[str, int]:
+    """The nearest clause before (and after position `after`), in the sentence, that names an indicator: no figure
+    and no value word in it. Returns the name and where its clause starts."""
+    starts = [s for s in sentence.clause_starts if after <= s < clause_start]
+    if not starts:
+        return "", -1
+    ends = [*starts[1:], clause_start]
+    for start, end in zip(reversed(starts), reversed(ends), strict=True):
+        clause = ENUM_MARK.sub("", text[start : end - 1])
+        if clause and not re.search(r"\d", clause) and not any(w in clause for w in voc.value_words):
+            return clean_subject(clause, voc)[0], start
+    return "", -1
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    clause_starts: list[int]
+
+    def clause_start(self, position: int) -> int:
+        return max((s for s in self.clause_starts if s <= position), default=self.start)
+
+
+def sentences(text: str) -> list[Sentence]:
+    out, start = [], 0
+    for i, char in enumerate(text + "\n"):
+        if char in SENTENCE_END:
+            if i > start:
+                clauses = [start] + [
+                    j + 1
+                    for j in range(start, i)
+                    if text[j] in CLAUSE_END
+                    and not (text[j] == "," and text[j - 1 : j].isdigit() and text[j + 1 : j + 2].isdigit())
+                ]
+                out.append(Sentence(start, i + 1 if i < len(text) else i, clauses))
+            start = i + 1
+    return out
+
+
+def depths(text: str) -> list[int]:
+    depth, out = 0, []
+    for char in text:
+        if char in OPEN:
+            depth += 1
+        out.append(depth)
+        if char in CLOSE and depth:
+            depth -= 1
+    return out
+
+
+def scope_flags(left: str, after: str, voc: Vocabulary, year: int | None) -> tuple[bool, bool, bool]:
+    """(approximate, other_year, target) of one figure from the words before it in its clause."""
+    left = re.sub(r"[（(][^（()）]*[)）]", "", left)
+    tail = left[-3:]
+    approximate = any(tail.endswith(w) for w in voc.approximate) or any(
+        after.startswith(w) for w in voc.words["approximate_after"]
+    )
+    scope = left
+    for word in voc.other_year_except:
+        scope = scope.replace(word, "")
+    compare = "|".join(map(re.escape, voc.words["compare"]))
+    scope = re.sub(rf"(?:{compare})(?:上年|去年|上年度|上一年|同期)[^，,；;]*", "", scope)
+    other_year = any(w in scope for w in voc.other_year)
+    years = [int(y) for y in YEAR.findall(left)]
+    if year and years and years[-1] != year:
+        other_year = True
+    target = any(w in left for w in voc.target) or any(after.startswith(w) for w in voc.words["target_after"])
+    return approximate, other_year, target
