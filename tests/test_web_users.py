@@ -664,5 +664,15 @@ def test_text_editor_error_in_chinese_names_the_editors_line_and_the_label(app):
     assert "缺少必填字段“部门名称”。" in problems  # not “部门名称”（name）
     assert not re.search(r"“[a-z_]+”|（[a-z_]+）", problems)
     assert "评价年度: 二〇二三" in r.text.split('id="data-yaml"')[1].split("</textarea>")[0]
+    # a syntax error: at the editor's line, its reason in Chinese (not the parser's English)
+    number = next(i for i, line in enumerate(lines, 1) if line.startswith("  年初预算: {"))
+    broken = "\n".join(line.replace("}", "", 1) if i == number else line for i, line in enumerate(lines, 1))
+    r = c.post(f"/evaluations/{evaluation_id}/yaml", data={"csrf_token": csrf, "version": version, "data_yaml": broken})
+    assert r.status_code == 422
+    problems = re.sub(r"<[^>]+>", "", r.text.split('id="problems"')[1].split("</ul>")[0])
+    assert f"全部数据第{number + 1}行" in problems and "YAML 格式错误（花括号“{ }”未成对" in problems
+    kept = r.text.split('id="data-yaml"')[1].split("</textarea>")[0]
+    assert "  部门名称: 深圳" in kept and "\nname:" not in kept and "  name:" not in kept  # as typed, still Chinese
+    assert not re.search(r"[A-Za-z]{3,}", problems.replace("YAML", ""))
     with app.state.factory() as db:
         assert db.get(Evaluation, evaluation_id).data_yaml == BAOAN_DATA

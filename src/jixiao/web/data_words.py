@@ -12,7 +12,7 @@ from functools import cache
 
 from jixiao.model.schema import SCHEMA, Group, ListOf, MapOf, Node
 
-from .yaml_keys import rename_by_line, rename_in_tree
+from .yaml_keys import rename_by_line, rename_in_tree, syntax_in_chinese
 
 __all__ = ["Level", "in_chinese", "legend", "levels", "to_chinese", "to_english", "top"]
 
@@ -203,6 +203,7 @@ def _level_at(path: str) -> Level | None:
 def in_chinese(message: str, field_path: str | None = None) -> str:
     """A problem's message with the keys it names as stored (“name”, （name）) in the editor's words: the labels of
     the field's own level when its path is known, else the words that mean one key wherever they stand."""
+    message = syntax_in_chinese(message)
     level = _level_at(field_path) if field_path else None
     flat = _flat(True)
 

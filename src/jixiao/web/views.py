@@ -383,9 +383,11 @@ def guarded_write(
     form: dict[str, str] | None = None,
     lists: dict[str, list[dict[str, str]]] | None = None,
     saved_part: str = "",
+    editor_text: str | None = None,
 ):
     """Write through the service; on a conflict show the page with what the user typed and, field by field, what
-    the other person changed; on errors show them beside the input."""
+    the other person changed; on errors show them beside the input. `editor_text` is the text editor's text as
+    typed (its keys in Chinese), shown again instead of `data_yaml`, its stored form."""
     try:
         loaded = write(
             db,
@@ -430,7 +432,7 @@ def guarded_write(
             conflict=conflict,
             form=form,
             lists=lists,
-            yaml_text=data_yaml,
+            yaml_text=editor_text if editor_text is not None else data_yaml,
             status=409,
             message="保存未成功：该部门的自评已被他人修改。您填写的内容保留在下方，请逐项核对后再保存。",
         )
@@ -442,7 +444,7 @@ def guarded_write(
             loaded=loaded,
             form=form,
             lists=lists,
-            yaml_text=data_yaml,
+            yaml_text=editor_text if editor_text is not None else data_yaml,
             status=422,
             message="数据有误，未保存。请按提示修改后重新保存。",
         )

@@ -129,7 +129,7 @@ def save_yaml(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_
     version = int_field(form, "version", "版本号")
     # the editor's Chinese keys (and the facts' questions) back to the stored English ones, line for line
     stored = to_english(text, evaluation.rulebook_id)
-    return guarded_write(request, db, actor, evaluation, version, "yaml", data_yaml=stored)
+    return guarded_write(request, db, actor, evaluation, version, "yaml", data_yaml=stored, editor_text=text)
 
 
 @router.post("/evaluations/{evaluation_id}/upload")
