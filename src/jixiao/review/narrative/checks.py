@@ -12,11 +12,12 @@ from collections.abc import Iterable
 from jixiao.model.problems import Problem
 
 from ..source import SourceDocument
+from .changes import exceed, growth
 from .counts import count_items
 from .figures import document_year, extract_narrative_figures
 from .model import NarrativeFigure
 from .parts import parts_total
-from .rates import exceed, growth, shares
+from .rates import shares
 from .subjects import same_subject, unit_pairs
 from .tables import table_checks
 from .yeartables import year_table_checks
