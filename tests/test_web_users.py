@@ -644,6 +644,10 @@ def test_text_editor_in_chinese_saves_english_keys_and_scores_the_same(app):
     with app.state.factory() as db:
         stored = db.get(Evaluation, evaluation_id)
         assert stored.data_yaml == BAOAN_DATA and stored.total == "97.61"
+        number = stored.version
+    # a past version's data reads as the editor shows it
+    past = c.get(f"/evaluations/{evaluation_id}/versions/{number}").text.split('id="version-data"')[1]
+    assert "部门名称: 深圳市宝安区妇女联合会" in past.split("</pre>")[0] and "department:" not in past
 
 
 def test_text_editor_error_in_chinese_names_the_editors_line_and_the_label(app):

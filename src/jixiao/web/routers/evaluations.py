@@ -16,7 +16,7 @@ from jixiao.files.excel_layout import FORM_FIELDS
 from jixiao.scoring.explain import node_to_dict
 
 from ..cycle_service import targets_version
-from ..data_words import to_english
+from ..data_words import to_chinese, to_english
 from ..db import Comment, Evaluation, User, Version
 from ..deps import BadInput, Db, Form, Id, SignedIn, int_field, page
 from ..forms import form_to_yaml, form_values, lists_from_form, lists_to_yaml
@@ -240,6 +240,7 @@ def version(request: Request, actor: SignedIn, db: Db, evaluation_id: Id, number
         {
             "e": evaluation,
             "v": row,
+            "data_text": to_chinese(row.data_yaml, evaluation.rulebook_id),  # as the text editor shows it
             "scored": loaded.scored,
             "narrative": [(sections.get(name, "其他"), text) for name, text in narrative.items()],
             "fields": [
