@@ -827,3 +827,11 @@ def test_a_doubtful_rate_beside_the_amounts_does_not_doubt_a_sum_of_amounts(tmp_
     rate = doc.tables()[0].rows[at].index("95%")
     assert scanned((at, rate)) == [Severity.WARNING]
     assert scanned((at, rate - 2)) == [Severity.INFO]  # the 全年执行数 152 itself read doubtfully: a hint
+
+
+def test_the_department_read_by_ocr_without_the_space_after_its_label(tmp_path):
+    # corpus t45 scanned: OCR sees no space in "项目单位 南湖新区民政局"
+    path = tmp_path / "报告.txt"
+    text = "岳阳市南湖新区财政支出项目绩效自评报告\n项目名称 城乡低保\n项目单位南湖新区民政局\n"
+    path.write_text(text, encoding="utf-8")
+    assert review_file(path).department == "南湖新区民政局"

@@ -195,6 +195,11 @@ def identify(doc: SourceDocument, tables: list[Table]) -> Identity:
         ident.department = _titled_department(doc, tables)
     labels = "|".join(re.escape(w) for w in sorted(vocab.words("identity", "department"), key=len, reverse=True))
     ident.department = re.sub(rf"^(?:{labels})\s+(?=\S)", "", ident.department)  # "项目单位 岳阳县林业局" → the name
+    # OCR sees no space between the label and the name ("项目单位南湖新区民政局", corpus t45 scanned): a label of
+    # four characters or more is never the start of a name
+    words = sorted(vocab.words("identity", "department"), key=len, reverse=True)
+    long_labels = "|".join(re.escape(w) for w in words if len(w) >= 4)
+    ident.department = re.sub(rf"^(?:{long_labels})(?=\S{{2}})", "", ident.department)
     ident.project = _labelled(tables, doc, vocab.words("identity", "project"))
     ident.date = _labelled(tables, doc, vocab.words("identity", "date"))
     ident.stated_total = _labelled(tables, doc, vocab.words("identity", "total"))
