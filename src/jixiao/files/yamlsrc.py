@@ -6,6 +6,7 @@ and "98.78%" can be told from 0.9878. Duplicate keys, which PyYAML silently merg
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,16 @@ from jixiao.model.problems import JixiaoError, Location, Problem, dotted
 
 from . import guard
 
-__all__ = ["SourceMap", "dotted", "load_yaml", "parse_yaml_text", "yaml_source", "yaml_text_source"]
+__all__ = [
+    "YAML_SYNTAX",
+    "SourceMap",
+    "dotted",
+    "load_yaml",
+    "parse_yaml_text",
+    "syntax_reason",
+    "yaml_source",
+    "yaml_text_source",
+]
 
 _NULL_TAG = "tag:yaml.org,2002:null"
 
@@ -171,6 +181,24 @@ def _build(events, file: str, smap: SourceMap, problems: list[Problem]) -> Any:
     return root
 
 
+YAML_SYNTAX = (  # PyYAML's reasons, said in Chinese for the user
+    (r"expected ',' or '\]'", "方括号“[ ]”未成对，或列表的各项之间缺少逗号"),
+    (r"expected ',' or '\}'", "花括号“{ }”未成对，或各项之间缺少逗号"),
+    (r"mapping values are not allowed", "此处不能有“字段名: 值”：可能是缩进有误，或值中含有“: ”，请给值加引号"),
+    (r"character '\\t'|found character", "含有不能作为开头的字符，如制表符、%、@：缩进请用空格，这样的值请加引号"),
+    (r"expected <block end>|did not find expected key", "缩进与上文不一致"),
+    (r"did not find expected '-' indicator", "列表各项的“- ”缩进不一致"),
+    (r"could not find expected ':'", "缺少“:”，或多行文字未加引号"),
+    (r"unexpected end of stream|found unexpected end of stream", "引号未成对"),
+    (r"undefined alias", "以“*”开头的值会被当作引用；如是文字请加引号"),
+)
+
+
+def syntax_reason(reason: str) -> str:
+    """PyYAML's English reason for a syntax error, said in Chinese ("" when it is not one of the known ones)."""
+    return next((words for pattern, words in YAML_SYNTAX if re.search(pattern, reason)), "")
+
+
 def parse_yaml_text(text: str, file: str) -> tuple[Any, SourceMap, list[Problem]]:
     """A YAML text (the web app's editor and uploads call this too) to a tree, its source map and problems.
 
@@ -208,7 +236,8 @@ def parse_yaml_text(text: str, file: str) -> tuple[Any, SourceMap, list[Problem]
             [
                 Problem(
                     "yaml.syntax",
-                    f"YAML 格式错误（{reason}）。请检查该行的缩进、冒号后的空格和引号是否成对。",
+                    f"YAML 格式错误{f'（{said}）' if (said := syntax_reason(reason)) else ''}。"
+                    "请检查该行的缩进、冒号后的空格和引号是否成对。",
                     Location(file, line),
                 )
             ]

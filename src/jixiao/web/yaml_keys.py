@@ -11,6 +11,8 @@ from collections.abc import Callable
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from jixiao.files.yamlsrc import YAML_SYNTAX
+
 __all__ = ["KEY", "rename_by_line", "rename_in_tree", "split_comment", "syntax_in_chinese"]
 
 # a mapping key: at the start of a line (after list dashes) or after "{" / "," in a flow mapping; then ":" and a
@@ -91,24 +93,11 @@ def rename_in_tree(
 
 # the YAML parser's reasons for a syntax error (libyaml's or PyYAML's, quoted by the loader in
 # “YAML 格式错误（…）”), in the user's words
-_SYNTAX = (
-    (r"expected ',' or '\]'", "方括号“[ ]”未成对，或列表的各项之间缺少逗号"),
-    (r"expected ',' or '\}'", "花括号“{ }”未成对，或各项之间缺少逗号"),
-    (r"mapping values are not allowed", "此处不能有“字段名: 值”：可能是缩进有误，或值中含有“: ”，请给值加引号"),
-    (r"character '\\t'|found character", "含有不能作为开头的字符，如制表符、%、@：缩进请用空格，这样的值请加引号"),
-    (r"expected <block end>|did not find expected key", "缩进与上文不一致"),
-    (r"did not find expected '-' indicator", "列表各项的“- ”缩进不一致"),
-    (r"could not find expected ':'", "缺少“:”，或多行文字未加引号"),
-    (r"unexpected end of stream|found unexpected end of stream", "引号未成对"),
-    (r"undefined alias", "以“*”开头的值会被当作引用；如是文字请加引号"),
-)
-
-
 def syntax_in_chinese(message: str) -> str:
     """A YAML syntax error's English reason (PyYAML's) said in Chinese; an unknown one is left out."""
 
     def reason(m: re.Match[str]) -> str:
-        for pattern, words in _SYNTAX:
+        for pattern, words in YAML_SYNTAX:
             if re.search(pattern, m[1]):
                 return f"YAML 格式错误（{words}）"
         return "YAML 格式错误"
