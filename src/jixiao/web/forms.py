@@ -26,6 +26,7 @@ __all__ = [
     "list_rows",
     "lists_from_form",
     "lists_to_yaml",
+    "narrative_names",
     "problem_place",
 ]
 
@@ -209,3 +210,28 @@ def _list_label(path: str) -> str:
             row = f"第{int(index) + 1}行" if index.isdigit() else ""
             return f"{sheet.name} {row} {headers.get(column.lstrip('.'), '')}".strip()
     return "数据"
+
+
+def narrative_names(loaded) -> list[tuple[str, str]]:
+    """The narrative sections the rulebook's outline asks for: (file name, heading)."""
+    from ..report.outline import load_outline
+
+    if loaded.prepared is None:
+        return []
+    outline = load_outline(str(loaded.prepared.rulebook.report.get("outline", "shenzhen-department")))
+    names: list[tuple[str, str]] = []
+
+    def walk(section) -> None:
+        for item in section.content:
+            key, value = next(iter(item.items()))
+            if key == "narrative" or key in ("problems", "measures"):
+                names.append((value if key == "narrative" else key, section.heading.replace("{year}", "")))
+        for child in section.sections:
+            walk(child)
+
+    for item in outline.intro:
+        if "narrative" in item:
+            names.append((item["narrative"], "开头"))
+    for section in outline.sections:
+        walk(section)
+    return list(dict.fromkeys(names))

@@ -19,13 +19,13 @@ from ..cycle_service import targets_version
 from ..data_words import to_chinese, to_english
 from ..db import Comment, Evaluation, User, Version
 from ..deps import BadInput, Db, Form, Id, SignedIn, int_field, page
-from ..forms import form_to_yaml, form_values, lists_from_form, lists_to_yaml
+from ..forms import form_to_yaml, form_values, lists_from_form, lists_to_yaml, narrative_names
 from ..rulebook_choice import default_rulebook, rulebook_choices
 from ..scope import NO_REGION, NotFound, OutOfScope
 from ..service import Denied, audit, create_evaluation, load, refusal
 from ..timefmt import local_time
 from ..uploads import MAX_UPLOAD, safe_name, workbook_to_yaml
-from ..views import cached_page, context_of, download, evaluation_page, guarded_write, narrative_names, quote_filename
+from ..views import cached_page, context_of, download, evaluation_page, guarded_write, quote_filename
 
 router = APIRouter()
 MAX_TEXT = 1024 * 1024  # characters of the YAML editor and of one narrative section

@@ -54,8 +54,8 @@ def approve(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id
 def comment(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
     """A 批注 (reviewer, while the evaluation is submitted) or an answer to one (`parent`)."""
     from ..comments import add_comment, anchors
+    from ..forms import narrative_names
     from ..service import load
-    from ..views import narrative_names
 
     evaluation = actor.scope.evaluation(db, evaluation_id)
     parent = int_field(form, "parent", "答复的批注", 1) if form.get("parent") else None
