@@ -389,3 +389,8 @@ def test_scanned_lines_join_as_the_page_shows_them():
     # a sentence closed with a half-width mark (OCR folds ；！？) ends its paragraph
     ended = "本项目资金已全部拨付到位,资金使用符合相关管理办法的规定,未发现挤占挪用情况;"
     assert paragraphs([(ended, None), ("下一段", None)]) == [ended, "下一段"]
+    # a paragraph ending "其中:" leads into its parts, as a Word file's line of its length does (n82)
+    lead = ["2.项目支出0元,同比减少47600元,下降100%。下降原因是编外人员经费支出列入基本", "支出。其中:"]
+    part = "商品和服务支出预算0元,同比减少47600元。"
+    assert paragraphs([(lead[0], True), (lead[1], False), (part, False)]) == ["".join(lead) + part]
+    assert paragraphs([("其中:", False), (part, False)]) == ["其中:", part]

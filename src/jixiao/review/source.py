@@ -97,11 +97,13 @@ class _Builder:
         told = self.last_wraps
         if told is False and _UNBREAKABLE.match(text):
             told = None
-        wrapped = (
-            told
-            if told is not None
-            else len(self.last_line) >= self.full_line and not _looks_like_heading(self.last_line)
-        )
+        line = self.last_line
+        if told is False and last is not None and last.text.endswith(":"):
+            # a paragraph ending with a half-width colon leads into the next ("…其中:" | "商品和服务支出…"): a Word
+            # file's paragraph is one line here, joined by its length; a scan's, as long, is joined the same
+            # (corpus n82, n83: the parts keep the whole they belong to)
+            told, line = None, last.text
+        wrapped = told if told is not None else len(line) >= self.full_line and not _looks_like_heading(line)
         if (
             last
             and last.kind == "paragraph"
