@@ -231,3 +231,36 @@ def test_new_rulebooks_score_the_same_on_both_paths(rid):
     for i in range(15):
         data, _ = parse_department(_damaged(rulebook, i), lambda p: Location("generated"))
         assert_same(rulebook, data)
+
+
+def test_a_rulebook_that_extends_another_follows_a_change_of_its_base(tmp_path):
+    # A server keeps loaded rulebooks; an edit of the base file must reach a rulebook that `extends` it, not only an
+    # edit of the child's own file. The base is the bundled 四川 table; one indicator's name is changed there and
+    # read back through the child, which changes nothing.
+    import os
+
+    from jixiao.scoring.rulebook import BUILTIN_DIR, load_rulebook
+
+    base = tmp_path / "base.yaml"
+    text = (BUILTIN_DIR / "sichuan" / "department" / "2017.yaml").read_text(encoding="utf-8")
+    base.write_text(text.replace("id: sichuan/department/2017", "id: test/base/2017"), encoding="utf-8")
+    child = tmp_path / "child.yaml"
+    child.write_text(
+        "id: test/child/2017\nextends: base.yaml\ntitle: 继承的表\nregion: 四川省\nkind: department\nyear: 2017\n"
+        "version: '1'\nsource: {document: 测试}\nconfidence: inferred\nchanges: []\n",
+        encoding="utf-8",
+    )
+    first = load_rulebook(str(child))
+    assert load_rulebook(str(child)) is first  # kept while nothing changed
+
+    def names(rulebook):
+        return {node.name for root in rulebook.roots for node in root.walk()}
+
+    assert "省级财力专项预算分配时限" in names(first)
+    base.write_text(
+        base.read_text(encoding="utf-8").replace("省级财力专项预算分配时限", "改过的指标名"), encoding="utf-8"
+    )
+    stat = base.stat()
+    os.utime(base, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))  # a later time, whatever the clock
+    again = load_rulebook(str(child))
+    assert "改过的指标名" in names(again) and "省级财力专项预算分配时限" not in names(again)

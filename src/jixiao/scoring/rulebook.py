@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import os
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -79,18 +78,39 @@ def resolve(id_or_path: str) -> Path:
 def load_rulebook(id_or_path: str) -> Rulebook:
     """Load and check a rulebook; raises JixiaoError with every problem found (warnings are kept apart).
 
-    Rulebooks are immutable, so a loaded one is shared until its file changes (a server scores many pages).
+    Rulebooks are immutable, so a loaded one is shared until its file, or a file it `extends`, changes (a server
+    scores many pages): each entry keeps the modification times of its whole chain and is used only while they hold.
     """
-    path = resolve(id_or_path)
-    return _load_checked(str(path.resolve()), path.stat().st_mtime_ns)
-
-
-@lru_cache(maxsize=64)
-def _load_checked(path: str, mtime: int) -> Rulebook:
+    path = str(resolve(id_or_path).resolve())
+    hit = _LOADED.get(path)
+    if hit is not None and all(_mtime(file) == stamp for file, stamp in hit[0]):
+        return hit[1]
+    stamp = _mtime(path)  # read before the file, so a change while loading is seen next time
     rulebook, problems = load_rulebook_with_problems(path)
     if rulebook is None or has_errors(problems):
         raise JixiaoError(problems)
+    chain: tuple[tuple[str, int], ...] = ((path, stamp),)
+    if rulebook.extends:
+        load_rulebook(rulebook.extends)  # the base's own entry, whose chain this one carries
+        chain += _LOADED[_key(rulebook.extends)][0]
+    if len(_LOADED) >= 64:
+        _LOADED.pop(next(iter(_LOADED), ""), None)
+    _LOADED[path] = (chain, rulebook)
     return rulebook
+
+
+_LOADED: dict[str, tuple[tuple[tuple[str, int], ...], Rulebook]] = {}
+
+
+def _key(id_or_path: str) -> str:
+    return str(resolve(id_or_path).resolve())
+
+
+def _mtime(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return -1
 
 
 def load_rulebook_with_problems(id_or_path: str, _seen: tuple[str, ...] = ()) -> tuple[Rulebook | None, list[Problem]]:
