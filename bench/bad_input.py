@@ -31,7 +31,7 @@ from tests.test_hostile_files import (  # noqa: E402 - the makers live beside th
     xlsx_with,
 )
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"  # copies of ../shared/seeds
 
 
 # Runs in the measured process: the CLI in-process, its output discarded; prints code, seconds, peak KB.

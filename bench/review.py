@@ -4,7 +4,7 @@ Makes mutated copies of each seed report — one stated figure, rate, score, wei
 copy — reviews each, and counts the mutations caught (a new error or warning). Prints the recall, what was
 missed, what could not be checked, the errors on the unmutated reports (false findings), and the time per
 review. Goals (issue 5): recall ≥ 95% of checkable mutations, no false errors, < 1 s for a 20-page report.
-Run: .venv/bin/python bench/review.py [FILE …]   (default: the two seeds in ../shared/seeds)
+Run: .venv/bin/python bench/review.py [FILE …]   (default: the two seeds, tests/fixtures/seeds)
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from jixiao.review import review_document
 from jixiao.review.mutate import measure
 from jixiao.review.source import read_source
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "seeds"  # copies of ../shared/seeds
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seeds" / "000_273d22226811a2f3.txt"
+SEED = ROOT / "tests" / "fixtures" / "seeds" / "000_273d22226811a2f3.txt"
 
 
 def _jixiao() -> list[str]:
