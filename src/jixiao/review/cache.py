@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["cache_dir", "cached", "digest"]
+__all__ = ["cache_dir", "cached", "digest", "load", "store"]
 
 # bumped when what an entry holds changes shape; the interpreter's version too (marshal's format is its own)
 _FORMAT = f"1-{sys.version_info[0]}.{sys.version_info[1]}-m{marshal.version}"
@@ -52,20 +52,37 @@ def digest(*parts: bytes | str) -> str:
 def cached(kind: str, key: str, make: Callable[[], Any]) -> Any:
     """The value stored under (kind, key), else make() — stored for the next run when it can be. Each call
     returns a value of its own (read afresh), so a caller may change it."""
-    name = f"{kind}-{key}"
-    folder = cache_dir()
-    path = folder / f"{name}.marshal" if folder is not None else None
-    if path is not None:
-        try:
-            stored = marshal.loads(path.read_bytes())
-            if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == name:
-                return stored[1]
-        except (OSError, EOFError, ValueError, TypeError):
-            pass  # absent, unreadable or damaged: made again below
+    found = load(kind, key)
+    if found is not None:
+        return found[0]
     value = make()
-    if path is not None:
-        _store(path, name, value)
+    store(kind, key, value)
     return value
+
+
+def load(kind: str, key: str) -> tuple[Any] | None:
+    """(value,) stored under (kind, key), or None when the cache is off or the entry is absent, unreadable,
+    damaged or another's."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    name = f"{kind}-{key}"
+    try:
+        stored = marshal.loads((folder / f"{name}.marshal").read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None  # absent, unreadable or damaged: made again by the caller
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == name:
+        return (stored[1],)
+    return None
+
+
+def store(kind: str, key: str, value: Any) -> None:
+    """Keeps value under (kind, key) for the next run when it can (the cache on, the folder writable, the
+    value plain data); otherwise does nothing."""
+    folder = cache_dir()
+    if folder is not None:
+        name = f"{kind}-{key}"
+        _store(folder / f"{name}.marshal", name, value)
 
 
 def _store(path: Path, name: str, value: Any) -> None:

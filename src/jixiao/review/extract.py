@@ -17,6 +17,7 @@ from jixiao.model.problems import Location
 
 from .facts import about_another_year as _about_another_year
 from .facts import find_adjustment_reason, find_department, find_grade, find_year  # noqa: F401
+from .rx import rx
 from .source import Segment, SourceDocument
 
 __all__ = ["NUM", "Figure", "extract_figures", "find_department", "find_year"]  # find_* live in facts.py
@@ -78,7 +79,7 @@ class _Context:
 
 
 def _r(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    return rx(pattern)
 
 
 def _stage_key(field: str) -> Callable[[re.Match[str], _Context], str | None]:
@@ -330,19 +331,19 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(_r(r"总分为?\s*" + NUM + r"\s*分"), "score.weight_total", "指标体系总分", "分", requires=("指标体系",)),
 )
 
-_LEVEL_SUMMARY = re.compile(
+_LEVEL_SUMMARY = rx(
     r"([\u4e00-\u9fa5]{2,10})指标总分\s*" + NUM + r"\s*分[，,]\s*评价得分\s*" + NUM + r"\s*分[，,]\s*得分率\s*" + _RATE
 )
-_DEDUCTION = re.compile(r"(?<!总计)(?<!合计)(?<!共)扣\s*" + NUM + r"\s*分")
-_DEDUCTION_TOTAL = re.compile(r"(?:总计|合计|共)扣\s*" + NUM + r"\s*分")
-_QUARTER_LIST = re.compile(
+_DEDUCTION = rx(r"(?<!总计)(?<!合计)(?<!共)扣\s*" + NUM + r"\s*分")
+_DEDUCTION_TOTAL = rx(r"(?:总计|合计|共)扣\s*" + NUM + r"\s*分")
+_QUARTER_LIST = rx(
     r"(?:第?([一二三四1-4](?:[、,，和及]\s*[一二三四1-4]){0,3}))?季度[^。；]{0,12}执行率分别为\s*((?:"
     + _RATE
     + r"[、，,]\s*){1,3}"
     + _RATE
     + ")"
 )
-_CLAUSE = re.compile(r"[^。；]+[。；]?")
+_CLAUSE = rx(r"[^。；]+[。；]?")
 
 
 def _norm_text(text: str) -> str:

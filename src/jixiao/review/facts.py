@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
+from .rx import rx
 from .source import Segment, SourceDocument
 from .vocabulary import vocabulary
 
 __all__ = ["about_another_year", "find_adjustment_reason", "find_department", "find_grade", "find_year"]
 
-_GRADE = re.compile(r"(?:评价|自评)?等级为?\s*[“\"]?(优秀|优|良好|良|中|差)")
+_GRADE = rx(r"(?:评价|自评)?等级为?\s*[“\"]?(优秀|优|良好|良|中|差)")
 
 
 def find_grade(doc: SourceDocument) -> tuple[str, Segment] | None:
@@ -54,7 +55,7 @@ def find_department(doc: SourceDocument) -> str:
     return ""
 
 
-_REASON = re.compile(
+_REASON = rx(
     r"(?:差异产生的主要原因是|年中预算调整(?:的)?主要原因(?:为|是)|预算调整(?:的)?原因(?:为|是))[：:]?\s*([^。]+)"
 )
 

@@ -14,6 +14,7 @@ from jixiao.model.problems import Location, Severity
 
 from .columnchecks import check_vertical_breakdowns, row_locations
 from .findings import Findings
+from .rx import rx
 from .scoretable import FundsRow, ScoreTable
 from .table import Table, number
 from .tolerance import CENT, add_up, half_unit, tol_text, tolerance
@@ -59,8 +60,8 @@ def check_funds(f: Findings, t: ScoreTable) -> None:
     _check_rates(f, t, total)
 
 
-_BREAKDOWN = re.compile(r"^(按.{1,6}分)[:：]\s*(-?[\d,]+(?:\.\d+)?)$")
-_ITEM = re.compile(r"^(?:其中[:：]\s*)?([^:：\d]{2,24})[:：]\s*(-?[\d,]+(?:\.\d+)?)?$")
+_BREAKDOWN = rx(r"^(按.{1,6}分)[:：]\s*(-?[\d,]+(?:\.\d+)?)$")
+_ITEM = rx(r"^(?:其中[:：]\s*)?([^:：\d]{2,24})[:：]\s*(-?[\d,]+(?:\.\d+)?)?$")
 
 
 def _check_inline_breakdowns(f: Findings, t: ScoreTable, total: FundsRow) -> None:

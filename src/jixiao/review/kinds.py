@@ -15,6 +15,7 @@ from jixiao.scoring.rulebook import available_rulebooks, load_rulebook
 
 from .cache import cached, digest
 from .extract import find_department, find_year
+from .rx import rx
 from .scoretable import ScoreTable
 from .source import Segment, SourceDocument
 from .table import Table
@@ -24,8 +25,8 @@ __all__ = ["Identity", "choose_rulebook", "identify", "is_truncated", "kind_of",
 
 CUT_MARK = "〔以下原文未存〕"
 # the marker as text recognition reads it too: 【…】, […], （…）, or without brackets, spaces between characters
-_CUT_BRACKETED = re.compile(r"[〔【\[［〖（(「]以下原文未存[〕】\]］〗）)」]")
-_CUT_BARE = re.compile(r"^[…\.。]*以下原文未存[…\.。]*$")
+_CUT_BRACKETED = rx(r"[〔【\[［〖（(「]以下原文未存[〕】\]］〗）)」]")
+_CUT_BARE = rx(r"^[…\.。]*以下原文未存[…\.。]*$")
 
 
 def _is_cut_mark(text: str) -> bool:
@@ -210,7 +211,7 @@ def identify(doc: SourceDocument, tables: list[Table]) -> Identity:
     return ident
 
 
-_PAGE_NUMBER = re.compile(r"^[-—–－·]*第?\d{1,3}页?(?:(?:[/／]|共)\d{1,3}页?)?[-—–－·]*$")
+_PAGE_NUMBER = rx(r"^[-—–－·]*第?\d{1,3}页?(?:(?:[/／]|共)\d{1,3}页?)?[-—–－·]*$")
 
 
 def is_truncated(doc: SourceDocument) -> bool:

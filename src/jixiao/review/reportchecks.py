@@ -10,6 +10,7 @@ import re
 from jixiao.model.problems import Severity
 
 from .extract import Figure
+from .rx import rx
 from .scoretable import find_score_tables
 from .source import Segment, SourceDocument
 from .stated import HEADING, Review, show_figure
@@ -92,7 +93,7 @@ def check_attachments(review: Review) -> None:
         review.add("review.no_score_table", Severity.INFO, "报告中没有自评得分表，无法核对得分。", None)
 
 
-_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|万元|元|分|人|个|项|次|件)")
+_FIGURE = rx(r"\d+(?:\.\d+)?\s*(?:%|％|万元|元|分|人|个|项|次|件)")
 
 
 def _section_text(

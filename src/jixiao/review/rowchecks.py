@@ -14,6 +14,7 @@ from jixiao.model.numbers import fmt_score
 from jixiao.model.problems import Severity
 
 from .findings import Findings
+from .rx import rx
 from .scoretable import ScoreRow, ScoreTable, not_applicable, row_basis
 from .table import Table
 from .targets import outcome, read
@@ -222,7 +223,7 @@ def check_template_text(f: Findings, table: Table) -> None:
             )
 
 
-_MONEY = re.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*(亿元|万元|元)")
+_MONEY = rx(r"(\d[\d,，]*(?:\.\d+)?)\s*(亿元|万元|元)")
 _SCALE = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
 

@@ -13,13 +13,14 @@ from decimal import Decimal
 
 from jixiao.model.problems import Location
 
+from .rx import rx
 from .source import Segment, SourceDocument
 from .table import Block, Table, build_table, number
 from .vocabulary import norm, vocabulary
 
 __all__ = ["FundsRow", "ScoreRow", "ScoreTable", "find_score_tables", "level_label", "not_applicable", "row_basis"]
 
-_LABEL_WEIGHT = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]|(?<=[^\d.])(\d+(?:\.\d+)?)分$")
+_LABEL_WEIGHT = rx(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]|(?<=[^\d.])(\d+(?:\.\d+)?)分$")
 
 
 def level_label(text: str) -> tuple[str, Decimal | None]:

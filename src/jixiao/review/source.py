@@ -19,6 +19,7 @@ from typing import Any
 
 from jixiao.model.problems import JixiaoError, Location, Problem
 
+from .rx import rx
 from .textread import read_html, table_runs
 
 __all__ = ["Segment", "SourceDocument", "read_source"]
@@ -133,9 +134,9 @@ class _Builder:
 
 # what a line starts with when the line before it may have stopped short of the margin for it: a figure or a
 # Latin word (unbroken), or a closing mark (never the first on a line)
-_UNBREAKABLE = re.compile(r"[0-9A-Za-z%.,，。、；;：:！!？?”）)]")
+_UNBREAKABLE = rx(r"[0-9A-Za-z%.,，。、；;：:！!？?”）)]")
 
-_HEADING = re.compile(
+_HEADING = rx(
     r"^(第[一二三四五六七八九十]+[章节部分]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|"
     r"\d+[、.．](?!\d)|[（(]\d+[)）]|附件)"
 )

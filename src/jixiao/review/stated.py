@@ -21,6 +21,7 @@ from jixiao.scoring.trace import Evaluation, Status
 
 from .extract import Figure, find_adjustment_reason, find_grade
 from .findings import Findings
+from .rx import rx
 from .scoretable import ScoreRow, ScoreTable
 from .source import SourceDocument
 from .vocabulary import vocabulary
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 
-HEADING = re.compile(
+HEADING = rx(
     r"^\s*(第[一二三四五六七八九十]+[章节部分]|[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）][、]?|"
     r"\d+\s*[、.．](?!\d)|[（(]\d+[)）])\s*"
 )

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from jixiao.model.problems import Location
 
+from .rx import rx
 from .source import Segment, SourceDocument
 from .vocabulary import norm, vocabulary
 
@@ -184,10 +185,10 @@ def _column_roles(labels: dict[int, list[str]]) -> tuple[dict[str, int], dict[in
     return columns, names
 
 
-_UNIT = re.compile(r"(?:单位|金额单位|资金单位)\s*[:：]?\s*(亿元|万元|千元|元)|[(（]\s*(亿元|万元|千元|元)\s*[)）]")
+_UNIT = rx(r"(?:单位|金额单位|资金单位)\s*[:：]?\s*(亿元|万元|千元|元)|[(（]\s*(亿元|万元|千元|元)\s*[)）]")
 
 
-_LEVEL_WEIGHT = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]")
+_LEVEL_WEIGHT = rx(r"[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]")
 
 
 def _headerless(grid: list[list[str]]) -> list[Block]:

@@ -14,13 +14,14 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .rx import rx
 from .vocabulary import norm, vocabulary
 
 __all__ = ["Reading", "outcome", "read"]
 
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_MONTH = re.compile(r"(?:(\d{4})\s*年)?\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
-_YEAR_END = re.compile(r"(?:(\d{4})\s*)?年(?:底|末|内)|年度内")
+_NUMBER = rx(r"-?\d+(?:\.\d+)?")
+_MONTH = rx(r"(?:(\d{4})\s*年)?\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
+_YEAR_END = rx(r"(?:(\d{4})\s*)?年(?:底|末|内)|年度内")
 
 
 @dataclass(frozen=True)

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from .cache import cached, digest
+from .rx import rx
 
 __all__ = ["Vocabulary", "load_yaml", "norm", "vocabulary"]
 
 _FILE = Path(__file__).with_name("vocabulary.yaml")
 
 
-_NOT_COMPARED = re.compile(r"[\s:*＊]")
+_NOT_COMPARED = rx(r"[\s:*＊]")
 
 
 def norm(text: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..rx import rx
 from .vocabulary import Vocabulary
 
 __all__ = [
@@ -34,11 +35,9 @@ __all__ = [
 SENTENCE_END = "。！？!?\n"
 CLAUSE_END = "，,；;：:"
 OPEN, CLOSE = "（(【[", "）)】]"
-YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\d{1,2}月)")
-YEAR_PREFIX = re.compile(
-    r"^(?:(?:截至|截止|至)?(?:19|20)(?:\d\d|xx|XX)年(?:度|底|末|初)?(?:\d{1,2}月(?:\d{1,2}日)?)?)+"
-)
-PLACE_YEAR = re.compile(r"^[\u4e00-\u9fa5]{1,8}?(?:省|市|县|区|旗|镇|乡|街道)(?=(?:19|20)\d\d年)")  # "许镇镇2020年…"
+YEAR = rx(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\d{1,2}月)")
+YEAR_PREFIX = rx(r"^(?:(?:截至|截止|至)?(?:19|20)(?:\d\d|xx|XX)年(?:度|底|末|初)?(?:\d{1,2}月(?:\d{1,2}日)?)?)+")
+PLACE_YEAR = rx(r"^[\u4e00-\u9fa5]{1,8}?(?:省|市|县|区|旗|镇|乡|街道)(?=(?:19|20)\d\d年)")  # "许镇镇2020年…"
 
 
 def strip_words(text: str, words: tuple[str, ...], *, head: bool) -> tuple[str, str]:
@@ -56,7 +55,7 @@ def strip_words(text: str, words: tuple[str, ...], *, head: bool) -> tuple[str, 
     return text, taken
 
 
-ENUM_MARK = re.compile(r"^(?:[0-9]+[.．、]|[（(][0-9一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、是])")
+ENUM_MARK = rx(r"^(?:[0-9]+[.．、]|[（(][0-9一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、是])")
 
 
 def find_relation(text: str, voc: Vocabulary) -> tuple[str, str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from jixiao.model.problems import Location
 
+from ..rx import rx
 from .clauses import (
     CLOSE,
     ENUM_MARK,
@@ -68,7 +69,7 @@ class _SegmentReader:
         self.flags: tuple[str, ...] = ()
         compare = "|".join(map(re.escape, self.voc.words["compare"]))
         years = "|".join(map(re.escape, self.voc.words["last_year_words"]))
-        self._compare_year = re.compile(
+        self._compare_year = rx(
             rf"^(?:{compare})(?:{years}|(?:19|20)\d\d年(?:度)?(?:的)?)(?!相比|增|减|下降|上升|提高|降低)"
         )
 

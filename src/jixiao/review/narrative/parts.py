@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from jixiao.model.problems import Problem, Severity
 
+from ..rx import rx
 from .arith import add, fmt, interval, overlaps, places
 from .findings import in_unit, problem, where
 from .model import NarrativeFigure
@@ -44,9 +45,7 @@ def _marker_between(text: str) -> str:
     return "bracket" if re.match(r"^[（(][^\d，,。；;]{1,12}$", text) else ""
 
 
-_DECLARED = re.compile(
-    r"(?:有|包括|分为|含)([^，,。；;：:]{2,60}?)(?:两|二|三|四|五|六|七|八|九|\d+)(?:类|项|部分|种|个方面)"
-)
+_DECLARED = rx(r"(?:有|包括|分为|含)([^，,。；;：:]{2,60}?)(?:两|二|三|四|五|六|七|八|九|\d+)(?:类|项|部分|种|个方面)")
 
 
 def _declared_kinds(quote: str) -> list[str]:

@@ -11,6 +11,7 @@ from itertools import pairwise
 
 from jixiao.model.problems import Problem, Severity
 
+from ..rx import rx
 from ..source import SourceDocument
 from .arith import fmt, interval, overlaps, places
 from .findings import in_unit, problem, where
@@ -21,10 +22,10 @@ from .vocabulary import vocabulary
 __all__ = ["same_subject", "unit_pairs"]
 
 
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,10}[〔【\[（(]\s*(?:19|20)\d\d\s*[〕】\]）)]\s*\d+\s*号")
+_DOC_NUMBER = rx(r"[\u4e00-\u9fa5]{1,10}[〔【\[（(]\s*(?:19|20)\d\d\s*[〕】\]）)]\s*\d+\s*号")
 
 
-_ITEM = re.compile(
+_ITEM = rx(
     r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．](?=\D|(?:19|20)\d\d年))"
 )
 
@@ -63,7 +64,7 @@ def _scopes(figures: list[NarrativeFigure], doc: SourceDocument) -> dict[tuple[i
 def _entity_pattern() -> re.Pattern[str]:
     words = vocabulary().words
     suffixes = "|".join(map(re.escape, words["entity_suffixes"]))
-    return re.compile(rf"^\s*([\u4e00-\u9fa5]{{1,10}}?(?:{suffixes}))(?=[\u4e00-\u9fa5\d])")
+    return rx(rf"^\s*([\u4e00-\u9fa5]{{1,10}}?(?:{suffixes}))(?=[\u4e00-\u9fa5\d])")
 
 
 def _entity(paragraph: str) -> str:
@@ -118,7 +119,7 @@ def _phrase(f: NarrativeFigure) -> str:
 def _stage_words() -> tuple[re.Pattern[str], dict[str, str]]:
     stages = vocabulary().stages
     words = {w: stage for stage, ws in stages.items() for w in ws}
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))), words
+    return rx("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))), words
 
 
 def _stage(f: NarrativeFigure) -> str:

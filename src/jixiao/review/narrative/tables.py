@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from jixiao.model.problems import Location, Problem, Severity
 
+from ..rx import rx
 from ..source import Segment, SourceDocument
 from .arith import fmt, interval, overlaps
 from .grammar import read_segment
@@ -19,8 +20,8 @@ from .vocabulary import vocabulary
 
 __all__ = ["cell_number", "column_headers", "row_labels", "table_checks", "table_figures"]
 
-_BARE = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*(%|％)?")
-_UNIT_IN_HEADER = re.compile(r"[（(]\s*(万元|元|亿元|%|人|个|分)\s*[)）]|单位\s*[:：]\s*(万元|元|亿元)")
+_BARE = rx(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*(%|％)?")
+_UNIT_IN_HEADER = rx(r"[（(]\s*(万元|元|亿元|%|人|个|分)\s*[)）]|单位\s*[:：]\s*(万元|元|亿元)")
 
 
 def _is_number(text: str) -> bool:
@@ -257,9 +258,7 @@ def _stated_scores(figures: list[NarrativeFigure]) -> list[NarrativeFigure]:
     ]
 
 
-_GRADE = re.compile(
-    r"(?:等级|结果|评价|评定|定级|级别)(?:为|是|评定为|确定为)?[“\"]?(优秀|良好|优|良|中等|合格|不合格|差)"
-)
+_GRADE = rx(r"(?:等级|结果|评价|评定|定级|级别)(?:为|是|评定为|确定为)?[“\"]?(优秀|良好|优|良|中等|合格|不合格|差)")
 
 
 def _stated_grade(doc: SourceDocument) -> tuple[str, str, Location, int] | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
+from ..rx import rx
 from .numerals import CN_DIGITS, parse_arabic, parse_chinese
 from .vocabulary import Vocabulary, vocabulary
 
@@ -26,7 +27,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     arabic = r"(?<![\d.A-Za-z])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])"
     chinese = f"[{CN_DIGITS}]+"
     amount = _alternatives(tuple(sorted(voc.amount_units, key=len, reverse=True)))
-    figure = re.compile(
+    figure = rx(
         rf"(?P<pct>百分之)?(?P<num>{arabic}|{chinese})(?P<approx>余|多)?"
         rf"(?(pct)|(?:(?P<amount>{amount})(?P<per>(?:/[\u4e00-\u9fa5]{{1,2}}(?:[.·][\u4e00-\u9fa5])?){{1,2}})?"
         rf"|(?P<rate>{_alternatives(voc.rate_units)})"
@@ -35,7 +36,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         rf"|(?P<score>分)"
         rf"|(?P<bare>万)(?=[。，,；;、)）(（〔【\s]|$)))"
     )
-    date = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)年(?P<m>1[0-2]|0?[1-9]|元)月(?:(?P<d>3[01]|[12]\d|0?[1-9])[日号])?")
+    date = rx(r"(?<!\d)(?P<y>(?:19|20)\d\d)年(?P<m>1[0-2]|0?[1-9]|元)月(?:(?P<d>3[01]|[12]\d|0?[1-9])[日号])?")
     return figure, date
 
 
@@ -66,10 +67,10 @@ class Token:
     per_unit: bool
 
 
-_RANGE_START = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:~|～|-|－|—|至|到|X|x|×|\*)\s*$")
+_RANGE_START = rx(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:~|～|-|－|—|至|到|X|x|×|\*)\s*$")
 
 
-_BARE_BEFORE_LIST = re.compile(r"(?<![\d.A-Za-z,])((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?=[（(](?:含|其中))")
+_BARE_BEFORE_LIST = rx(r"(?<![\d.A-Za-z,])((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?=[（(](?:含|其中))")
 
 
 def _unit_from_bracket(text: str, figure: re.Pattern[str], masked: list[tuple[int, int]]) -> Iterator[Token]:
@@ -88,7 +89,7 @@ def _unit_from_bracket(text: str, figure: re.Pattern[str], masked: list[tuple[in
         )
 
 
-_LIST_BEFORE_UNIT = re.compile(r"(?<![\d.A-Za-z,])(\d+\.\d+)(?=[,，、]\d+\.\d+(万元|亿元|元)(?![/\d]))")
+_LIST_BEFORE_UNIT = rx(r"(?<![\d.A-Za-z,])(\d+\.\d+)(?=[,，、]\d+\.\d+(万元|亿元|元)(?![/\d]))")
 
 
 def _unit_from_list(text: str, masked: list[tuple[int, int]]) -> Iterator[Token]:
@@ -101,7 +102,7 @@ def _unit_from_list(text: str, masked: list[tuple[int, int]]) -> Iterator[Token]
 
 
 _CN_YEAR_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
-_CN_DATE = re.compile(
+_CN_DATE = rx(
     r"(?P<y>[〇零○O一二三四五六七八九]{4})年(?P<m>十[一二]?|[一二三四五六七八九])月"
     r"(?P<d>三十一?|三十|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])[日号]"
 )

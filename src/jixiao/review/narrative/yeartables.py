@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from jixiao.model.problems import Problem, Severity
 
+from ..rx import rx
 from ..source import Segment, SourceDocument
 from .arith import fmt
 from .figures import normalize
@@ -24,8 +25,8 @@ from .vocabulary import vocabulary
 
 __all__ = ["year_table_checks"]
 
-_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
-_NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+_YEAR = rx(r"((?:19|20)\d\d)\s*年")
+_NUMBER = rx(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 
 
 def _number(cell: str) -> tuple[Decimal, Decimal] | None:
