@@ -337,26 +337,10 @@ def _corpus_ofd(doc, path: Path) -> Path:
     return path
 
 
-_OFD_GAPS = {  # known gaps, strict: a fix makes the test fail until the entry is removed
-    # a table without drawn rules is rebuilt from run positions alone (real OFDs draw their rules as paths, which
-    # formats/ofd.py does not read yet): t06's score table loses rows (score_sum ≤45.2 against ≤94 in the .docx)
-    # the store cut t01 inside the row "公众满…": the .docx reads that label-only row, the OFD rebuilt from positions
-    # drops it (every figure of the table is read alike)
-    "project_table": "a label-only row at the cut is read from the .docx, not from the OFD rebuilt by positions",
-    "hundred_point_table": "an unruled table rebuilt from positions loses rows of t06's score table",
-}
-
-
-@pytest.mark.parametrize(
-    "item",
-    [
-        pytest.param(item, marks=pytest.mark.xfail(reason=_OFD_GAPS[item.kind], strict=True))
-        if item.kind in _OFD_GAPS
-        else item
-        for item in _one_of_each_kind()
-    ],
-    ids=lambda item: item.kind,
-)
+# Each table is rebuilt from its runs' positions (formats/ofd/tables.py): t06's label-only rows ("指标2:" under
+# 三级指标) and t01's row cut by the store ("公众满…") are rows of their tables, as in the .docx. The same documents
+# with their rules drawn as paths, and the other structures of real OFDs, are in tests/test_ofd.py.
+@pytest.mark.parametrize("item", _one_of_each_kind(), ids=lambda item: item.kind)
 def test_each_corpus_kind_reviews_the_same_as_ofd(item, tmp_path):
     doc = read_source(item.folder / "document.txt")
     docx = tmp_path / "报告.docx"

@@ -1,0 +1,304 @@
+"""OFD (GB/T 33190) as real producers write it (issue 20): the corpus documents written as OFDs in three producers'
+manners give the review of the .docx; each structure is read (templates, layers, TextCode DeltaX/DeltaY, CTM,
+fonts by id, PathObject rules as lines, as rectangles and as thin filled bars, merged cells, PageBlock and
+CompositeObject, a scanned page as an ImageObject, stamps in Annotations and Signatures); and hostile or broken
+files are one Chinese error naming the file, in bounded time.
+
+The writer below is small and follows the standard's structure: OFD.xml → Doc_0/Document.xml (CommonData with
+PageArea, PublicRes, DocumentRes, TemplatePage; Pages; Annotations) → Doc_0/Pages/Page_N/Content.xml. Text is
+3.2 mm (about 9 pt); a CJK glyph advances 3.2 mm, an ASCII one 1.6 mm."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+
+from jixiao.review import review_file
+from jixiao.review.corpus import load_corpus, write_docx
+from jixiao.review.source import read_source
+
+NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+HEAD = '<?xml version="1.0" encoding="UTF-8"?>'
+SIZE = 3.2
+
+
+def advance(char: str) -> float:
+    return SIZE / 2 if ord(char) < 128 else SIZE
+
+
+def width(text: str) -> float:
+    return sum(advance(c) for c in text)
+
+
+@dataclass
+class OfdWriter:
+    """Pages of objects (XML text) written as an OFD; ids are handed out in order."""
+
+    pages: list[list[str]] = field(default_factory=lambda: [[]])
+    background: list[list[str]] = field(default_factory=lambda: [[]])  # a second layer of each page
+    template: list[str] = field(default_factory=list)  # objects of one TemplatePage under every page
+    units: dict[str, list[str]] = field(default_factory=dict)  # CompositeGraphicUnit id → its objects
+    media: dict[str, bytes] = field(default_factory=dict)  # MultiMedia id → image bytes
+    annotations: bool = False  # a stamp (电子印章) on page 1, and a signature
+    page_width: float = 2000.0
+    listed_pages: int | None = None  # Document.xml lists this many pages (default: those written)
+    next_id: int = 100
+
+    def id(self) -> int:
+        self.next_id += 1
+        return self.next_id
+
+    def write(self, path: Path) -> Path:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr(
+                "OFD.xml",
+                f'{HEAD}<ofd:OFD {NS} Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:DocID>t</ofd:DocID>'
+                "</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>"
+                + ("<ofd:Signatures>Doc_0/Signs/Signatures.xml</ofd:Signatures>" if self.annotations else "")
+                + "</ofd:DocBody></ofd:OFD>",
+            )
+            count = self.listed_pages if self.listed_pages is not None else len(self.pages)
+            listed = "".join(f'<ofd:Page ID="{i + 1}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(count))
+            z.writestr(
+                "Doc_0/Document.xml",
+                f"{HEAD}<ofd:Document {NS}><ofd:CommonData><ofd:MaxUnitID>{self.next_id + 10}</ofd:MaxUnitID>"
+                f"<ofd:PageArea><ofd:PhysicalBox>0 0 {self.page_width} 297</ofd:PhysicalBox></ofd:PageArea>"
+                "<ofd:PublicRes>PublicRes.xml</ofd:PublicRes><ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes>"
+                + ('<ofd:TemplatePage ID="1" BaseLoc="Tpls/Tpl_0/Content.xml"/>' if self.template else "")
+                + f"</ofd:CommonData><ofd:Pages>{listed}</ofd:Pages>"
+                + ("<ofd:Annotations>Annots/Annotations.xml</ofd:Annotations>" if self.annotations else "")
+                + "</ofd:Document>",
+            )
+            z.writestr(
+                "Doc_0/PublicRes.xml",
+                f'{HEAD}<ofd:Res {NS} BaseLoc="Res"><ofd:Fonts><ofd:Font ID="2" FontName="宋体" FamilyName="宋体"/>'
+                '<ofd:Font ID="3" FontName="仿宋_GB2312" FamilyName="仿宋"/></ofd:Fonts></ofd:Res>',
+            )
+            media = "".join(
+                f'<ofd:MultiMedia ID="{key}" Type="Image" Format="PNG"><ofd:MediaFile>{key}.png</ofd:MediaFile>'
+                "</ofd:MultiMedia>"
+                for key in self.media
+            )
+            units = "".join(
+                f'<ofd:CompositeGraphicUnit ID="{key}" Width="{self.page_width}" Height="297"><ofd:Content>'
+                f"{''.join(objects)}</ofd:Content></ofd:CompositeGraphicUnit>"
+                for key, objects in self.units.items()
+            )
+            z.writestr(
+                "Doc_0/DocumentRes.xml",
+                f'{HEAD}<ofd:Res {NS} BaseLoc="Res"><ofd:MultiMedias>{media}</ofd:MultiMedias>'
+                f"<ofd:CompositeGraphicUnits>{units}</ofd:CompositeGraphicUnits></ofd:Res>",
+            )
+            for key, data in self.media.items():
+                z.writestr(f"Doc_0/Res/{key}.png", data)
+            if self.template:
+                z.writestr("Doc_0/Tpls/Tpl_0/Content.xml", _page_xml([self.template]))
+            for i, objects in enumerate(self.pages):
+                layers = [self.background[i] if i < len(self.background) else [], objects]
+                template = '<ofd:Template TemplateID="1" ZOrder="Background"/>' if self.template else ""
+                z.writestr(f"Doc_0/Pages/Page_{i}/Content.xml", _page_xml(layers, template))
+            if self.annotations:
+                self._stamps(z)
+        return path
+
+    def _stamps(self, z: zipfile.ZipFile) -> None:
+        """A stamp annotation whose appearance holds the seal's text, and a signature: neither is page text."""
+        z.writestr(
+            "Doc_0/Annots/Annotations.xml",
+            f'{HEAD}<ofd:Annotations {NS}><ofd:Page PageID="1"><ofd:FileLoc>Page_0/Annotation.xml</ofd:FileLoc>'
+            "</ofd:Page></ofd:Annotations>",
+        )
+        z.writestr(
+            "Doc_0/Annots/Page_0/Annotation.xml",
+            f'{HEAD}<ofd:PageAnnot {NS}><ofd:Annot ID="{self.id()}" Type="Stamp" Creator="数科"><ofd:Appearance '
+            f'Boundary="120 200 40 40"><ofd:TextObject ID="{self.id()}" Boundary="0 0 40 40" Font="2" Size="5">'
+            '<ofd:TextCode X="4" Y="20" DeltaX="g 3 5">电子印章</ofd:TextCode></ofd:TextObject></ofd:Appearance>'
+            "</ofd:Annot></ofd:PageAnnot>",
+        )
+        z.writestr(
+            "Doc_0/Signs/Signatures.xml",
+            f'{HEAD}<ofd:Signatures {NS}><ofd:Signature ID="1" BaseLoc="Sign_0/Signature.xml"/></ofd:Signatures>',
+        )
+        z.writestr(
+            "Doc_0/Signs/Sign_0/Signature.xml",
+            f"{HEAD}<ofd:Signature {NS}><ofd:SignedInfo><ofd:Seal><ofd:BaseLoc>Seal.esl</ofd:BaseLoc></ofd:Seal>"
+            '<ofd:StampAnnot ID="1" PageRef="1" Boundary="120 200 40 40"/></ofd:SignedInfo>'
+            "<ofd:SignedValue>SignedValue.dat</ofd:SignedValue></ofd:Signature>",
+        )
+        z.writestr("Doc_0/Signs/Sign_0/Seal.esl", b"\x30\x82\x01\x00" + bytes(64))
+        z.writestr("Doc_0/Signs/Sign_0/SignedValue.dat", bytes(64))
+
+
+def _page_xml(layers: list[list[str]], template: str = "") -> str:
+    body = "".join(f'<ofd:Layer ID="{90 + i}">{"".join(objects)}</ofd:Layer>' for i, objects in enumerate(layers))
+    return f"{HEAD}<ofd:Page {NS}>{template}<ofd:Content>{body}</ofd:Content></ofd:Page>"
+
+
+def text_object(w: OfdWriter, x: float, top: float, text: str) -> str:
+    """数科's manner: one TextObject a run, each glyph's advance in DeltaX (runs of equal steps as "g n d")."""
+    steps = [advance(c) for c in text[:-1]]
+    deltas = f"g {len(steps)} {SIZE}" if steps and set(steps) == {SIZE} else " ".join(map(str, steps))
+    return (
+        f'<ofd:TextObject ID="{w.id()}" Boundary="{x} {top} {width(text) + 2} 4.8" Font="2" Size="{SIZE}">'
+        f'<ofd:TextCode X="0" Y="{SIZE}" DeltaX="{deltas}">{escape(text)}</ofd:TextCode></ofd:TextObject>'
+    )
+
+
+def glyph_objects(w: OfdWriter, x: float, top: float, text: str) -> list[str]:
+    """福昕's manner for PDF-born OFDs: a TextObject per glyph, Size 1 scaled to 3.2 mm by its CTM."""
+    out = []
+    for char in text:
+        if char != " ":
+            out.append(
+                f'<ofd:TextObject ID="{w.id()}" Boundary="{x:.3f} {top} {SIZE} 4.8" Font="3" Size="1" '
+                f'CTM="{SIZE} 0 0 {SIZE} 0 0"><ofd:TextCode X="0" Y="1">{escape(char)}</ofd:TextCode></ofd:TextObject>'
+            )
+        x += advance(char)
+    return out
+
+
+def wrapped_object(w: OfdWriter, x: float, top: float, text: str, per_line: int) -> str:
+    """A cell's text wrapped inside its cell by one TextCode: after `per_line` glyphs DeltaX steps back to the
+    line's start and DeltaY down 4.5 mm (how 数科 writes a wrapped table cell)."""
+    dx: list[float] = []
+    dy: list[float] = []
+    start = 0  # the glyph opening the current line
+    for i in range(len(text) - 1):
+        if (i + 1) % per_line == 0:  # glyph i + 1 opens the next line: back by the width of glyphs start … i-1
+            dx.append(-width(text[start:i]))
+            dy.append(4.5)
+            start = i + 1
+        else:
+            dx.append(advance(text[i]))
+            dy.append(0.0)
+    return (
+        f'<ofd:TextObject ID="{w.id()}" Boundary="{x} {top} {width(text) + 2} 12" Font="2" Size="{SIZE}">'
+        f'<ofd:TextCode X="0" Y="{SIZE}" DeltaX="{" ".join(map(str, dx))}" DeltaY="{" ".join(map(str, dy))}">'
+        f"{escape(text)}</ofd:TextCode></ofd:TextObject>"
+    )
+
+
+def line_path(w: OfdWriter, x0: float, y0: float, x1: float, y1: float) -> str:
+    """A rule as a stroked line, its Boundary at the line's start (coordinates inside relative to it)."""
+    return (
+        f'<ofd:PathObject ID="{w.id()}" Boundary="{x0} {y0} {max(x1 - x0, 0.1)} {max(y1 - y0, 0.1)}" LineWidth="0.25">'
+        f"<ofd:AbbreviatedData>M 0 0 L {x1 - x0} {y1 - y0}</ofd:AbbreviatedData></ofd:PathObject>"
+    )
+
+
+def bar_path(w: OfdWriter, x0: float, y0: float, x1: float, y1: float) -> str:
+    """A rule as a thin filled rectangle (PDF-born OFDs), drawn at twice its size and halved by its CTM."""
+    wide, high = max(x1 - x0, 0.3), max(y1 - y0, 0.3)
+    return (
+        f'<ofd:PathObject ID="{w.id()}" Boundary="{x0 - 0.15} {y0 - 0.15} {wide} {high}" Stroke="false" Fill="true" '
+        f'CTM="0.5 0 0 0.5 0 0"><ofd:AbbreviatedData>S 0 0 L {2 * wide} 0 L {2 * wide} {2 * high} L 0 {2 * high} C'
+        "</ofd:AbbreviatedData></ofd:PathObject>"
+    )
+
+
+def corpus_ofd(doc, path: Path, manner: str = "suwell") -> Path:
+    """A corpus document as an OFD with its tables ruled: paragraphs one a line; a table's columns as wide as
+    their longest text (national: at most 14 characters, a longer text wrapped inside its cell), a rule at every
+    row and column; 40 lines a page, a table going on overleaf where the page ends.
+
+    suwell: runs with DeltaX, rules as stroked lines, a template under each page holding a frame rule.
+    foxit: a TextObject per glyph scaled by CTM, rules as thin filled bars in a second (background) layer.
+    national: rows in PageBlocks, a wrapped cell's text one TextCode with DeltaX/DeltaY, the rules as one
+    CompositeObject per table placed by its Boundary; a stamp in Annotations and a signature."""
+    w = OfdWriter(annotations=manner == "national")
+    if manner == "suwell":
+        w.template = [line_path(w, 10, 12, 1990, 12)]  # a letterhead's rule: one line, no table
+    y = 20.0
+
+    def page_break(needed: float) -> None:
+        nonlocal y
+        if y + needed > 280:
+            w.pages.append([])
+            w.background.append([])
+            y = 20.0
+
+    for seg in doc.segments:
+        if seg.kind == "paragraph":
+            page_break(6)
+            put = glyph_objects(w, 20, y, seg.text) if manner == "foxit" else [text_object(w, 20, y, seg.text)]
+            w.pages[-1].extend(
+                put if manner != "national" else [f'<ofd:PageBlock ID="{w.id()}">{put[0]}</ofd:PageBlock>']
+            )
+            y += 6
+            continue
+        cols = max(len(r) for r in seg.rows)
+        limit = 14 if manner == "national" else 10_000
+        widths = [max((width(r[c][:limit]) if c < len(r) else 0) for r in seg.rows) + 6 for c in range(cols)]
+        xs = [20 + sum(widths[:c]) for c in range(cols + 1)]
+        table_top = y
+        rules: list[tuple[float, float, float, float]] = []
+        for row in seg.rows:
+            lines = max((len(t) + limit - 1) // limit for t in row) if any(row) else 1
+            high = 6 + 4.5 * (lines - 1)
+            if y + high > 280:  # the table goes on overleaf: close this page's part
+                rules += _table_rules(xs, table_top, y)
+                _put_rules(w, manner, rules)
+                rules = []
+                page_break(280)  # always: the rest of the table opens the next page
+                table_top = y
+            rules.append((xs[0], y, xs[-1], y))
+            objects = []
+            for c, text in enumerate(row):
+                if not text.strip():
+                    continue
+                if manner == "foxit":
+                    objects += glyph_objects(w, xs[c] + 2, y + 0.6, text)
+                elif len(text) > limit:
+                    objects.append(wrapped_object(w, xs[c] + 2, y + 0.6, text, limit))
+                else:
+                    objects.append(text_object(w, xs[c] + 2, y + 0.6, text))
+            if manner == "national":
+                objects = [f'<ofd:PageBlock ID="{w.id()}">{"".join(objects)}</ofd:PageBlock>']
+            w.pages[-1].extend(objects)
+            y += high
+        rules += _table_rules(xs, table_top, y)
+        _put_rules(w, manner, rules)
+        y += 4
+    return w.write(path)
+
+
+def _table_rules(xs: list[float], top: float, bottom: float) -> list[tuple[float, float, float, float]]:
+    return [(xs[0], bottom, xs[-1], bottom)] + [(x, top, x, bottom) for x in xs]
+
+
+def _put_rules(w: OfdWriter, manner: str, rules: list[tuple[float, float, float, float]]) -> None:
+    if manner == "foxit":
+        w.background[-1].extend(bar_path(w, *r) for r in rules)
+    elif manner == "national":
+        key = str(w.id())
+        w.units[key] = [line_path(w, *r) for r in rules]
+        w.pages[-1].append(f'<ofd:CompositeObject ID="{w.id()}" Boundary="0 0 {w.page_width} 297" ResourceID="{key}"/>')
+    else:
+        w.pages[-1].extend(line_path(w, *r) for r in rules)
+
+
+def _one_of_each_kind() -> list:
+    seen: dict[str, object] = {}
+    for item in load_corpus():
+        seen.setdefault(item.kind, item)
+    return list(seen.values())
+
+
+def _review_summary(path: Path) -> tuple:
+    result = review_file(path)
+    findings = sorted((f.code, f.severity.value, f.expected, f.actual) for f in result.findings)
+    tables = [(t.family, [(r.name, r.weight, r.score) for r in t.rows]) for t in result.tables]
+    return result.department, result.year, result.total, result.grade, tables, findings
+
+
+@pytest.mark.parametrize("manner", ["suwell", "foxit", "national"])
+@pytest.mark.parametrize("item", _one_of_each_kind(), ids=lambda item: item.kind)
+def test_each_corpus_kind_reviews_the_same_as_a_ruled_ofd(item, manner, tmp_path):
+    doc = read_source(item.folder / "document.txt")
+    docx = tmp_path / "报告.docx"
+    write_docx(doc, docx)
+    assert _review_summary(corpus_ofd(doc, tmp_path / "报告.ofd", manner)) == _review_summary(docx)
