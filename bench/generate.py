@@ -71,3 +71,27 @@ def department_tree(i: int, rng: random.Random) -> dict[str, Any]:
         },
         "facts": facts,
     }
+
+
+def department_with_projects(n: int, seed: int = 1) -> dict[str, Any]:
+    """A generated department with `n` 二级项目, each with its funds and one performance target (the shape that
+    `jixiao template --from` spreads over the base sheet, 项目 and 绩效指标)."""
+    rng = random.Random(seed)
+    tree = department_tree(0, rng)
+    tree["projects"] = [
+        {
+            "name": f"二级项目{i:05d}",
+            "funds": {"adjusted": _amount(rng, 1, 100), "actual": _amount(rng, 1, 100)},
+            "targets": [
+                {
+                    "level1": "产出指标",
+                    "level2": "数量指标",
+                    "name": f"完成事项{i}",
+                    "unit": "项",
+                    "actual": rng.randint(1, 9),
+                }
+            ],
+        }
+        for i in range(n)
+    ]
+    return tree

@@ -9,13 +9,18 @@ turned into workbooks: YAML → xlsx → the same scores.
 from __future__ import annotations
 
 import io
+from copy import copy
 from decimal import Decimal
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.merge import MergedCellRange
 
 from jixiao.model.dataset import ANSWERS, DepartmentData
 from jixiao.model.schema import Field
@@ -58,11 +63,16 @@ _FORMATS = {
 
 
 class _Validations:
-    """One DataValidation per kind of cell, each collecting the cells it covers."""
+    """One DataValidation per kind of cell, each collecting the cells it covers.
+
+    The cells are gathered first and given to each validation at the end (`close`) as column ranges
+    (C3:C10002): openpyxl's own `DataValidation.add` checks every new cell against every range already held,
+    which made a workbook of 10,000 projects take minutes (the cells covered are the same either way)."""
 
     def __init__(self, ws: Any) -> None:  # an openpyxl Worksheet
         self.ws = ws
         self.by_kind: dict[str, DataValidation] = {}
+        self.cells: dict[str, list[tuple[int, int]]] = {}  # kind key → (column, row) of each cell
 
     def _make(self, kind: str, spec: Field | None) -> DataValidation | None:
         number = {"allow_blank": True, "showErrorMessage": True, "errorTitle": "填报有误"}
@@ -104,15 +114,38 @@ class _Validations:
             )
         return None
 
-    def add(self, kind: str, spec: Field | None, cell: str) -> None:
+    def add(self, kind: str, spec: Field | None, row: int, column: int) -> None:
         key = f"{kind}:{','.join(spec.choices) if spec is not None else ''}"
         if key not in self.by_kind:
             dv = self._make(kind, spec)
             if dv is None:
                 return
             self.by_kind[key] = dv
+            self.cells[key] = []
             self.ws.add_data_validation(dv)
-        self.by_kind[key].add(cell)
+        self.cells[key].append((column, row))
+
+    def close(self) -> None:
+        """Each validation's cells, as one range per run of consecutive rows in a column."""
+        for key, dv in self.by_kind.items():
+            dv.sqref = MultiCellRange(" ".join(_runs(self.cells[key])))
+
+
+def _runs(cells: list[tuple[int, int]]) -> list[str]:
+    """(column, row) cells as ranges of consecutive rows per column: C3:C5 for C3, C4, C5; a lone cell as D7."""
+    ranges: list[str] = []
+    ordered = sorted(set(cells))
+    i = 0
+    while i < len(ordered):
+        column, first = ordered[i]
+        last = first
+        while i + 1 < len(ordered) and ordered[i + 1] == (column, last + 1):
+            i += 1
+            last += 1
+        letter = get_column_letter(column)
+        ranges.append(f"{letter}{first}" if first == last else f"{letter}{first}:{letter}{last}")
+        i += 1
+    return ranges
 
 
 def _value(value: Any) -> Any:
@@ -125,27 +158,91 @@ def _value(value: Any) -> Any:
     return safe_text(str(value))
 
 
+class _Styles:
+    """Each kind of cell styled once per workbook through openpyxl (font, fill, border, protection, alignment,
+    number format), its style indices kept and copied to the next cell of that kind: openpyxl's own setters hash
+    every style object again for every cell, which was most of the time of a template of 10,000 projects. The
+    cells get the same styles either way (tests/test_template_large.py compares both ways cell by cell)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[Any, ...], Any] = {}  # key → the StyleArray (or a merge's list of them)
+
+    def get(self, key: tuple[Any, ...]) -> Any:
+        return self.kept.get(key)
+
+    def keep(self, key: tuple[Any, ...], style: Any) -> None:
+        self.kept[key] = style
+
+
+_STYLES: WeakKeyDictionary[Workbook, _Styles] = WeakKeyDictionary()
+
+
+def _styles(ws) -> _Styles:
+    found = _STYLES.get(ws.parent)
+    if found is None:
+        found = _STYLES[ws.parent] = _Styles()
+    return found
+
+
+_LABEL_ALIGN = Alignment(vertical="center", wrap_text=True, horizontal="left")
+_HEADER_ALIGN = Alignment(vertical="center", wrap_text=True, horizontal="center")
+_INPUT_ALIGN = Alignment(vertical="center", wrap_text=False)
+_TEXT_ALIGN = Alignment(vertical="center", wrap_text=True)
+
+
 def _label(ws, row: int, col: int, text: str, header: bool = False):
     cell = ws.cell(row, col, text)
+    styles, key = _styles(ws), ("label", header)
+    kept = styles.get(key)
+    if kept is not None:
+        cell._style = copy(kept)
+        return cell
     cell.font = _HEADER_FONT if header else _FONT
     cell.fill = _LABEL_FILL
     cell.border = _BORDER
-    cell.alignment = Alignment(vertical="center", wrap_text=True, horizontal="center" if header else "left")
+    cell.alignment = _HEADER_ALIGN if header else _LABEL_ALIGN
+    styles.keep(key, copy(cell._style))
     return cell
 
 
 def _input(ws, row: int, col: int, spec: Field | None, value: Any, validations: _Validations | None):
     cell = ws.cell(row, col, _value(value))
+    if spec is not None and validations is not None:
+        validations.add(spec.kind, spec, row, col)
+    kind = spec.kind if spec is not None else None
+    styles, key = _styles(ws), ("input", kind)
+    kept = styles.get(key)
+    if kept is not None:
+        cell._style = copy(kept)
+        return cell
     cell.font = _FONT
     cell.fill = _INPUT_FILL
     cell.border = _BORDER
     cell.protection = _OPEN
-    cell.alignment = Alignment(vertical="center", wrap_text=spec is not None and spec.kind == "text")
-    if spec is not None:
-        cell.number_format = _FORMATS.get(spec.kind, "@" if spec.kind == "text" else "General")
-        if validations is not None:
-            validations.add(spec.kind, spec, cell.coordinate)
+    cell.alignment = _TEXT_ALIGN if kind == "text" else _INPUT_ALIGN
+    if kind is not None:
+        cell.number_format = _FORMATS.get(kind, "@" if kind == "text" else "General")
+    styles.keep(key, copy(cell._style))
     return cell
+
+
+def _merge(ws, row: int, first: int, last: int) -> None:
+    """`ws.merge_cells` of columns first..last of one row, without its check of the new range against every range
+    merged before (a scan per merge: quadratic in the projects of the base sheet; the template's merges never
+    overlap). openpyxl's own merge (the covered cells made MergedCells, the borders carried to them) runs once per
+    kind of first cell and width; the next merge of that kind gets the same styles copied."""
+    merged = MergedCellRange(ws, f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}")
+    ws.merged_cells.ranges.add(merged)
+    styles, key = _styles(ws), ("merge", tuple(ws.cell(row, first)._style), last - first)
+    kept = styles.get(key)
+    if kept is None:
+        ws._clean_merge_range(merged)  # what merge_cells does after its check
+        styles.keep(key, [copy(ws.cell(row, col)._style) for col in range(first, last + 1)])
+        return
+    for col, style in zip(range(first, last + 1), kept, strict=True):
+        cell = ws.cell(row, col) if col == first else MergedCell(ws, row=row, column=col)
+        ws._cells[(row, col)] = cell
+        cell._style = copy(style)
 
 
 def _protect(ws) -> None:
@@ -191,6 +288,7 @@ def _form(wb: Workbook, data: DepartmentData | None, rulebook: Rulebook | None) 
         _label(ws, row, 4, field.spec.unit)
         _label(ws, row, 5, field.spec.help)
     ws.freeze_panes = "C2"
+    validations.close()
     _protect(ws)
 
 
@@ -215,6 +313,7 @@ def _list_sheet(wb: Workbook, sheet: ListSheet, data: DepartmentData | None) -> 
             value = data.get(f"{item}.{column.path}") if (data is not None and item) else None
             _input(ws, r + 3, i, column.spec, value, validations)
     ws.freeze_panes = ws.cell(3, 1 + offset)
+    validations.close()
     _protect(ws)
 
 
@@ -246,14 +345,14 @@ def _base_sheet(wb: Workbook, data: DepartmentData | None) -> None:
     for letter, width in zip("ABCDEF", (18, 12, 12, 16, 16, 16), strict=True):
         ws.column_dimensions[letter].width = width
     ws.cell(1, 1, "部门整体支出绩效评价基础数据表").font = Font(name="黑体", size=14)
-    ws.merge_cells("A1:F1")
+    _merge(ws, 1, 1, 6)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
     row = 2
 
     def label_row(text: str, headers: tuple[str, ...]) -> None:
         nonlocal row
         _label(ws, row, 1, text, header=True)
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        _merge(ws, row, 1, 3)
         for i, h in enumerate(headers, 4):
             _label(ws, row, i, h, header=True)
         row += 1
@@ -261,7 +360,7 @@ def _base_sheet(wb: Workbook, data: DepartmentData | None) -> None:
     def money_row(text: str, paths: tuple[str | None, ...]) -> None:
         nonlocal row
         _label(ws, row, 1, text)
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        _merge(ws, row, 1, 3)
         for i, path in enumerate(paths, 4):
             if path is None:
                 _label(ws, row, i, "")
@@ -272,7 +371,7 @@ def _base_sheet(wb: Workbook, data: DepartmentData | None) -> None:
     label_row("财政供养人员情况（人）", ("编制数", "本年实际在职人数", "控制率"))
     staff = [_unit_sum(data, key) for key in ("authorized", "in_service")]
     _label(ws, row, 1, "")
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+    _merge(ws, row, 1, 3)
     _input(ws, row, 4, count, staff[0], validations)
     _input(ws, row, 5, count, staff[1], validations)
     _label(ws, row, 6, "（自动计算）")
@@ -294,7 +393,7 @@ def _base_sheet(wb: Workbook, data: DepartmentData | None) -> None:
         name = get(f"{item}.name") if item else None
         cell = _input(ws, row, 1, None, f"{i + 1}、{name}" if name else None, None)
         cell.fill = _INPUT_FILL
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        _merge(ws, row, 1, 3)
         _label(ws, row, 4, "")
         _input(ws, row, 5, amount, get(f"{item}.funds.adjusted") if item else None, validations)
         _input(ws, row, 6, amount, get(f"{item}.funds.actual") if item else None, validations)
@@ -325,8 +424,9 @@ def _base_sheet(wb: Workbook, data: DepartmentData | None) -> None:
     row += 1
     _label(ws, row, 1, "厉行节约保障措施", header=True)
     _input(ws, row, 2, Field("v", "", "text"), get("austerity_measures"), None)
-    ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=6)
+    _merge(ws, row, 2, 6)
     ws.row_dimensions[row].height = 60
+    validations.close()
     _protect(ws)
 
 
@@ -343,6 +443,7 @@ def _facts_sheet(wb: Workbook, rulebook: Rulebook | None, data: DepartmentData |
         answer = Field("answer", "回答", "choice", choices=fact.answers)
         _input(ws, row, 3, answer, data.get(f"facts.{key}.answer") if data else None, validations)
         _input(ws, row, 4, Field("e", "", "text"), data.get(f"facts.{key}.evidence") if data else None, None)
+    validations.close()
     _protect(ws)
 
 
@@ -367,6 +468,7 @@ def _manual_sheet(wb: Workbook, rulebook: Rulebook | None, data: DepartmentData 
             validations,
         )
         _input(ws, row, 5, Field("r", "", "text"), data.get(f"manual_scores.{leaf.id}.reason") if data else None, None)
+    validations.close()
     _protect(ws)
 
 
