@@ -397,6 +397,9 @@ def _jixiao_error() -> type[Exception] | tuple[()]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
+    from .files.diskcache import keep_dataclass_code  # after parsing: `jixiao --help` loads none of the core
+
+    keep_dataclass_code()  # the dataclasses' methods compiled once per installation (issue 15: start-up)
     try:
         return args.func(args)
     except _jixiao_error() as caught:

@@ -8,45 +8,18 @@ match, and no date or clock is consulted. Entries are written with `marshal` (pl
 str, numbers, bool, None — never code run on load) into JIXIAO_CACHE_DIR, else $XDG_CACHE_HOME/jixiao, else
 ~/.cache/jixiao. A directory that cannot be made or written, a damaged or foreign entry, or data `marshal`
 cannot hold (a YAML date) only means the work is done again: the cache never changes a result.
-JIXIAO_CACHE_DIR=off turns it off.
+JIXIAO_CACHE_DIR=off turns it off. The entries' storage is jixiao/files/diskcache.py's, shared with the
+regular-expression cache (rx.py) and the dataclasses' compiled methods.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import marshal
-import os
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
+from jixiao.files.diskcache import cache_dir, digest, load, store
+
 __all__ = ["cache_dir", "cached", "digest", "load", "store"]
-
-# bumped when what an entry holds changes shape; the interpreter's version too (marshal's format is its own)
-_FORMAT = f"1-{sys.version_info[0]}.{sys.version_info[1]}-m{marshal.version}"
-
-
-def cache_dir() -> Path | None:
-    """Where entries live, or None when the cache is off."""
-    configured = os.environ.get("JIXIAO_CACHE_DIR", "")
-    if configured.lower() in ("off", "0", "no", "none"):
-        return None
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "jixiao"
-
-
-def digest(*parts: bytes | str) -> str:
-    """The SHA-256 of the parts, each length-prefixed (so that ("ab", "c") and ("a", "bc") differ)."""
-    h = hashlib.sha256(_FORMAT.encode())
-    for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
 
 
 def cached(kind: str, key: str, make: Callable[[], Any]) -> Any:
@@ -58,43 +31,3 @@ def cached(kind: str, key: str, make: Callable[[], Any]) -> Any:
     value = make()
     store(kind, key, value)
     return value
-
-
-def load(kind: str, key: str) -> tuple[Any] | None:
-    """(value,) stored under (kind, key), or None when the cache is off or the entry is absent, unreadable,
-    damaged or another's."""
-    folder = cache_dir()
-    if folder is None:
-        return None
-    name = f"{kind}-{key}"
-    try:
-        stored = marshal.loads((folder / f"{name}.marshal").read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        return None  # absent, unreadable or damaged: made again by the caller
-    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == name:
-        return (stored[1],)
-    return None
-
-
-def store(kind: str, key: str, value: Any) -> None:
-    """Keeps value under (kind, key) for the next run when it can (the cache on, the folder writable, the
-    value plain data); otherwise does nothing."""
-    folder = cache_dir()
-    if folder is not None:
-        name = f"{kind}-{key}"
-        _store(folder / f"{name}.marshal", name, value)
-
-
-def _store(path: Path, name: str, value: Any) -> None:
-    try:
-        data = marshal.dumps((name, value))
-    except ValueError:  # something marshal cannot hold (a YAML date): not cached
-        return
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(data)
-        os.replace(temporary, path)  # a reader sees the old entry or the whole new one, never half
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)

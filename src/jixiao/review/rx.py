@@ -6,7 +6,7 @@ compiled by `re.compile`, and its compiled form's parts — final flags, the `_s
 number of groups, the group names both ways — are worked out as `re._compiler.compile` works them out, and
 kept only if a pattern rebuilt from them equals re.compile's (`Pattern.__eq__` compares the pattern, flags
 and code; the groups are compared too). At exit the new parts are added to one `marshal` entry of jixiao's
-cache (review/cache.py); a later process rebuilds each pattern from its parts with one `_sre.compile` call
+cache (files/diskcache.py); a later process rebuilds each pattern from its parts with one `_sre.compile` call
 (~20 µs instead of 0.1–1 ms). The patterns compiled through `re` itself (`re.sub(r"…", …)` in a function, a
 library's module-level `re.compile`) are kept the same way and put into re's own cache when this module is
 imported, so those calls find them there.
@@ -32,13 +32,11 @@ matches on the corpus texts) and shows that a damaged or foreign entry falls bac
 from __future__ import annotations
 
 import atexit
-import hashlib
-import marshal
 import re
 import sys
 from typing import Any
 
-from . import cache
+from jixiao.files import diskcache
 
 __all__ = ["rx"]
 
@@ -46,7 +44,7 @@ try:  # the private parts; without them every pattern is compiled by re.compile
     import _sre  # type: ignore[import-not-found]  # CPython's regular expression engine
     from re import _compiler, _parser  # type: ignore[attr-defined]
 
-    _KEY: str | None = cache.digest(
+    _KEY: str | None = diskcache.digest(
         "rx-1",
         sys.version,
         sys.implementation.cache_tag or "",
@@ -118,16 +116,9 @@ def _parts(pattern: str, flags: int, compiled: re.Pattern[str]) -> Parts | None:
 def _read() -> tuple[dict[Key, Parts], dict[Key, Parts]]:
     """The stored entry: the rx() patterns and re's own, or two empty tables when there is none or it is
     damaged."""
-    found = cache.load("rx", _KEY) if _KEY is not None else None
-    if found is not None:
-        try:
-            checksum, payload = found[0]
-            if hashlib.sha256(payload).digest() == checksum:
-                own, module = marshal.loads(payload)
-                if isinstance(own, dict) and isinstance(module, dict):
-                    return own, module
-        except (TypeError, ValueError, EOFError):
-            pass
+    found = diskcache.load_checked("rx", _KEY) if _KEY is not None else None
+    if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], dict) and isinstance(found[1], dict):
+        return found[0], found[1]
     return {}, {}
 
 
@@ -183,15 +174,11 @@ def _write() -> None:
     if len(own) + len(module) > _LIMIT:  # patterns made from documents: keep only what this process used
         own = {key: parts for key, parts in own.items() if key in _compiled}
         module = {key: parts for key, parts in module.items() if key in used}
-    try:
-        payload = marshal.dumps((own, module))
-    except ValueError:
-        return
-    cache.store("rx", _KEY, (hashlib.sha256(payload).digest(), payload))
+    diskcache.store_checked("rx", _KEY, (own, module))
     _new.clear()
 
 
-_ON = _KEY is not None and cache.cache_dir() is not None  # JIXIAO_CACHE_DIR=off: rx() is re.compile()
+_ON = _KEY is not None and diskcache.cache_dir() is not None  # JIXIAO_CACHE_DIR=off: rx() is re.compile()
 _stored = _read() if _ON else ({}, {})
 if _stored[1]:
     _seed(_stored[1])

@@ -1,0 +1,175 @@
+"""jixiao's cache on disk, kept between runs to shorten start-up (issue 15), and the compiled methods of the
+dataclasses.
+
+Entries: `load(kind, key)` / `store(kind, key, value)`, where the key names everything the entry was made
+from (`digest` of the sources' bytes, the interpreter's version …), so an edited source is simply another
+entry and no date or clock is consulted. Each entry is one `marshal` file in JIXIAO_CACHE_DIR, else
+$XDG_CACHE_HOME/jixiao, else ~/.cache/jixiao, written to a temporary name and renamed (a reader sees the old
+entry or the whole new one). A folder that cannot be made or written, a damaged or foreign entry, or a value
+`marshal` cannot hold only means the work is done again. JIXIAO_CACHE_DIR=off turns the cache off.
+The review keeps its parsed vocabularies and rulebook headers here (jixiao/review/cache.py) and its compiled
+regular expressions (jixiao/review/rx.py).
+
+`keep_dataclass_code()` (called by the command line before a command runs): `@dataclass` writes the source
+of each class's __init__, __repr__, __eq__, __hash__, __setattr__ … and compiles it with `exec` — ~400
+functions, 45–60 ms of every `jixiao review` start. This gives the `dataclasses` module an `exec` of its own
+that runs exactly what the built-in one would (the same text compiled with `compile(text, "<string>",
+"exec")`, no inherited future flags, as `exec` compiles a string from a module with none) but takes the
+compiled code from a table kept on disk, keyed by the text itself: the same text is the same code. Unlike the
+other entries this one holds code objects that are run; it is trusted as Python trusts its own
+`__pycache__` (whoever can write the folder can change what runs), named by the interpreter's exact version
+and `marshal`'s format, and checksummed (SHA-256) so that a damaged file is ignored as a whole. A `dataclasses`
+module that already has a global `exec`, or a call with anything but a string, is left to the built-in.
+"""
+
+from __future__ import annotations
+
+import atexit
+import builtins
+import contextlib
+import hashlib
+import marshal
+import os
+import sys
+from pathlib import Path
+from types import CodeType
+from typing import Any
+
+__all__ = ["cache_dir", "digest", "keep_dataclass_code", "load", "store"]
+
+# bumped when what an entry holds changes shape; the interpreter's version too (marshal's format is its own)
+_FORMAT = f"1-{sys.version_info[0]}.{sys.version_info[1]}-m{marshal.version}"
+
+
+def cache_dir() -> Path | None:
+    """Where entries live, or None when the cache is off."""
+    configured = os.environ.get("JIXIAO_CACHE_DIR", "")
+    if configured.lower() in ("off", "0", "no", "none"):
+        return None
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "jixiao"
+
+
+def digest(*parts: bytes | str) -> str:
+    """The SHA-256 of the parts, each length-prefixed (so that ("ab", "c") and ("a", "bc") differ)."""
+    h = hashlib.sha256(_FORMAT.encode())
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def load(kind: str, key: str) -> tuple[Any] | None:
+    """(value,) stored under (kind, key), or None when the cache is off or the entry is absent, unreadable,
+    damaged or another's."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    name = f"{kind}-{key}"
+    try:
+        stored = marshal.loads((folder / f"{name}.marshal").read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None  # absent, unreadable or damaged: made again by the caller
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == name:
+        return (stored[1],)
+    return None
+
+
+def store(kind: str, key: str, value: Any) -> None:
+    """Keeps value under (kind, key) for the next run when it can (the cache on, the folder writable, the
+    value something marshal holds); otherwise does nothing."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    name = f"{kind}-{key}"
+    path = folder / f"{name}.marshal"
+    try:
+        data = marshal.dumps((name, value))
+    except ValueError:  # something marshal cannot hold (a YAML date): not cached
+        return
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(data)
+        os.replace(temporary, path)  # a reader sees the old entry or the whole new one, never half
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+
+
+def load_checked(kind: str, key: str) -> Any:
+    """A value stored by `store_checked`, or None when absent or its checksum does not match."""
+    found = load(kind, key)
+    if found is None:
+        return None
+    try:
+        checksum, payload = found[0]
+        if hashlib.sha256(payload).digest() != checksum:
+            return None
+        return marshal.loads(payload)
+    except (TypeError, ValueError, EOFError):
+        return None
+
+
+def store_checked(kind: str, key: str, value: Any) -> None:
+    """Stores value with the SHA-256 of its marshal bytes, which `load_checked` verifies."""
+    try:
+        payload = marshal.dumps(value)
+    except ValueError:
+        return
+    store(kind, key, (hashlib.sha256(payload).digest(), payload))
+
+
+# The compiled methods of the dataclasses: text -> code, and the texts compiled anew in this process.
+_CODE_KEY = digest("dataclass-code-1", sys.version, sys.implementation.cache_tag or "")
+_CODE_LIMIT = 4000  # entries; past this the entry keeps only this process's (classes made at run time)
+_codes: dict[str, CodeType] = {}
+_new_codes: dict[str, CodeType] = {}
+_used: set[str] = set()
+
+
+def _exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:
+    """`exec` as the dataclasses module calls it, with a string compiled once per installation."""
+    if type(source) is not str:
+        return builtins.exec(source, globals, locals)
+    code = _codes.get(source)
+    if code is None:
+        code = compile(source, "<string>", "exec", dont_inherit=True)
+        _codes[source] = _new_codes[source] = code
+    _used.add(source)
+    return builtins.exec(code, globals, locals)
+
+
+def keep_dataclass_code() -> bool:
+    """Gives `dataclasses` the `exec` above (once per process); False when the cache is off or `dataclasses`
+    already has an `exec` of its own."""
+    import dataclasses  # per command (`jixiao --help` needs none): it imports inspect
+
+    current = vars(dataclasses).get("exec")
+    if current is _exec:
+        return True
+    if current is not None or cache_dir() is None:
+        return False
+    table = load_checked("dataclass-code", _CODE_KEY)
+    if isinstance(table, dict):
+        _codes.update((text, code) for text, code in table.items() if type(text) is str and type(code) is CodeType)
+    dataclasses.exec = _exec  # type: ignore[attr-defined]
+    atexit.register(_write_codes)
+    return True
+
+
+def _write_codes() -> None:
+    """At exit: adds the methods compiled anew in this process to the stored table (read again: another
+    process may have added its own since)."""
+    if not _new_codes:
+        return
+    table = load_checked("dataclass-code", _CODE_KEY)
+    table = dict(table) if isinstance(table, dict) else {}
+    table.update(_new_codes)
+    if len(table) > _CODE_LIMIT:
+        table = {text: code for text, code in table.items() if text in _used}
+    store_checked("dataclass-code", _CODE_KEY, table)
+    _new_codes.clear()
