@@ -592,6 +592,39 @@ def test_stated_score_against_grade_and_score_table():
     ]
 
 
+def test_a_change_of_each_of_two_totals_is_not_measured_against_their_sum():
+    """n134: "收入、支出决算总计665.96万元" is 收入总计 + 支出总计 (332.98 each);
+    "收、支总计各增加96.21万元，增长40.63%" is each total's growth:
+    96.21 ÷ (332.98 − 96.21) = 96.21 ÷ 236.77 = 40.63%. Against the sum it would read
+    96.21 ÷ (665.96 − 96.21) = 16.89%: no finding may come of that. A change of one total is still checked:
+    100 ÷ (500 − 100) = 25%, not 30%."""
+    doc = _doc("2022年度收入、支出决算总计665.96万元。与年初预算相比，收、支总计各增加96.21万元，增长40.63%。")
+    level = _figure(doc, "665.96")
+    assert "收入、支出决算" in level.subject  # the 、 joins two names before one head, not two listed figures
+    change = _figure(doc, "96.21")
+    assert "each" in change.flags and change.subject == "收、支"
+    assert _codes(doc) == []
+    one = _doc("2022年支出决算总计500万元，较上年增加100万元，增长30%。")
+    assert _codes(one) == [("growth_rate", Severity.WARNING)]
+
+
+def test_an_attachment_linked_for_download_is_a_hint_and_an_attachment_left_out_an_error(tmp_path):
+    """n149: "附件:2024年……项目自评表[点击下载]" names a file published beside the report: the review cannot read it,
+    which is said once as a hint; an attachment listed with no link and no table is missing (an error)."""
+    from jixiao.review import review_file
+
+    body = "一、绩效目标分解下达情况\n安排项目资金56万元。\n"
+    linked = tmp_path / "linked.txt"
+    linked.write_text(body + "附件:2024年某镇产业设施配套项目自评表[点击下载]\n", encoding="utf-8")
+    found = {(p.code, p.severity) for p in review_file(linked).findings}
+    assert ("review.attachment_linked", Severity.INFO) in found
+    assert not any(code == "review.attachment_missing" for code, _ in found)
+    missing = tmp_path / "missing.txt"
+    missing.write_text(body + "附件:2024年某镇产业设施配套项目自评表\n", encoding="utf-8")
+    found = {(p.code, p.severity) for p in review_file(missing).findings}
+    assert ("review.attachment_missing", Severity.ERROR) in found
+
+
 # --- the seeds and the corpus ----------------------------------------------------------------------------------------
 
 

@@ -67,28 +67,46 @@ def check_sections(review: Review, headings: list[tuple[str, Segment]], kind: st
             )
 
 
+# An attachment the page links for download (or names by its file) is published beside the report, not missing from
+# it: the review cannot read it from this file, which is a hint, not an error.
+_LINKED = ("点击下载", "下载附件", "附件下载", "[下载]", "（下载）", "(下载)", ".xls", ".doc", ".pdf", ".wps", ".et")
+
+
 def check_attachments(review: Review) -> None:
     paragraphs = review.doc.paragraphs()
-    listed: list[tuple[str, Segment]] = []
+    listed: list[tuple[str, Segment, bool]] = []
     for i, seg in enumerate(paragraphs):
         if not seg.text.startswith("附件"):
             continue
         following = [seg] + [p for p in paragraphs[i + 1 : i + 8] if re.match(r"^\d+\s*[、.．]", p.text)]
         for p in following:
-            for name in re.findall(r"(?:\d+\s*[、.．]\s*)?([^\d、.．：:；;，,]{2,40}?表)", p.text.removeprefix("附件")):
-                listed.append((name.strip(), p))
+            linked = any(sign in p.text.lower() for sign in _LINKED)
+            text = p.text.removeprefix("附件")
+            for name in re.findall(r"(?:\d+\s*[、.．]\s*)?((?:\d{4}年度?)?[^\d、.．：:；;，,]{2,40}?表)", text):
+                listed.append((name.strip(), p, linked))
     tables_text = ["".join(c for row in t.rows for c in row).replace(" ", "") for t in review.doc.tables()]
-    for name, seg in listed:
+    for name, seg, linked in listed:
         signs = next((v for k, v in vocabulary().raw["attachment_signs"].items() if k in name), None)
-        if signs and not any(all(s in text for s in signs) for text in tables_text):
+        if not signs or any(all(s in text for s in signs) for text in tables_text):
+            continue
+        if linked:
             review.add(
-                "review.attachment_missing",
-                Severity.ERROR,
-                f"报告列出附件“{name}”，但报告中没有该表（附件未随报告提供），无法核对其数据和得分。",
+                "review.attachment_linked",
+                Severity.INFO,
+                f"报告列出附件“{name}”，以下载链接单独提供，不在本文件中，其数据和得分未能核对；如需核对，请将附件一并提交。",
                 review.doc.location(seg),
                 name,
                 "",
             )
+            continue
+        review.add(
+            "review.attachment_missing",
+            Severity.ERROR,
+            f"报告列出附件“{name}”，但报告中没有该表（附件未随报告提供），无法核对其数据和得分。",
+            review.doc.location(seg),
+            name,
+            "",
+        )
     if not find_score_tables(review.doc) and not listed:
         review.add("review.no_score_table", Severity.INFO, "报告中没有自评得分表，无法核对得分。", None)
 

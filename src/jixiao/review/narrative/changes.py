@@ -87,6 +87,8 @@ def _readings(rate: NarrativeFigure, sentence: list[NarrativeFigure], figures: l
 
     levels = [f for f in earlier if level(f) and (change is None or f.start < change.start or change is after)]
     out: list[_Reading] = []
+    if change is not None and "each" in change.flags:
+        return out  # "收、支总计各增加a万元，增长x%": each one's level, which no single amount gives
     if change is not None:
         apart = "named_apart" in change.flags  # a change of a subject a clause after the level names: its own level
         levels = [f for f in levels if not apart or f.subject == change.subject]

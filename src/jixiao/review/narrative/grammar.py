@@ -96,7 +96,15 @@ class _SegmentReader:
             (i + 1 for i in range(clause_start, token.start) if text[i] in OPEN and self.depths[i] <= depth),
             default=clause_start,
         )
-        listed = max((i + 1 for i in range(clause_start, token.start) if text[i] == "、"), default=clause_start)
+        # a 、 after a figure of this clause starts the next item ("甲100万元、乙200万元"); a 、 between names of money
+        # shares the head after them ("收入、支出决算总计", "收、支总计各增加"): the left context runs on across it. A
+        # count keeps the last name ("提供心理疏导、减压服务10143人次" counts 减压服务, not a list of two)
+        named = token.kind != "count" and self.previous_end <= clause_start
+        after_figure = token.start if named else clause_start
+        listed = max(
+            (i + 1 for i in range(max(clause_start, after_figure), token.start) if text[i] == "、"),
+            default=clause_start,
+        )
         left_start = max(clause_start, self.previous_end, opening, listed)
         chain = self.previous_end > clause_start and self.previous_end >= opening and self.previous_end >= listed
         return _Place(
@@ -247,6 +255,12 @@ class _SegmentReader:
             # "支出合计387.82万元，较上年决算数减少125.51万元，下降24.5%": the change is of the level before it
             subject = re.sub(rf"(?:相比|{compare}).*$", "", subject).removesuffix(change)
             subject = "" if subject in voc.words["last_year_words"] else subject  # "与上年下降7.6%"
+            # "收、支总计各增加96.21万元": each of the things named grew by that much; its level is each one's,
+            # and the subject is the words before 各
+            stem = re.sub(rf"(?:(?:相比|{compare}).*)?{re.escape(change)}$", "", left)
+            if stem.endswith(tuple(voc.words["distributive"])):
+                self.flags = (*self.flags, "each")
+                subject = clean_subject(stem[:-1], voc)[0] or subject
         elif share:
             relation = "占"
             base = re.sub(r"(的|比重|比例|比|为|达)+$", "", left[left.rfind(share) + len(share) :]).lstrip("总全")
