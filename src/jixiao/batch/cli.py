@@ -27,21 +27,20 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out) if args.out else folder / "批量结果"
     if args.queue:  # across machines: huey workers on Redis, the state in a database (see batch_queue.py)
-        from jixiao.batch.queue import run_distributed  # per command
+        from jixiao.batch.dburl import DATABASE_ENV, DATABASE_FILE_ENV, configured, has_password, mask  # per command
 
         os.environ["JIXIAO_REDIS_URL"] = args.queue
-        database = args.database or os.environ.get("JIXIAO_DATABASE_URL") or f"sqlite:///{out.resolve() / 'batch.db'}"
-        result = run_distributed(
-            folder,
-            out,
-            database_url=database,
-            rulebook_id=args.rulebook,
-            formats=formats,
-            review=not args.no_review,
-            lease=args.lease,
-            progress=progress_bar(),
-            batch=args.name,
-        )
+        database = args.database or configured() or f"sqlite:///{out.resolve() / 'batch.db'}"
+        if args.database and has_password(args.database):
+            print(
+                f"提示：命令行中的数据库密码在进程列表中其他用户可见，建议改用环境变量 {DATABASE_ENV}，"
+                f"或把地址写入仅本人可读的文件（chmod 600）并以 {DATABASE_FILE_ENV} 指明。"
+                "各 worker 须用同样方式取得该地址（任务中只带不含密码的地址）。",
+                file=sys.stderr,
+            )
+        result = _distributed(args, folder, out, database, formats, mask)
+        if result is None:
+            return 2
     else:
         result = run_batch(
             folder,
@@ -59,6 +58,41 @@ def cmd_batch(args: argparse.Namespace) -> int:
     for failed in result.failed:
         print(f"  失败：{failed.source}：{failed.reasons[0]}", file=sys.stderr)
     return 0
+
+
+def _distributed(args, folder: Path, out: Path, database: str, formats: tuple[str, ...], mask: Callable[[str], str]):
+    """`run_distributed`, its connection failures said in Chinese with every password masked (None after one)."""
+    from redis.exceptions import RedisError  # per command: heavy
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from jixiao.batch.queue import run_distributed
+    from jixiao.batch.run import progress_bar
+
+    try:
+        return run_distributed(
+            folder,
+            out,
+            database_url=database,
+            rulebook_id=args.rulebook,
+            formats=formats,
+            review=not args.no_review,
+            lease=args.lease,
+            progress=progress_bar(),
+            batch=args.name,
+        )
+    except SQLAlchemyError as exc:
+        reason = mask(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        print(
+            f"无法使用多机批量的状态库 {mask(database)}。请检查地址、用户名与密码，以及数据库是否已启动"
+            f"（数据库驱动的原始信息：{reason}）。",
+            file=sys.stderr,
+        )
+    except RedisError as exc:
+        print(
+            f"无法连接队列 {mask(args.queue)}。请检查 Redis 是否已启动、地址是否正确（原始信息：{mask(str(exc))}）。",
+            file=sys.stderr,
+        )
+    return None
 
 
 def cmd_batch_worker(args: argparse.Namespace) -> int:

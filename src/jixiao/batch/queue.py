@@ -8,6 +8,10 @@ and stores the outcome in the row. Nothing is lost when a worker dies: a row who
 queued and never claimed, is queued again by the coordinator, and a late duplicate finds the row done and does
 nothing. When every row is done the coordinator writes the same 排名.xlsx and 失败清单.txt as the
 single-machine batch, in the same order, from the same records.
+
+A task names the database without its password (`dburl.reference`); each worker takes the password from its
+own JIXIAO_DATABASE_URL, a file only its owner can read (JIXIAO_DATABASE_URL_FILE) or PostgreSQL's ~/.pgpass, so
+no password is stored in Redis nor shown in a log.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from jixiao.batch.dburl import reference, resolve
 from jixiao.batch.run import (
     RANKING_NAME,
     BatchResult,
@@ -128,11 +133,14 @@ def run_worker(workers: int = 1) -> None:
     get_huey().create_consumer(workers=workers, worker_type="process" if workers > 1 else "thread").run()
 
 
-def process_item(database_url: str, batch: str, source: str, job: dict[str, Any], lease: float) -> str:
-    """Claim one department's row, score, report and review it, store the outcome; a taken or done row is left be."""
+def process_item(database: str, batch: str, source: str, job: dict[str, Any], lease: float) -> str:
+    """Claim one department's row, score, report and review it, store the outcome; a taken or done row is left be.
+
+    `database` is the database's URL without its password (`dburl.reference`): the worker connects with the URL
+    it was configured with when that names the same database (`dburl.resolve`)."""
     from sqlalchemy import and_, or_, update  # heavy: only in a worker
 
-    engine, items = _table(database_url)
+    engine, items = _table(resolve(database))
     now = time.time()
     key = and_(items.c.batch == batch, items.c.source == source)
     with engine.begin() as db:
@@ -158,8 +166,10 @@ def process_item(database_url: str, batch: str, source: str, job: dict[str, Any]
 
 
 def _enqueue(database_url: str, batch: str, source: str, job: dict[str, Any], lease: float) -> None:
+    """One department's task; its payload (kept in Redis until a worker takes it) names the database without the
+    password."""
     get_huey()
-    _HUEY["task"](database_url, batch, source, job, lease)
+    _HUEY["task"](reference(database_url), batch, source, job, lease)
 
 
 def run_distributed(
