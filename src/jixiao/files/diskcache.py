@@ -27,13 +27,17 @@ from __future__ import annotations
 import atexit
 import builtins
 import contextlib
-import hashlib
 import marshal
 import os
 import sys
 from pathlib import Path
 from types import CodeType
 from typing import Any
+
+try:  # the built-in SHA-256: loading hashlib (OpenSSL) costs more start-up than all the hashing done here
+    from _sha256 import sha256  # type: ignore[import-not-found]
+except ImportError:  # another interpreter (3.12 names it _sha2)
+    from hashlib import sha256
 
 __all__ = ["cache_dir", "digest", "keep_dataclass_code", "load", "store"]
 
@@ -54,7 +58,7 @@ def cache_dir() -> Path | None:
 
 def digest(*parts: bytes | str) -> str:
     """The SHA-256 of the parts, each length-prefixed (so that ("ab", "c") and ("a", "bc") differ)."""
-    h = hashlib.sha256(_FORMAT.encode())
+    h = sha256(_FORMAT.encode())
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "little"))
@@ -107,7 +111,7 @@ def load_checked(kind: str, key: str) -> Any:
         return None
     try:
         checksum, payload = found[0]
-        if hashlib.sha256(payload).digest() != checksum:
+        if sha256(payload).digest() != checksum:
             return None
         return marshal.loads(payload)
     except (TypeError, ValueError, EOFError):
@@ -120,7 +124,7 @@ def store_checked(kind: str, key: str, value: Any) -> None:
         payload = marshal.dumps(value)
     except ValueError:
         return
-    store(kind, key, (hashlib.sha256(payload).digest(), payload))
+    store(kind, key, (sha256(payload).digest(), payload))
 
 
 # The compiled methods of the dataclasses: text -> code, and the texts compiled anew in this process.
