@@ -238,3 +238,37 @@ def test_parallel_long_lived_pdf_equals_one_off(tmp_path: Path, monkeypatch) -> 
     expected = _pdf_text(one_off)
     assert "深圳市宝安区妇女联合会" in expected and "97.61" in expected
     assert all(_pdf_text(p) == expected for p in made)
+
+
+def test_pdf_of_the_flat_odt_has_the_pages_and_text_of_the_docx(tmp_path: Path) -> None:
+    # The PDF path prints the report as Flat ODT (report/odt_out.py), which LibreOffice reads in half the time of
+    # the .docx: both must print the same pages. Every page has the same characters; the words sit in the same
+    # order except on the pages holding the two charts, where Word's native chart and the SVG drawing place the
+    # labels (axis ticks, legend) in another order.
+    import shutil
+
+    from jixiao.formats import office
+    from jixiao.pipeline import run
+    from jixiao.report.write import render_all
+
+    if office.shared_converter() is None or shutil.which("pdftotext") is None:
+        pytest.skip("python3-uno, LibreOffice and poppler-utils are installed by scripts/setup.sh")
+    outputs, _ = render_all(*run(ROOT / "examples" / "baoan-fulian-2023"), ("docx", "pdf"))
+    docx, fodt = tmp_path / "word.docx", tmp_path / "flat.fodt"
+    docx.write_bytes(outputs["自评报告.docx"])
+    fodt.write_bytes(outputs["自评报告.fodt"])
+    from_docx, from_fodt = office.convert_files([docx, fodt], "pdf", tmp_path / "long")
+    one_off = office._convert_one_off([fodt], "pdf", tmp_path / "once", office.CONVERT_TIMEOUT)[0]  # the fall-back
+
+    def pages(path: Path) -> list[str]:
+        import subprocess
+
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        return ["".join(page.split()) for page in text.split("\f")[:-1]]
+
+    word, flat = pages(from_docx), pages(from_fodt)
+    assert len(word) == len(flat) == 27
+    assert [sorted(page) for page in word] == [sorted(page) for page in flat]
+    assert sum(a != b for a, b in zip(word, flat, strict=True)) <= 2  # the two chart pages at most
+    assert "部门整体支出绩效自评表" in flat[-2] and "97.61" in flat[-1]  # the landscape attachments, in their places
+    assert pages(one_off) == flat

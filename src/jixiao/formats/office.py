@@ -45,6 +45,7 @@ __all__ = [
     "find_soffice",
     "instances",
     "shared_converter",
+    "warm_up",
 ]
 
 CONVERT_TIMEOUT = 120.0  # seconds per file
@@ -164,19 +165,29 @@ class OfficeConverter:
                 proc.wait(15)
             self._kill()
 
+    def ensure_started(self) -> None:
+        """Start LibreOffice now unless it runs (warm_up calls it, so that the first file does not wait)."""
+        with self._lock:
+            self._running()
+
+    def _running(self) -> subprocess.Popen[str]:
+        """The worker process, started when there is none (called with the lock held)."""
+        if os.getpid() != self._owner:  # a forked child must not share the parent's LibreOffice
+            self._proc, self._profile, self._owner = None, None, os.getpid()
+        if self._proc is None or self._proc.poll() is not None:
+            self._kill()
+            self._start()
+        assert self._proc is not None
+        return self._proc
+
     # --- converting -------------------------------------------------------------------------------------------
 
     def convert(self, source: Path, target: Path, timeout: float | None = None) -> Path:
         fmt = target.suffix.lower().lstrip(".")
         limit = timeout or self.timeout
         with self._lock:
-            if os.getpid() != self._owner:  # a forked child must not share the parent's LibreOffice
-                self._proc, self._profile, self._owner = None, None, os.getpid()
-            if self._proc is None or self._proc.poll() is not None:
-                self._kill()
-                self._start()
-            proc = self._proc
-            assert proc is not None and proc.stdin is not None
+            proc = self._running()
+            assert proc.stdin is not None
             request = {"source": str(source), "target": str(target), "filter": FILTERS[fmt]}
             try:
                 proc.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
@@ -290,6 +301,27 @@ def _claimed() -> Iterator[OfficeConverter | None]:
         with _shared_lock:
             if os.getpid() == pid and index in _claims:
                 _claims[index] -= 1
+
+
+def warm_up() -> threading.Thread | None:
+    """Start the process's long-lived LibreOffice in the background (the web app does at start-up), so the first
+    PDF download does not wait the ~2 s of LibreOffice's start; None when conversions are one-off here."""
+    converter = shared_converter()
+    if converter is None:
+        return None
+
+    def start() -> None:
+        global _shared_failed
+        try:
+            converter.ensure_started()
+        except OfficeUnavailable:
+            _shared_failed = True  # as convert_files does: one-off conversions from now on
+        except ConversionError:  # anything else: the first conversion tries again and says why
+            pass
+
+    thread = threading.Thread(target=start, name="jixiao-office-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def _check_input(source: Path) -> None:

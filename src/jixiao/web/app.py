@@ -8,8 +8,10 @@ Long jobs go to the task queue (tasks.py) and show their progress on a page that
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -144,6 +146,15 @@ def _validation_message(exc: RequestValidationError) -> tuple[int, str]:
     )
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    """A served app (not a TestClient) starts LibreOffice in the background, for the first PDF download."""
+    from jixiao.formats.office import warm_up
+
+    warm_up()
+    yield
+
+
 def create_app(database_url: str | None = None, *, secure_cookies: bool | None = None, enqueue=None) -> FastAPI:
     engine = make_engine(database_url)
     upgrade(engine)  # a no-op when already at the newest revision
@@ -153,7 +164,7 @@ def create_app(database_url: str | None = None, *, secure_cookies: bool | None =
     templates.env.globals.update(
         ROLES=ROLES, STATUSES=STATUSES, NOT_STARTED=NOT_STARTED, fmt_score=fmt_score, local_time=local_time
     )
-    app = FastAPI(title="jixiao 绩效自评", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="jixiao 绩效自评", docs_url=None, redoc_url=None, openapi_url=None, lifespan=_lifespan)
     app.state.engine, app.state.factory, app.state.templates = engine, factory, templates
     app.state.secure_cookies = (
         secure_cookies if secure_cookies is not None else os.environ.get("JIXIAO_SECURE_COOKIES") == "1"

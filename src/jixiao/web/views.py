@@ -328,17 +328,16 @@ def download(evaluation: Evaluation, kind: str) -> tuple[bytes, str, str]:
 
         scored = evaluate(prepared.rulebook, prepared.data)
         if kind in ("docx", "pdf"):
-            outputs, _ = render_all(prepared, scored, ("docx",), narrative)
-            docx = outputs["自评报告.docx"]
+            outputs, _ = render_all(prepared, scored, (kind,), narrative)
             if kind == "docx":
                 return (
-                    docx,
+                    outputs["自评报告.docx"],
                     f"{base}自评报告.docx",
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 )
-            (folder / "自评报告.docx").write_bytes(docx)
+            (folder / "自评报告.fodt").write_bytes(outputs["自评报告.fodt"])  # what LibreOffice prints
             try:
-                convert_to_pdf([folder / "自评报告.docx"], folder / "pdf")
+                convert_to_pdf([folder / "自评报告.fodt"], folder / "pdf")
             except PdfError as exc:
                 raise BadInput(str(exc)) from None
             return (folder / "pdf" / "自评报告.pdf").read_bytes(), f"{base}自评报告.pdf", "application/pdf"
