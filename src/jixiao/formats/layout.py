@@ -26,6 +26,8 @@ class Box:
     x1: float
     y1: float
     confidence: float | None = None  # OCR's confidence in this box's text (0–1); None for a text layer
+    # positions in text where OCR saw a ")" it did not write (formats/reading.py); written where a "(" is open
+    closings: tuple[int, ...] = ()
 
     @property
     def height(self) -> float:
@@ -116,6 +118,17 @@ def _join(parts: list[str]) -> str:
     return out
 
 
+def _closed(boxes: list[Box]) -> list[str]:
+    """The texts of a table cell in reading order, with a ")" that OCR saw at the cell's end but did not write
+    put back when the cell leaves a "(" open (a cell's "(万元" ending in "元" read without its bracket:
+    formats/reading.py). Only at the end of a whole cell: a paragraph's line may wrap inside the brackets."""
+    texts = [b.text for b in boxes]
+    whole = "".join(texts)
+    if boxes and len(texts[-1]) in boxes[-1].closings and whole.count("(") > whole.count(")"):
+        texts[-1] += ")"
+    return texts
+
+
 def _lines(boxes: list[Box]) -> list[list[Box]]:
     if not boxes:
         return []
@@ -154,7 +167,7 @@ def _grid_table(grid: Grid, boxes: list[Box], page: int) -> Block:
         texts, levels = [], []
         for c in range(n_cols):
             cell = held.get((r, c), [])
-            texts.append(_join([b.text for b in _reading_order(cell)]))
+            texts.append(_join(_closed(_reading_order(cell))))
             levels.append(_lowest([b.confidence for b in cell]))
         rows.append(tuple(texts))
         confidence.append(tuple(levels))
@@ -233,7 +246,7 @@ def blocks_from_boxes(boxes: list[Box], page: int, grids: tuple[Grid, ...] = ())
 
 
 # What the review's reader takes as the end of a paragraph when a line stops with it (review/source.py, _END).
-_SENTENCE_END = tuple("。；：！？”）)")
+_SENTENCE_END = tuple("。；：！？;!?”）)")
 # A line that opens a heading or a numbered item: 一、 （一） 1、 1. 第一章
 _OPENS_ITEM = re.compile(
     r"^(第[一二三四五六七八九十]+[章节部分]|[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.](?!\d))"
@@ -312,6 +325,10 @@ def _wrapping(blocks: list[Block]) -> list[bool | None]:
     return out
 
 
+_VALUE = re.compile(r"[<>≤≥=]?[-+]?\d+(\.\d+)?\s*[%\w]{0,3}")
+_CLOSES_LABEL = (")", "）", ":", "：", "。", ";", "；")
+
+
 def continued_rows(
     previous: tuple[tuple[str, ...], ...], rows: tuple[tuple[str, ...], ...]
 ) -> tuple[tuple[tuple[str, ...], ...], bool] | None:
@@ -336,7 +353,15 @@ def continued_rows(
         re.fullmatch(r"[-+]?\d+(\.\d+)?%?", first[i].strip()) and not re.search(r"\d[.,]$", last[i].strip())
         for i in filled_first
     )
-    if filled_first and filled_first <= filled_last and not figure:
+    # and two whole values side by side in a column ("5亩" | "20亩": corpus t15), or a cell above that ends a
+    # label or a sentence (")", ":", "。": "…资金(万元)" | "年度预算资金总额:", t56) begin a new row: a page
+    # break cuts a cell's text at a line's end, seldom just after its closing mark
+    whole = any(
+        (_VALUE.fullmatch(first[i].strip()) and _VALUE.fullmatch(last[i].strip()))
+        or last[i].strip().endswith(_CLOSES_LABEL)
+        for i in filled_first
+    )
+    if filled_first and filled_first <= filled_last and not figure and not whole:
         joined = tuple(a + b for a, b in zip(last, first, strict=True))
         return (*previous[:-1], joined, *rows[1:]), True
     return (*previous, *rows), False

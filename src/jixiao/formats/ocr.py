@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .layout import Block, Box, Grid, blocks_from_boxes
+from .reading import Read, narrowed, read_crops
 
 __all__ = [
     "MAX_OCR_PAGES",
@@ -121,15 +122,42 @@ def _rules(values: Any, minimum: float) -> list[float]:
     return [(run[0] + run[-1]) / 2 for run in found]
 
 
+def _long(dpi: int) -> tuple[int, int]:
+    return int(dpi * 0.35), int(dpi * 0.2)  # strokes of 10.5 pt characters are under 0.15 inch
+
+
+def _rule_lines(gray: Any, dpi: int) -> tuple[Any, Any, Any]:
+    """The page's ink (binary) and, of it, the horizontal and the vertical lines longer than any stroke."""
+    import cv2
+
+    binary = cv2.adaptiveThreshold(255 - gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
+    long_h, long_v = _long(dpi)
+    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long_h, 1)))
+    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, long_v)))
+    return binary, horizontal, vertical
+
+
+def _without_rules(gray: Any, dpi: int) -> Any:
+    """The page with its ruled lines whitened, for a line read again when a rule's end caught in its crop was
+    read as a character ("「国家政策…" for "国家政策…" beside a cell's corner, corpus t16). Only then: a lone "0"
+    cropped with a rule beside it is read more surely than without (0.95 against 0.63–0.89)."""
+    import cv2
+    import numpy as np
+
+    _, horizontal, vertical = _rule_lines(gray, dpi)
+    rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
+    out = gray.copy()
+    out[rules > 0] = 255
+    return out
+
+
 def find_grids(gray: Any, dpi: int = OCR_DPI) -> tuple[Grid, ...]:
     """Ruled tables on a grey page: the lines longer than any character stroke, grouped into frames."""
     import cv2
     import numpy as np
 
-    binary = cv2.adaptiveThreshold(255 - gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
-    long_h, long_v = int(dpi * 0.35), int(dpi * 0.2)  # strokes of 10.5 pt characters are under 0.15 inch
-    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long_h, 1)))
-    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, long_v)))
+    binary, horizontal, vertical = _rule_lines(gray, dpi)
+    long_h, long_v = _long(dpi)
     frame = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((5, 5), np.uint8))
     contours, _ = cv2.findContours(frame, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     grids = []
@@ -192,26 +220,6 @@ def _split_at_rules(box: Any, grids: tuple[Grid, ...]) -> list[Any]:
         for a, b in itertools.pairwise(edges)
         if b - a > 2
     ]
-
-
-REC_HEIGHT = 48  # the recogniser's input height (PP-OCRv4); a line is scaled to it
-LONG_LINE = 480  # width at REC_HEIGHT above which a line is narrowed (about ten Chinese characters)
-NARROWING = 0.7
-
-
-def _narrowed(crop: Any) -> Any:
-    """A long line squeezed to 70% of its width before recognition: the recogniser's cost follows the width,
-    and PP-OCR is trained on lines squeezed to fit its 320-px input, so it reads them as well. On the scanned
-    pages of 20 corpus documents (13,547 characters, 646 figures; one thread): the same 590 figures read as
-    unsqueezed, 1,790 character differences from the text layer against 1,794, recognition 32 s against 41 s
-    and at most 1.6 s a page against 2.5 s; squeezed to 50%, 8 more figures were lost. Short crops — a table
-    cell's figure — are left as they are."""
-    import cv2
-
-    h, w = crop.shape[:2]
-    if h == 0 or w * REC_HEIGHT / h <= LONG_LINE:
-        return crop
-    return cv2.resize(crop, (max(1, int(w * NARROWING)), h), interpolation=cv2.INTER_AREA)
 
 
 def _detect(gray: Any) -> list[Any]:
@@ -291,58 +299,29 @@ def _upright(gray: Any) -> tuple[Any, list[Any]]:
     return gray, boxes
 
 
-def _recognise(gray: Any, found: list[Any], grids: tuple[Grid, ...] = ()) -> list[tuple[Any, str, float]]:
-    """(corner points, text, confidence) of each line of text found, in page pixels."""
+def _recognise(gray: Any, found: list[Any], grids: tuple[Grid, ...] = ()) -> list[tuple[Any, Read]]:
+    """(corner points, what was read) of each line of text found, in page pixels."""
     import cv2
 
     engine = _ocr_engine()
-    page = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
     boxes = [piece for box in found for piece in _split_at_rules(box, grids)]
     if not boxes:
         return []
-    crops = [_narrowed(crop) for crop in engine.get_crop_img_list(page, boxes)]
-    read, _ = engine.text_rec(crops, False)
-    out = []
-    for box, crop, (text, score, *_) in zip(boxes, crops, read, strict=True):
-        score = float(score)
-        if _FIGURE_TEXT.fullmatch(text) and score < FIGURE_RECHECK:
-            score = _figure_confidence(crop, text, score)
-        if score >= engine.text_score:
-            out.append((box, str(text), score))
-    return out
+    crops = [narrowed(crop) for crop in engine.get_crop_img_list(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), boxes)]
+    reads = read_crops(engine.text_rec, crops)
+    edged = [i for i, read in enumerate(reads) if read.text[:1] in _RULE_GLYPHS or read.text[-1:] in _RULE_GLYPHS]
+    if grids and edged:  # read again on the page without its rules; the surer reading kept
+        page = cv2.cvtColor(_without_rules(gray, OCR_DPI), cv2.COLOR_GRAY2BGR)
+        crops = [narrowed(crop) for crop in engine.get_crop_img_list(page, [boxes[i] for i in edged])]
+        again = read_crops(engine.text_rec, crops)
+        for i, read in zip(edged, again, strict=True):
+            if read.text and read.score >= reads[i].score:
+                reads[i] = read
+    return [(box, read) for box, read in zip(boxes, reads, strict=True) if read.score >= engine.text_score]
 
 
-FIGURE_RECHECK = 0.95  # a figure read less surely than this is read a second time (_figure_confidence)
-_FIGURE_TEXT = re.compile(r"[-+]?\d[\d.,]*%?")
-# Characters one figure's digit may be read as, all meaning that digit in a figure: the recogniser's doubt over
-# a lone round glyph is shared between 0, O and o (a cell's "0" read at 0.70–0.89 on the corpus scans, "o" at
-# 0.5 read again), not between 0 and another digit.
-_SAME_DIGIT = {"0": "0OoＯ〇○０", "1": "1lI|丨１"}
-
-
-def _figure_confidence(crop: Any, text: str, score: float) -> float:
-    """A figure's confidence read a second time, from the recogniser's whole output for the crop: at each step
-    where a digit is read, the probability of every character that means that digit (0 or O or o), averaged
-    as RapidOCR averages the top one. Higher than the first reading only where the doubt was over the form of a
-    digit, not its value; the text itself is not changed."""
-    import numpy as np
-
-    recogniser = _ocr_engine().text_rec
-    h, w = crop.shape[:2]
-    ratio = max(w / max(h, 1), recogniser.rec_image_shape[2] / recogniser.rec_image_shape[1])
-    batch = recogniser.resize_norm_img(crop, ratio)[np.newaxis, :].astype(np.float32)
-    steps = recogniser.session(batch)[0][0]  # (time steps, characters); index 0 is CTC's blank
-    characters = recogniser.postprocess_op.character
-    best = steps.argmax(axis=1)
-    kept = [t for t in range(len(best)) if best[t] != 0 and (t == 0 or best[t] != best[t - 1])]
-    if "".join(characters[best[t]] for t in kept) != text:
-        return score
-    index = {c: i for i, c in enumerate(characters)}
-    levels = []
-    for t in kept:
-        forms = _SAME_DIGIT.get(characters[best[t]], characters[best[t]])
-        levels.append(float(sum(steps[t][index[c]] for c in forms if c in index)))
-    return max(score, float(np.mean(levels))) if levels else score
+# what a table rule's end caught at a crop's edge is read as (corpus t16: "「国家政策" beside a cell's corner)
+_RULE_GLYPHS = frozenset("「」『』|丨[]")
 
 
 def read_image(image: Any, page: int, dpi: int = OCR_DPI) -> list[Block]:
@@ -351,10 +330,11 @@ def read_image(image: Any, page: int, dpi: int = OCR_DPI) -> list[Block]:
     gray, found = _upright(_without_red(image))
     grids = find_grids(gray, dpi)
     boxes = []
-    for points, text, score in _recognise(gray, found, grids):
+    for points, read in _recognise(gray, found, grids):
         xs = [p[0] for p in points]
         ys = [p[1] for p in points]
-        boxes.append(Box(folded(text), float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys)), round(score, 3)))
+        corners = float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys))
+        boxes.append(Box(folded(read.text), *corners, round(read.score, 3), read.closings))
     boxes += _missed_in_cells(gray, grids, boxes)
     blocks = blocks_from_boxes(boxes, page, grids)
     return [b for b in blocks if not (b.kind == "paragraph" and _PAGE_NUMBER.fullmatch(b.text))]
@@ -388,14 +368,10 @@ def _missed_in_cells(gray: Any, grids: tuple[Grid, ...], boxes: list[Box]) -> li
                 top, bottom = y0 + ink[0].min() - 4, y0 + ink[0].max() + 5
                 left, right = x0 + ink[1].min() - 4, x0 + ink[1].max() + 5
                 crop = cv2.cvtColor(gray[max(top, 0) : bottom, max(left, 0) : right], cv2.COLOR_GRAY2BGR)
-                read, _ = engine.text_rec([crop], False)
-                text, score = str(read[0][0]), float(read[0][1])
-                if _FIGURE_TEXT.fullmatch(text) and score < FIGURE_RECHECK:
-                    score = _figure_confidence(crop, text, score)
-                if text.strip() and score >= engine.text_score:
-                    found.append(
-                        Box(folded(text), float(left), float(top), float(right), float(bottom), round(score, 3))
-                    )
+                (read,) = read_crops(engine.text_rec, [crop])
+                if read.text.strip() and read.score >= engine.text_score:
+                    corners = float(left), float(top), float(right), float(bottom)
+                    found.append(Box(folded(read.text), *corners, round(read.score, 3), read.closings))
     return found
 
 
