@@ -18,7 +18,7 @@ that runs exactly what the built-in one would (the same text compiled with `comp
 compiled code from a table kept on disk, keyed by the text itself: the same text is the same code. Unlike the
 other entries this one holds code objects that are run; it is trusted as Python trusts its own
 `__pycache__` (whoever can write the folder can change what runs), named by the interpreter's exact version
-and `marshal`'s format, and checksummed (SHA-256) so that a damaged file is ignored as a whole. A `dataclasses`
+and `marshal`'s format, and checksummed (CRC-32) so that a damaged file is ignored as a whole. A `dataclasses`
 module that already has a global `exec`, or a call with anything but a string, is left to the built-in.
 """
 
@@ -27,17 +27,14 @@ from __future__ import annotations
 import atexit
 import builtins
 import contextlib
+import hashlib
 import marshal
 import os
 import sys
+import zlib
 from pathlib import Path
 from types import CodeType
 from typing import Any
-
-try:  # the built-in SHA-256: loading hashlib (OpenSSL) costs more start-up than all the hashing done here
-    from _sha256 import sha256  # type: ignore[import-not-found]
-except ImportError:  # another interpreter (3.12 names it _sha2)
-    from hashlib import sha256
 
 __all__ = ["cache_dir", "digest", "keep_dataclass_code", "load", "store"]
 
@@ -58,7 +55,7 @@ def cache_dir() -> Path | None:
 
 def digest(*parts: bytes | str) -> str:
     """The SHA-256 of the parts, each length-prefixed (so that ("ab", "c") and ("a", "bc") differ)."""
-    h = sha256(_FORMAT.encode())
+    h = hashlib.sha256(_FORMAT.encode())
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "little"))
@@ -111,7 +108,7 @@ def load_checked(kind: str, key: str) -> Any:
         return None
     try:
         checksum, payload = found[0]
-        if sha256(payload).digest() != checksum:
+        if zlib.crc32(payload) != checksum:
             return None
         return marshal.loads(payload)
     except (TypeError, ValueError, EOFError):
@@ -119,12 +116,13 @@ def load_checked(kind: str, key: str) -> Any:
 
 
 def store_checked(kind: str, key: str, value: Any) -> None:
-    """Stores value with the SHA-256 of its marshal bytes, which `load_checked` verifies."""
+    """Stores value with the CRC-32 of its marshal bytes, which `load_checked` verifies (against damage, not
+    against a writer: see above)."""
     try:
         payload = marshal.dumps(value)
     except ValueError:
         return
-    store(kind, key, (sha256(payload).digest(), payload))
+    store(kind, key, (zlib.crc32(payload), payload))
 
 
 # The compiled methods of the dataclasses: text -> code, and the texts compiled anew in this process.

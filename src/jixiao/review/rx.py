@@ -15,7 +15,7 @@ This uses private parts of CPython: `_sre.compile(pattern, flags, code, groups, 
 `re._parser.parse`, `re._compiler._code` and the dict `re._cache`. How it is guarded:
 - The entry is named by the interpreter's full `sys.version` and cache tag, `_sre.MAGIC`, `CODESIZE`,
   `MAXREPEAT` and `MAXGROUPS`: an entry made by another interpreter or `re` engine is never read.
-- The entry carries the SHA-256 of its payload: a damaged file is ignored as a whole.
+- The entry carries a CRC-32 of its payload: a damaged file is ignored as a whole.
 - `_sre.compile` validates the code it is given (malformed code raises); any failure to rebuild a pattern, or
   a stored part of the wrong shape, falls back to `re.compile` for that pattern. Parts are stored only after
   the rebuilt pattern proved equal to re.compile's; if the private names are missing or work differently,
