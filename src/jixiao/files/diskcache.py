@@ -27,7 +27,6 @@ from __future__ import annotations
 import atexit
 import builtins
 import contextlib
-import hashlib
 import marshal
 import os
 import sys
@@ -35,6 +34,11 @@ import zlib
 from pathlib import Path
 from types import CodeType
 from typing import Any
+
+try:  # CPython's own SHA-256: hashlib would load OpenSSL (4-11 ms) to hash the ~0.4 MB a review digests (~1.5 ms)
+    from _sha256 import sha256  # type: ignore[import-not-found]
+except ImportError:  # another interpreter (3.12 names it _sha2)
+    from hashlib import sha256
 
 __all__ = ["cache_dir", "digest", "keep_dataclass_code", "load", "store"]
 
@@ -55,7 +59,7 @@ def cache_dir() -> Path | None:
 
 def digest(*parts: bytes | str) -> str:
     """The SHA-256 of the parts, each length-prefixed (so that ("ab", "c") and ("a", "bc") differ)."""
-    h = hashlib.sha256(_FORMAT.encode())
+    h = sha256(_FORMAT.encode())
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "little"))
