@@ -10,6 +10,7 @@ PageArea, PublicRes, DocumentRes, TemplatePage; Pages; Annotations) → Doc_0/Pa
 
 from __future__ import annotations
 
+import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,8 @@ from xml.sax.saxutils import escape
 
 import pytest
 
+from jixiao.formats.ofd import read_ofd
+from jixiao.model.problems import JixiaoError
 from jixiao.review import review_file
 from jixiao.review.corpus import load_corpus, write_docx
 from jixiao.review.source import read_source
@@ -302,3 +305,224 @@ def test_each_corpus_kind_reviews_the_same_as_a_ruled_ofd(item, manner, tmp_path
     docx = tmp_path / "报告.docx"
     write_docx(doc, docx)
     assert _review_summary(corpus_ofd(doc, tmp_path / "报告.ofd", manner)) == _review_summary(docx)
+
+
+# --- each structure, read as written ------------------------------------------------------------------------
+
+
+def _rows(path: Path) -> list[list[str]]:
+    return [list(row) for row in read_source(path).tables()[0].rows]
+
+
+def test_a_merged_cell_keeps_its_text_at_its_top_left(tmp_path):
+    # columns at x 20 | 50 | 90 | 110, rows at y 40 | 46 | 52 | 58; the first column's cell spans rows 2 and 3:
+    # the rule at y 52 runs only from x 50, so the cell (rows 2–3, column 1) reads "决策" once, on row 2
+    w = OfdWriter(page_width=210)
+    rules = [(20, 40, 110, 40), (20, 46, 110, 46), (50, 52, 110, 52), (20, 58, 110, 58)]
+    rules += [(x, 40, x, 58) for x in (20, 50, 90, 110)]
+    w.pages[0] += [line_path(w, *r) for r in rules]
+    cells = [(22, 40.6, "一级指标"), (52, 40.6, "三级指标"), (92, 40.6, "分值"), (22, 49.6, "决策")]
+    cells += [(52, 46.6, "合理性"), (92, 46.6, "10"), (52, 52.6, "规范性"), (92, 52.6, "9")]
+    w.pages[0] += [text_object(w, x, y, t) for x, y, t in cells]
+    w.pages[0].append(text_object(w, 20, 20, "2023年度项目支出绩效自评表"))
+    assert _rows(w.write(tmp_path / "合并.ofd")) == [
+        ["一级指标", "三级指标", "分值"],
+        ["决策", "合理性", "10"],
+        ["", "规范性", "9"],
+    ]
+
+
+def test_a_row_written_as_one_text_code_is_cut_into_its_cells(tmp_path):
+    # "合计10095" as one TextCode: 合 at x 22, 计 at 25.2, then DeltaX jumps 34.8 to 1 at 60 (0 at 61.6, 0 at
+    # 63.2), then 18.4 to 9 at 81.6 (5 at 83.2): the cells under the rules at 20 | 58 | 78 | 100
+    w = OfdWriter(page_width=210)
+    rules = [(20, 40, 100, 40), (20, 46, 100, 46), (20, 52, 100, 52)] + [(x, 40, x, 52) for x in (20, 58, 78, 100)]
+    w.pages[0] += [line_path(w, *r) for r in rules]
+    w.pages[0] += [text_object(w, 22, 40.6, t) for t in ("项目",)] + [text_object(w, 60, 40.6, "分值")]
+    w.pages[0].append(text_object(w, 80, 40.6, "得分"))
+    w.pages[0].append(
+        f'<ofd:TextObject ID="{w.id()}" Boundary="22 46.6 80 4.8" Font="2" Size="3.2"><ofd:TextCode X="0" Y="3.2" '
+        'DeltaX="3.2 34.8 1.6 1.6 18.4 1.6">合计10095</ofd:TextCode></ofd:TextObject>'
+    )
+    assert _rows(w.write(tmp_path / "一行.ofd")) == [["项目", "分值", "得分"], ["合计", "100", "95"]]
+
+
+def test_template_text_is_read_and_stamps_are_not(tmp_path):
+    # the template's letterhead is on the page; the stamp's appearance (Annotations) and the signature are not
+    w = OfdWriter(page_width=210, annotations=True)
+    w.template = [text_object(w, 20, 10, "深圳市宝安区财政局")]
+    w.pages[0] += [text_object(w, 20, 30, "关于2023年度绩效自评的报告"), "<ofd:PageBlock>"]
+    w.pages[0][-1] += text_object(w, 20, 40, "本部门自评得分95分。") + "</ofd:PageBlock>"
+    texts = [b.text for b in read_ofd(w.write(tmp_path / "模板.ofd"))]
+    assert texts == ["深圳市宝安区财政局", "关于2023年度绩效自评的报告", "本部门自评得分95分。"]
+    assert not any("印章" in t for t in texts)
+
+
+def test_a_ctm_turns_text_placed_in_its_own_units(tmp_path):
+    # Size 1 in an object scaled ×3.2 by its CTM, X/Y in object units: 决 at 20 + 0 × 3.2, 算 at 20 + 1 × 3.2
+    w = OfdWriter(page_width=210)
+    w.pages[0].append(
+        f'<ofd:TextObject ID="{w.id()}" Boundary="20 30 20 5" Font="2" Size="1" CTM="3.2 0 0 3.2 0 0">'
+        '<ofd:TextCode X="0" Y="1" DeltaX="1 1 1">决算支出</ofd:TextCode></ofd:TextObject>'
+    )
+    w.pages[0].append(text_object(w, 20 + 4 * 3.2, 30, "1240万元"))  # right after 出 (4 glyphs × 3.2 mm)
+    assert [p.text for p in read_source(w.write(tmp_path / "变换.ofd")).paragraphs()] == ["决算支出1240万元"]
+
+
+# --- hostile and broken files: one Chinese error naming the file, never a traceback ---------------------------
+
+
+def _simple(w: OfdWriter) -> OfdWriter:
+    w.page_width = 210
+    w.pages[0].append(text_object(w, 20, 20, "2023年度部门整体支出绩效自评报告"))
+    return w
+
+
+def _zip_bomb(path: Path) -> None:
+    _simple(OfdWriter()).write(path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:  # 60 MB of spaces packed into about 60 KB
+        z.writestr("Doc_0/Res/padding.xml", "<a>" + " " * (60 * 1024 * 1024) + "</a>")
+
+
+def _missing_page(path: Path) -> None:
+    w = _simple(OfdWriter())
+    w.listed_pages = 2  # Document.xml lists Page_1, which the zip does not hold
+    w.write(path)
+
+
+def _broken_xml(path: Path) -> None:
+    _simple(OfdWriter()).write(path)
+    _replace(path, "Doc_0/Pages/Page_0/Content.xml", f"{HEAD}<ofd:Page {NS}><ofd:Content><ofd:Layer>".encode())
+
+
+def _outside(path: Path) -> None:
+    _simple(OfdWriter()).write(path)
+    document = _read(path, "Doc_0/Document.xml").replace(b"Pages/Page_0/Content.xml", b"../../../etc/passwd")
+    _replace(path, "Doc_0/Document.xml", document)
+
+
+def _ten_thousand_pages(path: Path) -> None:
+    w = _simple(OfdWriter())
+    w.listed_pages = 10_000
+    w.write(path)
+
+
+def _entity_bomb(path: Path) -> None:
+    _simple(OfdWriter()).write(path)
+    lol = '<!DOCTYPE p [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    _replace(path, "Doc_0/Pages/Page_0/Content.xml", f"{HEAD}{lol}<ofd:Page {NS}>&b;</ofd:Page>".encode())
+
+
+def _composite_loop(path: Path) -> None:
+    # a unit drawing itself 20 times: 20^32 objects if followed to the nesting limit
+    w = _simple(OfdWriter())
+    w.units["7"] = [f'<ofd:CompositeObject ID="{i}" Boundary="0 0 10 10" ResourceID="7"/>' for i in range(20)]
+    w.pages[0].append('<ofd:CompositeObject ID="8" Boundary="0 0 10 10" ResourceID="7"/>')
+    w.write(path)
+
+
+def _read(path: Path, name: str) -> bytes:
+    with zipfile.ZipFile(path) as z:
+        return z.read(name)
+
+
+def _replace(path: Path, name: str, data: bytes) -> None:
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    parts[name] = data
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for key, value in parts.items():
+            z.writestr(key, value)
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (_zip_bomb, "压缩"),
+        (_missing_page, "第2页"),
+        (_broken_xml, "XML"),
+        (_outside, "压缩包以外"),
+        (_ten_thousand_pages, "10000 页"),
+        (_entity_bomb, "DOCTYPE"),
+        (_composite_loop, "复合对象"),
+    ],
+    ids=lambda v: getattr(v, "__name__", v),
+)
+def test_a_hostile_or_broken_ofd_is_one_chinese_error_naming_the_file(tmp_path, make, says):
+    path = tmp_path / "报告.ofd"
+    make(path)
+    with pytest.raises(JixiaoError) as info:
+        review_file(path)
+    (problem,) = info.value.problems
+    assert problem.location.file == str(path)
+    assert says in problem.message, problem.message
+
+
+def test_a_sound_file_of_the_same_writer_is_read(tmp_path):
+    # the hostile files above are this one, broken: it is read
+    assert [b.text for b in read_ofd(_simple(OfdWriter()).write(tmp_path / "好.ofd"))] == [
+        "2023年度部门整体支出绩效自评报告"
+    ]
+
+
+# --- a scanned page saved as OFD ------------------------------------------------------------------------------
+
+
+def _scan_ofd(path: Path, image: bytes) -> Path:
+    """One A4 page holding only a picture of the page (an ImageObject filling the page through its CTM)."""
+    w = OfdWriter(page_width=210, media={"5": image})
+    w.pages[0].append(f'<ofd:ImageObject ID="{w.id()}" Boundary="0 0 210 297" CTM="210 0 0 297 0 0" ResourceID="5"/>')
+    return w.write(path)
+
+
+def test_a_scanned_ofd_page_reads_as_the_same_scan_in_a_pdf(tmp_path):
+    """The page of a text PDF rasterised at 150 dpi, saved once as an image-only PDF and once inside an OFD: the
+    OFD's picture is recognised as the PDF's scanned page is, and the review is the same (the department, the
+    score table 10 + 9 + 75 = 94 against its 合计 95)."""
+    import pypdfium2
+    from docx import Document
+
+    from jixiao.formats import office
+
+    if office.find_soffice() is None:
+        pytest.skip("LibreOffice is installed by scripts/setup.sh")
+    doc = Document()
+    for text in ("2023年度部门整体支出绩效自评报告", "深圳市宝安区妇女联合会", "一、自评结果"):
+        doc.add_paragraph(text)
+    doc.add_paragraph("经自评，本部门2023年度自评得分95分，评价等级为“优”。")
+    rows = [("一级指标", "二级指标", "三级指标", "分值", "得分"), ("决策", "预算编制", "合理性", "10", "10")]
+    rows += [("", "", "规范性", "10", "9"), ("管理", "资金", "执行率", "80", "75"), ("合计", "", "", "100", "95")]
+    table = doc.add_table(rows=len(rows), cols=5)
+    table.style = "Table Grid"
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    doc.save(str(tmp_path / "报告.docx"))
+    pdf = office.convert_file(tmp_path / "报告.docx", "pdf", tmp_path)
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        image = document[0].render(scale=150 / 72).to_pil().convert("RGB")
+    finally:
+        document.close()
+    image.save(tmp_path / "扫描.pdf", resolution=150)
+    png = io.BytesIO()
+    image.save(png, format="PNG")
+    ofd = review_file(_scan_ofd(tmp_path / "扫描.ofd", png.getvalue()))
+    scanned = review_file(tmp_path / "扫描.pdf")
+
+    def summary(result) -> tuple:
+        tables = [[(r.name, r.weight, r.score) for r in t.rows] for t in result.tables]
+        findings = sorted((f.code, f.severity.value, f.expected, f.actual) for f in result.findings)
+        return result.department, result.year, result.total, tables, findings
+
+    assert summary(ofd) == summary(scanned)
+    assert ofd.department == "深圳市宝安区妇女联合会"
+    assert any((f.expected, f.actual) == ("94", "95") for f in ofd.findings)  # 10 + 9 + 75 against 95
+
+
+def test_a_scanned_page_in_an_undecodable_image_format_is_a_chinese_message(tmp_path):
+    path = _scan_ofd(tmp_path / "扫描.ofd", b"\x97JB2\r\n\x1a\n" + bytes(200))  # a JBIG2 file's signature
+    with pytest.raises(JixiaoError) as info:
+        review_file(path)
+    (problem,) = info.value.problems
+    assert problem.location.file == str(path) and "无法解码" in problem.message

@@ -52,7 +52,10 @@ def read_ofd(path: Path) -> list[Block]:
     with Container(path, LIMITS.part_bytes) as container:
         used = 0
         for page in pages_of(container, LIMITS.pages):
-            content = read_page(container, page, used, LIMITS.document_chars)
+            try:
+                content = read_page(container, page, used, LIMITS.document_chars)
+            except OfdError as exc:
+                raise OfdError(f"第{page.number}页：{exc}") from None
             used += len(content.glyphs)
             if content.glyphs:
                 blocks.extend(_text_page(content, page.number))

@@ -129,14 +129,12 @@ class _Walker:
             for i, char in enumerate(text):
                 wide = size if unicodedata.east_asian_width(char) in ("W", "F") else size * 0.5
                 step = dx[i] if i < len(dx) else wide
-                if not char.isspace():
-                    # the step to the next glyph, unless it jumps further than a glyph's width (to the next cell)
-                    width = step if 0 < step <= 1.5 * wide else wide
-                    corners = [_apply(transform, px, py) for px in (gx, gx + width) for py in (gy - size, gy)]
-                    xs, ys = [p[0] for p in corners], [p[1] for p in corners]
-                    self.content.glyphs.append(
-                        Glyph(char, min(xs), min(ys), max(xs), max(ys), max(ys) - min(ys) or size)
-                    )
+                # a space is kept as a glyph without ink: it joins the words it stands between, as written
+                # the step to the next glyph, unless it jumps further than a glyph's width (to the next cell)
+                width = step if 0 < step <= 1.5 * wide else wide
+                corners = [_apply(transform, px, py) for px in (gx, gx + width) for py in (gy - size, gy)]
+                xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+                self.content.glyphs.append(Glyph(char, min(xs), min(ys), max(xs), max(ys), max(ys) - min(ys) or size))
                 gx += step
                 gy += dy[i] if i < len(dy) else 0.0
 

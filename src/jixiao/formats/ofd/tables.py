@@ -41,7 +41,7 @@ def runs_of(glyphs: Sequence[Glyph]) -> list[Box]:
             run.append(glyph)
         if run:
             boxes.append(_box(run))
-    return boxes
+    return [b for b in boxes if b.text]
 
 
 def _baselines(glyphs: Sequence[Glyph]) -> list[list[Glyph]]:
@@ -62,7 +62,14 @@ def _box(run: list[Glyph]) -> Box:
         if previous and glyph.x0 - previous.x1 > 0.2 * glyph.size and pair.isascii() and pair.isalpha():
             text += " "
         text += glyph.text
-    return Box(text, min(g.x0 for g in run), min(g.y0 for g in run), max(g.x1 for g in run), max(g.y1 for g in run))
+    inked = [g for g in run if not g.text.isspace()] or run  # a space at a run's end widens nothing
+    return Box(
+        text.strip(),
+        min(g.x0 for g in inked),
+        min(g.y0 for g in inked),
+        max(g.x1 for g in inked),
+        max(g.y1 for g in inked),
+    )
 
 
 # --- tables from their rules ---------------------------------------------------------------------------------
@@ -222,7 +229,7 @@ def _goes_on(table: Sequence[_Line], line: _Line, height: float) -> bool:
         return True
     (start, end), columns = line.cells[0], _columns(table, height)
     at = [k for k, x in enumerate(columns) if abs(start - x) <= height * 0.75]
-    if not at or at[0] == 0:
+    if not at or at[0] == 0:  # a line at the first column's start is prose as often as a row's label
         return False
     following = columns[at[0] + 1] if at[0] + 1 < len(columns) else None
     return following is None or end <= following + height * 0.25
