@@ -625,6 +625,50 @@ def test_an_attachment_linked_for_download_is_a_hint_and_an_attachment_left_out_
     assert ("review.attachment_missing", Severity.ERROR) in found
 
 
+def test_a_form_published_as_label_value_lines_takes_the_unit_of_its_heading():
+    """n151: a 自评表 published as text, one "label value" a line, the unit given once in the block's heading.
+    合计 668.00 + 343.00 + 73.25 = 1084.25 holds; 特别扶助 166.00 + 136.00 + 20.25 = 322.25, not 321.25: one finding.
+    Without a unit heading the bare numbers are not read (no unit, no meaning)."""
+    lines = (
+        "计划生育转移支付资金合计(万元) 年度预算资金总额): 1084.25",
+        "其中:中央补助 668.00",
+        "市级资金 343.00",
+        "本级资金(包括结转结余) 73.25",
+        "其中:",
+        "计划生育家庭特别扶助制度补助资金(万元)",
+        "年度预算资金总额: 321.25",
+        "其中:中央补助 166.00",
+        "市级资金 136.00",
+        "本级资金(包括结转结余) 20.25",
+        "资金下达 资金发放及时性 省级财政部门在接到中央财政转移支付资金预算后,在30日内正式下达。",
+    )
+    doc = _doc(*lines)
+    central = _figure(doc, "166.00")
+    assert (central.unit, central.subject, central.relation) == ("万元", "中央补助", "其中")
+    problems = narrative_findings(doc)
+    assert [(p.code, p.severity) for p in problems] == [("review.narrative.parts_total", Severity.WARNING)]
+    assert "322.25" in problems[0].message and "321.25" in problems[0].message
+    bare = _doc("年度预算资金总额: 321.25", "其中:中央补助 166.00", "市级资金 136.00")
+    assert [f for f in extract_narrative_figures(bare) if f.raw in ("321.25", "166.00")] == []
+
+
+def test_a_form_stored_one_cell_a_line_gives_each_value_its_label_and_dates_in_figures_are_dates():
+    """n138: "预算金额" / "1600 万元" and "评价分值" / "85" (a score printed bare under a score label is in 分);
+    n138/n140: "2015.12.02" and "发布日期:2021-12-31 16:27" are dates (the time after the day is not a number). A bare
+    number under any other label is not read: it has no unit."""
+    form = ("青浦区民政局", "2015.12.02", "预算金额", "1600 万元", "评价分值", "85", "主管部门", "区民政局")
+    form += ("编号", "85")
+    doc = _doc(*form)
+    budget = _figure(doc, "1600")
+    assert (budget.unit, budget.subject) == ("万元", "预算金额")
+    score = _figure(doc, "85", "分")
+    assert (score.kind, score.subject) == ("score", "评价分值")
+    assert len([f for f in extract_narrative_figures(doc) if f.raw == "85"]) == 1  # "编号" / "85": not a figure
+    assert _figure(doc, "2015.12.02").display() == "2015-12-02"
+    published = _figure(_doc("发布日期:2021-12-31 16:27 浏览次数:"), "2021-12-31")
+    assert (published.kind, published.display(), published.subject) == ("date", "2021-12-31", "发布日期")
+
+
 # --- the seeds and the corpus ----------------------------------------------------------------------------------------
 
 

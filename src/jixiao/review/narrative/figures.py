@@ -31,12 +31,86 @@ def document_year(doc: SourceDocument) -> int | None:
     return None
 
 
+# A form published as text, one "label value" a line under a heading that gives the unit once:
+# "计划生育家庭特别扶助制度补助资金(万元)" / "年度预算资金总额: 321.25" / "其中:中央补助 166.00" / "市级资金 136.00"
+_UNIT_HEADING = re.compile(r"[（(](?:单位[:：]?\s*)?(亿元|万元|元)[)）]")
+_LABEL_VALUE = re.compile(r"^(?=[^\d]*[\u4e00-\u9fa5])[^\d]{2,60}?[\s:：]*\d+\.\d+$")
+
+
+def _label_value_runs(doc: SourceDocument) -> dict[int, tuple[list[int], str]]:
+    """Runs of two or more "label value" lines under a unit heading, by the index of their first line: read together
+    as one sentence, the unit given to each value ("其中" then lists the parts of the line before)."""
+    runs: dict[int, tuple[list[int], str]] = {}
+    unit, run, run_unit = "", list[int](), ""
+
+    def close() -> None:
+        if len(run) >= 2:
+            runs[run[0]] = (list(run), run_unit)
+        run.clear()
+
+    for index, seg in enumerate(doc.segments):
+        text = normalize(seg.text).strip() if seg.kind == "paragraph" else ""
+        heading = _UNIT_HEADING.search(text)
+        here = heading.group(1) if heading else unit
+        if here and _LABEL_VALUE.match(text):
+            if run and run_unit != here:
+                close()
+            run.append(index)
+            unit = run_unit = here
+            continue
+        close()
+        if heading:
+            unit = heading.group(1)
+        elif not text or re.search(r"\d", text) or len(text) > 40:
+            unit = ""  # a sentence, a table or a figure with its own unit: the form ends
+    close()
+    return runs
+
+
+# A form stored one cell a line: a short label, then a line that is only its value ("预算金额" / "1600 万元");
+# a score printed bare under a score label ("评价分值" / "85") is in 分
+_LABEL = re.compile(r"^[\u4e00-\u9fa5]{2,12}$")
+_VALUE_ONLY = re.compile(r"^\d[\d,]*(?:\.\d+)?\s*(?:[\u4e00-\u9fa5%％]{1,3})?$")
+_SCORE_LABEL = ("分值", "得分", "总分", "分数")
+
+
+def _labelled_values(doc: SourceDocument) -> dict[int, str]:
+    """The value lines of a form stored one cell a line, by index, each read with its label: "预算金额：1600 万元"."""
+    out: dict[int, str] = {}
+    segments = doc.segments
+    for index in range(1, len(segments)):
+        seg, before = segments[index], segments[index - 1]
+        if seg.kind != "paragraph" or before.kind != "paragraph":
+            continue
+        value, label = normalize(seg.text).strip(), normalize(before.text).strip()
+        if not _VALUE_ONLY.match(value) or not _LABEL.match(label):
+            continue
+        if re.fullmatch(r"[\d,.]+", value):
+            if not label.endswith(_SCORE_LABEL):
+                continue  # a bare number means nothing without its unit
+            value += "分"
+        out[index] = f"{label}：{value}"
+    return out
+
+
 def extract_narrative_figures(doc: SourceDocument) -> list[NarrativeFigure]:
     """Every figure of the document's paragraphs and table cells, in reading order, with its meaning."""
     year = document_year(doc)
     out: list[NarrativeFigure] = []
+    runs = _label_value_runs(doc)
+    labelled = _labelled_values(doc)
+    skip: set[int] = set()
     for index, seg in enumerate(doc.segments):
-        if seg.kind == "paragraph":
+        if index in skip:
+            continue
+        if index in labelled:
+            out.extend(read_segment(labelled[index], doc.location(seg), index, year))
+        elif index in runs:
+            lines, unit = runs[index]
+            skip.update(lines)
+            text = "，".join(normalize(doc.segments[i].text).strip() + unit for i in lines) + "。"
+            out.extend(read_segment(text, doc.location(seg), index, year))
+        elif seg.kind == "paragraph":
             out.extend(read_segment(normalize(seg.text), doc.location(seg), index, year))
         else:
             out.extend(table_figures(doc, index, seg, year))

@@ -119,11 +119,24 @@ def _chinese_dates(text: str) -> Iterator[Token]:
         yield Token(m.start(), m.end(), m.start(), m.end(), value, m.group(0), "日期", "date", False, False)
 
 
+_NUMERIC_DATE = rx(
+    r"(?<![\d.\-/])(?P<y>(?:19|20)\d\d)(?P<s>[.\-/])(?P<m>1[0-2]|0?[1-9])(?P=s)(?P<d>3[01]|[12]\d|0?[1-9])"
+    r"(?=\d{1,2}:\d\d|(?![\d.]))"  # the spaces folded away, a time may follow: "2021-12-3116:27"
+)
+
+
+def _numeric_dates(text: str) -> Iterator[Token]:
+    """ "2015.12.02", "2021-12-31 16:27": a date in figures only, as a page prints when it was published."""
+    for m in _NUMERIC_DATE.finditer(text):
+        value = Decimal(int(m.group("y")) * 10000 + int(m.group("m")) * 100 + int(m.group("d")))
+        yield Token(m.start(), m.end(), m.start(), m.end(), value, m.group(0), "日期", "date", False, False)
+
+
 def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
     figure, date = _patterns()
     masked = _masked(text)
     dates = []
-    for token in _chinese_dates(text):
+    for token in (*_chinese_dates(text), *_numeric_dates(text)):
         dates.append((token.start, token.end))
         yield token
     for m in date.finditer(text):
