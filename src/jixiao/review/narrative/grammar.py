@@ -174,10 +174,10 @@ class _SegmentReader:
         return next((w for w in listed if before.endswith(w)), relation)
 
     def _named_before_bracket(self, token: Token, place: _Place) -> str:
-        """ "用于实施“甲项目”(723万元)和“乙项目”(577万元)": an amount alone in brackets is the amount of the name
-        right before the bracket."""
+        """ "用于实施“甲项目”(723万元)和“乙项目”(577万元)", "…合作购买项目(404套)": an amount or a count alone in
+        brackets is the amount or the count of the name right before the bracket."""
         text, at = self.text, place.left_start - 1
-        if token.kind != "amount" or place.left or at < 0 or text[at] not in OPEN:
+        if token.kind not in ("amount", "count") or place.left or at < 0 or text[at] not in OPEN:
             return ""
         if text[token.end : token.end + 1] not in CLOSE:
             return ""
