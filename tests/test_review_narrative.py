@@ -670,8 +670,8 @@ def test_a_form_stored_one_cell_a_line_gives_each_value_its_label_and_dates_in_f
 
 
 def test_counts_in_packs_and_handles_and_a_count_alone_in_brackets_is_the_name_s_before_it():
-    """n142: "购买肥料900包" and "剪子5把" are counts (包, 把 are measure words; "包括" is not one); n135: "(404套)" after
-    a project's name is that project's count."""
+    """n142: "购买肥料900包" and "剪子5把" are counts (包, 把 are measure words; "包括" is not one);
+    n135: "(404套)" after a project's name is that project's count."""
     doc = _doc("购买肥料900包，购买剪子5把。资金100万元包括人员经费。", "用于购买安置点多建住房合作购买项目(404套)。")
     assert (_figure(doc, "900").unit, _figure(doc, "900").kind) == ("包", "count")
     assert _figure(doc, "5").unit == "把"
