@@ -835,3 +835,75 @@ def test_the_department_read_by_ocr_without_the_space_after_its_label(tmp_path):
     text = "岳阳市南湖新区财政支出项目绩效自评报告\n项目名称 城乡低保\n项目单位南湖新区民政局\n"
     path.write_text(text, encoding="utf-8")
     assert review_file(path).department == "南湖新区民政局"
+
+
+# --- checks added for the held-out batch t58–t70 (each a general rule; hypothetical tables, worked by hand) ------
+
+
+def test_a_lone_figure_on_the_total_row_of_a_table_without_weight_columns_is_the_score(tmp_path):
+    # corpus t61: "总分 | 99.55分" in the 20/80 layout, which has no 分值 column — the figure is the total score
+    rows = [[c.format(s="19.6", total="") for c in r] for r in BLOCKS]
+    rows[-1] = ["总分", "99.6分"]  # 20 + 10 + 10 + 19.6 + 20 + 20 = 99.6
+    found = _found(_review_rows(tmp_path, "2020年度项目绩效自评表", rows))
+    assert [c for c, _ in found] == ["review.target_met_lost"], found  # no blank 得分 on the total row
+    rows[-1] = ["总分", "98.6分"]
+    found = _found(_review_rows(tmp_path, "2020年度项目绩效自评表", rows))
+    assert any(c == "review.score_sum" and "98.6" in m and "99.6" in m for c, m in found), found
+
+
+def test_the_funds_score_against_the_points_in_the_score_columns_header(tmp_path):
+    # corpus t69: no 分值 column; "得分(20分*执行率)" gives the funds 20 points: 20 × 9.99 / 10 = 19.98
+    rows = [[c.format(s="20", total="99") for c in r] for r in BLOCKS]
+    rows[1] = ["", "年度财政资金总额", "10", "9.99", "99.90", "19"]
+    found = _found(_review_rows(tmp_path, "2022年度项目自评表", rows))
+    assert [(c, "19.98" in m) for c, m in found] == [("review.funds_score", True)], found
+    rows[1][-1], rows[-1][-1] = "20", "100"  # 20 against 19.98: whole points, within rounding
+    assert _found(_review_rows(tmp_path, "2022年度项目自评表", rows)) == []
+
+
+SUBTOTAL = [  # Yunnan's 项目支出绩效指标表: a row of figures only, above the first indicator, holds the block's points
+    ["项目资金(元)", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+    ["年度资金总额", "100", "100", "100", "10", "100.00", "10"],
+    ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+    ["", "", "", "", "", "90", "90"],
+    ["产出指标", "数量指标", "检查次数", "≥20次", "113次", "50", "50"],
+    ["效益指标", "经济效益指标", "投资增加数", "≥1亿元", "24亿元", "{w}", "{w}"],
+    ["总分", "", "", "", "", "100", "100"],
+]
+
+
+def test_a_row_of_figures_above_the_first_indicator_is_the_blocks_points_not_an_indicator(tmp_path):
+    # corpus t60: read as an indicator, the 90 made 10 + 90 + 50 + 40 = 190 points; it is the block's 50 + 40
+    rows = [[c.format(w="40") for c in r] for r in SUBTOTAL]
+    assert _found(_review_rows(tmp_path, "项目支出绩效自评表", rows)) == []
+    rows = [[c.format(w="30") for c in r] for r in SUBTOTAL]  # 50 + 30 = 80 under a block of 90
+    found = _found(_review_rows(tmp_path, "项目支出绩效自评表", rows))
+    assert any(c == "review.weight_sum" and "90" in m and "80" in m for c, m in found), found
+
+
+def test_amounts_in_yuan_under_a_wan_yuan_label(tmp_path):
+    # corpus t64: "(万元)" over 2751417.82 — 275亿元 if read as 万元, 275.14万元 if read as 元
+    rows = [
+        ["财政资金安排和使用情况(万元)", "资金结构", "年初部门预算安排金额", "年度拨付金额", "支出实现率(%)"],
+        ["", "财政资金小计", "2751417.82", "2546673.98", "93%"],
+        ["", "合 计", "2751417.82", "2546673.98", "93%"],
+        ["年度总体目标完成情况", "预期目标", "目标实际完成情况"],
+    ]
+    found = _found(_review_rows(tmp_path, "部门整体支出绩效自评表", rows))
+    assert [(c, "财政资金小计" in m and "275.14万元" in m) for c, m in found] == [("review.unit_mismatch", True)]
+    rows[1][2:4] = rows[2][2:4] = ["275.14", "254.67"]
+    assert _found(_review_rows(tmp_path, "部门整体支出绩效自评表", rows)) == []
+
+
+def test_an_indicator_with_neither_target_nor_actual_in_a_table_without_scores(tmp_path):
+    # corpus t66: a 转移支付 self-evaluation with 指标值 / 完成值 only; a named indicator left empty in both
+    rows = [
+        ["一级指标", "二级指标", "三级指标", "指标值", "完成值"],
+        ["产出指标", "数量指标", "抽检批次", "≥3", "7"],
+        ["", "质量指标", "不合格产品处置率", "", ""],
+        ["", "时效指标", "完成时间", "2021年底", "2021年底"],
+    ]
+    found = _found(_review_rows(tmp_path, "中央对地方专项转移支付区域绩效目标自评表", rows))
+    assert [(c, "不合格产品处置率" in m) for c, m in found] == [("review.blank_cell", True)], found
+    rows[2][3:5] = ["100%", "100%"]
+    assert _found(_review_rows(tmp_path, "中央对地方专项转移支付区域绩效目标自评表", rows)) == []

@@ -15,8 +15,8 @@ from jixiao.model.problems import Location, Severity
 from .columnchecks import check_vertical_breakdowns, row_locations
 from .findings import Findings
 from .rx import rx
-from .scoretable import FundsRow, ScoreTable
-from .table import Table, number
+from .scoretable import FundsRow, ScoreTable, level_label
+from .table import Block, Table, number
 from .tolerance import CENT, add_up, half_unit, tol_text, tolerance
 from .vocabulary import norm, vocabulary
 
@@ -204,9 +204,23 @@ def _budget(row: FundsRow) -> Decimal | None:
     return row.values.get("budget") if "budget" in row.values else row.values.get("initial")
 
 
+_SCORE_RULE = re.compile(r"(\d+(?:\.\d+)?)分[*×xX]?(?:预算)?执行率")
+
+
+def _header_weight(block: Block) -> Decimal | None:
+    """The funds block's points when no 分值 column holds them (the 20/80 format): the score column's rule
+    "得分(20分*执行率)", else the block's label "预算执行情况(万元)(20分)"."""
+    found = _SCORE_RULE.search(norm(block.names.get(block.columns.get("score", -1), "")))
+    if found:
+        return Decimal(found.group(1))
+    return level_label(block.names.get(0, ""))[1] if "score" in block.columns else None
+
+
 def _check_funds_score(f: Findings, t: ScoreTable, row: FundsRow) -> None:
     """分值 × min(B ÷ A, 100%) (财预〔2020〕10号), for each funds row that has its own weight and score."""
     weight, score = number(row.texts.get("weight", "")), number(row.texts.get("score", ""))
+    if weight is None and t.funds_block is not None and "weight" not in t.funds_block.columns:
+        weight = _header_weight(t.funds_block)
     a, b = _budget(row), row.values.get("executed")
     stated_rate = _rate(row.texts.get("rate", ""))
     rate = b / a if a and b is not None else stated_rate

@@ -16,7 +16,7 @@ from jixiao.model.problems import Severity
 from .findings import Findings
 from .rx import rx
 from .scoretable import ScoreRow, ScoreTable, not_applicable, row_basis
-from .table import Table
+from .table import Table, number
 from .targets import outcome, read
 from .tolerance import add_up, tolerance
 from .vocabulary import norm, vocabulary
@@ -47,6 +47,20 @@ def check_targets(f: Findings, t: ScoreTable) -> None:
             continue  # the row the store cut off
         if r.weight is None and not not_applicable(r.weight_text) and "weight" not in cols and r.target and r.actual:
             _check_reason_only(f, r, has_reason, placeholders)
+            continue
+        if r.weight is None and "weight" not in cols and "score" not in cols and {"target", "actual"} <= set(cols):
+            if r.name.strip() and not r.target.strip() and not r.actual.strip():  # a table without scores
+                pairs = (("target", "指标值"), ("actual", "完成值"))
+                names = [t.block.names.get(cols[k], d).split("/")[-1] for k, d in pairs]
+                f.add(
+                    "review.blank_cell",
+                    Severity.WARNING,
+                    f"“{r.name}”的{'、'.join(names)}均未填写。",
+                    r.location,
+                    "、".join(names),
+                    "（空）",
+                    row_basis(r),
+                )
             continue
         if not_applicable(r.weight_text) or r.weight is None or r.weight == 0:
             continue
@@ -265,8 +279,46 @@ def _check_text_units(f: Findings, table: Table) -> None:
                     )
 
 
+_WAN_LABEL = re.compile(r"[(（]\s*万元\s*[)）]|单位\s*[:：]?\s*万元")
+_HUGE = Decimal(1000000)  # a million 万元 is 100亿元
+
+
+def _check_scale(f: Findings, table: Table) -> None:
+    """Amounts in 元 under a 万元 label: the rows a label cell "财政资金安排和使用情况(万元)" heads (down to the
+    next label in its column) hold an amount of a million or more — 100亿元 and up if read as 万元, as when
+    2751417.82 元 sits under "(万元)". One warning per label."""
+    if set(table.unit_sources) != {"万元"}:
+        return
+    for r, row in enumerate(table.grid):
+        for c, text in enumerate(row):
+            if not _WAN_LABEL.search(text):
+                continue
+            end = next((k for k in range(r + 1, len(table.grid)) if table.grid[k][c : c + 1] != [""]), len(table.grid))
+            big: tuple[Decimal, int, int] | None = None
+            for k in range(r, end):
+                for j, cell in enumerate(table.grid[k]):
+                    value = number(cell) if j > c and "%" not in cell else None
+                    if value is not None and value >= _HUGE and (big is None or value > big[0]):
+                        big = (value, k, j)
+            if big is None:
+                continue
+            value, k, j = big
+            label = next((x.strip() for x in table.grid[k][c + 1 : j] if x.strip() and number(x) is None), "")
+            scaled = fmt_score((value / 10000).quantize(Decimal("0.01")))
+            f.add(
+                "review.unit_mismatch",
+                Severity.WARNING,
+                f"“{text.strip()[:30]}”标明单位为万元，而“{label or '金额'}”填为{fmt_score(value)}，按万元即"
+                f"{scaled}亿元，与单位不相称，疑为按元填列（即{scaled}万元）。",
+                table.location(k, j),
+                f"{scaled}万元",
+                f"{fmt_score(value)}万元",
+            )
+
+
 def check_units(f: Findings, table: Table) -> None:
     _check_text_units(f, table)
+    _check_scale(f, table)
     units = table.unit_sources
     if "元" in units and "万元" in units:
         f.add(

@@ -188,7 +188,10 @@ def _score_table(table: Table, block: Block, funds_block: Block | None) -> Score
             out.total_score = number(table.cell(r, "score", block))
             weights = tuple(number(table.cell(r, k, block)) for k in ("w1", "w2", "weight") if k in cols)
             if out.total_score is None and not any(w is not None for w in weights) and len(nums) == 1:
-                weights = (nums[0][1],)  # "合计 | 100": one figure away from the columns is the weights' total
+                if weights:  # "合计 | 100": one figure away from the columns is the weights' total
+                    weights = (nums[0][1],)
+                else:  # no 分值 column at all (the 20/80 format): "总分 | 99.55分" is the score
+                    out.total_score = nums[0][1]
             elif out.total_score is None and not any(w is not None for w in weights) and len(nums) == 2:
                 weights, out.total_score = (nums[0][1],), nums[1][1]
             out.total_weights = weights
@@ -217,6 +220,11 @@ def _score_table(table: Table, block: Block, funds_block: Block | None) -> Score
             else:
                 l1w = number(weight_text) if number(weight_text) is not None else l1w
                 l1s = number(score_text) if number(score_text) is not None else l1s
+            continue
+        if not name and not out.rows and not (l1 or l2 or _cell(table, r, block, "target").strip()):
+            if number(weight_text) is not None and out.block_weight is None:  # "| | | … | 90.00 | 90.00" above the
+                out.block_weight = number(weight_text)  # first indicator: the points of the whole block
+                out.block_label = out.block_label or "绩效指标"
             continue
         if not name or _placeholder(name):
             if not name and first and first_col < cols.get("level1", 99) and not (weight_text or score_text):
