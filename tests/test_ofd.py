@@ -211,7 +211,8 @@ def corpus_ofd(doc, path: Path, manner: str = "suwell") -> Path:
     suwell: runs with DeltaX, rules as stroked lines, a template under each page holding a frame rule.
     foxit: a TextObject per glyph scaled by CTM, rules as thin filled bars in a second (background) layer.
     national: rows in PageBlocks, a wrapped cell's text one TextCode with DeltaX/DeltaY, the rules as one
-    CompositeObject per table placed by its Boundary; a stamp in Annotations and a signature."""
+    CompositeObject per table placed by its Boundary; a stamp in Annotations and a signature.
+    unruled: as suwell, without rules or template: tables are rebuilt from the runs' positions alone."""
     w = OfdWriter(annotations=manner == "national")
     if manner == "suwell":
         w.template = [line_path(w, 10, 12, 1990, 12)]  # a letterhead's rule: one line, no table
@@ -274,6 +275,8 @@ def _table_rules(xs: list[float], top: float, bottom: float) -> list[tuple[float
 
 
 def _put_rules(w: OfdWriter, manner: str, rules: list[tuple[float, float, float, float]]) -> None:
+    if manner == "unruled":
+        return
     if manner == "foxit":
         w.background[-1].extend(bar_path(w, *r) for r in rules)
     elif manner == "national":
@@ -526,3 +529,31 @@ def test_a_scanned_page_in_an_undecodable_image_format_is_a_chinese_message(tmp_
         review_file(path)
     (problem,) = info.value.problems
     assert problem.location.file == str(path) and "无法解码" in problem.message
+
+
+# Documents whose unruled OFD reviews otherwise than the .docx, strict: a fix makes the test fail until the entry
+# is removed. Both have a label-only row in the table's first column ("总分" closing t22's table; "上年结转资金",
+# "其他资金" inside t60's funds table); without rules such a line reads as well as a heading or prose line after
+# the table, so it is taken for prose and the table ends there. Ruled, both read as the .docx.
+_UNRULED_GAPS = {
+    "t22-unknown-2017-dept-and-project-scores": "总分, a label-only row in the first column, ends the table",
+    "t60-yunnan-baoshan-energy-bureau-project-2023": "上年结转资金, a label-only first-column row, splits the table",
+}
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        pytest.param(item, marks=pytest.mark.xfail(reason=_UNRULED_GAPS[item.folder.name], strict=True))
+        if item.folder.name in _UNRULED_GAPS
+        else item
+        for item in load_corpus()
+        if item.is_table  # the 70 table documents; the narratives' few tables are covered kind by kind above
+    ],
+    ids=lambda item: item.folder.name[:3],
+)
+def test_every_corpus_table_document_reviews_the_same_as_an_unruled_ofd(item, tmp_path):
+    doc = read_source(item.folder / "document.txt")
+    docx = tmp_path / "报告.docx"
+    write_docx(doc, docx)
+    assert _review_summary(corpus_ofd(doc, tmp_path / "报告.ofd", "unruled")) == _review_summary(docx)
