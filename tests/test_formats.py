@@ -305,3 +305,22 @@ def test_a_finding_on_a_doubtful_figure_is_a_hint(total_confidence, severity):
     finding = next(f for f in review_document(doc).findings if (f.expected, f.actual) == ("94", "95"))
     assert finding.severity is severity
     assert ("识别置信度 0.62 偏低" in finding.message) is (severity is Severity.INFO)
+
+
+def test_the_head_total_against_the_table_rests_on_the_total_cell_alone():
+    """The head states 自评总分 96, the 合计 row 95 (an error). A doubtful figure elsewhere in the table — row 2's
+    分值 "10" read at 0.50 — is not what the comparison rests on, so it stays an error (scanned t08 made it a
+    hint); a doubtful 合计 得分 (0.50) makes it a hint."""
+    from jixiao.review.source import Segment, SourceDocument
+
+    for doubtful, severity in (((1, 3), Severity.ERROR), ((4, 4), Severity.INFO)):
+        levels = [[0.99 for _ in row] for row in SCORE_ROWS]
+        levels[doubtful[0]][doubtful[1]] = 0.5
+        table = Segment("table", 1, rows=tuple(SCORE_ROWS), page=1, confidence=0.5,
+                        cell_confidence=tuple(tuple(row) for row in levels))  # fmt: skip
+        head = [
+            Segment("paragraph", i, text, page=1, confidence=0.99) for i, text in enumerate((TITLE, "自评总分:96"), 1)
+        ]
+        doc = SourceDocument(Path("扫描件.pdf"), [*head, table])
+        found = [f for f in review_document(doc).findings if f.code == "review.score_sum" and f.actual == "96"]
+        assert [f.severity for f in found] == [severity]

@@ -482,3 +482,31 @@ def test_a_wrapped_line_ending_with_a_half_width_mark_is_joined_with_the_next():
     blocks = [Block("paragraph", 1, box[1], text=text, box=box) for text, box in lines]
     joined = [b.text for b in _sentence_ends_joined(blocks)]
     assert joined == ["资金已全部拨付到位;使用符合相关规定。", "二是加强管理!按期完成", "各项任务。"]
+
+
+def test_a_table_of_narrow_columns_is_not_taken_for_a_page_scanned_sideways(tmp_path):
+    """A table of twenty columns printed on a portrait page stacks each cell's characters one a line (corpus
+    t30): most lines are found taller than wide, as on a page scanned sideways. Its characters stand upright,
+    so the page is not turned, and a column of characters that runs down across a row's rule is cut there:
+    each cell reads as typed."""
+    import pypdfium2
+
+    labels = ["项目名称", "主管部门", "实施单位", "资金来源", "年初预算", "全年预算", "全年执行", "分值权重"]
+    values = ["调查经费", "统计局", "统计局", "财政拨款", "5.28", "1.96", "1.96", "10"]
+    doc = Document()
+    doc.add_paragraph("项目支出绩效自评表")
+    table = doc.add_table(rows=2, cols=20)
+    table.style = "Table Grid"
+    for c, (label, value) in enumerate(zip(labels, values, strict=True)):
+        table.cell(0, c).text = label
+        table.cell(1, c).text = value
+    doc.add_paragraph("")
+    pdf = office.convert_file(_report_with(doc, tmp_path / "窄表.docx"), "pdf", tmp_path)
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        image = document[0].render(scale=150 / 72).to_pil().convert("RGB")
+    finally:
+        document.close()
+    (read,) = read_source(_scan(image, tmp_path / "窄表扫描.pdf")).tables()
+    assert read.rows[0][:4] == tuple(labels[:4])
+    assert read.rows[1][:4] == tuple(values[:4])

@@ -78,7 +78,12 @@ def lowest_confidence(doc: Any, places: Iterable[str]) -> tuple[float, str] | No
 
 
 def _places(finding: Problem, basis: Iterable[str]) -> list[str]:
+    """The places a finding rests on. A finding placed at a whole table ("表2") that names the cells it was built
+    on (its basis) rests on those cells, not on every figure of the table."""
     own = finding.location.place if finding.location and finding.location.place else ""
+    basis = list(basis)
+    if basis and (m := _TABLE.search(own)) and m.group(2) is None:
+        own = ""
     cited = _CITED.findall(" ".join((finding.message, finding.expected, finding.actual)))
     return [p for p in dict.fromkeys([own, *cited, *basis]) if p]
 
