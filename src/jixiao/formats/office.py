@@ -5,7 +5,9 @@ so a batch or the web app pays LibreOffice's start-up once, not once per file. O
 second one (JIXIAO_OFFICE_INSTANCES, default: two on a machine with two cores or more) only when a call comes
 while the first is busy — several files of one call, or two downloads in the web app at once — since one
 LibreOffice converts on one core. A `jixiao batch` worker process converts its departments one by one, so each
-worker keeps one instance. Why not unoserver:
+worker keeps one instance. The web app starts its first instance in the background when it starts (warm_up),
+so the first PDF download does not wait for LibreOffice (~110 MB idle, ~340 MB after some dozens of reports,
+then flat: caches, not a leak). Why not unoserver:
 its server needs the same python3-uno anyway, adds an XML-RPC process and waits a fixed 7 s on every start; the
 worker here connects as soon as LibreOffice listens, and keeps uno's import hook out of the jixiao process.
 When python3-uno (or the worker) is not there, a one-off `soffice --headless --convert-to` does the same work.
@@ -97,7 +99,7 @@ class OfficeConverter:
         self._profile: str | None = None
         self._owner = os.getpid()
         self.starts = 0  # how many times LibreOffice was started (a test checks it stays 1 in a batch)
-        self.last_times: dict[str, float] = {}  # seconds LibreOffice took to open and to export the last file
+        self.last_times: dict[str, float] = {}  # seconds (wall, CPU) LibreOffice took to open and export the last file
 
     # --- the worker process ---------------------------------------------------------------------------------
 
@@ -182,13 +184,17 @@ class OfficeConverter:
 
     # --- converting -------------------------------------------------------------------------------------------
 
-    def convert(self, source: Path, target: Path, timeout: float | None = None) -> Path:
+    def convert(
+        self, source: Path, target: Path, timeout: float | None = None, options: dict[str, object] | None = None
+    ) -> Path:
+        """`source` converted to `target` (its suffix says the format); `options`: the export filter's FilterData
+        (PDF export options, as bench/pdf.py tries them)."""
         fmt = target.suffix.lower().lstrip(".")
         limit = timeout or self.timeout
         with self._lock:
             proc = self._running()
             assert proc.stdin is not None
-            request = {"source": str(source), "target": str(target), "filter": FILTERS[fmt]}
+            request = {"source": str(source), "target": str(target), "filter": FILTERS[fmt], "options": options}
             try:
                 proc.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
                 proc.stdin.flush()
@@ -199,7 +205,9 @@ class OfficeConverter:
             if reply.get("timeout"):
                 self._kill()  # a hung conversion: LibreOffice is killed and started afresh on the next file
                 raise ConversionError(_timeout_message(limit))
-            self.last_times = {k: reply[k] for k in ("open", "store") if k in reply}
+            self.last_times = {
+                k: reply[k] for k in ("open", "store", "cpu_open", "cpu_store", "cpu_close_before") if k in reply
+            }
             if not reply.get("ok") or not target.exists():
                 if reply.get("fatal") or proc.poll() is not None:
                     self._kill()  # LibreOffice died on this file: a fresh one is started for the next

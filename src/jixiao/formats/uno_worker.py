@@ -3,7 +3,10 @@
 It starts `soffice --headless --accept=pipe,...` with a private profile, connects through Debian's python3-uno
 (uno.py is made for the system Python 3.11; the same minor version in the virtualenv loads it — only this
 worker does, so uno's import hook never enters the jixiao process), then answers one JSON request per line on
-stdin with one JSON line on stdout: {"source", "target", "filter"} → {"ok": true} or {"error": "..."}.
+stdin with one JSON line on stdout: {"source", "target", "filter"[, "options"]} → {"ok": true, ...} or
+{"error": "..."}. "options" is the export filter's FilterData (bench/pdf.py tries PDF options through it); the
+answer carries the seconds LibreOffice took to open and to export, wall and CPU (its processes' user + system
+time from /proc), and the CPU it took to close the previous document, which bench/pdf.py prints.
 The parent (office.py) owns the time limit: it kills this process group when a conversion hangs.
 """
 
@@ -20,6 +23,7 @@ from pathlib import Path
 # Where distributions put uno.py (Debian/Ubuntu's python3-uno; LibreOffice's own bundle elsewhere).
 UNO_DIRS = ("/usr/lib/python3/dist-packages", "/usr/lib/libreoffice/program", "/opt/libreoffice/program")
 CONNECT_SECONDS = 60
+_TICK = os.sysconf("SC_CLK_TCK")
 
 
 def uno_dir() -> str | None:
@@ -51,11 +55,33 @@ def _connect(uno, pipe: str):
             time.sleep(0.1)
 
 
-def _convert(uno, desktop, request: dict) -> tuple[dict, object]:
+def _descendants(pid: int) -> list[int]:
+    """The process and every process below it (soffice is a launcher; soffice.bin, its child, does the work)."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        with contextlib.suppress(OSError):  # children are listed by the thread that started them
+            for thread in Path(f"/proc/{current}/task").iterdir():
+                queue += [int(c) for c in (thread / "children").read_text().split()]
+    return found
+
+
+def _cpu(pids: list[int]) -> float:
+    """User + system CPU seconds of the given processes (fields 14 and 15 of /proc/PID/stat)."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / _TICK
+
+
+def _convert(uno, desktop, request: dict, office_pids: list[int]) -> tuple[dict, object]:
     """Open and export; returns the seconds each took (the bench reads them) and the document, which the
     caller closes after it has answered: closing (tearing down the layout) is about a tenth of a conversion,
     and the parent need not wait for it."""
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), _cpu(office_pids)
     source = Path(request["source"]).resolve().as_uri()
     target = Path(request["target"]).resolve().as_uri()
     # No macros, no link updates: the document comes from outside.
@@ -64,7 +90,7 @@ def _convert(uno, desktop, request: dict) -> tuple[dict, object]:
     )
     if document is None:
         raise RuntimeError("LibreOffice could not open the file")
-    opened = time.perf_counter()
+    opened, cpu_opened = time.perf_counter(), _cpu(office_pids)
     # the filter LibreOffice chose to open it: "Text…" when it found no Word/Excel structure and read the bytes
     # as plain text (a damaged file, or another kind of file renamed .doc)
     imported = next((str(p.Value) for p in document.getArgs() if p.Name == "FilterName"), "")
@@ -73,11 +99,20 @@ def _convert(uno, desktop, request: dict) -> tuple[dict, object]:
         if isinstance(filter_name, dict):  # pdf: the export filter depends on the kind of document opened
             spreadsheet = document.supportsService("com.sun.star.sheet.SpreadsheetDocument")
             filter_name = filter_name["calc" if spreadsheet else "writer"]
-        document.storeToURL(target, _props(uno, FilterName=filter_name, Overwrite=True))
+        store = {"FilterName": filter_name, "Overwrite": True}
+        if request.get("options"):
+            store["FilterData"] = uno.Any("[]com.sun.star.beans.PropertyValue", _props(uno, **request["options"]))
+        document.storeToURL(target, _props(uno, **store))
     except BaseException:
         _close(document)
         raise
-    times = {"open": round(opened - started, 3), "store": round(time.perf_counter() - opened, 3)}
+    stored, cpu_stored = time.perf_counter(), _cpu(office_pids)
+    times = {
+        "open": round(opened - started, 3),
+        "store": round(stored - opened, 3),
+        "cpu_open": round(cpu_opened - cpu_started, 3),
+        "cpu_store": round(cpu_stored - cpu_opened, 3),
+    }
     return {**times, "imported": imported}, document
 
 
@@ -116,12 +151,14 @@ def main() -> int:
     desktop = None
     try:
         desktop = _connect(uno, pipe)
+        office_pids = _descendants(office.pid)
         print(json.dumps({"ready": True}), flush=True)
+        closing = 0.0  # CPU seconds LibreOffice took to close the previous document (after its answer)
         for line in sys.stdin:
             document = None
             try:
-                times, document = _convert(uno, desktop, json.loads(line))
-                reply = {"ok": True, **times}
+                times, document = _convert(uno, desktop, json.loads(line), office_pids)
+                reply = {"ok": True, **times, "cpu_close_before": closing}
             except Exception as exc:  # reported to the parent, which says it in Chinese with the file's name
                 reply = {"error": f"{type(exc).__name__}: {exc}"[:300]}
                 # a file that crashed LibreOffice leaves the bridge disposed: every later call would fail, so
@@ -132,7 +169,9 @@ def main() -> int:
             if reply.get("fatal"):
                 break
             if document is not None:
+                before = _cpu(office_pids)
                 _close(document)
+                closing = round(_cpu(office_pids) - before, 3)
     finally:
         try:
             if desktop is not None:
