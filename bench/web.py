@@ -226,7 +226,10 @@ def run(url: str, label: str, departments: int, clients: int, requests: int) -> 
 
         async def save(k: int, c: Connection) -> None:
             csrf, yaml_text = forms[k]
-            body = urlencode({"csrf_token": csrf, "version": versions[k], "data_yaml": yaml_text}).encode()
+            # a new text each time (a comment line naming the save), so nothing kept from an earlier save of the
+            # same text is reused: each save is parsed, scored and traced anew
+            text = f"{yaml_text}\n# 第{versions[k]}次保存"
+            body = urlencode({"csrf_token": csrf, "version": versions[k], "data_yaml": text}).encode()
             status, _, _ = await c.request("POST", f"/evaluations/{evaluation_ids[k]}/yaml", body)
             _expect(status, 303, f"save (version {versions[k]})")
             versions[k] += 1

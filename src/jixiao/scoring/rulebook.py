@@ -58,6 +58,10 @@ def resolve(id_or_path: str) -> Path:
     candidate = Path(id_or_path)
     if candidate.suffix in (".yaml", ".yml") and candidate.exists():
         return candidate
+    if id_or_path and not candidate.is_absolute() and ".." not in candidate.parts:  # an id names its file: no scan
+        for base in _search_dirs():  # the first folder that has it, as available_rulebooks() decides
+            if (base / f"{id_or_path}.yaml").is_file():
+                return base / f"{id_or_path}.yaml"
     known = available_rulebooks()
     if id_or_path in known:
         return known[id_or_path]

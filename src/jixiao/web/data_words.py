@@ -8,13 +8,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from jixiao.model.schema import SCHEMA, Group, ListOf, MapOf, Node
 
 from .yaml_keys import rename_by_line, rename_in_tree, syntax_in_chinese
 
-__all__ = ["Level", "in_chinese", "legend", "levels", "to_chinese", "to_english", "top"]
+__all__ = [
+    "Level",
+    "former_questions",
+    "in_chinese",
+    "legend",
+    "levels",
+    "manual_names",
+    "problem_in_chinese",
+    "to_chinese",
+    "to_english",
+    "top",
+]
 
 
 @dataclass
@@ -75,37 +86,100 @@ class _Coded:
 
 
 _CODED = {"rulebook": "rulebook"}  # top-level field → its table of words
-_CHOSEN = {"facts": "facts"}  # map → the table of its chosen keys (a fact's id by its question)
+# map → the table of its chosen keys: a fact's id by its question, a manual score's indicator by its name and id
+_CHOSEN = {"facts": "facts", "manual_scores": "manual"}
 
 
 def _tables(rulebook_id: str | None) -> dict[str, dict[str, str]]:
     """The words of coded values and chosen keys, {table: {code: 中文}}: every rulebook's title; the facts of the
-    evaluation's rulebook by their questions. A word that would not read back as the same YAML key or value is
-    left out (the code is shown)."""
-    import yaml
-
+    evaluation's rulebook by their questions, and facts answered under another rulebook (the one used before a
+    change) by that rulebook's question; the indicators scored by hand (人工评分) by name and id:
+    支付进度（payment_progress）.
+    A word that would not read back as the same YAML key or value is left out (the code is shown). Built once per
+    rulebook as loaded (a changed rulebook file is a new one)."""
     from .rulebook_choice import rulebook_choices
 
-    titles = dict(rulebook_choices() + rulebook_choices("project"))
-    facts: dict[str, str] = {}
+    rulebook = None
     if rulebook_id:
         from jixiao.model.problems import JixiaoError
         from jixiao.scoring.rulebook import load_rulebook
 
         try:
-            facts = {key: fact.question for key, fact in load_rulebook(rulebook_id).facts.items() if fact.question}
+            rulebook = load_rulebook(rulebook_id)
         except JixiaoError:
-            facts = {}
+            rulebook = None
+    hit = _TABLES.get(rulebook_id)
+    if hit is not None and hit[0] is rulebook:
+        return hit[1]
+    titles = dict(rulebook_choices() + rulebook_choices("project"))
+    facts = {key: fact.question for key, fact in rulebook.facts.items() if fact.question} if rulebook else {}
+    if rulebook is not None:  # a fact of a former rulebook, unless its question is one of this rulebook's
+        asked = set(facts.values())
+        facts |= {key: q for key, q in former_questions().items() if key not in facts and q not in asked}
+    manual = {node_id: f"{name}（{node_id}）" for node_id, name in manual_names(rulebook_id).items()}
 
     def plain(pairs: dict[str, str]) -> dict[str, str]:
         names = list(pairs.values())
-        return {
-            code: name
-            for code, name in pairs.items()
-            if names.count(name) == 1 and yaml.safe_load(f"{name}: {name}") == {name: name}
-        }
+        return {code: name for code, name in pairs.items() if names.count(name) == 1 and _reads_back(name)}
 
-    return {"rulebook": plain(titles), "facts": plain(facts)}
+    tables = {"rulebook": plain(titles), "facts": plain(facts), "manual": plain(manual)}
+    if len(_TABLES) >= 64:
+        _TABLES.clear()
+    _TABLES[rulebook_id] = (rulebook, tables)
+    return tables
+
+
+_TABLES: dict[str | None, tuple[object, dict[str, dict[str, str]]]] = {}
+
+
+def manual_names(rulebook_id: str | None) -> dict[str, str]:
+    """The rulebook's indicators scored by hand (rule `manual`, the keys of 人工评分): id → name."""
+    from jixiao.model.problems import JixiaoError
+    from jixiao.scoring.rulebook import load_rulebook
+
+    try:
+        rulebook = load_rulebook(rulebook_id) if rulebook_id else None
+    except JixiaoError:
+        return {}
+    if rulebook is None:
+        return {}
+    return {
+        node.id: node.name
+        for top in (*rulebook.roots, *rulebook.supplementary)
+        for node in top.walk()
+        if node.rule is not None and node.rule.kind == "manual"
+    }
+
+
+@lru_cache(maxsize=1)
+def former_questions() -> dict[str, str]:
+    """Every fact id of the rulebooks at hand with its question, where they all ask it alike (read once per
+    process): a fact answered under the rulebook an evaluation used before is still shown by its question."""
+    from jixiao.model.problems import JixiaoError
+    from jixiao.scoring.rulebook import available_rulebooks, load_rulebook
+
+    questions: dict[str, set[str]] = {}
+    for rulebook_id in available_rulebooks():
+        try:
+            facts = load_rulebook(rulebook_id).facts
+        except JixiaoError:
+            continue
+        for key, fact in facts.items():
+            if fact.question:
+                questions.setdefault(key, set()).add(fact.question)
+    return {key: next(iter(asked)) for key, asked in questions.items() if len(asked) == 1}
+
+
+@lru_cache(maxsize=4096)
+def _reads_back(word: str) -> bool:
+    """The word reads back as itself, as a YAML key and as a plain value."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return bool(yaml.load(f"{word}: {word}", Loader=loader) == {word: word})
+    except yaml.YAMLError:
+        return False
 
 
 def _renamers(forward: bool, tables: dict[str, dict[str, str]]):
@@ -177,7 +251,7 @@ def legend() -> list[tuple[str, list[str]]]:
         for _path, inner in levels(child):
             names += [name for name, _ in inner.keys.values()]
         if child.chosen is not None:  # the keys of a map: a fact's question, an indicator's number
-            names.insert(0, "（各项问题）" if child.words == "facts" else "（指标编号）")
+            names.insert(0, "（各项问题）" if child.words == "facts" else "（指标名称（编号））")
         out.append((label, list(dict.fromkeys(names))))
     return out
 
@@ -216,3 +290,26 @@ def in_chinese(message: str, field_path: str | None = None) -> str:
     message = re.sub(r"“([a-z][a-z0-9_]*)”", lambda m: f"“{word(m)}”", message)
     message = re.sub(r"“([^”]+)”（([a-z][a-z0-9_]*)）", lambda m: f"“{m[1]}”", message)  # “部门名称”（name）
     return re.sub(r"可用字段：([a-z0-9_、]+)", lambda m: "可用字段：" + _IDENT.sub(word, m[1]), message)
+
+
+def problem_in_chinese(problem, rulebook_id: str | None) -> str:
+    """A problem's message as the evaluation page says it (`in_chinese`); a fact the evaluation's rulebook does not
+    ask — answered under the rulebook used before a change, most often — by its question, with the rulebook's
+    title rather than its id."""
+    field = problem.location.field if problem.location else None
+    if problem.code != "data.unknown_fact" or not field or not field.startswith("facts."):
+        return in_chinese(problem.message, field)
+    from .rulebook_choice import rulebook_choices
+
+    key = field.split(".")[1]
+    title = dict(rulebook_choices() + rulebook_choices("project")).get(rulebook_id or "", rulebook_id or "")
+    question = former_questions().get(key)
+    if question:
+        return (
+            f"定性事实“{question}”是原指标体系的问题，当前指标体系“{title}”不再询问，该回答不参与评分。"
+            "如已更换指标体系，请按当前指标体系的问题作答，并可在“全部数据”中删去该项。"
+        )
+    return (
+        f"定性事实“{key}”不是当前指标体系“{title}”的问题（可能是更换指标体系前按原指标体系填写的，或编号有误），"
+        "该回答不参与评分。请核对，或在“全部数据”中删去该项。"
+    )

@@ -14,6 +14,7 @@ from jixiao.files.excel_layout import FORM_FIELDS
 from jixiao.model.problems import Severity
 from jixiao.scoring.trace import Status
 
+from .data_words import problem_in_chinese
 from .forms import EDITABLE_LISTS, problem_place
 
 __all__ = ["Finding", "blocking", "submission_check"]
@@ -58,7 +59,8 @@ def submission_check(evaluation, loaded) -> list[Finding]:
             continue
         place = problem_place(problem)
         field = problem.location.field if problem.location else None
-        what = f"{place}：{problem.message}" if place else problem.message
+        message = problem_in_chinese(problem, evaluation.rulebook_id)  # a former rulebook's fact by its question
+        what = f"{place}：{message}" if place else message
         found.append(Finding(problem.severity, what, _href_of_field(evaluation.id, field)))
     scored = loaded.scored
     if scored is None:

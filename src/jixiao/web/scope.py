@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, false, select, true
+from sqlalchemy import Select, bindparam, false, select, true
 from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import joinedload
 
 from .db import AuditEntry, Department, Evaluation, Job, User
 
 __all__ = ["NO_REGION", "NotFound", "OutOfScope", "Scope"]
 
+# an evaluation with its department (the scope's check) in one statement, built once
+_EVALUATION = select(Evaluation).options(joinedload(Evaluation.department)).where(Evaluation.id == bindparam("id"))
 NO_REGION = "您的账户尚未设置辖区，因此看不到任何部门。请联系系统管理员为您设置辖区（如“广东省深圳市”）。"
 
 
@@ -93,7 +96,7 @@ class Scope:
         return select(Evaluation).join(Department).where(self.department_filter())
 
     def evaluation(self, db: DbSession, evaluation_id: int) -> Evaluation:
-        evaluation = db.get(Evaluation, evaluation_id)
+        evaluation = db.scalars(_EVALUATION, {"id": evaluation_id}).first()
         if evaluation is None:
             raise NotFound("找不到该自评记录。")
         if not self.covers(evaluation.department):

@@ -11,8 +11,9 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import joinedload
 
 from .db import Session, User, now
 
@@ -63,10 +64,14 @@ def new_session(db: DbSession, user: User) -> tuple[Session, str]:
     return session, token
 
 
+# one statement, built once (no statement construction or cache key per request): the session and its user
+_FIND = select(Session).options(joinedload(Session.user)).where(Session.token_hash == bindparam("token_hash"))
+
+
 def find_session(db: DbSession, token: str | None) -> Session | None:
     if not token or len(token) > 200:
         return None
-    session = db.get(Session, hash_token(token))
+    session = db.scalars(_FIND, {"token_hash": hash_token(token)}).first()
     if session is None or session.expires_at < now() or not session.user.active:
         return None
     return session

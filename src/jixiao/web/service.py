@@ -5,9 +5,10 @@ and decide who may see or change what."""
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
 import yaml
 from sqlalchemy import select
@@ -152,26 +153,39 @@ class Loaded:
 def load(evaluation: Evaluation, text: str | None = None) -> Loaded:
     """Parse the stored (or given) YAML and score it with the evaluation's rulebook.
 
-    The stored data of a version never changes, so its result is kept (per process) by (id, version, rulebook).
+    The result depends only on the text, the rulebook, the department's name, the year and the approved targets,
+    so it is kept (per process) by them: a page shown after a save reuses what the save parsed and scored, and
+    a version's page is built once. An entry whose rulebook was loaded again since (its file changed) is not used.
+    The result is shared: build a new one rather than change it.
     """
     targets = _approved_targets_text(evaluation)  # the 年度指标值 come from the approved targets (issue 17)
-    if text is None and evaluation.id is not None:
-        return _load_stored(
-            evaluation.id,
-            evaluation.version,
-            evaluation.rulebook_id,
-            evaluation.data_yaml,
-            evaluation.department.name,
-            evaluation.year,
-            targets,
-        )
-    return _load(
+    key = (
         evaluation.data_yaml if text is None else text,
         evaluation.rulebook_id,
         evaluation.department.name,
         evaluation.year,
         targets,
     )
+    hit = _LOADED.get(key)
+    if hit is not None and (hit.prepared is None or hit.prepared.rulebook is _current_rulebook(key[1])):
+        return hit
+    loaded = _load(*key)
+    with _LOCK:  # the server's threads share it
+        _LOADED[key] = loaded
+        while len(_LOADED) > 256:  # the oldest out
+            _LOADED.popitem(last=False)
+    return loaded
+
+
+_LOADED: OrderedDict[tuple[str, str, str, int, str], Loaded] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def _current_rulebook(rulebook_id: str) -> object:
+    try:
+        return load_rulebook(rulebook_id)
+    except JixiaoError:
+        return None
 
 
 def _approved_targets_text(evaluation: Evaluation) -> str:
@@ -184,13 +198,6 @@ def _approved_targets_text(evaluation: Evaluation) -> str:
         return ""
     approved = approved_targets(db, evaluation.department, evaluation.year)
     return approved.text if approved else ""
-
-
-@lru_cache(maxsize=256)
-def _load_stored(
-    evaluation_id: int, version: int, rulebook_id: str, text: str, department: str, year: int, targets: str
-) -> Loaded:
-    return _load(text, rulebook_id, department, year, targets)
 
 
 def _load(text: str, rulebook_id: str, department: str, year: int, targets: str = "") -> Loaded:

@@ -22,7 +22,7 @@ from jixiao.model.problems import JixiaoError, Severity
 from jixiao.scoring.explain import weight_text
 
 from .conflicts import merge_conflict, text_changes
-from .data_words import in_chinese, legend, to_chinese
+from .data_words import in_chinese, legend, manual_names, problem_in_chinese, to_chinese
 from .db import Evaluation, User
 from .deps import Actor, BadInput, page
 from .forms import EDITABLE_LISTS, fact_rows, form_values, list_rows, narrative_names, problem_place
@@ -135,6 +135,7 @@ def evaluation_page(
         ]
         chart = bar_chart(rates, maximum=100, unit="%")
     narrative = json.loads(evaluation.narrative_json or "{}")
+    manual = manual_names(evaluation.rulebook_id)  # 人工评分's keys, the indicators, by name
     suggested, why = default_rulebook(evaluation.department.region, evaluation.year)
     editable = can_edit(actor.user, evaluation)
     sections = narrative_names(loaded)
@@ -157,7 +158,9 @@ def evaluation_page(
             "e": evaluation,
             "scored": scored,
             "rows": rows,
-            "problems": [(p, _place(p), in_chinese(p.message, _field(p))) for p in loaded.problems],
+            "problems": [
+                (p, _place(p, manual), problem_in_chinese(p, evaluation.rulebook_id)) for p in loaded.problems
+            ],
             "message": message,
             "can_edit": editable,
             "can_change_rulebook": refusal(actor.user, evaluation, "rulebook") is None,
@@ -200,10 +203,14 @@ def _field(problem) -> str | None:
     return problem.location.field if problem.location else None
 
 
-def _place(problem) -> str:
-    """Where a problem is: a workbook's sheet and cell, or the text editor's line with the field's label."""
+def _place(problem, manual: dict[str, str]) -> str:
+    """Where a problem is: a workbook's sheet and cell, or the text editor's line with the field's label (a manual
+    score by its indicator's name: 人工评分“支付进度”)."""
     place = problem_place(problem)
     location = problem.location
+    parts = (location.field or "").split(".") if location is not None else []
+    if parts[0] == "manual_scores" and len(parts) > 1:
+        place = f"人工评分“{manual.get(parts[1], parts[1])}”"
     if location is not None and location.line and not location.sheet:
         return f"全部数据第{location.line}行" + (f" {place}" if place and place != "数据" else "")
     return place

@@ -15,6 +15,8 @@ from jixiao.files.yamlsrc import YAML_SYNTAX
 
 __all__ = ["KEY", "rename_by_line", "rename_in_tree", "split_comment", "syntax_in_chinese"]
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: the same nodes and marks, ~10× faster
+
 # a mapping key: at the start of a line (after list dashes) or after "{" / "," in a flow mapping; then ":" and a
 # space or the end of the line (YAML's rule), so "12:30" or a URL in a value is no key
 KEY = re.compile(r"(?P<pre>^\s*(?:-\s+)*|[{,]\s*)(?P<key>[^\s:{},#\[\]'\"]+)(?P<colon>\s*:)(?=\s|$)")
@@ -59,7 +61,7 @@ def rename_in_tree(
     value of one line (the level is what `rename` gave for its key). None when the text is not one YAML
     document."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError:
         return None
     edits: dict[tuple[int, int], tuple[int, str]] = {}
@@ -70,7 +72,7 @@ def rename_in_tree(
             edits[start.line, start.column] = (end.column, new)
 
     def walk(node: Node, level: object) -> None:
-        if isinstance(node, ScalarNode) and revalue is not None and node.style is None:
+        if isinstance(node, ScalarNode) and revalue is not None and not node.style:  # plain: None, or "" (libyaml)
             replace(node, revalue(level, node.value))
         elif isinstance(node, MappingNode):
             for key_node, value_node in node.value:

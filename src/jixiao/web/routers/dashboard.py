@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -48,10 +48,19 @@ def dashboard_rows(db: DbSession, scope: Scope, year: int) -> list[Any]:
     return list(db.execute(query))
 
 
-def _tables(request: Request, db: DbSession, scope: Scope, year: int, page_no: int, status: str, days_left: int | None):
+def _tables(
+    request: Request,
+    db: DbSession,
+    scope: Scope,
+    year: int,
+    page_no: int,
+    status: str,
+    days_left: int | None,
+    version: int,
+):
     """Ranking, reminder list, year-over-year change, losses by indicator and charts, rendered once per version of
-    the data (freshness.py: one counter read, not an aggregate over the evaluations) and scope."""
-    key = (scope.user.role, scope.user.region, year, page_no, status, days_left, data_version(db))
+    the data (`version`, freshness.py: one counter read, not an aggregate over the evaluations) and scope."""
+    key = (scope.user.role, scope.user.region, year, page_no, status, days_left, version)
     cache = request.app.state.dashboard_cache
     if key in cache:
         return cache[key]
@@ -102,25 +111,36 @@ def _totals(db: DbSession, scope: Scope, year: int) -> dict[int, str | None]:
         .join(Department)
         .where(scope.department_filter(), Evaluation.year == year)
     )
-    return dict(db.execute(query).tuples().all())
+    return dict(db.execute(query).all())
 
 
-def _years(db: DbSession, scope: Scope) -> list[int]:
+def _years(db: DbSession, scope: Scope, version: int) -> list[int]:
     """The years with evaluations in scope: a scan of every evaluation, so once per data version and scope."""
     query = select(Evaluation.year).distinct().join(Department).where(scope.department_filter())
-    key = (scope.user.role, scope.user.region, scope.user.department_id, data_version(db))
+    key = (scope.user.role, scope.user.region, scope.user.department_id, version)
     return memo(db, "years").get(key, lambda: sorted(db.scalars(query), reverse=True))
+
+
+def _deadline(db: DbSession, year: int, version: int) -> date | None:
+    """The submission deadline of `year` (deadlines move the data version too)."""
+
+    def due() -> date | None:
+        deadline = db.get(Deadline, year)
+        return deadline.due if deadline else None
+
+    return memo(db, "deadline").get((year, version), due)
 
 
 @router.get("/bureau")
 def bureau(request: Request, actor: Reviewer, db: Db, year: Year = None, page_no: PageNo = 1, status: Status = ""):
     scope = actor.scope
-    years = _years(db, scope)
+    version = data_version(db)  # read once, before the data the cached parts are built from
+    years = _years(db, scope, version)
     year = year or (years[0] if years else now().year - 1)
     status = status if status in (*STATUSES, "not_started") else ""
-    deadline = db.get(Deadline, year)
-    days_left = (deadline.due - datetime.now(SHANGHAI).date()).days if deadline else None
-    total, counts, tables = _tables(request, db, scope, year, page_no, status, days_left)
+    due = _deadline(db, year, version)
+    days_left = (due - datetime.now(SHANGHAI).date()).days if due else None
+    total, counts, tables = _tables(request, db, scope, year, page_no, status, days_left, version)
     jobs = list(db.scalars(scope.jobs().limit(10)))
     key = (
         year,
@@ -131,7 +151,7 @@ def bureau(request: Request, actor: Reviewer, db: Db, year: Year = None, page_no
         tuple(sorted(counts.items())),
         hash(tables),
         tuple((j.id, j.done, j.status) for j in jobs),
-        deadline.due if deadline else None,
+        due,
         days_left,
     )
     return cached_page(
@@ -148,7 +168,7 @@ def bureau(request: Request, actor: Reviewer, db: Db, year: Year = None, page_no
             "status": status,
             "ALL_STATUSES": {"not_started": NOT_STARTED, **STATUSES},
             "blind": NO_REGION if scope.blind else "",
-            "deadline": deadline.due if deadline else None,
+            "deadline": due,
             "days_left": days_left,
         },
     )

@@ -9,15 +9,14 @@ from typing import Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from starlette.datastructures import UploadFile
 
 from jixiao.files.excel_layout import FORM_FIELDS
 from jixiao.scoring.explain import node_to_dict
 
-from ..cycle_service import targets_version
 from ..data_words import to_chinese, to_english
-from ..db import Comment, Evaluation, User, Version
+from ..db import Comment, CycleDocument, Evaluation, User, Version
 from ..deps import BadInput, Db, Form, Id, SignedIn, int_field, page
 from ..forms import form_to_yaml, form_values, lists_from_form, lists_to_yaml, narrative_names
 from ..rulebook_choice import default_rulebook, rulebook_choices
@@ -88,12 +87,33 @@ def show_evaluation(request: Request, actor: SignedIn, db: Db, evaluation_id: Id
     evaluation = actor.scope.evaluation(db, evaluation_id)
     if request.query_params:  # "?saved=…" shows a one-off message: render it fresh
         return evaluation_page(request, actor, evaluation)
-    comments = db.execute(
-        select(func.count(Comment.id), func.max(Comment.id)).where(Comment.evaluation_id == evaluation.id)
-    ).one()
-    targets = targets_version(db, evaluation.department, evaluation.year)  # approved 年度指标值 show on the page
-    key = (evaluation.id, evaluation.version, evaluation.status, evaluation.rulebook_id, *comments, targets)
+    # what else the page shows, in one statement: its comments, and the version of the approved targets (年度指标值)
+    key = (evaluation.id, evaluation.version, evaluation.status, evaluation.rulebook_id, *_page_parts(db, evaluation))
     return cached_page(request, key, "evaluation.html", lambda: context_of(evaluation_page(request, actor, evaluation)))
+
+
+def _page_parts_statement():
+    on = Comment.evaluation_id == bindparam("evaluation")
+    targets = select(CycleDocument.version).where(
+        CycleDocument.department_id == bindparam("department"),
+        CycleDocument.year == bindparam("year"),
+        CycleDocument.kind == "targets",
+    )
+    return select(
+        select(func.count(Comment.id)).where(on).scalar_subquery(),
+        select(func.max(Comment.id)).where(on).scalar_subquery(),
+        func.coalesce(targets.scalar_subquery(), 0),
+    )
+
+
+_PAGE_PARTS = _page_parts_statement()
+
+
+def _page_parts(db, evaluation: Evaluation) -> tuple[int, int | None, int]:
+    """The evaluation's comments (count, newest id) and its targets document's version (0 when none)."""
+    values = {"evaluation": evaluation.id, "department": evaluation.department_id, "year": evaluation.year}
+    row = db.execute(_PAGE_PARTS, values).one()
+    return int(row[0]), row[1], int(row[2])
 
 
 @router.post("/evaluations/{evaluation_id}/form")
