@@ -679,6 +679,22 @@ def test_counts_in_packs_and_handles_and_a_count_alone_in_brackets_is_the_name_s
     assert _figure(doc, "404").subject.endswith("合作购买项目")
 
 
+def test_a_line_that_is_only_a_date_dates_the_document():
+    """n149: "2025年12月30日" alone under the signature is the 落款日期; n138: "2015.12.02" under the title is the
+    report's date; a date inside a sentence keeps its own reading."""
+    doc = _doc(
+        "某项目绩效自评报告",
+        "2015.12.02",
+        "一、基本情况",
+        "2020年11月10日，扶贫酒厂改建。",
+        "某镇人民政府",
+        "2025年12月30日",
+    )
+    assert _figure(doc, "2025年12月30日").subject == "落款日期"
+    assert _figure(doc, "2015.12.02").subject == "报告日期"
+    assert _figure(doc, "2020年11月10日").subject not in ("落款日期", "报告日期")
+
+
 # --- the seeds and the corpus ----------------------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ All words live in vocabulary.yaml.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..source import SourceDocument
 from .grammar import read_segment
@@ -111,7 +112,22 @@ def extract_narrative_figures(doc: SourceDocument) -> list[NarrativeFigure]:
             text = "，".join(normalize(doc.segments[i].text).strip() + unit for i in lines) + "。"
             out.extend(read_segment(text, doc.location(seg), index, year))
         elif seg.kind == "paragraph":
-            out.extend(read_segment(normalize(seg.text), doc.location(seg), index, year))
+            out.extend(_dated(read_segment(normalize(seg.text), doc.location(seg), index, year), doc, index))
         else:
             out.extend(table_figures(doc, index, seg, year))
     return out
+
+
+def _dated(figures: list[NarrativeFigure], doc: SourceDocument, index: int) -> list[NarrativeFigure]:
+    """A line that is only a date dates the document: under the signature at its end (落款日期), on its cover or
+    under its title (报告日期)."""
+    if len(figures) != 1 or figures[0].kind != "date" or figures[0].subject:
+        return figures
+    date = figures[0]
+    if re.sub(r"\s", "", normalize(doc.segments[index].text)) != re.sub(r"\s", "", date.text):
+        return figures
+    paragraphs = [i for i, s in enumerate(doc.segments) if s.kind == "paragraph"]
+    at = paragraphs.index(index)
+    if at >= len(paragraphs) - 3:
+        return [replace(date, subject="落款日期")]
+    return [replace(date, subject="报告日期")] if at < 12 else figures
