@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from jixiao.files import diskcache
 from jixiao.review import cache, rx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -186,3 +187,20 @@ def test_patterns_from_re_are_found_in_res_cache_when_seeded(monkeypatch: pytest
     assert seeded is inserted  # found in re's cache, not compiled
     assert seeded == fresh(pattern, 0)
     re.purge()
+
+
+def test_a_cache_that_cannot_be_written_is_read_but_not_added_to(tmp_path: Path, monkeypatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(blocker / "cache"))
+    assert not diskcache.writable()
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "new" / "cache"))
+    assert diskcache.writable()  # made on the first store
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", "off")
+    assert not diskcache.writable()
+    # in a process whose cache cannot be written, rx() makes no parts to store (that work would be lost)
+    monkeypatch.setattr(rx, "_ON", False)
+    monkeypatch.setattr(rx, "_compiled", {})
+    monkeypatch.setattr(rx, "_new", {})
+    assert rx.rx(r"第(\d+)页-unwritable") == fresh(r"第(\d+)页-unwritable", 0)
+    assert rx._new == {}

@@ -40,7 +40,7 @@ try:  # CPython's own SHA-256: hashlib would load OpenSSL (4-11 ms) to hash the 
 except ImportError:  # another interpreter (3.12 names it _sha2)
     from hashlib import sha256
 
-__all__ = ["cache_dir", "digest", "keep_dataclass_code", "load", "store"]
+__all__ = ["cache_dir", "digest", "keep_dataclass_code", "load", "store", "writable"]
 
 # bumped when what an entry holds changes shape; the interpreter's version too (marshal's format is its own)
 _FORMAT = f"1-{sys.version_info[0]}.{sys.version_info[1]}-m{marshal.version}"
@@ -55,6 +55,19 @@ def cache_dir() -> Path | None:
         return Path(configured)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "jixiao"
+
+
+def writable() -> bool:
+    """Whether entries can be stored: the cache on and its folder (or the nearest folder above it that
+    exists) writable. Work done only to store an entry is skipped when they cannot be."""
+    folder = cache_dir()
+    while folder is not None:
+        if folder.exists():
+            return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
+        if folder.parent == folder:
+            return False
+        folder = folder.parent
+    return False
 
 
 def digest(*parts: bytes | str) -> str:
@@ -170,7 +183,7 @@ def keep_dataclass_code() -> bool:
 def _write_codes() -> None:
     """At exit: adds the methods compiled anew in this process to the stored table (read again: another
     process may have added its own since)."""
-    if not _new_codes:
+    if not _new_codes or not writable():
         return
     table = load_checked("dataclass-code", _CODE_KEY)
     table = dict(table) if isinstance(table, dict) else {}

@@ -178,8 +178,9 @@ def _write() -> None:
     _new.clear()
 
 
-_ON = _KEY is not None and diskcache.cache_dir() is not None  # JIXIAO_CACHE_DIR=off: rx() is re.compile()
-_stored = _read() if _ON else ({}, {})
+# JIXIAO_CACHE_DIR=off: rx() is re.compile(); a cache that cannot be written is read, but no parts are made
+_ON = _KEY is not None and diskcache.writable()
+_stored = _read() if _KEY is not None and diskcache.cache_dir() is not None else ({}, {})
 if _stored[1]:
     _seed(_stored[1])
 if _ON:
