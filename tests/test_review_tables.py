@@ -893,6 +893,8 @@ def test_amounts_in_yuan_under_a_wan_yuan_label(tmp_path):
     assert [(c, "财政资金小计" in m and "275.14万元" in m) for c, m in found] == [("review.unit_mismatch", True)]
     rows[1][2:4] = rows[2][2:4] = ["275.14", "254.67"]
     assert _found(_review_rows(tmp_path, "部门整体支出绩效自评表", rows)) == []
+    rows.insert(2, ["", "联系电话", "15881923688", "", ""])  # a lone long figure in the block is no amount
+    assert _found(_review_rows(tmp_path, "部门整体支出绩效自评表", rows)) == []
 
 
 def test_an_indicator_with_neither_target_nor_actual_in_a_table_without_scores(tmp_path):

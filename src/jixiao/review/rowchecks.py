@@ -296,9 +296,12 @@ def _check_scale(f: Findings, table: Table) -> None:
             end = next((k for k in range(r + 1, len(table.grid)) if table.grid[k][c : c + 1] != [""]), len(table.grid))
             big: tuple[Decimal, int, int] | None = None
             for k in range(r, end):
-                for j, cell in enumerate(table.grid[k]):
-                    value = number(cell) if j > c and "%" not in cell else None
-                    if value is not None and value >= _HUGE and (big is None or value > big[0]):
+                values = [(number(x) if j > c and "%" not in x else None, j) for j, x in enumerate(table.grid[k])]
+                huge = [(v, j) for v, j in values if v is not None and v >= _HUGE]
+                if len(huge) < 2:
+                    continue  # an amounts row has several (budget, paid, …); a lone long figure is a code or phone
+                for value, j in huge:
+                    if big is None or value > big[0]:
                         big = (value, k, j)
             if big is None:
                 continue
