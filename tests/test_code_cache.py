@@ -138,6 +138,8 @@ def test_exec_of_a_code_object_is_the_built_in_one() -> None:
     namespace: dict[str, object] = {}
     diskcache._exec(compile("answer = 6 * 7", "<test>", "exec"), namespace)
     assert namespace["answer"] == 42
+    diskcache._exec("thrice = answer * 3", namespace, None, closure=None)  # a keyword: the built-in, as it is
+    assert namespace["thrice"] == 126 and "thrice = answer * 3" not in diskcache._codes
     text = "twice = answer * 2"
     try:
         diskcache._exec(text, namespace)  # a string: compiled (and kept) as exec would

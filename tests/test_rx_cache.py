@@ -127,6 +127,8 @@ def test_an_entry_that_does_not_make_a_pattern_falls_back(parts, monkeypatch: py
     monkeypatch.setattr(rx, "_new", {})
     made = rx.rx(pattern)
     assert made == fresh(pattern, 0) and made.findall("扣 2.5 分") == ["2.5"]
+    if rx._ON:  # good parts made again, to replace the unusable ones at exit
+        assert rx._new[pattern, 0] != parts and rx._rebuilt(pattern, rx._new[pattern, 0]) == made
 
 
 def test_a_damaged_or_foreign_entry_is_not_read(filled: tuple[Path, str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -150,10 +150,11 @@ _new_codes: dict[str, CodeType] = {}
 _used: set[str] = set()
 
 
-def _exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:
-    """`exec` as the dataclasses module calls it, with a string compiled once per installation."""
-    if type(source) is not str:
-        return builtins.exec(source, globals, locals)
+def _exec(source: Any, globals: Any = None, locals: Any = None, /, **options: Any) -> None:
+    """`exec` as the dataclasses module calls it, with a string compiled once per installation (any other
+    call — code, bytes, a keyword such as closure= — goes to the built-in as it is)."""
+    if type(source) is not str or options:
+        return builtins.exec(source, globals, locals, **options)
     code = _codes.get(source)
     if code is None:
         code = compile(source, "<string>", "exec", dont_inherit=True)

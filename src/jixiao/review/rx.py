@@ -163,7 +163,7 @@ def _write() -> None:
                 used[pattern, flags] = compiled
     except (RuntimeError, ValueError, TypeError):
         return
-    added = {key: parts for key, parts in _new.items() if key not in own}
+    added = {key: parts for key, parts in _new.items() if own.get(key) != parts}  # new, or a stored one unusable
     for key, compiled in used.items():
         if key not in module and (parts := _parts(key[0], key[1], compiled)) is not None:
             module[key] = parts
