@@ -151,10 +151,10 @@ def _seed(module: dict[Key, Parts]) -> None:
 
 def _write() -> None:
     """At exit: adds the patterns this process compiled and the stored entry lacks (its own rx() patterns,
-    and the ones in re's cache) to the entry, read again (another process may have added its own since)."""
+    and the ones in re's cache) to the entry, read again (another process may have added its own since).
+    When the entry read at start already holds them all, nothing is read or written."""
     if not _ON or _KEY is None:
         return
-    own, module = _read()
     table = _re_cache()
     used: dict[Key, re.Pattern[str]] = {}
     try:
@@ -163,14 +163,15 @@ def _write() -> None:
                 used[pattern, flags] = compiled
     except (RuntimeError, ValueError, TypeError):
         return
-    added = {key: parts for key, parts in _new.items() if own.get(key) != parts}  # new, or a stored one unusable
-    for key, compiled in used.items():
-        if key not in module and (parts := _parts(key[0], key[1], compiled)) is not None:
-            module[key] = parts
-            added[key] = parts
-    if not added:
+    changed = {key: parts for key, parts in _new.items() if _stored[0].get(key) != parts}  # or unusable
+    unseen = [key for key in used if key not in _stored[1]]
+    if not changed and not unseen:
         return
-    own.update((key, parts) for key, parts in _new.items())
+    own, module = _read()
+    own.update(changed)
+    for key in unseen:
+        if key not in module and (parts := _parts(key[0], key[1], used[key])) is not None:
+            module[key] = parts
     if len(own) + len(module) > _LIMIT:  # patterns made from documents: keep only what this process used
         own = {key: parts for key, parts in own.items() if key in _compiled}
         module = {key: parts for key, parts in module.items() if key in used}
