@@ -13,7 +13,9 @@ import argparse
 import multiprocessing
 import os
 import random
+import resource
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -25,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from generate import department_tree
 
-from jixiao.batch.run import run_batch
+from jixiao.batch import run as run_module
+from jixiao.batch.run import _work, run_batch
 
 
 def write_departments(folder: Path, n: int) -> None:
@@ -56,23 +59,54 @@ def control(work: int = 3_000_000) -> float:
     return one / two
 
 
+_CPU_DIR: list[Path] = []  # where each worker leaves its CPU seconds after each department
+
+
+def _timed_work(path: Path):
+    """`run._work`, then this worker's CPU seconds so far (a forked child's count starts at 0) left in a file."""
+    result = _work(path)
+    (_CPU_DIR[0] / f"{os.getpid()}").write_text(repr(time.process_time()), encoding="ascii")
+    return result
+
+
+def _cpu(who: int) -> float:
+    used = resource.getrusage(who)
+    return used.ru_utime + used.ru_stime
+
+
 def measure(n: int = 16, repeat: int = 3) -> dict[str, float]:
+    """Best wall time of each configuration, and the CPU seconds of each run: this process's (on two processes:
+    listing, waiting, the ranking — the serial part) and the workers' (the children reaped when the pool ends)."""
     with tempfile.TemporaryDirectory(prefix="jixiao-batch-") as tmp:
         folder = Path(tmp) / "in"
         folder.mkdir()
         write_departments(folder, n)
         run_batch(folder, Path(tmp) / "warm", jobs=1)  # every module loaded once, as forked workers inherit it
         best = {1: float("inf"), 2: float("inf")}
+        cpu: dict[int, list[tuple[float, float]]] = {1: [], 2: []}  # (this process, workers) per run
+        busiest: list[float] = []  # two processes: the busier worker's CPU seconds
         controls = []
+        run_module._work = _timed_work  # type: ignore[assignment]  # inherited by the forked workers
         for r in range(repeat):
             for jobs in (1, 2):
                 out = Path(tmp) / f"out{r}-{jobs}"
+                _CPU_DIR[:] = [Path(tmp) / f"cpu{r}-{jobs}"]
+                _CPU_DIR[0].mkdir()
+                own, children = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
                 started = time.perf_counter()
                 result = run_batch(folder, out, jobs=jobs)
                 best[jobs] = min(best[jobs], time.perf_counter() - started)
+                cpu[jobs].append((_cpu(resource.RUSAGE_SELF) - own, _cpu(resource.RUSAGE_CHILDREN) - children))
+                if jobs == 2:
+                    busiest.append(max(float(p.read_text()) for p in _CPU_DIR[0].iterdir()))
                 assert len(result.done) == n and not result.failed, result.failed[:3]
                 shutil.rmtree(out)
             controls.append(control())
+        run_module._work = _work  # type: ignore[assignment]
+    one_cpu = statistics.median(own + workers for own, workers in cpu[1])
+    parent_cpu = statistics.median(own for own, _ in cpu[2])
+    workers_cpu = statistics.median(workers for _, workers in cpu[2])
+    busier = statistics.median(busiest)
     return {
         "n": n,
         "one": n / best[1],
@@ -80,6 +114,13 @@ def measure(n: int = 16, repeat: int = 3) -> dict[str, float]:
         "speedup": best[1] / best[2],
         "control": max(controls),
         "load": os.getloadavg()[0],
+        "one_cpu": one_cpu,  # seconds of CPU, one process, whole batch
+        "parent_cpu": parent_cpu,  # two processes: this process's seconds (the serial part)
+        "workers_cpu": workers_cpu,  # two processes: both workers' seconds together
+        "busier_cpu": busier,  # two processes: the busier worker's seconds
+        # What two free cores would give, from CPU seconds (no wait for a core counted): the busier worker's
+        # seconds (its share and the tail) plus the serial part, against one process's.
+        "free_cores": one_cpu / (busier + parent_cpu),
     }
 
 
@@ -93,7 +134,14 @@ def main() -> None:
     print(f"本机 {os.cpu_count()} 核，结束时负载 {m['load']:.1f}（与其他任务共用）")
     print(f"  一个进程 {m['one']:.1f} 部门/秒；两个进程 {m['two']:.1f} 部门/秒；", end="")
     print(f"加速 {m['speedup']:.2f}×（目标 ≥ 1.7×）")
-    print(f"  对照：纯 Python 循环两个进程的加速 {m['control']:.2f}×（本机此刻可用的上限）")
+    print(f"  对照：纯 Python 循环两个进程的加速 {m['control']:.2f}×（本机此刻可用的上限）；", end="")
+    print(f"两者之比 {m['speedup'] / m['control']:.2f}")
+    overhead = (m["parent_cpu"] + m["workers_cpu"]) / m["one_cpu"] - 1
+    print(
+        f"  CPU 时间（中位数）：一个进程 {m['one_cpu']:.2f} 秒；两个进程时主进程 {m['parent_cpu']:.2f} 秒"
+        f"（串行部分 {m['parent_cpu'] / m['one_cpu']:.1%}），两个 worker 合计 {m['workers_cpu']:.2f} 秒"
+        f"（多用 {overhead:+.1%}，较忙的一个 {m['busier_cpu']:.2f} 秒）；两个空闲核可得的加速 {m['free_cores']:.2f}×"
+    )
 
 
 if __name__ == "__main__":

@@ -123,3 +123,18 @@ def test_a_second_run_does_not_take_its_own_output_for_a_department(folder: Path
     shutil.copytree(folder, inside)
     run_batch(inside, inside / "批量结果", jobs=1, formats=(), review=False)
     assert "批量结果" not in [p.name for p in find_departments(inside)]
+
+
+def test_largest_departments_are_handed_out_first(tmp_path: Path) -> None:
+    """The workers take the largest inputs first (a folder counts its files' bytes), so the last to finish is a
+    small one; equal sizes keep the folder's order. Sizes: a 10 bytes, b/ 20 + 10 = 30, c 30, d 5."""
+    from jixiao.batch.run import _largest_first
+
+    (tmp_path / "a.yaml").write_bytes(b"x" * 10)
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "data.yaml").write_bytes(b"x" * 20)
+    (tmp_path / "b" / "notes.txt").write_bytes(b"x" * 10)
+    (tmp_path / "c.yaml").write_bytes(b"x" * 30)
+    (tmp_path / "d.yaml").write_bytes(b"x" * 5)
+    inputs = [tmp_path / name for name in ("a.yaml", "b", "c.yaml", "d.yaml")]
+    assert [p.name for p in _largest_first(inputs)] == ["b", "c.yaml", "a.yaml", "d.yaml"]

@@ -10,6 +10,8 @@ others go on. The ranking workbook (排名.xlsx) and the failure list (失败清
 
 from __future__ import annotations
 
+import gc
+import importlib
 import io
 import multiprocessing
 import os
@@ -196,6 +198,29 @@ def _init(job: _Job) -> None:
     _JOB[:] = [job]
 
 
+def _warm(job: _Job) -> None:
+    """Load before forking what every worker loads for its first department (they inherit it): the report
+    writers and the review's readers, which `_score_one` imports only when they are asked for."""
+    wanted = ["jixiao.report.write"] if job["formats"] else []
+    wanted += ["jixiao.review"] if job["formats"] and job["review"] else []
+    for module in wanted:
+        importlib.import_module(module)
+
+
+def _largest_first(inputs: Sequence[Path]) -> list[Path]:
+    """The inputs by the size of their data, largest first (a folder: its files'), the input order among equals."""
+
+    def size(path: Path) -> int:
+        try:
+            if path.is_dir():
+                return sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+            return path.stat().st_size
+        except OSError:
+            return 0  # unreadable: it fails quickly, in its own task
+
+    return sorted(inputs, key=size, reverse=True)
+
+
 def run_batch(
     folder: Path,
     out: Path,
@@ -220,11 +245,22 @@ def run_batch(
             if progress:
                 progress(i, len(inputs))
     else:
-        # Fork where there is fork (the parent's imports are shared); one department per task, results in the
-        # order they finish, so a slow department never holds the bar still.
+        # Fork where there is fork: the workers share what this process loaded (`_warm`: the writers and the
+        # review, imported once here rather than once per worker) and its memory; gc.freeze() keeps the
+        # inherited objects out of the workers' collections, which would otherwise walk (and copy) every page
+        # of them. The largest departments go first, so the last one to finish is a small one (the tail where
+        # one core waits for the other); one department per task, results in the order they finish, so a slow
+        # department never holds the bar still.
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        with multiprocessing.get_context(method).Pool(jobs, initializer=_init, initargs=(job,)) as pool:
-            for result in pool.imap_unordered(_work, inputs, chunksize=1 if len(inputs) < 200 else 4):
+        _warm(job)
+        gc.freeze()
+        try:
+            pool = multiprocessing.get_context(method).Pool(jobs, initializer=_init, initargs=(job,))
+        finally:
+            gc.unfreeze()  # the workers are forked: this process collects its own objects again
+        with pool:
+            chunk = 1 if len(inputs) < 200 else 4
+            for result in pool.imap_unordered(_work, _largest_first(inputs), chunksize=chunk):
                 results.append(result)
                 if progress:
                     progress(len(results), len(inputs))
