@@ -113,11 +113,11 @@ class MonitoringResult:
         ]
 
 
-def load_monitoring(path: Path) -> Monitoring:
+def load_monitoring(path: Path, content: str | bytes | None = None) -> Monitoring:
     path = Path(path)
-    if path.is_dir():
+    if content is None and path.is_dir():  # content: the file's text (the web app's), path only its name
         path = path / "monitoring.yaml"
-    r = read_file(path, "运行监控（monitoring.yaml）")
+    r = read_file(path, "运行监控（monitoring.yaml）", content)
     ruleset = load_ruleset(r.text(("ruleset",), "全周期规则") or "national")
     year = r.integer(("year",), "年度", 2000, 2100, required=True) or 2000
     default_budget = r.amount(("budget",), "全年预算数")

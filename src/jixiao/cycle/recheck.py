@@ -89,11 +89,11 @@ class RecheckResult:
         return tuple(r for r in self.rows if r.difference)
 
 
-def load_recheck(path: Path) -> Recheck:
+def load_recheck(path: Path, content: str | bytes | None = None) -> Recheck:
     path = Path(path)
-    if path.is_dir():
+    if content is None and path.is_dir():  # content: the file's text (the web app's), path only its name
         path = path / "recheck.yaml"
-    r = read_file(path, "复核记录（recheck.yaml）")
+    r = read_file(path, "复核记录（recheck.yaml）", content)
     items = []
     for where, _item in r.items(("items",), "复核指标"):
         score = r.amount((*where, "score"), "复核得分", required=True)

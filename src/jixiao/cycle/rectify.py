@@ -48,11 +48,11 @@ class Rectification:
     items: tuple[RectificationItem, ...]
 
 
-def load_rectification(path: Path) -> Rectification:
+def load_rectification(path: Path, content: str | bytes | None = None) -> Rectification:
     path = Path(path)
-    if path.is_dir():
+    if content is None and path.is_dir():  # content: the file's text (the web app's), path only its name
         path = path / "rectification.yaml"
-    r = read_file(path, "整改台账（rectification.yaml）")
+    r = read_file(path, "整改台账（rectification.yaml）", content)
     items = []
     for where, _item in r.items(("items",), "整改事项"):
         status = r.choice((*where, "status"), "整改状态", STATES, required=True) or "未开始"

@@ -91,12 +91,12 @@ class TargetSheet:
     warnings: tuple[Problem, ...]
 
 
-def load_targets(path: Path) -> TargetSheet:
+def load_targets(path: Path, content: str | bytes | None = None) -> TargetSheet:
     """Read targets.yaml (or the folder holding it); every bad value is reported at once with its line."""
     path = Path(path)
-    if path.is_dir():
+    if content is None and path.is_dir():  # content: the file's text (the web app's), path only its name
         path = path / "targets.yaml"
-    r = read_file(path, "绩效目标申报表（targets.yaml）")
+    r = read_file(path, "绩效目标申报表（targets.yaml）", content)
     kind = r.choice(("kind",), "目标类型", ("department", "project"), required=True) or "department"
     indicators = []
     for where, item in r.items(("indicators",), "绩效指标"):

@@ -18,10 +18,12 @@ This module holds the layout and the reader; `workbook_out` writes the template 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -161,22 +163,35 @@ def _address(row: int, col: int) -> str:
 
 # ------------------------------------------------------------------------------------------------ reading
 @contextmanager
-def _opened(path: Path) -> Iterator[tuple[Any, str]]:
-    """The workbook at `path` (converted when .xls/.et) and the name its problems give."""
+def _opened(path: Path, content: bytes | None = None) -> Iterator[tuple[Any, str]]:
+    """The workbook at `path` (converted when .xls/.et) and the name its problems give; with `content`, the
+    workbook is those bytes (an upload) and `path` only names it."""
     from jixiao.files import guard
 
     shown = str(path)
     if path.suffix.lower() in (".xls", ".et"):
         from ..formats.office import ConversionError, converted
 
+        if content is not None:  # LibreOffice converts a file: the bytes go to one it removes after
+            import tempfile
+
+            with tempfile.TemporaryDirectory(prefix="jixiao-cycle-") as folder:
+                copy = Path(folder) / path.name
+                copy.write_bytes(content)
+                with _opened(copy) as (workbook, _name):
+                    yield workbook, shown
+            return
         try:
             with converted(path, "xlsx") as xlsx, _opened(xlsx) as (workbook, _name):
                 yield workbook, shown
         except ConversionError as exc:
             raise JixiaoError([Problem("xlsx.convert", f"无法读取该 Excel 文件：{exc}", Location(shown))]) from None
         return
-    guard.check_input_file(path, ("zip",), label="该 Excel 文件")
-    names = guard.check_zip(path, shown)
+    if content is None:
+        guard.check_input_file(path, ("zip",), label="该 Excel 文件")
+    elif (refused := guard.check_upload(path.name if path.suffix else f"{path.name}.xlsx", content)) is not None:
+        raise JixiaoError([replace(refused, location=Location(shown))])
+    names = guard.check_zip(path if content is None else content, shown)
     if "xl/workbook.xml" not in names:
         raise guard.refusal(
             "xlsx.unreadable",
@@ -186,7 +201,7 @@ def _opened(path: Path) -> Iterator[tuple[Any, str]]:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(path, data_only=True)
+        workbook = load_workbook(path if content is None else io.BytesIO(content), data_only=True)
     except (MemoryError, KeyboardInterrupt):
         raise
     except Exception as exc:
@@ -305,10 +320,11 @@ def _month(text: str) -> str:
     return month.group(1) if month else text
 
 
-def read_targets_workbook(path: Path) -> Reader:
-    """A filled 绩效目标申报表 workbook → the Reader `load_targets` walks, with sheet!cell places."""
+def read_targets_workbook(path: Path, content: bytes | None = None) -> Reader:
+    """A filled 绩效目标申报表 workbook → the Reader `load_targets` walks, with sheet!cell places. With `content`
+    the workbook is those bytes (an upload, no file written) and `path` only names it in the problems."""
     path = Path(path)
-    with _opened(path) as (workbook, shown):
+    with _opened(path, content) as (workbook, shown):
         collect = _Collect(shown)
         ws = _sheet(workbook, TARGETS_SHEET, collect)
         if ws is None:
@@ -376,10 +392,11 @@ def _read_indicators(ws: Any, collect: _Collect) -> None:
         n += 1
 
 
-def read_monitoring_workbook(path: Path) -> Reader:
-    """A filled 运行监控 workbook → the Reader `load_monitoring` walks, with sheet!cell places."""
+def read_monitoring_workbook(path: Path, content: bytes | None = None) -> Reader:
+    """A filled 运行监控 workbook → the Reader `load_monitoring` walks, with sheet!cell places (`content`: as for
+    `read_targets_workbook`)."""
     path = Path(path)
-    with _opened(path) as (workbook, shown):
+    with _opened(path, content) as (workbook, shown):
         collect = _Collect(shown)
         ws = _sheet(workbook, MONITORING_SHEET, collect)
         if ws is None:
@@ -464,12 +481,13 @@ def _read_progress(ws: Any, collect: _Collect, months: dict[str, int]) -> None:
                 collect.put((*where, key), values[key], ws.title, _address(row, columns[key]))
 
 
-def read_cycle_workbook(path: Path, what: str) -> Reader:
-    """The Reader of a cycle workbook by the document it holds (`what` as the loaders name it)."""
+def read_cycle_workbook(path: Path, what: str, content: bytes | None = None) -> Reader:
+    """The Reader of a cycle workbook by the document it holds (`what` as the loaders name it); `content`: the
+    workbook's bytes, `path` then only its name."""
     if "监控" in what:
-        return read_monitoring_workbook(path)
+        return read_monitoring_workbook(path, content)
     if "目标" in what:
-        return read_targets_workbook(path)
+        return read_targets_workbook(path, content)
     raise JixiaoError(
         [
             Problem(

@@ -3,7 +3,6 @@ text, applied to an evaluation's data tree. Used by the one write path (service)
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -71,13 +70,10 @@ def _sheet_of(text: str) -> Any:
     """The targets text read by the cycle loader (a TargetSheet), or None when it has errors; kept per text."""
     from ..cycle.targets import load_targets
 
-    with tempfile.TemporaryDirectory(prefix="jixiao-cycle-") as folder:
-        path = Path(folder) / "targets.yaml"
-        path.write_text(text, encoding="utf-8")
-        try:
-            return load_targets(path)
-        except JixiaoError:
-            return None
+    try:
+        return load_targets(Path("targets.yaml"), text)  # the text itself: no file written
+    except JixiaoError:
+        return None
 
 
 def apply_approved(tree: Any, targets_text: str, locate: Any) -> list[Problem]:

@@ -14,8 +14,7 @@ figures.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -90,25 +89,14 @@ def _loader(kind: str):
     }[kind]
 
 
-def _shown(problem: Problem, real: str, name: str) -> Problem:
-    """The problem with the temporary file's path replaced by the document's name (targets.yaml:12)."""
-    loc = problem.location
-    if loc is None or not loc.file.startswith(real):
-        return problem
-    return replace(problem, location=replace(loc, file=name + loc.file[len(real) :]))
-
-
 def parse(kind: str, text: str, department: Department, year: int) -> Parsed:
-    """Read `text` with the cycle loader of `kind`; problems name the document's file and line. The department and
-    year a document states must be those of the page it is saved on."""
+    """Read `text` with the cycle loader of `kind` (the text itself, no file written); problems name the document's
+    file and line. The department and year a document states must be those of the page it is saved on."""
     _title, name = KINDS[kind]
-    with tempfile.TemporaryDirectory(prefix="jixiao-cycle-") as folder:
-        path = Path(folder) / name
-        path.write_text(text, encoding="utf-8")
-        try:
-            value = _loader(kind)(path)
-        except JixiaoError as exc:
-            return Parsed(None, [_shown(p, str(path), name) for p in exc.problems])
+    try:
+        value = _loader(kind)(Path(name), text)
+    except JixiaoError as exc:
+        return Parsed(None, list(exc.problems))
     problems: list[Problem] = []
     _tree, smap, _problems = parse_yaml_text(text, name)  # the loader read it: no error here
     stated_department = getattr(value, "department", "")

@@ -172,8 +172,6 @@ async def monitoring_save(request: Request, actor: SignedIn, db: Db, form: Form,
 async def _upload(request: Request, actor, db, form: dict[str, str], evaluation_id: int, kind: str):
     """A filled workbook (jixiao cycle-template, or the 申报表 downloaded here) read with its cells, then saved as
     the document's text through the same write path as the editor; errors name the sheet and cell."""
-    import dataclasses
-    import tempfile
     from pathlib import Path
 
     import yaml
@@ -197,23 +195,14 @@ async def _upload(request: Request, actor, db, form: dict[str, str], evaluation_
     text = ""
     if not problems:
         read = read_targets_workbook if kind == "targets" else read_monitoring_workbook
-        with tempfile.TemporaryDirectory(prefix="jixiao-cycle-") as folder:
-            path = Path(folder) / name
-            path.write_bytes(content)
-            try:
-                reader = read(path)
-                load = _loader_of(kind)
-                load(path)  # every cell's problem at once, as the command line reports them
-                text = f"# 由工作簿“{name}”导入\n" + yaml.safe_dump(
-                    reader.tree, allow_unicode=True, sort_keys=False, width=1000
-                )
-            except JixiaoError as exc:
-                problems = [
-                    dataclasses.replace(p, location=dataclasses.replace(p.location, file=name))
-                    if p.location is not None and p.location.file.startswith(folder)
-                    else p
-                    for p in exc.problems
-                ]
+        try:  # the uploaded bytes themselves: no file written
+            reader = read(Path(name), content)
+            _loader_of(kind)(Path(name), content)  # every cell's problem at once, as the command line reports them
+            text = f"# 由工作簿“{name}”导入\n" + yaml.safe_dump(
+                reader.tree, allow_unicode=True, sort_keys=False, width=1000
+            )
+        except JixiaoError as exc:
+            problems = list(exc.problems)  # their places name the uploaded workbook, its sheet and cell
     if problems:
         doc, stored, _parsed = stored_document(db, evaluation, kind)
         context = page_context(actor, evaluation, kind, doc, stored, Parsed(None, problems))
