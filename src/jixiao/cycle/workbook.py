@@ -169,18 +169,12 @@ def _opened(path: Path, content: bytes | None = None) -> Iterator[tuple[Any, str
     from jixiao.files import guard
 
     shown = str(path)
-    if path.suffix.lower() in (".xls", ".et"):
+    if path.suffix.lower() in (".xls", ".et"):  # converted by LibreOffice, from a file only
         from ..formats.office import ConversionError, converted
 
-        if content is not None:  # LibreOffice converts a file: the bytes go to one it removes after
-            import tempfile
-
-            with tempfile.TemporaryDirectory(prefix="jixiao-cycle-") as folder:
-                copy = Path(folder) / path.name
-                copy.write_bytes(content)
-                with _opened(copy) as (workbook, _name):
-                    yield workbook, shown
-            return
+        if content is not None:
+            message = "该文件是旧版 Excel/WPS 格式。请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）再上传。"
+            raise JixiaoError([Problem("xlsx.convert", message, Location(shown))])
         try:
             with converted(path, "xlsx") as xlsx, _opened(xlsx) as (workbook, _name):
                 yield workbook, shown
