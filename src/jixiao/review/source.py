@@ -414,7 +414,8 @@ def _read_ofd(path: Path) -> SourceDocument:
     except OfdError as exc:
         raise JixiaoError([Problem("review.ofd", str(exc), Location(str(path)))]) from None
     builder = _Builder(path)
-    _add_blocks(builder, blocks)
+    for page in sorted({b.page for b in blocks}):  # page by page, as scanned pages: a table may go on overleaf
+        _add_blocks(builder, [b for b in blocks if b.page == page])
     return builder.doc
 
 

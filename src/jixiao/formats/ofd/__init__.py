@@ -24,6 +24,7 @@ Chinese naming the part; review/source.py names the file.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from pathlib import Path
 
@@ -38,6 +39,7 @@ __all__ = ["OfdError", "read_ofd"]
 # "- 3 -", "第3页 共12页": a page's number in its footer (or template), not the report's text
 _PAGE_NUMBER = re.compile(r"\s*[-—－–]?\s*(第\s*)?\d{1,4}\s*(页)?\s*(共\s*\d{1,4}\s*页)?\s*[-—－–]?\s*")
 _SCAN_SHARE = 0.2  # a picture covering this share of its page may be the page scanned
+_SCANNED_TEXT = 20  # characters of text on a page below which its large pictures are recognised
 
 
 def read_ofd(path: Path) -> list[Block]:
@@ -57,17 +59,19 @@ def read_ofd(path: Path) -> list[Block]:
             except OfdError as exc:
                 raise OfdError(f"第{page.number}页：{exc}") from None
             used += len(content.glyphs)
-            if content.glyphs:
-                blocks.extend(_text_page(content, page.number))
+            read = _text_page(content, page.number)
+            if sum(len(b.text) + sum(map(len, itertools.chain(*b.rows))) for b in read) >= _SCANNED_TEXT:
+                blocks.extend(read)
                 continue
-            pictures = _scanned(content)
+            pictures = _scanned(content)  # a page scanned, with at most a page number or a header as text
             if pictures and scans >= _ocr_limit():
                 raise OfdError(f"扫描页过多，一次最多识别 {_ocr_limit()} 页。请拆分文件，或提供文字版 OFD / Word 版。")
             for picture in pictures:
-                read = _recognised(container, picture, page.number)
-                if read is None:
+                recognised = _recognised(container, picture, page.number)
+                if recognised is None:
                     undecoded.append(picture.part)
-                blocks.extend(read or [])
+                read.extend(recognised or [])
+            blocks.extend(sorted(read, key=lambda b: b.top))
             scans += bool(pictures)
     if not blocks:
         if undecoded:
@@ -84,6 +88,8 @@ def read_ofd(path: Path) -> list[Block]:
 
 def _text_page(content: PageContent, number: int) -> list[Block]:
     boxes = runs_of(content.glyphs)
+    if not boxes:
+        return []
     ruled = tuple(g for g in rule_grids(content.segments) if len(g.xs) >= 3)  # a frame (boxed title) is no table
     loose = [b for b in boxes if not any(g.contains(b) for g in ruled)]
     grids = ruled + position_grids(loose)

@@ -127,7 +127,9 @@ class _Walker:
             dx, dy = _deltas(code.get("DeltaX"), len(text) - 1), _deltas(code.get("DeltaY"), len(text) - 1)
             gx, gy = x, y
             for i, char in enumerate(text):
-                wide = size if unicodedata.east_asian_width(char) in ("W", "F") else size * 0.5
+                wide = (
+                    size if unicodedata.east_asian_width(char) in ("W", "F", "A") else size * 0.5
+                )  # “ ” — full in 宋体
                 step = dx[i] if i < len(dx) else wide
                 # a space is kept as a glyph without ink: it joins the words it stands between, as written
                 # the step to the next glyph, unless it jumps further than a glyph's width (to the next cell)

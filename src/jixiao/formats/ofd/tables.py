@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from ..layout import Box, Grid
 from .content import Glyph, Segment
@@ -21,12 +21,14 @@ __all__ = ["position_grids", "rule_grids", "runs_of"]
 
 TOLERANCE = 0.6  # mm: two rules this close are one (a rule's width, a producer's rounding)
 SHORTEST_RULE = 1.5  # mm: a shorter stroke is part of a drawing, not a table's rule
+MAX_CROSSINGS = 1_000_000  # horizontal × vertical lines of a page (a table of 200 rows and 20 columns: 4,000)
 
 
 def runs_of(glyphs: Sequence[Glyph]) -> list[Box]:
     """Glyphs on one baseline that follow each other closely, as one box of text. Producers place text one glyph
-    at a time, a word or a whole line at a time; a gap wider than half a character starts a new run (the cells
-    of a table row), and the same glyph drawn twice at one place (a bold faked by overprinting) counts once."""
+    at a time, a word or a whole line at a time; a gap wider than three quarters of a character starts a new run
+    (the cells of a table row; a left-out space is half a character), and the same glyph drawn twice at one place
+    (a bold faked by overprinting) counts once."""
     boxes: list[Box] = []
     for line in _baselines(glyphs):
         run: list[Glyph] = []
@@ -35,7 +37,7 @@ def runs_of(glyphs: Sequence[Glyph]) -> list[Box]:
                 last = run[-1]
                 if glyph.text == last.text and abs(glyph.x0 - last.x0) < 0.2 * glyph.size:
                     continue
-                if glyph.x0 - last.x1 > 0.5 * max(glyph.size, last.size):
+                if glyph.x0 - last.x1 > 0.75 * max(glyph.size, last.size):
                     boxes.append(_box(run))
                     run = []
             run.append(glyph)
@@ -55,12 +57,17 @@ def _baselines(glyphs: Sequence[Glyph]) -> list[list[Glyph]]:
 
 
 def _box(run: list[Glyph]) -> Box:
+    """The run's text and extent. A gap of a space's width beside a Latin letter, figure or sign is the space a
+    PDF-born file leaves out ("2017-09-20 来源: 区财政局") — unless the word beside it is set as widely (a figure
+    written at full width, "2 0 2 3年": spacing, not a space); between Chinese characters a gap is justification."""
+    gaps = [0.0] + [b.x0 - a.x1 for a, b in itertools.pairwise(run)]
     text = ""
-    for previous, glyph in zip([None, *run], run, strict=False):
-        # Latin words set apart by a gap keep their space (figures do not: "2 0 2 3" is 2023 spaced out)
-        pair = previous.text + glyph.text if previous else ""
-        if previous and glyph.x0 - previous.x1 > 0.2 * glyph.size and pair.isascii() and pair.isalpha():
-            text += " "
+    for i, glyph in enumerate(run):
+        left = run[i - 1].text if i else " "
+        if left.strip() and (left.isascii() or glyph.text.isascii()) and not (left + glyph.text).isdigit():
+            inside = max(_word_gaps(run, gaps, i - 1, -1) + _word_gaps(run, gaps, i, 1), default=0.0)
+            if gaps[i] >= 0.35 * glyph.size and gaps[i] >= inside + 0.25 * glyph.size:
+                text += " "
         text += glyph.text
     inked = [g for g in run if not g.text.isspace()] or run  # a space at a run's end widens nothing
     return Box(
@@ -72,53 +79,71 @@ def _box(run: list[Glyph]) -> Box:
     )
 
 
+def _word_gaps(run: list[Glyph], gaps: list[float], at: int, way: int) -> list[float]:
+    """The gaps inside the Latin word or figure that glyph `at` belongs to, looking one way (-1 left, 1 right)."""
+    found = []
+    while 0 <= at + way < len(run) and run[at].text.isascii() and run[at + way].text.isascii():
+        found.append(gaps[at] if way < 0 else gaps[at + 1])
+        at += way
+    return found
+
+
 # --- tables from their rules ---------------------------------------------------------------------------------
 
 
 def rule_grids(segments: Sequence[Segment]) -> tuple[Grid, ...]:
     """The ruled tables of a page: each group of crossing horizontal and vertical lines with at least two of
-    each, its columns between the vertical rules and rows between the horizontal ones."""
+    each, its columns between the vertical rules and rows between the horizontal ones. A page of more crossings
+    than MAX_CROSSINGS (a drawing, or a hostile file) is read without its rules."""
     across = _merged(
-        [(s.y0 + s.y1) / 2, min(s.x0, s.x1), max(s.x0, s.x1)]
+        ((s.y0 + s.y1) / 2, min(s.x0, s.x1), max(s.x0, s.x1))
         for s in segments
         if abs(s.y1 - s.y0) <= TOLERANCE and abs(s.x1 - s.x0) >= SHORTEST_RULE
     )
     down = _merged(
-        [(s.x0 + s.x1) / 2, min(s.y0, s.y1), max(s.y0, s.y1)]
+        ((s.x0 + s.x1) / 2, min(s.y0, s.y1), max(s.y0, s.y1))
         for s in segments
         if abs(s.x1 - s.x0) <= TOLERANCE and abs(s.y1 - s.y0) >= SHORTEST_RULE
     )
+    if len(across) * len(down) > MAX_CROSSINGS:
+        return ()
     grids = []
     for h_lines, v_lines in _frames(across, down):
         xs = _levels([v[0] for v in v_lines] + [min(h[1] for h in h_lines), max(h[2] for h in h_lines)])
         ys = _levels([h[0] for h in h_lines] + [min(v[1] for v in v_lines), max(v[2] for v in v_lines)])
         if len(xs) < 2 or len(ys) < 2:
             continue
+        v_at = [[v for v in v_lines if abs(v[0] - x) <= TOLERANCE] for x in xs]
+        h_at = [[h for h in h_lines if abs(h[0] - y) <= TOLERANCE] for y in ys]
         open_v = {
             (r, k)
             for r in range(len(ys) - 1)
             for k in range(1, len(xs) - 1)
-            if _covered([v for v in v_lines if abs(v[0] - xs[k]) <= TOLERANCE], ys[r], ys[r + 1]) < 0.8
+            if _covered(v_at[k], ys[r], ys[r + 1]) < 0.8
         }
         open_h = {
             (k, c)
             for k in range(1, len(ys) - 1)
             for c in range(len(xs) - 1)
-            if _covered([h for h in h_lines if abs(h[0] - ys[k]) <= TOLERANCE], xs[c], xs[c + 1]) < 0.8
+            if _covered(h_at[k], xs[c], xs[c + 1]) < 0.8
         }
         grids.append(Grid(tuple(xs), tuple(ys), frozenset(open_v), frozenset(open_h)))
     return tuple(grids)
 
 
-def _merged(lines) -> list[list[float]]:  # type: ignore[no-untyped-def]
-    """Lines at one level (within TOLERANCE) that touch or overlap, joined: [level, start, end]."""
-    out: list[list[float]] = []
+def _merged(lines: Iterable[tuple[float, float, float]]) -> list[list[float]]:
+    """Lines at one level that touch or overlap, joined: [level, start, end]. Levels within TOLERANCE of the
+    first of their run are one level (a rule drawn in pieces, each rounded its own way)."""
+    snapped: list[tuple[float, float, float]] = []
+    base = None
     for level, start, end in sorted(lines):
-        same = next(
-            (m for m in reversed(out[-8:]) if abs(m[0] - level) <= TOLERANCE and start <= m[2] + TOLERANCE), None
-        )
-        if same is not None:
-            same[2] = max(same[2], end)
+        if base is None or level - base > TOLERANCE:
+            base = level
+        snapped.append((base, start, end))
+    out: list[list[float]] = []
+    for level, start, end in sorted(snapped):
+        if out and out[-1][0] == level and start <= out[-1][2] + TOLERANCE:
+            out[-1][2] = max(out[-1][2], end)
         else:
             out.append([level, start, end])
     return out
@@ -183,8 +208,13 @@ def position_grids(boxes: Sequence[Box]) -> tuple[Grid, ...]:
             i += 1
             continue
         j = i + 2
-        while j < len(lines) and _goes_on(lines[i:j], lines[j], height):
-            j += 1
+        while j < len(lines):
+            if _goes_on(lines[i:j], lines[j], height):
+                j += 1
+            elif (labels := _labels_within(lines, i, j, height)) > j:
+                j = labels
+            else:
+                break
         grids.append(_grid(lines[i:j], height))
         i = j
     return tuple(grids)
@@ -233,6 +263,25 @@ def _goes_on(table: Sequence[_Line], line: _Line, height: float) -> bool:
         return False
     following = columns[at[0] + 1] if at[0] + 1 < len(columns) else None
     return following is None or end <= following + height * 0.25
+
+
+def _labels_within(lines: Sequence[_Line], i: int, j: int, height: float) -> int:
+    """Where a run of label-only rows of the table lines[i:j] ends, or j: lines of one cell inside the first
+    column ("上年结转资金", "其他资金" under "其中:当年财政拨款") count as rows only when a line follows whose cells
+    all start at the table's columns — so a heading between two tables of other columns stays a heading."""
+    columns = _columns(lines[i:j], height)
+    if len(columns) < 2:
+        return j
+    k = j
+    while k < len(lines) and len(lines[k].cells) == 1:
+        start, end = lines[k].cells[0]
+        if abs(start - columns[0]) > height * 0.75 or end > columns[1] + height * 0.25:
+            return j
+        k += 1
+    if k == j or k >= len(lines) or len(lines[k].cells) < 2:
+        return j
+    aligned = all(any(abs(start - x) <= height * 0.75 for x in columns) for start, _ in lines[k].cells)
+    return k if aligned else j
 
 
 def _grid(lines: Sequence[_Line], height: float) -> Grid:
