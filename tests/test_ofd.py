@@ -559,3 +559,22 @@ def test_every_corpus_table_document_reviews_the_same_as_an_unruled_ofd(item, tm
     docx = tmp_path / "报告.docx"
     write_docx(doc, docx)
     assert _review_summary(corpus_ofd(doc, tmp_path / "报告.ofd", "unruled")) == _review_summary(docx)
+
+
+def test_a_frame_closed_by_c_and_a_drawn_seal_make_one_table(tmp_path):
+    # The frame is one path S–L–L–L–C (C closes it back to its start: the left edge). A seal drawn beside it with
+    # arcs (A) and curves (B, Q) holds no straight rule, so it neither joins the table nor makes another.
+    # Columns 20 | 50 | 80 | 110 (the frame at Boundary 20 40, inner rules at 50 and 80), rows 40 | 46 | 52.
+    w = OfdWriter(page_width=210)
+    w.pages[0].append(
+        f'<ofd:PathObject ID="{w.id()}" Boundary="20 40 90 12"><ofd:AbbreviatedData>S 0 0 L 90 0 L 90 12 L 0 12 C'
+        "</ofd:AbbreviatedData></ofd:PathObject>"
+    )
+    w.pages[0] += [line_path(w, 20, 46, 110, 46), line_path(w, 50, 40, 50, 52), line_path(w, 80, 40, 80, 52)]
+    w.pages[0].append(
+        f'<ofd:PathObject ID="{w.id()}" Boundary="140 30 40 40"><ofd:AbbreviatedData>M 0 20 A 20 20 0 1 1 40 20 '
+        "A 20 20 0 1 1 0 20 M 10 20 B 12 10 28 10 30 20 Q 20 30 10 20</ofd:AbbreviatedData></ofd:PathObject>"
+    )
+    cells = [(22, 40.6, "项目"), (52, 40.6, "分值"), (82, 40.6, "得分"), (22, 46.6, "合计"), (52, 46.6, "100")]
+    w.pages[0] += [text_object(w, x, y, t) for x, y, t in [*cells, (82, 46.6, "95")]]
+    assert _rows(w.write(tmp_path / "框.ofd")) == [["项目", "分值", "得分"], ["合计", "100", "95"]]

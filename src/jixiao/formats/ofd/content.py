@@ -24,6 +24,7 @@ __all__ = ["Glyph", "PageContent", "Picture", "Segment", "read_page"]
 MAX_NESTING = 32  # PageBlock and CompositeObject inside one another
 MAX_OBJECTS = 200_000  # objects walked on one page, composite units counted each time they are drawn
 MAX_SEGMENTS = 20_000  # straight lines kept on one page (beyond them the page is read without its rules)
+MAX_PATH_TOKENS = 200_000  # commands and numbers read of one path's AbbreviatedData (a table's frame: a few hundred)
 
 # x' = a x + c y + e, y' = b x + d y + f
 Affine = tuple[float, float, float, float, float, float]
@@ -186,7 +187,7 @@ _OPERANDS = {"S": 2, "M": 2, "L": 2, "Q": 4, "B": 6, "A": 7, "C": 0, "Z": 0}
 def _subpaths(data: str | None) -> list[tuple[list[tuple[float, float]], bool]]:
     """Each subpath's straight runs as point lists, and whether it was closed. A curve or arc ends a run (the
     current point moves to its end): rules are straight."""
-    tokens = (data or "").split()
+    tokens = (data or "").split(None, MAX_PATH_TOKENS)[:MAX_PATH_TOKENS]
     out: list[tuple[list[tuple[float, float]], bool]] = []
     run: list[tuple[float, float]] = []
     start: tuple[float, float] | None = None
