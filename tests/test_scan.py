@@ -337,9 +337,10 @@ def _corpus_ofd(doc, path: Path) -> Path:
     return path
 
 
-# Each table is rebuilt from its runs' positions (formats/ofd/tables.py): t06's label-only rows ("指标2:" under
-# 三级指标) and t01's row cut by the store ("公众满…") are rows of their tables, as in the .docx. The same documents
-# with their rules drawn as paths, and the other structures of real OFDs, are in tests/test_ofd.py.
+# Each table is rebuilt from its runs' positions (formats/ofd/tables.py): label-only rows — t06's "指标2:" under
+# 三级指标, t01's "经济效益指标" just before the row the store cut ("公众满…") — are rows of their tables, as in the
+# .docx. The same documents with their rules drawn as paths, and the other structures of real OFDs, are in
+# tests/test_ofd.py.
 @pytest.mark.parametrize("item", _one_of_each_kind(), ids=lambda item: item.kind)
 def test_each_corpus_kind_reviews_the_same_as_ofd(item, tmp_path):
     doc = read_source(item.folder / "document.txt")
