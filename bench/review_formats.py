@@ -189,8 +189,9 @@ def main() -> None:
                     if len(baseline) < args.baseline:
                         baseline += against_untuned(scan, args.baseline - len(baseline), name)
                     line.append(
-                        f"扫描 {'同' if not differ else '异:' + ','.join(differ)}（{pages.pages} 页，"
-                        f"{statistics.fmean(pages.cpu_seconds or [0]):.1f} s/页）"
+                        f"扫描 {'同' if not differ else '异:' + ','.join(differ)}（{pages.pages} 页，每页 CPU "
+                        f"{'/'.join(f'{t:.2f}' for t in pages.cpu_seconds)} s，读出数字 "
+                        f"{'/'.join(str(n) for n in pages.figures)} 个）"
                     )
             except Exception as exc:  # a crash is a result here: counted and shown, the run goes on
                 crashes.append(name)
