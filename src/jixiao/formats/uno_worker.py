@@ -151,12 +151,13 @@ def main() -> int:
     desktop = None
     try:
         desktop = _connect(uno, pipe)
-        office_pids = _descendants(office.pid)
         print(json.dumps({"ready": True}), flush=True)
         closing = 0.0  # CPU seconds LibreOffice took to close the previous document (after its answer)
+        office_pids: list[int] = []
         for line in sys.stdin:
             document = None
             try:
+                office_pids = _descendants(office.pid)  # afresh: LibreOffice may have restarted itself
                 times, document = _convert(uno, desktop, json.loads(line), office_pids)
                 reply = {"ok": True, **times, "cpu_close_before": closing}
             except Exception as exc:  # reported to the parent, which says it in Chinese with the file's name
