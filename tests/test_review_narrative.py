@@ -695,6 +695,28 @@ def test_a_line_that_is_only_a_date_dates_the_document():
     assert _figure(doc, "2020年11月10日").subject not in ("落款日期", "报告日期")
 
 
+def test_last_year_s_figures_are_not_this_year_s_stated_again_and_whole_figures_round_by_half_a_unit(tmp_path):
+    """n152, a 2017 report: "2016年度支出合计628万元，其中：基本支出230万元，占总支出的37%" is last year's (the year the
+    sentence opens with), not 2017's 2906万元 / 279万元 / 10% stated again; 230 ÷ 628 = 36.62% → 37% is not measured
+    against 2906. 279 + 2626 = 2905 against 2906, each printed to the 万元, is within rounding (±0.5 each: ±1.5).
+    The same year's 支出合计 printed twice with two values is still a conflict."""
+    from jixiao.review import review_file
+
+    text = (
+        "德钦县移民局2017年度部门决算\n"
+        "2017年度支出合计2906万元，其中：基本支出279万元，占总支出的10%；项目支出2626万元，占总支出的90%。"
+        "2016年度支出合计628万元，其中：基本支出230万元，占总支出的37%；项目支出398万元，占总支出的63%。\n"
+    )
+    report = tmp_path / "决算.txt"
+    report.write_text(text, encoding="utf-8")
+    found = [(p.code, p.severity) for p in review_file(report).findings if p.severity is not Severity.INFO]
+    assert found == []
+    twice = tmp_path / "两处.txt"
+    twice.write_text(text + "2017年度支出合计2806万元，其中：基本支出180万元。\n", encoding="utf-8")
+    codes = {p.code for p in review_file(twice).findings if p.severity is Severity.ERROR}
+    assert "review.figure_conflict" in codes
+
+
 # --- the seeds and the corpus ----------------------------------------------------------------------------------------
 
 

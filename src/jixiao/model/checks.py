@@ -13,7 +13,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from .dataset import DepartmentData
 from .indicators import INDICATORS, Missing, Reader, Undefined, label_of
-from .numbers import fmt_amount
+from .numbers import fmt_amount, given_places
 from .problems import Problem, Severity
 
 __all__ = ["check_consistency"]
@@ -109,19 +109,32 @@ class _Checker:
                         _amount(added),
                     )
                 continue
-            self._compare_sum(total_path, label, total, added, terms, len(given))
+            printed = (total, *(v for _, v in given))
+            self._compare_sum(total_path, label, total, added, terms, len(given), printed)
 
-    def _compare_sum(self, path: str, label: str, total: Decimal, added: Decimal, terms: str, n: int) -> None:
+    def _compare_sum(
+        self,
+        path: str,
+        label: str,
+        total: Decimal,
+        added: Decimal,
+        terms: str,
+        n: int,
+        printed: tuple[Decimal, ...] = (),
+    ) -> None:
         diff = abs(total - added)
-        tolerance = CENT * n
+        # figures printed to whole 万元 (a report reviewed) round by half a unit each, not by a cent; a 0 is exact
+        halves = (Decimal(5).scaleb(-given_places(v) - 1) for v in printed if v)
+        tolerance = max(CENT * n, sum(halves, Decimal(0)))
         if diff == 0:
             return
         if diff <= tolerance:
+            each = "每项0.01万元" if tolerance == CENT * n else "各数末位的半个单位"
             self.add(
                 "check.sum_rounding",
                 Severity.INFO,
                 f"{label}{_amount(total)}，分项{terms} = {_amount(added)}，相差{_amount(diff)}，"
-                f"在舍入容差（每项0.01万元，共{_amount(tolerance)}）以内，视为一致。",
+                f"在舍入容差（{each}，共{_amount(tolerance)}）以内，视为一致。",
                 path,
                 _amount(added),
                 _amount(total),

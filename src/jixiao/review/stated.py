@@ -66,14 +66,17 @@ class Review:
         self.findings.add(code, severity, message, location, expected, actual, basis)
 
 
-def _narrative_subjects(doc: SourceDocument) -> dict[int, list[tuple[Decimal, str]]]:
-    """Per segment, each amount the narrative grammar reads (in 万元) with the subject it qualifies."""
+def _narrative_subjects(doc: SourceDocument) -> dict[int, list[tuple[Decimal, str, bool]]]:
+    """Per segment, each amount (in 万元) and rate (a fraction) the narrative grammar reads, with the subject it
+    qualifies and whether it speaks of another year than the report's."""
     from .narrative import extract_narrative_figures
 
-    out: dict[int, list[tuple[Decimal, str]]] = {}
+    out: dict[int, list[tuple[Decimal, str, bool]]] = {}
     for f in extract_narrative_figures(doc):
-        if f.kind == "amount" and f.cell is None and not f.per_unit:
-            out.setdefault(f.segment, []).append((f.scaled / 10_000, f.subject))
+        if f.cell is not None or f.per_unit or f.kind not in ("amount", "rate"):
+            continue
+        value = f.scaled / 10_000 if f.kind == "amount" else f.value / 100
+        out.setdefault(f.segment, []).append((value, f.subject, f.other_year))
     return out
 
 
@@ -87,16 +90,25 @@ def _quantity(subject: str) -> str:
     return text
 
 
-def _two_quantities(a: Figure, b: Figure, subjects: dict[int, list[tuple[Decimal, str]]]) -> bool:
+def _two_quantities(
+    a: Figure, b: Figure, subjects: dict[int, list[tuple[Decimal, str, bool]]], *, by_subject: bool = True
+) -> bool:
     """Two figures that extraction gave one data path name two quantities by the grammar's reading of their
-    sentences: "因公出国(境)决算支出0万元" and "公务接待费决算支出238万元" are two 决算支出, not one stated twice."""
+    sentences: "因公出国(境)决算支出0万元" and "公务接待费决算支出238万元" are two 决算支出, not one stated twice; nor
+    are "2017年度支出合计2906万元" and "2016年度支出合计628万元" in a 2017 report (last year's is another)."""
 
-    def subject(fig: Figure) -> str | None:
-        found = {s for v, s in subjects.get(fig.segment, []) if v == fig.value}
+    def reading(fig: Figure) -> tuple[str, bool] | None:
+        found = {(s, other) for v, s, other in subjects.get(fig.segment, []) if v == fig.value}
         return next(iter(found)) if len(found) == 1 else None
 
-    first, second = subject(a), subject(b)
-    return bool(first and second and _quantity(first) != _quantity(second))
+    first, second = reading(a), reading(b)
+    if first is None or second is None:
+        return False
+    if first[1] != second[1]:
+        return True
+    # a rate stated twice names its quantity in as many ways ("一季度序时执行率为93.58%" … "第一、二季度序时进度……分别为
+    # 93.58%"): for a rate only the year tells two apart
+    return by_subject and bool(first[0] and second[0] and _quantity(first[0]) != _quantity(second[0]))
 
 
 def _own_year_flows(income: Figure | None, spending: Figure | None) -> bool:
@@ -114,7 +126,7 @@ def _own_year_flows(income: Figure | None, spending: Figure | None) -> bool:
 
 def stated_data(review: Review, figures: list[Figure], department: str, year: int | None) -> DepartmentData:
     first: dict[str, Figure] = {}
-    subjects: dict[int, list[tuple[Decimal, str]]] | None = None
+    subjects: dict[int, list[tuple[Decimal, str, bool]]] | None = None
     # One sentence giving one quantity two values lists its parts, not the whole stated twice: "中央资金完成
     # 636.75万元，预算执行率81.97%，省级资金完成288.26万元，预算执行率99.28%" (corpus n12). Neither is the whole.
     values: dict[tuple[str, int, str], set[Decimal]] = {}
@@ -126,9 +138,9 @@ def stated_data(review: Review, figures: list[Figure], department: str, year: in
             continue
         if fig.key in first:
             earlier = first[fig.key]
-            if earlier.value != fig.value and fig.unit == "万元" and earlier.unit == "万元":
+            if earlier.value != fig.value and fig.unit == earlier.unit and fig.unit in ("万元", "%"):
                 subjects = _narrative_subjects(review.doc) if subjects is None else subjects
-                if _two_quantities(earlier, fig, subjects):
+                if _two_quantities(earlier, fig, subjects, by_subject=fig.unit == "万元"):
                     continue
             if earlier.value != fig.value:
                 review.add(

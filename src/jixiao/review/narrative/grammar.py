@@ -340,6 +340,10 @@ class _SegmentReader:
         scope_start = sentence.start if clause_start == sentence.clause_starts[0] else clause_start
         lead = text[sentence.start : sentence.clause_starts[1] - 1] if len(sentence.clause_starts) > 1 else ""
         lead = lead if scope_start != sentence.start and YEAR_PREFIX.fullmatch(lead) else ""  # "2022年，……"
+        # "2016年度支出合计628万元，其中：基本支出230万元，占总支出的37%": the year the sentence opens with is the
+        # year of all its figures (a year alone, not a date)
+        opening = _SENTENCE_YEAR.match(text, sentence.start)
+        lead = lead or (opening.group(0) if opening and scope_start != sentence.start else "")
         approximate, other_year, target = scope_flags(
             lead + text[scope_start : token.start], place.after[:4], self.voc, self.year
         )
@@ -367,6 +371,9 @@ class _SegmentReader:
             cell=self.cell,
             flags=tuple(f for f in self.flags if f != "other_year"),
         )
+
+
+_SENTENCE_YEAR = re.compile(r"(?:19|20)\d\d年度?(?![\d底末初])")
 
 
 def read_segment(
