@@ -4,8 +4,10 @@ a PDF's ruling), and otherwise from the runs' positions.
 
 Without rules, a table is two or more lines of several cells, as formats/layout.py reads OCR boxes; it goes on
 over a line holding a single cell when that cell starts at one of the table's columns other than the first and
-stays inside it (a label-only row: "指标2:" under 三级指标, a row cut where the source stops), which a loose
-reading of lines would take for a paragraph and so break the table in two.
+stays inside it (a label-only row: "指标2:" under 三级指标), and over lines of one cell inside the first column
+when a line of the table's columns follows them ("上年结转资金", "其他资金" in a funds table) — lines a loose
+reading would take for paragraphs, breaking the table in two. A first-column line followed by prose ("总分"
+closing a table) still ends it: without rules it reads as well as a heading.
 """
 
 from __future__ import annotations
