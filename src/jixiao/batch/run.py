@@ -202,8 +202,11 @@ def _warm(job: _Job) -> None:
     """Load before forking what every worker loads for its first department (they inherit it): the report
     writers and the review's readers, which `_score_one` imports only when they are asked for (and the modules
     those import on their first use). What is left is each worker's first use of them: ~0.2 s on this machine."""
-    wanted = ["jixiao.report.write", "docx", "xlsxwriter"] if job["formats"] else []
-    wanted += ["jixiao.review", "jixiao.review.narrative"] if job["formats"] and job["review"] else []
+    formats = job["formats"]
+    wanted = ["jixiao.report.write"] if formats else []
+    wanted += ["docx"] if "docx" in formats else []
+    wanted += ["xlsxwriter"] if "xlsx" in formats else []
+    wanted += ["jixiao.review", "jixiao.review.narrative"] if "docx" in formats and job["review"] else []
     for module in wanted:
         importlib.import_module(module)
 
