@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session as DbSession
 
 from jixiao.model.problems import JixiaoError, Problem
@@ -18,12 +18,15 @@ from .db import CycleDocument, Department
 __all__ = ["ApprovedTargets", "apply_approved", "approved_targets", "document", "targets_version"]
 
 
+_DOCUMENT = select(CycleDocument).where(  # built once: no statement construction per request
+    CycleDocument.department_id == bindparam("department"),
+    CycleDocument.year == bindparam("year"),
+    CycleDocument.kind == bindparam("kind"),
+)
+
+
 def document(db: DbSession, department: Department, year: int, kind: str) -> CycleDocument | None:
-    return db.scalar(
-        select(CycleDocument).where(
-            CycleDocument.department_id == department.id, CycleDocument.year == year, CycleDocument.kind == kind
-        )
-    )
+    return db.scalars(_DOCUMENT, {"department": department.id, "year": year, "kind": kind}).first()
 
 
 @dataclass(frozen=True)

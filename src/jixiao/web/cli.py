@@ -66,9 +66,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 port=args.port,
                 workers=args.workers,
                 log_level="warning",
+                access_log=False,  # not shown at this level anyway; the audit log records what matters
             )
         else:
-            uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+            uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     finally:
         if worker is not None:
             worker.terminate()

