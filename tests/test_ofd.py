@@ -524,6 +524,15 @@ def test_a_scanned_ofd_page_reads_as_the_same_scan_in_a_pdf(tmp_path):
     assert ofd.department == "深圳市宝安区妇女联合会"
     assert any((f.expected, f.actual) == ("94", "95") for f in ofd.findings)  # 10 + 9 + 75 against 95
 
+    # a mixed file, page by page: a text page, then the scanned page (its picture recognised, the text page not)
+    w = OfdWriter(page_width=210, media={"5": png.getvalue()})
+    w.pages = [[text_object(w, 20, 20, "附件：2023年度部门整体支出绩效自评表（扫描件）")], []]
+    w.pages[1].append(f'<ofd:ImageObject ID="{w.id()}" Boundary="0 0 210 297" CTM="210 0 0 297 0 0" ResourceID="5"/>')
+    blocks = read_ofd(w.write(tmp_path / "混合.ofd"))
+    assert [(b.page, b.text) for b in blocks if b.page == 1] == [(1, "附件：2023年度部门整体支出绩效自评表（扫描件）")]
+    (table,) = [b for b in blocks if b.kind == "table"]
+    assert table.page == 2 and table.rows[-1][0] == "合计" and table.rows[-1][-1] == "95"
+
 
 def test_a_scanned_page_in_an_undecodable_image_format_is_a_chinese_message(tmp_path):
     path = _scan_ofd(tmp_path / "扫描.ofd", b"\x97JB2\r\n\x1a\n" + bytes(200))  # a JBIG2 file's signature
