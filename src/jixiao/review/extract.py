@@ -344,6 +344,7 @@ _QUARTER_LIST = rx(
     + ")"
 )
 _CLAUSE = rx(r"[^。；]+[。；]?")
+_DIGIT = rx(r"[0-9]")  # a clause without one holds no figure: NUM, in every pattern above, begins with [0-9]
 
 
 def _norm_text(text: str) -> str:
@@ -392,11 +393,13 @@ def _scan_paragraph(
             ctx.three_public_column = "budget"
         elif "决算数" in clause:
             ctx.three_public_column = "actual"
+        if _DIGIT.search(clause) is None:  # every pattern here holds NUM, which starts with a digit 0-9
+            continue
         claimed: list[tuple[int, int]] = []
         if _about_another_year(clause, year):
             continue
+        scope = clause + sentence_words
         for rule in _RULES:
-            scope = clause + sentence_words
             if rule.requires and not any(w in scope for w in rule.requires):
                 continue
             if rule.excludes and any(w in clause for w in rule.excludes):
