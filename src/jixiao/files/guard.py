@@ -20,27 +20,18 @@ from __future__ import annotations
 import io
 import os
 import stat
-import zipfile
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-from xml.parsers import expat
+from typing import TYPE_CHECKING, Any
 
 from jixiao.model.problems import JixiaoError, Location, Problem
 
-__all__ = [
-    "LIMITS",
-    "Limits",
-    "check_document",
-    "check_input_file",
-    "check_magnitude",
-    "check_output_dir",
-    "check_upload",
-    "check_zip",
-    "refusal",
-    "sniff",
-]
+if TYPE_CHECKING:
+    import zipfile  # for the annotations only: zipfile is imported where a zip is read
+
+__all__ = ["LIMITS", "Limits", "check_document", "check_input_file", "check_magnitude", "check_output_dir",
+           "check_upload", "check_zip", "refusal", "sniff"]  # fmt: skip
 
 MB = 1024 * 1024
 
@@ -213,6 +204,8 @@ def _check_xml_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, deep: bool)
 
     Worksheets (`deep=False`) are large and read streaming by openpyxl through defusedxml, so only their
     start is checked for a DOCTYPE; the other parts are parsed here in full by expat, in chunks."""
+    from xml.parsers import expat  # per use, as zipfile in check_zip
+
     parser = expat.ParserCreate()
     depth = 0
 
@@ -258,6 +251,8 @@ def check_zip(source: Path | bytes, name: str) -> set[str]:
     Returns the member names. Uses the sizes in the zip's directory: Python's zipfile never unpacks more than
     a member declares (a lying header ends in a CRC error), so they bound what a reader can be made to unpack.
     """
+    import zipfile  # per use: a .txt review or a YAML file needs no zip reader (issue 15: start-up)
+
     where = Location(name)
     try:
         archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
@@ -389,6 +384,9 @@ def check_document(path: Path) -> None:
 
 def _check_docx_chars(path: Path, where: Location) -> None:
     """The text of word/document.xml counted while streaming it (expat, in chunks), stopped at the limit."""
+    import zipfile  # per use, as in check_zip
+    from xml.parsers import expat
+
     parser = expat.ParserCreate()
     chars = 0
 
