@@ -138,3 +138,19 @@ def test_largest_departments_are_handed_out_first(tmp_path: Path) -> None:
     (tmp_path / "d.yaml").write_bytes(b"x" * 5)
     inputs = [tmp_path / name for name in ("a.yaml", "b", "c.yaml", "d.yaml")]
     assert [p.name for p in _largest_first(inputs)] == ["b", "c.yaml", "a.yaml", "d.yaml"]
+
+
+def test_a_reason_longer_than_a_cell_is_cut_and_says_where_the_rest_is(tmp_path: Path) -> None:
+    """A spreadsheet cell holds 32,767 characters: a failure with 5,000 reasons of 9 characters (第 + five digits +
+    行有误; 5,000 × 9 plus 4,999 line breaks = 49,999 characters) is cut to exactly 32,767 in 排名.xlsx, ending
+    with where the rest is; 失败清单.txt keeps every reason."""
+    from jixiao.batch.run import Failed, write_failures, write_ranking
+
+    failed = [Failed("坏.yaml", tuple(f"第{i:05d}行有误" for i in range(5000)))]
+    assert len("\n".join(failed[0].reasons)) == 49_999
+    write_ranking([], failed, tmp_path / "排名.xlsx")
+    write_failures(failed, tmp_path / "失败清单.txt")
+    cell = load_workbook(tmp_path / "排名.xlsx")["失败清单"]["B2"].value
+    assert len(cell) == 32_767 and cell.startswith("第00000行有误")
+    assert cell.endswith("（共 49999 个字符，其余见 失败清单.txt 或重新检查该文件）")
+    assert "第04999行有误" in (tmp_path / "失败清单.txt").read_text(encoding="utf-8")

@@ -367,9 +367,20 @@ def _sheet(wb, name: str, header: list[str], rows: Sequence[Sequence[object]], b
                 if style is not None:
                     ws.write_blank(r, col, None, style)
             elif isinstance(value, str):
-                ws.write_string(r, col, value, style)
+                ws.write_string(r, col, _cell_text(value), style)
             else:
                 ws.write_number(r, col, value, style)
+
+
+_CELL_LIMIT = 32_767  # characters a spreadsheet cell holds
+
+
+def _cell_text(text: str) -> str:
+    """Text that fits a cell; a longer one (a file with thousands of problems) is cut, saying where the rest is."""
+    if len(text) <= _CELL_LIMIT:
+        return text
+    tail = f"……（共 {len(text)} 个字符，其余见 {FAILURES_NAME} 或重新检查该文件）"
+    return text[: _CELL_LIMIT - len(tail)] + tail
 
 
 def write_failures(failed: Sequence[Failed], path: Path) -> Path:
