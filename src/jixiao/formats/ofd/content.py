@@ -78,7 +78,7 @@ def read_page(container: Container, page: PageRef, used: int, limit: int) -> Pag
     for reference in children(root, "Template"):  # under the page's own layers, as drawn
         part = page.templates.get((reference.get("TemplateID") or "").strip())
         if part is not None:
-            walker.layers(container.xml(part))
+            walker.layers(container.xml(part, keep=True))
     walker.layers(root)
     return content
 

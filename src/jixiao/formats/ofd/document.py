@@ -42,7 +42,7 @@ class PageRef:
 
 def resources_in(container: Container, part: str) -> Resources:
     """A Res part: MultiMedia files are found under its BaseLoc folder, read from the Res part's own folder."""
-    root = container.xml(part)
+    root = container.xml(part, keep=True)
     base = posixpath.join(posixpath.dirname(part), (root.get("BaseLoc") or "").strip(), "_")
     found = Resources()
     for media in (m for holder in children(root, "MultiMedias") for m in children(holder, "MultiMedia")):

@@ -76,6 +76,7 @@ class Container:
             if not info.is_dir():
                 self._entries.setdefault(_normal(_entry_name(info)), info)
         self._folded = {name.casefold(): name for name in reversed(list(self._entries))}
+        self._kept: dict[str, ET.Element] = {}
 
     def close(self) -> None:
         self._zip.close()
@@ -124,9 +125,18 @@ class Container:
         except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, OSError) as exc:
             raise OfdError(f"部件 {name} 无法解压（{type(exc).__name__}），文件可能已损坏或被加密。") from None
 
-    def xml(self, name: str) -> ET.Element:
+    def xml(self, name: str, keep: bool = False) -> ET.Element:
         """Part `name` parsed: no DTD or entity accepted; a part whose namespace prefixes are broken (seen in
-        files of some producers) is read again without them."""
+        files of some producers) is read again without them. `keep`: a part every page refers to (a template,
+        resources) is parsed once and kept."""
+        if name in self._kept:
+            return self._kept[name]
+        root = self._parsed(name)
+        if keep:
+            self._kept[name] = root
+        return root
+
+    def _parsed(self, name: str) -> ET.Element:
         text = _decoded(self.read(name))
         if _FORBIDDEN.search(text):
             raise OfdError(f"部件 {name} 含有 DOCTYPE/实体声明（OFD 不需要，疑似 XML 炸弹），已拒绝读取。")
