@@ -117,6 +117,7 @@ class _Walker:
 
     def text(self, element: ET.Element, transform: Affine) -> None:
         size = _number(element.get("Size"), 3.5)
+        upright = transform[1] == transform[2] == 0
         x = y = 0.0
         for code in children(element, "TextCode"):
             text = _clean(code.text)
@@ -135,8 +136,12 @@ class _Walker:
                 # a space is kept as a glyph without ink: it joins the words it stands between, as written
                 # the step to the next glyph, unless it jumps further than a glyph's width (to the next cell)
                 width = step if 0 < step <= 1.5 * wide else wide
-                corners = [_apply(transform, px, py) for px in (gx, gx + width) for py in (gy - size, gy)]
-                xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+                if upright:  # no turn or shear: two corners place the glyph
+                    (x0, y0), (x1, y1) = _apply(transform, gx, gy - size), _apply(transform, gx + width, gy)
+                    xs, ys = [x0, x1], [y0, y1]
+                else:
+                    corners = [_apply(transform, px, py) for px in (gx, gx + width) for py in (gy - size, gy)]
+                    xs, ys = [p[0] for p in corners], [p[1] for p in corners]
                 self.content.glyphs.append(Glyph(char, min(xs), min(ys), max(xs), max(ys), max(ys) - min(ys) or size))
                 gx += step
                 gy += dy[i] if i < len(dy) else 0.0
