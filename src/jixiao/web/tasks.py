@@ -25,7 +25,7 @@ def _make_huey():
     path = data_dir() / "huey.db"
     if not path.parent.exists():
         private_dir(path.parent)
-    private_file(path)  # the queue holds job ids and the database URL: owner only
+    private_file(path)  # the queue holds job ids and the database address: owner only
     return SqliteHuey("jixiao", filename=str(path))
 
 
@@ -195,9 +195,16 @@ def run_job(job_id: int, database_url: str) -> None:
 
 
 @huey.task()
-def run_job_task(job_id: int, database_url: str) -> None:
-    run_job(job_id, database_url)
+def run_job_task(job_id: int, database: str) -> None:
+    from jixiao.batch import dburl  # the password is supplied by the worker's own configuration
+
+    run_job(job_id, dburl.resolve(database))
 
 
 def enqueue_job(job_id: int, database_url: str) -> None:
-    run_job_task(job_id, database_url)
+    """Queue a job. The task carries the database address without its password (batch/dburl.py): the queue
+    (a file, or Redis shared by machines) never holds it; the worker reads it from JIXIAO_DATABASE_URL (or the
+    owner-only file JIXIAO_DATABASE_URL_FILE, or ~/.pgpass)."""
+    from jixiao.batch import dburl  # only when a job is queued
+
+    run_job_task(job_id, dburl.reference(database_url))
