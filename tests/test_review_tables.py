@@ -491,11 +491,13 @@ def test_funds_as_label_value_pairs_without_a_header_row(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("actual", "raised"), [("=98%", True), ("94.54%", True), ("94.5%", False), ("94.50%", False), ("95%", False)]
+    ("actual", "raised"),
+    [("=98%", True), ("=98％", True), ("94.54%", True), ("94.5%", False), ("94.50%", False), ("95%", False)],
 )
 def test_a_rate_indicator_against_the_amounts_above_the_indicators(tmp_path, actual, raised):
     """Suzhou's layout: 财政拨款数 2000.00 and 实际支付数 1890.00 as header cells over values, the indicators below
-    with a 预算执行率 row: 1890 ÷ 2000 = 94.5%. "=98%" and "94.54%" (two places: 94.50 expected) are raised;
+    with a 预算执行率 row: 1890 ÷ 2000 = 94.5%. "=98%" (or "=98％", the full-width sign of t04 and t05) and
+    "94.54%" (two places: 94.50 expected) are raised;
     94.5%, 94.50% and 95% (94.5 rounded half up to a whole percent) are not."""
     from jixiao.review import review_file
 
@@ -909,3 +911,82 @@ def test_an_indicator_with_neither_target_nor_actual_in_a_table_without_scores(t
     assert [(c, "不合格产品处置率" in m) for c, m in found] == [("review.blank_cell", True)], found
     rows[2][3:5] = ["100%", "100%"]
     assert _found(_review_rows(tmp_path, "中央对地方专项转移支付区域绩效目标自评表", rows)) == []
+
+
+def test_a_word_table_split_in_two_with_its_header_repeated_is_one_table(tmp_path):
+    """A table pasted as two Word tables, the second opening with the first's header row (a page break, t28): one
+    table, the repeated header dropped — its 合计 100 then stands against all four rows (40 + 20 + 20 + 20 = 100,
+    nothing raised), not against the two of the second table (20 + 20 = 40). With a line of text between them
+    they stay two tables."""
+    from docx import Document
+
+    from jixiao.review.source import read_source
+
+    header = ["一级指标", "三级指标", "分值", "得分"]
+    first = [header, ["产出指标", "培训人次", "40", "40"], ["", "合格率", "20", "20"]]
+    second = [
+        header,
+        ["效益指标", "受益人数", "20", "20"],
+        ["满意度指标", "满意度", "20", "20"],
+        ["合计", "", "100", "100"],
+    ]
+
+    def write(between: str | None):
+        out = Document()
+        out.add_paragraph("项目支出绩效自评表（2023年度）")
+        for k, rows in enumerate((first, second)):
+            if k and between is not None:
+                out.add_paragraph(between)
+            table = out.add_table(rows=len(rows), cols=4)
+            for r, row in enumerate(rows):
+                for c, text in enumerate(row):
+                    table.cell(r, c).text = text
+        path = tmp_path / f"{between is None}.docx"
+        out.save(str(path))
+        return path
+
+    joined = read_source(write(None)).tables()
+    assert [len(t.rows) for t in joined] == [6]  # 3 + 4 rows, the second header dropped
+    assert [
+        f.code for f in review_file(write(None)).findings if f.code in ("review.score_sum", "review.weight_sum")
+    ] == []
+    assert [len(t.rows) for t in read_source(write("续表：")).tables()] == [3, 4]
+
+
+def test_a_score_table_without_header_and_a_spacer_column():
+    """A table read without its header (the page after the one that had it): levels labelled with their points,
+    the name, an empty column a sheet kept, then 分值 and 得分. The name is the nearest filled column left of the
+    分值 (column 3 here), not the empty one beside it: the rows are read as indicators (5 + 5 = 10 under
+    科学决策 (10 分), 3 + 4 = 7 under 资金管理 (7分)) and nothing is raised."""
+    from pathlib import Path
+
+    from jixiao.review.source import Segment, SourceDocument
+    from jixiao.review.table import build_table
+
+    rows = (
+        ("项目决策 (10 分)", "科学决策 (10 分)", "必要性", "", "5", "5"),
+        ("", "", "可行性", "", "5", "5"),
+        ("项目管理 (7 分)", "资金管理 (7分)", "资金分配", "", "3", "3"),
+        ("", "", "资金使用", "", "4", "4"),
+    )
+    seg = Segment("table", 1, rows=rows)
+    table = build_table(SourceDocument(Path("表.txt"), [seg]), seg)
+    assert table.blocks[0].columns == {"name": 2, "weight": 4, "score": 5, "level1": 0, "level2": 1}
+
+
+def test_the_year_in_a_title_row_further_down_a_sheet(tmp_path):
+    """A sheet holding the tail of one table and, below it, the title row "…自评表(2023年度)" of the next (t03 as a
+    workbook): the year is that title's, wherever the row stands."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "完成值", "权重", "得分"])
+    for k in range(10):
+        ws.append(["", "产出指标", "数量指标", f"指标{k + 1}", "≥1", "1", "9", "9"])
+    ws.append(["合计", "90", "", "", "", "", "", ""])
+    ws.append(["部门预算项目支出绩效自评表(2023年度)"])
+    ws.append(["项目名称", "办公经费"])
+    path = tmp_path / "表.xlsx"
+    wb.save(str(path))
+    assert review_file(path).year == 2023

@@ -147,12 +147,15 @@ def load_corpus(root: Path | None = None) -> list[CorpusDoc]:
 # --- the other formats of a document.txt ---------------------------------------------------------------
 
 
-def write_docx(doc: SourceDocument, path: Path) -> None:
-    """Paragraphs as paragraphs, tables as real Word tables (a merged cell's covered cells left empty)."""
+def write_docx(
+    doc: SourceDocument, path: Path, merges: dict[int, list[tuple[int, int, int, int]]] | None = None
+) -> None:
+    """Paragraphs as paragraphs, tables as real Word tables (a merged cell's covered cells left empty); `merges`
+    (segment index → first row, first column, last row, last column) made real merged cells (gridSpan/vMerge)."""
     from docx import Document
 
     out = Document()
-    for seg in doc.segments:
+    for at, seg in enumerate(doc.segments):
         if seg.kind == "paragraph":
             out.add_paragraph(seg.text)
             continue
@@ -163,17 +166,22 @@ def write_docx(doc: SourceDocument, path: Path) -> None:
             for c, text in enumerate(row):
                 if text:
                     table.cell(r, c).text = text
+        for r0, c0, r1, c1 in (merges or {}).get(at, []):
+            table.cell(r0, c0).merge(table.cell(r1, c1))
     out.save(str(path))
 
 
-def write_xlsx(doc: SourceDocument, path: Path) -> None:
-    """One sheet: the lines above and below a table as one-cell rows (title, 注), the table's rows as rows."""
+def write_xlsx(
+    doc: SourceDocument, path: Path, merges: dict[int, list[tuple[int, int, int, int]]] | None = None
+) -> None:
+    """One sheet: the lines above and below a table as one-cell rows (title, 注), the table's rows as rows;
+    `merges` as for write_docx, made merged ranges."""
     from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
     ws.title = "自评表"
-    for seg in doc.segments:
+    for at, seg in enumerate(doc.segments):
         if seg.kind == "paragraph":
             ws.append([seg.text])
         else:
@@ -182,6 +190,9 @@ def write_xlsx(doc: SourceDocument, path: Path) -> None:
                 for cell in ws[ws.max_row]:
                     if isinstance(cell.value, str) and cell.value.startswith("="):
                         cell.data_type = "s"  # "=100%" is a target as printed, not a formula
+            top = ws.max_row - len(seg.rows) + 1
+            for r0, c0, r1, c1 in (merges or {}).get(at, []):
+                ws.merge_cells(start_row=top + r0, start_column=c0 + 1, end_row=top + r1, end_column=c1 + 1)
     wb.save(str(path))
 
 

@@ -342,7 +342,7 @@ def check_rate_against_amounts(f: Findings, t: ScoreTable) -> None:
         return
     (a, at_a), (b, at_b) = next(iter(budget.items())), next(iter(executed.items()))
     row = rows[0]
-    text = re.sub(r"^[=＝≥≧>＞]+", "", row.actual.strip())
+    text = re.sub(r"^[=＝≥≧>＞]+", "", norm(row.actual))  # ％ is % (t04, t05 print ％)
     stated = number(text)
     if a <= 0 or stated is None or "%" not in text:
         return

@@ -206,9 +206,21 @@ def identify(doc: SourceDocument, tables: list[Table]) -> Identity:
     ident.stated_total = _labelled(tables, doc, vocab.words("identity", "total"))
     head = _head_text(doc, tables)
     m = re.search(r"(?:19|20)\d{2}(?=年度)|(?:19|20)\d{2}(?=年(?!\d{1,2}月))", head)
-    ident.year = int(m.group(0)) if m else find_year(doc)
+    ident.year = int(m.group(0)) if m else (find_year(doc) or _title_row_year(tables))
     ident.province = province_of(norm(ident.department) + head + "".join(s.text for s in doc.paragraphs()[:5]))
     return ident
+
+
+def _title_row_year(tables: list[Table]) -> int | None:
+    """The year in a title row further down a sheet: a row of one cell "…自评表(2023年度)" heading the next table
+    of a sheet that holds the tail of one table and the head of another (corpus t03 as a workbook)."""
+    for t in tables:
+        for row in t.grid:
+            cells = [c for c in row if c.strip()]
+            m = re.search(r"(20\d\d)\s*年度", cells[0]) if len(cells) == 1 and len(cells[0]) <= 60 else None
+            if m:
+                return int(m.group(1))
+    return None
 
 
 _PAGE_NUMBER = rx(r"^[-—–－·]*第?\d{1,3}页?(?:(?:[/／]|共)\d{1,3}页?)?[-—–－·]*$")

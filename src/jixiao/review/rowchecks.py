@@ -177,7 +177,7 @@ def _check_rate_indicator(f: Findings, r: ScoreRow) -> None:
     if norm(r.name) not in rate_indicators or r.score is None or r.weight is None:
         return  # without 分值 the expected score cannot be worked (_check_targets skips such rows before)
     actual, target = read(r.actual), read(r.target)
-    if actual.value is None or not (actual.percent or "%" in r.measure):
+    if actual.value is None or not (actual.percent or "%" in norm(r.measure)):
         return
     if not (not_applicable(r.target) or not r.target.strip() or target.value == 100):
         return  # a target below 100% is scored by its attainment, not by the funds formula
@@ -296,7 +296,7 @@ def _check_scale(f: Findings, table: Table) -> None:
             end = next((k for k in range(r + 1, len(table.grid)) if table.grid[k][c : c + 1] != [""]), len(table.grid))
             big: tuple[Decimal, int, int] | None = None
             for k in range(r, end):
-                values = [(number(x) if j > c and "%" not in x else None, j) for j, x in enumerate(table.grid[k])]
+                values = [(number(x) if j > c and "%" not in norm(x) else None, j) for j, x in enumerate(table.grid[k])]
                 huge = [(v, j) for v, j in values if v is not None and v >= _HUGE]
                 if len(huge) < 2:
                     continue  # an amounts row has several (budget, paid, …); a lone long figure is a code or phone

@@ -178,11 +178,35 @@ def _read_docx(path: Path) -> SourceDocument:
             builder.paragraph(Paragraph(child, document).text)
         elif tag == "tbl":
             pending = [Table(child, document)]
+            first = True
             while pending:
                 rows, nested = _docx_rows(pending.pop(0), document)
-                builder.table(rows)
-                pending[:0] = nested
+                if not (first and _continue_docx_table(builder, rows)):
+                    builder.table(rows)
+                pending[:0], first = nested, False
     return builder.doc
+
+
+def _continue_docx_table(builder: _Builder, rows: list[list[str]]) -> bool:
+    """A Word table right after another (nothing written between them) that opens with a header row of that table
+    goes on with it: a table cut over two pages and pasted as two, its header repeated (corpus t28's two pages).
+    The repeated header rows are dropped; the rows join the table before."""
+    last = builder.doc.segments[-1] if builder.doc.segments else None
+    cleaned = [tuple(_clean(re.sub(r"\s*\n\s*", "", c or "")) for c in row) for row in rows]
+    cleaned = [row for row in cleaned if any(row)]
+    if last is None or last.kind != "table" or not cleaned or len(cleaned[0]) != len(last.rows[0]):
+        return False
+    head = cleaned[0]
+    figures = any(re.fullmatch(r"[-+]?[\d.,]+%?", c) for c in head)
+    if sum(1 for c in head if c) < 3 or figures or head not in last.rows:
+        return False
+    at, skip = last.rows.index(head), 0
+    while skip < len(cleaned) and at + skip < len(last.rows) and cleaned[skip] == last.rows[at + skip]:
+        skip += 1
+    from dataclasses import replace
+
+    builder.doc.segments[-1] = replace(last, rows=(*last.rows, *cleaned[skip:]))
+    return True
 
 
 _TABLE_WORDS = ("三级指标", "年度资金总额", "经费控制情况", "财政供养人员情况", "评价指标")

@@ -206,11 +206,14 @@ def _headerless(grid: list[list[str]]) -> list[Block]:
     score = weight + 1
     if weight < 1 or sum(1 for _, w, s in ends if (w, s) == (weight, score)) < 0.8 * len(ends):
         return []
-    columns = {"name": weight - 1, "weight": weight, "score": score}
-    if weight - 1 >= 1:
-        columns["level1"] = 0
-    if weight - 1 >= 2:
-        columns["level2"] = 1
+    # the name is the nearest column left of the weight that holds any text, the levels the ones before it (an
+    # empty column between them is a spacer a sheet may have: corpus t03, t07, t60)
+    filled = [c for c in range(weight) if any(row[c].strip() for row in grid)] or [weight - 1]
+    columns = {"name": filled[-1], "weight": weight, "score": score}
+    if len(filled) >= 2:
+        columns["level1"] = filled[0]
+    if len(filled) >= 3:
+        columns["level2"] = filled[1]
     return [Block(0, 0, columns, {c: role for role, c in columns.items()}, rows=list(range(len(grid))))]
 
 
