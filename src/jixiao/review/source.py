@@ -10,12 +10,8 @@ split in the middle of a sentence are joined back.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from jixiao.model.problems import JixiaoError, Location, Problem
 
@@ -64,15 +60,6 @@ class SourceDocument:
 
 def _clean(text: str) -> str:
     return re.sub(r"[ \t\u3000]+", " ", text.replace("\u00a0", " ")).strip()
-
-
-def _outside(boxes: list[tuple[float, float, float, float]]) -> Callable[[dict[str, Any]], bool]:
-    """pdfplumber's page filter keeping the objects outside every table box (x0, top, x1, bottom)."""
-
-    def test(obj: dict[str, Any]) -> bool:
-        return not any(b[0] <= obj.get("x0", 0) <= b[2] and b[1] <= obj.get("top", 0) <= b[3] for b in boxes)
-
-    return test
 
 
 class _Builder:
@@ -209,69 +196,10 @@ def _continue_docx_table(builder: _Builder, rows: list[list[str]]) -> bool:
     return True
 
 
-_TABLE_WORDS = ("三级指标", "年度资金总额", "经费控制情况", "财政供养人员情况", "评价指标")
-
-
-def _pdftotext_pages(path: Path) -> list[str] | None:
-    """Page texts from poppler's pdftotext (fast); None when it is not installed."""
-    if shutil.which("pdftotext") is None:
-        return None
-    result = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=120, check=False
-    )
-    if result.returncode != 0:
-        return None
-    return result.stdout.decode("utf-8", errors="replace").split("\f")
-
-
 def _read_pdf(path: Path) -> SourceDocument:
-    """Text from pdftotext; tables (and the text around them) from pdfplumber, only on pages that have one,
-    because pdfplumber parses every page in Python (about 0.2 s a page)."""
-    import pdfplumber
+    from .pdfread import read_pdf  # text from pdftotext, tables from pdfplumber, scanned pages to OCR
 
-    builder = _Builder(path)
-    fast = _pdftotext_pages(path)
-    with pdfplumber.open(str(path)) as pdf:
-        for number, page in enumerate(pdf.pages, 1):
-            text = fast[number - 1] if fast is not None and number - 1 < len(fast) else None
-            tables = []
-            compact = re.sub(r"\s", "", text or "")
-            # a narrow table wraps its labels ("三级\n指标"): its words may be split, 指标 and 得分/分值 are not
-            last = builder.doc.segments[-1] if builder.doc.segments else None
-            continues = last is not None and last.kind == "table" and last.page == number - 1  # a table going on
-            scored = "指标" in compact and "分" in compact
-            if text is None or continues or scored or any(w in compact for w in _TABLE_WORDS):
-                tables = page.find_tables()
-                boxes = [t.bbox for t in tables]
-                outside = page.filter(_outside(boxes))
-                text = outside.extract_text() or ""
-            lines = [
-                line
-                for line in text.splitlines()
-                if line.strip() and not re.fullmatch(r"\s*[—-]?\s*\d+\s*[—-]?\s*", line)
-            ]  # page numbers
-            lengths = sorted(len(_clean(line)) for line in lines)
-            if lengths:
-                builder.full_line = max(10, int(lengths[int(len(lengths) * 0.75)] * 0.85))
-            for line in lines:
-                builder.paragraph(line, number)
-            for i, table in enumerate(tables):
-                rows = [[c or "" for c in row] for row in table.extract()]
-                if not (i == 0 and _continue_pdf_table(builder, rows, number)):
-                    builder.table(rows, number)
-            if not lines and not tables:  # no text layer: a scanned page, recognised (formats/ocr.py)
-                _add_blocks(builder, _scanned_page(path, number))
-    if not builder.doc.segments:
-        raise JixiaoError(
-            [
-                Problem(
-                    "review.no_text",
-                    "PDF 中没有可提取的文字（可能是扫描件）。请提供 Word 版或文字版 PDF。",
-                    Location(str(path)),
-                )
-            ]
-        )
-    return builder.doc
+    return read_pdf(path, _Builder(path))
 
 
 def _read_txt(path: Path) -> SourceDocument:
@@ -315,32 +243,6 @@ def _xlsx_text(value: object, number_format: str = "") -> str:
     if isinstance(value, float):
         return f"{value:.12g}"  # 0.1 + 0.2 is shown 0.3
     return str(value)
-
-
-def _continue_pdf_table(builder: _Builder, rows: list[list[str]], page: int) -> bool:
-    """The first table of a text PDF's page continues the last table of the page before when nothing but a
-    running head or a page number lies between them (formats/layout.py joins the rows: a repeated header is
-    dropped, a row the page break cut is made whole)."""
-    from dataclasses import replace
-
-    from ..formats.layout import continued_rows
-
-    segments = builder.doc.segments
-    at = next((i for i in range(len(segments) - 1, -1, -1) if segments[i].kind == "table"), None)
-    if at is None:
-        return False
-    last = builder.doc.segments[at]
-    between = builder.doc.segments[at + 1 :]
-    if last.page != page - 1 or any(len(s.text) > 15 for s in between):
-        return False
-    cleaned = tuple(
-        tuple(_clean(re.sub(r"\s*\n\s*", "", c)) for c in row) for row in rows if any(c.strip() for c in row)
-    )
-    joined = continued_rows(last.rows, cleaned)
-    if joined is None:
-        return False
-    builder.doc.segments[at] = replace(last, rows=joined[0])
-    return True
 
 
 def _add_blocks(builder: _Builder, blocks: list) -> None:

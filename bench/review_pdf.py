@@ -1,0 +1,184 @@
+"""Benchmark: the review of text-layer PDFs — the form most reports reach a bureau in (printed from Word, WPS or
+LibreOffice) — against the review of the document they were printed from.
+
+Each document of the review corpus is written as .docx by review/corpus.py's writer (and, for a table document,
+as .xlsx), printed to PDF by the long-lived LibreOffice (jixiao.formats.office), reviewed, and compared with the
+review of the .docx (.xlsx) by bench/review_formats.py's comparison: department, year, total, grade, score tables
+(each row's name, 分值, 得分) and findings (code, severity, expected/actual). Beside it, the findings' places
+(code and place, the page left out: "第2页 表1 第3行第4列" is "表1 第3行第4列").
+
+Variants: every document portrait, its tables' header rows not repeated (a table longer than a page runs over
+without its header); each table document also landscape with every table's first row a repeated header row
+(Word's 标题行重复: the page break repeats it), and its .xlsx printed landscape, one page wide, its tables' cells
+ruled (a sheet's grid is not printed: a table without rules is not read as one).
+
+Run: .venv/bin/python bench/review_pdf.py [--only ID …] [--limit N] [--tables]
+(about 20 minutes for the whole corpus on a shared machine)
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from review_formats import FIELDS, compare, summary  # the comparison of bench/review_formats.py
+
+from jixiao.formats import office
+from jixiao.review import review_file
+from jixiao.review.corpus import CorpusDoc, load_corpus, write_formats
+from jixiao.review.source import read_source
+
+VARIANTS = ("docx-pdf", "docx-pdf-landscape", "xlsx-pdf")
+
+
+def landscape_docx(source: Path, out: Path) -> Path:
+    """The .docx turned landscape, each table's first row a header row repeated on every page it runs over."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    doc = Document(str(source))
+    for section in doc.sections:
+        width, height = section.page_width, section.page_height
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = height, width
+    for table in doc.tables:
+        header = OxmlElement("w:tblHeader")
+        header.set(qn("w:val"), "true")
+        table.rows[0]._tr.get_or_add_trPr().append(header)
+    doc.save(str(out))
+    return out
+
+
+def landscape_xlsx(source: Path, out: Path, item: CorpusDoc) -> Path:
+    """The workbook printed landscape, fitted to one page wide, its tables' cells ruled (as a budget table is
+    printed; a sheet's grid is not printed), their text wrapped in the cell (Calc prints an unwrapped
+    text cut at the next filled cell)."""
+    from openpyxl import load_workbook
+    from openpyxl.styles import Alignment, Border, Side
+
+    thin = Side(style="thin")
+    wb = load_workbook(source)
+    ws = wb.active
+    row = 1
+    for segment in read_source(item.folder / "document.txt").segments:  # as corpus.write_xlsx lays them out
+        if segment.kind == "paragraph":
+            row += 1
+            continue
+        width = max(len(r) for r in segment.rows)
+        for r, cells in enumerate(segment.rows, row):  # each row as tall as its longest text wrapped needs
+            lines = max(-(-sum(2 if ord(ch) > 255 else 1 for ch in text) // 15) for text in (*cells, "x"))
+            ws.row_dimensions[r].height = 15 * lines + 3
+        for r in range(row, row + len(segment.rows)):
+            for c in range(1, width + 1):
+                ws.cell(r, c).border = Border(left=thin, right=thin, top=thin, bottom=thin)
+                ws.cell(r, c).alignment = Alignment(wrap_text=True, vertical="center")
+        row += len(segment.rows)
+    for column in ws.columns:
+        ws.column_dimensions[column[0].column_letter].width = 16
+    for ws in wb.worksheets:
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    wb.save(str(out))
+    return out
+
+
+def places(result) -> list[tuple[str, str]]:
+    """Each warning's and error's code and place, the page left out."""
+    out = []
+    for f in result.findings:
+        if f.severity.value in ("error", "warning"):
+            place = (f.location.place if f.location is not None else None) or ""
+            out.append((f.code, re.sub(r"第\d+页\s*", "", place)))
+    return sorted(out)
+
+
+def run_one(item: CorpusDoc, here: Path, variants: tuple[str, ...]) -> dict[str, tuple[list[str], bool, int]]:
+    """variant → (fields that differ, whether the places differ, pages)."""
+    paths = write_formats(item, here)
+    originals = {"docx": review_file(paths["docx"])}
+    made: dict[str, tuple[Path, str]] = {"docx-pdf": (paths["docx"], "docx")}
+    if item.is_table and "docx-pdf-landscape" in variants:
+        made["docx-pdf-landscape"] = (landscape_docx(paths["docx"], here / f"{item.id}-横向.docx"), "docx")
+    if "xlsx" in paths and "xlsx-pdf" in variants:
+        originals["xlsx"] = review_file(paths["xlsx"])
+        made["xlsx-pdf"] = (landscape_xlsx(paths["xlsx"], here / f"{item.id}-表格.xlsx", item), "xlsx")
+    out = {}
+    for variant, (source, origin) in made.items():
+        if variant not in variants:
+            continue
+        pdf = office.convert_file(source, "pdf", here / "pdf")
+        result = review_file(pdf)
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+        base = originals[origin]
+        out[variant] = (compare(summary(base), summary(result)), places(base) != places(result), pages)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", nargs="*", help="corpus folders to run")
+    parser.add_argument("--limit", type=int, default=0, help="the first N documents only")
+    parser.add_argument("--tables", action="store_true", help="table documents only")
+    parser.add_argument("--variants", nargs="*", default=list(VARIANTS), choices=VARIANTS)
+    args = parser.parse_args()
+    items = load_corpus()
+    if args.only:
+        items = [i for i in items if i.id in args.only]
+    if args.tables:
+        items = [i for i in items if i.is_table]
+    if args.limit:
+        items = items[: args.limit]
+    agree = {v: [0, 0] for v in VARIANTS}
+    place_agree = dict.fromkeys(VARIANTS, 0)
+    by_field = {v: dict.fromkeys(FIELDS, 0) for v in VARIANTS}
+    crashes: list[str] = []
+    pages: list[int] = []
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-pdf-") as tmp:
+        for item in items:
+            here = Path(tmp) / item.id
+            here.mkdir()
+            line = [item.id[:40].ljust(40)]
+            try:
+                for variant, (differ, moved, count) in run_one(item, here, tuple(args.variants)).items():
+                    agree[variant][1] += 1
+                    agree[variant][0] += not differ
+                    place_agree[variant] += not moved
+                    pages.append(count)
+                    for name in differ:
+                        by_field[variant][name] += 1
+                    mark = "同" if not differ else "异:" + ",".join(differ)
+                    line.append(f"{variant} {mark}{'（位置异）' if moved else ''} {count}页")
+            except Exception as exc:  # a crash is a result here: counted and shown, the run goes on
+                crashes.append(item.id)
+                line.append(f"崩溃：{type(exc).__name__}: {exc}")
+                traceback.print_exc()
+            print("  ".join(line), flush=True)
+    print()
+    for variant, (same, total) in agree.items():
+        if total:
+            fields = "，".join(f"{k} {total - v}/{total}" for k, v in by_field[variant].items())
+            print(
+                f"{variant}: 与原文审核结果一致 {same}/{total} = {same / total:.0%}；分项一致：{fields}；"
+                f"发现的位置一致 {place_agree[variant]}/{total}"
+            )
+    if pages:
+        print(f"PDF 页数：中位数 {statistics.median(pages):.0f}，最多 {max(pages)}；共 {len(pages)} 份 PDF")
+    names = "（" + "、".join(crashes) + "）" if crashes else ""
+    print(f"用时 {time.perf_counter() - started:.0f} s；崩溃：{len(crashes)}{names}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""What the text layer of a real Chinese PDF puts between the reader and the words the page shows.
+
+A PDF's text is what its fonts' ToUnicode maps say, placed glyph by glyph; the extractors (pdftotext,
+pdfplumber) rebuild words and lines from positions. What comes out differs from what was typed:
+
+- WPS's and some Word fonts map ideographs to their Kangxi radical (⽇ U+2F47 for 日, ⾦ U+2F26 for 金, ⼈ U+2F08
+  for 人) or CJK compatibility ideograph (U+F900–FAFF, U+2F800–2FA1F) look-alikes: folded by NFKC, but only those
+  blocks — NFKC of the whole text would also turn ① into 1, ㎡ into m2 and full-width marks half-width, which the
+  review reads as written.
+- Justified lines spread their characters apart, and the extractor sees a space between every one ("预 算 执 行
+  率"; a table's "合 计"): spaces between single ideographs are dropped, spaces between words of two or more kept.
+- Page numbers and page counts ("第 3 页 共 20 页", "- 3 -", "3/20") are lines of their own that say nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+
+__all__ = ["fold_glyphs", "is_page_number", "unspaced"]
+
+# Kangxi radicals, CJK radicals supplement, CJK compatibility ideographs (and their supplement)
+_LOOKALIKE = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+_IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_ALONE = re.compile(f"[{_IDEOGRAPH}]")
+_STARTS, _ENDS = re.compile(f"^[{_IDEOGRAPH}]"), re.compile(f"[{_IDEOGRAPH}]$")
+_PAGE_NUMBER = re.compile(
+    r"\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页"
+    r"|\d{1,4}\s*/\s*\d{1,4}|\d{1,4}|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*",
+    re.IGNORECASE,
+)
+
+
+def fold_glyphs(text: str) -> str:
+    """Kangxi radicals and compatibility ideographs as the ideographs they stand for; nothing else changed."""
+    if not _LOOKALIKE.search(text):
+        return text
+    return _LOOKALIKE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
+def unspaced(text: str) -> str:
+    """A line whose ideographs a justified layout spread apart, closed up ("预 算 执 行 率" → "预算执行率");
+    words of two or more ideographs keep the space between them ("项目名称 委托业务")."""
+    text = fold_glyphs(text)
+    if " " not in text:
+        return text
+    words = text.split(" ")
+    out = [words[0]]
+    for before, word in itertools.pairwise(words):
+        alone = _ALONE.fullmatch(before) or _ALONE.fullmatch(word)
+        out.append(word if alone and _ENDS.search(before) and _STARTS.match(word) else " " + word)
+    return "".join(out)
+
+
+def is_page_number(line: str) -> bool:
+    """A line that only numbers the page: "- 3 -", "第 3 页 共 20 页", "3/20", "3"."""
+    return bool(_PAGE_NUMBER.fullmatch(line))

@@ -1,0 +1,299 @@
+"""Text-layer PDFs as bureaus receive them (issue 20): each quirk of a real Chinese PDF's text layer made in a
+fixture, reviewed, and compared with the review of the same page written plainly.
+
+The fixtures are written by a small PDF writer below (no PDF library is installed): one CID font, not embedded,
+whose ToUnicode map says which character each glyph is — as a WPS or Word PDF's subset font does — so the text
+layer can say ⽇ (U+2F47, a Kangxi radical) where the page shows 日. Tables are ruled with strokes or with thin
+filled rectangles. The review of the corpus printed by LibreOffice is bench/review_pdf.py; a few of its
+documents run here (test_corpus_documents_printed_to_pdf).
+"""
+
+from __future__ import annotations
+
+import sys
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from jixiao.review import review_file
+from jixiao.review.source import read_source
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+WIDTH, HEIGHT = 595, 842
+
+
+@dataclass
+class Page:
+    ops: list[str] = field(default_factory=list)
+    scan: bool = False  # an image under the text, covering the page (the scan an OCR layer lies over)
+
+    def text(self, x: float, y: float, text: str, size: float = 10, mode: int = 0, spacing: float = 0) -> None:
+        """`text` at (x, y) from the top left; mode 3 is invisible (an OCR layer); `spacing` spreads the glyphs."""
+        self.ops.append(f"BT /F1 {size} Tf {mode} Tr {spacing} Tc 1 0 0 1 {x} {HEIGHT - y} Tm <{{{text}}}> Tj ET")
+
+    def rule(self, x0: float, y0: float, x1: float, y1: float, filled: bool = False) -> None:
+        """A line from (x0, y0) to (x1, y1); `filled`: a 0.5 pt filled rectangle, as some exporters draw rules."""
+        if filled:
+            w, h = max(x1 - x0, 0.5), max(y1 - y0, 0.5)
+            self.ops.append(f"{x0} {HEIGHT - y0 - h} {w} {h} re f")
+        else:
+            self.ops.append(f"0.5 w {x0} {HEIGHT - y0} m {x1} {HEIGHT - y1} l S")
+
+    def table(self, x: float, y: float, widths: list[float], rows: list[list[str]], filled: bool = False) -> float:
+        """A ruled table; a cell's "\\n" a wrapped second line (the row twice as tall). Returns its bottom."""
+        top = y
+        edges = [x]
+        for w in widths:
+            edges.append(edges[-1] + w)
+        tops = [y]
+        for row in rows:
+            lines = max(c.count("\n") + 1 for c in row)
+            for c, cell in enumerate(row):
+                for k, part in enumerate(cell.split("\n")):
+                    self.text(edges[c] + 3, y + 13 + 13 * k, part, 9)
+            y += 6 + 13 * lines
+            tops.append(y)
+        for t in tops:
+            self.rule(edges[0], t, edges[-1], t, filled)
+        for e in edges:
+            self.rule(e, top, e, y, filled)
+        return y
+
+
+def write_pdf(path: Path, pages: list[Page]) -> Path:
+    """The pages as a PDF whose text is drawn in one CID font mapped to Unicode by its ToUnicode CMap."""
+    chars: dict[str, int] = {}
+    streams = []
+    for page in pages:
+        ops = []
+        for op in page.ops:
+            if "<{" in op:
+                head, rest = op.split("<{", 1)
+                text, tail = rest.split("}>", 1)
+                codes = "".join(f"{chars.setdefault(ch, len(chars) + 1):04X}" for ch in text)
+                op = f"{head}<{codes}>{tail}"
+            ops.append(op)
+        streams.append("\n".join(ops).encode())
+    objects: list[bytes] = []
+
+    def add(body: bytes) -> int:
+        objects.append(body)
+        return len(objects)
+
+    def stream(data: bytes) -> bytes:
+        packed = zlib.compress(data)
+        return b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
+
+    def utf16(ch: str) -> str:
+        return ch.encode("utf-16-be").hex().upper()
+
+    entries = sorted(chars.items(), key=lambda kv: kv[1])
+    cmap = [
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap",
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+        "/CMapName /Adobe-Identity-UCS def /CMapType 2 def",
+        "1 begincodespacerange <0000> <FFFF> endcodespacerange",
+    ]
+    for start in range(0, len(entries), 100):
+        chunk = entries[start : start + 100]
+        cmap.append(f"{len(chunk)} beginbfchar")
+        cmap += [f"<{code:04X}> <{utf16(ch)}>" for ch, code in chunk]
+        cmap.append("endbfchar")
+    cmap.append("endcmap CMapName currentdict /CMap defineresource pop end end")
+    widths = " ".join(f"{code} [{500 if ord(ch) < 0x2E80 else 1000}]" for ch, code in entries)
+    add(b"<< /Type /Catalog /Pages 2 0 R >>")
+    add(b"")  # the page tree, written once the pages are numbered
+    to_unicode = add(stream("\n".join(cmap).encode()))
+    descriptor = add(
+        b"<< /Type /FontDescriptor /FontName /SimSun /Flags 4 /FontBBox [0 -140 1000 880] /ItalicAngle 0 "
+        b"/Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>"
+    )
+    cid = add(
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /CIDSystemInfo << /Registry (Adobe) "
+        b"/Ordering (Identity) /Supplement 0 >> /FontDescriptor %d 0 R /DW 1000 /W [%s] >>"
+        % (descriptor, widths.encode())
+    )
+    font = add(
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [%d 0 R] "
+        b"/ToUnicode %d 0 R >>" % (cid, to_unicode)
+    )
+    image = add(
+        b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 "
+        b"/Length 1 >>\nstream\n\xff\nendstream"
+    )
+    kids = []
+    for page, data in zip(pages, streams, strict=True):
+        if page.scan:
+            data = b"q %d 0 0 %d 0 0 cm /Im1 Do Q\n" % (WIDTH, HEIGHT) + data
+        content = add(stream(data))
+        kids.append(
+            add(
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 %d 0 R >> "
+                b"/XObject << /Im1 %d 0 R >> >> /Contents %d 0 R >>" % (WIDTH, HEIGHT, font, image, content)
+            )
+        )
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (" ".join(f"{k} 0 R" for k in kids).encode(), len(kids))
+    out = bytearray(b"%PDF-1.6\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+# --- a corpus document laid out on pages, with the quirks a real PDF's text layer has -----------------------
+
+_SPREAD_GAP = 4.0  # points between spread glyphs: wider than an extractor's 3 pt word gap
+
+
+def _lookalikes() -> dict[str, str]:
+    """Ideograph → the Kangxi radical or compatibility ideograph WPS's fonts map it to (NFKC gives it back)."""
+    import unicodedata
+
+    out: dict[str, str] = {}
+    for code in [*range(0x2F00, 0x2FD6), *range(0xF900, 0xFADA)]:
+        folded = unicodedata.normalize("NFKC", chr(code))
+        if len(folded) == 1 and folded != chr(code):
+            out.setdefault(folded, chr(code))
+    return out
+
+
+def _wrap(text: str, width: float, size: float) -> list[str]:
+    """Lines of at most `width` points (an ideograph is `size` wide, other characters half)."""
+    lines, line, used = [], "", 0.0
+    for ch in text:
+        w = size if ord(ch) >= 0x2E80 else size / 2
+        if used + w > width and line:
+            lines.append(line)
+            line, used = "", 0.0
+        line += ch
+        used += w
+    return [*lines, line] if line else lines or [""]
+
+
+def render(segments, quirks: frozenset[str] = frozenset(), rows_per_page: int = 0) -> list[Page]:
+    """The document's paragraphs and tables on A4 pages. Quirks: "glyphs" (Kangxi radicals and compatibility
+    ideographs in the text layer), "spread" (justified: a gap between glyphs), "unit" (a paragraph's figure
+    and its unit on two lines), "footer" (第 N 页 共 M 页 and - N - on every page), "filled" (rules as thin
+    filled rectangles), "ocr" (invisible text, mode 3, no rules: an OCR layer over a scan)."""
+    swap = _lookalikes() if "glyphs" in quirks else {}
+    mode = 3 if "ocr" in quirks else 0
+    pages = [Page()]
+    y = 60.0
+
+    def show(page: Page, x: float, y: float, text: str, size: float) -> None:
+        text = "".join(swap.get(ch, ch) for ch in text)
+        if "spread" in quirks and len(text) > 1:
+            for ch in text:  # each glyph placed alone, a gap after it
+                page.text(x, y, ch, size, mode)
+                x += (size if ord(ch) >= 0x2E80 else size / 2) + _SPREAD_GAP
+            return
+        page.text(x, y, text, size, mode)
+
+    def room(height: float) -> None:
+        nonlocal y
+        if y + height > 780:
+            pages.append(Page())
+            y = 60.0
+
+    for seg in segments:
+        if seg.kind == "paragraph":
+            width = 480 if "spread" not in quirks else 330
+            lines = _wrap(seg.text, width, 10)
+            if "unit" in quirks:
+                lines = _unit_split(seg.text, lines)
+            for line in lines:
+                room(16)
+                show(pages[-1], 55, y, line, 10)
+                y += 16
+            continue
+        columns = max(len(r) for r in seg.rows)
+        widths = [485 / columns] * columns
+        size = 9
+        chars = (widths[0] - 6) if "spread" not in quirks else (widths[0] - 6) * 9 / (9 + _SPREAD_GAP)
+        count = 0
+        for row in seg.rows:
+            cells = [_wrap(c, chars, size) for c in row]
+            height = 6 + 13 * max(len(c) for c in cells)
+            if y + height > 780 or (rows_per_page and count == rows_per_page):
+                pages.append(Page())
+                y, count = 60.0, 0
+            x = 55.0
+            for c, lines in enumerate(cells):
+                for k, line in enumerate(lines):
+                    if line:
+                        show(pages[-1], x + 3, y + 13 + 13 * k, line, size)
+                x += widths[c]
+            if "ocr" not in quirks:
+                edges = [55 + sum(widths[:c]) for c in range(columns + 1)]
+                for e in edges:
+                    pages[-1].rule(e, y, e, y + height, "filled" in quirks)
+                pages[-1].rule(edges[0], y, edges[-1], y, "filled" in quirks)
+                pages[-1].rule(edges[0], y + height, edges[-1], y + height, "filled" in quirks)
+            y += height
+            count += 1
+        y += 10
+    for page in pages:
+        page.scan = "ocr" in quirks
+    if "footer" in quirks:
+        for n, page in enumerate(pages, 1):
+            page.text(260, 810, f"第 {n} 页 共 {len(pages)} 页", 9)
+            page.text(285, 825, f"- {n} -", 9)
+    return pages
+
+
+def _unit_split(text: str, lines: list[str]) -> list[str]:
+    """The paragraph's lines with the first figure's unit (%, 万元, 元) moved to the next line, as a justified
+    layout does when the figure fills the line."""
+    import re
+
+    match = re.search(r"\d(?=%|万元|元)", text)
+    if match is None or match.end() < 30:
+        return lines
+    cut = match.end()
+    return [text[:cut], *_wrap(text[cut:], 480, 10)]
+
+
+# --- the tests ---------------------------------------------------------------------------------------------
+
+CORPUS = ROOT / "tests" / "fixtures" / "review_corpus"
+TABLE_DOC = "t35-sichuan-anju-food-supervision"
+NARRATIVE_DOC = "n24-yunnan-changning-gengga-animal"
+
+
+def _segments(name: str):
+    folder = next(CORPUS.glob(f"{name}*"))
+    return read_source(folder / "document.txt").segments
+
+
+def _summary(path: Path) -> dict:
+    from review_formats import summary
+
+    return summary(review_file(path))
+
+
+@pytest.mark.parametrize("name", [TABLE_DOC, NARRATIVE_DOC])
+def test_a_plain_pdf_reviews_as_its_text(tmp_path, name):
+    folder = next(CORPUS.glob(f"{name}*"))
+    plain = write_pdf(tmp_path / "plain.pdf", render(_segments(name)))
+    assert _summary(plain) == _summary(folder / "document.txt")
+
+
+@pytest.mark.parametrize("quirk", ["glyphs", "spread", "unit", "footer", "filled", "ocr"])
+@pytest.mark.parametrize("name", [TABLE_DOC, NARRATIVE_DOC])
+def test_each_quirk_of_a_text_layer_gives_the_plain_review(tmp_path, name, quirk):
+    segments = _segments(name)
+    plain = _summary(write_pdf(tmp_path / "plain.pdf", render(segments)))
+    # a table running over pages: at most 8 rows a page, a footer between its parts
+    rows = 8 if quirk == "footer" else 0
+    odd = write_pdf(tmp_path / f"{quirk}.pdf", render(segments, frozenset({quirk}), rows_per_page=rows))
+    assert _summary(odd) == plain
