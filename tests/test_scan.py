@@ -511,3 +511,19 @@ def test_a_table_of_narrow_columns_is_not_taken_for_a_page_scanned_sideways(tmp_
     (read,) = read_source(_scan(image, tmp_path / "窄表扫描.pdf")).tables()
     assert read.rows[0][:4] == tuple(labels[:4])
     assert read.rows[1][:4] == tuple(values[:4])
+
+
+def test_the_engines_sessions_with_their_memory_arena_read_as_the_wheels_do():
+    """ocr._with_arena makes a model's session again with ONNX Runtime's memory arena (for speed): the same
+    model, so the same output, to the last bit, on the same input as the wheel's own session."""
+    import numpy as np
+    from rapidocr_onnxruntime import RapidOCR
+
+    from jixiao.formats.ocr import _ocr_engine, _with_arena
+
+    plain = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+    page = np.random.default_rng(20).random((1, 3, 48, 320)).astype(np.float32)
+    before = plain.text_rec.session(page)[0]
+    _with_arena(plain.text_rec.session)
+    assert (plain.text_rec.session(page)[0] == before).all()
+    assert _ocr_engine().text_rec.session.session.get_session_options().enable_cpu_mem_arena
