@@ -5,13 +5,16 @@ Per page, in the same run against the same server (`jixiao serve`, one process p
 server first — the baseline: what HTTP, the framework and the loopback cost on this machine at this moment,
 with no database and no page — then the bureau's dashboard (/bureau), each client's own evaluation page
 (/evaluations/N, a 填报人 of that department) and a save (POST the evaluation's data text, as the editor does:
-parsed, scored, versioned, audited; each client saves its own evaluation with the version it holds). Each page
+parsed, scored, versioned, audited; each client saves its own evaluation with the version it holds, each time a
+new text — a comment line naming the save — so that nothing kept from an earlier save is reused). Each page
 gets `--requests` requests from `--clients` keep-alive connections at once; the script prints p50/p95/p99
 latency and throughput per page, and the ratio of each page's p95 to the baseline's.
 
 Client and server share the machine's cores (2 here) and other work may run on them: the client is one
-asyncio loop writing raw HTTP/1.1 (its own CPU seconds are printed), the server gets what is left; absolute
-figures move with the machine's load, the ratio to the baseline much less. Not a timed test.
+asyncio loop writing raw HTTP/1.1 (its own CPU seconds are printed: ~0.2 ms a request, against the server's
+1.5–10 ms, so throttling or pinning it would free no core for the server), the server gets what is left; absolute
+figures move with the machine's load (printed at the start and the end), the ratio to the baseline much less.
+Not a timed test.
 Run: .venv/bin/python bench/web.py [--departments 2000] [--clients 20] [--requests 400] [--only sqlite]
 """
 
@@ -325,6 +328,7 @@ def main() -> None:
     if args.only != "sqlite":
         with tempfile.TemporaryDirectory() as tmp, postgres_server(Path(tmp)) as url:
             report("PostgreSQL", run(url, "PostgreSQL", args.departments, args.clients, args.requests))
+    print(f"结束时负载 {os.getloadavg()[0]:.1f}（其他任务同时占用本机的 CPU：延迟随之上升，与基线之比受影响较小）")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jixiao.model.numbers import fmt_score
@@ -56,8 +57,9 @@ class _TooLarge(Exception):
 
 class _Plumbing:
     """Plain ASGI (cheaper than BaseHTTPMiddleware): one database session per request, committed just before the
-    response starts (so a redirect after a save never races the next request) and rolled back on error; the
-    security headers on every response; request bodies over MAX_BODY refused with 413."""
+    response starts (so a redirect after a save never races the next request; a write's commit in the thread pool,
+    as it waits for the disk) and rolled back on error; the security headers on every response; request bodies over
+    MAX_BODY refused with 413."""
 
     def __init__(self, app, factory):
         self.app, self.factory = app, factory
@@ -85,7 +87,10 @@ class _Plumbing:
             nonlocal started
             if message["type"] == "http.response.start" and not started:
                 started = True
-                db.commit()
+                if scope["method"] in ("GET", "HEAD"):
+                    db.commit()  # a page view: nothing (or an audit line) to write
+                else:  # a write waits for the disk (fsync) and SQLite's lock: not on the loop every request shares
+                    await run_in_threadpool(db.commit)
                 headers = list(message.get("headers") or [])
                 headers += SECURITY_HEADERS
                 if not scope["path"].startswith("/static/"):
