@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
@@ -95,6 +96,7 @@ def _setting(name: str) -> str:
 # --- what a file is, by its first bytes ------------------------------------------------------------------
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f]")  # below 32, but for \t \n \v \f \r (9-13): one C scan
 
 
 def sniff(head: bytes) -> str:
@@ -116,7 +118,7 @@ def _looks_like_text(head: bytes) -> bool:
     sample = head[:65536]
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = sample[: len(sample) // 2 * 2].decode("utf-16", errors="replace")
-        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+        controls = len(_CONTROLS.findall(text))
         return controls <= max(4, len(text) // 200) and text.count("\ufffd") <= max(8, len(text) // 100)
     if b"\x00" in sample:
         return False
@@ -132,7 +134,7 @@ def _looks_like_text(head: bytes) -> bool:
         text = sample.decode("utf-8", errors="replace")
         if text.count("\ufffd") > max(8, len(text) // 100):
             return False
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    controls = len(_CONTROLS.findall(text))
     return controls <= max(4, len(text) // 200)
 
 

@@ -7,8 +7,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-import yaml
-
 from jixiao.model.dataset import DepartmentData
 from jixiao.model.indicators import FIELD_KINDS, generic_path
 
@@ -72,4 +70,6 @@ def _get(tree: dict[str, Any], path: str) -> Any:
 
 
 def data_to_yaml(data: DepartmentData) -> str:
+    import yaml  # per use: the review imports set_path from here and reads no YAML (issue 15: start-up)
+
     return yaml.safe_dump(data_to_tree(data), allow_unicode=True, sort_keys=False, width=120)

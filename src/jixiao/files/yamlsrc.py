@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from jixiao.model.dataset import SourceTree
 from jixiao.model.problems import JixiaoError, Location, Problem, dotted
 
-from . import guard
+from . import diskcache, guard
+
+if TYPE_CHECKING:
+    import yaml  # for the annotations only: PyYAML is imported where a text is parsed (a cached parse needs none)
 
 __all__ = [
     "YAML_SYNTAX",
@@ -50,7 +51,6 @@ class SourceMap:
         return Location(file=self.file, line=line, field=field if field is not None else dotted(path))
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: the same events, faster
 _NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})  # YAML 1.1 core null, as PyYAML's resolver has it
 
 
@@ -78,6 +78,8 @@ def _refuse(code: str, message: str, file: str, line: int) -> JixiaoError:
 
 
 def _refusal_for(event: yaml.Event, file: str, line: int) -> JixiaoError:
+    import yaml  # per use, as in parse_yaml_text
+
     if isinstance(event, yaml.AliasEvent):
         return _refuse(
             "yaml.alias",
@@ -94,15 +96,15 @@ def _refusal_for(event: yaml.Event, file: str, line: int) -> JixiaoError:
     )
 
 
-_SCALAR, _MAP, _SEQ = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
-_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-
-
 def _build(events, file: str, smap: SourceMap, problems: list[Problem]) -> Any:
     """The tree of one YAML document from its events, iteratively (no recursion, so nesting cannot overflow
     the stack): aliases and further documents refused, nesting held to `guard.LIMITS.yaml_depth` and lists to
     `table_rows` while reading, every value's line recorded. A mapping value is placed at its key's line
     ("department:"), not where its own content starts."""
+    import yaml  # per use, as in parse_yaml_text
+
+    _SCALAR, _MAP, _SEQ = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    _ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     max_depth, max_items, max_chars = guard.LIMITS.yaml_depth, guard.LIMITS.table_rows, guard.LIMITS.value_chars
     stack: list[_Frame] = []
     root: Any = None
@@ -205,6 +207,8 @@ def parse_yaml_text(text: str, file: str) -> tuple[Any, SourceMap, list[Problem]
     Refuses, as JixiaoError naming the file and line: a text over `guard.LIMITS.yaml_bytes`, aliases, nesting
     over `yaml_depth`, more than one document, and syntax errors."""
 
+    import yaml  # per parse (issue 15: ~15 ms of start-up; a rulebook parsed in an earlier run needs none)
+
     smap = SourceMap(file)
     problems: list[Problem] = []
     if len(text) > guard.LIMITS.yaml_bytes:
@@ -216,7 +220,7 @@ def parse_yaml_text(text: str, file: str) -> tuple[Any, SourceMap, list[Problem]
             1,
         )
     try:
-        loader = _LOADER(text)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # libyaml when installed: the same events
         try:
             tree = _build(iter(loader.get_event, None), file, smap, problems)  # one call per event
         finally:
@@ -245,13 +249,19 @@ def parse_yaml_text(text: str, file: str) -> tuple[Any, SourceMap, list[Problem]
     return tree, smap, problems
 
 
-def load_yaml(path: Path) -> tuple[Any, SourceMap, list[Problem]]:
-    """A YAML file through the guarded entrance: a readable text file within `yaml_bytes`, then parsed."""
+def load_yaml(path: Path, keep: bool = False) -> tuple[Any, SourceMap, list[Problem]]:
+    """A YAML file through the guarded entrance: a readable text file within `yaml_bytes`, then parsed.
+
+    With `keep` (a rulebook, read on every start) a parse without problems is kept in jixiao's disk cache
+    (files/diskcache.py) as plain data (the tree of dicts, lists, strings and None, and each path's line), named
+    by the file's path and bytes and the limits the parse is held to: a later run neither imports PyYAML nor
+    parses (issue 15: ~15-20 ms of `jixiao review`), and gets the same tree and lines."""
 
     path = Path(path)
     guard.check_input_file(path, ("text", "empty"), "yaml_bytes")
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
     except OSError as exc:
         raise JixiaoError(
             [
@@ -268,7 +278,20 @@ def load_yaml(path: Path) -> tuple[Any, SourceMap, list[Problem]]:
                 )
             ]
         ) from None
-    return parse_yaml_text(text, str(path))
+    if not keep:
+        return parse_yaml_text(text, str(path))
+    limits = guard.LIMITS
+    held_to = (limits.yaml_bytes, limits.yaml_depth, limits.table_rows, limits.value_chars)
+    key = diskcache.digest("yaml-1", str(path), data, repr(held_to))
+    found = diskcache.load("yaml", key)
+    if found is not None and isinstance(found[0], tuple) and len(found[0]) == 2 and isinstance(found[0][1], dict):
+        smap = SourceMap(str(path))
+        smap._lines = found[0][1]
+        return found[0][0], smap, []
+    tree, smap, problems = parse_yaml_text(text, str(path))
+    if not problems:  # a file with problems is parsed again each time, so that they are said each time
+        diskcache.store("yaml", key, (tree, smap._lines))
+    return tree, smap, problems
 
 
 def yaml_source(path: Path) -> SourceTree:

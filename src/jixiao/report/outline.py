@@ -11,8 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from jixiao.files import diskcache
 from jixiao.model.problems import JixiaoError, Location, Problem
 
 __all__ = ["Outline", "Section", "load_outline", "number"]
@@ -68,6 +67,20 @@ def _section(raw: dict[str, Any]) -> Section:
     )
 
 
+def _parsed(text: str) -> Any:
+    """An outline's YAML parsed, kept in jixiao's disk cache named by its text (a review of a regional report
+    reads its outline: issue 15, a warm start imports no PyYAML); libyaml where PyYAML has it."""
+    key = diskcache.digest("outline-1", text)
+    found = diskcache.load("outline", key)
+    if found is not None:
+        return found[0]
+    import yaml  # per parse: see above
+
+    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    diskcache.store("outline", key, raw)  # only plain data is stored (a YAML date is not: parsed each time)
+    return raw
+
+
 def load_outline(name: str) -> Outline:
     path = OUTLINE_DIR / f"{name}.yaml"
     return _load_outline(name, path.stat().st_mtime_ns if path.exists() else 0)
@@ -87,8 +100,7 @@ def _load_outline(name: str, mtime: int) -> Outline:
                 )
             ]
         )
-    # libyaml where PyYAML has it: a review of a regional report reads its outline (issue 15: 12 ms → 2 ms)
-    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    raw = _parsed(path.read_text(encoding="utf-8"))
     numbering = tuple(raw.get("numbering") or ("cn_dun", "cn_paren", "arabic_dot", "arabic_paren"))
     return Outline(
         raw["id"],

@@ -119,7 +119,7 @@ def _mtime(path: str) -> int:
 
 def load_rulebook_with_problems(id_or_path: str, _seen: tuple[str, ...] = ()) -> tuple[Rulebook | None, list[Problem]]:
     path = resolve(id_or_path)
-    tree, smap, problems = load_yaml(path)
+    tree, smap, problems = load_yaml(path, keep=True)  # kept parsed between runs (issue 15: start-up)
     if not isinstance(tree, dict):
         return None, [*problems, Problem("rulebook.bad_file", "指标体系文件应为 YAML 分组", Location(str(path)))]
     if tree.get("extends"):
