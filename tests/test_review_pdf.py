@@ -10,6 +10,7 @@ documents run here (test_corpus_documents_printed_to_pdf).
 
 from __future__ import annotations
 
+import shutil
 import sys
 import zlib
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.review import review_file
+from jixiao.review.pdftext import fold_glyphs, is_page_number, unspaced
 from jixiao.review.source import read_source
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -297,3 +299,63 @@ def test_each_quirk_of_a_text_layer_gives_the_plain_review(tmp_path, name, quirk
     rows = 8 if quirk == "footer" else 0
     odd = write_pdf(tmp_path / f"{quirk}.pdf", render(segments, frozenset({quirk}), rows_per_page=rows))
     assert _summary(odd) == plain
+
+
+def test_a_figure_and_its_unit_on_two_lines_in_the_fixture(tmp_path):
+    """The "unit" fixture really puts a unit at the start of a line (else the quirk test above proves nothing)."""
+    import subprocess
+
+    pdf = write_pdf(tmp_path / "unit.pdf", render(_segments(NARRATIVE_DOC), frozenset({"unit"})))
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext shows the lines")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+    assert any(line.startswith(("%", "万元", "元")) for line in text.splitlines())
+
+
+def test_look_alike_glyphs_are_folded_and_nothing_else():
+    # ⽇ U+2F47, ⾦ U+2F26, ⼈ U+2F08 are Kangxi radicals; 率 U+F961 a compatibility ideograph
+    assert fold_glyphs("⽇常⾦额⼈员，执行\uf961") == "日常金额人员，执行率"
+    # NFKC would make ① "1", ㎡ "m2", （ "(" and Ａ "A": the review reads those as written
+    assert fold_glyphs("①面积120㎡（Ａ类）") == "①面积120㎡（Ａ类）"
+
+
+def test_spread_characters_are_closed_up_and_words_kept_apart():
+    assert unspaced("预 算 执 行 率 为 95.5%") == "预算执行率为 95.5%"
+    assert unspaced("红河州数据发展中心 2024 年度 985 万元") == "红河州数据发展中心2024年度985万元"  # autospace
+    assert unspaced("2024 年,预算 10 万元") == "2024年,预算10万元"
+    assert unspaced("市级资金 208.00") == "市级资金 208.00"  # a space typed before a closing figure is kept
+    assert unspaced("合计 100 95") == "合计 100 95"  # a table's columns as text
+    assert unspaced("合 计") == "合计"
+    assert unspaced("项目名称 委托业务项目") == "项目名称 委托业务项目"  # two words of a table line stay two
+    assert unspaced("A B 2023") == "A B 2023"
+
+
+@pytest.mark.parametrize("line", ["- 3 -", "— 12 —", "第 3 页 共 20 页", "第3页", "共20页 第3页", "3/20", "7"])
+def test_page_number_lines(line):
+    assert is_page_number(line)
+
+
+@pytest.mark.parametrize("line", ["2023年", "95.5%", "第3页内容", "合计 100", "三、绩效目标"])
+def test_lines_that_are_not_page_numbers(line):
+    assert not is_page_number(line)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice prints the PDF")
+@pytest.mark.parametrize(
+    "name",
+    [
+        "t01-anhui-guichi-tangxi",  # two rows cut by page breaks, the table over three pages
+        "t50-anhui-xuancheng-animal",  # the text after the table on its page (the cut mark) comes after it
+        "t02-sichuan-qingshen-fgj",  # a page whose table no word announces: found by its rules
+    ],
+)
+def test_corpus_documents_printed_to_pdf(tmp_path, name):
+    """bench/review_pdf.py's comparison on a few corpus documents: printed by LibreOffice portrait, landscape
+    with repeated header rows, and from the .xlsx, each reviews as the document it was printed from."""
+    from review_pdf import run_one
+
+    from jixiao.review.corpus import load_corpus
+
+    item = next(i for i in load_corpus() if i.id.startswith(name))
+    results = run_one(item, tmp_path, ("docx-pdf", "docx-pdf-landscape", "xlsx-pdf"))
+    assert {variant: differ for variant, (differ, _, _) in results.items()} == {variant: [] for variant in results}

@@ -28,6 +28,7 @@ __all__ = ["read_pdf"]
 _TABLE_WORDS = ("三级指标", "年度资金总额", "经费控制情况", "财政供养人员情况", "评价指标")
 # path operators that draw a table's rules: a rectangle (stroked or filled thin), or a line segment
 _RULE = re.compile(rb"(?:\bre\b|\bl\b)")
+_GRID = 6  # rules enough for a table: two rows of two cells (3 across, 3 down); a box round a text has 4
 
 
 def _pdftotext_pages(path: Path) -> list[str] | None:
@@ -43,18 +44,18 @@ def _pdftotext_pages(path: Path) -> list[str] | None:
 
 
 def _drawing(page: Any) -> tuple[int, bool]:
-    """How many rules the page's content draws (a dozen or more: a table's grid) and whether it draws an image
+    """How many rules the page's content draws (a table's grid: _GRID or more) and whether it draws an image
     (a scan) — read from its content stream, without pdfplumber's parse of the page (about 0.2 s)."""
     count, image = 0, False
     try:
         contents = page.page_obj.contents
     except Exception:  # an odd content stream: let pdfplumber look
-        return 12, False
+        return _GRID, False
     for stream in contents:
         try:
             data = stream.get_data()
         except (zlib.error, ValueError, TypeError, AttributeError):
-            return 12, False
+            return _GRID, False
         count += len(_RULE.findall(data))
         image = image or b"Do" in data
     return count, image
@@ -97,7 +98,7 @@ def _outside(boxes: list[tuple[float, float, float, float]]):
 def _tables(page: Any) -> list:
     """The page's tables; where its vertical rules reach above the first rule across or below the last (a row
     the page break cut, drawn without the rule that closes it), a rule across there is added."""
-    tables = page.find_tables()
+    tables = [t for t in page.find_tables() if len(t.cells) > 1]  # one cell: a box round a text
     if not tables:
         return tables
     verticals = [e for e in page.edges if e["orientation"] == "v" and e["height"] > 2]
@@ -108,7 +109,7 @@ def _tables(page: Any) -> list:
     extra = [y for y, open_ in ((top, top < first - 2), (bottom, bottom > last + 2)) if open_]
     if not extra:
         return tables
-    return page.find_tables({"explicit_horizontal_lines": extra})
+    return [t for t in page.find_tables({"explicit_horizontal_lines": extra}) if len(t.cells) > 1]
 
 
 def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
@@ -126,10 +127,12 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
             # a narrow table wraps its labels ("三级\n指标"): its words may be split, 指标 and 得分/分值 are not
             scored = "指标" in compact and "分" in compact
             rules, image = _drawing(page)
-            if rules < 12 and image and compact and _over_a_scan(page):
+            if rules < _GRID and image and compact and _over_a_scan(page):
                 _add_blocks(builder, _layer_blocks(page, number))
                 continue
-            if text is None or scored or any(w in compact for w in _TABLE_WORDS) or rules >= 12:
+            tabled = next((s for s in reversed(builder.doc.segments) if s.kind == "table"), None)
+            continues = tabled is not None and reached.get(tabled.index) == number - 1  # a table going on
+            if text is None or continues or scored or any(w in compact for w in _TABLE_WORDS) or rules >= _GRID:
                 tables = _tables(page)
                 outside = page.filter(_outside([t.bbox for t in tables]))
                 # the text around the tables and the tables in the page's order, top to bottom

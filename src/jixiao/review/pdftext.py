@@ -9,6 +9,8 @@ pdfplumber) rebuild words and lines from positions. What comes out differs from 
   review reads as written.
 - Justified lines spread their characters apart, and the extractor sees a space between every one ("预 算 执 行
   率"; a table's "合 计"): spaces between single ideographs are dropped, spaces between words of two or more kept.
+- Word and WPS set a narrow gap between Chinese and Latin letters or figures (中文与西文、数字间自动空格), which the
+  extractor reads as a space ("中心 2024 年度", "项目 985 万元"): dropped where Chinese is on both sides.
 - Page numbers and page counts ("第 3 页 共 20 页", "- 3 -", "3/20") are lines of their own that say nothing.
 """
 
@@ -23,6 +25,9 @@ __all__ = ["fold_glyphs", "is_page_number", "unspaced"]
 # Kangxi radicals, CJK radicals supplement, CJK compatibility ideographs (and their supplement)
 _LOOKALIKE = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
 _IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# a figure or Latin word set apart from the Chinese on both sides (or opening the line): the typesetter's gap.
+# One side only ("市级资金 208.00" ending a line, "合计 100 95") may be a typed space or a table's columns: kept.
+_AUTOSPACE = re.compile(f"(?:(?<=[{_IDEOGRAPH}]) |^)([0-9A-Za-z][0-9A-Za-z.,%]*) (?=[{_IDEOGRAPH}])")
 _ALONE = re.compile(f"[{_IDEOGRAPH}]")
 _STARTS, _ENDS = re.compile(f"^[{_IDEOGRAPH}]"), re.compile(f"[{_IDEOGRAPH}]$")
 _PAGE_NUMBER = re.compile(
@@ -40,9 +45,13 @@ def fold_glyphs(text: str) -> str:
 
 
 def unspaced(text: str) -> str:
-    """A line whose ideographs a justified layout spread apart, closed up ("预 算 执 行 率" → "预算执行率");
-    words of two or more ideographs keep the space between them ("项目名称 委托业务")."""
+    """A line whose ideographs a justified layout spread apart, closed up ("预 算 执 行 率" → "预算执行率"), and
+    the gap between Chinese and a figure dropped ("985 万元" → "985万元"); words of two or more ideographs keep
+    the space between them ("项目名称 委托业务")."""
     text = fold_glyphs(text)
+    if " " not in text:
+        return text
+    text = _AUTOSPACE.sub(r"\1", text)
     if " " not in text:
         return text
     words = text.split(" ")
