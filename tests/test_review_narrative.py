@@ -797,3 +797,37 @@ def test_corpus_figures_with_their_meaning_at_least_80_percent():
         hand += len(listed)
         right += match_figures(listed, [f for f in figures if f.cell is None], meaning=True)
     assert hand and right >= Decimal("0.8") * hand, f"{right} of {hand}"
+
+
+# --- sixth held-out batch (n153–n158) --------------------------------------------------------------------------------
+
+
+def test_a_juti_shi_sentence_lists_every_part_of_the_total_before_it():
+    # 300 + 200 + 100 = 600 against 800: a list opened by 具体是 is the whole, so the 200 short is an error
+    doc = _doc(
+        "一是甲管理处,下达预算资金800万元。具体是:甲修缮工程项目300万元;乙检测工程项目200万元;丙消防提升工程项目100万元。"
+    )
+    assert ("parts_total", Severity.ERROR) in _codes(doc)
+    # the same list adding up (300 + 200 + 100 = 600): nothing
+    assert _codes(_doc(doc.segments[0].text.replace("800万元", "600万元"))) == []
+
+
+def test_a_change_word_inside_a_project_name_is_not_a_change():
+    doc = _doc("丙消防提升工程项目100万元。")
+    assert _figure(doc, "100").relation == ""
+    assert _figure(_doc("支出较上年提升100万元。"), "100").relation == "提升"
+
+
+def test_two_enumerated_bodies_allocated_two_amounts_are_not_one_subject():
+    # "一是甲……下达预算资金800万元" and "二是乙……下达预算资金500万元": two bodies, two amounts
+    doc = _doc("项目有:一是甲管理处,下达预算资金800万元。二是乙博物馆,下达预算资金500万元,项目是乙新馆展陈项目。")
+    assert all(code != "same_subject" for code, _ in _codes(doc))
+
+
+def test_a_count_whose_own_noun_follows_is_not_a_count_of_the_list_before():
+    # 7 experts drawn from four bureaus: 7 ≠ 4 is no finding
+    doc = _doc("组织县发改局、财政局、乡村振兴局和县林草局7名专家组成专家组对实施方案进行审查。")
+    assert all(code != "count_items" for code, _ in _codes(doc))
+    # three towns counted as 乡镇 and four named: a finding (4 ≠ 3)
+    doc = _doc("涉及甲镇、乙镇、丙镇、丁乡3个乡镇。")
+    assert ("count_items", Severity.WARNING) in _codes(doc)

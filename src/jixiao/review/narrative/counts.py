@@ -28,8 +28,12 @@ def count_items(figures: list[NarrativeFigure]) -> list[Problem]:
             continue
         noun = f.subject
         head = re.sub(r"[（(][^（()）]*[)）]", "", quote[: at + len(f.text) - len(f.raw) - len(f.unit)])
-        listed = _list_before(head, noun)
         after = quote[at + len(f.text) :]
+        listed = _list_before(head, noun)
+        named = re.match(r"[\u4e00-\u9fa5]{1,4}", after)
+        if listed is not None and named and not all(_fits(i, named.group(0)) for i in listed[0]):
+            # "组织甲局、乙局和丙局7名专家": the count names its own noun, of another kind than the items before
+            listed = None
         if listed is None:
             listed = _list_after(after, noun)
         if listed is None:

@@ -34,7 +34,7 @@ from .clauses import (
 )
 from .model import NarrativeFigure
 from .tokens import Token, tokens
-from .vocabulary import vocabulary
+from .vocabulary import Vocabulary, vocabulary
 
 __all__ = ["read_segment"]
 
@@ -242,6 +242,8 @@ class _SegmentReader:
         changes = voc.relations["increase"] + voc.relations["decrease"]
         # 减, 增: only right before the number
         change = next((w for w in changes if (w in left if len(w) > 1 else left.endswith(w))), "")
+        if change and _in_name(left, change, voc):
+            change = ""
         exceed = next((w for w in voc.relations["exceed"] if w in left), "") if token.kind == "rate" else ""
         share = next((w for w in voc.relations["share"] if w in left), "") if token.kind == "rate" else ""
         base = ""
@@ -374,6 +376,13 @@ class _SegmentReader:
 
 
 _SENTENCE_YEAR = re.compile(r"(?:19|20)\d\d年度?(?![\d底末初])")
+
+
+def _in_name(left: str, change: str, voc: Vocabulary) -> bool:
+    """ "布达拉宫消防提升工程项目1613万元": a change word inside a name, with nothing it is compared with."""
+    after = left[left.rfind(change) + len(change) :]
+    compared = any(w in left for w in voc.words["compare"])
+    return not compared and bool(after) and after.endswith(tuple(voc.words["name_heads"]))
 
 
 def read_segment(

@@ -173,13 +173,16 @@ def parts_total(figures: list[NarrativeFigure]) -> list[Problem]:
     keys = sorted(groups)
     for n, key in enumerate(keys):
         sentence = [f for f in groups[key] if addable(f)]
-        # a sentence that opens with 其中 lists the parts of the previous sentence's total
+        # a sentence that opens with 其中 lists the parts of the previous sentence's total; one that opens with
+        # 具体是/具体为 lists all of them ("下达预算资金9378万元。具体是：甲a万元；乙b万元；…")
         previous = groups[keys[n - 1]] if n and keys[n - 1][0] == key[0] else []
-        if sentence and sentence[0].quote.startswith("其中") and previous:
+        detailed = bool(sentence) and sentence[0].quote.startswith(tuple(voc.words["detail_openers"]))
+        if sentence and (sentence[0].quote.startswith("其中") or detailed) and previous:
             for total in reversed([f for f in previous if addable(f) and f.depth == 0]):
                 parts = _parts_after(total, [f for f in sentence if f.family == total.family])
                 if len(parts) >= 2 and total.exact and all(p.exact for p in parts):
-                    problem = _parts_problem(total, parts, _complete_partition(parts), "")
+                    why = f"文中以“{sentence[0].quote[:3]}”列出全部各项。" if detailed else ""
+                    problem = _parts_problem(total, parts, detailed or _complete_partition(parts), why)
                     if problem:
                         out.append(problem)
                 break

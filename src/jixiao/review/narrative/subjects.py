@@ -30,6 +30,10 @@ _ITEM = rx(
 )
 
 
+# "一是甲单位……" or "……项目有:一是甲单位……": the sentence is one item of an enumeration
+_ENUMERATED = rx(r"^(?:[^。；;：:]{0,30}[：:])?\s*([一二三四五六七八九十]+)是(?=[\u4e00-\u9fa5])")
+
+
 def _scopes(figures: list[NarrativeFigure], doc: SourceDocument) -> dict[tuple[int, int], frozenset[str]]:
     """What each sentence speaks of: the documents (文号) it cites, and the numbered item ("1.", "（五）") its
     paragraph is, since each item of a list is another project or another account. A sentence opening with 其中
@@ -50,6 +54,9 @@ def _scopes(figures: list[NarrativeFigure], doc: SourceDocument) -> dict[tuple[i
         paragraph = segment.text if segment is not None else f.quote
         if f.sentence == 0 and re.match(r"\s*(?:[\d.,]+\s*(?:万元|元|万|%|％|个|人|项)|[，,、；;：:）)。])", paragraph):
             cited |= {f"fragment:{f.segment}"}  # "19816.81元，项目支出0元。": the store cut this sentence's start
+        enumerated = _ENUMERATED.match(f.quote)
+        if enumerated:
+            cited |= {f"enum:{f.segment}:{enumerated.group(1)}"}  # "一是甲单位……二是乙单位……": two items
         kind = next((k for k in vocabulary().words["budget_kinds"] if k in paragraph), "")
         if kind:
             cited |= {f"budget:{kind}"}  # "一般公共预算收入……" and "政府性基金预算收入……": two budgets
@@ -84,7 +91,7 @@ def _conflict(a: frozenset[str], b: frozenset[str]) -> bool:
 
     if of(a, "entity:") != of(b, "entity:") or of(a, "fragment:") or of(b, "fragment:"):
         return True
-    for kind in ("item:", "budget:"):
+    for kind in ("item:", "enum:", "budget:"):
         if of(a, kind) and of(b, kind) and of(a, kind) != of(b, kind):
             return True
     docs_a, docs_b = ({s for s in x if ":" not in s} for x in (a, b))
