@@ -136,20 +136,27 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
                 tables = _tables(page)
                 outside = page.filter(_outside([t.bbox for t in tables]))
                 # the text around the tables and the tables in the page's order, top to bottom
-                placed = [(line["top"], line["text"]) for line in outside.extract_text_lines(return_chars=False)]
-                placed += [(t.bbox[1], t) for t in tables]
+                found = outside.extract_text_lines(return_chars=False)
+                # a line reaching the right edge of the text (the tables' or the longest line's) goes on in the
+                # next; one short of it ends its paragraph (a title, a label line above a table)
+                right = max([line["x1"] for line in found] + [t.bbox[2] for t in tables], default=0.0)
+                placed = [
+                    (line["top"], line["text"], line["x1"] >= right - 2 * (line["bottom"] - line["top"]))
+                    for line in found
+                ]
+                placed += [(t.bbox[1], t, None) for t in tables]
                 placed.sort(key=lambda item: item[0])
             else:
-                placed = [(0.0, line) for line in (text or "").splitlines()]
-            lines = [unspaced(x) for _, x in placed if isinstance(x, str) and x.strip() and not is_page_number(x)]
+                placed = [(0.0, line, None) for line in (text or "").splitlines()]
+            lines = [unspaced(x) for _, x, _ in placed if isinstance(x, str) and x.strip() and not is_page_number(x)]
             lengths = sorted(len(_clean(line)) for line in lines)
             if lengths:
                 builder.full_line = max(10, int(lengths[int(len(lengths) * 0.75)] * 0.85))
             first = True
-            for _, item in placed:
+            for _, item, wraps in placed:
                 if isinstance(item, str):
                     if item.strip() and not is_page_number(item):
-                        builder.paragraph(unspaced(item), number)
+                        builder.paragraph(unspaced(item), number, wraps)
                     continue
                 rows = [[unspaced(c or "") for c in row] for row in item.extract()]
                 if not (first and _continue_table(builder, rows, number, reached)):
