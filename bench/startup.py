@@ -10,6 +10,10 @@ The review keeps its parsed vocabularies, the rulebooks' headers, its compiled r
 dataclasses' compiled methods between runs (jixiao/files/diskcache.py, review/cache.py, review/rx.py):
 `review` runs with a cache the warm-up filled, as every run after a user's first; `review（首次，空缓存）`
 with an empty cache folder each time, as the very first run after an install or an edit of those files.
+
+`--before SRC` (the src/ folder of another checkout, e.g. `git worktree add /tmp/before HEAD~3`) runs each
+command a second time from that source in the same rounds, marked （改前）: a change's before and after
+measured side by side on the same load.
 """
 
 from __future__ import annotations
@@ -34,8 +38,9 @@ def _jixiao() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "jixiao.cli"]
 
 
-def commands() -> list[tuple[str, list[str], float]]:
-    """(name, argv, goal as a multiple of the bare interpreter)."""
+def commands(before: str | None = None) -> list[tuple[str, list[str], float]]:
+    """(name, argv, goal as a multiple of the bare interpreter); with `before`, each also run from that
+    source folder."""
     jixiao = _jixiao()
     found = [
         ("jixiao --help", [*jixiao, "--help"], 5.0),
@@ -44,6 +49,8 @@ def commands() -> list[tuple[str, list[str], float]]:
     if SEED.exists():
         found.append(("jixiao review 一份报告(.txt)", [*jixiao, "review", str(SEED)], 15.0))
         found.append(("jixiao review 一份报告(.txt)（首次，空缓存）", [*jixiao, "review", str(SEED), _COLD], 15.0))
+    if before:
+        found += [(f"{name}（改前）", [*argv, _SOURCE + before], goal) for name, argv, goal in found]
     return found
 
 
@@ -52,23 +59,30 @@ def commands() -> list[tuple[str, list[str], float]]:
 _ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 _WARM = tempfile.mkdtemp(prefix="jixiao-startup-cache-")  # this run's own cache: never a stale one from before
 atexit.register(shutil.rmtree, _WARM, True)
+atexit.register(shutil.rmtree, _WARM + "-before", True)
 _ENV["JIXIAO_CACHE_DIR"] = _WARM
 _COLD = "\0cold"  # marks a run with a fresh, empty cache folder (dropped from the command line)
+_SOURCE = "\0source="  # marks a run of another source folder (PYTHONPATH; dropped from the command line)
 
 
 def _run(argv: list[str]) -> tuple[float, float]:
     """Wall seconds and CPU seconds (user + system, the child's own: what it costs, without the waits for a
     core that a shared machine adds to the wall time)."""
     env = _ENV
-    if _COLD in argv:
+    source = next((a.removeprefix(_SOURCE) for a in argv if a.startswith(_SOURCE)), None)
+    if source is not None:  # its own warm cache: entries are named by their sources, so the two never mix
+        argv = [a for a in argv if not a.startswith(_SOURCE)]
+        env = {**_ENV, "PYTHONPATH": source, "JIXIAO_CACHE_DIR": _WARM + "-before"}
+    cold = _COLD in argv
+    if cold:
         argv = [a for a in argv if a != _COLD]
-        env = {**_ENV, "JIXIAO_CACHE_DIR": tempfile.mkdtemp(prefix="jixiao-startup-cold-")}
+        env = {**env, "JIXIAO_CACHE_DIR": tempfile.mkdtemp(prefix="jixiao-startup-cold-")}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=env, check=False)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if env is not _ENV:
+    if cold:
         shutil.rmtree(env["JIXIAO_CACHE_DIR"], ignore_errors=True)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
@@ -97,11 +111,11 @@ def measure_both(rounds: int = 7):
     return out[0], out[1]
 
 
-def samples(rounds: int = 7):
+def samples(rounds: int = 7, before: str | None = None):
     """Every run's (wall, cpu) seconds: the bare interpreter's, and per command; and the commands."""
     bare: list[tuple[float, float]] = []
     timings: dict[str, list[tuple[float, float]]] = {}
-    listed = commands()
+    listed = commands(before)
     for _name, argv, _goal in listed:  # warm-up: byte-code written, files in the page cache, caches filled
         _run(argv)
     for _ in range(rounds):
@@ -112,8 +126,14 @@ def samples(rounds: int = 7):
 
 
 def main() -> None:
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 7
-    bare, timings, listed = samples(rounds)
+    args = sys.argv[1:]
+    before = None
+    if "--before" in args:
+        at = args.index("--before")
+        before = str(Path(args[at + 1]).resolve())
+        del args[at : at + 2]
+    rounds = int(args[0]) if args else 7
+    bare, timings, listed = samples(rounds, before)
     print(f"{rounds} 轮，各命令与 python -c pass 交替测量；负载 {os.getloadavg()[0]:.1f}")
     for k, label in ((0, "墙钟时间"), (1, "CPU 时间")):
         base = statistics.median(b[k] for b in bare)
