@@ -831,3 +831,10 @@ def test_a_count_whose_own_noun_follows_is_not_a_count_of_the_list_before():
     # three towns counted as 乡镇 and four named: a finding (4 ≠ 3)
     doc = _doc("涉及甲镇、乙镇、丙镇、丁乡3个乡镇。")
     assert ("count_items", Severity.WARNING) in _codes(doc)
+
+
+def test_a_count_written_with_yi_after_its_noun():
+    doc = _doc("已建酒窖一间,12个发酵池;购买变压器一套18.8万元;各村凝聚在一起,统一管理。")
+    counts = [(f.raw, f.unit) for f in extract_narrative_figures(doc) if f.raw == "一"]
+    assert counts == [("一", "间"), ("一", "套")]  # not 一起 (in 在一起), not 统一
+    assert _figure(doc, "一", "套").value == Decimal(1)

@@ -187,6 +187,14 @@ def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
             # "一个", "两个维护", "三个一" are words, not counts; "四个方面", "两种方式" are counts
             counted = raw in "两二三四五六七八九十" and m.group("measure") and not before.endswith(("“", "‘", '"', "'"))
             trigger = any(before.endswith(w) for w in voc.single_numeral_after)
+            # "已建酒窖一间，", "购买变压器一套18.8万元": 一 after its noun, closing its clause or before an amount
+            counted = counted or (
+                raw == "一"
+                and bool(m.group("measure"))
+                and re.match(r"[\u4e00-\u9fa5]", before[-1:]) is not None
+                and not before.endswith(tuple(voc.words["not_one_count_before"]))
+                and re.match(r"[，,。；;、]|\d", text[m.end() :]) is not None
+            )
             if value is None or (single and not trigger and not counted):
                 continue
             if re.match(r"[是大类级批次]", after) and not m.group("measure"):
