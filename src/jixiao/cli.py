@@ -13,6 +13,8 @@ more, so `jixiao --help` loads none of them (tests/test_imports.py, bench/startu
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
 import json
 import os
 import sys
@@ -400,6 +402,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .files.diskcache import keep_dataclass_code  # after parsing: `jixiao --help` loads none of the core
 
     keep_dataclass_code()  # the dataclasses' methods compiled once per installation (issue 15: start-up)
+    # At exit the collector skips every object: it would scan the ~20,000 the process is about to free anyway
+    # (issue 15: ~40 ms CPU of every `jixiao review`). Exit handlers, closing and flushing still run as before.
+    atexit.register(gc.freeze)
     try:
         return args.func(args)
     except _jixiao_error() as caught:
