@@ -990,3 +990,29 @@ def test_the_year_in_a_title_row_further_down_a_sheet(tmp_path):
     path = tmp_path / "表.xlsx"
     wb.save(str(path))
     assert review_file(path).year == 2023
+
+
+def test_a_block_whose_header_is_printed_again_goes_on(tmp_path):
+    """t49's layout (HYPOTHETICAL figures): blocks without 分值 that carry their points, "年度绩效目标1(40分)" and
+    "…2(40分)"; the first block's header printed again before its third row (a page break). The block is still one:
+    10 + 10 + 19.6 = 39.6, 0.4 short of 40, and 19.6 = 20 × 98% on a met 98% target — points lost on a met target,
+    found once; read as two blocks (20 of 40, then 19.6 of 40) it would not be."""
+    header = "年度绩效目标1(40分)\t一级指标\t二级指标\t三级指标\t年初目标值(A)\t实际完成值(B)\t得分"
+    lines = [
+        "2020年度水土保持监测项目绩效自评表",
+        "预算执行情况(万元)(20分)\t\t预算数(A)\t执行数(B)\t执行率(B/A)\t得分(20分*执行率)",
+        "\t年度财政资金总额\t10\t10\t100%\t20",
+        header,
+        "\t产出指标\t质量指标\t监测数据合格率\t100%\t100%\t10",
+        "\t\t进度指标\t资料上报及时率\t100%\t100%\t10",
+        header,
+        "\t满意度指标\t服务对象满意度指标\t整编资料审核\t98%\t98%\t19.6",
+        header.replace("目标1", "目标2"),
+        "\t产出指标\t质量指标\t资料整编合格率\t100%\t100%\t20",
+        "\t\t进度指标\t年度资料上报率\t100%\t100%\t20",
+        "总分\t\t\t\t\t\t99.6",
+    ]
+    path = tmp_path / "表.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = [f for f in review_file(path).findings if f.code == "review.target_met_lost"]
+    assert [(f.expected, f.actual) for f in found] == [("20", "19.6")]

@@ -17,9 +17,9 @@ from jixiao.review.source import Segment, SourceDocument, read_source
 from jixiao.review.variants import KINDS, compare, variants
 
 DOCS = [d for d in load_corpus() if d.is_table] if CORPUS.exists() else []
-# merged level cells and a two-row header (the docx reader's vMerge/gridSpan), a table split over two Word
+# merged level cells and two-row headers (the docx reader's vMerge and gridSpan), a table split over two Word
 # tables with its header repeated, and the header words of other offices
-FAST = ["levels_merged", "two_row_header", "split", "synonyms"]
+FAST = ["levels_merged", "two_row_header", "header_merged", "split", "synonyms"]
 
 
 def _disagreements(doc: SourceDocument, folder: Path, kinds: list[str]) -> list[tuple[str, str]]:

@@ -363,7 +363,11 @@ def _sections(t: ScoreTable) -> list[tuple[str, Decimal, list[ScoreRow]]]:
     "年度绩效目标2(40分)"): (label, points, rows) per block, from the first cell of each header row."""
     if t.table is None or t.block is None:
         return []
-    starts = [t.block.header_start, *(rg.start for rg in t.block.repeats)]
+    starts: list[int] = []
+    for start in [t.block.header_start, *(rg.start for rg in t.block.repeats)]:
+        # the same header printed again (a page break, the table pasted in two) goes on with its block
+        if not starts or norm("".join(t.table.grid[start])) != norm("".join(t.table.grid[starts[-1]])):
+            starts.append(start)
     out = []
     for i, start in enumerate(starts):
         label = next((x.strip() for x in t.table.grid[start] if x.strip()), "")

@@ -83,8 +83,7 @@ def _per_block(
         changed = False
         for seg, table in _tables(doc):
             grid = [list(r) for r in table.grid]
-            blocks = [b for b in _indicator_blocks(table) if b.rows]
-            if whole and any(len(seg.rows[b.rows[-1]]) < len(seg.rows[b.header_start]) for b in blocks):
+            if whole and any(_cut_short(doc, seg, b) for b in _indicator_blocks(table)):
                 continue
             done = [change(grid, b) for b in _indicator_blocks(table)]
             if any(done):
@@ -92,6 +91,17 @@ def _per_block(
         return doc if changed else None
 
     return make
+
+
+def _cut_short(doc: SourceDocument, seg: Segment, block: Block) -> bool:
+    """Whether the transcript was cut among the figures of the block's last row (t48: its 分值 kept, its 得分 lost;
+    the corpus marks a cut with 〔以下原文未存〕 right after): moved, the lost cells would stand in the middle."""
+    at = doc.segments.index(seg)
+    after = doc.segments[at + 1].text if at + 1 < len(doc.segments) else ""
+    last = len(seg.rows) - 1
+    figures = [block.columns[k] for k in ("target", "actual", "weight", "score") if k in block.columns]
+    cut = after.startswith("〔以下原文未存") and last in block.rows and bool(figures)
+    return cut and min(figures) < len(seg.rows[last]) <= max(figures)
 
 
 def _permute(grid: Grid, rows: list[int], order: list[int]) -> None:
@@ -234,6 +244,39 @@ def _two_row_header(doc: SourceDocument) -> Variant | None:
     return Variant("two_row_header", doc, merges) if merges else None
 
 
+def _header_merged(doc: SourceDocument) -> Variant | None:
+    """A two-row header as published (t18, t48, t02): a group label merged across the columns it spans (gridSpan),
+    each other label merged down over both rows (vMerge), and the block's side label (绩效指标) merged down over
+    the blank cells below it."""
+    merges: dict[int, list[Merge]] = {}
+    for seg, table in _tables(doc):
+        found: list[Merge] = []
+        for b in _indicator_blocks(table):
+            if b.header_end - b.header_start != 2:
+                continue
+            top, low, h = table.grid[b.header_start], table.grid[b.header_start + 1], b.header_start
+            for c, text in enumerate(top):
+                if not norm(text):
+                    continue
+                end = c
+                while end + 1 < len(top) and not norm(top[end + 1]) and norm(low[end + 1]):
+                    end += 1
+                if end > c and norm(low[c]):
+                    found.append((h, c, h, end))
+                elif not norm(low[c]):
+                    found.append((h, c, h + 1, c))
+            side = next((c for c in range(len(top)) if norm(top[c]) and c not in b.columns.values()), None)
+            if side is not None and side < min(b.columns.values()):
+                last = h + 1
+                while last + 1 < len(table.grid) and last + 1 in b.rows and not norm(table.grid[last + 1][side]):
+                    last += 1
+                if last > h + 1:
+                    found = [m for m in found if m[1] != side] + [(h, side, last, side)]
+        if found:
+            merges[doc.segments.index(seg)] = found
+    return Variant("header_merged", doc, merges) if merges else None
+
+
 def _empty_column(doc: SourceDocument) -> SourceDocument | None:
     """An empty column after the indicators' names (t03, t07, t60 have one)."""
     changed = False
@@ -374,6 +417,7 @@ KINDS: dict[str, Callable[[SourceDocument], Variant | None]] = {
     "reason_dropped": _simple("reason_dropped", _per_block(_reason_dropped), _NO_REASON),
     "synonyms": _simple("synonyms", _per_block(_synonyms)),
     "two_row_header": _two_row_header,
+    "header_merged": _header_merged,
     "levels_repeated": _simple("levels_repeated", _per_block(_levels_repeated)),
     "levels_merged": _levels_merged,
     "levels_blank": _simple("levels_blank", _per_block(_levels_blank)),
