@@ -67,8 +67,9 @@ def test_commands_start_without_heavy_libraries(argv: tuple[str, ...]) -> None:
 
 
 # Standard modules a .txt review never uses, imported where they are used (issue 15: a few ms of start-up):
-# the zip reader and the XML parser of the Office files' guard (files/guard.py).
-TEXT_REVIEW_UNUSED = ("zipfile", "pyexpat")
+# the zip reader and the XML parser of the Office files' guard (files/guard.py), the process runner of the PDF
+# reader (review/pdfread.py); PyYAML is held out of a warm review by tests/test_yaml_cache.py.
+TEXT_REVIEW_UNUSED = ("zipfile", "pyexpat", "subprocess")
 
 
 def test_reviewing_a_text_report_loads_no_document_library() -> None:
