@@ -198,7 +198,7 @@ def run(url: str, label: str, departments: int, clients: int, requests: int) -> 
             [sys.executable, "-m", "jixiao.cli", "serve", "--no-worker", "--port", str(port)],
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=(Path(data) / "server.log").open("w"),  # shown when a request fails
             start_new_session=True,  # its own process group: its CPU seconds are read from /proc
         )
         fillers = [cookies[f"dept{k}"] for k in range(clients)]
@@ -261,6 +261,9 @@ def run(url: str, label: str, departments: int, clients: int, requests: int) -> 
                 latencies, wall = asyncio.run(_page(port, who, plan, requests))
                 results[name] = summary(latencies, wall, time.process_time() - cpu)
                 results[name]["server_cpu"] = (group_cpu(server.pid) - server_cpu) / (requests + clients) * 1000
+        except RuntimeError:
+            print((Path(data) / "server.log").read_text(errors="replace")[-4000:], file=sys.stderr)
+            raise
         finally:
             server.terminate()
             server.wait(timeout=20)

@@ -3,8 +3,10 @@ JIXIAO_DATABASE_URL says so. The schema is created and upgraded by Alembic only 
 
 from __future__ import annotations
 
+import fcntl
 import os
 import threading
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -289,7 +291,7 @@ def make_engine(url: str | None = None) -> Engine:
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.close()
 
-        _one_writer_at_a_time(engine)
+        _one_writer_at_a_time(engine, path)
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
@@ -297,21 +299,36 @@ def make_engine(url: str | None = None) -> Engine:
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
-def _one_writer_at_a_time(engine: Engine) -> None:
+def _one_writer_at_a_time(engine: Engine, path: Path) -> None:
     """SQLite has one writer at a time; the others wait in its busy handler, which polls with growing sleeps (up to
-    0.1 s each), so under a burst of saves an unlucky one waited seconds (bench/web.py: p99 5.6 s). Within this
-    process the writers queue on a lock instead: taken before a transaction's first write, released once its
-    commit (or rollback) has returned, so a waiting writer starts as soon as the one before it is done. Only the
-    other processes' writers are left to SQLite's busy handler. A writer that cannot get the lock in 30 s (SQLite's
-    own timeout) goes on without it, so a mistake here can slow a write, never hang it."""
+    0.1 s each), so under a burst of saves an unlucky one waited seconds (bench/web.py: p99 5.6 s). Here the
+    writers queue instead: a transaction takes this process's lock, then the database's lock file (flock, shared
+    by the server's processes), before its first INSERT/UPDATE/DELETE, and releases both once its commit (or
+    rollback) has returned, so a waiting writer starts as soon as the one before it is done. A writer that cannot
+    get them in 30 s (SQLite's own timeout) goes on without, so a mistake here can slow a write, never hang it."""
     lock = threading.Lock()
-    holders: set[int] = set()  # the DBAPI connections holding the lock
+    holders: set[int] = set()  # the DBAPI connections holding the locks
+    file = os.open(private_file(path.with_name(path.name + ".writer")), os.O_RDWR)
+
+    def take() -> bool:
+        deadline = time.monotonic() + 30
+        if not lock.acquire(timeout=30):
+            return False
+        while True:
+            try:
+                fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    lock.release()
+                    return False
+                time.sleep(0.0005)
 
     @event.listens_for(engine, "before_cursor_execute")
     def _before_write(connection, _cursor, statement, _parameters, _context, _many) -> None:
         dbapi = _raw(connection.connection)
         first_write = dbapi not in holders and statement.lstrip()[:7].upper().startswith(_WRITES)
-        if first_write and lock.acquire(timeout=30):
+        if first_write and take():
             holders.add(dbapi)
 
     def done(step):
@@ -321,6 +338,7 @@ def _one_writer_at_a_time(engine: Engine) -> None:
             finally:
                 if _raw(dbapi_connection) in holders:
                     holders.discard(_raw(dbapi_connection))
+                    fcntl.flock(file, fcntl.LOCK_UN)
                     lock.release()
 
         return finished

@@ -46,9 +46,9 @@ class SignIn(Exception):
         self.url = url
 
 
-# The dependencies below are `async def` although they are not asynchronous: FastAPI runs a plain `def` dependency
-# in its thread pool, a hop to another thread (and a wait for the GIL) per dependency per request; these do one
-# indexed read at most, on the event loop's thread.
+# `async def` where a dependency touches no database: FastAPI runs a plain `def` dependency in its thread pool (a
+# hop to another thread per dependency per request). One that reads the database stays `def`: on the event loop
+# it would wait there for a pooled connection that the threads hold, and stop every request of the process.
 async def get_db(request: Request) -> DbSession:
     return request.state.db
 
@@ -69,7 +69,7 @@ class Actor:
         return self.user.role
 
 
-async def signed_in(request: Request, db: Db) -> Actor:
+def signed_in(request: Request, db: Db) -> Actor:
     session = find_session(db, request.cookies.get(COOKIE))
     if session is None:
         raise SignIn(f"/login?next={request.url.path}")
