@@ -107,7 +107,9 @@ def test_tasks_carry_no_password(tmp_path, monkeypatch):
 
 def test_cli_masks_the_password_when_the_database_is_unreachable(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("JIXIAO_DATABASE_URL", raising=False)
-    monkeypatch.delenv("JIXIAO_REDIS_URL", raising=False)
+    # `batch --queue` sets JIXIAO_REDIS_URL for its process (the queue module reads it); set it here first so
+    # that monkeypatch puts the variable back as it was and no later test in this process meets port 1
+    monkeypatch.setenv("JIXIAO_REDIS_URL", "redis://127.0.0.1:1/0")
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "dept.yaml").write_text(yaml.safe_dump(department_tree(0, random.Random(1))), encoding="utf-8")

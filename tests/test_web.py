@@ -360,6 +360,7 @@ def test_migrated_schema_matches_the_models(app):
 def test_real_worker_process_runs_a_queued_job(tmp_path):
     """The task queue outside the web process: `jixiao worker` takes the job from huey's SQLite storage."""
     env = {**os.environ, "JIXIAO_DATA": str(tmp_path)}
+    env.pop("JIXIAO_REDIS_URL", None)  # huey's SQLite storage in the data folder
     url = f"sqlite:///{tmp_path / 'jixiao.db'}"
     script = f"""
 import os, sys
