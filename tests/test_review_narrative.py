@@ -838,3 +838,12 @@ def test_a_count_written_with_yi_after_its_noun():
     counts = [(f.raw, f.unit) for f in extract_narrative_figures(doc) if f.raw == "一"]
     assert counts == [("一", "间"), ("一", "套")]  # not 一起 (in 在一起), not 统一
     assert _figure(doc, "一", "套").value == Decimal(1)
+
+
+def test_a_closing_total_without_a_name_takes_the_topic_of_the_first_clause():
+    # 93 + 52 = 145: the 共计 is of what the sentence opened with, 农村文化活动
+    doc = _doc("3.根据省财政厅的通知(皖财预〔2021〕269号)开展农村文化活动,分配至甲市93万元,乙县52万元,共计145万元。")
+    assert _figure(doc, "145").subject == "农村文化活动"
+    # a first clause holding a figure names nothing: the total keeps no subject rather than a wrong one
+    doc = _doc("分配甲公司演出补助50万元,乙局50万元,共计100万元。")
+    assert _figure(doc, "100").subject == ""

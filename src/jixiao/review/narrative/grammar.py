@@ -161,7 +161,27 @@ class _SegmentReader:
             named = self._named_by_colon(place, "")
             subject = named if named.endswith(head) and len(named) > len(head) else subject
         subject = self._indicator(token, place, subject)
-        return self._fallback(token, place, subject), relation
+        subject = self._fallback(token, place, subject)
+        if not subject and token.kind == "amount" and relation in voc.words["totals_closing"]:
+            subject = self._topic(place)  # "开展农村文化活动，……分配至甲a万元，乙b万元，共计X万元"
+        return subject, relation
+
+    def _topic(self, place: _Place) -> str:
+        """What a sentence is about when its first clause names it and holds no figure: the object of its last verb
+        ("根据……通知开展农村文化活动" → 农村文化活动)."""
+        sentence = place.sentence
+        ends = [s for s in sentence.clause_starts if s > sentence.start]
+        if not ends or ends[0] > place.clause_start:
+            return ""
+        first = re.sub(r"[（(][^（()）]*[)）]|《[^》]*》|〔[^〕]*〕\d*号", "", self.text[sentence.start : ends[0]])
+        first = ENUM_MARK.sub("", first.strip("，,、；;：: "))
+        if re.search(r"\d", re.sub(r"(?:19|20)\d\d年度?", "", first)):
+            return ""
+        verbs = [w for w in self.voc.relations["verbs"] if w in first]
+        if verbs:
+            first = first[max(first.rfind(w) + len(w) for w in verbs) :]
+        first = first.removeprefix("根据").strip("，,、；;：: 的")
+        return first[-16:] if len(first) >= 2 else ""
 
     def _list_word_before_clause(self, place: _Place, relation: str) -> str:
         """ "其中：基本支出……": the list word ends the clause before."""
