@@ -587,3 +587,14 @@ def test_a_frame_closed_by_c_and_a_drawn_seal_make_one_table(tmp_path):
     cells = [(22, 40.6, "项目"), (52, 40.6, "分值"), (82, 40.6, "得分"), (22, 46.6, "合计"), (52, 46.6, "100")]
     w.pages[0] += [text_object(w, x, y, t) for x, y, t in [*cells, (82, 46.6, "95")]]
     assert _rows(w.write(tmp_path / "框.ofd")) == [["项目", "分值", "得分"], ["合计", "100", "95"]]
+
+
+def test_a_broken_ofd_is_told_to_be_saved_again_from_an_ofd_reader_not_from_office(tmp_path):
+    # the guard's advice for a damaged zip names the format the user has: an OFD is not opened in Excel or Word
+    path = tmp_path / "报告.ofd"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 200)  # a zip's magic, then nothing a zip reader can use
+    with pytest.raises(JixiaoError) as info:
+        review_file(path)
+    (problem,) = info.value.problems
+    assert "OFD" in problem.message and "阅读器" in problem.message, problem.message
+    assert "Excel" not in problem.message and ".xlsx" not in problem.message, problem.message

@@ -35,6 +35,10 @@ __all__ = ["LIMITS", "Limits", "check_document", "check_input_file", "check_magn
            "check_upload", "check_zip", "refusal", "sniff"]  # fmt: skip
 
 MB = 1024 * 1024
+_ZIP_WORDS = {  # a zip input's name in a refusal, and how its user makes a sound copy
+    False: (".xlsx/.docx", "请用 Excel/WPS/Word 打开后另存再试。"),
+    True: ("OFD 文件", "请用数科或福昕 OFD 阅读器打开后另存，或从导出它的系统重新导出后再试。"),
+}
 
 
 @dataclass(frozen=True)
@@ -256,13 +260,12 @@ def check_zip(source: Path | bytes, name: str) -> set[str]:
     import zipfile  # per use: a .txt review or a YAML file needs no zip reader (issue 15: start-up)
 
     where = Location(name)
+    kind, resave = _ZIP_WORDS[name.lower().endswith(".ofd")]  # an OFD is saved again from its reader
     try:
         archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise refusal(
-            "file.bad_zip",
-            f"文件已损坏，无法作为 .xlsx/.docx 打开（{type(exc).__name__}）。请用 Excel/WPS/Word 打开后另存再试。",
-            where,
+            "file.bad_zip", f"文件已损坏，无法作为 {kind} 打开（{type(exc).__name__}）。{resave}", where
         ) from None
     with archive:
         infos = archive.infolist()
@@ -305,11 +308,8 @@ def check_zip(source: Path | bytes, name: str) -> set[str]:
             except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
                 why = f"无法解压（{type(exc).__name__}），文件可能已损坏或被加密"
             if why:
-                raise refusal(
-                    "file.bad_xml",
-                    f"部件 {info.filename} {why}。请用 Excel/WPS/Word 打开后另存再试。",
-                    Location(name, place=info.filename),
-                )
+                place = Location(name, place=info.filename)
+                raise refusal("file.bad_xml", f"部件 {info.filename} {why}。{resave}", place)
         return {info.filename for info in infos}
 
 
