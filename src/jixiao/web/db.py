@@ -7,6 +7,7 @@ import fcntl
 import os
 import threading
 import time
+import weakref
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -309,6 +310,7 @@ def _one_writer_at_a_time(engine: Engine, path: Path) -> None:
     lock = threading.Lock()
     holders: set[int] = set()  # the DBAPI connections holding the locks
     file = os.open(private_file(path.with_name(path.name + ".writer")), os.O_RDWR)
+    weakref.finalize(engine, os.close, file)  # closed with the engine (tests make many)
 
     def take() -> bool:
         deadline = time.monotonic() + 30
