@@ -1,6 +1,6 @@
 """A report written elsewhere, read into ordered segments: paragraphs and tables, each with its place.
 
-.docx (python-docx, body order kept), text-based .pdf (pdfplumber, page by page), .txt (paragraphs split
+.docx (python-docx, body order kept), text-based .pdf (review/pdfread.py, page by page), .txt (paragraphs split
 at blank lines; tab-separated lines are table rows, as text exports of Word tables come out), and .xlsx
 (each sheet a table, merged ranges kept in their top-left cell), and .html tables (rowspan/colspan
 resolved). A merged cell is written once, in its top-left position, in every format. Lines a page break
