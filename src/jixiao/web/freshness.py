@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
@@ -39,8 +39,9 @@ class Memo:
         self.values: dict[Hashable, object] = {}
 
     def get(self, key: Hashable, make: Callable[[], T]) -> T:
-        if key in self.values:
-            return self.values[key]  # type: ignore[return-value]
+        found = self.values.get(key, _MISSING)  # one lookup: another thread may clear the memo at any moment
+        if found is not _MISSING:
+            return cast(T, found)
         value = make()
         if len(self.values) >= self.size:
             self.values.clear()
@@ -48,6 +49,7 @@ class Memo:
         return value
 
 
+_MISSING = object()
 _MEMOS: weakref.WeakKeyDictionary[object, dict[str, Memo]] = weakref.WeakKeyDictionary()
 
 
