@@ -391,7 +391,7 @@ def _percent_wide(grid: Grid, block: Block) -> bool:
 
 
 def _total_without_weight(grid: Grid, block: Block) -> bool:
-    """The total row with its 得分 only, the 分值 total left blank (t22's 合计 row)."""
+    """The total row with its 得分 only, the 分值 total left blank (t61 prints its 总分 alone)."""
     col = block.columns.get("weight")
     for r in block.rows:
         if col is not None and _is_total(grid[r]) and number(grid[r][col]) is not None:
