@@ -13,9 +13,10 @@ import dataclasses
 import itertools
 import re
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Block", "Box", "Grid", "blocks_from_boxes", "continued_rows"]
+__all__ = ["Block", "Box", "Grid", "blocks_from_boxes", "continued_rows", "text_lines"]
 
 
 @dataclass(frozen=True)
@@ -129,10 +130,13 @@ def _closed(boxes: list[Box]) -> list[str]:
     return texts
 
 
-def _lines(boxes: list[Box]) -> list[list[Box]]:
+def text_lines(boxes: Sequence[Box], height: float | None = None) -> list[list[Box]]:
+    """Boxes gathered into lines (a box joins the line whose middle is within half a line height of its own),
+    top to bottom, each left to right; `height` is the line height, by default the boxes' median height."""
     if not boxes:
         return []
-    height = statistics.median(b.height for b in boxes)
+    if height is None:
+        height = statistics.median(b.height for b in boxes)
     lines: list[list[Box]] = []
     for box in sorted(boxes, key=lambda b: b.cy):
         if lines and abs(box.cy - statistics.fmean(b.cy for b in lines[-1])) <= height * 0.5:
@@ -177,7 +181,7 @@ def _grid_table(grid: Grid, boxes: list[Box], page: int) -> Block:
 
 
 def _reading_order(boxes: list[Box]) -> list[Box]:
-    return [b for line in _lines(boxes) for b in line]
+    return [b for line in text_lines(boxes) for b in line]
 
 
 def _columns(starts: list[float], tolerance: float) -> list[float]:
@@ -230,7 +234,7 @@ def blocks_from_boxes(boxes: list[Box], page: int, grids: tuple[Grid, ...] = ())
             free.extend(inside)
     if free:
         height = statistics.median(b.height for b in free)
-        lines = [_cells(line, height) for line in _lines(free)]
+        lines = [_cells(line, height) for line in text_lines(free)]
         i = 0
         while i < len(lines):
             j = i

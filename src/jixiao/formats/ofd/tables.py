@@ -16,7 +16,7 @@ import itertools
 import statistics
 from collections.abc import Iterable, Sequence
 
-from ..layout import Box, Grid
+from ..layout import Box, Grid, text_lines
 from .content import Glyph, Segment
 
 __all__ = ["position_grids", "rule_grids", "runs_of"]
@@ -202,7 +202,7 @@ def position_grids(boxes: Sequence[Box]) -> tuple[Grid, ...]:
     if not boxes:
         return ()
     height = statistics.median(b.height for b in boxes)
-    lines = [_Line(line, height) for line in _lines(boxes, height)]
+    lines = [_Line(line, height) for line in text_lines(boxes, height)]
     grids = []
     i = 0
     while i + 1 < len(lines):
@@ -235,16 +235,6 @@ class _Line:
             else:
                 cells.append([box.x0, box.x1])
         self.cells = [(a, b) for a, b in cells]
-
-
-def _lines(boxes: Sequence[Box], height: float) -> list[list[Box]]:
-    lines: list[list[Box]] = []
-    for box in sorted(boxes, key=lambda b: b.cy):
-        if lines and abs(box.cy - statistics.fmean(b.cy for b in lines[-1])) <= height * 0.5:
-            lines[-1].append(box)
-        else:
-            lines.append([box])
-    return [sorted(line, key=lambda b: b.x0) for line in lines]
 
 
 def _columns(lines: Sequence[_Line], height: float) -> list[float]:
