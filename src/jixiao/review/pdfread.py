@@ -21,7 +21,7 @@ from typing import Any
 from jixiao.model.problems import JixiaoError, Location, Problem
 
 from .pdftext import is_page_number, unspaced
-from .source import SourceDocument, _add_blocks, _Builder, _clean, _scanned_page
+from .segments import SourceDocument, _add_blocks, _Builder, _clean, _scanned_page
 
 __all__ = ["read_pdf"]
 
