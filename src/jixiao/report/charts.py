@@ -121,7 +121,10 @@ def chart_svg(chart: Chart) -> str:
                 f'fill="{RED if low else BLUE}"/>'
             )
             centre = x + band * 0.25
-            parts.append(f'<text x="{centre:.1f}" y="{y1 - h - 6:.1f}" text-anchor="middle">{_fmt(value)}</text>')
+            value_y = y1 - h - 6  # the value's baseline, above its bar
+            if chart.reference is not None and value_y - 12 <= y1 - float(chart.reference) * scale <= value_y + 3:
+                value_y = y1 - float(chart.reference) * scale - 6  # not struck through by the dashed line: above it
+            parts.append(f'<text x="{centre:.1f}" y="{value_y:.1f}" text-anchor="middle">{_fmt(value)}</text>')
             parts.append(f'<text x="{centre:.1f}" y="{y1 + 20:.1f}" text-anchor="middle">{escape(name)}</text>')
         mid = (y0 + y1) / 2
         parts.append(
