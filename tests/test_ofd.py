@@ -24,6 +24,8 @@ from jixiao.review import review_file
 from jixiao.review.corpus import load_corpus, write_docx
 from jixiao.review.source import read_source
 
+from .review_support import one_of_each_kind, review_summary
+
 NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>'
 SIZE = 3.2
@@ -287,27 +289,13 @@ def _put_rules(w: OfdWriter, manner: str, rules: list[tuple[float, float, float,
         w.pages[-1].extend(line_path(w, *r) for r in rules)
 
 
-def _one_of_each_kind() -> list:
-    seen: dict[str, object] = {}
-    for item in load_corpus():
-        seen.setdefault(item.kind, item)
-    return list(seen.values())
-
-
-def _review_summary(path: Path) -> tuple:
-    result = review_file(path)
-    findings = sorted((f.code, f.severity.value, f.expected, f.actual) for f in result.findings)
-    tables = [(t.family, [(r.name, r.weight, r.score) for r in t.rows]) for t in result.tables]
-    return result.department, result.year, result.total, result.grade, tables, findings
-
-
 @pytest.mark.parametrize("manner", ["suwell", "foxit", "national"])
-@pytest.mark.parametrize("item", _one_of_each_kind(), ids=lambda item: item.kind)
+@pytest.mark.parametrize("item", one_of_each_kind(), ids=lambda item: item.kind)
 def test_each_corpus_kind_reviews_the_same_as_a_ruled_ofd(item, manner, tmp_path):
     doc = read_source(item.folder / "document.txt")
     docx = tmp_path / "报告.docx"
     write_docx(doc, docx)
-    assert _review_summary(corpus_ofd(doc, tmp_path / "报告.ofd", manner)) == _review_summary(docx)
+    assert review_summary(corpus_ofd(doc, tmp_path / "报告.ofd", manner)) == review_summary(docx)
 
 
 # --- each structure, read as written ------------------------------------------------------------------------
@@ -567,7 +555,7 @@ def test_every_corpus_table_document_reviews_the_same_as_an_unruled_ofd(item, tm
     doc = read_source(item.folder / "document.txt")
     docx = tmp_path / "报告.docx"
     write_docx(doc, docx)
-    assert _review_summary(corpus_ofd(doc, tmp_path / "报告.ofd", "unruled")) == _review_summary(docx)
+    assert review_summary(corpus_ofd(doc, tmp_path / "报告.ofd", "unruled")) == review_summary(docx)
 
 
 def test_a_frame_closed_by_c_and_a_drawn_seal_make_one_table(tmp_path):

@@ -19,8 +19,10 @@ from docx import Document
 from jixiao.formats import office
 from jixiao.model.problems import JixiaoError, Severity
 from jixiao.review import review_file
-from jixiao.review.corpus import load_corpus, write_docx, write_xlsx
+from jixiao.review.corpus import write_docx, write_xlsx
 from jixiao.review.source import read_source
+
+from .review_support import one_of_each_kind, review_summary
 
 pytestmark = pytest.mark.skipif(office.find_soffice() is None, reason="LibreOffice is installed by scripts/setup.sh")
 
@@ -155,36 +157,22 @@ def test_an_empty_or_blank_scan_is_a_chinese_message(tmp_path):
 # --- one corpus document of each kind, in every old format ------------------------------------------------------
 
 
-def _one_of_each_kind() -> list:
-    seen: dict[str, object] = {}
-    for item in load_corpus():
-        seen.setdefault(item.kind, item)
-    return list(seen.values())
-
-
-def _review_summary(path: Path) -> tuple:
-    result = review_file(path)
-    findings = sorted((f.code, f.severity.value, f.expected, f.actual) for f in result.findings)
-    tables = [(t.family, [(r.name, r.weight, r.score) for r in t.rows]) for t in result.tables]
-    return result.department, result.year, result.total, result.grade, tables, findings
-
-
-@pytest.mark.parametrize("item", _one_of_each_kind(), ids=lambda item: item.kind)
+@pytest.mark.parametrize("item", one_of_each_kind(), ids=lambda item: item.kind)
 def test_each_corpus_kind_reviews_the_same_as_doc_wps_xls_et(item, tmp_path):
     doc = read_source(item.folder / "document.txt")
     docx = tmp_path / "报告.docx"
     write_docx(doc, docx)
     old = office.convert_file(docx, "doc", tmp_path / "doc")
-    original = _review_summary(docx)
-    assert _review_summary(old) == original
-    assert _review_summary(Path(shutil.copy(old, tmp_path / "报告.wps"))) == original
+    original = review_summary(docx)
+    assert review_summary(old) == original
+    assert review_summary(Path(shutil.copy(old, tmp_path / "报告.wps"))) == original
     if item.is_table:
         xlsx = tmp_path / "表.xlsx"
         write_xlsx(doc, xlsx)
         xls = office.convert_file(xlsx, "xls", tmp_path / "xls")
-        in_xlsx = _review_summary(xlsx)
-        assert _review_summary(xls) == in_xlsx
-        assert _review_summary(Path(shutil.copy(xls, tmp_path / "表.et"))) == in_xlsx
+        in_xlsx = review_summary(xlsx)
+        assert review_summary(xls) == in_xlsx
+        assert review_summary(Path(shutil.copy(xls, tmp_path / "表.et"))) == in_xlsx
 
 
 @pytest.mark.parametrize("suffix", [".doc", ".wps", ".xls", ".et", ".ofd"])
@@ -341,12 +329,12 @@ def _corpus_ofd(doc, path: Path) -> Path:
 # 三级指标, t01's "经济效益指标" just before the row the store cut ("公众满…") — are rows of their tables, as in the
 # .docx. The same documents with their rules drawn as paths, and the other structures of real OFDs, are in
 # tests/test_ofd.py.
-@pytest.mark.parametrize("item", _one_of_each_kind(), ids=lambda item: item.kind)
+@pytest.mark.parametrize("item", one_of_each_kind(), ids=lambda item: item.kind)
 def test_each_corpus_kind_reviews_the_same_as_ofd(item, tmp_path):
     doc = read_source(item.folder / "document.txt")
     docx = tmp_path / "报告.docx"
     write_docx(doc, docx)
-    assert _review_summary(_corpus_ofd(doc, tmp_path / "报告.ofd")) == _review_summary(docx)
+    assert review_summary(_corpus_ofd(doc, tmp_path / "报告.ofd")) == review_summary(docx)
 
 
 def test_scanned_lines_join_as_the_page_shows_them():

@@ -1,0 +1,25 @@
+"""Helpers shared by the format tests (test_scan, test_ofd): the corpus documents chosen, and a review reduced to
+what must agree across formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jixiao.review import review_file
+from jixiao.review.corpus import load_corpus
+
+
+def one_of_each_kind() -> list:
+    """The first corpus document of each kind (project table, department table, narrative …)."""
+    seen: dict[str, object] = {}
+    for item in load_corpus():
+        seen.setdefault(item.kind, item)
+    return list(seen.values())
+
+
+def review_summary(path: Path) -> tuple:
+    """Department, year, total, grade, score tables (family; each row's name, 分值, 得分) and findings."""
+    result = review_file(path)
+    findings = sorted((f.code, f.severity.value, f.expected, f.actual) for f in result.findings)
+    tables = [(t.family, [(r.name, r.weight, r.score) for r in t.rows]) for t in result.tables]
+    return result.department, result.year, result.total, result.grade, tables, findings
