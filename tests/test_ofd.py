@@ -530,25 +530,12 @@ def test_a_scanned_page_in_an_undecodable_image_format_is_a_chinese_message(tmp_
     assert problem.location.file == str(path) and "无法解码" in problem.message
 
 
-# Documents whose unruled OFD reviews otherwise than the .docx, strict: a fix makes the test fail until the entry
-# is removed. t22's table closes with "总分", a label-only row in its first column, followed by prose: without
-# rules that line reads as well as a heading after the table, so the table ends before it (a label-only first-column
-# row followed by a row of the table's columns — t60's "上年结转资金", "其他资金" — is read as a row). Ruled, t22
-# reads as the .docx.
-_UNRULED_GAPS = {
-    "t22-unknown-2017-dept-and-project-scores": "总分, a label-only row in the first column, closes the table",
-}
-
-
+# t22's first table closes with "总分", its cells blank: a label-only row in the first column followed by prose. It
+# sits at the table's gap between rows and the prose after it is set off by the wider gap after a table, so it is
+# the table's last row (its blank 得分 is what the review finds), as in the .docx.
 @pytest.mark.parametrize(
     "item",
-    [
-        pytest.param(item, marks=pytest.mark.xfail(reason=_UNRULED_GAPS[item.folder.name], strict=True))
-        if item.folder.name in _UNRULED_GAPS
-        else item
-        for item in load_corpus()
-        if item.is_table  # the 70 table documents; the narratives' few tables are covered kind by kind above
-    ],
+    [item for item in load_corpus() if item.is_table],  # the table documents; the narratives' tables by kind above
     ids=lambda item: item.folder.name[:3],
 )
 def test_every_corpus_table_document_reviews_the_same_as_an_unruled_ofd(item, tmp_path):
@@ -586,3 +573,127 @@ def test_a_broken_ofd_is_told_to_be_saved_again_from_an_ofd_reader_not_from_offi
     (problem,) = info.value.problems
     assert "OFD" in problem.message and "阅读器" in problem.message, problem.message
     assert "Excel" not in problem.message and ".xlsx" not in problem.message, problem.message
+
+
+def _scored(path: Path, label_top: float, prose_top: float) -> list:
+    """A three-column table of rows 6 mm apart (tops 40, 46, 52: text 3.2 mm high, so 2.8 mm between rows), a
+    label alone in its first column at `label_top`, and a line of prose at `prose_top`."""
+    w = OfdWriter(page_width=210)
+    rows = [("指标", "分值", "得分"), ("产出", "50", "45"), ("效益", "50", "48")]
+    for r, row in enumerate(rows):
+        w.pages[0] += [text_object(w, x, 40 + 6 * r, text) for x, text in zip((20, 50, 80), row, strict=True)]
+    w.pages[0].append(text_object(w, 20, label_top, "总分"))
+    w.pages[0].append(text_object(w, 20, prose_top, "经自评，本部门自评得分93分，评价等级为优。"))
+    return read_ofd(w.write(path))
+
+
+def test_a_label_closing_an_unruled_table_is_its_row_and_a_heading_after_it_is_not(tmp_path):
+    # 总分 at 58: 2.8 mm below the last row (58 - 55.2), the table's gap; the prose at 68 is 6.8 mm below it
+    # (68 - 61.2), more than 2.8 + half a character (1.6): the label closes the table as its last row
+    table, prose = _scored(tmp_path / "总分.ofd", 58, 68)
+    assert table.kind == "table" and table.rows[-1] == ("总分", "", "")
+    assert prose.text.startswith("经自评")
+    # 总分 at 62: 6.8 mm below the last row (62 - 55.2), set off as text after a table is: a heading, not a row
+    table, heading, prose = _scored(tmp_path / "标题.ofd", 62, 68)
+    assert table.rows[-1] == ("效益", "50", "48") and (heading.kind, heading.text) == ("paragraph", "总分")
+
+
+def test_a_reviewed_ofd_passes_the_zip_guard_once(tmp_path, monkeypatch):
+    # read_source's check_document runs check_zip on every report; the OFD reader does not run it again
+    from jixiao.files import guard
+
+    calls = []
+    checked = guard.check_zip
+    monkeypatch.setattr(guard, "check_zip", lambda *args: calls.append(args) or checked(*args))
+    path = _simple(OfdWriter()).write(tmp_path / "好.ofd")
+    review_file(path)
+    assert len(calls) == 1
+    read_ofd(path)  # read on its own, the reader holds the file to the guard's limits itself
+    assert len(calls) == 2
+
+
+# --- turned, condensed, clipped and slanted text ---------------------------------------------------------------
+
+_QUARTER = {1: "0 1 -1 0 0 0", 3: "0 -1 1 0 0 0"}  # CTM turning text a quarter clockwise (1) or back (3)
+
+
+def turned_object(w: OfdWriter, x: float, y: float, text: str, quarter: int) -> str:
+    """A run turned a quarter, its Boundary's origin at (x, y) on the page. Turned clockwise (1) the text runs
+    down the page from y, its glyphs' tops facing right: they take x - 3.2 … x. Turned back (3) it runs up the
+    page from y, taking x … x + 3.2."""
+    steps = " ".join(str(advance(c)) for c in text[:-1])
+    return (
+        f'<ofd:TextObject ID="{w.id()}" Boundary="{x} {y} 5 {width(text) + 2}" Font="2" Size="{SIZE}" '
+        f'CTM="{_QUARTER[quarter]}"><ofd:TextCode X="0" Y="{SIZE}" DeltaX="{steps}">{escape(text)}</ofd:TextCode>'
+        "</ofd:TextObject>"
+    )
+
+
+def test_a_landscape_table_turned_on_a_portrait_page_reads_row_by_row(tmp_path):
+    # The table is turned clockwise: its first row is at the page's right (glyph tops at x 190), each next row
+    # 6 mm to the left; its columns start 0, 40, 100 and 130 mm down from y 40. Above it, upright, the title;
+    # below, the page number. Read in the turned frame, the rows come in order and each cell whole.
+    rows = [("一级指标", "三级指标", "分值", "得分"), ("决策", "预算编制合理性", "10", "10")]
+    rows += [("产出", "完成数量", "50", "45"), ("合计", "", "60", "55")]
+    w = OfdWriter(page_width=210)
+    w.pages[0].append(text_object(w, 20, 20, "附件2：2023年度项目支出绩效自评表"))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            if text:
+                w.pages[0].append(turned_object(w, 190 - 6 * r, 40 + (0, 40, 100, 130)[c], text, 1))
+    w.pages[0].append(text_object(w, 100, 287, "- 3 -"))
+    title, table = read_ofd(w.write(tmp_path / "横表.ofd"))
+    assert title.text == "附件2：2023年度项目支出绩效自评表"
+    assert table.kind == "table" and table.rows == tuple(rows)
+    # its box on the page: the glyphs take x 168.8 (172 - 3.2, the last row) … 190 and y 40 … 176.4 (得分 from
+    # 170); the rebuilt grid reaches a quarter of a character (0.8) beyond its first and last rows and half a
+    # character (1.6) before its first column and after its last: x 168.0 … 190.8, y 38.4 … 178.0
+    assert table.box == pytest.approx((168.0, 38.4, 190.8, 178.0))
+
+
+def test_a_header_cell_written_upwards_is_read_in_its_cell(tmp_path):
+    # A ruled table, columns 20 | 28 | 70 | 90, rows 40 | 52 | 58 | 64; the narrow first header cell holds 序号
+    # written upwards from y 50 (序 at 46.8 … 50, 号 at 43.6 … 46.8). Upright text is read top down, which
+    # would give 号序; the turned run is read in its own direction, in its cell.
+    w = OfdWriter(page_width=210)
+    rules = [(20, y, 90, y) for y in (40, 52, 58, 64)] + [(x, 40, x, 64) for x in (20, 28, 70, 90)]
+    w.pages[0] += [line_path(w, *r) for r in rules]
+    w.pages[0].append(turned_object(w, 22, 50, "序号", 3))
+    cells = [(30, 44, "项目名称"), (72, 44, "得分"), (22, 52.6, "1"), (30, 52.6, "道路维护"), (72, 52.6, "45")]
+    cells += [(22, 58.6, "2"), (30, 58.6, "绿化养护"), (72, 58.6, "48")]
+    w.pages[0] += [text_object(w, x, y, t) for x, y, t in cells]
+    assert _rows(w.write(tmp_path / "竖排.ofd")) == [
+        ["序号", "项目名称", "得分"],
+        ["1", "道路维护", "45"],
+        ["2", "绿化养护", "48"],
+    ]
+
+
+def test_condensed_clipped_and_slanted_text(tmp_path):
+    # HScale 0.5 without DeltaX: each glyph of 项目支出绩效自评表 advances 1.6 mm, so the run ends at 20 + 9 × 1.6
+    # = 34.4, before （2023年度） written from 35.2 (read at full width it would reach 48.8 and interleave)
+    w = OfdWriter(page_width=210)
+    w.pages[0].append(
+        f'<ofd:TextObject ID="{w.id()}" Boundary="20 20 30 5" Font="2" Size="{SIZE}" HScale="0.5">'
+        f'<ofd:TextCode X="0" Y="{SIZE}">项目支出绩效自评表</ofd:TextCode></ofd:TextObject>'
+    )
+    w.pages[0].append(text_object(w, 35.2, 20, "（2023年度）"))
+    # a run clipped to a 0.1 mm square at its Boundary's origin shows nothing; one clipped to its own extent
+    # (30 × 5 mm) shows whole
+    clip = '<ofd:Clips><ofd:Clip><ofd:Area><ofd:Path Boundary="0 0 {0} {1}"><ofd:AbbreviatedData>S 0 0 L {0} 0 '
+    clip += "L {0} {1} L 0 {1} C</ofd:AbbreviatedData></ofd:Path></ofd:Area></ofd:Clip></ofd:Clips>"
+    for top, size, text in ((30, 0.1, "被裁去的旧稿"), (40, 30, "自评得分95分。")):
+        w.pages[0].append(
+            f'<ofd:TextObject ID="{w.id()}" Boundary="20 {top} 30 5" Font="2" Size="{SIZE}">'
+            f"{clip.format(size, min(size, 5))}"
+            f'<ofd:TextCode X="0" Y="{SIZE}">{text}</ofd:TextCode></ofd:TextObject>'
+        )
+    # a watermark written at 45° across the page is not text of the report
+    w.pages[0].append(
+        f'<ofd:TextObject ID="{w.id()}" Boundary="40 100 120 120" Font="2" Size="12" '
+        'CTM="0.7071 0.7071 -0.7071 0.7071 0 0"><ofd:TextCode X="0" Y="12">内部资料</ofd:TextCode></ofd:TextObject>'
+    )
+    assert [b.text for b in read_ofd(w.write(tmp_path / "缩放.ofd"))] == [
+        "项目支出绩效自评表（2023年度）",
+        "自评得分95分。",
+    ]

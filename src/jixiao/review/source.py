@@ -150,7 +150,7 @@ def _read_ofd(path: Path) -> SourceDocument:
     from ..formats.ofd import OfdError, read_ofd
 
     try:
-        blocks = read_ofd(path)
+        blocks = read_ofd(path, checked=True)  # read_source's check_document ran the guard's check_zip
     except OfdError as exc:
         raise JixiaoError([Problem("review.ofd", str(exc), Location(str(path)))]) from None
     builder = _Builder(path)

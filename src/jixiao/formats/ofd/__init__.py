@@ -25,29 +25,29 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import re
 from pathlib import Path
 
-from ..layout import Block, blocks_from_boxes
+from ..layout import Block
 from .content import PageContent, Picture, read_page
 from .document import pages_of
+from .orient import page_blocks
 from .package import Container, OfdError
-from .tables import position_grids, rule_grids, runs_of
 
 __all__ = ["OfdError", "read_ofd"]
 
-# "- 3 -", "第3页 共12页": a page's number in its footer (or template), not the report's text
-_PAGE_NUMBER = re.compile(r"\s*[-—－–]?\s*(第\s*)?\d{1,4}\s*(页)?\s*(共\s*\d{1,4}\s*页)?\s*[-—－–]?\s*")
 _SCAN_SHARE = 0.2  # a picture covering this share of its page may be the page scanned
 _SCANNED_TEXT = 20  # characters of text on a page below which its large pictures are recognised
 
 
-def read_ofd(path: Path) -> list[Block]:
-    """Paragraph lines and tables of every page, in page order."""
+def read_ofd(path: Path, *, checked: bool = False) -> list[Block]:
+    """Paragraph lines and tables of every page, in page order. `checked`: the file has passed the guard's
+    check_zip already (review/source.py's check_document does, for every report under review), so its members
+    are not walked and its XML parts not parsed a second time."""
     from jixiao.files.guard import LIMITS, check_zip
 
     path = Path(path)
-    check_zip(path, str(path))  # the limits of every zip input: members, unpacked size, ratio, XML parts sound
+    if not checked:
+        check_zip(path, str(path))  # the limits of every zip input: members, unpacked size, ratio, XML parts sound
     blocks: list[Block] = []
     scans = 0
     undecoded: list[str] = []
@@ -59,7 +59,7 @@ def read_ofd(path: Path) -> list[Block]:
             except OfdError as exc:
                 raise OfdError(f"第{page.number}页：{exc}") from None
             used += len(content.glyphs)
-            read = _text_page(content, page.number)
+            read = page_blocks(content, page.number)
             if sum(len(b.text) + sum(map(len, itertools.chain(*b.rows))) for b in read) >= _SCANNED_TEXT:
                 blocks.extend(read)
                 continue
@@ -84,20 +84,6 @@ def read_ofd(path: Path) -> list[Block]:
             "请用 OFD 阅读器导出为 PDF 后再审核（扫描件 PDF 会经文字识别读取），或提供 Word 版。"
         )
     return blocks
-
-
-def _text_page(content: PageContent, number: int) -> list[Block]:
-    boxes = runs_of(content.glyphs)
-    if not boxes:
-        return []
-    ruled = tuple(g for g in rule_grids(content.segments) if len(g.xs) >= 3)  # a frame (boxed title) is no table
-    loose = [b for b in boxes if not any(g.contains(b) for g in ruled)]
-    grids = ruled + position_grids(loose)
-    return [b for b in blocks_from_boxes(boxes, number, grids) if not _page_number(b)]
-
-
-def _page_number(block: Block) -> bool:
-    return block.kind == "paragraph" and bool(_PAGE_NUMBER.fullmatch(block.text))
 
 
 def _scanned(content: PageContent) -> list[Picture]:

@@ -5,8 +5,13 @@ A page is its templates' layers (a letterhead, page numbers) and then its own Co
 TextObject, PathObject and ImageObject, grouped by PageBlock and reused through CompositeObject. Each object has a
 Boundary (its origin on the page) and may have a CTM, applied in the Boundary's space before the move to its
 origin. A TextCode places its first glyph at X, Y (the baseline) and each next one DeltaX/DeltaY further
-("g n d": n steps of d). A path's AbbreviatedData is S/M (start), L (line), Q, B (curves), A (arc), C or Z
-(close); only straight lines are kept, as rules.
+("g n d": n steps of d); without DeltaX a glyph advances its width, HScale times its size for a CJK glyph. A
+glyph keeps the quarter turn of its writing direction on the page (Glyph.turn: a landscape table set on a
+portrait page, a header cell written upwards), read in its own frame (orient.py). A glyph that the object's
+Clips hide is not read: Clips are the intersection of their Clip elements, a Clip the union of its Areas, each
+taken as its path's bounding box relative to the object's Boundary — producers differ on whether the object's
+CTM applies as well, so a glyph is left out only when it lies outside both ways. A path's AbbreviatedData is S/M
+(start), L (line), Q, B (curves), A (arc), C or Z (close); only straight lines are kept, as rules.
 """
 
 from __future__ import annotations
@@ -39,6 +44,9 @@ class Glyph:
     x1: float
     y1: float  # the baseline
     size: float
+    # quarter turns (clockwise on the page, y down) of the writing direction: 0 upright, 1 written downwards, 2
+    # upside down, 3 written upwards; -1 at another angle (a diagonal watermark), which is not read
+    turn: int = 0
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,7 @@ class _Walker:
             if (element.get("Visible") or "").strip().lower() == "false":
                 continue
             if name == "TextObject":
-                self.text(element, _compose(transform, _placed(element)))
+                self.text(element, _compose(transform, _placed(element)), transform)
             elif name == "PathObject":
                 self.path(element, _compose(transform, _placed(element)))
             elif name == "ImageObject":
@@ -115,9 +123,14 @@ class _Walker:
                 if inner is not None:
                     self.walk(list(inner), _compose(transform, _placed(element)), depth + 1)
 
-    def text(self, element: ET.Element, transform: Affine) -> None:
+    def text(self, element: ET.Element, transform: Affine, outer: Affine) -> None:
         size = _number(element.get("Size"), 3.5)
+        scale = _number(element.get("HScale"), 1.0)
+        scale = scale if 0 < scale <= 10 else 1.0
         upright = transform[1] == transform[2] == 0
+        turn = _turn(transform)
+        high = size * math.hypot(transform[2], transform[3]) or size  # a glyph's height on the page
+        clips = _clips(element, outer)
         x = y = 0.0
         for code in children(element, "TextCode"):
             text = _clean(code.text)
@@ -129,7 +142,7 @@ class _Walker:
             dx, dy = _deltas(code.get("DeltaX"), len(text) - 1), _deltas(code.get("DeltaY"), len(text) - 1)
             gx, gy = x, y
             for i, char in enumerate(text):
-                wide = (
+                wide = scale * (
                     size if unicodedata.east_asian_width(char) in ("W", "F", "A") else size * 0.5
                 )  # “ ” — full in 宋体
                 step = dx[i] if i < len(dx) else wide
@@ -142,7 +155,8 @@ class _Walker:
                 else:
                     corners = [_apply(transform, px, py) for px in (gx, gx + width) for py in (gy - size, gy)]
                     xs, ys = [p[0] for p in corners], [p[1] for p in corners]
-                self.content.glyphs.append(Glyph(char, min(xs), min(ys), max(xs), max(ys), max(ys) - min(ys) or size))
+                if not clips or _visible(clips, (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2):
+                    self.content.glyphs.append(Glyph(char, min(xs), min(ys), max(xs), max(ys), high, turn))
                 gx += step
                 gy += dy[i] if i < len(dy) else 0.0
 
@@ -172,6 +186,60 @@ class _Walker:
         corners = [_apply(transform, x, y) for x in (0.0, 1.0) for y in (0.0, 1.0)]
         xs, ys = [p[0] for p in corners], [p[1] for p in corners]
         self.content.pictures.append(Picture(part, (min(xs), min(ys), max(xs), max(ys))))
+
+
+def _turn(transform: Affine) -> int:
+    """Quarter turns of the direction a glyph advances in, or -1 when it is more than 2° off one."""
+    angle = math.degrees(math.atan2(transform[1], transform[0]))
+    quarter = round(angle / 90)
+    return quarter % 4 if abs(angle - 90 * quarter) <= 2 else -1
+
+
+# Where an object's Clips let it show, two ways (without and with the object's CTM): per Clip, its Areas' boxes
+Rect = tuple[float, float, float, float]
+
+
+def _clips(element: ET.Element, outer: Affine) -> list[list[list[Rect]]]:
+    """The boxes of each Clip of the object, on the page, each way; [] when it has none (or none that can be
+    read: an Area holding text, not a path)."""
+    clips = [clip for holder in children(element, "Clips") for clip in children(holder, "Clip")]
+    if not clips:
+        return []
+    box = number_list(element.get("Boundary"))
+    origin = (box[0], box[1]) if len(box) >= 2 else (0.0, 0.0)
+    ways = [
+        _compose(outer, (1.0, 0.0, 0.0, 1.0, origin[0], origin[1])),  # relative to the Boundary
+        _compose(outer, _placed(element)),  # and through the object's CTM as well
+    ]
+    out = []
+    for way in ways:
+        rects: list[list[Rect]] = []
+        for clip in clips:
+            areas = []
+            for area in children(clip, "Area"):
+                path = child(area, "Path")
+                data = child(path, "AbbreviatedData")
+                if path is None or data is None:
+                    return []
+                place = _compose(_compose(way, _ctm(area)), _placed(path))
+                points = [_apply(place, x, y) for run, _ in _subpaths(data.text) for x, y in run]
+                if not points:
+                    return []
+                xs, ys = [p[0] for p in points], [p[1] for p in points]
+                areas.append((min(xs), min(ys), max(xs), max(ys)))
+            if areas:
+                rects.append(areas)
+        out.append(rects)
+    return out
+
+
+def _visible(clips: list[list[list[Rect]]], x: float, y: float, slack: float = 0.5) -> bool:
+    """Whether (x, y) is inside every Clip (inside one of its Areas) either way."""
+
+    def inside(rect: Rect) -> bool:
+        return rect[0] - slack <= x <= rect[2] + slack and rect[1] - slack <= y <= rect[3] + slack
+
+    return any(all(any(inside(r) for r in areas) for areas in way) for way in clips)
 
 
 def _thin_rule(points: list[tuple[float, float]]) -> list[Segment]:
@@ -225,6 +293,11 @@ def _subpaths(data: str | None) -> list[tuple[list[tuple[float, float]], bool]]:
     if len(run) > 1:
         out.append((run, False))
     return out
+
+
+def _ctm(element: ET.Element) -> Affine:
+    ctm = number_list(element.get("CTM"))
+    return (ctm[0], ctm[1], ctm[2], ctm[3], ctm[4], ctm[5]) if len(ctm) >= 6 else _IDENTITY
 
 
 def _placed(element: ET.Element) -> Affine:

@@ -6,8 +6,9 @@ Without rules, a table is two or more lines of several cells, as formats/layout.
 over a line holding a single cell when that cell starts at one of the table's columns other than the first and
 stays inside it (a label-only row: "指标2:" under 三级指标), and over lines of one cell inside the first column
 when a line of the table's columns follows them ("上年结转资金", "其他资金" in a funds table) — lines a loose
-reading would take for paragraphs, breaking the table in two. A first-column line followed by prose ("总分"
-closing a table) still ends it: without rules it reads as well as a heading.
+reading would take for paragraphs, breaking the table in two. First-column lines followed by prose ("总分"
+closing a table, its cells blank) are the table's last rows when they sit at its usual gap between rows and the
+prose is set off by a wider one; otherwise they end it, as a heading after the table.
 """
 
 from __future__ import annotations
@@ -260,7 +261,8 @@ def _goes_on(table: Sequence[_Line], line: _Line, height: float) -> bool:
 def _labels_within(lines: Sequence[_Line], i: int, j: int, height: float) -> int:
     """Where a run of label-only rows of the table lines[i:j] ends, or j: lines of one cell inside the first
     column ("上年结转资金", "其他资金" under "其中:当年财政拨款") count as rows only when a line follows whose cells
-    all start at the table's columns — so a heading between two tables of other columns stays a heading."""
+    all start at the table's columns — so a heading between two tables of other columns stays a heading — or when
+    they close the table (_closes)."""
     columns = _columns(lines[i:j], height)
     if len(columns) < 2:
         return j
@@ -268,12 +270,27 @@ def _labels_within(lines: Sequence[_Line], i: int, j: int, height: float) -> int
     while k < len(lines) and len(lines[k].cells) == 1:
         start, end = lines[k].cells[0]
         if abs(start - columns[0]) > height * 0.75 or end > columns[1] + height * 0.25:
-            return j
+            break
         k += 1
-    if k == j or k >= len(lines) or len(lines[k].cells) < 2:
+    if k == j or k >= len(lines):
+        return j
+    if _closes(lines, i, j, k, height):
+        return k
+    if len(lines[k].cells) < 2:
         return j
     aligned = all(any(abs(start - x) <= height * 0.75 for x in columns) for start, _ in lines[k].cells)
     return k if aligned else j
+
+
+def _closes(lines: Sequence[_Line], i: int, j: int, k: int, height: float) -> bool:
+    """Whether the label-only lines[j:k] close the table lines[i:j] as its last rows ("总分" with its cells
+    blank): each sits below the line above it at the table's usual gap between rows, and the line after them
+    (lines[k]) is set off by a wider gap, as text after a table is — a heading after a table is set off above."""
+    gaps = [lower.top - upper.bottom for upper, lower in itertools.pairwise(lines[i:j])]
+    usual = statistics.median(gaps)
+    labels = [lower.top - upper.bottom for upper, lower in itertools.pairwise(lines[j - 1 : k])]
+    after = lines[k].top - lines[k - 1].bottom
+    return all(gap <= usual + height * 0.25 for gap in labels) and after >= max(labels) + height * 0.5
 
 
 def _grid(lines: Sequence[_Line], height: float) -> Grid:
