@@ -359,3 +359,89 @@ def test_corpus_documents_printed_to_pdf(tmp_path, name):
     item = next(i for i in load_corpus() if i.id.startswith(name))
     results = run_one(item, tmp_path, ("docx-pdf", "docx-pdf-landscape", "xlsx-pdf"))
     assert {variant: differ for variant, (differ, _, _) in results.items()} == {variant: [] for variant in results}
+
+
+def _table_pages(tmp_path: Path, name: str, parts: list[list[list[str]]], widths: list[float]) -> Path:
+    """A ruled table over pages, each part on a page of its own, every part's rules closed (as LibreOffice
+    prints a row the page break cut: ruled at the page's end and overleaf)."""
+    pages = []
+    for part in parts:
+        page = Page()
+        page.text(55, 40, "项目支出绩效自评表", 12)
+        page.table(55, 60, widths, part)
+        pages.append(page)
+    return write_pdf(tmp_path / name, pages)
+
+
+def test_a_row_cut_at_a_colon_is_joined_when_its_cells_were_full(tmp_path):
+    """A row the page break cut after "指标1:" (its 分值/得分 already on the first page) goes on overleaf: every
+    cell it continues was full to its width ("成本指" | "标", "指标1:" | "资金执", corpus t04 landscape);
+    the colon does not make the remainder a row of its own. A cell opening a numbered item ("指标2:") after a
+    whole row is a row of its own."""
+    widths = [33.0, 33.0, 40.0, 40.0]  # "指标1:" at 9 pt: 2 x 9 + 2 x 4.5 = 27 = 33 less 3 + 3 of padding
+    head = ["二级", "三级", "分值", "得分"]  # the scored table's labels, each within its cell
+    pdf = _table_pages(
+        tmp_path,
+        "cut.pdf",
+        [
+            [head, ["数量", "完成数", "10", "10"], ["成本指", "指标1:", "10", "10"]],
+            [["标", "资金执", "", ""], ["满意度", "指标1:", "10", "9"]],
+            [["", "指标2:", "", ""]],
+        ],
+        widths,
+    )
+    (table,) = read_source(pdf).tables()
+    assert table.rows == (
+        tuple(head),
+        ("数量", "完成数", "10", "10"),
+        ("成本指标", "指标1:资金执", "10", "10"),
+        ("满意度", "指标1:", "10", "9"),
+        ("", "指标2:", "", ""),
+    )
+
+
+def test_a_row_whose_text_ended_on_the_page_before_is_not_joined(tmp_path):
+    """The table's next page opens with a row of names only (a truncated last row, corpus t09 landscape): the
+    row above ended its text on its page ("大厅运行" | "率": a last line of one character in a cell four wide),
+    so the row overleaf is a new row, not the rest of that one."""
+    widths = [42.0, 42.0, 40.0, 40.0]  # four ideographs at 9 pt fill 36 = 42 less the padding
+    head = ["二级指标", "三级指标", "分值", "得分"]
+    pdf = _table_pages(
+        tmp_path,
+        "truncated.pdf",
+        [[head, ["经济效益", "大厅运行\n率", "10", "10"]], [["社会效益", "岗", "", ""]]],
+        widths,
+    )
+    (table,) = read_source(pdf).tables()
+    assert table.rows == (tuple(head), ("经济效益", "大厅运行率", "10", "10"), ("社会效益", "岗", "", ""))
+
+
+def _full_line(start: str, end: str) -> str:
+    """`start`, filler ideographs and `end`: 480 pt at 10 pt (an ideograph 10, other characters 5) — a line
+    filling render()'s text width."""
+    width = sum(10 if ord(ch) >= 0x2E80 else 5 for ch in start + end)
+    return start + "资" * ((480 - width) // 10) + end
+
+
+def test_a_sentence_ending_at_a_lines_end_does_not_end_its_paragraph(tmp_path):
+    """A paragraph's line full to the margin that ends with "。" goes on when the next line starts at the margin
+    at the paragraph's line pitch (corpus n53: "…下降16.77%。" | "分项情况是…"); on the same page a full line
+    ending "。" followed by the paragraphs' wider gap ends its paragraph."""
+    first = _full_line("三公经费决算数2364万元，比上年", "决算数下降16.77%。")
+    assert sum(10 if ord(ch) >= 0x2E80 else 5 for ch in first) in range(471, 481)  # full: within one character
+    lines = [
+        (first, 60), ("分项情况是：因公出国经费12万元。", 76),  # one paragraph, pitch 16
+        (_full_line("公务接待费1356万元，", "下降3.14%。"), 102),  # a paragraph of its own: the gap is 26
+        ("公车购置及运行费995万元。", 128),
+        (_full_line("其中公务用车购置费38万元，", "比上年减少"), 154), ("12万元。", 170),
+    ]  # fmt: skip
+    page = Page()
+    for text, y in lines:
+        page.text(55, y, text, 10)
+    paragraphs = [s.text for s in read_source(write_pdf(tmp_path / "ends.pdf", [page])).paragraphs()]
+    assert paragraphs == [
+        lines[0][0] + lines[1][0],
+        lines[2][0],
+        lines[3][0],
+        lines[4][0] + lines[5][0],
+    ]

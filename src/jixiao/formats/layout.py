@@ -331,17 +331,30 @@ def _wrapping(blocks: list[Block]) -> list[bool | None]:
 
 _VALUE = re.compile(r"[<>≤≥=]?[-+]?\d+(\.\d+)?\s*[%\w]{0,3}")
 _CLOSES_LABEL = (")", "）", ":", "：", "。", ";", "；")
+# a cell opening a numbered item ("指标2:", "2、", "（二）"): a row of its own, not the rest of a cut cell's text
+_OPENS_NUMBERED = re.compile(
+    r"(指标\s*\d+\s*[:：]|\d+[、．]|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)"
+)
 
 
 def continued_rows(
-    previous: tuple[tuple[str, ...], ...], rows: tuple[tuple[str, ...], ...]
+    previous: tuple[tuple[str, ...], ...],
+    rows: tuple[tuple[str, ...], ...],
+    goes_on: tuple[bool | None, ...] = (),
 ) -> tuple[tuple[tuple[str, ...], ...], bool] | None:
     """A table that opens a page continuing the one that closed the page before: the joined rows, and whether
     its first row was the second half of a row the page break cut. None when the columns differ.
 
     A header row the page repeats is dropped; a first row whose filled cells are all among the previous last
     row's filled cells and hold no figure is that row's remainder (a wrapped name cut by the page end: a row
-    of a score table carries its 分值/得分, so a row of names alone is a remainder, not a new row)."""
+    of a score table carries its 分值/得分, so a row of names alone is a remainder, not a new row).
+
+    `goes_on`, where the page shows it (a text-layer PDF: review/pdfread.py), says for each column of the last
+    row whether its text's last line fills the cell (True: the text may go on overleaf), stops short of it
+    (False: the text ended there) or cannot be told (None). A row the break cut goes on in every cell it
+    continues: one that stopped short makes the first row a new row (a truncated last row, corpus t09), and
+    where every continued cell was full the first row is the remainder even after a closing mark ("指标1:" |
+    "资金执行在预算范围内", t04)."""
     if not previous or not rows or len(previous[-1]) != len(rows[0]):
         return None
     if rows[0] == previous[0]:
@@ -351,6 +364,7 @@ def continued_rows(
     last, first = previous[-1], rows[0]
     filled_last = {i for i, c in enumerate(last) if c.strip()}
     filled_first = {i for i, c in enumerate(first) if c.strip()}
+    shown = [goes_on[i] if i < len(goes_on) else None for i in sorted(filled_first)]
     # a figure in the first row is a new row's, unless it ends a figure the break cut after its point
     # ("4557." | "51": corpus t13, a row whose name wrapped over the page end)
     figure = any(
@@ -359,12 +373,18 @@ def continued_rows(
     )
     # and two whole values side by side in a column ("5亩" | "20亩": corpus t15), or a cell above that ends a
     # label or a sentence (")", ":", "。": "…资金(万元)" | "年度预算资金总额:", t56) begin a new row: a page
-    # break cuts a cell's text at a line's end, seldom just after its closing mark
+    # break cuts a cell's text at a line's end, seldom just after its closing mark — unless the row above
+    # already holds its figures (its 分值/得分: a whole row, whose cut name may end "指标1:", t04); and a cell
+    # opening a numbered item ("指标2:") is a row of its own
+    valued = any(_VALUE.fullmatch(c.strip()) and re.search(r"\d", c) for c in last)
     whole = any(
         (_VALUE.fullmatch(first[i].strip()) and _VALUE.fullmatch(last[i].strip()))
-        or last[i].strip().endswith(_CLOSES_LABEL)
+        or (last[i].strip().endswith(_CLOSES_LABEL) and not (valued or all(shown)))
+        or _OPENS_NUMBERED.match(first[i].strip())
         for i in filled_first
     )
+    if False in shown:
+        whole = True
     if filled_first and filled_first <= filled_last and not figure and not whole:
         joined = tuple(a + b for a, b in zip(last, first, strict=True))
         return (*previous[:-1], joined, *rows[1:]), True

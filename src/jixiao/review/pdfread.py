@@ -10,11 +10,13 @@ layer itself (radical look-alikes, spread characters, page numbers) are pdftext.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
+import statistics
 import subprocess
 import zlib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,19 +30,110 @@ __all__ = ["read_pdf"]
 _TABLE_WORDS = ("三级指标", "年度资金总额", "经费控制情况", "财政供养人员情况", "评价指标")
 # path operators that draw a table's rules: a rectangle (stroked or filled thin), or a line segment
 _RULE = re.compile(rb"(?:\bre\b|\bl\b)")
+# a line opening a heading or a numbered item: 一、 （一） 1、 1. 第一章
+_OPENS_ITEM = re.compile(
+    r"^(第[一二三四五六七八九十]+[章节部分]|[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.](?!\d))"
+)
+# what a paragraph's reader takes as its end when a line stops with it (segments.py's _END)
+_SENTENCE_END = tuple("。；：！？;!?”）)")
 _GRID = 6  # rules enough for a table: two rows of two cells (3 across, 3 down); a box round a text has 4
 
 
-def _pdftotext_pages(path: Path) -> list[str] | None:
-    """Page texts from poppler's pdftotext (fast); None when it is not installed."""
+@dataclass(frozen=True)
+class _Line:
+    """A line of a page's text as pdftotext sets it: its box (points from the top left) and its words."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+
+
+def _pdftotext_pages(path: Path) -> list[list[_Line]] | None:
+    """Each page's lines with their boxes, in reading order, from poppler's pdftotext -bbox-layout (fast); None
+    when it is not installed or fails."""
     if shutil.which("pdftotext") is None:
         return None
     result = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=120, check=False
+        ["pdftotext", "-bbox-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=120, check=False
     )
     if result.returncode != 0:
         return None
-    return result.stdout.decode("utf-8", errors="replace").split("\f")
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(result.stdout)
+    except ET.ParseError:
+        return None
+    pages: list[list[_Line]] = []
+    for page in root.iter("{http://www.w3.org/1999/xhtml}page"):
+        lines = []
+        for line in page.iter("{http://www.w3.org/1999/xhtml}line"):
+            text, end = "", None
+            for word in line.iter("{http://www.w3.org/1999/xhtml}word"):
+                x0, top, x1, bottom = (float(word.get(k, "0")) for k in ("xMin", "yMin", "xMax", "yMax"))
+                # pdftotext splits words at a font change too ("”三公"): a space only where there is a gap
+                text += (" " if end is not None and x0 - end > 0.1 * (bottom - top) else "") + (word.text or "")
+                end = x1
+            x0, top, x1, bottom = (float(line.get(k, "0")) for k in ("xMin", "yMin", "xMax", "yMax"))
+            lines.append(_Line(x0, top, x1, bottom, text))
+        pages.append(lines)
+    return pages
+
+
+def _line_ends(lines: list[_Line], right: float | None = None) -> list[bool | None]:
+    """For each line of a page (the text outside its tables), whether the next line continues its paragraph
+    (True), it ends its paragraph (False), or the page cannot tell (None: the reader falls back on lengths).
+
+    A line clearly shorter than the text's width (a character and a half) ends its paragraph. On a page that
+    shows how it sets paragraphs apart (a first-line indent or a wider gap somewhere), a full line wraps when the
+    next starts at the left margin at the page's usual line pitch and opens no numbered item, and ends its
+    paragraph otherwise: a sentence that ends at a line's end then does not end the paragraph (corpus n53,
+    "…下降16.77%。" | "分项情况是…"). The page's last line may go on overleaf: None, unless short."""
+    out: list[bool | None] = [None] * len(lines)
+    if not lines:
+        return out
+    height = statistics.median(line.bottom - line.top for line in lines)
+    lefts, rights = sorted(line.x0 for line in lines), sorted(line.x1 for line in lines)
+    left = lefts[len(lefts) // 10]
+    right = rights[len(rights) * 9 // 10] if right is None else right
+    pitches = [b.top - a.top for a, b in itertools.pairwise(lines) if 0 < b.top - a.top < 3 * height]
+    # the pitch of a paragraph's lines: the lower quartile (a page of short paragraphs has more gaps than wraps)
+    pitch = sorted(pitches)[len(pitches) // 4] if len(pitches) >= 3 else None
+    shown = pitch is not None and (
+        any(left + height <= line.x0 <= left + 3 * height for line in lines) or any(p > 1.4 * pitch for p in pitches)
+    )
+    for i, line in enumerate(lines):
+        if line.x1 < right - 1.5 * height:
+            out[i] = False
+        elif shown and i + 1 < len(lines):
+            assert pitch is not None
+            after = lines[i + 1]
+            out[i] = (
+                after.x0 <= left + 0.5 * height
+                and 0 < after.top - line.top <= 1.2 * pitch
+                and not _OPENS_ITEM.match(unspaced(after.text))
+            )
+    return out
+
+
+def _paragraph_lines(lines: list[_Line], right: float | None = None) -> list[tuple[float, Any, bool | None]]:
+    """A page's lines (page numbers left out) with whether each goes on in the next (_line_ends); a line that
+    ends a sentence but wraps is joined with the next here, as the paragraph reader would end the paragraph
+    there (segments.py joins a wrapped line only when it stops mid-sentence). Each with its top, to be placed
+    among the page's tables."""
+    kept = [line for line in lines if line.text.strip() and not is_page_number(line.text)]
+    out: list[tuple[float, Any, bool | None]] = []
+    pending = False
+    for line, wraps in zip(kept, _line_ends(kept, right), strict=True):
+        text = unspaced(line.text)
+        if pending:
+            out[-1] = (out[-1][0], out[-1][1] + text, wraps)
+        else:
+            out.append((line.top, text, wraps))
+        pending = wraps is True and _clean(text).endswith(_SENTENCE_END)
+    return out
 
 
 def _drawing(page: Any) -> tuple[int, bool]:
@@ -112,6 +205,44 @@ def _tables(page: Any) -> list:
     return [t for t in page.find_tables({"explicit_horizontal_lines": extra}) if len(t.cells) > 1]
 
 
+def _within(box: tuple[float, float, float, float]):
+    """pdfplumber's page filter keeping the objects whose middle lies in the box (x0, top, x1, bottom)."""
+
+    def test(obj: dict[str, Any]) -> bool:
+        x = (obj.get("x0", 0) + obj.get("x1", obj.get("x0", 0))) / 2
+        y = (obj.get("top", 0) + obj.get("bottom", obj.get("top", 0))) / 2
+        return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+    return test
+
+
+def _goes_on(page: Any, table: Any) -> tuple[bool | None, ...]:
+    """For each column of the table's last row, whether its text may go on overleaf: its last line fills the
+    cell (True) or stops short of it by more than a character and a half (False: the text ended there); None
+    for an empty or merged cell. The width a line can fill is the cell's widest line, or for a cell of one line
+    the cell less its padding on both sides (the line's inset). A blank last row ends the table's text: all
+    False. A line one character short still fills (a closing mark may not start a line: "织协" | "调、业")."""
+    rows = table.rows
+    if not rows:
+        return ()
+    out: list[bool | None] = []
+    for box in rows[-1].cells:
+        if box is None:
+            out.append(None)
+            continue
+        lines = page.filter(_within(box)).extract_text_lines(return_chars=False)
+        if not lines:
+            out.append(None)
+            continue
+        widths = [line["x1"] - line["x0"] for line in lines]
+        height = lines[-1]["bottom"] - lines[-1]["top"]
+        room = max(widths) if len(widths) > 1 else (box[2] - box[0]) - 2 * max(lines[0]["x0"] - box[0], 0.0)
+        out.append(room - widths[-1] <= 1.5 * height)
+    if all(v is None for v in out):
+        return tuple(False for _ in out)
+    return tuple(out)
+
+
 def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
     """Text from pdftotext; tables (and the text around them) from pdfplumber, only on pages that draw rules or
     name a table, because pdfplumber parses every page in Python (about 0.2 s a page)."""
@@ -119,9 +250,11 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
 
     fast = _pdftotext_pages(path)
     reached: dict[int, int] = {}  # a table's segment number → the last page it reached
+    goes: dict[int, tuple[bool | None, ...]] = {}  # a table's segment number → _goes_on of its last row
     with pdfplumber.open(str(path)) as pdf:
         for number, page in enumerate(pdf.pages, 1):
-            text = fast[number - 1] if fast is not None and number - 1 < len(fast) else None
+            laid = fast[number - 1] if fast is not None and number - 1 < len(fast) else None
+            text = None if laid is None else "\n".join(line.text for line in laid)
             tables: list = []
             compact = re.sub(r"\s", "", text or "")
             # a narrow table wraps its labels ("三级\n指标"): its words may be split, 指标 and 得分/分值 are not
@@ -137,17 +270,15 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
                 outside = page.filter(_outside([t.bbox for t in tables]))
                 # the text around the tables and the tables in the page's order, top to bottom
                 found = outside.extract_text_lines(return_chars=False)
-                # a line reaching the right edge of the text (the tables' or the longest line's) goes on in the
-                # next; one short of it ends its paragraph (a title, a label line above a table)
-                right = max([line["x1"] for line in found] + [t.bbox[2] for t in tables], default=0.0)
-                placed = [
-                    (line["top"], line["text"], line["x1"] >= right - 2 * (line["bottom"] - line["top"]))
-                    for line in found
-                ]
+                laid = [_Line(line["x0"], line["top"], line["x1"], line["bottom"], line["text"]) for line in found]
+                # a line reaching the right edge of the text goes on in the next (_line_ends); with few lines on
+                # the page, the edge is the tables' or the longest line's
+                edge = max([line.x1 for line in laid] + [t.bbox[2] for t in tables], default=0.0)
+                placed = list(_paragraph_lines(laid, edge if len(laid) < 5 else None))
                 placed += [(t.bbox[1], t, None) for t in tables]
                 placed.sort(key=lambda item: item[0])
             else:
-                placed = [(0.0, line, None) for line in (text or "").splitlines()]
+                placed = list(_paragraph_lines(laid or []))
             lines = [unspaced(x) for _, x, _ in placed if isinstance(x, str) and x.strip() and not is_page_number(x)]
             lengths = sorted(len(_clean(line)) for line in lines)
             if lengths:
@@ -159,9 +290,12 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
                         builder.paragraph(unspaced(item), number, wraps)
                     continue
                 rows = [[unspaced(c or "") for c in row] for row in item.extract()]
-                if not (first and _continue_table(builder, rows, number, reached)):
+                if not (first and _continue_table(builder, rows, number, reached, goes)):
                     builder.table(rows, number)
                     reached[builder.tables] = number
+                if item is tables[-1]:  # the page's last table: the one that may go on overleaf
+                    at = max(reached, key=lambda k: (reached[k], k))
+                    goes[at] = _goes_on(page, item)
                 first = False
             if not lines and not tables:  # no text layer: a scanned page, recognised (formats/ocr.py)
                 _add_blocks(builder, _scanned_page(path, number))
@@ -178,10 +312,17 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
     return builder.doc
 
 
-def _continue_table(builder: _Builder, rows: list[list[str]], page: int, reached: dict[int, int]) -> bool:
+def _continue_table(
+    builder: _Builder,
+    rows: list[list[str]],
+    page: int,
+    reached: dict[int, int],
+    goes: dict[int, tuple[bool | None, ...]],
+) -> bool:
     """The first table of a text PDF's page continues the last table of the page before when nothing but a
     running head or a page number lies between them (formats/layout.py joins the rows: a repeated header is
-    dropped, a row the page break cut is made whole). A table may run over several pages."""
+    dropped, a row the page break cut is made whole, as far as the last row's cells show that their text goes
+    on: _goes_on). A table may run over several pages."""
     from ..formats.layout import continued_rows
 
     segments = builder.doc.segments
@@ -195,7 +336,7 @@ def _continue_table(builder: _Builder, rows: list[list[str]], page: int, reached
     cleaned = tuple(
         tuple(_clean(re.sub(r"\s*\n\s*", "", c)) for c in row) for row in rows if any(c.strip() for c in row)
     )
-    joined = continued_rows(last.rows, cleaned)
+    joined = continued_rows(last.rows, cleaned, goes.get(last.index, ()))
     if joined is None:
         return False
     segments[at] = replace(last, rows=joined[0])
