@@ -89,6 +89,7 @@ def _parts_after(
     voc = vocabulary()
     parts: list[NarrativeFigure] = []
     depth = None
+    nested = False  # inside a part's own 分别为 list: its items are not parts of this total
     for i, f in enumerate(following):
         if bracketed and f.depth <= total.depth:
             break
@@ -98,13 +99,19 @@ def _parts_after(
             depth = f.depth
         if f.depth != depth:
             continue
+        if nested and f.relation in voc.relations["respectively"]:
+            continue
+        nested = False
         if f.relation in voc.relations["total"] and f.relation not in ("其中",):
             break
         if parts and (f.relation in voc.relations["verbs"] or any(w in f.text for w in voc.words["new_statement"])):
             break  # "其中项目管理费1.07万元，目前项目资金已拨付106.36万元": a new statement, not a part
         nxt = following[i + 1] if i + 1 < len(following) else None
-        if parts and nxt is not None and nxt.depth == f.depth and _marker_between(gap(f, nxt)) == "parts":
+        marker = _marker_between(gap(f, nxt)) if nxt is not None and nxt.depth == f.depth else ""
+        if parts and marker == "parts":
             break  # a figure followed by its own 其中 starts a new total
+        # "其中：一是甲a万元，分别为a1、a2；二是乙b万元，分别为…": a part with its own list; its items are a level down
+        nested = marker == "respectively" and nxt is not None and nxt.relation in voc.relations["respectively"]
         parts.append(f)
     return parts
 

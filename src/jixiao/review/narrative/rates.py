@@ -3,6 +3,7 @@ decline (较上年增长 x%) and excess over a plan (超任务 x%). A rate may b
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from jixiao.model.problems import Problem, Severity
@@ -12,6 +13,9 @@ from .findings import in_unit, problem, where
 from .model import NarrativeFigure
 from .parts import addable, gap
 from .vocabulary import vocabulary
+
+# words of a clause that do not name an item ("项目资金使用", "实际支出")
+_GENERIC_WORDS = ("项目", "资金", "经费", "实际", "累计", "已", "共", "全部", "其中", "截至目前", "目前")
 
 __all__ = ["base_of_share", "introduced_by_comparison", "level_before", "rate_problem", "shares"]
 
@@ -221,6 +225,11 @@ def _named_ratio(
         return None
     remainder = next((f for f in amounts if f.start > numerator.start and _mentions(f, voc.remainder_words)), None)
     candidates: list[tuple[tuple[Decimal, Decimal], str, NarrativeFigure]] = []
+    # "收到a万元，其中省级支出b万元，各州市c万元，执行率100%": the rate may be of all the parts together
+    readings = [interval(numerator)]
+    siblings = [f for f in amounts if "part" in f.flags and f.family == numerator.family and f.depth == numerator.depth]
+    if "part" in numerator.flags and len(siblings) >= 2 and all(f.checkable for f in siblings):
+        readings.append(add([interval(f) for f in siblings]))
     if remainder is not None and remainder.checkable:
         total = add([interval(numerator), interval(remainder)])
         candidates.append((total, f"{numerator.raw}＋{remainder.raw}", remainder))
@@ -238,6 +247,7 @@ def _named_ratio(
             and f.scaled >= numerator.scaled
             and _mentions(f, words["denominator"])
             and f is not numerator
+            and not _another_item(f, numerator)
         ):
             candidates.append((interval(f), f.raw, f))
     # "中央资金776.84万元 … 中央资金完成636.75万元，预算执行率81.97%": the amount of the same thing is the base
@@ -261,7 +271,7 @@ def _named_ratio(
         computed = ratio(interval(numerator), denominator)
         if computed is None:
             continue
-        if rate_matches(rate, computed):
+        if any(rate_matches(rate, r) for r in (ratio(n, denominator) for n in readings) if r is not None):
             return None  # some reading of the text makes the rate right: no finding
         checked.append((computed, label, figure))
     if not checked:
@@ -285,6 +295,21 @@ def _named_ratio(
         Severity.WARNING,
         numerator.scaled * 100 / base,
     )
+
+
+def _another_item(total: NarrativeFigure, numerator: NarrativeFigure) -> bool:
+    """ "资金下达42万元，……；甲项目资金使用334896元，资金使用率83.72%": after a ";" the clause names an item of its
+    own (甲项目), which the amount before it does not name: that amount is not the item's base."""
+    if (total.segment, total.sentence) != (numerator.segment, numerator.sentence):
+        return False
+    clauses = re.split(r"[；;]", gap(total, numerator))
+    if len(clauses) < 2:
+        return False
+    name = re.sub(r"[（(][^（()）]*[)）]", "", clauses[-1])
+    for word in (*vocabulary().ratio_rates["执行率"]["numerator"], *_GENERIC_WORDS):
+        name = name.replace(word, "")
+    name = re.sub(r"[^\u4e00-\u9fa5]", "", name)
+    return len(name) >= 2 and name not in total.text and name not in total.subject
 
 
 def base_of_share(f: NarrativeFigure, sentence: list[NarrativeFigure]) -> bool:

@@ -57,6 +57,9 @@ def _scopes(figures: list[NarrativeFigure], doc: SourceDocument) -> dict[tuple[i
         enumerated = _ENUMERATED.match(f.quote)
         if enumerated:
             cited |= {f"enum:{f.segment}:{enumerated.group(1)}"}  # "一是甲单位……二是乙单位……": two items
+        level = next((w for w in vocabulary().funding_levels if len(w) >= 2 and w in f.subject), "")
+        if level:
+            cited |= {f"level:{level}"}  # "地方应配套a万元，实际配套到位资金b万元": the 地方 part, not the whole
         kind = next((k for k in vocabulary().words["budget_kinds"] if k in paragraph), "")
         if kind:
             cited |= {f"budget:{kind}"}  # "一般公共预算收入……" and "政府性基金预算收入……": two budgets
@@ -84,12 +87,18 @@ def _entity(paragraph: str) -> str:
 
 def _conflict(a: frozenset[str], b: frozenset[str]) -> bool:
     """Two sentences speak of different things: different documents (文号), numbered items or budgets when both
-    name one; a different place or body when either names one."""
+    name one; a different place, body or level of government (its first figure's 中央/地方/本级) when either names
+    one."""
 
     def of(scope: frozenset[str], kind: str) -> set[str]:
         return {s for s in scope if s.startswith(kind)}
 
-    if of(a, "entity:") != of(b, "entity:") or of(a, "fragment:") or of(b, "fragment:"):
+    if (
+        of(a, "entity:") != of(b, "entity:")
+        or of(a, "level:") != of(b, "level:")
+        or of(a, "fragment:")
+        or of(b, "fragment:")
+    ):
         return True
     for kind in ("item:", "enum:", "budget:"):
         if of(a, kind) and of(b, kind) and of(a, kind) != of(b, kind):
