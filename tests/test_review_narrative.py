@@ -763,8 +763,8 @@ def _corpus(folder: Path):
 # folder → (truth ids not caught yet, codes still raised on a relationship found consistent), each with its reason;
 # anything else missed or raised fails the test.
 KNOWN_GAPS: dict[str, tuple[set[str], set[str]]] = {
-    # "专项资金63.2万元。" and, after a heading, "资金安排是:甲5万元,……,丁12万元。" (59.2): no 共/合计 ties the list to the
-    # total two paragraphs up; reading it as the whole would turn every "安排" list after a total into a claim
+    # "专项资金63.2万元。" and, after a heading, "资金安排是:甲5万元,……,丁12万元。" (59.2): no 共/合计 ties the
+    # list to the total two paragraphs up; reading it as the whole would make every "安排" list after a total a claim
     "n161-anhui-jingxian-sports-province-transfer-2023": ({"i1"}, set()),
     # "应配套20971.00万元,实际配套到位资金104880.14万元,……执行率为400.12%" (500.12% due): a rate above 100% against a
     # planned amount smaller than the numerator is not read (the rule keeps the base at least the numerator)
