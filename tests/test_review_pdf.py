@@ -445,3 +445,55 @@ def test_a_sentence_ending_at_a_lines_end_does_not_end_its_paragraph(tmp_path):
         lines[3][0],
         lines[4][0] + lines[5][0],
     ]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice prints the PDF")
+def test_a_score_table_pasted_as_a_picture_into_a_text_page_is_read(tmp_path):
+    """A report whose score table is a picture (a screenshot of the table) on a page that also holds text: the
+    picture is recognised (formats/ocr.py) and its table reviewed as the text table of the same report is —
+    the same rows, 分值 and 得分, and the same error (10 + 9 + 75 = 94 against the 合计's 95) — each figure with
+    OCR's confidence. A picture without a table (the same page's title as a picture) adds nothing."""
+    import pdfplumber
+    import pypdfium2
+    from docx import Document
+    from docx.shared import Pt
+
+    from jixiao.formats import office
+
+    from .test_scan import DEPARTMENT, _report, _summary
+
+    text_pdf = office.convert_file(_report(tmp_path / "文字.docx"), "pdf", tmp_path / "text")
+    with pdfplumber.open(str(text_pdf)) as pdf:
+        (table,) = pdf.pages[0].find_tables()
+        x0, top, x1, bottom = table.bbox
+        above = [line for line in pdf.pages[0].extract_text_lines() if line["bottom"] < top]  # the text before it
+    document = pypdfium2.PdfDocument(str(text_pdf))
+    try:
+        page = document[0]
+        width, height = page.get_size()
+        scale = 200 / 72  # a screenshot at 200 dpi
+        shot = page.render(scale=scale, crop=(x0 - 2, height - bottom - 2, width - x1 - 2, top - 2)).to_pil()
+        crop = (0, height - above[-1]["bottom"] - 2, 0, above[0]["top"] - 2)
+        heading = page.render(scale=scale, crop=crop).to_pil()  # six lines of text: a picture without a table
+    finally:
+        document.close()
+    shot.save(tmp_path / "表.png")
+    heading.save(tmp_path / "标题.png")
+    source = Document(str(tmp_path / "文字.docx"))
+    body = source.element.body
+    (grid,) = source.tables
+    picture = source.add_paragraph().add_run().add_picture(str(tmp_path / "表.png"), width=Pt(x1 - x0 + 4))
+    body.replace(grid._tbl, picture._inline.getparent().getparent().getparent())  # the picture where the table was
+    source.add_paragraph().add_run().add_picture(str(tmp_path / "标题.png"), width=Pt(width - 144))
+    source.save(str(tmp_path / "图片.docx"))
+    pictured = office.convert_file(tmp_path / "图片.docx", "pdf", tmp_path / "pictured")
+
+    result = review_file(pictured)
+    assert _summary(result) == _summary(review_file(text_pdf))
+    assert result.department == DEPARTMENT
+    assert len(read_source(pictured).paragraphs()) == len(read_source(text_pdf).paragraphs())
+    (table_segment,) = read_source(pictured).tables()
+    assert table_segment.confidence is not None and table_segment.cell_confidence
+    figures = [c for row, levels in zip(table_segment.rows, table_segment.cell_confidence, strict=True)
+               for c, level in zip(row, levels, strict=True) if c.isdigit() and level is not None]  # fmt: skip
+    assert "95" in figures

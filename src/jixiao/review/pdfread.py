@@ -22,6 +22,7 @@ from typing import Any
 
 from jixiao.model.problems import JixiaoError, Location, Problem
 
+from ..formats.layout import Block
 from .pdftext import is_page_number, unspaced
 from .segments import SourceDocument, _add_blocks, _Builder, _clean, _scanned_page
 
@@ -36,6 +37,8 @@ _OPENS_ITEM = re.compile(
 )
 # what a paragraph's reader takes as its end when a line stops with it (segments.py's _END)
 _SENTENCE_END = tuple("。；：！？;!?”）)")
+_MAX_PICTURES = 100  # pictures recognised per document: as many as scanned pages (formats/ocr.py)
+_PICTURE = (150.0, 50.0)  # points: a picture this wide and tall may hold a table (3 rows, 3 columns)
 _GRID = 6  # rules enough for a table: two rows of two cells (3 across, 3 down); a box round a text has 4
 
 
@@ -161,6 +164,77 @@ def _over_a_scan(page: Any) -> bool:
     return any((i["x1"] - i["x0"]) * (i["bottom"] - i["top"]) >= 0.5 * area for i in page.images)
 
 
+def _pictures(page: Any) -> list[tuple[tuple[float, float, float, float], int]]:
+    """The boxes (x0, top, x1, bottom, points) of the page's pictures large enough to hold a table — a score
+    table pasted as a screenshot or a scan into a page of text — without a text layer of their own; with the
+    picture's width in its own pixels (0 when unknown)."""
+    out = []
+    for image in page.images:
+        box = (
+            max(image["x0"], 0.0),
+            max(image["top"], 0.0),
+            min(image["x1"], page.width),
+            min(image["bottom"], page.height),
+        )
+        if box[2] - box[0] < _PICTURE[0] or box[3] - box[1] < _PICTURE[1]:
+            continue
+        if len(page.filter(_within(box)).chars) >= 10:  # text over it: read as text
+            continue
+        size = image.get("srcsize") or (0, 0)
+        out.append((box, int(size[0] or 0)))
+    return out
+
+
+def _read_picture(path: Path, number: int, box: tuple[float, float, float, float], source: int) -> list:
+    """_picture_blocks, or nothing where the picture cannot be read (OCR not installed, a damaged image): the
+    page's text is still the report's, and a table the review then misses is reported as missing."""
+    from ..formats.ocr import OcrUnavailable
+
+    try:
+        return _picture_blocks(path, number, box, source)
+    except OcrUnavailable:
+        return []
+    except Exception:  # a picture's own damage (an odd filter, a bad size) must not lose the page's text
+        return []
+
+
+def _picture_blocks(path: Path, number: int, box: tuple[float, float, float, float], source: int) -> list:
+    """A picture on a text page recognised as a scanned page is (formats/ocr.py), when it holds a ruled table:
+    its blocks with their tops in points on the page (to be placed among the page's lines) and their boxes in
+    the page's pixels at 150 dpi, as a scanned page's are. A picture without a table (a photo, a chart, a
+    seal) gives nothing: its text is not the report's. Rendered at the picture's own resolution (150–300 dpi),
+    so that a table shrunk into part of a page keeps legible figures."""
+    import pypdfium2
+
+    from ..formats.ocr import OCR_DPI, find_grids, read_image
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        page = document[number - 1]
+        width, height = page.get_size()
+        dpi = int(min(max(OCR_DPI, source / ((box[2] - box[0]) / 72) if source else OCR_DPI), 2 * OCR_DPI))
+        crop = (box[0], height - box[3], width - box[2], box[1])  # left, bottom, right, top margins cut off
+        image = page.render(scale=dpi / 72, crop=crop).to_numpy()[:, :, :3]
+    finally:
+        document.close()
+    import cv2
+
+    if not any(len(g.xs) >= 3 for g in find_grids(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dpi)):
+        return []
+    blocks = read_image(image, number, dpi)
+    if not any(b.kind == "table" for b in blocks):
+        return []
+    to_page = OCR_DPI / dpi  # the picture's pixels → the page's pixels at 150 dpi
+    dx, dy = box[0] * OCR_DPI / 72, box[1] * OCR_DPI / 72
+
+    def moved(b: Any) -> tuple[float, float, float, float] | None:
+        if b is None:
+            return None
+        return (dx + b[0] * to_page, dy + b[1] * to_page, dx + b[2] * to_page, dy + b[3] * to_page)
+
+    return [replace(b, top=box[1] + b.top * 72 / dpi, box=moved(b.box)) for b in blocks]
+
+
 def _layer_blocks(page: Any, number: int) -> list:
     """An OCR text layer's words placed as a scan's recognised boxes are (formats/layout.py: lines, and tables
     rebuilt from the columns their words line up in), at the scan's 150 dpi; read as text, without a confidence."""
@@ -251,6 +325,7 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
     fast = _pdftotext_pages(path)
     reached: dict[int, int] = {}  # a table's segment number → the last page it reached
     goes: dict[int, tuple[bool | None, ...]] = {}  # a table's segment number → _goes_on of its last row
+    read = 0  # pictures recognised: as many as scanned pages may be (formats/ocr.py MAX_OCR_PAGES)
     with pdfplumber.open(str(path)) as pdf:
         for number, page in enumerate(pdf.pages, 1):
             laid = fast[number - 1] if fast is not None and number - 1 < len(fast) else None
@@ -263,9 +338,17 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
             if rules < _GRID and image and compact and _over_a_scan(page):
                 _add_blocks(builder, _layer_blocks(page, number))
                 continue
+            pictures = _pictures(page) if image and compact and read < _MAX_PICTURES else []
             tabled = next((s for s in reversed(builder.doc.segments) if s.kind == "table"), None)
             continues = tabled is not None and reached.get(tabled.index) == number - 1  # a table going on
-            if text is None or continues or scored or any(w in compact for w in _TABLE_WORDS) or rules >= _GRID:
+            if (
+                text is None
+                or continues
+                or scored
+                or any(w in compact for w in _TABLE_WORDS)
+                or rules >= _GRID
+                or pictures
+            ):
                 tables = _tables(page)
                 outside = page.filter(_outside([t.bbox for t in tables]))
                 # the text around the tables and the tables in the page's order, top to bottom
@@ -276,6 +359,9 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
                 edge = max([line.x1 for line in laid] + [t.bbox[2] for t in tables], default=0.0)
                 placed = list(_paragraph_lines(laid, edge if len(laid) < 5 else None))
                 placed += [(t.bbox[1], t, None) for t in tables]
+                for box, source in pictures[: _MAX_PICTURES - read]:
+                    read += 1
+                    placed += [(b.top, b, None) for b in _read_picture(path, number, box, source)]
                 placed.sort(key=lambda item: item[0])
             else:
                 placed = list(_paragraph_lines(laid or []))
@@ -288,6 +374,11 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
                 if isinstance(item, str):
                     if item.strip() and not is_page_number(item):
                         builder.paragraph(unspaced(item), number, wraps)
+                    continue
+                if isinstance(item, Block):  # a picture's table (or its title), OCR's confidence kept
+                    full_line = builder.full_line
+                    _add_blocks(builder, [item])
+                    builder.full_line, first = full_line, False
                     continue
                 rows = [[unspaced(c or "") for c in row] for row in item.extract()]
                 if not (first and _continue_table(builder, rows, number, reached, goes)):
