@@ -20,7 +20,7 @@ from jixiao.files import guard  # the input limits (guard.LIMITS), looked up at 
 from jixiao.files.guard import check_magnitude
 
 from .numbers import NumberError, normalize_text, parse_count, parse_decimal, parse_rate
-from .problems import JixiaoError, Location, Problem, Severity, dotted, has_errors
+from .problems import JixiaoError, Location, Problem, Severity, has_errors
 from .schema import SCHEMA, Field, Group, ListOf, MapOf, Node
 
 __all__ = [
@@ -182,6 +182,8 @@ def parse_value(spec: Field, raw: Any) -> Any:
 
     Numbers are held to the plausible ranges of `guard.LIMITS` here, where they are read, so that nothing
     downstream (sums, rates, Decimal formatting) meets a value it cannot handle."""
+    if spec.kind == "text":  # the commonest kind after amounts, and nothing to check
+        return raw.strip() if isinstance(raw, str) else str(raw)
     value = _parse_value(spec, raw)
     if isinstance(value, Decimal | int) and not isinstance(value, bool):
         trouble = check_magnitude(Decimal(value), spec.kind)
@@ -251,6 +253,10 @@ def _parse_value(spec: Field, raw: Any) -> Any:
 
 
 class _Collector:
+    """Walks the schema over a tree. Each value's dotted name (`dotted(path)`) is built as the walk goes down,
+    one key at a time, rather than from the whole path at every field; each group's keys and which of its nodes
+    must be visited when absent are worked out once per schema group (`_group`)."""
+
     def __init__(self, locate: Locate):
         self.locate = locate
         self.values: dict[str, Any] = {}
@@ -269,32 +275,38 @@ class _Collector:
                 hint = f"是否应为“{close[0]}”？" if close else f"可用字段：{'、'.join(known)}。"
                 self.problem("data.unknown_field", f"未知字段“{key}”，已忽略。{hint}", (*path, key), Severity.WARNING)
 
-    def walk(self, nodes: tuple[Node, ...], tree: Any, path: tuple[Any, ...]) -> None:
+    def walk(self, nodes: tuple[Node, ...], tree: Any, path: tuple[Any, ...], name: str = "") -> None:
         if tree is None:
             tree = {}
         if not isinstance(tree, dict):
             self.problem("data.not_mapping", "此处应为若干“字段: 值”组成的分组，请检查缩进。", path)
             return
-        self.unknown_keys(tree, nodes, path)
-        for node in nodes:
-            raw = tree.get(node.key)
-            if raw is None and not _must_visit(node):
+        keys, entries = _group(nodes)
+        if not keys.issuperset(tree):
+            self.unknown_keys(tree, nodes, path)
+        for key, node, must in entries:
+            raw = tree.get(key)
+            if raw is None and not must:
                 continue  # absent and nothing in it required: most of the 172 fields of a department
-            self.node(node, raw, (*path, node.key))
+            child = f"{name}.{key}" if name else key
+            if type(node) is Field:
+                self.field(node, raw, (*path, key), child)
+            else:
+                self.node(node, raw, (*path, key), child)
 
-    def node(self, node: Node, raw: Any, path: tuple[Any, ...]) -> None:
+    def node(self, node: Node, raw: Any, path: tuple[Any, ...], name: str) -> None:
         if isinstance(node, Field):
-            self.field(node, raw, path)
+            self.field(node, raw, path, name)
         elif isinstance(node, Group):
             if raw is None and node.required:
                 self.problem("data.missing", f"缺少必填分组“{node.label}”（{node.key}）。", path)
-            self.walk(node.children, raw, path)
+            self.walk(node.children, raw, path, name)
         elif isinstance(node, ListOf):
-            self.list(node, raw, path)
+            self.list(node, raw, path, name)
         else:
-            self.map(node, raw, path)
+            self.map(node, raw, path, name)
 
-    def list(self, node: ListOf, raw: Any, path: tuple[Any, ...]) -> None:
+    def list(self, node: ListOf, raw: Any, path: tuple[Any, ...], name: str) -> None:
         if raw is None:
             return
         if not isinstance(raw, list):
@@ -308,25 +320,27 @@ class _Collector:
                 path,
             )
             return
-        self.members[dotted(path)] = tuple(dotted((*path, i)) for i in range(len(raw)))
+        items = tuple(f"{name}[{i}]" for i in range(len(raw)))
+        self.members[name] = items
         for i, item in enumerate(raw):
-            self.walk(node.item, item, (*path, i))
+            self.walk(node.item, item, (*path, i), items[i])
 
-    def map(self, node: MapOf, raw: Any, path: tuple[Any, ...]) -> None:
+    def map(self, node: MapOf, raw: Any, path: tuple[Any, ...], name: str) -> None:
         if raw is None:
             return
         if not isinstance(raw, dict):
             self.problem("data.not_mapping", f"“{node.label}”应为“编号: 内容”形式的分组。", path)
             return
-        self.members[dotted(path)] = tuple(dotted((*path, key)) for key in raw)
-        for key, item in raw.items():
+        # dotted() spells an int key (YAML `1:`) as an index: units[1], not units.1
+        items = tuple(f"{name}[{key}]" if isinstance(key, int) else f"{name}.{key}" for key in raw)
+        self.members[name] = items
+        for (key, item), child in zip(raw.items(), items, strict=True):
             if not isinstance(item, dict):
                 # Short form: `asset_inventory_done: 否` means the answer alone.
                 item = {"answer": item}
-            self.walk(node.item, item, (*path, key))
+            self.walk(node.item, item, (*path, key), child)
 
-    def field(self, spec: Field, raw: Any, path: tuple[Any, ...]) -> None:
-        name = dotted(path)
+    def field(self, spec: Field, raw: Any, path: tuple[Any, ...], name: str) -> None:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if spec.required:
                 self.problem("data.missing", f"缺少必填字段“{spec.label}”（{spec.key}）。请补充后重试。", path)
@@ -339,7 +353,12 @@ class _Collector:
         except _Bad as exc:
             self.problem(f"data.bad_{spec.kind}", f"“{spec.label}”{exc}", path)
             return
-        if spec.kind == "rate" and _near_full(path) and "%" in normalize_text(str(raw)) and value < Decimal("0.02"):
+        if (
+            spec.kind == "rate"
+            and name.startswith(_NEAR_FULL)
+            and "%" in normalize_text(str(raw))
+            and value < Decimal("0.02")
+        ):
             self.problem(
                 "data.implausible_rate",
                 f"“{spec.label}”为“{raw}”，即{value}，明显过小：若指"
@@ -350,6 +369,18 @@ class _Collector:
             )
         self.values[name] = value
         self.locations[name] = self.locate(path)
+
+
+_GROUPS: dict[int, tuple[tuple[Node, ...], frozenset[str], tuple[tuple[str, Node, bool], ...]]] = {}
+
+
+def _group(nodes: tuple[Node, ...]) -> tuple[frozenset[str], tuple[tuple[str, Node, bool], ...]]:
+    """A schema group's keys, and each node with its key and whether it must be visited when absent."""
+    found = _GROUPS.get(id(nodes))
+    if found is None or found[0] is not nodes:  # the group itself is kept, so its id is never reused
+        found = (nodes, frozenset(n.key for n in nodes), tuple((n.key, n, _must_visit(n)) for n in nodes))
+        _GROUPS[id(nodes)] = found
+    return found[1], found[2]
 
 
 _MUST_VISIT: dict[int, bool] = {}
@@ -380,10 +411,6 @@ _NEAR_FULL = (
     "stated.staff_control_rate",
     "stated.fixed_asset_utilization",
 )
-
-
-def _near_full(path: tuple[Any, ...]) -> bool:
-    return dotted(path).startswith(_NEAR_FULL)
 
 
 def parse_department(
