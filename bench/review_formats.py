@@ -112,9 +112,18 @@ def _figure(value: str) -> str:
     return value if re.fullmatch(r"[-+]?[\d.,]+%?", value) or not value else "（文字）"
 
 
+# Hints about a scan's own reading (a name read with low confidence), which no original can have: not the review
+# of the report, so not compared
+_READING_HINTS = ("review.ocr_doubtful_name",)
+
+
 def summary(result) -> dict[str, object]:
     tables = [(t.family, [(_folded(r.name), r.weight, r.score) for r in t.rows]) for t in result.tables]
-    findings = sorted((f.code, f.severity.value, _figure(f.expected), _figure(f.actual)) for f in result.findings)
+    findings = sorted(
+        (f.code, f.severity.value, _figure(f.expected), _figure(f.actual))
+        for f in result.findings
+        if f.code not in _READING_HINTS
+    )
     department = _folded(result.department or "")
     values = (department, result.year, result.total, result.grade, tables, findings)
     return dict(zip(FIELDS, values, strict=True))

@@ -324,3 +324,27 @@ def test_the_head_total_against_the_table_rests_on_the_total_cell_alone():
         doc = SourceDocument(Path("扫描件.pdf"), [*head, table])
         found = [f for f in review_document(doc).findings if f.code == "review.score_sum" and f.actual == "96"]
         assert [f.severity for f in found] == [severity]
+
+
+@pytest.mark.parametrize(
+    ("levels", "hinted"),
+    [((0.57,), "0.57"), ((0.57, 0.98), None), ((0.99,), None), ((None,), None)],
+)
+def test_a_department_name_read_unsurely_comes_with_a_hint(levels, hinted):
+    """The department's name read from a scan where a rare character may have been taken for a look-alike
+    (corpus n24: 更戛乡 read 更夏乡 at 0.57): the review names it with a hint when every line holding it was
+    read below 0.9 — not when another line holds it read surely (0.98), nor from a text layer (None)."""
+    from jixiao.review.source import Segment, SourceDocument
+
+    name = "更夏乡人民政府"
+    lines = [Segment("paragraph", 1, "2023年度项目支出绩效自评报告", page=1, confidence=0.99)]
+    lines += [
+        Segment("paragraph", i, f"项目实施单位:{name}", page=1, confidence=level) for i, level in enumerate(levels, 2)
+    ]
+    result = review_document(SourceDocument(Path("扫描件.pdf"), lines))
+    assert result.department == name
+    hints = [f for f in result.findings if f.code == "review.ocr_doubtful_name"]
+    assert [f.severity for f in hints] == ([Severity.INFO] if hinted else [])
+    if hinted:
+        assert f"单位名称“{name}”" in hints[0].message and f"识别置信度 {hinted} 偏低" in hints[0].message
+        assert hints[0].location.place == "第1页 第2段"

@@ -515,3 +515,80 @@ def test_the_engines_sessions_with_their_memory_arena_read_as_the_wheels_do():
     _with_arena(plain.text_rec.session)
     assert (plain.text_rec.session(page)[0] == before).all()
     assert _ocr_engine().text_rec.session.session.get_session_options().enable_cpu_mem_arena
+
+
+# --- a doubtful character settled by the document (reading.Doubt, reading.agreed) ------------------------------
+
+# the recogniser's characters in these tests: index 0 is CTC's blank
+_CHARACTERS = ["", "两", "品", "一", "械", "=", "≥", "(", "台", ")", "1", "7"]
+
+
+def _output(*steps: dict[str, float]):
+    """A recogniser's output: one row a step, each character's probability, the blank taking the rest."""
+    import numpy as np
+
+    rows = []
+    for step in steps:
+        row = np.zeros(len(_CHARACTERS))
+        for character, probability in step.items():
+            row[_CHARACTERS.index(character)] = probability
+        row[0] = 1 - row.sum()
+        rows.append(row)
+    return np.array(rows)
+
+
+def test_the_output_keeps_a_runner_up_and_a_character_the_blank_narrowly_won_as_doubts():
+    """reading._decoded: "两品" read, then at step 4 the blank wins with 0.76 against 一's 0.15 (≥ DOUBT 0.1,
+    blank < BLANK_DOUBT 0.85): 一 may be inserted after the two characters. "(=台)": = at 0.55 against ≥ at
+    0.30: ≥ may replace it. Not doubted: a step the blank wins with 0.95 (一 0.05 < 0.1), a digit's runner-up
+    (1 read, 7 at 0.40: a figure's digits are doubted by its confidence, not settled by other lines)."""
+    from jixiao.formats.reading import Doubt, _decoded
+
+    index = {c: i for i, c in enumerate(_CHARACTERS)}
+    dropped = _output({"两": 1.0}, {}, {"品": 1.0}, {}, {"一": 0.15, "械": 0.09}, {})
+    read = _decoded(dropped, _CHARACTERS, index)
+    assert read.text == "两品"
+    assert read.doubts == (Doubt(2, "一", False),)
+    assert Doubt(2, "一", False).applied(read.text) == "两品一"
+
+    swapped = _output({"(": 1.0}, {"=": 0.55, "≥": 0.30}, {}, {"台": 1.0}, {")": 1.0})
+    read = _decoded(swapped, _CHARACTERS, index)
+    assert (read.text, read.doubts) == ("(=台)", (Doubt(1, "≥", True),))
+    assert read.doubts[0].applied(read.text) == "(≥台)"
+
+    sure = _output({"两": 1.0}, {}, {"品": 1.0}, {"一": 0.05}, {})
+    digit = _output({"1": 0.6, "7": 0.4}, {})
+    assert _decoded(sure, _CHARACTERS, index).doubts == ()
+    assert _decoded(digit, _CHARACTERS, index).doubts == ()
+
+
+def test_a_doubtful_character_takes_the_reading_the_document_prints_elsewhere(tmp_path):
+    """reading.agreed: a name read once otherwise than the document prints it everywhere else reads as printed
+    (corpus t66: "指标1:两品" + "械总体安全" where every other line says 两品一械; t57: "(=台)" in a column of
+    "(≥套)" "(≥3)"). The other reading is taken only where, with a neighbour, it is printed elsewhere at
+    least twice ("品一" 2 + "两品一" 2 = 4; "(≥" 2) and the chosen reading, with that neighbour, never; a
+    document that prints "(=" too keeps "=". A later page is settled by the pages read before it (settled)."""
+    from jixiao.formats.layout import Box
+    from jixiao.formats.reading import Doubt, agreed, settled
+
+    def line(text: str, *doubts: Doubt) -> Box:
+        return Box(text, 0, 0, 100, 20, 0.95, doubts=doubts)
+
+    first = [line("加强两品一械企业监管"), line("组织两品一械科普宣传"), line("(≥套)"), line("(≥3)")]
+    second = [line("指标1:两品", Doubt(6, "一", False)), line("(=台)", Doubt(1, "≥", True))]
+    (_, settled_second) = agreed([first, second])
+    assert [b.text for b in settled_second] == ["指标1:两品一", "(≥台)"]
+    assert settled_second[0].confidence == 0.95  # the box is otherwise as read
+
+    also_equals = [*first, line("(=5)")]
+    (_, kept) = agreed([also_equals, second])
+    assert [b.text for b in kept] == ["指标1:两品一", "(=台)"]
+
+    once = [line("加强两品一械企业监管")]  # "品一" 1 + "两品一" 1 = 2: enough; alone on its page: nothing to go by
+    assert [b.text for b in agreed([once, second[:1]])[1]] == ["指标1:两品一"]
+    assert [b.text for b in agreed([second[:1]])[0]] == ["指标1:两品"]
+
+    scan = tmp_path / "扫描件.pdf"
+    scan.write_bytes(b"%PDF-1.4 pages read one at a time")
+    assert settled(scan, {1: first}) == {1: first}
+    assert [b.text for b in settled(scan, {2: second})[2]] == ["指标1:两品一", "(≥台)"]

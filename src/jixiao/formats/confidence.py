@@ -6,6 +6,10 @@ both places it quotes. Each place it rests on — its own ("第3页 表1 第8行
 message cites, and its basis (the cells the check read, Findings.basis) — leads to the segment and, for a table,
 the cell; the lowest OCR confidence among them (Segment.confidence, Segment.cell_confidence; None for a text
 layer) decides.
+
+A name the review takes from a scan (the department's) may rest on a character the recogniser reads unsurely —
+a rare one (戛 渑 濉 竣) is read as a common look-alike, however the line is cropped: the name comes with a
+hint saying so when every line or cell it was read from was read with low confidence (doubtful_name).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 
 from jixiao.model.problems import Problem, Severity
 
-__all__ = ["LOW_CONFIDENCE", "doubtful_as_hints", "lowest_confidence", "place_confidence"]
+__all__ = ["LOW_CONFIDENCE", "doubtful_as_hints", "doubtful_name", "lowest_confidence", "place_confidence"]
 
 LOW_CONFIDENCE = 0.9  # below this, RapidOCR's reading of a box is doubtful (its sure readings are 0.95–1.0)
 
@@ -110,3 +114,30 @@ def doubtful_as_hints(
             )
         out.append(finding)
     return out
+
+
+def doubtful_name(doc: Any, name: str, what: str) -> Problem | None:
+    """A hint (提示) that `name` — `what` the review took it for, 单位名称 — was read from a scan with low
+    confidence: its surest reading (the paragraph line or table cell holding it) is below LOW_CONFIDENCE.
+    None when it was read surely somewhere, from a text layer, or not found."""
+    if not name:
+        return None
+    found: list[tuple[float, Any, int | None, int | None]] = []
+    for segment in doc.segments:
+        if segment.kind == "paragraph" and name in segment.text:
+            found.append((segment.confidence, segment, None, None))
+        for r, row in enumerate(segment.rows):
+            levels = segment.cell_confidence[r] if r < len(segment.cell_confidence) else ()
+            found += [(levels[c], segment, r, c) for c, cell in enumerate(row) if name in cell and c < len(levels)]
+    if not found or any(level is None for level, *_ in found):
+        return None
+    level, segment, row, col = max(found, key=lambda item: item[0])
+    if level >= LOW_CONFIDENCE:
+        return None
+    return Problem(
+        "review.ocr_doubtful_name",
+        f"{what}“{name}”由扫描件文字识别得出，识别置信度 {level:.2f} 偏低，个别字（如生僻字）可能被识别为形近字："
+        f"请对照原件核实{what}。",
+        doc.location(segment, row, col),
+        Severity.INFO,
+    )

@@ -15,6 +15,10 @@ import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .reading import Doubt
 
 __all__ = ["Block", "Box", "Grid", "blocks_from_boxes", "continued_rows", "text_lines"]
 
@@ -29,6 +33,8 @@ class Box:
     confidence: float | None = None  # OCR's confidence in this box's text (0–1); None for a text layer
     # positions in text where OCR saw a ")" it did not write (formats/reading.py); written where a "(" is open
     closings: tuple[int, ...] = ()
+    # other readings of a character the recogniser gave a fair chance, for the document to settle (reading.agreed)
+    doubts: tuple[Doubt, ...] = ()
 
     @property
     def height(self) -> float:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .layout import Block, Box, Grid, blocks_from_boxes
-from .reading import Read, narrowed, read_crops
+from .reading import Read, agreed, boxed, folded, narrowed, read_crops, settled
 
 __all__ = [
     "MAX_OCR_PAGES",
@@ -397,18 +397,19 @@ def _recognise(gray: Any, found: list[Any], grids: tuple[Grid, ...] = ()) -> lis
 _RULE_GLYPHS = frozenset("「」『』|丨[]")
 
 
-def read_image(image: Any, page: int, dpi: int = OCR_DPI) -> list[Block]:
+def read_image(image: Any, page: int, dpi: int = OCR_DPI, path: Path | None = None) -> list[Block]:
     """One page image (BGR or grey numpy array) → its paragraphs and tables. A page scanned sideways, upside
-    down or a few degrees askew is turned upright first; boxes are in the corrected page's pixels."""
+    down or a few degrees askew is turned upright first; boxes are in the corrected page's pixels. A doubtful
+    character is settled by the page's lines, or those of the document's pages read so far (`path`: reading.py)."""
     gray, found = _upright(_without_red(image))
     grids = find_grids(gray, dpi)
     boxes = []
     for points, read in _recognise(gray, found, grids):
         xs = [p[0] for p in points]
         ys = [p[1] for p in points]
-        corners = float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys))
-        boxes.append(Box(folded(read.text), *corners, round(read.score, 3), read.closings))
+        boxes.append(boxed(read, (float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys)))))
     boxes += _missed_in_cells(gray, grids, boxes)
+    boxes = settled(path, {page: boxes})[page] if path else agreed([boxes])[0]
     blocks = blocks_from_boxes(boxes, page, grids)
     return [b for b in blocks if not (b.kind == "paragraph" and _PAGE_NUMBER.fullmatch(b.text))]
 
@@ -443,23 +444,8 @@ def _missed_in_cells(gray: Any, grids: tuple[Grid, ...], boxes: list[Box]) -> li
                 crop = cv2.cvtColor(gray[max(top, 0) : bottom, max(left, 0) : right], cv2.COLOR_GRAY2BGR)
                 (read,) = read_crops(engine.text_rec, [crop])
                 if read.text.strip() and read.score >= engine.text_score:
-                    corners = float(left), float(top), float(right), float(bottom)
-                    found.append(Box(folded(read.text), *corners, round(read.score, 3), read.closings))
+                    found.append(boxed(read, (float(left), float(top), float(right), float(bottom))))
     return found
-
-
-_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-
-
-def folded(text: str) -> str:
-    """Full-width ASCII (，：；（）％０-９Ａ-Ｚ and the ideographic space) read as its half-width form. The
-    recogniser cannot tell "，" from "," in print — it returns either, even within one line — so one form is
-    kept (half-width, as labels are compared, review.vocabulary.norm). Without it a scanned paragraph's
-    figures were grouped otherwise than the same paragraph's in the .docx (corpus n12: a false 预算执行率
-    conflict between two rates of one sentence). Only that block is folded: NFKC would also make ① a 1."""
-    text = text.translate(_HALF_WIDTH)
-    # an ellipsis (……) standing for rows left out is read as a run of dots ("·.....")
-    return "……" if re.fullmatch(r"[.·・…。]{3,}", text) else text
 
 
 # "- 3 -", "— 3 —", "3", "第3页", "第3页 共12页": page numbers, not the report's text (as for text PDFs)
@@ -483,7 +469,7 @@ def read_pdf_pages(path: Path, pages: list[int], stats: OcrStats | None = None) 
             started = time.process_time()
             bitmap = document[number - 1].render(scale=OCR_DPI / 72)
             image = bitmap.to_numpy()[:, :, :3]  # BGR(x) → BGR
-            out[number] = read_image(image, number)
+            out[number] = read_image(image, number, path=path)
             if stats is not None:
                 stats.pages += 1
                 stats.cpu_seconds.append(time.process_time() - started)

@@ -10,16 +10,26 @@ output is kept for two second readings that cost no second run:
 - a closing bracket the recogniser saw but did not write: at the end of a short crop (a table cell's last line,
   "元)") PP-OCR often gives the bracket less than CTC's blank at its step — split between ")" and "）" — and
   drops it ("(万元" for "(万元)", corpus t13, t56). The step is kept (Read.closings); the layout writes the
-  bracket only where the cell's text leaves a "(" open before it (layout._closed).
+  bracket only where the cell's text leaves a "(" open before it (layout._closed);
+- another reading of one character that the output gives a fair chance (Read.doubts): a runner-up at a written
+  character's step ("=" read where the output gave "≥" 0.43 and "=" 0.30 in one crop and the other way in the
+  next, corpus t57), or a character at a step the blank won only narrowly (a "一" at a line's end dropped:
+  blank 0.76, "一" 0.15, t66's "两品一械"). The document decides (agreed): the other reading is taken where
+  the document prints it, with its neighbours, elsewhere and never prints the chosen one so.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-__all__ = ["FIGURE_RECHECK", "Read", "narrowed", "read_crops"]
+from .layout import Box
+
+__all__ = ["FIGURE_RECHECK", "Doubt", "Read", "agreed", "boxed", "folded", "narrowed", "read_crops", "settled"]
 
 REC_HEIGHT = 48  # the recogniser's input height (PP-OCRv4); a line is scaled to it
 LONG_LINE = 480  # width at REC_HEIGHT above which a line is narrowed (about ten Chinese characters)
@@ -36,6 +46,23 @@ _FIGURE_TEXT = re.compile(r"[-+]?\d[\d.,]*%?")
 # 0.5 read again), not between 0 and another digit.
 _SAME_DIGIT = {"0": "0OoＯ〇○０", "1": "1lI|丨１"}
 _CLOSING_FORMS = ")）"
+# A runner-up reading of a step counts as a doubt from this probability; a step the blank won as a character
+# seen when the blank had less than BLANK_DOUBT. On t57 and t66 the right readings had 0.30 and 0.15; a sure
+# step's runner-up has under 0.01.
+DOUBT = 0.1
+BLANK_DOUBT = 0.85
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """Another reading of a line: `text` in place of the character at `at` (replaces) or before it (inserted)."""
+
+    at: int
+    text: str
+    replaces: bool
+
+    def applied(self, text: str) -> str:
+        return text[: self.at] + self.text + text[self.at + self.replaces :]
 
 
 @dataclass(frozen=True)
@@ -43,6 +70,7 @@ class Read:
     text: str
     score: float
     closings: tuple[int, ...] = ()  # positions in text where a ")" was seen but not written (CLOSING_SEEN)
+    doubts: tuple[Doubt, ...] = ()  # other readings the output gives a fair chance (DOUBT, BLANK_DOUBT)
 
 
 def narrowed(crop: Any) -> Any:
@@ -100,7 +128,7 @@ def _decoded(steps: Any, characters: list[str], index: dict[str, int]) -> Read:
     score = float(np.mean([steps[t][best[t]] for t in kept])) if kept else 0.0
     if _FIGURE_TEXT.fullmatch(text) and score < FIGURE_RECHECK:
         score = _figure_confidence(steps, best, kept, index, characters, score)
-    return Read(text, score, _closings(steps, best, kept, closing))
+    return Read(text, score, _closings(steps, best, kept, closing), _doubts(steps, best, kept, characters))
 
 
 def _figure_confidence(
@@ -131,3 +159,128 @@ def _closings(steps: Any, best: Any, kept: list[int], closing: list[int]) -> tup
             if not found or found[-1] != position:
                 found.append(position)
     return tuple(found)
+
+
+# brackets come in pairs: one taken from elsewhere in the document may leave its line's pair unmatched
+# (corpus n79 scanned: "财预(2020)10号" became "财预[2020)10号" when brackets were settled too)
+_BRACKETS = frozenset("()[]{}<>（）［］【】〔〕《》〈〉「」『』")
+
+
+def _settles(character: str) -> bool:
+    """A character the document's other lines may settle: not a digit or Latin letter (a figure's digits are
+    doubted by their confidence, confidence.py: a figure elsewhere proves nothing about this one), a bracket
+    or a space."""
+    return bool(character.strip()) and not (character.isascii() and character.isalnum()) and character not in _BRACKETS
+
+
+def _doubts(steps: Any, best: Any, kept: list[int], characters: list[str]) -> tuple[Doubt, ...]:
+    """Other readings the output gives at least DOUBT: a written character's runner-up, and a character at a
+    step the blank won with less than BLANK_DOUBT that is not the spread of a written neighbour's."""
+    import numpy as np
+
+    rest = steps.copy()
+    rest[np.arange(len(best)), best] = -1.0
+    rest[:, 0] = -1.0
+    runner = rest.argmax(axis=1)
+    found: list[Doubt] = []
+    for t in np.nonzero(rest[np.arange(len(best)), runner] >= DOUBT)[0].tolist():
+        other = int(runner[t])
+        if not _settles(characters[other]):
+            continue
+        position = sum(1 for k in kept if k < t)
+        if best[t] != 0:
+            if t in kept and _settles(characters[best[t]]):
+                found.append(Doubt(position, characters[other], True))
+        elif steps[t][0] < BLANK_DOUBT:
+            near = [k for k in kept if abs(k - t) <= 1 and best[k] == other]
+            if not near and (t == 0 or best[t - 1] != other):
+                found.append(Doubt(position, characters[other], False))
+    return tuple(dict.fromkeys(found))
+
+
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def folded(text: str) -> str:
+    """Full-width ASCII (，：；（）％０-９Ａ-Ｚ and the ideographic space) read as its half-width form. The
+    recogniser cannot tell "，" from "," in print — it returns either, even within one line — so one form is
+    kept (half-width, as labels are compared, review.vocabulary.norm). Without it a scanned paragraph's
+    figures were grouped otherwise than the same paragraph's in the .docx (corpus n12: a false 预算执行率
+    conflict between two rates of one sentence). Only that block is folded: NFKC would also make ① a 1."""
+    text = text.translate(_HALF_WIDTH)
+    # an ellipsis (……) standing for rows left out is read as a run of dots ("·.....")
+    return "……" if re.fullmatch(r"[.·・…。]{3,}", text) else text
+
+
+def boxed(read: Read, corners: tuple[float, float, float, float]) -> Box:
+    """A recognised line as the layout takes it: its text folded (folded), with the other readings it may take."""
+    text = folded(read.text)
+    doubts = () if len(text) != len(read.text) else read.doubts  # the whole text replaced: none
+    doubts = tuple(Doubt(d.at, folded(d.text), d.replaces) for d in doubts if folded(d.applied(read.text)) != text)
+    return Box(text, *corners, round(read.score, 3), read.closings, doubts)
+
+
+def agreed(pages: list[list[Any]]) -> list[list[Any]]:
+    """Boxes (layout.Box) of a document's pages, each doubtful character settled by the document: the other
+    reading (Doubt) is taken where, with a neighbour, it is printed in the document's other lines and the
+    chosen reading, with the same neighbour, is not — so a name read once otherwise than it is printed
+    everywhere else reads as printed ("(=台)" among "(≥套)" "(≥**平方": "(≥"; "两品械" beside "两品一械")."""
+    import dataclasses
+
+    texts = [box.text for boxes in pages for box in boxes]
+    counts: dict[str, int] = {}
+    for text in texts:
+        for n in (2, 3):
+            for i in range(len(text) - n + 1):
+                counts[text[i : i + n]] = counts.get(text[i : i + n], 0) + 1
+
+    def seen(text: str, at: int, width: int, own: str) -> int:
+        """How often the document prints, outside `own`, a window of `text` holding text[at:at+width]."""
+        total = 0
+        for n in (2, 3):  # the windows that hold the span (an insertion's: both its neighbours)
+            for start in range(max(0, at + max(width, 1) - n), min(at - (width == 0), len(text) - n) + 1):
+                window = text[start : start + n]
+                total += counts.get(window, 0) - own.count(window)
+        return total
+
+    out = []
+    for boxes in pages:
+        settled = []
+        for box in boxes:
+            text, closings = box.text, list(box.closings)
+            taken = [
+                d
+                for d in box.doubts
+                if seen(d.applied(box.text), d.at, 1, box.text) >= 2
+                and seen(box.text, d.at, int(d.replaces), box.text) == 0
+            ]
+            for doubt in sorted(taken, key=lambda d: d.at, reverse=True):
+                text = doubt.applied(text)
+                if not doubt.replaces:
+                    closings = [c + (c >= doubt.at) for c in closings]
+            settled.append(dataclasses.replace(box, text=text, closings=tuple(closings)) if taken else box)
+        out.append(settled)
+    return out
+
+
+# The lines of the documents' pages recognised last (path, size, mtime → page → boxes as read): a reader asks for
+# a document's scanned pages one at a time (review/pdfread.py), and a doubtful character is settled by the lines
+# of every page of its document recognised so far (reading.agreed)
+_read_lines: OrderedDict[tuple[str, int, int], dict[int, list[Any]]] = OrderedDict()
+_read_lines_lock = threading.Lock()
+READ_DOCUMENTS_KEPT = 4
+
+
+def settled(path: Path, read: dict[int, list[Any]]) -> dict[int, list[Any]]:
+    """The pages `read`, each doubtful character settled by the lines of its document's pages read so far."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    with _read_lines_lock:
+        lines = _read_lines.pop(key, {})
+        lines.update(read)
+        _read_lines[key] = lines
+        while len(_read_lines) > READ_DOCUMENTS_KEPT:
+            _read_lines.popitem(last=False)
+        numbers = sorted(lines)
+        pages = [lines[n] for n in numbers]
+    return {n: boxes for n, boxes in zip(numbers, agreed(pages), strict=True) if n in read}

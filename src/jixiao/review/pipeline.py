@@ -134,6 +134,10 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
             f"文件在此处中断（“{CUT_MARK}”或原文不完整），其后的内容无法审核；缺少的章节、合计和等级不再逐项提示。",
             doc.location(last),
         )
+    from ..formats.confidence import doubtful_name  # a name read from a scan with low confidence: said so
+
+    if (hint := doubtful_name(doc, ident.department, "单位名称")) is not None:
+        findings.extend([hint])
     figures = extract_figures(doc)
     data = stated_data(review, figures, ident.department, ident.year)
     for finding in check_consistency(data):
