@@ -909,3 +909,41 @@ def test_one_phrase_under_a_level_of_government_and_without_it_is_not_one_subjec
         "2022年地方应配套20971.00万元,实际配套到位资金120030.14万元。",
     )
     assert ("same_subject", Severity.WARNING) in _codes(doc)
+
+
+# --- the text's totals against the score table rest on the cells they are read from ---------------------------------
+
+_SCORES = (
+    ("一级指标", "二级指标", "三级指标", "分值", "得分"),
+    ("决策", "预算编制", "合理性", "10", "10"),
+    ("", "", "规范性", "10", "9"),
+    ("管理", "资金", "执行率", "80", "75"),
+    ("合计", "", "", "100", "95"),
+)
+
+
+@pytest.mark.parametrize(
+    ("doubtful", "severity"),
+    [
+        ((1, 3), Severity.ERROR),  # row 2's 分值 "10" read at 0.50: not a figure the comparison rests on
+        ((2, 4), Severity.ERROR),  # a row's 得分 "9": the 合计 row states the total, the rows are not added
+        ((4, 4), Severity.INFO),  # the 合计 得分 "95" itself doubtful: a hint
+    ],
+)
+def test_the_texts_total_score_against_the_table_rests_on_the_total_cell(doubtful, severity):
+    # the text says 自评得分96分, the 合计 row 95 (10 + 9 + 75 = 94 is another finding, on the table itself)
+    levels = [[0.99 for _ in row] for row in _SCORES]
+    levels[doubtful[0]][doubtful[1]] = 0.5
+    table = Segment("table", 1, rows=_SCORES, page=1, confidence=0.5, cell_confidence=tuple(map(tuple, levels)))
+    text = [
+        Segment("paragraph", i, line, page=1, confidence=0.99)
+        for i, line in enumerate(("2023年度部门整体支出绩效自评报告", "经自评,本单位自评得分为96分。"), 1)
+    ]
+    from jixiao.review.pipeline import review_document
+
+    found = [
+        f
+        for f in review_document(SourceDocument(Path("扫描件.pdf"), [*text, table])).findings
+        if f.code == "review.stated_total" and f.actual == "96"
+    ]
+    assert [f.severity for f in found] == [severity]

@@ -24,6 +24,7 @@ from .findings import Findings
 from .rx import rx
 from .scoretable import ScoreRow, ScoreTable
 from .source import SourceDocument
+from .table import number
 from .vocabulary import vocabulary
 
 __all__ = [
@@ -33,8 +34,10 @@ __all__ = [
     "check_grade",
     "check_levels",
     "check_stated_totals",
+    "level_weight_basis",
     "show_figure",
     "stated_data",
+    "total_basis",
 ]
 
 
@@ -195,8 +198,37 @@ def table_basis(table: ScoreTable, rows: list | None = None) -> list[Location]:
     return cells + ([table.total_location] if rows is None and table.total_location else [])
 
 
+def total_basis(table: ScoreTable) -> list[Location]:
+    """The cells the table's total was read from: its total row's score, else the rows' scores it adds up — not
+    every figure of the table (a doubtful 目标值 elsewhere does not make the comparison doubtful)."""
+    if table.table is None:
+        return []
+    if table.total_score is not None and table.total_location is not None:
+        return [table.total_location]
+    return [table.table.location(r.row, r.score_col) for r in table.rows if r.score_col >= 0]
+
+
+def level_weight_basis(table: ScoreTable) -> list[Location]:
+    """The cells the 一级指标 weights were read from: on each level's first row, its label ("产出指标(50分)") and
+    the cell that states its weight."""
+    if table.table is None:
+        return []
+    out = []
+    for r in {row.level1: row for row in reversed(table.rows)}.values():  # each level's first row
+        if r.level1_weight is None:
+            continue
+        cells = table.table.grid[r.row] if r.row < len(table.table.grid) else []
+        out += [
+            table.table.location(r.row, c)
+            for c, text in enumerate(cells)
+            if (r.level1_label and text.strip() == r.level1_label) or number(text) == r.level1_weight
+        ]
+    return out
+
+
 def check_stated_totals(review: Review, table: ScoreTable, total: Decimal | None, figures: list[Figure]) -> None:
-    """The text's 总分 of the indicator system and its stated total score against the table."""
+    """The text's 总分 of the indicator system and its stated total score against the table; each comparison rests
+    on the cells its table figure was read from."""
     weight_sum = sum((w for w in {r.level1: r.level1_weight for r in table.rows}.values() if w is not None), Decimal(0))
     for fig in (f for f in figures if f.key == "score.weight_total"):
         if table.family == "three_level" and weight_sum and fig.value != weight_sum:
@@ -207,7 +239,7 @@ def check_stated_totals(review: Review, table: ScoreTable, total: Decimal | None
                 fig.location,
                 weight_sum,
                 fig.value,
-                table_basis(table),
+                level_weight_basis(table),
             )
     for fig in (f for f in figures if f.key == "score.total"):
         if total is not None and fig.value != total:
@@ -218,7 +250,7 @@ def check_stated_totals(review: Review, table: ScoreTable, total: Decimal | None
                 fig.location,
                 total,
                 fig.value,
-                table_basis(table),
+                total_basis(table),
             )
 
 
