@@ -693,7 +693,83 @@ def test_condensed_clipped_and_slanted_text(tmp_path):
         f'<ofd:TextObject ID="{w.id()}" Boundary="40 100 120 120" Font="2" Size="12" '
         'CTM="0.7071 0.7071 -0.7071 0.7071 0 0"><ofd:TextCode X="0" Y="12">内部资料</ofd:TextCode></ofd:TextObject>'
     )
-    assert [b.text for b in read_ofd(w.write(tmp_path / "缩放.ofd"))] == [
+    notes: list[tuple[int, str]] = []
+    assert [b.text for b in read_ofd(w.write(tmp_path / "缩放.ofd"), notes=notes)] == [
         "项目支出绩效自评表（2023年度）",
         "自评得分95分。",
     ]
+    # the watermark's four glyphs are told, page by page, and the review gives that as a hint
+    assert notes == [(1, "第1页有 4 个斜排的字（如水印），未读取。")]
+    (hint,) = [f for f in review_file(tmp_path / "缩放.ofd").findings if f.code == "review.unread"]
+    assert hint.severity.value == "提示" and hint.location.place == "第1页"
+
+
+# --- a picture on a page of text ------------------------------------------------------------------------------
+
+
+def _cjk_font(size: int):
+    import subprocess
+
+    from PIL import ImageFont
+
+    try:
+        found = subprocess.run(["fc-match", "-f", "%{file}", "Noto Sans CJK SC"], capture_output=True, text=True)
+    except OSError:
+        pytest.skip("fontconfig and fonts-noto-cjk are installed by scripts/setup.sh")
+    if "CJK" not in found.stdout:
+        pytest.skip("fonts-noto-cjk is installed by scripts/setup.sh")
+    return ImageFont.truetype(found.stdout.strip(), size)
+
+
+def _png(image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_a_table_pasted_as_a_picture_on_a_page_of_text_is_recognised_and_a_seal_is_not(tmp_path, monkeypatch):
+    """A page of text (title above, conclusion below) holding a score table pasted as a picture 170 × 40 mm at
+    (20, 30); a red seal's picture 60 × 60 mm; and a grey picture 180 × 20 mm under the conclusion's text. All
+    three are large enough to hold text (shorter side ≥ 15 mm, area ≥ 3,000 mm²), but the seal's ink is red and
+    the grey one is written over: only the table's picture is recognised, its rows between the title and the
+    conclusion, placed on the page."""
+    from PIL import Image, ImageDraw
+
+    from jixiao.formats import ocr
+
+    # the table at 150 dpi: 170 mm = 1004 px, 40 mm = 236 px; columns at 0 | 531 | 768 px (0, 90, 130 mm), four
+    # rows of 59 px (10 mm)
+    table = Image.new("RGB", (1004, 236), "white")
+    draw = ImageDraw.Draw(table)
+    font = _cjk_font(28)
+    rows = [
+        ("指标名称", "分值", "得分"),
+        ("产出数量", "50", "45"),
+        ("服务对象满意度", "50", "48"),
+        ("合计", "100", "93"),
+    ]
+    for r, row in enumerate(rows):
+        for x, text in zip((0, 531, 768), row, strict=True):
+            draw.text((x + 14, r * 59 + 14), text, fill="black", font=font)
+    for y in (1, 59, 118, 177, 234):
+        draw.line([(0, y), (1003, y)], fill="black", width=2)
+    for x in (1, 531, 768, 1002):
+        draw.line([(x, 0), (x, 235)], fill="black", width=2)
+    seal = Image.new("RGBA", (354, 354), (0, 0, 0, 0))  # 60 mm at 150 dpi, transparent around the ring
+    ImageDraw.Draw(seal).ellipse([8, 8, 346, 346], outline=(220, 20, 30, 255), width=14)
+    ImageDraw.Draw(seal).text((90, 150), "财政局专用章", fill=(220, 20, 30, 255), font=_cjk_font(30))
+    grey = Image.new("RGB", (400, 60), (235, 235, 235))
+    w = OfdWriter(page_width=210, media={"5": _png(table), "6": _png(seal), "7": _png(grey)})
+    w.pages[0].append(text_object(w, 20, 20, "附件：2023年度项目支出绩效自评表（截图）"))
+    w.pages[0].append(f'<ofd:ImageObject ID="{w.id()}" Boundary="20 30 170 40" CTM="170 0 0 40 0 0" ResourceID="5"/>')
+    w.pages[0].append(f'<ofd:ImageObject ID="{w.id()}" Boundary="120 60 60 60" CTM="60 0 0 60 0 0" ResourceID="6"/>')
+    w.pages[0].append(f'<ofd:ImageObject ID="{w.id()}" Boundary="15 95 180 20" CTM="180 0 0 20 0 0" ResourceID="7"/>')
+    w.pages[0].append(text_object(w, 20, 98, "经自评，本项目自评得分93分，评价等级为优。"))
+    recognised = []
+    read_image = ocr.read_image
+    monkeypatch.setattr(ocr, "read_image", lambda image, *a: recognised.append(image.shape) or read_image(image, *a))
+    title, pasted, conclusion = read_ofd(w.write(tmp_path / "截图.ofd"))
+    assert recognised == [(236, 1004, 3)]  # the table's picture only: not the seal, not the background
+    assert title.text.startswith("附件") and conclusion.text.startswith("经自评")
+    assert pasted.kind == "table" and pasted.rows == tuple(rows)
+    assert pasted.box is not None and pasted.box[0] >= 19 and pasted.box[1] >= 29 and pasted.box[3] <= 71

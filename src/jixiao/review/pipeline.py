@@ -134,6 +134,8 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
             f"文件在此处中断（“{CUT_MARK}”或原文不完整），其后的内容无法审核；缺少的章节、合计和等级不再逐项提示。",
             doc.location(last),
         )
+    for page, note in doc.notes:  # what the reader saw but could not read (an OFD's slanted text, a picture)
+        findings.add("review.unread", Severity.INFO, note, Location(str(doc.path), place=f"第{page}页"))
     from ..formats.confidence import doubtful_name  # a name read from a scan with low confidence: said so
 
     if (hint := doubtful_name(doc, ident.department, "单位名称")) is not None:

@@ -46,6 +46,9 @@ class Segment:
 class SourceDocument:
     path: Path
     segments: list[Segment] = field(default_factory=list)
+    # what the reader saw but could not read, (page, Chinese message): an OFD's slanted text, an undecodable
+    # picture; the review tells each as a hint
+    notes: list[tuple[int, str]] = field(default_factory=list)
 
     def paragraphs(self) -> list[Segment]:
         return [s for s in self.segments if s.kind == "paragraph"]

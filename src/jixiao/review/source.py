@@ -149,11 +149,13 @@ def _read_converted(path: Path) -> SourceDocument:
 def _read_ofd(path: Path) -> SourceDocument:
     from ..formats.ofd import OfdError, read_ofd
 
+    notes: list[tuple[int, str]] = []
     try:
-        blocks = read_ofd(path, checked=True)  # read_source's check_document ran the guard's check_zip
+        blocks = read_ofd(path, checked=True, notes=notes)  # read_source's check_document ran check_zip
     except OfdError as exc:
         raise JixiaoError([Problem("review.ofd", str(exc), Location(str(path)))]) from None
     builder = _Builder(path)
+    builder.doc.notes = notes
     for page in sorted({b.page for b in blocks}):  # page by page, as scanned pages: a table may go on overleaf
         _add_blocks(builder, [b for b in blocks if b.page == page])
     return builder.doc

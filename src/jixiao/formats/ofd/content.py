@@ -61,6 +61,9 @@ class Segment:
 class Picture:
     part: str  # the image's part in the zip
     box: tuple[float, float, float, float]
+    # how the image's own axes lie on the page: (swapped, mirrored left-right, mirrored top-bottom) after
+    # swapping, so the picture is read as it is seen; None when its CTM turns it by another angle
+    axes: tuple[bool, bool, bool] | None = (False, False, False)
 
 
 @dataclass
@@ -185,7 +188,18 @@ class _Walker:
         # an image fills the unit square of its own space, which its CTM maps onto the page
         corners = [_apply(transform, x, y) for x in (0.0, 1.0) for y in (0.0, 1.0)]
         xs, ys = [p[0] for p in corners], [p[1] for p in corners]
-        self.content.pictures.append(Picture(part, (min(xs), min(ys), max(xs), max(ys))))
+        self.content.pictures.append(Picture(part, (min(xs), min(ys), max(xs), max(ys)), _axes(transform)))
+
+
+def _axes(transform: Affine) -> tuple[bool, bool, bool] | None:
+    """An image's axes on the page (Picture.axes), from the signs of its transform."""
+    a, b, c, d = transform[:4]
+    tiny = 1e-6 * max(abs(a), abs(b), abs(c), abs(d), 1e-9)
+    if abs(b) <= tiny and abs(c) <= tiny:  # its x along the page's x: mirrored where a or d is negative
+        return (False, a < 0, d < 0)
+    if abs(a) <= tiny and abs(d) <= tiny:  # its x down the page (turned a quarter): swapped first
+        return (True, c < 0, b < 0)
+    return None
 
 
 def _turn(transform: Affine) -> int:
