@@ -12,7 +12,10 @@ The bundled example's report (宝安 2023: 27 pages, two charts) is converted N 
   - long-lived, two instances in parallel (`convert_files` on N files: a batch, two downloads at once), .docx and
     .fodt;
   - the web download as the app makes it (score, write, convert, read back) with the .docx of before and the
-    .fodt of now, alternating, in one warm instance.
+    .fodt of now, alternating, in one warm instance;
+  - two downloads arriving at once while one LibreOffice is warm (the web app after its start): before, the
+    second started a new LibreOffice on the spot and waited for it; now it takes whichever is ready first, the
+    warm one once free or the new one (started in the background); each request's seconds, rounds alternating.
 On a machine shared with other work the wall time waits for a core and the CPU time does not: the CPU time is
 what a conversion costs, the ratios between the ways are the result. Goal: ≤ 0.5 s per department in batch and
 for a web download. Not a timed test. Also printed: the pages of both PDFs (pypdfium2, when installed), the
@@ -31,6 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 from jixiao.formats import office
 from jixiao.pipeline import run
@@ -153,7 +157,78 @@ def _web(rounds: int) -> dict[str, float]:
     return {key: statistics.median(values) for key, values in times.items()}
 
 
-def measure(n: int = 8) -> dict[str, float] | None:
+@contextlib.contextmanager
+def _claimed_before():
+    """office._claimed as it was before the pool waited for the first free instance: a call that finds every
+    started instance busy starts a new LibreOffice on the spot and waits for it (the baseline of `_two_at_once`)."""
+    first = office.shared_converter()
+    assert first is not None
+    with office._shared_lock:
+        index = min(range(len(office._pool)), key=lambda i: office._claims[i])
+        if office._claims[index] and len(office._pool) < office.instances():
+            office._pool.append(office.OfficeConverter(first.soffice, first.timeout))
+            index = len(office._pool) - 1
+            office._claims[index] = 0
+        office._claims[index] += 1
+        converter = office._pool[index]
+    try:
+        yield converter
+    finally:
+        with office._freed:
+            office._claims[index] -= 1
+            office._freed.notify_all()
+
+
+def _back_to_one_warm() -> None:
+    """The pool as the web app has it after its start: one warm LibreOffice, no other (a second one closed)."""
+    while office._starting:  # a background start under way finishes before its instance is closed
+        time.sleep(0.05)
+    for converter in office._pool[1:]:
+        converter.close()
+    del office._pool[1:]
+    office._claims.clear()
+    office._claims[0] = 0
+    office._pool[0].ensure_started()
+
+
+def _download(gate, source: Path, out: Path, took: list[float], k: int) -> None:
+    gate.wait()
+    started = time.perf_counter()
+    office.convert_files([source], "pdf", out)
+    took[k] = time.perf_counter() - started
+
+
+def _two_at_once(files: list[Path], out: Path, rounds: int) -> dict[str, list[tuple[float, float]]]:
+    """Two web downloads' conversions arriving at the same moment with one warm LibreOffice (the web app after
+    its start), each request's seconds: before (the second starts a new LibreOffice and waits for it) and now
+    (the second takes whichever is ready first: the warm one once free, or the new one started in the
+    background), the two ways alternating round by round."""
+    import threading
+
+    current = office._claimed
+    times: dict[str, list[tuple[float, float]]] = {"before": [], "now": []}
+    for r in range(rounds):
+        for way in ("before", "now") if r % 2 == 0 else ("now", "before"):
+            _back_to_one_warm()
+            office._claimed = _claimed_before if way == "before" else current  # type: ignore[assignment]
+            gate = threading.Barrier(2)
+            took: list[float] = [0.0, 0.0]
+            threads = [
+                threading.Thread(target=_download, args=(gate, files[k], out / f"{way}-{r}-{k}", took, k))
+                for k in (0, 1)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            office._claimed = current  # type: ignore[assignment]
+            first, second = sorted(took)
+            times[way].append((first, second))
+    _back_to_one_warm()
+    return times
+
+
+def measure(n: int = 8) -> dict[str, Any] | None:
     """Seconds per document for each way, LibreOffice's CPU seconds per document; the keys bench/all.py reads
     ("one", "cpu_one", "two", "cpu_two", "one_off_each", "one_off_batch") are the path printed now (.fodt)."""
     if office.shared_converter() is None:
@@ -185,6 +260,7 @@ def measure(n: int = 8) -> dict[str, float] | None:
         two_docx = _two_instances(docx, work / "two-docx")
         two_fodt = _two_instances(fodt, work / "two-fodt")
         web = _web(3)
+        at_once = _two_at_once(fodt, work / "at-once", 3)
         pages = (_pages(work / "one" / "docx-0.pdf"), _pages(work / "one" / "fodt-0.pdf"))
         return {
             "n": n,
@@ -202,6 +278,7 @@ def measure(n: int = 8) -> dict[str, float] | None:
             "two": two_fodt["wall"],
             "cpu_two": two_fodt["cpu"],
             **web,
+            "at_once": at_once,
             "pages_docx": pages[0] or 0,
             "pages_fodt": pages[1] or 0,
             "instances": len(office._pool),
@@ -212,7 +289,7 @@ def measure(n: int = 8) -> dict[str, float] | None:
         }
 
 
-def _line(label: str, m: dict[str, float], kind: str) -> str:
+def _line(label: str, m: dict[str, Any], kind: str) -> str:
     return (
         f"  {label}{m[f'wall_{kind}']:.2f} s/份，LibreOffice CPU {m[f'cpu_{kind}']:.2f} s/份"
         f"（打开 {m[f'cpu_open_{kind}']:.2f}，导出 {m[f'cpu_store_{kind}']:.2f}，关闭 {m[f'cpu_close_{kind}']:.2f}；"
@@ -247,6 +324,10 @@ def main() -> None:
         f"并行 {m['two_docx'] / m['two']:.2f}×，网页下载 {m['web_docx'] / m['web_fodt']:.2f}×；"
         f"每份启动 / 常驻一个实例 = {m['one_off_each'] / m['one']:.1f}×"
     )
+    ways = (("before", "原来：第二个请求当场启动新实例"), ("now", "现在：取先空出的实例，新实例在后台启动"))
+    for way, label in ways:
+        pairs = "；".join(f"{a:.2f} / {b:.2f} s" for a, b in m["at_once"][way])
+        print(f"  两个下载同时到达、只有一个预热实例（{label}）: 先完成 / 后完成 {pairs}")
     pages = f"页数 .docx {m['pages_docx']}、.fodt {m['pages_fodt']}；" if m["pages_fodt"] else ""
     print(
         f"  {pages}LibreOffice 启动 {m['start']:.2f} s（网页启动时在后台完成，不计入），启动次数 {m['starts']}，"
