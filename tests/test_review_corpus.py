@@ -17,7 +17,14 @@ from jixiao.review.corpus import CORPUS, load_corpus, score_document
 DOCS = load_corpus() if CORPUS.exists() else []
 
 # id → (truth ids not caught yet, codes of false warnings still raised), with the reason
-KNOWN_GAPS: dict[str, tuple[set[str], set[str]]] = {}
+KNOWN_GAPS: dict[str, tuple[set[str], set[str]]] = {
+    # a scored row with one figure where target and actual stand: in the page it may be one cell merged across both
+    # columns, so the blank actual is a hint, not a warning — by design (precision first)
+    "t74-yunnan-nanhua-wild-mushroom-workshop-project": ({"i2"}, set()),
+    # the tail of a Sichuan table whose header was above the stored part: without it the columns of 完成值, 权重 and
+    # 得分 are not known, so their blanks are not told
+    "t75-sichuan-daying-medical-insurance-project-2023": ({"i6"}, set()),
+}
 
 
 @pytest.fixture(scope="module")

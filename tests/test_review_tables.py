@@ -1016,3 +1016,102 @@ def test_a_block_whose_header_is_printed_again_goes_on(tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     found = [f for f in review_file(path).findings if f.code == "review.target_met_lost"]
     assert [(f.expected, f.actual) for f in found] == [("20", "19.6")]
+
+
+# --- rules added for the held-out batch t71–t75 (each general; hypothetical tables, worked by hand) -------------
+
+WIDE = [  # corpus t73's layout: the funds rows carry one amount more than the header has amount columns
+    ["项目资金(万元)", "", "年初预算数", "全年预算数(A)", "全年执行数(B)", "分值", "预算执行率(B/A)", "得分"],
+    ["", "年度资金总额:", "50", "50", "50", "45", "10", "90%", "{funds}"],
+    ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+    ["", "产出指标", "数量指标", "采购设备", "≥4台", "4台", "90", "90"],
+    ["{total_label}", "", "", "", "", "", "100", "{total}"],
+]
+
+
+def _wide(funds="9", total_label="总分", total="99"):
+    return [[c.format(funds=funds, total_label=total_label, total=total) for c in r] for r in WIDE]
+
+
+def test_a_funds_row_wider_than_its_header_is_read_right_aligned(tmp_path):
+    # right-aligned: 年初 50, A 50, B 45, 分值 10, 执行率 90%, 得分 9 — 45 / 50 = 90%, 10 × 90% = 9, and
+    # 10 + 90 = 100 points, 9 + 90 = 99 scored: nothing to find (read from the left, 分值 45 and 执行率 "10" were)
+    assert _found(_review_rows(tmp_path, "项目支出绩效自评表(2024年度)", _wide())) == []
+    found = _found(_review_rows(tmp_path, "项目支出绩效自评表(2024年度)", _wide(funds="7", total="97")))
+    assert [(c, "9" in m) for c, m in found] == [("review.funds_score", True)], found  # 7 against 10 × 90% = 9
+
+
+def test_the_total_row_printed_with_its_two_characters_swapped(tmp_path):
+    # corpus t73 prints 总分 as "分总": still the total row — 9 + 90 = 99 is its score
+    assert _review_rows(tmp_path, "项目支出绩效自评表(2024年度)", _wide(total_label="分总")).total == Decimal("99")
+    found = _found(_review_rows(tmp_path, "项目支出绩效自评表(2024年度)", _wide(total_label="分总", total="98")))
+    assert any(c == "review.score_sum" and "99" in m and "98" in m for c, m in found), found
+
+
+def test_the_department_without_its_budget_scope_word_or_from_the_pages_source_line(tmp_path):
+    path = tmp_path / "表.txt"
+    # corpus t75: "大英县医疗保障局部门" is the bureau with its units — the name is 大英县医疗保障局
+    text = "部门预算项目支出绩效自评表(2023年度)\n项目名称\t监管经费\n主管部门\t大英县医疗保障局部门\n"
+    path.write_text(text, encoding="utf-8")
+    assert review_file(path).department == "大英县医疗保障局"
+    # 部 as the unit's own ending is part of the name
+    path.write_text("项目支出绩效自评表(2023年度)\n项目名称\t宣传经费\n主管部门\t中共某县委宣传部\n", encoding="utf-8")
+    assert review_file(path).department == "中共某县委宣传部"
+    # corpus t27: a budget code in brackets before the name is not part of it
+    path.write_text("项目支出绩效自评表(2019年度)\n项目名称\t临时救助\n主管部门\t[155]濉溪县民政局\n", encoding="utf-8")
+    assert review_file(path).department == "濉溪县民政局"
+    # corpus t73: no label names the unit; the page's 信息来源 does
+    text = "信息来源:霍山县教育局\n转移支付整体绩效目标自评表(2024年度)\n项目名称\t特殊教育补助资金\n"
+    path.write_text(text, encoding="utf-8")
+    assert review_file(path).department == "霍山县教育局"
+
+
+def test_the_year_below_a_long_title_block_or_as_a_whole_calendar_year(tmp_path):
+    from jixiao.review.facts import find_year
+    from jixiao.review.source import read_source
+
+    head = [[f"项目{k}", f"内容{k}"] for k in range(9)]  # nine rows of the table's head, no year in them
+    header = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+    row = ["产出指标", "数量指标", "完成验收", "2023年度完成", "2023年度完成", "10", "10"]
+
+    def year(rows):
+        path = tmp_path / "表.txt"
+        path.write_text("绩效自评表\n" + "\n".join("\t".join(r) for r in rows), encoding="utf-8")
+        return find_year(read_source(path))
+
+    # the 10th row of the head states the year; the indicator's "2023年度完成" under the header is a target
+    assert year([*head, ["评价年度", "2021年度"], header, row]) == 2021
+    assert year([*head, header, row]) is None  # under the header only: no year is read from a target
+    # a period that is one whole calendar year (corpus t34, t45, t53); a period over two years says nothing
+    assert year([["项目起止时间", "2016年1月起至2016年12月止"], header, row[:3]]) == 2016
+    assert year([["项目起止时间", "2016年7月起至2017年6月止"], header, row[:3]]) is None
+
+
+def test_a_bare_figure_under_a_quantity_level_is_a_floor(tmp_path):
+    # corpus t74: 550 against 20 under 数量指标, full marks and no reason: missed (a quantity to deliver is a
+    # floor) — a missed target scored in full, and no reason given
+    header = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", REASON]
+    rows = [header, ["产出指标", "{level}", "购置安装设备", "550", "20", "10", "10", ""]]
+
+    def found(level):
+        return _found(_review_rows(tmp_path, "项目支出绩效自评表", [[c.format(level=level) for c in r] for r in rows]))
+
+    assert [c for c, _ in found("数量指标")] == ["review.missing_reason", "review.target_missed_full"]
+    assert found("成本指标") == []  # under 成本指标 a bare figure may be a ceiling: not told
+
+
+def test_a_cell_of_template_text_is_named_by_its_label_whatever_stands_around_it(tmp_path):
+    # corpus t75: under a 合计 row the label read "评价结论／100"; a sentence left of a cell is no label either
+    lines = [
+        "部门预算项目支出绩效自评表(2023年度)",
+        "一级指标\t二级指标\t三级指标\t指标值\t完成值\t权重\t得分",
+        "产出指标\t数量指标\t发放人数\t14\t14\t90\t90",
+        "合计\t100",
+        "评价结论\t结合自评情况,说明项目自评总分,说明项目实施取得的成效或成果。(200字以内)",
+        "项目年度目标\t年度目标完成情况",
+        "计划使用财政资金45万元给聘用的14人发放工资\t对照年度目标,说明相关任务目标的完成情况(100字以内)",
+    ]
+    path = tmp_path / "表.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    names = [m.split("”栏")[0].lstrip("“") for c, m in _found(review_file(path)) if "填表说明" in m]
+    assert sorted(names) == ["年度目标完成情况", "评价结论"], names

@@ -6,6 +6,7 @@ import re
 
 from .rx import rx
 from .source import Segment, SourceDocument
+from .table import _is_header
 from .vocabulary import vocabulary
 
 __all__ = ["about_another_year", "find_adjustment_reason", "find_department", "find_grade", "find_year"]
@@ -25,11 +26,33 @@ def _table_texts(doc: SourceDocument) -> list[list[str]]:
     return [list(row) for table in doc.tables() for row in table.rows[:8]]
 
 
+def _table_heads(doc: SourceDocument) -> list[list[str]]:
+    """Each table's head: its rows down to its first header row (年初预算数 | 全年预算数 | …, 一级指标 | … | 分值),
+    and at least its first 8 rows. A long title block (a county's name, the 填报单位 and 填报日期 rows, a note
+    on the form) can push the row that states the year below the 8th; the rows under a header are the table's
+    own figures and targets, where a "2021年度" is a target's, not the year evaluated."""
+    out = []
+    for table in doc.tables():
+        first_header = next((i for i, row in enumerate(table.rows) if _is_header(list(row))), len(table.rows))
+        out += [list(row) for row in table.rows[: max(8, first_header)]]
+    return out
+
+
+# a period that is one whole calendar year: "项目起止时间 | 2016年1月起至2016年12月止" (corpus t34, t45, t53)
+_WHOLE_YEAR = rx(r"(20\d\d)\s*年\s*0?1\s*月[^至到~～—-]{0,4}[至到~～—-]+\s*(20\d\d)\s*年\s*12\s*月")
+
+
 def find_year(doc: SourceDocument) -> int | None:
-    texts = [seg.text for seg in doc.paragraphs()[:10]] + [c for row in _table_texts(doc) for c in row]
+    """The year evaluated: the first "20XX年度" in the first paragraphs or a table's head (_table_heads), else a
+    period there that is one whole calendar year (2016年1月…至2016年12月)."""
+    texts = [seg.text for seg in doc.paragraphs()[:10]] + [c for row in _table_heads(doc) for c in row]
     for text in texts:
         m = re.search(r"(20\d\d)\s*年度", text)
         if m:
+            return int(m.group(1))
+    for text in texts:
+        m = _WHOLE_YEAR.search(text)
+        if m and m.group(1) == m.group(2):
             return int(m.group(1))
     return None
 
@@ -42,7 +65,8 @@ def find_department(doc: SourceDocument) -> str:
     for seg in doc.paragraphs()[:6]:
         text = seg.text.strip()
         endings = tuple(vocabulary().words("department_endings"))
-        if 3 <= len(text) <= 30 and text.endswith(endings) and "报告" not in text:
+        # a line with a colon is a label and its value ("信息来源:霍山县教育局"), not a name standing alone
+        if 3 <= len(text) <= 30 and text.endswith(endings) and "报告" not in text and not re.search(r"[:：]", text):
             return text
     for row in _table_texts(doc):  # a workbook: 部门名称 | 衡山县妇女联合会, or 单位名称：… in a note row
         cells = [c.strip() for c in row if c and c.strip()]

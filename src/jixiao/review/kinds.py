@@ -184,11 +184,35 @@ def _titled_department(doc: SourceDocument, tables: list[Table]) -> str:
     return ""
 
 
+def _without_scope(name: str) -> str:
+    """ "大英县医疗保障局部门" → 大英县医疗保障局: a budget-scope word after a unit's name (vocabulary.yaml
+    department_scope_suffixes) is not part of it; "财政部" or "宣传部" (部 as the unit's own ending) stay whole."""
+    vocab = vocabulary()
+    for suffix in vocab.words("department_scope_suffixes"):
+        rest = name[: -len(suffix)] if name.endswith(suffix) else ""
+        if len(rest) >= 3 and rest.endswith(tuple(vocab.words("department_endings"))):
+            return rest
+    return name
+
+
+def _source_line_department(doc: SourceDocument) -> str:
+    """The unit a page names as its source ("发表时间:2025-03-20 信息来源:霍山县教育局", corpus t73), when the
+    document names none under a label of its own: the publisher of the page is the unit that reports."""
+    endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
+    for seg in _head(doc):
+        name = rf"([\u4e00-\u9fff（）()]{{2,30}}?(?:{endings}))(?![\u4e00-\u9fff])"
+        m = re.search(rf"(?:信息)?来源\s*[:：]\s*{name}", seg.text)
+        if m:
+            return m.group(1)
+    return ""
+
+
 def identify(doc: SourceDocument, tables: list[Table]) -> Identity:
     vocab = vocabulary()
     ident = Identity()
     ident.department = _labelled(tables, doc, vocab.words("identity", "department"))
-    ident.department = re.sub(r"^\d{3,}[-—]", "", ident.department)  # "219001-池州市…" → the name
+    # a budget code before the name: "219001-池州市…" (t01), "[155]濉溪县民政局" (t27) → the name
+    ident.department = re.sub(r"^(?:\d{3,}[-—]|[\[［【]\d{2,}[\]］】]\s*)", "", ident.department)
     ident.department = re.sub(r"\s*[(（]?(19|20)\d{2}年度?[)）]?$", "", ident.department).strip()
     if not ident.department:
         ident.department = find_department(doc)
@@ -201,6 +225,7 @@ def identify(doc: SourceDocument, tables: list[Table]) -> Identity:
     words = sorted(vocab.words("identity", "department"), key=len, reverse=True)
     long_labels = "|".join(re.escape(w) for w in words if len(w) >= 4)
     ident.department = re.sub(rf"^(?:{long_labels})(?=\S{{2}})", "", ident.department)
+    ident.department = _without_scope(ident.department) or _source_line_department(doc)
     ident.project = _labelled(tables, doc, vocab.words("identity", "project"))
     ident.date = _labelled(tables, doc, vocab.words("identity", "date"))
     ident.stated_total = _labelled(tables, doc, vocab.words("identity", "total"))

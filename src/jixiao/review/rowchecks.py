@@ -92,7 +92,7 @@ def check_targets(f: Findings, t: ScoreTable) -> None:
         _check_rate_indicator(f, r)
         if r.score is None or not r.target.strip() or not r.actual.strip() or not_applicable(r.target):
             continue
-        target = read(r.target, r.nature or _rising(r), r.measure)
+        target = read(r.target, r.nature or _rising(r) or _counted(r), r.measure)
         actual = read(r.actual, "", r.measure)
         result = outcome(target, actual)
         reason = r.reason.strip()
@@ -141,6 +141,20 @@ def _rising(r: ScoreRow) -> str:
         return ""
     name = re.sub(r"[(（][^)）]*[)）]$", "", norm(r.name))
     return "≥" if any(name.endswith(w) for w in vocabulary().words("rising_rates")) else ""
+
+
+def _counted(r: ScoreRow) -> str:
+    """ "≥" for a bare figure with no operator, percent or date under a 数量指标 (vocabulary.yaml
+    quantity_levels): a quantity to be delivered is a floor (corpus t74: 配套烘干杀菌设备及包装设备购置及安装 550
+    against 20, full marks). Figures under other levels (成本, 时效, 质量 …) stay untold without an operator."""
+    text = norm(r.target)
+    reading = read(r.target)
+    if reading.operator is not None or reading.value is None or reading.percent or reading.month is not None:
+        return ""
+    if not re.fullmatch(r"-?\d+(?:\.\d+)?\D{0,3}", text):
+        return ""  # a figure inside words ("完成3个") is not read as a bare target
+    level = norm(r.level2)
+    return "≥" if any(level.endswith(norm(w)) for w in vocabulary().words("quantity_levels")) else ""
 
 
 def _check_overshoot(f: Findings, r: ScoreRow, target, actual, reason: str, has_reason: bool) -> None:
@@ -224,9 +238,7 @@ def check_template_text(f: Findings, table: Table) -> None:
         for c, text in enumerate(row):
             if c in reason_cols or not _template(text):
                 continue
-            above = next((table.grid[k][c] for k in range(r - 1, max(-1, r - 4), -1) if table.grid[k][c].strip()), "")
-            left = next((x for x in row[:c] if x.strip()), "")
-            where = "／".join(x for x in (left, above) if x and not _template(x)) or f"第{c + 1}列"
+            where = _template_label(table, r, c)
             f.add(
                 "review.blank_cell",
                 Severity.WARNING,
@@ -235,6 +247,24 @@ def check_template_text(f: Findings, table: Table) -> None:
                 "实际内容",
                 text[:40],
             )
+
+
+def _label(text: str) -> bool:
+    """A cell that names what the cells beside or below it hold: short, no figure, not itself instructions."""
+    t = norm(text)
+    return 0 < len(t) <= 16 and number(text) is None and not re.search(r"\d", t) and not _template(text)
+
+
+def _template_label(table: Table, r: int, c: int) -> str:
+    """What a cell holding template instructions is: the nearest label left of it in its row (评价结论 |
+    …), else the nearest label above it in its column (年度目标完成情况 over the cell), else its column number —
+    the same words whatever else the row holds or the rows above it hold (a sentence of the year's goal left of
+    the cell, a 合计 row's 100 above it: corpus t75)."""
+    left = next((x.strip() for x in reversed(table.grid[r][:c]) if x.strip()), "")
+    if _label(left):
+        return left
+    above = next((table.grid[k][c].strip() for k in range(r - 1, max(-1, r - 4), -1) if table.grid[k][c].strip()), "")
+    return above if _label(above) else f"第{c + 1}列"
 
 
 _MONEY = rx(r"(\d[\d,，]*(?:\.\d+)?)\s*(亿元|万元|元)")

@@ -47,6 +47,7 @@ class Block:
     names: dict[int, str]  # column → its stacked label, e.g. "年度指标值/指标值"
     rows: list[int] = field(default_factory=list)
     repeats: list[range] = field(default_factory=list)
+    shifts: dict[int, int] = field(default_factory=dict)  # row → cells its figures stand right of their columns
 
     def has(self, *roles: str) -> bool:
         return all(r in self.columns for r in roles)
@@ -64,6 +65,8 @@ class Table:
 
     def cell(self, r: int, role_or_col: str | int, block: Block | None = None) -> str:
         col = role_or_col if isinstance(role_or_col, int) else (block.columns.get(role_or_col) if block else None)
+        if col is not None and block is not None and not isinstance(role_or_col, int):
+            col += block.shifts.get(r, 0)
         if col is None or r >= len(self.grid) or col >= len(self.grid[r]):
             return ""
         return self.grid[r][col]
@@ -217,6 +220,26 @@ def _headerless(grid: list[list[str]]) -> list[Block]:
     return [Block(0, 0, columns, {c: role for role, c in columns.items()}, rows=list(range(len(grid))))]
 
 
+def _shift_wide_rows(grid: list[list[str]], blocks: list[Block]) -> None:
+    """A funds row wider than its header: an unbroken run of figures from the first amount column that ends k
+    cells right of the header's last label (corpus t73: "年度资金总额: | 28.1 | 28.1 | 28.1 | 28.1 | 10 | 100% | 10"
+    under 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 预算执行率 | 得分). Its figures are read right-aligned to the
+    header — 得分 is the row's last figure, not the 10 under 预算执行率 — and the k extra cells are its leftmost."""
+    for b in blocks:
+        amounts = [b.columns[k] for k in ("initial", "budget", "executed") if k in b.columns]
+        labelled = [c for r in range(b.header_start, b.header_end) for c, x in enumerate(grid[r]) if x.strip()]
+        if not amounts or not labelled:
+            continue
+        first, last = min(amounts), max(labelled)
+        for r in b.rows:
+            filled = [c for c, x in enumerate(grid[r]) if x.strip()]
+            run = [c for c in filled if c >= first]
+            if not run or run[-1] <= last or run != list(range(first, run[-1] + 1)):
+                continue
+            if all(number(grid[r][c]) is not None for c in run):
+                b.shifts[r] = run[-1] - last
+
+
 def build_table(doc: SourceDocument | None, seg: Segment) -> Table:
     width = max((len(r) for r in seg.rows), default=0)
     grid = [list(r) + [""] * (width - len(r)) for r in seg.rows]
@@ -239,6 +262,7 @@ def build_table(doc: SourceDocument | None, seg: Segment) -> Table:
         r += 1
     if not blocks:
         blocks = _headerless(grid)
+    _shift_wide_rows(grid, blocks)
     first = blocks[0].header_start if blocks else len(grid)
     titles = ["".join(c for c in row if c.strip()) for row in grid[:first] if sum(1 for c in row if c.strip()) == 1]
     table = Table(seg, grid, titles, blocks, None, doc=doc)
