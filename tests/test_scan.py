@@ -592,3 +592,36 @@ def test_a_doubtful_character_takes_the_reading_the_document_prints_elsewhere(tm
     scan.write_bytes(b"%PDF-1.4 pages read one at a time")
     assert settled(scan, {1: first}) == {1: first}
     assert [b.text for b in settled(scan, {2: second})[2]] == ["指标1:两品一", "(≥台)"]
+
+
+def test_a_lone_digit_as_tall_as_a_line_is_read_upright():
+    """RapidOCR turns a crop 1.5 times taller than wide on its side (a column of characters); a lone digit's box
+    in a table cell is that tall, and on its side it reads unsurely (corpus t22 scanned: a 得分 "5" at 0.73,
+    which made the finding on it a hint). reading.unturned turns a crop one line tall back upright: here a "5"
+    26 px wide and 42 px tall beside a line 240 × 42 (42 < 1.6 × 42), read at least as surely as turned; a
+    column of three characters (26 × 126, 3 line heights) stays turned."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from jixiao.formats.ocr import _ocr_engine
+    from jixiao.formats.reading import read_crops, unturned
+
+    image = Image.new("RGB", (400, 200), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=34)
+    draw.text((20, 20), "12345678", fill="black", font=font)
+    draw.text((306, 20), "5", fill="black", font=font)
+
+    def corners(x0: float, y0: float, x1: float, y1: float):
+        return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+
+    boxes = [corners(14, 16, 254, 58), corners(300, 16, 326, 58), corners(350, 16, 376, 142)]
+    engine = _ocr_engine()
+    turned = engine.get_crop_img_list(np.array(image)[:, :, ::-1].copy(), boxes)
+    assert turned[1].shape[:2] == (26, 42) and turned[2].shape[:2] == (26, 126)  # both on their side
+    upright = unturned(turned, boxes)
+    assert upright[1].shape[:2] == (42, 26) and upright[2].shape[:2] == (26, 126)
+    assert upright[0] is turned[0]
+    (before,) = read_crops(engine.text_rec, [turned[1]])
+    (after,) = read_crops(engine.text_rec, [upright[1]])
+    assert after.text == "5" and after.score >= 0.95 and after.score >= before.score

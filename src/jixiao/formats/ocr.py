@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .layout import Block, Box, Grid, blocks_from_boxes
-from .reading import Read, agreed, boxed, folded, narrowed, read_crops, settled
+from .reading import Read, agreed, boxed, folded, narrowed, read_crops, settled, unturned
 
 __all__ = [
     "MAX_OCR_PAGES",
@@ -380,12 +380,14 @@ def _recognise(gray: Any, found: list[Any], grids: tuple[Grid, ...] = ()) -> lis
     boxes = [piece for box in found for piece in _split_at_rules(box, grids)]
     if not boxes:
         return []
-    crops = [narrowed(crop) for crop in engine.get_crop_img_list(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), boxes)]
+    crops = engine.get_crop_img_list(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), boxes)
+    crops = [narrowed(crop) for crop in unturned(crops, boxes)]
     reads = read_crops(engine.text_rec, crops)
     edged = [i for i, read in enumerate(reads) if read.text[:1] in _RULE_GLYPHS or read.text[-1:] in _RULE_GLYPHS]
     if grids and edged:  # read again on the page without its rules; the surer reading kept
         page = cv2.cvtColor(_without_rules(gray, OCR_DPI), cv2.COLOR_GRAY2BGR)
-        crops = [narrowed(crop) for crop in engine.get_crop_img_list(page, [boxes[i] for i in edged])]
+        again = [boxes[i] for i in edged]
+        crops = [narrowed(crop) for crop in unturned(engine.get_crop_img_list(page, again), again, boxes)]
         again = read_crops(engine.text_rec, crops)
         for i, read in zip(edged, again, strict=True):
             if read.text and read.score >= reads[i].score:
