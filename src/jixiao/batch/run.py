@@ -203,10 +203,12 @@ def _warm(job: _Job) -> None:
     writers and the review's readers, which `_score_one` imports only when they are asked for (and the modules
     those import on their first use). What is left is each worker's first use of them: ~0.2 s on this machine."""
     formats = job["formats"]
-    wanted = ["jixiao.report.write"] if formats else []
+    wanted = ["jixiao.report.write", "jixiao.cycle.rectify"] if formats else []
     wanted += ["docx"] if "docx" in formats else []
     wanted += ["xlsxwriter"] if "xlsx" in formats else []
-    wanted += ["jixiao.review", "jixiao.review.narrative"] if "docx" in formats and job["review"] else []
+    if "docx" in formats and job["review"]:  # and what a review of a .docx imports where it is used
+        wanted += ["jixiao.review", "jixiao.review.narrative", "jixiao.formats.confidence", "xml.parsers.expat"]
+        wanted += ["encodings.cp437", "encodings.utf_8_sig", "encodings.utf_16_le"]
     for module in wanted:
         importlib.import_module(module)
 
