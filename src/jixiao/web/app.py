@@ -87,8 +87,10 @@ class _Plumbing:
             nonlocal started
             if message["type"] == "http.response.start" and not started:
                 started = True
-                if scope["method"] in ("GET", "HEAD") and not (db.new or db.dirty or db.deleted):
-                    db.commit()  # a page view: nothing to write
+                if (scope["method"] in ("GET", "HEAD") or not db.in_transaction()) and not (
+                    db.new or db.dirty or db.deleted
+                ):
+                    db.commit()  # a page view, or a write committed already (views.guarded_write): nothing to write
                 else:  # a write waits for the disk (fsync) and SQLite's lock: not on the loop every request shares
                     await run_in_threadpool(db.commit)
                 headers = list(message.get("headers") or [])

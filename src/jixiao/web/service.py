@@ -9,10 +9,12 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import CursorResult, Table, bindparam, select
 from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from jixiao.files.yamlsrc import parse_yaml_text
 from jixiao.model.dataset import DepartmentData, parse_department
@@ -118,28 +120,33 @@ def can_edit(user: User, evaluation: Evaluation) -> bool:
     return refusal(user, evaluation, "form") is None
 
 
+def _version_row(evaluation: Evaluation, status: str, note: str, user: User | None) -> dict[str, object]:
+    return {
+        "evaluation_id": evaluation.id,
+        "version": evaluation.version,
+        "data_yaml": evaluation.data_yaml,
+        "narrative_json": evaluation.narrative_json,
+        "status": status,
+        "note": note,
+        "created_by": user.id if user else None,
+    }
+
+
 def _record_version(db: DbSession, evaluation: Evaluation, status: str, note: str, user: User | None) -> None:
-    db.add(
-        Version(
-            evaluation_id=evaluation.id,
-            version=evaluation.version,
-            data_yaml=evaluation.data_yaml,
-            narrative_json=evaluation.narrative_json,
-            status=status,
-            note=note,
-            created_by=user.id if user else None,
-        )
-    )
+    db.add(Version(**_version_row(evaluation, status, note, user)))
+
+
+def _audit_row(
+    user: User | None, action: str, target: str, detail: str = "", via: str = "", source: str = ""
+) -> dict[str, object]:
+    user_id = user.id if user else None
+    return {"user_id": user_id, "action": action, "target": target, "detail": detail, "via": via, "source": source}
 
 
 def audit(
     db: DbSession, user: User | None, action: str, target: str, detail: str = "", via: str = "", source: str = ""
 ) -> None:
-    db.add(
-        AuditEntry(
-            user_id=user.id if user else None, action=action, target=target, detail=detail, via=via, source=source[:300]
-        )
-    )
+    db.add(AuditEntry(**_audit_row(user, action, target, detail, via, source[:300])))
 
 
 @dataclass
@@ -224,17 +231,31 @@ def _load(text: str, rulebook_id: str, department: str, year: int, targets: str 
 
 
 def _cache(evaluation: Evaluation, scored: Scored | None) -> None:
+    for name, value in _scored_columns(scored).items():
+        setattr(evaluation, name, value)
+
+
+_SCORED = ("total", "grade", "deductions_json")
+
+
+def _scored_columns(scored: Scored | None) -> dict[str, str | None]:
+    """What the lists and the dashboard show without scoring again: the total, the grade, points lost by indicator."""
     if scored is None:
-        evaluation.total, evaluation.grade, evaluation.deductions_json = None, None, "{}"
-        return
-    evaluation.total = fmt_score(scored.total) if scored.total is not None else None
-    evaluation.grade = scored.grade
+        return {"total": None, "grade": None, "deductions_json": "{}"}
     lost = {
         leaf.name: fmt_score(sum((d.points for d in leaf.deductions), Decimal(0)))
         for leaf in scored.leaves()
         if leaf.deductions
     }
-    evaluation.deductions_json = json.dumps(lost, ensure_ascii=False)
+    return {
+        "total": fmt_score(scored.total) if scored.total is not None else None,
+        "grade": scored.grade,
+        "deductions_json": json.dumps(lost, ensure_ascii=False),
+    }
+
+
+# the columns a write sets (and `_SAVE` below), the version checked apart
+_WRITTEN = ("rulebook_id", "data_yaml", "narrative_json", "version", "updated_at", "updated_by", *_SCORED)
 
 
 def write(
@@ -270,20 +291,42 @@ def write(
     if has_errors(loaded.problems):
         evaluation.rulebook_id = previous_rulebook
         return loaded
-    if data_yaml is not None:
-        evaluation.data_yaml = data_yaml
-    if narrative is not None:
-        evaluation.narrative_json = json.dumps(narrative, ensure_ascii=False)
-    evaluation.version += 1
-    evaluation.updated_at, evaluation.updated_by = now(), user.id
-    _cache(evaluation, loaded.scored)
+    columns = {
+        "rulebook_id": evaluation.rulebook_id,
+        "data_yaml": evaluation.data_yaml if data_yaml is None else data_yaml,
+        "narrative_json": evaluation.narrative_json if narrative is None else json.dumps(narrative, ensure_ascii=False),
+        "version": evaluation.version + 1,
+        "updated_at": now(),
+        "updated_by": user.id,
+        **_scored_columns(loaded.scored),
+    }
+    # One UPDATE guarded by the version the user started from (a writer of another process may have saved since
+    # this request read it: then nothing changes and it is a Conflict like any other), and the version and audit
+    # rows as plain INSERTs: no unit of work to sort out at the commit.
+    saved = cast(CursorResult, db.execute(_SAVE, {"id_": evaluation.id, "expected": evaluation.version, **columns}))
+    if saved.rowcount != 1:
+        db.refresh(evaluation)
+        raise Conflict(evaluation)
+    for name, value in columns.items():  # the object as the row now is, nothing left for the ORM to write
+        set_committed_value(evaluation, name, value)
     note = f"{VIA[via]} {source}".strip()
     if via == "rulebook":  # the rulebook by its title, as the user chose it
         note = f"{VIA[via]}：{_rulebook_title(evaluation.rulebook_id)}"
-    _record_version(db, evaluation, evaluation.status, note[:500], user)
+    db.execute(_VERSION, _version_row(evaluation, evaluation.status, note[:500], user))
     action = "import" if via == "batch" else ("rulebook" if via == "rulebook" else "save")
-    audit(db, user, action, f"evaluation:{evaluation.id}", f"{note}（第{evaluation.version}版）", via, source)
+    detail = f"{note}（第{evaluation.version}版）"
+    db.execute(_AUDIT, _audit_row(user, action, f"evaluation:{evaluation.id}", detail, via, source[:300]))
     return loaded
+
+
+_TABLE = cast(Table, Evaluation.__table__)
+_SAVE = (
+    _TABLE.update()
+    .where(_TABLE.c.id == bindparam("id_"), _TABLE.c.version == bindparam("expected"))
+    .values({name: bindparam(name) for name in _WRITTEN})
+)
+_VERSION = cast(Table, Version.__table__).insert()
+_AUDIT = cast(Table, AuditEntry.__table__).insert()
 
 
 _TRANSITIONS = {

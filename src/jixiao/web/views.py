@@ -254,6 +254,7 @@ def guarded_write(
     except Denied:
         raise
     except Conflict as exc:
+        db.rollback()  # nothing was written; SQLite's write lock (a refused UPDATE takes it) not held for the page
         current = exc.current
         who = db.get(User, current.updated_by) if current.updated_by else None
         conflict = {
@@ -299,6 +300,9 @@ def guarded_write(
             status=422,
             message="数据有误，未保存。请按提示修改后重新保存。",
         )
+    # committed here, in the request's thread, as soon as the rows are written: SQLite's write lock is held from
+    # the guarded UPDATE to the commit only (the rest of the response waits for nothing)
+    db.commit()
     return RedirectResponse(f"/evaluations/{evaluation.id}?saved={saved_part or via}", status_code=303)
 
 
