@@ -137,6 +137,11 @@ def _control(tasks: int, size: int, workers: int) -> float:
     return time.perf_counter() - started
 
 
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def processes(rulebook, datasets: list, rounds: int = 3) -> dict[str, Any]:
     """evaluate_many on 1 worker and on all cores, reading every trace in the workers, `rounds` times with the
     order alternating, each beside the control of the same shape (one pure-Python task per chunk of 250);
@@ -149,9 +154,11 @@ def processes(rulebook, datasets: list, rounds: int = 3) -> dict[str, Any]:
     for r in range(rounds):
         wall: dict[str, float] = {}
         for jobs in (1, workers) if r % 2 == 0 else (workers, 1):
-            started, cpu = time.perf_counter(), time.process_time()
+            started, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
             results[jobs] = evaluate_many(rulebook, datasets, jobs, reduce=_summary)
             wall[f"engine{jobs}"] = time.perf_counter() - started
+            wall[f"cpu{jobs}"] = time.process_time() - cpu  # this process: all of it on one, the serial part on more
+            wall[f"workers_cpu{jobs}"] = _children_cpu() - children
             if jobs == 1 and not size:  # one chunk's CPU time, in loops of the control
                 size = int(_spins_per_second() * (time.process_time() - cpu) / chunks)
             wall[f"control{jobs}"] = _control(chunks, size or 100_000, jobs)
@@ -160,7 +167,15 @@ def processes(rulebook, datasets: list, rounds: int = 3) -> dict[str, Any]:
     speedups = [w["engine1"] / w[f"engine{workers}"] for w in walls]
     controls = [w["control1"] / w[f"control{workers}"] for w in walls]
     n = len(datasets)
+    one_cpu = statistics.median(w["cpu1"] for w in walls)
+    parent_cpu = statistics.median(w[f"cpu{workers}"] for w in walls)
+    workers_cpu = statistics.median(w[f"workers_cpu{workers}"] for w in walls)
     return {
+        "one_cpu": one_cpu,
+        "parent_cpu": parent_cpu,
+        "workers_cpu": workers_cpu,
+        # From CPU seconds (no wait for a core counted), the chunks being alike: what free cores would give
+        "free_cores": one_cpu / (workers_cpu / workers + parent_cpu),
         "workers": workers,
         "rounds": walls,
         "one_process": _rate(n, min(w["engine1"] for w in walls)),
@@ -296,6 +311,11 @@ def process_lines(r: dict[str, Any]) -> list[str]:
         f"  结果（各轮中位数）：加速 {r['speedup']:.2f}×（目标 ≥ 1.7），对照 {r['control']:.2f}×，"
         f"之比 {r['speedup'] / r['control']:.2f}；各取最快一次：1 个进程 {r['one_process']:,.0f}/秒，"
         f"{workers} 个进程 {r['all_processes']:,.0f}/秒，{r['speedup_best']:.2f}×"
+    )
+    lines.append(
+        f"  CPU 时间（中位数）：1 个进程 {r['one_cpu']:.2f} 秒；{workers} 个进程时主进程 {r['parent_cpu']:.2f} 秒"
+        f"（串行部分 {r['parent_cpu'] / r['one_cpu']:.1%}），子进程合计 {r['workers_cpu']:.2f} 秒；"
+        f"{workers} 个空闲核可得的加速 {r['free_cores']:.2f}×（各块工作量相近）"
     )
     return lines
 
