@@ -14,6 +14,7 @@ Run: .venv/bin/python bench/batch.py [N] [--repeat 5] [--shell]   (default 16 de
 from __future__ import annotations
 
 import argparse
+import io
 import multiprocessing
 import os
 import random
@@ -34,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from generate import department_tree
 
 from jixiao.batch import run as run_module
-from jixiao.batch.run import _work, run_batch
+from jixiao.batch.run import _work, progress_bar, run_batch
 
 
 def write_departments(folder: Path, n: int) -> None:
@@ -117,7 +118,7 @@ def measure(n: int = 16, repeat: int = 3) -> dict[str, Any]:
                     _CPU_DIR[0].mkdir()
                     own, children = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
                     started = time.perf_counter()
-                    result = run_batch(folder, out, jobs=jobs)
+                    result = run_batch(folder, out, jobs=jobs, progress=progress_bar(io.StringIO()))  # as the CLI
                     walls[f"batch{jobs}"] = time.perf_counter() - started
                     cpu[jobs].append((_cpu(resource.RUSAGE_SELF) - own, _cpu(resource.RUSAGE_CHILDREN) - children))
                     if jobs == 2:
