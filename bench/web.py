@@ -16,6 +16,7 @@ asyncio loop writing raw HTTP/1.1 (its own CPU seconds are printed: ~0.2 ms a re
 figures move with the machine's load (printed at the start and the end), the ratio to the baseline much less.
 Not a timed test.
 Run: .venv/bin/python bench/web.py [--departments 2000] [--clients 20] [--requests 400] [--only sqlite]
+     [--pages save …] (the pages measured after the static file; the evaluation page is still visited for its form)
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from jixiao.web.security import hash_password, hash_token  # noqa: E402
 from jixiao.web.service import _cache  # noqa: E402
 from tests.web_support import free_port, postgres_server  # noqa: E402
 
+PAGES = ("dashboard", "evaluation", "save")  # measured after the static file (the baseline), by --pages
 VARIANTS = 200  # distinct generated departments per year, repeated under 2,000 names (scores vary, work doesn't)
 
 
@@ -184,7 +186,9 @@ def _expect(status: int, wanted: int, what: str) -> None:
         raise RuntimeError(f"{what}: HTTP {status}, expected {wanted}")
 
 
-def run(url: str, label: str, departments: int, clients: int, requests: int) -> dict[str, dict[str, float]]:
+def run(
+    url: str, label: str, departments: int, clients: int, requests: int, only: tuple[str, ...] = PAGES
+) -> dict[str, dict[str, float]]:
     with tempfile.TemporaryDirectory() as data:
         env = {**os.environ, "JIXIAO_DATABASE_URL": url, "JIXIAO_DATA": data}
         os.environ.update(JIXIAO_DATA=data)
@@ -257,6 +261,8 @@ def run(url: str, label: str, departments: int, clients: int, requests: int) -> 
             )
             for name, plan, who in pages:
                 asyncio.run(_page(port, who, plan, 2 * clients))  # warm-up: each page rendered in each process
+                if plan is not static and plan.__name__ not in only:  # not measured (the save needs the page's form)
+                    continue
                 cpu, server_cpu = time.process_time(), group_cpu(server.pid)
                 latencies, wall = asyncio.run(_page(port, who, plan, requests))
                 results[name] = summary(latencies, wall, time.process_time() - cpu)
@@ -318,7 +324,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--pages", nargs="+", choices=PAGES, default=list(PAGES), help="besides the static baseline")
     args = parser.parse_args()
+    pages = tuple(args.pages)
     load = os.getloadavg()[0]
     print(
         f"{args.departments} 个部门（两个年度），{args.clients} 个并发客户端，每页 {args.requests} 次请求；"
@@ -327,10 +335,11 @@ def main() -> None:
     )
     if args.only != "postgresql":
         with tempfile.TemporaryDirectory() as tmp:
-            report("SQLite", run(f"sqlite:///{tmp}/bench.db", "SQLite", args.departments, args.clients, args.requests))
+            url = f"sqlite:///{tmp}/bench.db"
+            report("SQLite", run(url, "SQLite", args.departments, args.clients, args.requests, pages))
     if args.only != "sqlite":
         with tempfile.TemporaryDirectory() as tmp, postgres_server(Path(tmp)) as url:
-            report("PostgreSQL", run(url, "PostgreSQL", args.departments, args.clients, args.requests))
+            report("PostgreSQL", run(url, "PostgreSQL", args.departments, args.clients, args.requests, pages))
     print(f"结束时负载 {os.getloadavg()[0]:.1f}（其他任务同时占用本机的 CPU：延迟随之上升，与基线之比受影响较小）")
 
 
