@@ -947,3 +947,27 @@ def test_the_texts_total_score_against_the_table_rests_on_the_total_cell(doubtfu
         if f.code == "review.stated_total" and f.actual == "96"
     ]
     assert [f.severity for f in found] == [severity]
+
+
+def test_a_date_inside_a_sentence_is_the_date_of_what_follows_it():
+    doc = _doc(
+        "西畴县财政局于2021年9月2日以(西财整合〔2021〕19号)文件拨付资金200万元。工程于2021年2月12日开工,2022年5月已完工并通过检查验收。"
+    )
+    assert [f.subject for f in extract_narrative_figures(doc) if f.kind == "date"] == [
+        "拨付资金",  # the document cited in brackets and "以……文件" are how, not what
+        "开工",
+        "完工并通过检查验收",  # 已 dropped
+    ]
+    # a date that closes its clause names nothing after it: its subject is not taken from the next clause
+    assert _figure(_doc("2021年4月,省住建厅印发通知。"), "2021年4月").subject == ""
+    # the end of a period is not the date of what the sentence goes on to say
+    doc = _doc("对实验小学2023年1月1日至2023年12月31日本级财政预算资金整体支出进行绩效评价。")
+    assert "绩效评价" not in _figure(doc, "2023年12月31日").subject
+
+
+def test_a_month_and_day_after_a_full_date_are_in_its_year():
+    # "9月7日" follows "2021年9月1日" in the paragraph: 2021-09-07
+    doc = _doc("市交通运输局2021年9月1日拨滇西铁路公司160万元,9月7日拨100万元。")
+    assert [f.display() for f in extract_narrative_figures(doc) if f.kind == "date"] == ["2021-09-01", "2021-09-07"]
+    # with no full date before it in the paragraph, a month and day are not read (the year is unknown)
+    assert [f for f in extract_narrative_figures(_doc("于10月20日启动招投标。")) if f.kind == "date"] == []

@@ -78,11 +78,19 @@ class _SegmentReader:
             place = self._place(token)
             self.flags = ()
             subject, relation = self._subject(token, place)
+            if token.kind == "date" and not self._range_end(place):
+                subject = _date_event(place.after) or subject
             subject, relation, base, change = self._change_or_share(token, place, subject, relation)
             subject = self._compared(token, place, subject)
             self.out.append(self._figure(token, place, subject, relation, base, change))
             self.previous_end = token.end
         return _carry_list_relation(self.out)
+
+    def _range_end(self, place: _Place) -> bool:
+        """ "2023年1月1日(至)2023年12月31日本级财政预算资金……": the end of a period; what follows is not its event."""
+        prev = self._previous(place)
+        between = self.text[self.previous_end : place.left_start + len(place.left)]
+        return prev is not None and prev.kind == "date" and between.strip() in ("", "至", "到", "—", "-", "~", "～")
 
     def _place(self, token: Token) -> _Place:
         text = self.text
@@ -393,6 +401,26 @@ class _SegmentReader:
             cell=self.cell,
             flags=tuple(f for f in self.flags if f != "other_year"),
         )
+
+
+# what a date is the date of: the words after it in its clause ("于2021年9月2日以(……)文件拨付资金200万元" → 拨付资金,
+# "工程于2021年2月12日开工" → 开工); a clause that goes on with another figure or names its own time has none
+_EVENT_HEAD = re.compile(
+    r"^(?:[起止底初末前后]|上旬|中旬|下旬|份)?"
+    r"(?:以[^，,。；;：:]{0,40}?(?:文件|通知|批复)|以(?=下达|拨付|印发)|已经?|便|才|正式|进行|开始|即)*"
+)
+_EVENT_TAIL = re.compile(r"(?:以来|期间|之前|之后|以后|前|后|时|的|工作|共计|合计|共|计)$")
+
+
+def _date_event(after: str) -> str:
+    clause = re.split(r"[，,。；;：:！？!?\n]", after, maxsplit=1)[0]
+    clause = re.sub(r"[（(][^（()）]*[)）]|《[^》]*》", "", clause)
+    clause = _EVENT_HEAD.sub("", clause)
+    clause = re.split(r"\d|[一二三四五六七八九十两]+[个项次批]", clause, maxsplit=1)[0]
+    clause = _EVENT_TAIL.sub("", clause.strip())
+    if len(clause) < 2 or len(clause) > 20 or not re.fullmatch(r"[\u4e00-\u9fa5、和及与并]+", clause):
+        return ""
+    return clause
 
 
 _SENTENCE_YEAR = re.compile(r"(?:19|20)\d\d年度?(?![\d底末初])")

@@ -132,6 +132,25 @@ def _numeric_dates(text: str) -> Iterator[Token]:
         yield Token(m.start(), m.end(), m.start(), m.end(), value, m.group(0), "日期", "date", False, False)
 
 
+_MONTH_DAY = rx(r"(?<![\d年.\-/])(1[0-2]|[1-9])月(3[01]|[12]\d|[1-9])[日号]")
+
+
+def _dates_in_year(text: str, dates: list[tuple[int, int]]) -> Iterator[Token]:
+    """ "2021年9月1日拨甲160万元，9月7日拨100万元": a month and day after a full date of the paragraph are in the
+    year of the last full date before them (the store's dates carry their year once)."""
+    full = sorted(dates)
+    for m in _MONTH_DAY.finditer(text):
+        if any(a <= m.start() < b for a, b in full):
+            continue
+        before = [text[a:b] for a, b in full if b <= m.start()]
+        year = next((re.match(r"(?:19|20)\d\d", t) for t in reversed(before) if re.match(r"(?:19|20)\d\d", t)), None)
+        if year is None:
+            continue
+        stamp = Decimal(int(year.group(0)) * 10000 + int(m.group(1)) * 100 + int(m.group(2)))
+        dates.append(m.span())
+        yield Token(m.start(), m.end(), m.start(), m.end(), stamp, m.group(0), "日期", "date", False, False)
+
+
 def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
     figure, date = _patterns()
     masked = _masked(text)
@@ -164,6 +183,7 @@ def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
                 False,
                 False,
             )
+    yield from _dates_in_year(text, dates)
     yield from _unit_from_bracket(text, figure, masked + dates)
     yield from _unit_from_list(text, masked + dates)
     for m in figure.finditer(text):
