@@ -497,3 +497,37 @@ def test_a_score_table_pasted_as_a_picture_into_a_text_page_is_read(tmp_path):
     figures = [c for row, levels in zip(table_segment.rows, table_segment.cell_confidence, strict=True)
                for c, level in zip(row, levels, strict=True) if c.isdigit() and level is not None]  # fmt: skip
     assert "95" in figures
+
+
+def test_the_room_left_on_a_cells_last_line_against_what_starts_the_next():
+    """continued_rows weighs the room a cell's last line left (in ideographs) against what the text overleaf
+    must start a line with: "——一户…" needs the dash pair and a character (3), "(15分)" the bracket and the
+    figure (0.5 + 1), ":2030.12" its whole run (8 half-width characters: 4), an ideograph 1; half a character
+    more is allowed for. Room for it: the text ended (a new row); no room: the remainder (joined)."""
+    from jixiao.formats.layout import continued_rows
+
+    head = ("名称", "分值")
+    for last, rest, room, joined in [
+        ("扶贫临时救助标准(<**元/户·年)", "——一户年最高5300元", 1.6, True),  # t27: 1.6 < 3 + 0.5
+        ("预算配置", "(15分)", 1.5, True),  # t44: 1.5 < 1.5 + 0.5
+        ("按收入性质分", ":2030.12", 3.0, True),  # t24: 3 < 4 + 0.5
+        ("大厅运行正常率", "岗", 2.0, False),  # t09: 2 >= 1 + 0.5
+        ("大厅运行正常率", "岗", None, True),  # nothing shown (a scan): a row of names alone is a remainder
+    ]:
+        rows, cut = continued_rows((head, (last, "10")), ((rest, ""),), (room, 0.0))
+        assert cut is joined
+        assert rows == ((head, (last + rest, "10")) if joined else (head, (last, "10"), (rest, "")))
+
+
+def test_a_table_followed_by_body_text_on_its_page_does_not_go_on_overleaf(tmp_path):
+    """A table that ends above the page's text (a second table's title after it, corpus t28 landscape) has
+    ended: the table opening the next page, its columns the same and its titles short, is a table of its own."""
+    pages = []
+    for name, y in (("宣传片制作", 200), ("援滇经费", 60)):
+        page = Page()
+        page.table(55, 60, [100.0, 60.0, 60.0], [["项目名称", name, ""], ["指标", "分值", "得分"]])
+        if y == 200:
+            page.text(55, 200, "财政项目支出绩效自评表", 12)
+        pages.append(page)
+    tables = read_source(write_pdf(tmp_path / "two.pdf", pages)).tables()
+    assert [t.rows[0][1] for t in tables] == ["宣传片制作", "援滇经费"]

@@ -339,14 +339,36 @@ _VALUE = re.compile(r"[<>≤≥=]?[-+]?\d+(\.\d+)?\s*[%\w]{0,3}")
 _CLOSES_LABEL = (")", "）", ":", "：", "。", ";", "；")
 # a cell opening a numbered item ("指标2:", "2、", "（二）"): a row of its own, not the rest of a cut cell's text
 _OPENS_NUMBERED = re.compile(
-    r"(指标\s*\d+\s*[:：]|\d+[、．]|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)"
+    r"(指标\s*\d+(?![\d.%])|\d+[、．]|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)"
 )
+# what cannot start a line: it goes down with the character before it
+_NO_START = "，。、：；！？）》」』”,.:;!?)%"
+
+
+def _goes_on(room: float | None, text: str) -> bool | None:
+    """Whether a cell's text may go on in `text` overleaf, its last line having `room` (ideographs) left."""
+    return None if room is None else room < _first_unit(text) + 0.5
+
+
+def _first_unit(text: str) -> float:
+    """The width, in ideographs, of what must start a line where `text` begins: opening marks (they go with
+    what follows them), then a run of Latin letters and figures (half as wide), a dash or an ellipsis pair with
+    the character after it, or an ideograph with the closing mark after it."""
+    opening = re.match(r"[(（“‘《「\[]*", text)
+    width = sum(0.5 if ch.isascii() else 1.0 for ch in opening.group()) if opening else 0.0
+    text = text[opening.end() :] if opening else text
+    run = re.match(r"[0-9A-Za-z.,:;%‰/<>=*+\-]+", text)
+    if run:
+        return width + len(run.group()) / 2
+    if text.startswith(("——", "……")):
+        return width + 3.0
+    return width + (2.0 if len(text) > 1 and text[1] in _NO_START else 1.0)
 
 
 def continued_rows(
     previous: tuple[tuple[str, ...], ...],
     rows: tuple[tuple[str, ...], ...],
-    goes_on: tuple[bool | None, ...] = (),
+    room: tuple[float | None, ...] = (),
 ) -> tuple[tuple[tuple[str, ...], ...], bool] | None:
     """A table that opens a page continuing the one that closed the page before: the joined rows, and whether
     its first row was the second half of a row the page break cut. None when the columns differ.
@@ -355,12 +377,12 @@ def continued_rows(
     row's filled cells and hold no figure is that row's remainder (a wrapped name cut by the page end: a row
     of a score table carries its 分值/得分, so a row of names alone is a remainder, not a new row).
 
-    `goes_on`, where the page shows it (a text-layer PDF: review/pdfread.py), says for each column of the last
-    row whether its text's last line fills the cell (True: the text may go on overleaf), stops short of it
-    (False: the text ended there) or cannot be told (None). A row the break cut goes on in every cell it
-    continues: one that stopped short makes the first row a new row (a truncated last row, corpus t09), and
-    where every continued cell was full the first row is the remainder even after a closing mark ("指标1:" |
-    "资金执行在预算范围内", t04)."""
+    `room`, where the page shows it (a text-layer PDF: review/pdfread.py), is for each column of the last row
+    the room left at the end of its text's last line, in ideographs (None where not known). A row the break
+    cut goes on in every cell it continues: a cell whose room would have held the start of the text below
+    (_first_unit, and half a character more) ended there, and the first row is a new row (a truncated last
+    row, corpus t09); where no continued cell had that room, the first row is the remainder even after a
+    closing mark ("指标1:" | "资金执行在预算范围内", t04)."""
     if not previous or not rows or len(previous[-1]) != len(rows[0]):
         return None
     if rows[0] == previous[0]:
@@ -370,7 +392,8 @@ def continued_rows(
     last, first = previous[-1], rows[0]
     filled_last = {i for i, c in enumerate(last) if c.strip()}
     filled_first = {i for i, c in enumerate(first) if c.strip()}
-    shown = [goes_on[i] if i < len(goes_on) else None for i in sorted(filled_first)]
+    # per continued cell: True where the text may go on overleaf, False where it ended, None not known
+    shown = [_goes_on(room[i] if i < len(room) else None, first[i].strip()) for i in sorted(filled_first)]
     # a figure in the first row is a new row's, unless it ends a figure the break cut after its point
     # ("4557." | "51": corpus t13, a row whose name wrapped over the page end)
     figure = any(

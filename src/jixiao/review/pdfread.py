@@ -37,6 +37,9 @@ _OPENS_ITEM = re.compile(
 )
 # what a paragraph's reader takes as its end when a line stops with it (segments.py's _END)
 _SENTENCE_END = tuple("。；：！？;!?”）)")
+# a line this low on its page (a share of its height) may be a running footer; one higher up is the body's
+_FOOTER = 0.9
+_EMPTY = 1000.0  # the room of a blank row's cells: all the room there is
 _MAX_PICTURES = 100  # pictures recognised per document: as many as scanned pages (formats/ocr.py)
 _PICTURE = (150.0, 50.0)  # points: a picture this wide and tall may hold a table (3 rows, 3 columns)
 _GRID = 6  # rules enough for a table: two rows of two cells (3 across, 3 down); a box round a text has 4
@@ -290,16 +293,16 @@ def _within(box: tuple[float, float, float, float]):
     return test
 
 
-def _goes_on(page: Any, table: Any) -> tuple[bool | None, ...]:
-    """For each column of the table's last row, whether its text may go on overleaf: its last line fills the
-    cell (True) or stops short of it by more than a character and a half (False: the text ended there); None
-    for an empty or merged cell. The width a line can fill is the cell's widest line, or for a cell of one line
-    the cell less its padding on both sides (the line's inset). A blank last row ends the table's text: all
-    False. A line one character short still fills (a closing mark may not start a line: "织协" | "调、业")."""
+def _goes_on(page: Any, table: Any) -> tuple[float | None, ...]:
+    """For each column of the table's last row, the room left at the end of its text's last line, in
+    ideographs (the line's height): whether the text could have gone on there is layout.continued_rows's
+    question. None for an empty or merged cell. The width a line can fill is the cell's widest line, or for a
+    cell of one line the cell less its padding on both sides (the line's inset). A blank last row ends the
+    table's text: room everywhere."""
     rows = table.rows
     if not rows:
         return ()
-    out: list[bool | None] = []
+    out: list[float | None] = []
     for box in rows[-1].cells:
         if box is None:
             out.append(None)
@@ -311,9 +314,9 @@ def _goes_on(page: Any, table: Any) -> tuple[bool | None, ...]:
         widths = [line["x1"] - line["x0"] for line in lines]
         height = lines[-1]["bottom"] - lines[-1]["top"]
         room = max(widths) if len(widths) > 1 else (box[2] - box[0]) - 2 * max(lines[0]["x0"] - box[0], 0.0)
-        out.append(room - widths[-1] <= 1.5 * height)
+        out.append(max(room - widths[-1], 0.0) / (height or 1.0))
     if all(v is None for v in out):
-        return tuple(False for _ in out)
+        return tuple(_EMPTY for _ in out)
     return tuple(out)
 
 
@@ -324,7 +327,8 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
 
     fast = _pdftotext_pages(path)
     reached: dict[int, int] = {}  # a table's segment number → the last page it reached
-    goes: dict[int, tuple[bool | None, ...]] = {}  # a table's segment number → _goes_on of its last row
+    goes: dict[int, tuple[float | None, ...]] = {}  # a table's segment number → _goes_on of its last row
+    ended: set[int] = set()  # pages whose text goes on after their last table, above the footer: it ended there
     read = 0  # pictures recognised: as many as scanned pages may be (formats/ocr.py MAX_OCR_PAGES)
     with pdfplumber.open(str(path)) as pdf:
         for number, page in enumerate(pdf.pages, 1):
@@ -359,6 +363,11 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
                 edge = max([line.x1 for line in laid] + [t.bbox[2] for t in tables], default=0.0)
                 placed = list(_paragraph_lines(laid, edge if len(laid) < 5 else None))
                 placed += [(t.bbox[1], t, None) for t in tables]
+                bottom = max((t.bbox[3] for t in tables), default=None)
+                if bottom is not None and any(
+                    bottom < line.top < _FOOTER * float(page.height) and not is_page_number(line.text) for line in laid
+                ):
+                    ended.add(number)
                 for box, source in pictures[: _MAX_PICTURES - read]:
                     read += 1
                     placed += [(b.top, b, None) for b in _read_picture(path, number, box, source)]
@@ -381,7 +390,7 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
                     builder.full_line, first = full_line, False
                     continue
                 rows = [[unspaced(c or "") for c in row] for row in item.extract()]
-                if not (first and _continue_table(builder, rows, number, reached, goes)):
+                if not (first and number - 1 not in ended and _continue_table(builder, rows, number, reached, goes)):
                     builder.table(rows, number)
                     reached[builder.tables] = number
                 if item is tables[-1]:  # the page's last table: the one that may go on overleaf
@@ -408,7 +417,7 @@ def _continue_table(
     rows: list[list[str]],
     page: int,
     reached: dict[int, int],
-    goes: dict[int, tuple[bool | None, ...]],
+    goes: dict[int, tuple[float | None, ...]],
 ) -> bool:
     """The first table of a text PDF's page continues the last table of the page before when nothing but a
     running head or a page number lies between them (formats/layout.py joins the rows: a repeated header is
