@@ -971,3 +971,17 @@ def test_a_month_and_day_after_a_full_date_are_in_its_year():
     assert [f.display() for f in extract_narrative_figures(doc) if f.kind == "date"] == ["2021-09-01", "2021-09-07"]
     # with no full date before it in the paragraph, a month and day are not read (the year is unknown)
     assert [f for f in extract_narrative_figures(_doc("于10月20日启动招投标。")) if f.kind == "date"] == []
+
+
+def test_a_ji_total_after_a_share_or_a_standard_is_the_amount_of_the_same_thing():
+    # 325 × 80% = 260: "计260万元" is the 市级预算安排's amount
+    assert _figure(_doc("还需拨付325万元,市级预算安排80%计260万元,隆阳区承担65万元。"), "260").subject == "市级预算安排"
+    # 30亩 × 4000元 = 12万元: the 费用成本, without the list before 等 and the 扣除 before it
+    doc = _doc("可实现总收入15万元,扣除土地租金、生产、劳务等费用成本每亩4000元,计12万元。")
+    assert _figure(doc, "12").subject == "费用成本"
+
+
+def test_a_subject_of_particles_alone_is_no_subject():
+    # "完成了对" leaves 了对 after the verb: the count's noun is after the bracketed aside
+    doc = _doc("较好地完成了年度工作目标,全年共完成了对46,412人次(2013年末救助人数为37,069人次)符合救助政策的患者。")
+    assert _figure(doc, "46,412").subject == "符合救助政策"

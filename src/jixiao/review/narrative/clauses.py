@@ -110,7 +110,10 @@ def clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
     arranged = re.match(rf"^(.{{8,}}(?:{verbs}))的?(.{{4,}})$", text)
     if arranged and not re.search(rf"(?:{verbs})", arranged.group(2)):
         text = arranged.group(2)
-    return text.strip("，,、 ").lstrip("）)】]").rstrip("（(【["), relation
+    text = text.strip("，,、 ").lstrip("）)】]").rstrip("（(【[")
+    if re.fullmatch(r"[了对向给把将被为在于和与及着过]+", text):
+        text = ""  # "全年共完成了对46,412人次": what is left after the verb is only its particles, no noun
+    return text, relation
 
 
 def bare_head(subject: str, voc: Vocabulary) -> str:

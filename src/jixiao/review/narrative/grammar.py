@@ -125,7 +125,8 @@ class _SegmentReader:
 
     def _subject(self, token: Token, place: _Place) -> tuple[str, str]:
         voc, left = self.voc, place.left
-        noun = noun_after(place.after, voc) if token.kind == "count" else ""
+        # "46,412人次(2013年末……)符合救助政策的患者": an aside in brackets stands between the count and its noun
+        noun = noun_after(re.sub(r"^[（(][^（()）]*[)）]", "", place.after), voc) if token.kind == "count" else ""
         subject, relation = clean_subject(left, voc)
         relation = self._list_word_before_clause(place, relation)
         prev = self._previous(place)
@@ -170,9 +171,25 @@ class _SegmentReader:
             subject = named if named.endswith(head) and len(named) > len(head) else subject
         subject = self._indicator(token, place, subject)
         subject = self._fallback(token, place, subject)
+        if not subject and token.kind == "amount" and relation in voc.relations["total"]:
+            subject = self._amount_of_previous(place)  # "市级预算安排80%计260万元", "费用成本每亩4000元,计12万元"
         if not subject and token.kind == "amount" and relation in voc.words["totals_closing"]:
             subject = self._topic(place)  # "开展农村文化活动，……分配至甲a万元，乙b万元，共计X万元"
         return subject, relation
+
+    def _amount_of_previous(self, place: _Place) -> str:
+        """ "市级预算安排80%计260万元", "A、B等费用成本每亩4000元,计12万元": a total right after a share or a
+        standard is the amount it comes to, of the same thing."""
+        prev = self._previous(place)
+        between = self.text[self.previous_end : place.left_start + len(place.left)]
+        per_unit = prev is not None and (prev.per_unit or re.search(r"每[\u4e00-\u9fa5]{1,2}$", prev.subject))
+        if prev is None or not (prev.kind == "rate" or per_unit) or re.search(r"[\d。；;]", between):
+            return ""
+        if not between.strip("，, ").removeprefix("共").startswith(("计", "合计", "总计")):
+            return ""
+        named = re.sub(r"每[\u4e00-\u9fa5]{1,2}$", "", prev.subject)
+        named = re.sub(r"^(?:扣除|减去|减除|其中)", "", named.split("等")[-1] if "等" in named else named)
+        return named if len(named) >= 2 else ""
 
     def _topic(self, place: _Place) -> str:
         """What a sentence is about when its first clause names it and holds no figure: the object of its last verb
