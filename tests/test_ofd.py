@@ -768,8 +768,30 @@ def test_a_table_pasted_as_a_picture_on_a_page_of_text_is_recognised_and_a_seal_
     recognised = []
     read_image = ocr.read_image
     monkeypatch.setattr(ocr, "read_image", lambda image, *a: recognised.append(image.shape) or read_image(image, *a))
-    title, pasted, conclusion = read_ofd(w.write(tmp_path / "截图.ofd"))
+    # page 2 holds the same picture at the same size under another title: it is not recognised again
+    w.pages.append([text_object(w, 20, 20, "附件：2023年度项目支出绩效自评表（复印件）")])
+    w.pages[1].append(f'<ofd:ImageObject ID="{w.id()}" Boundary="20 30 170 40" CTM="170 0 0 40 0 0" ResourceID="5"/>')
+    title, pasted, conclusion, title2, again = read_ofd(w.write(tmp_path / "截图.ofd"))
     assert recognised == [(236, 1004, 3)]  # the table's picture only: not the seal, not the background
     assert title.text.startswith("附件") and conclusion.text.startswith("经自评")
     assert pasted.kind == "table" and pasted.rows == tuple(rows)
     assert pasted.box is not None and pasted.box[0] >= 19 and pasted.box[1] >= 29 and pasted.box[3] <= 71
+    assert (title2.page, again.page, again.rows) == (2, 2, pasted.rows)
+
+
+def test_a_space_left_out_between_chinese_characters_is_read_and_letter_spacing_is_not(tmp_path):
+    # 福昕's manner writes no glyph for a space: 来源:零陵区林业局 is 8 CJK glyphs and a colon, 8 × 3.2 + 1.6 = 27.2
+    # mm, so 局 ends at x 47.2 and 发 starts a space (1.6 mm) later, at 48.8, where the run's other glyphs touch
+    # (its usual gap 0): 1.6 ≥ 0 + 0.8 (a quarter of 3.2), a space. A title set with every glyph 1.6 mm apart
+    # (自 评 报 告: 4.8 mm a step) has no gap standing out of its usual 1.6: letter spacing, no space.
+    w = OfdWriter(page_width=210)
+    w.pages[0] += glyph_objects(w, 20, 20, "来源:零陵区林业局 发布机构:零陵区林业局")
+    w.pages[0] += [
+        f'<ofd:TextObject ID="{w.id()}" Boundary="{20 + 4.8 * i} 30 {SIZE} 4.8" Font="3" Size="1" '
+        f'CTM="{SIZE} 0 0 {SIZE} 0 0"><ofd:TextCode X="0" Y="1">{char}</ofd:TextCode></ofd:TextObject>'
+        for i, char in enumerate("自评报告")
+    ]
+    assert [b.text for b in read_ofd(w.write(tmp_path / "空格.ofd"))] == [
+        "来源:零陵区林业局 发布机构:零陵区林业局",
+        "自评报告",
+    ]

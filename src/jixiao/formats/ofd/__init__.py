@@ -34,7 +34,7 @@ from .content import PageContent, read_page
 from .document import pages_of
 from .orient import page_blocks
 from .package import Container, OfdError
-from .pictures import ocr_limit, recognised, scanned, with_text
+from .pictures import Memo, memo_key, ocr_limit, recognised, scanned, with_text
 
 __all__ = ["OfdError", "read_ofd"]
 
@@ -55,6 +55,7 @@ def read_ofd(path: Path, *, checked: bool = False, notes: list[tuple[int, str]] 
     blocks: list[Block] = []
     scans = 0  # pictures and scanned pages recognised, against the OCR limit
     undecoded: list[str] = []
+    memo: Memo = {}  # pictures of text pages read, by image and size
     with Container(path, LIMITS.part_bytes) as container:
         used = 0
         for page in pages_of(container, LIMITS.pages):
@@ -67,7 +68,7 @@ def read_ofd(path: Path, *, checked: bool = False, notes: list[tuple[int, str]] 
                 notes.append((page.number, f"第{page.number}页有 {slanted} 个斜排的字（如水印），未读取。"))
             read = page_blocks(content, page.number)
             if sum(len(b.text) + sum(map(len, itertools.chain(*b.rows))) for b in read) >= _SCANNED_TEXT:
-                scans += _pictures_of_text_page(container, content, page.number, read, scans, notes)
+                scans += _pictures_of_text_page(container, content, page.number, read, scans, notes, memo)
                 blocks.extend(sorted(read, key=lambda b: b.top))  # turned text keeps its order (one top)
                 continue
             pictures = scanned(content)  # a page scanned, with at most a page number or a header as text
@@ -94,16 +95,24 @@ def read_ofd(path: Path, *, checked: bool = False, notes: list[tuple[int, str]] 
 
 
 def _pictures_of_text_page(
-    container: Container, content: PageContent, number: int, read: list[Block], scans: int, notes: list[tuple[int, str]]
+    container: Container,
+    content: PageContent,
+    number: int,
+    read: list[Block],
+    scans: int,
+    notes: list[tuple[int, str]],
+    memo: Memo,
 ) -> int:
-    """The pictures of a page of text that may hold text, recognised into `read`; how many were recognised."""
+    """The pictures of a page of text that may hold text, recognised into `read`; how many were recognised (one
+    read before, on another page, is not counted again)."""
     done = 0
     for picture in with_text(content):
-        if scans + done >= ocr_limit():
+        known = len(memo)
+        if scans + done >= ocr_limit() and memo_key(picture) not in memo:
             notes.append((number, f"第{number}页的图片未经文字识别：一份文件最多识别 {ocr_limit()} 页（张）扫描图片。"))
             break
-        found = recognised(container, picture, number, seals=True)
-        done += 1
+        found = recognised(container, picture, number, seals=True, memo=memo)
+        done += len(memo) - known
         if found is None:
             notes.append((number, f"第{number}页的图片（{picture.part}）格式无法解码，其中的文字未读取。"))
         read.extend(found or [])

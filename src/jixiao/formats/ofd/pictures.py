@@ -22,7 +22,7 @@ from ..layout import Block
 from .content import PageContent, Picture
 from .package import Container, OfdError
 
-__all__ = ["ocr_limit", "recognised", "scanned", "with_text"]
+__all__ = ["Memo", "memo_key", "ocr_limit", "recognised", "scanned", "with_text"]
 
 SCAN_SHARE = 0.2  # a picture covering this share of its page may be the page scanned
 # a picture on a page of text may hold text when its shorter side and its area reach these (mm, mm²): a seal is
@@ -67,9 +67,40 @@ def ocr_limit() -> int:
     return MAX_OCR_PAGES
 
 
-def recognised(container: Container, picture: Picture, number: int, *, seals: bool = False) -> list[Block] | None:
+Memo = dict[tuple[str, tuple[int, int], tuple[bool, bool, bool] | None], list[Block] | None]
+
+
+def memo_key(picture: Picture) -> tuple[str, tuple[int, int], tuple[bool, bool, bool] | None]:
+    """The image, its size in OCR_DPI pixels as placed, and how it is turned: what its reading depends on."""
+    from ..ocr import OCR_DPI
+
+    x0, y0, x1, y1 = picture.box
+    size = (max(1, round((x1 - x0) / 25.4 * OCR_DPI)), max(1, round((y1 - y0) / 25.4 * OCR_DPI)))
+    return picture.part, size, picture.axes
+
+
+def recognised(
+    container: Container, picture: Picture, number: int, *, seals: bool = False, memo: Memo | None = None
+) -> list[Block] | None:
     """The picture read by OCR at OCR_DPI of its size on the page, its blocks placed in page millimetres; None
-    when the image cannot be decoded. `seals`: a picture whose ink is mostly red is a seal, not read ([])."""
+    when the image cannot be decoded. `seals`: a picture whose ink is mostly red is a seal, not read ([]).
+    `memo`: the same image at the same size read before (a letterhead's picture in a template, on every page)
+    is not recognised again."""
+    x0, y0 = picture.box[:2]
+    key = memo_key(picture)
+    if memo is not None and key in memo:
+        known = memo[key]
+        return None if known is None else [_moved(dataclasses.replace(b, page=number), x0, y0) for b in known]
+    found = _read(container, picture, number, key[1], seals)
+    if memo is not None:
+        memo[key] = found
+    return None if found is None else [_moved(b, x0, y0) for b in found]
+
+
+def _read(
+    container: Container, picture: Picture, number: int, size: tuple[int, int], seals: bool
+) -> list[Block] | None:
+    """The picture's blocks in OCR_DPI pixels of its size on the page."""
     import io
 
     import numpy as np  # heavy (with PIL and the OCR engine): only for a picture read
@@ -78,7 +109,6 @@ def recognised(container: Container, picture: Picture, number: int, *, seals: bo
     from ..ocr import OCR_DPI, OcrUnavailable, read_image
 
     data = container.read(picture.part)
-    x0, y0, x1, y1 = picture.box
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.width * image.height > MAX_PIXELS:
@@ -88,14 +118,11 @@ def recognised(container: Container, picture: Picture, number: int, *, seals: bo
         return None
     if seals and _red(seen):
         return []
-    size = (max(1, round((x1 - x0) / 25.4 * OCR_DPI)), max(1, round((y1 - y0) / 25.4 * OCR_DPI)))
     pixels = np.asarray(seen.resize(size, Image.Resampling.LANCZOS))[:, :, ::-1]
     try:
-        blocks = read_image(np.ascontiguousarray(pixels), number, OCR_DPI)
+        return read_image(np.ascontiguousarray(pixels), number, OCR_DPI)
     except OcrUnavailable as exc:
         raise OfdError(str(exc).replace("PDF", "OFD")) from None
-    scale = 25.4 / OCR_DPI
-    return [_moved(b, scale, x0, y0) for b in blocks]
 
 
 def _on_white(image: Any) -> Any:
@@ -137,7 +164,11 @@ def _red(image: Any) -> bool:
     return inked > 0 and red >= 0.5 * inked
 
 
-def _moved(block: Block, scale: float, dx: float, dy: float) -> Block:
+def _moved(block: Block, dx: float, dy: float) -> Block:
+    """A block read at OCR_DPI placed in page millimetres, its picture's top left at (dx, dy)."""
+    from ..ocr import OCR_DPI
+
+    scale = 25.4 / OCR_DPI
     box = block.box
     if box is not None:
         box = (box[0] * scale + dx, box[1] * scale + dy, box[2] * scale + dx, box[3] * scale + dy)
