@@ -985,3 +985,11 @@ def test_a_subject_of_particles_alone_is_no_subject():
     # "完成了对" leaves 了对 after the verb: the count's noun is after the bracketed aside
     doc = _doc("较好地完成了年度工作目标,全年共完成了对46,412人次(2013年末救助人数为37,069人次)符合救助政策的患者。")
     assert _figure(doc, "46,412").subject == "符合救助政策"
+
+
+def test_yi_before_its_noun_is_a_count_only_after_a_verb_that_sets_up_or_acquires():
+    doc = _doc("设立一个行政执法机构,新建一座泵站。")
+    assert [(f.value, f.unit) for f in extract_narrative_figures(doc)] == [(Decimal(1), "个"), (Decimal(1), "座")]
+    # "是一个群众愿望", "进行一次检查", "一个月内": words, not counts
+    doc = _doc("不仅是一个群众愿望,对养护情况进行一次检查,一个月内完成。")
+    assert extract_narrative_figures(doc) == []

@@ -215,6 +215,12 @@ def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
                 and not before.endswith(tuple(voc.words["not_one_count_before"]))
                 and re.match(r"[，,。；;、]|\d", text[m.end() :]) is not None
             )
+            counted = counted or (
+                raw == "一"
+                and bool(m.group("measure"))
+                and before.endswith(tuple(voc.words["one_count_verbs"]))
+                and re.match(r"[\u4e00-\u9fa5]", text[m.end() :]) is not None
+            )
             if value is None or (single and not trigger and not counted):
                 continue
             if re.match(r"[是大类级批次]", after) and not m.group("measure"):
