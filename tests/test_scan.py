@@ -625,3 +625,39 @@ def test_a_lone_digit_as_tall_as_a_line_is_read_upright():
     (before,) = read_crops(engine.text_rec, [turned[1]])
     (after,) = read_crops(engine.text_rec, [upright[1]])
     assert after.text == "5" and after.score >= 0.95 and after.score >= before.score
+
+
+def test_a_tall_box_over_lines_of_two_characters_is_cut_into_its_lines():
+    """In a narrow column whose text wraps two characters a line, the detector may find the cell as one tall box
+    and the recogniser read it as a column of characters, nonsense (corpus t25 scanned). reading.stacked_lines
+    cuts it between its lines of ink: six lines of two characters drawn 30 px apart (the font 24 px), with a
+    rule down the box's left edge and two lines touching (no blank row between them: a 32-row run, twice the
+    median 16, cut where ink is least), give six boxes, each one line tall and as wide as its ink; the page's
+    wide line is left as it is."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from jixiao.formats.reading import stacked_lines
+
+    image = Image.new("L", (300, 260), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=24)
+    tops = [20, 50, 80, 110, 126, 170]  # ink rows top+8 … top+23: the fifth line's ink touches the fourth's
+    for top in tops:
+        draw.text((112, top), "EE", fill=0, font=font)
+    draw.line([(104, 10), (104, 205)], fill=0, width=2)  # a rule down the box's edge
+    draw.text((160, 20), "EEEEE", fill=0, font=font)
+
+    def corners(x0: float, y0: float, x1: float, y1: float):
+        return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+
+    wide = corners(155, 15, 260, 45)  # one line: 30 px, the page's line height
+    tall = corners(100, 15, 150, 205)  # 190 px: over 2 line heights and 1.5 times its 50 px width
+    out = stacked_lines(np.array(image), [wide, tall])
+    assert out[0] is wide
+    pieces = out[1:]
+    assert len(pieces) == len(tops)
+    for piece, top in zip(pieces, tops, strict=True):
+        assert top - 2 <= piece[:, 1].min() + 3 <= top + 12  # each starts at its line's ink
+        assert np.ptp(piece[:, 1]) < 30  # one line tall
+        assert piece[:, 0].min() > 104  # the rule is not part of its ink

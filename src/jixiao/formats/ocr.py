@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .layout import Block, Box, Grid, blocks_from_boxes
-from .reading import Read, agreed, boxed, folded, narrowed, read_crops, settled, unturned
+from .reading import Read, agreed, boxed, folded, narrowed, read_crops, settled, stacked_lines, unturned
 
 __all__ = [
     "MAX_OCR_PAGES",
@@ -377,7 +377,7 @@ def _recognise(gray: Any, found: list[Any], grids: tuple[Grid, ...] = ()) -> lis
     import cv2
 
     engine = _ocr_engine()
-    boxes = [piece for box in found for piece in _split_at_rules(box, grids)]
+    boxes = stacked_lines(gray, [piece for box in found for piece in _split_at_rules(box, grids)])
     if not boxes:
         return []
     crops = engine.get_crop_img_list(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), boxes)
