@@ -62,29 +62,36 @@ def landscape_docx(source: Path, out: Path) -> Path:
 def landscape_xlsx(source: Path, out: Path, item: CorpusDoc) -> Path:
     """The workbook printed landscape, fitted to one page wide, its tables' cells ruled (as a budget table is
     printed; a sheet's grid is not printed), their text wrapped in the cell (Calc prints an unwrapped
-    text cut at the next filled cell)."""
+    text cut at the next filled cell), and each paragraph (a title, a note) set across the sheet's width and
+    wrapped — unwrapped, a long note runs far to the right and one page wide shrinks the whole sheet to an
+    unreadable 2 pt (the first runs did)."""
     from openpyxl import load_workbook
     from openpyxl.styles import Alignment, Border, Side
+    from openpyxl.utils import get_column_letter
 
     thin = Side(style="thin")
     wb = load_workbook(source)
     ws = wb.active
+    wide = ws.max_column
     row = 1
     for segment in read_source(item.folder / "document.txt").segments:  # as corpus.write_xlsx lays them out
-        if segment.kind == "paragraph":
+        if segment.kind == "paragraph":  # a title or a note: across the sheet's width, wrapped, as sheets set it
+            if wide > 1:
+                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=wide)
+            ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="center")
+            ws.row_dimensions[row].height = min(15 * _lines(segment.text, 16 * wide) + 3, 409)  # Excel at most
             row += 1
             continue
         width = max(len(r) for r in segment.rows)
         for r, cells in enumerate(segment.rows, row):  # each row as tall as its longest text wrapped needs
-            lines = max(-(-sum(2 if ord(ch) > 255 else 1 for ch in text) // 15) for text in (*cells, "x"))
-            ws.row_dimensions[r].height = 15 * lines + 3
+            ws.row_dimensions[r].height = 15 * max(_lines(text, 15) for text in (*cells, "x")) + 3
         for r in range(row, row + len(segment.rows)):
             for c in range(1, width + 1):
                 ws.cell(r, c).border = Border(left=thin, right=thin, top=thin, bottom=thin)
                 ws.cell(r, c).alignment = Alignment(wrap_text=True, vertical="center")
         row += len(segment.rows)
-    for column in ws.columns:
-        ws.column_dimensions[column[0].column_letter].width = 16
+    for column in range(1, wide + 1):
+        ws.column_dimensions[get_column_letter(column)].width = 16
     for ws in wb.worksheets:
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth = 1
@@ -92,6 +99,11 @@ def landscape_xlsx(source: Path, out: Path, item: CorpusDoc) -> Path:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
     wb.save(str(out))
     return out
+
+
+def _lines(text: str, width: int) -> int:
+    """The lines `text` wraps to in a cell `width` half-width characters wide (an ideograph is two)."""
+    return max(1, -(-sum(2 if ord(ch) > 255 else 1 for ch in text) // width))
 
 
 def places(result) -> list[tuple[str, str]]:
