@@ -1057,6 +1057,13 @@ def test_the_department_without_its_budget_scope_word_or_from_the_pages_source_l
     # 部 as the unit's own ending is part of the name
     path.write_text("项目支出绩效自评表(2023年度)\n项目名称\t宣传经费\n主管部门\t中共某县委宣传部\n", encoding="utf-8")
     assert review_file(path).department == "中共某县委宣传部"
+    # corpus t36: a section named as 实施单位 is not the unit that reports; the next label's unit is. t17: under
+    # 单位名称 the section says it is the unit that reports
+    text = "转移支付区域绩效目标自评表(2021)\n地方主管部门\t咸宁市生态环境局\t实施单位\t大气环境科\n"
+    path.write_text(text, encoding="utf-8")
+    assert review_file(path).department == "咸宁市生态环境局"
+    path.write_text("2020年度项目自评表\n单位名称:农业工作科\n主管部门\t区市场监督管理局\n", encoding="utf-8")
+    assert review_file(path).department == "农业工作科"
     # corpus t27: a budget code in brackets before the name is not part of it
     path.write_text("项目支出绩效自评表(2019年度)\n项目名称\t临时救助\n主管部门\t[155]濉溪县民政局\n", encoding="utf-8")
     assert review_file(path).department == "濉溪县民政局"

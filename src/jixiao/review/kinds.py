@@ -113,10 +113,14 @@ def province_of(text: str) -> str:
     return ""
 
 
-def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str]) -> str:
+def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str], no_sections: tuple[str, ...] = ()) -> str:
     """The value beside a label: the next non-empty cell of a table row, or the text after "label：" in a
-    title row or paragraph."""
+    title row or paragraph. Beside a label of `no_sections` (实施单位, 主管部门), a section of a unit (大气环境科,
+    产业发展股 — vocabulary.yaml department_sections) is passed over for the value of a later label (地方主管部门
+    咸宁市生态环境局, corpus t36); beside 单位名称 it is the unit that says it reports (corpus t17)."""
     wanted = [norm(x) for x in labels]
+    strict = {norm(x) for x in no_sections}
+
     for label in wanted:
         for t in tables:
             for row in t.grid:
@@ -124,20 +128,32 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str]) -> st
                     n = norm(cell)
                     if n == label or n == label + "(盖章)":  # 单位名称(盖章): norm made the brackets half-width
                         value = next((x.strip() for x in row[c + 1 :] if x.strip()), "")
-                        if value and norm(value) not in wanted and not _unit_only(value):
+                        if value and norm(value) not in wanted and not _unit_only(value) and _ok(value, label, strict):
                             return value
                     elif (
                         n.startswith(label)
                         and len(n) > len(label) + 1
                         and cell.strip()[len(label)] in "：:"
                         and not _unit_only(_after_colon(cell))
+                        and _ok(_after_colon(cell), label, strict)
                     ):
                         return _after_colon(cell)
         for seg in _head(doc):
             text = seg.text.strip()
-            if norm(text).startswith(label) and re.match(r"^[^：:]{1,12}[：:]", text):
+            labelled = norm(text).startswith(label) and re.match(r"^[^：:]{1,12}[：:]", text)
+            if labelled and _ok(_after_colon(text), label, strict):
                 return _after_colon(text)
     return ""
+
+
+def _ok(value: str, label: str, strict: set[str]) -> bool:
+    return label not in strict or not _section(value)
+
+
+def _section(name: str) -> bool:
+    """A section inside a unit (大气环境科, 粮食调控储备与产业发展股, 财政处室): not the unit that reports."""
+    n = norm(name)
+    return bool(n) and n.endswith(tuple(vocabulary().words("department_sections")))
 
 
 def _head(doc: SourceDocument) -> list[Segment]:
@@ -210,7 +226,9 @@ def _source_line_department(doc: SourceDocument) -> str:
 def identify(doc: SourceDocument, tables: list[Table]) -> Identity:
     vocab = vocabulary()
     ident = Identity()
-    ident.department = _labelled(tables, doc, vocab.words("identity", "department"))
+    ident.department = _labelled(
+        tables, doc, vocab.words("identity", "department"), ("主管部门", "部门", "实施单位", "项目实施单位", "项目单位")
+    )
     # a budget code before the name: "219001-池州市…" (t01), "[155]濉溪县民政局" (t27) → the name
     ident.department = re.sub(r"^(?:\d{3,}[-—]|[\[［【]\d{2,}[\]］】]\s*)", "", ident.department)
     ident.department = re.sub(r"\s*[(（]?(19|20)\d{2}年度?[)）]?$", "", ident.department).strip()
