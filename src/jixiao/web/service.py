@@ -120,20 +120,18 @@ def can_edit(user: User, evaluation: Evaluation) -> bool:
     return refusal(user, evaluation, "form") is None
 
 
-def _version_row(evaluation: Evaluation, status: str, note: str, user: User | None) -> dict[str, object]:
-    return {
-        "evaluation_id": evaluation.id,
-        "version": evaluation.version,
-        "data_yaml": evaluation.data_yaml,
-        "narrative_json": evaluation.narrative_json,
-        "status": status,
-        "note": note,
-        "created_by": user.id if user else None,
-    }
-
-
 def _record_version(db: DbSession, evaluation: Evaluation, status: str, note: str, user: User | None) -> None:
-    db.add(Version(**_version_row(evaluation, status, note, user)))
+    db.add(
+        Version(
+            evaluation_id=evaluation.id,
+            version=evaluation.version,
+            data_yaml=evaluation.data_yaml,
+            narrative_json=evaluation.narrative_json,
+            status=status,
+            note=note,
+            created_by=user.id if user else None,
+        )
+    )
 
 
 def _audit_row(
@@ -273,9 +271,9 @@ def write(
     """The one way an evaluation changes — form, tables, text editor, upload, narrative, batch import, rulebook.
 
     Checks the user's right on that department and state (`refusal`), refuses a change based on an outdated
-    version (Conflict), scores the new data and does not save data with errors (the problems are returned so the
-    page can show them beside the input); otherwise keeps the next version and an audit entry naming who, how
-    (`via`) and from which file (`source`).
+    version (Conflict: the caller rolls the transaction back), scores the new data and does not save data with
+    errors (the problems are returned so the page can show them beside the input); otherwise keeps the next
+    version and an audit entry naming who, how (`via`) and from which file (`source`).
     """
     reason = refusal(user, evaluation, via)
     if reason:
@@ -300,22 +298,35 @@ def write(
         "updated_by": user.id,
         **_scored_columns(loaded.scored),
     }
-    # One UPDATE guarded by the version the user started from (a writer of another process may have saved since
-    # this request read it: then nothing changes and it is a Conflict like any other), and the version and audit
-    # rows as plain INSERTs: no unit of work to sort out at the commit.
+    note = f"{VIA[via]} {source}".strip()
+    if via == "rulebook":  # the rulebook by its title, as the user chose it
+        note = f"{VIA[via]}：{_rulebook_title(evaluation.rulebook_id)}"
+    version = columns["version"]
+    action = "import" if via == "batch" else ("rulebook" if via == "rulebook" else "save")
+    # Plain statements, no unit of work at the commit: the version and audit rows, then one UPDATE guarded by the
+    # version the user started from — a writer of another process may have saved since this request read it:
+    # then it changes nothing and is a Conflict like any other (the caller rolls the two rows back). The UPDATE
+    # comes last: its trigger's counter row (migration 0006) stays locked until the commit, which follows it.
+    db.execute(
+        _VERSION,
+        {
+            "evaluation_id": evaluation.id,
+            "version": version,
+            "data_yaml": columns["data_yaml"],
+            "narrative_json": columns["narrative_json"],
+            "status": evaluation.status,
+            "note": note[:500],
+            "created_by": user.id,
+        },
+    )
+    detail = f"{note}（第{version}版）"
+    db.execute(_AUDIT, _audit_row(user, action, f"evaluation:{evaluation.id}", detail, via, source[:300]))
     saved = cast(CursorResult, db.execute(_SAVE, {"id_": evaluation.id, "expected": evaluation.version, **columns}))
     if saved.rowcount != 1:
         db.refresh(evaluation)
         raise Conflict(evaluation)
     for name, value in columns.items():  # the object as the row now is, nothing left for the ORM to write
         set_committed_value(evaluation, name, value)
-    note = f"{VIA[via]} {source}".strip()
-    if via == "rulebook":  # the rulebook by its title, as the user chose it
-        note = f"{VIA[via]}：{_rulebook_title(evaluation.rulebook_id)}"
-    db.execute(_VERSION, _version_row(evaluation, evaluation.status, note[:500], user))
-    action = "import" if via == "batch" else ("rulebook" if via == "rulebook" else "save")
-    detail = f"{note}（第{evaluation.version}版）"
-    db.execute(_AUDIT, _audit_row(user, action, f"evaluation:{evaluation.id}", detail, via, source[:300]))
     return loaded
 
 

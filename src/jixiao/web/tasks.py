@@ -130,7 +130,7 @@ def _workbooks(factory, job: Job, inputs: list[Path], output: Path) -> str:
 
     from jixiao.model.problems import JixiaoError
 
-    from .service import Denied
+    from .service import Conflict, Denied
 
     summary = Workbook()
     ws = summary.active
@@ -152,6 +152,9 @@ def _workbooks(factory, job: Job, inputs: list[Path], output: Path) -> str:
             except Denied as exc:
                 db.rollback()
                 row = [path.name, "", "", "", "", f"未导入：{exc}"]
+            except Conflict:  # someone saved that evaluation while this one was being imported
+                db.rollback()
+                row = [path.name, "", "", "", "", "未导入：该部门的自评正被他人同时修改。请稍后重新导入该工作簿。"]
             except Exception:
                 db.rollback()
                 log.exception("import of %s failed", path.name)
