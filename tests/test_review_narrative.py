@@ -993,3 +993,20 @@ def test_yi_before_its_noun_is_a_count_only_after_a_verb_that_sets_up_or_acquire
     # "是一个群众愿望", "进行一次检查", "一个月内": words, not counts
     doc = _doc("不仅是一个群众愿望,对养护情况进行一次检查,一个月内完成。")
     assert extract_narrative_figures(doc) == []
+
+
+def test_a_numbered_item_after_a_semicolon_ends_the_list_and_its_label_names_the_amount():
+    doc = _doc(
+        "(一)项目资金安排落实情况:1、档案管理项目资金:2016年县财政安排30万元在当年都按时到位,其中国重档案10万元;"
+        "2、县档案馆建设项目资金:2016年县财政拨款427.36万元,于2016年当年全部到位。"
+    )
+    other = _figure(doc, "427.36")
+    assert other.relation != "其中" and "part" not in other.flags  # 427.36 is not a part of the 30 (10 is)
+    assert "part" in _figure(doc, "10").flags
+    # "县财政拨款" says who paid; the item's label before the colon says what
+    assert other.subject == "县档案馆建设项目资金"
+    assert _figure(doc, "30").subject == "档案管理项目资金"
+    # a money name that holds 财政 stays the subject: "中央财政补助10,000万元"
+    assert (
+        _figure(_doc("资金的来源为:中央财政补助10,000万元,省级财政补助5,000万元。"), "10,000").subject == "中央财政补助"
+    )

@@ -8,9 +8,11 @@ import re
 from dataclasses import dataclass
 
 from ..rx import rx
+from .model import NarrativeFigure
 from .vocabulary import Vocabulary
 
 __all__ = [
+    "AGENT_ONLY",
     "CLAUSE_END",
     "CLOSE",
     "ENUM_MARK",
@@ -22,9 +24,11 @@ __all__ = [
     "Sentence",
     "bare_head",
     "clean_subject",
+    "date_event",
     "depths",
     "find_relation",
     "indicator_clause",
+    "new_item",
     "noun_after",
     "scope_flags",
     "sentences",
@@ -209,3 +213,38 @@ def scope_flags(left: str, after: str, voc: Vocabulary, year: int | None) -> tup
         other_year = True
     target = any(w in left for w in voc.target) or any(after.startswith(w) for w in voc.words["target_after"])
     return approximate, other_year, target
+
+
+# what a date is the date of: the words after it in its clause ("于2021年9月2日以(……)文件拨付资金200万元" → 拨付资金,
+# "工程于2021年2月12日开工" → 开工); a clause that goes on with another figure or names its own time has none
+_EVENT_HEAD = re.compile(
+    r"^(?:[起止底初末前后]|上旬|中旬|下旬|份)?"
+    r"(?:以[^，,。；;：:]{0,40}?(?:文件|通知|批复)|以(?=下达|拨付|印发)|已经?|便|才|正式|进行|开始|即)*"
+)
+_EVENT_TAIL = re.compile(r"(?:以来|期间|之前|之后|以后|前|后|时|的|工作|共计|合计|共|计)$")
+
+
+def date_event(after: str) -> str:
+    """The event a date stands before in its clause, or "" (see the comment above)."""
+    clause = re.split(r"[，,。；;：:！？!?\n]", after, maxsplit=1)[0]
+    clause = re.sub(r"[（(][^（()）]*[)）]|《[^》]*》", "", clause)
+    clause = _EVENT_HEAD.sub("", clause)
+    clause = re.split(r"\d|[一二三四五六七八九十两]+[个项次批]", clause, maxsplit=1)[0]
+    clause = _EVENT_TAIL.sub("", clause.strip())
+    if len(clause) < 2 or len(clause) > 20 or not re.fullmatch(r"[\u4e00-\u9fa5、和及与并]+", clause):
+        return ""
+    return clause
+
+
+AGENT_ONLY = re.compile(r"(?:[县市省区州镇乡]级?)?财政(?:局)?(?:安排|拨款|拨付|下达|下拨)?")
+_NEW_ITEM = re.compile(
+    r"[；;]\s*(?:\d{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、是])"
+)
+
+
+def new_item(before: NarrativeFigure | None, f: NarrativeFigure) -> bool:
+    """ "1、甲资金:……30万元,其中乙10万元;2、丙资金:……427.36万元": a numbered item after a ";" ends the list before."""
+    if before is None or before.sentence != f.sentence:
+        return False
+    start, end = f.quote.find(before.text), f.quote.find(f.text)
+    return 0 <= start < end and _NEW_ITEM.search(f.quote, start + len(before.text), end) is not None

@@ -18,6 +18,7 @@ from jixiao.model.problems import Location
 
 from ..rx import rx
 from .clauses import (
+    AGENT_ONLY,
     CLOSE,
     ENUM_MARK,
     OPEN,
@@ -25,8 +26,10 @@ from .clauses import (
     Sentence,
     bare_head,
     clean_subject,
+    date_event,
     depths,
     indicator_clause,
+    new_item,
     noun_after,
     scope_flags,
     sentences,
@@ -79,7 +82,7 @@ class _SegmentReader:
             self.flags = ()
             subject, relation = self._subject(token, place)
             if token.kind == "date" and not self._range_end(place):
-                subject = _date_event(place.after) or subject
+                subject = date_event(place.after) or subject
             subject, relation, base, change = self._change_or_share(token, place, subject, relation)
             subject = self._compared(token, place, subject)
             self.out.append(self._figure(token, place, subject, relation, base, change))
@@ -157,6 +160,8 @@ class _SegmentReader:
             subject = noun if not subject or conjunction else subject + noun
         self.last_noun = noun
         subject = subject or self._named_by_colon(place, relation) or self._named_before_bracket(token, place)
+        if AGENT_ONLY.fullmatch(subject):  # "2、县档案馆建设项目资金:2016年县财政拨款427.36万元": who paid, not what
+            subject = self._named_by_colon(place, "") or subject
         of_before = relation == "" or relation in voc.relations["total"]  # "拨付金额" is another amount
         if (
             of_before
@@ -420,26 +425,6 @@ class _SegmentReader:
         )
 
 
-# what a date is the date of: the words after it in its clause ("于2021年9月2日以(……)文件拨付资金200万元" → 拨付资金,
-# "工程于2021年2月12日开工" → 开工); a clause that goes on with another figure or names its own time has none
-_EVENT_HEAD = re.compile(
-    r"^(?:[起止底初末前后]|上旬|中旬|下旬|份)?"
-    r"(?:以[^，,。；;：:]{0,40}?(?:文件|通知|批复)|以(?=下达|拨付|印发)|已经?|便|才|正式|进行|开始|即)*"
-)
-_EVENT_TAIL = re.compile(r"(?:以来|期间|之前|之后|以后|前|后|时|的|工作|共计|合计|共|计)$")
-
-
-def _date_event(after: str) -> str:
-    clause = re.split(r"[，,。；;：:！？!?\n]", after, maxsplit=1)[0]
-    clause = re.sub(r"[（(][^（()）]*[)）]|《[^》]*》", "", clause)
-    clause = _EVENT_HEAD.sub("", clause)
-    clause = re.split(r"\d|[一二三四五六七八九十两]+[个项次批]", clause, maxsplit=1)[0]
-    clause = _EVENT_TAIL.sub("", clause.strip())
-    if len(clause) < 2 or len(clause) > 20 or not re.fullmatch(r"[\u4e00-\u9fa5、和及与并]+", clause):
-        return ""
-    return clause
-
-
 _SENTENCE_YEAR = re.compile(r"(?:19|20)\d\d年度?(?![\d底末初])")
 
 
@@ -466,7 +451,7 @@ def _carry_list_relation(figures: list[NarrativeFigure]) -> list[NarrativeFigure
     out = []
     for i, f in enumerate(figures):
         key = (f.sentence, f.depth)
-        for k in [k for k in carried if k[0] != f.sentence]:
+        for k in [k for k in carried if k[0] != f.sentence or new_item(figures[i - 1] if i else None, f)]:
             del carried[k]
         nxt = figures[i + 1] if i + 1 < len(figures) else None
         opens_list = nxt is not None and nxt.sentence == f.sentence and nxt.relation in lists and nxt.family == f.family
