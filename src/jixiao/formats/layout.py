@@ -342,7 +342,7 @@ _OPENS_NUMBERED = re.compile(
     r"(指标\s*\d+(?![\d.%])|\d+[、．]|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)"
 )
 # what cannot start a line: it goes down with the character before it
-_NO_START = "，。、：；！？）》」』”,.:;!?)%"
+_NO_START = "，。、：；！？）》」』”,.:;!?)%/"
 
 
 def _goes_on(room: float | None, text: str) -> bool | None:
@@ -353,7 +353,7 @@ def _goes_on(room: float | None, text: str) -> bool | None:
 def _first_unit(text: str) -> float:
     """The width, in ideographs, of what must start a line where `text` begins: opening marks (they go with
     what follows them), then a run of Latin letters and figures (half as wide), a dash or an ellipsis pair with
-    the character after it, or an ideograph with the closing mark after it."""
+    the character after it, or a character with the marks after it that cannot start a line ("元/户": 1.5)."""
     opening = re.match(r"[(（“‘《「\[]*", text)
     width = sum(0.5 if ch.isascii() else 1.0 for ch in opening.group()) if opening else 0.0
     text = text[opening.end() :] if opening else text
@@ -362,7 +362,8 @@ def _first_unit(text: str) -> float:
         return width + len(run.group()) / 2
     if text.startswith(("——", "……")):
         return width + 3.0
-    return width + (2.0 if len(text) > 1 and text[1] in _NO_START else 1.0)
+    glued = re.match(f".[{re.escape(_NO_START)}]*", text)  # a character and the marks that cannot start a line
+    return width + sum(0.5 if ch.isascii() else 1.0 for ch in glued.group()) if glued else width
 
 
 def continued_rows(
@@ -381,8 +382,8 @@ def continued_rows(
     the room left at the end of its text's last line, in ideographs (None where not known). A row the break
     cut goes on in every cell it continues: a cell whose room would have held the start of the text below
     (_first_unit, and half a character more) ended there, and the first row is a new row (a truncated last
-    row, corpus t09); where no continued cell had that room, the first row is the remainder even after a
-    closing mark ("指标1:" | "资金执行在预算范围内", t04)."""
+    row, corpus t09). A full last line says less: the text may have ended just there ("…资金(万元)" |
+    "年度预算资金总额:", t56), so the rules above still decide."""
     if not previous or not rows or len(previous[-1]) != len(rows[0]):
         return None
     if rows[0] == previous[0]:
@@ -408,7 +409,7 @@ def continued_rows(
     valued = any(_VALUE.fullmatch(c.strip()) and re.search(r"\d", c) for c in last)
     whole = any(
         (_VALUE.fullmatch(first[i].strip()) and _VALUE.fullmatch(last[i].strip()))
-        or (last[i].strip().endswith(_CLOSES_LABEL) and not (valued or all(shown)))
+        or (last[i].strip().endswith(_CLOSES_LABEL) and not valued)
         or _OPENS_NUMBERED.match(first[i].strip())
         for i in filled_first
     )
