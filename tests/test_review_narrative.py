@@ -766,9 +766,6 @@ KNOWN_GAPS: dict[str, tuple[set[str], set[str]]] = {
     # "专项资金63.2万元。" and, after a heading, "资金安排是:甲5万元,……,丁12万元。" (59.2): no 共/合计 ties the
     # list to the total two paragraphs up; reading it as the whole would make every "安排" list after a total a claim
     "n161-anhui-jingxian-sports-province-transfer-2023": ({"i1"}, set()),
-    # "应配套20971.00万元,实际配套到位资金104880.14万元,……执行率为400.12%" (500.12% due): a rate above 100% against a
-    # planned amount smaller than the numerator is not read (the rule keeps the base at least the numerator)
-    "n163-yunnan-province-grain-risk-fund-2022": ({"i1"}, set()),
 }
 
 
@@ -1010,3 +1007,12 @@ def test_a_numbered_item_after_a_semicolon_ends_the_list_and_its_label_names_the
     assert (
         _figure(_doc("资金的来源为:中央财政补助10,000万元,省级财政补助5,000万元。"), "10,000").subject == "中央财政补助"
     )
+
+
+def test_an_execution_rate_of_matching_funds_is_measured_on_what_was_due_even_above_100_percent():
+    # 104880.14 arrived against 20971.00 due: 500.12%; the 400.12% printed is the excess (83909.14 / 20971.00)
+    doc = _doc("地方应配套20971.00万元,实际配套到位资金104880.14万元,超规模配套83909.14万元,执行率为400.12%。")
+    found = [p for p in narrative_findings(doc) if p.code == "review.narrative.share"]
+    assert [p.severity for p in found] == [Severity.WARNING] and "500.12%" in found[0].message
+    # printed right (500.12%), nothing
+    assert _codes(_doc(doc.segments[0].text.replace("400.12%", "500.12%"))) == []

@@ -244,7 +244,7 @@ def _named_ratio(
             and not (f.approximate or f.other_year)
             and f.depth == 0
             and f.relation not in voc.relations["parts"]
-            and f.scaled >= numerator.scaled
+            and (f.scaled >= numerator.scaled or _mentions(f, tuple(voc.words["due_words"])))
             and _mentions(f, words["denominator"])
             and f is not numerator
             and not _another_item(f, numerator)
