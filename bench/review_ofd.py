@@ -3,13 +3,14 @@
 Each document of the review corpus is written as .docx and as OFDs in the manners of tests/test_ofd.py's writer
 (corpus_ofd): unruled (text runs only: tables rebuilt from positions), and ruled as 数科 (suwell: stroked lines, a
 template), 福昕 (foxit: a TextObject a glyph, rules as thin filled bars) and the national system (rows in
-PageBlocks, wrapped cells, rules in a CompositeObject, a stamp). Each OFD's review is compared with the .docx's
+PageBlocks, wrapped cells, rules in a CompositeObject, a stamp), and turned (each table turned a quarter on pages
+of its own, as a landscape table on portrait pages). Each OFD's review is compared with the .docx's
 on what the tests compare (tests/review_support.py: department, year, total, grade, score tables with each row's
 name, 分值 and 得分, and findings). Prints the documents that differ and the fields, agreement per manner, and the
 CPU time of reading the OFDs against reading the .docx in the same run.
 
 Run: .venv/bin/python bench/review_ofd.py [--manners unruled suwell …] [--only PREFIX …]
-(about 10 minutes for the 230 documents in four manners on the shared machine)
+(about 5 minutes for 245 documents in five manners on the shared machine)
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from tests.review_support import review_summary
 from tests.test_ofd import corpus_ofd
 
 FIELDS = ("department", "year", "total", "grade", "tables", "findings")
-MANNERS = ("unruled", "suwell", "foxit", "national")
+MANNERS = ("unruled", "suwell", "foxit", "national", "turned")
 
 
 def main() -> None:

@@ -205,6 +205,21 @@ def bar_path(w: OfdWriter, x0: float, y0: float, x1: float, y1: float) -> str:
     )
 
 
+_QUARTER = {1: "0 1 -1 0 0 0", 3: "0 -1 1 0 0 0"}  # CTM turning text a quarter clockwise (1) or back (3)
+
+
+def turned_object(w: OfdWriter, x: float, y: float, text: str, quarter: int) -> str:
+    """A run turned a quarter, its Boundary's origin at (x, y) on the page. Turned clockwise (1) the text runs
+    down the page from y, its glyphs' tops facing right: they take x - 3.2 … x. Turned back (3) it runs up the
+    page from y, taking x … x + 3.2."""
+    steps = " ".join(str(advance(c)) for c in text[:-1])
+    return (
+        f'<ofd:TextObject ID="{w.id()}" Boundary="{x} {y} 5 {width(text) + 2}" Font="2" Size="{SIZE}" '
+        f'CTM="{_QUARTER[quarter]}"><ofd:TextCode X="0" Y="{SIZE}" DeltaX="{steps}">{escape(text)}</ofd:TextCode>'
+        "</ofd:TextObject>"
+    )
+
+
 def corpus_ofd(doc, path: Path, manner: str = "suwell") -> Path:
     """A corpus document as an OFD with its tables ruled: paragraphs one a line; a table's columns as wide as
     their longest text (national: at most 14 characters, a longer text wrapped inside its cell), a rule at every
@@ -214,7 +229,9 @@ def corpus_ofd(doc, path: Path, manner: str = "suwell") -> Path:
     foxit: a TextObject per glyph scaled by CTM, rules as thin filled bars in a second (background) layer.
     national: rows in PageBlocks, a wrapped cell's text one TextCode with DeltaX/DeltaY, the rules as one
     CompositeObject per table placed by its Boundary; a stamp in Annotations and a signature.
-    unruled: as suwell, without rules or template: tables are rebuilt from the runs' positions alone."""
+    unruled: as suwell, without rules or template: tables are rebuilt from the runs' positions alone.
+    turned: as suwell, each table turned a quarter on pages of its own (_turned_table: a landscape table set on
+    portrait pages), the paragraphs after it on a new page."""
     w = OfdWriter(annotations=manner == "national")
     if manner == "suwell":
         w.template = [line_path(w, 10, 12, 1990, 12)]  # a letterhead's rule: one line, no table
@@ -239,6 +256,10 @@ def corpus_ofd(doc, path: Path, manner: str = "suwell") -> Path:
         cols = max(len(r) for r in seg.rows)
         limit = 14 if manner == "national" else 10_000
         widths = [max((width(r[c][:limit]) if c < len(r) else 0) for r in seg.rows) + 6 for c in range(cols)]
+        if manner == "turned":
+            _turned_table(w, seg.rows, widths)
+            page_break(280)  # always: what follows opens the next page
+            continue
         xs = [20 + sum(widths[:c]) for c in range(cols + 1)]
         table_top = y
         rules: list[tuple[float, float, float, float]] = []
@@ -272,6 +293,23 @@ def corpus_ofd(doc, path: Path, manner: str = "suwell") -> Path:
     return w.write(path)
 
 
+def _turned_table(w: OfdWriter, rows, widths: list[float]) -> None:
+    """A table turned a quarter clockwise, opening a page: its first row at the page's right (the row's edge at
+    x 200.6, its glyphs' tops at 200), each next row 6 mm to the left, 30 rows a page and the rest overleaf; its
+    columns down the page from y 20; a rule at every row's edge (down the page) and column's (across)."""
+    ys = [20 + sum(widths[:c]) for c in range(len(widths) + 1)]
+    for start in range(0, len(rows), 30):
+        if w.pages[-1]:
+            w.pages.append([])
+            w.background.append([])
+        part = rows[start : start + 30]
+        edges = [200.6 - 6 * r for r in range(len(part) + 1)]
+        for edge, row in zip(edges, part, strict=False):
+            w.pages[-1] += [turned_object(w, edge - 0.6, ys[c] + 2, t, 1) for c, t in enumerate(row) if t.strip()]
+        w.pages[-1] += [line_path(w, x, ys[0], x, ys[-1]) for x in edges]
+        w.pages[-1] += [line_path(w, edges[-1], y, edges[0], y) for y in ys]
+
+
 def _table_rules(xs: list[float], top: float, bottom: float) -> list[tuple[float, float, float, float]]:
     return [(xs[0], bottom, xs[-1], bottom)] + [(x, top, x, bottom) for x in xs]
 
@@ -289,7 +327,7 @@ def _put_rules(w: OfdWriter, manner: str, rules: list[tuple[float, float, float,
         w.pages[-1].extend(line_path(w, *r) for r in rules)
 
 
-@pytest.mark.parametrize("manner", ["suwell", "foxit", "national"])
+@pytest.mark.parametrize("manner", ["suwell", "foxit", "national", "turned"])
 @pytest.mark.parametrize("item", one_of_each_kind(), ids=lambda item: item.kind)
 def test_each_corpus_kind_reviews_the_same_as_a_ruled_ofd(item, manner, tmp_path):
     doc = read_source(item.folder / "document.txt")
@@ -614,20 +652,6 @@ def test_a_reviewed_ofd_passes_the_zip_guard_once(tmp_path, monkeypatch):
 
 # --- turned, condensed, clipped and slanted text ---------------------------------------------------------------
 
-_QUARTER = {1: "0 1 -1 0 0 0", 3: "0 -1 1 0 0 0"}  # CTM turning text a quarter clockwise (1) or back (3)
-
-
-def turned_object(w: OfdWriter, x: float, y: float, text: str, quarter: int) -> str:
-    """A run turned a quarter, its Boundary's origin at (x, y) on the page. Turned clockwise (1) the text runs
-    down the page from y, its glyphs' tops facing right: they take x - 3.2 … x. Turned back (3) it runs up the
-    page from y, taking x … x + 3.2."""
-    steps = " ".join(str(advance(c)) for c in text[:-1])
-    return (
-        f'<ofd:TextObject ID="{w.id()}" Boundary="{x} {y} 5 {width(text) + 2}" Font="2" Size="{SIZE}" '
-        f'CTM="{_QUARTER[quarter]}"><ofd:TextCode X="0" Y="{SIZE}" DeltaX="{steps}">{escape(text)}</ofd:TextCode>'
-        "</ofd:TextObject>"
-    )
-
 
 def test_a_landscape_table_turned_on_a_portrait_page_reads_row_by_row(tmp_path):
     # The table is turned clockwise: its first row is at the page's right (glyph tops at x 190), each next row
@@ -794,4 +818,27 @@ def test_a_space_left_out_between_chinese_characters_is_read_and_letter_spacing_
     assert [b.text for b in read_ofd(w.write(tmp_path / "空格.ofd"))] == [
         "来源:零陵区林业局 发布机构:零陵区林业局",
         "自评报告",
+    ]
+
+
+def test_a_title_above_a_table_set_overleaf_stays_its_own_paragraph(tmp_path):
+    # Pages of two lines each (the table follows overleaf): the layout cannot tell a margin from two lines, and
+    # a line as long as the page's longest would be taken as wrapped. The A4 page tells: its text starts at
+    # x 28, so its right margin is at 210 - 28 = 182.
+    # Page 1: a title of 45 characters (45 × 3.2 = 144 mm) centred, x 33 … 177: 5 mm in from each margin, at
+    # least a character (3.2) and within a character of each other: centred, it ends its paragraph.
+    # Page 2: a title of 21 characters (67.2 mm) from x 28, ending at 95.2, more than two characters (6.4)
+    # short of 182: it ends its paragraph. (Neither title ends with a mark that ends a paragraph
+    # anyway, nor opens as a heading.)
+    centred = "关于报送二〇二一年度农村公益事业财政奖补项目绩效评价自评表及有关情况说明的报告第二批次申报"
+    short = "二〇二一年度乡镇项目支出绩效自评表汇总情况"
+    assert (width(centred), width(short)) == (pytest.approx(144), pytest.approx(67.2))
+    w = OfdWriter(page_width=210)
+    w.pages = [[text_object(w, 33, 20, centred), text_object(w, 28, 30, "填报单位：郊区财政局")]]
+    w.pages.append([text_object(w, 28, 20, short), text_object(w, 28, 30, "单位：万元")])
+    assert [p.text for p in read_source(w.write(tmp_path / "标题.ofd")).paragraphs()] == [
+        centred,
+        "填报单位：郊区财政局",
+        short,
+        "单位：万元",
     ]

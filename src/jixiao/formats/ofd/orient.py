@@ -47,7 +47,7 @@ def page_blocks(content: PageContent, number: int) -> list[Block]:
     glyphs = [g for g in content.glyphs if g.turn >= 0]
     turns = sorted({g.turn for g in glyphs})
     if turns == [0]:  # the usual page: one frame, the page's own
-        return _read(runs_of(glyphs), content.segments, number)
+        return _told_by_the_page(_read(runs_of(glyphs), content.segments, number), content.box)
     runs: dict[int, list[Box]] = {}  # each direction's runs, boxes on the page
     for turn in turns:
         framed = [_glyph(g, _TO[turn]) for g in glyphs if g.turn == turn]
@@ -60,7 +60,7 @@ def page_blocks(content: PageContent, number: int) -> list[Block]:
         segments = [_segment(s, _TO[turn]) for s in content.segments]
         blocks = _read([_box(b, _TO[turn]) for b in boxes], segments, number)
         if turn == 0:
-            units += [(b.top, [b]) for b in blocks]
+            units += [(b.top, [b]) for b in _told_by_the_page(blocks, content.box)]
             continue
         placed = [_on_page(b, turn) for b in blocks]
         top = min((b.top for b in placed), default=0.0)
@@ -75,6 +75,30 @@ def _read(boxes: list[Box], segments: list[Segment], number: int) -> list[Block]
     loose = [b for b in boxes if not any(g.contains(b) for g in ruled)]
     grids = ruled + position_grids(loose)
     return [b for b in blocks_from_boxes(boxes, number, grids) if not _page_number(b)]
+
+
+def _told_by_the_page(blocks: list[Block], page: tuple[float, float, float, float]) -> list[Block]:
+    """Where the layout cannot tell from the page's lines whether a paragraph line wraps (Block.wraps None: a page
+    of a few lines, a title above a table set overleaf), the page itself can: with the right margin as wide as
+    the left one (the lines' usual start), a line ending more than two characters short of it, or centred
+    between the margins a character or more in from each, ends its paragraph. `page`: PhysicalBox x, y, w, h."""
+    lines = [b.box for b in blocks if b.kind == "paragraph" and b.box is not None]
+    if not any(b.wraps is None for b in blocks if b.kind == "paragraph"):
+        return blocks
+    starts = sorted(x0 for x0, *_ in lines)
+    left = starts[len(starts) // 10]
+    right = page[0] + page[2] - (left - page[0])
+    if right <= left:
+        return blocks
+    out = []
+    for block in blocks:
+        if block.kind == "paragraph" and block.wraps is None and block.box is not None:
+            x0, y0, x1, y1 = block.box
+            high, before, after = y1 - y0, x0 - left, right - x1
+            if after > 2 * high or (min(before, after) >= high and abs(before - after) <= high):
+                block = dataclasses.replace(block, wraps=False)
+        out.append(block)
+    return out
 
 
 def _page_number(block: Block) -> bool:
