@@ -795,8 +795,16 @@ def test_a_table_pasted_as_a_picture_on_a_page_of_text_is_recognised_and_a_seal_
     # page 2 holds the same picture at the same size under another title: it is not recognised again
     w.pages.append([text_object(w, 20, 20, "附件：2023年度项目支出绩效自评表（复印件）")])
     w.pages[1].append(f'<ofd:ImageObject ID="{w.id()}" Boundary="20 30 170 40" CTM="170 0 0 40 0 0" ResourceID="5"/>')
-    title, pasted, conclusion, title2, again = read_ofd(w.write(tmp_path / "截图.ofd"))
-    assert recognised == [(236, 1004, 3)]  # the table's picture only: not the seal, not the background
+    # page 3 holds the picture stored turned a quarter back (1004 px high, 236 wide) and placed by a CTM that
+    # turns it clockwise into the same 170 × 40 mm: its x runs down the page (b 40), its y leftwards (c -170,
+    # moved 170 right): read upright, as the reader sees it
+    w.media["8"] = _png(table.rotate(90, expand=True))
+    w.pages.append([text_object(w, 20, 20, "附件：2023年度项目支出绩效自评表（扫描件旋转）")])
+    turned_picture = 'Boundary="20 30 170 40" CTM="0 40 -170 0 170 0" ResourceID="8"'
+    w.pages[2].append(f'<ofd:ImageObject ID="{w.id()}" {turned_picture}/>')
+    title, pasted, conclusion, title2, again, title3, turned = read_ofd(w.write(tmp_path / "截图.ofd"))
+    assert recognised == [(236, 1004, 3)] * 2  # the table's picture, and the turned one: not the seal, not the grey
+    assert (title3.page, turned.page, turned.rows) == (3, 3, tuple(rows))
     assert title.text.startswith("附件") and conclusion.text.startswith("经自评")
     assert pasted.kind == "table" and pasted.rows == tuple(rows)
     assert pasted.box is not None and pasted.box[0] >= 19 and pasted.box[1] >= 29 and pasted.box[3] <= 71
