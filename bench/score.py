@@ -144,10 +144,12 @@ def _children_cpu() -> float:
 
 def processes(rulebook, datasets: list, rounds: int = 3) -> dict[str, Any]:
     """evaluate_many on 1 worker and on all cores, reading every trace in the workers, `rounds` times with the
-    order alternating, each beside the control of the same shape (one pure-Python task per chunk of 250);
+    order alternating, each beside the control of the same shape (one pure-Python task per chunk of departments,
+    chunked as evaluate_many chunks them);
     each round's speed-up is the ratio of its own two runs, the result the median of the rounds'."""
     workers = os.cpu_count() or 1
-    chunks = -(-len(datasets) // 250)
+    step = min(250, max(1, -(-len(datasets) // (workers * 32))))  # evaluate_many's chunks
+    chunks = -(-len(datasets) // step)
     size = 0
     walls: list[dict[str, float]] = []
     results = {}
@@ -299,7 +301,7 @@ def process_lines(r: dict[str, Any]) -> list[str]:
     workers = r["workers"]
     lines = [
         f"evaluate_many（{r['processes_n']:,} 个部门，子进程中读出全部过程），{len(r['rounds'])} 轮，"
-        f"每轮 1 个进程与 {workers} 个进程各一次（先后交替），各紧跟同样形状的对照（每 250 个部门一个纯 Python 任务）："
+        f"每轮 1 个进程与 {workers} 个进程各一次（先后交替），各紧跟同样形状的对照（每块部门一个纯 Python 任务）："
     ]
     for k, w in enumerate(r["rounds"], 1):
         speedup, ctl = w["engine1"] / w[f"engine{workers}"], w["control1"] / w[f"control{workers}"]
