@@ -1092,6 +1092,13 @@ def test_the_year_below_a_long_title_block_or_as_a_whole_calendar_year(tmp_path)
     # a period that is one whole calendar year (corpus t34, t45, t53); a period over two years says nothing
     assert year([["项目起止时间", "2016年1月起至2016年12月止"], header, row[:3]]) == 2016
     assert year([["项目起止时间", "2016年7月起至2017年6月止"], header, row[:3]]) is None
+    # a year under its own label (corpus t32: "项目名称 | 市管绿地养护 | 项目年份 | 2017"); a label whose value is
+    # more than a year says nothing
+    path = tmp_path / "表.txt"
+    for stated, expected in (("2017", 2017), ("2017至2019", None)):
+        text = f"绩效评价表\n项目名称\t绿地养护\t项目年份\t{stated}\n" + "\t".join(header) + "\n"
+        path.write_text(text, encoding="utf-8")
+        assert review_file(path).year == expected, stated
 
 
 def test_a_bare_figure_under_a_quantity_level_is_a_floor(tmp_path):

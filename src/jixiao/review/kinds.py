@@ -249,9 +249,16 @@ def identify(doc: SourceDocument, tables: list[Table]) -> Identity:
     ident.stated_total = _labelled(tables, doc, vocab.words("identity", "total"))
     head = _head_text(doc, tables)
     m = re.search(r"(?:19|20)\d{2}(?=年度)|(?:19|20)\d{2}(?=年(?!\d{1,2}月))", head)
-    ident.year = int(m.group(0)) if m else (find_year(doc) or _title_row_year(tables))
+    ident.year = int(m.group(0)) if m else (_labelled_year(tables, doc) or find_year(doc) or _title_row_year(tables))
     ident.province = province_of(norm(ident.department) + head + "".join(s.text for s in doc.paragraphs()[:5]))
     return ident
+
+
+def _labelled_year(tables: list[Table], doc: SourceDocument) -> int | None:
+    """A year under its own label: "项目年份 | 2017" (corpus t32), "评价年度：2021" — the value a year, nothing else."""
+    value = norm(_labelled(tables, doc, vocabulary().words("identity", "year")))
+    m = re.fullmatch(r"((?:19|20)\d{2})(?:年度?)?", value)
+    return int(m.group(1)) if m else None
 
 
 def _title_row_year(tables: list[Table]) -> int | None:
