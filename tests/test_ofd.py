@@ -723,7 +723,7 @@ def test_condensed_clipped_and_slanted_text(tmp_path):
         "自评得分95分。",
     ]
     # the watermark's four glyphs are told, page by page, and the review gives that as a hint
-    assert notes == [(1, "第1页有 4 个斜排的字（如水印），未读取。")]
+    assert notes == [(1, "第1页有斜排的字（如水印，共 4 个），未读取。")]
     (hint,) = [f for f in review_file(tmp_path / "缩放.ofd").findings if f.code == "review.unread"]
     assert hint.severity.value == "提示" and hint.location.place == "第1页"
 
@@ -850,3 +850,19 @@ def test_a_title_above_a_table_set_overleaf_stays_its_own_paragraph(tmp_path):
         short,
         "单位：万元",
     ]
+
+
+def test_a_watermark_on_every_page_is_one_note_naming_its_pages(tmp_path):
+    # pages 1, 2, 3 and 5 carry the watermark's 4 glyphs each (16 in all), page 4 does not
+    w = OfdWriter(page_width=210)
+    mark = (
+        '<ofd:TextObject ID="{}" Boundary="40 100 120 120" Font="2" Size="12" CTM="0.7071 0.7071 -0.7071 0.7071 0 0">'
+        '<ofd:TextCode X="0" Y="12">内部资料</ofd:TextCode></ofd:TextObject>'
+    )
+    w.pages = [
+        [text_object(w, 20, 20, f"第{n}部分 绩效自评情况")] + ([mark.format(w.id())] if n != 4 else [])
+        for n in range(1, 6)
+    ]
+    notes: list[tuple[int, str]] = []
+    read_ofd(w.write(tmp_path / "水印.ofd"), notes=notes)
+    assert notes == [(1, "第1–3、5页有斜排的字（如水印，共 16 个），未读取。")]

@@ -56,6 +56,7 @@ def read_ofd(path: Path, *, checked: bool = False, notes: list[tuple[int, str]] 
     scans = 0  # pictures and scanned pages recognised, against the OCR limit
     undecoded: list[str] = []
     memo: Memo = {}  # pictures of text pages read, by image and size
+    slanted: dict[int, int] = {}  # page → glyphs written at a slant, not read
     with Container(path, LIMITS.part_bytes) as container:
         used = 0
         for page in pages_of(container, LIMITS.pages):
@@ -64,8 +65,8 @@ def read_ofd(path: Path, *, checked: bool = False, notes: list[tuple[int, str]] 
             except OfdError as exc:
                 raise OfdError(f"第{page.number}页：{exc}") from None
             used += len(content.glyphs)
-            if slanted := sum(g.turn < 0 for g in content.glyphs):
-                notes.append((page.number, f"第{page.number}页有 {slanted} 个斜排的字（如水印），未读取。"))
+            if slanted_here := sum(g.turn < 0 for g in content.glyphs):
+                slanted[page.number] = slanted_here
             read = page_blocks(content, page.number)
             if sum(len(b.text) + sum(map(len, itertools.chain(*b.rows))) for b in read) >= _SCANNED_TEXT:
                 scans += _pictures_of_text_page(container, content, page.number, read, scans, notes, memo)
@@ -81,6 +82,9 @@ def read_ofd(path: Path, *, checked: bool = False, notes: list[tuple[int, str]] 
                 read.extend(found or [])
             blocks.extend(sorted(read, key=lambda b: b.top))
             scans += bool(pictures)
+    if slanted:  # one note for the file: a watermark is on every page
+        count = sum(slanted.values())
+        notes.insert(0, (min(slanted), f"第{_pages(sorted(slanted))}页有斜排的字（如水印，共 {count} 个），未读取。"))
     if not blocks:
         if undecoded:
             raise OfdError(
@@ -117,3 +121,14 @@ def _pictures_of_text_page(
             notes.append((number, f"第{number}页的图片（{picture.part}）格式无法解码，其中的文字未读取。"))
         read.extend(found or [])
     return done
+
+
+def _pages(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] → "1–3、5"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return "、".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else "、".join(map(str, r)) for r in runs)
