@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .crops import read_lines, squeezed
 from .layout import Block, Box, Grid, blocks_from_boxes
-from .reading import Read, agreed, boxed, folded, narrowed, read_crops, settled, stacked_lines, unturned
+from .reading import Read, agreed, boxed, folded, read_crops, settled, stacked_lines, unturned
 
 __all__ = [
     "MAX_OCR_PAGES",
@@ -381,14 +382,14 @@ def _recognise(gray: Any, found: list[Any], grids: tuple[Grid, ...] = ()) -> lis
     if not boxes:
         return []
     crops = engine.get_crop_img_list(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), boxes)
-    crops = [narrowed(crop) for crop in unturned(crops, boxes)]
-    reads = read_crops(engine.text_rec, crops)
+    crops = [squeezed(crop) for crop in unturned(crops, boxes)]
+    reads = read_lines(engine.text_rec, crops)
     edged = [i for i, read in enumerate(reads) if read.text[:1] in _RULE_GLYPHS or read.text[-1:] in _RULE_GLYPHS]
     if grids and edged:  # read again on the page without its rules; the surer reading kept
         page = cv2.cvtColor(_without_rules(gray, OCR_DPI), cv2.COLOR_GRAY2BGR)
         again = [boxes[i] for i in edged]
-        crops = [narrowed(crop) for crop in unturned(engine.get_crop_img_list(page, again), again, boxes)]
-        again = read_crops(engine.text_rec, crops)
+        crops = [squeezed(crop) for crop in unturned(engine.get_crop_img_list(page, again), again, boxes)]
+        again = read_lines(engine.text_rec, crops)
         for i, read in zip(edged, again, strict=True):
             if read.text and read.score >= reads[i].score:
                 reads[i] = read
