@@ -175,7 +175,7 @@ def batch_rows(rows: list[tuple[str, str, str, str, str]], quick: bool) -> None:
         "  由 CPU 时间推算：两个空闲核",
         f"{m['free_cores']:.2f}×",
         "—",
-        f"串行部分 {m['parent_cpu'] / m['one_cpu']:.1%}",
+        f"串行部分 {m['parent_cpu'] / m['one_cpu']:.1%}；收尾 {m['tail']:.2f} s",
         "—",
     )
 

@@ -81,7 +81,7 @@ _CPU_DIR: list[Path] = []  # where each worker leaves its CPU seconds after each
 def _timed_work(path: Path):
     """`run._work`, then this worker's CPU seconds so far (a forked child's count starts at 0) left in a file."""
     result = _work(path)
-    (_CPU_DIR[0] / f"{os.getpid()}").write_text(repr(time.process_time()), encoding="ascii")
+    (_CPU_DIR[0] / f"{os.getpid()}").write_text(f"{time.process_time()!r} {time.monotonic()!r}", encoding="ascii")
     return result
 
 
@@ -122,7 +122,10 @@ def measure(n: int = 16, repeat: int = 3) -> dict[str, Any]:
                     walls[f"batch{jobs}"] = time.perf_counter() - started
                     cpu[jobs].append((_cpu(resource.RUSAGE_SELF) - own, _cpu(resource.RUSAGE_CHILDREN) - children))
                     if jobs == 2:
-                        busiest.append(max(float(p.read_text()) for p in _CPU_DIR[0].iterdir()))
+                        marks = [p.read_text().split() for p in _CPU_DIR[0].iterdir()]
+                        busiest.append(max(float(cpu) for cpu, _ in marks))
+                        ends = [float(end) for _, end in marks]  # each worker's last department done
+                        walls["tail"] = max(ends) - min(ends) if len(ends) > 1 else walls["batch2"]
                     assert len(result.done) == n and not result.failed, result.failed[:3]
                     shutil.rmtree(out)
                     walls[f"control{jobs}"] = control(n, size, jobs)
@@ -151,6 +154,7 @@ def measure(n: int = 16, repeat: int = 3) -> dict[str, Any]:
         "parent_cpu": parent_cpu,  # two processes: this process's seconds (the serial part)
         "workers_cpu": workers_cpu,  # two processes: both workers' seconds together
         "busier_cpu": busier,  # two processes: the busier worker's seconds
+        "tail": statistics.median(w["tail"] for w in rounds),  # one worker done, the other still at work
         # What two free cores would give, from CPU seconds (no wait for a core counted): the busier worker's
         # seconds (its share and the tail) plus the serial part, against one process's.
         "free_cores": one_cpu / (busier + parent_cpu),
@@ -214,6 +218,10 @@ def report_lines(m: dict[str, Any]) -> list[str]:
         f"  CPU 时间（中位数）：一个进程 {m['one_cpu']:.2f} 秒；两个进程时主进程 {m['parent_cpu']:.2f} 秒"
         f"（串行部分 {m['parent_cpu'] / m['one_cpu']:.1%}），两个 worker 合计 {m['workers_cpu']:.2f} 秒"
         f"（多用 {overhead:+.1%}，较忙的一个 {m['busier_cpu']:.2f} 秒）；两个空闲核可得的加速 {m['free_cores']:.2f}×"
+    )
+    lines.append(
+        f"  收尾（一个 worker 已做完、另一个仍在做最后的部门，墙钟，中位数）：{m['tail']:.2f} 秒，"
+        f"占两个进程墙钟的 {m['tail'] / statistics.median(w['batch2'] for w in rounds):.1%}"
     )
     return lines
 
