@@ -866,3 +866,18 @@ def test_a_watermark_on_every_page_is_one_note_naming_its_pages(tmp_path):
     notes: list[tuple[int, str]] = []
     read_ofd(w.write(tmp_path / "水印.ofd"), notes=notes)
     assert notes == [(1, "第1–3、5页有斜排的字（如水印，共 16 个），未读取。")]
+
+
+def test_a_photograph_with_a_stray_word_adds_nothing_to_a_page_of_text(tmp_path):
+    # A picture 100 × 60 mm (large enough to hold text) showing only 欢迎 (a sign in a photograph): recognised,
+    # its 2 characters are fewer than the 8 a picture must show to be read into a page of text
+    from PIL import Image, ImageDraw
+
+    photo = Image.new("RGB", (591, 354), (250, 250, 250))  # 100 × 60 mm at 150 dpi
+    ImageDraw.Draw(photo).text((200, 140), "欢迎", fill="black", font=_cjk_font(64))
+    w = OfdWriter(page_width=210, media={"5": _png(photo)})
+    w.pages[0].append(text_object(w, 20, 20, "图1：项目实施现场照片，摄于2023年9月验收时。"))
+    w.pages[0].append(f'<ofd:ImageObject ID="{w.id()}" Boundary="20 30 100 60" CTM="100 0 0 60 0 0" ResourceID="5"/>')
+    assert [b.text for b in read_ofd(w.write(tmp_path / "照片.ofd"))] == [
+        "图1：项目实施现场照片，摄于2023年9月验收时。"
+    ]

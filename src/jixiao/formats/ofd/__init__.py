@@ -39,6 +39,7 @@ from .pictures import Memo, memo_key, ocr_limit, recognised, scanned, with_text
 __all__ = ["OfdError", "read_ofd"]
 
 _SCANNED_TEXT = 20  # characters of text on a page below which its large pictures are recognised
+_PICTURE_TEXT = 8  # characters a picture on a page of text must show to be read into it
 
 
 def read_ofd(path: Path, *, checked: bool = False, notes: list[tuple[int, str]] | None = None) -> list[Block]:
@@ -68,7 +69,7 @@ def read_ofd(path: Path, *, checked: bool = False, notes: list[tuple[int, str]] 
             if slanted_here := sum(g.turn < 0 for g in content.glyphs):
                 slanted[page.number] = slanted_here
             read = page_blocks(content, page.number)
-            if sum(len(b.text) + sum(map(len, itertools.chain(*b.rows))) for b in read) >= _SCANNED_TEXT:
+            if _characters(read) >= _SCANNED_TEXT:
                 scans += _pictures_of_text_page(container, content, page.number, read, scans, notes, memo)
                 blocks.extend(sorted(read, key=lambda b: b.top))  # turned text keeps its order (one top)
                 continue
@@ -119,7 +120,8 @@ def _pictures_of_text_page(
         done += len(memo) - known
         if found is None:
             notes.append((number, f"第{number}页的图片（{picture.part}）格式无法解码，其中的文字未读取。"))
-        read.extend(found or [])
+        elif _characters(found) >= _PICTURE_TEXT:  # a photograph's stray sign ("欢迎") is no text of the report
+            read.extend(found)
     return done
 
 
@@ -132,3 +134,7 @@ def _pages(numbers: list[int]) -> str:
         else:
             runs.append([n])
     return "、".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else "、".join(map(str, r)) for r in runs)
+
+
+def _characters(blocks: list[Block]) -> int:
+    return sum(len(b.text) + sum(map(len, itertools.chain(*b.rows))) for b in blocks)
