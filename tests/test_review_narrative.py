@@ -1016,3 +1016,9 @@ def test_an_execution_rate_of_matching_funds_is_measured_on_what_was_due_even_ab
     assert [p.severity for p in found] == [Severity.WARNING] and "500.12%" in found[0].message
     # printed right (500.12%), nothing
     assert _codes(_doc(doc.segments[0].text.replace("400.12%", "500.12%"))) == []
+
+
+def test_juance_is_one_measure_word():
+    # "21万余卷册": 21万 卷册 (about), not 21万卷 followed by the word 册
+    f = _figure(_doc("县档案馆内现有保存档案21万余卷册档案的日常管理。"), "21")
+    assert (f.unit, f.approximate) == ("万卷册", True)

@@ -257,5 +257,6 @@ def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
                 yield Token(
                     low.start(1), low.end(1), low.start(1), low.end(1), first, low.group(1), unit, kind, True, per_unit
                 )
-        approximate = bool(m.group("approx")) or low is not None
+        # "21万余卷册": 余 or 多 between the multiplier and the measure word is about as much as "约"
+        approximate = bool(m.group("approx")) or low is not None or re.search(r"[万亿][余多]", m.group(0)) is not None
         yield Token(m.start(), m.end(), start, m.end("num"), value, raw, unit, kind, approximate, per_unit)
