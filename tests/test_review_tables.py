@@ -1071,6 +1071,9 @@ def test_the_department_without_its_budget_scope_word_or_from_the_pages_source_l
     text = "信息来源:霍山县教育局\n转移支付整体绩效目标自评表(2024年度)\n项目名称\t特殊教育补助资金\n"
     path.write_text(text, encoding="utf-8")
     assert review_file(path).department == "霍山县教育局"
+    # a justified line closed up, no space before the next label (t35 as a spread PDF line)
+    path.write_text(text.replace("信息来源:霍山县教育局", "来源:霍山县教育局发布时间:2025-03-20"), encoding="utf-8")
+    assert review_file(path).department == "霍山县教育局"
 
 
 def test_the_year_below_a_long_title_block_or_as_a_whole_calendar_year(tmp_path):

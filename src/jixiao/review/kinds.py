@@ -211,12 +211,17 @@ def _without_scope(name: str) -> str:
     return name
 
 
+_NEXT_LABEL = "发布|发表|发文|时间|日期|浏览|点击|作者|字号|索引"
+
+
 def _source_line_department(doc: SourceDocument) -> str:
     """The unit a page names as its source ("发表时间:2025-03-20 信息来源:霍山县教育局", corpus t73), when the
     document names none under a label of its own: the publisher of the page is the unit that reports."""
     endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
     for seg in _head(doc):
-        name = rf"([\u4e00-\u9fff（）()]{{2,30}}?(?:{endings}))(?![\u4e00-\u9fff])"
+        # the name ends where the line's next label begins, also with no space before it (a justified PDF line
+        # closed up: "来源:安居区市场监管局发布时间:…", corpus t35)
+        name = rf"([\u4e00-\u9fff（）()]{{2,30}}?(?:{endings}))(?=$|[^\u4e00-\u9fff]|{_NEXT_LABEL})"
         m = re.search(rf"(?:信息)?来源\s*[:：]\s*{name}", seg.text)
         if m:
             return m.group(1)
