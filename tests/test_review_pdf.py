@@ -513,6 +513,7 @@ def test_the_room_left_on_a_cells_last_line_against_what_starts_the_next():
         ("按收入性质分", ":2030.12", 3.0, True),  # t24: 3 < 4 + 0.5
         ("大厅运行正常率", "岗", 2.0, False),  # t09: 2 >= 1 + 0.5
         ("大厅运行正常率", "岗", None, True),  # nothing shown (a scan): a row of names alone is a remainder
+        ("指标3.医疗器械抽验完成率", "指标4.不合格产品处置率", 0.0, False),  # t66: a numbered item opens a row
     ]:
         rows, cut = continued_rows((head, (last, "10")), ((rest, ""),), (room, 0.0))
         assert cut is joined

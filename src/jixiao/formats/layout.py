@@ -339,7 +339,7 @@ _VALUE = re.compile(r"[<>≤≥=]?[-+]?\d+(\.\d+)?\s*[%\w]{0,3}")
 _CLOSES_LABEL = (")", "）", ":", "：", "。", ";", "；")
 # a cell opening a numbered item ("指标2:", "2、", "（二）"): a row of its own, not the rest of a cut cell's text
 _OPENS_NUMBERED = re.compile(
-    r"(指标\s*\d+(?![\d.%])|\d+[、．]|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)"
+    r"(指标\s*\d+(?!\d|\.\d|%)|\d+[、．]|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)"
 )
 # what cannot start a line: it goes down with the character before it
 _NO_START = "，。、：；！？）》」』”,.:;!?)%/"
