@@ -1022,3 +1022,38 @@ def test_juance_is_one_measure_word():
     # "21万余卷册": 21万 卷册 (about), not 21万卷 followed by the word 册
     f = _figure(_doc("县档案馆内现有保存档案21万余卷册档案的日常管理。"), "21")
     assert (f.unit, f.approximate) == ("万卷册", True)
+
+
+_LEVELS = (
+    ("一级指标", "二级指标", "三级指标", "分值", "得分"),
+    ("产出指标(50分)", "数量指标", "完成数量", "50", "45"),
+    ("效益指标(50分)", "社会效益", "群众受益", "50", "48"),
+    ("合计", "", "", "100", "93"),
+)
+
+
+@pytest.mark.parametrize(
+    ("doubtful", "severity"),
+    [
+        ((1, 4), Severity.ERROR),  # a row's 得分 "45": not a weight the 指标体系总分 is compared with
+        ((3, 4), Severity.ERROR),  # the 合计 得分 "93": not a weight either
+    ],
+)
+def test_the_texts_weight_total_rests_on_the_level_weight_cells(doubtful, severity):
+    # the text says 指标体系总分为110分; the levels' weights are 50 + 50 = 100, read from the labels
+    # "产出指标(50分)" (a label is not a figure cell the OCR confidence is taken from, so it gives no hint either)
+    levels = [[0.99 for _ in row] for row in _LEVELS]
+    levels[doubtful[0]][doubtful[1]] = 0.5
+    table = Segment("table", 1, rows=_LEVELS, page=1, confidence=0.5, cell_confidence=tuple(map(tuple, levels)))
+    text = [
+        Segment("paragraph", i, line, page=1, confidence=0.99)
+        for i, line in enumerate(("2023年度项目支出绩效自评报告", "本项目绩效指标体系总分为110分。"), 1)
+    ]
+    from jixiao.review.pipeline import review_document
+
+    found = [
+        f
+        for f in review_document(SourceDocument(Path("扫描件.pdf"), [*text, table])).findings
+        if f.code == "review.stated_total" and f.actual == "110"
+    ]
+    assert [f.severity for f in found] == [severity]
