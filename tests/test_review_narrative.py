@@ -1057,3 +1057,17 @@ def test_the_texts_weight_total_rests_on_the_level_weight_cells(doubtful, severi
         if f.code == "review.stated_total" and f.actual == "110"
     ]
     assert [f.severity for f in found] == [severity]
+
+
+def test_the_corpus_meaning_count_takes_a_figure_read_without_a_subject_as_not_right():
+    # bench/review_corpus.py's count: value 30 万元 equal, but an empty subject read is inside every subject
+    # ("" in "档案管理支出"), so it used to count as right; now only a subject that overlaps does
+    from types import SimpleNamespace
+
+    from jixiao.review.corpus import _same_figure
+
+    hand = {"value": "30", "unit": "万元", "subject": "档案管理支出"}
+    assert not _same_figure(hand, SimpleNamespace(value=Decimal("30"), unit="万元", subject=""))
+    assert _same_figure(hand, SimpleNamespace(value=Decimal("30"), unit="万元", subject="档案管理支出"))
+    # a hand figure with no subject asks only for value and unit
+    assert _same_figure({"value": "30", "unit": "万元"}, SimpleNamespace(value=Decimal("30"), unit="万元", subject=""))

@@ -9,7 +9,7 @@ finding's place, message, expected or actual value. Counted per document: truth 
 findings about a real inconsistency (precision; hints do not count either way), false errors (errors with
 no inconsistency behind them, or about a relation found consistent), crashes, formats that disagree, and,
 for narrative documents with `figures:`, the hand-counted figures extracted with the same value, unit and
-subject.
+subject (a figure read without a subject does not count: an empty subject is inside every other one).
 """
 
 from __future__ import annotations
@@ -307,6 +307,8 @@ def _same_figure(fig: dict, ex: Any) -> bool:
     a, b = norm(str(fig.get("subject", ""))), norm(ex.subject)
     if not a:
         return True
+    if not b:  # no subject read: the meaning is not there ("" would be inside any subject)
+        return False
     return a in b or b in a or difflib.SequenceMatcher(None, a, b).ratio() >= 0.5
 
 
