@@ -58,8 +58,8 @@ class _TooLarge(Exception):
 class _Plumbing:
     """Plain ASGI (cheaper than BaseHTTPMiddleware): one database session per request, committed just before the
     response starts (so a redirect after a save never races the next request; a write's commit in the thread pool,
-    as it waits for the disk) and rolled back on error; the security headers on every response; request bodies over
-    MAX_BODY refused with 413."""
+    as it waits for the disk; a save through views.guarded_write has committed already) and rolled back on error;
+    the security headers on every response; request bodies over MAX_BODY refused with 413."""
 
     def __init__(self, app, factory):
         self.app, self.factory = app, factory
