@@ -881,3 +881,27 @@ def test_a_photograph_with_a_stray_word_adds_nothing_to_a_page_of_text(tmp_path)
     assert [b.text for b in read_ofd(w.write(tmp_path / "照片.ofd"))] == [
         "图1：项目实施现场照片，摄于2023年9月验收时。"
     ]
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_a_header_cell_of_stacked_glyphs_is_read_in_its_cell(tmp_path, ruled):
+    # 序号 written as one TextCode stepping DeltaY 3.2 down and DeltaX 0 across (vertical text in a narrow cell):
+    # 序 at y 42.8 … 46, 号 at 46 … 49.2, x 22 … 25.2, beside the header 项目名称 and 得分 (y 44 … 47.2). Read
+    # as a run written downwards, it is the first header cell, whether the table is ruled (columns 20 | 28 | 70
+    # | 90) or rebuilt from positions; glyph by glyph, 序 and 号 would be two lines and break the header row.
+    w = OfdWriter(page_width=210)
+    w.pages[0].append(text_object(w, 20, 25, "表1：2023年度道路养护项目得分"))
+    if ruled:
+        rules = [(20, y, 90, y) for y in (40, 52, 58, 64)] + [(x, 40, x, 64) for x in (20, 28, 70, 90)]
+        w.pages[0] += [line_path(w, *r) for r in rules]
+    w.pages[0].append(
+        f'<ofd:TextObject ID="{w.id()}" Boundary="22 42.8 5 8" Font="2" Size="{SIZE}"><ofd:TextCode X="0" '
+        f'Y="{SIZE}" DeltaX="0" DeltaY="{SIZE}">序号</ofd:TextCode></ofd:TextObject>'
+    )
+    cells = [(30, 44, "项目名称"), (72, 44, "得分"), (22, 52.6, "1"), (30, 52.6, "道路维护"), (72, 52.6, "45")]
+    cells += [(22, 58.6, "2"), (30, 58.6, "绿化养护"), (72, 58.6, "48")]
+    w.pages[0] += [text_object(w, x, y, t) for x, y, t in cells]
+    w.pages[0].append(text_object(w, 20, 72, "经自评，本项目得分93分。"))
+    title, table, closing = read_ofd(w.write(tmp_path / "竖排.ofd"))
+    assert table.rows == (("序号", "项目名称", "得分"), ("1", "道路维护", "45"), ("2", "绿化养护", "48"))
+    assert (title.kind, closing.kind) == ("paragraph", "paragraph")

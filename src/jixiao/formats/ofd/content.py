@@ -143,12 +143,13 @@ class _Walker:
                     f"OFD 正文超过 {self.limit} 字，超出上限。（上限可用环境变量 JIXIAO_LIMIT_DOCUMENT_CHARS 调整）"
                 )
             dx, dy = _deltas(code.get("DeltaX"), len(text) - 1), _deltas(code.get("DeltaY"), len(text) - 1)
+            stacked = turn == 0 and _stacked(len(text) - 1, dx, dy, size, element.get("ReadDirection"))
             gx, gy = x, y
             for i, char in enumerate(text):
                 wide = scale * (
                     size if unicodedata.east_asian_width(char) in ("W", "F", "A") else size * 0.5
                 )  # “ ” — full in 宋体
-                step = dx[i] if i < len(dx) else wide
+                step = dx[i] if i < len(dx) else (0.0 if stacked else wide)
                 # a space is kept as a glyph without ink: it joins the words it stands between, as written
                 # the step to the next glyph, unless it jumps further than a glyph's width (to the next cell)
                 width = step if 0 < step <= 1.5 * wide else wide
@@ -159,7 +160,9 @@ class _Walker:
                     corners = [_apply(transform, px, py) for px in (gx, gx + width) for py in (gy - size, gy)]
                     xs, ys = [p[0] for p in corners], [p[1] for p in corners]
                 if not clips or _visible(clips, (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2):
-                    self.content.glyphs.append(Glyph(char, min(xs), min(ys), max(xs), max(ys), high, turn))
+                    self.content.glyphs.append(
+                        Glyph(char, min(xs), min(ys), max(xs), max(ys), high, 1 if stacked else turn)
+                    )
                 gx += step
                 gy += dy[i] if i < len(dy) else 0.0
 
@@ -200,6 +203,16 @@ def _axes(transform: Affine) -> tuple[bool, bool, bool] | None:
     if abs(a) <= tiny and abs(d) <= tiny:  # its x down the page (turned a quarter): swapped first
         return (True, c < 0, b < 0)
     return None
+
+
+def _stacked(steps: int, dx: list[float], dy: list[float], size: float, direction: str | None) -> bool:
+    """Upright glyphs written down the page one under another (vertical text in a narrow cell: each step DeltaY
+    down and no DeltaX across, or ReadDirection 90 without DeltaX): read as a run written downwards (turn 1)."""
+    if steps < 1 or len(dy) < steps or any(d < 0.5 * size for d in dy[:steps]):
+        return False
+    if len(dx) >= steps:
+        return all(abs(d) <= 0.1 * size for d in dx[:steps])
+    return (direction or "").strip() == "90"
 
 
 def _turn(transform: Affine) -> int:

@@ -1,14 +1,15 @@
 """A page's text read in the frame of each writing direction on it.
 
 Most pages are written upright. A landscape table set on a portrait page is written turned a quarter (its lines
-run down or up the page), and a narrow header cell may hold a word written upwards. Each direction's glyphs are
-turned upright into their own frame (a quarter turn of the page's coordinates: a rectangle stays a rectangle),
-joined into runs and rebuilt into paragraphs and tables there, with the page's rules turned alike, so a turned
-table keeps its rows and columns and reads top to bottom — never its columns as rows. A turned run inside a
-ruled table whose text is mostly of another direction (the upward header cell) is a label of that table's
-cell: it is read with that table. The blocks of a turned frame stay together in their own order, placed on the
-page where the frame's text begins; their boxes are given back in page millimetres. Glyphs at an angle that is
-not a quarter turn (a diagonal watermark) are not read (content.py: Glyph.turn -1).
+run down or up the page), and a narrow header cell may hold a word written upwards, or its glyphs stacked one
+under another (content.py reads those as written downwards). Each direction's glyphs are turned upright into
+their own frame (a quarter turn of the page's coordinates: a rectangle stays a rectangle), joined into runs and
+rebuilt into paragraphs and tables there, with the page's rules turned alike, so a turned table keeps its rows
+and columns and reads top to bottom — never its columns as rows. A turned run inside a table whose text is
+mostly of another direction (the header cell; the table ruled or rebuilt from positions) is the label of that
+table's cell: it is read with that table. The blocks of a turned frame stay together in their own order,
+placed on the page where the frame's text begins; their boxes are given back in page millimetres. Glyphs at an
+angle that is not a quarter turn (a diagonal watermark) are not read (content.py: Glyph.turn -1).
 """
 
 from __future__ import annotations
@@ -106,16 +107,26 @@ def _page_number(block: Block) -> bool:
 
 
 def _labels_to_their_tables(runs: dict[int, list[Box]], segments: list[Segment]) -> None:
-    """Runs inside a ruled table on the page whose text is mostly of another direction move to that direction:
-    a header cell written upwards is read as the label of its cell."""
-    for grid in (g for g in rule_grids(segments) if len(g.xs) >= 3):
+    """Runs inside a table on the page whose text is mostly of another direction move to that direction: a
+    header cell written upwards (or its glyphs stacked downwards) is read as the label of its cell. The tables
+    are the ruled ones, each owned by the direction of most of its text, and those the upright runs outside
+    them form by position."""
+    ruled = [g for g in rule_grids(segments) if len(g.xs) >= 3]
+    for grid in ruled:
         held = {turn: [b for b in boxes if grid.contains(b)] for turn, boxes in runs.items()}
         owner = max(held, key=lambda turn: (sum(len(b.text) for b in held[turn]), turn == 0))
-        for turn, inside in held.items():
-            if turn != owner and inside:
-                moved = {id(b) for b in inside}
-                runs[turn] = [b for b in runs[turn] if id(b) not in moved]
-                runs[owner] += inside
+        _move(runs, held, owner)
+    if 0 in runs:
+        for grid in position_grids([b for b in runs[0] if not any(g.contains(b) for g in ruled)]):
+            _move(runs, {turn: [b for b in boxes if grid.contains(b)] for turn, boxes in runs.items()}, 0)
+
+
+def _move(runs: dict[int, list[Box]], held: dict[int, list[Box]], owner: int) -> None:
+    for turn, inside in held.items():
+        if turn != owner and inside:
+            moved = {id(b) for b in inside}
+            runs[turn] = [b for b in runs[turn] if id(b) not in moved]
+            runs[owner] += inside
 
 
 def _glyph(glyph: Glyph, move: Callable[[float, float], Point]) -> Glyph:
