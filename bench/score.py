@@ -35,7 +35,7 @@ from generate import department_tree
 from jixiao.model.dataset import parse_department
 from jixiao.model.numbers import divide
 from jixiao.model.problems import Location
-from jixiao.scoring.engine import evaluate, evaluate_many
+from jixiao.scoring.engine import _ranges, evaluate, evaluate_many
 from jixiao.scoring.rulebook import load_rulebook
 
 RULEBOOK = "shenzhen-baoan/department/2023"
@@ -121,19 +121,19 @@ def _spins_per_second() -> float:
     return 1_000_000 / max(time.process_time() - started, 1e-6)
 
 
-def _control(tasks: int, size: int, workers: int) -> float:
-    """The control's wall seconds: `tasks` pure-Python loops of `size` iterations (each about one chunk of
-    evaluate_many's CPU), here (workers=1) or in a forked pool of `workers` taken in order as evaluate_many
+def _control(sizes: list[int], workers: int) -> float:
+    """The control's wall seconds: pure-Python loops of `sizes` iterations (each about one chunk of evaluate_many's
+    CPU, chunked as it chunks), here (workers=1) or in a forked pool of `workers` taken in order as evaluate_many
     does: on a machine shared with other jobs, the ceiling for any process-level scaling at that moment."""
     import multiprocessing
 
     started = time.perf_counter()
     if workers == 1:
-        for _ in range(tasks):
+        for size in sizes:
             _spin(size)
     else:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            list(pool.imap(_spin, [size] * tasks))
+            list(pool.imap(_spin, sizes))
     return time.perf_counter() - started
 
 
@@ -148,9 +148,8 @@ def processes(rulebook, datasets: list, rounds: int = 3) -> dict[str, Any]:
     chunked as evaluate_many chunks them);
     each round's speed-up is the ratio of its own two runs, the result the median of the rounds'."""
     workers = os.cpu_count() or 1
-    step = min(250, max(1, -(-len(datasets) // (workers * 32))))  # evaluate_many's chunks
-    chunks = -(-len(datasets) // step)
-    size = 0
+    chunks = _ranges(len(datasets), workers, 250)  # evaluate_many's chunks
+    size = 0  # loops of the control per department
     walls: list[dict[str, float]] = []
     results = {}
     for r in range(rounds):
@@ -161,9 +160,9 @@ def processes(rulebook, datasets: list, rounds: int = 3) -> dict[str, Any]:
             wall[f"engine{jobs}"] = time.perf_counter() - started
             wall[f"cpu{jobs}"] = time.process_time() - cpu  # this process: all of it on one, the serial part on more
             wall[f"workers_cpu{jobs}"] = _children_cpu() - children
-            if jobs == 1 and not size:  # one chunk's CPU time, in loops of the control
-                size = int(_spins_per_second() * (time.process_time() - cpu) / chunks)
-            wall[f"control{jobs}"] = _control(chunks, size or 100_000, jobs)
+            if jobs == 1 and not size:  # one department's CPU time, in loops of the control
+                size = int(_spins_per_second() * (time.process_time() - cpu) / len(datasets))
+            wall[f"control{jobs}"] = _control([(size or 400) * (b - a) for a, b in chunks], jobs)
         walls.append(wall)
         assert results[1] == results[workers]
     speedups = [w["engine1"] / w[f"engine{workers}"] for w in walls]
@@ -176,7 +175,7 @@ def processes(rulebook, datasets: list, rounds: int = 3) -> dict[str, Any]:
         "one_cpu": one_cpu,
         "parent_cpu": parent_cpu,
         "workers_cpu": workers_cpu,
-        # From CPU seconds (no wait for a core counted), the chunks being alike: what free cores would give
+        # From CPU seconds (no wait for a core counted), the workers sharing the work alike: what free cores give
         "free_cores": one_cpu / (workers_cpu / workers + parent_cpu),
         "workers": workers,
         "rounds": walls,
@@ -317,7 +316,7 @@ def process_lines(r: dict[str, Any]) -> list[str]:
     lines.append(
         f"  CPU 时间（中位数）：1 个进程 {r['one_cpu']:.2f} 秒；{workers} 个进程时主进程 {r['parent_cpu']:.2f} 秒"
         f"（串行部分 {r['parent_cpu'] / r['one_cpu']:.1%}），子进程合计 {r['workers_cpu']:.2f} 秒；"
-        f"{workers} 个空闲核可得的加速 {r['free_cores']:.2f}×（各块工作量相近）"
+        f"{workers} 个空闲核可得的加速 {r['free_cores']:.2f}×（假定各 worker 分得的工作相近）"
     )
     return lines
 
