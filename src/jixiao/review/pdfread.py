@@ -96,14 +96,18 @@ def _line_ends(lines: list[_Line], right: float | None = None) -> list[bool | No
     shows how it sets paragraphs apart (a first-line indent or a wider gap somewhere), a full line wraps when the
     next starts at the left margin at the page's usual line pitch and opens no numbered item, and ends its
     paragraph otherwise: a sentence that ends at a line's end then does not end the paragraph (corpus n53,
-    "…下降16.77%。" | "分项情况是…"). The page's last line may go on overleaf: None, unless short."""
+    "…下降16.77%。" | "分项情况是…"). The page's last line may go on overleaf: None, unless short. The right
+    margin is the text's (or `right`, the tables' edge, where further), shown by three lines reaching it; on a
+    page of few long lines (a cover: t34, "…结果评价■" | "项目名称 优抚") no full line is told to wrap."""
     out: list[bool | None] = [None] * len(lines)
     if not lines:
         return out
     height = statistics.median(line.bottom - line.top for line in lines)
     lefts, rights = sorted(line.x0 for line in lines), sorted(line.x1 for line in lines)
-    left = lefts[len(lefts) // 10]
-    right = rights[len(rights) * 9 // 10] if right is None else right
+    left, given = lefts[len(lefts) // 10], right is not None
+    right = max(rights[len(rights) * 9 // 10], right or 0.0)
+    # a margin shown by three lines or more: on a page of a few long lines (a cover) the longest is no margin
+    margin = sum(1 for x1 in rights if x1 >= right - 1.5 * height) >= 3
     pitches = [b.top - a.top for a, b in itertools.pairwise(lines) if 0 < b.top - a.top < 3 * height]
     # the pitch of a paragraph's lines: the lower quartile (a page of short paragraphs has more gaps than wraps)
     pitch = sorted(pitches)[len(pitches) // 4] if len(pitches) >= 3 else None
@@ -112,8 +116,8 @@ def _line_ends(lines: list[_Line], right: float | None = None) -> list[bool | No
     )
     for i, line in enumerate(lines):
         if line.x1 < right - 1.5 * height:
-            out[i] = False
-        elif shown and i + 1 < len(lines):
+            out[i] = False if margin or given else None
+        elif margin and shown and i + 1 < len(lines):
             assert pitch is not None
             after = lines[i + 1]
             out[i] = (
@@ -358,10 +362,10 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
                 # the text around the tables and the tables in the page's order, top to bottom
                 found = outside.extract_text_lines(return_chars=False)
                 laid = [_Line(line["x0"], line["top"], line["x1"], line["bottom"], line["text"]) for line in found]
-                # a line reaching the right edge of the text goes on in the next (_line_ends); with few lines on
-                # the page, the edge is the tables' or the longest line's
-                edge = max([line.x1 for line in laid] + [t.bbox[2] for t in tables], default=0.0)
-                placed = list(_paragraph_lines(laid, edge if len(laid) < 5 else None))
+                # a line reaching the right edge of the text goes on in the next (_line_ends): the text's edge,
+                # or the tables' where they reach further (a cover page's lines are short of it)
+                edge = max((t.bbox[2] for t in tables), default=None)
+                placed = list(_paragraph_lines(laid, edge))
                 placed += [(t.bbox[1], t, None) for t in tables]
                 bottom = max((t.bbox[3] for t in tables), default=None)
                 if bottom is not None and any(
