@@ -90,7 +90,7 @@ def postgres_server(tmp: Path):
 
 def login(client, username: str, password: str) -> str:
     page = client.get("/login")
-    token = re.search(r'name="login_token" value="([^"]+)"', page.text).group(1)
+    token = _field(r'name="login_token" value="([^"]+)"', page.text)
     response = client.post(
         "/login",
         data={"username": username, "password": password, "login_token": token, "next": "/"},
@@ -101,11 +101,18 @@ def login(client, username: str, password: str) -> str:
 
 
 def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    return _field(r'name="csrf_token" value="([^"]+)"', html)
 
 
 def version_of(html: str) -> int:
-    return int(re.search(r'name="version" value="(\d+)"', html).group(1))
+    return int(_field(r'name="version" value="(\d+)"', html))
+
+
+def _field(pattern: str, html: str) -> str:
+    """The first group of `pattern` in a page; a page without it fails the test with the page's start."""
+    found = re.search(pattern, html)
+    assert found is not None, f"{pattern} not in page: {html[:300]}"
+    return found.group(1)
 
 
 def wait_for(predicate, timeout: float = 60) -> bool:
