@@ -138,13 +138,32 @@ def _cut_off(figure: NarrativeFigure) -> bool:
     return not figure.quote.rstrip().endswith(("。", "；", ";", "！", "？", "!", "?", "”", "）", ")"))
 
 
+def _list_half_units(parts: list[NarrativeFigure]) -> Decimal | None:
+    """Amounts of one list printed to different places ("甲43.8万元;乙43万元;丙1500万元"): the writer who gives one
+    part to 0.1 gives the others to 0.1 too and drops ".0", so the whole numbers are read at the list's finest place.
+    The parts' summed rounding at that place, or None when the list is printed to one place (or holds no amount)."""
+    if any(p.kind != "amount" or not p.value for p in parts):
+        return None
+    finest = max(places(p) for p in parts)
+    if finest == 0 or all(places(p) == finest for p in parts):
+        return None
+    return sum((Decimal(5).scaleb(-finest - 1) * (p.scaled / p.value) for p in parts), Decimal(0))
+
+
 def _parts_problem(total: NarrativeFigure, parts: list[NarrativeFigure], complete: bool, why: str) -> Problem | None:
     stated = interval(total)
     complete = complete and not _cut_off(parts[-1])
+    exact = sum((p.scaled for p in parts), Decimal(0))
+    list_half = None
     for n in range(1, len(parts) + 1):
         if overlaps(add([interval(p) for p in parts[:n]]), stated):
-            return None  # the first parts exhaust the total; what follows is another breakdown
-    exact = sum((p.scaled for p in parts), Decimal(0))
+            list_half = _list_half_units(parts) if n == len(parts) and total.kind == "amount" else None
+            if list_half is None or overlaps((exact - list_half, exact + list_half), stated):
+                return None  # the first parts exhaust the total; what follows is another breakdown
+    if list_half is not None:  # beyond the list's own places only: it rests on reading "43" as 43.0, so a warning
+        finest = max(places(p) for p in parts)
+        read = "、".join(f"{p.raw}读作{p.raw}.{'0' * finest}" for p in parts if places(p) == 0)
+        why += f"同列各项有写到{finest}位小数的，整数按同一位数计（{read}），容差也按这一位数计。"
     short_levels = not complete and exact < total.scaled and _funding_levels(parts)
     if not complete and exact <= total.scaled and not short_levels:
         return None  # a partial list may leave something out
@@ -159,7 +178,9 @@ def _parts_problem(total: NarrativeFigure, parts: list[NarrativeFigure], complet
         why += "所列为各级资金，合计小于总额而差额未说明来源。"
     else:
         severity = Severity.ERROR if complete else Severity.WARNING if total.kind == "amount" else Severity.INFO
-    tol = _tolerance([total, *parts])
+        if list_half is not None:
+            severity = Severity.WARNING
+    tol = _tolerance([total, *parts]) if list_half is None else total.half_unit + list_half
     digits = max(places(f) for f in [total, *parts])
     terms = "＋".join(f"{p.raw}{p.unit}" for p in parts)
     shown = fmt(in_unit(exact, total), digits)
