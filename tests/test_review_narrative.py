@@ -1087,3 +1087,18 @@ def test_whole_numbers_in_a_list_printed_to_one_decimal_are_read_at_that_place()
     assert _codes(_doc("支出合计191万元，其中基本支出120.3万元，项目支出70万元。")) == [
         ("parts_total", Severity.WARNING)
     ]
+
+
+def test_a_number_of_years_is_a_duration_but_a_year_or_a_period_is_not():
+    # n174: "使用年限不低于5年", "两年内", "不到1年"; n64: "≥15年" — lengths of time in 年
+    doc = _doc("购买设备使用年限不低于5年,资金在两年内完成支付,距离设备采购仅过去不到1年时间。")
+    assert [(f.raw, f.unit) for f in extract_narrative_figures(doc) if f.unit == "年"] == [
+        ("5", "年"),
+        ("两", "年"),
+        ("1", "年"),
+    ]
+    # "2019年" is a year, "2019年度"/"5年度" a period, "近三年" and "三年来" a span of past years, "10万年" no figure
+    doc = _doc("2019年完成投资,2019年度预算,近三年累计,三年来持续推进,第5年度考核。")
+    assert [f.text for f in extract_narrative_figures(doc) if f.unit.endswith("年")] == []
+    # 4个季度 is a count of quarters, not of 个
+    assert _figure(_doc("资金是分4个季度支出。"), "4").unit == "个季度"

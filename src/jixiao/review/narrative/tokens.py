@@ -49,6 +49,16 @@ def _masked(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _duration(value: Decimal, before: str, after: str, mult: bool) -> bool:
+    """ "不低于5年", "用五年时间", "两年内", "运行一年后": a number of years is a duration; "2019年" is a year, and
+    "5年度", "近三年", "三年来" name a period, not a length."""
+    if mult or value >= 100 or value != value.to_integral_value():
+        return False
+    if before.endswith(("近", "前", "这", "每", "头", "上", "末")):
+        return False
+    return re.match(r"[度级底初末来代月份]", after) is None
+
+
 def _in(spans: list[tuple[int, int]], position: int) -> bool:
     return any(s <= position < e for s, e in spans)
 
@@ -228,6 +238,8 @@ def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
         else:
             value = parse_arabic(raw)
         if value is None:
+            continue
+        if m.group("measure") == "年" and not _duration(value, before, text[m.end() :], bool(mult)):
             continue
         if m.group("pct"):
             kind, unit = "rate", "%"
