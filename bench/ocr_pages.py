@@ -24,8 +24,9 @@ same or better: characters matched, figures).
 
 Run: .venv/bin/python bench/ocr_pages.py [--pages NAME:PAGE … | --all] [--cache DIR] [--untuned]
      [--before 480:0.7] [--save FILE] [--against FILE]
-(the default pages: the eleven corpus pages over 2 s in the full run of 2 December 2026, and the two synthetic
-pages — about 2 minutes; --all reads every scanned page of the corpus, ~350 pages, about 15 minutes)
+(the default pages: the eleven corpus pages over 2 s in the full run of 2 December 2026 and the two synthetic
+pages, about a minute of CPU — 3 minutes with --untuned; --all reads every scanned page of the corpus, 373 pages,
+about 9 minutes of CPU: 29 minutes on the shared machine at load 9–12)
 """
 
 from __future__ import annotations
