@@ -1102,3 +1102,13 @@ def test_a_number_of_years_is_a_duration_but_a_year_or_a_period_is_not():
     assert [f.text for f in extract_narrative_figures(doc) if f.unit.endswith("年")] == []
     # 4个季度 is a count of quarters, not of 个
     assert _figure(_doc("资金是分4个季度支出。"), "4").unit == "个季度"
+
+
+def test_a_count_after_a_list_of_names_is_of_its_noun_not_of_the_last_name():
+    # n176: "火化车间部门、遗体接运部门、办公室、财务室4个部门" counts the four names: its subject is 部门,
+    # not 财务室部门
+    doc = _doc("馆内现设火化车间部门、遗体接运部门、办公室、财务室4个部门,事业单位编制数11人。")
+    assert _figure(doc, "4").subject == "部门"
+    # a figure's own list keeps each item's name: "道路3条、桥梁2座"
+    doc = _doc("完成道路3条、桥梁2座。")
+    assert [f.subject for f in extract_narrative_figures(doc)] == ["道路", "桥梁"]

@@ -157,7 +157,10 @@ class _SegmentReader:
             subject = self.names.pop(0) if len(self.names) > 1 else self.names[0]
         if noun:
             conjunction = left.endswith(voc.words["conjunctions"]) or relation in voc.relations["verbs"]
-            subject = noun if not subject or conjunction else subject + noun
+            # "火化车间部门、……、办公室、财务室4个部门": the count is of the names listed before it, its noun alone
+            # names them (not the last name); a figure's own list ("道路3条、桥梁2座") is `listed`
+            names = self.text[place.left_start - 1 : place.left_start] == "、" and not listed and bool(subject)
+            subject = noun if not subject or conjunction or names else subject + noun
         self.last_noun = noun
         subject = subject or self._named_by_colon(place, relation) or self._named_before_bracket(token, place)
         if AGENT_ONLY.fullmatch(subject):  # "2、县档案馆建设项目资金:2016年县财政拨款427.36万元": who paid, not what
