@@ -15,12 +15,21 @@ import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .reading import Doubt
+__all__ = ["Block", "Box", "Doubt", "Grid", "blocks_from_boxes", "continued_rows", "text_lines"]
 
-__all__ = ["Block", "Box", "Grid", "blocks_from_boxes", "continued_rows", "text_lines"]
+
+@dataclass(frozen=True)
+class Doubt:
+    """Another reading of a line: `text` in place of the character at `at` (replaces) or before it (inserted).
+    formats/reading.py keeps them from the recogniser's output; reading.agreed settles them by the document."""
+
+    at: int
+    text: str
+    replaces: bool
+
+    def applied(self, text: str) -> str:
+        return text[: self.at] + self.text + text[self.at + self.replaces :]
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .layout import Box
+from .layout import Box, Doubt
 
 __all__ = [
     "FIGURE_RECHECK",
@@ -64,18 +64,6 @@ _CLOSING_FORMS = ")）"
 # step's runner-up has under 0.01.
 DOUBT = 0.1
 BLANK_DOUBT = 0.85
-
-
-@dataclass(frozen=True)
-class Doubt:
-    """Another reading of a line: `text` in place of the character at `at` (replaces) or before it (inserted)."""
-
-    at: int
-    text: str
-    replaces: bool
-
-    def applied(self, text: str) -> str:
-        return text[: self.at] + self.text + text[self.at + self.replaces :]
 
 
 @dataclass(frozen=True)
