@@ -9,9 +9,9 @@ fast setting only), a table cell's figure and a short label (left alone)."""
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
+
+from .review_support import cjk_font
 
 LINES = [
     "本部门2023年度年初预算数为1200.50万元，全年执行数为1186.32万元，预算执行率为98.82%，完成培训326人次。",
@@ -19,18 +19,6 @@ LINES = [
     "1,037.00",
     "满意度",
 ]
-
-
-def _font(size: int):
-    from PIL import ImageFont
-
-    try:
-        found = subprocess.run(["fc-match", "-f", "%{file}", "Noto Sans CJK SC"], capture_output=True, text=True)
-    except OSError:
-        pytest.skip("fontconfig and fonts-noto-cjk are installed by scripts/setup.sh")
-    if "CJK" not in found.stdout:
-        pytest.skip("fonts-noto-cjk is installed by scripts/setup.sh")
-    return ImageFont.truetype(found.stdout.strip(), size)
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +30,7 @@ def page():
     image = Image.new("RGB", (1240, 60 + 70 * len(LINES)), "white")
     draw = ImageDraw.Draw(image)
     for k, line in enumerate(LINES):
-        draw.text((60, 40 + 70 * k), line, fill="black", font=_font(22))
+        draw.text((60, 40 + 70 * k), line, fill="black", font=cjk_font(22))
     return np.asarray(image)[:, :, ::-1].copy()  # RGB → BGR, as a rendered page
 
 

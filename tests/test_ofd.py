@@ -24,7 +24,7 @@ from jixiao.review import review_file
 from jixiao.review.corpus import load_corpus, write_docx
 from jixiao.review.source import read_source
 
-from .review_support import one_of_each_kind, review_summary
+from .review_support import cjk_font, one_of_each_kind, review_summary
 
 NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>'
@@ -731,20 +731,6 @@ def test_condensed_clipped_and_slanted_text(tmp_path):
 # --- a picture on a page of text ------------------------------------------------------------------------------
 
 
-def _cjk_font(size: int):
-    import subprocess
-
-    from PIL import ImageFont
-
-    try:
-        found = subprocess.run(["fc-match", "-f", "%{file}", "Noto Sans CJK SC"], capture_output=True, text=True)
-    except OSError:
-        pytest.skip("fontconfig and fonts-noto-cjk are installed by scripts/setup.sh")
-    if "CJK" not in found.stdout:
-        pytest.skip("fonts-noto-cjk is installed by scripts/setup.sh")
-    return ImageFont.truetype(found.stdout.strip(), size)
-
-
 def _png(image) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG")
@@ -765,7 +751,7 @@ def test_a_table_pasted_as_a_picture_on_a_page_of_text_is_recognised_and_a_seal_
     # rows of 59 px (10 mm)
     table = Image.new("RGB", (1004, 236), "white")
     draw = ImageDraw.Draw(table)
-    font = _cjk_font(28)
+    font = cjk_font(28)
     rows = [
         ("指标名称", "分值", "得分"),
         ("产出数量", "50", "45"),
@@ -781,7 +767,7 @@ def test_a_table_pasted_as_a_picture_on_a_page_of_text_is_recognised_and_a_seal_
         draw.line([(x, 0), (x, 235)], fill="black", width=2)
     seal = Image.new("RGBA", (354, 354), (0, 0, 0, 0))  # 60 mm at 150 dpi, transparent around the ring
     ImageDraw.Draw(seal).ellipse([8, 8, 346, 346], outline=(220, 20, 30, 255), width=14)
-    ImageDraw.Draw(seal).text((90, 150), "财政局专用章", fill=(220, 20, 30, 255), font=_cjk_font(30))
+    ImageDraw.Draw(seal).text((90, 150), "财政局专用章", fill=(220, 20, 30, 255), font=cjk_font(30))
     grey = Image.new("RGB", (400, 60), (235, 235, 235))
     w = OfdWriter(page_width=210, media={"5": _png(table), "6": _png(seal), "7": _png(grey)})
     w.pages[0].append(text_object(w, 20, 20, "附件：2023年度项目支出绩效自评表（截图）"))
@@ -874,7 +860,7 @@ def test_a_photograph_with_a_stray_word_adds_nothing_to_a_page_of_text(tmp_path)
     from PIL import Image, ImageDraw
 
     photo = Image.new("RGB", (591, 354), (250, 250, 250))  # 100 × 60 mm at 150 dpi
-    ImageDraw.Draw(photo).text((200, 140), "欢迎", fill="black", font=_cjk_font(64))
+    ImageDraw.Draw(photo).text((200, 140), "欢迎", fill="black", font=cjk_font(64))
     w = OfdWriter(page_width=210, media={"5": _png(photo)})
     w.pages[0].append(text_object(w, 20, 20, "图1：项目实施现场照片，摄于2023年9月验收时。"))
     w.pages[0].append(f'<ofd:ImageObject ID="{w.id()}" Boundary="20 30 100 60" CTM="100 0 0 60 0 0" ResourceID="5"/>')

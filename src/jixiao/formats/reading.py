@@ -38,15 +38,12 @@ __all__ = [
     "agreed",
     "boxed",
     "folded",
-    "narrowed",
     "read_crops",
     "settled",
     "unturned",
 ]
 
 REC_HEIGHT = 48  # the recogniser's input height (PP-OCRv4); a line is scaled to it
-LONG_LINE = 480  # width at REC_HEIGHT above which a line is narrowed (about ten Chinese characters)
-NARROWING = 0.7
 FIGURE_RECHECK = 0.95  # a figure read less surely than this is read a second time (_figure_confidence)
 # a bracket's probability (both widths) at a step the blank won, from which it counts as seen: a dropped ")"
 # after 元 had 0.40 (t56) and 0.69 (t13) on the corpus scans. A line cut inside brackets ("…数据(截图" | "或表)")
@@ -72,21 +69,6 @@ class Read:
     score: float
     closings: tuple[int, ...] = ()  # positions in text where a ")" was seen but not written (CLOSING_SEEN)
     doubts: tuple[Doubt, ...] = ()  # other readings the output gives a fair chance (DOUBT, BLANK_DOUBT)
-
-
-def narrowed(crop: Any) -> Any:
-    """A long line squeezed to 70% of its width before recognition: the recogniser's cost follows the width,
-    and PP-OCR is trained on lines squeezed to fit its 320-px input, so it reads them as well. On the scanned
-    pages of 20 corpus documents (13,547 characters, 646 figures; one thread): the same 590 figures read as
-    unsqueezed, 1,790 character differences from the text layer against 1,794, recognition 32 s against 41 s
-    and at most 1.6 s a page against 2.5 s; squeezed to 50%, 8 more figures were lost. Short crops — a table
-    cell's figure — are left as they are."""
-    import cv2
-
-    h, w = crop.shape[:2]
-    if h == 0 or w * REC_HEIGHT / h <= LONG_LINE:
-        return crop
-    return cv2.resize(crop, (max(1, int(w * NARROWING)), h), interpolation=cv2.INTER_AREA)
 
 
 def unturned(crops: list[Any], boxes: list[Any], lines: list[Any] | None = None) -> list[Any]:
