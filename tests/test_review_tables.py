@@ -1076,6 +1076,19 @@ def test_the_department_without_its_budget_scope_word_or_from_the_pages_source_l
     assert review_file(path).department == "霍山县教育局"
 
 
+def test_a_name_blacked_out_before_publication_is_no_department(tmp_path):
+    # corpus n32: "部门(单位)名称:****" — the unit's name hidden; read as a name it was "****" (and "" from its
+    # scan, where OCR drops the stars), so the two formats disagreed and the report was ranked under "****"
+    path = tmp_path / "报告.txt"
+    path.write_text("2024年度****部门整体支出绩效自评报告\n部门(单位)名称:****\n一、部门基本情况\n", encoding="utf-8")
+    assert review_file(path).department == ""
+    path.write_text("项目支出绩效自评表(2023年度)\n项目名称\t宣传经费\n主管部门\t×××\n", encoding="utf-8")
+    assert review_file(path).department == ""
+    # a name with a masked part is still a name
+    path.write_text("项目支出绩效自评表(2023年度)\n项目名称\t宣传经费\n主管部门\t××县民政局\n", encoding="utf-8")
+    assert review_file(path).department == "××县民政局"
+
+
 def test_the_year_below_a_long_title_block_or_as_a_whole_calendar_year(tmp_path):
     from jixiao.review.facts import find_year
     from jixiao.review.source import read_source

@@ -228,6 +228,17 @@ def _source_line_department(doc: SourceDocument) -> str:
     return ""
 
 
+# a name blacked out before publication ("部门(单位)名称:****", "×××局"): what stands for a character that is not there
+_MASK = re.compile(r"[*＊×✕Xx○〇●□■△▲※]")
+
+
+def _unmasked(name: str) -> str:
+    """`name`, or "" when it is only a mask: published reports often hide the unit's name as **** or ×××, and a
+    review that named the department "****" would compare it, rank it and print it as a name."""
+    rest = _MASK.sub("", name)
+    return name if re.search(r"[\u4e00-\u9fffA-Za-z]", rest) else ""
+
+
 def identify(doc: SourceDocument, tables: list[Table]) -> Identity:
     vocab = vocabulary()
     ident = Identity()
@@ -237,8 +248,9 @@ def identify(doc: SourceDocument, tables: list[Table]) -> Identity:
     # a budget code before the name: "219001-池州市…" (t01), "[155]濉溪县民政局" (t27) → the name
     ident.department = re.sub(r"^(?:\d{3,}[-—]|[\[［【]\d{2,}[\]］】]\s*)", "", ident.department)
     ident.department = re.sub(r"\s*[(（]?(19|20)\d{2}年度?[)）]?$", "", ident.department).strip()
+    ident.department = _unmasked(ident.department)
     if not ident.department:
-        ident.department = find_department(doc)
+        ident.department = _unmasked(find_department(doc))
     if not ident.department:
         ident.department = _titled_department(doc, tables)
     labels = "|".join(re.escape(w) for w in sorted(vocab.words("identity", "department"), key=len, reverse=True))
@@ -248,7 +260,7 @@ def identify(doc: SourceDocument, tables: list[Table]) -> Identity:
     words = sorted(vocab.words("identity", "department"), key=len, reverse=True)
     long_labels = "|".join(re.escape(w) for w in words if len(w) >= 4)
     ident.department = re.sub(rf"^(?:{long_labels})(?=\S{{2}})", "", ident.department)
-    ident.department = _without_scope(ident.department) or _source_line_department(doc)
+    ident.department = _unmasked(_without_scope(ident.department) or _source_line_department(doc))
     ident.project = _labelled(tables, doc, vocab.words("identity", "project"))
     ident.date = _labelled(tables, doc, vocab.words("identity", "date"))
     ident.stated_total = _labelled(tables, doc, vocab.words("identity", "total"))
