@@ -211,7 +211,7 @@ def main() -> None:
     for fmt, (same, total) in agree.items():
         if total:
             fields = "，".join(f"{k} {total - v}/{total}" for k, v in by_field[fmt].items())
-            print(f"{fmt}: 与原文审核结果一致 {same}/{total} = {same / total:.0%}（目标 ≥ 95%）；分项一致：{fields}")
+            print(f"{fmt}: 与原文审核结果一致 {same}/{total} = {same / total:.1%}（目标 ≥ 95%）；分项一致：{fields}")
     if convert_times:
         print(
             f"LibreOffice 转换（常驻进程）: 中位数 {statistics.median(convert_times) * 1000:.0f} ms/份，"
