@@ -30,6 +30,7 @@ from .stated import (
     check_stated_totals,
     stated_data,
     table_basis,
+    total_basis,
 )
 from .table import Table, number, tables_of
 from .tablechecks import check_reachable_total, check_score_table
@@ -82,18 +83,8 @@ def _check_head_total(findings: Findings, stated_text: str, main: ScoreTable | N
             main.table.location(),
             total,
             stated,
-            _total_basis(main),
+            total_basis(main),
         )
-
-
-def _total_basis(main: ScoreTable) -> list[Location]:
-    """The cells the table's total was read from: its total row's score, else the rows' scores it adds up (not
-    every figure of the table: a doubtful 目标值 elsewhere does not make the comparison doubtful, t08 scanned)."""
-    if main.table is None:
-        return []
-    if main.total_score is not None and main.total_location is not None:
-        return [main.total_location]
-    return [main.table.location(r.row, r.score_col) for r in main.rows if r.score_col >= 0]
 
 
 def _main_table(tables: list[ScoreTable]) -> ScoreTable | None:
