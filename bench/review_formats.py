@@ -176,7 +176,7 @@ def main() -> None:
                 doc = office.convert_file(docx, "doc", here / "doc")
                 convert_times.append(time.perf_counter() - started)
                 differ = compare(original, summary(review_file(doc)))
-                _count(agree, by_field, "doc", differ)
+                tally(agree, by_field, "doc", differ)
                 line.append(f"doc {'同' if not differ else '异:' + ','.join(differ)}")
                 xlsx = write_xlsx(blocks, here / "表格.xlsx")
                 if xlsx is not None:
@@ -184,7 +184,7 @@ def main() -> None:
                     xls = office.convert_file(xlsx, "xls", here / "xls")
                     convert_times.append(time.perf_counter() - started)
                     differ = compare(summary(review_file(xlsx)), summary(review_file(xls)))
-                    _count(agree, by_field, "xls", differ)
+                    tally(agree, by_field, "xls", differ)
                     line.append(f"xls {'同' if not differ else '异:' + ','.join(differ)}")
                 if args.ocr and n % max(1, len(folders) // args.ocr) == 0 and agree["scan"][1] < args.ocr:
                     pdf = office.convert_file(docx, "pdf", here / "pdf")
@@ -194,7 +194,7 @@ def main() -> None:
                     stats.pages += pages.pages
                     stats.cpu_seconds += pages.cpu_seconds
                     stats.figures += pages.figures
-                    _count(agree, by_field, "scan", differ)
+                    tally(agree, by_field, "scan", differ)
                     if len(baseline) < args.baseline:
                         baseline += against_untuned(scan, args.baseline - len(baseline), name)
                     line.append(
@@ -296,7 +296,8 @@ def _boxes_kept(into: list):
         ocr.blocks_from_boxes = layout
 
 
-def _count(agree: dict, by_field: dict, fmt: str, differ: list[str]) -> None:
+def tally(agree: dict, by_field: dict, fmt: str, differ: list[str]) -> None:
+    """One document's comparison counted: agree[fmt] = [agreeing, compared], by_field[fmt][field] = differing."""
     agree[fmt][1] += 1
     agree[fmt][0] += not differ
     for name in differ:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from review_formats import FIELDS, compare, summary  # the comparison of bench/review_formats.py
+from review_formats import FIELDS, compare, summary, tally  # the comparison of bench/review_formats.py
 
 from jixiao.formats import office
 from jixiao.review import review_file
@@ -165,12 +165,9 @@ def main() -> None:
             line = [item.id[:40].ljust(40)]
             try:
                 for variant, (differ, moved, count) in run_one(item, here, tuple(args.variants)).items():
-                    agree[variant][1] += 1
-                    agree[variant][0] += not differ
+                    tally(agree, by_field, variant, differ)
                     place_agree[variant] += not moved
                     pages.append(count)
-                    for name in differ:
-                        by_field[variant][name] += 1
                     mark = "同" if not differ else "异:" + ",".join(differ)
                     line.append(f"{variant} {mark}{'（位置异）' if moved else ''} {count}页")
             except Exception as exc:  # a crash is a result here: counted and shown, the run goes on
@@ -183,7 +180,7 @@ def main() -> None:
         if total:
             fields = "，".join(f"{k} {total - v}/{total}" for k, v in by_field[variant].items())
             print(
-                f"{variant}: 与原文审核结果一致 {same}/{total} = {same / total:.0%}；分项一致：{fields}；"
+                f"{variant}: 与原文审核结果一致 {same}/{total} = {same / total:.1%}；分项一致：{fields}；"
                 f"发现的位置一致 {place_agree[variant]}/{total}"
             )
     if pages:
