@@ -13,6 +13,7 @@ import sys
 
 from jixiao.review import review_file
 from jixiao.review.corpus import load_corpus, score_document
+from jixiao.review.identity_score import IdentityScore, precision_recall, totals
 
 
 def _extractor():
@@ -25,6 +26,24 @@ def _extractor():
 
 def _pct(a: int, b: int) -> str:
     return f"{a}/{b} = {a / b:.0%}" if b else "—"
+
+
+def _print_identity(scores: list) -> None:
+    """Kind, province, department, unit, year and rulebook against the truth (bench/review_identity.py per document)."""
+    counts = totals([IdentityScore(s.id, s.identity) for s in scores])
+    parts = []
+    for name, label in (
+        ("kind", "类型"),
+        ("province", "省份"),
+        ("department", "部门"),
+        ("unit", "实施单位"),
+        ("year", "年度"),
+        ("rulebook", "指标体系"),
+    ):
+        (right, read), (_, stated) = precision_recall(counts[name])
+        if read or stated:
+            parts.append(f"{label} 精确 {_pct(right, read)}、召回 {_pct(right, stated)}")
+    print("  身份识别：" + "；".join(parts))
 
 
 def main(argv: list[str]) -> int:
@@ -73,6 +92,7 @@ def main(argv: list[str]) -> int:
         print(f"  叙述数据提取：{_pct(found, hand)}（手工计数，值、单位、主体一致）")
     elif extract is None:
         print("  叙述数据提取：review/narrative 未安装，未计")
+    _print_identity(scores)
     seconds = [s.seconds for s in scores if s.seconds]
     if seconds:
         print(f"  每份每种格式平均用时：{sum(seconds) / len(seconds) * 1000:.0f} ms")

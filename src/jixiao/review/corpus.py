@@ -28,6 +28,8 @@ import yaml
 
 from jixiao.model.problems import Problem, Severity
 
+from .findings import ReviewResult
+from .identity_score import score_identity
 from .source import SourceDocument, read_source
 from .vocabulary import norm
 
@@ -237,6 +239,7 @@ class DocScore:
     figures_found: int | None = None
     seconds: float = 0.0
     formats: list[str] = field(default_factory=list)
+    identity: dict[str, str] = field(default_factory=dict)  # field → outcome (identity_score.py), from the .txt
 
     @property
     def counted(self) -> int:
@@ -322,12 +325,17 @@ def score_document(item: CorpusDoc, review: Callable, extract: Callable | None =
             return score
         results: dict[str, list[Problem]] = {}
         started = time.perf_counter()
+        txt = None
         for fmt, path in paths.items():
             try:
-                results[fmt] = review(path).findings
+                result = review(path)
+                results[fmt] = result.findings
+                txt = result if fmt == "txt" else txt
             except Exception as exc:
                 score.crashes.append(f"{fmt}: {type(exc).__name__}: {exc}")
         score.seconds = (time.perf_counter() - started) / max(1, len(paths))
+        if isinstance(txt, ReviewResult):
+            score.identity = score_identity(item.id, item.truth, paths["txt"], txt).outcomes
         score.formats = list(results)
     if "txt" in results:
         caught, score.true_findings, score.false_findings, score.false_errors = _judge(item, results["txt"])
