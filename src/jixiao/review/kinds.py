@@ -1,12 +1,10 @@
-"""What a document is and whose: its kind (vocabulary.yaml `kinds`), its department, project and year under
-their real labels, its province from the place names it contains, whether the store cut it off, and the
-rulebook chosen from all that, with the reason. A region without a rulebook gets the national rules — never
-another province's."""
+"""What a document is: its kind (vocabulary.yaml `kinds`), whether the store cut it off, and the rulebook chosen
+from its kind and its identity (identity.py: department, unit, year, province), with the reason. A region
+without a rulebook gets the national rules — never another province's."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +12,12 @@ from jixiao.model.problems import JixiaoError
 from jixiao.scoring.rulebook import available_rulebooks, load_rulebook
 
 from .cache import cached, digest
-from .extract import find_department, find_year
+from .identity import Identity, head_text, identify, province_of
 from .rx import rx
 from .scoretable import ScoreTable
-from .source import Segment, SourceDocument
+from .source import SourceDocument
 from .table import Table
-from .vocabulary import norm, regions, vocabulary
+from .vocabulary import norm, vocabulary
 
 __all__ = ["Identity", "choose_rulebook", "identify", "is_truncated", "kind_of", "province_of"]
 
@@ -34,24 +32,6 @@ def _is_cut_mark(text: str) -> bool:
     return bool(_CUT_BRACKETED.search(compact) or _CUT_BARE.match(compact))
 
 
-@dataclass
-class Identity:
-    department: str = ""
-    project: str = ""
-    year: int | None = None
-    date: str = ""
-    province: str = ""
-    stated_total: str = ""  # 自评总分 / 自评得分 as the table's head states it
-
-
-def _head_text(doc: SourceDocument, tables: list[Table]) -> str:
-    texts = [s.text for s in doc.paragraphs()[:12]]
-    for t in tables:
-        texts += t.titles
-        texts += ["".join(row) for row in t.grid[:3]]
-    return norm("".join(texts))
-
-
 def _long_paragraphs(doc: SourceDocument) -> int:
     return sum(1 for s in doc.paragraphs() if len(s.text) >= 60)
 
@@ -59,7 +39,7 @@ def _long_paragraphs(doc: SourceDocument) -> int:
 def kind_of(doc: SourceDocument, tables: list[Table], score_tables: list[ScoreTable]) -> tuple[str, str]:
     """(kind id, the reason in Chinese)."""
     kinds = vocabulary().raw["kinds"]
-    head = _head_text(doc, tables)
+    head = head_text(doc, tables)
     narrative = _long_paragraphs(doc) >= 3 or (not tables and len(doc.paragraphs()) >= 3)
     for kid in ("narrative_department", "narrative_project") if narrative else ():
         word = next((w for w in kinds[kid]["title"] if norm(w) in head), None)
@@ -90,204 +70,6 @@ def kind_of(doc: SourceDocument, tables: list[Table], score_tables: list[ScoreTa
         project = any(norm(w) in head for w in ("项目", "专项资金", "专项")) and "部门整体" not in head
         return ("narrative_project" if project else "narrative_department"), "未见得分表，按叙述性报告审核"
     return "base_data", "未见得分表"
-
-
-def province_of(text: str) -> str:
-    """The province a text is from: the first full province name, else the province of the first city or
-    county named (a full name such as 中江县 before a short one such as 德阳)."""
-    vocab = vocabulary()
-    t = norm(text)
-    found = [(t.find(p), p) for p in vocab.raw["provinces"] if p in t]
-    if found:
-        return min(found)[1]
-    pairs = {t[i : i + 2] for i in range(len(t) - 1)}  # a place is in the text only if its first two characters are
-    for groups in (regions(), vocab.raw["places"]):
-        near = [
-            (t.find(x), -len(x), province)
-            for province, places in groups.items()
-            for x in places
-            if (len(x) < 2 or x[:2] in pairs) and x in t
-        ]
-        if near:
-            return min(near)[2]
-    return ""
-
-
-def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str], no_sections: tuple[str, ...] = ()) -> str:
-    """The value beside a label: the next non-empty cell of a table row, or the text after "label：" in a
-    title row or paragraph. Beside a label of `no_sections` (实施单位, 主管部门), a section of a unit (大气环境科,
-    产业发展股 — vocabulary.yaml department_sections) is passed over for the value of a later label (地方主管部门
-    咸宁市生态环境局, corpus t36); beside 单位名称 it is the unit that says it reports (corpus t17)."""
-    wanted = [norm(x) for x in labels]
-    strict = {norm(x) for x in no_sections}
-
-    for label in wanted:
-        for t in tables:
-            for row in t.grid:
-                for c, cell in enumerate(row):
-                    n = norm(cell)
-                    if n == label or n == label + "(盖章)":  # 单位名称(盖章): norm made the brackets half-width
-                        value = next((x.strip() for x in row[c + 1 :] if x.strip()), "")
-                        if value and norm(value) not in wanted and not _unit_only(value) and _ok(value, label, strict):
-                            return value
-                    elif (
-                        n.startswith(label)
-                        and len(n) > len(label) + 1
-                        and cell.strip()[len(label)] in "：:"
-                        and not _unit_only(_after_colon(cell))
-                        and _ok(_after_colon(cell), label, strict)
-                    ):
-                        return _after_colon(cell)
-        for seg in _head(doc):
-            text = seg.text.strip()
-            labelled = norm(text).startswith(label) and re.match(r"^[^：:]{1,12}[：:]", text)
-            if labelled and _ok(_after_colon(text), label, strict):
-                return _after_colon(text)
-    return ""
-
-
-def _ok(value: str, label: str, strict: set[str]) -> bool:
-    return label not in strict or not _section(value)
-
-
-def _section(name: str) -> bool:
-    """A section inside a unit (大气环境科, 粮食调控储备与产业发展股, 财政处室): not the unit that reports."""
-    n = norm(name)
-    return bool(n) and n.endswith(tuple(vocabulary().words("department_sections")))
-
-
-def _head(doc: SourceDocument) -> list[Segment]:
-    """The paragraphs a label of the report's identity is looked for in: its first page's worth — at least 15
-    paragraphs, and on until about a page of text (HEAD_CHARS characters). Counted in characters, not
-    paragraphs, it is the same for a Word file and for a scan whose lines were not all joined into paragraphs
-    (corpus n24: 项目实施单位 in the 18th paragraph, after the conclusion and a heading)."""
-    out: list[Segment] = []
-    count = 0
-    for seg in doc.paragraphs():
-        if len(out) >= 15 and count >= HEAD_CHARS:
-            break
-        out.append(seg)
-        count += len(seg.text)
-    return out
-
-
-HEAD_CHARS = 1000  # a page of A4 in 小四 (about 28 lines of 35 characters)
-
-
-def _unit_only(text: str) -> bool:
-    """ "单位：万元" names the money unit, not the unit that reports (also when it stands in the cell after the
-    label: 填报单位: | 单位:万元)."""
-    n = norm(text)
-    units = vocabulary().raw["units"]
-    return not n or n in units or re.sub(r"^(?:金额|资金)?单位", "", n) in units
-
-
-def _after_colon(text: str) -> str:
-    value = re.split(r"[：:]", text, maxsplit=1)[1].strip()
-    # the value ends at the sentence's end too: "项目实施单位:更戛乡人民政府。" (corpus n24)
-    return re.split(r"\s{2,}|\t|填报日期|日期|金额单位|单位[：:]", value)[0].strip(" ：:。；;")
-
-
-def _titled_department(doc: SourceDocument, tables: list[Table]) -> str:
-    """A title that begins with the organisation, then the year: "大英县民政局2022年度中央对地方转移支付……" →
-    大英县民政局 (the name ends with one of vocabulary.yaml's department_endings)."""
-    endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
-    titles = [s.text for s in doc.paragraphs()[:3]] + [x for t in tables[:1] for x in t.titles[:2]]
-    for text in titles:
-        m = re.match(rf"^\s*([\u4e00-\u9fff（）()]{{2,24}}?(?:{endings}))(?:19|20)\d{{2}}年", text or "")
-        if m:
-            return m.group(1)
-    return ""
-
-
-def _without_scope(name: str) -> str:
-    """ "大英县医疗保障局部门" → 大英县医疗保障局: a budget-scope word after a unit's name (vocabulary.yaml
-    department_scope_suffixes) is not part of it; "财政部" or "宣传部" (部 as the unit's own ending) stay whole."""
-    vocab = vocabulary()
-    for suffix in vocab.words("department_scope_suffixes"):
-        rest = name[: -len(suffix)] if name.endswith(suffix) else ""
-        if len(rest) >= 3 and rest.endswith(tuple(vocab.words("department_endings"))):
-            return rest
-    return name
-
-
-_NEXT_LABEL = "发布|发表|发文|时间|日期|浏览|点击|作者|字号|索引"
-
-
-def _source_line_department(doc: SourceDocument) -> str:
-    """The unit a page names as its source ("发表时间:2025-03-20 信息来源:霍山县教育局", corpus t73), when the
-    document names none under a label of its own: the publisher of the page is the unit that reports."""
-    endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
-    for seg in _head(doc):
-        # the name ends where the line's next label begins, also with no space before it (a justified PDF line
-        # closed up: "来源:安居区市场监管局发布时间:…", corpus t35)
-        name = rf"([\u4e00-\u9fff（）()]{{2,30}}?(?:{endings}))(?=$|[^\u4e00-\u9fff]|{_NEXT_LABEL})"
-        m = re.search(rf"(?:信息)?来源\s*[:：]\s*{name}", seg.text)
-        if m:
-            return m.group(1)
-    return ""
-
-
-# a name blacked out before publication ("部门(单位)名称:****", "×××局"): what stands for a character that is not there
-_MASK = re.compile(r"[*＊×✕Xx○〇●□■△▲※]")
-
-
-def _unmasked(name: str) -> str:
-    """`name`, or "" when it is only a mask: published reports often hide the unit's name as **** or ×××, and a
-    review that named the department "****" would compare it, rank it and print it as a name."""
-    rest = _MASK.sub("", name)
-    return name if re.search(r"[\u4e00-\u9fffA-Za-z]", rest) else ""
-
-
-def identify(doc: SourceDocument, tables: list[Table]) -> Identity:
-    vocab = vocabulary()
-    ident = Identity()
-    ident.department = _labelled(
-        tables, doc, vocab.words("identity", "department"), ("主管部门", "部门", "实施单位", "项目实施单位", "项目单位")
-    )
-    # a budget code before the name: "219001-池州市…" (t01), "[155]濉溪县民政局" (t27) → the name
-    ident.department = re.sub(r"^(?:\d{3,}[-—]|[\[［【]\d{2,}[\]］】]\s*)", "", ident.department)
-    ident.department = re.sub(r"\s*[(（]?(19|20)\d{2}年度?[)）]?$", "", ident.department).strip()
-    ident.department = _unmasked(ident.department)
-    if not ident.department:
-        ident.department = _unmasked(find_department(doc))
-    if not ident.department:
-        ident.department = _titled_department(doc, tables)
-    labels = "|".join(re.escape(w) for w in sorted(vocab.words("identity", "department"), key=len, reverse=True))
-    ident.department = re.sub(rf"^(?:{labels})\s+(?=\S)", "", ident.department)  # "项目单位 岳阳县林业局" → the name
-    # OCR sees no space between the label and the name ("项目单位南湖新区民政局", corpus t45 scanned): a label of
-    # four characters or more is never the start of a name
-    words = sorted(vocab.words("identity", "department"), key=len, reverse=True)
-    long_labels = "|".join(re.escape(w) for w in words if len(w) >= 4)
-    ident.department = re.sub(rf"^(?:{long_labels})(?=\S{{2}})", "", ident.department)
-    ident.department = _unmasked(_without_scope(ident.department) or _source_line_department(doc))
-    ident.project = _labelled(tables, doc, vocab.words("identity", "project"))
-    ident.date = _labelled(tables, doc, vocab.words("identity", "date"))
-    ident.stated_total = _labelled(tables, doc, vocab.words("identity", "total"))
-    head = _head_text(doc, tables)
-    m = re.search(r"(?:19|20)\d{2}(?=年度)|(?:19|20)\d{2}(?=年(?!\d{1,2}月))", head)
-    ident.year = int(m.group(0)) if m else (_labelled_year(tables, doc) or find_year(doc) or _title_row_year(tables))
-    ident.province = province_of(norm(ident.department) + head + "".join(s.text for s in doc.paragraphs()[:5]))
-    return ident
-
-
-def _labelled_year(tables: list[Table], doc: SourceDocument) -> int | None:
-    """A year under its own label: "项目年份 | 2017" (corpus t32), "评价年度：2021" — the value a year, nothing else."""
-    value = norm(_labelled(tables, doc, vocabulary().words("identity", "year")))
-    m = re.fullmatch(r"((?:19|20)\d{2})(?:年度?)?", value)
-    return int(m.group(1)) if m else None
-
-
-def _title_row_year(tables: list[Table]) -> int | None:
-    """The year in a title row further down a sheet: a row of one cell "…自评表(2023年度)" heading the next table
-    of a sheet that holds the tail of one table and the head of another (corpus t03 as a workbook)."""
-    for t in tables:
-        for row in t.grid:
-            cells = [c for c in row if c.strip()]
-            m = re.search(r"(20\d\d)\s*年度", cells[0]) if len(cells) == 1 and len(cells[0]) <= 60 else None
-            if m:
-                return int(m.group(1))
-    return None
 
 
 _PAGE_NUMBER = rx(r"^[-—–－·]*第?\d{1,3}页?(?:(?:[/／]|共)\d{1,3}页?)?[-—–－·]*$")
