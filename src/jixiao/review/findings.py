@@ -33,6 +33,7 @@ class ReviewResult:
     kind: str = ""  # project_table, department_table, … (vocabulary.yaml kinds)
     kind_name: str = ""  # 项目支出绩效自评表, …
     project: str = ""
+    unit: str = ""  # a project's implementing unit (实施单位), identity.Identity.unit
     province: str = ""
     rulebook_reason: str = ""
     truncated: bool = False

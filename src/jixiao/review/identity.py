@@ -17,7 +17,8 @@ __all__ = ["Identity", "head_text", "identify", "province_of"]
 
 @dataclass
 class Identity:
-    department: str = ""
+    department: str = ""  # the answerable department (docs/review.md, "Identity")
+    unit: str = ""  # a project's implementing unit (实施单位, 项目单位, 资金使用单位) when the form names one
     project: str = ""
     year: int | None = None
     date: str = ""
@@ -69,7 +70,7 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str], no_se
                     n = norm(cell)
                     if n == label or n == label + "(盖章)":  # 单位名称(盖章): norm made the brackets half-width
                         value = next((x.strip() for x in row[c + 1 :] if x.strip()), "")
-                        if value and norm(value) not in wanted and not _unit_only(value) and _ok(value, label, strict):
+                        if value and not _is_label(value) and not _unit_only(value) and _ok(value, label, strict):
                             return value
                     elif (
                         n.startswith(label)
@@ -87,8 +88,16 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str], no_se
     return ""
 
 
+def _is_label(value: str) -> bool:
+    """A cell that is itself a label of the document's identity ("主管部门 | | 实施单位 | 天长市水利局", corpus t04:
+    the 主管部门 left blank): no value of the label before it."""
+    n = norm(value)
+    labels = [w for key in ("department", "unit", "answerable") for w in vocabulary().words("identity", key)]
+    return any(n == norm(w) for w in labels)
+
+
 def _ok(value: str, label: str, strict: set[str]) -> bool:
-    return label not in strict or not _section(value)
+    return label not in strict or not (_section(value) or _central(value))
 
 
 def _section(name: str) -> bool:
@@ -180,14 +189,54 @@ def _unmasked(name: str) -> str:
     return name if re.search(r"[\u4e00-\u9fffA-Za-z]", rest) else ""
 
 
+_CODE = re.compile(r"^(?:\d{3,}[-—]|[\[［【]\d{2,}[\]］】]\s*)")  # "219001-池州市…" (t01), "[155]濉溪县民政局" (t27)
+
+
+def _spaced(doc: SourceDocument, labels: list[str]) -> str:
+    """The value after a label and a space on a line of its own, the value one word: "项目单位       汨罗市城市公共
+    汽车公司" (corpus t70), "项目单位 南湖新区民政局" (t34) — a form printed as text."""
+    for seg in _head(doc):
+        for label in labels:
+            m = re.match(rf"^\s*{re.escape(label)}\s+(\S{{3,}})\s*$", seg.text)
+            if m:
+                return m.group(1)
+    return ""
+
+
+def _implementing_unit(tables: list[Table], doc: SourceDocument) -> str:
+    """实施单位: the unit a project form names as spending the money (vocabulary.yaml identity.unit), "" when the
+    form names none. "本单位" is the unit the form's head names (单位名称, corpus t49)."""
+    labels = vocabulary().words("identity", "unit")
+    unit = _CODE.sub("", _labelled(tables, doc, labels) or _spaced(doc, labels)).strip()
+    if norm(unit) in ("本单位", "本部门"):
+        unit = _CODE.sub("", _labelled(tables, doc, ["单位名称"])).strip()
+    return _unmasked(unit)
+
+
+def _central(name: str) -> bool:
+    """A ministry or national administration (人力资源社会保障部, 国家体育总局, 市场监管总局): the 主管部门 of a
+    central transfer, which allocated the money and does not answer for its local use."""
+    n = norm(name)
+    local = province_of(n) or re.search(r"[省市县区州盟旗镇乡村委]", n)  # 中共某县委宣传部 is a county's
+    return n.startswith("国家") or (n.endswith(("总局", "部")) and not local)
+
+
+def _answerable(tables: list[Table], doc: SourceDocument) -> str:
+    """On a project form that names its implementing unit, the department answerable for the self-evaluation is
+    its 主管部门 (vocabulary.yaml identity.answerable) — not a central ministry, not a section of a unit."""
+    labels = vocabulary().words("identity", "answerable")
+    name = _CODE.sub("", _labelled(tables, doc, labels, tuple(labels)) or _spaced(doc, labels)).strip()
+    return "" if not name or _central(name) or _section(name) else _unmasked(name)
+
+
 def identify(doc: SourceDocument, tables: list[Table]) -> Identity:
     vocab = vocabulary()
     ident = Identity()
-    ident.department = _labelled(
+    ident.unit = _implementing_unit(tables, doc)
+    ident.department = (_answerable(tables, doc) if ident.unit else "") or _labelled(
         tables, doc, vocab.words("identity", "department"), ("主管部门", "部门", "实施单位", "项目实施单位", "项目单位")
     )
-    # a budget code before the name: "219001-池州市…" (t01), "[155]濉溪县民政局" (t27) → the name
-    ident.department = re.sub(r"^(?:\d{3,}[-—]|[\[［【]\d{2,}[\]］】]\s*)", "", ident.department)
+    ident.department = _CODE.sub("", ident.department)
     ident.department = re.sub(r"\s*[(（]?(19|20)\d{2}年度?[)）]?$", "", ident.department).strip()
     ident.department = _unmasked(ident.department)
     if not ident.department:

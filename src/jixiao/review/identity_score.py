@@ -109,7 +109,7 @@ def judge_identity(
         "kind": (result.kind, str(truth.get("kind") or "")),
         "province": (result.province, str(truth.get("province") or "")),
         "department": (result.department, truth_name(truth.get("department"))),
-        "unit": (getattr(result, "unit", ""), truth_name(truth.get("implementing_unit"))),
+        "unit": (result.unit, truth_name(truth.get("implementing_unit"))),
         "year": (str(result.year or ""), str(year) if isinstance(year, int) else ""),
         "rulebook": (result.rulebook_id or "（全国通用）", expected_rulebook or "（全国通用）"),
     }

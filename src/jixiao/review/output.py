@@ -40,6 +40,7 @@ def render_review_text(result: ReviewResult) -> str:
         f"审核文件：{result.path}",
         f"文件类型：{result.kind_name or '（未识别）'}",
         f"部门：{result.department or '（未识别）'}    "
+        + (f"实施单位：{result.unit}    " if result.unit else "")
         + (f"项目：{result.project}    " if result.project else "")
         + f"年度：{result.year or '（未识别）'}    地区：{result.province or '（未识别）'}",
         f"指标体系：{result.rulebook_id or '全国通用规则'}（{result.rulebook_reason or '未说明'}）",
@@ -69,6 +70,7 @@ def review_to_dict(result: ReviewResult) -> dict[str, Any]:
     return {
         "file": str(result.path),
         "department": result.department,
+        "unit": result.unit,
         "year": result.year,
         "rulebook": result.rulebook_id,
         "rulebook_reason": result.rulebook_reason,
@@ -127,9 +129,10 @@ def opinion_document(result: ReviewResult) -> Document:
 
     who = f"{result.department or '（部门）'}{result.year or ''}年度"
     what = (result.kind_name.split("（")[0] if result.kind_name else "") or "部门整体支出绩效自评报告"
+    unit = f"（实施单位：{result.unit}）" if result.unit and result.unit != result.department else ""
     blocks: list[Any] = [
         Paragraph.of(
-            f"经审核，{who}{what}共识别数据{len(result.figures)}项，发现需要更正的问题"
+            f"经审核，{who}{unit}{what}共识别数据{len(result.figures)}项，发现需要更正的问题"
             f"{result.count(Severity.ERROR)}项、需要补充说明的事项{result.count(Severity.WARNING)}项、提示"
             f"{result.count(Severity.INFO)}项。具体意见如下："
         )
@@ -197,7 +200,9 @@ def summary_workbook(results: Iterable[tuple[Path, ReviewResult | JixiaoError]])
     summary = wb.active
     summary.title = "汇总"
     findings = wb.create_sheet("全部问题")
-    summary.append(["文件", "部门", "年度", "指标体系", "得分表合计", "等级", "错误", "警告", "提示", "说明"])
+    # 实施单位 last: the columns before it keep their places for whoever reads the sheet by position
+    head = ["文件", "部门", "年度", "指标体系", "得分表合计", "等级", "错误", "警告", "提示", "说明", "实施单位"]
+    summary.append(head)
     findings.append(["文件", "部门", "级别", "代码", "位置", "问题", "应为", "报告"])
     for path, result in results:
         if isinstance(result, JixiaoError):
@@ -216,6 +221,7 @@ def summary_workbook(results: Iterable[tuple[Path, ReviewResult | JixiaoError]])
                 result.count(Severity.WARNING),
                 result.count(Severity.INFO),
                 "",
+                safe_text(result.unit),
             ]
         )
         for f in result.findings:
@@ -231,7 +237,7 @@ def summary_workbook(results: Iterable[tuple[Path, ReviewResult | JixiaoError]])
                     safe_text(f.actual),
                 ]
             )
-    for ws, widths in ((summary, (36, 26, 8, 32, 12, 8, 8, 8, 8, 40)), (findings, (36, 26, 8, 28, 22, 90, 14, 14))):
+    for ws, widths in ((summary, (36, 26, 8, 32, 12, 8, 8, 8, 8, 40, 26)), (findings, (36, 26, 8, 28, 22, 90, 14, 14))):
         for i, width in enumerate(widths):
             ws.column_dimensions[chr(65 + i)].width = width
         for cell in ws[1]:

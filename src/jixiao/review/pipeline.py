@@ -191,6 +191,7 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
         kind=kind,
         kind_name=f"{vocabulary().raw['kinds'][kind]['name']}（{kind_reason}）",
         project=ident.project,
+        unit=ident.unit,
         province=ident.province,
         rulebook_reason=reason,
         truncated=truncated,
