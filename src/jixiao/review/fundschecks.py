@@ -43,7 +43,10 @@ def _rate(text: str) -> Decimal | None:
 
 
 def check_funds(f: Findings, t: ScoreTable) -> None:
-    if not t.funds_rows or t.table is None or t.funds_block is None:
+    if t.table is None or t.funds_block is None:
+        return
+    _check_rate_without_amounts(f, t.table, t.funds_block)
+    if not t.funds_rows:
         return
     total = funds_total(t)
     if total is None:
@@ -197,6 +200,32 @@ def _check_rates(f: Findings, t: ScoreTable, total: FundsRow) -> None:
         same = not row.is_total and row.values == total.values and row.texts.get("score") == total.texts.get("score")
         if not same:  # a 其中 row that repeats the total is checked once, as the total
             _check_funds_score(f, t, row)
+
+
+def _check_rate_without_amounts(f: Findings, table: Table, block: Block) -> None:
+    """A funds row that states 执行率 with its budget and its executed amount both empty: the rate rests on nothing
+    the table shows (t77: 资金来源 财政拨款 | | | 103.21%). Any row of the block, a total or not ("-" or "/" in an
+    amount cell is an answer, not a blank)."""
+    amounts = [k for k in ("initial", "budget", "executed") if k in block.columns]
+    if "rate" not in block.columns or "executed" not in amounts or len(amounts) < 2:
+        return
+    first = min(block.columns[k] for k in amounts)
+    for r in block.rows:
+        text = table.cell(r, "rate", block)
+        if _rate(text) is None or any(table.cell(r, k, block).strip() for k in amounts):
+            continue
+        label = next((c.strip() for c in table.grid[r][:first] if c.strip() and number(c) is None), "")
+        if not label:
+            continue
+        names = [block.names.get(block.columns[k], k).split("/")[-1] for k in amounts]
+        f.add(
+            "review.blank_cell",
+            Severity.WARNING,
+            f"“{label}”执行率填为{text}，但{'、'.join(names)}均未填写，执行率无从核对。",
+            table.location(r, block.columns["rate"]),
+            "、".join(names),
+            "（空）",
+        )
 
 
 def _budget(row: FundsRow) -> Decimal | None:

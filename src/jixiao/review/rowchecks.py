@@ -75,14 +75,17 @@ def check_targets(f: Findings, t: ScoreTable) -> None:
         ]
         scored = f"，却得{fmt_score(r.score)}分" if r.score is not None and all(k != "score" for _, k in blanks) else ""
         # only the actual blank beside a written target, and scored: the text may be one cell merged across both
-        # columns (written once, in its left position, by the table model) — a hint, not a warning
+        # columns (written once, in its left position, by the table model) — a hint when the row has its full
+        # points; below them the merged reading is a met target that lost points: a warning either way (t77)
         merged = len(blanks) == 1 and blanks[0][1] == "actual" and bool(r.target.strip()) and bool(scored)
+        full = merged and r.score is not None and r.score >= r.weight
         if blanks and not (len(blanks) == 1 and blanks[0][1] == "target" and "actual" in cols and r.actual.strip()):
+            note = "（若指标值与实际值为跨栏合并的一格，则此处无误）" if full else ""
+            note = note or ("（若指标值与实际值为跨栏合并的一格，则是达到目标却扣分）" if merged else "")
             f.add(
                 "review.blank_cell",
-                Severity.INFO if merged else Severity.WARNING,
-                f"“{r.name}”（分值{fmt_score(r.weight)}）的{'、'.join(b for b, _ in blanks)}未填写{scored}"
-                + ("（若指标值与实际值为跨栏合并的一格，则此处无误）。" if merged else "。"),
+                Severity.INFO if full else Severity.WARNING,
+                f"“{r.name}”（分值{fmt_score(r.weight)}）的{'、'.join(b for b, _ in blanks)}未填写{scored}{note}。",
                 r.location,
                 "、".join(b for b, _ in blanks),
                 "（空）",

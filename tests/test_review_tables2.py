@@ -1,0 +1,53 @@
+"""Table checks found wanting by the seventh held-out batch (t76, t77 in tests/fixtures/review_corpus), each on a
+HYPOTHETICAL table laid out as the real one is (figures chosen and worked by hand here)."""
+
+from __future__ import annotations
+
+from jixiao.model.problems import Severity
+from jixiao.review import review_file
+
+_HEADER = "分解目标\t自评权重\t二级指标\t三级指标\t年度指标值\t全年完成值\t分值\t得分\t偏差及原因分析"
+
+
+def _review(tmp_path, lines: list[str]):
+    path = tmp_path / "表.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return review_file(path).findings
+
+
+def test_an_actual_blank_beside_a_target_on_a_row_that_lost_points_is_a_warning(tmp_path):
+    """医疗文书及时率: 指标值 "按规定时限", 完成值 blank, 3 of 4 (t77). Read as one cell merged across both columns the
+    target was met and still lost a point; read as two cells the actual is missing: either way the row needs an
+    answer — a warning. 健康档案管理率: the same blank scored 3 of 3 — the merged reading is sound: a hint (t06,
+    t74)."""
+    lines = [
+        "整体支出绩效自评表(2021年度)",
+        _HEADER,
+        "产出指标\t10\t时效指标\t医疗文书及时率\t按规定时限\t\t4\t3\t个别人未及时完成",
+        "\t\t质量指标\t健康档案管理率\t100%\t\t3\t3\t",
+        "\t\t数量指标\t门诊人次\t≥1000人次\t1200人次\t3\t3\t",
+    ]
+    found = [(f.location.place, f.severity) for f in _review(tmp_path, lines) if f.code == "review.blank_cell"]
+    assert found == [("表1 第2行第8列", Severity.WARNING), ("表1 第3行第8列", Severity.INFO)]
+    warning = next(f for f in _review(tmp_path, lines) if f.severity is Severity.WARNING)
+    assert "医疗文书及时率" in warning.message and "却得3分" in warning.message and "扣分" in warning.message
+
+
+def test_an_execution_rate_without_either_amount_is_a_blank(tmp_path):
+    """整体支出规模 (the Jiangxi 部门整体 form, t77): 财政拨款 prints 执行率 103.21% with 全年预算数 and 全年执行数 both
+    empty — the rate rests on nothing the table shows: a warning on that row. 基本支出 prints 80 and 76 beside 95%
+    (76 ÷ 80 = 95%): nothing. 项目支出 prints neither amounts nor rate: nothing (an unused row)."""
+    lines = [
+        "卫生院整体支出绩效自评表(2021年度)",
+        "评价部门名称\t某乡卫生院\t下属单位个数\t0",
+        "整体支出规模\t全年预算数\t全年执行数\t执行率",
+        "资金来源:(1)财政拨款\t\t\t103.21%",
+        "资金结构:(1)基本支出\t80\t76\t95%",
+        "(2)项目支出\t\t\t",
+        _HEADER,
+        "产出指标\t10\t数量指标\t门诊人次\t≥1000人次\t1200人次\t10\t10\t",
+    ]
+    found = [f for f in _review(tmp_path, lines) if f.code == "review.blank_cell"]
+    assert [(f.location.place, f.severity) for f in found] == [("表1 第3行第4列", Severity.WARNING)]
+    assert "资金来源:(1)财政拨款" in found[0].message and "103.21%" in found[0].message
+    assert not [f for f in _review(tmp_path, lines) if f.code == "review.execution_rate"]
