@@ -179,7 +179,7 @@ class _SegmentReader:
             subject = named if named.endswith(head) and len(named) > len(head) else subject
         subject = self._indicator(token, place, subject)
         subject = self._fallback(token, place, subject)
-        if not subject and token.kind == "amount" and relation in voc.relations["total"]:
+        if not subject and token.kind == "amount" and (relation in voc.relations["total"] or not relation):
             subject = self._amount_of_previous(place)  # "市级预算安排80%计260万元", "费用成本每亩4000元,计12万元"
         if not subject and token.kind == "amount" and relation in voc.words["totals_closing"]:
             subject = self._topic(place)  # "开展农村文化活动，……分配至甲a万元，乙b万元，共计X万元"
@@ -187,13 +187,14 @@ class _SegmentReader:
 
     def _amount_of_previous(self, place: _Place) -> str:
         """ "市级预算安排80%计260万元", "A、B等费用成本每亩4000元,计12万元": a total right after a share or a
-        standard is the amount it comes to, of the same thing."""
+        standard is the amount it comes to, of the same thing; so is an amount right after "x%为"."""
         prev = self._previous(place)
         between = self.text[self.previous_end : place.left_start + len(place.left)]
         per_unit = prev is not None and (prev.per_unit or re.search(r"每[\u4e00-\u9fa5]{1,2}$", prev.subject))
         if prev is None or not (prev.kind == "rate" or per_unit) or re.search(r"[\d。；;]", between):
             return ""
-        if not between.strip("，, ").removeprefix("共").startswith(("计", "合计", "总计")):
+        comes_to = prev.kind == "rate" and between.strip() == "为"  # "中央财政补贴47.5%为614.39万元"
+        if not comes_to and not between.strip("，, ").removeprefix("共").startswith(("计", "合计", "总计")):
             return ""
         named = re.sub(r"每[\u4e00-\u9fa5]{1,2}$", "", prev.subject)
         named = re.sub(r"^(?:扣除|减去|减除|其中)", "", named.split("等")[-1] if "等" in named else named)

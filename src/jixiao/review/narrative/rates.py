@@ -109,6 +109,12 @@ def shares(figures: list[NarrativeFigure]) -> list[Problem]:
                     )
                 )
             continue
+        after = text_figures[i + 1] if i + 1 < len(text_figures) else None
+        if after is not None and _comes_to(rate, after):
+            problem = _share_that_comes_to(rate, after, same_sentence)
+            if problem:
+                out.append(problem)
+            continue
         if rate.text.startswith("的") and len(same_sentence) >= 2:
             problem = _of_base(rate, same_sentence)
             if problem:
@@ -121,6 +127,57 @@ def shares(figures: list[NarrativeFigure]) -> list[Problem]:
         if problem:
             out.append(problem)
     return out + _sibling_shares(orphans)
+
+
+def _comes_to(rate: NarrativeFigure, amount: NarrativeFigure) -> bool:
+    """ "中央财政补贴47.5%为614.39万元", "市级预算安排80%计260万元": the amount right after a share is what it
+    comes to."""
+    voc = vocabulary()
+    return (
+        amount.kind == "amount"
+        and not amount.per_unit
+        and (amount.segment, amount.sentence) == (rate.segment, rate.sentence)
+        and gap(rate, amount).strip() in ("为", "计")
+        and not rate.base
+        and rate.relation not in voc.relations["increase"] + voc.relations["decrease"]
+    )
+
+
+def _share_that_comes_to(
+    rate: NarrativeFigure, amount: NarrativeFigure, same_sentence: list[NarrativeFigure]
+) -> Problem | None:
+    """ "总保费1293.45万元，中央财政补贴47.5%为614.39万元，省级财政补贴32.5%为420.37元": each amount is its share of
+    the last amount before the shares in the sentence (not one a share came to)."""
+    products = {id(f) for j, f in enumerate(same_sentence[1:], 1) if _comes_to(same_sentence[j - 1], f)}
+    base = next(
+        (
+            f
+            for f in reversed(same_sentence)
+            if f.kind == "amount" and not f.per_unit and id(f) not in products and f.depth == amount.depth
+        ),
+        None,
+    )
+    if base is None or not (base.checkable and amount.checkable and rate.checkable) or base.scaled <= 0:
+        return None
+    computed = ratio(interval(amount), interval(base))
+    if computed is None or rate_matches(rate, computed):
+        return None
+    basis = f"基数见{where(base)}"
+    for factor, unit in ((Decimal(10_000), "万" + amount.unit), (Decimal("0.0001"), amount.unit.removeprefix("万"))):
+        low, high = interval(amount)
+        scaled = ratio((low * factor, high * factor), interval(base))
+        if unit != amount.unit and scaled is not None and rate_matches(rate, scaled):
+            basis += f"；若金额单位为“{unit}”则相符，请核对金额单位"
+    return rate_problem(
+        "share",
+        rate,
+        amount,
+        basis,
+        computed,
+        f"{amount.raw}{amount.unit}÷{base.raw}{base.unit}",
+        Severity.WARNING,
+        amount.scaled * 100 / base.scaled,
+    )
 
 
 def _of_base(rate: NarrativeFigure, same_sentence: list[NarrativeFigure]) -> Problem | None:
