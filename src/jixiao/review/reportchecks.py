@@ -178,8 +178,15 @@ def check_problems(review: Review, headings: list[tuple[str, Segment]], truncate
         )
     measures = _section_text(headings, review.doc, tuple(words["measures"]), avoid=tuple(words["not_measures"]))
     no_problems = any(w in text for w in words["no_problems"])
-    if not truncated and not no_problems and (measures is None or not "".join(p.text for p in measures[1]).strip()):
+    if not truncated and not no_problems and (measures is None or not _has_text(*measures)):
         review.add("review.measures_missing", Severity.WARNING, "报告没有针对问题的改进措施。", place)
+
+
+def _has_text(heading: Segment, body: list[Segment]) -> bool:
+    """A section has text below its heading, or after the colon of a heading that is an item of its own ("2.建议:加大
+    ……投入力度" is the last of the measures, not an empty section)."""
+    inline = re.split(r"[：:]", heading.text, maxsplit=1)[1:]
+    return bool("".join(p.text for p in body).strip() or (inline and len(inline[0].strip(" 。")) >= 4))
 
 
 def check_claims(review: Review, figures: list[Figure]) -> None:

@@ -15,6 +15,7 @@ import re
 from dataclasses import replace
 
 from ..source import SourceDocument
+from .clauses import ENUM_MARK
 from .grammar import read_segment
 from .model import NarrativeFigure
 from .numerals import fold_width, normalize
@@ -83,7 +84,8 @@ def _labelled_values(doc: SourceDocument) -> dict[int, str]:
         seg, before = segments[index], segments[index - 1]
         if seg.kind != "paragraph" or before.kind != "paragraph":
             continue
-        value, label = normalize(seg.text).strip(), normalize(before.text).strip()
+        value, label = normalize(seg.text).strip().removesuffix("。"), normalize(before.text).strip()
+        label = ENUM_MARK.sub("", label)  # "(一)自评得分" / "100分。": the heading's number is not the label's
         if not _VALUE_ONLY.match(value) or not _LABEL.match(label):
             continue
         if re.fullmatch(r"[\d,.]+", value):

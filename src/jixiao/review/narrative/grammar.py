@@ -140,6 +140,12 @@ class _SegmentReader:
             subject = (rest if len(rest) >= 3 else prev.subject) if token.kind != "count" else ""
         if subject in voc.relations["verbs"] or subject in voc.relations["stage_verbs"]:
             relation, subject = relation or subject, ""
+        verb = next((w for w in voc.relations["verbs"] if left.endswith(w)), "") if token.kind == "amount" else ""
+        if verb:  # "共下达5404万元中央资金用于……": the verb's object is named after the amount
+            money = [w for w in voc.money_words if w not in voc.relations["stage_verbs"] and not w.endswith("元")]
+            governed = re.match(rf"[\u4e00-\u9fa5]{{0,8}}?(?:{'|'.join(money)})", place.after)
+            if governed and not re.search(r"[已均全被将]", governed.group(0)):
+                subject, relation = governed.group(0), relation or verb
         if any(w in left for w in voc.relations["respectively"]):
             head = re.split("|".join(voc.relations["respectively"]), left)[0]
             self.names = [n for n in re.split(r"[、和及]", clean_subject(head, voc)[0]) if n]

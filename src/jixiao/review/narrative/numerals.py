@@ -95,7 +95,10 @@ def parse_chinese(text: str) -> Decimal | None:
 
 @lru_cache(maxsize=1 << 14)
 def normalize(text: str) -> str:
-    """Full-width digits folded, spaces dropped (reports put them around numbers: "调增预算 123.1 万元")."""
+    """Full-width digits folded, spaces dropped (reports put them around numbers: "调增预算 123.1 万元"), m2/m3
+    after a number read as m²/m³."""
     text = re.sub(r"(?<=\d)，(?=\d{3}(?!\d))", ",", fold_width(text))  # "１，２００万元": a thousands separator
     text = re.sub(r"(?<=\d)[Xx*](?=\d)", "×", text)  # "0.3X0.4米": a size, not a code
-    return re.sub(r"(?<=[^A-Za-z])[ \t]+|[ \t]+(?=[^A-Za-z])", "", text).strip()
+    text = re.sub(r"(?<=[^A-Za-z])[ \t]+|[ \t]+(?=[^A-Za-z])", "", text).strip()
+    # "631.63km2", "21.5 hm2", "30m3": an area or a volume written without the superscript
+    return re.sub(r"(?<=\d)([kh]?m)([23])(?![\d.])", lambda m: m.group(1) + "²³"[int(m.group(2)) - 2], text)
