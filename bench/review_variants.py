@@ -13,7 +13,7 @@ from pathlib import Path
 from jixiao.review import review_file
 from jixiao.review.corpus import load_corpus
 from jixiao.review.source import read_source
-from jixiao.review.variants import compare
+from jixiao.review.variantcompare import compare
 
 
 def main(argv: list[str]) -> int:

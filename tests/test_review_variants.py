@@ -14,7 +14,7 @@ import pytest
 from jixiao.review import review_file, source
 from jixiao.review.corpus import CORPUS, load_corpus
 from jixiao.review.source import Segment, SourceDocument, read_source
-from jixiao.review.variants import KINDS, compare, variants
+from jixiao.review.variantcompare import KINDS, compare, variants
 
 DOCS = [d for d in load_corpus() if d.is_table] if CORPUS.exists() else []
 # merged level cells and two-row headers (the docx reader's vMerge and gridSpan), a table split over two Word
@@ -101,3 +101,68 @@ def test_the_variants_of_a_small_table():
     assert made["percent_wide"].document.tables()[0].rows[2][3] == "≥95％"
     assert made["total_without_weight"].document.tables()[0].rows[3][5] == ""
     assert set(made) <= set(KINDS)
+
+
+def _funds_doc(total: str, parts: list[str], inline: str = "") -> SourceDocument:
+    """A HYPOTHETICAL MoF funds block in 万元 over one indicator row."""
+    rows = [
+        ("项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"),
+        ("", "年度资金总额", total, total, total, "10", "100%", "10"),
+        *[("", f"其中:{i}", p, p, p, "", "", "") for i, p in zip(("中央", "省级", "县级"), parts, strict=False)],
+        *([("", inline, "", "", "", "", "", "")] if inline else []),
+        ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"),
+        ("产出指标", "数量指标", "培训人次", "≥100人次", "120人次", "90", "90", ""),
+    ]
+    return SourceDocument(Path("x.txt"), [Segment("table", 1, rows=tuple(rows))])
+
+
+def test_amounts_are_written_in_yuan_only_where_they_keep_their_meaning():
+    """In 元 to the 分 (HYPOTHETICAL figures): 100.01 against parts 33.33 + 33.33 + 33.33 = 99.99 agree within the
+    rounding of three figures printed to 0.01万元, but 1000100.00 against 999900.00 元 would not — the table is left
+    alone (t72); 100.00 = 40.00 + 60.00 converts, an amount after its label too ("按支出性质分:100", t76); a part
+    far off its total (t01: 0 against 90) converts — the finding holds in 元 as in 万元."""
+    assert KINDS["in_yuan"](_funds_doc("100.01", ["33.33", "33.33", "33.33"])) is None
+    made = KINDS["yuan_separators"](_funds_doc("100.00", ["40.00", "60.00"], "按支出性质分:100.00"))
+    rows = made.document.tables()[0].rows
+    assert rows[1][2:5] == ("1,000,000.00",) * 3 and rows[3][2] == "600,000.00"
+    assert rows[4][1] == "按支出性质分:1,000,000.00" and rows[0][0] == "项目资金（元）"
+    assert KINDS["in_yuan"](_funds_doc("0", ["90", "0"])).document.tables()[0].rows[1][2] == "0.00"
+
+
+def test_the_later_variants_of_a_small_table():
+    """The title line with its year becomes the first row across the width (a merged range), a page title further
+    up does not; a blank row stands above each 一级 group; a 注 row closes the table; the header is printed again
+    inside one 二级 group (质量指标, above 结业率) (HYPOTHETICAL figures)."""
+    rows = (
+        ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"),
+        ("产出指标", "数量指标", "培训人次", "≥100人次", "120人次", "20", "20"),
+        ("", "", "培训天数", "≥5天", "5天", "20", "20"),
+        ("", "质量指标", "合格率", "≥95%", "96%", "20", "20"),
+        ("", "", "结业率", "≥90%", "95%", "20", "20"),
+        ("满意度指标", "服务对象满意度", "学员满意度", "≥90%", "96%", "20", "20"),
+        ("总分", "", "", "", "", "100", "100"),
+    )
+    title = Segment("paragraph", 1, "项目支出绩效自评表（2022年度）")
+    doc = SourceDocument(Path("x.txt"), [title, Segment("table", 1, rows=rows)])
+    made = {v.kind: v for v in variants(doc)}
+    titled = made["title_in_table"]
+    assert [s.kind for s in titled.document.segments] == ["table"]
+    assert titled.document.tables()[0].rows[0][0] == title.text and titled.merges == {0: [(0, 0, 0, 6)]}
+    spaced = made["spacer_rows"].document.tables()[0].rows
+    assert [i for i, r in enumerate(spaced) if not any(r)] == [1, 6]
+    noted = made["note_in_table"]
+    assert noted.document.tables()[0].rows[-1][0].startswith("注") and noted.merges == {1: [(7, 0, 7, 6)]}
+    repeated = made["header_repeated"].document.tables()[0].rows
+    assert repeated[4] == rows[0] and repeated[5] == rows[4]  # inside 质量指标: 结业率's level cells are blank
+    far = SourceDocument(
+        Path("x.txt"), [title, Segment("paragraph", 2, "按照要求开展自评，情况如下。"), doc.segments[1]]
+    )
+    assert KINDS["title_in_table"](far) is None
+
+
+@pytest.mark.skipif(not DOCS, reason="the review corpus is not in this checkout")
+@pytest.mark.parametrize("prefix", ["t02", "t18", "t38", "t49", "t76", "t77"])
+def test_the_later_variants_review_the_same(prefix, tmp_path):
+    """The later kinds (variantkinds.py) over tables that show each layout or sit next to it, in .docx."""
+    kinds = ["yuan_separators", "spacer_rows", "note_in_table", "title_in_table", "header_repeated"]
+    assert not _disagreements(_corpus_doc(prefix), tmp_path, kinds)

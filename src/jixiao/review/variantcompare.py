@@ -1,0 +1,85 @@
+"""Every layout variant of a table document (variants.py, variantkinds.py) reviewed against the original: what a
+layout must not change (`outcome`) and, per variant and format, whether it agrees (`compare`)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+from jixiao.model.problems import Severity
+
+from . import variantkinds
+from . import variants as base
+from .source import SourceDocument
+from .variants import Variant
+from .vocabulary import norm
+
+__all__ = ["KINDS", "compare", "outcome", "variants"]
+
+KINDS: dict[str, Callable[[SourceDocument], Variant | None]] = {**base.KINDS, **variantkinds.KINDS}
+
+
+def variants(doc: SourceDocument, kinds: list[str] | None = None) -> Iterator[Variant]:
+    """Every applicable variant of a table document, in the order of KINDS (or of `kinds`)."""
+    for kind in kinds or list(KINDS):
+        variant = KINDS[kind](doc)
+        if variant is not None:
+            yield variant
+
+
+_PLACE = re.compile(r"第\d+页\s*|表\d+\s*(第\d+行)?(第\d+列)?|第\d+行|第\d+列|第\d+段")
+
+
+def _about(message: str) -> str:
+    """A finding's place as the message names it: the indicators and rows it quotes (“年度资金总额”), which
+    no layout changes, or else the message without its table coordinates. Figures and column words are left
+    out: a layout may print the amounts in 元 or call the column 权重."""
+    text = norm(message)
+    quoted = re.findall(r"“([^”]*)”", text)
+    return "|".join(quoted) if quoted else _PLACE.sub("", text).replace("％", "%")
+
+
+def outcome(result, drops: frozenset[str] = frozenset()) -> tuple:
+    """What a layout must not change: identity, kind, total, grade, score tables found, findings by code,
+    severity and the indicators they name."""
+    findings = Counter(
+        (f.code, f.severity.value, _about(f.message))
+        for f in result.findings
+        if f.severity in (Severity.ERROR, Severity.WARNING) and f.code not in drops
+    )
+    return (
+        result.department,
+        result.year,
+        result.kind,
+        result.total,
+        result.grade,
+        len(result.tables),
+        sorted(findings.items()),
+    )
+
+
+def compare(doc: SourceDocument, review, folder, formats=("docx", "xlsx"), kinds: list[str] | None = None):
+    """Per variant and format: (kind, format, agrees, what differs). `review(path)` is review_file."""
+    from .corpus import write_docx, write_xlsx
+
+    writers = {"docx": write_docx, "xlsx": write_xlsx}
+    for fmt in formats:
+        original = folder / f"original.{fmt}"
+        writers[fmt](doc, original)
+        base = review(original)
+        for variant in variants(doc, kinds):
+            path = folder / f"{variant.kind}.{fmt}"
+            writers[fmt](variant.document, path, variant.merges)
+            try:
+                result = review(path)
+            except Exception as exc:  # a crash is a disagreement, reported with its type
+                yield variant.kind, fmt, False, f"crash {type(exc).__name__}: {exc}"
+                continue
+            want, got = outcome(base, variant.drops), outcome(result, variant.drops)
+            names = ("department", "year", "kind", "total", "grade", "tables")
+            diff = [f"{n}: {a!r} → {b!r}" for n, a, b in zip(names, want, got, strict=False) if a != b]
+            was, now = ({(f.code, _about(f.message)): f.message for f in r.findings} for r in (base, result))
+            diff += [f"was: {m[:90]}" for k, m in was.items() if k not in now and k[0] not in variant.drops]
+            diff += [f"now: {m[:90]}" for k, m in now.items() if k not in was and k[0] not in variant.drops]
+            yield variant.kind, fmt, got == want, "; ".join(diff) if got != want else ""

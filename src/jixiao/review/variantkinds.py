@@ -1,0 +1,142 @@
+"""More layout variants (see variants.py for the first fifteen): the amounts in 元 with thousands separators, blank
+spacer rows, a 注 row inside the table, the title with its year as the table's first row across its width, and the
+indicator header printed again where a page breaks inside one 二级 group. Each kind cites corpus tables that show
+it; none changes what the table says.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .source import SourceDocument
+from .table import Block
+from .variants import (
+    Grid,
+    Merge,
+    Variant,
+    _indicator_blocks,
+    _is_total,
+    _simple,
+    _tables,
+    _with_grid,
+    to_yuan,
+)
+from .vocabulary import norm
+
+__all__ = ["KINDS"]
+
+
+def _yuan_separators(doc: SourceDocument) -> SourceDocument | None:
+    """The funds in 元 written with thousands separators, "1,200,000.00" (t28, t60, t68 print them), under a title
+    saying 元."""
+    return to_yuan(doc, lambda v: f"{v:,f}")
+
+
+def _spacer_rows(doc: SourceDocument) -> SourceDocument | None:
+    """A blank row above each 一级 group of the indicators (t09 and t24 print blank rows inside their tables)."""
+    changed = False
+    for seg, table in _tables(doc):
+        starts: set[int] = set()
+        for b in _indicator_blocks(table):
+            col = b.columns.get("level1")
+            if col is not None:
+                starts |= {r for r in b.rows if norm(table.grid[r][col]) and not _is_total(table.grid[r])}
+        if not starts:
+            continue
+        width = len(table.grid[0]) if table.grid else 0
+        grid: Grid = []
+        for r, row in enumerate(table.grid):
+            if r in starts:
+                grid.append(["" for _ in range(width)])
+            grid.append(list(row))
+        doc, changed = _with_grid(doc, seg, grid), True
+    return doc if changed else None
+
+
+_NOTE = "注：得分保留两位小数。"
+
+
+def _note_in_table(doc: SourceDocument) -> Variant | None:
+    """A 注 as the table's last row, one cell across its width (t04, t05 print their 注 under the 总分 row)."""
+    tables = _tables(doc)
+    if not tables or not _indicator_blocks(tables[-1][1]):
+        return None
+    seg, table = tables[-1]
+    width = max(len(r) for r in table.grid)
+    grid = [list(r) + [""] * (width - len(r)) for r in table.grid] + [[_NOTE] + [""] * (width - 1)]
+    merges = {doc.segments.index(seg): [(len(grid) - 1, 0, len(grid) - 1, width - 1)]}
+    return Variant("note_in_table", _with_grid(doc, seg, grid), merges)
+
+
+_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
+
+
+def _title_in_table(doc: SourceDocument) -> Variant | None:
+    """The title line with its year made the table's first row, one cell across the width (t02, t03 and t75 print
+    "部门预算项目支出绩效自评表(2023年度)" inside their tables)."""
+    for seg, table in _tables(doc):
+        if not _indicator_blocks(table):
+            continue
+        at = doc.segments.index(seg)
+        # the line right above the table, or the one above a unit line ("单位：万元") right above it: a title
+        # further up heads the page, not the table (t46's 公示 title above two paragraphs of text)
+        above = [i for i in (at - 1, at - 2) if i >= 0 and doc.segments[i].kind == "paragraph"]
+        if not above or above[0] != at - 1:
+            continue
+        if not _YEAR.search(doc.segments[at - 1].text):
+            above = above[1:] if len(doc.segments[at - 1].text) <= 12 else []
+        title = next((i for i in above if _YEAR.search(doc.segments[i].text)), None)
+        if title is None or "〔" in doc.segments[title].text:
+            continue
+        width = max(len(r) for r in table.grid)
+        grid = [[doc.segments[title].text] + [""] * (width - 1)] + [
+            list(r) + [""] * (width - len(r)) for r in table.grid
+        ]
+        out = _with_grid(doc, seg, grid)
+        segments = [s for i, s in enumerate(out.segments) if i != title]
+        merges: dict[int, list[Merge]] = {at - 1: [(0, 0, 0, width - 1)]}
+        return Variant("title_in_table", SourceDocument(doc.path, segments), merges)
+    return None
+
+
+def _header_repeated(grid: Grid, block: Block) -> bool:
+    """The indicator header printed again where a page breaks, inside the same table, the break falling inside one
+    二级 group (its next row's level cells blank) where the table has one (a PDF's text of a table over two pages;
+    t49 prints its block header again inside the block)."""
+    if block.header_end <= block.header_start or "name" not in block.columns:
+        return False
+    named = [r for r in block.rows if norm(grid[r][block.columns["name"]]) and not _is_total(grid[r])]
+    if len(named) < 4:
+        return False
+    levels = [block.columns[k] for k in ("level1", "level2") if k in block.columns]
+    inside = [r for r in named[1:-1] if levels and not any(norm(grid[r][c]) for c in levels)]
+    cut = inside[len(inside) // 2] if inside else named[len(named) // 2]
+    header = [list(grid[r]) for r in range(block.header_start, block.header_end)]
+    grid[cut:cut] = header
+    return True
+
+
+def _one_per_table(change: Callable[[Grid, Block], bool]) -> Callable[[SourceDocument], SourceDocument | None]:
+    """`change` on the last indicator block of each table only (rows are inserted: the other blocks' row
+    numbers would move under them)."""
+
+    def make(doc: SourceDocument) -> SourceDocument | None:
+        changed = False
+        for seg, table in _tables(doc):
+            blocks = _indicator_blocks(table)
+            grid = [list(r) for r in table.grid]
+            if blocks and change(grid, blocks[-1]):
+                doc, changed = _with_grid(doc, seg, grid), True
+        return doc if changed else None
+
+    return make
+
+
+KINDS: dict[str, Callable[[SourceDocument], Variant | None]] = {
+    "yuan_separators": _simple("yuan_separators", _yuan_separators),
+    "spacer_rows": _simple("spacer_rows", _spacer_rows),
+    "note_in_table": _note_in_table,
+    "title_in_table": _title_in_table,
+    "header_repeated": _simple("header_repeated", _one_per_table(_header_repeated)),
+}
