@@ -8,6 +8,7 @@ copy compresses to the same bytes), which makes a 1.1 GB sheet in about a second
 from __future__ import annotations
 
 import io
+import os
 import re
 import struct
 import zlib
@@ -195,3 +196,193 @@ def test_billion_laughs_would_expand_to_a_billion_items():
     # 9 levels of 9 references: 9**9 = 387,420,489 copies of the first list
     text = billion_laughs_yaml()
     assert text.count("*l8") == 9 and len(text.encode()) < 1024
+
+
+# --- a report under review: PDFs, Office files and texts written by hand ------------------------------------
+
+
+def pdf_file(objects: list[bytes], trailer: str = "", root: int = 1) -> bytes:
+    """A PDF of the given objects (numbered from 1, each a body: a dictionary, or a dictionary and its stream),
+    with the cross-reference table of their byte offsets; `trailer` adds entries (an /Encrypt, an /ID)."""
+    parts, offsets = [b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"], []
+    at = len(parts[0])
+    for number, body in enumerate(objects, 1):
+        offsets.append(at)
+        parts.append(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
+        at += len(parts[-1])
+    out, xref = b"".join(parts), at
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root {root} 0 R {trailer}>>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def stream(entries: str, data: bytes) -> bytes:
+    return f"<< {entries} /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream"
+
+
+def flate_bomb(size: int, filler: bytes = b"\0" * MB) -> bytes:
+    """A zlib (PDF FlateDecode) stream of `size` bytes of `filler`, about a thousand times smaller, written in
+    about a second: one compressed block repeated, its Adler-32 summed block by block."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = compressor.compress(filler) + compressor.flush(zlib.Z_FULL_FLUSH)
+    copies = size // len(filler)
+    check = 1
+    for _ in range(copies):
+        check = zlib.adler32(filler, check)
+    return b"\x78\xda" + block * copies + compressor.flush() + struct.pack(">I", check)
+
+
+_PAGE = "/Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
+_FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+
+
+def text_pdf(pages: int, text: str = "Performance self-evaluation 2024", count: int | None = None) -> bytes:
+    """`pages` pages of one line of text each (sharing one content stream and font); `count`, when given, is
+    the /Count the page tree states (a lie when it differs)."""
+    content = stream("", f"BT /F1 12 Tf 72 760 Td ({text}) Tj ET".encode())
+    kids = " ".join(f"{5 + i} 0 R" for i in range(pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages if count is None else count} >>".encode(),
+        content,
+        _FONT,
+    ]
+    objects += [f"<< {_PAGE} /Contents 3 0 R /Resources << /Font << /F1 4 0 R >> >> >>".encode()] * pages
+    return pdf_file(objects)
+
+
+def image_pdf(pages: int, width: int = 200, height: int = 280, data: bytes | None = None) -> bytes:
+    """`pages` scanned pages without a text layer, each drawing one grey image (shared) over the whole page;
+    `data` replaces the image's Flate stream (a bomb that declares width × height)."""
+    pixels = data if data is not None else zlib.compress(bytes(range(200)) * (width * height // 200 + 1))
+    image = stream(
+        f"/Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceGray "
+        "/BitsPerComponent 8 /Filter /FlateDecode",
+        pixels,
+    )
+    kids = " ".join(f"{5 + i} 0 R" for i in range(pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+        stream("", b"q 595 0 0 842 0 0 cm /Im1 Do Q"),
+        image,
+    ]
+    objects += [f"<< {_PAGE} /Contents 3 0 R /Resources << /XObject << /Im1 4 0 R >> >> >>".encode()] * pages
+    return pdf_file(objects)
+
+
+def content_bomb_pdf(size: int) -> bytes:
+    """One page of text whose content stream unpacks to `size` bytes (blanks after the text)."""
+    head = b"BT /F1 12 Tf 72 760 Td (Performance self-evaluation) Tj ET\n"
+    data = flate_bomb(size, b" " * MB)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+        stream("", head),
+        _FONT,
+        f"<< {_PAGE} /Contents [3 0 R 6 0 R] /Resources << /Font << /F1 4 0 R >> >> >>".encode(),
+        stream("/Filter /FlateDecode", data),
+    ]
+    return pdf_file(objects)
+
+
+def nested_pdf(depth: int) -> bytes:
+    """A page of text whose resources hold an array nested `depth` deep."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+        stream("", b"BT /F1 12 Tf 72 760 Td (Performance self-evaluation) Tj ET"),
+        _FONT,
+        f"<< {_PAGE} /Contents 3 0 R /Resources << /Font << /F1 4 0 R >> /Deep 6 0 R >> >>".encode(),
+        b"[" * depth + b"]" * depth,
+    ]
+    return pdf_file(objects)
+
+
+def cyclic_pdf() -> bytes:
+    """A page tree whose node lists itself among its kids (and its page's parent is that node)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [5 0 R 2 0 R] /Count 2 >>",
+        stream("", b"BT /F1 12 Tf 72 760 Td (Performance self-evaluation) Tj ET"),
+        _FONT,
+        f"<< {_PAGE} /Contents 3 0 R /Resources << /Font << /F1 4 0 R >> >> >>".encode(),
+    ]
+    return pdf_file(objects)
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    box = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + box[i] + key[i % len(key)]) % 256
+        box[i], box[j] = box[j], box[i]
+    out, i, j = bytearray(), 0, 0
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + box[i]) % 256
+        box[i], box[j] = box[j], box[i]
+        out.append(byte ^ box[(box[i] + box[j]) % 256])
+    return bytes(out)
+
+
+_PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
+
+
+def encrypted_pdf(user_password: str, text: str = "Performance self-evaluation 2024") -> bytes:
+    """A page of text encrypted with the standard security handler (revision 2, RC4 40-bit, PDF 1.7 §7.6.3):
+    opened without a password when `user_password` is empty (an owner password only), with it otherwise."""
+    import hashlib
+
+    file_id = bytes(range(16))
+    owner = _rc4(hashlib.md5((b"owner" + _PAD)[:32]).digest()[:5], (user_password.encode() + _PAD)[:32])
+    permissions = -4
+    key = hashlib.md5((user_password.encode() + _PAD)[:32] + owner + struct.pack("<i", permissions) + file_id).digest()[
+        :5
+    ]
+    check = _rc4(key, _PAD)
+
+    def sealed(number: int, data: bytes) -> bytes:
+        return _rc4(hashlib.md5(key + struct.pack("<I", number)[:3] + b"\0\0").digest()[:10], data)
+
+    content = f"BT /F1 12 Tf 72 760 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+        stream("", sealed(3, content)),
+        _FONT,
+        f"<< {_PAGE} /Contents 3 0 R /Resources << /Font << /F1 4 0 R >> >> >>".encode(),
+        f"<< /Filter /Standard /V 1 /R 2 /O <{owner.hex()}> /U <{check.hex()}> /P {permissions} >>".encode(),
+    ]
+    return pdf_file(objects, f"/Encrypt 6 0 R /ID [<{file_id.hex()}> <{file_id.hex()}>] ")
+
+
+def encrypted_office() -> bytes:
+    """What Word and Excel save for a file with an opening password: a compound file (CFB, MS-CFB §2) holding
+    the streams EncryptionInfo and EncryptedPackage (MS-OFFCRYPTO §2.3.4), not a zip. Their content is filler:
+    it is the container that tells."""
+    sector = 512
+    end, free, fat_sector = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+    header += bytes(6) + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+    header += struct.pack("<I", 0) + struct.pack("<I", free) * 108  # the FAT is sector 0
+    fat = [fat_sector, end, 3, 4, 5, 6, 7, 8, 9, end, 11, 12, 13, 14, 15, 16, 17, end]  # streams at 2 and 10
+    fat += [free] * (sector // 4 - len(fat))
+
+    def entry(name: str, kind: int, child: int, right: int, start: int, size: int) -> bytes:
+        encoded = (name + "\0").encode("utf-16-le") if name else b""
+        return (
+            encoded.ljust(64, b"\0")
+            + struct.pack("<HBB", len(encoded), kind, 1)
+            + struct.pack("<III", free, right, child)
+            + bytes(16 + 4 + 16)
+            + struct.pack("<IQ", start, size)
+        )
+
+    directory = entry("Root Entry", 5, 1, free, end, 0)
+    directory += entry("EncryptionInfo", 2, free, 2, 2, 4096)
+    directory += entry("EncryptedPackage", 2, free, free, 10, 4096)
+    directory += entry("", 0, free, free, 0, 0)
+    body = struct.pack(f"<{len(fat)}I", *fat) + directory + os.urandom(2 * 4096)
+    return header + body

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 from jixiao.model.problems import JixiaoError, Location, Problem
 
+from .docguard import _setting, _XmlRefused, check_docx_chars, check_pdf, pdf_pages, refusal
+
 if TYPE_CHECKING:
     import zipfile  # for the annotations only: zipfile is imported where a zip is read
 
@@ -59,6 +61,8 @@ class Limits:
     table_columns: int = 500  # filled columns of one sheet
     table_cells: int = 500_000  # filled cells of one sheet (10,000 projects fill about 100,000)
     pages: int = 500  # pages of one PDF under review (a 200-page report takes a few seconds)
+    ocr_pages: int = 100  # pages of one report read by OCR (scans, garbled text layers): ~1.5 s CPU each
+    image_pixels: int = 150_000_000  # one image in a PDF, or a page at 150 dpi (A0 at 300 dpi: 139 million)
     document_chars: int = 1_000_000  # characters of one report under review (about 650 pages)
     max_amount: Decimal = Decimal("1e10")  # 万元: 100万亿元, above any budget
     max_count: int = 10_000_000  # head counts, numbers of items
@@ -87,14 +91,6 @@ LIMITS = Limits.from_env()
 
 def _mb(size: int) -> str:
     return f"{size / MB:.1f} MB" if size < 10 * MB else f"{size // MB} MB"
-
-
-def refusal(code: str, message: str, location: Location) -> JixiaoError:
-    return JixiaoError([Problem(code, message, location)])
-
-
-def _setting(name: str) -> str:
-    return f"（上限可用环境变量 JIXIAO_LIMIT_{name.upper()} 调整）"
 
 
 # --- what a file is, by its first bytes ------------------------------------------------------------------
@@ -199,10 +195,6 @@ def check_input_file(
 
 
 # --- zip containers (.xlsx, .docx) ----------------------------------------------------------------------
-
-
-class _XmlRefused(Exception):
-    pass
 
 
 def _check_xml_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, deep: bool) -> str | None:
@@ -316,19 +308,6 @@ def check_zip(source: Path | bytes, name: str) -> set[str]:
 # --- a report under review -----------------------------------------------------------------------------
 
 
-def _pdf_pages(path: Path) -> int | None:
-    """The page count from the PDF's page tree (pdfminer reads only the cross-reference table)."""
-    from pdfminer.pdfdocument import PDFDocument  # heavy (pdfminer): only for a PDF under review
-    from pdfminer.pdfparser import PDFParser
-    from pdfminer.pdftypes import resolve1
-
-    with path.open("rb") as handle:
-        document = PDFDocument(PDFParser(handle))
-        pages = resolve1(document.catalog.get("Pages"))
-        count = resolve1(pages.get("Count")) if isinstance(pages, dict) else None
-    return count if isinstance(count, int) else None
-
-
 _DOCUMENT_KINDS = {
     ".txt": ("text", "empty"),
     ".html": ("text", "empty"),
@@ -338,6 +317,10 @@ _DOCUMENT_KINDS = {
     ".xlsx": ("zip",),
     ".xlsm": ("zip",),
 }
+
+
+_RENAME = {"zip": "如果它是 Word/Excel 文件，请把扩展名改为 .docx 或 .xlsx。", "pdf": "请把扩展名改为 .pdf。",
+           "ole": "如果它是旧版 Word/Excel 文件，请把扩展名改为 .doc 或 .xls。"}  # fmt: skip
 
 
 def check_document(path: Path) -> None:
@@ -355,25 +338,34 @@ def check_document(path: Path) -> None:
             raise refusal(
                 "file.not_text", f"无法读取该文件：不是文本文件（内容是{_KIND_WORDS[kind]}）。请检查文件。", where
             )
+        if kind == "ole" and "EncryptedPackage".encode("utf-16-le") in path.read_bytes():  # MS-OFFCRYPTO
+            raise refusal(
+                "file.encrypted",
+                "文件设置了打开密码（加密的 Word/Excel 文件），无法读取。请在 Word/WPS/Excel 中去掉打开密码后另存，"
+                "再提交审核。",
+                where,
+            )
         wanted = "、".join(_KIND_WORDS[k] for k in expected)
         raise refusal(
             "file.type",
-            f"无法读取该文件：扩展名为 {suffix}，内容却是{_KIND_WORDS[kind]}，不是{wanted}。请检查文件。",
+            f"无法读取该文件：扩展名为 {suffix}，内容却是{_KIND_WORDS[kind]}，不是{wanted}。{_RENAME.get(kind, '')}"
+            "请检查文件。",
             where,
         )
     if kind == "zip":
         names = check_zip(path, str(path))
         if "word/document.xml" in names:
-            _check_docx_chars(path, where)
+            check_docx_chars(path, where, LIMITS)
     elif kind == "pdf":
         try:
-            pages = _pdf_pages(path)
-        except Exception:  # a damaged PDF: the reader that follows says so with its own message
+            pages = pdf_pages(path)
+        except Exception:  # a damaged or encrypted PDF: check_pdf or the reader that follows says so
             pages = None
         if pages is not None and pages > LIMITS.pages:
             raise refusal(
                 "file.too_many_pages", f"PDF 共 {pages} 页，上限为 {LIMITS.pages} 页。{_setting('pages')}", where
             )
+        check_pdf(path, LIMITS)  # an opening password, pages walked, content streams, images, page size
     elif kind == "text":
         chars = len(path.read_bytes().decode("utf-8", errors="replace"))
         if chars > LIMITS.document_chars:
@@ -382,35 +374,6 @@ def check_document(path: Path) -> None:
                 f"文本共约 {chars} 字，上限为 {LIMITS.document_chars} 字。{_setting('document_chars')}",
                 where,
             )
-
-
-def _check_docx_chars(path: Path, where: Location) -> None:
-    """The text of word/document.xml counted while streaming it (expat, in chunks), stopped at the limit."""
-    import zipfile  # per use, as in check_zip
-    from xml.parsers import expat
-
-    parser = expat.ParserCreate()
-    chars = 0
-
-    def text(data: str) -> None:
-        nonlocal chars
-        chars += len(data)
-        if chars > LIMITS.document_chars:
-            raise _XmlRefused
-
-    parser.CharacterDataHandler = text
-    try:
-        with zipfile.ZipFile(path) as archive, archive.open("word/document.xml") as handle:
-            while chunk := handle.read(1 << 20):
-                parser.Parse(chunk, False)
-    except _XmlRefused:
-        raise refusal(
-            "file.too_long",
-            f"正文超过 {LIMITS.document_chars} 字，超出上限。{_setting('document_chars')}",
-            where,
-        ) from None
-    except (expat.ExpatError, zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
-        return  # a damaged part: the reader that follows says so with its own message
 
 
 # --- bytes sent to the web app -------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from typing import Any
 from jixiao.model.problems import JixiaoError, Location, Problem
 
 from ..formats.layout import Block
-from .pdftext import is_page_number, unspaced
+from .pdftext import garbled, is_page_number, unspaced
 from .segments import SourceDocument, _add_blocks, _Builder, _clean, _scanned_page
 
 __all__ = ["read_pdf"]
@@ -31,6 +31,8 @@ __all__ = ["read_pdf"]
 _TABLE_WORDS = ("三级指标", "年度资金总额", "经费控制情况", "财政供养人员情况", "评价指标")
 # path operators that draw a table's rules: a rectangle (stroked or filled thin), or a line segment
 _RULE = re.compile(rb"(?:\bre\b|\bl\b)")
+# the strings a content stream shows (operands of Tj, TJ, ' and "): literal (…) or hexadecimal <…>
+_SHOWN = re.compile(rb"\(((?:\\.|[^\\)])*)\)|<([0-9A-Fa-f\s]+)>", re.DOTALL)
 # a line opening a heading or a numbered item: 一、 （一） 1、 1. 第一章
 _OPENS_ITEM = re.compile(
     r"^(第[一二三四五六七八九十]+[章节部分]|[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.](?!\d))"
@@ -68,8 +70,11 @@ def _pdftotext_pages(path: Path) -> list[list[_Line]] | None:
         return None
     import xml.etree.ElementTree as ET
 
+    # a font without its ToUnicode map comes out as control characters, which XML forbids: kept as U+FFFD for
+    # pdftext.garbled to see, so that one such page does not lose the whole document's text positions
+    output = re.sub(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", "\ufffd".encode(), result.stdout)
     try:
-        root = ET.fromstring(result.stdout)
+        root = ET.fromstring(output)
     except ET.ParseError:
         return None
     pages: list[list[_Line]] = []
@@ -146,22 +151,26 @@ def _paragraph_lines(lines: list[_Line], right: float | None = None) -> list[tup
     return out
 
 
-def _drawing(page: Any) -> tuple[int, bool]:
-    """How many rules the page's content draws (a table's grid: _GRID or more) and whether it draws an image
-    (a scan) — read from its content stream, without pdfplumber's parse of the page (about 0.2 s)."""
-    count, image = 0, False
+def _drawing(page: Any) -> tuple[int, bool, int]:
+    """How many rules the page's content draws (a table's grid: _GRID or more), whether it draws an image (a
+    scan), and how many bytes of text it shows (Tj, TJ: a glyph is one or two) — read from its content stream,
+    without pdfplumber's parse of the page (about 0.2 s)."""
+    count, image, shown = 0, False, 0
     try:
         contents = page.page_obj.contents
     except Exception:  # an odd content stream: let pdfplumber look
-        return _GRID, False
+        return _GRID, False, 0
     for stream in contents:
         try:
             data = stream.get_data()
         except (zlib.error, ValueError, TypeError, AttributeError):
-            return _GRID, False
+            return _GRID, False, 0
         count += len(_RULE.findall(data))
         image = image or b"Do" in data
-    return count, image
+        text = re.sub(rb"\bBI\b.*?\bEI\b", b"", data, flags=re.DOTALL) if b"BI" in data else data  # inline images
+        for literal, hexed in _SHOWN.findall(text):
+            shown += len(literal) - literal.count(b"\\") if literal else len(re.sub(rb"\s", b"", hexed)) // 2
+    return count, image, shown
 
 
 def _over_a_scan(page: Any) -> bool:
@@ -334,15 +343,21 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
     goes: dict[int, tuple[float | None, ...]] = {}  # a table's segment number → _goes_on of its last row
     ended: set[int] = set()  # pages whose text goes on after their last table, above the footer: it ended there
     read = 0  # pictures recognised: as many as scanned pages may be (formats/ocr.py MAX_OCR_PAGES)
+    scans = _ocr_pages(path, fast)  # pages read by OCR: at most LIMITS.ocr_pages, counted before the first
     with pdfplumber.open(str(path)) as pdf:
         for number, page in enumerate(pdf.pages, 1):
             laid = fast[number - 1] if fast is not None and number - 1 < len(fast) else None
             text = None if laid is None else "\n".join(line.text for line in laid)
+            rules, image, shown = _drawing(page)
+            why = garbled(text if text is not None else "".join(c["text"] for c in page.chars), shown)
+            if why is not None:  # a text layer of codes, not words: the page read as a scan, and said so
+                scans = _ocr_pages(path, None, scans + 1)
+                _read_garbled(builder, path, number, why)
+                continue
             tables: list = []
             compact = re.sub(r"\s", "", text or "")
             # a narrow table wraps its labels ("三级\n指标"): its words may be split, 指标 and 得分/分值 are not
             scored = "指标" in compact and "分" in compact
-            rules, image = _drawing(page)
             if rules < _GRID and image and compact and _over_a_scan(page):
                 _add_blocks(builder, _layer_blocks(page, number))
                 continue
@@ -402,6 +417,7 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
                     goes[at] = _goes_on(page, item)
                 first = False
             if not lines and not tables:  # no text layer: a scanned page, recognised (formats/ocr.py)
+                scans = _ocr_pages(path, None, scans + 1)
                 _add_blocks(builder, _scanned_page(path, number))
     if not builder.doc.segments:
         raise JixiaoError(
@@ -414,6 +430,34 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
             ]
         )
     return builder.doc
+
+
+def _ocr_pages(path: Path, fast: list[list[_Line]] | None, count: int = 0) -> int:
+    """`count` pages to be read by OCR, or (with pdftotext's pages) those of them without text or with a garbled
+    text layer, counted before the first is recognised; refused above LIMITS.ocr_pages (each takes ~1.5 s of
+    CPU: 2,000 scanned pages would take an hour), never read in part without saying so."""
+    from jixiao.files.guard import LIMITS, _setting
+
+    if fast is not None:
+        texts = ["\n".join(line.text for line in lines) for lines in fast]
+        count = sum(1 for text in texts if not text.strip() or garbled(text) is not None)
+    if count > LIMITS.ocr_pages:
+        why = f"PDF 中有 {count} 页需要文字识别（扫描页，或文字层无法识别的页），上限为 {LIMITS.ocr_pages} 页"
+        tip = "（每页约需 1.5 秒）。请提供文字版 PDF 或 Word 版，或拆分文件后再审核。"
+        raise JixiaoError([Problem("file.too_many_scans", why + tip + _setting("ocr_pages"), Location(str(path)))])
+    return 0 if fast is not None else count
+
+
+def _read_garbled(builder: _Builder, path: Path, number: int, why: str) -> None:
+    """A page whose text layer is garbled (pdftext.garbled), read by OCR with a note saying so; without OCR, the
+    note says the page was not read."""
+    try:
+        blocks = _scanned_page(path, number)
+    except JixiaoError:  # OCR not installed: the other pages are still the report's
+        builder.doc.notes.append((number, f"该页{why}；本机未安装文字识别组件，该页未能读取，请人工核对。"))
+        return
+    builder.doc.notes.append((number, f"该页{why}，已改用文字识别（OCR）读取，请核对识别出的文字和数字。"))
+    _add_blocks(builder, blocks)
 
 
 def _continue_table(

@@ -12,6 +12,10 @@ pdfplumber) rebuild words and lines from positions. What comes out differs from 
 - Word and WPS set a narrow gap between Chinese and Latin letters or figures (中文与西文、数字间自动空格), which the
   extractor reads as a space ("中心 2024 年度", "项目 985 万元"): dropped where Chinese is on both sides.
 - Page numbers and page counts ("第 3 页 共 20 页", "- 3 -", "3/20") are lines of their own that say nothing.
+- A font embedded without its ToUnicode map (or with a wrong one) gives no text at all, only codes: pdfminer
+  writes them "(cid:123)", pdftotext as control characters, some maps as private-use codepoints; a font whose
+  codes are GBK bytes read as Latin-1 gives mojibake ("×Ô ÆÀ ±¨ ¸æ" for 自评报告). Such a page is read by OCR
+  (pdfread.py): `garbled` says why.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import itertools
 import re
 import unicodedata
 
-__all__ = ["fold_glyphs", "is_page_number", "unspaced"]
+__all__ = ["fold_glyphs", "garbled", "is_page_number", "unspaced"]
 
 # Kangxi radicals, CJK radicals supplement, CJK compatibility ideographs (and their supplement)
 _LOOKALIKE = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
@@ -35,6 +39,34 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4}|\d{1,4}|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*",
     re.IGNORECASE,
 )
+
+
+_CID = re.compile(r"\(cid:\d+\)")
+# control characters, C1 controls, private use (BMP and planes 15-16), the replacement character
+_UNMAPPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd\U000f0000-\U0010ffff]")
+_LATIN1 = re.compile("[\u00a1-\u00ff]")
+_GARBLED = 0.2  # share of a page's characters that are codes, not text (Word's bullets are private-use: ~1%)
+_MOJIBAKE = 0.3  # share of Latin-1 letters on a page with (almost) no Chinese
+_SHOWN = 40  # bytes of text a page shows before what comes out of it is compared (a short title is left)
+
+
+def garbled(text: str, shown: int = 0) -> str | None:
+    """Why a page's text layer is not the text the page shows (in Chinese, for a note), or None: a fifth of its
+    characters or more are unmapped codes, or it is Latin-1 letters where a Chinese report has ideographs, or
+    the page shows (`shown`: bytes of the strings its content stream shows, a glyph one or two) four times more
+    than comes out (pdftotext drops a code it cannot map)."""
+    codes = len(_CID.findall(text))
+    rest = re.sub(r"\s", "", _CID.sub("", text))
+    total = codes + len(rest)
+    if shown >= _SHOWN and 4 * total < shown:
+        return "文字层无法提取（字体缺少 ToUnicode 映射，页面上的文字大多提取不出）"
+    if total < 8:
+        return None
+    if codes + len(_UNMAPPED.findall(rest)) >= _GARBLED * total:
+        return "文字层无法识别（字体缺少 ToUnicode 映射，提取出的是字符编码而不是文字）"
+    if len(_LATIN1.findall(rest)) >= _MOJIBAKE * total and len(_ALONE.findall(rest)) < 0.05 * total:
+        return "文字层是乱码（字体编码错误，中文被提取为西文字母）"
+    return None
 
 
 def fold_glyphs(text: str) -> str:

@@ -1,0 +1,235 @@
+"""Benchmark (issue 20): peak memory and time of `jixiao review` on each hostile or broken report a bureau may
+be sent — PDFs, the old Office formats through LibreOffice, OFD, texts — beside a baseline in the same run.
+
+Each case runs `jixiao review FILE` in a fresh process (bench/bad_input.py's measure: its own peak resident
+memory from getrusage, and its children's — pdftotext, LibreOffice's worker — apart). The inputs are made by
+tests/test_hostile_files.py's makers at run time. Goal: each refusal within 1 s of the command (a LibreOffice one
+within its timeout), one Chinese message; memory bounded. Run: .venv/bin/python bench/bad_review_input.py
+[--only SUBSTRING …] [--timeout SECONDS] (a case still running at the timeout is killed and shown as such).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.test_hostile_files import (  # noqa: E402 - the makers live beside the tests that pin each case
+    MB,
+    Member,
+    content_bomb_pdf,
+    cyclic_pdf,
+    encrypted_office,
+    encrypted_pdf,
+    flate_bomb,
+    image_pdf,
+    nested_pdf,
+    text_pdf,
+    write_zip,
+)
+
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
+
+# Runs in the measured process: the CLI in-process, its output kept apart; prints the last line of what it said,
+# then code, seconds, own peak KB, children's peak KB.
+_CHILD = """
+import contextlib, io, resource, sys, time
+from jixiao.cli import main
+started = time.perf_counter()
+said = io.StringIO()
+with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+    code = main(sys.argv[1:])
+seconds = time.perf_counter() - started
+first = [line for line in said.getvalue().splitlines() if line.strip()][:1] or [""]
+print(first[0][:150].replace(" ", "\u3000"))
+print(code, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def measure(path: Path, timeout: float) -> tuple[str, float, float, float, str]:
+    """(exit code, seconds of the command, own peak MB, children's peak MB, what it said first)."""
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", _CHILD, "review", str(path)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=timeout,
+            check=False,
+            start_new_session=True,
+        )
+    except subprocess.TimeoutExpired:
+        return "超时", timeout, 0.0, 0.0, f"{timeout:.0f} 秒后仍未结束，已终止"
+    lines = result.stdout.strip().splitlines()
+    try:
+        code, seconds, own, children = lines[-1].split()
+    except (IndexError, ValueError):
+        return f"崩溃{result.returncode}", 0.0, 0.0, 0.0, (result.stderr.strip().splitlines() or [""])[-1][:150]
+    return code, float(seconds), int(own) / 1024, int(children) / 1024, lines[-2] if len(lines) > 1 else ""
+
+
+def _docx_bomb(unpacked: int) -> bytes:
+    """A Word file whose document.xml unpacks to about `unpacked` bytes (blanks inside its body)."""
+    from docx import Document
+
+    out = io.BytesIO()
+    document = Document()
+    document.add_paragraph("2024年度部门整体支出绩效自评报告")
+    document.save(out)
+    with zipfile.ZipFile(out) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    head, _, tail = members["word/document.xml"].partition(b"<w:body>")
+    bomb = Member.bomb("word/document.xml", head + b"<w:body>", b" " * MB, unpacked // MB, tail)
+    return write_zip([bomb if n == "word/document.xml" else Member.of(n, c) for n, c in members.items()])
+
+
+def _sheet_xlsx(rows: list[str], dimension: str = "A1") -> bytes:
+    """A one-sheet workbook whose sheet data is the given <row> elements (as written)."""
+    from openpyxl import Workbook
+
+    out = io.BytesIO()
+    book = Workbook()
+    book.active.title = "自评表"
+    book.active["A1"] = "项目支出绩效自评表"
+    book.save(out)
+    with zipfile.ZipFile(out) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = next(n for n in members if n.startswith("xl/worksheets/"))
+    xml = members[sheet].decode()
+    start, end = xml.index("<sheetData>"), xml.index("</sheetData>") + len("</sheetData>")
+    members[sheet] = (xml[:start] + "<sheetData>" + "".join(rows) + "</sheetData>" + xml[end:]).encode()
+    members[sheet] = members[sheet].replace(b'<dimension ref="A1"/>', f'<dimension ref="{dimension}"/>'.encode())
+    return write_zip([Member.of(n, c) for n, c in members.items()])
+
+
+def _million_rows() -> bytes:
+    import random
+
+    rows = [f'<row r="{i}"><c r="A{i}"><v>{random.randint(0, 10**9)}</v></c></row>' for i in range(1, 1_000_001)]
+    return _sheet_xlsx(rows, "A1:A1000000")
+
+
+def _columns() -> bytes:
+    from openpyxl.utils import get_column_letter
+
+    cells = "".join(f'<c r="{get_column_letter(i)}1" t="inlineStr"><is><t>列{i}</t></is></c>' for i in range(1, 16385))
+    return _sheet_xlsx([f'<row r="1">{cells}</row>'], "A1:XFD1")
+
+
+def _corners() -> bytes:
+    """Two cells: A1 and XFD1048576, the first and the last cell a sheet can have."""
+    return _sheet_xlsx(
+        ['<row r="1"><c r="A1" t="inlineStr"><is><t>项目支出绩效自评表</t></is></c></row>',
+         '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'],
+        "A1:XFD1048576",
+    )  # fmt: skip
+
+
+def _ofd_bomb() -> bytes:
+    """An OFD (a zip) whose one page's content unpacks to 1.1 GB of blanks."""
+    head = b'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content>'
+    page = Member.bomb("Doc_0/Pages/Page_0/Content.xml", head, b" " * MB, 1100, b"</ofd:Content></ofd:Page>")
+    ofd = (b'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016" Version="1.0">'
+           b"<ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>")  # fmt: skip
+    return write_zip([Member.of("OFD.xml", ofd), page])
+
+
+def _report_text(pages: int) -> str:
+    seeds = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
+    return (seeds * (pages * 1500 // len(seeds) + 1))[: pages * 1500]
+
+
+def _docx_bytes() -> bytes:
+    from docx import Document
+
+    out = io.BytesIO()
+    document = Document()
+    for line in _report_text(3).splitlines():
+        document.add_paragraph(line)
+    document.save(out)
+    return out.getvalue()
+
+
+def _pdf_of(docx: bytes, folder: Path) -> bytes:
+    """The .docx printed to PDF by LibreOffice (a real CID-font text layer)."""
+    (folder / "_print.docx").write_bytes(docx)
+    command = ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(folder / "_print.docx")]
+    subprocess.run(command, capture_output=True, check=True, timeout=180)
+    return (folder / "_print.pdf").read_bytes()
+
+
+# (label, file name, maker): the maker gets the folder and returns the file's bytes
+CASES: list[tuple[str, str, object]] = [
+    ("基准：20 页报告 .txt", "二十页.txt", lambda f: _report_text(20).encode()),
+    ("基准：3 页报告 .docx", "三页.docx", lambda f: _docx_bytes()),
+    ("基准：3 页文字版 PDF", "三页.pdf", lambda f: _pdf_of(_docx_bytes(), f)),
+    ("基准：3 页扫描件 PDF（OCR）", "扫描三页.pdf", lambda f: image_pdf(3)),
+    ("扫描件 2,000 页", "扫描两千页.pdf", lambda f: image_pdf(2000)),
+    ("扫描件 300 页（页数上限内）", "扫描三百页.pdf", lambda f: image_pdf(300)),
+    ("页面图像 40000×40000（1.6 GB）", "大图.pdf", lambda f: image_pdf(1, 40000, 40000, flate_bomb(40000 * 40000))),
+    ("内容流 Flate 炸弹 1 GB", "内容炸弹.pdf", lambda f: content_bomb_pdf(1024 * MB)),
+    ("文字版 100,000 页", "十万页.pdf", lambda f: text_pdf(100_000)),
+    ("100,000 页而 /Count 写 1", "十万页谎报.pdf", lambda f: text_pdf(100_000, count=1)),
+    ("数组嵌套 100,000 层", "嵌套.pdf", lambda f: nested_pdf(100_000)),
+    ("页面树自己包含自己", "循环.pdf", lambda f: cyclic_pdf()),
+    ("加密 PDF（无打开密码）", "加密无密码.pdf", lambda f: encrypted_pdf("")),
+    ("加密 PDF（有打开密码）", "加密有密码.pdf", lambda f: encrypted_pdf("1234")),
+    ("设了打开密码的 .docx", "加密.docx", lambda f: encrypted_office()),
+    ("设了打开密码的 .xlsx", "加密.xlsx", lambda f: encrypted_office()),
+    (
+        ".doc 实为 HTML",
+        "网页.doc",
+        lambda f: "<html><body><p>2024年度部门整体支出绩效自评报告</p></body></html>".encode(),
+    ),
+    (".doc 实为 RTF", "富文本.doc", lambda f: rb"{\rtf1\ansi{\fonttbl\f0 Arial;}\f0 Self-evaluation report 2024\par}"),
+    ("document.xml 解压 1 GB", "正文炸弹.docx", lambda f: _docx_bomb(1024 * MB)),
+    (".xlsx 一百万行", "百万行.xlsx", lambda f: _million_rows()),
+    (".xlsx 16,384 列", "满列.xlsx", lambda f: _columns()),
+    (".xlsx 只有 A1 和 XFD1048576", "两角.xlsx", lambda f: _corners()),
+    ("OFD 页面解压 1.1 GB", "炸弹.ofd", lambda f: _ofd_bomb()),
+    (".txt GB18030", "国标.txt", lambda f: _report_text(3).encode("gb18030")),
+    (".txt UTF-16（带 BOM）", "记事本.txt", lambda f: _report_text(3).encode("utf-16")),
+    ("二进制乱码 .txt", "乱码.txt", lambda f: os.urandom(MB)),
+    (".pdf 实为 .docx", "其实是docx.pdf", lambda f: _docx_bytes()),
+]
+
+
+def make_inputs(folder: Path, only: list[str]) -> None:
+    for label, name, maker in CASES:
+        if not only or any(o in label or o in name for o in only):
+            (folder / name).write_bytes(maker(folder))  # type: ignore[operator]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--make")
+    parser.add_argument("--only", nargs="*", default=[])
+    parser.add_argument("--timeout", type=float, default=300.0)
+    args = parser.parse_args()
+    if args.make:
+        make_inputs(Path(args.make), args.only)
+        return
+    folder = Path(tempfile.mkdtemp(prefix="jixiao-bench-review-"))
+    started = time.perf_counter()
+    subprocess.run([sys.executable, __file__, "--make", str(folder), "--only", *args.only], check=True)
+    print(f"输入已生成（{time.perf_counter() - started:.0f} 秒）：{folder}")
+    print(f"{'情形':<28} {'退出码':>4} {'命令秒':>7} {'峰值MB':>7} {'子进程MB':>8}  所说的第一行")
+    for label, name, _ in CASES:
+        if not (folder / name).exists():
+            continue
+        code, seconds, own, children, said = measure(folder / name, args.timeout)
+        print(f"{label:<28} {code:>4} {seconds:>7.2f} {own:>7.0f} {children:>8.0f}  {said}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,275 @@
+"""Issue 20: every hostile or broken report a bureau may be sent is refused with one Chinese message naming the
+file, what is wrong and what to do — before a reader or the OCR engine spends minutes or gigabytes on it — and
+a real PDF whose text layer is garbage is read anyway, by OCR, saying so.
+
+The inputs are made at test time (tests/test_hostile_files.py); bench/bad_review_input.py measures each in a
+fresh process.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from jixiao.cli import main
+from jixiao.files import guard
+from jixiao.review import pdfread
+from jixiao.review.source import read_source
+
+from .test_hostile_files import (
+    MB,
+    Member,
+    content_bomb_pdf,
+    encrypted_office,
+    encrypted_pdf,
+    flate_bomb,
+    image_pdf,
+    text_pdf,
+    write_zip,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "tests" / "fixtures" / "seeds" / "004_6448f6cab597d7a3.txt"
+
+
+def _run(capsys, *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    said = captured.err + captured.out
+    assert "Traceback" not in said and "内部错误" not in said, said
+    return code, said
+
+
+def _write(tmp_path: Path, name: str, content: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+@pytest.fixture
+def no_ocr(monkeypatch):
+    """A page handed to OCR fails the test: a refusal must come before the first page is recognised."""
+
+    def refuse(path, number):
+        raise AssertionError(f"page {number} of {path} was handed to OCR")
+
+    monkeypatch.setattr(pdfread, "_scanned_page", refuse)
+
+
+# --- PDFs --------------------------------------------------------------------------------------------------------
+
+
+def test_more_scanned_pages_than_the_ocr_limit_are_refused_before_any_is_read(tmp_path, capsys, monkeypatch, no_ocr):
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(ocr_pages=2))
+    path = _write(tmp_path, "扫描件.pdf", image_pdf(3))
+    code, said = _run(capsys, "review", str(path))
+    assert code == 2 and "[file.too_many_scans]" in said
+    assert "有 3 页需要文字识别" in said and "上限为 2 页" in said and "JIXIAO_LIMIT_OCR_PAGES" in said
+
+
+def test_a_page_image_of_40000_pixels_square_is_refused_unread(tmp_path, capsys, no_ocr):
+    path = _write(tmp_path, "大图.pdf", image_pdf(1, 40000, 40000, flate_bomb(40000 * 40000)))
+    code, said = _run(capsys, "review", str(path))
+    assert code == 2 and "[file.image_too_large]" in said and "40000 × 40000 像素" in said and "第1页" in said
+
+
+def test_a_page_too_large_to_render_is_refused(tmp_path, capsys, no_ocr):
+    page = image_pdf(1).replace(b"/MediaBox [0 0 595 842]", b"/MediaBox [0 0 14400 14400]")
+    code, said = _run(capsys, "review", str(_write(tmp_path, "大页.pdf", page)))
+    assert code == 2 and "[file.page_too_large]" in said and "508 × 508 厘米" in said
+
+
+def test_a_content_stream_bomb_is_refused_without_unpacking_it(tmp_path, capsys):
+    path = _write(tmp_path, "炸弹.pdf", content_bomb_pdf(64 * MB))
+    code, said = _run(capsys, "review", str(path))
+    assert code == 2 and "[file.pdf_bomb]" in said and "解压后超过 30 MB" in said
+
+
+def test_a_page_tree_that_lies_about_its_count_is_counted(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(pages=5))
+    path = _write(tmp_path, "谎报.pdf", text_pdf(7, count=1))
+    code, said = _run(capsys, "review", str(path))
+    assert code == 2 and "[file.too_many_pages]" in said and "超过 5 页" in said
+
+
+def test_a_pdf_with_an_opening_password_is_refused_and_one_without_is_read(tmp_path, capsys):
+    code, said = _run(capsys, "review", str(_write(tmp_path, "加密.pdf", encrypted_pdf("1234"))))
+    assert code == 2 and "[file.encrypted]" in said and "设置了打开密码" in said
+    doc = read_source(_write(tmp_path, "限制打印.pdf", encrypted_pdf("", "Self-evaluation 2024")))
+    assert "Self-evaluation 2024" in " ".join(s.text for s in doc.segments)
+
+
+# --- Office files, texts, names -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["报告.docx", "自评表.xlsx"])
+def test_an_office_file_with_an_opening_password_says_so(tmp_path, capsys, name):
+    code, said = _run(capsys, "review", str(_write(tmp_path, name, encrypted_office())))
+    assert code == 2 and "[file.encrypted]" in said and "去掉打开密码" in said and "旧版 Office" not in said
+
+
+def _sheet_with(cells: list[tuple[str, str]]) -> bytes:
+    from openpyxl import Workbook
+
+    out = io.BytesIO()
+    book = Workbook()
+    for coordinate, value in cells:
+        book.active[coordinate] = value
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_sheet_whose_filled_cells_span_too_far_is_refused(tmp_path, capsys, monkeypatch):
+    # the small model of a sheet holding A1 and XFD1048576 (17 billion cells to walk): 100 × 26 over 1,000
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(table_cells=1000))
+    path = _write(tmp_path, "自评表.xlsx", _sheet_with([("A1", "项目支出绩效自评表"), ("Z100", "1")]))
+    code, said = _run(capsys, "review", str(path))
+    assert code == 2 and "[file.sheet_too_large]" in said and "100 行 × 26 列" in said
+
+
+def test_empty_formatted_cells_do_not_count_against_the_sheet(tmp_path, monkeypatch):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.active["A1"], book.active["B2"] = "项目支出绩效自评表", "95"
+    book.active["Z100"].font = Font(bold=True)  # a formatted empty cell far away
+    book.save(tmp_path / "自评表.xlsx")
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(table_cells=1000))
+    doc = read_source(tmp_path / "自评表.xlsx")
+    assert doc.segments[0].rows[0][0] == "项目支出绩效自评表" and len(doc.segments[0].rows[0]) == 2
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "gb18030"])
+def test_a_text_saved_as_unicode_or_gbk_is_read(tmp_path, encoding):
+    text = SEED.read_text(encoding="utf-8")
+    doc = read_source(_write(tmp_path, "报告.txt", text.encode(encoding)))
+    first = next(s.text for s in doc.segments if s.text.strip())
+    assert first == text.strip().splitlines()[0].strip()
+
+
+def test_a_word_file_named_pdf_says_what_it_is(tmp_path, capsys):
+    from docx import Document
+
+    Document().save(tmp_path / "报告.pdf")
+    code, said = _run(capsys, "review", str(tmp_path / "报告.pdf"))
+    assert code == 2 and "[file.type]" in said and "请把扩展名改为 .docx" in said
+
+
+# --- a text layer that is not the text: read by OCR ---------------------------------------------------------------
+
+
+def test_what_a_garbled_text_layer_looks_like():
+    from jixiao.review.pdftext import garbled
+
+    assert garbled("(cid:12)(cid:7)(cid:31)(cid:4)(cid:12)(cid:9)(cid:18)(cid:3)")
+    assert garbled("自评报告年度".encode("gbk").decode("latin-1") * 2)
+    assert garbled("\ufffd" * 10 + "2024")
+    assert garbled("!!", shown=400)  # 400 bytes of text shown, two characters out: codes pdftotext dropped
+    assert garbled("一、部门概况。本单位年度预算执行率为95.5%，全年预算数1200万元。") is None
+    assert garbled("\uf06c 加强预算管理，提高资金使用效益，完善绩效评价制度。") is None  # Word's bullet (private use)
+    assert garbled("Performance self-evaluation report 2024") is None
+    assert garbled("二〇二四年度", shown=24) is None  # a short title
+
+
+def _pdf_without_tounicode(tmp_path: Path, lines: list[str]) -> Path:
+    """The lines printed to PDF by LibreOffice, then every font's ToUnicode map unlinked (the key renamed in
+    place, offsets kept): the page shows the text, its text layer gives codes."""
+    from docx import Document
+
+    from jixiao.formats import office
+
+    if office.find_soffice() is None:
+        pytest.skip("LibreOffice is installed by scripts/setup.sh")
+    document = Document()
+    for line in lines:
+        document.add_paragraph(line)
+    document.save(tmp_path / "报告.docx")
+    printed = office.convert_file(tmp_path / "报告.docx", "pdf", tmp_path / "pdf")
+    data = printed.read_bytes()
+    assert b"/ToUnicode" in data
+    return _write(tmp_path, "无映射.pdf", data.replace(b"/ToUnicode", b"/ToUnicodX"))
+
+
+def test_a_page_whose_fonts_lost_their_tounicode_is_read_by_ocr(tmp_path):
+    pytest.importorskip("rapidocr_onnxruntime", reason="the OCR engine is installed by scripts/setup.sh")
+    title = "2024年度部门整体支出绩效自评报告"
+    path = _pdf_without_tounicode(tmp_path, [title, "一、部门概况。本单位年度预算执行率为95.5%。"])
+    doc = read_source(path)
+    text = "".join(s.text for s in doc.segments)
+    assert title in text and "95.5%" in text
+    assert all(s.confidence is not None for s in doc.segments)  # recognised, not the text layer
+    assert doc.notes and doc.notes[0][0] == 1 and "ToUnicode" in doc.notes[0][1] and "文字识别" in doc.notes[0][1]
+
+
+# --- one bad file among good ones: the folder review and the web app's batch go on ---------------------------------
+
+
+def _folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "报告"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "好报告.txt")
+    _write(folder, "加密.pdf", encrypted_pdf("1234"))
+    _write(folder, "加密.docx", encrypted_office())
+    return folder
+
+
+def test_a_folder_review_lists_each_bad_file_with_its_reason_and_goes_on(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    folder = _folder(tmp_path)
+    code, said = _run(capsys, "review", str(folder))
+    assert code == 0
+    assert "加密.pdf：无法审核（PDF 设置了打开密码" in said and "加密.docx：无法审核（文件设置了打开密码" in said
+    rows = {r[0]: r for r in load_workbook(folder / "审核汇总.xlsx")["汇总"].iter_rows(values_only=True)}
+    assert "设置了打开密码" in str(rows["加密.pdf"]) and rows["好报告.txt"][1]  # the good one: its department
+
+
+def test_the_web_batch_of_reports_lists_each_bad_file(tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from jixiao.web import tasks
+
+    folder = _folder(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(tasks, "_progress", lambda factory, job_id, **changes: None)
+
+    class Job:
+        id = 1
+
+    said = tasks._reviews(None, Job(), sorted(folder.iterdir()), out)
+    assert said == "已审核 3 份报告。"
+    rows = {r[0]: r for r in load_workbook(out / "审核汇总.xlsx")["汇总"].iter_rows(values_only=True)}
+    assert "设置了打开密码" in str(rows["加密.pdf"]) and "设置了打开密码" in str(rows["加密.docx"])
+    assert (out / "好报告_审核意见.docx").exists()
+
+
+# --- LibreOffice: a hung conversion is killed, and the next file converts ---------------------------------------
+
+
+def test_after_a_hung_conversion_the_next_file_converts(tmp_path):
+    from docx import Document
+
+    from jixiao.formats import office
+
+    converter = office.shared_converter()
+    if converter is None:
+        pytest.skip("python3-uno is installed by scripts/setup.sh")
+    Document().save(tmp_path / "报告.docx")
+    with pytest.raises(office.ConversionError, match="超时"):
+        converter.convert(tmp_path / "报告.docx", tmp_path / "慢.doc", timeout=0.001)
+    starts = converter.starts
+    done = converter.convert(tmp_path / "报告.docx", tmp_path / "好.doc")
+    assert done.exists() and done.stat().st_size > 0 and converter.starts == starts + 1
+
+
+def test_the_bomb_makers_make_what_they_say():
+    assert len(flate_bomb(64 * MB)) < 100_000
+    data = write_zip([Member.bomb("a.xml", b"<a>", b" " * MB, 3, b"</a>")])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.getinfo("a.xml").file_size == 3 * MB + 7 and archive.testzip() is None
