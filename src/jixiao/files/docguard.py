@@ -87,7 +87,7 @@ def check_pdf(path: Path, limits: Any) -> None:
 
 def _pages(document: Any, limit: int) -> list[dict]:
     """The page dictionaries in order, each with the attributes it inherits (Resources, MediaBox), at most
-    `limit`; a node met twice (a cycle) or below _DEPTH levels is not followed."""
+    `limit`; a node of the tree met twice (a cycle) or below _DEPTH levels is not followed again."""
     from pdfminer.pdftypes import resolve1
 
     inherited = ("Resources", "MediaBox")
@@ -97,15 +97,16 @@ def _pages(document: Any, limit: int) -> list[dict]:
     stack: list[tuple[Any, dict, int]] = [(root, {}, 0)]
     while stack and len(out) < limit:
         node, above, depth = stack.pop()
-        if not isinstance(node, dict) or id(node) in seen or depth > _DEPTH:
+        node = resolve1(node)  # resolved when its turn comes: 100,000 kids are not all parsed for 501 pages
+        if not isinstance(node, dict) or depth > _DEPTH:
             continue
-        seen.add(id(node))
         attrs = {**above, **{k: node[k] for k in inherited if k in node}}
         kids = resolve1(node.get("Kids"))
-        if isinstance(kids, list):
-            stack += [(resolve1(kid), attrs, depth + 1) for kid in reversed(kids)]
-        else:
-            out.append({**node, **attrs})
+        if not isinstance(kids, list):
+            out.append({**node, **attrs})  # a page listed twice is read twice: counted twice
+        elif id(node) not in seen:  # a node met again: a cycle (pdfminer returns one object per number)
+            seen.add(id(node))
+            stack += [(kid, attrs, depth + 1) for kid in reversed(kids)]
     return out
 
 
