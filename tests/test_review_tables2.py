@@ -36,14 +36,14 @@ def test_an_actual_blank_beside_a_target_on_a_row_that_lost_points_is_a_warning(
 def test_an_execution_rate_without_either_amount_is_a_blank(tmp_path):
     """整体支出规模 (the Jiangxi 部门整体 form, t77): 财政拨款 prints 执行率 103.21% with 全年预算数 and 全年执行数 both
     empty — the rate rests on nothing the table shows: a warning on that row. 基本支出 prints 80 and 76 beside 95%
-    (76 ÷ 80 = 95%): nothing. 项目支出 prints neither amounts nor rate: nothing (an unused row)."""
+    (76 ÷ 80 = 95%): nothing. 项目支出 prints no amounts and 0.00%: nothing (a row without funds)."""
     lines = [
         "卫生院整体支出绩效自评表(2021年度)",
         "评价部门名称\t某乡卫生院\t下属单位个数\t0",
         "整体支出规模\t全年预算数\t全年执行数\t执行率",
         "资金来源:(1)财政拨款\t\t\t103.21%",
         "资金结构:(1)基本支出\t80\t76\t95%",
-        "(2)项目支出\t\t\t",
+        "(2)项目支出\t\t\t0.00%",
         _HEADER,
         "产出指标\t10\t数量指标\t门诊人次\t≥1000人次\t1200人次\t10\t10\t",
     ]

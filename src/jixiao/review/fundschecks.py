@@ -205,15 +205,15 @@ def _check_rates(f: Findings, t: ScoreTable, total: FundsRow) -> None:
 def _check_rate_without_amounts(f: Findings, table: Table, block: Block) -> None:
     """A funds row that states 执行率 with its budget and its executed amount both empty: the rate rests on nothing
     the table shows (t77: 资金来源 财政拨款 | | | 103.21%). Any row of the block, a total or not ("-" or "/" in an
-    amount cell is an answer, not a blank)."""
+    amount cell is an answer, not a blank; a rate of 0% beside no amounts says the row had no funds)."""
     amounts = [k for k in ("initial", "budget", "executed") if k in block.columns]
     if "rate" not in block.columns or "executed" not in amounts or len(amounts) < 2:
         return
     first = min(block.columns[k] for k in amounts)
     for r in block.rows:
         text = table.cell(r, "rate", block)
-        if _rate(text) is None or any(table.cell(r, k, block).strip() for k in amounts):
-            continue
+        if not _rate(text) or any(table.cell(r, k, block).strip() for k in amounts):
+            continue  # no rate, or 0%: a row without funds says nothing
         label = next((c.strip() for c in table.grid[r][:first] if c.strip() and number(c) is None), "")
         if not label:
             continue
