@@ -144,3 +144,10 @@ def test_measures_given_as_numbered_items_are_measures(tmp_path):
     assert "review.measures_missing" not in _report_codes(tmp_path, *_N189_HEAD, *items, *_N189_TAIL)
     # a measures heading with nothing under it is still said
     assert "review.measures_missing" in _report_codes(tmp_path, *_N189_HEAD, *_N189_TAIL)
+
+
+def test_a_stray_yuan_in_wan_mu_is_an_area():
+    # n179: "计划和实际承保面积为42.59万元亩" is 42.59万亩; "1.2万元亩均产值" stays an amount (per 亩)
+    doc = _doc("计划和实际承保面积为42.59万元亩,承保率为74.02%。投资1.2万元亩均产值提高。")
+    assert (_figure(doc, "42.59").unit, _figure(doc, "42.59").kind) == ("万亩", "count")
+    assert _figure(doc, "1.2").unit == "万元"

@@ -100,5 +100,7 @@ def normalize(text: str) -> str:
     text = re.sub(r"(?<=\d)，(?=\d{3}(?!\d))", ",", fold_width(text))  # "１，２００万元": a thousands separator
     text = re.sub(r"(?<=\d)[Xx*](?=\d)", "×", text)  # "0.3X0.4米": a size, not a code
     text = re.sub(r"(?<=[^A-Za-z])[ \t]+|[ \t]+(?=[^A-Za-z])", "", text).strip()
+    # "承保面积为42.59万元亩": a stray 元 in 万亩 (not "万元亩均产值", an amount per 亩)
+    text = re.sub(r"(?<=\d)万元亩(?![均产])", "万亩", text)
     # "631.63km2", "21.5 hm2", "30m3": an area or a volume written without the superscript
     return re.sub(r"(?<=\d)([kh]?m)([23])(?![\d.])", lambda m: m.group(1) + "²³"[int(m.group(2)) - 2], text)
