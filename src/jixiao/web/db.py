@@ -3,11 +3,7 @@ JIXIAO_DATABASE_URL says so. The schema is created and upgraded by Alembic only 
 
 from __future__ import annotations
 
-import fcntl
 import os
-import threading
-import time
-import weakref
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -26,6 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
+
+from .sqlite_writers import one_writer_at_a_time
 
 __all__ = [
     "AuditEntry",
@@ -289,144 +287,13 @@ def make_engine(url: str | None = None) -> Engine:
             # NORMAL: SQLite's commit writes the WAL without waiting for the disk; the commit of a transaction that
             # wrote then waits for an fsync of the WAL that began after it (_GroupSync: one fsync for the commits
             # that arrived together), so a save the user was told succeeded survives a power cut, as with FULL —
-            # without each writer holding the one write lock through its own fsync.
+            # without each writer holding the one write lock through its own fsync (sqlite_writers.py).
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
-        _one_writer_at_a_time(engine, path)
+        one_writer_at_a_time(engine, path, private_file(path.with_name(path.name + ".writer")))
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
-
-
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
-_CHANGES = (*_WRITES, "CREATE", "ALTER", "DROP")  # what a commit must make durable (the schema's changes too)
-
-
-class _GroupSync:
-    """Group commit for SQLite in WAL mode with synchronous=NORMAL: a writer commits (its frames written to the WAL,
-    not yet on the disk), lets the next writer in, then waits here for an fsync of the WAL file that began after
-    its commit returned; one fsync covers every commit made before it began, so twenty saves at once wait for one
-    or two fsyncs (~7 ms each on this disk) instead of queueing for twenty. The WAL is a log read back in order
-    with chained checksums, so a commit on the disk brings every earlier one with it. Each process syncs for its
-    own writers; fsync flushes the file whoever wrote it. A WAL file new since the last sync (SQLite removes it when
-    the last connection closes) has its folder synced too, so its name survives as well; no WAL file means its
-    frames were checkpointed into the database file, which SQLite syncs after a checkpoint in NORMAL mode — the
-    database file is synced here all the same."""
-
-    def __init__(self, database: Path):
-        self.database = database
-        self.wal = database.with_name(database.name + "-wal")
-        self.changed = threading.Condition()
-        self.issued = 0  # commits that asked to be made durable
-        self.synced = 0  # of those, the ones on the disk
-        self.syncing = False
-        self.known: tuple[int, int] | None = None  # the WAL file (device, inode) last synced with its folder
-
-    def durable(self) -> None:
-        """Return once the commit that just returned is on the disk."""
-        with self.changed:
-            self.issued += 1
-            mine = self.issued
-            while self.synced < mine:
-                if self.syncing:  # a sync began before this commit returned, or while it did: wait for the next
-                    self.changed.wait()
-                    continue
-                self.syncing, upto = True, self.issued
-                try:
-                    self.changed.release()
-                    try:
-                        self._sync()
-                    finally:
-                        self.changed.acquire()
-                    self.synced = max(self.synced, upto)
-                finally:
-                    self.syncing = False
-                    self.changed.notify_all()
-
-    def _sync(self) -> None:
-        try:
-            fd = os.open(self.wal, os.O_RDWR)
-        except FileNotFoundError:  # checkpointed into the database file and removed
-            fd = os.open(self.database, os.O_RDWR)
-        try:
-            os.fsync(fd)
-            stat = os.fstat(fd)
-        finally:
-            os.close(fd)
-        if (stat.st_dev, stat.st_ino) != self.known:  # a file created since: its name in the folder too
-            folder = os.open(self.database.parent, os.O_RDONLY)
-            try:
-                os.fsync(folder)
-            finally:
-                os.close(folder)
-            self.known = (stat.st_dev, stat.st_ino)
-
-
-def _one_writer_at_a_time(engine: Engine, path: Path) -> None:
-    """SQLite has one writer at a time; the others wait in its busy handler, which polls with growing sleeps (up to
-    0.1 s each), so under a burst of saves an unlucky one waited seconds (bench/web.py: p99 5.6 s). Here the
-    writers queue instead: a transaction takes this process's lock, then the database's lock file (flock, shared
-    by the server's processes), before its first INSERT/UPDATE/DELETE, and releases both once its commit (or
-    rollback) has returned, so a waiting writer starts as soon as the one before it is done; a commit that wrote
-    then waits, without the locks, for its fsync (_GroupSync). A writer that cannot get the locks in 30 s (SQLite's
-    own timeout) goes on without, so a mistake here can slow a write, never hang it."""
-    lock = threading.Lock()
-    holders: set[int] = set()  # the DBAPI connections holding the locks
-    changed: set[int] = set()  # the DBAPI connections whose transaction wrote: their commit waits for the disk
-    group = _GroupSync(path)
-    file = os.open(private_file(path.with_name(path.name + ".writer")), os.O_RDWR)
-    weakref.finalize(engine, os.close, file)  # closed with the engine (tests make many)
-
-    def take() -> bool:
-        deadline = time.monotonic() + 30
-        if not lock.acquire(timeout=30):
-            return False
-        while True:
-            try:
-                fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return True
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    lock.release()
-                    return False
-                time.sleep(0.0005)
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def _before_write(connection, _cursor, statement, _parameters, _context, _many) -> None:
-        dbapi = _raw(connection.connection)
-        if dbapi in holders:
-            return
-        verb = statement.lstrip()[:7].upper()
-        if verb.startswith(_CHANGES):
-            changed.add(dbapi)
-        if verb.startswith(_WRITES) and take():
-            holders.add(dbapi)
-
-    def done(step, commit: bool):
-        def finished(dbapi_connection) -> None:
-            dbapi = _raw(dbapi_connection)
-            try:
-                step(dbapi_connection)
-            finally:
-                wrote = dbapi in changed
-                changed.discard(dbapi)
-                if dbapi in holders:
-                    holders.discard(dbapi)
-                    fcntl.flock(file, fcntl.LOCK_UN)
-                    lock.release()
-            if commit and wrote:  # committed (step returned): answered only once it is on the disk
-                group.durable()
-
-        return finished
-
-    dialect = engine.dialect
-    dialect.do_commit = done(dialect.do_commit, True)  # type: ignore[method-assign]
-    dialect.do_rollback = done(dialect.do_rollback, False)  # type: ignore[method-assign]
-
-
-def _raw(connection) -> int:
-    """The DBAPI connection's identity, given it or the pool's proxy of it (SQLAlchemy passes either)."""
-    return id(getattr(connection, "dbapi_connection", None) or connection)
 
 
 def session_factory(engine: Engine) -> sessionmaker:

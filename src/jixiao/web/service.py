@@ -173,15 +173,23 @@ def load(evaluation: Evaluation, text: str | None = None) -> Loaded:
     )
     hit = _LOADED.get(key)
     if hit is not None and (hit.prepared is None or hit.prepared.rulebook is _current_rulebook(key[1])):
+        with _LOCK:
+            if key in _LOADED:  # another thread may have dropped it meanwhile
+                _LOADED.move_to_end(key)  # the least recently used out first
         return hit
     loaded = _load(*key)
     with _LOCK:  # the server's threads share it
         _LOADED[key] = loaded
-        while len(_LOADED) > 256:  # the oldest out
+        while len(_LOADED) > LOADED_KEPT:
             _LOADED.popitem(last=False)
     return loaded
 
 
+# Enough for the evaluations a process's users have open at once (a save and the page after it; twenty clients of
+# bench/web.py). Each entry is ~300 objects that the collector's full passes walk while every request of the
+# process waits: with a served app's start-up objects frozen (app.py's lifespan), 256 entries (~75,000 objects)
+# still made each full pass ~40 ms of CPU; 64 make it ~15 ms (in process, a save at a time; issue 15).
+LOADED_KEPT = 64
 _LOADED: OrderedDict[tuple[str, str, str, int, str], Loaded] = OrderedDict()
 _LOCK = threading.Lock()
 

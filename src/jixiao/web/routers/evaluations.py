@@ -5,9 +5,9 @@ and versions."""
 from __future__ import annotations
 
 import json
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import bindparam, func, select
 from starlette.datastructures import UploadFile
@@ -152,18 +152,33 @@ def save_yaml(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_
     return guarded_write(request, db, actor, evaluation, version, "yaml", data_yaml=stored, editor_text=text)
 
 
+async def _uploaded(request: Request, form: Form) -> UploadFile | None:
+    """The form's workbook (after the CSRF check), read from the parsed form on the event loop."""
+    file = (await request.form()).get("file")
+    return file if isinstance(file, UploadFile) else None
+
+
+# A plain `def`, in the thread pool like every route that writes: on the event loop, a save waiting for SQLite's
+# write lock stopped every request of the process, the lock's holder included when its commit was still to be
+# sent from that loop (sqlite_writers._on_event_loop); and the workbook's parse and scoring took the loop too.
 @router.post("/evaluations/{evaluation_id}/upload")
-async def upload(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+def upload(
+    request: Request,
+    actor: SignedIn,
+    db: Db,
+    form: Form,
+    evaluation_id: Id,
+    file: Annotated[UploadFile | None, Depends(_uploaded)],
+):
     evaluation = actor.scope.evaluation(db, evaluation_id)
     reason = refusal(actor.user, evaluation, "upload")
     if reason:  # refused before the file is parsed
         raise Denied(reason)
     version = int_field(form, "version", "版本号")
-    file = (await request.form()).get("file")
-    if not isinstance(file, UploadFile):
+    if file is None:
         raise BadInput("请先选择要上传的填报工作簿（.xlsx），再按“上传并导入”。")
     name = safe_name(file.filename or "", "工作簿.xlsx")
-    content = await file.read(MAX_UPLOAD + 1)
+    content = file.file.read(MAX_UPLOAD + 1)  # the parsed form's spooled file
     data_yaml, problems = workbook_to_yaml(content, name)
     if data_yaml is None:
         stored = load(evaluation)  # shared (cached): build a new result rather than change it
