@@ -18,12 +18,14 @@ of long lines. Per page it prints:
 
 --before WIDTH:SHARE,… reads each page also with those squeeze settings and no line cut in two (crops.SQUEEZE
 and crops.WIDE; "480:0.7" is the setting of the full run of 2 December 2026, "none" no squeezing) and prints its
-CPU and what it read beside, in the same run. --save FILE writes each page's text read; --against FILE prints,
+CPU and what it read beside, in the same run. --wheel reads each page also with the wheel's own model files
+(formats/lean.py rewrites them into fewer steps) and prints that CPU and where its text differs, in the same
+run. --save FILE writes each page's text read; --against FILE prints,
 per page, where this run's text differs from that file's (a change to the engine is kept only if it reads the
 same or better: characters matched, figures).
 
 Run: .venv/bin/python bench/ocr_pages.py [--pages NAME:PAGE … | --all] [--cache DIR] [--untuned]
-     [--before 480:0.7] [--save FILE] [--against FILE]
+     [--before 480:0.7] [--wheel] [--save FILE] [--against FILE]
 (the default pages: the eleven corpus pages over 2 s in the full run of 2 December 2026 and the two synthetic
 pages, about a minute of CPU — 3 minutes with --untuned; --all reads every scanned page of the corpus, 373 pages,
 about 9 minutes of CPU: 29 minutes on the shared machine at load 9–12)
@@ -260,6 +262,37 @@ def _figures(text: str) -> int:
     return len(re.findall(r"\d+(?:\.\d+)?", text))
 
 
+@contextlib.contextmanager
+def wheel_models(sessions: list[Any]) -> Iterator[None]:
+    """The engine reading with `sessions` (the detector's, the recogniser's) in place of its own."""
+    engine = ocr._ocr_engine()
+    own = [engine.text_det.infer.session, engine.text_rec.session.session]
+    engine.text_det.infer.session, engine.text_rec.session.session = sessions
+    try:
+        yield
+    finally:
+        engine.text_det.infer.session, engine.text_rec.session.session = own
+
+
+def _wheel_sessions() -> list[Any]:
+    """Sessions of the wheel's model files as they are, with the engine's options (ocr._with_arena)."""
+    import copy
+
+    import rapidocr_onnxruntime
+
+    engine = ocr._ocr_engine()
+    models = Path(rapidocr_onnxruntime.__file__).parent / "models"
+    out = []
+    for wrapper, name in (
+        (engine.text_det.infer, "ch_PP-OCRv4_det_infer.onnx"),
+        (engine.text_rec.session, "ch_PP-OCRv4_rec_infer.onnx"),
+    ):
+        plain = copy.copy(wrapper)
+        ocr._with_arena(plain, str(models / name))
+        out.append(plain.session)
+    return out
+
+
 def threads() -> str:
     engine = ocr._ocr_engine()
     out = []
@@ -267,7 +300,8 @@ def threads() -> str:
         options = session.get_session_options()
         out.append(
             f"{label} intra_op={options.intra_op_num_threads} inter_op={options.inter_op_num_threads} "
-            f"execution_mode={options.execution_mode.name} opt={options.graph_optimization_level.name}"
+            f"execution_mode={options.execution_mode.name} opt={options.graph_optimization_level.name} "
+            f"model={Path(session._model_path or '（内存中）').name}"
         )
     return "；".join(out)
 
@@ -279,6 +313,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="where the scans are kept between runs")
     parser.add_argument("--untuned", action="store_true", help="also read each page by RapidOCR as installed")
     parser.add_argument("--before", help="squeeze settings to compare with, as 480:0.7 or none")
+    parser.add_argument("--wheel", action="store_true", help="also read each page with the wheel's model files")
     parser.add_argument("--save", type=Path, help="write each page's text read to this JSON file")
     parser.add_argument("--against", type=Path, help="a --save file of an earlier run, to compare the text with")
     args = parser.parse_args()
@@ -300,6 +335,7 @@ def main() -> None:
         from rapidocr_onnxruntime import RapidOCR
 
         untuned = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+    wheel = _wheel_sessions() if args.wheel else None
     print(f"ONNX Runtime 会话线程：{threads()}；git {_commit()}", flush=True)
     rows: list[dict[str, Any]] = []
     saved: dict[str, str] = {}
@@ -308,6 +344,9 @@ def main() -> None:
         for label, image, source in page_images(specs, cache):
             if before_squeeze is not None:
                 earlier = _read(image, label, before_squeeze)
+            if wheel is not None:
+                with wheel_models(wheel):
+                    plain = _read(image, label)
             phases, cpu, text = _read(image, label)
             saved[label] = text
             row = {
@@ -334,6 +373,15 @@ def main() -> None:
                 line += (
                     f"；之前（{args.before}）CPU {row['before']:5.2f} s，相符 {row['before_matched']}，"
                     f"数字 {row['before_figures']} 个{'，文字相同' if old == text else ''}"
+                ) + _differences(old, text)
+            if wheel is not None:
+                row["wheel"], old = plain[1], plain[2]
+                row["wheel_matched"], row["wheel_figures"] = _matched(source, old), _figures(old)
+                row["wheel_changed"] = old != text
+                line += (
+                    f"；原模型 CPU {row['wheel']:5.2f} s"
+                    f"（检测 {plain[0].detect:4.2f}，识别 {plain[0].recognise:4.2f}），"
+                    f"相符 {row['wheel_matched']}，数字 {row['wheel_figures']} 个{'，文字相同' if old == text else ''}"
                 ) + _differences(old, text)
             if untuned is not None:
                 started = time.process_time()
@@ -370,6 +418,14 @@ def main() -> None:
             f"p95 {times[min(len(times) - 1, int(0.95 * len(times)))]:.2f} s，最大 {max(times):.2f} s；"
             f"与原文相符 {sum(r['before_matched'] for r in rows)}，数字 {sum(r['before_figures'] for r in rows)} 个；"
             f"文字不同的页 {sum(1 for r in rows if r['changed'])}"
+        )
+    if wheel is not None:
+        times = sorted(r["wheel"] for r in rows)
+        print(
+            f"原模型文件（同一次运行）：CPU 中位数 {statistics.median(times):.2f} s，"
+            f"p95 {times[min(len(times) - 1, int(0.95 * len(times)))]:.2f} s，最大 {max(times):.2f} s；"
+            f"与原文相符 {sum(r['wheel_matched'] for r in rows)}，数字 {sum(r['wheel_figures'] for r in rows)} 个；"
+            f"文字不同的页 {sum(1 for r in rows if r['wheel_changed'])}"
         )
     if untuned is not None:
         print(
