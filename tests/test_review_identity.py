@@ -90,3 +90,98 @@ def test_the_scorer_counts_a_wrong_year_apart_from_an_honest_unknown(tmp_path):
     score = judge_identity("t", truth, result, result.rulebook_id)
     assert score.outcomes["year"] == "spurious"  # the truth says the year is not stated; 2019 was read
     assert score.outcomes["department"] == "right" and "unit" not in score.outcomes  # no implementing_unit: unscored
+
+
+def test_a_self_evaluation_filled_in_after_its_year_is_of_the_year_before(tmp_path):
+    """corpus t07: "填报日期:2022 年 8 月 10 日" and no year elsewhere — a self-evaluation is made once its year is
+    closed, so the table evaluates 2021; a budget published in its own year is not moved (no 自评 in its title)."""
+    text = (
+        "广水市财政预算支出项目绩效目标自评表\n填报日期:2022 年 8 月 10 日\t自评总分: 95\n" + MOF_HEAD.split("\n", 2)[2]
+    )
+    assert _review(tmp_path, text).year == 2021
+    budget = "广水市部门预算公开表\n发布日期:2022-03-10\n项目名称\t运转经费\n"
+    assert _review(tmp_path, budget, "budget.txt").year is None
+
+
+def test_what_is_no_year_evaluated_is_passed_over(tmp_path):
+    """corpus n70, n174, n148: a document's name (《…(2022年修订)》), a cover's date standing alone under "…制", a
+    target (到2025年), a founding year (成立于1984年) and a date (2021年4月) are not the year evaluated."""
+    text = (
+        "绵竹市三公经费预算情况说明\n"
+        "林芝市财政局制\n2025年\n"
+        "根据《关于印发四川省预决算公开操作规程(2022年修订)的通知》的规定，2021年4月起施行的办法要求到2025年完成。\n"
+        "县图书馆成立于1984年。2024年全市行政单位“三公”经费预算总额为1969万元，较上年减少209万元。\n"
+    )
+    assert _review(tmp_path, text).year == 2024
+
+
+def test_a_year_in_chinese_numerals_a_list_of_years_and_a_clause_about_last_year(tmp_path):
+    assert _review(tmp_path, "某县民政局二〇二二年度部门整体支出绩效自评报告\n一、基本情况\n").year == 2022
+    # corpus n15: an evaluation over two years runs to the last of them
+    text = "一、项目基本情况\n2021年、2022年山东省分别立项实施高标准农田项目620万亩、640万亩。\n"
+    assert _review(tmp_path, text, "two.txt").year == 2022
+    # corpus n84: after 同比 the sentence speaks of last year; n115: before 比上年 it speaks of its own
+    text = "基本支出预算0.52%，同比增加4,800.00元，2020年无此项预算。\n"
+    assert _review(tmp_path, text, "other.txt").year is None
+    text = "2020年“三公”经费支出431万元，比上年减少12万元。\n"
+    assert _review(tmp_path, text, "own.txt").year == 2020
+
+
+def test_a_report_names_its_unit_in_its_title_its_signature_or_as_the_compiler(tmp_path):
+    body = "一、基本情况\n本项目资金100万元，全部用于困难群众救助，执行率100%，完成了年初设定的目标。\n"
+    # corpus n101, n11, n40: the unit at the start of the title, before 关于, the subject or after the year
+    for title, name in (
+        ("万源市民政局 关于2021年度困难群众救助补助资金绩效自评报告", "万源市民政局"),
+        ("镜湖区残联中央转移支付2023年度残疾人事业发展补助资金绩效自评报告", "镜湖区残联"),
+        ("2021 年茂名市发展和改革局整体支出绩效自评报告", "茂名市发展和改革局"),
+        ("重庆市铜梁区安居镇人民政府2021年“三公”经费决算情况说明", "重庆市铜梁区安居镇人民政府"),
+    ):
+        assert _review(tmp_path, f"{title}\n{body}").department == name, title
+    # corpus n18: two senders of a notice quoted first are no title's unit
+    text = "四川省财政厅 四川省水利厅《关于提前下达2022年中央水利发展资金预算的通知》\n" + body
+    assert _review(tmp_path, text, "notice.txt").department == ""
+    # corpus n123: the name signed above the date at the end
+    signed = "关于2021年度体育彩票公益金使用情况的自评报告\n" + body + "白河县教育体育和科技局\n2022年3月10日\n"
+    assert _review(tmp_path, signed, "signed.txt").department == "白河县教育体育和科技局"
+    # corpus n118: "经井研县财政局汇总" — the unit that compiled the county's figures
+    compiled = "一、说明\n经井研县财政局汇总，2020年井研县“三公”经费支出共计100万元。\n"
+    assert _review(tmp_path, compiled, "compiled.txt").department == "井研县财政局"
+
+
+def test_the_project_s_competent_department_label_on_a_form_a_report_and_a_seal(tmp_path):
+    """项目主管部门 names the department on a form (corpus t32: "项目主管部门(单位) | 苏州市园林和绿化管理局"); a
+    report naming its 项目主管部门 and 项目实施单位 is the implementing unit's, which writes it (n24); "项目主管部门
+    (单位):(公章)" leaves the place for the seal and names no one (n174)."""
+    form = "项目绩效目标自评表\n项目名称\t绿地养护\n项目主管部门(单位)\t苏州市园林和绿化管理局\n"
+    assert _review(tmp_path, form, "form.txt").department == "苏州市园林和绿化管理局"
+    body = (
+        "一、基本情况\n本项目资金100万元，用于动物防疫，执行率100%，完成了年初设定的目标，群众满意度较高。\n"
+        "二、绩效目标完成情况\n全年免疫牲畜10万头，免疫密度达到100%，未发生区域性重大动物疫情。\n"
+        "三、存在的问题\n个别村防疫员年龄偏大，业务能力有待提高，需要加强培训和管理工作。\n"
+    )
+    head = "项目支出绩效自评报告\n项目名称:动物防疫\n"
+    text = head + "项目主管部门:昌宁县农业农村局。\n项目实施单位:更戛乡人民政府。\n" + body
+    assert _review(tmp_path, text).department == "更戛乡人民政府"
+    sealed = head + "项目主管部门(单位):(公章)\n" + body
+    assert _review(tmp_path, sealed, "sealed.txt").department == ""
+
+
+def test_the_province_from_the_place_words_of_the_whole_document(tmp_path):
+    """corpus n82: a 梧州 unit's budget names its city only deep in its body (the head names no place); a single
+    place word is not enough (at least two mentions, twice as many as any other province's)."""
+    filler = "".join(f"{i}、本单位第{i}项工作按计划完成，资金使用规范。\n" for i in range(1, 14))
+    text = filler + "本单位在梧州市万秀区、长洲区设有服务点。\n"
+    assert _review(tmp_path, text).province == "广西壮族自治区"
+    once = filler + "本单位在万秀区设有服务点。\n"
+    assert _review(tmp_path, once, "once.txt").province == ""
+
+
+def test_a_report_without_a_kind_in_its_title_is_whose_its_head_first_speaks_of(tmp_path):
+    """corpus n152: "…2017年度部门决算" is a department's report; n165: "一、项目基本情况 … 纳入部门预算" is a
+    project's (its first words speak of the project); n121: 彩票公益金 is a project's funds."""
+    body = "主要职责是保障单位日常运转，全年收入100万元，支出98万元，结余2万元，资金使用规范，无违规情况。\n" * 3
+    assert _review(tmp_path, "德钦县移民局2017年度部门决算\n" + body).kind == "narrative_department"
+    text = "一、项目基本情况\n服务费用一律由审批部门支付并纳入部门预算。\n" + body
+    assert _review(tmp_path, text, "project.txt").kind == "narrative_project"
+    text = "天水市秦州区关于2023年度彩票公益金使用情况公示说明\n" + body
+    assert _review(tmp_path, text, "lottery.txt").kind == "narrative_project"

@@ -11,6 +11,7 @@ from .extract import find_department, find_year
 from .source import Segment, SourceDocument
 from .table import Table
 from .vocabulary import norm, regions, vocabulary
+from .years import stated_year, year_from_fill_date
 
 __all__ = ["Identity", "head_text", "identify", "province_of"]
 
@@ -24,6 +25,16 @@ class Identity:
     date: str = ""
     province: str = ""
     stated_total: str = ""  # 自评总分 / 自评得分 as the table's head states it
+
+
+def _head_texts(doc: SourceDocument, tables: list[Table]) -> list[str]:
+    """The texts of the document's head, in reading order: its first paragraphs, each table's title rows and first
+    rows (head_text joins them)."""
+    texts = [s.text for s in doc.paragraphs()[:12]]
+    for t in tables:
+        texts += t.titles
+        texts += ["\t".join(row) for row in t.grid[:3]]
+    return texts
 
 
 def head_text(doc: SourceDocument, tables: list[Table]) -> str:
@@ -55,6 +66,31 @@ def province_of(text: str) -> str:
     return ""
 
 
+def province_by_mentions(text: str) -> str:
+    """The province a whole document is placed in by its place words, when its head names none: the province whose
+    places (regions.yaml's cities and counties, vocabulary.yaml's names) it mentions most, at least twice and twice
+    as often as any other ("梧州市…", "万秀区…" in a 梧州 unit's budget, corpus n82). A report that cites another
+    province's practice once is not moved there."""
+    vocab = vocabulary()
+    t = norm(text)
+    pairs = {t[i : i + 2] for i in range(len(t) - 1)}
+    counts: dict[str, int] = {}
+    for province in vocab.raw["provinces"]:
+        counts[province] = t.count(province)
+    for groups in (regions(), vocab.raw["places"]):
+        for province, places in groups.items():
+            names = [x for x in places if len(x) >= 2 and x[:2] in pairs and x in t]
+            # a name inside a longer one of the same province (梧州 in 梧州市) is one mention
+            counts[province] = counts.get(province, 0) + sum(
+                t.count(x) for x in names if not any(x != y and x in y for y in names)
+            )
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < 2:
+        return ""
+    second = ranked[1][1] if len(ranked) > 1 else 0
+    return ranked[0][0] if ranked[0][1] >= 2 * second else ""
+
+
 def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str], no_sections: tuple[str, ...] = ()) -> str:
     """The value beside a label: the next non-empty cell of a table row, or the text after "label：" in a
     title row or paragraph. Beside a label of `no_sections` (实施单位, 主管部门), a section of a unit (大气环境科,
@@ -83,7 +119,7 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str], no_se
         for seg in _head(doc):
             text = seg.text.strip()
             labelled = norm(text).startswith(label) and re.match(r"^[^：:]{1,12}[：:]", text)
-            if labelled and _ok(_after_colon(text), label, strict):
+            if labelled and _ok(_after_colon(text), label, strict) and not _STAMP.match(norm(_after_colon(text))):
                 return _after_colon(text)
     return ""
 
@@ -124,12 +160,16 @@ def _head(doc: SourceDocument) -> list[Segment]:
 HEAD_CHARS = 1000  # a page of A4 in 小四 (about 28 lines of 35 characters)
 
 
+_STAMP = re.compile(r"^[(（]?(?:公章|盖章|签章|章)[)）]?$")
+
+
 def _unit_only(text: str) -> bool:
     """ "单位：万元" names the money unit, not the unit that reports (also when it stands in the cell after the
     label: 填报单位: | 单位:万元)."""
     n = norm(text)
     units = vocabulary().raw["units"]
-    return not n or n in units or re.sub(r"^(?:金额|资金)?单位", "", n) in units
+    # a stamp's place left for the seal ("项目主管部门(单位):(公章)", corpus n174) names no unit either
+    return not n or n in units or re.sub(r"^(?:金额|资金)?单位", "", n) in units or bool(_STAMP.match(n))
 
 
 def _after_colon(text: str) -> str:
@@ -138,14 +178,55 @@ def _after_colon(text: str) -> str:
     return re.split(r"\s{2,}|\t|填报日期|日期|金额单位|单位[：:]", value)[0].strip(" ：:。；;")
 
 
+# what follows a unit's name at the start of a title: a space, a year, or the words of the report's subject
+# (a space only before 关于 or a year: "四川省财政厅 四川省水利厅《关于…》" names the senders of a notice, corpus n18)
+_AFTER_NAME = r"(?:\s*(?:19|20)\d{2}|\s*关于|中央|转移支付|专项|部门|整体|单位|项目|扶贫|彩票|本级|的)"
+_PLACE_MARK = re.compile(r"[省市县区州盟旗镇乡]")
+
+
+def _named_unit(name: str) -> bool:
+    """A unit's name as a title or a signature gives it: with its place (耒阳市第四中学, 镜湖区残联), not a bare
+    word that happens to end like one (办公室, 项目部)."""
+    return bool(_PLACE_MARK.search(name)) and not re.search(r"[，,。：:；;、]", name)
+
+
 def _titled_department(doc: SourceDocument, tables: list[Table]) -> str:
-    """A title that begins with the organisation, then the year: "大英县民政局2022年度中央对地方转移支付……" →
-    大英县民政局 (the name ends with one of vocabulary.yaml's department_endings)."""
+    """A title that begins with the organisation: "大英县民政局2022年度中央对地方转移支付……" → 大英县民政局,
+    "万源市民政局 关于2021年度……" (corpus n101), "镜湖区残联中央转移支付……" (n11), also after the year and a
+    budget code ("2021 年茂名市发展和改革局整体支出……" n40, "411001-衡山县贯塘乡人民政府2023年部门决算" t24). The
+    name ends with one of vocabulary.yaml's department_endings and holds its place (_named_unit)."""
     endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
     titles = [s.text for s in doc.paragraphs()[:3]] + [x for t in tables[:1] for x in t.titles[:2]]
     for text in titles:
-        m = re.match(rf"^\s*([\u4e00-\u9fff（）()]{{2,24}}?(?:{endings}))(?:19|20)\d{{2}}年", text or "")
-        if m:
+        text = _CODE.sub("", re.sub(r"^\s*(?:19|20)\d{2}\s*年度?\s*", "", text or "").strip())
+        m = re.match(rf"^([\u4e00-\u9fff（）()]{{2,24}}?(?:{endings})){_AFTER_NAME}", text)
+        if m and _named_unit(m.group(1)):
+            return m.group(1)
+    return ""
+
+
+_DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*$")
+
+
+def _signed_department(doc: SourceDocument) -> str:
+    """The unit that signs the report at its end: a line that is only a unit's name, among the last lines, beside
+    the date ("白河县教育体育和科技局" above "2022年3月10日", corpus n123, n124, n149)."""
+    endings = tuple(vocabulary().words("department_endings"))
+    lines = [s.text.strip() for s in doc.paragraphs() if s.text.strip()]
+    tail = lines[-4:]
+    for i, text in enumerate(tail):
+        dated = any(_DATE_LINE.match(x) for x in tail[i + 1 : i + 3])
+        if 4 <= len(text) <= 30 and text.endswith(endings) and _named_unit(text) and dated:
+            return text
+    return ""
+
+
+def _compiled_by(doc: SourceDocument) -> str:
+    """The unit that compiled a summary: "经井研县财政局汇总，2020年井研县…“三公”经费…" (corpus n118, n68, n70)."""
+    endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
+    for seg in _head(doc):
+        m = re.search(rf"经([\u4e00-\u9fff]{{2,20}}?(?:{endings}))汇总", seg.text)
+        if m and _named_unit(m.group(1)):
             return m.group(1)
     return ""
 
@@ -229,11 +310,14 @@ def _answerable(tables: list[Table], doc: SourceDocument) -> str:
     return "" if not name or _central(name) or _section(name) else _unmasked(name)
 
 
-def identify(doc: SourceDocument, tables: list[Table]) -> Identity:
+def identify(doc: SourceDocument, tables: list[Table], kind: str = "") -> Identity:
+    """The document's identity; `kind` (kinds.kind_of) says whose a department is: a report's is the unit that
+    writes it, a project form's the 主管部门 that answers for it (docs/review.md, "Identity")."""
     vocab = vocabulary()
     ident = Identity()
     ident.unit = _implementing_unit(tables, doc)
-    ident.department = (_answerable(tables, doc) if ident.unit else "") or _labelled(
+    form = ident.unit and not kind.startswith("narrative")
+    ident.department = (_answerable(tables, doc) if form else "") or _labelled(
         tables, doc, vocab.words("identity", "department"), ("主管部门", "部门", "实施单位", "项目实施单位", "项目单位")
     )
     ident.department = _CODE.sub("", ident.department)
@@ -250,14 +334,23 @@ def identify(doc: SourceDocument, tables: list[Table]) -> Identity:
     words = sorted(vocab.words("identity", "department"), key=len, reverse=True)
     long_labels = "|".join(re.escape(w) for w in words if len(w) >= 4)
     ident.department = re.sub(rf"^(?:{long_labels})(?=\S{{2}})", "", ident.department)
-    ident.department = _unmasked(_without_scope(ident.department) or _source_line_department(doc))
+    ident.department = _unmasked(
+        _without_scope(ident.department) or _source_line_department(doc) or _signed_department(doc) or _compiled_by(doc)
+    )
     ident.project = _labelled(tables, doc, vocab.words("identity", "project"))
     ident.date = _labelled(tables, doc, vocab.words("identity", "date"))
     ident.stated_total = _labelled(tables, doc, vocab.words("identity", "total"))
     head = head_text(doc, tables)
-    m = re.search(r"(?:19|20)\d{2}(?=年度)|(?:19|20)\d{2}(?=年(?!\d{1,2}月))", head)
-    ident.year = int(m.group(0)) if m else (_labelled_year(tables, doc) or find_year(doc) or _title_row_year(tables))
-    ident.province = province_of(norm(ident.department) + head + "".join(s.text for s in doc.paragraphs()[:5]))
+    ident.year = (
+        stated_year(_head_texts(doc, tables))
+        or _labelled_year(tables, doc)
+        or find_year(doc)
+        or _title_row_year(tables)
+        or year_from_fill_date(doc, tables, [s.text for s in doc.paragraphs()[:12]])
+    )
+    ident.province = province_of(
+        norm(ident.department) + head + "".join(s.text for s in doc.paragraphs()[:5])
+    ) or province_by_mentions("".join(s.text for s in doc.paragraphs()) + "".join(t.text() for t in tables))
     return ident
 
 

@@ -36,18 +36,38 @@ def _long_paragraphs(doc: SourceDocument) -> int:
     return sum(1 for s in doc.paragraphs() if len(s.text) >= 60)
 
 
+def _narrative_kind(head: str, kinds: dict) -> tuple[str, str]:
+    """A report whose title names no kind: a department's when its head first speaks of the department's accounts
+    (部门决算, 部门预算, 三公 — vocabulary.yaml narrative_department.words; corpus n33, n116, n152), a project's
+    when it first speaks of a project or its funds (项目, 专项, 彩票公益金 — narrative_project.words; n121), else a
+    department's. A generic title (绩效自评报告) decides only when neither does."""
+    found = [
+        (head.find(norm(w)), kid, w)
+        for kid in ("narrative_department", "narrative_project")
+        for w in kinds[kid].get("words", [])
+        if norm(w) in head
+    ]
+    if found:
+        _, kid, word = min(found)  # the first said: "一、项目基本情况 …纳入部门预算" is a project's (corpus n165)
+        return kid, f"正文为叙述性报告，开头含“{word}”"
+    generic = next((w for w in kinds["narrative_project"].get("generic_title", []) if norm(w) in head), None)
+    if generic:
+        return "narrative_project", f"标题含“{generic}”"
+    return "narrative_department", "正文为叙述性报告"
+
+
 def kind_of(doc: SourceDocument, tables: list[Table], score_tables: list[ScoreTable]) -> tuple[str, str]:
     """(kind id, the reason in Chinese)."""
     kinds = vocabulary().raw["kinds"]
     head = head_text(doc, tables)
     narrative = _long_paragraphs(doc) >= 3 or (not tables and len(doc.paragraphs()) >= 3)
+    generic = set(kinds["narrative_project"].get("generic_title", []))
     for kid in ("narrative_department", "narrative_project") if narrative else ():
-        word = next((w for w in kinds[kid]["title"] if norm(w) in head), None)
+        word = next((w for w in kinds[kid]["title"] if norm(w) in head and w not in generic), None)
         if word:
             return kid, f"标题含“{word}”"
     if narrative:
-        project = any(norm(w) in head for w in ("项目", "专项资金", "专项")) and "部门整体" not in head
-        return ("narrative_project" if project else "narrative_department"), "正文为叙述性报告"
+        return _narrative_kind(head, kinds)
     titled = [
         (head.find(norm(w)), -len(w), kid, w)
         for kid in ("project_table", "department_table", "base_data", "hundred_point_table")

@@ -106,7 +106,7 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
     tables = tables_of(doc)
     score_tables = find_score_tables(doc)
     kind, kind_reason = kind_of(doc, tables, score_tables)
-    ident = identify(doc, tables)
+    ident = identify(doc, tables, kind)
     truncated = is_truncated(doc)
     doc_text = norm("".join(s.text for s in doc.paragraphs()) + "".join(t.text() for t in tables))
     chosen: str | None

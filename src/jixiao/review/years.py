@@ -1,0 +1,100 @@
+"""The year a document evaluates (年度), read precision first: no year is better than a wrong one, which files
+the document's findings under another year and may choose another year's rulebook.
+
+Looked for in the document's head (its title, first paragraphs and its tables' title rows), in this order:
+  1. "2021年度" — the year evaluated, as a self-evaluation names it;
+  2. "2022年…" in a title or a sentence, passing over what is not the year evaluated: a date (2021年4月,
+     2022年7月底), a part of a year (年初, 年底, 秋季), a year inside a document's name or number (《…(2022年修订)》,
+     〔2021〕), a clause about another year (同比, 上年: vocabulary.yaml other_year_words), a line that is only a
+     date (a cover's "2025年" under "林芝市财政局制"); a list or range of years ("2021年、2022年", "2021-2022年")
+     gives its last, the year the evaluation runs to;
+  3. what kinds.py read under a label (项目年份 | 2017) or as a whole calendar year (facts.find_year);
+  4. a self-evaluation's fill-in or publication date (填报日期, 发布日期, 发布时间) in January to October: the year
+     before. A self-evaluation is made once the year it evaluates is closed, in the spring and summer after it:
+     "发布日期: 2025-04-29 … 红河州数据发展中心2024年度项目支出绩效单位自评报告" (https://www.hh.gov.cn/info/11481/
+     1179592.htm, corpus n01); so a table filled in on 2022年8月10日 evaluates 2021 (corpus t07, t35, t60, n174).
+     Only a document whose title says 自评: a budget (部门预算) is published in the year it budgets.
+Chinese numerals are read as digits first ("二〇二二年" → 2022年).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .source import SourceDocument
+from .table import Table
+from .vocabulary import norm, vocabulary
+
+__all__ = ["digits_of_years", "stated_year", "year_from_fill_date"]
+
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九○Ｏ", "0012345678900")
+_CN_YEAR = re.compile(r"[一二][〇零○Ｏ一二三四五六七八九]{3}(?=\s*年)")
+
+# what cannot be a year evaluated: a document's number (〔2021〕7号), and for a bare "2022年" a document's name too
+_NUMBER = re.compile(r"〔[^〕]{0,12}〕|\[\d{4}\]|［\d{4}］")
+_NAME = re.compile(r"《[^》]{0,80}》")
+# a year followed by these is a date or a part of a year, not the year evaluated; one preceded by 到 a target's
+_NOT_YEAR_AFTER = (
+    r"\s*(?:\d{1,2}\s*月|[元一二三四五六七八九十]{1,2}月|初|年初|年?[底末]前|[春夏秋冬]|上半年|下半年"
+    r"|前|以前|以来|起|后|至今|内|修订)"
+)
+_YEAR = re.compile(rf"(?<![\d到])(20\d{{2}})\s*年(?!度)(?!{_NOT_YEAR_AFTER})")
+_YEAR_OF = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度")
+_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*[、—–\-~～至到和及与]\s*((?:19|20)\d{2})\s*年")
+_BARE_DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?\s*$")
+_FILL_DATE = re.compile(
+    r"(?:填报日期|填报时间|发布日期|发布时间|发表时间|报送日期)\s*[:：]?\s*((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})"
+)
+
+
+def digits_of_years(text: str) -> str:
+    """ "二〇二二年" → "2022年": a year written in Chinese numerals, as digits."""
+    return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), text)
+
+
+def _sentences(texts: list[str]) -> list[str]:
+    """The head's sentences, each cut where it turns to another year: "2020年“三公”经费支出431万元,比上年减少…"
+    keeps its year, "同比增加4,800.00元,2020年无此项预算" (corpus n84) loses the one after 同比."""
+    words = vocabulary().words("other_year_words")
+    out = []
+    for text in texts:
+        text = _NUMBER.sub("", digits_of_years(text))
+        if _BARE_DATE_LINE.match(text):
+            continue  # a cover's date standing alone ("2025年", "2022年3月")
+        for sentence in re.split(r"[。；;！!？?\n]", text):
+            cut = min((i for i in (sentence.find(w) for w in words) if i >= 0), default=len(sentence))
+            if sentence[:cut].strip():
+                out.append(sentence[:cut])
+    return out
+
+
+def stated_year(texts: list[str]) -> int | None:
+    """The year evaluated as the head states it (steps 1 and 2 above), None when it states none."""
+    sentences = _sentences(texts)
+    for sentence in sentences:  # "关于开展2022年度中央对地方转移支付…自评工作的通知" names it in a name too (n132)
+        m = _YEAR_OF.search(sentence)
+        if m:
+            return int(m.group(1))
+    for sentence in sentences:
+        sentence = _NAME.sub("", sentence)  # 《…(2022年修订)》, 《2016年XX市…方案》: a document's year
+        m = _YEAR.search(sentence)
+        if m is None:
+            continue
+        for r in _RANGE.finditer(sentence):
+            if r.start() <= m.start() < r.end() and 1 <= int(r.group(2)) - int(r.group(1)) <= 4:
+                return int(r.group(2))  # "2021年、2022年", "2022-2023年": the year the evaluation runs to
+        return int(m.group(1))
+    return None
+
+
+def year_from_fill_date(doc: SourceDocument, tables: list[Table], head: list[str]) -> int | None:
+    """Step 4: a self-evaluation filled in or published in January to October evaluates the year before."""
+    title = norm("".join(head[:4]) + "".join(x for t in tables[:1] for x in t.titles))
+    if "自评" not in title:
+        return None
+    rows = ["\t".join(row) for t in tables for row in t.grid[:4]]  # 发布日期 | 2024-04-19 (corpus t60)
+    for text in head + rows:
+        m = _FILL_DATE.search(text)
+        if m and 1 <= int(m.group(2)) <= 10:
+            return int(m.group(1)) - 1
+    return None
