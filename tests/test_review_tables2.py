@@ -51,3 +51,30 @@ def test_an_execution_rate_without_either_amount_is_a_blank(tmp_path):
     assert [(f.location.place, f.severity) for f in found] == [("表1 第3行第4列", Severity.WARNING)]
     assert "资金来源:(1)财政拨款" in found[0].message and "103.21%" in found[0].message
     assert not [f for f in _review(tmp_path, lines) if f.code == "review.execution_rate"]
+
+
+def _wide_funds(spacer: bool) -> list[str]:
+    """A funds row carrying one amount more than its header (as t73's), over an indicator block; with `spacer`, an
+    empty column (header and rows) after the first amount column (HYPOTHETICAL figures: 45 ÷ 50 = 90%, 10 × 90% =
+    9; the indicators 50 + 40 with full points)."""
+    rows = [
+        ["项目资金(万元)", "", "年初预算数", "全年预算数(A)", "全年执行数(B)", "分值", "预算执行率(B/A)", "得分"],
+        ["", "年度资金总额:", "50", "50", "50", "45", "10", "90%", "9"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+        ["产出指标", "数量指标", "培训人次", "≥100人次", "120人次", "50", "50", ""],
+        ["效益指标", "社会效益指标", "就业率", "≥80%", "85%", "40", "40", ""],
+    ]
+    if spacer:
+        rows = [[*r[:3], "", *r[3:]] for r in rows]
+    return ["特殊教育补助资金转移支付整体绩效目标自评表(2024年度)", *("\t".join(r) for r in rows)]
+
+
+def test_an_empty_column_inside_a_wide_funds_row_does_not_move_its_figures(tmp_path):
+    """The wide row is read right-aligned to its header (得分 9 is its last figure, t73); an empty column in header
+    and rows alike (t03, t07 and t60 print one) is no break in its run of figures: the same reading, no finding
+    on the funds row in either layout."""
+    plain = {(f.code, f.severity) for f in _review(tmp_path, _wide_funds(False))}
+    spaced = {(f.code, f.severity) for f in _review(tmp_path, _wide_funds(True))}
+    funds = {"review.execution_rate", "review.funds_score", "review.weight_sum", "review.blank_cell"}
+    assert not {c for c, _ in plain} & funds
+    assert spaced == plain

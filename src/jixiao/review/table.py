@@ -47,7 +47,7 @@ class Block:
     names: dict[int, str]  # column → its stacked label, e.g. "年度指标值/指标值"
     rows: list[int] = field(default_factory=list)
     repeats: list[range] = field(default_factory=list)
-    shifts: dict[int, int] = field(default_factory=dict)  # row → cells its figures stand right of their columns
+    shifts: dict[int, dict[int, int]] = field(default_factory=dict)  # row → column read → column its figure is in
 
     def has(self, *roles: str) -> bool:
         return all(r in self.columns for r in roles)
@@ -66,7 +66,7 @@ class Table:
     def cell(self, r: int, role_or_col: str | int, block: Block | None = None) -> str:
         col = role_or_col if isinstance(role_or_col, int) else (block.columns.get(role_or_col) if block else None)
         if col is not None and block is not None and not isinstance(role_or_col, int):
-            col += block.shifts.get(r, 0)
+            col = block.shifts.get(r, {}).get(col, col)
         if col is None or r >= len(self.grid) or col >= len(self.grid[r]):
             return ""
         return self.grid[r][col]
@@ -221,23 +221,28 @@ def _headerless(grid: list[list[str]]) -> list[Block]:
 
 
 def _shift_wide_rows(grid: list[list[str]], blocks: list[Block]) -> None:
-    """A funds row wider than its header: an unbroken run of figures from the first amount column that ends k
-    cells right of the header's last label (corpus t73: "年度资金总额: | 28.1 | 28.1 | 28.1 | 28.1 | 10 | 100% | 10"
-    under 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 预算执行率 | 得分). Its figures are read right-aligned to the
-    header — 得分 is the row's last figure, not the 10 under 预算执行率 — and the k extra cells are its leftmost."""
+    """A funds row wider than its header: an unbroken run of figures from the first amount column that ends right
+    of the header's last label (corpus t73: "年度资金总额: | 28.1 | 28.1 | 28.1 | 28.1 | 10 | 100% | 10" under
+    年初预算数 | 全年预算数 | 全年执行数 | 分值 | 预算执行率 | 得分). Its figures are read right-aligned to the
+    header's labels — 得分 is the row's last figure, not the 10 under 预算执行率 — and the extra ones are its
+    leftmost. A column empty in the header and in the row (a spacer, as t03, t07, t60 print) is no break in the
+    run and holds no figure."""
     for b in blocks:
         amounts = [b.columns[k] for k in ("initial", "budget", "executed") if k in b.columns]
-        labelled = [c for r in range(b.header_start, b.header_end) for c, x in enumerate(grid[r]) if x.strip()]
+        labelled = {c for r in range(b.header_start, b.header_end) for c, x in enumerate(grid[r]) if x.strip()}
         if not amounts or not labelled:
             continue
         first, last = min(amounts), max(labelled)
+        labels = sorted(c for c in labelled if c >= first)
         for r in b.rows:
-            filled = [c for c, x in enumerate(grid[r]) if x.strip()]
-            run = [c for c in filled if c >= first]
-            if not run or run[-1] <= last or run != list(range(first, run[-1] + 1)):
+            run = [c for c, x in enumerate(grid[r]) if x.strip() and c >= first]
+            if not run or run[-1] <= last or len(run) <= len(labels):
                 continue
+            if any(c not in run and (c in labelled or c > last) for c in range(first, run[-1] + 1)):
+                continue  # a gap under a label, or right of the header: not one run
             if all(number(grid[r][c]) is not None for c in run):
-                b.shifts[r] = run[-1] - last
+                extra = len(run) - len(labels)
+                b.shifts[r] = {label: run[i + extra] for i, label in enumerate(labels)}
 
 
 def build_table(doc: SourceDocument | None, seg: Segment) -> Table:
