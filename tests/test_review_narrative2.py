@@ -151,3 +151,10 @@ def test_a_stray_yuan_in_wan_mu_is_an_area():
     doc = _doc("计划和实际承保面积为42.59万元亩,承保率为74.02%。投资1.2万元亩均产值提高。")
     assert (_figure(doc, "42.59").unit, _figure(doc, "42.59").kind) == ("万亩", "count")
     assert _figure(doc, "1.2").unit == "万元"
+
+
+def test_an_age_is_of_the_noun_after_its_bound():
+    # n196: "年满80-89周岁的老年人", "70周岁以上老人共有53908人" — the ages are the 老年人's (read as 年满, 老人共有)
+    doc = _doc("年满80-89周岁的老年人,每人每月发放100元;2023年全县70周岁以上老人共有53908人。")
+    assert "老年人" in _figure(doc, "89", "周岁").subject
+    assert "老人" in _figure(doc, "70", "周岁").subject

@@ -129,7 +129,10 @@ class _SegmentReader:
     def _subject(self, token: Token, place: _Place) -> tuple[str, str]:
         voc, left = self.voc, place.left
         # "46,412人次(2013年末……)符合救助政策的患者": an aside in brackets stands between the count and its noun
-        noun = noun_after(re.sub(r"^[（(][^（()）]*[)）]", "", place.after), voc) if token.kind == "count" else ""
+        after = re.sub(r"^[（(][^（()）]*[)）]", "", place.after)
+        if token.unit.endswith("岁"):  # "年满70周岁以上的老年人": an age is of the noun after its bound
+            after = re.sub(r"^(?:及?以[上下])?的?", "", after)
+        noun = noun_after(after, voc) if token.kind == "count" else ""
         subject, relation = clean_subject(left, voc)
         relation = self._list_word_before_clause(place, relation)
         prev = self._previous(place)
