@@ -185,3 +185,20 @@ def test_a_report_without_a_kind_in_its_title_is_whose_its_head_first_speaks_of(
     assert _review(tmp_path, text, "project.txt").kind == "narrative_project"
     text = "天水市秦州区关于2023年度彩票公益金使用情况公示说明\n" + body
     assert _review(tmp_path, text, "lottery.txt").kind == "narrative_project"
+
+
+def test_a_money_unit_a_column_heading_or_a_sentence_is_no_department(tmp_path):
+    """corpus n130: "单位:万元" on a line of its own and "按照区政府关于……" opening the text; n110: "单位名称 | 编制数 |
+    实有人数" heading a list of units — none names the department; n110's title does."""
+    body = "一、情况说明\n全年“三公”经费支出100万元，比上年减少10万元，主要是严格控制公务接待。\n"
+    text = "按照区政府关于推进政府信息公开工作部署和要求，现将情况说明如下。\n单位:万元\n" + body
+    assert _review(tmp_path, text).department == ""
+    text = "黔南布依族苗族自治州疾病预防控制中心2021年部门预算\n" + body + "单位名称\t编制数\t实有人数\n本级\t10\t9\n"
+    assert _review(tmp_path, text, "listed.txt").department == "黔南布依族苗族自治州疾病预防控制中心"
+
+
+def test_a_department_s_report_names_itself_where_it_describes_itself(tmp_path):
+    """corpus n114, n150: a department's final accounts name the unit where they say what it is and has."""
+    body = "一、部门基本情况\n（一）机构设置\n1、机构设置:北京市通州区玉桥街道办事处(本级)下设6个内设机构。\n"
+    body += "二、收入支出决算总体情况说明\n2023年度收入总计100万元，支出总计98万元，年末结转和结余2万元。\n" * 2
+    assert _review(tmp_path, "2023年度部门决算\n" + body).department == "北京市通州区玉桥街道办事处"

@@ -106,7 +106,8 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str], no_se
                     n = norm(cell)
                     if n == label or n == label + "(盖章)":  # 单位名称(盖章): norm made the brackets half-width
                         value = next((x.strip() for x in row[c + 1 :] if x.strip()), "")
-                        if value and not _is_label(value) and not _unit_only(value) and _ok(value, label, strict):
+                        named = value and not (_is_label(value) or _unit_only(value) or _heading(value))
+                        if named and _ok(value, label, strict):
                             return value
                     elif (
                         n.startswith(label)
@@ -119,9 +120,19 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str], no_se
         for seg in _head(doc):
             text = seg.text.strip()
             labelled = norm(text).startswith(label) and re.match(r"^[^：:]{1,12}[：:]", text)
-            if labelled and _ok(_after_colon(text), label, strict) and not _STAMP.match(norm(_after_colon(text))):
-                return _after_colon(text)
+            value = _after_colon(text) if labelled else ""
+            if labelled and _ok(value, label, strict) and not (value and (_unit_only(value) or _heading(value))):
+                return value
     return ""
+
+
+def _heading(value: str) -> bool:
+    """A column's heading beside 单位名称 in a list of units ("单位名称 | 编制数 | 实有人数", corpus n110): a word of
+    a table's header (vocabulary.yaml columns, kinds' header words), no unit's name."""
+    vocab = vocabulary()
+    n = norm(value)
+    headers = {norm(w) for k in vocab.raw["kinds"].values() for w in k.get("header", [])}
+    return n in headers or vocab.column_match(value)[1] == 3
 
 
 def _is_label(value: str) -> bool:
@@ -184,10 +195,14 @@ _AFTER_NAME = r"(?:\s*(?:19|20)\d{2}|\s*关于|中央|转移支付|专项|部门
 _PLACE_MARK = re.compile(r"[省市县区州盟旗镇乡]")
 
 
+# a sentence's first words, never a unit's: "按照区政府关于推进……" (corpus n130)
+_NOT_A_NAME = re.compile(r"^(?:按照|根据|依据|依照|为了|为|经|由|在|对|关于|我|本|各|全|现将|今年|去年|截至)")
+
+
 def _named_unit(name: str) -> bool:
     """A unit's name as a title or a signature gives it: with its place (耒阳市第四中学, 镜湖区残联), not a bare
-    word that happens to end like one (办公室, 项目部)."""
-    return bool(_PLACE_MARK.search(name)) and not re.search(r"[，,。：:；;、]", name)
+    word that happens to end like one (办公室, 项目部), nor a sentence's opening."""
+    return bool(_PLACE_MARK.search(name)) and not re.search(r"[，,。：:；;、]", name) and not _NOT_A_NAME.match(name)
 
 
 def _titled_department(doc: SourceDocument, tables: list[Table]) -> str:
@@ -218,6 +233,25 @@ def _signed_department(doc: SourceDocument) -> str:
         dated = any(_DATE_LINE.match(x) for x in tail[i + 1 : i + 3])
         if 4 <= len(text) <= 30 and text.endswith(endings) and _named_unit(text) and dated:
             return text
+    return ""
+
+
+_DESCRIBES = (
+    r"(?:[(（]本级[)）])?(?:下设|内设|设有|为公益|为行政|为全额|为差额|为参照|为财政"
+    r"|是[^，,。]{0,12}单位|主要职责|的主要职责|主要职能)"
+)
+
+
+def _self_described(doc: SourceDocument) -> str:
+    """The unit a department's report describes as itself at the start of a sentence: "机构设置:北京市通州区玉桥
+    街道办事处(本级)下设6个内设……" (corpus n114), "渠县农业综合技术服务中心下设办公室……" (n150), "北京学校为
+    公益一类事业单位" (n112)."""
+    endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
+    lead = r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?(?:[\u4e00-\u9fff]{2,6}[:：])?\s*"
+    for seg in doc.paragraphs():
+        m = re.match(rf"{lead}([\u4e00-\u9fff（）()]{{2,30}}?(?:{endings})){_DESCRIBES}", seg.text)
+        if m and _named_unit(m.group(1)):
+            return m.group(1)
     return ""
 
 
@@ -324,7 +358,8 @@ def identify(doc: SourceDocument, tables: list[Table], kind: str = "") -> Identi
     ident.department = re.sub(r"\s*[(（]?(19|20)\d{2}年度?[)）]?$", "", ident.department).strip()
     ident.department = _unmasked(ident.department)
     if not ident.department:
-        ident.department = _unmasked(find_department(doc))
+        found = _unmasked(find_department(doc))
+        ident.department = "" if _heading(found) or _unit_only(found) else found
     if not ident.department:
         ident.department = _titled_department(doc, tables)
     labels = "|".join(re.escape(w) for w in sorted(vocab.words("identity", "department"), key=len, reverse=True))
@@ -335,7 +370,11 @@ def identify(doc: SourceDocument, tables: list[Table], kind: str = "") -> Identi
     long_labels = "|".join(re.escape(w) for w in words if len(w) >= 4)
     ident.department = re.sub(rf"^(?:{long_labels})(?=\S{{2}})", "", ident.department)
     ident.department = _unmasked(
-        _without_scope(ident.department) or _source_line_department(doc) or _signed_department(doc) or _compiled_by(doc)
+        _without_scope(ident.department)
+        or _source_line_department(doc)
+        or _signed_department(doc)
+        or _compiled_by(doc)
+        or (_self_described(doc) if kind == "narrative_department" else "")
     )
     ident.project = _labelled(tables, doc, vocab.words("identity", "project"))
     ident.date = _labelled(tables, doc, vocab.words("identity", "date"))
