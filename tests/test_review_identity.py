@@ -202,3 +202,25 @@ def test_a_department_s_report_names_itself_where_it_describes_itself(tmp_path):
     body = "一、部门基本情况\n（一）机构设置\n1、机构设置:北京市通州区玉桥街道办事处(本级)下设6个内设机构。\n"
     body += "二、收入支出决算总体情况说明\n2023年度收入总计100万元，支出总计98万元，年末结转和结余2万元。\n" * 2
     assert _review(tmp_path, "2023年度部门决算\n" + body).department == "北京市通州区玉桥街道办事处"
+
+
+def test_a_name_wrapped_in_its_cell_or_split_over_two_cells(tmp_path):
+    """A scan or a workbook may wrap a long name inside its cell or put its tail in the next cell: the name is read
+    whole; a next cell that is a label or a figure is not part of it."""
+    head = "项目支出绩效自评表(2023年度)\n项目名称\t造林补助\n"
+    path = tmp_path / "wrapped.txt"
+    path.write_text(head + "主管部门\t南充市林业和草原局\t实施单位\t南充市林业局\n", encoding="utf-8")
+    assert review_file(path).department == "南充市林业和草原局"
+    split = head + "主管部门\t南充市林业和草\t原局\t实施单位\t南充市林业局\n"
+    assert _review(tmp_path, split, "split.txt").department == "南充市林业和草原局"
+    figure = head + "主管部门\t南充市林业\t100\t实施单位\t南充市林业局\n"
+    assert _review(tmp_path, figure, "figure.txt").department == "南充市林业"
+    from docx import Document  # a line break inside a cell is a new row in a .txt: a .docx holds the wrapped cell
+
+    doc = Document()
+    doc.add_paragraph("项目支出绩效自评表(2023年度)")
+    table = doc.add_table(rows=1, cols=4)
+    for i, text in enumerate(("主管部门", "南充市林业和\n草原局", "实施单位", "南充市林业局")):
+        table.cell(0, i).text = text
+    doc.save(str(tmp_path / "wrapped.docx"))
+    assert review_file(tmp_path / "wrapped.docx").department == "南充市林业和草原局"

@@ -105,7 +105,7 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str], no_se
                 for c, cell in enumerate(row):
                     n = norm(cell)
                     if n == label or n == label + "(盖章)":  # 单位名称(盖章): norm made the brackets half-width
-                        value = next((x.strip() for x in row[c + 1 :] if x.strip()), "")
+                        value = _cell_value(row, c)
                         named = value and not (_is_label(value) or _unit_only(value) or _heading(value))
                         if named and _ok(value, label, strict):
                             return value
@@ -124,6 +124,29 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str], no_se
             if labelled and _ok(value, label, strict) and not (value and (_unit_only(value) or _heading(value))):
                 return value
     return ""
+
+
+def _cell_value(row: list[str], c: int) -> str:
+    """The first non-empty cell after column `c`, a name wrapped over two lines in it closed up ("南充市林业\n局"),
+    or a name split over two cells joined ("南充市林业 | 局"): the first part does not end as a unit's name does,
+    the two together do, and the second is a short tail that is no label of its own."""
+    cells = [(k, x.strip()) for k, x in enumerate(row) if k > c and x.strip()]
+    if not cells:
+        return ""
+    value = cells[0][1]
+    if re.fullmatch(r"[\u4e00-\u9fff（）()\s]+", value):
+        value = re.sub(r"\s+", "", value)
+    endings = tuple(vocabulary().words("department_endings"))
+    if len(cells) > 1 and cells[1][0] == cells[0][0] + 1 and not value.endswith(endings):
+        tail = cells[1][1]
+        if (
+            len(tail) <= 6
+            and (value + tail).endswith(endings)
+            and not _is_label(tail)
+            and re.fullmatch(r"[\u4e00-\u9fff]+", tail)
+        ):
+            return value + tail
+    return value
 
 
 def _heading(value: str) -> bool:
