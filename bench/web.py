@@ -157,8 +157,11 @@ class Connection:
             self.writer.close()
 
 
-async def _page(port: int, cookies: list[str], plan, requests: int) -> tuple[list[float], float]:
-    """`plan(k, connection)` makes client k's next request and checks it; every client at once, `requests` in all."""
+async def _page(
+    port: int, cookies: list[str], plan, requests: int, server: int | None = None
+) -> tuple[list[float], float, list[int]]:
+    """`plan(k, connection)` makes client k's next request and checks it; every client at once, `requests` in all.
+    With `server` (its process group): how many of the connections each of its processes holds."""
     connections = [Connection(port, cookie) for cookie in cookies]
     latencies: list[float] = []
     remaining = requests
@@ -173,12 +176,13 @@ async def _page(port: int, cookies: list[str], plan, requests: int) -> tuple[lis
 
     for k in range(len(connections)):  # each connection opened
         await plan(k, connections[k])
+    spread = connections_by_process(server, port) if server else []
     started = time.perf_counter()
     await asyncio.gather(*(client(k) for k in range(len(connections))))
     wall = time.perf_counter() - started
     for connection in connections:
         connection.close()
-    return latencies, wall
+    return latencies, wall, spread
 
 
 def _expect(status: int, wanted: int, what: str) -> None:
@@ -264,9 +268,10 @@ def run(
                 if plan is not static and plan.__name__ not in only:  # not measured (the save needs the page's form)
                     continue
                 cpu, server_cpu = time.process_time(), group_cpu(server.pid)
-                latencies, wall = asyncio.run(_page(port, who, plan, requests))
+                latencies, wall, spread = asyncio.run(_page(port, who, plan, requests, server.pid))
                 results[name] = summary(latencies, wall, time.process_time() - cpu)
                 results[name]["server_cpu"] = (group_cpu(server.pid) - server_cpu) / (requests + clients) * 1000
+                results[name]["spread"] = "/".join(map(str, spread))  # type: ignore[assignment]
         except RuntimeError:
             print((Path(data) / "server.log").read_text(errors="replace")[-4000:], file=sys.stderr)
             raise
@@ -288,6 +293,35 @@ def group_cpu(group: int) -> float:
             if int(fields[2]) == group:
                 total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def connections_by_process(group: int, port: int) -> list[int]:
+    """How many established connections to `port` each process of the server's group holds (most first): the
+    server's processes share the listening socket, and a keep-alive connection stays with the one that accepted it."""
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":  # local port, ESTABLISHED
+                established.add(fields[9])  # the socket's inode
+    counts = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[2]) != group:
+                continue
+            links = [os.readlink(f"/proc/{entry}/fd/{fd}") for fd in os.listdir(f"/proc/{entry}/fd")]
+        except OSError:
+            continue
+        held = sum(1 for link in links if link.startswith("socket:[") and link[8:-1] in established)
+        if held:
+            counts.append(held)
+    return sorted(counts, reverse=True)
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -313,7 +347,8 @@ def report(label: str, results: dict[str, dict[str, float]]) -> None:
         verdict = "" if r is base else ("，达标" if r["p95"] <= 100 else "，未达标")
         print(
             f"[{label}] {name}: {r['n']:.0f} 次，p50 {r['p50']:.0f} ms，p95 {r['p95']:.0f} ms，p99 {r['p99']:.0f} ms，"
-            f"{r['rps']:.0f} 次/秒（服务端 CPU {r['server_cpu']:.1f} ms/次，客户端 {r['client_cpu']:.1f} ms/次）"
+            f"{r['rps']:.0f} 次/秒（服务端 CPU {r['server_cpu']:.1f} ms/次，客户端 {r['client_cpu']:.1f} ms/次；"
+            f"各服务进程的连接数 {r['spread']}）"
             f"{ratio}{verdict}"
         )
 
