@@ -99,6 +99,8 @@ def test_a_self_evaluation_filled_in_after_its_year_is_of_the_year_before(tmp_pa
         "广水市财政预算支出项目绩效目标自评表\n填报日期:2022 年 8 月 10 日\t自评总分: 95\n" + MOF_HEAD.split("\n", 2)[2]
     )
     assert _review(tmp_path, text).year == 2021
+    evaluated = "项目支出绩效自评报告\n评价时间：2023年5月\n" + MOF_HEAD.split("\n", 2)[2]
+    assert _review(tmp_path, evaluated, "evaluated.txt").year == 2022
     budget = "广水市部门预算公开表\n发布日期:2022-03-10\n项目名称\t运转经费\n"
     assert _review(tmp_path, budget, "budget.txt").year is None
 

@@ -3,14 +3,16 @@ the document's findings under another year and may choose another year's ruleboo
 
 Looked for in the document's head (its title, first paragraphs and its tables' title rows), in this order:
   1. "2021年度" — the year evaluated, as a self-evaluation names it;
-  2. "2022年…" in a title or a sentence, passing over what is not the year evaluated: a date (2021年4月,
-     2022年7月底), a part of a year (年初, 年底, 秋季), a year inside a document's name or number (《…(2022年修订)》,
-     〔2021〕), a clause about another year (同比, 上年: vocabulary.yaml other_year_words), a line that is only a
-     date (a cover's "2025年" under "林芝市财政局制"); a list or range of years ("2021年、2022年", "2021-2022年")
-     gives its last, the year the evaluation runs to;
+  2. "2022年…" in a title or a sentence (a year from 2000), passing over what is not the year evaluated: a date
+     (2021年4月), the start of a year or a season (年初, 秋季), a deadline or a target (2023年年底前, 到2025年), a
+     year inside a document's name or number (《…(2022年修订)》, 〔2021〕), what a sentence says after turning to
+     another year (同比, 上年: vocabulary.yaml other_year_words), a line that is only a date (a cover's "2025年"
+     under "林芝市财政局制"); a list or range of years ("2021年、2022年", "2021-2022年") gives its last, the year
+     the evaluation runs to;
   3. what kinds.py read under a label (项目年份 | 2017) or as a whole calendar year (facts.find_year);
-  4. a self-evaluation's fill-in or publication date (填报日期, 发布日期, 发布时间) in January to October: the year
-     before. A self-evaluation is made once the year it evaluates is closed, in the spring and summer after it:
+  4. a self-evaluation's fill-in, evaluation or publication date (填报日期, 评价时间, 发布日期) in January to
+     October: the year before. A self-evaluation is made once the year it evaluates is closed, in the spring and
+     summer after it:
      "发布日期: 2025-04-29 … 红河州数据发展中心2024年度项目支出绩效单位自评报告" (https://www.hh.gov.cn/info/11481/
      1179592.htm, corpus n01); so a table filled in on 2022年8月10日 evaluates 2021 (corpus t07, t35, t60, n174).
      Only a document whose title says 自评: a budget (部门预算) is published in the year it budgets.
@@ -43,7 +45,7 @@ _YEAR_OF = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度")
 _RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*[、—–\-~～至到和及与]\s*((?:19|20)\d{2})\s*年")
 _BARE_DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?\s*$")
 _FILL_DATE = re.compile(
-    r"(?:填报日期|填报时间|发布日期|发布时间|发表时间|报送日期)\s*[:：]?\s*((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})"
+    r"(?:填报日期|填报时间|评价时间|评价日期|自评时间|发布日期|发布时间|发表时间|报送日期)\s*[:：]?\s*((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})"
 )
 
 
