@@ -158,3 +158,10 @@ def test_an_age_is_of_the_noun_after_its_bound():
     doc = _doc("年满80-89周岁的老年人,每人每月发放100元;2023年全县70周岁以上老人共有53908人。")
     assert "老年人" in _figure(doc, "89", "周岁").subject
     assert "老人" in _figure(doc, "70", "周岁").subject
+
+
+def test_the_first_number_of_a_range_is_of_what_the_second_is_of():
+    # n196: "其中70-79周岁老年人40098人" — the 70 was read with the subject 周岁 (the 79 with 周岁老年人)
+    doc = _doc("2023年全县70周岁以上老人共有53908人,其中70-79周岁老年人40098人。")
+    low, high = [f for f in extract_narrative_figures(doc) if f.raw in ("70", "79") and "40098" not in f.raw][-2:]
+    assert (low.raw, high.raw) == ("70", "79") and low.subject == high.subject and "老年人" in low.subject

@@ -87,7 +87,17 @@ class _SegmentReader:
             subject = self._compared(token, place, subject)
             self.out.append(self._figure(token, place, subject, relation, base, change))
             self.previous_end = token.end
-        return _carry_list_relation(self.out)
+        return _carry_list_relation(self._range_starts(self.out))
+
+    def _range_starts(self, figures: list[NarrativeFigure]) -> list[NarrativeFigure]:
+        """ "年满70-79周岁老年人", "培训周期为3-6个月": the first number of a range is of what its second is of."""
+        out = list(figures)
+        for i in range(len(out) - 1):
+            f, g = out[i], out[i + 1]
+            between = self.text[f.end : g.start]
+            if f.unit == g.unit and f.sentence == g.sentence and between in RANGE_MARKS and g.subject:
+                out[i] = replace(f, subject=g.subject)
+        return out
 
     def _range_end(self, place: _Place) -> bool:
         """ "2023年1月1日(至)2023年12月31日本级财政预算资金……": the end of a period; what follows is not its event."""
@@ -446,6 +456,9 @@ def _in_name(left: str, change: str, voc: Vocabulary) -> bool:
     after = left[left.rfind(change) + len(change) :]
     compared = any(w in left for w in voc.words["compare"])
     return not compared and bool(after) and after.endswith(tuple(voc.words["name_heads"]))
+
+
+RANGE_MARKS = ("-", "~", "～", "—", "－", "至", "到")
 
 
 def read_segment(
