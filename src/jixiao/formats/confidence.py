@@ -9,7 +9,8 @@ layer) decides.
 
 A name the review takes from a scan (the department's) may rest on a character the recogniser reads unsurely —
 a rare one (戛 渑 濉 竣) is read as a common look-alike, however the line is cropped: the name comes with a
-hint saying so when every line or cell it was read from was read with low confidence (doubtful_name).
+hint saying so when every line or cell it was read from was read with low confidence (doubtful_name); a county's
+name settled against the administrative divisions (formats/places.py) is said so in its place.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from jixiao.model.problems import Problem, Severity
+from jixiao.model.problems import Location, Problem, Severity
 
 __all__ = ["LOW_CONFIDENCE", "doubtful_as_hints", "doubtful_name", "lowest_confidence", "place_confidence"]
 
@@ -120,6 +121,8 @@ def doubtful_name(doc: Any, name: str, what: str) -> Problem | None:
     """A hint (提示) that `name` — `what` the review took it for, 单位名称 — was read from a scan with low
     confidence: its surest reading (the paragraph line or table cell holding it) is below LOW_CONFIDENCE.
     None when it was read surely somewhere, from a text layer, or not found."""
+    if hint := _place_settled(doc, name, what):
+        return hint
     if not name:
         return None
     found: list[tuple[float, Any, int | None, int | None]] = []
@@ -139,5 +142,25 @@ def doubtful_name(doc: Any, name: str, what: str) -> Problem | None:
         f"{what}“{name}”由扫描件文字识别得出，识别置信度 {level:.2f} 偏低，个别字（如生僻字）可能被识别为形近字："
         f"请对照原件核实{what}。",
         doc.location(segment, row, col),
+        Severity.INFO,
+    )
+
+
+def _place_settled(doc: Any, name: str, what: str) -> Problem | None:
+    """A hint that place names of the scan were settled against the administrative divisions (formats/places.py):
+    which, as read and as taken, and whether `name` holds one."""
+    from .reading import places_settled
+
+    settled = places_settled(doc.path) if getattr(doc, "path", None) else []
+    if not settled:
+        return None
+    told = "；".join(dict.fromkeys(f"第{page}页“{read}”改为“{place}”" for page, read, place in settled))
+    holds = [place for _, _, place in settled if place in name]
+    where = f"{what}“{name}”中的地名" if holds else "文中地名"
+    return Problem(
+        "review.ocr_doubtful_name",
+        f"扫描件文字识别把{where}读成了不存在的县区名，已按全国行政区划名称（民政部行政区划代码）校正：{told}。"
+        f"请对照原件核实。",
+        Location(str(doc.path)),
         Severity.INFO,
     )

@@ -79,4 +79,5 @@ def _joined(first: Read, second: Read) -> Read:
         score,
         first.closings + tuple(p + shift for p in second.closings),
         first.doubts + tuple(dataclasses.replace(d, at=d.at + shift) for d in second.doubts),
+        first.places + second.places,
     )

@@ -44,6 +44,8 @@ class Box:
     closings: tuple[int, ...] = ()
     # other readings of a character the recogniser gave a fair chance, for the document to settle (reading.agreed)
     doubts: tuple[Doubt, ...] = ()
+    # a place name settled against the administrative divisions (as read, as settled): formats/places.py
+    places: tuple[tuple[str, str], ...] = ()
 
     @property
     def height(self) -> float:

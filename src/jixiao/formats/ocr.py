@@ -28,6 +28,7 @@ from .crops import read_lines, squeezed
 from .layout import Block, Box, Grid, blocks_from_boxes
 from .lean import lean_model
 from .reading import Read, agreed, boxed, folded, read_crops, settled, stacked_lines, unturned
+from .scanprep import prepared
 
 __all__ = [
     "MAX_OCR_PAGES",
@@ -406,7 +407,7 @@ def read_image(image: Any, page: int, dpi: int = OCR_DPI, path: Path | None = No
     """One page image (BGR or grey numpy array) → its paragraphs and tables. A page scanned sideways, upside
     down or a few degrees askew is turned upright first; boxes are in the corrected page's pixels. A doubtful
     character is settled by the page's lines, or those of the document's pages read so far (`path`: reading.py)."""
-    gray, found = _upright(_without_red(image))
+    gray, found = _upright(prepared(image))  # paper white, seals and signatures faded, skew undone: scanprep.py
     grids = find_grids(gray, dpi)
     boxes = []
     for points, read in _recognise(gray, found, grids):

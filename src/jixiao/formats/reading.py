@@ -20,6 +20,7 @@ output is kept for two second readings that cost no second run:
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import statistics
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .layout import Box, Doubt
+from .places import placed
 
 __all__ = [
     "FIGURE_RECHECK",
@@ -69,6 +71,7 @@ class Read:
     score: float
     closings: tuple[int, ...] = ()  # positions in text where a ")" was seen but not written (CLOSING_SEEN)
     doubts: tuple[Doubt, ...] = ()  # other readings the output gives a fair chance (DOUBT, BLANK_DOUBT)
+    places: tuple[tuple[str, str], ...] = ()  # a place name settled (as read, as settled): places.py
 
 
 def unturned(crops: list[Any], boxes: list[Any], lines: list[Any] | None = None) -> list[Any]:
@@ -198,7 +201,49 @@ def _decoded(steps: Any, characters: list[str], index: dict[str, int]) -> Read:
     score = float(np.mean([steps[t][best[t]] for t in kept])) if kept else 0.0
     if _FIGURE_TEXT.fullmatch(text) and score < FIGURE_RECHECK:
         score = _figure_confidence(steps, best, kept, index, characters, score)
-    return Read(text, score, _closings(steps, best, kept, closing), _doubts(steps, best, kept, characters))
+    read = Read(text, score, _closings(steps, best, kept, closing), _doubts(steps, best, kept, characters))
+    fixed, places = placed(text, _Steps(steps, best, kept, index))
+    return _with_place(read, fixed, places[0]) if places else read
+
+
+class _Steps:
+    """One crop's output by position in its decoded text, for places.placed."""
+
+    def __init__(self, steps: Any, best: Any, kept: list[int], index: dict[str, int]):
+        self.steps, self.best, self.kept, self.index = steps, best, kept, index
+
+    def _span(self, at: int) -> range:  # the steps from the character before `at` to the one after
+        return range(
+            self.kept[at - 1] + 1 if at > 0 else 0, self.kept[at + 1] if at + 1 < len(self.kept) else len(self.best)
+        )
+
+    def _gap(self, at: int) -> list[int]:  # the blank's steps just before the character at `at`
+        return [t for t in range(self.kept[at - 1] + 1 if at > 0 else 0, self.kept[at]) if self.best[t] == 0]
+
+    def written(self, at: int) -> float:
+        return float(self.steps[self.kept[at]][self.best[self.kept[at]]])
+
+    def gap(self, at: int) -> float:
+        return min((float(self.steps[t][0]) for t in self._gap(at)), default=-1.0)
+
+    def share(self, at: int, character: str, inserted: bool) -> float:
+        if character not in self.index:
+            return 0.0
+        steps = self._gap(at) if inserted else self._span(at)
+        return max((float(self.steps[t][self.index[character]]) for t in steps), default=0.0)
+
+
+def _with_place(read: Read, fixed: str, place: tuple[str, str]) -> Read:
+    """`read` with its text settled to a place name (places.placed): one character replaced or inserted."""
+    at = next((i for i, (a, b) in enumerate(zip(read.text, fixed, strict=False)) if a != b), len(read.text))
+    shift = len(fixed) - len(read.text)  # 1 where a character was inserted at `at`
+    return Read(
+        fixed,
+        read.score,
+        tuple(c + shift if c > at or (shift and c == at) else c for c in read.closings),
+        tuple(dataclasses.replace(d, at=d.at + shift * (d.at >= at)) for d in read.doubts if d.at != at or shift),
+        (place,),
+    )
 
 
 def _figure_confidence(
@@ -282,12 +327,35 @@ def folded(text: str) -> str:
     return "……" if re.fullmatch(r"[.·・…。]{3,}", text) else text
 
 
+# a lone figure with a mark at one end that no figure has there: a speck of dust beside the digits read as a
+# point, a colon or a quote ("10." "5:" "'10" "≥1000." on degraded scans, bench/review_scans.py). Only where the
+# line is the figure alone — "指标2:" and a wrapped "…第一名。2." are text, and keep their marks
+_SPECKED_FIGURE = re.compile(r"([.'`·:：．‘’])?([≥≤<>=]?\d+(?:\.\d+)?%?)([.'`·:：．‘’])?")
+
+
+def _unspecked(read: Read) -> Read:
+    """`read` without a stray mark at either end of a lone figure (_SPECKED_FIGURE)."""
+    match = _SPECKED_FIGURE.fullmatch(read.text)
+    if match is None or not (match.group(1) or match.group(3)):
+        return read
+    shift = 1 if match.group(1) else 0
+    size = len(match.group(2))
+    return Read(
+        match.group(2),
+        read.score,
+        tuple(sorted({min(max(c - shift, 0), size) for c in read.closings})),
+        tuple(dataclasses.replace(d, at=d.at - shift) for d in read.doubts if 0 <= d.at - shift < size),
+    )
+
+
 def boxed(read: Read, corners: tuple[float, float, float, float]) -> Box:
-    """A recognised line as the layout takes it: its text folded (folded), with the other readings it may take."""
+    """A recognised line as the layout takes it: its text folded (folded), a stray mark beside a lone figure
+    dropped (_unspecked), with the other readings it may take."""
+    read = _unspecked(read)
     text = folded(read.text)
     doubts = () if len(text) != len(read.text) else read.doubts  # the whole text replaced: none
     doubts = tuple(Doubt(d.at, folded(d.text), d.replaces) for d in doubts if folded(d.applied(read.text)) != text)
-    return Box(text, *corners, round(read.score, 3), read.closings, doubts)
+    return Box(text, *corners, round(read.score, 3), read.closings, doubts, read.places)
 
 
 def agreed(pages: list[list[Any]]) -> list[list[Any]]:
@@ -295,7 +363,6 @@ def agreed(pages: list[list[Any]]) -> list[list[Any]]:
     reading (Doubt) is taken where, with a neighbour, it is printed in the document's other lines and the
     chosen reading, with the same neighbour, is not — so a name read once otherwise than it is printed
     everywhere else reads as printed ("(=台)" among "(≥套)" "(≥**平方": "(≥"; "两品械" beside "两品一械")."""
-    import dataclasses
 
     texts = [box.text for boxes in pages for box in boxes]
     counts: dict[str, int] = {}
@@ -354,3 +421,16 @@ def settled(path: Path, read: dict[int, list[Any]]) -> dict[int, list[Any]]:
         numbers = sorted(lines)
         pages = [lines[n] for n in numbers]
     return {n: boxes for n, boxes in zip(numbers, agreed(pages), strict=True) if n in read}
+
+
+def places_settled(path: Path) -> list[tuple[int, str, str]]:
+    """(page, as read, as settled) of each place name settled on the pages of `path` read so far (places.py),
+    for the review to say so (confidence.doubtful_name)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return []
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    with _read_lines_lock:
+        lines = dict(_read_lines.get(key, {}))
+    return [(n, *place) for n in sorted(lines) for box in lines[n] for place in box.places]

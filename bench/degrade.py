@@ -1,0 +1,166 @@
+"""Pages made to look as bureaus receive them: a stamped paper copy scanned (or photographed) and saved as JPEG.
+
+A clean rendering of a page (RGB, white, black text) goes through what paper, ink and a scanner do to it, each
+step drawn from a seeded random generator so that a run can be repeated:
+
+- a red round seal (公章): two rings, the issuing office's name set round the upper arc and a five-pointed star
+  in the middle, in red ink printed over the text (multiplied, semi-transparent: the black text shows through),
+  over the department's line or the total;
+- a blue signature stroke (a ballpoint scribble) beside the seal;
+- paper and ink: a grey or yellowish sheet (paper 200–240), ink that is dark grey rather than black;
+- the scanner's geometry: the sheet fed 0.5–3° askew and, for a phone photo, a mild perspective (corners moved
+  by up to 1.5% of the page), the uncovered border grey;
+- the sensor and the file: a slight blur, Gaussian noise (σ 3–9), dark speckle (dust), JPEG quality 40–70,
+  at 150, 200 or 300 dpi.
+
+Used by bench/review_scans.py and tests/test_scan_degraded.py. Seals in China are 38–45 mm across (GB/T 公章
+规格 as offices use them: 42 mm for a department's); a signature stroke is 0.3–0.6 mm wide.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
+SEAL_RED = (205, 35, 40)
+PEN_BLUE = (35, 60, 170)
+
+
+@dataclass
+class Degradation:
+    """What was done to one page (printed by the bench beside each document)."""
+
+    dpi: int = 150
+    angle: float = 0.0  # degrees, counter-clockwise
+    perspective: float = 0.0  # largest corner shift, share of the page's width
+    paper: tuple[int, int, int] = (255, 255, 255)
+    ink: int = 0
+    noise: float = 0.0
+    speckle: int = 0
+    quality: int = 95
+    seal: tuple[float, float] | None = None  # centre, page pixels at `dpi`
+    signature: bool = False
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def label(self) -> str:
+        paper = "黄" if self.paper[2] < self.paper[0] - 15 else "灰"
+        parts = [f"{self.dpi}dpi", f"{self.angle:+.1f}°", f"透视{self.perspective:.1%}", f"{paper}{self.paper[0]}",
+                 f"噪声{self.noise:.0f}", f"JPEG{self.quality}"]  # fmt: skip
+        if self.seal:
+            parts.append("章")
+        if self.signature:
+            parts.append("签")
+        return " ".join(parts)
+
+
+def draw(rng: Any, dpi: int) -> Degradation:
+    """A page's degradation drawn from `rng` (numpy Generator)."""
+    yellow = rng.random() < 0.5
+    level = int(rng.integers(200, 241))
+    paper = (level, level - int(rng.integers(5, 15)), level - int(rng.integers(30, 55))) if yellow else (level,) * 3
+    return Degradation(
+        dpi=dpi,
+        angle=float(rng.uniform(0.5, 3.0) * rng.choice([-1, 1])),
+        perspective=float(rng.uniform(0.0, 0.015)) if rng.random() < 0.4 else 0.0,
+        paper=paper,  # type: ignore[arg-type]
+        ink=int(rng.integers(20, 70)),
+        noise=float(rng.uniform(3, 9)),
+        speckle=int(rng.integers(150, 600)),
+        quality=int(rng.integers(40, 71)),
+    )
+
+
+def seal(image: Any, centre: tuple[float, float], dpi: int, name: str, rng: Any, opacity: float = 0.8) -> Any:
+    """`image` (PIL RGB) with a red seal of `name` stamped at `centre`, the ink multiplied over the page."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    radius = 0.83 * dpi  # 42 mm across
+    size = int(2 * radius + 8)
+    layer = Image.new("L", (size, size), 0)  # ink coverage 0–255
+    pen = ImageDraw.Draw(layer)
+    c = size / 2
+    ring = max(3, int(dpi * 0.045))
+    pen.ellipse((c - radius, c - radius, c + radius, c + radius), outline=255, width=ring)
+    star = radius * 0.3
+    pen.regular_polygon((c, c, star), 5, rotation=rng.uniform(-8, 8) + 0, fill=255)
+    # the star's five points: PIL's regular_polygon draws a pentagon; the points are added as triangles
+    for k in range(5):
+        a = math.radians(-90 + 72 * k)
+        tip = (c + star * 1.9 * math.cos(a), c + star * 1.9 * math.sin(a))
+        left = (c + star * math.cos(a - math.radians(36)), c + star * math.sin(a - math.radians(36)))
+        right = (c + star * math.cos(a + math.radians(36)), c + star * math.sin(a + math.radians(36)))
+        pen.polygon([tip, left, right], fill=255)
+    text = (name or "财政局")[:14]
+    font = ImageFont.truetype(FONT, max(10, int(radius * 0.26)))
+    span = min(250.0, 20.0 * len(text))  # degrees of the upper arc the name takes
+    for i, ch in enumerate(text):
+        a = math.radians(-90 - span / 2 + span * (i + 0.5) / len(text))
+        glyph = Image.new("L", (font.size * 2, font.size * 2), 0)
+        ImageDraw.Draw(glyph).text((font.size / 2, font.size / 2), ch, font=font, fill=255)
+        glyph = glyph.rotate(-math.degrees(a) - 90, resample=Image.Resampling.BICUBIC)
+        r = radius - ring - font.size * 0.75
+        x, y = c + r * math.cos(a) - glyph.width / 2, c + r * math.sin(a) - glyph.height / 2
+        layer.paste(255, (int(x), int(y)), glyph)
+    layer = layer.rotate(float(rng.uniform(-30, 30)), resample=Image.Resampling.BILINEAR)
+    page = np.asarray(image, dtype=np.float32).copy()
+    cover = np.asarray(layer, dtype=np.float32) / 255 * opacity * rng.uniform(0.75, 1.0)  # uneven inking
+    cover *= rng.uniform(0.6, 1.0, cover.shape) > 0.08  # the ink's gaps
+    x0, y0 = int(centre[0] - size / 2), int(centre[1] - size / 2)
+    h, w = page.shape[:2]
+    sx0, sy0, sx1, sy1 = max(0, x0), max(0, y0), min(w, x0 + size), min(h, y0 + size)
+    if sx1 <= sx0 or sy1 <= sy0:
+        return image
+    part = cover[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0, None]
+    tint = np.array(SEAL_RED, dtype=np.float32) / 255
+    page[sy0:sy1, sx0:sx1] *= 1 - part * (1 - tint)
+    return Image.fromarray(page.clip(0, 255).astype(np.uint8))
+
+
+def signature(image: Any, near: tuple[float, float], dpi: int, rng: Any) -> Any:
+    """`image` with a blue ballpoint scribble about 1.5 inches wide starting left of `near`."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    overlay = Image.new("L", image.size, 0)
+    pen = ImageDraw.Draw(overlay)
+    x, y = near[0] - dpi * rng.uniform(1.2, 2.0), near[1] + dpi * rng.uniform(-0.2, 0.3)
+    t = np.linspace(0, 1, 200)
+    loops = rng.uniform(3, 6)
+    xs = x + t * dpi * 1.5 + np.sin(t * loops * 2 * np.pi) * dpi * 0.08
+    ys = y + np.cos(t * loops * 2 * np.pi + rng.uniform(0, 3)) * dpi * 0.15 * (1 - 0.5 * t) - t * dpi * 0.1
+    pen.line(list(zip(xs.tolist(), ys.tolist(), strict=True)), fill=255, width=max(2, int(dpi * 0.018)), joint="curve")
+    page = np.asarray(image, dtype=np.float32).copy()
+    cover = np.asarray(overlay, dtype=np.float32)[..., None] / 255 * 0.9
+    page *= 1 - cover * (1 - np.array(PEN_BLUE, dtype=np.float32) / 255)
+    return Image.fromarray(page.clip(0, 255).astype(np.uint8))
+
+
+def scanned(image: Any, how: Degradation, rng: Any) -> Any:
+    """Paper, ink, geometry, blur, noise and speckle applied (JPEG is applied when the page is saved)."""
+    import cv2
+    import numpy as np
+    from PIL import Image
+
+    page = np.asarray(image, dtype=np.float32) / 255
+    paper = np.array(how.paper, dtype=np.float32)
+    page = how.ink + (paper - how.ink) * page  # black → ink, white → paper
+    h, w = page.shape[:2]
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), how.angle, 1.0)
+    page = cv2.warpAffine(page, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=(170.0, 170.0, 170.0))
+    if how.perspective:
+        shift = how.perspective * w
+        source = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+        target = source + rng.uniform(-shift, shift, (4, 2)).astype(np.float32)
+        matrix = cv2.getPerspectiveTransform(source, target)
+        page = cv2.warpPerspective(page, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=(170.0, 170.0, 170.0))
+    page = cv2.GaussianBlur(page, (0, 0), 0.35 * how.dpi / 150)
+    page += rng.normal(0, how.noise, page.shape[:2])[..., None]
+    scale = how.dpi / 150
+    for _ in range(int(how.speckle * scale * scale)):
+        x, y = int(rng.integers(0, w)), int(rng.integers(0, h))
+        r = max(1, int(rng.choice([1, 1, 1, 2]) * scale))
+        cv2.circle(page, (x, y), r, (float(rng.uniform(40, 140)),) * 3, -1)
+    return Image.fromarray(page.clip(0, 255).astype(np.uint8))

@@ -1,0 +1,202 @@
+"""Scans as bureaus receive them (bench/review_scans.py): a table page fed askew, a blue signature across a
+table. Each page is a small project table printed to PDF by LibreOffice, rendered at 150 dpi and degraded with
+bench/degrade.py; its review must be the text PDF's.
+
+Steps checked on their own: the skew found on a table page (formats/scanprep.py), a stray mark read beside a
+lone figure dropped (formats/reading.py), a county's rare character settled by the place names (places.py)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from jixiao.formats import office
+from jixiao.formats.scanprep import skew_angle
+
+from .review_support import review_summary
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+from degrade import signature
+
+pytestmark = pytest.mark.skipif(office.find_soffice() is None, reason="LibreOffice is installed by scripts/setup.sh")
+
+DEPARTMENT = "临沧市临翔区林业和草原局"
+# a project table whose cells are short (no line of text long enough to straighten the page by: ocr._skew);
+# 10 + 15 + 15 + 10 + 10 = 60 scored against a stated 合计 of 65
+ROWS = [
+    ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"),
+    ("产出指标", "数量指标", "收容所面积", "≥200平方米", "204.46平方米", "20", "10"),
+    ("", "", "圈养围栏", "≥120米", "121.5米", "20", "15"),
+    ("", "时效指标", "完工时限", "2023年12月", "2023年10月", "20", "15"),
+    ("效益指标", "社会效益指标", "务工岗位", "≥5个", "5个", "20", "10"),
+    ("满意度指标", "服务对象满意度", "受益农户满意度", "≥90%", "95%", "20", "10"),
+    ("合计", "", "", "", "", "100", "65"),
+]
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    """The table as a text PDF, its review, and its page as an RGB image at 150 dpi."""
+    import pypdfium2
+
+    folder = tmp_path_factory.mktemp("degraded")
+    doc = Document()
+    doc.add_paragraph("项目支出绩效自评表")
+    doc.add_paragraph("（2023年度）")
+    doc.add_paragraph(f"主管部门：{DEPARTMENT}")
+    table = doc.add_table(rows=len(ROWS), cols=len(ROWS[0]))
+    table.style = "Table Grid"
+    for r, row in enumerate(ROWS):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    doc.save(str(folder / "表.docx"))
+    pdf = office.convert_file(folder / "表.docx", "pdf", folder)
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        image = document[0].render(scale=150 / 72).to_pil().convert("RGB")
+    finally:
+        document.close()
+    return review_summary(pdf), image
+
+
+def _reviewed(image, path: Path, quality: int = 95) -> tuple:
+    image.save(path, resolution=150, quality=quality)
+    return review_summary(path)
+
+
+def _where(image, dark: int = 100) -> tuple[int, int, int, int]:
+    """The bounding box of the page's ink (the table and its title)."""
+    import numpy as np
+
+    ys, xs = np.nonzero(np.asarray(image.convert("L")) < dark)
+    return int(xs.min()), int(ys.min()), int(xs.max()), int(ys.max())
+
+
+def test_the_reference_review_finds_the_stated_total_wrong(printed):
+    department, year, total, _, tables, findings = printed[0]
+    assert (department, year, total) == (DEPARTMENT, 2023, 65)
+    assert [(r[1], r[2]) for r in tables[0][1]][:2] == [(20, 10), (20, 15)]
+    assert any(f[0] == "review.score_sum" and (f[2], f[3]) == ("60", "65") for f in findings)
+
+
+@pytest.mark.parametrize("degrees", [1.0, -2.5, 3.0])
+def test_a_table_page_fed_askew_is_straightened_from_its_rules(printed, tmp_path, degrees):
+    """The page's only long lines are the table's rules: its detected lines of text are too short to measure."""
+    from PIL import Image
+
+    reference, image = printed
+    turned = image.rotate(degrees, resample=Image.Resampling.BILINEAR, fillcolor="white")
+    assert _reviewed(turned, tmp_path / "歪斜表.pdf") == reference
+
+
+def test_a_blue_signature_across_the_table_does_not_rule_it(printed, tmp_path):
+    """A ballpoint scribble's upright strokes are as long as a table's short rules; faded with the colour."""
+    import numpy as np
+
+    reference, image = printed
+    x0, y0, x1, y1 = _where(image)
+    signed = image
+    for k in range(3):  # three scribbles down the table's middle columns
+        signed = signature(
+            signed, (x0 + (x1 - x0) * 0.75, y0 + (y1 - y0) * (0.45 + 0.2 * k)), 150, np.random.default_rng(k)
+        )
+    assert _reviewed(signed, tmp_path / "签字.pdf") == reference
+
+
+# --- formats/scanprep.py step by step -----------------------------------------------------------------------------
+
+
+def test_the_skew_of_a_table_page_is_found_from_its_rules(printed):
+    import numpy as np
+    from PIL import Image
+
+    _, image = printed
+    for degrees in (-2.5, 0.7, 3.0):
+        turned = image.rotate(degrees, resample=Image.Resampling.BILINEAR, fillcolor="white")
+        assert abs(skew_angle(np.asarray(turned.convert("L"))) + degrees) <= 0.1
+    assert skew_angle(np.asarray(image.convert("L"))) == 0.0
+
+
+def test_a_stray_mark_beside_a_lone_figure_is_dropped_and_text_keeps_its_marks():
+    """A speck beside a cell's figure read as a point, a colon or a quote (t05, t20, t62 degraded: "10." "'10"
+    "5:" "≥1000."); a label's colon, a decimal point and a numbered line's point stay."""
+    from jixiao.formats.reading import Read, boxed
+
+    def read(text: str) -> str:
+        return boxed(Read(text, 0.9), (0.0, 0.0, 10.0, 10.0)).text
+
+    assert [read(t) for t in ("10.", "'10", "5:", "≥1000.", ".95%")] == ["10", "10", "5", "≥1000", "95%"]
+    assert [read(t) for t in ("指标2:", "1.5", "99.12%", "名。2.", "10")] == ["指标2:", "1.5", "99.12%", "名。2.", "10"]
+
+
+# --- a county's rare character settled against the administrative divisions (formats/places.py) -----------------
+
+_PLACE_CHARACTERS = [
+    "",
+    "淮",
+    "潍",
+    "濉",
+    "尤",
+    "溪",
+    "县",
+    "民",
+    "政",
+    "局",
+    "池",
+    "浥",
+    "渑",
+    "单",
+    "位",
+    "城",
+    "乡",
+    "区",
+    "厢",
+]
+
+
+def _place_output(*steps: dict[str, float]):
+    """A recogniser's output over _PLACE_CHARACTERS: one row a step, the blank taking the rest."""
+    import numpy as np
+
+    rows = []
+    for step in steps:
+        row = np.zeros(len(_PLACE_CHARACTERS))
+        for character, probability in step.items():
+            row[_PLACE_CHARACTERS.index(character)] = probability
+        row[0] = 1 - row.sum()
+        rows.append(row)
+    return np.array(rows)
+
+
+def _decoded(output):
+    from jixiao.formats.reading import _decoded
+
+    return _decoded(output, _PLACE_CHARACTERS, {c: i for i, c in enumerate(_PLACE_CHARACTERS)})
+
+
+def test_a_countys_rare_character_the_recogniser_gave_a_share_is_settled_by_the_place_names():
+    """Corpus t27 scanned: 濉溪县 read 淮溪县 (淮 0.372, 潍 0.246, 濉 0.075 at its step; 尤溪县 is a county too,
+    but 尤 has no share); n38: 渑池县 read 池县, the blank winning 渑's step with 0.497 (渑 0.023)."""
+    replaced = _decoded(
+        _place_output(
+            {"淮": 0.372, "潍": 0.246, "濉": 0.075}, {}, {"溪": 1.0}, {}, {"县": 1.0}, {"民": 1.0}, {"政": 1.0}
+        )
+    )
+    assert (replaced.text, replaced.places) == ("濉溪县民政", (("淮溪县", "濉溪县"),))
+    dropped = _decoded(
+        _place_output({"单": 1.0}, {"位": 1.0}, {}, {"浥": 0.275, "渑": 0.023}, {}, {"池": 1.0}, {"县": 1.0})
+    )
+    assert (dropped.text, dropped.places) == ("单位渑池县", (("池县", "渑池县"),))
+
+
+def test_a_place_name_is_not_settled_when_the_reading_is_sure_or_the_names_tie():
+    sure = _decoded(_place_output({"淮": 0.95, "濉": 0.04}, {"溪": 1.0}, {"县": 1.0}))
+    assert (sure.text, sure.places) == ("淮溪县", ())
+    tied = _decoded(_place_output({"淮": 0.5, "濉": 0.05, "尤": 0.04}, {"溪": 1.0}, {"县": 1.0}))
+    assert (tied.text, tied.places) == ("淮溪县", ())
+    unseen = _decoded(_place_output({"城": 1.0}, {"乡": 0.6, "厢": 0.001}, {"区": 1.0}))  # 城乡区域, not 城厢区
+    assert (unseen.text, unseen.places) == ("城乡区", ())
