@@ -386,3 +386,16 @@ def encrypted_office() -> bytes:
     directory += entry("", 0, free, free, 0, 0)
     body = struct.pack(f"<{len(fat)}I", *fat) + directory + os.urandom(2 * 4096)
     return header + body
+
+
+def form_bomb_pdf(size: int) -> bytes:
+    """A page of text that draws a form (a stream of drawing of its own) unpacking to `size` bytes of blanks."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+        stream("", b"BT /F1 12 Tf 72 760 Td (Performance self-evaluation) Tj ET /Fm1 Do"),
+        _FONT,
+        f"<< {_PAGE} /Contents 3 0 R /Resources << /Font << /F1 4 0 R >> /XObject << /Fm1 6 0 R >> >> >>".encode(),
+        stream("/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Filter /FlateDecode", flate_bomb(size, b" " * MB)),
+    ]
+    return pdf_file(objects)

@@ -17,7 +17,7 @@ import pytest
 
 from jixiao.cli import main
 from jixiao.files import guard
-from jixiao.review import pdfread
+from jixiao.review import pdfscan
 from jixiao.review.source import read_source
 
 from .test_hostile_files import (
@@ -27,6 +27,7 @@ from .test_hostile_files import (
     encrypted_office,
     encrypted_pdf,
     flate_bomb,
+    form_bomb_pdf,
     image_pdf,
     text_pdf,
     write_zip,
@@ -57,7 +58,7 @@ def no_ocr(monkeypatch):
     def refuse(path, number):
         raise AssertionError(f"page {number} of {path} was handed to OCR")
 
-    monkeypatch.setattr(pdfread, "_scanned_page", refuse)
+    monkeypatch.setattr(pdfscan, "_scanned_page", refuse)
 
 
 # --- PDFs --------------------------------------------------------------------------------------------------------
@@ -83,10 +84,38 @@ def test_a_page_too_large_to_render_is_refused(tmp_path, capsys, no_ocr):
     assert code == 2 and "[file.page_too_large]" in said and "508 × 508 厘米" in said
 
 
+def test_a_scanned_page_larger_than_ocr_can_hold_is_refused_before_it_is_read(tmp_path, capsys, no_ocr):
+    # 1,190 × 1,684 points (A2) at 150 dpi: 8.7 million pixels, read; twice as wide: refused
+    page = image_pdf(1).replace(b"/MediaBox [0 0 595 842]", b"/MediaBox [0 0 2380 1684]")
+    code, said = _run(capsys, "review", str(_write(tmp_path, "大页.pdf", page)))
+    assert (
+        code == 2 and "[file.page_too_large]" in said and "84 × 59 厘米" in said and "JIXIAO_LIMIT_PAGE_PIXELS" in said
+    )
+
+
+def test_a_picture_on_a_huge_page_is_rendered_within_the_limit():
+    box = (0.0, 0.0, 4700.0, 4700.0)  # 65 inches square: 300 dpi would be 384 million pixels
+    dpi = pdfscan.picture_dpi(box, 300)
+    assert dpi == 45 and (4700 / 72 * dpi) ** 2 <= guard.LIMITS.page_pixels
+    assert pdfscan.picture_dpi((0.0, 0.0, 400.0, 300.0), 300) == 300  # a picture on an A4 page: as it was
+
+
 def test_a_content_stream_bomb_is_refused_without_unpacking_it(tmp_path, capsys):
     path = _write(tmp_path, "炸弹.pdf", content_bomb_pdf(64 * MB))
     code, said = _run(capsys, "review", str(path))
     assert code == 2 and "[file.pdf_bomb]" in said and "解压后超过 30 MB" in said
+
+
+def test_a_form_drawn_by_a_page_is_held_to_the_same_limit(tmp_path, capsys):
+    path = _write(tmp_path, "炸弹.pdf", form_bomb_pdf(64 * MB))
+    code, said = _run(capsys, "review", str(path))
+    assert code == 2 and "[file.pdf_bomb]" in said and "图形 Fm1 解压后超过 30 MB" in said
+
+
+def test_a_scan_ocr_reads_nothing_from_says_so(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(pdfscan, "_scanned_page", lambda path, number: [])
+    code, said = _run(capsys, "review", str(_write(tmp_path, "扫描件.pdf", image_pdf(2))))
+    assert code == 1 and "[review.no_text]" in said and "文字识别未能读出文字" in said
 
 
 def test_a_page_tree_that_lies_about_its_count_is_counted(tmp_path, capsys, monkeypatch):
@@ -110,6 +139,13 @@ def test_a_pdf_with_an_opening_password_is_refused_and_one_without_is_read(tmp_p
 def test_an_office_file_with_an_opening_password_says_so(tmp_path, capsys, name):
     code, said = _run(capsys, "review", str(_write(tmp_path, name, encrypted_office())))
     assert code == 2 and "[file.encrypted]" in said and "去掉打开密码" in said and "旧版 Office" not in said
+
+
+def test_a_workbook_with_an_opening_password_says_so_as_data_and_as_an_upload(tmp_path, capsys):
+    code, said = _run(capsys, "check", str(_write(tmp_path, "填报.xlsx", encrypted_office())))
+    assert code == 2 and "[file.encrypted]" in said and "去掉打开密码" in said
+    problem = guard.check_upload("填报.xlsx", encrypted_office())
+    assert problem is not None and problem.code == "file.encrypted"
 
 
 def _sheet_with(cells: list[tuple[str, str]]) -> bytes:
@@ -152,6 +188,18 @@ def test_a_text_saved_as_unicode_or_gbk_is_read(tmp_path, encoding):
     assert first == text.strip().splitlines()[0].strip()
 
 
+def test_a_web_page_saved_as_xls_is_read_without_libreoffice(tmp_path, monkeypatch):
+    from jixiao.formats import office
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("LibreOffice was asked to convert a web page")
+
+    monkeypatch.setattr(office, "converted", refuse)
+    page = "<html><body><table><tr><td>三级指标</td><td>分值</td></tr><tr><td>完成率</td><td>10</td></tr></table>"
+    doc = read_source(_write(tmp_path, "自评表.xls", ("\ufeff" + page).encode()))
+    assert doc.segments[0].rows == (("三级指标", "分值"), ("完成率", "10"))
+
+
 def test_a_word_file_named_pdf_says_what_it_is(tmp_path, capsys):
     from docx import Document
 
@@ -176,7 +224,12 @@ def test_what_a_garbled_text_layer_looks_like():
     assert garbled("二〇二四年度", shown=24) is None  # a short title
 
 
-def _pdf_without_tounicode(tmp_path: Path, lines: list[str]) -> Path:
+TITLE = "2024年度部门整体支出绩效自评报告"
+# more than 32 glyphs in one font: pdftotext drops the codes below 32 and gives the rest as ASCII ("!", "$")
+BODY = "一、部门概况。本单位年度预算执行率为95.5%，全年预算数1200万元，执行数1146万元。"
+
+
+def _pdf_without_tounicode(tmp_path: Path, lines: list[str], pages: int = 1) -> Path:
     """The lines printed to PDF by LibreOffice, then every font's ToUnicode map unlinked (the key renamed in
     place, offsets kept): the page shows the text, its text layer gives codes."""
     from docx import Document
@@ -186,8 +239,11 @@ def _pdf_without_tounicode(tmp_path: Path, lines: list[str]) -> Path:
     if office.find_soffice() is None:
         pytest.skip("LibreOffice is installed by scripts/setup.sh")
     document = Document()
-    for line in lines:
-        document.add_paragraph(line)
+    for page in range(pages):
+        if page:
+            document.add_page_break()
+        for line in lines:
+            document.add_paragraph(line)
     document.save(tmp_path / "报告.docx")
     printed = office.convert_file(tmp_path / "报告.docx", "pdf", tmp_path / "pdf")
     data = printed.read_bytes()
@@ -197,13 +253,18 @@ def _pdf_without_tounicode(tmp_path: Path, lines: list[str]) -> Path:
 
 def test_a_page_whose_fonts_lost_their_tounicode_is_read_by_ocr(tmp_path):
     pytest.importorskip("rapidocr_onnxruntime", reason="the OCR engine is installed by scripts/setup.sh")
-    title = "2024年度部门整体支出绩效自评报告"
-    path = _pdf_without_tounicode(tmp_path, [title, "一、部门概况。本单位年度预算执行率为95.5%。"])
-    doc = read_source(path)
+    doc = read_source(_pdf_without_tounicode(tmp_path, [TITLE, BODY]))
     text = "".join(s.text for s in doc.segments)
-    assert title in text and "95.5%" in text
+    assert TITLE in text and "95.5%" in text
     assert all(s.confidence is not None for s in doc.segments)  # recognised, not the text layer
     assert doc.notes and doc.notes[0][0] == 1 and "ToUnicode" in doc.notes[0][1] and "文字识别" in doc.notes[0][1]
+
+
+def test_garbled_pages_over_the_ocr_limit_are_refused_before_any_is_read(tmp_path, capsys, monkeypatch, no_ocr):
+    path = _pdf_without_tounicode(tmp_path, [TITLE, BODY], pages=2)
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(ocr_pages=1))
+    code, said = _run(capsys, "review", str(path))
+    assert code == 2 and "[file.too_many_scans]" in said and "有 2 页需要文字识别" in said
 
 
 # --- one bad file among good ones: the folder review and the web app's batch go on ---------------------------------

@@ -5,8 +5,8 @@ from its objects before pdftotext, pdfplumber or the OCR renderer parse a page:
 - An opening password (a user password; pdfminer cannot open the file without it): refused, saying so. A PDF
   encrypted with an owner password only (printing or copying restricted) opens without one and is read.
 - Pages counted by walking the page tree (cycles and depth bounded), not from its /Count, which may lie.
-- Each page's content streams unpacked (Flate) only as far as `part_bytes`, and never kept: a stream that
-  unpacks further is a bomb (a real page's drawing is a few hundred KB).
+- Each page's content streams, and the forms it draws, unpacked (Flate) only as far as `part_bytes`, and never
+  kept: a stream that unpacks further is a bomb (a real page's drawing is a few hundred KB).
 - Each page, and each image it draws (as its resources declare: /Width × /Height), held to `image_pixels`
   rendered at the OCR's 150 dpi — a picture of 40,000 × 40,000 pixels would take 1.6 GB to decode.
 
@@ -111,8 +111,7 @@ def _pages(document: Any, limit: int) -> list[dict]:
 
 
 def _check_page(number: int, page: dict, limits: Any, path: Path) -> None:
-    from pdfminer.pdftypes import PDFStream, resolve1
-    from pdfminer.psparser import LIT
+    from pdfminer.pdftypes import resolve1
 
     where = Location(str(path), place=f"第{number}页")
     box = resolve1(page.get("MediaBox"))
@@ -128,22 +127,44 @@ def _check_page(number: int, page: dict, limits: Any, path: Path) -> None:
             )
     contents = resolve1(page.get("Contents"))
     for content in contents if isinstance(contents, list) else [contents]:
-        content = resolve1(content)
-        if isinstance(content, PDFStream) and _unpacks_over(content, limits.part_bytes):
-            raise refusal(
-                "file.pdf_bomb",
-                f"第{number}页的内容流解压后超过 {limits.part_bytes // (1024 * 1024)} MB（疑似压缩炸弹），已拒绝处理。"
-                f"{_setting('part_bytes')}",
-                where,
-            )
-    resources = resolve1(page.get("Resources"))
+        _check_stream(resolve1(content), f"第{number}页的内容流", limits, where)
+    _check_objects(number, page.get("Resources"), limits, where, set(), 0)
+
+
+def _check_stream(content: Any, what: str, limits: Any, where: Location) -> None:
+    from pdfminer.pdftypes import PDFStream
+
+    if isinstance(content, PDFStream) and _unpacks_over(content, limits.part_bytes):
+        raise refusal(
+            "file.pdf_bomb",
+            f"{what}解压后超过 {limits.part_bytes // (1024 * 1024)} MB（疑似压缩炸弹），已拒绝处理。"
+            f"{_setting('part_bytes')}",
+            where,
+        )
+
+
+def _check_objects(number: int, resources: Any, limits: Any, where: Location, seen: set[int], depth: int) -> None:
+    """The images a page's resources declare, and the forms it draws (each a stream of drawing, with resources
+    of its own: followed _DEPTH levels down, each once)."""
+    from pdfminer.pdftypes import PDFStream, resolve1
+    from pdfminer.psparser import LIT
+
+    resources = resolve1(resources)
     objects = resolve1(resources.get("XObject")) if isinstance(resources, dict) else None
     for name, item in (objects or {}).items() if isinstance(objects, dict) else ():
         item = resolve1(item)
-        if not isinstance(item, PDFStream) or resolve1(item.get("Subtype")) is not LIT("Image"):
+        if not isinstance(item, PDFStream) or id(item) in seen or depth > _DEPTH:
+            continue
+        seen.add(id(item))
+        kind = resolve1(item.get("Subtype"))
+        if kind is LIT("Form"):
+            _check_stream(item, f"第{number}页的图形 {name} ", limits, where)
+            _check_objects(number, item.get("Resources"), limits, where, seen, depth + 1)
             continue
         width, height = resolve1(item.get("Width")), resolve1(item.get("Height"))
-        if isinstance(width, int) and isinstance(height, int) and width * height > limits.image_pixels:
+        if not (kind is LIT("Image") and isinstance(width, int) and isinstance(height, int)):
+            continue
+        if width * height > limits.image_pixels:
             raise refusal(
                 "file.image_too_large",
                 f"第{number}页的图片 {name} 为 {width} × {height} 像素，超出上限 {limits.image_pixels:,} 像素"

@@ -62,7 +62,8 @@ class Limits:
     table_cells: int = 500_000  # filled cells of one sheet (10,000 projects fill about 100,000)
     pages: int = 500  # pages of one PDF under review (a 200-page report takes a few seconds)
     ocr_pages: int = 100  # pages of one report read by OCR (scans, garbled text layers): ~1.5 s CPU each
-    image_pixels: int = 150_000_000  # one image in a PDF, or a page at 150 dpi (A0 at 300 dpi: 139 million)
+    image_pixels: int = 100_000_000  # one image in a PDF, or a page at 150 dpi (A3 at 600 dpi: 70 million)
+    page_pixels: int = 9_000_000  # a page (or picture) read by OCR, at 150 dpi: A2 is 8.7 million
     document_chars: int = 1_000_000  # characters of one report under review (about 650 pages)
     max_amount: Decimal = Decimal("1e10")  # 万元: 100万亿元, above any budget
     max_count: int = 10_000_000  # head counts, numbers of items
@@ -148,6 +149,11 @@ _KIND_WORDS = {
 }
 
 
+# what Word and Excel save for a file with an opening password: a compound file holding this stream (MS-OFFCRYPTO)
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_PASSWORD = "文件设置了打开密码（加密的 Word/Excel 文件），无法读取。请在 Word/WPS/Excel 中去掉打开密码后另存再试。"
+
+
 # --- a file on disk ------------------------------------------------------------------------------------
 
 
@@ -187,6 +193,8 @@ def check_input_file(
             "file.too_large", f"文件过大（{_mb(info.st_size)}），上限为 {_mb(limit)}。{_setting(limit_name)}", where
         )
     kind = sniff(head)
+    if kind == "ole" and "zip" in expected and _ENCRYPTED in path.read_bytes():
+        raise refusal("file.encrypted", _PASSWORD, where)
     if kind not in expected:
         wanted = "或".join(_KIND_WORDS[k] for k in expected)
         hint = "请用 Excel/WPS/Word 另存为 .xlsx/.docx 后重试。" if kind == "ole" else "请检查是否选错了文件。"
@@ -338,13 +346,6 @@ def check_document(path: Path) -> None:
             raise refusal(
                 "file.not_text", f"无法读取该文件：不是文本文件（内容是{_KIND_WORDS[kind]}）。请检查文件。", where
             )
-        if kind == "ole" and "EncryptedPackage".encode("utf-16-le") in path.read_bytes():  # MS-OFFCRYPTO
-            raise refusal(
-                "file.encrypted",
-                "文件设置了打开密码（加密的 Word/Excel 文件），无法读取。请在 Word/WPS/Excel 中去掉打开密码后另存，"
-                "再提交审核。",
-                where,
-            )
         wanted = "、".join(_KIND_WORDS[k] for k in expected)
         raise refusal(
             "file.type",
@@ -393,6 +394,8 @@ def check_upload(name: str, data: bytes) -> Problem | None:
         return Problem("file.too_large", f"文件过大（{_mb(len(data))}），上限为 {_mb(limit)}。", where)
     kind = sniff(data[:65536])
     expected = {".yaml": "text", ".yml": "text", ".txt": "text", ".pdf": "pdf"}.get(suffix, "zip")
+    if kind == "ole" and expected == "zip" and _ENCRYPTED in data:
+        return Problem("file.encrypted", _PASSWORD, where)
     if kind != expected:
         hint = "请用 Excel/WPS 另存为 .xlsx 后上传。" if kind == "ole" else "请检查是否选错了文件。"
         return Problem("file.type", f"文件内容是{_KIND_WORDS[kind]}，与扩展名 {suffix or '（无）'} 不符。{hint}", where)

@@ -23,8 +23,9 @@ from typing import Any
 from jixiao.model.problems import JixiaoError, Location, Problem
 
 from ..formats.layout import Block
+from .pdfscan import ocr_count, picture_dpi, read_garbled, scanned
 from .pdftext import garbled, is_page_number, unspaced
-from .segments import SourceDocument, _add_blocks, _Builder, _clean, _scanned_page
+from .segments import SourceDocument, _add_blocks, _Builder, _clean
 
 __all__ = ["read_pdf"]
 
@@ -229,6 +230,7 @@ def _picture_blocks(path: Path, number: int, box: tuple[float, float, float, flo
         page = document[number - 1]
         width, height = page.get_size()
         dpi = int(min(max(OCR_DPI, source / ((box[2] - box[0]) / 72) if source else OCR_DPI), 2 * OCR_DPI))
+        dpi = picture_dpi(box, dpi)  # a picture on a huge page: within LIMITS.page_pixels
         crop = (box[0], height - box[3], width - box[2], box[1])  # left, bottom, right, top margins cut off
         image = page.render(scale=dpi / 72, crop=crop).to_numpy()[:, :, :3]
     finally:
@@ -343,16 +345,18 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
     goes: dict[int, tuple[float | None, ...]] = {}  # a table's segment number → _goes_on of its last row
     ended: set[int] = set()  # pages whose text goes on after their last table, above the footer: it ended there
     read = 0  # pictures recognised: as many as scanned pages may be (formats/ocr.py MAX_OCR_PAGES)
-    scans = _ocr_pages(path, fast)  # pages read by OCR: at most LIMITS.ocr_pages, counted before the first
     with pdfplumber.open(str(path)) as pdf:
+        drawn = [_drawing(page) for page in pdf.pages]
+        texts = None if fast is None else ["\n".join(line.text for line in lines) for lines in fast]
+        scans = ocr_count(path, texts, [d[2] for d in drawn])  # pages for OCR (pdfscan.py): counted before any
         for number, page in enumerate(pdf.pages, 1):
             laid = fast[number - 1] if fast is not None and number - 1 < len(fast) else None
             text = None if laid is None else "\n".join(line.text for line in laid)
-            rules, image, shown = _drawing(page)
+            rules, image, shown = drawn[number - 1]
             why = garbled(text if text is not None else "".join(c["text"] for c in page.chars), shown)
             if why is not None:  # a text layer of codes, not words: the page read as a scan, and said so
-                scans = _ocr_pages(path, None, scans + 1)
-                _read_garbled(builder, path, number, why)
+                scans = ocr_count(path, None, [], scans + 1)
+                read_garbled(builder, path, number, page, why)
                 continue
             tables: list = []
             compact = re.sub(r"\s", "", text or "")
@@ -417,47 +421,21 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
                     goes[at] = _goes_on(page, item)
                 first = False
             if not lines and not tables:  # no text layer: a scanned page, recognised (formats/ocr.py)
-                scans = _ocr_pages(path, None, scans + 1)
-                _add_blocks(builder, _scanned_page(path, number))
+                scans = ocr_count(path, None, [], scans + 1)
+                _add_blocks(builder, scanned(path, number, page))
     if not builder.doc.segments:
         raise JixiaoError(
             [
                 Problem(
                     "review.no_text",
-                    "PDF 中没有可提取的文字（可能是扫描件）。请提供 Word 版或文字版 PDF。",
+                    "PDF 为扫描件，文字识别未能读出文字（图像可能模糊、过淡或为空白）。请提供清晰的扫描件或 Word 版。"
+                    if scans
+                    else "PDF 中没有可提取的文字（可能是扫描件）。请提供 Word 版或文字版 PDF。",
                     Location(str(path)),
                 )
             ]
         )
     return builder.doc
-
-
-def _ocr_pages(path: Path, fast: list[list[_Line]] | None, count: int = 0) -> int:
-    """`count` pages to be read by OCR, or (with pdftotext's pages) those of them without text or with a garbled
-    text layer, counted before the first is recognised; refused above LIMITS.ocr_pages (each takes ~1.5 s of
-    CPU: 2,000 scanned pages would take an hour), never read in part without saying so."""
-    from jixiao.files.guard import LIMITS, _setting
-
-    if fast is not None:
-        texts = ["\n".join(line.text for line in lines) for lines in fast]
-        count = sum(1 for text in texts if not text.strip() or garbled(text) is not None)
-    if count > LIMITS.ocr_pages:
-        why = f"PDF 中有 {count} 页需要文字识别（扫描页，或文字层无法识别的页），上限为 {LIMITS.ocr_pages} 页"
-        tip = "（每页约需 1.5 秒）。请提供文字版 PDF 或 Word 版，或拆分文件后再审核。"
-        raise JixiaoError([Problem("file.too_many_scans", why + tip + _setting("ocr_pages"), Location(str(path)))])
-    return 0 if fast is not None else count
-
-
-def _read_garbled(builder: _Builder, path: Path, number: int, why: str) -> None:
-    """A page whose text layer is garbled (pdftext.garbled), read by OCR with a note saying so; without OCR, the
-    note says the page was not read."""
-    try:
-        blocks = _scanned_page(path, number)
-    except JixiaoError:  # OCR not installed: the other pages are still the report's
-        builder.doc.notes.append((number, f"该页{why}；本机未安装文字识别组件，该页未能读取，请人工核对。"))
-        return
-    builder.doc.notes.append((number, f"该页{why}，已改用文字识别（OCR）读取，请核对识别出的文字和数字。"))
-    _add_blocks(builder, blocks)
 
 
 def _continue_table(

@@ -166,9 +166,15 @@ def _xlsx_text(value: object, number_format: str = "") -> str:
 
 
 def _read_converted(path: Path) -> SourceDocument:
-    """.doc/.wps → .docx and .xls/.et → .xlsx by LibreOffice (formats/office.py), then read as those are."""
+    """.doc/.wps → .docx and .xls/.et → .xlsx by LibreOffice (formats/office.py), then read as those are; an HTML
+    page named so is read as HTML, without LibreOffice."""
     from ..formats.office import ConversionError, converted
 
+    with path.open("rb") as handle:
+        head = handle.read(1024).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<html", b"<!doctype html", b"<table", b"<meta", b"<head")):
+        # a web page saved as .doc/.xls, as many systems export their "Excel" and "Word": read as the page it is
+        return read_html(path, _Builder(path))
     fmt = "xlsx" if path.suffix.lower() in (".xls", ".et") else "docx"
     try:
         with converted(path, fmt) as modern:
