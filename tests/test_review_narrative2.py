@@ -165,3 +165,11 @@ def test_the_first_number_of_a_range_is_of_what_the_second_is_of():
     doc = _doc("2023年全县70周岁以上老人共有53908人,其中70-79周岁老年人40098人。")
     low, high = [f for f in extract_narrative_figures(doc) if f.raw in ("70", "79") and "40098" not in f.raw][-2:]
     assert (low.raw, high.raw) == ("70", "79") and low.subject == high.subject and "老年人" in low.subject
+
+
+def test_a_standard_of_so_much_a_head_is_for_the_group_of_the_clause_before():
+    # n196: "年满70-79周岁老年人,每人每月发放50元" — the 50元 is the 70-79周岁老年人's (it was read as 每人每月发放)
+    doc = _doc("年满70-79周岁老年人,每人每月发放50元;年满80-89周岁的老年人,每人每月发放100元。")
+    assert (_figure(doc, "50").subject, _figure(doc, "100", "元").subject) == ("70-79周岁老年人", "80-89周岁的老年人")
+    # a standard whose own clause names its subject keeps it
+    assert _figure(_doc("对象为特困人员,基本生活标准每人每月600元。"), "600").subject != "特困人员"

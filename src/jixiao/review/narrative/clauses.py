@@ -5,11 +5,11 @@ a count, and a clause's scope (another year, a target, an approximation). `gramm
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..rx import rx
 from .model import NarrativeFigure
-from .vocabulary import Vocabulary
+from .vocabulary import Vocabulary, vocabulary
 
 __all__ = [
     "AGENT_ONLY",
@@ -23,6 +23,7 @@ __all__ = [
     "YEAR_PREFIX",
     "Sentence",
     "bare_head",
+    "carry_list_relation",
     "clean_subject",
     "date_event",
     "depths",
@@ -248,3 +249,30 @@ def new_item(before: NarrativeFigure | None, f: NarrativeFigure) -> bool:
         return False
     start, end = f.quote.find(before.text), f.quote.find(f.text)
     return 0 <= start < end and _NEW_ITEM.search(f.quote, start + len(before.text), end) is not None
+
+
+def carry_list_relation(figures: list[NarrativeFigure]) -> list[NarrativeFigure]:
+    """After "其中" (or "分别为") the figures that follow in the sentence, at the same bracket depth and with no
+    relation word of their own, are parts of the same list: "其中：基本支出61.41万元，…；项目支出93.88万元"."""
+    voc = vocabulary()
+    lists = voc.relations["parts"] + voc.relations["respectively"] + voc.relations["includes"]
+    carried: dict[tuple[int, int], tuple[str, str]] = {}
+    out = []
+    for i, f in enumerate(figures):
+        key = (f.sentence, f.depth)
+        for k in [k for k in carried if k[0] != f.sentence or new_item(figures[i - 1] if i else None, f)]:
+            del carried[k]
+        nxt = figures[i + 1] if i + 1 < len(figures) else None
+        opens_list = nxt is not None and nxt.sentence == f.sentence and nxt.relation in lists and nxt.family == f.family
+        if f.relation in lists:
+            carried[key] = (f.relation.rstrip("：:"), f.family)
+            f = replace(f, relation=f.relation.rstrip("：:"), flags=(*f.flags, "part"))
+        elif f.relation in voc.relations["total"] or opens_list:
+            carried.pop(key, None)  # a new total: "……；在职人员6人，其中……"
+        elif key in carried and carried[key][1] == f.family:
+            relation = carried[key][0] if f.relation in ("", *voc.relations["stage_verbs"]) else f.relation
+            f = replace(f, relation=relation, flags=(*f.flags, "part"))
+        elif f.quote.startswith("其中"):
+            f = replace(f, flags=(*f.flags, "part"))
+        out.append(f)
+    return out

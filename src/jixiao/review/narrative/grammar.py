@@ -25,11 +25,11 @@ from .clauses import (
     YEAR_PREFIX,
     Sentence,
     bare_head,
+    carry_list_relation,
     clean_subject,
     date_event,
     depths,
     indicator_clause,
-    new_item,
     noun_after,
     scope_flags,
     sentences,
@@ -87,7 +87,16 @@ class _SegmentReader:
             subject = self._compared(token, place, subject)
             self.out.append(self._figure(token, place, subject, relation, base, change))
             self.previous_end = token.end
-        return _carry_list_relation(self._range_starts(self.out))
+        return carry_list_relation(self._range_starts(self.out))
+
+    def _group_before(self, place: _Place) -> str:
+        """The clause before a standard of so much a head, in its sentence: the group the standard is for."""
+        starts = [s for s in place.sentence.clause_starts if s < place.clause_start]
+        if not starts:
+            return ""
+        group = self.text[starts[-1] : place.clause_start].strip("，,；; ")
+        group = re.sub(r"^(?:年满|凡|对|其中)", "", ENUM_MARK.sub("", group))
+        return group if 2 <= len(group) <= 20 and not re.search(r"[。：:]", group) else ""
 
     def _range_starts(self, figures: list[NarrativeFigure]) -> list[NarrativeFigure]:
         """ "年满70-79周岁老年人", "培训周期为3-6个月": the first number of a range is of what its second is of."""
@@ -197,6 +206,8 @@ class _SegmentReader:
             named = self._named_by_colon(place, "")
             subject = named if named.endswith(head) and len(named) > len(head) else subject
         subject = self._indicator(token, place, subject)
+        if token.kind == "amount" and re.fullmatch(r"(?:每[人户月年]){1,3}(?:发放|补助|补贴)?", subject):
+            subject = self._group_before(place) or subject  # "年满70-79周岁老年人，每人每月发放50元"
         subject = self._fallback(token, place, subject)
         if not subject and token.kind == "amount" and (relation in voc.relations["total"] or not relation):
             subject = self._amount_of_previous(place)  # "市级预算安排80%计260万元", "费用成本每亩4000元,计12万元"
@@ -466,30 +477,3 @@ def read_segment(
 ) -> list[NarrativeFigure]:
     """The figures of one normalized paragraph or table cell, with their meaning."""
     return _SegmentReader(text, location, index, year, cell).read()
-
-
-def _carry_list_relation(figures: list[NarrativeFigure]) -> list[NarrativeFigure]:
-    """After "其中" (or "分别为") the figures that follow in the sentence, at the same bracket depth and with no
-    relation word of their own, are parts of the same list: "其中：基本支出61.41万元，…；项目支出93.88万元"."""
-    voc = vocabulary()
-    lists = voc.relations["parts"] + voc.relations["respectively"] + voc.relations["includes"]
-    carried: dict[tuple[int, int], tuple[str, str]] = {}
-    out = []
-    for i, f in enumerate(figures):
-        key = (f.sentence, f.depth)
-        for k in [k for k in carried if k[0] != f.sentence or new_item(figures[i - 1] if i else None, f)]:
-            del carried[k]
-        nxt = figures[i + 1] if i + 1 < len(figures) else None
-        opens_list = nxt is not None and nxt.sentence == f.sentence and nxt.relation in lists and nxt.family == f.family
-        if f.relation in lists:
-            carried[key] = (f.relation.rstrip("：:"), f.family)
-            f = replace(f, relation=f.relation.rstrip("：:"), flags=(*f.flags, "part"))
-        elif f.relation in voc.relations["total"] or opens_list:
-            carried.pop(key, None)  # a new total: "……；在职人员6人，其中……"
-        elif key in carried and carried[key][1] == f.family:
-            relation = carried[key][0] if f.relation in ("", *voc.relations["stage_verbs"]) else f.relation
-            f = replace(f, relation=relation, flags=(*f.flags, "part"))
-        elif f.quote.startswith("其中"):
-            f = replace(f, flags=(*f.flags, "part"))
-        out.append(f)
-    return out
