@@ -125,6 +125,18 @@ def test_a_page_tree_that_lies_about_its_count_is_counted(tmp_path, capsys, monk
     assert code == 2 and "[file.too_many_pages]" in said and "超过 5 页" in said
 
 
+def test_a_long_list_of_kids_is_refused_from_its_bytes_before_pdfminer_parses_it(tmp_path, capsys, monkeypatch):
+    from jixiao.files import docguard
+
+    def walk(document, limit):
+        raise AssertionError("the page tree was parsed object by object")
+
+    monkeypatch.setattr(docguard, "_pages", walk)
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(pages=5))
+    code, said = _run(capsys, "review", str(_write(tmp_path, "谎报.pdf", text_pdf(20, count=1))))
+    assert code == 2 and "[file.too_many_pages]" in said and "超过 5 页" in said
+
+
 def test_a_pdf_with_an_opening_password_is_refused_and_one_without_is_read(tmp_path, capsys):
     code, said = _run(capsys, "review", str(_write(tmp_path, "加密.pdf", encrypted_pdf("1234"))))
     assert code == 2 and "[file.encrypted]" in said and "设置了打开密码" in said

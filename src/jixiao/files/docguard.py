@@ -16,16 +16,18 @@ left to the reader that follows, which says so in its own words.
 
 from __future__ import annotations
 
+import re
 import zlib
 from pathlib import Path
 from typing import Any
 
 from jixiao.model.problems import JixiaoError, Location, Problem
 
-__all__ = ["check_docx_chars", "check_pdf", "pdf_pages", "refusal"]
+__all__ = ["check_docx_chars", "check_pdf", "refusal"]
 
 _DEPTH = 64  # levels of a page tree (a real one has two or three)
 _OCR_SCALE = 150 / 72  # the scan renderer's pixels per point (formats/ocr.py OCR_DPI)
+_REF = re.compile(rb"\d+\s+\d+\s+R\b")  # an indirect reference: "12 0 R"
 
 
 def refusal(code: str, message: str, location: Location) -> JixiaoError:
@@ -40,17 +42,28 @@ class _XmlRefused(Exception):
     """Raised from expat's handlers to stop a parse at a limit (guard._check_xml_part, check_docx_chars)."""
 
 
-def pdf_pages(path: Path) -> int | None:
-    """The page count the PDF's page tree states (pdfminer reads only the cross-reference table)."""
-    from pdfminer.pdfdocument import PDFDocument  # heavy (pdfminer): only for a PDF under review
-    from pdfminer.pdfparser import PDFParser
-    from pdfminer.pdftypes import resolve1
+def _stated(path: Path, document: Any) -> tuple[int | None, int]:
+    """The page count the root of the page tree states, and how many references it holds (its kids), read from
+    its bytes where it is a plain object: pdfminer's parse of a Kids array of 100,000 pages takes seconds. (None,
+    0) where it lies in an object stream; pdfminer's reading then (a compressed tree holds its kids compressed)."""
+    from pdfminer.pdftypes import PDFObjRef, resolve1
 
-    with path.open("rb") as handle:
-        document = PDFDocument(PDFParser(handle))
-        pages = resolve1(document.catalog.get("Pages"))
-        count = resolve1(pages.get("Count")) if isinstance(pages, dict) else None
-    return count if isinstance(count, int) else None
+    ref = document.catalog.get("Pages")
+    for xref in document.xrefs if isinstance(ref, PDFObjRef) else ():
+        try:
+            stream, offset, _ = xref.get_pos(ref.objid)
+        except KeyError:
+            continue
+        if stream is not None:
+            break
+        with path.open("rb") as handle:
+            handle.seek(offset)
+            raw = handle.read(64 * 1024 * 1024).split(b"endobj", 1)[0]  # a file is at most file_bytes
+        count = re.search(rb"/Count\s+(\d+)", raw)
+        return (int(count.group(1)) if count else None), len(_REF.findall(raw))
+    pages = resolve1(ref)
+    count = resolve1(pages.get("Count")) if isinstance(pages, dict) else None
+    return (count if isinstance(count, int) else None), 0
 
 
 def check_pdf(path: Path, limits: Any) -> None:
@@ -75,6 +88,16 @@ def check_pdf(path: Path, limits: Any) -> None:
             ) from None
         except Exception:  # damaged: the reader that follows says so
             return
+        try:
+            count, kids = _stated(path, document)
+        except Exception:  # an odd page tree: walked below, or left to the readers
+            count, kids = None, 0
+        if count is not None and count > limits.pages:
+            raise refusal(
+                "file.too_many_pages", f"PDF 共 {count} 页，上限为 {limits.pages} 页。{_setting('pages')}", where
+            )
+        if kids > limits.pages + 8:  # each kid holds a page or more (a few references may be other entries)
+            raise refusal("file.too_many_pages", f"PDF 超过 {limits.pages} 页，超出上限。{_setting('pages')}", where)
         try:
             pages = _pages(document, limits.pages + 1)
         except Exception:  # an odd page tree: the readers walk it their own way

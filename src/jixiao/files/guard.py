@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from jixiao.model.problems import JixiaoError, Location, Problem
 
-from .docguard import _setting, _XmlRefused, check_docx_chars, check_pdf, pdf_pages, refusal
+from .docguard import _setting, _XmlRefused, check_docx_chars, check_pdf, refusal
 
 if TYPE_CHECKING:
     import zipfile  # for the annotations only: zipfile is imported where a zip is read
@@ -358,15 +358,7 @@ def check_document(path: Path) -> None:
         if "word/document.xml" in names:
             check_docx_chars(path, where, LIMITS)
     elif kind == "pdf":
-        try:
-            pages = pdf_pages(path)
-        except Exception:  # a damaged or encrypted PDF: check_pdf or the reader that follows says so
-            pages = None
-        if pages is not None and pages > LIMITS.pages:
-            raise refusal(
-                "file.too_many_pages", f"PDF 共 {pages} 页，上限为 {LIMITS.pages} 页。{_setting('pages')}", where
-            )
-        check_pdf(path, LIMITS)  # an opening password, pages walked, content streams, images, page size
+        check_pdf(path, LIMITS)  # an opening password, pages (stated and walked), content streams, images, size
     elif kind == "text":
         chars = len(path.read_bytes().decode("utf-8", errors="replace"))
         if chars > LIMITS.document_chars:
