@@ -459,8 +459,10 @@ def test_recheck_prefilled_from_the_review_of_the_submitted_report(clients, eval
     assert doc_version(c.get(f"/evaluations/{eid}/recheck").text) == before  # nothing saved
     # the department cannot, nor a file that is not a report
     assert prefill("baoan").status_code == 403
+    # every format `jixiao review` reads is taken (a PDF too), but what it holds must be what its name says
     bad = prefill("bureau", b"not a document", "x.pdf")
-    assert bad.status_code == 422 and "文件类型不对" in bad.text
+    assert bad.status_code == 422 and "与扩展名 .pdf 不符" in bad.text
+    assert "文件类型不对" in prefill("bureau", b"MZ\x90\x00", "x.exe").text
     # the reviewer accepts: 97.61 + (2 − 1.99) = 97.62 stated; re-checked 97.62 − 0.01 (预算执行率) − 0.01 = 97.60
     assert save(clients, "bureau", eid, "recheck", text, before).status_code == 303
     page = c.get(f"/evaluations/{eid}/recheck").text

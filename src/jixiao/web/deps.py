@@ -12,6 +12,7 @@ from urllib.parse import unquote_plus
 from fastapi import Depends, Path, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session as DbSession
+from starlette.datastructures import UploadFile
 
 from .db import Session, User
 from .scope import OutOfScope, Scope
@@ -31,6 +32,8 @@ __all__ = [
     "checked_form",
     "int_field",
     "page",
+    "uploaded",
+    "uploaded_files",
 ]
 
 COOKIE = "jixiao_session"
@@ -134,6 +137,22 @@ def _unquoted(raw: bytes) -> str:
 
 
 Form = Annotated[dict[str, str], Depends(checked_form)]
+
+
+# A route that writes is a plain `def` (FastAPI's thread pool): on the event loop, a save waiting for SQLite's write
+# lock stops every request of the process, the lock's holder included when its commit is still to be sent from that
+# loop (sqlite_writers._on_event_loop). Its uploaded files are taken from the parsed form here, on the loop, after
+# the CSRF check; the route reads them with `file.file.read(...)` (Starlette's spooled temporary file).
+def uploaded(field: str):
+    async def one(request: Request, _form: Form) -> UploadFile | None:
+        value = (await request.form()).get(field)
+        return value if isinstance(value, UploadFile) and value.filename else None
+
+    return Depends(one)
+
+
+async def uploaded_files(request: Request, _form: Form) -> list[UploadFile]:
+    return [f for f in (await request.form()).getlist("files") if isinstance(f, UploadFile) and f.filename]
 
 
 def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:

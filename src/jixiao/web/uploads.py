@@ -3,16 +3,24 @@ library parses them; a filled workbook to the stored YAML."""
 
 from __future__ import annotations
 
+import dataclasses
+import tempfile
+from pathlib import Path
+
 from jixiao.files import guard
-from jixiao.files.excel_in import read_workbook_bytes
+from jixiao.files.excel_in import OLD_WORKBOOKS, read_workbook_bytes, read_workbook_source
 from jixiao.files.serialize import data_to_yaml
 from jixiao.model.dataset import parse_source
 from jixiao.model.problems import JixiaoError, Location, Problem, has_errors
 
-__all__ = ["MAX_UPLOAD", "WORKBOOK_SUFFIXES", "check_upload", "safe_name", "workbook_to_yaml"]
+__all__ = ["MAX_UPLOAD", "REVIEW_SUFFIXES", "WORKBOOK_SUFFIXES", "check_upload", "safe_name", "workbook_to_yaml"]
 
 MAX_UPLOAD = 10 * 1024 * 1024  # bytes of one uploaded file
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+# a filled workbook as Excel or WPS saves it: .xls/.et converted to .xlsx by LibreOffice first (issue 20)
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", *OLD_WORKBOOKS)
+# a report or table written elsewhere, in every format `jixiao review` reads (review/source.py), scans included
+REVIEW_SUFFIXES = (".docx", ".doc", ".wps", ".pdf", ".ofd", ".xlsx", ".xlsm", ".xls", ".et", ".txt", ".html", ".htm")
+_OLD_OFFICE = (".doc", ".wps", ".xls", ".et")  # Word/Excel 97–2003 and WPS: OLE compound files
 
 
 def safe_name(name: str | None, fallback: str) -> str:
@@ -39,7 +47,7 @@ def check_upload(
             Problem(
                 "upload.wrong_type",
                 f"文件类型不对：应为 {' / '.join(suffixes)} 文件，实际为“{filename}”。"
-                "请用 Excel/WPS 另存为 .xlsx 后上传。",
+                f"请用 Excel/WPS 另存为 {suffixes[0]} 后上传。",
                 where,
             )
         ]
@@ -52,6 +60,28 @@ def check_upload(
                 where,
             )
         ]
+    suffix = Path(filename).suffix.lower()
+    if suffix in _OLD_OFFICE:  # LibreOffice reads it, under its converter's time limit; here only what it is
+        kind = guard.sniff(content[:65536])
+        if kind != "ole":
+            return [
+                Problem(
+                    "file.type",
+                    f"文件内容不是旧版 Office 文件，与扩展名 {suffix} 不符。请检查是否选错了文件。",
+                    where,
+                )
+            ]
+        return []
+    if suffix in (".ofd", ".html", ".htm"):  # an OFD is a zip (its own guard when read), HTML text
+        expected = "zip" if suffix == ".ofd" else "text"
+        if guard.sniff(content[:65536]) != expected:
+            return [Problem("file.type", f"文件内容与扩展名 {suffix} 不符。请检查是否选错了文件。", where)]
+        if expected == "zip":
+            try:
+                guard.check_zip(content, filename)
+            except JixiaoError as exc:
+                return list(exc.problems)
+        return []
     problem = guard.check_upload(filename, content)
     return [problem] if problem else []
 
@@ -62,7 +92,10 @@ def workbook_to_yaml(content: bytes, filename: str) -> tuple[str | None, list[Pr
     if problems:
         return None, problems
     try:  # read where it is held, in memory; places name the uploaded file
-        data, problems = parse_source(read_workbook_bytes(content, safe_name(filename, "upload.xlsx")))
+        if Path(filename).suffix.lower() in OLD_WORKBOOKS:
+            data, problems = _old_workbook(content, safe_name(filename, "upload.xls"))
+        else:
+            data, problems = parse_source(read_workbook_bytes(content, safe_name(filename, "upload.xlsx")))
     except JixiaoError as exc:
         return None, list(exc.problems)
     except Exception:
@@ -76,3 +109,24 @@ def workbook_to_yaml(content: bytes, filename: str) -> tuple[str | None, list[Pr
     if has_errors(problems):
         return None, problems
     return data_to_yaml(data), problems
+
+
+def _old_workbook(content: bytes, name: str):
+    """An uploaded .xls/.et: written to a private temporary folder under its own name, converted by LibreOffice and
+    read as the command line reads it (`score 填报.xls`); every place names the uploaded file, never the temporary
+    one."""
+    with tempfile.TemporaryDirectory(prefix="jixiao-upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(content)
+        try:
+            data, problems = parse_source(read_workbook_source(path))
+        except JixiaoError as exc:
+            raise JixiaoError([_named(p, str(path), name) for p in exc.problems]) from None
+        return data, [_named(p, str(path), name) for p in problems]
+
+
+def _named(problem: Problem, temporary: str, name: str) -> Problem:
+    location = problem.location
+    if location is None or location.file != temporary:
+        return problem
+    return dataclasses.replace(problem, location=dataclasses.replace(location, file=name))

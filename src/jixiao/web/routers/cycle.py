@@ -4,11 +4,12 @@ downloads, and the bureau's region view (warnings, overdue rectification, 结果
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
+from starlette.datastructures import UploadFile
 
 from jixiao.model.numbers import fmt_percent
 
@@ -25,7 +26,7 @@ from ..cycle_service import (
 from ..cycle_views import DOCX, MAX_TEXT, XLSX, page_context, stored_document, table_view
 from ..cycle_words import to_english
 from ..db import CycleDocument, Department, Evaluation, User
-from ..deps import BadInput, Db, Form, Id, Reviewer, SignedIn, int_field, page
+from ..deps import BadInput, Db, Form, Id, Reviewer, SignedIn, int_field, page, uploaded
 from ..scope import NotFound
 from ..service import Denied, audit, load
 from ..timefmt import local_time
@@ -138,10 +139,15 @@ def targets_page(request: Request, actor: SignedIn, db: Db, evaluation_id: Id):
     return _show(request, actor, db, evaluation_id, "targets")
 
 
+Workbook = Annotated[UploadFile | None, uploaded("workbook")]  # a filled 申报表 or 监控表
+Reviewed = Annotated[UploadFile | None, uploaded("review_file")]  # the department's submitted report or table
+
+
+# Every route that writes is a plain `def` (deps.uploaded says why).
 @router.post("/evaluations/{evaluation_id}/targets")
-async def targets_save(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+def targets_save(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id, workbook: Workbook):
     if form.get("action") == "upload":  # the filled 绩效目标申报表 workbook
-        return await _upload(request, actor, db, form, evaluation_id, "targets")
+        return _upload(request, actor, db, form, evaluation_id, "targets", workbook)
     return _save(request, actor, db, form, evaluation_id, "targets")
 
 
@@ -163,19 +169,18 @@ def monitoring_page(request: Request, actor: SignedIn, db: Db, evaluation_id: Id
 
 
 @router.post("/evaluations/{evaluation_id}/monitoring")
-async def monitoring_save(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+def monitoring_save(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id, workbook: Workbook):
     if form.get("action") == "upload":  # the filled 运行监控 workbook
-        return await _upload(request, actor, db, form, evaluation_id, "monitoring")
+        return _upload(request, actor, db, form, evaluation_id, "monitoring", workbook)
     return _save(request, actor, db, form, evaluation_id, "monitoring")
 
 
-async def _upload(request: Request, actor, db, form: dict[str, str], evaluation_id: int, kind: str):
+def _upload(request: Request, actor, db, form: dict[str, str], evaluation_id: int, kind: str, file):
     """A filled workbook (jixiao cycle-template, or the 申报表 downloaded here) read with its cells, then saved as
     the document's text through the same write path as the editor; errors name the sheet and cell."""
     from pathlib import Path
 
     import yaml
-    from starlette.datastructures import UploadFile
 
     from jixiao.cycle.workbook import read_monitoring_workbook, read_targets_workbook
     from jixiao.model.problems import JixiaoError
@@ -186,11 +191,10 @@ async def _upload(request: Request, actor, db, form: dict[str, str], evaluation_
     reason = kind_refusal(actor.user, evaluation.department, kind)
     if reason:  # refused before the file is read
         raise Denied(reason)
-    file = (await request.form()).get("workbook")
-    if not isinstance(file, UploadFile):
+    if file is None:
         raise BadInput("请选择要上传的工作簿（.xlsx）。")
     name = safe_name(file.filename or "", f"{KINDS[kind][0]}.xlsx")
-    content = await file.read(MAX_UPLOAD + 1)
+    content = file.file.read(MAX_UPLOAD + 1)
     problems = check_upload(content, name, (".xlsx", ".xlsm"))
     text = ""
     if not problems:
@@ -231,37 +235,34 @@ def recheck_page(request: Request, actor: SignedIn, db: Db, evaluation_id: Id):
 
 
 @router.post("/evaluations/{evaluation_id}/recheck")
-async def recheck_save(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+def recheck_save(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id, reviewed: Reviewed):
     """Save the 复核, or (action=prefill, with the department's submitted report or table) start it from the review:
     the indicators whose stated score the document's figures contradict, with the review's score and reason."""
     if form.get("action") == "prefill":
-        return await _prefill(request, actor, db, evaluation_id)
+        return _prefill(request, actor, db, evaluation_id, reviewed)
     return _save(request, actor, db, form, evaluation_id, "recheck")
 
 
-async def _prefill(request: Request, actor, db, evaluation_id: int):
+def _prefill(request: Request, actor, db, evaluation_id: int, file):
     import tempfile
     from pathlib import Path
-
-    from starlette.datastructures import UploadFile
 
     from jixiao.cycle.recheck import proposals_from_review
     from jixiao.model.problems import JixiaoError
     from jixiao.review import review_file
 
-    from ..uploads import MAX_UPLOAD, check_upload, safe_name
+    from ..uploads import MAX_UPLOAD, REVIEW_SUFFIXES, check_upload, safe_name
 
     evaluation = actor.scope.evaluation(db, evaluation_id)
     reason = kind_refusal(actor.user, evaluation.department, "recheck")
     if reason:  # refused before the file is read
         raise Denied(reason)
-    file = (await request.form()).get("review_file")
-    if not isinstance(file, UploadFile):
-        raise BadInput("请选择部门报送的自评报告或自评表（.docx 或 .xlsx）。")
+    if file is None:
+        raise BadInput("请选择部门报送的自评报告或自评表（Word、PDF、OFD、Excel 或文本文件）。")
     name = safe_name(file.filename or "", "自评报告.docx")
-    content = await file.read(MAX_UPLOAD + 1)
+    content = file.file.read(MAX_UPLOAD + 1)
     doc, text, _parsed = stored_document(db, evaluation, "recheck")
-    problems = check_upload(content, name, (".docx", ".xlsx"))
+    problems = check_upload(content, name, REVIEW_SUFFIXES)
     loaded = load(evaluation)
     if not problems and loaded.scored is None:
         raise BadInput("该自评的数据尚有错误或不完整，无法与复核得分对照。请先完成自评填报。")
