@@ -399,3 +399,16 @@ def form_bomb_pdf(size: int) -> bytes:
         stream("/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Filter /FlateDecode", flate_bomb(size, b" " * MB)),
     ]
     return pdf_file(objects)
+
+
+def tounicode_bomb_pdf(size: int) -> bytes:
+    """A page of text whose font's ToUnicode map unpacks to `size` bytes (pdfminer unpacks it whole)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+        stream("", b"BT /F1 12 Tf 72 760 Td (Performance self-evaluation) Tj ET"),
+        _FONT[:-2] + b"/ToUnicode 6 0 R >>",
+        f"<< {_PAGE} /Contents 3 0 R /Resources << /Font << /F1 4 0 R >> >> >>".encode(),
+        stream("/Filter /FlateDecode", flate_bomb(size, b" " * MB)),
+    ]
+    return pdf_file(objects)

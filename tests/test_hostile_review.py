@@ -30,6 +30,7 @@ from .test_hostile_files import (
     form_bomb_pdf,
     image_pdf,
     text_pdf,
+    tounicode_bomb_pdf,
     write_zip,
 )
 
@@ -110,6 +111,11 @@ def test_a_form_drawn_by_a_page_is_held_to_the_same_limit(tmp_path, capsys):
     path = _write(tmp_path, "炸弹.pdf", form_bomb_pdf(64 * MB))
     code, said = _run(capsys, "review", str(path))
     assert code == 2 and "[file.pdf_bomb]" in said and "图形 Fm1 解压后超过 30 MB" in said
+
+
+def test_a_font_map_bomb_is_refused(tmp_path, capsys):
+    code, said = _run(capsys, "review", str(_write(tmp_path, "炸弹.pdf", tounicode_bomb_pdf(64 * MB))))
+    assert code == 2 and "[file.pdf_bomb]" in said and "字体 F1 的数据解压后超过 30 MB" in said
 
 
 def test_a_scan_ocr_reads_nothing_from_says_so(tmp_path, capsys, monkeypatch):

@@ -104,8 +104,9 @@ def check_pdf(path: Path, limits: Any) -> None:
             return
         if len(pages) > limits.pages:
             raise refusal("file.too_many_pages", f"PDF 超过 {limits.pages} 页，超出上限。{_setting('pages')}", where)
+        seen: set[int] = set()  # forms, images and fonts shared by pages: checked once
         for number, attrs in enumerate(pages, 1):
-            _check_page(number, attrs, limits, path)
+            _check_page(number, attrs, limits, path, seen)
 
 
 def _pages(document: Any, limit: int) -> list[dict]:
@@ -133,7 +134,7 @@ def _pages(document: Any, limit: int) -> list[dict]:
     return out
 
 
-def _check_page(number: int, page: dict, limits: Any, path: Path) -> None:
+def _check_page(number: int, page: dict, limits: Any, path: Path, seen: set[int]) -> None:
     from pdfminer.pdftypes import resolve1
 
     where = Location(str(path), place=f"第{number}页")
@@ -151,16 +152,16 @@ def _check_page(number: int, page: dict, limits: Any, path: Path) -> None:
     contents = resolve1(page.get("Contents"))
     for content in contents if isinstance(contents, list) else [contents]:
         _check_stream(resolve1(content), f"第{number}页的内容流", limits, where)
-    _check_objects(number, page.get("Resources"), limits, where, set(), 0)
+    _check_objects(number, page.get("Resources"), limits, where, seen, 0)
 
 
-def _check_stream(content: Any, what: str, limits: Any, where: Location) -> None:
+def _check_stream(content: Any, what: str, limits: Any, where: Location, times: int = 1) -> None:
     from pdfminer.pdftypes import PDFStream
 
-    if isinstance(content, PDFStream) and _unpacks_over(content, limits.part_bytes):
+    if isinstance(content, PDFStream) and _unpacks_over(content, times * limits.part_bytes):
         raise refusal(
             "file.pdf_bomb",
-            f"{what}解压后超过 {limits.part_bytes // (1024 * 1024)} MB（疑似压缩炸弹），已拒绝处理。"
+            f"{what}解压后超过 {times * limits.part_bytes // (1024 * 1024)} MB（疑似压缩炸弹），已拒绝处理。"
             f"{_setting('part_bytes')}",
             where,
         )
@@ -173,6 +174,7 @@ def _check_objects(number: int, resources: Any, limits: Any, where: Location, se
     from pdfminer.psparser import LIT
 
     resources = resolve1(resources)
+    _check_fonts(number, resources, limits, where, seen)
     objects = resolve1(resources.get("XObject")) if isinstance(resources, dict) else None
     for name, item in (objects or {}).items() if isinstance(objects, dict) else ():
         item = resolve1(item)
@@ -195,6 +197,28 @@ def _check_objects(number: int, resources: Any, limits: Any, where: Location, se
                 f"请降低扫描分辨率后重新生成 PDF。{_setting('image_pixels')}",
                 where,
             )
+
+
+def _check_fonts(number: int, resources: Any, limits: Any, where: Location, seen: set[int]) -> None:
+    """The streams pdfminer unpacks whole for a page's fonts: a ToUnicode map (held to part_bytes) and a font's
+    program (FontFile, and a CID font's FontFile2: held to twice that, as a whole CJK font may be 20-30 MB)."""
+    from pdfminer.pdftypes import resolve1
+
+    fonts = resolve1(resources.get("Font")) if isinstance(resources, dict) else None
+    for name, font in (fonts or {}).items() if isinstance(fonts, dict) else ():
+        font = resolve1(font)
+        if not isinstance(font, dict) or id(font) in seen:
+            continue
+        seen.add(id(font))
+        what = f"第{number}页字体 {name} 的数据"
+        _check_stream(resolve1(font.get("ToUnicode")), what, limits, where)
+        descendants = resolve1(font.get("DescendantFonts"))
+        for part in [font, *(descendants if isinstance(descendants, list) else [])]:
+            part = resolve1(part)
+            descriptor = resolve1(part.get("FontDescriptor")) if isinstance(part, dict) else None
+            if isinstance(descriptor, dict):
+                for key in ("FontFile", "FontFile2"):
+                    _check_stream(resolve1(descriptor.get(key)), what, limits, where, 2)
 
 
 def _unpacks_over(content: Any, limit: int) -> bool:
