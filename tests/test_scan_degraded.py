@@ -2,8 +2,9 @@
 table. Each page is a small project table printed to PDF by LibreOffice, rendered at 150 dpi and degraded with
 bench/degrade.py; its review must be the text PDF's.
 
-Steps checked on their own: the skew found on a table page (formats/scanprep.py), a stray mark read beside a
-lone figure dropped (formats/reading.py), a county's rare character settled by the place names (places.py)."""
+Steps checked on their own: the skew found on a table page and a speck of dust taken off (formats/scanprep.py),
+a stray mark read beside a lone figure dropped (formats/reading.py), a county's rare character settled by the
+place names (places.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from docx import Document
 
 from jixiao.formats import office
-from jixiao.formats.scanprep import skew_angle
+from jixiao.formats.scanprep import despeckled, skew_angle
 
 from .review_support import review_summary
 
@@ -119,6 +120,26 @@ def test_the_skew_of_a_table_page_is_found_from_its_rules(printed):
         turned = image.rotate(degrees, resample=Image.Resampling.BILINEAR, fillcolor="white")
         assert abs(skew_angle(np.asarray(turned.convert("L"))) + degrees) <= 0.1
     assert skew_angle(np.asarray(image.convert("L"))) == 0.0
+
+
+def test_a_speck_of_dust_goes_and_marks_on_a_line_stay():
+    """A lone speck between lines goes; a decimal point, a comma standing apart on its line (n19: "》，下"), an
+    ellipsis's dots and the dot of a colon stay."""
+    import cv2
+    import numpy as np
+
+    page = np.full((120, 300), 255, np.uint8)
+    cv2.putText(page, "121.5", (20, 40), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 0, 1, cv2.LINE_AA)
+    cv2.rectangle(page, (150, 25), (160, 40), 0, 2)  # a character, then a comma 12 px on, then another
+    cv2.circle(page, (174, 38), 2, 0, -1)
+    cv2.rectangle(page, (188, 25), (198, 40), 0, 2)
+    for x in (100, 106, 112, 118):  # an ellipsis: a row of dots
+        cv2.circle(page, (x, 100), 1, 0, -1)
+    cv2.circle(page, (250, 70), 2, 60, -1)  # dust between lines
+    cleaned = despeckled(page)
+    assert cleaned[66:75, 246:255].min() > 200
+    assert (cleaned == page)[:60, :].all()
+    assert (cleaned == page)[90:110, :].all()
 
 
 def test_a_stray_mark_beside_a_lone_figure_is_dropped_and_text_keeps_its_marks():
