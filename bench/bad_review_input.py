@@ -168,12 +168,44 @@ def _pdf_of(docx: bytes, folder: Path) -> bytes:
     return (folder / "_print.pdf").read_bytes()
 
 
+def _scan_of(pdf: bytes) -> bytes:
+    """The PDF's pages as a scan: each rendered at 150 dpi in grey and drawn as one image over its page."""
+    import zlib
+
+    import pypdfium2
+
+    from tests.test_hostile_files import pdf_file, stream
+
+    document = pypdfium2.PdfDocument(pdf)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
+    kids = []
+    for page in document:
+        gray = page.render(scale=150 / 72, grayscale=True).to_numpy()
+        height, width = gray.shape[:2]
+        n = len(objects)
+        objects.append(stream("", f"q 595 0 0 842 0 0 cm /Im{n} Do Q".encode()))
+        objects.append(
+            stream(
+                f"/Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceGray "
+                "/BitsPerComponent 8 /Filter /FlateDecode",
+                zlib.compress(gray[:, :, 0].tobytes() if gray.ndim == 3 else gray.tobytes()),
+            )
+        )
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {n + 1} 0 R "
+            f"/Resources << /XObject << /Im{n} {n + 2} 0 R >> >> >>".encode()
+        )
+        kids.append(f"{n + 3} 0 R")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>".encode()
+    return pdf_file(objects)
+
+
 # (label, file name, maker): the maker gets the folder and returns the file's bytes
 CASES: list[tuple[str, str, object]] = [
     ("基准：20 页报告 .txt", "二十页.txt", lambda f: _report_text(20).encode()),
     ("基准：3 页报告 .docx", "三页.docx", lambda f: _docx_bytes()),
     ("基准：3 页文字版 PDF", "三页.pdf", lambda f: _pdf_of(_docx_bytes(), f)),
-    ("基准：3 页扫描件 PDF（OCR）", "扫描三页.pdf", lambda f: image_pdf(3)),
+    ("基准：3 页扫描件 PDF（OCR）", "扫描三页.pdf", lambda f: _scan_of(_pdf_of(_docx_bytes(), f))),
     ("扫描件 2,000 页", "扫描两千页.pdf", lambda f: image_pdf(2000)),
     ("扫描件 300 页（页数上限内）", "扫描三百页.pdf", lambda f: image_pdf(300)),
     ("页面图像 40000×40000（1.6 GB）", "大图.pdf", lambda f: image_pdf(1, 40000, 40000, flate_bomb(40000 * 40000))),
