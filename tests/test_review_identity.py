@@ -226,3 +226,14 @@ def test_a_name_wrapped_in_its_cell_or_split_over_two_cells(tmp_path):
         table.cell(0, i).text = text
     doc.save(str(tmp_path / "wrapped.docx"))
     assert review_file(tmp_path / "wrapped.docx").department == "南充市林业和草原局"
+
+
+def test_a_unit_named_beside_its_label_inside_a_line_or_first_in_its_accounts_list(tmp_path):
+    """corpus n133: "项目名称:… 项目单位:南宁市学生资助管理办公室 主管部门:南宁市教育局" on one line of a report —
+    the report is its 项目单位's, which writes it; n134: a department's final accounts list its own accounts first,
+    "巴彦淖尔市妇女联合会部门(本级)"."""
+    body = "一、基本情况\n本项目资金100万元，用于资助困难新生，执行率100%，完成了年初设定的目标，学生满意度较高。\n" * 3
+    text = "一、项目概况\n项目名称:困难大学新生入学补助项目 项目单位:南宁市学生资助管理办公室 主管部门:南宁市教育局\n"
+    assert _review(tmp_path, text + body).department == "南宁市学生资助管理办公室"
+    accounts = "第一部分 2022年度部门决算报表\n" + body + "序号\t单位名称\n1\t巴彦淖尔市妇女联合会部门(本级)\n"
+    assert _review(tmp_path, accounts, "accounts.txt").department == "巴彦淖尔市妇女联合会"

@@ -261,7 +261,7 @@ def _signed_department(doc: SourceDocument) -> str:
 
 _DESCRIBES = (
     r"(?:[(（]本级[)）])?(?:下设|内设|设有|为公益|为行政|为全额|为差额|为参照|为财政"
-    r"|是[^，,。]{0,12}单位|主要职责|的主要职责|主要职能)"
+    r"|是[^，,。]{0,12}单位|主要职责|的主要职责|主要职能|下属)"
 )
 
 
@@ -275,6 +275,30 @@ def _self_described(doc: SourceDocument) -> str:
         m = re.match(rf"{lead}([\u4e00-\u9fff（）()]{{2,30}}?(?:{endings})){_DESCRIBES}", seg.text)
         if m and _named_unit(m.group(1)):
             return m.group(1)
+    # the units of a department's final accounts, listed with the department's own accounts first:
+    # "1 | 巴彦淖尔市妇女联合会部门(本级)" (corpus n134)
+    for t in doc.tables():
+        for row in t.rows:
+            for cell in row:
+                m = re.fullmatch(
+                    rf"\s*([\u4e00-\u9fff]{{2,30}}?(?:{endings}))(?:部门)?\s*[(（]本级[)）]\s*", cell or ""
+                )
+                if m and _named_unit(m.group(1)):
+                    return m.group(1)
+    return ""
+
+
+def _inline_labelled(doc: SourceDocument, labels: list[str]) -> str:
+    """A label inside a line of several: "项目名称:南宁市困难大学新生入学补助项目 项目单位:南宁市学生资助管理办公室
+    主管部门:南宁市教育局" (corpus n133) — the first of `labels` (in their order) that has a unit's name after it.
+    Only labels of four characters or more: 单位: in a sentence is a money unit as often as not."""
+    endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
+    name = rf"([\u4e00-\u9fff（）()]{{2,30}}?(?:{endings}))(?=$|[\s，,。；;])"
+    for label in (w for w in labels if len(w) >= 4):
+        for seg in _head(doc):
+            m = re.search(rf"(?:^|[\s，,。；;]){re.escape(label)}\s*[:：]\s*{name}", seg.text)
+            if m and _named_unit(m.group(1)):
+                return m.group(1)
     return ""
 
 
@@ -397,6 +421,9 @@ def identify(doc: SourceDocument, tables: list[Table], kind: str = "") -> Identi
         or _source_line_department(doc)
         or _signed_department(doc)
         or _compiled_by(doc)
+        or _inline_labelled(
+            doc, (vocab.words("identity", "unit") if not form else []) + vocab.words("identity", "department")
+        )
         or (_self_described(doc) if kind == "narrative_department" else "")
     )
     ident.project = _labelled(tables, doc, vocab.words("identity", "project"))

@@ -87,8 +87,8 @@ def kind_of(doc: SourceDocument, tables: list[Table], score_tables: list[ScoreTa
             return "project_table", "得分表含年度指标值和实际完成值（财政部自评表格式）"
         return "hundred_point_table", "得分表为多级指标百分制评分表"
     if doc.paragraphs():
-        project = any(norm(w) in head for w in ("项目", "专项资金", "专项")) and "部门整体" not in head
-        return ("narrative_project" if project else "narrative_department"), "未见得分表，按叙述性报告审核"
+        kid, _ = _narrative_kind(head, kinds)
+        return kid, "未见得分表，按叙述性报告审核"
     return "base_data", "未见得分表"
 
 
