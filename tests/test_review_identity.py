@@ -237,3 +237,23 @@ def test_a_unit_named_beside_its_label_inside_a_line_or_first_in_its_accounts_li
     assert _review(tmp_path, text + body).department == "南宁市学生资助管理办公室"
     accounts = "第一部分 2022年度部门决算报表\n" + body + "序号\t单位名称\n1\t巴彦淖尔市妇女联合会部门(本级)\n"
     assert _review(tmp_path, accounts, "accounts.txt").department == "巴彦淖尔市妇女联合会"
+
+
+def test_the_unit_is_in_the_opinion_and_the_folder_summary(tmp_path):
+    """审核意见.docx names the unit beside the department; 审核汇总.xlsx has it as its last column."""
+    import io
+
+    import openpyxl
+
+    from jixiao.review.output import opinion_document, review_folder, summary_workbook
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "t11.txt").write_text(MOF_HEAD, encoding="utf-8")
+    results = review_folder(folder)
+    result = results[0][1]
+    opinion = opinion_document(result)
+    first = "".join(run.text for run in opinion.blocks[0].runs)
+    assert first.startswith("经审核，廊坊市发改委2019年度（实施单位：廊坊市食品工程学校）项目支出绩效自评表")
+    rows = list(openpyxl.load_workbook(io.BytesIO(summary_workbook(results)))["汇总"].iter_rows(values_only=True))
+    assert rows[0][-1] == "实施单位" and rows[1][-1] == "廊坊市食品工程学校"
