@@ -165,3 +165,65 @@ def test_the_kept_parse_of_a_text_in_use_stays(monkeypatch):
     assert made.count("in use") == 1
     service.load(evaluation, "other 0")  # type: ignore[arg-type]
     assert made.count("other 0") == 2
+
+
+def test_writers_beyond_the_thread_pool_do_not_stall_the_process(tmp_path, monkeypatch):
+    """Routes that write before returning (a new evaluation's flush) keep the lock until the commit the middleware
+    sends off: with more of them at once than the thread pool has threads (3 here, 40 served), that commit must not
+    wait for a thread held by the writers waiting for the lock."""
+    import time
+
+    import httpx
+    import uvicorn
+    from anyio._core._eventloop import get_async_backend
+
+    from jixiao.web.app import create_app
+    from jixiao.web.db import Department, User
+    from jixiao.web.security import hash_password
+
+    from .web_support import free_port, login
+
+    monkeypatch.setenv("JIXIAO_DATA", str(tmp_path / "data"))
+    app = create_app(f"sqlite:///{tmp_path / 'app.db'}", enqueue=lambda *a: None)
+    with app.state.factory() as db:
+        department = Department(name="深圳市宝安区妇女联合会", region="广东省深圳市宝安区")
+        db.add(department)
+        db.flush()
+        db.add(User(username="baoan", password_hash=hash_password("pw-123456789"), role="filler",
+                    department_id=department.id))  # fmt: skip
+        db.commit()
+
+    async def three_threads(scope, receive, send):
+        get_async_backend().current_default_thread_limiter().total_tokens = 3
+        await app(scope, receive, send)
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(three_threads, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
+    )
+    threading.Thread(target=server.run, daemon=True).start()
+    try:
+        while not server.started:
+            time.sleep(0.05)
+        url = f"http://127.0.0.1:{port}"
+        with httpx.Client(base_url=url) as signing_in:
+            csrf = login(signing_in, "baoan", "pw-123456789")
+            cookies = dict(signing_in.cookies)
+        answers: dict[int, int | str] = {}
+
+        def create(year: int) -> None:
+            form = {"year": str(year), "rulebook": "shenzhen-baoan/department/2023", "csrf_token": csrf}
+            try:
+                with httpx.Client(base_url=url, cookies=cookies, timeout=BOUND) as client:
+                    answers[year] = client.post("/evaluations/new", data=form).status_code
+            except httpx.TimeoutException:
+                answers[year] = "timed out"
+
+        threads = [threading.Thread(target=create, args=(2010 + i,)) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert answers == {2010 + i: 303 for i in range(8)}  # each sent on to its new evaluation's page
+    finally:
+        server.should_exit = True

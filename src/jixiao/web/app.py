@@ -8,11 +8,13 @@ Long jobs go to the task queue (tasks.py) and show their progress on a page that
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import logging
 import os
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -31,12 +33,14 @@ from .migrate import upgrade
 from .routers import ROUTERS
 from .scope import NotFound, OutOfScope
 from .service import Denied
+from .sqlite_writers import holds_write_lock
 from .timefmt import local_time
 
 __all__ = ["create_app"]
 
 HERE = Path(__file__).parent
 MAX_BODY = 60 * 1024 * 1024  # a request's body: a batch of workbooks at most
+_LOCK_HOLDERS = ThreadPoolExecutor(2, "commit")  # SQLite's write lock has one holder per process at a time
 log = logging.getLogger("jixiao.web")
 
 SECURITY_HEADERS = [
@@ -92,6 +96,8 @@ class _Plumbing:
                     db.new or db.dirty or db.deleted
                 ):
                     db.commit()  # a page view, or a write committed already (views.guarded_write): nothing to write
+                elif holds_write_lock(db):  # its commit must not wait for a thread the lock's waiters hold
+                    await asyncio.get_running_loop().run_in_executor(_LOCK_HOLDERS, db.commit)
                 else:  # a write waits for the disk (fsync) and SQLite's lock: not on the loop every request shares
                     await run_in_threadpool(db.commit)
                 headers = list(message.get("headers") or [])

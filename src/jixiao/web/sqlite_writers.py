@@ -14,11 +14,13 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session as DbSession
 
-__all__ = ["one_writer_at_a_time"]
+__all__ = ["holds_write_lock", "one_writer_at_a_time"]
 
 log = logging.getLogger("jixiao.web.db")
 
+_HOLDING: dict[int, object] = {}  # every engine's connections holding its write lock: id -> the connection
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 _CHANGES = (*_WRITES, "CREATE", "ALTER", "DROP")  # what a commit must make durable (the schema's changes too)
 
@@ -130,6 +132,7 @@ def one_writer_at_a_time(engine: Engine, database: Path, lock_file: Path, wait: 
         dbapi = _raw(connection)
         held = holders.pop(dbapi, None)
         if held is not None:
+            _HOLDING.pop(dbapi, None)
             if why:
                 log.warning("SQLite write lock released when its connection was %s: %s", why, held)
             fcntl.flock(file, fcntl.LOCK_UN)
@@ -149,6 +152,7 @@ def one_writer_at_a_time(engine: Engine, database: Path, lock_file: Path, wait: 
                 log.warning("SQLite write on the event loop's thread (blocks every request while it waits): %s", verb)
             if take(statement):
                 holders[dbapi] = _Holder(dbapi_connection, statement[:200], threading.current_thread().name)
+                _HOLDING[dbapi] = dbapi_connection
 
     def done(step, commit: bool):
         def finished(dbapi_connection) -> None:
@@ -195,6 +199,19 @@ class _Holder:
 
     def __str__(self) -> str:
         return f"thread {self.thread} for {time.monotonic() - self.since:.1f} s since: {self.statement}"
+
+
+def holds_write_lock(db: DbSession) -> bool:
+    """Whether the session's transaction holds SQLite's write lock: its commit then waits for no other writer.
+
+    app.py commits such a session on a thread of its own: a route that wrote before returning (a flush) keeps the
+    lock until the commit the middleware sends to the thread pool, and with the pool's threads all taken by
+    writers waiting for that lock, the commit waited for a thread — the whole process stood still until take()
+    gave up (30 s), then SQLite's busy timeout (30 s more) failed those writers with "database is locked"."""
+    if not db.in_transaction():
+        return False
+    proxy = db.connection().connection
+    return id(getattr(proxy, "dbapi_connection", None) or proxy) in _HOLDING
 
 
 def _on_event_loop() -> bool:
