@@ -49,6 +49,9 @@ _FILL_DATE = re.compile(
 )
 
 
+_SPACES = re.compile(r"[ \t\u3000]+")  # a justified line's glyphs set apart ("2 0 2 1 年", a PDF's text layer)
+
+
 def digits_of_years(text: str) -> str:
     """ "二〇二二年" → "2022年": a year written in Chinese numerals, as digits."""
     return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), text)
@@ -60,7 +63,7 @@ def _sentences(texts: list[str]) -> list[str]:
     words = vocabulary().words("other_year_words")
     out = []
     for text in texts:
-        text = _NUMBER.sub("", digits_of_years(text))
+        text = _NUMBER.sub("", digits_of_years(_SPACES.sub("", text)))
         if _BARE_DATE_LINE.match(text):
             continue  # a cover's date standing alone ("2025年", "2022年3月")
         for sentence in re.split(r"[。；;！!？?\n]", text):
@@ -96,7 +99,7 @@ def year_from_fill_date(doc: SourceDocument, tables: list[Table], head: list[str
         return None
     rows = ["\t".join(row) for t in tables for row in t.grid[:4]]  # 发布日期 | 2024-04-19 (corpus t60)
     for text in head + rows:
-        m = _FILL_DATE.search(text)
+        m = _FILL_DATE.search(_SPACES.sub("", text))
         if m and 1 <= int(m.group(2)) <= 10:
             return int(m.group(1)) - 1
     return None
