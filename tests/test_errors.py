@@ -117,3 +117,17 @@ def test_real_entry_point_exit_code_and_no_traceback():
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "错误" in result.stderr
+
+
+def test_a_file_no_reader_can_read_exits_2_as_other_unreadable_files(tmp_path, capsys):
+    """An .ofd that is not one, like a damaged .docx, is the file's fault (exit 2), not an error in its figures
+    (exit 1); so are an .xls or .doc LibreOffice cannot read and a PDF with nothing to read."""
+    from jixiao.cli import main
+    from jixiao.model.problems import Location, Problem, exit_code
+
+    bad = tmp_path / "坏.ofd"
+    bad.write_bytes(b"PK\x05\x06" + b"\0" * 18)  # an empty zip: no OFD.xml
+    assert main(["review", str(bad)]) == 2
+    assert "坏.ofd" in capsys.readouterr().err
+    for code in ("review.convert", "review.ofd", "review.no_text", "xlsx.convert"):
+        assert exit_code([Problem(code, "无法读取", Location("x"))]) == 2, code

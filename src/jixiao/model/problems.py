@@ -108,8 +108,12 @@ _FILE_CODES = frozenset(
         "xlsx.too_many_rows",
         "xlsx.too_many_columns",
         "xlsx.too_many_cells",
+        "xlsx.convert",  # an .xls/.et LibreOffice cannot read
         "review.unreadable",
         "review.file_type",
+        "review.convert",  # a .doc/.wps/.xls/.et LibreOffice cannot read
+        "review.ofd",  # an OFD that is not one
+        "review.no_text",  # a PDF with neither a text layer nor anything OCR can read
         "yaml.alias",
         "yaml.too_deep",
         "yaml.too_long",
