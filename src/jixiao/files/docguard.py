@@ -46,7 +46,7 @@ def _stated(path: Path, document: Any) -> tuple[int | None, int]:
     """The page count the root of the page tree states, and how many references it holds (its kids), read from
     its bytes where it is a plain object: pdfminer's parse of a Kids array of 100,000 pages takes seconds. (None,
     0) where it lies in an object stream; pdfminer's reading then (a compressed tree holds its kids compressed)."""
-    from pdfminer.pdftypes import PDFObjRef, resolve1
+    from pdfminer.pdftypes import PDFObjRef, resolve1  # pdfminer: loaded only when a PDF is checked
 
     ref = document.catalog.get("Pages")
     for xref in document.xrefs if isinstance(ref, PDFObjRef) else ():
@@ -69,6 +69,7 @@ def _stated(path: Path, document: Any) -> tuple[int | None, int]:
 def check_pdf(path: Path, limits: Any) -> None:
     """Raises JixiaoError (file.encrypted, file.too_many_pages, file.pdf_bomb, file.page_too_large) for a PDF
     that must not be parsed further; returns quietly for a sound or a merely damaged one."""
+    # pdfminer: loaded only when a PDF is checked
     from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFParser
 
@@ -112,7 +113,7 @@ def check_pdf(path: Path, limits: Any) -> None:
 def _pages(document: Any, limit: int) -> list[dict]:
     """The page dictionaries in order, each with the attributes it inherits (Resources, MediaBox), at most
     `limit`; a node of the tree met twice (a cycle) or below _DEPTH levels is not followed again."""
-    from pdfminer.pdftypes import resolve1
+    from pdfminer.pdftypes import resolve1  # pdfminer: loaded only when a PDF is checked
 
     inherited = ("Resources", "MediaBox")
     root = resolve1(document.catalog.get("Pages"))
@@ -135,7 +136,7 @@ def _pages(document: Any, limit: int) -> list[dict]:
 
 
 def _check_page(number: int, page: dict, limits: Any, path: Path, seen: set[int]) -> None:
-    from pdfminer.pdftypes import resolve1
+    from pdfminer.pdftypes import resolve1  # pdfminer: loaded only when a PDF is checked
 
     where = Location(str(path), place=f"第{number}页")
     box = resolve1(page.get("MediaBox"))
@@ -156,7 +157,7 @@ def _check_page(number: int, page: dict, limits: Any, path: Path, seen: set[int]
 
 
 def _check_stream(content: Any, what: str, limits: Any, where: Location, times: int = 1) -> None:
-    from pdfminer.pdftypes import PDFStream
+    from pdfminer.pdftypes import PDFStream  # pdfminer: loaded only when a PDF is checked
 
     if isinstance(content, PDFStream) and _unpacks_over(content, times * limits.part_bytes):
         raise refusal(
@@ -170,7 +171,7 @@ def _check_stream(content: Any, what: str, limits: Any, where: Location, times: 
 def _check_objects(number: int, resources: Any, limits: Any, where: Location, seen: set[int], depth: int) -> None:
     """The images a page's resources declare, and the forms it draws (each a stream of drawing, with resources
     of its own: followed _DEPTH levels down, each once)."""
-    from pdfminer.pdftypes import PDFStream, resolve1
+    from pdfminer.pdftypes import PDFStream, resolve1  # pdfminer: loaded only when a PDF is checked
     from pdfminer.psparser import LIT
 
     resources = resolve1(resources)
@@ -202,7 +203,7 @@ def _check_objects(number: int, resources: Any, limits: Any, where: Location, se
 def _check_fonts(number: int, resources: Any, limits: Any, where: Location, seen: set[int]) -> None:
     """The streams pdfminer unpacks whole for a page's fonts: a ToUnicode map (held to part_bytes) and a font's
     program (FontFile, and a CID font's FontFile2: held to twice that, as a whole CJK font may be 20-30 MB)."""
-    from pdfminer.pdftypes import resolve1
+    from pdfminer.pdftypes import resolve1  # pdfminer: loaded only when a PDF is checked
 
     fonts = resolve1(resources.get("Font")) if isinstance(resources, dict) else None
     for name, font in (fonts or {}).items() if isinstance(fonts, dict) else ():
@@ -224,7 +225,7 @@ def _check_fonts(number: int, resources: Any, limits: Any, where: Location, seen
 def _unpacks_over(content: Any, limit: int) -> bool:
     """Whether a Flate content stream unpacks to more than `limit` bytes: unpacked a megabyte at a time and
     counted, never held. Other filters, and a stream pdfminer already decoded, are left to the readers."""
-    from pdfminer.pdftypes import LITERALS_FLATE_DECODE
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE  # pdfminer: loaded only when a PDF is checked
 
     filters = content.get_filters()
     if not filters or filters[0][0] not in LITERALS_FLATE_DECODE or content.rawdata is None:
