@@ -37,8 +37,10 @@ CYCLE_PAGES = ("targets", "monitoring", "recheck", "rectification")  # their edi
 # the evaluation page, whose data editor shows the keys in Chinese too (web/data_words.py)
 EVALUATION_PAGE = re.compile(r"/evaluations/\d+(?:[?#].*)?$")
 # Latin words a Chinese user meets on purpose: file kinds and the product names on the download buttons.
+# Format names as Chinese offices know them: WPS (the office suite), OFD (GB/T 33190), .xls (Excel 97–2003).
+FORMATS = {"Word", "Excel", "PDF", "WPS", "OFD", "xls", "xlsx", "xlsm", "docx", "html"}
 # The user names are the users' own data.
-ALLOWED_LATIN = {"Word", "Excel", "PDF", "xlsx", "xlsm", "docx", "html", "baoan", "caizheng", "admin"}
+ALLOWED_LATIN = FORMATS | {"baoan", "caizheng", "admin"}
 
 A11Y_CHECK = r"""
 () => {
