@@ -327,31 +327,8 @@ def folded(text: str) -> str:
     return "……" if re.fullmatch(r"[.·・…。]{3,}", text) else text
 
 
-# a lone figure with a mark at one end that no figure has there: a speck of dust beside the digits read as a
-# point, a colon or a quote ("10." "5:" "'10" "≥1000." on degraded scans, bench/review_scans.py). Only where the
-# line is the figure alone — "指标2:" and a wrapped "…第一名。2." are text, and keep their marks
-_SPECKED_FIGURE = re.compile(r"([.'`·:：．‘’])?([≥≤<>=]?\d+(?:\.\d+)?%?)([.'`·:：．‘’])?")
-
-
-def _unspecked(read: Read) -> Read:
-    """`read` without a stray mark at either end of a lone figure (_SPECKED_FIGURE)."""
-    match = _SPECKED_FIGURE.fullmatch(read.text)
-    if match is None or not (match.group(1) or match.group(3)):
-        return read
-    shift = 1 if match.group(1) else 0
-    size = len(match.group(2))
-    return Read(
-        match.group(2),
-        read.score,
-        tuple(sorted({min(max(c - shift, 0), size) for c in read.closings})),
-        tuple(dataclasses.replace(d, at=d.at - shift) for d in read.doubts if 0 <= d.at - shift < size),
-    )
-
-
 def boxed(read: Read, corners: tuple[float, float, float, float]) -> Box:
-    """A recognised line as the layout takes it: its text folded (folded), a stray mark beside a lone figure
-    dropped (_unspecked), with the other readings it may take."""
-    read = _unspecked(read)
+    """A recognised line as the layout takes it: its text folded (folded), with the other readings it may take."""
     text = folded(read.text)
     doubts = () if len(text) != len(read.text) else read.doubts  # the whole text replaced: none
     doubts = tuple(Doubt(d.at, folded(d.text), d.replaces) for d in doubts if folded(d.applied(read.text)) != text)
