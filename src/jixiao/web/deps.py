@@ -11,6 +11,7 @@ from urllib.parse import unquote_plus
 
 from fastapi import Depends, Path, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as DbSession
 from starlette.datastructures import UploadFile
 
@@ -157,12 +158,11 @@ async def uploaded_files(request: Request, _form: Form) -> list[UploadFile]:
 
 def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
     session = getattr(request.state, "session", None)
-    context = {
-        "request": request,
-        "user": session.user if session else None,
-        "csrf": session.csrf if session else "",
-        **context,
-    }
+    try:
+        user, csrf = (session.user, session.csrf) if session else (None, "")
+    except SQLAlchemyError:  # the error page after a failed statement: the request's database session is closed
+        user, csrf = None, ""
+    context = {"request": request, "user": user, "csrf": csrf, **context}
     return request.app.state.templates.TemplateResponse(request, name, context, status_code=status)
 
 
