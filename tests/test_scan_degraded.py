@@ -146,20 +146,25 @@ def test_a_stray_mark_beside_a_lone_figure_in_a_cell_is_dropped_and_text_keeps_i
     """A speck beside a cell's figure read as a point, a colon or a quote (t05, t20, t62 degraded: "10." "'10"
     "5:"); a figure read as two boxes ("100." | "00%": t03's clean scan), a label's colon and a decimal point
     stay."""
+    import dataclasses
+
     from jixiao.formats.layout import Box, Grid, blocks_from_boxes
 
     grid = Grid((0.0, 100.0, 200.0, 300.0), (0.0, 50.0, 100.0))
     boxes = [
-        Box("100.", 5, 5, 40, 25),
-        Box("00%", 45, 5, 80, 25),
-        Box("10.", 105, 5, 140, 25),
-        Box("指标2:", 205, 5, 260, 25),
-        Box("'10", 5, 55, 40, 75),
-        Box("5:", 105, 55, 140, 75),
-        Box("1.5", 205, 55, 240, 75),
+        Box("100.", 5, 5, 40, 25, 0.9),
+        Box("00%", 45, 5, 80, 25, 0.9),
+        Box("10.", 105, 5, 140, 25, 0.9),
+        Box("指标2:", 205, 5, 260, 25, 0.9),
+        Box("'10", 5, 55, 40, 75, 0.9),
+        Box("5:", 105, 55, 140, 75, 0.9),
+        Box("1.5", 205, 55, 240, 75, 0.9),
     ]
     (table,) = blocks_from_boxes(boxes, 1, (grid,))
     assert table.rows == (("100.00%", "10", "指标2:"), ("10", "5", "1.5"))
+    text_layer = [dataclasses.replace(b, confidence=None) for b in boxes]  # an OFD's runs: as written
+    (table,) = blocks_from_boxes(text_layer, 1, (grid,))
+    assert table.rows == (("100.00%", "10.", "指标2:"), ("'10", "5:", "1.5"))
 
 
 # --- a county's rare character settled against the administrative divisions (formats/places.py) -----------------

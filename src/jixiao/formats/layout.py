@@ -188,7 +188,8 @@ def _grid_table(grid: Grid, boxes: list[Box], page: int) -> Block:
         texts, levels = [], []
         for c in range(n_cols):
             cell = held.get((r, c), [])
-            texts.append(_unspecked(_join(_closed(_reading_order(cell)))))
+            text = _join(_closed(_reading_order(cell)))
+            texts.append(_unspecked(text) if any(b.confidence is not None for b in cell) else text)
             levels.append(_lowest([b.confidence for b in cell]))
         rows.append(tuple(texts))
         confidence.append(tuple(levels))
@@ -199,7 +200,8 @@ def _grid_table(grid: Grid, boxes: list[Box], page: int) -> Block:
 
 # a cell holding a lone figure with a mark at one end that no figure has there: a speck of dust beside the digits
 # read as a point, a colon or a quote ("10." "5:" "'10" "≥1000." on degraded scans, bench/review_scans.py). The
-# whole cell only: "100." and "00%" may be two boxes of one figure (corpus t03), and "指标2:" is a label
+# whole cell only: "100." and "00%" may be two boxes of one figure (corpus t03), and "指标2:" is a label. Only
+# text OCR read (a box with a confidence): an OFD's text runs are the document's own
 _SPECKED_FIGURE = re.compile(r"[.'`·:：．‘’]?([≥≤<>=]?\d+(?:\.\d+)?%?)[.'`·:：．‘’]?")
 
 
@@ -231,7 +233,8 @@ def _loose_table(lines: list[list[list[Box]]], page: int, height: float) -> Bloc
             col = max(i for i, x in enumerate(columns) if x <= cell[0].x0 + height * 1.5 / 2 or i == 0)
             texts[col].append(_join([b.text for b in cell]))
             levels[col].extend(b.confidence for b in cell)
-        rows.append(tuple(_unspecked(" ".join(t)) for t in texts))
+        scanned = any(b.confidence is not None for cell in line for b in cell)
+        rows.append(tuple(_unspecked(" ".join(t)) if scanned else " ".join(t) for t in texts))
         confidence.append(tuple(_lowest(level) for level in levels))
     every = [b for line in lines for cell in line for b in cell]
     box = (min(b.x0 for b in every), min(b.y0 for b in every), max(b.x1 for b in every), max(b.y1 for b in every))
