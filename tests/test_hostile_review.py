@@ -121,7 +121,7 @@ def test_a_font_map_bomb_is_refused(tmp_path, capsys):
 def test_a_scan_ocr_reads_nothing_from_says_so(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(pdfscan, "_scanned_page", lambda path, number: [])
     code, said = _run(capsys, "review", str(_write(tmp_path, "扫描件.pdf", image_pdf(2))))
-    assert code == 1 and "[review.no_text]" in said and "文字识别未能读出文字" in said
+    assert code == 2 and "[review.no_text]" in said and "文字识别未能读出文字" in said
 
 
 def test_a_page_tree_that_lies_about_its_count_is_counted(tmp_path, capsys, monkeypatch):
