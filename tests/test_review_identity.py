@@ -257,3 +257,20 @@ def test_the_unit_is_in_the_opinion_and_the_folder_summary(tmp_path):
     assert first.startswith("经审核，廊坊市发改委2019年度（实施单位：廊坊市食品工程学校）项目支出绩效自评表")
     rows = list(openpyxl.load_workbook(io.BytesIO(summary_workbook(results)))["汇总"].iter_rows(values_only=True))
     assert rows[0][-1] == "实施单位" and rows[1][-1] == "廊坊市食品工程学校"
+
+
+def test_labels_a_scan_ran_together_or_left_half_a_bracket_of(tmp_path):
+    """OCR of a scanned page loses what a text layer keeps: the spaces between labels on one line (corpus n133 as a
+    scan: "…补助项目项目单位:南宁市学生资助管理办公室主管部门:南宁市教育局评价人员:") and one bracket of a label
+    (corpus t32 as a scan: "项目主管部门单位)" for 项目主管部门(单位)). The review reads the same unit from both."""
+    body = "一、基本情况\n本项目资金100万元，用于资助困难新生，执行率100%，完成了年初设定的目标，学生满意度较高。\n" * 3
+    text = (
+        "一、项目概况\n"
+        "项目名称:困难大学新生入学补助项目项目单位:南宁市学生资助管理办公室主管部门:南宁市教育局评价人员:\n"
+    )
+    assert _review(tmp_path, text + body).department == "南宁市学生资助管理办公室"
+    table = (
+        "苏州市级财政支出项目绩效自评表\n"
+        "项目名称\t市管绿地养护\t项目年份\t2017\n项目主管部门单位)\t苏州市园林和绿化管理局\n"
+    )
+    assert _review(tmp_path, table, "table.txt").department == "苏州市园林和绿化管理局"

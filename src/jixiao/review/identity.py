@@ -104,7 +104,9 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str], no_se
             for row in t.grid:
                 for c, cell in enumerate(row):
                     n = norm(cell)
-                    if n == label or n == label + "(盖章)":  # 单位名称(盖章): norm made the brackets half-width
+                    # 单位名称(盖章): norm made the brackets half-width; a scan may lose one of them
+                    # ("项目主管部门单位)" for 项目主管部门(单位), corpus t32): compared without brackets too
+                    if n == label or _unbracketed(n) in (_unbracketed(label), _unbracketed(label) + "盖章"):
                         value = _cell_value(row, c)
                         named = value and not (_is_label(value) or _unit_only(value) or _heading(value))
                         if named and _ok(value, label, strict):
@@ -124,6 +126,10 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str], no_se
             if labelled and _ok(value, label, strict) and not (value and (_unit_only(value) or _heading(value))):
                 return value
     return ""
+
+
+def _unbracketed(text: str) -> str:
+    return re.sub(r"[()\[\]【】]", "", text)
 
 
 def _cell_value(row: list[str], c: int) -> str:
@@ -293,10 +299,13 @@ def _inline_labelled(doc: SourceDocument, labels: list[str]) -> str:
     主管部门:南宁市教育局" (corpus n133) — the first of `labels` (in their order) that has a unit's name after it.
     Only labels of four characters or more: 单位: in a sentence is a money unit as often as not."""
     endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
-    name = rf"([\u4e00-\u9fff（）()]{{2,30}}?(?:{endings}))(?=$|[\s，,。；;])"
+    # the name ends at a separator, or where the next label begins: a scan's line loses the spaces between them
+    # ("…补助项目项目单位:南宁市学生资助管理办公室主管部门:南宁市教育局评价人员:")
+    # (the longest such name: "南宁市学生资助管理办" would end at a unit's ending too, before "公室主管部门:")
+    name = rf"([\u4e00-\u9fff（）()]{{2,30}}(?:{endings}))(?=$|[\s，,。；;]|[\u4e00-\u9fff]{{2,6}}[:：])"
     for label in (w for w in labels if len(w) >= 4):
         for seg in _head(doc):
-            m = re.search(rf"(?:^|[\s，,。；;]){re.escape(label)}\s*[:：]\s*{name}", seg.text)
+            m = re.search(rf"(?:^|[\s，,。；;]|(?<=[\u4e00-\u9fff])){re.escape(label)}\s*[:：]\s*{name}", seg.text)
             if m and _named_unit(m.group(1)):
                 return m.group(1)
     return ""
