@@ -167,6 +167,18 @@ def test_a_stray_mark_beside_a_lone_figure_in_a_cell_is_dropped_and_text_keeps_i
     assert table.rows == (("100.00%", "10.", "指标2:"), ("'10", "5:", "1.5"))
 
 
+def test_a_point_after_a_figure_in_a_tables_last_row_stays_for_the_page_after():
+    """corpus t13 scanned: a page break cuts "4557.51" in the last row into "4557." and "51" overleaf; the point is
+    the figure's, not a speck, so the page's last row keeps it (review/pdfread joins the two). Higher rows lose a
+    trailing speck as before."""
+    from jixiao.formats.layout import Box, Grid, blocks_from_boxes
+
+    grid = Grid((0.0, 100.0, 200.0), (0.0, 50.0, 100.0))
+    boxes = [Box("10.", 5, 5, 40, 25, 0.9), Box("服务外", 105, 5, 160, 25, 0.9), Box("4557.", 5, 55, 60, 75, 0.9)]
+    (table,) = blocks_from_boxes(boxes, 1, (grid,))
+    assert table.rows == (("10", "服务外"), ("4557.", ""))
+
+
 # --- a county's rare character settled against the administrative divisions (formats/places.py) -----------------
 
 _PLACE_CHARACTERS = [

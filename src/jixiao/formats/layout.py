@@ -189,7 +189,8 @@ def _grid_table(grid: Grid, boxes: list[Box], page: int) -> Block:
         for c in range(n_cols):
             cell = held.get((r, c), [])
             text = _join(_closed(_reading_order(cell)))
-            texts.append(_unspecked(text) if any(b.confidence is not None for b in cell) else text)
+            scanned = any(b.confidence is not None for b in cell)
+            texts.append(_unspecked(text, r == n_rows - 1) if scanned else text)
             levels.append(_lowest([b.confidence for b in cell]))
         rows.append(tuple(texts))
         confidence.append(tuple(levels))
@@ -201,14 +202,18 @@ def _grid_table(grid: Grid, boxes: list[Box], page: int) -> Block:
 # a cell holding a lone figure with a mark at one end that no figure has there: a speck of dust beside the digits
 # read as a point, a colon or a quote ("10." "5:" "'10" "≥1000." on degraded scans, bench/review_scans.py). The
 # whole cell only: "100." and "00%" may be two boxes of one figure (corpus t03), and "指标2:" is a label. Only
-# text OCR read (a box with a confidence): an OFD's text runs are the document's own
+# text OCR read (a box with a confidence): an OFD's text runs are the document's own. In a table's last row a point
+# after the digits is kept: the page break may have cut the figure there ("4557." | "51" overleaf, corpus t13
+# scanned; review/pdfread joins the two)
 _SPECKED_FIGURE = re.compile(r"[.'`·:：．‘’]?([≥≤<>=]?\d+(?:\.\d+)?%?)[.'`·:：．‘’]?")
 
 
-def _unspecked(text: str) -> str:
+def _unspecked(text: str, last_row: bool = False) -> str:
     """A cell's text without a stray mark at either end of a lone figure (_SPECKED_FIGURE)."""
     match = _SPECKED_FIGURE.fullmatch(text)
-    return match.group(1) if match else text
+    if match is None or (last_row and text.endswith((".", "．")) and not text.startswith(tuple(".'`·:：．‘’"))):
+        return text
+    return match.group(1)
 
 
 def _reading_order(boxes: list[Box]) -> list[Box]:
@@ -226,7 +231,7 @@ def _columns(starts: list[float], tolerance: float) -> list[float]:
 def _loose_table(lines: list[list[list[Box]]], page: int, height: float) -> Block:
     columns = _columns([cell[0].x0 for line in lines for cell in line], height * 1.5)
     rows, confidence = [], []
-    for line in lines:
+    for n, line in enumerate(lines):
         texts: list[list[str]] = [[] for _ in columns]
         levels: list[list[float | None]] = [[] for _ in columns]
         for cell in line:
@@ -234,7 +239,8 @@ def _loose_table(lines: list[list[list[Box]]], page: int, height: float) -> Bloc
             texts[col].append(_join([b.text for b in cell]))
             levels[col].extend(b.confidence for b in cell)
         scanned = any(b.confidence is not None for cell in line for b in cell)
-        rows.append(tuple(_unspecked(" ".join(t)) if scanned else " ".join(t) for t in texts))
+        last = n == len(lines) - 1
+        rows.append(tuple(_unspecked(" ".join(t), last) if scanned else " ".join(t) for t in texts))
         confidence.append(tuple(_lowest(level) for level in levels))
     every = [b for line in lines for cell in line for b in cell]
     box = (min(b.x0 for b in every), min(b.y0 for b in every), max(b.x1 for b in every), max(b.y1 for b in every))
