@@ -4,12 +4,20 @@ Per document and in total: recall (hand-found inconsistencies caught), precision
 are about a real inconsistency; hints do not count), false errors, crashes, formats that disagree, figures
 extracted against the hand count (narrative documents with `figures:`, when review/narrative is present),
 and the time per review. Goals (issue 11): recall ≥ 80%, precision ≥ 90%, no false error, no crash, every
-format agreeing. Run: .venv/bin/python bench/review_corpus.py [-v] [ID …]
+format agreeing. Run: .venv/bin/python bench/review_corpus.py [-v] [--formats N|all] [ID …]
+
+--formats N|all (issue 20) then runs bench/review_formats.py on the same documents: each also as .doc/.xls
+(LibreOffice) and, for N of them or all, as an image-only scan at 150 dpi, with agreement per document and in
+total (department, year, total, grade, score tables, findings), OCR CPU time per page and figures read per page
+(goals: ≥ 95% of documents agreeing, OCR ≤ 2 s a page on one core, no crash). --formats all takes about 10 minutes
+on a quiet machine, more beside other work.
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
+from pathlib import Path
 
 from jixiao.review import review_file
 from jixiao.review.corpus import load_corpus, score_document
@@ -46,7 +54,19 @@ def _print_identity(scores: list) -> None:
     print("  身份识别：" + "；".join(parts))
 
 
+def _formats_option(argv: list[str]) -> tuple[str | None, list[str]]:
+    """'--formats N|all' taken out of argv: its value (None when absent) and the rest."""
+    if "--formats" not in argv:
+        return None, argv
+    at = argv.index("--formats")
+    following = argv[at + 1] if at + 1 < len(argv) else ""
+    if following == "all" or following.isdigit():
+        return following, argv[:at] + argv[at + 2 :]
+    return "all", argv[:at] + argv[at + 1 :]
+
+
 def main(argv: list[str]) -> int:
+    formats, argv = _formats_option(argv)
     verbose = "-v" in argv
     wanted = [a for a in argv if not a.startswith("-")]
     docs = [d for d in load_corpus() if not wanted or any(w in d.id for w in wanted)]
@@ -96,7 +116,12 @@ def main(argv: list[str]) -> int:
     seconds = [s.seconds for s in scores if s.seconds]
     if seconds:
         print(f"  每份每种格式平均用时：{sum(seconds) / len(seconds) * 1000:.0f} ms")
-    return 0
+    if formats is None:
+        return 0
+    print(f"\n各种格式（.doc/.xls 与扫描件，bench/review_formats.py --ocr {formats}）：", flush=True)
+    only = ["--only", *(d.folder.name for d in docs)] if wanted else []
+    script = Path(__file__).resolve().parent / "review_formats.py"
+    return subprocess.run([sys.executable, str(script), "--ocr", formats, *only], check=False).returncode
 
 
 if __name__ == "__main__":
