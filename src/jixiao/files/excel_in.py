@@ -39,7 +39,7 @@ from .excel_sheets import (
     sheet_with,
 )
 
-__all__ = ["OLD_WORKBOOKS", "read_workbook", "read_workbook_bytes", "read_workbook_source"]
+__all__ = ["OLD_WORKBOOKS", "read_workbook", "read_workbook_bytes", "read_workbook_source", "renamed"]
 
 OLD_WORKBOOKS = (".xls", ".et")  # Excel 97–2003 and WPS: converted to .xlsx by LibreOffice, then read here
 
@@ -70,14 +70,15 @@ def _old_workbook_source(path: Path) -> SourceTree:
             try:
                 return _xlsx_source(xlsx, shown)
             except JixiaoError as exc:
-                raise JixiaoError([_renamed(p, str(xlsx), shown) for p in exc.problems]) from None
+                raise JixiaoError([renamed(p, str(xlsx), shown) for p in exc.problems]) from None
     except ConversionError as exc:
         raise JixiaoError([Problem("xlsx.convert", f"无法读取该 Excel 文件：{exc}", Location(shown))]) from None
     except FileNotFoundError:
         raise JixiaoError([Problem("file.missing", "找不到该文件，请检查路径是否正确。", Location(shown))]) from None
 
 
-def _renamed(problem: Problem, temporary: str, shown: str) -> Problem:
+def renamed(problem: Problem, temporary: str, shown: str) -> Problem:
+    """The problem with a temporary file's name in its place replaced by the name the user knows."""
     location = problem.location
     if location is None or location.file != temporary:
         return problem

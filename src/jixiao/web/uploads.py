@@ -3,12 +3,11 @@ library parses them; a filled workbook to the stored YAML."""
 
 from __future__ import annotations
 
-import dataclasses
 import tempfile
 from pathlib import Path
 
 from jixiao.files import guard
-from jixiao.files.excel_in import OLD_WORKBOOKS, read_workbook_bytes, read_workbook_source
+from jixiao.files.excel_in import OLD_WORKBOOKS, read_workbook_bytes, read_workbook_source, renamed
 from jixiao.files.serialize import data_to_yaml
 from jixiao.model.dataset import parse_source
 from jixiao.model.problems import JixiaoError, Location, Problem, has_errors
@@ -121,12 +120,5 @@ def _old_workbook(content: bytes, name: str):
         try:
             data, problems = parse_source(read_workbook_source(path))
         except JixiaoError as exc:
-            raise JixiaoError([_named(p, str(path), name) for p in exc.problems]) from None
-        return data, [_named(p, str(path), name) for p in problems]
-
-
-def _named(problem: Problem, temporary: str, name: str) -> Problem:
-    location = problem.location
-    if location is None or location.file != temporary:
-        return problem
-    return dataclasses.replace(problem, location=dataclasses.replace(location, file=name))
+            raise JixiaoError([renamed(p, str(path), name) for p in exc.problems]) from None
+        return data, [renamed(p, str(path), name) for p in problems]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import bindparam, func, select
 from starlette.datastructures import UploadFile
@@ -17,7 +17,7 @@ from jixiao.scoring.explain import node_to_dict
 
 from ..data_words import to_chinese, to_english
 from ..db import Comment, CycleDocument, Evaluation, User, Version
-from ..deps import BadInput, Db, Form, Id, SignedIn, int_field, page
+from ..deps import BadInput, Db, Form, Id, SignedIn, int_field, page, uploaded
 from ..forms import form_to_yaml, form_values, lists_from_form, lists_to_yaml, narrative_names
 from ..rulebook_choice import default_rulebook, rulebook_choices
 from ..scope import NO_REGION, NotFound, OutOfScope
@@ -152,12 +152,6 @@ def save_yaml(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_
     return guarded_write(request, db, actor, evaluation, version, "yaml", data_yaml=stored, editor_text=text)
 
 
-async def _uploaded(request: Request, form: Form) -> UploadFile | None:
-    """The form's workbook (after the CSRF check), read from the parsed form on the event loop."""
-    file = (await request.form()).get("file")
-    return file if isinstance(file, UploadFile) else None
-
-
 # A plain `def`, in the thread pool like every route that writes: on the event loop, a save waiting for SQLite's
 # write lock stopped every request of the process, the lock's holder included when its commit was still to be
 # sent from that loop (sqlite_writers._on_event_loop); and the workbook's parse and scoring took the loop too.
@@ -168,7 +162,7 @@ def upload(
     db: Db,
     form: Form,
     evaluation_id: Id,
-    file: Annotated[UploadFile | None, Depends(_uploaded)],
+    file: Annotated[UploadFile | None, uploaded("file")],
 ):
     evaluation = actor.scope.evaluation(db, evaluation_id)
     reason = refusal(actor.user, evaluation, "upload")
