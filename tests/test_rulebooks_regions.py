@@ -264,3 +264,28 @@ def test_a_rulebook_that_extends_another_follows_a_change_of_its_base(tmp_path):
     os.utime(base, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))  # a later time, whatever the clock
     again = load_rulebook(str(child))
     assert "改过的指标名" in names(again) and "省级财力专项预算分配时限" not in names(again)
+
+
+CORPUS = ROOT / "tests" / "fixtures" / "review_corpus"
+
+
+@pytest.mark.parametrize(
+    ("rid", "documents"),
+    [
+        (
+            "chongqing/department/2021",
+            ["t08-chongqing-kxc-media-dept-2021", "t68-chongqing-zhongxian-science-association-dept-2024"],
+        )
+    ],
+)
+def test_rulebooks_from_the_corpus_cite_it_and_review_chooses_them_for_it(rid, documents):
+    from jixiao.review import review_file
+
+    rulebook = load_rulebook(rid)
+    for key in ("document", "number", "address", "date", "known", "unknown"):
+        assert rulebook.source.get(key), f"{rid}: source.{key}"
+    for doc in documents:
+        # the table the rulebook was read from names its address in the corpus; the rulebook cites it
+        address = re.search(r"https?://\S+", (CORPUS / doc / "source.md").read_text(encoding="utf-8"))
+        assert address and address.group(0) in rulebook.source["address"], doc
+        assert review_file(CORPUS / doc / "document.txt").rulebook_id == rid, doc
