@@ -31,6 +31,7 @@ NEW = [
     "anhui-shouxian/department/2023",
     "mof/project/2021",
     "hunan-yueyang/department/2018",
+    "jiangxi-nanchangxian/department/2021",
 ]
 
 
@@ -275,7 +276,8 @@ CORPUS = ROOT / "tests" / "fixtures" / "review_corpus"
         (
             "chongqing/department/2021",
             ["t08-chongqing-kxc-media-dept-2021", "t68-chongqing-zhongxian-science-association-dept-2024"],
-        )
+        ),
+        ("jiangxi-nanchangxian/department/2021", ["t77-jiangxi-nanchang-cancha-health-center-dept-2021"]),
     ],
 )
 def test_rulebooks_from_the_corpus_cite_it_and_review_chooses_them_for_it(rid, documents):
