@@ -274,3 +274,82 @@ def test_labels_a_scan_ran_together_or_left_half_a_bracket_of(tmp_path):
         "项目名称\t市管绿地养护\t项目年份\t2017\n项目主管部门单位)\t苏州市园林和绿化管理局\n"
     )
     assert _review(tmp_path, table, "table.txt").department == "苏州市园林和绿化管理局"
+
+
+# corpus t45: a Hunan project form whose title calls it a 自评报告, cut by the store before its scores
+HUNAN_FORM = """附件3-2
+岳阳市南湖新区财政支出项目绩效评价自评报告
+评价类型:项目实施过程评价□ 项目完成结果评价■
+项目名称 低保专项
+项目单位 南湖新区民政局
+主管部门
+评价方式:部门(单位)绩效自评
+报告日期:2017年 7月 15日
+岳阳市南湖新区财政局(制)
+一、项 目 基 本 概 况
+项目负责人	胡 军	联系电话	13575009550
+项目地址	南湖新区民政局	邮 编	414000
+项目起止时间	2016 年 1 月起至 2016 年 12 月止
+计划安排资金 (万元)	1208.75	实际到位资金 (万元)	1208.75	实际支出 (万元)	991.51	结余(万元)	217.24
+省财政	1125	省财政	1125	省财政	907.76	省财政	217.24
+市财政	33.75	市财政	33.75	市财政	33.75	市财政
+二、项目支出明细情况
+支出内容	实际支出数	会计凭证号	备注
+2015年12月城乡低保	70.1	1月31日9号凭证
+2016年1月城乡低保	70.2	1月31日42、43号凭证
+2016年2月城乡低保	69.3	1月31日5、6号凭证
+〔以下原文未存〕
+"""
+
+
+def test_a_document_that_is_mostly_a_table_is_a_form_whatever_its_title_says(tmp_path):
+    """A form is a form though its title says 自评报告 and no score table survived the cut: more of its text
+    stands in table rows than in paragraphs (corpus t34, t45, t53, t70). Its blank 主管部门 leaves the department
+    to the unit it names (项目单位)."""
+    result = _review(tmp_path, HUNAN_FORM)
+    assert result.kind == "project_table"
+    assert (result.department, result.unit) == ("南湖新区民政局", "南湖新区民政局")
+
+
+def test_a_report_with_a_table_of_its_figures_stays_a_report(tmp_path):
+    """corpus n117: a 三公 report that tabulates its figures has more prose than rows — still a narrative."""
+    text = """2020年度全区“三公”经费决算情况
+经费项目	2020年度支出 (万元)	支出减少情况(万元)	支出减少率
+因公出国(境)费	0	0	0%
+公务接待费	71.53	-	-
+根据提供的数据,2020年度全区“三公”经费总支出为1928.76万元。与上年相比,2020年度的“三公”经费支出减少了，主要是各单位严格落实中央八项规定精神，从严控制一般性支出。
+需要特别指出的是,因公出国(境)费在2020年度的支出为0,这可能是因为受到疫情的限制,单位暂停了因公出国(境)活动。公务接待费较上年有所下降。
+"""
+    assert _review(tmp_path, text).kind == "narrative_department"
+
+
+def test_the_notices_before_a_form_are_not_its_report(tmp_path):
+    """corpus t59: a finance bureau's allocation notices ("……特此通知。") printed before the self-evaluation form
+    they fund make the page long in prose; the document is the form."""
+    notice = (
+        "城管委:\n为贯彻落实《天津市财政局关于下达2020年抗疫特别国债额度的通知》有关规定,经研究并结合资金拨付使用"
+        "情况,现下达你单位2020年抗疫特别国债中央直达资金3400万元,用于供热补贴项目,请按规定使用。\n本次下达中央直达"
+        "资金标识为“01004抗疫特别国债”,贯穿资金分配、拨付、使用整个环节且保持不变。请你单位及时将本次中央直达资金"
+        "支付到最终收款方,并建立实名台账,确保精准下达。\n特此通知。\n2020年7月22日\n"
+    )
+    form = MOF_HEAD.replace("项目支出绩效自评表", "抗疫特别国债项目(打捆项目)绩效目标自评表") + (
+        "年度绩效指标	一级指标	二级指标	三级指标	年度指标值	实际完成值	分值	得分\n"
+        "	产出指标	数量指标	供热面积	≥100万平方米	120万平方米	50	50\n"
+    )
+    result = _review(tmp_path, notice * 3 + "附件2\n" + form)
+    assert result.kind == "project_table"
+
+
+def test_a_name_without_its_place_is_read_whole_where_the_document_prints_it(tmp_path):
+    """corpus n90: the title names "县司法局"; the report names 紫金县司法局 below it — a finance bureau files the
+    report under the whole name. A document that never prints the place keeps the name as printed (t15)."""
+    text = """县司法局2020年度一村(社区)一法律顾问经费绩效自评报告
+根据《关于印发紫金县财政支出绩效管理工作方案(2021--2022年)》紫财办[2021]6号文件精神,紫金县司法局对紫金县一村(社区)一法律顾问经费进行了自评,现将情况汇报如下:
+一、基本情况
+2020年度紫金县财政划给紫金县司法局一村(社区)一法律顾问经费,指标金额是110万元,实际拨付金额110万元,资金到位率100%。
+二、绩效目标完成情况
+一村(社区)一法律顾问经费由司法局公律股按确定的方案组织实施,分管领导、财政局绩效股跟踪监督管理,确保资金使用规范。
+"""
+    assert _review(tmp_path, text).department == "紫金县司法局"
+    alone = text.replace("紫金县", "本县")
+    assert _review(tmp_path, alone).department == "县司法局"

@@ -5,6 +5,7 @@ which decides the document's kind and rulebook from what is read here."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .extract import find_department, find_year
@@ -400,6 +401,73 @@ def _answerable(tables: list[Table], doc: SourceDocument) -> str:
     return "" if not name or _central(name) or _section(name) else _unmasked(name)
 
 
+def _labelled_department(doc: SourceDocument, tables: list[Table], form: bool) -> str:
+    """The department under a label (a form's 主管部门 first), else find_department's, else the title's."""
+    vocab = vocabulary()
+    name = (_answerable(tables, doc) if form else "") or _labelled(
+        tables, doc, vocab.words("identity", "department"), ("主管部门", "部门", "实施单位", "项目实施单位", "项目单位")
+    )
+    name = _CODE.sub("", name)
+    name = re.sub(r"\s*[(（]?(19|20)\d{2}年度?[)）]?$", "", name).strip()
+    name = _unmasked(name)
+    if not name:
+        found = _unmasked(find_department(doc))
+        name = "" if _heading(found) or _unit_only(found) else found
+    if not name:
+        name = _titled_department(doc, tables)
+    labels = "|".join(re.escape(w) for w in sorted(vocab.words("identity", "department"), key=len, reverse=True))
+    name = re.sub(rf"^(?:{labels})\s+(?=\S)", "", name)  # "项目单位 岳阳县林业局" → the name
+    # OCR sees no space between the label and the name ("项目单位南湖新区民政局", corpus t45 scanned): a label of
+    # four characters or more is never the start of a name
+    words = sorted(vocab.words("identity", "department"), key=len, reverse=True)
+    long_labels = "|".join(re.escape(w) for w in words if len(w) >= 4)
+    name = re.sub(rf"^(?:{long_labels})(?=\S{{2}})", "", name)
+    return _without_scope(name)
+
+
+def _department(doc: SourceDocument, tables: list[Table], kind: str, unit: str) -> str:
+    """The department (docs/review.md, "Identity"): the first of the readings below that gives a whole name
+    (_whole). `unit` is a form's implementing unit: a 主管部门 left blank leaves the department to it (corpus
+    t34: "项目单位 南湖新区民政局 / 主管部门 (blank)")."""
+    vocab = vocabulary()
+    form = bool(unit)
+    readings: list[Callable[[], str]] = [
+        lambda: _labelled_department(doc, tables, form),
+        lambda: unit,
+        lambda: _source_line_department(doc),
+        lambda: _signed_department(doc),
+        lambda: _compiled_by(doc),
+        lambda: _inline_labelled(
+            doc, (vocab.words("identity", "unit") if not form else []) + vocab.words("identity", "department")
+        ),
+        lambda: _self_described(doc) if kind == "narrative_department" else "",
+    ]
+    for read in readings:
+        name = _whole(_unmasked(read()), doc)
+        if name:
+            return name
+    return ""
+
+
+_LEVEL = "省市县区州旗盟"
+
+
+def _whole(name: str, doc: SourceDocument) -> str:
+    """`name`, in its whole form when it names only the level of its place ("县司法局" in the title of a report
+    that names 紫金县司法局 below it, corpus n90) and the document prints it with its place once: a place of
+    regions.yaml or vocabulary.yaml's places ending with that level, then the rest of the name. A document that
+    never prints the place (corpus t15, "县农业农村局") keeps the name as it is."""
+    if not name or name[0] not in _LEVEL or province_of(name[:3]):
+        return name
+    text = norm("".join(s.text for s in doc.paragraphs()) + "".join("".join(r) for t in doc.tables() for r in t.rows))
+    rest = norm(name)[1:]
+    places = {p for groups in (regions(), vocabulary().raw["places"]) for ps in groups.values() for p in ps}
+    found = {p + rest for p in places if len(p) >= 2 and p.endswith(name[0]) and p + rest in text}
+    # a place inside a longer one (南湖区 in 岳阳市南湖区) is the same name
+    found = {x for x in found if not any(x != y and y.endswith(x) for y in found)}
+    return found.pop() if len(found) == 1 else name
+
+
 def identify(doc: SourceDocument, tables: list[Table], kind: str = "") -> Identity:
     """The document's identity; `kind` (kinds.kind_of) says whose a department is: a report's is the unit that
     writes it, a project form's the 主管部门 that answers for it (docs/review.md, "Identity")."""
@@ -407,34 +475,7 @@ def identify(doc: SourceDocument, tables: list[Table], kind: str = "") -> Identi
     ident = Identity()
     ident.unit = _implementing_unit(tables, doc)
     form = ident.unit and not kind.startswith("narrative")
-    ident.department = (_answerable(tables, doc) if form else "") or _labelled(
-        tables, doc, vocab.words("identity", "department"), ("主管部门", "部门", "实施单位", "项目实施单位", "项目单位")
-    )
-    ident.department = _CODE.sub("", ident.department)
-    ident.department = re.sub(r"\s*[(（]?(19|20)\d{2}年度?[)）]?$", "", ident.department).strip()
-    ident.department = _unmasked(ident.department)
-    if not ident.department:
-        found = _unmasked(find_department(doc))
-        ident.department = "" if _heading(found) or _unit_only(found) else found
-    if not ident.department:
-        ident.department = _titled_department(doc, tables)
-    labels = "|".join(re.escape(w) for w in sorted(vocab.words("identity", "department"), key=len, reverse=True))
-    ident.department = re.sub(rf"^(?:{labels})\s+(?=\S)", "", ident.department)  # "项目单位 岳阳县林业局" → the name
-    # OCR sees no space between the label and the name ("项目单位南湖新区民政局", corpus t45 scanned): a label of
-    # four characters or more is never the start of a name
-    words = sorted(vocab.words("identity", "department"), key=len, reverse=True)
-    long_labels = "|".join(re.escape(w) for w in words if len(w) >= 4)
-    ident.department = re.sub(rf"^(?:{long_labels})(?=\S{{2}})", "", ident.department)
-    ident.department = _unmasked(
-        _without_scope(ident.department)
-        or _source_line_department(doc)
-        or _signed_department(doc)
-        or _compiled_by(doc)
-        or _inline_labelled(
-            doc, (vocab.words("identity", "unit") if not form else []) + vocab.words("identity", "department")
-        )
-        or (_self_described(doc) if kind == "narrative_department" else "")
-    )
+    ident.department = _department(doc, tables, kind, ident.unit if form else "")
     ident.project = _labelled(tables, doc, vocab.words("identity", "project"))
     ident.date = _labelled(tables, doc, vocab.words("identity", "date"))
     ident.stated_total = _labelled(tables, doc, vocab.words("identity", "total"))

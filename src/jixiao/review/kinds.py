@@ -15,7 +15,7 @@ from .cache import cached, digest
 from .identity import Identity, head_text, identify, province_of
 from .rx import rx
 from .scoretable import ScoreTable
-from .source import SourceDocument
+from .source import Segment, SourceDocument
 from .table import Table
 from .vocabulary import norm, vocabulary
 
@@ -32,8 +32,35 @@ def _is_cut_mark(text: str) -> bool:
     return bool(_CUT_BRACKETED.search(compact) or _CUT_BARE.match(compact))
 
 
+_NOTICE_END = rx(r"^特此(?:通知|函告)[。.]?$")
+_DATE_ONLY = rx(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+
+
+def _own_paragraphs(doc: SourceDocument) -> list[Segment]:
+    """The document's paragraphs but those of a notice it carries before its own text: the allocation notices
+    ("城管委: 为贯彻落实……现下达你单位……特此通知。2020年7月22日") a finance bureau's page puts before the
+    self-evaluation form they fund (corpus t59) are no report of the form's."""
+    paragraphs = doc.paragraphs()
+    ends = [i for i, s in enumerate(paragraphs) if _NOTICE_END.match(re.sub(r"\s+", "", s.text))]
+    if not ends:
+        return paragraphs
+    rest = paragraphs[ends[-1] + 1 :]
+    while rest and _DATE_ONLY.match(rest[0].text):
+        rest = rest[1:]  # the notice's date under 特此通知
+    return rest
+
+
 def _long_paragraphs(doc: SourceDocument) -> int:
-    return sum(1 for s in doc.paragraphs() if len(s.text) >= 60)
+    return sum(1 for s in _own_paragraphs(doc) if len(s.text) >= 60)
+
+
+def _mostly_table(doc: SourceDocument) -> bool:
+    """More of the document's text stands in table rows than in its own paragraphs: a form, whatever its title
+    calls it ("岳阳市南湖新区财政支出项目绩效评价自评报告" over 项目名称/项目单位/资金/支出明细 rows, corpus t34,
+    t45, t53, t70). A report that tabulates its figures (a 三公 table, corpus n117, n130) has more prose than rows."""
+    rows = sum(len("".join(row)) for t in doc.tables() for row in t.rows)
+    prose = sum(len(s.text) for s in _own_paragraphs(doc))
+    return rows > prose
 
 
 def _narrative_kind(head: str, kinds: dict) -> tuple[str, str]:
@@ -86,6 +113,17 @@ def kind_of(doc: SourceDocument, tables: list[Table], score_tables: list[ScoreTa
         if any(t.family == "mof" for t in score_tables):
             return "project_table", "得分表含年度指标值和实际完成值（财政部自评表格式）"
         return "hundred_point_table", "得分表为多级指标百分制评分表"
+    if _mostly_table(doc):
+        # a form cut before its scores (the store kept its head): the kind whose header words its head and rows
+        # hold most (项目名称 … a project's)
+        text = head + norm(all_text)
+        counted = [
+            (sum(1 for w in kinds[kid]["header"] if norm(w) in text), kid)
+            for kid in ("project_table", "department_table", "base_data")
+        ]
+        found, kid = max(counted, key=lambda x: x[0])
+        if found:
+            return kid, "正文以表格为主（" + "、".join(w for w in kinds[kid]["header"] if norm(w) in text) + "）"
     if doc.paragraphs():
         kid, _ = _narrative_kind(head, kinds)
         return kid, "未见得分表，按叙述性报告审核"
