@@ -90,6 +90,7 @@ def _parts_after(
     parts: list[NarrativeFigure] = []
     depth = None
     nested = False  # inside a part's own 分别为 list: its items are not parts of this total
+    opener: NarrativeFigure | None = None  # a part whose own 主要是/包括 list runs on to the next ；
     for i, f in enumerate(following):
         if bracketed and f.depth <= total.depth:
             break
@@ -101,7 +102,9 @@ def _parts_after(
             continue
         if nested and f.relation in voc.relations["respectively"]:
             continue
-        nested = False
+        if opener is not None and not re.search(r"[；;]", gap(opener, f)):
+            continue
+        nested, opener = False, None
         if f.relation in voc.relations["total"] and f.relation not in ("其中",):
             break
         if parts and (f.relation in voc.relations["verbs"] or any(w in f.text for w in voc.words["new_statement"])):
@@ -112,6 +115,10 @@ def _parts_after(
             break  # a figure followed by its own 其中 starts a new total
         # "其中：一是甲a万元，分别为a1、a2；二是乙b万元，分别为…": a part with its own list; its items are a level down
         nested = marker == "respectively" and nxt is not None and nxt.relation in voc.relations["respectively"]
+        # "其中:本年收入6128.16万元,主要是甲5478.16万元,乙650.00万元;上年结转2177.17万元": the part's own list,
+        # opened by 主要是/包括 right after it, is a level down until the ；
+        if nxt is not None and nxt.relation and nxt.relation in voc.relations["partial"] + voc.relations["includes"]:
+            opener = f if gap(f, nxt).strip("，,：: ").startswith(nxt.relation) else None
         parts.append(f)
     return parts
 

@@ -40,6 +40,10 @@ def _scopes(figures: list[NarrativeFigure], doc: SourceDocument) -> dict[tuple[i
     speaks within the previous one's scope."""
     out: dict[tuple[int, int], frozenset[str]] = {}
     last: dict[int, frozenset[str]] = {}
+    counted: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for f in figures:
+        if f.kind == "count" and f.cell is None:
+            counted[(f.segment, f.sentence)].add(f"count:{f.raw}{f.unit}")
     for f in figures:
         key = (f.segment, f.sentence)
         if key in out:
@@ -65,6 +69,8 @@ def _scopes(figures: list[NarrativeFigure], doc: SourceDocument) -> dict[tuple[i
             cited |= {f"budget:{kind}"}  # "一般公共预算收入……" and "政府性基金预算收入……": two budgets
         if not cited and f.quote.startswith(vocabulary().words["scope_openers"]):
             cited = last.get(f.segment, frozenset())
+        # "共24个项目……预算资金总额a" and "共涉及2个单位……预算资金总额b": the totals of two sets counted apart
+        cited |= counted[key]
         out[key] = cited
         last[f.segment] = cited
     return out
@@ -93,6 +99,8 @@ def _conflict(a: frozenset[str], b: frozenset[str]) -> bool:
     def of(scope: frozenset[str], kind: str) -> set[str]:
         return {s for s in scope if s.startswith(kind)}
 
+    if of(a, "count:") and of(b, "count:") and not of(a, "count:") & of(b, "count:"):
+        return True  # each sentence counts what its total is of, and the counts differ
     if (
         of(a, "entity:") != of(b, "entity:")
         or of(a, "level:") != of(b, "level:")
@@ -226,7 +234,7 @@ def same_subject(figures: list[NarrativeFigure], doc: SourceDocument) -> list[Pr
             # a paragraph about one county is not compared with one about the whole or about another county
             by_phrase[(phrase, _stage(f))].append(f)  # 年初 and 决算 amounts of one thing differ
         # one document (文号) that allocates one amount: every sentence citing it must give the same amount
-        documents = {s for s in scope if not s.startswith(("item:", "entity:", "budget:"))}
+        documents = {s for s in scope if not s.startswith(("item:", "entity:", "budget:", "count:"))}
         if (
             len(documents) == 1
             and f.relation in voc.words["allocation_verbs"]
