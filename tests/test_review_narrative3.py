@@ -59,3 +59,31 @@ def test_totals_of_sets_counted_differently_are_not_one_subject():
         "经复核,本次部门整体支出绩效评价共涉及2个单位,预算资金总额5798.67万元。",
     )
     assert ("same_subject", Severity.WARNING) in _codes(doc)
+
+
+# --- n205: 具 (bodies) and 笔 (sums of money) are measure words ------------------------------------------------------
+
+
+def test_ju_and_bi_are_measure_words():
+    doc = _doc("超额完成火化任务2000具,2019年共火化遗体2317具。资金分3笔下达,具体如下。")
+    assert (_figure(doc, "2317").unit, _figure(doc, "2317").subject) == ("具", "火化遗体")
+    assert _figure(doc, "2000").unit == "具"
+    assert _figure(doc, "3").unit == "笔"
+    # "具体", "具有" after a number are words, not counts of 具
+    assert not [f for f in extract_narrative_figures(_doc("共有2具有关部门的批复。")) if f.unit == "具"]
+
+
+# --- n199, n203: a total whose clause names nothing is of the thing the clause before counted ---------------------
+
+
+def test_a_total_after_a_count_clause_is_of_the_things_counted():
+    # "产业类项目5个,共计4197万元": the 4197万元 is the 产业类项目's money (it had no subject)
+    doc = _doc("(一)产业类项目5个,共计4197万元。", "(1)种植类产业项目2个,共计1592万元。")
+    assert _figure(doc, "4197").subject == "产业类项目"
+    assert _figure(doc, "1592").subject == "种植类产业项目"
+    # "一个季度开展工作督导一次,共4次": the 4次 are督导 (it was read as a count of 次)
+    doc = _doc("开展工作督导:一个季度开展工作督导一次,共4次。")
+    assert "开展工作督导" in _figure(doc, "4").subject
+    # after a list of two amounts the 共计 closes the list: its subject is not the last item's
+    doc = _doc("分配甲公司演出补助50万元,乙局50万元,共计100万元。")
+    assert _figure(doc, "100").subject == ""

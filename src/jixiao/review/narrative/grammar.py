@@ -208,12 +208,29 @@ class _SegmentReader:
         subject = self._indicator(token, place, subject)
         if token.kind == "amount" and re.fullmatch(r"(?:每[人户月年]){1,3}(?:发放|补助|补贴)?", subject):
             subject = self._group_before(place) or subject  # "年满70-79周岁老年人，每人每月发放50元"
+        if not subject and relation in voc.relations["total"]:
+            subject = self._of_the_count_before(token, place)  # "产业类项目5个,共计4197万元"
         subject = self._fallback(token, place, subject)
         if not subject and token.kind == "amount" and (relation in voc.relations["total"] or not relation):
             subject = self._amount_of_previous(place)  # "市级预算安排80%计260万元", "费用成本每亩4000元,计12万元"
         if not subject and token.kind == "amount" and relation in voc.words["totals_closing"]:
             subject = self._topic(place)  # "开展农村文化活动，……分配至甲a万元，乙b万元，共计X万元"
         return subject, relation
+
+    def _of_the_count_before(self, token: Token, place: _Place) -> str:
+        """ "产业类项目5个,共计4197万元", "一个季度开展工作督导一次,共4次": a total whose own clause names nothing,
+        right after the only figure of its sentence, a count in the clause before, is of the things that count counts
+        (their money, or all of them). After a list of figures the total closes the list instead."""
+        prev = self._previous(place)
+        if prev is None or prev.kind != "count" or not prev.subject:
+            return ""
+        if sum(1 for f in self.out if f.sentence == place.sentence_no) != 1:
+            return ""
+        clause_before = place.sentence.clause_start(place.clause_start - 1)
+        if place.clause_start <= place.sentence.start or prev.start < clause_before:
+            return ""
+        same_measure = token.kind == "count" and token.unit == prev.unit
+        return prev.subject if token.kind == "amount" or same_measure else ""
 
     def _amount_of_previous(self, place: _Place) -> str:
         """ "市级预算安排80%计260万元", "A、B等费用成本每亩4000元,计12万元": a total right after a share or a
