@@ -278,6 +278,7 @@ CORPUS = ROOT / "tests" / "fixtures" / "review_corpus"
             ["t08-chongqing-kxc-media-dept-2021", "t68-chongqing-zhongxian-science-association-dept-2024"],
         ),
         ("jiangxi-nanchangxian/department/2021", ["t77-jiangxi-nanchang-cancha-health-center-dept-2021"]),
+        ("shandong-licheng/project/2019", ["t25-shandong-licheng-wenhuaguan-project-2019"]),
     ],
 )
 def test_rulebooks_from_the_corpus_cite_it_and_review_chooses_them_for_it(rid, documents):

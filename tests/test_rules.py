@@ -346,6 +346,41 @@ def test_target_qualitative_score_outside_tier_is_refused():
         score_target(Decimal(10), "定性", None, "部分达成", OPTIONS, name="t", given_score=Decimal(9))
 
 
+def test_target_tier_ranges_from_the_rulebook(tmp_path):
+    # 济南市历城区's table: “按照指标分值的100-80%(含80%)、80-50%(含50%)、50-0%来记分” — 部分达成 reaches down to 50%
+    tiers = {"部分达成": {"share": "60%", "min": "50%", "max": "80%"}, "未达成": {"max": "50%"}}
+    rule = {"kind": "target", "fact": "quality", "operator": "定性", "tiers": tiers}
+    facts = {"quality": {"question": "活动质量是否达成？", "answers": ["达成", "部分达成", "未达成"]}}
+    rb = rulebook_with(tmp_path, rule, 10, facts=facts)
+    options = rb.leaves()[0].rule.spec.options
+    assert options.tiers["部分达成"] == (Decimal("0.6"), Decimal("0.5"), Decimal("0.8"))
+    assert options.tiers["未达成"] == (Decimal(0), Decimal(0), Decimal("0.5"))  # share and min kept
+    assert options.tiers["达成"] == (Decimal(1), Decimal("0.8"), Decimal(1))  # not named: 10号's
+    # 5.2 of 10 = 52%: within the district's 50–80%, refused under 10号's 60–80%
+    given = Decimal("5.2")
+    assert score_target(Decimal(10), "定性", None, "部分达成", options, given_score=given).raw == given
+    with pytest.raises(Exception, match="6–8分之间"):
+        score_target(Decimal(10), "定性", None, "部分达成", OPTIONS, name="t", given_score=Decimal("5.2"))
+    node, _ = score(rb, {"facts": {"quality": {"answer": "部分达成"}}})
+    assert node.score == 6  # no score given: the tier's share
+
+
+@pytest.mark.parametrize(
+    ("tier", "fragment"),
+    [
+        ({"share": "40%", "min": "50%", "max": "80%"}, "应满足 0 ≤ min（50%）≤ share（40%）"),
+        ({"share": "60%", "low": "50%"}, "不认识参数“low”"),
+        ({"share": "六成"}, "档次“部分达成”的"),
+    ],
+)
+def test_target_tier_range_errors_name_the_tier(tmp_path, tier, fragment):
+    rule = {"kind": "target", "fact": "quality", "operator": "定性", "tiers": {"部分达成": tier}}
+    facts = {"quality": {"question": "活动质量是否达成？", "answers": ["达成", "部分达成", "未达成"]}}
+    with pytest.raises(JixiaoError) as caught:
+        rulebook_with(tmp_path, rule, 10, facts=facts)
+    assert fragment in str(caught.value)
+
+
 def test_target_rule_kind_on_an_indicator(tmp_path):
     rule = {"kind": "target", "indicator": "satisfaction_rate", "operator": "≥", "target": "95%"}
     rb = rulebook_with(tmp_path, rule, 10)

@@ -37,7 +37,9 @@ def _rows(node: IndicatorNode) -> list[str]:
     if node.children:
         rule, confidence = "", ""
     elif node.targets is not None:
-        rule = f"取自填报的绩效指标（一级指标：{'、'.join(node.targets.level1)}），按财预〔2020〕10号方法计分"
+        # a group whose table prints its own method (`standard`) shows it; otherwise 10号's method applies
+        method = f"：{node.standard}" if node.standard else "，按财预〔2020〕10号方法计分"
+        rule = f"取自填报的绩效指标（一级指标：{'、'.join(node.targets.level1)}）{method}"
         confidence = CONFIDENCE[node.targets.confidence].split("（")[0]
     else:
         assert node.rule is not None

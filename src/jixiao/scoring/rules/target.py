@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from jixiao.model.indicators import Missing, Undefined
 from jixiao.model.numbers import divide, fmt_number, fmt_score
@@ -259,6 +260,30 @@ class TargetSpec:
     options: TargetOptions
 
 
+def _tier_range(
+    params: Params, answer: str, raw: dict[str, Any], default: tuple[Decimal, Decimal, Decimal]
+) -> tuple[Decimal, Decimal, Decimal]:
+    """A tier written with its range, `{share: 60%, min: 50%, max: 80%}`: a region whose table sets other
+    ranges than 财预〔2020〕10号's (济南市历城区: 100–80%, 80–50%, 50–0%). A key left out keeps the default."""
+    sub = params.sub(raw)
+    try:
+        share, low, high = (sub.rate(key, value) for key, value in zip(("share", "min", "max"), default, strict=True))
+    except ParamError as exc:
+        raise ParamError("tiers", f"档次“{answer}”的{exc.message}") from None
+    unknown = sorted(str(k) for k in raw if k not in ("share", "min", "max"))
+    if unknown:
+        raise ParamError(
+            "tiers", f"档次“{answer}”不认识参数“{unknown[0]}”，应为 share（默认得分比例）、min、max（得分比例范围）"
+        )
+    if not Decimal(0) <= low <= share <= high <= Decimal(1):
+        raise ParamError(
+            "tiers",
+            f"档次“{answer}”应满足 0 ≤ min（{_num(low * 100)}%）≤ share（{_num(share * 100)}%）"
+            f"≤ max（{_num(high * 100)}%）≤ 100%",
+        )
+    return share, low, high
+
+
 def parse_options(params: Params) -> TargetOptions:
     tiers = dict(DEFAULT_TIERS)
     raw = params._get("tiers", None)
@@ -268,6 +293,9 @@ def parse_options(params: Params) -> TargetOptions:
         for answer, share in raw.items():
             if answer not in tiers:
                 raise ParamError("tiers", f"未知档次“{answer}”，应为 达成 / 部分达成 / 未达成")
+            if isinstance(share, dict):
+                tiers[answer] = _tier_range(params, str(answer), share, tiers[answer])
+                continue
             value = params.sub({"v": share}).rate("v")
             tiers[answer] = (value, *tiers[answer][1:])
     return TargetOptions(
