@@ -87,3 +87,22 @@ def test_a_total_after_a_count_clause_is_of_the_things_counted():
     # after a list of two amounts the 共计 closes the list: its subject is not the last item's
     doc = _doc("分配甲公司演出补助50万元,乙局50万元,共计100万元。")
     assert _figure(doc, "100").subject == ""
+
+
+# --- n179, n203: a label before a colon names the figure its clause does not name -----------------------------------
+
+
+def test_a_label_before_a_colon_names_the_figure_after_it():
+    # n179: the 38112头 are 能繁母猪 insured (it was read as 计划和实际投保 alone)
+    doc = _doc("3、能繁母猪:全县2020年计划和实际投保38112头,总保险为343万元。")
+    assert _figure(doc, "38112").subject.startswith("能繁母猪")
+    assert _figure(doc, "343").subject == "总保险"  # a clause that names its own figure keeps its name
+    # n203: "一个季度报送一次" says how often, not what
+    doc = _doc("及时发现隐患和薄弱环节:一个季度报送一次,共4次。")
+    assert _figure(doc, "一").subject.startswith("及时发现隐患和薄弱环节")
+    # a label that the clause's own noun repeats adds nothing
+    doc = _doc("(一)收入预算:2025年收入合计8305.33万元,其中本年收入6128.16万元。")
+    assert _figure(doc, "8305.33").subject == "收入"
+    # n09: money the clause names is named ("时效指标" is the indicator's group, not what the 149.63万元 is)
+    doc = _doc("时效指标:2023年收到资金合计149.63万元。")
+    assert _figure(doc, "149.63").subject == "资金"  # 收到 is its relation

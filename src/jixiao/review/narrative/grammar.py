@@ -215,7 +215,25 @@ class _SegmentReader:
             subject = self._amount_of_previous(place)  # "市级预算安排80%计260万元", "费用成本每亩4000元,计12万元"
         if not subject and token.kind == "amount" and relation in voc.words["totals_closing"]:
             subject = self._topic(place)  # "开展农村文化活动，……分配至甲a万元，乙b万元，共计X万元"
-        return subject, relation
+        return self._labelled(token, place, subject), relation
+
+    def _labelled(self, token: Token, place: _Place, subject: str) -> str:
+        """ "3、能繁母猪:全县2020年计划和实际投保38112头", "及时发现隐患和薄弱环节:一个季度报送一次": the label before
+        the colon names what the first figure after it is of, when the clause's own words do not (a label the clause
+        repeats, "(一)收入预算:2025年收入合计…", adds nothing; nor does one before money the clause names)."""
+        if self._previous(place) is not None or token.kind == "date":
+            return subject
+        head = self.text[place.sentence.start : place.clause_start]
+        if not head.endswith(("：", ":")):
+            return subject
+        label = ENUM_MARK.sub("", head[:-1].strip()).strip()
+        if not 2 <= len(label) <= 16 or re.search(r"[\d，,；;。、（）()《》“”]", label):
+            return subject
+        if any(label[i : i + 2] in subject for i in range(len(label) - 1)):
+            return subject
+        if any(w in subject for w in self.voc.money_words):
+            return subject  # "时效指标:……收到资金合计149.63万元": money the clause names is named
+        return label + subject
 
     def _of_the_count_before(self, token: Token, place: _Place) -> str:
         """ "产业类项目5个,共计4197万元", "一个季度开展工作督导一次,共4次": a total whose own clause names nothing,
