@@ -10,8 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from jixiao.review import review_file
+from jixiao.review.facts import find_department
 from jixiao.review.identity_score import judge_identity, same_name, truth_name
 from jixiao.review.output import review_to_dict
+from jixiao.review.source import read_source
 
 
 def _review(tmp_path: Path, text: str, name: str = "doc.txt"):
@@ -215,7 +217,7 @@ def test_a_name_wrapped_in_its_cell_or_split_over_two_cells(tmp_path):
     assert review_file(path).department == "南充市林业和草原局"
     split = head + "主管部门\t南充市林业和草\t原局\t实施单位\t南充市林业局\n"
     assert _review(tmp_path, split, "split.txt").department == "南充市林业和草原局"
-    figure = head + "主管部门\t南充市林业\t100\t实施单位\t南充市林业局\n"
+    figure = head + "主管部门\t南充市林业\t100\t实施单位\t南充市水利局\n"
     assert _review(tmp_path, figure, "figure.txt").department == "南充市林业"
     from docx import Document  # a line break inside a cell is a new row in a .txt: a .docx holds the wrapped cell
 
@@ -353,3 +355,92 @@ def test_a_name_without_its_place_is_read_whole_where_the_document_prints_it(tmp
     assert _review(tmp_path, text).department == "紫金县司法局"
     alone = text.replace("紫金县", "本县")
     assert _review(tmp_path, alone).department == "县司法局"
+
+
+def test_a_form_row_flattened_into_one_line_names_its_department_and_unit(tmp_path):
+    """corpus t19: a PDF's text layer reads the form's head across its cells into one line of words."""
+    row = (
+        "项目名称 国家基本公共卫生服务 主管部门 稷山县卫生健康和体育局 年初预算 数 0 项目资金 (万元) 年度资金总额 "
+        "实施单位 稷山县翟店镇卫生院 全年预算数 全年执行数 分值 执行率 得分 0 207.4538 10 100% 10"
+    )
+    text = f"""稷山县项目支出绩效自评表
+(2021年度)
+{row}
+三级指标	年度指标值	实际完成值	分值	得分
+指标6:举办健康教育宣传咨询活动	12次	96次	1	1
+"""
+    result = _review(tmp_path, text)
+    assert (result.department, result.unit) == ("稷山县卫生健康和体育局", "稷山县翟店镇卫生院")
+
+
+def test_the_unit_a_report_says_evaluated_is_its_department(tmp_path):
+    """The opening names the unit that made the self-evaluation (corpus n29, n05), or says 我市财政局 of the city
+    its title names when the document prints the whole name (n190)."""
+    body = "\n一、绩效目标分解下达情况\n2024年下达资金1000万元,全部用于项目建设,资金到位率100%。\n"
+    n29 = (
+        "根据《财政部关于开展2024年度中央对地方转移支付预算执行情况绩效自评工作的通知》有关规定,广西壮族自治区"
+        "住房和城乡建设厅、财政厅认真组织开展了2024年度中央财政城镇保障性安居工程补助资金绩效自评工作。"
+    )
+    assert _review(tmp_path, n29 + body).department == "广西壮族自治区住房和城乡建设厅"
+    n05 = (
+        "为做好2022年财政衔接推进乡村振兴资金项目绩效管理工作,现将2022年西平县交通运输局财政衔接推进乡村振兴"
+        "资金项目绩效自评总结报告如下:"
+    )
+    assert _review(tmp_path, n05 + body).department == "西平县交通运输局"
+    n190 = (
+        "宁国市中央对地方转移支付2023年度绩效自评报告(农业保险保费)\n根据《宁国市财政局关于开展2023年度中央对"
+        "地方转移支付预算执行情况绩效自评工作的通知》,我市财政局对政策性农业保险保费补贴转移支付进行了绩效自评,"
+        "现将具体情况报告如下:\n宣城市财政局下达资金1000万元。"
+    )
+    assert _review(tmp_path, n190 + body).department == "宁国市财政局"
+
+
+def test_a_competent_department_cut_short_in_its_cell_is_the_unit_it_begins(tmp_path):
+    """corpus t21: "主管部门 | 南充市林业 | … | 实施单位(盖章) | 南充市林业局" — the cell cut the name."""
+    text = MOF_HEAD.replace(
+        "主管部门	廊坊市发改委	实施单位	廊坊市食品工程学校",
+        "主管部门	南充市林业	实施单位(盖章)	南充市林业局",
+    )
+    assert _review(tmp_path, text).department == "南充市林业局"
+
+
+def test_the_office_a_report_is_sent_up_to_is_not_its_department(tmp_path):
+    """corpus n43: "关于上报……的报告" names the office it is sent to on a line of its own under the title — the
+    department is not that office."""
+    text = """关于上报2023年1-4级残疾军人护理费项目支出绩效自评的报告
+临夏州退役军人事务局
+根据《甘肃省退役军人事务厅关于开展2023年度中央对地方转移支付绩效自评工作(优抚)的通知》通知,临夏市对2023转移支付资金进行了绩效自评,现将自评报告如下:
+一、基本概况
+2023年省级下拨1-4级分散供养残疾军人护理费3.89万元;市级下拨3.89万元;全年应执行数为7.79万元,实际执行率为100%。
+"""
+    assert _review(tmp_path, text).department != "临夏州退役军人事务局"
+
+
+def test_a_column_heading_beside_a_label_is_no_department(tmp_path):
+    """corpus n200: a list of projects headed "序号 | 项目名称 | 实施单位 | 预算资金(万元)" — the heading beside
+    实施单位 is no name; the title names the department."""
+    text = """阳高县财政局关于2025年财政重点绩效评价结果公开
+本次项目支出绩效评价共24个项目,项目类型包括政府基金预算项目、政策类项目、一般债务项目。
+表1:2025年财政重点项目绩效评价结果表
+序号	项目名称	实施单位	预算资金(万元)	评分情况	评价等级
+1	区域养老服务中心消防改造项目	山西省阳高县民政局	162.00	89.72	良
+"""
+    assert _review(tmp_path, text).department == "阳高县财政局"
+
+
+def test_a_unit_and_its_standard_short_name_are_the_same_unit():
+    """中方县残联 is 中方县残疾人联合会 (corpus n100), 池州市人社局 池州市人力资源和社会保障局 (n49)."""
+    assert same_name("中方县残联", "中方县残疾人联合会")
+    assert same_name("池州市人社局", "池州市人力资源和社会保障局")
+    assert not same_name("中方县残联", "芷江县残疾人联合会")
+
+
+def test_find_department_reads_the_name_under_a_column_headed_unit_name(tmp_path):
+    """corpus n110: "单位名称 | 编制数 | 实有人数" heads a list of units — the name stands under 单位名称, not beside
+    it (facts.find_department returned the heading 编制数)."""
+    path = tmp_path / "doc.txt"
+    path.write_text(
+        "黔南州疾控中心2021年部门预算\n单位名称\t编制数\t实有人数\n\t\t小计\n黔南布依族苗族自治州疾病预防控制中心\t91\t149\n",
+        encoding="utf-8",
+    )
+    assert find_department(read_source(path)) == "黔南布依族苗族自治州疾病预防控制中心"

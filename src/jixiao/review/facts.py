@@ -7,9 +7,16 @@ import re
 from .rx import rx
 from .source import Segment, SourceDocument
 from .table import _is_header
-from .vocabulary import vocabulary
+from .vocabulary import norm, vocabulary
 
-__all__ = ["about_another_year", "find_adjustment_reason", "find_department", "find_grade", "find_year"]
+__all__ = [
+    "about_another_year",
+    "find_adjustment_reason",
+    "find_department",
+    "find_grade",
+    "find_year",
+    "is_column_heading",
+]
 
 _GRADE = rx(r"(?:评价|自评)?等级为?\s*[“\"]?(优秀|优|良好|良|中|差)")
 
@@ -20,10 +27,6 @@ def find_grade(doc: SourceDocument) -> tuple[str, Segment] | None:
         if m:
             return {"优秀": "优", "良好": "良"}.get(m.group(1), m.group(1)), seg
     return None
-
-
-def _table_texts(doc: SourceDocument) -> list[list[str]]:
-    return [list(row) for table in doc.tables() for row in table.rows[:8]]
 
 
 def _table_heads(doc: SourceDocument) -> list[list[str]]:
@@ -57,23 +60,53 @@ def find_year(doc: SourceDocument) -> int | None:
     return None
 
 
+def is_column_heading(value: str) -> bool:
+    """A column's heading (编制数, 实有人数, 年度指标值: vocabulary.yaml columns and kinds' header words; a heading
+    that gives its money unit, "预算资金(万元)" beside 实施单位 in a list of projects, corpus n200), no unit's name."""
+    vocab = vocabulary()
+    n = norm(value)
+    headers = {norm(w) for k in vocab.raw["kinds"].values() for w in k.get("header", [])}
+    return n in headers or vocab.column_match(value)[1] == 3 or bool(_MONEY_UNIT.search(value))
+
+
+_MONEY_UNIT = rx(r"[(（](?:亿元|万元|元)[)）]")
+
+
+_REPORT_UP = rx(r"^关于(?:上报|报送|呈报)")
+
+
 def find_department(doc: SourceDocument) -> str:
+    vocab = vocabulary()
     for seg in doc.paragraphs()[:12]:
         m = re.search(r"(?:部门|单位)名称\s*[（(]?(?:公章|盖章)?[)）]?\s*[:：]\s*(\S+)", seg.text)
         if m:
             return m.group(1)
+    endings = tuple(vocab.words("department_endings"))
+    labels = sorted(vocab.words("identity", "department"), key=len, reverse=True)
+    upward = False
     for seg in doc.paragraphs()[:6]:
-        text = seg.text.strip()
-        endings = tuple(vocabulary().words("department_endings"))
+        # "项目单位 渑池县农业农村局": the name after its label
+        text = re.sub(rf"^(?:{'|'.join(re.escape(w) for w in labels)})\s+(?=\S)", "", seg.text.strip())
+        # a report sent up ("关于上报……的报告") names the office it is sent to on a line of its own after its
+        # title: "临夏州退役军人事务局" over the report of 临夏市's bureau (corpus n43)
+        upward = upward or bool(_REPORT_UP.match(text))
         # a line with a colon is a label and its value ("信息来源:霍山县教育局"), not a name standing alone
-        if 3 <= len(text) <= 30 and text.endswith(endings) and "报告" not in text and not re.search(r"[:：]", text):
+        alone = 3 <= len(text) <= 30 and text.endswith(endings) and "报告" not in text and not re.search(r"[:：]", text)
+        if alone and not upward:
             return text
-    for row in _table_texts(doc):  # a workbook: 部门名称 | 衡山县妇女联合会, or 单位名称：… in a note row
-        cells = [c.strip() for c in row if c and c.strip()]
-        for i, cell in enumerate(cells):
-            m = re.match(r"(?:部门|单位)名称\s*[:：]?\s*(\S*)", cell)
-            if m:
-                name = m.group(1) or (cells[i + 1] if i + 1 < len(cells) else "")
+    for table in doc.tables():  # a workbook: 部门名称 | 衡山县妇女联合会, or 单位名称：… in a note row
+        rows = [[(c or "").strip() for c in row] for row in table.rows[:8]]
+        for k, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                m = re.match(r"(?:部门|单位)名称\s*[:：]?\s*(\S*)", cell)
+                if not m:
+                    continue
+                name = m.group(1) or next((x for x in row[c + 1 :] if x), "")
+                if name and is_column_heading(name):
+                    # 单位名称 heads a column of a list of units ("单位名称 | 编制数 | 实有人数", corpus n110):
+                    # the name stands under it
+                    below = [r[c] for r in rows[k + 1 : k + 4] if c < len(r) and r[c]]
+                    name = below[0] if below and below[0].endswith(endings) else ""
                 if name:
                     return name
     return ""

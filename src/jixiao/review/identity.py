@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .extract import find_department, find_year
+from .facts import is_column_heading
 from .source import Segment, SourceDocument
 from .table import Table
 from .vocabulary import norm, regions, vocabulary
@@ -158,11 +159,8 @@ def _cell_value(row: list[str], c: int) -> str:
 
 def _heading(value: str) -> bool:
     """A column's heading beside 单位名称 in a list of units ("单位名称 | 编制数 | 实有人数", corpus n110): a word of
-    a table's header (vocabulary.yaml columns, kinds' header words), no unit's name."""
-    vocab = vocabulary()
-    n = norm(value)
-    headers = {norm(w) for k in vocab.raw["kinds"].values() for w in k.get("header", [])}
-    return n in headers or vocab.column_match(value)[1] == 3
+    a table's header (facts.is_column_heading), no unit's name."""
+    return is_column_heading(value)
 
 
 def _is_label(value: str) -> bool:
@@ -322,6 +320,44 @@ def _compiled_by(doc: SourceDocument) -> str:
     return ""
 
 
+# what follows the unit's name in "现将<unit>…报告如下": a year, 关于, or the words of the report's subject
+_SUBJECT_AFTER = r"(?=\s*(?:19|20)\d{2}|关于|财政|中央|省级|转移支付|专项|部门|整体|单位|项目|本级)"
+_EVALUATES = r"(?:认真|及时|按要求)?(?:组织)?(?:开展|进行)了?[^，,。]{0,40}?(?:绩效)?(?:自评|评价)"
+
+
+def _evaluator(doc: SourceDocument) -> str:
+    """The unit a report's opening says evaluated or reports: "紫金县司法局对紫金县一村(社区)一法律顾问经费进行了
+    自评" (corpus n90), "广西壮族自治区住房和城乡建设厅、财政厅认真组织开展了2024年度……绩效自评" (n29), "现将2022年
+    西平县交通运输局财政衔接……自评总结报告如下" (n05); "我市财政局对……进行了绩效自评" names the document's own
+    city, the first place of that level its first lines name, when the document prints the whole name (宁国市财政局,
+    n190). The unit's name begins a clause and holds its place (_named_unit)."""
+    endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
+    name = rf"([\u4e00-\u9fff（）()]{{2,24}}?(?:{endings}))"
+    clause = r"(?:^|(?<=[，,。；;：:\s]))"
+    own = rf"{clause}我([市县区])([\u4e00-\u9fff]{{2,16}}?(?:{endings}))(?:对[^。]{{2,60}}?)?{_EVALUATES}"
+    patterns = [
+        rf"{clause}{name}对[^。]{{2,60}}?{_EVALUATES}",
+        rf"{clause}{name}(?:、[\u4e00-\u9fff]{{2,14}})*{_EVALUATES}",
+        rf"现将(?:(?:19|20)\d{{2}}\s*年度?)?{name}{_SUBJECT_AFTER}[^。]{{0,60}}(?:报告|汇报)如下",
+    ]
+    lines = _head(doc)
+    for seg in lines:
+        for pattern in patterns:
+            m = re.search(pattern, seg.text)
+            if m and _named_unit(m.group(1)):
+                return m.group(1)
+        m = re.search(own, seg.text)
+        if m:
+            text = norm("".join(s.text for s in doc.paragraphs()))
+            head = norm("".join(s.text for s in lines[:3]))
+            level, rest = m.group(1), norm(m.group(2))
+            places = {p for groups in (regions(), vocabulary().raw["places"]) for ps in groups.values() for p in ps}
+            named = sorted((head.find(p), p) for p in places if p.endswith(level) and p in head)
+            if named and named[0][1] + rest in text:
+                return named[0][1] + rest
+    return ""
+
+
 def _without_scope(name: str) -> str:
     """ "大英县医疗保障局部门" → 大英县医疗保障局: a budget-scope word after a unit's name (vocabulary.yaml
     department_scope_suffixes) is not part of it; "财政部" or "宣传部" (部 as the unit's own ending) stay whole."""
@@ -372,6 +408,27 @@ def _spaced(doc: SourceDocument, labels: list[str]) -> str:
             m = re.match(rf"^\s*{re.escape(label)}\s+(\S{{3,}})\s*$", seg.text)
             if m:
                 return m.group(1)
+    return _flattened_row(doc, labels)
+
+
+def _flattened_row(doc: SourceDocument, labels: list[str]) -> str:
+    """The name after a label in a form's rows flattened into one line of words, a PDF's text layer read across
+    the cells: "项目名称 国家基本公共卫生服务 主管部门 稷山县卫生健康和体育局 年初预算 数 0 … 实施单位 稷山县翟店镇
+    卫生院 全年预算数 …" (corpus t19). Only in a line naming the project and a unit under their labels, and only a
+    word that ends as a unit's name does."""
+    vocab = vocabulary()
+    endings = tuple(vocab.words("department_endings"))
+    units = [w for key in ("department", "unit", "answerable") for w in vocab.words("identity", key) if len(w) >= 4]
+    for seg in _head(doc):
+        words = seg.text.split()
+        if "项目名称" not in words or not any(w in words for w in units):
+            continue
+        for label in labels:
+            if label in words:
+                i = words.index(label)
+                value = words[i + 1] if i + 1 < len(words) else ""
+                if value.endswith(endings) and _named_unit(value) and not _is_label(value):
+                    return value
     return ""
 
 
@@ -412,7 +469,7 @@ def _labelled_department(doc: SourceDocument, tables: list[Table], form: bool) -
     name = _unmasked(name)
     if not name:
         found = _unmasked(find_department(doc))
-        name = "" if _heading(found) or _unit_only(found) else found
+        name = "" if _unit_only(found) else found
     if not name:
         name = _titled_department(doc, tables)
     labels = "|".join(re.escape(w) for w in sorted(vocab.words("identity", "department"), key=len, reverse=True))
@@ -437,13 +494,18 @@ def _department(doc: SourceDocument, tables: list[Table], kind: str, unit: str) 
         lambda: _source_line_department(doc),
         lambda: _signed_department(doc),
         lambda: _compiled_by(doc),
+        lambda: _evaluator(doc),
         lambda: _inline_labelled(
             doc, (vocab.words("identity", "unit") if not form else []) + vocab.words("identity", "department")
         ),
         lambda: _self_described(doc) if kind == "narrative_department" else "",
     ]
+    endings = tuple(vocab.words("department_endings"))
     for read in readings:
         name = _whole(_unmasked(read()), doc)
+        if name and unit.startswith(name) and not name.endswith(endings):
+            # the 主管部门 cut short in its cell ("南充市林业" beside 实施单位 南充市林业局, corpus t21): the unit
+            return unit
         if name:
             return name
     return ""

@@ -67,10 +67,31 @@ def truth_name(value: Any) -> str:
     return text
 
 
+# a unit's name and its standard short form, as documents print either (中方县残联 in the title of the report
+# of 中方县残疾人联合会, corpus n100; 池州市人社局, n49): the same unit
+_SHORT_FORMS = {
+    "人力资源和社会保障局": "人社局",
+    "人力资源社会保障局": "人社局",
+    "残疾人联合会": "残联",
+    "住房和城乡建设局": "住建局",
+    "卫生健康委员会": "卫健委",
+    "发展和改革委员会": "发改委",
+    "发展改革委员会": "发改委",
+}
+
+
+def _short(name: str) -> str:
+    for full, short in _SHORT_FORMS.items():
+        if name.endswith(full):
+            return name[: -len(full)] + short
+    return name
+
+
 def same_name(read: str, truth: str) -> bool:
     """The same unit: equal as compared (norm), or one is the other with the places it belongs to before it
-    (岳阳市南湖新区民政局 / 南湖新区民政局; 重庆市忠县科学技术协会 / 忠县科学技术协会)."""
-    a, b = norm(read), norm(truth)
+    (岳阳市南湖新区民政局 / 南湖新区民政局; 重庆市忠县科学技术协会 / 忠县科学技术协会), either in its standard short
+    form (中方县残联 / 中方县残疾人联合会)."""
+    a, b = _short(norm(read)), _short(norm(truth))
     if not a or not b:
         return False
     if a == b:
