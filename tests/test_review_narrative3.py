@@ -106,3 +106,16 @@ def test_a_label_before_a_colon_names_the_figure_after_it():
     # n09: money the clause names is named ("时效指标" is the indicator's group, not what the 149.63万元 is)
     doc = _doc("时效指标:2023年收到资金合计149.63万元。")
     assert _figure(doc, "149.63").subject == "资金"  # 收到 is its relation
+
+
+# --- n160, n198: a score printed without 分 after its score word --------------------------------------------------
+
+
+def test_a_bare_number_after_a_score_word_is_a_score():
+    doc = _doc("下达达州市2021年国家非物质文化遗产保护资金用于年度重点项目保护补助。自评得分92.45,综合评价结果为:优。")
+    score = _figure(doc, "92.45")
+    assert (score.unit, score.kind, score.subject) == ("分", "score", "自评得分")
+    doc = _doc("一、资金保障方面,指标评价得分12")
+    assert _figure(doc, "12").unit == "分"
+    # a rate of scoring and a rank are no scores
+    assert not extract_narrative_figures(_doc("指标得分率95,排名第3。"))

@@ -161,6 +161,21 @@ def _dates_in_year(text: str, dates: list[tuple[int, int]]) -> Iterator[Token]:
         yield Token(m.start(), m.end(), m.start(), m.end(), stamp, m.group(0), "日期", "date", False, False)
 
 
+_BARE_SCORE = rx(
+    r"(?:自评|评价|考核|综合)?(?:得分|总分|评分)(?:为|是|[:：])?(?P<num>\d{1,3}(?:\.\d+)?)(?=[，,。；;]|$)"
+)
+
+
+def _bare_scores(text: str, masked: list[tuple[int, int]]) -> Iterator[Token]:
+    """ "自评得分92.45,综合评价结果为:优", "指标评价得分12": a score printed without 分 right after its score word."""
+    for m in _BARE_SCORE.finditer(text):
+        value = parse_arabic(m.group("num"))
+        if value is None or value > 100 or _in(masked, m.start("num")):
+            continue
+        start, end = m.span("num")
+        yield Token(start, end, start, end, value, m.group("num"), "分", "score", False, False)
+
+
 def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
     figure, date = _patterns()
     masked = _masked(text)
@@ -196,6 +211,7 @@ def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
     yield from _dates_in_year(text, dates)
     yield from _unit_from_bracket(text, figure, masked + dates)
     yield from _unit_from_list(text, masked + dates)
+    yield from _bare_scores(text, masked + dates)
     for m in figure.finditer(text):
         start = m.start("num")
         if _in(masked, start) or _in(dates, start):
