@@ -32,6 +32,7 @@ NEW = [
     "mof/project/2021",
     "hunan-yueyang/department/2018",
     "jiangxi-nanchangxian/department/2021",
+    "hunan-xinshao/department/2017",
 ]
 
 
