@@ -119,3 +119,14 @@ def test_a_bare_number_after_a_score_word_is_a_score():
     assert _figure(doc, "12").unit == "分"
     # a rate of scoring and a rank are no scores
     assert not extract_narrative_figures(_doc("指标得分率95,排名第3。"))
+
+
+# --- n191: 此项 points back; a standard's group named by the short sentence before ----------------------------------
+
+
+def test_a_demonstrative_points_back_and_what_stands_before_it_is_not_the_subject():
+    doc = _doc("二是供餐标准。每生每天3元,每年按200天供餐。省财政厅、省教育厅已下发我县2011年秋季此项补助979万元。")
+    assert _figure(doc, "979").subject == "补助"  # not "省财政厅、省教育厅已下发我县2011年秋季此项补助"
+    assert _figure(doc, "3").subject == "供餐标准"  # "每生每天" says per whom, the sentence before says what
+    # 本项目 is no demonstrative
+    assert _figure(_doc("县财政安排本项目资金50万元。"), "50").subject.endswith("本项目资金")

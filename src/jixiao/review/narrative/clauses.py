@@ -115,6 +115,11 @@ def clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
     arranged = re.match(rf"^(.{{8,}}(?:{verbs}))的?(.{{4,}})$", text)
     if arranged and not re.search(rf"(?:{verbs})", arranged.group(2)):
         text = arranged.group(2)
+    # "省财政厅已下发我县2011年秋季此项补助": 此项 points back to what was named before; who sent it and when is not
+    # what it is
+    pointer = re.search(rf"(?:{'|'.join(map(re.escape, voc.words['pointing_back']))})(?!目)", text)
+    if pointer and len(text) - pointer.end() >= 2:
+        text = text[pointer.end() :]
     text = text.strip("，,、 ").lstrip("）)】]").rstrip("（(【[")
     if re.fullmatch(r"[了对向给把将被为在于和与及着过]+", text):
         text = ""  # "全年共完成了对46,412人次": what is left after the verb is only its particles, no noun

@@ -98,6 +98,14 @@ class _SegmentReader:
         group = re.sub(r"^(?:年满|凡|对|其中)", "", ENUM_MARK.sub("", group))
         return group if 2 <= len(group) <= 20 and not re.search(r"[。：:]", group) else ""
 
+    def _heading_sentence_before(self, place: _Place) -> str:
+        """ "二是供餐标准。每生每天3元": a sentence of a few words with no figure, right before, names the topic."""
+        if place.sentence_no == 0 or place.clause_start != place.sentence.start:
+            return ""
+        before = self.sentences[place.sentence_no - 1]
+        words = ENUM_MARK.sub("", self.text[before.start : before.end].strip("。；;：: "))
+        return words if 2 <= len(words) <= 12 and not re.search(r"[\d，,、]", words) else ""
+
     def _range_starts(self, figures: list[NarrativeFigure]) -> list[NarrativeFigure]:
         """ "年满70-79周岁老年人", "培训周期为3-6个月": the first number of a range is of what its second is of."""
         out = list(figures)
@@ -206,8 +214,10 @@ class _SegmentReader:
             named = self._named_by_colon(place, "")
             subject = named if named.endswith(head) and len(named) > len(head) else subject
         subject = self._indicator(token, place, subject)
-        if token.kind == "amount" and re.fullmatch(r"(?:每[人户月年]){1,3}(?:发放|补助|补贴)?", subject):
-            subject = self._group_before(place) or subject  # "年满70-79周岁老年人，每人每月发放50元"
+        if token.kind == "amount" and re.fullmatch(r"(?:每[\u4e00-\u9fa5]){1,3}(?:发放|补助|补贴)?", subject):
+            # "年满70-79周岁老年人，每人每月发放50元"; "二是供餐标准。每生每天3元": the group, or the short sentence
+            # before that names the standard
+            subject = self._group_before(place) or self._heading_sentence_before(place) or subject
         if not subject and relation in voc.relations["total"]:
             subject = self._of_the_count_before(token, place)  # "产业类项目5个,共计4197万元"
         subject = self._fallback(token, place, subject)
