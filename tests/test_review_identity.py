@@ -444,3 +444,21 @@ def test_find_department_reads_the_name_under_a_column_headed_unit_name(tmp_path
         encoding="utf-8",
     )
     assert find_department(read_source(path)) == "黔南布依族苗族自治州疾病预防控制中心"
+
+
+def test_a_span_of_two_years_and_a_year_set_against_the_one_before_give_the_later(tmp_path):
+    """corpus n15: "2021年、2022年山东省分别立项……" then "2.2021年度绩效目标 3.2022年度绩效目标" — the evaluation runs
+    to 2022; n170: "2022-2023年……计划改造" over "2022年度改造计划" — to 2023; n82: "2021年……列入项目支出,2022年列入
+    基本支出" speaks of 2022; n52: "2022年预算执行情况和2023年预算草案" of 2022."""
+    body = "\n资金到位率100%,执行率100%,项目建设进度符合计划要求。\n"
+    n15 = (
+        "一、项目基本情况\n2021年、2022年山东省分别立项实施高标准农田项目620万亩、640万亩。\n(三)项目绩效目标\n"
+        "1.总体目标\n2.2021年度绩效目标\n新建高标准农田620万亩。\n3.2022年度绩效目标\n新建高标准农田640万亩。"
+    )
+    assert _review(tmp_path, n15 + body).year == 2022
+    n170 = "一、项目基本情况\n对经审核确认的2022年度改造计划给予补助。\n2022-2023年全省计划改造3639.79公里。"
+    assert _review(tmp_path, n170 + body, "n170.txt").year == 2023
+    n82 = "对个人和家庭补助支出预算73200元。下降原因2021年编外人员经费支出列入项目支出,2022年列入基本支出。"
+    assert _review(tmp_path, n82 + body, "n82.txt").year == 2022
+    n52 = "黄平县2022年预算执行情况和2023年预算草案的报告\n一、2022年财政预算执行情况"
+    assert _review(tmp_path, n52 + body, "n52.txt").year == 2022

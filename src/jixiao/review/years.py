@@ -43,6 +43,7 @@ _NOT_YEAR_AFTER = (
 _YEAR = re.compile(rf"(?<![\d到])(20\d{{2}})\s*年(?!度)(?!{_NOT_YEAR_AFTER})")
 _YEAR_OF = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度")
 _RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*[、—–\-~～至到和及与]\s*((?:19|20)\d{2})\s*年")
+_CLAUSE_YEAR = re.compile(rf"[，,；;]\s*(20\d{{2}})\s*年(?!度)(?!{_NOT_YEAR_AFTER})")
 _BARE_DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?\s*$")
 _FILL_DATE = re.compile(
     r"(?:填报日期|填报时间|评价时间|评价日期|自评时间|发布日期|发布时间|发表时间|报送日期)\s*[:：]?\s*((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})"
@@ -79,7 +80,7 @@ def stated_year(texts: list[str]) -> int | None:
     for sentence in sentences:  # "关于开展2022年度中央对地方转移支付…自评工作的通知" names it in a name too (n132)
         m = _YEAR_OF.search(sentence)
         if m:
-            return int(m.group(1))
+            return _two_years_to(int(m.group(1)), sentences)
     for sentence in sentences:
         sentence = _NAME.sub("", sentence)  # 《…(2022年修订)》, 《2016年XX市…方案》: a document's year
         m = _YEAR.search(sentence)
@@ -88,8 +89,24 @@ def stated_year(texts: list[str]) -> int | None:
         for r in _RANGE.finditer(sentence):
             if r.start() <= m.start() < r.end() and 1 <= int(r.group(2)) - int(r.group(1)) <= 4:
                 return int(r.group(2))  # "2021年、2022年", "2022-2023年": the year the evaluation runs to
-        return int(m.group(1))
+        year = int(m.group(1))
+        later = {int(y) for y in _CLAUSE_YEAR.findall(sentence[m.end() :])}
+        # "2021年编外人员经费支出列入项目支出,2022年列入基本支出" (corpus n82): a sentence that sets the year before
+        # against a year in a clause of its own speaks of the later; "2022年预算执行情况和2023年预算草案" (n52) of
+        # the first
+        return year + 1 if year + 1 in later else year
     return None
+
+
+def _two_years_to(year: int, sentences: list[str]) -> int:
+    """`year`, or the year after it when the head names the two as the span evaluated ("2021年、2022年山东省分别
+    立项……" before "2.2021年度绩效目标 3.2022年度绩效目标", corpus n15; "2022-2023年全省……计划改造" over a
+    "2022年度改造计划", n170): the evaluation runs to the later."""
+    for sentence in sentences:
+        for r in _RANGE.finditer(_NAME.sub("", sentence)):
+            if int(r.group(1)) == year and int(r.group(2)) == year + 1:
+                return year + 1
+    return year
 
 
 def year_from_fill_date(doc: SourceDocument, tables: list[Table], head: list[str]) -> int | None:
