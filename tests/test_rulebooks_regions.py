@@ -33,6 +33,7 @@ NEW = [
     "hunan-yueyang/department/2018",
     "jiangxi-nanchangxian/department/2021",
     "hunan-xinshao/department/2017",
+    "chongqing/department/2021",
 ]
 
 
@@ -271,18 +272,24 @@ def test_a_rulebook_that_extends_another_follows_a_change_of_its_base(tmp_path):
 CORPUS = ROOT / "tests" / "fixtures" / "review_corpus"
 
 
+def _findings(result) -> list[str]:
+    return sorted(f"{f.code}|{f.message}" for f in result.findings)
+
+
 @pytest.mark.parametrize(
-    ("rid", "documents"),
+    ("rid", "documents", "chosen"),
     [
         (
             "chongqing/department/2021",
             ["t08-chongqing-kxc-media-dept-2021", "t68-chongqing-zhongxian-science-association-dept-2024"],
+            False,  # auto_select false: see the rulebook's header
         ),
-        ("jiangxi-nanchangxian/department/2021", ["t77-jiangxi-nanchang-cancha-health-center-dept-2021"]),
-        ("shandong-licheng/project/2019", ["t25-shandong-licheng-wenhuaguan-project-2019"]),
+        ("jiangxi-nanchangxian/department/2021", ["t77-jiangxi-nanchang-cancha-health-center-dept-2021"], True),
+        ("shandong-licheng/project/2019", ["t25-shandong-licheng-wenhuaguan-project-2019"], True),
+        ("hunan-xinshao/department/2017", ["t44-hunan-xinshao-library-dept-scores-2017"], False),
     ],
 )
-def test_rulebooks_from_the_corpus_cite_it_and_review_chooses_them_for_it(rid, documents):
+def test_rulebooks_from_the_corpus_cite_it_and_review_them_without_new_findings(rid, documents, chosen):
     from jixiao.review import review_file
 
     rulebook = load_rulebook(rid)
@@ -292,4 +299,10 @@ def test_rulebooks_from_the_corpus_cite_it_and_review_chooses_them_for_it(rid, d
         # the table the rulebook was read from names its address in the corpus; the rulebook cites it
         address = re.search(r"https?://\S+", (CORPUS / doc / "source.md").read_text(encoding="utf-8"))
         assert address and address.group(0) in rulebook.source["address"], doc
-        assert review_file(CORPUS / doc / "document.txt").rulebook_id == rid, doc
+        path = CORPUS / doc / "document.txt"
+        named = review_file(path, rid)
+        assert named.rulebook_id == rid
+        if chosen:  # chosen by region and the table's rows
+            assert review_file(path).rulebook_id == rid, doc
+        else:  # named with --rulebook, it finds what the review finds without it: no false finding from the rulebook
+            assert _findings(named) == _findings(review_file(path)), doc
