@@ -130,3 +130,20 @@ def test_a_demonstrative_points_back_and_what_stands_before_it_is_not_the_subjec
     assert _figure(doc, "3").subject == "供餐标准"  # "每生每天" says per whom, the sentence before says what
     # 本项目 is no demonstrative
     assert _figure(_doc("县财政安排本项目资金50万元。"), "50").subject.endswith("本项目资金")
+
+
+# --- n157, n159: standards of so much a unit ------------------------------------------------------------------------
+
+
+def test_a_standard_in_brackets_after_an_amount_is_of_that_amount():
+    # n157: "直接补助费197万元(每亩197元)": 197元 an 亩 is the 直接补助费's standard; "3万亩元" is 3万元 (a stray 亩)
+    doc = _doc(
+        "拨付资金200万元,其中,直接补助费197万元(每亩197元),项目设计、监督、检查、验收等间接费用3万亩元(每亩3元)。"
+    )
+    assert _figure(doc, "197", "元").subject == "直接补助费"
+    assert _figure(doc, "3", "万元").subject.endswith("间接费用")
+    assert _figure(doc, "3", "元").subject.endswith("间接费用")
+    # n159: "按照7000元/人进行补助": the standard is so much a 人, not a "人进"
+    assert _figure(_doc("对三名省级非遗代表性传承人按照7000元/人进行补助。"), "7000").unit == "元/人"
+    assert _figure(_doc("补助标准为每年1000元/生.年。"), "1000").unit == "元/生.年"
+    assert _figure(_doc("改造标准为20万元/公里。"), "20").unit == "万元/公里"

@@ -98,6 +98,13 @@ class _SegmentReader:
         group = re.sub(r"^(?:年满|凡|对|其中)", "", ENUM_MARK.sub("", group))
         return group if 2 <= len(group) <= 20 and not re.search(r"[。：:]", group) else ""
 
+    def _bracketed_standard(self, place: _Place) -> str:
+        """ "直接补助费197万元(每亩197元)": a standard in brackets right after an amount is that amount's rate."""
+        prev, at = self._previous(place), place.left_start - 1
+        if prev is None or at < 0 or self.text[at] not in OPEN or prev.kind != "amount":
+            return ""
+        return prev.subject if self.text[prev.end + len(prev.unit) : at] == "" else ""
+
     def _heading_sentence_before(self, place: _Place) -> str:
         """ "二是供餐标准。每生每天3元": a sentence of a few words with no figure, right before, names the topic."""
         if place.sentence_no == 0 or place.clause_start != place.sentence.start:
@@ -217,7 +224,12 @@ class _SegmentReader:
         if token.kind == "amount" and re.fullmatch(r"(?:每[\u4e00-\u9fa5]){1,3}(?:发放|补助|补贴)?", subject):
             # "年满70-79周岁老年人，每人每月发放50元"; "二是供餐标准。每生每天3元": the group, or the short sentence
             # before that names the standard
-            subject = self._group_before(place) or self._heading_sentence_before(place) or subject
+            subject = (
+                self._bracketed_standard(place)
+                or self._group_before(place)
+                or self._heading_sentence_before(place)
+                or subject
+            )
         if not subject and relation in voc.relations["total"]:
             subject = self._of_the_count_before(token, place)  # "产业类项目5个,共计4197万元"
         subject = self._fallback(token, place, subject)

@@ -102,5 +102,6 @@ def normalize(text: str) -> str:
     text = re.sub(r"(?<=[^A-Za-z])[ \t]+|[ \t]+(?=[^A-Za-z])", "", text).strip()
     # "承保面积为42.59万元亩": a stray 元 in 万亩 (not "万元亩均产值", an amount per 亩)
     text = re.sub(r"(?<=\d)万元亩(?![均产])", "万亩", text)
+    text = re.sub(r"(?<=\d)万亩元", "万元", text)  # "间接费用3万亩元(每亩3元)": the same slip the other way
     # "631.63km2", "21.5 hm2", "30m3": an area or a volume written without the superscript
     return re.sub(r"(?<=\d)([kh]?m)([23])(?![\d.])", lambda m: m.group(1) + "²³"[int(m.group(2)) - 2], text)

@@ -27,9 +27,12 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     arabic = r"(?<![\d.A-Za-z])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])"
     chinese = f"[{CN_DIGITS}]+"
     amount = _alternatives(tuple(sorted(voc.amount_units, key=len, reverse=True)))
+    # "元/人", "元/生.年", "万元/公里": the unit a standard is of is one character, or one of a few words of two
+    # ("按照7000元/人进行补助" is so much a 人)
+    per = _alternatives(tuple(voc.words["per_unit_words"])) + r"|[\u4e00-\u9fa5]"
     figure = rx(
         rf"(?P<pct>百分之)?(?P<num>{arabic}|{chinese})(?P<approx>余|多)?"
-        rf"(?(pct)|(?:(?P<amount>{amount})(?P<per>(?:/[\u4e00-\u9fa5]{{1,2}}(?:[.·][\u4e00-\u9fa5])?){{1,2}})?"
+        rf"(?(pct)|(?:(?P<amount>{amount})(?P<per>(?:/(?:{per})(?:[.·][\u4e00-\u9fa5])?){{1,2}})?"
         rf"|(?P<rate>{_alternatives(voc.rate_units)})"
         rf"|(?P<mult>[万亿])?(?:余|多)?(?P<measure>{_alternatives(voc.measure_words)})(?P<per2>/[\u4e00-\u9fa5]{{1,2}})?"
         rf"(?![A-Za-z])"
