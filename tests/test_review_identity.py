@@ -462,3 +462,26 @@ def test_a_span_of_two_years_and_a_year_set_against_the_one_before_give_the_late
     assert _review(tmp_path, n82 + body, "n82.txt").year == 2022
     n52 = "黄平县2022年预算执行情况和2023年预算草案的报告\n一、2022年财政预算执行情况"
     assert _review(tmp_path, n52 + body, "n52.txt").year == 2022
+
+
+def test_a_title_that_begins_with_the_unit_before_the_level_of_its_funds(tmp_path):
+    """corpus n203: "红河州第二人民医院国家基本公共卫生服务项目州级补助资金2023年度绩效自评报告" — the title begins
+    with the unit, then the funds (国家…, 省级…, 州级…)."""
+    text = """红河州第二人民医院国家基本公共卫生服务项目州级补助资金2023年度绩效自评报告
+一、绩效目标完成情况分析
+(一)资金投入情况分析。
+红财社发〔2023〕128号文件下达国家基本公共卫生服务项目州级补助资金2.00万元,资金到位率100%。
+"""
+    assert _review(tmp_path, text).department == "红河州第二人民医院"
+
+
+def test_a_department_s_report_names_itself_where_it_says_what_it_has(tmp_path):
+    """corpus n113: "杨庄街道办事处设置6个内设机构" (a 街道 is a place); n71: "另外,梧州市民政局下属共有6个事业单位";
+    n112: "北京学校为公益一类事业单位" (北京 is a place's own name)."""
+    body = "\n二、收入支出决算总体情况说明\n2023年度收入总计100万元，支出总计98万元，年末结转和结余2万元。\n" * 2
+    n113 = "2023年度部门决算\n1.主要职能\n杨庄街道办事处设置6个内设机构,分别为:综合办公室、党群工作办公室。"
+    assert _review(tmp_path, n113 + body).department == "杨庄街道办事处"
+    n71 = "2025年部门预算\n另外,梧州市民政局下属共有6个事业单位,事业运行经费总预算安排37337407.64元。"
+    assert _review(tmp_path, n71 + body, "n71.txt").department == "梧州市民政局"
+    n112 = "2023年度部门决算公开\n北京学校为公益一类事业单位,是一所十二年一体化改革试验学校。"
+    assert _review(tmp_path, n112 + body, "n112.txt").department == "北京学校"

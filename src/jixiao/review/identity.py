@@ -219,8 +219,10 @@ def _after_colon(text: str) -> str:
 
 # what follows a unit's name at the start of a title: a space, a year, or the words of the report's subject
 # (a space only before 关于 or a year: "四川省财政厅 四川省水利厅《关于…》" names the senders of a notice, corpus n18)
-_AFTER_NAME = r"(?:\s*(?:19|20)\d{2}|\s*关于|中央|转移支付|专项|部门|整体|单位|项目|扶贫|彩票|本级|的)"
-_PLACE_MARK = re.compile(r"[省市县区州盟旗镇乡]")
+_AFTER_NAME = (
+    r"(?:\s*(?:19|20)\d{2}|\s*关于|中央|国家|省级|州级|市级|县级|转移支付|专项|部门|整体|单位|项目|扶贫|彩票|本级|的)"
+)
+_PLACE_MARK = re.compile(r"[省市县区州盟旗镇乡]|街道")
 
 
 # a sentence's first words, never a unit's: "按照区政府关于推进……" (corpus n130)
@@ -230,7 +232,8 @@ _NOT_A_NAME = re.compile(r"^(?:按照|根据|依据|依照|为了|为|经|由|�
 def _named_unit(name: str) -> bool:
     """A unit's name as a title or a signature gives it: with its place (耒阳市第四中学, 镜湖区残联), not a bare
     word that happens to end like one (办公室, 项目部), nor a sentence's opening."""
-    return bool(_PLACE_MARK.search(name)) and not re.search(r"[，,。：:；;、]", name) and not _NOT_A_NAME.match(name)
+    placed = _PLACE_MARK.search(name) or province_of(name[:4])  # 北京学校 (corpus n112): a place's own name
+    return bool(placed) and not re.search(r"[，,。：:；;、]", name) and not _NOT_A_NAME.match(name)
 
 
 def _titled_department(doc: SourceDocument, tables: list[Table]) -> str:
@@ -265,8 +268,8 @@ def _signed_department(doc: SourceDocument) -> str:
 
 
 _DESCRIBES = (
-    r"(?:[(（]本级[)）])?(?:下设|内设|设有|为公益|为行政|为全额|为差额|为参照|为财政"
-    r"|是[^，,。]{0,12}单位|主要职责|的主要职责|主要职能|下属)"
+    r"(?:[(（]本级[)）])?(?:下设|内设|设有|设置[\d一二三四五六七八九十]+个|为公益|为行政|为全额|为差额|为参照|为财政"
+    r"|是[^，,。]{0,12}(?:单位|机关)|主要职责|的主要职责|主要职能|下属)"
 )
 
 
@@ -275,7 +278,10 @@ def _self_described(doc: SourceDocument) -> str:
     街道办事处(本级)下设6个内设……" (corpus n114), "渠县农业综合技术服务中心下设办公室……" (n150), "北京学校为
     公益一类事业单位" (n112)."""
     endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
-    lead = r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?(?:[\u4e00-\u9fff]{2,6}[:：])?\s*"
+    lead = (
+        r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?(?:[\u4e00-\u9fff]{2,6}[:：])?"
+        r"(?:(?:另外|此外|同时)[,，]\s*)?\s*"
+    )
     for seg in doc.paragraphs():
         m = re.match(rf"{lead}([\u4e00-\u9fff（）()]{{2,30}}?(?:{endings})){_DESCRIBES}", seg.text)
         if m and _named_unit(m.group(1)):
