@@ -147,3 +147,8 @@ def test_a_standard_in_brackets_after_an_amount_is_of_that_amount():
     assert _figure(_doc("对三名省级非遗代表性传承人按照7000元/人进行补助。"), "7000").unit == "元/人"
     assert _figure(_doc("补助标准为每年1000元/生.年。"), "1000").unit == "元/生.年"
     assert _figure(_doc("改造标准为20万元/公里。"), "20").unit == "万元/公里"
+
+
+def test_a_label_that_names_a_group_of_indicators_does_not_name_the_figure():
+    # n97: "数量指标" is the indicator's group; the 491米 are 道路建设
+    assert _figure(_doc("数量指标:完成道路建设491米,已完成;"), "491").subject == "道路建设"

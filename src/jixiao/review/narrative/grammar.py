@@ -251,6 +251,8 @@ class _SegmentReader:
         label = ENUM_MARK.sub("", head[:-1].strip()).strip()
         if not 2 <= len(label) <= 16 or re.search(r"[\d，,；;。、（）()《》“”]", label):
             return subject
+        if label.endswith(tuple(self.voc.words["heading_labels"])):
+            return subject  # "数量指标:完成道路建设491米": a group of indicators, not what the figure is of
         if any(label[i : i + 2] in subject for i in range(len(label) - 1)):
             return subject
         if any(w in subject for w in self.voc.money_words):
