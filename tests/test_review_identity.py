@@ -485,3 +485,15 @@ def test_a_department_s_report_names_itself_where_it_says_what_it_has(tmp_path):
     assert _review(tmp_path, n71 + body, "n71.txt").department == "梧州市民政局"
     n112 = "2023年度部门决算公开\n北京学校为公益一类事业单位,是一所十二年一体化改革试验学校。"
     assert _review(tmp_path, n112 + body, "n112.txt").department == "北京学校"
+
+
+def test_a_unit_label_misread_by_one_character_still_names_the_unit(tmp_path):
+    """corpus t06 as published: text recognition read 实施单位 as "实施第位"; the cell after it is a unit's whole
+    name. A cell that differs from a label in its first character or in two is no label."""
+    text = MOF_HEAD.replace(
+        "主管部门	廊坊市发改委	实施单位	廊坊市食品工程学校",
+        "主管部门	银川市教育局\n实施第位	银川市第六中学",
+    )
+    assert _review(tmp_path, text).unit == "银川市第六中学"
+    other = text.replace("实施第位", "实际单价")
+    assert _review(tmp_path, other, "other.txt").unit == ""

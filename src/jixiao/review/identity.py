@@ -438,11 +438,31 @@ def _flattened_row(doc: SourceDocument, labels: list[str]) -> str:
     return ""
 
 
+def _misread(tables: list[Table], labels: list[str]) -> str:
+    """The unit beside a label text recognition misread by one character ("实施第位 | 银川市第六中学", corpus t06 as
+    published): a cell as long as a label of four characters or more, the same but for one character that is not
+    its first, before a cell that is a unit's whole name (_named_unit, ending as a unit's name does)."""
+    endings = tuple(vocabulary().words("department_endings"))
+    wanted = [norm(x) for x in labels if len(norm(x)) >= 4]
+    for t in tables:
+        for row in t.grid:
+            for c, cell in enumerate(row):
+                n = norm(cell)
+                near = any(
+                    len(n) == len(w) and n[0] == w[0] and sum(a != b for a, b in zip(n, w, strict=True)) == 1
+                    for w in wanted
+                )
+                value = _cell_value(row, c) if near else ""
+                if value.endswith(endings) and _named_unit(value) and not _is_label(value):
+                    return value
+    return ""
+
+
 def _implementing_unit(tables: list[Table], doc: SourceDocument) -> str:
     """实施单位: the unit a project form names as spending the money (vocabulary.yaml identity.unit), "" when the
     form names none. "本单位" is the unit the form's head names (单位名称, corpus t49)."""
     labels = vocabulary().words("identity", "unit")
-    unit = _CODE.sub("", _labelled(tables, doc, labels) or _spaced(doc, labels)).strip()
+    unit = _CODE.sub("", _labelled(tables, doc, labels) or _spaced(doc, labels) or _misread(tables, labels)).strip()
     if norm(unit) in ("本单位", "本部门"):
         unit = _CODE.sub("", _labelled(tables, doc, ["单位名称"])).strip()
     return _unmasked(unit)
