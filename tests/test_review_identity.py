@@ -497,3 +497,16 @@ def test_a_unit_label_misread_by_one_character_still_names_the_unit(tmp_path):
     assert _review(tmp_path, text).unit == "银川市第六中学"
     other = text.replace("实施第位", "实际单价")
     assert _review(tmp_path, other, "other.txt").unit == ""
+
+
+def test_the_project_spending_of_a_department_s_accounts_is_no_project(tmp_path):
+    """corpus n76: a unit budget's "基本支出 … 项目支出" are the two parts of a department's spending, and n72's
+    采购项目 a kind of purchase — the report is a department's; a project's report stays a project's."""
+    text = """19816.81元,项目支出0元。主要用于人员经费保障。
+(二)按支出结构分类划分,分为基本支出预算和项目支出预算。
+1. 基本支出预算2476260.58元,占一般公共预算支出的84.06%,同比减少4966.66元,下降0.2%。其中人员经费支出较上年有所增加。
+2. 项目支出预算0元,同比减少47600元,下降100%。下降原因是编外人员经费支出列入基本支出,预算编报更加规范。
+"""
+    assert _review(tmp_path, text).kind == "narrative_department"
+    project = "一、项目基本情况\n" + text
+    assert _review(tmp_path, project, "project.txt").kind == "narrative_project"

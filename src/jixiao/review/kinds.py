@@ -63,16 +63,22 @@ def _mostly_table(doc: SourceDocument) -> bool:
     return rows > prose
 
 
+_ACCOUNTS_PROJECT = rx(r"项目支出|采购项目")
+
+
 def _narrative_kind(head: str, kinds: dict) -> tuple[str, str]:
     """A report whose title names no kind: a department's when its head first speaks of the department's accounts
     (部门决算, 部门预算, 三公 — vocabulary.yaml narrative_department.words; corpus n33, n116, n152), a project's
     when it first speaks of a project or its funds (项目, 专项, 彩票公益金 — narrative_project.words; n121), else a
     department's. A generic title (绩效自评报告) decides only when neither does."""
+    # 项目 in a department's accounts is no project: 基本支出 and 项目支出 are the two parts of its spending
+    # ("项目支出预算48100元", corpus n75, n76; "相关项目支出因客观原因结转", n51), 采购项目 a kind of purchase (n72)
+    said = _ACCOUNTS_PROJECT.sub(lambda m: "＿" * len(m.group(0)), head)
     found = [
-        (head.find(norm(w)), kid, w)
+        (said.find(norm(w)), kid, w)
         for kid in ("narrative_department", "narrative_project")
         for w in kinds[kid].get("words", [])
-        if norm(w) in head
+        if norm(w) in said
     ]
     if found:
         _, kid, word = min(found)  # the first said: "一、项目基本情况 …纳入部门预算" is a project's (corpus n165)
