@@ -152,3 +152,25 @@ def test_a_standard_in_brackets_after_an_amount_is_of_that_amount():
 def test_a_label_that_names_a_group_of_indicators_does_not_name_the_figure():
     # n97: "数量指标" is the indicator's group; the 491米 are 道路建设
     assert _figure(_doc("数量指标:完成道路建设491米,已完成;"), "491").subject == "道路建设"
+
+
+# --- second round after the tenth batch (n208–n211) ------------------------------------------------------------------
+
+
+def test_a_difference_from_a_zero_amount_is_written_in_the_amounts_unit():
+    # "涉及资金0万元" and "涉及资金656.93万元" stated of one subject: they differ by 656.93万元, not 6569300万元
+    doc = _doc("本年敏感涉密项目0个,涉及资金0万元。", "本年非敏感涉密项目21个,其中,一等项目涉及资金656.93万元。")
+    messages = [p.message for p in narrative_findings(doc) if p.code.endswith("same_subject")]
+    assert all("6569300" not in m for m in messages)
+    doc = _doc("经复核,下达资金0万元。", "经复核,下达资金656.93万元。")
+    messages = [p.message for p in narrative_findings(doc) if p.code.endswith("same_subject")]
+    assert messages and "相差656.93万元" in messages[0]
+
+
+def test_the_count_an_amount_follows_says_which_set_it_totals():
+    # n208: 敏感涉密项目0个 with 0万元, then 21个 一等 projects with 656.93万元 and 0个 二等 with 0万元: three sets
+    doc = _doc(
+        "项目中,敏感涉密项目0个,涉及资金0万元。",
+        "其中非敏感涉密项目绩效自评结果为:21 个项目评为一等,涉及资金 656.93 万元;0 个项目评为二等,涉及资金 0 万元。",
+    )
+    assert all(code != "same_subject" for code, _ in _codes(doc))

@@ -20,8 +20,7 @@ def where(figure: NarrativeFigure) -> str:
 
 def in_unit(value: Decimal, figure: NarrativeFigure) -> Decimal:
     """A scaled value (元, single units) written back in the unit of `figure`."""
-    factor = figure.scaled / figure.value if figure.value else Decimal(1)
-    return value / factor
+    return value / figure.factor
 
 
 def problem(

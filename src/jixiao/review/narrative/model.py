@@ -50,19 +50,23 @@ class NarrativeFigure:
     @property
     def scaled(self) -> Decimal:
         """The value in 元 (amounts) or in single units (counts: 10.7万人次 → 107000)."""
+        return self.value * self.factor
+
+    @property
+    def factor(self) -> Decimal:
+        """What one of the figure's unit is in `scaled` terms (万元 → 10000 元; 万人次 → 10000), a zero's too."""
         voc = vocabulary()
         if self.kind == "amount":
-            return self.value * voc.amount_units.get(self.unit.split("/", 1)[0], Decimal(1))
+            return voc.amount_units.get(self.unit.split("/", 1)[0], Decimal(1))
         if self.kind == "count" and self.unit[:1] in "万亿" and len(self.unit) > 1:
-            return self.value * (Decimal(10_000) if self.unit[0] == "万" else Decimal(100_000_000))
-        return self.value
+            return Decimal(10_000) if self.unit[0] == "万" else Decimal(100_000_000)
+        return Decimal(1)
 
     @property
     def half_unit(self) -> Decimal:
         """Half a unit in the last printed place, scaled like `scaled`: the rounding a printed figure may carry."""
         places = len(self.raw.split(".", 1)[1]) if "." in self.raw else 0
-        half = Decimal(5).scaleb(-places - 1)
-        return half * (self.scaled / self.value) if self.value else half
+        return Decimal(5).scaleb(-places - 1) * self.factor
 
     @property
     def exact(self) -> bool:

@@ -40,10 +40,6 @@ def _scopes(figures: list[NarrativeFigure], doc: SourceDocument) -> dict[tuple[i
     speaks within the previous one's scope."""
     out: dict[tuple[int, int], frozenset[str]] = {}
     last: dict[int, frozenset[str]] = {}
-    counted: dict[tuple[int, int], set[str]] = defaultdict(set)
-    for f in figures:
-        if f.kind == "count" and f.cell is None:
-            counted[(f.segment, f.sentence)].add(f"count:{f.raw}{f.unit}")
     for f in figures:
         key = (f.segment, f.sentence)
         if key in out:
@@ -69,8 +65,6 @@ def _scopes(figures: list[NarrativeFigure], doc: SourceDocument) -> dict[tuple[i
             cited |= {f"budget:{kind}"}  # "一般公共预算收入……" and "政府性基金预算收入……": two budgets
         if not cited and f.quote.startswith(vocabulary().words["scope_openers"]):
             cited = last.get(f.segment, frozenset())
-        # "共24个项目……预算资金总额a" and "共涉及2个单位……预算资金总额b": the totals of two sets counted apart
-        cited |= counted[key]
         out[key] = cited
         last[f.segment] = cited
     return out
@@ -99,8 +93,6 @@ def _conflict(a: frozenset[str], b: frozenset[str]) -> bool:
     def of(scope: frozenset[str], kind: str) -> set[str]:
         return {s for s in scope if s.startswith(kind)}
 
-    if of(a, "count:") and of(b, "count:") and not of(a, "count:") & of(b, "count:"):
-        return True  # each sentence counts what its total is of, and the counts differ
     if (
         of(a, "entity:") != of(b, "entity:")
         or of(a, "level:") != of(b, "level:")
@@ -217,9 +209,25 @@ def _same_problem(first: NarrativeFigure, other: NarrativeFigure, what: str) -> 
     )
 
 
+def _counted_before(figures: list[NarrativeFigure]) -> dict[tuple[int, int], str]:
+    """The count each amount of a sentence follows ("共涉及2个单位……预算资金总额5789.67万元": 2个), by (segment,
+    number start): an amount after a count is the total of what was counted."""
+    out: dict[tuple[int, int], str] = {}
+    last: dict[tuple[int, int], str] = {}
+    for f in figures:
+        if f.cell is not None:
+            continue
+        if f.kind == "count":
+            last[(f.segment, f.sentence)] = f"{f.raw}{f.unit}"
+        else:
+            out[(f.segment, f.start)] = last.get((f.segment, f.sentence), "")
+    return out
+
+
 def same_subject(figures: list[NarrativeFigure], doc: SourceDocument) -> list[Problem]:
     voc = vocabulary()
     scopes = _scopes(figures, doc)
+    counted = _counted_before(figures)
     candidates = _same_candidates(figures)
     out = []
     by_phrase: dict[tuple[str, str], list[NarrativeFigure]] = defaultdict(list)
@@ -234,7 +242,7 @@ def same_subject(figures: list[NarrativeFigure], doc: SourceDocument) -> list[Pr
             # a paragraph about one county is not compared with one about the whole or about another county
             by_phrase[(phrase, _stage(f))].append(f)  # 年初 and 决算 amounts of one thing differ
         # one document (文号) that allocates one amount: every sentence citing it must give the same amount
-        documents = {s for s in scope if not s.startswith(("item:", "entity:", "budget:", "count:"))}
+        documents = {s for s in scope if not s.startswith(("item:", "entity:", "budget:"))}
         if (
             len(documents) == 1
             and f.relation in voc.words["allocation_verbs"]
@@ -246,6 +254,9 @@ def same_subject(figures: list[NarrativeFigure], doc: SourceDocument) -> list[Pr
         for other in group[1:]:
             apart = (other.segment, other.sentence) != (first.segment, first.sentence)
             scope_a, scope_b = (scopes.get((f.segment, f.sentence), frozenset()) for f in (first, other))
+            # "共24个项目……预算资金总额a" / "共涉及2个单位……预算资金总额b": the totals of two sets counted apart
+            count_a, count_b = (counted.get((f.segment, f.start), "") for f in (first, other))
+            apart = apart and not (count_a and count_b and count_a != count_b)
             if apart and not _conflict(scope_a, scope_b) and _differ(first, other):
                 out.append(_same_problem(first, other, f"同一事项“{phrase}”"))
                 break
