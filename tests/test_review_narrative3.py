@@ -171,6 +171,7 @@ def test_the_count_an_amount_follows_says_which_set_it_totals():
     # n208: 敏感涉密项目0个 with 0万元, then 21个 一等 projects with 656.93万元 and 0个 二等 with 0万元: three sets
     doc = _doc(
         "项目中,敏感涉密项目0个,涉及资金0万元。",
-        "其中非敏感涉密项目绩效自评结果为:21 个项目评为一等,涉及资金 656.93 万元;0 个项目评为二等,涉及资金 0 万元。",
+        "所有项目均开展了绩效自评,其中非敏感涉密项目绩效自评结果为:21 个项目评为一等,涉及资金 656.93 万元,"
+        "占项目总数比例 100%;0 个项目评为二等,涉及资金 0 万元,占项目总数比例 0%。",
     )
     assert all(code != "same_subject" for code, _ in _codes(doc))
