@@ -412,3 +412,123 @@ def tounicode_bomb_pdf(size: int) -> bytes:
         stream("/Filter /FlateDecode", flate_bomb(size, b" " * MB)),
     ]
     return pdf_file(objects)
+
+
+def broken_xref_pdf(pages: int) -> bytes:
+    """`text_pdf(pages)` whose startxref points past the end of the file: readers rebuild the cross-reference
+    table by scanning every line of the file (pdfminer's fallback), as they do for a truncated or edited PDF."""
+    data = text_pdf(pages)
+    at = data.rindex(b"startxref\n") + len(b"startxref\n")
+    return data[:at] + str(len(data) * 10).encode() + b"\n%%EOF\n"
+
+
+def ref_loop_pdf() -> bytes:
+    """A page tree reached through two objects that are each only a reference to the other (6 → 7 → 6):
+    a reader that follows references until it meets a value never stops."""
+    objects = [
+        b"<< /Type /Catalog /Pages 6 0 R >>",
+        b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+        stream("", b"BT /F1 12 Tf 72 760 Td (Performance self-evaluation) Tj ET"),
+        _FONT,
+        f"<< {_PAGE} /Contents 3 0 R /Resources << /Font << /F1 4 0 R >> >> >>".encode(),
+        b"7 0 R",
+        b"6 0 R",
+    ]
+    return pdf_file(objects)
+
+
+def objstm_pdf(held: dict[int, bytes], plain: dict[int, bytes], data: bytes | None = None) -> bytes:
+    """A PDF 1.5 file with a cross-reference stream: the objects of `held` (number → body) in one object stream
+    (number 1 + the highest), the others (`plain`) as plain objects; `data` replaces the object stream's Flate
+    data (a bomb). Object 1 is the catalog."""
+    numbers = sorted(held)
+    header = " ".join(f"{n} {0}" for n in numbers)  # offsets filled below
+    bodies, offsets, at = [], [], 0
+    for n in numbers:
+        offsets.append(at)
+        bodies.append(held[n] + b" ")
+        at += len(bodies[-1])
+    header = " ".join(f"{n} {o}" for n, o in zip(numbers, offsets, strict=True)) + " "
+    packed = data if data is not None else zlib.compress(header.encode() + b"".join(bodies))
+    stm = max([*held, *plain]) + 1
+    xref_number = stm + 1
+    objects = dict(plain)
+    objects[stm] = stream(f"/Type /ObjStm /N {len(numbers)} /First {len(header)} /Filter /FlateDecode", packed)
+    parts, where = [b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"], {}
+    at = len(parts[0])
+    for number in sorted(objects):
+        where[number] = at
+        parts.append(f"{number} 0 obj\n".encode() + objects[number] + b"\nendobj\n")
+        at += len(parts[-1])
+    rows = [b"\x00" + struct.pack(">I", 0) + b"\xff\xff"]
+    for number in range(1, xref_number + 1):
+        if number in held:
+            rows.append(b"\x02" + struct.pack(">I", stm) + struct.pack(">H", numbers.index(number)))
+        elif number in where:
+            rows.append(b"\x01" + struct.pack(">I", where[number]) + b"\x00\x00")
+        else:
+            rows.append(b"\x01" + struct.pack(">I", at) + b"\x00\x00")  # the xref stream itself
+    table = zlib.compress(b"".join(rows))
+    entries = f"/Type /XRef /Size {xref_number + 1} /W [1 4 2] /Root 1 0 R /Filter /FlateDecode"
+    parts.append(f"{xref_number} 0 obj\n".encode() + stream(entries, table) + b"\nendobj\n")
+    parts.append(f"startxref\n{at}\n%%EOF\n".encode())
+    return b"".join(parts)
+
+
+def objstm_text_pdf(data: bytes | None = None) -> bytes:
+    """One page of text whose catalog, page tree and page lie in an object stream (as Word and Acrobat write)."""
+    held = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+        4: _FONT,
+        5: f"<< {_PAGE} /Contents 3 0 R /Resources << /Font << /F1 4 0 R >> >> >>".encode(),
+    }
+    plain = {3: stream("", b"BT /F1 12 Tf 72 760 Td (Performance self-evaluation 2024) Tj ET")}
+    return objstm_pdf(held, plain, data)
+
+
+def objstm_bomb_pdf(size: int) -> bytes:
+    """`objstm_text_pdf` whose object stream unpacks to `size` bytes: its four objects, then blanks."""
+    good = objstm_text_pdf()
+    start = good.index(b"/Type /ObjStm")
+    first = int(re.search(rb"/First (\d+)", good[start:]).group(1))  # type: ignore[union-attr]
+    raw = good[good.index(b"stream\n", start) + 7 : good.index(b"\nendstream", start)]
+    unpacked = zlib.decompress(raw)
+    assert first < len(unpacked)
+    compressor = zlib.compressobj(9)
+    head = compressor.compress(unpacked) + compressor.flush(zlib.Z_FULL_FLUSH)
+    filler = b" " * MB
+    block = compressor.compress(filler) + compressor.flush(zlib.Z_FULL_FLUSH)
+    check = zlib.adler32(unpacked)
+    for _ in range(size // MB):
+        check = zlib.adler32(filler, check)
+    tail = compressor.flush()[:-4] + struct.pack(">I", check)
+    return objstm_text_pdf(head + block * (size // MB) + tail)
+
+
+def jbig2_pdf(width: int, height: int) -> bytes:
+    """A scanned page drawing one 200 × 280 image whose JBIG2 data declares a page of width × height pixels
+    (a page information segment, then a generic region of that size coded with MMR, every row white: one bit a
+    row): a renderer allocates and decodes width × height bits for it."""
+
+    def segment(number: int, kind: int, data: bytes) -> bytes:
+        return struct.pack(">IBBBI", number, kind, 0, 1, len(data)) + data
+
+    page = segment(0, 48, struct.pack(">IIIIBH", width, height, 0, 0, 0, 0))
+    region = struct.pack(">IIIIB", width, height, 0, 0, 0) + b"\x01"  # region info, then flags: MMR
+    rows = b"\xff" * (height // 8 + 1) + b"\x00\x10\x01\x00\x10\x01"  # V0 per row, then EOFB
+    generic = segment(1, 38, region + rows)
+    body = page + generic + segment(2, 49, b"")
+    image = stream(
+        "/Type /XObject /Subtype /Image /Width 200 /Height 280 /ColorSpace /DeviceGray /BitsPerComponent 1 "
+        "/Filter /JBIG2Decode",
+        body,
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+        stream("", b"q 595 0 0 842 0 0 cm /Im1 Do Q"),
+        image,
+        f"<< {_PAGE} /Contents 3 0 R /Resources << /XObject << /Im1 4 0 R >> >> >>".encode(),
+    ]
+    return pdf_file(objects)

@@ -23,12 +23,18 @@ from jixiao.review.source import read_source
 from .test_hostile_files import (
     MB,
     Member,
+    broken_xref_pdf,
     content_bomb_pdf,
     encrypted_office,
     encrypted_pdf,
     flate_bomb,
     form_bomb_pdf,
     image_pdf,
+    jbig2_pdf,
+    objstm_bomb_pdf,
+    objstm_pdf,
+    objstm_text_pdf,
+    ref_loop_pdf,
     text_pdf,
     tounicode_bomb_pdf,
     write_zip,
@@ -148,6 +154,75 @@ def test_a_pdf_with_an_opening_password_is_refused_and_one_without_is_read(tmp_p
     assert code == 2 and "[file.encrypted]" in said and "设置了打开密码" in said
     doc = read_source(_write(tmp_path, "限制打印.pdf", encrypted_pdf("", "Self-evaluation 2024")))
     assert "Self-evaluation 2024" in " ".join(s.text for s in doc.segments)
+
+
+@pytest.fixture
+def unopened(monkeypatch):
+    """pdfminer's opening of the file fails the test: a refusal from the file's bytes must come before it (pdfminer
+    unpacks object streams whole, rebuilds a broken table line by line, and follows a loop of references forever)."""
+    import pdfminer.pdfdocument
+    import pdfplumber  # noqa: F401 - imported before the patch: it binds PDFDocument when imported
+
+    opened: list[object] = []
+
+    def refuse(*args, **kwargs):
+        opened.append(args)
+        raise AssertionError("pdfminer opened the file")
+
+    monkeypatch.setattr(pdfminer.pdfdocument, "PDFDocument", refuse)
+    return opened
+
+
+def _loop_in_an_object_stream() -> bytes:
+    held = {1: b"<< /Type /Catalog /Pages 6 0 R >>", 6: b"7 0 R", 7: b"6 0 R"}
+    return objstm_pdf(held, {2: b"<< /Type /Pages /Kids [] /Count 0 >>"})
+
+
+@pytest.mark.parametrize("make", [ref_loop_pdf, _loop_in_an_object_stream], ids=["plain", "object-stream"])
+def test_objects_that_refer_to_each_other_in_a_loop_are_refused_unopened(tmp_path, capsys, unopened, make):
+    code, said = _run(capsys, "review", str(_write(tmp_path, "环.pdf", make())))
+    assert code == 2 and "[file.pdf_loop]" in said and "对象 6 → 7 → 6" in said and not unopened
+
+
+def test_an_object_stream_bomb_is_refused_before_pdfminer_unpacks_it(tmp_path, capsys, unopened):
+    code, said = _run(capsys, "review", str(_write(tmp_path, "炸弹.pdf", objstm_bomb_pdf(64 * MB))))
+    assert code == 2 and "[file.pdf_bomb]" in said and "对象流解压后超过 8 MB" in said and not unopened
+    assert "JIXIAO_LIMIT_OBJECT_STREAM_BYTES" in said
+
+
+def test_a_pdf_whose_objects_lie_in_an_object_stream_is_read(tmp_path):
+    doc = read_source(_write(tmp_path, "对象流.pdf", objstm_text_pdf()))
+    assert "Performance self-evaluation 2024" in " ".join(s.text for s in doc.segments)
+
+
+def test_the_page_count_is_read_from_the_trailer_before_pdfminer_opens_the_file(
+    tmp_path, capsys, monkeypatch, unopened
+):
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(pages=5))
+    code, said = _run(capsys, "review", str(_write(tmp_path, "多页.pdf", text_pdf(7))))
+    assert code == 2 and "[file.too_many_pages]" in said and "PDF 共 7 页" in said and not unopened
+    code, said = _run(capsys, "review", str(_write(tmp_path, "谎报.pdf", text_pdf(20, count=1))))
+    assert code == 2 and "[file.too_many_pages]" in said and "超过 5 页" in said and not unopened
+
+
+def test_pages_of_a_pdf_with_a_broken_cross_reference_table_are_counted_unopened(
+    tmp_path, capsys, monkeypatch, unopened
+):
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(pages=5))
+    code, said = _run(capsys, "review", str(_write(tmp_path, "损坏.pdf", broken_xref_pdf(7))))
+    assert code == 2 and "[file.too_many_pages]" in said and "交叉引用表已损坏，文件中有 7 个页面" in said
+    assert not unopened
+
+
+def test_a_broken_cross_reference_table_within_the_page_limit_is_still_read(tmp_path):
+    doc = read_source(_write(tmp_path, "损坏.pdf", broken_xref_pdf(2)))
+    assert "Performance self-evaluation 2024" in " ".join(s.text for s in doc.segments)
+
+
+def test_a_jbig2_image_declaring_a_huge_page_is_refused_unrendered(tmp_path, capsys, no_ocr):
+    code, said = _run(capsys, "review", str(_write(tmp_path, "扫描件.pdf", jbig2_pdf(40000, 40000))))
+    assert code == 2 and "[file.image_too_large]" in said
+    assert "标为 200 × 280 像素）的 JBIG2 数据声明 40000 × 40000 像素" in said
 
 
 # --- Office files, texts, names -----------------------------------------------------------------------------------

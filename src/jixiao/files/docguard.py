@@ -10,12 +10,24 @@ from its objects before pdftotext, pdfplumber or the OCR renderer parse a page:
 - Each page, and each image it draws (as its resources declare: /Width × /Height), held to `image_pixels`
   rendered at the OCR's 150 dpi — a picture of 40,000 × 40,000 pixels would take 1.6 GB to decode.
 
+Before pdfminer opens the file, its bytes are scanned (`_prescan`, a few regular expressions over the mapped
+file, ~0.1 s for 50 MB), for what pdfminer would spend minutes or gigabytes on while opening it:
+
+- The object streams and cross-reference streams it unpacks whole on first use, held to `object_stream_bytes`
+  (pdfminer parses ~0.6 MB a second of them; a writer's are tens of KB) and `part_bytes`.
+- Objects that are only a reference to another, in a loop (6 → 7 → 6): pdfminer follows references until it meets
+  a value, and never stops.
+- The page count from the trailer (the cross-reference table read at the entries it needs: the catalog and the
+  root of the page tree), and, where the table is broken — pdfminer then reads every line of the file to rebuild
+  it, 30 s for 100,000 pages — from the page objects the file holds.
+
 Each refusal names the file (and page), the limit and its setting. A file damaged beyond pdfminer's reading is
 left to the reader that follows, which says so in its own words.
 """
 
 from __future__ import annotations
 
+import mmap
 import re
 import zlib
 from pathlib import Path
@@ -28,6 +40,7 @@ __all__ = ["check_docx_chars", "check_pdf", "refusal"]
 _DEPTH = 64  # levels of a page tree (a real one has two or three)
 _OCR_SCALE = 150 / 72  # the scan renderer's pixels per point (formats/ocr.py OCR_DPI)
 _REF = re.compile(rb"\d+\s+\d+\s+R\b")  # an indirect reference: "12 0 R"
+MB = 1024 * 1024
 
 
 def refusal(code: str, message: str, location: Location) -> JixiaoError:
@@ -74,6 +87,7 @@ def check_pdf(path: Path, limits: Any) -> None:
     from pdfminer.pdfparser import PDFParser
 
     where = Location(str(path))
+    _prescan(path, limits)
     with path.open("rb") as handle:
         try:
             document = PDFDocument(PDFParser(handle))
@@ -108,6 +122,204 @@ def check_pdf(path: Path, limits: Any) -> None:
         seen: set[int] = set()  # forms, images and fonts shared by pages: checked once
         for number, attrs in enumerate(pages, 1):
             _check_page(number, attrs, limits, path, seen)
+
+
+# --- the file's bytes, before pdfminer opens it ----------------------------------------------------------------
+
+_PACKED = re.compile(rb"/Type\s*/(ObjStm|XRef)\b")
+_OBJ = re.compile(rb"(\d+)\s+(\d+)\s+obj\b")  # matched at a known offset only
+_ALIAS = re.compile(rb"obj\s*(\d+)\s+\d+\s+R\s*endobj")  # an object that is a reference only
+_NUMBER = re.compile(rb"(\d+)\s+\d+\s+$")  # an object's number and generation, before "obj"
+_PAGE_TYPE = re.compile(rb"/Type\s*/Page\b")  # a page, not /Pages
+_STARTXREF = re.compile(rb"startxref\s+(\d+)")
+
+
+def _prescan(path: Path, limits: Any) -> None:
+    """The checks on the file's bytes made before pdfminer opens it (see the module's docstring)."""
+    where = Location(str(path))
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        aliases = {}  # a regular expression that began with the number would try at every digit: 10× slower
+        for match in _ALIAS.finditer(data):
+            number = _NUMBER.search(bytes(data[max(0, match.start() - 32) : match.start()]))
+            if number:
+                aliases[int(number.group(1))] = int(match.group(1))
+        for match in _PACKED.finditer(data):
+            _check_packed(data, match, limits, where, aliases)
+        _check_loops(aliases, where)
+        tail = list(_STARTXREF.finditer(data, max(0, len(data) - 4096)))
+        start = int(tail[-1].group(1)) if tail else -1
+        if 0 <= start < len(data) and data[start : start + 4] == b"xref":
+            count, kids = _trailer_pages(data, start)
+            stated = f"PDF 共 {count} 页" if count is not None and count > limits.pages else ""
+            if stated or kids > limits.pages + 8:  # as check_pdf: a few references may be other entries
+                stated = stated or f"PDF 超过 {limits.pages} 页"
+                raise refusal("file.too_many_pages", f"{stated}，上限为 {limits.pages} 页。{_setting('pages')}", where)
+        elif not (0 <= start < len(data) and _OBJ.match(data, start)):  # no cross-reference table where it says
+            pages = _page_objects(data)
+            if pages > limits.pages:
+                raise refusal(
+                    "file.too_many_pages",
+                    f"PDF 的交叉引用表已损坏，文件中有 {pages} 个页面，上限为 {limits.pages} 页。"
+                    f"请用 PDF 阅读器打开后另存（修复）再试，或拆分文件。{_setting('pages')}",
+                    where,
+                )
+
+
+def _check_packed(data: Any, match: re.Match, limits: Any, where: Location, aliases: dict[int, int]) -> None:
+    """An object stream or a cross-reference stream: what it unpacks to held to its limit; an object stream's
+    objects that are a reference only added to `aliases`."""
+    head = data.rfind(b"obj", max(0, match.start() - 4096), match.start())
+    begin = data.find(b"stream", match.end(), match.end() + 4096)
+    if head < 0 or begin < 0:
+        return
+    entries = bytes(data[head:begin])
+    if not re.search(rb"/Filter\s*\[?\s*/(FlateDecode|Fl)\b", entries):
+        return  # another filter (rare here), or none: pdfminer holds the stream as stored
+    begin += 6
+    begin += 2 if data[begin : begin + 2] == b"\r\n" else 1
+    length = re.search(rb"/Length\s+(\d+)\b(?!\s+\d+\s+R)", entries)
+    end = begin + int(length.group(1)) if length else data.find(b"endstream", begin)
+    objstm = match.group(1) == b"ObjStm"
+    limit = limits.object_stream_bytes if objstm else limits.part_bytes
+    unpacked = _unpack(bytes(data[begin : max(begin, end)]), limit)
+    if unpacked is None:
+        what = "对象流" if objstm else "交叉引用流"
+        setting = "object_stream_bytes" if objstm else "part_bytes"
+        raise refusal(
+            "file.pdf_bomb",
+            f"PDF 的{what}解压后超过 {limit // MB} MB（疑似压缩炸弹，或对象数量异常），已拒绝处理。{_setting(setting)}",
+            where,
+        )
+    first = re.search(rb"/First\s+(\d+)", entries)
+    if objstm and first:
+        _stream_aliases(unpacked, int(first.group(1)), aliases)
+
+
+def _stream_aliases(unpacked: bytes, first: int, aliases: dict[int, int]) -> None:
+    """The objects of an unpacked object stream that are only a reference to another, added to `aliases`."""
+    numbers = [int(n) for n in unpacked[:first].split() if n.isdigit()]
+    pairs = list(zip(numbers[::2], numbers[1::2], strict=False))
+    for i, (number, offset) in enumerate(pairs):
+        end = first + pairs[i + 1][1] if i + 1 < len(pairs) else len(unpacked)
+        target = re.fullmatch(rb"\s*(\d+)\s+\d+\s+R\s*", unpacked[first + offset : end])
+        if target:
+            aliases[number] = int(target.group(1))
+
+
+def _check_loops(aliases: dict[int, int], where: Location) -> None:
+    """Refused when following references from one object comes back to it (6 → 7 → 6)."""
+    done: set[int] = set()
+    for number in aliases:
+        chain: list[int] = []
+        while number in aliases and number not in done and number not in chain:
+            chain.append(number)
+            number = aliases[number]
+        if number in chain:
+            loop = " → ".join(str(n) for n in [*chain[chain.index(number) :], number])
+            raise refusal(
+                "file.pdf_loop",
+                f"PDF 中的对象互相引用成环（对象 {loop}），读取程序会陷入死循环。文件已损坏，"
+                "请用 PDF 阅读器打开后另存（或打印为新的 PDF）再提交审核。",
+                where,
+            )
+        done.update(chain)
+
+
+def _unpack(raw: bytes, limit: int) -> bytes | None:
+    """A Flate stream unpacked, a megabyte at a time, or None as soon as it passes `limit` bytes; a damaged one
+    is what it unpacks to before the damage (pdfminer's reading, and its complaint, follow)."""
+    unpacker, out, total = zlib.decompressobj(), [], 0
+    try:
+        while raw:
+            out.append(unpacker.decompress(raw, MB))
+            total += len(out[-1])
+            if total > limit:
+                return None
+            raw = unpacker.unconsumed_tail
+    except zlib.error:
+        pass
+    return b"".join(out)
+
+
+def _trailer_pages(data: Any, start: int) -> tuple[int | None, int]:
+    """The /Count of the page tree's root and the references of its /Kids, read through the cross-reference
+    table at `start` (and the sections before it: /Prev) at the entries of the catalog and the root only; (None,
+    0) where a section or object is not as the standard writes them (pdfminer's reading then)."""
+    sections: list[list[tuple[int, int, int, int]]] = []
+    seen: set[int] = set()
+    trailer = b""
+    while 0 <= start < len(data) and start not in seen and len(seen) < 64:
+        seen.add(start)
+        section = _xref_section(data, start)
+        if section is None:
+            return None, 0
+        subsections, entries = section
+        sections.append(subsections)
+        trailer = trailer or entries
+        prev = re.search(rb"/Prev\s+(\d+)", entries)
+        start = int(prev.group(1)) if prev else -1
+    root = re.search(rb"/Root\s+(\d+)\s+\d+\s+R", trailer)
+    catalog = _body(data, sections, int(root.group(1))) if root else None
+    pages = re.search(rb"/Pages\s+(\d+)\s+\d+\s+R", catalog or b"")
+    tree = _body(data, sections, int(pages.group(1))) if pages else None
+    if tree is None:
+        return None, 0
+    count = re.search(rb"/Count\s+(\d+)", tree)
+    kids = re.search(rb"/Kids\s*\[([^\]]*)\]", tree)
+    return (int(count.group(1)) if count else None), len(_REF.findall(kids.group(1))) if kids else 0
+
+
+_SUBSECTION = re.compile(rb"\s*(\d+)[ \t]+(\d+)[ \t]*\r?\n")
+
+
+def _xref_section(data: Any, start: int) -> tuple[list[tuple[int, int, int, int]], bytes] | None:
+    """A cross-reference section's subsections (first number, count, where its entries begin, bytes an entry)
+    and its trailer's entries."""
+    at, subsections = start + 4, []
+    while True:
+        match = _SUBSECTION.match(data, at)
+        if match is None:
+            break
+        first, count, begin = int(match.group(1)), int(match.group(2)), match.end()
+        line = data.find(b"\n", begin, begin + 24) - begin + 1  # 20 as the standard says; 19 from some writers
+        if count and line not in (19, 20, 21):
+            return None
+        subsections.append((first, count, begin, line))
+        at = begin + count * line
+    trailer = re.compile(rb"\s*trailer\s*<<").match(data, at)
+    if trailer is None:
+        return None
+    return subsections, bytes(data[trailer.end() : trailer.end() + 4096]).split(b"startxref", 1)[0]
+
+
+def _body(data: Any, sections: list, number: int) -> bytes | None:
+    """Object `number`'s body as written (up to endobj), found through the newest section that lists it."""
+    for subsections in sections:
+        for first, count, begin, line in subsections:
+            if first <= number < first + count:
+                entry = re.match(rb"(\d{10}) (\d{5}) ([nf])", data[begin + (number - first) * line :][:20])
+                if entry is None or entry.group(3) == b"f":
+                    return None
+                offset = int(entry.group(1))
+                header = _OBJ.match(data, offset)
+                if header is None or int(header.group(1)) != number:
+                    return None
+                end = data.find(b"endobj", header.end())
+                return bytes(data[header.end() : end if end >= 0 else len(data)])
+    return None
+
+
+def _page_objects(data: Any) -> int:
+    """How many objects of the file are pages (each number once: a page saved again keeps its number)."""
+    pages = set()
+    for match in _PAGE_TYPE.finditer(data):
+        header = data.rfind(b"obj", max(0, match.start() - 65536), match.start())
+        if header < 3 or data[header - 3 : header] == b"end":
+            continue  # not inside an object
+        number = _NUMBER.search(bytes(data[max(0, header - 32) : header]))
+        if number:
+            pages.add(int(number.group(1)))
+    return len(pages)
 
 
 def _pages(document: Any, limit: int) -> list[dict]:
@@ -190,10 +402,17 @@ def _check_objects(number: int, resources: Any, limits: Any, where: Location, se
         width, height = resolve1(item.get("Width")), resolve1(item.get("Height"))
         if not (kind is LIT("Image") and isinstance(width, int) and isinstance(height, int)):
             continue
+        said = f"第{number}页的图片 {name} 为"
+        if LIT("JBIG2Decode") in [f for f, _ in item.get_filters()] and item.rawdata is not None:
+            # the renderer decodes the page the JBIG2 data declares, whatever the image's /Width and /Height say
+            declared = _jbig2_size(item.rawdata)
+            if declared[0] * declared[1] > width * height:
+                said = f"第{number}页的图片 {name}（标为 {width} × {height} 像素）的 JBIG2 数据声明"
+                width, height = declared
         if width * height > limits.image_pixels:
             raise refusal(
                 "file.image_too_large",
-                f"第{number}页的图片 {name} 为 {width} × {height} 像素，超出上限 {limits.image_pixels:,} 像素"
+                f"{said} {width} × {height} 像素，超出上限 {limits.image_pixels:,} 像素"
                 f"（解码需约 {width * height // (1024 * 1024):,} MB 内存，疑似图片炸弹）。"
                 f"请降低扫描分辨率后重新生成 PDF。{_setting('image_pixels')}",
                 where,
@@ -270,3 +489,38 @@ def check_docx_chars(path: Path, where: Location, limits: Any) -> None:
         ) from None
     except (expat.ExpatError, zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
         return  # a damaged part: the reader that follows says so with its own message
+
+
+_JBIG2_REGIONS = {4, 6, 7, 20, 22, 23, 36, 38, 39, 40, 42, 43}  # region segment types (ITU T.88 7.3)
+
+
+def _jbig2_size(data: bytes) -> tuple[int, int]:
+    """The largest page or region (width, height) the segments of embedded JBIG2 data declare (ITU T.88 7.2: a
+    header, then the segment's data), (0, 0) where it cannot tell. A page of unknown height (0xFFFFFFFF, striped)
+    counts as one stripe."""
+    at, largest = 0, (0, 0)
+    for _ in range(10_000):
+        if at + 6 > len(data):
+            break
+        number, flags, refers = int.from_bytes(data[at : at + 4], "big"), data[at + 4], data[at + 5]
+        at += 5
+        count = refers >> 5
+        if count == 7:  # the long form: a 29-bit count, then its retention bits
+            count = int.from_bytes(data[at : at + 4], "big") & 0x1FFFFFFF
+            at += 4 + (count + 8) // 8
+        else:
+            at += 1
+        at += count * (1 if number <= 256 else 2 if number <= 65536 else 4)
+        at += 4 if flags & 0x40 else 1
+        length = int.from_bytes(data[at : at + 4], "big")
+        at += 4
+        kind, body = flags & 0x3F, data[at : at + 19]
+        if (kind == 48 and len(body) >= 19) or (kind in _JBIG2_REGIONS and len(body) >= 17):
+            width, height = int.from_bytes(body[0:4], "big"), int.from_bytes(body[4:8], "big")
+            if kind == 48 and height == 0xFFFFFFFF:
+                height = int.from_bytes(body[17:19], "big") & 0x7FFF
+            largest = max(largest, (width, height), key=lambda size: size[0] * size[1])
+        if length == 0xFFFFFFFF:  # an immediate generic region of unknown length: the rest is its data
+            break
+        at += length
+    return largest
