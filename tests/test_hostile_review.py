@@ -260,6 +260,71 @@ def test_a_sheet_whose_filled_cells_span_too_far_is_refused(tmp_path, capsys, mo
     assert code == 2 and "[file.sheet_too_large]" in said and "100 行 × 26 列" in said
 
 
+@pytest.fixture
+def unloaded(monkeypatch):
+    """openpyxl's loading of a workbook fails the test: a refusal from the sheet's bytes must come before it."""
+    import openpyxl
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("openpyxl loaded the workbook")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+
+
+def _with_sheet_xml(rows: str) -> bytes:
+    """A workbook whose one sheet ("自评表") holds the given <row> elements as written."""
+    from openpyxl import Workbook
+
+    out = io.BytesIO()
+    book = Workbook()
+    book.active.title = "自评表"
+    book.active["A1"] = "项目支出绩效自评表"
+    book.save(out)
+    with zipfile.ZipFile(out) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    xml = members["xl/worksheets/sheet1.xml"].decode()
+    start, end = xml.index("<sheetData>"), xml.index("</sheetData>")
+    members["xl/worksheets/sheet1.xml"] = (xml[:start] + f"<sheetData>{rows}" + xml[end:]).encode()
+    return write_zip([Member.of(n, c) for n, c in members.items()])
+
+
+@pytest.mark.parametrize(
+    ("cell", "where"),
+    [
+        ('<c r="SG1" t="inlineStr"><is><t>列501</t></is></c>', "SG1 单元格（第 1 行、第 501 列）"),
+        ('<c r="XFD1"><f>1+1</f><v>2</v></c>', "XFD1 单元格（第 1 行、第 16384 列）"),
+        ('<c r="A1048576" s="0"><v>1</v></c>', "A1048576 单元格（第 1048576 行、第 1 列）"),
+    ],
+    ids=["column-501", "formula-XFD", "row-1048576"],
+)
+def test_a_filled_cell_beyond_the_table_limits_is_refused_before_openpyxl_loads(
+    tmp_path, capsys, unloaded, cell, where
+):
+    row = cell.split('r="')[1].split('"')[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    sheet = (
+        f'<row r="1"><c r="A1" t="inlineStr"><is><t>项目支出绩效自评表</t></is></c></row><row r="{row}">{cell}</row>'
+    )
+    path = _write(tmp_path, "自评表.xlsx", _with_sheet_xml(sheet.replace('<row r="1"></row>', "")))
+    code, said = _run(capsys, "review", str(path))
+    assert code == 2 and "[file.sheet_too_large]" in said and f"工作表“自评表”在 {where}有内容" in said
+
+
+def test_more_filled_cells_than_the_limit_are_refused_before_openpyxl_loads(tmp_path, capsys, monkeypatch, unloaded):
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(table_cells=10))
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><v>{r}</v></c></row>' for r in range(1, 7))
+    code, said = _run(capsys, "review", str(_write(tmp_path, "自评表.xlsx", _with_sheet_xml(rows))))
+    assert code == 2 and "[file.sheet_too_large]" in said and "有内容的单元格超过 10 个" in said
+
+
+def test_a_formatted_empty_cell_at_the_last_column_does_not_refuse_the_sheet(tmp_path):
+    sheet = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>项目支出绩效自评表</t></is></c><c r="XFD1" s="0"/></row>'
+        '<row r="1048576"><c r="A1048576" s="0"></c></row>'
+    )
+    doc = read_source(_write(tmp_path, "自评表.xlsx", _with_sheet_xml(sheet)))
+    assert doc.segments[0].rows[0][0] == "项目支出绩效自评表"
+
+
 def test_empty_formatted_cells_do_not_count_against_the_sheet(tmp_path, monkeypatch):
     from openpyxl import Workbook
     from openpyxl.styles import Font

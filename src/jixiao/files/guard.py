@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from jixiao.model.problems import JixiaoError, Location, Problem
 
-from .docguard import _setting, _XmlRefused, check_docx_chars, check_pdf, refusal
+from .docguard import _setting, _XmlRefused, check_docx_chars, check_pdf, check_sheets, refusal
 
 if TYPE_CHECKING:
     import zipfile  # for the annotations only: zipfile is imported where a zip is read
@@ -358,6 +358,8 @@ def check_document(path: Path) -> None:
         names = check_zip(path, str(path))
         if "word/document.xml" in names:
             check_docx_chars(path, where, LIMITS)
+        if "xl/workbook.xml" in names:
+            check_sheets(path, names, where, LIMITS)  # filled cells beyond the table limits, before openpyxl
     elif kind == "pdf":
         check_pdf(path, LIMITS)  # an opening password, pages (stated and walked), content streams, images, size
     elif kind == "text":
