@@ -358,6 +358,21 @@ def test_a_web_page_saved_as_xls_is_read_without_libreoffice(tmp_path, monkeypat
     assert doc.segments[0].rows == (("三级指标", "分值"), ("完成率", "10"))
 
 
+RTF = rb"{\rtf1\ansi\ansicpg936{\fonttbl\f0 SimSun;}\f0 2024\'c4\'ea\'b6\'c8\'d7\'d4\'c6\'c0\'b1\'a8\'b8\'e6\par}"
+
+
+@pytest.mark.parametrize("name", ["报告.txt", "报告.docx", "报告.pdf", "自评表.xlsx"])
+def test_an_rtf_document_under_another_name_says_it_is_rtf(tmp_path, capsys, monkeypatch, name):
+    from jixiao.review import source
+
+    def refuse(path):
+        raise AssertionError("the reader was reached")
+
+    monkeypatch.setitem(source._READERS, Path(name).suffix, refuse)
+    code, said = _run(capsys, "review", str(_write(tmp_path, name, b"\xef\xbb\xbf" + RTF)))
+    assert code == 2 and "[file.type]" in said and "内容却是 RTF 富文本文档" in said and "另存为 .docx" in said
+
+
 def test_a_word_file_named_pdf_says_what_it_is(tmp_path, capsys):
     from docx import Document
 
@@ -492,3 +507,7 @@ def test_the_bomb_makers_make_what_they_say():
     data = write_zip([Member.bomb("a.xml", b"<a>", b" " * MB, 3, b"</a>")])
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert archive.getinfo("a.xml").file_size == 3 * MB + 7 and archive.testzip() is None
+
+
+def test_an_rtf_document_named_doc_passes_the_guard_to_libreoffice(tmp_path):
+    guard.check_document(_write(tmp_path, "报告.doc", RTF))  # Word saves RTF as .doc: converted as one

@@ -328,6 +328,7 @@ _DOCUMENT_KINDS = {
 }
 
 
+_BLANKS = b"\xef\xbb\xbf \t\r\n"  # a byte-order mark and blanks before a file's first mark
 _RENAME = {"zip": "如果它是 Word/Excel 文件，请把扩展名改为 .docx 或 .xlsx。", "pdf": "请把扩展名改为 .pdf。",
            "ole": "如果它是旧版 Word/Excel 文件，请把扩展名改为 .doc 或 .xls。"}  # fmt: skip
 
@@ -342,6 +343,15 @@ def check_document(path: Path) -> None:
     expected = _DOCUMENT_KINDS.get(suffix)  # None: a format another reader converts first (.doc, .wps, …)
     where = Location(str(path))
     kind = check_input_file(path, tuple(_KIND_WORDS), "text_bytes" if expected == ("text", "empty") else "file_bytes")
+    if suffix not in (".doc", ".wps") and _head(path)[:64].lstrip(_BLANKS).startswith(b"{\\rtf"):
+        # RTF, which Word saves and opens as a document: read as a .doc (LibreOffice converts it); as a .txt its
+        # markup would be read as the report's text, and under any other name its reader fails on it
+        raise refusal(
+            "file.type",
+            f"无法读取该文件：扩展名为 {suffix}，内容却是 RTF 富文本文档（Word/WPS 可打开）。"
+            "请用 Word/WPS 打开后另存为 .docx 再审核（或把扩展名改为 .doc）。",
+            where,
+        )
     if expected is not None and kind not in expected:
         if "text" in expected:
             raise refusal(
