@@ -175,3 +175,39 @@ def test_the_count_an_amount_follows_says_which_set_it_totals():
         "占项目总数比例 100%;0 个项目评为二等,涉及资金 0 万元,占项目总数比例 0%。",
     )
     assert all(code != "same_subject" for code, _ in _codes(doc))
+
+
+def _review_codes(*paragraphs: str) -> list[str]:
+    from jixiao.review.pipeline import review_document
+
+    return [p.code for p in review_document(_doc(*paragraphs)).findings]
+
+
+def test_the_entries_of_a_table_of_contents_are_not_the_reports_sections():
+    # n211: the contents list "(一)存在的问题 19" and "(二)下一步改进工作的意见和建议 19" with their pages; the store
+    # stops before the sections themselves, so there is no empty 存在的问题 section to find
+    codes = _review_codes(
+        "西藏昌都市宗教事务局2022年1-9月部门整体支出绩效评价报告",
+        "目 录",
+        "一、部门(单位)概况 1",
+        "六、主要问题及具体建议 19",
+        "(一)存在的问题 19",
+        "(二)下一步改进工作的意见和建议 19",
+        "一、部门(单位)概况",
+        "市宗教局主要职责是:贯彻执行党中央、国务院和自治区关于宗教工作的方针政策。",
+        "〔以下原文未存〕",
+    )
+    assert "review.problems_empty" not in codes
+
+
+def test_a_project_spending_total_is_not_the_departments_final_spending():
+    # n208: "项目支出总额656.93万元" is the 21 projects', not the department's 决算支出 against its 年初预算1022.89万元
+    from jixiao.review.pipeline import review_document
+
+    doc = _doc(
+        "某中心2024年度部门整体支出绩效自评报告",
+        "我部门及所属二层单位2024年度项目21个,项目支出总额656.93万元。",
+        "2024年部门年初预算1022.89万元,年中调整预算为1781.86万元,全年执行数1767.21万元。",
+    )
+    found = [p for p in review_document(doc).findings if p.code == "check.large_adjustment"]
+    assert all("656.93" not in p.message for p in found)

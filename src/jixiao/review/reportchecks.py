@@ -21,10 +21,15 @@ __all__ = ["check_attachments", "check_claims", "check_problems", "check_section
 _HEADING = HEADING
 
 
+# "(一)存在的问题 19", "二、预算编制及执行情况……3": an entry of a table of contents, with the page it is on
+_CONTENTS_ENTRY = rx(r"(?:\s|…|\.{2,}|·{2,})\d{1,3}$")
+
+
 def headings(doc: SourceDocument) -> list[tuple[str, Segment]]:
+    """The report's section headings, not the entries of its table of contents."""
     out = []
     for seg in doc.paragraphs():
-        if len(seg.text) <= 40 and _HEADING.match(seg.text):
+        if len(seg.text) <= 40 and _HEADING.match(seg.text) and not _CONTENTS_ENTRY.search(seg.text.rstrip()):
             out.append((_HEADING.sub("", seg.text).strip(" 。:："), seg))
     return out
 
