@@ -211,3 +211,15 @@ def test_a_project_spending_total_is_not_the_departments_final_spending():
     )
     found = [p for p in review_document(doc).findings if p.code == "check.large_adjustment"]
     assert all("656.93" not in p.message for p in found)
+
+
+def test_a_date_opening_its_sentence_before_a_comma_dates_what_the_sentence_goes_on_to_say():
+    # n199: "2022年11月29日,《……的通知》(……34号)下达我区……补助资金3174万元": the date of that 下达
+    doc = _doc(
+        "2022年11月29日,《黑龙江省财政厅关于提前下达2023年中央财政衔接推进乡村振兴补助资金预算的通知》"
+        "(黑财指(农)〔2023〕34号)下达我区财政衔接推进乡村振兴补助资金3174万元。"
+    )
+    assert "财政衔接推进乡村振兴补助资金" in _figure(doc, "2022年11月29日").subject
+    # a date closing its clause keeps what its clause says of it
+    doc = _doc("截至2023年12月31日,资金已使用2.00万元。")
+    assert "资金" not in _figure(doc, "2023年12月31日").subject

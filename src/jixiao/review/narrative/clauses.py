@@ -233,7 +233,9 @@ _EVENT_TAIL = re.compile(r"(?:以来|期间|之前|之后|以后|前|后|时|的
 def date_event(after: str) -> str:
     """The event a date stands before in its clause, or "" (see the comment above)."""
     clause = re.split(r"[，,。；;：:！？!?\n]", after, maxsplit=1)[0]
-    clause = re.sub(r"[（(][^（()）]*[)）]|《[^》]*》", "", clause)
+    clause = re.sub(r"《[^》]*》", "", clause)
+    for _ in range(3):  # "(黑财指(农)〔2023〕34号)": an aside inside an aside
+        clause = re.sub(r"[（(][^（()）]*[)）]", "", clause)
     clause = _EVENT_HEAD.sub("", clause)
     clause = re.split(r"\d|[一二三四五六七八九十两]+[个项次批]", clause, maxsplit=1)[0]
     clause = _EVENT_TAIL.sub("", clause.strip())

@@ -82,7 +82,11 @@ class _SegmentReader:
             self.flags = ()
             subject, relation = self._subject(token, place)
             if token.kind == "date" and not self._range_end(place):
-                subject = date_event(place.after) or subject
+                # "2022年11月29日,《……通知》下达我区……资金": a date alone before a comma at the head of its sentence
+                # dates what the sentence goes on to say
+                opening = not place.left.strip() and place.clause_start == place.sentence.start
+                after = re.sub(r"^[，,]", "", place.after) if opening else place.after
+                subject = date_event(after) or subject
             subject, relation, base, change = self._change_or_share(token, place, subject, relation)
             subject = self._compared(token, place, subject)
             self.out.append(self._figure(token, place, subject, relation, base, change))
