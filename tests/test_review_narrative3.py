@@ -223,3 +223,16 @@ def test_a_date_opening_its_sentence_before_a_comma_dates_what_the_sentence_goes
     # a date closing its clause keeps what its clause says of it
     doc = _doc("截至2023年12月31日,资金已使用2.00万元。")
     assert "资金" not in _figure(doc, "2023年12月31日").subject
+
+
+def test_a_score_named_only_as_a_score_is_the_score_of_its_heading():
+    # n198: "一、资金保障方面,指标评价得分12" and, under "(一)县级履行支出责任情况", "…指标评价得分7分"
+    doc = _doc(
+        "一、资金保障方面,指标评价得分12",
+        "(一)县级履行支出责任情况",
+        "2023年度县本级预算安排的衔接资金为64万元,2024年度县本级预算安排的衔接资金为76万元,指标评价得分7分。",
+    )
+    assert _figure(doc, "12").subject.startswith("资金保障方面")
+    assert _figure(doc, "7").subject.startswith("县级履行支出责任情况")
+    # a score that names what it scores keeps its name
+    assert _figure(_doc("(一)自评结论", "产出指标得分45分。"), "45").subject == "产出指标得分"

@@ -117,6 +117,33 @@ def extract_narrative_figures(doc: SourceDocument) -> list[NarrativeFigure]:
             out.extend(_dated(read_segment(normalize(seg.text), doc.location(seg), index, year), doc, index))
         else:
             out.extend(table_figures(doc, index, seg, year))
+    return _scores_under_headings(out, doc)
+
+
+# a score named only as a score: "指标评价得分7分", "得分12"
+_BARE_SCORE_NAME = re.compile(r"(?:指标)?(?:评价|自评|考核)?得分")
+_HEADING_LINE = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．])")
+
+
+def _scores_under_headings(figures: list[NarrativeFigure], doc: SourceDocument) -> list[NarrativeFigure]:
+    """ "一、资金保障方面,指标评价得分12"; "(一)县级履行支出责任情况" / "……,指标评价得分7分": a score its sentence
+    names only as a score is the score of the label its sentence opens with, else of the heading right above."""
+    out = []
+    for f in figures:
+        if f.kind != "score" or f.cell is not None or not _BARE_SCORE_NAME.fullmatch(f.subject):
+            out.append(f)
+            continue
+        clauses = re.split(r"[，,：:；;]", f.quote)
+        # the label right before the score's own clause ("一、资金保障方面,指标评价得分12"); after other clauses the
+        # sentence has said more than a label ("1.免疫密度,年初目标值≥90%,……,自评得分20分" keeps 自评得分)
+        first = clauses[0] if len(clauses) > 1 and f.text in clauses[1] else ""
+        label = ENUM_MARK.sub("", first.strip())
+        if not 2 <= len(label) <= 16 or re.search(r"\d", label):
+            before = doc.segments[f.segment - 1] if f.segment > 0 else None
+            text = normalize(before.text).strip() if before is not None and before.kind == "paragraph" else ""
+            heading = _HEADING_LINE.match(text) is not None and len(text) <= 24 and not re.search(r"\d", text[2:])
+            label = ENUM_MARK.sub("", text).strip(" 。：:") if heading else ""
+        out.append(replace(f, subject=label + f.subject) if 2 <= len(label) <= 20 else f)
     return out
 
 
