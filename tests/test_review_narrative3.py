@@ -220,6 +220,9 @@ def test_a_date_opening_its_sentence_before_a_comma_dates_what_the_sentence_goes
         "(黑财指(农)〔2023〕34号)下达我区财政衔接推进乡村振兴补助资金3174万元。"
     )
     assert "财政衔接推进乡村振兴补助资金" in _figure(doc, "2022年11月29日").subject
+    # after a "；" too
+    doc = _doc("甲资金已到位;2022年12月20日,《乙通知》下达我区补助资金2958万元。")
+    assert "补助资金" in _figure(doc, "2022年12月20日").subject
     # a date closing its clause keeps what its clause says of it
     doc = _doc("截至2023年12月31日,资金已使用2.00万元。")
     assert "资金" not in _figure(doc, "2023年12月31日").subject
@@ -236,3 +239,13 @@ def test_a_score_named_only_as_a_score_is_the_score_of_its_heading():
     assert _figure(doc, "7").subject.startswith("县级履行支出责任情况")
     # a score that names what it scores keeps its name
     assert _figure(_doc("(一)自评结论", "产出指标得分45分。"), "45").subject == "产出指标得分"
+
+
+def test_counts_of_graded_projects_after_a_semicolon():
+    # n208: ";0 个项目评为二等": the count is of 项目 (评为 is a verb), not of the share before the ";"
+    doc = _doc(
+        "其中非敏感涉密项目绩效自评结果为:21 个项目评为一等,涉及资金 656.93 万元,占项目总数比例 100%;"
+        "0 个项目评为二等,涉及资金 0 万元。"
+    )
+    assert _figure(doc, "21").subject == "项目"
+    assert _figure(doc, "0", "个").subject == "项目"

@@ -84,7 +84,8 @@ class _SegmentReader:
             if token.kind == "date" and not self._range_end(place):
                 # "2022年11月29日,《……通知》下达我区……资金": a date alone before a comma at the head of its sentence
                 # dates what the sentence goes on to say
-                opening = not place.left.strip() and place.clause_start == place.sentence.start
+                head = place.clause_start == place.sentence.start or self.text[place.clause_start - 1] in "；;"
+                opening = not place.left.strip() and head
                 after = re.sub(r"^[，,]", "", place.after) if opening else place.after
                 subject = date_event(after) or subject
             subject, relation, base, change = self._change_or_share(token, place, subject, relation)
@@ -193,8 +194,16 @@ class _SegmentReader:
             relation = "分别为"
         if prev is not None and re.fullmatch(r"[~～\-－—至到×]", left):
             subject = prev.subject  # the end of a range or a size: "4.0~4.3米"
-        if not subject and not relation and prev is not None and not left.strip("、，,") and prev.unit != token.unit:
-            subject = prev.subject  # "芦柴湖办事处3户、3台套": a second measure of the same thing
+        same_item = self.text[place.left_start - 1 : place.left_start] not in ("；", ";")
+        if (
+            not subject
+            and not relation
+            and prev is not None
+            and not left.strip("、，,")
+            and prev.unit != token.unit
+            and same_item
+        ):
+            subject = prev.subject  # "芦柴湖办事处3户、3台套": a second measure of the same thing (not after a ；)
         listed = (
             self.text[place.left_start - 1 : place.left_start] == "、" and self.previous_end == place.left_start - 1
         )
