@@ -532,3 +532,53 @@ def jbig2_pdf(width: int, height: int) -> bytes:
         f"<< {_PAGE} /Contents 3 0 R /Resources << /XObject << /Im1 4 0 R >> >> >>".encode(),
     ]
     return pdf_file(objects)
+
+
+def laughs_xml(root: bytes, body: bytes, end: bytes, padding: int = 8192) -> bytes:
+    """An XML part whose prolog declares the billion laughs (9 levels of 10 references: 10**9 copies of "lol")
+    after a comment of `padding` blanks; `body` may use &lol9;."""
+    entities = b'<!ENTITY lol "lol">' + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10)
+    )
+    head = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<!--' + b" " * padding + b"-->\n"
+    return head + b"<!DOCTYPE r [" + entities + b"]>\n" + root + body + end
+
+
+def laughs_office(kind: str) -> bytes:
+    """A .docx (word/document.xml), an .xlsx (its sheet) or an OFD (its page) holding the billion laughs."""
+    import zipfile
+
+    if kind == "ofd":
+        ofd = (
+            b'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016" Version="1.0">'
+            b"<ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"
+        )
+        page = laughs_xml(
+            b'<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016">',
+            b"<ofd:Content><ofd:TextObject>&lol9;</ofd:TextObject></ofd:Content>",
+            b"</ofd:Page>",
+        )
+        return write_zip([Member.of("OFD.xml", ofd), Member.of("Doc_0/Pages/Page_0/Content.xml", page)])
+    out = io.BytesIO()
+    if kind == "docx":
+        from docx import Document
+
+        document = Document()
+        document.add_paragraph("2024年度部门整体支出绩效自评报告")
+        document.save(out)
+        part, root, old, new = "word/document.xml", b"<w:document", b"2024", b"&lol9;"
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        book.active["A1"] = "项目支出绩效自评表"
+        book.save(out)
+        part, root, old = "xl/worksheets/sheet1.xml", b"<worksheet", b"<sheetData>"
+        new = b'<sheetData><row r="2"><c r="A2" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
+    with zipfile.ZipFile(out) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    xml = members[part]
+    start = xml.index(root)
+    end = xml.index(b">", start) + 1
+    members[part] = laughs_xml(xml[start:end], b"", xml[end:].replace(old, new, 1))
+    return write_zip([Member.of(name, content) for name, content in members.items()])

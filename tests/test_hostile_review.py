@@ -31,6 +31,7 @@ from .test_hostile_files import (
     form_bomb_pdf,
     image_pdf,
     jbig2_pdf,
+    laughs_office,
     objstm_bomb_pdf,
     objstm_pdf,
     objstm_text_pdf,
@@ -511,3 +512,19 @@ def test_the_bomb_makers_make_what_they_say():
 
 def test_an_rtf_document_named_doc_passes_the_guard_to_libreoffice(tmp_path):
     guard.check_document(_write(tmp_path, "报告.doc", RTF))  # Word saves RTF as .doc: converted as one
+
+
+LAUGHS = [("报告.docx", "word/document.xml"), ("自评表.xlsx", "xl/worksheets/sheet1.xml"),
+          ("报告.ofd", "Doc_0/Pages/Page_0/Content.xml")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "part"), LAUGHS)
+def test_entity_expansion_behind_a_long_comment_is_refused_from_the_prolog(tmp_path, capsys, monkeypatch, name, part):
+    from jixiao.review import source
+
+    def refuse(path):
+        raise AssertionError("the reader was reached")
+
+    monkeypatch.setitem(source._READERS, Path(name).suffix, refuse)
+    code, said = _run(capsys, "review", str(_write(tmp_path, name, laughs_office(Path(name).suffix[1:]))))
+    assert code == 2 and "[file.bad_xml]" in said and f"部件 {part} 含有 DOCTYPE/实体声明" in said

@@ -601,7 +601,7 @@ def check_sheets(path: Path, names: set[str], where: Location, limits: Any) -> N
 
 def _sheet_titles(archive: Any, names: set[str]) -> dict[str, str]:
     """Worksheet part → the sheet's title, from xl/workbook.xml and its relationships ({} where they are odd)."""
-    import html
+    import html  # per use: only a workbook under review needs its titles unescaped
 
     try:
         book = archive.read("xl/workbook.xml")[: 1 << 20]

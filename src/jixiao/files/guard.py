@@ -209,8 +209,10 @@ def check_input_file(
 def _check_xml_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, deep: bool) -> str | None:
     """None when the part is well-formed XML without DOCTYPE or entities within the depth limit, else why.
 
-    Worksheets (`deep=False`) are large and read streaming by openpyxl through defusedxml, so only their
-    start is checked for a DOCTYPE; the other parts are parsed here in full by expat, in chunks."""
+    Worksheets and word/document.xml (`deep=False`) are large and read streaming by their readers, so only
+    their prolog is parsed (up to the root element's start: a DOCTYPE stands before it, after comments of any
+    length: 4 KB of comment hid it from the check of the first 4 KB); the other parts are parsed here in full by
+    expat, in chunks."""
     from xml.parsers import expat  # per use, as zipfile in check_zip
 
     parser = expat.ParserCreate()
@@ -227,22 +229,25 @@ def _check_xml_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, deep: bool)
         depth -= 1
 
     def doctype(*_args):
-        raise _XmlRefused("含有 DOCTYPE/实体声明（Office 文件不需要，疑似 XML 炸弹）")
+        raise _XmlRefused("含有 DOCTYPE/实体声明（Office 和 OFD 文件不需要，疑似 XML 炸弹）")
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.StartDoctypeDeclHandler = doctype
     parser.EntityDeclHandler = doctype
+    if not deep:  # the prolog only: a DOCTYPE stands before the root element, after any comments (of any length)
+
+        def root(_name, _attrs):
+            raise _XmlRefused("")
+
+        parser.StartElementHandler = root
     with archive.open(info) as handle:
-        if not deep:
-            head = handle.read(4096)
-            return "含有 DOCTYPE/实体声明（疑似 XML 炸弹）" if b"<!DOCTYPE" in head or b"<!ENTITY" in head else None
         try:
-            while chunk := handle.read(1 << 20):
+            while chunk := handle.read(1 << 16 if not deep else 1 << 20):
                 parser.Parse(chunk, False)
             parser.Parse(b"", True)
         except _XmlRefused as exc:
-            return str(exc)
+            return str(exc) or None
         except expat.ExpatError as exc:
             return f"不是完整的 XML（第{exc.lineno}行：{expat.errors.messages.get(exc.code, exc)}），文件可能已损坏"
     return None
