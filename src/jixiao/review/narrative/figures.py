@@ -143,7 +143,8 @@ def _scores_under_headings(figures: list[NarrativeFigure], doc: SourceDocument) 
             text = normalize(before.text).strip() if before is not None and before.kind == "paragraph" else ""
             heading = _HEADING_LINE.match(text) is not None and len(text) <= 24 and not re.search(r"\d", text[2:])
             label = ENUM_MARK.sub("", text).strip(" 。：:") if heading else ""
-        out.append(replace(f, subject=label + f.subject) if 2 <= len(label) <= 20 else f)
+        named = 2 <= len(label) <= 20 and f.subject not in label  # "(一)自评得分" / "100分。" is named already
+        out.append(replace(f, subject=label + f.subject) if named else f)
     return out
 
 

@@ -82,11 +82,12 @@ class _SegmentReader:
             self.flags = ()
             subject, relation = self._subject(token, place)
             if token.kind == "date" and not self._range_end(place):
-                # "2022年11月29日,《……通知》下达我区……资金": a date alone before a comma at the head of its sentence
-                # dates what the sentence goes on to say
+                # "2022年11月29日,《……通知》下达我区……资金": a date alone before a comma at the head of its sentence,
+                # then the document it dates, dates what the sentence goes on to say ("2021年4月,省住建厅印发通知"
+                # closes its clause: it names nothing)
                 head = place.clause_start == place.sentence.start or self.text[place.clause_start - 1] in "；;"
-                opening = not place.left.strip() and head
-                after = re.sub(r"^[，,]", "", place.after) if opening else place.after
+                opening = not place.left.strip() and head and re.match(r"[，,]《", place.after) is not None
+                after = place.after[1:] if opening else place.after
                 subject = date_event(after) or subject
             subject, relation, base, change = self._change_or_share(token, place, subject, relation)
             subject = self._compared(token, place, subject)
