@@ -582,3 +582,30 @@ def laughs_office(kind: str) -> bytes:
     end = xml.index(b">", start) + 1
     members[part] = laughs_xml(xml[start:end], b"", xml[end:].replace(old, new, 1))
     return write_zip([Member.of(name, content) for name, content in members.items()])
+
+
+def lying_office(kind: str) -> bytes:
+    """A .docx or .xlsx whose body part's directory entry says 500 KB while its data unpacks to 1 GB."""
+    out = io.BytesIO()
+    if kind == "docx":
+        from docx import Document
+
+        document = Document()
+        document.add_paragraph("2024年度部门整体支出绩效自评报告")
+        document.save(out)
+        part, mark = "word/document.xml", b"<w:body>"
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        book.active["A1"] = "项目支出绩效自评表"
+        book.save(out)
+        part, mark = "xl/worksheets/sheet1.xml", b"<sheetData>"
+    import zipfile
+
+    with zipfile.ZipFile(out) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    head, _, tail = members[part].partition(mark)
+    bomb = Member.bomb(part, head + mark, b" " * MB, 1024, tail)
+    bomb.size = 500 * 1024
+    return write_zip([bomb if n == part else Member.of(n, c) for n, c in members.items()])

@@ -32,6 +32,7 @@ from .test_hostile_files import (
     image_pdf,
     jbig2_pdf,
     laughs_office,
+    lying_office,
     objstm_bomb_pdf,
     objstm_pdf,
     objstm_text_pdf,
@@ -501,6 +502,52 @@ def test_after_a_hung_conversion_the_next_file_converts(tmp_path):
     starts = converter.starts
     done = converter.convert(tmp_path / "报告.docx", tmp_path / "好.doc")
     assert done.exists() and done.stat().st_size > 0 and converter.starts == starts + 1
+
+
+@pytest.mark.parametrize(
+    ("name", "part"), [("报告.docx", "word/document.xml"), ("自评表.xlsx", "xl/worksheets/sheet1.xml")]
+)
+def test_a_body_part_whose_size_lies_is_refused_by_name(tmp_path, capsys, monkeypatch, name, part):
+    from jixiao.review import source
+
+    def refuse(path):
+        raise AssertionError("the reader was reached")
+
+    monkeypatch.setitem(source._READERS, Path(name).suffix, refuse)
+    code, said = _run(capsys, "review", str(_write(tmp_path, name, lying_office(Path(name).suffix[1:]))))
+    assert code == 2 and "[file.bad_zip]" in said and f"部件 {part} 的数据与文件目录记录的大小或校验值不符" in said
+
+
+def test_a_hung_libreoffice_under_review_is_killed_and_the_file_named(tmp_path, capsys, monkeypatch):
+    """LibreOffice stopped (SIGSTOP: it takes the file and never answers) while `jixiao review` converts a .doc: the
+    review says so within the timeout, exit 2, and the next .doc converts on a fresh LibreOffice."""
+    import os
+    import signal
+
+    from docx import Document
+
+    from jixiao.formats import office
+
+    converter = office.shared_converter()
+    if converter is None:
+        pytest.skip("python3-uno is installed by scripts/setup.sh")
+    document = Document()
+    document.add_paragraph("2024年度部门整体支出绩效自评报告")
+    document.save(tmp_path / "报告.docx")
+    doc = converter.convert(tmp_path / "报告.docx", tmp_path / "报告.doc")
+    assert converter._proc is not None
+    os.killpg(converter._proc.pid, signal.SIGSTOP)
+    monkeypatch.setattr(office, "CONVERT_TIMEOUT", 2.0)
+    code, said = _run(capsys, "review", str(doc))
+    assert (
+        code == 2
+        and "[review.convert]" in said
+        and "报告.doc" in said
+        and "LibreOffice 转换超时（2 秒），已终止" in said
+    )
+    monkeypatch.setattr(office, "CONVERT_TIMEOUT", 120.0)
+    code, said = _run(capsys, "review", str(doc))
+    assert code == 0 and "审核文件" in said
 
 
 def test_the_bomb_makers_make_what_they_say():

@@ -51,6 +51,16 @@ def _setting(name: str) -> str:
     return f"（上限可用环境变量 JIXIAO_LIMIT_{name.upper()} 调整）"
 
 
+def _damaged(part: str, exc: Exception, where: Location) -> JixiaoError:
+    """A part whose data does not unpack to what the zip's directory says (a size that lies, a CRC that fails)."""
+    return refusal(
+        "file.bad_zip",
+        f"部件 {part} 的数据与文件目录记录的大小或校验值不符（{exc}），文件已损坏或被篡改（疑似压缩炸弹）。"
+        "请用 Word/WPS/Excel 打开后另存再试。",
+        where,
+    )
+
+
 class _XmlRefused(Exception):
     """Raised from expat's handlers to stop a parse at a limit (guard._check_xml_part, check_docx_chars)."""
 
@@ -487,7 +497,9 @@ def check_docx_chars(path: Path, where: Location, limits: Any) -> None:
             f"正文超过 {limits.document_chars} 字，超出上限。{_setting('document_chars')}",
             where,
         ) from None
-    except (expat.ExpatError, zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
+    except zipfile.BadZipFile as exc:  # its data is not what its directory entry says (a lying size, a bad CRC)
+        raise _damaged("word/document.xml", exc, where) from None
+    except (expat.ExpatError, OSError, RuntimeError, NotImplementedError, EOFError):
         return  # a damaged part: the reader that follows says so with its own message
 
 
@@ -595,7 +607,9 @@ def check_sheets(path: Path, names: set[str], where: Location, limits: Any) -> N
                                 place,
                             )
                         carry = text[-4096:]
-            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
+            except zipfile.BadZipFile as exc:  # its data is not what its directory entry says
+                raise _damaged(name, exc, place) from None
+            except (OSError, RuntimeError, NotImplementedError, EOFError):
                 return  # a damaged part: the reader that follows says so with its own message
 
 
