@@ -83,7 +83,9 @@ def canonical(value: Any) -> Any:
             "severity": value.severity.name,
         }
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "tree"}
+        # the tree's maker and the fast path's leaf list are how the evaluation is made, not what it says
+        made_by = ("tree", "flat_leaves")
+        return {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name not in made_by}
     if isinstance(value, dict):
         return {str(k): canonical(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -38,6 +38,9 @@ from generate import department_tree  # noqa: E402
 def assert_same(rulebook, data) -> None:
     fast, traced = evaluate(rulebook, data), evaluate_traced(rulebook, data)
     where = f"{data.name or data.source}"
+    # the points lost by indicator (what a save keeps for the dashboard), read before the fast tree is built:
+    # from the scores alone when every leaf was scored, from the deductions otherwise
+    assert fast.points_lost() == traced.points_lost(), where
     assert fast.total == traced.total, where
     assert fast.grade == traced.grade, where
     assert fast.steps == traced.steps, where
@@ -152,6 +155,20 @@ def test_hunan_rulebook_on_generated_departments() -> None:
     for i in range(30):
         data, _ = parse_department(_damaged(i, rng), lambda p: Location("generated", field=dotted(p)))
         assert_same(rulebook, data)
+
+
+def test_every_rulebook_on_generated_departments() -> None:
+    """Each bundled rulebook, its own rule kinds and weights (a checklist's items, bands, schedules …), on the
+    same damaged departments: both paths alike, the points lost by indicator included."""
+    from jixiao.scoring.rulebook import available_rulebooks
+
+    rng = random.Random(21)
+    trees = [_damaged(i, rng) for i in range(40)]
+    for rulebook_id in available_rulebooks():
+        rulebook = load_rulebook(rulebook_id)
+        for tree in trees:
+            data, _ = parse_department(tree, lambda p: Location("generated", field=dotted(p)))
+            assert_same(rulebook, data)
 
 
 def test_compiled_indicators_compute_what_the_reader_computes() -> None:

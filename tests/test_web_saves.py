@@ -143,7 +143,7 @@ def test_the_kept_parse_of_a_text_in_use_stays(monkeypatch):
     oldest."""
     made: list[str] = []
 
-    def parse(text, rulebook_id, department, year, targets=""):
+    def parse(text, rulebook_id, department, year, targets="", parsed=None):
         made.append(text)
         return service.Loaded(None, [], None, None)  # type: ignore[arg-type]
 

@@ -625,6 +625,39 @@ def test_data_words_round_trip_of_the_examples(path):
     assert yaml.safe_load(to_english(mixed, rulebook)) == yaml.safe_load(english)
 
 
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.parent.name)
+def test_the_editors_text_read_in_one_pass_is_read_as_its_english_text(path):
+    """A save renames the editor's keys and reads the data in one pass (data_words.to_english_read): the same
+    text as to_english, and the same tree, lines and problems as parsing that text — for the example, and for
+    texts a user may type: flow mappings, quoted keys, a duplicate key, English keys typed by hand, a comment;
+    a text that does not parse (or holds an alias) is left to be read on its own, as before."""
+    import yaml
+
+    from jixiao.files.yamlsrc import parse_yaml_text
+    from jixiao.web.data_words import to_chinese, to_english, to_english_read
+
+    english = path.read_text("utf-8")
+    rulebook = yaml.safe_load(english)["rulebook"]
+    chinese = to_chinese(english, rulebook)
+    typed = [
+        chinese,
+        chinese.replace("部门名称:", "'部门名称':", 1),
+        chinese.replace("部门信息:", "department:", 1),
+        chinese + "\n部门信息: {部门名称: 重复}\n# 注释",
+        "{部门信息: {部门名称: 测试部门, 评价年度: 2023}, 默认指标体系: 未知}",
+        "部门信息:\n  部门名称: |\n    多行\n    文字\n",
+    ]
+    for text in typed:
+        stored, parsed = to_english_read(text, rulebook, "数据.yaml")
+        assert stored == to_english(text, rulebook)
+        assert parsed is not None
+        tree, smap, problems = parse_yaml_text(stored, "数据.yaml")
+        assert parsed[0] == tree and parsed[1]._lines == smap._lines and parsed[2] == problems
+    for broken in ("部门信息: [", "a: &x 1\nb: *x", "a: 1\n---\nb: 2"):
+        stored, parsed = to_english_read(broken, rulebook, "数据.yaml")
+        assert (stored, parsed) == (to_english(broken, rulebook), None)
+
+
 def test_text_editor_in_chinese_saves_english_keys_and_scores_the_same(app):
     """The page shows the data with Chinese keys and their legend; saved as shown, the stored text has the English
     keys line for line, and the score is the example's 97.61."""

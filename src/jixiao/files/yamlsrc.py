@@ -7,6 +7,7 @@ and "98.78%" can be told from 0.9878. Duplicate keys, which PyYAML silently merg
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "YAML_SYNTAX",
+    "Parsed",
     "SourceMap",
     "dotted",
     "load_yaml",
@@ -50,6 +52,9 @@ class SourceMap:
         line = self._lines.get(probe, 1 if not probe else None)
         return Location(file=self.file, line=line, field=field if field is not None else dotted(path))
 
+
+# a YAML text read: its tree, the line of each value, and the problems found reading it (parse_yaml_text)
+Parsed = tuple[Any, SourceMap, list[Problem]]
 
 _NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})  # YAML 1.1 core null, as PyYAML's resolver has it
 
@@ -201,11 +206,12 @@ def syntax_reason(reason: str) -> str:
     return next((words for pattern, words in YAML_SYNTAX if re.search(pattern, reason)), "")
 
 
-def parse_yaml_text(text: str, file: str) -> tuple[Any, SourceMap, list[Problem]]:
+def parse_yaml_text(text: str, file: str, transform: Callable[[Iterator[Any]], Iterator[Any]] | None = None) -> Parsed:
     """A YAML text (the web app's editor and uploads call this too) to a tree, its source map and problems.
 
     Refuses, as JixiaoError naming the file and line: a text over `guard.LIMITS.yaml_bytes`, aliases, nesting
-    over `yaml_depth`, more than one document, and syntax errors."""
+    over `yaml_depth`, more than one document, and syntax errors. `transform` may change the parser's events on
+    their way to the tree (the web editor's keys renamed as they are read: web/yaml_keys.renamed_events)."""
 
     import yaml  # per parse (issue 15: ~15 ms of start-up; a rulebook parsed in an earlier run needs none)
 
@@ -222,7 +228,8 @@ def parse_yaml_text(text: str, file: str) -> tuple[Any, SourceMap, list[Problem]
     try:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # libyaml when installed: the same events
         try:
-            tree = _build(iter(loader.get_event, None), file, smap, problems)  # one call per event
+            events = iter(loader.get_event, None)  # one call per event
+            tree = _build(transform(events) if transform else events, file, smap, problems)
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:

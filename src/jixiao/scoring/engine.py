@@ -167,6 +167,7 @@ class _Plan:
     parents: tuple[tuple[str, tuple[str, ...]], ...]  # (id, children's ids), children first
     root_ids: tuple[str, ...]
     flat: bool
+    root_leaves: tuple[tuple[str, str, Decimal], ...] = ()  # the counted leaves (id, name, weight), tree order
 
 
 def _flatten(
@@ -200,7 +201,8 @@ def _plan(rulebook: Rulebook) -> _Plan:
         each = [_flatten(node, leaves, parents) for node in (*roots, *supplementary)]  # visit all
         flat = all(each)
         scorers = tuple((leaf_id, scorer) for leaf_id, scorer in leaves if scorer is not None) if flat else ()
-        plan = _Plan(roots, supplementary, scorers, tuple(parents), tuple(r[1].id for r in roots), flat)
+        counted = tuple((n.id, n.name, n.weight) for root in rulebook.roots for n in root.walk() if not n.children)
+        plan = _Plan(roots, supplementary, scorers, tuple(parents), tuple(r[1].id for r in roots), flat, counted)
         found = _PLANS[id(rulebook)] = (rulebook, plan)
     return found[1]
 
@@ -297,7 +299,7 @@ def evaluate(rulebook: Rulebook, data: DepartmentData) -> Evaluation:
     results: list[tuple[Decimal | None, str]]
     if scores is not None:
         results = [(scores[root_id], Status.SCORED) for root_id in plan.root_ids]
-        return _evaluation(rulebook, data, results, Decimal(0), [], scores, tree)
+        return _evaluation(rulebook, data, results, Decimal(0), [], scores, tree, plan.root_leaves)
     run = _Run(rulebook, data)
     results = [run.node(root) for root in plan.roots]
     na_weight, missing = run.na_weight, list(run.missing)
@@ -326,6 +328,7 @@ def _evaluation(
     missing: list[str],
     scores: Mapping[str, Decimal | None],
     tree: Callable[[], tuple[tuple[ScoredNode, ...], tuple[ScoredNode, ...]]],
+    flat_leaves: tuple[tuple[str, str, Decimal], ...] = (),
 ) -> Evaluation:
     raw_total = sum((score for score, _ in results if score is not None), Decimal(0))
     complete = all(score is not None or status == Status.NOT_APPLICABLE for score, status in results)
@@ -372,6 +375,7 @@ def _evaluation(
         missing=tuple(missing),
         scores=scores,
         tree=tree,
+        flat_leaves=flat_leaves,
     )
 
 

@@ -120,6 +120,8 @@ class Evaluation:
     tree: Callable[[], tuple[tuple[ScoredNode, ...], tuple[ScoredNode, ...]]] | None = field(
         default=None, compare=False, repr=False
     )
+    # the counted leaves (id, name, weight) in the tree's order, when every one of them was scored on the fast path
+    flat_leaves: tuple[tuple[str, str, Decimal], ...] = field(default=(), compare=False, repr=False)
 
     @cached_property
     def _built(self) -> tuple[tuple[ScoredNode, ...], tuple[ScoredNode, ...]]:
@@ -151,6 +153,24 @@ class Evaluation:
     def leaves(self) -> list[ScoredNode]:
         return [n for n in self.walk() if not n.children]
 
+    def points_lost(self) -> dict[str, Decimal]:
+        """Points lost by indicator name: each counted leaf that lost some, its weight less its score (a leaf
+        not scored: the points of its deductions). When every leaf was scored on the fast path this is read from
+        the scores without building the tree and its sentences (a save keeps it for the dashboard; the same
+        figures either way, tests/test_speed_paths.py)."""
+        if self.flat_leaves and "_built" not in self.__dict__:
+            lost = {}
+            for leaf_id, name, weight in self.flat_leaves:
+                score = self.scores[leaf_id]
+                if score is not None and score != weight:
+                    lost[name] = weight - score
+            return lost
+        return {
+            leaf.name: (leaf.weight - leaf.score) if leaf.score is not None else sum_points(leaf.deductions)
+            for leaf in self.leaves()
+            if leaf.deductions
+        }
+
     def find(self, key: str) -> ScoredNode | None:
         """An indicator by id, by Chinese name, or by path joined with '/'."""
         for node in self.walk():
@@ -162,6 +182,10 @@ class Evaluation:
     def complete(self) -> bool:
         """Every indicator scored or 不适用 (none 未填报 or 无法计算)."""
         return not self.missing
+
+
+def sum_points(deductions: tuple[Deduction, ...]) -> Decimal:
+    return sum((d.points for d in deductions), Decimal(0))
 
 
 def combined_status(statuses: set[str]) -> str:

@@ -58,7 +58,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"请在浏览器中打开 http://{args.host}:{args.port}/")
     app.state.engine.dispose()
     try:
-        if args.workers > 1:  # one process per core; each builds its app from the same environment
+        if args.workers > 1 and os.environ.get("JIXIAO_ACCEPT") != "shared":
+            from .handoff import serve
+
+            serve("jixiao.web.app:create_app", args.host, args.port, args.workers)
+        elif args.workers > 1:  # one process per core; each builds its app from the same environment
             uvicorn.run(
                 "jixiao.web.app:create_app",
                 factory=True,

@@ -9,10 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from jixiao.model.schema import SCHEMA, Group, ListOf, MapOf, Node
 
-from .yaml_keys import rename_by_line, rename_in_tree, syntax_in_chinese
+from .yaml_keys import Edits, apply_edits, rename_by_line, rename_in_tree, renamed_events, syntax_in_chinese
+
+if TYPE_CHECKING:
+    from jixiao.files.yamlsrc import Parsed
 
 __all__ = [
     "Level",
@@ -24,6 +28,7 @@ __all__ = [
     "problem_in_chinese",
     "to_chinese",
     "to_english",
+    "to_english_read",
     "top",
 ]
 
@@ -237,6 +242,24 @@ def to_chinese(text: str, rulebook_id: str | None = None) -> str:
 def to_english(text: str, rulebook_id: str | None = None) -> str:
     """The editor's text with the stored English keys and codes; English keys typed by hand stay as they are."""
     return _translate(text, False, rulebook_id)
+
+
+def to_english_read(text: str, rulebook_id: str | None, file: str) -> tuple[str, Parsed | None]:
+    """`to_english(text)` and, read in the same pass, the data it holds as `parse_yaml_text` reads that English
+    text under the name `file` (the editor's save parses once, not twice). None for the data when the text must
+    be read on its own, as before: it does not parse here, or its English form is over the size limit."""
+    from jixiao.files import guard
+    from jixiao.files.yamlsrc import parse_yaml_text
+    from jixiao.model.problems import JixiaoError
+
+    rename, revalue = _renamers(False, _tables(rulebook_id))
+    edits: Edits = {}
+    try:
+        parsed = parse_yaml_text(text, file, lambda events: renamed_events(events, top(), rename, revalue, edits))
+    except JixiaoError:  # the old way, line by line if need be; the loader then says what is wrong
+        return to_english(text, rulebook_id), None
+    stored = apply_edits(text, edits)
+    return stored, (parsed if len(stored) <= guard.LIMITS.yaml_bytes else None)
 
 
 def legend() -> list[tuple[str, list[str]]]:

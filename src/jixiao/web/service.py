@@ -8,7 +8,6 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import cast
 
 import yaml
@@ -16,7 +15,7 @@ from sqlalchemy import CursorResult, Table, bindparam, select
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from jixiao.files.yamlsrc import parse_yaml_text
+from jixiao.files.yamlsrc import Parsed, parse_yaml_text
 from jixiao.model.dataset import DepartmentData, parse_department
 from jixiao.model.numbers import fmt_score
 from jixiao.model.problems import JixiaoError, Location, Problem, has_errors
@@ -155,13 +154,14 @@ class Loaded:
     prepared: Prepared | None
 
 
-def load(evaluation: Evaluation, text: str | None = None) -> Loaded:
+def load(evaluation: Evaluation, text: str | None = None, parsed: Parsed | None = None) -> Loaded:
     """Parse the stored (or given) YAML and score it with the evaluation's rulebook.
 
     The result depends only on the text, the rulebook, the department's name, the year and the approved targets,
     so it is kept (per process) by them: a page shown after a save reuses what the save parsed and scored, and
     a version's page is built once. An entry whose rulebook was loaded again since (its file changed) is not used.
-    The result is shared: build a new one rather than change it.
+    The result is shared: build a new one rather than change it. `parsed`: the given text as `parse_yaml_text`
+    reads it under `source_name`, when the caller has read it already (data_words.to_english_read).
     """
     targets = _approved_targets_text(evaluation)  # the 年度指标值 come from the approved targets (issue 17)
     key = (
@@ -177,7 +177,7 @@ def load(evaluation: Evaluation, text: str | None = None) -> Loaded:
             if key in _LOADED:  # another thread may have dropped it meanwhile
                 _LOADED.move_to_end(key)  # the least recently used out first
         return hit
-    loaded = _load(*key)
+    loaded = _load(*key, parsed=parsed)
     with _LOCK:  # the server's threads share it
         _LOADED[key] = loaded
         while len(_LOADED) > LOADED_KEPT:
@@ -213,10 +213,21 @@ def _approved_targets_text(evaluation: Evaluation) -> str:
     return approved.text if approved else ""
 
 
-def _load(text: str, rulebook_id: str, department: str, year: int, targets: str = "") -> Loaded:
-    name = f"{department}-{year}.yaml"
+def source_name(evaluation: Evaluation) -> str:
+    """The name an evaluation's data goes by in its problems (the file it would be)."""
+    return _source_name(evaluation.department.name, evaluation.year)
+
+
+def _source_name(department: str, year: int) -> str:
+    return f"{department}-{year}.yaml"
+
+
+def _load(
+    text: str, rulebook_id: str, department: str, year: int, targets: str = "", parsed: Parsed | None = None
+) -> Loaded:
+    name = _source_name(department, year)
     try:
-        tree, smap, problems = parse_yaml_text(text or "{}", name)
+        tree, smap, problems = parsed if parsed is not None else parse_yaml_text(text or "{}", name)
     except JixiaoError as exc:
         empty, _ = parse_department({}, lambda p: Location(name))
         return Loaded(empty, list(exc.problems), None, None)
@@ -248,11 +259,7 @@ def _scored_columns(scored: Scored | None) -> dict[str, str | None]:
     """What the lists and the dashboard show without scoring again: the total, the grade, points lost by indicator."""
     if scored is None:
         return {"total": None, "grade": None, "deductions_json": "{}"}
-    lost = {
-        leaf.name: fmt_score(sum((d.points for d in leaf.deductions), Decimal(0)))
-        for leaf in scored.leaves()
-        if leaf.deductions
-    }
+    lost = {name: fmt_score(points) for name, points in scored.points_lost().items()}
     return {
         "total": fmt_score(scored.total) if scored.total is not None else None,
         "grade": scored.grade,
@@ -275,6 +282,7 @@ def write(
     data_yaml: str | None = None,
     narrative: dict[str, str] | None = None,
     rulebook_id: str | None = None,
+    parsed: Parsed | None = None,
 ) -> Loaded:
     """The one way an evaluation changes — form, tables, text editor, upload, narrative, batch import, rulebook.
 
@@ -293,7 +301,7 @@ def write(
         if rulebook_id not in available_rulebooks():
             raise Denied(f"找不到指标体系“{rulebook_id}”。请从列表中选择。")
         evaluation.rulebook_id = rulebook_id
-    loaded = load(evaluation, data_yaml) if data_yaml is not None else load(evaluation)
+    loaded = load(evaluation, data_yaml, parsed) if data_yaml is not None else load(evaluation)
     if has_errors(loaded.problems):
         evaluation.rulebook_id = previous_rulebook
         return loaded

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session as DbSession
 
 from jixiao.files.excel_layout import FORM_FIELDS
+from jixiao.files.yamlsrc import Parsed
 from jixiao.model.numbers import fmt_score
 from jixiao.model.problems import JixiaoError, Severity
 from jixiao.scoring.explain import weight_text
@@ -235,10 +236,12 @@ def guarded_write(
     lists: dict[str, list[dict[str, str]]] | None = None,
     saved_part: str = "",
     editor_text: str | None = None,
+    parsed: Parsed | None = None,
 ):
     """Write through the service; on a conflict show the page with what the user typed and, field by field, what
     the other person changed; on errors show them beside the input. `editor_text` is the text editor's text as
-    typed (its keys in Chinese), shown again instead of `data_yaml`, its stored form."""
+    typed (its keys in Chinese), shown again instead of `data_yaml`, its stored form; `parsed`, `data_yaml` as
+    read already (service.load)."""
     try:
         loaded = write(
             db,
@@ -250,6 +253,7 @@ def guarded_write(
             data_yaml=data_yaml,
             narrative=narrative,
             rulebook_id=rulebook_id,
+            parsed=parsed,
         )
     except Denied:
         raise

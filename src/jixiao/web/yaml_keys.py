@@ -6,14 +6,30 @@ each mapping level from the schema)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.events import (
+    DocumentStartEvent,
+    Event,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 
 from jixiao.files.yamlsrc import YAML_SYNTAX
 
-__all__ = ["KEY", "rename_by_line", "rename_in_tree", "split_comment", "syntax_in_chinese"]
+__all__ = [
+    "KEY",
+    "apply_edits",
+    "rename_by_line",
+    "rename_in_tree",
+    "renamed_events",
+    "split_comment",
+    "syntax_in_chinese",
+]
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: the same nodes and marks, ~10× faster
 
@@ -51,6 +67,7 @@ def rename_by_line(text: str, rename: Callable[[str], str], code: Callable[[str]
 
 # rename(level, key) -> (the key as it is to be written, the level of its value); a level is the caller's own
 Rename = Callable[[object, str], tuple[str, object]]
+Edits = dict[tuple[int, int], tuple[int, str]]  # (line, column) of a scalar -> (its end column, the new text)
 
 
 def rename_in_tree(
@@ -60,37 +77,98 @@ def rename_in_tree(
     and each key is replaced in place, on its own line and columns; `revalue(level, value)` may rewrite a plain
     value of one line (the level is what `rename` gave for its key). None when the text is not one YAML
     document."""
+    edits: Edits = {}
+    loader = _LOADER(text)
     try:
-        root = yaml.compose(text, Loader=_LOADER)
+        documents = 0
+        for event in renamed_events(iter(loader.get_event, None), top, rename, revalue, edits):
+            if isinstance(event, DocumentStartEvent) and (documents := documents + 1) > 1:
+                return None
     except yaml.YAMLError:
         return None
-    edits: dict[tuple[int, int], tuple[int, str]] = {}
+    finally:
+        loader.dispose()
+    return apply_edits(text, edits)
 
-    def replace(node: Node, new: str) -> None:
-        start, end = node.start_mark, node.end_mark
-        if new != node.value and start.line == end.line:
-            edits[start.line, start.column] = (end.column, new)
 
-    def walk(node: Node, level: object) -> None:
-        if isinstance(node, ScalarNode) and revalue is not None and not node.style:  # plain: None, or "" (libyaml)
-            replace(node, revalue(level, node.value))
-        elif isinstance(node, MappingNode):
-            for key_node, value_node in node.value:
-                child: object = None
-                if isinstance(key_node, ScalarNode):
-                    new, child = rename(level, key_node.value)
-                    replace(key_node, new)
-                walk(value_node, child)
-        elif isinstance(node, SequenceNode):
-            for item in node.value:
-                walk(item, level)
-
-    if root is not None:
-        walk(root, top)
+def apply_edits(text: str, edits: Edits) -> str:
+    """The text with each edit made (right to left within a line, so the columns of the others hold)."""
     lines = text.split("\n")
-    for (line, column), (end, new) in sorted(edits.items(), reverse=True):  # right to left within a line
+    for (line, column), (end, new) in sorted(edits.items(), reverse=True):
         lines[line] = lines[line][:column] + new + lines[line][end:]
     return "\n".join(lines)
+
+
+class _Frame:
+    """A mapping or list the events are inside: its level, whether a mapping waits for a key, and the level
+    `rename` gave for the value of the key just read."""
+
+    __slots__ = ("child", "is_map", "key_next", "level")
+
+    def __init__(self, is_map: bool, level: object):
+        self.is_map, self.level, self.key_next = is_map, level, True
+        self.child: object = None
+
+
+def renamed_events(
+    events: Iterator[Event], top: object, rename: Rename, revalue: Callable[[object, str], str] | None, edits: Edits
+) -> Iterator[Event]:
+    """The events of a YAML text with each key renamed (and plain values revalued) as `rename_in_tree` renames
+    them in the text, the edits to the text recorded in `edits`: what a parser builds from these events is what
+    it builds from the edited text (the same values on the same lines), so a caller can read the renamed data
+    without parsing the text a second time. A key or value spanning lines is left as it is, in both."""
+    stack: list[_Frame] = []
+    for event in events:
+        kind = type(event)
+        if kind is MappingEndEvent or kind is SequenceEndEvent:
+            stack.pop()
+            _done(stack)
+            yield event
+            continue
+        if kind is not ScalarEvent and kind is not MappingStartEvent and kind is not SequenceStartEvent:
+            yield event  # stream and document marks, aliases
+            continue
+        parent = stack[-1] if stack else None
+        as_key = parent is not None and parent.is_map and parent.key_next
+        if parent is None:
+            level: object = top
+        elif as_key:
+            level = None  # a key that is a mapping or list (never renamed): its contents neither
+        elif parent.is_map:
+            level = parent.child
+        else:
+            level = parent.level  # a list's items stand where the list stands
+        if kind is ScalarEvent:
+            assert isinstance(event, ScalarEvent)
+            if as_key:
+                assert parent is not None
+                new, parent.child = rename(parent.level, event.value)
+                event = _replaced(event, new, edits)
+            elif revalue is not None and not event.style:  # plain: None, or "" (libyaml)
+                event = _replaced(event, revalue(level, event.value), edits)
+            yield event
+            _done(stack)
+            continue
+        if as_key:
+            assert parent is not None
+            parent.child = None
+        yield event
+        stack.append(_Frame(kind is MappingStartEvent, level))
+
+
+def _done(stack: list[_Frame]) -> None:
+    """A node ended: the mapping it stands in now waits for its value, or for its next key."""
+    if stack and stack[-1].is_map:
+        stack[-1].key_next = not stack[-1].key_next
+
+
+def _replaced(event: ScalarEvent, new: str, edits: Edits) -> ScalarEvent:
+    start, end = event.start_mark, event.end_mark
+    if new == event.value or start is None or end is None or start.line != end.line:
+        return event
+    edits[start.line, start.column] = (end.column, new)
+    event.value, event.implicit, event.style = new, (True, False), None  # the parser's own event: plain, as written
+    return event
 
 
 # the YAML parser's reasons for a syntax error (libyaml's or PyYAML's, quoted by the loader in

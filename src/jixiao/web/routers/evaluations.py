@@ -15,13 +15,13 @@ from starlette.datastructures import UploadFile
 from jixiao.files.excel_layout import FORM_FIELDS
 from jixiao.scoring.explain import node_to_dict
 
-from ..data_words import to_chinese, to_english
+from ..data_words import to_chinese, to_english_read
 from ..db import Comment, CycleDocument, Evaluation, User, Version
 from ..deps import BadInput, Db, Form, Id, SignedIn, int_field, page, uploaded
 from ..forms import form_to_yaml, form_values, lists_from_form, lists_to_yaml, narrative_names
 from ..rulebook_choice import default_rulebook, rulebook_choices
 from ..scope import NO_REGION, NotFound, OutOfScope
-from ..service import Denied, audit, create_evaluation, load, refusal
+from ..service import Denied, audit, create_evaluation, load, refusal, source_name
 from ..timefmt import local_time
 from ..uploads import MAX_UPLOAD, safe_name, workbook_to_yaml
 from ..views import cached_page, context_of, download, evaluation_page, guarded_write, quote_filename
@@ -147,9 +147,12 @@ def save_yaml(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_
     if text is None or len(text) > MAX_TEXT:
         raise BadInput(f"字段“全部数据”缺失或超过 {MAX_TEXT // 1024} K 字符。请刷新页面后重试，或分段保存。")
     version = int_field(form, "version", "版本号")
-    # the editor's Chinese keys (and the facts' questions) back to the stored English ones, line for line
-    stored = to_english(text, evaluation.rulebook_id)
-    return guarded_write(request, db, actor, evaluation, version, "yaml", data_yaml=stored, editor_text=text)
+    # the editor's Chinese keys (and the facts' questions) back to the stored English ones, line for line; the
+    # data read in the same pass
+    stored, parsed = to_english_read(text, evaluation.rulebook_id, source_name(evaluation))
+    return guarded_write(
+        request, db, actor, evaluation, version, "yaml", data_yaml=stored, editor_text=text, parsed=parsed
+    )
 
 
 # A plain `def`, in the thread pool like every route that writes: on the event loop, a save waiting for SQLite's

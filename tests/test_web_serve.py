@@ -1,0 +1,155 @@
+"""`jixiao serve` on several processes (web/handoff.py): one acceptor hands each connection to the worker holding
+the fewest, a worker that dies is started again, and a stop ends them all. Real processes and sockets; no timing."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .web_support import free_port
+
+pytestmark = pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads /proc (Linux)")
+
+
+def _group(leader: int) -> list[int]:
+    """The live processes of the server's process group (the acceptor and its workers)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == leader and fields[0] != "Z":
+                found.append(int(entry))
+    return found
+
+
+def _held(pid: int, port: int) -> int:
+    """How many established connections to `port` the process holds."""
+    established = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+            established.add(fields[9])
+    try:
+        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+    except OSError:
+        return 0
+    return sum(1 for link in links if link.startswith("socket:[") and link[8:-1] in established)
+
+
+def _get(connection: http.client.HTTPConnection, path: str = "/static/app.css") -> int:
+    connection.request("GET", path)
+    response = connection.getresponse()
+    response.read()
+    return response.status
+
+
+def _wait_for(port: int, server: subprocess.Popen, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "the server ended"
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            if _get(connection, "/login") == 200:
+                connection.close()
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError("the server did not answer")
+
+
+@pytest.fixture
+def served(tmp_path):
+    port = free_port()
+    env = {**os.environ, "JIXIAO_DATA": str(tmp_path)}
+    env.pop("JIXIAO_DATABASE_URL", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jixiao.cli", "serve", "--no-worker", "--workers", "2", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        _wait_for(port, server)
+        yield server, port
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(60)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+
+
+def _workers(server: subprocess.Popen) -> list[int]:
+    return [pid for pid in _group(server.pid) if pid != server.pid and _is_worker(pid)]
+
+
+def _is_worker(pid: int) -> bool:
+    try:
+        return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def test_connections_opened_one_after_another_are_split_evenly(served):
+    """Ten keep-alive connections, each opened after the one before has been answered (as bench/web.py opens
+    them): five to each worker. With every worker accepting on one socket they went 10/10 to 17/3."""
+    server, port = served
+    connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(10)]
+    for connection in connections:
+        assert _get(connection) == 200
+    workers = _workers(server)
+    assert len(workers) == 2
+    assert sorted(_held(pid, port) for pid in workers) == [5, 5]
+    assert _held(server.pid, port) == 0  # the acceptor keeps none: the requests go straight to the workers
+    for connection in connections[:4]:  # closed ones are counted back: the next go where there is room
+        connection.close()
+    deadline = time.monotonic() + 10
+    while sum(_held(pid, port) for pid in workers) > 6 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    more = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(4)]
+    for connection in more:
+        assert _get(connection) == 200
+    assert sorted(_held(pid, port) for pid in workers) == [5, 5]
+    for connection in connections[4:] + more:
+        connection.close()
+
+
+def test_a_worker_that_dies_is_started_again_and_a_stop_ends_them_all(served):
+    server, port = served
+    first = _workers(server)
+    os.kill(first[0], signal.SIGKILL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        now = _workers(server)
+        if len(now) == 2 and first[0] not in now:
+            break
+        time.sleep(0.3)
+    else:
+        raise AssertionError("the dead worker was not started again")
+    _wait_for(port, server)
+    connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(4)]
+    for connection in connections:  # both workers serve, the new one too
+        assert _get(connection) == 200
+    assert sorted(_held(pid, port) for pid in _workers(server)) == [2, 2]
+    for connection in connections:
+        connection.close()
+    server.terminate()
+    assert server.wait(60) == 0
+    deadline = time.monotonic() + 30
+    while _group(server.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _group(server.pid), "a worker outlived the server"
+    assert "Traceback" not in server.stderr.read().decode("utf-8", "replace") if server.stderr else True
