@@ -408,10 +408,11 @@ def convert_file(source: Path, fmt: str, outdir: Path, timeout: float = CONVERT_
 
 
 @contextlib.contextmanager
-def converted(source: Path, fmt: str, timeout: float = CONVERT_TIMEOUT) -> Iterator[Path]:
-    """The file converted to `fmt` in a temporary folder, removed afterwards."""
+def converted(source: Path, fmt: str, timeout: float | None = None) -> Iterator[Path]:
+    """The file converted to `fmt` in a temporary folder, removed afterwards; `timeout`: CONVERT_TIMEOUT as it is
+    when called (a test or bench of a hung LibreOffice under review sets it shorter)."""
     with tempfile.TemporaryDirectory(prefix="jixiao-conv-") as tmp:
-        yield convert_file(source, fmt, Path(tmp), timeout)
+        yield convert_file(source, fmt, Path(tmp), timeout or CONVERT_TIMEOUT)
 
 
 def _convert_one_off(files: list[Path], fmt: str, outdir: Path, timeout: float) -> list[Path]:
