@@ -510,3 +510,19 @@ def test_the_project_spending_of_a_department_s_accounts_is_no_project(tmp_path)
     assert _review(tmp_path, text).kind == "narrative_department"
     project = "一、项目基本情况\n" + text
     assert _review(tmp_path, project, "project.txt").kind == "narrative_project"
+
+
+def test_a_scan_that_loses_the_spaces_of_a_form_printed_as_text(tmp_path):
+    """corpus t34 and t19 as scans: text recognition reads "项目单位 南湖新区民政局" as "项目单位南湖新区民政局" and
+    the flattened row without its spaces — the names are read as from the text layer."""
+    t34 = HUNAN_FORM.replace("项目单位 南湖新区民政局", "项目单位南湖新区民政局").replace(
+        "项目名称 低保专项", "项目名称低保专项"
+    )
+    assert (_review(tmp_path, t34).department, _review(tmp_path, t34).unit) == ("南湖新区民政局", "南湖新区民政局")
+    row = (
+        "项目名称国家基本公共卫生服务主管部门稷山县卫生健康和体育局年初预算数0项目资金(万元)年度资金总额 "
+        "实施单位稷山县翟店镇卫生院全年预算数全年执行数分值执行率得分0 207.453810 100% 10"
+    )
+    text = f"稷山县项目支出绩效自评表\n(2021年度)\n{row}\n三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+    result = _review(tmp_path, text, "t19.txt")
+    assert (result.department, result.unit) == ("稷山县卫生健康和体育局", "稷山县翟店镇卫生院")

@@ -409,10 +409,16 @@ _CODE = re.compile(r"^(?:\d{3,}[-—]|[\[［【]\d{2,}[\]］】]\s*)")  # "21900
 def _spaced(doc: SourceDocument, labels: list[str]) -> str:
     """The value after a label and a space on a line of its own, the value one word: "项目单位       汨罗市城市公共
     汽车公司" (corpus t70), "项目单位 南湖新区民政局" (t34) — a form printed as text."""
+    endings = tuple(vocabulary().words("department_endings"))
     for seg in _head(doc):
         for label in labels:
             m = re.match(rf"^\s*{re.escape(label)}\s+(\S{{3,}})\s*$", seg.text)
             if m:
+                return m.group(1)
+            # a scan loses the space ("项目单位南湖新区民政局", corpus t34 scanned): after a label of four characters
+            # or more, a unit's whole name
+            m = re.match(rf"^\s*{re.escape(label)}(\S{{3,}})\s*$", seg.text) if len(label) >= 4 else None
+            if m and m.group(1).endswith(endings) and _named_unit(m.group(1)) and not _is_label(m.group(1)):
                 return m.group(1)
     return _flattened_row(doc, labels)
 
@@ -425,17 +431,31 @@ def _flattened_row(doc: SourceDocument, labels: list[str]) -> str:
     vocab = vocabulary()
     endings = tuple(vocab.words("department_endings"))
     units = [w for key in ("department", "unit", "answerable") for w in vocab.words("identity", key) if len(w) >= 4]
+    # a scan reads the line without its spaces ("…主管部门稷山县卫生健康和体育局年初预算数0…"): the name then ends
+    # where the next cell's label begins
+    ending = "|".join(re.escape(e) for e in endings)
+    following = "|".join(re.escape(w) for w in [*units, *_NEXT_CELL])
     for seg in _head(doc):
         words = seg.text.split()
-        if "项目名称" not in words or not any(w in words for w in units):
-            continue
-        for label in labels:
-            if label in words:
-                i = words.index(label)
-                value = words[i + 1] if i + 1 < len(words) else ""
-                if value.endswith(endings) and _named_unit(value) and not _is_label(value):
-                    return value
+        if "项目名称" in words and any(w in words for w in units):
+            for label in labels:
+                if label in words:
+                    i = words.index(label)
+                    value = words[i + 1] if i + 1 < len(words) else ""
+                    if value.endswith(endings) and _named_unit(value) and not _is_label(value):
+                        return value
+        elif seg.text.lstrip().startswith("项目名称") and any(w in seg.text for w in units):
+            for label in (w for w in labels if len(w) >= 4):
+                m = re.search(
+                    rf"{re.escape(label)}([\u4e00-\u9fff（）()]{{2,30}}?(?:{ending}))(?={following})", seg.text
+                )
+                if m and _named_unit(m.group(1)):
+                    return m.group(1)
     return ""
+
+
+# the labels of a form's cells that follow a unit's name in its head, read across the row
+_NEXT_CELL = ("年初预算", "全年预算", "项目资金", "预算数", "联系人", "联系电话", "项目负责人", "自评得分", "评价得分")
 
 
 def _misread(tables: list[Table], labels: list[str]) -> str:
