@@ -67,6 +67,16 @@ def test_rulebooks_lists_source_and_confidence(capsys):
     assert "asset_inventory_done" in out
 
 
+def test_rulebooks_says_the_method_a_table_prints_for_its_target_groups(capsys):
+    """历城's table prints its own method for 产出/效益 (B/A or A/B, three bands): the listing says that one, and
+    财预〔2020〕10号's only for the group without one (满意度)."""
+    assert main(["rulebooks", "shandong-licheng/project/2019"]) == 0
+    out = capsys.readouterr().out
+    assert "满意度指标的三级指标取自填报的绩效指标（绩效指标表），按财预〔2020〕10号方法计分" in out
+    assert "产出指标的三级指标取自填报的绩效指标（绩效指标表），计分方法：定量指标计算" in out
+    assert "产出指标、" not in out
+
+
 def test_usage_error_is_chinese(capsys):
     try:
         main(["score"])

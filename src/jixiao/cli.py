@@ -290,7 +290,7 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
             continue
         leaves = rulebook.leaves()
         official = sum(1 for leaf in leaves if leaf.rule and leaf.rule.confidence == "official")
-        groups = [n.name for root in rulebook.roots for n in root.walk() if n.targets is not None]
+        groups = [n for root in rulebook.roots for n in root.walk() if n.targets is not None]
         print(f"{rid}\t{rulebook.title}")
         kind_name = _KIND_NAMES.get(rulebook.kind, rulebook.kind)
         print(f"  地区：{rulebook.region}；类型：{kind_name}；年度：{rulebook.year}")
@@ -303,8 +303,11 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
         if rulebook.extends:
             shown = f"jixiao rulebooks diff {rulebook.extends} {rid}"
             print(f"  继承自 {rulebook.extends}，修改 {len(rulebook.changes)} 处（{shown}）")
-        if groups:
-            print(f"  {'、'.join(groups)}的三级指标取自填报的绩效指标（绩效指标表），按财预〔2020〕10号方法计分")
+        plain = [n.name for n in groups if not n.standard]  # 10号's method, unless the table prints its own
+        if plain:
+            print(f"  {'、'.join(plain)}的三级指标取自填报的绩效指标（绩效指标表），按财预〔2020〕10号方法计分")
+        for group in (n for n in groups if n.standard):
+            print(f"  {group.name}的三级指标取自填报的绩效指标（绩效指标表），计分方法：{group.standard}")
         if rulebook.supplementary:
             print(f"  另有{rulebook.supplementary_title}")
         if args.facts:
