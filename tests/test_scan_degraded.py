@@ -21,7 +21,7 @@ from .review_support import review_summary
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-from degrade import signature
+from degrade import seal, signature
 
 pytestmark = pytest.mark.skipif(office.find_soffice() is None, reason="LibreOffice is installed by scripts/setup.sh")
 
@@ -42,9 +42,20 @@ ROWS = [
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory):
     """The table as a text PDF, its review, and its page as an RGB image at 150 dpi."""
-    import pypdfium2
+    return _printed(tmp_path_factory.mktemp("degraded"))
 
-    folder = tmp_path_factory.mktemp("degraded")
+
+@pytest.fixture(scope="module")
+def tall(tmp_path_factory):
+    """The same table with rows 2.4 cm high, down most of the page (a perspective bends a tall table's rules)."""
+    return _printed(tmp_path_factory.mktemp("tall"), row_height=1.2)
+
+
+def _printed(folder: Path, row_height: float | None = None) -> tuple:
+    import pypdfium2
+    from docx.enum.table import WD_ROW_HEIGHT_RULE
+    from docx.shared import Cm
+
     doc = Document()
     doc.add_paragraph("项目支出绩效自评表")
     doc.add_paragraph("（2023年度）")
@@ -54,6 +65,8 @@ def printed(tmp_path_factory):
     for r, row in enumerate(ROWS):
         for c, text in enumerate(row):
             table.cell(r, c).text = text
+        if row_height:
+            table.rows[r].height, table.rows[r].height_rule = Cm(row_height), WD_ROW_HEIGHT_RULE.AT_LEAST
     doc.save(str(folder / "表.docx"))
     pdf = office.convert_file(folder / "表.docx", "pdf", folder)
     document = pypdfium2.PdfDocument(str(pdf))
@@ -246,3 +259,104 @@ def test_a_place_name_is_not_settled_when_the_reading_is_sure_or_the_names_tie()
     assert (tied.text, tied.places) == ("淮溪县", ())
     unseen = _decoded(_place_output({"城": 1.0}, {"乡": 0.6, "厢": 0.001}, {"区": 1.0}))  # 城乡区域, not 城厢区
     assert (unseen.text, unseen.places) == ("城乡区", ())
+
+
+# --- a seal, a perspective, the scanner's border (formats/scanprep.py) ----------------------------------------------
+
+
+def test_a_red_seal_over_the_department_and_the_table_is_faded_and_matters(printed, tmp_path, monkeypatch):
+    """A department's seal stamped over its name and the table's first rows (as a bureau receives the table):
+    read as the text PDF once its red ink is faded; read as it stands (the ink only made grey), the name or the
+    table under it is not — the step matters."""
+    import cv2
+    import numpy as np
+
+    from jixiao.formats import scanprep
+
+    reference, image = printed
+    x0, y0, *_ = _where(image)
+    stamped = seal(image, (x0 + 170, y0 + 150), 150, DEPARTMENT, np.random.default_rng(3))
+    assert _reviewed(stamped, tmp_path / "盖章.pdf") == reference
+
+    def grey(page):  # the paper white-balanced as before, the seal's ink left as it stands
+        return cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)
+
+    monkeypatch.setattr(scanprep, "ink_only", grey)
+    assert _reviewed(stamped, tmp_path / "盖章原样.pdf") != reference
+
+
+def test_a_page_seen_in_perspective_is_made_flat_by_its_tables_frame(tall, tmp_path):
+    """A page photographed at a slant (its right side drawn in by 2.5% of the page's width at both ends, as a
+    phone held left of the sheet's middle sees it: one homography): a tall table's top and bottom rules lean
+    together, no turn straightens both, and its rows were not found as drawn."""
+    import cv2
+    import numpy as np
+    from PIL import Image
+
+    reference, image = tall
+    page = np.asarray(image)
+    h, w = page.shape[:2]
+    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    moved = corners + np.float32([[0, 0], [0, 0.025 * w], [0, -0.025 * w], [0, 0]])
+    slanted = cv2.warpPerspective(
+        page, cv2.getPerspectiveTransform(corners, moved), (w, h), borderValue=(255, 255, 255)
+    )
+    assert _reviewed(Image.fromarray(slanted), tmp_path / "透视.pdf") == reference
+
+
+def test_the_scanners_grey_border_is_made_paper_and_a_rule_to_the_edge_stays():
+    """A sheet fed askew leaves the scanner's grey at the page's corners; its edge with the paper is a long
+    straight line that was found with a table's rules as a second frame (corpus t26 degraded: the table read
+    twice). The grey goes; a rule and a line of text running to the page's edge stay."""
+    import cv2
+    import numpy as np
+
+    from jixiao.formats.scanprep import unbordered
+
+    page = np.full((400, 600), 255, np.uint8)
+    cv2.fillPoly(page, [np.int32([[0, 0], [120, 0], [0, 40]])], 200)  # the grey wedge of a turned sheet
+    cv2.line(page, (0, 300), (400, 300), 40, 2)  # a table's rule from the edge
+    cv2.putText(page, "1234", (0, 200), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 30, 2)  # text touching the edge
+    cleaned = unbordered(page)
+    assert (cleaned[:40, :120] < 255).sum() < 20  # all but the wedge's thin tip
+    assert (cleaned[150:, :] == page[150:, :]).all()
+
+
+def test_a_long_stroke_inside_a_cell_is_not_a_columns_rule():
+    """A signature's upright stroke (or a seal's ring the ink removal left grey) 38 px down a row 80 px high is
+    longer than any character's stroke, and was found as a rule that cut the cell's text in two (corpus t26
+    degraded: 黄石市文 | 化和旅游局). A rule is drawn along a whole cell."""
+    import cv2
+    import numpy as np
+
+    from jixiao.formats.ocr import find_grids
+
+    page = np.full((400, 700), 255, np.uint8)
+    for x in (50, 250, 450, 650):
+        cv2.line(page, (x, 50), (x, 290), 0, 2)
+    for y in (50, 130, 210, 290):
+        cv2.line(page, (50, y), (650, y), 0, 2)
+    cv2.line(page, (350, 140), (351, 178), 60, 3)  # the stroke, inside the middle column's second cell
+    (grid,) = find_grids(page)
+    assert [round(x) for x in grid.xs] == [50, 250, 450, 650]
+    assert [round(y) for y in grid.ys] == [50, 130, 210, 290]
+
+
+def test_a_cells_figure_is_cropped_without_the_dust_beside_it():
+    """A lone figure the detector missed is read from its cell's ink (ocr._missed_in_cells); the paper's grain
+    and specks of dust further down the cell made the crop the whole cell, read as nothing (corpus t32 and t44
+    degraded: a "4" beside the left rule, ".5·" over dust)."""
+    import cv2
+    import numpy as np
+
+    from jixiao.formats.ocr import _marks
+
+    cell = np.zeros((60, 120), np.uint8)
+    cv2.putText(cell, "4", (6, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 255, 2)
+    cell[50:53, 100:103] = 255  # a speck of dust
+    cell[40:42, 60:62] = 255  # and another
+    rows, cols = _marks(cell)
+    assert rows.max() < 30 and cols.max() < 25
+    dust = np.zeros((60, 120), np.uint8)
+    dust[50:53, 100:103] = 255
+    assert len(_marks(dust)[0]) == 9  # a cell of specks alone gives them (too few to read)

@@ -28,7 +28,7 @@ from .crops import read_lines, squeezed
 from .layout import Block, Box, Grid, blocks_from_boxes
 from .lean import lean_model
 from .reading import Read, agreed, boxed, folded, read_crops, settled, stacked_lines, unturned
-from .scanprep import prepared
+from .scanprep import SPECK, prepared
 
 __all__ = [
     "MAX_OCR_PAGES",
@@ -201,8 +201,34 @@ def find_grids(gray: Any, dpi: int = OCR_DPI) -> tuple[Grid, ...]:
         ys = _rules((horizontal[y : y + h, x : x + w] > 0).sum(axis=1), long_h)
         xs = _rules((vertical[y : y + h, x : x + w] > 0).sum(axis=0), long_v)
         if len(ys) >= 2 and len(xs) >= 2:
-            grids.append(_with_merges(binary, tuple(x + v for v in xs), tuple(y + v for v in ys)))
+            drawn_xs, drawn_ys = _drawn(horizontal, vertical, tuple(x + v for v in xs), tuple(y + v for v in ys))
+            grids.append(_with_merges(binary, drawn_xs, drawn_ys))
     return tuple(grids)
+
+
+def _drawn(
+    horizontal: Any, vertical: Any, xs: tuple[float, ...], ys: tuple[float, ...]
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The grid's rules without an inner one drawn along no whole cell: long strokes that are not a rule — a
+    signature's upright stroke, a seal's ring the ink removal left grey, 38 px down a row 80 px high (degraded
+    scans of corpus t26, t41) — were found as a column's rule and cut a cell's text in two. A rule is drawn
+    (its long-line pixels cover DRAWN of the stretch) beside at least one cell."""
+    import numpy as np
+
+    def drawn(mask: Any, at: float, stretches: tuple[float, ...]) -> bool:
+        shares = [
+            float((mask[int(a) + 4 : int(b) - 3, max(int(at) - 2, 0) : int(at) + 3] > 0).any(axis=1).mean())
+            for a, b in itertools.pairwise(stretches)
+            if int(b) - int(a) > 8
+        ]
+        return not shares or max(shares) >= DRAWN
+
+    kept_x = (xs[0], *(x for x in xs[1:-1] if drawn(vertical, x, ys)), xs[-1])
+    kept_y = (ys[0], *(y for y in ys[1:-1] if drawn(np.ascontiguousarray(horizontal.T), y, kept_x)), ys[-1])
+    return kept_x, kept_y
+
+
+DRAWN = 0.8  # share of a cell's side a rule's long-line pixels cover where it is drawn
 
 
 def _inked(strip: Any) -> float:
@@ -420,14 +446,35 @@ def read_image(image: Any, page: int, dpi: int = OCR_DPI, path: Path | None = No
     return [b for b in blocks if not (b.kind == "paragraph" and _PAGE_NUMBER.fullmatch(b.text))]
 
 
+def _marks(cell: Any) -> Any:
+    """The ink pixels (rows, columns) of a cell without its specks of dust (marks at most SPECK px across): a
+    speck in a blank stretch of a cell widened the crop around its figure so that it read as nothing (".5·"
+    with dust further down, corpus t44 degraded). A cell holding only specks gives them all."""
+    import cv2
+    import numpy as np
+
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(cell, connectivity=8)
+    large = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) > SPECK
+    large[0] = False
+    if not large[1:].any():
+        return np.nonzero(cell)
+    return np.nonzero(large[labels])
+
+
+INK_DARK = 160  # a character's strokes on the white-balanced page are darker than this; the paper's grain is not
+
+
 def _missed_in_cells(gray: Any, grids: tuple[Grid, ...], boxes: list[Box]) -> list[Box]:
     """Ink in a table cell that no detected line covers, recognised on its own: the text detector, working on
     a reduced page, can miss a lone narrow figure such as a "1" in a 目标值 cell."""
     import cv2
-    import numpy as np
 
     engine = _ocr_engine()
     binary = cv2.adaptiveThreshold(255 - gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
+    # and dark: on a noisy scan the local threshold also takes the paper's grain, all over a blank stretch of the
+    # cell, and a crop of the whole cell with its figure in a corner reads as nothing (a "4" beside the left
+    # rule, corpus t32 degraded)
+    binary[gray >= INK_DARK] = 0
     found = []
     for grid in grids:
         for r in range(len(grid.ys) - 1):
@@ -442,7 +489,7 @@ def _missed_in_cells(gray: Any, grids: tuple[Grid, ...], boxes: list[Box]) -> li
                     continue
                 if any(b.x0 < x1 and b.x1 > x0 and b.y0 < y1 and b.y1 > y0 for b in boxes):
                     continue
-                ink = np.nonzero(binary[y0:y1, x0:x1])
+                ink = _marks(binary[y0:y1, x0:x1])
                 if len(ink[0]) < 12:  # specks of a scan, not a character
                     continue
                 top, bottom = y0 + ink[0].min() - 4, y0 + ink[0].max() + 5

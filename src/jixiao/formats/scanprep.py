@@ -7,10 +7,20 @@ seal and a blue signature over the text, fed a few degrees askew — turned into
   the white balance: the paper's own tint is gone) is taken at its lightest channel — red ink is light in the
   red channel, blue in the blue — lifted to the paper where that is light; so the seal and the stroke go while
   black text under them stays dark (keep the dark, unsaturated pixels).
+- The scanner's border: where a sheet fed askew or photographed does not cover the glass, the page has a grey or
+  dark wedge at its edges; its edge with the paper is a long straight line a table's rules would be found with
+  (a second grid framing the table and the page's edge, read as a second table). A solid region touching the
+  page's edge, darker than the paper but not ink, is made paper (unbordered); text or a rule running to the
+  edge is not solid or is ink, and stays (so does a black border).
 - Skew: the angle whose row and column ink profiles are sharpest (text lines and a table's rules line up with
   the rows, its rules with the columns), searched within ±5° on a reduced page and refined; the page is turned
   by it when it is at least SKEW_LEAST. A page whose lines of text are long was already straightened from its
   detected lines (ocr._skew); a table page's cells are short, so its skew is found here from its rules.
+- Perspective (a page photographed, or fed so that it lifted): a table's frame is then a quadrilateral, not a
+  rectangle, and its rules are not straight across the page, so the grid is not found. The page's largest ruled
+  frame gives the quad — its outer rules, each fitted as a line, meet at its corners — and the page is warped so
+  that they make a rectangle (one homography: a flat sheet seen in perspective); a frame whose corners are
+  already within UNWARP_LEAST of a rectangle (every page scanned flat) is left as it is.
 
 Measured with bench/review_scans.py (pages degraded by bench/degrade.py).
 """
@@ -20,7 +30,17 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-__all__ = ["SKEW_LEAST", "deskewed", "despeckled", "ink_only", "prepared", "skew_angle"]
+__all__ = [
+    "SKEW_LEAST",
+    "UNWARP_LEAST",
+    "deskewed",
+    "despeckled",
+    "frame_quad",
+    "ink_only",
+    "prepared",
+    "skew_angle",
+    "unwarped",
+]
 
 SKEW_LEAST = 0.2  # degrees: a smaller tilt moves a line's end by under 2 px across a 150-dpi page
 _SEARCH = 5.0  # degrees either way
@@ -36,7 +56,7 @@ _TEXT_UNDER, _TEXT_UNDER_BLUE = 190.0, 120.0
 def prepared(image: Any) -> Any:
     """The page (BGR or grey numpy array) as grey, paper white, coloured ink removed, specks of dust taken
     away, straightened."""
-    return deskewed(despeckled(ink_only(image)))
+    return unwarped(deskewed(despeckled(unbordered(ink_only(image)))))
 
 
 def ink_only(image: Any) -> Any:
@@ -64,6 +84,44 @@ def ink_only(image: Any) -> Any:
         light += (255.0 - light) * np.clip((light - under) / 40.0, 0, 1)
         gray[coloured] = (low + (light - low) * share).astype(np.uint8)
     return gray
+
+
+# the scanner's border: darker than the paper (after the white balance) on a blurred page, touching its edge, and
+# solid — at least BORDER_SOLID px from its own edge somewhere, and most of it at least 2 px in (a stroke of text
+# or a rule is 1–3 px wide, its blurred halo too thin)
+# and not ink: under 5% of it darker than BORDER_INK (a grey wedge has none; text blurred into a solid patch
+# has its strokes; a black border is left as it is)
+BORDER_BELOW, BORDER_SOLID, BORDER_INK = 235, 6.0, 100
+
+
+def unbordered(gray: Any) -> Any:
+    """The grey page with the scanner's border — solid regions darker than the paper at its edge — made paper."""
+    import cv2
+    import numpy as np
+
+    dark = (cv2.blur(gray, (5, 5)) < BORDER_BELOW).astype(np.uint8)
+    edge = np.zeros_like(dark)
+    edge[0, :] = edge[-1, :] = 1
+    edge[:, 0] = edge[:, -1] = 1
+    if not (dark & edge).any():
+        return gray
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=4)
+    touching = set(np.unique(labels[(dark & edge) > 0]).tolist()) - {0}
+    depth = cv2.distanceTransform(dark, cv2.DIST_L2, 3)
+    out = gray
+    for label in touching:
+        x, y, w, h = stats[label, :4]
+        part = labels[y : y + h, x : x + w] == label
+        inside = depth[y : y + h, x : x + w][part]
+        if inside.max() < BORDER_SOLID or (inside >= 2).mean() < 0.5:
+            continue
+        if (gray[y : y + h, x : x + w][part] < BORDER_INK).mean() > 0.05:  # text or a rule run to the edge
+            continue
+        if out is gray:
+            out = gray.copy()
+        grown = cv2.dilate(part.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+        out[y : y + h, x : x + w][grown] = 255
+    return out
 
 
 def _balance(paper: float) -> Any:
@@ -153,3 +211,106 @@ def deskewed(gray: Any) -> Any:
     h, w = gray.shape[:2]
     turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     return cv2.warpAffine(gray, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+# Perspective, in page pixels at 150 dpi. A frame counts from FRAME_LEAST across and down (smaller tables give too
+# short a base to take a whole page's geometry from); its corners off a rectangle by less than UNWARP_LEAST are
+# left (a flat scan's frame is within a pixel), by more than UNWARP_MOST are not a perspective (a table whose rows
+# are not all as wide: its outline is not a quad at all)
+UNWARP_LEAST, UNWARP_MOST = 1.5, 45.0
+FRAME_LEAST = (450, 225)
+
+
+def frame_quad(gray: Any) -> Any:
+    """The corners (top-left, top-right, bottom-right, bottom-left; float32 4×2) of the page's largest ruled
+    frame, each where two of its outer rules fitted as lines meet; None when the page has no such frame or its
+    outline is not a quadrilateral."""
+    import cv2
+    import numpy as np
+
+    binary = cv2.adaptiveThreshold(255 - gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
+    # rules a little off the level still leave runs this long (a 1.5° slope moves a 2-px rule a row in 70 px)
+    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (40, 1)))
+    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 30)))
+    frame = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((5, 5), np.uint8))
+    contours, _ = cv2.findContours(frame, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    contours = [c for c in contours if _wide(cv2.boundingRect(c))]
+    if not contours:
+        return None
+    hull = cv2.convexHull(max(contours, key=cv2.contourArea))
+    quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True).reshape(-1, 2).astype(np.float32)
+    if len(quad) != 4:
+        return None
+    by_sum, by_diff = quad.sum(axis=1), quad[:, 0] - quad[:, 1]
+    rough = np.array(
+        [quad[by_sum.argmin()], quad[by_diff.argmax()], quad[by_sum.argmax()], quad[by_diff.argmin()]], dtype=np.float32
+    )
+    sides = []
+    for k, mask in enumerate((horizontal, vertical, horizontal, vertical)):  # top, right, bottom, left
+        line = _fitted(mask, rough[k], rough[(k + 1) % 4])
+        if line is None:
+            return None
+        sides.append(line)
+    corners = [_meet(sides[(k + 3) % 4], sides[k]) for k in range(4)]  # top-left = left ∩ top, …
+    if any(c is None for c in corners):
+        return None
+    found = np.array(corners, dtype=np.float32)
+    return found if float(np.abs(found - rough).max()) <= 8.0 else None
+
+
+def _wide(rect: Any) -> bool:
+    return rect[2] >= FRAME_LEAST[0] and rect[3] >= FRAME_LEAST[1]
+
+
+def _fitted(mask: Any, start: Any, end: Any, near: float = 6.0) -> Any:
+    """The line (point, direction) fitted to the rule pixels of `mask` within `near` px of the segment
+    start–end, or None when there are too few of them."""
+    import cv2
+    import numpy as np
+
+    x0, y0 = np.minimum(start, end) - near
+    x1, y1 = np.maximum(start, end) + near
+    x0, y0 = max(int(x0), 0), max(int(y0), 0)
+    ys, xs = np.nonzero(mask[y0 : int(y1) + 1, x0 : int(x1) + 1])
+    if len(xs) < 40:
+        return None
+    points = np.stack([xs + x0, ys + y0], axis=1).astype(np.float32)
+    direction = (end - start) / max(float(np.linalg.norm(end - start)), 1.0)
+    normal = np.array([-direction[1], direction[0]], dtype=np.float32)
+    points = points[np.abs((points - start) @ normal) <= near]
+    if len(points) < 40:
+        return None
+    vx, vy, px, py = cv2.fitLine(points, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+    return np.array([px, py], dtype=np.float32), np.array([vx, vy], dtype=np.float32)
+
+
+def _meet(a: Any, b: Any) -> Any:
+    """Where two lines (point, direction) meet; None for parallel ones."""
+    import numpy as np
+
+    (p, d), (q, e) = a, b
+    matrix = np.array([[d[0], -e[0]], [d[1], -e[1]]], dtype=np.float32)
+    if abs(float(np.linalg.det(matrix))) < 1e-6:
+        return None
+    t, _ = np.linalg.solve(matrix, q - p)
+    return p + t * d
+
+
+def unwarped(gray: Any) -> Any:
+    """The grey page warped so that its largest ruled frame (frame_quad) is a rectangle, or as it is when the
+    frame is one already, or there is none."""
+    import cv2
+    import numpy as np
+
+    quad = frame_quad(gray)
+    if quad is None:
+        return gray
+    left, right = (quad[0, 0] + quad[3, 0]) / 2, (quad[1, 0] + quad[2, 0]) / 2
+    top, bottom = (quad[0, 1] + quad[1, 1]) / 2, (quad[2, 1] + quad[3, 1]) / 2
+    target = np.array([[left, top], [right, top], [right, bottom], [left, bottom]], dtype=np.float32)
+    off = float(np.abs(quad - target).max())
+    if off < UNWARP_LEAST or off > UNWARP_MOST:
+        return gray
+    h, w = gray.shape[:2]
+    matrix = cv2.getPerspectiveTransform(quad, target)
+    return cv2.warpPerspective(gray, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
