@@ -526,3 +526,12 @@ def test_a_scan_that_loses_the_spaces_of_a_form_printed_as_text(tmp_path):
     text = f"稷山县项目支出绩效自评表\n(2021年度)\n{row}\n三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
     result = _review(tmp_path, text, "t19.txt")
     assert (result.department, result.unit) == ("稷山县卫生健康和体育局", "稷山县翟店镇卫生院")
+
+
+def test_a_county_that_sends_its_notice_itself(tmp_path):
+    """corpus n121: "天水市秦州区关于2023年度彩票公益金使用情况公示说明" — the district sends it; a title that
+    begins with a name of no county ("项目区关于…") names no one."""
+    body = "\n一、体育彩票公益金总体情况\n2023年度收到上级体育彩票公益金143万元,全部用于群众体育事业。\n"
+    assert _review(tmp_path, "天水市秦州区关于2023年度彩票公益金使用情况公示说明" + body).department == "天水市秦州区"
+    other = "示范项目区关于2023年度彩票公益金使用情况公示说明" + body
+    assert _review(tmp_path, other, "other.txt").department == ""

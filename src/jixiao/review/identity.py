@@ -248,7 +248,17 @@ def _titled_department(doc: SourceDocument, tables: list[Table]) -> str:
         m = re.match(rf"^([\u4e00-\u9fff（）()]{{2,24}}?(?:{endings})){_AFTER_NAME}", text)
         if m and _named_unit(m.group(1)):
             return m.group(1)
+        # a county or district that sends the notice itself: "天水市秦州区关于2023年度彩票公益金使用情况公示说明"
+        # (corpus n121) — a place of regions.yaml, its city before it or not
+        m = re.match(r"^([\u4e00-\u9fff]{2,12}?[县区旗])\s*关于", text)
+        if m and any(m.group(1).endswith(p) for p in _counties()):
+            return m.group(1)
     return ""
+
+
+def _counties() -> set[str]:
+    """regions.yaml's counties, districts and banners (…县, …区, …旗)."""
+    return {p for places in regions().values() for p in places if p.endswith(("县", "区", "旗")) and len(p) >= 2}
 
 
 _DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*$")
