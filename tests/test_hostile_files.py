@@ -437,10 +437,11 @@ def ref_loop_pdf() -> bytes:
     return pdf_file(objects)
 
 
-def objstm_pdf(held: dict[int, bytes], plain: dict[int, bytes], data: bytes | None = None) -> bytes:
+def objstm_pdf(held: dict[int, bytes], plain: dict[int, bytes], data: bytes | None = None, png: bool = False) -> bytes:
     """A PDF 1.5 file with a cross-reference stream: the objects of `held` (number → body) in one object stream
     (number 1 + the highest), the others (`plain`) as plain objects; `data` replaces the object stream's Flate
-    data (a bomb). Object 1 is the catalog."""
+    data (a bomb). Object 1 is the catalog. `png`: the cross-reference rows coded with the PNG Up predictor (each
+    row the difference from the row above), as Word and Acrobat write them."""
     numbers = sorted(held)
     header = " ".join(f"{n} {0}" for n in numbers)  # offsets filled below
     bodies, offsets, at = [], [], 0
@@ -468,8 +469,16 @@ def objstm_pdf(held: dict[int, bytes], plain: dict[int, bytes], data: bytes | No
             rows.append(b"\x01" + struct.pack(">I", where[number]) + b"\x00\x00")
         else:
             rows.append(b"\x01" + struct.pack(">I", at) + b"\x00\x00")  # the xref stream itself
-    table = zlib.compress(b"".join(rows))
     entries = f"/Type /XRef /Size {xref_number + 1} /W [1 4 2] /Root 1 0 R /Filter /FlateDecode"
+    if png:
+        above = bytes(7)
+        coded = []
+        for row in rows:
+            coded.append(b"\x02" + bytes((a - b) % 256 for a, b in zip(row, above, strict=True)))
+            above = row
+        rows = coded
+        entries += " /DecodeParms << /Columns 7 /Predictor 12 >>"
+    table = zlib.compress(b"".join(rows))
     parts.append(f"{xref_number} 0 obj\n".encode() + stream(entries, table) + b"\nendobj\n")
     parts.append(f"startxref\n{at}\n%%EOF\n".encode())
     return b"".join(parts)
@@ -609,3 +618,17 @@ def lying_office(kind: str) -> bytes:
     bomb = Member.bomb(part, head + mark, b" " * MB, 1024, tail)
     bomb.size = 500 * 1024
     return write_zip([bomb if n == part else Member.of(n, c) for n, c in members.items()])
+
+
+def objstm_pages_pdf(pages: int, count: int | None = None, png: bool = True) -> bytes:
+    """`pages` pages of one line of text, the catalog and the page tree in an object stream, the pages plain,
+    cross-referenced by a stream (`count`: the /Count stated, a lie when it differs)."""
+    kids = " ".join(f"{10 + i} 0 R" for i in range(pages))
+    held = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: f"<< /Type /Pages /Kids [{kids}] /Count {pages if count is None else count} >>".encode(),
+    }
+    plain = {3: stream("", b"BT /F1 12 Tf 72 760 Td (Performance self-evaluation 2024) Tj ET"), 4: _FONT}
+    for i in range(pages):
+        plain[10 + i] = f"<< {_PAGE} /Contents 3 0 R /Resources << /Font << /F1 4 0 R >> >> >>".encode()
+    return objstm_pdf(held, plain, png=png)

@@ -34,6 +34,7 @@ from .test_hostile_files import (
     laughs_office,
     lying_office,
     objstm_bomb_pdf,
+    objstm_pages_pdf,
     objstm_pdf,
     objstm_text_pdf,
     ref_loop_pdf,
@@ -207,12 +208,26 @@ def test_the_page_count_is_read_from_the_trailer_before_pdfminer_opens_the_file(
     assert code == 2 and "[file.too_many_pages]" in said and "超过 5 页" in said and not unopened
 
 
+@pytest.mark.parametrize("png", [True, False], ids=["png-up", "plain-rows"])
+def test_the_page_count_is_read_through_a_cross_reference_stream_unopened(tmp_path, capsys, monkeypatch, unopened, png):
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(pages=5))
+    code, said = _run(capsys, "review", str(_write(tmp_path, "多页.pdf", objstm_pages_pdf(7, png=png))))
+    assert code == 2 and "[file.too_many_pages]" in said and "PDF 共 7 页" in said and not unopened
+    code, said = _run(capsys, "review", str(_write(tmp_path, "谎报.pdf", objstm_pages_pdf(20, count=1, png=png))))
+    assert code == 2 and "[file.too_many_pages]" in said and "页面树列出 20 个页面" in said and not unopened
+
+
+def test_a_pdf_cross_referenced_by_a_predicted_stream_is_read(tmp_path):
+    doc = read_source(_write(tmp_path, "对象流.pdf", objstm_pages_pdf(2)))
+    assert "Performance self-evaluation 2024" in " ".join(s.text for s in doc.segments)
+
+
 def test_pages_of_a_pdf_with_a_broken_cross_reference_table_are_counted_unopened(
     tmp_path, capsys, monkeypatch, unopened
 ):
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(pages=5))
     code, said = _run(capsys, "review", str(_write(tmp_path, "损坏.pdf", broken_xref_pdf(7))))
-    assert code == 2 and "[file.too_many_pages]" in said and "交叉引用表已损坏，文件中有 7 个页面" in said
+    assert code == 2 and "[file.too_many_pages]" in said and "交叉引用表已损坏，文件中有超过 5 个页面" in said
     assert not unopened
 
 

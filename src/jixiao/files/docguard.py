@@ -158,18 +158,20 @@ def _prescan(path: Path, limits: Any) -> None:
         _check_loops(aliases, where)
         tail = list(_STARTXREF.finditer(data, max(0, len(data) - 4096)))
         start = int(tail[-1].group(1)) if tail else -1
-        if 0 <= start < len(data) and data[start : start + 4] == b"xref":
-            count, kids = _trailer_pages(data, start)
-            stated = f"PDF 共 {count} 页" if count is not None and count > limits.pages else ""
-            if stated or kids > limits.pages + 8:  # as check_pdf: a few references may be other entries
-                stated = stated or f"PDF 超过 {limits.pages} 页"
-                raise refusal("file.too_many_pages", f"{stated}，上限为 {limits.pages} 页。{_setting('pages')}", where)
-        elif not (0 <= start < len(data) and _OBJ.match(data, start)):  # no cross-reference table where it says
-            pages = _page_objects(data)
+        if 0 <= start < len(data) and (data[start : start + 4] == b"xref" or _OBJ.match(data, start)):
+            count, kids = _trailer_pages(data, start, limits)
+            if count is not None and count > limits.pages:
+                said = f"PDF 共 {count} 页，上限为 {limits.pages} 页。"
+                raise refusal("file.too_many_pages", said + _setting("pages"), where)
+            if kids > limits.pages + 8:  # as check_pdf: a few references may be other entries
+                said = f"PDF 超过 {limits.pages} 页（页面树列出 {kids} 个页面），超出上限。"
+                raise refusal("file.too_many_pages", said + _setting("pages"), where)
+        else:  # no cross-reference table or stream where it says: readers rebuild it from every line
+            pages = _page_objects(data, limits.pages)
             if pages > limits.pages:
                 raise refusal(
                     "file.too_many_pages",
-                    f"PDF 的交叉引用表已损坏，文件中有 {pages} 个页面，上限为 {limits.pages} 页。"
+                    f"PDF 的交叉引用表已损坏，文件中有超过 {limits.pages} 个页面，超出上限。"
                     f"请用 PDF 阅读器打开后另存（修复）再试，或拆分文件。{_setting('pages')}",
                     where,
                 )
@@ -251,32 +253,163 @@ def _unpack(raw: bytes, limit: int) -> bytes | None:
     return b"".join(out)
 
 
-def _trailer_pages(data: Any, start: int) -> tuple[int | None, int]:
+def _trailer_pages(data: Any, start: int, limits: Any) -> tuple[int | None, int]:
     """The /Count of the page tree's root and the references of its /Kids, read through the cross-reference
-    table at `start` (and the sections before it: /Prev) at the entries of the catalog and the root only; (None,
-    0) where a section or object is not as the standard writes them (pdfminer's reading then)."""
-    sections: list[list[tuple[int, int, int, int]]] = []
-    seen: set[int] = set()
-    trailer = b""
-    while 0 <= start < len(data) and start not in seen and len(seen) < 64:
-        seen.add(start)
-        section = _xref_section(data, start)
-        if section is None:
-            return None, 0
-        subsections, entries = section
-        sections.append(subsections)
-        trailer = trailer or entries
-        prev = re.search(rb"/Prev\s+(\d+)", entries)
-        start = int(prev.group(1)) if prev else -1
-    root = re.search(rb"/Root\s+(\d+)\s+\d+\s+R", trailer)
-    catalog = _body(data, sections, int(root.group(1))) if root else None
+    table or stream at `start` (and the sections before it: /Prev) at the entries of the catalog and the root
+    only; (None, 0) where a section or object is not as the standard writes them (pdfminer's reading then)."""
+    xref = _Xref(data, limits)
+    trailer = xref.load(start)
+    root = re.search(rb"/Root\s+(\d+)\s+\d+\s+R", trailer or b"")
+    catalog = xref.body(int(root.group(1))) if root else None
     pages = re.search(rb"/Pages\s+(\d+)\s+\d+\s+R", catalog or b"")
-    tree = _body(data, sections, int(pages.group(1))) if pages else None
+    tree = xref.body(int(pages.group(1))) if pages else None
     if tree is None:
         return None, 0
     count = re.search(rb"/Count\s+(\d+)", tree)
     kids = re.search(rb"/Kids\s*\[([^\]]*)\]", tree)
     return (int(count.group(1)) if count else None), len(_REF.findall(kids.group(1))) if kids else 0
+
+
+class _Xref:
+    """The cross-reference sections of a file, newest first — tables (subsections of fixed-width lines) and
+    streams (rows of fields, PDF 1.5) — read only where an object is looked up."""
+
+    def __init__(self, data: Any, limits: Any):
+        self.data, self.limits = data, limits
+        self.tables: list[list[tuple[int, int, int, int]] | tuple[list[tuple[int, int]], list[int], bytes, int]] = []
+        self.packed: dict[int, tuple[bytes, list[tuple[int, int]], int]] = {}  # object streams unpacked
+
+    def load(self, start: int) -> bytes | None:
+        """The newest trailer's entries (a table's trailer, or a stream's dictionary), the sections loaded."""
+        trailer: bytes | None = None
+        seen: set[int] = set()
+        while 0 <= start < len(self.data) and start not in seen and len(seen) < 64:
+            seen.add(start)
+            if self.data[start : start + 4] == b"xref":
+                section = _xref_section(self.data, start)
+                if section is None:
+                    return None
+                self.tables.append(section[0])
+                entries = section[1]
+            else:
+                loaded = self._stream_section(start)
+                if loaded is None:
+                    return None
+                entries = loaded
+            trailer = trailer if trailer is not None else entries
+            prev = re.search(rb"/Prev\s+(\d+)", entries)
+            start = int(prev.group(1)) if prev else -1
+        return trailer
+
+    def _stream_section(self, start: int) -> bytes | None:
+        """A cross-reference stream's section appended; its dictionary returned."""
+        stream = _stream_at(self.data, start, self.limits.part_bytes)
+        if stream is None or not re.search(rb"/Type\s*/XRef\b", stream[0]):
+            return None
+        entries, rows = stream
+        widths = [int(w) for w in re.findall(rb"\d+", (re.search(rb"/W\s*\[([^\]]*)\]", entries) or [b"", b""])[1])]
+        size = re.search(rb"/Size\s+(\d+)", entries)
+        index = re.search(rb"/Index\s*\[([^\]]*)\]", entries)
+        bounds = (
+            [int(n) for n in re.findall(rb"\d+", index.group(1))] if index else [0, int(size.group(1)) if size else 0]
+        )
+        predictor = re.search(rb"/Predictor\s+(\d+)", entries)
+        if len(widths) != 3 or (predictor and int(predictor.group(1)) not in (1, 12)):
+            return None  # a predictor other than PNG Up (what writers use here): pdfminer's reading
+        ranges = list(zip(bounds[::2], bounds[1::2], strict=False))
+        self.tables.append((ranges, widths, rows, 1 if predictor and int(predictor.group(1)) == 12 else 0))
+        return entries
+
+    def _entry(self, number: int) -> tuple[int, int, int] | None:
+        """(type, field 2, field 3) of object `number` in the newest section that lists it: type 1 at an offset,
+        type 2 in an object stream at an index."""
+        for section in self.tables:
+            if isinstance(section, list):
+                for first, count, begin, line in section:
+                    if first <= number < first + count:
+                        at = begin + (number - first) * line
+                        entry = re.match(rb"(\d{10}) (\d{5}) ([nf])", self.data[at : at + 20])
+                        if entry is None or entry.group(3) == b"f":
+                            return None
+                        return 1, int(entry.group(1)), int(entry.group(2))
+                continue
+            ranges, widths, rows, png = section
+            row = 0
+            for first, count in ranges:
+                if first <= number < first + count:
+                    return _xref_row(rows, row + number - first, widths, png)
+                row += count
+        return None
+
+    def body(self, number: int) -> bytes | None:
+        """Object `number`'s body as written (a plain object up to endobj, or its part of an object stream)."""
+        entry = self._entry(number)
+        if entry is None:
+            return None
+        kind, where, index = entry
+        if kind == 1:
+            header = _OBJ.match(self.data, where)
+            if header is None or int(header.group(1)) != number:
+                return None
+            end = self.data.find(b"endobj", header.end())
+            return bytes(self.data[header.end() : end if end >= 0 else len(self.data)])
+        if kind != 2:
+            return None
+        if where not in self.packed:
+            container = self._entry(where)
+            stream = _stream_at(self.data, container[1], self.limits.object_stream_bytes) if container else None
+            first = re.search(rb"/First\s+(\d+)", stream[0]) if stream else None
+            if stream is None or first is None or container is None or container[0] != 1:
+                return None
+            at = int(first.group(1))
+            numbers = [int(n) for n in stream[1][:at].split() if n.isdigit()]
+            self.packed[where] = (stream[1], list(zip(numbers[::2], numbers[1::2], strict=False)), at)
+        unpacked, pairs, at = self.packed[where]
+        if index >= len(pairs) or pairs[index][0] != number:
+            return None
+        end = at + pairs[index + 1][1] if index + 1 < len(pairs) else len(unpacked)
+        return unpacked[at + pairs[index][1] : end]
+
+
+def _stream_at(data: Any, start: int, limit: int) -> tuple[bytes, bytes] | None:
+    """The stream object at `start`: its dictionary's text and its data unpacked (Flate, or none), or None where
+    it is not one, or unpacks over `limit`."""
+    header = _OBJ.match(data, start)
+    begin = data.find(b"stream", header.end(), header.end() + 4096) if header else -1
+    if header is None or begin < 0:
+        return None
+    entries = bytes(data[header.end() : begin])
+    begin += 6
+    begin += 2 if data[begin : begin + 2] == b"\r\n" else 1
+    length = re.search(rb"/Length\s+(\d+)\b(?!\s+\d+\s+R)", entries)
+    end = begin + int(length.group(1)) if length else data.find(b"endstream", begin)
+    raw = bytes(data[begin : max(begin, end)])
+    if re.search(rb"/Filter\s*\[?\s*/(FlateDecode|Fl)\b", entries):
+        unpacked = _unpack(raw, limit)
+        return None if unpacked is None else (entries, unpacked)
+    return None if b"/Filter" in entries else (entries, raw)
+
+
+def _xref_row(rows: bytes, row: int, widths: list[int], png: int) -> tuple[int, int, int] | None:
+    """Row `row` of a cross-reference stream's data as its three fields; with the PNG Up predictor (each row a
+    filter byte, then the row's bytes added to the row above) the row is the sum of those above it, byte by byte,
+    since the last row stored as is (filter 0)."""
+    size = sum(widths) + png
+    if (row + 1) * size > len(rows):
+        return None
+    if png:
+        filters = rows[0 : (row + 1) * size : size]
+        if set(filters) - {0, 2}:
+            return None  # another PNG filter: pdfminer's reading
+        since = filters.rfind(0) if 0 in filters else 0
+        values = bytes(sum(rows[since * size + c : (row + 1) * size : size]) % 256 for c in range(1, size))
+    else:
+        values = rows[row * size : (row + 1) * size]
+    fields, at = [], 0
+    for i, width in enumerate(widths):
+        fields.append(int.from_bytes(values[at : at + width], "big") if width else 1 if i == 0 else 0)
+        at += width
+    return fields[0], fields[1], fields[2]
 
 
 _SUBSECTION = re.compile(rb"\s*(\d+)[ \t]+(\d+)[ \t]*\r?\n")
@@ -302,27 +435,13 @@ def _xref_section(data: Any, start: int) -> tuple[list[tuple[int, int, int, int]
     return subsections, bytes(data[trailer.end() : trailer.end() + 4096]).split(b"startxref", 1)[0]
 
 
-def _body(data: Any, sections: list, number: int) -> bytes | None:
-    """Object `number`'s body as written (up to endobj), found through the newest section that lists it."""
-    for subsections in sections:
-        for first, count, begin, line in subsections:
-            if first <= number < first + count:
-                entry = re.match(rb"(\d{10}) (\d{5}) ([nf])", data[begin + (number - first) * line :][:20])
-                if entry is None or entry.group(3) == b"f":
-                    return None
-                offset = int(entry.group(1))
-                header = _OBJ.match(data, offset)
-                if header is None or int(header.group(1)) != number:
-                    return None
-                end = data.find(b"endobj", header.end())
-                return bytes(data[header.end() : end if end >= 0 else len(data)])
-    return None
-
-
-def _page_objects(data: Any) -> int:
-    """How many objects of the file are pages (each number once: a page saved again keeps its number)."""
-    pages = set()
+def _page_objects(data: Any, limit: int) -> int:
+    """How many objects of the file are pages (each number once: a page saved again keeps its number), counted
+    up to one more than `limit`."""
+    pages: set[int] = set()
     for match in _PAGE_TYPE.finditer(data):
+        if len(pages) > limit:
+            break
         header = data.rfind(b"obj", max(0, match.start() - 65536), match.start())
         if header < 3 or data[header - 3 : header] == b"end":
             continue  # not inside an object
