@@ -3,9 +3,12 @@ be sent — PDFs, the old Office formats through LibreOffice, OFD, texts — bes
 
 Each case runs `jixiao review FILE` in a fresh process (bench/bad_input.py's measure: its own peak resident
 memory from getrusage, and its children's — pdftotext, LibreOffice's worker — apart). The inputs are made by
-tests/test_hostile_files.py's makers at run time. Goal: each refusal within 1 s of the command (a LibreOffice one
-within its timeout), one Chinese message; memory bounded. Run: .venv/bin/python bench/bad_review_input.py
-[--only SUBSTRING …] [--timeout SECONDS] (a case still running at the timeout is killed and shown as such).
+tests/test_hostile_files.py's makers (and a few here) at run time. Goal: each refusal within 1 s of the command (a
+LibreOffice one within its timeout), one Chinese message; memory bounded. The case of a hung LibreOffice stops
+the measured process's LibreOffice (SIGSTOP) before the review and sets the conversion's timeout to 10 s (HANG).
+Run: .venv/bin/python bench/bad_review_input.py [--only SUBSTRING …] [--timeout SECONDS] (a case still running at
+the timeout is killed and shown as such). 命令秒 is main() in the measured process, without Python's start-up and
+the CLI's imports (~0.3 s).
 """
 
 from __future__ import annotations
@@ -26,13 +29,20 @@ sys.path.insert(0, str(ROOT))
 from tests.test_hostile_files import (  # noqa: E402 - the makers live beside the tests that pin each case
     MB,
     Member,
+    broken_xref_pdf,
     content_bomb_pdf,
     cyclic_pdf,
     encrypted_office,
     encrypted_pdf,
     flate_bomb,
     image_pdf,
+    jbig2_pdf,
+    laughs_office,
+    lying_office,
     nested_pdf,
+    objstm_bomb_pdf,
+    objstm_text_pdf,
+    ref_loop_pdf,
     text_pdf,
     write_zip,
 )
@@ -42,8 +52,14 @@ SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 # Runs in the measured process: the CLI in-process, its output kept apart; prints the last line of what it said,
 # then code, seconds, own peak KB, children's peak KB.
 _CHILD = """
-import contextlib, io, resource, sys, time
+import contextlib, io, os, resource, signal, sys, time
 from jixiao.cli import main
+if os.environ.get("JIXIAO_BENCH_HANG"):  # LibreOffice started, then stopped: it takes the file and never answers
+    from jixiao.formats import office
+    converter = office.shared_converter()
+    converter.ensure_started()
+    os.killpg(converter._proc.pid, signal.SIGSTOP)
+    office.CONVERT_TIMEOUT = float(os.environ["JIXIAO_BENCH_HANG"])
 started = time.perf_counter()
 said = io.StringIO()
 with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
@@ -58,6 +74,7 @@ print(code, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
 
 def measure(path: Path, timeout: float) -> tuple[str, float, float, float, str]:
     """(exit code, seconds of the command, own peak MB, children's peak MB, what it said first)."""
+    env = {**os.environ, "JIXIAO_BENCH_HANG": str(HANG[path.name])} if path.name in HANG else None
     try:
         result = subprocess.run(
             [sys.executable, "-c", _CHILD, "review", str(path)],
@@ -67,6 +84,7 @@ def measure(path: Path, timeout: float) -> tuple[str, float, float, float, str]:
             timeout=timeout,
             check=False,
             start_new_session=True,
+            env=env,
         )
     except subprocess.TimeoutExpired:
         return "超时", timeout, 0.0, 0.0, f"{timeout:.0f} 秒后仍未结束，已终止"
@@ -200,6 +218,40 @@ def _scan_of(pdf: bytes) -> bytes:
     return pdf_file(objects)
 
 
+def _doc_of(docx: bytes, folder: Path) -> bytes:
+    """The .docx saved as a Word 97 .doc by LibreOffice."""
+    (folder / "_save.docx").write_bytes(docx)
+    command = ["soffice", "--headless", "--convert-to", "doc", "--outdir", str(folder), str(folder / "_save.docx")]
+    subprocess.run(command, capture_output=True, check=True, timeout=180)
+    return (folder / "_save.doc").read_bytes()
+
+
+def _overlapping_docx(copies: int = 200) -> bytes:
+    """A .docx whose directory lists `copies` parts of 0.9 MB each, all pointing at the same 1 KB of deflated data
+    (an overlapping zip bomb: 180 MB from a file of 60 KB)."""
+    import struct
+
+    good = _docx_bytes()
+    with zipfile.ZipFile(io.BytesIO(good)) as archive:
+        members = [Member.of(i.filename, archive.read(i)) for i in archive.infolist()]
+    shared = Member.bomb("word/media/s0000.xml", b"<a>", b" " * (900 * 1024), 1, b"</a>")
+    data = bytearray(write_zip([*members, shared]))
+    end = data.rindex(b"PK\x05\x06")
+    count, size, start = struct.unpack("<HII", data[end + 10 : end + 20])
+    central = data[start : start + size]
+    last = central.rindex(b"PK\x01\x02")  # the shared part's entry: copied under other names, same offset
+    entry = bytes(central[last:])
+    copies_bytes = b"".join(
+        entry.replace(b"word/media/s0000.xml", f"word/media/c{i:04d}.xml".encode()) for i in range(copies)
+    )
+    central_new = bytes(central) + copies_bytes
+    tail = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count + copies, count + copies, len(central_new), start, 0)
+    return bytes(data[:start]) + central_new + tail
+
+
+# LibreOffice stopped before the review of these files (the measured process stops it): the conversion's timeout
+HANG = {"卡死.doc": 10.0}
+
 # (label, file name, maker): the maker gets the folder and returns the file's bytes
 CASES: list[tuple[str, str, object]] = [
     ("基准：20 页报告 .txt", "二十页.txt", lambda f: _report_text(20).encode()),
@@ -233,6 +285,19 @@ CASES: list[tuple[str, str, object]] = [
     (".txt UTF-16（带 BOM）", "记事本.txt", lambda f: _report_text(3).encode("utf-16")),
     ("二进制乱码 .txt", "乱码.txt", lambda f: os.urandom(MB)),
     (".pdf 实为 .docx", "其实是docx.pdf", lambda f: _docx_bytes()),
+    ("PDF 对象互相引用成环", "环.pdf", lambda f: ref_loop_pdf()),
+    ("对象流 PDF（正常）", "对象流.pdf", lambda f: objstm_text_pdf()),
+    ("对象流 Flate 炸弹 1 GB", "对象流炸弹.pdf", lambda f: objstm_bomb_pdf(1024 * MB)),
+    ("xref 损坏的 100,000 页", "xref损坏十万页.pdf", lambda f: broken_xref_pdf(100_000)),
+    ("JBIG2 声明 40000×40000 像素", "jbig2.pdf", lambda f: jbig2_pdf(40000, 40000)),
+    (".docx 十亿笑（8 KB 注释后）", "十亿笑.docx", lambda f: laughs_office("docx")),
+    (".xlsx 十亿笑（8 KB 注释后）", "十亿笑.xlsx", lambda f: laughs_office("xlsx")),
+    ("OFD 十亿笑（8 KB 注释后）", "十亿笑.ofd", lambda f: laughs_office("ofd")),
+    (".docx 目录谎报 500 KB 实为 1 GB", "谎报大小.docx", lambda f: lying_office("docx")),
+    (".xlsx 目录谎报 500 KB 实为 1 GB", "谎报大小.xlsx", lambda f: lying_office("xlsx")),
+    (".docx 重叠部件 200×0.9 MB", "重叠.docx", lambda f: _overlapping_docx()),
+    (".txt 单行 500 MB", "单行.txt", lambda f: b"2024" * (125 * MB)),
+    ("LibreOffice 卡死（.doc，超时 10 秒）", "卡死.doc", lambda f: _doc_of(_docx_bytes(), f)),
 ]
 
 
