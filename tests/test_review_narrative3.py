@@ -249,3 +249,31 @@ def test_counts_of_graded_projects_after_a_semicolon():
     )
     assert _figure(doc, "21").subject == "项目"
     assert _figure(doc, "0", "个").subject == "项目"
+
+
+# --- n161 (a known gap): an allocation list in the paragraph after the amount allocated ----------------------------
+
+_N161 = (
+    "2023年,省下达我县安徽省体育强省(快乐健身)专项资金63.2万元。年度绩效目标为:继续深化全民健身。",
+    "(二)资金安排、分解下达预算和绩效目标情况。",
+    "2023年我县体育强省资金安排是:支持体育设施建设5万元,支持青少年竞技体育13万元,支持体育产业发展5万元,"
+    "支持口袋公园5万元、百姓健身房5万元、健身步道10万元,支持体育项目培训1.2万元,支持体育赛事活动3万元,"
+    "支持快乐健身点位器材维护{}万元。总体绩效目标是:继续深化全民健身。",
+)
+
+
+def test_an_allocation_list_is_held_to_the_amount_allocated_before_it():
+    # 5 + 13 + 5 + 5 + 5 + 10 + 1.2 + 3 + 12 = 59.2 of the 63.2 allocated: 4万元 in no item
+    doc = _doc(_N161[0], _N161[1], _N161[2].format("12"))
+    found = [p for p in narrative_findings(doc) if p.code.endswith("parts_total")]
+    assert [p.severity for p in found] == [Severity.WARNING]
+    assert "59.2" in found[0].message and "63.2" in found[0].message
+    # with 16 for the last item the list is the whole 63.2
+    assert not [
+        p for p in narrative_findings(_doc(_N161[0], _N161[1], _N161[2].format("16"))) if p.code.endswith("parts_total")
+    ]
+    # a list that says it is partial, or funds of another name, are not held to it
+    partial = _N161[2].format("12").replace("资金安排是", "资金主要安排是")
+    assert not [p for p in narrative_findings(_doc(_N161[0], _N161[1], partial)) if p.code.endswith("parts_total")]
+    other = _N161[2].format("12").replace("体育强省资金", "全民健身资金")
+    assert not [p for p in narrative_findings(_doc(_N161[0], _N161[1], other)) if p.code.endswith("parts_total")]

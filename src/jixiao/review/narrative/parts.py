@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal
 
 from jixiao.model.problems import Problem, Severity
@@ -263,6 +264,54 @@ def parts_total(figures: list[NarrativeFigure]) -> list[Problem]:
                 if problem:
                     out.append(problem)
         out.extend(_composed_of(sentence))
+    out.extend(_allocation_lists(groups))
+    return out
+
+
+# "2023年我县体育强省资金安排是:支持甲5万元,……": the whole of a named fund's allocation, item by item
+_ALLOCATION_LIST = rx(
+    r"^(?:(?:19|20)\d\d年度?)?(?:我[县市区州旗镇乡])?(?P<name>[\u4e00-\u9fa5]{2,12}?)(?:专项)?资金(?:的)?"
+    r"(?:安排|分配)(?:情况)?(?:是|为|如下)[:：]"
+)
+
+
+def _allocation_lists(groups: dict[tuple[int, int], list[NarrativeFigure]]) -> list[Problem]:
+    """ "省下达我县……体育强省(快乐健身)专项资金63.2万元。" then, a paragraph or two on, "我县体育强省资金安排是:
+    支持甲5万元,……,支持乙12万元。": a list that says it is the fund's allocation, with no total of its own and no word
+    that makes it partial, is held to the amount allocated of that fund before it (the only one). A warning: the two
+    stand in different paragraphs."""
+    voc = vocabulary()
+    out: list[Problem] = []
+    keys = sorted(groups)
+    for n, key in enumerate(keys):
+        sentence = groups[key]
+        m = _ALLOCATION_LIST.match(sentence[0].quote) if sentence else None
+        if m is None or any(w in sentence[0].quote for w in (*voc.relations["partial"], "等", "其中", "部分")):
+            continue
+        parts = [f for f in sentence if f.kind == "amount" and f.depth == 0 and not f.per_unit]
+        if (
+            len(parts) < 3
+            or not all(p.exact for p in parts)
+            or any(p.relation in voc.relations["total"] for p in sentence)
+        ):
+            continue
+        earlier = [
+            f
+            for k in keys[:n]
+            if 0 < key[0] - k[0] <= 3
+            for f in groups[k]
+            if f.kind == "amount"
+            and f.depth == 0
+            and f.checkable
+            and not f.per_unit
+            and f.relation in voc.words["allocation_verbs"]
+            and m.group("name") in f.subject
+        ]
+        if len({f.value for f in earlier}) != 1 or parts[0].unit != earlier[0].unit:
+            continue
+        found = _parts_problem(earlier[-1], parts, True, f"文中“{m.group(0)}”逐项列出该笔资金的安排。")
+        if found is not None:
+            out.append(replace(found, severity=Severity.WARNING))
     return out
 
 
