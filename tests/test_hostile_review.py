@@ -590,3 +590,7 @@ def test_entity_expansion_behind_a_long_comment_is_refused_from_the_prolog(tmp_p
     monkeypatch.setitem(source._READERS, Path(name).suffix, refuse)
     code, said = _run(capsys, "review", str(_write(tmp_path, name, laughs_office(Path(name).suffix[1:]))))
     assert code == 2 and "[file.bad_xml]" in said and f"部件 {part} 含有 DOCTYPE/实体声明" in said
+
+
+def test_a_jbig2_image_of_its_own_size_passes_the_guard(tmp_path):
+    guard.check_document(_write(tmp_path, "扫描件.pdf", jbig2_pdf(200, 280)))  # to OCR, as any scan

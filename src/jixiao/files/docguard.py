@@ -623,6 +623,7 @@ def check_docx_chars(path: Path, where: Location, limits: Any) -> None:
 
 
 _JBIG2_REGIONS = {4, 6, 7, 20, 22, 23, 36, 38, 39, 40, 42, 43}  # region segment types (ITU T.88 7.3)
+_JBIG2_TYPES = {0, 16, 48, 49, 50, 51, 52, 53, 62} | _JBIG2_REGIONS  # any other: not read as the standard says
 
 
 def _jbig2_size(data: bytes) -> tuple[int, int]:
@@ -646,6 +647,8 @@ def _jbig2_size(data: bytes) -> tuple[int, int]:
         length = int.from_bytes(data[at : at + 4], "big")
         at += 4
         kind, body = flags & 0x3F, data[at : at + 19]
+        if kind not in _JBIG2_TYPES or (length != 0xFFFFFFFF and at + length > len(data)):
+            break  # not a segment as the standard writes one: what was read so far stands
         if (kind == 48 and len(body) >= 19) or (kind in _JBIG2_REGIONS and len(body) >= 17):
             width, height = int.from_bytes(body[0:4], "big"), int.from_bytes(body[4:8], "big")
             if kind == 48 and height == 0xFFFFFFFF:
