@@ -360,3 +360,31 @@ def test_a_cells_figure_is_cropped_without_the_dust_beside_it():
     dust = np.zeros((60, 120), np.uint8)
     dust[50:53, 100:103] = 255
     assert len(_marks(dust)[0]) == 9  # a cell of specks alone gives them (too few to read)
+
+
+# --- a decimal point JPEG blurred away (formats/confidence.py) ------------------------------------------------------
+
+_GROWTH = "2020年度“三公”经费支出决算总额为5.48万元,比去年增加1.55万元,增长{}%,主要是公务用车运行支出增加。"
+
+
+def _growth_findings(rate: str, confidence: float | None):
+    from jixiao.model.problems import Severity
+    from jixiao.review.pipeline import review_document
+    from jixiao.review.segments import Segment, SourceDocument
+
+    lines = ("2020年度部门决算公开说明", _GROWTH.format(rate))
+    text = [Segment("paragraph", i, line, page=1, confidence=confidence) for i, line in enumerate(lines, 1)]
+    found = review_document(SourceDocument(Path("扫描件.pdf"), text)).findings
+    return [(f.severity is Severity.INFO, f.message) for f in found if f.code == "review.narrative.growth_rate"]
+
+
+def test_a_rate_read_without_its_point_where_the_arithmetic_proves_it_is_a_hint():
+    """Corpus n119 degraded: "增长39.4%" read "394%" at a sure 0.99 (JPEG took the point). 1.55 ÷ (5.48 − 1.55)
+    = 39.44%, and 39.4% — the reading with its point put back, and only there — agrees: a hint saying so, not a
+    warning against the report. The same sentence from a text layer, or a rate no point makes agree, stays a
+    warning."""
+    ((hint, message),) = _growth_findings("394", 0.99)
+    assert hint and "小数点" in message and "39.4%" in message
+    assert [hint for hint, _ in _growth_findings("394", None)] == [False]  # a text layer's own figure
+    assert [hint for hint, _ in _growth_findings("52", 0.99)] == [False]  # 5.2% is no reading of 39.44%
+    assert _growth_findings("39.4", 0.99) == []

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Iterable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from jixiao.model.problems import Location, Problem, Severity
@@ -97,13 +98,25 @@ def doubtful_as_hints(
     doc: Any, findings: list[Problem], basis: Callable[[Problem], Iterable[str]] | None = None
 ) -> list[Problem]:
     """Each error or warning resting on a figure OCR read below LOW_CONFIDENCE — at its place, at a place its
-    message cites, or at a place of its `basis` (the cells a sum was built on) — made a hint that says why."""
+    message cites, or at a place of its `basis` (the cells a sum was built on) — made a hint that says why; and
+    each quoting a figure read without its decimal point where its own arithmetic proves where the point was
+    (_point_lost), however surely the digits were read."""
     out = []
     for finding in findings:
         lowest = None
         if finding.severity is not Severity.INFO:
             lowest = lowest_confidence(doc, _places(finding, basis(finding) if basis else ()))
-        if lowest is not None and lowest[0] < LOW_CONFIDENCE:
+        if finding.severity is not Severity.INFO and (point := _point_lost(doc, finding)):
+            should = f"应在{finding.expected}之间" if _RANGE.fullmatch(finding.expected) else f"应为{finding.expected}"
+            finding = dataclasses.replace(
+                finding,
+                severity=Severity.INFO,
+                message=f"{finding.message}（此处数字由扫描件文字识别得出，读作{finding.actual}；按报告中其他数字"
+                f"{should}，"
+                f"与读数补上小数点后的{point}相符：可能是扫描件上的小数点未被识别出，而非报告错误：请对照原件核实后"
+                f"再作结论。）",
+            )
+        elif lowest is not None and lowest[0] < LOW_CONFIDENCE:
             level, place = lowest
             own = finding.location.place if finding.location else None
             where = "此处数字" if place == own else f"所依据的数字（{place}）"
@@ -115,6 +128,43 @@ def doubtful_as_hints(
             )
         out.append(finding)
     return out
+
+
+_WHOLE = re.compile(r"([-+]?)(\d{2,})(%?)")
+_FIGURE = re.compile(r"[-+]?\d+(?:\.\d+)?%?")
+_RANGE = re.compile(r"[-+]?\d+(?:\.\d+)?\s*[–~～-]\s*([-+]?\d+(?:\.\d+)?)")
+
+
+def _point_lost(doc: Any, finding: Problem) -> str | None:
+    """The figure a finding quotes (`actual`, read from a scan without a point: "394%", "93") with the point put
+    back where the finding's own arithmetic proves it — the figure it expected ("39.44%") rounded to the
+    digits after the point equals it ("39.4%"), or, for a range ("0–9.3"), the range's end does to the digit
+    ("9.3": a full score) — or None. JPEG blurs a decimal point away (n119, t74 degraded); a bureau shown "394%
+    against 39.44%" would chase an error the report does not hold. Only a figure read by OCR at the finding's
+    place, and only one reading: the point's place is not guessed."""
+    actual = re.sub(r"[\s,]", "", finding.actual or "")
+    expected = re.sub(r"[\s,]", "", finding.expected or "")
+    whole = _WHOLE.fullmatch(actual)
+    own = finding.location.place if finding.location and finding.location.place else ""
+    if whole is None or not own or place_confidence(doc, own) is None:
+        return None
+    sign, digits, percent = whole.groups()
+    if span := _RANGE.fullmatch(expected):
+        target, exact = span.group(1), True
+    elif _FIGURE.fullmatch(expected) and expected.endswith("%") == bool(percent) and "." in expected:
+        target, exact = expected.rstrip("%"), False
+    else:
+        return None
+    fits = []
+    for at in range(1, len(digits)):
+        if digits[0] == "0" and at > 1:
+            continue
+        candidate = Decimal(f"{sign}{digits[:at]}.{digits[at:]}")
+        wanted = Decimal(target)
+        places = Decimal(1).scaleb(candidate.as_tuple().exponent)  # type: ignore[arg-type]
+        if candidate == (wanted if exact else wanted.quantize(places, ROUND_HALF_UP)):
+            fits.append(f"{sign}{digits[:at]}.{digits[at:]}{percent}")
+    return fits[0] if len(fits) == 1 else None
 
 
 def doubtful_name(doc: Any, name: str, what: str) -> Problem | None:
