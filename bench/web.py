@@ -51,7 +51,7 @@ from jixiao.web.app import create_app  # noqa: E402
 from jixiao.web.db import Department, Evaluation, Session, User, now  # noqa: E402
 from jixiao.web.security import hash_password, hash_token  # noqa: E402
 from jixiao.web.service import _cache  # noqa: E402
-from tests.web_support import free_port, postgres_server  # noqa: E402
+from tests.web_support import connections_held, free_port, group_processes, postgres_server  # noqa: E402
 
 PAGES = ("dashboard", "evaluation", "save")  # measured after the static file (the baseline), by --pages
 VARIANTS = 200  # distinct generated departments per year, repeated under 2,000 names (scores vary, work doesn't)
@@ -283,45 +283,15 @@ def run(
 
 def group_cpu(group: int) -> float:
     """CPU seconds (user + system) of the live processes of a process group (the server and its workers)."""
-    total = 0
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[2]) == group:
-                total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+    ticks = sum(int(fields[11]) + int(fields[12]) for _pid, fields in group_processes(group))
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def connections_by_process(group: int, port: int) -> list[int]:
-    """How many established connections to `port` each process of the server's group holds (most first): the
-    server's processes share the listening socket, and a keep-alive connection stays with the one that accepted it."""
-    established = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            fields = line.split()
-            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":  # local port, ESTABLISHED
-                established.add(fields[9])  # the socket's inode
-    counts = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            if int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[2]) != group:
-                continue
-            links = [os.readlink(f"/proc/{entry}/fd/{fd}") for fd in os.listdir(f"/proc/{entry}/fd")]
-        except OSError:
-            continue
-        held = sum(1 for link in links if link.startswith("socket:[") and link[8:-1] in established)
-        if held:
-            counts.append(held)
-    return sorted(counts, reverse=True)
+    """How many established connections to `port` each process of the server's group holds (most first): a
+    keep-alive connection stays with the process that took it."""
+    counts = [connections_held(pid, port) for pid, _fields in group_processes(group)]
+    return sorted((count for count in counts if count), reverse=True)
 
 
 def _quantile(values: list[float], q: float) -> float:

@@ -13,37 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from .web_support import free_port
+from .web_support import connections_held, free_port, group_processes
 
 pytestmark = pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads /proc (Linux)")
 
 
 def _group(leader: int) -> list[int]:
-    """The live processes of the server's process group (the acceptor and its workers)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[2]) == leader and fields[0] != "Z":
-                found.append(int(entry))
-    return found
+    return [pid for pid, _fields in group_processes(leader)]
 
 
-def _held(pid: int, port: int) -> int:
-    """How many established connections to `port` the process holds."""
-    established = set()
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
-            established.add(fields[9])
-    try:
-        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
-    except OSError:
-        return 0
-    return sum(1 for link in links if link.startswith("socket:[") and link[8:-1] in established)
+_held = connections_held
 
 
 def _get(connection: http.client.HTTPConnection, path: str = "/static/app.css") -> int:

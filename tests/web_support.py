@@ -25,6 +25,40 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def group_processes(leader: int) -> list[tuple[int, list[str]]]:
+    """The live processes of a process group (a server started in a session of its own and its workers), each
+    with the fields of /proc/PID/stat after its name."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == leader and fields[0] != "Z":
+                found.append((int(entry), fields))
+    return found
+
+
+def connections_held(pid: int, port: int) -> int:
+    """How many established TCP connections to `port` the process holds."""
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":  # local port, ESTABLISHED
+                established.add(fields[9])  # the socket's inode
+    try:
+        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+    except OSError:
+        return 0
+    return sum(1 for link in links if link.startswith("socket:[") and link[8:-1] in established)
+
+
 def _as_postgres(command: list[str]) -> list[str]:
     """PostgreSQL refuses to run as root; CI runs as root, so run its tools as the `postgres` user."""
     if os.geteuid() == 0:
