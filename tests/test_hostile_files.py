@@ -632,3 +632,20 @@ def objstm_pages_pdf(pages: int, count: int | None = None, png: bool = True) -> 
     for i in range(pages):
         plain[10 + i] = f"<< {_PAGE} /Contents 3 0 R /Resources << /Font << /F1 4 0 R >> >> >>".encode()
     return objstm_pdf(held, plain, png=png)
+
+
+def deep_tree_pdf(depth: int) -> bytes:
+    """One page of text at the bottom of a page tree `depth` levels deep (each node one kid)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+        stream("", b"BT /F1 12 Tf 72 760 Td (Performance self-evaluation) Tj ET"),
+        _FONT,
+    ]
+    for k in range(depth):
+        objects.append(f"<< /Type /Pages /Parent {4 + k if k else 2} 0 R /Kids [{6 + k} 0 R] /Count 1 >>".encode())
+    objects.append(
+        f"<< /Type /Page /Parent {4 + depth} 0 R /MediaBox [0 0 595 842] /Contents 3 0 R "
+        "/Resources << /Font << /F1 4 0 R >> >> >>".encode()
+    )
+    return pdf_file(objects)

@@ -25,6 +25,7 @@ from .test_hostile_files import (
     Member,
     broken_xref_pdf,
     content_bomb_pdf,
+    deep_tree_pdf,
     encrypted_office,
     encrypted_pdf,
     flate_bomb,
@@ -594,3 +595,9 @@ def test_entity_expansion_behind_a_long_comment_is_refused_from_the_prolog(tmp_p
 
 def test_a_jbig2_image_of_its_own_size_passes_the_guard(tmp_path):
     guard.check_document(_write(tmp_path, "扫描件.pdf", jbig2_pdf(200, 280)))  # to OCR, as any scan
+
+
+def test_a_page_tree_deeper_than_any_writer_makes_is_refused_by_name(tmp_path, capsys):
+    code, said = _run(capsys, "review", str(_write(tmp_path, "深.pdf", deep_tree_pdf(20_000))))
+    assert code == 2 and "[file.pdf_too_deep]" in said and "页面树嵌套超过 64 层" in said
+    assert read_source(_write(tmp_path, "浅.pdf", deep_tree_pdf(10))).segments  # ten levels: read

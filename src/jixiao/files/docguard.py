@@ -125,6 +125,13 @@ def check_pdf(path: Path, limits: Any) -> None:
             raise refusal("file.too_many_pages", f"PDF 超过 {limits.pages} 页，超出上限。{_setting('pages')}", where)
         try:
             pages = _pages(document, limits.pages + 1)
+        except _TooDeep:
+            raise refusal(
+                "file.pdf_too_deep",
+                f"PDF 的页面树嵌套超过 {_DEPTH} 层（正常文件只有两三层），读取程序无法处理。文件已损坏，"
+                "请用 PDF 阅读器打开后另存（或打印为新的 PDF）再提交审核。",
+                where,
+            ) from None
         except Exception:  # an odd page tree: the readers walk it their own way
             return
         if len(pages) > limits.pages:
@@ -451,9 +458,14 @@ def _page_objects(data: Any, limit: int) -> int:
     return len(pages)
 
 
+class _TooDeep(Exception):
+    """A page tree deeper than _DEPTH levels (_pages)."""
+
+
 def _pages(document: Any, limit: int) -> list[dict]:
     """The page dictionaries in order, each with the attributes it inherits (Resources, MediaBox), at most
-    `limit`; a node of the tree met twice (a cycle) or below _DEPTH levels is not followed again."""
+    `limit`; a node of the tree met twice (a cycle) is not followed again; a tree deeper than _DEPTH levels
+    raises _TooDeep."""
     from pdfminer.pdftypes import resolve1  # pdfminer: loaded only when a PDF is checked
 
     inherited = ("Resources", "MediaBox")
@@ -464,7 +476,9 @@ def _pages(document: Any, limit: int) -> list[dict]:
     while stack and len(out) < limit:
         node, above, depth = stack.pop()
         node = resolve1(node)  # resolved when its turn comes: 100,000 kids are not all parsed for 501 pages
-        if not isinstance(node, dict) or depth > _DEPTH:
+        if depth > _DEPTH:
+            raise _TooDeep  # pdfminer's walk of the tree (the readers') fails there, saying nothing useful
+        if not isinstance(node, dict):
             continue
         attrs = {**above, **{k: node[k] for k in inherited if k in node}}
         kids = resolve1(node.get("Kids"))
