@@ -277,3 +277,23 @@ def test_an_allocation_list_is_held_to_the_amount_allocated_before_it():
     assert not [p for p in narrative_findings(_doc(_N161[0], _N161[1], partial)) if p.code.endswith("parts_total")]
     other = _N161[2].format("12").replace("体育强省资金", "全民健身资金")
     assert not [p for p in narrative_findings(_doc(_N161[0], _N161[1], other)) if p.code.endswith("parts_total")]
+
+
+# --- third round (n212–n213) -------------------------------------------------------------------------------------
+
+
+def test_a_phase_in_a_projects_name_is_no_count_and_a_duration_is_of_the_noun_after_its_bound():
+    # n212: "沙日扎嘎查特色产品加工车间二期建设项目" names a phase; n213: "结转两年以上的资金" — 资金 held two years
+    doc = _doc("中央财政衔接推进乡村振兴补助资金-沙日扎嘎查特色产品加工车间二期建设项目资金,执行率100%。")
+    assert not [f for f in extract_narrative_figures(doc) if f.unit == "期"]
+    assert [f.value for f in extract_narrative_figures(_doc("项目分二期实施,共计3个项目。")) if f.unit == "期"] == [2]
+    doc = _doc("根据有关文件要求,结转两年以上的资金由县财政收回统筹使用。")
+    assert _figure(doc, "两", "年").subject == "资金"
+
+
+def test_an_allocation_list_under_a_generic_name_is_not_held_to_an_earlier_amount():
+    # "项目资金安排是:", "中央资金安排是:" name no fund of their own: the 63.2 above may be any of several
+    for name in ("项目资金", "中央资金"):
+        text = _N161[2].format("12").replace("体育强省资金", name)
+        doc = _doc(_N161[0].replace("体育强省(快乐健身)专项资金", "体育强省项目中央资金"), _N161[1], text)
+        assert not [p for p in narrative_findings(doc) if p.code.endswith("parts_total")], name

@@ -288,6 +288,8 @@ def _allocation_lists(groups: dict[tuple[int, int], list[NarrativeFigure]]) -> l
         m = _ALLOCATION_LIST.match(sentence[0].quote) if sentence else None
         if m is None or any(w in sentence[0].quote for w in (*voc.relations["partial"], "等", "其中", "部分")):
             continue
+        if len(m.group("name")) < 3 or m.group("name").startswith(voc.funding_levels):
+            continue  # "项目资金安排是:", "中央资金安排是:": no fund of its own name
         parts = [f for f in sentence if f.kind == "amount" and f.depth == 0 and not f.per_unit]
         if (
             len(parts) < 3
