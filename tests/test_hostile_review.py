@@ -194,6 +194,12 @@ def test_an_object_stream_bomb_is_refused_before_pdfminer_unpacks_it(tmp_path, c
     assert "JIXIAO_LIMIT_OBJECT_STREAM_BYTES" in said
 
 
+def test_object_streams_are_held_to_a_total_too(tmp_path, capsys, monkeypatch, unopened):
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(object_stream_bytes=8 * MB, unzipped_bytes=4 * MB))
+    code, said = _run(capsys, "review", str(_write(tmp_path, "炸弹.pdf", objstm_bomb_pdf(6 * MB))))
+    assert code == 2 and "[file.pdf_bomb]" in said and "对象流和交叉引用流解压后共超过 4 MB" in said and not unopened
+
+
 def test_a_pdf_whose_objects_lie_in_an_object_stream_is_read(tmp_path):
     doc = read_source(_write(tmp_path, "对象流.pdf", objstm_text_pdf()))
     assert "Performance self-evaluation 2024" in " ".join(s.text for s in doc.segments)

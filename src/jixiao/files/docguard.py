@@ -160,8 +160,9 @@ def _prescan(path: Path, limits: Any) -> None:
             number = _NUMBER.search(bytes(data[max(0, match.start() - 32) : match.start()]))
             if number:
                 aliases[int(number.group(1))] = int(match.group(1))
+        left = limits.unzipped_bytes  # all object and cross-reference streams unpacked: pdfminer's fallback does
         for match in _PACKED.finditer(data):
-            _check_packed(data, match, limits, where, aliases)
+            left -= _check_packed(data, match, limits, where, aliases, left)
         _check_loops(aliases, where)
         tail = list(_STARTXREF.finditer(data, max(0, len(data) - 4096)))
         start = int(tail[-1].group(1)) if tail else -1
@@ -184,23 +185,31 @@ def _prescan(path: Path, limits: Any) -> None:
                 )
 
 
-def _check_packed(data: Any, match: re.Match, limits: Any, where: Location, aliases: dict[int, int]) -> None:
-    """An object stream or a cross-reference stream: what it unpacks to held to its limit; an object stream's
-    objects that are a reference only added to `aliases`."""
+def _check_packed(data: Any, match: re.Match, limits: Any, where: Location, aliases: dict[int, int], left: int) -> int:
+    """An object stream or a cross-reference stream: what it unpacks to held to its limit, and to `left` bytes
+    of all such streams; an object stream's objects that are a reference only added to `aliases`. Returns the
+    bytes it unpacks to."""
     head = data.rfind(b"obj", max(0, match.start() - 4096), match.start())
     begin = data.find(b"stream", match.end(), match.end() + 4096)
     if head < 0 or begin < 0:
-        return
+        return 0
     entries = bytes(data[head:begin])
     if not re.search(rb"/Filter\s*\[?\s*/(FlateDecode|Fl)\b", entries):
-        return  # another filter (rare here), or none: pdfminer holds the stream as stored
+        return 0  # another filter (rare here), or none: pdfminer holds the stream as stored
     begin += 6
     begin += 2 if data[begin : begin + 2] == b"\r\n" else 1
     length = re.search(rb"/Length\s+(\d+)\b(?!\s+\d+\s+R)", entries)
     end = begin + int(length.group(1)) if length else data.find(b"endstream", begin)
     objstm = match.group(1) == b"ObjStm"
     limit = limits.object_stream_bytes if objstm else limits.part_bytes
-    unpacked = _unpack(bytes(data[begin : max(begin, end)]), limit)
+    unpacked = _unpack(bytes(data[begin : max(begin, end)]), min(limit, left))
+    if unpacked is None and left < limit:
+        raise refusal(
+            "file.pdf_bomb",
+            f"PDF 的对象流和交叉引用流解压后共超过 {limits.unzipped_bytes // MB} MB（疑似压缩炸弹），已拒绝处理。"
+            f"{_setting('unzipped_bytes')}",
+            where,
+        )
     if unpacked is None:
         what = "对象流" if objstm else "交叉引用流"
         setting = "object_stream_bytes" if objstm else "part_bytes"
@@ -212,6 +221,7 @@ def _check_packed(data: Any, match: re.Match, limits: Any, where: Location, alia
     first = re.search(rb"/First\s+(\d+)", entries)
     if objstm and first:
         _stream_aliases(unpacked, int(first.group(1)), aliases)
+    return len(unpacked)
 
 
 def _stream_aliases(unpacked: bytes, first: int, aliases: dict[int, int]) -> None:
