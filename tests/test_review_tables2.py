@@ -78,3 +78,51 @@ def test_an_empty_column_inside_a_wide_funds_row_does_not_move_its_figures(tmp_p
     funds = {"review.execution_rate", "review.funds_score", "review.weight_sum", "review.blank_cell"}
     assert not {c for c, _ in plain} & funds
     assert spaced == plain
+
+
+def _pairs_table(one_cell: bool) -> list[str]:
+    """A HYPOTHETICAL indicator table whose 分值 and 得分 stand in one cell ("30/30", header "分值／得分") or in two
+    columns: 就业率 met (85% ≥ 80%) and 35 of 40 with no reason; 满意度 15 of 10; the 总分 row 100/96 against
+    30 + 18 + 35 + 15 = 98 (worked by hand)."""
+    rows = [
+        ("产出指标", "数量指标", "培训人次", "≥100人次", "120人次", "30", "30", ""),
+        ("", "质量指标", "合格率", "≥95%", "90%", "20", "18", "部分学员补考"),
+        ("效益指标", "社会效益指标", "就业率", "≥80%", "85%", "40", "35", ""),
+        ("满意度指标", "服务对象满意度指标", "学员满意度", "≥90%", "95%", "10", "15", ""),
+        ("总分", "", "", "", "", "100", "96", ""),
+    ]
+    head = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
+    if one_cell:
+        head = [*head[:5], "分值／得分", head[7]]
+        rows = [(*r[:5], f"{r[5]}／{r[6]}", r[7]) for r in rows]  # type: ignore[misc]
+    return ["项目支出绩效自评表(2023年度)", "\t".join(head), *("\t".join(r) for r in rows)]
+
+
+def test_scores_and_points_in_one_cell_are_read_as_two_columns(tmp_path):
+    """Each "分值／得分" cell is split: the same findings as the two-column layout (a met target that lost points
+    without a reason, a score over its points, the 总分 against its rows), placed at the pair's cell (第6列)."""
+    two = {(f.code, f.message) for f in _review(tmp_path, _pairs_table(False)) if f.severity is not Severity.INFO}
+    found = [f for f in _review(tmp_path, _pairs_table(True)) if f.severity is not Severity.INFO]
+    assert {f.code for f in found} >= {"review.target_met_lost", "review.score_over_weight", "review.score_sum"}
+    assert {(f.code, f.message) for f in found} == two
+    over = next(f for f in found if f.code == "review.score_over_weight")
+    assert over.location.place == "表1 第5行第6列"
+
+
+_WIDE = str.maketrans("0123456789.%", "０１２３４５６７８９．％")
+
+
+def test_figures_in_full_width_digits_are_read_as_half_width(tmp_path):
+    """A table typed with a full-width input method ("２０３０．１２", "１００％"): the same findings as the half-width
+    table — here the 按支出性质分 total 1925.67 against 2030.12 (HYPOTHETICAL, laid out as t24), which the funds
+    breakdown's pattern did not read in full-width digits."""
+    lines = [
+        "部门整体支出绩效自评表(2023年度)",
+        "年度预算申请(万元)\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t自评得分",
+        "\t年度资金总额\t861.10\t2030.12\t2030.12\t10\t100%\t10",
+        "\t按收入性质分:2030.12\t\t\t按支出性质分:1925.67",
+    ]
+    half = {(f.code, f.location.place) for f in _review(tmp_path, lines)}
+    wide = {(f.code, f.location.place) for f in _review(tmp_path, [x.translate(_WIDE) for x in lines])}
+    assert "review.funds_parts" in {code for code, _ in half}
+    assert wide == half

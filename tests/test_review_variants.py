@@ -166,3 +166,39 @@ def test_the_later_variants_review_the_same(prefix, tmp_path):
     """The later kinds (variantkinds.py) over tables that show each layout or sit next to it, in .docx."""
     kinds = ["yuan_separators", "spacer_rows", "note_in_table", "title_in_table", "header_repeated"]
     assert not _disagreements(_corpus_doc(prefix), tmp_path, kinds)
+
+
+def test_the_eighth_session_variants_of_a_small_table():
+    """分值 and 得分 joined in one column ("分值/得分" over "20/20", a pair with one figure keeping its slash); the
+    figures in full-width digits; a 序号 column before the levels numbering the indicator rows, not the total
+    (HYPOTHETICAL figures). A table without its header gets neither the pair nor the 序号."""
+    rows = (
+        ("绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"),
+        ("", "产出指标", "数量指标", "培训人次", "≥100人次", "120人次", "50", "50"),
+        ("", "满意度指标", "服务对象满意度", "学员满意度", "≥90%", "96%", "50", ""),
+        ("总分", "", "", "", "", "", "100", "50"),
+    )
+    doc = SourceDocument(Path("x.txt"), [Segment("table", 1, rows=rows)])
+    made = {v.kind: v.document.tables()[0].rows for v in variants(doc)}
+    joined = made["scores_in_one_cell"]
+    assert [r[6:] for r in joined] == [("分值/得分",), ("50/50",), ("50/",), ("100/50",)]
+    assert made["full_width"][2][4:6] == ("≥９０％", "９６％") and made["full_width"][0] == rows[0]
+    serial = made["serial_column"]
+    assert [r[:2] for r in serial] == [("绩效指标", "序号"), ("", "1"), ("", "2"), ("总分", "")]
+    headless = SourceDocument(Path("x.txt"), [Segment("table", 1, rows=rows[1:])])
+    assert KINDS["scores_in_one_cell"](headless) is None and KINDS["serial_column"](headless) is None
+
+
+@pytest.mark.skipif(not DOCS, reason="the review corpus is not in this checkout")
+def test_a_reader_that_does_not_split_a_pair_of_scores_disagrees(monkeypatch, tmp_path):
+    """t41 (complete to 总分) with 分值 and 得分 in one column reviews as the original — its total 94, grade and
+    findings — and so do t18 and t73 with all three later kinds; a reader that keeps "13/15" whole loses them."""
+    kinds = ["scores_in_one_cell", "full_width", "serial_column"]
+    for prefix in ("t18", "t41", "t73"):
+        assert not _disagreements(_corpus_doc(prefix), tmp_path, kinds)
+    from jixiao.review import table
+
+    monkeypatch.setattr(table, "_split_pairs", lambda grid, blocks: {})
+    assert [k for k, _ in _disagreements(_corpus_doc("t41"), tmp_path, ["scores_in_one_cell"])] == [
+        "scores_in_one_cell"
+    ]

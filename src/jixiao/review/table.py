@@ -62,6 +62,7 @@ class Table:
     unit: str | None  # money unit stated in a title row or a header label
     unit_sources: dict[str, str] = field(default_factory=dict)  # unit → where it was stated
     doc: SourceDocument | None = None
+    virtual: dict[int, int] = field(default_factory=dict)  # a column added by _split_pairs → the column printed
 
     def cell(self, r: int, role_or_col: str | int, block: Block | None = None) -> str:
         col = role_or_col if isinstance(role_or_col, int) else (block.columns.get(role_or_col) if block else None)
@@ -72,6 +73,7 @@ class Table:
         return self.grid[r][col]
 
     def location(self, r: int | None = None, c: int | None = None) -> Location:
+        c = self.virtual.get(c, c) if c is not None else None
         if self.doc is None:
             return Location("", place=self.segment.place(r, c))
         return self.doc.location(self.segment, r, c)
@@ -245,9 +247,59 @@ def _shift_wide_rows(grid: list[list[str]], blocks: list[Block]) -> None:
                 b.shifts[r] = {label: run[i + extra] for i, label in enumerate(labels)}
 
 
+_PAIR_LABEL = re.compile(r"(.+?)\s*/\s*(.+)")
+_SIDE = r"(-?\d+(?:\.\d+)?\s*分?|—+|-+)?"
+_PAIR_CELL = re.compile(rf"{_SIDE}\s*/\s*{_SIDE}")
+
+
+def _pair_roles(label: str) -> tuple[str, str] | None:
+    """The roles of a header label that names 分值 and 得分 in one cell ("分值/得分", "分值／自评得分",
+    "得分/分值"), in the order printed."""
+    m = _PAIR_LABEL.fullmatch(norm(label))
+    if m is None:
+        return None
+    first, second = _role(m.group(1)), _role(m.group(2))
+    if first is None or second is None or {first, second} != {"weight", "score"}:
+        return None
+    return first, second
+
+
+def _split_pairs(grid: list[list[str]], blocks: list[Block]) -> dict[int, int]:
+    """分值 and 得分 printed in one column, its header "分值/得分" and each cell a pair ("20/20", "10／9.5", "10/" with
+    得分 blank): the first figure stays in the column, the second goes to a column added right of the table's last,
+    so that every other cell keeps its place; the added column's findings are placed at the pair's cell (the map
+    returned: added column → printed column). A cell that is no pair stays whole under the first role."""
+    virtual: dict[int, int] = {}
+    for b in blocks:
+        labels = [(c, text) for r in range(b.header_start, b.header_end) for c, text in enumerate(grid[r])]
+        found = next(((c, text, roles) for c, text in labels if (roles := _pair_roles(text)) is not None), None)
+        if found is None:
+            continue
+        c, label, (first, second) = found
+        if b.columns.get(second, c) != c:
+            continue  # the block has its own column for the second role: the label is not a pair of columns
+        v = len(grid[0])
+        for row in grid:
+            row.append("")
+        for r in b.rows:
+            pair = _PAIR_CELL.fullmatch(norm(grid[r][c]))
+            if pair is not None:
+                grid[r][c], grid[r][v] = (pair.group(1) or "").strip(), (pair.group(2) or "").strip()
+        b.columns[first], b.columns[second] = c, v
+        m = _PAIR_LABEL.fullmatch(norm(label))
+        b.names[v] = m.group(2) if m else second
+        virtual[v] = c
+    return virtual
+
+
+# full-width figures ("１００．５０", "９５％", "３／２"), as a document typed with a full-width input method prints
+# them, read as the half-width ones every check's patterns are written for
+_HALF = str.maketrans("０１２３４５６７８９．％／", "0123456789.%/")
+
+
 def build_table(doc: SourceDocument | None, seg: Segment) -> Table:
     width = max((len(r) for r in seg.rows), default=0)
-    grid = [list(r) + [""] * (width - len(r)) for r in seg.rows]
+    grid = [[c.translate(_HALF) for c in r] + [""] * (width - len(r)) for r in seg.rows]
     blocks: list[Block] = []
     r = 0
     while r < len(grid):
@@ -268,9 +320,10 @@ def build_table(doc: SourceDocument | None, seg: Segment) -> Table:
     if not blocks:
         blocks = _headerless(grid)
     _shift_wide_rows(grid, blocks)
+    virtual = _split_pairs(grid, blocks)
     first = blocks[0].header_start if blocks else len(grid)
     titles = ["".join(c for c in row if c.strip()) for row in grid[:first] if sum(1 for c in row if c.strip()) == 1]
-    table = Table(seg, grid, titles, blocks, None, doc=doc)
+    table = Table(seg, grid, titles, blocks, None, doc=doc, virtual=virtual)
     for r, row in enumerate(grid):
         header_row = any(b.header_start <= r < b.header_end for b in blocks)
         if r >= first and not header_row:

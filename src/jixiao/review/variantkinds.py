@@ -1,7 +1,8 @@
 """More layout variants (see variants.py for the first fifteen): the amounts in 元 with thousands separators, blank
-spacer rows, a 注 row inside the table, the title with its year as the table's first row across its width, and the
-indicator header printed again where a page breaks inside one 二级 group. Each kind cites corpus tables that show
-it; none changes what the table says.
+spacer rows, a 注 row inside the table, the title with its year as the table's first row across its width, the
+indicator header printed again where a page breaks inside one 二级 group, 分值 and 得分 in one cell, the figures in
+full-width digits, and a 序号 column. Each kind cites corpus tables that show it, or says why none does; none
+changes what the table says.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from .variants import (
     Grid,
     Merge,
     Variant,
+    _block_rows,
     _indicator_blocks,
     _is_total,
+    _per_block,
     _simple,
     _tables,
     _with_grid,
@@ -117,6 +120,85 @@ def _header_repeated(grid: Grid, block: Block) -> bool:
     return True
 
 
+_FIGURE = re.compile(r"-?\d+(?:\.\d+)?\s*分?")
+_NONE = {"", "—", "-", "——"}  # "/" is left out: "///" would not say which side is blank
+
+
+def _scores_in_one_cell(grid: Grid, block: Block) -> bool:
+    """分值 and 得分 in one column, each cell "分值/得分" ("20/20"; the header "分值/得分"), where the block prints
+    them side by side. No corpus table prints it: a layout seen in offices' own forms and the form the review could
+    not read before (its 分值 column then held no figure). Only where every pair is figures or blank (a row whose
+    cells there hold other text, a note or a conclusion across the table, leaves the block alone); a pair with one
+    figure keeps the slash on its side ("10/": 得分 blank)."""
+    cols = block.columns
+    if not block.has("weight", "score") or cols["score"] != cols["weight"] + 1:
+        return False
+    if block.header_end <= block.header_start:
+        return False  # a table without its header (t22): no label says the pair is 分值 and 得分
+    w, s = cols["weight"], cols["score"]
+    pairs = [(grid[r][w].strip(), grid[r][s].strip()) for r in block.rows]
+    if not any(a and b for a, b in pairs) or any(
+        not (x in _NONE or _FIGURE.fullmatch(x)) for pair in pairs for x in pair
+    ):
+        return False
+    for r in _block_rows(block):
+        a, b = grid[r][w].strip(), grid[r][s].strip()
+        if r in block.rows:
+            grid[r][w] = f"{a}/{b}" if a or b else ""
+        else:  # a header row: the labels joined, a label merged across both written once
+            grid[r][w] = f"{a}/{b}" if a and b and norm(a) != norm(b) else a or b
+        del grid[r][s]
+    return True
+
+
+_WIDE = str.maketrans("0123456789.%", "０１２３４５６７８９．％")
+
+
+def _full_width(doc: SourceDocument) -> SourceDocument | None:
+    """Every figure of the tables in full-width digits ("１００．５０", "９５％"), as a document typed with a
+    full-width input method prints them. No corpus table does: a variant the review must read as the
+    half-width original (its reader normalises text, NFKC)."""
+    changed = False
+    for seg, table in _tables(doc):
+        grid = [[cell.translate(_WIDE) for cell in row] for row in table.grid]
+        if grid != table.grid:
+            doc, changed = _with_grid(doc, seg, grid), True
+    return doc if changed else None
+
+
+def _pairs_joined(doc: SourceDocument) -> SourceDocument | None:
+    """_scores_in_one_cell on every indicator block; not where a table without a printed header follows one (t08's
+    rows after a one-cell "绩效指标" line): a sheet holds both as one grid, and the rows below would keep their two
+    columns under a header that now has one."""
+    tables = _tables(doc)
+    seen = False
+    for _, table in tables:
+        if seen and not any(b.header_end > b.header_start for b in table.blocks):
+            return None
+        seen = seen or bool(_indicator_blocks(table))
+    return _per_block(_scores_in_one_cell)(doc)
+
+
+def _serial_column(doc: SourceDocument) -> SourceDocument | None:
+    """A 序号 column right before the indicators' levels, numbering each indicator row 1, 2, … (t37 and t43 print one
+    as their first column; a side label such as 绩效指标 or 年度绩效目标(80分) stays left of it); the other rows leave
+    it blank. Not for a table without its header (t22, t75's tail): nothing would say what the numbers are."""
+    changed = False
+    for seg, table in _tables(doc):
+        blocks = _indicator_blocks(table)
+        if not blocks or any(b.header_end <= b.header_start for b in blocks):
+            continue
+        at = min(b.columns.get("level1", b.columns["name"]) for b in blocks)
+        numbers: dict[int, str] = {}
+        for b in blocks:
+            numbers[b.header_start] = "序号"
+            named = [r for r in b.rows if norm(table.grid[r][b.columns["name"]]) and not _is_total(table.grid[r])]
+            numbers |= {r: str(i) for i, r in enumerate(named, 1)}
+        grid = [[*row[:at], numbers.get(r, ""), *row[at:]] for r, row in enumerate(table.grid)]
+        doc, changed = _with_grid(doc, seg, grid), True
+    return doc if changed else None
+
+
 def _one_per_table(change: Callable[[Grid, Block], bool]) -> Callable[[SourceDocument], SourceDocument | None]:
     """`change` on the last indicator block of each table only (rows are inserted: the other blocks' row
     numbers would move under them)."""
@@ -139,4 +221,7 @@ KINDS: dict[str, Callable[[SourceDocument], Variant | None]] = {
     "note_in_table": _note_in_table,
     "title_in_table": _title_in_table,
     "header_repeated": _simple("header_repeated", _one_per_table(_header_repeated)),
+    "scores_in_one_cell": _simple("scores_in_one_cell", _pairs_joined),
+    "full_width": _simple("full_width", _full_width),
+    "serial_column": _simple("serial_column", _serial_column),
 }
