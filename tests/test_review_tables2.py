@@ -3,6 +3,8 @@ HYPOTHETICAL table laid out as the real one is (figures chosen and worked by han
 
 from __future__ import annotations
 
+import re
+
 from jixiao.model.problems import Severity
 from jixiao.review import review_file
 
@@ -126,3 +128,11 @@ def test_figures_in_full_width_digits_are_read_as_half_width(tmp_path):
     wide = {(f.code, f.location.place) for f in _review(tmp_path, [x.translate(_WIDE) for x in lines])}
     assert "review.funds_parts" in {code for code, _ in half}
     assert wide == half
+
+
+def test_a_joined_label_over_single_figures_is_not_split(tmp_path):
+    """A joined "分值／得分" over cells holding one figure each (HYPOTHETICAL): which of the two each figure is, the
+    table does not say — the column is read as before (分值), and no 得分 is reported blank on every row."""
+    lines = [re.sub(r"(\d+)／\d+", r"\1", x) for x in _pairs_table(True)]
+    assert "\t40\t" in lines[4] and "／" in lines[1]
+    assert not [f for f in _review(tmp_path, lines) if f.code == "review.blank_cell"]

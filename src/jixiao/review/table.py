@@ -268,7 +268,8 @@ def _split_pairs(grid: list[list[str]], blocks: list[Block]) -> dict[int, int]:
     """分值 and 得分 printed in one column, its header "分值/得分" and each cell a pair ("20/20", "10／9.5", "10/" with
     得分 blank): the first figure stays in the column, the second goes to a column added right of the table's last,
     so that every other cell keeps its place; the added column's findings are placed at the pair's cell (the map
-    returned: added column → printed column). A cell that is no pair stays whole under the first role."""
+    returned: added column → printed column). A cell that is no pair stays whole under the first role; a column
+    without any pair is left as it was."""
     virtual: dict[int, int] = {}
     for b in blocks:
         labels = [(c, text) for r in range(b.header_start, b.header_end) for c, text in enumerate(grid[r])]
@@ -278,6 +279,9 @@ def _split_pairs(grid: list[list[str]], blocks: list[Block]) -> dict[int, int]:
         c, label, (first, second) = found
         if b.columns.get(second, c) != c:
             continue  # the block has its own column for the second role: the label is not a pair of columns
+        pairs = [m for r in b.rows if (m := _PAIR_CELL.fullmatch(norm(grid[r][c]))) and (m.group(1) or m.group(2))]
+        if not pairs:
+            continue  # one figure a cell under a joined label: which of the two it is, the table does not say
         v = len(grid[0])
         for row in grid:
             row.append("")
