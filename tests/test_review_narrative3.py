@@ -297,3 +297,17 @@ def test_an_allocation_list_under_a_generic_name_is_not_held_to_an_earlier_amoun
         text = _N161[2].format("12").replace("体育强省资金", name)
         doc = _doc(_N161[0].replace("体育强省(快乐健身)专项资金", "体育强省项目中央资金"), _N161[1], text)
         assert not [p for p in narrative_findings(doc) if p.code.endswith("parts_total")], name
+
+
+def test_a_list_number_run_into_a_count_is_not_a_decimal():
+    # n167: "7.21个司法所基本完成信息化建设" is item 7, 21 司法所 — not 7.21个
+    doc = _doc("6.办案(业务)经费主要用于基层司法所业务费;", "7.21个司法所基本完成信息化建设。")
+    counts = [(f.value, f.unit) for f in extract_narrative_figures(doc) if f.kind == "count"]
+    assert counts == [(21, "个")]
+    # a count printed with decimals elsewhere is what it is ("10.7万人次")
+    assert _figure(_doc("全年服务10.7万人次。"), "10.7").unit == "万人次"
+
+
+def test_counties_are_counted():
+    # n50, n158: "全州12县(市)", "保山市五县"
+    assert _figure(_doc("覆盖全州12县(市)。"), "12").unit == "县"

@@ -226,6 +226,8 @@ def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
         after = text[m.end("approx") if m.group("approx") else m.end("num") :]
         if any(after.startswith(w) for w in voc.not_counts_after):
             continue
+        if m.group("measure") == "期" and text[m.end() :].startswith(tuple(voc.words["phase_nouns"])):
+            continue  # "加工车间二期建设项目", "一期工程": a phase in a name, not a count
         unit = m.group("amount") or m.group("rate") or m.group("measure") or m.group("score") or m.group("bare") or ""
         mult = m.group("mult") or ""
         if raw[0] in CN_DIGITS:
@@ -278,6 +280,13 @@ def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
                 continue
         if mult and kind == "amount" and not m.group("amount"):
             continue
+        # "7.21个司法所基本完成信息化建设": at the head of a line or sentence, item 7 and 21 司法所 — a count of
+        # whole things is never 7.21
+        whole = kind == "count" and not mult and unit in voc.words["whole_measures"]
+        if whole and re.fullmatch(r"\d{1,2}\.[1-9]\d*", raw) and re.search(r"(?:^|[。；;\n])\s*$", text[:start]):
+            head = raw.index(".") + 1
+            start, raw = start + head, raw[head:]
+            value = Decimal(raw)
         per_unit = bool(m.group("per") or m.group("per2"))
         low = _RANGE_START.search(text, max(0, start - 14), start)
         if low is not None and not _in(masked, low.start()) and not _in(dates, low.start()):
