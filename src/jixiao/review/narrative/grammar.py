@@ -170,7 +170,8 @@ class _SegmentReader:
         voc, left = self.voc, place.left
         # "46,412人次(2013年末……)符合救助政策的患者": an aside in brackets stands between the count and its noun
         after = re.sub(r"^[（(][^（()）]*[)）]", "", place.after)
-        if token.unit.endswith("岁"):  # "年满70周岁以上的老年人": an age is of the noun after its bound
+        if token.unit.endswith(("岁", "年", "个月")):
+            # "年满70周岁以上的老年人", "结转两年以上的资金": an age or a duration is of the noun after its bound
             after = re.sub(r"^(?:及?以[上下])?的?", "", after)
         noun = noun_after(after, voc) if token.kind == "count" else ""
         subject, relation = clean_subject(left, voc)
@@ -255,9 +256,10 @@ class _SegmentReader:
 
     def _labelled(self, token: Token, place: _Place, subject: str) -> str:
         """ "3、能繁母猪:全县2020年计划和实际投保38112头", "及时发现隐患和薄弱环节:一个季度报送一次": the label before
-        the colon names what the first figure after it is of, when the clause's own words do not (a label the clause
-        repeats, "(一)收入预算:2025年收入合计…", adds nothing; nor does one before money the clause names)."""
-        if self._previous(place) is not None or token.kind == "date":
+        the colon names what the figures of the clause after it are of, when the clause's own words do not (a label
+        the clause repeats, "(一)收入预算:2025年收入合计…", adds nothing; nor does one before money the clause
+        names)."""
+        if token.kind == "date":
             return subject
         head = self.text[place.sentence.start : place.clause_start]
         if not head.endswith(("：", ":")):
@@ -275,13 +277,14 @@ class _SegmentReader:
 
     def _of_the_count_before(self, token: Token, place: _Place) -> str:
         """ "产业类项目5个,共计4197万元", "一个季度开展工作督导一次,共4次": a total whose own clause names nothing,
-        right after the only figure of its sentence, a count in the clause before, is of the things that count counts
-        (their money, or all of them). After a list of figures the total closes the list instead."""
+        right after a count in the clause before, the only figure of its kind in the sentence so far, is of the things
+        that count counts (their money, or all of them). After a list of figures the total closes the list instead."""
         prev = self._previous(place)
         if prev is None or prev.kind != "count" or not prev.subject:
             return ""
-        if sum(1 for f in self.out if f.sentence == place.sentence_no) != 1:
-            return ""
+        before = [f for f in self.out if f.sentence == place.sentence_no and f is not prev]
+        if any(f.unit == token.unit if token.kind == "count" else f.kind == token.kind for f in before):
+            return ""  # a figure of its own kind before: the total closes a list
         clause_before = place.sentence.clause_start(place.clause_start - 1)
         if place.clause_start <= place.sentence.start or prev.start < clause_before:
             return ""

@@ -252,6 +252,12 @@ def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
                 and before.endswith(tuple(voc.words["one_count_verbs"]))
                 and re.match(r"[\u4e00-\u9fa5]", text[m.end() :]) is not None
             )
+            # "一个季度开展工作督导一次": the period of a frequency, when so many times follow in its clause
+            counted = counted or (
+                raw == "一"
+                and m.group("measure") in ("个季度", "个月")
+                and re.match(rf"[^，,。；;]{{0,16}}?(?:[{CN_DIGITS}]+|\d+)次", text[m.end() :]) is not None
+            )
             if value is None or (single and not trigger and not counted):
                 continue
             if re.match(r"[是大类级批次]", after) and not m.group("measure"):
