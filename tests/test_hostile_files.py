@@ -649,3 +649,39 @@ def deep_tree_pdf(depth: int) -> bytes:
         "/Resources << /Font << /F1 4 0 R >> >> >>".encode()
     )
     return pdf_file(objects)
+
+
+def shared_content_pdf(pages: int, size: int, shared: bool = True) -> bytes:
+    """`pages` pages of text, each drawing a content stream that unpacks to `size` bytes (blanks after the text):
+    one stream all pages share, or (`shared` False) one of its own each."""
+    head = b"BT /F1 12 Tf 72 760 Td (Performance self-evaluation) Tj ET\n"
+    data = flate_bomb(size, b" " * MB)
+    kids = " ".join(f"{5 + 2 * i} 0 R" for i in range(pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+        stream("", head),
+        _FONT,
+    ]
+    for i in range(pages):
+        drawing = 6 if shared else 6 + 2 * i
+        objects.append(f"<< {_PAGE} /Contents [3 0 R {drawing} 0 R] /Resources << /Font << /F1 4 0 R >> >> >>".encode())
+        objects.append(stream("/Filter /FlateDecode", data))
+    return pdf_file(objects)
+
+
+def many_fonts_pdf(fonts: int, size: int) -> bytes:
+    """One page of text whose resources list `fonts` fonts, each with a ToUnicode map unpacking to `size` bytes."""
+    data = flate_bomb(size, b" " * MB)
+    names = " ".join(f"/F{i} {6 + 2 * i} 0 R" for i in range(fonts))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+        stream("", b"BT /F0 12 Tf 72 760 Td (Performance self-evaluation) Tj ET"),
+        _FONT,
+        f"<< {_PAGE} /Contents 3 0 R /Resources << /Font << {names} >> >> >>".encode(),
+    ]
+    for i in range(fonts):
+        objects.append(_FONT[:-2] + f"/ToUnicode {7 + 2 * i} 0 R >>".encode())
+        objects.append(stream("/Filter /FlateDecode", data))
+    return pdf_file(objects)

@@ -34,11 +34,13 @@ from .test_hostile_files import (
     jbig2_pdf,
     laughs_office,
     lying_office,
+    many_fonts_pdf,
     objstm_bomb_pdf,
     objstm_pages_pdf,
     objstm_pdf,
     objstm_text_pdf,
     ref_loop_pdf,
+    shared_content_pdf,
     text_pdf,
     tounicode_bomb_pdf,
     write_zip,
@@ -126,6 +128,25 @@ def test_a_form_drawn_by_a_page_is_held_to_the_same_limit(tmp_path, capsys):
 def test_a_font_map_bomb_is_refused(tmp_path, capsys):
     code, said = _run(capsys, "review", str(_write(tmp_path, "炸弹.pdf", tounicode_bomb_pdf(64 * MB))))
     assert code == 2 and "[file.pdf_bomb]" in said and "字体 F1 的数据解压后超过 30 MB" in said
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["one-stream-all-pages", "one-each"])
+def test_the_pages_drawing_is_held_to_a_total_each_page_counted(tmp_path, capsys, monkeypatch, shared):
+    # each page within part_bytes; the readers parse each page's drawing: 5 pages × 2 MB over 8 MB
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(page_content_bytes=8 * MB))
+    code, said = _run(capsys, "review", str(_write(tmp_path, "炸弹.pdf", shared_content_pdf(5, 2 * MB, shared))))
+    assert (
+        code == 2
+        and "[file.pdf_bomb]" in said
+        and "各页的内容（内容流和图形）解压后共超过 8 MB（到第5页的内容流为止）" in said
+    )
+    assert "JIXIAO_LIMIT_PAGE_CONTENT_BYTES" in said
+
+
+def test_the_fonts_data_is_held_to_a_total(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(part_bytes=2 * MB))  # fonts: 16 MB in all
+    code, said = _run(capsys, "review", str(_write(tmp_path, "炸弹.pdf", many_fonts_pdf(20, MB))))
+    assert code == 2 and "[file.pdf_bomb]" in said and "字体数据解压后共超过 16 MB" in said
 
 
 def test_a_scan_ocr_reads_nothing_from_says_so(tmp_path, capsys, monkeypatch):

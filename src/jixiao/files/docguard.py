@@ -137,8 +137,9 @@ def check_pdf(path: Path, limits: Any) -> None:
         if len(pages) > limits.pages:
             raise refusal("file.too_many_pages", f"PDF 超过 {limits.pages} 页，超出上限。{_setting('pages')}", where)
         seen: set[int] = set()  # forms, images and fonts shared by pages: checked once
+        budget = _Budget(limits)
         for number, attrs in enumerate(pages, 1):
-            _check_page(number, attrs, limits, path, seen)
+            _check_page(number, attrs, limits, path, seen, budget)
 
 
 # --- the file's bytes, before pdfminer opens it ----------------------------------------------------------------
@@ -500,7 +501,18 @@ def _pages(document: Any, limit: int) -> list[dict]:
     return out
 
 
-def _check_page(number: int, page: dict, limits: Any, path: Path, seen: set[int]) -> None:
+class _Budget:
+    """What a document's streams unpack to, in total: the pages' drawing (content streams, each page's use counted,
+    as the readers parse it page by page; forms once) to `page_content_bytes`, the fonts' data to eight times
+    `part_bytes` (a whole CJK font is 10-30 MB: a report embedding five is within it). Each stream is unpacked
+    once (sizes kept by object) and never further than what is left."""
+
+    def __init__(self, limits: Any):
+        self.content, self.fonts = limits.page_content_bytes, 8 * limits.part_bytes
+        self.sizes: dict[int, tuple[object, int]] = {}  # id → (the stream, kept so the id stays its own; size)
+
+
+def _check_page(number: int, page: dict, limits: Any, path: Path, seen: set[int], budget: _Budget) -> None:
     from pdfminer.pdftypes import resolve1  # pdfminer: loaded only when a PDF is checked
 
     where = Location(str(path), place=f"第{number}页")
@@ -517,30 +529,59 @@ def _check_page(number: int, page: dict, limits: Any, path: Path, seen: set[int]
             )
     contents = resolve1(page.get("Contents"))
     for content in contents if isinstance(contents, list) else [contents]:
-        _check_stream(resolve1(content), f"第{number}页的内容流", limits, where)
-    _check_objects(number, page.get("Resources"), limits, where, seen, 0)
+        _check_stream(resolve1(content), f"第{number}页的内容流", limits, where, budget)
+    _check_objects(number, page.get("Resources"), limits, where, seen, 0, budget)
 
 
-def _check_stream(content: Any, what: str, limits: Any, where: Location, times: int = 1) -> None:
+def _check_stream(
+    content: Any, what: str, limits: Any, where: Location, budget: _Budget, font: bool = False, times: int = 1
+) -> None:
+    """A stream held to `times` part_bytes, and counted against the document's budget (its drawing, or with
+    `font` its fonts)."""
     from pdfminer.pdftypes import PDFStream  # pdfminer: loaded only when a PDF is checked
 
-    if isinstance(content, PDFStream) and _unpacks_over(content, times * limits.part_bytes):
+    if not isinstance(content, PDFStream):
+        return
+    cap = times * limits.part_bytes
+    known = budget.sizes.get(id(content))
+    size = known[1] if known else _unpacked_size(content, min(cap, budget.fonts if font else budget.content))
+    budget.sizes[id(content)] = (content, size)
+    if size > cap:
         raise refusal(
             "file.pdf_bomb",
-            f"{what}解压后超过 {times * limits.part_bytes // (1024 * 1024)} MB（疑似压缩炸弹），已拒绝处理。"
+            f"{what}解压后超过 {cap // MB} MB（疑似压缩炸弹），已拒绝处理。{_setting('part_bytes')}",
+            where,
+        )
+    if font:
+        budget.fonts -= size
+    else:
+        budget.content -= size
+    if budget.content < 0:
+        raise refusal(
+            "file.pdf_bomb",
+            f"PDF 各页的内容（内容流和图形）解压后共超过 {limits.page_content_bytes // MB} MB（到{what}为止），"
+            f"疑似压缩炸弹，已拒绝处理。{_setting('page_content_bytes')}",
+            where,
+        )
+    if budget.fonts < 0:
+        raise refusal(
+            "file.pdf_bomb",
+            f"PDF 的字体数据解压后共超过 {8 * limits.part_bytes // MB} MB（到{what}为止），疑似压缩炸弹，已拒绝处理。"
             f"{_setting('part_bytes')}",
             where,
         )
 
 
-def _check_objects(number: int, resources: Any, limits: Any, where: Location, seen: set[int], depth: int) -> None:
+def _check_objects(
+    number: int, resources: Any, limits: Any, where: Location, seen: set[int], depth: int, budget: _Budget
+) -> None:
     """The images a page's resources declare, and the forms it draws (each a stream of drawing, with resources
     of its own: followed _DEPTH levels down, each once)."""
     from pdfminer.pdftypes import PDFStream, resolve1  # pdfminer: loaded only when a PDF is checked
     from pdfminer.psparser import LIT
 
     resources = resolve1(resources)
-    _check_fonts(number, resources, limits, where, seen)
+    _check_fonts(number, resources, limits, where, seen, budget)
     objects = resolve1(resources.get("XObject")) if isinstance(resources, dict) else None
     for name, item in (objects or {}).items() if isinstance(objects, dict) else ():
         item = resolve1(item)
@@ -549,8 +590,8 @@ def _check_objects(number: int, resources: Any, limits: Any, where: Location, se
         seen.add(id(item))
         kind = resolve1(item.get("Subtype"))
         if kind is LIT("Form"):
-            _check_stream(item, f"第{number}页的图形 {name} ", limits, where)
-            _check_objects(number, item.get("Resources"), limits, where, seen, depth + 1)
+            _check_stream(item, f"第{number}页的图形 {name} ", limits, where, budget)
+            _check_objects(number, item.get("Resources"), limits, where, seen, depth + 1, budget)
             continue
         width, height = resolve1(item.get("Width")), resolve1(item.get("Height"))
         if not (kind is LIT("Image") and isinstance(width, int) and isinstance(height, int)):
@@ -572,7 +613,7 @@ def _check_objects(number: int, resources: Any, limits: Any, where: Location, se
             )
 
 
-def _check_fonts(number: int, resources: Any, limits: Any, where: Location, seen: set[int]) -> None:
+def _check_fonts(number: int, resources: Any, limits: Any, where: Location, seen: set[int], budget: _Budget) -> None:
     """The streams pdfminer unpacks whole for a page's fonts: a ToUnicode map (held to part_bytes) and a font's
     program (FontFile, and a CID font's FontFile2: held to twice that, as a whole CJK font may be 20-30 MB)."""
     from pdfminer.pdftypes import resolve1  # pdfminer: loaded only when a PDF is checked
@@ -584,24 +625,25 @@ def _check_fonts(number: int, resources: Any, limits: Any, where: Location, seen
             continue
         seen.add(id(font))
         what = f"第{number}页字体 {name} 的数据"
-        _check_stream(resolve1(font.get("ToUnicode")), what, limits, where)
+        _check_stream(resolve1(font.get("ToUnicode")), what, limits, where, budget, True)
         descendants = resolve1(font.get("DescendantFonts"))
         for part in [font, *(descendants if isinstance(descendants, list) else [])]:
             part = resolve1(part)
             descriptor = resolve1(part.get("FontDescriptor")) if isinstance(part, dict) else None
             if isinstance(descriptor, dict):
                 for key in ("FontFile", "FontFile2"):
-                    _check_stream(resolve1(descriptor.get(key)), what, limits, where, 2)
+                    _check_stream(resolve1(descriptor.get(key)), what, limits, where, budget, True, 2)
 
 
-def _unpacks_over(content: Any, limit: int) -> bool:
-    """Whether a Flate content stream unpacks to more than `limit` bytes: unpacked a megabyte at a time and
-    counted, never held. Other filters, and a stream pdfminer already decoded, are left to the readers."""
+def _unpacked_size(content: Any, limit: int) -> int:
+    """What a Flate stream unpacks to, counted a megabyte at a time and never held, up to a megabyte past `limit`
+    (more than `limit`: over). Other filters, and a stream pdfminer already decoded, count 0: left to the
+    readers."""
     from pdfminer.pdftypes import LITERALS_FLATE_DECODE  # pdfminer: loaded only when a PDF is checked
 
     filters = content.get_filters()
     if not filters or filters[0][0] not in LITERALS_FLATE_DECODE or content.rawdata is None:
-        return False
+        return 0
     data = content.rawdata
     if content.decipher is not None and content.objid is not None:
         data = content.decipher(content.objid, content.genno, data, content.attrs)
@@ -611,8 +653,8 @@ def _unpacks_over(content: Any, limit: int) -> bool:
             total += len(unpacker.decompress(data, 1 << 20))
             data = unpacker.unconsumed_tail
     except zlib.error:
-        return False
-    return total > limit
+        return total if total > limit else 0  # damaged: the readers say so
+    return total
 
 
 def check_docx_chars(path: Path, where: Location, limits: Any) -> None:

@@ -62,6 +62,7 @@ class Limits:
     table_cells: int = 500_000  # filled cells of one sheet (10,000 projects fill about 100,000)
     pages: int = 500  # pages of one PDF under review (a 200-page report takes a few seconds)
     object_stream_bytes: int = 8 * MB  # one PDF object stream unpacked: pdfminer parses ~0.6 MB/s of it
+    page_content_bytes: int = 100 * MB  # a PDF's pages' drawing unpacked, all pages (readers parse it page by page)
     ocr_pages: int = 100  # pages of one report read by OCR (scans, garbled text layers): ~1.5 s CPU each
     image_pixels: int = 100_000_000  # one image in a PDF, or a page at 150 dpi (A3 at 600 dpi: 70 million)
     page_pixels: int = 9_000_000  # a page (or picture) read by OCR, at 150 dpi: A2 is 8.7 million
