@@ -339,8 +339,13 @@ def _with_sheet_xml(rows: str) -> bytes:
         ('<c r="SG1" t="inlineStr"><is><t>列501</t></is></c>', "SG1 单元格（第 1 行、第 501 列）"),
         ('<c r="XFD1"><f>1+1</f><v>2</v></c>', "XFD1 单元格（第 1 行、第 16384 列）"),
         ('<c r="A1048576" s="0"><v>1</v></c>', "A1048576 单元格（第 1048576 行、第 1 列）"),
+        (
+            '<x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="SG1"><x:v>1</x:v></x:c>',
+            "SG1 单元格（第 1 行、第 501 列）",
+        ),
+        ('<c r="A1"><v>1</v></c>' + "<c><v>1</v></c>" * 500, "SG1 单元格（第 1 行、第 501 列）"),
     ],
-    ids=["column-501", "formula-XFD", "row-1048576"],
+    ids=["column-501", "formula-XFD", "row-1048576", "prefixed", "placed-by-position"],
 )
 def test_a_filled_cell_beyond_the_table_limits_is_refused_before_openpyxl_loads(
     tmp_path, capsys, unloaded, cell, where
@@ -352,6 +357,14 @@ def test_a_filled_cell_beyond_the_table_limits_is_refused_before_openpyxl_loads(
     path = _write(tmp_path, "自评表.xlsx", _with_sheet_xml(sheet.replace('<row r="1"></row>', "")))
     code, said = _run(capsys, "review", str(path))
     assert code == 2 and "[file.sheet_too_large]" in said and f"工作表“自评表”在 {where}有内容" in said
+
+
+def test_cells_placed_by_position_within_the_limits_are_read(tmp_path):
+    rows = (
+        '<row><c t="inlineStr"><is><t>项目支出绩效自评表</t></is></c><c><v>95</v></c></row><row><c><v>1</v></c></row>'
+    )
+    doc = read_source(_write(tmp_path, "自评表.xlsx", _with_sheet_xml(rows)))
+    assert doc.segments[0].rows[0] == ("项目支出绩效自评表", "95")
 
 
 def test_more_filled_cells_than_the_limit_are_refused_before_openpyxl_loads(tmp_path, capsys, monkeypatch, unloaded):

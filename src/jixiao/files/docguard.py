@@ -755,12 +755,13 @@ def check_sheets(path: Path, names: set[str], where: Location, limits: Any) -> N
     allowed, and more filled cells than `table_cells`. A formatted empty cell does not count, as in the reader."""
     import zipfile  # per use, as in check_zip
 
-    far = re.compile(
-        rb'<c\b[^>]*?\br="((?:'
+    far = re.compile(  # the names may carry a prefix (x:c): openpyxl reads them by their namespace
+        rb'<(?:\w+:)?c\b[^>]*?\br="((?:'
         + _greater(limits.table_columns, True)
         + rb")[0-9]+|[A-Z]+0*(?:"
         + _greater(limits.table_rows, False)
-        + rb'))"(?:[^>]*[^/>])?>\s*(?:<f\b[^>]*/>\s*|<f\b[^>]*>[^<]*</f>\s*)?<(?:v|is)\b'
+        + rb'))"(?:[^>]*[^/>])?>\s*(?:<(?:\w+:)?f\b[^>]*/>\s*|<(?:\w+:)?f\b[^>]*>[^<]*</(?:\w+:)?f>\s*)?'
+        rb"<(?:\w+:)?(?:v|is)\b"
     )
     with zipfile.ZipFile(path) as archive:
         titles = _sheet_titles(archive, names)
@@ -768,25 +769,16 @@ def check_sheets(path: Path, names: set[str], where: Location, limits: Any) -> N
             place = Location(str(path), place=titles.get(name, name))
             sheet = f"工作表“{titles[name]}”" if name in titles else f"工作表 {name}"
             tip = "请删去表格以外的内容（或把大表拆成几个文件）后另存再试。"
-            filled, carry = 0, b""
+            filled, carry, positional = 0, b"", False
             try:
                 with archive.open(name) as handle:
                     while chunk := handle.read(1 << 20):
                         text = carry + chunk
-                        filled += text.count(b"<v>") + text.count(b"<is>") - carry.count(b"<v>") - carry.count(b"<is>")
+                        filled += len(_VALUE.findall(text)) - len(_VALUE.findall(carry))
+                        positional = positional or _UNREFERENCED.search(text) is not None
                         match = far.search(text)
                         if match:
-                            cell = match.group(1).decode()
-                            letters = cell.rstrip("0123456789")
-                            column = sum(26**i * (ord(c) - 64) for i, c in enumerate(reversed(letters)))
-                            at = f"{cell} 单元格（第 {int(cell[len(letters) :])} 行、第 {column} 列）"
-                            raise refusal(
-                                "file.sheet_too_large",
-                                f"{sheet}在 {at}有内容，超出上限（{limits.table_rows} 行、"
-                                f"{limits.table_columns} 列；疑似表格炸弹，或表格外有零散内容）。{tip}"
-                                "（上限可用环境变量 JIXIAO_LIMIT_TABLE_ROWS、JIXIAO_LIMIT_TABLE_COLUMNS 调整）",
-                                place,
-                            )
+                            raise _far_refusal(match.group(1).decode(), sheet, tip, limits, place)
                         if filled > limits.table_cells:
                             raise refusal(
                                 "file.sheet_too_large",
@@ -795,10 +787,78 @@ def check_sheets(path: Path, names: set[str], where: Location, limits: Any) -> N
                                 place,
                             )
                         carry = text[-4096:]
+                cell = _positional_far(archive, name, limits) if positional else None
+                if cell:
+                    raise _far_refusal(cell, sheet, tip, limits, place)
             except zipfile.BadZipFile as exc:  # its data is not what its directory entry says
                 raise _damaged(name, exc, place) from None
             except (OSError, RuntimeError, NotImplementedError, EOFError):
                 return  # a damaged part: the reader that follows says so with its own message
+
+
+def _far_refusal(cell: str, sheet: str, tip: str, limits: Any, place: Location) -> JixiaoError:
+    letters = cell.rstrip("0123456789")
+    column = sum(26**i * (ord(c) - 64) for i, c in enumerate(reversed(letters)))
+    return refusal(
+        "file.sheet_too_large",
+        f"{sheet}在 {cell} 单元格（第 {int(cell[len(letters) :])} 行、第 {column} 列）有内容，超出上限"
+        f"（{limits.table_rows} 行、{limits.table_columns} 列；疑似表格炸弹，或表格外有零散内容）。{tip}"
+        "（上限可用环境变量 JIXIAO_LIMIT_TABLE_ROWS、JIXIAO_LIMIT_TABLE_COLUMNS 调整）",
+        place,
+    )
+
+
+_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)>")  # a cell's value or inline string
+# a cell without its reference (r="B2"): placed by its position in its row, as openpyxl places it
+_UNREFERENCED = re.compile(rb"<(?:\w+:)?c(?:/?>|\s(?![^>]*\br=)[^>]*>)")
+
+
+def _positional_far(archive: Any, name: str, limits: Any) -> str | None:
+    """The first filled cell of a worksheet beyond the table limits, each cell placed as openpyxl places it (by
+    its reference, or one after the cell before it in its row; a row by its number, or one after the row before),
+    read by expat: for a sheet whose cells do not all say where they are (~1 µs an element)."""
+    from xml.parsers import expat  # per use, as in check_docx_chars
+
+    parser = expat.ParserCreate()
+    row = column = 0
+    in_cell = False
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal row, column, in_cell
+        tag = tag.rsplit(":", 1)[-1]
+        if tag == "row":
+            row = int(attrs["r"]) if attrs.get("r", "").isdigit() else row + 1
+            column = 0
+        elif tag == "c":
+            ref = attrs.get("r", "")
+            letters = ref.rstrip("0123456789")
+            column = (
+                sum(26**i * (ord(c) - 64) for i, c in enumerate(reversed(letters.upper()))) if letters else column + 1
+            )
+            in_cell = True
+        elif tag in ("v", "is") and in_cell and (row > limits.table_rows or column > limits.table_columns):
+            letters, n = "", column
+            while n:
+                n, rest = divmod(n - 1, 26)
+                letters = chr(65 + rest) + letters
+            raise _XmlRefused(f"{letters}{row}")
+
+    def end(tag: str) -> None:
+        nonlocal in_cell
+        if tag.rsplit(":", 1)[-1] == "c":
+            in_cell = False
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    try:
+        with archive.open(name) as handle:
+            while chunk := handle.read(1 << 20):
+                parser.Parse(chunk, False)
+    except _XmlRefused as exc:
+        return str(exc)
+    except (expat.ExpatError, ValueError):
+        return None  # the reader that follows says what is wrong with it
+    return None
 
 
 def _sheet_titles(archive: Any, names: set[str]) -> dict[str, str]:
