@@ -1,28 +1,35 @@
 """The guarded entrance's checks of a report under review that read inside the file (guard.check_document calls
-them): a Word file's characters, counted while streaming its body; and a PDF, what it says about itself, read
-from its objects before pdftotext, pdfplumber or the OCR renderer parse a page:
+them): a Word file's characters, counted while streaming its body; a workbook's sheets, from their bytes before
+openpyxl loads them (`check_sheets`: a filled cell beyond the table limits, more filled cells than allowed); and
+a PDF, what it says about itself, read from its objects before pdftotext, pdfplumber or the OCR renderer parse a
+page:
 
 - An opening password (a user password; pdfminer cannot open the file without it): refused, saying so. A PDF
   encrypted with an owner password only (printing or copying restricted) opens without one and is read.
-- Pages counted by walking the page tree (cycles and depth bounded), not from its /Count, which may lie.
-- Each page's content streams, and the forms it draws, unpacked (Flate) only as far as `part_bytes`, and never
-  kept: a stream that unpacks further is a bomb (a real page's drawing is a few hundred KB).
-- Each page, and each image it draws (as its resources declare: /Width × /Height), held to `image_pixels`
-  rendered at the OCR's 150 dpi — a picture of 40,000 × 40,000 pixels would take 1.6 GB to decode.
+- Pages counted by walking the page tree (cycles bounded; deeper than 64 levels refused), not from its /Count,
+  which may lie.
+- Each page's content streams, the forms it draws and its fonts' data, unpacked (Flate) only as far as
+  `part_bytes`, and never kept: a stream that unpacks further is a bomb (a real page's drawing is a few hundred
+  KB). All pages' drawing together held to `page_content_bytes` (each page's use counted: the readers parse it
+  page by page), the fonts' data to eight times `part_bytes`.
+- Each page, and each image it draws (as its resources declare: /Width × /Height, or for JBIG2 the page its data
+  declares), held to `image_pixels` rendered at the OCR's 150 dpi — a picture of 40,000 × 40,000 pixels would
+  take 1.6 GB to decode.
 
 Before pdfminer opens the file, its bytes are scanned (`_prescan`, a few regular expressions over the mapped
 file, ~0.1 s for 50 MB), for what pdfminer would spend minutes or gigabytes on while opening it:
 
 - The object streams and cross-reference streams it unpacks whole on first use, held to `object_stream_bytes`
-  (pdfminer parses ~0.6 MB a second of them; a writer's are tens of KB) and `part_bytes`.
+  (pdfminer parses ~0.6 MB a second of them; a writer's are tens of KB) and `part_bytes`, all of them together
+  to `unzipped_bytes`.
 - Objects that are only a reference to another, in a loop (6 → 7 → 6): pdfminer follows references until it meets
   a value, and never stops.
-- The page count from the trailer (the cross-reference table read at the entries it needs: the catalog and the
-  root of the page tree), and, where the table is broken — pdfminer then reads every line of the file to rebuild
-  it, 30 s for 100,000 pages — from the page objects the file holds.
+- The page count from the trailer (the cross-reference table or stream read at the entries it needs: the catalog
+  and the root of the page tree), and, where the table is broken — pdfminer then reads every line of the file to
+  rebuild it, 30 s for 100,000 pages — from the page objects the file holds.
 
-Each refusal names the file (and page), the limit and its setting. A file damaged beyond pdfminer's reading is
-left to the reader that follows, which says so in its own words.
+Each refusal names the file (and page, sheet or part), the limit and its setting. A file damaged beyond
+pdfminer's reading is left to the reader that follows, which says so in its own words.
 """
 
 from __future__ import annotations
