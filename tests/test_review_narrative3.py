@@ -320,3 +320,10 @@ def test_the_period_of_a_frequency_is_a_figure():
     assert quarter.value == 1 and "开展工作督导" in quarter.subject
     # "一个季度" that no frequency follows is a phrase, not a figure
     assert not [f for f in extract_narrative_figures(_doc("用了一个季度的时间完成整改。")) if f.unit == "个季度"]
+
+
+def test_a_rate_of_what_a_verb_did_to_a_budget_keeps_both():
+    # n212: "项目全年预算数*元,执行数*元,完成预算的100%": the rate is of 完成预算 (the masked amounts are no figures)
+    doc = _doc("项目一:乙项目,项目全年预算数*元,执行数*元,完成预算的100%。")
+    assert [f.raw for f in extract_narrative_figures(doc)] == ["100"]
+    assert _figure(doc, "100").subject == "完成预算"

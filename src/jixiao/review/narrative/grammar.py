@@ -183,7 +183,10 @@ class _SegmentReader:
             rest = clean_subject(left[len(self.last_noun) :], voc)[0]
             subject = (rest if len(rest) >= 3 else prev.subject) if token.kind != "count" else ""
         if subject in voc.relations["verbs"] or subject in voc.relations["stage_verbs"]:
-            relation, subject = relation or subject, ""
+            # "完成预算的100%": a rate of what a verb did to a stage of the budget is of both words
+            staged = subject in voc.relations["stage_verbs"]
+            done = token.kind == "rate" and relation in voc.relations["verbs"] and staged
+            relation, subject = relation or subject, relation + subject if done else ""
         verb = next((w for w in voc.relations["verbs"] if left.endswith(w)), "") if token.kind == "amount" else ""
         if verb:  # "共下达5404万元中央资金用于……": the verb's object is named after the amount
             money = [w for w in voc.money_words if w not in voc.relations["stage_verbs"] and not w.endswith("元")]
