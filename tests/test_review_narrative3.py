@@ -327,3 +327,11 @@ def test_a_rate_of_what_a_verb_did_to_a_budget_keeps_both():
     doc = _doc("项目一:乙项目,项目全年预算数*元,执行数*元,完成预算的100%。")
     assert [f.raw for f in extract_narrative_figures(doc)] == ["100"]
     assert _figure(doc, "100").subject == "完成预算"
+
+
+def test_a_total_word_ends_the_noun_after_a_count():
+    # n199: "以上两笔资金共计6132万元": two sums of 资金, 6132万元 of them — 共计 is the relation, not part of the noun
+    doc = _doc("下达我区补助资金2958万元。以上两笔资金共计6132万元,均已到位。")
+    assert _figure(doc, "两", "笔").subject.endswith("资金")
+    total = _figure(doc, "6132")
+    assert total.subject.endswith("资金") and total.relation == "共计"
