@@ -535,3 +535,19 @@ def test_a_county_that_sends_its_notice_itself(tmp_path):
     assert _review(tmp_path, "天水市秦州区关于2023年度彩票公益金使用情况公示说明" + body).department == "天水市秦州区"
     other = "示范项目区关于2023年度彩票公益金使用情况公示说明" + body
     assert _review(tmp_path, other, "other.txt").department == ""
+
+
+def test_a_unit_and_the_body_under_it_joined_by_a_dash(tmp_path):
+    """corpus t50: 资金使用单位 "市农业农村局-市畜牧兽医服务中心" — the department is the bureau, named whole where the
+    page prints it (发布机构 宣城市农业农村局); the unit stays as printed."""
+    text = """发布机构	宣城市农业农村局	发文日期	2025-04-15
+中央对地方转移支付区域绩效自评表
+(2024年度)
+转移支付(项目)名称	动物防疫等补助经费
+中央主管部门	农业农村部
+地方主管部门	省农业农村厅	资金使用单位	市农业农村局-市畜牧兽医服务中心
+项目资金(万元)		年初预算数	全年预算数	全年执行数	分值	执行率	得分
+	年度资金总额	100	100	100	10	100%	10
+"""
+    result = _review(tmp_path, text)
+    assert (result.department, result.unit) == ("宣城市农业农村局", "市农业农村局-市畜牧兽医服务中心")

@@ -558,13 +558,22 @@ def _department(doc: SourceDocument, tables: list[Table], kind: str, unit: str) 
     ]
     endings = tuple(vocab.words("department_endings"))
     for read in readings:
-        name = _whole(_unmasked(read()), doc)
+        name = _whole(_parent(_unmasked(read()), endings), doc)
         if name and unit.startswith(name) and not name.endswith(endings):
             # the 主管部门 cut short in its cell ("南充市林业" beside 实施单位 南充市林业局, corpus t21): the unit
             return unit
         if name:
             return name
     return ""
+
+
+def _parent(name: str, endings: tuple[str, ...]) -> str:
+    """A unit and the body under it joined by a dash ("市农业农村局-市畜牧兽医服务中心", corpus t50's 资金使用单位):
+    the department is the unit; "" stays ""."""
+    parts = [p.strip() for p in re.split(r"[-—–－]+", name)]
+    if len(parts) == 2 and all(p.endswith(endings) and len(p) >= 3 for p in parts):
+        return parts[0]
+    return name
 
 
 _LEVEL = "省市县区州旗盟"
