@@ -641,3 +641,28 @@ def test_a_page_tree_deeper_than_any_writer_makes_is_refused_by_name(tmp_path, c
     code, said = _run(capsys, "review", str(_write(tmp_path, "深.pdf", deep_tree_pdf(20_000))))
     assert code == 2 and "[file.pdf_too_deep]" in said and "页面树嵌套超过 64 层" in said
     assert read_source(_write(tmp_path, "浅.pdf", deep_tree_pdf(10))).segments  # ten levels: read
+
+
+def test_a_workbook_libreoffice_converts_passes_the_same_gate(tmp_path, capsys, monkeypatch):
+    """An .xls converted to .xlsx is checked as an .xlsx is, before openpyxl loads it; the message names the .xls."""
+    from openpyxl import Workbook
+
+    from jixiao.formats import office
+
+    if office.shared_converter() is None and office.find_soffice() is None:
+        pytest.skip("LibreOffice is installed by scripts/setup.sh")
+    book = Workbook()
+    for row in range(1, 7):
+        book.active.append([f"项目{row}", row])
+    book.save(tmp_path / "自评表.xlsx")
+    xls = office.convert_file(tmp_path / "自评表.xlsx", "xls", tmp_path / "xls")
+    monkeypatch.setattr(guard, "LIMITS", guard.Limits(table_cells=10))
+    import openpyxl
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("openpyxl loaded the converted workbook")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+    code, said = _run(capsys, "review", str(xls))
+    assert code == 2 and "[file.sheet_too_large]" in said and "有内容的单元格超过 10 个" in said
+    assert said.startswith(f"{xls}:") and "jixiao-conv-" not in said

@@ -176,8 +176,18 @@ def _read_converted(path: Path) -> SourceDocument:
         # a web page saved as .doc/.xls, as many systems export their "Excel" and "Word": read as the page it is
         return read_html(path, _Builder(path))
     fmt = "xlsx" if path.suffix.lower() in (".xls", ".et") else "docx"
+    from dataclasses import replace
+
+    from jixiao.files.guard import check_document
+
     try:
         with converted(path, fmt) as modern:
+            try:  # what LibreOffice wrote passes the same gate: a sheet of 65,536 filled rows, a huge body
+                check_document(modern)
+            except JixiaoError as exc:  # said of the file the user gave
+                raise JixiaoError(
+                    [replace(p, location=replace(p.location or Location(""), file=str(path))) for p in exc.problems]
+                ) from None
             doc = _READERS[f".{fmt}"](modern)
     except ConversionError as exc:
         raise JixiaoError([Problem("review.convert", str(exc), Location(str(path)))]) from None
