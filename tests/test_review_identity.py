@@ -551,3 +551,21 @@ def test_a_unit_and_the_body_under_it_joined_by_a_dash(tmp_path):
 """
     result = _review(tmp_path, text)
     assert (result.department, result.unit) == ("宣城市农业农村局", "市农业农村局-市畜牧兽医服务中心")
+
+
+def test_a_project_form_scored_on_the_whole_process_is_a_hundred_point_table(tmp_path):
+    """corpus t54, t06: a 项目绩效自评表 whose first-level indicators are 项目决策/项目管理/项目绩效 is a hundred-point
+    multi-level table; one scored on the MoF's 产出/效益/满意度 targets stays a project table."""
+    head = "服务贸易项目绩效自评表\n项目实施单位\t省商务厅服务贸易处\t主管部门\t省商务厅\n"
+    rows = (
+        "一级指标\t二级指标\t三级指标\t分值\t得分\n"
+        "项目决策(20分)\t项目目标\t目标内容\t10\t10\n"
+        "\t决策过程\t决策依据\t10\t9\n"
+        "项目管理(20分)\t资金管理\t资金到位率\t10\t10\n"
+        "\t组织实施\t管理制度健全性\t10\t10\n"
+        "项目绩效(60分)\t项目产出\t实际完成率\t30\t28\n"
+        "\t项目效益\t经济效益\t30\t27\n"
+        "合计\t\t\t100\t94\n"
+    )
+    assert _review(tmp_path, head + rows).kind == "hundred_point_table"
+    assert _review(tmp_path, MOF_HEAD, "mof.txt").kind == "project_table"

@@ -109,6 +109,11 @@ def kind_of(doc: SourceDocument, tables: list[Table], score_tables: list[ScoreTa
     ]
     if titled:
         _, _, kid, word = min(titled)  # the first title of the document names it
+        process = _process_level(score_tables) if kid == "project_table" else ""
+        if process:
+            # a project's form scored on the whole process (项目决策, 项目管理, 产出, 效益: corpus t06, t54), not on
+            # the MoF's 产出/效益/满意度 targets: a hundred-point multi-level table
+            return "hundred_point_table", f"表题含“{word}”，得分表一级指标含“{process}”（百分制多级指标）"
         return kid, f"表题含“{word}”"
     all_text = "".join(t.text() for t in tables)
     for kid in ("base_data", "project_table", "department_table"):
@@ -134,6 +139,16 @@ def kind_of(doc: SourceDocument, tables: list[Table], score_tables: list[ScoreTa
         kid, _ = _narrative_kind(head, kinds)
         return kid, "未见得分表，按叙述性报告审核"
     return "base_data", "未见得分表"
+
+
+def _process_level(score_tables: list[ScoreTable]) -> str:
+    """The first first-level indicator of the score tables that scores the project's decision or management
+    (项目决策, 项目管理, 过程), "" when none does."""
+    for table in score_tables:
+        for row in table.rows:
+            if re.search(r"决策|管理|过程", norm(row.level1)):
+                return row.level1
+    return ""
 
 
 _PAGE_NUMBER = rx(r"^[-—–－·]*第?\d{1,3}页?(?:(?:[/／]|共)\d{1,3}页?)?[-—–－·]*$")
