@@ -608,9 +608,10 @@ def test_a_change_of_each_of_two_totals_is_not_measured_against_their_sum():
     assert _codes(one) == [("growth_rate", Severity.WARNING)]
 
 
-def test_an_attachment_linked_for_download_is_a_hint_and_an_attachment_left_out_an_error(tmp_path):
+def test_an_attachment_linked_for_download_is_a_hint_and_an_attachment_left_out_a_warning(tmp_path):
     """n149: "附件:2024年……项目自评表[点击下载]" names a file published beside the report: the review cannot read it,
-    which is said once as a hint; an attachment listed with no link and no table is missing (an error)."""
+    which is said once as a hint; an attachment listed with no link and no table is not in the file (a warning:
+    it may have been sent as a file of its own, as the 衡山 seed's were)."""
     from jixiao.review import review_file
 
     body = "一、绩效目标分解下达情况\n安排项目资金56万元。\n"
@@ -622,7 +623,7 @@ def test_an_attachment_linked_for_download_is_a_hint_and_an_attachment_left_out_
     missing = tmp_path / "missing.txt"
     missing.write_text(body + "附件:2024年某镇产业设施配套项目自评表\n", encoding="utf-8")
     found = {(p.code, p.severity) for p in review_file(missing).findings}
-    assert ("review.attachment_missing", Severity.ERROR) in found
+    assert ("review.attachment_missing", Severity.WARNING) in found
 
 
 def test_a_form_published_as_label_value_lines_takes_the_unit_of_its_heading():

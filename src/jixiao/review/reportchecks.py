@@ -104,10 +104,12 @@ def check_attachments(review: Review) -> None:
                 "",
             )
             continue
+        # a warning, not an error: the report is not wrong for it, and a department often sends its attachment
+        # tables as files of their own beside the report (the 衡山 seed; corpus n149 and n185 first read it so)
         review.add(
             "review.attachment_missing",
-            Severity.ERROR,
-            f"报告列出附件“{name}”，但报告中没有该表（附件未随报告提供），无法核对其数据和得分。",
+            Severity.WARNING,
+            f"报告列出附件“{name}”，但本文件中没有该表，无法核对其数据和得分。请确认附件已随报告报送（可与报告一并审核）。",
             review.doc.location(seg),
             name,
             "",
