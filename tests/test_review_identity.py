@@ -569,3 +569,15 @@ def test_a_project_form_scored_on_the_whole_process_is_a_hundred_point_table(tmp
     )
     assert _review(tmp_path, head + rows).kind == "hundred_point_table"
     assert _review(tmp_path, MOF_HEAD, "mof.txt").kind == "project_table"
+
+
+def test_what_a_cited_document_s_name_says_is_not_the_report_s_kind(tmp_path):
+    """corpus n62: "根据《桂阳县财政局关于开展20xx年度财政资金部门整体支出和项目支出绩效评价工作的通知》" — the
+    notice's name speaks of 部门整体; the report is about a project."""
+    text = (
+        "根据《桂阳县财政局关于开展20xx年度财政资金部门整体支出和项目支出绩效评价工作的通知》"
+        "精神,年初预算安排我中心四好农村公路建设项目资金174万元,全部用于农村公路建设。\n"
+        "二、绩效目标完成情况\n全年完成农村公路提质改造30公里,资金到位率100%,执行率100%。\n"
+        "三、存在的问题\n部分路段养护资金不足,下一步将积极争取上级资金支持,确保道路安全畅通。\n"
+    )
+    assert _review(tmp_path, text).kind == "narrative_project"

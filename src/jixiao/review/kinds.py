@@ -64,6 +64,7 @@ def _mostly_table(doc: SourceDocument) -> bool:
 
 
 _ACCOUNTS_PROJECT = rx(r"项目支出|采购项目")
+_CITED = rx(r"《[^》]{0,80}》")
 
 
 def _narrative_kind(head: str, kinds: dict) -> tuple[str, str]:
@@ -74,6 +75,9 @@ def _narrative_kind(head: str, kinds: dict) -> tuple[str, str]:
     # 项目 in a department's accounts is no project: 基本支出 and 项目支出 are the two parts of its spending
     # ("项目支出预算48100元", corpus n75, n76; "相关项目支出因客观原因结转", n51), 采购项目 a kind of purchase (n72)
     said = _ACCOUNTS_PROJECT.sub(lambda m: "＿" * len(m.group(0)), head)
+    # nor does what a cited document's name says ("根据《…关于开展…部门整体支出和项目支出绩效评价工作的通知》",
+    # corpus n62, a project's report)
+    said = _CITED.sub(lambda m: "＿" * len(m.group(0)), said)
     found = [
         (said.find(norm(w)), kid, w)
         for kid in ("narrative_department", "narrative_project")
