@@ -581,3 +581,12 @@ def test_what_a_cited_document_s_name_says_is_not_the_report_s_kind(tmp_path):
         "三、存在的问题\n部分路段养护资金不足,下一步将积极争取上级资金支持,确保道路安全畅通。\n"
     )
     assert _review(tmp_path, text).kind == "narrative_project"
+
+
+def test_a_unit_s_self_evaluation_that_names_no_project_is_the_department_s(tmp_path):
+    """corpus n201: "下桥镇人民政府2024年度绩效自评报告" — the unit's own self-evaluation; "永兴县农业保险保费补贴
+    2020年度绩效自评报告" (n179) names its funds and stays a project's."""
+    body = "\n根据上级财政部门关于年度绩效自评工作的通知要求,我单位迅速成立自评工作小组,明确分工、核查资料。\n"
+    assert _review(tmp_path, "下桥镇人民政府2024年度绩效自评报告" + body).kind == "narrative_department"
+    other = "永兴县农业保险保费补贴2020年度绩效自评报告" + body
+    assert _review(tmp_path, other, "other.txt").kind == "narrative_project"

@@ -88,6 +88,13 @@ def _narrative_kind(head: str, kinds: dict) -> tuple[str, str]:
         _, kid, word = min(found)  # the first said: "一、项目基本情况 …纳入部门预算" is a project's (corpus n165)
         return kid, f"正文为叙述性报告，开头含“{word}”"
     generic = next((w for w in kinds["narrative_project"].get("generic_title", []) if norm(w) in head), None)
+    endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
+    unit = re.match(
+        rf"^[\u4e00-\u9fff]{{2,24}}?(?:{endings})(?:19|20)\d{{2}}年度?{re.escape(norm(generic or '-'))}", head
+    )
+    if generic and unit:
+        # a unit's own self-evaluation that names no project: "下桥镇人民政府2024年度绩效自评报告" (corpus n201)
+        return "narrative_department", f"标题为单位名称加“{generic}”"
     if generic:
         return "narrative_project", f"标题含“{generic}”"
     return "narrative_department", "正文为叙述性报告"
