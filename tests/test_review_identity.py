@@ -590,3 +590,14 @@ def test_a_unit_s_self_evaluation_that_names_no_project_is_the_department_s(tmp_
     assert _review(tmp_path, "下桥镇人民政府2024年度绩效自评报告" + body).kind == "narrative_department"
     other = "永兴县农业保险保费补贴2020年度绩效自评报告" + body
     assert _review(tmp_path, other, "other.txt").kind == "narrative_project"
+
+
+def test_a_project_run_over_one_whole_calendar_year_gives_the_year(tmp_path):
+    """corpus n38: no year in the head; "该项目实施期为2019年元月至2019年12月" further down gives 2019 (元月 is
+    January). A run over two years gives none."""
+    head = "美丽乡村示范点及自然村财政奖励资金绩效\n评价报告\n项目名称 美丽乡村示范点及自然村财政奖励\n"
+    filler = "各村按照规划完成了道路硬化、绿化亮化和环境整治工作,群众满意度较高。\n" * 12
+    text = head + filler + "该项目实施期为2019年元月至2019年12月;\n"
+    assert _review(tmp_path, text).year == 2019
+    two = text.replace("至2019年12月", "至2020年12月")
+    assert _review(tmp_path, two, "two.txt").year is None

@@ -42,12 +42,15 @@ def _table_heads(doc: SourceDocument) -> list[list[str]]:
 
 
 # a period that is one whole calendar year: "项目起止时间 | 2016年1月起至2016年12月止" (corpus t34, t45, t53)
-_WHOLE_YEAR = rx(r"(20\d\d)\s*年\s*0?1\s*月[^至到~～—-]{0,4}[至到~～—-]+\s*(20\d\d)\s*年\s*12\s*月")
+_WHOLE_YEAR = rx(r"(20\d\d)\s*年\s*(?:0?1|元|一)\s*月[^至到~～—-]{0,4}[至到~～—-]+\s*(20\d\d)\s*年\s*(?:12|十二)\s*月")
+# the period a project ran, anywhere in the report: "该项目实施期为2019年元月至2019年12月" (corpus n38)
+_RUN_PERIOD = rx(r"(?:实施期|实施周期|实施时间|执行期|起止时间)[为是:：\s]*")
 
 
 def find_year(doc: SourceDocument) -> int | None:
     """The year evaluated: the first "20XX年度" in the first paragraphs or a table's head (_table_heads), else a
-    period there that is one whole calendar year (2016年1月…至2016年12月)."""
+    period there that is one whole calendar year (2016年1月…至2016年12月), else the project's run, anywhere in the
+    report, when it is one whole calendar year ("该项目实施期为2019年元月至2019年12月", corpus n38)."""
     texts = [seg.text for seg in doc.paragraphs()[:10]] + [c for row in _table_heads(doc) for c in row]
     for text in texts:
         m = re.search(r"(20\d\d)\s*年度", text)
@@ -57,6 +60,11 @@ def find_year(doc: SourceDocument) -> int | None:
         m = _WHOLE_YEAR.search(text)
         if m and m.group(1) == m.group(2):
             return int(m.group(1))
+    for seg in doc.paragraphs():
+        m = _RUN_PERIOD.search(seg.text)
+        whole = _WHOLE_YEAR.match(seg.text, m.end()) if m else None
+        if whole and whole.group(1) == whole.group(2):
+            return int(whole.group(1))
     return None
 
 
