@@ -103,7 +103,8 @@ _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f]")  # below 32, but for \t \n \v \f 
 
 
 def sniff(head: bytes) -> str:
-    """'zip' (.xlsx/.docx), 'ole' (.xls/.doc/.et), 'pdf', 'text', 'binary' or 'empty' from the first bytes."""
+    """'zip' (.xlsx/.docx), 'ole' (.xls/.doc/.et), 'pdf', 'image' (a photo or scan: JPEG, PNG, TIFF, BMP),
+    'text', 'binary' or 'empty' from the first bytes."""
     if not head:
         return "empty"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
@@ -112,6 +113,8 @@ def sniff(head: bytes) -> str:
         return "ole"
     if b"%PDF-" in head[:1024]:
         return "pdf"
+    if head.startswith(_IMAGES) or (head[:2] == b"BM" and head[6:10] == b"\x00\x00\x00\x00"):  # BMP: reserved 0s
+        return "image"
     return "text" if _looks_like_text(head) else "binary"
 
 
@@ -141,10 +144,12 @@ def _looks_like_text(head: bytes) -> bool:
     return controls <= max(4, len(text) // 200)
 
 
+_IMAGES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*")  # JPEG, PNG, TIFF
 _KIND_WORDS = {
     "zip": "Office 文件（.xlsx/.docx）",
     "ole": "旧版 Office 文件（.xls/.doc/.et）",
     "pdf": "PDF 文件",
+    "image": "图片（照片或扫描图像）",
     "text": "文本文件",
     "binary": "二进制文件",
     "empty": "空文件",
@@ -331,6 +336,7 @@ _DOCUMENT_KINDS = {
     ".docx": ("zip",),
     ".xlsx": ("zip",),
     ".xlsm": ("zip",),
+    **dict.fromkeys((".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp"), ("image",)),
 }
 
 
@@ -349,7 +355,7 @@ def check_document(path: Path) -> None:
     expected = _DOCUMENT_KINDS.get(suffix)  # None: a format another reader converts first (.doc, .wps, …)
     where = Location(str(path))
     kind = check_input_file(path, tuple(_KIND_WORDS), "text_bytes" if expected == ("text", "empty") else "file_bytes")
-    if suffix not in (".doc", ".wps") and _head(path)[:64].lstrip(_BLANKS).startswith(b"{\\rtf"):
+    if suffix not in (".doc", ".wps", ".rtf") and _head(path)[:64].lstrip(_BLANKS).startswith(b"{\\rtf"):
         # RTF, which Word saves and opens as a document: read as a .doc (LibreOffice converts it); as a .txt its
         # markup would be read as the report's text, and under any other name its reader fails on it
         raise refusal(

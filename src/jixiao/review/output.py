@@ -13,13 +13,14 @@ from jixiao.model.problems import JixiaoError, Problem, Severity
 
 from . import ReviewResult, review_file
 from .extract import Figure
+from .source import _READERS
 
 if TYPE_CHECKING:  # jixiao.report loads every writer (docx, charts, PDF): imported where an opinion is written
     from ..report.document import Document
 
 __all__ = ["SUPPORTED", "opinion_docx", "render_review_text", "review_folder", "review_to_dict", "summary_workbook"]
 
-SUPPORTED = (".docx", ".pdf", ".txt", ".xlsx", ".doc", ".wps", ".xls", ".et", ".ofd", ".html", ".htm")
+SUPPORTED = tuple(_READERS)  # a folder's files that review_file reads
 _SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 

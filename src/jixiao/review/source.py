@@ -210,8 +210,39 @@ def _read_ofd(path: Path) -> SourceDocument:
     return builder.doc
 
 
+def _read_image(path: Path) -> SourceDocument:
+    """A photo or image scan of the report's pages, each page recognised as a scanned PDF page is."""
+    from jixiao.files.guard import LIMITS
+
+    from ..formats.images import ImageRefused, image_pages
+    from ..formats.ocr import OcrUnavailable, read_image
+
+    builder = _Builder(path)
+    try:
+        # a photo has more pixels than its page at 150 dpi: four times the page limit, before it is scaled down
+        for number, image in enumerate(image_pages(path, LIMITS.ocr_pages, 4 * LIMITS.page_pixels), start=1):
+            _add_blocks(builder, read_image(image, number, path=path))
+    except ImageRefused as exc:
+        raise JixiaoError([Problem("review.image", str(exc), Location(str(path)))]) from None
+    except OcrUnavailable as exc:
+        raise JixiaoError([Problem("review.ocr_unavailable", str(exc), Location(str(path)))]) from None
+    if not builder.doc.segments:
+        raise JixiaoError(
+            [
+                Problem(
+                    "review.no_text",
+                    "图片经文字识别未能读出文字（可能模糊、过暗或为空白）。请重新拍摄（正对页面、光线均匀）或扫描后再审核。",
+                    Location(str(path)),
+                )
+            ]
+        )
+    builder.doc.notes.append((1, "该文件为图片，已用文字识别（OCR）读取，请核对识别出的文字和数字。"))
+    return builder.doc
+
+
 _READERS = {
     ".doc": _read_converted,
+    ".rtf": _read_converted,
     ".wps": _read_converted,
     ".xls": _read_converted,
     ".et": _read_converted,
@@ -223,6 +254,7 @@ _READERS = {
     ".xlsm": _read_xlsx,
     ".html": lambda path: read_html(path, _Builder(path)),
     ".htm": lambda path: read_html(path, _Builder(path)),
+    **dict.fromkeys((".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp"), _read_image),
 }
 
 
@@ -234,8 +266,8 @@ def read_source(path: Path) -> SourceDocument:
             [
                 Problem(
                     "review.file_type",
-                    f"不支持审核“{path.suffix}”文件。支持 .docx/.doc/.wps、.pdf（含扫描件）、.ofd、.txt、"
-                    ".xlsx/.xls/.et 和 .html。",
+                    f"不支持审核“{path.suffix}”文件。支持 .docx/.doc/.wps/.rtf、.pdf（含扫描件）、.ofd、.txt、"
+                    ".xlsx/.xls/.et、.html，以及页面的照片或扫描图片（.jpg/.png/.tif/.bmp）。",
                     Location(str(path)),
                 )
             ]

@@ -18,7 +18,10 @@ MAX_UPLOAD = 10 * 1024 * 1024  # bytes of one uploaded file
 # a filled workbook as Excel or WPS saves it: .xls/.et converted to .xlsx by LibreOffice first (issue 20)
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", *OLD_WORKBOOKS)
 # a report or table written elsewhere, in every format `jixiao review` reads (review/source.py), scans included
-REVIEW_SUFFIXES = (".docx", ".doc", ".wps", ".pdf", ".ofd", ".xlsx", ".xlsm", ".xls", ".et", ".txt", ".html", ".htm")
+_IMAGES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp")  # photos and image scans of a report's pages
+REVIEW_SUFFIXES = (
+    ".docx", ".doc", ".wps", ".rtf", ".pdf", ".ofd", ".xlsx", ".xlsm", ".xls", ".et", ".txt", ".html", ".htm", *_IMAGES
+)  # fmt: skip
 _OLD_OFFICE = (".doc", ".wps", ".xls", ".et")  # Word/Excel 97–2003 and WPS: OLE compound files
 
 
@@ -70,6 +73,13 @@ def check_upload(
                     where,
                 )
             ]
+        return []
+    if suffix in _IMAGES or suffix == ".rtf":  # read by OCR, or converted by LibreOffice, each under its guard
+        kind = guard.sniff(content[:65536])
+        rtf = content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf")
+        if kind != ("text" if suffix == ".rtf" else "image") or (suffix == ".rtf" and not rtf):
+            what = "RTF 文档" if suffix == ".rtf" else "图片"
+            return [Problem("file.type", f"文件内容不是{what}，与扩展名 {suffix} 不符。请检查是否选错了文件。", where)]
         return []
     if suffix in (".ofd", ".html", ".htm"):  # an OFD is a zip (its own guard when read), HTML text
         expected = "zip" if suffix == ".ofd" else "text"
