@@ -601,3 +601,19 @@ def test_a_project_run_over_one_whole_calendar_year_gives_the_year(tmp_path):
     assert _review(tmp_path, text).year == 2019
     two = text.replace("至2019年12月", "至2020年12月")
     assert _review(tmp_path, two, "two.txt").year is None
+
+
+def test_a_project_form_whose_process_groups_carry_their_points_is_a_hundred_point_table(tmp_path):
+    """corpus t07: "项目决策 2 分 | 决策依据 | 2 | 2" heads the form's process group though its score table is found
+    in its 产出 rows only."""
+    text = """广水市财政预算支出项目绩效目标自评表
+填报日期:2022 年 8 月 10 日	自评总分: 95
+项目名称	乡村道路建设养护项目
+项目主管单位	广水市交通运输局	项目实施单位	广水市交通运输局
+项目权重	评价内容	分值	自评分	复核分	评价标准及依据
+项目决策 2 分	决策依据	2	2		有项目年度工作计划或有上级文件计 2 分
+项目管理 13 分	财务制度	3	3		单位财务管理制度 1 分
+一级指标	二级指标	三级指标	年度指标值	实际完成值	分值	得分
+产出指标	数量指标	道路养护里程	300公里	300公里	20	20
+"""
+    assert _review(tmp_path, text).kind == "hundred_point_table"

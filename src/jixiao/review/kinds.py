@@ -120,7 +120,7 @@ def kind_of(doc: SourceDocument, tables: list[Table], score_tables: list[ScoreTa
     ]
     if titled:
         _, _, kid, word = min(titled)  # the first title of the document names it
-        process = _process_level(score_tables) if kid == "project_table" else ""
+        process = _process_level(score_tables, tables) if kid == "project_table" else ""
         if process:
             # a project's form scored on the whole process (项目决策, 项目管理, 产出, 效益: corpus t06, t54), not on
             # the MoF's 产出/效益/满意度 targets: a hundred-point multi-level table
@@ -152,14 +152,23 @@ def kind_of(doc: SourceDocument, tables: list[Table], score_tables: list[ScoreTa
     return "base_data", "未见得分表"
 
 
-def _process_level(score_tables: list[ScoreTable]) -> str:
+def _process_level(score_tables: list[ScoreTable], tables: list[Table]) -> str:
     """The first first-level indicator of the score tables that scores the project's decision or management
-    (项目决策, 项目管理, 过程), "" when none does."""
+    (项目决策, 项目管理, 过程), else a table's cell that heads such a group with its points ("项目决策 2 分",
+    corpus t07, whose score table was found in its 产出 rows only); "" when none does."""
     for table in score_tables:
         for row in table.rows:
             if re.search(r"决策|管理|过程", norm(row.level1)):
                 return row.level1
+    for t in tables:
+        for row in t.grid:
+            cell = next((c.strip() for c in row if c.strip()), "")
+            if _PROCESS_GROUP.match(cell):
+                return cell
     return ""
+
+
+_PROCESS_GROUP = rx(r"^(?:项目)?(?:决策|管理|过程)\s*[(（]?\s*\d+(?:\.\d+)?\s*分")
 
 
 _PAGE_NUMBER = rx(r"^[-—–－·]*第?\d{1,3}页?(?:(?:[/／]|共)\d{1,3}页?)?[-—–－·]*$")
