@@ -161,8 +161,8 @@ def _process_level(score_tables: list[ScoreTable], tables: list[Table]) -> str:
             if re.search(r"决策|管理|过程", norm(row.level1)):
                 return row.level1
     for t in tables:
-        for row in t.grid:
-            cell = next((c.strip() for c in row if c.strip()), "")
+        for cells in t.grid:
+            cell = next((c.strip() for c in cells if c.strip()), "")
             if _PROCESS_GROUP.match(cell):
                 return cell
     return ""
