@@ -24,6 +24,7 @@ from jixiao.web.db import Department, User
 from jixiao.web.security import hash_password
 from jixiao.web.tasks import run_job
 
+from .test_scan import printed  # noqa: F401  (the page as printed and rendered)
 from .web_support import login, version_of
 
 pytestmark = pytest.mark.skipif(office.find_soffice() is None, reason="LibreOffice is installed by scripts/setup.sh")
@@ -149,6 +150,24 @@ def test_a_batch_of_reports_takes_old_word_files(app, tmp_path):
     page = client.get(response.headers["location"]).text
     # the .doc is reviewed (one of one done), the file whose content is not a Word file is listed with its reason
     assert "已完成" in page and "1/1" in page and "伪装.doc" in page and "与扩展名 .doc 不符" in page
+
+
+def test_a_batch_of_reports_takes_a_photo_of_a_page(app, tmp_path, printed):  # noqa: F811
+    """A page photographed by phone (test_scan's report page, a 2600-pixel JPEG) sent with the batch: reviewed as
+    the command line reviews it, one of one done."""
+    client, csrf = _signed_in(app, "bureau")
+    page = printed[2]
+    photo = tmp_path / "微信图片.jpg"
+    page.resize((round(page.width * 2600 / page.height), 2600)).save(photo, quality=88)
+    response = client.post(
+        "/bureau/batch",
+        data={"csrf_token": csrf, "kind": "reviews", "year": "2023"},
+        files=[("files", (photo.name, photo.read_bytes(), "image/jpeg"))],
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    shown = client.get(response.headers["location"]).text
+    assert "已完成" in shown and "1/1" in shown and "已审核 1 份报告" in shown and "微信图片_审核意见.docx" in shown
 
 
 def test_review_formats_are_the_command_lines(app):
