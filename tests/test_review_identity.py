@@ -617,3 +617,11 @@ def test_a_project_form_whose_process_groups_carry_their_points_is_a_hundred_poi
 产出指标	数量指标	道路养护里程	300公里	300公里	20	20
 """
     assert _review(tmp_path, text).kind == "hundred_point_table"
+
+
+def test_a_year_in_full_width_digits(tmp_path):
+    """A form typed with a full-width input method (bench/review_variants.py's full_width layout of t34, t45, t53):
+    "项目起止时间 | ２０１６年１月起至２０１６年１２月止" gives 2016 as its half-width original does."""
+    wide = HUNAN_FORM.replace("2016 年 1 月起至 2016 年 12 月止", "２０１６年１月起至２０１６年１２月止")
+    assert "２０１６" in wide
+    assert _review(tmp_path, wide).year == 2016

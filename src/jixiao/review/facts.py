@@ -8,6 +8,7 @@ from .rx import rx
 from .source import Segment, SourceDocument
 from .table import _is_header
 from .vocabulary import norm, vocabulary
+from .years import digits_of_years
 
 __all__ = [
     "about_another_year",
@@ -52,6 +53,7 @@ def find_year(doc: SourceDocument) -> int | None:
     period there that is one whole calendar year (2016年1月…至2016年12月), else the project's run, anywhere in the
     report, when it is one whole calendar year ("该项目实施期为2019年元月至2019年12月", corpus n38)."""
     texts = [seg.text for seg in doc.paragraphs()[:10]] + [c for row in _table_heads(doc) for c in row]
+    texts = [digits_of_years(t) for t in texts]  # "二〇二一年度", "２０１６年１月" (full-width digits)
     for text in texts:
         m = re.search(r"(20\d\d)\s*年度", text)
         if m:
@@ -61,8 +63,9 @@ def find_year(doc: SourceDocument) -> int | None:
         if m and m.group(1) == m.group(2):
             return int(m.group(1))
     for seg in doc.paragraphs():
-        m = _RUN_PERIOD.search(seg.text)
-        whole = _WHOLE_YEAR.match(seg.text, m.end()) if m else None
+        text = digits_of_years(seg.text)
+        m = _RUN_PERIOD.search(text)
+        whole = _WHOLE_YEAR.match(text, m.end()) if m else None
         if whole and whole.group(1) == whole.group(2):
             return int(whole.group(1))
     return None

@@ -54,8 +54,12 @@ _SPACES = re.compile(r"[ \t\u3000]+")  # a justified line's glyphs set apart ("2
 
 
 def digits_of_years(text: str) -> str:
-    """ "二〇二二年" → "2022年": a year written in Chinese numerals, as digits."""
-    return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), text)
+    """ "二〇二二年" → "2022年": a year written in Chinese numerals, as digits; "２０１６年" (full-width, a document
+    typed with a full-width input method) too."""
+    return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), text.translate(_FULL_WIDTH))
+
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def _sentences(texts: list[str]) -> list[str]:
@@ -116,7 +120,7 @@ def year_from_fill_date(doc: SourceDocument, tables: list[Table], head: list[str
         return None
     rows = ["\t".join(row) for t in tables for row in t.grid[:4]]  # 发布日期 | 2024-04-19 (corpus t60)
     for text in head + rows:
-        m = _FILL_DATE.search(_SPACES.sub("", text))
+        m = _FILL_DATE.search(_SPACES.sub("", digits_of_years(text)))
         if m and 1 <= int(m.group(2)) <= 10:
             return int(m.group(1)) - 1
     return None
