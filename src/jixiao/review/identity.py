@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .extract import find_department, find_year
 from .facts import is_column_heading
@@ -102,13 +103,15 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str], no_se
     strict = {norm(x) for x in no_sections}
 
     for label in wanted:
+        bare = _unbracketed(label)
+        accepted = (bare, bare + "盖章")
         for t in tables:
             for row in t.grid:
                 for c, cell in enumerate(row):
                     n = norm(cell)
                     # 单位名称(盖章): norm made the brackets half-width; a scan may lose one of them
                     # ("项目主管部门单位)" for 项目主管部门(单位), corpus t32): compared without brackets too
-                    if n == label or _unbracketed(n) in (_unbracketed(label), _unbracketed(label) + "盖章"):
+                    if n == label or _unbracketed(n) in accepted:
                         value = _cell_value(row, c)
                         named = value and not (_is_label(value) or _unit_only(value) or _heading(value))
                         if named and _ok(value, label, strict):
@@ -130,8 +133,12 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str], no_se
     return ""
 
 
+@lru_cache(maxsize=1 << 14)  # every cell against every label: the same texts again and again
 def _unbracketed(text: str) -> str:
-    return re.sub(r"[()\[\]【】]", "", text)
+    return _BRACKETS.sub("", text)
+
+
+_BRACKETS = re.compile(r"[()\[\]【】]")
 
 
 def _cell_value(row: list[str], c: int) -> str:
