@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..rx import rx
 from .model import NarrativeFigure
@@ -46,18 +47,29 @@ PLACE_YEAR = rx(r"^[\u4e00-\u9fa5]{1,8}?(?:省|市|县|区|旗|镇|乡|街道)(?
 
 
 def strip_words(text: str, words: tuple[str, ...], *, head: bool) -> tuple[str, str]:
-    """Take the listed words off the head (or tail) of the text, repeatedly; returns (rest, first word taken)."""
+    """Take the listed words off the head (or tail) of the text, repeatedly, the first listed that fits each
+    time; returns (rest, first word taken)."""
+    edges = _edges(words, head)
     taken = ""
-    changed = True
-    while changed and text:
-        changed = False
-        for word in words:
-            if (text.startswith(word) if head else text.endswith(word)) and len(text) >= len(word):
+    while text:
+        for word in edges.get(text[0] if head else text[-1], ()):  # only the words that end there, in order
+            if text.startswith(word) if head else text.endswith(word):
                 text = text[len(word) :] if head else text[: -len(word)]
                 taken = taken or word
-                changed = True
                 break
+        else:
+            break
     return text, taken
+
+
+@lru_cache(maxsize=256)
+def _edges(words: tuple[str, ...], head: bool) -> dict[str, tuple[str, ...]]:
+    """The words by their first (or last) character, each group in the list's order."""
+    edges: dict[str, list[str]] = {}
+    for word in words:
+        if word:
+            edges.setdefault(word[0] if head else word[-1], []).append(word)
+    return {edge: tuple(group) for edge, group in edges.items()}
 
 
 ENUM_MARK = rx(r"^(?:[0-9]+[.．、]|[（(][0-9一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、是])")
@@ -111,19 +123,30 @@ def clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
         relation = next((w for w in voc.relations["stage_verbs"] if text.startswith(w) or text.endswith(w)), "")
     # "……单位使用当年财政拨款安排(的)三公经费决算": money named by a long account of who arranged it; the head after
     # the verb names it
-    verbs = "|".join(map(re.escape, voc.words["arranging_verbs"]))
-    arranged = re.match(rf"^(.{{8,}}(?:{verbs}))的?(.{{4,}})$", text)
-    if arranged and not re.search(rf"(?:{verbs})", arranged.group(2)):
+    arranging, verb, pointing = _subject_patterns(voc.words["arranging_verbs"], voc.words["pointing_back"])
+    arranged = arranging.match(text)
+    if arranged and not verb.search(arranged.group(2)):
         text = arranged.group(2)
     # "省财政厅已下发我县2011年秋季此项补助": 此项 points back to what was named before; who sent it and when is not
     # what it is
-    pointer = re.search(rf"(?:{'|'.join(map(re.escape, voc.words['pointing_back']))})(?!目)", text)
+    pointer = pointing.search(text)
     if pointer and len(text) - pointer.end() >= 2:
         text = text[pointer.end() :]
     text = text.strip("，,、 ").lstrip("）)】]").rstrip("（(【[")
     if re.fullmatch(r"[了对向给把将被为在于和与及着过]+", text):
         text = ""  # "全年共完成了对46,412人次": what is left after the verb is only its particles, no noun
     return text, relation
+
+
+@lru_cache(maxsize=8)
+def _subject_patterns(arranging: tuple[str, ...], pointing: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """clean_subject's patterns of the vocabulary's words, made once."""
+    verbs = "|".join(map(re.escape, arranging))
+    return (
+        rx(rf"^(.{{8,}}(?:{verbs}))的?(.{{4,}})$"),
+        rx(rf"(?:{verbs})"),
+        rx(rf"(?:{'|'.join(map(re.escape, pointing))})(?!目)"),
+    )
 
 
 def bare_head(subject: str, voc: Vocabulary) -> str:
