@@ -109,12 +109,14 @@ def clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
         text = text.rstrip("的")
         for word in voc.relations["verbs"]:
             at = text.find(word)
+            if at < 0:
+                continue
             # "下达X资金" → 下达, X资金; after an agent only a verb of allocation: "中央下达X资金", not "公务接待";
             # after a recipient too: "自治区财政厅以(文)向我市下达X资金"
             allocation = word in voc.words["allocation_verbs"]
             recipient = allocation and any(m in text[:at] for m in voc.words["recipient_marks"])
             agent = at == 0 or (at <= 3 and allocation) or (at > 0 and recipient)
-            if at >= 0 and agent and len(text) - at - len(word) >= 2:
+            if agent and len(text) - at - len(word) >= 2:
                 relation = relation or word
                 text = text[at + len(word) :]
                 break
