@@ -171,6 +171,8 @@ def doubtful_name(doc: Any, name: str, what: str) -> Problem | None:
     """A hint (提示) that `name` — `what` the review took it for, 单位名称 — was read from a scan with low
     confidence: its surest reading (the paragraph line or table cell holding it) is below LOW_CONFIDENCE.
     None when it was read surely somewhere, from a text layer, or not found."""
+    if not _recognised(doc):  # nothing read by OCR: no place was settled, no name is doubtful
+        return None
     if hint := _place_settled(doc, name, what):
         return hint
     if not name:
@@ -193,6 +195,14 @@ def doubtful_name(doc: Any, name: str, what: str) -> Problem | None:
         f"请对照原件核实{what}。",
         doc.location(segment, row, col),
         Severity.INFO,
+    )
+
+
+def _recognised(doc: Any) -> bool:
+    """Whether OCR read any of the document (a text layer's and an OFD's segments carry no confidence)."""
+    return any(
+        s.confidence is not None or any(level is not None for row in s.cell_confidence for level in row)
+        for s in doc.segments
     )
 
 

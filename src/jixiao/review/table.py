@@ -96,8 +96,9 @@ def _role(label: str) -> str | None:
     text = norm(label)
     if len(text) < 5 or len(text) > 12:
         return None
-    for variant, candidate in vocab.column_variants:
-        if len(variant) >= 4 and len(text) == len(variant) + 1 and set(text) == set(variant):
+    chars = set(text)
+    for variant, candidate, _, variant_chars in vocab.long_variants:
+        if len(text) == len(variant) + 1 and chars == variant_chars:
             extra = sorted(text)
             for ch in variant:
                 extra.remove(ch)

@@ -33,6 +33,13 @@ class Vocabulary:
         self.raw = raw
         pairs = [(norm(str(v)), key) for key, values in raw["columns"].items() for v in values]
         self.column_variants = sorted(pairs, key=lambda p: -len(p[0]))
+        # the variants of four characters or more, in that order, with their characters sorted and as a set: what a
+        # label whose characters text recognition scrambled is compared with (made once, not per label)
+        self.long_variants = [
+            (variant, role, "".join(sorted(variant)), frozenset(variant))
+            for variant, role in self.column_variants
+            if len(variant) >= 4
+        ]
         # within an operator, longer forms first (＞＝ before ＞)
         self.operators = [(k, sorted((str(f) for f in v), key=len, reverse=True)) for k, v in raw["operators"].items()]
         self._ignore = [norm(w) for w in raw.get("columns_ignore", [])]
@@ -62,8 +69,9 @@ class Vocabulary:
         for variant, role in variants:
             if len(variant) >= 3 and variant in text:
                 return role, 1
-        for variant, role in variants:  # characters scrambled by text recognition: 考值参分 for 参考分值
-            if len(variant) >= 4 and len(text) == len(variant) and sorted(text) == sorted(variant):
+        scrambled = "".join(sorted(text))  # characters scrambled by text recognition: 考值参分 for 参考分值
+        for variant, role, chars, _ in self.long_variants:
+            if len(text) == len(variant) and scrambled == chars:
                 return role, 1
         return None, 0
 
