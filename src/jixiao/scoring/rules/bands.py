@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from jixiao.model.indicators import Undefined
 from jixiao.model.numbers import fmt_number, fmt_score
@@ -28,7 +29,11 @@ from .base import (
 
 __all__ = ["Band", "BandsKind"]
 
-_RATE_FIELDS = {path for path, spec in walk_fields() if spec.kind == "rate"}
+
+@cache
+def _rate_fields() -> frozenset[str]:
+    """The schema's rate fields (walked when a rulebook first has bands, not when the module loads)."""
+    return frozenset(path for path, spec in walk_fields() if spec.kind == "rate")
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,7 @@ class BandsKind(RuleKind):
         ref = params.value_ref()
         if ref.source == "fact":
             raise ParamError("fact", "档次计分需要数值，定性事实请用 checklist")
-        is_rate = ref.source == "indicator" or ref.name in _RATE_FIELDS
+        is_rate = ref.source == "indicator" or ref.name in _rate_fields()
         bands = []
         for i, raw in enumerate(params.items("bands")):
             sub = params.sub(raw)
