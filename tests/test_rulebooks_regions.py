@@ -306,3 +306,24 @@ def test_rulebooks_from_the_corpus_cite_it_and_review_them_without_new_findings(
             assert review_file(path).rulebook_id == rid, doc
         else:  # named with --rulebook, it finds what the review finds without it: no false finding from the rulebook
             assert _findings(named) == _findings(review_file(path)), doc
+
+
+def test_a_county_table_is_chosen_by_its_indicators_before_its_provinces():
+    """Corpus t44 (湖南 新邵县图书馆) prints each indicator with its weight ("绩效目标合理性(2分)") and names no
+    county in its text: its rows show 新邵's own table, which is chosen before 湖南's province-wide one; a 湖南
+    report without such a table keeps the province's."""
+    from jixiao.review import kinds
+    from jixiao.scoring.rulebook import load_rulebook
+
+    leaves = [leaf.name for leaf in load_rulebook("hunan-xinshao/department/2017").leaves()]
+    ident = kinds.Identity(department="新邵县图书馆", year=2017, province="湖南省")
+    printed = {f"{name}(2分)" for name in leaves}
+    chosen, reason = kinds.choose_rulebook("department_table", ident, "湖南省新邵县图书馆", printed)
+    assert chosen == "hunan-xinshao/department/2017" and "得分表指标与" in reason
+    assert kinds.choose_rulebook("department_table", ident, "湖南省某县图书馆", set())[0] == "hunan/department/2023"
+    # a table of another province's county is not taken for it
+    elsewhere = kinds.Identity(department="某局", year=2017, province="广东省")
+    assert (
+        kinds.choose_rulebook("department_table", elsewhere, "广东省某县", printed)[0]
+        != "hunan-xinshao/department/2017"
+    )

@@ -197,6 +197,14 @@ _KIND_OF_RULEBOOK = {
 }
 
 
+_WEIGHT_SUFFIX = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
+
+
+def _leaf_key(name: str) -> str:
+    """An indicator's name as compared: a weight printed after it ("绩效目标合理性(2分)", corpus t44) left out."""
+    return _WEIGHT_SUFFIX.sub("", norm(name))
+
+
 def _region_matches(region: str, province: str, text: str) -> bool:
     """A rulebook's region ("湖南省", "广东省深圳市宝安区") holds the document when the province is the same
     and each smaller place the region names appears in the document."""
@@ -252,35 +260,30 @@ def _rulebook_headers() -> dict[str, dict[str, Any] | None]:
 
 
 def choose_rulebook(kind: str, ident: Identity, doc_text: str, leaf_names: set[str]) -> tuple[str | None, str]:
-    """(rulebook id or None, the reason in Chinese)."""
+    """(rulebook id or None, the reason in Chinese). A regional rulebook is chosen when the document is of its
+    region, or when the document's score table shows its indicators (half of them or more) and the document is
+    of its province or names none; one whose indicators the table shows comes before one that only covers the
+    region (a county's own table before its province's), then the narrower region, then the nearest year."""
     wanted = _KIND_OF_RULEBOOK.get(kind, "department")
-    best: tuple[str | None, str] = (None, "")
-    regional: list[tuple[str, dict[str, Any]]] = []
+    names = {_leaf_key(name) for name in leaf_names}
+    found: list[tuple[tuple[Any, ...], str, str]] = []
     for rid, rulebook in _rulebook_headers().items():
-        if rulebook is None or rulebook["kind"] != wanted:
+        if rulebook is None or rulebook["kind"] != wanted or rulebook["region"] == "全国":
             continue
-        leaves = set(rulebook["leaves"])
-        if rulebook["region"] != "全国" and _region_matches(rulebook["region"], ident.province, doc_text):
+        leaves = {_leaf_key(name) for name in rulebook["leaves"]}
+        shown = bool(leaves) and len(names & leaves) / len(leaves) >= 0.5
+        year = rulebook["year"]
+        rank = (shown, len(rulebook["region"]), year <= (ident.year or 9999), year)
+        if _region_matches(rulebook["region"], ident.province, doc_text):
             # A partly published regional table (auto_select: false) is used only when the table's indicators
             # show it is that table: its structure may differ from the region's other tables.
-            shown = bool(leaves) and len(leaf_names & leaves) / len(leaves) >= 0.5
             if rulebook["auto_select"] or shown:
-                regional.append((rid, rulebook))
-        elif (
-            rulebook["region"] != "全国"
-            and not ident.province
-            and leaf_names
-            and leaves
-            and len(leaf_names & leaves) / len(leaves) >= 0.5
-        ):
-            best = (rid, f"得分表指标与“{rulebook['title']}”一致")
-    if regional:
-        rid, chosen = max(
-            regional, key=lambda x: (len(x[1]["region"]), x[1]["year"] <= (ident.year or 9999), x[1]["year"])
-        )
-        return rid, f"文件属{chosen['region']}，按本地区指标体系“{chosen['title']}”审核"
-    if best[0]:
-        return best
+                found.append((rank, rid, f"文件属{rulebook['region']}，按本地区指标体系“{rulebook['title']}”审核"))
+        elif shown and (not ident.province or rulebook["region"].startswith(ident.province)):
+            found.append((rank, rid, f"得分表指标与“{rulebook['title']}”一致"))
+    if found:
+        _rank, rid, reason = max(found, key=lambda item: item[0])
+        return rid, reason
     national = vocabulary().raw.get("national_rulebooks", {}).get(kind)
     where = ident.province or "未识别地区"
     if national and national in available_rulebooks():
