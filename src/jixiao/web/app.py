@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -160,6 +161,9 @@ def _validation_message(exc: RequestValidationError) -> tuple[int, str]:
     )
 
 
+WEB_THREADS = 4
+
+
 @contextlib.asynccontextmanager
 async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     """A served app (not a TestClient) starts LibreOffice in the background, for the first PDF download, and
@@ -171,6 +175,14 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     # which stop every request of the process, skip it (~75 ms each before; service.LOADED_KEPT, issue 15)
     gc.collect()
     gc.freeze()
+    # The requests of this process that run at once in its thread pool (every route that reads or writes the
+    # database is a plain `def`): four, not anyio's forty. More only take turns on the interpreter's lock, and a
+    # holder of SQLite's write lock then waits for a turn between its statements while every other writer waits
+    # for it: 20 clients saving, p95 151/137/155 ms with forty against 104/136/122 with four, p99 175–190 against
+    # 118–149 (bench/web.py, SQLite, three alternating rounds on a loaded machine). JIXIAO_WEB_THREADS sets it.
+    threads = os.environ.get("JIXIAO_WEB_THREADS", "")
+    limiter = anyio.to_thread.current_default_thread_limiter()
+    limiter.total_tokens = int(threads) if threads.isdigit() and int(threads) > 0 else WEB_THREADS
     yield
 
 
