@@ -388,3 +388,29 @@ def test_a_rate_read_without_its_point_where_the_arithmetic_proves_it_is_a_hint(
     assert [hint for hint, _ in _growth_findings("394", None)] == [False]  # a text layer's own figure
     assert [hint for hint, _ in _growth_findings("52", 0.99)] == [False]  # 5.2% is no reading of 39.44%
     assert _growth_findings("39.4", 0.99) == []
+
+
+def test_a_lines_box_that_cuts_its_first_stroke_is_widened_over_it_and_not_onto_a_rule():
+    """The detector's box may start a pixel or two inside a line's first stroke: a lone 一 so cut read as nothing
+    (corpus n01 degraded: "一、基本情况" read "、基本情况"). The box's end moves out over the stroke (a JPEG'd thin
+    stroke is grey, 150-190), a few pixels at most, and never onto a table's rule."""
+    import cv2
+    import numpy as np
+
+    from jixiao.formats.ocr import END_REACH, _ends_kept
+
+    page = np.full((60, 300), 255, np.uint8)
+    cv2.line(page, (40, 30), (58, 30), 170, 2)  # 一, greyed (drawn from x 39), its start 4 px left of the box
+    cv2.rectangle(page, (70, 20), (120, 40), 40, 2)  # the rest of the line
+    cv2.line(page, (197, 5), (197, 55), 30, 2)  # a cell's rule (x 196-198) just right of another box
+    box = np.array([[43, 18], [125, 18], [125, 42], [43, 42]], dtype=np.float32)
+    beside_rule = np.array([[150, 18], [196, 18], [196, 42], [150, 42]], dtype=np.float32)
+    widened, kept = _ends_kept(page, [box, beside_rule])
+    assert widened[0][0] == widened[3][0] == 39 and widened[1][0] == 125
+    assert (kept == beside_rule).all()
+    far = np.array([[52, 18], [125, 18], [125, 42], [52, 42]], dtype=np.float32)  # 13 px into the stroke
+    assert _ends_kept(page, [far])[0][0][0] == 39
+    cv2.line(page, (200, 30), (299, 30), 60, 1)  # a level line running on past the reach: a rule, not a stroke
+    on_a_rule = np.array([[150, 18], [230, 18], [230, 42], [150, 42]], dtype=np.float32)
+    assert (_ends_kept(page, [on_a_rule])[0] == on_a_rule).all()
+    assert END_REACH < 299 - 230
