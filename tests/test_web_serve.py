@@ -132,3 +132,20 @@ def test_a_worker_that_dies_is_started_again_and_a_stop_ends_them_all(served):
         time.sleep(0.2)
     assert not _group(server.pid), "a worker outlived the server"
     assert "Traceback" not in server.stderr.read().decode("utf-8", "replace") if server.stderr else True
+
+
+def test_a_port_already_taken_is_said_in_chinese(tmp_path, capsys, monkeypatch):
+    """Another program listens on the port: one Chinese sentence naming it and what to do, exit code 2."""
+    import socket
+
+    from jixiao.cli import main
+
+    monkeypatch.setenv("JIXIAO_DATA", str(tmp_path))
+    monkeypatch.delenv("JIXIAO_DATABASE_URL", raising=False)
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        code = main(["serve", "--no-worker", "--workers", "2", "--port", str(port)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"127.0.0.1:{port}" in err and "端口已被其他程序占用" in err and "--port" in err
+    assert "Traceback" not in err

@@ -38,8 +38,6 @@ def ensure_admin(factory) -> str | None:
 def cmd_serve(args: argparse.Namespace) -> int:
     import subprocess
 
-    import uvicorn
-
     if args.data:
         os.environ["JIXIAO_DATA"] = args.data
     from .app import create_app
@@ -58,22 +56,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"请在浏览器中打开 http://{args.host}:{args.port}/")
     app.state.engine.dispose()
     try:
-        if args.workers > 1 and os.environ.get("JIXIAO_ACCEPT") != "shared":
-            from .handoff import serve
+        if os.environ.get("JIXIAO_ACCEPT") == "shared":  # uvicorn's own shared socket, for an A/B (bench/web.py)
+            import uvicorn
 
-            serve("jixiao.web.app:create_app", args.host, args.port, args.workers)
-        elif args.workers > 1:  # one process per core; each builds its app from the same environment
             uvicorn.run(
                 "jixiao.web.app:create_app",
                 factory=True,
                 host=args.host,
                 port=args.port,
-                workers=args.workers,
+                workers=max(1, args.workers),
                 log_level="warning",
                 access_log=False,  # not shown at this level anyway; the audit log records what matters
             )
-        else:
-            uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+        else:  # one acceptor, `workers` processes each building its app from the same environment (handoff.py)
+            from .handoff import serve
+
+            serve("jixiao.web.app:create_app", args.host, args.port, max(1, args.workers))
     finally:
         if worker is not None:
             worker.terminate()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import functools
 import logging
 import multiprocessing
@@ -31,6 +32,11 @@ __all__ = ["serve"]
 log = logging.getLogger("jixiao.web.handoff")
 
 _CLOSED = b"x"  # a worker to the acceptor: one of its connections has closed
+_BIND_ERRORS = {
+    errno.EADDRINUSE: "端口已被其他程序占用",
+    errno.EACCES: "无权使用该端口（1024 以下的端口需要管理员权限）",
+    errno.EADDRNOTAVAIL: "该地址不属于本机",
+}
 
 
 class _Worker:
@@ -83,7 +89,22 @@ class _Worker:
 def serve(app: str, host: str, port: int, workers: int, log_level: str = "warning") -> None:
     """Serve the ASGI app factory `app` ("module:function") on host:port with `workers` processes."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    listener = socket.create_server((host, port), family=family, backlog=2048)
+    try:
+        listener = socket.create_server((host, port), family=family, backlog=2048)
+    except OSError as exc:  # the port taken, or not ours to take: said, not a traceback
+        from jixiao.model.problems import JixiaoError, Location, Problem
+
+        why = _BIND_ERRORS.get(exc.errno or 0, f"系统拒绝（错误码 {exc.errno}）")
+        raise JixiaoError(
+            [
+                Problem(
+                    "usage.port",
+                    f"无法在 {host}:{port} 上启动网页服务：{why}。请用 --port 换一个端口（或 --host 换一个本机地址），"
+                    "或先停止占用该端口的程序。",
+                    Location(f"{host}:{port}"),
+                )
+            ]
+        ) from None
     listener.setblocking(False)
     context = multiprocessing.get_context("spawn")
     pool = [_Worker(context, app, log_level, k) for k in range(workers)]
