@@ -47,6 +47,7 @@ from tests.test_hostile_files import (  # noqa: E402 - the makers live beside th
     objstm_text_pdf,
     ref_loop_pdf,
     shared_content_pdf,
+    sheet_xlsx,
     text_pdf,
     write_zip,
 )
@@ -115,42 +116,23 @@ def _docx_bomb(unpacked: int) -> bytes:
     return write_zip([bomb if n == "word/document.xml" else Member.of(n, c) for n, c in members.items()])
 
 
-def _sheet_xlsx(rows: list[str], dimension: str = "A1") -> bytes:
-    """A one-sheet workbook whose sheet data is the given <row> elements (as written)."""
-    from openpyxl import Workbook
-
-    out = io.BytesIO()
-    book = Workbook()
-    book.active.title = "自评表"
-    book.active["A1"] = "项目支出绩效自评表"
-    book.save(out)
-    with zipfile.ZipFile(out) as archive:
-        members = {info.filename: archive.read(info) for info in archive.infolist()}
-    sheet = next(n for n in members if n.startswith("xl/worksheets/"))
-    xml = members[sheet].decode()
-    start, end = xml.index("<sheetData>"), xml.index("</sheetData>") + len("</sheetData>")
-    members[sheet] = (xml[:start] + "<sheetData>" + "".join(rows) + "</sheetData>" + xml[end:]).encode()
-    members[sheet] = members[sheet].replace(b'<dimension ref="A1"/>', f'<dimension ref="{dimension}"/>'.encode())
-    return write_zip([Member.of(n, c) for n, c in members.items()])
-
-
 def _million_rows() -> bytes:
     import random
 
     rows = [f'<row r="{i}"><c r="A{i}"><v>{random.randint(0, 10**9)}</v></c></row>' for i in range(1, 1_000_001)]
-    return _sheet_xlsx(rows, "A1:A1000000")
+    return sheet_xlsx(rows, "A1:A1000000")
 
 
 def _columns() -> bytes:
     from openpyxl.utils import get_column_letter
 
     cells = "".join(f'<c r="{get_column_letter(i)}1" t="inlineStr"><is><t>列{i}</t></is></c>' for i in range(1, 16385))
-    return _sheet_xlsx([f'<row r="1">{cells}</row>'], "A1:XFD1")
+    return sheet_xlsx([f'<row r="1">{cells}</row>'], "A1:XFD1")
 
 
 def _corners() -> bytes:
     """Two cells: A1 and XFD1048576, the first and the last cell a sheet can have."""
-    return _sheet_xlsx(
+    return sheet_xlsx(
         ['<row r="1"><c r="A1" t="inlineStr"><is><t>项目支出绩效自评表</t></is></c></row>',
          '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'],
         "A1:XFD1048576",

@@ -49,6 +49,28 @@ class Member:
         return cls(name, b"".join(parts), crc, len(head) + len(filler) * copies + len(tail))
 
 
+def sheet_xlsx(rows: list[str], dimension: str = "A1") -> bytes:
+    """A one-sheet workbook ("自评表") whose sheet data is the given <row> elements (as written), its dimension
+    as given."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    out = io.BytesIO()
+    book = Workbook()
+    book.active.title = "自评表"
+    book.active["A1"] = "项目支出绩效自评表"
+    book.save(out)
+    with zipfile.ZipFile(out) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = next(n for n in members if n.startswith("xl/worksheets/"))
+    xml = members[sheet].decode()
+    start, end = xml.index("<sheetData>"), xml.index("</sheetData>") + len("</sheetData>")
+    members[sheet] = (xml[:start] + "<sheetData>" + "".join(rows) + "</sheetData>" + xml[end:]).encode()
+    members[sheet] = members[sheet].replace(b'<dimension ref="A1"/>', f'<dimension ref="{dimension}"/>'.encode())
+    return write_zip([Member.of(n, c) for n, c in members.items()])
+
+
 def write_zip(members: list[Member]) -> bytes:
     """A plain (non-zip64) zip of deflated members; sizes must stay below 4 GB."""
     out = io.BytesIO()

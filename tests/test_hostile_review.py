@@ -41,6 +41,7 @@ from .test_hostile_files import (
     objstm_text_pdf,
     ref_loop_pdf,
     shared_content_pdf,
+    sheet_xlsx,
     text_pdf,
     tounicode_bomb_pdf,
     write_zip,
@@ -318,19 +319,7 @@ def unloaded(monkeypatch):
 
 def _with_sheet_xml(rows: str) -> bytes:
     """A workbook whose one sheet ("自评表") holds the given <row> elements as written."""
-    from openpyxl import Workbook
-
-    out = io.BytesIO()
-    book = Workbook()
-    book.active.title = "自评表"
-    book.active["A1"] = "项目支出绩效自评表"
-    book.save(out)
-    with zipfile.ZipFile(out) as archive:
-        members = {info.filename: archive.read(info) for info in archive.infolist()}
-    xml = members["xl/worksheets/sheet1.xml"].decode()
-    start, end = xml.index("<sheetData>"), xml.index("</sheetData>")
-    members["xl/worksheets/sheet1.xml"] = (xml[:start] + f"<sheetData>{rows}" + xml[end:]).encode()
-    return write_zip([Member.of(n, c) for n, c in members.items()])
+    return sheet_xlsx([rows])
 
 
 @pytest.mark.parametrize(
