@@ -625,3 +625,76 @@ def test_a_year_in_full_width_digits(tmp_path):
     wide = HUNAN_FORM.replace("2016 年 1 月起至 2016 年 12 月止", "２０１６年１月起至２０１６年１２月止")
     assert "２０１６" in wide
     assert _review(tmp_path, wide).year == 2016
+
+
+_LONG = "各项工作按计划推进,资金按规定拨付使用,未发现截留、挤占、挪用等问题,群众对服务的满意度较高,社会反响良好。\n"
+
+
+def test_base_data_before_the_department_s_self_evaluation_is_its_attachment(tmp_path):
+    """corpus t24: "附件一 …基础数据表 … 附件二 …部门整体支出绩效自评表" — the self-evaluation is the document's
+    kind."""
+    text = """2023年贯塘乡人民政府决算编制说明
+附件一
+2023年度部门整体支出绩效评价基础数据表
+财政供养人员情况	编制数	2023 年实际在职人数	控制率
+	46	50	108.70%
+经费控制情况	2022 年决算数	2023 年预算数	2023 年决算数
+三公经费:	0	0	0
+附件二
+2023年度部门整体支出绩效自评表
+预算部门、单位名称	衡山县贯塘乡人民政府
+年度预算申请		年初预算数	全年预算数	全年执行数	分值	执行率	自评得分
+	年度资金总额	861.10	2030.12	2030.12	10	100%	10
+"""
+    assert _review(tmp_path, text).kind == "department_table"
+    alone = text.split("附件二")[0]
+    assert _review(tmp_path, alone, "alone.txt").kind == "base_data"
+
+
+def test_a_project_form_scored_on_input_groups_with_their_points_is_a_hundred_point_table(tmp_path):
+    """corpus t32: "项目绩效实现情况(80 分) | 投入目标(28 分) | 资金使用合规性 | 合规 | 2.8 | 好 | 2.8" — the
+    投入-产出-结果 framework scored in points, its group in the second column, is a hundred-point table."""
+    text = """苏州市级财政支出项目绩效自评表
+项目名称	市管绿地养护	项目年份	2017
+项目主管部门(单位)	苏州市园林和绿化管理局
+项目	类别	指标名称	目标值	权重	实际完成值	自评分
+项目绩效实现情况(80 分)	投入目标(28 分)	资金使用合规性	合规	2.8	好	2.8
+		财务制度健全性	健全	2.8	好	2.8
+	产出目标(28 分)	保洁	及时,整洁	5.6	及时,整洁	5.6
+		植物状况	健康	5.6	健康	5.6
+	结果目标(16 分)	树木保存率	98%	4	98%	4
+"""
+    assert _review(tmp_path, text).kind == "hundred_point_table"
+    assert _review(tmp_path, MOF_HEAD, "mof.txt").kind == "project_table"
+
+
+def test_a_report_on_the_whole_department_and_its_projects_is_the_department_s(tmp_path):
+    """corpus n176: "开远市殡仪馆2024年度部门整体和项目支出绩效自评报告" ends as a project's title does but covers the
+    department's whole spending; a cited notice's name that says the same decides nothing."""
+    text = "开远市殡仪馆2024年度部门整体和项目\n支出绩效自评报告\n一、部门基本情况\n" + _LONG * 4
+    assert _review(tmp_path, text).kind == "narrative_department"
+    cited = (
+        "2024年度农村公路养护项目支出绩效自评报告\n根据《县财政局关于开展部门整体支出和项目支出绩效评价工作的通知》,"
+        "现将项目自评情况报告如下。\n" + _LONG * 4
+    )
+    assert _review(tmp_path, cited, "cited.txt").kind == "narrative_project"
+
+
+def test_a_department_that_counts_its_own_projects_reports_its_accounts(tmp_path):
+    """corpus n208: "项目绩效自评总体情况:我部门及所属二层单位2024年度项目21个" — the 自评 results of a department's
+    final accounts, though the excerpt speaks of projects first."""
+    text = (
+        "(二)项目支出绩效自评结果。\n1.项目绩效自评总体情况:我部门及所属二层单位2024年度项目21个,项目支出总额656.93"
+        "万元。其中,本级项目8个。\n" + _LONG * 4
+    )
+    assert _review(tmp_path, text).kind == "narrative_department"
+
+
+def test_a_report_on_how_a_programme_goes_is_a_project_s(tmp_path):
+    """corpus n191: "通渭县农村义务教育学生营养改善计划情况汇报" names a programme and its funds, no unit and no kind's
+    word; a report titled with a unit's name stays the unit's."""
+    body = "一是供餐范围。" + _LONG * 4
+    text = "通渭县农村义务教育学生营养改善计划情况汇报\n" + body
+    assert _review(tmp_path, text).kind == "narrative_project"
+    unit = "通渭县教育体育局工作情况汇报\n" + body
+    assert _review(tmp_path, unit, "unit.txt").kind == "narrative_department"

@@ -64,6 +64,15 @@ def _mostly_table(doc: SourceDocument) -> bool:
 
 
 _ACCOUNTS_PROJECT = rx(r"项目支出|采购项目")
+_WHOLE_AND_PROJECTS = rx(r"部门整体(?:支出)?(?:和|及|与|、)项目(?:支出)?绩效")
+# a department that counts its own projects: "我部门及所属二层单位2024年度项目21个" (corpus n208, the 自评 results of a
+# 部门决算)
+_OWN_PROJECTS = rx(r"(?:我|本)(?:部门|单位)(?:及(?:所属|下属)[^，,。；;]{0,8}单位)?[^，,。；;]{0,12}项目\s*\d+\s*个")
+# a title that names a programme and reports how it goes, with no unit's name and no kind's word: "通渭县农村义务
+# 教育学生营养改善计划情况汇报" (corpus n191)
+_PROGRAMME_TITLE = rx(
+    r"^[\u4e00-\u9fff]{2,40}?(?:计划|工程|行动|补助|补贴|资金)(?:实施|执行|落实|推进|试点)?(?:工作)?情况(?:汇报|报告)"
+)
 _CITED = rx(r"《[^》]{0,80}》")
 
 
@@ -78,6 +87,9 @@ def _narrative_kind(head: str, kinds: dict) -> tuple[str, str]:
     # nor does what a cited document's name says ("根据《…关于开展…部门整体支出和项目支出绩效评价工作的通知》",
     # corpus n62, a project's report)
     said = _CITED.sub(lambda m: "＿" * len(m.group(0)), said)
+    own = _OWN_PROJECTS.search(said)
+    if own:
+        return "narrative_department", f"正文统计本部门的项目（“{own.group(0)}”）"
     found = [
         (said.find(norm(w)), kid, w)
         for kid in ("narrative_department", "narrative_project")
@@ -97,6 +109,10 @@ def _narrative_kind(head: str, kinds: dict) -> tuple[str, str]:
         return "narrative_department", f"标题为单位名称加“{generic}”"
     if generic:
         return "narrative_project", f"标题含“{generic}”"
+    programme = _PROGRAMME_TITLE.match(head)
+    named = [e for e in vocabulary().words("department_endings") if len(e) >= 2]  # 教育局, 服务中心: a unit's
+    if programme and not any(e in programme.group(0) for e in named):
+        return "narrative_project", f"标题为计划或资金的情况汇报（“{programme.group(0)}”）"
     return "narrative_department", "正文为叙述性报告"
 
 
@@ -106,6 +122,13 @@ def kind_of(doc: SourceDocument, tables: list[Table], score_tables: list[ScoreTa
     head = head_text(doc, tables)
     narrative = _long_paragraphs(doc) >= 3 or (not tables and len(doc.paragraphs()) >= 3)
     generic = set(kinds["narrative_project"].get("generic_title", []))
+    title = _CITED.sub("", norm("".join(x.text for x in doc.paragraphs()[:3])))
+    whole = _WHOLE_AND_PROJECTS.search(title) if narrative else None
+    if whole:
+        # "开远市殡仪馆2024年度部门整体和项目支出绩效自评报告" (corpus n176): the department's whole spending with its
+        # projects is the department's report, though its title ends as a project's does (not a cited notice's
+        # name: "根据《…部门整体支出和项目支出绩效评价工作的通知》", corpus n62)
+        return "narrative_department", f"标题含“{whole.group(0)}”"
     for kid in ("narrative_department", "narrative_project") if narrative else ():
         word = next((w for w in kinds[kid]["title"] if norm(w) in head and w not in generic), None)
         if word:
@@ -120,6 +143,11 @@ def kind_of(doc: SourceDocument, tables: list[Table], score_tables: list[ScoreTa
     ]
     if titled:
         _, _, kid, word = min(titled)  # the first title of the document names it
+        own = next((x for x in sorted(titled) if x[2] == "department_table"), None)
+        if kid == "base_data" and own:
+            # the base data is an attachment of the department's self-evaluation it comes with ("附件一 基础数据表
+            # … 附件二 部门整体支出绩效自评表", corpus t24): the self-evaluation is what is reviewed
+            _, _, kid, word = own
         process = _process_level(score_tables, tables) if kid == "project_table" else ""
         if process:
             # a project's form scored on the whole process (项目决策, 项目管理, 产出, 效益: corpus t06, t54), not on
@@ -158,17 +186,21 @@ def _process_level(score_tables: list[ScoreTable], tables: list[Table]) -> str:
     corpus t07, whose score table was found in its 产出 rows only); "" when none does."""
     for table in score_tables:
         for row in table.rows:
-            if re.search(r"决策|管理|过程", norm(row.level1)):
+            if re.search(r"决策|管理|过程|^投入", norm(row.level1)):
                 return row.level1
     for t in tables:
         for cells in t.grid:
-            cell = next((c.strip() for c in cells if c.strip()), "")
-            if _PROCESS_GROUP.match(cell):
-                return cell
+            # the group may stand in the second column, under a wider one ("项目绩效实现情况(80 分) | 投入目标(28
+            # 分) | 资金使用合规性", corpus t32)
+            for cell in [c.strip() for c in cells if c.strip()][:2]:
+                if _PROCESS_GROUP.match(cell):
+                    return cell
     return ""
 
 
-_PROCESS_GROUP = rx(r"^(?:项目)?(?:决策|管理|过程)\s*[(（]?\s*\d+(?:\.\d+)?\s*分")
+# a group of the 投入-过程-产出-效果 framework scored with its points: 决策/管理/过程, or 投入 — the MoF's project
+# table has no such group (its first-level indicators are 产出/效益/满意度 and 成本)
+_PROCESS_GROUP = rx(r"^(?:项目)?(?:决策|管理|过程|投入)(?:目标|指标)?\s*[(（]?\s*\d+(?:\.\d+)?\s*分")
 
 
 _PAGE_NUMBER = rx(r"^[-—–－·]*第?\d{1,3}页?(?:(?:[/／]|共)\d{1,3}页?)?[-—–－·]*$")
