@@ -574,7 +574,7 @@ def test_both_users_whole_year(server, tmp_path):
 
         with app.state.factory() as db:  # the last change as Beijing reads it (UTC + 8 hours)
             saved = db.get(Evaluation, evaluation_id).updated_at
-        beijing = (saved.replace(tzinfo=UTC) + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+        beijing = (saved.replace(tzinfo=UTC) + timedelta(hours=8)).strftime("%Y年%-m月%-d日 %H:%M")
         assert department.inner_text("#updated") == beijing
 
         # --- a long job: the bureau's batch import, its page and progress; an approved evaluation is not overwritten --

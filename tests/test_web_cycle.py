@@ -210,7 +210,7 @@ def test_monitoring_warning_deadline_and_answer(app, clients, evaluation_id):
     # June: 儿童友好基地建设 at 25% against execution 40.37%: |25% − 40.37%| = 15.37% > 10% → a 目标偏差 warning.
     # Deadline: 2023-06-30 (a Friday) + 10 working days = 2023-07-14; answered 2023-07-10 → 已答复.
     assert "15.37%" in page and "目标偏差" in page
-    assert "2023-07-14" in page and "已答复" in page and "继续执行（2023-07-10）" in page
+    assert "2023年7月14日" in page and "已答复" in page and "继续执行（2023年7月10日）" in page
     # March 23.395% vs the April line does not apply; three points listed
     assert page.count("<td>1-") == 3
     r = clients["baoan"][0].get(f"/evaluations/{eid}/monitoring/监控表.xlsx")
@@ -505,7 +505,7 @@ def test_monitoring_workbook_uploaded_by_the_department(clients, evaluation_id):
     assert r.status_code == 303
     page = c.get(f"/evaluations/{eid}/monitoring").text
     # the same year as the YAML: June's target gap 25% − 40.37% = 15.37 points, answered 2023-07-10 by 07-14
-    assert doc_version(page) == version + 1 and "15.37%" in page and "2023-07-14" in page
+    assert doc_version(page) == version + 1 and "15.37%" in page and "2023年7月14日" in page
     assert "由工作簿“监控.xlsx”导入" in page
 
 

@@ -235,7 +235,12 @@ def test_chinese_everywhere_and_beijing_time(app):
     assert r.status_code == 422 and r.headers["content-type"].startswith("text/html") and "部门名称必填" in r.text
     r = TestClient(app).post("/login", data={})
     assert r.status_code == 422 and "“用户名”" in r.text and '"detail"' not in r.text
-    assert local_time(datetime(2024, 1, 1, 16, 30)) == "2024-01-02 00:30"  # UTC 16:30 is 00:30 the next day in Beijing
+    # UTC 16:30 is 00:30 the next day in Beijing; a date as the documents write it, not 2024-01-02
+    assert local_time(datetime(2024, 1, 1, 16, 30)) == "2024年1月2日 00:30"
+    assert local_time(datetime(2024, 1, 1, 16, 30, 5), seconds=True) == "2024年1月2日 00:30:05"
+    assert re.search(r"<td[^>]*>20\d\d年\d{1,2}月\d{1,2}日 \d\d:\d\d:\d\d</td>", log)
+    shown = re.sub(r'value="[^"]*"', "", log + c.get("/admin").text + c.get("/evaluations").text)  # not the tokens
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", shown)
 
 
 def test_narrative_conflict_shows_both_texts(app):

@@ -35,7 +35,7 @@ from .routers import ROUTERS
 from .scope import NotFound, OutOfScope
 from .service import Denied
 from .sqlite_writers import holds_write_lock
-from .timefmt import local_time
+from .timefmt import cn_date, local_time
 
 __all__ = ["create_app"]
 
@@ -193,7 +193,12 @@ def create_app(database_url: str | None = None, *, secure_cookies: bool | None =
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.finalize = lambda value: "" if value is None else value  # never a "None" on a page
     templates.env.globals.update(
-        ROLES=ROLES, STATUSES=STATUSES, NOT_STARTED=NOT_STARTED, fmt_score=fmt_score, local_time=local_time
+        ROLES=ROLES,
+        STATUSES=STATUSES,
+        NOT_STARTED=NOT_STARTED,
+        fmt_score=fmt_score,
+        local_time=local_time,
+        cn_date=cn_date,
     )
     app = FastAPI(title="jixiao 绩效自评", docs_url=None, redoc_url=None, openapi_url=None, lifespan=_lifespan)
     app.state.engine, app.state.factory, app.state.templates = engine, factory, templates

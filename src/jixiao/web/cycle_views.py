@@ -16,7 +16,7 @@ from .cycle_service import KINDS, Parsed, document, errors_first, kind_refusal, 
 from .cycle_words import to_chinese, words
 from .db import CycleDocument, CycleVersion, Evaluation, User
 from .service import load
-from .timefmt import local_time
+from .timefmt import cn_date, local_time
 
 MAX_TEXT = 256 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -103,9 +103,9 @@ def table_view(kind: str, evaluation: Evaluation, parsed: Parsed) -> dict[str, A
                 f"{w.month}月",
                 w.kind,
                 w.message,
-                f"{w.deadline:%Y-%m-%d}",
+                cn_date(w.deadline),
                 w.status,
-                f"{w.answer.decision}（{w.answer.date:%Y-%m-%d}）{w.answer.note}" if w.answer and w.answer.date else "",
+                f"{w.answer.decision}（{cn_date(w.answer.date)}）{w.answer.note}" if w.answer and w.answer.date else "",
             )
             for w in result.warnings
         ]

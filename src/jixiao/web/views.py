@@ -265,7 +265,7 @@ def guarded_write(
             "version": current.version,
             "yours": version,
             "by": (who.display_name or who.username) if who else "他人",
-            "at": local_time(current.updated_at, "%Y-%m-%d %H:%M:%S"),
+            "at": local_time(current.updated_at, seconds=True),
             "narrative": narrative,
             "changes": merge_conflict(db, current, version, form, lists, narrative),
             # the text editor and a workbook replace all the data: the other person's changes line by line

@@ -18,7 +18,7 @@ from ..rulebook_choice import rulebook_choices
 from ..scope import NotFound
 from ..security import MIN_PASSWORD, end_sessions, hash_password
 from ..service import audit
-from ..timefmt import SHANGHAI, local_time
+from ..timefmt import SHANGHAI, cn_date, local_time
 
 router = APIRouter()
 
@@ -188,8 +188,8 @@ def set_deadline(actor: Admin, db: Db, form: Form):
         found.due = due
     else:
         db.add(Deadline(year=year, due=due))
-    audit(db, actor.user, "deadline", f"year:{year}", f"{year}年度自评截止日期 {due.isoformat()}", via="admin")
-    return _done(f"已设定{year}年度自评截止日期为{due.year}年{due.month}月{due.day}日")
+    audit(db, actor.user, "deadline", f"year:{year}", f"{year}年度自评截止日期 {cn_date(due)}", via="admin")
+    return _done(f"已设定{year}年度自评截止日期为{cn_date(due)}")
 
 
 _CYCLE_KINDS = {"targets": "绩效目标", "monitoring": "运行监控", "recheck": "复核", "rectification": "整改"}
