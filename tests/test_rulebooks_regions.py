@@ -34,6 +34,8 @@ NEW = [
     "jiangxi-nanchangxian/department/2021",
     "hunan-xinshao/department/2017",
     "chongqing/department/2021",
+    "hubei/project/2020",
+    "hubei-guangshui/project/2021",
 ]
 
 
@@ -287,6 +289,17 @@ def _findings(result) -> list[str]:
         ("jiangxi-nanchangxian/department/2021", ["t77-jiangxi-nanchang-cancha-health-center-dept-2021"], True),
         ("shandong-licheng/project/2019", ["t25-shandong-licheng-wenhuaguan-project-2019"], True),
         ("hunan-xinshao/department/2017", ["t44-hunan-xinshao-library-dept-scores-2017"], False),
+        (
+            "hubei/project/2020",
+            [
+                "t26-hubei-huangshi-library-project-2022",
+                "t47-hubei-xiangyang-central-hospital-dongjin-2021",
+                "t52-hubei-huanggang-archives-project-2020",
+                "t69-hubei-ezhou-science-association-popularization-2022",
+            ],
+            False,  # Hubei's units also fill the MoF table (t09): chosen by the form, not the province (see the report)
+        ),
+        ("hubei-guangshui/project/2021", ["t07-hubei-guangshui-jtj-project-2021"], False),
     ],
 )
 def test_rulebooks_from_the_corpus_cite_it_and_review_them_without_new_findings(rid, documents, chosen):
