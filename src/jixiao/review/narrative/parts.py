@@ -158,9 +158,33 @@ def _list_half_units(parts: list[NarrativeFigure]) -> Decimal | None:
     return sum((Decimal(5).scaleb(-finest - 1) * (p.scaled / p.value) for p in parts), Decimal(0))
 
 
+def _unit_slip(total: NarrativeFigure, parts: list[NarrativeFigure]) -> NarrativeFigure | None:
+    """The one amount of a list printed in 元 where the total and every other part are in 万元 (or the reverse)
+    whose reading in the others' unit makes the list add up to its total: "总额为84万元，其中：甲36万元；……；戊15元"
+    (36 + 16 + 12 + 5 + 15 = 84). Exact agreement under the other unit is what shows the slip."""
+    if total.kind != "amount" or any(p.kind != "amount" or p.per_unit for p in parts) or len(parts) < 2:
+        return None
+    odd = [p for p in parts if p.unit != total.unit]
+    if len(odd) != 1 or {total.unit, odd[0].unit} != {"元", "万元"}:
+        return None
+    slip = odd[0]
+    factor = total.factor / slip.factor
+    low, high = add([interval(p) for p in parts if p is not slip])
+    slip_low, slip_high = interval(slip)
+    if overlaps((low + slip_low * factor, high + slip_high * factor), interval(total)):
+        return slip
+    return None
+
+
 def _parts_problem(total: NarrativeFigure, parts: list[NarrativeFigure], complete: bool, why: str) -> Problem | None:
     stated = interval(total)
     complete = complete and not _cut_off(parts[-1])
+    slip = _unit_slip(total, parts)
+    if slip is not None and not overlaps(add([interval(p) for p in parts]), stated):
+        # a list that adds up only with one amount read in the others' unit: a slip of the unit, whatever the list
+        # word (其中 may leave parts out, but not so that the rest comes to the total exactly under another unit)
+        why += f"若“{slip.raw}{slip.unit}”的金额单位为“{total.unit}”则各项之和与合计相符，请核对金额单位。"
+        return _slip_problem(total, parts, why)
     exact = sum((p.scaled for p in parts), Decimal(0))
     list_half = None
     for n in range(1, len(parts) + 1):
@@ -200,6 +224,60 @@ def _parts_problem(total: NarrativeFigure, parts: list[NarrativeFigure], complet
         f"{why}请核对合计数或各项数值。"
     )
     return problem("parts_total", message, total, severity, f"{shown}{total.unit}", f"{total.raw}{total.unit}")
+
+
+def _slip_problem(total: NarrativeFigure, parts: list[NarrativeFigure], why: str) -> Problem:
+    exact = sum((p.scaled for p in parts), Decimal(0))
+    digits = max(places(f) for f in [total, *parts])
+    terms = "＋".join(f"{p.raw}{p.unit}" for p in parts)
+    shown = fmt(in_unit(exact, total), max(digits, 4))
+    message = (
+        f"{where(total)}与所列各项不符：{terms}＝{shown}{total.unit}，而文中写作{total.raw}{total.unit}。"
+        f"各项见{'、'.join(sorted({p.location.place or '' for p in parts}))}：{'；'.join(p.text for p in parts)}。{why}"
+    )
+    return problem("parts_total", message, total, Severity.WARNING, f"{shown}{total.unit}", f"{total.raw}{total.unit}")
+
+
+_LIST_OPENER = rx(r"[，,]?\s*(?:其中|分别为|分别是|具体为|具体是|具体如下|明细如下|包括)\s*[：:]\s*")
+_NUMBERED_LINE = rx(r"^\s*(?:[（(]\d{1,2}[)）]|\d{1,2}[、．.](?!\d))")
+
+
+def _numbered_lines(groups: dict[tuple[int, int], list[NarrativeFigure]]) -> list[Problem]:
+    """ "年初专项经费指标总额为84万元，其中：" and then one line a part: "1、甲专项经费指标为36万元，用于……；" /
+    "2、乙……": a total whose sentence ends with its list word, and the numbered lines right after it that each state
+    one amount. What the list word claims decides the severity, as for a list in the total's own sentence."""
+    voc = vocabulary()
+    out: list[Problem] = []
+    keys = sorted(groups)
+    for n, key in enumerate(keys):
+        sentence = [f for f in groups[key] if addable(f) and f.depth == 0]
+        if not sentence or sentence[-1] is not groups[key][-1]:
+            continue
+        total = sentence[-1]
+        at = total.quote.find(total.text)
+        tail = total.quote[at + len(total.text) :] if at >= 0 else ""
+        opener = _LIST_OPENER.fullmatch(tail)
+        if total.kind != "amount" or not total.exact or opener is None:
+            continue
+        parts: list[NarrativeFigure] = []
+        segment = key[0]
+        for later in keys[n + 1 :]:
+            if later[0] != segment + 1 or later[1] != 0:
+                break
+            line = [f for k in keys if k[0] == later[0] for f in groups[k]]
+            amounts = [f for f in line if f.family == total.family and f.depth == 0 and addable(f)]
+            if not _NUMBERED_LINE.match(line[0].quote) or len(amounts) != 1 or not amounts[0].exact:
+                break
+            parts.append(amounts[0])
+            segment = later[0]
+        if len(parts) < 2:
+            continue
+        word = opener.group(0).strip("，,：: \t")
+        complete = word in voc.relations["respectively"] or word.startswith("具体") or word == "明细如下"
+        found = _parts_problem(total, parts, complete, f"文中以“{word}：”逐行列出各项。")
+        if found is not None:
+            out.append(found)
+    return out
 
 
 def parts_total(figures: list[NarrativeFigure]) -> list[Problem]:
@@ -265,6 +343,7 @@ def parts_total(figures: list[NarrativeFigure]) -> list[Problem]:
                     out.append(problem)
         out.extend(_composed_of(sentence))
     out.extend(_allocation_lists(groups))
+    out.extend(_numbered_lines(groups))
     return out
 
 
