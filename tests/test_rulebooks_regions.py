@@ -36,6 +36,7 @@ NEW = [
     "chongqing/department/2021",
     "hubei/project/2020",
     "hubei-guangshui/project/2021",
+    "ningxia-yinchuan/project/2021",
 ]
 
 
@@ -300,6 +301,7 @@ def _findings(result) -> list[str]:
             False,  # Hubei's units also fill the MoF table (t09): chosen by the form, not the province (see the report)
         ),
         ("hubei-guangshui/project/2021", ["t07-hubei-guangshui-jtj-project-2021"], False),
+        ("ningxia-yinchuan/project/2021", ["t06-ningxia-yinchuan-no6school-project-2021"], False),
     ],
 )
 def test_rulebooks_from_the_corpus_cite_it_and_review_them_without_new_findings(rid, documents, chosen):
