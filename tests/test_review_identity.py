@@ -698,3 +698,55 @@ def test_a_report_on_how_a_programme_goes_is_a_project_s(tmp_path):
     assert _review(tmp_path, text).kind == "narrative_project"
     unit = "通渭县教育体育局工作情况汇报\n" + body
     assert _review(tmp_path, unit, "unit.txt").kind == "narrative_department"
+
+
+def test_a_report_that_calls_itself_our_bureau_is_the_unit_it_names_as_subject(tmp_path):
+    """corpus n155, n205, n146: a report speaks as 我局/我中心/我校 and prints its whole name as the subject of that
+    sentence, or as the only unit of that kind, or as the unit the money went to; a unit acting on this one
+    ("县财政局下达我局…") or one this one acts on ("我局对…") is not it, nor a name inside 《》."""
+    title = "2019年度畜禽粪污资源化利用项目绩效自评报告\n一、项目基本情况\n"
+    text = (
+        title + _LONG * 3 + "经腾冲市农业农村局、腾冲市财政局认真研究,决定实施以下建设内容。\n"
+        "根据《保山市财政局关于2020年财政支出绩效评价工作有关事项的通知》相关要求,腾冲市农业农村局及时整理出由我局"
+        "管理的项目资料。\n"
+    )
+    assert _review(tmp_path, text).department == "腾冲市农业农村局"
+    centre = title + "2019年昌宁县殡葬服务中心向县级财政争取资金124.79万元。\n二、自评工作开展情况\n"
+    centre += "我中心成立绩效自评小组。\n"
+    assert _review(tmp_path, centre + _LONG * 3, "centre.txt").department == "昌宁县殡葬服务中心"
+    school = title + "根据市财政局预算,下达三亚市业余体育学校的经常性项目“教学管理”,"
+    school += "我校主管部门为三亚市旅游和文化广电体育局。\n"
+    assert _review(tmp_path, school + _LONG * 3, "school.txt").department == "三亚市业余体育学校"
+    acted_on = title + "腾冲市财政局下达我局项目资金1000万元。\n" + _LONG * 3
+    assert _review(tmp_path, acted_on, "acted_on.txt").department == ""
+    acts_on = title + "我局对腾冲市教育局的项目进行了检查。\n" + _LONG * 3
+    assert _review(tmp_path, acts_on, "acts_on.txt").department == ""
+    cited = title + "根据《腾冲市财政局关于绩效评价的通知》,我局开展了自评。\n" + _LONG * 3
+    assert _review(tmp_path, cited, "cited.txt").department == ""
+
+
+def test_a_report_names_itself_in_the_set_phrases_of_its_accounts_and_its_project(tmp_path):
+    """corpus n119: the 三公 template's "全年使用财政拨款安排本部门出国团组" with the unit's name for 本部门; n154:
+    "项目实施主体保山市文化和旅游局于10月20日……"."""
+    sangong = (
+        "2020年度“三公”经费支出情况说明\n(一)因公出国(境)费支出0万元。全年使用财政拨款安排梧州市农产品质量安全综合检测中心"
+        "出国团组0个,参加其他单位组织的出国团组0个。\n" + _LONG * 3
+    )
+    assert _review(tmp_path, sangong).department == "梧州市农产品质量安全综合检测中心"
+    project = (
+        "2020年文物保护专项资金绩效自评报告\n一是工程经费于下达到位后,项目实施主体保山市文化和旅游局于10月20日启动"
+        "项目招投标手续。\n" + _LONG * 3
+    )
+    assert _review(tmp_path, project, "project.txt").department == "保山市文化和旅游局"
+
+
+def test_the_one_unit_a_report_names_as_the_actor_of_its_own_work(tmp_path):
+    """corpus n122: "今后,环江县文化广电体育和旅游局将……"; n102: "东阳市文化和广电旅游体育局及其下属各单位……组织开展
+    了……" — the only unit the report names; a report that names another unit too names none this way."""
+    title = "2023年度彩票公益金使用情况报告\n"
+    text = title + _LONG * 3 + "2023年没有违法违纪使用的情况发生,今后,环江县文化广电体育和旅游局将不断完善管理。\n"
+    assert _review(tmp_path, text).department == "环江县文化广电体育和旅游局"
+    subordinate = title + "一是2020年,东阳市文化和广电旅游体育局及其下属各单位组织开展了文化服务活动。\n" + _LONG * 3
+    assert _review(tmp_path, subordinate, "sub.txt").department == "东阳市文化和广电旅游体育局"
+    two = text + "环江县财政局按时拨付了资金。\n"
+    assert _review(tmp_path, two, "two.txt").department == ""

@@ -240,7 +240,17 @@ def _named_unit(name: str) -> bool:
     """A unit's name as a title or a signature gives it: with its place (耒阳市第四中学, 镜湖区残联), not a bare
     word that happens to end like one (办公室, 项目部), nor a sentence's opening."""
     placed = _PLACE_MARK.search(name) or province_of(name[:4])  # 北京学校 (corpus n112): a place's own name
-    return bool(placed) and not re.search(r"[，,。：:；;、]", name) and not _NOT_A_NAME.match(name)
+    return (
+        bool(placed)
+        and not re.search(r"[，,。：:；;、]", name)
+        and not _NOT_A_NAME.match(name)
+        and not _IN_A_NAME_NEVER.search(name)
+    )
+
+
+# words no unit's name holds: a sentence's that ran on past the name ("腾冲市财政局下达我局项目资金……" read as a title
+# "<unit>项目…")
+_IN_A_NAME_NEVER = re.compile(r"我|下达|拨付|关于")
 
 
 def _titled_department(doc: SourceDocument, tables: list[Table]) -> str:
@@ -379,6 +389,126 @@ def _evaluator(doc: SourceDocument) -> str:
             if named and named[0][1] + rest in text:
                 return named[0][1] + rest
     return ""
+
+
+# what a unit calls itself ("我局", "我中心", "我校") and the endings of its whole name; 我所 (我所在的…) and 我会
+# (我会同…) say other things as often
+_SELF_ENDINGS = {
+    "中心": ("中心",),
+    "局": ("局",),
+    "委": ("委员会", "委"),
+    "校": ("学校", "中学", "小学", "校"),
+    "院": ("医院", "院"),
+    "站": ("站",),
+    "办": ("办公室", "办"),
+    "馆": ("馆",),
+    "厅": ("厅",),
+    "队": ("队",),
+}
+_SELF_WORD = re.compile(r"(?<![自本])我(中心|局|委|校|院|站|办|馆|厅|队)")
+_CITED = re.compile(r"《[^》]{0,80}》")
+# what stands between another unit at a clause's start and "我局" when that unit acts on this one ("县财政局下达
+# 我局…", "市局对我局…")
+_ACTS_ON = re.compile(r"下达|拨付|拨入|批复|安排|通知|要求|督促|指导|检查|考核|评价|对|向|给|为|和|与|及(?!时)|、")
+
+
+@lru_cache(maxsize=8)
+def _placed_name(endings: tuple[str, ...]) -> re.Pattern[str]:
+    """A unit's whole name as prose prints it: a place (a province, or a city or county of regions.yaml), then the
+    rest of the name up to the first of `endings` ("腾冲市农业农村局", "昌宁县殡葬服务中心")."""
+    places = {p for ps in regions().values() for p in ps if len(p) >= 2} | set(vocabulary().raw["provinces"])
+    lead = "|".join(re.escape(p) for p in sorted(places, key=len, reverse=True))
+    ending = "|".join(re.escape(e) for e in endings)
+    return re.compile(rf"(?:{lead})[\u4e00-\u9fff（）()]{{0,20}}?(?:{ending})")
+
+
+def _self_referred(doc: SourceDocument) -> str:
+    """The unit a report speaks as: it calls itself 我局, 我中心, 我校 … and prints its whole name, with its place,
+    as the subject of the sentence that says so ("腾冲市农业农村局及时整理出由我局管理的…", corpus n155) or as the only
+    unit of that kind it names ("2019年昌宁县殡葬服务中心向县级财政争取资金……我中心成立绩效自评小组", n205). A unit
+    that acts on this one ("县财政局下达我局…"), or one this one acts on ("我局对…县教育局"), is not it; a report
+    that speaks as two units (我局 and 我中心) names none; what stands inside 《》 is a cited document's name."""
+    text = _CITED.sub(lambda m: "＿" * len(m.group(0)), "\n".join(s.text for s in doc.paragraphs()))
+    words = {m.group(1) for m in _SELF_WORD.finditer(text)}
+    if len(words) != 1:
+        return ""
+    word = words.pop()
+    pattern = _placed_name(_SELF_ENDINGS[word])
+    names = {m.group(0) for m in pattern.finditer(text) if _named_unit(m.group(0)) and not _section(m.group(0))}
+    subjects: set[str] = set()
+    other = False
+    for sentence in re.split(r"[。！？!?\n]", text):
+        if "我" + word not in sentence:
+            continue
+        for m in pattern.finditer(sentence):
+            if m.group(0) not in names:
+                continue
+            before, at = sentence[: m.start()], sentence.find("我" + word, m.end())
+            # the subject of its clause, or the unit the money went to ("下达三亚市业余体育学校的经常性项目……，我校…",
+            # corpus n146), before 我局 with nothing that acts on another between them
+            lead = not before or re.search(r"(?:[，,；;：:]|(?:19|20)\d{2}\s*年度?|下达|拨付|拨给)\s*$", before)
+            if lead and at >= 0 and not _ACTS_ON.search(sentence[m.end() : at]):
+                subjects.add(m.group(0))
+            else:
+                other = True
+    if len(subjects) == 1:
+        return subjects.pop()
+    if not subjects and not other and len(names) == 1:
+        return names.pop()
+    return ""
+
+
+def _phrase_named(doc: SourceDocument) -> str:
+    """The unit a report names in the set phrases that name the one that reports: the 三公 accounts' "全年使用财政拨款
+    安排梧州市农产品质量安全综合检测中心出国团组0个" (corpus n119; the template's 本部门 filled in with the unit's
+    name), a project's "项目实施主体保山市文化和旅游局于10月20日……" (n154). A whole name with its place
+    (_named_unit)."""
+    endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
+    name = rf"([\u4e00-\u9fff（）()]{{2,30}}?(?:{endings}))"
+    patterns = [
+        rf"安排{name}(?:因公)?出国(?:[(（]境[)）])?团组",
+        rf"实施主体(?:为|是|[:：])?\s*{name}(?=[于在对负按将已为是，,。；;、\s(（]|$)",
+    ]
+    for seg in doc.paragraphs():
+        for pattern in patterns:
+            m = re.search(pattern, seg.text)
+            if m and _named_unit(m.group(1)) and not _section(m.group(1)):
+                return m.group(1)
+    return ""
+
+
+def _sole_actor(doc: SourceDocument) -> str:
+    """The one unit a report names, where it names it as the actor of the report's own work: what it will do next
+    ("今后,环江县文化广电体育和旅游局将彩票资金的预算和财务管理不断完善", corpus n122) or what it did with the units
+    under it ("东阳市文化和广电旅游体育局及其下属各单位……组织开展了……", n102, n172). Only when no other unit with its
+    place is named outside 《》: a report that names several may be speaking of another (a finance bureau's
+    "今后,县教育局将……")."""
+    endings = vocabulary().words("department_endings")
+    alt = "|".join(re.escape(e) for e in endings)
+    name = rf"([\u4e00-\u9fff（）()]{{2,30}}?(?:{alt}))"
+    patterns = [
+        rf"(?:^|[。；;!！，,])\s*(?:今后|下一步|下步)[,，]\s*{name}(?:将|要|会)",
+        rf"(?:^|[，,。；;：:]|(?:19|20)\d{{2}}\s*年度?[,，]?)\s*{name}及其(?:下属|所属)(?:各)?(?:单位|部门|机构)",
+    ]
+    text = _CITED.sub(lambda m: "＿" * len(m.group(0)), "\n".join(s.text for s in doc.paragraphs()))
+    found = ""
+    for pattern in patterns:
+        m = next((m for m in re.finditer(pattern, text, re.M) if _named_unit(m.group(1))), None)
+        if m:
+            found = m.group(1)
+            break
+    if not found:
+        return ""
+    # the other units named with their place: told apart by what follows the place (财政局, 教育局), as a place
+    # a county of another name (环江毛南族自治县 printed 环江县) is not always in regions.yaml
+    others = {m.group(1) for m in _OTHER_UNIT.finditer(text)} - {m.group(1) for m in _OTHER_UNIT.finditer(found)}
+    return "" if others else found
+
+
+_OTHER_UNIT = re.compile(
+    r"(?:自治区|[省市县区州盟旗])(?![在的各内级和与及、])([\u4e00-\u9fff]{1,16}?"
+    r"(?:局|厅|委员会|中心|人民政府|学校|医院|办公室|馆|站))"
+)
 
 
 def _without_scope(name: str) -> str:
@@ -558,6 +688,9 @@ def _department(doc: SourceDocument, tables: list[Table], kind: str, unit: str) 
         lambda: _signed_department(doc),
         lambda: _compiled_by(doc),
         lambda: _evaluator(doc),
+        lambda: _self_referred(doc) if kind.startswith("narrative") else "",
+        lambda: _phrase_named(doc) if kind.startswith("narrative") else "",
+        lambda: _sole_actor(doc) if kind.startswith("narrative") else "",
         lambda: _inline_labelled(
             doc, (vocab.words("identity", "unit") if not form else []) + vocab.words("identity", "department")
         ),
