@@ -608,3 +608,36 @@ def test_cycle_pages_read_chinese_and_pick_files_in_chinese(app, clients, evalua
     assert "15.37%" in page  # the 1-6月 warning's gap, read from the saved document
     bureau = clients["bureau"][0].get(f"/evaluations/{eid}/recheck").text
     assert bureau.count('<span class="file-pick">') == 1 and 'for="review-file" class="button secondary"' in bureau
+
+
+def test_approving_targets_rescores_with_the_approved_ones(clients, monkeypatch):
+    """The evaluations are scored again with the targets the bureau approves, though the approving request read the
+    evaluation (and its targets' version, db.Evaluation.targets_version) before the approval made a new version,
+    and the page shown before it kept what the older version held (approved.approved_targets)."""
+    from jixiao.web import approved as approved_module
+
+    c, csrf = clients["hengshan"]
+    r = c.post(
+        "/evaluations/new",
+        data={"year": "2023", "rulebook": "hunan/department/2023", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    eid = int(re.search(r"/evaluations/(\d+)", r.headers["location"]).group(1))
+    data = (BAOAN.parent / "hengshan-fulian-2023" / "data.yaml").read_text(encoding="utf-8")
+    page = c.get(f"/evaluations/{eid}")
+    c.post(f"/evaluations/{eid}/yaml", data={"csrf_token": csrf, "version": version_of(page.text), "data_yaml": data})
+    assert save(clients, "hengshan", eid, "targets", HENGSHAN_TARGETS).status_code == 303
+    c.get(f"/evaluations/{eid}")  # the page of the unapproved version: nothing taken over, and that is kept
+    seen = []
+    original = approved_module.approved_targets
+
+    def spy(*args, **kwargs):
+        found = original(*args, **kwargs)
+        seen.append(found)
+        return found
+
+    monkeypatch.setattr(approved_module, "approved_targets", spy)
+    approved = HENGSHAN_TARGETS + "approval: {grade: 良, reviewer: 衡阳市财政局, approved: 是}\n"
+    assert save(clients, "hengyang", eid, "targets", approved).status_code == 303
+    # the rescoring, last in the approving request, took the approved text, not what the unapproved version held
+    assert seen and seen[-1] is not None and "approved: 是" in seen[-1].text

@@ -3,6 +3,7 @@ text, applied to an evaluation's data tree. Used by the one write path (service)
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -47,9 +48,35 @@ def targets_version(db: DbSession, department: Department, year: int) -> int:
     return doc.version if doc is not None else 0
 
 
-def approved_targets(db: DbSession, department: Department, year: int) -> ApprovedTargets | None:
-    """The approved targets document of the department and year, or None (none, not approved, or with errors)."""
+def approved_targets(
+    db: DbSession, department: Department, year: int, version: int | None = None
+) -> ApprovedTargets | None:
+    """The approved targets document of the department and year, or None (none, not approved, or with errors).
+
+    `version`: the document's version as read with the evaluation (db.Evaluation.targets_version; 0 when there is
+    none). Every change of the document makes a new version (cycle_service.write), so what was read for a version is
+    kept (per process) and a save or page needs no statement for it.
+    """
+    if version == 0:
+        return None
+    key = (department.id, department.name, year, version)
+    if version is not None and key in _KEPT:
+        return _KEPT[key]
     doc = document(db, department, year, "targets")
+    found = _approved(department, year, doc)
+    if doc is not None:
+        with _KEPT_LOCK:  # the server's threads share it
+            _KEPT[(department.id, department.name, year, doc.version)] = found
+            while len(_KEPT) > 256:
+                del _KEPT[next(iter(_KEPT))]  # the oldest first
+    return found
+
+
+_KEPT: dict[tuple[int, str, int, int], ApprovedTargets | None] = {}
+_KEPT_LOCK = threading.Lock()
+
+
+def _approved(department: Department, year: int, doc: CycleDocument | None) -> ApprovedTargets | None:
     if doc is None:
         return None
     sheet = _sheet_of(doc.text)

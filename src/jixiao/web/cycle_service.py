@@ -242,13 +242,16 @@ def write_document(
         via="cycle",
     )
     if kind == "targets":
-        _rescore(db, department, year)
+        _rescore(db, department, year, current.version)
     return parsed
 
 
-def _rescore(db: DbSession, department: Department, year: int) -> None:
+def _rescore(db: DbSession, department: Department, year: int, targets_version: int) -> None:
     """The evaluations of the department and year scored again: their 年度指标值 follow the approved targets, and
-    the score the dashboard lists must be the one the page shows."""
+    the score the dashboard lists must be the one the page shows. An evaluation read earlier in this request holds
+    the targets' version of then (db.Evaluation.targets_version): it is told the new one."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
     from .db import Evaluation
     from .service import _cache, load
 
@@ -256,6 +259,7 @@ def _rescore(db: DbSession, department: Department, year: int) -> None:
     for evaluation in db.scalars(
         select(Evaluation).where(Evaluation.department_id == department.id, Evaluation.year == year)
     ):
+        set_committed_value(evaluation, "targets_version", targets_version)
         _cache(evaluation, load(evaluation).scored)
 
 

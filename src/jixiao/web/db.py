@@ -21,7 +21,7 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression, relationship, sessionmaker
 
 from .sqlite_writers import one_writer_at_a_time
 
@@ -140,6 +140,13 @@ class Evaluation(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=now)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     department: Mapped[Department] = relationship()
+    # Read with the row by the scope's evaluation statement (scope.py), so that a page or a save needs no statement
+    # of its own for them; None when the row was loaded another way. What the evaluation's page and its scoring
+    # depend on besides the row: the version of the department's targets document of the year (0: none), the
+    # number of comments and the newest comment's id.
+    targets_version: Mapped[int | None] = query_expression()
+    comment_count: Mapped[int | None] = query_expression()
+    last_comment_id: Mapped[int | None] = query_expression()
 
 
 class Version(Base):

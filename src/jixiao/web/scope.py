@@ -12,16 +12,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, bindparam, false, select, true
+from sqlalchemy import Select, bindparam, false, func, select, true
 from sqlalchemy.orm import Session as DbSession
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, with_expression
 
-from .db import AuditEntry, Department, Evaluation, Job, User
+from .db import AuditEntry, Comment, CycleDocument, Department, Evaluation, Job, User
 
 __all__ = ["NO_REGION", "NotFound", "OutOfScope", "Scope"]
 
-# an evaluation with its department (the scope's check) in one statement, built once
-_EVALUATION = select(Evaluation).options(joinedload(Evaluation.department)).where(Evaluation.id == bindparam("id"))
+
+def _evaluation_statement() -> Select:
+    """An evaluation with its department (the scope's check), its targets document's version and its comments'
+    count and newest id (db.Evaluation's expressions) in one statement, built once."""
+    mine = Comment.evaluation_id == Evaluation.id
+    targets = select(CycleDocument.version).where(
+        CycleDocument.department_id == Evaluation.department_id,
+        CycleDocument.year == Evaluation.year,
+        CycleDocument.kind == "targets",
+    )
+    return (
+        select(Evaluation)
+        .options(
+            joinedload(Evaluation.department),
+            with_expression(Evaluation.targets_version, func.coalesce(targets.scalar_subquery(), 0)),
+            with_expression(Evaluation.comment_count, select(func.count(Comment.id)).where(mine).scalar_subquery()),
+            with_expression(Evaluation.last_comment_id, select(func.max(Comment.id)).where(mine).scalar_subquery()),
+        )
+        .where(Evaluation.id == bindparam("id"))
+    )
+
+
+_EVALUATION = _evaluation_statement()
 NO_REGION = "您的账户尚未设置辖区，因此看不到任何部门。请联系系统管理员为您设置辖区（如“广东省深圳市”）。"
 
 

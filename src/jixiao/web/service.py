@@ -209,7 +209,7 @@ def _approved_targets_text(evaluation: Evaluation) -> str:
     db = object_session(evaluation)
     if db is None or evaluation.department is None:
         return ""
-    approved = approved_targets(db, evaluation.department, evaluation.year)
+    approved = approved_targets(db, evaluation.department, evaluation.year, evaluation.targets_version)
     return approved.text if approved else ""
 
 

@@ -192,7 +192,9 @@ def evaluation_page(
             "can_answer": actor.user.role != "filler" or evaluation.status == "returned",
             "lists": with_spare(lists) if lists is not None else list_rows(loaded.data),
             "list_sheets": EDITABLE_LISTS,
-            "approved_targets": approved_targets(db, evaluation.department, evaluation.year),
+            "approved_targets": approved_targets(
+                db, evaluation.department, evaluation.year, evaluation.targets_version
+            ),
             "rulebooks": rulebook_choices(),
             "suggested_rulebook": suggested,
             "rulebook_why": why,
