@@ -140,9 +140,9 @@ def test_a_standard_in_brackets_after_an_amount_is_of_that_amount():
     doc = _doc(
         "拨付资金200万元,其中,直接补助费197万元(每亩197元),项目设计、监督、检查、验收等间接费用3万亩元(每亩3元)。"
     )
-    assert _figure(doc, "197", "元").subject == "直接补助费"
+    assert _figure(doc, "197", "元/亩").subject == "直接补助费"  # so much an 亩 (元/亩 since the eleventh batch)
     assert _figure(doc, "3", "万元").subject.endswith("间接费用")
-    assert _figure(doc, "3", "元").subject.endswith("间接费用")
+    assert _figure(doc, "3", "元/亩").subject.endswith("间接费用")
     # n159: "按照7000元/人进行补助": the standard is so much a 人, not a "人进"
     assert _figure(_doc("对三名省级非遗代表性传承人按照7000元/人进行补助。"), "7000").unit == "元/人"
     assert _figure(_doc("补助标准为每年1000元/生.年。"), "1000").unit == "元/生.年"

@@ -64,3 +64,54 @@ def test_a_unit_slip_in_a_list_in_one_sentence():
     problems = narrative_findings(doc)
     assert [(p.code, p.severity) for p in problems] == [("review.narrative.parts_total", Severity.WARNING)]
     assert "若“40元”的金额单位为“万元”" in problems[0].message
+
+
+def test_a_phase_in_brackets_after_a_name_is_no_count():
+    # n224: "瓯海区排水管网工程(二期)梧田一、二标段" names the second phase; nothing is counted
+    doc = _doc("瓯海区排水管网工程(二期)梧田一、二标段等项目已开工建设,其中22个项目已完工。")
+    assert [(f.raw, f.unit) for f in extract_narrative_figures(doc)] == [("22", "个")]
+    assert _figure(_doc("工程分二期实施。"), "二", "期").value == 2  # a count of phases stays one
+
+
+def test_values_listed_before_one_measure_word_and_budeng_share_it():
+    # n217: "红线宽度为14、20m不等": two widths, 14 m and 20 m, both of 红线宽度
+    doc = _doc("均为规划支路,红线宽度为14、20m不等。")
+    assert [(f.raw, f.unit, f.subject) for f in extract_narrative_figures(doc)] == [
+        ("14", "m", "红线宽度"),
+        ("20", "m", "红线宽度"),
+    ]
+
+
+def test_a_count_and_the_storeys_of_the_same_buildings_and_an_area_whose_square_was_lost():
+    # n218: "拟新建3栋4层的复式标准厂房,总建筑面积为68540.39m": 3 buildings of 4 storeys; the area is in ㎡
+    doc = _doc("(1)拟新建3栋4层的复式标准厂房,总建筑面积为68540.39m;(2)新建道路广场,占地面积约为4978.48m。")
+    assert _figure(doc, "3", "栋").subject.endswith("复式标准厂房")
+    assert _figure(doc, "4", "层").subject.endswith("复式标准厂房")
+    assert (_figure(doc, "68540.39").unit, _figure(doc, "4978.48").unit) == ("㎡", "㎡")
+    assert _figure(_doc("道路总长度为4335.943m。"), "4335.943").unit == "m"  # a length stays a length
+    # n208: "所属二层单位" is a tier of units, not two storeys
+    assert not _figures(_doc("我部门及所属二层单位2024年度项目21个。"), "二")
+
+
+def test_one_after_a_verb_that_sets_up_bodies_is_a_count():
+    # n220: "内设一个办学机构,八个内部机构"
+    doc = _doc("内设一个办学机构,八个内部机构。在编教师数为31 人。")
+    one = _figure(doc, "一", "个")
+    assert one.value == 1 and one.subject.endswith("办学机构")
+
+
+def test_a_standard_in_brackets_after_an_amount_is_so_much_a_unit():
+    # n157: "直接补助费197万元(每亩197元)": 197元 an 亩, a standard (never a part of a sum)
+    doc = _doc("拨付资金200万元,其中,直接补助费197万元(每亩197元),间接费用3万元(每亩3元)。")
+    standard = _figure(doc, "197", "元/亩")
+    assert standard.per_unit and standard.subject == "直接补助费"
+    assert _figure(doc, "197", "万元").unit == "万元" and not _figure(doc, "197", "万元").per_unit
+
+
+def test_people_counted_after_the_places_they_live_in_are_the_clause_topic():
+    # n212: "受益人群三个嘎查261人": 3 嘎查, and 261 people who benefit — not 261 嘎查
+    doc = _doc("受益人群三个嘎查261人,确保边民补助发放合法合规。")
+    assert _figure(doc, "三", "个").subject.endswith("嘎查")
+    assert _figure(doc, "261").subject == "受益人群"
+    # "年初批复预算8个项目985万元": an amount after a count keeps the count's noun (unchanged)
+    assert _figure(_doc("年初批复预算8个项目985万元。"), "985").subject == "年初批复预算项目"

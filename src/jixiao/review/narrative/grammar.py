@@ -170,9 +170,13 @@ class _SegmentReader:
         voc, left = self.voc, place.left
         # "46,412人次(2013年末……)符合救助政策的患者": an aside in brackets stands between the count and its noun
         after = re.sub(r"^[（(][^（()）]*[)）]", "", place.after)
-        if token.unit.endswith(("岁", "年", "个月")):
-            # "年满70周岁以上的老年人", "结转两年以上的资金": an age or a duration is of the noun after its bound
+        if token.unit.endswith(("岁", "年", "个月", "层")):
+            # "年满70周岁以上的老年人", "结转两年以上的资金": an age or a duration is of the noun after its bound;
+            # "4层的复式标准厂房": so are a building's storeys
             after = re.sub(r"^(?:及?以[上下])?的?", "", after)
+        if token.kind == "count":
+            # "新建3栋4层的复式标准厂房": a second measure of the same things stands between a count and its noun
+            after = _SECOND_MEASURE.sub("", after)
         noun = noun_after(after, voc) if token.kind == "count" else ""
         subject, relation = clean_subject(left, voc)
         relation = self._list_word_before_clause(place, relation)
@@ -182,6 +186,10 @@ class _SegmentReader:
             # 60万元": after the noun a verb and its object name the amount
             rest = clean_subject(left[len(self.last_noun) :], voc)[0]
             subject = (rest if len(rest) >= 3 else prev.subject) if token.kind != "count" else ""
+            heads = token.unit in _HEADS and prev.unit not in _HEADS
+            if token.kind == "count" and not rest and prev.kind == "count" and heads:
+                # "受益人群三个嘎查261人": the people of the places just counted are what the clause is about
+                subject = clean_subject(prev.text[: len(prev.text) - len(prev.raw) - len(prev.unit)], voc)[0]
         if subject in voc.relations["verbs"] or subject in voc.relations["stage_verbs"]:
             # "完成预算的100%": a rate of what a verb did to a stage of the budget is of both words
             staged = subject in voc.relations["stage_verbs"]
@@ -242,12 +250,10 @@ class _SegmentReader:
         if token.kind == "amount" and re.fullmatch(r"(?:每[\u4e00-\u9fa5]){1,3}(?:发放|补助|补贴)?", subject):
             # "年满70-79周岁老年人，每人每月发放50元"; "二是供餐标准。每生每天3元": the group, or the short sentence
             # before that names the standard
-            subject = (
-                self._bracketed_standard(place)
-                or self._group_before(place)
-                or self._heading_sentence_before(place)
-                or subject
-            )
+            bracketed = self._bracketed_standard(place)
+            if bracketed and re.fullmatch(r"每[\u4e00-\u9fa5]", subject) and "/" not in token.unit:
+                self.flags += (f"per:{subject[1]}",)  # "直接补助费197万元(每亩197元)": 197元 an 亩
+            subject = bracketed or self._group_before(place) or self._heading_sentence_before(place) or subject
         if not subject and relation in voc.relations["total"]:
             subject = self._of_the_count_before(token, place)  # "产业类项目5个,共计4197万元"
         subject = self._fallback(token, place, subject)
@@ -513,9 +519,14 @@ class _SegmentReader:
             lead + text[scope_start : token.start], place.after[:4], self.voc, self.year
         )
         quote_start = place.left_start if subject or relation else max(clause_start, place.left_start - 12)
+        per = next((f.split(":", 1)[1] for f in self.flags if f.startswith("per:")), "")
+        unit = f"{token.unit}/{per}" if per else token.unit
+        if token.kind == "count" and token.unit in ("m", "米", "km", "公里") and subject.endswith("面积"):
+            # "总建筑面积为68540.39m": an area whose ² was lost (the same area is printed "68540.39㎡" elsewhere)
+            unit = "㎡" if token.unit in ("m", "米") else "km²"
         return NarrativeFigure(
             value=token.value,
-            unit=token.unit,
+            unit=unit,
             kind=token.kind,
             subject=subject,
             relation=relation,
@@ -531,14 +542,16 @@ class _SegmentReader:
             approximate=token.approximate or approximate,
             other_year=(other_year and not change) or "other_year" in self.flags,
             target=target,
-            per_unit=token.per_unit,
+            per_unit=token.per_unit or bool(per),
             base=base,
             cell=self.cell,
-            flags=tuple(f for f in self.flags if f != "other_year"),
+            flags=tuple(f for f in self.flags if f != "other_year" and not f.startswith("per:")),
         )
 
 
 _SENTENCE_YEAR = re.compile(r"(?:19|20)\d\d年度?(?![\d底末初])")
+_HEADS = ("人", "人次", "户", "名", "位")  # measure words of people
+_SECOND_MEASURE = re.compile(r"^(?:\d+|[一二两三四五六七八九十]+)[层栋幢间座]的?(?=[\u4e00-\u9fa5])")
 
 
 def _in_name(left: str, change: str, voc: Vocabulary) -> bool:

@@ -106,12 +106,24 @@ _LIST_BEFORE_UNIT = rx(r"(?<![\d.A-Za-z,])(\d+\.\d+)(?=[,，、]\d+\.\d+(万元|
 
 
 def _unit_from_list(text: str, masked: list[tuple[int, int]]) -> Iterator[Token]:
-    """ "收、支总计各是4125.49,4143.91万元": amounts with cents listed before one unit share it."""
+    """ "收、支总计各是4125.49,4143.91万元": amounts with cents listed before one unit share it; "红线宽度为14、20m
+    不等": values listed before one measure word and 不等 share it (so many sizes, none of them a total)."""
     for m in _LIST_BEFORE_UNIT.finditer(text):
         value = parse_arabic(m.group(1))
         if value is None or _in(masked, m.start()):
             continue
         yield Token(m.start(), m.end(), m.start(), m.end(), value, m.group(1), m.group(2), "amount", False, False)
+    for m in _values_before_budeng().finditer(text):
+        value = parse_arabic(m.group(1))
+        if value is None or _in(masked, m.start()):
+            continue
+        yield Token(m.start(), m.end(1), m.start(), m.end(1), value, m.group(1), m.group(2), "count", True, False)
+
+
+@cache
+def _values_before_budeng() -> re.Pattern[str]:
+    measures = _alternatives(vocabulary().measure_words)
+    return rx(rf"(?<![\d.A-Za-z,])(\d+(?:\.\d+)?)(?=(?:[、,，]\d+(?:\.\d+)?)+({measures})不等)")
 
 
 _CN_YEAR_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
@@ -228,6 +240,8 @@ def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
             continue
         if m.group("measure") == "期" and text[m.end() :].startswith(tuple(voc.words["phase_nouns"])):
             continue  # "加工车间二期建设项目", "一期工程": a phase in a name, not a count
+        if m.group("measure") == "期" and text[m.start() - 1 : m.start()] in ("(", "（") and after[1:2] in (")", "）"):
+            continue  # "瓯海区排水管网工程(二期)": the phase a name ends with, in brackets
         unit = m.group("amount") or m.group("rate") or m.group("measure") or m.group("score") or m.group("bare") or ""
         mult = m.group("mult") or ""
         if raw[0] in CN_DIGITS:
