@@ -296,6 +296,7 @@ def _findings(result) -> list[str]:
                 "t26-hubei-huangshi-library-project-2022",
                 "t47-hubei-xiangyang-central-hospital-dongjin-2021",
                 "t52-hubei-huanggang-archives-project-2020",
+                "t61-hubei-huangshi-sponge-city-application-2022",
                 "t69-hubei-ezhou-science-association-popularization-2022",
             ],
             False,  # Hubei's units also fill the MoF table (t09): chosen by the form, not the province (see the report)
