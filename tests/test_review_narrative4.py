@@ -115,3 +115,16 @@ def test_people_counted_after_the_places_they_live_in_are_the_clause_topic():
     assert _figure(doc, "261").subject == "受益人群"
     # "年初批复预算8个项目985万元": an amount after a count keeps the count's noun (unchanged)
     assert _figure(_doc("年初批复预算8个项目985万元。"), "985").subject == "年初批复预算项目"
+
+
+def test_the_dates_of_a_period_in_which_something_was_done_to_an_object():
+    # n211: "于2022年11月10日至2022年11月27日对……部门整体支出开展绩效评价": both ends date 开展绩效评价
+    doc = _doc(
+        "我们接受市财政局委托,于2022年11月10日至2022年11月27日对西藏昌都市宗教事务局(以下简称“市宗教局”)"
+        "2022年1-9月部门整体支出开展绩效评价,具体情况如下:"
+    )
+    dates = [(f.display(), f.subject) for f in extract_narrative_figures(doc) if f.kind == "date"]
+    assert dates == [("2022-11-10", "开展绩效评价"), ("2022-11-27", "开展绩效评价")]
+    # one date: "于2022年5月10日对项目进行现场核查"
+    doc = _doc("评价组于2022年5月10日对项目进行现场核查。")
+    assert [f.subject for f in extract_narrative_figures(doc)] == ["进行现场核查"]

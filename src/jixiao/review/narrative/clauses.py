@@ -269,6 +269,22 @@ def date_event(after: str) -> str:
     return clause
 
 
+_RANGE_END = re.compile(
+    r"^\s*(?:至|到|—|－|-|~|～)\s*(?:(?:19|20)\d\d年)?(?:(?:1[0-2]|0?[1-9])月)?(?:3[01]|[12]\d|0?[1-9])[日号]"
+)
+_ON_OBJECT = re.compile(r"^对[^，,。；;：:]{1,60}?(?P<event>(?:开展|进行|实施|组织)[\u4e00-\u9fa5]{2,10})$")
+
+
+def object_event(after: str) -> str:
+    """ "于2022年11月10日至2022年11月27日对……部门整体支出开展绩效评价": what was done to an object in the period a
+    date opens or closes (开展绩效评价), the range's end skipped; "" when the clause is not "对……开展/进行……"."""
+    clause = re.split(r"[，,。；;：:！？!?\n]", _RANGE_END.sub("", after), maxsplit=1)[0]
+    for _ in range(3):
+        clause = re.sub(r"[（(][^（()）]*[)）]", "", clause)
+    m = _ON_OBJECT.match(clause.strip())
+    return m.group("event") if m else ""
+
+
 AGENT_ONLY = re.compile(r"(?:[县市省区州镇乡]级?)?财政(?:局)?(?:安排|拨款|拨付|下达|下拨)?")
 _NEW_ITEM = re.compile(
     r"[；;]\s*(?:\d{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、是])"

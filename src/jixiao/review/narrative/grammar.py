@@ -31,6 +31,7 @@ from .clauses import (
     depths,
     indicator_clause,
     noun_after,
+    object_event,
     scope_flags,
     sentences,
     strip_words,
@@ -88,7 +89,9 @@ class _SegmentReader:
                 head = place.clause_start == place.sentence.start or self.text[place.clause_start - 1] in "；;"
                 opening = not place.left.strip() and head and re.match(r"[，,]《", place.after) is not None
                 after = place.after[1:] if opening else place.after
-                subject = date_event(after) or subject
+                subject = object_event(after) or date_event(after) or subject
+            elif token.kind == "date":
+                subject = object_event(place.after) or subject  # "至2022年11月27日对……开展绩效评价"
             subject, relation, base, change = self._change_or_share(token, place, subject, relation)
             subject = self._compared(token, place, subject)
             self.out.append(self._figure(token, place, subject, relation, base, change))
