@@ -750,3 +750,72 @@ def test_the_one_unit_a_report_names_as_the_actor_of_its_own_work(tmp_path):
     assert _review(tmp_path, subordinate, "sub.txt").department == "东阳市文化和广电旅游体育局"
     two = text + "环江县财政局按时拨付了资金。\n"
     assert _review(tmp_path, two, "two.txt").department == ""
+
+
+def test_one_label_for_the_competent_department_and_the_implementing_unit(tmp_path):
+    """A form that names both under one label: "主管部门及实施单位 | 大英县交通运输局/大英县公路事务中心" (in its cell
+    or after a colon) — the first is the department, the second the unit; one name there is both."""
+    head = "项目支出绩效自评表\n（2023年度）\n项目名称\t农村公路养护\n"
+    rows = (
+        "项目资金(万元)\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+        "\t年度资金总额\t100\t100\t100\t10\t100%\t10\n"
+    )
+    cell = head + "主管部门及实施单位\t大英县交通运输局/大英县公路事务中心\n" + rows
+    result = _review(tmp_path, cell)
+    assert (result.department, result.unit) == ("大英县交通运输局", "大英县公路事务中心")
+    colon = head + "主管部门及实施单位：大英县交通运输局/大英县公路事务中心\n" + rows
+    result = _review(tmp_path, colon, "colon.txt")
+    assert (result.department, result.unit) == ("大英县交通运输局", "大英县公路事务中心")
+    one = head + "项目主管部门和实施单位\t大英县交通运输局\n" + rows
+    result = _review(tmp_path, one, "one.txt")
+    assert (result.department, result.unit) == ("大英县交通运输局", "大英县交通运输局")
+
+
+def test_a_department_named_only_where_it_signs_with_the_date(tmp_path):
+    """The 落款 at a report's end: the name above a date in Chinese numerals, with the seal's place after it, or the
+    name and the date on one line; a line that ends as a unit's name with no date near it signs nothing."""
+    body = "2023年度农村公路养护项目绩效自评报告\n一、项目基本情况\n" + _LONG * 8
+    for i, sign in enumerate(
+        (
+            "大英县交通运输局\n二〇二四年三月十日\n",
+            "大英县交通运输局（盖章）\n2024年3月10日\n",
+            "大英县交通运输局    2024年3月10日\n",
+            "大英县交通运输局\n2024.3.10\n附件：项目自评表\n",
+        )
+    ):
+        assert _review(tmp_path, body + sign, f"s{i}.txt").department == "大英县交通运输局", sign
+    assert _review(tmp_path, body + "联系单位：大英县交通运输局\n", "none.txt").department == ""
+
+
+def test_a_whole_calendar_year_written_with_dots(tmp_path):
+    """ "项目实施期：2023.1-2023.12", "评价期间：2023.01—2023.12" give 2023 as "2023年1月至2023年12月" does; a
+    period over two years gives none. "二〇二三年度" in the title and "（2023年度）" give 2023."""
+    body = "一、项目基本情况\n" + _LONG * 3
+    title = "农村公路养护项目绩效自评报告\n"
+    assert _review(tmp_path, title + "项目实施期：2023.1-2023.12。\n" + body).year == 2023
+    assert _review(tmp_path, title + "评价期间：2023.01—2023.12\n" + body, "b.txt").year == 2023
+    assert _review(tmp_path, title + "项目实施期：2023.1-2024.12。\n" + body, "c.txt").year is None
+    assert _review(tmp_path, "二〇二三年度" + title + body, "d.txt").year == 2023
+    assert _review(tmp_path, title + "（2023年度）\n" + body, "e.txt").year == 2023
+
+
+def test_a_town_or_a_subdistrict_may_be_the_unit_a_village_or_community_named_in_prose_never_the_department(
+    tmp_path,
+):
+    """A 乡镇 or 街道 is a budget unit: the implementing unit on a form, the department that signs its report. A
+    village's or a community's committee that the prose says did the work ("新华社区居民委员会对……进行了绩效自评",
+    "今后,新华社区居委会将……", "大英县蓬莱镇金元村村民委员会对……") is no budget unit and never the department."""
+    form = MOF_HEAD.replace("廊坊市发改委", "徐汇区民政局").replace("廊坊市食品工程学校", "徐汇区漕河泾街道办事处")
+    result = _review(tmp_path, form)
+    assert (result.department, result.unit) == ("徐汇区民政局", "徐汇区漕河泾街道办事处")
+    signed = "2024年度部门整体支出绩效自评报告\n一、部门基本情况\n" + _LONG * 8 + "下桥镇人民政府\n2025年3月1日\n"
+    assert _review(tmp_path, signed, "town.txt").department == "下桥镇人民政府"
+    title = "2023年度人居环境整治项目绩效自评报告\n一、项目基本情况\n"
+    for i, prose in enumerate(
+        (
+            "新华社区居民委员会对2023年度人居环境整治项目进行了绩效自评。\n",
+            "大英县蓬莱镇金元村村民委员会对2023年度人居环境整治项目进行了绩效自评。\n",
+            _LONG + "今后,新华社区居委会将进一步加强管理。\n",
+        )
+    ):
+        assert _review(tmp_path, title + prose + _LONG * 8, f"p{i}.txt").department == "", prose

@@ -43,7 +43,21 @@ def _table_heads(doc: SourceDocument) -> list[list[str]]:
 
 
 # a period that is one whole calendar year: "项目起止时间 | 2016年1月起至2016年12月止" (corpus t34, t45, t53)
-_WHOLE_YEAR = rx(r"(20\d\d)\s*年\s*(?:0?1|元|一)\s*月[^至到~～—-]{0,4}[至到~～—-]+\s*(20\d\d)\s*年\s*(?:12|十二)\s*月")
+# — or written with dots: "2023.1-2023.12", "2023.01.01—2023.12.31", "2023/1至2023/12"
+_WHOLE_YEAR = rx(
+    r"(20\d\d)\s*年\s*(?:0?1|元|一)\s*月[^至到~～—-]{0,4}[至到~～—-]+\s*(20\d\d)\s*年\s*(?:12|十二)\s*月"
+    r"|(20\d\d)\s*[.．/]\s*0?1(?:\s*[.．/]\s*0?1)?\s*[至到~～—–-]+\s*(20\d\d)\s*[.．/]\s*12(?!\d)"
+)
+
+
+def _one_year(m: re.Match[str] | None) -> int | None:
+    """The year of a _WHOLE_YEAR match that begins and ends in the same year."""
+    if not m:
+        return None
+    start, end = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    return int(start) if start == end else None
+
+
 # the period a project ran, anywhere in the report: "该项目实施期为2019年元月至2019年12月" (corpus n38)
 _RUN_PERIOD = rx(r"(?:实施期|实施周期|实施时间|执行期|起止时间)[为是:：\s]*")
 
@@ -59,15 +73,15 @@ def find_year(doc: SourceDocument) -> int | None:
         if m:
             return int(m.group(1))
     for text in texts:
-        m = _WHOLE_YEAR.search(text)
-        if m and m.group(1) == m.group(2):
-            return int(m.group(1))
+        year = _one_year(_WHOLE_YEAR.search(text))
+        if year:
+            return year
     for seg in doc.paragraphs():
         text = digits_of_years(seg.text)
         m = _RUN_PERIOD.search(text)
-        whole = _WHOLE_YEAR.match(text, m.end()) if m else None
-        if whole and whole.group(1) == whole.group(2):
-            return int(whole.group(1))
+        year = _one_year(_WHOLE_YEAR.match(text, m.end()) if m else None)
+        if year:
+            return year
     return None
 
 

@@ -229,7 +229,11 @@ def _after_colon(text: str) -> str:
 _AFTER_NAME = (
     r"(?:\s*(?:19|20)\d{2}|\s*关于|中央|国家|省级|州级|市级|县级|转移支付|专项|部门|整体|单位|项目|扶贫|彩票|本级|的)"
 )
-_PLACE_MARK = re.compile(r"[省市县区州盟旗镇乡]|街道")
+# a place's level in a unit's name; 区 in 社区, 小区, 辖区, 片区, 景区, 校区, 库区, 矿区, 牧区, 灾区 is no district
+_PLACE_MARK = re.compile(r"[省市县州盟旗镇乡]|(?<![社小辖片景校库矿牧灾])区|街道")
+# a village's or a community's own body (村民委员会, 社区居委会, 村党支部): self-governing, no budget unit, never the
+# department that reports — though a report names it as doing the work ("新华社区居民委员会对……进行了整治")
+_GRASSROOTS = re.compile(r"社区|村民委员会|居民委员会|村委会?|居委会?|村党(?:总)?支部|村民小组|(?<![乡农])村$")
 
 
 # a sentence's first words, never a unit's: "按照区政府关于推进……" (corpus n130)
@@ -245,6 +249,7 @@ def _named_unit(name: str) -> bool:
         and not re.search(r"[，,。：:；;、]", name)
         and not _NOT_A_NAME.match(name)
         and not _IN_A_NAME_NEVER.search(name)
+        and not _GRASSROOTS.search(name)
     )
 
 
@@ -278,17 +283,26 @@ def _counties() -> set[str]:
     return {p for places in regions().values() for p in places if p.endswith(("县", "区", "旗")) and len(p) >= 2}
 
 
-_DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*$")
+# a date as a signature gives it: "2022年3月10日", "二〇二四年三月十日", "2024.3.10"
+_DATE = (
+    r"(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?"
+    r"|(?:19|20)\d{2}\s*[.．/-]\s*\d{1,2}\s*[.．/-]\s*\d{1,2}"
+)
+_DATE_LINE = re.compile(rf"^\s*(?:{_DATE})\s*$")
+_SIGNED_SEAL = re.compile(r"\s*[(（]?(?:盖章|公章|签章|章)[)）]?\s*$")
 
 
 def _signed_department(doc: SourceDocument) -> str:
     """The unit that signs the report at its end: a line that is only a unit's name, among the last lines, beside
-    the date ("白河县教育体育和科技局" above "2022年3月10日", corpus n123, n124, n149)."""
+    the date ("白河县教育体育和科技局" above "2022年3月10日", corpus n123, n124, n149); the seal's place after it
+    ("大英县交通运输局（盖章）") aside; or the name and the date on one line ("大英县交通运输局  2024年3月10日")."""
     endings = tuple(vocabulary().words("department_endings"))
     lines = [s.text.strip() for s in doc.paragraphs() if s.text.strip()]
     tail = lines[-4:]
-    for i, text in enumerate(tail):
-        dated = any(_DATE_LINE.match(x) for x in tail[i + 1 : i + 3])
+    for i, line in enumerate(tail):
+        m = re.match(rf"^(\S{{4,30}}?)\s*(?:{_DATE})\s*$", line)
+        text = _SIGNED_SEAL.sub("", m.group(1) if m else line)
+        dated = bool(m) or any(_DATE_LINE.match(x) for x in tail[i + 1 : i + 3])
         if 4 <= len(text) <= 30 and text.endswith(endings) and _named_unit(text) and dated:
             return text
     return ""
@@ -635,6 +649,41 @@ def _implementing_unit(tables: list[Table], doc: SourceDocument) -> str:
     return _unmasked(unit)
 
 
+# one label for both: "主管部门及实施单位", "项目主管部门/实施单位", "主管部门(单位)和项目实施单位"
+_JOINT = re.compile(r"^(?:项目)?主管部门(?:\(单位\))?(?:及|和|与|、|/)(?:项目)?实施单位(?:名称)?$")
+
+
+def _joint(tables: list[Table], doc: SourceDocument) -> tuple[str, str]:
+    """(department, unit) a form names under one label for both, the two names split by a slash or 、:
+    "主管部门及实施单位 | 大英县交通运输局/大英县公路事务中心" or "主管部门及实施单位：…" — one name there is both;
+    ("", "") when the form has no such label."""
+    value = ""
+    for t in tables:
+        for row in t.grid:
+            for c, cell in enumerate(row):
+                if _JOINT.match(norm(cell)):
+                    value = value or _cell_value(row, c)
+                elif _joint_labelled(cell):
+                    value = value or _after_colon(cell)
+    for seg in _head(doc) if not value else []:
+        if _joint_labelled(seg.text):
+            value = _after_colon(seg.text)
+            break
+    parts = [p.strip() for p in re.split(r"[/／、；;]|\s{2,}", value) if p.strip()]
+    names = [_unmasked(_CODE.sub("", p)) for p in parts if not _unit_only(p)]
+    if len(names) == 2 and all(names):
+        return names[0], names[1]
+    if len(names) == 1 and names[0]:
+        return names[0], names[0]
+    return "", ""
+
+
+def _joint_labelled(text: str) -> bool:
+    """ "主管部门及实施单位：…": the joint label, then a colon and the names."""
+    m = re.match(r"^([^：:]{4,16})[：:]", (text or "").strip())
+    return m is not None and bool(_JOINT.match(norm(m.group(1))))
+
+
 def _central(name: str) -> bool:
     """A ministry or national administration (人力资源社会保障部, 国家体育总局, 市场监管总局): the 主管部门 of a
     central transfer, which allocated the money and does not answer for its local use."""
@@ -682,6 +731,7 @@ def _department(doc: SourceDocument, tables: list[Table], kind: str, unit: str) 
     vocab = vocabulary()
     form = bool(unit)
     readings: list[Callable[[], str]] = [
+        lambda: _joint(tables, doc)[0],
         lambda: _labelled_department(doc, tables, form),
         lambda: unit,
         lambda: _source_line_department(doc),
@@ -740,7 +790,7 @@ def identify(doc: SourceDocument, tables: list[Table], kind: str = "") -> Identi
     writes it, a project form's the 主管部门 that answers for it (docs/review.md, "Identity")."""
     vocab = vocabulary()
     ident = Identity()
-    ident.unit = _implementing_unit(tables, doc)
+    ident.unit = _implementing_unit(tables, doc) or _joint(tables, doc)[1]
     form = ident.unit and not kind.startswith("narrative")
     ident.department = _department(doc, tables, kind, ident.unit if form else "")
     ident.project = _labelled(tables, doc, vocab.words("identity", "project"))
