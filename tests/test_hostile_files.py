@@ -707,3 +707,54 @@ def many_fonts_pdf(fonts: int, size: int) -> bytes:
         objects.append(_FONT[:-2] + f"/ToUnicode {7 + 2 * i} 0 R >>".encode())
         objects.append(stream("/Filter /FlateDecode", data))
     return pdf_file(objects)
+
+
+# --- archives of documents (.zip), as a department sends its report and tables ---------------------------------
+
+
+def archive(entries: list[tuple[str, bytes]], gbk: bool = False, flags: dict[str, int] | None = None,
+            links: tuple[str, ...] = ()) -> bytes:  # fmt: skip
+    """A .zip of (name, content) entries, deflated. `gbk`: the names in GBK bytes with the UTF-8 flag (bit 11) unset,
+    as Chinese Windows' Explorer and WinRAR write them; `flags`: extra general-purpose bits of an entry (1: a
+    password); `links`: entries written as symbolic links (Unix mode S_IFLNK), their content the target."""
+    import stat
+    import zipfile
+
+    buffer, swaps = io.BytesIO(), []
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for i, (name, content) in enumerate(entries):
+            if gbk:  # an ASCII stand-in of the same length, swapped for the GBK bytes afterwards
+                raw = name.encode("gbk")
+                stand_in = (f"~{i:04d}" + "x" * len(raw))[: len(raw)]
+                assert len(stand_in) == len(raw) >= 5, name
+                swaps.append((stand_in.encode(), raw))
+                name = stand_in
+            info = zipfile.ZipInfo(name, (2024, 3, 1, 9, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            if entries[i][0] in links:
+                info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            out.writestr(info, content)
+    data = bytearray(buffer.getvalue())
+    for stand_in, raw in swaps:
+        data = bytearray(data.replace(stand_in, raw))
+    for info, (name, _) in zip(zipfile.ZipFile(io.BytesIO(bytes(data))).infolist(), entries, strict=True):
+        extra = (flags or {}).get(name, 0)  # zipfile writes its own flags: set in both headers afterwards
+        if extra:
+            central = data.rfind(b"PK\x01\x02", 0, data.rfind(info.orig_filename.encode("cp437" if gbk else "utf-8")))
+            for at in (info.header_offset + 6, central + 8):
+                data[at : at + 2] = struct.pack("<H", struct.unpack("<H", data[at : at + 2])[0] | extra)
+    return bytes(data)
+
+
+def nested_archive(depth: int, name: str, content: bytes) -> bytes:
+    """A zip holding a zip … `depth` levels of archive, the innermost holding `name`."""
+    data = archive([(name, content)])
+    for level in range(depth - 1):
+        data = archive([(f"第{level + 2}层.zip", data)])
+    return data
+
+
+def archive_bomb(size: int, members: int = 1) -> bytes:
+    """A zip of `members` text entries, each unpacking to `size` bytes of blanks (ratio ~1000: deflate's limit)."""
+    entries = [Member.bomb(f"报告{i}.txt", b"", b" " * MB, size // MB, b"") for i in range(members)]
+    return write_zip(entries)

@@ -197,19 +197,30 @@ def cmd_review(args: argparse.Namespace) -> int:
     from jixiao.model.problems import JixiaoError, Severity
 
     from .review import review_file  # per command
-    from .review.output import opinion_docx, render_review_text, review_folder, review_to_dict, summary_workbook
+    from .review.output import (
+        opinion_docx,
+        render_review_text,
+        review_folder,
+        review_to_dict,
+        shown_name,
+        summary_workbook,
+    )
 
     path = Path(args.path)
     out = Path(args.out) if args.out else None
     if out is not None:
         # output checked before the work
         check_output_dir(out)
-    if path.is_dir():
+    if path.is_dir() or path.suffix.lower() in (".zip", ".7z", ".rar"):  # a folder, or an archive of documents
         results = review_folder(path, args.rulebook, _progress)
         if not results:
-            print(f"目录中没有可审核的报告（.docx、.doc、.pdf、.ofd、.txt、.xlsx、.xls 等）：{path}", file=sys.stderr)
+            where = "目录" if path.is_dir() else "压缩包"
+            print(
+                f"{where}中没有可审核的报告（.docx、.doc、.pdf、.ofd、.txt、.xlsx、.zip 等）：{path}", file=sys.stderr
+            )
             return 1
-        target = (out or path) / "审核汇总.xlsx"
+        target = out or (path if path.is_dir() else path.parent)
+        target /= "审核汇总.xlsx" if path.is_dir() else f"{path.stem}_审核汇总.xlsx"
         write_atomic(target, summary_workbook(results))
         if args.json:
             print(
@@ -227,11 +238,12 @@ def cmd_review(args: argparse.Namespace) -> int:
         else:
             for file, result in results:
                 if isinstance(result, JixiaoError):
-                    print(f"{file.name}：无法审核（{result.problems[0].message}）")
+                    print(f"{shown_name(file)}：无法审核（{result.problems[0].message}）")
                 else:
                     print(
-                        f"{file.name}：{result.department or '（部门未识别）'}，错误 {result.count(Severity.ERROR)}，"
-                        f"警告 {result.count(Severity.WARNING)}，提示 {result.count(Severity.INFO)}"
+                        f"{shown_name(file)}：{result.department or '（部门未识别）'}，"
+                        f"错误 {result.count(Severity.ERROR)}，警告 {result.count(Severity.WARNING)}，"
+                        f"提示 {result.count(Severity.INFO)}"
                     )
             print(f"已生成审核汇总表：{target}")
         return 0

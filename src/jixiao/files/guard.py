@@ -33,8 +33,8 @@ from .docguard import _setting, _XmlRefused, check_docx_chars, check_pdf, check_
 if TYPE_CHECKING:
     import zipfile  # for the annotations only: zipfile is imported where a zip is read
 
-__all__ = ["LIMITS", "Limits", "check_document", "check_input_file", "check_magnitude", "check_output_dir",
-           "check_upload", "check_zip", "refusal", "sniff"]  # fmt: skip
+__all__ = ["LIMITS", "PASSWORD_MESSAGE", "Limits", "check_document", "check_input_file", "check_magnitude",
+           "check_output_dir", "check_upload", "check_zip", "encrypted_office", "refusal", "sniff"]  # fmt: skip
 
 MB = 1024 * 1024
 _ZIP_WORDS = {  # a zip input's name in a refusal, and how its user makes a sound copy
@@ -53,7 +53,9 @@ class Limits:
     unzipped_bytes: int = 100 * MB  # all members of one .xlsx/.docx unpacked
     part_bytes: int = 30 * MB  # one member unpacked (a sheet, word/document.xml): parsers hold it ~10× in memory
     zip_ratio: int = 100  # unpacked ÷ packed of one member larger than 1 MB
-    zip_members: int = 2000  # parts in one Office file
+    zip_members: int = 2000  # parts in one Office file, or entries of one .zip of documents (all levels)
+    archive_bytes: int = 300 * MB  # a .zip of documents unpacked, its zips inside included
+    archive_depth: int = 3  # levels of a .zip of documents: a zip inside a zip inside the one sent
     xml_depth: int = 100  # element nesting in an Office file's XML parts
     yaml_depth: int = 50  # nesting of groups and lists in a YAML file
     value_chars: int = 32_767  # characters of one value (Excel's own limit for a cell)
@@ -160,6 +162,13 @@ _KIND_WORDS = {
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _PASSWORD = "文件设置了打开密码（加密的 Word/Excel 文件），无法读取。请在 Word/WPS/Excel 中去掉打开密码后另存再试。"
 
+
+def encrypted_office(data: bytes) -> bool:
+    """A compound file that is a Word/Excel file with an opening password (its EncryptedPackage stream)."""
+    return _ENCRYPTED in data
+
+
+PASSWORD_MESSAGE = _PASSWORD
 
 # --- a file on disk ------------------------------------------------------------------------------------
 
@@ -328,14 +337,16 @@ def check_zip(source: Path | bytes, name: str) -> set[str]:
 # --- a report under review -----------------------------------------------------------------------------
 
 
+_OFFICE_KINDS = ("zip", "ole", "text")  # a Word/Excel name: read by what it holds (review/source.py)
 _DOCUMENT_KINDS = {
     ".txt": ("text", "empty"),
     ".html": ("text", "empty"),
     ".htm": ("text", "empty"),
+    ".csv": ("text", "empty"),
+    ".mht": ("text",),  # its pictures inside, in base64: held to file_bytes, its page to text_bytes when read
+    ".mhtml": ("text",),
     ".pdf": ("pdf",),
-    ".docx": ("zip",),
-    ".xlsx": ("zip",),
-    ".xlsm": ("zip",),
+    **dict.fromkeys((".docx", ".xlsx", ".xlsm", ".doc", ".wps", ".rtf", ".xls", ".et", ".odt", ".ods"), _OFFICE_KINDS),
     **dict.fromkeys((".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp"), ("image",)),
 }
 
@@ -346,13 +357,15 @@ _RENAME = {"zip": "如果它是 Word/Excel 文件，请把扩展名改为 .docx 
 
 
 def check_document(path: Path) -> None:
-    """A report under review (.docx, .pdf, .txt, .xlsx): by content, size, unpacked size, pages, characters.
+    """A report under review (.docx, .pdf, .txt, .xlsx, …): by content, size, unpacked size, pages, characters.
 
     Random bytes named .txt are refused as 不是文本文件; a PDF is held to `pages`; a .txt to `text_bytes` and
-    `document_chars`; an Office file to the zip limits."""
+    `document_chars`; an Office file to the zip limits. A Word/Excel name may hold any of an Office file, an old
+    one, a web page or text (government systems export them so): each is checked as what it is and read
+    so (review/source.py); a picture or other binary under such a name is refused."""
     path = Path(path)
     suffix = path.suffix.lower()
-    expected = _DOCUMENT_KINDS.get(suffix)  # None: a format another reader converts first (.doc, .wps, …)
+    expected = _DOCUMENT_KINDS.get(suffix)  # None: a format another reader checks (.ofd, …)
     where = Location(str(path))
     kind = check_input_file(path, tuple(_KIND_WORDS), "text_bytes" if expected == ("text", "empty") else "file_bytes")
     if suffix not in (".doc", ".wps", ".rtf") and _head(path)[:64].lstrip(_BLANKS).startswith(b"{\\rtf"):
@@ -364,8 +377,15 @@ def check_document(path: Path) -> None:
             "请用 Word/WPS 打开后另存为 .docx 再审核（或把扩展名改为 .doc）。",
             where,
         )
+    if expected == _OFFICE_KINDS and kind not in expected:
+        raise refusal(
+            "file.type",
+            f"无法读取该文件：扩展名为 {suffix}，内容却是{_KIND_WORDS[kind]}，不是 Word/Excel/WPS 文件，"
+            f"也不是网页或文本。{_RENAME.get(kind, '')}请检查是否选错了文件。",
+            where,
+        )
     if expected is not None and kind not in expected:
-        if "text" in expected:
+        if expected[0] == "text":
             raise refusal(
                 "file.not_text", f"无法读取该文件：不是文本文件（内容是{_KIND_WORDS[kind]}）。请检查文件。", where
             )
@@ -384,7 +404,7 @@ def check_document(path: Path) -> None:
             check_sheets(path, names, where, LIMITS)  # filled cells beyond the table limits, before openpyxl
     elif kind == "pdf":
         check_pdf(path, LIMITS)  # an opening password, pages (stated and walked), content streams, images, size
-    elif kind == "text":
+    elif kind == "text" and suffix not in (".mht", ".mhtml", ".csv"):  # a page inside; a table's own limits
         chars = len(path.read_bytes().decode("utf-8", errors="replace"))
         if chars > LIMITS.document_chars:
             raise refusal(

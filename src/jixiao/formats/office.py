@@ -42,6 +42,7 @@ __all__ = [
     "CONVERT_TIMEOUT",
     "ConversionError",
     "OfficeConverter",
+    "conversion_timeout",
     "convert_file",
     "convert_files",
     "converted",
@@ -51,8 +52,8 @@ __all__ = [
     "warm_up",
 ]
 
-CONVERT_TIMEOUT = 120.0  # seconds per file
-START_TIMEOUT = 90.0
+CONVERT_TIMEOUT = 120.0  # seconds per file, at most (conversion_timeout: in proportion to its size)
+START_TIMEOUT = 60.0  # a cold start with a new profile takes 3–6 s here; ten times that on a machine under load
 FONTS_CONF = Path(__file__).resolve().parent.parent / "render" / "fonts.conf"
 INSTALL_HINT = "请安装 LibreOffice：apt-get install libreoffice-writer-nogui libreoffice-calc-nogui python3-uno"
 
@@ -401,6 +402,13 @@ def _convert_long_lived(source: Path, fmt: str, outdir: Path, timeout: float) ->
         if converter is None:
             raise OfficeUnavailable("LibreOffice 常驻转换不可用。")
         return converter.convert(source, outdir / f"{source.stem}.{fmt}", timeout)
+
+
+def conversion_timeout(size: int) -> float:
+    """Seconds a file of `size` bytes may take to convert: 20 s and 2 s per MB (a report of a few pages converts in
+    under a second, a 10 MB workbook in a few seconds), never more than CONVERT_TIMEOUT as it is when called (a test
+    or bench of a hung LibreOffice sets it shorter): a hung conversion of a small file is given up in 20 s, not 120."""
+    return min(CONVERT_TIMEOUT, 20.0 + 2.0 * size / (1024 * 1024))
 
 
 def convert_file(source: Path, fmt: str, outdir: Path, timeout: float = CONVERT_TIMEOUT) -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jixiao.model.numbers import fmt_score
-from jixiao.model.problems import JixiaoError, Problem, Severity
+from jixiao.model.problems import JixiaoError, Location, Problem, Severity
 
 from . import ReviewResult, review_file
 from .extract import Figure
@@ -18,7 +18,8 @@ from .source import _READERS
 if TYPE_CHECKING:  # jixiao.report loads every writer (docx, charts, PDF): imported where an opinion is written
     from ..report.document import Document
 
-__all__ = ["SUPPORTED", "opinion_docx", "render_review_text", "review_folder", "review_to_dict", "summary_workbook"]
+__all__ = ["SUPPORTED", "opinion_docx", "render_review_text", "review_folder", "review_to_dict", "shown_name",
+           "summary_workbook"]  # fmt: skip
 
 SUPPORTED = tuple(_READERS)  # a folder's files that review_file reads
 _SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
@@ -177,18 +178,73 @@ def opinion_docx(result: ReviewResult) -> bytes:
 def review_folder(
     folder: Path, rulebook_id: str | None = None, progress: Callable[[int, int, Path], None] | None = None
 ) -> list[tuple[Path, ReviewResult | JixiaoError]]:
-    files = sorted(
-        p for p in Path(folder).iterdir() if p.suffix.lower() in SUPPORTED and not p.name.startswith((".", "~$"))
-    )
+    """Each report in a folder (not its subfolders), or in a .zip (its folders and the zips inside it included:
+    formats/archive.py), reviewed in turn; a .zip in the folder is opened as well. A member of an archive is named
+    by the archive's place, then its path inside ("…/x.zip/内层/文件名.docx": `shown_name` gives "x.zip/内层/…");
+    an archive refused as a whole is one row, naming it."""
+    from contextlib import ExitStack
+
+    from ..formats.archive import ARCHIVES, OTHER_ARCHIVES, unpacked
+
+    folder = Path(folder)
+    archives = (*ARCHIVES, *OTHER_ARCHIVES)
+    if folder.is_dir():
+        names = (*SUPPORTED, *archives)
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in names and not p.name.startswith((".", "~$")))
+    elif folder.exists():
+        files = [folder]
+    else:
+        raise JixiaoError([Problem("file.missing", "找不到该文件，请检查路径是否正确。", Location(str(folder)))])
     out: list[tuple[Path, ReviewResult | JixiaoError]] = []
-    for i, path in enumerate(files, 1):
-        try:
-            out.append((path, review_file(path, rulebook_id)))
-        except JixiaoError as exc:
-            out.append((path, exc))
-        if progress:
-            progress(i, len(files), path)
+    with ExitStack() as stack:  # every archive unpacked first: the progress counts the documents inside
+        work: list[tuple[Path, Path | None, JixiaoError | None]] = []  # (shown, file to read, refusal)
+        for path in files:
+            if path.suffix.lower() not in archives:
+                work.append((path, path, None))
+                continue
+            try:
+                members = stack.enter_context(unpacked(path, SUPPORTED))
+            except JixiaoError as exc:
+                work.append((path, None, exc))
+                continue
+            work += [(path.parent / m.shown, m.path, m.refused) for m in members]
+        for i, (shown, source, refused) in enumerate(work, 1):
+            if refused is not None or source is None:
+                out.append((shown, refused or JixiaoError([])))
+            elif source == shown:
+                try:
+                    out.append((shown, review_file(shown, rulebook_id)))
+                except JixiaoError as exc:
+                    out.append((shown, exc))
+            else:
+                out.append((shown, _review_member(source, shown, rulebook_id)))
+            if progress:
+                progress(i, len(work), shown)
     return out
+
+
+def _review_member(source: Path, shown: Path, rulebook_id: str | None) -> ReviewResult | JixiaoError:
+    """A document unpacked from an archive, read where it was unpacked and named as the user knows it."""
+    from ..formats.archive import rename_problems
+    from .pipeline import review_document
+    from .source import read_source
+
+    try:
+        doc = read_source(source)
+        doc.path = shown
+        return review_document(doc, rulebook_id)
+    except JixiaoError as exc:
+        return rename_problems(exc, str(source), str(shown))
+
+
+def shown_name(path: Path) -> str:
+    """A reviewed file as a summary names it: its name, or, for a document from an archive, the archive's name and
+    the path inside it ("x.zip/内层/文件名.docx")."""
+    parts = Path(path).parts
+    for i, part in enumerate(parts[:-1]):
+        if part.lower().endswith(".zip"):
+            return "/".join(parts[i:])
+    return Path(path).name
 
 
 def summary_workbook(results: Iterable[tuple[Path, ReviewResult | JixiaoError]]) -> bytes:
@@ -207,12 +263,13 @@ def summary_workbook(results: Iterable[tuple[Path, ReviewResult | JixiaoError]])
     findings.append(["文件", "部门", "级别", "代码", "位置", "问题", "应为", "报告"])
     for path, result in results:
         if isinstance(result, JixiaoError):
-            summary.append([path.name, "", "", "", "", "", "", "", "", safe_text(result.problems[0].message)])
+            said = result.problems[0].message if result.problems else "无法审核。"
+            summary.append([shown_name(path), "", "", "", "", "", "", "", "", safe_text(said)])
             continue
         total = float(result.total) if result.total is not None else None
         summary.append(
             [
-                path.name,
+                shown_name(path),
                 safe_text(result.department),
                 result.year,
                 result.rulebook_id,
@@ -228,7 +285,7 @@ def summary_workbook(results: Iterable[tuple[Path, ReviewResult | JixiaoError]])
         for f in result.findings:
             findings.append(
                 [
-                    path.name,
+                    shown_name(path),
                     safe_text(result.department),
                     f.severity.value,
                     f.code,

@@ -165,34 +165,213 @@ def _xlsx_text(value: object, number_format: str = "") -> str:
     return str(value)
 
 
-def _read_converted(path: Path) -> SourceDocument:
-    """.doc/.wps → .docx and .xls/.et → .xlsx by LibreOffice (formats/office.py), then read as those are; an HTML
-    page named so is read as HTML, without LibreOffice."""
-    from ..formats.office import ConversionError, converted
+_WORD = (".doc", ".docx", ".wps", ".rtf", ".odt")
+_SHEET = (".xls", ".xlsx", ".xlsm", ".et", ".ods")
+_OLE_WORD = "WordDocument".encode("utf-16-le")  # a Word 97–2003 (and WPS) compound file's main stream
+_OLE_SHEETS = ("Workbook".encode("utf-16-le"), "Book\x00".encode("utf-16-le"))  # Excel 97–2003 (BIFF8), Excel 5
+_AS_SAVED = {  # what each extension should hold
+    ".docx": "docx", ".xlsx": "xlsx", ".xlsm": "xlsx", ".odt": "odt", ".ods": "ods",
+    ".doc": "word97", ".wps": "word97", ".rtf": "rtf", ".xls": "excel97", ".et": "excel97",
+}  # fmt: skip
+_CONTENT_WORDS = {
+    "docx": "Word 文档（.docx）",
+    "xlsx": "Excel 工作簿（.xlsx）",
+    "odt": "OpenDocument 文本（.odt）",
+    "ods": "OpenDocument 表格（.ods）",
+    "word97": "旧版 Word 文档（.doc）",
+    "excel97": "旧版 Excel 工作簿（.xls）",
+    "rtf": "RTF 富文本文档",
+    "html": "网页（HTML）",
+    "mht": "单个文件网页（.mht）",
+    "spreadsheetml": "Excel 2003 XML 表格",
+    "text": "纯文本",
+    "pdf": "PDF 文件",
+}
+
+
+def _content(path: Path) -> str:
+    """What an Office-named file holds, by its bytes (a key of _CONTENT_WORDS, "ole" for a compound file of
+    neither Word nor Excel, "zip" for another zip, "other" for what no reader here takes)."""
+    from jixiao.files.guard import sniff
 
     with path.open("rb") as handle:
-        head = handle.read(1024).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith((b"<html", b"<!doctype html", b"<table", b"<meta", b"<head")):
-        # a web page saved as .doc/.xls, as many systems export their "Excel" and "Word": read as the page it is
-        return read_html(path, _Builder(path))
-    fmt = "xlsx" if path.suffix.lower() in (".xls", ".et") else "docx"
+        head = handle.read(65536)
+    kind = sniff(head)
+    if kind == "zip":
+        import zipfile  # per use: a zip's part names
+
+        with zipfile.ZipFile(path) as archive:  # the guard (check_document) has opened and checked it
+            names = set(archive.namelist())
+            mimetype = archive.read("mimetype")[:80] if "mimetype" in names else b""
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if b"opendocument.text" in mimetype:
+            return "odt"
+        if b"opendocument.spreadsheet" in mimetype:
+            return "ods"
+        return "zip"
+    if kind == "ole":
+        raw = path.read_bytes()  # the directory's stream names may stand anywhere in the file (≤ file_bytes)
+        if _OLE_WORD in raw:
+            return "word97"
+        return "excel97" if any(name in raw for name in _OLE_SHEETS) else "ole"
+    if kind == "pdf":
+        return "pdf"
+    if kind != "text":
+        return "other"
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    lower = start[:2048].lower()
+    if start.startswith(b"{\\rtf"):
+        return "rtf"
+    if lower.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+        return "spreadsheetml"
+    if lower.startswith((b"mime-version:", b"content-type: multipart", b"content-location:")) or (
+        b"\nmime-version:" in lower[:1024] and b"multipart/related" in lower
+    ):
+        return "mht"
+    if lower.startswith((b"<html", b"<!doctype html", b"<table", b"<meta", b"<head", b"<?xml")) or b"<html" in lower:
+        return "html"
+    return "text"
+
+
+def _read_office(path: Path) -> SourceDocument:
+    """A Word or Excel file (any of _WORD and _SHEET), read by what it holds, not by its name: government systems
+    export web pages, Excel 2003 XML and plain text as ".xls" and ".doc", and a ".docx" may be an old .doc. Old
+    formats (.doc/.wps/.rtf, .xls/.et) and OpenDocument go through LibreOffice (formats/office.py) to .docx or .xlsx;
+    what needs no conversion never reaches LibreOffice. A file named for what it does not hold gets a note saying
+    what it was."""
+    suffix = path.suffix.lower()
+    content = _content(path)
+    sheet = suffix in _SHEET
+    if content in ("zip", "other", "pdf"):  # the guard refuses a PDF or a picture so named before this
+        raise JixiaoError(
+            [
+                Problem(
+                    "file.type",
+                    f"无法读取该文件：扩展名为 {suffix}，内容却不是 Word/Excel 文件（可能是压缩包或其他程序的文件）。"
+                    "请检查是否选错了文件；如果是压缩包，请把扩展名改为 .zip。",
+                    Location(str(path)),
+                )
+            ]
+        )
+    if content == "text" and suffix not in (".xls", ".et"):  # tab-separated text is exported as ".xls"; a Word
+        raise JixiaoError(  # name over plain text is a wrong file more often than a report
+            [
+                Problem(
+                    "file.type",
+                    f"无法读取该文件：扩展名为 {suffix}，内容却是纯文本，不是 Word/Excel 文件，可能选错了文件或已损坏。"
+                    "如果它就是报告的文字，请把扩展名改为 .txt 后再审核。",
+                    Location(str(path)),
+                )
+            ]
+        )
+    if content == "docx":
+        doc = _read_docx(path)
+    elif content == "xlsx":
+        doc = _read_xlsx(path)
+    elif content == "html":
+        doc = read_html(path, _Builder(path))
+    elif content == "mht":
+        doc = _read_mht(path)
+    elif content == "spreadsheetml":
+        doc = _read_spreadsheetml(path)
+    elif content == "text":
+        doc = _read_csv(path)
+    else:  # word97, excel97, ole (by its name), rtf, odt, ods: LibreOffice
+        target = {"word97": "docx", "excel97": "xlsx", "rtf": "docx", "odt": "docx", "ods": "xlsx"}.get(content)
+        doc = _read_converted(path, target or ("xlsx" if sheet else "docx"), content != _AS_SAVED.get(suffix))
+    expected = _AS_SAVED.get(suffix)
+    plain = content == expected or (content == "rtf" and suffix in (".doc", ".wps")) or content == "ole"
+    if not plain:
+        doc.notes.append(
+            (1, f"该文件扩展名为 {suffix}，内容实为{_CONTENT_WORDS.get(content, content)}，已按其实际内容读取。")
+        )
+    return doc
+
+
+def _read_converted(path: Path, fmt: str, misnamed: bool = False) -> SourceDocument:
+    """An old or OpenDocument file → .docx/.xlsx (`fmt`) by LibreOffice (formats/office.py), then read as those are;
+    a misnamed one is handed to LibreOffice under a name of what it is (a copy in a private folder)."""
+    import shutil
+    import tempfile
     from dataclasses import replace
 
     from jixiao.files.guard import check_document
 
-    try:
-        with converted(path, fmt) as modern:
-            try:  # what LibreOffice wrote passes the same gate: a sheet of 65,536 filled rows, a huge body
-                check_document(modern)
-            except JixiaoError as exc:  # said of the file the user gave
-                raise JixiaoError(
-                    [replace(p, location=replace(p.location or Location(""), file=str(path))) for p in exc.problems]
-                ) from None
-            doc = _READERS[f".{fmt}"](modern)
-    except ConversionError as exc:
-        raise JixiaoError([Problem("review.convert", str(exc), Location(str(path)))]) from None
+    from ..formats.office import ConversionError, converted
+
+    with tempfile.TemporaryDirectory(prefix="jixiao-named-") as folder:
+        source = path
+        if misnamed:  # LibreOffice picks its filter by the name first
+            source = Path(folder) / f"{path.stem}{'.xls' if fmt == 'xlsx' else '.doc'}"
+            shutil.copyfile(path, source)
+        try:
+            with converted(source, fmt, _timeout(path)) as modern:
+                try:  # what LibreOffice wrote passes the same gate: a sheet of 65,536 filled rows, a huge body
+                    check_document(modern)
+                except JixiaoError as exc:  # said of the file the user gave
+                    raise JixiaoError(
+                        [replace(p, location=replace(p.location or Location(""), file=str(path))) for p in exc.problems]
+                    ) from None
+                doc = (_read_xlsx if fmt == "xlsx" else _read_docx)(modern)
+        except ConversionError as exc:
+            raise JixiaoError([Problem("review.convert", str(exc), Location(str(path)))]) from None
     doc.path = path  # places name the file the user gave
     return doc
+
+
+def _timeout(path: Path) -> float:
+    """LibreOffice's time for one file, in proportion to its size (formats/office.py conversion_timeout)."""
+    from ..formats.office import conversion_timeout
+
+    return conversion_timeout(path.stat().st_size)
+
+
+def _read_mht(path: Path) -> SourceDocument:
+    """A single-file web page (.mht/.mhtml): its HTML part read as an .html page is (formats/webfiles.py)."""
+    import tempfile
+
+    from ..formats.webfiles import WebFileRefused, mht_html
+
+    try:
+        html = mht_html(path)
+    except WebFileRefused as exc:
+        raise JixiaoError([Problem("review.mht", str(exc), Location(str(path)))]) from None
+    with tempfile.TemporaryDirectory(prefix="jixiao-mht-") as folder:
+        page = Path(folder) / "page.html"
+        page.write_text(html, encoding="utf-8")
+        doc = read_html(page, _Builder(path))
+    doc.path = path
+    return doc
+
+
+def _read_spreadsheetml(path: Path) -> SourceDocument:
+    """An Excel 2003 XML workbook: each sheet a table (formats/webfiles.py)."""
+    from ..formats.webfiles import WebFileRefused, spreadsheetml_sheets
+
+    try:
+        sheets = spreadsheetml_sheets(path)
+    except WebFileRefused as exc:
+        raise JixiaoError([Problem("review.spreadsheetml", str(exc), Location(str(path)))]) from None
+    builder = _Builder(path)
+    for _name, rows in sheets:
+        builder.table(rows)
+    return builder.doc
+
+
+def _read_csv(path: Path) -> SourceDocument:
+    """A .csv (or tab-separated text named .xls): one table (formats/webfiles.py)."""
+    from ..formats.webfiles import WebFileRefused, delimited_rows
+
+    try:
+        rows = delimited_rows(path)
+    except WebFileRefused as exc:
+        raise JixiaoError([Problem("review.csv", str(exc), Location(str(path)))]) from None
+    builder = _Builder(path)
+    builder.table(rows)
+    return builder.doc
 
 
 def _read_ofd(path: Path) -> SourceDocument:
@@ -241,17 +420,13 @@ def _read_image(path: Path) -> SourceDocument:
 
 
 _READERS = {
-    ".doc": _read_converted,
-    ".rtf": _read_converted,
-    ".wps": _read_converted,
-    ".xls": _read_converted,
-    ".et": _read_converted,
+    **dict.fromkeys(_WORD + _SHEET, _read_office),  # by content: a misnamed file is read as what it is
     ".ofd": _read_ofd,
-    ".docx": _read_docx,
     ".pdf": _read_pdf,
     ".txt": _read_txt,
-    ".xlsx": _read_xlsx,
-    ".xlsm": _read_xlsx,
+    ".csv": _read_csv,
+    ".mht": _read_mht,
+    ".mhtml": _read_mht,
     ".html": lambda path: read_html(path, _Builder(path)),
     ".htm": lambda path: read_html(path, _Builder(path)),
     **dict.fromkeys((".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp"), _read_image),

@@ -46,11 +46,19 @@ def _reviews(factory, job: Job, inputs: list[Path], output: Path) -> str:
     from jixiao.model.problems import JixiaoError, Location, Problem
 
     from ..review import ReviewResult, review_file
-    from ..review.output import opinion_docx, summary_workbook
+    from ..review.output import opinion_docx, review_folder, shown_name, summary_workbook
 
     results: list[tuple[Path, ReviewResult | JixiaoError]] = []
     for i, path in enumerate(inputs, 1):
         try:
+            if path.suffix.lower() == ".zip":  # a department's documents in one archive: each reviewed, named inside it
+                for shown, one in review_folder(path):
+                    results.append((shown, one))
+                    if not isinstance(one, JixiaoError):
+                        name = shown_name(shown).replace("/", "_")[-120:]
+                        write_atomic(output / f"{Path(name).stem}_审核意见.docx", opinion_docx(one))
+                _progress(factory, job.id, done=i)
+                continue
             result = review_file(path)
             results.append((path, result))
             write_atomic(output / f"{path.stem}_审核意见.docx", opinion_docx(result))
@@ -68,7 +76,7 @@ def _reviews(factory, job: Job, inputs: list[Path], output: Path) -> str:
             )
         _progress(factory, job.id, done=i)
     write_atomic(output / "审核汇总.xlsx", summary_workbook(results))
-    return f"已审核 {len(inputs)} 份报告。"
+    return f"已审核 {len(results)} 份报告。"
 
 
 def _import_one(db, uploader: User, path: Path) -> list[str | int | None]:

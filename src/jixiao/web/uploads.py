@@ -12,7 +12,15 @@ from jixiao.files.serialize import data_to_yaml
 from jixiao.model.dataset import parse_source
 from jixiao.model.problems import JixiaoError, Location, Problem, has_errors
 
-__all__ = ["MAX_UPLOAD", "REVIEW_SUFFIXES", "WORKBOOK_SUFFIXES", "check_upload", "safe_name", "workbook_to_yaml"]
+__all__ = [
+    "BATCH_REVIEW_SUFFIXES",
+    "MAX_UPLOAD",
+    "REVIEW_SUFFIXES",
+    "WORKBOOK_SUFFIXES",
+    "check_upload",
+    "safe_name",
+    "workbook_to_yaml",
+]
 
 MAX_UPLOAD = 10 * 1024 * 1024  # bytes of one uploaded file
 # a filled workbook as Excel or WPS saves it: .xls/.et converted to .xlsx by LibreOffice first (issue 20)
@@ -20,9 +28,15 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", *OLD_WORKBOOKS)
 # a report or table written elsewhere, in every format `jixiao review` reads (review/source.py), scans included
 _IMAGES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp")  # photos and image scans of a report's pages
 REVIEW_SUFFIXES = (
-    ".docx", ".doc", ".wps", ".rtf", ".pdf", ".ofd", ".xlsx", ".xlsm", ".xls", ".et", ".txt", ".html", ".htm", *_IMAGES
+    ".docx", ".doc", ".wps", ".rtf", ".odt", ".pdf", ".ofd", ".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv", ".txt",
+    ".html", ".htm", ".mht", ".mhtml", *_IMAGES
 )  # fmt: skip
+# the bureau's batch: a department's documents may come as one .zip, each document inside reviewed
+BATCH_REVIEW_SUFFIXES = (*REVIEW_SUFFIXES, ".zip")
 _OLD_OFFICE = (".doc", ".wps", ".xls", ".et")  # Word/Excel 97–2003 and WPS: OLE compound files
+# a report under review named as a Word/Excel file is read by what it holds (review/source.py): an "Excel" that
+# is a web page, Excel 2003 XML or text, a ".doc" that is a .docx or a .mht, as government systems export them
+_READ_BY_CONTENT = (".doc", ".docx", ".wps", ".odt", ".xls", ".xlsx", ".xlsm", ".et", ".ods")
 
 
 def safe_name(name: str | None, fallback: str) -> str:
@@ -44,6 +58,10 @@ def check_upload(
     the guarded entrance (jixiao.files.guard: content type, zip bombs, damaged XML) refuses. Macros are never run
     (openpyxl does not execute them, and .xlsm content is read as data only)."""
     where = Location(filename)
+    if filename.lower().endswith((".7z", ".rar")) and ".zip" in suffixes:
+        from jixiao.formats.archive import archive_refused  # an archive's reader: per use
+
+        return list(archive_refused(filename).problems)
     if not filename.lower().endswith(suffixes):
         return [
             Problem(
@@ -63,6 +81,39 @@ def check_upload(
             )
         ]
     suffix = Path(filename).suffix.lower()
+    if suffix == ".zip":  # a department's documents: the archive's directory judged now, each document when read
+        from jixiao.formats.archive import check_archive  # an archive's reader: per use
+
+        if guard.sniff(content[:65536]) != "zip":
+            return [Problem("file.type", "文件内容不是 .zip 压缩包，与扩展名不符。请检查是否选错了文件。", where)]
+        try:
+            check_archive(content, filename)
+        except JixiaoError as exc:
+            return list(exc.problems)
+        return []
+    if suffix in _READ_BY_CONTENT and ".html" in suffixes:  # a review upload: read by content, checked as such
+        kind = guard.sniff(content[:65536])
+        if kind == "ole" and guard.encrypted_office(content):
+            return [Problem("file.encrypted", guard.PASSWORD_MESSAGE, where)]
+        if kind not in ("zip", "ole", "text"):
+            return [
+                Problem(
+                    "file.type",
+                    f"文件内容不是 Word/Excel/WPS 文件，也不是网页或文本，与扩展名 {suffix} 不符。"
+                    "请检查是否选错了文件。",
+                    where,
+                )
+            ]
+        if kind == "zip":
+            try:
+                guard.check_zip(content, filename)
+            except JixiaoError as exc:
+                return list(exc.problems)
+        return []
+    if suffix in (".csv", ".mht", ".mhtml"):
+        if guard.sniff(content[:65536]) != "text":
+            return [Problem("file.type", f"文件内容不是文本，与扩展名 {suffix} 不符。请检查是否选错了文件。", where)]
+        return []
     if suffix in _OLD_OFFICE:  # LibreOffice reads it, under its converter's time limit; here only what it is
         kind = guard.sniff(content[:65536])
         if kind != "ole":

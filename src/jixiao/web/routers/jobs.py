@@ -14,7 +14,7 @@ from ..db import Job, data_dir, private_dir
 from ..deps import BadInput, Db, Form, Id, Reviewer, SignedIn, page, uploaded_files
 from ..scope import NO_REGION, NotFound, OutOfScope
 from ..service import audit
-from ..uploads import MAX_UPLOAD, REVIEW_SUFFIXES, WORKBOOK_SUFFIXES, check_upload, safe_name
+from ..uploads import BATCH_REVIEW_SUFFIXES, MAX_UPLOAD, WORKBOOK_SUFFIXES, check_upload, safe_name
 
 router = APIRouter()
 MAX_FILES = 50
@@ -47,7 +47,7 @@ def batch(
     folder = private_dir(data_dir() / "jobs" / str(job.id))
     inputs = private_dir(folder / "input")
     rejected, names = [], set()
-    suffixes = WORKBOOK_SUFFIXES if kind == "workbooks" else REVIEW_SUFFIXES
+    suffixes = WORKBOOK_SUFFIXES if kind == "workbooks" else BATCH_REVIEW_SUFFIXES  # reports may come as a .zip
     for i, upload_file in enumerate(files, 1):
         name = safe_name(upload_file.filename, f"文件{i}")
         content = upload_file.file.read(MAX_UPLOAD + 1)

@@ -1,0 +1,232 @@
+"""Text formats that government systems export as "Word" and "Excel": a single-file web page (.mht), an Excel 2003
+XML workbook (SpreadsheetML), and delimited text (.csv, or tab-separated text named .xls).
+
+- `mht_html(path)`: the page of a .mht/.mhtml (MIME multipart/related, as Word's "单个文件网页" saves it; or a
+  bare HTML body with MIME headers): its first text/html part, its transfer encoding (quoted-printable, base64)
+  undone and its charset (gb2312 read as GB18030, its superset) decoded. Pictures and styles are left.
+- `spreadsheetml_sheets(path)`: each <Worksheet> of an Excel 2003 XML workbook as (name, rows), read streaming by
+  expat; a cell placed by its ss:Index, a merged range (ss:MergeAcross/ss:MergeDown) written once in its top-left
+  cell. A DOCTYPE or entity declaration, nesting deeper than `xml_depth`, and more rows, columns or cells than the
+  table limits are refused by name.
+- `delimited_rows(path)`: a .csv (comma, semicolon or tab; UTF-8 with or without its byte-order mark, or
+  GB18030 as Chinese Windows' Excel saves it) as rows, held to the table limits.
+
+Each refusal is a `WebFileRefused` whose text is the Chinese message (the reader adds the file).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["WebFileRefused", "decode_text", "delimited_rows", "mht_html", "spreadsheetml_sheets"]
+
+SPREADSHEET_NS = "urn:schemas-microsoft-com:office:spreadsheet"
+
+
+class WebFileRefused(Exception):
+    """The file is refused; str() is the Chinese message."""
+
+
+def decode_text(raw: bytes) -> str:
+    """UTF-8 (its byte-order mark dropped), UTF-16 with its mark, or else GB18030 (Chinese Windows)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16", errors="replace")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030", errors="replace")
+
+
+def _limits():
+    from jixiao.files.guard import LIMITS  # looked up at call time: tests may replace it
+
+    return LIMITS
+
+
+def _setting(name: str) -> str:
+    return f"（上限可用环境变量 JIXIAO_LIMIT_{name.upper()} 调整）"
+
+
+# --- .mht ------------------------------------------------------------------------------------------------------
+
+
+def mht_html(path: Path) -> str:
+    """The HTML page inside a .mht/.mhtml (see the module's docstring)."""
+    import email
+    from email import policy
+
+    message = email.message_from_bytes(Path(path).read_bytes(), policy=policy.compat32)
+    for part in message.walk():
+        if part.get_content_type() != "text/html":
+            continue
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            continue
+        charset = (part.get_content_charset() or "").lower()
+        if charset in ("gb2312", "gbk", "gb18030", "x-gbk", "cp936"):
+            html = payload.decode("gb18030", errors="replace")
+        elif charset:
+            try:
+                html = payload.decode(charset, errors="replace")
+            except LookupError:  # a charset Python does not know: by the bytes
+                html = decode_text(payload)
+        else:
+            html = decode_text(payload)
+        if len(html) > _limits().text_bytes:
+            raise WebFileRefused(
+                f"网页部分共约 {len(html)} 字符，上限为 {_limits().text_bytes} 字符。"
+                f"请用 Word 打开后另存为 .docx 再审核。{_setting('text_bytes')}"
+            )
+        return html
+    raise WebFileRefused(
+        "该单个文件网页（.mht）中没有网页正文（text/html 部分），无法读取。请用 Word 打开后另存为 .docx 再审核。"
+    )
+
+
+# --- SpreadsheetML (Excel 2003 XML) -----------------------------------------------------------------------------
+
+
+def spreadsheetml_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
+    """Each worksheet of an Excel 2003 XML workbook as (name, rows) (see the module's docstring)."""
+    from xml.parsers import expat
+
+    limits = _limits()
+    sheets: list[tuple[str, list[list[str]]]] = []
+    state: dict = {"depth": 0, "sheet": None, "rows": None, "row": None, "col": 0, "cell": None, "cells": 0}
+    covered: dict[int, set[int]] = {}  # row index -> columns a MergeDown above covers
+    parser = expat.ParserCreate(namespace_separator=" ")
+
+    def local(name: str) -> str:
+        return name.rsplit(" ", 1)[-1]
+
+    def attr(attrs: dict, key: str) -> str | None:
+        return attrs.get(f"{SPREADSHEET_NS} {key}")
+
+    def start(name: str, attrs: dict) -> None:
+        state["depth"] += 1
+        if state["depth"] > limits.xml_depth:
+            raise WebFileRefused(f"XML 嵌套超过 {limits.xml_depth} 层{_setting('xml_depth')}")
+        tag = local(name)
+        if tag == "Worksheet":
+            state["sheet"], state["rows"] = attr(attrs, "Name") or f"Sheet{len(sheets) + 1}", []
+            covered.clear()
+        elif tag == "Row" and state["rows"] is not None:
+            index = attr(attrs, "Index")
+            rows = state["rows"]
+            at = int(index) if index and index.isdigit() else len(rows) + 1
+            if at > limits.table_rows:
+                raise WebFileRefused(
+                    f"工作表“{state['sheet']}”超过 {limits.table_rows} 行，超出上限。{_setting('table_rows')}"
+                )
+            while len(rows) < at - 1:
+                rows.append([])
+            state["row"], state["col"] = [], 0
+            rows.append(state["row"])
+        elif tag == "Cell" and state["row"] is not None:
+            row_no = len(state["rows"])
+            index = attr(attrs, "Index")
+            col = int(index) if index and index.isdigit() else state["col"] + 1
+            while col in covered.get(row_no, ()):  # a cell a merge from above covers is not written
+                col += 1
+            across = int(attr(attrs, "MergeAcross") or 0)
+            down = int(attr(attrs, "MergeDown") or 0)
+            if col + across > limits.table_columns:
+                raise WebFileRefused(
+                    f"工作表“{state['sheet']}”超过 {limits.table_columns} 列，超出上限。{_setting('table_columns')}"
+                )
+            for r in range(row_no + 1, row_no + 1 + min(down, limits.table_rows)):
+                covered.setdefault(r, set()).update(range(col, col + across + 1))
+            state["col"] = col + across
+            state["cell"] = (col, [], None)
+            state["cells"] += 1
+            if state["cells"] > limits.table_cells:
+                raise WebFileRefused(
+                    f"工作表共超过 {limits.table_cells:,} 个单元格，超出上限。{_setting('table_cells')}"
+                )
+        elif tag == "Data" and state["cell"] is not None:
+            col, parts, _ = state["cell"]
+            state["cell"] = (col, parts, attr(attrs, "Type"))
+
+    def end(name: str) -> None:
+        state["depth"] -= 1
+        tag = local(name)
+        if tag == "Cell" and state["cell"] is not None:
+            col, parts, kind = state["cell"]
+            row = state["row"]
+            while len(row) < col:
+                row.append("")
+            row[col - 1] = _cell_text("".join(parts), kind)
+            state["cell"] = None
+        elif tag == "Row":
+            state["row"] = None
+        elif tag == "Worksheet" and state["rows"] is not None:
+            width = max((len(r) for r in state["rows"]), default=0)
+            sheets.append((state["sheet"], [r + [""] * (width - len(r)) for r in state["rows"]]))
+            state["rows"] = state["sheet"] = None
+
+    def text(data: str) -> None:
+        if state["cell"] is not None:
+            state["cell"][1].append(data)
+
+    def doctype(*_args) -> None:
+        raise WebFileRefused("含有 DOCTYPE/实体声明（Excel 表格不需要，疑似 XML 炸弹）")
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    try:
+        with Path(path).open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise WebFileRefused(
+            f"Excel 2003 XML 表格不是完整的 XML（第{exc.lineno}行：{expat.errors.messages.get(exc.code, exc)}），"
+            "文件可能已损坏。请用 Excel/WPS 打开后另存为 .xlsx 再审核。"
+        ) from None
+    return sheets
+
+
+def _cell_text(value: str, kind: str | None) -> str:
+    """A cell's text as Excel shows it: a number written 12.0 or 1.2E3 shown as 12 and 1200."""
+    if kind != "Number":
+        return value
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return f"{number:.12g}"
+
+
+# --- .csv ------------------------------------------------------------------------------------------------------
+
+
+def delimited_rows(path: Path, text: str | None = None) -> list[list[str]]:
+    """A delimited text table's rows (see the module's docstring)."""
+    import csv
+
+    limits = _limits()
+    text = decode_text(Path(path).read_bytes()) if text is None else text
+    sample = text[:65536]
+    lines = sample.splitlines()[:50]
+    delimiter = max(
+        (",", "\t", ";"), key=lambda d: (sum(1 for line in lines if d in line), sum(line.count(d) for line in lines))
+    )
+    rows: list[list[str]] = []
+    cells = 0
+    for row in csv.reader(text.splitlines(), delimiter=delimiter):
+        rows.append([cell.strip() for cell in row])
+        cells += len(row)
+        if len(rows) > limits.table_rows:
+            raise WebFileRefused(f"表格超过 {limits.table_rows} 行，超出上限。{_setting('table_rows')}")
+        if len(row) > limits.table_columns:
+            raise WebFileRefused(
+                f"第 {len(rows)} 行有 {len(row)} 列，上限为 {limits.table_columns} 列。{_setting('table_columns')}"
+            )
+        if cells > limits.table_cells:
+            raise WebFileRefused(f"表格超过 {limits.table_cells:,} 个单元格，超出上限。{_setting('table_cells')}")
+    return rows

@@ -1,0 +1,188 @@
+"""A department's documents sent as one .zip (formats/archive.py): `jixiao review x.zip` reviews each document inside
+as the folder review does, named "x.zip/内层/文件名"; GBK names (the UTF-8 flag unset) are read as their maker wrote
+them; a hostile archive is refused as a whole (path out of it, link, bomb, too many entries, too deep), a member
+with a password or a .7z/.rar alone, each in Chinese naming the archive and the entry. The web batch takes a .zip.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from jixiao.cli import main
+from jixiao.files import guard
+from jixiao.review.output import review_folder, shown_name
+
+from .test_hostile_files import MB, archive, archive_bomb, nested_archive
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "tests" / "fixtures" / "seeds" / "004_6448f6cab597d7a3.txt"  # 衡山县妇联 2023
+OTHER = ROOT / "tests" / "fixtures" / "seeds" / "000_273d22226811a2f3.txt"  # 宝安区妇联 2023
+
+
+def _run(capsys, *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    said = captured.err + captured.out
+    assert "Traceback" not in said and "内部错误" not in said, said
+    return code, said
+
+
+def _docx(text: Path) -> bytes:
+    import io
+
+    from docx import Document
+
+    document = Document()
+    for line in text.read_text(encoding="utf-8").splitlines():
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_zip_with_gbk_names_folders_and_a_zip_inside_is_reviewed_document_by_document(tmp_path, capsys):
+    inner = archive([("附件/宝安自评报告.txt", OTHER.read_bytes())], gbk=True)
+    sent = tmp_path / "衡山县妇联.zip"
+    sent.write_bytes(
+        archive(
+            [
+                ("衡山县妇联/自评报告.docx", _docx(SEED)),
+                ("衡山县妇联/附件.zip", inner),
+                ("衡山县妇联/单位照片说明.exe", b"MZ\x90\x00"),  # not a report: left, as in a folder
+                ("__MACOSX/衡山县妇联/._自评报告.docx", b"\x00\x05\x16\x07"),
+            ],
+            gbk=True,
+        )
+    )
+    code, said = _run(capsys, "review", str(sent), "--out", str(tmp_path / "out"))
+    assert code == 0, said
+    assert "衡山县妇联.zip/衡山县妇联/自评报告.docx：衡山县妇女联合会" in said
+    assert "衡山县妇联.zip/衡山县妇联/附件.zip/附件/宝安自评报告.txt：" in said and "2/2" in said
+    rows = list(
+        openpyxl.load_workbook(tmp_path / "out" / "衡山县妇联_审核汇总.xlsx")["汇总"].iter_rows(values_only=True)
+    )
+    assert [r[0] for r in rows[1:]] == [
+        "衡山县妇联.zip/衡山县妇联/自评报告.docx",
+        "衡山县妇联.zip/衡山县妇联/附件.zip/附件/宝安自评报告.txt",
+    ]
+    # the document inside is reviewed as the same document given on its own
+    (tmp_path / "alone").mkdir()
+    (tmp_path / "alone" / "自评报告.docx").write_bytes(_docx(SEED))
+    ((_, alone),) = review_folder(tmp_path / "alone")
+    ((shown, zipped), _) = review_folder(sent)
+    assert not isinstance(alone, Exception) and not isinstance(zipped, Exception)
+    assert [(f.code, f.message) for f in zipped.findings] == [(f.code, f.message) for f in alone.findings]
+    assert str(zipped.path) == str(shown) == str(tmp_path / "衡山县妇联.zip/衡山县妇联/自评报告.docx")
+
+
+def test_a_folder_review_opens_the_zips_in_it(tmp_path):
+    shutil.copy(SEED, tmp_path / "衡山.txt")
+    (tmp_path / "宝安.zip").write_bytes(archive([("宝安/报告.txt", OTHER.read_bytes())]))
+    results = review_folder(tmp_path)
+    assert [shown_name(p) for p, _ in results] == ["宝安.zip/宝安/报告.txt", "衡山.txt"]
+    assert all(not isinstance(r, Exception) for _, r in results)
+
+
+def test_names_without_the_utf8_flag_are_read_as_gbk_or_utf8():
+    import io
+    import zipfile
+
+    from jixiao.formats.archive import member_name
+
+    for data, expected in (
+        (archive([("内层/自评报告.docx", b"x")], gbk=True), "内层/自评报告.docx"),
+        (archive([("report.txt", b"x")]), "report.txt"),
+    ):
+        (info,) = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        assert info.flag_bits & 0x800 == 0 and member_name(info) == expected
+    # UTF-8 bytes with the flag unset (some tools): read as UTF-8, not as GB18030 mojibake
+    raw = archive([("报告.txt", b"x")])
+    (info,) = zipfile.ZipFile(io.BytesIO(raw)).infolist()
+    assert info.flag_bits & 0x800  # zipfile sets the flag for a name outside ASCII
+    info.flag_bits &= ~0x800
+    info.filename = "报告.txt".encode().decode("cp437")
+    assert member_name(info) == "报告.txt"
+
+
+@pytest.mark.parametrize(
+    ("entries", "options", "code", "words"),
+    [
+        ([("../../etc/报告.txt", b"x")], {}, "archive.path", "“../../etc/报告.txt”的路径指向压缩包以外"),
+        ([("/tmp/报告.txt", b"x")], {}, "archive.path", "“/tmp/报告.txt”的路径指向压缩包以外"),
+        ([("C:/Windows/报告.txt", b"x")], {}, "archive.path", "“C:/Windows/报告.txt”的路径指向压缩包以外"),
+        ([("报告.txt", b"/etc/passwd")], {"links": ("报告.txt",)}, "archive.link", "“报告.txt”是符号链接"),
+    ],
+)
+def test_an_archive_that_reaches_out_of_itself_is_refused_whole(tmp_path, capsys, entries, options, code, words):
+    sent = tmp_path / "部门材料.zip"
+    sent.write_bytes(archive([("说明.txt", SEED.read_bytes()), *entries], **options))
+    said_code, said = _run(capsys, "review", str(sent))
+    assert said_code == 0 and f"部门材料.zip：无法审核（压缩包“部门材料.zip”中的条目{words}" in said, said
+    ((_, refused),) = review_folder(sent)
+    assert isinstance(refused, Exception) and refused.problems[0].code == code  # type: ignore[union-attr]
+
+
+def test_a_member_with_a_password_is_refused_alone_and_the_others_are_read(tmp_path, capsys):
+    sent = tmp_path / "材料.zip"
+    sent.write_bytes(
+        archive([("a/报告.txt", SEED.read_bytes()), ("b/加密.docx", b"x" * 100)], flags={"b/加密.docx": 1})
+    )
+    code, said = _run(capsys, "review", str(sent))
+    assert code == 0
+    assert "材料.zip/a/报告.txt：衡山县妇女联合会" in said
+    assert "材料.zip/b/加密.docx：无法审核（压缩包“材料.zip”中的“b/加密.docx”设置了密码" in said
+
+
+def test_7z_and_rar_are_refused_with_what_to_send_instead(tmp_path, capsys):
+    (tmp_path / "材料.7z").write_bytes(b"7z\xbc\xaf\x27\x1c" + bytes(40))
+    code, said = _run(capsys, "review", str(tmp_path / "材料.7z"))
+    assert code == 0 and "压缩包“材料.7z”是 .7z 格式，本系统只能解开 .zip 压缩包" in said
+    sent = tmp_path / "材料.zip"
+    sent.write_bytes(archive([("报告.txt", SEED.read_bytes()), ("附件.rar", b"Rar!\x1a\x07\x00" + bytes(40))]))
+    code, said = _run(capsys, "review", str(sent))
+    assert (
+        "材料.zip/附件.rar：无法审核（压缩包“材料.zip/附件.rar”是 .rar 格式" in said
+        and "材料.zip/报告.txt：衡山" in said
+    )
+
+
+def test_bombs_and_floods_are_refused_from_the_directory(tmp_path, monkeypatch):
+    def refused(name: str, data: bytes) -> str:
+        path = tmp_path / name
+        path.write_bytes(data)
+        ((_, result),) = review_folder(path)
+        assert isinstance(result, Exception), name
+        return f"[{result.problems[0].code}] {result.problems[0].message}"  # type: ignore[union-attr]
+
+    said = refused("炸弹.zip", archive_bomb(1024 * MB))
+    assert "[archive.bomb]" in said and "“报告0.txt”压缩比异常" in said and "1024 MB" in said
+    said = refused("多层.zip", nested_archive(5, "报告.txt", SEED.read_bytes()))
+    assert "[archive.too_deep]" in said and "嵌套超过 3 层" in said and "多层.zip/第5层.zip/第4层.zip/第3层.zip" in said
+    said = refused("条目.zip", archive([(f"报告{i:04d}.txt", b"x") for i in range(2001)]))
+    assert "[archive.too_many]" in said and "共有 2001 个条目" in said and "JIXIAO_LIMIT_ZIP_MEMBERS" in said
+    said = refused("损坏.zip", b"PK\x03\x04" + bytes(100))
+    assert "[archive.bad_zip]" in said and "压缩包“损坏.zip”已损坏" in said
+    # all levels together: ten members of 0.9 MB each under a 5 MB budget, split over two levels
+    monkeypatch.setattr(guard, "LIMITS", dataclasses.replace(guard.LIMITS, archive_bytes=5 * MB))
+    half = [(f"报告{i}.txt", bytes(range(256)) * (3600)) for i in range(5)]
+    said = refused("总量.zip", archive([*half, ("内层.zip", archive(half))]))
+    assert "[archive.bomb] 压缩包“总量.zip”解压后超过 5 MB" in said and "JIXIAO_LIMIT_ARCHIVE_BYTES" in said
+
+
+def test_the_web_batch_takes_a_zip_and_refuses_a_rar(tmp_path):
+    from jixiao.web.uploads import BATCH_REVIEW_SUFFIXES, REVIEW_SUFFIXES, check_upload
+
+    good = archive([("报告.txt", SEED.read_bytes())], gbk=True)
+    assert check_upload(good, "材料.zip", BATCH_REVIEW_SUFFIXES) == []
+    assert check_upload(good, "材料.zip", REVIEW_SUFFIXES)[0].code == "upload.wrong_type"  # one document's upload
+    (problem,) = check_upload(archive([("../x.txt", b"x")]), "材料.zip", BATCH_REVIEW_SUFFIXES)
+    assert problem.code == "archive.path"
+    (problem,) = check_upload(b"Rar!\x1a\x07\x00", "材料.rar", BATCH_REVIEW_SUFFIXES)
+    assert problem.code == "archive.unsupported" and "只能解开 .zip" in problem.message
+    (problem,) = check_upload(b"not a zip at all", "材料.zip", BATCH_REVIEW_SUFFIXES)
+    assert problem.code == "file.type"
