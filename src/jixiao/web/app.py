@@ -23,12 +23,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jixiao.model.numbers import fmt_score
 
-from .db import NOT_STARTED, ROLES, STATUSES, make_engine, session_factory
+from .db import NOT_STARTED, ROLES, STATUSES, make_engine, session_factory, unavailable
 from .deps import BadInput, SignIn, page
 from .migrate import upgrade
 from .routers import ROUTERS
@@ -188,7 +189,11 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(database_url: str | None = None, *, secure_cookies: bool | None = None, enqueue=None) -> FastAPI:
     engine = make_engine(database_url)
-    upgrade(engine)  # a no-op when already at the newest revision
+    try:
+        upgrade(engine)  # a no-op when already at the newest revision; the first connection
+    except DBAPIError as exc:  # the server down, a wrong password, no such database: said, not a traceback
+        engine.dispose()
+        raise unavailable(str(engine.url.render_as_string(hide_password=False)), exc) from None
     factory = session_factory(engine)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.finalize = lambda value: "" if value is None else value  # never a "None" on a page

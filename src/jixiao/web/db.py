@@ -21,7 +21,10 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression, relationship, sessionmaker
+
+from jixiao.model.problems import JixiaoError, Location, Problem
 
 from .sqlite_writers import one_writer_at_a_time
 
@@ -274,16 +277,50 @@ def private_file(path: Path) -> Path:
 
 
 def database_url() -> str:
-    return os.environ.get("JIXIAO_DATABASE_URL") or f"sqlite:///{data_dir() / 'jixiao.db'}"
+    """The configured database (JIXIAO_DATABASE_URL, or the owner-only file JIXIAO_DATABASE_URL_FILE names, as the
+    batch commands read it), else SQLite in the data folder."""
+    from jixiao.batch.dburl import configured
+
+    url = configured()
+    return with_driver(url) if url else f"sqlite:///{data_dir() / 'jixiao.db'}"
+
+
+# PostgreSQL addresses as other tools write them (psql, Heroku, Django's dj-database-url), to the driver installed
+_POSTGRES_SCHEMES = ("postgres://", "postgresql://", "postgresql+psycopg2://", "postgresql+pg8000://")
+
+
+def with_driver(url: str) -> str:
+    """A PostgreSQL address without a driver (or naming one not installed) names psycopg, the one installed."""
+    for scheme in _POSTGRES_SCHEMES:
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url.removeprefix(scheme)
+    return url
 
 
 def make_engine(url: str | None = None) -> Engine:
-    url = url or database_url()
+    url = with_driver(url or database_url())
+    if not url.startswith(("sqlite:///", "postgresql+psycopg://")):
+        raise JixiaoError([_problem(url, "只支持 SQLite 和 PostgreSQL 数据库。", example=True)])
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
-        if not path.parent.exists():
-            private_dir(path.parent)
-        private_file(path)
+        try:
+            if not path.parent.exists():
+                private_dir(path.parent)
+            private_file(path)
+        except OSError as exc:  # a folder not ours, a read-only disk, a path through a file
+            why = {
+                PermissionError: "没有权限",
+                FileNotFoundError: "路径中的目录不存在且无法创建",
+                NotADirectoryError: "路径中有一段是文件而不是目录",
+            }.get(type(exc), "磁盘拒绝写入")
+            raise JixiaoError(
+                [
+                    _problem(
+                        url,
+                        f"无法创建或打开数据库文件（{why}）。请确认其所在目录可写，或用 --data 指定另一个数据目录。",
+                    )
+                ]
+            ) from None
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -300,7 +337,58 @@ def make_engine(url: str | None = None) -> Engine:
 
         one_writer_at_a_time(engine, path, private_file(path.with_name(path.name + ".writer")))
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    except ArgumentError:  # not a URL SQLAlchemy can read
+        raise JixiaoError([_problem(url, "地址格式不正确。", example=True)]) from None
+
+
+_EXAMPLE = "地址应形如 postgresql+psycopg://用户:密码@主机:5432/库名，或 sqlite:///文件路径。"
+
+
+def _problem(url: str, why: str, example: bool = False) -> Problem:
+    """`why` names what is wrong and what to do; `example`: the address itself is wrong, shown as it should be."""
+    from jixiao.batch.dburl import mask
+
+    return Problem("database.unavailable", f"无法使用数据库。{why}{_EXAMPLE if example else ''}", Location(mask(url)))
+
+
+# what the driver says when it cannot connect (psycopg's and SQLite's words), and what the user is to do
+_CONNECT_ERRORS = (
+    (
+        "connection refused",
+        "连接被拒绝：该主机和端口上没有数据库服务在运行。请确认 PostgreSQL 已启动、主机和端口正确。",
+    ),
+    ("password authentication failed", "用户名或密码不正确。请核对地址中的用户名和密码（或 ~/.pgpass 中的配置）。"),
+    ("no password supplied", "数据库要求密码，但地址中没有。请在地址中写上密码，或写入 ~/.pgpass。"),
+    ("could not translate host name", "无法解析地址中的主机名。请核对主机名的拼写，或改用 IP 地址。"),
+    ("name or service not known", "无法解析地址中的主机名。请核对主机名的拼写，或改用 IP 地址。"),
+    ("timeout expired", "连接超时：数据库服务器没有回应。请确认主机可达、防火墙放行该端口。"),
+    ("no pg_hba.conf entry", "数据库服务器不允许本机以该用户连接（pg_hba.conf）。请由数据库管理员放行。"),
+    ("unable to open database file", "无法打开数据库文件。请确认其所在目录存在，且运行本程序的用户有读写权限。"),
+    ("readonly database", "数据库文件是只读的。请确认运行本程序的用户对该文件及其目录有写权限。"),
+    (
+        "file is not a database",
+        "该文件不是 SQLite 数据库（可能损坏或选错了文件）。请指定正确的数据库文件，或从备份恢复。",
+    ),
+)
+
+
+def unavailable(url: str, exc: Exception) -> JixiaoError:
+    """A database that could not be opened, said in Chinese with what to do (the password never shown)."""
+    import re
+
+    text = str(getattr(exc, "orig", None) or exc)
+    lowered = text.lower()
+    for words, why in _CONNECT_ERRORS:
+        if words in lowered:
+            return JixiaoError([_problem(url, why)])
+    missing = re.search(r'(database|role) "([^"]+)" does not exist', text)
+    if missing:
+        what = "数据库" if missing[1] == "database" else "数据库用户"
+        return JixiaoError([_problem(url, f"{what}“{missing[2]}”不存在。请先创建，或改正地址中的名称。")])
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return JixiaoError([_problem(url, f"{first[:300]}。请确认数据库服务正常、地址正确。")])
 
 
 def session_factory(engine: Engine) -> sessionmaker:
