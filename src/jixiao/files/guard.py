@@ -404,7 +404,8 @@ def check_document(path: Path) -> None:
             check_sheets(path, names, where, LIMITS)  # filled cells beyond the table limits, before openpyxl
     elif kind == "pdf":
         check_pdf(path, LIMITS)  # an opening password, pages (stated and walked), content streams, images, size
-    elif kind == "text" and suffix not in (".mht", ".mhtml", ".csv"):  # a page inside; a table's own limits
+    elif kind == "text" and suffix not in (".mht", ".mhtml", ".csv") and not _spreadsheetml(path):
+        # a .mht's page is held to text_bytes when read; a .csv and Excel 2003 XML to the table limits, as read
         chars = len(path.read_bytes().decode("utf-8", errors="replace"))
         if chars > LIMITS.document_chars:
             raise refusal(
@@ -412,6 +413,12 @@ def check_document(path: Path) -> None:
                 f"文本共约 {chars} 字，上限为 {LIMITS.document_chars} 字。{_setting('document_chars')}",
                 where,
             )
+
+
+def _spreadsheetml(path: Path) -> bool:
+    """An Excel 2003 XML workbook (what many systems export as ".xls"): its markup is most of its characters."""
+    head = _head(path)[:4096]
+    return head.lstrip(_BLANKS).startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head
 
 
 # --- bytes sent to the web app -------------------------------------------------------------------------

@@ -110,7 +110,8 @@ def _read_xlsx(path: Path) -> SourceDocument:
     from openpyxl import load_workbook
 
     builder = _Builder(path)
-    wb = load_workbook(path, data_only=True)
+    with path.open("rb") as handle:  # by its handle: openpyxl refuses a name not ending .xlsx (an ".xls" that is one)
+        wb = load_workbook(handle, data_only=True)
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":
             continue
@@ -338,7 +339,7 @@ def _read_mht(path: Path) -> SourceDocument:
     try:
         html = mht_html(path)
     except WebFileRefused as exc:
-        raise JixiaoError([Problem("review.mht", str(exc), Location(str(path)))]) from None
+        raise JixiaoError([Problem("file.mht", str(exc), Location(str(path)))]) from None
     with tempfile.TemporaryDirectory(prefix="jixiao-mht-") as folder:
         page = Path(folder) / "page.html"
         page.write_text(html, encoding="utf-8")
@@ -354,7 +355,7 @@ def _read_spreadsheetml(path: Path) -> SourceDocument:
     try:
         sheets = spreadsheetml_sheets(path)
     except WebFileRefused as exc:
-        raise JixiaoError([Problem("review.spreadsheetml", str(exc), Location(str(path)))]) from None
+        raise JixiaoError([Problem("file.spreadsheetml", str(exc), Location(str(path)))]) from None
     builder = _Builder(path)
     for _name, rows in sheets:
         builder.table(rows)
@@ -368,7 +369,7 @@ def _read_csv(path: Path) -> SourceDocument:
     try:
         rows = delimited_rows(path)
     except WebFileRefused as exc:
-        raise JixiaoError([Problem("review.csv", str(exc), Location(str(path)))]) from None
+        raise JixiaoError([Problem("file.csv", str(exc), Location(str(path)))]) from None
     builder = _Builder(path)
     builder.table(rows)
     return builder.doc

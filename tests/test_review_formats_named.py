@@ -1,0 +1,257 @@
+"""Files as government systems export them (review/source.py _read_office, formats/webfiles.py): read by what they
+hold, not by their name, with a note saying what each was — an ".xls" that is a web page, Excel 2003 XML
+(SpreadsheetML), a real .xlsx or tab-separated text; a ".doc" that is a .docx or a single-file web page (.mht); a
+".docx" that is an old .doc — never reaching LibreOffice when the content needs no conversion. Also .mht/.mhtml,
+.csv (UTF-8 with or without its mark, GB18030) and OpenDocument .odt/.ods (through LibreOffice, as .doc is)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import quopri
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from jixiao.cli import main
+from jixiao.formats import office
+from jixiao.review.source import read_source
+
+ROWS = [("三级指标", "分值", "得分"), ("预算执行率", "10", "9.5"), ("合计", "100", "95")]
+TITLE = "深圳市宝安区妇女联合会2023年度部门整体支出绩效自评报告"
+
+
+@pytest.fixture
+def no_libreoffice(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("LibreOffice was asked to convert a file that needs no conversion")
+
+    monkeypatch.setattr(office, "converted", refuse)
+
+
+def _run(capsys, *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    said = captured.err + captured.out
+    assert "Traceback" not in said and "内部错误" not in said, said
+    return code, said
+
+
+def _write(folder: Path, name: str, content: bytes) -> Path:
+    (folder / name).write_bytes(content)
+    return folder / name
+
+
+def _tables(doc) -> list[tuple[tuple[str, ...], ...]]:
+    return [s.rows for s in doc.segments if s.kind == "table"]
+
+
+def _texts(doc) -> list[str]:
+    return [s.text for s in doc.segments if s.kind != "table"]
+
+
+def _notes(doc) -> str:
+    return " ".join(text for _, text in doc.notes)
+
+
+def _docx() -> bytes:
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph(TITLE)
+    table = document.add_table(rows=len(ROWS), cols=3)
+    for r, row in enumerate(ROWS):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx() -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in ROWS:
+        wb.active.append(list(row))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _page() -> str:
+    cells = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in ROWS)
+    return f"<html><head><meta charset=gb2312></head><body><p>{TITLE}</p><table>{cells}</table></body></html>"
+
+
+SPREADSHEETML = """<?xml version="1.0" encoding="UTF-8"?>
+<?mso-application progid="Excel.Sheet"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:o="urn:schemas-microsoft-com:office:office"
+ xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">
+ <Worksheet ss:Name="自评表">
+  <Table>
+   <Row><Cell ss:MergeAcross="2"><Data ss:Type="String">2023年度部门整体支出绩效自评表</Data></Cell></Row>
+   <Row><Cell ss:MergeDown="1"><Data ss:Type="String">一级指标</Data></Cell>
+    <Cell><Data ss:Type="String">三级指标</Data></Cell><Cell><Data ss:Type="String">分值</Data></Cell></Row>
+   <Row><Cell ss:Index="2"><Data ss:Type="String">预算执行率</Data></Cell>
+    <Cell><Data ss:Type="Number">10.0</Data></Cell></Row>
+   <Row ss:Index="5"><Cell><Data ss:Type="String">合计</Data></Cell>
+    <Cell ss:Index="3"><Data ss:Type="Number">1.2E2</Data></Cell></Row>
+  </Table>
+ </Worksheet>
+</Workbook>
+"""
+
+
+def test_an_xls_that_is_excel_2003_xml_is_read_cell_by_cell_without_libreoffice(tmp_path, no_libreoffice):
+    doc = read_source(_write(tmp_path, "自评表.xls", SPREADSHEETML.encode()))
+    assert _tables(doc) == [
+        (
+            ("2023年度部门整体支出绩效自评表", "", ""),
+            ("一级指标", "三级指标", "分值"),
+            ("", "预算执行率", "10"),
+            ("合计", "", "120"),
+        )
+    ]
+    assert "扩展名为 .xls，内容实为Excel 2003 XML 表格" in _notes(doc)
+
+
+def test_an_xls_that_is_a_web_page_or_an_xlsx_or_tab_separated_text_is_read_as_what_it_is(tmp_path, no_libreoffice):
+    for name, content, said in (
+        ("网页.xls", _page().encode("gb18030"), "网页（HTML）"),
+        ("新版.xls", _xlsx(), "Excel 工作簿（.xlsx）"),
+        ("文本.xls", "\n".join("\t".join(row) for row in ROWS).encode("gb18030"), "纯文本"),
+    ):
+        doc = read_source(_write(tmp_path, name, content))
+        assert _tables(doc) == [tuple(ROWS)], name
+        assert f"扩展名为 .xls，内容实为{said}" in _notes(doc), name
+
+
+def test_a_doc_that_is_a_docx_and_a_docx_that_is_a_web_page_are_read_without_libreoffice(tmp_path, no_libreoffice):
+    doc = read_source(_write(tmp_path, "报告.doc", _docx()))
+    assert _texts(doc)[0] == TITLE and _tables(doc) == [tuple(ROWS)]
+    assert "扩展名为 .doc，内容实为Word 文档（.docx）" in _notes(doc)
+    doc = read_source(_write(tmp_path, "报告.docx", _page().encode("gb18030")))
+    assert _tables(doc) == [tuple(ROWS)] and "内容实为网页（HTML）" in _notes(doc)
+
+
+def _mht(encoding: str) -> bytes:
+    """What Word's "单个文件网页" saves: MIME multipart/related, the page in gb2312, a picture beside it."""
+    page = _page().encode("gb18030")
+    body = quopri.encodestring(page) if encoding == "quoted-printable" else base64.encodebytes(page)
+    return (
+        b"MIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/related; boundary="----=_NextPart_01DA1234"\r\n\r\n'
+        b"This document is a Single File Web Page, also known as a Web Archive file.\r\n\r\n"
+        b"------=_NextPart_01DA1234\r\n"
+        b"Content-Location: file:///C:/report.htm\r\n"
+        b"Content-Transfer-Encoding: " + encoding.encode() + b"\r\n"
+        b'Content-Type: text/html; charset="gb2312"\r\n\r\n' + body + b"\r\n"
+        b"------=_NextPart_01DA1234\r\n"
+        b"Content-Location: file:///C:/report.files/image001.png\r\n"
+        b"Content-Transfer-Encoding: base64\r\nContent-Type: image/png\r\n\r\n"
+        + base64.encodebytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+        + b"\r\n------=_NextPart_01DA1234--\r\n"
+    )
+
+
+@pytest.mark.parametrize("encoding", ["quoted-printable", "base64"])
+def test_a_single_file_web_page_is_read_as_its_page(tmp_path, no_libreoffice, encoding):
+    doc = read_source(_write(tmp_path, "报告.mht", _mht(encoding)))
+    assert _texts(doc)[0] == TITLE and _tables(doc) == [tuple(ROWS)] and not doc.notes
+    doc = read_source(_write(tmp_path, "报告.doc", _mht(encoding)))  # Word's "web page" saved as .doc
+    assert _tables(doc) == [tuple(ROWS)] and "扩展名为 .doc，内容实为单个文件网页（.mht）" in _notes(doc)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_a_csv_is_a_table(tmp_path, no_libreoffice, encoding):
+    text = "\r\n".join(",".join(f'"{c}"' if c == "合计" else c for c in row) for row in ROWS)
+    doc = read_source(_write(tmp_path, "自评表.csv", text.encode(encoding)))
+    assert _tables(doc) == [tuple(ROWS)] and not doc.notes
+
+
+def _opendocument(kind: str) -> bytes:
+    """A minimal OpenDocument text or spreadsheet (ODF 1.2: mimetype first and stored, manifest, content)."""
+    office_ns = 'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    text_ns = 'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    table_ns = 'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+
+    def cell(value: str) -> str:
+        return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+
+    rows = "".join("<table:table-row>" + "".join(cell(c) for c in row) + "</table:table-row>" for row in ROWS)
+    columns = '<table:table-column table:number-columns-repeated="3"/>'
+    table = f'<table:table table:name="自评表">{columns}{rows}</table:table>'
+    body = f"<office:text><text:p>{TITLE}</text:p>{table}</office:text>" if kind == "text" else (
+        f"<office:spreadsheet>{table}</office:spreadsheet>"
+    )  # fmt: skip
+    content = f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {office_ns} {text_ns} {table_ns} '
+    content += f'office:version="1.2"><office:body>{body}</office:body></office:document-content>'
+    mimetype = f"application/vnd.oasis.opendocument.{kind}"
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{mimetype}"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        out.writestr("mimetype", mimetype, compress_type=zipfile.ZIP_STORED)
+        out.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        out.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def _needs_libreoffice() -> None:
+    if office.find_soffice() is None:
+        pytest.skip("LibreOffice is installed by scripts/setup.sh")
+
+
+def test_opendocument_text_and_spreadsheet_go_through_libreoffice(tmp_path):
+    _needs_libreoffice()
+    doc = read_source(_write(tmp_path, "报告.odt", _opendocument("text")))
+    assert _texts(doc)[0] == TITLE and _tables(doc) == [tuple(ROWS)] and not doc.notes
+    doc = read_source(_write(tmp_path, "自评表.ods", _opendocument("spreadsheet")))
+    assert _tables(doc) == [tuple(ROWS)]
+
+
+def test_a_docx_that_is_an_old_doc_is_converted_as_one_and_said_so(tmp_path, capsys):
+    _needs_libreoffice()
+    docx = _write(tmp_path, "原稿.docx", _docx())
+    old = office.convert_file(docx, "doc", tmp_path / "old")
+    misnamed = _write(tmp_path, "报告.docx", old.read_bytes())
+    doc = read_source(misnamed)
+    assert _texts(doc)[0] == TITLE and doc.segments == read_source(old).segments  # as the same file named .doc
+    assert "扩展名为 .docx，内容实为旧版 Word 文档（.doc）" in _notes(doc)
+    code, said = _run(capsys, "review", str(misnamed))
+    assert code == 0 and "内容实为旧版 Word 文档（.doc）" in said
+
+
+def test_refusals_under_a_word_or_excel_name(tmp_path, capsys, no_libreoffice):
+    for name, content, words in (
+        ("报告.docx", "2024年度自评报告正文".encode(), "[file.type]"),  # plain text named as Word: a wrong file
+        ("报告.doc", b"\x00\x01\x02\x03" * 300, "[file.type]"),  # other binary: never handed to LibreOffice
+        ("报告.xls", b"\x89PNG\r\n\x1a\n" + bytes(100), "内容却是图片"),
+        ("报告.doc", b"PK\x05\x06" + bytes(18), "内容却不是 Word/Excel 文件"),  # an empty zip
+    ):
+        code, said = _run(capsys, "review", str(_write(tmp_path, name, content)))
+        assert code == 2 and words in said, (name, said)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr("报告.txt", "正文")
+    code, said = _run(capsys, "review", str(_write(tmp_path, "材料.doc", archive.getvalue())))
+    assert code == 2 and "如果是压缩包，请把扩展名改为 .zip" in said
+
+
+def test_hostile_excel_2003_xml_is_refused_by_name(tmp_path, no_libreoffice, capsys):
+    laughs = SPREADSHEETML.replace(
+        '<?mso-application progid="Excel.Sheet"?>',
+        '<!DOCTYPE Workbook [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>',
+    ).replace("合计", "&b;")
+    code, said = _run(capsys, "review", str(_write(tmp_path, "笑.xls", laughs.encode())))
+    assert code == 2 and "[file.spreadsheetml]" in said and "DOCTYPE" in said
+    rows = "".join(f"<Row><Cell><Data ss:Type='Number'>{i}</Data></Cell></Row>" for i in range(20_001))
+    many = SPREADSHEETML.replace("<Table>", "<Table>" + rows)
+    code, said = _run(capsys, "review", str(_write(tmp_path, "多行.xls", many.encode())))
+    assert code == 2 and "工作表“自评表”超过 20000 行" in said and "JIXIAO_LIMIT_TABLE_ROWS" in said
