@@ -128,3 +128,25 @@ def test_the_dates_of_a_period_in_which_something_was_done_to_an_object():
     # one date: "于2022年5月10日对项目进行现场核查"
     doc = _doc("评价组于2022年5月10日对项目进行现场核查。")
     assert [f.subject for f in extract_narrative_figures(doc)] == ["进行现场核查"]
+
+
+# --- second round after the eleventh batch (n226–n228) -----------------------------------------------------------
+
+
+def test_another_measure_of_the_things_counted_in_the_clause_before():
+    # n227: "新建农产品储存冷藏库10个,约50000立方米": 50000 m³ of those 冷藏库 (not a count of 立方米)
+    doc = _doc("新建农产品储存冷藏库10个,约50000立方米;物流仓储中心约20000平方米;小型农产品加工车间4个,约8000平方米。")
+    assert _figure(doc, "50000").subject == "农产品储存冷藏库"
+    assert _figure(doc, "8000").subject == "小型农产品加工车间"
+    assert _figure(doc, "20000").subject == "物流仓储中心"
+    # a clause with words of its own names its own thing: "18个行政村,东西2个社区服务站"
+    assert _figure(_doc("辖区共包括18个行政村,东西2个社区服务站。"), "2").subject.endswith("社区服务站")
+
+
+def test_a_two_digit_year_at_the_head_of_a_name_is_no_duration():
+    # n226, a 2024 report: "24年乡村医生定额补助项目" is the 2024 project, not 24 years
+    doc = _doc("2024年度项目支出自评,其中包括24年乡村医生定额补助项目、24年农牧民体检经费等,共计16个项目。")
+    assert [(f.raw, f.unit) for f in extract_narrative_figures(doc)] == [("16", "个")]
+    # a duration stays one: "使用年限不低于24年" and "24年来" in the same report
+    assert _figure(_doc("2024年度,设备使用年限不低于24年。"), "24", "年").value == 24
+    assert _figure(_doc("2024年度,扎根基层24年以来。"), "24", "年").value == 24

@@ -79,6 +79,8 @@ class _SegmentReader:
 
     def read(self) -> list[NarrativeFigure]:
         for token in sorted(tokens(self.text, self.voc), key=lambda t: t.start):
+            if self._short_year(token):
+                continue
             place = self._place(token)
             self.flags = ()
             subject, relation = self._subject(token, place)
@@ -97,6 +99,16 @@ class _SegmentReader:
             self.out.append(self._figure(token, place, subject, relation, base, change))
             self.previous_end = token.end
         return carry_list_relation(self._range_starts(self.out))
+
+    def _short_year(self, token: Token) -> bool:
+        """ "24年乡村医生定额补助项目、……、24年农牧民体检经费" in a 2024 report: the year written with two digits at the
+        head of a name, not a duration of 24 years (a bound or a time word around it keeps the duration)."""
+        short = self.year % 100 if self.year else None
+        if token.kind != "count" or token.unit != "年" or short is None or short < 10 or token.value != short:
+            return False
+        before, after = self.text[max(0, token.start - 3) : token.start], self.text[token.end : token.end + 2]
+        bound = re.search(r"(?:不低于|不少于|超过|长达|为期|历时|用|满|近|约|达)$", before)
+        return bound is None and re.match(r"[\u4e00-\u9fa5]", after) is not None and not _DURATION_AFTER.match(after)
 
     def _group_before(self, place: _Place) -> str:
         """The clause before a standard of so much a head, in its sentence: the group the standard is for."""
@@ -404,6 +416,13 @@ class _SegmentReader:
             bare = ENUM_MARK.sub("", YEAR_PREFIX.sub("", place.left.strip("，,、；;：: ")))
             subject = strip_words(bare, voc.leading_words, head=True)[0]
             subject = strip_words(subject, voc.copulas + voc.relations["total"], head=False)[0]
+        prev = self._previous(place)
+        if not subject and token.kind == "count" and prev is not None and prev.kind == "count" and prev.subject:
+            # "新建农产品储存冷藏库10个,约50000立方米": another measure of the things counted in the clause just before
+            between = text[self.previous_end : place.clause_start]
+            bare = place.left.strip()
+            if between.strip() in ("，", ",") and prev.unit != token.unit and (not bare or bare in voc.approximate):
+                subject = prev.subject
         if not subject and token.kind == "count":
             subject = token.unit.lstrip("万亿")
         return subject
@@ -554,6 +573,7 @@ class _SegmentReader:
 
 _SENTENCE_YEAR = re.compile(r"(?:19|20)\d\d年度?(?![\d底末初])")
 _HEADS = ("人", "人次", "户", "名", "位")  # measure words of people
+_DURATION_AFTER = re.compile(r"以[上下内来]|[内来后前多余间]|时间|左右|的")
 _SECOND_MEASURE = re.compile(r"^(?:\d+|[一二两三四五六七八九十]+)[层栋幢间座]的?(?=[\u4e00-\u9fa5])")
 
 
