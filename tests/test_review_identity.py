@@ -819,3 +819,12 @@ def test_a_town_or_a_subdistrict_may_be_the_unit_a_village_or_community_named_in
         )
     ):
         assert _review(tmp_path, title + prose + _LONG * 8, f"p{i}.txt").department == "", prose
+
+
+def test_a_year_in_chinese_numerals_whose_zero_a_scan_read_as_the_letter_o(tmp_path):
+    """Text recognition reads 〇 as O: "二O二三年度…" in the title gives 2023, and "大英县交通运输局 /
+    二O二四年三月十日" at the end is the 落款 (bench/review_formats.py --ocr on a hand-made report)."""
+    body = "农村公路养护项目绩效自评报告\n一、项目基本情况\n" + _LONG * 8
+    assert _review(tmp_path, "二O二三年度" + body).year == 2023
+    signed = "2023年度" + body + "大英县交通运输局\n二O二四年三月十日\n"
+    assert _review(tmp_path, signed, "signed.txt").department == "大英县交通运输局"

@@ -283,9 +283,9 @@ def _counties() -> set[str]:
     return {p for places in regions().values() for p in places if p.endswith(("县", "区", "旗")) and len(p) >= 2}
 
 
-# a date as a signature gives it: "2022年3月10日", "二〇二四年三月十日", "2024.3.10"
+# a date as a signature gives it: "2022年3月10日", "二〇二四年三月十日" (a scan reads 〇 as O), "2024.3.10"
 _DATE = (
-    r"(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?"
+    r"(?:(?:19|20)\d{2}|[〇○零OoＯ一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?"
     r"|(?:19|20)\d{2}\s*[.．/-]\s*\d{1,2}\s*[.．/-]\s*\d{1,2}"
 )
 _DATE_LINE = re.compile(rf"^\s*(?:{_DATE})\s*$")

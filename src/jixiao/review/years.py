@@ -29,8 +29,9 @@ from .vocabulary import norm, vocabulary
 
 __all__ = ["digits_of_years", "stated_year", "year_from_fill_date"]
 
-_CN_DIGITS = str.maketrans("〇零一二三四五六七八九○Ｏ", "0012345678900")
-_CN_YEAR = re.compile(r"[一二][〇零○Ｏ一二三四五六七八九]{3}(?=\s*年)")
+# 〇 as text recognition reads it too: the letter O ("二O二三年")
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九○ＯOo", "001234567890000")
+_CN_YEAR = re.compile(r"[一二][〇零○ＯOo一二三四五六七八九]{3}(?=\s*年)")
 
 # what cannot be a year evaluated: a document's number (〔2021〕7号), and for a bare "2022年" a document's name too
 _NUMBER = re.compile(r"〔[^〕]{0,12}〕|\[\d{4}\]|［\d{4}］")
