@@ -150,3 +150,18 @@ def test_a_two_digit_year_at_the_head_of_a_name_is_no_duration():
     # a duration stays one: "使用年限不低于24年" and "24年来" in the same report
     assert _figure(_doc("2024年度,设备使用年限不低于24年。"), "24", "年").value == 24
     assert _figure(_doc("2024年度,扎根基层24年以来。"), "24", "年").value == 24
+
+
+def test_numbered_lines_a_level_down_are_not_parts_of_the_total():
+    # "1、人员经费300万元,其中:" / "(1)工资200万元" / "(2)社保100万元" / "2、公用经费200万元": 300 + 200 = 500
+    doc = _doc(
+        "年初预算数500万元,具体如下:",
+        "1、人员经费300万元,其中:",
+        "(1)工资200万元;",
+        "(2)社保100万元;",
+        "2、公用经费200万元。",
+    )
+    assert _codes(doc) == []
+    # the same with 公用经费 250万元: 550 ≠ 500, and 具体如下 lists every part
+    lines = [*(s.text for s in doc.segments[:-1]), "2、公用经费250万元。"]
+    assert ("parts_total", Severity.ERROR) in _codes(_doc(*lines))

@@ -260,16 +260,23 @@ def _numbered_lines(groups: dict[tuple[int, int], list[NarrativeFigure]]) -> lis
         if total.kind != "amount" or not total.exact or opener is None:
             continue
         parts: list[NarrativeFigure] = []
-        segment = key[0]
+        segment, style = key[0], ""
         for later in keys[n + 1 :]:
             if later[0] != segment + 1 or later[1] != 0:
                 break
-            line = [f for k in keys if k[0] == later[0] for f in groups[k]]
-            amounts = [f for f in line if f.family == total.family and f.depth == 0 and addable(f)]
-            if not _NUMBERED_LINE.match(line[0].quote) or len(amounts) != 1 or not amounts[0].exact:
-                break
-            parts.append(amounts[0])
             segment = later[0]
+            line = [f for k in keys if k[0] == later[0] for f in groups[k]]
+            number = _NUMBERED_LINE.match(line[0].quote)
+            if number is None:
+                break
+            mark = re.sub(r"\d+", "N", number.group(0).strip())
+            if style and mark != style:
+                continue  # "（1）工资200万元" under "1、人员经费300万元，其中：": a level down
+            amounts = [f for f in line if f.family == total.family and f.depth == 0 and addable(f)]
+            if len(amounts) != 1 or not amounts[0].exact:
+                break
+            style = mark
+            parts.append(amounts[0])
         if len(parts) < 2:
             continue
         word = opener.group(0).strip("，,：: \t")
