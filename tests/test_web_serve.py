@@ -149,3 +149,27 @@ def test_a_port_already_taken_is_said_in_chinese(tmp_path, capsys, monkeypatch):
     assert code == 2
     assert f"127.0.0.1:{port}" in err and "端口已被其他程序占用" in err and "--port" in err
     assert "Traceback" not in err
+
+
+def test_workers_that_die_at_their_start_are_paused_and_then_the_server_stops(tmp_path: Path) -> None:
+    """Workers whose app cannot start (here: the database is not there) are started again after a growing pause,
+    not in a loop as fast as the machine goes, and when every worker has so failed five times running the server
+    stops with a Chinese sentence saying what to do."""
+    script = (
+        "import sys\n"
+        "from jixiao.model.problems import JixiaoError\n"
+        "from jixiao.web.handoff import serve\n"
+        "try:\n"
+        f"    serve('jixiao.web.app:create_app', '127.0.0.1', {free_port()}, 2, pause=0.05)\n"
+        "except JixiaoError as exc:\n"
+        "    print(exc.problems[0].message)\n"
+        "    sys.exit(3)\n"
+    )
+    env = {**os.environ, "JIXIAO_DATABASE_URL": f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/none"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 3, done.stderr[-2000:]
+    assert "网页服务进程每次启动后都很快退出（每个进程连续 5 次），已停止服务" in done.stdout
+    assert done.stderr.count("启动后很快退出") == 2 * 5, done.stderr[-2000:]  # each worker five times, no more
+    assert "网页服务进程无法启动" in done.stderr and "连接被拒绝" in done.stderr and "Traceback" not in done.stderr

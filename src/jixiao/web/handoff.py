@@ -9,8 +9,11 @@ descriptor over a Unix socket (SCM_RIGHTS), the way Node's cluster module balanc
 says when one of them closes, so the count per worker stays true. The acceptor does nothing else: the requests go
 straight between the client and the worker.
 
-A worker that dies is started again; one that stops reading its channel is skipped until it does. When the
-acceptor goes (killed, or stopped by a signal), its workers see their channel close and stop too."""
+A worker that dies is started again; one that dies within seconds of its start (the database gone, a broken
+installation) is started again after a pause that doubles each time, up to half a minute, and when every worker has
+died so five times running the server stops with a sentence saying so, rather than starting processes forever. One
+that stops reading its channel is skipped until it does. When the acceptor goes (killed, or stopped by a signal),
+its workers see their channel close and stop too."""
 
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ import os
 import selectors
 import signal
 import socket
+import sys
 import time
 from typing import Any, cast
 
@@ -52,6 +56,8 @@ class _Worker:
         theirs.close()
         self.channel.setblocking(False)
         self.open = 0
+        self.started = time.monotonic()
+        self.failures = 0  # how many times running this worker died soon after its start
 
     def hand(self, connection: socket.socket) -> bool:
         """Pass the connection on; False when the worker's channel is full (it is not reading)."""
@@ -86,8 +92,13 @@ class _Worker:
         self.channel.close()
 
 
-def serve(app: str, host: str, port: int, workers: int, log_level: str = "warning") -> None:
-    """Serve the ASGI app factory `app` ("module:function") on host:port with `workers` processes."""
+QUICK = 10.0  # seconds: a worker that dies sooner failed to start, or fails at once
+GIVE_UP = 5  # every worker failed so many times running: the server stops
+
+
+def serve(app: str, host: str, port: int, workers: int, log_level: str = "warning", pause: float = 1.0) -> None:
+    """Serve the ASGI app factory `app` ("module:function") on host:port with `workers` processes. `pause`: the
+    first wait before starting again a worker that died soon after its start (doubled each time, at most 30 s)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
         listener = socket.create_server((host, port), family=family, backlog=2048)
@@ -120,28 +131,47 @@ def serve(app: str, host: str, port: int, workers: int, log_level: str = "warnin
     for worker in pool:
         selector.register(worker.channel, selectors.EVENT_READ, worker)
     turn = 0
+    waiting: dict[int, tuple[float, int]] = {}  # worker number -> when to start it again, its failures running
+
+    def ended(worker: _Worker) -> None:
+        selector.unregister(worker.channel)
+        failures = _end(worker)
+        if failures == 0:
+            pool[worker.number] = _start(context, app, log_level, worker.number, 0, selector)
+        else:
+            wait = min(30.0, pause * 2 ** (failures - 1))
+            log.warning(
+                "网页服务进程 %s 启动后很快退出（连续第 %s 次），%.0f 秒后重新启动。", worker.number, failures, wait
+            )
+            waiting[worker.number] = (time.monotonic() + wait, failures)
+
     try:
         while not stopping:
-            for key, _events in selector.select(timeout=1.0):
+            for key, _events in selector.select(timeout=min(1.0, pause)):
                 worker = key.data
                 if stopping:  # a signal to the whole group reaches the workers too: they end, not to be restarted
                     break
                 if worker is None:
-                    turn = _accept(listener, pool, turn)
+                    turn = _accept(listener, [w for w in pool if w.number not in waiting], turn)
                 elif not worker.closed_connections():
-                    selector.unregister(worker.channel)
-                    pool[worker.number] = _restart(worker, context, app, log_level, selector)
+                    ended(worker)
             for worker in list(pool):  # a worker that died without closing its channel (killed)
-                if not stopping and not worker.process.is_alive():
-                    selector.unregister(worker.channel)
-                    pool[worker.number] = _restart(worker, context, app, log_level, selector)
+                if not stopping and worker.number not in waiting and not worker.process.is_alive():
+                    ended(worker)
+            if len(waiting) == len(pool) and all(failures >= GIVE_UP for _due, failures in waiting.values()):
+                raise _gave_up(host, port)
+            for number, (due, failures) in list(waiting.items()):
+                if not stopping and time.monotonic() >= due:
+                    del waiting[number]
+                    pool[number] = _start(context, app, log_level, number, failures, selector)
     finally:
         selector.close()
         listener.close()
-        for worker in pool:
+        running = [worker for worker in pool if worker.number not in waiting]  # the others are closed already
+        for worker in running:
             worker.stop()
         deadline = time.monotonic() + 30
-        for worker in pool:
+        for worker in running:
             worker.process.join(max(0.0, deadline - time.monotonic()))
             if worker.process.is_alive():
                 worker.process.kill()
@@ -152,7 +182,8 @@ def serve(app: str, host: str, port: int, workers: int, log_level: str = "warnin
 
 
 def _accept(listener: socket.socket, pool: list[_Worker], turn: int) -> int:
-    """Every connection waiting, each to the worker holding the fewest (in turn among equals)."""
+    """Every connection waiting, each to the worker holding the fewest (in turn among equals); closed at once when
+    no worker runs (all waiting to be started again): the client is told now, not left hanging."""
     while True:
         try:
             connection, _address = listener.accept()
@@ -161,6 +192,9 @@ def _accept(listener: socket.socket, pool: list[_Worker], turn: int) -> int:
         except OSError as exc:  # out of file descriptors and the like: the client retries
             log.warning("接受连接失败：%s", exc)
             return turn
+        if not pool:
+            connection.close()
+            continue
         try:
             order = sorted(range(len(pool)), key=lambda k: (pool[k].open, (k - turn) % len(pool)))
             if not any(pool[k].hand(connection) for k in order):
@@ -170,23 +204,53 @@ def _accept(listener: socket.socket, pool: list[_Worker], turn: int) -> int:
             connection.close()  # the worker has its own descriptor now
 
 
-def _restart(worker: _Worker, context: Any, app: str, log_level: str, selector: selectors.BaseSelector) -> _Worker:
-    code = worker.process.exitcode
+def _end(worker: _Worker) -> int:
+    """Close a worker that ended; its failures running (0 when it had run a while: it failed, not its start)."""
     worker.stop()
     worker.process.join(5)
     worker.close()
-    log.warning("网页服务进程 %s 已退出（退出码 %s），正在重新启动。", worker.number, code)
-    fresh = _Worker(context, app, log_level, worker.number)
+    quick = time.monotonic() - worker.started < QUICK
+    if not quick:
+        log.warning("网页服务进程 %s 已退出（退出码 %s），正在重新启动。", worker.number, worker.process.exitcode)
+    return worker.failures + 1 if quick else 0
+
+
+def _start(
+    context: Any, app: str, log_level: str, number: int, failures: int, selector: selectors.BaseSelector
+) -> _Worker:
+    fresh = _Worker(context, app, log_level, number)
+    fresh.failures = failures
     selector.register(fresh.channel, selectors.EVENT_READ, fresh)
     return fresh
+
+
+def _gave_up(host: str, port: int) -> Exception:
+    from jixiao.model.problems import JixiaoError, Location, Problem
+
+    return JixiaoError(
+        [
+            Problem(
+                "web.workers_failing",
+                f"网页服务进程每次启动后都很快退出（每个进程连续 {GIVE_UP} 次），已停止服务。请查看上面的出错信息"
+                "（如数据库无法连接、数据目录不可写），排除后重新启动。",
+                Location(f"{host}:{port}"),
+            )
+        ]
+    )
 
 
 def _worker_main(channel: socket.socket, app: str, log_level: str) -> None:
     """A worker process: uvicorn with no listening socket of its own, serving the connections handed to it."""
     import uvicorn
 
+    from jixiao.model.problems import JixiaoError
+
     config = uvicorn.Config(app, factory=True, log_level=log_level, access_log=False)
-    _HandedServer(config, channel).run()
+    try:
+        _HandedServer(config, channel).run()
+    except JixiaoError as exc:  # the app could not start (its database gone): said, then the acceptor decides
+        print(f"网页服务进程无法启动：{exc}", file=sys.stderr)
+        raise SystemExit(1) from None
 
 
 class _HandedServer:
