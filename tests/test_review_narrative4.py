@@ -165,3 +165,10 @@ def test_numbered_lines_a_level_down_are_not_parts_of_the_total():
     # the same with 公用经费 250万元: 550 ≠ 500, and 具体如下 lists every part
     lines = [*(s.text for s in doc.segments[:-1]), "2、公用经费250万元。"]
     assert ("parts_total", Severity.ERROR) in _codes(_doc(*lines))
+
+
+def test_the_body_and_year_a_subject_opens_with_are_not_the_subject():
+    # n214: "长沙市城市建设档案馆2022年年初专项经费指标总额为84万元": what the 84万元 is, is 年初专项经费指标
+    doc = _doc("长沙市城市建设档案馆2022年年初专项经费指标总额为84万元。")
+    assert _figure(doc, "84").subject == "年初专项经费指标"
+    assert _figure(_doc("许镇镇2020年项目资金100万元。"), "100").subject == "项目资金"  # a place, as before

@@ -43,7 +43,11 @@ CLAUSE_END = "，,；;：:"
 OPEN, CLOSE = "（(【[", "）)】]"
 YEAR = rx(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\d{1,2}月)")
 YEAR_PREFIX = rx(r"^(?:(?:截至|截止|至)?(?:19|20)(?:\d\d|xx|XX)年(?:度|底|末|初)?(?:\d{1,2}月(?:\d{1,2}日)?)?)+")
-PLACE_YEAR = rx(r"^[\u4e00-\u9fa5]{1,8}?(?:省|市|县|区|旗|镇|乡|街道)(?=(?:19|20)\d\d年)")  # "许镇镇2020年…"
+# "许镇镇2020年…", "长沙市城市建设档案馆2022年年初专项经费指标": the place or body and the year a subject opens with
+PLACE_YEAR = rx(
+    r"^(?:[\u4e00-\u9fa5]{1,8}?(?:省|市|县|区|旗|镇|乡|街道)"
+    r"|[\u4e00-\u9fa5]{2,16}?(?:局|馆|中心|院|所|站|委员会|办公室|学校|中学|小学|幼儿园|公司))(?=(?:19|20)\d\d年)"
+)
 
 
 def strip_words(text: str, words: tuple[str, ...], *, head: bool) -> tuple[str, str]:
