@@ -352,9 +352,9 @@ def _rc4(key: bytes, data: bytes) -> bytes:
 _PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
 
 
-def encrypted_pdf(user_password: str, text: str = "Performance self-evaluation 2024") -> bytes:
-    """A page of text encrypted with the standard security handler (revision 2, RC4 40-bit, PDF 1.7 §7.6.3):
-    opened without a password when `user_password` is empty (an owner password only), with it otherwise."""
+def _security(user_password: str):
+    """The standard security handler (revision 2, RC4 40-bit, PDF 1.7 §7.6.3): the /Encrypt dictionary, the
+    trailer's entries naming it as object `number`, and the function sealing an object's stream."""
     import hashlib
 
     file_id = bytes(range(16))
@@ -368,6 +368,14 @@ def encrypted_pdf(user_password: str, text: str = "Performance self-evaluation 2
     def sealed(number: int, data: bytes) -> bytes:
         return _rc4(hashlib.md5(key + struct.pack("<I", number)[:3] + b"\0\0").digest()[:10], data)
 
+    body = f"<< /Filter /Standard /V 1 /R 2 /O <{owner.hex()}> /U <{check.hex()}> /P {permissions} >>".encode()
+    return body, (lambda number: f"/Encrypt {number} 0 R /ID [<{file_id.hex()}> <{file_id.hex()}>] "), sealed
+
+
+def encrypted_pdf(user_password: str, text: str = "Performance self-evaluation 2024") -> bytes:
+    """A page of text encrypted with the standard security handler (revision 2, RC4 40-bit, PDF 1.7 §7.6.3):
+    opened without a password when `user_password` is empty (an owner password only), with it otherwise."""
+    body, trailer, sealed = _security(user_password)
     content = f"BT /F1 12 Tf 72 760 Td ({text}) Tj ET".encode()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -375,9 +383,9 @@ def encrypted_pdf(user_password: str, text: str = "Performance self-evaluation 2
         stream("", sealed(3, content)),
         _FONT,
         f"<< {_PAGE} /Contents 3 0 R /Resources << /Font << /F1 4 0 R >> >> >>".encode(),
-        f"<< /Filter /Standard /V 1 /R 2 /O <{owner.hex()}> /U <{check.hex()}> /P {permissions} >>".encode(),
+        body,
     ]
-    return pdf_file(objects, f"/Encrypt 6 0 R /ID [<{file_id.hex()}> <{file_id.hex()}>] ")
+    return pdf_file(objects, trailer(6))
 
 
 def encrypted_office() -> bytes:
@@ -459,11 +467,19 @@ def ref_loop_pdf() -> bytes:
     return pdf_file(objects)
 
 
-def objstm_pdf(held: dict[int, bytes], plain: dict[int, bytes], data: bytes | None = None, png: bool = False) -> bytes:
+def objstm_pdf(
+    held: dict[int, bytes],
+    plain: dict[int, bytes],
+    data: bytes | None = None,
+    png: bool = False,
+    trailer: str = "",
+    seal=None,
+) -> bytes:
     """A PDF 1.5 file with a cross-reference stream: the objects of `held` (number → body) in one object stream
     (number 1 + the highest), the others (`plain`) as plain objects; `data` replaces the object stream's Flate
     data (a bomb). Object 1 is the catalog. `png`: the cross-reference rows coded with the PNG Up predictor (each
-    row the difference from the row above), as Word and Acrobat write them."""
+    row the difference from the row above), as Word and Acrobat write them. `trailer`: more entries of the
+    cross-reference stream (an /Encrypt); `seal(number, data)`: the object stream's data encrypted."""
     numbers = sorted(held)
     header = " ".join(f"{n} {0}" for n in numbers)  # offsets filled below
     bodies, offsets, at = [], [], 0
@@ -475,6 +491,8 @@ def objstm_pdf(held: dict[int, bytes], plain: dict[int, bytes], data: bytes | No
     packed = data if data is not None else zlib.compress(header.encode() + b"".join(bodies))
     stm = max([*held, *plain]) + 1
     xref_number = stm + 1
+    if seal is not None:
+        packed = seal(stm, packed)
     objects = dict(plain)
     objects[stm] = stream(f"/Type /ObjStm /N {len(numbers)} /First {len(header)} /Filter /FlateDecode", packed)
     parts, where = [b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"], {}
@@ -491,7 +509,7 @@ def objstm_pdf(held: dict[int, bytes], plain: dict[int, bytes], data: bytes | No
             rows.append(b"\x01" + struct.pack(">I", where[number]) + b"\x00\x00")
         else:
             rows.append(b"\x01" + struct.pack(">I", at) + b"\x00\x00")  # the xref stream itself
-    entries = f"/Type /XRef /Size {xref_number + 1} /W [1 4 2] /Root 1 0 R /Filter /FlateDecode"
+    entries = f"/Type /XRef /Size {xref_number + 1} /W [1 4 2] /Root 1 0 R /Filter /FlateDecode {trailer}"
     if png:
         above = bytes(7)
         coded = []
@@ -506,20 +524,25 @@ def objstm_pdf(held: dict[int, bytes], plain: dict[int, bytes], data: bytes | No
     return b"".join(parts)
 
 
-def objstm_text_pdf(data: bytes | None = None) -> bytes:
-    """One page of text whose catalog, page tree and page lie in an object stream (as Word and Acrobat write)."""
+def objstm_text_pdf(data: bytes | None = None, encrypted: bool = False) -> bytes:
+    """One page of text whose catalog, page tree and page lie in an object stream (as Word and Acrobat write);
+    `encrypted`: sealed with an owner password only (opened without one), as encrypted_pdf("") is."""
     held = {
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
         2: b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
         4: _FONT,
         5: f"<< {_PAGE} /Contents 3 0 R /Resources << /Font << /F1 4 0 R >> >> >>".encode(),
     }
-    plain = {3: stream("", b"BT /F1 12 Tf 72 760 Td (Performance self-evaluation 2024) Tj ET")}
-    return objstm_pdf(held, plain, data)
+    content = b"BT /F1 12 Tf 72 760 Td (Performance self-evaluation 2024) Tj ET"
+    if not encrypted:
+        return objstm_pdf(held, {3: stream("", content)}, data)
+    body, trailer, sealed = _security("")
+    return objstm_pdf(held, {3: stream("", sealed(3, content)), 6: body}, data, trailer=trailer(6), seal=sealed)
 
 
-def objstm_bomb_pdf(size: int) -> bytes:
-    """`objstm_text_pdf` whose object stream unpacks to `size` bytes: its four objects, then blanks."""
+def objstm_bomb_pdf(size: int, encrypted: bool = False) -> bytes:
+    """`objstm_text_pdf` whose object stream unpacks to `size` bytes: its four objects, then blanks (`encrypted`:
+    sealed, so that only a reader that decrypts it sees what it unpacks to)."""
     good = objstm_text_pdf()
     start = good.index(b"/Type /ObjStm")
     first = int(re.search(rb"/First (\d+)", good[start:]).group(1))  # type: ignore[union-attr]
@@ -534,7 +557,7 @@ def objstm_bomb_pdf(size: int) -> bytes:
     for _ in range(size // MB):
         check = zlib.adler32(filler, check)
     tail = compressor.flush()[:-4] + struct.pack(">I", check)
-    return objstm_text_pdf(head + block * (size // MB) + tail)
+    return objstm_text_pdf(head + block * (size // MB) + tail, encrypted)
 
 
 def jbig2_pdf(width: int, height: int) -> bytes:

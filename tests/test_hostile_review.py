@@ -225,6 +225,16 @@ def test_object_streams_are_held_to_a_total_too(tmp_path, capsys, monkeypatch, u
 def test_a_pdf_whose_objects_lie_in_an_object_stream_is_read(tmp_path):
     doc = read_source(_write(tmp_path, "对象流.pdf", objstm_text_pdf()))
     assert "Performance self-evaluation 2024" in " ".join(s.text for s in doc.segments)
+    doc = read_source(_write(tmp_path, "加密对象流.pdf", objstm_text_pdf(encrypted=True)))  # an owner password only
+    assert "Performance self-evaluation 2024" in " ".join(s.text for s in doc.segments)
+
+
+def test_an_encrypted_pdfs_object_stream_bomb_is_refused_before_pdfminer_unpacks_it(tmp_path, capsys):
+    """Sealed (RC4), the object stream's bytes cannot be unpacked by the prescan; pdfminer unpacks the one holding
+    the catalog while it opens the file. Checked as it is opened, decrypted and unpacked a piece at a time."""
+    code, said = _run(capsys, "review", str(_write(tmp_path, "加密炸弹.pdf", objstm_bomb_pdf(64 * MB, encrypted=True))))
+    assert code == 2 and "[file.pdf_bomb]" in said and "对象流解压后超过 8 MB" in said
+    assert "JIXIAO_LIMIT_OBJECT_STREAM_BYTES" in said
 
 
 def test_the_page_count_is_read_from_the_trailer_before_pdfminer_opens_the_file(

@@ -105,9 +105,23 @@ def check_pdf(path: Path, limits: Any) -> None:
 
     where = Location(str(path))
     _prescan(path, limits)
+
+    class Guarded(PDFDocument):
+        """pdfminer's document, each object stream's unpacked size checked before it is unpacked whole: in an
+        encrypted PDF the prescan cannot unpack them (their bytes are sealed), and pdfminer unpacks the one holding
+        the catalog while it opens the file."""
+
+        def _get_objects(self, stream):  # type: ignore[no-untyped-def]
+            _check_object_stream(stream, limits, where)
+            return super()._get_objects(stream)
+
     with path.open("rb") as handle:
         try:
-            document = PDFDocument(PDFParser(handle))
+            document = Guarded(PDFParser(handle))
+            if document.encryption is not None:  # every object stream, not only those the pages reach
+                _check_object_streams(document, limits, where)
+        except JixiaoError:
+            raise
         except PDFPasswordIncorrect:
             raise refusal(
                 "file.encrypted",
@@ -122,6 +136,8 @@ def check_pdf(path: Path, limits: Any) -> None:
             return
         try:
             count, kids = _stated(path, document)
+        except JixiaoError:
+            raise
         except Exception:  # an odd page tree: walked below, or left to the readers
             count, kids = None, 0
         if count is not None and count > limits.pages:
@@ -139,6 +155,8 @@ def check_pdf(path: Path, limits: Any) -> None:
                 "请用 PDF 阅读器打开后另存（或打印为新的 PDF）再提交审核。",
                 where,
             ) from None
+        except JixiaoError:
+            raise
         except Exception:  # an odd page tree: the readers walk it their own way
             return
         if len(pages) > limits.pages:
@@ -147,6 +165,49 @@ def check_pdf(path: Path, limits: Any) -> None:
         budget = _Budget(limits)
         for number, attrs in enumerate(pages, 1):
             _check_page(number, attrs, limits, path, seen, budget)
+
+
+def _check_object_stream(stream: Any, limits: Any, where: Location) -> None:
+    """An object stream (as pdfminer holds it: sealed when the file is encrypted) held to `object_stream_bytes`
+    unpacked, counted without keeping it."""
+    if _unpacked_size(stream, limits.object_stream_bytes) > limits.object_stream_bytes:
+        raise refusal(
+            "file.pdf_bomb",
+            f"PDF 的对象流解压后超过 {limits.object_stream_bytes // MB} MB（疑似压缩炸弹，或对象数量异常），"
+            f"已拒绝处理。{_setting('object_stream_bytes')}",
+            where,
+        )
+
+
+def _check_object_streams(document: Any, limits: Any, where: Location) -> None:
+    """Every object stream the cross-reference sections list, checked as `_check_object_stream` does, and all of
+    them together held to `unzipped_bytes`."""
+    streams: set[int] = set()
+    for xref in document.xrefs:
+        for objid in xref.get_objids():
+            try:
+                holder = xref.get_pos(objid)[0]
+            except Exception:  # an entry pdfminer cannot place: left to the readers
+                continue
+            if holder is not None:
+                streams.add(holder)
+    left = limits.unzipped_bytes
+    for number in sorted(streams):
+        try:
+            stream = document.getobj(number)
+        except Exception:  # a damaged entry: the readers say so
+            continue
+        size = _unpacked_size(stream, limits.object_stream_bytes)
+        if size > limits.object_stream_bytes:
+            _check_object_stream(stream, limits, where)
+        left -= size
+        if left < 0:
+            raise refusal(
+                "file.pdf_bomb",
+                f"PDF 的对象流解压后共超过 {limits.unzipped_bytes // MB} MB（疑似压缩炸弹），已拒绝处理。"
+                f"{_setting('unzipped_bytes')}",
+                where,
+            )
 
 
 # --- the file's bytes, before pdfminer opens it ----------------------------------------------------------------
@@ -652,16 +713,56 @@ def _unpacked_size(content: Any, limit: int) -> int:
     if not filters or filters[0][0] not in LITERALS_FLATE_DECODE or content.rawdata is None:
         return 0
     data = content.rawdata
+    unseal = None
     if content.decipher is not None and content.objid is not None:
-        data = content.decipher(content.objid, content.genno, data, content.attrs)
-    unpacker, total = zlib.decompressobj(), 0
+        unseal = _rc4_stream(content.decipher, content.objid, content.genno or 0)
+        if unseal is None:  # AES (in C, fast) or another method: as pdfminer does it
+            data = content.decipher(content.objid, content.genno, data, content.attrs)
+    unpacker, total, at = zlib.decompressobj(), 0, 0
     try:
-        while data and total <= limit:
-            total += len(unpacker.decompress(data, 1 << 20))
-            data = unpacker.unconsumed_tail
+        if unseal is None:
+            while data and total <= limit:
+                total += len(unpacker.decompress(data, 1 << 20))
+                data = unpacker.unconsumed_tail
+            return total
+        while at < len(data) and total <= limit:  # decrypted 64 KB at a time: a bomb is seen in its first blocks
+            pending = unseal(data[at : at + (1 << 16)])
+            at += 1 << 16
+            while pending and total <= limit:
+                total += len(unpacker.decompress(pending, 1 << 20))
+                pending = unpacker.unconsumed_tail
     except zlib.error:
         return total if total > limit else 0  # damaged: the readers say so
     return total
+
+
+def _rc4_stream(decipher: Any, objid: int, genno: int) -> Any:
+    """For a PDF sealed with RC4 (the standard security handler's revisions 2–3, or 4 with its V2 filter), a function
+    decrypting an object's stream piece by piece, in C (pdfminer's RC4 is pure Python: 30 s a megabyte); None for
+    any other method, or where the C cipher is missing."""
+    import hashlib
+    import struct
+
+    from pdfminer.pdfdocument import PDFStandardSecurityHandler  # pdfminer: loaded only when a PDF is checked
+
+    handler = getattr(decipher, "__self__", None)
+    if not isinstance(handler, PDFStandardSecurityHandler) or handler.key is None:
+        return None
+    cfm = getattr(handler, "cfm", None)
+    if cfm is None:
+        rc4 = type(handler).decrypt is PDFStandardSecurityHandler.decrypt
+    else:
+        rc4 = cfm.get(getattr(handler, "stmf", None)) == handler.decrypt_rc4
+    if not rc4:
+        return None
+    try:
+        from cryptography.hazmat.decrepit.ciphers.algorithms import ARC4
+        from cryptography.hazmat.primitives.ciphers import Cipher
+    except ImportError:
+        return None
+    key = handler.key + struct.pack("<L", objid)[:3] + struct.pack("<L", genno)[:2]
+    key = hashlib.md5(key).digest()[: min(len(key), 16)]
+    return Cipher(ARC4(key), mode=None).decryptor().update
 
 
 def check_docx_chars(path: Path, where: Location, limits: Any) -> None:
