@@ -25,9 +25,10 @@ from jixiao.web.db import Base, Department, Evaluation, Job, User  # noqa: E402
 from jixiao.web.security import hash_password  # noqa: E402
 from jixiao.web.tasks import run_job  # noqa: E402
 
-from .web_support import PG_BIN, login, postgres_server, version_of, wait_for  # noqa: E402
+from .web_support import PG_BIN, as_year, login, postgres_server, version_of, wait_for  # noqa: E402
 
 PASSWORD = "correct-horse-battery"
+BAOAN = "深圳市宝安区妇女联合会"
 SEED_004 = Path(__file__).resolve().parent / "fixtures" / "seeds" / "004_6448f6cab597d7a3.txt"
 
 
@@ -219,6 +220,44 @@ def test_form_errors_are_shown_and_nothing_is_saved(app):
         assert db.get(Evaluation, evaluation_id).version == version
 
 
+def test_another_years_or_departments_data_is_not_saved_in_this_evaluation(app, tmp_path):
+    """Last year's workbook uploaded into this year's evaluation was imported: the 2024 evaluation then held (and
+    reported, titled 2023年度) the 2023 figures, counted on the bureau's dashboard as 2024's. Refused by every way of
+    changing the data, beside the field, what was typed kept."""
+    from jixiao.cli import main
+
+    evaluation_id = new_evaluation(app, "baoan", 2024, "shenzhen-baoan/department/2023")
+    c, csrf = client(app, "baoan")
+    version = version_of(c.get(f"/evaluations/{evaluation_id}").text)
+    workbook = tmp_path / "宝安2023.xlsx"  # the example's 评价年度 is 2023
+    assert main(["template", "--from", "examples/baoan-fulian-2023", "--out", str(workbook)]) == 0
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    r = c.post(
+        f"/evaluations/{evaluation_id}/upload",
+        data={"csrf_token": csrf, "version": version},
+        files={"file": ("宝安2023.xlsx", workbook.read_bytes(), xlsx)},
+    )
+    assert r.status_code == 422 and "未导入" in r.text and "评价年度为“2023”，本自评是2024年度" in r.text
+    r = c.post(
+        f"/evaluations/{evaluation_id}/form",
+        data={"csrf_token": csrf, "version": version, "f:department.year": "２０２３", "f:overall.goal": "目标"},
+    )
+    assert r.status_code == 422 and "本自评是2024年度" in r.text
+    assert 'value="２０２３"' in r.text and 'value="目标"' in r.text  # what was typed, shown again
+    other = "衡山县妇女联合会"  # another department's name
+    r = c.post(
+        f"/evaluations/{evaluation_id}/form", data={"csrf_token": csrf, "version": version, "f:department.name": other}
+    )
+    assert r.status_code == 422 and f"部门名称“{other}”是另一个部门" in r.text
+    text = f"部门信息:\n  部门名称: {BAOAN}\n  评价年度: 2023\n"
+    r = c.post(f"/evaluations/{evaluation_id}/yaml", data={"csrf_token": csrf, "version": version, "data_yaml": text})
+    assert r.status_code == 422 and "全部数据第3行" in r.text and "本自评是2024年度" in r.text
+    with app.state.factory() as db:
+        assert db.get(Evaluation, evaluation_id).version == version  # nothing saved
+    ok = {"csrf_token": csrf, "version": version, "f:department.year": "2024", "f:department.name": BAOAN}
+    assert c.post(f"/evaluations/{evaluation_id}/form", data=ok, follow_redirects=False).status_code == 303
+
+
 def test_review_flow_returned_cannot_be_approved_without_resubmission(app):
     evaluation_id = new_evaluation(app, "baoan", 2022, "shenzhen-baoan/department/2023")
     filler, fcsrf = client(app, "baoan")
@@ -228,7 +267,7 @@ def test_review_flow_returned_cannot_be_approved_without_resubmission(app):
         with app.state.factory() as db:
             return db.get(Evaluation, evaluation_id).version
 
-    data = Path("examples/baoan-fulian-2023/data.yaml").read_text("utf-8")  # only a complete one may be submitted
+    data = as_year(Path("examples/baoan-fulian-2023/data.yaml").read_text("utf-8"), 2022)  # a complete one
     filler.post(
         f"/evaluations/{evaluation_id}/yaml", data={"csrf_token": fcsrf, "version": version(), "data_yaml": data}
     )

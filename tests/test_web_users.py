@@ -24,7 +24,7 @@ from jixiao.web.rulebook_choice import default_rulebook  # noqa: E402
 from jixiao.web.security import hash_password  # noqa: E402
 from jixiao.web.timefmt import local_time  # noqa: E402
 
-from .web_support import csrf_of, login, version_of  # noqa: E402
+from .web_support import as_year, csrf_of, example_workbook, login, version_of  # noqa: E402
 
 PASSWORD = "users-password-1"
 
@@ -327,11 +327,9 @@ def test_table_conflict_is_shown_row_by_row_and_untouched_rows_take_theirs(app):
 def test_reviewer_reads_the_reports_tables_charts_and_attachments(app, tmp_path):
     """The reviewer's page shows what the report prints: 表1, 图1 and 图2, and 附件1/附件2 with the official units
     (经费 in 万元, two places; 宝安's example: 本年预算数 8.00, 本年决算数 4.16 of “三公”经费)."""
-    from jixiao.cli import main
 
     evaluation_id = new_evaluation(app, "baoan", 2017, "shenzhen-baoan/department/2023")
-    workbook = tmp_path / "宝安.xlsx"
-    assert main(["template", "--from", "examples/baoan-fulian-2023", "--out", str(workbook)]) == 0
+    workbook = example_workbook(tmp_path, 2017)
     filler, fcsrf = client(app, "baoan")
     version = version_of(filler.get(f"/evaluations/{evaluation_id}").text)
     filler.post(
@@ -391,11 +389,9 @@ def test_text_editor_conflict_shows_the_other_persons_lines(app):
 def test_workbook_upload_conflict_shows_the_other_persons_lines(app, tmp_path):
     """A workbook replaces all the data too: uploaded from an older version it is not imported, and the page lists
     what the other person changed and says how to go on."""
-    from jixiao.cli import main
 
     evaluation_id = new_evaluation(app, "baoan", 2015, "shenzhen-baoan/department/2023")
-    workbook = tmp_path / "宝安.xlsx"
-    assert main(["template", "--from", "examples/baoan-fulian-2023", "--out", str(workbook)]) == 0
+    workbook = example_workbook(tmp_path, 2015)
     first, csrf1 = client(app, "baoan")
     second, csrf2 = client(app, "baoan2")
     version = version_of(second.get(f"/evaluations/{evaluation_id}").text)
@@ -423,9 +419,8 @@ def filled(app, username: str, year: int, data_yaml: str = BAOAN_DATA) -> tuple[
     evaluation_id = new_evaluation(app, username, year, "shenzhen-baoan/department/2023")
     c, csrf = client(app, username)
     version = version_of(c.get(f"/evaluations/{evaluation_id}").text)
-    r = c.post(
-        f"/evaluations/{evaluation_id}/yaml", data={"csrf_token": csrf, "version": version, "data_yaml": data_yaml}
-    )
+    data = {"csrf_token": csrf, "version": version, "data_yaml": as_year(data_yaml, year)}
+    r = c.post(f"/evaluations/{evaluation_id}/yaml", data=data)
     assert r.status_code == 200, r.text[-500:]
     return evaluation_id, c, csrf
 
@@ -681,7 +676,7 @@ def test_text_editor_in_chinese_saves_english_keys_and_scores_the_same(app):
     assert "部门信息</b>：部门名称、部门编码" in legend and "人员情况" in legend and "编制数" in legend
     with app.state.factory() as db:
         stored = db.get(Evaluation, evaluation_id)
-        assert stored.data_yaml == BAOAN_DATA and stored.total == "97.61"
+        assert stored.data_yaml == as_year(BAOAN_DATA, 2012) and stored.total == "97.61"
         number = stored.version
     # a past version's data reads as the editor shows it
     past = c.get(f"/evaluations/{evaluation_id}/versions/{number}").text.split('id="version-data"')[1]
@@ -717,4 +712,4 @@ def test_text_editor_error_in_chinese_names_the_editors_line_and_the_label(app):
     assert "  部门名称: 深圳" in kept and "\nname:" not in kept and "  name:" not in kept  # as typed, still Chinese
     assert not re.search(r"[A-Za-z]{3,}", problems.replace("YAML", ""))
     with app.state.factory() as db:
-        assert db.get(Evaluation, evaluation_id).data_yaml == BAOAN_DATA
+        assert db.get(Evaluation, evaluation_id).data_yaml == as_year(BAOAN_DATA, 2011)

@@ -156,3 +156,26 @@ def wait_for(predicate, timeout: float = 60) -> bool:
             return True
         time.sleep(0.3)
     return False
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "baoan-fulian-2023"
+
+
+def as_year(text: str, year: int) -> str:
+    """The example's data (评价年度 2023) as the data of `year`: the department's year line, in the stored English or
+    the text editor's Chinese. An evaluation takes only its own year's data (forms.other_identity)."""
+    changed, count = re.subn(r"(?m)^(  (?:year|评价年度): )'?2023'?$", rf"\g<1>{year}", text, count=1)
+    assert count == 1, "the example's department year line"
+    return changed
+
+
+def example_workbook(folder: Path, year: int, name: str = "宝安.xlsx") -> Path:
+    """The 宝安 example as a filled workbook (jixiao template) of `year`."""
+    from jixiao.cli import main
+
+    source = folder / f"baoan-{year}"
+    shutil.copytree(EXAMPLE, source)
+    (source / "data.yaml").write_text(as_year((EXAMPLE / "data.yaml").read_text("utf-8"), year), "utf-8")
+    workbook = folder / name
+    assert main(["template", "--from", str(source), "--out", str(workbook)]) == 0
+    return workbook

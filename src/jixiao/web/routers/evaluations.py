@@ -7,18 +7,20 @@ from __future__ import annotations
 import json
 from typing import Annotated, Literal
 
+import yaml
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import bindparam, func, select
 from starlette.datastructures import UploadFile
 
 from jixiao.files.excel_layout import FORM_FIELDS
+from jixiao.model.problems import Location, Problem
 from jixiao.scoring.explain import node_to_dict
 
 from ..data_words import to_chinese, to_english_read
 from ..db import Comment, CycleDocument, Evaluation, User, Version
 from ..deps import BadInput, Db, Form, Id, SignedIn, int_field, page, uploaded
-from ..forms import form_to_yaml, form_values, lists_from_form, lists_to_yaml, narrative_names
+from ..forms import form_to_yaml, form_values, lists_from_form, lists_to_yaml, narrative_names, other_identity
 from ..rulebook_choice import default_rulebook, rulebook_choices
 from ..scope import NO_REGION, NotFound, OutOfScope
 from ..service import Denied, audit, create_evaluation, load, refusal, source_name
@@ -129,6 +131,11 @@ def save_form(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_
     return guarded_write(
         request, db, actor, evaluation, version, "form", data_yaml=data_yaml, form=values, saved_part=part
     )
+    named = {"department": {"year": values.get("department.year"), "name": values.get("department.name")}}
+    checked = data_yaml is not None and refusal(actor.user, evaluation, "form") is None  # else refused as before
+    wrong = other_identity(db, evaluation, named, lambda _: Location()) if checked else []
+    if wrong:  # shown beside the field, what was typed kept
+        return _refused(request, actor, evaluation, wrong, form=values)
 
 
 @router.post("/evaluations/{evaluation_id}/lists")
@@ -153,6 +160,10 @@ def save_yaml(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_
     return guarded_write(
         request, db, actor, evaluation, version, "yaml", data_yaml=stored, editor_text=text, parsed=parsed
     )
+    if version == evaluation.version and parsed is not None and refusal(actor.user, evaluation, "yaml") is None:
+        wrong = other_identity(db, evaluation, parsed[0], parsed[1].locate)
+        if wrong:  # the editor's text shown again as typed
+            return _refused(request, actor, evaluation, wrong, yaml_text=text)
 
 
 # A plain `def`, in the thread pool like every route that writes: on the event loop, a save waiting for SQLite's
@@ -177,7 +188,9 @@ def upload(
     name = safe_name(file.filename or "", "工作簿.xlsx")
     content = file.file.read(MAX_UPLOAD + 1)  # the parsed form's spooled file
     data_yaml, problems = workbook_to_yaml(content, name)
-    if data_yaml is None:
+    if data_yaml is not None:  # another year's or department's workbook: not imported here
+        problems = other_identity(db, evaluation, yaml.safe_load(data_yaml), lambda _: Location(file=name))
+    if data_yaml is None or problems:
         stored = load(evaluation)  # shared (cached): build a new result rather than change it
         loaded = type(stored)(stored.data, [*problems, *stored.problems], stored.scored, stored.prepared)
         return evaluation_page(
@@ -189,6 +202,14 @@ def upload(
 @router.post("/evaluations/{evaluation_id}/narrative")
 def save_narrative(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
     evaluation = actor.scope.evaluation(db, evaluation_id)
+def _refused(request: Request, actor, evaluation: Evaluation, problems: list[Problem], **shown):
+    """The page with `problems` beside their fields and at the top; nothing saved."""
+    stored = load(evaluation)  # shared (cached): build a new result rather than change it
+    loaded = type(stored)(stored.data, [*problems, *stored.problems], stored.scored, stored.prepared)
+    message = f"未保存：{problems[0].message}"
+    return evaluation_page(request, actor, evaluation, loaded=loaded, status=422, message=message, **shown)
+
+
     allowed = {name for name, _ in narrative_names(load(evaluation))}
     narrative = {k[2:]: v[:MAX_TEXT] for k, v in form.items() if k.startswith("n:") and k[2:] in allowed and v.strip()}
     version = int_field(form, "version", "版本号")
