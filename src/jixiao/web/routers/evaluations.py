@@ -128,14 +128,14 @@ def save_form(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_
         values = {**form_values(load(evaluation).data), **values}
     data_yaml = form_to_yaml(evaluation, form) if version == evaluation.version else None
     part = "facts" if form.get("part") == "facts" else ""
-    return guarded_write(
-        request, db, actor, evaluation, version, "form", data_yaml=data_yaml, form=values, saved_part=part
-    )
     named = {"department": {"year": values.get("department.year"), "name": values.get("department.name")}}
     checked = data_yaml is not None and refusal(actor.user, evaluation, "form") is None  # else refused as before
     wrong = other_identity(db, evaluation, named, lambda _: Location()) if checked else []
     if wrong:  # shown beside the field, what was typed kept
         return _refused(request, actor, evaluation, wrong, form=values)
+    return guarded_write(
+        request, db, actor, evaluation, version, "form", data_yaml=data_yaml, form=values, saved_part=part
+    )
 
 
 @router.post("/evaluations/{evaluation_id}/lists")
@@ -157,13 +157,13 @@ def save_yaml(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_
     # the editor's Chinese keys (and the facts' questions) back to the stored English ones, line for line; the
     # data read in the same pass
     stored, parsed = to_english_read(text, evaluation.rulebook_id, source_name(evaluation))
-    return guarded_write(
-        request, db, actor, evaluation, version, "yaml", data_yaml=stored, editor_text=text, parsed=parsed
-    )
     if version == evaluation.version and parsed is not None and refusal(actor.user, evaluation, "yaml") is None:
         wrong = other_identity(db, evaluation, parsed[0], parsed[1].locate)
         if wrong:  # the editor's text shown again as typed
             return _refused(request, actor, evaluation, wrong, yaml_text=text)
+    return guarded_write(
+        request, db, actor, evaluation, version, "yaml", data_yaml=stored, editor_text=text, parsed=parsed
+    )
 
 
 # A plain `def`, in the thread pool like every route that writes: on the event loop, a save waiting for SQLite's
@@ -199,9 +199,6 @@ def upload(
     return guarded_write(request, db, actor, evaluation, version, "upload", source=name, data_yaml=data_yaml)
 
 
-@router.post("/evaluations/{evaluation_id}/narrative")
-def save_narrative(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
-    evaluation = actor.scope.evaluation(db, evaluation_id)
 def _refused(request: Request, actor, evaluation: Evaluation, problems: list[Problem], **shown):
     """The page with `problems` beside their fields and at the top; nothing saved."""
     stored = load(evaluation)  # shared (cached): build a new result rather than change it
@@ -210,6 +207,9 @@ def _refused(request: Request, actor, evaluation: Evaluation, problems: list[Pro
     return evaluation_page(request, actor, evaluation, loaded=loaded, status=422, message=message, **shown)
 
 
+@router.post("/evaluations/{evaluation_id}/narrative")
+def save_narrative(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
+    evaluation = actor.scope.evaluation(db, evaluation_id)
     allowed = {name for name, _ in narrative_names(load(evaluation))}
     narrative = {k[2:]: v[:MAX_TEXT] for k, v in form.items() if k.startswith("n:") and k[2:] in allowed and v.strip()}
     version = int_field(form, "version", "版本号")
