@@ -164,3 +164,59 @@ def scanned(image: Any, how: Degradation, rng: Any) -> Any:
         r = max(1, int(rng.choice([1, 1, 1, 2]) * scale))
         cv2.circle(page, (x, y), r, (float(rng.uniform(40, 140)),) * 3, -1)
     return Image.fromarray(page.clip(0, 255).astype(np.uint8))
+
+
+def photographed(image: Any, rng: Any) -> Any:
+    """`image` (a clean page, PIL RGB) as a phone photo of the printed sheet lying on a desk: the page 80–92% of
+    a 3000–4000-pixel frame, a desk round it, tilted up to 5° and seen in perspective (corners moved by up to 4%
+    of the frame), lit unevenly (one side up to 30% darker) with a soft shadow band across it (a hand's or the
+    phone's, 25–45% darker), a little out of focus, the sensor's noise; JPEG quality 80 is applied when saved.
+    What was drawn is returned beside the photo (as Degradation.extras) for the bench's line."""
+    import cv2
+    import numpy as np
+    from PIL import Image
+
+    long_side = int(rng.integers(3000, 4001))
+    fill = float(rng.uniform(0.80, 0.92))
+    w, h = image.size
+    scale = long_side * fill / max(w, h)
+    page = np.asarray(image.resize((round(w * scale), round(h * scale)), Image.Resampling.LANCZOS), np.float32)
+    paper = float(rng.uniform(225, 245))
+    page = 25 + (paper - 25) * page / 255  # printer's black is not black, the sheet not white
+    frame_w, frame_h = (round(long_side * w / h), long_side) if h >= w else (long_side, round(long_side * h / w))
+    desk = np.array([rng.uniform(90, 150), rng.uniform(70, 120), rng.uniform(50, 95)], np.float32)  # wood, RGB
+    grain = cv2.GaussianBlur(rng.normal(0, 12, (frame_h, frame_w)).astype(np.float32), (0, 0), 6)
+    photo = np.broadcast_to(desk, (frame_h, frame_w, 3)) + grain[..., None]
+    ph, pw = page.shape[:2]
+    source = np.float32([[0, 0], [pw, 0], [pw, ph], [0, ph]])
+    x0, y0 = (frame_w - pw) / 2, (frame_h - ph) / 2
+    centre = np.float32([frame_w / 2, frame_h / 2])
+    angle = math.radians(float(rng.uniform(-5, 5)))
+    turn = np.float32([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
+    target = (source + np.float32([x0, y0]) - centre) @ turn.T + centre
+    perspective = float(rng.uniform(0.01, 0.04))
+    target += rng.uniform(-perspective, perspective, (4, 2)).astype(np.float32) * frame_w
+    matrix = cv2.getPerspectiveTransform(source, target.astype(np.float32))
+    warped = cv2.warpPerspective(page, matrix, (frame_w, frame_h), flags=cv2.INTER_LINEAR)
+    mask = cv2.warpPerspective(np.ones((ph, pw), np.float32), matrix, (frame_w, frame_h), flags=cv2.INTER_LINEAR)
+    photo = warped * mask[..., None] + photo * (1 - mask[..., None])
+    ys, xs = np.mgrid[0:frame_h, 0:frame_w].astype(np.float32)
+    light_angle = float(rng.uniform(0, 2 * math.pi))
+    along = (xs * math.cos(light_angle) + ys * math.sin(light_angle)) / max(frame_w, frame_h)
+    along = (along - along.min()) / max(1e-6, float(along.max() - along.min()))
+    dark = float(rng.uniform(0.1, 0.3))
+    light = 1 - dark * along
+    band_angle = float(rng.uniform(0, math.pi))
+    across = xs * math.cos(band_angle) + ys * math.sin(band_angle)
+    middle = float(rng.uniform(np.percentile(across, 25), np.percentile(across, 75)))
+    half = float(rng.uniform(0.04, 0.12)) * max(frame_w, frame_h)
+    soft = 0.03 * max(frame_w, frame_h)
+    band = np.clip((half - np.abs(across - middle)) / soft + 0.5, 0, 1)
+    shade = float(rng.uniform(0.25, 0.45))
+    light *= 1 - shade * cv2.GaussianBlur(band, (0, 0), soft / 3)
+    photo = photo * light[..., None]
+    photo = cv2.GaussianBlur(photo, (0, 0), float(rng.uniform(0.6, 1.3)))
+    photo += rng.normal(0, float(rng.uniform(2, 4)), photo.shape[:2])[..., None]
+    drawn = {"px": long_side, "fill": round(fill, 2), "tilt": round(math.degrees(angle), 1),
+             "persp": round(perspective, 3), "dark": round(dark, 2), "shadow": round(shade, 2)}  # fmt: skip
+    return Image.fromarray(photo.clip(0, 255).astype(np.uint8)), drawn

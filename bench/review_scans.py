@@ -4,13 +4,19 @@ Each corpus document (as bench/review_formats.py writes it: .docx, printed to PD
 150, 200 or 300 dpi and each page degraded by bench/degrade.py — a red seal over the department's line or the
 total (its first page holding it), a blue signature beside it, grey or yellowish paper and grey ink, 0.5–3° askew,
 a mild perspective on some pages, blur, noise, speckle — and saved as an image-only PDF at JPEG quality 40–70.
-Everything is drawn from a generator seeded by --seed and the document's name, so a run can be repeated.
+Everything is drawn from a generator seeded by --seed and the document's name, so a run can be repeated; where the
+seal goes is taken from the document alone (its truth.yaml and document.txt: _seal_texts), never from a review, so a
+change to the review elsewhere does not move a single pixel of the images.
 The scan's review is compared with the .docx's on the fields of bench/review_formats.py (department, year,
 total, grade, score tables, findings).
 
 Run: nice -n 10 .venv/bin/python bench/review_scans.py [--sample N|all] [--seed S] [--only NAME …] [--keep DIR]
-(--sample N: N documents spread over the corpus; --keep: the degraded PDFs are kept there to look at)
-The 85 documents of the figures in README (first run 34/85, after the fixes 63/85, seed 20) were drawn by
+[--photo]
+(--sample N: N documents spread over the corpus; --keep: the degraded PDFs are kept there to look at; --photo: each
+page instead photographed by a phone, degrade.photographed — a 3000–4000-pixel JPEG at quality 80 of the sheet on
+a desk, tilted, in perspective, lit unevenly with a shadow band — and read through formats/images.py)
+The 85 documents of the figures in README (first run 34/85, after the fixes 63/85, seed 20 — seals then placed
+from the review's department and total: figures before _seal_texts are not comparable with those after) were drawn by
 --sample 85 from the 253 documents of 2 December 2026; the corpus has grown since, so they are listed in
 bench/review_scans_sample85.txt: `--only $(cat bench/review_scans_sample85.txt) --seed 20` repeats them.
 """
@@ -18,6 +24,7 @@ bench/review_scans_sample85.txt: `--only $(cat bench/review_scans_sample85.txt) 
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import statistics
 import sys
@@ -28,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from degrade import Degradation, draw, scanned, seal, signature
+from degrade import Degradation, draw, photographed, scanned, seal, signature
 from review_formats import CORPUS, FIELDS, _blocks, compare, summary, tally, write_docx
 
 from jixiao.formats import office
@@ -57,6 +64,34 @@ def _anchor(document, texts: list[str], dpi: int, last: bool) -> tuple[int, tupl
         if found:
             return found[-1] if last else found[0]
     return None
+
+
+_TOTAL_LABEL = re.compile(r"^(合\s*计|总\s*分|总\s*计|(自评)?总得分|综合得分|自评(总分|得分)|得分合计)")
+_FIGURE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _seal_texts(folder: Path) -> tuple[str, str]:
+    """(department, total) as printed in the document of `folder`, each '' where none is: the department of its
+    truth.yaml (without the transcriber's notes after it) if the text prints it; the total its truth.yaml states,
+    else the figure after a total's label (合计, 总分, 自评得分 …) in a table row, the last such row's. Taken from the
+    document alone, never from a review of it, so the images a seed makes stay the same whatever the review does."""
+    import yaml
+
+    text = (folder / "document.txt").read_text(encoding="utf-8")
+    truth = yaml.safe_load((folder / "truth.yaml").read_text(encoding="utf-8")) or {}
+    department = re.split(r"[\s(（]", str(truth.get("department") or "").strip(), maxsplit=1)[0]
+    department = department if len(department) >= 3 and department in text else ""
+    stated = truth.get("stated_total")
+    totals = [str(stated)] if stated is not None else []
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.split("\t") if cell.strip()] if "\t" in line else []
+        for i, cell in enumerate(cells):
+            if _TOTAL_LABEL.match(cell):
+                after = [c for c in cells[i + 1 :] if _FIGURE.fullmatch(c)]
+                if after:
+                    totals.append(after[-1])
+    total = next((t for t in totals if t in text), "")
+    return department, total
 
 
 def degraded_scan(pdf: Path, out: Path, rng, department: str, total: str) -> list[Degradation]:
@@ -91,6 +126,40 @@ def degraded_scan(pdf: Path, out: Path, rng, department: str, total: str) -> lis
     return done
 
 
+_PICTURE_NOTE = ("review.unread", "提示", "", "")
+
+
+def photographed_pages(pdf: Path, folder: Path, rng) -> tuple[Path, list[dict]]:
+    """`pdf`'s pages as phone photos (degrade.photographed, JPEG quality 80, no resolution stated, as a phone
+    sends them): one page as 照片.jpg, more as 照片.tif whose frames are the JPEG photos decoded (a bureau's
+    several photos of one report, read page by page by formats/images.py as they would be one by one)."""
+    import io
+
+    import pypdfium2
+    from PIL import Image
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        pages = [document[n].render(scale=300 / 72).to_pil().convert("RGB") for n in range(len(document))]
+    finally:
+        document.close()
+    photos, drawn = [], []
+    for page in pages:
+        photo, how = photographed(page, rng)
+        sent = io.BytesIO()
+        photo.save(sent, "JPEG", quality=80)
+        photos.append(sent.getvalue())
+        drawn.append(how)
+    if len(photos) == 1:
+        out = folder / "照片.jpg"
+        out.write_bytes(photos[0])
+    else:
+        out = folder / "照片.tif"
+        frames = [Image.open(io.BytesIO(p)).convert("RGB") for p in photos]
+        frames[0].save(out, save_all=True, append_images=frames[1:], compression="tiff_deflate")
+    return out, drawn
+
+
 def main() -> None:
     import numpy as np
 
@@ -99,6 +168,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20)
     parser.add_argument("--only", nargs="*", help="corpus folders to run")
     parser.add_argument("--keep", type=Path, help="folder to keep the degraded PDFs in")
+    parser.add_argument("--photo", action="store_true", help="pages as phone photos (degrade.photographed) instead")
     args = parser.parse_args()
     folders = sorted(p for p in CORPUS.iterdir() if (p / "document.txt").exists())
     if args.only:
@@ -120,24 +190,32 @@ def main() -> None:
             line = [name[:40].ljust(40)]
             try:
                 docx = write_docx(_blocks((folder / "document.txt").read_text(encoding="utf-8")), here / "报告.docx")
-                reviewed = review_file(docx)
-                original = summary(reviewed)
+                original = summary(review_file(docx))
                 pdf = office.convert_file(docx, "pdf", here / "pdf")
                 rng = np.random.default_rng([args.seed, zlib.crc32(name.encode())])
-                total = str(original["total"] or "")
-                scan = here / "扫描件.pdf"
-                done = degraded_scan(pdf, scan, rng, reviewed.department or "", total)
+                if args.photo:
+                    scan, drawn = photographed_pages(pdf, here, rng)
+                    label = " / ".join(" ".join(f"{k}{v}" for k, v in how.items()) for how in drawn)
+                else:
+                    scan = here / "扫描件.pdf"
+                    label = degraded_scan(pdf, scan, rng, *_seal_texts(folder))[0].label()
                 if args.keep:
-                    shutil.copy(scan, args.keep / f"{name}.pdf")
+                    shutil.copy(scan, args.keep / f"{name}{scan.suffix}")
                 with measured() as pages:
-                    differ = compare(original, summary(review_file(scan)))
+                    read = summary(review_file(scan))
+                if args.photo:  # the note that a picture was read by OCR: no original can have it
+                    findings = list(read["findings"])  # type: ignore[call-overload]
+                    if _PICTURE_NOTE in findings:
+                        findings.remove(_PICTURE_NOTE)
+                    read["findings"] = findings
+                differ = compare(original, read)
                 stats.pages += pages.pages
                 stats.cpu_seconds += pages.cpu_seconds
                 stats.figures += pages.figures
                 tally(agree, by_field, "scan", differ)
                 if differ:
                     differing.append(name)
-                line.append(f"{'同' if not differ else '异:' + ','.join(differ)}  [{done[0].label()}]")
+                line.append(f"{'同' if not differ else '异:' + ','.join(differ)}  [{label}]")
                 line.append(f"（{pages.pages} 页，CPU {'/'.join(f'{t:.2f}' for t in pages.cpu_seconds)} s）")
             except Exception as exc:  # a crash is a result here
                 crashes.append(name)
@@ -147,7 +225,8 @@ def main() -> None:
     same, total = agree["scan"]
     if total:
         fields = "，".join(f"{k} {total - v}/{total}" for k, v in by_field["scan"].items())
-        print(f"\n退化扫描件: 与原文审核结果一致 {same}/{total} = {same / total:.1%}；分项一致：{fields}")
+        kind = "手机照片" if args.photo else "退化扫描件"
+        print(f"\n{kind}: 与原文审核结果一致 {same}/{total} = {same / total:.1%}；分项一致：{fields}")
     if stats.pages:
         print(
             f"OCR: {stats.pages} 页，CPU 中位数 {statistics.median(stats.cpu_seconds):.2f} s/页，"
