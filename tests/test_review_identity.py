@@ -828,3 +828,41 @@ def test_a_year_in_chinese_numerals_whose_zero_a_scan_read_as_the_letter_o(tmp_p
     assert _review(tmp_path, "二O二三年度" + body).year == 2023
     signed = "2023年度" + body + "大英县交通运输局\n二O二四年三月十日\n"
     assert _review(tmp_path, signed, "signed.txt").department == "大英县交通运输局"
+
+
+def test_a_sentence_that_begins_with_a_label_word_or_a_page_s_placeholder_names_no_department(tmp_path):
+    """Held-out n215: "部门项目共8个,分别为:市城管委工作经费、小城镇管理经费…" begins with 部门 and has a colon, but
+    its words before the colon are no label; n218: "主管部门:点击登录查看" is a page's placeholder, no name. A label
+    with its seal's place ("填报单位(盖章):…") still names the unit."""
+    body = "一、项目支出基本情况\n" + _LONG * 3
+    listed = "项目支出绩效监控报告\n" + body + "部门项目共8个,分别为:市城管委工作经费、小城镇管理经费、文明创建。\n"
+    assert _review(tmp_path, listed).department == ""
+    hidden = "项目支出绩效自评报告\n项目名称:标准厂房建设\n主管部门:点击登录查看\n" + body
+    assert _review(tmp_path, hidden, "hidden.txt").department == ""
+    sealed = "项目支出绩效自评报告\n填报单位(盖章):大英县交通运输局\n" + body
+    assert _review(tmp_path, sealed, "sealed.txt").department == "大英县交通运输局"
+
+
+def test_a_department_s_report_that_first_describes_the_unit_itself(tmp_path):
+    """Held-out n226, n219, n221: a report that begins with the unit's functions ("(一)部门主要职能 舟曲县城关镇社区
+    卫生服务中心主要负责辖区内……") is the department's, whatever projects it lists after; the unit is the one it
+    describes — "…主要负责…", "…(本级)属…管理委员会全额拨款的一级法人事业单位", "2021年,通川区人民检察院在区委……
+    的坚强领导下……" — a 社区卫生服务中心 being a budget unit, not a community's committee."""
+    later = "二、绩效自评工作开展情况\n一是部门整体支出自评;二是部门项目支出自评,包括乡村医生定额补助项目等16个项目。\n"
+    centre = (
+        "2024年度城关镇社区卫生服务中心预算执行情况绩效自评报告\n一、基本情况\n(一)部门主要职能\n"
+        "舟曲县城关镇社区卫生服务中心主要负责辖区内居民的基本医疗及公共卫生工作。\n" + _LONG * 3 + later
+    )
+    result = _review(tmp_path, centre)
+    assert (result.kind, result.department) == ("narrative_department", "舟曲县城关镇社区卫生服务中心")
+    owned = (
+        "昌吉高新技术产业开发区市政公用事业管理中心(本级)属昌吉高新技术产业开发区管理委员会全额拨款的一级法人事业单位。"
+        "主要职能:负责辖区市政基础设施的维修养护工作,编制年度管护项目计划。\n" + _LONG * 3
+    )
+    result = _review(tmp_path, owned, "owned.txt")
+    assert (result.kind, result.department) == ("narrative_department", "昌吉高新技术产业开发区市政公用事业管理中心")
+    led = (
+        "第一部分 部门概况\n一、基本职能及主要工作\n(二)2021年重点工作完成情况。\n"
+        "2021年,通川区人民检察院在区委和市检察院的坚强领导下,依法履行法律监督职责。\n" + _LONG * 3
+    )
+    assert _review(tmp_path, led, "led.txt").department == "通川区人民检察院"

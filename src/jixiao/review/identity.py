@@ -126,7 +126,10 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str], no_se
                         return _after_colon(cell)
         for seg in _head(doc):
             text = seg.text.strip()
-            labelled = norm(text).startswith(label) and re.match(r"^[^：:]{1,12}[：:]", text)
+            head = re.match(r"^([^：:]{1,12})[：:]", text)
+            # the words before the colon are the label, a seal's place or 名称 aside — not a sentence that begins
+            # with it ("部门项目共8个,分别为:市城管委工作经费、…", corpus n215)
+            labelled = head and _unbracketed(norm(head.group(1))) in (bare, bare + "盖章", bare + "公章", bare + "名称")
             value = _after_colon(text) if labelled else ""
             if labelled and _ok(value, label, strict) and not (value and (_unit_only(value) or _heading(value))):
                 return value
@@ -233,7 +236,10 @@ _AFTER_NAME = (
 _PLACE_MARK = re.compile(r"[省市县州盟旗镇乡]|(?<![社小辖片景校库矿牧灾])区|街道")
 # a village's or a community's own body (村民委员会, 社区居委会, 村党支部): self-governing, no budget unit, never the
 # department that reports — though a report names it as doing the work ("新华社区居民委员会对……进行了整治")
-_GRASSROOTS = re.compile(r"社区|村民委员会|居民委员会|村委会?|居委会?|村党(?:总)?支部|村民小组|(?<![乡农])村$")
+# (a 社区卫生服务中心 is a health centre, a budget unit: corpus n226, n228)
+_GRASSROOTS = re.compile(
+    r"社区(?:居民委员会|居委会|党(?:总)?支部|党委)?$|村民委员会|居民委员会|村委会?|居委会?|村党(?:总)?支部|村民小组|(?<![乡农])村$"
+)
 
 
 # a sentence's first words, never a unit's: "按照区政府关于推进……" (corpus n130)
@@ -310,7 +316,8 @@ def _signed_department(doc: SourceDocument) -> str:
 
 _DESCRIBES = (
     r"(?:[(（]本级[)）])?(?:下设|内设|设有|设置[\d一二三四五六七八九十]+个|为公益|为行政|为全额|为差额|为参照|为财政"
-    r"|是[^，,。]{0,12}(?:单位|机关)|主要职责|的主要职责|主要职能|下属)"
+    r"|是[^，,。]{0,12}(?:单位|机关)|(?<!所)属[^，,。]{0,30}(?:单位|机关)|主要职责|的主要职责|主要职能|主要负责|下属"
+    r"|在[^，,。]{2,30}(?:坚强|正确)?领导下)"
 )
 
 
@@ -321,7 +328,7 @@ def _self_described(doc: SourceDocument) -> str:
     endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
     lead = (
         r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?(?:[\u4e00-\u9fff]{2,6}[:：])?"
-        r"(?:(?:另外|此外|同时)[,，]\s*)?\s*"
+        r"(?:(?:另外|此外|同时)[,，]\s*)?(?:(?:19|20)\d{2}\s*年度?[,，]?\s*)?\s*"
     )
     for seg in doc.paragraphs():
         m = re.match(rf"{lead}([\u4e00-\u9fff（）()]{{2,30}}?(?:{endings})){_DESCRIBES}", seg.text)
@@ -559,9 +566,15 @@ _MASK = re.compile(r"[*＊×✕Xx○〇●□■△▲※]")
 
 def _unmasked(name: str) -> str:
     """`name`, or "" when it is only a mask: published reports often hide the unit's name as **** or ×××, and a
-    review that named the department "****" would compare it, rank it and print it as a name."""
+    review that named the department "****" would compare it, rank it and print it as a name; a page's
+    placeholder for what it shows only to those logged in ("主管部门:点击登录查看", corpus n218) is none either."""
     rest = _MASK.sub("", name)
+    if _PLACEHOLDER.search(name):
+        return ""
     return name if re.search(r"[\u4e00-\u9fffA-Za-z]", rest) else ""
+
+
+_PLACEHOLDER = re.compile(r"点击|登录|登陆|查看|详见|见附件|暂无|^(?:无|略|空|/|-|—)$")
 
 
 _CODE = re.compile(r"^(?:\d{3,}[-—]|[\[［【]\d{2,}[\]］】]\s*)")  # "219001-池州市…" (t01), "[155]濉溪县民政局" (t27)

@@ -64,6 +64,9 @@ def _mostly_table(doc: SourceDocument) -> bool:
 
 
 _ACCOUNTS_PROJECT = rx(r"项目支出|采购项目")
+# a report that first describes the unit itself — its functions, its sections, its staff — is the unit's own
+# ("(一)部门主要职能 …", corpus n226; "……事业单位。主要职能:", n219, the 部门决算 of a centre)
+_DESCRIBES_ITSELF = ("主要职能", "部门职能", "单位职能", "机构设置", "内设机构", "人员编制", "单位概况", "部门概况")
 _WHOLE_AND_PROJECTS = rx(r"部门整体(?:支出)?(?:和|及|与|、)项目(?:支出)?绩效")
 # a department that counts its own projects: "我部门及所属二层单位2024年度项目21个" (corpus n208, the 自评 results of a
 # 部门决算)
@@ -93,7 +96,7 @@ def _narrative_kind(head: str, kinds: dict) -> tuple[str, str]:
     found = [
         (said.find(norm(w)), kid, w)
         for kid in ("narrative_department", "narrative_project")
-        for w in kinds[kid].get("words", [])
+        for w in [*kinds[kid].get("words", []), *(_DESCRIBES_ITSELF if kid == "narrative_department" else ())]
         if norm(w) in said
     ]
     if found:
