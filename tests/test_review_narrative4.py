@@ -172,3 +172,15 @@ def test_the_body_and_year_a_subject_opens_with_are_not_the_subject():
     doc = _doc("长沙市城市建设档案馆2022年年初专项经费指标总额为84万元。")
     assert _figure(doc, "84").subject == "年初专项经费指标"
     assert _figure(_doc("许镇镇2020年项目资金100万元。"), "100").subject == "项目资金"  # a place, as before
+
+
+def test_the_bodies_that_set_up_the_things_counted_are_not_the_list():
+    # n229: "五里店街道党工委、五里店街道办事处设下列内设机构6个,分别是:1、……;6、……": the two bodies set up the
+    # six offices listed after; they are not a list of two 机构
+    doc = _doc(
+        "五里店街道党工委、五里店街道办事处设下列内设机构6个,分别是:1、综合办公室;2、党群工作办公室;3、平安建设办公室;"
+        "4、城市管理办公室;5、社区建设办公室;6、民生保障办公室;另外设置:纪工委(派出监察组)。"
+    )
+    assert _codes(doc) == []
+    # a list before its count is still held to it: "涉及甲镇、乙镇、丙乡4个乡镇"
+    assert _codes(_doc("项目涉及甲镇、乙镇、丙乡4个乡镇。")) == [("count_items", Severity.WARNING)]

@@ -90,10 +90,16 @@ def _list_before(head: str, noun: str) -> tuple[list[str], bool] | None:
     if len(items) < 2:
         return None
     items[0] = re.split("|".join(map(re.escape, vocabulary().words["list_openers"])), items[0])[-1]
+    if _AGENTS_BEFORE.search(items[-1]):
+        return None  # "甲党工委、乙办事处设下列内设机构6个,分别是:……": who set them up, the list follows
     items = _split_last(items, noun)
     if len(items) < 2 or not all(_fits(i, noun) and len(i) <= 20 for i in items):
         return None
     return items, partial
+
+
+# a verb of having or setting up before the count's noun: the names before it are its agents ("……办事处设下列内设机构")
+_AGENTS_BEFORE = re.compile(r"(?:下列|以下|如下)|(?:设|设置|设立|下设|内设|下属)[\u4e00-\u9fa5]{1,8}$")
 
 
 def _list_after(after: str, noun: str) -> tuple[list[str], bool] | None:
