@@ -184,3 +184,16 @@ def test_the_bodies_that_set_up_the_things_counted_are_not_the_list():
     assert _codes(doc) == []
     # a list before its count is still held to it: "涉及甲镇、乙镇、丙乡4个乡镇"
     assert _codes(_doc("项目涉及甲镇、乙镇、丙乡4个乡镇。")) == [("count_items", Severity.WARNING)]
+
+
+def test_data_volumes_are_figures():
+    # n148: "先后接收省中心配发的数字资源达7TB"
+    doc = _doc("配备总价值达68万元的设备,先后接收省中心配发的数字资源达7TB。")
+    assert (_figure(doc, "7").unit, _figure(doc, "7").subject) == ("TB", "先后接收省中心配发的数字资源")
+
+
+def test_a_period_whose_clause_ends_before_the_object_it_was_spent_on():
+    # n227: "于2023年12月5日至15日,对……完成情况进行了调查": both dates are of the inquiry
+    doc = _doc("由工作人员组成评价工作组,于2023年12月5日至15日,对项目各项绩效指标完成情况进行了调查。")
+    dates = [(f.display(), f.subject) for f in extract_narrative_figures(doc) if f.kind == "date"]
+    assert dates == [("2023-12-05", "进行了调查"), ("2023-12-15", "进行了调查")]

@@ -276,13 +276,15 @@ def date_event(after: str) -> str:
 _RANGE_END = re.compile(
     r"^\s*(?:至|到|—|－|-|~|～)\s*(?:(?:19|20)\d\d年)?(?:(?:1[0-2]|0?[1-9])月)?(?:3[01]|[12]\d|0?[1-9])[日号]"
 )
-_ON_OBJECT = re.compile(r"^对[^，,。；;：:]{1,60}?(?P<event>(?:开展|进行|实施|组织)[\u4e00-\u9fa5]{2,10})$")
+_ON_OBJECT = re.compile(r"^对[^，,。；;：:]{1,60}?(?P<event>(?:开展|进行|实施|组织)了?[\u4e00-\u9fa5]{2,10})$")
 
 
 def object_event(after: str) -> str:
     """ "于2022年11月10日至2022年11月27日对……部门整体支出开展绩效评价": what was done to an object in the period a
     date opens or closes (开展绩效评价), the range's end skipped; "" when the clause is not "对……开展/进行……"."""
-    clause = re.split(r"[，,。；;：:！？!?\n]", _RANGE_END.sub("", after), maxsplit=1)[0]
+    after = _RANGE_END.sub("", after)
+    # "于2023年12月5日至15日,对……进行了调查": the period's clause may end before the object it was spent on
+    clause = re.split(r"[，,。；;：:！？!?\n]", re.sub(r"^[，,](?=对)", "", after), maxsplit=1)[0]
     for _ in range(3):
         clause = re.sub(r"[（(][^（()）]*[)）]", "", clause)
     m = _ON_OBJECT.match(clause.strip())
