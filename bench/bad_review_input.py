@@ -29,6 +29,8 @@ sys.path.insert(0, str(ROOT))
 from tests.test_hostile_files import (  # noqa: E402 - the makers live beside the tests that pin each case
     MB,
     Member,
+    archive,
+    archive_bomb,
     broken_xref_pdf,
     content_bomb_pdf,
     cyclic_pdf,
@@ -41,6 +43,7 @@ from tests.test_hostile_files import (  # noqa: E402 - the makers live beside th
     laughs_office,
     lying_office,
     many_fonts_pdf,
+    nested_archive,
     nested_pdf,
     objstm_bomb_pdf,
     objstm_pages_pdf,
@@ -70,7 +73,7 @@ said = io.StringIO()
 with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
     code = main(sys.argv[1:])
 seconds = time.perf_counter() - started
-first = [line for line in said.getvalue().splitlines() if line.strip()][:1] or [""]
+first = [line for line in said.getvalue().splitlines() if line.strip() and not line.startswith("审核 [")][:1] or [""]
 print(first[0][:150].replace(" ", "\u3000"))
 print(code, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
       resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
@@ -235,6 +238,48 @@ def _overlapping_docx(copies: int = 200) -> bytes:
     return bytes(data[:start]) + central_new + tail
 
 
+def _spreadsheetml(rows: int, doctype: str = "") -> bytes:
+    """An Excel 2003 XML workbook (what many systems export as ".xls") of `rows` rows of four cells."""
+    cells = '<Cell><Data ss:Type="String">项目{0}</Data></Cell><Cell><Data ss:Type="Number">{0}</Data></Cell>'
+    row = "<Row>" + cells * 2
+    body = "".join(row.format(i) + "</Row>" for i in range(rows))
+    return (
+        f'<?xml version="1.0"?>{doctype}<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        f'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="表1"><Table>{body}</Table>'
+        "</Worksheet></Workbook>"
+    ).encode()
+
+
+_LAUGHS = (
+    '<!DOCTYPE Workbook [<!ENTITY a "aaaaaaaaaa">'
+    + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
+    + "]>"
+)
+
+
+def _mht(picture: int) -> bytes:
+    """Word's single-file web page: the report's text as its gb2312 page (quoted-printable), then a picture of
+    `picture` bytes in base64."""
+    import base64
+    import quopri
+
+    page = "<html><body>" + "".join(f"<p>{line}</p>" for line in _report_text(3).splitlines()) + "</body></html>"
+    return (
+        b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="----=_NextPart_01"\r\n\r\n'
+        b"------=_NextPart_01\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+        b'Content-Type: text/html; charset="gb2312"\r\n\r\n' + quopri.encodestring(page.encode("gb18030"))
+        + b"\r\n------=_NextPart_01\r\nContent-Transfer-Encoding: base64\r\nContent-Type: image/png\r\n\r\n"
+        + base64.encodebytes(os.urandom(picture)) + b"\r\n------=_NextPart_01--\r\n"
+    )  # fmt: skip
+
+
+def _reports_zip() -> bytes:
+    """A department's material: the report (.docx) and a table (.txt) in GBK-named folders, a zip inside."""
+    text = _report_text(3).encode("gb18030")
+    inner = archive([("附件/附表.txt", text)], gbk=True)
+    return archive([("部门材料/自评报告.docx", _docx_bytes()), ("部门材料/附件包.zip", inner)], gbk=True)
+
+
 # LibreOffice stopped before the review of these files (the measured process stops it): the conversion's timeout
 HANG = {"卡死.doc": 10.0}
 
@@ -289,6 +334,25 @@ CASES: list[tuple[str, str, object]] = [
     (".xlsx 目录谎报 500 KB 实为 1 GB", "谎报大小.xlsx", lambda f: lying_office("xlsx")),
     (".docx 重叠部件 200×0.9 MB", "重叠.docx", lambda f: _overlapping_docx()),
     (".txt 单行 500 MB", "单行.txt", lambda f: b"2024" * (125 * MB)),
+    ("加密 PDF 对象流炸弹 1 GB", "加密对象流炸弹.pdf", lambda f: objstm_bomb_pdf(1024 * MB, encrypted=True)),
+    ("基准：.zip 报告+内层 zip（GBK 名）", "部门材料.zip", lambda f: _reports_zip()),
+    (".zip 条目解压 1 GB", "解压炸弹.zip", lambda f: archive_bomb(1024 * MB)),
+    (".zip 100 个条目各 1 GB", "百个炸弹.zip", lambda f: archive_bomb(1024 * MB, 100)),
+    (".zip 嵌套 10 层", "十层.zip", lambda f: nested_archive(10, "报告.txt", _report_text(3).encode())),
+    (".zip 50,000 个条目", "五万条目.zip", lambda f: archive([(f"{i:05d}.txt", b"x") for i in range(50_000)])),
+    (".zip 路径 ../../etc", "穿越.zip", lambda f: archive([("../../etc/报告.txt", b"x")])),
+    (".zip 符号链接", "链接.zip", lambda f: archive([("报告.txt", b"/etc/passwd")], links=("报告.txt",))),
+    (".zip 条目设了密码", "加密条目.zip", lambda f: archive([("报告.docx", b"x" * 100)], flags={"报告.docx": 1})),
+    (".rar 压缩包", "材料.rar", lambda f: b"Rar!\x1a\x07\x01\x00" + os.urandom(1000)),
+    (".xls 实为 Excel 2003 XML（2,000 行）", "二千行2003.xls", lambda f: _spreadsheetml(2000)),
+    (".xls 实为 Excel 2003 XML 15 万行", "十五万行2003.xls", lambda f: _spreadsheetml(150_000)),
+    (".xls 实为 Excel 2003 XML 十亿笑", "十亿笑2003.xls", lambda f: _spreadsheetml(3, _LAUGHS)),
+    (".xls 实为 .xlsx", "其实是xlsx.xls", lambda f: sheet_xlsx(['<row r="1"><c r="A1"><v>1</v></c></row>'], "A1")),
+    (".doc 实为 .docx", "其实是docx.doc", lambda f: _docx_bytes()),
+    (".doc 实为 .mht（3 页）", "网页存档.doc", lambda f: _mht(1000)),
+    (".mht 内含 30 MB 图片", "大图网页.mht", lambda f: _mht(30 * MB)),
+    (".csv 100 万行", "百万行.csv", lambda f: b"".join(b"%d,2024\n" % i for i in range(1_000_000))),
+    (".docx 实为 .doc（LibreOffice）", "其实是doc.docx", lambda f: _doc_of(_docx_bytes(), f)),
     ("LibreOffice 卡死（.doc，超时 10 秒）", "卡死.doc", lambda f: _doc_of(_docx_bytes(), f)),
 ]
 

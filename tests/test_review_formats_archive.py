@@ -112,17 +112,17 @@ def test_names_without_the_utf8_flag_are_read_as_gbk_or_utf8():
 @pytest.mark.parametrize(
     ("entries", "options", "code", "words"),
     [
-        ([("../../etc/报告.txt", b"x")], {}, "archive.path", "“../../etc/报告.txt”的路径指向压缩包以外"),
-        ([("/tmp/报告.txt", b"x")], {}, "archive.path", "“/tmp/报告.txt”的路径指向压缩包以外"),
-        ([("C:/Windows/报告.txt", b"x")], {}, "archive.path", "“C:/Windows/报告.txt”的路径指向压缩包以外"),
-        ([("报告.txt", b"/etc/passwd")], {"links": ("报告.txt",)}, "archive.link", "“报告.txt”是符号链接"),
+        ([("../../etc/报告.txt", b"x")], {}, "file.archive_path", "“../../etc/报告.txt”的路径指向压缩包以外"),
+        ([("/tmp/报告.txt", b"x")], {}, "file.archive_path", "“/tmp/报告.txt”的路径指向压缩包以外"),
+        ([("C:/Windows/报告.txt", b"x")], {}, "file.archive_path", "“C:/Windows/报告.txt”的路径指向压缩包以外"),
+        ([("报告.txt", b"/etc/passwd")], {"links": ("报告.txt",)}, "file.archive_link", "“报告.txt”是符号链接"),
     ],
 )
 def test_an_archive_that_reaches_out_of_itself_is_refused_whole(tmp_path, capsys, entries, options, code, words):
     sent = tmp_path / "部门材料.zip"
     sent.write_bytes(archive([("说明.txt", SEED.read_bytes()), *entries], **options))
     said_code, said = _run(capsys, "review", str(sent))
-    assert said_code == 0 and f"部门材料.zip：无法审核（压缩包“部门材料.zip”中的条目{words}" in said, said
+    assert said_code == 2 and f"部门材料.zip：无法审核（压缩包“部门材料.zip”中的条目{words}" in said, said
     ((_, refused),) = review_folder(sent)
     assert isinstance(refused, Exception) and refused.problems[0].code == code  # type: ignore[union-attr]
 
@@ -141,7 +141,7 @@ def test_a_member_with_a_password_is_refused_alone_and_the_others_are_read(tmp_p
 def test_7z_and_rar_are_refused_with_what_to_send_instead(tmp_path, capsys):
     (tmp_path / "材料.7z").write_bytes(b"7z\xbc\xaf\x27\x1c" + bytes(40))
     code, said = _run(capsys, "review", str(tmp_path / "材料.7z"))
-    assert code == 0 and "压缩包“材料.7z”是 .7z 格式，本系统只能解开 .zip 压缩包" in said
+    assert code == 2 and "压缩包“材料.7z”是 .7z 格式，本系统只能解开 .zip 压缩包" in said
     sent = tmp_path / "材料.zip"
     sent.write_bytes(archive([("报告.txt", SEED.read_bytes()), ("附件.rar", b"Rar!\x1a\x07\x00" + bytes(40))]))
     code, said = _run(capsys, "review", str(sent))
@@ -160,18 +160,19 @@ def test_bombs_and_floods_are_refused_from_the_directory(tmp_path, monkeypatch):
         return f"[{result.problems[0].code}] {result.problems[0].message}"  # type: ignore[union-attr]
 
     said = refused("炸弹.zip", archive_bomb(1024 * MB))
-    assert "[archive.bomb]" in said and "“报告0.txt”压缩比异常" in said and "1024 MB" in said
+    assert "[file.archive_bomb]" in said and "“报告0.txt”压缩比异常" in said and "1024 MB" in said
     said = refused("多层.zip", nested_archive(5, "报告.txt", SEED.read_bytes()))
-    assert "[archive.too_deep]" in said and "嵌套超过 3 层" in said and "多层.zip/第5层.zip/第4层.zip/第3层.zip" in said
+    assert "[file.archive_too_deep]" in said and "嵌套超过 3 层" in said
+    assert "多层.zip/第5层.zip/第4层.zip/第3层.zip" in said
     said = refused("条目.zip", archive([(f"报告{i:04d}.txt", b"x") for i in range(2001)]))
-    assert "[archive.too_many]" in said and "共有 2001 个条目" in said and "JIXIAO_LIMIT_ZIP_MEMBERS" in said
+    assert "[file.archive_too_many]" in said and "共有 2001 个条目" in said and "JIXIAO_LIMIT_ZIP_MEMBERS" in said
     said = refused("损坏.zip", b"PK\x03\x04" + bytes(100))
-    assert "[archive.bad_zip]" in said and "压缩包“损坏.zip”已损坏" in said
+    assert "[file.archive_bad_zip]" in said and "压缩包“损坏.zip”已损坏" in said
     # all levels together: ten members of 0.9 MB each under a 5 MB budget, split over two levels
     monkeypatch.setattr(guard, "LIMITS", dataclasses.replace(guard.LIMITS, archive_bytes=5 * MB))
     half = [(f"报告{i}.txt", bytes(range(256)) * (3600)) for i in range(5)]
     said = refused("总量.zip", archive([*half, ("内层.zip", archive(half))]))
-    assert "[archive.bomb] 压缩包“总量.zip”解压后超过 5 MB" in said and "JIXIAO_LIMIT_ARCHIVE_BYTES" in said
+    assert "[file.archive_bomb] 压缩包“总量.zip”解压后超过 5 MB" in said and "JIXIAO_LIMIT_ARCHIVE_BYTES" in said
 
 
 def test_the_web_batch_takes_a_zip_and_refuses_a_rar(tmp_path):
@@ -181,8 +182,17 @@ def test_the_web_batch_takes_a_zip_and_refuses_a_rar(tmp_path):
     assert check_upload(good, "材料.zip", BATCH_REVIEW_SUFFIXES) == []
     assert check_upload(good, "材料.zip", REVIEW_SUFFIXES)[0].code == "upload.wrong_type"  # one document's upload
     (problem,) = check_upload(archive([("../x.txt", b"x")]), "材料.zip", BATCH_REVIEW_SUFFIXES)
-    assert problem.code == "archive.path"
+    assert problem.code == "file.archive_path"
     (problem,) = check_upload(b"Rar!\x1a\x07\x00", "材料.rar", BATCH_REVIEW_SUFFIXES)
-    assert problem.code == "archive.unsupported" and "只能解开 .zip" in problem.message
+    assert problem.code == "file.archive_unsupported" and "只能解开 .zip" in problem.message
     (problem,) = check_upload(b"not a zip at all", "材料.zip", BATCH_REVIEW_SUFFIXES)
     assert problem.code == "file.type"
+
+
+def test_an_archive_refused_whole_exits_as_an_unreadable_file_does(tmp_path, capsys):
+    sent = tmp_path / "穿越.zip"
+    sent.write_bytes(archive([("../报告.txt", b"x")]))
+    code, said = _run(capsys, "review", str(sent))
+    assert code == 2 and "穿越.zip：无法审核（压缩包“穿越.zip”中的条目“../报告.txt”" in said
+    code, said = _run(capsys, "review", str(tmp_path / "没有.zip"))
+    assert code == 2 and "[file.missing]" in said

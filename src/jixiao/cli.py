@@ -246,6 +246,9 @@ def cmd_review(args: argparse.Namespace) -> int:
                         f"提示 {result.count(Severity.INFO)}"
                     )
             print(f"已生成审核汇总表：{target}")
+        if not path.is_dir() and [p for p, _ in results] == [path]:  # the archive itself refused: as a file is
+            refused = results[0][1]
+            return refused.exit_code if isinstance(refused, JixiaoError) else 0
         return 0
     result = review_file(path, args.rulebook)
     if args.json:

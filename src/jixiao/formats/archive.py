@@ -61,7 +61,7 @@ def archive_refused(path: Path | str, shown: str | None = None) -> JixiaoError:
     """A .7z or .rar: not read, with what to send instead."""
     name = shown or Path(path).name
     return refusal(
-        "archive.unsupported",
+        "file.archive_unsupported",
         f"压缩包“{name}”是 {Path(name).suffix.lower()} 格式，本系统只能解开 .zip 压缩包。"
         "请解压后直接提交其中的文件，或重新压缩为 .zip（Windows：右键“发送到 → 压缩(zipped)文件夹”）后再审核。",
         Location(str(path)),
@@ -111,7 +111,7 @@ def _check_directory(archive: zipfile.ZipFile, shown: str, where: Location, budg
     budget.members += len(infos)
     if budget.members > guard.LIMITS.zip_members:
         raise refusal(
-            "archive.too_many",
+            "file.archive_too_many",
             f"压缩包“{shown}”共有 {budget.members} 个条目（含内层压缩包），上限为 {guard.LIMITS.zip_members}"
             f"（疑似压缩炸弹）。请拆分后分批提交。{_setting('zip_members')}",
             where,
@@ -123,14 +123,14 @@ def _check_directory(archive: zipfile.ZipFile, shown: str, where: Location, budg
         parts = PurePosixPath(name).parts
         if name.startswith("/") or _DRIVE.match(name) or ".." in parts:
             raise refusal(
-                "archive.path",
+                "file.archive_path",
                 f"压缩包“{shown}”中的条目“{name}”的路径指向压缩包以外（含“../”或绝对路径），疑似恶意文件，"
                 "已拒绝处理整个压缩包。请由报送单位重新压缩后提交。",
                 place,
             )
         if stat.S_ISLNK(info.external_attr >> 16):
             raise refusal(
-                "archive.link",
+                "file.archive_link",
                 f"压缩包“{shown}”中的条目“{name}”是符号链接（指向其他文件），已拒绝处理整个压缩包。"
                 "请只压缩文件本身后重新提交。",
                 place,
@@ -139,7 +139,7 @@ def _check_directory(archive: zipfile.ZipFile, shown: str, where: Location, budg
             continue
         if info.file_size > MB and info.file_size > guard.LIMITS.zip_ratio * max(info.compress_size, 1):
             raise refusal(
-                "archive.bomb",
+                "file.archive_bomb",
                 f"压缩包“{shown}”中的条目“{name}”压缩比异常（{info.compress_size / MB:.1f} MB 解压为 "
                 f"{info.file_size / MB:.0f} MB，上限 {guard.LIMITS.zip_ratio} 倍），疑似压缩炸弹，已拒绝处理。"
                 f"{_setting('zip_ratio')}",
@@ -155,7 +155,7 @@ def _check_directory(archive: zipfile.ZipFile, shown: str, where: Location, budg
 def _over(shown: str, where: Location, entry: str = "") -> JixiaoError:
     at = f"（解压到条目“{entry}”时）" if entry else ""
     return refusal(
-        "archive.bomb",
+        "file.archive_bomb",
         f"压缩包“{shown}”解压后超过 {guard.LIMITS.archive_bytes // MB} MB{at}（含内层压缩包），超出上限"
         f"（疑似压缩炸弹，或文件过多）。请拆分后分批提交。{_setting('archive_bytes')}",
         where,
@@ -174,7 +174,7 @@ def _copy_out(
                 raise _over(shown, Location(shown, place=name), name)
             if written > info.file_size:  # zipfile stops there itself: kept for any other reader
                 raise refusal(
-                    "archive.bomb",
+                    "file.archive_bomb",
                     f"压缩包“{shown}”中的条目“{name}”解压后超出其声明的大小（疑似压缩炸弹），已拒绝处理。",
                     Location(shown, place=name),
                 )
@@ -189,7 +189,7 @@ def _open(source: Path | IO[bytes], shown: str, where: Location) -> zipfile.ZipF
         return zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise refusal(
-            "archive.bad_zip",
+            "file.archive_bad_zip",
             f"压缩包“{shown}”已损坏，无法打开（{type(exc).__name__}）。请由报送单位重新压缩后提交。",
             where,
         ) from None
@@ -202,7 +202,7 @@ def _walk(
 
     if depth > guard.LIMITS.archive_depth:
         raise refusal(
-            "archive.too_deep",
+            "file.archive_too_deep",
             f"压缩包“{shown}”嵌套超过 {guard.LIMITS.archive_depth} 层（压缩包里的压缩包），已拒绝处理。"
             f"请解开后直接提交其中的文件。{_setting('archive_depth')}",
             where,
@@ -224,7 +224,7 @@ def _walk(
                 yield Member(
                     inner,
                     refused=refusal(
-                        "archive.encrypted",
+                        "file.archive_encrypted",
                         f"压缩包“{shown}”中的“{name}”设置了密码，无法读取。请由报送单位去掉密码重新压缩后提交。",
                         Location(inner),
                     ),
@@ -251,7 +251,7 @@ def _walk(
                 yield Member(
                     inner,
                     refused=refusal(
-                        "archive.bad_member",
+                        "file.archive_bad_member",
                         f"压缩包“{shown}”中的“{name}”无法解压（{type(exc).__name__}），可能已损坏或使用了不支持的压缩方式。"
                         "请由报送单位重新压缩（.zip）后提交。",
                         Location(inner),
