@@ -196,3 +196,43 @@ def test_an_archive_refused_whole_exits_as_an_unreadable_file_does(tmp_path, cap
     assert code == 2 and "穿越.zip：无法审核（压缩包“穿越.zip”中的条目“../报告.txt”" in said
     code, said = _run(capsys, "review", str(tmp_path / "没有.zip"))
     assert code == 2 and "[file.missing]" in said
+
+
+def test_the_web_batch_reviews_each_document_in_an_uploaded_zip(tmp_path, monkeypatch):
+    """The bureau's batch upload of one .zip: each report inside reviewed, the summary naming each by its path in
+    the archive, an opinion per report."""
+    import io
+
+    from fastapi.testclient import TestClient
+
+    from jixiao.web.app import create_app
+    from jixiao.web.db import User
+    from jixiao.web.security import hash_password
+    from jixiao.web.tasks import run_job
+
+    from .web_support import login
+
+    monkeypatch.setenv("JIXIAO_DATA", str(tmp_path / "data"))
+    app = create_app(f"sqlite:///{tmp_path / 'app.db'}", enqueue=lambda job_id, url: run_job(job_id, url))
+    with app.state.factory() as db:
+        db.add(User(username="bureau", password_hash=hash_password("pw-123456789"), role="reviewer", region="湖南省"))
+        db.commit()
+    client = TestClient(app)
+    csrf = login(client, "bureau", "pw-123456789")
+    sent = archive([("衡山/自评报告.txt", SEED.read_bytes()), ("衡山/附件/宝安.txt", OTHER.read_bytes())], gbk=True)
+    response = client.post(
+        "/bureau/batch",
+        data={"csrf_token": csrf, "kind": "reviews", "year": "2023"},
+        files=[("files", ("材料.zip", sent, "application/zip"))],
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    job = response.headers["location"]
+    page = client.get(job).text
+    assert "已完成" in page and "衡山_自评报告_审核意见.docx" in page, page
+    summary = client.get(f"{job}/files/审核汇总.xlsx").content
+    rows = list(openpyxl.load_workbook(io.BytesIO(summary))["汇总"].iter_rows(values_only=True))
+    assert [(r[0], r[1]) for r in rows[1:]] == [
+        ("材料.zip/衡山/自评报告.txt", "衡山县妇女联合会"),
+        ("材料.zip/衡山/附件/宝安.txt", "深圳市宝安区妇女联合会"),
+    ]
