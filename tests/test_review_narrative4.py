@@ -197,3 +197,17 @@ def test_a_period_whose_clause_ends_before_the_object_it_was_spent_on():
     doc = _doc("由工作人员组成评价工作组,于2023年12月5日至15日,对项目各项绩效指标完成情况进行了调查。")
     dates = [(f.display(), f.subject) for f in extract_narrative_figures(doc) if f.kind == "date"]
     assert dates == [("2023-12-05", "进行了调查"), ("2023-12-15", "进行了调查")]
+
+
+def test_a_month_and_day_with_no_full_date_in_its_paragraph_is_in_the_report_year_when_an_event_follows():
+    # n154, a 2020 report: "……于10月20日便启动项目招投标手续,并于11月6日正式发布招标公告,12月16日召开评标会议"
+    doc = _doc(
+        "2020年度专项经费绩效自评报告",
+        "第二批经费295万元下达到位后,项目实施主体于10月20日便启动项目招投标手续,并于11月6日正式发布招标公告,"
+        "12月16日召开评标会议。",
+    )
+    dates = [f.display() for f in extract_narrative_figures(doc) if f.kind == "date"]
+    assert dates == ["2020-10-20", "2020-11-06", "2020-12-16"]
+    # with nothing happening on it, a month and day stays unread: "每年6月30日前" is a recurring deadline
+    doc = _doc("2020年度专项经费绩效自评报告", "各单位须于每年6月30日前报送资料。")
+    assert [f for f in extract_narrative_figures(doc) if f.kind == "date"] == []

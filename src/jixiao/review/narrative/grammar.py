@@ -78,7 +78,7 @@ class _SegmentReader:
         )
 
     def read(self) -> list[NarrativeFigure]:
-        for token in sorted(tokens(self.text, self.voc), key=lambda t: t.start):
+        for token in sorted(tokens(self.text, self.voc, self.year), key=lambda t: t.start):
             if self._short_year(token):
                 continue
             place = self._place(token)

@@ -157,21 +157,28 @@ def _numeric_dates(text: str) -> Iterator[Token]:
         yield Token(m.start(), m.end(), m.start(), m.end(), value, m.group(0), "日期", "date", False, False)
 
 
+_EVENT_AFTER_DAY = rx(r"(?:便|即|正式|召开|开始|启动|完成|发布|开工|竣工|完工|验收|拨付|下达|印发)")
 _MONTH_DAY = rx(r"(?<![\d年.\-/])(1[0-2]|[1-9])月(3[01]|[12]\d|[1-9])[日号]")
 
 
-def _dates_in_year(text: str, dates: list[tuple[int, int]]) -> Iterator[Token]:
+def _dates_in_year(text: str, dates: list[tuple[int, int]], report_year: int | None) -> Iterator[Token]:
     """ "2021年9月1日拨甲160万元，9月7日拨100万元": a month and day after a full date of the paragraph are in the
-    year of the last full date before them (the store's dates carry their year once)."""
+    year of the last full date before them (the store's dates carry their year once). In a paragraph with no full
+    date, a month and day that an event follows ("……下达到位后,……于10月20日便启动项目招投标手续,并于11月6日正式发布
+    招标公告") are in the year the report is of."""
     full = sorted(dates)
     for m in _MONTH_DAY.finditer(text):
         if any(a <= m.start() < b for a, b in full):
             continue
         before = [text[a:b] for a, b in full if b <= m.start()]
-        year = next((re.match(r"(?:19|20)\d\d", t) for t in reversed(before) if re.match(r"(?:19|20)\d\d", t)), None)
-        if year is None:
+        found = next((re.match(r"(?:19|20)\d\d", t) for t in reversed(before) if re.match(r"(?:19|20)\d\d", t)), None)
+        if found is not None:
+            year = int(found.group(0))
+        elif report_year and not full and _EVENT_AFTER_DAY.match(text, m.end()):
+            year = report_year
+        else:
             continue
-        stamp = Decimal(int(year.group(0)) * 10000 + int(m.group(1)) * 100 + int(m.group(2)))
+        stamp = Decimal(year * 10000 + int(m.group(1)) * 100 + int(m.group(2)))
         dates.append(m.span())
         yield Token(m.start(), m.end(), m.start(), m.end(), stamp, m.group(0), "日期", "date", False, False)
 
@@ -191,7 +198,7 @@ def _bare_scores(text: str, masked: list[tuple[int, int]]) -> Iterator[Token]:
         yield Token(start, end, start, end, value, m.group("num"), "分", "score", False, False)
 
 
-def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
+def tokens(text: str, voc: Vocabulary, year: int | None = None) -> Iterator[Token]:
     figure, date = _patterns()
     masked = _masked(text)
     dates = []
@@ -223,7 +230,7 @@ def tokens(text: str, voc: Vocabulary) -> Iterator[Token]:
                 False,
                 False,
             )
-    yield from _dates_in_year(text, dates)
+    yield from _dates_in_year(text, dates, year)
     yield from _unit_from_bracket(text, figure, masked + dates)
     yield from _unit_from_list(text, masked + dates)
     yield from _bare_scores(text, masked + dates)
