@@ -38,7 +38,7 @@ CYCLE_PAGES = ("targets", "monitoring", "recheck", "rectification")  # their edi
 EVALUATION_PAGE = re.compile(r"/evaluations/\d+(?:[?#].*)?$")
 # Latin words a Chinese user meets on purpose: file kinds and the product names on the download buttons.
 # Format names as Chinese offices know them: WPS (the office suite), OFD (GB/T 33190), .xls (Excel 97–2003).
-FORMATS = {"Word", "Excel", "PDF", "WPS", "OFD", "xls", "xlsx", "xlsm", "docx", "html"}
+FORMATS = {"Word", "Excel", "PDF", "WPS", "OFD", "xls", "xlsx", "xlsm", "docx", "html", "mht", "zip"}
 # The user names are the users' own data.
 ALLOWED_LATIN = FORMATS | {"baoan", "caizheng", "admin"}
 

@@ -387,6 +387,27 @@ def test_admin_only_pages(app):
     assert c.get("/admin").status_code == 403 and c.get("/audit").status_code == 403
 
 
+def test_the_admin_page_shows_only_its_own_messages_and_keeps_what_was_typed(app):
+    """/admin?message=… showed any text a link carried on the administrator's page, in the green of a done action
+    (“已重设密码，请把新密码发到…”); an error of the add forms was shown in that green too, the form emptied."""
+    from urllib.parse import quote
+
+    c, csrf = client(app, "admin")
+    forged = "已重设全部密码，请把新密码发送至 wrong@example.com"
+    assert forged not in c.get(f"/admin?message={quote(forged)}").text
+    done = c.post("/admin/departments", data={"csrf_token": csrf, "name": "测试部门甲", "region": "广东省深圳市"})
+    assert done.status_code == 200 and 'class="msg ok" id="message" role="status">已添加部门' in done.text
+    again = c.post(
+        "/admin/departments", data={"csrf_token": csrf, "name": "测试部门甲", "region": "广东省深圳市", "code": "A01"}
+    )
+    assert again.status_code == 422 and 'class="msg err" id="message" role="alert">部门“测试部门甲”已存在' in again.text
+    assert 'value="测试部门甲"' in again.text and 'value="A01"' in again.text
+    typed = {"csrf_token": csrf, "username": "新用户乙", "display_name": "乙", "password": "short", "role": "filler"}
+    short = c.post("/admin/users", data=typed)
+    assert short.status_code == 422 and "初始密码少于8位" in short.text
+    assert 'value="新用户乙"' in short.text and 'value="乙"' in short.text and 'value="short"' not in short.text
+
+
 def test_migrated_schema_matches_the_models(app):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext

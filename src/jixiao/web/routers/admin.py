@@ -3,6 +3,8 @@ sign-ins), departments, the list of rulebooks, and the audit log."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from datetime import date, datetime
 from typing import Annotated, Literal
@@ -49,17 +51,42 @@ ACTIONS = {
 }
 
 
-def _done(message: str) -> RedirectResponse:
-    from urllib.parse import quote
+def _done(actor, message: str) -> RedirectResponse:
+    """Back to the page, which shows `message`: signed for this session, so that a link made elsewhere (/admin?message=
+    已重设密码，请把新密码发到…) shows nothing on an administrator's page."""
+    from urllib.parse import urlencode
 
-    return RedirectResponse(f"/admin?message={quote(message)}", status_code=303)
+    query = urlencode({"message": message, "sig": _signature(actor, message)})
+    return RedirectResponse(f"/admin?{query}", status_code=303)
 
 
-def _admin_page(request: Request, actor, db, message: str = "", new_password: str = ""):
+def _signature(actor, message: str) -> str:
+    return hmac.new(actor.session.csrf.encode(), message.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _refused(request: Request, actor, db, message: str, typed: dict[str, str]):
+    """The page again with `message` as an error and what was typed in the form kept (not a password)."""
+    kept = {k: v for k, v in typed.items() if k not in ("password", "csrf_token")}
+    return _admin_page(request, actor, db, error=message, typed=kept, status=422)
+
+
+def _admin_page(
+    request: Request,
+    actor,
+    db,
+    message: str = "",
+    new_password: str = "",
+    *,
+    error: str = "",
+    typed: dict[str, str] | None = None,
+    status: int = 200,
+):
     return page(
         request,
         "admin.html",
         {
+            "error": error,
+            "typed": typed or {},
             "users": list(db.scalars(actor.scope.users())),
             "departments": list(db.scalars(actor.scope.departments())),
             "rulebooks": rulebook_choices() + rulebook_choices("project"),
@@ -70,42 +97,46 @@ def _admin_page(request: Request, actor, db, message: str = "", new_password: st
             "deadlines": list(db.scalars(select(Deadline).order_by(Deadline.year.desc()))),
             "default_year": datetime.now(SHANGHAI).year - 1,  # the year just ended is the one evaluated
         },
+        status,
     )
 
 
 @router.get("/admin")
-def admin(request: Request, actor: Admin, db: Db, message: str = ""):
-    return _admin_page(request, actor, db, message)
+def admin(request: Request, actor: Admin, db: Db, message: str = "", sig: str = ""):
+    signed = hmac.compare_digest(sig.encode(), _signature(actor, message).encode())
+    return _admin_page(request, actor, db, message if signed else "")
 
 
 @router.post("/admin/departments")
-def add_department(actor: Admin, db: Db, form: Form):
+def add_department(request: Request, actor: Admin, db: Db, form: Form):
     name, region, code = (form.get(k, "").strip() for k in ("name", "region", "code"))
     if not name or len(name) > 200 or len(region) > 200 or len(code) > 50:
-        raise BadInput("部门名称必填（至多200字），所属地区至多200字，编码至多50字。")
+        return _refused(request, actor, db, "部门名称必填（至多200字），所属地区至多200字，编码至多50字。", form)
     if db.scalar(select(Department).where(Department.name == name)):
-        return _done("部门已存在")
+        return _refused(request, actor, db, f"部门“{name}”已存在，未添加。", form)
     db.add(Department(name=name, region=region, code=code))
     audit(db, actor.user, "add_department", name, region, via="admin")
-    return _done("已添加部门")
+    return _done(actor, "已添加部门")
 
 
 @router.post("/admin/users")
-def add_user(actor: Admin, db: Db, form: Form):
+def add_user(request: Request, actor: Admin, db: Db, form: Form):
     username, display_name, region = (form.get(k, "").strip() for k in ("username", "display_name", "region"))
     password, role = form.get("password", ""), form.get("role", "")
     if not username or len(username) > 100 or len(display_name) > 100 or len(region) > 200:
-        raise BadInput("用户名必填（至多100字），姓名至多100字，辖区至多200字。")
+        return _refused(request, actor, db, "用户名必填（至多100字），姓名至多100字，辖区至多200字。", form)
     if role not in ROLES or not MIN_PASSWORD <= len(password) <= 256:
-        return _done(f"角色不正确或密码少于{MIN_PASSWORD}位")
+        return _refused(
+            request, actor, db, f"角色不正确或初始密码少于{MIN_PASSWORD}位，未添加。请重新输入初始密码。", form
+        )
     if db.scalar(select(User).where(User.username == username)):
-        return _done("用户名已存在")
+        return _refused(request, actor, db, f"用户名“{username}”已存在，未添加。请换一个用户名。", form)
     department = None
     if role == "filler":
         text = form.get("department_id", "").strip()
         department = db.get(Department, int(text)) if text.isdigit() and int(text) < 2**31 else None
         if department is None:
-            return _done("填报人必须指定所属部门（请从列表中选择）")
+            return _refused(request, actor, db, "填报人必须指定所属部门（请从列表中选择），未添加。", form)
     db.add(
         User(
             username=username,
@@ -118,7 +149,7 @@ def add_user(actor: Admin, db: Db, form: Form):
         )
     )
     audit(db, actor.user, "add_user", username, ROLES[role], via="admin")
-    return _done("已添加用户（首次登录须修改密码）")
+    return _done(actor, "已添加用户（首次登录须修改密码）")
 
 
 @router.post("/admin/users/{user_id}/{action}")
@@ -139,10 +170,10 @@ def account_action(
             raise BadInput("辖区至多200字，且只能为审核人设置（填报人的地区是其部门的地区）。")
         user.region = region
         audit(db, actor.user, "set_region", f"user:{user.id}", f"{user.username} 辖区设为“{region}”", via="admin")
-        return _done(f"已将 {user.username} 的辖区设为“{region or '（空）'}”")
+        return _done(actor, f"已将 {user.username} 的辖区设为“{region or '（空）'}”")
     if action == "disable":
         if user.id == actor.user.id:
-            return _done("不能停用自己的账户")
+            return _done(actor, "不能停用自己的账户")
         user.active = False
         end_sessions(db, user)
         message = f"已停用 {user.username}"
@@ -162,7 +193,7 @@ def account_action(
         throttle.unlock(db, user.username)
         message = f"已解除 {user.username} 的登录锁定"
     audit(db, actor.user, action, f"user:{user.id}", user.username, via="admin")
-    return _done(message)
+    return _done(actor, message)
 
 
 @router.post("/admin/unlock")
@@ -171,7 +202,7 @@ def unlock_name(actor: Admin, db: Db, form: Form):
     username = form.get("username", "").strip()[:100]
     if throttle.unlock(db, username):
         audit(db, actor.user, "unlock", f"user:{username}", username, via="admin")
-    return _done(f"已解除 {username} 的登录锁定")
+    return _done(actor, f"已解除 {username} 的登录锁定")
 
 
 @router.post("/admin/deadline")
@@ -189,7 +220,7 @@ def set_deadline(actor: Admin, db: Db, form: Form):
     else:
         db.add(Deadline(year=year, due=due))
     audit(db, actor.user, "deadline", f"year:{year}", f"{year}年度自评截止日期 {cn_date(due)}", via="admin")
-    return _done(f"已设定{year}年度自评截止日期为{cn_date(due)}")
+    return _done(actor, f"已设定{year}年度自评截止日期为{cn_date(due)}")
 
 
 _CYCLE_KINDS = {"targets": "绩效目标", "monitoring": "运行监控", "recheck": "复核", "rectification": "整改"}
