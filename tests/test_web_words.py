@@ -106,3 +106,13 @@ def test_a_manual_scores_problem_is_placed_at_its_indicators_name(page_of):
     number = next(i for i, line in enumerate(DATA.split("\n"), 1) if "score: 2.5" in line)
     assert number == 11  # rulebook, department ×3, facts ×4, manual_scores, payment_progress, then score
     assert f"全部数据第{number}行 人工评分“支付进度”" in problems and "“得分”应为数字" in problems
+
+
+def test_a_value_over_the_length_limit_is_named_by_its_label_and_says_what_the_user_can_do(page_of):
+    """A 2-million-character 年度总体目标 was refused with the reading's command-line words: “overall.goal”, the
+    environment variable JIXIAO_LIMIT_VALUE_CHARS and the narrative files, none of which a user of the page sees."""
+    page = page_of(DATA.replace("  year: 2018\n", "  year: 2018\noverall:\n  goal: " + "长" * 40_000 + "\n"))
+    problems = _problems(page)
+    assert "“年度总体目标（预期目标）”的值有 40000 个字符，超出上限" in problems
+    assert "长篇文字请写在下方“报告文字”中" in problems
+    assert not re.search(r"[A-Za-z]{3,}", problems), problems

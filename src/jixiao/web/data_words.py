@@ -311,8 +311,38 @@ def in_chinese(message: str, field_path: str | None = None) -> str:
         return flat.get(key, key)
 
     message = re.sub(r"“([a-z][a-z0-9_]*)”", lambda m: f"“{word(m)}”", message)
+    message = _DOTTED.sub(lambda m: f"“{path_words(m[1])}”", message)  # “overall.goal” → “年度总体目标（预期目标）”
+    for said, meant in _SERVER_WORDS:
+        message = message.replace(said, meant)
     message = re.sub(r"“([^”]+)”（([a-z][a-z0-9_]*)）", lambda m: f"“{m[1]}”", message)  # “部门名称”（name）
     return re.sub(r"可用字段：([a-z0-9_、]+)", lambda m: "可用字段：" + _IDENT.sub(word, m[1]), message)
+
+
+_DOTTED = re.compile(r"“([a-z][a-z0-9_]*(?:\[\d+\])?(?:\.[a-z][a-z0-9_]*(?:\[\d+\])?)+)”")
+# what a message of the reading says for the command line that a user of the page cannot act on, and its words there
+_SERVER_WORDS = (
+    ("（上限可用环境变量 JIXIAO_LIMIT_VALUE_CHARS 调整）", ""),
+    ("长篇文字请写在 narrative 文件中", "长篇文字请写在下方“报告文字”中"),
+)
+
+
+def path_words(path: str) -> str:
+    """A field path in the page's words: a form field by its label (overall.goal → 年度总体目标（预期目标）), else each
+    key by its label at its level, joined by “·” (units[0].staffing.actual → 单位与人员第1行·人员情况·实有在编人数)."""
+    from jixiao.files.excel_layout import FORM_FIELDS
+
+    labels = {f.path: f.label for f in FORM_FIELDS}
+    if path in labels:
+        return labels[path]
+    words, level = [], top()
+    for part in path.split("."):
+        key, _, index = part.partition("[")
+        if level is not None and level.chosen is not None:
+            level = level.chosen
+        label, child = level.keys.get(key, (key, None)) if level is not None else (key, None)
+        words.append(f"{label}第{int(index.rstrip(']')) + 1}行" if index.rstrip("]").isdigit() else label)
+        level = child
+    return "·".join(words)
 
 
 def problem_in_chinese(problem, rulebook_id: str | None) -> str:
