@@ -228,6 +228,24 @@ def test_a_docx_that_is_an_old_doc_is_converted_as_one_and_said_so(tmp_path, cap
     assert code == 0 and "内容实为旧版 Word 文档（.doc）" in said
 
 
+WORDML = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<?mso-application progid="Word.Document"?>
+<w:wordDocument xmlns:w="http://schemas.microsoft.com/office/word/2003/wordml"><w:body>
+<w:p><w:r><w:t>{TITLE}</w:t></w:r></w:p><w:tbl>{
+    "".join(
+        "<w:tr>" + "".join(f"<w:tc><w:p><w:r><w:t>{c}</w:t></w:r></w:p></w:tc>" for c in row) + "</w:tr>"
+        for row in ROWS
+    )
+}</w:tbl></w:body></w:wordDocument>"""
+
+
+def test_a_doc_that_is_word_2003_xml_goes_through_libreoffice_not_the_web_page_reader(tmp_path):
+    _needs_libreoffice()
+    doc = read_source(_write(tmp_path, "报告.doc", WORDML.encode()))
+    assert _texts(doc)[0] == TITLE and "扩展名为 .doc，内容实为Word 2003 XML 文档" in _notes(doc)
+    assert "三级指标分值得分" not in " ".join(_texts(doc))  # not the markup's text run together
+
+
 def test_refusals_under_a_word_or_excel_name(tmp_path, capsys, no_libreoffice):
     for name, content, words in (
         ("报告.docx", "2024年度自评报告正文".encode(), "[file.type]"),  # plain text named as Word: a wrong file

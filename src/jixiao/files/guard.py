@@ -404,7 +404,7 @@ def check_document(path: Path) -> None:
             check_sheets(path, names, where, LIMITS)  # filled cells beyond the table limits, before openpyxl
     elif kind == "pdf":
         check_pdf(path, LIMITS)  # an opening password, pages (stated and walked), content streams, images, size
-    elif kind == "text" and suffix not in (".mht", ".mhtml", ".csv") and not _spreadsheetml(path):
+    elif kind == "text" and suffix not in (".mht", ".mhtml", ".csv") and not _office_xml(path):
         # a .mht's page is held to text_bytes when read; a .csv and Excel 2003 XML to the table limits, as read
         chars = len(path.read_bytes().decode("utf-8", errors="replace"))
         if chars > LIMITS.document_chars:
@@ -415,10 +415,12 @@ def check_document(path: Path) -> None:
             )
 
 
-def _spreadsheetml(path: Path) -> bool:
-    """An Excel 2003 XML workbook (what many systems export as ".xls"): its markup is most of its characters."""
+def _office_xml(path: Path) -> bool:
+    """An Excel or Word 2003 XML file (what many systems export as ".xls" or ".doc"): its markup is most of its
+    characters; held to the table limits as read, or, through LibreOffice, to the converted file's checks."""
     head = _head(path)[:4096]
-    return head.lstrip(_BLANKS).startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head
+    names = (b"urn:schemas-microsoft-com:office:spreadsheet", b"schemas.microsoft.com/office/word/2003/wordml")
+    return head.lstrip(_BLANKS).startswith(b"<?xml") and any(name in head for name in names)
 
 
 # --- bytes sent to the web app -------------------------------------------------------------------------

@@ -185,6 +185,7 @@ _CONTENT_WORDS = {
     "html": "网页（HTML）",
     "mht": "单个文件网页（.mht）",
     "spreadsheetml": "Excel 2003 XML 表格",
+    "wordml": "Word 2003 XML 文档",
     "text": "纯文本",
     "pdf": "PDF 文件",
 }
@@ -228,6 +229,8 @@ def _content(path: Path) -> str:
         return "rtf"
     if lower.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head:
         return "spreadsheetml"
+    if lower.startswith(b"<?xml") and b"schemas.microsoft.com/office/word/2003/wordml" in head:
+        return "wordml"  # Word 2003 XML: LibreOffice reads it
     if lower.startswith((b"mime-version:", b"content-type: multipart", b"content-location:")) or (
         b"\nmime-version:" in lower[:1024] and b"multipart/related" in lower
     ):
@@ -280,8 +283,15 @@ def _read_office(path: Path) -> SourceDocument:
         doc = _read_spreadsheetml(path)
     elif content == "text":
         doc = _read_csv(path)
-    else:  # word97, excel97, ole (by its name), rtf, odt, ods: LibreOffice
-        target = {"word97": "docx", "excel97": "xlsx", "rtf": "docx", "odt": "docx", "ods": "xlsx"}.get(content)
+    else:  # word97, excel97, ole (by its name), rtf, odt, ods, wordml: LibreOffice
+        target = {
+            "word97": "docx",
+            "excel97": "xlsx",
+            "rtf": "docx",
+            "odt": "docx",
+            "ods": "xlsx",
+            "wordml": "docx",
+        }.get(content)
         doc = _read_converted(path, target or ("xlsx" if sheet else "docx"), content != _AS_SAVED.get(suffix))
     expected = _AS_SAVED.get(suffix)
     plain = content == expected or (content == "rtf" and suffix in (".doc", ".wps")) or content == "ole"
