@@ -334,7 +334,8 @@ def path_words(path: str) -> str:
     labels = {f.path: f.label for f in FORM_FIELDS}
     if path in labels:
         return labels[path]
-    words, level = [], top()
+    words: list[str] = []
+    level: Level | None = top()
     for part in path.split("."):
         key, _, index = part.partition("[")
         if level is not None and level.chosen is not None:
