@@ -260,7 +260,7 @@ def test_cycle_commands_write_their_tables(tmp_path, capsys):
 def test_cycle_command_errors_are_chinese(tmp_path, capsys):
     # a missing file and a wrong option are usage problems (exit 2), not errors in the figures (exit 1)
     assert main(["monitor", str(tmp_path)]) == 2
-    assert "找不到运行监控（monitoring.yaml）文件" in capsys.readouterr().err
+    assert "找不到运行监控（monitoring.yaml 或运行监控表 .xlsx）" in capsys.readouterr().err
     assert main(["rectify", str(BAOAN), "--today", "明天"]) == 2
     assert "--today 应为日期" in capsys.readouterr().err
 

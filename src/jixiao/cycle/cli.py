@@ -54,6 +54,71 @@ def _print(problems: list[Problem]) -> None:
         print(p.format())
 
 
+def _progress(done: int, total: int, name: str) -> None:
+    """The bureau run's progress on stderr: one line redrawn on a terminal, else a line every 5% and the last."""
+    import sys
+
+    line = f"进度 {done}/{total} {name}"
+    if sys.stderr.isatty():
+        print(f"\r{line[:100]:<100}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+    elif done == total or done % max(total // 20, 1) == 0:
+        print(line, file=sys.stderr, flush=True)
+
+
+def _bureau(args: argparse.Namespace, step: str, one: Callable[[Path], object], today: dt.date) -> int:
+    """`jixiao monitor|rectify|targets BUREAU_DIR`: every department sub-folder read, one workbook for the bureau;
+    a bad folder is listed with its reasons and the run goes on. Exit 1 when any folder could not be read."""
+    from .bureau import (
+        BUREAU_OUTPUT,
+        bureau_xlsx,
+        department_folders,
+        monitor_rows,
+        rectify_rows,
+        run_bureau,
+        targets_rows,
+    )
+
+    root = Path(args.path)
+    if not department_folders(root):
+        from jixiao.model.problems import JixiaoError, Location, Problem
+
+        raise JixiaoError([Problem("usage.no_departments", _NO_DEPARTMENTS, Location(args.path))])
+    run = run_bureau(root, step, one, _progress)
+    if step == "monitor":
+        summary, warnings = monitor_rows(run, today)
+        late = sum(row[10] in ("逾期未答复", "逾期答复") for row in warnings)
+        for row in summary:
+            if row[7]:
+                states = "，".join(f"{s}{n}" for s, n in zip(_ANSWER_STATES, row[8:12], strict=True) if n)
+                print(f"  {row[0]}：预警{row[7]}项（{states}）")
+        print(f"运行监控汇总（统计日期 {today:%Y-%m-%d}）：预警{len(warnings)}项，其中逾期{late}项。")
+    elif step == "rectify":
+        summary, open_items, _items = rectify_rows(run, today)
+        overdue = sum(row[9] == "已逾期" for row in open_items)
+        done = sum(int(row[4]) + int(row[5]) for row in summary)
+        print(
+            f"整改台账汇总（统计日期 {today:%Y-%m-%d}）：事项{sum(int(row[3]) for row in summary)}项，"
+            f"已完成{done}项，未完成{len(open_items)}项，其中已逾期{overdue}项。"
+        )
+    else:
+        summary, findings = targets_rows(run)
+        for row in summary:
+            if row[7] or row[8]:
+                print(f"  {row[0]}：错误{row[7]}项，警告{row[8]}项，建议审核等级{row[9]}")
+        print(f"绩效目标审核汇总：审核发现{len(findings)}项。")
+    for failure in run.failures:
+        print(f"  无法读取 {failure.folder}/{failure.file}（{failure.kind}）：")
+        for reason in failure.reasons:
+            print(f"    {reason}")
+    print(f"共{run.total}个部门文件夹，已读取{len(run.done)}个，无法读取{len(run.failures)}个。")
+    _write(args.out, {BUREAU_OUTPUT[step]: lambda: bureau_xlsx(run, today)})
+    return 1 if run.failures else 0
+
+
+_ANSWER_STATES = ("逾期未答复", "待答复", "逾期答复", "已答复")  # the monitoring summary's columns 8–11
+_NO_DEPARTMENTS = "该目录下没有部门文件夹（每个部门一个文件夹，内含 data.yaml 或填报表）。"
+
+
 def _data_budget(path: Path) -> Decimal | None:
     """The department data's 年初预算, when the folder has data.yaml, to check the targets' money against."""
     from decimal import Decimal
@@ -71,10 +136,14 @@ def _data_budget(path: Path) -> Decimal | None:
 def cmd_targets(args: argparse.Namespace) -> int:
     from jixiao.model.problems import Severity
 
+    from .bureau import is_bureau_folder, step_file, targets_one
     from .outputs import targets_docx, targets_xlsx
     from .targets import check_targets, load_targets, suggested_grade
 
     path = Path(args.path)
+    if is_bureau_folder(path, "targets"):
+        return _bureau(args, "targets", targets_one(_data_budget), dt.date.today())
+    path = step_file(path, "targets") if path.is_dir() else path
     sheet = load_targets(path)
     problems = check_targets(sheet, _data_budget(path))
     print(
@@ -96,11 +165,16 @@ def cmd_targets(args: argparse.Namespace) -> int:
 def cmd_monitor(args: argparse.Namespace) -> int:
     from jixiao.model.numbers import fmt_percent
 
+    from .bureau import is_bureau_folder, monitor_one, step_file
     from .monitoring import assess_monitoring, load_monitoring
     from .outputs import monitoring_xlsx
 
-    mon = load_monitoring(Path(args.path))
+    path = Path(args.path)
+    if is_bureau_folder(path, "monitor"):
+        return _bureau(args, "monitor", monitor_one(_today(args)), _today(args))
+    mon = load_monitoring(step_file(path, "monitor") if path.is_dir() else path)
     result = assess_monitoring(mon, _today(args))
+    _print(list(mon.warnings))
     rules = mon.ruleset
     print(f"{mon.department} {mon.year}年度运行监控（规则：{rules.title}，{rules.cite(rules.monitoring.source)}）")
     for point, line, why in result.rows:
@@ -173,11 +247,15 @@ def _propose_recheck(args: argparse.Namespace, path: Path) -> int:
 
 
 def cmd_rectify(args: argparse.Namespace) -> int:
+    from .bureau import is_bureau_folder, rectify_one, step_file
     from .outputs import rectification_xlsx
     from .rectify import carryover_paragraphs, load_rectification
 
-    rect = load_rectification(Path(args.path))
-    today = _today(args)
+    path, today = Path(args.path), _today(args)
+    if is_bureau_folder(path, "rectify"):
+        return _bureau(args, "rectify", rectify_one, today)
+    rect = load_rectification(step_file(path, "rectify") if path.is_dir() else path)
+    _print(list(rect.warnings))
     print(f"{rect.department} 上年问题整改情况（统计日期 {today:%Y-%m-%d}）")
     for line in carryover_paragraphs(rect, today):
         print(f"  {line}")
@@ -201,7 +279,7 @@ def cmd_results(args: argparse.Namespace) -> int:
             [
                 Problem(
                     "usage.no_departments",
-                    "该目录下没有部门文件夹（每个部门一个文件夹，内含 data.yaml 或填报表）。",
+                    _NO_DEPARTMENTS,
                     Location(args.path),
                 )
             ]
@@ -277,12 +355,20 @@ def cmd_cycle_template(args: argparse.Namespace) -> int:
 
 def add_parsers(add: Callable[..., argparse.ArgumentParser]) -> None:
     p = add("targets", "检查绩效目标申报表（targets.yaml）并输出申报表", cmd_targets)
-    p.add_argument("path", help="部门文件夹（含 targets.yaml）、targets.yaml 或填好的申报表（.xlsx/.xls/.et）")
-    p.add_argument("--out", help="输出目录：绩效目标申报表.xlsx / .docx")
+    p.add_argument(
+        "path",
+        help="部门文件夹（含 targets.yaml）、targets.yaml 或填好的申报表（.xlsx/.xls/.et）；"
+        "或财政部门的目录（每个部门一个子文件夹），汇总各部门的审核发现",
+    )
+    p.add_argument("--out", help="输出目录：绩效目标申报表.xlsx / .docx；目录汇总时为 绩效目标审核汇总.xlsx")
     p = add("monitor", "运行监控：按预警规则检查执行进度和目标进度", cmd_monitor)
-    p.add_argument("path", help="部门文件夹（含 monitoring.yaml）、monitoring.yaml 或填好的监控表（.xlsx/.xls/.et）")
+    p.add_argument(
+        "path",
+        help="部门文件夹（含 monitoring.yaml）、monitoring.yaml 或填好的监控表（.xlsx/.xls/.et）；"
+        "或财政部门的目录（每个部门一个子文件夹），汇总各部门的预警",
+    )
     p.add_argument("--today", help="统计日期（默认今天），用于判断答复是否逾期")
-    p.add_argument("--out", help="输出目录：运行监控表.xlsx")
+    p.add_argument("--out", help="输出目录：运行监控表.xlsx；目录汇总时为 运行监控汇总.xlsx")
     p = add("recheck", "财政复核：复核分与自评分逐项对比", cmd_recheck)
     p.add_argument("path", help="部门文件夹（含 data.yaml 和 recheck.yaml）")
     p.add_argument("--recheck", help="复核记录文件（默认为部门文件夹中的 recheck.yaml）")
@@ -293,9 +379,9 @@ def add_parsers(add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--rulebook")
     p.add_argument("--out", help="输出目录：复核差异表.xlsx、复核意见.docx")
     p = add("rectify", "整改台账及“上年问题整改情况”", cmd_rectify)
-    p.add_argument("path", help="部门文件夹（含 rectification.yaml）或该文件")
+    p.add_argument("path", help="部门文件夹（含 rectification.yaml）或该文件；或财政部门的目录（每个部门一个子文件夹）")
     p.add_argument("--today", help="统计日期（默认今天）")
-    p.add_argument("--out", help="输出目录：整改台账.xlsx")
+    p.add_argument("--out", help="输出目录：整改台账.xlsx；目录汇总时为 整改台账汇总.xlsx")
     p = add("cycle-template", "绩效目标申报表或运行监控的 Excel 填报模板", cmd_cycle_template)
     p.add_argument("what", choices=("targets", "monitoring"), help="targets（绩效目标申报表）或 monitoring（运行监控）")
     p.add_argument("--kind", choices=("department", "project"), default="department", help="部门整体或项目（绩效目标）")

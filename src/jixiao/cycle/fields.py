@@ -123,7 +123,7 @@ class Reader:
         try:
             return dt.date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
         except ValueError:
-            self.problem(path, "cycle.not_date", f"“{label}”应为日期，如“2023-07-31”，实际为“{value}”。")
+            self.problem(path, "cycle.not_date", f"“{label}”应为日期，如“2023-07-31”，实际为“{value}”{_why(text)}。")
             return None
 
     def choice(self, path: tuple[Any, ...], label: str, choices: tuple[str, ...], required: bool = False) -> str:
@@ -136,3 +136,19 @@ class Reader:
     def raise_errors(self) -> None:
         if any(p.severity is Severity.ERROR for p in self.problems):
             raise JixiaoError(self.problems)
+
+
+def _why(text: str) -> str:
+    """Why a year-month-day that reads as numbers is no date: the month or the day out of range."""
+    parts = text.split("-")
+    if len(parts) != 3 or not all(p.strip().isdigit() for p in parts):
+        return ""
+    year, month, day = (int(p) for p in parts)
+    if not 1 <= month <= 12:
+        return f"（月份应为1到12，实际为{month}）"
+    if not 1 <= year <= 9998:
+        return ""
+    days = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    if not 1 <= day <= days:
+        return f"（{year}年{month}月只有{days}天）"
+    return ""

@@ -62,6 +62,7 @@ class Monitoring:
     department: str
     year: int
     points: tuple[MonitoringPoint, ...]
+    warnings: tuple[Problem, ...] = ()  # what was read but should be looked at (a workbook column not read)
 
 
 @dataclass(frozen=True)
@@ -162,8 +163,10 @@ def load_monitoring(path: Path, content: str | bytes | None = None) -> Monitorin
             )
         issued = r.date((*where, "issued"), "预警日期") or ruleset.monitoring.warned_on(year, month)
         points.append(MonitoringPoint(month, budget, executed, rate, issued, progress, answer, r.where(where)))
+    department = r.text(("department",), "部门名称")
     r.raise_errors()
-    return Monitoring(path, ruleset, r.text(("department",), "部门名称"), year, tuple(points))
+    warnings = tuple(p for p in r.problems if p.severity is not Severity.ERROR)
+    return Monitoring(path, ruleset, department, year, tuple(points), warnings)
 
 
 def _status(answer: Answer | None, deadline: dt.date, today: dt.date) -> str:

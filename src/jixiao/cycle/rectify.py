@@ -5,13 +5,14 @@ actions by the ruleset; next year's report shows last year's problems and whethe
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from jixiao.model.problems import Location
+from jixiao.model.problems import Location, Problem, Severity
 
 from .ruleset import BudgetAction, CycleRuleset
 from .sources import read_file
+from .workdays import calendar
 
 __all__ = [
     "Rectification",
@@ -46,6 +47,7 @@ class Rectification:
     department: str
     year: int | None  # the year whose evaluation found the problems
     items: tuple[RectificationItem, ...]
+    warnings: tuple[Problem, ...] = ()  # what was read but should be looked at (a deadline on a day off)
 
 
 def load_rectification(path: Path, content: str | bytes | None = None) -> Rectification:
@@ -60,6 +62,9 @@ def load_rectification(path: Path, content: str | bytes | None = None) -> Rectif
         evidence = r.text((*where, "evidence"), "佐证材料")
         if status == "已完成" and not evidence:
             r.problem((*where, "evidence"), "cycle.evidence_missing", "已完成的整改事项须附佐证材料（文件名或文号）。")
+        deadline = r.date((*where, "deadline"), "整改期限", required=True)
+        if deadline is not None and (off := _holiday(deadline)):  # a weekend deadline is common (6月30日前): not said
+            r.problem((*where, "deadline"), "cycle.deadline_holiday", off, Severity.WARNING)
         items.append(
             RectificationItem(
                 problem=r.text((*where, "problem"), "问题", required=True),
@@ -67,7 +72,7 @@ def load_rectification(path: Path, content: str | bytes | None = None) -> Rectif
                 indicator=r.text((*where, "indicator"), "相关指标"),
                 measure=r.text((*where, "measure"), "整改措施", required=True),
                 owner=r.text((*where, "owner"), "责任人（科室）", required=True),
-                deadline=r.date((*where, "deadline"), "整改期限", required=True),
+                deadline=deadline,
                 status=status,
                 done_date=done,
                 evidence=evidence,
@@ -78,7 +83,27 @@ def load_rectification(path: Path, content: str | bytes | None = None) -> Rectif
         path, r.text(("department",), "部门名称"), r.integer(("year",), "年度", 2000, 2100), tuple(items)
     )
     r.raise_errors()
-    return rect
+    return replace(rect, warnings=tuple(p for p in r.problems if p.severity is not Severity.ERROR))
+
+
+def _holiday(day: dt.date) -> str:
+    """The warning for a deadline in a public holiday (which, by which notice), or '' on other days."""
+    cal = calendar()
+    holiday = cal.holidays.get(day)
+    if not holiday:
+        return ""
+    notice = cal.notices.get(day.year + 1 if day.month == 12 else day.year)  # 2023's 元旦 begins 2022-12-31
+    basis = f"（{notice.cited}）" if notice else ""
+    before = day
+    while not cal.is_working_day(before):
+        before -= dt.timedelta(days=1)
+    after = day
+    while not cal.is_working_day(after):
+        after += dt.timedelta(days=1)
+    return (
+        f"整改期限{day:%Y-%m-%d}在{holiday}假期中{basis}，不是工作日。请确认期限：可改为节前最后一个工作日"
+        f"{before:%Y-%m-%d}或节后第一个工作日{after:%Y-%m-%d}。"
+    )
 
 
 def rectification_status(item: RectificationItem, today: dt.date) -> str:

@@ -28,7 +28,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from jixiao.model.problems import JixiaoError, Location, Problem
+from jixiao.model.problems import JixiaoError, Location, Problem, Severity
 
 from .fields import Reader
 
@@ -414,6 +414,40 @@ def _read_points(ws: Any, collect: _Collect) -> dict[str, int]:
         )
         return {}
     header, columns = found
+    known = {_norm(label) for label, _key in POINT_COLUMNS}
+    others = [  # headers not of the template with figures below them: a renamed column, read by no one
+        f"{_address(header, col)}“{ws.cell(header, col).value}”"
+        for col in range(1, ws.max_column + 1)
+        if _norm(ws.cell(header, col).value) not in known | {""}
+        and any(_text(ws.cell(row, col)) for row in range(header + 1, ws.max_row + 1))
+    ]
+    unknown = f"未识别的表头：{'、'.join(others)}（其下数据未读取）。" if others else ""
+    missing = [
+        wanted
+        for keys, wanted in (
+            (("month",), "“监控节点”"),
+            (("executed", "execution_rate"), "“累计执行数（万元）”或“累计执行率”"),
+        )
+        if not any(k in columns for k in keys)  # a renamed header: its column's figures would be lost unseen
+    ]
+    for wanted in missing:
+        collect.problem(
+            "cycle.column_missing",
+            f"监控节点表的表头（第{header}行）没有{wanted}列。{unknown}请把该列表头改回{wanted}"
+            "（与 jixiao cycle-template 生成的模板一致），列的位置可以调整。",
+            ws.title,
+            _address(header, 1),
+        )
+    if unknown and not missing:
+        collect.problems.append(
+            Problem(
+                "cycle.column_unknown",
+                f"监控节点表的表头（第{header}行）中，{unknown}若是模板中的列（如“累计执行率”），请把表头改回原名，"
+                "列的位置可以调整。",
+                Location(collect.file, sheet=ws.title, cell=_address(header, 1)),
+                Severity.WARNING,
+            )
+        )
     months: dict[str, int] = {}
     n = 0
     for row in range(header + 1, ws.max_row + 1):

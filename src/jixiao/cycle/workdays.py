@@ -15,7 +15,15 @@ from pathlib import Path
 from jixiao.files.yamlsrc import load_yaml
 from jixiao.model.problems import JixiaoError, Location, Problem
 
-__all__ = ["HolidayNotice", "WorkingDays", "add_working_days", "calendar", "is_working_day"]
+__all__ = [
+    "HolidayNotice",
+    "WorkingDays",
+    "add_working_days",
+    "calendar",
+    "holiday_name",
+    "is_working_day",
+    "working_days_between",
+]
 
 CALENDAR_FILE = Path(__file__).parent / "calendar" / "china-holidays.yaml"
 
@@ -125,3 +133,20 @@ def add_working_days(start: dt.date, days: int) -> WorkingDays:
     return WorkingDays(
         start, days, current, tuple(cal.notices[y] for y in sorted(used) if y in cal.notices), tuple(sorted(uncovered))
     )
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """The working days after `start` up to and including `end` (0 when `end` is not after `start`): how many
+    are left before a deadline, or how many it is past."""
+    cal = calendar()
+    count = 0
+    day = start
+    while day < end:
+        day += dt.timedelta(days=1)
+        count += cal.is_working_day(day)
+    return count
+
+
+def holiday_name(day: dt.date) -> str | None:
+    """The public holiday `day` falls in (国庆节, 春节 …), by the calendar; None on other days."""
+    return calendar().holidays.get(day)

@@ -1,0 +1,248 @@
+"""A bureau's cycle across departments: `jixiao monitor|rectify|targets BUREAU_DIR` (each sub-folder a department),
+one workbook per step, a failure list naming each bad folder and file, and the errors of a department's files. Every
+figure worked by hand in the comments, from the bundled 宝安 example and small made-up departments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from jixiao.cli import main
+from jixiao.cycle.bureau import monitor_one, monitor_rows, run_bureau
+from jixiao.cycle.monitoring import assess_monitoring, load_monitoring
+from jixiao.cycle.rectify import load_rectification
+from jixiao.cycle.workbook_out import monitoring_workbook
+from jixiao.cycle.workdays import working_days_between
+from jixiao.model.problems import JixiaoError, Severity
+
+BAOAN = Path(__file__).parent.parent / "examples" / "baoan-fulian-2023"
+
+JIAOYU_MONITORING = """department: 某区教育局
+year: 2023
+budget: 1000
+points:
+  - {month: 9, executed: 500}
+"""
+JIAOYU_RECTIFICATION = """department: 某区教育局
+year: 2023
+items:
+  - {problem: 资产台账不全, measure: 全面清查, owner: 财务科, deadline: 2024-10-01, status: 进行中}
+  - {problem: 绩效目标不细化, measure: 细化指标, owner: 计财科, deadline: 2024-12-31, status: 未开始}
+"""
+JIAOYU_TARGETS = """kind: department
+department: 某区教育局
+year: 2023
+budget: {total: 1000}
+overall_goal: 提高教师培训质量
+indicators:
+  - {level1: 产出指标, level2: 数量指标, name: 培训人次, operator: ≥, value: 500}
+"""
+
+
+def _moved_workbook(path: Path) -> None:
+    """宝安's monitoring as the filled workbook, the 累计执行率 column (D) moved to J."""
+    book = load_workbook(io.BytesIO(monitoring_workbook(load_monitoring(BAOAN))))
+    ws = book["运行监控"]
+    for row in range(7, ws.max_row + 1):
+        ws.cell(row, 10).value, ws.cell(row, 4).value = ws.cell(row, 4).value, None
+    book.save(path)
+
+
+@pytest.fixture
+def bureau(tmp_path: Path) -> Path:
+    root = tmp_path / "区财政局"
+    shutil.copytree(BAOAN, root / "baoan")
+    jiaoyu = root / "jiaoyu"
+    jiaoyu.mkdir()
+    (jiaoyu / "monitoring.yaml").write_text(JIAOYU_MONITORING, encoding="utf-8")
+    (jiaoyu / "rectification.yaml").write_text(JIAOYU_RECTIFICATION, encoding="utf-8")
+    (jiaoyu / "targets.yaml").write_text(JIAOYU_TARGETS, encoding="utf-8")
+    broken = root / "broken"
+    broken.mkdir()
+    (broken / "monitoring.yaml").write_text("year: 2023\npoints:\n  - month: 3\n   executed: [\n", encoding="utf-8")
+    text = (BAOAN / "rectification.yaml").read_text(encoding="utf-8").replace("2024-09-30", "2024-13-01")
+    (broken / "rectification.yaml").write_text(text, encoding="utf-8")
+    (root / "empty").mkdir()
+    (root / "weishen").mkdir()
+    _moved_workbook(root / "weishen" / "2023年运行监控表.xlsx")
+    (root / "out").mkdir()  # an earlier run's output folder: not a department
+    (root / "out" / "运行监控汇总.xlsx").write_bytes(b"")
+    return root
+
+
+def _sheet(data: bytes, name: str) -> list[list[str]]:
+    ws = load_workbook(io.BytesIO(data))[name]
+    return [["" if v is None else str(v) for v in row] for row in ws.iter_rows(min_row=3, values_only=True)]
+
+
+# ---------------------------------------------------------------- monitor
+def test_monitor_of_a_bureau_lists_every_warning_and_every_bad_folder(bureau, tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["monitor", str(bureau), "--today", "2023-10-20", "--out", str(out)])
+    assert code == 1  # two folders could not be read
+    printed = capsys.readouterr()
+    assert "进度 5/5" in printed.err  # baoan, broken, empty, jiaoyu, weishen; "out" is an output folder
+    assert "共5个部门文件夹，已读取3个，无法读取2个。" in printed.out
+    data = (out / "运行监控汇总.xlsx").read_bytes()
+    warnings = _sheet(data, "预警清单")
+    # jiaoyu: 500 / 1000 = 50% by September < 75% − 10% = 65% (national, inferred). Issued 2023-09-30; 10 working
+    # days: 9-29…10-6 off (中秋国庆), 10-7 and 10-8 worked (1, 2), 10-9…13 (3–7), 10-16, 17, 18 (8–10) → 2023-10-18.
+    # On 2023-10-20 unanswered: 逾期未答复, 10-19 and 10-20 past → 已逾期2个工作日. It comes first (late first).
+    assert warnings[0][:4] == ["某区教育局", "jiaoyu", "1-9月", "执行进度"]
+    assert warnings[0][5:8] == ["2023-09-30", "10个工作日", "2023-10-18"]
+    assert warnings[0][10:12] == ["逾期未答复", "已逾期2个工作日"]
+    # 宝安 (YAML) and weishen (its workbook, the rate column moved): the June target gap 25% vs 40.37% = 15.37% > 10%,
+    # issued 2023-06-30, due 2023-07-14 (7-3…7 and 7-10…14), answered 2023-07-10: 已答复.
+    assert [(row[1], row[2], row[3], row[7], row[10]) for row in warnings[1:]] == [
+        ("baoan", "1-6月", "目标偏差", "2023-07-14", "已答复"),
+        ("weishen", "1-6月", "目标偏差", "2023-07-14", "已答复"),
+    ]
+    assert "weishen/2023年运行监控表.xlsx[运行监控!A9]" in warnings[2][13]
+    summary = {row[1]: row for row in _sheet(data, "部门汇总")}
+    assert summary["jiaoyu"][4:9] == ["1-9月", "50.00%", "65.00%", "1", "1"]
+    assert summary["baoan"][4:8] == ["1-9月", "75.66%", "65.00%", "1"]
+    failures = {row[0]: row for row in _sheet(data, "无法读取")}
+    assert set(failures) == {"broken", "empty"}
+    assert failures["broken"][1:3] == ["monitoring.yaml", "文件有误"]
+    assert "broken/monitoring.yaml:4:" in failures["broken"][3] and "缩进" in failures["broken"][3]
+    assert failures["empty"][1:3] == ["monitoring.yaml", "未报送"]
+    assert "该文件夹是空的" in failures["empty"][3]
+
+
+def test_answer_time_in_working_days_left_and_past(bureau):
+    run = run_bureau(bureau, "monitor", monitor_one(dt.date(2023, 10, 10)))
+    _summary, warnings = monitor_rows(run, dt.date(2023, 10, 10))
+    # On 2023-10-10 the deadline 2023-10-18 is 6 working days away: 10-11, 12, 13, 16, 17, 18.
+    assert warnings[0][10:12] == ["待答复", "剩余6个工作日"]
+    assert working_days_between(dt.date(2023, 10, 18), dt.date(2023, 10, 18)) == 0
+    # the National Day week off, 10-7 and 10-8 worked: from 9-28 to 10-9 the working days are 10-7, 10-8, 10-9
+    assert working_days_between(dt.date(2023, 9, 28), dt.date(2023, 10, 9)) == 3
+
+
+def test_one_department_folder_still_reads_alone(tmp_path, capsys):
+    folder = tmp_path / "weishen"
+    folder.mkdir()
+    _moved_workbook(folder / "运行监控表.xlsx")
+    assert main(["monitor", str(folder), "--today", "2024-01-15"]) == 0
+    assert "1-6月 累计执行率 40.37%" in capsys.readouterr().out  # the moved column read by its header
+
+
+# ---------------------------------------------------------------- rectify
+def test_rectify_of_a_bureau_open_overdue_and_done(bureau, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["rectify", str(bureau), "--today", "2024-10-08", "--out", str(out)]) == 1
+    printed = capsys.readouterr().out
+    # baoan: 按期完成 1 (done 2024-03-15 ≤ 2024-06-30), 已逾期 1 (进行中, due 2024-09-30); jiaoyu: 已逾期 1 (due
+    # 2024-10-01), 未开始 1 (due 2024-12-31). 4 items, 1 done, 3 open of which 2 overdue.
+    assert "事项4项，已完成1项，未完成3项，其中已逾期2项。" in printed
+    data = (out / "整改台账汇总.xlsx").read_bytes()
+    stats = {row[1]: row[3:9] for row in _sheet(data, "部门统计")}
+    #                        事项 按期完成 逾期完成 进行中 未开始 已逾期
+    assert stats["baoan"] == ["2", "1", "0", "0", "0", "1"]
+    assert stats["jiaoyu"] == ["2", "0", "0", "0", "1", "1"]
+    open_items = _sheet(data, "未完成事项")
+    # overdue first by deadline: baoan 2024-09-30 (8 days past on 10-08), jiaoyu 2024-10-01 (7 days); then jiaoyu's
+    # 2024-12-31: Oct 8 → Dec 31 is 23 + 30 + 31 = 84 days.
+    assert [(row[1], row[8], row[9], row[10]) for row in open_items] == [
+        ("baoan", "2024-09-30", "已逾期", "已逾期8天"),
+        ("jiaoyu", "2024-10-01", "已逾期", "已逾期7天"),
+        ("jiaoyu", "2024-12-31", "未开始", "剩余84天"),
+    ]
+    assert len(_sheet(data, "整改台账")) == 4
+    failures = {row[0]: row for row in _sheet(data, "无法读取")}
+    assert set(failures) == {"broken", "empty", "weishen"}
+    assert "broken/rectification.yaml:20:" in failures["broken"][3]
+    assert "月份应为1到12，实际为13" in failures["broken"][3]
+    assert failures["weishen"][2] == "未报送"
+
+
+def test_a_deadline_in_a_holiday_is_named_with_its_notice(tmp_path):
+    (tmp_path / "rectification.yaml").write_text(JIAOYU_RECTIFICATION, encoding="utf-8")
+    rect = load_rectification(tmp_path)
+    # 2024-10-01 is in 国庆节 (10-1…10-7, 国办发明电〔2023〕7号); 9-30 (Mon) is the last working day before, 10-8 the
+    # first after. 2024-12-31 (Tue) is a working day: no warning.
+    [warning] = rect.warnings
+    assert (warning.code, warning.severity, warning.location.line) == ("cycle.deadline_holiday", Severity.WARNING, 4)
+    assert "国庆节" in warning.message and "国办发明电〔2023〕7号" in warning.message
+    assert "2024-09-30" in warning.message and "2024-10-08" in warning.message
+
+
+def test_a_weekend_deadline_is_not_flagged():
+    # 宝安's deadlines 2024-06-30 (a Sunday: “6月30日前” is how deadlines are written) and 2024-09-30 (Monday)
+    assert load_rectification(BAOAN).warnings == ()
+
+
+# ---------------------------------------------------------------- targets
+def test_targets_of_a_bureau_findings_per_department(bureau, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["targets", str(bureau), "--out", str(out)]) == 1
+    data = (out / "绩效目标审核汇总.xlsx").read_bytes()
+    summary = {row[1]: row for row in _sheet(data, "部门汇总")}
+    # baoan: 5 indicators, no finding (test_cycle), 优, approved 优. jiaoyu: 培训人次 lacks its unit, no 效益指标:
+    # 2 warnings → 良 (up to 2 warnings).
+    assert summary["baoan"][5:12] == ["5", "2,377.56", "0", "0", "优", "优", "是"]
+    assert summary["jiaoyu"][5:12] == ["1", "1,000.00", "0", "2", "良", "", "否"]
+    findings = _sheet(data, "审核发现")
+    assert sorted(row[5] for row in findings) == ["targets.incomplete", "targets.level_missing"]
+    assert any("jiaoyu/targets.yaml:7" in row[4] for row in findings)
+    failures = {row[0]: row[2] for row in _sheet(data, "无法读取")}
+    assert failures == {"broken": "未报送", "empty": "未报送", "weishen": "未报送"}
+
+
+def test_an_empty_folder_is_refused_saying_so(tmp_path, capsys):
+    assert main(["monitor", str(tmp_path)]) == 2
+    assert "该文件夹是空的。找不到运行监控" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- errors of a department's files
+def test_a_renamed_column_of_the_monitoring_workbook_is_named(tmp_path):
+    path = tmp_path / "运行监控表.xlsx"
+    _moved_workbook(path)
+    book = load_workbook(path)
+    book["运行监控"]["J7"] = "执行进度"  # the moved 累计执行率 renamed
+    book["运行监控"]["C7"] = "执行数"  # and 累计执行数 too: no execution column is left
+    book.save(path)
+    with pytest.raises(JixiaoError) as err:
+        load_monitoring(path)
+    [column] = [p for p in err.value.problems if p.code == "cycle.column_missing"]
+    assert str(column.location) == f"{path}[运行监控!A7]"
+    assert "J7“执行进度”" in column.message and "累计执行率" in column.message
+
+
+def test_an_unread_column_with_figures_is_a_warning(tmp_path):
+    path = tmp_path / "运行监控表.xlsx"
+    _moved_workbook(path)
+    book = load_workbook(path)
+    book["运行监控"]["K7"] = "备注"
+    book["运行监控"]["K9"] = "下半年加快"
+    book.save(path)
+    mon = load_monitoring(path)
+    assert [(p.code, str(p.location)) for p in mon.warnings] == [("cycle.column_unknown", f"{path}[运行监控!A7]")]
+    assert "K7“备注”" in mon.warnings[0].message
+    assert len(assess_monitoring(mon, dt.date(2024, 1, 15)).warnings) == 1  # the figures themselves all read
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [("2024-13-01", "（月份应为1到12，实际为13）"), ("2023-02-29", "（2023年2月只有28天）"), ("七月十日", "")],
+)
+def test_a_wrong_date_says_why(tmp_path, typed, why):
+    text = (BAOAN / "monitoring.yaml").read_text(encoding="utf-8").replace("date: 2023-07-10", f"date: {typed}")
+    (tmp_path / "monitoring.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(JixiaoError) as err:
+        load_monitoring(tmp_path)
+    [problem] = err.value.problems
+    assert problem.location.line == 15 and problem.location.field == "points[1].answer.date"
+    assert problem.message == f"“答复日期”应为日期，如“2023-07-31”，实际为“{typed}”{why}。"
+
+
+def test_a_chinese_date_is_read(tmp_path):
+    text = (BAOAN / "monitoring.yaml").read_text(encoding="utf-8").replace("date: 2023-07-10", "date: 2023年7月10日")
+    (tmp_path / "monitoring.yaml").write_text(text, encoding="utf-8")
+    [warning] = assess_monitoring(load_monitoring(tmp_path), dt.date(2024, 1, 15)).warnings
+    assert warning.answer is not None and warning.answer.date == dt.date(2023, 7, 10)
