@@ -236,3 +236,12 @@ def test_the_web_batch_reviews_each_document_in_an_uploaded_zip(tmp_path, monkey
         ("材料.zip/衡山/自评报告.txt", "衡山县妇女联合会"),
         ("材料.zip/衡山/附件/宝安.txt", "深圳市宝安区妇女联合会"),
     ]
+
+
+def test_an_archive_without_a_report_says_so(tmp_path, capsys):
+    sent = tmp_path / "照片.zip"
+    sent.write_bytes(archive([("现场/照片说明.exe", b"MZ"), ("__MACOSX/._a.docx", b"\x00")]))
+    code, said = _run(capsys, "review", str(sent))
+    assert code == 2 and "照片.zip：无法审核（压缩包“照片.zip”中没有可审核的报告" in said
+    shutil.copy(SEED, tmp_path / "衡山.txt")
+    assert [shown_name(p) for p, _ in review_folder(tmp_path)] == ["照片.zip", "衡山.txt"]

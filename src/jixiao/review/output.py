@@ -190,7 +190,13 @@ def review_folder(
     archives = (*ARCHIVES, *OTHER_ARCHIVES)
     if folder.is_dir():
         names = (*SUPPORTED, *archives)
-        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in names and not p.name.startswith((".", "~$")))
+        files = sorted(
+            p
+            for p in folder.iterdir()
+            if p.suffix.lower() in names
+            and not p.name.startswith((".", "~$"))
+            and not p.name.endswith("审核汇总.xlsx")  # our own summary of an earlier run, not a report
+        )
     elif folder.exists():
         files = [folder]
     else:
@@ -208,6 +214,12 @@ def review_folder(
                 work.append((path, None, exc))
                 continue
             work += [(path.parent / m.shown, m.path, m.refused) for m in members]
+            if not members:  # said, not left out: the department sent something
+                said = (
+                    f"压缩包“{path.name}”中没有可审核的报告（.docx、.doc、.pdf、.ofd、.txt、.xlsx、.xls 等）。"
+                    "请检查是否压缩错了文件。"
+                )
+                work.append((path, None, JixiaoError([Problem("file.archive_empty", said, Location(str(path)))])))
         for i, (shown, source, refused) in enumerate(work, 1):
             if refused is not None or source is None:
                 out.append((shown, refused or JixiaoError([])))
