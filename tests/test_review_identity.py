@@ -866,3 +866,29 @@ def test_a_department_s_report_that_first_describes_the_unit_itself(tmp_path):
         "2021年,通川区人民检察院在区委和市检察院的坚强领导下,依法履行法律监督职责。\n" + _LONG * 3
     )
     assert _review(tmp_path, led, "led.txt").department == "通川区人民检察院"
+
+
+def test_a_report_that_calls_itself_our_unit_a_closing_label_and_a_title_after_about(tmp_path):
+    """ "大英县交通运输局负责全县农村公路养护,我单位……" — 我单位 with the unit as that sentence's subject; "报送单位：
+    大英县交通运输局" among the last lines; "关于大英县交通运输局2023年度……的报告". The sender of a notice the report
+    follows ("按照黑龙江省财政厅等五部门关于转发《…》的通知要求,我单位……", corpus n64) is not the unit; "株洲市荷塘区
+    妇女联合会" is read whole, not cut at 联."""
+    body = "一、部门基本情况\n" + _LONG * 8
+    own = (
+        "2023年度农村公路养护项目绩效自评报告\n一、项目基本情况\n"
+        "大英县交通运输局负责全县农村公路养护,我单位2023年共养护农村公路500公里。\n" + _LONG * 8
+    )
+    assert _review(tmp_path, own).department == "大英县交通运输局"
+    closing = "2023年度部门整体支出绩效自评报告\n" + body + "报送单位：大英县交通运输局\n报送日期：2024年3月1日\n"
+    assert _review(tmp_path, closing, "closing.txt").department == "大英县交通运输局"
+    about = "关于大英县交通运输局2023年度部门整体支出绩效自评情况的报告\n" + body
+    assert _review(tmp_path, about, "about.txt").department == "大英县交通运输局"
+    notice = (
+        "按照黑龙江省财政厅等五部门关于转发《财政专项扶贫资金绩效管理操作指南》的通知要求,我单位及时对路边沟建设项目"
+        "开展自评,县级自评情况报告如下:\n" + _LONG * 8
+    )
+    assert _review(tmp_path, notice, "notice.txt").department == ""
+    federation = (
+        "2022年度部门整体支出绩效评价报告\n" + _LONG * 3 + "株洲市荷塘区妇女联合会认真履行职责,我单位开展活动30场。\n"
+    )
+    assert _review(tmp_path, federation + _LONG * 5, "fed.txt").department == "株洲市荷塘区妇女联合会"

@@ -261,7 +261,7 @@ def _named_unit(name: str) -> bool:
 
 # words no unit's name holds: a sentence's that ran on past the name ("腾冲市财政局下达我局项目资金……" read as a title
 # "<unit>项目…")
-_IN_A_NAME_NEVER = re.compile(r"我|下达|拨付|关于")
+_IN_A_NAME_NEVER = re.compile(r"我|下达|拨付|关于|印发|转发|报送|上报|呈报|开展|做好")
 
 
 def _titled_department(doc: SourceDocument, tables: list[Table]) -> str:
@@ -273,6 +273,9 @@ def _titled_department(doc: SourceDocument, tables: list[Table]) -> str:
     titles = [s.text for s in doc.paragraphs()[:3]] + [x for t in tables[:1] for x in t.titles[:2]]
     for text in titles:
         text = _CODE.sub("", re.sub(r"^\s*(?:19|20)\d{2}\s*年度?\s*", "", text or "").strip())
+        # "关于大英县交通运输局2023年度部门整体支出绩效自评情况的报告": the unit after 关于 (not 关于上报/下达…: a verb
+        # stands in no unit's name, _named_unit)
+        text = re.sub(r"^关于\s*", "", text)
         m = re.match(rf"^([\u4e00-\u9fff（）()]{{2,24}}?(?:{endings})){_AFTER_NAME}", text)
         if m and _named_unit(m.group(1)):
             return m.group(1)
@@ -295,6 +298,7 @@ _DATE = (
     r"|(?:19|20)\d{2}\s*[.．/-]\s*\d{1,2}\s*[.．/-]\s*\d{1,2}"
 )
 _DATE_LINE = re.compile(rf"^\s*(?:{_DATE})\s*$")
+_SIGNED_LABEL = re.compile(r"^(?:报送|填报|编制|报告|呈报|落款)单位\s*(?:[(（](?:盖章|公章)[)）])?\s*[:：]")
 _SIGNED_SEAL = re.compile(r"\s*[(（]?(?:盖章|公章|签章|章)[)）]?\s*$")
 
 
@@ -305,6 +309,12 @@ def _signed_department(doc: SourceDocument) -> str:
     endings = tuple(vocabulary().words("department_endings"))
     lines = [s.text.strip() for s in doc.paragraphs() if s.text.strip()]
     tail = lines[-4:]
+    for line in tail:
+        # "报送单位：大英县交通运输局" / "报送日期：…" closing the report
+        m = _SIGNED_LABEL.match(line)
+        name = _after_colon(line) if m else ""
+        if name and name.endswith(endings) and _named_unit(name):
+            return name
     for i, line in enumerate(tail):
         m = re.match(rf"^(\S{{4,30}}?)\s*(?:{_DATE})\s*$", line)
         text = _SIGNED_SEAL.sub("", m.group(1) if m else line)
@@ -427,6 +437,7 @@ _SELF_ENDINGS = {
     "队": ("队",),
 }
 _SELF_WORD = re.compile(r"(?<![自本])我(中心|局|委|校|院|站|办|馆|厅|队)")
+_SELF_GENERIC = re.compile(r"(?<!自)我单位|(?<!自)我部门")
 _CITED = re.compile(r"《[^》]{0,80}》")
 # what stands between another unit at a clause's start and "我局" when that unit acts on this one ("县财政局下达
 # 我局…", "市局对我局…")
@@ -451,32 +462,62 @@ def _self_referred(doc: SourceDocument) -> str:
     that speaks as two units (我局 and 我中心) names none; what stands inside 《》 is a cited document's name."""
     text = _CITED.sub(lambda m: "＿" * len(m.group(0)), "\n".join(s.text for s in doc.paragraphs()))
     words = {m.group(1) for m in _SELF_WORD.finditer(text)}
-    if len(words) != 1:
+    if len(words) > 1:
         return ""
-    word = words.pop()
-    pattern = _placed_name(_SELF_ENDINGS[word])
-    names = {m.group(0) for m in pattern.finditer(text) if _named_unit(m.group(0)) and not _section(m.group(0))}
+    if words:
+        word = words.pop()
+        said, pattern = "我" + word, _placed_name(_SELF_ENDINGS[word])
+    else:
+        # "我单位", "本部门": any unit's ending ("大英县交通运输局负责全县农村公路养护,我单位……")
+        generic = _SELF_GENERIC.search(text)
+        if not generic:
+            return ""
+        said, pattern = generic.group(0), _placed_name(tuple(vocabulary().words("department_endings")))
+    names = {n for _, _, n in _placed(pattern, text) if _named_unit(n) and not _section(n)}
     subjects: set[str] = set()
+    leading: set[str] = set()  # names that stand where a subject does somewhere in the report
     other = False
     for sentence in re.split(r"[。！？!?\n]", text):
-        if "我" + word not in sentence:
-            continue
-        for m in pattern.finditer(sentence):
-            if m.group(0) not in names:
+        for start, end, name in _placed(pattern, sentence):
+            if name not in names:
                 continue
-            before, at = sentence[: m.start()], sentence.find("我" + word, m.end())
+            before, at = sentence[:start], sentence.find(said, end)
             # the subject of its clause, or the unit the money went to ("下达三亚市业余体育学校的经常性项目……，我校…",
-            # corpus n146), before 我局 with nothing that acts on another between them
-            lead = not before or re.search(r"(?:[，,；;：:]|(?:19|20)\d{2}\s*年度?|下达|拨付|拨给)\s*$", before)
-            if lead and at >= 0 and not _ACTS_ON.search(sentence[m.end() : at]):
-                subjects.add(m.group(0))
+            # corpus n146) — not the sender of a notice ("按照黑龙江省财政厅等五部门关于转发《…》", n64)
+            lead = (
+                not before or re.search(r"(?:[，,；;：:]|(?:19|20)\d{2}\s*年度?|下达|拨付|拨给)\s*$", before)
+            ) and not (re.match(r"\s*(?:等|关于(?:转发|印发|下达|下发)|印发|下发|联合|会同)", sentence[end:]))
+            if lead:
+                leading.add(name)
+            if said not in sentence:
+                continue
+            # before 我局, with nothing that acts on another between them
+            if lead and at >= 0 and not _ACTS_ON.search(sentence[end:at]):
+                subjects.add(name)
             else:
                 other = True
     if len(subjects) == 1:
         return subjects.pop()
-    if not subjects and not other and len(names) == 1:
+    if not subjects and not other and len(names) == 1 and names <= leading:
         return names.pop()
     return ""
+
+
+def _placed(pattern: re.Pattern[str], text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of each whole name `pattern` (_placed_name) finds, run on where its ending begins a longer
+    one ("株洲市荷塘区妇女联" → 株洲市荷塘区妇女联合会, "…委" → …委员会, "…街道办" → …街道办事处)."""
+    out = []
+    for m in pattern.finditer(text):
+        end = m.end()
+        for rest in _LONGER_ENDING.get(m.group(0)[-1], ()):
+            if text.startswith(rest, end):
+                end += len(rest)
+                break
+        out.append((m.start(), end, text[m.start() : end]))
+    return out
+
+
+_LONGER_ENDING = {"联": ("合会",), "委": ("员会",), "办": ("事处", "公室")}
 
 
 def _phrase_named(doc: SourceDocument) -> str:
