@@ -273,3 +273,26 @@ def test_hostile_excel_2003_xml_is_refused_by_name(tmp_path, no_libreoffice, cap
     many = SPREADSHEETML.replace("<Table>", "<Table>" + rows)
     code, said = _run(capsys, "review", str(_write(tmp_path, "多行.xls", many.encode())))
     assert code == 2 and "工作表“自评表”超过 20000 行" in said and "JIXIAO_LIMIT_TABLE_ROWS" in said
+
+
+def test_libreoffice_is_given_time_in_proportion_to_the_file(tmp_path, monkeypatch):
+    """20 s and 2 s a megabyte, never more than CONVERT_TIMEOUT (a hung conversion of a one-page .doc was waited
+    for 120 s, LibreOffice's start 90 s)."""
+    import contextlib
+
+    asked: list[float] = []
+
+    @contextlib.contextmanager
+    def converted(source, fmt, timeout=None):
+        asked.append(timeout)
+        raise office.ConversionError("测试：不转换")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(office, "converted", converted)
+    monkeypatch.setattr(office, "CONVERT_TIMEOUT", 100.0)
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "WordDocument".encode("utf-16-le") + bytes(600)
+    for size in (0, 10 * 1024 * 1024, 45 * 1024 * 1024):
+        with pytest.raises(Exception, match="测试：不转换"):
+            read_source(_write(tmp_path, f"报告{size}.doc", ole + bytes(size)))
+    assert asked == [pytest.approx(20.0, abs=0.01), pytest.approx(40.0, abs=0.01), 100.0]
+    assert office.START_TIMEOUT <= 60
