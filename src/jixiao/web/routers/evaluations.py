@@ -112,7 +112,10 @@ _PAGE_PARTS = _page_parts_statement()
 
 
 def _page_parts(db, evaluation: Evaluation) -> tuple[int, int | None, int]:
-    """The evaluation's comments (count, newest id) and its targets document's version (0 when none)."""
+    """The evaluation's comments (count, newest id) and its targets document's version (0 when none): read with the
+    evaluation by the scope's statement, or (an evaluation loaded another way) here."""
+    if evaluation.comment_count is not None and evaluation.targets_version is not None:
+        return evaluation.comment_count, evaluation.last_comment_id, evaluation.targets_version
     values = {"evaluation": evaluation.id, "department": evaluation.department_id, "year": evaluation.year}
     row = db.execute(_PAGE_PARTS, values).one()
     return int(row[0]), row[1], int(row[2])
