@@ -115,6 +115,14 @@ def test_an_xls_that_is_excel_2003_xml_is_read_cell_by_cell_without_libreoffice(
         )
     ]
     assert "扩展名为 .xls，内容实为Excel 2003 XML 表格" in _notes(doc)
+    hidden = SPREADSHEETML.replace(
+        "</Worksheet>",
+        '</Worksheet><Worksheet ss:Name="隐藏"><Table><Row><Cell><Data ss:Type="String">草稿</Data></Cell></Row>'
+        "</Table>"
+        '<WorksheetOptions xmlns="urn:schemas-microsoft-com:office:excel"><Visible>SheetHidden</Visible>'
+        "</WorksheetOptions></Worksheet>",
+    )
+    assert _tables(read_source(_write(tmp_path, "隐藏.xls", hidden.encode()))) == _tables(doc)
 
 
 def test_an_xls_that_is_a_web_page_or_an_xlsx_or_tab_separated_text_is_read_as_what_it_is(tmp_path, no_libreoffice):

@@ -6,8 +6,8 @@ XML workbook (SpreadsheetML), and delimited text (.csv, or tab-separated text na
   undone and its charset (gb2312 read as GB18030, its superset) decoded. Pictures and styles are left.
 - `spreadsheetml_sheets(path)`: each <Worksheet> of an Excel 2003 XML workbook as (name, rows), read streaming by
   expat; a cell placed by its ss:Index, a merged range (ss:MergeAcross/ss:MergeDown) written once in its top-left
-  cell. A DOCTYPE or entity declaration, nesting deeper than `xml_depth`, and more rows, columns or cells than the
-  table limits are refused by name.
+  cell, a hidden sheet left. A DOCTYPE or entity declaration, nesting deeper than `xml_depth`, and more rows,
+  columns or cells than the table limits are refused by name.
 - `delimited_rows(path)`: a .csv (comma, semicolon or tab; UTF-8 with or without its byte-order mark, or
   GB18030 as Chinese Windows' Excel saves it) as rows, held to the table limits.
 
@@ -184,6 +184,8 @@ def spreadsheetml_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
                 raise WebFileRefused(
                     f"工作表共超过 {limits.table_cells:,} 个单元格，超出上限。{_setting('table_cells')}"
                 )
+        elif tag == "Visible":  # WorksheetOptions: SheetHidden or SheetVeryHidden
+            state["visible"] = []
         elif tag == "Data" and state["cell"] is not None:
             col, parts, _ = state["cell"]
             state["cell"] = (col, parts, attr(attrs, "Type"))
@@ -200,14 +202,21 @@ def spreadsheetml_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
             state["cell"] = None
         elif tag == "Row":
             state["row"] = None
+        elif tag == "Visible" and state.get("visible") is not None:
+            state["hidden"] = "".join(state["visible"]).strip().lower().startswith("sheet")  # SheetHidden, …Very…
+            state["visible"] = None
         elif tag == "Worksheet" and state["rows"] is not None:
             width = max((len(r) for r in state["rows"]), default=0)
-            sheets.append((state["sheet"], [r + [""] * (width - len(r)) for r in state["rows"]]))
+            if not state.get("hidden"):  # a hidden sheet is left, as the .xlsx reader leaves it
+                sheets.append((state["sheet"], [r + [""] * (width - len(r)) for r in state["rows"]]))
             state["rows"] = state["sheet"] = None
+            state["hidden"] = False
 
     def text(data: str) -> None:
         if state["cell"] is not None:
             state["cell"][1].append(data)
+        elif state.get("visible") is not None:
+            state["visible"].append(data)
 
     def doctype(*_args) -> None:
         raise WebFileRefused("含有 DOCTYPE/实体声明（Excel 表格不需要，疑似 XML 炸弹）")
