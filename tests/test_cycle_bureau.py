@@ -246,3 +246,66 @@ def test_a_chinese_date_is_read(tmp_path):
     (tmp_path / "monitoring.yaml").write_text(text, encoding="utf-8")
     [warning] = assess_monitoring(load_monitoring(tmp_path), dt.date(2024, 1, 15)).warnings
     assert warning.answer is not None and warning.answer.date == dt.date(2023, 7, 10)
+
+
+# ---------------------------------------------------------------- the department's workbook from the targets
+def _target_rows(path: Path) -> list[tuple[str, ...]]:
+    ws = load_workbook(path)["绩效指标"]
+    rows = [tuple("" if v is None else str(v) for v in row[:9]) for row in ws.iter_rows(min_row=3, values_only=True)]
+    return [row for row in rows if any(row)]
+
+
+def test_template_takes_the_approved_targets(tmp_path, capsys):
+    folder = tmp_path / "baoan"
+    shutil.copytree(BAOAN, folder)
+    out = tmp_path / "填报模板.xlsx"
+    assert main(["template", "--from", str(folder), "--out", str(out)]) == 0
+    # data.yaml lists no target rows; the 5 approved indicators of targets.yaml become rows with their 年度指标值,
+    # 实际完成值 (column I) left to fill. ('= is the template's own guard against a formula; see the report.)
+    assert [(row[4], row[5], row[6], row[7], row[8]) for row in _target_rows(out)] == [
+        ("区重点工作任务完成数", "≥", "4", "项", ""),
+        ("纳入绩效目标管理的二级项目数", "'=", "16", "个", ""),
+        ("个案介入处置率", "≥", "95%", "%", ""),
+        ("儿童友好基地建设", "", "推动儿童友好基地建设,拓展儿童室内外游戏和活动空间", "", ""),
+        ("群众满意率", "≥", "90%", "%", ""),
+    ]
+    assert _target_rows(out)[0][:4] == ("部门整体", "", "产出指标", "数量指标")
+    # the score is not changed by the template: rows the data does not list are not scored (97.61 as before)
+    capsys.readouterr()
+    assert main(["score", str(folder)]) == 0
+    assert "97.61" in capsys.readouterr().out
+
+
+def test_template_keeps_the_datas_own_rows_and_skips_unapproved_targets(tmp_path):
+    folder = tmp_path / "baoan"
+    shutil.copytree(BAOAN, folder)
+    data = (folder / "data.yaml").read_text(encoding="utf-8")
+    row = "targets:\n  - {level1: 满意度指标, level2: 服务对象满意度指标, name: 群众满意率, actual: 96%}\n"
+    (folder / "data.yaml").write_text(data + "\n" + row, encoding="utf-8")
+    out = tmp_path / "填报模板.xlsx"
+    assert main(["template", "--from", str(folder), "--out", str(out)]) == 0
+    rows = _target_rows(out)
+    # the data's own row first, its target filled from the approval (≥90%), its actual kept; then the other four
+    others = ["区重点工作任务完成数", "纳入绩效目标管理的二级项目数", "个案介入处置率", "儿童友好基地建设"]
+    assert [r[4] for r in rows] == ["群众满意率", *others]
+    assert rows[0][5:9] == ("≥", "90%", "%", "96%")
+    targets = (folder / "targets.yaml").read_text(encoding="utf-8").replace("approved: 是", "approved: 否")
+    (folder / "targets.yaml").write_text(targets, encoding="utf-8")
+    assert main(["template", "--from", str(folder), "--out", str(out)]) == 0
+    assert [r[4] for r in _target_rows(out)] == ["群众满意率"]  # not approved: nothing taken over
+
+
+def test_template_from_the_approved_targets_alone(tmp_path, capsys):
+    folder = tmp_path / "new"
+    folder.mkdir()
+    shutil.copy(BAOAN / "targets.yaml", folder / "targets.yaml")
+    out = tmp_path / "填报模板.xlsx"
+    assert main(["template", "--from", str(folder), "--out", str(out)]) == 1
+    assert "rulebook" in capsys.readouterr().err  # no data says which rulebook: --rulebook is asked for
+    assert (
+        main(["template", "--from", str(folder), "--rulebook", "shenzhen-baoan/department/2023", "--out", str(out)])
+        == 0
+    )
+    assert len(_target_rows(out)) == 5
+    info = {row[1]: row[2] for row in load_workbook(out)["基本信息"].iter_rows(values_only=True)}
+    assert (info["部门名称 *"], info["评价年度 *"]) == ("深圳市宝安区妇女联合会", 2023)

@@ -166,7 +166,9 @@ def cmd_template(args: argparse.Namespace) -> int:
     rulebook: Rulebook | None  # none: the template for any rulebook
     rulebook_id = args.rulebook
     if args.source:
-        prepared = prepare(Path(args.source), args.rulebook)
+        from .cycle.template_data import template_source  # per command: the approved 年度指标值 (docs/cycle.md)
+
+        prepared = prepare(template_source(Path(args.source)), args.rulebook)
         data, rulebook = prepared.data, prepared.rulebook
         _print_problems(prepared.warnings)
     else:
