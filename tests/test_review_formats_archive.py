@@ -245,3 +245,17 @@ def test_an_archive_without_a_report_says_so(tmp_path, capsys):
     assert code == 2 and "照片.zip：无法审核（压缩包“照片.zip”中没有可审核的报告" in said
     shutil.copy(SEED, tmp_path / "衡山.txt")
     assert [shown_name(p) for p, _ in review_folder(tmp_path)] == ["照片.zip", "衡山.txt"]
+
+
+def test_a_damaged_zip_inside_and_a_repeated_entry_are_said_of_themselves(tmp_path):
+    sent = tmp_path / "材料.zip"
+    sent.write_bytes(
+        archive(
+            [("报告.txt", SEED.read_bytes()), ("报告.txt", OTHER.read_bytes()), ("附件.zip", b"PK\x03\x04" + bytes(64))]
+        )
+    )
+    results = review_folder(sent)
+    assert [shown_name(p) for p, _ in results] == ["材料.zip/报告.txt", "材料.zip/报告.txt", "材料.zip/附件.zip"]
+    assert [getattr(r, "department", None) for _, r in results][:2] == ["衡山县妇女联合会", "深圳市宝安区妇女联合会"]
+    refused = results[2][1]
+    assert isinstance(refused, Exception) and "压缩包“材料.zip/附件.zip”已损坏" in str(refused)

@@ -25,7 +25,7 @@ import stat
 import tempfile
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING
 
@@ -82,8 +82,8 @@ class _Budget:
     """Bytes left to unpack, all levels of nested archives together."""
 
     left: int
-    members: int = 0
-    names: set[str] = field(default_factory=set)
+    members: int = 0  # entries seen
+    unpacked: int = 0  # members written out
 
 
 def member_name(info: zipfile.ZipInfo) -> str:
@@ -241,8 +241,8 @@ def _walk(
                     ),
                 )
                 continue
-            slot = folder / str(len(budget.names))  # each member in a folder of its own: names may repeat
-            budget.names.add(inner)
+            budget.unpacked += 1
+            slot = folder / str(budget.unpacked)  # each member in a folder of its own: names may repeat
             slot.mkdir()
             target = slot / _safe(base, suffix)
             try:
@@ -259,7 +259,12 @@ def _walk(
                 )
                 continue
             if suffix in ARCHIVES:
-                yield from _walk(target, inner, Location(inner), wanted, slot, budget, depth + 1)
+                try:
+                    yield from _walk(target, inner, Location(inner), wanted, slot, budget, depth + 1)
+                except JixiaoError as exc:  # a damaged zip inside: that one alone; a bomb or a trick: all
+                    if exc.problems[0].code != "file.archive_bad_zip":
+                        raise
+                    yield Member(inner, refused=exc)
                 target.unlink()
             else:
                 yield Member(inner, target)
