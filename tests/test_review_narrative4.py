@@ -211,3 +211,21 @@ def test_a_month_and_day_with_no_full_date_in_its_paragraph_is_in_the_report_yea
     # with nothing happening on it, a month and day stays unread: "每年6月30日前" is a recurring deadline
     doc = _doc("2020年度专项经费绩效自评报告", "各单位须于每年6月30日前报送资料。")
     assert [f for f in extract_narrative_figures(doc) if f.kind == "date"] == []
+
+
+# --- fifth round (n233–n235) -------------------------------------------------------------------------------------
+
+
+def test_a_last_name_after_a_comma_is_one_more_item_of_the_list():
+    # n233: "行政类10个办公室分别是甲办公室、……、应急管理办公室,综合行政执法办公室": ten names, the last after a comma
+    names = "、".join(f"第{n}办公室" for n in "一二三四五六七八九")
+    assert _codes(_doc(f"我镇行政类10个办公室分别是{names},综合行政执法办公室。")) == []
+    eleven = _doc(f"我镇行政类11个办公室分别是{names},综合行政执法办公室。")
+    assert _codes(eleven) == [("count_items", Severity.WARNING)]
+
+
+def test_names_and_slogans_with_numerals_count_nothing():
+    # n234 and the 三公 statements: "中央八项规定精神" is a name;
+    # n235: "“一轴引领、四翼联动、六张名片、百村示范”" is a slogan
+    doc = _doc("认真贯彻落实中央八项规定精神,围绕“一轴引领、四翼联动、六张名片、百村示范”的目标,新建公厕两座。")
+    assert [(f.raw, f.unit) for f in extract_narrative_figures(doc)] == [("两", "座")]

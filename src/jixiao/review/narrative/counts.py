@@ -75,6 +75,10 @@ def _split_last(items: list[str], noun: str) -> list[str]:
     halves = re.split("|".join(map(re.escape, vocabulary().words["list_joiners"])), items[-1], maxsplit=1)
     if len(halves) == 2 and all(_fits(h, noun) for h in halves):
         return [*items[:-1], *halves]
+    # "……、应急管理办公室,综合行政执法办公室": the last name after a comma instead of a 、
+    names = [n.strip() for n in re.split(r"[，,]", items[-1])]
+    if len(names) > 1 and all(_fits(n, noun) and len(n) <= 20 for n in names):
+        return [*items[:-1], *names]
     return items
 
 

@@ -234,6 +234,7 @@ def tokens(text: str, voc: Vocabulary, year: int | None = None) -> Iterator[Toke
     yield from _unit_from_bracket(text, figure, masked + dates)
     yield from _unit_from_list(text, masked + dates)
     yield from _bare_scores(text, masked + dates)
+    slogans = [m.span() for m in re.finditer(r"“[^”\n]{2,40}”", text) if "、" in m.group(0)]
     for m in figure.finditer(text):
         start = m.start("num")
         if _in(masked, start) or _in(dates, start):
@@ -252,6 +253,8 @@ def tokens(text: str, voc: Vocabulary, year: int | None = None) -> Iterator[Toke
         unit = m.group("amount") or m.group("rate") or m.group("measure") or m.group("score") or m.group("bare") or ""
         mult = m.group("mult") or ""
         if raw[0] in CN_DIGITS:
+            if _in(slogans, start):
+                continue  # "围绕“一轴引领、四翼联动、六张名片、百村示范”": a slogan's numerals count nothing
             if raw[-1] in "万亿" and len(raw) > 1 and not mult and unit in ("元", "人", "人次", "户", "亩", "个"):
                 raw, mult = raw[:-1], raw[-1]  # 三千二百万元 → 三千二百 万元
             value = parse_chinese(raw)
