@@ -892,3 +892,17 @@ def test_a_report_that_calls_itself_our_unit_a_closing_label_and_a_title_after_a
         "2022年度部门整体支出绩效评价报告\n" + _LONG * 3 + "株洲市荷塘区妇女联合会认真履行职责,我单位开展活动30场。\n"
     )
     assert _review(tmp_path, federation + _LONG * 5, "fed.txt").department == "株洲市荷塘区妇女联合会"
+
+
+def test_a_self_evaluation_signed_in_spring_is_of_the_year_before(tmp_path):
+    """No year in the head, the 落款 "大英县交通运输局 / 2024年3月10日" (or "二〇二四年三月十日"): the self-evaluation
+    is made after its year closes — 2023, as a 填报日期 in January to October gives; signed in December it gives none,
+    nor does a date inside a sentence, nor a report that is no self-evaluation."""
+    body = "农村公路养护项目绩效自评报告\n一、项目基本情况\n" + _LONG * 8
+    assert _review(tmp_path, body + "大英县交通运输局\n2024年3月10日\n").year == 2023
+    assert _review(tmp_path, body + "大英县交通运输局\n二〇二四年三月十日\n", "cn.txt").year == 2023
+    assert _review(tmp_path, body + "大英县交通运输局\n2024年12月30日\n", "dec.txt").year is None
+    sentence = body + "项目于2024年3月10日通过验收,运行良好。\n"
+    assert _review(tmp_path, sentence, "sentence.txt").year is None
+    other = body.replace("自评", "") + "大英县交通运输局\n2024年3月10日\n"
+    assert _review(tmp_path, other, "other.txt").year is None

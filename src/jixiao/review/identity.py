@@ -14,7 +14,7 @@ from .facts import is_column_heading
 from .source import Segment, SourceDocument
 from .table import Table
 from .vocabulary import norm, regions, vocabulary
-from .years import stated_year, year_from_fill_date
+from .years import stated_year, year_from_fill_date, year_from_signature
 
 __all__ = ["Identity", "head_text", "identify", "province_of"]
 
@@ -857,6 +857,7 @@ def identify(doc: SourceDocument, tables: list[Table], kind: str = "") -> Identi
         or find_year(doc)
         or _title_row_year(tables)
         or year_from_fill_date(doc, tables, [s.text for s in doc.paragraphs()[:12]])
+        or year_from_signature(doc, [s.text for s in doc.paragraphs()[:12]])
     )
     ident.province = province_of(
         norm(ident.department) + head + "".join(s.text for s in doc.paragraphs()[:5])

@@ -11,8 +11,8 @@ Looked for in the document's head (its title, first paragraphs and its tables' t
      the evaluation runs to;
   3. what kinds.py read under a label (项目年份 | 2017) or as a whole calendar year (facts.find_year);
   4. a self-evaluation's fill-in, evaluation or publication date (填报日期, 评价时间, 发布日期) in January to
-     October: the year before. A self-evaluation is made once the year it evaluates is closed, in the spring and
-     summer after it:
+     October: the year before; so does the date its 落款 gives at its end ("大英县交通运输局 / 2024年3月10日").
+     A self-evaluation is made once the year it evaluates is closed, in the spring and summer after it:
      "发布日期: 2025-04-29 … 红河州数据发展中心2024年度项目支出绩效单位自评报告" (https://www.hh.gov.cn/info/11481/
      1179592.htm, corpus n01); so a table filled in on 2022年8月10日 evaluates 2021 (corpus t07, t35, t60, n174).
      Only a document whose title says 自评: a budget (部门预算) is published in the year it budgets.
@@ -27,7 +27,7 @@ from .source import SourceDocument
 from .table import Table
 from .vocabulary import norm, vocabulary
 
-__all__ = ["digits_of_years", "stated_year", "year_from_fill_date"]
+__all__ = ["digits_of_years", "stated_year", "year_from_fill_date", "year_from_signature"]
 
 # 〇 as text recognition reads it too: the letter O ("二O二三年")
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九○ＯOo", "001234567890000")
@@ -123,5 +123,32 @@ def year_from_fill_date(doc: SourceDocument, tables: list[Table], head: list[str
     for text in head + rows:
         m = _FILL_DATE.search(_SPACES.sub("", digits_of_years(text)))
         if m and 1 <= int(m.group(2)) <= 10:
+            return int(m.group(1)) - 1
+    return None
+
+
+_MONTHS = {m: i for i, m in enumerate("一二三四五六七八九十", start=1)} | {"十一": 11, "十二": 12}
+# the 落款's date on a line of its own or after the unit's name: "2024年3月10日", "二〇二四年三月十日", "2024.3.10"
+_SIGNED_DATE = re.compile(
+    r"(?:^|\s)((?:19|20)\d{2})\s*(?:年\s*(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?"
+    r"|[.．/]\s*(\d{1,2})\s*[.．/]\s*\d{1,2})\s*$"
+)
+
+
+def year_from_signature(doc: SourceDocument, head: list[str]) -> int | None:
+    """Step 4 for the 落款: a self-evaluation signed in January to October, the date standing alone or after the
+    unit's name among its last lines, evaluates the year before. A date inside a sentence is no signature."""
+    title = norm("".join(head[:4]))
+    if "自评" not in title:
+        return None
+    lines = [s.text.strip() for s in doc.paragraphs() if s.text.strip()][-4:]
+    for line in lines:
+        text = digits_of_years(line)
+        m = _SIGNED_DATE.search(text)
+        if not m or len(text) > 40 or re.search(r"[，,。；;：:]", text):
+            continue
+        month = m.group(2) or m.group(3)
+        number = int(month) if month.isdigit() else _MONTHS.get(month, 0)
+        if 1 <= number <= 10:
             return int(m.group(1)) - 1
     return None
