@@ -87,8 +87,8 @@ def _bureau(args: argparse.Namespace, step: str, one: Callable[[Path], object], 
     if step == "monitor":
         summary, warnings = monitor_rows(run, today)
         late = sum(row[10] in ("逾期未答复", "逾期答复") for row in warnings)
-        for row in summary:
-            if row[7]:
+        for row in summary:  # the departments with an answer pending or late (answered warnings are in the workbook)
+            if any(row[8:11]):
                 states = "，".join(f"{s}{n}" for s, n in zip(_ANSWER_STATES, row[8:12], strict=True) if n)
                 print(f"  {row[0]}：预警{row[7]}项（{states}）")
         print(f"运行监控汇总（统计日期 {today:%Y-%m-%d}）：预警{len(warnings)}项，其中逾期{late}项。")
