@@ -622,3 +622,57 @@ def test_both_users_whole_year(server, tmp_path):
     assert not pages.csp, pages.csp
     assert not pages.problems, "\n".join(pages.problems)
     print(f"checked {len(pages.checked)} pages: {'、'.join(pages.checked)}")
+
+
+PASTE = """([selector, text]) => {
+  const box = document.querySelector(selector);
+  box.focus();
+  const data = new DataTransfer();
+  data.setData("text/plain", text);
+  box.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+}"""
+
+
+def test_cells_pasted_from_excel_fill_the_fields_and_the_table(server):
+    """Cells copied from Excel (lines of tab-separated text, CRLF) pasted into one field went into it whole
+    ("2,377.56 996.82 1,380.73", then refused as not a number): a column fills the form's fields one after another,
+    a block fills the table by rows and columns, and a note says what was filled and what did not fit."""
+    from jixiao.web.db import Department, User
+    from jixiao.web.security import hash_password
+
+    url, app = server
+    with app.state.factory() as db:
+        department = Department(name="深圳市宝安区粘贴测试局", region="广东省深圳市宝安区")
+        db.add(department)
+        db.flush()
+        db.add(
+            User(username="paste", password_hash=hash_password(PASSWORD), role="filler", department_id=department.id)
+        )
+        db.commit()
+    with playwright.sync_playwright() as p:
+        browser = _browser(p)
+        page = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="zh-CN").new_page()
+        _sign_in_by_keyboard(page, url, "paste", PASSWORD)
+        page.fill("#year", "2023")
+        _click_and_wait(page, "#new-form button[type=submit]")
+        # 年初预算 合计, 基本支出, 项目支出 as a column of 宝安's 2023 sheet
+        page.evaluate(PASTE, ["[id='f-budget.initial.total']", "2,377.56\r\n996.82\r\n1,380.73\r\n"])
+        values = [page.input_value(f"[id='f-budget.initial.{k}']") for k in ("total", "basic", "project")]
+        assert values == ["2,377.56", "996.82", "1,380.73"]
+        assert page.input_value("[id='f-budget.adjustment.amount']") == ""  # no further than the cells pasted
+        assert "依次填入“年初预算·合计”至“年初预算·项目支出”" in page.inner_text("#data-form .paste-note")
+        _click_and_wait(page, "#data-form button[type=submit]")
+        assert "基本信息已保存" in page.inner_text("#message")
+        assert page.input_value("[id='f-budget.initial.basic']") == "996.82"
+        # four quarters of 季度执行 (季度, 序时执行率, 实际支出进度, 序时进度) into a table of three empty rows
+        quarters = "".join(f"第{q}季度\t9{i}%\t{i}0%\t{i * 25}%\r\n" for i, q in enumerate("一二三四", 1))
+        page.evaluate(PASTE, ["input[name='l:quarterly:0:quarter']", quarters])
+        assert [page.input_value(f"input[name='l:quarterly:{i}:quarter']") for i in range(3)] == [
+            "第一季度",
+            "第二季度",
+            "第三季度",
+        ]
+        assert page.input_value("input[name='l:quarterly:2:spending_progress']") == "30%"
+        note = page.inner_text("#lists-form .paste-note")
+        assert "填入12格" in note and "另有1行超出表格的空行" in note
+        browser.close()
