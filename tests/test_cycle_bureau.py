@@ -309,3 +309,24 @@ def test_template_from_the_approved_targets_alone(tmp_path, capsys):
     assert len(_target_rows(out)) == 5
     info = {row[1]: row[2] for row in load_workbook(out)["基本信息"].iter_rows(values_only=True)}
     assert (info["部门名称 *"], info["评价年度 *"]) == ("深圳市宝安区妇女联合会", 2023)
+
+
+# ---------------------------------------------------------------- results
+def test_results_lists_each_folder_it_could_not_score_with_every_problem(bureau, tmp_path, capsys):
+    out = tmp_path / "out"
+    (bureau / "jiaoyu" / "data.yaml").write_text("department: {name: 某区教育局, year: 二〇二三}\n", encoding="utf-8")
+    assert main(["results", str(bureau), "--out", str(out)]) == 0
+    assert "进度 5/5" in capsys.readouterr().err  # the output folder "out" is skipped, as for the other steps
+    book = load_workbook(out / "结果应用汇总.xlsx")
+    rows = [[("" if v is None else str(v)) for v in row] for row in book.active.iter_rows(min_row=4, values_only=True)]
+    # baoan 97.61 优 → 优先保障; the four others cannot be scored (broken, empty, weishen: no data; jiaoyu's year)
+    assert [(r[0], r[3]) for r in rows] == [
+        ("深圳市宝安区妇女联合会", "优先保障"),
+        ("broken", "无法评分"),
+        ("empty", "无法评分"),
+        ("jiaoyu", "无法评分"),
+        ("weishen", "无法评分"),
+    ]
+    failed = {row[0]: row for row in book["无法评分"].iter_rows(min_row=2, values_only=True)}
+    assert set(failed) == {"broken", "empty", "jiaoyu", "weishen"}
+    assert "jiaoyu/data.yaml:1" in failed["jiaoyu"][3] and "年" in failed["jiaoyu"][3]

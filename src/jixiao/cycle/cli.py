@@ -265,15 +265,16 @@ def cmd_rectify(args: argparse.Namespace) -> int:
 
 def cmd_results(args: argparse.Namespace) -> int:
     from jixiao.model.numbers import fmt_percent, fmt_score
-    from jixiao.model.problems import JixiaoError, Location, Problem
+    from jixiao.model.problems import JixiaoError, Location, Problem, Severity
 
     from ..pipeline import run
+    from .bureau import Failure, department_folders
     from .outputs import results_xlsx
     from .rectify import budget_action
     from .ruleset import CONFIDENCES, load_ruleset
 
     ruleset = load_ruleset(args.ruleset)
-    folders = sorted(p for p in Path(args.path).iterdir() if p.is_dir()) if Path(args.path).is_dir() else []
+    folders = department_folders(Path(args.path)) if Path(args.path).is_dir() else []
     if not folders:
         raise JixiaoError(
             [
@@ -284,13 +285,16 @@ def cmd_results(args: argparse.Namespace) -> int:
                 )
             ]
         )
-    rows, year = [], None
-    for folder in folders:
+    rows, year, failures = [], None, []
+    for n, folder in enumerate(folders, 1):
+        _progress(n, len(folders), folder.name)
         try:
             _prepared, evaluation = run(folder)
         except JixiaoError as exc:
             print(f"  {folder.name}：无法评分（{exc.problems[0].message}）")
             rows.append([folder.name, "", "", "无法评分", "", exc.problems[0].message, ""])
+            errors = [p for p in exc.problems if p.severity is Severity.ERROR] or exc.problems
+            failures.append(Failure(folder.name, "data.yaml", "无法评分", tuple(p.format() for p in errors)))
             continue
         year = year or evaluation.year
         action = budget_action(evaluation.grade, ruleset)
@@ -323,7 +327,7 @@ def cmd_results(args: argparse.Namespace) -> int:
             ]
         )
         print(f"  {evaluation.department}：{rows[-1][1]}分 {evaluation.grade or ''} → {rows[-1][3]}")
-    _write(args.out, {"结果应用汇总.xlsx": lambda: results_xlsx(year, rows)})
+    _write(args.out, {"结果应用汇总.xlsx": lambda: results_xlsx(year, rows, [f.row for f in failures])})
     return 0
 
 

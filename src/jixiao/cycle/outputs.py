@@ -325,11 +325,33 @@ def rectification_xlsx(rect: Rectification, today: dt.date) -> bytes:
     )
 
 
-def results_xlsx(year: int | None, rows: Sequence[Sequence[str]]) -> bytes:
-    return _workbook(
+def results_xlsx(
+    year: int | None, rows: Sequence[Sequence[str]], failures: Sequence[Sequence[str]] | None = None
+) -> bytes:
+    """The bureau's 结果应用汇总; with `failures` (文件夹, 文件, 情况, 问题及修改方法), a second sheet 无法评分 listing
+    every problem of each folder that could not be scored, with its place."""
+    content = _workbook(
         f"{year or ''}年度绩效评价结果应用汇总",
         "结果应用规则见“依据”列",
         ["部门", "自评得分", "等级", "预算安排建议", "压减比例", "说明", "依据"],
         rows,
         [30, 9, 6, 14, 9, 30, 36],
     )
+    if failures is None:
+        return content
+    from openpyxl import load_workbook
+    from openpyxl.styles import Alignment
+
+    wb = load_workbook(io.BytesIO(content))
+    ws = wb.create_sheet("无法评分")
+    ws.append(["文件夹", "文件", "情况", "问题及修改方法"])
+    for row in failures or [["无", "", "", "全部部门均已评分"]]:
+        ws.append(list(row))
+    for r in ws.iter_rows(min_row=2):
+        for cell in r:
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for letter, width in zip("ABCD", (20, 12, 10, 80), strict=True):
+        ws.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
