@@ -906,3 +906,13 @@ def test_a_self_evaluation_signed_in_spring_is_of_the_year_before(tmp_path):
     assert _review(tmp_path, sentence, "sentence.txt").year is None
     other = body.replace("自评", "") + "大英县交通运输局\n2024年3月10日\n"
     assert _review(tmp_path, other, "other.txt").year is None
+
+
+def test_a_title_with_the_unit_s_own_accounts_and_a_joint_signature(tmp_path):
+    """ "大英县交通运输局（本级）2023年度部门整体支出绩效自评报告" names the unit; a 落款 of two units side by side
+    ("大英县交通运输局  大英县财政局" above the date) names no one department — not the two as one name."""
+    body = "一、部门基本情况\n" + _LONG * 8
+    own = "大英县交通运输局（本级）2023年度部门整体支出绩效自评报告\n" + body
+    assert _review(tmp_path, own).department == "大英县交通运输局"
+    joint = "2023年度农村公路养护项目绩效自评报告\n" + body + "大英县交通运输局  大英县财政局\n2024年3月10日\n"
+    assert _review(tmp_path, joint, "joint.txt").department == ""

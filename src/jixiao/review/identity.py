@@ -252,7 +252,7 @@ def _named_unit(name: str) -> bool:
     placed = _PLACE_MARK.search(name) or province_of(name[:4])  # 北京学校 (corpus n112): a place's own name
     return (
         bool(placed)
-        and not re.search(r"[，,。：:；;、]", name)
+        and not re.search(r"[，,。：:；;、\s]", name.strip())  # two names side by side ("A  B", a joint 落款) are none
         and not _NOT_A_NAME.match(name)
         and not _IN_A_NAME_NEVER.search(name)
         and not _GRASSROOTS.search(name)
@@ -276,7 +276,8 @@ def _titled_department(doc: SourceDocument, tables: list[Table]) -> str:
         # "关于大英县交通运输局2023年度部门整体支出绩效自评情况的报告": the unit after 关于 (not 关于上报/下达…: a verb
         # stands in no unit's name, _named_unit)
         text = re.sub(r"^关于\s*", "", text)
-        m = re.match(rf"^([\u4e00-\u9fff（）()]{{2,24}}?(?:{endings})){_AFTER_NAME}", text)
+        # "大英县交通运输局（本级）2023年度……": the unit's own accounts, without its units under it
+        m = re.match(rf"^([\u4e00-\u9fff（）()]{{2,24}}?(?:{endings}))(?:[(（]本级[)）])?{_AFTER_NAME}", text)
         if m and _named_unit(m.group(1)):
             return m.group(1)
         # a county or district that sends the notice itself: "天水市秦州区关于2023年度彩票公益金使用情况公示说明"
