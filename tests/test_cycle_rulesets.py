@@ -69,3 +69,18 @@ def test_taiyuan_line_is_august_sixty_percent_for_large_projects(tmp_path):
     # the results section is the national one, inherited whole
     assert rules.actions == load_ruleset("national").actions
     assert rules.sources["monitoring_ty"]["address"].startswith("http://www.mof.gov.cn/")
+
+
+def test_each_warning_says_which_of_its_figures_is_inferred(tmp_path):
+    points = "  - {month: 8, executed: 550, targets: [{name: 培训人次, progress: 80%}]}\n"
+    # 太原 2020: the 8月 60% line is cited (财政部网站); the gap 10% and the 10 working days are not in the source.
+    # 550 / 1000 = 55% < 60%; progress 80% − 55% = 25% > 10%: both warnings.
+    line, gap = assess_monitoring(_points(tmp_path, "shanxi-taiyuan/2020", 2020, points), D(2020, 9, 1)).warnings
+    assert "推定" not in line.message and "（差异上限为推定值）" in gap.message
+    assert line.deadline_basis.endswith("；10个工作日的答复时限为推定值")
+    # 四川 2025: the 8月 60% line, the gap of 10% and the 10 working days are all in 川财绩〔2025〕10号 (partial)
+    line, gap = assess_monitoring(_points(tmp_path, "sichuan/2025", 2025, points), D(2025, 9, 1)).warnings
+    assert "推定" not in line.message + gap.message + line.deadline_basis
+    # national: the whole section is inferred (序时进度 8/12 − 10% = 56.67% > 55%)
+    [line, gap] = assess_monitoring(_points(tmp_path, "national", 2023, points), D(2023, 9, 1)).warnings
+    assert line.message.endswith("，预警线为推定值）") and "（差异上限为推定值）" in gap.message

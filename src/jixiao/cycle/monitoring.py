@@ -187,17 +187,21 @@ def assess_monitoring(monitoring: Monitoring, today: dt.date | None = None) -> M
         counted = add_working_days(point.issued, rules.answer_working_days)
         deadline = counted.end
         status = _status(point.answer, deadline, today)
+        basis = counted.basis
+        if rules.is_inferred("answer_working_days"):
+            basis += f"；{rules.answer_working_days}个工作日的答复时限为推定值"
         if line is not None and point.rate < line:
             warnings.append(
                 Warning_(
                     point.month,
                     "执行进度",
-                    f"累计执行率{fmt_percent(point.rate)}低于预警线{fmt_percent(line)}（{why}）",
+                    f"累计执行率{fmt_percent(point.rate)}低于预警线{fmt_percent(line)}（{why}"
+                    f"{'，预警线为推定值' if rules.is_inferred('line') else ''}）",
                     deadline,
                     point.answer,
                     status,
                     point.location,
-                    counted.basis,
+                    basis,
                 )
             )
         for target in point.targets:
@@ -208,12 +212,13 @@ def assess_monitoring(monitoring: Monitoring, today: dt.date | None = None) -> M
                         point.month,
                         "目标偏差",
                         f"“{target.name}”完成进度{fmt_percent(target.progress)}与预算执行率{fmt_percent(point.rate)}相差"
-                        f"{fmt_percent(abs(gap))}，超过{fmt_percent(rules.max_gap)}",
+                        f"{fmt_percent(abs(gap))}，超过{fmt_percent(rules.max_gap)}"
+                        f"{'（差异上限为推定值）' if rules.is_inferred('max_gap') else ''}",
                         deadline,
                         point.answer,
                         status,
                         point.location,
-                        counted.basis,
+                        basis,
                     )
                 )
     return MonitoringResult(monitoring, tuple(rows), tuple(warnings))

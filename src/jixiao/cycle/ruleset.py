@@ -37,6 +37,12 @@ class MonitoringRules:
     confidence: str
     warning_day: str = "month_end"  # the warning is issued at the month's end, or on the next month's first day
     scope: str = ""  # what the lines apply to, where the rule says (预算资金200万元以上的项目)
+    inferred: tuple[str, ...] = ()  # figures of a cited section its source does not give (max_gap, …): inferred
+
+    def is_inferred(self, name: str) -> bool:
+        """Whether a figure (line, max_gap, answer_working_days) rests on no cited text: the whole section is
+        inferred, or the section lists it under `inferred`."""
+        return self.confidence == "inferred" or name in self.inferred
 
     def warned_on(self, year: int, month: int) -> dt.date:
         """The day a point's warning is issued, from which the answer's working days are counted."""
@@ -141,6 +147,7 @@ def load_ruleset(ruleset_id: str = "national") -> CycleRuleset:
         confidence=str(mon.get("confidence", "inferred")),
         warning_day=str(mon.get("warning_day", "month_end")),
         scope=str(mon.get("scope", "")),
+        inferred=tuple(str(x) for x in mon.get("inferred", ())),
     )
     targets = TargetRules(
         require_cost={str(k): str(v).lower() == "true" for k, v in tgt.get("require_cost_indicator", {}).items()},
