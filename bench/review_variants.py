@@ -1,6 +1,6 @@
 """Benchmark: each corpus table laid out as other offices lay it out (review/variants.py) must review as the
 original does, in .docx and .xlsx. Prints agreement per variant kind and, with -v, what differs.
-Run: .venv/bin/python bench/review_variants.py [-v] [ID …]
+Run: .venv/bin/python bench/review_variants.py [-v] [--kinds a,b] [ID …]
 """
 
 from __future__ import annotations
@@ -18,12 +18,19 @@ from jixiao.review.variantcompare import compare
 
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
+    kinds = None
+    if "--kinds" in argv:
+        at = argv.index("--kinds")
+        kinds = argv[at + 1].split(",")
+        argv = argv[:at] + argv[at + 2 :]
     wanted = [a for a in argv if not a.startswith("-")]
     docs = [d for d in load_corpus() if d.is_table and (not wanted or any(w in d.id for w in wanted))]
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for d in docs:
         with tempfile.TemporaryDirectory() as tmp:
-            for kind, fmt, agrees, what in compare(read_source(d.folder / "document.txt"), review_file, Path(tmp)):
+            for kind, fmt, agrees, what in compare(
+                read_source(d.folder / "document.txt"), review_file, Path(tmp), kinds=kinds
+            ):
                 counts[kind][0] += agrees
                 counts[kind][1] += 1
                 if not agrees and verbose:

@@ -136,3 +136,49 @@ def test_a_joined_label_over_single_figures_is_not_split(tmp_path):
     lines = [re.sub(r"(\d+)／\d+", r"\1", x) for x in _pairs_table(True)]
     assert "\t40\t" in lines[4] and "／" in lines[1]
     assert not [f for f in _review(tmp_path, lines) if f.code == "review.blank_cell"]
+
+
+def _funds_below(total: str) -> list[str]:
+    """The funds block printed below the indicators, the 总分 row last under the indicators' columns (HYPOTHETICAL
+    figures: 80 ÷ 100 = 80%, so the funds earn 10 × 80% = 8 of their 10; the rows print 10; 50 + 30 + 10 + 10 = 100)."""
+    return [
+        "项目支出绩效自评表(2023年度)",
+        "项目名称\t某培训项目",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施",
+        "产出指标\t数量指标\t培训人次\t≥100人次\t120人次\t50\t50\t",
+        "效益指标\t社会效益指标\t群众知晓率\t≥90%\t95%\t30\t30\t",
+        "满意度指标\t服务对象满意度指标\t满意度\t≥90%\t96%\t10\t10\t",
+        "项目资金(万元)\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分",
+        "年度资金总额\t100\t100\t80\t10\t80%\t10",
+        "其中:当年财政拨款\t100\t100\t80\t\t\t",
+        f"总分\t\t\t\t\t100\t{total}\t",
+    ]
+
+
+def test_funds_printed_below_the_indicators_are_the_tables_funds(tmp_path):
+    """预算执行情况 last (a form some offices print): the funds rows belong to the score table above them, and the 总分
+    row after them is the indicators' total — read as a funds row it was "执行率 100 without amounts", and the table
+    was read as two (the indicators without their funds, the funds alone) with no total."""
+    path = tmp_path / "表.txt"
+    path.write_text("\n".join(_funds_below("100")) + "\n", encoding="utf-8")
+    result = review_file(path)
+    assert len(result.tables) == 1 and result.total == 100
+    found = [(f.code, f.location.place) for f in result.findings if f.severity is not Severity.INFO]
+    assert found == [("review.funds_score", "表1 第7行第7列")]  # 年度资金总额's 得分: 10 where 8 is due
+    path.write_text("\n".join(_funds_below("99")) + "\n", encoding="utf-8")  # 99 against 100: the total is checked
+    assert "review.score_sum" in {f.code for f in review_file(path).findings}
+
+
+def test_a_met_target_scored_by_its_actual_percentage_with_the_unit_in_its_own_column(tmp_path):
+    """A block carrying its points ("(40分)") and no 分值 column, the unit in a 度量单位 column ("98 | % | 98", as
+    Yunnan's forms print it; t49 prints "98%"): 资料审核 met its 98% and was scored 19.6 = 20 × 98% — points lost on a
+    met target (HYPOTHETICAL figures: 10 + 10 + 19.6 = 39.6 of 40)."""
+    lines = [
+        "项目绩效自评表(2020年度)",
+        "年度绩效目标1(40分)\t一级指标\t二级指标\t三级指标\t年初目标值(A)\t度量单位\t实际完成值(B)\t得分",
+        "\t产出指标\t质量指标\t监测数据合格率\t100\t%\t100\t10",
+        "\t\t进度指标\t资料上报及时率\t100\t%\t100\t10",
+        "\t满意度指标\t服务对象满意度指标\t资料审核通过率\t98\t%\t98\t19.6",
+    ]
+    found = [f for f in _review(tmp_path, lines) if f.code == "review.target_met_lost"]
+    assert len(found) == 1 and "资料审核通过率" in found[0].message and "实际完成值98%" in found[0].message

@@ -261,14 +261,20 @@ def _score_table(table: Table, block: Block, funds_block: Block | None) -> Score
             )
         )
     if funds_block is not None:
-        out.funds_rows = _funds(table, funds_block)
-        total = next((f for f in out.funds_rows if f.is_total), None)
-        if total is not None:
-            texts = total.texts
-            out.funds_rate = (texts.get("rate", ""), number(texts.get("weight", "")), number(texts.get("score", "")))
-            out.funds = (total.values.get("budget"), total.values.get("executed"))
-            out.funds_location = table.location(total.row, funds_block.columns.get("score", 0))
+        _attach_funds(out, table, funds_block)
     return out
+
+
+def _attach_funds(out: ScoreTable, table: Table, funds_block: Block) -> None:
+    """The funds block's rows and its 年度资金总额's rate, points and score, as the score table's funds."""
+    out.funds_block = funds_block
+    out.funds_rows = _funds(table, funds_block)
+    total = next((f for f in out.funds_rows if f.is_total), None)
+    if total is not None:
+        texts = total.texts
+        out.funds_rate = (texts.get("rate", ""), number(texts.get("weight", "")), number(texts.get("score", "")))
+        out.funds = (total.values.get("budget"), total.values.get("executed"))
+        out.funds_location = table.location(total.row, funds_block.columns.get("score", 0))
 
 
 def _split(seg: Segment) -> list[Segment]:
@@ -287,12 +293,16 @@ def _split(seg: Segment) -> list[Segment]:
 
 
 def score_tables_of(doc: SourceDocument | None, seg: Segment) -> list[ScoreTable]:
-    out = []
+    out: list[ScoreTable] = []
     for part in _split(seg):
         table = build_table(doc, part) if part is seg else _with_offset(doc, seg, part)
         funds_block, used = None, True
-        for block in table.blocks:
+        for i, block in enumerate(table.blocks):
             if block.has("budget") or block.has("executed"):
+                last = out[-1] if out and out[-1].table is table else None
+                if last is not None and last.funds_block is None and not _indicators_after(table, i):
+                    _attach_funds(last, table, block)  # printed below the indicators (预算执行情况 last)
+                    continue
                 funds_block, used = block, False
                 continue
             found = _score_table(table, block, funds_block)
@@ -306,6 +316,11 @@ def score_tables_of(doc: SourceDocument | None, seg: Segment) -> list[ScoreTable
             if alone.funds_rows:
                 out.append(alone)
     return out
+
+
+def _indicators_after(table: Table, i: int) -> bool:
+    """Whether an indicator block follows block i of the table (a funds block then heads the next table's part)."""
+    return any("name" in b.columns and b.columns.keys() & {"score", "weight", "target"} for b in table.blocks[i + 1 :])
 
 
 def _with_offset(doc: SourceDocument | None, seg: Segment, part: Segment) -> Table:

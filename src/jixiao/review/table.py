@@ -248,6 +248,25 @@ def _shift_wide_rows(grid: list[list[str]], blocks: list[Block]) -> None:
                 b.shifts[r] = {label: run[i + extra] for i, label in enumerate(labels)}
 
 
+def _total_back_above(grid: list[list[str]], blocks: list[Block]) -> None:
+    """The funds block printed below the indicators (预算执行情况 last, as some offices' forms print it): the total
+    row after its amount rows (总分 | 100 | 96) is the indicators' total, aligned to their columns, not a funds row
+    — it goes back to the indicator block above."""
+    totals = {norm(w) for w in vocabulary().words("totals")}
+    for i, b in enumerate(blocks):
+        if i == 0 or not b.columns.keys() & {"budget", "executed"}:
+            continue
+        above = blocks[i - 1]
+        if "name" not in above.columns or not above.columns.keys() & {"score", "weight"}:
+            continue
+        first = next(
+            (k for k, r in enumerate(b.rows) if norm(next((c for c in grid[r] if c.strip()), "")) in totals), None
+        )
+        if first is not None:
+            above.rows += b.rows[first:]
+            del b.rows[first:]
+
+
 _PAIR_LABEL = re.compile(r"(.+?)\s*/\s*(.+)")
 _SIDE = r"(-?\d+(?:\.\d+)?\s*分?|—+|-+)?"
 _PAIR_CELL = re.compile(rf"{_SIDE}\s*/\s*{_SIDE}")
@@ -324,6 +343,7 @@ def build_table(doc: SourceDocument | None, seg: Segment) -> Table:
         r += 1
     if not blocks:
         blocks = _headerless(grid)
+    _total_back_above(grid, blocks)
     _shift_wide_rows(grid, blocks)
     virtual = _split_pairs(grid, blocks)
     first = blocks[0].header_start if blocks else len(grid)

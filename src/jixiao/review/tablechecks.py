@@ -379,6 +379,11 @@ def _sections(t: ScoreTable) -> list[tuple[str, Decimal, list[ScoreRow]]]:
     return out
 
 
+def _unit(text: str, measure: str) -> str:
+    """A figure with the unit its 度量单位 column gives ("98" and "%": 98%)."""
+    return text + measure.strip() if number(text) is not None and number(text + measure.strip()) is not None else text
+
+
 def _check_proportional_scores(f: Findings, t: ScoreTable) -> None:
     """A table without a 分值 column whose blocks carry their points ("年度绩效目标1(40分)"): when every
     indicator of a block met its target and the block's scores fall short of its points, the one row whose
@@ -400,7 +405,8 @@ def _check_proportional_scores(f: Findings, t: ScoreTable) -> None:
             continue
         hits = []
         for r in rows:
-            pct = number(r.actual) if "%" in norm(r.actual) else None
+            percent = "%" in norm(r.actual) or norm(r.measure) in ("%", "百分比")  # or in its 度量单位 column
+            pct = number(r.actual) if percent else None
             if pct is None or r.score is None or not Decimal(0) < pct < Decimal(100) or r.reason.strip():
                 continue
             share = r.score + short
@@ -412,7 +418,8 @@ def _check_proportional_scores(f: Findings, t: ScoreTable) -> None:
         f.add(
             "review.target_met_lost",
             Severity.WARNING,
-            f"“{r.name}”年初目标值{r.target}，实际完成值{r.actual}，已达到目标；“{label}”各项均已达标，得分合计"
+            f"“{r.name}”年初目标值{_unit(r.target, r.measure)}，实际完成值{_unit(r.actual, r.measure)}，已达到目标；"
+            f"“{label}”各项均已达标，得分合计"
             f"{fmt_score(add_up(scores))}分，比{fmt_score(points)}分少{fmt_score(short)}分，正是本项按"
             f"{fmt_score(share)}分×{fmt_score(pct)}%计为{fmt_score(score)}分——已完成的目标应得满分，且未说明扣分原因。",
             r.location,

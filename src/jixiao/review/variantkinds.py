@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
 from .source import SourceDocument
-from .table import Block
+from .table import Block, number
 from .variants import (
     Grid,
     Merge,
@@ -199,6 +200,203 @@ def _serial_column(doc: SourceDocument) -> SourceDocument | None:
     return doc if changed else None
 
 
+_UNITS = (
+    "百分比",
+    "人次",
+    "万元",
+    "平方米",
+    "公里",
+    "千米",
+    "%",
+    "％",
+    "个",
+    "人",
+    "户",
+    "次",
+    "元",
+    "天",
+    "家",
+    "所",
+    "项",
+    "件",
+    "份",
+    "亩",
+    "米",
+    "场",
+    "期",
+    "篇",
+    "台",
+    "套",
+    "辆",
+    "座",
+    "处",
+    "批",
+    "株",
+    "头",
+    "只",
+    "吨",
+    "册",
+    "条",
+    "名",
+    "张",
+    "间",
+    "所",
+)  # not 月/年/日: "12月" is a date, not 12 of a unit
+_WITH_UNIT = re.compile(r"([≥≤>=<＝≧≦═﹦]*\s*-?\d+(?:\.\d+)?)\s*(" + "|".join(map(re.escape, _UNITS)) + r")")
+
+
+def _unit_column(grid: Grid, block: Block) -> bool:
+    """The unit of each target in its own 度量单位 column right after 年度指标值 ("≥95" | "%", t18, t48 and t60 print
+    指标值 | 度量单位), taken out of the 实际完成值 too where it prints the same one ("98%" → "98", as t48 and t60
+    print their actuals). Only in a block with one header row and no 度量单位 column of its own."""
+    cols = block.columns
+    if not block.has("target", "actual") or "measure" in cols or block.header_end - block.header_start != 1:
+        return False
+    t, a = cols["target"], cols["actual"]
+    split = {r: m for r in block.rows if (m := _WITH_UNIT.fullmatch(grid[r][t].strip()))}
+    if not split:
+        return False
+    for r in _block_rows(block):
+        unit = ""
+        if r == block.header_start or any(r == x.start for x in block.repeats):  # the header, printed again too
+            unit = "度量单位"
+        elif (m := split.get(r)) is not None:
+            grid[r][t], unit = m.group(1), m.group(2)
+            actual = grid[r][a].strip()
+            if actual.endswith(unit) and number(actual[: -len(unit)]) is not None:
+                grid[r][a] = actual[: -len(unit)].strip()
+        grid[r].insert(t + 1, unit)
+    for r in range(len(grid)):  # the table's other rows keep their width
+        if r not in _block_rows(block):
+            grid[r].insert(t + 1, "")
+    return True
+
+
+_OPERATOR = re.compile(r"(>=|<=|[≥≤><=＝≧≦═﹦])\s*(\S.*)")
+
+
+def _operator_column(grid: Grid, block: Block) -> bool:
+    """The operator of each target in its own 指标性质 column right before 年度指标值 ("≥" | "95%", t18, t48 and t60
+    print 指标性质 | 指标值); a target without one leaves it blank. Only in a block with one header row and no 指标性质
+    column of its own."""
+    cols = block.columns
+    if "target" not in cols or "nature" in cols or block.header_end - block.header_start != 1:
+        return False
+    t = cols["target"]
+    split = {r: m for r in block.rows if (m := _OPERATOR.fullmatch(grid[r][t].strip()))}
+    if not split:
+        return False
+    for r in range(len(grid)):
+        nature = ""
+        if r == block.header_start or any(r == x.start for x in block.repeats):
+            nature = "指标性质"
+        elif (m := split.get(r)) is not None:
+            nature, grid[r][t] = m.group(1), m.group(2)
+        grid[r].insert(t, nature)
+    return True
+
+
+def _weight_percent(doc: SourceDocument) -> SourceDocument | None:
+    """The points printed as a share of the hundred, under 权重: "10%" for 10 (t32 heads its points 权重; offices
+    that weigh in shares print the share). Only in a table worth 100: its blocks' points, the total row's left out,
+    add up to 100, every one a plain figure."""
+    changed = False
+    for seg, table in _tables(doc):
+        grid = [list(r) for r in table.grid]
+        cells = [
+            (r, b.columns["weight"])
+            for b in table.blocks
+            if "weight" in b.columns and b.header_end > b.header_start
+            for r in b.rows
+            if grid[r][b.columns["weight"]].strip() and not _is_total(grid[r])
+        ]
+        if not cells or any(not re.fullmatch(r"\d+(?:\.\d+)?", grid[r][c].strip()) for r, c in cells):
+            continue
+        if sum(Decimal(grid[r][c].strip()) for r, c in cells) != 100:
+            continue
+        for b in (b for b in table.blocks if "weight" in b.columns):
+            w = b.columns["weight"]
+            for r in range(b.header_start, b.header_end):
+                if norm(grid[r][w]) in {"分值", "指标分值"}:
+                    grid[r][w] = "权重"
+            for r in b.rows:
+                if _is_total(grid[r]) and number(grid[r][w]) == 100:
+                    grid[r][w] = "100%"
+        for r, c in cells:
+            grid[r][c] = grid[r][c].strip() + "%"
+        doc, changed = _with_grid(doc, seg, grid), True
+    return doc if changed else None
+
+
+def _funds_below(doc: SourceDocument) -> SourceDocument | None:
+    """The funds block (its header and amount rows) printed below the indicators, right before the total row where
+    the table has one, else after the indicators' last row (offices whose forms put 预算执行情况 last). Only where
+    the funds block comes before the indicators in the same table."""
+    changed = False
+    tables = _tables(doc)
+    for i, (seg, table) in enumerate(tables):
+        if any(not any(b.header_end > b.header_start for b in t.blocks) for _, t in tables[i + 1 :]):
+            continue  # a table without its header follows (t08): a sheet holds both as one grid, its rows would
+            # stand under the funds moved last
+        blocks = table.blocks
+        funds = next((b for b in blocks if b.columns.keys() & {"budget", "executed"}), None)
+        indicators = _indicator_blocks(table)
+        if funds is None or not indicators or indicators[-1].header_start < funds.header_start:
+            continue
+        later = [b.header_start for b in blocks if b.header_start > funds.header_start]
+        moved = list(range(funds.header_start, min(later)))
+        last = indicators[-1]
+        totals = [r for r in last.rows if _is_total(table.grid[r])]
+        at = totals[0] if totals else last.rows[-1] + 1 if last.rows else last.header_end
+        kept = [r for r in range(len(table.grid)) if r not in moved]
+        order = [r for r in kept if r < at] + moved + [r for r in kept if r >= at]
+        doc, changed = _with_grid(doc, seg, [list(table.grid[r]) for r in order]), True
+    return doc if changed else None
+
+
+def _header_three_deep(doc: SourceDocument) -> Variant | None:
+    """The indicators' one-row header made three rows deep, as published: group labels on top — 绩效指标 across the
+    levels and the name, 指标完成情况 across 年度指标值 and 实际完成值, 评分 across 分值 and 得分 (gridSpan) — then
+    the labels, 年度指标值 over 指标值 in the third row, every other label (and 偏差原因, the side label) merged down
+    to the third row (vMerge)."""
+    merges: dict[int, list[Merge]] = {}
+    for seg, table in _tables(doc):
+        blocks = [b for b in _indicator_blocks(table) if b.header_end - b.header_start == 1]
+        blocks = [b for b in blocks if b.has("target", "actual", "weight", "score")]
+        if not blocks:
+            continue
+        grid = [list(r) for r in table.grid]
+        found: list[Merge] = []
+        for b in sorted(blocks, key=lambda b: -b.header_start):
+            h, cols = b.header_start, b.columns
+            levels = [cols[k] for k in ("level1", "level2", "name") if k in cols]
+            spans = [
+                ("绩效指标", min(levels), max(levels)),
+                ("指标完成情况", min(cols["target"], cols["actual"]), max(cols["target"], cols["actual"])),
+                ("评分", min(cols["weight"], cols["score"]), max(cols["weight"], cols["score"])),
+            ]
+            if max(levels) - min(levels) + 1 != len(levels) or any(hi - lo != 1 for _, lo, hi in spans[1:]):
+                continue  # a group over columns that are not side by side would take in others
+            top, low = ["" for _ in grid[h]], ["" for _ in grid[h]]
+            low[cols["target"]] = "指标值"
+            grouped = {c for _, lo, hi in spans for c in range(lo, hi + 1)}
+            for c, text in enumerate(grid[h]):  # labels outside the groups stand in the top row, merged down
+                if c not in grouped and norm(text):
+                    top[c], grid[h][c] = text, ""
+            for text, lo, _ in spans:
+                top[lo] = text
+            grid[h + 1 : h + 1] = [low]
+            grid[h:h] = [top]
+            found = [(r + 2 if r > h else r, c0, r1 + 2 if r1 > h else r1, c1) for r, c0, r1, c1 in found]
+            found += [(h, lo, h, hi) for _, lo, hi in spans if hi > lo]
+            found += [(h, c, h + 2, c) for c, text in enumerate(top) if text and c not in grouped]
+            found += [(h + 1, c, h + 2, c) for c in grouped if norm(grid[h + 1][c]) and c != cols["target"]]
+        if found:
+            merges[doc.segments.index(seg)] = found
+            doc = _with_grid(doc, seg, grid)
+    return Variant("header_three_deep", doc, merges) if merges else None
+
+
 def _one_per_table(change: Callable[[Grid, Block], bool]) -> Callable[[SourceDocument], SourceDocument | None]:
     """`change` on the last indicator block of each table only (rows are inserted: the other blocks' row
     numbers would move under them)."""
@@ -224,4 +422,9 @@ KINDS: dict[str, Callable[[SourceDocument], Variant | None]] = {
     "scores_in_one_cell": _simple("scores_in_one_cell", _pairs_joined),
     "full_width": _simple("full_width", _full_width),
     "serial_column": _simple("serial_column", _serial_column),
+    "unit_column": _simple("unit_column", _one_per_table(_unit_column)),
+    "operator_column": _simple("operator_column", _one_per_table(_operator_column)),
+    "weight_percent": _simple("weight_percent", _weight_percent),
+    "funds_below": _simple("funds_below", _funds_below),
+    "header_three_deep": _header_three_deep,
 }
