@@ -216,6 +216,9 @@ def test_form_errors_are_shown_and_nothing_is_saved(app):
         data={"csrf_token": csrf, "version": version, "f:budget.initial.total": "三十九万"},
     )
     assert r.status_code == 422 and "应为数字，实际为“三十九万”" in r.text and 'value="三十九万"' in r.text
+    # placed at the form's field, not at a line of the text the form's values were written into (全部数据第10行)
+    problems = re.sub(r"<[^>]+>", "", r.text.split('id="problems"')[1].split("</ul>")[0])
+    assert "年初预算·合计：" in problems and "全部数据第" not in problems
     with app.state.factory() as db:
         assert db.get(Evaluation, evaluation_id).version == version
 

@@ -113,7 +113,10 @@ def evaluation_page(
     yaml_text: str | None = None,
     lists: dict[str, list[dict[str, str]]] | None = None,
     status: int = 200,
+    typed_in_form: bool = False,
 ) -> HTMLResponse:
+    """`typed_in_form`: the problems are of what the form or the tables posted, each placed at its field (not at a
+    line of the text that the form's values were written into, which the user never saw)."""
     loaded = loaded or load(evaluation)
     scored = loaded.scored
     rows = []
@@ -163,7 +166,8 @@ def evaluation_page(
             "scored": scored,
             "rows": rows,
             "problems": [
-                (p, _place(p, manual), problem_in_chinese(p, evaluation.rulebook_id)) for p in loaded.problems
+                (p, _place(p, manual, typed_in_form), problem_in_chinese(p, evaluation.rulebook_id))
+                for p in loaded.problems
             ],
             "message": message,
             "can_edit": editable,
@@ -209,7 +213,7 @@ def _field(problem) -> str | None:
     return problem.location.field if problem.location else None
 
 
-def _place(problem, manual: dict[str, str]) -> str:
+def _place(problem, manual: dict[str, str], typed_in_form: bool = False) -> str:
     """Where a problem is: a workbook's sheet and cell, or the text editor's line with the field's label (a manual
     score by its indicator's name: 人工评分“支付进度”)."""
     place = problem_place(problem)
@@ -217,6 +221,8 @@ def _place(problem, manual: dict[str, str]) -> str:
     parts = (location.field or "").split(".") if location is not None else []
     if parts[0] == "manual_scores" and len(parts) > 1:
         place = f"人工评分“{manual.get(parts[1], parts[1])}”"
+    if typed_in_form and place and place != "数据":
+        return place
     if location is not None and location.line and not location.sheet:
         return f"全部数据第{location.line}行" + (f" {place}" if place and place != "数据" else "")
     return place
@@ -305,6 +311,7 @@ def guarded_write(
             yaml_text=editor_text if editor_text is not None else data_yaml,
             status=422,
             message="数据有误，未保存。请按提示修改后重新保存。",
+            typed_in_form=via in ("form", "lists"),
         )
     # committed here, in the request's thread, as soon as the rows are written: SQLite's write lock is held from
     # the guarded UPDATE to the commit only (the rest of the response waits for nothing)
