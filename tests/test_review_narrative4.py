@@ -229,3 +229,11 @@ def test_names_and_slogans_with_numerals_count_nothing():
     # n235: "“一轴引领、四翼联动、六张名片、百村示范”" is a slogan
     doc = _doc("认真贯彻落实中央八项规定精神,围绕“一轴引领、四翼联动、六张名片、百村示范”的目标,新建公厕两座。")
     assert [(f.raw, f.unit) for f in extract_narrative_figures(doc)] == [("两", "座")]
+
+
+def test_a_stretch_goal_after_a_target_is_of_the_same_thing():
+    # n235: "预期目标是:地区生产总值增长8%、力争9%": 9% is the stretch goal of the same growth
+    doc = _doc("今年主要经济指标的预期目标是:地区生产总值增长8%、力争9%;城乡居民人均可支配收入与经济增长基本同步。")
+    goal = _figure(doc, "9")
+    assert (goal.subject, goal.relation) == (_figure(doc, "8").subject, "力争")
+    assert "地区生产总值" in goal.subject

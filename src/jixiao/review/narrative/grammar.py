@@ -237,6 +237,8 @@ class _SegmentReader:
         )
         if not subject and not relation and prev is not None and not left and listed and prev.unit == token.unit:
             subject = prev.subject  # "缴费标准设为每年100元、200元、300元": values of one thing
+        if prev is not None and listed and prev.unit == token.unit and left.strip() in _GOAL_VERBS and prev.subject:
+            subject, relation = prev.subject, left.strip()  # "地区生产总值增长8%、力争9%": the stretch goal of the same
         if not subject and self.names:
             subject = self.names.pop(0) if len(self.names) > 1 else self.names[0]
         if noun:
@@ -573,6 +575,7 @@ class _SegmentReader:
 
 _SENTENCE_YEAR = re.compile(r"(?:19|20)\d\d年度?(?![\d底末初])")
 _HEADS = ("人", "人次", "户", "名", "位")  # measure words of people
+_GOAL_VERBS = ("力争", "争取", "力求", "确保")
 _DURATION_AFTER = re.compile(r"以[上下内来]|[内来后前多余间]|时间|左右|的")
 _SECOND_MEASURE = re.compile(r"^(?:\d+|[一二两三四五六七八九十]+)[层栋幢间座]的?(?=[\u4e00-\u9fa5])")
 
