@@ -280,7 +280,7 @@ def test_hostile_excel_2003_xml_is_refused_by_name(tmp_path, no_libreoffice, cap
     rows = "".join(f"<Row><Cell><Data ss:Type='Number'>{i}</Data></Cell></Row>" for i in range(20_001))
     many = SPREADSHEETML.replace("<Table>", "<Table>" + rows)
     code, said = _run(capsys, "review", str(_write(tmp_path, "多行.xls", many.encode())))
-    assert code == 2 and "工作表“自评表”超过 20000 行" in said and "JIXIAO_LIMIT_TABLE_ROWS" in said
+    assert code == 2 and "表格共有 20005 行，超过上限 20000 行" in said and "JIXIAO_LIMIT_TABLE_ROWS" in said
 
 
 def test_libreoffice_is_given_time_in_proportion_to_the_file(tmp_path, monkeypatch):
@@ -304,3 +304,17 @@ def test_libreoffice_is_given_time_in_proportion_to_the_file(tmp_path, monkeypat
             read_source(_write(tmp_path, f"报告{size}.doc", ole + bytes(size)))
     assert asked == [pytest.approx(20.0, abs=0.01), pytest.approx(40.0, abs=0.01), 100.0]
     assert office.START_TIMEOUT <= 60
+
+
+def test_a_csv_over_the_table_limits_is_refused_by_name(tmp_path, capsys, monkeypatch):
+    import dataclasses
+
+    from jixiao.files import guard
+
+    code, said = _run(
+        capsys, "review", str(_write(tmp_path, "长表.csv", b"".join(b"%d,1\n" % i for i in range(50_000))))
+    )
+    assert code == 2 and "[file.csv] 表格超过 20000 行" in said
+    monkeypatch.setattr(guard, "LIMITS", dataclasses.replace(guard.LIMITS, table_columns=10))
+    code, said = _run(capsys, "review", str(_write(tmp_path, "宽表.csv", ",".join(["1"] * 11).encode())))
+    assert code == 2 and "第 1 行有 11 列，上限为 10 列" in said
