@@ -738,6 +738,8 @@ def test_a_report_names_itself_in_the_set_phrases_of_its_accounts_and_its_projec
         "项目招投标手续。\n" + _LONG * 3
     )
     assert _review(tmp_path, project, "project.txt").department == "保山市文化和旅游局"
+    each = project.replace("主体保山市文化和旅游局于10月20日", "主体为保山市各县区文化和旅游局,于10月20日")
+    assert _review(tmp_path, each, "each.txt").department == ""
 
 
 def test_the_one_unit_a_report_names_as_the_actor_of_its_own_work(tmp_path):

@@ -261,7 +261,7 @@ def _named_unit(name: str) -> bool:
 
 # words no unit's name holds: a sentence's that ran on past the name ("腾冲市财政局下达我局项目资金……" read as a title
 # "<unit>项目…")
-_IN_A_NAME_NEVER = re.compile(r"我|下达|拨付|关于|印发|转发|报送|上报|呈报|开展|做好")
+_IN_A_NAME_NEVER = re.compile(r"我|各|下达|拨付|关于|印发|转发|报送|上报|呈报|开展|做好")
 
 
 def _titled_department(doc: SourceDocument, tables: list[Table]) -> str:
