@@ -88,6 +88,8 @@ def test_monitor_of_a_bureau_lists_every_warning_and_every_bad_folder(bureau, tm
     printed = capsys.readouterr()
     assert "进度 5/5" in printed.err  # baoan, broken, empty, jiaoyu, weishen; "out" is an output folder
     assert "共5个部门文件夹，已读取3个，无法读取2个。" in printed.out
+    # baoan and weishen hold the same department (the workbook is 宝安's): the bureau is told to check
+    assert "注意：“深圳市宝安区妇女联合会”出现在2个文件夹（baoan、weishen），请确认是否重复报送。" in printed.out
     data = (out / "运行监控汇总.xlsx").read_bytes()
     warnings = _sheet(data, "预警清单")
     # jiaoyu: 500 / 1000 = 50% by September < 75% − 10% = 65% (national, inferred). Issued 2023-09-30; 10 working

@@ -33,6 +33,7 @@ __all__ = [
     "department_folders",
     "is_bureau_folder",
     "run_bureau",
+    "same_department",
     "step_file",
 ]
 
@@ -127,6 +128,25 @@ def step_file(folder: Path, step: str) -> Path:
         "汇总多个部门时，请指定财政部门的目录（每个部门一个子文件夹）。"
     )
     raise JixiaoError([Problem("file.missing", message, Location(str(folder)))])
+
+
+def same_department(run: BureauRun) -> dict[str, list[str]]:
+    """Department names read from more than one folder (a department that handed in twice, or a copied file),
+    each with its folders."""
+    folders: dict[str, list[str]] = {}
+    for folder, result in run.done:
+        name = _department(result)
+        if name:
+            folders.setdefault(name, []).append(folder)
+    return {name: found for name, found in folders.items() if len(found) > 1}
+
+
+def _department(result: Any) -> str:
+    if isinstance(result, MonitoringResult):
+        return result.monitoring.department
+    if isinstance(result, TargetsChecked):
+        return result.sheet.department
+    return str(getattr(result, "department", ""))
 
 
 def _reasons(problems: Sequence[Problem]) -> tuple[str, ...]:
@@ -424,7 +444,7 @@ def bureau_xlsx(run: BureauRun, today: dt.date) -> bytes:
             wb,
             "未完成事项",
             f"未完成的整改事项（统计日期 {today:%Y-%m-%d}；已逾期在前）",
-            [*head, "期限", "位置"],
+            [*head, "距期限", "位置"],
             open_items,
         )
         _sheet(

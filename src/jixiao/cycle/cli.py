@@ -75,6 +75,7 @@ def _bureau(args: argparse.Namespace, step: str, one: Callable[[Path], object], 
         monitor_rows,
         rectify_rows,
         run_bureau,
+        same_department,
         targets_rows,
     )
 
@@ -106,6 +107,8 @@ def _bureau(args: argparse.Namespace, step: str, one: Callable[[Path], object], 
             if row[7] or row[8]:
                 print(f"  {row[0]}：错误{row[7]}项，警告{row[8]}项，建议审核等级{row[9]}")
         print(f"绩效目标审核汇总：审核发现{len(findings)}项。")
+    for name, folders in same_department(run).items():
+        print(f"  注意：“{name}”出现在{len(folders)}个文件夹（{'、'.join(folders)}），请确认是否重复报送。")
     for failure in run.failures:
         print(f"  无法读取 {failure.folder}/{failure.file}（{failure.kind}）：")
         for reason in failure.reasons:
