@@ -84,3 +84,23 @@ def test_each_warning_says_which_of_its_figures_is_inferred(tmp_path):
     # national: the whole section is inferred (序时进度 8/12 − 10% = 56.67% > 55%)
     [line, gap] = assess_monitoring(_points(tmp_path, "national", 2023, points), D(2023, 9, 1)).warnings
     assert line.message.endswith("，预警线为推定值）") and "（差异上限为推定值）" in gap.message
+
+
+def test_sichuan_says_an_unanswered_warning_is_suspended(tmp_path, capsys):
+    from jixiao.cli import main
+
+    # June 2025 380 / 1000 = 38% < 40%, warned 2025-07-01, due 2025-07-15 (above); unanswered on 2025-07-16:
+    # 川财绩〔2025〕10号 (as 四川省财政厅 reads it): 超时未作处置的自动确定为暂停预算执行.
+    mon = _points(tmp_path, "sichuan/2025", 2025, "  - {month: 6, executed: 380}\n")
+    [problem] = assess_monitoring(mon, D(2025, 7, 16)).problems()
+    assert problem.message.endswith("，逾期未答复（超时自动暂停）。")
+    # the national rule gives no consequence: the state alone
+    national = _points(tmp_path, "national", 2025, "  - {month: 6, executed: 300}\n")
+    assert assess_monitoring(national, D(2025, 7, 16)).problems()[0].message.endswith("，逾期未答复。")
+    # a bureau of one department counts it as late
+    (tmp_path / "bureau" / "sc").mkdir(parents=True)
+    (tmp_path / "bureau" / "sc" / "monitoring.yaml").write_text(
+        "ruleset: sichuan/2025\nyear: 2025\nbudget: 1000\npoints:\n  - {month: 6, executed: 380}\n", encoding="utf-8"
+    )
+    assert main(["monitor", str(tmp_path / "bureau"), "--today", "2025-07-16"]) == 0
+    assert "预警1项，其中逾期1项。" in capsys.readouterr().out

@@ -266,7 +266,7 @@ def monitor_rows(run: BureauRun, today: dt.date) -> tuple[list[list[Any]], list[
                         f"{w.deadline:%Y-%m-%d}",
                         answer.decision if answer else "",
                         f"{answer.date:%Y-%m-%d}" if answer and answer.date else "",
-                        w.status,
+                        result.shown_status(w),
                         answer_days(w, today),
                         w.deadline_basis,
                         str(w.location),

@@ -87,7 +87,7 @@ def _bureau(args: argparse.Namespace, step: str, one: Callable[[Path], object], 
     run = run_bureau(root, step, one, _progress)
     if step == "monitor":
         summary, warnings = monitor_rows(run, today)
-        late = sum(row[10] in ("逾期未答复", "逾期答复") for row in warnings)
+        late = sum(str(row[10]).startswith(("逾期未答复", "逾期答复")) for row in warnings)
         for row in summary:  # the departments with an answer pending or late (answered warnings are in the workbook)
             if any(row[8:11]):
                 states = "，".join(f"{s}{n}" for s, n in zip(_ANSWER_STATES, row[8:12], strict=True) if n)

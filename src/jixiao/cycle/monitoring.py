@@ -100,13 +100,20 @@ class MonitoringResult:
         )
         return merged.basis
 
+    def shown_status(self, warning: Warning_) -> str:
+        """The state of the answer, and what the ruleset says follows an unanswered one (四川 2025: 超时自动暂停)."""
+        rules = self.monitoring.ruleset.monitoring
+        if warning.status == "逾期未答复" and rules.overdue:
+            return f"{warning.status}（{rules.overdue}）"
+        return warning.status
+
     def problems(self) -> list[Problem]:
         late = ("逾期答复", "逾期未答复")
         return [
             Problem(
                 "monitoring.warning",
                 f"{w.month}月{w.kind}预警：{w.message}；答复期限{w.deadline:%Y-%m-%d}"
-                f"（{w.deadline_basis}），{w.status}。",
+                f"（{w.deadline_basis}），{self.shown_status(w)}。",
                 w.location,
                 Severity.ERROR if w.status in late else Severity.WARNING,
             )

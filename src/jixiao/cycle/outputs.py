@@ -199,7 +199,7 @@ def monitoring_xlsx(result: MonitoringResult) -> bytes:
                 "；".join(x.message for x in result.warnings if x.month == point.month) or "无",
                 answer.decision if answer else "",
                 f"{answer.date:%Y-%m-%d}" if answer and answer.date else "",
-                w.status if w else "",
+                result.shown_status(w) if w else "",
             ]
         )
     rules = mon.ruleset
