@@ -113,6 +113,8 @@ def test_people_counted_after_the_places_they_live_in_are_the_clause_topic():
     doc = _doc("受益人群三个嘎查261人,确保边民补助发放合法合规。")
     assert _figure(doc, "三", "个").subject.endswith("嘎查")
     assert _figure(doc, "261").subject == "受益人群"
+    # a topic that names no people is not the households' subject: "项目覆盖3个村526户" keeps the 村
+    assert _figure(_doc("项目覆盖3个村526户。"), "526").subject == "村"
     # "年初批复预算8个项目985万元": an amount after a count keeps the count's noun (unchanged)
     assert _figure(_doc("年初批复预算8个项目985万元。"), "985").subject == "年初批复预算项目"
 

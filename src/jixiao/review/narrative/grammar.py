@@ -203,8 +203,10 @@ class _SegmentReader:
             subject = (rest if len(rest) >= 3 else prev.subject) if token.kind != "count" else ""
             heads = token.unit in _HEADS and prev.unit not in _HEADS
             if token.kind == "count" and not rest and prev.kind == "count" and heads:
-                # "受益人群三个嘎查261人": the people of the places just counted are what the clause is about
-                subject = clean_subject(prev.text[: len(prev.text) - len(prev.raw) - len(prev.unit)], voc)[0]
+                # "受益人群三个嘎查261人": the people of the places just counted are what the clause is about, when
+                # it names people ("项目覆盖3个村526户" keeps the households of the 村)
+                topic = clean_subject(prev.text[: len(prev.text) - len(prev.raw) - len(prev.unit)], voc)[0]
+                subject = topic if _PEOPLE.search(topic) else subject
         if subject in voc.relations["verbs"] or subject in voc.relations["stage_verbs"]:
             # "完成预算的100%": a rate of what a verb did to a stage of the budget is of both words
             staged = subject in voc.relations["stage_verbs"]
@@ -576,6 +578,7 @@ class _SegmentReader:
 _SENTENCE_YEAR = re.compile(r"(?:19|20)\d\d年度?(?![\d底末初])")
 _HEADS = ("人", "人次", "户", "名", "位")  # measure words of people
 _GOAL_VERBS = ("力争", "争取", "力求", "确保")
+_PEOPLE = re.compile(r"(?:人群|群众|对象|人口|居民|农户|牧民|村民|人员|学生|儿童|老人|职工|边民)$")
 _DURATION_AFTER = re.compile(r"以[上下内来]|[内来后前多余间]|时间|左右|的")
 _SECOND_MEASURE = re.compile(r"^(?:\d+|[一二两三四五六七八九十]+)[层栋幢间座]的?(?=[\u4e00-\u9fa5])")
 
