@@ -219,6 +219,12 @@ def test_form_errors_are_shown_and_nothing_is_saved(app):
     # placed at the form's field, not at a line of the text the form's values were written into (全部数据第10行)
     problems = re.sub(r"<[^>]+>", "", r.text.split('id="problems"')[1].split("</ul>")[0])
     assert "年初预算·合计：" in problems and "全部数据第" not in problems
+    # an amount in 元 in a 万元 field was kept as 12000 万元, ten thousand times the amount meant
+    r = c.post(
+        f"/evaluations/{evaluation_id}/form",
+        data={"csrf_token": csrf, "version": version, "f:budget.initial.total": "12000元"},
+    )
+    assert r.status_code == 422 and "以万元为单位，实际填写的“12000元”是元。请换算为万元" in r.text
     with app.state.factory() as db:
         assert db.get(Evaluation, evaluation_id).version == version
 

@@ -197,15 +197,27 @@ def _short(raw: Any) -> str:
     return text if len(text) <= 30 else f"{text[:12]}…（共 {len(text)} 个字符）"
 
 
+def _in_wan_yuan(spec: Field, raw: str) -> None:
+    """An amount of a 万元 field typed in 元 (“12000元”): parse_decimal takes the unit 元 off and would keep 12000
+    as 万元, ten thousand times the amount meant."""
+    text = raw.strip()
+    if text.endswith("元") and not text.endswith("万元"):
+        raise _Bad(f"以万元为单位，实际填写的“{_short(raw)}”是元。请换算为万元后填写（元数 ÷ 10000）")
+
+
 def _parse_value(spec: Field, raw: Any) -> Any:
     kind = spec.kind
     try:
         if kind in ("amount", "quantity"):
+            if spec.unit == "万元" and isinstance(raw, str):
+                _in_wan_yuan(spec, raw)
             value = parse_decimal(raw)
             if value < 0:
                 raise _Bad(f"{spec.label}不能为负数（实际为 {_short(raw)}）。请填写 0 或正数；调减请填在“调整数”中")
             return value
         if kind == "signed_amount":
+            if spec.unit == "万元" and isinstance(raw, str):
+                _in_wan_yuan(spec, raw)
             return parse_decimal(raw)
         if kind == "rate":
             value = parse_rate(raw)
