@@ -918,3 +918,22 @@ def test_a_title_with_the_unit_s_own_accounts_and_a_joint_signature(tmp_path):
     assert _review(tmp_path, own).department == "大英县交通运输局"
     joint = "2023年度农村公路养护项目绩效自评报告\n" + body + "大英县交通运输局  大英县财政局\n2024年3月10日\n"
     assert _review(tmp_path, joint, "joint.txt").department == ""
+
+
+def test_a_report_whose_text_came_as_one_long_line_and_one_that_opens_with_its_functions(tmp_path):
+    """Held-out n223: a report's text layer in one very long line, no table, is a report ("…财政项目支出绩效评价报告
+    … 附件1 绩效评价指标体系" in its contents is no score table's title); held-out n232, n235: a report that opens with
+    the unit's functions ("一、部门基本情况 (一)职能职责", "(一)职能简介 …基本职能…") is a department's, and
+    "各项目标任务" speaks of no project."""
+    line = (
+        "漕河泾街道办事处财政项目支出绩效评价报告 项目名称:2016年社区道路整治项目 目录 一、项目概况 二、绩效评价情况 "
+        "附件1 绩效评价指标体系 " + _LONG.strip() * 12 + "\n"
+    )
+    assert _review(tmp_path, line).kind == "narrative_project"
+    functions = (
+        "一、基本职能及主要工作\n(一)职能简介\n永胜镇人民政府基本职能贯彻党的路线、方针、政策,承担促进经济发展等职能。\n"
+        "(二)2024年重点工作\n全面完成上级下达的经济社会发展和乡村振兴发展等各项目标任务。\n" + _LONG * 3
+    )
+    assert _review(tmp_path, functions, "functions.txt").kind == "narrative_department"
+    duties = "一、部门基本情况\n(一)职能职责。负责水资源保护,提出水利资金安排建议并负责项目实施的监督。\n" + _LONG * 3
+    assert _review(tmp_path, duties, "duties.txt").kind == "narrative_department"

