@@ -332,3 +332,27 @@ def test_results_lists_each_folder_it_could_not_score_with_every_problem(bureau,
     failed = {row[0]: row for row in book["无法评分"].iter_rows(min_row=2, values_only=True)}
     assert set(failed) == {"broken", "empty", "jiaoyu", "weishen"}
     assert "jiaoyu/data.yaml:1" in failed["jiaoyu"][3] and "年" in failed["jiaoyu"][3]
+
+
+def test_a_renamed_column_of_the_targets_workbook_is_named(tmp_path, capsys):
+    from jixiao.cycle.targets import load_targets
+    from jixiao.cycle.workbook_out import targets_workbook
+
+    path = tmp_path / "绩效目标申报表.xlsx"
+    path.write_bytes(targets_workbook(load_targets(BAOAN)))
+    book = load_workbook(path)
+    ws = book["绩效目标申报表"]
+    assert ws["E12"].value == "指标值" and ws["H12"].value == "说明"  # the template's header row
+    ws["H12"], ws["H13"] = "备注", "按上年实际"  # a note under a renamed 说明: read by no one
+    book.save(path)
+    [warning] = load_targets(path).warnings
+    assert (warning.code, str(warning.location)) == ("cycle.column_unknown", f"{path}[绩效目标申报表!A12]")
+    assert "H12“备注”" in warning.message
+    assert main(["targets", str(path)]) == 0
+    assert "H12“备注”（其下数据未读取）" in capsys.readouterr().out  # said by the command too
+    ws["E12"] = "目标值"  # 指标值 renamed: every indicator would lose its value
+    book.save(path)
+    with pytest.raises(JixiaoError) as err:
+        load_targets(path)
+    [missing] = [p for p in err.value.problems if p.code == "cycle.column_missing"]
+    assert "没有“指标值”列" in missing.message and "E12“目标值”" in missing.message

@@ -148,7 +148,7 @@ def cmd_targets(args: argparse.Namespace) -> int:
         return _bureau(args, "targets", targets_one(_data_budget), dt.date.today())
     path = step_file(path, "targets") if path.is_dir() else path
     sheet = load_targets(path)
-    problems = check_targets(sheet, _data_budget(path))
+    problems = [*sheet.warnings, *check_targets(sheet, _data_budget(path))]
     print(
         f"{sheet.department} {sheet.year}年度{'项目' if sheet.kind == 'project' else '部门整体'}绩效目标："
         f"{len(sheet.indicators)}项指标，年度资金总额{sheet.budget_total}万元"

@@ -6,7 +6,7 @@ The self-evaluation's 年度指标值 are these targets: `as_data_targets` gives
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -127,6 +127,7 @@ def load_targets(path: Path, content: str | bytes | None = None) -> TargetSheet:
         approved=r.text(("approval", "approved"), "是否批复") in ("是", "true", "已批复"),
         warnings=(),
     )
+    sheet = replace(sheet, warnings=tuple(p for p in r.problems if p.severity is not Severity.ERROR))
     r.raise_errors()
     return sheet
 

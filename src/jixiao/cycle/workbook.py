@@ -359,6 +359,9 @@ def _read_indicators(ws: Any, collect: _Collect) -> None:
     header, columns = found
     collect.cells.record(("indicators",), ws.title, _address(header + 1, columns.get("name", 3)))
     stop = {_norm(label) for label, _p, _h in APPROVAL_FIELDS}
+    last = next((r - 1 for r in range(header + 1, ws.max_row + 1) if _norm(ws.cell(r, 1).value) in stop), None)
+    required = ((("level1",), "“一级指标”"), (("name",), "“三级指标”"), (("value",), "“指标值”"))
+    _check_columns(ws, header, columns, INDICATOR_COLUMNS, required, "绩效指标表", "指标值", collect, last)
     n = 0
     level1 = level2 = ""
     for row in range(header + 1, ws.max_row + 1):
@@ -403,6 +406,50 @@ def read_monitoring_workbook(path: Path, content: bytes | None = None) -> Reader
     return Reader(collect.tree, collect.cells, collect.problems)  # type: ignore[arg-type]
 
 
+def _check_columns(
+    ws: Any,
+    header: int,
+    columns: dict[str, int],
+    template: tuple[tuple[str, str], ...],
+    required: tuple[tuple[tuple[str, ...], str], ...],
+    table: str,
+    example: str,
+    collect: _Collect,
+    last: int | None = None,
+) -> None:
+    """A renamed or deleted header: a required column not found is an error; a header not of the template with
+    figures below it (down to row `last`) is named, as its figures are read by no one (a warning when nothing
+    required is missing)."""
+    known = {_norm(label) for label, _key in template} | {""}
+    bottom = last if last is not None else ws.max_row
+    others = [
+        f"{_address(header, col)}“{ws.cell(header, col).value}”"
+        for col in range(1, ws.max_column + 1)
+        if _norm(ws.cell(header, col).value) not in known
+        and any(_text(ws.cell(row, col)) for row in range(header + 1, bottom + 1))
+    ]
+    unknown = f"未识别的表头：{'、'.join(others)}（其下数据未读取）。" if others else ""
+    missing = [wanted for keys, wanted in required if not any(k in columns for k in keys)]
+    for wanted in missing:
+        collect.problem(
+            "cycle.column_missing",
+            f"{table}的表头（第{header}行）没有{wanted}列。{unknown}请把该列表头改回{wanted}"
+            "（与 jixiao cycle-template 生成的模板一致），列的位置可以调整。",
+            ws.title,
+            _address(header, 1),
+        )
+    if unknown and not missing:
+        collect.problems.append(
+            Problem(
+                "cycle.column_unknown",
+                f"{table}的表头（第{header}行）中，{unknown}若是模板中的列（如“{example}”），请把表头改回原名，"
+                "列的位置可以调整。",
+                Location(collect.file, sheet=ws.title, cell=_address(header, 1)),
+                Severity.WARNING,
+            )
+        )
+
+
 def _read_points(ws: Any, collect: _Collect) -> dict[str, int]:
     found = _header(ws, POINT_COLUMNS, start=1)
     if found is None:
@@ -414,40 +461,11 @@ def _read_points(ws: Any, collect: _Collect) -> dict[str, int]:
         )
         return {}
     header, columns = found
-    known = {_norm(label) for label, _key in POINT_COLUMNS}
-    others = [  # headers not of the template with figures below them: a renamed column, read by no one
-        f"{_address(header, col)}“{ws.cell(header, col).value}”"
-        for col in range(1, ws.max_column + 1)
-        if _norm(ws.cell(header, col).value) not in known | {""}
-        and any(_text(ws.cell(row, col)) for row in range(header + 1, ws.max_row + 1))
-    ]
-    unknown = f"未识别的表头：{'、'.join(others)}（其下数据未读取）。" if others else ""
-    missing = [
-        wanted
-        for keys, wanted in (
-            (("month",), "“监控节点”"),
-            (("executed", "execution_rate"), "“累计执行数（万元）”或“累计执行率”"),
-        )
-        if not any(k in columns for k in keys)  # a renamed header: its column's figures would be lost unseen
-    ]
-    for wanted in missing:
-        collect.problem(
-            "cycle.column_missing",
-            f"监控节点表的表头（第{header}行）没有{wanted}列。{unknown}请把该列表头改回{wanted}"
-            "（与 jixiao cycle-template 生成的模板一致），列的位置可以调整。",
-            ws.title,
-            _address(header, 1),
-        )
-    if unknown and not missing:
-        collect.problems.append(
-            Problem(
-                "cycle.column_unknown",
-                f"监控节点表的表头（第{header}行）中，{unknown}若是模板中的列（如“累计执行率”），请把表头改回原名，"
-                "列的位置可以调整。",
-                Location(collect.file, sheet=ws.title, cell=_address(header, 1)),
-                Severity.WARNING,
-            )
-        )
+    required = (
+        (("month",), "“监控节点”"),
+        (("executed", "execution_rate"), "“累计执行数（万元）”或“累计执行率”"),
+    )
+    _check_columns(ws, header, columns, POINT_COLUMNS, required, "监控节点表", "累计执行率", collect)
     months: dict[str, int] = {}
     n = 0
     for row in range(header + 1, ws.max_row + 1):
