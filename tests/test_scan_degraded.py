@@ -21,7 +21,7 @@ from .review_support import review_summary
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-from degrade import seal, signature
+from degrade import photographed, seal, signature
 
 pytestmark = pytest.mark.skipif(office.find_soffice() is None, reason="LibreOffice is installed by scripts/setup.sh")
 
@@ -414,3 +414,62 @@ def test_a_lines_box_that_cuts_its_first_stroke_is_widened_over_it_and_not_onto_
     on_a_rule = np.array([[150, 18], [230, 18], [230, 42], [150, 42]], dtype=np.float32)
     assert (_ends_kept(page, [on_a_rule])[0] == on_a_rule).all()
     assert END_REACH < 299 - 230
+
+
+def test_a_cell_two_grids_share_is_read_once(monkeypatch):
+    """Two grids found over one table (its body, and the body with the rows above it) share their cells; a lone
+    figure the detector missed in such a cell was read once for each grid, and the cell's "1" became "11"
+    (corpus t08 degraded: a score of 1 read as 11, then a false 得分超过分值 error)."""
+    import cv2
+    import numpy as np
+
+    from jixiao.formats import ocr
+    from jixiao.formats.layout import Grid
+    from jixiao.formats.reading import Read
+
+    page = np.full((200, 300), 255, np.uint8)
+    cv2.putText(page, "1", (140, 112), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 0, 2)
+    body = Grid(xs=(50.0, 250.0), ys=(70.0, 130.0))
+    with_header = Grid(xs=(50.0, 250.0), ys=(10.0, 70.0, 130.0))
+
+    class Engine:
+        text_rec, text_score = None, 0.5
+
+    monkeypatch.setattr(ocr, "_ocr_engine", lambda: Engine)
+    monkeypatch.setattr(ocr, "read_crops", lambda rec, crops: [Read("1", 0.99) for _ in crops])
+    found = ocr._missed_in_cells(page, (body, with_header), [])
+    assert [b.text for b in found] == ["1"]
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_a_phone_photo_of_the_sheet_on_a_desk_with_a_shadow_across_it_reads_as_the_text_pdf(printed, tmp_path, seed):
+    """A phone's photo (bench/degrade.photographed): the sheet on a desk that shows round it, tilted and seen at
+    an angle, one side darker and a shadow band across it, JPEG 80. Read as it was, the desk's edge made rules of
+    a second table and the shadow stayed grey, so that its edge was taken for a scanner's border and the text it
+    touched was made paper (corpus t20 photographed: no score table found). The sheet is cut out and made square,
+    and lit evenly (scanprep.photographed), before it is read."""
+    import numpy as np
+
+    from jixiao.formats.scanprep import sheet_quad
+
+    reference, image = printed
+    photo, drawn = photographed(image, np.random.default_rng(seed))
+    assert sheet_quad(np.asarray(photo)[:, :, ::-1]) is not None
+    path = tmp_path / "微信图片.jpg"
+    photo.save(path, quality=80)
+    *read, findings = review_summary(path)
+    assert ("review.unread", "提示", "", "") in findings  # the note that a picture was read by OCR
+    assert (*read, [f for f in findings if f[0] != "review.unread"]) == reference, drawn
+
+
+def test_a_point_among_the_characters_of_a_cells_name_is_dust_and_other_points_stay():
+    """A speck of dust on a cell's line read as a point: "渔船补贴发放率." and "退捕渔民抽样调查.满意度" (corpus t17
+    degraded), "财政.供养人员控制率" (t08). A cell of Chinese characters alone has no Latin point; one beside
+    digits or among other marks ("1.预算执行率", "元/生.年", "10.") and a middle dot (间隔号) stay as read."""
+    from jixiao.formats.layout import _unspecked
+
+    assert _unspecked("渔船补贴发放率.") == "渔船补贴发放率"
+    assert _unspecked("退捕渔民抽样调查.满意度") == "退捕渔民抽样调查满意度"
+    assert _unspecked("财政．供养人员控制率") == "财政供养人员控制率"
+    for kept in ("1.预算执行率", "1000元/生.年", "美丽家园·移民新村", "指标1:成本控制率", ".项目", "甲.乙.丙"):
+        assert _unspecked(kept) == kept

@@ -1,11 +1,14 @@
 """Photos and image scans of a report's pages (.jpg, .png, .tif with one page a frame, .bmp), as a bureau gets
-them by mail or chat: each page turned as its camera says (EXIF), brought to the scale a scanned PDF page is read
-at (150 dpi), and recognised as one (ocr.read_image: paper to white, seals faded, skew undone).
+them by mail or chat: each page turned as its camera says (EXIF), a photo's sheet cut out of the desk it lies on,
+made square and lit evenly (scanprep.photographed: a shadow across it, a darker side), brought to the scale a
+scanned PDF page is read at (150 dpi), and recognised as one (ocr.read_image: paper to white, seals faded, skew
+undone).
 
 The scale: the resolution the file states when it is a scanner's (100–1200 dpi on a page-sized image);
-otherwise — a phone's photo states 72 dpi or nothing — the picture is taken for a page whose longer side is an A4
-page's (29.7 cm), which a photo of a page nearly is. Sizes are read from the header before any pixel is
-decoded: a frame over `pixels` (or more frames than `pages`) is refused without decoding it."""
+otherwise — a phone's photo states 72 dpi or nothing — the picture (the sheet, when it was cut out of a desk) is
+taken for a page whose longer side is an A4 page's (29.7 cm), which a photo of a page nearly is. Sizes are read
+from the header before any pixel is decoded: a frame over `pixels` (or more frames than `pages`) is refused
+without decoding it."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .ocr import OCR_DPI
+from .scanprep import photographed
 
 __all__ = ["IMAGE_SUFFIXES", "ImageRefused", "image_pages"]
 
@@ -58,13 +62,17 @@ def image_pages(path: Path, pages: int, pixels: int) -> Iterator[Any]:
                 upright = ImageOps.exif_transpose(picture.convert("RGB"))
             except (OSError, ValueError) as exc:  # truncated or damaged pixel data
                 raise ImageRefused(f"第{frame + 1}页图片数据不完整或已损坏（{type(exc).__name__}）。{_AGAIN}") from None
-            scale = OCR_DPI / _resolution(picture.info.get("dpi"), *upright.size)
+            dpi = _scanner_dpi(picture.info.get("dpi"), *upright.size)
             image = numpy.asarray(upright)[:, :, ::-1]  # RGB → BGR, as pages rendered from a PDF are
-            yield _scaled(image, scale)
+            # a photo's sheet cut out of the desk round it, made square and lit evenly (scanprep.photographed);
+            # a page so cut is the A4 page whose length it is taken for
+            image = photographed(image)
+            yield _scaled(image, OCR_DPI / (dpi or max(image.shape[:2]) / _A4_LONG_INCHES))
 
 
-def _resolution(stated: Any, width: int, height: int) -> float:
-    """The picture's dots per inch: as stated by a scanner, or those of an A4 page's length."""
+def _scanner_dpi(stated: Any, width: int, height: int) -> float:
+    """The picture's dots per inch as a scanner states them; 0 when none is, or not a scanner's (a phone states
+    72 dpi or nothing)."""
     try:
         dpi = float(stated[0]) if stated else 0.0
     except (TypeError, ValueError, IndexError):
@@ -72,7 +80,7 @@ def _resolution(stated: Any, width: int, height: int) -> float:
     long_inches = max(width, height) / dpi if dpi else 0.0
     if _SCANNER_DPI[0] <= dpi <= _SCANNER_DPI[1] and 5 <= long_inches <= 25:  # a page, A5 to A2
         return dpi
-    return max(width, height) / _A4_LONG_INCHES
+    return 0.0
 
 
 def _scaled(image: Any, scale: float) -> Any:

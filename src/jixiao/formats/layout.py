@@ -208,8 +208,18 @@ def _grid_table(grid: Grid, boxes: list[Box], page: int) -> Block:
 _SPECKED_FIGURE = re.compile(r"[.'`·:：．‘’]?([≥≤<>=]?\d+(?:\.\d+)?%?)[.'`·:：．‘’]?")
 
 
+# a cell of Chinese characters alone with one Latin point among them or after them: a speck of dust on the line
+# read as a point ("渔船补贴发放率." "退捕渔民抽样调查.满意度" "财政.供养人员控制率", corpus t17 and t08
+# degraded). Chinese writes its full stop 。; a point in "1.预算执行率" or "元/生.年" stands beside digits or
+# other marks and stays, and so does the middle dot of "美丽家园·移民新村" (间隔号)
+_SPECKED_NAME = re.compile(r"([\u4e00-\u9fff]+)[.．]([\u4e00-\u9fff]*)")
+
+
 def _unspecked(text: str, last_row: bool = False) -> str:
-    """A cell's text without a stray mark at either end of a lone figure (_SPECKED_FIGURE)."""
+    """A cell's text without a stray mark at either end of a lone figure (_SPECKED_FIGURE), or among the
+    characters of a name (_SPECKED_NAME)."""
+    if name := _SPECKED_NAME.fullmatch(text):
+        return name.group(1) + name.group(2)
     match = _SPECKED_FIGURE.fullmatch(text)
     if match is None or (last_row and text.endswith((".", "．")) and not text.startswith(tuple(".'`·:：．‘’"))):
         return text

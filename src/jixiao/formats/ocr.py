@@ -525,7 +525,7 @@ def _missed_in_cells(gray: Any, grids: tuple[Grid, ...], boxes: list[Box]) -> li
     # cell, and a crop of the whole cell with its figure in a corner reads as nothing (a "4" beside the left
     # rule, corpus t32 degraded)
     binary[gray >= INK_DARK] = 0
-    found = []
+    found: list[Box] = []
     for grid in grids:
         for r in range(len(grid.ys) - 1):
             for c in range(len(grid.xs) - 1):
@@ -537,7 +537,10 @@ def _missed_in_cells(gray: Any, grids: tuple[Grid, ...], boxes: list[Box]) -> li
                 )
                 if x1 - x0 < 4 or y1 - y0 < 4:
                     continue
-                if any(b.x0 < x1 and b.x1 > x0 and b.y0 < y1 and b.y1 > y0 for b in boxes):
+                # and none read here already: two grids found over one table (its body, and the body with the
+                # rows above it) share their cells, and a lone "1" read in each was the cell's "11" (corpus t08
+                # degraded: a score of 1 read as 11, a false 得分超过分值 error)
+                if any(b.x0 < x1 and b.x1 > x0 and b.y0 < y1 and b.y1 > y0 for b in (*boxes, *found)):
                     continue
                 ink = _marks(binary[y0:y1, x0:x1])
                 if len(ink[0]) < 12:  # specks of a scan, not a character

@@ -21,8 +21,10 @@ seal and a blue signature over the text, fed a few degrees askew — turned into
   frame gives the quad — its outer rules, each fitted as a line, meet at its corners — and the page is warped so
   that they make a rectangle (one homography: a flat sheet seen in perspective); a frame whose corners are
   already within UNWARP_LEAST of a rectangle (every page scanned flat) is left as it is.
+- A phone's photo (formats/images.py only): the sheet cut out of the desk round it and made square, and lit
+  evenly where its paper's level varies (a shadow across it, a darker side): `photographed`.
 
-Measured with bench/review_scans.py (pages degraded by bench/degrade.py).
+Measured with bench/review_scans.py (pages degraded by bench/degrade.py; --photo for phone photos).
 """
 
 from __future__ import annotations
@@ -35,9 +37,12 @@ __all__ = [
     "UNWARP_LEAST",
     "deskewed",
     "despeckled",
+    "evened",
     "frame_quad",
     "ink_only",
+    "photographed",
     "prepared",
+    "sheet_quad",
     "skew_angle",
     "unwarped",
 ]
@@ -314,3 +319,89 @@ def unwarped(gray: Any) -> Any:
     h, w = gray.shape[:2]
     matrix = cv2.getPerspectiveTransform(quad, target)
     return cv2.warpPerspective(gray, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+# A photo of a sheet (a phone's, as a bureau gets it by chat): the sheet lies on a desk that shows round it, seen
+# at an angle, lit unevenly, a shadow across it. The sheet is the largest bright quadrilateral of the picture —
+# over SHEET_LEAST of it and under SHEET_MOST (a scan is all sheet) — and is cut out and made a rectangle (one
+# homography, as a table's frame is made square in `unwarped`; the hull of the bright parts, which a shadow across
+# the sheet may cut in two); then each channel is divided by the paper's own
+# level where it lies (the page's brightest, ink taken away by a maximum over more than a character, smoothed), so
+# a shadow band or a darker side becomes paper again. Only where the paper's level varies by over UNEVEN (tiles'
+# paper 10th against 90th percentile): a scanner lights a page evenly, and its pages are left as they are.
+SHEET_LEAST, SHEET_MOST, UNEVEN = 0.3, 0.97, 0.12
+
+
+def photographed(image: Any) -> Any:
+    """A picture (BGR) as the sheet it shows: cut out of the desk round it and made square (sheet_quad), lit
+    evenly (evened); a picture that is all page and evenly lit as it is."""
+    quad = sheet_quad(image)
+    if quad is not None:
+        image = _squared(image, quad)
+    return evened(image)
+
+
+def sheet_quad(image: Any) -> Any:
+    """The corners (top-left, top-right, bottom-right, bottom-left; float32 4×2, picture pixels) of the sheet
+    lying on a darker ground, or None when the picture is all sheet or shows no four-cornered one."""
+    import cv2
+    import numpy as np
+
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    scale = 400 / max(gray.shape)
+    small = cv2.GaussianBlur(cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), (5, 5), 0)
+    _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))  # the text inside the sheet
+    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    # a shadow across the sheet may cut its bright part in two or three: the sheet is the hull of them all
+    area = small.shape[0] * small.shape[1]
+    parts = [c for c in contours if cv2.contourArea(c) >= 0.05 * area]
+    if not parts:
+        return None
+    hull = cv2.convexHull(np.concatenate(parts))
+    if not SHEET_LEAST <= cv2.contourArea(hull) / area <= SHEET_MOST:
+        return None
+    quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True).reshape(-1, 2).astype(np.float32)
+    if len(quad) != 4:
+        return None
+    by_sum, by_diff = quad.sum(axis=1), quad[:, 0] - quad[:, 1]
+    ordered = [quad[by_sum.argmin()], quad[by_diff.argmax()], quad[by_sum.argmax()], quad[by_diff.argmin()]]
+    return np.array(ordered, dtype=np.float32) / scale
+
+
+def _squared(image: Any, quad: Any) -> Any:
+    import cv2
+    import numpy as np
+
+    width = float(np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2
+    height = float(np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2
+    inset = 0.004 * max(width, height)  # the sheet's very edge (its shadow on the desk, the cut's blur) left out
+    target = np.array(
+        [[-inset, -inset], [width + inset, -inset], [width + inset, height + inset], [-inset, height + inset]],
+        dtype=np.float32,
+    )
+    matrix = cv2.getPerspectiveTransform(quad, target)
+    return cv2.warpPerspective(image, matrix, (round(width), round(height)), flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+
+
+def evened(image: Any) -> Any:
+    """The picture with each channel divided by the paper's level round each pixel, where that level varies over
+    the page by more than UNEVEN; as it is otherwise."""
+    import cv2
+    import numpy as np
+
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    scale = 300 / max(gray.shape)
+    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    # the paper's level: ink taken away by a closing over ~a character and a half of the reduced page (a closing,
+    # not a maximum alone, keeps a shadow's edge where it is), smoothed
+    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
+    paper = cv2.GaussianBlur(closed, (0, 0), 1.5).astype(np.float32)
+    level = paper.mean(axis=2) if paper.ndim == 3 else paper
+    low, high = np.percentile(level, [10, 90])
+    if high <= 0 or (high - low) / high <= UNEVEN:
+        return image
+    whole = cv2.resize(paper, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    out = image.astype(np.float32) * (float(high) / np.maximum(whole, 1.0))
+    return np.clip(out, 0, 255).astype(np.uint8)
