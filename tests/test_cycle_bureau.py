@@ -356,3 +356,19 @@ def test_a_renamed_column_of_the_targets_workbook_is_named(tmp_path, capsys):
         load_targets(path)
     [missing] = [p for p in err.value.problems if p.code == "cycle.column_missing"]
     assert "没有“指标值”列" in missing.message and "E12“目标值”" in missing.message
+
+
+def test_a_department_folder_is_not_taken_for_a_bureau(tmp_path, capsys):
+    # 宝安 without its monitoring.yaml still holds data.yaml and narrative/: the missing file is said, not a bureau
+    # of one department called "narrative"
+    folder = tmp_path / "baoan"
+    shutil.copytree(BAOAN, folder)
+    (folder / "monitoring.yaml").unlink()
+    assert main(["monitor", str(folder)]) == 2
+    assert "找不到运行监控" in capsys.readouterr().err
+    # a department whose data is a workbook (no data.yaml) with its narrative/, and no cycle file yet
+    for name in ("data.yaml", "targets.yaml", "recheck.yaml", "rectification.yaml"):
+        (folder / name).unlink()
+    (folder / "填报表.xlsx").write_bytes(b"")
+    assert main(["rectify", str(folder)]) == 2
+    assert "找不到整改台账" in capsys.readouterr().err

@@ -73,15 +73,22 @@ class BureauRun:
         return len(self.done) + len(self.failures)
 
 
+# a department folder's own files and sub-folder (narrative/: the report's texts)
+DEPARTMENT_FILES = ("data.yaml", "data.yml", "targets.yaml", "monitoring.yaml", "recheck.yaml", "rectification.yaml")
+DEPARTMENT_SUBFOLDERS = ("narrative",)
+
+
 def is_bureau_folder(path: Path, step: str) -> bool:
-    """A folder is a bureau's (one sub-folder per department) when it holds neither the step's file nor a
-    department's data.yaml, and has sub-folders."""
+    """A folder is a bureau's (one sub-folder per department) when it holds none of a department's files (data,
+    the cycle's YAML files, the step's workbook) and has a sub-folder other than a department's own narrative/."""
     if not path.is_dir():
         return False
-    name = STEPS[step][0]
-    if (path / name).exists() or (path / "data.yaml").exists() or _workbooks(path, step):
+    if any((path / name).exists() for name in DEPARTMENT_FILES) or _workbooks(path, step):
         return False
-    return any(entry.is_dir() and not entry.name.startswith(".") for entry in path.iterdir())
+    return any(
+        entry.is_dir() and not entry.name.startswith(".") and entry.name not in DEPARTMENT_SUBFOLDERS
+        for entry in path.iterdir()
+    )
 
 
 def department_folders(root: Path) -> list[Path]:
