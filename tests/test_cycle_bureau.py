@@ -372,3 +372,27 @@ def test_a_department_folder_is_not_taken_for_a_bureau(tmp_path, capsys):
     (folder / "填报表.xlsx").write_bytes(b"")
     assert main(["rectify", str(folder)]) == 2
     assert "找不到整改台账" in capsys.readouterr().err
+
+
+def test_a_folder_or_file_that_cannot_be_opened_does_not_stop_the_run(bureau, monkeypatch):
+    from jixiao.cycle import bureau as module
+
+    real = module.step_file
+
+    def step_file(folder: Path, step: str) -> Path:
+        if folder.name == "broken":  # as a folder without read permission answers
+            raise PermissionError(13, "Permission denied", str(folder))
+        return real(folder, step)
+
+    def one(path: Path):
+        if path.parent.name == "jiaoyu":  # a file held open by another program
+            raise OSError(5, "Input/output error", str(path))
+        return monitor_one(dt.date(2023, 10, 20))(path)
+
+    monkeypatch.setattr(module, "step_file", step_file)
+    run = run_bureau(bureau, "monitor", one)
+    assert [folder for folder, _result in run.done] == ["baoan", "weishen"]
+    failed = {f.folder: f for f in run.failures}
+    assert (failed["broken"].kind, failed["jiaoyu"].kind, failed["empty"].kind) == ("无法打开", "无法打开", "未报送")
+    assert "无法打开该文件夹（Permission denied）" in failed["broken"].reasons[0]
+    assert failed["jiaoyu"].file == "monitoring.yaml" and "Input/output error" in failed["jiaoyu"].reasons[0]

@@ -53,7 +53,7 @@ class Failure:
 
     folder: str
     file: str
-    kind: str  # 未报送 / 文件有误 / 内部错误
+    kind: str  # 未报送 / 文件有误 / 无法打开 / 内部错误
     reasons: tuple[str, ...]
 
     @property
@@ -71,6 +71,30 @@ class BureauRun:
     @property
     def total(self) -> int:
         return len(self.done) + len(self.failures)
+
+    def add(self, folder: Path, step: str, one: Callable[[Path], Any]) -> None:
+        """One department read, or its Failure: nothing it holds stops the run."""
+        try:
+            found = step_file(folder, step)
+        except JixiaoError as exc:
+            missing = exc.problems[0].code == "file.missing"
+            kind = "未报送" if missing else "文件有误"
+            self.failures.append(Failure(folder.name, STEPS[step][0], kind, _reasons(exc.problems)))
+            return
+        except OSError as exc:  # a folder that cannot be listed (permissions, a broken link)
+            reason = f"{folder}: 无法打开该文件夹（{exc.strerror or exc}）。请检查文件夹的访问权限后重新汇总。"
+            self.failures.append(Failure(folder.name, "", "无法打开", (reason,)))
+            return
+        try:
+            self.done.append((folder.name, one(found)))
+        except JixiaoError as exc:
+            self.failures.append(Failure(folder.name, found.name, "文件有误", _reasons(exc.problems)))
+        except OSError as exc:
+            reason = f"{found}: 无法读取该文件（{exc.strerror or exc}）。请检查文件是否被占用或无访问权限后重新汇总。"
+            self.failures.append(Failure(folder.name, found.name, "无法打开", (reason,)))
+        except Exception as exc:  # one department's internal error never stops the bureau's run
+            reason = f"{found}: 读取时出现内部错误（{type(exc).__name__}: {exc}）。请将该文件反馈给开发人员。"
+            self.failures.append(Failure(folder.name, found.name, "内部错误", (reason,)))
 
 
 # a department folder's own files and sub-folder (narrative/: the report's texts)
@@ -97,8 +121,15 @@ def department_folders(root: Path) -> list[Path]:
     return sorted(
         entry
         for entry in root.iterdir()
-        if entry.is_dir() and not entry.name.startswith(".") and not any((entry / name).exists() for name in outputs)
+        if entry.is_dir() and not entry.name.startswith(".") and not any(_exists(entry / name) for name in outputs)
     )
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a folder that cannot be opened is a department that could not be read, not an output
+        return False
 
 
 def _workbooks(folder: Path, step: str) -> list[Path]:
@@ -172,21 +203,7 @@ def run_bureau(
     run = BureauRun(step, root)
     folders = department_folders(root)
     for n, folder in enumerate(folders, 1):
-        try:
-            found = step_file(folder, step)
-        except JixiaoError as exc:
-            missing = exc.problems[0].code == "file.missing"
-            run.failures.append(
-                Failure(folder.name, STEPS[step][0], "未报送" if missing else "文件有误", _reasons(exc.problems))
-            )
-        else:
-            try:
-                run.done.append((folder.name, one(found)))
-            except JixiaoError as exc:
-                run.failures.append(Failure(folder.name, found.name, "文件有误", _reasons(exc.problems)))
-            except Exception as exc:  # one department's internal error never stops the bureau's run
-                reason = f"{found}: 读取时出现内部错误（{type(exc).__name__}: {exc}）。请将该文件反馈给开发人员。"
-                run.failures.append(Failure(folder.name, found.name, "内部错误", (reason,)))
+        run.add(folder, step, one)
         if progress is not None:
             progress(n, len(folders), folder.name)
     return run
