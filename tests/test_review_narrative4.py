@@ -239,3 +239,10 @@ def test_a_stretch_goal_after_a_target_is_of_the_same_thing():
     goal = _figure(doc, "9")
     assert (goal.subject, goal.relation) == (_figure(doc, "8").subject, "力争")
     assert "地区生产总值" in goal.subject
+
+
+def test_what_a_clause_did_with_the_money_names_the_amount():
+    # n217: "……项目资金3483万元列入2022年部门预算,2022年已完成支付3483万元": the second is the payment, not the budget
+    doc = _doc("2022年项目资金3483万元列入2022年部门预算,2022年已完成支付3483万元。")
+    paid = [f for f in extract_narrative_figures(doc) if f.raw == "3483"][1]
+    assert "支付" in paid.subject and "部门预算" not in paid.subject

@@ -410,6 +410,12 @@ class _SegmentReader:
             tail = 1 if place.after.startswith(("为", "是")) else 0
             subject = noun_after(place.after[tail:], voc, 30)  # "其中500万元为中央水利发展资金"
         start, sentence = place.clause_start, place.sentence
+        if not subject and token.kind == "amount":
+            # "……列入2022年部门预算,2022年已完成支付3483万元": what the clause did with the money names it
+            bare = ENUM_MARK.sub("", YEAR_PREFIX.sub("", place.left.strip("，,、；;：: ")))
+            paid = re.search(r"(?:支付|拨付|报账|兑付|发放)$", bare)
+            if paid and len(bare) <= 8:
+                subject = strip_words(bare, voc.leading_words, head=True)[0]
         if not subject and token.kind != "date" and start > sentence.start:
             # "……农机购置补贴资金，共计84.47万元": the clause before names it
             prior = sentence.clause_start(start - 1)
