@@ -755,7 +755,7 @@ def _rc4_stream(decipher: Any, objid: int, genno: int) -> Any:
         rc4 = cfm.get(getattr(handler, "stmf", None)) == handler.decrypt_rc4
     if not rc4:
         return None
-    try:
+    try:  # cryptography (pdfminer's own dependency): loaded only when a sealed PDF is checked
         from cryptography.hazmat.decrepit.ciphers.algorithms import ARC4
         from cryptography.hazmat.primitives.ciphers import Cipher
     except ImportError:
