@@ -937,3 +937,16 @@ def test_a_report_whose_text_came_as_one_long_line_and_one_that_opens_with_its_f
     assert _review(tmp_path, functions, "functions.txt").kind == "narrative_department"
     duties = "一、部门基本情况\n(一)职能职责。负责水资源保护,提出水利资金安排建议并负责项目实施的监督。\n" + _LONG * 3
     assert _review(tmp_path, duties, "duties.txt").kind == "narrative_department"
+
+
+def test_our_bureau_in_a_report_on_another_unit_s_project_names_no_department(tmp_path):
+    """A finance bureau says 我局 too: "我局组织对……开展了重点绩效评价" in a report that names only the unit it
+    evaluated ("大英县教育局负责项目实施") is not that unit's; 我局, 我厅, 我委, 我单位 and 我部门 name a unit only as
+    the subject of their own sentence. A 我中心 that names one centre is still that centre (corpus n205)."""
+    text = (
+        "2023年度学生资助项目绩效评价报告\n一、项目基本情况\n大英县教育局负责项目实施,资金1000万元。\n"
+        "二、评价工作开展情况\n我局组织对该项目开展了重点绩效评价。\n" + _LONG * 6
+    )
+    assert _review(tmp_path, text).department == ""
+    centre = text.replace("大英县教育局", "大英县学生资助管理中心").replace("我局组织", "我中心组织")
+    assert _review(tmp_path, centre, "centre.txt").department == "大英县学生资助管理中心"

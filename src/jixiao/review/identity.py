@@ -439,6 +439,9 @@ _SELF_ENDINGS = {
 }
 _SELF_WORD = re.compile(r"(?<![自本])我(中心|局|委|校|院|站|办|馆|厅|队)")
 _SELF_GENERIC = re.compile(r"(?<!自)我单位|(?<!自)我部门")
+# what a finance bureau says of itself too, in a report on another unit's project that names only that unit
+# ("我局组织对……开展重点评价……县教育局负责项目实施"): read only as the subject of its own sentence
+_SELF_SHARED = ("我局", "我厅", "我委", "我单位", "我部门")
 _CITED = re.compile(r"《[^》]{0,80}》")
 # what stands between another unit at a clause's start and "我局" when that unit acts on this one ("县财政局下达
 # 我局…", "市局对我局…")
@@ -499,7 +502,7 @@ def _self_referred(doc: SourceDocument) -> str:
                 other = True
     if len(subjects) == 1:
         return subjects.pop()
-    if not subjects and not other and len(names) == 1 and names <= leading:
+    if not subjects and not other and len(names) == 1 and names <= leading and said not in _SELF_SHARED:
         return names.pop()
     return ""
 
