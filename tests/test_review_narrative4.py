@@ -246,3 +246,11 @@ def test_what_a_clause_did_with_the_money_names_the_amount():
     doc = _doc("2022年项目资金3483万元列入2022年部门预算,2022年已完成支付3483万元。")
     paid = [f for f in extract_narrative_figures(doc) if f.raw == "3483"][1]
     assert "支付" in paid.subject and "部门预算" not in paid.subject
+
+
+def test_a_date_with_the_report_signers_after_it_is_the_report_date():
+    # n223: "评价机构:上海沪港金茂会计师事务所有限公司 二 O 一七 年 七 月 十五日 撰稿人 :瞿辰吉 复审人 :章勇安"
+    doc = _doc("评价机构:甲会计师事务所有限公司 二O一七年七月十五日 撰稿人:某某 复审人:某某 目录 一、项目概况")
+    assert [(f.display(), f.subject) for f in extract_narrative_figures(doc) if f.kind == "date"] == [
+        ("2017-07-15", "报告日期")
+    ]

@@ -92,6 +92,8 @@ class _SegmentReader:
                 opening = not place.left.strip() and head and re.match(r"[，,]《", place.after) is not None
                 after = place.after[1:] if opening else place.after
                 subject = object_event(after) or date_event(after) or subject
+                if _SIGNERS.fullmatch(subject):
+                    subject = "报告日期"  # "…有限公司 二O一七年七月十五日 撰稿人:…": a cover's date, signers after it
             elif token.kind == "date":
                 subject = object_event(place.after) or subject  # "至2022年11月27日对……开展绩效评价"
             subject, relation, base, change = self._change_or_share(token, place, subject, relation)
@@ -584,6 +586,7 @@ class _SegmentReader:
 _SENTENCE_YEAR = re.compile(r"(?:19|20)\d\d年度?(?![\d底末初])")
 _HEADS = ("人", "人次", "户", "名", "位")  # measure words of people
 _GOAL_VERBS = ("力争", "争取", "力求", "确保")
+_SIGNERS = re.compile(r"(?:撰稿|编制|编写|填报|审核|复审|终审|复核|审定|报告)人")
 _PEOPLE = re.compile(r"(?:人群|群众|对象|人口|居民|农户|牧民|村民|人员|学生|儿童|老人|职工|边民)$")
 _DURATION_AFTER = re.compile(r"以[上下内来]|[内来后前多余间]|时间|左右|的")
 _SECOND_MEASURE = re.compile(r"^(?:\d+|[一二两三四五六七八九十]+)[层栋幢间座]的?(?=[\u4e00-\u9fa5])")
