@@ -13,7 +13,8 @@ import pytest
 from openpyxl import load_workbook
 
 from jixiao.cli import main
-from jixiao.cycle.bureau import monitor_one, monitor_rows, run_bureau
+from jixiao.cycle.bureau import monitor_one, run_bureau
+from jixiao.cycle.bureau_out import monitor_rows
 from jixiao.cycle.monitoring import assess_monitoring, load_monitoring
 from jixiao.cycle.rectify import load_rectification
 from jixiao.cycle.workbook_out import monitoring_workbook

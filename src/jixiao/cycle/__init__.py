@@ -9,5 +9,7 @@ and writes the official table. Public names, imported from their modules (nothin
 quality checks); `monitoring.load_monitoring`, `monitoring.assess_monitoring` (运行监控 warnings);
 `recheck.load_recheck`, `recheck.compare_recheck` (复核 beside the self-score); `rectify.load_rectification`,
 `rectify.rectification_status`, `rectify.budget_action` (整改 and 结果应用); `workbook`, `outputs` (the Excel and
-Word tables); `cli` (the `jixiao targets|monitor|recheck|rectify|results` commands).
+Word tables); `bureau.run_bureau`, `bureau_out.bureau_xlsx` (a step across a bureau's departments, its workbook);
+`template_data.template_source` (the department's fill-in workbook with the approved targets); `cli` (the
+`jixiao targets|monitor|recheck|rectify|results` commands).
 """

@@ -68,16 +68,8 @@ def _progress(done: int, total: int, name: str) -> None:
 def _bureau(args: argparse.Namespace, step: str, one: Callable[[Path], object], today: dt.date) -> int:
     """`jixiao monitor|rectify|targets BUREAU_DIR`: every department sub-folder read, one workbook for the bureau;
     a bad folder is listed with its reasons and the run goes on. Exit 1 when any folder could not be read."""
-    from .bureau import (
-        BUREAU_OUTPUT,
-        bureau_xlsx,
-        department_folders,
-        monitor_rows,
-        rectify_rows,
-        run_bureau,
-        same_department,
-        targets_rows,
-    )
+    from .bureau import BUREAU_OUTPUT, department_folders, run_bureau, same_department
+    from .bureau_out import bureau_xlsx, monitor_rows, rectify_rows, targets_rows
 
     root = Path(args.path)
     if not department_folders(root):
