@@ -138,6 +138,9 @@ def test_targets_department_writes_bureau_grades(clients, evaluation_id):
     # nor can the department write the bureau's grading
     r = save(clients, "baoan", eid, "targets", full)
     assert r.status_code == 403 and "“财政审核”部分" in r.text
+    # on the page, with the text as typed (an error page with only 返回首页 lost it)
+    typed = r.text.split('id="text"')[1].split("</textarea>")[0]
+    assert "宝安区财政局" in typed and "儿童友好基地建设" in typed and "您填写的内容保留在下方" in r.text
     assert save(clients, "baoan", eid, "targets", without_approval(full)).status_code == 303
     page = clients["baoan"][0].get(f"/evaluations/{eid}/targets").text
     # 5 indicators; 区重点工作任务完成数 shown as operator + value + unit

@@ -64,6 +64,13 @@ def _save(request: Request, actor, db, form: dict[str, str], evaluation_id: int,
         )
         context["conflict_version"] = doc.version
         return page(request, "cycle.html", context, status=409)
+    except Denied as exc:  # a part that is another's (the department's text with the bureau's 财政审核): the page
+        db.rollback()  # again with the text as typed, not an error page that lost it
+        current = document(db, evaluation.department, evaluation.year, kind)
+        context = page_context(actor, evaluation, kind, current, text, Parsed(None, []))
+        context["view"] = {}
+        context["message"] = f"未保存：{exc} 您填写的内容保留在下方，请改后再保存。"
+        return page(request, "cycle.html", context, status=403)
     if any(p.severity.value == "错误" for p in parsed.problems) or parsed.value is None:
         current = document(db, evaluation.department, evaluation.year, kind)
         context = page_context(actor, evaluation, kind, current, text, parsed)
