@@ -397,3 +397,18 @@ def test_a_folder_or_file_that_cannot_be_opened_does_not_stop_the_run(bureau, mo
     assert (failed["broken"].kind, failed["jiaoyu"].kind, failed["empty"].kind) == ("无法打开", "无法打开", "未报送")
     assert "无法打开该文件夹（Permission denied）" in failed["broken"].reasons[0]
     assert failed["jiaoyu"].file == "monitoring.yaml" and "Input/output error" in failed["jiaoyu"].reasons[0]
+
+
+def test_targets_are_checked_though_the_data_beside_them_cannot_be_read(bureau, tmp_path, capsys):
+    (bureau / "jiaoyu" / "data.yaml").write_text("department:\n  name: [\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["targets", str(bureau), "--out", str(out)]) == 1  # broken, empty, weishen: no targets
+    data = (out / "绩效目标审核汇总.xlsx").read_bytes()
+    summary = {row[1]: row for row in _sheet(data, "部门汇总")}
+    assert summary["jiaoyu"][7:10] == ["0", "2", "良"]  # as before: the note does not count against the targets
+    [note] = [row for row in _sheet(data, "审核发现") if row[5] == "targets.data_unread"]
+    assert note[2] == "提示" and "jiaoyu/data.yaml:3" in note[3] and "未核对年度资金总额与年初预算" in note[3]
+    assert "jiaoyu" not in {row[0] for row in _sheet(data, "无法读取")}
+    capsys.readouterr()
+    assert main(["targets", str(bureau / "jiaoyu")]) == 0  # one department: the same note, the targets checked
+    assert "targets.data_unread" in capsys.readouterr().out

@@ -225,9 +225,13 @@ class TargetsChecked:
     problems: tuple[Problem, ...]
 
 
-def targets_one(budget_of: Callable[[Path], Any]) -> Callable[[Path], TargetsChecked]:
+def targets_one(budget_of: Callable[[Path], tuple[Any, list[Problem]]]) -> Callable[[Path], TargetsChecked]:
+    """Each department's targets read and checked; `budget_of` gives the 年初预算 of the data beside them (and what
+    kept it from being read) for the money check."""
+
     def one(path: Path) -> TargetsChecked:
         sheet = load_targets(path)
-        return TargetsChecked(sheet, tuple(check_targets(sheet, budget_of(path))))
+        budget, notes = budget_of(path)
+        return TargetsChecked(sheet, (*notes, *check_targets(sheet, budget)))
 
     return one

@@ -114,18 +114,25 @@ _ANSWER_STATES = ("逾期未答复", "待答复", "逾期答复", "已答复")  
 _NO_DEPARTMENTS = "该目录下没有部门文件夹（每个部门一个文件夹，内含 data.yaml 或填报表）。"
 
 
-def _data_budget(path: Path) -> Decimal | None:
-    """The department data's 年初预算, when the folder has data.yaml, to check the targets' money against."""
+def _data_budget(path: Path) -> tuple[Decimal | None, list[Problem]]:
+    """The department data's 年初预算, when the folder has data.yaml, to check the targets' money against; data that
+    cannot be read leaves the money unchecked and says so (the targets are checked all the same)."""
     from decimal import Decimal
 
+    from jixiao.model.problems import JixiaoError, Location, Problem, Severity
     from jixiao.pipeline import load_department
 
     folder = path if path.is_dir() else path.parent
     if not (folder / "data.yaml").exists():
-        return None
-    data, _problems = load_department(folder)
+        return None, []
+    try:
+        data, _problems = load_department(folder)
+    except JixiaoError as exc:
+        first = exc.problems[0].format() if exc.problems else ""
+        message = f"部门数据无法读取（{first}），未核对年度资金总额与年初预算。请先改正 data.yaml 后重新检查。"
+        return None, [Problem("targets.data_unread", message, Location(str(folder / "data.yaml")), Severity.INFO)]
     value = data.get("budget.initial.total")
-    return value if isinstance(value, Decimal) else None
+    return (value if isinstance(value, Decimal) else None), []
 
 
 def cmd_targets(args: argparse.Namespace) -> int:
@@ -140,7 +147,8 @@ def cmd_targets(args: argparse.Namespace) -> int:
         return _bureau(args, "targets", targets_one(_data_budget), dt.date.today())
     path = step_file(path, "targets") if path.is_dir() else path
     sheet = load_targets(path)
-    problems = [*sheet.warnings, *check_targets(sheet, _data_budget(path))]
+    budget, notes = _data_budget(path)
+    problems = [*sheet.warnings, *notes, *check_targets(sheet, budget)]
     print(
         f"{sheet.department} {sheet.year}年度{'项目' if sheet.kind == 'project' else '部门整体'}绩效目标："
         f"{len(sheet.indicators)}项指标，年度资金总额{sheet.budget_total}万元"
