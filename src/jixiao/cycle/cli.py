@@ -102,7 +102,8 @@ def _bureau(args: argparse.Namespace, step: str, one: Callable[[Path], object], 
     for name, folders in same_department(run).items():
         print(f"  注意：“{name}”出现在{len(folders)}个文件夹（{'、'.join(folders)}），请确认是否重复报送。")
     for failure in run.failures:
-        print(f"  无法读取 {failure.folder}/{failure.file}（{failure.kind}）：")
+        place = f"{failure.folder}/{failure.file}" if failure.file else failure.folder
+        print(f"  无法读取 {place}（{failure.kind}）：")
         for reason in failure.reasons:
             print(f"    {reason}")
     print(f"共{run.total}个部门文件夹，已读取{len(run.done)}个，无法读取{len(run.failures)}个。")
