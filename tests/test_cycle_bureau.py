@@ -264,10 +264,12 @@ def test_template_takes_the_approved_targets(tmp_path, capsys):
     out = tmp_path / "填报模板.xlsx"
     assert main(["template", "--from", str(folder), "--out", str(out)]) == 0
     # data.yaml lists no target rows; the 5 approved indicators of targets.yaml become rows with their 年度指标值,
-    # 实际完成值 (column I) left to fill. ('= is the template's own guard against a formula; see the report.)
-    assert [(row[4], row[5], row[6], row[7], row[8]) for row in _target_rows(out)] == [
+    # 实际完成值 (column I) left to fill. The template writes “=” as “'=” (files/template.py's guard against a
+    # formula, which its reader does not undo: docs/cycle.md “Not yet”); the operator is compared without it.
+    rows = [(row[4], row[5].removeprefix("'"), row[6], row[7], row[8]) for row in _target_rows(out)]
+    assert rows == [
         ("区重点工作任务完成数", "≥", "4", "项", ""),
-        ("纳入绩效目标管理的二级项目数", "'=", "16", "个", ""),
+        ("纳入绩效目标管理的二级项目数", "=", "16", "个", ""),
         ("个案介入处置率", "≥", "95%", "%", ""),
         ("儿童友好基地建设", "", "推动儿童友好基地建设,拓展儿童室内外游戏和活动空间", "", ""),
         ("群众满意率", "≥", "90%", "%", ""),
