@@ -188,6 +188,7 @@ _CONTENT_WORDS = {
     "wordml": "Word 2003 XML 文档",
     "text": "纯文本",
     "pdf": "PDF 文件",
+    "ole": "旧版 Office 文件（.doc/.xls）",
 }
 
 
@@ -294,7 +295,7 @@ def _read_office(path: Path) -> SourceDocument:
         }.get(content)
         doc = _read_converted(path, target or ("xlsx" if sheet else "docx"), content != _AS_SAVED.get(suffix))
     expected = _AS_SAVED.get(suffix)
-    plain = content == expected or (content == "rtf" and suffix in (".doc", ".wps")) or content == "ole"
+    plain = content == expected or (content in ("rtf", "ole") and suffix in (".doc", ".wps", ".xls", ".et"))
     if not plain:
         doc.notes.append(
             (1, f"该文件扩展名为 {suffix}，内容实为{_CONTENT_WORDS.get(content, content)}，已按其实际内容读取。")
