@@ -213,6 +213,13 @@ def test_comments_are_seen_by_the_department_once_returned(app):
         data={"csrf_token": rcsrf, "anchor": anchor, "text": "季度执行率请补充说明"},
     )
     assert r.status_code == 200 and "批注已保存" in r.text
+    # a 批注 over the limit: the page again with what was typed in its box (an error page with 返回首页 lost it)
+    long = "第二季度执行率偏低的原因" * 500
+    r = reviewer.post(
+        f"/evaluations/{evaluation_id}/comments", data={"csrf_token": rcsrf, "anchor": anchor, "text": long}
+    )
+    assert r.status_code == 422 and "批注未保存：批注内容不能为空，且至多5000字" in r.text
+    assert r.text.split('id="comment-text"')[1].split("</textarea>")[0].endswith(long)
     assert "季度执行率请补充说明" not in filler.get(f"/evaluations/{evaluation_id}").text  # still under review
     reviewer.post(
         f"/evaluations/{evaluation_id}/return", data={"csrf_token": rcsrf, "version": version(), "comment": "见批注"}

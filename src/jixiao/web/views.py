@@ -114,9 +114,11 @@ def evaluation_page(
     lists: dict[str, list[dict[str, str]]] | None = None,
     status: int = 200,
     typed_in_form: bool = False,
+    typed_comment: tuple[int | None, str] = (None, ""),
 ) -> HTMLResponse:
     """`typed_in_form`: the problems are of what the form or the tables posted, each placed at its field (not at a
-    line of the text that the form's values were written into, which the user never saw)."""
+    line of the text that the form's values were written into, which the user never saw). `typed_comment`: a
+    批注 (or the answer to the 批注 of that id) not saved, shown again in its box."""
     loaded = loaded or load(evaluation)
     scored = loaded.scored
     rows = []
@@ -170,6 +172,7 @@ def evaluation_page(
                 for p in loaded.problems
             ],
             "message": message,
+            "typed_comment": typed_comment,
             "can_edit": editable,
             "can_change_rulebook": refusal(actor.user, evaluation, "rulebook") is None,
             "conflict": conflict,

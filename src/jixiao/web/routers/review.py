@@ -53,7 +53,8 @@ def approve(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id
 @router.post("/evaluations/{evaluation_id}/comments")
 def comment(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
     """A 批注 (reviewer, while the evaluation is submitted) or an answer to one (`parent`)."""
-    from ..comments import add_comment, anchors
+    from ..comments import add_comment, anchors, refusal
+    from ..db import Comment
     from ..forms import narrative_names
     from ..service import load
 
@@ -61,6 +62,14 @@ def comment(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id
     parent = int_field(form, "parent", "答复的批注", 1) if form.get("parent") else None
     loaded = load(evaluation)
     options = anchors(loaded, narrative_names(loaded))
-    add_comment(db, actor.user, evaluation, form.get("text", ""), form.get("anchor", ""), options, parent)
+    text = form.get("text", "")
+    try:
+        add_comment(db, actor.user, evaluation, text, form.get("anchor", ""), options, parent)
+    except Denied as exc:  # a 批注 the user may write but wrote wrong (empty, too long, no such indicator): the page
+        db.rollback()  # again with it as typed (an error page lost it), saying what to change
+        if refusal(actor.user, evaluation, db.get(Comment, parent) if parent else None):
+            raise  # not theirs to write: refused as before
+        message = f"{'答复' if parent else '批注'}未保存：{exc}"
+        return evaluation_page(request, actor, evaluation, message=message, status=422, typed_comment=(parent, text))
     done = "answer" if parent else "comment"
     return RedirectResponse(f"/evaluations/{evaluation.id}?done={done}#comments", status_code=303)
