@@ -105,7 +105,8 @@ def test_monitor_of_a_bureau_lists_every_warning_and_every_bad_folder(bureau, tm
         ("baoan", "1-6月", "目标偏差", "2023-07-14", "已答复"),
         ("weishen", "1-6月", "目标偏差", "2023-07-14", "已答复"),
     ]
-    assert "weishen/2023年运行监控表.xlsx[运行监控!A9]" in warnings[2][13]
+    assert "weishen/2023年运行监控表.xlsx[运行监控!A9]" in warnings[2][14]
+    assert {row[12] for row in warnings} == {""}  # national: no rule on 整改措施 after a decision
     summary = {row[1]: row for row in _sheet(data, "部门汇总")}
     assert summary["jiaoyu"][4:9] == ["1-9月", "50.00%", "65.00%", "1", "1"]
     assert summary["baoan"][4:8] == ["1-9月", "75.66%", "65.00%", "1"]

@@ -93,7 +93,11 @@ def test_sichuan_says_an_unanswered_warning_is_suspended(tmp_path, capsys):
     # 川财绩〔2025〕10号 (as 四川省财政厅 reads it): 超时未作处置的自动确定为暂停预算执行.
     mon = _points(tmp_path, "sichuan/2025", 2025, "  - {month: 6, executed: 380}\n")
     [problem] = assess_monitoring(mon, D(2025, 7, 16)).problems()
-    assert problem.message.endswith("，逾期未答复（超时自动暂停）。")
+    # and 超时 calls for 整改措施 within 15 working days, counted from the deadline (inferred): Jul 16–18 (3),
+    # 21–25 (8), 28–Aug 1 (13), Aug 4, 5 (15) → 2025-08-05
+    assert problem.message.endswith(
+        "，逾期未答复（超时自动暂停）；整改措施应于2025-08-05前提出（15个工作日，起算日为推定）。"
+    )
     # the national rule gives no consequence: the state alone
     national = _points(tmp_path, "national", 2025, "  - {month: 6, executed: 300}\n")
     assert assess_monitoring(national, D(2025, 7, 16)).problems()[0].message.endswith("，逾期未答复。")
@@ -104,3 +108,15 @@ def test_sichuan_says_an_unanswered_warning_is_suspended(tmp_path, capsys):
     )
     assert main(["monitor", str(tmp_path / "bureau"), "--today", "2025-07-16"]) == 0
     assert "预警1项，其中逾期1项。" in capsys.readouterr().out
+
+
+def test_sichuan_measures_are_due_after_adjusting_or_cancelling(tmp_path):
+    # 川财绩〔2025〕10号 as 四川省财政厅 reads it: 选择调剂、取消或超时的项目，督促部门在15个工作日内提出整改措施.
+    # 调剂 answered 2025-07-10 (in time: due 07-15): Jul 11 (1), 14–18 (6), 21–25 (11), 28–31 (15) → 2025-07-31
+    text = "  - {month: 6, executed: 380, answer: {decision: 调剂, date: 2025-07-10}}\n"
+    [warning] = assess_monitoring(_points(tmp_path, "sichuan/2025", 2025, text), D(2025, 7, 20)).warnings
+    assert (warning.status, warning.measures_due) == ("已答复", D(2025, 7, 31))
+    # 继续执行 calls for no 整改措施
+    text = "  - {month: 6, executed: 380, answer: {decision: 继续执行, date: 2025-07-10}}\n"
+    [warning] = assess_monitoring(_points(tmp_path, "sichuan/2025", 2025, text), D(2025, 7, 20)).warnings
+    assert warning.measures_due is None

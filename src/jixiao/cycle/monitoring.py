@@ -17,7 +17,7 @@ from pathlib import Path
 from jixiao.model.numbers import fmt_percent
 from jixiao.model.problems import Location, Problem, Severity
 
-from .ruleset import CycleRuleset, load_ruleset
+from .ruleset import CycleRuleset, MonitoringRules, load_ruleset
 from .sources import read_file
 from .workdays import WorkingDays, add_working_days
 
@@ -75,6 +75,7 @@ class Warning_:
     status: str  # 已答复 / 逾期答复 / 待答复 / 逾期未答复
     location: Location
     deadline_basis: str = ""  # 工作日按《…》（国办发明电〔…〕…号）计算
+    measures_due: dt.date | None = None  # 整改措施 due after 调剂/取消/超时, where the ruleset says (四川 2025)
 
 
 @dataclass(frozen=True)
@@ -113,12 +114,20 @@ class MonitoringResult:
             Problem(
                 "monitoring.warning",
                 f"{w.month}月{w.kind}预警：{w.message}；答复期限{w.deadline:%Y-%m-%d}"
-                f"（{w.deadline_basis}），{self.shown_status(w)}。",
+                f"（{w.deadline_basis}），{self.shown_status(w)}"
+                f"{'；' + self.measures_text(w) if w.measures_due else ''}。",
                 w.location,
                 Severity.ERROR if w.status in late else Severity.WARNING,
             )
             for w in self.warnings
         ]
+
+    def measures_text(self, warning: Warning_) -> str:
+        """When the department's 整改措施 are due after its decision or the deadline passed, with the rule's days."""
+        if warning.measures_due is None:
+            return ""
+        days = self.monitoring.ruleset.monitoring.measures_working_days
+        return f"整改措施应于{warning.measures_due:%Y-%m-%d}前提出（{days}个工作日，起算日为推定）"
 
 
 def load_monitoring(path: Path, content: str | bytes | None = None) -> Monitoring:
@@ -197,6 +206,7 @@ def assess_monitoring(monitoring: Monitoring, today: dt.date | None = None) -> M
         basis = counted.basis
         if rules.is_inferred("answer_working_days"):
             basis += f"；{rules.answer_working_days}个工作日的答复时限为推定值"
+        measures = _measures_due(rules, point.answer, deadline, status)
         if line is not None and point.rate < line:
             warnings.append(
                 Warning_(
@@ -209,6 +219,7 @@ def assess_monitoring(monitoring: Monitoring, today: dt.date | None = None) -> M
                     status,
                     point.location,
                     basis,
+                    measures,
                 )
             )
         for target in point.targets:
@@ -226,6 +237,19 @@ def assess_monitoring(monitoring: Monitoring, today: dt.date | None = None) -> M
                         status,
                         point.location,
                         basis,
+                        measures,
                     )
                 )
     return MonitoringResult(monitoring, tuple(rows), tuple(warnings))
+
+
+def _measures_due(rules: MonitoringRules, answer: Answer | None, deadline: dt.date, status: str) -> dt.date | None:
+    """四川 2025: after 调剂 or 取消, or when no answer came in time (超时), 整改措施 are due within N working days,
+    counted from the answer's day or from the deadline (the start is not in the text: inferred)."""
+    if rules.measures_working_days is None:
+        return None
+    if answer is not None and answer.date is not None and answer.decision in rules.measures_after:
+        return add_working_days(answer.date, rules.measures_working_days).end
+    if status == "逾期未答复" and "超时" in rules.measures_after:
+        return add_working_days(deadline, rules.measures_working_days).end
+    return None

@@ -38,6 +38,8 @@ class MonitoringRules:
     warning_day: str = "month_end"  # the warning is issued at the month's end, or on the next month's first day
     scope: str = ""  # what the lines apply to, where the rule says (预算资金200万元以上的项目)
     inferred: tuple[str, ...] = ()  # figures of a cited section its source does not give (max_gap, …): inferred
+    measures_working_days: int | None = None  # 整改措施 due this many working days after the decision (四川 2025)
+    measures_after: tuple[str, ...] = ()  # the answers (调剂, 取消) and 超时 after which 整改措施 are due
 
     def is_inferred(self, name: str) -> bool:
         """Whether a figure (line, max_gap, answer_working_days) rests on no cited text: the whole section is
@@ -148,6 +150,8 @@ def load_ruleset(ruleset_id: str = "national") -> CycleRuleset:
         warning_day=str(mon.get("warning_day", "month_end")),
         scope=str(mon.get("scope", "")),
         inferred=tuple(str(x) for x in mon.get("inferred", ())),
+        measures_working_days=int(mon["measures"]["working_days"]) if mon.get("measures") else None,
+        measures_after=tuple(str(x) for x in (mon.get("measures") or {}).get("after", ())),
     )
     targets = TargetRules(
         require_cost={str(k): str(v).lower() == "true" for k, v in tgt.get("require_cost_indicator", {}).items()},
