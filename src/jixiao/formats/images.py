@@ -1,8 +1,8 @@
 """Photos and image scans of a report's pages (.jpg, .png, .tif with one page a frame, .bmp), as a bureau gets
 them by mail or chat: each page turned as its camera says (EXIF), a photo's sheet cut out of the desk it lies on,
-made square and lit evenly (scanprep.photographed: a shadow across it, a darker side), brought to the scale a
-scanned PDF page is read at (150 dpi), and recognised as one (ocr.read_image: paper to white, seals faded, skew
-undone).
+made square (scanprep.sheet_quad, squared), brought to the scale a scanned PDF page is read at (150 dpi), lit
+evenly (scanprep.evened: a shadow across it, a darker side), and recognised as one (ocr.read_image: paper to
+white, seals faded, skew undone).
 
 The scale: the resolution the file states when it is a scanner's (100–1200 dpi on a page-sized image);
 otherwise — a phone's photo states 72 dpi or nothing — the picture (the sheet, when it was cut out of a desk) is
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .ocr import OCR_DPI
-from .scanprep import photographed
+from .scanprep import evened, sheet_quad, sheet_size, squared
 
 __all__ = ["IMAGE_SUFFIXES", "ImageRefused", "image_pages"]
 
@@ -64,10 +64,15 @@ def image_pages(path: Path, pages: int, pixels: int) -> Iterator[Any]:
                 raise ImageRefused(f"第{frame + 1}页图片数据不完整或已损坏（{type(exc).__name__}）。{_AGAIN}") from None
             dpi = _scanner_dpi(picture.info.get("dpi"), *upright.size)
             image = numpy.asarray(upright)[:, :, ::-1]  # RGB → BGR, as pages rendered from a PDF are
-            # a photo's sheet cut out of the desk round it, made square and lit evenly (scanprep.photographed);
-            # a page so cut is the A4 page whose length it is taken for
-            image = photographed(image)
-            yield _scaled(image, OCR_DPI / (dpi or max(image.shape[:2]) / _A4_LONG_INCHES))
+            # a photo's sheet cut out of the desk round it and made square (a page so cut is the A4 page whose
+            # length it is taken for), the picture first brought to the reading scale (the warp then costs little
+            # and the reduction is an average of pixels); then lit evenly
+            if (quad := sheet_quad(image)) is not None:
+                smaller = _scaled(image, OCR_DPI / (dpi or max(sheet_size(quad)) / _A4_LONG_INCHES))
+                image = squared(smaller, quad * (smaller.shape[1] / image.shape[1]))
+            else:
+                image = _scaled(image, OCR_DPI / (dpi or max(image.shape[:2]) / _A4_LONG_INCHES))
+            yield evened(image)
 
 
 def _scanner_dpi(stated: Any, width: int, height: int) -> float:

@@ -21,8 +21,8 @@ seal and a blue signature over the text, fed a few degrees askew — turned into
   frame gives the quad — its outer rules, each fitted as a line, meet at its corners — and the page is warped so
   that they make a rectangle (one homography: a flat sheet seen in perspective); a frame whose corners are
   already within UNWARP_LEAST of a rectangle (every page scanned flat) is left as it is.
-- A phone's photo (formats/images.py only): the sheet cut out of the desk round it and made square, and lit
-  evenly where its paper's level varies (a shadow across it, a darker side): `photographed`.
+- A phone's photo (formats/images.py only): the sheet cut out of the desk round it and made square (sheet_quad,
+  squared), and lit evenly where its paper's level varies (a shadow across it, a darker side: evened).
 
 Measured with bench/review_scans.py (pages degraded by bench/degrade.py; --photo for phone photos).
 """
@@ -40,10 +40,11 @@ __all__ = [
     "evened",
     "frame_quad",
     "ink_only",
-    "photographed",
     "prepared",
     "sheet_quad",
+    "sheet_size",
     "skew_angle",
+    "squared",
     "unwarped",
 ]
 
@@ -332,15 +333,6 @@ def unwarped(gray: Any) -> Any:
 SHEET_LEAST, SHEET_MOST, UNEVEN = 0.3, 0.97, 0.12
 
 
-def photographed(image: Any) -> Any:
-    """A picture (BGR) as the sheet it shows: cut out of the desk round it and made square (sheet_quad), lit
-    evenly (evened); a picture that is all page and evenly lit as it is."""
-    quad = sheet_quad(image)
-    if quad is not None:
-        image = _squared(image, quad)
-    return evened(image)
-
-
 def sheet_quad(image: Any) -> Any:
     """The corners (top-left, top-right, bottom-right, bottom-left; float32 4×2, picture pixels) of the sheet
     lying on a darker ground, or None when the picture is all sheet or shows no four-cornered one."""
@@ -369,20 +361,29 @@ def sheet_quad(image: Any) -> Any:
     return np.array(ordered, dtype=np.float32) / scale
 
 
-def _squared(image: Any, quad: Any) -> Any:
+def squared(image: Any, quad: Any) -> Any:
+    """The sheet within `quad` (sheet_quad) warped to a rectangle of its sides' mean lengths."""
     import cv2
     import numpy as np
 
-    width = float(np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2
-    height = float(np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2
+    width, height = sheet_size(quad)
     inset = 0.004 * max(width, height)  # the sheet's very edge (its shadow on the desk, the cut's blur) left out
     target = np.array(
         [[-inset, -inset], [width + inset, -inset], [width + inset, height + inset], [-inset, height + inset]],
         dtype=np.float32,
     )
-    matrix = cv2.getPerspectiveTransform(quad, target)
-    return cv2.warpPerspective(image, matrix, (round(width), round(height)), flags=cv2.INTER_LINEAR,
+    matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
+    return cv2.warpPerspective(image, matrix, (max(1, round(width)), max(1, round(height))), flags=cv2.INTER_LINEAR,
                                borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+
+
+def sheet_size(quad: Any) -> tuple[float, float]:
+    """The mean width and height of the sheet within `quad`, picture pixels."""
+    import numpy as np
+
+    width = float(np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2
+    height = float(np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2
+    return width, height
 
 
 def evened(image: Any) -> Any:
