@@ -374,6 +374,8 @@ def test_bureau_dashboard(app, baoan_id):
 
 
 def test_batch_review_job(app):
+    from urllib.parse import quote
+
     seeds = SEED_004.parent
     c, csrf = client(app, "bureau")
     files = [("files", (p.name, p.read_bytes(), "text/plain")) for p in sorted(seeds.glob("*.txt"))]
@@ -387,6 +389,12 @@ def test_batch_review_job(app):
     page = c.get(f"/jobs/{job_id}")
     assert "已完成" in page.text and "审核汇总.xlsx" in page.text
     assert c.get(f"/jobs/{job_id}/files/审核汇总.xlsx").content[:2] == b"PK"
+    # what each report came to, on the page (not only in the workbook to download): the 宝安 seed's department,
+    # year, its rulebook by title (not shenzhen-baoan/department/2023), a link to its 审核意见
+    table = page.text.split('id="job-summary"')[1].split("</table>")[0]
+    assert "深圳市宝安区妇女联合会" in table and "<td>2023</td>" in table
+    assert "深圳市宝安区部门整体支出绩效自评指标体系（2023年度）" in table and "shenzhen-baoan" not in table
+    assert f'href="/jobs/{job_id}/files/{quote(SEED_004.stem)}_' in table
     traversal = c.get(f"/jobs/{job_id}/files/..%2F..%2Fjixiao.db")
     assert traversal.status_code in (403, 404) and b"SQLite format" not in traversal.content
 

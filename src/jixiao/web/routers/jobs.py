@@ -77,10 +77,50 @@ def _outputs(job: Job) -> list[str]:
     return sorted(p.name for p in (Path(job.folder) / "output").glob("*") if p.is_file() and not p.name.startswith("."))
 
 
+SUMMARIES = ("审核汇总.xlsx", "导入结果.xlsx")  # the job's own table of its files (tasks.py writes it)
+SUMMARY_ROWS = 200
+
+
+def _summary(job: Job, outputs: list[str]) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """The job's result table as its page shows it, read from the summary workbook: a row per file (with the link to
+    its 审核意见 when there is one), a rulebook by its title, no column that is empty in every row; the workbook
+    stays the whole record."""
+    name = next((n for n in SUMMARIES if n in outputs), None)
+    if job.status != "done" or name is None:
+        return [], []
+    from openpyxl import load_workbook
+
+    from ..rulebook_choice import rulebook_choices
+
+    titles = dict(rulebook_choices() + rulebook_choices("project"))
+    book = load_workbook(Path(job.folder) / "output" / name, read_only=True, data_only=True)
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True, max_row=SUMMARY_ROWS + 1)
+        head = [str(cell or "") for cell in next(rows, ())]
+        table = []
+        for row in rows:
+            cells = ["" if cell is None else str(cell) for cell in row]
+            if not any(cells):
+                continue
+            if "指标体系" in head:
+                at = head.index("指标体系")
+                cells[at] = titles.get(cells[at], cells[at])
+            opinion = f"{Path(cells[0]).stem}_审核意见.docx"
+            table.append((opinion if opinion in outputs else "", cells))
+    finally:
+        book.close()
+    kept = [i for i, _ in enumerate(head) if i == 0 or any(i < len(cells) and cells[i] for _, cells in table)]
+    shown = [(link, [cells[i] if i < len(cells) else "" for i in kept]) for link, cells in table]
+    return [head[i] for i in kept], shown
+
+
 @router.get("/jobs/{job_id}")
 def job_page(request: Request, actor: SignedIn, db: Db, job_id: Id):
     job = actor.scope.job(db, job_id)
-    return page(request, "job.html", {"job": job, "outputs": _outputs(job), "JOB_STATES": JOB_STATES})
+    outputs = _outputs(job)
+    head, table = _summary(job, outputs)
+    context = {"job": job, "outputs": outputs, "JOB_STATES": JOB_STATES, "head": head, "table": table}
+    return page(request, "job.html", context)
 
 
 @router.get("/jobs/{job_id}/files/{name}")
