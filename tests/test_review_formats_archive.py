@@ -107,6 +107,17 @@ def test_names_without_the_utf8_flag_are_read_as_gbk_or_utf8():
     info.flag_bits &= ~0x800
     info.filename = "报告.txt".encode().decode("cp437")
     assert member_name(info) == "报告.txt"
+    # a name in a code page that is not Chinese (Big5, from Taiwan: not GB18030), with 7-Zip's Unicode Path field
+    import struct
+    import zlib
+
+    raw = "報告.txt".encode("big5")
+    info.filename = raw.decode("cp437")
+    field = b"\x01" + struct.pack("<I", zlib.crc32(raw)) + "報告.txt".encode()
+    info.extra = struct.pack("<HH", 0x7075, len(field)) + field
+    assert member_name(info) == "報告.txt"
+    info.extra = struct.pack("<HH", 0x7075, len(field)) + field[:1] + b"\0\0\0\0" + field[5:]  # another name's
+    assert member_name(info) != "報告.txt"
 
 
 @pytest.mark.parametrize(

@@ -88,8 +88,9 @@ class _Budget:
 
 def member_name(info: zipfile.ZipInfo) -> str:
     """An entry's name as its maker wrote it: bit 11 unset means the bytes are in the maker's code page, which
-    zipfile decoded as cp437; encoded back, they are decoded as UTF-8 (some tools leave the flag unset) or
-    GB18030 (Chinese Windows' Explorer, WinRAR, 360压缩)."""
+    zipfile decoded as cp437; the UTF-8 name of an Info-ZIP Unicode Path field beside them is taken first, else the
+    bytes, encoded back, are decoded as UTF-8 (some tools leave the flag unset) or GB18030 (Chinese Windows'
+    Explorer, WinRAR, 360压缩)."""
     name = info.filename
     if info.flag_bits & 0x800:
         return name
@@ -97,12 +98,35 @@ def member_name(info: zipfile.ZipInfo) -> str:
         raw = name.encode("cp437")
     except UnicodeEncodeError:
         return name
+    unicode_path = _unicode_path(info.extra, raw)
+    if unicode_path is not None:
+        return unicode_path
     for encoding in ("utf-8", "gb18030"):
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
     return name
+
+
+def _unicode_path(extra: bytes, raw: bytes) -> str | None:
+    """The UTF-8 name in an Info-ZIP Unicode Path extra field (0x7075: version 1, the CRC-32 of the name it stands
+    for, then the name), as 7-Zip and WinRAR write it beside a name in the local code page; None when absent or
+    written for another name."""
+    import struct
+    import zlib
+
+    at = 0
+    while at + 4 <= len(extra):
+        kind, size = struct.unpack("<HH", extra[at : at + 4])
+        body = extra[at + 4 : at + 4 + size]
+        if kind == 0x7075 and len(body) > 5 and body[0] == 1 and struct.unpack("<I", body[1:5])[0] == zlib.crc32(raw):
+            try:
+                return body[5:].decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+        at += 4 + size
+    return None
 
 
 def _check_directory(archive: zipfile.ZipFile, shown: str, where: Location, budget: _Budget) -> list[tuple]:
