@@ -461,4 +461,6 @@ def test_request_bodies_over_the_limit_are_refused(world, monkeypatch):
         f"/evaluations/{ids['e']}/yaml", data={"csrf_token": csrf, "version": "1", "data_yaml": "x" * 20_000}
     )
     assert response.status_code == 413 and "上传内容过大" in response.text
+    # a page that leads back, not bare text
+    assert response.headers["content-type"].startswith("text/html") and '<a href="/">返回首页</a>' in response.text
     assert response.headers["x-content-type-options"] == "nosniff"

@@ -123,8 +123,17 @@ class _Plumbing:
 
 
 async def _send_too_large(send) -> None:
-    body = f"上传内容过大（上限 {MAX_BODY // 1024 // 1024} MB）。请分批上传。".encode()
-    headers = [(b"content-type", b"text/plain; charset=utf-8"), *SECURITY_HEADERS]
+    """A page (not bare text) that says what happened and leads back: the browser shows it in place of the page the
+    upload was sent from, before any route (or its template) runs."""
+    limit = MAX_BODY // 1024 // 1024
+    body = (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>上传内容过大</title>'
+        '<link rel="stylesheet" href="/static/app.css"></head><body><main id="main"><div class="card">'
+        f"<h1>上传内容过大</h1><p>一次上传的内容超过 {limit} MB，未处理。请分批上传（每批少选几个文件），"
+        "或把文件压缩、删去不需要的图片后再上传。</p>"
+        '<p><a href="/">返回首页</a>（按浏览器的“后退”可回到上传的页面）</p></div></main></body></html>'
+    ).encode()
+    headers = [(b"content-type", b"text/html; charset=utf-8"), *SECURITY_HEADERS]
     await send({"type": "http.response.start", "status": 413, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
