@@ -95,12 +95,16 @@ def test_sichuan_says_an_unanswered_warning_is_suspended(tmp_path, capsys):
     [problem] = assess_monitoring(mon, D(2025, 7, 16)).problems()
     # and 超时 calls for 整改措施 within 15 working days, counted from the deadline (inferred): Jul 16–18 (3),
     # 21–25 (8), 28–Aug 1 (13), Aug 4, 5 (15) → 2025-08-05
-    assert problem.message.endswith(
-        "，逾期未答复（超时自动暂停）；整改措施应于2025-08-05前提出（15个工作日，起算日为推定）。"
+    # On 2025-07-16 it is one working day past the deadline 07-15.
+    expected = (
+        "，逾期未答复（超时自动暂停；已逾期1个工作日）；整改措施应于2025-08-05前提出（15个工作日，起算日为推定）。"
     )
-    # the national rule gives no consequence: the state alone
+    assert problem.message.endswith(expected)
+    # the national rule gives no consequence: the state and its days alone (300 / 1000 = 30% < 40%, issued Mon
+    # 2025-06-30, due 2025-07-14; 07-15 and 07-16 past)
     national = _points(tmp_path, "national", 2025, "  - {month: 6, executed: 300}\n")
-    assert assess_monitoring(national, D(2025, 7, 16)).problems()[0].message.endswith("，逾期未答复。")
+    message = assess_monitoring(national, D(2025, 7, 16)).problems()[0].message
+    assert message.endswith("，逾期未答复（已逾期2个工作日）。")
     # a bureau of one department counts it as late
     (tmp_path / "bureau" / "sc").mkdir(parents=True)
     (tmp_path / "bureau" / "sc" / "monitoring.yaml").write_text(

@@ -12,27 +12,14 @@ from jixiao.model.numbers import fmt_percent
 from jixiao.model.problems import Severity
 
 from .bureau import FAILURE_HEADER, BureauRun
-from .monitoring import Warning_
 from .rectify import rectification_status
 from .targets import TargetSheet, suggested_grade
-from .workdays import working_days_between
 
-__all__ = ["answer_days", "bureau_xlsx", "monitor_rows", "rectify_rows", "targets_rows"]
+__all__ = ["bureau_xlsx", "monitor_rows", "rectify_rows", "targets_rows"]
 
 
 # ------------------------------------------------------------------------------------------------ rows
 STATUS_ORDER = {"逾期未答复": 0, "待答复": 1, "逾期答复": 2, "已答复": 3}
-
-
-def answer_days(warning: Warning_, today: dt.date) -> str:
-    """The answer's time in working days: left before the deadline, or past it (by today, or by the answer)."""
-    if warning.status == "待答复":
-        return f"剩余{working_days_between(today, warning.deadline)}个工作日"
-    if warning.status == "逾期未答复":
-        return f"已逾期{working_days_between(warning.deadline, today)}个工作日"
-    if warning.status == "逾期答复" and warning.answer is not None and warning.answer.date is not None:
-        return f"超期{working_days_between(warning.deadline, warning.answer.date)}个工作日答复"
-    return ""
 
 
 def monitor_rows(run: BureauRun, today: dt.date) -> tuple[list[list[Any]], list[list[Any]]]:
@@ -79,7 +66,7 @@ def monitor_rows(run: BureauRun, today: dt.date) -> tuple[list[list[Any]], list[
                         answer.decision if answer else "",
                         f"{answer.date:%Y-%m-%d}" if answer and answer.date else "",
                         result.shown_status(w),
-                        answer_days(w, today),
+                        w.answer_time,
                         f"{w.measures_due:%Y-%m-%d}" if w.measures_due else "",
                         w.deadline_basis,
                         str(w.location),

@@ -19,7 +19,7 @@ from jixiao.model.problems import Location, Problem, Severity
 
 from .ruleset import CycleRuleset, MonitoringRules, load_ruleset
 from .sources import read_file
-from .workdays import WorkingDays, add_working_days
+from .workdays import WorkingDays, add_working_days, working_days_between
 
 __all__ = [
     "MonitoringPoint",
@@ -76,6 +76,7 @@ class Warning_:
     location: Location
     deadline_basis: str = ""  # 工作日按《…》（国办发明电〔…〕…号）计算
     measures_due: dt.date | None = None  # 整改措施 due after 调剂/取消/超时, where the ruleset says (四川 2025)
+    answer_time: str = ""  # 剩余6个工作日 / 已逾期2个工作日 / 超期3个工作日答复 (as of the day assessed)
 
 
 @dataclass(frozen=True)
@@ -114,13 +115,20 @@ class MonitoringResult:
             Problem(
                 "monitoring.warning",
                 f"{w.month}月{w.kind}预警：{w.message}；答复期限{w.deadline:%Y-%m-%d}"
-                f"（{w.deadline_basis}），{self.shown_status(w)}"
+                f"（{w.deadline_basis}），{self._status_said(w)}"
                 f"{'；' + self.measures_text(w) if w.measures_due else ''}。",
                 w.location,
                 Severity.ERROR if w.status in late else Severity.WARNING,
             )
             for w in self.warnings
         ]
+
+    def _status_said(self, warning: Warning_) -> str:
+        """逾期未答复（超时自动暂停；已逾期2个工作日）: the state, what follows it, the working days."""
+        rules = self.monitoring.ruleset.monitoring
+        notes = [rules.overdue] if warning.status == "逾期未答复" and rules.overdue else []
+        notes += [warning.answer_time] if warning.answer_time else []
+        return warning.status + (f"（{'；'.join(notes)}）" if notes else "")
 
     def measures_text(self, warning: Warning_) -> str:
         """When the department's 整改措施 are due after its decision or the deadline passed, with the rule's days."""
@@ -207,6 +215,7 @@ def assess_monitoring(monitoring: Monitoring, today: dt.date | None = None) -> M
         if rules.is_inferred("answer_working_days"):
             basis += f"；{rules.answer_working_days}个工作日的答复时限为推定值"
         measures = _measures_due(rules, point.answer, deadline, status)
+        answer_time = _answer_time(point.answer, deadline, status, today)
         if line is not None and point.rate < line:
             warnings.append(
                 Warning_(
@@ -220,6 +229,7 @@ def assess_monitoring(monitoring: Monitoring, today: dt.date | None = None) -> M
                     point.location,
                     basis,
                     measures,
+                    answer_time,
                 )
             )
         for target in point.targets:
@@ -238,9 +248,21 @@ def assess_monitoring(monitoring: Monitoring, today: dt.date | None = None) -> M
                         point.location,
                         basis,
                         measures,
+                        answer_time,
                     )
                 )
     return MonitoringResult(monitoring, tuple(rows), tuple(warnings))
+
+
+def _answer_time(answer: Answer | None, deadline: dt.date, status: str, today: dt.date) -> str:
+    """The answer's time in working days: left before the deadline, or past it (by today, or by the late answer)."""
+    if status == "待答复":
+        return f"剩余{working_days_between(today, deadline)}个工作日"
+    if status == "逾期未答复":
+        return f"已逾期{working_days_between(deadline, today)}个工作日"
+    if status == "逾期答复" and answer is not None and answer.date is not None:
+        return f"超期{working_days_between(deadline, answer.date)}个工作日答复"
+    return ""
 
 
 def _measures_due(rules: MonitoringRules, answer: Answer | None, deadline: dt.date, status: str) -> dt.date | None:
