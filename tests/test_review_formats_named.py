@@ -318,3 +318,19 @@ def test_a_csv_over_the_table_limits_is_refused_by_name(tmp_path, capsys, monkey
     monkeypatch.setattr(guard, "LIMITS", dataclasses.replace(guard.LIMITS, table_columns=10))
     code, said = _run(capsys, "review", str(_write(tmp_path, "宽表.csv", ",".join(["1"] * 11).encode())))
     assert code == 2 and "第 1 行有 11 列，上限为 10 列" in said
+
+
+def test_web_page_tables_whose_spans_would_draw_millions_of_cells_are_refused_or_bounded(tmp_path, capsys):
+    """A few bytes of rowspan/colspan drew a grid of 10^10 cells (the review never ended); spans are taken as
+    browsers take them: a row span to the table's last row, a column span to HTML's limit."""
+    bomb = "<table><tr><td colspan=100000 rowspan=100000>x</td><td>y</td></tr><tr><td>z</td></tr></table>"
+    code, said = _run(capsys, "review", str(_write(tmp_path, "合并.html", bomb.encode())))
+    assert code == 2 and "[file.table_too_large]" in said and "超过 500 列" in said
+    wide = "<table><tr><td colspan=100000>标题</td></tr>" + "".join(
+        "<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in ROWS
+    )
+    tall = wide.replace("<td>预算执行率</td>", "<td rowspan=100000>预算执行率</td>", 1) + "</table>"
+    doc = read_source(_write(tmp_path, "标题.xls", tall.encode()))
+    (rows,) = _tables(doc)  # the row span ends at the table's last row, pushing 合计's cells right as browsers do
+    assert len(rows) == 4 and len(rows[0]) == 500 and rows[0][0] == "标题"
+    assert rows[2][:3] == ROWS[1] and rows[3][:4] == ("", "合计", "100", "95")

@@ -119,7 +119,7 @@ def read_html(path: Path, builder: Any) -> Any:
             elif self.stack and tag == "tr":
                 self.stack[-1]["row"] = []
             elif self.stack and tag in ("td", "th"):
-                span = (int(a.get("rowspan") or 1), int(a.get("colspan") or 1))
+                span = (_span(a.get("rowspan"), 65534), _span(a.get("colspan"), 1000))  # HTML's own limits
                 self.stack[-1]["cell"] = ([], span)
             elif tag in blocks:
                 self.newline()
@@ -178,18 +178,49 @@ def read_html(path: Path, builder: Any) -> Any:
     except UnicodeDecodeError:
         text = raw.decode("gb18030", errors="replace")
     parser = Parser()
-    parser.feed(text)
+    try:
+        parser.feed(text)
+    except _TooLarge as exc:  # spans that would draw a grid of millions of cells from a few bytes
+        from jixiao.model.problems import JixiaoError, Location, Problem
+
+        raise JixiaoError([Problem("file.table_too_large", str(exc), Location(str(builder.doc.path)))]) from None
     parser.flush_text()
     return builder.doc
 
 
+class _TooLarge(ValueError):
+    """A table whose spans reach past the table limits; str() is the Chinese message."""
+
+
+def _span(value: str | None, most: int) -> int:
+    """A rowspan or colspan as browsers take it: a whole number from 1 to HTML's limit, 1 when it is not one."""
+    try:
+        return max(1, min(int(str(value).strip()), most)) if value else 1
+    except ValueError:
+        return 1
+
+
 def _html_grid(rows: list[list[tuple[str, tuple[int, int]]]]) -> list[list[str]]:
+    """The rows' cells on a grid; a row span reaches no further than the table's last row (as browsers draw it), a
+    column span no further than `table_columns` (its cells are empty); a cell beyond that column, or a grid of more
+    than `table_cells` cells, is refused (_TooLarge)."""
+    from jixiao.files.guard import LIMITS  # looked up at call time: tests may replace it
+
     grid: dict[tuple[int, int], str] = {}
     for r, row in enumerate(rows):
         c = 0
         for text, (down, across) in row:
+            down = min(down, len(rows) - r)
             while (r, c) in grid:
                 c += 1
+            across = max(1, min(across, LIMITS.table_columns - c))  # a span's cells past the limit are empty
+            if c >= LIMITS.table_columns or len(grid) + down * across > LIMITS.table_cells:
+                raise _TooLarge(
+                    f"网页表格的合并单元格（rowspan/colspan）使表格超过 {LIMITS.table_columns} 列或 "
+                    f"{LIMITS.table_cells:,} 个单元格（第 {r + 1} 行），超出上限（疑似表格炸弹）。"
+                    "请用 Excel/Word 打开后另存为 .xlsx/.docx 再审核。（上限可用环境变量 JIXIAO_LIMIT_TABLE_COLUMNS、"
+                    "JIXIAO_LIMIT_TABLE_CELLS 调整）"
+                )
             for dr in range(down):
                 for dc in range(across):
                     grid[(r + dr, c + dc)] = text if (dr, dc) == (0, 0) else ""
