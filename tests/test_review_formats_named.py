@@ -279,6 +279,9 @@ def test_hostile_excel_2003_xml_is_refused_by_name(tmp_path, no_libreoffice, cap
     assert code == 2 and "[file.spreadsheetml]" in said and "DOCTYPE" in said
     rows = "".join(f"<Row><Cell><Data ss:Type='Number'>{i}</Data></Cell></Row>" for i in range(20_001))
     many = SPREADSHEETML.replace("<Table>", "<Table>" + rows)
+    merged = SPREADSHEETML.replace('ss:MergeDown="1"', 'ss:MergeDown="1000000" ss:MergeAcross="499"')
+    code, said = _run(capsys, "review", str(_write(tmp_path, "合并.xls", merged.encode())))
+    assert code == 2 and "共超过 500,000 个单元格（含合并区域）" in said
     code, said = _run(capsys, "review", str(_write(tmp_path, "多行.xls", many.encode())))
     assert code == 2 and "表格共有 20005 行，超过上限 20000 行" in said and "JIXIAO_LIMIT_TABLE_ROWS" in said
 

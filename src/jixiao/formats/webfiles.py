@@ -169,21 +169,21 @@ def spreadsheetml_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
             col = int(index) if index and index.isdigit() else state["col"] + 1
             while col in covered.get(row_no, ()):  # a cell a merge from above covers is not written
                 col += 1
-            across = int(attr(attrs, "MergeAcross") or 0)
-            down = int(attr(attrs, "MergeDown") or 0)
+            across, down = _whole(attr(attrs, "MergeAcross")), _whole(attr(attrs, "MergeDown"))
             if col + across > limits.table_columns:
                 raise WebFileRefused(
                     f"工作表“{state['sheet']}”超过 {limits.table_columns} 列，超出上限。{_setting('table_columns')}"
+                )
+            state["cells"] += 1 + down * (across + 1)  # a merged range's cells count: they are held below
+            if state["cells"] > limits.table_cells:
+                raise WebFileRefused(
+                    f"工作表“{state['sheet']}”共超过 {limits.table_cells:,} 个单元格（含合并区域），超出上限。"
+                    f"{_setting('table_cells')}"
                 )
             for r in range(row_no + 1, row_no + 1 + min(down, limits.table_rows)):
                 covered.setdefault(r, set()).update(range(col, col + across + 1))
             state["col"] = col + across
             state["cell"] = (col, [], None)
-            state["cells"] += 1
-            if state["cells"] > limits.table_cells:
-                raise WebFileRefused(
-                    f"工作表共超过 {limits.table_cells:,} 个单元格，超出上限。{_setting('table_cells')}"
-                )
         elif tag == "Visible":  # WorksheetOptions: SheetHidden or SheetVeryHidden
             state["visible"] = []
         elif tag == "Data" and state["cell"] is not None:
@@ -238,6 +238,11 @@ def spreadsheetml_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
             "文件可能已损坏。请用 Excel/WPS 打开后另存为 .xlsx 再审核。"
         ) from None
     return sheets
+
+
+def _whole(value: str | None) -> int:
+    """A merge's extent: a whole number of 0 or more, 0 when it is not one."""
+    return int(value) if value and value.strip().isdigit() else 0
 
 
 def _count_rows(path: Path, limits: Any) -> None:
