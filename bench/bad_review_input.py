@@ -352,6 +352,18 @@ CASES: list[tuple[str, str, object]] = [
     (".doc 实为 .mht（3 页）", "网页存档.doc", lambda f: _mht(1000)),
     (".mht 内含 30 MB 图片", "大图网页.mht", lambda f: _mht(30 * MB)),
     (".csv 100 万行", "百万行.csv", lambda f: b"".join(b"%d,2024\n" % i for i in range(1_000_000))),
+    (
+        ".xls 实为 2003 XML 合并 100 万×500",
+        "合并2003.xls",
+        lambda f: _spreadsheetml(3).replace(
+            b"<Row><Cell>", b'<Row><Cell ss:MergeDown="1000000" ss:MergeAcross="499">', 1
+        ),
+    ),
+    (
+        "网页表格 colspan/rowspan 100000",
+        "合并网页.html",
+        lambda f: b"<table><tr><td colspan=100000 rowspan=100000>x</td><td>y</td></tr><tr><td>z</td></tr></table>",
+    ),
     (".docx 实为 .doc（LibreOffice）", "其实是doc.docx", lambda f: _doc_of(_docx_bytes(), f)),
     ("LibreOffice 卡死（.doc，超时 10 秒）", "卡死.doc", lambda f: _doc_of(_docx_bytes(), f)),
 ]
