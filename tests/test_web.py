@@ -117,6 +117,16 @@ def test_login_wrong_password_and_rate_limit(app):
 def test_pages_need_login(app):
     r = TestClient(app).get("/evaluations/1", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    # signed in from a link to a filtered page, the user lands on that page, its filters kept (not /bureau's default)
+    c = TestClient(app)
+    r = c.get("/bureau?year=2022&status=draft", follow_redirects=False)
+    assert r.headers["location"] == "/login?next=/bureau%3Fyear%3D2022%26status%3Ddraft"
+    page = c.get(r.headers["location"]).text
+    assert 'name="next" value="/bureau?year=2022&amp;status=draft"' in page
+    token = re.search(r'name="login_token" value="([^"]+)"', page).group(1)
+    data = {"username": "bureau", "password": PASSWORD, "login_token": token, "next": "/bureau?year=2022&status=draft"}
+    signed = c.post("/login", data=data, follow_redirects=False)
+    assert signed.headers["location"] == "/bureau?year=2022&status=draft"
 
 
 def test_session_cookie_is_httponly(app):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 from typing import Annotated, Any
-from urllib.parse import unquote_plus
+from urllib.parse import quote, unquote_plus
 
 from fastapi import Depends, Path, Request
 from fastapi.responses import HTMLResponse
@@ -75,8 +75,9 @@ class Actor:
 
 def signed_in(request: Request, db: Db) -> Actor:
     session = find_session(db, request.cookies.get(COOKIE))
-    if session is None:
-        raise SignIn(f"/login?next={request.url.path}")
+    if session is None:  # back to this page after signing in, its query too (/bureau?year=2022&status=draft)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise SignIn(f"/login?next={quote(target, safe='/')}")
     request.state.session = session
     user = session.user
     if user.must_change_password and request.url.path not in ("/account", "/account/password", "/logout"):
