@@ -24,6 +24,7 @@ bench/review_scans_sample85.txt: `--only $(cat bench/review_scans_sample85.txt) 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import shutil
 import statistics
@@ -129,6 +130,38 @@ def degraded_scan(pdf: Path, out: Path, rng, department: str, total: str) -> lis
 _PICTURE_NOTE = ("review.unread", "提示", "", "")
 
 
+@contextlib.contextmanager
+def _pictures_timed(stats: OcrStats):
+    """Each page of a picture (formats/images.image_pages) timed into `stats` as read_pdf_pages times a scanned
+    PDF's: CPU seconds from asking for the page to asking for the next — its decoding, cutting and scaling, and
+    its reading by OCR, which the review does before it asks again (figures are not counted: 0)."""
+    import time
+
+    from jixiao.formats import images, ocr
+
+    ocr._ocr_engine()  # loaded before the first page, as read_pdf_pages does
+    pages = images.image_pages
+
+    def timed(*args, **kwargs):
+        frames = pages(*args, **kwargs)
+        while True:
+            started = time.process_time()
+            try:
+                image = next(frames)
+            except StopIteration:
+                return
+            yield image
+            stats.pages += 1
+            stats.cpu_seconds.append(time.process_time() - started)
+            stats.figures.append(0)
+
+    images.image_pages = timed
+    try:
+        yield
+    finally:
+        images.image_pages = pages
+
+
 def photographed_pages(pdf: Path, folder: Path, rng) -> tuple[Path, list[dict]]:
     """`pdf`'s pages as phone photos (degrade.photographed, JPEG quality 80, no resolution stated, as a phone
     sends them): one page as 照片.jpg, more as 照片.tif whose frames are the JPEG photos decoded (a bureau's
@@ -201,7 +234,7 @@ def main() -> None:
                     label = degraded_scan(pdf, scan, rng, *_seal_texts(folder))[0].label()
                 if args.keep:
                     shutil.copy(scan, args.keep / f"{name}{scan.suffix}")
-                with measured() as pages:
+                with measured() as pages, _pictures_timed(pages):
                     read = summary(review_file(scan))
                 if args.photo:  # the note that a picture was read by OCR: no original can have it
                     findings = list(read["findings"])  # type: ignore[call-overload]
