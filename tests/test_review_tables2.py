@@ -182,3 +182,37 @@ def test_a_met_target_scored_by_its_actual_percentage_with_the_unit_in_its_own_c
     ]
     found = [f for f in _review(tmp_path, lines) if f.code == "review.target_met_lost"]
     assert len(found) == 1 and "资料审核通过率" in found[0].message and "实际完成值98%" in found[0].message
+
+
+def test_two_tables_side_by_side_in_one_sheet_are_read_as_two(tmp_path):
+    """Two projects' tables on one sheet, a blank column between them (HYPOTHETICAL figures): each is its own score
+    table, its funds and indicators read under its own header — the right one's 年度资金总额 80 against its parts 50 +
+    20 = 70 is found at its own cells; read as one grid, the right table's labels took the left's columns and its
+    rows were lost."""
+    left = [
+        ["项目名称", "甲项目", "", "", "", "", ""],
+        ["项目资金(万元)", "全年预算数", "全年执行数", "分值", "执行率", "得分", ""],
+        ["年度资金总额", "100", "100", "10", "100%", "10", ""],
+        ["其中:财政拨款", "100", "100", "", "", "", ""],
+        ["一级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+        ["产出指标", "培训人次", "≥100人次", "120人次", "90", "90", ""],
+        ["总分", "", "", "", "100", "100", ""],
+    ]
+    right = [
+        ["项目名称", "乙项目", "", "", "", "", ""],
+        ["项目资金(万元)", "全年预算数", "全年执行数", "分值", "执行率", "得分", ""],
+        ["年度资金总额", "80", "80", "10", "100%", "10", ""],
+        ["其中:财政拨款", "50", "50", "", "", "", ""],
+        ["其他资金", "20", "20", "", "", "", ""],
+        ["一级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+        ["产出指标", "维修面积", "≥500平方米", "520平方米", "90", "90", ""],
+        ["总分", "", "", "", "100", "100", ""],
+    ]
+    left += [[""] * 7] * (len(right) - len(left))
+    lines = ["项目支出绩效自评表(2023年度)"] + ["\t".join([*a, "", *b]) for a, b in zip(left, right, strict=True)]
+    path = tmp_path / "表.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = review_file(path)
+    assert len(result.tables) == 2
+    found = [(f.code, f.location.place) for f in result.findings if f.severity is not Severity.INFO]
+    assert ("review.funds_parts", "表1 第3行第10列") in found and len(found) == 2  # 80 vs 70, 全年预算数 and 执行数

@@ -245,10 +245,11 @@ def test_the_ninth_session_variants_of_a_small_table():
 
 
 @pytest.mark.skipif(not DOCS, reason="the review corpus is not in this checkout")
-@pytest.mark.parametrize("prefix", ["t01", "t04", "t18", "t41", "t49"])
+@pytest.mark.parametrize("prefix", ["t01", "t04", "t18", "t28", "t41", "t49"])
 def test_the_ninth_session_variants_review_the_same(prefix, tmp_path):
     """t04 and t41 (complete to 总分) with their funds below the indicators, t49 (its 19.6 = 20 × 98% on a met target)
-    with its units in a 度量单位 column, t01 and t18 with every later kind, in .docx. Fails before this session's
-    fixes: the 总分 row under the funds read as a funds row, the table read as two, t49's finding lost."""
-    kinds = ["unit_column", "operator_column", "weight_percent", "funds_below", "header_three_deep"]
+    with its units in a 度量单位 column, t28's two projects side by side in one grid, t01 and t18 with every later
+    kind, in .docx. Fails before this session's fixes: the 总分 row under the funds read as a funds row, the table
+    read as two, t49's finding lost, t28's two tables read as one."""
+    kinds = ["unit_column", "operator_column", "weight_percent", "funds_below", "header_three_deep", "side_by_side"]
     assert not _disagreements(_corpus_doc(prefix), tmp_path, kinds)

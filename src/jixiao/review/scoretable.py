@@ -15,7 +15,7 @@ from jixiao.model.problems import Location
 
 from .rx import rx
 from .source import Segment, SourceDocument
-from .table import Block, Table, build_table, number
+from .table import Block, Table, build_table, column_parts, number
 from .vocabulary import norm, vocabulary
 
 __all__ = ["FundsRow", "ScoreRow", "ScoreTable", "find_score_tables", "level_label", "not_applicable", "row_basis"]
@@ -294,8 +294,22 @@ def _split(seg: Segment) -> list[Segment]:
 
 def score_tables_of(doc: SourceDocument | None, seg: Segment) -> list[ScoreTable]:
     out: list[ScoreTable] = []
-    for part in _split(seg):
-        table = build_table(doc, part) if part is seg else _with_offset(doc, seg, part)
+    for side in column_parts(seg):
+        out += _score_tables_of(doc, seg, side)
+    return out
+
+
+def _score_tables_of(doc: SourceDocument | None, seg: Segment, side: Segment) -> list[ScoreTable]:
+    """The score tables of one of a segment's side-by-side parts (the whole segment when it has one)."""
+    out: list[ScoreTable] = []
+    for part in _split(side):
+        if part is seg:
+            table = build_table(doc, part)
+        elif len(part.rows) == len(seg.rows):  # a side part: every cell in its printed place
+            table = build_table(doc, part)
+            table.segment = seg
+        else:
+            table = _with_offset(doc, seg, part, side)
         funds_block, used = None, True
         for i, block in enumerate(table.blocks):
             if block.has("budget") or block.has("executed"):
@@ -323,9 +337,10 @@ def _indicators_after(table: Table, i: int) -> bool:
     return any("name" in b.columns and b.columns.keys() & {"score", "weight", "target"} for b in table.blocks[i + 1 :])
 
 
-def _with_offset(doc: SourceDocument | None, seg: Segment, part: Segment) -> Table:
-    """A part of a split table keeps the row numbers of the whole (places point into the document)."""
-    start = next(r for r in range(len(seg.rows)) if seg.rows[r : r + len(part.rows)] == part.rows)
+def _with_offset(doc: SourceDocument | None, seg: Segment, part: Segment, whole: Segment) -> Table:
+    """A part of a split table keeps the row numbers of the whole it was cut from (places point into the
+    document); `whole` is the segment or its side-by-side part."""
+    start = next(r for r in range(len(whole.rows)) if whole.rows[r : r + len(part.rows)] == part.rows)
     padded = Segment("table", seg.index, rows=(("",),) * start + part.rows, page=seg.page)
     table = build_table(doc, padded)
     table.segment = seg

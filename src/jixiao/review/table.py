@@ -11,7 +11,7 @@ indicators). Roles and label variants come from vocabulary.yaml.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from jixiao.model.problems import Location
@@ -20,7 +20,7 @@ from .rx import rx
 from .source import Segment, SourceDocument
 from .vocabulary import norm, vocabulary
 
-__all__ = ["Block", "Table", "build_table", "number", "tables_of"]
+__all__ = ["Block", "Table", "build_table", "column_parts", "number", "tables_of"]
 
 _LEVELS = {"level1": "1", "level2": "2", "name": ""}
 
@@ -374,5 +374,44 @@ def unicode_text(text: str) -> str:
     return text.replace("（", "(").replace("）", ")").replace("：", ":")
 
 
+_NAMES = {"name", "level1", "level2"}
+_FIGURES = {"score", "weight", "target", "actual", "budget", "executed"}
+
+
+def _whole_header(rows: list[list[str]]) -> bool:
+    """Whether a part of a grid holds a table's header of its own: a header row naming the indicators and a column
+    of their figures (三级指标 … 年度指标值 … 得分)."""
+    for row in rows:
+        roles = set(_roles_in(row).values())
+        if _is_header(row) and roles & _NAMES and roles & _FIGURES:
+            return True
+    return False
+
+
+def column_parts(seg: Segment) -> list[Segment]:
+    """Two tables side by side in one sheet, a column empty from top to bottom between them, each part holding a
+    header of its own (an office's workbook with two projects' tables on one sheet): each part as a segment of the
+    same shape with the other's cells blank, so that every cell keeps its printed place. An empty column inside one
+    table (a spacer after the names: t03, t07, t60) leaves a part without the indicators' names or their figures,
+    and the segment whole."""
+    width = max((len(r) for r in seg.rows), default=0)
+    rows = [list(r) + [""] * (width - len(r)) for r in seg.rows]
+    for c in range(1, width - 1):
+        if any(r[c].strip() for r in rows):
+            continue
+        if _whole_header([r[:c] for r in rows]) and _whole_header([r[c + 1 :] for r in rows]):
+            left = replace(seg, rows=tuple(tuple(r[:c] + [""] * (width - c)) for r in rows))
+            right = replace(seg, rows=tuple(tuple([""] * (c + 1) + r[c + 1 :]) for r in rows))
+            return [left, *column_parts(right)]
+    return [seg]
+
+
 def tables_of(doc: SourceDocument) -> list[Table]:
-    return [build_table(doc, seg) for seg in doc.tables()]
+    return [_part_table(doc, seg, part) for seg in doc.tables() for part in column_parts(seg)]
+
+
+def _part_table(doc: SourceDocument, seg: Segment, part: Segment) -> Table:
+    """A table of a part of a segment (column_parts), known as the segment it is printed in."""
+    table = build_table(doc, part)
+    table.segment = seg
+    return table

@@ -1,18 +1,21 @@
 """More layout variants (see variants.py for the first fifteen): the amounts in 元 with thousands separators, blank
 spacer rows, a 注 row inside the table, the title with its year as the table's first row across its width, the
 indicator header printed again where a page breaks inside one 二级 group, 分值 and 得分 in one cell, the figures in
-full-width digits, and a 序号 column. Each kind cites corpus tables that show it, or says why none does; none
-changes what the table says.
+full-width digits, a 序号 column; the unit and the operator of each target in columns of their own, the points as
+shares under 权重, the funds block below the indicators, a header three rows deep, two tables side by side in one
+grid. Each kind cites corpus tables that show it, or says why none does; none changes what the table says.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 
 from .source import SourceDocument
-from .table import Block, number
+from .table import Block, build_table, number
 from .variants import (
     Grid,
     Merge,
@@ -397,6 +400,33 @@ def _header_three_deep(doc: SourceDocument) -> Variant | None:
     return Variant("header_three_deep", doc, merges) if merges else None
 
 
+def _side_by_side(doc: SourceDocument) -> SourceDocument | None:
+    """The next table put beside a table in one grid, a blank column between them, its title lines (the paragraphs
+    between the two) made its first rows — an office's workbook holding two projects' tables on one sheet, each
+    titled above itself. Only for two tables each with an indicator block under a header of its own (t28's two
+    projects; t03's tail of one table and head of the next)."""
+    segments = list(doc.segments)
+    tables = [i for i, s in enumerate(segments) if s.kind == "table"]
+    for i, j in itertools.pairwise(tables):
+        a, b = segments[i], segments[j]
+        between = segments[i + 1 : j]
+        if any(s.kind != "paragraph" or "〔" in s.text for s in between):
+            continue
+        headed = [any(x.header_end > x.header_start for x in _indicator_blocks(build_table(doc, s))) for s in (a, b)]
+        if not all(headed):
+            continue
+        right_rows = [(s.text,) for s in between] + [tuple(r) for r in b.rows]
+        wa, wb = (max((len(r) for r in rows), default=0) for rows in (a.rows, right_rows))
+        rows = []
+        for k in range(max(len(a.rows), len(right_rows))):
+            left = list(a.rows[k]) if k < len(a.rows) else []
+            right = list(right_rows[k]) if k < len(right_rows) else []
+            rows.append(tuple(left + [""] * (wa - len(left)) + [""] + right + [""] * (wb - len(right))))
+        later = [replace(s, index=s.index - 1) if s.kind == "table" else s for s in segments[j + 1 :]]
+        return SourceDocument(doc.path, [*segments[:i], replace(a, rows=tuple(rows)), *later])
+    return None
+
+
 def _one_per_table(change: Callable[[Grid, Block], bool]) -> Callable[[SourceDocument], SourceDocument | None]:
     """`change` on the last indicator block of each table only (rows are inserted: the other blocks' row
     numbers would move under them)."""
@@ -427,4 +457,5 @@ KINDS: dict[str, Callable[[SourceDocument], Variant | None]] = {
     "weight_percent": _simple("weight_percent", _weight_percent),
     "funds_below": _simple("funds_below", _funds_below),
     "header_three_deep": _header_three_deep,
+    "side_by_side": _simple("side_by_side", _side_by_side),
 }
