@@ -265,9 +265,8 @@ def test_template_takes_the_approved_targets(tmp_path, capsys):
     out = tmp_path / "填报模板.xlsx"
     assert main(["template", "--from", str(folder), "--out", str(out)]) == 0
     # data.yaml lists no target rows; the 5 approved indicators of targets.yaml become rows with their 年度指标值,
-    # 实际完成值 (column I) left to fill. The template writes “=” as “'=” (files/template.py's guard against a
-    # formula, which its reader does not undo: docs/cycle.md “Not yet”); the operator is compared without it.
-    rows = [(row[4], row[5].removeprefix("'"), row[6], row[7], row[8]) for row in _target_rows(out)]
+    # 实际完成值 (column I) left to fill. The operator “=” is written as itself (it was “'=”, refused when read back).
+    rows = [(row[4], row[5], row[6], row[7], row[8]) for row in _target_rows(out)]
     assert rows == [
         ("区重点工作任务完成数", "≥", "4", "项", ""),
         ("纳入绩效目标管理的二级项目数", "=", "16", "个", ""),
@@ -276,10 +275,13 @@ def test_template_takes_the_approved_targets(tmp_path, capsys):
         ("群众满意率", "≥", "90%", "%", ""),
     ]
     assert _target_rows(out)[0][:4] == ("部门整体", "", "产出指标", "数量指标")
-    # the score is not changed by the template: rows the data does not list are not scored (97.61 as before)
+    # the score is not changed by the template: rows the data does not list are not scored (97.61 as before), and
+    # the workbook reads back and scores the same (its target rows have no 实际完成值 yet)
     capsys.readouterr()
     assert main(["score", str(folder)]) == 0
     assert "97.61" in capsys.readouterr().out
+    assert main(["score", str(out)]) == 0
+    assert "总分：97.61" in capsys.readouterr().out
 
 
 def test_template_keeps_the_datas_own_rows_and_skips_unapproved_targets(tmp_path):

@@ -155,7 +155,9 @@ def _value(value: Any) -> Any:
         return "是" if value else "否"
     if isinstance(value, (Decimal, int)):
         return value
-    return safe_text(str(value))
+    text = str(value)
+    # the operator “=” alone is no formula, and safe_text's '= would not read back as an operator
+    return text if text == "=" else safe_text(text)
 
 
 class _Styles:
