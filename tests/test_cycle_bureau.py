@@ -417,3 +417,22 @@ def test_targets_are_checked_though_the_data_beside_them_cannot_be_read(bureau, 
     capsys.readouterr()
     assert main(["targets", str(bureau / "jiaoyu")]) == 0  # one department: the same note, the targets checked
     assert "targets.data_unread" in capsys.readouterr().out
+
+
+def test_another_years_targets_fill_nothing(tmp_path, capsys):
+    from jixiao.pipeline import load_department
+
+    folder = tmp_path / "baoan"
+    shutil.copytree(BAOAN, folder)
+    data = (folder / "data.yaml").read_text(encoding="utf-8").replace("  year: 2023\n", "  year: 2024\n", 1)
+    (folder / "data.yaml").write_text(
+        data + "targets:\n  - {level1: 满意度指标, name: 群众满意率, actual: 96%}\n", "utf-8"
+    )
+    # targets.yaml is 2023's, the data 2024's: the row keeps no 2023 target, and the template gets no 2023 rows
+    loaded, problems = load_department(folder)
+    assert loaded.get("targets[0].target") is None
+    [note] = [p for p in problems if p.code == "targets.other_year"]
+    assert note.severity is Severity.INFO and "targets.yaml）为2023年度，部门数据为2024年度" in note.message
+    out = tmp_path / "填报模板.xlsx"
+    assert main(["template", "--from", str(folder), "--out", str(out)]) == 0
+    assert [r[4] for r in _target_rows(out)] == ["群众满意率"]

@@ -321,7 +321,25 @@ def apply_approved_targets(tree: Any, folder: Path, locate: Any) -> list[Problem
                 Severity.INFO,
             )
         ]
+    other = other_year(tree, sheet)
+    if other is not None:
+        return [
+            Problem(
+                "targets.other_year",
+                f"绩效目标（targets.yaml）为{sheet.year}年度，部门数据为{other}年度，年度指标值未从中带入。"
+                "请放入本年度批复的绩效目标。",
+                Location(str(path), field="year"),
+                Severity.INFO,
+            )
+        ]
     return fill_from_sheet(tree, sheet, locate)
+
+
+def other_year(tree: Any, sheet: TargetSheet) -> str | None:
+    """The data's year when it is not the targets' (another year's targets never fill its rows), else None."""
+    department = tree.get("department") if isinstance(tree, dict) else None
+    year = str(department.get("year", "")).strip() if isinstance(department, dict) else ""
+    return year if year.isdigit() and sheet.year is not None and int(year) != sheet.year else None
 
 
 def fill_from_sheet(tree: Any, sheet: TargetSheet, locate: Any) -> list[Problem]:

@@ -18,7 +18,7 @@ from jixiao.files.yamlsrc import dotted
 from jixiao.model.dataset import SourceTree
 from jixiao.model.problems import Location
 
-from .targets import TargetSheet, as_data_targets_row, load_targets
+from .targets import TargetSheet, as_data_targets_row, load_targets, other_year
 
 __all__ = ["template_source"]
 
@@ -41,6 +41,8 @@ def template_source(path: Path) -> Path | SourceTree:
         if raw.format != "yaml":
             return path  # a filled workbook already holds its rows
         tree = copy.deepcopy(raw.tree) if isinstance(raw.tree, dict) else {}
+        if other_year(tree, sheet) is not None:
+            return path  # another year's targets: the data's loader says so (targets.other_year)
         add_target_rows(tree, sheet)
         return SourceTree(tree, raw.locate, raw.source, raw.base_dir, raw.problems, raw.format)
     tree = {"department": {"name": sheet.department, "year": sheet.year}}
