@@ -207,7 +207,7 @@ def test_a_reader_that_does_not_split_a_pair_of_scores_disagrees(monkeypatch, tm
 def test_the_ninth_session_variants_of_a_small_table():
     """The unit of a target in its own 度量单位 column (taken out of the actual where it prints the same), the operator
     in its own 指标性质 column, the points as shares under 权重, the funds block below the indicators right before
-    the total row, and a header three rows deep (HYPOTHETICAL figures: 10 + 50 + 40 = 100)."""
+    the total row, 执行率 as a fraction, and a header three rows deep (HYPOTHETICAL figures: 10 + 50 + 40 = 100)."""
     rows = (
         ("项目资金(万元)", "", "全年预算数", "全年执行数", "分值", "执行率", "得分", ""),
         ("", "年度资金总额", "100", "100", "10", "100%", "10", ""),
@@ -238,6 +238,7 @@ def test_the_ninth_session_variants_of_a_small_table():
         "年度资金总额",
         "总分",
     ]
+    assert made["rate_fraction"].document.tables()[0].rows[1][5] == "1.00"  # 100%, its places kept
     deep = made["header_three_deep"]
     top = deep.document.tables()[0].rows[2:5]
     assert top[0][1] == "绩效指标" and top[0][4] == "指标完成情况" and top[0][6] == "评分" and top[2][4] == "指标值"
@@ -245,11 +246,12 @@ def test_the_ninth_session_variants_of_a_small_table():
 
 
 @pytest.mark.skipif(not DOCS, reason="the review corpus is not in this checkout")
-@pytest.mark.parametrize("prefix", ["t01", "t04", "t18", "t28", "t41", "t49"])
+@pytest.mark.parametrize("prefix", ["t01", "t04", "t18", "t28", "t38", "t41", "t49"])
 def test_the_ninth_session_variants_review_the_same(prefix, tmp_path):
     """t04 and t41 (complete to 总分) with their funds below the indicators, t49 (its 19.6 = 20 × 98% on a met target)
-    with its units in a 度量单位 column, t28's two projects side by side in one grid, t01 and t18 with every later
-    kind, in .docx. Fails before this session's fixes: the 总分 row under the funds read as a funds row, the table
-    read as two, t49's finding lost, t28's two tables read as one."""
+    with its units in a 度量单位 column, t28's two projects side by side in one grid, t38's 执行率 100% against 80.45%
+    printed "1.00", t01 and t18 with every later kind, in .docx. Fails before this session's fixes: the 总分 row
+    under the funds read as a funds row, the table read as two, t49's finding lost, t28's two tables read as one."""
     kinds = ["unit_column", "operator_column", "weight_percent", "funds_below", "header_three_deep", "side_by_side"]
+    kinds.append("rate_fraction")
     assert not _disagreements(_corpus_doc(prefix), tmp_path, kinds)

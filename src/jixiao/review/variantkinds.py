@@ -427,6 +427,29 @@ def _side_by_side(doc: SourceDocument) -> SourceDocument | None:
     return None
 
 
+_RATE = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
+
+
+def _rate_fraction(doc: SourceDocument) -> SourceDocument | None:
+    """The funds' 执行率 printed as a fraction of one to as many places, "0.8619" for 86.19% and "1.00" for 100%
+    (t58 prints "0.958"; a sheet formatted as a number, not a percentage, prints them so)."""
+    changed = False
+    for seg, table in _tables(doc):
+        grid = [list(r) for r in table.grid]
+        done = False
+        for b in table.blocks:
+            col = b.columns.get("rate")
+            if col is None or not b.columns.keys() & {"budget", "executed"}:
+                continue
+            for r in b.rows:
+                m = _RATE.fullmatch(grid[r][col].strip())
+                if m is not None:  # the places kept: 31.00% is 0.3100, not 0.31 (which allows 31.08%)
+                    grid[r][col], done = format(Decimal(m.group(1)).scaleb(-2), "f"), True
+        if done:
+            doc, changed = _with_grid(doc, seg, grid), True
+    return doc if changed else None
+
+
 def _one_per_table(change: Callable[[Grid, Block], bool]) -> Callable[[SourceDocument], SourceDocument | None]:
     """`change` on the last indicator block of each table only (rows are inserted: the other blocks' row
     numbers would move under them)."""
@@ -458,4 +481,5 @@ KINDS: dict[str, Callable[[SourceDocument], Variant | None]] = {
     "funds_below": _simple("funds_below", _funds_below),
     "header_three_deep": _header_three_deep,
     "side_by_side": _simple("side_by_side", _side_by_side),
+    "rate_fraction": _simple("rate_fraction", _rate_fraction),
 }
