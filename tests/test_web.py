@@ -129,6 +129,23 @@ def test_pages_need_login(app):
     assert signed.headers["location"] == "/bureau?year=2022&status=draft"
 
 
+def test_a_department_of_a_region_without_rulebook_is_asked_to_choose_one(app):
+    """新建 with the default (按部门所在地区自动选择) led a department of a region without a rulebook to an error page
+    with only 返回首页: the list is required to be chosen from, and says why."""
+    with app.state.factory() as db:
+        futian = Department(name="深圳市福田区妇女联合会", region="广东省深圳市福田区")
+        db.add(futian)
+        db.flush()
+        db.add(User(username="futian", password_hash=hash_password(PASSWORD), role="filler", department_id=futian.id))
+        db.commit()
+    c, _ = client(app, "futian")
+    page = c.get("/evaluations").text
+    assert '<select id="rulebook" name="rulebook" required>' in page
+    assert "请选择（本部门所在地区没有默认的指标体系）" in page
+    c, _ = client(app, "baoan")  # a region with its rulebook: chosen by default as before
+    assert '<select id="rulebook" name="rulebook">' in c.get("/evaluations").text
+
+
 def test_session_cookie_is_httponly(app):
     c = TestClient(app)
     page = c.get("/login")
