@@ -273,7 +273,7 @@ def test_another_years_or_departments_data_is_not_saved_in_this_evaluation(app, 
         data={"csrf_token": csrf, "version": version},
         files={"file": ("宝安2023.xlsx", workbook.read_bytes(), xlsx)},
     )
-    assert r.status_code == 422 and "未导入" in r.text and "评价年度为“2023”，本自评是2024年度" in r.text
+    assert r.status_code == 422 and "未导入" in r.text and "评价年度：填写的是“2023”，本自评是2024年度" in r.text
     r = c.post(
         f"/evaluations/{evaluation_id}/form",
         data={"csrf_token": csrf, "version": version, "f:department.year": "２０２３", "f:overall.goal": "目标"},
@@ -284,7 +284,7 @@ def test_another_years_or_departments_data_is_not_saved_in_this_evaluation(app, 
     r = c.post(
         f"/evaluations/{evaluation_id}/form", data={"csrf_token": csrf, "version": version, "f:department.name": other}
     )
-    assert r.status_code == 422 and f"部门名称“{other}”是另一个部门" in r.text
+    assert r.status_code == 422 and f"部门名称：填写的“{other}”是另一个部门" in r.text
     text = f"部门信息:\n  部门名称: {BAOAN}\n  评价年度: 2023\n"
     r = c.post(f"/evaluations/{evaluation_id}/yaml", data={"csrf_token": csrf, "version": version, "data_yaml": text})
     assert r.status_code == 422 and "全部数据第3行" in r.text and "本自评是2024年度" in r.text

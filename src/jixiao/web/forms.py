@@ -256,7 +256,7 @@ def other_identity(
         problems.append(
             Problem(
                 "web.other_year",
-                f"评价年度为“{year}”，本自评是{evaluation.year}年度。请核对是否选错了文件或年度：本自评的数据请把评价年度"
+                f"填写的是“{year}”，本自评是{evaluation.year}年度。请核对是否选错了文件或年度：本自评的数据请把评价年度"
                 f"填为{evaluation.year}；其他年度的数据请在“部门自评”列表中新建或打开该年度的自评后再填报。",
                 locate(("department", "year")).with_field("department.year"),
             )
@@ -268,7 +268,7 @@ def other_identity(
             problems.append(
                 Problem(
                     "web.other_department",
-                    f"部门名称“{name}”是另一个部门，本自评属于“{evaluation.department.name}”。请核对是否选错了文件；"
+                    f"填写的“{name}”是另一个部门，本自评属于“{evaluation.department.name}”。请核对是否选错了文件；"
                     "本部门的数据请填写本部门的名称。",
                     locate(("department", "name")).with_field("department.name"),
                 )
