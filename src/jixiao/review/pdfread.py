@@ -24,7 +24,7 @@ from jixiao.model.problems import JixiaoError, Location, Problem
 
 from ..formats.layout import Block
 from .pdfscan import ocr_count, picture_dpi, read_garbled, scanned
-from .pdftext import garbled, is_page_number, unspaced
+from .pdftext import garbled, is_page_number, is_running, running_lines, unspaced
 from .segments import SourceDocument, _add_blocks, _Builder, _clean
 
 __all__ = ["read_pdf"]
@@ -349,9 +349,14 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
         drawn = [_drawing(page) for page in pdf.pages]
         texts = None if fast is None else ["\n".join(line.text for line in lines) for lines in fast]
         scans = ocr_count(path, texts, [d[2] for d in drawn])  # pages for OCR (pdfscan.py): counted before any
+        # running headers and footers (a title, a department's name on every page): left out of the text
+        heights = [float(page.height) for page in pdf.pages]
+        running = running_lines([[(x.top, x.bottom, x.text) for x in lines] for lines in fast or []], heights)
         for number, page in enumerate(pdf.pages, 1):
             laid = fast[number - 1] if fast is not None and number - 1 < len(fast) else None
             text = None if laid is None else "\n".join(line.text for line in laid)
+            if laid is not None:
+                laid = [line for line in laid if not is_running(running, line.text, line.top)]
             rules, image, shown = drawn[number - 1]
             why = garbled(text if text is not None else "".join(c["text"] for c in page.chars), shown)
             if why is not None:  # a text layer of codes, not words: the page read as a scan, and said so
@@ -381,6 +386,7 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
                 # the text around the tables and the tables in the page's order, top to bottom
                 found = outside.extract_text_lines(return_chars=False)
                 laid = [_Line(line["x0"], line["top"], line["x1"], line["bottom"], line["text"]) for line in found]
+                laid = [line for line in laid if not is_running(running, line.text, line.top)]
                 # a line reaching the right edge of the text goes on in the next (_line_ends): the text's edge,
                 # or the tables' where they reach further (a cover page's lines are short of it)
                 edge = max((t.bbox[2] for t in tables), default=None)

@@ -12,6 +12,9 @@ pdfplumber) rebuild words and lines from positions. What comes out differs from 
 - Word and WPS set a narrow gap between Chinese and Latin letters or figures (中文与西文、数字间自动空格), which the
   extractor reads as a space ("中心 2024 年度", "项目 985 万元"): dropped where Chinese is on both sides.
 - Page numbers and page counts ("第 3 页 共 20 页", "- 3 -", "3/20") are lines of their own that say nothing.
+- Word's and WPS's running header and footer (the department's name, the report's title, "内部资料") print the
+  same line at the same place on every page: in the text it falls between the last line of a page and the first
+  of the next, in mid-sentence ("…积极推" | "项目运行绩效监控报告" | "进预算支出…"). `running_lines` finds them.
 - A font embedded without its ToUnicode map (or with a wrong one) gives no text at all, only codes: pdfminer
   writes them "(cid:123)", pdftotext as control characters, some maps as private-use codepoints; a font whose
   codes are GBK bytes read as Latin-1 gives mojibake ("×Ô ÆÀ ±¨ ¸æ" for 自评报告). Such a page is read by OCR
@@ -23,8 +26,9 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Sequence
 
-__all__ = ["fold_glyphs", "garbled", "is_page_number", "unspaced"]
+__all__ = ["fold_glyphs", "garbled", "is_page_number", "is_running", "running_lines", "unspaced"]
 
 # Kangxi radicals, CJK radicals supplement, CJK compatibility ideographs (and their supplement)
 _LOOKALIKE = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
@@ -32,6 +36,8 @@ _IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # a figure or Latin word set apart from the Chinese on both sides (or opening the line): the typesetter's gap.
 # One side only ("市级资金 208.00" ending a line, "合计 100 95") may be a typed space or a table's columns: kept.
 _AUTOSPACE = re.compile(f"(?:(?<=[{_IDEOGRAPH}]) |^)([0-9A-Za-z][0-9A-Za-z.,%]*) (?=[{_IDEOGRAPH}])")
+# the same gap before a figure that a full-width mark follows ("预算执行率为 98.50%。", "支出 92.25，")
+_AUTOSPACE_MARK = re.compile(f"(?<=[{_IDEOGRAPH}]) ([0-9][0-9.,%]*)(?=[，。；：、）])")
 _ALONE = re.compile(f"[{_IDEOGRAPH}]")
 _STARTS, _ENDS = re.compile(f"^[{_IDEOGRAPH}]"), re.compile(f"[{_IDEOGRAPH}]$")
 _PAGE_NUMBER = re.compile(
@@ -83,7 +89,7 @@ def unspaced(text: str) -> str:
     text = fold_glyphs(text)
     if " " not in text:
         return text
-    text = _AUTOSPACE.sub(r"\1", text)
+    text = _AUTOSPACE_MARK.sub(r"\1", _AUTOSPACE.sub(r"\1", text))
     if " " not in text:
         return text
     words = text.split(" ")
@@ -97,3 +103,44 @@ def unspaced(text: str) -> str:
 def is_page_number(line: str) -> bool:
     """A line that only numbers the page: "- 3 -", "第 3 页 共 20 页", "3/20", "3"."""
     return bool(_PAGE_NUMBER.fullmatch(line))
+
+
+# how far from the page's top or bottom (a share of its height) a running header or footer is printed: Word's
+# header sits 1.5 cm from the edge, above a top margin of 2.5-3.7 cm (A4 and A5)
+_MARGIN = 0.15
+_PLACE = 4.0  # points: the same place on two pages, as two extractors (pdftotext, pdfplumber) see it
+
+
+def _running_key(text: str) -> str:
+    """A line as compared across pages: spaces dropped, figures as one mark ("第3页" and "第4页" alike)."""
+    return re.sub(r"\d+", "#", re.sub(r"\s", "", fold_glyphs(text)))
+
+
+def running_lines(pages: Sequence[Sequence[tuple[float, float, str]]], heights: Sequence[float]) -> dict[str, float]:
+    """The running header and footer lines of a document: each page's lines as (top, bottom, text) in points
+    from the page's top, `heights` each page's height. A line is one when the same text (figures aside) is
+    one of the two top or two bottom lines, in the page's top or bottom margin, at the same place on 2 pages
+    or more and on at least 2 in 5 of them (odd and even pages may carry different heads; a cover page none).
+    Page numbers alone are not (is_page_number). Returns each such line's key (_running_key) and its place."""
+    places: dict[str, list[tuple[int, float]]] = {}
+    for number, (lines, height) in enumerate(zip(pages, heights, strict=False)):
+        kept = sorted((line for line in lines if line[2].strip() and not is_page_number(line[2])), key=lambda x: x[0])
+        ends = kept[:2] + kept[2:][-2:]
+        for top, bottom, text in ends:
+            if bottom > _MARGIN * height and top < (1 - _MARGIN) * height:
+                continue
+            places.setdefault(_running_key(text), []).append((number, top))
+    need = max(2, round(0.4 * len(pages)))
+    out: dict[str, float] = {}
+    for key, seen in places.items():
+        tops = sorted(top for _, top in seen)
+        middle = tops[len(tops) // 2]
+        if len({number for number, top in seen if abs(top - middle) <= _PLACE}) >= need:
+            out[key] = middle
+    return out
+
+
+def is_running(running: dict[str, float], text: str, top: float) -> bool:
+    """Whether a line (its text, its top in points) is one of the document's running lines (running_lines)."""
+    place = running.get(_running_key(text)) if running else None
+    return place is not None and abs(top - place) <= _PLACE

@@ -74,6 +74,7 @@ class _Builder:
         # whether the last line goes on in the next, as its position on the page shows (formats/layout.py,
         # Block.wraps); None where it cannot be told (text PDFs, .txt, a page's last line)
         self.last_wraps: bool | None = None
+        self.laid_out = False  # whether a line's place on its page was ever told (a PDF, OFD or scan; not .txt)
 
     def paragraph(self, text: str, page: int | None = None, wraps: bool | None = None) -> None:
         text = _clean(text)
@@ -85,15 +86,24 @@ class _Builder:
         # line stops short of the margin also when the next word is a figure too long to fit (corpus n09, n75,
         # n76: "…增长" | "17.55%。"): before a figure or Latin word, a short line may still wrap.
         told = self.last_wraps
+        self.laid_out = self.laid_out or wraps is not None
+        line = self.last_line
+        # the room a figure or Latin word at the start of this line needed at the end of the last (a line of a
+        # laid-out page that stopped short for it: "…第8项工作年度预算资金" | "108.50万元，…", in mid-page or
+        # over a page break, whose last line's end the layout cannot tell): what the length rule allows for, in
+        # ideographs' widths (two figures to one), and only inside a paragraph already wrapped once (a title or
+        # a first line stopping short before a figure, "2023年…决算编制说明" | "411001-…", is not joined by it)
+        figure = _FIGURE.match(text) if self.laid_out and told is not True else None
+        inside = last is not None and last.kind == "paragraph" and len(last.text) > len(line) and line[-1:] not in _END
+        room = (len(figure.group()) + 1) // 2 + 1 if figure and inside else 0
         if told is False and _UNBREAKABLE.match(text):
             told = None
-        line = self.last_line
         if told is False and last is not None and last.text.endswith(":"):
             # a paragraph ending with a half-width colon leads into the next ("…其中:" | "商品和服务支出…"): a Word
             # file's paragraph is one line here, joined by its length; a scan's, as long, is joined the same
             # (corpus n82, n83: the parts keep the whole they belong to)
             told, line = None, last.text
-        wrapped = told if told is not None else len(line) >= self.full_line and not _looks_like_heading(line)
+        wrapped = told if told is not None else len(line) + room >= self.full_line and not _looks_like_heading(line)
         if (
             last
             and last.kind == "paragraph"
@@ -101,7 +111,7 @@ class _Builder:
             and last.text[-1] not in _END
             and not _looks_like_heading(text)
         ):
-            self.doc.segments[-1] = Segment("paragraph", last.index, last.text + text, page=last.page)
+            self.doc.segments[-1] = Segment("paragraph", last.index, _joined(last.text, text), page=last.page)
             self.last_line, self.last_wraps = text, wraps
             return
         self.paragraphs += 1
@@ -124,6 +134,19 @@ class _Builder:
 # what a line starts with when the line before it may have stopped short of the margin for it: a figure or a
 # Latin word (unbroken), or a closing mark (never the first on a line)
 _UNBREAKABLE = rx(r"[0-9A-Za-z%.,，。、；;：:！!？?”）)]")
+_FIGURE = rx(r"[0-9A-Za-z][0-9A-Za-z.,%]*")
+# a figure ending a line after Chinese, set apart by the typesetter's gap (pdftext.unspaced keeps a gap on one
+# side only): when the next line goes on in Chinese, the gap was the typesetter's ("实际支出 92.25" | "万元，…")
+_GAP_AT_END = rx(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff]) (?=[0-9A-Za-z][0-9A-Za-z.,%]*$)")
+_GOES_ON_CHINESE = rx(r"[\u3400-\u4dbf\u4e00-\u9fff，。；：、）%％]")
+
+
+def _joined(before: str, after: str) -> str:
+    """A wrapped line and the next as one text, the typesetter's gap before a figure cut at the line's end dropped."""
+    if _GOES_ON_CHINESE.match(after):
+        before = _GAP_AT_END.sub("", before)
+    return before + after
+
 
 _HEADING = rx(
     r"^(第[一二三四五六七八九十]+[章节部分]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|"

@@ -1,0 +1,330 @@
+"""Benchmark: narrative reports as the PDFs a bureau receives — running heads, page numbers, page breaks in
+mid-sentence, a watermark, a seal — reviewed as the text typed.
+
+Each chosen narrative of the review corpus (tests/fixtures/review_corpus/n*/document.txt: about 60, every
+fourth one and the newest, n214–n236) is written as .docx with python-docx the way Word/WPS documents of a
+department look: a running header (the department's name or the report's title, as bench/review_formats.py's
+review of the text reads them, on every page), a footer page number ("- 3 -", "第 3 页 共 12 页" or "3/12",
+by PAGE/NUMPAGES fields), the official document's type size (三号, 16 pt) on A4 or A5 so that sentences and
+tables cross page breaks (a table's header row repeated on every page), a "内部资料" watermark on some, and a
+red seal-like picture over the 落款 at the end. The .docx is printed to PDF by the long-lived LibreOffice
+(formats/office.py) and reviewed; so is a plain PDF of the same text (no header, footer or watermark, default
+page) as a control. Both are compared with the review of the text itself (the same lines as a .txt, the
+transcribers' cut mark left out) on: findings (code, severity, expected/actual figures), department, year,
+kind — and the narrative figures read (value, unit), as counts of figures only one side reads.
+
+Prints, per document, which fields differ for the layout PDF (and the plain one), and in total the agreement.
+
+Run: .venv/bin/python bench/review_pdf_layouts.py [--only NAME …] [--all] [--keep DIR]
+(about 5 minutes for 60 documents on a shared machine)
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import tempfile
+import time
+import traceback
+from collections import Counter
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION_START  # noqa: F401  (python-docx present: the bench needs it)
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Pt, RGBColor
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from review_formats import _blocks, _figure, _folded
+
+from jixiao.formats import office
+from jixiao.review import review_file
+from jixiao.review.narrative import extract_narrative_figures
+from jixiao.review.source import read_source
+
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "review_corpus"
+FIELDS = ("findings", "department", "year", "kind", "figures")
+_FOOTERS = ("dash", "of", "slash")
+
+
+def chosen(all_: bool) -> list[Path]:
+    folders = sorted(
+        (p for p in CORPUS.glob("n*") if (p / "document.txt").exists()), key=lambda p: int(p.name[1:].split("-")[0])
+    )
+    if all_:
+        return folders
+    newest = [p for p in folders if int(p.name[1:].split("-")[0]) >= 214]
+    rest = [p for p in folders if p not in newest]
+    return rest[::5] + newest
+
+
+def _field(run, code: str) -> None:
+    """A Word field (PAGE, NUMPAGES) in `run`: begin, instruction, separate, a shown value, end."""
+    for kind, text in (("begin", None), ("instr", code), ("separate", None), ("text", "1"), ("end", None)):
+        if kind == "instr":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = f" {text} "
+        elif kind == "text":
+            el = OxmlElement("w:t")
+            el.text = text
+        else:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        run._r.append(el)
+
+
+def _footer(paragraph, style: str) -> None:
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    parts = {
+        "dash": ["- ", "PAGE", " -"],
+        "of": ["第 ", "PAGE", " 页 共 ", "NUMPAGES", " 页"],
+        "slash": ["PAGE", "/", "NUMPAGES"],
+    }
+    for part in parts[style]:
+        run = paragraph.add_run()
+        if part in ("PAGE", "NUMPAGES"):
+            _field(run, part)
+        else:
+            run.text = part
+
+
+def _watermark(header, text: str) -> None:
+    """Word's text watermark: a VML WordArt shape in the header, behind the text, pale and rotated."""
+    paragraph = header.add_paragraph()
+    pict = parse_xml(
+        f'<w:r {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml" '
+        'xmlns:o="urn:schemas-microsoft-com:office:office">'
+        '<w:pict><v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+        'path="m@7,l@8,m@5,21600l@6,21600e"><v:path textpathok="t" o:connecttype="custom"/>'
+        '<v:textpath on="t" fitshape="t"/></v:shapetype>'
+        '<v:shape id="PowerPlusWaterMarkObject" o:spid="_x0000_s2049" type="#_x0000_t136" '
+        'style="position:absolute;margin-left:0;margin-top:0;width:400pt;height:100pt;rotation:315;z-index:-251654144;'
+        "mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;"
+        'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="silver" stroked="f">'
+        '<v:fill opacity=".5"/>'
+        f'<v:textpath style="font-family:&quot;宋体&quot;;font-size:1pt" string="{text}"/></v:shape></w:pict></w:r>'
+    )
+    paragraph._p.append(pict)
+
+
+def _seal_png() -> bytes:
+    """A red seal: a ring, a star and an arc of text's place (strokes), on a transparent ground."""
+    from PIL import Image, ImageDraw
+
+    size = 400
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    red = (220, 20, 30, 200)
+    draw.ellipse((10, 10, size - 10, size - 10), outline=red, width=14)
+    c = size / 2
+    import math
+
+    star = [
+        (c + r * math.sin(math.pi * k / 5), c - r * math.cos(math.pi * k / 5))
+        for k, r in zip(range(10), [60, 24] * 5, strict=True)
+    ]
+    draw.polygon(star, fill=red)
+    for angle in range(200, 341, 12):  # the arc of the unit's name, as blots (no readable text)
+        a = math.radians(angle)
+        x, y = c + 140 * math.cos(a), c + 140 * math.sin(a)
+        draw.rectangle((x - 12, y - 12, x + 12, y + 12), fill=red)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _float(inline_run, left_cm: float, top_cm: float) -> None:
+    """An inline picture turned into one floating in front of the text (a seal over the 落款)."""
+    inline = inline_run._r.find(".//" + qn("wp:inline"))
+    extent = inline.find(qn("wp:extent"))
+    graphic = inline.find(qn("a:graphic"))
+    doc_pr = inline.find(qn("wp:docPr"))
+    anchor = parse_xml(
+        f'<wp:anchor {nsdecls("wp")} distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="251659264" '
+        'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+        f'<wp:positionH relativeFrom="column"><wp:posOffset>{int(Cm(left_cm))}</wp:posOffset></wp:positionH>'
+        f'<wp:positionV relativeFrom="paragraph"><wp:posOffset>{int(Cm(top_cm))}</wp:posOffset></wp:positionV>'
+        f'<wp:extent cx="{extent.get("cx")}" cy="{extent.get("cy")}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        "<wp:wrapNone/></wp:anchor>"
+    )
+    anchor.append(doc_pr)
+    anchor.append(parse_xml(f"<wp:cNvGraphicFramePr {nsdecls('wp')}/>"))
+    anchor.append(graphic)
+    inline.getparent().replace(inline, anchor)
+
+
+def write_layout_docx(blocks, path: Path, variant: int, head: str) -> Path:
+    doc = Document()
+    section = doc.sections[0]
+    if variant % 3 == 2:  # A5, smaller margins
+        section.page_width, section.page_height = Cm(14.8), Cm(21.0)
+        section.left_margin = section.right_margin = Cm(2.0)
+        section.top_margin = section.bottom_margin = Cm(2.2)
+    else:  # GB/T 9704: A4, 37 mm top, 35 mm bottom, 28 mm left, 26 mm right
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+        section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.header_distance = section.footer_distance = Cm(1.5)
+    style = doc.styles["Normal"]
+    style.font.size = Pt(16 if variant % 3 != 2 else 12)
+    style.font.name = "仿宋"
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
+    header = section.header.paragraphs[0]
+    header.text = head
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER if variant % 2 else WD_ALIGN_PARAGRAPH.RIGHT
+    for run in header.runs:
+        run.font.size = Pt(10.5)
+    if variant % 4 == 0:
+        _watermark(section.header, "内部资料")
+    _footer(section.footer.paragraphs[0], _FOOTERS[variant % 3])
+    for kind, content in blocks:
+        if kind == "paragraph":
+            p = doc.add_paragraph(str(content))
+            p.paragraph_format.first_line_indent = Pt(32)
+            continue
+        rows = content
+        table = doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+        table.style = "Table Grid"
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                table.cell(r, c).text = cell
+        # the header row repeated on each page the table reaches (Word: 标题行重复)
+        tr_pr = table.rows[0]._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:tblHeader"))
+    # the seal, floating over the last lines (the 落款)
+    seal = doc.add_paragraph()
+    run = seal.add_run()
+    run.add_picture(io.BytesIO(_seal_png()), width=Cm(4.2))
+    _float(run, 8.0, -4.0)
+    run.font.color.rgb = RGBColor(0xDC, 0x14, 0x1E)
+    doc.save(str(path))
+    return path
+
+
+def write_plain_docx(blocks, path: Path) -> Path:
+    doc = Document()
+    for kind, content in blocks:
+        if kind == "paragraph":
+            doc.add_paragraph(str(content))
+            continue
+        rows = content
+        table = doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+        table.style = "Table Grid"
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                table.cell(r, c).text = cell
+    doc.add_paragraph("")
+    doc.save(str(path))
+    return path
+
+
+def write_txt(blocks, path: Path) -> Path:
+    lines = []
+    for kind, content in blocks:
+        lines += [str(content)] if kind == "paragraph" else ["\t".join(row) for row in content]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def summary(path: Path) -> dict[str, object]:
+    result = review_file(path)
+    findings = sorted(
+        (f.code, f.severity.value, _figure(f.expected), _figure(f.actual))
+        for f in result.findings
+        if f.code != "review.ocr_doubtful_name"
+    )
+    figures = Counter((str(f.value.normalize()), f.unit) for f in extract_narrative_figures(read_source(path)))
+    return {
+        "findings": findings,
+        "department": _folded(result.department or ""),
+        "year": result.year,
+        "kind": result.kind,
+        "figures": figures,
+    }
+
+
+def compare(text: dict, other: dict) -> list[str]:
+    out = [name for name in FIELDS if name != "figures" and text[name] != other[name]]
+    lost = text["figures"] - other["figures"]
+    extra = other["figures"] - text["figures"]
+    if lost or extra:
+        out.append(f"figures(-{sum(lost.values())}/+{sum(extra.values())})")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", nargs="*", help="corpus folders to run (names or their nNN prefix)")
+    parser.add_argument("--all", action="store_true", help="every narrative, not about 60")
+    parser.add_argument("--keep", help="keep the written files in this folder")
+    parser.add_argument("--no-plain", action="store_true", help="skip the plain PDF (the control)")
+    parser.add_argument("-v", action="store_true", help="print the differing findings")
+    args = parser.parse_args()
+    folders = chosen(args.all)
+    # each document's layout by its place in the whole run, so that --only lays it out as the whole run does
+    variants = {folder: i for i, folder in enumerate(folders)}
+    if args.only:
+        folders = [f for f in sorted(CORPUS.glob("n*")) if f.name in args.only or f.name.split("-")[0] in args.only]
+    agree = {"layout": 0, "plain": 0}
+    by_field: dict[str, Counter] = {"layout": Counter(), "plain": Counter()}
+    crashes: list[str] = []
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="jixiao-pdf-layouts-") as tmp:
+        work = Path(args.keep) if args.keep else Path(tmp)
+        for folder in folders:
+            name = folder.name
+            variant = variants.get(folder, int(name[1:].split("-")[0]))
+            here = work / name
+            here.mkdir(parents=True, exist_ok=True)
+            blocks = _blocks((folder / "document.txt").read_text(encoding="utf-8"))
+            line = [name[:44].ljust(44)]
+            try:
+                text = summary(write_txt(blocks, here / "报告.txt"))
+                title = next((str(c) for k, c in blocks if k == "paragraph"), "")
+                # a running head is short: the title where it is one (not a first paragraph of 200 characters),
+                # else the department's name (as the text's review reads it), else the kind of report
+                short = title if len(title) <= 30 else ""
+                head = (text["department"] if variant % 2 else short) or short or text["department"] or "绩效评价报告"
+                docx = write_layout_docx(blocks, here / "排版.docx", variant, str(head))
+                pdf = office.convert_file(docx, "pdf", here / "pdf")
+                laid = summary(pdf)
+                differ = compare(text, laid)
+                agree["layout"] += not differ
+                by_field["layout"].update(d.split("(")[0] for d in differ)
+                line.append(f"排版PDF {'同' if not differ else '异:' + ','.join(differ)}")
+                if args.v and differ:
+                    for f in sorted(set(text["findings"]) ^ set(laid["findings"])):
+                        side = "仅文本" if f in text["findings"] else "仅PDF"
+                        line.append(f"\n    {side}: {f}")
+                    if text["department"] != laid["department"]:
+                        line.append(f"\n    单位: {text['department']!r} / {laid['department']!r}")
+                    lost, extra = text["figures"] - laid["figures"], laid["figures"] - text["figures"]
+                    if lost or extra:
+                        line.append(f"\n    数字 仅文本 {dict(lost)} 仅PDF {dict(extra)}")
+                if not args.no_plain:
+                    plain = office.convert_file(write_plain_docx(blocks, here / "原样.docx"), "pdf", here / "plain")
+                    differ = compare(text, summary(plain))
+                    agree["plain"] += not differ
+                    by_field["plain"].update(d.split("(")[0] for d in differ)
+                    line.append(f"| 普通PDF {'同' if not differ else '异:' + ','.join(differ)}")
+            except Exception as exc:  # a crash is a result here: counted and shown, the run goes on
+                crashes.append(name)
+                line.append(f"崩溃：{type(exc).__name__}: {exc}")
+                traceback.print_exc()
+            print("  ".join(line), flush=True)
+    total = len(folders)
+    print()
+    for fmt in ("layout", "plain") if not args.no_plain else ("layout",):
+        label = "排版PDF（页眉页脚、分页、水印、印章）" if fmt == "layout" else "普通PDF（对照）"
+        fields = "，".join(f"{k} {total - by_field[fmt][k]}/{total}" for k in FIELDS)
+        print(f"{label}: 与文本审核结果一致 {agree[fmt]}/{total}；分项一致：{fields}")
+    print(f"崩溃：{len(crashes)}{'（' + '、'.join(crashes) + '）' if crashes else ''}")
+    print(f"用时 {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

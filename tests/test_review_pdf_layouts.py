@@ -1,0 +1,142 @@
+"""Narrative reports as the PDFs Word/WPS export: a running header and footer on every page, a page number, a
+paragraph running over page breaks in mid-sentence, a seal over the 落款 — read as the text typed.
+
+Each fixture is written with python-docx and printed to PDF by LibreOffice (formats/office.py), as a department's
+report is; bench/review_pdf_layouts.py does the same to the corpus's narratives.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from jixiao.formats import office
+from jixiao.review.narrative import extract_narrative_figures
+from jixiao.review.pdftext import is_running, running_lines
+from jixiao.review.source import read_source
+
+pytestmark = pytest.mark.skipif(office.find_soffice() is None, reason="LibreOffice is installed by scripts/setup.sh")
+
+HEAD = "某县财政局2024年度部门整体支出绩效自评报告"
+DEPARTMENT = "某县财政局"
+
+
+def _field(run, code: str) -> None:
+    for kind, text in (("begin", None), ("instr", code), ("separate", None), ("text", "1"), ("end", None)):
+        if kind == "instr":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = f" {text} "
+        elif kind == "text":
+            el = OxmlElement("w:t")
+            el.text = text
+        else:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        run._r.append(el)
+
+
+def _sentences(n: int) -> str:
+    return (
+        "".join(
+            f"第{i}项工作年度预算资金{100 + i}.50万元，实际支出{90 + i}.25万元，按计划完成了全年的建设任务和绩效目标；"
+            for i in range(1, n)
+        )
+        + "各项工作均已按期完成。"
+    )
+
+
+def _report(path: Path, head: str, long_paragraph: str, a5: bool = True) -> Path:
+    """A report of a title, a long paragraph over several pages, a short one and the 落款, with `head` in the
+    header of every page and "第 X 页 共 Y 页" in the footer."""
+    doc = Document()
+    section = doc.sections[0]
+    if a5:
+        section.page_width, section.page_height = Cm(14.8), Cm(21.0)
+        section.left_margin = section.right_margin = Cm(2.0)
+        section.top_margin = section.bottom_margin = Cm(2.2)
+    section.header_distance = section.footer_distance = Cm(1.2)
+    doc.styles["Normal"].font.size = Pt(12)
+    header = section.header.paragraphs[0]
+    header.text = head
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for part in ("第 ", "PAGE", " 页 共 ", "NUMPAGES", " 页"):
+        run = footer.add_run()
+        if part in ("PAGE", "NUMPAGES"):
+            _field(run, part)
+        else:
+            run.text = part
+    doc.add_paragraph(HEAD).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph("一、部门基本情况")
+    doc.add_paragraph(long_paragraph).paragraph_format.first_line_indent = Pt(24)
+    doc.add_paragraph("二、预算执行情况")
+    doc.add_paragraph("2024年度预算执行率为98.50%。").paragraph_format.first_line_indent = Pt(24)
+    for text in (DEPARTMENT, "2025年3月15日"):
+        doc.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    docx = doc.save(str(path.with_suffix(".docx"))) or path.with_suffix(".docx")
+    return office.convert_file(docx, "pdf", path.parent / "pdf")
+
+
+@pytest.fixture(scope="module")
+def headed(tmp_path_factory) -> Path:
+    return _report(tmp_path_factory.mktemp("headed") / "报告", HEAD, _sentences(30))
+
+
+def test_a_running_header_is_not_read_into_the_text(headed):
+    doc = read_source(headed)
+    texts = [s.text for s in doc.paragraphs()]
+    assert sum(1 for t in texts if HEAD in t) == 1, texts  # the title once; never the header of each page
+    assert texts[0] == HEAD
+
+
+def test_a_paragraph_over_page_breaks_reads_as_typed(headed):
+    import pdfplumber
+
+    with pdfplumber.open(str(headed)) as pdf:
+        assert len(pdf.pages) >= 3  # the paragraph does cross page breaks
+    doc = read_source(headed)
+    texts = [s.text for s in doc.paragraphs()]
+    assert _sentences(30) in texts, [t[:60] for t in texts]
+
+
+def test_figures_cut_by_a_page_break_are_read_as_in_the_text_typed(headed, tmp_path):
+    typed = tmp_path / "报告.txt"
+    lines = [HEAD, "一、部门基本情况", _sentences(30), "二、预算执行情况", "2024年度预算执行率为98.50%。"]
+    typed.write_text("\n".join([*lines, DEPARTMENT, "2025年3月15日"]) + "\n", encoding="utf-8")
+
+    def read(path: Path) -> list[tuple[Decimal, str, str]]:
+        return [(f.value, f.unit, f.subject) for f in extract_narrative_figures(read_source(path))]
+
+    assert read(headed) == read(typed)
+    texts = [s.text for s in read_source(headed).paragraphs()]
+    assert texts[-2:] == [DEPARTMENT, "2025年3月15日"]  # the 落款 after the last footer, kept
+
+
+def test_a_header_with_the_page_number_in_it_is_dropped_too(tmp_path):
+    pdf = _report(tmp_path / "报告", f"{DEPARTMENT}  内部资料", _sentences(24))
+    texts = [s.text for s in read_source(pdf).paragraphs()]
+    assert not any("内部资料" in t for t in texts), texts
+    assert _sentences(24) in texts
+
+
+def test_running_lines_need_the_same_line_at_the_same_place_on_most_pages():
+    head = (40.0, 52.0, "某县财政局")
+    body = [(110.0 + 20 * k, 124.0 + 20 * k, f"正文第{k}行") for k in range(20)]
+    foot = (560.0, 572.0, "第 1 页 共 3 页")
+    pages = [[head, *body, foot] for _ in range(3)]
+    running = running_lines(pages, [595.0] * 3)
+    assert is_running(running, "某县财政局", 40.5)
+    assert not is_running(running, "某县财政局", 110.0)  # the same words in the body: kept
+    assert not any(is_running(running, text, top) for top, _, text in body)
+    # on one page of three only (a title page's line): not a running line
+    once = [[head, *body], body, body]
+    assert not running_lines(once, [595.0] * 3)
