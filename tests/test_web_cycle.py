@@ -620,16 +620,19 @@ def test_approving_targets_rescores_with_the_approved_ones(clients, monkeypatch)
     from jixiao.web import approved as approved_module
 
     c, csrf = clients["hengshan"]
+    # a year of its own: the module's other tests approve 2023's targets, after which the department cannot save them
     r = c.post(
         "/evaluations/new",
-        data={"year": "2023", "rulebook": "hunan/department/2023", "csrf_token": csrf},
+        data={"year": "2022", "rulebook": "hunan/department/2023", "csrf_token": csrf},
         follow_redirects=False,
     )
     eid = int(re.search(r"/evaluations/(\d+)", r.headers["location"]).group(1))
     data = (BAOAN.parent / "hengshan-fulian-2023" / "data.yaml").read_text(encoding="utf-8")
+    data = data.replace("  year: 2023\n", "  year: 2022\n", 1)
+    targets = HENGSHAN_TARGETS.replace("year: 2023\n", "year: 2022\n", 1)
     page = c.get(f"/evaluations/{eid}")
     c.post(f"/evaluations/{eid}/yaml", data={"csrf_token": csrf, "version": version_of(page.text), "data_yaml": data})
-    assert save(clients, "hengshan", eid, "targets", HENGSHAN_TARGETS).status_code == 303
+    assert save(clients, "hengshan", eid, "targets", targets).status_code == 303
     c.get(f"/evaluations/{eid}")  # the page of the unapproved version: nothing taken over, and that is kept
     seen = []
     original = approved_module.approved_targets
@@ -640,7 +643,7 @@ def test_approving_targets_rescores_with_the_approved_ones(clients, monkeypatch)
         return found
 
     monkeypatch.setattr(approved_module, "approved_targets", spy)
-    approved = HENGSHAN_TARGETS + "approval: {grade: 良, reviewer: 衡阳市财政局, approved: 是}\n"
+    approved = targets + "approval: {grade: 良, reviewer: 衡阳市财政局, approved: 是}\n"
     assert save(clients, "hengyang", eid, "targets", approved).status_code == 303
     # the rescoring, last in the approving request, took the approved text, not what the unapproved version held
     assert seen and seen[-1] is not None and "approved: 是" in seen[-1].text

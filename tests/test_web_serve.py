@@ -154,7 +154,8 @@ def test_a_port_already_taken_is_said_in_chinese(tmp_path, capsys, monkeypatch):
 def test_workers_that_die_at_their_start_are_paused_and_then_the_server_stops(tmp_path: Path) -> None:
     """Workers whose app cannot start (here: the database is not there) are started again after a growing pause,
     not in a loop as fast as the machine goes, and when every worker has so failed five times running the server
-    stops with a Chinese sentence saying what to do."""
+    stops with a Chinese sentence saying what to do. A start is told by the worker itself, not by a time: a loaded
+    machine's slow start is no failure."""
     script = (
         "import sys\n"
         "from jixiao.model.problems import JixiaoError\n"
@@ -170,6 +171,6 @@ def test_workers_that_die_at_their_start_are_paused_and_then_the_server_stops(tm
         [sys.executable, "-c", script], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 3, done.stderr[-2000:]
-    assert "网页服务进程每次启动后都很快退出（每个进程连续 5 次），已停止服务" in done.stdout
-    assert done.stderr.count("启动后很快退出") == 2 * 5, done.stderr[-2000:]  # each worker five times, no more
+    assert "网页服务进程都未能启动（每个进程连续 5 次），已停止服务" in done.stdout
+    assert done.stderr.count("未能启动（连续第") == 2 * 5, done.stderr[-2000:]  # each worker five times, no more
     assert "网页服务进程无法启动" in done.stderr and "连接被拒绝" in done.stderr and "Traceback" not in done.stderr

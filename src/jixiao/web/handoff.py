@@ -9,9 +9,9 @@ descriptor over a Unix socket (SCM_RIGHTS), the way Node's cluster module balanc
 says when one of them closes, so the count per worker stays true. The acceptor does nothing else: the requests go
 straight between the client and the worker.
 
-A worker that dies is started again; one that dies within seconds of its start (the database gone, a broken
+A worker that dies is started again; one that dies before its app has started (the database gone, a broken
 installation) is started again after a pause that doubles each time, up to half a minute, and when every worker has
-died so five times running the server stops with a sentence saying so, rather than starting processes forever. One
+failed so five times running the server stops with a sentence saying so, rather than starting processes forever. One
 that stops reading its channel is skipped until it does. When the acceptor goes (killed, or stopped by a signal),
 its workers see their channel close and stop too."""
 
@@ -36,6 +36,7 @@ __all__ = ["serve"]
 log = logging.getLogger("jixiao.web.handoff")
 
 _CLOSED = b"x"  # a worker to the acceptor: one of its connections has closed
+_READY = b"r"  # a worker to the acceptor: its app has started, it serves
 _BIND_ERRORS = {
     errno.EADDRINUSE: "端口已被其他程序占用",
     errno.EACCES: "无权使用该端口（1024 以下的端口需要管理员权限）",
@@ -56,8 +57,8 @@ class _Worker:
         theirs.close()
         self.channel.setblocking(False)
         self.open = 0
-        self.started = time.monotonic()
-        self.failures = 0  # how many times running this worker died soon after its start
+        self.ready = False  # its app has started (it said so)
+        self.failures = 0  # how many times running this worker died before its app had started
 
     def hand(self, connection: socket.socket) -> bool:
         """Pass the connection on; False when the worker's channel is full (it is not reading)."""
@@ -81,7 +82,10 @@ class _Worker:
                 return False
             if not said:
                 return False
-            self.open = max(0, self.open - 1)
+            if said == _READY:
+                self.ready = True
+            else:
+                self.open = max(0, self.open - 1)
 
     def stop(self) -> None:
         if self.process.is_alive() and self.process.pid:
@@ -92,8 +96,7 @@ class _Worker:
         self.channel.close()
 
 
-QUICK = 10.0  # seconds: a worker that dies sooner failed to start, or fails at once
-GIVE_UP = 5  # every worker failed so many times running: the server stops
+GIVE_UP = 5  # every worker failed to start so many times running: the server stops
 
 
 def serve(app: str, host: str, port: int, workers: int, log_level: str = "warning", pause: float = 1.0) -> None:
@@ -140,9 +143,7 @@ def serve(app: str, host: str, port: int, workers: int, log_level: str = "warnin
             pool[worker.number] = _start(context, app, log_level, worker.number, 0, selector)
         else:
             wait = min(30.0, pause * 2 ** (failures - 1))
-            log.warning(
-                "网页服务进程 %s 启动后很快退出（连续第 %s 次），%.0f 秒后重新启动。", worker.number, failures, wait
-            )
+            log.warning("网页服务进程 %s 未能启动（连续第 %s 次），%.0f 秒后重新启动。", worker.number, failures, wait)
             waiting[worker.number] = (time.monotonic() + wait, failures)
 
     try:
@@ -160,8 +161,13 @@ def serve(app: str, host: str, port: int, workers: int, log_level: str = "warnin
                     ended(worker)
             if len(waiting) == len(pool) and all(failures >= GIVE_UP for _due, failures in waiting.values()):
                 raise _gave_up(host, port)
+            # a worker that failed GIVE_UP times waits while another is still trying its fifth: they decide together
+            trying = any(w.number not in waiting and not w.ready for w in pool) or any(
+                failures < GIVE_UP for _due, failures in waiting.values()
+            )
             for number, (due, failures) in list(waiting.items()):
-                if not stopping and time.monotonic() >= due:
+                held = failures >= GIVE_UP and trying and not any(w.ready for w in pool)
+                if not stopping and not held and time.monotonic() >= due:
                     del waiting[number]
                     pool[number] = _start(context, app, log_level, number, failures, selector)
     finally:
@@ -205,14 +211,16 @@ def _accept(listener: socket.socket, pool: list[_Worker], turn: int) -> int:
 
 
 def _end(worker: _Worker) -> int:
-    """Close a worker that ended; its failures running (0 when it had run a while: it failed, not its start)."""
+    """Close a worker that ended; its failures to start running (0 when its app had started: it served, then
+    failed — not its start)."""
+    worker.closed_connections()  # what it said before it died (its start, too) and was not read yet
     worker.stop()
     worker.process.join(5)
     worker.close()
-    quick = time.monotonic() - worker.started < QUICK
-    if not quick:
+    if worker.ready:
         log.warning("网页服务进程 %s 已退出（退出码 %s），正在重新启动。", worker.number, worker.process.exitcode)
-    return worker.failures + 1 if quick else 0
+        return 0
+    return worker.failures + 1
 
 
 def _start(
@@ -231,7 +239,7 @@ def _gave_up(host: str, port: int) -> Exception:
         [
             Problem(
                 "web.workers_failing",
-                f"网页服务进程每次启动后都很快退出（每个进程连续 {GIVE_UP} 次），已停止服务。请查看上面的出错信息"
+                f"网页服务进程都未能启动（每个进程连续 {GIVE_UP} 次），已停止服务。请查看上面的出错信息"
                 "（如数据库无法连接、数据目录不可写），排除后重新启动。",
                 Location(f"{host}:{port}"),
             )
@@ -273,6 +281,8 @@ class _HandedServer:
                 )
                 channel.setblocking(False)
                 loop.add_reader(channel.fileno(), self._receive, inner, loop, protocol)
+                with contextlib.suppress(OSError):  # the acceptor is gone: the channel's reader stops this one
+                    channel.send(_READY)
 
         self.server = Server(config)
         self.channel = channel
