@@ -243,6 +243,10 @@ def test_form_errors_are_shown_and_nothing_is_saved(app):
         data={"csrf_token": csrf, "version": version, "f:budget.initial.total": "三十九万"},
     )
     assert r.status_code == 422 and "应为数字，实际为“三十九万”" in r.text and 'value="三十九万"' in r.text
+    # prose fields (年度总体目标, 实际完成情况, 厉行节约保障措施, 调整原因, 满意度调查说明) in boxes that show it whole
+    for path in ("overall.goal", "overall.result", "austerity_measures", "budget.adjustment.reason"):
+        assert f'<textarea id="f-{path}" name="f:{path}"' in r.text
+    assert '<input type="text" id="f-department.name"' in r.text
     # placed at the form's field, not at a line of the text the form's values were written into (全部数据第10行)
     problems = re.sub(r"<[^>]+>", "", r.text.split('id="problems"')[1].split("</ul>")[0])
     assert "年初预算·合计：" in problems and "全部数据第" not in problems
@@ -279,7 +283,7 @@ def test_another_years_or_departments_data_is_not_saved_in_this_evaluation(app, 
         data={"csrf_token": csrf, "version": version, "f:department.year": "２０２３", "f:overall.goal": "目标"},
     )
     assert r.status_code == 422 and "本自评是2024年度" in r.text
-    assert 'value="２０２３"' in r.text and 'value="目标"' in r.text  # what was typed, shown again
+    assert 'value="２０２３"' in r.text and ">目标</textarea>" in r.text  # what was typed, shown again
     other = "衡山县妇女联合会"  # another department's name
     r = c.post(
         f"/evaluations/{evaluation_id}/form", data={"csrf_token": csrf, "version": version, "f:department.name": other}
