@@ -410,6 +410,7 @@ def test_batch_review_job(app):
     seeds = SEED_004.parent
     c, csrf = client(app, "bureau")
     files = [("files", (p.name, p.read_bytes(), "text/plain")) for p in sorted(seeds.glob("*.txt"))]
+    files.append(("files", ("扫描件.pdf", b"%PDF-1.4\n" + b"0" * 300, "application/pdf")))  # no PDF behind it
     r = c.post(
         "/bureau/batch",
         data={"csrf_token": csrf, "kind": "reviews", "year": "2023"},
@@ -419,6 +420,8 @@ def test_batch_review_job(app):
     job_id = int(r.headers["location"].rsplit("/", 1)[1])
     page = c.get(f"/jobs/{job_id}")
     assert "已完成" in page.text and "审核汇总.xlsx" in page.text
+    # the unreadable file is not counted among the reviewed, and the page says where to see why
+    assert "已审核 2 份报告；1 个文件无法读取，原因见下表的“说明”。" in page.text
     assert c.get(f"/jobs/{job_id}/files/审核汇总.xlsx").content[:2] == b"PK"
     # what each report came to, on the page (not only in the workbook to download): the 宝安 seed's department,
     # year, its rulebook by title (not shenzhen-baoan/department/2023), a link to its 审核意见

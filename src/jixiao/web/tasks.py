@@ -76,6 +76,9 @@ def _reviews(factory, job: Job, inputs: list[Path], output: Path) -> str:
             )
         _progress(factory, job.id, done=i)
     write_atomic(output / "审核汇总.xlsx", summary_workbook(results))
+    unread = sum(1 for _, result in results if isinstance(result, JixiaoError))
+    if unread:  # not counted as reviewed: the page's table says why each could not be read
+        return f"已审核 {len(results) - unread} 份报告；{unread} 个文件无法读取，原因见下表的“说明”。"
     return f"已审核 {len(results)} 份报告。"
 
 

@@ -105,7 +105,8 @@ def _summary(job: Job, outputs: list[str]) -> tuple[list[str], list[tuple[str, l
             if "指标体系" in head:
                 at = head.index("指标体系")
                 cells[at] = titles.get(cells[at], cells[at])
-            opinion = f"{Path(cells[0]).stem}_审核意见.docx"
+            # named as tasks._reviews names it (a report inside a .zip: archive.zip/报告.docx → archive.zip_报告)
+            opinion = f"{Path(cells[0].replace('/', '_')[-120:]).stem}_审核意见.docx"
             table.append((opinion if opinion in outputs else "", cells))
     finally:
         book.close()
