@@ -140,3 +140,33 @@ def test_running_lines_need_the_same_line_at_the_same_place_on_most_pages():
     # on one page of three only (a title page's line): not a running line
     once = [[head, *body], body, body]
     assert not running_lines(once, [595.0] * 3)
+
+
+def test_a_page_of_short_lines_after_a_page_of_text_keeps_each_line(tmp_path):
+    """Corpus n151 at 三号: a page holding only a list of "市级资金 343.00" items measured its longest line as a
+    full one, and joined the items into one another ("…73.25其中:")."""
+    items = [
+        "其中：中央补助 668.00",
+        "市级资金 343.00",
+        "本级资金（包括结转结余） 73.25",
+        "农村部分计划生育家庭奖励扶助制度补助资金（万元）",
+        "年度预算资金总额 763.00",
+        "其中：中央补助 502.00",
+        "市级资金 208.00",
+        "本级资金（包括结转结余） 53.00",
+        "计划生育家庭特别扶助制度补助资金（万元）",
+        "年度预算资金总额 321.25",
+    ]
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(14.8), Cm(21.0)
+    section.left_margin = section.right_margin = Cm(2.0)
+    doc.styles["Normal"].font.size = Pt(12)
+    doc.add_paragraph(_sentences(8))
+    doc.add_page_break()
+    for item in items:
+        doc.add_paragraph(item)
+    doc.save(str(tmp_path / "报告.docx"))
+    pdf = office.convert_file(tmp_path / "报告.docx", "pdf", tmp_path / "pdf")
+    texts = [s.text.replace(" ", "") for s in read_source(pdf).paragraphs()]
+    assert texts[-len(items) :] == [item.replace(" ", "") for item in items], texts
