@@ -464,12 +464,14 @@ def test_a_phone_photo_of_the_sheet_on_a_desk_with_a_shadow_across_it_reads_as_t
 
 def test_a_point_among_the_characters_of_a_cells_name_is_dust_and_other_points_stay():
     """A speck of dust on a cell's line read as a point: "渔船补贴发放率." and "退捕渔民抽样调查.满意度" (corpus t17
-    degraded), "财政.供养人员控制率" (t08). A cell of Chinese characters alone has no Latin point; one beside
-    digits or among other marks ("1.预算执行率", "元/生.年", "10.") and a middle dot (间隔号) stay as read."""
+    degraded), "财政.供养人员控制率" (t08), "指标1:…通过率." (t23). A cell of Chinese characters alone has no
+    Latin point; one beside digits or among other marks ("1.预算执行率", "元/生.年", "10.") and a middle dot
+    (间隔号) stay as read."""
     from jixiao.formats.layout import _unspecked
 
     assert _unspecked("渔船补贴发放率.") == "渔船补贴发放率"
     assert _unspecked("退捕渔民抽样调查.满意度") == "退捕渔民抽样调查满意度"
     assert _unspecked("财政．供养人员控制率") == "财政供养人员控制率"
+    assert _unspecked("指标1:美丽宜居自然村庄验收通过率.") == "指标1:美丽宜居自然村庄验收通过率"  # t23
     for kept in ("1.预算执行率", "1000元/生.年", "美丽家园·移民新村", "指标1:成本控制率", ".项目", "甲.乙.丙"):
         assert _unspecked(kept) == kept

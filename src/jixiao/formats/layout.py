@@ -210,9 +210,10 @@ _SPECKED_FIGURE = re.compile(r"[.'`·:：．‘’]?([≥≤<>=]?\d+(?:\.\d+)?%?
 
 # a cell of Chinese characters alone with one Latin point among them or after them: a speck of dust on the line
 # read as a point ("渔船补贴发放率." "退捕渔民抽样调查.满意度" "财政.供养人员控制率", corpus t17 and t08
-# degraded). Chinese writes its full stop 。; a point in "1.预算执行率" or "元/生.年" stands beside digits or
-# other marks and stays, and so does the middle dot of "美丽家园·移民新村" (间隔号)
-_SPECKED_NAME = re.compile(r"([\u4e00-\u9fff]+)[.．]([\u4e00-\u9fff]*)")
+# degraded), after a score table's "指标1:" too ("指标1:美丽宜居自然村庄验收通过率.", t23). Chinese writes its full
+# stop 。; a point in "1.预算执行率" or "元/生.年" stands beside digits or other marks and stays, and so does the
+# middle dot of "美丽家园·移民新村" (间隔号)
+_SPECKED_NAME = re.compile(r"((?:指标\d{1,2}[:：])?[\u4e00-\u9fff]+)[.．]([\u4e00-\u9fff]*)")
 
 
 def _unspecked(text: str, last_row: bool = False) -> str:
