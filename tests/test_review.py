@@ -179,7 +179,14 @@ def test_folder_review_with_summary_workbook(tmp_path, capsys):
     # 衡山: no error; 4 warnings (0.03万元 between revenue and spending, three attachments not in the file)
     assert by_file["衡山.txt"][6:8] == (0, 4) and by_file["宝安.txt"][4] == 97.61
     assert "无法读取" in by_file["坏文件.docx"][9]
-    assert len(list(wb["全部问题"].iter_rows())) > 5
+    # the rulebook by the title an officer knows, its id after it (what --rulebook takes)
+    title = "深圳市宝安区部门整体支出绩效自评指标体系（2023年度）"
+    assert by_file["宝安.txt"][3] == f"{title}（shenzhen-baoan/department/2023）"
+    issues = list(wb["全部问题"].iter_rows(values_only=True))
+    assert len(issues) > 5
+    # each finding's kind in Chinese; the code, for a filter, last
+    assert issues[0][3] == "问题类别" and issues[0][-1] == "代码"
+    assert all(row[3] and not row[3].startswith(("review.", "check.")) for row in issues[1:])
 
 
 def test_unsupported_file_type(tmp_path, capsys):

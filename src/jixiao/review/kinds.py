@@ -19,7 +19,7 @@ from .source import Segment, SourceDocument
 from .table import Table
 from .vocabulary import norm, vocabulary
 
-__all__ = ["Identity", "choose_rulebook", "identify", "is_truncated", "kind_of", "province_of"]
+__all__ = ["Identity", "choose_rulebook", "identify", "is_truncated", "kind_of", "province_of", "rulebook_title"]
 
 CUT_MARK = "〔以下原文未存〕"
 # the marker as text recognition reads it too: 【…】, […], （…）, or without brackets, spaces between characters
@@ -309,6 +309,12 @@ def _rulebook_headers() -> dict[str, dict[str, Any] | None]:
     except OSError:
         return _headers_of(found)
     return cached("rulebook-headers", digest(*parts), lambda: _headers_of(found))
+
+
+def rulebook_title(rulebook_id: str) -> str:
+    """A rulebook's title as its file gives it ("" for one unknown or with errors), from the cached headers."""
+    header = _rulebook_headers().get(rulebook_id)
+    return str(header["title"]) if header else ""
 
 
 def choose_rulebook(kind: str, ident: Identity, doc_text: str, leaf_names: set[str]) -> tuple[str | None, str]:

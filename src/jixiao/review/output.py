@@ -259,6 +259,79 @@ def shown_name(path: Path) -> str:
     return Path(path).name
 
 
+def rulebook_shown(rulebook_id: str | None) -> str:
+    """A rulebook as a bureau's officer knows it: its title, its id after it (what --rulebook takes)."""
+    if not rulebook_id:
+        return "全国通用规则"
+    from .kinds import rulebook_title
+
+    title = rulebook_title(rulebook_id)
+    return f"{title}（{rulebook_id}）" if title else rulebook_id
+
+
+# what each finding's code is about, in the words of the tables and reports (a code not listed: its family's)
+_FINDING_KINDS = {
+    "check.budget_balance": "收支平衡",
+    "check.large_adjustment": "预算调整幅度",
+    "check.over_execution": "超预算执行",
+    "check.over_staffing": "实有人数超编",
+    "check.parts_exceed_total": "分项大于合计",
+    "check.revenue_expenditure": "收支勾稽",
+    "check.stated_rate": "比率与金额不符",
+    "check.stated_rate_definition": "比率口径",
+    "check.sum_mismatch": "合计与分项不符",
+    "check.sum_rounding": "合计尾差",
+    "review.attachment_linked": "附件引用",
+    "review.attachment_missing": "附件缺失",
+    "review.blank_cell": "应填未填",
+    "review.deduction_vs_table": "扣分说明与得分表不符",
+    "review.deductions": "扣分说明",
+    "review.execution_rate": "预算执行率",
+    "review.figure_conflict": "前后数字不一致",
+    "review.funds_parts": "资金分项与合计不符",
+    "review.funds_score": "资金得分",
+    "review.grade": "等级与得分不符",
+    "review.level_rate": "指标得分与完成率不符",
+    "review.level_subtotal": "小计与分项不符",
+    "review.measures_missing": "缺改进措施",
+    "review.missing_reason": "缺偏差原因",
+    "review.missing_section": "缺少章节",
+    "review.no_score_table": "未见得分表",
+    "review.problems_empty": "问题部分空白",
+    "review.problems_no_indicator": "问题未对应指标",
+    "review.problems_vague": "问题表述空泛",
+    "review.score_contradicts_data": "得分与数据矛盾",
+    "review.score_over_weight": "得分超过分值",
+    "review.score_sum": "得分合计不符",
+    "review.stated_total": "文中合计不符",
+    "review.target_met_lost": "达标却扣分",
+    "review.target_missed_full": "未达标却满分",
+    "review.target_overshoot": "实际值远超目标",
+    "review.truncated": "文件不完整",
+    "review.unit_mismatch": "计量单位不一致",
+    "review.unsupported_claim": "表述缺少依据",
+    "review.weight_sum": "分值合计不符",
+    "review.narrative.parts_total": "分项与合计不符",
+    "review.narrative.share": "占比与金额不符",
+    "review.narrative.growth_rate": "增减率与金额不符",
+    "review.narrative.count_items": "个数与所列不符",
+    "review.narrative.same_subject": "同一事项数字不一",
+    "review.narrative.unit_mismatch": "金额单位错写",
+    "review.narrative.score_grade": "得分与等级不符",
+    "review.narrative.text_table": "正文与表格不符",
+}
+
+
+def kind_of_finding(code: str) -> str:
+    if code in _FINDING_KINDS:
+        return _FINDING_KINDS[code]
+    if code.startswith("review.narrative."):
+        return "报告文字中的数字"
+    if code.startswith("check."):
+        return "数据勾稽"
+    return "文件与格式" if code.startswith(("file.", "review.")) else "其他"
+
+
 def summary_workbook(results: Iterable[tuple[Path, ReviewResult | JixiaoError]]) -> bytes:
     from openpyxl import Workbook  # loaded for a folder's summary only, not for every review
     from openpyxl.styles import Alignment, Font
@@ -272,7 +345,7 @@ def summary_workbook(results: Iterable[tuple[Path, ReviewResult | JixiaoError]])
     # 实施单位 last: the columns before it keep their places for whoever reads the sheet by position
     head = ["文件", "部门", "年度", "指标体系", "得分表合计", "等级", "错误", "警告", "提示", "说明", "实施单位"]
     summary.append(head)
-    findings.append(["文件", "部门", "级别", "代码", "位置", "问题", "应为", "报告"])
+    findings.append(["文件", "部门", "级别", "问题类别", "位置", "问题", "应为", "报告", "代码"])
     for path, result in results:
         if isinstance(result, JixiaoError):
             said = result.problems[0].message if result.problems else "无法审核。"
@@ -284,7 +357,7 @@ def summary_workbook(results: Iterable[tuple[Path, ReviewResult | JixiaoError]])
                 shown_name(path),
                 safe_text(result.department),
                 result.year,
-                result.rulebook_id,
+                rulebook_shown(result.rulebook_id),
                 total,
                 result.grade,
                 result.count(Severity.ERROR),
@@ -300,14 +373,18 @@ def summary_workbook(results: Iterable[tuple[Path, ReviewResult | JixiaoError]])
                     shown_name(path),
                     safe_text(result.department),
                     f.severity.value,
-                    f.code,
+                    kind_of_finding(f.code),
                     _place(f),
                     safe_text(f.message),
                     safe_text(f.expected),
                     safe_text(f.actual),
+                    f.code,
                 ]
             )
-    for ws, widths in ((summary, (36, 26, 8, 32, 12, 8, 8, 8, 8, 40, 26)), (findings, (36, 26, 8, 28, 22, 90, 14, 14))):
+    for ws, widths in (
+        (summary, (36, 26, 8, 40, 12, 8, 8, 8, 8, 40, 26)),
+        (findings, (36, 26, 8, 18, 22, 90, 14, 14, 28)),
+    ):
         for i, width in enumerate(widths):
             ws.column_dimensions[chr(65 + i)].width = width
         for cell in ws[1]:
