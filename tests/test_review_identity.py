@@ -950,3 +950,12 @@ def test_our_bureau_in_a_report_on_another_unit_s_project_names_no_department(tm
     assert _review(tmp_path, text).department == ""
     centre = text.replace("大英县教育局", "大英县学生资助管理中心").replace("我局组织", "我中心组织")
     assert _review(tmp_path, centre, "centre.txt").department == "大英县学生资助管理中心"
+
+
+def test_a_seal_mark_before_the_name_is_not_part_of_it(tmp_path):
+    """'单位名称（公章）：<name>' as text recognition reads a scan: the colon after the seal's mark comes out a full
+    stop, and the mark stayed in front of the department's name (seen on a scanned 宝安 report in the web app)."""
+    for mark in ("（公章）。", "(盖章)：", "（公章）"):
+        text = f"2023年度部门整体支出绩效自评报告\n\n单位名称{mark}深圳市宝安区妇女联合会\n\n一、部门基本情况\n"
+        text += "本部门2023年年初预算数为100.00万元。\n"
+        assert _review(tmp_path, text).department == "深圳市宝安区妇女联合会", mark

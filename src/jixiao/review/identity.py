@@ -848,9 +848,9 @@ def identify(doc: SourceDocument, tables: list[Table], kind: str = "") -> Identi
     writes it, a project form's the 主管部门 that answers for it (docs/review.md, "Identity")."""
     vocab = vocabulary()
     ident = Identity()
-    ident.unit = _implementing_unit(tables, doc) or _joint(tables, doc)[1]
+    ident.unit = _unsealed(_implementing_unit(tables, doc) or _joint(tables, doc)[1])
     form = ident.unit and not kind.startswith("narrative")
-    ident.department = _department(doc, tables, kind, ident.unit if form else "")
+    ident.department = _unsealed(_department(doc, tables, kind, ident.unit if form else ""))
     ident.project = _labelled(tables, doc, vocab.words("identity", "project"))
     ident.date = _labelled(tables, doc, vocab.words("identity", "date"))
     ident.stated_total = _labelled(tables, doc, vocab.words("identity", "total"))
@@ -867,6 +867,15 @@ def identify(doc: SourceDocument, tables: list[Table], kind: str = "") -> Identi
         norm(ident.department) + head + "".join(s.text for s in doc.paragraphs()[:5])
     ) or province_by_mentions("".join(s.text for s in doc.paragraphs()) + "".join(t.text() for t in tables))
     return ident
+
+
+# the seal's place written before the name it stands for, with what text recognition makes of the colon after it
+# ("单位名称（公章）。深圳市宝安区妇女联合会": the label is taken, its seal mark and a full stop are left)
+_SEAL_BEFORE = re.compile(r"^\s*[(（]\s*(?:公章|盖章|签章|印章|章)\s*[)）]\s*[:：。.,，、;；]?\s*")
+
+
+def _unsealed(name: str) -> str:
+    return _SEAL_BEFORE.sub("", name) if name else name
 
 
 def _labelled_year(tables: list[Table], doc: SourceDocument) -> int | None:
