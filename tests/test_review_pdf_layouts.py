@@ -19,7 +19,7 @@ from docx.shared import Cm, Pt
 
 from jixiao.formats import office
 from jixiao.review.narrative import extract_narrative_figures
-from jixiao.review.pdftext import is_running, running_lines
+from jixiao.review.pdftext import is_running, running_lines, superscript
 from jixiao.review.source import read_source
 
 pytestmark = pytest.mark.skipif(office.find_soffice() is None, reason="LibreOffice is installed by scripts/setup.sh")
@@ -170,3 +170,75 @@ def test_a_page_of_short_lines_after_a_page_of_text_keeps_each_line(tmp_path):
     pdf = office.convert_file(tmp_path / "报告.docx", "pdf", tmp_path / "pdf")
     texts = [s.text.replace(" ", "") for s in read_source(pdf).paragraphs()]
     assert texts[-len(items) :] == [item.replace(" ", "") for item in items], texts
+
+
+def _footnoted(path: Path, paragraphs: list[list[tuple[str, int | None]]], notes: dict[int, str]) -> Path:
+    """A report with Word footnotes (a 9 pt footnotes part, raised marks in the text), printed to PDF."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    small = '<w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>'
+    raised = '<w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+    small_raised = '<w:rPr><w:vertAlign w:val="superscript"/><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>'
+    body = "".join(
+        f'<w:footnote w:id="{i}"><w:p><w:r>{small_raised}<w:footnoteRef/></w:r>'
+        f'<w:r>{small}<w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:footnote>'
+        for i, text in notes.items()
+    )
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {w}>'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
+        f"</w:footnote>{body}</w:footnotes>"
+    )
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(14.8), Cm(21.0)
+    section.left_margin = section.right_margin = Cm(2.0)
+    doc.styles["Normal"].font.size = Pt(12)
+    kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+    part = Part(PackURI("/word/footnotes.xml"), kind, xml.encode(), doc.part.package)
+    doc.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    for runs in paragraphs:
+        p = doc.add_paragraph()
+        for text, note in runs:
+            p.add_run(text)
+            if note is not None:
+                p._p.append(parse_xml(f'<w:r {w}>{raised}<w:footnoteReference w:id="{note}"/></w:r>'))
+    docx = path.with_suffix(".docx")
+    doc.save(str(docx))
+    return office.convert_file(docx, "pdf", path.parent / "pdf")
+
+
+def test_footnotes_neither_cut_the_text_nor_join_it(tmp_path):
+    """A footnote's raised mark is not read into the figure it follows ("1200.00万元¹，实际支出" is not
+    "万元1，"), and the footnotes at the page's foot do not fall into a paragraph going on overleaf."""
+    long = _sentences(12)
+    pdf = _footnoted(
+        tmp_path / "报告",
+        [
+            [("一、预算执行情况", None)],
+            [("2024年度部门预算资金1200.00万元", 1), ("，实际支出1182.00万元，预算执行率为98.50%", 2), ("。", None)],
+            [(long, None)],
+            [("二、绩效目标完成情况", None)],
+            [("项目完成率100%。", None)],
+        ],
+        {1: "含上年结转资金200.00万元。", 2: "执行率为实际支出与预算资金之比。"},
+    )
+    texts = [s.text for s in read_source(pdf).paragraphs()]
+    assert "2024年度部门预算资金1200.00万元，实际支出1182.00万元，预算执行率为98.50%。" in texts, texts
+    assert long in texts, [t[:40] for t in texts]
+    notes = [t for t in texts if "含上年结转资金" in t or "执行率为实际支出" in t]
+    assert [t.lstrip("12 ") for t in notes] == ["含上年结转资金200.00万元。", "执行率为实际支出与预算资金之比。"]
+
+
+def test_a_raised_small_figure_is_a_note_mark_but_not_after_a_unit():
+    line = (100.0, 115.6)
+    assert superscript("1", 100.2, 109.3, *line, "资金1200.00万元")
+    assert superscript("①", 100.2, 109.3, *line, "执行率98.50%")
+    assert not superscript("2", 100.2, 109.3, *line, "面积1200m")  # m² typed with a raised 2
+    assert not superscript("1", 100.0, 115.6, *line, "资金")  # a figure of the text's size
+    assert not superscript("12.5", 100.2, 109.3, *line, "资金")  # not a mark

@@ -24,7 +24,7 @@ from jixiao.model.problems import JixiaoError, Location, Problem
 
 from ..formats.layout import Block
 from .pdfscan import ocr_count, picture_dpi, read_garbled, scanned
-from .pdftext import garbled, is_page_number, is_running, running_lines, unspaced
+from .pdftext import footnotes, garbled, is_page_number, is_running, running_lines, superscript, unspaced
 from .segments import SourceDocument, _add_blocks, _Builder, _clean
 
 __all__ = ["read_pdf"]
@@ -83,8 +83,12 @@ def _pdftotext_pages(path: Path) -> list[list[_Line]] | None:
         lines = []
         for line in page.iter("{http://www.w3.org/1999/xhtml}line"):
             text, end = "", None
+            box = [float(line.get(k, "0")) for k in ("yMin", "yMax")]
             for word in line.iter("{http://www.w3.org/1999/xhtml}word"):
                 x0, top, x1, bottom = (float(word.get(k, "0")) for k in ("xMin", "yMin", "xMax", "yMax"))
+                if superscript(word.text or "", top, bottom, box[0], box[1], text):
+                    end = x1 if end is not None else None
+                    continue  # a footnote's mark ("万元¹"): not part of the text (pdftext.py), nor a gap
                 # pdftotext splits words at a font change too ("”三公"): a space only where there is a gap
                 text += (" " if end is not None and x0 - end > 0.1 * (bottom - top) else "") + (word.text or "")
                 end = x1
@@ -352,11 +356,13 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
         # running headers and footers (a title, a department's name on every page): left out of the text
         heights = [float(page.height) for page in pdf.pages]
         running = running_lines([[(x.top, x.bottom, x.text) for x in lines] for lines in fast or []], heights)
+        notes: list[tuple[int, str]] = []  # footnotes, (page, text): read after the text, not inside it
         for number, page in enumerate(pdf.pages, 1):
             laid = fast[number - 1] if fast is not None and number - 1 < len(fast) else None
             text = None if laid is None else "\n".join(line.text for line in laid)
             if laid is not None:
                 laid = [line for line in laid if not is_running(running, line.text, line.top)]
+                laid = _noted(laid, number, notes)
             rules, image, shown = drawn[number - 1]
             why = garbled(text if text is not None else "".join(c["text"] for c in page.chars), shown)
             if why is not None:  # a text layer of codes, not words: the page read as a scan, and said so
@@ -386,7 +392,7 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
                 # the text around the tables and the tables in the page's order, top to bottom
                 found = outside.extract_text_lines(return_chars=False)
                 laid = [_Line(line["x0"], line["top"], line["x1"], line["bottom"], line["text"]) for line in found]
-                laid = [line for line in laid if not is_running(running, line.text, line.top)]
+                laid = _noted([line for line in laid if not is_running(running, line.text, line.top)], number, notes)
                 # a line reaching the right edge of the text goes on in the next (_line_ends): the text's edge,
                 # or the tables' where they reach further (a cover page's lines are short of it)
                 edge = max((t.bbox[2] for t in tables), default=None)
@@ -429,6 +435,8 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
             if not lines and not tables:  # no text layer: a scanned page, recognised (formats/ocr.py)
                 scans = ocr_count(path, None, [], scans + 1)
                 _add_blocks(builder, scanned(path, number, page))
+    for number, note in notes:
+        builder.note(note, number)
     if not builder.doc.segments:
         raise JixiaoError(
             [
@@ -442,6 +450,21 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
             ]
         )
     return builder.doc
+
+
+def _noted(lines: list[_Line], number: int, notes: list[tuple[int, str]]) -> list[_Line]:
+    """A page's lines without its footnotes (pdftext.footnotes), which go to `notes`, one text each."""
+    kept = [line for line in lines if line.text.strip() and not is_page_number(line.text)]
+    start = footnotes([(line.x0, line.top, line.x1, line.bottom, line.text) for line in kept])
+    if start is None:
+        return lines
+    for line in kept[start:]:
+        text = unspaced(line.text)
+        if notes and notes[-1][0] == number and not re.match(r"\s*(?:\d{1,2}|[\u2460-\u2473]|[*※]|\[\d)", text):
+            notes[-1] = (number, notes[-1][1] + text)  # a note's second line
+        else:
+            notes.append((number, text))
+    return kept[:start]
 
 
 def _continue_table(

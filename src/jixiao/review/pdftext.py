@@ -12,6 +12,11 @@ pdfplumber) rebuild words and lines from positions. What comes out differs from 
 - Word and WPS set a narrow gap between Chinese and Latin letters or figures (中文与西文、数字间自动空格), which the
   extractor reads as a space ("中心 2024 年度", "项目 985 万元"): dropped where Chinese is on both sides.
 - Page numbers and page counts ("第 3 页 共 20 页", "- 3 -", "3/20") are lines of their own that say nothing.
+- A footnote's mark is a raised small figure after the word it notes ("1200.00万元¹", "98.50%²"): the text
+  layer has it as a figure of its own, which read inline would make "万元1" (`superscript`). The footnotes
+  themselves are set at the page's foot in a smaller size, each opening with its mark ("1 含上年结转资金…"): read
+  where they stand they fall between the page's last line and the next page's first, in mid-sentence
+  (`footnotes`).
 - Word's and WPS's running header and footer (the department's name, the report's title, "内部资料") print the
   same line at the same place on every page: in the text it falls between the last line of a page and the first
   of the next, in mid-sentence ("…积极推" | "项目运行绩效监控报告" | "进预算支出…"). `running_lines` finds them.
@@ -28,7 +33,16 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-__all__ = ["fold_glyphs", "garbled", "is_page_number", "is_running", "running_lines", "unspaced"]
+__all__ = [
+    "fold_glyphs",
+    "footnotes",
+    "garbled",
+    "is_page_number",
+    "is_running",
+    "running_lines",
+    "superscript",
+    "unspaced",
+]
 
 # Kangxi radicals, CJK radicals supplement, CJK compatibility ideographs (and their supplement)
 _LOOKALIKE = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
@@ -144,3 +158,51 @@ def is_running(running: dict[str, float], text: str, top: float) -> bool:
     """Whether a line (its text, its top in points) is one of the document's running lines (running_lines)."""
     place = running.get(_running_key(text)) if running else None
     return place is not None and abs(top - place) <= _PLACE
+
+
+_NOTE_MARK = re.compile(r"\d{1,2}|[\u2460-\u2473]|[*※]|\[\d{1,2}\]")
+_NOTE_OPENS = re.compile(r"\s*(?:\d{1,2}|[\u2460-\u2473]|[*※]|\[\d{1,2}\])\s*[^\d\s.,%、．)）]")
+
+
+def superscript(word: str, top: float, bottom: float, line_top: float, line_bottom: float, before: str) -> bool:
+    """Whether a word of a line (its text, top and bottom; the line's) is a footnote's mark: a figure of one or
+    two digits (①, *, [1]) set small (three quarters of the line's height or less) and raised (its foot a fifth
+    of the line's height above the line's). Not after a Latin letter: "m²" typed with a raised 2 is a unit."""
+    height = line_bottom - line_top
+    return (
+        bool(_NOTE_MARK.fullmatch(word))
+        and height > 0
+        and bottom - top <= 0.75 * height
+        and line_bottom - bottom >= 0.2 * height
+        and not re.search(r"[A-Za-z]$", before)
+    )
+
+
+def _type_size(x0: float, x1: float, text: str) -> float:
+    """A line's type size as its width tells (a line's box is as tall as its tallest mark; a footnote's mark may
+    be set in the text's size): an ideograph or full-width mark is one em, a figure or Latin letter half, a
+    space a quarter. A justified line comes out wider than it is set: never smaller."""
+    text = text.strip()
+    wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
+    spaces = text.count(" ")
+    ems = wide + 0.5 * (len(text) - wide - spaces) + 0.25 * spaces
+    return (x1 - x0) / ems if ems else 0.0
+
+
+def footnotes(lines: Sequence[tuple[float, float, float, float, str]]) -> int | None:
+    """Where a page's footnotes begin among its lines ((x0, top, x1, bottom, text), top to bottom, page numbers
+    and running lines left out), or None: the lines from one opening with a note's mark ("1 含…", "① …") to the
+    page's foot, all set smaller than the page's text (at most 0.85 of its usual size), the first after a gap
+    wider than a line's."""
+    if len(lines) < 2:
+        return None
+    sizes = sorted(_type_size(x0, x1, text) for x0, _, x1, _, text in lines)
+    usual = sizes[len(sizes) // 2]
+    start = None
+    for i in range(len(lines) - 1, 0, -1):
+        x0, top, x1, bottom, text = lines[i]
+        if _type_size(x0, x1, text) > 0.85 * usual:
+            break
+        if _NOTE_OPENS.match(text) and top - lines[i - 1][3] > bottom - top:
+            start = i
+    return start

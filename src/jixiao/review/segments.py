@@ -126,11 +126,21 @@ class _Builder:
             and last.text[-1] not in _END
             and not _looks_like_heading(text)
         ):
-            self.doc.segments[-1] = Segment("paragraph", last.index, _joined(last.text, text), page=last.page)
+            joined = _joined(last.text, text) if self.laid_out else last.text + text
+            self.doc.segments[-1] = Segment("paragraph", last.index, joined, page=last.page)
             self.last_line, self.last_wraps = text, wraps
             return
         self.paragraphs += 1
         self.last_line, self.last_wraps = text, wraps
+        self.doc.segments.append(Segment("paragraph", self.paragraphs, text, page=page))
+
+    def note(self, text: str, page: int | None = None) -> None:
+        """A footnote: a paragraph of its own, joined to none before or after it."""
+        text = _clean(text)
+        if not text:
+            return
+        self.paragraphs += 1
+        self.last_line, self.last_wraps = "", False
         self.doc.segments.append(Segment("paragraph", self.paragraphs, text, page=page))
 
     def table(self, rows: list[list[str]], page: int | None = None) -> None:
