@@ -270,3 +270,12 @@ def test_a_damaged_zip_inside_and_a_repeated_entry_are_said_of_themselves(tmp_pa
     assert [getattr(r, "department", None) for _, r in results][:2] == ["衡山县妇女联合会", "深圳市宝安区妇女联合会"]
     refused = results[2][1]
     assert isinstance(refused, Exception) and "压缩包“材料.zip/附件.zip”已损坏" in str(refused)
+
+
+def test_a_program_in_a_batch_of_reports_is_told_what_a_batch_takes():
+    """An .exe among the reports: the message says what a batch takes, not to save it as .docx from Excel."""
+    from jixiao.web.uploads import REVIEW_SUFFIXES, check_upload
+
+    (problem,) = check_upload(b"MZ\x90\x00", "setup.exe", REVIEW_SUFFIXES)
+    assert problem.code == "upload.wrong_type"
+    assert "请上传自评报告或自评表本身" in problem.message and "Excel/WPS 另存为" not in problem.message

@@ -63,14 +63,13 @@ def check_upload(
 
         return list(archive_refused(filename).problems)
     if not filename.lower().endswith(suffixes):
-        return [
-            Problem(
-                "upload.wrong_type",
-                f"文件类型不对：应为 {' / '.join(suffixes)} 文件，实际为“{filename}”。"
-                f"请用 Excel/WPS 另存为 {suffixes[0]} 后上传。",
-                where,
-            )
-        ]
+        if ".pdf" in suffixes:  # a batch of reports: what a department hands in, not one format to convert to
+            hint = "请上传自评报告或自评表本身（Word、WPS、PDF、OFD、Excel、扫描图片，或把它们打包的 .zip）。"
+        else:
+            tool = "Excel/WPS" if suffixes[0].startswith(".xls") else "Word/WPS"
+            hint = f"请用 {tool} 另存为 {suffixes[0]} 后上传。"
+        said = f"文件类型不对：应为 {' / '.join(suffixes)} 文件，实际为“{filename}”。{hint}"
+        return [Problem("upload.wrong_type", said, where)]
     if len(content) > MAX_UPLOAD:
         return [
             Problem(
