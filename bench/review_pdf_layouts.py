@@ -7,7 +7,8 @@ department look: a running header (the department's name or the report's title, 
 review of the text reads them, on every page), a footer page number ("- 3 -", "第 3 页 共 12 页" or "3/12",
 by PAGE/NUMPAGES fields), the official document's type size (三号, 16 pt) on A4 or A5 so that sentences and
 tables cross page breaks (a table's header row repeated on every page), a "内部资料" watermark on some, and a
-red seal-like picture over the 落款 at the end. The .docx is printed to PDF by the long-lived LibreOffice
+red seal-like picture over the 落款 at the end, and on every third two Word footnotes (9 pt, words only), their
+raised marks after the first 万元 of a long paragraph. The .docx is printed to PDF by the long-lived LibreOffice
 (formats/office.py) and reviewed; so is a plain PDF of the same text (no header, footer or watermark, default
 page) as a control. Both are compared with the review of the text itself (the same lines as a .txt, the
 transcribers' cut mark left out) on: findings (code, severity, expected/actual figures), department, year,
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 import sys
 import tempfile
 import time
@@ -157,8 +159,54 @@ def _float(inline_run, left_cm: float, top_cm: float) -> None:
     inline.getparent().replace(inline, anchor)
 
 
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_RAISED = '<w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+# words only, none that the review reads (a kind's words, 决算, 项目): the typed text has no footnotes
+_NOTES = ("本段数据由本单位财务部门提供。", "具体情况详见附件。")
+
+
+def _footnotes(doc) -> None:
+    """A footnotes part (Word's 小五, 9 pt) holding _NOTES as footnotes 1 and 2."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    small = '<w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>'
+    notes = "".join(
+        f'<w:footnote w:id="{i}"><w:p><w:r>{_RAISED}<w:footnoteRef/></w:r>'
+        f'<w:r>{small}<w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:footnote>'
+        for i, text in enumerate(_NOTES, 1)
+    )
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {_W}>'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
+        f"</w:footnote>{notes}</w:footnotes>"
+    )
+    kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+    doc.part.relate_to(
+        Part(PackURI("/word/footnotes.xml"), kind, xml.encode(), doc.part.package), RELATIONSHIP_TYPE.FOOTNOTES
+    )
+
+
+def _noted_paragraph(doc, text: str, note: int):
+    """A paragraph with a footnote's raised mark after its first 万元 that a mark follows (not inside a unit,
+    "万元/年"), or after its first sentence."""
+    found = re.search("万元(?=[，。,;；、])", text)
+    at = found.end() if found else (text.find("。") + 1 or len(text))
+    p = doc.add_paragraph(text[:at])
+    p._p.append(parse_xml(f'<w:r {_W}>{_RAISED}<w:footnoteReference w:id="{note}"/></w:r>'))
+    if text[at:]:
+        p.add_run(text[at:])
+    return p
+
+
 def write_layout_docx(blocks, path: Path, variant: int, head: str) -> Path:
     doc = Document()
+    noted = variant % 3 == 1  # Word footnotes: two, their marks after a figure
+    if noted:
+        _footnotes(doc)
+    pending = [1, 2] if noted else []
     section = doc.sections[0]
     if variant % 3 == 2:  # A5, smaller margins
         section.page_width, section.page_height = Cm(14.8), Cm(21.0)
@@ -183,7 +231,11 @@ def write_layout_docx(blocks, path: Path, variant: int, head: str) -> Path:
     _footer(section.footer.paragraphs[0], _FOOTERS[variant % 3])
     for kind, content in blocks:
         if kind == "paragraph":
-            p = doc.add_paragraph(str(content))
+            text = str(content)
+            if pending and len(text) >= 60 and "。" in text:
+                p = _noted_paragraph(doc, text, pending.pop(0))
+            else:
+                p = doc.add_paragraph(text)
             p.paragraph_format.first_line_indent = Pt(32)
             continue
         rows = content

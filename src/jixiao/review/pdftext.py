@@ -192,17 +192,17 @@ def _type_size(x0: float, x1: float, text: str) -> float:
 def footnotes(lines: Sequence[tuple[float, float, float, float, str]]) -> int | None:
     """Where a page's footnotes begin among its lines ((x0, top, x1, bottom, text), top to bottom, page numbers
     and running lines left out), or None: the lines from one opening with a note's mark ("1 含…", "① …") to the
-    page's foot, all set smaller than the page's text (at most 0.85 of its usual size), the first after a gap
-    wider than a line's."""
+    page's foot, all set smaller than the page's text (at most 0.85 of its usual size). (The gap above them is
+    no sign: a line's box is as tall as the mark, set in the text's size, and Word's separator is thin.)"""
     if len(lines) < 2:
         return None
     sizes = sorted(_type_size(x0, x1, text) for x0, _, x1, _, text in lines)
     usual = sizes[len(sizes) // 2]
     start = None
     for i in range(len(lines) - 1, 0, -1):
-        x0, top, x1, bottom, text = lines[i]
+        x0, _, x1, _, text = lines[i]
         if _type_size(x0, x1, text) > 0.85 * usual:
             break
-        if _NOTE_OPENS.match(text) and top - lines[i - 1][3] > bottom - top:
+        if _NOTE_OPENS.match(text):
             start = i
     return start

@@ -135,8 +135,9 @@ class _Builder:
         self.doc.segments.append(Segment("paragraph", self.paragraphs, text, page=page))
 
     def note(self, text: str, page: int | None = None) -> None:
-        """A footnote: a paragraph of its own, joined to none before or after it."""
-        text = _clean(text)
+        """A footnote: a paragraph of its own, joined to none before or after it, without its mark ("1 本段数据…"
+        is not a figure 1 of 本)."""
+        text = _clean(_NOTE_MARK.sub("", text, count=1))
         if not text:
             return
         self.paragraphs += 1
@@ -160,6 +161,7 @@ class _Builder:
 # Latin word (unbroken), or a closing mark (never the first on a line)
 _UNBREAKABLE = rx(r"[0-9A-Za-z%.,，。、；;：:！!？?”）)]")
 _FIGURE = rx(r"[0-9A-Za-z][0-9A-Za-z.,%]*")
+_NOTE_MARK = rx(r"^\s*(?:\d{1,2}|[\u2460-\u2473]|[*※]|\[\d{1,2}\])\s*")
 # a figure ending a line after Chinese, set apart by the typesetter's gap (pdftext.unspaced keeps a gap on one
 # side only): when the next line goes on in Chinese, the gap was the typesetter's ("实际支出 92.25" | "万元，…")
 _GAP_AT_END = rx(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff]) (?=[0-9A-Za-z][0-9A-Za-z.,%]*$)")
