@@ -1,8 +1,8 @@
 """Narrative reports as the PDFs Word/WPS export: a running header and footer on every page, a page number, a
-paragraph running over page breaks in mid-sentence, a seal over the 落款 — read as the text typed.
+paragraph running over page breaks in mid-sentence, a page of short items, Word footnotes — read as the text typed.
 
 Each fixture is written with python-docx and printed to PDF by LibreOffice (formats/office.py), as a department's
-report is; bench/review_pdf_layouts.py does the same to the corpus's narratives.
+report is; bench/review_pdf_layouts.py does the same to the corpus's narratives (with a watermark and a seal too).
 """
 
 from __future__ import annotations
