@@ -47,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from review_formats import _blocks, _figure, _folded
 
 from jixiao.formats import office
+from jixiao.report.docx_out import add_field
 from jixiao.review import review_file
 from jixiao.review.narrative import extract_narrative_figures
 from jixiao.review.source import read_source
@@ -67,22 +68,6 @@ def chosen(all_: bool) -> list[Path]:
     return rest[::5] + newest
 
 
-def _field(run, code: str) -> None:
-    """A Word field (PAGE, NUMPAGES) in `run`: begin, instruction, separate, a shown value, end."""
-    for kind, text in (("begin", None), ("instr", code), ("separate", None), ("text", "1"), ("end", None)):
-        if kind == "instr":
-            el = OxmlElement("w:instrText")
-            el.set(qn("xml:space"), "preserve")
-            el.text = f" {text} "
-        elif kind == "text":
-            el = OxmlElement("w:t")
-            el.text = text
-        else:
-            el = OxmlElement("w:fldChar")
-            el.set(qn("w:fldCharType"), kind)
-        run._r.append(el)
-
-
 def _footer(paragraph, style: str) -> None:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     parts = {
@@ -93,7 +78,7 @@ def _footer(paragraph, style: str) -> None:
     for part in parts[style]:
         run = paragraph.add_run()
         if part in ("PAGE", "NUMPAGES"):
-            _field(run, part)
+            add_field(run, part)
         else:
             run.text = part
 

@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from jixiao.formats import office
+from jixiao.report.docx_out import add_field
 from jixiao.review.narrative import extract_narrative_figures
 from jixiao.review.pdftext import is_running, running_lines, superscript
 from jixiao.review.source import read_source
@@ -26,21 +25,6 @@ pytestmark = pytest.mark.skipif(office.find_soffice() is None, reason="LibreOffi
 
 HEAD = "某县财政局2024年度部门整体支出绩效自评报告"
 DEPARTMENT = "某县财政局"
-
-
-def _field(run, code: str) -> None:
-    for kind, text in (("begin", None), ("instr", code), ("separate", None), ("text", "1"), ("end", None)):
-        if kind == "instr":
-            el = OxmlElement("w:instrText")
-            el.set(qn("xml:space"), "preserve")
-            el.text = f" {text} "
-        elif kind == "text":
-            el = OxmlElement("w:t")
-            el.text = text
-        else:
-            el = OxmlElement("w:fldChar")
-            el.set(qn("w:fldCharType"), kind)
-        run._r.append(el)
 
 
 def _sentences(n: int) -> str:
@@ -72,7 +56,7 @@ def _report(path: Path, head: str, long_paragraph: str, a5: bool = True) -> Path
     for part in ("第 ", "PAGE", " 页 共 ", "NUMPAGES", " 页"):
         run = footer.add_run()
         if part in ("PAGE", "NUMPAGES"):
-            _field(run, part)
+            add_field(run, part)
         else:
             run.text = part
     doc.add_paragraph(HEAD).alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # bound at run time by _docx_names(), on the first document
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
-__all__ = ["FONTS", "render_docx"]
+__all__ = ["FONTS", "add_field", "render_docx"]
 
 FONTS = {"body": "仿宋_GB2312", "title": "方正小标宋简体", "h1": "黑体", "h2": "楷体_GB2312", "table": "宋体"}
 BODY_PT = 14
@@ -119,21 +119,28 @@ def _page(section, landscape: bool = False) -> None:
     section.footer_distance = Cm(2.0)
 
 
+def add_field(run, code: str, shown: str = "1") -> None:
+    """A Word field (PAGE, NUMPAGES …) in `run`: its begin mark, its instruction, the separator, the value shown
+    until Word or LibreOffice works it out, its end mark."""
+    instruction = f" {code} "
+    # a field character (kind, no text) or a run of text (no kind)
+    for kind, text in (("begin", ""), ("", instruction), ("separate", ""), ("", shown), ("end", "")):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText" if text is instruction else "w:t")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+
+
 def _page_number(section) -> None:
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(paragraph, "— ", FONTS["table"], 14)
     run = paragraph.add_run()
-    # a field character (kind, no text) or a run of text (no kind)
-    for kind, text in (("begin", ""), ("", " PAGE "), ("separate", ""), ("", "1"), ("end", "")):
-        if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        else:
-            element = OxmlElement("w:instrText" if text.strip() == "PAGE" else "w:t")
-            element.set(qn("xml:space"), "preserve")
-            element.text = text
-        run._r.append(element)
+    add_field(run, "PAGE")
     run.font.size = Pt(14)
     _set_fonts(run._element, FONTS["table"])
     _run(paragraph, " —", FONTS["table"], 14)
