@@ -720,3 +720,22 @@ def test_text_editor_error_in_chinese_names_the_editors_line_and_the_label(app):
     assert not re.search(r"[A-Za-z]{3,}", problems.replace("YAML", ""))
     with app.state.factory() as db:
         assert db.get(Evaluation, evaluation_id).data_yaml == as_year(BAOAN_DATA, 2011)
+
+
+def test_a_narrative_section_over_the_limit_is_refused_whole_and_kept(app):
+    """A section longer than the limit (1,048,576 characters) was cut to it and saved without a word; now nothing
+    is saved, the page says which section and by how much, and what was typed is in its box again."""
+    from jixiao.web.routers.evaluations import MAX_TEXT
+
+    evaluation_id = new_evaluation(app, "baoan", 2018, "shenzhen-baoan/department/2023")
+    c, csrf = client(app, "baoan")
+    version = version_of(c.get(f"/evaluations/{evaluation_id}").text)
+    typed = "问" * MAX_TEXT + "题尾"
+    r = c.post(
+        f"/evaluations/{evaluation_id}/narrative",
+        data={"csrf_token": csrf, "version": version, "n:problems": typed, "n:plan": "明年计划"},
+    )
+    assert r.status_code == 422
+    assert "有 1,048,578 个字符，超过每节 1,048,576 个字符的上限" in r.text and "未保存" in r.text
+    assert "题尾</textarea>" in r.text and ">明年计划</textarea>" in r.text  # both sections as typed
+    assert version_of(c.get(f"/evaluations/{evaluation_id}").text) == version  # nothing saved

@@ -115,10 +115,12 @@ def evaluation_page(
     status: int = 200,
     typed_in_form: bool = False,
     typed_comment: tuple[int | None, str] = (None, ""),
+    narrative: dict[str, str] | None = None,
 ) -> HTMLResponse:
     """`typed_in_form`: the problems are of what the form or the tables posted, each placed at its field (not at a
     line of the text that the form's values were written into, which the user never saw). `typed_comment`: a
-    批注 (or the answer to the 批注 of that id) not saved, shown again in its box."""
+    批注 (or the answer to the 批注 of that id) not saved, shown again in its box. `narrative`: the report's
+    sections as typed, not saved, shown again in their boxes."""
     loaded = loaded or load(evaluation)
     scored = loaded.scored
     rows = []
@@ -143,7 +145,7 @@ def evaluation_page(
             if node.score is not None and node.weight
         ]
         chart = bar_chart(rates, maximum=100, unit="%")
-    narrative = json.loads(evaluation.narrative_json or "{}")
+    narrative = narrative if narrative is not None else json.loads(evaluation.narrative_json or "{}")
     manual = manual_names(evaluation.rulebook_id)  # 人工评分's keys, the indicators, by name
     suggested, why = default_rulebook(evaluation.department.region, evaluation.year)
     editable = can_edit(actor.user, evaluation)

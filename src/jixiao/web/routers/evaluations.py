@@ -213,9 +213,21 @@ def _refused(request: Request, actor, evaluation: Evaluation, problems: list[Pro
 @router.post("/evaluations/{evaluation_id}/narrative")
 def save_narrative(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_id: Id):
     evaluation = actor.scope.evaluation(db, evaluation_id)
-    allowed = {name for name, _ in narrative_names(load(evaluation))}
-    narrative = {k[2:]: v[:MAX_TEXT] for k, v in form.items() if k.startswith("n:") and k[2:] in allowed and v.strip()}
+    labels = dict(narrative_names(load(evaluation)))
+    narrative = {k[2:]: v for k, v in form.items() if k.startswith("n:") and k[2:] in labels and v.strip()}
     version = int_field(form, "version", "版本号")
+    too_long = [
+        Problem(
+            "web.text_too_long",
+            f"“{labels[name]}”有 {len(text):,} 个字符，超过每节 {MAX_TEXT:,} 个字符的上限。请删减或分节后再保存"
+            "（所填文字仍在下方，未保存）。",
+            Location(field=f"narrative.{name}"),
+        )
+        for name, text in narrative.items()
+        if len(text) > MAX_TEXT
+    ]
+    if too_long:  # refused whole, what was typed shown again: never cut short without a word
+        return _refused(request, actor, evaluation, too_long, narrative=narrative)
     return guarded_write(request, db, actor, evaluation, version, "narrative", narrative=narrative)
 
 
