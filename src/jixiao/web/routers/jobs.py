@@ -102,9 +102,10 @@ def _summary(job: Job, outputs: list[str]) -> tuple[list[str], list[tuple[str, l
             cells = ["" if cell is None else str(cell) for cell in row]
             if not any(cells):
                 continue
-            if "指标体系" in head:
+            if "指标体系" in head:  # by its title: the workbook writes "title（id）" (an older one the id alone)
                 at = head.index("指标体系")
-                cells[at] = titles.get(cells[at], cells[at])
+                title, _, rid = cells[at].removesuffix("）").rpartition("（")
+                cells[at] = titles.get(cells[at]) or (title if rid in titles else cells[at])
             # named as tasks._reviews names it (a report inside a .zip: archive.zip/报告.docx → archive.zip_报告)
             opinion = f"{Path(cells[0].replace('/', '_')[-120:]).stem}_审核意见.docx"
             table.append((opinion if opinion in outputs else "", cells))
