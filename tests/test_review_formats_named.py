@@ -10,13 +10,13 @@ import base64
 import io
 import quopri
 import zipfile
-from pathlib import Path
 
 import pytest
 
-from jixiao.cli import main
 from jixiao.formats import office
 from jixiao.review.source import read_source
+
+from .test_hostile_review import _run, _write  # the CLI run that allows no traceback, a file written
 
 ROWS = [("三级指标", "分值", "得分"), ("预算执行率", "10", "9.5"), ("合计", "100", "95")]
 TITLE = "深圳市宝安区妇女联合会2023年度部门整体支出绩效自评报告"
@@ -28,19 +28,6 @@ def no_libreoffice(monkeypatch):
         raise AssertionError("LibreOffice was asked to convert a file that needs no conversion")
 
     monkeypatch.setattr(office, "converted", refuse)
-
-
-def _run(capsys, *argv: str) -> tuple[int, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    said = captured.err + captured.out
-    assert "Traceback" not in said and "内部错误" not in said, said
-    return code, said
-
-
-def _write(folder: Path, name: str, content: bytes) -> Path:
-    (folder / name).write_bytes(content)
-    return folder / name
 
 
 def _tables(doc) -> list[tuple[tuple[str, ...], ...]]:

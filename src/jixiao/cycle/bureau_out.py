@@ -12,6 +12,7 @@ from jixiao.model.numbers import fmt_percent
 from jixiao.model.problems import Severity
 
 from .bureau import FAILURE_HEADER, BureauRun
+from .outputs import boxed_table
 from .rectify import rectification_status
 from .targets import TargetSheet, suggested_grade
 
@@ -149,21 +150,12 @@ def targets_rows(run: BureauRun) -> tuple[list[list[Any]], list[list[Any]]]:
 
 # ------------------------------------------------------------------------------------------------ the workbook
 def _sheet(wb: Any, title: str, subtitle: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.styles import Font
 
     ws = wb.create_sheet(title[:31])
-    thin = Side(style="thin")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
     ws.append([subtitle])
     ws["A1"].font = Font(name="黑体", size=12, bold=True)
-    ws.append(list(header))
-    for row in rows:
-        ws.append(["" if v is None else v for v in row])
-    for r in ws.iter_rows(min_row=2, max_row=ws.max_row):
-        for cell in r:
-            cell.border = box
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-            cell.font = Font(name="宋体", size=10.5, bold=cell.row == 2)
+    boxed_table(ws, header, rows)
     for i, text in enumerate(header, 1):
         width = max([len(str(text)) * 2 + 2, *(min(len(str(row[i - 1])), 40) + 2 for row in rows[:200])])
         ws.column_dimensions[ws.cell(2, i).column_letter].width = min(max(width, 8), 60)
