@@ -227,3 +227,49 @@ def test_writers_beyond_the_thread_pool_do_not_stall_the_process(tmp_path, monke
         assert answers == {2010 + i: 303 for i in range(8)}  # each sent on to its new evaluation's page
     finally:
         server.should_exit = True
+
+
+def test_every_way_of_writing_refuses_another_years_or_departments_data(tmp_path, monkeypatch):
+    """The check that data names this evaluation's year and department lived in three routes (form, editor,
+    upload); service.write took such data from any other caller — a batch import, a task, a route added later.
+    It is the service's now: `write` itself refuses it, nothing saved, the errors beside the fields."""
+    from pathlib import Path
+
+    from jixiao.model.problems import has_errors
+    from jixiao.web.app import create_app
+    from jixiao.web.db import Department, Evaluation, User
+
+    monkeypatch.setenv("JIXIAO_DATA", str(tmp_path / "data"))
+    app = create_app(f"sqlite:///{tmp_path / 'jixiao.db'}", enqueue=lambda job_id, url: None)
+    example = (Path(__file__).parents[1] / "examples/baoan-fulian-2023/data.yaml").read_text(encoding="utf-8")
+    with app.state.factory() as db:
+        baoan = Department(name="深圳市宝安区妇女联合会", region="广东省深圳市宝安区")
+        other = Department(name="衡山县妇女联合会", region="湖南省衡阳市衡山县")
+        db.add_all([baoan, other])
+        db.flush()
+        user = User(username="bureau", password_hash="-", role="reviewer", region="广东省深圳市")  # batch imports
+        db.add(user)
+        db.flush()
+        evaluation, _ = service.create_evaluation(db, user, baoan, 2024, "shenzhen-baoan/department/2023", via="batch")
+        db.commit()
+        version = evaluation.version
+        # the example names 评价年度 2023 (data.yaml's department.year): refused in the 2024 evaluation
+        loaded = service.write(
+            db, user, evaluation, via="batch", source="宝安.xlsx", expected_version=version, data_yaml=example
+        )
+        [wrong] = [p for p in loaded.problems if p.code == "web.other_year"]
+        assert "本自评是2024年度" in wrong.message and wrong.location.file == "宝安.xlsx"
+        assert wrong.location.field == "department.year" and has_errors(loaded.problems)
+        # the right year but the other department's name: refused too
+        renamed = example.replace("year: 2023", "year: 2024").replace(baoan.name, other.name)
+        assert renamed != example
+        loaded = service.write(db, user, evaluation, via="batch", expected_version=version, data_yaml=renamed)
+        assert [p.code for p in loaded.problems if p.code.startswith("web.other")] == ["web.other_department"]
+        db.commit()
+        assert db.get(Evaluation, evaluation.id).version == version  # nothing saved either time
+        # this year's own data: saved
+        own = example.replace("year: 2023", "year: 2024")
+        loaded = service.write(db, user, evaluation, via="batch", expected_version=version, data_yaml=own)
+        assert not has_errors(loaded.problems)
+        db.commit()
+        assert db.get(Evaluation, evaluation.id).version == version + 1

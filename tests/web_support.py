@@ -163,7 +163,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "baoan-fulian-2023"
 
 def as_year(text: str, year: int) -> str:
     """The example's data (评价年度 2023) as the data of `year`: the department's year line, in the stored English or
-    the text editor's Chinese. An evaluation takes only its own year's data (forms.other_identity)."""
+    the text editor's Chinese. An evaluation takes only its own year's data (service.other_identity)."""
     changed, count = re.subn(r"(?m)^(  (?:year|评价年度): )'?2023'?$", rf"\g<1>{year}", text, count=1)
     assert count == 1, "the example's department year line"
     return changed

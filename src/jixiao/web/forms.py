@@ -3,21 +3,19 @@ key tasks, performance targets) to and from the YAML an evaluation keeps."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import yaml
-from sqlalchemy import select
 
 from jixiao.files.excel_layout import FORM_FIELDS, LIST_SHEETS
 from jixiao.files.serialize import data_to_tree, set_path
 from jixiao.files.yamlsrc import parse_yaml_text
 from jixiao.model.dataset import DepartmentData
-from jixiao.model.numbers import fmt_score, normalize_text
-from jixiao.model.problems import JixiaoError, Location, Problem
+from jixiao.model.numbers import fmt_score
+from jixiao.model.problems import JixiaoError
 
-from .db import Department, Evaluation
+from .db import Evaluation
 
 __all__ = [
     "EDITABLE_LISTS",
@@ -29,7 +27,6 @@ __all__ = [
     "lists_from_form",
     "lists_to_yaml",
     "narrative_names",
-    "other_identity",
     "problem_place",
 ]
 
@@ -238,39 +235,3 @@ def narrative_names(loaded) -> list[tuple[str, str]]:
     for section in outline.sections:
         walk(section)
     return list(dict.fromkeys(names))
-
-
-def other_identity(
-    db, evaluation: Evaluation, tree: Any, locate: Callable[[tuple[str, ...]], Location]
-) -> list[Problem]:
-    """The data names another year (评价年度) than the evaluation's, or another department's name (部门名称): an
-    error each, where `locate` puts the field (a workbook, the form's field, the editor's line). Saved, such data
-    would be scored and reported as that year or department under this evaluation (a report titled 2023年度 in the
-    2025 evaluation), and the bureau's lists, rankings and deadlines count it as this department's and year's."""
-    department = tree.get("department") if isinstance(tree, dict) else None
-    department = department if isinstance(department, dict) else {}
-    problems = []
-    year = department.get("year")
-    typed = normalize_text(str(year if year is not None else "")).removesuffix("年度").removesuffix("年")
-    if typed.isdigit() and int(typed) != evaluation.year:
-        problems.append(
-            Problem(
-                "web.other_year",
-                f"填写的是“{year}”，本自评是{evaluation.year}年度。请核对是否选错了文件或年度：本自评的数据请把评价年度"
-                f"填为{evaluation.year}；其他年度的数据请在“部门自评”列表中新建或打开该年度的自评后再填报。",
-                locate(("department", "year")).with_field("department.year"),
-            )
-        )
-    name = str(department.get("name") or "").strip()
-    if name and name != evaluation.department.name:
-        other = db.scalar(select(Department.id).where(Department.name == name))
-        if other is not None and other != evaluation.department_id:
-            problems.append(
-                Problem(
-                    "web.other_department",
-                    f"填写的“{name}”是另一个部门，本自评属于“{evaluation.department.name}”。请核对是否选错了文件；"
-                    "本部门的数据请填写本部门的名称。",
-                    locate(("department", "name")).with_field("department.name"),
-                )
-            )
-    return problems

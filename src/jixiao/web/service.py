@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from jixiao.files.yamlsrc import Parsed, parse_yaml_text
 from jixiao.model.dataset import DepartmentData, parse_department
-from jixiao.model.numbers import fmt_score
+from jixiao.model.numbers import fmt_score, normalize_text
 from jixiao.model.problems import JixiaoError, Location, Problem, has_errors
 from jixiao.scoring.engine import evaluate
 from jixiao.scoring.rulebook import available_rulebooks, load_rulebook
@@ -302,9 +302,11 @@ def write(
             raise Denied(f"找不到指标体系“{rulebook_id}”。请从列表中选择。")
         evaluation.rulebook_id = rulebook_id
     loaded = load(evaluation, data_yaml, parsed) if data_yaml is not None else load(evaluation)
-    if has_errors(loaded.problems):
+    wrong = [] if data_yaml is None else other_identity(db, evaluation, loaded.data, parsed, source)
+    if wrong or has_errors(loaded.problems):
         evaluation.rulebook_id = previous_rulebook
-        return loaded
+        # shared (cached): a new result with the identity's errors first, never a changed one
+        return Loaded(loaded.data, [*wrong, *loaded.problems], None, None) if wrong else loaded
     columns = {
         "rulebook_id": evaluation.rulebook_id,
         "data_yaml": evaluation.data_yaml if data_yaml is None else data_yaml,
@@ -344,6 +346,48 @@ def write(
     for name, value in columns.items():  # the object as the row now is, nothing left for the ORM to write
         set_committed_value(evaluation, name, value)
     return loaded
+
+
+def other_identity(
+    db: DbSession, evaluation: Evaluation, data: DepartmentData, parsed: Parsed | None, source: str
+) -> list[Problem]:
+    """The data names another year (评价年度) than the evaluation's, or another department's name (部门名称): an
+    error each. Saved, such data would be scored and reported as that year or department under this evaluation (a
+    report titled 2023年度 in the 2025 evaluation), and the bureau's lists, rankings and deadlines would count it as
+    this department's and year's. Every way of writing data goes through `write`, so every way is checked here.
+
+    Where: the text editor's line (`parsed`, as read), else the uploaded file by its name (`source`), beside the
+    field either way."""
+
+    def where(path: str) -> Location:
+        place = parsed[1].locate(tuple(path.split("."))) if parsed is not None else Location(file=source)
+        return place.with_field(path)
+
+    problems = []
+    year = data.get("department.year")
+    typed = normalize_text(str(year if year is not None else "")).removesuffix("年度").removesuffix("年")
+    if typed.isdigit() and int(typed) != evaluation.year:
+        problems.append(
+            Problem(
+                "web.other_year",
+                f"填写的是“{year}”，本自评是{evaluation.year}年度。请核对是否选错了文件或年度：本自评的数据请把评价年度"
+                f"填为{evaluation.year}；其他年度的数据请在“部门自评”列表中新建或打开该年度的自评后再填报。",
+                where("department.year"),
+            )
+        )
+    name = str(data.get("department.name") or "").strip()
+    if name and name != evaluation.department.name:
+        other = db.scalar(select(Department.id).where(Department.name == name))
+        if other is not None and other != evaluation.department_id:
+            problems.append(
+                Problem(
+                    "web.other_department",
+                    f"填写的“{name}”是另一个部门，本自评属于“{evaluation.department.name}”。请核对是否选错了文件；"
+                    "本部门的数据请填写本部门的名称。",
+                    where("department.name"),
+                )
+            )
+    return problems
 
 
 _TABLE = cast(Table, Evaluation.__table__)

@@ -315,7 +315,9 @@ def guarded_write(
             lists=lists,
             yaml_text=editor_text if editor_text is not None else data_yaml,
             status=422,
-            message="数据有误，未保存。请按提示修改后重新保存。",
+            message=f"上传的工作簿“{source}”有误，未导入。请按提示修改后重新上传。"
+            if via == "upload"
+            else "数据有误，未保存。请按提示修改后重新保存。",
             typed_in_form=via in ("form", "lists"),
         )
     # committed here, in the request's thread, as soon as the rows are written: SQLite's write lock is held from

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from typing import Annotated, Literal
 
-import yaml
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import bindparam, func, select
@@ -20,7 +19,7 @@ from jixiao.scoring.explain import node_to_dict
 from ..data_words import to_chinese, to_english_read
 from ..db import Comment, CycleDocument, Evaluation, User, Version
 from ..deps import BadInput, Db, Form, Id, SignedIn, int_field, page, uploaded
-from ..forms import form_to_yaml, form_values, lists_from_form, lists_to_yaml, narrative_names, other_identity
+from ..forms import form_to_yaml, form_values, lists_from_form, lists_to_yaml, narrative_names
 from ..rulebook_choice import default_rulebook, rulebook_choices
 from ..scope import NO_REGION, NotFound, OutOfScope
 from ..service import Denied, audit, create_evaluation, load, refusal, source_name
@@ -131,11 +130,6 @@ def save_form(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_
         values = {**form_values(load(evaluation).data), **values}
     data_yaml = form_to_yaml(evaluation, form) if version == evaluation.version else None
     part = "facts" if form.get("part") == "facts" else ""
-    named = {"department": {"year": values.get("department.year"), "name": values.get("department.name")}}
-    checked = data_yaml is not None and refusal(actor.user, evaluation, "form") is None  # else refused as before
-    wrong = other_identity(db, evaluation, named, lambda _: Location()) if checked else []
-    if wrong:  # shown beside the field, what was typed kept
-        return _refused(request, actor, evaluation, wrong, form=values)
     return guarded_write(
         request, db, actor, evaluation, version, "form", data_yaml=data_yaml, form=values, saved_part=part
     )
@@ -160,10 +154,6 @@ def save_yaml(request: Request, actor: SignedIn, db: Db, form: Form, evaluation_
     # the editor's Chinese keys (and the facts' questions) back to the stored English ones, line for line; the
     # data read in the same pass
     stored, parsed = to_english_read(text, evaluation.rulebook_id, source_name(evaluation))
-    if version == evaluation.version and parsed is not None and refusal(actor.user, evaluation, "yaml") is None:
-        wrong = other_identity(db, evaluation, parsed[0], parsed[1].locate)
-        if wrong:  # the editor's text shown again as typed
-            return _refused(request, actor, evaluation, wrong, yaml_text=text)
     return guarded_write(
         request, db, actor, evaluation, version, "yaml", data_yaml=stored, editor_text=text, parsed=parsed
     )
@@ -191,9 +181,7 @@ def upload(
     name = safe_name(file.filename or "", "工作簿.xlsx")
     content = file.file.read(MAX_UPLOAD + 1)  # the parsed form's spooled file
     data_yaml, problems = workbook_to_yaml(content, name)
-    if data_yaml is not None:  # another year's or department's workbook: not imported here
-        problems = other_identity(db, evaluation, yaml.safe_load(data_yaml), lambda _: Location(file=name))
-    if data_yaml is None or problems:
+    if data_yaml is None:
         stored = load(evaluation)  # shared (cached): build a new result rather than change it
         loaded = type(stored)(stored.data, [*problems, *stored.problems], stored.scored, stored.prepared)
         return evaluation_page(
