@@ -15,6 +15,7 @@ from jixiao.model.dataset import DepartmentData
 from jixiao.model.numbers import fmt_score
 from jixiao.model.problems import JixiaoError
 
+from .amounts import stored_amount
 from .db import Evaluation
 
 __all__ = [
@@ -40,7 +41,7 @@ def form_to_yaml(evaluation: Evaluation, form: dict[str, str]) -> str:
     for field in FORM_FIELDS:
         key = f"f:{field.path}"
         if key in form:
-            value = form[key].strip()
+            value = stored_amount(key, form[key].strip())  # "1.2万", "12,000元" in a 万元 field: as 万元
             set_path(tree, field.path, value or None)
     stored = tree.get("facts")
     facts: dict[str, Any] = stored if isinstance(stored, dict) else {}
@@ -158,7 +159,7 @@ def lists_to_yaml(evaluation: Evaluation, lists: dict[str, list[dict[str, str]]]
             item: dict[str, Any] = {}
             for column in sheet.columns:
                 if row.get(column.path):
-                    set_path(item, column.path, row[column.path])
+                    set_path(item, column.path, stored_amount(f"l:{sheet.list_path}:0:{column.path}", row[column.path]))
             items.append(item)
         if items:
             tree[sheet.list_path] = items

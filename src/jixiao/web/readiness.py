@@ -3,8 +3,8 @@ place on the page to fix it.
 
 An error is anything that would make the score wrong — data with errors, an indicator 未填报 or 无法计算, a total
 that is incomplete — and refuses the submission; a warning (a check the data does not pass, a qualitative fact not
-answered that no score reads) may be submitted once the user confirms. `service.transition` applies the same rule,
-so a crafted POST is refused as the page is."""
+answered that no score reads, an amount hardly a department's) may be submitted once the user confirms.
+`service.transition` applies the same rule, so a crafted POST is refused as the page is."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from jixiao.files.excel_layout import FORM_FIELDS
 from jixiao.model.problems import Severity
 from jixiao.scoring.trace import Status
 
+from .amounts import amount_warnings
 from .data_words import problem_in_chinese
-from .forms import EDITABLE_LISTS, problem_place
+from .forms import EDITABLE_LISTS, form_values, problem_place
 
 __all__ = ["Finding", "blocking", "submission_check"]
 
@@ -91,6 +92,8 @@ def submission_check(evaluation, loaded) -> list[Finding]:
         found.append(Finding(Severity.ERROR, f"指标“{leaf.name}”{trace.status}，得分无法计算{note}。", href))
     if scored.total is None and not unscored:
         found.append(Finding(Severity.ERROR, "总分不完整，请核对各指标的得分。", f"{base}#scores"))
+    for path, warning in amount_warnings(form_values(loaded.data)).items():  # 10 万亿元 in a 万元 field
+        found.append(Finding(Severity.WARNING, warning, f"{base}#f-{path}"))
     for key, fact in facts.items():
         if loaded.data.get(f"facts.{key}.answer") is None and key not in read_facts:
             found.append(

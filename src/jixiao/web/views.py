@@ -10,7 +10,7 @@ from decimal import Decimal
 from html import escape
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -22,6 +22,7 @@ from jixiao.model.numbers import fmt_score
 from jixiao.model.problems import JixiaoError, Severity
 from jixiao.scoring.explain import weight_text
 
+from .amounts import amount_warnings, read_notes, read_params, typed_amounts
 from .conflicts import merge_conflict, text_changes
 from .data_words import in_chinese, legend, manual_names, problem_in_chinese, to_chinese
 from .db import Evaluation, User
@@ -116,11 +117,14 @@ def evaluation_page(
     typed_in_form: bool = False,
     typed_comment: tuple[int | None, str] = (None, ""),
     narrative: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None,
 ) -> HTMLResponse:
     """`typed_in_form`: the problems are of what the form or the tables posted, each placed at its field (not at a
     line of the text that the form's values were written into, which the user never saw). `typed_comment`: a
     批注 (or the answer to the 批注 of that id) not saved, shown again in its box. `narrative`: the report's
-    sections as typed, not saved, shown again in their boxes."""
+    sections as typed, not saved, shown again in their boxes. `typed`: the 万元 inputs typed another way ("1.2万",
+    "12,000元"), {input name: as typed}, each said beside its input as read (after a save, from the address's `r:`
+    parameters)."""
     loaded = loaded or load(evaluation)
     scored = loaded.scored
     rows = []
@@ -155,6 +159,11 @@ def evaluation_page(
     by_anchor: dict[str, list] = {}
     for thread in comment_threads:
         by_anchor.setdefault(thread.comment.anchor, []).append(thread)
+    shown_form = form if form is not None else form_values(loaded.data)
+    shown_lists = with_spare(lists) if lists is not None else list_rows(loaded.data)
+    if typed is None:
+        typed = {k[2:]: v for k, v in request.query_params.items() if k.startswith("r:")}
+    notes = read_notes(typed, _inputs(shown_form, shown_lists)) if typed else {}
     findings = []
     if actor.user.role == "filler" and evaluation.status in ("draft", "returned") and conflict is None:
         from .readiness import submission_check
@@ -178,7 +187,11 @@ def evaluation_page(
             "can_edit": editable,
             "can_change_rulebook": refusal(actor.user, evaluation, "rulebook") is None,
             "conflict": conflict,
-            "form": form if form is not None else form_values(loaded.data),
+            "form": shown_form,
+            "read_notes": notes,
+            "cell_notes": [note for name, note in notes.items() if name.startswith("l:")],
+            # amounts hardly a department's (10 万亿元 in a 万元 field): beside the field on every showing
+            "amount_warnings": amount_warnings(shown_form),
             "fields": [f for f in FORM_FIELDS if f.path != "rulebook"],  # chosen above, with the reason
             "facts": fact_rows(loaded, evaluation),
             "field_errors": {
@@ -199,7 +212,7 @@ def evaluation_page(
             "anchors": anchors(loaded, sections),
             "can_comment": comment_refusal(actor.user, evaluation, None) is None,
             "can_answer": actor.user.role != "filler" or evaluation.status == "returned",
-            "lists": with_spare(lists) if lists is not None else list_rows(loaded.data),
+            "lists": shown_lists,
             "list_sheets": EDITABLE_LISTS,
             "approved_targets": approved_targets(
                 db, evaluation.department, evaluation.year, evaluation.targets_version
@@ -212,6 +225,17 @@ def evaluation_page(
         },
         status=status,
     )
+
+
+def _inputs(form: dict[str, str], lists: dict[str, list[dict[str, str]]]) -> dict[str, str]:
+    """The page's inputs by name, as shown: the form's fields (`f:<path>`) and the tables' cells."""
+    cells = {
+        f"l:{name}:{i}:{column}": value
+        for name, rows in lists.items()
+        for i, row in enumerate(rows)
+        for column, value in row.items()
+    }
+    return {f"f:{path}": value for path, value in form.items()} | cells
 
 
 def _field(problem) -> str | None:
@@ -304,6 +328,7 @@ def guarded_write(
             yaml_text=editor_text if editor_text is not None else data_yaml,
             status=409,
             message="保存未成功：该部门的自评已被他人修改。您填写的内容保留在下方，请逐项核对后再保存。",
+            typed=typed_amounts(form, lists),
         )
     if any(p.severity is Severity.ERROR for p in loaded.problems):
         return evaluation_page(
@@ -319,11 +344,14 @@ def guarded_write(
             if via == "upload"
             else "数据有误，未保存。请按提示修改后重新保存。",
             typed_in_form=via in ("form", "lists"),
+            typed=typed_amounts(form, lists),
         )
     # committed here, in the request's thread, as soon as the rows are written: SQLite's write lock is held from
     # the guarded UPDATE to the commit only (the rest of the response waits for nothing)
     db.commit()
-    return RedirectResponse(f"/evaluations/{evaluation.id}?saved={saved_part or via}", status_code=303)
+    # what was read from "1.2万" or "12,000元" is said beside the field on the page the save leads to
+    query = urlencode([("saved", saved_part or via), *read_params(typed_amounts(form, lists))])
+    return RedirectResponse(f"/evaluations/{evaluation.id}?{query}", status_code=303)
 
 
 def _sections(narrative: dict[str, str]) -> dict[str, str]:
