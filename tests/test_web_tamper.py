@@ -165,8 +165,17 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str], tuple[int, ...]]] = [
         {},
         (GO, MISSING, NO, MISSING, NO, NO, MISSING),
     ),
-    ("全周期看板", "GET", "/bureau/cycle?year=2023", "draft", {}, (GO, NO, NO, OK, OK, OK, OK)),
-    ("下载结果应用汇总", "GET", "/bureau/cycle/结果应用.xlsx?year=2023", "draft", {}, (GO, NO, NO, OK, OK, OK, OK)),
+    # the cycle's bureau view: everyone sees the departments of their scope (a 填报人 their own)
+    ("全周期看板", "GET", "/bureau/cycle?year=2023", "draft", {}, (GO, OK, OK, OK, OK, OK, OK)),
+    ("下载结果应用汇总", "GET", "/bureau/cycle/结果应用.xlsx?year=2023", "draft", {}, (GO, OK, OK, OK, OK, OK, OK)),
+    (
+        "下载全周期汇总工作簿",
+        "GET",
+        "/bureau/cycle/汇总.xlsx?step=monitor&year=2023",
+        "draft",
+        {},
+        (GO, OK, OK, OK, OK, OK, OK),
+    ),
     ("看板导出", "GET", "/bureau/export?year=2023", "draft", {}, (GO, NO, NO, OK, OK, OK, OK)),
     (
         "批量上传（报告）",

@@ -28,6 +28,7 @@ __all__ = [
     "BureauRun",
     "Failure",
     "TargetsChecked",
+    "checked_targets",
     "department_folders",
     "is_bureau_folder",
     "monitor_one",
@@ -68,6 +69,31 @@ class BureauRun:
     root: Path
     done: list[tuple[str, Any]] = field(default_factory=list)  # (folder name, the step's result)
     failures: list[Failure] = field(default_factory=list)
+    source: str = "文件夹"  # the header of `folder`'s column: a folder (command line), a department (web app)
+    unit: str = "部门文件夹"  # what the run counts
+
+    # where a problem is and what it says, in the reader's words (the web app's: the editor's line and field in
+    # Chinese); None: as the command line prints them (file:line 字段 path)
+    place: Callable[[Location | None], str] | None = None
+    words: Callable[[str], str] | None = None
+
+    @property
+    def failure_header(self) -> list[str]:
+        return [self.source, *FAILURE_HEADER[1:]]
+
+    def placed(self, location: Location | None, field: bool = True) -> str:
+        if self.place is not None:
+            return self.place(location)
+        if location is None:
+            return ""
+        return str(location) + (f" 字段 {location.field}" if field and location.field else "")
+
+    def said(self, problem: Problem) -> str:
+        if self.place is None and self.words is None:
+            return problem.format()
+        message = self.words(problem.message) if self.words else problem.message
+        place = self.placed(problem.location)
+        return f"{place}：{message}" if place else message
 
     @property
     def total(self) -> int:
@@ -86,16 +112,30 @@ class BureauRun:
             reason = f"{folder}: 无法打开该文件夹（{exc.strerror or exc}）。请检查文件夹的访问权限后重新汇总。"
             self.failures.append(Failure(folder.name, "", "无法打开", (reason,)))
             return
+        self.read(folder.name, found.name, lambda: one(found), str(found))
+
+    def read(
+        self,
+        folder: str,
+        file: str,
+        one: Callable[[], Any],
+        where: str = "",
+        reasons: Callable[[Sequence[Problem]], tuple[str, ...]] | None = None,
+    ) -> None:
+        """The department's result `one()` kept under `folder`, or its Failure: a JixiaoError is 文件有误 with every
+        problem (`reasons` words them; by default as the command line prints them), an OSError 无法打开, any other
+        error 内部错误. The command line reads a folder's file; the web app a stored document (`where` names it)."""
+        where = where or file
         try:
-            self.done.append((folder.name, one(found)))
+            self.done.append((folder, one()))
         except JixiaoError as exc:
-            self.failures.append(Failure(folder.name, found.name, "文件有误", _reasons(exc.problems)))
+            self.failures.append(Failure(folder, file, "文件有误", (reasons or _reasons)(exc.problems)))
         except OSError as exc:
-            reason = f"{found}: 无法读取该文件（{exc.strerror or exc}）。请检查文件是否被占用或无访问权限后重新汇总。"
-            self.failures.append(Failure(folder.name, found.name, "无法打开", (reason,)))
+            reason = f"{where}: 无法读取该文件（{exc.strerror or exc}）。请检查文件是否被占用或无访问权限后重新汇总。"
+            self.failures.append(Failure(folder, file, "无法打开", (reason,)))
         except Exception as exc:  # one department's internal error never stops the bureau's run
-            reason = f"{found}: 读取时出现内部错误（{type(exc).__name__}: {exc}）。请将该文件反馈给开发人员。"
-            self.failures.append(Failure(folder.name, found.name, "内部错误", (reason,)))
+            reason = f"{where}: 读取时出现内部错误（{type(exc).__name__}: {exc}）。请将该文件反馈给开发人员。"
+            self.failures.append(Failure(folder, file, "内部错误", (reason,)))
 
 
 # a department folder's own files and sub-folder (narrative/: the report's texts)
@@ -232,6 +272,11 @@ def targets_one(budget_of: Callable[[Path], tuple[Any, list[Problem]]]) -> Calla
     def one(path: Path) -> TargetsChecked:
         sheet = load_targets(path)
         budget, notes = budget_of(path)
-        return TargetsChecked(sheet, (*notes, *check_targets(sheet, budget)))
+        return checked_targets(sheet, budget, notes)
 
     return one
+
+
+def checked_targets(sheet: TargetSheet, budget: Any, notes: Sequence[Problem] = ()) -> TargetsChecked:
+    """A department's targets with their quality findings (`notes` first: what kept the money check from running)."""
+    return TargetsChecked(sheet, (*notes, *check_targets(sheet, budget)))

@@ -11,7 +11,7 @@ from typing import Any
 from jixiao.model.numbers import fmt_percent
 from jixiao.model.problems import Severity
 
-from .bureau import FAILURE_HEADER, BureauRun
+from .bureau import BureauRun
 from .outputs import boxed_table
 from .rectify import rectification_status
 from .targets import TargetSheet, suggested_grade
@@ -45,7 +45,7 @@ def monitor_rows(run: BureauRun, today: dt.date) -> tuple[list[list[Any]], list[
                 counts["待答复"],
                 counts["逾期答复"],
                 counts["已答复"],
-                "\n".join(p.format() for p in mon.warnings),
+                "\n".join(map(run.said, mon.warnings)),
             ]
         )
         issued = {p.month: p.issued for p in mon.points}
@@ -70,7 +70,7 @@ def monitor_rows(run: BureauRun, today: dt.date) -> tuple[list[list[Any]], list[
                         w.answer_time,
                         f"{w.measures_due:%Y-%m-%d}" if w.measures_due else "",
                         w.deadline_basis,
-                        str(w.location),
+                        run.placed(w.location, field=False),
                     ],
                 )
             )
@@ -88,7 +88,7 @@ def rectify_rows(run: BureauRun, today: dt.date) -> tuple[list[list[Any]], list[
     for folder, rect in run.done:
         name = rect.department or folder
         states = [rectification_status(item, today) for item in rect.items]
-        notes = "\n".join(p.format() for p in rect.warnings)
+        notes = "\n".join(map(run.said, rect.warnings))
         summary.append(
             [name, folder, rect.year or "", len(rect.items), *(states.count(s) for s in RECTIFY_STATES), notes]
         )
@@ -112,7 +112,13 @@ def rectify_rows(run: BureauRun, today: dt.date) -> tuple[list[list[Any]], list[
                 if item.deadline is not None:
                     days = (today - item.deadline).days
                     when = f"已逾期{days}天" if days > 0 else f"剩余{-days}天"
-                open_items.append((state != "已逾期", item.deadline or dt.date.max, [*row, when, str(item.location)]))
+                open_items.append(
+                    (
+                        state != "已逾期",
+                        item.deadline or dt.date.max,
+                        [*row, when, run.placed(item.location, field=False)],
+                    )
+                )
     open_items.sort(key=lambda t: (t[0], t[1]))
     return summary, [row for _late, _deadline, row in open_items], items
 
@@ -143,8 +149,10 @@ def targets_rows(run: BureauRun) -> tuple[list[list[Any]], list[list[Any]]]:
             ]
         )
         for p in problems:
-            place = str(p.location) + (f" 字段 {p.location.field}" if p.location and p.location.field else "")
-            findings.append([sheet.department or folder, folder, p.severity.value, p.message, place, p.code])
+            message = run.words(p.message) if run.words else p.message
+            findings.append(
+                [sheet.department or folder, folder, p.severity.value, message, run.placed(p.location), p.code]
+            )
     return summary, findings
 
 
@@ -170,7 +178,7 @@ def bureau_xlsx(run: BureauRun, today: dt.date) -> bytes:
 
     wb = Workbook()
     wb.remove(wb.active)
-    read = f"共{run.total}个部门文件夹，已读取{len(run.done)}个，无法读取{len(run.failures)}个"
+    read = f"共{run.total}个{run.unit}，已读取{len(run.done)}个，无法读取{len(run.failures)}个"
     if run.step == "monitor":
         summary, warnings = monitor_rows(run, today)
         _sheet(
@@ -179,7 +187,7 @@ def bureau_xlsx(run: BureauRun, today: dt.date) -> bytes:
             f"运行监控预警清单（统计日期 {today:%Y-%m-%d}；{read}；逾期在前）",
             [
                 "部门",
-                "文件夹",
+                run.source,
                 "监控节点",
                 "预警类型",
                 "预警内容",
@@ -202,7 +210,7 @@ def bureau_xlsx(run: BureauRun, today: dt.date) -> bytes:
             f"运行监控部门汇总（统计日期 {today:%Y-%m-%d}）",
             [
                 "部门",
-                "文件夹",
+                run.source,
                 "年度",
                 "规则",
                 "最近节点",
@@ -221,7 +229,7 @@ def bureau_xlsx(run: BureauRun, today: dt.date) -> bytes:
         summary, open_items, items = rectify_rows(run, today)
         head = [
             "部门",
-            "文件夹",
+            run.source,
             "序号",
             "问题",
             "来源",
@@ -231,7 +239,7 @@ def bureau_xlsx(run: BureauRun, today: dt.date) -> bytes:
             "整改期限",
             "整改状态",
         ]
-        stats = ["部门", "文件夹", "年度", "事项数", *RECTIFY_STATES, "读取提示"]
+        stats = ["部门", run.source, "年度", "事项数", *RECTIFY_STATES, "读取提示"]
         _sheet(wb, "部门统计", f"整改情况部门统计（统计日期 {today:%Y-%m-%d}；{read}）", stats, summary)
         _sheet(
             wb,
@@ -251,7 +259,7 @@ def bureau_xlsx(run: BureauRun, today: dt.date) -> bytes:
             f"绩效目标审核部门汇总（{read}；建议等级为推定规则，以财政部门审核为准）",
             [
                 "部门",
-                "文件夹",
+                run.source,
                 "年度",
                 "目标类型",
                 "项目名称",
@@ -269,11 +277,12 @@ def bureau_xlsx(run: BureauRun, today: dt.date) -> bytes:
             wb,
             "审核发现",
             "绩效目标审核发现（每行一项）",
-            ["部门", "文件夹", "严重程度", "问题", "位置", "代码"],
+            ["部门", run.source, "严重程度", "问题", "位置", "代码"],
             findings,
         )
-    failures = [f.row for f in run.failures] or [["无", "", "", "全部部门文件夹均已读取"]]
-    _sheet(wb, "无法读取", f"无法读取的部门文件夹（{len(run.failures)}个）：修改后重新汇总", FAILURE_HEADER, failures)
+    failures = [f.row for f in run.failures] or [["无", "", "", f"全部{run.unit}均已读取"]]
+    title = f"无法读取的{run.unit}（{len(run.failures)}个）：修改后重新汇总"
+    _sheet(wb, "无法读取", title, run.failure_header, failures)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

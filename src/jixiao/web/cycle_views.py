@@ -48,18 +48,43 @@ WAITING = {
 
 
 def problem_rows(problems, kind: str = "") -> list[tuple[str, str, str]]:
-    """(severity, place, message) in the user's words: the editor's line, or an uploaded workbook's sheet and cell;
-    a key the message names as stored (department) by its Chinese name as the editor shows it (部门名称)."""
-    return [(p.severity.value, place_text(p.location), in_chinese(kind, p.message)) for p in errors_first(problems)]
+    """(severity, place, message) in the user's words: the editor's line and the field, or an uploaded workbook's
+    sheet and cell; a key the message names as stored (department) by its Chinese name as the editor shows it
+    (部门名称)."""
+    return [
+        (p.severity.value, place_text(p.location, kind), in_chinese(kind, p.message)) for p in errors_first(problems)
+    ]
 
 
-def place_text(location) -> str:
+def place_text(location, kind: str = "") -> str:
+    """Where a problem is, as the page's user finds it: 运行监控内容第15行（字段“监控节点第2项·部门答复·答复”）, or the
+    uploaded workbook's sheet and cell."""
     if location is None:
         return ""
+    field = field_text(kind, location.field)
     if location.sheet:
         name = location.file.rsplit("/", 1)[-1]
         return f"{name} 工作表“{location.sheet}”{location.cell or ''}"
-    return f"第{location.line}行" if location.line else ""
+    if not location.line:
+        return f"字段“{field}”" if field else ""
+    title = f"{KINDS[kind][0]}内容" if kind in KINDS else ""
+    return f"{title}第{location.line}行" + (f"（字段“{field}”）" if field else "")
+
+
+def field_text(kind: str, path: str | None) -> str:
+    """A stored field path (points[1].answer.decision) in the editor's words: 监控节点第2项·部门答复·答复."""
+    if not path:
+        return ""
+    keys = words()["keys"].get(kind, {})
+    parts = []
+    for part in path.split("."):
+        m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)", part)
+        if m is None:
+            parts.append(part)
+            continue
+        name = keys.get(m[1], m[1])
+        parts.append(name + "".join(f"第{int(i) + 1}项" for i in re.findall(r"\[(\d+)\]", m[2])))
+    return "·".join(parts)
 
 
 def in_chinese(kind: str, message: str) -> str:
@@ -173,3 +198,153 @@ def stored_document(db, evaluation: Evaluation, kind: str) -> tuple[CycleDocumen
         text = SKELETONS[kind].format(name=evaluation.department.name, year=evaluation.year)
         return None, text, Parsed(None, [])
     return doc, doc.text, parse(kind, doc.text, evaluation.department, evaluation.year)
+
+
+# ------------------------------------------------------------------------------------------------ the bureau's view
+# The bureau's workbooks of the command line (jixiao.cycle.bureau, bureau_out) over the documents of the departments
+# in the user's scope: the same rows, on the page and in the download.
+STEP_KINDS = {"monitor": "monitoring", "rectify": "rectification", "targets": "targets"}
+ANSWER_STATES = ("逾期未答复", "待答复", "逾期答复", "已答复")  # bureau_out.STATUS_ORDER's order
+ITEM_FILTERS = ("未完成", "已逾期", "进行中", "未开始", "已完成", "全部")
+SORTS = {"status": "按状态", "deadline": "按期限", "department": "按部门"}
+
+
+def _document_problems(kind: str, title: str, problems) -> tuple[str, ...]:
+    return tuple(f"{place or title}：{message}" for _severity, place, message in problem_rows(problems, kind)) or (
+        f"{title}内容有误（未给出原因）。请打开该部门的{title}页面修改。",
+    )
+
+
+def iso_cn(text: Any) -> str:
+    """A workbook's date (2023-07-14) as the page writes dates (2023年7月14日); other text as it is."""
+    import datetime as dt
+
+    try:
+        return cn_date(dt.date.fromisoformat(str(text)))
+    except ValueError:
+        return str(text or "")
+
+
+def bureau_run(db, scope, step: str, year: int, day, evaluations: dict[int, Evaluation]):
+    """The step's `BureauRun` over the departments of `scope`: each department's stored document of `year` read as
+    the page reads it (the department and year checked), then as `jixiao monitor|rectify|targets BUREAU_DIR` reads
+    a folder's file. A department without the document is 未填报 (monitoring, targets); without 整改 items it is
+    left out (the bureau raises them)."""
+    from pathlib import Path
+
+    from jixiao.cycle.bureau import BureauRun, Failure, checked_targets
+    from jixiao.cycle.monitoring import assess_monitoring
+    from jixiao.model.problems import JixiaoError, has_errors
+
+    from .db import Department
+
+    kind = STEP_KINDS[step]
+    title, _name = KINDS[kind]
+    run = BureauRun(step, Path(title), source="系统中的部门", unit="部门")
+    run.place, run.words = (lambda location: place_text(location, kind)), (lambda text: in_chinese(kind, text))
+    docs = {
+        d.department_id: d
+        for d in db.scalars(
+            select(CycleDocument)
+            .join(Department)
+            .where(scope.department_filter(), CycleDocument.kind == kind, CycleDocument.year == year)
+        )
+    }
+    for department in db.scalars(scope.departments()):
+        doc = docs.get(department.id)
+        if doc is None:
+            if kind != "rectification":
+                why = f"{department.name}尚未填报{year}年度{title}。请部门在“{title}”页面填写或上传工作簿后再汇总。"
+                run.failures.append(Failure(department.name, title, "未填报", (why,)))
+            continue
+        evaluation = evaluations.get(department.id)
+
+        def one(doc=doc, department=department, evaluation=evaluation):
+            parsed = parse(kind, doc.text, department, year)
+            if parsed.value is None or has_errors(parsed.problems):
+                raise JixiaoError(parsed.problems)
+            if kind == "monitoring":
+                return assess_monitoring(parsed.value, day)
+            if kind == "targets":
+                return checked_targets(parsed.value, budget_initial(evaluation) if evaluation else None)
+            return parsed.value
+
+        run.read(
+            department.name,
+            f"{title}（第{doc.version}版）",
+            one,
+            f"{department.name}的{title}",
+            lambda problems: _document_problems(kind, title, problems),
+        )
+    return run
+
+
+def _sorted(rows: list[list[Any]], sort: str, deadline: int, status_rank) -> list[list[Any]]:
+    if sort == "deadline":
+        return sorted(rows, key=lambda r: (str(r[deadline]) or "9999", status_rank(r)))
+    if sort == "department":
+        return sorted(rows, key=lambda r: (str(r[0]), status_rank(r), str(r[deadline])))
+    return rows  # by status: the workbook's order
+
+
+def bureau_view(db, scope, year: int, day, evaluations: dict[int, Evaluation], params: dict[str, str]) -> dict:
+    """What /bureau/cycle shows: per step the workbook's rows (bureau_out), filtered and sorted as asked, each row's
+    department with its evaluation of the year (for the link to its cycle page), and the departments not read."""
+    from jixiao.cycle.bureau_out import monitor_rows, rectify_rows, targets_rows
+
+    links = {e.department.name: e.id for e in evaluations.values()}
+    view: dict[str, Any] = {"links": links, "sorts": SORTS, "answer_states": ANSWER_STATES}
+    view["item_filters"] = ITEM_FILTERS
+
+    run = bureau_run(db, scope, "monitor", year, day, evaluations)
+    summary, warnings = monitor_rows(run, day)
+    answer = params.get("answer", "")
+    answer = answer if answer in ANSWER_STATES else ""
+    sort_w = params.get("sort_w", "") if params.get("sort_w") in SORTS else "status"
+    rank = {s: n for n, s in enumerate(ANSWER_STATES)}
+    shown = [r for r in warnings if not answer or str(r[10]).startswith(answer)]
+    view["monitor"] = {
+        "summary": summary,
+        "warnings": _sorted(shown, sort_w, 7, lambda r: rank.get(str(r[10])[:5].rstrip("（"), 9)),
+        "count": len(warnings),
+        "late": sum(str(r[10]).startswith("逾期") for r in warnings),
+        "failures": run.failures,
+        "filter": answer,
+        "sort": sort_w,
+    }
+
+    run = bureau_run(db, scope, "rectify", year, day, evaluations)
+    stats, open_items, items = rectify_rows(run, day)
+    which = params.get("item", "") if params.get("item") in ITEM_FILTERS else "未完成"
+    sort_r = params.get("sort_r", "") if params.get("sort_r") in SORTS else "status"
+    states = ("已逾期", "进行中", "未开始", "逾期完成", "按期完成")
+    if which in ("未完成", "已逾期", "进行中", "未开始"):
+        # the open items: 部门, 文件夹, 序号, 问题, 来源, 相关指标, 整改措施, 责任人, 整改期限, 整改状态, 距期限, 位置
+        rows = [[*r[:10], r[10]] for r in open_items if which == "未完成" or r[9] == which]
+    else:  # every item, the done ones with their date: … 整改状态, 完成日期, 佐证材料
+        rows = [[*r[:10], f"完成于{r[10]}" if r[10] else ""] for r in items]
+        rows = [r for r in rows if which == "全部" or r[9] in ("按期完成", "逾期完成")]
+        rows.sort(key=lambda r: (states.index(r[9]) if r[9] in states else 9, r[8]))
+    view["rectify"] = {
+        "stats": stats,
+        "items": _sorted(rows, sort_r, 8, lambda r: states.index(r[9]) if r[9] in states else 9),
+        "total": len(items),
+        "open": len(open_items),
+        "overdue": sum(r[9] == "已逾期" for r in open_items),
+        "failures": run.failures,
+        "filter": which,
+        "sort": sort_r,
+    }
+
+    run = bureau_run(db, scope, "targets", year, day, evaluations)
+    summary, findings = targets_rows(run)
+    severity = params.get("severity", "")
+    severity = severity if severity in ("错误", "警告", "提示") else ""
+    view["targets"] = {
+        "summary": summary,
+        "findings": [r for r in findings if not severity or r[2] == severity],
+        "count": len(findings),
+        "failures": run.failures,
+        "filter": severity,
+    }
+    return view

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import func, select
+from sqlalchemy import func
 from starlette.datastructures import UploadFile
 
 from jixiao.model.numbers import fmt_percent
@@ -25,8 +25,8 @@ from ..cycle_service import (
 )
 from ..cycle_views import DOCX, MAX_TEXT, XLSX, page_context, stored_document, table_view
 from ..cycle_words import to_english
-from ..db import CycleDocument, Department, Evaluation, User
-from ..deps import BadInput, Db, Form, Id, Reviewer, SignedIn, int_field, page, uploaded
+from ..db import CycleDocument, Evaluation, User
+from ..deps import BadInput, Db, Form, Id, SignedIn, int_field, page, uploaded
 from ..scope import NotFound
 from ..service import Denied, audit, load
 from ..timefmt import local_time
@@ -371,7 +371,7 @@ def _year(actor, db, year: int | None) -> int:
 
 
 @router.get("/bureau/cycle/结果应用.xlsx")
-def results_download(actor: Reviewer, db: Db, year: Year = None):
+def results_download(actor: SignedIn, db: Db, year: Year = None):
     """The 结果应用 summary of the region's approved evaluations of the year, for the next budget."""
     from ...cycle.outputs import results_xlsx
 
@@ -400,59 +400,78 @@ def results_download(actor: Reviewer, db: Db, year: Year = None):
     )
 
 
-@router.get("/bureau/cycle")
-def bureau_cycle(request: Request, actor: Reviewer, db: Db, year: Year = None):
-    """The region's monitoring warnings, overdue rectification items, and 结果应用 of approved evaluations."""
-    from ...cycle.monitoring import assess_monitoring
-    from ...cycle.rectify import rectification_status
+BUREAU_STEPS = {"monitor": "运行监控汇总", "rectify": "整改台账汇总", "targets": "绩效目标审核汇总"}
+Choice = Annotated[str, Query(max_length=20)]
 
-    departments = {d.id: d for d in db.scalars(actor.scope.departments())}
-    docs = list(
-        db.scalars(
-            select(CycleDocument)
-            .join(Department)
-            .where(actor.scope.department_filter(), CycleDocument.kind.in_(("monitoring", "rectification")))
-            .order_by(CycleDocument.year.desc(), Department.name)
-        )
-    )
+
+def _bureau_year(actor, db, year: int | None) -> tuple[int, list[int]]:
+    docs = actor.scope.departments().join(CycleDocument).with_only_columns(CycleDocument.year).distinct()
     seen = db.scalars(actor.scope.evaluations().with_only_columns(Evaluation.year).distinct())
-    years = sorted({d.year for d in docs} | set(seen), reverse=True)
-    year = year if year is not None else (years[0] if years else today().year - 1)
+    years = sorted(set(db.scalars(docs)) | set(seen), reverse=True)
+    return (year if year is not None else (years[0] if years else today().year - 1)), years
+
+
+def _evaluations(actor, db, year: int) -> dict[int, Evaluation]:
+    """The year's evaluation of each department in scope, by department id: the rows' links to its cycle pages."""
+    return {e.department_id: e for e in db.scalars(actor.scope.evaluations().where(Evaluation.year == year))}
+
+
+@router.get("/bureau/cycle/汇总.xlsx")
+def bureau_workbook(actor: SignedIn, db: Db, step: Choice = "monitor", year: Year = None):
+    """The workbook `jixiao monitor|rectify|targets BUREAU_DIR --out` writes (cycle.bureau_out.bureau_xlsx), over the
+    documents of the departments in the user's scope (a 填报人: their own department)."""
+    from ...cycle.bureau_out import bureau_xlsx
+    from ..cycle_views import bureau_run
+
+    if step not in BUREAU_STEPS:
+        raise BadInput(f"参数“step”应为 {'、'.join(BUREAU_STEPS)} 之一（运行监控、整改、绩效目标），实际为“{step}”。")
+    year, _years = _bureau_year(actor, db, year)
     day = today()
-    evaluations = {
-        (e.department_id, e.year): e for e in db.scalars(actor.scope.evaluations().where(Evaluation.year == year))
-    }
-    warnings, overdue, broken = [], [], []
-    for doc in docs:
-        if doc.year != year or doc.department_id not in departments:
-            continue
-        department = departments[doc.department_id]
-        evaluation = evaluations.get((doc.department_id, doc.year))
-        parsed = parse(doc.kind, doc.text, department, doc.year)
-        if parsed.value is None:
-            broken.append((department.name, KINDS[doc.kind][0], evaluation))
-            continue
-        if doc.kind == "monitoring":
-            for w in assess_monitoring(parsed.value, day).warnings:
-                warnings.append((department.name, evaluation, w))
-        else:
-            for item in parsed.value.items:
-                state = rectification_status(item, day)
-                if state == "已逾期":
-                    overdue.append((department.name, evaluation, item))
-    results = _results(db, evaluations.values())
+    run = bureau_run(db, actor.scope, step, year, day, _evaluations(actor, db, year))
+    filename = f"{year}年度{BUREAU_STEPS[step]}.xlsx"
+    audit(db, actor.user, "download", f"cycle:bureau:{step}:{year}", filename, via="download")
+    return Response(
+        bureau_xlsx(run, day),
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote_filename(filename)}"},
+    )
+
+
+@router.get("/bureau/cycle")
+def bureau_cycle(
+    request: Request,
+    actor: SignedIn,
+    db: Db,
+    year: Year = None,
+    answer: Choice = "",
+    sort_w: Choice = "",
+    item: Choice = "",
+    sort_r: Choice = "",
+    severity: Choice = "",
+):
+    """Across the departments in scope (a 填报人: their own), the figures of the bureau's workbooks: monitoring
+    warnings with their deadlines in working days and answers, the 整改 items by state, the targets' findings, the
+    departments not read; and 结果应用 of approved evaluations. Filters and sorts by query parameters."""
+    from ..cycle_views import bureau_view, iso_cn
+
+    year, years = _bureau_year(actor, db, year)
+    day = today()
+    evaluations = _evaluations(actor, db, year)
+    params = {"answer": answer, "sort_w": sort_w, "item": item, "sort_r": sort_r, "severity": severity}
+    view = bureau_view(db, actor.scope, year, day, evaluations, params)
     return page(
         request,
         "cycle_bureau.html",
         {
             "year": year,
             "years": years or [year],
-            "warnings": warnings,
-            "overdue": overdue,
-            "broken": broken,
-            "results": results,
+            "view": view,
+            "params": params,
+            "results": _results(db, evaluations.values()),
             "day": day,
+            "own": actor.role == "filler",
             "fmt_percent": fmt_percent,
+            "iso_cn": iso_cn,
         },
     )
 
