@@ -25,10 +25,54 @@ _HEADING = HEADING
 _CONTENTS_ENTRY = rx(r"(?:\s|…|\.{2,}|·{2,})\d{1,3}$")
 
 
-def headings(doc: SourceDocument) -> list[tuple[str, Segment]]:
-    """The report's section headings, not the entries of its table of contents."""
+# "目录", "目 录", "目 ⠂ 录": the line a table of contents starts under
+_CONTENTS_TITLE = rx(r"^\W*目\W*录\W*$")
+
+
+def _contents(paragraphs: list[Segment]) -> set[int]:
+    """The entries of a table of contents printed without page numbers: the lines under "目录" up to the line
+    where the report begins again with an entry already listed ("一、摘要" … "一、摘要"). When none comes again, the
+    list ends at the first line of prose (longer than an entry, or a sentence's 。)."""
+    out: set[int] = set()
+    for at, seg in enumerate(paragraphs):
+        if not _CONTENTS_TITLE.match(seg.text.strip()):
+            continue
+        seen: set[str] = set()
+        entries: list[Segment] = []
+        for entry in paragraphs[at + 1 :]:
+            text = _entry_text(entry)
+            if text in seen:
+                break
+            seen.add(text)
+            entries.append(entry)
+        else:
+            entries = _until_prose(paragraphs[at + 1 :])
+        out.update(id(e) for e in entries)
+    return out
+
+
+def _entry_text(seg: Segment) -> str:
+    return re.sub(r"\s", "", _CONTENTS_ENTRY.sub("", seg.text.rstrip()))
+
+
+def _until_prose(paragraphs: list[Segment]) -> list[Segment]:
     out = []
-    for seg in doc.paragraphs():
+    for seg in paragraphs:
+        if len(seg.text) > 40 or "。" in seg.text:
+            break
+        out.append(seg)
+    return out
+
+
+def headings(doc: SourceDocument) -> list[tuple[str, Segment]]:
+    """The report's section headings, not the entries of its table of contents (with their pages, or listed under
+    "目录" before the report begins again)."""
+    out = []
+    paragraphs = doc.paragraphs()
+    contents = _contents(paragraphs)
+    for seg in paragraphs:
+        if id(seg) in contents:
+            continue
         if len(seg.text) <= 40 and _HEADING.match(seg.text) and not _CONTENTS_ENTRY.search(seg.text.rstrip()):
             out.append((_HEADING.sub("", seg.text).strip(" 。:："), seg))
     return out

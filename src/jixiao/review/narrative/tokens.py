@@ -198,6 +198,16 @@ def _bare_scores(text: str, masked: list[tuple[int, int]]) -> Iterator[Token]:
         yield Token(start, end, start, end, value, m.group("num"), "分", "score", False, False)
 
 
+def _numbered_name(text: str, start: int, raw: str, measure: str) -> bool:
+    """ "公诉一处、公诉二处、公诉三处": a numeral and its measure word after a name that the text also numbers
+    otherwise ("公诉" + 二处) are the ordinal within the name of one of several offices, not a count of them."""
+    stem = re.search(r"[\u4e00-\u9fa5]{2,4}$", text[max(0, start - 4) : start])
+    if len(raw) != 1 or stem is None:
+        return False
+    others = re.findall(re.escape(stem.group(0)) + r"([一二三四五六七八九十])" + re.escape(measure), text)
+    return any(n != raw for n in others)
+
+
 def tokens(text: str, voc: Vocabulary, year: int | None = None) -> Iterator[Token]:
     figure, date = _patterns()
     masked = _masked(text)
@@ -255,6 +265,9 @@ def tokens(text: str, voc: Vocabulary, year: int | None = None) -> Iterator[Toke
         if raw[0] in CN_DIGITS:
             if _in(slogans, start):
                 continue  # "围绕“一轴引领、四翼联动、六张名片、百村示范”": a slogan's numerals count nothing
+            office = m.group("measure") in voc.words["numbered_office_measures"]
+            if office and _numbered_name(text, m.start("num"), raw, m.group("measure")):
+                continue  # "侦查监督一处、侦查监督二处": offices numbered within one name, not counts
             if raw[-1] in "万亿" and len(raw) > 1 and not mult and unit in ("元", "人", "人次", "户", "亩", "个"):
                 raw, mult = raw[:-1], raw[-1]  # 三千二百万元 → 三千二百 万元
             value = parse_chinese(raw)

@@ -1,0 +1,113 @@
+"""Review of narrative reports, continued from tests/test_review_narrative4.py: the twelfth held-out batch (n237–n244)
+and what its first run showed. Every phrasing below is taken from a real report of tests/fixtures/review_corpus/n*/
+and every number is worked by hand in the comment beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jixiao.review.narrative import NarrativeFigure, extract_narrative_figures
+from jixiao.review.source import Segment, SourceDocument
+
+
+def _doc(*paragraphs: str) -> SourceDocument:
+    return SourceDocument(Path("报告.txt"), [Segment("paragraph", i, text) for i, text in enumerate(paragraphs, 1)])
+
+
+def _figures(*paragraphs: str) -> list[NarrativeFigure]:
+    return extract_narrative_figures(_doc(*paragraphs))
+
+
+def _review_codes(*paragraphs: str) -> list[str]:
+    from jixiao.review.pipeline import review_document
+
+    return [p.code for p in review_document(_doc(*paragraphs)).findings]
+
+
+# --- n238: a table of contents without page numbers ------------------------------------------------------------------
+
+
+def test_a_contents_list_without_pages_is_no_section():
+    # n238: "目录" lists "七、存在的问题" / "八、改进措施及建议" with no page numbers; the report itself begins again
+    # at "一、摘要" and the store cuts it before its 存在的问题: no empty section is there to find
+    codes = _review_codes(
+        "中共寻甸县委统战部2024年部门整体支出绩效自评报告",
+        "目录",
+        "一、摘要",
+        "二、部门概况",
+        "七、存在的问题",
+        "八、改进措施及建议",
+        "附件1 成本费用分析报告",
+        "中共寻甸县委统战部",
+        "2024年度部门整体支出绩效评价报告",
+        "一、摘要",
+        "根据《寻甸回族彝族自治县财政支出绩效评价管理办法》文件精神,中共寻甸县委统战部组织成立了绩效评价工作小组。",
+        "二、部门概况",
+        "县委统战部财政全供给单位1个,下设办公室、港澳台侨办公室、非公有制经济科、党外人士工作科4个内设机构。",
+        "〔以下原文未存〕",
+    )
+    assert "review.problems_empty" not in codes
+
+
+def test_an_empty_problems_section_after_a_contents_list_is_still_found():
+    # the same contents, then the report's own "七、存在的问题" with nothing under it before the next chapter
+    codes = _review_codes(
+        "某县某局2024年部门整体支出绩效自评报告",
+        "目录",
+        "一、摘要",
+        "七、存在的问题",
+        "八、改进措施及建议",
+        "一、摘要",
+        "某县某局组织成立了绩效评价工作小组,对2024年度部门整体财政支出的管理、使用及效益情况进行了绩效评价。",
+        "七、存在的问题",
+        "八、改进措施及建议",
+        "加强预算编制,提高预算执行率,预算执行率达到100%以上。",
+    )
+    assert "review.problems_empty" in codes
+
+
+# --- n237, n238, n244: words read as counts ------------------------------------------------------------------------
+
+
+def _counts(*paragraphs: str) -> list[tuple[str, str]]:
+    return [(f.raw, f.unit) for f in _figures(*paragraphs) if f.kind == "count"]
+
+
+def test_numbered_offices_of_one_name_are_no_counts():
+    # n237: "侦查监督一处、侦查监督二处、公诉一处、公诉二处、公诉三处" are five offices' names, numbered within their
+    # name; the one count of the sentence is the 30 内设机构
+    counts = _counts(
+        "2017年院机关本级内设办公室、侦查监督一处、侦查监督二处、公诉一处、公诉二处、公诉三处、民事行政检察处、"
+        "机关党委、离退办等内设机构30个。"
+    )
+    assert counts == [("30", "个")]
+
+
+def test_a_place_counted_in_words_is_still_a_count():
+    # "新建陀螺场一处、篮球场二处" (no second 陀螺场 numbered in the text): counts of places, as before
+    counts = _counts("该项目新建陀螺场一处、篮球场二处,已全部完工。")
+    assert ("一", "处") in counts and ("二", "处") in counts
+
+
+def test_an_attachments_number_is_no_count():
+    # n238: "附件2 部门职能分解及2024年工作完成情况表" — attachment 2, not 2 部门
+    assert _counts("附件1 成本费用分析报告", "附件2 部门职能分解及2024年工作完成情况表", "附件3评价指标体系") == []
+
+
+def test_a_nine_year_school_is_no_duration():
+    # n244: "九年一贯制学校" is the kind of school (grades 1–9 in one), not nine years
+    assert _counts("张家川县龙山镇四方中学是一所九年一贯制学校,担负着四方村及周边村庄的初中义务教育。") == []
+
+
+def test_a_date_before_tongji_is_the_date_of_the_count():
+    # n238: "截止2024年12月统计,部门基本情况如下" — the date of 统计, not of "截止" (计 in 统计 is no 共计)
+    (date,) = [f for f in _figures("截止2024年12月统计,部门基本情况如下:在职人员编制12人。") if f.kind == "date"]
+    assert date.subject == "统计"
+
+
+def test_counts_after_one_verb_are_still_counts():
+    # n114: "设立三个事业编制单位……设立一个行政执法机构" — 设立 numbers nothing: three units and one body
+    counts = _counts(
+        "下设6个内设机构。设立三个事业编制单位:甲中心、乙中心、丙中心。设立一个行政执法机构:综合行政执法队。"
+    )
+    assert ("三", "个") in counts and ("一", "个") in counts
