@@ -959,3 +959,80 @@ def test_a_seal_mark_before_the_name_is_not_part_of_it(tmp_path):
         text = f"2023年度部门整体支出绩效自评报告\n\n单位名称{mark}深圳市宝安区妇女联合会\n\n一、部门基本情况\n"
         text += "本部门2023年年初预算数为100.00万元。\n"
         assert _review(tmp_path, text).department == "深圳市宝安区妇女联合会", mark
+
+
+def test_a_third_party_s_report_is_the_evaluated_department_s_never_the_firm_s(tmp_path):
+    """A report a firm made on a finance bureau's commission ("受大英县财政局委托，我所对大英县民政局……进行了绩效评价")
+    is the evaluated department's: the firm signs it ("四川天府会计师事务所 / 2024年5月10日") or is named under
+    评价机构/评价单位/报告单位, and is never the department; a company (…有限公司) is none either (n218's 项目单位)."""
+    body = "一、基本情况\n" + _LONG * 3
+    signed = "部门整体支出绩效评价报告\n受大英县财政局委托，我所对大英县民政局2023年度部门整体支出进行了绩效评价。\n"
+    signed += body + "四川天府会计师事务所\n2024年5月10日\n"
+    assert _review(tmp_path, signed).department == "大英县民政局"
+    partnership = signed.replace("四川天府会计师事务所\n", "四川天府会计师事务所（特殊普通合伙）\n")
+    partnership = partnership.replace("我所对大英县民政局", "我所对该局")
+    assert _review(tmp_path, partnership, "partnership.txt").department == ""
+    for label in ("评价单位", "评价机构", "报告单位"):
+        text = f"项目支出绩效评价报告\n{label}：成都天府资产评估事务所\n项目名称：农村低保资金\n" + body
+        assert _review(tmp_path, text, f"{label}.txt").department == "", label
+    company = (
+        "项目支出绩效自评报告\n项目名称:标准厂房\n主管部门:点击登录查看\n项目单位:海南中部绿色产业园投资发展有限公司\n"
+    )
+    result = _review(tmp_path, company + body, "company.txt")
+    assert (result.department, result.unit) == ("", "海南中部绿色产业园投资发展有限公司")
+
+
+def test_a_unit_s_name_under_its_heading_with_the_unit_s_particulars_beside(tmp_path):
+    """ "单位名称 | 联系人 | 联系电话" over "大英县民政局 | 张三 | …": the name is in the row below, the cells beside
+    the label are the particulars' headings, no name (was "联系人"); "单位名称 | 大英县民政局" beside it still reads."""
+    table = "部门整体支出绩效自评表（2023年度）\n单位名称\t联系人\t联系电话\n大英县民政局\t张三\t12345678\n"
+    table += "项目\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n年度资金总额\t100\t100\t100\t10\t100%\t10\n"
+    assert _review(tmp_path, table).department == "大英县民政局"
+    beside = table.replace(
+        "单位名称\t联系人\t联系电话\n大英县民政局\t张三\t12345678", "单位名称\t大英县民政局\t填报日期\t2024年3月10日"
+    )
+    assert _review(tmp_path, beside, "beside.txt").department == "大英县民政局"
+
+
+def test_a_name_cut_at_a_cell_s_edge_or_wrapped_after_its_county(tmp_path):
+    """Held-out n244: "单位:张家川回族自治县龙山镇四方中学 | 2024年度 | 金额单位:万元" — a row exported as text: the
+    name ends at the cell's edge; n240: "部门(单位)全称:围场满族蒙古族自治县" over "人民法院(公章)" — one name."""
+    body = "一、部门基本情况\n" + _LONG * 3
+    row = "2024年度部门决算\n单位:张家川回族自治县龙山镇四方中学 | 2024年度 | 金额单位:万元 |\n" + body
+    assert _review(tmp_path, row).department == "张家川回族自治县龙山镇四方中学"
+    cover = "评价类型: 项目完成结果评价\n部门(单位)全称:围场满族蒙古族自治县\n人民法院(公章)\n填报日期 2024年2月27日\n"
+    assert _review(tmp_path, cover + body, "cover.txt").department == "围场满族蒙古族自治县人民法院"
+
+
+def test_a_whole_year_written_with_its_year_once(tmp_path):
+    """ "项目实施期为2023年1月-12月", "评价期间：2023年1-12月", "2023年1月至12月": one whole calendar year, the
+    year evaluated; "2023年1月-2024年12月" and "2023年3月-12月" are not."""
+    title = "大英县民政局项目支出绩效自评报告\n"
+    for period in ("项目实施期为2023年1月-12月", "评价期间：2023年1-12月", "评价期间：2023年1月 至 12月"):
+        assert _review(tmp_path, title + period + "，项目资金100万元全部到位。\n").year == 2023, period
+    for period in ("项目实施期为2023年1月-2024年12月", "项目实施期为2023年3月-12月"):
+        assert _review(tmp_path, title + period + "，项目资金100万元全部到位。\n", "no.txt").year is None, period
+
+
+def test_the_file_s_name_is_the_weakest_source_of_the_year_and_the_department(tmp_path):
+    """The web's batch and the command line keep the file's name: "2023年度大英县民政局项目支出绩效自评报告.docx" or
+    "附件2-大英县民政局.pdf" says whose and which year a document is when its text does not; the text, where it
+    says so, wins; "附件2.txt" says nothing."""
+    text = "项目支出绩效自评报告\n项目资金100万元全部到位，执行率100%。\n"
+    result = _review(tmp_path, text, "2023年度大英县民政局项目支出绩效自评报告.txt")
+    assert (result.department, result.year, result.province) == ("大英县民政局", 2023, "四川省")
+    assert _review(tmp_path, text, "附件2-大英县民政局.txt").department == "大英县民政局"
+    stated = "2022年度中江县水利局项目支出绩效自评报告\n" + text
+    result = _review(tmp_path, stated, "2023年度大英县民政局项目支出绩效自评报告.txt")
+    assert (result.department, result.year) == ("中江县水利局", 2022)
+    result = _review(tmp_path, text, "附件2.txt")
+    assert (result.department, result.year) == ("", None)
+
+
+def test_the_scorer_files_an_autonomous_county_s_short_name_with_its_whole_name():
+    """ "张家川县龙山镇四方中学" is 张家川回族自治县龙山镇四方中学 (held-out n244), 彭水自治县 is 彭水苗族土家族自治县,
+    红河州 is 红河哈尼族彝族自治州; two counties are not one."""
+    assert same_name("张家川回族自治县龙山镇四方中学", "张家川县龙山镇四方中学")
+    assert same_name("彭水自治县卫生健康委员会", "彭水苗族土家族自治县卫生健康委员会")
+    assert same_name("红河州财政局", "红河哈尼族彝族自治州财政局")
+    assert not same_name("张家川回族自治县财政局", "清水县财政局")

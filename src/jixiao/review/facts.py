@@ -47,6 +47,8 @@ def _table_heads(doc: SourceDocument) -> list[list[str]]:
 _WHOLE_YEAR = rx(
     r"(20\d\d)\s*年\s*(?:0?1|元|一)\s*月[^至到~～—-]{0,4}[至到~～—-]+\s*(20\d\d)\s*年\s*(?:12|十二)\s*月"
     r"|(20\d\d)\s*[.．/]\s*0?1(?:\s*[.．/]\s*0?1)?\s*[至到~～—–-]+\s*(20\d\d)\s*[.．/]\s*12(?!\d)"
+    # the year written once: "2023年1月-12月", "2023年1-12月", "2023年1月至12月" (one year's months, not a span)
+    r"|(20\d\d)\s*年\s*(?:0?1|元|一)\s*月?\s*(?:1日|一日)?\s*[至到~～—–-]+\s*(?:12|十二)\s*月(?!份?[至到~～—–-])"
 )
 
 
@@ -54,6 +56,8 @@ def _one_year(m: re.Match[str] | None) -> int | None:
     """The year of a _WHOLE_YEAR match that begins and ends in the same year."""
     if not m:
         return None
+    if m.group(5):
+        return int(m.group(5))
     start, end = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
     return int(start) if start == end else None
 
@@ -91,10 +95,20 @@ def is_column_heading(value: str) -> bool:
     vocab = vocabulary()
     n = norm(value)
     headers = {norm(w) for k in vocab.raw["kinds"].values() for w in k.get("header", [])}
-    return n in headers or vocab.column_match(value)[1] == 3 or bool(_MONEY_UNIT.search(value))
+    return (
+        n in headers
+        or vocab.column_match(value)[1] == 3
+        or bool(_MONEY_UNIT.search(value))
+        or bool(_INFO_FIELD.fullmatch(n))
+    )
 
 
 _MONEY_UNIT = rx(r"[(（](?:亿元|万元|元)[)）]")
+# a field of a unit's particulars heading its column beside 单位名称 ("单位名称 | 联系人 | 联系电话", the values in the
+# row below): a person, a telephone, an address, a code — no unit's name ends so
+_INFO_FIELD = rx(
+    r"[\u4e00-\u9fff()]{0,8}(?:人|电话|手机|地址|邮编|邮政编码|代码|编码|号码|邮箱|传真|性质|类别|类型|级次)"
+)
 
 
 _REPORT_UP = rx(r"^关于(?:上报|报送|呈报)")

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from .extract import find_department, find_year
 from .facts import is_column_heading
@@ -124,16 +125,37 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str], no_se
                         and _ok(_after_colon(cell), label, strict)
                     ):
                         return _after_colon(cell)
-        for seg in _head(doc):
+        lines = _head(doc)
+        for i, seg in enumerate(lines):
             text = seg.text.strip()
             head = re.match(r"^([^：:]{1,12})[：:]", text)
-            # the words before the colon are the label, a seal's place or 名称 aside — not a sentence that begins
+            # the words before the colon are the label, a seal's place or 名称/全称 aside — not a sentence that begins
             # with it ("部门项目共8个,分别为:市城管委工作经费、…", corpus n215)
-            labelled = head and _unbracketed(norm(head.group(1))) in (bare, bare + "盖章", bare + "公章", bare + "名称")
+            labelled = head and _unbracketed(norm(head.group(1))) in (
+                *(bare + x for x in ("", "盖章", "公章", "名称", "全称")),
+            )
             value = _after_colon(text) if labelled else ""
+            if value and i + 1 < len(lines):
+                value = _wrapped(value, lines[i + 1].text)
             if labelled and _ok(value, label, strict) and not (value and (_unit_only(value) or _heading(value))):
                 return value
     return ""
+
+
+def _wrapped(value: str, following: str) -> str:
+    """A name a cover wrapped after its place: "部门(单位)全称:围场满族蒙古族自治县" over "人民法院(公章)" (corpus
+    n240) — the value only a county, city or district of regions.yaml, the next line the rest of a unit's name."""
+    rest = _SIGNED_SEAL.sub("", following.strip())
+    endings = tuple(vocabulary().words("department_endings"))
+    place = value.endswith(("县", "市", "区", "旗")) and any(value.endswith(p) for p in _counties() | _cities())
+    if place and 2 <= len(rest) <= 12 and rest.endswith(endings) and not re.search(r"[:：，,。\s]", rest):
+        return value + rest
+    return value
+
+
+@lru_cache(maxsize=1)
+def _cities() -> set[str]:
+    return {p for places in regions().values() for p in places if p.endswith("市") and len(p) >= 3}
 
 
 @lru_cache(maxsize=1 << 14)  # every cell against every label: the same texts again and again
@@ -224,7 +246,8 @@ def _unit_only(text: str) -> bool:
 def _after_colon(text: str) -> str:
     value = re.split(r"[：:]", text, maxsplit=1)[1].strip()
     # the value ends at the sentence's end too: "项目实施单位:更戛乡人民政府。" (corpus n24)
-    return re.split(r"\s{2,}|\t|填报日期|日期|金额单位|单位[：:]", value)[0].strip(" ：:。；;")
+    # and at a cell's edge in a row exported as text ("单位:张家川回族自治县龙山镇四方中学 | 2024年度 | 金额单位:万元")
+    return re.split(r"\s{2,}|\t|\s*[|｜]|填报日期|日期|金额单位|单位[：:]", value)[0].strip(" ：:。；;")
 
 
 # what follows a unit's name at the start of a title: a space, a year, or the words of the report's subject
@@ -269,9 +292,14 @@ def _titled_department(doc: SourceDocument, tables: list[Table]) -> str:
     "万源市民政局 关于2021年度……" (corpus n101), "镜湖区残联中央转移支付……" (n11), also after the year and a
     budget code ("2021 年茂名市发展和改革局整体支出……" n40, "411001-衡山县贯塘乡人民政府2023年部门决算" t24). The
     name ends with one of vocabulary.yaml's department_endings and holds its place (_named_unit)."""
-    endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
     titles = [s.text for s in doc.paragraphs()[:3]] + [x for t in tables[:1] for x in t.titles[:2]]
-    for text in titles:
+    return next((name for name in map(_title_name, titles) if name), "")
+
+
+def _title_name(text: str) -> str:
+    """The organisation a title begins with (_titled_department), "" when it begins with none."""
+    endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
+    if text:
         text = _CODE.sub("", re.sub(r"^\s*(?:19|20)\d{2}\s*年度?\s*", "", text or "").strip())
         # "关于大英县交通运输局2023年度部门整体支出绩效自评情况的报告": the unit after 关于 (not 关于上报/下达…: a verb
         # stands in no unit's name, _named_unit)
@@ -288,6 +316,24 @@ def _titled_department(doc: SourceDocument, tables: list[Table]) -> str:
     return ""
 
 
+def _file_named_department(doc: SourceDocument) -> str:
+    """The unit the file's name begins with, as a title would ("大英县民政局2023年度部门整体支出绩效自评报告.docx"):
+    the weakest reading, after everything the document itself prints (a department sends its report under its
+    own name; a name such as "附件2.docx" or "扫描件001.pdf" names no one)."""
+    stem = _file_stem(doc)
+    endings = tuple(vocabulary().words("department_endings"))
+    whole = stem if 4 <= len(stem) <= 30 and stem.endswith(endings) and _named_unit(stem) else ""  # "大英县民政局.pdf"
+    return whole or _title_name(stem)
+
+
+def _file_stem(doc: SourceDocument) -> str:
+    """The file's name without its extension, a leading "附件2：" or number, and its separators as spaces
+    ("大英县民政局_2023年度…")."""
+    stem = re.sub(r"^\s*(?:附件\s*[\d一二三四五六七八九十]*|\d{1,3})\s*[：:、.．\-—_\s]\s*", "", Path(doc.path).stem)
+    return re.sub(r"[_\-—–]+", " ", stem).strip()
+
+
+@lru_cache(maxsize=1)
 def _counties() -> set[str]:
     """regions.yaml's counties, districts and banners (…县, …区, …旗)."""
     return {p for places in regions().values() for p in places if p.endswith(("县", "区", "旗")) and len(p) >= 2}
@@ -795,6 +841,7 @@ def _department(doc: SourceDocument, tables: list[Table], kind: str, unit: str) 
         lambda: _source_line_department(doc),
         lambda: _signed_department(doc),
         lambda: _compiled_by(doc),
+        lambda: _commissioned(doc),
         lambda: _evaluator(doc),
         lambda: _self_referred(doc) if kind.startswith("narrative") else "",
         lambda: _phrase_named(doc) if kind.startswith("narrative") else "",
@@ -803,15 +850,43 @@ def _department(doc: SourceDocument, tables: list[Table], kind: str, unit: str) 
             doc, (vocab.words("identity", "unit") if not form else []) + vocab.words("identity", "department")
         ),
         lambda: _self_described(doc) if kind == "narrative_department" else "",
+        lambda: _file_named_department(doc),
     ]
     endings = tuple(vocab.words("department_endings"))
     for read in readings:
         name = _whole(_parent(_unmasked(read()), endings), doc)
+        if _firm(name):  # the firm that evaluated (评价机构, its 落款) or a company that did the work
+            continue
         if name and unit.startswith(name) and not name.endswith(endings):
             # the 主管部门 cut short in its cell ("南充市林业" beside 实施单位 南充市林业局, corpus t21): the unit
             return unit
         if name:
             return name
+    return ""
+
+
+# a firm: an accounting, tax, law or appraisal firm (会计师事务所, 资产评估事务所, "（特殊普通合伙）") or a company
+# (有限公司, 集团). A third party evaluates a department on a finance bureau's commission and signs its report, and a
+# company does a project's work: neither is a budget unit, so never the department (docs/review.md, "Identity").
+_FIRM = re.compile(r"(?:事务所|公司|集团|普通合伙|有限合伙)$")
+
+
+def _firm(name: str) -> bool:
+    return bool(name) and bool(_FIRM.search(re.sub(r"[(（][^()（）]{0,12}[)）]$", "", norm(name))))
+
+
+def _commissioned(doc: SourceDocument) -> str:
+    """The unit a third party evaluated on a commission: "受大英县财政局委托，我所对大英县民政局2023年度部门整体支出
+    进行了绩效评价" — the unit after 对, not the one that commissioned the evaluation nor the firm that made it."""
+    endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
+    name = rf"([\u4e00-\u9fff（）()]{{2,30}}?(?:{endings}))"
+    for seg in _head(doc):
+        for sentence in re.split(r"[。；;]", seg.text):
+            if "委托" not in sentence:
+                continue
+            m = re.search(rf"对{name}(?:[(（]本级[)）])?{_SUBJECT_AFTER}[^。]{{0,60}}?{_EVALUATES}", sentence)
+            if m and _named_unit(m.group(1)) and not _firm(m.group(1)):
+                return m.group(1)
     return ""
 
 
@@ -862,6 +937,7 @@ def identify(doc: SourceDocument, tables: list[Table], kind: str = "") -> Identi
         or _title_row_year(tables)
         or year_from_fill_date(doc, tables, [s.text for s in doc.paragraphs()[:12]])
         or year_from_signature(doc, [s.text for s in doc.paragraphs()[:12]])
+        or stated_year([_file_stem(doc)])  # the file's name, as a title: the weakest ("2023年度…自评报告.docx")
     )
     ident.province = province_of(
         norm(ident.department) + head + "".join(s.text for s in doc.paragraphs()[:5])

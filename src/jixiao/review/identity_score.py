@@ -80,7 +80,18 @@ _SHORT_FORMS = {
 }
 
 
+# the peoples an autonomous county, banner or prefecture is named for (张家川回族自治县, 围场满族蒙古族自治县,
+# 红河哈尼族彝族自治州); its name is printed without them as often ("张家川县", "围场县", "红河州", "彭水自治县")
+_PEOPLES = (
+    "蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|高山|拉祜|水|东乡|纳西|景颇"
+    "|柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|俄罗斯|鄂温克|德昂|保安|裕固|京"
+    "|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺|各"
+)
+_AUTONOMOUS = re.compile(rf"(?<=[\u4e00-\u9fff])(?:(?:{_PEOPLES})族)*自治(?=[县旗州])")
+
+
 def _short(name: str) -> str:
+    name = _AUTONOMOUS.sub("", name)
     for full, short in _SHORT_FORMS.items():
         if name.endswith(full):
             return name[: -len(full)] + short
