@@ -127,6 +127,10 @@ class Reader:
             return None
 
     def choice(self, path: tuple[Any, ...], label: str, choices: tuple[str, ...], required: bool = False) -> str:
+        value = self.get(path)
+        if required and (value is None or str(value).strip() == ""):  # said with what may be chosen
+            self.problem(path, "cycle.missing", f"缺少“{label}”。请填写{'、'.join(choices)}之一。")
+            return ""
         text = self.text(path, label, required)
         if text and text not in choices:
             self.problem(path, "cycle.bad_choice", f"“{label}”应为{'、'.join(choices)}之一，实际为“{text}”。")

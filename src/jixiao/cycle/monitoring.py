@@ -179,7 +179,15 @@ def load_monitoring(path: Path, content: str | bytes | None = None) -> Monitorin
             for w, _ in r.items((*where, "targets"), "目标进度")
         )
         answer = None
-        if r.get((*where, "answer")) is not None:
+        if isinstance(_item, dict) and "answer" in _item and _item["answer"] in (None, "", {}):
+            r.problem(
+                (*where, "answer"),
+                "cycle.empty_answer",
+                f"{month}月节点的“部门答复”是空的，按尚未答复计。已答复的，请在其下填写答复"
+                f"（{'、'.join(ruleset.monitoring.answers)}之一）和答复日期（如“2023-07-31”）；尚未答复的，请删去这一行。",
+                Severity.WARNING,
+            )
+        elif r.get((*where, "answer")) is not None:
             answer = Answer(
                 r.choice((*where, "answer", "decision"), "部门答复", ruleset.monitoring.answers, required=True),
                 r.date((*where, "answer", "date"), "答复日期", required=True),

@@ -97,7 +97,7 @@ def parse(kind: str, text: str, department: Department, year: int) -> Parsed:
         value = _loader(kind)(Path(name), text)
     except JixiaoError as exc:
         return Parsed(None, list(exc.problems))
-    problems: list[Problem] = []
+    problems: list[Problem] = list(getattr(value, "warnings", ()))  # what the reader warned of (a holiday deadline)
     _tree, smap, _problems = parse_yaml_text(text, name)  # the loader read it: no error here
     stated_department = getattr(value, "department", "")
     if stated_department and stated_department != department.name:
