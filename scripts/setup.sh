@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Sets up everything jixiao needs on a fresh Debian machine: system packages (LibreOffice for PDF and for
 # .doc/.xls/.wps/.et, python3-uno for its long-lived converter, libgl1/libglib for OpenCV under the OCR, CJK
-# fonts, poppler, Chromium for the browser tests, PostgreSQL for the server tests), a virtualenv in .venv, and
-# the package with its test dependencies (the OCR models come inside the rapidocr-onnxruntime wheel). Safe to
-# run again: it installs only what is missing.
+# fonts, poppler, libarchive for .7z/.rar under review, Chromium for the browser tests, PostgreSQL for the server
+# tests), a virtualenv in .venv, and the package with its test dependencies (the OCR models come inside the
+# rapidocr-onnxruntime wheel). Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(libreoffice-writer-nogui libreoffice-calc-nogui python3-uno libgl1 libglib2.0-0 fonts-noto-cjk
-              fonts-arphic-ukai poppler-utils fontconfig chromium postgresql redis-server)
+              fonts-arphic-ukai poppler-utils fontconfig chromium postgresql redis-server libarchive13)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

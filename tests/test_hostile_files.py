@@ -781,3 +781,124 @@ def archive_bomb(size: int, members: int = 1) -> bytes:
     """A zip of `members` text entries, each unpacking to `size` bytes of blanks (ratio ~1000: deflate's limit)."""
     entries = [Member.bomb(f"报告{i}.txt", b"", b" " * MB, size // MB, b"") for i in range(members)]
     return write_zip(entries)
+
+
+def seven_zip(entries: list[tuple[str, bytes]]) -> bytes:
+    """A .7z of (name, content) entries, written by libarchive's 7-Zip writer (LZMA, all entries in one solid
+    block, names in UTF-16 as 7-Zip writes them). Its writer cannot write a link (it crashes) nor a password: those
+    cases are tests/fixtures/archives/*.7z, made by py7zr."""
+    import tempfile
+
+    import libarchive
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "a.7z"
+        with libarchive.file_writer(str(path), "7zip") as out:
+            for name, content in entries:
+                out.add_file_from_memory(name, len(content), content)
+        return path.read_bytes()
+
+
+def seven_zip_bomb(size: int, members: int = 1) -> bytes:
+    """A solid .7z of `members` entries, each `size` bytes of zeros (LZMA packs 100 MB into ~15 KB), made by
+    libarchive's writer from a stream, never held whole."""
+    import tempfile
+
+    import libarchive
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bomb.7z"
+        with libarchive.file_writer(str(path), "7zip") as out:
+            for i in range(members):
+                out.add_file_from_memory(f"报告{i}.txt", size, (bytes(MB) for _ in range(size // MB)))
+        return path.read_bytes()
+
+
+def rar4(entries: list[tuple[str, bytes]], encrypted: tuple[str, ...] = (), links: tuple[str, ...] = (),
+         gbk: bool = False) -> bytes:  # fmt: skip
+    """A RAR 4 archive (RAR 2.9 format, as WinRAR 3–6 write it) of stored (uncompressed) entries, written byte by byte
+    from the format's description (technote.txt: marker block, archive header 0x73, a file header 0x74 per entry
+    with its CRC-32 and the header's own CRC-16, end block 0x7B). No free tool writes RAR: stored entries are what a
+    test can write honestly. Names outside ASCII in UTF-8 with the Unicode flag (0x200), as WinRAR writes them, or
+    (`gbk`) in GBK bytes without it, as old WinRAR on Chinese Windows did; `encrypted`: the password flag (0x04) set;
+    `links`: Unix symbolic links, their content the target."""
+
+    def block(kind: int, flags: int, body: bytes) -> bytes:
+        rest = struct.pack("<BHH", kind, flags, 7 + len(body)) + body
+        return struct.pack("<H", zlib.crc32(rest) & 0xFFFF) + rest
+
+    data = b"Rar!\x1a\x07\x00" + block(0x73, 0, bytes(6))
+    for name, content in entries:
+        raw = name.encode("gbk" if gbk else "utf-8")
+        flags = 0x8000 | (0x200 if not gbk and not name.isascii() else 0) | (0x04 if name in encrypted else 0)
+        host, attributes = (3, 0o120777) if name in links else (2, 0x20)  # Unix S_IFLNK, or a Windows archive bit
+        header = struct.pack(
+            "<IIBIIBBHI", len(content), len(content), host, zlib.crc32(content), 0x58610000, 29, 0x30, len(raw),
+            attributes,
+        )  # fmt: skip
+        data += block(0x74, flags, header + raw) + content
+    return data + bytes.fromhex("C43D7B00400700")
+
+
+# --- e-mails (.eml), as a department's 政务邮箱 sends its report and tables ---------------------------------------
+
+
+def eml(attachments: list[tuple[str, bytes]], names: str = "2047", body: str = "请审核附件中的自评报告和自评表。",
+        forwarded: bytes | None = None) -> bytes:  # fmt: skip
+    """A message as a government mail system saves it: multipart/mixed, a GB2312 subject and body in base64, each
+    attachment in base64 with its name written as `names` says: "2047" (=?GB2312?B?…?= in filename="…", as
+    Coremail and Outlook write it), "2231" (filename*=gb2312''%B1%A8…, split over filename*0*/filename*1* when
+    long, as Thunderbird writes it), or "raw" (the name's GBK bytes in the header, as old clients did);
+    `forwarded`: a whole message attached (message/rfc822)."""
+    import base64
+    from urllib.parse import quote_from_bytes
+
+    def b64(data: bytes) -> str:
+        text = base64.b64encode(data).decode()
+        return "\r\n".join(text[i : i + 76] for i in range(0, len(text), 76))
+
+    def word(text: str) -> str:
+        return f"=?GB2312?B?{base64.b64encode(text.encode('gb18030')).decode()}?="
+
+    boundary = f"----=_Part_{zlib.crc32(repr(attachments).encode())}.1700000000000"  # a forwarded one differs
+    lines = [
+        f"From: {word('某县民政局')} <mzj@example.gov.cn>",
+        "To: czj@example.gov.cn",
+        f"Subject: {word('报送2023年度部门整体支出绩效自评材料')}",
+        "Date: Mon, 11 Mar 2024 09:30:00 +0800",
+        "MIME-Version: 1.0",
+        f'Content-Type: multipart/mixed; boundary="{boundary}"',
+        "",
+        "This is a multi-part message in MIME format.",
+        f"--{boundary}",
+        "Content-Type: text/plain; charset=GB2312",
+        "Content-Transfer-Encoding: base64",
+        "",
+        b64(body.encode("gb18030")),
+    ]
+    raw_names: list[bytes] = []
+    for i, (name, content) in enumerate(attachments):
+        if names == "2231":
+            pieces = re.findall(r"%[0-9A-F]{2}|.", quote_from_bytes(name.encode("gb18030"), safe=""))
+            first, second = "".join(pieces[: len(pieces) // 2]), "".join(pieces[len(pieces) // 2 :])
+            disposition = f"attachment;\r\n filename*0*=gb2312''{first};\r\n filename*1*={second}"
+        elif names == "raw":
+            disposition = f'attachment; filename="@@NAME{i}@@"'
+            raw_names.append(name.encode("gbk"))
+        else:
+            disposition = f'attachment; filename="{word(name)}"'
+        lines += [
+            f"--{boundary}",
+            "Content-Type: application/octet-stream",
+            "Content-Transfer-Encoding: base64",
+            f"Content-Disposition: {disposition}",
+            "",
+            b64(content),
+        ]
+    if forwarded is not None:
+        lines += [f"--{boundary}", "Content-Type: message/rfc822", "", forwarded.decode("ascii").replace("\r\n", "\n")]
+    lines += [f"--{boundary}--", ""]
+    data = "\r\n".join(lines).replace("\r\n", "\n").replace("\n", "\r\n").encode("ascii")
+    for i, raw in enumerate(raw_names):
+        data = data.replace(f"@@NAME{i}@@".encode(), raw)
+    return data

@@ -213,7 +213,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     if out is not None:
         # output checked before the work
         check_output_dir(out)
-    if path.is_dir() or path.suffix.lower() in (".zip", ".7z", ".rar"):  # a folder, or an archive of documents
+    if path.is_dir() or path.suffix.lower() in (".zip", ".7z", ".rar", ".eml"):  # a folder, an archive, a mail
         results = review_folder(path, args.rulebook, _progress)
         if not results:
             where = "目录" if path.is_dir() else "压缩包"

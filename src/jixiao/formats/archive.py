@@ -1,20 +1,26 @@
-"""A department's documents sent as one .zip: its members unpacked, under guard, for the review to read one by one.
+"""A department's documents sent as one archive (.zip, .7z, .rar) or one e-mail (.eml): its members unpacked, under
+guard, for the review to read one by one.
 
 A bureau receives a department's report, tables and attachments as one archive, often made on Chinese Windows:
 names in GBK (the zip's "UTF-8" flag, bit 11, unset: Python's zipfile then decodes them as cp437, so they are
-encoded back to their bytes and decoded as UTF-8 or GB18030), nested folders, sometimes a zip inside.
+encoded back to their bytes and decoded as UTF-8 or GB18030), nested folders, sometimes an archive inside; or as a
+message of the 政务邮箱 saved as .eml, its attachments the documents (formats/mail.py). A .7z and a .rar (RAR4 and
+RAR5) are read through libarchive (formats/archive_lib.py), a .zip through zipfile: each is opened by what its
+bytes are, whatever its name says, and every kind is judged by the same guards below.
 
 `unpacked(path, wanted)` is a context manager giving each member whose extension is in `wanted` as a `Member`:
-the name to show ("x.zip/内层/文件名.docx"), where it was unpacked (a private temporary folder, removed on leaving),
-or the refusal of that member alone (an entry with a password, one larger than a document may be, a .7z/.rar
-inside). A zip inside is opened in turn, up to `archive_depth` levels.
+the name to show ("x.7z/内层/文件名.docx"), where it was unpacked (a private temporary folder, removed on leaving),
+or the refusal of that member alone (an entry with a password, one larger than a document may be, a damaged
+archive inside). An archive or a message inside is opened in turn, up to `archive_depth` levels.
 
-Refused as a whole, before anything is unpacked, from the zip's central directory (each refusal in Chinese naming
-the archive and the entry): a damaged zip, more entries than `zip_members`, a declared total beyond
-`archive_bytes` (all levels together), a member of more than 1 MB unpacking to more than `zip_ratio` times its
-packed size, an entry whose name climbs out of the archive ("../", an absolute path, a drive letter), a symbolic
-link. While unpacking, the bytes written are counted against the same total (a lying header cannot pass it).
-.7z and .rar are not read (no reader of them is installed): the refusal asks for a .zip.
+Refused as a whole from the archive's directory, each entry judged as its header is read and before the reader
+moves past it (each refusal in Chinese naming the archive and the entry): a damaged archive, more entries than
+`zip_members` (all levels), a declared total beyond `archive_bytes` (all levels together), a member of more than
+1 MB unpacking to more than `zip_ratio` times its packed size (where the format gives no packed size per entry —
+a solid .7z — the declared total against `zip_ratio` times the archive's file), an entry whose name climbs out of
+the archive ("../", an absolute path, a drive letter), a symbolic or a hard link, a .7z whose list of names is
+itself encrypted. While unpacking, the bytes written are counted against the entry's declared size and the same
+total (a lying header cannot pass them; a solid block is streamed, never held whole).
 """
 
 from __future__ import annotations
@@ -23,11 +29,11 @@ import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Protocol
 
 from jixiao.files import guard
 from jixiao.files.guard import MB, refusal
@@ -38,34 +44,63 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ARCHIVES",
-    "OTHER_ARCHIVES",
+    "Entry",
     "Member",
-    "archive_refused",
     "check_archive",
+    "damaged",
     "member_name",
+    "named",
     "rename_problems",
     "unpacked",
 ]
 
-ARCHIVES = (".zip",)
-OTHER_ARCHIVES = (".7z", ".rar")  # refused: no reader of them is installed
+ARCHIVES = (".zip", ".7z", ".rar", ".eml")  # what holds documents: opened, its members reviewed
 _SKIPPED = ("__MACOSX/",)  # macOS's resource forks beside every file of a zip made on a Mac
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_7Z, _RAR = b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07"
 
 
 def _setting(name: str) -> str:
     return f"（上限可用环境变量 JIXIAO_LIMIT_{name.upper()} 调整）"
 
 
-def archive_refused(path: Path | str, shown: str | None = None) -> JixiaoError:
-    """A .7z or .rar: not read, with what to send instead."""
-    name = shown or Path(path).name
+def named(shown: str) -> str:
+    """The container as a message names it: 邮件“x.eml” or 压缩包“x.7z”."""
+    return f"{'邮件' if shown.lower().endswith('.eml') else '压缩包'}“{shown}”"
+
+
+def damaged(shown: str, where: Location, why: str) -> JixiaoError:
+    """An archive or a message that cannot be opened at all."""
     return refusal(
-        "file.archive_unsupported",
-        f"压缩包“{name}”是 {Path(name).suffix.lower()} 格式，本系统只能解开 .zip 压缩包。"
-        "请解压后直接提交其中的文件，或重新压缩为 .zip（Windows：右键“发送到 → 压缩(zipped)文件夹”）后再审核。",
-        Location(str(path)),
+        "file.archive_bad_zip",
+        f"{named(shown)}已损坏，无法打开（{why}）。请由报送单位重新压缩（或重新导出邮件）后提交。",
+        where,
     )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of an archive's directory (or one attachment of a message), as each reader gives it."""
+
+    name: str  # its path inside, "/"-separated, as its maker wrote it
+    size: int | None  # declared unpacked size (None: not stated)
+    packed: int | None = None  # its packed size (None: not given per entry, as in a solid .7z)
+    encrypted: bool = False
+    link: bool = False  # a symbolic or a hard link
+    directory: bool = False
+    index: int = 0  # its place in the archive (names may repeat)
+
+
+class Reader(Protocol):
+    """What `_walk` needs of one kind of archive: its entries, each judged as its header is read (`judge` raises to
+    refuse the whole archive), and the chosen entries unpacked by `copy` (which counts the bytes); returns the
+    entries that could not be unpacked, by index, with the reason."""
+
+    def entries(self, judge: Callable[[Entry], None]) -> list[Entry]: ...
+
+    def extract(
+        self, chosen: dict[int, Path], copy: Callable[[Entry, Iterable[bytes], Path], None]
+    ) -> dict[int, str]: ...
 
 
 @dataclass
@@ -129,81 +164,89 @@ def _unicode_path(extra: bytes, raw: bytes) -> str | None:
     return None
 
 
-def _check_directory(archive: zipfile.ZipFile, shown: str, where: Location, budget: _Budget) -> list[tuple]:
-    """The central directory judged before anything is unpacked; returns (info, name) of each file entry."""
-    infos = archive.infolist()
-    budget.members += len(infos)
-    if budget.members > guard.LIMITS.zip_members:
-        raise refusal(
-            "file.archive_too_many",
-            f"压缩包“{shown}”共有 {budget.members} 个条目（含内层压缩包），上限为 {guard.LIMITS.zip_members}"
-            f"（疑似压缩炸弹）。请拆分后分批提交。{_setting('zip_members')}",
-            where,
-        )
-    entries, declared = [], 0
-    for info in infos:
-        name = member_name(info).replace("\\", "/")
-        place = Location(str(where.file), place=name)
+def _judge(shown: str, where: Location, budget: _Budget, whole: int) -> Callable[[Entry], None]:
+    """The guard of each entry, run as its header is read: count, path, link, ratio, declared total. `whole` is
+    the archive's size on disk (the ratio of a format that gives no packed size per entry)."""
+    declared = 0
+
+    def judge(entry: Entry) -> None:
+        nonlocal declared
+        budget.members += 1
+        name, place = entry.name, Location(str(where.file), place=entry.name)
+        if budget.members > guard.LIMITS.zip_members:
+            raise refusal(
+                "file.archive_too_many",
+                f"{named(shown)}的条目超过 {guard.LIMITS.zip_members} 个（含内层压缩包），超出上限（疑似压缩炸弹）。"
+                f"请拆分后分批提交。{_setting('zip_members')}",
+                where,
+            )
         parts = PurePosixPath(name).parts
         if name.startswith("/") or _DRIVE.match(name) or ".." in parts:
             raise refusal(
                 "file.archive_path",
-                f"压缩包“{shown}”中的条目“{name}”的路径指向压缩包以外（含“../”或绝对路径），疑似恶意文件，"
+                f"{named(shown)}中的条目“{name}”的路径指向压缩包以外（含“../”或绝对路径），疑似恶意文件，"
                 "已拒绝处理整个压缩包。请由报送单位重新压缩后提交。",
                 place,
             )
-        if stat.S_ISLNK(info.external_attr >> 16):
+        if entry.link:
             raise refusal(
                 "file.archive_link",
-                f"压缩包“{shown}”中的条目“{name}”是符号链接（指向其他文件），已拒绝处理整个压缩包。"
+                f"{named(shown)}中的条目“{name}”是符号链接（指向其他文件），已拒绝处理整个压缩包。"
                 "请只压缩文件本身后重新提交。",
                 place,
             )
-        if info.is_dir() or name.endswith("/"):
-            continue
-        if info.file_size > MB and info.file_size > guard.LIMITS.zip_ratio * max(info.compress_size, 1):
+        if entry.directory or not entry.size:
+            return
+        declared += entry.size
+        packed, size = (entry.packed, entry.size) if entry.packed is not None else (whole, declared)
+        if size > MB and size > guard.LIMITS.zip_ratio * max(packed, 1):
+            ratio = (
+                f"{packed / MB:.1f} MB 解压为 {size / MB:.0f} MB"
+                if entry.packed is not None
+                else f"整个压缩包 {packed / 1024:.0f} KB，解压到此已达 {size / MB:.0f} MB"
+            )
             raise refusal(
                 "file.archive_bomb",
-                f"压缩包“{shown}”中的条目“{name}”压缩比异常（{info.compress_size / MB:.1f} MB 解压为 "
-                f"{info.file_size / MB:.0f} MB，上限 {guard.LIMITS.zip_ratio} 倍），疑似压缩炸弹，已拒绝处理。"
-                f"{_setting('zip_ratio')}",
+                f"{named(shown)}中的条目“{name}”压缩比异常（{ratio}，上限 {guard.LIMITS.zip_ratio} 倍），"
+                f"疑似压缩炸弹，已拒绝处理。{_setting('zip_ratio')}",
                 place,
             )
-        declared += info.file_size
-        entries.append((info, name))
-    if declared > budget.left:
-        raise _over(shown, where)
-    return entries
+        if declared > budget.left:
+            raise _over(shown, where)
+
+    return judge
 
 
 def _over(shown: str, where: Location, entry: str = "") -> JixiaoError:
     at = f"（解压到条目“{entry}”时）" if entry else ""
     return refusal(
         "file.archive_bomb",
-        f"压缩包“{shown}”解压后超过 {guard.LIMITS.archive_bytes // MB} MB{at}（含内层压缩包），超出上限"
+        f"{named(shown)}解压后超过 {guard.LIMITS.archive_bytes // MB} MB{at}（含内层压缩包），超出上限"
         f"（疑似压缩炸弹，或文件过多）。请拆分后分批提交。{_setting('archive_bytes')}",
         where,
     )
 
 
-def _copy_out(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: _Budget, shown: str, name: str
-) -> None:
-    """The entry `name` of the archive `shown` to `target`, counted against the budget as it is written."""
-    written = 0
-    with archive.open(info) as source, target.open("wb") as out:
-        while chunk := source.read(MB):
-            written += len(chunk)
-            if written > budget.left:
-                raise _over(shown, Location(shown, place=name), name)
-            if written > info.file_size:  # zipfile stops there itself: kept for any other reader
-                raise refusal(
-                    "file.archive_bomb",
-                    f"压缩包“{shown}”中的条目“{name}”解压后超出其声明的大小（疑似压缩炸弹），已拒绝处理。",
-                    Location(shown, place=name),
-                )
-            out.write(chunk)
-    budget.left -= written
+def _copier(budget: _Budget, shown: str) -> Callable[[Entry, Iterable[bytes], Path], None]:
+    """Writes an entry's chunks to its target, counted against its declared size and the budget as they come."""
+
+    def copy(entry: Entry, chunks: Iterable[bytes], target: Path) -> None:
+        written, place = 0, Location(shown, place=entry.name)
+        with target.open("wb") as out:
+            for chunk in chunks:
+                written += len(chunk)
+                if written > budget.left:
+                    raise _over(shown, place, entry.name)
+                if entry.size is not None and written > entry.size:
+                    raise refusal(
+                        "file.archive_bomb",
+                        f"{named(shown)}中的条目“{entry.name}”解压后超出其声明的大小（疑似压缩炸弹），已拒绝处理。",
+                        place,
+                    )
+                out.write(chunk)
+        budget.left -= written
+
+    return copy
 
 
 def _declared_entries(source: Path | IO[bytes]) -> int | None:
@@ -229,7 +272,51 @@ def _declared_entries(source: Path | IO[bytes]) -> int | None:
     return None if total == 0xFFFF else total
 
 
-def _open(source: Path | IO[bytes], shown: str, where: Location) -> zipfile.ZipFile:
+def _chunks(source: IO[bytes]) -> Iterator[bytes]:
+    while chunk := source.read(MB):
+        yield chunk
+
+
+class _ZipReader:
+    """A .zip through zipfile: its central directory read at once."""
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.archive = archive
+        self.infos = archive.infolist()
+
+    def entries(self, judge: Callable[[Entry], None]) -> list[Entry]:
+        out = []
+        for index, info in enumerate(self.infos):
+            name = member_name(info).replace("\\", "/")
+            entry = Entry(
+                name,
+                info.file_size,
+                info.compress_size,
+                encrypted=bool(info.flag_bits & 0x1),
+                link=stat.S_ISLNK(info.external_attr >> 16),
+                directory=info.is_dir() or name.endswith("/"),
+                index=index,
+            )
+            judge(entry)
+            out.append(entry)
+        return out
+
+    def extract(self, chosen: dict[int, Path], copy: Callable[[Entry, Iterable[bytes], Path], None]) -> dict[int, str]:
+        import zipfile  # per use, as in _open_zip
+
+        failed: dict[int, str] = {}
+        for entry in self.entries(lambda _: None):
+            if entry.index not in chosen:
+                continue
+            try:
+                with self.archive.open(self.infos[entry.index]) as source:
+                    copy(entry, _chunks(source), chosen[entry.index])
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+                failed[entry.index] = type(exc).__name__
+        return failed
+
+
+def _open_zip(source: Path | IO[bytes], shown: str, where: Location) -> zipfile.ZipFile:
     import zipfile  # per use: only an archive needs it here
 
     try:
@@ -239,104 +326,120 @@ def _open(source: Path | IO[bytes], shown: str, where: Location) -> zipfile.ZipF
     if declared is not None and declared > guard.LIMITS.zip_members:
         raise refusal(
             "file.archive_too_many",
-            f"压缩包“{shown}”共有 {declared} 个条目，上限为 {guard.LIMITS.zip_members}（疑似压缩炸弹）。"
+            f"{named(shown)}共有 {declared} 个条目，上限为 {guard.LIMITS.zip_members}（疑似压缩炸弹）。"
             f"请拆分后分批提交。{_setting('zip_members')}",
             where,
         )
     try:
         return zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise refusal(
-            "file.archive_bad_zip",
-            f"压缩包“{shown}”已损坏，无法打开（{type(exc).__name__}）。请由报送单位重新压缩后提交。",
+        raise damaged(shown, where, type(exc).__name__) from None
+
+
+@contextmanager
+def _zip_reader(path: Path, shown: str, where: Location) -> Iterator[Reader]:
+    with _open_zip(path, shown, where) as archive:
+        yield _ZipReader(archive)
+
+
+def _reader(path: Path, shown: str, where: Location) -> AbstractContextManager[Reader]:
+    """The reader of what the file is by its first bytes (a .zip, a .7z, a .rar), or a message by its name."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"PK"):
+        return _zip_reader(path, shown, where)
+    if head.startswith((_7Z, _RAR)):
+        from .archive_lib import libarchive_reader  # libarchive through ctypes: loaded only for a .7z or a .rar
+
+        return libarchive_reader(path, shown, where)
+    if path.suffix.lower() == ".eml":
+        from .mail import mail_reader
+
+        return mail_reader(path, shown, where)
+    return _zip_reader(path, shown, where)  # refused as a damaged archive, as before
+
+
+def _refused_alone(shown: str, entry: Entry) -> JixiaoError | None:
+    """An entry refused alone, the others read: a password, a size beyond one document's."""
+    where = Location(f"{shown}/{entry.name}")
+    if entry.encrypted:
+        return refusal(
+            "file.archive_encrypted",
+            f"{named(shown)}中的“{entry.name}”设置了密码，无法读取。请由报送单位去掉密码重新压缩后提交。",
             where,
-        ) from None
+        )
+    if entry.size is not None and entry.size > guard.LIMITS.file_bytes:
+        return refusal(
+            "file.too_large",
+            f"{named(shown)}中的“{entry.name}”解压后 {entry.size / MB:.0f} MB，单个文件上限为 "
+            f"{guard.LIMITS.file_bytes // MB} MB。{_setting('file_bytes')}",
+            where,
+        )
+    return None
 
 
 def _walk(
     source: Path, shown: str, where: Location, wanted: Collection[str], folder: Path, budget: _Budget, depth: int
 ) -> Iterator[Member]:
-    import zipfile  # per use, as in _open
-
     if depth > guard.LIMITS.archive_depth:
         raise refusal(
             "file.archive_too_deep",
-            f"压缩包“{shown}”嵌套超过 {guard.LIMITS.archive_depth} 层（压缩包里的压缩包），已拒绝处理。"
+            f"{named(shown)}嵌套超过 {guard.LIMITS.archive_depth} 层（压缩包里的压缩包），已拒绝处理。"
             f"请解开后直接提交其中的文件。{_setting('archive_depth')}",
             where,
         )
-    with _open(source, shown, where) as archive:
-        entries = _check_directory(archive, shown, where, budget)
-        for info, name in sorted(entries, key=lambda e: e[1]):
-            inner = f"{shown}/{name}"
-            base = name.rsplit("/", 1)[-1]
+    with _reader(source, shown, where) as reader:
+        entries = reader.entries(_judge(shown, where, budget, source.stat().st_size))
+        chosen: dict[int, Path] = {}
+        plan: list[tuple[Entry, JixiaoError | None]] = []
+        for entry in sorted(entries, key=lambda e: (e.name, e.index)):
+            base = entry.name.rsplit("/", 1)[-1]
             suffix = Path(base).suffix.lower()
-            if name.startswith(_SKIPPED) or base.startswith((".", "~$")):
-                continue
-            if suffix in OTHER_ARCHIVES:
-                yield Member(inner, refused=archive_refused(inner, inner))
+            if entry.directory or entry.name.startswith(_SKIPPED) or base.startswith((".", "~$")):
                 continue
             if suffix not in wanted and suffix not in ARCHIVES:
                 continue  # a picture of the office, a .dwg drawing: not a report, as in a folder
-            if info.flag_bits & 0x1:
-                yield Member(
-                    inner,
-                    refused=refusal(
-                        "file.archive_encrypted",
-                        f"压缩包“{shown}”中的“{name}”设置了密码，无法读取。请由报送单位去掉密码重新压缩后提交。",
-                        Location(inner),
-                    ),
-                )
-                continue
-            if info.file_size > guard.LIMITS.file_bytes:
-                yield Member(
-                    inner,
-                    refused=refusal(
-                        "file.too_large",
-                        f"压缩包“{shown}”中的“{name}”解压后 {info.file_size / MB:.0f} MB，单个文件上限为 "
-                        f"{guard.LIMITS.file_bytes // MB} MB。{_setting('file_bytes')}",
-                        Location(inner),
-                    ),
-                )
-                continue
-            budget.unpacked += 1
-            slot = folder / str(budget.unpacked)  # each member in a folder of its own: names may repeat
-            slot.mkdir()
-            target = slot / _safe(base, suffix)
+            alone = _refused_alone(shown, entry)
+            if alone is None:
+                budget.unpacked += 1
+                slot = folder / str(budget.unpacked)  # each member in a folder of its own: names may repeat
+                slot.mkdir()
+                chosen[entry.index] = slot / _safe(base, suffix)
+            plan.append((entry, alone))
+        failed = reader.extract(chosen, _copier(budget, shown))
+    for entry, alone in plan:
+        inner = f"{shown}/{entry.name}"
+        if alone is not None:
+            yield Member(inner, refused=alone)
+        elif entry.index in failed:
+            said = (
+                f"{named(shown)}中的“{entry.name}”无法解压（{failed[entry.index]}），可能已损坏或使用了不支持的"
+                "压缩方式。请由报送单位重新压缩（.zip）后提交。"
+            )
+            yield Member(inner, refused=refusal("file.archive_bad_member", said, Location(inner)))
+        elif Path(entry.name).suffix.lower() in ARCHIVES:
+            target = chosen[entry.index]
             try:
-                _copy_out(archive, info, target, budget, shown, name)
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
-                yield Member(
-                    inner,
-                    refused=refusal(
-                        "file.archive_bad_member",
-                        f"压缩包“{shown}”中的“{name}”无法解压（{type(exc).__name__}），可能已损坏或使用了不支持的压缩方式。"
-                        "请由报送单位重新压缩（.zip）后提交。",
-                        Location(inner),
-                    ),
-                )
-                continue
-            if suffix in ARCHIVES:
-                try:
-                    yield from _walk(target, inner, Location(inner), wanted, slot, budget, depth + 1)
-                except JixiaoError as exc:  # a damaged zip inside: that one alone; a bomb or a trick: all
-                    if exc.problems[0].code != "file.archive_bad_zip":
-                        raise
-                    yield Member(inner, refused=exc)
-                target.unlink()
-            else:
-                yield Member(inner, target)
+                yield from _walk(target, inner, Location(inner), wanted, target.parent, budget, depth + 1)
+            except JixiaoError as exc:  # a damaged archive inside: that one alone; a bomb or a trick: all
+                if exc.problems[0].code != "file.archive_bad_zip":
+                    raise
+                yield Member(inner, refused=exc)
+            target.unlink()
+        else:
+            yield Member(inner, chosen[entry.index])
 
 
 def check_archive(source: Path | bytes, shown: str) -> None:
-    """An archive's central directory judged as `unpacked` judges it before unpacking (an upload, before it is
-    stored): raises JixiaoError for a damaged zip, a bomb, a path out of it, a link."""
-    import io
-
-    where = Location(shown)
-    data = io.BytesIO(source) if isinstance(source, bytes) else source
-    with _open(data, shown, where) as archive:
-        _check_directory(archive, shown, where, _Budget(guard.LIMITS.archive_bytes))
+    """An archive's directory judged as `unpacked` judges it before unpacking (an upload, before it is stored):
+    raises JixiaoError for a damaged archive, a bomb, a path out of it, a link."""
+    with tempfile.TemporaryDirectory(prefix="jixiao-check-") as folder:
+        path = source if isinstance(source, Path) else Path(folder) / _safe(shown, Path(shown).suffix.lower())
+        if not isinstance(source, Path):
+            path.write_bytes(source)
+        where = Location(shown)
+        with _reader(path, shown, where) as reader:
+            reader.entries(_judge(shown, where, _Budget(guard.LIMITS.archive_bytes), path.stat().st_size))
 
 
 def _safe(base: str, suffix: str) -> str:
@@ -351,8 +454,6 @@ def unpacked(path: Path, wanted: Collection[str], shown: str | None = None) -> I
     were unpacked into is removed on leaving. Raises JixiaoError for an archive refused as a whole."""
     path = Path(path)
     shown = shown or path.name
-    if path.suffix.lower() in OTHER_ARCHIVES:
-        raise archive_refused(path, shown)
     folder = Path(tempfile.mkdtemp(prefix="jixiao-zip-"))
     try:
         members = list(_walk(path, shown, Location(str(path)), wanted, folder, _Budget(guard.LIMITS.archive_bytes), 1))

@@ -178,16 +178,16 @@ def opinion_docx(result: ReviewResult) -> bytes:
 def review_folder(
     folder: Path, rulebook_id: str | None = None, progress: Callable[[int, int, Path], None] | None = None
 ) -> list[tuple[Path, ReviewResult | JixiaoError]]:
-    """Each report in a folder (not its subfolders), or in a .zip (its folders and the zips inside it included:
-    formats/archive.py), reviewed in turn; a .zip in the folder is opened as well. A member of an archive is named
-    by the archive's place, then its path inside ("…/x.zip/内层/文件名.docx": `shown_name` gives "x.zip/内层/…");
-    an archive refused as a whole is one row, naming it."""
+    """Each report in a folder (not its subfolders), or in a .zip/.7z/.rar or an .eml's attachments (its folders and
+    the archives inside it included: formats/archive.py), reviewed in turn; an archive in the folder is opened as
+    well. A member of an archive is named by the archive's place, then its path inside ("…/x.zip/内层/文件名.docx":
+    `shown_name` gives "x.zip/内层/…"); an archive refused as a whole is one row, naming it."""
     from contextlib import ExitStack
 
-    from ..formats.archive import ARCHIVES, OTHER_ARCHIVES, unpacked
+    from ..formats.archive import ARCHIVES, named, unpacked
 
     folder = Path(folder)
-    archives = (*ARCHIVES, *OTHER_ARCHIVES)
+    archives = ARCHIVES
     if folder.is_dir():
         names = (*SUPPORTED, *archives)
         files = sorted(
@@ -215,9 +215,8 @@ def review_folder(
                 continue
             work += [(path.parent / m.shown, m.path, m.refused) for m in members]
             if not members:  # said, not left out: the department sent something
-                said = (
-                    f"压缩包“{path.name}”中没有可审核的报告（.docx、.doc、.pdf、.ofd、.txt、.xlsx、.xls 等）。"
-                    "请检查是否压缩错了文件。"
+                said = f"{named(path.name)}中没有可审核的报告（.docx、.doc、.pdf、.ofd、.txt、.xlsx、.xls 等）。" + (
+                    "请检查邮件是否带上了附件。" if path.suffix.lower() == ".eml" else "请检查是否压缩错了文件。"
                 )
                 work.append((path, None, JixiaoError([Problem("file.archive_empty", said, Location(str(path)))])))
         for i, (shown, source, refused) in enumerate(work, 1):
@@ -254,7 +253,7 @@ def shown_name(path: Path) -> str:
     the path inside it ("x.zip/内层/文件名.docx")."""
     parts = Path(path).parts
     for i, part in enumerate(parts[:-1]):
-        if part.lower().endswith(".zip"):
+        if part.lower().endswith((".zip", ".7z", ".rar", ".eml")):  # formats/archive.py ARCHIVES
             return "/".join(parts[i:])
     return Path(path).name
 

@@ -51,7 +51,7 @@ def _reviews(factory, job: Job, inputs: list[Path], output: Path) -> str:
     results: list[tuple[Path, ReviewResult | JixiaoError]] = []
     for i, path in enumerate(inputs, 1):
         try:
-            if path.suffix.lower() == ".zip":  # a department's documents in one archive: each reviewed, named inside it
+            if path.suffix.lower() in (".zip", ".7z", ".rar", ".eml"):  # a department's documents in one archive
                 for shown, one in review_folder(path):
                     results.append((shown, one))
                     if not isinstance(one, JixiaoError):

@@ -31,8 +31,9 @@ REVIEW_SUFFIXES = (
     ".docx", ".doc", ".wps", ".rtf", ".odt", ".pdf", ".ofd", ".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv", ".txt",
     ".html", ".htm", ".mht", ".mhtml", *_IMAGES
 )  # fmt: skip
-# the bureau's batch: a department's documents may come as one .zip, each document inside reviewed
-BATCH_REVIEW_SUFFIXES = (*REVIEW_SUFFIXES, ".zip")
+# the bureau's batch: a department's documents may come as one archive or one saved e-mail, each document inside
+# reviewed (formats/archive.py ARCHIVES)
+BATCH_REVIEW_SUFFIXES = (*REVIEW_SUFFIXES, ".zip", ".7z", ".rar", ".eml")
 _OLD_OFFICE = (".doc", ".wps", ".xls", ".et")  # Word/Excel 97–2003 and WPS: OLE compound files
 # a report under review named as a Word/Excel file is read by what it holds (review/source.py): an "Excel" that
 # is a web page, Excel 2003 XML or text, a ".doc" that is a .docx or a .mht, as government systems export them
@@ -58,10 +59,6 @@ def check_upload(
     the guarded entrance (jixiao.files.guard: content type, zip bombs, damaged XML) refuses. Macros are never run
     (openpyxl does not execute them, and .xlsm content is read as data only)."""
     where = Location(filename)
-    if filename.lower().endswith((".7z", ".rar")) and ".zip" in suffixes:
-        from jixiao.formats.archive import archive_refused  # an archive's reader: per use
-
-        return list(archive_refused(filename).problems)
     if not filename.lower().endswith(suffixes):
         if ".pdf" in suffixes:  # a batch of reports: what a department hands in, not one format to convert to
             hint = "请上传自评报告或自评表本身（Word、WPS、PDF、OFD、Excel、扫描图片，或把它们打包的 .zip）。"
@@ -80,11 +77,17 @@ def check_upload(
             )
         ]
     suffix = Path(filename).suffix.lower()
-    if suffix == ".zip":  # a department's documents: the archive's directory judged now, each document when read
+    if suffix in (".zip", ".7z", ".rar", ".eml"):  # a department's documents: the directory judged now, each when read
         from jixiao.formats.archive import check_archive  # an archive's reader: per use
 
-        if guard.sniff(content[:65536]) != "zip":
-            return [Problem("file.type", "文件内容不是 .zip 压缩包，与扩展名不符。请检查是否选错了文件。", where)]
+        magic = {
+            ".zip": (b"PK\x03\x04", b"PK\x05\x06"),
+            ".7z": (b"7z\xbc\xaf\x27\x1c",),
+            ".rar": (b"Rar!\x1a\x07",),
+        }.get(suffix)
+        if magic is not None and not content.startswith(magic):
+            said = f"文件内容不是 {suffix} 压缩包，与扩展名不符。请检查是否选错了文件。"
+            return [Problem("file.type", said, where)]
         try:
             check_archive(content, filename)
         except JixiaoError as exc:
