@@ -676,3 +676,109 @@ def test_cells_pasted_from_excel_fill_the_fields_and_the_table(server):
         note = page.inner_text("#lists-form .paste-note")
         assert "填入12格" in note and "另有1行超出表格的空行" in note
         browser.close()
+
+
+def test_bureau_cycle_page_filters_links_and_downloads(server, tmp_path):
+    """The bureau's 全周期看板 across its departments: the late warning first, filtered by answer state by the
+    select alone, the same workbook as the command line's to download, and a row's link to the department's page."""
+    from openpyxl import load_workbook
+
+    from jixiao.web.db import CycleDocument, Department, User
+    from jixiao.web.security import hash_password
+    from jixiao.web.service import create_evaluation
+
+    url, app = server
+    monitoring = (Path("examples/baoan-fulian-2023") / "monitoring.yaml").read_text("utf-8")
+    with app.state.factory() as db:
+        admin = db.query(User).filter_by(username="admin").one()
+        db.add(User(username="cz", display_name="深圳市财政局预算绩效科", password_hash=hash_password(PASSWORD),
+                    role="reviewer", region="广东省深圳市"))  # fmt: skip
+        for name, text in (
+            ("深圳市宝安区妇女联合会", monitoring.replace("2023", "2024")),  # June's 目标偏差, answered in time
+            ("深圳市福田区妇女联合会", "year: 2024\nbudget: 100\npoints:\n  - {month: 6, executed: 10}\n"),  # late
+        ):
+            department = db.query(Department).filter_by(name=name).one()
+            create_evaluation(db, admin, department, 2024, "shenzhen-baoan/department/2023")
+            db.add(CycleDocument(department_id=department.id, year=2024, kind="monitoring", text=text, version=1))
+        db.commit()
+    pages = Pages(Path(os.environ.get("JIXIAO_SCREENSHOTS") or tmp_path))
+    with playwright.sync_playwright() as p:
+        browser = _browser(p)
+        context = browser.new_context(
+            viewport={"width": WIDTH, "height": HEIGHT}, locale="zh-CN", accept_downloads=True
+        )
+        page = context.new_page()
+        pages.watch(page)
+        _sign_in_by_keyboard(page, url, "cz", PASSWORD)
+        page.goto(f"{url}/bureau/cycle?year=2024")
+        rows = page.locator("#warnings tr").all_inner_texts()[1:]
+        assert "深圳市福田区妇女联合会" in rows[0] and "逾期未答复" in rows[0] and "已答复" in rows[1]
+        pages.check(page, "全周期看板-跨部门", "form[action='/bureau/cycle'] button")
+        with page.expect_navigation():
+            page.select_option("#answer", "已答复")  # submits itself
+        rows = page.locator("#warnings tr").all_inner_texts()[1:]
+        assert len(rows) == 1 and "深圳市宝安区妇女联合会" in rows[0]
+        with page.expect_download() as download:
+            page.click("#download-monitor")
+        book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+        assert book.sheetnames == ["预警清单", "部门汇总", "无法读取"]
+        assert [r[0] for r in book["预警清单"].iter_rows(min_row=3, values_only=True)] == [
+            "深圳市福田区妇女联合会",
+            "深圳市宝安区妇女联合会",
+        ]
+        _click_and_wait(page, "#warnings >> text=深圳市宝安区妇女联合会")
+        assert re.search(r"/evaluations/\d+/monitoring$", page.url) and "2024年度运行监控" in page.inner_text("h1")
+        browser.close()
+    assert not pages.problems and not pages.csp, pages.problems + pages.csp
+
+
+VALIDITY = r"""
+(selector) => {
+  const out = [];
+  for (const el of document.querySelectorAll(selector)) {
+    if (!el.willValidate || el.checkValidity()) continue;
+    out.push([el.name || el.id, el.validationMessage]);
+  }
+  return out;
+}"""
+
+
+def test_the_browsers_own_messages_are_chinese_in_an_english_browser(server):
+    """An English chromium (its own messages 'Please fill out this field.', 'Please lengthen this text…', 'Value
+    must be greater than…'): every message of a field left empty, too short or out of range is said in Chinese
+    naming the field (app.js), on the login, account, new-evaluation and administration pages; the deadline is typed
+    as a date is written (2026年3月31日), not picked in the browser's mm/dd/yyyy."""
+    url, _ = server
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--lang=en-US"])
+        page = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="en-US").new_page()
+        found: list[tuple[str, str, str]] = []
+
+        def messages(where: str, selector: str = "input, select, textarea") -> None:
+            found.extend((where, name, text) for name, text in page.evaluate(VALIDITY, selector))
+
+        page.goto(f"{url}/login")
+        page.click("#login-form button[type=submit]")  # both fields empty: the browser stops the submission
+        messages("登录")
+        assert ("登录", "username", "请填写“用户名”。") in found
+        _sign_in_by_keyboard(page, url, "admin", PASSWORD)
+        page.goto(f"{url}/admin")
+        page.fill("#u-name", "new-user")
+        page.fill("#u-password", "short")  # below minlength 8, typed
+        page.click("#add-user button[type=submit]")
+        messages("系统管理", "#add-user input")
+        assert ("系统管理", "password", "“初始密码”至少需要8个字符，现有5个。") in found
+        page.fill("#dl-year", "1999")
+        messages("系统管理", "#dl-year, #dl-due")
+        assert page.get_attribute("#dl-due", "type") == "text"
+        page.goto(f"{url}/evaluations")
+        page.fill("#year", "")
+        messages("部门自评", "#new-form input")
+        page.goto(f"{url}/account")
+        messages("账户", "form input")
+        english = [
+            item for item in found if re.search(r"[A-Za-z]{3,}", item[2]) or not re.search(r"[\u4e00-\u9fff]", item[2])
+        ]
+        assert not english, english
+        assert {where for where, _, _ in found} >= {"登录", "系统管理", "部门自评", "账户"}, found
+        browser.close()

@@ -294,6 +294,7 @@ def bureau_view(db, scope, year: int, day, evaluations: dict[int, Evaluation], p
 
     links = {e.department.name: e.id for e in evaluations.values()}
     view: dict[str, Any] = {"links": links, "sorts": SORTS, "answer_states": ANSWER_STATES}
+    view["rulesets"] = words()["values"]["ruleset"]  # a ruleset by its title (the workbook keeps its id)
     view["item_filters"] = ITEM_FILTERS
 
     run = bureau_run(db, scope, "monitor", year, day, evaluations)
