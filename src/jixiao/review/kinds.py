@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.model.problems import JixiaoError
+from jixiao.scoring.review_form import ReviewForm, parse_review_form
 from jixiao.scoring.rulebook import available_rulebooks, load_rulebook
 
 from .cache import cached, digest
@@ -288,6 +289,7 @@ def _headers_of(found: dict[str, Path]) -> dict[str, dict[str, Any] | None]:
             continue
         header: dict[str, Any] = {name: getattr(rulebook, name) for name in _HEADER}
         header["leaves"] = [leaf.name for leaf in rulebook.leaves()]
+        header["form"] = rulebook.review.get("form")  # review.form, checked when the rulebook loaded
         headers[rid] = header
     return headers
 
@@ -318,20 +320,37 @@ def rulebook_title(rulebook_id: str) -> str:
 
 
 def choose_rulebook(kind: str, ident: Identity, doc_text: str, leaf_names: set[str]) -> tuple[str | None, str]:
-    """(rulebook id or None, the reason in Chinese). A regional rulebook is chosen when the document is of its
-    region, or when the document's score table shows its indicators (half of them or more) and the document is
-    of its province or names none; one whose indicators the table shows comes before one that only covers the
-    region (a county's own table before its province's), then the narrower region, then the nearest year."""
+    """(rulebook id or None, the reason in Chinese). A rulebook with a form of its own (`review.form`) is chosen
+    when the document shows that form: of its region and of a kind the form is filled as, of a year it was seen in
+    use, printing each of its marks (“得分(20分*执行率)”); it comes first. Another regional rulebook is chosen
+    when the document is of its region, or when the document's score table shows its indicators (half of them or
+    more) and the document is of its province or names none; one whose indicators the table shows comes before
+    one that only covers the region (a county's own table before its province's), then the narrower region, then
+    the nearest year. A form rulebook of the document's region and kind that is not chosen is named with what the
+    document lacks, in the reason of the one chosen instead."""
     wanted = _KIND_OF_RULEBOOK.get(kind, "department")
     names = {_leaf_key(name) for name in leaf_names}
     found: list[tuple[tuple[Any, ...], str, str]] = []
+    passed: list[str] = []  # form rulebooks of the document's region and kind, with what the document lacks
     for rid, rulebook in _rulebook_headers().items():
-        if rulebook is None or rulebook["kind"] != wanted or rulebook["region"] == "全国":
+        if rulebook is None or rulebook["region"] == "全国":
+            continue
+        form = parse_review_form({"form": rulebook.get("form")})[0] if rulebook.get("form") else None
+        if form is not None:
+            if rulebook["auto_select"] and kind in form.kinds and _place_matches(rulebook["region"], ident, doc_text):
+                lacking = _form_lacks(form, ident, doc_text)
+                if lacking:
+                    passed.append(f"“{rulebook['title']}”{lacking}")
+                else:
+                    rank = (True, True, len(rulebook["region"]), True, rulebook["year"])
+                    found.append((rank, rid, _form_reason(rulebook, form, kind, ident)))
+            continue
+        if rulebook["kind"] != wanted:
             continue
         leaves = {_leaf_key(name) for name in rulebook["leaves"]}
         shown = bool(leaves) and len(names & leaves) / len(leaves) >= 0.5
         year = rulebook["year"]
-        rank = (shown, len(rulebook["region"]), year <= (ident.year or 9999), year)
+        rank = (False, shown, len(rulebook["region"]), year <= (ident.year or 9999), year)
         if _region_matches(rulebook["region"], ident.province, doc_text):
             # A partly published regional table (auto_select: false) is used only when the table's indicators
             # show it is that table: its structure may differ from the region's other tables.
@@ -339,11 +358,42 @@ def choose_rulebook(kind: str, ident: Identity, doc_text: str, leaf_names: set[s
                 found.append((rank, rid, f"文件属{rulebook['region']}，按本地区指标体系“{rulebook['title']}”审核"))
         elif shown and (not ident.province or rulebook["region"].startswith(ident.province)):
             found.append((rank, rid, f"得分表指标与“{rulebook['title']}”一致"))
+    aside = f"（未选用{'；'.join(passed)}）" if passed else ""
     if found:
         _rank, rid, reason = max(found, key=lambda item: item[0])
-        return rid, reason
+        return rid, reason + aside
     national = vocabulary().raw.get("national_rulebooks", {}).get(kind)
     where = ident.province or "未识别地区"
+    none = f"{where}暂无本地区指标体系" if not passed else f"文件不是{where}本地区指标体系的表式{aside}"
     if national and national in available_rulebooks():
-        return national, f"{where}暂无本地区指标体系，按全国通用规则（{national}）审核"
-    return None, f"{where}暂无本地区指标体系，按全国通用规则（财政部部门整体支出绩效自评表格式）审核"
+        return national, f"{none}，按全国通用规则（{national}）审核"
+    return None, f"{none}，按全国通用规则（财政部部门整体支出绩效自评表格式）审核"
+
+
+def _place_matches(region: str, ident: Identity, text: str) -> bool:
+    """A form's region holds the document: the same province, and the narrowest place the region names (广水市 of
+    湖北省随州市广水市) printed in the document — a county's form names the county, not always its city."""
+    if not ident.province or not region.startswith(ident.province):
+        return False
+    places = [p for p in re.split(r"(?<=[市区县州旗])", region[len(ident.province) :]) if p]
+    return not places or re.sub(r"[市区县州旗]$", "", places[-1]) in text
+
+
+def _form_lacks(form: ReviewForm, ident: Identity, doc_text: str) -> str:
+    """What the document lacks of the form, as a clause (“未印该表式的“…””), or "" when it shows the form."""
+    first, last = form.years
+    if ident.year is None:
+        return f"：未识别年度（该表式见于{form.span}）"
+    if not first <= ident.year <= last:
+        return f"：{ident.year}年度不在该表式见于的{form.span}内"
+    missing = [m for m in form.marks if norm(m) not in doc_text]
+    return f"：未印该表式的“{'”“'.join(missing)}”" if missing else ""
+
+
+def _form_reason(rulebook: dict[str, Any], form: ReviewForm, kind: str, ident: Identity) -> str:
+    kind_name = vocabulary().raw["kinds"][kind]["name"]
+    marks = "”“".join(form.marks)
+    return (
+        f"文件属{rulebook['region']}，为{kind_name}，{ident.year}年度在该表式见于的{form.span}内，"
+        f"且印有该表式的“{marks}”，按“{rulebook['title']}”审核"
+    )

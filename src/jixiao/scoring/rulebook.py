@@ -19,6 +19,7 @@ from jixiao.files.yamlsrc import SourceMap, load_yaml
 from jixiao.model.numbers import NumberError, parse_decimal
 from jixiao.model.problems import JixiaoError, Location, Problem, has_errors
 
+from .review_form import parse_review_form
 from .rulebook_changes import apply_changes
 from .rulebook_loader import Loader, header
 from .rulebook_types import CONFIDENCE, DEFAULT_GRADES, IndicatorNode, Rule, Rulebook, TargetGroup
@@ -122,6 +123,8 @@ def load_rulebook_with_problems(id_or_path: str, _seen: tuple[str, ...] = ()) ->
     tree, smap, problems = load_yaml(path, keep=True)  # kept parsed between runs (issue 15: start-up)
     if not isinstance(tree, dict):
         return None, [*problems, Problem("rulebook.bad_file", "指标体系文件应为 YAML 分组", Location(str(path)))]
+    form_problems = parse_review_form(tree.get("review"))[1]  # how review knows the rulebook's form, if it has one
+    problems.extend(Problem("rulebook.bad_review", message, smap.locate(where)) for where, message in form_problems)
     if tree.get("extends"):
         return _load_extended(tree, smap, problems, path, _seen)
     head = header(tree, smap, problems)

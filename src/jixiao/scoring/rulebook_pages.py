@@ -11,6 +11,7 @@ from pathlib import Path
 
 from jixiao.model.numbers import fmt_score
 
+from .review_form import parse_review_form
 from .rulebook import CONFIDENCE, IndicatorNode, Rulebook, available_rulebooks, load_rulebook
 
 __all__ = ["index_page", "rulebook_page", "write_pages"]
@@ -52,6 +53,13 @@ def _rows(node: IndicatorNode) -> list[str]:
     return rows
 
 
+def _auto_select(rulebook: Rulebook) -> str:
+    if not rulebook.auto_select:
+        return "否（仅在指定 --rulebook 时使用）"
+    form = parse_review_form(rulebook.review)[0]
+    return f"仅对本表式的文件（{form.describe()}）" if form else "是"
+
+
 def rulebook_page(rulebook: Rulebook) -> str:
     official, leaves = _official_share(rulebook)
     lines = [
@@ -63,7 +71,7 @@ def rulebook_page(rulebook: Rulebook) -> str:
         f"- 地区：{rulebook.region}；类型：{_KIND.get(rulebook.kind, rulebook.kind)}；年度：{rulebook.year}",
         f"- 总分：{fmt_score(rulebook.total)}；等级：{'、'.join(f'{n}≥{fmt_score(m)}' for m, n in rulebook.grades)}",
         f"- 规则：{leaves} 项，其中官方文件 {official} 项（{official * 100 // leaves if leaves else 0}%），其余为推定",
-        f"- 审核时自动选用：{'是' if rulebook.auto_select else '否（仅在指定 --rulebook 时使用）'}",
+        f"- 审核时自动选用：{_auto_select(rulebook)}",
     ]
     if rulebook.extends:
         lines.append(f"- 继承自 `{rulebook.extends}`，修改：")

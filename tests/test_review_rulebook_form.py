@@ -1,0 +1,154 @@
+"""Review chooses a rulebook of a form of its own (`review.form`: hubei/project/2020, hubei-guangshui/project/2021,
+ningxia-yinchuan/project/2021) by itself where the document shows that form — its region, a kind the form is filled
+as, a year the form was seen in, the words it prints — and says why; and not where the document lacks any of them,
+saying what it lacks. Every corpus document of each form is chosen, every other one of the region is not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jixiao.review import kinds, review_file
+from jixiao.review.corpus import load_corpus
+from jixiao.review.output import render_review_text
+from jixiao.review.vocabulary import norm, vocabulary
+from jixiao.scoring.review_form import DOCUMENT_KINDS
+from jixiao.scoring.rulebook import load_rulebook_with_problems
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "fixtures" / "review_corpus"
+
+HUBEI_FORM = [  # 湖北's 20 + 80 point form, each printing “得分(20分*执行率)”
+    "t26-hubei-huangshi-library-project-2022",
+    "t47-hubei-xiangyang-central-hospital-dongjin-2021",
+    "t49-hubei-huanggang-soil-conservation-monitoring-2020",
+    "t52-hubei-huanggang-archives-project-2020",
+    "t61-hubei-huangshi-sponge-city-application-2022",
+    "t69-hubei-ezhou-science-association-popularization-2022",
+]
+
+
+def _review(doc: str):
+    return review_file(CORPUS / doc / "document.txt")
+
+
+@pytest.mark.parametrize("doc", HUBEI_FORM)
+def test_hubei_form_is_chosen_by_what_it_prints(doc):
+    result = _review(doc)
+    assert result.rulebook_id == "hubei/project/2020"
+    assert "文件属湖北省" in result.rulebook_reason and "印有该表式的“得分(20分*执行率)”" in result.rulebook_reason
+    assert f"{result.year}年度在该表式见于的2020—2022年度内" in result.rulebook_reason
+    # the reason is printed with the rulebook
+    assert f"指标体系：hubei/project/2020（{result.rulebook_reason}）" in render_review_text(result)
+    # and the form's rulebook finds what the national rules found (no finding gained or lost)
+    national = review_file(CORPUS / doc / "document.txt", "mof/project/2020")
+    found = sorted((f.code, f.message) for f in result.findings)
+    assert found == sorted((f.code, f.message) for f in national.findings)
+
+
+def test_a_county_hundred_point_project_table_meets_its_project_rulebook():
+    """Corpus t07 (广水市交通运输局): a hundred-point table, matched against project rulebooks by its form; its
+    text names 广水 and not its city 随州."""
+    result = _review("t07-hubei-guangshui-jtj-project-2021")
+    assert result.kind == "hundred_point_table"
+    assert result.rulebook_id == "hubei-guangshui/project/2021"
+    assert "文件属湖北省随州市广水市，为百分制多级指标评分表" in result.rulebook_reason
+    assert "“评价标准及依据”“项目决策2分”“项目管理13分”" in result.rulebook_reason
+
+
+def test_yinchuan_hundred_point_project_table_meets_its_rulebook():
+    result = _review("t06-ningxia-yinchuan-no6school-project-2021")
+    assert result.rulebook_id == "ningxia-yinchuan/project/2021"
+    assert "“项目决策(10分)”“项目管理(25分)”“项目效益(35分)”" in result.rulebook_reason
+
+
+def test_hubei_documents_of_other_forms_keep_the_national_rules_and_say_why():
+    """湖北's units also fill the MoF table (t09) and the transfer-payment form (t36): not the 20 + 80 form."""
+    for doc in ("t09-hubei-ezhou-xzspj-project-2021", "t36-hubei-xianning-air-pollution-transfer-2021"):
+        result = _review(doc)
+        assert result.rulebook_id == "mof/project/2020", doc
+    ident = kinds.Identity(department="咸宁市生态环境局", year=2021, province="湖北省")
+    chosen, reason = kinds.choose_rulebook("project_table", ident, "咸宁市区域绩效自评表", set())
+    assert chosen == "mof/project/2020"
+    title = "湖北省项目支出绩效自评表（预算执行情况20分、年度绩效目标80分）"
+    assert f"未选用“{title}”：未印该表式的“得分(20分*执行率)”" in reason
+    assert "暂无本地区指标体系" not in reason  # 湖北 has one: the document is not of its form
+
+
+def test_the_same_form_elsewhere_or_in_an_unknown_province_is_not_hubeis():
+    """保山 (t33, t57) prints the same 20 + 80 form; t17 prints it with no province: none is 湖北's."""
+    for doc in (
+        "t33-yunnan-baoshan-veterans-spring-visits-2022",
+        "t57-yunnan-changning-supply-coop-pig-farm-2022",
+        "t17-unknown-district-fishing-project-2020",
+        "t13-unknown-district-commerce-project-2020",
+    ):
+        assert _review(doc).rulebook_id != "hubei/project/2020", doc
+
+
+def test_a_year_outside_the_forms_or_none_is_not_chosen():
+    text = norm("湖北省黄石市图书馆预算执行情况(万元)(20分)得分 (20分*执行率)")  # as the review compares text
+    later = kinds.Identity(department="黄石市图书馆", year=2023, province="湖北省")
+    chosen, reason = kinds.choose_rulebook("project_table", later, text, set())
+    assert chosen == "mof/project/2020" and "2023年度不在该表式见于的2020—2022年度内" in reason
+    unknown = kinds.Identity(department="黄石市图书馆", year=None, province="湖北省")
+    chosen, reason = kinds.choose_rulebook("project_table", unknown, text, set())
+    assert chosen == "mof/project/2020" and "未识别年度（该表式见于2020—2022年度）" in reason
+    within = kinds.Identity(department="黄石市图书馆", year=2021, province="湖北省")
+    assert kinds.choose_rulebook("project_table", within, text, set())[0] == "hubei/project/2020"
+    # the form is a project form: a department's table printing the words is not it
+    assert kinds.choose_rulebook("department_table", within, text, set())[0] != "hubei/project/2020"
+
+
+def test_a_county_form_needs_its_county_and_its_marks():
+    marks = "评价标准及依据项目决策2分项目管理13分"
+    ident = kinds.Identity(department="某局", year=2021, province="湖北省")
+    assert kinds.choose_rulebook("hundred_point_table", ident, "广水市" + marks, set())[0] == (
+        "hubei-guangshui/project/2021"
+    )
+    assert kinds.choose_rulebook("hundred_point_table", ident, "随县" + marks, set())[0] is None  # another county
+    chosen, reason = kinds.choose_rulebook("hundred_point_table", ident, "广水市评价标准及依据项目决策2分", set())
+    assert chosen is None and "未印该表式的“项目管理13分”" in reason
+    # 银川's weights in another province's hundred-point table (海南, t54: 项目决策 20 / 项目管理 25) do not choose it
+    assert _review("t54-hainan-commerce-service-trade-scores").rulebook_id is None
+
+
+def test_no_other_corpus_document_gets_a_form_rulebook():
+    """Across the corpus (the .txt of each), the three form rulebooks go to their own documents only."""
+    own = {
+        "hubei/project/2020": set(HUBEI_FORM),
+        "hubei-guangshui/project/2021": {"t07-hubei-guangshui-jtj-project-2021"},
+        "ningxia-yinchuan/project/2021": {"t06-ningxia-yinchuan-no6school-project-2021"},
+    }
+    seen = 0
+    for doc in load_corpus():
+        if not str(doc.truth.get("province") or "").startswith(("湖北", "宁夏")):
+            continue  # a form rulebook is of its province only
+        seen += 1
+        chosen = _review(doc.folder.name).rulebook_id
+        for rid, docs in own.items():
+            assert (chosen == rid) == (doc.folder.name in docs), (doc.folder.name, chosen)
+    assert seen > 8
+
+
+def test_a_broken_form_is_an_error_with_its_line(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text(
+        "id: x/project/2020\ntitle: 测试\nregion: 湖北省\nkind: project\nyear: 2020\n"
+        "review:\n  auto_select: true\n  form:\n    kinds: [project_tabel]\n    years: [2022, 2020]\n"
+        "    marks: 得分\n    mark: [x]\n"
+        "indicators:\n  - {id: a, name: 甲, weight: 100, rule: {kind: manual}}\n",
+        encoding="utf-8",
+    )
+    _rulebook, problems = load_rulebook_with_problems(str(path))
+    found = {(p.code, p.location.line if p.location else None): p.message for p in problems}
+    assert "未知的文件类型“project_tabel”" in found[("rulebook.bad_review", 9)]
+    assert "[起始年度, 截止年度]" in found[("rulebook.bad_review", 10)]
+    assert "非空的文字列表" in found[("rulebook.bad_review", 11)]
+    assert "未知字段“mark”" in found[("rulebook.bad_review", 12)]
+
+
+def test_the_forms_document_kinds_are_the_reviews():
+    names = {kind: entry["name"] for kind, entry in vocabulary().raw["kinds"].items()}
+    assert names == DOCUMENT_KINDS
