@@ -3,10 +3,13 @@ as 2026年12月2日 (the way the documents date themselves), never 2026-12-02.""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-__all__ = ["SHANGHAI", "cn_date", "local_time"]
+from jixiao.model.numbers import normalize_text
+
+__all__ = ["SHANGHAI", "cn_date", "local_time", "read_date"]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -27,3 +30,21 @@ def local_time(moment: datetime | None, pattern: str | None = None, *, seconds: 
     if pattern is not None:
         return local.strftime(pattern)
     return f"{cn_date(local)} {local:%H:%M:%S}" if seconds else f"{cn_date(local)} {local:%H:%M}"
+
+
+# 2026年12月31日, 2026-12-31, 2026/12/31, 2026.12.31 (full-width digits too), 20261231: the ways a date is typed
+_TYPED_DATE = re.compile(
+    r"^(\d{4})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})\s*日?$|^(\d{4})(\d{2})(\d{2})$"
+)
+
+
+def read_date(text: str) -> date | None:
+    """A date as typed (2026年12月31日, 2026-12-31, 2026/12/31, 20261231), or None when it names no day."""
+    found = _TYPED_DATE.match(normalize_text(text).replace("／", "/").replace("－", "-"))
+    if found is None:
+        return None
+    year, month, day = (int(part) for part in found.groups() if part is not None)
+    try:
+        return date(year, month, day)
+    except ValueError:  # 2026年2月30日
+        return None

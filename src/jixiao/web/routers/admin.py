@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Request
@@ -20,7 +20,7 @@ from ..rulebook_choice import rulebook_choices
 from ..scope import NotFound
 from ..security import MIN_PASSWORD, end_sessions, hash_password
 from ..service import audit
-from ..timefmt import SHANGHAI, cn_date, local_time
+from ..timefmt import SHANGHAI, cn_date, local_time, read_date
 
 router = APIRouter()
 
@@ -206,14 +206,20 @@ def unlock_name(actor: Admin, db: Db, form: Form):
 
 
 @router.post("/admin/deadline")
-def set_deadline(actor: Admin, db: Db, form: Form):
-    """The day by which the departments submit the evaluation of a year (shown on the dashboard with days left)."""
-    year = int_field(form, "year", "评价年度", 2000, 2100)
-    text = form.get("due", "").strip()
+def set_deadline(request: Request, actor: Admin, db: Db, form: Form):
+    """The day by which the departments submit the evaluation of a year (shown on the dashboard with days left),
+    typed as people write a date (2026年3月31日, 2026-3-31): the browser's date picker follows the browser's
+    language (mm/dd/yyyy in an English one). Refused, the page comes back with what was typed."""
     try:
-        due = date.fromisoformat(text)
-    except ValueError:
-        raise BadInput(f"字段“截止日期”应为日期，如 2024-03-31，实际为“{text[:20]}”。") from None
+        year = int_field(form, "year", "评价年度", 2000, 2100)
+    except BadInput as exc:
+        return _refused(request, actor, db, exc.message, form)
+    text = form.get("due", "").strip()
+    due = read_date(text)
+    if due is None:
+        return _refused(
+            request, actor, db, f"“截止日期”应为日期，如 {year + 1}年3月31日，实际为“{text[:20]}”。未设定。", form
+        )
     found = db.get(Deadline, year)
     if found:
         found.due = due

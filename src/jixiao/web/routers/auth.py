@@ -57,7 +57,8 @@ def login(
     username = username.strip()
 
     def again(error: str, status: int):
-        return page(request, "login.html", {"next": _safe_next(next), "login_token": cookie, "error": error}, status)
+        context = {"next": _safe_next(next), "login_token": cookie, "error": error, "username": username}
+        return page(request, "login.html", context, status)  # the name typed kept: only the password is typed again
 
     if not cookie or not secrets.compare_digest(cookie.encode(), login_token.encode()):
         return again("页面已过期，请重新登录。", 400)

@@ -116,3 +116,58 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// The browser's own messages for a field left empty or too short ("Please fill out this field.") follow the
+// browser's language, not the page's: every one is said in Chinese here, naming the field, when the browser finds
+// the field invalid (on submitting, or checkValidity); cleared as soon as the field is changed.
+function fieldName(el) {
+  var label = el.labels && el.labels[0] ? el.labels[0].textContent : el.getAttribute("aria-label") || "";
+  label = label.replace(/（[^）]*）/g, "").replace(/\s+/g, "").replace(/[：:]$/, "");
+  return label ? "“" + label + "”" : "此项";
+}
+
+function validityMessage(el) {
+  var v = el.validity;
+  var name = fieldName(el);
+  if (v.valueMissing) {
+    if (el.type === "file") { return "请先选择文件" + (name === "此项" ? "" : "（" + name + "）") + "。"; }
+    if (el.type === "checkbox") { return "请勾选" + name + "后再提交。"; }
+    if (el.tagName === "SELECT") { return "请选择" + name + "。"; }
+    return "请填写" + name + "。";
+  }
+  if (v.tooShort) { return name + "至少需要" + el.minLength + "个字符，现有" + el.value.length + "个。"; }
+  if (v.tooLong) { return name + "最多" + el.maxLength + "个字符，现有" + el.value.length + "个。"; }
+  if (v.badInput) { return name + "应为数字，请只填写数字。"; }
+  if (v.rangeUnderflow || v.rangeOverflow) {
+    return name + "应在" + (el.min || "") + "至" + (el.max || "") + "之间，现为" + el.value + "。";
+  }
+  if (v.stepMismatch) { return name + "应为整数。"; }
+  if (v.typeMismatch || v.patternMismatch) {
+    return el.getAttribute("data-format") || name + "的格式不正确，请按提示填写。";
+  }
+  return "";
+}
+
+document.addEventListener("invalid", function (event) {
+  var el = event.target;
+  if (!el.setCustomValidity || el.validity.customError) { return; }
+  var message = validityMessage(el);
+  if (message) { el.setCustomValidity(message); }
+}, true);
+
+// A submit button clicked (or Enter in a field): the messages said before are cleared, so the browser checks the
+// fields as they are now (a value set by a script, the conflict table's buttons, fires no input event).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("button, input[type=submit]");
+  if (!button || button.type !== "submit" || !button.form) { return; }
+  Array.prototype.forEach.call(button.form.elements, function (el) {
+    if (el.setCustomValidity) { el.setCustomValidity(""); }
+  });
+}, true);
+
+["input", "change"].forEach(function (kind) {
+  document.addEventListener(kind, function (event) {
+    var el = event.target;
+    if (el.setCustomValidity && el.validity && el.validity.customError) { el.setCustomValidity(""); }
+  }, true);
+});
