@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from jixiao.cli import main
 
 BAOAN = "examples/baoan-fulian-2023"
@@ -83,3 +85,23 @@ def test_usage_error_is_chinese(capsys):
     except SystemExit as exc:
         assert exc.code == 2
     assert "用法错误" in capsys.readouterr().err
+
+
+def test_help_and_usage_errors_are_in_chinese(capsys):
+    """argparse's own words were English on a Chinese screen: 'usage:', 'positional arguments', 'show this help
+    message and exit', 'the following arguments are required: path', 'invalid choice: ...'."""
+    with pytest.raises(SystemExit) as stop:
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert stop.value.code == 0 and out.startswith("用法：jixiao") and "显示本帮助并退出" in out
+    assert "usage" not in out and "positional arguments" not in out and "options" not in out
+    for argv, said in (
+        (["review"], "缺少必填的参数：path"),
+        (["revue", "x"], "参数 命令：没有 'revue' 这一项"),
+        (["score", "--rulebook"], "参数 --rulebook：后面应跟一个值"),
+        (["score", "a.yaml", "--colour"], "无法识别的参数：--colour"),
+    ):
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        err = capsys.readouterr().err
+        assert stop.value.code == 2 and f"用法错误：{said}" in err and err.startswith("用法：jixiao"), (argv, err)

@@ -33,6 +33,43 @@ if TYPE_CHECKING:  # the commands import the core when they run, so that --help 
 __all__ = ["main"]
 
 
+# argparse's own words — the usage line, the section titles, -h's help and its errors — in Chinese. argparse looks
+# each up through its module's gettext functions when it is used, so the table serves every parser of the process.
+_ARGPARSE_WORDS = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "the following arguments are required: %s": "缺少必填的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "没有 %(value)r 这一项（可选：%(choices)s）",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "没有 %(parser_name)r 这个命令（可用：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "%(value)r 不是有效的值",
+    "expected one argument": "后面应跟一个值",
+    "expected at most one argument": "后面最多跟一个值",
+    "expected at least one argument": "后面至少应跟一个值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "one of the arguments %s is required": "参数 %s 中须填写一个",
+    "ignored explicit argument %r": "多余的值 %r",
+    "unexpected option string: %s": "意外的选项：%s",
+    "expected %s argument": "后面应跟 %s 个值",
+}
+
+
+def _in_chinese(text: str) -> str:
+    return _ARGPARSE_WORDS.get(text, text)
+
+
+def _in_chinese_n(singular: str, plural: str, n: int) -> str:
+    return _ARGPARSE_WORDS.get(singular, singular if n == 1 else plural)
+
+
+argparse._ = _in_chinese  # type: ignore[attr-defined]
+argparse.ngettext = _in_chinese_n  # type: ignore[attr-defined]
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # argparse's English errors, said in Chinese
         self.print_usage(sys.stderr)
@@ -364,7 +401,13 @@ def _rulebooks_diff(ids: list[str]) -> int:
 
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="jixiao", description="预算绩效自评：评分、解释、检查与报告")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(
+        dest="command",
+        required=True,
+        parser_class=_Parser,
+        metavar="命令",
+        help="下列命令之一；jixiao 命令 -h 查看其用法",
+    )
 
     def add(name: str, helptext: str, func: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=helptext, description=helptext)
@@ -392,7 +435,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p = add("review", "审核他人撰写的自评报告（.docx/.doc、.pdf 含扫描件、.ofd、.txt、.xlsx/.xls 或目录）", cmd_review)
     p.add_argument("path", help="报告文件或包含多份报告的目录")
     p.add_argument("--rulebook", help="指标体系编号（默认按报告内容自动判断）")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出审核意见")
     p.add_argument("--out", help="输出目录：单份报告写审核意见.docx，目录写审核汇总.xlsx")
     add_batch_parsers(add)
     p = add("check", "只检查数据，不评分", cmd_check)
