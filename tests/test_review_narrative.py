@@ -956,8 +956,11 @@ def test_a_date_inside_a_sentence_is_the_date_of_what_follows_it():
         "开工",
         "完工并通过检查验收",  # 已 dropped
     ]
-    # a date that closes its clause names nothing after it: its subject is not taken from the next clause
-    assert _figure(_doc("2021年4月,省住建厅印发通知。"), "2021年4月").subject == ""
+    # a date heading its sentence alone before a comma dates what the sentence goes on to say (n105's "2020年7月,
+    # 国务院办公厅发布《……指导意见》", n78's "2019年8月,财政局下发文件批准建设", as their hand counts read them)
+    assert _figure(_doc("2021年4月,省住建厅印发通知。"), "2021年4月").subject == "省住建厅印发通知"
+    # inside a sentence, a date that closes its clause still names nothing from the next one
+    assert _figure(_doc("项目于2021年4月,省住建厅印发通知。"), "2021年4月").subject != "省住建厅印发通知"
     # the end of a period is not the date of what the sentence goes on to say
     doc = _doc("对实验小学2023年1月1日至2023年12月31日本级财政预算资金整体支出进行绩效评价。")
     assert "绩效评价" not in _figure(doc, "2023年12月31日").subject

@@ -111,3 +111,21 @@ def test_counts_after_one_verb_are_still_counts():
         "下设6个内设机构。设立三个事业编制单位:甲中心、乙中心、丙中心。设立一个行政执法机构:综合行政执法队。"
     )
     assert ("三", "个") in counts and ("一", "个") in counts
+
+
+# --- the largest classes of meaning misreads: dates heading their sentence ----------------------------------------
+
+
+def test_a_date_heading_its_sentence_dates_the_act_after_the_comma():
+    # n78: "2019年5月,进行了前期规划" and "2019年8月,财政局下发文件批准建设" — each date is of what follows it
+    dates = [f for f in _figures("2019年5月,进行了前期规划。2019年8月,财政局下发文件批准建设。") if f.kind == "date"]
+    assert ["前期规划" in d.subject for d in dates] == [True, False]
+    assert dates[1].subject == "财政局下发文件批准建设"
+
+
+def test_quotation_marks_are_no_part_of_a_subjects_meaning():
+    # n120: the hand subject "“三公”经费较年初预算减少" and the figure read as 三公经费: one thing, typography aside
+    from jixiao.review.narrative.truth import subject_matches
+
+    assert subject_matches("“三公”经费较年初预算减少", "三公经费")
+    assert not subject_matches("“三公”经费", "公务用车购置费")

@@ -4,7 +4,8 @@ Shared by tests/test_review_narrative.py and bench/review_narrative.py, so that 
 - a finding *catches* a truth item when its code ends with the item's category and it quotes a number of the
   item's `where` (or `stated`);
 - an extracted figure *matches* a hand-counted one when value and unit are equal and, for the meaning, the
-  subjects overlap (one contains the other once bracketed words are dropped, or they share half their characters).
+  subjects overlap (one contains the other once bracketed words and quotation marks are dropped, or they share half
+  their characters).
 """
 
 from __future__ import annotations
@@ -37,8 +38,13 @@ def _value(text: object) -> Decimal | None:
         return None
 
 
+_QUOTES = re.compile(r"[“”‘’\"'「」]")
+
+
 def subject_matches(truth: str, mine: str) -> bool:
-    truth = re.sub(r"[（(][^）)]*[)）]", "", truth or "")
+    # quotation marks are typography, not meaning: "“三公”经费" and 三公经费 name one thing
+    truth = _QUOTES.sub("", re.sub(r"[（(][^）)]*[)）]", "", truth or ""))
+    mine = _QUOTES.sub("", mine or "")
     if not truth:
         return True
     if not mine:
