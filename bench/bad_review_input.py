@@ -1,5 +1,6 @@
 """Benchmark (issue 20): peak memory and time of `jixiao review` on each hostile or broken report a bureau may
-be sent — PDFs, the old Office formats through LibreOffice, OFD, texts — beside a baseline in the same run.
+be sent — PDFs, the old Office formats through LibreOffice, OFD, texts, archives (.zip, .7z, .rar) and saved e-mails
+(.eml) — beside a baseline in the same run.
 
 Each case runs `jixiao review FILE` in a fresh process (bench/bad_input.py's measure: its own peak resident
 memory from getrusage, and its children's — pdftotext, LibreOffice's worker — apart). The inputs are made by
@@ -35,6 +36,7 @@ from tests.test_hostile_files import (  # noqa: E402 - the makers live beside th
     content_bomb_pdf,
     cyclic_pdf,
     deep_tree_pdf,
+    eml,
     encrypted_office,
     encrypted_pdf,
     flate_bomb,
@@ -48,7 +50,10 @@ from tests.test_hostile_files import (  # noqa: E402 - the makers live beside th
     objstm_bomb_pdf,
     objstm_pages_pdf,
     objstm_text_pdf,
+    rar4,
     ref_loop_pdf,
+    seven_zip,
+    seven_zip_bomb,
     shared_content_pdf,
     sheet_xlsx,
     text_pdf,
@@ -280,6 +285,40 @@ def _reports_zip() -> bytes:
     return archive([("部门材料/自评报告.docx", _docx_bytes()), ("部门材料/附件包.zip", inner)], gbk=True)
 
 
+ARCHIVE_FIXTURES = ROOT / "tests" / "fixtures" / "archives"
+
+
+def _reports_7z() -> bytes:
+    """The department's material as a .7z (solid LZMA): the report (.docx) and a .rar inside holding a table."""
+    inner = rar4([("附件/自评表.txt", _report_text(3).encode())], gbk=True)
+    return seven_zip([("部门材料/自评报告.docx", _docx_bytes()), ("部门材料/附件包.rar", inner)])
+
+
+def _nested_rar(depth: int) -> bytes:
+    data = rar4([("报告.txt", _report_text(3).encode())])
+    for level in range(depth - 1):
+        data = rar4([(f"第{level + 2}层.rar", data)])
+    return data
+
+
+def _reports_eml() -> bytes:
+    """A 政务邮箱 message: the report (.docx) and a table (.txt) attached, names in RFC 2231 GB2312."""
+    return eml([("2023年度自评报告.docx", _docx_bytes()), ("附件1 自评表.txt", _report_text(3).encode())], "2231")
+
+
+def _parts_flood(parts: int) -> bytes:
+    """A message of `parts` empty MIME parts under one boundary (one declaration: the parts are counted as read)."""
+    body = b"".join(b'--b\r\nContent-Disposition: attachment; filename="%d.txt"\r\n\r\nx\r\n' % i for i in range(parts))
+    return b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n' + body + b"--b--\r\n"
+
+
+def _deep_mail(depth: int) -> bytes:
+    """Multipart parts nested `depth` deep, each with a boundary of its own."""
+    head = b"".join(b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (i, i) for i in range(depth))
+    tail = b"".join(b"\r\n--b%d--\r\n" % i for i in reversed(range(depth)))
+    return b"MIME-Version: 1.0\r\n" + head + b'Content-Disposition: attachment; filename="a.txt"\r\n\r\nx' + tail
+
+
 # LibreOffice stopped before the review of these files (the measured process stops it): the conversion's timeout
 HANG = {"卡死.doc": 10.0}
 
@@ -343,7 +382,18 @@ CASES: list[tuple[str, str, object]] = [
     (".zip 路径 ../../etc", "穿越.zip", lambda f: archive([("../../etc/报告.txt", b"x")])),
     (".zip 符号链接", "链接.zip", lambda f: archive([("报告.txt", b"/etc/passwd")], links=("报告.txt",))),
     (".zip 条目设了密码", "加密条目.zip", lambda f: archive([("报告.docx", b"x" * 100)], flags={"报告.docx": 1})),
-    (".rar 压缩包", "材料.rar", lambda f: b"Rar!\x1a\x07\x01\x00" + os.urandom(1000)),
+    (".rar 损坏（RAR5 头后是乱码）", "材料.rar", lambda f: b"Rar!\x1a\x07\x01\x00" + os.urandom(1000)),
+    ("基准：.7z 报告+内层 .rar", "部门材料.7z", lambda f: _reports_7z()),
+    (".7z 固实块解压 1 GB", "固实炸弹.7z", lambda f: seven_zip_bomb(1024 * MB)),
+    (".7z 文件名加密", "加密文件名.7z", lambda f: (ARCHIVE_FIXTURES / "密码文件名.7z").read_bytes()),
+    (".7z 符号链接", "链接.7z", lambda f: (ARCHIVE_FIXTURES / "符号链接.7z").read_bytes()),
+    (".rar 50,000 个条目", "五万条目.rar", lambda f: rar4([(f"{i:05d}.txt", b"x") for i in range(50_000)])),
+    (".rar 路径 ../../etc", "穿越.rar", lambda f: rar4([("../../etc/报告.txt", b"x")])),
+    (".rar 嵌套 10 层", "十层.rar", lambda f: _nested_rar(10)),
+    ("基准：.eml 报告+表格（GB2312 名）", "报送材料.eml", lambda f: _reports_eml()),
+    (".eml 200,000 个分段", "分段洪水.eml", lambda f: _parts_flood(200_000)),
+    (".eml 分段嵌套 5,000 层", "深嵌套.eml", lambda f: _deep_mail(5000)),
+    (".eml 60 MB（附件 44 MB）", "大邮件.eml", lambda f: eml([("报告.txt", bytes(44 * MB))])),
     (".xls 实为 Excel 2003 XML（2,000 行）", "二千行2003.xls", lambda f: _spreadsheetml(2000)),
     (".xls 实为 Excel 2003 XML 15 万行", "十五万行2003.xls", lambda f: _spreadsheetml(150_000)),
     (".xls 实为 Excel 2003 XML 十亿笑", "十亿笑2003.xls", lambda f: _spreadsheetml(3, _LAUGHS)),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import random
 import shutil
 from pathlib import Path
 
@@ -218,6 +219,11 @@ def test_7z_and_rar_guards_are_the_zips(tmp_path, capsys, monkeypatch):
     assert code == "file.archive_bomb" and "整个压缩包" in said and "解压到此已达 20 MB" in said
     code, said = refused("损坏.7z", b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(range(256)) * 4)
     assert code == "file.archive_bad_zip" and "压缩包“损坏.7z”已损坏" in said
+    code, said = refused("损坏.rar", b"Rar!\x1a\x07\x01\x00" + bytes(range(256)) * 4)
+    assert code == "file.archive_bad_zip" and "压缩包“损坏.rar”已损坏" in said
+    noise = random.Random(7).randbytes(1000)  # libarchive finds no entry in it and says nothing: said here
+    code, said = refused("乱码.rar", b"Rar!\x1a\x07\x01\x00" + noise)
+    assert code == "file.archive_bad_zip" and "压缩包“乱码.rar”已损坏，无法打开（未读到任何条目）" in said
     monkeypatch.setattr(guard, "LIMITS", dataclasses.replace(guard.LIMITS, zip_members=10))
     code, said = refused("条目.rar", rar4([(f"报告{i:02d}.txt", b"x") for i in range(11)]))
     assert code == "file.archive_too_many" and "条目超过 10 个" in said

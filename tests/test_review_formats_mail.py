@@ -86,7 +86,10 @@ def test_a_message_is_held_to_the_archive_guards(tmp_path, monkeypatch):
     # a flood of parts: refused from the boundaries its bytes declare, before it is parsed
     flood = eml([("报告.txt", b"x")]).replace(b"multipart/mixed;", b"multipart/mixed;" + b" boundary=x;" * 2001, 1)
     code, said = first("分段.eml", flood)
-    assert code == "file.archive_too_many" and "声明了 2002 个分段" in said
+    assert code == "file.archive_too_many" and "有 2002 个分段（MIME boundary）" in said
+    flood = b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n' + b"--b\r\n\r\nx\r\n" * 2001
+    code, said = first("分隔.eml", flood)
+    assert code == "file.archive_too_many" and "有 2001 个分段分隔行" in said
     monkeypatch.setattr(guard, "LIMITS", dataclasses.replace(guard.LIMITS, file_bytes=MB))
     # the message whole is held to one file's limit (an attachment in base64 is larger than itself, so none passes it)
     code, said = first("大附件.eml", eml([("报告.txt", b"x" * 800_000), ("b.txt", SEED.read_bytes())]))

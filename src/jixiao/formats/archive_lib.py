@@ -42,9 +42,22 @@ def _decoded(name: str | bytes | None) -> str:
     return name.decode("latin-1").replace("\\", "/")
 
 
+def _library() -> None:
+    """Names libarchive13's library for libarchive-c, which else runs `ldconfig -p` in a child process to find it."""
+    import os
+
+    if "LIBARCHIVE" not in os.environ:
+        try:
+            ctypes.CDLL("libarchive.so.13")
+        except OSError:
+            return  # elsewhere: libarchive-c looks for it itself
+        os.environ["LIBARCHIVE"] = "libarchive.so.13"
+
+
 @contextmanager
 def _opened(path: Path) -> Iterator[Any]:
     """libarchive's reader of the file with only the 7-Zip and RAR formats enabled."""
+    _library()
     from libarchive import ffi
     from libarchive.read import ArchiveRead
 
@@ -96,6 +109,7 @@ class _LibArchiveReader:
             )
 
     def entries(self, judge: Callable[[Entry], None]) -> list[Entry]:
+        _library()
         from libarchive.exception import ArchiveError
 
         out = []
@@ -106,6 +120,8 @@ class _LibArchiveReader:
                     out.append(entry)
         except ArchiveError as exc:
             raise self._failed(exc) from None
+        if not out and self.path.stat().st_size > 512:  # libarchive reads garbage after the signature as no entry
+            raise damaged(self.shown, self.where, "未读到任何条目")
         return out
 
     def extract(self, chosen: dict[int, Path], copy: Callable[[Entry, Iterable[bytes], Path], None]) -> dict[int, str]:

@@ -6,8 +6,9 @@ MIME as mail systems send it: multipart/mixed with base64 or quoted-printable pa
 in the header; charset gb2312/gbk read as GB18030 (its superset: a name with 镕 or 堃 is not GB2312). A message
 attached to the message (message/rfc822, a forwarded one) is one entry, "名称.eml", opened in turn as a nested
 archive is. Guards before the parts are parsed: the message is held to `file_bytes`, and the MIME boundaries it
-declares to `zip_members` (a message of a million empty parts, or parts nested thousands deep, is refused from
-its bytes). Each attachment's decoded size is judged as an archive's entry is (count, total, one document's size).
+declares and the delimiter lines its parts begin with to `zip_members` (a message of 200,000 empty parts took Python's
+parser 25 s and 230 MB; parts nested thousands deep). Each attachment's decoded size is judged as an archive's entry
+is (count, total, one document's size).
 """
 
 from __future__ import annotations
@@ -140,14 +141,16 @@ def attachments(path: Path, shown: str, where: Location) -> list[tuple[str, byte
             where,
         )
     raw = path.read_bytes()
-    boundaries = len(_BOUNDARY.findall(raw))
-    if boundaries > guard.LIMITS.zip_members:
-        raise refusal(
-            "file.archive_too_many",
-            f"{named(shown)}声明了 {boundaries} 个分段（MIME boundary），上限为 {guard.LIMITS.zip_members}"
-            "（疑似恶意邮件）。请直接提交其中的附件。（上限可用环境变量 JIXIAO_LIMIT_ZIP_MEMBERS 调整）",
-            where,
-        )
+    # every part begins at a line "--boundary" (base64 has no "-"): their count bounds the parts before parsing
+    # (Python's parser takes 25 s and 230 MB over 200,000 empty parts)
+    for count, what in ((len(_BOUNDARY.findall(raw)), "分段（MIME boundary）"), (_delimiters(raw), "分段分隔行")):
+        if count > guard.LIMITS.zip_members:
+            raise refusal(
+                "file.archive_too_many",
+                f"{named(shown)}有 {count} 个{what}，上限为 {guard.LIMITS.zip_members}（疑似恶意邮件）。"
+                "请直接提交其中的附件。（上限可用环境变量 JIXIAO_LIMIT_ZIP_MEMBERS 调整）",
+                where,
+            )
     head = raw[:4096].lower()
     if b"\n\n" not in raw.replace(b"\r\n", b"\n")[: 1 << 20] or not (
         b"content-type:" in raw[: 1 << 20].lower() or b"mime-version:" in head
@@ -158,6 +161,11 @@ def attachments(path: Path, shown: str, where: Location) -> list[tuple[str, byte
         return list(_parts(message))
     except (ValueError, TypeError, LookupError, IndexError) as exc:
         raise damaged(shown, where, type(exc).__name__) from None
+
+
+def _delimiters(raw: bytes) -> int:
+    """Lines beginning "--": each part's delimiter is one."""
+    return raw.count(b"\n--") + raw.startswith(b"--")
 
 
 class _MailReader:
