@@ -89,6 +89,7 @@ def world(tmp_path_factory):
                 User(username="baoan", password_hash=hashed, role="filler", department_id=baoan.id),
                 User(username="bureau", password_hash=hashed, role="reviewer", region="广东省深圳市"),
                 User(username="hengyang", password_hash=hashed, role="reviewer", region="湖南省衡阳市"),
+                User(username="blind", password_hash=hashed, role="reviewer", region=""),
             ]
         )
         db.flush()
@@ -106,7 +107,7 @@ def world(tmp_path_factory):
                 db.add(CycleDocument(department_id=department.id, year=2023, kind=kind, text=text, version=1))
         db.commit()
     clients = {}
-    for name in ("baoan", "bureau", "hengyang"):
+    for name in ("baoan", "bureau", "hengyang", "blind"):
         client = TestClient(app)
         login(client, name, PASSWORD)
         clients[name] = client
@@ -233,3 +234,9 @@ def test_a_department_sees_only_its_own(world):
     assert "深圳市" not in other and "没有运行监控预警" in other
     r = clients["hengyang"].get("/bureau/cycle/汇总.xlsx?step=rectify&year=2023")
     assert "深圳市" not in "".join(map(str, sheet_rows(r.content, "整改台账")))
+
+
+def test_a_reviewer_without_region_is_told_why_the_page_is_empty(world):
+    clients, _ids, _texts = world
+    page = clients["blind"].get("/bureau/cycle?year=2023").text
+    assert "您的账户尚未设置辖区" in page and "妇女联合会" not in page

@@ -27,7 +27,7 @@ from ..cycle_views import DOCX, MAX_TEXT, XLSX, page_context, stored_document, t
 from ..cycle_words import to_english
 from ..db import CycleDocument, Evaluation, User
 from ..deps import BadInput, Db, Form, Id, SignedIn, int_field, page, uploaded
-from ..scope import NotFound
+from ..scope import NO_REGION, NotFound
 from ..service import Denied, audit, load
 from ..timefmt import local_time
 from ..views import quote_filename
@@ -470,6 +470,7 @@ def bureau_cycle(
             "results": _results(db, evaluations.values()),
             "day": day,
             "own": actor.role == "filler",
+            "blind": NO_REGION if actor.scope.blind else "",
             "fmt_percent": fmt_percent,
             "iso_cn": iso_cn,
         },
