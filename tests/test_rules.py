@@ -429,3 +429,62 @@ def test_not_applicable_leaf_rescales_total(tmp_path):
     assert node.status == Status.NOT_APPLICABLE
     assert evaluation.total == 80 and evaluation.grade == "良"
     assert "不适用" in evaluation.steps[0].label
+
+
+# ---- bonus (加分; 铜陵市郊区 农村公益事业财政奖补, corpus t37) ------------------------------------------------------
+
+ENDORSE = {
+    "key_work": {"question": "是否纳入县级重点工作部署？"},
+    "once": {"question": "是否有一个正面批示？"},
+    "twice": {"question": "是否有两个及以上正面批示？"},
+}
+WORK_PLAN = {  # “纳入县级重点工作部署,得1分;党政领导对财政奖补工作有正面批示的,一个加1分,最多加2分”
+    "kind": "bonus",
+    "rule": {"kind": "checklist", "items": [{"fact": "key_work", "deduct": "1", "failure": "未纳入县级重点工作部署"}]},
+    "extras": [{"fact": "once", "points": "1.5"}, {"fact": "twice", "points": "1"}],
+    "max": "2",
+}
+
+
+def test_bonus_adds_the_earned_extras_up_to_the_cap_on_both_paths(tmp_path):
+    from jixiao.scoring.engine import evaluate_traced
+
+    rb = rulebook_with(tmp_path, WORK_PLAN, 1, facts=ENDORSE)
+    node, evaluation = score(rb, {"facts": {"key_work": "是", "once": "是", "twice": "是"}})
+    # 1 + min(1.5 + 1, 2) = 3: over the row's weight of 1, as the table allows
+    assert fmt_score(node.score) == "3" and fmt_score(evaluation.total) == "3"
+    steps = [(s.label, s.expression, s.value) for s in node.trace.steps]
+    assert ("加分", "2.5分，以2分为限", "2") in steps and ("得分", "1 + 2", "3") in steps
+    assert node.trace.kind == "bonus/checklist" and "最多加2分（得分可超过分值）" in node.trace.formula
+    data = {"facts": {"key_work": "否", "once": "是"}}
+    node, evaluation = score(rb, data)
+    assert fmt_score(node.score) == "1.5"  # 1 − 1 = 0, one 批示 + 1.5; twice unanswered: not claimed
+    said = [(s.label, s.expression, s.value) for s in node.trace.steps]
+    assert ("是否有两个及以上正面批示？", "未填报", "不加分") in said
+    assert [fmt_score(d.points) for d in node.deductions] == ["1"]
+    parsed, _ = parse_department(
+        _text({"department": {"name": "测试部门", "year": 2023}, **data}), lambda p: Location("t", field=dotted(p))
+    )
+    assert evaluate_traced(rb, parsed).total == evaluation.total == Decimal("1.5")
+
+
+def test_bonus_base_unanswered_is_not_filled(tmp_path):
+    rb = rulebook_with(tmp_path, WORK_PLAN, 1, facts=ENDORSE)
+    node, evaluation = score(rb, {"facts": {"once": "是"}})
+    assert node.status == Status.MISSING and evaluation.total is None
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        ({"extras": [{"fact": "nobody", "points": "1"}]}, "extras[0].fact"),
+        ({"extras": [{"fact": "once", "points": "1", "ponits": "2"}]}, "加分项不使用参数“ponits”"),
+        ({"extras": [{"fact": "once", "points": "-1"}]}, "加分项的分数应为正数"),
+        ({"max": "0"}, "加分上限 max 应为正数"),
+        ({"rule": {"kind": "chekclist"}}, "是否应为“checklist”"),
+    ],
+)
+def test_bonus_parameter_errors_name_the_parameter(tmp_path, change, fragment):
+    with pytest.raises(JixiaoError) as caught:
+        rulebook_with(tmp_path, {**WORK_PLAN, **change}, 1, facts=ENDORSE)
+    assert fragment in str(caught.value)

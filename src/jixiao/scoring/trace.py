@@ -162,13 +162,14 @@ class Evaluation:
             lost = {}
             for leaf_id, name, weight in self.flat_leaves:
                 score = self.scores[leaf_id]
-                if score is not None and score != weight:
+                if score is not None and score < weight:
                     lost[name] = weight - score
             return lost
+        # a leaf at or above its weight lost nothing, whatever its steps deducted (a bonus row: rules/bonus.py)
         return {
             leaf.name: (leaf.weight - leaf.score) if leaf.score is not None else sum_points(leaf.deductions)
             for leaf in self.leaves()
-            if leaf.deductions
+            if leaf.deductions and (leaf.score is None or leaf.score < leaf.weight)
         }
 
     def find(self, key: str) -> ScoredNode | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .bands import BandsKind
 from .base import RuleKind
+from .bonus import BonusKind
 from .checklist import ChecklistKind
 from .count_ratio import CountRatioKind
 from .either_or import EitherOrKind
@@ -37,5 +38,6 @@ KINDS: dict[str, RuleKind] = {
         EitherOrKind(),
         ReverseKind(),
         QualitativeKind(),
+        BonusKind(),
     )
 }
