@@ -67,3 +67,45 @@ def test_a_deadline_that_names_no_day_comes_back_as_typed(app):
     assert re.search(r'id="dl-year"[^>]*value="2024"', page.text)
     year = client.post("/admin/deadline", data={"csrf_token": csrf, "year": "3000", "due": "2026年3月1日"})
     assert year.status_code == 422 and 'value="2026年3月1日"' in year.text and "评价年度" in year.text
+
+
+def test_names_inside_an_archive_are_shown_without_direction_or_control_characters(app, tmp_path):
+    """A .zip of reports whose entries are named to mislead: a right-to-left override (U+202E) made
+    'a‮xcod.exe.docx' read as 'a…exe.docx' on the job page and in the 审核意见 file's name, a line break sat in a
+    file name on the server. Shown and written without them; each row still links to its 审核意见."""
+    import io
+    import zipfile
+    from pathlib import Path
+    from urllib.parse import quote
+
+    from jixiao.web.db import Job
+    from jixiao.web.tasks import run_job
+
+    seed = Path(__file__).resolve().parent / "fixtures" / "seeds" / "004_6448f6cab597d7a3.txt"
+    with app.state.factory() as db:
+        db.add(User(username="bureau", password_hash=hash_password(PASSWORD), role="reviewer", region="广东省深圳市"))
+        db.commit()
+    app.state.enqueue = lambda job_id, url: run_job(job_id, url)
+    client = TestClient(app)
+    csrf = login(client, "bureau", PASSWORD)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("a\u202excod.exe.txt", seed.read_bytes())
+        zipped.writestr("报告\n第二行.txt", seed.read_bytes())
+    response = client.post(
+        "/bureau/batch",
+        data={"csrf_token": csrf, "kind": "reviews"},
+        files=[("files", ("宝安区.zip", archive.getvalue(), "application/zip"))],
+        follow_redirects=False,
+    )
+    job_id = int(response.headers["location"].rsplit("/", 1)[1])
+    page = client.get(f"/jobs/{job_id}").text
+    assert "已完成" in page and "\u202e" not in page
+    assert "宝安区.zip/axcod.exe.txt" in page and "宝安区.zip/报告第二行.txt" in page
+    with app.state.factory() as db:
+        written = sorted(p.name for p in (Path(db.get(Job, job_id).folder) / "output").iterdir())
+    assert "宝安区.zip_axcod.exe_审核意见.docx" in written and "宝安区.zip_报告第二行_审核意见.docx" in written
+    assert not [name for name in written if not name.isprintable()]
+    for name in ("宝安区.zip_axcod.exe_审核意见.docx", "宝安区.zip_报告第二行_审核意见.docx"):
+        assert page.count(f'href="/jobs/{job_id}/files/{quote(name)}"') == 2  # the row's link and the list's
+        assert client.get(f"/jobs/{job_id}/files/{quote(name)}").content[:2] == b"PK"

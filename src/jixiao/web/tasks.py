@@ -47,6 +47,7 @@ def _reviews(factory, job: Job, inputs: list[Path], output: Path) -> str:
 
     from ..review import ReviewResult, review_file
     from ..review.output import opinion_docx, review_folder, shown_name, summary_workbook
+    from .uploads import opinion_name
 
     results: list[tuple[Path, ReviewResult | JixiaoError]] = []
     for i, path in enumerate(inputs, 1):
@@ -54,9 +55,8 @@ def _reviews(factory, job: Job, inputs: list[Path], output: Path) -> str:
             if path.suffix.lower() in (".zip", ".7z", ".rar", ".eml"):  # a department's documents in one archive
                 for shown, one in review_folder(path):
                     results.append((shown, one))
-                    if not isinstance(one, JixiaoError):
-                        name = shown_name(shown).replace("/", "_")[-120:]
-                        write_atomic(output / f"{Path(name).stem}_审核意见.docx", opinion_docx(one))
+                    if not isinstance(one, JixiaoError):  # named as the job page finds it
+                        write_atomic(output / opinion_name(shown_name(shown)), opinion_docx(one))
                 _progress(factory, job.id, done=i)
                 continue
             result = review_file(path)

@@ -18,6 +18,8 @@ __all__ = [
     "REVIEW_SUFFIXES",
     "WORKBOOK_SUFFIXES",
     "check_upload",
+    "opinion_name",
+    "printable",
     "safe_name",
     "workbook_to_yaml",
 ]
@@ -50,6 +52,18 @@ def safe_name(name: str | None, fallback: str) -> str:
         stem, dot, suffix = base.rpartition(".")
         base = (stem[:110] + dot + suffix[:9]) if dot and len(suffix) < 10 else base[:120]
     return base
+
+
+def printable(text: str, keep: str = "") -> str:
+    """A name as a page may show it: without control and direction characters (a U+202E inside an archive's
+    entry name showed "a‮xcod.exe.docx" as "a…exe.docx" reversed), except those in `keep` ("\n" in a message)."""
+    return "".join(ch for ch in text if ch.isprintable() or ch in keep)
+
+
+def opinion_name(shown: str) -> str:
+    """The 审核意见 file of a reviewed document as a batch job names it: archive.zip/内层/报告.docx →
+    archive.zip_内层_报告_审核意见.docx (the end of it, 120 characters), without control or direction characters."""
+    return f"{Path(printable(shown).replace('/', '_')[-120:]).stem}_审核意见.docx"
 
 
 def check_upload(

@@ -14,7 +14,15 @@ from ..db import Job, data_dir, private_dir
 from ..deps import BadInput, Db, Form, Id, Reviewer, SignedIn, page, uploaded_files
 from ..scope import NO_REGION, NotFound, OutOfScope
 from ..service import audit
-from ..uploads import BATCH_REVIEW_SUFFIXES, MAX_UPLOAD, WORKBOOK_SUFFIXES, check_upload, safe_name
+from ..uploads import (
+    BATCH_REVIEW_SUFFIXES,
+    MAX_UPLOAD,
+    WORKBOOK_SUFFIXES,
+    check_upload,
+    opinion_name,
+    printable,
+    safe_name,
+)
 
 router = APIRouter()
 MAX_FILES = 50
@@ -106,9 +114,8 @@ def _summary(job: Job, outputs: list[str]) -> tuple[list[str], list[tuple[str, l
                 at = head.index("指标体系")
                 title, _, rid = cells[at].removesuffix("）").rpartition("（")
                 cells[at] = titles.get(cells[at]) or (title if rid in titles else cells[at])
-            # named as tasks._reviews names it (a report inside a .zip: archive.zip/报告.docx → archive.zip_报告)
-            opinion = f"{Path(cells[0].replace('/', '_')[-120:]).stem}_审核意见.docx"
-            table.append((opinion if opinion in outputs else "", cells))
+            opinion = opinion_name(cells[0])  # as tasks._reviews names it (archive.zip/报告.docx → archive.zip_报告)
+            table.append((opinion if opinion in outputs else "", [printable(cell) for cell in cells]))
     finally:
         book.close()
     kept = [i for i, _ in enumerate(head) if i == 0 or any(i < len(cells) and cells[i] for _, cells in table)]
@@ -121,7 +128,14 @@ def job_page(request: Request, actor: SignedIn, db: Db, job_id: Id):
     job = actor.scope.job(db, job_id)
     outputs = _outputs(job)
     head, table = _summary(job, outputs)
-    context = {"job": job, "outputs": outputs, "JOB_STATES": JOB_STATES, "head": head, "table": table}
+    context = {
+        "job": job,
+        "message": printable(job.message or "", keep="\n"),  # names from inside an archive: no direction marks
+        "outputs": [(name, printable(name)) for name in outputs],
+        "JOB_STATES": JOB_STATES,
+        "head": head,
+        "table": table,
+    }
     return page(request, "job.html", context)
 
 
