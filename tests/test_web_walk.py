@@ -70,8 +70,8 @@ def test_a_deadline_that_names_no_day_comes_back_as_typed(app):
 
 
 def test_names_inside_an_archive_are_shown_without_direction_or_control_characters(app, tmp_path):
-    """A .zip of reports whose entries are named to mislead: a right-to-left override (U+202E) made
-    'a‮xcod.exe.docx' read as 'a…exe.docx' on the job page and in the 审核意见 file's name, a line break sat in a
+    """A .zip of reports whose entries are named to mislead: a right-to-left override (U+202E) made 'a', U+202E,
+    'xcod.exe.docx' read as 'a…exe.docx' on the job page and in the 审核意见 file's name, and a line break sat in a
     file name on the server. Shown and written without them; each row still links to its 审核意见."""
     import io
     import zipfile

@@ -55,8 +55,9 @@ def safe_name(name: str | None, fallback: str) -> str:
 
 
 def printable(text: str, keep: str = "") -> str:
-    """A name as a page may show it: without control and direction characters (a U+202E inside an archive's
-    entry name showed "a‮xcod.exe.docx" as "a…exe.docx" reversed), except those in `keep` ("\n" in a message)."""
+    """A name as a page may show it: without control and direction characters (a right-to-left override, U+202E,
+    inside an archive's entry name showed the rest of the name reversed: 'a', U+202E, 'xcod.exe.docx' read as
+    'a…exe.docx'), except those in `keep` ("\n" in a message)."""
     return "".join(ch for ch in text if ch.isprintable() or ch in keep)
 
 
