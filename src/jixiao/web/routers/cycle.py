@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func
+from sqlalchemy.orm import contains_eager
 from starlette.datastructures import UploadFile
 
 from jixiao.model.numbers import fmt_percent
@@ -413,7 +414,8 @@ def _bureau_year(actor, db, year: int | None) -> tuple[int, list[int]]:
 
 def _evaluations(actor, db, year: int) -> dict[int, Evaluation]:
     """The year's evaluation of each department in scope, by department id: the rows' links to its cycle pages."""
-    return {e.department_id: e for e in db.scalars(actor.scope.evaluations().where(Evaluation.year == year))}
+    query = actor.scope.evaluations().where(Evaluation.year == year).options(contains_eager(Evaluation.department))
+    return {e.department_id: e for e in db.scalars(query)}  # each with its department (joined by the scope)
 
 
 @router.get("/bureau/cycle/汇总.xlsx")
