@@ -1050,3 +1050,33 @@ def test_a_county_renamed_since_the_divisions_list_and_an_autonomous_county_s_sh
     assert province_of("河南县级财政") != "青海省"  # 河南县 (青海) is left out: a province's name before 县级
     text = "中共寻甸县委统战部2024年部门整体支出绩效自评报告\n一、部门概况\n" + _LONG * 3
     assert _review(tmp_path, text).province == "云南省"
+
+
+def test_a_department_label_a_scan_misread_by_one_character(tmp_path):
+    """On a scan, 主管部门 read "主管部冂" or "主營部门", 单位名称 read "单位各称": the label, the same but for one
+    character after its first, still names the unit beside it — a whole unit's name only; "预算单价" (a price, no
+    label) names nothing, and the form's department falls back to its implementing unit as before."""
+    form = (
+        "项目支出绩效自评表\n(2023年度)\n项目名称\t农村公路养护\n{label}\t大英县交通运输局\t实施单位\t大英县公路事务中心\n"
+        "项目资金(万元)\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+        "\t年度资金总额\t100\t100\t100\t10\t100%\t10\n"
+    )
+    for label in ("主管部冂", "主營部门"):
+        result = _review(tmp_path, form.format(label=label), f"{label}.txt")
+        assert (result.department, result.unit) == ("大英县交通运输局", "大英县公路事务中心"), label
+    price = _review(tmp_path, form.format(label="预算单价"), "price.txt")
+    assert price.department == "大英县公路事务中心"
+    report = "2023年度部门整体支出绩效自评报告\n单位各称：大英县民政局\n一、部门基本情况\n" + _LONG * 3
+    assert _review(tmp_path, report, "report.txt").department == "大英县民政局"
+
+
+def test_the_one_unit_whose_budget_a_report_tells(tmp_path):
+    """Corpus n41: "绵阳市科学技术局主要有部门预算项目支出、专项预算支出二类支出" — the one unit the report names, as
+    the subject of its budget; a report that names another unit with its place names none so."""
+    text = (
+        "项目绩效自评报告\n一、项目基本情况\n(一)绩效目标情况\n"
+        "绵阳市科学技术局主要有部门预算项目支出、专项预算支出二类支出,项目资金总预算为2455.5万元。\n" + _LONG * 3
+    )
+    assert _review(tmp_path, text).department == "绵阳市科学技术局"
+    other = text + "绵阳市财政局下达资金2455.5万元。\n"
+    assert _review(tmp_path, other, "other.txt").department == ""

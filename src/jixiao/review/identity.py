@@ -591,8 +591,9 @@ def _phrase_named(doc: SourceDocument) -> str:
 
 def _sole_actor(doc: SourceDocument) -> str:
     """The one unit a report names, where it names it as the actor of the report's own work: what it will do next
-    ("今后,环江县文化广电体育和旅游局将彩票资金的预算和财务管理不断完善", corpus n122) or what it did with the units
-    under it ("东阳市文化和广电旅游体育局及其下属各单位……组织开展了……", n102, n172). Only when no other unit with its
+    ("今后,环江县文化广电体育和旅游局将彩票资金的预算和财务管理不断完善", corpus n122), what it did with the units
+    under it ("东阳市文化和广电旅游体育局及其下属各单位……组织开展了……", n102, n172), or whose budget it tells
+    ("绵阳市科学技术局主要有部门预算项目支出……二类支出", n41). Only when no other unit with its
     place is named outside 《》: a report that names several may be speaking of another (a finance bureau's
     "今后,县教育局将……")."""
     endings = vocabulary().words("department_endings")
@@ -601,6 +602,8 @@ def _sole_actor(doc: SourceDocument) -> str:
     patterns = [
         rf"(?:^|[。；;!！，,])\s*(?:今后|下一步|下步)[,，]\s*{name}(?:将|要|会)",
         rf"(?:^|[，,。；;：:]|(?:19|20)\d{{2}}\s*年度?[,，]?)\s*{name}及其(?:下属|所属)(?:各)?(?:单位|部门|机构)",
+        # the subject of the report's budget: "绵阳市科学技术局主要有部门预算项目支出、专项预算支出二类支出" (n41)
+        rf"(?:^|[。；;！!])\s*{name}(?:主要有|共有|(?:本|全)年(?:度)?共?有?)[^。，,]{{0,12}}?(?:支出|资金|预算)",
     ]
     text = _CITED.sub(lambda m: "＿" * len(m.group(0)), "\n".join(s.text for s in doc.paragraphs()))
     found = ""
@@ -723,23 +726,40 @@ def _flattened_row(doc: SourceDocument, labels: list[str]) -> str:
 _NEXT_CELL = ("年初预算", "全年预算", "项目资金", "预算数", "联系人", "联系电话", "项目负责人", "自评得分", "评价得分")
 
 
-def _misread(tables: list[Table], labels: list[str]) -> str:
+def _misread(tables: list[Table], labels: list[str], doc: SourceDocument | None = None) -> str:
     """The unit beside a label text recognition misread by one character ("实施第位 | 银川市第六中学", corpus t06 as
-    published): a cell as long as a label of four characters or more, the same but for one character that is not
-    its first, before a cell that is a unit's whole name (_named_unit, ending as a unit's name does)."""
+    published; "主管部冂：…" on a scan): a cell, or the words before a colon in the head's lines (with `doc`), as
+    long as a label of four characters or more, the same but for one character that is not its first, and no
+    label or column heading of its own ("预算单价" is a price), before a unit's whole name (_named_unit, ending as a
+    unit's name does)."""
     endings = tuple(vocabulary().words("department_endings"))
     wanted = [norm(x) for x in labels if len(norm(x)) >= 4]
+
+    def near(text: str) -> bool:
+        n = norm(text)
+        return (
+            any(
+                len(n) == len(w) and n[0] == w[0] and sum(a != b for a, b in zip(n, w, strict=True)) == 1
+                for w in wanted
+            )
+            and not _is_label(n)
+            and not _heading(n)
+        )
+
+    def whole(value: str) -> bool:
+        return value.endswith(endings) and _named_unit(value) and not _is_label(value) and not _firm(value)
+
     for t in tables:
         for row in t.grid:
             for c, cell in enumerate(row):
-                n = norm(cell)
-                near = any(
-                    len(n) == len(w) and n[0] == w[0] and sum(a != b for a, b in zip(n, w, strict=True)) == 1
-                    for w in wanted
-                )
-                value = _cell_value(row, c) if near else ""
-                if value.endswith(endings) and _named_unit(value) and not _is_label(value):
+                value = _cell_value(row, c) if near(cell) else ""
+                if whole(value):
                     return value
+    for seg in _head(doc) if doc is not None else []:
+        m = re.match(r"^\s*([^：:\s]{4,12})\s*[：:]", seg.text)
+        value = _unsealed(_after_colon(seg.text)) if m and near(m.group(1)) else ""
+        if whole(value):
+            return value
     return ""
 
 
@@ -747,7 +767,8 @@ def _implementing_unit(tables: list[Table], doc: SourceDocument) -> str:
     """实施单位: the unit a project form names as spending the money (vocabulary.yaml identity.unit), "" when the
     form names none. "本单位" is the unit the form's head names (单位名称, corpus t49)."""
     labels = vocabulary().words("identity", "unit")
-    unit = _CODE.sub("", _labelled(tables, doc, labels) or _spaced(doc, labels) or _misread(tables, labels)).strip()
+    unit = _labelled(tables, doc, labels) or _spaced(doc, labels) or _misread(tables, labels, doc)
+    unit = _CODE.sub("", unit).strip()
     if norm(unit) in ("本单位", "本部门"):
         unit = _CODE.sub("", _labelled(tables, doc, ["单位名称"])).strip()
     return _unmasked(unit)
@@ -800,15 +821,19 @@ def _answerable(tables: list[Table], doc: SourceDocument) -> str:
     """On a project form that names its implementing unit, the department answerable for the self-evaluation is
     its 主管部门 (vocabulary.yaml identity.answerable) — not a central ministry, not a section of a unit."""
     labels = vocabulary().words("identity", "answerable")
-    name = _CODE.sub("", _labelled(tables, doc, labels, tuple(labels)) or _spaced(doc, labels)).strip()
+    name = _labelled(tables, doc, labels, tuple(labels)) or _spaced(doc, labels) or _misread(tables, labels, doc)
+    name = _CODE.sub("", name).strip()
     return "" if not name or _central(name) or _section(name) else _unmasked(name)
 
 
 def _labelled_department(doc: SourceDocument, tables: list[Table], form: bool) -> str:
     """The department under a label (a form's 主管部门 first), else find_department's, else the title's."""
     vocab = vocabulary()
-    name = (_answerable(tables, doc) if form else "") or _labelled(
-        tables, doc, vocab.words("identity", "department"), ("主管部门", "部门", "实施单位", "项目实施单位", "项目单位")
+    named = vocab.words("identity", "department")
+    name = (
+        (_answerable(tables, doc) if form else "")
+        or _labelled(tables, doc, named, ("主管部门", "部门", "实施单位", "项目实施单位", "项目单位"))
+        or _misread(tables, named, doc)
     )
     name = _CODE.sub("", name)
     name = re.sub(r"\s*[(（]?(19|20)\d{2}年度?[)）]?$", "", name).strip()
