@@ -323,6 +323,7 @@ _DOTTED = re.compile(r"“([a-z][a-z0-9_]*(?:\[\d+\])?(?:\.[a-z][a-z0-9_]*(?:\[\
 _SERVER_WORDS = (
     ("（上限可用环境变量 JIXIAO_LIMIT_VALUE_CHARS 调整）", ""),
     ("长篇文字请写在 narrative 文件中", "长篇文字请写在下方“报告文字”中"),
+    ("YAML 格式错误", "文本格式错误"),  # the page calls the editor's text 文本格式, not by the format's English name
 )
 
 
