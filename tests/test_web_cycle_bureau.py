@@ -240,3 +240,28 @@ def test_a_reviewer_without_region_is_told_why_the_page_is_empty(world):
     clients, _ids, _texts = world
     page = clients["blind"].get("/bureau/cycle?year=2023").text
     assert "您的账户尚未设置辖区" in page and "妇女联合会" not in page
+
+
+def test_one_departments_warnings_keep_the_order_of_their_states(world):
+    """Sorted by department, a department's warnings follow the states' order (逾期未答复, 待答复, 逾期答复, 已答复),
+    whatever the state's note (待答复（剩余…个工作日）)."""
+    clients, _ids, _texts = world
+    app = clients["bureau"].app
+    # 2024, national lines: March 1% < 15% (answered the next working day), June 10% < 40% (never answered), September
+    # 20% < 65% warned on a day far ahead (待答复)
+    text = f"""year: 2024
+department: {FUTIAN}
+budget: 1000
+points:
+  - {{month: 3, executed: 10, answer: {{decision: 继续执行, date: 2024-04-01}}}}
+  - {{month: 6, executed: 100}}
+  - {{month: 9, executed: 200, issued: 2099-09-30}}
+"""
+    with app.state.factory() as db:
+        futian = db.query(Department).filter_by(name=FUTIAN).one()
+        db.add(CycleDocument(department_id=futian.id, year=2024, kind="monitoring", text=text, version=1))
+        db.commit()
+    for sort in ("department", "status"):
+        rows = table(clients["bureau"].get(f"/bureau/cycle?year=2024&sort_w={sort}").text, "warnings")
+        states = [re.search(r"(逾期未答复|待答复|逾期答复|已答复)", row).group(1) for row in rows]
+        assert states == ["逾期未答复", "待答复", "已答复"], sort

@@ -302,11 +302,14 @@ def bureau_view(db, scope, year: int, day, evaluations: dict[int, Evaluation], p
     answer = params.get("answer", "")
     answer = answer if answer in ANSWER_STATES else ""
     sort_w = params.get("sort_w", "") if params.get("sort_w") in SORTS else "status"
-    rank = {s: n for n, s in enumerate(ANSWER_STATES)}
+
+    def rank(row: list[Any]) -> int:  # 逾期未答复（超时自动暂停）, 待答复（剩余6个工作日）… by their state's order
+        return next((n for n, state in enumerate(ANSWER_STATES) if str(row[10]).startswith(state)), 9)
+
     shown = [r for r in warnings if not answer or str(r[10]).startswith(answer)]
     view["monitor"] = {
         "summary": summary,
-        "warnings": _sorted(shown, sort_w, 7, lambda r: rank.get(str(r[10])[:5].rstrip("（"), 9)),
+        "warnings": _sorted(shown, sort_w, 7, rank),
         "count": len(warnings),
         "late": sum(str(r[10]).startswith("逾期") for r in warnings),
         "failures": run.failures,
