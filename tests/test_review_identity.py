@@ -1080,3 +1080,34 @@ def test_the_one_unit_whose_budget_a_report_tells(tmp_path):
     assert _review(tmp_path, text).department == "绵阳市科学技术局"
     other = text + "绵阳市财政局下达资金2455.5万元。\n"
     assert _review(tmp_path, other, "other.txt").department == ""
+
+
+_FORM_ROWS = "项目\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n年度资金总额\t100\t100\t100\t10\t100%\t10\n"
+
+
+def test_a_fill_in_line_with_its_seal_and_date(tmp_path):
+    """ "填报单位（盖章）：大英县交通运输局 2024年3月10日" — the seal's place and the date on the unit's line are no
+    part of its name (was "大英县交通运输局 2024年3月10日"), and the date is the fill-in date: a self-evaluation filled
+    in in March evaluates the year before; in a cell too, with the seal's place between the label and its colon, and
+    with the next label after one space ("… 填报时间：…")."""
+    body = "一、部门基本情况\n本部门全年预算100万元，执行100万元。\n"
+    for line in (
+        "填报单位（盖章）：大英县交通运输局 2024年3月10日",
+        "填报单位(盖章):大英县交通运输局2024年3月10日",
+        "填报单位：大英县交通运输局（盖章）  2024年3月10日",
+        "填报单位（盖章）：大英县交通运输局    填报日期：2024年3月10日",
+    ):
+        result = _review(tmp_path, f"部门整体支出绩效自评报告\n{line}\n" + body)
+        assert (result.department, result.year) == ("大英县交通运输局", 2023), line
+    for row in (
+        "填报单位（盖章）：大英县交通运输局\t填报日期：2024年3月10日",
+        "填报单位（盖章）：大英县交通运输局 填报时间：2024年3月10日",
+    ):
+        result = _review(tmp_path, f"部门整体支出绩效自评表\n{row}\n" + _FORM_ROWS, "table.txt")
+        assert (result.department, result.year) == ("大英县交通运输局", 2023), row
+
+
+def test_a_unit_s_name_in_the_row_under_its_label(tmp_path):
+    """ "单位名称" alone in its row (the cells beside it empty), the name in the cell under it."""
+    table = "部门整体支出绩效自评表\n单位名称\t\t\t\n大英县民政局\t\t\t\n" + _FORM_ROWS
+    assert _review(tmp_path, table).department == "大英县民政局"

@@ -141,9 +141,9 @@ def find_department(doc: SourceDocument) -> str:
                 if not m:
                     continue
                 name = m.group(1) or next((x for x in row[c + 1 :] if x), "")
-                if name and is_column_heading(name):
-                    # 单位名称 heads a column of a list of units ("单位名称 | 编制数 | 实有人数", corpus n110):
-                    # the name stands under it
+                if not name or is_column_heading(name):
+                    # 单位名称 heads a column of a list of units ("单位名称 | 编制数 | 实有人数", corpus n110), or
+                    # of a form with nothing beside it: the name stands under it
                     below = [r[c] for r in rows[k + 1 : k + 4] if c < len(r) and r[c]]
                     name = below[0] if below and below[0].endswith(endings) else ""
                 if name:

@@ -120,7 +120,8 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str], no_se
                     elif (
                         n.startswith(label)
                         and len(n) > len(label) + 1
-                        and cell.strip()[len(label)] in "：:"
+                        # "填报单位（盖章）：…" in one cell: the seal's place between the label and its colon
+                        and _SEAL_AFTER_LABEL.sub("", cell.strip()[len(label) :])[:1] in ("：", ":")
                         and not _unit_only(_after_colon(cell))
                         and _ok(_after_colon(cell), label, strict)
                     ):
@@ -975,8 +976,21 @@ def identify(doc: SourceDocument, tables: list[Table], kind: str = "") -> Identi
 _SEAL_BEFORE = re.compile(r"^\s*[(（]\s*(?:公章|盖章|签章|印章|章)\s*[)）]\s*[:：。.,，、;；]?\s*")
 
 
+_SEAL_AFTER_LABEL = re.compile(r"^\s*[(（]\s*(?:公章|盖章|签章|印章)\s*[)）]\s*")
+# what follows a name on its label's line: the seal's place, the date it was filled in, the next label and its value
+# ("填报单位（盖章）：大英县交通运输局（盖章） 2024年3月10日", "…交通运输局 填报时间：2024年3月10日")
+_AFTER_THE_NAME = re.compile(
+    rf"\s*(?:[(（]\s*(?:公章|盖章|签章|印章)\s*[)）]|(?:{_DATE})\s*$|\s[\u4e00-\u9fff]{{2,8}}\s*[：:]).*$"
+)
+
+
 def _unsealed(name: str) -> str:
-    return _SEAL_BEFORE.sub("", name) if name else name
+    """A name without the seal's place before it and what its line holds after it."""
+    if not name:
+        return name
+    name = _SEAL_BEFORE.sub("", name)
+    rest = _AFTER_THE_NAME.sub("", name).strip()
+    return rest if len(rest) >= 2 else name
 
 
 def _labelled_year(tables: list[Table], doc: SourceDocument) -> int | None:

@@ -10,8 +10,9 @@ Looked for in the document's head (its title, first paragraphs and its tables' t
      under "林芝市财政局制"); a list or range of years ("2021年、2022年", "2021-2022年") gives its last, the year
      the evaluation runs to;
   3. what kinds.py read under a label (项目年份 | 2017) or as a whole calendar year (facts.find_year);
-  4. a self-evaluation's fill-in, evaluation or publication date (填报日期, 评价时间, 发布日期) in January to
-     October: the year before; so does the date its 落款 gives at its end ("大英县交通运输局 / 2024年3月10日").
+  4. a self-evaluation's fill-in, evaluation or publication date (填报日期, 评价时间, 发布日期, or the date after the
+     unit's name on its 填报单位 line) in January to October: the year before; so does the date its 落款 gives at
+     its end ("大英县交通运输局 / 2024年3月10日").
      A self-evaluation is made once the year it evaluates is closed, in the spring and summer after it:
      "发布日期: 2025-04-29 … 红河州数据发展中心2024年度项目支出绩效单位自评报告" (https://www.hh.gov.cn/info/11481/
      1179592.htm, corpus n01); so a table filled in on 2022年8月10日 evaluates 2021 (corpus t07, t35, t60, n174).
@@ -121,10 +122,17 @@ def year_from_fill_date(doc: SourceDocument, tables: list[Table], head: list[str
         return None
     rows = ["\t".join(row) for t in tables for row in t.grid[:4]]  # 发布日期 | 2024-04-19 (corpus t60)
     for text in head + rows:
-        m = _FILL_DATE.search(_SPACES.sub("", digits_of_years(text)))
+        closed = _SPACES.sub("", digits_of_years(text))
+        m = _FILL_DATE.search(closed) or _UNIT_DATE.search(closed)
         if m and 1 <= int(m.group(2)) <= 10:
             return int(m.group(1)) - 1
     return None
+
+
+# the date after the unit's name on its 填报单位 line, unlabelled: "填报单位（盖章）：大英县交通运输局 2024年3月10日"
+_UNIT_DATE = re.compile(
+    r"(?:填报|报送|编制)单位[^：:\d]{0,6}[:：][\u4e00-\u9fff（）()]{2,40}?((?:19|20)\d{2})(?:年|[-/.])(\d{1,2})"
+)
 
 
 _MONTHS = {m: i for i, m in enumerate("一二三四五六七八九十", start=1)} | {"十一": 11, "十二": 12}
