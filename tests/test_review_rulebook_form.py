@@ -87,6 +87,21 @@ def test_the_same_form_elsewhere_or_in_an_unknown_province_is_not_hubeis():
         assert _review(doc).rulebook_id != "hubei/project/2020", doc
 
 
+def test_baoshans_copy_of_the_form_is_baoshans():
+    """保山市退役军人事务局 (t33) names 保山 and prints “得分 (20分*执行率)”: 保山's rulebook. 昌宁县 (t57), a county of
+    保山 on the same form, names its county only: not placed in 保山, it keeps the national rules. 保山市能源局 2023
+    (t60) filled another form, in a year the 20 + 80 form was not seen in 保山."""
+    result = _review("t33-yunnan-baoshan-veterans-spring-visits-2022")
+    assert result.rulebook_id == "yunnan-baoshan/project/2022"
+    assert "文件属云南省保山市，为项目支出绩效自评表，2022年度在该表式见于的2022年度内" in result.rulebook_reason
+    assert _review("t57-yunnan-changning-supply-coop-pig-farm-2022").rulebook_id == "mof/project/2020"
+    later = _review("t60-yunnan-baoshan-energy-bureau-project-2023")
+    assert later.rulebook_id == "mof/project/2020"
+    assert "未选用“保山市项目支出绩效自评表" in later.rulebook_reason and "2023年度不在该表式见于的2022年度内" in (
+        later.rulebook_reason
+    )
+
+
 def test_a_year_outside_the_forms_or_none_is_not_chosen():
     text = norm("湖北省黄石市图书馆预算执行情况(万元)(20分)得分 (20分*执行率)")  # as the review compares text
     later = kinds.Identity(department="黄石市图书馆", year=2023, province="湖北省")
@@ -115,15 +130,16 @@ def test_a_county_form_needs_its_county_and_its_marks():
 
 
 def test_no_other_corpus_document_gets_a_form_rulebook():
-    """Across the corpus (the .txt of each), the three form rulebooks go to their own documents only."""
+    """Across the corpus (the .txt of each), the form rulebooks go to their own documents only."""
     own = {
         "hubei/project/2020": set(HUBEI_FORM),
         "hubei-guangshui/project/2021": {"t07-hubei-guangshui-jtj-project-2021"},
         "ningxia-yinchuan/project/2021": {"t06-ningxia-yinchuan-no6school-project-2021"},
+        "yunnan-baoshan/project/2022": {"t33-yunnan-baoshan-veterans-spring-visits-2022"},
     }
     seen = 0
     for doc in load_corpus():
-        if not str(doc.truth.get("province") or "").startswith(("湖北", "宁夏")):
+        if not str(doc.truth.get("province") or "").startswith(("湖北", "宁夏", "云南")):
             continue  # a form rulebook is of its province only
         seen += 1
         chosen = _review(doc.folder.name).rulebook_id

@@ -37,6 +37,7 @@ NEW = [
     "hubei/project/2020",
     "hubei-guangshui/project/2021",
     "ningxia-yinchuan/project/2021",
+    "yunnan-baoshan/project/2022",
 ]
 
 
@@ -304,6 +305,9 @@ def _findings(result) -> list[str]:
         ),
         ("hubei-guangshui/project/2021", ["t07-hubei-guangshui-jtj-project-2021"], True),  # by its form
         ("ningxia-yinchuan/project/2021", ["t06-ningxia-yinchuan-no6school-project-2021"], True),  # by its form
+        ("yunnan-baoshan/project/2022", ["t33-yunnan-baoshan-veterans-spring-visits-2022"], True),  # by its form
+        # 昌宁县 names its county only: named with --rulebook, not chosen (tests/test_review_rulebook_form.py)
+        ("yunnan-baoshan/project/2022", ["t57-yunnan-changning-supply-coop-pig-farm-2022"], False),
     ],
 )
 def test_rulebooks_from_the_corpus_cite_it_and_review_them_without_new_findings(rid, documents, chosen):
