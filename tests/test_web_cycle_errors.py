@@ -125,3 +125,37 @@ def test_a_deadline_on_a_holiday(world):
     assert r.status_code == 422
     assert "“整改期限”应为日期" in problems(r.text) and "（2024年9月只有30天）" in problems(r.text)
     assert "整改期限: 2024-9-31" in editor(r.text)
+
+
+def test_a_workbooks_unread_column_is_said_after_the_upload(world):
+    """A 监控表 with a column the reader does not know, figures under it: saved (the figures it knows are read), and
+    the page says which column at which cell was not read — it was lost with the redirect before."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from jixiao.cycle.monitoring import load_monitoring
+    from jixiao.cycle.workbook_out import monitoring_workbook
+
+    clients, eid = world
+    client, csrf = clients["baoan"]
+    page = client.get(f"/evaluations/{eid}/monitoring").text
+    version = int(re.search(r'name="doc_version" value="(\d+)"', page).group(1))
+    book = load_workbook(io.BytesIO(monitoring_workbook(load_monitoring(BAOAN))))
+    sheet = book["运行监控"]
+    header = next(row[0].row for row in sheet.iter_rows(min_col=1, max_col=1) if row[0].value == "监控节点")
+    column = sheet.max_column + 1
+    sheet.cell(header, column, "执行进度说明")
+    sheet.cell(header + 1, column, "序时推进")
+    content = io.BytesIO()
+    book.save(content)
+    r = client.post(
+        f"/evaluations/{eid}/monitoring",
+        data={"csrf_token": csrf, "action": "upload", "doc_version": str(version)},
+        files={"workbook": ("监控.xlsx", content.getvalue(), "application/octet-stream")},
+    )
+    assert r.status_code == 200 and f"已由工作簿“监控.xlsx”导入并保存（第{version + 1}版）" in r.text
+    said = problems(r.text)
+    letter = sheet.cell(header, column).column_letter
+    assert f"监控.xlsx 工作表“运行监控”A{header}" in said and f"{letter}{header}“执行进度说明”" in said
+    assert "其下数据未读取" in said

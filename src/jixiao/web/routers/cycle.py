@@ -205,11 +205,13 @@ def _upload(request: Request, actor, db, form: dict[str, str], evaluation_id: in
     content = file.file.read(MAX_UPLOAD + 1)
     problems = check_upload(content, name, (".xlsx", ".xlsm"))
     text = ""
+    warned: list = []  # what the workbook's reader only warns of (a renamed column whose figures were not read)
     if not problems:
         read = read_targets_workbook if kind == "targets" else read_monitoring_workbook
         try:  # the uploaded bytes themselves: no file written
             reader = read(Path(name), content)
-            _loader_of(kind)(Path(name), content)  # every cell's problem at once, as the command line reports them
+            # every cell's problem at once, as the command line reports them
+            warned = list(_loader_of(kind)(Path(name), content).warnings)
             text = f"# 由工作簿“{name}”导入\n" + yaml.safe_dump(
                 reader.tree, allow_unicode=True, sort_keys=False, width=1000
             )
@@ -220,7 +222,17 @@ def _upload(request: Request, actor, db, form: dict[str, str], evaluation_id: in
         context = page_context(actor, evaluation, kind, doc, stored, Parsed(None, problems))
         context["message"] = f"工作簿“{name}”有误，未导入。请按下列提示（工作表!单元格）修改后重新上传。"
         return page(request, "cycle.html", context, status=422)
-    return _save(request, actor, db, {**form, "text": text}, evaluation_id, kind)
+    saved = _save(request, actor, db, {**form, "text": text}, evaluation_id, kind)
+    if not warned or saved.status_code != 303:
+        return saved
+    # saved: the page itself rather than the redirect, with what the workbook's reader warned of at its cells (the
+    # saved text, converted from the workbook, no longer holds the column it could not read)
+    doc, stored, parsed = stored_document(db, evaluation, kind)
+    context = page_context(actor, evaluation, kind, doc, stored, Parsed(parsed.value, [*warned, *parsed.problems]))
+    context["prefilled"] = True  # the message as a success
+    version = doc.version if doc else 0
+    context["message"] = f"已由工作簿“{name}”导入并保存（第{version}版）。工作簿中有以下提示，请核对（工作表!单元格）。"
+    return page(request, "cycle.html", context)
 
 
 def _loader_of(kind: str):
