@@ -129,3 +129,45 @@ def test_quotation_marks_are_no_part_of_a_subjects_meaning():
 
     assert subject_matches("“三公”经费较年初预算减少", "三公经费")
     assert not subject_matches("“三公”经费", "公务用车购置费")
+
+
+# --- listed levels joined by 和 ---------------------------------------------------------------------------------------
+
+
+def _narrative_codes(*paragraphs: str) -> list[str]:
+    from jixiao.review.narrative import narrative_findings
+
+    return [p.code.removeprefix("review.narrative.") for p in narrative_findings(_doc(*paragraphs))]
+
+
+_RESPECTIVE = (
+    "2022年度收入、支出总计分别为4125.49万元和4143.91万元,与2021年相比,收、支总计分别减少1267.86万元、"
+    "2570.97万元,分别下降{}%、38.28%。"
+)
+
+
+def test_listed_levels_joined_by_he_pair_with_their_changes():
+    # n127's sentence as a 决算 more often prints it: the two levels joined by 和. 1267.86 ÷ (4125.49 + 1267.86) =
+    # 23.51%; 2570.97 ÷ (4143.91 + 2570.97) = 38.29% (38.28 truncated)
+    assert "growth_rate" not in _narrative_codes(_RESPECTIVE.format("23.51"))
+    assert "growth_rate" in _narrative_codes(_RESPECTIVE.format("25.00"))
+
+
+# --- "A、B分别为X、Y": each name with its own figure ------------------------------------------------------------------
+
+
+def test_names_listed_before_fenbie_go_one_to_each_listed_figure():
+    # n127's sentence as most 决算 print it: 收入总计 4125.49, 支出总计 4143.91; the changes and the rates after
+    # "分别减少/分别下降" go to the same names in the same order
+    subjects = [f.subject for f in _figures(_RESPECTIVE.format("23.51"))]
+    assert subjects == ["收入", "支出", "收入", "支出", "收入", "支出"]
+    # "收、支总计各是A,B万元": the short names of a 决算 stand for 收入 and 支出
+    subjects = [f.subject for f in _figures("2022年度收、支总计各是4125.49,4143.91万元。")]
+    assert subjects == ["收入", "支出"]
+
+
+def test_a_list_of_names_without_fenbie_keeps_its_subject():
+    # "收入、支出均为100万元": one amount for both, no pairing; and two names before three figures pair nothing
+    assert [f.subject for f in _figures("本年收入、支出均为100万元。")] == ["收入、支出"]
+    subjects = [f.subject for f in _figures("本年收入、支出分别为100万元、90万元、80万元。")]
+    assert "收入" not in subjects

@@ -131,8 +131,14 @@ def _run(figures: list[NarrativeFigure], last: int, kinds: tuple[str, ...]) -> l
 
 
 def _listed(a: NarrativeFigure, b: NarrativeFigure) -> bool:
-    """Only a comma or 、 between two figures ("4125.49,4143.91万元": the first prints no unit of its own)."""
-    return gap(a, b) in (",", "，", "、") or (a.segment == b.segment and b.start - a.end == 1)
+    """Only a comma, 、 or a joiner between two figures ("4125.49,4143.91万元": the first prints no unit of its own;
+    "分别为4125.49万元和4143.91万元": the last of a list joined by 和)."""
+    between = gap(a, b)
+    return (
+        between in (",", "，", "、")
+        or between in vocabulary().words["list_joiners"]
+        or (a.segment == b.segment and b.start - a.end == 1)
+    )
 
 
 def _respective(

@@ -28,6 +28,7 @@ __all__ = [
     "clean_subject",
     "date_event",
     "depths",
+    "distribute_respective",
     "find_relation",
     "indicator_clause",
     "new_item",
@@ -330,4 +331,53 @@ def carry_list_relation(figures: list[NarrativeFigure]) -> list[NarrativeFigure]
         elif f.quote.startswith("其中"):
             f = replace(f, flags=(*f.flags, "part"))
         out.append(f)
+    return out
+
+
+def _joined(a: NarrativeFigure, b: NarrativeFigure, voc: Vocabulary) -> bool:
+    """Two figures of one sentence listed one after the other: only a comma, 、 or a joiner (和) between them."""
+    if a.segment != b.segment or a.sentence != b.sentence or a.kind != b.kind:
+        return False
+    # the figures' places count from their paragraph, the quote is their sentence: b's own text finds the offset
+    at, raw = b.quote.find(b.text), b.text.rfind(b.raw)
+    if at < 0 or raw < 0:
+        return False
+    offset = b.start - at - raw
+    between = a.quote[a.end - offset : b.start - offset]
+    between = between[len(a.unit) :] if between.startswith(a.unit) else between  # "4125.49,4143.91万元"
+    return between.strip() in (",", "，", "、", *voc.words["list_joiners"])
+
+
+def _names(subject: str, voc: Vocabulary) -> list[str]:
+    """ "收入、支出" → 收入, 支出; "收、支" → 收入, 支出 (a 决算's short names)."""
+    names = [n for n in re.split(r"[、和及与]", subject) if n]
+    short = dict(pair.split("=") for pair in voc.words["respective_abbreviations"])
+    if all(len(n) == 1 for n in names):
+        names = [short.get(n, "") for n in names]
+    return names if len(names) >= 2 and all(names) else []
+
+
+def distribute_respective(figures: list[NarrativeFigure]) -> list[NarrativeFigure]:
+    """ "收入、支出总计分别为A万元和B万元", "收、支总计各是A,B万元……各减少C,D万元": names listed before 分别/各 go one
+    to each of as many figures listed after it, in order (A is 收入's, B 支出's); a later list of the same length in the
+    sentence, after its own 分别/各, goes to the same names. Any other count of figures pairs nothing."""
+    voc = vocabulary()
+    out = list(figures)
+    named: dict[tuple[int, int], list[str]] = {}
+    i = 0
+    while i < len(out):
+        j = i
+        while j + 1 < len(out) and _joined(out[j], out[j + 1], voc):
+            j += 1
+        first = out[i]
+        words = re.search("(?:" + "|".join(voc.words["respective_words"]) + ")", first.text or "")
+        if j > i and words is not None:
+            key = (first.segment, first.sentence)
+            # the names as the subject reads them, else as the words before 分别/各 print them ("收、支总计各是")
+            before = clean_subject(first.text[: words.start()], voc)[0]
+            names = _names(first.subject, voc) or _names(before, voc) or named.get(key, [])
+            if len(names) == j - i + 1:
+                named[key] = names
+                out[i : j + 1] = [replace(f, subject=n) for f, n in zip(out[i : j + 1], names, strict=True)]
+        i = j + 1
     return out

@@ -29,6 +29,7 @@ from .clauses import (
     clean_subject,
     date_event,
     depths,
+    distribute_respective,
     indicator_clause,
     noun_after,
     object_event,
@@ -100,7 +101,7 @@ class _SegmentReader:
             subject = self._compared(token, place, subject)
             self.out.append(self._figure(token, place, subject, relation, base, change))
             self.previous_end = token.end
-        return carry_list_relation(self._range_starts(self.out))
+        return distribute_respective(carry_list_relation(self._range_starts(self.out)))
 
     def _short_year(self, token: Token) -> bool:
         """ "24年乡村医生定额补助项目、……、24年农牧民体检经费" in a 2024 report: the year written with two digits at the
