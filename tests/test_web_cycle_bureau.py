@@ -221,11 +221,14 @@ def test_downloads_are_the_command_lines_workbooks(world, tmp_path):
 
 
 def test_a_department_sees_only_its_own(world):
-    clients, _ids, _texts = world
+    clients, ids, _texts = world
     page = clients["baoan"].get("/bureau/cycle?year=2023")
     assert page.status_code == 200
     assert "深圳市宝安区妇女联合会" in page.text and FUTIAN not in page.text and "南山" not in page.text
     assert "只列出本部门" in page.text
+    # reached from the department's cycle pages
+    cycle_page = clients["baoan"].get(f"/evaluations/{ids['深圳市宝安区妇女联合会']}/monitoring").text
+    assert 'href="/bureau/cycle?year=2023">本部门全周期汇总</a>' in cycle_page
     r = clients["baoan"].get("/bureau/cycle/汇总.xlsx?step=monitor&year=2023")
     assert r.status_code == 200
     assert {row[0] for row in sheet_rows(r.content, "预警清单")} == {"深圳市宝安区妇女联合会"}
