@@ -1111,3 +1111,17 @@ def test_a_unit_s_name_in_the_row_under_its_label(tmp_path):
     """ "单位名称" alone in its row (the cells beside it empty), the name in the cell under it."""
     table = "部门整体支出绩效自评表\n单位名称\t\t\t\n大英县民政局\t\t\t\n" + _FORM_ROWS
     assert _review(tmp_path, table).department == "大英县民政局"
+
+
+def test_a_place_whose_name_begins_like_a_sentence_and_a_competent_department_in_prose(tmp_path):
+    """Held-out n231: "本溪满族自治县水务局2022年度部门决算" — 本溪 and 全椒 are places, not 本/全 opening a sentence
+    ("本部门…", "全县…"); n217: "主管部门为海口国家高新区管委会(行政主管部门)" names the department where the report
+    names no implementing unit in prose (one that says "实施单位为…" is that unit's)."""
+    body = "一、部门概况\n" + _LONG * 3
+    assert _review(tmp_path, "本溪满族自治县水务局2022年度部门决算\n" + body).department == "本溪满族自治县水务局"
+    assert _review(tmp_path, "全椒县民政局2022年度部门决算\n" + body, "q.txt").department == "全椒县民政局"
+    assert _review(tmp_path, "本单位2022年度部门决算\n" + body, "own.txt").department == ""
+    prose = "云龙产业园路网项目绩效自评报告\n一、项目概况\n主管部门为海口国家高新区管委会(行政主管部门)。\n" + _LONG * 3
+    assert _review(tmp_path, prose, "prose.txt").department == "海口国家高新区管委会"
+    both = prose.replace("主管部门为", "实施单位为海口市政工程中心,主管部门为")
+    assert _review(tmp_path, both, "both.txt").department != "海口国家高新区管委会"

@@ -155,6 +155,13 @@ def _wrapped(value: str, following: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _places() -> tuple[str, ...]:
+    """Every place of regions.yaml of two characters or more, and the provinces."""
+    places = {p for ps in regions().values() for p in ps if len(p) >= 2} | set(vocabulary().raw["provinces"])
+    return tuple(sorted(places))
+
+
+@lru_cache(maxsize=1)
 def _cities() -> set[str]:
     return {p for places in regions().values() for p in places if p.endswith("市") and len(p) >= 3}
 
@@ -277,7 +284,7 @@ def _named_unit(name: str) -> bool:
     return (
         bool(placed)
         and not re.search(r"[，,。：:；;、\s]", name.strip())  # two names side by side ("A  B", a joint 落款) are none
-        and not _NOT_A_NAME.match(name)
+        and not (_NOT_A_NAME.match(name) and not name.startswith(_places()))  # 本溪, 全椒县: a place's own name
         and not _IN_A_NAME_NEVER.search(name)
         and not _GRASSROOTS.search(name)
     )
@@ -574,20 +581,28 @@ _LONGER_ENDING = {"联": ("合会",), "委": ("员会",), "办": ("事处", "公
 def _phrase_named(doc: SourceDocument) -> str:
     """The unit a report names in the set phrases that name the one that reports: the 三公 accounts' "全年使用财政拨款
     安排梧州市农产品质量安全综合检测中心出国团组0个" (corpus n119; the template's 本部门 filled in with the unit's
-    name), a project's "项目实施主体保山市文化和旅游局于10月20日……" (n154). A whole name with its place
-    (_named_unit)."""
+    name), a project's "项目实施主体保山市文化和旅游局于10月20日……" (n154), its "主管部门为…" when it names no
+    implementing unit in prose (n217). A whole name with its place (_named_unit)."""
     endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
     name = rf"([\u4e00-\u9fff（）()]{{2,30}}?(?:{endings}))"
     patterns = [
         rf"安排{name}(?:因公)?出国(?:[(（]境[)）])?团组",
         rf"实施主体(?:为|是|[:：])?\s*{name}(?=[于在对负按将已为是，,。；;、\s(（]|$)",
     ]
+    text = "\n".join(s.text for s in doc.paragraphs())
+    if not _IMPLEMENTER_SAID.search(text):
+        # "主管部门为海口国家高新区管委会(行政主管部门)" (n217), where the report names no implementing unit in prose:
+        # one that does is that unit's (docs/review.md, "Identity")
+        patterns.append(rf"(?:项目)?主管部门(?:为|是)\s*{name}(?=[(（，,。；;\s]|$)")
     for seg in doc.paragraphs():
         for pattern in patterns:
             m = re.search(pattern, seg.text)
             if m and _named_unit(m.group(1)) and not _section(m.group(1)):
                 return m.group(1)
     return ""
+
+
+_IMPLEMENTER_SAID = re.compile(r"(?:实施|项目|使用)单位(?:为|是)|实施主体")
 
 
 def _sole_actor(doc: SourceDocument) -> str:
