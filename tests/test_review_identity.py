@@ -1125,3 +1125,12 @@ def test_a_place_whose_name_begins_like_a_sentence_and_a_competent_department_in
     assert _review(tmp_path, prose, "prose.txt").department == "海口国家高新区管委会"
     both = prose.replace("主管部门为", "实施单位为海口市政工程中心,主管部门为")
     assert _review(tmp_path, both, "both.txt").department != "海口国家高新区管委会"
+
+
+def test_a_whole_year_in_iso_dates(tmp_path):
+    """ "评价期间：2023-01-01至2023-12-31" (a system's export): one whole calendar year, the year evaluated; a span
+    over two years is none."""
+    title = "大英县民政局项目支出绩效自评报告\n"
+    assert _review(tmp_path, title + "评价期间：2023-01-01至2023-12-31\n项目资金全部到位。\n").year == 2023
+    span = title + "评价期间：2023-01-01至2024-12-31\n项目资金全部到位。\n"
+    assert _review(tmp_path, span, "span.txt").year is None

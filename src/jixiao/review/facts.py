@@ -47,6 +47,8 @@ def _table_heads(doc: SourceDocument) -> list[list[str]]:
 _WHOLE_YEAR = rx(
     r"(20\d\d)\s*年\s*(?:0?1|元|一)\s*月[^至到~～—-]{0,4}[至到~～—-]+\s*(20\d\d)\s*年\s*(?:12|十二)\s*月"
     r"|(20\d\d)\s*[.．/]\s*0?1(?:\s*[.．/]\s*0?1)?\s*[至到~～—–-]+\s*(20\d\d)\s*[.．/]\s*12(?!\d)"
+    # ISO dates: "2023-01-01至2023-12-31"
+    r"|(20\d\d)-0?1-0?1\s*[至到~～—–]+\s*(20\d\d)-12-31"
     # the year written once: "2023年1月-12月", "2023年1-12月", "2023年1月至12月" (one year's months, not a span)
     r"|(20\d\d)\s*年\s*(?:0?1|元|一)\s*月?\s*(?:1日|一日)?\s*[至到~～—–-]+\s*(?:12|十二)\s*月(?!份?[至到~～—–-])"
 )
@@ -56,9 +58,9 @@ def _one_year(m: re.Match[str] | None) -> int | None:
     """The year of a _WHOLE_YEAR match that begins and ends in the same year."""
     if not m:
         return None
-    if m.group(5):
-        return int(m.group(5))
-    start, end = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    if m.group(7):
+        return int(m.group(7))
+    start, end = next((m.group(i), m.group(i + 1)) for i in (1, 3, 5) if m.group(i))
     return int(start) if start == end else None
 
 
