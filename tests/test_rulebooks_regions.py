@@ -38,6 +38,7 @@ NEW = [
     "hubei-guangshui/project/2021",
     "ningxia-yinchuan/project/2021",
     "yunnan-baoshan/project/2022",
+    "anhui-tongling-jiaoqu/project/2021",
 ]
 
 
@@ -308,6 +309,8 @@ def _findings(result) -> list[str]:
         ("yunnan-baoshan/project/2022", ["t33-yunnan-baoshan-veterans-spring-visits-2022"], True),  # by its form
         # 昌宁县 names its county only: named with --rulebook, not chosen (tests/test_review_rulebook_form.py)
         ("yunnan-baoshan/project/2022", ["t57-yunnan-changning-supply-coop-pig-farm-2022"], False),
+        # names neither its province nor its city: used only with --rulebook, and it finds what the review finds
+        ("anhui-tongling-jiaoqu/project/2021", ["t37-anhui-tongling-jiaoqu-rural-public-welfare-2021"], False),
     ],
 )
 def test_rulebooks_from_the_corpus_cite_it_and_review_them_without_new_findings(rid, documents, chosen):
