@@ -97,6 +97,8 @@ def test_an_attachments_number_is_no_count():
 def test_a_nine_year_school_is_no_duration():
     # n244: "九年一贯制学校" is the kind of school (grades 1–9 in one), not nine years
     assert _counts("张家川县龙山镇四方中学是一所九年一贯制学校,担负着四方村及周边村庄的初中义务教育。") == []
+    # n112's "是一所十二年一体化改革试验学校": the same kind of name
+    assert _counts("我校是一所十二年一体化改革试验学校,现有教职工120人。") == [("120", "人")]
 
 
 def test_a_date_before_tongji_is_the_date_of_the_count():
@@ -171,3 +173,21 @@ def test_a_list_of_names_without_fenbie_keeps_its_subject():
     assert [f.subject for f in _figures("本年收入、支出均为100万元。")] == ["收入、支出"]
     subjects = [f.subject for f in _figures("本年收入、支出分别为100万元、90万元、80万元。")]
     assert "收入" not in subjects
+
+
+def test_contents_entries_with_bracketed_or_field_page_numbers_end_where_the_report_begins():
+    # the contents of a 决算 page (cncn.gov.cn, lzszyyy.com): "(一)部门职责......( 1)", "一、 主要职责 PAGEREF _Toc32310 h 3";
+    # the report begins again at "(一)部门职责", whose own heading is the report's, not an entry
+    from jixiao.review.reportchecks import headings
+
+    doc = _doc(
+        "目录",
+        "一、概况...........................................( 1 )",
+        "(一)部门职责.......................................( 1)",
+        "二、主要职责 PAGEREF _Toc32310 h 3",
+        "一、概况",
+        "(一)部门职责",
+        "负责全县的有关工作,具体职责如下。",
+        "二、主要职责",
+    )
+    assert [h for h, _ in headings(doc)] == ["概况", "部门职责", "主要职责"]
