@@ -176,8 +176,8 @@ def test_a_list_of_names_without_fenbie_keeps_its_subject():
 
 
 def test_contents_entries_with_bracketed_or_field_page_numbers_end_where_the_report_begins():
-    # the contents of a 决算 page (cncn.gov.cn, lzszyyy.com): "(一)部门职责......( 1)", "一、 主要职责 PAGEREF _Toc32310 h 3";
-    # the report begins again at "(一)部门职责", whose own heading is the report's, not an entry
+    # the contents of a 决算 page (cncn.gov.cn, lzszyyy.com): "(一)部门职责......( 1)", "一、 主要职责 PAGEREF _Toc32310
+    # h 3"; the report begins again at "(一)部门职责", whose own heading is the report's, not an entry
     from jixiao.review.reportchecks import headings
 
     doc = _doc(
