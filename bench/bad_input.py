@@ -19,6 +19,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from review import report_text  # noqa: E402 - the review bench's report of N pages
 
 from tests.test_hostile_files import (  # noqa: E402 - the makers live beside the tests that pin each case
     BAOAN_YAML,
@@ -30,9 +33,6 @@ from tests.test_hostile_files import (  # noqa: E402 - the makers live beside th
     sheet_bomb,
     xlsx_with,
 )
-
-SEEDS = ROOT / "tests" / "fixtures" / "seeds"  # copies of ../shared/seeds
-
 
 # Runs in the measured process: the CLI in-process, its output discarded; prints code, seconds, peak KB.
 _CHILD = """
@@ -58,14 +58,6 @@ def measure(*argv: str) -> tuple[int, float, float, float]:
     total = time.perf_counter() - started
     code, seconds, peak_kb = result.stdout.split()[-3:]
     return int(code), float(seconds), total, int(peak_kb) / 1024
-
-
-def report_text(pages: int) -> str:
-    """A report of `pages` pages (about 1,500 characters each) from the seed reports, repeated."""
-    seeds = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))) if SEEDS.exists() else ""
-    seeds = seeds or BAOAN_YAML.read_text(encoding="utf-8")
-    wanted = pages * 1500
-    return (seeds * (wanted // len(seeds) + 1))[:wanted]
 
 
 CASES = {

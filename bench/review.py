@@ -9,9 +9,12 @@ Run: .venv/bin/python bench/review.py [FILE …]   (default: the two seeds, test
 
 from __future__ import annotations
 
+import re
 import statistics
 import sys
+import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
 from jixiao.review import review_document
@@ -19,6 +22,54 @@ from jixiao.review.mutate import measure
 from jixiao.review.source import read_source
 
 SEEDS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "seeds"  # copies of ../shared/seeds
+
+
+def report_text(pages: int) -> str:
+    """A report of `pages` pages (about 1,500 characters each) from the seed reports, repeated."""
+    seeds = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))) if SEEDS.exists() else ""
+    seeds = seeds or (SEEDS.parents[2] / "examples" / "baoan-fulian-2023" / "data.yaml").read_text(encoding="utf-8")
+    wanted = pages * 1500
+    return (seeds * (wanted // len(seeds) + 1))[:wanted]
+
+
+_FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def _baseline(text: str) -> int:
+    """The least a review does, written straight: the text split into paragraphs and every figure in it read as a
+    Decimal. The issue-15 row's baseline, timed in the same run."""
+    count = 0
+    for paragraph in text.split("\n"):
+        for figure in _FIGURE.findall(paragraph):
+            Decimal(figure.replace(",", ""))
+            count += 1
+    return count
+
+
+def measure_in_process(pages: int = 20, rounds: int = 15) -> dict[str, float]:
+    """CPU and wall time (medians, ms) of one review of a `pages`-page report in this process — read from its .txt
+    and reviewed, as `jixiao review` does after start-up — and of the baseline on the same text (issue 15: a
+    20-page report ≤ 100 ms). The first review, which fills the caches, is not counted."""
+    text = report_text(pages)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "报告.txt"
+        path.write_text(text, encoding="utf-8")
+        review_document(read_source(path))
+        cpu, wall, base = [], [], []
+        for _ in range(rounds):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            review_document(read_source(path))
+            cpu.append(time.process_time() - started_cpu)
+            wall.append(time.perf_counter() - started)
+            started_cpu = time.process_time()
+            _baseline(text)
+            base.append(time.process_time() - started_cpu)
+    return {
+        "chars": len(text),
+        "cpu": statistics.median(cpu) * 1000,
+        "wall": statistics.median(wall) * 1000,
+        "baseline": statistics.median(base) * 1000,
+    }
 
 
 def main() -> None:

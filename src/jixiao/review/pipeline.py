@@ -170,7 +170,8 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
     check_claims(review, figures)
     narrative = _narrative_checker()
     if narrative is not None and doc.paragraphs():
-        for p in narrative(doc):  # a stated score or grade against the score table rests on the table's cells
+        # a stated score or grade against the score table rests on the table's cells
+        for p in narrative(doc, review.narrative_figures()):
             basis = review.total_basis if p.code.endswith(".score_grade") else []
             findings.add(p.code, p.severity, p.message, p.location, p.expected, p.actual, basis)
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
