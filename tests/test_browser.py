@@ -782,3 +782,64 @@ def test_the_browsers_own_messages_are_chinese_in_an_english_browser(server):
         assert not english, english
         assert {where for where, _, _ in found} >= {"登录", "系统管理", "部门自评", "账户"}, found
         browser.close()
+
+
+def test_what_was_typed_comes_back_after_the_session_ended(server):
+    """A department officer types into the form and the report's text while the session ends (12 hours, or an
+    administrator's reset): the save asked to sign in again and then went to the form's own address (不支持的操作),
+    everything typed lost. Now the sign-in leads back to the evaluation page, which puts back what was not saved
+    (kept in the window) with a note; saved, it is stored and the note is gone."""
+    from sqlalchemy import delete
+
+    from jixiao.web.db import Department, Session, User
+    from jixiao.web.security import hash_password
+
+    url, app = server
+    with app.state.factory() as db:
+        department = Department(name="深圳市宝安区草稿测试局", region="广东省深圳市宝安区")
+        db.add(department)
+        db.flush()
+        db.add(
+            User(username="draft", password_hash=hash_password(PASSWORD), role="filler", department_id=department.id)
+        )
+        db.commit()
+    narrative = "本年度预算执行总体良好。\n\n一、主要做法：加强预算编制与执行监控。"
+    with playwright.sync_playwright() as p:
+        browser = _browser(p)
+        page = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="zh-CN").new_page()
+        _sign_in_by_keyboard(page, url, "draft", PASSWORD)
+        page.fill("#year", "2023")
+        _click_and_wait(page, "#new-form button[type=submit]")
+        evaluation_page = page.url.split("?")[0]
+        page.fill("[id='f-budget.initial.total']", "2,377.56")
+        boxes = page.locator("#narrative-form textarea")
+        section = boxes.first.get_attribute("id")
+        boxes.first.fill(narrative)
+        page.wait_for_timeout(500)  # the draft is kept 300 ms after the last keystroke
+        with app.state.factory() as db:  # the session ends
+            db.execute(delete(Session).where(Session.user_id == db.query(User).filter_by(username="draft").one().id))
+            db.commit()
+        _click_and_wait(page, "#narrative-form button[type=submit]")
+        assert "/login" in page.url
+        page.get_by_label("用户名").fill("draft")
+        page.get_by_label("密码").fill(PASSWORD)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url == evaluation_page  # the page the form was on, not /evaluations/N/narrative
+        assert page.input_value(f"[id='{section}']") == narrative
+        assert page.input_value("[id='f-budget.initial.total']") == "2,377.56"
+        assert "已恢复您在本窗口填写但未保存的" in page.inner_text("#narrative-form .draft-note")
+        _click_and_wait(page, "#narrative-form button[type=submit]")
+        assert "报告文字已保存" in page.inner_text("#message")
+        assert (
+            page.input_value(f"[id='{section}']") == narrative
+            and not page.locator("#narrative-form .draft-note").count()
+        )
+        page.reload()
+        assert not page.locator("#narrative-form .draft-note").count()
+        assert page.input_value("[id='f-budget.initial.total']") == "2,377.56"  # not saved yet: still put back
+        page.click("#data-form .draft-note button")  # 放弃恢复
+        assert page.input_value("[id='f-budget.initial.total']") == ""
+        page.reload()
+        assert page.input_value("[id='f-budget.initial.total']") == "" and not page.locator(".draft-note").count()
+        browser.close()

@@ -77,12 +77,31 @@ def signed_in(request: Request, db: Db) -> Actor:
     session = find_session(db, request.cookies.get(COOKIE))
     if session is None:  # back to this page after signing in, its query too (/bureau?year=2022&status=draft)
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.method != "GET":  # a form sent after the session ended: back to the page that held it
+            target = _page_sent_from(request)
         raise SignIn(f"/login?next={quote(target, safe='/')}")
     request.state.session = session
     user = session.user
     if user.must_change_password and request.url.path not in ("/account", "/account/password", "/logout"):
         raise SignIn("/account?must=1")
     return Actor(user, session, Scope(user))
+
+
+def _page_sent_from(request: Request) -> str:
+    """The page a form was sent from (the Referer of this site: the page's Referrer-Policy is same-origin), else the
+    home page: the form's own address (/evaluations/1/form) answers a POST only, and after signing in a GET of it was
+    a dead end (不支持的操作). The page keeps what was typed into it and not saved (static/app.js)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit
+
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or not referer.path.startswith("/") or referer.path.startswith("//"):
+        return "/"
+    # its filters kept (/bureau?year=2022), not a one-off message of the page (?saved=form, ?done=create)
+    kept = [(k, v) for k, v in parse_qsl(referer.query) if k not in _ONE_OFF and not k.startswith("r:")]
+    return referer.path + (f"?{urlencode(kept)}" if kept else "")
+
+
+_ONE_OFF = ("saved", "done", "refused", "message", "sig")
 
 
 SignedIn = Annotated[Actor, Depends(signed_in)]
@@ -109,7 +128,10 @@ async def checked_form(request: Request, actor: SignedIn) -> dict[str, str]:
         form = await request.form()
         fields = {key: value for key, value in form.multi_items() if isinstance(value, str)}
     if not valid_csrf(actor.session, fields.get("csrf_token") or ""):
-        raise OutOfScope("表单已过期或来源不明（CSRF 校验失败）。请刷新页面后重试。")
+        raise OutOfScope(
+            "表单已过期（可能已在其他窗口重新登录或退出），未保存。请回到原页面刷新后重试；"
+            "自评页面上填写而未保存的内容会在刷新后恢复。"
+        )
     return fields
 
 

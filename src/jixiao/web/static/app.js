@@ -171,3 +171,88 @@ document.addEventListener("click", function (event) {
     if (el.setCustomValidity && el.validity && el.validity.customError) { el.setCustomValidity(""); }
   }, true);
 });
+
+// What is typed into the evaluation page's forms is kept in this window (sessionStorage, gone with the tab) until it
+// is saved. A session that ended while the officer typed (the save then asked to sign in again), a sign-in in another
+// window (the form's token no longer valid) or a reload lost it all. Back on the page, what was not saved is put back
+// into its fields, with a note and a way to discard it; a draft begun on an older version keeps that version, so its
+// save is checked against what others saved meanwhile (the conflict table), never saved over it unseen.
+var DRAFT_FORMS = ["data-form", "facts-form", "lists-form", "narrative-form", "yaml-form", "comment-form"];
+var DRAFT_SENT = "jixiao-draft-sent";
+
+function draftKey(form) { return "jixiao-draft:" + form.getAttribute("action"); }
+
+function draftFields(form) {
+  return Array.prototype.filter.call(form.elements, function (el) {
+    return el.name && el.name !== "csrf_token" && el.name !== "version" && !el.readOnly && !el.disabled
+      && (el.tagName === "TEXTAREA" || el.tagName === "SELECT" || (el.tagName === "INPUT" && el.type === "text"));
+  });
+}
+
+function keepDraft(form, sent) {
+  var values = {};
+  draftFields(form).forEach(function (el) { values[el.name] = el.value; });
+  var version = form.elements.version ? form.elements.version.value : "";
+  try {
+    sessionStorage.setItem(draftKey(form), JSON.stringify({ version: version, values: values }));
+    if (sent) { sessionStorage.setItem(DRAFT_SENT, draftKey(form)); }
+  } catch (e) { /* storage disabled or full: nothing kept */ }
+}
+
+function restoreDraft(form) {
+  var kept;
+  try { kept = JSON.parse(sessionStorage.getItem(draftKey(form)) || "null"); } catch (e) { kept = null; }
+  if (!kept || !kept.values) { return; }
+  var restored = [];
+  draftFields(form).forEach(function (el) {
+    var value = kept.values[el.name];
+    if (typeof value === "string" && value !== el.value) { restored.push([el, el.value]); el.value = value; }
+  });
+  if (!restored.length) { return; }
+  var version = form.elements.version;
+  var older = version && kept.version && kept.version !== version.value;
+  if (older) { version.value = kept.version; }
+  var note = document.createElement("div");
+  note.className = "msg warn draft-note";
+  note.setAttribute("role", "status");
+  note.textContent = "已恢复您在本窗口填写但未保存的" + restored.length + "项内容，请核对后保存。"
+    + (older ? "填写时为第" + kept.version + "版，此后已有保存，保存时将逐项核对他人的修改。" : "");
+  var discard = document.createElement("button");
+  discard.type = "button";
+  discard.className = "secondary";
+  discard.textContent = "放弃恢复";
+  discard.addEventListener("click", function () {
+    restored.forEach(function (pair) { pair[0].value = pair[1]; });
+    if (older) { version.value = version.defaultValue; }
+    try { sessionStorage.removeItem(draftKey(form)); } catch (e) { /* nothing kept */ }
+    note.remove();
+  });
+  note.appendChild(document.createTextNode(" "));
+  note.appendChild(discard);
+  form.insertBefore(note, form.firstChild);
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  var forms = DRAFT_FORMS.map(function (id) { return document.getElementById(id); }).filter(Boolean);
+  if (!forms.length) { return; }
+  var query = new URLSearchParams(location.search);
+  try {
+    if (query.get("saved") || query.get("done")) {  // the form last sent was saved: its draft is done with
+      var sent = sessionStorage.getItem(DRAFT_SENT);
+      if (sent) { sessionStorage.removeItem(sent); sessionStorage.removeItem(DRAFT_SENT); }
+    }
+  } catch (e) { /* storage disabled */ }
+  // after a save conflict the page shows the user's text merged with the other person's: nothing to put back
+  var conflict = document.getElementById("conflict") || document.getElementById("text-changes");
+  forms.forEach(function (form) {
+    if (!conflict) { restoreDraft(form); }
+    if (location.pathname === form.getAttribute("action")) { keepDraft(form, false); }  // refused: shown as typed
+    var timer = null;
+    form.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { keepDraft(form, false); }, 300);
+    });
+    form.addEventListener("change", function () { keepDraft(form, false); });
+    form.addEventListener("submit", function () { clearTimeout(timer); keepDraft(form, true); });
+  });
+});
