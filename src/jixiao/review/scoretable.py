@@ -172,9 +172,10 @@ def _score_table(table: Table, block: Block, funds_block: Block | None) -> Score
     family = "mof" if {"target", "actual"} & set(cols) else "three_level"
     seg = table.segment
     out = ScoreTable(family, seg, table=table, block=block, funds_block=funds_block)
-    header_label = next((table.grid[block.header_start][c] for c in range(len(table.grid[block.header_start]))), "")
+    # the header row's first printed cell: a table need not start in the grid's first column (a sheet's from C5)
+    header_label = next((c for c in table.grid[block.header_start] if c.strip()), "")
     has_header = block.header_end > block.header_start
-    if has_header and _LABEL_WEIGHT.search(header_label) and table.cell(block.header_start, 0) == header_label:
+    if has_header and _LABEL_WEIGHT.search(header_label):
         out.block_label, out.block_weight = header_label, level_label(header_label)[1]
     score_col = cols.get("score", cols.get("review_score"))
     weight_col = cols.get("weight")
@@ -347,6 +348,15 @@ def _with_offset(doc: SourceDocument | None, seg: Segment, part: Segment, whole:
     return table
 
 
+def _titled(table: ScoreTable) -> bool:
+    """Whether a score table opens with its own title naming a self-evaluation table (the next project's table,
+    on its own sheet of a workbook): a new table, not the rest of the one before carried over a page."""
+    if table.table is None:
+        return False
+    titles = [norm(w) for kind in vocabulary().raw["kinds"].values() for w in kind.get("title", [])]
+    return any(w and w in norm(t) for t in table.table.titles for w in titles)
+
+
 def _merge_continuations(tables: list[ScoreTable]) -> list[ScoreTable]:
     """A table split across pages (PDF) comes out as two: join a part without its 合计 row to the next."""
     merged: list[ScoreTable] = []
@@ -358,6 +368,7 @@ def _merge_continuations(tables: list[ScoreTable]) -> list[ScoreTable]:
             and last.total_location is None
             and last.segment is not table.segment
             and table.funds_block is None
+            and not _titled(table)
             and (
                 table.family == "three_level"
                 or not table.rows

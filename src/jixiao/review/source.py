@@ -28,7 +28,7 @@ def _docx_rows(table, document) -> tuple[list[list[str]], list]:
     rows, nested = [], []
     seen: dict[int, object] = {}  # id → the cell element, kept alive so that its id is not reused
     for row in table.rows:
-        cells = []
+        cells = [""] * row.grid_cols_before  # a row Word begins at a later column (w:gridBefore)
         for cell in row.cells:
             # merged cells repeat the same cell object, across a row and down a column
             cells.append("" if id(cell._tc) in seen else "\n".join(p.text for p in cell.paragraphs))
@@ -51,14 +51,36 @@ def _read_docx(path: Path) -> SourceDocument:
         if tag == "p":
             builder.paragraph(Paragraph(child, document).text)
         elif tag == "tbl":
-            pending = [Table(child, document)]
-            first = True
-            while pending:
-                rows, nested = _docx_rows(pending.pop(0), document)
-                if not (first and _continue_docx_table(builder, rows)):
-                    builder.table(rows)
-                pending[:0], first = nested, False
+            for item in _unframed(Table(child, document), document):
+                if isinstance(item, str):
+                    builder.paragraph(item)
+                    continue
+                pending, first = [item], True
+                while pending:
+                    rows, nested = _docx_rows(pending.pop(0), document)
+                    if not (first and _continue_docx_table(builder, rows)):
+                        builder.table(rows)
+                    pending[:0], first = nested, False
     return builder.doc
+
+
+def _unframed(table, document) -> list:
+    """A one-cell table drawn round a form (its title lines and its table inside the frame's cell): what the cell
+    holds, in order — a line as its text, a table as a Table; any other table as itself."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    tcs = table._tbl.xpath("./w:tr/w:tc")
+    if len(tcs) != 1 or not tcs[0].xpath("./w:tbl"):
+        return [table]
+    out: list = []
+    for child in tcs[0].iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            out.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            out += _unframed(Table(child, document), document)
+    return out
 
 
 def _continue_docx_table(builder: _Builder, rows: list[list[str]]) -> bool:
@@ -106,20 +128,11 @@ def _read_txt(path: Path) -> SourceDocument:
 
 
 def _read_xlsx(path: Path) -> SourceDocument:
-    """Each sheet a table; a merged range keeps its value in its top-left cell only (openpyxl's reading)."""
-    from openpyxl import load_workbook
+    """Each sheet's tables as printed: review/tablexlsx.py (number formats, formulas without results, hidden rows,
+    columns and sheets, several tables on a sheet)."""
+    from .tablexlsx import read_xlsx
 
-    builder = _Builder(path)
-    with path.open("rb") as handle:  # by its handle: openpyxl refuses a name not ending .xlsx (an ".xls" that is one)
-        wb = load_workbook(handle, data_only=True)
-    for ws in wb.worksheets:
-        if ws.sheet_state != "visible":
-            continue
-        bottom, right = _xlsx_extent(ws, path)
-        cells = ws.iter_rows(max_row=bottom, max_col=right)
-        rows = [[_xlsx_text(c.value, getattr(c, "number_format", "")) for c in row] for row in cells]
-        builder.table(rows)
-    return builder.doc
+    return read_xlsx(path)
 
 
 def _xlsx_extent(ws, path: Path) -> tuple[int, int]:
@@ -150,20 +163,6 @@ def _xlsx_extent(ws, path: Path) -> tuple[int, int]:
             ]
         )
     return bottom, right
-
-
-def _xlsx_text(value: object, number_format: str = "") -> str:
-    """A cell as it is shown: a rate formatted as a percent (0.9545 in a 0.00% cell) is "95.45%"."""
-    if value is None:
-        return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (number_format or ""):
-        places = len(number_format.split(".", 1)[1].split("%")[0]) if "." in number_format else 0
-        return f"{value * 100:.{places}f}%"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, float):
-        return f"{value:.12g}"  # 0.1 + 0.2 is shown 0.3
-    return str(value)
 
 
 _WORD = (".doc", ".docx", ".wps", ".rtf", ".odt")

@@ -205,7 +205,9 @@ def _headerless(grid: list[list[str]]) -> list[Block]:
         filled = [c for c, x in enumerate(row) if x.strip()]
         if len(filled) >= 3 and number(row[filled[-1]]) is not None and number(row[filled[-2]]) is not None:
             ends.append((r, filled[-2], filled[-1]))
-    labelled = sum(1 for row in grid for x in row[:2] if _LEVEL_WEIGHT.search(x))
+    # the labels in the table's first two columns, wherever the table starts in the grid (a sheet's from C5)
+    lead = min((c for row in grid for c, x in enumerate(row) if x.strip()), default=0)
+    labelled = sum(1 for row in grid for x in row[lead : lead + 2] if _LEVEL_WEIGHT.search(x))
     if len(ends) < 3 or labelled < 2:
         return []
     weight = max({w for _, w, _ in ends}, key=lambda w: sum(1 for _, x, _ in ends if x == w))

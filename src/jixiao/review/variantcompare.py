@@ -15,7 +15,7 @@ from .source import SourceDocument
 from .variants import Variant
 from .vocabulary import norm
 
-__all__ = ["KINDS", "compare", "outcome", "variants"]
+__all__ = ["KINDS", "compare", "compare_files", "compare_pair", "outcome", "variants"]
 
 KINDS: dict[str, Callable[[SourceDocument], Variant | None]] = {**base.KINDS, **variantkinds.KINDS}
 
@@ -76,10 +76,79 @@ def compare(doc: SourceDocument, review, folder, formats=("docx", "xlsx"), kinds
             except Exception as exc:  # a crash is a disagreement, reported with its type
                 yield variant.kind, fmt, False, f"crash {type(exc).__name__}: {exc}"
                 continue
-            want, got = outcome(base, variant.drops), outcome(result, variant.drops)
-            names = ("department", "year", "kind", "total", "grade", "tables")
-            diff = [f"{n}: {a!r} → {b!r}" for n, a, b in zip(names, want, got, strict=False) if a != b]
-            was, now = ({(f.code, _about(f.message)): f.message for f in r.findings} for r in (base, result))
-            diff += [f"was: {m[:90]}" for k, m in was.items() if k not in now and k[0] not in variant.drops]
-            diff += [f"now: {m[:90]}" for k, m in now.items() if k not in was and k[0] not in variant.drops]
-            yield variant.kind, fmt, got == want, "; ".join(diff) if got != want else ""
+            agrees, what = _differ(base, result, variant.drops)
+            yield variant.kind, fmt, agrees, what
+
+
+def _differ(base, result, drops: frozenset[str] = frozenset()) -> tuple[bool, str]:
+    """Whether `result` reviews as `base` does (outcome), and what differs."""
+    want, got = outcome(base, drops), outcome(result, drops)
+    names = ("department", "year", "kind", "total", "grade", "tables")
+    diff = [f"{n}: {a!r} → {b!r}" for n, a, b in zip(names, want, got, strict=False) if a != b]
+    was, now = ({(f.code, _about(f.message)): f.message for f in r.findings} for r in (base, result))
+    diff += [f"was: {m[:90]}" for k, m in was.items() if k not in now and k[0] not in drops]
+    diff += [f"now: {m[:90]}" for k, m in now.items() if k not in was and k[0] not in drops]
+    return got == want, "; ".join(diff) if got != want else ""
+
+
+def compare_files(doc: SourceDocument, review, folder, kinds: list[str] | None = None):
+    """Per file kind (tablefiles.FILE_KINDS: a real file's messiness): (kind, format, agrees, what differs) against
+    the clean file of the same format."""
+    from .corpus import write_docx, write_xlsx
+    from .tablefiles import FILE_KINDS
+
+    writers = {"docx": write_docx, "xlsx": write_xlsx}
+    bases = {}
+    for kind, (fmt, write) in FILE_KINDS.items():
+        if kinds and kind not in kinds:
+            continue
+        path = folder / f"{kind}.{fmt}"
+        if not write(doc, path):
+            continue
+        if fmt not in bases:
+            writers[fmt](doc, folder / f"clean.{fmt}")
+            bases[fmt] = review(folder / f"clean.{fmt}")
+        try:
+            result = review(path)
+        except Exception as exc:  # a crash is a disagreement, reported with its type
+            yield kind, fmt, False, f"crash {type(exc).__name__}: {exc}"
+            continue
+        agrees, what = _differ(bases[fmt], result)
+        yield kind, fmt, agrees, what
+
+
+def _found(result) -> Counter:
+    return Counter(
+        (f.code, f.severity.value, _about(f.message))
+        for f in result.findings
+        if f.severity in (Severity.ERROR, Severity.WARNING)
+    )
+
+
+def compare_pair(first: SourceDocument, second: SourceDocument, review, folder, kinds: list[str] | None = None):
+    """Per pair kind (tablefiles.PAIR_KINDS: two projects' tables in one workbook): (kind, "xlsx", agrees, what
+    differs) — the workbook must give the score tables and findings the two clean workbooks give apart."""
+    from .corpus import write_xlsx
+    from .tablefiles import PAIR_KINDS
+
+    base = []
+    for name, doc in (("a", first), ("b", second)):
+        write_xlsx(doc, folder / f"clean_{name}.xlsx")
+        base.append(review(folder / f"clean_{name}.xlsx"))
+    want = (len(base[0].tables) + len(base[1].tables), _found(base[0]) + _found(base[1]))
+    for kind, write in PAIR_KINDS.items():
+        if kinds and kind not in kinds:
+            continue
+        path = folder / f"{kind}.xlsx"
+        if not write(first, second, path):
+            continue
+        try:
+            result = review(path)
+        except Exception as exc:
+            yield kind, "xlsx", False, f"crash {type(exc).__name__}: {exc}"
+            continue
+        got = (len(result.tables), _found(result))
+        diff = [f"tables: {want[0]} → {got[0]}"] if want[0] != got[0] else []
+        diff += [f"lost: {k[0]} {k[2][:60]}" for k in want[1] - got[1]]
+        diff += [f"new: {k[0]} {k[2][:60]}" for k in got[1] - want[1]]
+        yield kind, "xlsx", not diff, "; ".join(diff)
