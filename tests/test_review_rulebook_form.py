@@ -168,3 +168,15 @@ def test_a_broken_form_is_an_error_with_its_line(tmp_path):
 def test_the_forms_document_kinds_are_the_reviews():
     names = {kind: entry["name"] for kind, entry in vocabulary().raw["kinds"].items()}
     assert names == DOCUMENT_KINDS
+
+
+def test_the_headers_are_filed_under_the_code_this_process_loaded(tmp_path, monkeypatch):
+    """A process that loaded older code (a test run or a server started before an edit) files the headers its code
+    makes under that code, not under the newer files' digest, where a newer process would take them for its own
+    (seen in this session: the form rulebooks, whose `review.form` older code refused, cached as not loading)."""
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path))
+    kinds._rulebook_headers()
+    assert len(list(tmp_path.glob("rulebook-headers-*.marshal"))) == 1
+    monkeypatch.setattr(kinds, "_LOADED_CODE", ["rulebook.py", b"# the code as an older process loaded it"])
+    kinds._rulebook_headers()
+    assert len(list(tmp_path.glob("rulebook-headers-*.marshal"))) == 2

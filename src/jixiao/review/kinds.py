@@ -305,12 +305,29 @@ def _rulebook_headers() -> dict[str, dict[str, Any] | None]:
             if _EXTENDS_PATH.search(data):
                 return _headers_of(found)
             parts += [rid, str(path), data]
-        code = sorted([*_JIXIAO.glob("scoring/**/*.py"), *_JIXIAO.glob("model/*.py"), _JIXIAO / "files" / "yamlsrc.py"])
+    except OSError:
+        return _headers_of(found)
+    if _LOADED_CODE is None:
+        return _headers_of(found)
+    return cached("rulebook-headers", digest(*parts, *_LOADED_CODE), lambda: _headers_of(found))
+
+
+def _code_read() -> list[bytes | str] | None:
+    """The code that loads rulebooks, as names and bytes (None when a file cannot be read)."""
+    code = sorted([*_JIXIAO.glob("scoring/**/*.py"), *_JIXIAO.glob("model/*.py"), _JIXIAO / "files" / "yamlsrc.py"])
+    parts: list[bytes | str] = []
+    try:
         for source in [*code, Path(__file__)]:
             parts += [source.name, source.read_bytes()]
     except OSError:
-        return _headers_of(found)
-    return cached("rulebook-headers", digest(*parts), lambda: _headers_of(found))
+        return None
+    return parts
+
+
+# Read once, when this module is imported — with the code it imports: a process that loaded older code (a test run
+# or a server started before an edit) then never files the headers its code makes under the digest of the newer
+# files, where a newer process would read them (seen: the three form rulebooks cached as not loading).
+_LOADED_CODE = _code_read()
 
 
 def rulebook_title(rulebook_id: str) -> str:
