@@ -109,3 +109,32 @@ def test_names_inside_an_archive_are_shown_without_direction_or_control_characte
     for name in ("宝安区.zip_axcod.exe_审核意见.docx", "宝安区.zip_报告第二行_审核意见.docx"):
         assert page.count(f'href="/jobs/{job_id}/files/{quote(name)}"') == 2  # the row's link and the list's
         assert client.get(f"/jobs/{job_id}/files/{quote(name)}").content[:2] == b"PK"
+
+
+def test_a_version_shows_counts_grouped_and_rates_as_percents(app):
+    """A version's 基本信息 showed 信访及个案受理数 as 128613 and a rate stored as a fraction as 0.9878: the
+    figures as the department's tables print them, 128,613 宗 and 98.78%."""
+    from jixiao.web.db import Department
+
+    from .web_support import EXAMPLE, version_of
+
+    with app.state.factory() as db:
+        department = Department(name="深圳市宝安区妇女联合会", region="广东省深圳市宝安区")
+        db.add(department)
+        db.flush()
+        db.add(
+            User(username="baoan", password_hash=hash_password(PASSWORD), role="filler", department_id=department.id)
+        )
+        db.commit()
+    client = TestClient(app)
+    csrf = login(client, "baoan", PASSWORD)
+    created = client.post("/evaluations/new", data={"year": "2023", "csrf_token": csrf}, follow_redirects=False)
+    page = created.headers["location"].split("?")[0]
+    data = (EXAMPLE / "data.yaml").read_text("utf-8").replace("execution_rate: 98.78%", "execution_rate: 0.9878")
+    version = version_of(client.get(page).text)
+    saved = client.post(f"{page}/yaml", data={"csrf_token": csrf, "version": version, "data_yaml": data})
+    assert saved.status_code == 200 and "数据已保存" in saved.text
+    shown = client.get(f"{page}/versions/{version + 1}").text
+    fields = shown.split('id="version-data"')[0]  # the text below keeps the data as stored
+    assert '<td class="num">128,613</td><td>宗</td>' in fields and "128613" not in fields
+    assert "<td>预算执行率</td><td>98.78%</td>" in fields and "0.9878" not in fields

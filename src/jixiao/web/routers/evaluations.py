@@ -268,16 +268,23 @@ def versions(request: Request, actor: SignedIn, db: Db, evaluation_id: Id):
     return page(request, "versions.html", {"e": evaluation, "versions": rows, "users": users, "local_time": local_time})
 
 
-def _shown(value: str, unit: str) -> str:
-    """An amount in 万元 as the official tables print it (2,377.56; given extra decimals kept), else as stored."""
-    if unit != "万元":
-        return value
-    from ...model.numbers import NumberError, fmt_amount, parse_decimal
+def _shown(value: str, kind: str, unit: str) -> str:
+    """A figure as the official tables print it: an amount in 万元 as 2,377.56 (given extra decimals kept), a count
+    or quantity grouped (128,613 宗, not 128613), a rate as a percent (0.9878 → 98.78%); else as stored."""
+    from ...model.numbers import NumberError, fmt_amount, fmt_percent, given_places, parse_decimal, parse_rate
 
     try:
-        return fmt_amount(parse_decimal(value))
+        if unit == "万元":
+            return fmt_amount(parse_decimal(value))
+        if kind in ("count", "quantity"):
+            number = parse_decimal(value)
+            return f"{number:,.{given_places(number)}f}" if given_places(number) > 0 else f"{number:,f}"
+        if kind == "rate" and not value.strip().endswith("%"):
+            rate = parse_rate(value)
+            return fmt_percent(rate, max(2, given_places(rate) - 2), strip_zeros=True)
     except NumberError:
         return value
+    return value
 
 
 @router.get("/evaluations/{evaluation_id}/versions/{number}")
@@ -300,7 +307,7 @@ def version(request: Request, actor: SignedIn, db: Db, evaluation_id: Id, number
             "scored": loaded.scored,
             "narrative": [(sections.get(name, "其他"), text) for name, text in narrative.items()],
             "fields": [
-                (f.group, f.label, _shown(values[f.path], f.spec.unit), f.spec.unit)
+                (f.group, f.label, _shown(values[f.path], f.spec.kind, f.spec.unit), f.spec.unit)
                 for f in FORM_FIELDS
                 if f.path in values and f.path != "rulebook"
             ],
