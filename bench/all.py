@@ -1,11 +1,12 @@
 """One command, the whole table: each figure beside its goal and a baseline measured in the same run (issue 15).
 
 Rows: scoring (engine against a straight-line Decimal baseline, processes, streaming memory, parsing),
-start-up (commands against a bare interpreter, wall and CPU time), report (content + docx + xlsx against a
-directly written one, CPU time beside wall time); with `--pdf` PDF (long-lived LibreOffice, one instance and
-two, against one-off conversions: bench/pdf.py), with `--batch` `jixiao batch` on one and two processes
-(bench/batch.py), with `--web` the web pages on SQLite and PostgreSQL against a static file of the same
-server (bench/web.py); `--review` runs bench/review_corpus.py after the table; `--all` all four.
+start-up (commands against a bare interpreter, wall and CPU time), the review of a 20-page report in process
+(against reading every figure of its text with one regular expression: bench/review.py), report (content +
+docx + xlsx against a directly written one, CPU time beside wall time); with `--pdf` PDF (long-lived
+LibreOffice, one instance and two, against one-off conversions: bench/pdf.py), with `--batch` `jixiao batch`
+on one and two processes (bench/batch.py), with `--web` the web pages on SQLite and PostgreSQL against a static
+file of the same server (bench/web.py); `--review` runs bench/review_corpus.py after the table; `--all` all four.
 The machine is shared: absolute times move with its load (printed), the ratios much less; CPU times do not
 count the waits for a core. Not a timed test.
 Run: .venv/bin/python bench/all.py [--quick] [--pdf] [--batch] [--web] [--review] [--all]
@@ -24,6 +25,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import report as report_bench  # noqa: E402
+import review as review_bench  # noqa: E402
 import score as score_bench  # noqa: E402
 import startup as startup_bench  # noqa: E402
 
@@ -97,6 +99,16 @@ def table(quick: bool) -> list[tuple[str, str, str, str, str]]:
             f"python -c pass {bare * 1000:.0f} ms（CPU {bare_cpu * 1000:.0f} ms）",
             f"{ratio:.1f}×（CPU {cpu_ratio:.1f}×）",
         )
+    print("  审核一份 20 页报告 …", file=sys.stderr)
+    v = review_bench.measure_in_process(20, 7 if quick else 15)
+    _row(
+        rows,
+        f"审核一份 20 页报告（进程内，{v['chars']:,} 字），CPU 时间",
+        f"{v['cpu']:.0f} ms（墙钟 {v['wall']:.0f} ms）",
+        "≤ 100 ms",
+        f"只读出全部数字 {v['baseline']:.1f} ms",
+        f"{v['cpu'] / v['baseline']:.0f}×",
+    )
     print(f"  报告 {reports} 个部门 …", file=sys.stderr)
     r = report_bench.measure(reports)
     ours = r["content"] + r["docx"] + r["xlsx"]
