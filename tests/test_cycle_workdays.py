@@ -62,3 +62,22 @@ def test_the_calendar_holds_2023_to_2026_with_their_notices():
     # days off per notice: 2023 3+7+1+5+3+8 = 27; 2024 1+8+3+5+1+3+7 = 28 (元旦 and 端午 a single day each)
     off = {y: sum(1 for d in cal.holidays if (d.year, d.month) != (2022, 12) and d.year == y) for y in (2023, 2024)}
     assert off == {2023: 26, 2024: 28}  # 2023: 27 less 2022-12-31, which lies in 2022
+
+
+def test_working_days_between_is_the_day_by_day_count():
+    """working_days_between counts by arithmetic: the same as walking the days one by one with is_working_day, for
+    spans within, across and outside the calendar's years (every start in 2022–2027 by steps of 11 days, every
+    length by steps of 37 days up to three years)."""
+    from jixiao.cycle.workdays import working_days_between
+
+    def walked(start: dt.date, end: dt.date) -> int:
+        return sum(is_working_day(start + dt.timedelta(days=n)) for n in range(1, (end - start).days + 1))
+
+    assert working_days_between(D(2024, 9, 30), D(2024, 10, 18)) == 10  # the National Day example above
+    assert working_days_between(D(2024, 10, 18), D(2024, 9, 30)) == 0
+    start = D(2022, 1, 1)
+    while start < D(2027, 12, 31):
+        for length in range(0, 3 * 366, 37):
+            end = start + dt.timedelta(days=length)
+            assert working_days_between(start, end) == walked(start, end), (start, end)
+        start += dt.timedelta(days=11)
