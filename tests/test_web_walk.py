@@ -138,3 +138,17 @@ def test_a_version_shows_counts_grouped_and_rates_as_percents(app):
     fields = shown.split('id="version-data"')[0]  # the text below keeps the data as stored
     assert '<td class="num">128,613</td><td>宗</td>' in fields and "128613" not in fields
     assert "<td>预算执行率</td><td>98.78%</td>" in fields and "0.9878" not in fields
+
+
+def test_an_error_page_leads_back_to_the_page_the_user_came_from(app):
+    """An indicator's link that finds nothing, a form refused: the error page offered 返回首页 only, the user's page
+    (the evaluation, the form) to be found again from the start. Now also 返回上一页 to it; never to another site."""
+    client = TestClient(app)
+    login(client, "admin", PASSWORD)
+    came = "http://testserver/evaluations/1?saved=form"
+    page = client.get("/evaluations/1/indicator/no_such_indicator", headers={"referer": came})
+    assert (
+        page.status_code in (403, 404) and '<a href="/evaluations/1?saved=form" id="back">返回上一页</a>' in page.text
+    )
+    other = client.get("/evaluations/1/indicator/no_such_indicator", headers={"referer": "https://evil.example/x"})
+    assert 'id="back"' not in other.text and "evil.example" not in other.text

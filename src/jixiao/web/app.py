@@ -139,7 +139,19 @@ async def _send_too_large(send) -> None:
 
 
 def _error(request: Request, status: int, title: str, message: str) -> HTMLResponse:
-    return page(request, "error.html", {"title": title, "message": message}, status=status)
+    return page(request, "error.html", {"title": title, "message": message, "back": _came_from(request)}, status)
+
+
+def _came_from(request: Request) -> str:
+    """The page of this site the user came from (a form's page, the evaluation an indicator's link was on), for the
+    error page's way back to it; empty when there is none or it is this very address."""
+    from urllib.parse import urlsplit
+
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or not referer.path.startswith("/") or referer.path.startswith("//"):
+        return ""
+    back = referer.path + (f"?{referer.query}" if referer.query else "")
+    return "" if referer.path in (request.url.path, "/login") else back
 
 
 # Fields of the forms, in the user's words, for validation messages.
