@@ -842,4 +842,18 @@ def test_what_was_typed_comes_back_after_the_session_ended(server):
         assert page.input_value("[id='f-budget.initial.total']") == ""
         page.reload()
         assert page.input_value("[id='f-budget.initial.total']") == "" and not page.locator(".draft-note").count()
+        # typed here, saved meanwhile from another window: not put back over the saved value unseen
+        page.fill("[id='f-budget.initial.total']", "100")
+        page.wait_for_timeout(500)
+        other = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="zh-CN").new_page()
+        _sign_in_by_keyboard(other, url, "draft", PASSWORD)
+        other.goto(evaluation_page)
+        other.fill("[id='f-budget.initial.total']", "200")
+        _click_and_wait(other, "#data-form button[type=submit]")
+        page.reload()
+        assert page.input_value("[id='f-budget.initial.total']") == "200"
+        note = page.inner_text("#data-form .draft-note")
+        assert "另有1项（“年初预算·合计”）在您填写之后已另行保存" in note and "已恢复" not in note
+        page.click("#data-form .draft-note >> text=仍用我填写的内容")
+        assert page.input_value("[id='f-budget.initial.total']") == "100"
         browser.close()

@@ -174,9 +174,10 @@ document.addEventListener("click", function (event) {
 
 // What is typed into the evaluation page's forms is kept in this window (sessionStorage, gone with the tab) until it
 // is saved. A session that ended while the officer typed (the save then asked to sign in again), a sign-in in another
-// window (the form's token no longer valid) or a reload lost it all. Back on the page, what was not saved is put back
-// into its fields, with a note and a way to discard it; a draft begun on an older version keeps that version, so its
-// save is checked against what others saved meanwhile (the conflict table), never saved over it unseen.
+// window (the form's token no longer valid), a save of another part of the page or a reload lost it all. Back on the
+// page, what was not saved is put back into its fields, with a note and a way to discard it. A field whose saved
+// value changed since the typing began (saved meanwhile, by anyone) is not put back unseen: the note names it, and a
+// button puts the typed text back for the user to save over it knowingly.
 var DRAFT_FORMS = ["data-form", "facts-form", "lists-form", "narrative-form", "yaml-form", "comment-form"];
 var DRAFT_SENT = "jixiao-draft-sent";
 
@@ -189,41 +190,79 @@ function draftFields(form) {
   });
 }
 
+function shownAtLoad(el) {  // the value the server put into the field
+  if (el.tagName !== "SELECT") { return el.defaultValue; }
+  var chosen = Array.prototype.filter.call(el.options, function (o) { return o.defaultSelected; })[0] || el.options[0];
+  return chosen ? chosen.value : "";
+}
+
+function readDraft(form) {
+  try { return JSON.parse(sessionStorage.getItem(draftKey(form)) || "null"); } catch (e) { return null; }
+}
+
 function keepDraft(form, sent) {
-  var values = {};
-  draftFields(form).forEach(function (el) { values[el.name] = el.value; });
+  var kept = readDraft(form);
   var version = form.elements.version ? form.elements.version.value : "";
+  var same = kept && kept.version === version && kept.base;  // the value each field had when its typing began
+  var values = {};
+  var base = {};
+  draftFields(form).forEach(function (el) {
+    values[el.name] = el.value;
+    base[el.name] = same && typeof kept.base[el.name] === "string" ? kept.base[el.name] : shownAtLoad(el);
+  });
   try {
-    sessionStorage.setItem(draftKey(form), JSON.stringify({ version: version, values: values }));
+    sessionStorage.setItem(draftKey(form), JSON.stringify({ version: version, values: values, base: base }));
     if (sent) { sessionStorage.setItem(DRAFT_SENT, draftKey(form)); }
   } catch (e) { /* storage disabled or full: nothing kept */ }
 }
 
+function fieldLabel(el) {
+  var label = el.labels && el.labels[0] ? el.labels[0].textContent : el.getAttribute("aria-label") || "";
+  return "“" + (label.replace(/\s+/g, "") || "全部数据") + "”";
+}
+
 function restoreDraft(form) {
-  var kept;
-  try { kept = JSON.parse(sessionStorage.getItem(draftKey(form)) || "null"); } catch (e) { kept = null; }
+  var kept = readDraft(form);
   if (!kept || !kept.values) { return; }
   var restored = [];
+  var changed = [];
   draftFields(form).forEach(function (el) {
-    var value = kept.values[el.name];
-    if (typeof value === "string" && value !== el.value) { restored.push([el, el.value]); el.value = value; }
+    var typed = kept.values[el.name];
+    var began = kept.base ? kept.base[el.name] : undefined;
+    if (typeof typed !== "string" || typed === el.value || typed === began) { return; }
+    if (typeof began !== "string" || began === el.value) {
+      restored.push([el, el.value]);
+      el.value = typed;
+    } else {
+      changed.push([el, typed]);
+    }
   });
-  if (!restored.length) { return; }
-  var version = form.elements.version;
-  var older = version && kept.version && kept.version !== version.value;
-  if (older) { version.value = kept.version; }
+  if (!restored.length && !changed.length) { return; }
   var note = document.createElement("div");
   note.className = "msg warn draft-note";
   note.setAttribute("role", "status");
-  note.textContent = "已恢复您在本窗口填写但未保存的" + restored.length + "项内容，请核对后保存。"
-    + (older ? "填写时为第" + kept.version + "版，此后已有保存，保存时将逐项核对他人的修改。" : "");
+  note.textContent = (restored.length ? "已恢复您在本窗口填写但未保存的" + restored.length + "项内容，请核对后保存。" : "")
+    + (changed.length ? "另有" + changed.length + "项（" + changed.map(function (p) { return fieldLabel(p[0]); }).join("、")
+      + "）在您填写之后已另行保存，未恢复您填写的内容。" : "");
+  if (changed.length) {
+    var mine = document.createElement("button");
+    mine.type = "button";
+    mine.className = "secondary";
+    mine.textContent = "仍用我填写的内容";
+    mine.addEventListener("click", function () {
+      changed.forEach(function (pair) { restored.push([pair[0], pair[0].value]); pair[0].value = pair[1]; });
+      changed = [];
+      mine.remove();
+    });
+    note.appendChild(document.createTextNode(" "));
+    note.appendChild(mine);
+  }
   var discard = document.createElement("button");
   discard.type = "button";
   discard.className = "secondary";
   discard.textContent = "放弃恢复";
   discard.addEventListener("click", function () {
     restored.forEach(function (pair) { pair[0].value = pair[1]; });
-    if (older) { version.value = version.defaultValue; }
     try { sessionStorage.removeItem(draftKey(form)); } catch (e) { /* nothing kept */ }
     note.remove();
   });
