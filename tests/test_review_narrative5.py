@@ -191,3 +191,10 @@ def test_contents_entries_with_bracketed_or_field_page_numbers_end_where_the_rep
         "二、主要职责",
     )
     assert [h for h, _ in headings(doc)] == ["概况", "部门职责", "主要职责"]
+
+
+def test_a_change_after_bifenbie_is_no_last_years_level():
+    # "比上年分别增加10万元、9万元": changes of this year's levels, not last year's levels ("比上年100万元" would be)
+    text = "本年收入、支出分别为100万元、90万元,比上年分别增加10万元、9万元。"
+    changes = [f for f in _figures(text) if f.raw in ("10", "9")]
+    assert [f.other_year for f in changes] == [False, False]

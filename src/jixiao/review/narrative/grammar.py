@@ -75,7 +75,7 @@ class _SegmentReader:
         compare = "|".join(map(re.escape, self.voc.words["compare"]))
         years = "|".join(map(re.escape, self.voc.words["last_year_words"]))
         self._compare_year = rx(
-            rf"^(?:{compare})(?:{years}|(?:19|20)\d\d年(?:度)?(?:的)?)(?!相比|增|减|下降|上升|提高|降低)"
+            rf"^(?:{compare})(?:{years}|(?:19|20)\d\d年(?:度)?(?:的)?)(?!相比|增|减|下降|上升|提高|降低|分别|各|均)"
         )
 
     def read(self) -> list[NarrativeFigure]:
