@@ -189,6 +189,31 @@ def test_folder_review_with_summary_workbook(tmp_path, capsys):
     assert all(row[3] and not row[3].startswith(("review.", "check.")) for row in issues[1:])
 
 
+def test_a_folder_reviewed_in_parallel_gives_the_rows_of_one_process(tmp_path):
+    """Issue 15: a folder reviewed in parallel. `jixiao review DIR` reviewed one document after another; with
+    `jobs` processes the rows are the same, in the folder's order (not the order they finish in), a file that
+    cannot be read still one row, and the progress counts every document once."""
+    from jixiao.review.output import review_folder, review_to_dict
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for i in range(3):
+        shutil.copy(SEED_000, folder / f"宝安{i}.txt")
+        shutil.copy(SEED_004, folder / f"衡山{i}.txt")
+    (folder / "坏文件.docx").write_bytes(b"not a zip")
+    seen: list[tuple[int, int]] = []
+    serial = review_folder(folder)
+    parallel = review_folder(folder, progress=lambda done, total, _: seen.append((done, total)), jobs=2)
+    assert [p.name for p, _ in parallel] == sorted(p.name for p in folder.iterdir())
+    assert [p for p, _ in parallel] == [p for p, _ in serial]
+
+    def said(result):
+        return review_to_dict(result) if not isinstance(result, Exception) else [p.message for p in result.problems]
+
+    assert [said(r) for _, r in parallel] == [said(r) for _, r in serial]
+    assert sorted(seen) == [(n, 7) for n in range(1, 8)]
+
+
 def test_unsupported_file_type(tmp_path, capsys):
     path = tmp_path / "报告.ppt"  # .doc/.wps/.xls/.et/.ofd are read since issue 20; slides are not reports
     path.write_bytes(b"old slides")

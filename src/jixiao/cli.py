@@ -251,7 +251,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         # output checked before the work
         check_output_dir(out)
     if path.is_dir() or path.suffix.lower() in (".zip", ".7z", ".rar", ".eml"):  # a folder, an archive, a mail
-        results = review_folder(path, args.rulebook, _progress)
+        results = review_folder(path, args.rulebook, _progress, args.jobs or os.cpu_count() or 1)
         if not results:
             where = "目录" if path.is_dir() else "压缩包"
             print(
@@ -437,6 +437,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rulebook", help="指标体系编号（默认按报告内容自动判断）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出审核意见")
     p.add_argument("--out", help="输出目录：单份报告写审核意见.docx，目录写审核汇总.xlsx")
+    p.add_argument("--jobs", type=int, help="审核目录或压缩包时并行的进程数（默认为 CPU 核数）")
     add_batch_parsers(add)
     p = add("check", "只检查数据，不评分", cmd_check)
     p.add_argument("path")

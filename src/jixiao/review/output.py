@@ -4,7 +4,7 @@ a folder of reports, as a summary workbook (one row per report, one sheet of all
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -176,12 +176,17 @@ def opinion_docx(result: ReviewResult) -> bytes:
 
 
 def review_folder(
-    folder: Path, rulebook_id: str | None = None, progress: Callable[[int, int, Path], None] | None = None
+    folder: Path,
+    rulebook_id: str | None = None,
+    progress: Callable[[int, int, Path], None] | None = None,
+    jobs: int = 1,
 ) -> list[tuple[Path, ReviewResult | JixiaoError]]:
     """Each report in a folder (not its subfolders), or in a .zip/.7z/.rar or an .eml's attachments (its folders and
-    the archives inside it included: formats/archive.py), reviewed in turn; an archive in the folder is opened as
-    well. A member of an archive is named by the archive's place, then its path inside ("…/x.zip/内层/文件名.docx":
-    `shown_name` gives "x.zip/内层/…"); an archive refused as a whole is one row, naming it."""
+    the archives inside it included: formats/archive.py), reviewed; an archive in the folder is opened as well. A
+    member of an archive is named by the archive's place, then its path inside ("…/x.zip/内层/文件名.docx":
+    `shown_name` gives "x.zip/内层/…"); an archive refused as a whole is one row, naming it. `jobs` processes
+    review the documents side by side (`jixiao review DIR` takes one per core; the web's jobs keep 1, in their own
+    worker); the rows come in the folder's order whatever order they finish in, the progress as they finish."""
     from contextlib import ExitStack
 
     from ..formats.archive import ARCHIVES, named, unpacked
@@ -219,19 +224,60 @@ def review_folder(
                     "请检查邮件是否带上了附件。" if path.suffix.lower() == ".eml" else "请检查是否压缩错了文件。"
                 )
                 work.append((path, None, JixiaoError([Problem("file.archive_empty", said, Location(str(path)))])))
-        for i, (shown, source, refused) in enumerate(work, 1):
+        rows: dict[int, ReviewResult | JixiaoError] = {}
+        tasks = []
+        for i, (shown, source, refused) in enumerate(work):
             if refused is not None or source is None:
-                out.append((shown, refused or JixiaoError([])))
-            elif source == shown:
-                try:
-                    out.append((shown, review_file(shown, rulebook_id)))
-                except JixiaoError as exc:
-                    out.append((shown, exc))
+                rows[i] = refused or JixiaoError([])
             else:
-                out.append((shown, _review_member(source, shown, rulebook_id)))
+                tasks.append((i, shown, source, rulebook_id))
+        if progress:
+            for n, i in enumerate(rows, 1):
+                progress(n, len(work), work[i][0])
+        for i, result in _reviewed(tasks, jobs):
+            rows[i] = result
             if progress:
-                progress(i, len(work), shown)
+                progress(len(rows), len(work), work[i][0])
+        out += [(work[i][0], rows[i]) for i in range(len(work))]
     return out
+
+
+def _review_task(task: tuple[int, Path, Path, str | None]) -> tuple[int, ReviewResult | JixiaoError]:
+    """One document of a folder or an archive: its place in the list and its review, or why it could not be read."""
+    i, shown, source, rulebook_id = task
+    if source != shown:
+        return i, _review_member(source, shown, rulebook_id)
+    try:
+        return i, review_file(shown, rulebook_id)
+    except JixiaoError as exc:
+        return i, exc
+
+
+def _reviewed(
+    tasks: list[tuple[int, Path, Path, str | None]], jobs: int
+) -> Iterator[tuple[int, ReviewResult | JixiaoError]]:
+    """The tasks' reviews as they finish: in this process, or in `jobs` forked ones (the review's modules loaded
+    here first, so that each worker inherits them rather than importing them itself). Largest file first: the
+    last to finish is then a small one, not a long scan started late."""
+    import multiprocessing
+
+    jobs = max(1, min(jobs, len(tasks)))
+    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(_review_task, tasks)
+        return
+    import importlib
+
+    for module in ("jixiao.review.pipeline", "jixiao.review.narrative", "jixiao.formats.confidence"):
+        importlib.import_module(module)
+
+    def size(task: tuple[int, Path, Path, str | None]) -> int:
+        try:
+            return task[2].stat().st_size
+        except OSError:
+            return 0  # unreadable: it fails quickly, in its own task
+
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap_unordered(_review_task, sorted(tasks, key=size, reverse=True))
 
 
 def _review_member(source: Path, shown: Path, rulebook_id: str | None) -> ReviewResult | JixiaoError:
