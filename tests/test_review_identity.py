@@ -1134,3 +1134,13 @@ def test_a_whole_year_in_iso_dates(tmp_path):
     assert _review(tmp_path, title + "评价期间：2023-01-01至2023-12-31\n项目资金全部到位。\n").year == 2023
     span = title + "评价期间：2023-01-01至2024-12-31\n项目资金全部到位。\n"
     assert _review(tmp_path, span, "span.txt").year is None
+
+
+def test_a_unit_s_own_accounts_in_brackets_and_a_firm_s_title_about_the_unit(tmp_path):
+    """ "单位名称：大英县民政局（本级）" names 大英县民政局 (was the name with its bracket, filed apart from it); a
+    third party's title "四川天府会计师事务所关于大英县民政局2023年度……评价报告" is the evaluated unit's."""
+    body = "一、部门基本情况\n本部门全年预算100万元，执行100万元。\n"
+    own = "部门整体支出绩效自评报告\n单位名称：大英县民政局（本级）\n" + body
+    assert _review(tmp_path, own).department == "大英县民政局"
+    firm = "四川天府会计师事务所关于大英县民政局2023年度部门整体支出绩效评价报告\n" + body
+    assert _review(tmp_path, firm, "firm.txt").department == "大英县民政局"

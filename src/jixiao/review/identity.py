@@ -309,6 +309,7 @@ def _title_name(text: str) -> str:
     endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
     if text:
         text = _CODE.sub("", re.sub(r"^\s*(?:19|20)\d{2}\s*年度?\s*", "", text or "").strip())
+        text = _FIRM_ABOUT.sub("", text)  # a firm's title about the unit it evaluated
         # "关于大英县交通运输局2023年度部门整体支出绩效自评情况的报告": the unit after 关于 (not 关于上报/下达…: a verb
         # stands in no unit's name, _named_unit)
         text = re.sub(r"^关于\s*", "", text)
@@ -322,6 +323,10 @@ def _title_name(text: str) -> str:
         if m and any(m.group(1).endswith(p) for p in _counties()):
             return m.group(1)
     return ""
+
+
+# a third party's title: "四川天府会计师事务所关于大英县民政局2023年度……绩效评价报告" — the unit evaluated follows
+_FIRM_ABOUT = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}?(?:事务所|公司)(?:[(（][^()（）]{0,10}[)）])?\s*(?=关于)")
 
 
 def _file_named_department(doc: SourceDocument) -> str:
@@ -646,6 +651,7 @@ def _without_scope(name: str) -> str:
     """ "大英县医疗保障局部门" → 大英县医疗保障局: a budget-scope word after a unit's name (vocabulary.yaml
     department_scope_suffixes) is not part of it; "财政部" or "宣传部" (部 as the unit's own ending) stay whole."""
     vocab = vocabulary()
+    name = re.sub(r"[(（]\s*(本级|部门)\s*[)）]$", r"\1", name)  # "大英县民政局（本级）"
     for suffix in vocab.words("department_scope_suffixes"):
         rest = name[: -len(suffix)] if name.endswith(suffix) else ""
         if len(rest) >= 3 and rest.endswith(tuple(vocab.words("department_endings"))):
@@ -966,7 +972,7 @@ def identify(doc: SourceDocument, tables: list[Table], kind: str = "") -> Identi
     ident = Identity()
     ident.unit = _unsealed(_implementing_unit(tables, doc) or _joint(tables, doc)[1])
     form = ident.unit and not kind.startswith("narrative")
-    ident.department = _unsealed(_department(doc, tables, kind, ident.unit if form else ""))
+    ident.department = _without_scope(_unsealed(_department(doc, tables, kind, ident.unit if form else "")))
     ident.project = _labelled(tables, doc, vocab.words("identity", "project"))
     ident.date = _labelled(tables, doc, vocab.words("identity", "date"))
     ident.stated_total = _labelled(tables, doc, vocab.words("identity", "total"))
