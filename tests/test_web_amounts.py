@@ -160,3 +160,20 @@ def test_an_amount_ten_thousand_times_the_others_is_warned(app, filled):
     assert _save(client, csrf, evaluation_id, {"f:budget.final.total": "2470140"}).status_code == 303
     warning = _beside(client.get(f"/evaluations/{evaluation_id}").text, "check-budget.final.total")
     assert "是本部门其他金额中位数" in warning
+
+
+def test_the_bureau_sees_the_warning_too(app, filled):
+    """The reviewer sees no form: the warning is among the page's 数据检查, for them as for the department."""
+    client, csrf, evaluation_id = filled
+    assert _save(client, csrf, evaluation_id, {"f:budget.initial.total": "1000000000"}).status_code == 303
+    with app.state.factory() as db:
+        if not db.query(User).filter_by(username="bureau").count():
+            db.add(
+                User(username="bureau", password_hash=hash_password(PASSWORD), role="reviewer", region="广东省深圳市")
+            )
+            db.commit()
+    reviewer = TestClient(app)
+    login(reviewer, "bureau", PASSWORD)
+    page = reviewer.get(f"/evaluations/{evaluation_id}").text
+    problems = html.unescape(re.sub(r"<[^>]+>", "", page.split('id="problems"')[1].split("</ul>")[0]))
+    assert "“年初预算·合计”为 1,000,000,000 万元（即 10万亿元）" in problems and "警告" in problems

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session as DbSession
 from jixiao.files.excel_layout import FORM_FIELDS
 from jixiao.files.yamlsrc import Parsed
 from jixiao.model.numbers import fmt_score
-from jixiao.model.problems import JixiaoError, Severity
+from jixiao.model.problems import JixiaoError, Location, Problem, Severity
 from jixiao.scoring.explain import weight_text
 
 from .amounts import amount_warnings, read_notes, read_params, typed_amounts
@@ -164,6 +164,7 @@ def evaluation_page(
     if typed is None:
         typed = {k[2:]: v for k, v in request.query_params.items() if k.startswith("r:")}
     notes = read_notes(typed, _inputs(shown_form, shown_lists)) if typed else {}
+    warnings = amount_warnings(shown_form)
     findings = []
     if actor.user.role == "filler" and evaluation.status in ("draft", "returned") and conflict is None:
         from .readiness import submission_check
@@ -181,6 +182,10 @@ def evaluation_page(
             "problems": [
                 (p, _place(p, manual, typed_in_form), problem_in_chinese(p, evaluation.rulebook_id))
                 for p in loaded.problems
+            ]
+            + [  # also for the bureau's reviewer, who sees no form: 10 万亿元 in a 万元 field stands out
+                (Problem("web.implausible_amount", warning, Location(field=path), Severity.WARNING), "", warning)
+                for path, warning in warnings.items()
             ],
             "message": message,
             "typed_comment": typed_comment,
@@ -191,7 +196,7 @@ def evaluation_page(
             "read_notes": notes,
             "cell_notes": [note for name, note in notes.items() if name.startswith("l:")],
             # amounts hardly a department's (10 万亿元 in a 万元 field): beside the field on every showing
-            "amount_warnings": amount_warnings(shown_form),
+            "amount_warnings": warnings,
             "fields": [f for f in FORM_FIELDS if f.path != "rulebook"],  # chosen above, with the reason
             "facts": fact_rows(loaded, evaluation),
             "field_errors": {
