@@ -109,6 +109,15 @@ def table(quick: bool) -> list[tuple[str, str, str, str, str]]:
         f"只读出全部数字 {v['baseline']:.1f} ms",
         f"{v['cpu'] / v['baseline']:.0f}×",
     )
+    f = review_bench.measure_folder(4 if quick else 8, os.cpu_count() or 2)
+    _row(
+        rows,
+        f"审核一个目录（{f['documents']} 份报告，{f['jobs']} 个进程）",
+        f"{f['documents'] / f['many']:.1f} 份/秒",
+        "并行",
+        f"单进程 {f['documents'] / f['one']:.1f} 份/秒",
+        f"{f['one'] / f['many']:.2f}×",
+    )
     print(f"  报告 {reports} 个部门 …", file=sys.stderr)
     r = report_bench.measure(reports)
     ours = r["content"] + r["docx"] + r["xlsx"]

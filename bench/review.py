@@ -72,6 +72,26 @@ def measure_in_process(pages: int = 20, rounds: int = 15) -> dict[str, float]:
     }
 
 
+def measure_folder(copies: int = 8, jobs: int = 2) -> dict[str, float]:
+    """Wall seconds of review_folder over the two seeds, `copies` of each, in one process and in `jobs`
+    (issue 15: a folder reviewed in parallel), the one-process run first; the second of each is kept."""
+    import shutil
+
+    from jixiao.review.output import review_folder
+
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        for path in sorted(SEEDS.glob("*.txt")):
+            for i in range(copies):
+                shutil.copy(path, folder / f"{path.stem}-{i}.txt")
+        seconds = {}
+        for n in (1, jobs, 1, jobs):
+            started = time.perf_counter()
+            review_folder(folder, jobs=n)
+            seconds[n] = time.perf_counter() - started
+        return {"documents": len(list(folder.iterdir())), "one": seconds[1], "jobs": jobs, "many": seconds[jobs]}
+
+
 def main() -> None:
     files = [Path(a) for a in sys.argv[1:]] or sorted(SEEDS.glob("*.txt"))
     caught = missed = 0
