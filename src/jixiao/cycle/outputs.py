@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
+from copy import copy
 from decimal import Decimal
 from typing import Any
 
@@ -73,11 +74,17 @@ def boxed_table(ws: Any, header: Sequence[str], rows: Sequence[Sequence[Any]]) -
     ws.append(list(header))
     for row in rows:
         ws.append(["" if v is None else v for v in row])
+    styles: dict[bool, Any] = {}  # header or not → the style of the first such cell, given to the others as it is
     for r in ws.iter_rows(min_row=first, max_row=ws.max_row):
         for cell in r:
+            head = cell.row == first
+            if head in styles:  # a bureau's thousands of cells: setting each style anew cost seconds
+                cell._style = copy(styles[head])
+                continue
             cell.border = box
             cell.alignment = Alignment(wrap_text=True, vertical="center")
-            cell.font = Font(name="宋体", size=10.5, bold=cell.row == first)
+            cell.font = Font(name="宋体", size=10.5, bold=head)
+            styles[head] = cell._style
 
 
 def _targets_title(sheet: TargetSheet) -> str:
