@@ -268,3 +268,26 @@ points:
         rows = table(clients["bureau"].get(f"/bureau/cycle?year=2024&sort_w={sort}").text, "warnings")
         states = [re.search(r"(逾期未答复|待答复|逾期答复|已答复)", row).group(1) for row in rows]
         assert states == ["逾期未答复", "待答复", "已答复"], sort
+
+
+def test_the_targets_money_is_checked_against_the_data_as_on_the_department_page(world):
+    """The bureau's targets findings check the 年度资金总额 against the data's 年初预算 as the department's 绩效目标
+    page does (the same figure, read without scoring the evaluation)."""
+    from jixiao.web.cycle_views import budget_initial, data_budget
+    from jixiao.web.db import Evaluation
+
+    clients, ids, _texts = world
+    app = clients["bureau"].app
+    data = (BAOAN / "data.yaml").read_text("utf-8").replace("total: 2377.56", "total: 2000")
+    eid = ids["深圳市宝安区妇女联合会"]
+    with app.state.factory() as db:
+        evaluation = db.get(Evaluation, eid)
+        evaluation.data_yaml = data
+        db.commit()
+        assert data_budget(evaluation) == budget_initial(evaluation) == 2000
+        evaluation.data_yaml = "budget: [\n"  # unreadable: neither gives a figure
+        assert data_budget(evaluation) is budget_initial(evaluation) is None
+    page = clients["bureau"].get(f"/evaluations/{eid}/targets").text
+    findings = table(clients["bureau"].get("/bureau/cycle?year=2023").text, "findings")
+    said = "绩效目标中的年度资金总额2377.56万元与部门数据中的年初预算"
+    assert said in page and any(said in row and "深圳市宝安区妇女联合会" in row for row in findings)

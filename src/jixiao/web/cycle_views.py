@@ -215,6 +215,24 @@ def _document_problems(kind: str, title: str, problems) -> tuple[str, ...]:
     )
 
 
+def data_budget(evaluation: Evaluation) -> Decimal | None:
+    """`budget_initial` without scoring: the evaluation's data read by the same YAML reader and field parser as its
+    page, but only its 年度预算 part. A bureau's page reads it for every department; `load` scored each one and
+    overflowed the server's cache of loaded evaluations (64), which the departments' own pages rely on."""
+    from jixiao.files.yamlsrc import parse_yaml_text
+    from jixiao.model.dataset import parse_department
+    from jixiao.model.problems import JixiaoError
+
+    try:
+        tree, smap, _problems = parse_yaml_text(evaluation.data_yaml or "{}", "data.yaml")
+    except JixiaoError:
+        return None  # the page's load gives empty data then
+    budget = tree.get("budget") if isinstance(tree, dict) else None
+    data, _more = parse_department({"budget": budget} if budget is not None else {}, smap.locate)
+    value = data.get("budget.initial.total")
+    return value if isinstance(value, Decimal) else None
+
+
 def iso_cn(text: Any) -> str:
     """A workbook's date (2023-07-14) as the page writes dates (2023年7月14日); other text as it is."""
     import datetime as dt
@@ -266,7 +284,7 @@ def bureau_run(db, scope, step: str, year: int, day, evaluations: dict[int, Eval
             if kind == "monitoring":
                 return assess_monitoring(parsed.value, day)
             if kind == "targets":
-                return checked_targets(parsed.value, budget_initial(evaluation) if evaluation else None)
+                return checked_targets(parsed.value, data_budget(evaluation) if evaluation else None)
             return parsed.value
 
         run.read(
