@@ -152,3 +152,44 @@ def test_an_error_page_leads_back_to_the_page_the_user_came_from(app):
     )
     other = client.get("/evaluations/1/indicator/no_such_indicator", headers={"referer": "https://evil.example/x"})
     assert 'id="back"' not in other.text and "evil.example" not in other.text
+
+
+def test_a_wrong_workbook_is_told_in_the_pages_words(app):
+    """A blank workbook was told to use 'jixiao template' (a command the department officer has never seen), a
+    damaged one showed the reader's exception name (BadZipFile): the page's own download and plain words instead."""
+    import io
+
+    from openpyxl import Workbook
+
+    from jixiao.web.db import Department
+
+    with app.state.factory() as db:
+        if not db.query(User).filter_by(username="futian").count():
+            department = Department(name="深圳市福田区妇女联合会", region="广东省深圳市福田区")
+            db.add(department)
+            db.flush()
+            db.add(
+                User(
+                    username="futian", password_hash=hash_password(PASSWORD), role="filler", department_id=department.id
+                )
+            )
+            db.commit()
+    client = TestClient(app)
+    csrf = login(client, "futian", PASSWORD)
+    data = {"year": "2023", "rulebook": "shenzhen-baoan/department/2023", "csrf_token": csrf}
+    page = client.post("/evaluations/new", data=data, follow_redirects=False).headers["location"].split("?")[0]
+    blank = io.BytesIO()
+    Workbook().save(blank)
+    for name, content, said in (
+        ("空白.xlsx", blank.getvalue(), "请在本页“下载”一栏点击“填报模板（含当前数据）”"),
+        ("伪装.xlsx", b"PK\x03\x04" + b"0" * 100, "文件已损坏，无法作为 .xlsx/.docx 打开。"),
+    ):
+        version = re.search(r'name="version" value="(\d+)"', client.get(page).text).group(1)
+        response = client.post(
+            f"{page}/upload",
+            data={"csrf_token": csrf, "version": version},
+            files={"file": (name, content, "application/octet-stream")},
+        )
+        problems = re.sub(r"<[^>]+>", "", response.text.split('id="problems"')[1].split("</ul>")[0])
+        assert response.status_code == 422 and said in problems, problems
+        assert "jixiao" not in problems and not re.search(r"（[A-Z][A-Za-z]+）", problems)

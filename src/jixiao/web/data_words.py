@@ -314,6 +314,7 @@ def in_chinese(message: str, field_path: str | None = None) -> str:
     message = _DOTTED.sub(lambda m: f"“{path_words(m[1])}”", message)  # “overall.goal” → “年度总体目标（预期目标）”
     for said, meant in _SERVER_WORDS:
         message = message.replace(said, meant)
+    message = _EXCEPTION_NAME.sub(lambda m: "" if m[1] == "）" else "（", message)
     message = re.sub(r"“([^”]+)”（([a-z][a-z0-9_]*)）", lambda m: f"“{m[1]}”", message)  # “部门名称”（name）
     return re.sub(r"可用字段：([a-z0-9_、]+)", lambda m: "可用字段：" + _IDENT.sub(word, m[1]), message)
 
@@ -324,7 +325,15 @@ _SERVER_WORDS = (
     ("（上限可用环境变量 JIXIAO_LIMIT_VALUE_CHARS 调整）", ""),
     ("长篇文字请写在 narrative 文件中", "长篇文字请写在下方“报告文字”中"),
     ("YAML 格式错误", "文本格式错误"),  # the page calls the editor's text 文本格式, not by the format's English name
+    (
+        "请使用 jixiao template 生成的填报模板。",
+        "请在本页“下载”一栏点击“填报模板（含当前数据）”，在下载的模板中填写后上传。",
+    ),
+    ("（jixiao rulebooks 查看详情）", ""),
+    ("可用 jixiao rulebooks --indicators 查看全部计算指标。", ""),
 )
+# the name of the reader's exception in a message ("文件已损坏（BadZipFile）"): nothing a user can act on
+_EXCEPTION_NAME = re.compile(r"（[A-Z][A-Za-z]+(?:Error|File|Exception|Warning)?(）|，)")
 
 
 def path_words(path: str) -> str:
