@@ -181,7 +181,7 @@ def test_a_wrong_workbook_is_told_in_the_pages_words(app):
     blank = io.BytesIO()
     Workbook().save(blank)
     for name, content, said in (
-        ("空白.xlsx", blank.getvalue(), "请在本页“下载”一栏点击“填报模板（含当前数据）”"),
+        ("空白.xlsx", blank.getvalue(), "请使用本系统的填报模板（在自评页面点击“填报模板（含当前数据）”下载）"),
         ("伪装.xlsx", b"PK\x03\x04" + b"0" * 100, "文件已损坏，无法作为 .xlsx/.docx 打开。"),
     ):
         version = re.search(r'name="version" value="(\d+)"', client.get(page).text).group(1)
@@ -193,3 +193,41 @@ def test_a_wrong_workbook_is_told_in_the_pages_words(app):
         problems = re.sub(r"<[^>]+>", "", response.text.split('id="problems"')[1].split("</ul>")[0])
         assert response.status_code == 422 and said in problems, problems
         assert "jixiao" not in problems and not re.search(r"（[A-Z][A-Za-z]+）", problems)
+    # a file's name is not taken for a path of the data (“report.docx” was shown as “report·docx”)
+    version = re.search(r'name="version" value="(\d+)"', client.get(page).text).group(1)
+    response = client.post(
+        f"{page}/upload",
+        data={"csrf_token": csrf, "version": version},
+        files={"file": ("report.docx", b"PK\x03\x04", "application/octet-stream")},
+    )
+    assert response.status_code == 422 and "实际为“report.docx”" in response.text
+
+
+def test_a_batch_of_workbooks_is_told_in_the_pages_words(app):
+    """The bureau's batch import: the job page showed the readers' messages as the command line says them
+    ('请使用 jixiao template 生成的填报模板', '（BadZipFile）')."""
+    import io
+
+    from openpyxl import Workbook
+
+    from jixiao.web.tasks import run_job
+
+    with app.state.factory() as db:
+        if not db.query(User).filter_by(username="bureau").count():
+            db.add(
+                User(username="bureau", password_hash=hash_password(PASSWORD), role="reviewer", region="广东省深圳市")
+            )
+            db.commit()
+    app.state.enqueue = lambda job_id, url: run_job(job_id, url)
+    client = TestClient(app)
+    csrf = login(client, "bureau", PASSWORD)
+    blank = io.BytesIO()
+    Workbook().save(blank)
+    files = [
+        ("files", ("空白.xlsx", blank.getvalue(), "application/octet-stream")),
+        ("files", ("伪装.xlsx", b"PK\x03\x04" + b"0" * 100, "application/octet-stream")),
+    ]
+    job = client.post("/bureau/batch", data={"csrf_token": csrf, "kind": "workbooks"}, files=files)
+    page = re.sub(r"<[^>]+>", " ", job.text.split('<main id="main">')[1])
+    assert "已完成" in page and "填报模板（含当前数据）" in page and "文件已损坏" in page
+    assert "jixiao" not in page and "BadZipFile" not in page

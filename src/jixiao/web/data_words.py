@@ -311,12 +311,18 @@ def in_chinese(message: str, field_path: str | None = None) -> str:
         return flat.get(key, key)
 
     message = re.sub(r"“([a-z][a-z0-9_]*)”", lambda m: f"“{word(m)}”", message)
-    message = _DOTTED.sub(lambda m: f"“{path_words(m[1])}”", message)  # “overall.goal” → “年度总体目标（预期目标）”
+    message = _DOTTED.sub(_path_in_words, message)  # “overall.goal” → “年度总体目标（预期目标）”
     for said, meant in _SERVER_WORDS:
         message = message.replace(said, meant)
     message = _EXCEPTION_NAME.sub(lambda m: "" if m[1] == "）" else "（", message)
     message = re.sub(r"“([^”]+)”（([a-z][a-z0-9_]*)）", lambda m: f"“{m[1]}”", message)  # “部门名称”（name）
     return re.sub(r"可用字段：([a-z0-9_、]+)", lambda m: "可用字段：" + _IDENT.sub(word, m[1]), message)
+
+
+def _path_in_words(found: re.Match[str]) -> str:
+    """A quoted dotted path of the data in the page's words; another dotted name (a file's, “report.docx”) as it is."""
+    path = found[1]
+    return f"“{path_words(path)}”" if path.split(".")[0].partition("[")[0] in top().keys else found[0]
 
 
 _DOTTED = re.compile(r"“([a-z][a-z0-9_]*(?:\[\d+\])?(?:\.[a-z][a-z0-9_]*(?:\[\d+\])?)+)”")
@@ -327,7 +333,7 @@ _SERVER_WORDS = (
     ("YAML 格式错误", "文本格式错误"),  # the page calls the editor's text 文本格式, not by the format's English name
     (
         "请使用 jixiao template 生成的填报模板。",
-        "请在本页“下载”一栏点击“填报模板（含当前数据）”，在下载的模板中填写后上传。",
+        "请使用本系统的填报模板（在自评页面点击“填报模板（含当前数据）”下载），填写后上传。",
     ),
     ("（jixiao rulebooks 查看详情）", ""),
     ("可用 jixiao rulebooks --indicators 查看全部计算指标。", ""),

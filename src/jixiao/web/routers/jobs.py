@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse
 from starlette.datastructures import UploadFile
 
+from ..data_words import in_chinese
 from ..db import Job, data_dir, private_dir
 from ..deps import BadInput, Db, Form, Id, Reviewer, SignedIn, page, uploaded_files
 from ..scope import NO_REGION, NotFound, OutOfScope
@@ -115,7 +116,7 @@ def _summary(job: Job, outputs: list[str]) -> tuple[list[str], list[tuple[str, l
                 title, _, rid = cells[at].removesuffix("）").rpartition("（")
                 cells[at] = titles.get(cells[at]) or (title if rid in titles else cells[at])
             opinion = opinion_name(cells[0])  # as tasks._reviews names it (archive.zip/报告.docx → archive.zip_报告)
-            table.append((opinion if opinion in outputs else "", [printable(cell) for cell in cells]))
+            table.append((opinion if opinion in outputs else "", [in_chinese(printable(cell)) for cell in cells]))
     finally:
         book.close()
     kept = [i for i, _ in enumerate(head) if i == 0 or any(i < len(cells) and cells[i] for _, cells in table)]
@@ -130,7 +131,8 @@ def job_page(request: Request, actor: SignedIn, db: Db, job_id: Id):
     head, table = _summary(job, outputs)
     context = {
         "job": job,
-        "message": printable(job.message or "", keep="\n"),  # names from inside an archive: no direction marks
+        # names from inside an archive without direction marks; the readers' messages in the page's words
+        "message": in_chinese(printable(job.message or "", keep="\n")),
         "outputs": [(name, printable(name)) for name in outputs],
         "JOB_STATES": JOB_STATES,
         "head": head,
