@@ -131,7 +131,7 @@ def test_a_table_cell_typed_in_yuan_is_read_and_said_under_the_table(app, filled
     assert response.status_code == 303
     assert str(_stored(app, evaluation_id, "units")[0]["project_funds"]) == "50"
     page = client.get(response.headers["location"]).text
-    assert "“500,000元”读作 50 万元" in page
+    assert "单位与人员第1行“二级项目资金”：“500,000元”读作 50 万元" in page  # which cell, when it is a table's
 
 
 def test_an_amount_hardly_a_departments_is_saved_with_a_warning_beside_it(app, filled):

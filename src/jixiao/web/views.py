@@ -194,7 +194,7 @@ def evaluation_page(
             "conflict": conflict,
             "form": shown_form,
             "read_notes": notes,
-            "cell_notes": [note for name, note in notes.items() if name.startswith("l:")],
+            "cell_notes": [f"{_cell_label(name)}：{note}" for name, note in notes.items() if name.startswith("l:")],
             # amounts hardly a department's (10 万亿元 in a 万元 field): beside the field on every showing
             "amount_warnings": warnings,
             "fields": [f for f in FORM_FIELDS if f.path != "rulebook"],  # chosen above, with the reason
@@ -230,6 +230,16 @@ def evaluation_page(
         },
         status=status,
     )
+
+
+def _cell_label(name: str) -> str:
+    """A table cell's input (`l:units:0:project_funds`) as the page names it: 单位与人员第1行“二级项目资金”."""
+    _, list_path, row, column = name.split(":", 3)
+    for sheet in EDITABLE_LISTS:
+        if sheet.list_path == list_path:
+            header = next((c.header for c in sheet.columns if c.path == column), column)
+            return f"{sheet.name}第{int(row) + 1}行“{header}”"
+    return name
 
 
 def _inputs(form: dict[str, str], lists: dict[str, list[dict[str, str]]]) -> dict[str, str]:
