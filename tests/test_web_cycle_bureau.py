@@ -291,3 +291,19 @@ def test_the_targets_money_is_checked_against_the_data_as_on_the_department_page
     findings = table(clients["bureau"].get("/bureau/cycle?year=2023").text, "findings")
     said = "绩效目标中的年度资金总额2377.56万元与部门数据中的年初预算"
     assert said in page and any(said in row and "深圳市宝安区妇女联合会" in row for row in findings)
+
+
+def test_a_document_is_read_once_unless_a_line_is_to_be_named(monkeypatch):
+    """cycle_service.parse read every document a second time for the lines of its department and year, even when
+    they were right (half of the bureau page's time); now only to place a mismatch."""
+    import jixiao.web.cycle_service as service
+
+    calls = []
+    real = service.parse_yaml_text
+    monkeypatch.setattr(service, "parse_yaml_text", lambda *a, **k: calls.append(1) or real(*a, **k))
+    department = Department(name="深圳市宝安区妇女联合会", region="广东省深圳市宝安区")
+    text = (BAOAN / "monitoring.yaml").read_text("utf-8")
+    parsed = service.parse("monitoring", text, department, 2023)
+    assert parsed.value is not None and not parsed.problems and calls == []
+    parsed = service.parse("monitoring", text, department, 2024)
+    assert [p.location.line for p in parsed.problems] == [6] and calls == [1]  # year: 2023 on line 6

@@ -98,7 +98,11 @@ def parse(kind: str, text: str, department: Department, year: int) -> Parsed:
     except JixiaoError as exc:
         return Parsed(None, list(exc.problems))
     problems: list[Problem] = list(getattr(value, "warnings", ()))  # what the reader warned of (a holiday deadline)
-    _tree, smap, _problems = parse_yaml_text(text, name)  # the loader read it: no error here
+
+    def place(key: str):  # read again for the line only when there is something to place (half a page's cost)
+        _tree, smap, _problems = parse_yaml_text(text, name)  # the loader read it: no error here
+        return smap.locate((key,))
+
     stated_department = getattr(value, "department", "")
     if stated_department and stated_department != department.name:
         problems.append(
@@ -106,7 +110,7 @@ def parse(kind: str, text: str, department: Department, year: int) -> Parsed:
                 "cycle.department",
                 f"文件中的部门名称“{stated_department}”与本页的部门“{department.name}”不一致。"
                 f"请将“部门名称”改为“{department.name}”。",
-                smap.locate(("department",)),
+                place("department"),
             )
         )
     stated_year = getattr(value, "year", None)
@@ -115,7 +119,7 @@ def parse(kind: str, text: str, department: Department, year: int) -> Parsed:
             Problem(
                 "cycle.year",
                 f"文件中的年度{stated_year}与本页的年度{year}不一致。请将“年度”改为{year}。",
-                smap.locate(("year",)),
+                place("year"),
             )
         )
     return Parsed(value, problems)

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
@@ -218,13 +220,36 @@ def _document_problems(kind: str, title: str, problems) -> tuple[str, ...]:
 def data_budget(evaluation: Evaluation) -> Decimal | None:
     """`budget_initial` without scoring: the evaluation's data read by the same YAML reader and field parser as its
     page, but only its 年度预算 part. A bureau's page reads it for every department; `load` scored each one and
-    overflowed the server's cache of loaded evaluations (64), which the departments' own pages rely on."""
+    overflowed the server's cache of loaded evaluations (64), which the departments' own pages rely on. The figure
+    depends on the text alone: kept by the text's digest (a few bytes each) for the next view."""
+    import hashlib
+
+    text = evaluation.data_yaml or "{}"
+    key = hashlib.sha256(text.encode("utf-8")).digest()
+    kept = _BUDGETS.get(key, _UNREAD)  # one lookup: another thread may drop it meanwhile
+    if kept is not _UNREAD:
+        return kept  # type: ignore[return-value]
+    value = _read_budget(text)
+    with _BUDGETS_LOCK:  # the server's threads share it
+        _BUDGETS[key] = value
+        while len(_BUDGETS) > BUDGETS_KEPT:
+            _BUDGETS.popitem(last=False)
+    return value
+
+
+BUDGETS_KEPT = 20_000  # a province's departments; an entry is a digest and a Decimal
+_BUDGETS: OrderedDict[bytes, Decimal | None] = OrderedDict()
+_BUDGETS_LOCK = threading.Lock()
+_UNREAD = object()
+
+
+def _read_budget(text: str) -> Decimal | None:
     from jixiao.files.yamlsrc import parse_yaml_text
     from jixiao.model.dataset import parse_department
     from jixiao.model.problems import JixiaoError
 
     try:
-        tree, smap, _problems = parse_yaml_text(evaluation.data_yaml or "{}", "data.yaml")
+        tree, smap, _problems = parse_yaml_text(text, "data.yaml")
     except JixiaoError:
         return None  # the page's load gives empty data then
     budget = tree.get("budget") if isinstance(tree, dict) else None
