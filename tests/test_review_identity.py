@@ -1144,3 +1144,11 @@ def test_a_unit_s_own_accounts_in_brackets_and_a_firm_s_title_about_the_unit(tmp
     assert _review(tmp_path, own).department == "大英县民政局"
     firm = "四川天府会计师事务所关于大英县民政局2023年度部门整体支出绩效评价报告\n" + body
     assert _review(tmp_path, firm, "firm.txt").department == "大英县民政局"
+
+
+def test_a_label_cell_with_its_seal_and_colon_before_the_value_s_cell(tmp_path):
+    """ "单位名称（公章）： | 大英县民政局": the label's cell ends with its colon, the name in the next cell (was
+    none)."""
+    table = "部门整体支出绩效自评表\n（2023年度）\n单位名称（公章）：\t大英县民政局\n" + _FORM_ROWS
+    assert _review(tmp_path, table).department == "大英县民政局"
+    assert _review(tmp_path, table.replace("（公章）：", "："), "colon.txt").department == "大英县民政局"

@@ -105,14 +105,15 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str], no_se
 
     for label in wanted:
         bare = _unbracketed(label)
-        accepted = (bare, bare + "盖章")
+        accepted = (bare, bare + "盖章", bare + "公章")
         for t in tables:
             for row in t.grid:
                 for c, cell in enumerate(row):
                     n = norm(cell)
                     # 单位名称(盖章): norm made the brackets half-width; a scan may lose one of them
-                    # ("项目主管部门单位)" for 项目主管部门(单位), corpus t32): compared without brackets too
-                    if n == label or _unbracketed(n) in accepted:
+                    # ("项目主管部门单位)" for 项目主管部门(单位), corpus t32): compared without brackets too, and
+                    # without the colon the value is in the next cell after ("单位名称（公章）： | 大英县民政局")
+                    if n == label or _unbracketed(n).rstrip(":：") in accepted:
                         value = _cell_value(row, c)
                         named = value and not (_is_label(value) or _unit_only(value) or _heading(value))
                         if named and _ok(value, label, strict):
