@@ -307,3 +307,12 @@ def test_a_document_is_read_once_unless_a_line_is_to_be_named(monkeypatch):
     assert parsed.value is not None and not parsed.problems and calls == []
     parsed = service.parse("monitoring", text, department, 2024)
     assert [p.location.line for p in parsed.problems] == [6] and calls == [1]  # year: 2023 on line 6
+
+
+def test_a_filter_the_page_does_not_offer_is_no_filter(world):
+    clients, _ids, _texts = world
+    r = clients["bureau"].get("/bureau/cycle?year=2023&answer=" + "x" * 30 + "&sort_w=<b>&item=任意")
+    assert r.status_code == 200 and len(table(r.text, "warnings")) == 2
+    assert '<option value="未完成" selected>' in r.text and "&lt;b&gt;" not in r.text
+    r = clients["bureau"].get("/bureau/cycle/汇总.xlsx?step=" + "y" * 40)
+    assert r.status_code == 422 and "参数“step”应为" in r.text

@@ -414,7 +414,9 @@ def results_download(actor: SignedIn, db: Db, year: Year = None):
 
 
 BUREAU_STEPS = {"monitor": "运行监控汇总", "rectify": "整改台账汇总", "targets": "绩效目标审核汇总"}
-Choice = Annotated[str, Query(max_length=20)]
+# a filter, a sort or a step: compared with the values the page offers (anything else is no filter, or for the step
+# a Chinese refusal), so never refused by FastAPI's own message, which named the parameter in English
+Choice = Annotated[str, Query()]
 
 
 def _bureau_year(actor, db, year: int | None) -> tuple[int, list[int]]:
@@ -473,6 +475,14 @@ def bureau_cycle(
     evaluations = _evaluations(actor, db, year)
     params = {"answer": answer, "sort_w": sort_w, "item": item, "sort_r": sort_r, "severity": severity}
     view = bureau_view(db, actor.scope, year, day, evaluations, params)
+    m, r, t = view["monitor"], view["rectify"], view["targets"]  # the choices as the page took them, kept in its forms
+    params = {
+        "answer": m["filter"],
+        "sort_w": m["sort"],
+        "item": r["filter"],
+        "sort_r": r["sort"],
+        "severity": t["filter"],
+    }
     return page(
         request,
         "cycle_bureau.html",
