@@ -4,8 +4,8 @@ are read as their maker wrote them; a hostile archive is refused as a whole (pat
 entries, too deep), a member with a password alone, each in Chinese naming the archive and the entry. The web batch
 takes a .zip, a .7z and a .rar. The .7z files are written by libarchive's writer (tests/test_hostile_files.py
 seven_zip) or, for a password and a link, which it cannot write, are tests/fixtures/archives/*.7z made by py7zr 1.1.4
-(password mima123); the .rar files are RAR 4 archives of stored entries written byte by byte (rar4): no free tool
-writes RAR, and RAR5 and compressed RAR are not built here.
+(password mima123); the .rar files are RAR4 and RAR5 archives of stored entries written byte by byte (rar4, rar5): no
+free tool writes RAR, and a compressed RAR is not built here.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from jixiao.cli import main
 from jixiao.files import guard
 from jixiao.review.output import review_folder, shown_name
 
-from .test_hostile_files import MB, archive, archive_bomb, nested_archive, rar4, seven_zip, seven_zip_bomb
+from .test_hostile_files import MB, archive, archive_bomb, nested_archive, rar4, rar5, seven_zip, seven_zip_bomb
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "seeds" / "004_6448f6cab597d7a3.txt"  # 衡山县妇联 2023
@@ -185,6 +185,12 @@ def test_a_7z_and_a_rar_are_reviewed_as_a_zip_is(tmp_path, capsys):
     zipped = review_folder(sent)[0][1]
     assert not isinstance(alone, Exception) and not isinstance(zipped, Exception)
     assert [(f.code, f.message) for f in zipped.findings] == [(f.code, f.message) for f in alone.findings]
+    # RAR5 (WinRAR 5 and later)
+    (tmp_path / "新版.rar").write_bytes(rar5([("材料/自评报告.txt", SEED.read_bytes())]))
+    ((shown, result),) = review_folder(tmp_path / "新版.rar")
+    assert (
+        shown_name(shown) == "新版.rar/材料/自评报告.txt" and getattr(result, "department", None) == "衡山县妇女联合会"
+    )
     # a .rar with UTF-8 names (WinRAR's Unicode flag), given alone; a folder opens its .7z and .rar too
     (tmp_path / "材料.rar").write_bytes(rar4([("内层/自评报告.txt", SEED.read_bytes())]))
     code, said = _run(capsys, "review", str(tmp_path / "材料.rar"))
@@ -210,6 +216,12 @@ def test_7z_and_rar_guards_are_the_zips(tmp_path, capsys, monkeypatch):
     assert code == "file.archive_path"
     code, said = refused("链接.rar", rar4([("报告.txt", b"/etc/passwd")], links=("报告.txt",)))
     assert code == "file.archive_link" and "“报告.txt”是符号链接" in said
+    code, said = refused(
+        "链接5.rar", rar5([("a.txt", b"x"), ("报告.txt", b"")], links={"报告.txt": (1, "/etc/passwd")})
+    )
+    assert code == "file.archive_link"
+    code, said = refused("硬链接.rar", rar5([("a.txt", b"x"), ("报告.txt", b"")], links={"报告.txt": (4, "a.txt")}))
+    assert code == "file.archive_link" and "“报告.txt”是符号链接或硬链接" in said
     code, said = refused("链接.7z", (ARCHIVE_FIXTURES / "符号链接.7z").read_bytes())
     assert code == "file.archive_link" and "“报告.txt”是符号链接" in said
     code, said = refused("加密名.7z", (ARCHIVE_FIXTURES / "密码文件名.7z").read_bytes())

@@ -191,7 +191,7 @@ def _judge(shown: str, where: Location, budget: _Budget, whole: int) -> Callable
         if entry.link:
             raise refusal(
                 "file.archive_link",
-                f"{named(shown)}中的条目“{name}”是符号链接（指向其他文件），已拒绝处理整个压缩包。"
+                f"{named(shown)}中的条目“{name}”是符号链接或硬链接（指向其他文件），已拒绝处理整个压缩包。"
                 "请只压缩文件本身后重新提交。",
                 place,
             )
