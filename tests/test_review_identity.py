@@ -1002,6 +1002,8 @@ def test_a_name_cut_at_a_cell_s_edge_or_wrapped_after_its_county(tmp_path):
     assert _review(tmp_path, row).department == "张家川回族自治县龙山镇四方中学"
     cover = "评价类型: 项目完成结果评价\n部门(单位)全称:围场满族蒙古族自治县\n人民法院(公章)\n填报日期 2024年2月27日\n"
     assert _review(tmp_path, cover + body, "cover.txt").department == "围场满族蒙古族自治县人民法院"
+    heading = "部门整体支出绩效自评报告\n单位名称:大英县\n一、财政局\n" + body  # a heading, no name's second line
+    assert _review(tmp_path, heading, "heading.txt").department == "大英县"
 
 
 def test_a_whole_year_written_with_its_year_once(tmp_path):

@@ -150,7 +150,7 @@ def _wrapped(value: str, following: str) -> str:
     rest = _SIGNED_SEAL.sub("", following.strip())
     endings = tuple(vocabulary().words("department_endings"))
     place = value.endswith(("县", "市", "区", "旗")) and any(value.endswith(p) for p in _counties() | _cities())
-    if place and 2 <= len(rest) <= 12 and rest.endswith(endings) and not re.search(r"[:：，,。\s]", rest):
+    if place and 2 <= len(rest) <= 12 and rest.endswith(endings) and not re.search(r"[:：，,。、；;\s\d]", rest):
         return value + rest
     return value
 
