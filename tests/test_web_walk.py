@@ -231,3 +231,47 @@ def test_a_batch_of_workbooks_is_told_in_the_pages_words(app):
     page = re.sub(r"<[^>]+>", " ", job.text.split('<main id="main">')[1])
     assert "已完成" in page and "填报模板（含当前数据）" in page and "文件已损坏" in page
     assert "jixiao" not in page and "BadZipFile" not in page
+
+
+def test_a_submitted_evaluation_says_why_it_cannot_be_changed(app):
+    """Returned, corrected and submitted again, the department's page showed the old 退回意见 as '审核意见' (as if
+    the bureau had just said it) and no form nor word of why: now 上次退回意见, and what to do to change it."""
+    from jixiao.web.db import Department, Evaluation
+
+    from .web_support import EXAMPLE
+
+    with app.state.factory() as db:
+        department = Department(name="深圳市宝安区妇女联合会（退回测试）", region="广东省深圳市宝安区")
+        db.add(department)
+        db.flush()
+        db.add(
+            User(username="resubmit", password_hash=hash_password(PASSWORD), role="filler", department_id=department.id)
+        )
+        if not db.query(User).filter_by(username="bureau").count():
+            db.add(
+                User(username="bureau", password_hash=hash_password(PASSWORD), role="reviewer", region="广东省深圳市")
+            )
+        db.commit()
+    filler, reviewer = TestClient(app), TestClient(app)
+    csrf = login(filler, "resubmit", PASSWORD)
+    data = {"year": "2023", "rulebook": "shenzhen-baoan/department/2023", "csrf_token": csrf}
+    page = filler.post("/evaluations/new", data=data, follow_redirects=False).headers["location"].split("?")[0]
+    with app.state.factory() as db:
+        evaluation = db.get(Evaluation, int(page.rsplit("/", 1)[1]))
+        evaluation.data_yaml = (
+            (EXAMPLE / "data.yaml").read_text("utf-8").replace("深圳市宝安区妇女联合会", evaluation.department.name, 1)
+        )
+        db.commit()
+
+    def act(client, token, action, **fields):
+        version = re.search(r'name="version" value="(\d+)"', client.get(page).text).group(1)
+        done = client.post(f"{page}/{action}", data={"csrf_token": token, "version": version, **fields})
+        assert "?done=" in str(done.url), (action, str(done.url))
+
+    act(filler, csrf, "submit", confirm="1")
+    act(reviewer, login(reviewer, "bureau", PASSWORD), "return", comment="请核对预算执行率")
+    assert "退回意见：请核对预算执行率" in filler.get(page).text
+    act(filler, csrf, "submit", confirm="1")
+    shown = filler.get(page).text
+    assert "上次退回意见：请核对预算执行率" in shown and ">审核意见：" not in shown
+    assert "已提交审核，审核期间不能修改。如需修改，请联系财政局审核人退回" in shown
