@@ -17,7 +17,7 @@ from jixiao.model.problems import Location
 
 from .facts import about_another_year as _about_another_year
 from .facts import find_adjustment_reason, find_department, find_grade, find_year  # noqa: F401
-from .rx import rx
+from .rx import any_of, rx
 from .source import Segment, SourceDocument
 
 __all__ = ["NUM", "Figure", "extract_figures", "find_department", "find_year"]  # find_* live in facts.py
@@ -350,8 +350,15 @@ _DIGIT = rx(r"[0-9]")  # a clause without one holds no figure: NUM, in every pat
 def _norm_text(text: str) -> str:
     """Full-width digits folded, spaces inside numbers and between numbers and units removed."""
     text = normalize_text(text)
-    text = re.sub(r"(?<=[\d.])\s+(?=[\d.万%％人分个元])", "", text)
-    return re.sub(r"(?<=[\u4e00-\u9fa5])\s+(?=\d)|(?<=\d)\s+(?=[\u4e00-\u9fa5])", "", text)
+    if not _SPACE.search(text):  # nothing to remove (most paragraphs): the two substitutions would find nothing
+        return text
+    text = _SPACE_IN_NUMBER.sub("", text)
+    return _SPACE_AT_NUMBER.sub("", text)
+
+
+_SPACE = rx(r"\s")
+_SPACE_IN_NUMBER = rx(r"(?<=[\d.])\s+(?=[\d.万%％人分个元])")
+_SPACE_AT_NUMBER = rx(r"(?<=[\u4e00-\u9fa5])\s+(?=\d)|(?<=\d)\s+(?=[\u4e00-\u9fa5])")
 
 
 def _value(raw: str, unit: str) -> Decimal | None:
@@ -400,9 +407,9 @@ def _scan_paragraph(
             continue
         scope = clause + sentence_words
         for rule in _RULES:
-            if rule.requires and not any(w in scope for w in rule.requires):
+            if rule.requires and any_of(rule.requires).search(scope) is None:
                 continue
-            if rule.excludes and any(w in clause for w in rule.excludes):
+            if rule.excludes and any_of(rule.excludes).search(clause) is not None:
                 continue
             for m in rule.pattern.finditer(clause):
                 span = m.span(rule.group)

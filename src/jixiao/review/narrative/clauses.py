@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from ..rx import rx
+from ..rx import any_of, rx
 from .model import NarrativeFigure
 from .vocabulary import Vocabulary, vocabulary
 
@@ -102,7 +102,7 @@ def find_relation(text: str, voc: Vocabulary) -> tuple[str, str]:
 
 def clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
     """The noun phrase of a left context, and the relation word found around it."""
-    text = re.sub(r"[（(][^（()）]*[)）]|《[^》]*》|[“”\"]", "", text)  # asides, titles, quotes are not the subject
+    text = _ASIDE_TITLE_QUOTE.sub("", text)  # asides, titles, quotes are not the subject
     text = text.strip("，,、；;：:“”\"'（(）) ")
     relation, text = find_relation(text, voc)
     for _ in range(3):
@@ -112,7 +112,8 @@ def clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
         text, copula = strip_words(text, voc.copulas, head=False)
         relation = relation or (copula if copula in voc.relations["total"] else "")
         text = text.rstrip("的")
-        for word in voc.relations["verbs"]:
+        verbs = voc.relations["verbs"] if any_of(voc.relations["verbs"]).search(text) else ()  # most name none
+        for word in verbs:
             at = text.find(word)
             if at < 0:
                 continue
@@ -126,7 +127,7 @@ def clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
                 text = text[at + len(word) :]
                 break
         text = YEAR_PREFIX.sub("", PLACE_YEAR.sub("", text))  # after the verb: "下达某县2023年资金" keeps 下达
-    if not relation:
+    if not relation and (text.startswith(voc.relations["stage_verbs"]) or text.endswith(voc.relations["stage_verbs"])):
         relation = next((w for w in voc.relations["stage_verbs"] if text.startswith(w) or text.endswith(w)), "")
     # "……单位使用当年财政拨款安排(的)三公经费决算": money named by a long account of who arranged it; the head after
     # the verb names it
@@ -140,9 +141,14 @@ def clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
     if pointer and len(text) - pointer.end() >= 2:
         text = text[pointer.end() :]
     text = text.strip("，,、 ").lstrip("）)】]").rstrip("（(【[")
-    if re.fullmatch(r"[了对向给把将被为在于和与及着过]+", text):
+    if _PARTICLES.fullmatch(text):
         text = ""  # "全年共完成了对46,412人次": what is left after the verb is only its particles, no noun
     return text, relation
+
+
+_ASIDE_TITLE_QUOTE = rx(r"[（(][^（()）]*[)）]|《[^》]*》|[“”\"]")
+_ASIDE = rx(r"[（(][^（()）]*[)）]")
+_PARTICLES = rx(r"[了对向给把将被为在于和与及着过]+")
 
 
 @lru_cache(maxsize=8)
@@ -204,51 +210,67 @@ class Sentence:
         return max((s for s in self.clause_starts if s <= position), default=self.start)
 
 
+_SENTENCE_MARK = rx("[" + re.escape(SENTENCE_END) + "]")
+_CLAUSE_MARK = rx("[" + re.escape(CLAUSE_END) + "]")
+_BRACKET = rx("[" + re.escape(OPEN + CLOSE) + "]")
+
+
 def sentences(text: str) -> list[Sentence]:
+    """The sentences of a text (cut after 。！？!? and a line end, the text's end closing the last) with where each of
+    their clauses starts (after ，,；;：:, a comma between digits not counted: 1,234)."""
     out, start = [], 0
-    for i, char in enumerate(text + "\n"):
-        if char in SENTENCE_END:
-            if i > start:
-                clauses = [start] + [
-                    j + 1
-                    for j in range(start, i)
-                    if text[j] in CLAUSE_END
-                    and not (text[j] == "," and text[j - 1 : j].isdigit() and text[j + 1 : j + 2].isdigit())
-                ]
-                out.append(Sentence(start, i + 1 if i < len(text) else i, clauses))
-            start = i + 1
+    for i in [*(m.start() for m in _SENTENCE_MARK.finditer(text)), len(text)]:
+        if i > start:
+            clauses = [start] + [
+                j + 1
+                for j in (m.start() for m in _CLAUSE_MARK.finditer(text, start, i))
+                if not (text[j] == "," and text[j - 1 : j].isdigit() and text[j + 1 : j + 2].isdigit())
+            ]
+            out.append(Sentence(start, i + 1 if i < len(text) else i, clauses))
+        start = i + 1
     return out
 
 
 def depths(text: str) -> list[int]:
-    depth, out = 0, []
-    for char in text:
-        if char in OPEN:
+    """The bracket depth at each character of the text: an opening bracket counts in its own depth, a closing one
+    too (the depth drops after it), an unmatched closing one changes nothing."""
+    depth, out, at = 0, [], 0
+    for m in _BRACKET.finditer(text):
+        i = m.start()
+        out += [depth] * (i - at)
+        if text[i] in OPEN:
             depth += 1
-        out.append(depth)
-        if char in CLOSE and depth:
-            depth -= 1
+            out.append(depth)
+        else:
+            out.append(depth)
+            depth -= 1 if depth else 0
+        at = i + 1
+    out += [depth] * (len(text) - at)
     return out
 
 
 def scope_flags(left: str, after: str, voc: Vocabulary, year: int | None) -> tuple[bool, bool, bool]:
     """(approximate, other_year, target) of one figure from the words before it in its clause."""
-    left = re.sub(r"[（(][^（()）]*[)）]", "", left)
+    left = _ASIDE.sub("", left)
     tail = left[-3:]
-    approximate = any(tail.endswith(w) for w in voc.approximate) or any(
-        after.startswith(w) for w in voc.words["approximate_after"]
-    )
+    approximate = tail.endswith(voc.approximate) or after.startswith(voc.words["approximate_after"])
     scope = left
-    for word in voc.other_year_except:
-        scope = scope.replace(word, "")
-    compare = "|".join(map(re.escape, voc.words["compare"]))
-    scope = re.sub(rf"(?:{compare})(?:上年|去年|上年度|上一年|同期)[^，,；;]*", "", scope)
-    other_year = any(w in scope for w in voc.other_year)
+    if any_of(voc.other_year_except).search(scope):
+        for word in voc.other_year_except:
+            scope = scope.replace(word, "")
+    scope = _compare_last_year(voc.words["compare"]).sub("", scope)
+    other_year = any_of(voc.other_year).search(scope) is not None
     years = [int(y) for y in YEAR.findall(left)]
     if year and years and years[-1] != year:
         other_year = True
-    target = any(w in left for w in voc.target) or any(after.startswith(w) for w in voc.words["target_after"])
+    target = any_of(voc.target).search(left) is not None or after.startswith(voc.words["target_after"])
     return approximate, other_year, target
+
+
+@lru_cache(maxsize=8)
+def _compare_last_year(compare: tuple[str, ...]) -> re.Pattern[str]:
+    """scope_flags' comparison with last year ("比上年增加……"), made once."""
+    return rx(rf"(?:{'|'.join(map(re.escape, compare))})(?:上年|去年|上年度|上一年|同期)[^，,；;]*")
 
 
 # what a date is the date of: the words after it in its clause ("于2021年9月2日以(……)文件拨付资金200万元" → 拨付资金,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from jixiao.model.problems import Location
 
@@ -72,11 +73,7 @@ class _SegmentReader:
         self.last_noun = ""
         self.indicator, self.indicator_sentence, self.indicator_at = "", -1, 0
         self.flags: tuple[str, ...] = ()
-        compare = "|".join(map(re.escape, self.voc.words["compare"]))
-        years = "|".join(map(re.escape, self.voc.words["last_year_words"]))
-        self._compare_year = rx(
-            rf"^(?:{compare})(?:{years}|(?:19|20)\d\d年(?:度)?(?:的)?)(?!相比|增|减|下降|上升|提高|降低|分别|各|均)"
-        )
+        self._compare_year = _compare_year(self.voc.words["compare"], self.voc.words["last_year_words"])
 
     def read(self) -> list[NarrativeFigure]:
         for token in sorted(tokens(self.text, self.voc, self.year), key=lambda t: t.start):
@@ -591,6 +588,14 @@ _SIGNERS = re.compile(r"(?:撰稿|编制|编写|填报|审核|复审|终审|复�
 _PEOPLE = re.compile(r"(?:人群|群众|对象|人口|居民|农户|牧民|村民|人员|学生|儿童|老人|职工|边民)$")
 _DURATION_AFTER = re.compile(r"以[上下内来]|[内来后前多余间]|时间|左右|的")
 _SECOND_MEASURE = re.compile(r"^(?:\d+|[一二两三四五六七八九十]+)[层栋幢间座]的?(?=[\u4e00-\u9fa5])")
+
+
+@lru_cache(maxsize=8)
+def _compare_year(compare_words: tuple[str, ...], year_words: tuple[str, ...]) -> re.Pattern[str]:
+    """ "比上年", "与2022年度的": a comparison with another year opening the words after a figure, made once."""
+    compare = "|".join(map(re.escape, compare_words))
+    years = "|".join(map(re.escape, year_words))
+    return rx(rf"^(?:{compare})(?:{years}|(?:19|20)\d\d年(?:度)?(?:的)?)(?!相比|增|减|下降|上升|提高|降低|分别|各|均)")
 
 
 def _in_name(left: str, change: str, voc: Vocabulary) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from ..rx import rx
+from ..rx import any_of, rx
 from .numerals import CN_DIGITS, parse_arabic, parse_chinese
 from .vocabulary import Vocabulary, vocabulary
 
@@ -45,11 +45,16 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 def _masked(text: str) -> list[tuple[int, int]]:
     """Spans whose numbers are not figures: titles 《…》, document numbers 〔2021〕94号, years, codes."""
-    spans = [m.span() for m in re.finditer(r"《[^》]{0,80}》", text)]
-    spans += [m.span() for m in re.finditer(r"[〔\[（(]?(?:19|20)\d\d[〕\]）)]\s*\d+\s*号", text)]
-    spans += [m.span() for m in re.finditer(r"(?:19|20)\d\d\s*[-—至~]\s*(?:19|20)\d\d\s*年", text)]
-    spans += [m.span() for m in re.finditer(r"[A-Za-z]+\d+(?:\.\d+)?", text)]
-    return spans
+    return [m.span() for needed, pattern in _MASKS if needed is None or needed in text for m in pattern.finditer(text)]
+
+
+# (a character each match holds — a text without it is not scanned — or None, the pattern)
+_MASKS = (
+    ("《", rx(r"《[^》]{0,80}》")),
+    ("号", rx(r"[〔\[（(]?(?:19|20)\d\d[〕\]）)]\s*\d+\s*号")),
+    ("年", rx(r"(?:19|20)\d\d\s*[-—至~]\s*(?:19|20)\d\d\s*年")),
+    (None, rx(r"[A-Za-z]+\d+(?:\.\d+)?")),
+)
 
 
 def _duration(value: Decimal, before: str, after: str, mult: bool) -> bool:
@@ -89,6 +94,8 @@ _BARE_BEFORE_LIST = rx(r"(?<![\d.A-Za-z,])((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)
 def _unit_from_bracket(text: str, figure: re.Pattern[str], masked: list[tuple[int, int]]) -> Iterator[Token]:
     """ "执行数1032849.44(含中央资金689139.31万元，……)": a number printed without its unit before a bracketed
     list of its parts takes the unit of the first part."""
+    if "含" not in text and "其中" not in text:  # what _BARE_BEFORE_LIST's brackets open with
+        return
     for m in _BARE_BEFORE_LIST.finditer(text):
         if _in(masked, m.start()):
             continue
@@ -108,12 +115,12 @@ _LIST_BEFORE_UNIT = rx(r"(?<![\d.A-Za-z,])(\d+\.\d+)(?=[,，、]\d+\.\d+(万元|
 def _unit_from_list(text: str, masked: list[tuple[int, int]]) -> Iterator[Token]:
     """ "收、支总计各是4125.49,4143.91万元": amounts with cents listed before one unit share it; "红线宽度为14、20m
     不等": values listed before one measure word and 不等 share it (so many sizes, none of them a total)."""
-    for m in _LIST_BEFORE_UNIT.finditer(text):
+    for m in _LIST_BEFORE_UNIT.finditer(text) if "元" in text else ():
         value = parse_arabic(m.group(1))
         if value is None or _in(masked, m.start()):
             continue
         yield Token(m.start(), m.end(), m.start(), m.end(), value, m.group(1), m.group(2), "amount", False, False)
-    for m in _values_before_budeng().finditer(text):
+    for m in _values_before_budeng().finditer(text) if "不等" in text else ():
         value = parse_arabic(m.group(1))
         if value is None or _in(masked, m.start()):
             continue
@@ -135,7 +142,7 @@ _CN_DATE = rx(
 
 def _chinese_dates(text: str) -> Iterator[Token]:
     """ "二〇一三年五月二十三日": the date a notice is signed, written in numerals."""
-    for m in _CN_DATE.finditer(text):
+    for m in _CN_DATE.finditer(text) if "月" in text else ():
         year = int("".join(str(_CN_YEAR_DIGITS[c]) for c in m.group("y")))
         month, day = parse_chinese(m.group("m")), parse_chinese(m.group("d"))
         if month is None or day is None or not 1900 <= year <= 2099:
@@ -167,7 +174,7 @@ def _dates_in_year(text: str, dates: list[tuple[int, int]], report_year: int | N
     date, a month and day that an event follows ("……下达到位后,……于10月20日便启动项目招投标手续,并于11月6日正式发布
     招标公告") are in the year the report is of."""
     full = sorted(dates)
-    for m in _MONTH_DAY.finditer(text):
+    for m in _MONTH_DAY.finditer(text) if "月" in text else ():
         if any(a <= m.start() < b for a, b in full):
             continue
         before = [text[a:b] for a, b in full if b <= m.start()]
@@ -190,7 +197,7 @@ _BARE_SCORE = rx(
 
 def _bare_scores(text: str, masked: list[tuple[int, int]]) -> Iterator[Token]:
     """ "自评得分92.45,综合评价结果为:优", "指标评价得分12": a score printed without 分 right after its score word."""
-    for m in _BARE_SCORE.finditer(text):
+    for m in _BARE_SCORE.finditer(text) if "分" in text else ():
         value = parse_arabic(m.group("num"))
         if value is None or value > 100 or _in(masked, m.start("num")):
             continue
@@ -208,6 +215,9 @@ def _numbered_name(text: str, start: int, raw: str, measure: str) -> bool:
     return any(n != raw for n in others)
 
 
+_QUOTED = rx(r"“[^”\n]{2,40}”")
+
+
 def tokens(text: str, voc: Vocabulary, year: int | None = None) -> Iterator[Token]:
     figure, date = _patterns()
     masked = _masked(text)
@@ -215,7 +225,7 @@ def tokens(text: str, voc: Vocabulary, year: int | None = None) -> Iterator[Toke
     for token in (*_chinese_dates(text), *_numeric_dates(text)):
         dates.append((token.start, token.end))
         yield token
-    for m in date.finditer(text):
+    for m in date.finditer(text) if "月" in text else ():
         day = int(m.group("d") or 0)
         month = 1 if m.group("m") == "元" else int(m.group("m"))  # 元月: January
         stamp = Decimal(int(m.group("y")) * 10000 + month * 100 + day)
@@ -244,17 +254,17 @@ def tokens(text: str, voc: Vocabulary, year: int | None = None) -> Iterator[Toke
     yield from _unit_from_bracket(text, figure, masked + dates)
     yield from _unit_from_list(text, masked + dates)
     yield from _bare_scores(text, masked + dates)
-    slogans = [m.span() for m in re.finditer(r"“[^”\n]{2,40}”", text) if "、" in m.group(0)]
+    slogans = [m.span() for m in _QUOTED.finditer(text) if "、" in m.group(0)] if "“" in text else []
     for m in figure.finditer(text):
         start = m.start("num")
         if _in(masked, start) or _in(dates, start):
             continue
         raw = m.group("num")
         before = text[max(0, m.start() - 4) : m.start()]
-        if any(before.endswith(w) for w in voc.not_figure_before):
+        if before.endswith(voc.not_figure_before):
             continue
         after = text[m.end("approx") if m.group("approx") else m.end("num") :]
-        if any(after.startswith(w) for w in voc.not_counts_after):
+        if after.startswith(voc.not_counts_after):
             continue
         if m.group("measure") == "期" and text[m.end() :].startswith(tuple(voc.words["phase_nouns"])):
             continue  # "加工车间二期建设项目", "一期工程": a phase in a name, not a count
@@ -274,7 +284,7 @@ def tokens(text: str, voc: Vocabulary, year: int | None = None) -> Iterator[Toke
             single = len(m.group("num")) == 1 and not m.group("pct")
             # "一个", "两个维护", "三个一" are words, not counts; "四个方面", "两种方式" are counts
             counted = raw in "两二三四五六七八九十" and m.group("measure") and not before.endswith(("“", "‘", '"', "'"))
-            trigger = any(before.endswith(w) for w in voc.single_numeral_after)
+            trigger = before.endswith(voc.single_numeral_after)
             # "已建酒窖一间，", "购买变压器一套18.8万元": 一 after its noun, closing its clause or before an amount
             counted = counted or (
                 raw == "一"
@@ -319,7 +329,7 @@ def tokens(text: str, voc: Vocabulary, year: int | None = None) -> Iterator[Toke
             kind = "score"
         else:
             kind, unit = "amount", "万元"  # a bare 万 after money: "安排资金19204.096万。"
-            if not any(w in text[max(0, start - 20) : start] for w in voc.money_words):
+            if any_of(voc.money_words).search(text, max(0, start - 20), start) is None:
                 continue
         if mult and kind == "amount" and not m.group("amount"):
             continue
