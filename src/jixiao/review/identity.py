@@ -752,9 +752,9 @@ _NEXT_CELL = ("年初预算", "全年预算", "项目资金", "预算数", "联�
 def _misread(tables: list[Table], labels: list[str], doc: SourceDocument | None = None) -> str:
     """The unit beside a label text recognition misread by one character ("实施第位 | 银川市第六中学", corpus t06 as
     published; "主管部冂：…" on a scan): a cell, or the words before a colon in the head's lines (with `doc`), as
-    long as a label of four characters or more, the same but for one character that is not its first, and no
-    label or column heading of its own ("预算单价" is a price), before a unit's whole name (_named_unit, ending as a
-    unit's name does)."""
+    long as a label of four characters or more, the same but for one character that is not its first (省级主管部门
+    is no misread 县级主管部门: corpus t35, t73), and no label or column heading of its own ("预算单价" is a price),
+    before a unit's whole name (_named_unit, ending as a unit's name does)."""
     endings = tuple(vocabulary().words("department_endings"))
     wanted = [norm(x) for x in labels if len(norm(x)) >= 4]
 
