@@ -216,6 +216,37 @@ def test_lines_set_apart_on_a_sheet_are_lines(tmp_path):
     assert [p.text for p in doc.paragraphs()] == ["填表说明：1.执行率=全年执行数/全年预算数。", "2.得分保留两位小数。"]
 
 
+def test_word_reads_as_printed_with_its_changes_accepted(tmp_path):
+    """修订 left on in a Word table (HYPOTHETICAL figures): 得分 9 typed over 10 (w:del 10, w:ins 9), a row deleted
+    with its figures (w:trPr/w:del), and a 分值 typed into a content control (w:sdt). Read: 9, no deleted row, 10.
+    Before: the cell with the insertion read blank, the deleted row read, the content control's figure lost."""
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    stamp = 'w:author="经办人" w:date="2024-03-01T00:00:00Z"'
+    word = Document()
+    table = word.add_table(rows=3, cols=3)
+    for c, text in enumerate(["三级指标", "分值", "得分"]):
+        table.cell(0, c).text = text
+    table.cell(1, 0).text, table.cell(2, 0).text, table.cell(2, 1).text, table.cell(2, 2).text = (
+        "培训人次",
+        "旧指标",
+        "5",
+        "5",
+    )
+    table.cell(1, 1).paragraphs[0]._p.append(
+        parse_xml(f"<w:sdt {w}><w:sdtPr/><w:sdtContent><w:r><w:t>10</w:t></w:r></w:sdtContent></w:sdt>")
+    )
+    score = table.cell(1, 2).paragraphs[0]._p
+    score.append(parse_xml(f'<w:del {w} w:id="1" {stamp}><w:r><w:delText>10</w:delText></w:r></w:del>'))
+    score.append(parse_xml(f'<w:ins {w} w:id="2" {stamp}><w:r><w:t>9</w:t></w:r></w:ins>'))
+    table.rows[2]._tr.get_or_add_trPr().append(parse_xml(f'<w:del {w} w:id="3" {stamp}/>'))
+    word.save(str(tmp_path / "修订.docx"))
+    rows = read_source(tmp_path / "修订.docx").tables()[0].rows
+    assert rows == (("三级指标", "分值", "得分"), ("培训人次", "10", "9"))
+
+
 def _disagree(prefix: str, kinds: list[str], tmp_path: Path) -> list[tuple[str, str]]:
     item = next(d for d in DOCS if d.id.startswith(prefix))
     doc = read_source(item.folder / "document.txt")
@@ -233,6 +264,8 @@ def _disagree(prefix: str, kinds: list[str], tmp_path: Path) -> list[tuple[str, 
         ("t22", "xlsx_offset"),  # from C5: the header-less score table not found before
         ("t41", "docx_grid_before"),  # rows begun by gridBefore: cells shifted left before
         ("t19", "docx_nested"),  # in a frame table: the department lost with the title lines before
+        ("t41", "docx_tracked"),  # figures typed over with 修订 on (w:ins): read blank before, total lost
+        ("t05", "docx_content_controls"),  # a form filled through content controls (w:sdt): nothing read before
     ],
 )
 def test_a_real_files_messiness_reviews_as_the_clean_file(prefix, kind, tmp_path):

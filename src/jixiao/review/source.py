@@ -44,8 +44,11 @@ def _read_docx(path: Path) -> SourceDocument:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    from .tabledocx import printed
+
     builder = _Builder(path)
     document = Document(str(path))
+    printed(document.element.body)  # content controls unwrapped, tracked changes accepted: the text as printed
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":

@@ -16,7 +16,10 @@ one file as a system, an office's template or a clerk leaves it, printing what t
   (made from two documents; the review must find what the two files reviewed apart find);
 - docx_grid_before: Word rows that begin later than the first column (w:gridBefore) where the clean table has
   empty leading cells;
-- docx_nested: the table inside a one-cell frame table, its title above it in the frame.
+- docx_nested: the table inside a one-cell frame table, its title above it in the frame;
+- docx_tracked: 修订 left on — every other figure typed over an older one (w:del of the old, w:ins of the new);
+- docx_content_controls: a system's Word form filled through content controls (w:sdt inline in the cells,
+  round the first row's cells, round the lines above the table).
 
 `FILE_KINDS` maps each kind to (format, writer); a writer returns False where the kind does not apply.
 variantcompare.compare_files reviews each file against the clean file of the same format.
@@ -424,6 +427,103 @@ def _xlsx_sheets(a: SourceDocument, b: SourceDocument, path: Path) -> bool:
     return True
 
 
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _w(tag: str, **attrs: str):
+    from docx.oxml.ns import qn
+    from docx.oxml.parser import OxmlElement
+
+    element = OxmlElement(f"w:{tag}")
+    for key, value in attrs.items():
+        element.set(qn(f"w:{key}"), value)
+    return element
+
+
+def _docx_tracked(doc: SourceDocument, path: Path) -> bool:
+    """The clean .docx as a clerk leaves it with 修订 (track changes) on: every other figure in the tables typed over
+    an older one — the old figure a deletion (w:del), the figure printed an insertion (w:ins)."""
+    from docx import Document
+
+    write_docx(doc, path)
+    out = Document(str(path))
+    n = 0
+    for table in out.tables:
+        for tc in table._tbl.iter(f"{{{_W}}}tc"):
+            for p in tc.iterchildren(f"{{{_W}}}p"):
+                runs = list(p.iterchildren(f"{{{_W}}}r"))
+                text = "".join(t.text or "" for r in runs for t in r.iter(f"{{{_W}}}t"))
+                if len(runs) != 1 or number(text) is None:
+                    continue
+                n += 1
+                if n % 2:
+                    continue
+                old = _w("del", id=str(2 * n), author="经办人", date="2024-03-01T00:00:00Z")
+                gone = _w("r")
+                gone.append(_w("delText"))
+                gone[-1].text = text + "0"
+                old.append(gone)
+                new = _w("ins", id=str(2 * n + 1), author="经办人", date="2024-03-01T00:00:00Z")
+                runs[0].addprevious(old)
+                runs[0].addprevious(new)
+                new.append(runs[0])
+    if n < 2:
+        return False
+    out.save(str(path))
+    return True
+
+
+def _docx_content_controls(doc: SourceDocument, path: Path) -> bool:
+    """The clean .docx as a system's Word form exports it, filled in through content controls (内容控件): each
+    filled cell's text inside an inline w:sdt, the first row's cells each inside a cell-level w:sdt, and the lines
+    above the first table inside one block-level w:sdt."""
+    from docx import Document
+
+    write_docx(doc, path)
+    out = Document(str(path))
+    if not out.tables:
+        return False
+
+    def control(*children):
+        sdt = _w("sdt")
+        sdt.append(_w("sdtPr"))
+        content = _w("sdtContent")
+        for child in children:
+            content.append(child)
+        sdt.append(content)
+        return sdt
+
+    for table in out.tables:
+        for tc in table._tbl.iter(f"{{{_W}}}tc"):
+            for p in tc.iterchildren(f"{{{_W}}}p"):
+                runs = list(p.iterchildren(f"{{{_W}}}r"))
+                if runs:
+                    box = control()
+                    runs[0].addprevious(box)
+                    for run in runs:
+                        box[-1].append(run)
+        first = table._tbl.find(f"{{{_W}}}tr")
+        if first is not None:
+            for tc in list(first.iterchildren(f"{{{_W}}}tc")):
+                box = control()
+                tc.addprevious(box)
+                box[-1].append(tc)
+    body = out.element.body
+    above = []
+    for child in body.iterchildren():
+        if child.tag == f"{{{_W}}}tbl":
+            break
+        if child.tag == f"{{{_W}}}p":
+            above.append(child)
+    if above:
+        box = control()
+        above[0].addprevious(box)
+        for child in above:
+            box[-1].append(child)
+    out.save(str(path))
+    return True
+
+
 FILE_KINDS: dict[str, tuple[str, Writer]] = {
     "xlsx_formulas": ("xlsx", _xlsx_formulas),
     "xlsx_number_formats": ("xlsx", _xlsx_number_formats),
@@ -432,6 +532,8 @@ FILE_KINDS: dict[str, tuple[str, Writer]] = {
     "xlsx_offset": ("xlsx", _xlsx_offset),
     "docx_grid_before": ("docx", _docx_grid_before),
     "docx_nested": ("docx", _docx_nested),
+    "docx_tracked": ("docx", _docx_tracked),
+    "docx_content_controls": ("docx", _docx_content_controls),
 }
 PAIR_KINDS: dict[str, Callable[[SourceDocument, SourceDocument, Path], bool]] = {
     "xlsx_two_in_sheet": _xlsx_two_in_sheet,
