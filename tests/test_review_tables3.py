@@ -25,7 +25,7 @@ HEADER = ["一级指标", "二级指标", "三级指标", "年度指标值", "�
 
 
 def _project_sheet(ws, top: int = 1, left: int = 1, total_formula: bool = True) -> None:
-    """A MoF project table (HYPOTHETICAL): funds 50 budgeted, 40 executed, rate =40/50 shown 80.00%, funds
+    """A MoF project table (HYPOTHETICAL): funds 50 budgeted, 40 executed, rate =IF(50=0,0,40/50) shown 80.00%, funds
     分值 10 得分 10 (should be 10 × 80% = 8); three indicators 30 + 30 + 30, scored 30 + 30 + 28; 总分 as formulas
     (=SUM over the indicators and the funds row: 100 and 98)."""
     rows = [
@@ -44,7 +44,8 @@ def _project_sheet(ws, top: int = 1, left: int = 1, total_formula: bool = True) 
             if value is not None and value != "":
                 ws.cell(top + r, left + c, value)
     col = {name: chr(ord("A") + left - 1 + i) for i, name in enumerate("ABCDEFGH")}
-    ws[f"{col['F']}{top + 3}"] = f"={col['D']}{top + 3}/{col['C']}{top + 3}"
+    rate = f"{col['D']}{top + 3}/{col['C']}{top + 3}"
+    ws[f"{col['F']}{top + 3}"] = f"=IF({col['C']}{top + 3}=0,0,{rate})"  # a template's guard against #DIV/0!
     ws[f"{col['F']}{top + 3}"].number_format = "0.00%"
     if total_formula:
         ws[f"{col['F']}{top + 8}"] = f"=SUM({col['F']}{top + 5}:{col['F']}{top + 7})+{col['E']}{top + 3}"

@@ -4,8 +4,8 @@
   1,234.50, "0.00%" over 0.9862 is 98.62%, a literal in the format — 0.00"万元" — printed with it).
 - A formula whose result the file does not hold (a workbook written by a system or by openpyxl and never opened
   in Excel: reading its cached values gives nothing) is computed when it is simple arithmetic — + - * / ^, cell
-  references and ranges on the same or another sheet, SUM, ROUND/ROUNDUP/ROUNDDOWN, MIN, MAX, AVERAGE, ABS,
-  IFERROR — and said so; one that cannot be computed is named, by sheet and cell, in a note: never read as a
+  references and ranges on the same or another sheet, comparisons, SUM, ROUND/ROUNDUP/ROUNDDOWN, MIN, MAX, AVERAGE,
+  ABS, IF, IFERROR — and said so; one that cannot be computed is named, by sheet and cell, in a note: never read as a
   blank cell in silence.
 - What is not printed is not read: hidden sheets, hidden rows and columns (a template's helper columns); a
   merged range whose first cell is hidden shows its value in its first shown cell.
@@ -340,7 +340,20 @@ _TOKEN = re.compile(
     r"|(?P<str>\"(?:[^\"]|\"\")*\")"
     r"|(?P<op>[-+*/^%(),:&]|<>|<=|>=|[=<>]))"
 )
-_FUNCTIONS = {"SUM", "ROUND", "ROUNDUP", "ROUNDDOWN", "MIN", "MAX", "AVERAGE", "ABS", "IFERROR"}
+_FUNCTIONS = {"SUM", "ROUND", "ROUNDUP", "ROUNDDOWN", "MIN", "MAX", "AVERAGE", "ABS", "IFERROR", "IF"}
+_COMPARE = ("=", "<>", "<", ">", "<=", ">=")
+
+
+def _compare(left, right, op: str) -> bool:
+    """Excel's comparison: numbers as numbers (an empty cell is 0 beside a number, "" beside text), else text."""
+    if isinstance(left, str) or isinstance(right, str):
+        a, b = ("" if x is None else str(x) for x in (left, right))
+    else:
+        a, b = (Decimal(0) if x is None else x for x in (left, right))
+    try:
+        return {"=": a == b, "<>": a != b, "<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
+    except TypeError as exc:
+        raise _Unreadable("公式中的比较无法计算") from exc
 
 
 class _ExcelError(Exception):
@@ -353,7 +366,8 @@ class _ExcelError(Exception):
 
 class _Evaluator:
     """Simple arithmetic over a workbook's cells, in Decimal: + - * / ^, unary minus, a trailing %, references and
-    ranges (on the same or another sheet), and SUM, ROUND/ROUNDUP/ROUNDDOWN, MIN, MAX, AVERAGE, ABS, IFERROR.
+    ranges (on the same or another sheet), comparisons, and SUM, ROUND/ROUNDUP/ROUNDDOWN, MIN, MAX, AVERAGE, ABS, IF,
+    IFERROR.
     A referenced cell's value is its cached result, else its own formula computed (at most 64 deep)."""
 
     def __init__(self, wb, fwb) -> None:
@@ -416,13 +430,22 @@ class _Evaluator:
         return token
 
     def _expr(self):
+        """A comparison (its lowest precedence: TRUE as 1, FALSE as 0) or a sum."""
+        left = self._sum()
+        t = self._peek()
+        if t is not None and t[0] == "op" and t[1] in _COMPARE:
+            self._take()
+            return Decimal(1) if _compare(left, self._sum(), t[1]) else Decimal(0)
+        if t == ("op", "&"):
+            raise _Unreadable("公式含文字连接")
+        return left
+
+    def _sum(self):
         left = self._term()
         while (t := self._peek()) in (("op", "+"), ("op", "-")):
             self._take()
             right = self._term()
             left = _num(left) + _num(right) if t[1] == "+" else _num(left) - _num(right)
-        if (t := self._peek()) is not None and t[0] == "op" and t[1] in ("=", "<>", "<", ">", "<=", ">=", "&"):
-            raise _Unreadable("公式含比较或文字运算")
         return left
 
     def _term(self):
@@ -539,6 +562,17 @@ class _Evaluator:
             elif self._peek() != ("op", ")"):
                 raise _Unreadable("公式不完整")
         self._take(")")
+        if name == "IF":
+            test = args[0][0] if args and args[0] else None
+            if isinstance(test, str):
+                raise _ExcelError(test) if test.startswith("#") else _Unreadable("IF 的条件不是数值")
+            chosen = (
+                (args[1] if len(args) > 1 else [Decimal(1)]) if test else (args[2] if len(args) > 2 else [Decimal(0)])
+            )
+            value = chosen[0] if chosen else Decimal(0)
+            if isinstance(value, str) and value.startswith("#"):
+                raise _ExcelError(value)
+            return value
         if name == "IFERROR":
             first = args[0][0] if args and args[0] else None
             if isinstance(first, str) and first.startswith("#"):
