@@ -21,6 +21,7 @@ import zipfile
 from datetime import date, datetime, time
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from .segments import SourceDocument, _Builder
 
@@ -346,10 +347,12 @@ _COMPARE = ("=", "<>", "<", ">", "<=", ">=")
 
 def _compare(left, right, op: str) -> bool:
     """Excel's comparison: numbers as numbers (an empty cell is 0 beside a number, "" beside text), else text."""
+    pair: tuple[Any, Any]
     if isinstance(left, str) or isinstance(right, str):
-        a, b = ("" if x is None else str(x) for x in (left, right))
+        pair = ("" if left is None else str(left), "" if right is None else str(right))
     else:
-        a, b = (Decimal(0) if x is None else x for x in (left, right))
+        pair = (Decimal(0) if left is None else left, Decimal(0) if right is None else right)
+    a, b = pair
     try:
         return {"=": a == b, "<>": a != b, "<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
     except TypeError as exc:
