@@ -14,11 +14,24 @@ page) as a control. Both are compared with the review of the text itself (the sa
 transcribers' cut mark left out) on: findings (code, severity, expected/actual figures), department, year,
 kind — and the narrative figures read (value, unit), as counts of figures only one side reads.
 
-Prints, per document, which fields differ for the layout PDF (and the plain one), and in total the agreement.
+A third PDF of each (水印PDF, `write_stamped_pdf`) is the layout PDF as it often really comes: a watermark of real
+text in pale grey across every page ("仅供审核", "内部资料" or the department's name; turned 45° on even variants,
+level in 54 pt on odd; drawn into LibreOffice's flat ODF form by tests/pdf_stamps.py, since Word's own watermark is
+WordArt, which LibreOffice prints as outlines), the running header on the first page only (Word's 首页不同, even
+variants) or on odd pages only (奇偶页不同, odd), and a raised footnote mark after the first figure of each table.
+
+Prints, per document, which fields differ for the layout PDF (and the watermarked and plain ones), and in total the
+agreement.
 
 Measured on 2 December 2026 (65 documents): the first run, before any change, 53/65 agree (the plain PDF 62/65):
 running heads read into the text in mid-sentence, a page of short items measured as full lines; with footnotes
 added to the bench, 49/65 on the code before footnotes were told apart; now 63/65 (plain 62/65).
+The watermarked PDF, 2 December (75 documents, the corpus having grown; one frozen copy of the tree, pdftext.py and
+pdfread.py of HEAD against after the watermark work): first run 55/75 (the layout PDF 72/75) — the watermark read
+into a paragraph on every page, a footnote mark in a cell read into its figure ("1200.001"); after, 63/75 (layout
+72/75 unchanged), nine documents better and none worse. Left: a watermark tiled in the text's own size on a page
+pdftotext reads (it shares the text's lines; not in the bench), and a running header on the first page only, kept
+as a line above the title; 12 documents still differ (n219, n221 the year, n176 the kind, figures in n76, n81, n166).
 
 Run: .venv/bin/python bench/review_pdf_layouts.py [--only NAME …] [--all] [--keep DIR]
 (one to four minutes for 65 documents on a shared machine)
@@ -46,11 +59,13 @@ from docx.shared import Cm, Pt, RGBColor
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from review_formats import _blocks, _figure, _folded
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from jixiao.formats import office
 from jixiao.report.docx_out import add_field
 from jixiao.review import review_file
 from jixiao.review.narrative import extract_narrative_figures
 from jixiao.review.source import read_source
+from tests.pdf_stamps import STAMPS, stamped
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "review_corpus"
 FIELDS = ("findings", "department", "year", "kind", "figures")
@@ -190,7 +205,11 @@ def _noted_paragraph(doc, text: str, note: int):
     return p
 
 
-def write_layout_docx(blocks, path: Path, variant: int, head: str) -> Path:
+def write_layout_docx(blocks, path: Path, variant: int, head: str, header_on: str = "all", marks: bool = False) -> Path:
+    """The document as Word lays out a department's report (see the module's docstring). `header_on`: the running
+    header on every page, only the first ("first": Word's 首页不同 with the others' left empty) or only odd pages
+    ("odd": 奇偶页不同, the even pages' empty); `marks`: a footnote's raised mark after the first figure of each
+    table (a table page's superscript)."""
     doc = Document()
     noted = variant % 3 == 1  # Word footnotes: two, their marks after a figure
     if noted:
@@ -211,6 +230,13 @@ def write_layout_docx(blocks, path: Path, variant: int, head: str) -> Path:
     style.font.name = "仿宋"
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
     header = section.header.paragraphs[0]
+    if header_on == "first":
+        section.different_first_page_header_footer = True
+        header = section.first_page_header.paragraphs[0]
+        _footer(section.first_page_footer.paragraphs[0], _FOOTERS[variant % 3])
+    elif header_on == "odd":
+        doc.settings.odd_and_even_pages_header_footer = True
+        _footer(section.even_page_footer.paragraphs[0], _FOOTERS[variant % 3])
     header.text = head
     header.alignment = WD_ALIGN_PARAGRAPH.CENTER if variant % 2 else WD_ALIGN_PARAGRAPH.RIGHT
     for run in header.runs:
@@ -230,9 +256,13 @@ def write_layout_docx(blocks, path: Path, variant: int, head: str) -> Path:
         rows = content
         table = doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
         table.style = "Table Grid"
+        marked = not marks
         for r, row in enumerate(rows):
             for c, cell in enumerate(row):
                 table.cell(r, c).text = cell
+                if not marked and r and re.fullmatch(r"\d[\d,]*\.\d+", cell.strip()):
+                    table.cell(r, c).paragraphs[0]._p.append(parse_xml(f"<w:r {_W}>{_RAISED}<w:t>1</w:t></w:r>"))
+                    marked = True
         # the header row repeated on each page the table reaches (Word: 标题行重复)
         tr_pr = table.rows[0]._tr.get_or_add_trPr()
         tr_pr.append(OxmlElement("w:tblHeader"))
@@ -244,6 +274,19 @@ def write_layout_docx(blocks, path: Path, variant: int, head: str) -> Path:
     run.font.color.rgb = RGBColor(0xDC, 0x14, 0x1E)
     doc.save(str(path))
     return path
+
+
+def write_stamped_pdf(blocks, here: Path, variant: int, head: str, department: str) -> Path:
+    """The layout PDF as it often really comes: a pale watermark across every page (turned on even variants, level
+    on odd; "仅供审核", "内部资料" or the department's name as the text's review reads it), the running header
+    on the first page only (even) or odd pages only (odd), and a raised footnote mark after the first figure of each
+    table."""
+    docx = write_layout_docx(blocks, here / "水印.docx", variant, head, "first" if variant % 2 == 0 else "odd", True)
+    fodt = office.convert_file(docx, "fodt", here / "fodt")
+    text = (*STAMPS, department or STAMPS[0])[variant % 3]
+    marked = here / "水印.fodt"
+    marked.write_text(stamped(fodt.read_text(encoding="utf-8"), text, variant % 2 == 0), encoding="utf-8")
+    return office.convert_file(marked, "pdf", here / "stamped")
 
 
 def write_plain_docx(blocks, path: Path) -> Path:
@@ -303,6 +346,7 @@ def main() -> None:
     parser.add_argument("--all", action="store_true", help="every narrative, not about 60")
     parser.add_argument("--keep", help="keep the written files in this folder")
     parser.add_argument("--no-plain", action="store_true", help="skip the plain PDF (the control)")
+    parser.add_argument("--no-stamped", action="store_true", help="skip the watermarked PDF")
     parser.add_argument("-v", action="store_true", help="print the differing findings")
     args = parser.parse_args()
     folders = chosen(args.all)
@@ -310,8 +354,8 @@ def main() -> None:
     variants = {folder: i for i, folder in enumerate(folders)}
     if args.only:
         folders = [f for f in sorted(CORPUS.glob("n*")) if f.name in args.only or f.name.split("-")[0] in args.only]
-    agree = {"layout": 0, "plain": 0}
-    by_field: dict[str, Counter] = {"layout": Counter(), "plain": Counter()}
+    agree = {"layout": 0, "plain": 0, "stamped": 0}
+    by_field: dict[str, Counter] = {"layout": Counter(), "plain": Counter(), "stamped": Counter()}
     crashes: list[str] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="jixiao-pdf-layouts-") as tmp:
@@ -346,6 +390,21 @@ def main() -> None:
                     lost, extra = text["figures"] - laid["figures"], laid["figures"] - text["figures"]
                     if lost or extra:
                         line.append(f"\n    数字 仅文本 {dict(lost)} 仅PDF {dict(extra)}")
+                if not args.no_stamped:
+                    stamped_pdf = write_stamped_pdf(blocks, here, variant, str(head), str(text["department"]))
+                    seen = summary(stamped_pdf)
+                    differ = compare(text, seen)
+                    agree["stamped"] += not differ
+                    by_field["stamped"].update(d.split("(")[0] for d in differ)
+                    line.append(f"| 水印PDF {'同' if not differ else '异:' + ','.join(differ)}")
+                    if args.v and differ:
+                        for f in sorted(set(text["findings"]) ^ set(seen["findings"])):
+                            line.append(f"\n    {'仅文本' if f in text['findings'] else '仅水印PDF'}: {f}")
+                        if text["department"] != seen["department"]:
+                            line.append(f"\n    单位: {text['department']!r} / {seen['department']!r}")
+                        lost, extra = text["figures"] - seen["figures"], seen["figures"] - text["figures"]
+                        if lost or extra:
+                            line.append(f"\n    数字 仅文本 {dict(lost)} 仅水印PDF {dict(extra)}")
                 if not args.no_plain:
                     plain = office.convert_file(write_plain_docx(blocks, here / "原样.docx"), "pdf", here / "plain")
                     differ = compare(text, summary(plain))
@@ -359,8 +418,13 @@ def main() -> None:
             print("  ".join(line), flush=True)
     total = len(folders)
     print()
-    for fmt in ("layout", "plain") if not args.no_plain else ("layout",):
-        label = "排版PDF（页眉页脚、分页、水印、印章）" if fmt == "layout" else "普通PDF（对照）"
+    labels = {
+        "layout": "排版PDF（页眉页脚、分页、水印、印章）",
+        "stamped": "水印PDF（文字水印、仅首页或奇数页页眉、表格上标）",
+        "plain": "普通PDF（对照）",
+    }
+    for fmt in [f for f in labels if not ((f == "plain" and args.no_plain) or (f == "stamped" and args.no_stamped))]:
+        label = labels[fmt]
         fields = "，".join(f"{k} {total - by_field[fmt][k]}/{total}" for k in FIELDS)
         print(f"{label}: 与文本审核结果一致 {agree[fmt]}/{total}；分项一致：{fields}")
     print(f"崩溃：{len(crashes)}{'（' + '、'.join(crashes) + '）' if crashes else ''}")

@@ -1,5 +1,6 @@
 """Narrative reports as the PDFs Word/WPS export: a running header and footer on every page, a page number, a
-paragraph running over page breaks in mid-sentence, a page of short items, Word footnotes — read as the text typed.
+paragraph running over page breaks in mid-sentence, a page of short items, Word footnotes, a watermark's text (turned,
+level in large type, tiled), a footnote's mark in a table's cell — read as the text typed.
 
 Each fixture is written with python-docx and printed to PDF by LibreOffice (formats/office.py), as a department's
 report is; bench/review_pdf_layouts.py does the same to the corpus's narratives (with a watermark and a seal too).
@@ -7,6 +8,7 @@ report is; bench/review_pdf_layouts.py does the same to the corpus's narratives 
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,8 +20,10 @@ from docx.shared import Cm, Pt
 from jixiao.formats import office
 from jixiao.report.docx_out import add_field
 from jixiao.review.narrative import extract_narrative_figures
-from jixiao.review.pdftext import is_running, running_lines, superscript
+from jixiao.review.pdftext import is_running, raised_marks, running_lines, stamp_char, superscript
 from jixiao.review.source import read_source
+
+from .pdf_stamps import stamped
 
 pytestmark = pytest.mark.skipif(office.find_soffice() is None, reason="LibreOffice is installed by scripts/setup.sh")
 
@@ -226,3 +230,100 @@ def test_a_raised_small_figure_is_a_note_mark_but_not_after_a_unit():
     assert not superscript("2", 100.2, 109.3, *line, "面积1200m")  # m² typed with a raised 2
     assert not superscript("1", 100.0, 115.6, *line, "资金")  # a figure of the text's size
     assert not superscript("12.5", 100.2, 109.3, *line, "资金")  # not a mark
+
+
+# --- watermarks as document systems stamp them, and footnote marks in a table --------------------------------
+
+
+def _stamped_report(path: Path, text: str, turned: bool, tiles: int = 1, table: bool = False) -> Path:
+    """The headed report (_report's) with a watermark drawn across every page (stamped), and `table`: a table of
+    funds whose figure carries a footnote's raised mark ("1200.00¹"), printed to PDF by LibreOffice."""
+    from docx.oxml import parse_xml
+
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(14.8), Cm(21.0)
+    section.left_margin = section.right_margin = Cm(2.0)
+    doc.styles["Normal"].font.size = Pt(12)
+    section.header.paragraphs[0].text = HEAD
+    doc.add_paragraph(HEAD).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph(_sentences(24)).paragraph_format.first_line_indent = Pt(24)
+    if table:
+        rows = [
+            ("项目", "预算数（万元）", "执行数（万元）"),
+            ("办公经费", "1200.00", "1182.00"),
+            ("合计", "1200.00", "1182.00"),
+        ]
+        grid = doc.add_table(rows=3, cols=3)
+        grid.style = "Table Grid"
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                grid.cell(r, c).text = cell
+        w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+        mark = f'<w:r {w}><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>1</w:t></w:r>'
+        grid.cell(1, 1).paragraphs[0]._p.append(parse_xml(mark))
+    doc.add_paragraph("2024年度预算执行率为98.50%。")
+    docx = path.with_suffix(".docx")
+    doc.save(str(docx))
+    fodt = office.convert_file(docx, "fodt", path.parent / "fodt")
+    marked = path.with_suffix(".fodt")
+    marked.write_text(stamped(fodt.read_text(encoding="utf-8"), text, turned, tiles), encoding="utf-8")
+    return office.convert_file(marked, "pdf", path.parent / "pdf")
+
+
+@pytest.mark.parametrize(
+    ("text", "turned", "tiles"),
+    [("仅供审核", True, 1), (DEPARTMENT, False, 1)],
+    ids=["turned", "level-large"],
+)
+def test_a_watermark_is_not_read_into_the_text(tmp_path, text, turned, tiles):
+    """Before pdftext's watermark rules: the watermark fell into the paragraph on every page ("…按计划完成了全年" |
+    "仅供审核" | "的建设任务…"), and a department's name so stamped became a line of the text."""
+    import pdfplumber
+
+    pdf = _stamped_report(tmp_path / "报告", text, turned, tiles)
+    with pdfplumber.open(str(pdf)) as opened:  # the watermark is on each page, as text
+        assert len(opened.pages) >= 2
+        assert all(text[:2] in "".join(c["text"] for c in page.chars) for page in opened.pages)
+    # LibreOffice may print this document's full-width marks in a Latin font: compared as NFKC folds them
+    texts = [unicodedata.normalize("NFKC", s.text) for s in read_source(pdf).paragraphs()]
+    assert unicodedata.normalize("NFKC", _sentences(24)) in texts, [t[:40] for t in texts]
+    assert texts.count(HEAD) == 1, texts  # the title; the running header is not read
+    assert not any(t == text or (text[:2] in t and HEAD not in t) for t in texts), texts
+
+
+def test_a_watermark_on_a_table_page_and_a_mark_in_a_cell_stay_out_of_the_cells(tmp_path):
+    """A page with a table is read by pdfplumber: the turned watermark's characters fell into the cells and the
+    text around them, and a cell's raised footnote mark made "1200.001"."""
+    pdf = _stamped_report(tmp_path / "报告", "仅供审核", True, table=True)
+    doc = read_source(pdf)
+    (table,) = [s for s in doc.segments if s.kind == "table"]
+    assert [list(row) for row in table.rows] == [
+        ["项目", "预算数（万元）", "执行数（万元）"],
+        ["办公经费", "1200.00", "1182.00"],
+        ["合计", "1200.00", "1182.00"],
+    ]
+    assert not any("仅" in s.text or "审核" in s.text for s in doc.segments)
+
+
+def test_stamp_characters_are_turned_or_pale_grey():
+    char = {"object_type": "char", "matrix": (1, 0, 0, 1, 0, 0), "non_stroking_color": (0.0,)}
+    assert not stamp_char(char)
+    assert stamp_char({**char, "matrix": (0.71, 0.71, -0.71, 0.71, 0, 0)})  # 45°
+    assert not stamp_char({**char, "matrix": (0, 1, -1, 0, 0, 0)})  # a quarter turn: a vertical table heading
+    assert stamp_char({**char, "non_stroking_color": (0.75, 0.75, 0.75)})
+    assert stamp_char({**char, "non_stroking_color": (0.0, 0.0, 0.0, 0.25)})  # CMYK 25% black
+    assert not stamp_char({**char, "non_stroking_color": (1.0,)})  # white: not a watermark's grey
+    assert not stamp_char({**char, "non_stroking_color": (0.8, 0.1, 0.1)})  # red text
+    assert not stamp_char({**char, "non_stroking_color": (0.0, 0.0, 0.0, 1.0)})
+
+
+def test_a_raised_mark_follows_a_figure_not_a_latin_letter():
+    def char(text: str, x0: float, top: float, size: float) -> dict:
+        return {"text": text, "x0": x0, "x1": x0 + size * 0.55, "top": top, "bottom": top + size, "size": size}
+
+    line = [char(c, 100 + 6.6 * i, 200, 12) for i, c in enumerate("1200.00")]
+    assert raised_marks([*line, char("1", line[-1]["x1"], 199, 7)]) == {7}
+    assert not raised_marks([*line, char("1", line[-1]["x1"], 200, 12)])  # in the text's size and line
+    unit = [char("m", 100, 200, 12), char("2", 106.6, 199, 7)]
+    assert not raised_marks(unit)  # m²

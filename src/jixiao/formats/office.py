@@ -64,9 +64,10 @@ FILTERS: dict[str, str | dict[str, str]] = {
     "xlsx": "Calc MS Excel 2007 XML",
     "xls": "MS Excel 97",
     "pdf": {"writer": "writer_pdf_Export", "calc": "calc_pdf_Export"},
+    "fodt": "OpenDocument Text Flat XML",  # bench/review_pdf_layouts.py: a watermark drawn into the document
 }
 _ONE_OFF = {"docx": "docx:MS Word 2007 XML", "doc": "doc:MS Word 97", "xlsx": "xlsx:Calc MS Excel 2007 XML",
-            "xls": "xls:MS Excel 97", "pdf": "pdf"}  # fmt: skip
+            "xls": "xls:MS Excel 97", "pdf": "pdf", "fodt": "fodt"}  # fmt: skip
 
 
 class ConversionError(RuntimeError):

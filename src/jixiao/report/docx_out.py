@@ -122,6 +122,9 @@ def _page(section, landscape: bool = False) -> None:
 def add_field(run, code: str, shown: str = "1") -> None:
     """A Word field (PAGE, NUMPAGES …) in `run`: its begin mark, its instruction, the separator, the value shown
     until Word or LibreOffice works it out, its end mark."""
+    from docx.oxml import OxmlElement  # python-docx, imported where used (the module's import is for the checker)
+    from docx.oxml.ns import qn
+
     instruction = f" {code} "
     # a field character (kind, no text) or a run of text (no kind)
     for kind, text in (("begin", ""), ("", instruction), ("separate", ""), ("", shown), ("end", "")):

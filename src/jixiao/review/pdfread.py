@@ -24,7 +24,16 @@ from jixiao.model.problems import JixiaoError, Location, Problem
 
 from ..formats.layout import Block
 from .pdfscan import ocr_count, picture_dpi, read_garbled, scanned
-from .pdftext import footnotes, garbled, is_page_number, is_running, running_lines, superscript, unspaced
+from .pdftext import (
+    footnotes,
+    garbled,
+    is_page_number,
+    is_running,
+    running_lines,
+    superscript,
+    unspaced,
+    unstamped,
+)
 from .segments import SourceDocument, _add_blocks, _Builder, _clean
 
 __all__ = ["read_pdf"]
@@ -387,6 +396,7 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
                 or rules >= _GRID
                 or pictures
             ):
+                page = page.filter(unstamped(page.chars))  # watermark, footnote marks (pdftext.py)
                 tables = _tables(page)
                 outside = page.filter(_outside([t.bbox for t in tables]))
                 # the text around the tables and the tables in the page's order, top to bottom

@@ -20,6 +20,16 @@ pdfplumber) rebuild words and lines from positions. What comes out differs from 
 - Word's and WPS's running header and footer (the department's name, the report's title, "内部资料") print the
   same line at the same place on every page: in the text it falls between the last line of a page and the first
   of the next, in mid-sentence ("…积极推" | "项目运行绩效监控报告" | "进预算支出…"). `running_lines` finds them.
+- A watermark ("内部资料", "仅供审核", the department's name, as WPS, Acrobat and document systems stamp it) is real
+  text in pale grey across the page's middle, turned 45° or level in large type: read where it stands it falls
+  into a paragraph in mid-sentence, on every page. On pages pdfplumber reads, `stamp_char` sees each character's
+  matrix and colour; in pdftotext's lines (no colour; its -nodiag drops a whole page once a turned character has
+  set its font) a line in type 1.8 times the text's or more (each character of a turned one is a line of its own)
+  that returns at the same place on two pages or more is a running line (`running_lines`). A
+  running header printed on the first page only (Word's 首页不同) is a line of its own above the title: kept, as
+  a title is (the title's reader takes the lines it needs).
+- A footnote's mark in a table's cell ("1200.00¹") is a raised small figure too: on pages pdfplumber reads,
+  `raised_marks` finds such characters, which are left out before the cells' text is made ("1200.001" else).
 - A font embedded without its ToUnicode map (or with a wrong one) gives no text at all, only codes: pdfminer
   writes them "(cid:123)", pdftotext as control characters, some maps as private-use codepoints; a font whose
   codes are GBK bytes read as Latin-1 gives mojibake ("×Ô ÆÀ ±¨ ¸æ" for 自评报告). Such a page is read by OCR
@@ -31,7 +41,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 __all__ = [
     "fold_glyphs",
@@ -39,9 +49,12 @@ __all__ = [
     "garbled",
     "is_page_number",
     "is_running",
+    "raised_marks",
     "running_lines",
+    "stamp_char",
     "superscript",
     "unspaced",
+    "unstamped",
 ]
 
 # Kangxi radicals, CJK radicals supplement, CJK compatibility ideographs (and their supplement)
@@ -130,12 +143,16 @@ def _running_key(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s", "", fold_glyphs(text)))
 
 
-def running_lines(pages: Sequence[Sequence[tuple[float, float, str]]], heights: Sequence[float]) -> dict[str, float]:
+def running_lines(
+    pages: Sequence[Sequence[tuple[float, float, str]]], heights: Sequence[float]
+) -> dict[str, tuple[float, ...]]:
     """The running header and footer lines of a document: each page's lines as (top, bottom, text) in points
     from the page's top, `heights` each page's height. A line is one when the same text (figures aside) is
     one of the two top or two bottom lines, in the page's top or bottom margin, at the same place on 2 pages
     or more and on at least 2 in 5 of them (odd and even pages may carry different heads; a cover page none).
-    Page numbers alone are not (is_page_number). Returns each such line's key (_running_key) and its place."""
+    Page numbers alone are not (is_page_number). A watermark's line (_stamps) is one wherever it stands, on the
+    same terms. Returns each such line's key (_running_key) and its places (a watermark tiled down the page has
+    several)."""
     places: dict[str, list[tuple[int, float]]] = {}
     for number, (lines, height) in enumerate(zip(pages, heights, strict=False)):
         kept = sorted((line for line in lines if line[2].strip() and not is_page_number(line[2])), key=lambda x: x[0])
@@ -144,20 +161,126 @@ def running_lines(pages: Sequence[Sequence[tuple[float, float, str]]], heights: 
             if bottom > _MARGIN * height and top < (1 - _MARGIN) * height:
                 continue
             places.setdefault(_running_key(text), []).append((number, top))
+    _stamps(pages, places)
     need = max(2, round(0.4 * len(pages)))
-    out: dict[str, float] = {}
+    out: dict[str, tuple[float, ...]] = {}
     for key, seen in places.items():
-        tops = sorted(top for _, top in seen)
-        middle = tops[len(tops) // 2]
-        if len({number for number, top in seen if abs(top - middle) <= _PLACE}) >= need:
-            out[key] = middle
+        kept_places = []
+        for cluster in _clusters(sorted(top for _, top in seen)):
+            middle = cluster[len(cluster) // 2]
+            if len({number for number, top in seen if abs(top - middle) <= _PLACE}) >= need:
+                kept_places.append(middle)
+        if kept_places:
+            out[key] = tuple(kept_places)
     return out
 
 
-def is_running(running: dict[str, float], text: str, top: float) -> bool:
+def _clusters(tops: list[float]) -> list[list[float]]:
+    """Sorted tops in groups no wider than _PLACE between neighbours."""
+    groups: list[list[float]] = []
+    for top in tops:
+        if groups and top - groups[-1][-1] <= _PLACE:
+            groups[-1].append(top)
+        else:
+            groups.append([top])
+    return groups
+
+
+_STAMP_SIZE = 1.8  # a watermark's type against the text's usual line height: 36–60 pt over 10.5–16 pt (a
+# turned glyph's box is as tall as 0.7 of its size); a title is 1.4 (二号 over 三号)
+_STAMP_CHARACTERS = 16  # a watermark is a few words: "内部资料", "仅供审核", a unit's name
+
+
+def _stamps(pages: Sequence[Sequence[tuple[float, float, str]]], places: dict[str, list[tuple[int, float]]]) -> None:
+    """A watermark's lines added to `places` (wherever they stand on the page): short lines set in type 1.8 times the
+    document's usual line height or more (a turned watermark's characters, each a line of its own, or a level one).
+    running_lines keeps those that return at the same place on enough pages; a title, large on the first page only,
+    does not. (A watermark tiled in the text's size shares the text's lines: pdftotext cannot tell it apart.)"""
+    heights = sorted(bottom - top for lines in pages for top, bottom, text in lines if text.strip())
+    if not heights:
+        return
+    usual = heights[len(heights) // 2]
+    for number, lines in enumerate(pages):
+        for top, bottom, text in lines:
+            key = _running_key(text)
+            if not 1 <= len(key) <= _STAMP_CHARACTERS or is_page_number(text):
+                continue
+            large = bottom - top >= _STAMP_SIZE * usual  # a turned one: each character a line of its own
+            if large and (number, top) not in places.get(key, []):
+                places.setdefault(key, []).append((number, top))
+
+
+def stamp_char(obj: dict) -> bool:
+    """Whether a character pdfplumber reads (its dict) is a watermark's: turned (neither level nor a quarter turn:
+    both of its matrix's first components) or pale grey (every channel at 0.6 or more, not white; in CMYK no
+    colour and 40% black or less)."""
+    if obj.get("object_type") != "char":
+        return False
+    a, b = (float(x) for x in (obj.get("matrix") or (1, 0))[:2])
+    if abs(a) > 0.05 * abs(b) + 0.01 and abs(b) > 0.05 * abs(a) + 0.01:
+        return True
+    colour = obj.get("non_stroking_color")
+    if not isinstance(colour, (tuple, list)) or not colour or not all(isinstance(x, (int, float)) for x in colour):
+        return False
+    if len(colour) == 4:  # CMYK
+        return max(colour[:3]) <= 0.05 and 0 < colour[3] <= 0.4
+    if len(colour) in (1, 3):
+        return min(colour) >= 0.6 and max(colour) - min(colour) <= 0.1 and min(colour) < 0.99
+    return False
+
+
+def raised_marks(chars: Sequence[dict]) -> set[int]:
+    """The indexes of the characters (pdfplumber's dicts) that are footnote marks: a figure, ①, * or ※ set small (three
+    quarters of the character before it or less) and raised (its foot a fifth of that character's height above
+    its foot or more), right after it on its line, not after a Latin letter (m², a unit's power)."""
+    out: set[int] = set()
+    ends: dict[int, list[dict]] = {}  # characters by where they end across, to the point
+    for char in chars:
+        ends.setdefault(int(char["x1"]), []).append(char)
+    for i, char in enumerate(chars):
+        if not _NOTE_MARK.fullmatch(char.get("text", "")):
+            continue
+        near = (other for x in range(int(char["x0"]) - 8, int(char["x0"]) + 9) for other in ends.get(x, ()))
+        before = next(
+            (
+                other
+                for other in near
+                if other is not char
+                and abs(other["x1"] - char["x0"]) <= 0.5 * other["size"]
+                and _beside(char, other)
+                and not stamp_char(other)
+            ),
+            None,
+        )
+        if before is None or re.fullmatch(r"[A-Za-z]", before.get("text", "")):
+            continue
+        height = before["bottom"] - before["top"]
+        if char["size"] <= 0.75 * before["size"] and before["bottom"] - char["bottom"] >= 0.2 * height:
+            out.add(i)
+    return out
+
+
+def _beside(mark: dict, before: dict) -> bool:
+    """Whether a small character stands on the line of the one before it, raised as a mark is (LibreOffice raises
+    a superscript by a third: its foot may be above the other's box, never a line higher)."""
+    height = before["bottom"] - before["top"]
+    return (
+        before["top"] - 0.6 * height <= mark["bottom"] <= before["bottom"] + 1
+        and mark["top"] >= before["top"] - 0.8 * height
+    )
+
+
+def unstamped(chars: Sequence[dict]) -> Callable[[dict], bool]:
+    """pdfplumber's page filter leaving out a page's watermark characters (stamp_char) and its footnote marks
+    (raised_marks): `chars` the page's characters."""
+    marks = {id(chars[i]) for i in raised_marks(chars)}
+    return lambda obj: not (stamp_char(obj) or id(obj) in marks)
+
+
+def is_running(running: dict[str, tuple[float, ...]], text: str, top: float) -> bool:
     """Whether a line (its text, its top in points) is one of the document's running lines (running_lines)."""
-    place = running.get(_running_key(text)) if running else None
-    return place is not None and abs(top - place) <= _PLACE
+    places = running.get(_running_key(text), ()) if running else ()
+    return any(abs(top - place) <= _PLACE for place in places)
 
 
 _NOTE_MARK = re.compile(r"\d{1,2}|[\u2460-\u2473]|[*※]|\[\d{1,2}\]")
