@@ -23,7 +23,7 @@ from jixiao.cli import main
 from jixiao.files import guard
 from jixiao.review.output import review_folder, shown_name
 
-from .test_hostile_files import MB, archive, archive_bomb, nested_archive, rar4, rar5, seven_zip, seven_zip_bomb
+from .test_hostile_files import MB, archive, archive_bomb, eml, nested_archive, rar4, rar5, seven_zip, seven_zip_bomb
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "seeds" / "004_6448f6cab597d7a3.txt"  # 衡山县妇联 2023
@@ -317,9 +317,10 @@ def test_an_archive_refused_whole_exits_as_an_unreadable_file_does(tmp_path, cap
     assert code == 2 and "[file.missing]" in said
 
 
-def test_the_web_batch_reviews_each_document_in_an_uploaded_zip(tmp_path, monkeypatch):
-    """The bureau's batch upload of one .zip: each report inside reviewed, the summary naming each by its path in
-    the archive, an opinion per report."""
+@pytest.mark.parametrize("kind", [".zip", ".7z", ".rar", ".eml"])
+def test_the_web_batch_reviews_each_document_in_an_uploaded_zip(tmp_path, monkeypatch, kind):
+    """The bureau's batch upload of one archive or saved e-mail: each report inside reviewed, the summary naming
+    each by its path in the archive, an opinion per report."""
     import io
 
     from fastapi.testclient import TestClient
@@ -338,23 +339,29 @@ def test_the_web_batch_reviews_each_document_in_an_uploaded_zip(tmp_path, monkey
         db.commit()
     client = TestClient(app)
     csrf = login(client, "bureau", "pw-123456789")
-    sent = archive([("衡山/自评报告.txt", SEED.read_bytes()), ("衡山/附件/宝安.txt", OTHER.read_bytes())], gbk=True)
+    documents = [("衡山/自评报告.txt", SEED.read_bytes()), ("衡山/附件/宝安.txt", OTHER.read_bytes())]
+    if kind == ".eml":  # attachments have no folders
+        documents = [("衡山自评报告.txt", SEED.read_bytes()), ("宝安.txt", OTHER.read_bytes())]
+    makers = {".zip": lambda d: archive(d, gbk=True), ".7z": seven_zip, ".rar": rar4, ".eml": eml}
     response = client.post(
         "/bureau/batch",
         data={"csrf_token": csrf, "kind": "reviews", "year": "2023"},
-        files=[("files", ("材料.zip", sent, "application/zip"))],
+        files=[("files", (f"材料{kind}", makers[kind](documents), "application/octet-stream"))],
         follow_redirects=False,
     )
     assert response.status_code == 303
     job = response.headers["location"]
     page = client.get(job).text
-    assert "已完成" in page and "衡山_自评报告_审核意见.docx" in page, page
+    first = "衡山自评报告" if kind == ".eml" else "衡山_自评报告"
+    assert "已完成" in page and f"{first}_审核意见.docx" in page, page
     summary = client.get(f"{job}/files/审核汇总.xlsx").content
     rows = list(openpyxl.load_workbook(io.BytesIO(summary))["汇总"].iter_rows(values_only=True))
-    assert [(r[0], r[1]) for r in rows[1:]] == [
-        ("材料.zip/衡山/自评报告.txt", "衡山县妇女联合会"),
-        ("材料.zip/衡山/附件/宝安.txt", "深圳市宝安区妇女联合会"),
-    ]
+    assert sorted((r[0], r[1]) for r in rows[1:]) == sorted(
+        [
+            (f"材料{kind}/{name}", who)
+            for (name, _), who in zip(documents, ["衡山县妇女联合会", "深圳市宝安区妇女联合会"], strict=True)
+        ]
+    )
 
 
 def test_an_archive_without_a_report_says_so(tmp_path, capsys):
