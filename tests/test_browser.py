@@ -743,11 +743,26 @@ VALIDITY = r"""
 }"""
 
 
+EMPTIED = r"""
+() => {
+  const out = [];
+  for (const el of document.querySelectorAll("form input, form select, form textarea")) {
+    if (!el.willValidate || el.readOnly) continue;
+    if (el.type === "checkbox") el.checked = false; else if (el.type !== "file") el.value = "";
+    if (!el.checkValidity()) out.push([el.name || el.id, el.validationMessage]);
+  }
+  return out;
+}"""
+
+
 def test_the_browsers_own_messages_are_chinese_in_an_english_browser(server):
     """An English chromium (its own messages 'Please fill out this field.', 'Please lengthen this text…', 'Value
     must be greater than…'): every message of a field left empty, too short or out of range is said in Chinese
     naming the field (app.js), on the login, account, new-evaluation and administration pages; the deadline is typed
     as a date is written (2026年3月31日), not picked in the browser's mm/dd/yyyy."""
+    from jixiao.web.db import Department, User
+    from jixiao.web.security import hash_password
+
     url, _ = server
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--lang=en-US"])
@@ -776,6 +791,29 @@ def test_the_browsers_own_messages_are_chinese_in_an_english_browser(server):
         messages("部门自评", "#new-form input")
         page.goto(f"{url}/account")
         messages("账户", "form input")
+        # a department officer's evaluation page (the workbook to choose, the submission's confirmation) and the
+        # bureau's page (the files of a batch): every field that must be filled, left empty
+        with server[1].state.factory() as db:
+            department = Department(name="深圳市宝安区英文浏览器测试局", region="广东省深圳市宝安区")
+            db.add(department)
+            db.flush()
+            db.add(
+                User(
+                    username="english",
+                    password_hash=hash_password(PASSWORD),
+                    role="filler",
+                    department_id=department.id,
+                )
+            )
+            db.commit()
+        officer = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="en-US").new_page()
+        _sign_in_by_keyboard(officer, url, "english", PASSWORD)
+        officer.fill("#year", "2023")
+        _click_and_wait(officer, "#new-form button[type=submit]")
+        found.extend(("自评", name, text) for name, text in officer.evaluate(EMPTIED))
+        page.goto(f"{url}/bureau")
+        found.extend(("财政局看板", name, text) for name, text in page.evaluate(EMPTIED))
+        assert any(where == "自评" and name == "file" for where, name, _ in found), found
         english = [
             item for item in found if re.search(r"[A-Za-z]{3,}", item[2]) or not re.search(r"[\u4e00-\u9fff]", item[2])
         ]
