@@ -255,7 +255,8 @@ def test_the_unit_is_in_the_opinion_and_the_folder_summary(tmp_path):
     results = review_folder(folder)
     result = results[0][1]
     opinion = opinion_document(result)
-    first = "".join(run.text for run in opinion.blocks[0].runs)
+    said = ["".join(run.text for run in block.runs) for block in opinion.blocks if hasattr(block, "runs")]
+    first = next(text for text in said if text.startswith("经审核"))  # 总体意见, after the 主送 line and 审核依据
     assert first.startswith("经审核，廊坊市发改委2019年度（实施单位：廊坊市食品工程学校）项目支出绩效自评表")
     rows = list(openpyxl.load_workbook(io.BytesIO(summary_workbook(results)))["汇总"].iter_rows(values_only=True))
     assert rows[0][-1] == "实施单位" and rows[1][-1] == "廊坊市食品工程学校"
@@ -1154,3 +1155,14 @@ def test_a_label_cell_with_its_seal_and_colon_before_the_value_s_cell(tmp_path):
     table = "部门整体支出绩效自评表\n（2023年度）\n单位名称（公章）：\t大英县民政局\n" + _FORM_ROWS
     assert _review(tmp_path, table).department == "大英县民政局"
     assert _review(tmp_path, table.replace("（公章）：", "："), "colon.txt").department == "大英县民政局"
+
+
+def test_a_place_read_across_a_province_s_name_is_none():
+    """ "云南县域经济", "河南县级财政" hold 湖南's 南县 only as letters run on from the province's name, and
+    "江西安远县" no 西安 (was 湖南省, 湖南省, 陕西省); 南县 standing alone is 湖南's."""
+    from jixiao.review.identity import province_of
+
+    assert province_of("云南县域经济发展") == "云南省"
+    assert province_of("河南县级财政") != "湖南省"
+    assert province_of("江西安远县财政局") == "江西省"
+    assert province_of("南县财政局") == "湖南省"

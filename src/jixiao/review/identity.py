@@ -60,14 +60,36 @@ def province_of(text: str) -> str:
     pairs = {t[i : i + 2] for i in range(len(t) - 1)}  # a place is in the text only if its first two characters are
     for groups in (regions(), vocab.raw["places"]):
         near = [
-            (t.find(x), -len(x), province)
+            (at, -len(x), province)
             for province, places in groups.items()
             for x in places
-            if (len(x) < 2 or x[:2] in pairs) and x in t
+            if (len(x) < 2 or x[:2] in pairs) and x in t and (at := _place_at(t, x)) >= 0
         ]
         if near:
             return min(near)[2]
     return ""
+
+
+def _place_count(text: str, place: str) -> int:
+    """How often `place` stands in `text` as a place (_place_at)."""
+    heads = _province_heads()
+    return sum(
+        1 for m in re.finditer(re.escape(place), text) if text[max(0, m.start() - 1) : m.start() + 1] not in heads
+    )
+
+
+def _place_at(text: str, place: str) -> int:
+    """Where `place` first stands in `text` as a place: not run on from a province's name ("云南县域经济",
+    "河南县级财政" hold 湖南's 南县 only as letters; "江西安远县" holds no 西安), -1 when nowhere."""
+    at = text.find(place)
+    while at > 0 and text[at - 1 : at + 1] in _province_heads():
+        at = text.find(place, at + 1)
+    return at
+
+
+@lru_cache(maxsize=1)
+def _province_heads() -> frozenset[str]:
+    return frozenset(p[:2] for p in vocabulary().raw["provinces"])
 
 
 def province_by_mentions(text: str) -> str:
@@ -86,7 +108,7 @@ def province_by_mentions(text: str) -> str:
             names = [x for x in places if len(x) >= 2 and x[:2] in pairs and x in t]
             # a name inside a longer one of the same province (梧州 in 梧州市) is one mention
             counts[province] = counts.get(province, 0) + sum(
-                t.count(x) for x in names if not any(x != y and x in y for y in names)
+                _place_count(t, x) for x in names if not any(x != y and x in y for y in names)
             )
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] < 2:
