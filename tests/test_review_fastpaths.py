@@ -5,8 +5,10 @@ a walk over every character. Each is held to the plain version on the corpus tex
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
+from jixiao.review.extract import _LEADS, _RULES, leading_literal
 from jixiao.review.narrative.clauses import CLAUSE_END, CLOSE, OPEN, SENTENCE_END, Sentence, depths, sentences
 from jixiao.review.narrative.vocabulary import vocabulary
 from jixiao.review.rx import any_of
@@ -65,3 +67,24 @@ def test_any_of_is_any_word_in_the_text() -> None:
     for words in lists:
         for text in texts:
             assert (any_of(words).search(text) is not None) == any(w in text for w in words), (words, text)
+
+
+def _required_literals(pattern: re.Pattern[str]) -> str:
+    """The characters the parsed pattern opens with at its top level, each a plain literal every match holds."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    out = ""
+    for op, argument in _parser.parse(pattern.pattern, pattern.flags):
+        if str(op) != "LITERAL":
+            break
+        out += chr(argument)
+    return out
+
+
+def test_a_rules_leading_literal_is_what_every_match_begins_with() -> None:
+    assert _LEADS and sum(1 for lead in _LEADS if lead) >= 30  # most rules open with their words
+    for rule, lead in zip(_RULES, _LEADS, strict=True):
+        assert _required_literals(rule.pattern).startswith(lead), rule.pattern.pattern
+    assert leading_literal(r"年初预算?\s*1") == "年初预"  # the last taken off before a quantifier
+    assert leading_literal(r"甲乙|丙") == "" and leading_literal(r"(甲|乙)丙") == ""
+    assert leading_literal(r"甲[|]乙") == "甲" and leading_literal(r"甲\|乙") == "甲"

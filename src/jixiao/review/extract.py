@@ -331,6 +331,35 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(_r(r"总分为?\s*" + NUM + r"\s*分"), "score.weight_total", "指标体系总分", "分", requires=("指标体系",)),
 )
 
+
+def leading_literal(pattern: str) -> str:
+    """The ideographs a pattern opens with, which every match begins with ("年初预算安排收入" of the pattern
+    "年初预算安排收入 NUM 万元"): the run of CJK characters at its head, less the last when a quantifier follows it;
+    "" when the pattern has an alternative outside any group. A clause without it is not scanned."""
+    depth, escaped, in_class = 0, False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            return ""
+    n = 0
+    while n < len(pattern) and "\u4e00" <= pattern[n] <= "\u9fff":
+        n += 1
+    if n < len(pattern) and pattern[n] in "?*{":
+        n -= 1
+    return pattern[:n]
+
+
+_LEADS = tuple(leading_literal(rule.pattern.pattern) for rule in _RULES)
+
 _LEVEL_SUMMARY = rx(
     r"([\u4e00-\u9fa5]{2,10})指标总分\s*" + NUM + r"\s*分[，,]\s*评价得分\s*" + NUM + r"\s*分[，,]\s*得分率\s*" + _RATE
 )
@@ -406,7 +435,9 @@ def _scan_paragraph(
         if _about_another_year(clause, year):
             continue
         scope = clause + sentence_words
-        for rule in _RULES:
+        for rule, lead in zip(_RULES, _LEADS, strict=True):
+            if lead and lead not in clause:  # every match begins with it
+                continue
             if rule.requires and any_of(rule.requires).search(scope) is None:
                 continue
             if rule.excludes and any_of(rule.excludes).search(clause) is not None:

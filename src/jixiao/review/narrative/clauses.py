@@ -78,6 +78,7 @@ def _edges(words: tuple[str, ...], head: bool) -> dict[str, tuple[str, ...]]:
 
 
 ENUM_MARK = rx(r"^(?:[0-9]+[.．、]|[（(][0-9一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、是])")
+_ENUM_FIRST = frozenset("0123456789（(一二三四五六七八九十")  # what an ENUM_MARK can begin with
 
 
 def find_relation(text: str, voc: Vocabulary) -> tuple[str, str]:
@@ -106,8 +107,11 @@ def clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
     text = text.strip("，,、；;：:“”\"'（(）) ")
     relation, text = find_relation(text, voc)
     for _ in range(3):
-        text = ENUM_MARK.sub("", text.strip("，,、；;：:“”\"' "))
-        text = YEAR_PREFIX.sub("", text)
+        text = text.strip("，,、；;：:“”\"' ")
+        if text[:1] in _ENUM_FIRST:
+            text = ENUM_MARK.sub("", text)
+        if "年" in text:  # YEAR_PREFIX and PLACE_YEAR (below) find nothing without it
+            text = YEAR_PREFIX.sub("", text)
         text, _lead = strip_words(text, voc.leading_words, head=True)
         text, copula = strip_words(text, voc.copulas, head=False)
         relation = relation or (copula if copula in voc.relations["total"] else "")
@@ -126,7 +130,8 @@ def clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
                 relation = relation or word
                 text = text[at + len(word) :]
                 break
-        text = YEAR_PREFIX.sub("", PLACE_YEAR.sub("", text))  # after the verb: "下达某县2023年资金" keeps 下达
+        if "年" in text:  # after the verb: "下达某县2023年资金" keeps 下达
+            text = YEAR_PREFIX.sub("", PLACE_YEAR.sub("", text))
     if not relation and (text.startswith(voc.relations["stage_verbs"]) or text.endswith(voc.relations["stage_verbs"])):
         relation = next((w for w in voc.relations["stage_verbs"] if text.startswith(w) or text.endswith(w)), "")
     # "……单位使用当年财政拨款安排(的)三公经费决算": money named by a long account of who arranged it; the head after
@@ -164,9 +169,14 @@ def _subject_patterns(arranging: tuple[str, ...], pointing: tuple[str, ...]) -> 
 
 def bare_head(subject: str, voc: Vocabulary) -> str:
     """The head noun a subject is, when it is only that with stage words ("支出决算" → 支出); else ""."""
-    for word in sorted(voc.words["same_quantity_noise"], key=len, reverse=True):
+    for word in _longest_first(voc.words["same_quantity_noise"]):
         subject = subject.replace(word, "")
     return subject if subject in voc.generic_subjects else ""
+
+
+@lru_cache(maxsize=8)
+def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 def noun_after(text: str, voc: Vocabulary, limit: int = 10) -> str:

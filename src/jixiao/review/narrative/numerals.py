@@ -9,6 +9,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from ..rx import rx
+
 __all__ = ["CN_DIGITS", "fold_width", "normalize", "parse_arabic", "parse_chinese"]
 
 # Full-width digits and signs to ASCII, one character for one (positions in the text stay the same).
@@ -97,11 +99,26 @@ def parse_chinese(text: str) -> Decimal | None:
 def normalize(text: str) -> str:
     """Full-width digits folded, spaces dropped (reports put them around numbers: "调增预算 123.1 万元"), m2/m3
     after a number read as m²/m³."""
-    text = re.sub(r"(?<=\d)，(?=\d{3}(?!\d))", ",", fold_width(text))  # "１，２００万元": a thousands separator
-    text = re.sub(r"(?<=\d)[Xx*](?=\d)", "×", text)  # "0.3X0.4米": a size, not a code
-    text = re.sub(r"(?<=[^A-Za-z])[ \t]+|[ \t]+(?=[^A-Za-z])", "", text).strip()
-    # "承保面积为42.59万元亩": a stray 元 in 万亩 (not "万元亩均产值", an amount per 亩)
-    text = re.sub(r"(?<=\d)万元亩(?![均产])", "万亩", text)
-    text = re.sub(r"(?<=\d)万亩元", "万元", text)  # "间接费用3万亩元(每亩3元)": the same slip the other way
-    # "631.63km2", "21.5 hm2", "30m3": an area or a volume written without the superscript
-    return re.sub(r"(?<=\d)([kh]?m)([23])(?![\d.])", lambda m: m.group(1) + "²³"[int(m.group(2)) - 2], text)
+    # each substitution only where the text holds a character it needs (most paragraphs need one or two)
+    text = fold_width(text)
+    if "，" in text:
+        text = _THOUSANDS.sub(",", text)  # "１，２００万元": a thousands separator
+    text = _SIZE.sub("×", text)  # "0.3X0.4米": a size, not a code
+    if " " in text or "\t" in text:
+        text = _SPACES.sub("", text)
+    text = text.strip()
+    if "万元亩" in text:  # "承保面积为42.59万元亩": a stray 元 in 万亩 (not "万元亩均产值", an amount per 亩)
+        text = _WANYUAN_MU.sub("万亩", text)
+    if "万亩元" in text:  # "间接费用3万亩元(每亩3元)": the same slip the other way
+        text = _WANMU_YUAN.sub("万元", text)
+    if "m" in text:  # "631.63km2", "21.5 hm2", "30m3": an area or a volume written without the superscript
+        text = _SQUARE_CUBE.sub(lambda m: m.group(1) + "²³"[int(m.group(2)) - 2], text)
+    return text
+
+
+_THOUSANDS = rx(r"(?<=\d)，(?=\d{3}(?!\d))")
+_SIZE = rx(r"(?<=\d)[Xx*](?=\d)")
+_SPACES = rx(r"(?<=[^A-Za-z])[ \t]+|[ \t]+(?=[^A-Za-z])")
+_WANYUAN_MU = rx(r"(?<=\d)万元亩(?![均产])")
+_WANMU_YUAN = rx(r"(?<=\d)万亩元")
+_SQUARE_CUBE = rx(r"(?<=\d)([kh]?m)([23])(?![\d.])")
