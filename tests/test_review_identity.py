@@ -1166,3 +1166,13 @@ def test_a_place_read_across_a_province_s_name_is_none():
     assert province_of("河南县级财政") != "湖南省"
     assert province_of("江西安远县财政局") == "江西省"
     assert province_of("南县财政局") == "湖南省"
+
+
+def test_a_city_s_bare_name_that_another_place_s_district_bears_or_a_set_phrase_holds_is_none():
+    """ "朝阳区财政局" (北京's or 长春's: 朝阳区 is in two provinces) is no 朝阳市 of 辽宁 (was 辽宁省);
+    "维护社会长治久安" and "幸福安康" name no 长治 (山西) or 安康 (陕西); 长治市 and 朝阳县 still are theirs."""
+    from jixiao.review.identity import province_of
+
+    assert province_of("朝阳区财政局2023年度部门决算") == ""
+    assert province_of("维护社会长治久安") == "" and province_of("人民幸福安康") == ""
+    assert province_of("长治市财政局") == "山西省" and province_of("朝阳县财政局") == "辽宁省"

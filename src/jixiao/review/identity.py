@@ -71,20 +71,34 @@ def province_of(text: str) -> str:
 
 
 def _place_count(text: str, place: str) -> int:
-    """How often `place` stands in `text` as a place (_place_at)."""
-    heads = _province_heads()
-    return sum(
-        1 for m in re.finditer(re.escape(place), text) if text[max(0, m.start() - 1) : m.start() + 1] not in heads
-    )
+    """How often `place` stands in `text` as a place (_stands)."""
+    return sum(1 for m in re.finditer(re.escape(place), text) if _stands(text, place, m.start()))
 
 
 def _place_at(text: str, place: str) -> int:
-    """Where `place` first stands in `text` as a place: not run on from a province's name ("云南县域经济",
-    "河南县级财政" hold 湖南's 南县 only as letters; "江西安远县" holds no 西安), -1 when nowhere."""
+    """Where `place` first stands in `text` as a place, -1 when nowhere (_stands)."""
     at = text.find(place)
-    while at > 0 and text[at - 1 : at + 1] in _province_heads():
+    while at >= 0 and not _stands(text, place, at):
         at = text.find(place, at + 1)
     return at
+
+
+def _stands(text: str, place: str, at: int) -> bool:
+    """Whether `place` at `at` in `text` is that place: not letters run on from a province's name ("云南县域经济",
+    "河南县级财政" hold 湖南's 南县; "江西安远县" no 西安), not a city's bare name that a district, county or road
+    of another place bears ("朝阳区" of 北京 or 长春 is no 朝阳市 of 辽宁: 朝阳区 itself is in two provinces), and not
+    inside a set phrase ("长治久安", "幸福安康")."""
+    end = at + len(place)
+    if at > 0 and text[at - 1 : at + 1] in _province_heads():
+        return False
+    bare = place[-1] not in "省市县区州旗盟" and place not in _province_heads()  # 朝阳, not 云南 ("云南县域")
+    if bare and text[end : end + 1] in tuple("区县镇乡旗街路"):
+        return False
+    return not any(m.start() <= at and end <= m.end() for m in _PHRASES.finditer(text, max(0, at - 4), end + 4))
+
+
+# set phrases that hold a city's bare name: 长治, 大同, 四平, 安康, 日照
+_PHRASES = re.compile(r"长治久安|大同小异|四平八稳|幸福安康|平安健康|日照时数|日照时间")
 
 
 @lru_cache(maxsize=1)
