@@ -895,3 +895,43 @@ def test_what_was_typed_comes_back_after_the_session_ended(server):
         page.click("#data-form .draft-note >> text=仍用我填写的内容")
         assert page.input_value("[id='f-budget.initial.total']") == "100"
         browser.close()
+
+
+def test_a_reviewers_return_comment_comes_back_after_the_session_ended(server):
+    """The bureau's reviewer writes a long 退回意见 while the session ends: it came back empty after signing in."""
+    from sqlalchemy import delete
+
+    from jixiao.web.db import Department, Session, User
+    from jixiao.web.service import create_evaluation
+
+    url, app = server
+    with app.state.factory() as db:
+        department = Department(name="深圳市宝安区退回草稿测试局", region="广东省深圳市宝安区")
+        db.add(department)
+        db.flush()
+        admin = db.query(User).filter_by(username="admin").one()
+        evaluation, _ = create_evaluation(db, admin, department, 2023, "shenzhen-baoan/department/2023")
+        evaluation.status = "submitted"
+        db.commit()
+        evaluation_page = f"{url}/evaluations/{evaluation.id}"
+    comment = "请补充预算执行率偏低的原因说明，并附上季度执行分析。"
+    with playwright.sync_playwright() as p:
+        browser = _browser(p)
+        page = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="zh-CN").new_page()
+        _sign_in_by_keyboard(page, url, "caizheng", PASSWORD)
+        page.goto(evaluation_page)
+        page.fill("#return-comment", comment)
+        page.wait_for_timeout(500)
+        with app.state.factory() as db:
+            user = db.query(User).filter_by(username="caizheng").one()
+            db.execute(delete(Session).where(Session.user_id == user.id))
+            db.commit()
+        _click_and_wait(page, "#return-form button[type=submit]")
+        assert "/login" in page.url
+        page.get_by_label("用户名").fill("caizheng")
+        page.get_by_label("密码").fill(PASSWORD)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url == evaluation_page and page.input_value("#return-comment") == comment
+        assert "已恢复" in page.inner_text("#return-form .draft-note")
+        browser.close()

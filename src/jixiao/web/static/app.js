@@ -175,10 +175,13 @@ document.addEventListener("click", function (event) {
 // What is typed into the evaluation page's forms is kept in this window (sessionStorage, gone with the tab) until it
 // is saved. A session that ended while the officer typed (the save then asked to sign in again), a sign-in in another
 // window (the form's token no longer valid), a save of another part of the page or a reload lost it all. Back on the
-// page, what was not saved is put back into its fields, with a note and a way to discard it. A field whose saved
+// page, what was not saved is put back into its fields, with a note and a way to discard it (the reviewer's 批注,
+// 退回意见 and 审核意见 too). A field whose saved
 // value changed since the typing began (saved meanwhile, by anyone) is not put back unseen: the note names it, and a
 // button puts the typed text back for the user to save over it knowingly.
-var DRAFT_FORMS = ["data-form", "facts-form", "lists-form", "narrative-form", "yaml-form", "comment-form"];
+var DRAFT_FORMS = [
+  "data-form", "facts-form", "lists-form", "narrative-form", "yaml-form", "comment-form", "return-form", "approve-form",
+];
 var DRAFT_SENT = "jixiao-draft-sent";
 
 function draftKey(form) { return "jixiao-draft:" + form.getAttribute("action"); }
