@@ -37,7 +37,25 @@ def _place(problem: Problem) -> str:
     return (loc.place or loc.field or "") if loc else ""
 
 
+CLI_ITEMS = 5  # findings of one kind printed in full; the rest counted
+
+
+def _kinds(findings: Iterable[Problem]) -> dict[str, list[Problem]]:
+    """Findings by their kind (问题类别), kinds in the order their first finding comes."""
+    groups: dict[str, list[Problem]] = {}
+    for f in findings:
+        groups.setdefault(kind_of_finding(f.code), []).append(f)
+    return groups
+
+
+def _places(found: list[Problem], most: int) -> str:
+    places = list(dict.fromkeys(_place(f) for f in found if _place(f)))
+    return "、".join(places[:most]) + ("等" if len(places) > most else "")
+
+
 def render_review_text(result: ReviewResult) -> str:
+    """The review as the command line prints it: who and what, then the findings by severity and kind, the place
+    first; past `CLI_ITEMS` findings of a kind, the rest counted with their places; hints one line per kind."""
     lines = [
         f"审核文件：{result.path}",
         f"文件类型：{result.kind_name or '（未识别）'}",
@@ -53,15 +71,30 @@ def render_review_text(result: ReviewResult) -> str:
         f"提示 {result.count(Severity.INFO)} 项",
         "",
     ]
-    for severity in _SEVERITIES:
+    for severity in (Severity.ERROR, Severity.WARNING):
         found = [f for f in result.findings if f.severity is severity]
         if not found:
             continue
-        lines.append(f"【{severity.value}】")
-        for i, f in enumerate(found, 1):
-            lines.append(f"  {i}. [{_place(f)}] {f.message}")
-            if f.expected or f.actual:
-                lines.append(f"     应为：{f.expected or '—'}    报告：{f.actual or '—'}    （{f.code}）")
+        lines.append(f"【{severity.value}】{len(found)} 项")
+        for kind, items in _kinds(found).items():
+            lines.append(f"  {kind}（{len(items)}）")
+            for f in items[:CLI_ITEMS]:
+                lines.append(f"    {_place(f) or '全文'}：{f.message}")
+                said_already = len(f.actual) > 8 and f.actual in f.message  # a quoted cell: not twice
+                if (f.expected or f.actual) and not said_already:
+                    lines.append(f"      应为 {f.expected or '—'}，报告 {f.actual or '—'}（{f.code}）")
+            if len(items) > CLI_ITEMS:
+                rest = items[CLI_ITEMS:]
+                lines.append(f"    ……另有 {len(rest)} 项（{_places(rest, 6)}），全部见 --json 或 --out 的审核意见")
+        lines.append("")
+    hints = [f for f in result.findings if f.severity is Severity.INFO]
+    if hints:
+        lines.append(f"【{Severity.INFO.value}】{len(hints)} 项（供参考）")
+        for kind, items in _kinds(hints).items():
+            where = _places(items, 4)
+            first = items[0].message
+            first = first if len(first) <= 70 else first[:69] + "…"
+            lines.append(f"  {kind}（{len(items)}）{where}：{first}")
         lines.append("")
     if not result.findings:
         lines.append("未发现问题。")
@@ -127,46 +160,10 @@ def review_to_dict(result: ReviewResult) -> dict[str, Any]:
 
 
 def opinion_document(result: ReviewResult) -> Document:
-    from ..report.document import Cell, Document, Heading, Paragraph, Table
+    """审核意见 on one reviewed document (review/opinion.py)."""
+    from .opinion import opinion_document as opinion
 
-    who = f"{result.department or '（部门）'}{result.year or ''}年度"
-    what = (result.kind_name.split("（")[0] if result.kind_name else "") or "部门整体支出绩效自评报告"
-    unit = f"（实施单位：{result.unit}）" if result.unit and result.unit != result.department else ""
-    blocks: list[Any] = [
-        Paragraph.of(
-            f"经审核，{who}{unit}{what}共识别数据{len(result.figures)}项，发现需要更正的问题"
-            f"{result.count(Severity.ERROR)}项、需要补充说明的事项{result.count(Severity.WARNING)}项、提示"
-            f"{result.count(Severity.INFO)}项。具体意见如下："
-        )
-    ]
-    titles = {Severity.ERROR: "需要更正的问题", Severity.WARNING: "需要补充说明的事项", Severity.INFO: "提示事项"}
-    number = 0
-    for severity in _SEVERITIES:
-        found = [f for f in result.findings if f.severity is severity]
-        if not found:
-            continue
-        number += 1
-        blocks.append(Heading(1, "一二三四"[number - 1] + "、", titles[severity]))
-        for i, f in enumerate(found, 1):
-            detail = f"（应为：{f.expected}；报告：{f.actual}）" if f.expected and f.actual else ""
-            blocks.append(Paragraph.of(f"{i}. {f.message}{detail}（位置：{_place(f)}）"))
-    if not result.findings:
-        blocks.append(Paragraph.of("未发现需要更正或说明的问题。"))
-    rows: list[tuple[Cell | None, ...]] = [tuple(Cell(t, bold=True) for t in ("序号", "数据项", "报告所列", "位置"))]
-    rows += [
-        (
-            Cell(str(i)),
-            Cell(g.label + (f"（{g.extra}）" if g.extra else ""), align="left"),
-            Cell(_value(g)),
-            Cell(g.location.place or ""),
-        )
-        for i, g in enumerate(result.figures, 1)
-    ]
-    blocks.append(Heading(1, "一二三四五"[number] + "、", "审核核对的主要数据"))
-    blocks.append(Table("表1：报告所列主要数据", tuple(rows), header_rows=1, widths=(0.6, 3, 1.5, 1.6)))
-    blocks.append(Paragraph.of("请对照上述意见修改完善自评报告及附表，并于规定时间内重新报送。"))
-    blocks.append(Paragraph.of("审核人：                审核日期：        年    月    日", align="right", indent=False))
-    return Document(f"关于{who}{what}的审核意见", (), tuple(blocks))
+    return opinion(result)
 
 
 def opinion_docx(result: ReviewResult) -> bytes:
@@ -377,68 +374,162 @@ def kind_of_finding(code: str) -> str:
     return "文件与格式" if code.startswith(("file.", "review.")) else "其他"
 
 
+# 汇总's columns: those up to 说明 keep their places and 实施单位 stays last (read by position elsewhere)
+SUMMARY_HEAD = ("文件", "部门", "年度", "指标体系", "得分表合计", "等级", "错误", "警告", "提示", "说明", "文件类型",
+                "审核结论", "主要问题类别", "实施单位")  # fmt: skip
+_CONCLUSIONS = ("需更正", "无法审核", "需补充说明", "未发现问题")  # in the order an officer works through them
+
+
+def _conclusion(result: ReviewResult | JixiaoError) -> str:
+    """审核结论 of one file: what the officer has to do about it."""
+    if isinstance(result, JixiaoError):
+        return "无法审核"
+    if result.count(Severity.ERROR):
+        return "需更正"
+    return "需补充说明" if result.count(Severity.WARNING) else "未发现问题"
+
+
+def _worked_order(
+    results: Iterable[tuple[Path, ReviewResult | JixiaoError]],
+) -> list[tuple[Path, ReviewResult | JixiaoError]]:
+    """Files as an officer works through them: those with errors first (most errors first), then those that
+    could not be read, then those with warnings, then the rest; the folder's order within each."""
+
+    def key(row: tuple[Path, ReviewResult | JixiaoError]) -> tuple[int, ...]:
+        result = row[1]
+        rank = _CONCLUSIONS.index(_conclusion(result))
+        if isinstance(result, JixiaoError):
+            return (rank,)
+        return (rank, *(-result.count(s) for s in _SEVERITIES))
+
+    return sorted(results, key=key)
+
+
+def _main_kinds(result: ReviewResult) -> str:
+    """The kinds of its errors and warnings with their counts: "得分合计不符2、应填未填3"."""
+    found = _kinds(f for f in result.findings if f.severity is not Severity.INFO)
+    return "、".join(f"{kind}{len(items)}" for kind, items in found.items())
+
+
+def _lay_out(ws: Any, widths: Iterable[float], numbers: dict[int, str] | None = None) -> None:
+    """A ledger's sheet: the header bold on grey, frozen and filtered, widths, wrapped text, number formats by
+    column, printed landscape on A4, one page wide, the header repeated on every page."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    for i, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    for cell in ws[1]:
+        cell.font = Font(name="黑体", bold=True)
+        cell.fill = PatternFill("solid", fgColor="D9D9D9")
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if numbers and cell.column in numbers:
+                cell.number_format = numbers[cell.column]
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+
+
 def summary_workbook(results: Iterable[tuple[Path, ReviewResult | JixiaoError]]) -> bytes:
+    """审核汇总.xlsx, a bureau's ledger of a folder's review. 汇总 (first: the web's job page reads it): one row per
+    file, errors first; 全部问题: every finding, the document's words at its place and a column for the officer's
+    整改情况; 问题类别统计: findings by kind and severity; 分类计数: per file, its errors and warnings by kind;
+    无法审核: the files that could not be read, with why. The columns of 汇总 up to 说明 keep their places, and
+    实施单位 stays last, for whoever reads the sheet by position."""
     from openpyxl import Workbook  # loaded for a folder's summary only, not for every review
-    from openpyxl.styles import Alignment, Font
 
     from ..report.xlsx_out import safe_text
+    from .opinion import quoted
 
+    rows = _worked_order(results)
     wb = Workbook()
     summary = wb.active
     summary.title = "汇总"
     findings = wb.create_sheet("全部问题")
-    # 实施单位 last: the columns before it keep their places for whoever reads the sheet by position
-    head = ["文件", "部门", "年度", "指标体系", "得分表合计", "等级", "错误", "警告", "提示", "说明", "实施单位"]
-    summary.append(head)
-    findings.append(["文件", "部门", "级别", "问题类别", "位置", "问题", "应为", "报告", "代码"])
-    for path, result in results:
+    by_kind = wb.create_sheet("问题类别统计")
+    per_file = wb.create_sheet("分类计数")
+    unread = wb.create_sheet("无法审核")
+    summary.append(list(SUMMARY_HEAD))
+    findings.append(["文件", "部门", "级别", "问题类别", "位置", "问题", "应为", "报告", "原文", "整改情况", "代码"])
+    unread.append(["文件", "无法审核的原因", "代码"])
+    counts: dict[str, dict[Severity, int]] = {}
+    files_of: dict[str, set[str]] = {}
+    reviewed: list[tuple[str, ReviewResult]] = []
+    for path, result in rows:
+        name = shown_name(path)
         if isinstance(result, JixiaoError):
             said = result.problems[0].message if result.problems else "无法审核。"
-            summary.append([shown_name(path), "", "", "", "", "", "", "", "", safe_text(said)])
+            summary.append([name, None, None, None, None, None, None, None, None, safe_text(said), None, "无法审核"])
+            for p in result.problems or (None,):
+                unread.append([name, safe_text(p.message if p else said), p.code if p else ""])
             continue
-        total = float(result.total) if result.total is not None else None
+        reviewed.append((name, result))
         summary.append(
             [
-                shown_name(path),
+                name,
                 safe_text(result.department),
                 result.year,
                 rulebook_shown(result.rulebook_id),
-                total,
+                float(result.total) if result.total is not None else None,
                 result.grade,
                 result.count(Severity.ERROR),
                 result.count(Severity.WARNING),
                 result.count(Severity.INFO),
-                "",
+                "文件不完整，中断处之后的内容未审核。" if result.truncated else "",
+                result.kind_name.split("（")[0],
+                _conclusion(result),
+                _main_kinds(result),
                 safe_text(result.unit),
             ]
         )
         for f in result.findings:
+            kind = kind_of_finding(f.code)
+            counts.setdefault(kind, dict.fromkeys(_SEVERITIES, 0))[f.severity] += 1
+            files_of.setdefault(kind, set()).add(name)
             findings.append(
                 [
-                    shown_name(path),
+                    name,
                     safe_text(result.department),
                     f.severity.value,
-                    kind_of_finding(f.code),
+                    kind,
                     _place(f),
                     safe_text(f.message),
                     safe_text(f.expected),
                     safe_text(f.actual),
+                    safe_text(quoted(result, f)),
+                    "",
                     f.code,
                 ]
             )
-    for ws, widths in (
-        (summary, (36, 26, 8, 40, 12, 8, 8, 8, 8, 40, 26)),
-        (findings, (36, 26, 8, 18, 22, 90, 14, 14, 28)),
-    ):
-        for i, width in enumerate(widths):
-            ws.column_dimensions[chr(65 + i)].width = width
-        for cell in ws[1]:
-            cell.font = Font(name="黑体", bold=True)
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = ws.dimensions
+    by_kind.append(["问题类别", "错误", "警告", "提示", "合计", "涉及文件数"])
+    ranked = sorted(counts.items(), key=lambda kv: tuple(-kv[1][s] for s in _SEVERITIES))
+    for kind, n in ranked:
+        by_kind.append([kind, *(n[s] for s in _SEVERITIES), sum(n.values()), len(files_of[kind])])
+    if ranked:
+        column = [sum(n[s] for _, n in ranked) for s in _SEVERITIES]
+        by_kind.append(["合计", *column, sum(column), len({f for names in files_of.values() for f in names})])
+    kinds = [kind for kind, n in ranked if n[Severity.ERROR] or n[Severity.WARNING]]
+    per_file.append(["文件", "部门", "错误", "警告", *kinds])
+    for name, result in reviewed:
+        found = _kinds(f for f in result.findings if f.severity is not Severity.INFO)
+        per_file.append(
+            [name, safe_text(result.department), result.count(Severity.ERROR), result.count(Severity.WARNING)]
+            + [len(found.get(kind, ())) or None for kind in kinds]
+        )
+    _lay_out(summary, (36, 26, 8, 40, 11, 7, 7, 7, 7, 40, 24, 11, 40, 26), {3: "0", 5: "0.00"})
+    _lay_out(findings, (30, 22, 7, 16, 20, 70, 14, 14, 40, 16, 26))
+    _lay_out(by_kind, (24, 9, 9, 9, 9, 11))
+    _lay_out(per_file, (30, 22, 7, 7, *(10 for _ in kinds)))
+    _lay_out(unread, (36, 90, 20))
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
