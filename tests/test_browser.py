@@ -894,6 +894,13 @@ def test_what_was_typed_comes_back_after_the_session_ended(server):
         assert "另有1项（“年初预算·合计”）在您填写之后已另行保存" in note and "已恢复" not in note
         page.click("#data-form .draft-note >> text=仍用我填写的内容")
         assert page.input_value("[id='f-budget.initial.total']") == "100"
+        # signed out on purpose: nothing typed is left in the window for whoever signs in next
+        page.wait_for_timeout(500)
+        with page.expect_navigation():
+            page.click("form[action='/logout'] button")
+        _sign_in_by_keyboard(page, url, "draft", PASSWORD)
+        page.goto(evaluation_page)
+        assert page.input_value("[id='f-budget.initial.total']") == "200" and not page.locator(".draft-note").count()
         browser.close()
 
 

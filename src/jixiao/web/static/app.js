@@ -184,7 +184,10 @@ var DRAFT_FORMS = [
 ];
 var DRAFT_SENT = "jixiao-draft-sent";
 
-function draftKey(form) { return "jixiao-draft:" + form.getAttribute("action"); }
+// a draft is the signed-in user's (body data-user): another user of the same window never sees it
+function draftKey(form) {
+  return "jixiao-draft:" + document.body.getAttribute("data-user") + ":" + form.getAttribute("action");
+}
 
 function draftFields(form) {
   return Array.prototype.filter.call(form.elements, function (el) {
@@ -275,8 +278,18 @@ function restoreDraft(form) {
 }
 
 document.addEventListener("DOMContentLoaded", function () {
+  var signOut = document.querySelector("form[action='/logout']");
+  if (signOut) {  // signing out on purpose leaves nothing typed in the window
+    signOut.addEventListener("submit", function () {
+      try {
+        Object.keys(sessionStorage).forEach(function (key) {
+          if (key.indexOf("jixiao-draft") === 0) { sessionStorage.removeItem(key); }
+        });
+      } catch (e) { /* storage disabled */ }
+    });
+  }
   var forms = DRAFT_FORMS.map(function (id) { return document.getElementById(id); }).filter(Boolean);
-  if (!forms.length) { return; }
+  if (!forms.length || !document.body.getAttribute("data-user")) { return; }
   var query = new URLSearchParams(location.search);
   try {
     if (query.get("saved") || query.get("done")) {  // the form last sent was saved: its draft is done with
