@@ -456,7 +456,7 @@ def _scan_paragraph(
                     ctx.stage = rule.sets
                 claimed.append(span)
                 _add(out, doc, i, seg, key, rule.label, value, rule.unit, clause, base + span[0], base + span[1])
-        for m in _QUARTER_LIST.finditer(clause):
+        for m in _QUARTER_LIST.finditer(clause) if "执行率分别为" in clause else ():
             rates = list(re.finditer(_RATE, m.group(2)))
             named = [_Q[q] for q in re.findall(r"[一二三四1-4]", m.group(1) or "")]
             quarters = named if len(named) == len(rates) else list(range(1, len(rates) + 1))
@@ -477,7 +477,7 @@ def _scan_paragraph(
                         start,
                         start + len(rate.group(1)),
                     )
-        for m in _LEVEL_SUMMARY.finditer(clause):
+        for m in _LEVEL_SUMMARY.finditer(clause) if "指标总分" in clause else ():
             name = m.group(1).removesuffix("部门整体")
             for group, key, unit, scale in (
                 (2, "score.level_weight", "分", 1),
@@ -500,13 +500,13 @@ def _scan_paragraph(
                         base + m.end(group),
                         extra=name,
                     )
-        for m in _DEDUCTION.finditer(clause):
+        for m in _DEDUCTION.finditer(clause) if "扣" in clause else ():
             value = _number(m.group(1))
             if value is not None:
                 _add(
                     out, doc, i, seg, "score.deduction", "扣分", value, "分", clause, base + m.start(1), base + m.end(1)
                 )
-        for m in _DEDUCTION_TOTAL.finditer(clause):
+        for m in _DEDUCTION_TOTAL.finditer(clause) if "扣" in clause else ():
             value = _number(m.group(1))
             if value is not None:
                 _add(

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from jixiao.model.problems import Location
 
-from ..rx import rx
+from ..rx import any_of, rx
 from .clauses import (
     AGENT_ONLY,
     CLOSE,
@@ -442,7 +442,8 @@ class _SegmentReader:
         voc, left = self.voc, place.left
         changes = voc.relations["increase"] + voc.relations["decrease"]
         # 减, 增: only right before the number
-        change = next((w for w in changes if (w in left if len(w) > 1 else left.endswith(w))), "")
+        found = any_of(changes).search(left) is not None  # a word ending the text is in it too
+        change = next((w for w in changes if (w in left if len(w) > 1 else left.endswith(w))), "") if found else ""
         if change and _in_name(left, change, voc):
             change = ""
         exceed = next((w for w in voc.relations["exceed"] if w in left), "") if token.kind == "rate" else ""

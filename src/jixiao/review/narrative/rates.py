@@ -68,11 +68,14 @@ def shares(figures: list[NarrativeFigure]) -> list[Problem]:
     out = []
     orphans: list[tuple[NarrativeFigure, NarrativeFigure]] = []
     text_figures = [f for f in figures if f.cell is None]
+    in_sentence: dict[tuple[int, int], list[int]] = {}  # each sentence's figures, by their place in the list
+    for i, f in enumerate(text_figures):
+        in_sentence.setdefault((f.segment, f.sentence), []).append(i)
     for i, rate in enumerate(text_figures):
         if rate.kind != "rate" or not rate.checkable:
             continue
         before = text_figures[:i]
-        same_sentence = [f for f in before if (f.segment, f.sentence) == (rate.segment, rate.sentence)]
+        same_sentence = [text_figures[j] for j in in_sentence[rate.segment, rate.sentence] if j < i]
         if rate.relation == "占":
             part = next((f for f in reversed(same_sentence) if addable(f)), None)
             if part is None or not part.checkable:

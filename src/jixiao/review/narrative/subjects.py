@@ -11,7 +11,7 @@ from itertools import pairwise
 
 from jixiao.model.problems import Problem, Severity
 
-from ..rx import rx
+from ..rx import any_of, rx
 from ..source import SourceDocument
 from .arith import fmt, interval, overlaps, places
 from .findings import in_unit, problem, where
@@ -57,7 +57,9 @@ def _scopes(figures: list[NarrativeFigure], doc: SourceDocument) -> dict[tuple[i
         enumerated = _ENUMERATED.match(f.quote)
         if enumerated:
             cited |= {f"enum:{f.segment}:{enumerated.group(1)}"}  # "一是甲单位……二是乙单位……": two items
-        level = next((w for w in vocabulary().funding_levels if len(w) >= 2 and w in f.subject), "")
+        levels = vocabulary().funding_levels
+        found = any_of(levels).search(f.subject) is not None
+        level = next((w for w in levels if len(w) >= 2 and w in f.subject), "") if found else ""
         if level:
             cited |= {f"level:{level}"}  # "地方应配套a万元，实际配套到位资金b万元": the 地方 part, not the whole
         kind = next((k for k in vocabulary().words["budget_kinds"] if k in paragraph), "")
@@ -118,17 +120,25 @@ def _phrase(f: NarrativeFigure) -> str:
     following = re.match(r"[（(]([^（()）]*)[)）]", f.quote[at + len(f.text) :]) if at >= 0 else None
     if following and re.search(scope_words, following.group(1)):
         text += f"({following.group(1)})"
-    text = re.sub(r"^(?:.*?(?:19|20)(?:\d\d|xx)年(?:度)?)", "", text)
+    if "年" in text:
+        text = _UP_TO_YEAR.sub("", text)
     text = _ITEM.sub("", text)  # "1.基本支出预算" → 基本支出预算
+    heads = (*voc.leading_words, *voc.words["budget_kinds"])
+    tails = (*voc.copulas, *voc.words["phrase_endings"])
     for _ in range(3):
         text = text.strip("，,、；;：:“”\"' ")
-        for word in (*voc.leading_words, *voc.words["budget_kinds"]):
-            if text.startswith(word):
-                text = text[len(word) :]  # "本年一般公共预算基本支出" is the 基本支出 of the report
-        for word in (*voc.copulas, *voc.words["phrase_endings"]):
-            if text.endswith(word) and len(text) > len(word) + 1:
-                text = text[: -len(word)]  # "基本支出预算" is the 基本支出 too
+        if text.startswith(heads):  # else no word below is taken off
+            for word in heads:
+                if text.startswith(word):
+                    text = text[len(word) :]  # "本年一般公共预算基本支出" is the 基本支出 of the report
+        if text.endswith(tails):
+            for word in tails:
+                if text.endswith(word) and len(text) > len(word) + 1:
+                    text = text[: -len(word)]  # "基本支出预算" is the 基本支出 too
     return text.replace("的", "")
+
+
+_UP_TO_YEAR = rx(r"^(?:.*?(?:19|20)(?:\d\d|xx)年(?:度)?)")
 
 
 @cache
