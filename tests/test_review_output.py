@@ -177,3 +177,20 @@ def test_the_command_line_groups_findings_place_first(tmp_path):
     hints = render_review_text(review_file(SEED_000)).split("【提示】")[1]
     assert hints.startswith("5 项（供参考）\n  合计尾差（3）第18段、第22段：年初预算·合计2,377.56万元")
     assert len(hints.strip().splitlines()) == 3
+
+
+def test_an_opinion_on_a_document_whose_department_was_not_read():
+    """n53's kind of report names no department: the title and 总体意见 leave it out (were "关于（部门）2016年度…",
+    "经审核，（部门）2016年度…共识别数据0项"), the 主送 line leaves it for the bureau to write."""
+    result = _result([])
+    result.department, result.figures = "", []
+    said = [t for t, _ in _paragraphs(opinion_docx(result))]
+    assert said[0] == "关于2023年度部门整体支出绩效自评报告的审核意见" and said[1] == "报送单位："
+    assert said[4] == "经审核，该部门整体支出绩效自评报告未发现需要更正或补充说明的问题。"
+
+
+def test_the_signature_takes_the_bureau_reviewer_and_date():
+    from datetime import date
+
+    said = [t for t, _ in _paragraphs(opinion_docx(_result([]), "大英县财政局", "王明", date(2024, 5, 6)))]
+    assert said[-3:] == ["审核单位（盖章）：大英县财政局", "审核人：王明", "2024年5月6日"]

@@ -124,7 +124,7 @@ def _hint_blocks(hints: list[Problem]) -> list[Block]:
     for i, (kind, items) in enumerate(groups[:HINT_LINES], 1):
         places = list(dict.fromkeys(_place(f) for f in items if _place(f)))
         where = "、".join(places[:3]) + ("等" if len(places) > 3 else "")
-        count = f"{len(items)}处" + (f"（{where}）" if where else "")
+        count = f"{len(items)}项" + (f"（{where}）" if where else "")
         blocks.append(Paragraph.of(f"{i}. {kind}{count}：{_short(items[0].message, 60)}"))
     if len(groups) > HINT_LINES:
         rest = sum(len(items) for _, items in groups[HINT_LINES:])
@@ -164,24 +164,31 @@ def _reviewed_file(result: ReviewResult, what: str) -> str:
     return f"《{shown_name(result.path)}》（{'，'.join(parts)}）"
 
 
+def _whose(result: ReviewResult) -> str:
+    """The department and year a title names: "大英县民政局2023年度"; what is not known is left out."""
+    return (result.department or "") + (f"{result.year}年度" if result.year else "")
+
+
 def _overall(result: ReviewResult, what: str) -> str:
     errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
-    who = f"{result.department or '（部门）'}{result.year or ''}年度"
     unit = f"（实施单位：{result.unit}）" if result.unit and result.unit != result.department else ""
-    said = f"经审核，{who}{unit}{what}共识别数据{len(result.figures)}项"
+    said = f"经审核，{_whose(result)}{unit}{what}" if result.department else f"经审核，该{what}"
+    read = [f"共识别数据{len(result.figures)}项"] if result.figures else []
     if result.total is not None:
         from jixiao.model.numbers import fmt_score
 
-        said += f"，得分表合计{fmt_score(result.total)}分" + (f"、等级为“{result.grade}”" if result.grade else "")
+        read.append(f"得分表合计{fmt_score(result.total)}分" + (f"、等级为“{result.grade}”" if result.grade else ""))
+    said += "".join(f"，{part}" for part in read)
+    then = "。" if read else ""
     kinds = list(_grouped(f for f in result.findings if f.severity is not Severity.INFO))
     about = f"，主要涉及{'、'.join(kinds[:4])}{'等' if len(kinds) > 4 else ''}" if kinds else ""
     if errors:
-        said += f"。发现需要更正的问题{errors}项" + (f"、需要补充说明的事项{warnings}项" if warnings else "")
+        said += f"{then}发现需要更正的问题{errors}项" + (f"、需要补充说明的事项{warnings}项" if warnings else "")
         said += f"{about}，请逐项核实更正。"
     elif warnings:
-        said += f"。未发现需要更正的计算错误，有需要补充说明的事项{warnings}项{about}，请逐项核实说明。"
+        said += f"{then}未发现需要更正的计算错误，有需要补充说明的事项{warnings}项{about}，请逐项核实说明。"
     else:
-        said += "。未发现需要更正或补充说明的问题。"
+        said += f"{then}未发现需要更正或补充说明的问题。"
     if result.truncated:
         said += "报送的文件不完整，中断处之后的内容未能审核，请报送完整的文件。"
     return said
@@ -194,7 +201,6 @@ def opinion_document(
     the bureau writes them in (and seals it) before sending."""
     from ..report.document import Cell, Document, Heading, PageBreak, Paragraph, Table
 
-    who = f"{result.department or '（部门）'}{result.year or ''}年度"
     what = (result.kind_name.split("（")[0] if result.kind_name else "") or "部门整体支出绩效自评报告"
     blocks: list[Block] = [
         Paragraph.of(f"{result.department or '报送单位'}：", align="left", indent=False),
@@ -250,4 +256,4 @@ def opinion_document(
         ]
         blocks += [PageBreak(), Paragraph.of("附件", align="left", indent=False)]
         blocks.append(Table("审核核对的主要数据", tuple(rows), header_rows=1, widths=(0.6, 3, 1.5, 1.6)))
-    return Document(f"关于{who}{what}的审核意见", (), tuple(blocks))
+    return Document(f"关于{_whose(result)}{what}的审核意见", (), tuple(blocks))

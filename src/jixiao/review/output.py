@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -159,17 +160,20 @@ def review_to_dict(result: ReviewResult) -> dict[str, Any]:
     }
 
 
-def opinion_document(result: ReviewResult) -> Document:
-    """审核意见 on one reviewed document (review/opinion.py)."""
+def opinion_document(
+    result: ReviewResult, reviewer_unit: str = "", reviewer: str = "", day: date | None = None
+) -> Document:
+    """审核意见 on one reviewed document (review/opinion.py); the 落款's unit, reviewer and date left blank unless
+    given."""
     from .opinion import opinion_document as opinion
 
-    return opinion(result)
+    return opinion(result, reviewer_unit, reviewer, day)
 
 
-def opinion_docx(result: ReviewResult) -> bytes:
+def opinion_docx(result: ReviewResult, reviewer_unit: str = "", reviewer: str = "", day: date | None = None) -> bytes:
     from ..report.docx_out import render_docx
 
-    return render_docx(opinion_document(result))
+    return render_docx(opinion_document(result, reviewer_unit, reviewer, day))
 
 
 def review_folder(
@@ -525,8 +529,9 @@ def summary_workbook(results: Iterable[tuple[Path, ReviewResult | JixiaoError]])
             [name, safe_text(result.department), result.count(Severity.ERROR), result.count(Severity.WARNING)]
             + [len(found.get(kind, ())) or None for kind in kinds]
         )
-    _lay_out(summary, (36, 26, 8, 40, 11, 7, 7, 7, 7, 40, 24, 11, 40, 26), {3: "0", 5: "0.00"})
-    _lay_out(findings, (30, 22, 7, 16, 20, 70, 14, 14, 40, 16, 26))
+    # widths in characters, about 200 a row: landscape A4 one page wide prints it at about 70%
+    _lay_out(summary, (22, 18, 6, 24, 8, 6, 6, 6, 6, 22, 16, 10, 26, 18), {3: "0", 5: "0.00"})
+    _lay_out(findings, (20, 16, 6, 14, 16, 60, 10, 10, 30, 14, 16))
     _lay_out(by_kind, (24, 9, 9, 9, 9, 11))
     _lay_out(per_file, (30, 22, 7, 7, *(10 for _ in kinds)))
     _lay_out(unread, (36, 90, 20))
