@@ -275,3 +275,22 @@ def test_a_submitted_evaluation_says_why_it_cannot_be_changed(app):
     shown = filler.get(page).text
     assert "上次退回意见：请核对预算执行率" in shown and ">审核意见：" not in shown
     assert "已提交审核，审核期间不能修改。如需修改，请联系财政局审核人退回" in shown
+
+
+def test_the_audit_log_names_the_bureaus_workbooks_in_words(app):
+    """A download of the 全周期看板's workbook was logged as '全周期文档 #monitor:2023' (the code of its address)."""
+    with app.state.factory() as db:
+        if not db.query(User).filter_by(username="bureau").count():
+            db.add(
+                User(username="bureau", password_hash=hash_password(PASSWORD), role="reviewer", region="广东省深圳市")
+            )
+            db.commit()
+    reviewer = TestClient(app)
+    login(reviewer, "bureau", PASSWORD)
+    for step in ("monitor", "rectify"):
+        assert reviewer.get(f"/bureau/cycle/汇总.xlsx?step={step}&year=2023").status_code == 200
+    admin = TestClient(app)
+    login(admin, "admin", PASSWORD)
+    log = re.sub(r"<[^>]+>", " ", admin.get("/audit").text)
+    assert "2023年度运行监控汇总" in log and "2023年度整改台账汇总" in log
+    assert "#monitor" not in log and "#rectify" not in log

@@ -230,6 +230,7 @@ def set_deadline(request: Request, actor: Admin, db: Db, form: Form):
 
 
 _CYCLE_KINDS = {"targets": "绩效目标", "monitoring": "运行监控", "recheck": "复核", "rectification": "整改"}
+_BUREAU_STEPS = {"monitor": "运行监控", "rectify": "整改台账", "targets": "绩效目标审核"}
 
 
 def target_label(target: str, names: dict[str, str] | None = None) -> str:
@@ -240,6 +241,11 @@ def target_label(target: str, names: dict[str, str] | None = None) -> str:
     kind, _, rest = target.partition(":")
     if kind == "cycle":
         cycle_kind, _, number = rest.partition(":")
+        if cycle_kind == "bureau":  # cycle:bureau:monitor:2023, the bureau's workbook of a year
+            step, _, year = number.partition(":")
+            return f"{year}年度{_BUREAU_STEPS.get(step, '全周期')}汇总"
+        if number == "template":
+            return f"{_CYCLE_KINDS.get(cycle_kind, '全周期文档')}空白表"
         return f"{_CYCLE_KINDS.get(cycle_kind, '全周期文档')} #{number}"
     labels = {
         "evaluation": "自评 #{}",
