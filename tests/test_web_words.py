@@ -116,3 +116,15 @@ def test_a_value_over_the_length_limit_is_named_by_its_label_and_says_what_the_u
     assert "“年度总体目标（预期目标）”的值有 40000 个字符，超出上限" in problems
     assert "长篇文字请写在下方“报告文字”中" in problems
     assert not re.search(r"[A-Za-z]{3,}", problems), problems
+
+
+def test_an_exception_name_is_left_out_and_a_format_name_kept():
+    """The reader's exception name in a message is nothing a user can act on; a format's name is what they know."""
+    from jixiao.web.data_words import in_chinese
+
+    assert (
+        in_chinese("文件已损坏，无法作为 .xlsx/.docx 打开（BadZipFile）。") == "文件已损坏，无法作为 .xlsx/.docx 打开。"
+    )
+    assert in_chinese("无法打开该 Excel 文件（KeyError，文件已损坏）。") == "无法打开该 Excel 文件（文件已损坏）。"
+    for kept in ("附件表（Excel）", "网页版（HTML）", "扫描件（OCR）", "版式文件（OFD）"):
+        assert in_chinese(kept) == kept

@@ -339,7 +339,7 @@ _SERVER_WORDS = (
     ("可用 jixiao rulebooks --indicators 查看全部计算指标。", ""),
 )
 # the name of the reader's exception in a message ("文件已损坏（BadZipFile）"): nothing a user can act on
-_EXCEPTION_NAME = re.compile(r"（[A-Z][A-Za-z]+(?:Error|File|Exception|Warning)?(）|，)")
+_EXCEPTION_NAME = re.compile(r"（[A-Z][A-Za-z]*(?:Error|Exception|Warning|ZipFile)(）|，)")  # not （PDF）, （OFD）
 
 
 def path_words(path: str) -> str:
