@@ -194,3 +194,13 @@ def test_the_signature_takes_the_bureau_reviewer_and_date():
 
     said = [t for t, _ in _paragraphs(opinion_docx(_result([]), "大英县财政局", "王明", date(2024, 5, 6)))]
     assert said[-3:] == ["审核单位（盖章）：大英县财政局", "审核人：王明", "2024年5月6日"]
+
+
+def test_the_signature_stays_with_the_body(zhongjiang):
+    """The 落款 was three loose paragraphs: t41's opinion printed 审核单位 at the foot of page 2 and 审核人 and the date
+    on page 3. Now each line keeps with the next, and the body's last paragraph with the 落款."""
+    doc = read_docx(io.BytesIO(opinion_docx(zhongjiang)))
+    texts = [p.text for p in doc.paragraphs]
+    at = next(i for i, t in enumerate(texts) if t.startswith("审核单位（盖章）："))
+    keep = [doc.paragraphs[i].paragraph_format.keep_with_next for i in range(at - 1, at + 3)]
+    assert keep == [True, True, True, None]

@@ -25,6 +25,7 @@ class Paragraph:
     align: str = "justify"  # justify | center | right | left
     indent: bool = True  # first-line indent of two characters, as Chinese documents do
     role: str = "body"  # body | caption | note | title-meta
+    keep_next: bool = False  # on the same page as the next block (a signature's lines, in Word)
 
     @property
     def text(self) -> str:

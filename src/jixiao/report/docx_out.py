@@ -236,6 +236,7 @@ def _paragraph(block: Paragraph) -> str:
         jc=_JC_OF[block.align],
         line=LINE_PT if size == BODY_PT else 18,
         indent=block.indent and block.align == "justify",
+        keep_next=block.keep_next,
     )
 
 

@@ -10,6 +10,7 @@ per kind of hint, never a paragraph each.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -239,8 +240,11 @@ def opinion_document(
     if result.figures:
         blocks.append(Paragraph.of(f"附件：审核核对的主要数据（{len(result.figures)}项）", align="left", indent=True))
     signed = day.strftime("%Y年%m月%d日").replace("年0", "年").replace("月0", "月") if day else "年    月    日"
-    for line in (f"审核单位（盖章）：{reviewer_unit or '_' * 16}", f"审核人：{reviewer or '_' * 16}", signed):
-        blocks.append(Paragraph.of(line, align="right", indent=False))
+    if isinstance(blocks[-1], Paragraph):  # the 落款 never alone on a page: with the body's last paragraph
+        blocks[-1] = replace(blocks[-1], keep_next=True)
+    signature = (f"审核单位（盖章）：{reviewer_unit or '_' * 16}", f"审核人：{reviewer or '_' * 16}", signed)
+    for i, line in enumerate(signature):
+        blocks.append(Paragraph.of(line, align="right", indent=False, keep_next=i < len(signature) - 1))
     if result.figures:
         rows: list[tuple[Cell | None, ...]] = [
             tuple(Cell(t, bold=True) for t in ("序号", "数据项", "报告所列", "位置"))
