@@ -204,3 +204,13 @@ def test_the_signature_stays_with_the_body(zhongjiang):
     at = next(i for i, t in enumerate(texts) if t.startswith("审核单位（盖章）："))
     keep = [doc.paragraphs[i].paragraph_format.keep_with_next for i in range(at - 1, at + 3)]
     assert keep == [True, True, True, None]
+
+
+def test_a_kind_not_recognised_is_not_guessed():
+    """A file with nothing readable: its kind is not known, and the opinion does not call it a department's report
+    (was "关于年度部门整体支出绩效自评报告的审核意见")."""
+    empty = Problem("review.empty", "文件中没有可读取的文字或表格，无法审核。", Location("空.docx"), Severity.ERROR)
+    result = ReviewResult(Path("空.docx"), "", None, [], [], [], [empty])
+    said = [t for t, _ in _paragraphs(opinion_docx(result))]
+    assert said[0] == "关于自评材料的审核意见" and "《空.docx》（自评材料）" in said[2]
+    assert "1. 【全文】文件中没有可读取的文字或表格，无法审核。" in said[said.index("二、需要更正的问题（1项）") + 1]

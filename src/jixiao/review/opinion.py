@@ -202,7 +202,8 @@ def opinion_document(
     the bureau writes them in (and seals it) before sending."""
     from ..report.document import Cell, Document, Heading, PageBreak, Paragraph, Table
 
-    what = (result.kind_name.split("（")[0] if result.kind_name else "") or "部门整体支出绩效自评报告"
+    # a kind not recognised is not guessed
+    what = (result.kind_name.split("（")[0] if result.kind_name else "") or "自评材料"
     blocks: list[Block] = [
         Paragraph.of(f"{result.department or '报送单位'}：", align="left", indent=False),
         Paragraph.of(
