@@ -8,7 +8,8 @@ import random
 import re
 from pathlib import Path
 
-from jixiao.review.extract import _LEADS, _RULES, leading_literal
+from jixiao.model.numbers import normalize_text
+from jixiao.review.extract import _LEADS, _RULES, fold_text, leading_literal
 from jixiao.review.narrative.clauses import CLAUSE_END, CLOSE, OPEN, SENTENCE_END, Sentence, depths, sentences
 from jixiao.review.narrative.vocabulary import vocabulary
 from jixiao.review.rx import any_of
@@ -88,3 +89,9 @@ def test_a_rules_leading_literal_is_what_every_match_begins_with() -> None:
     assert leading_literal(r"年初预算?\s*1") == "年初预"  # the last taken off before a quantifier
     assert leading_literal(r"甲乙|丙") == "" and leading_literal(r"(甲|乙)丙") == ""
     assert leading_literal(r"甲[|]乙") == "甲" and leading_literal(r"甲\|乙") == "甲"
+
+
+def test_fold_text_is_normalize_text() -> None:
+    texts = [*_texts(), "１，２００．５％\u3000－＋\u00a0", " ０ ", "\u3000x\u3000"]
+    for text in texts:
+        assert fold_text(text) == normalize_text(text), text

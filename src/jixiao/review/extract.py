@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from jixiao.model.numbers import normalize_text
+from jixiao.model.numbers import _FULL_WIDTH  # normalize_text's table: fold_text does what it does
 from jixiao.model.problems import Location
 
 from .facts import about_another_year as _about_another_year
@@ -378,13 +378,25 @@ _DIGIT = rx(r"[0-9]")  # a clause without one holds no figure: NUM, in every pat
 
 def _norm_text(text: str) -> str:
     """Full-width digits folded, spaces inside numbers and between numbers and units removed."""
-    text = normalize_text(text)
+    text = fold_text(text)
     if not _SPACE.search(text):  # nothing to remove (most paragraphs): the two substitutions would find nothing
         return text
     text = _SPACE_IN_NUMBER.sub("", text)
     return _SPACE_AT_NUMBER.sub("", text)
 
 
+def fold_text(text: str) -> str:
+    """normalize_text(text) for a paragraph: each full-width character replaced by str.replace, one scan of the
+    text per character that is in it (str.translate looks every character up: ten times slower on a page)."""
+    for wide, narrow in _FOLDS:
+        if wide in text:
+            text = text.replace(wide, narrow)
+    return text.strip().replace("\u00a0", "")
+
+
+# normalize_text's table as pairs; no character it gives is one it replaces, so the order does not matter
+_FOLDS = tuple((chr(wide), chr(narrow)) for wide, narrow in _FULL_WIDTH.items() if isinstance(narrow, int))
+assert len(_FOLDS) == len(_FULL_WIDTH) and not {n for _, n in _FOLDS} & {w for w, _ in _FOLDS}
 _SPACE = rx(r"\s")
 _SPACE_IN_NUMBER = rx(r"(?<=[\d.])\s+(?=[\d.万%％人分个元])")
 _SPACE_AT_NUMBER = rx(r"(?<=[\u4e00-\u9fa5])\s+(?=\d)|(?<=\d)\s+(?=[\u4e00-\u9fa5])")

@@ -12,6 +12,7 @@ that name; a change or a share takes the level it is of. Words live in vocabular
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -65,6 +66,7 @@ class _SegmentReader:
         self.voc = vocabulary()
         self.text, self.location, self.index, self.year, self.cell = text, location, index, year, cell
         self.sentences = sentences(text)
+        self.sentence_starts = [s.start for s in self.sentences]
         self.depths = depths(text)
         self.out: list[NarrativeFigure] = []
         self.previous_end = 0
@@ -152,25 +154,30 @@ class _SegmentReader:
 
     def _place(self, token: Token) -> _Place:
         text = self.text
-        sentence_no = next((i for i, s in enumerate(self.sentences) if s.start <= token.start < s.end), 0)
+        # the sentences are in order and do not overlap: the last one starting at or before the token, if it runs on
+        # past it, is the one it is in
+        at = bisect_right(self.sentence_starts, token.start) - 1
+        sentence_no = at if at >= 0 and token.start < self.sentences[at].end else 0
         sentence = self.sentences[sentence_no] if self.sentences else Sentence(0, len(text), [0])
         if sentence_no != self.last_sentence:
             self.names, self.previous_end, self.last_sentence = [], sentence.start, sentence_no
         clause_start = sentence.clause_start(token.start)
         depth = self.depths[token.start]
-        opening = max(
-            (i + 1 for i in range(clause_start, token.start) if text[i] in OPEN and self.depths[i] <= depth),
-            default=clause_start,
+        opening = (
+            max(
+                (i + 1 for i in range(clause_start, token.start) if text[i] in OPEN and self.depths[i] <= depth),
+                default=clause_start,
+            )
+            if _OPEN_CHAR.search(text, clause_start, token.start)
+            else clause_start  # no bracket opens before it in its clause
         )
         # a 、 after a figure of this clause starts the next item ("甲100万元、乙200万元"); a 、 between names of money
         # shares the head after them ("收入、支出决算总计", "收、支总计各增加"): the left context runs on across it. A
         # count keeps the last name ("提供心理疏导、减压服务10143人次" counts 减压服务, not a list of two)
         named = token.kind != "count" and self.previous_end <= clause_start
         after_figure = token.start if named else clause_start
-        listed = max(
-            (i + 1 for i in range(max(clause_start, after_figure), token.start) if text[i] == "、"),
-            default=clause_start,
-        )
+        last_mark = text.rfind("、", max(clause_start, after_figure), token.start)  # the last 、 before it
+        listed = last_mark + 1 if last_mark >= 0 else clause_start
         left_start = max(clause_start, self.previous_end, opening, listed)
         chain = self.previous_end > clause_start and self.previous_end >= opening and self.previous_end >= listed
         return _Place(
@@ -597,6 +604,9 @@ def _compare_year(compare_words: tuple[str, ...], year_words: tuple[str, ...]) -
     compare = "|".join(map(re.escape, compare_words))
     years = "|".join(map(re.escape, year_words))
     return rx(rf"^(?:{compare})(?:{years}|(?:19|20)\d\d年(?:度)?(?:的)?)(?!相比|增|减|下降|上升|提高|降低|分别|各|均)")
+
+
+_OPEN_CHAR = rx("[" + re.escape(OPEN) + "]")
 
 
 def _in_name(left: str, change: str, voc: Vocabulary) -> bool:
