@@ -71,11 +71,17 @@ def test_any_of_is_any_word_in_the_text() -> None:
 
 
 def _required_literals(pattern: re.Pattern[str]) -> str:
-    """The characters the parsed pattern opens with at its top level, each a plain literal every match holds."""
+    """The plain literals the parsed pattern opens with at its top level, after its zero-width assertions and the
+    repeats that may match nothing: characters every match holds, one after the other."""
     from re import _parser  # type: ignore[attr-defined]
 
-    out = ""
-    for op, argument in _parser.parse(pattern.pattern, pattern.flags):
+    out, items = "", list(_parser.parse(pattern.pattern, pattern.flags))
+    while items and (
+        str(items[0][0]) in ("ASSERT", "ASSERT_NOT")
+        or (str(items[0][0]) in ("MAX_REPEAT", "MIN_REPEAT") and items[0][1][0] == 0)
+    ):
+        items.pop(0)
+    for op, argument in items:
         if str(op) != "LITERAL":
             break
         out += chr(argument)
@@ -89,6 +95,8 @@ def test_a_rules_leading_literal_is_what_every_match_begins_with() -> None:
     assert leading_literal(r"年初预算?\s*1") == "年初预"  # the last taken off before a quantifier
     assert leading_literal(r"甲乙|丙") == "" and leading_literal(r"(甲|乙)丙") == ""
     assert leading_literal(r"甲[|]乙") == "甲" and leading_literal(r"甲\|乙") == "甲"
+    assert leading_literal(r"(?<!核定)(?:预算)?调整数\s*1") == "调整数"
+    assert leading_literal(r"(?:预算)调整数") == "" and leading_literal(r"(?:预(算))?调整数") == ""
 
 
 def test_fold_text_is_normalize_text() -> None:

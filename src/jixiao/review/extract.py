@@ -333,9 +333,10 @@ _RULES: tuple[_Rule, ...] = (
 
 
 def leading_literal(pattern: str) -> str:
-    """The ideographs a pattern opens with, which every match begins with ("年初预算安排收入" of the pattern
-    "年初预算安排收入 NUM 万元"): the run of CJK characters at its head, less the last when a quantifier follows it;
-    "" when the pattern has an alternative outside any group. A clause without it is not scanned."""
+    """Ideographs every match of a pattern holds ("年初预算安排收入" of the pattern "年初预算安排收入 NUM 万元",
+    "调整数" of "(?:预算)?调整数 …"): the run of CJK characters at its head, after any lookarounds and optional
+    groups, less the last when a quantifier follows it; "" when the pattern has an alternative outside any group.
+    A clause without them is not scanned."""
     depth, escaped, in_class = 0, False, False
     for char in pattern:
         if escaped:
@@ -350,12 +351,18 @@ def leading_literal(pattern: str) -> str:
             depth += 1 if char == "(" else -1
         elif char == "|" and depth == 0:
             return ""
+    # what matches nothing or may match nothing before the words: lookarounds "(?<!核定)", optional groups "(?:预算)?"
+    while (skipped := _SKIPPABLE_HEAD.match(pattern)) is not None:
+        pattern = pattern[skipped.end() :]
     n = 0
     while n < len(pattern) and "\u4e00" <= pattern[n] <= "\u9fff":
         n += 1
     if n < len(pattern) and pattern[n] in "?*{":
         n -= 1
     return pattern[:n]
+
+
+_SKIPPABLE_HEAD = rx(r"\(\?<?[!=][^()\\|]*\)|\(\?:[^()\\]*\)[?*](?![?+])")
 
 
 _LEADS = tuple(leading_literal(rule.pattern.pattern) for rule in _RULES)
