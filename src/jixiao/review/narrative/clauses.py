@@ -389,6 +389,12 @@ def _names(subject: str, voc: Vocabulary) -> list[str]:
     return names if len(names) >= 2 and all(names) else []
 
 
+@lru_cache(maxsize=8)
+def _respective(words: tuple[str, ...]) -> re.Pattern[str]:
+    """distribute_respective's 分别/各 words as one pattern, made once."""
+    return rx("(?:" + "|".join(words) + ")")
+
+
 def distribute_respective(figures: list[NarrativeFigure]) -> list[NarrativeFigure]:
     """ "收入、支出总计分别为A万元和B万元", "收、支总计各是A,B万元……各减少C,D万元": names listed before 分别/各 go one
     to each of as many figures listed after it, in order (A is 收入's, B 支出's); a later list of the same length in the
@@ -402,7 +408,7 @@ def distribute_respective(figures: list[NarrativeFigure]) -> list[NarrativeFigur
         while j + 1 < len(out) and _joined(out[j], out[j + 1], voc):
             j += 1
         first = out[i]
-        words = re.search("(?:" + "|".join(voc.words["respective_words"]) + ")", first.text or "")
+        words = _respective(voc.words["respective_words"]).search(first.text or "") if j > i else None
         if j > i and words is not None:
             key = (first.segment, first.sentence)
             # the names as the subject reads them, else as the words before 分别/各 print them ("收、支总计各是")

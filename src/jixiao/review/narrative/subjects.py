@@ -44,7 +44,7 @@ def _scopes(figures: list[NarrativeFigure], doc: SourceDocument) -> dict[tuple[i
         key = (f.segment, f.sentence)
         if key in out:
             continue
-        cited = frozenset(m.group(0) for m in _DOC_NUMBER.finditer(f.quote))
+        cited = frozenset(m.group(0) for m in _DOC_NUMBER.finditer(f.quote)) if "号" in f.quote else frozenset()
         segment = doc.segments[f.segment] if f.segment < len(doc.segments) else None
         if segment is not None and segment.kind == "paragraph" and _ITEM.match(segment.text):
             cited |= {f"item:{f.segment}"}
