@@ -3,8 +3,9 @@ original does, in .docx and .xlsx. Prints agreement per variant kind and, with -
 
 Then the files' own messiness (review/tablefiles.py): each table written as a system or a clerk leaves a real
 file (formulas without cached values, number formats, numbers as text, hidden rows/columns/sheets, a table
-from C5, Word rows begun by gridBefore, a table nested in a frame) must review as the clean file does; and each
-table with the next one in one workbook (one under the other in a sheet, one per sheet) as the two apart.
+from C5, Word rows begun by gridBefore, a table nested in a frame, 修订 left on, a form filled through content
+controls) must review as the clean file does; and each table with the next one in one workbook (one under the
+other in a sheet, one per sheet) as the two apart.
 --no-files leaves those out; --files runs only them.
 Run: .venv/bin/python bench/review_variants.py [-v] [--kinds a,b] [--files|--no-files] [ID …]
 """
