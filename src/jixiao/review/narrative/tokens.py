@@ -142,7 +142,7 @@ _CN_DATE = rx(
 
 def _chinese_dates(text: str) -> Iterator[Token]:
     """ "二〇一三年五月二十三日": the date a notice is signed, written in numerals."""
-    for m in _CN_DATE.finditer(text) if "月" in text else ():
+    for m in _CN_DATE.finditer(text) if "月" in text and "年" in text else ():
         year = int("".join(str(_CN_YEAR_DIGITS[c]) for c in m.group("y")))
         month, day = parse_chinese(m.group("m")), parse_chinese(m.group("d"))
         if month is None or day is None or not 1900 <= year <= 2099:
