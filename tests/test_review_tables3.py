@@ -113,6 +113,26 @@ def test_a_number_reads_as_its_format_shows_it(tmp_path):
     assert cell_text(None) == "" and cell_text(True) == "TRUE"
 
 
+def test_amounts_under_a_currency_format_are_read(tmp_path):
+    """Amounts under the accounting/currency formats a finance office uses (¥#,##0.00 shows ¥100.00): read as the
+    amounts they are, so 年度资金总额 100.00 against its parts 60.00 + 30.00 is found (HYPOTHETICAL figures). Before
+    the currency sign was taken out of a figure, '¥100.00' was no number and the parts went unchecked."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数"])
+    ws.append(["年度资金总额", 100, 100, 100])
+    ws.append(["其中：当年财政拨款", 60, 60, 60])
+    ws.append(["上年结转资金", 30, 30, 30])
+    for row in ws.iter_rows(min_row=2, min_col=2):
+        for cell in row:
+            cell.number_format = '"¥"#,##0.00'
+    wb.save(tmp_path / "t.xlsx")
+    assert read_source(tmp_path / "t.xlsx").segments[0].rows[1][1] == "¥100.00"
+    assert _codes(review_file(tmp_path / "t.xlsx")).count("review.funds_parts") >= 1
+
+
 def test_hidden_places_are_not_read(tmp_path):
     """Amounts computed in the workbook hold more places than "0.00" shows: 100.0004 = 60.0004 + 40.0004 is off
     by 0.0004 as stored, but the page prints 100.00 = 60.00 + 40.00. Before, the stored places were read and the

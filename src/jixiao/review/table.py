@@ -26,9 +26,11 @@ _LEVELS = {"level1": "1", "level2": "2", "name": ""}
 
 
 def number(text: str) -> Decimal | None:
-    """A cell's number: digits with an optional sign, thousands separators, decimals, and a trailing 分/% sign."""
+    """A cell's number: digits with an optional sign, thousands separators, decimals, and a trailing 分/% sign; a
+    leading currency sign (a workbook's ¥#,##0.00 or accounting format: ¥1,234.50, ¥-20.00) is no part of it."""
     cleaned = re.sub(r"[\s,，]", "", norm(text))
     cleaned = re.sub(r"(分|%|万元|万|元)$", "", cleaned)
+    cleaned = re.sub(r"^([-+]?)[¥￥$]([-+]?)(?=\d)", lambda m: m.group(1) or m.group(2), cleaned)
     if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
         return None
     try:
