@@ -82,14 +82,23 @@ def rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 _NEVER = "(?!)"  # matches nowhere: any_of(()) finds nothing, as any() over no words is False
 _any: dict[tuple[str, ...], re.Pattern[str]] = {}
+# by the word list's identity first: hashing a long tuple on every call costs more than the search it saves; each
+# entry holds its tuple, so no other object can take its id while the entry lives
+_any_by_id: dict[int, tuple[tuple[str, ...], re.Pattern[str]]] = {}
 
 
 def any_of(words: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern that finds any of the words: `any_of(words).search(text) is not None` is `any(w in text for w
     in words)`, in one scan of the text instead of one per word (a word list of the vocabulary, made once)."""
+    entry = _any_by_id.get(id(words))
+    if entry is not None and entry[0] is words:
+        return entry[1]
     found = _any.get(words)
     if found is None:
         found = _any[words] = rx("|".join(map(re.escape, words)) if words else _NEVER)
+    if len(_any_by_id) >= 4096:  # word lists made per call: start again rather than grow
+        _any_by_id.clear()
+    _any_by_id[id(words)] = (words, found)
     return found
 
 

@@ -54,7 +54,12 @@ PLACE_YEAR = rx(
 def strip_words(text: str, words: tuple[str, ...], *, head: bool) -> tuple[str, str]:
     """Take the listed words off the head (or tail) of the text, repeatedly, the first listed that fits each
     time; returns (rest, first word taken)."""
-    edges = _edges(words, head)
+    entry = _edges_by_id.get((id(words), head))  # by identity: hashing the word list per call costs more
+    if entry is None or entry[0] is not words:
+        if len(_edges_by_id) >= 1024:
+            _edges_by_id.clear()
+        entry = _edges_by_id[id(words), head] = (words, _edges(words, head))  # holds words: its id stays its own
+    edges = entry[1]
     taken = ""
     while text:
         for word in edges.get(text[0] if head else text[-1], ()):  # only the words that end there, in order
@@ -65,6 +70,9 @@ def strip_words(text: str, words: tuple[str, ...], *, head: bool) -> tuple[str, 
         else:
             break
     return text, taken
+
+
+_edges_by_id: dict[tuple[int, bool], tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = {}
 
 
 @lru_cache(maxsize=256)
