@@ -7,6 +7,7 @@ tables as a system or a clerk leaves them (review/tablefiles.py) and compare the
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -92,7 +93,7 @@ def test_a_formula_that_cannot_be_computed_is_named(tmp_path):
 
 
 def test_a_number_reads_as_its_format_shows_it(tmp_path):
-    """Each cell as Excel shows it (before: the stored number, 89.9704, 1234.5, 12.3, -3.2)."""
+    """Each cell as Excel shows it (before: the stored value, 89.9704, 1234.5, 12.3, -3.2, 2024-03-18 00:00:00)."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -105,11 +106,12 @@ def test_a_number_reads_as_its_format_shows_it(tmp_path):
     ]
     for c, (value, fmt) in enumerate(cells, start=1):
         wb.active.cell(1, c, value).number_format = fmt
-    wb.active.append([0.1 + 0.2, 10.0])
+    wb.active.append([0.1 + 0.2, 10.0, "填报日期", datetime(2024, 3, 18)])
+    wb.active["D2"].number_format = 'yyyy"年"m"月"d"日"'  # a 填报日期 as printed (before: "2024-03-18 00:00:00")
     wb.save(tmp_path / "t.xlsx")
     rows = read_source(tmp_path / "t.xlsx").segments[0].rows
     assert rows[0] == ("89.97", "1,234.50", "98.62%", "12.30万元", "-3.20")
-    assert rows[1][:2] == ("0.3", "10")
+    assert rows[1][:4] == ("0.3", "10", "填报日期", "2024年3月18日")
     assert cell_text(None) == "" and cell_text(True) == "TRUE"
 
 

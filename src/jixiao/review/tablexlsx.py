@@ -256,10 +256,15 @@ def cell_text(value: object, number_format: str = "General") -> str:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, (datetime, date, time)):
+    if isinstance(value, (datetime, date)):
+        shown = _date_text(value, number_format or "")
+        if shown is not None:
+            return shown
         if isinstance(value, datetime) and value.time() == time(0):
             value = value.date()
-        return value.isoformat() if not isinstance(value, time) else value.strftime("%H:%M")
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
     if isinstance(value, (int, float, Decimal)):
         number = (
             value
@@ -273,6 +278,38 @@ def cell_text(value: object, number_format: str = "General") -> str:
             return shown
         return _general(number)
     return str(value)
+
+
+_DATE_PART = re.compile(r'"([^"]*)"|\\(.)|(\[[^\]]*\])|(yyyy|yy|mm|m|dd|d|aaaa|aaa)|(.)', re.IGNORECASE)
+
+
+def _date_text(value: date, fmt: str) -> str | None:
+    """A date under a date format with its year, month and day (yyyy"年"m"月"d"日", yyyy/mm/dd, yyyy-m-d …), as
+    Excel shows it; None for a format with a time of day or none of these parts."""
+    section = fmt.split(";")[0]
+    plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", section).lower()
+    if not re.search(r"y|d", plain) or re.search(r"h|s|am/pm", plain):
+        return None
+    out = []
+    for m in _DATE_PART.finditer(section):
+        literal, escaped, _bracket, part, other = m.groups()
+        if part:
+            key = part.lower()
+            out.append(
+                {
+                    "yyyy": f"{value.year:04d}",
+                    "yy": f"{value.year % 100:02d}",
+                    "mm": f"{value.month:02d}",
+                    "m": str(value.month),
+                    "dd": f"{value.day:02d}",
+                    "d": str(value.day),
+                }.get(key, "")
+            )
+        elif literal is not None or escaped is not None:
+            out.append(literal if literal is not None else escaped)
+        elif other is not None:
+            out.append(other)
+    return "".join(out).strip() or None
 
 
 def _general(number: Decimal) -> str:
