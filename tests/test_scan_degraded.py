@@ -475,3 +475,50 @@ def test_a_point_among_the_characters_of_a_cells_name_is_dust_and_other_points_s
     assert _unspecked("指标1:美丽宜居自然村庄验收通过率.") == "指标1:美丽宜居自然村庄验收通过率"  # t23
     for kept in ("1.预算执行率", "1000元/生.年", "美丽家园·移民新村", "指标1:成本控制率", ".项目", "甲.乙.丙"):
         assert _unspecked(kept) == kept
+
+
+def test_a_figure_whose_point_the_table_puts_in_doubt_is_not_read_surely():
+    """Corpus t74 degraded: a score of 9.3 read 93 (or 9:3, its point blurred beside a speck) at a sure 0.99 —
+    a score over its weight, a total of 143.7, a grade of 优. The column's other figures have one decimal each
+    (10.3, 9.3, 10.8) and 93 with its point put back lies among them, so the cell is doubted (its confidence made
+    layout.DOUBTED, below LOW_CONFIDENCE: a finding resting on it is a hint); the point is not put back. A whole
+    number of its column's size (20 among 9.3 and 10.8), a text layer's cell and a figure with a point stay sure."""
+    from jixiao.formats.confidence import LOW_CONFIDENCE
+    from jixiao.formats.layout import DOUBTED, _doubted
+
+    assert DOUBTED < LOW_CONFIDENCE
+    rows = [("分值", "得分"), ("10.3", "10.3"), ("9.3", "93"), ("9.3", "9:3"), ("10.8", "10.8"), ("20", "20"),
+            ("合计", "100")]  # fmt: skip
+    sure = [(0.99, 0.99)] * len(rows)
+    assert [levels[1] for levels in _doubted(rows, sure)] == [0.99, 0.99, DOUBTED, DOUBTED, 0.99, 0.99, 0.99]
+    assert [levels[0] for levels in _doubted(rows, sure)] == [0.99] * len(rows)
+    text_layer = [(None, None)] * len(rows)
+    assert _doubted(rows, text_layer) == text_layer
+    rates = [("执行率",), ("98.5%",), ("985%",), ("100%",), ("97.2%",)]  # % figures against % figures
+    assert [levels[0] for levels in _doubted(rates, [(0.99,)] * 5)] == [0.99, 0.99, DOUBTED, 0.99, 0.99]
+
+
+def test_a_blue_signature_over_a_red_seal_and_the_label_is_lifted_where_no_print_is_under_it(tmp_path, monkeypatch):
+    """Corpus t26 as bench/review_scans.py degrades it (seed 20): the department's seal stamped over the 主管部门
+    row and a signature scribbled across the label and the seal. Where blue ink crosses red every channel is dark,
+    the lightest one too, so the scribble stayed as dark as print over 主管部门 and the name and the department
+    was not found (黄石市图书馆主要领导签字 taken for it). Blue standing above green tells the pen from the seal and
+    from print (scanprep._pen_lifted): the department reads as the .docx's. Without that step it does not."""
+    import zlib
+
+    import numpy as np
+
+    from jixiao.formats import scanprep
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from review_scans import CORPUS, _blocks, _seal_texts, degraded_scan, write_docx
+
+    name = "t26-hubei-huangshi-library-project-2022"
+    folder = CORPUS / name
+    docx = write_docx(_blocks((folder / "document.txt").read_text(encoding="utf-8")), tmp_path / "报告.docx")
+    pdf = office.convert_file(docx, "pdf", tmp_path / "pdf")
+    scan = tmp_path / "扫描件.pdf"
+    degraded_scan(pdf, scan, np.random.default_rng([20, zlib.crc32(name.encode())]), *_seal_texts(folder))
+    assert review_summary(scan)[0] == "黄石市文化和旅游局" == review_summary(docx)[0]
+    monkeypatch.setattr(scanprep, "_pen_lifted", lambda image, gray: gray)
+    assert review_summary(scan)[0] != "黄石市文化和旅游局"

@@ -23,6 +23,8 @@ from typing import Any
 
 from jixiao.model.problems import Location, Problem, Severity
 
+from .layout import DOUBTED
+
 __all__ = ["LOW_CONFIDENCE", "doubtful_as_hints", "doubtful_name", "lowest_confidence", "place_confidence"]
 
 LOW_CONFIDENCE = 0.9  # below this, RapidOCR's reading of a box is doubtful (its sure readings are 0.95–1.0)
@@ -120,10 +122,15 @@ def doubtful_as_hints(
             level, place = lowest
             own = finding.location.place if finding.location else None
             where = "此处数字" if place == own else f"所依据的数字（{place}）"
+            why = (
+                "读数与同列其他数字的小数位不符（可能漏识别了小数点）或数字之间夹有符号"
+                if level == DOUBTED
+                else f"识别置信度 {level:.2f} 偏低"
+            )
             finding = dataclasses.replace(
                 finding,
                 severity=Severity.INFO,
-                message=f"{finding.message}（{where}由扫描件文字识别得出，识别置信度 {level:.2f} 偏低，"
+                message=f"{finding.message}（{where}由扫描件文字识别得出，{why}，"
                 f"可能是识别误差而非报告错误：请对照原件核实后再作结论。）",
             )
         out.append(finding)

@@ -89,7 +89,48 @@ def ink_only(image: Any) -> Any:
         under = np.where(channels[0][coloured] == lightest[coloured], _TEXT_UNDER_BLUE, _TEXT_UNDER)
         light += (255.0 - light) * np.clip((light - under) / 40.0, 0, 1)
         gray[coloured] = (low + (light - low) * share).astype(np.uint8)
-    return gray
+    return _pen_lifted(image, gray)
+
+
+# A blue ballpoint stroke: its blue channel stands above its green (the pen's ink passes blue, stops red and most
+# green) by PEN_FROM–PEN_FULL (0–255, the page's paper and black taken to 255 and 0 in each channel), where black
+# print and a red seal's ink are as dark in blue as in green (a seal's tint is 35 in green, 40 in blue of 255). So
+# the stroke is told from a seal's ink it crosses — where the two overlap every channel is dark, the lightest one
+# too, and the scribble stayed as dark as print over the 主管部门 label or the name, read as strokes of it — and
+# from black print, whose own pixels stay where a stroke crosses them (there blue is dark too: below PEN_PRINT).
+PEN_FROM, PEN_FULL = 10.0, 25.0
+PEN_PRINT = 35.0  # blue (0–255, balanced) below which a stroke's pixel holds print under it
+RULE_RUN = 25  # px at 150 dpi: a rule's straight run; a character's stroke is shorter than its 20-px height
+
+
+def _pen_lifted(image: Any, gray: Any) -> Any:
+    """`gray` (ink_only's page) with the pixels of blue ink lifted to the paper: where the page's blue channel
+    stands above its green (each balanced from the page's black to its paper, so a yellowed sheet's dark print
+    stays neutral), averaged over 3×3 pixels (JPEG keeps a thin stroke's colour only at half the resolution)."""
+    import cv2
+    import numpy as np
+
+    lum = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    paper_b, paper_g = (float(np.percentile(image[::4, ::4, i], 75)) for i in (0, 1))
+    # the print's black: its darkest pixels (a page without print has none darker than half its paper)
+    black = min(float(np.percentile(lum[::2, ::2], 0.5)), 0.5 * min(paper_b, paper_g))
+    blue = (image[:, :, 0].astype(np.float32) - black) * (255.0 / max(paper_b - black, 30.0))
+    green = (image[:, :, 1].astype(np.float32) - black) * (255.0 / max(paper_g - black, 30.0))
+    own = blue - green
+    excess = np.minimum(cv2.blur(own, (3, 3)), own + PEN_FROM / 2)
+    lift = np.clip((excess - PEN_FROM) / (PEN_FULL - PEN_FROM), 0.0, 1.0)
+    # print under the stroke: the pen passes blue (a stroke alone is 170–180 in it, over a seal's ink 70–100),
+    # black print does not — a pixel that dark in blue holds print, and stays
+    lift *= np.clip((blue - PEN_PRINT) / 20.0, 0.0, 1.0)
+    if not lift.any():
+        return gray
+    # a table's rule the stroke crosses stays whole (a thin rule's pixels take the stroke's colour): ink in a
+    # straight run of RULE_RUN px across or down is print, whatever its colour
+    dark = (gray < 200).astype(np.uint8)
+    across = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (RULE_RUN, 1)))
+    down = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, RULE_RUN)))
+    lift[cv2.bitwise_or(across, down) > 0] = 0.0
+    return (gray + (255.0 - gray) * lift).astype(np.uint8)
 
 
 # the scanner's border: darker than the paper (after the white balance) on a blurred page, touching its edge, and
