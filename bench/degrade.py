@@ -220,3 +220,70 @@ def photographed(image: Any, rng: Any) -> Any:
     drawn = {"px": long_side, "fill": round(fill, 2), "tilt": round(math.degrees(angle), 1),
              "persp": round(perspective, 3), "dark": round(dark, 2), "shadow": round(shade, 2)}  # fmt: skip
     return Image.fromarray(photo.clip(0, 255).astype(np.uint8)), drawn
+
+
+def photographed_hard(image: Any, rng: Any) -> Any:
+    """`image` as a harder phone photo than `photographed`, one of four conditions drawn in turn (returned in the
+    drawn dict as "case"): a strong shadow across the sheet with a hard edge (a hand's or the phone's, 50–65%
+    darker — across a table, where the table is); the sheet held at an angle (tilted 6–12°, corners moved by 5–8%
+    of the frame); a finger at the sheet's edge (a skin-coloured round tip over its margin, reaching up to 6% of
+    the page in); or saved at JPEG 60 rather than 80 (the caller saves it: drawn["quality"]). Drawn from `rng`
+    after `photographed`'s own draws, so the photo under each condition is the ordinary one's otherwise."""
+    import cv2
+    import numpy as np
+    from PIL import Image
+
+    case = ["shadow", "angle", "finger", "jpeg60"][int(rng.integers(0, 4))]
+    if case == "angle":  # a steeper view: the page pre-warped before the ordinary photo is taken of it
+        w, h = image.size
+        page = np.asarray(image)
+        turn = cv2.getRotationMatrix2D((w / 2, h / 2), float(rng.uniform(6, 12) * rng.choice([-1, 1])), 1.0)
+        source = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+        shift = float(rng.uniform(0.05, 0.08)) * w
+        target = source + rng.uniform(-shift, shift, (4, 2)).astype(np.float32)
+        matrix = np.vstack([turn, [0, 0, 1]]).astype(np.float64) @ cv2.getPerspectiveTransform(source, target)
+        corners = cv2.perspectiveTransform(source[None], matrix)[0]
+        x0, y0 = corners.min(axis=0)
+        x1, y1 = corners.max(axis=0)
+        fit = min(w / (x1 - x0), h / (y1 - y0))  # the turned sheet kept whole inside the frame the photo takes
+        place = np.float64([[fit, 0, -x0 * fit], [0, fit, -y0 * fit], [0, 0, 1]]) @ matrix
+        outline = cv2.perspectiveTransform(source[None], place)[0]
+        sheet = cv2.warpPerspective(page, place, (w, h), flags=cv2.INTER_LINEAR, borderValue=(0, 0, 0))
+        mask = np.zeros((h, w), np.uint8)
+        cv2.fillConvexPoly(mask, outline.astype(np.int32), 255)
+        desk = np.zeros_like(sheet)
+        desk[:] = (110, 85, 60)
+        image = Image.fromarray(np.where(mask[..., None] > 0, sheet, desk))
+    photo, drawn = photographed(image, rng)
+    drawn["case"] = case
+    drawn["quality"] = 60 if case == "jpeg60" else 80
+    if case == "shadow":
+        out = np.asarray(photo, np.float32)
+        fh, fw = out.shape[:2]
+        ys, xs = np.mgrid[0:fh, 0:fw].astype(np.float32)
+        angle = float(rng.uniform(0, math.pi))
+        across = xs * math.cos(angle) + ys * math.sin(angle)
+        edge = float(rng.uniform(np.percentile(across, 35), np.percentile(across, 65)))
+        hard = np.clip((across - edge) / (0.004 * max(fw, fh)) + 0.5, 0, 1)  # a hard edge, a few px soft
+        dark = float(rng.uniform(0.5, 0.65))
+        out *= (1 - dark * hard)[..., None]
+        drawn["hard_shadow"] = round(dark, 2)
+        photo = Image.fromarray(out.clip(0, 255).astype(np.uint8))
+    elif case == "finger":
+        out = np.asarray(photo).copy()
+        fh, fw = out.shape[:2]
+        side = int(rng.integers(0, 4))
+        along = float(rng.uniform(0.25, 0.75))
+        reach = float(rng.uniform(0.09, 0.14)) * min(fw, fh)  # from the frame's edge over the sheet's margin
+        width = float(rng.uniform(0.035, 0.05)) * max(fw, fh)
+        centre = [(along * fw, 0.0), (fw, along * fh), (along * fw, fh), (0.0, along * fh)][side]
+        axes = (width / 2, reach) if side in (0, 2) else (reach, width / 2)
+        skin = np.array([rng.uniform(200, 225), rng.uniform(150, 175), rng.uniform(120, 145)], np.float32)
+        tip = np.zeros((fh, fw), np.float32)
+        cv2.ellipse(tip, (int(centre[0]), int(centre[1])), (int(axes[0]), int(axes[1])), 0, 0, 360, 1.0, -1)
+        tip = cv2.GaussianBlur(tip, (0, 0), 4.0)[..., None]  # out of focus, as near the lens
+        shade = 0.85 + 0.15 * tip  # its shadow on the sheet round it
+        out = out.astype(np.float32) * (1 - tip) * shade + skin * tip
+        drawn["finger"] = "上右下左"[side]
+        photo = Image.fromarray(out.clip(0, 255).astype(np.uint8))
+    return photo, drawn

@@ -11,10 +11,13 @@ The scan's review is compared with the .docx's on the fields of bench/review_for
 total, grade, score tables, findings).
 
 Run: nice -n 10 .venv/bin/python bench/review_scans.py [--sample N|all] [--seed S] [--only NAME …] [--keep DIR]
-[--photo]
+[--photo | --photo-hard]
 (--sample N: N documents spread over the corpus; --keep: the degraded PDFs are kept there to look at; --photo: each
 page instead photographed by a phone, degrade.photographed — a 3000–4000-pixel JPEG at quality 80 of the sheet on
-a desk, tilted, in perspective, lit unevenly with a shadow band — and read through formats/images.py)
+a desk, tilted, in perspective, lit unevenly with a shadow band — and read through formats/images.py;
+--photo-hard: each photo under one harder condition of degrade.photographed_hard, drawn per page: a strong
+hard-edged shadow across the sheet, the sheet held at a steeper angle, a finger at its edge, or JPEG 60)
+The eight documents of the --photo figures are listed in bench/review_scans_photo8.txt (`--only $(cat …)`).
 The 85 documents of the figures in README (first run 34/85, after the fixes 63/85, seed 20 — seals then placed
 from the review's department and total: figures before _seal_texts are not comparable with those after) were drawn by
 --sample 85 from the 253 documents of 2 December 2026; the corpus has grown since, so they are listed in
@@ -36,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from degrade import Degradation, draw, photographed, scanned, seal, signature
+from degrade import Degradation, draw, photographed, photographed_hard, scanned, seal, signature
 from review_formats import CORPUS, FIELDS, _blocks, compare, summary, tally, write_docx
 
 from jixiao.formats import office
@@ -162,7 +165,7 @@ def _pictures_timed(stats: OcrStats):
         images.image_pages = pages
 
 
-def photographed_pages(pdf: Path, folder: Path, rng) -> tuple[Path, list[dict]]:
+def photographed_pages(pdf: Path, folder: Path, rng, hard: bool = False) -> tuple[Path, list[dict]]:
     """`pdf`'s pages as phone photos (degrade.photographed, JPEG quality 80, no resolution stated, as a phone
     sends them): one page as 照片.jpg, more as 照片.tif whose frames are the JPEG photos decoded (a bureau's
     several photos of one report, read page by page by formats/images.py as they would be one by one)."""
@@ -178,9 +181,9 @@ def photographed_pages(pdf: Path, folder: Path, rng) -> tuple[Path, list[dict]]:
         document.close()
     photos, drawn = [], []
     for page in pages:
-        photo, how = photographed(page, rng)
+        photo, how = (photographed_hard if hard else photographed)(page, rng)
         sent = io.BytesIO()
-        photo.save(sent, "JPEG", quality=80)
+        photo.save(sent, "JPEG", quality=how.get("quality", 80))
         photos.append(sent.getvalue())
         drawn.append(how)
     if len(photos) == 1:
@@ -202,6 +205,9 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="corpus folders to run")
     parser.add_argument("--keep", type=Path, help="folder to keep the degraded PDFs in")
     parser.add_argument("--photo", action="store_true", help="pages as phone photos (degrade.photographed) instead")
+    parser.add_argument(
+        "--photo-hard", action="store_true", help="phone photos under a harder condition (degrade.photographed_hard)"
+    )
     args = parser.parse_args()
     folders = sorted(p for p in CORPUS.iterdir() if (p / "document.txt").exists())
     if args.only:
@@ -226,8 +232,9 @@ def main() -> None:
                 original = summary(review_file(docx))
                 pdf = office.convert_file(docx, "pdf", here / "pdf")
                 rng = np.random.default_rng([args.seed, zlib.crc32(name.encode())])
+                args.photo = args.photo or args.photo_hard
                 if args.photo:
-                    scan, drawn = photographed_pages(pdf, here, rng)
+                    scan, drawn = photographed_pages(pdf, here, rng, args.photo_hard)
                     label = " / ".join(" ".join(f"{k}{v}" for k, v in how.items()) for how in drawn)
                 else:
                     scan = here / "扫描件.pdf"
