@@ -522,3 +522,24 @@ def test_a_blue_signature_over_a_red_seal_and_the_label_is_lifted_where_no_print
     assert review_summary(scan)[0] == "黄石市文化和旅游局" == review_summary(docx)[0]
     monkeypatch.setattr(scanprep, "_pen_lifted", lambda image, gray: gray)
     assert review_summary(scan)[0] != "黄石市文化和旅游局"
+
+
+def test_a_hard_shadows_edge_across_a_photo_is_not_a_tables_rule(tmp_path):
+    """Corpus t35 as bench/review_scans.py --photo-hard photographs it (seed 20): a hand's shadow 60% darker with a
+    hard edge across each sheet. The paper's level divided by was taken on a 300-px page and smoothed, so a band
+    either side of the edge kept the other side's level: a thin line across the page, found as a table's rule,
+    that cut the title line 来源:安居区市场监管局 into a cell and lost the department. The level is now taken on a
+    900-px page by a closing alone, which keeps the edge where it is (scanprep.evened)."""
+    import zlib
+
+    import numpy as np
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from review_scans import CORPUS, _blocks, photographed_pages, write_docx
+
+    name = "t35-sichuan-anju-food-supervision-transfer-2021"
+    docx = write_docx(_blocks((CORPUS / name / "document.txt").read_text(encoding="utf-8")), tmp_path / "报告.docx")
+    pdf = office.convert_file(docx, "pdf", tmp_path / "pdf")
+    photo, drawn = photographed_pages(pdf, tmp_path, np.random.default_rng([20, zlib.crc32(name.encode())]), True)
+    assert [how["case"] for how in drawn] == ["shadow", "shadow"]
+    assert review_summary(photo)[0] == "安居区市场监管局" == review_summary(docx)[0]

@@ -444,6 +444,13 @@ def evened(image: Any) -> Any:
     low, high = np.percentile(level, [10, 90])
     if high <= 0 or (high - low) / high <= UNEVEN:
         return image
+    # the level divided by is taken finer (a page of 900 px, by the closing alone, which keeps a step where it
+    # is): on the 300-px page, smoothed, a hard shadow's edge (a hand's, 50–65% darker) left a band either side
+    # divided by the other side's level — a thin line across the page, found as a table's rule, that cut the
+    # title line into a cell (corpus t35, bench/review_scans.py --photo-hard)
+    fine = min(1.0, 900 / max(gray.shape))
+    finer = cv2.resize(image, None, fx=fine, fy=fine, interpolation=cv2.INTER_AREA)
+    paper = cv2.morphologyEx(finer, cv2.MORPH_CLOSE, np.ones((19, 19), np.uint8)).astype(np.float32)
     whole = cv2.resize(paper, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
     out = image.astype(np.float32) * (float(high) / np.maximum(whole, 1.0))
     return np.clip(out, 0, 255).astype(np.uint8)
