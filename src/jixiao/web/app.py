@@ -30,7 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from jixiao.model.numbers import fmt_score
 
 from .db import NOT_STARTED, ROLES, STATUSES, make_engine, session_factory, unavailable
-from .deps import BadInput, SignIn, page
+from .deps import BadInput, SignIn, page, page_patterns
 from .migrate import upgrade
 from .routers import ROUTERS
 from .scope import NotFound, OutOfScope
@@ -239,6 +239,7 @@ def create_app(database_url: str | None = None, *, secure_cookies: bool | None =
     app.add_middleware(_Plumbing, factory=factory)
     for router in ROUTERS:
         app.include_router(router)
+    app.state.pages = page_patterns(ROUTERS)  # where a form sent after the session ended leads back to (deps)
 
     @app.exception_handler(SignIn)
     async def sign_in(request: Request, exc: SignIn):

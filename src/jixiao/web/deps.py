@@ -98,7 +98,36 @@ def _page_sent_from(request: Request) -> str:
         return "/"
     # its filters kept (/bureau?year=2022), not a one-off message of the page (?saved=form, ?done=create)
     kept = [(k, v) for k, v in parse_qsl(referer.query) if k not in _ONE_OFF and not k.startswith("r:")]
-    return referer.path + (f"?{urlencode(kept)}" if kept else "")
+    path = _page_of(request, referer.path)
+    return path + (f"?{urlencode(kept)}" if kept and path == referer.path else "")
+
+
+def _page_of(request: Request, path: str) -> str:
+    """`path` if it is a page (answers GET), else the page above it: a refused save is shown at the form's own
+    address (/evaluations/1/form, /admin/users), which answers a POST only — sent from there, the sign-in led to it
+    and to 不支持的操作."""
+    pages = getattr(request.app.state, "pages", ())
+    while path not in ("", "/"):
+        shown = unquote_plus(path)
+        for pattern, numbers in pages:
+            found = pattern.fullmatch(shown)
+            if found and all(found.group(name).isdigit() for name in numbers):
+                return path
+        path = path.rsplit("/", 1)[0]
+    return "/"
+
+
+def page_patterns(routers) -> list[tuple[Any, frozenset[str]]]:
+    """The addresses that answer GET, each as its route's pattern and the names of its whole-number parameters
+    (/evaluations/new is no /evaluations/{evaluation_id}): what `_page_of` tells a page by."""
+    from fastapi.routing import APIRoute
+
+    return [
+        (route.path_regex, frozenset(f.name for f in route.dependant.path_params if f.field_info.annotation is int))
+        for router in routers
+        for route in router.routes
+        if isinstance(route, APIRoute) and "GET" in route.methods
+    ]
 
 
 _ONE_OFF = ("saved", "done", "refused", "message", "sig")

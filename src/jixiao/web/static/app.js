@@ -172,27 +172,33 @@ document.addEventListener("click", function (event) {
   }, true);
 });
 
-// What is typed into the evaluation page's forms is kept in this window (sessionStorage, gone with the tab) until it
-// is saved. A session that ended while the officer typed (the save then asked to sign in again), a sign-in in another
-// window (the form's token no longer valid), a save of another part of the page or a reload lost it all. Back on the
-// page, what was not saved is put back into its fields, with a note and a way to discard it (the reviewer's 批注,
-// 退回意见 and 审核意见 too). A field whose saved
-// value changed since the typing began (saved meanwhile, by anyone) is not put back unseen: the note names it, and a
-// button puts the typed text back for the user to save over it knowingly.
-var DRAFT_FORMS = [
-  "data-form", "facts-form", "lists-form", "narrative-form", "yaml-form", "comment-form", "return-form", "approve-form",
-];
+// What is typed into a form marked data-draft (the evaluation page's, the cycle pages' editors, the administrator's
+// forms: one mechanism for every form a user types into) is kept in this window (sessionStorage, gone with the tab)
+// until it is saved. A session that ended while the officer typed (the save then asked to sign in again), a sign-in in
+// another window (the form's token no longer valid), a save of another part of the page or a reload lost it all. Back
+// on the page, what was not saved is put back into its fields, with a note and a way to discard it. A field whose
+// saved value changed since the typing began (saved meanwhile, by anyone) is not put back unseen: the note names it,
+// and a button puts the typed text back for the user to save over it knowingly. A password is never kept.
 var DRAFT_SENT = "jixiao-draft-sent";
+var DRAFT_INPUTS = ["text", "number", "search", "email", "tel", "url"];
 
-// a draft is the signed-in user's (body data-user): another user of the same window never sees it
+// a draft is the signed-in user's (body data-user): another user of the same window never sees it; two forms sending
+// to one address (基本信息 and 定性事实) each keep their own, by the form's id
 function draftKey(form) {
-  return "jixiao-draft:" + document.body.getAttribute("data-user") + ":" + form.getAttribute("action");
+  return "jixiao-draft:" + document.body.getAttribute("data-user") + ":" + form.getAttribute("action")
+    + (form.id ? "#" + form.id : "");
+}
+
+function draftVersion(form) {  // the version the form's values were shown from (an evaluation's, a cycle document's)
+  var field = form.elements.version || form.elements.doc_version;
+  return field ? field.value : "";
 }
 
 function draftFields(form) {
   return Array.prototype.filter.call(form.elements, function (el) {
     return el.name && el.name !== "csrf_token" && el.name !== "version" && !el.readOnly && !el.disabled
-      && (el.tagName === "TEXTAREA" || el.tagName === "SELECT" || (el.tagName === "INPUT" && el.type === "text"));
+      && (el.tagName === "TEXTAREA" || el.tagName === "SELECT"
+        || (el.tagName === "INPUT" && DRAFT_INPUTS.indexOf(el.type) >= 0));
   });
 }
 
@@ -208,7 +214,7 @@ function readDraft(form) {
 
 function keepDraft(form, sent) {
   var kept = readDraft(form);
-  var version = form.elements.version ? form.elements.version.value : "";
+  var version = draftVersion(form);
   var same = kept && kept.version === version && kept.base;  // the value each field had when its typing began
   var values = {};
   var base = {};
@@ -288,11 +294,12 @@ document.addEventListener("DOMContentLoaded", function () {
       } catch (e) { /* storage disabled */ }
     });
   }
-  var forms = DRAFT_FORMS.map(function (id) { return document.getElementById(id); }).filter(Boolean);
+  var forms = Array.prototype.slice.call(document.querySelectorAll("form[data-draft]"));
   if (!forms.length || !document.body.getAttribute("data-user")) { return; }
   var query = new URLSearchParams(location.search);
   try {
-    if (query.get("saved") || query.get("done")) {  // the form last sent was saved: its draft is done with
+    // the form last sent was saved (the administrator's page says so in its signed message): its draft is done with
+    if (query.get("saved") || query.get("done") || query.get("message")) {
       var sent = sessionStorage.getItem(DRAFT_SENT);
       if (sent) { sessionStorage.removeItem(sent); sessionStorage.removeItem(DRAFT_SENT); }
     }
