@@ -1,6 +1,8 @@
 """The layers of src/jixiao, as docs/architecture.md draws them, held by reading every module's imports (ast).
 
-- No import cycle between modules (module-level imports: what runs when a module is imported).
+- No import cycle between modules: neither of module-level imports (what runs when a module is imported) nor of
+  all imports, those inside functions and under TYPE_CHECKING included (two modules that import each other, one
+  of them at call time, are one module in two files: what both need belongs in a third that both import).
 - Dependencies point one way (every import, module-level or inside a function):
   `model` imports no other layer; `scoring` imports only `model`; nothing but `web` imports `web`; nothing
   imports `cli`, which alone may import everything; `pipeline` imports neither the outputs (report, review,
@@ -119,8 +121,9 @@ def violations(graph: dict[str, set[str]]) -> list[str]:
     return found
 
 
-def test_no_import_cycle_between_modules():
-    graph = {module: imports(module, top_level_only=True) for module in MODULES}
+@pytest.mark.parametrize("top_level_only", [True, False], ids=["module-level", "inside-functions-too"])
+def test_no_import_cycle_between_modules(top_level_only):
+    graph = {module: imports(module, top_level_only=top_level_only) for module in MODULES}
     cycle = find_cycle(graph)
     assert cycle is None, "import cycle: " + " → ".join(cycle or [])
 
@@ -187,3 +190,9 @@ def test_the_checks_can_fail():
 def test_the_graph_sees_the_imports(module):
     """The reader of imports finds what these modules are known to import (so an empty graph cannot pass)."""
     assert imports(module, top_level_only=True)
+
+
+def test_the_graph_sees_imports_inside_functions():
+    """review/output.py imports review/opinion.py only where an opinion is written: the whole graph sees it."""
+    assert "jixiao.review.opinion" in imports("jixiao.review.output", top_level_only=False)
+    assert "jixiao.review.opinion" not in imports("jixiao.review.output", top_level_only=True)

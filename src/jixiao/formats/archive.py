@@ -33,23 +33,22 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, TYPE_CHECKING, Protocol
+from typing import IO, TYPE_CHECKING
 
 from jixiao.files import guard
 from jixiao.files.guard import MB, refusal
 from jixiao.model.problems import JixiaoError, Location, Problem
+
+from .containers import Entry, Reader, damaged, named
 
 if TYPE_CHECKING:
     import zipfile  # for the annotations only: zipfile is imported where an archive is opened
 
 __all__ = [
     "ARCHIVES",
-    "Entry",
     "Member",
     "check_archive",
-    "damaged",
     "member_name",
-    "named",
     "rename_problems",
     "unpacked",
 ]
@@ -62,45 +61,6 @@ _7Z, _RAR = b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07"
 
 def _setting(name: str) -> str:
     return f"（上限可用环境变量 JIXIAO_LIMIT_{name.upper()} 调整）"
-
-
-def named(shown: str) -> str:
-    """The container as a message names it: 邮件“x.eml” or 压缩包“x.7z”."""
-    return f"{'邮件' if shown.lower().endswith('.eml') else '压缩包'}“{shown}”"
-
-
-def damaged(shown: str, where: Location, why: str) -> JixiaoError:
-    """An archive or a message that cannot be opened at all."""
-    return refusal(
-        "file.archive_bad_zip",
-        f"{named(shown)}已损坏，无法打开（{why}）。请由报送单位重新压缩（或重新导出邮件）后提交。",
-        where,
-    )
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One entry of an archive's directory (or one attachment of a message), as each reader gives it."""
-
-    name: str  # its path inside, "/"-separated, as its maker wrote it
-    size: int | None  # declared unpacked size (None: not stated)
-    packed: int | None = None  # its packed size (None: not given per entry, as in a solid .7z)
-    encrypted: bool = False
-    link: bool = False  # a symbolic or a hard link
-    directory: bool = False
-    index: int = 0  # its place in the archive (names may repeat)
-
-
-class Reader(Protocol):
-    """What `_walk` needs of one kind of archive: its entries, each judged as its header is read (`judge` raises to
-    refuse the whole archive), and the chosen entries unpacked by `copy` (which counts the bytes); returns the
-    entries that could not be unpacked, by index, with the reason."""
-
-    def entries(self, judge: Callable[[Entry], None]) -> list[Entry]: ...
-
-    def extract(
-        self, chosen: dict[int, Path], copy: Callable[[Entry, Iterable[bytes], Path], None]
-    ) -> dict[int, str]: ...
 
 
 @dataclass

@@ -19,7 +19,7 @@ from typing import Any
 from jixiao.files.guard import refusal
 from jixiao.model.problems import Location
 
-from .archive import Entry, Reader, damaged, named
+from .containers import Entry, Reader, damaged, named
 
 __all__ = ["libarchive_reader"]
 

@@ -23,7 +23,7 @@ from jixiao.files import guard
 from jixiao.files.guard import MB, refusal
 from jixiao.model.problems import Location
 
-from .archive import Entry, Reader, damaged, named
+from .containers import Entry, Reader, damaged, named
 
 __all__ = ["attachments", "mail_reader"]
 

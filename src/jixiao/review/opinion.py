@@ -9,7 +9,6 @@ per kind of hint, never a paragraph each.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING
 from jixiao.model.problems import Problem, Severity
 
 from . import ReviewResult
-from .output import _place, _value, kind_of_finding, shown_name
+from .labels import figure_value, grouped_by_kind, place_of, places_text, shown_name
 
 if TYPE_CHECKING:  # jixiao.report loads every writer: imported where an opinion is written
     from ..report.document import Block, Document
@@ -55,7 +54,7 @@ def quoted(result: ReviewResult, finding: Problem) -> str:
     """The document's own words where the finding is: the sentence of a paragraph a figure was read from (the
     one holding the stated value, when several), or the score table's row of a cell. "" when the review kept
     neither, or when the finding's message already quotes it."""
-    place = _place(finding)
+    place = place_of(finding)
     if not place:
         return ""
     quotes = list(dict.fromkeys(g.quote for g in result.figures if g.location.place == place and g.quote))
@@ -87,26 +86,18 @@ def _what_to_do(finding: Problem) -> str:
     return "请核实后更正或作出书面说明。"
 
 
-def _grouped(findings: Iterable[Problem]) -> dict[str, list[Problem]]:
-    """Findings by their kind (问题类别), kinds in the order their first finding comes."""
-    groups: dict[str, list[Problem]] = {}
-    for f in findings:
-        groups.setdefault(kind_of_finding(f.code), []).append(f)
-    return groups
-
-
 def _finding_blocks(result: ReviewResult, found: list[Problem]) -> list[Block]:
     from ..report.document import Heading, Paragraph, Run
 
     blocks: list[Block] = []
-    groups = _grouped(found)
+    groups = grouped_by_kind(found)
     number = 0
     for g, (kind, items) in enumerate(groups.items(), 1):
         if len(groups) > 1:
             blocks.append(Heading(2, f"（{_numeral(g)}）", f"{kind}（{len(items)}项）"))
         for f in items:
             number += 1
-            place = _place(f) or "全文"
+            place = place_of(f) or "全文"
             runs = [Run(f"{number}. "), Run(f"【{place}】", bold=True), Run(f.message)]
             quote = quoted(result, f)
             if quote:
@@ -121,10 +112,9 @@ def _hint_blocks(hints: list[Problem]) -> list[Block]:
     from ..report.document import Paragraph
 
     blocks: list[Block] = [Paragraph.of(f"以下{len(hints)}项提示供你单位参考，不作整改要求，可在今后编报时改进：")]
-    groups = list(_grouped(hints).items())
+    groups = list(grouped_by_kind(hints).items())
     for i, (kind, items) in enumerate(groups[:HINT_LINES], 1):
-        places = list(dict.fromkeys(_place(f) for f in items if _place(f)))
-        where = "、".join(places[:3]) + ("等" if len(places) > 3 else "")
+        where = places_text(items, 3)
         count = f"{len(items)}项" + (f"（{where}）" if where else "")
         blocks.append(Paragraph.of(f"{i}. {kind}{count}：{_short(items[0].message, 60)}"))
     if len(groups) > HINT_LINES:
@@ -181,7 +171,7 @@ def _overall(result: ReviewResult, what: str) -> str:
         read.append(f"得分表合计{fmt_score(result.total)}分" + (f"、等级为“{result.grade}”" if result.grade else ""))
     said += "".join(f"，{part}" for part in read)
     then = "。" if read else ""
-    kinds = list(_grouped(f for f in result.findings if f.severity is not Severity.INFO))
+    kinds = list(grouped_by_kind(f for f in result.findings if f.severity is not Severity.INFO))
     about = f"，主要涉及{'、'.join(kinds[:4])}{'等' if len(kinds) > 4 else ''}" if kinds else ""
     if errors:
         said += f"{then}发现需要更正的问题{errors}项" + (f"、需要补充说明的事项{warnings}项" if warnings else "")
@@ -254,7 +244,7 @@ def opinion_document(
             (
                 Cell(str(i)),
                 Cell(g.label + (f"（{g.extra}）" if g.extra else ""), align="left"),
-                Cell(_value(g)),
+                Cell(figure_value(g)),
                 Cell(g.location.place or ""),
             )
             for i, g in enumerate(result.figures, 1)

@@ -13,7 +13,7 @@ from jixiao.model.numbers import fmt_score
 from jixiao.model.problems import JixiaoError, Location, Problem, Severity
 
 from . import ReviewResult, review_file
-from .extract import Figure
+from .labels import figure_value, grouped_by_kind, kind_of_finding, place_of, places_text, shown_name
 from .source import _READERS
 
 if TYPE_CHECKING:  # jixiao.report loads every writer (docx, charts, PDF): imported where an opinion is written
@@ -26,32 +26,7 @@ SUPPORTED = tuple(_READERS)  # a folder's files that review_file reads
 _SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
-def _value(fig: Figure) -> str:
-    if fig.unit == "%":
-        text = f"{fig.value * 100:f}"
-        return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
-    return f"{fig.value:f}{fig.unit}"
-
-
-def _place(problem: Problem) -> str:
-    loc = problem.location
-    return (loc.place or loc.field or "") if loc else ""
-
-
 CLI_ITEMS = 5  # findings of one kind printed in full; the rest counted
-
-
-def _kinds(findings: Iterable[Problem]) -> dict[str, list[Problem]]:
-    """Findings by their kind (问题类别), kinds in the order their first finding comes."""
-    groups: dict[str, list[Problem]] = {}
-    for f in findings:
-        groups.setdefault(kind_of_finding(f.code), []).append(f)
-    return groups
-
-
-def _places(found: list[Problem], most: int) -> str:
-    places = list(dict.fromkeys(_place(f) for f in found if _place(f)))
-    return "、".join(places[:most]) + ("等" if len(places) > most else "")
 
 
 def render_review_text(result: ReviewResult) -> str:
@@ -77,22 +52,22 @@ def render_review_text(result: ReviewResult) -> str:
         if not found:
             continue
         lines.append(f"【{severity.value}】{len(found)} 项")
-        for kind, items in _kinds(found).items():
+        for kind, items in grouped_by_kind(found).items():
             lines.append(f"  {kind}（{len(items)}）")
             for f in items[:CLI_ITEMS]:
-                lines.append(f"    {_place(f) or '全文'}：{f.message}")
+                lines.append(f"    {place_of(f) or '全文'}：{f.message}")
                 said_already = len(f.actual) > 8 and f.actual in f.message  # a quoted cell: not twice
                 if (f.expected or f.actual) and not said_already:
                     lines.append(f"      应为 {f.expected or '—'}，报告 {f.actual or '—'}（{f.code}）")
             if len(items) > CLI_ITEMS:
                 rest = items[CLI_ITEMS:]
-                lines.append(f"    ……另有 {len(rest)} 项（{_places(rest, 6)}），全部见 --json 或 --out 的审核意见")
+                lines.append(f"    ……另有 {len(rest)} 项（{places_text(rest, 6)}），全部见 --json 或 --out 的审核意见")
         lines.append("")
     hints = [f for f in result.findings if f.severity is Severity.INFO]
     if hints:
         lines.append(f"【{Severity.INFO.value}】{len(hints)} 项（供参考）")
-        for kind, items in _kinds(hints).items():
-            where = _places(items, 4)
+        for kind, items in grouped_by_kind(hints).items():
+            where = places_text(items, 4)
             first = items[0].message
             first = first if len(first) <= 70 else first[:69] + "…"
             lines.append(f"  {kind}（{len(items)}）{where}：{first}")
@@ -123,7 +98,7 @@ def review_to_dict(result: ReviewResult) -> dict[str, Any]:
                 "code": f.code,
                 "severity": f.severity.value,
                 "message": f.message,
-                "location": _place(f),
+                "location": place_of(f),
                 "expected": f.expected,
                 "actual": f.actual,
             }
@@ -133,7 +108,7 @@ def review_to_dict(result: ReviewResult) -> dict[str, Any]:
             {
                 "key": g.key,
                 "label": g.label + (f"（{g.extra}）" if g.extra else ""),
-                "value": _value(g),
+                "value": figure_value(g),
                 "location": g.location.place,
                 "quote": g.quote,
             }
@@ -295,16 +270,6 @@ def _review_member(source: Path, shown: Path, rulebook_id: str | None) -> Review
         return rename_problems(exc, str(source), str(shown))
 
 
-def shown_name(path: Path) -> str:
-    """A reviewed file as a summary names it: its name, or, for a document from an archive, the archive's name and
-    the path inside it ("x.zip/内层/文件名.docx")."""
-    parts = Path(path).parts
-    for i, part in enumerate(parts[:-1]):
-        if part.lower().endswith((".zip", ".7z", ".rar", ".eml")):  # formats/archive.py ARCHIVES
-            return "/".join(parts[i:])
-    return Path(path).name
-
-
 def rulebook_shown(rulebook_id: str | None) -> str:
     """A rulebook as a bureau's officer knows it: its title, its id after it (what --rulebook takes)."""
     if not rulebook_id:
@@ -313,69 +278,6 @@ def rulebook_shown(rulebook_id: str | None) -> str:
 
     title = rulebook_title(rulebook_id)
     return f"{title}（{rulebook_id}）" if title else rulebook_id
-
-
-# what each finding's code is about, in the words of the tables and reports (a code not listed: its family's)
-_FINDING_KINDS = {
-    "check.budget_balance": "收支平衡",
-    "check.large_adjustment": "预算调整幅度",
-    "check.over_execution": "超预算执行",
-    "check.over_staffing": "实有人数超编",
-    "check.parts_exceed_total": "分项大于合计",
-    "check.revenue_expenditure": "收支勾稽",
-    "check.stated_rate": "比率与金额不符",
-    "check.stated_rate_definition": "比率口径",
-    "check.sum_mismatch": "合计与分项不符",
-    "check.sum_rounding": "合计尾差",
-    "review.attachment_linked": "附件引用",
-    "review.attachment_missing": "附件缺失",
-    "review.blank_cell": "应填未填",
-    "review.deduction_vs_table": "扣分说明与得分表不符",
-    "review.deductions": "扣分说明",
-    "review.execution_rate": "预算执行率",
-    "review.figure_conflict": "前后数字不一致",
-    "review.funds_parts": "资金分项与合计不符",
-    "review.funds_score": "资金得分",
-    "review.grade": "等级与得分不符",
-    "review.level_rate": "指标得分与完成率不符",
-    "review.level_subtotal": "小计与分项不符",
-    "review.measures_missing": "缺改进措施",
-    "review.missing_reason": "缺偏差原因",
-    "review.missing_section": "缺少章节",
-    "review.no_score_table": "未见得分表",
-    "review.problems_empty": "问题部分空白",
-    "review.problems_no_indicator": "问题未对应指标",
-    "review.problems_vague": "问题表述空泛",
-    "review.score_contradicts_data": "得分与数据矛盾",
-    "review.score_over_weight": "得分超过分值",
-    "review.score_sum": "得分合计不符",
-    "review.stated_total": "文中合计不符",
-    "review.target_met_lost": "达标却扣分",
-    "review.target_missed_full": "未达标却满分",
-    "review.target_overshoot": "实际值远超目标",
-    "review.truncated": "文件不完整",
-    "review.unit_mismatch": "计量单位不一致",
-    "review.unsupported_claim": "表述缺少依据",
-    "review.weight_sum": "分值合计不符",
-    "review.narrative.parts_total": "分项与合计不符",
-    "review.narrative.share": "占比与金额不符",
-    "review.narrative.growth_rate": "增减率与金额不符",
-    "review.narrative.count_items": "个数与所列不符",
-    "review.narrative.same_subject": "同一事项数字不一",
-    "review.narrative.unit_mismatch": "金额单位错写",
-    "review.narrative.score_grade": "得分与等级不符",
-    "review.narrative.text_table": "正文与表格不符",
-}
-
-
-def kind_of_finding(code: str) -> str:
-    if code in _FINDING_KINDS:
-        return _FINDING_KINDS[code]
-    if code.startswith("review.narrative."):
-        return "报告文字中的数字"
-    if code.startswith("check."):
-        return "数据勾稽"
-    return "文件与格式" if code.startswith(("file.", "review.")) else "其他"
 
 
 # 汇总's columns: those up to 说明 keep their places and 实施单位 stays last (read by position elsewhere)
@@ -411,7 +313,7 @@ def _worked_order(
 
 def _main_kinds(result: ReviewResult) -> str:
     """The kinds of its errors and warnings with their counts: "得分合计不符2、应填未填3"."""
-    found = _kinds(f for f in result.findings if f.severity is not Severity.INFO)
+    found = grouped_by_kind(f for f in result.findings if f.severity is not Severity.INFO)
     return "、".join(f"{kind}{len(items)}" for kind, items in found.items())
 
 
@@ -505,7 +407,7 @@ def summary_workbook(results: Iterable[tuple[Path, ReviewResult | JixiaoError]])
                     safe_text(result.department),
                     f.severity.value,
                     kind,
-                    _place(f),
+                    place_of(f),
                     safe_text(f.message),
                     safe_text(f.expected),
                     safe_text(f.actual),
@@ -524,7 +426,7 @@ def summary_workbook(results: Iterable[tuple[Path, ReviewResult | JixiaoError]])
     kinds = [kind for kind, n in ranked if n[Severity.ERROR] or n[Severity.WARNING]]
     per_file.append(["文件", "部门", "错误", "警告", *kinds])
     for name, result in reviewed:
-        found = _kinds(f for f in result.findings if f.severity is not Severity.INFO)
+        found = grouped_by_kind(f for f in result.findings if f.severity is not Severity.INFO)
         per_file.append(
             [name, safe_text(result.department), result.count(Severity.ERROR), result.count(Severity.WARNING)]
             + [len(found.get(kind, ())) or None for kind in kinds]

@@ -138,36 +138,6 @@ def _read_xlsx(path: Path) -> SourceDocument:
     return read_xlsx(path)
 
 
-def _xlsx_extent(ws, path: Path) -> tuple[int, int]:
-    """The rows and columns of a sheet to read: all of its range, or, where that is over the guard's table
-    limits, only as far as its last filled cell (empty formatted cells left out); a sheet whose filled cells
-    still reach further (a cell at A1 and another at XFD1048576: 17 billion cells to walk; a row of 16,384
-    columns) is refused."""
-    from jixiao.files.guard import LIMITS
-
-    def over(rows: int, columns: int) -> bool:
-        return rows * columns > LIMITS.table_cells or rows > LIMITS.table_rows or columns > LIMITS.table_columns
-
-    if not over(ws.max_row, ws.max_column):
-        return ws.max_row, ws.max_column
-    filled = [key for key, cell in ws._cells.items() if cell.value is not None]
-    bottom, right = max((r for r, _ in filled), default=1), max((c for _, c in filled), default=1)
-    if over(bottom, right):
-        raise JixiaoError(
-            [
-                Problem(
-                    "file.sheet_too_large",
-                    f"工作表“{ws.title}”的数据范围为 {bottom} 行 × {right} 列，超出上限（{LIMITS.table_rows} 行、"
-                    f"{LIMITS.table_columns} 列、{LIMITS.table_cells:,} 个单元格；疑似表格炸弹，或表格外有零散内容）。"
-                    "请删去表格以外的内容后另存再试。（上限可用环境变量 JIXIAO_LIMIT_TABLE_ROWS、"
-                    "JIXIAO_LIMIT_TABLE_COLUMNS、JIXIAO_LIMIT_TABLE_CELLS 调整）",
-                    Location(str(path), place=ws.title),
-                )
-            ]
-        )
-    return bottom, right
-
-
 _WORD = (".doc", ".docx", ".wps", ".rtf", ".odt")
 _SHEET = (".xls", ".xlsx", ".xlsm", ".et", ".ods")
 _OLE_WORD = "WordDocument".encode("utf-16-le")  # a Word 97–2003 (and WPS) compound file's main stream

@@ -23,6 +23,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperati
 from pathlib import Path
 from typing import Any
 
+from jixiao.model.problems import JixiaoError, Location, Problem
+
 from .segments import SourceDocument, _Builder
 
 __all__ = ["cell_text", "read_xlsx"]
@@ -30,8 +32,6 @@ __all__ = ["cell_text", "read_xlsx"]
 
 def read_xlsx(path: Path) -> SourceDocument:
     from openpyxl import load_workbook
-
-    from .source import _xlsx_extent
 
     builder = _Builder(path)
     with path.open("rb") as handle:  # by its handle: openpyxl refuses a name not ending .xlsx (an ".xls" that is one)
@@ -83,6 +83,36 @@ def read_xlsx(path: Path) -> SourceDocument:
             (1, f"工作簿中的隐藏工作表 {names} 打印时不显示，未审核；如需审核请取消隐藏后再提交。")
         )
     return builder.doc
+
+
+def _xlsx_extent(ws, path: Path) -> tuple[int, int]:
+    """The rows and columns of a sheet to read: all of its range, or, where that is over the guard's table
+    limits, only as far as its last filled cell (empty formatted cells left out); a sheet whose filled cells
+    still reach further (a cell at A1 and another at XFD1048576: 17 billion cells to walk; a row of 16,384
+    columns) is refused."""
+    from jixiao.files.guard import LIMITS
+
+    def over(rows: int, columns: int) -> bool:
+        return rows * columns > LIMITS.table_cells or rows > LIMITS.table_rows or columns > LIMITS.table_columns
+
+    if not over(ws.max_row, ws.max_column):
+        return ws.max_row, ws.max_column
+    filled = [key for key, cell in ws._cells.items() if cell.value is not None]
+    bottom, right = max((r for r, _ in filled), default=1), max((c for _, c in filled), default=1)
+    if over(bottom, right):
+        raise JixiaoError(
+            [
+                Problem(
+                    "file.sheet_too_large",
+                    f"工作表“{ws.title}”的数据范围为 {bottom} 行 × {right} 列，超出上限（{LIMITS.table_rows} 行、"
+                    f"{LIMITS.table_columns} 列、{LIMITS.table_cells:,} 个单元格；疑似表格炸弹，或表格外有零散内容）。"
+                    "请删去表格以外的内容后另存再试。（上限可用环境变量 JIXIAO_LIMIT_TABLE_ROWS、"
+                    "JIXIAO_LIMIT_TABLE_COLUMNS、JIXIAO_LIMIT_TABLE_CELLS 调整）",
+                    Location(str(path), place=ws.title),
+                )
+            ]
+        )
+    return bottom, right
 
 
 def _has_formulas(handle) -> bool:
