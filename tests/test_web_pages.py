@@ -4,7 +4,9 @@ checked here through the app's HTTP interface; the browser's part is in tests/te
 from __future__ import annotations
 
 import os
+import re
 import warnings
+from datetime import UTC
 from urllib.parse import unquote
 
 import pytest
@@ -64,3 +66,62 @@ def test_a_form_sent_after_the_session_ended_leads_back_to_a_page(app, sent_from
     shown = client.get(back_to)
     assert shown.status_code in (200, 403, 404), shown.status_code  # a page (the evaluation need not exist)
     assert "不支持的操作" not in shown.text
+
+
+def test_the_review_jobs_opinion_is_signed_by_the_bureau_and_dated(app):
+    """The 审核意见.docx of a bureau's batch review carried blank lines in its 落款 (审核单位（盖章）：____, 年 月 日)
+    though the job knows who made it and when: now the reviewer's unit (set by the administrator: 添加用户, or beside
+    the reviewer's 辖区), the reviewer's name and the job's day in Beijing time, written 2026年12月2日."""
+    from pathlib import Path
+
+    from docx import Document as read_docx
+
+    from jixiao.web.db import Job
+    from jixiao.web.tasks import run_job
+    from jixiao.web.timefmt import SHANGHAI, cn_date
+
+    admin = TestClient(app)
+    csrf = login(admin, "admin", PASSWORD)
+    added = admin.post(
+        "/admin/users",
+        data={
+            "csrf_token": csrf,
+            "username": "zhangmin",
+            "display_name": "张敏",
+            "password": PASSWORD,
+            "role": "reviewer",
+            "region": "广东省深圳市",
+            "unit": "深圳市财政局",
+        },
+    )
+    assert added.status_code == 200 and "已添加用户" in added.text
+    with app.state.factory() as db:
+        reviewer = db.query(User).filter_by(username="zhangmin").one()
+        reviewer.must_change_password = False
+        assert reviewer.unit == "深圳市财政局"
+        db.commit()
+        reviewer_id = reviewer.id
+    # the unit is set beside the 辖区 too; a form sending the 辖区 alone leaves it
+    moved = admin.post(f"/admin/users/{reviewer_id}/region", data={"csrf_token": csrf, "region": "广东省深圳市"})
+    assert moved.status_code == 200
+    with app.state.factory() as db:
+        assert db.get(User, reviewer_id).unit == "深圳市财政局"
+    seed = Path(__file__).resolve().parent / "fixtures" / "seeds" / "004_6448f6cab597d7a3.txt"
+    client = TestClient(app)
+    csrf = login(client, "zhangmin", PASSWORD)
+    response = client.post(
+        "/bureau/batch",
+        data={"csrf_token": csrf, "kind": "reviews"},
+        files=[("files", ("衡山县妇联.txt", seed.read_bytes(), "text/plain"))],
+        follow_redirects=False,
+    )
+    job_id = int(response.headers["location"].rsplit("/", 1)[1])
+    run_job(job_id, str(app.state.engine.url))
+    with app.state.factory() as db:
+        job = db.get(Job, job_id)
+        folder, made = Path(job.folder), job.created_at
+    opinion = read_docx(str(folder / "output" / "衡山县妇联_审核意见.docx"))
+    lines = [p.text for p in opinion.paragraphs if p.text.strip()]
+    day = cn_date(made.replace(tzinfo=UTC).astimezone(SHANGHAI).date())
+    assert re.fullmatch(r"\d{4}年[1-9]\d?月[1-9]\d?日", day)
+    assert "审核单位（盖章）：深圳市财政局" in lines and "审核人：张敏" in lines and day in lines, lines[-6:]

@@ -114,6 +114,7 @@ def cmd_user(args: argparse.Namespace) -> int:
                 display_name=args.name or "",
                 role=args.role,
                 region=args.region or "",
+                unit=args.unit or "",
                 department_id=department.id if department else None,
                 password_hash=hash_password(password),
             )
@@ -142,3 +143,4 @@ def add_parsers(add) -> None:
     p.add_argument("--name")
     p.add_argument("--department", help="填报人所属部门（不存在则创建）")
     p.add_argument("--region", help="审核人辖区 / 部门所属地区")
+    p.add_argument("--unit", help="审核人所在单位（审核意见落款的审核单位，如“深圳市财政局”）")

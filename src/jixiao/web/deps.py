@@ -126,7 +126,7 @@ def page_patterns(routers) -> list[tuple[Any, frozenset[str]]]:
         (route.path_regex, frozenset(f.name for f in route.dependant.path_params if f.field_info.annotation is int))
         for router in routers
         for route in router.routes
-        if isinstance(route, APIRoute) and "GET" in route.methods
+        if isinstance(route, APIRoute) and "GET" in (route.methods or ())
     ]
 
 

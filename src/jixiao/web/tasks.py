@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import UTC, date
 from pathlib import Path
 
 from huey import RedisHuey, SqliteHuey
@@ -49,6 +50,7 @@ def _reviews(factory, job: Job, inputs: list[Path], output: Path) -> str:
     from ..review.output import opinion_docx, review_folder, shown_name, summary_workbook
     from .uploads import opinion_name
 
+    signed = _signed_by(factory, job)
     results: list[tuple[Path, ReviewResult | JixiaoError]] = []
     for i, path in enumerate(inputs, 1):
         try:
@@ -56,12 +58,12 @@ def _reviews(factory, job: Job, inputs: list[Path], output: Path) -> str:
                 for shown, one in review_folder(path):
                     results.append((shown, one))
                     if not isinstance(one, JixiaoError):  # named as the job page finds it
-                        write_atomic(output / opinion_name(shown_name(shown)), opinion_docx(one))
+                        write_atomic(output / opinion_name(shown_name(shown)), opinion_docx(one, *signed))
                 _progress(factory, job.id, done=i)
                 continue
             result = review_file(path)
             results.append((path, result))
-            write_atomic(output / f"{path.stem}_审核意见.docx", opinion_docx(result))
+            write_atomic(output / f"{path.stem}_审核意见.docx", opinion_docx(result, *signed))
         except JixiaoError as exc:
             results.append((path, exc))
         except Exception:
@@ -80,6 +82,18 @@ def _reviews(factory, job: Job, inputs: list[Path], output: Path) -> str:
     if unread:  # not counted as reviewed: the page's table says why each could not be read
         return f"已审核 {len(results) - unread} 份报告；{unread} 个文件无法读取，原因见下表的“说明”。"
     return f"已审核 {len(results)} 份报告。"
+
+
+def _signed_by(factory, job: Job) -> tuple[str, str, date]:
+    """The 审核意见's 落款: the unit the job's creator signs for (审核单位, set by the administrator), the creator's
+    name, and the day the job was made in Beijing time (written 2026年12月2日)."""
+    from .timefmt import SHANGHAI
+
+    with factory() as db:
+        user = db.get(User, job.created_by) if job.created_by else None
+        unit, name = (user.unit, user.display_name) if user else ("", "")
+    made = job.created_at.replace(tzinfo=UTC).astimezone(SHANGHAI).date()
+    return unit, name, made
 
 
 def _import_one(db, uploader: User, path: Path) -> list[str | int | None]:

@@ -121,10 +121,12 @@ def add_department(request: Request, actor: Admin, db: Db, form: Form):
 
 @router.post("/admin/users")
 def add_user(request: Request, actor: Admin, db: Db, form: Form):
-    username, display_name, region = (form.get(k, "").strip() for k in ("username", "display_name", "region"))
+    username, display_name, region, unit = (
+        form.get(k, "").strip() for k in ("username", "display_name", "region", "unit")
+    )
     password, role = form.get("password", ""), form.get("role", "")
-    if not username or len(username) > 100 or len(display_name) > 100 or len(region) > 200:
-        return _refused(request, actor, db, "用户名必填（至多100字），姓名至多100字，辖区至多200字。", form)
+    if not username or len(username) > 100 or len(display_name) > 100 or len(region) > 200 or len(unit) > 200:
+        return _refused(request, actor, db, "用户名必填（至多100字），姓名至多100字，辖区、单位各至多200字。", form)
     if role not in ROLES or not MIN_PASSWORD <= len(password) <= 256:
         return _refused(
             request, actor, db, f"角色不正确或初始密码少于{MIN_PASSWORD}位，未添加。请重新输入初始密码。", form
@@ -144,6 +146,7 @@ def add_user(request: Request, actor: Admin, db: Db, form: Form):
             password_hash=hash_password(password),
             role=role,
             region=region,
+            unit=unit if role != "filler" else "",
             department_id=department.id if department else None,
             must_change_password=True,
         )
@@ -164,13 +167,18 @@ def account_action(
     user = db.scalar(actor.scope.users().where(User.id == user_id))
     if user is None:
         raise NotFound("找不到该用户。")
-    if action == "region":
-        region = form.get("region", "").strip()
-        if len(region) > 200 or user.role != "reviewer":
-            raise BadInput("辖区至多200字，且只能为审核人设置（填报人的地区是其部门的地区）。")
-        user.region = region
-        audit(db, actor.user, "set_region", f"user:{user.id}", f"{user.username} 辖区设为“{region}”", via="admin")
-        return _done(actor, f"已将 {user.username} 的辖区设为“{region or '（空）'}”")
+    if action == "region":  # and the unit it signs for, when the form sends one
+        region, unit = form.get("region", "").strip(), form.get("unit", user.unit).strip()
+        if len(region) > 200 or len(unit) > 200 or user.role != "reviewer":
+            raise BadInput("辖区、单位各至多200字，且只能为审核人设置（填报人的地区是其部门的地区）。")
+        said = f"辖区设为“{region}”" + (f"，单位设为“{unit}”" if unit != user.unit else "")
+        user.region, user.unit = region, unit
+        audit(db, actor.user, "set_region", f"user:{user.id}", f"{user.username} {said}", via="admin")
+        return _done(
+            actor,
+            f"已将 {user.username} 的辖区设为“{region or '（空）'}”"
+            + (f"，单位设为“{unit or '（空）'}”" if "单位" in said else ""),
+        )
     if action == "disable":
         if user.id == actor.user.id:
             return _done(actor, "不能停用自己的账户")
