@@ -23,6 +23,7 @@ from jixiao.files.excel_in import read_workbook
 from jixiao.model.numbers import fmt_amount, fmt_percent
 from jixiao.model.problems import JixiaoError
 
+from .cli_support import run_cli
 from .test_hostile_files import (
     BAOAN_YAML,
     HENGSHAN_XLSX,
@@ -40,14 +41,6 @@ from .test_hostile_files import (
 BAOAN = BAOAN_YAML.parent
 
 
-def _run(capsys, *argv: str) -> tuple[int, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    err = captured.err + captured.out
-    assert "Traceback" not in err and "内部错误" not in err, err
-    return code, err
-
-
 def _write(tmp_path: Path, name: str, content: str | bytes) -> Path:
     path = tmp_path / name
     path.write_bytes(content.encode() if isinstance(content, str) else content)
@@ -60,7 +53,7 @@ def _write(tmp_path: Path, name: str, content: str | bytes) -> Path:
 def test_billion_laughs_is_refused_at_the_first_alias(tmp_path, capsys):
     path = _write(tmp_path, "data.yaml", billion_laughs_yaml())
     started = time.perf_counter()
-    code, err = _run(capsys, "check", str(path))
+    code, err = run_cli(capsys, "check", str(path))
     assert time.perf_counter() - started < 1
     assert code == 2 and "data.yaml:2:" in err and "[yaml.alias]" in err and "不支持 YAML 别名“*l0”" in err
 
@@ -75,7 +68,7 @@ def test_an_alias_sent_to_the_web_editor_is_refused_too():
 
 def test_a_list_nested_5000_deep_is_refused_not_a_recursion_error(tmp_path, capsys):
     path = _write(tmp_path, "data.yaml", BAOAN_YAML.read_text(encoding="utf-8") + "extra: " + "[" * 5000 + "]" * 5000)
-    code, err = _run(capsys, "check", str(path))
+    code, err = run_cli(capsys, "check", str(path))
     assert code == 2 and "[yaml.too_deep]" in err and "嵌套" in err
 
 
@@ -83,14 +76,14 @@ def test_nesting_over_the_setting_is_refused_with_the_limit(tmp_path, capsys, mo
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(yaml_depth=5))
     # block style, six levels deep: a: b: c: d: e: f: 1 — one more than the setting allows
     text = "a:\n b:\n  c:\n   d:\n    e:\n     f:\n      g: 1\n"
-    code, err = _run(capsys, "check", str(_write(tmp_path, "deep.yaml", text)))
+    code, err = run_cli(capsys, "check", str(_write(tmp_path, "deep.yaml", text)))
     assert code == 2 and "嵌套超过 5 层" in err and "deep.yaml:6:" in err
 
 
 def test_a_value_longer_than_a_cell_can_hold_is_refused(tmp_path, capsys):
     # Excel holds at most 32,767 characters in a cell; a 40,000-character name is a slip or an attack
     path = _write(tmp_path, "data.yaml", yaml_with(r"^(  name: ).*$", r"\g<1>" + "名" * 40_000))
-    code, err = _run(capsys, "check", str(path))
+    code, err = run_cli(capsys, "check", str(path))
     assert code == 2 and "[yaml.too_long]" in err and "department.name" in err and "40000 个字符" in err
 
 
@@ -101,7 +94,7 @@ def test_a_sheet_unpacking_to_1_1_gb_is_refused_within_a_second(tmp_path, capsys
     path = _write(tmp_path, "炸弹.xlsx", sheet_bomb(1100 * MB))
     assert path.stat().st_size < 5 * MB
     started = time.perf_counter()
-    code, err = _run(capsys, "check", str(path))
+    code, err = run_cli(capsys, "check", str(path))
     assert time.perf_counter() - started < 1
     assert code == 2 and "[file.zip_bomb]" in err and "炸弹.xlsx" in err and "上限 100 倍" in err
 
@@ -111,18 +104,18 @@ def test_a_sheet_unpacking_to_400_mb_is_refused_not_read_to_the_end(tmp_path, ca
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(zip_ratio=10**9))
     path = _write(tmp_path, "大表.xlsx", sheet_bomb(400 * MB))
     started = time.perf_counter()
-    code, err = _run(capsys, "check", str(path))
+    code, err = run_cli(capsys, "check", str(path))
     assert time.perf_counter() - started < 1
     assert code == 2 and "部件 xl/worksheets/sheet1.xml 解压后 400 MB，上限为 30 MB" in err
     # and with that off too, the unpacked total (400 MB > 100 MB)
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(zip_ratio=10**9, part_bytes=10**12))
-    code, err = _run(capsys, "check", str(path))
+    code, err = run_cli(capsys, "check", str(path))
     assert code == 2 and "解压后共 400 MB，上限为 100 MB" in err
 
 
 def test_too_many_filled_cells_in_a_sheet_are_refused(capsys, monkeypatch):
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(table_cells=10))
-    code, err = _run(capsys, "check", str(HENGSHAN_XLSX))
+    code, err = run_cli(capsys, "check", str(HENGSHAN_XLSX))
     assert code == 2 and "[xlsx.too_many_cells]" in err and "超过 10 个" in err
 
 
@@ -161,21 +154,21 @@ def test_the_workbook_is_opened_once_and_read_only(monkeypatch):
 )
 def test_ten_to_the_fiftieth_is_out_of_range_with_its_place(tmp_path, capsys, pattern, replacement, field):
     path = _write(tmp_path, "data.yaml", yaml_with(pattern, replacement))
-    code, err = _run(capsys, "score", str(path))
+    code, err = run_cli(capsys, "score", str(path))
     assert code == 1 and f"字段 {field}" in err and "超出范围" in err
 
 
 def test_a_cell_holding_1e400_is_not_a_number(tmp_path, capsys):
     # openpyxl reads <v>1e400</v> as float('inf'); that is 应为数字 at its cell and never reaches formatting
     path = _write(tmp_path, "填报.xlsx", with_cell("单位与人员", "D3", '<c r="D3" t="n"><v>1e400</v></c>'))
-    code, err = _run(capsys, "score", str(path))
+    code, err = run_cli(capsys, "score", str(path))
     assert code == 1 and "应为数字" in err and "[单位与人员!D3]" in err
 
 
 def test_a_cell_holding_a_number_openpyxl_cannot_cast_is_reported_at_its_cell(tmp_path, capsys):
     # int("nan") fails inside openpyxl's parser: the cell is kept as text and reported by its field
     path = _write(tmp_path, "填报.xlsx", with_cell("单位与人员", "D3", '<c r="D3" t="n"><v>nan</v></c>'))
-    code, err = _run(capsys, "check", str(path))
+    code, err = run_cli(capsys, "check", str(path))
     assert code == 1 and "应为数字，实际为“nan”" in err and "[单位与人员!D3]" in err
 
 
@@ -190,7 +183,7 @@ def test_a_cell_holding_a_number_openpyxl_cannot_cast_is_reported_at_its_cell(tm
 )
 def test_broken_xml_inside_a_valid_zip_is_named(tmp_path, capsys, part, content, fragment):
     path = _write(tmp_path, "填报.xlsx", xlsx_with({part: content}))
-    code, err = _run(capsys, "check", str(path))
+    code, err = run_cli(capsys, "check", str(path))
     assert code == 2 and fragment in err and "填报.xlsx" in err
 
 
@@ -198,7 +191,7 @@ def test_a_cut_off_sheet_is_named(tmp_path, capsys):
     part = sheet_part("基础数据表")
     xml = workbook_members()[part]
     path = _write(tmp_path, "填报.xlsx", xlsx_with({part: xml[: len(xml) // 2]}))
-    code, err = _run(capsys, "check", str(path))
+    code, err = run_cli(capsys, "check", str(path))
     assert code == 2 and "[xlsx.bad_sheet]" in err and "“基础数据表”表的内容已损坏" in err
 
 
@@ -215,7 +208,7 @@ def test_a_data_file_without_read_permission(tmp_path, capsys, monkeypatch):
             return real_open(file, *args, **kwargs)
 
         monkeypatch.setattr(io, "open", denied)
-    code, err = _run(capsys, "check", str(path))
+    code, err = run_cli(capsys, "check", str(path))
     assert code == 2 and "[file.unreadable]" in err and "没有读取该文件的权限" in err
 
 
@@ -224,9 +217,9 @@ def test_out_that_is_a_file_is_refused_before_the_work(tmp_path, capsys, monkeyp
 
     monkeypatch.setattr(pipeline, "evaluate", lambda *a: pytest.fail("the work started"))
     target = _write(tmp_path, "报告", "a file")
-    code, err = _run(capsys, "report", str(BAOAN), "--out", str(target), "--format", "md")
+    code, err = run_cli(capsys, "report", str(BAOAN), "--out", str(target), "--format", "md")
     assert code == 2 and "[output.not_dir]" in err
-    code, err = _run(capsys, "report", str(BAOAN), "--out", str(target / "下级"), "--format", "md")
+    code, err = run_cli(capsys, "report", str(BAOAN), "--out", str(target / "下级"), "--format", "md")
     assert code == 2 and "[output.under_file]" in err and "是一个文件" in err
 
 
@@ -244,23 +237,23 @@ def test_out_that_is_read_only_is_refused_before_the_work(tmp_path, capsys, monk
 
         monkeypatch.setattr(io, "open", read_only)
         monkeypatch.setattr("builtins.open", read_only)
-    code, err = _run(capsys, "report", str(BAOAN), "--out", str(folder), "--format", "md")
+    code, err = run_cli(capsys, "report", str(BAOAN), "--out", str(folder), "--format", "md")
     assert code == 2 and "[output.not_writable]" in err and "无法写入输出目录" in err
 
 
 def test_template_out_that_is_a_folder_or_under_a_file(tmp_path, capsys):
     folder = tmp_path / "模板.xlsx"
     folder.mkdir()
-    code, err = _run(capsys, "template", "--out", str(folder))
+    code, err = run_cli(capsys, "template", "--out", str(folder))
     assert code == 2 and "[output.is_dir]" in err
     blocker = _write(tmp_path, "文件", "x")
-    code, err = _run(capsys, "template", "--out", str(blocker / "模板.xlsx"))
+    code, err = run_cli(capsys, "template", "--out", str(blocker / "模板.xlsx"))
     assert code == 2 and "[output.under_file]" in err
 
 
 def test_a_report_file_that_cannot_be_replaced_is_said(tmp_path, capsys):
     (tmp_path / "自评报告.md").mkdir()  # a folder where the report file goes
-    code, err = _run(capsys, "report", str(BAOAN), "--out", str(tmp_path), "--format", "md")
+    code, err = run_cli(capsys, "report", str(BAOAN), "--out", str(tmp_path), "--format", "md")
     assert code == 2 and "[output.write_failed]" in err
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".jixiao-")]
 
@@ -271,21 +264,21 @@ def test_a_report_file_that_cannot_be_replaced_is_said(tmp_path, capsys):
 def test_100000_project_rows_are_refused_while_reading(tmp_path, capsys):
     path = _write(tmp_path, "data.yaml", many_projects_yaml(100_000))
     started = time.perf_counter()
-    code, err = _run(capsys, "check", str(path))
+    code, err = run_cli(capsys, "check", str(path))
     assert time.perf_counter() - started < 10
     assert code == 2 and "超过 20000 项" in err and "projects" in err
 
 
 def test_too_many_rows_in_a_sheet_are_refused_with_the_sheet(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(table_rows=5))
-    code, err = _run(capsys, "check", str(HENGSHAN_XLSX))
+    code, err = run_cli(capsys, "check", str(HENGSHAN_XLSX))
     assert code == 2 and "[xlsx.too_many_rows]" in err and "超出上限 5 行" in err
 
 
 def test_a_50_mb_text_review_is_refused(tmp_path, capsys):
     path = _write(tmp_path, "报告.txt", ("一、部门概况。" * 8 + "\n") * (50 * MB // 170))
     started = time.perf_counter()
-    code, err = _run(capsys, "review", str(path))
+    code, err = run_cli(capsys, "review", str(path))
     assert time.perf_counter() - started < 2
     assert code == 2 and "[file.too_large]" in err and "上限为 20 MB" in err and "JIXIAO_LIMIT_TEXT_BYTES" in err
 
@@ -310,14 +303,14 @@ def test_pages_over_the_setting_are_refused(tmp_path, capsys, monkeypatch):
     path = tmp_path / "报告.pdf"
     path.write_bytes(_blank_pdf(3))
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(pages=2))
-    code, err = _run(capsys, "review", str(path))
+    code, err = run_cli(capsys, "review", str(path))
     assert code == 2 and "PDF 共 3 页，上限为 2 页" in err
 
 
 def test_characters_over_the_setting_are_refused(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(document_chars=100))
     path = _write(tmp_path, "报告.txt", "一" * 101)
-    code, err = _run(capsys, "review", str(path))
+    code, err = run_cli(capsys, "review", str(path))
     assert code == 2 and "文本共约 101 字，上限为 100 字" in err
 
 
@@ -330,10 +323,10 @@ def test_docx_text_over_the_setting_is_refused(tmp_path, capsys, monkeypatch):
     path = tmp_path / "报告.docx"
     document.save(path)
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(document_chars=100))
-    code, err = _run(capsys, "review", str(path))
+    code, err = run_cli(capsys, "review", str(path))
     assert code == 2 and "正文超过 100 字" in err
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(document_chars=101))
-    code, err = _run(capsys, "review", str(path))
+    code, err = run_cli(capsys, "review", str(path))
     assert "正文超过" not in err
 
 
@@ -341,14 +334,14 @@ def test_docx_text_over_the_setting_is_refused(tmp_path, capsys, monkeypatch):
 
 
 def test_a_path_that_does_not_exist_says_so(tmp_path, capsys):
-    code, err = _run(capsys, "check", str(tmp_path / "没有这个文件"))
+    code, err = run_cli(capsys, "check", str(tmp_path / "没有这个文件"))
     assert code == 2 and "找不到该文件或目录" in err and "不支持的文件类型" not in err
 
 
 def test_a_pipe_is_refused_instead_of_waiting_for_ever(tmp_path, capsys):
     pipe = tmp_path / "data.yaml"
     os.mkfifo(pipe)
-    code, err = _run(capsys, "check", str(pipe))
+    code, err = run_cli(capsys, "check", str(pipe))
     assert code == 2 and "[file.not_regular]" in err
 
 
@@ -356,25 +349,25 @@ def test_a_pipe_is_refused_instead_of_waiting_for_ever(tmp_path, capsys):
 def test_a_path_too_long_for_the_system_is_a_file_problem(tmp_path, capsys, command):
     too_long = str(tmp_path / ("长" * 2000))  # 6,000 bytes: over any file system's name limit
     argv = [command[0], too_long, *command[1:]] if command[0] != "report" else ["report", str(BAOAN), "--out", too_long]
-    code, err = _run(capsys, *argv)
+    code, err = run_cli(capsys, *argv)
     assert code == 2 and ("错误[file" in err or "错误[output" in err)
 
 
 def test_unknown_rulebook_id_is_said_and_fails(capsys):
-    code, err = _run(capsys, "rulebooks", "nowhere/x/2023")
+    code, err = run_cli(capsys, "rulebooks", "nowhere/x/2023")
     assert code == 2 and "找不到指标体系“nowhere/x/2023”" in err and "shenzhen-baoan/department/2023" in err
 
 
 def test_text_in_a_count_cell_is_not_a_number(tmp_path, capsys):
     cell = '<c r="D3" t="inlineStr"><is><t>十四人</t></is></c>'
     path = _write(tmp_path, "填报.xlsx", with_cell("单位与人员", "D3", cell))
-    code, err = _run(capsys, "check", str(path))
+    code, err = run_cli(capsys, "check", str(path))
     assert code == 1 and "应为数字，实际为“十四人”" in err and "[单位与人员!D3]" in err and "不一致" not in err
 
 
 def test_random_bytes_as_txt_are_not_a_report(tmp_path, capsys):
     path = _write(tmp_path, "报告.txt", os.urandom(200_000))
-    code, err = _run(capsys, "review", str(path))
+    code, err = run_cli(capsys, "review", str(path))
     assert code == 2 and "不是文本文件" in err
 
 
@@ -388,7 +381,7 @@ def test_what_a_file_is_comes_from_its_content():
 
 
 def test_format_with_only_commas_is_refused(tmp_path, capsys):
-    code, err = _run(capsys, "report", str(BAOAN), "--out", str(tmp_path), "--format", ",,")
+    code, err = run_cli(capsys, "report", str(BAOAN), "--out", str(tmp_path), "--format", ",,")
     assert code == 2 and "未指定任何格式" in err
     assert list(tmp_path.iterdir()) == []
 
@@ -397,7 +390,7 @@ def test_pdf_asked_for_but_impossible_exits_non_zero(tmp_path, capsys, monkeypat
     import jixiao.report.pdf as pdf_module
 
     monkeypatch.setattr(pdf_module, "find_soffice", lambda: None)
-    code, err = _run(capsys, "report", str(BAOAN), "--out", str(tmp_path), "--format", "md,pdf")
+    code, err = run_cli(capsys, "report", str(BAOAN), "--out", str(tmp_path), "--format", "md,pdf")
     assert code == 2 and "未找到 LibreOffice" in err and "所要求的 PDF 未能生成" in err
     assert (tmp_path / "自评报告.md").exists()
 
@@ -406,9 +399,9 @@ def test_score_with_consistency_errors_exits_1_unless_allowed(tmp_path, capsys):
     # 编制数 7 with 行政编制 6 + 事业编制 1 = 7 agrees; 行政编制 5 + 事业编制 1 = 6 ≠ 7 is a 错误 finding
     text = yaml_with(r"(      authorized_admin: )7$", r"\g<1>5\n      authorized_institution: 1")
     path = _write(tmp_path, "data.yaml", text)
-    code, err = _run(capsys, "score", str(path))
+    code, err = run_cli(capsys, "score", str(path))
     assert code == 1 and "错误" in err and "--allow-errors" in err
-    code, _ = _run(capsys, "score", str(path), "--allow-errors")
+    code, _ = run_cli(capsys, "score", str(path), "--allow-errors")
     assert code == 0
 
 
@@ -417,7 +410,7 @@ def test_a_killed_report_leaves_nothing_after_the_next_run(tmp_path, capsys):
     stale = tmp_path / f".jixiao-staging-{2**22 + 1}-abc"
     stale.mkdir()
     (stale / "自评报告.md").write_text("half")
-    code, _ = _run(capsys, "report", str(BAOAN), "--out", str(tmp_path), "--format", "md")
+    code, _ = run_cli(capsys, "report", str(BAOAN), "--out", str(tmp_path), "--format", "md")
     assert code == 0
     assert not stale.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

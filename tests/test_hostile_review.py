@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.cli import main
 from jixiao.files import guard
 from jixiao.review import pdfscan
 from jixiao.review.source import read_source
 
+from .cli_support import run_cli
 from .test_hostile_files import (
     MB,
     Member,
@@ -51,14 +51,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "seeds" / "004_6448f6cab597d7a3.txt"
 
 
-def _run(capsys, *argv: str) -> tuple[int, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    said = captured.err + captured.out
-    assert "Traceback" not in said and "内部错误" not in said, said
-    return code, said
-
-
 def _write(tmp_path: Path, name: str, content: bytes) -> Path:
     path = tmp_path / name
     path.write_bytes(content)
@@ -81,27 +73,27 @@ def no_ocr(monkeypatch):
 def test_more_scanned_pages_than_the_ocr_limit_are_refused_before_any_is_read(tmp_path, capsys, monkeypatch, no_ocr):
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(ocr_pages=2))
     path = _write(tmp_path, "扫描件.pdf", image_pdf(3))
-    code, said = _run(capsys, "review", str(path))
+    code, said = run_cli(capsys, "review", str(path))
     assert code == 2 and "[file.too_many_scans]" in said
     assert "有 3 页需要文字识别" in said and "上限为 2 页" in said and "JIXIAO_LIMIT_OCR_PAGES" in said
 
 
 def test_a_page_image_of_40000_pixels_square_is_refused_unread(tmp_path, capsys, no_ocr):
     path = _write(tmp_path, "大图.pdf", image_pdf(1, 40000, 40000, flate_bomb(40000 * 40000)))
-    code, said = _run(capsys, "review", str(path))
+    code, said = run_cli(capsys, "review", str(path))
     assert code == 2 and "[file.image_too_large]" in said and "40000 × 40000 像素" in said and "第1页" in said
 
 
 def test_a_page_too_large_to_render_is_refused(tmp_path, capsys, no_ocr):
     page = image_pdf(1).replace(b"/MediaBox [0 0 595 842]", b"/MediaBox [0 0 14400 14400]")
-    code, said = _run(capsys, "review", str(_write(tmp_path, "大页.pdf", page)))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "大页.pdf", page)))
     assert code == 2 and "[file.page_too_large]" in said and "508 × 508 厘米" in said
 
 
 def test_a_scanned_page_larger_than_ocr_can_hold_is_refused_before_it_is_read(tmp_path, capsys, no_ocr):
     # 1,190 × 1,684 points (A2) at 150 dpi: 8.7 million pixels, read; twice as wide: refused
     page = image_pdf(1).replace(b"/MediaBox [0 0 595 842]", b"/MediaBox [0 0 2380 1684]")
-    code, said = _run(capsys, "review", str(_write(tmp_path, "大页.pdf", page)))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "大页.pdf", page)))
     assert (
         code == 2 and "[file.page_too_large]" in said and "84 × 59 厘米" in said and "JIXIAO_LIMIT_PAGE_PIXELS" in said
     )
@@ -116,18 +108,18 @@ def test_a_picture_on_a_huge_page_is_rendered_within_the_limit():
 
 def test_a_content_stream_bomb_is_refused_without_unpacking_it(tmp_path, capsys):
     path = _write(tmp_path, "炸弹.pdf", content_bomb_pdf(64 * MB))
-    code, said = _run(capsys, "review", str(path))
+    code, said = run_cli(capsys, "review", str(path))
     assert code == 2 and "[file.pdf_bomb]" in said and "解压后超过 30 MB" in said
 
 
 def test_a_form_drawn_by_a_page_is_held_to_the_same_limit(tmp_path, capsys):
     path = _write(tmp_path, "炸弹.pdf", form_bomb_pdf(64 * MB))
-    code, said = _run(capsys, "review", str(path))
+    code, said = run_cli(capsys, "review", str(path))
     assert code == 2 and "[file.pdf_bomb]" in said and "图形 Fm1 解压后超过 30 MB" in said
 
 
 def test_a_font_map_bomb_is_refused(tmp_path, capsys):
-    code, said = _run(capsys, "review", str(_write(tmp_path, "炸弹.pdf", tounicode_bomb_pdf(64 * MB))))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "炸弹.pdf", tounicode_bomb_pdf(64 * MB))))
     assert code == 2 and "[file.pdf_bomb]" in said and "字体 F1 的数据解压后超过 30 MB" in said
 
 
@@ -135,7 +127,7 @@ def test_a_font_map_bomb_is_refused(tmp_path, capsys):
 def test_the_pages_drawing_is_held_to_a_total_each_page_counted(tmp_path, capsys, monkeypatch, shared):
     # each page within part_bytes; the readers parse each page's drawing: 5 pages × 2 MB over 8 MB
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(page_content_bytes=8 * MB))
-    code, said = _run(capsys, "review", str(_write(tmp_path, "炸弹.pdf", shared_content_pdf(5, 2 * MB, shared))))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "炸弹.pdf", shared_content_pdf(5, 2 * MB, shared))))
     assert (
         code == 2
         and "[file.pdf_bomb]" in said
@@ -146,20 +138,20 @@ def test_the_pages_drawing_is_held_to_a_total_each_page_counted(tmp_path, capsys
 
 def test_the_fonts_data_is_held_to_a_total(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(part_bytes=2 * MB))  # fonts: 16 MB in all
-    code, said = _run(capsys, "review", str(_write(tmp_path, "炸弹.pdf", many_fonts_pdf(20, MB))))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "炸弹.pdf", many_fonts_pdf(20, MB))))
     assert code == 2 and "[file.pdf_bomb]" in said and "字体数据解压后共超过 16 MB" in said
 
 
 def test_a_scan_ocr_reads_nothing_from_says_so(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(pdfscan, "_scanned_page", lambda path, number: [])
-    code, said = _run(capsys, "review", str(_write(tmp_path, "扫描件.pdf", image_pdf(2))))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "扫描件.pdf", image_pdf(2))))
     assert code == 2 and "[review.no_text]" in said and "文字识别未能读出文字" in said
 
 
 def test_a_page_tree_that_lies_about_its_count_is_counted(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(pages=5))
     path = _write(tmp_path, "谎报.pdf", text_pdf(7, count=1))
-    code, said = _run(capsys, "review", str(path))
+    code, said = run_cli(capsys, "review", str(path))
     assert code == 2 and "[file.too_many_pages]" in said and "超过 5 页" in said
 
 
@@ -171,12 +163,12 @@ def test_a_long_list_of_kids_is_refused_from_its_bytes_before_pdfminer_parses_it
 
     monkeypatch.setattr(docguard, "_pages", walk)
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(pages=5))
-    code, said = _run(capsys, "review", str(_write(tmp_path, "谎报.pdf", text_pdf(20, count=1))))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "谎报.pdf", text_pdf(20, count=1))))
     assert code == 2 and "[file.too_many_pages]" in said and "超过 5 页" in said
 
 
 def test_a_pdf_with_an_opening_password_is_refused_and_one_without_is_read(tmp_path, capsys):
-    code, said = _run(capsys, "review", str(_write(tmp_path, "加密.pdf", encrypted_pdf("1234"))))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "加密.pdf", encrypted_pdf("1234"))))
     assert code == 2 and "[file.encrypted]" in said and "设置了打开密码" in said
     doc = read_source(_write(tmp_path, "限制打印.pdf", encrypted_pdf("", "Self-evaluation 2024")))
     assert "Self-evaluation 2024" in " ".join(s.text for s in doc.segments)
@@ -206,19 +198,19 @@ def _loop_in_an_object_stream() -> bytes:
 
 @pytest.mark.parametrize("make", [ref_loop_pdf, _loop_in_an_object_stream], ids=["plain", "object-stream"])
 def test_objects_that_refer_to_each_other_in_a_loop_are_refused_unopened(tmp_path, capsys, unopened, make):
-    code, said = _run(capsys, "review", str(_write(tmp_path, "环.pdf", make())))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "环.pdf", make())))
     assert code == 2 and "[file.pdf_loop]" in said and "对象 6 → 7 → 6" in said and not unopened
 
 
 def test_an_object_stream_bomb_is_refused_before_pdfminer_unpacks_it(tmp_path, capsys, unopened):
-    code, said = _run(capsys, "review", str(_write(tmp_path, "炸弹.pdf", objstm_bomb_pdf(64 * MB))))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "炸弹.pdf", objstm_bomb_pdf(64 * MB))))
     assert code == 2 and "[file.pdf_bomb]" in said and "对象流解压后超过 8 MB" in said and not unopened
     assert "JIXIAO_LIMIT_OBJECT_STREAM_BYTES" in said
 
 
 def test_object_streams_are_held_to_a_total_too(tmp_path, capsys, monkeypatch, unopened):
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(object_stream_bytes=8 * MB, unzipped_bytes=4 * MB))
-    code, said = _run(capsys, "review", str(_write(tmp_path, "炸弹.pdf", objstm_bomb_pdf(6 * MB))))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "炸弹.pdf", objstm_bomb_pdf(6 * MB))))
     assert code == 2 and "[file.pdf_bomb]" in said and "对象流和交叉引用流解压后共超过 4 MB" in said and not unopened
 
 
@@ -232,7 +224,9 @@ def test_a_pdf_whose_objects_lie_in_an_object_stream_is_read(tmp_path):
 def test_an_encrypted_pdfs_object_stream_bomb_is_refused_before_pdfminer_unpacks_it(tmp_path, capsys):
     """Sealed (RC4), the object stream's bytes cannot be unpacked by the prescan; pdfminer unpacks the one holding
     the catalog while it opens the file. Checked as it is opened, decrypted and unpacked a piece at a time."""
-    code, said = _run(capsys, "review", str(_write(tmp_path, "加密炸弹.pdf", objstm_bomb_pdf(64 * MB, encrypted=True))))
+    code, said = run_cli(
+        capsys, "review", str(_write(tmp_path, "加密炸弹.pdf", objstm_bomb_pdf(64 * MB, encrypted=True)))
+    )
     assert code == 2 and "[file.pdf_bomb]" in said and "对象流解压后超过 8 MB" in said
     assert "JIXIAO_LIMIT_OBJECT_STREAM_BYTES" in said
 
@@ -241,18 +235,18 @@ def test_the_page_count_is_read_from_the_trailer_before_pdfminer_opens_the_file(
     tmp_path, capsys, monkeypatch, unopened
 ):
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(pages=5))
-    code, said = _run(capsys, "review", str(_write(tmp_path, "多页.pdf", text_pdf(7))))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "多页.pdf", text_pdf(7))))
     assert code == 2 and "[file.too_many_pages]" in said and "PDF 共 7 页" in said and not unopened
-    code, said = _run(capsys, "review", str(_write(tmp_path, "谎报.pdf", text_pdf(20, count=1))))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "谎报.pdf", text_pdf(20, count=1))))
     assert code == 2 and "[file.too_many_pages]" in said and "超过 5 页" in said and not unopened
 
 
 @pytest.mark.parametrize("png", [True, False], ids=["png-up", "plain-rows"])
 def test_the_page_count_is_read_through_a_cross_reference_stream_unopened(tmp_path, capsys, monkeypatch, unopened, png):
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(pages=5))
-    code, said = _run(capsys, "review", str(_write(tmp_path, "多页.pdf", objstm_pages_pdf(7, png=png))))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "多页.pdf", objstm_pages_pdf(7, png=png))))
     assert code == 2 and "[file.too_many_pages]" in said and "PDF 共 7 页" in said and not unopened
-    code, said = _run(capsys, "review", str(_write(tmp_path, "谎报.pdf", objstm_pages_pdf(20, count=1, png=png))))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "谎报.pdf", objstm_pages_pdf(20, count=1, png=png))))
     assert code == 2 and "[file.too_many_pages]" in said and "页面树列出 20 个页面" in said and not unopened
 
 
@@ -265,7 +259,7 @@ def test_pages_of_a_pdf_with_a_broken_cross_reference_table_are_counted_unopened
     tmp_path, capsys, monkeypatch, unopened
 ):
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(pages=5))
-    code, said = _run(capsys, "review", str(_write(tmp_path, "损坏.pdf", broken_xref_pdf(7))))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "损坏.pdf", broken_xref_pdf(7))))
     assert code == 2 and "[file.too_many_pages]" in said and "交叉引用表已损坏，文件中有超过 5 个页面" in said
     assert not unopened
 
@@ -276,7 +270,7 @@ def test_a_broken_cross_reference_table_within_the_page_limit_is_still_read(tmp_
 
 
 def test_a_jbig2_image_declaring_a_huge_page_is_refused_unrendered(tmp_path, capsys, no_ocr):
-    code, said = _run(capsys, "review", str(_write(tmp_path, "扫描件.pdf", jbig2_pdf(40000, 40000))))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "扫描件.pdf", jbig2_pdf(40000, 40000))))
     assert code == 2 and "[file.image_too_large]" in said
     assert "标为 200 × 280 像素）的 JBIG2 数据声明 40000 × 40000 像素" in said
 
@@ -286,12 +280,12 @@ def test_a_jbig2_image_declaring_a_huge_page_is_refused_unrendered(tmp_path, cap
 
 @pytest.mark.parametrize("name", ["报告.docx", "自评表.xlsx"])
 def test_an_office_file_with_an_opening_password_says_so(tmp_path, capsys, name):
-    code, said = _run(capsys, "review", str(_write(tmp_path, name, encrypted_office())))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, name, encrypted_office())))
     assert code == 2 and "[file.encrypted]" in said and "去掉打开密码" in said and "旧版 Office" not in said
 
 
 def test_a_workbook_with_an_opening_password_says_so_as_data_and_as_an_upload(tmp_path, capsys):
-    code, said = _run(capsys, "check", str(_write(tmp_path, "填报.xlsx", encrypted_office())))
+    code, said = run_cli(capsys, "check", str(_write(tmp_path, "填报.xlsx", encrypted_office())))
     assert code == 2 and "[file.encrypted]" in said and "去掉打开密码" in said
     problem = guard.check_upload("填报.xlsx", encrypted_office())
     assert problem is not None and problem.code == "file.encrypted"
@@ -312,7 +306,7 @@ def test_a_sheet_whose_filled_cells_span_too_far_is_refused(tmp_path, capsys, mo
     # the small model of a sheet holding A1 and XFD1048576 (17 billion cells to walk): 100 × 26 over 1,000
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(table_cells=1000))
     path = _write(tmp_path, "自评表.xlsx", _sheet_with([("A1", "项目支出绩效自评表"), ("Z100", "1")]))
-    code, said = _run(capsys, "review", str(path))
+    code, said = run_cli(capsys, "review", str(path))
     assert code == 2 and "[file.sheet_too_large]" in said and "100 行 × 26 列" in said
 
 
@@ -354,7 +348,7 @@ def test_a_filled_cell_beyond_the_table_limits_is_refused_before_openpyxl_loads(
         f'<row r="1"><c r="A1" t="inlineStr"><is><t>项目支出绩效自评表</t></is></c></row><row r="{row}">{cell}</row>'
     )
     path = _write(tmp_path, "自评表.xlsx", _with_sheet_xml(sheet.replace('<row r="1"></row>', "")))
-    code, said = _run(capsys, "review", str(path))
+    code, said = run_cli(capsys, "review", str(path))
     assert code == 2 and "[file.sheet_too_large]" in said and f"工作表“自评表”在 {where}有内容" in said
 
 
@@ -369,7 +363,7 @@ def test_cells_placed_by_position_within_the_limits_are_read(tmp_path):
 def test_more_filled_cells_than_the_limit_are_refused_before_openpyxl_loads(tmp_path, capsys, monkeypatch, unloaded):
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(table_cells=10))
     rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><v>{r}</v></c></row>' for r in range(1, 7))
-    code, said = _run(capsys, "review", str(_write(tmp_path, "自评表.xlsx", _with_sheet_xml(rows))))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "自评表.xlsx", _with_sheet_xml(rows))))
     assert code == 2 and "[file.sheet_too_large]" in said and "有内容的单元格超过 10 个" in said
 
 
@@ -426,7 +420,7 @@ def test_an_rtf_document_under_another_name_says_it_is_rtf(tmp_path, capsys, mon
         raise AssertionError("the reader was reached")
 
     monkeypatch.setitem(source._READERS, Path(name).suffix, refuse)
-    code, said = _run(capsys, "review", str(_write(tmp_path, name, b"\xef\xbb\xbf" + RTF)))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, name, b"\xef\xbb\xbf" + RTF)))
     assert code == 2 and "[file.type]" in said and "内容却是 RTF 富文本文档" in said and "另存为 .docx" in said
 
 
@@ -434,7 +428,7 @@ def test_a_word_file_named_pdf_says_what_it_is(tmp_path, capsys):
     from docx import Document
 
     Document().save(tmp_path / "报告.pdf")
-    code, said = _run(capsys, "review", str(tmp_path / "报告.pdf"))
+    code, said = run_cli(capsys, "review", str(tmp_path / "报告.pdf"))
     assert code == 2 and "[file.type]" in said and "请把扩展名改为 .docx" in said
 
 
@@ -493,7 +487,7 @@ def test_a_page_whose_fonts_lost_their_tounicode_is_read_by_ocr(tmp_path):
 def test_garbled_pages_over_the_ocr_limit_are_refused_before_any_is_read(tmp_path, capsys, monkeypatch, no_ocr):
     path = _pdf_without_tounicode(tmp_path, [TITLE, BODY], pages=2)
     monkeypatch.setattr(guard, "LIMITS", guard.Limits(ocr_pages=1))
-    code, said = _run(capsys, "review", str(path))
+    code, said = run_cli(capsys, "review", str(path))
     assert code == 2 and "[file.too_many_scans]" in said and "有 2 页需要文字识别" in said
 
 
@@ -513,7 +507,7 @@ def test_a_folder_review_lists_each_bad_file_with_its_reason_and_goes_on(tmp_pat
     from openpyxl import load_workbook
 
     folder = _folder(tmp_path)
-    code, said = _run(capsys, "review", str(folder))
+    code, said = run_cli(capsys, "review", str(folder))
     assert code == 0
     assert "加密.pdf：无法审核（PDF 设置了打开密码" in said and "加密.docx：无法审核（文件设置了打开密码" in said
     rows = {r[0]: r for r in load_workbook(folder / "审核汇总.xlsx")["汇总"].iter_rows(values_only=True)}
@@ -569,7 +563,7 @@ def test_a_body_part_whose_size_lies_is_refused_by_name(tmp_path, capsys, monkey
         raise AssertionError("the reader was reached")
 
     monkeypatch.setitem(source._READERS, Path(name).suffix, refuse)
-    code, said = _run(capsys, "review", str(_write(tmp_path, name, lying_office(Path(name).suffix[1:]))))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, name, lying_office(Path(name).suffix[1:]))))
     assert code == 2 and "[file.bad_zip]" in said and f"部件 {part} 的数据与文件目录记录的大小或校验值不符" in said
 
 
@@ -593,7 +587,7 @@ def test_a_hung_libreoffice_under_review_is_killed_and_the_file_named(tmp_path, 
     assert converter._proc is not None
     os.killpg(converter._proc.pid, signal.SIGSTOP)
     monkeypatch.setattr(office, "CONVERT_TIMEOUT", 2.0)
-    code, said = _run(capsys, "review", str(doc))
+    code, said = run_cli(capsys, "review", str(doc))
     assert (
         code == 2
         and "[review.convert]" in said
@@ -601,7 +595,7 @@ def test_a_hung_libreoffice_under_review_is_killed_and_the_file_named(tmp_path, 
         and "LibreOffice 转换超时（2 秒），已终止" in said
     )
     monkeypatch.setattr(office, "CONVERT_TIMEOUT", 120.0)
-    code, said = _run(capsys, "review", str(doc))
+    code, said = run_cli(capsys, "review", str(doc))
     assert code == 0 and "审核文件" in said
 
 
@@ -628,7 +622,7 @@ def test_entity_expansion_behind_a_long_comment_is_refused_from_the_prolog(tmp_p
         raise AssertionError("the reader was reached")
 
     monkeypatch.setitem(source._READERS, Path(name).suffix, refuse)
-    code, said = _run(capsys, "review", str(_write(tmp_path, name, laughs_office(Path(name).suffix[1:]))))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, name, laughs_office(Path(name).suffix[1:]))))
     assert code == 2 and "[file.bad_xml]" in said and f"部件 {part} 含有 DOCTYPE/实体声明" in said
 
 
@@ -637,7 +631,7 @@ def test_a_jbig2_image_of_its_own_size_passes_the_guard(tmp_path):
 
 
 def test_a_page_tree_deeper_than_any_writer_makes_is_refused_by_name(tmp_path, capsys):
-    code, said = _run(capsys, "review", str(_write(tmp_path, "深.pdf", deep_tree_pdf(20_000))))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "深.pdf", deep_tree_pdf(20_000))))
     assert code == 2 and "[file.pdf_too_deep]" in said and "页面树嵌套超过 64 层" in said
     assert read_source(_write(tmp_path, "浅.pdf", deep_tree_pdf(10))).segments  # ten levels: read
 
@@ -662,6 +656,6 @@ def test_a_workbook_libreoffice_converts_passes_the_same_gate(tmp_path, capsys, 
         raise AssertionError("openpyxl loaded the converted workbook")
 
     monkeypatch.setattr(openpyxl, "load_workbook", refuse)
-    code, said = _run(capsys, "review", str(xls))
+    code, said = run_cli(capsys, "review", str(xls))
     assert code == 2 and "[file.sheet_too_large]" in said and "有内容的单元格超过 10 个" in said
     assert said.startswith(f"{xls}:") and "jixiao-conv-" not in said

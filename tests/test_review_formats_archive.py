@@ -19,23 +19,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from jixiao.cli import main
 from jixiao.files import guard
 from jixiao.review.output import review_folder, shown_name
 
+from .cli_support import run_cli
 from .test_hostile_files import MB, archive, archive_bomb, eml, nested_archive, rar4, rar5, seven_zip, seven_zip_bomb
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "seeds" / "004_6448f6cab597d7a3.txt"  # 衡山县妇联 2023
 OTHER = ROOT / "tests" / "fixtures" / "seeds" / "000_273d22226811a2f3.txt"  # 宝安区妇联 2023
-
-
-def _run(capsys, *argv: str) -> tuple[int, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    said = captured.err + captured.out
-    assert "Traceback" not in said and "内部错误" not in said, said
-    return code, said
 
 
 def _docx(text: Path) -> bytes:
@@ -65,7 +57,7 @@ def test_a_zip_with_gbk_names_folders_and_a_zip_inside_is_reviewed_document_by_d
             gbk=True,
         )
     )
-    code, said = _run(capsys, "review", str(sent), "--out", str(tmp_path / "out"))
+    code, said = run_cli(capsys, "review", str(sent), "--out", str(tmp_path / "out"))
     assert code == 0, said
     assert "衡山县妇联.zip/衡山县妇联/自评报告.docx：衡山县妇女联合会" in said
     assert "衡山县妇联.zip/衡山县妇联/附件.zip/附件/宝安自评报告.txt：" in said and "2/2" in said
@@ -138,7 +130,7 @@ def test_names_without_the_utf8_flag_are_read_as_gbk_or_utf8():
 def test_an_archive_that_reaches_out_of_itself_is_refused_whole(tmp_path, capsys, entries, options, code, words):
     sent = tmp_path / "部门材料.zip"
     sent.write_bytes(archive([("说明.txt", SEED.read_bytes()), *entries], **options))
-    said_code, said = _run(capsys, "review", str(sent))
+    said_code, said = run_cli(capsys, "review", str(sent))
     assert said_code == 2 and f"部门材料.zip：无法审核（压缩包“部门材料.zip”中的条目{words}" in said, said
     ((_, refused),) = review_folder(sent)
     assert isinstance(refused, Exception) and refused.problems[0].code == code  # type: ignore[union-attr]
@@ -149,7 +141,7 @@ def test_a_member_with_a_password_is_refused_alone_and_the_others_are_read(tmp_p
     sent.write_bytes(
         archive([("a/报告.txt", SEED.read_bytes()), ("b/加密.docx", b"x" * 100)], flags={"b/加密.docx": 1})
     )
-    code, said = _run(capsys, "review", str(sent))
+    code, said = run_cli(capsys, "review", str(sent))
     assert code == 0
     assert "材料.zip/a/报告.txt：衡山县妇女联合会" in said
     assert "材料.zip/b/加密.docx：无法审核（压缩包“材料.zip”中的“b/加密.docx”设置了密码" in said
@@ -168,7 +160,7 @@ def test_a_7z_and_a_rar_are_reviewed_as_a_zip_is(tmp_path, capsys):
             ]
         )
     )
-    code, said = _run(capsys, "review", str(sent), "--out", str(tmp_path / "out"))
+    code, said = run_cli(capsys, "review", str(sent), "--out", str(tmp_path / "out"))
     assert code == 0, said
     assert "衡山县妇联.7z/衡山县妇联/自评报告.docx：衡山县妇女联合会" in said
     assert "衡山县妇联.7z/衡山县妇联/附件.rar/附件/宝安自评报告.txt：深圳市宝安区妇女联合会" in said, said
@@ -193,7 +185,7 @@ def test_a_7z_and_a_rar_are_reviewed_as_a_zip_is(tmp_path, capsys):
     )
     # a .rar with UTF-8 names (WinRAR's Unicode flag), given alone; a folder opens its .7z and .rar too
     (tmp_path / "材料.rar").write_bytes(rar4([("内层/自评报告.txt", SEED.read_bytes())]))
-    code, said = _run(capsys, "review", str(tmp_path / "材料.rar"))
+    code, said = run_cli(capsys, "review", str(tmp_path / "材料.rar"))
     assert code == 0 and "材料.rar/内层/自评报告.txt：衡山县妇女联合会" in said, said
     names = [shown_name(p) for p, _ in review_folder(tmp_path)]
     assert "材料.rar/内层/自评报告.txt" in names and "衡山县妇联.7z/衡山县妇联/自评报告.docx" in names
@@ -248,7 +240,7 @@ def test_7z_and_rar_guards_are_the_zips(tmp_path, capsys, monkeypatch):
 def test_a_7z_or_rar_member_with_a_password_is_refused_alone(tmp_path, capsys):
     sent = tmp_path / "材料.rar"
     sent.write_bytes(rar4([("a/报告.txt", SEED.read_bytes()), ("b/加密.docx", b"x" * 100)], encrypted=("b/加密.docx",)))
-    code, said = _run(capsys, "review", str(sent))
+    code, said = run_cli(capsys, "review", str(sent))
     assert code == 0 and "材料.rar/a/报告.txt：衡山县妇女联合会" in said
     assert "材料.rar/b/加密.docx：无法审核（压缩包“材料.rar”中的“b/加密.docx”设置了密码" in said
     shutil.copy(ARCHIVE_FIXTURES / "密码条目.7z", tmp_path / "加密.7z")
@@ -311,9 +303,9 @@ def test_the_web_batch_takes_a_zip_a_7z_and_a_rar(tmp_path):
 def test_an_archive_refused_whole_exits_as_an_unreadable_file_does(tmp_path, capsys):
     sent = tmp_path / "穿越.zip"
     sent.write_bytes(archive([("../报告.txt", b"x")]))
-    code, said = _run(capsys, "review", str(sent))
+    code, said = run_cli(capsys, "review", str(sent))
     assert code == 2 and "穿越.zip：无法审核（压缩包“穿越.zip”中的条目“../报告.txt”" in said
-    code, said = _run(capsys, "review", str(tmp_path / "没有.zip"))
+    code, said = run_cli(capsys, "review", str(tmp_path / "没有.zip"))
     assert code == 2 and "[file.missing]" in said
 
 
@@ -367,7 +359,7 @@ def test_the_web_batch_reviews_each_document_in_an_uploaded_zip(tmp_path, monkey
 def test_an_archive_without_a_report_says_so(tmp_path, capsys):
     sent = tmp_path / "照片.zip"
     sent.write_bytes(archive([("现场/照片说明.exe", b"MZ"), ("__MACOSX/._a.docx", b"\x00")]))
-    code, said = _run(capsys, "review", str(sent))
+    code, said = run_cli(capsys, "review", str(sent))
     assert code == 2 and "照片.zip：无法审核（压缩包“照片.zip”中没有可审核的报告" in said
     shutil.copy(SEED, tmp_path / "衡山.txt")
     assert [shown_name(p) for p, _ in review_folder(tmp_path)] == ["照片.zip", "衡山.txt"]

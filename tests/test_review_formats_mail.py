@@ -12,23 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.cli import main
 from jixiao.files import guard
 from jixiao.review.output import review_folder, shown_name
 
+from .cli_support import run_cli
 from .test_hostile_files import MB, archive, eml
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "seeds" / "004_6448f6cab597d7a3.txt"  # 衡山县妇联 2023
 OTHER = ROOT / "tests" / "fixtures" / "seeds" / "000_273d22226811a2f3.txt"  # 宝安区妇联 2023
-
-
-def _run(capsys, *argv: str) -> tuple[int, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    said = captured.err + captured.out
-    assert "Traceback" not in said and "内部错误" not in said, said
-    return code, said
 
 
 @pytest.mark.parametrize("names", ["2047", "2231", "raw"])
@@ -41,7 +33,7 @@ def test_each_attachment_is_reviewed_under_the_name_its_sender_gave(tmp_path, ca
             names,
         )
     )
-    code, said = _run(capsys, "review", str(sent), "--out", str(tmp_path / "out"))
+    code, said = run_cli(capsys, "review", str(sent), "--out", str(tmp_path / "out"))
     assert code == 0, said
     assert "报送材料.eml/衡山县妇联2023年度自评报告（王堃）.txt：衡山县妇女联合会" in said, said
     assert "报送材料.eml/附件2 宝安.txt：深圳市宝安区妇女联合会" in said
@@ -68,10 +60,10 @@ def test_the_letter_is_no_report_and_a_forwarded_message_and_a_zip_are_opened(tm
 
 def test_a_message_without_attachments_or_not_a_message_says_so(tmp_path, capsys):
     (tmp_path / "空.eml").write_bytes(eml([]))
-    code, said = _run(capsys, "review", str(tmp_path / "空.eml"))
+    code, said = run_cli(capsys, "review", str(tmp_path / "空.eml"))
     assert code == 2 and "邮件“空.eml”中没有可审核的报告" in said and "请检查邮件是否带上了附件" in said
     (tmp_path / "乱码.eml").write_bytes(b"\x00\x01" * 100)
-    code, said = _run(capsys, "review", str(tmp_path / "乱码.eml"))
+    code, said = run_cli(capsys, "review", str(tmp_path / "乱码.eml"))
     assert code == 2 and "邮件“乱码.eml”已损坏" in said and "不是邮件格式" in said
 
 
