@@ -136,16 +136,63 @@ def test_no_other_corpus_document_gets_a_form_rulebook():
         "hubei-guangshui/project/2021": {"t07-hubei-guangshui-jtj-project-2021"},
         "ningxia-yinchuan/project/2021": {"t06-ningxia-yinchuan-no6school-project-2021"},
         "yunnan-baoshan/project/2022": {"t33-yunnan-baoshan-veterans-spring-visits-2022"},
+        "beijing-haidian/project/2016": {"t29-beijing-haidian-xueyuanlu-cleaning-project-2016"},
+        "xinjiang-fukang/project/2023": {"t30-xinjiang-fukang-statistics-project-2023"},
     }
     seen = 0
     for doc in load_corpus():
-        if not str(doc.truth.get("province") or "").startswith(("湖北", "宁夏", "云南")):
+        if not str(doc.truth.get("province") or "").startswith(("湖北", "宁夏", "云南", "北京", "新疆")):
             continue  # a form rulebook is of its province only
         seen += 1
         chosen = _review(doc.folder.name).rulebook_id
         for rid, docs in own.items():
             assert (chosen == rid) == (doc.folder.name in docs), (doc.folder.name, chosen)
     assert seen > 8
+
+
+@pytest.mark.parametrize(
+    ("doc", "rid", "marks"),
+    [
+        # 海淀's form prints its scoring method beside each row (得分计算方法), the funds row's
+        # “执行率*该指标分值,最高不得超过分值上限”; 阜康's its 指标值设置依据 and 指标赋分规则 columns
+        (
+            "t29-beijing-haidian-xueyuanlu-cleaning-project-2016",
+            "beijing-haidian/project/2016",
+            "“得分计算方法”“执行率*该指标分值,最高不得超过分值上限”",
+        ),
+        (
+            "t30-xinjiang-fukang-statistics-project-2023",
+            "xinjiang-fukang/project/2023",
+            "“指标值设置依据”“指标赋分规则”",
+        ),
+    ],
+)
+def test_a_district_or_county_project_form_is_chosen_by_what_it_prints(doc, rid, marks):
+    result = _review(doc)
+    assert result.rulebook_id == rid
+    assert f"为项目支出绩效自评表，{result.year}年度在该表式见于的{result.year}年度内" in result.rulebook_reason
+    assert f"且印有该表式的{marks}" in result.rulebook_reason
+    # the form's rulebook finds what the national rules found (no finding gained or lost)
+    national = review_file(CORPUS / doc / "document.txt", "mof/project/2020")
+    assert sorted((f.code, f.message) for f in result.findings) == sorted(
+        (f.code, f.message) for f in national.findings
+    )
+
+
+def test_the_funds_formula_alone_or_another_place_or_year_is_not_haidians():
+    """贵州's 绥阳县太白镇 (t12) prints the same funds formula on a department's form: not 海淀's. A 北京 table of
+    another district, or of 海淀 in another year, or without the 得分计算方法 column keeps the national rules."""
+    assert _review("t12-guizhou-suiyang-taibai-dept-2021").rulebook_id != "beijing-haidian/project/2016"
+    printed = norm("北京市海淀区某街道办事处得分计算方法执行率*该指标分值,最高不得超过分值上限。")
+    ident = kinds.Identity(department="某街道办事处", year=2016, province="北京市")
+    assert kinds.choose_rulebook("project_table", ident, printed, set())[0] == "beijing-haidian/project/2016"
+    elsewhere = printed.replace("海淀区", "朝阳区")
+    assert kinds.choose_rulebook("project_table", ident, elsewhere, set())[0] == "mof/project/2020"
+    later = kinds.Identity(department="某街道办事处", year=2017, province="北京市")
+    chosen, reason = kinds.choose_rulebook("project_table", later, printed, set())
+    assert chosen == "mof/project/2020" and "2017年度不在该表式见于的2016年度内" in reason
+    chosen, reason = kinds.choose_rulebook("project_table", ident, norm("北京市海淀区某街道办事处得分计算方法"), set())
+    assert chosen == "mof/project/2020" and "未印该表式的“执行率*该指标分值,最高不得超过分值上限”" in reason
 
 
 def test_a_broken_form_is_an_error_with_its_line(tmp_path):

@@ -39,6 +39,8 @@ NEW = [
     "ningxia-yinchuan/project/2021",
     "yunnan-baoshan/project/2022",
     "anhui-tongling-jiaoqu/project/2021",
+    "beijing-haidian/project/2016",
+    "xinjiang-fukang/project/2023",
 ]
 
 
@@ -311,6 +313,8 @@ def _findings(result) -> list[str]:
         ("yunnan-baoshan/project/2022", ["t57-yunnan-changning-supply-coop-pig-farm-2022"], False),
         # names neither its province nor its city: used only with --rulebook, and it finds what the review finds
         ("anhui-tongling-jiaoqu/project/2021", ["t37-anhui-tongling-jiaoqu-rural-public-welfare-2021"], False),
+        ("beijing-haidian/project/2016", ["t29-beijing-haidian-xueyuanlu-cleaning-project-2016"], True),  # by its form
+        ("xinjiang-fukang/project/2023", ["t30-xinjiang-fukang-statistics-project-2023"], True),  # by its form
     ],
 )
 def test_rulebooks_from_the_corpus_cite_it_and_review_them_without_new_findings(rid, documents, chosen):
