@@ -551,5 +551,15 @@ def extract_figures(doc: SourceDocument) -> list[Figure]:
     for i, seg in enumerate(doc.segments):
         if seg.kind == "paragraph":
             ctx.stage = None
+            before = len(out)
             _scan_paragraph(doc, i, seg, ctx, out, year)
+            if _OTHER_SPENDING.search(_norm_text(seg.text)) is not None:
+                out[before:] = [f for f in out[before:] if not f.key.endswith((".basic", ".project"))]
     return out
+
+
+# A 决算's spending of a third kind beside 基本支出 and 项目支出, not nothing ("经营支出130.93万元"; "经营支出0万元" is
+# none): the paragraph's 基本支出 and 项目支出 are then not the whole of its 支出合计, and are not read as its two parts
+_OTHER_SPENDING = rx(
+    r"(?:经营支出|上缴上级支出|对附属单位补助支出)[为是]?\s*(?!0+(?:\.0+)?\s*万元)\d[\d,]*(?:\.\d+)?\s*万元"
+)

@@ -77,8 +77,11 @@ def _readings(rate: NarrativeFigure, sentence: list[NarrativeFigure], figures: l
     own = [f for f in sentence[start:i] if f.kind in ("amount", "count") and not f.per_unit]
     after = sentence[i + 1] if i + 1 < len(sentence) else None
     change = next((f for f in reversed(own) if f.relation in changes), None)
-    if change is None and after is not None and after.relation in changes and after.kind == "amount":
-        change = after  # "完成30,161万元，同比增长14.6%，增收4,376万元": the change follows the rate
+    # "完成30,161万元，同比增长14.6%，增收4,376万元": the change follows the rate; not a change of another thing the
+    # text names ("收支总决算……下降了20.73%,主要是特教学院新校区建设支出较上年减少了12687.32万元")
+    follows = after is not None and after.relation in changes and after.kind == "amount"
+    if change is None and follows and after is not None and _same_thing(after, rate):
+        change = after
     earlier = [f for f in sentence[:i] if f.kind in ("amount", "count") and not f.per_unit]
     family = (change or (own or earlier or [rate])[-1]).family
 
@@ -109,6 +112,10 @@ def _readings(rate: NarrativeFigure, sentence: list[NarrativeFigure], figures: l
         if last is not None:
             return [_Reading(mine[-1], previous=last)]
     return []
+
+
+def _same_thing(change: NarrativeFigure, rate: NarrativeFigure) -> bool:
+    return not change.subject or change.subject in rate.subject or rate.subject in change.subject
 
 
 def _list_total(part: NarrativeFigure, sentence: list[NarrativeFigure]) -> NarrativeFigure | None:

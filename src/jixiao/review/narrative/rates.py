@@ -97,6 +97,10 @@ def shares(figures: list[NarrativeFigure]) -> list[Problem]:
                 orphans.append((rate, part))  # a share of a base the text does not state: read with its siblings
             if base is None or not base.checkable:
                 continue
+            if len(rate.base) < 2 and _exceeded(
+                base, part, [text_figures[j] for j in in_sentence[rate.segment, rate.sentence]]
+            ):
+                continue
             computed = ratio(interval(part), interval(base))
             if computed and not rate_matches(rate, computed):
                 out.append(
@@ -130,6 +134,15 @@ def shares(figures: list[NarrativeFigure]) -> list[Problem]:
         if problem:
             out.append(problem)
     return out + _sibling_shares(orphans)
+
+
+def _exceeded(base: NarrativeFigure, part: NarrativeFigure, sentence: list[NarrativeFigure]) -> bool:
+    """ "年末结转结余1843.7万元。其中,基本支出13645.88万元、占比21.49%,……经营支出130.93万元、占比0.21%": a base the
+    text does not name is not the whole of a part whose list of parts (the part and the other parts of its sentence)
+    adds to more than the base — here the 其中 lists the year's 支出, not the 结余 it follows."""
+    listed = [f for f in sentence if f is part or ("part" in f.flags and addable(f) and f.family == part.family)]
+    total = sum((f.scaled - f.half_unit for f in listed), Decimal(0))
+    return total > base.scaled + base.half_unit
 
 
 def _comes_to(rate: NarrativeFigure, amount: NarrativeFigure) -> bool:
