@@ -6,7 +6,6 @@ the submission asks to confirm."""
 from __future__ import annotations
 
 import html
-import os
 import re
 import warnings
 
@@ -16,28 +15,15 @@ import yaml
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 from fastapi.testclient import TestClient  # noqa: E402
 
-from jixiao.web.app import create_app  # noqa: E402
-from jixiao.web.db import Department, Evaluation, User  # noqa: E402
-from jixiao.web.security import hash_password  # noqa: E402
+from jixiao.web.db import Evaluation  # noqa: E402
 
-from .web_support import EXAMPLE, login, version_of  # noqa: E402
-
-PASSWORD = "correct-horse-battery"
+from .web_support import BAOAN, EXAMPLE, PASSWORD, SHENZHEN, add_user, login, version_of, web_app  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("amounts")
-    os.environ["JIXIAO_DATA"] = str(tmp)
-    application = create_app(f"sqlite:///{tmp / 'jixiao.db'}", enqueue=lambda job_id, url: None)
-    with application.state.factory() as db:
-        department = Department(name="深圳市宝安区妇女联合会", region="广东省深圳市宝安区")
-        db.add(department)
-        db.flush()
-        db.add(
-            User(username="baoan", password_hash=hash_password(PASSWORD), role="filler", department_id=department.id)
-        )
-        db.commit()
+    application = web_app(tmp_path_factory.mktemp("amounts"))
+    add_user(application, "baoan", "filler", department=BAOAN)
     return application
 
 
@@ -166,12 +152,7 @@ def test_the_bureau_sees_the_warning_too(app, filled):
     """The reviewer sees no form: the warning is among the page's 数据检查, for them as for the department."""
     client, csrf, evaluation_id = filled
     assert _save(client, csrf, evaluation_id, {"f:budget.initial.total": "1000000000"}).status_code == 303
-    with app.state.factory() as db:
-        if not db.query(User).filter_by(username="bureau").count():
-            db.add(
-                User(username="bureau", password_hash=hash_password(PASSWORD), role="reviewer", region="广东省深圳市")
-            )
-            db.commit()
+    add_user(app, "bureau", "reviewer", region=SHENZHEN)
     reviewer = TestClient(app)
     login(reviewer, "bureau", PASSWORD)
     page = reviewer.get(f"/evaluations/{evaluation_id}").text

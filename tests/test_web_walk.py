@@ -3,7 +3,6 @@ submission deadline typed as a date is written (2026年3月31日) and, refused, 
 
 from __future__ import annotations
 
-import os
 import re
 import warnings
 from datetime import date
@@ -13,23 +12,15 @@ import pytest
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 from fastapi.testclient import TestClient  # noqa: E402
 
-from jixiao.web.app import create_app  # noqa: E402
-from jixiao.web.db import Deadline, User  # noqa: E402
-from jixiao.web.security import hash_password  # noqa: E402
+from jixiao.web.db import Deadline  # noqa: E402
 
-from .web_support import login  # noqa: E402
-
-PASSWORD = "correct-horse-battery"
+from .web_support import BAOAN, PASSWORD, SHENZHEN, add_user, login, web_app  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("walk")
-    os.environ["JIXIAO_DATA"] = str(tmp)
-    application = create_app(f"sqlite:///{tmp / 'jixiao.db'}", enqueue=lambda job_id, url: None)
-    with application.state.factory() as db:
-        db.add(User(username="admin", password_hash=hash_password(PASSWORD), role="admin"))
-        db.commit()
+    application = web_app(tmp_path_factory.mktemp("walk"))
+    add_user(application, "admin", "admin")
     return application
 
 
@@ -82,9 +73,7 @@ def test_names_inside_an_archive_are_shown_without_direction_or_control_characte
     from jixiao.web.tasks import run_job
 
     seed = Path(__file__).resolve().parent / "fixtures" / "seeds" / "004_6448f6cab597d7a3.txt"
-    with app.state.factory() as db:
-        db.add(User(username="bureau", password_hash=hash_password(PASSWORD), role="reviewer", region="广东省深圳市"))
-        db.commit()
+    add_user(app, "bureau", "reviewer", region=SHENZHEN)
     app.state.enqueue = lambda job_id, url: run_job(job_id, url)
     client = TestClient(app)
     csrf = login(client, "bureau", PASSWORD)
@@ -114,18 +103,10 @@ def test_names_inside_an_archive_are_shown_without_direction_or_control_characte
 def test_a_version_shows_counts_grouped_and_rates_as_percents(app):
     """A version's 基本信息 showed 信访及个案受理数 as 128613 and a rate stored as a fraction as 0.9878: the
     figures as the department's tables print them, 128,613 宗 and 98.78%."""
-    from jixiao.web.db import Department
 
     from .web_support import EXAMPLE, version_of
 
-    with app.state.factory() as db:
-        department = Department(name="深圳市宝安区妇女联合会", region="广东省深圳市宝安区")
-        db.add(department)
-        db.flush()
-        db.add(
-            User(username="baoan", password_hash=hash_password(PASSWORD), role="filler", department_id=department.id)
-        )
-        db.commit()
+    add_user(app, "baoan", "filler", department=BAOAN)
     client = TestClient(app)
     csrf = login(client, "baoan", PASSWORD)
     created = client.post("/evaluations/new", data={"year": "2023", "csrf_token": csrf}, follow_redirects=False)
@@ -161,19 +142,7 @@ def test_a_wrong_workbook_is_told_in_the_pages_words(app):
 
     from openpyxl import Workbook
 
-    from jixiao.web.db import Department
-
-    with app.state.factory() as db:
-        if not db.query(User).filter_by(username="futian").count():
-            department = Department(name="深圳市福田区妇女联合会", region="广东省深圳市福田区")
-            db.add(department)
-            db.flush()
-            db.add(
-                User(
-                    username="futian", password_hash=hash_password(PASSWORD), role="filler", department_id=department.id
-                )
-            )
-            db.commit()
+    add_user(app, "futian", "filler", department=("深圳市福田区妇女联合会", "广东省深圳市福田区"))
     client = TestClient(app)
     csrf = login(client, "futian", PASSWORD)
     data = {"year": "2023", "rulebook": "shenzhen-baoan/department/2023", "csrf_token": csrf}
@@ -212,12 +181,7 @@ def test_a_batch_of_workbooks_is_told_in_the_pages_words(app):
 
     from jixiao.web.tasks import run_job
 
-    with app.state.factory() as db:
-        if not db.query(User).filter_by(username="bureau").count():
-            db.add(
-                User(username="bureau", password_hash=hash_password(PASSWORD), role="reviewer", region="广东省深圳市")
-            )
-            db.commit()
+    add_user(app, "bureau", "reviewer", region=SHENZHEN)
     app.state.enqueue = lambda job_id, url: run_job(job_id, url)
     client = TestClient(app)
     csrf = login(client, "bureau", PASSWORD)
@@ -236,22 +200,12 @@ def test_a_batch_of_workbooks_is_told_in_the_pages_words(app):
 def test_a_submitted_evaluation_says_why_it_cannot_be_changed(app):
     """Returned, corrected and submitted again, the department's page showed the old 退回意见 as '审核意见' (as if
     the bureau had just said it) and no form nor word of why: now 上次退回意见, and what to do to change it."""
-    from jixiao.web.db import Department, Evaluation
+    from jixiao.web.db import Evaluation
 
     from .web_support import EXAMPLE
 
-    with app.state.factory() as db:
-        department = Department(name="深圳市宝安区妇女联合会（退回测试）", region="广东省深圳市宝安区")
-        db.add(department)
-        db.flush()
-        db.add(
-            User(username="resubmit", password_hash=hash_password(PASSWORD), role="filler", department_id=department.id)
-        )
-        if not db.query(User).filter_by(username="bureau").count():
-            db.add(
-                User(username="bureau", password_hash=hash_password(PASSWORD), role="reviewer", region="广东省深圳市")
-            )
-        db.commit()
+    add_user(app, "resubmit", "filler", department=("深圳市宝安区妇女联合会（退回测试）", "广东省深圳市宝安区"))
+    add_user(app, "bureau", "reviewer", region=SHENZHEN)
     filler, reviewer = TestClient(app), TestClient(app)
     csrf = login(filler, "resubmit", PASSWORD)
     data = {"year": "2023", "rulebook": "shenzhen-baoan/department/2023", "csrf_token": csrf}
@@ -279,12 +233,7 @@ def test_a_submitted_evaluation_says_why_it_cannot_be_changed(app):
 
 def test_the_audit_log_names_the_bureaus_workbooks_in_words(app):
     """A download of the 全周期看板's workbook was logged as '全周期文档 #monitor:2023' (the code of its address)."""
-    with app.state.factory() as db:
-        if not db.query(User).filter_by(username="bureau").count():
-            db.add(
-                User(username="bureau", password_hash=hash_password(PASSWORD), role="reviewer", region="广东省深圳市")
-            )
-            db.commit()
+    add_user(app, "bureau", "reviewer", region=SHENZHEN)
     reviewer = TestClient(app)
     login(reviewer, "bureau", PASSWORD)
     for step in ("monitor", "rectify"):

@@ -179,3 +179,48 @@ def example_workbook(folder: Path, year: int, name: str = "宝安.xlsx") -> Path
     workbook = folder / name
     assert main(["template", "--from", str(source), "--out", str(workbook)]) == 0
     return workbook
+
+
+PASSWORD = "correct-horse-battery"  # every user the web tests make signs in with it
+BAOAN = ("深圳市宝安区妇女联合会", "广东省深圳市宝安区")  # the example's department and its region
+SHENZHEN = "广东省深圳市"  # a city bureau's 辖区, over 宝安区
+
+
+def web_app(folder: Path, enqueue=lambda job_id, url: None):
+    """The web app on a new SQLite database in `folder`, its stored files there too (JIXIAO_DATA); `enqueue` takes
+    a job (by default none runs)."""
+    from jixiao.web.app import create_app
+
+    os.environ["JIXIAO_DATA"] = str(folder)
+    return create_app(f"sqlite:///{folder / 'jixiao.db'}", enqueue=enqueue)
+
+
+def add_user(app, username: str, role: str, department: tuple[str, str] | None = None, region: str = ""):
+    """A user signing in with PASSWORD, unless one of that name is there already (a later test of a module may
+    add them again): a 填报人 of `department` (name, region; made with them when new), a 审核人 of `region`, or an
+    administrator."""
+    from jixiao.web.db import Department, User
+    from jixiao.web.security import hash_password
+
+    with app.state.factory() as db:
+        if db.query(User).filter_by(username=username).count():
+            return
+        department_id = None
+        if department is not None:
+            name, place = department
+            found = db.query(Department).filter_by(name=name).one_or_none()
+            if found is None:
+                found = Department(name=name, region=place)
+                db.add(found)
+                db.flush()
+            department_id = found.id
+        db.add(
+            User(
+                username=username,
+                password_hash=hash_password(PASSWORD),
+                role=role,
+                department_id=department_id,
+                region=region,
+            )
+        )
+        db.commit()
