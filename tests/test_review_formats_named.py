@@ -16,7 +16,8 @@ import pytest
 from jixiao.formats import office
 from jixiao.review.source import read_source
 
-from .test_hostile_review import _run, _write  # the CLI run that allows no traceback, a file written
+from .cli_support import run_cli
+from .test_hostile_review import _write  # a file written
 
 ROWS = [("三级指标", "分值", "得分"), ("预算执行率", "10", "9.5"), ("合计", "100", "95")]
 TITLE = "深圳市宝安区妇女联合会2023年度部门整体支出绩效自评报告"
@@ -219,7 +220,7 @@ def test_a_docx_that_is_an_old_doc_is_converted_as_one_and_said_so(tmp_path, cap
     doc = read_source(misnamed)
     assert _texts(doc)[0] == TITLE and doc.segments == read_source(old).segments  # as the same file named .doc
     assert "扩展名为 .docx，内容实为旧版 Word 文档（.doc）" in _notes(doc)
-    code, said = _run(capsys, "review", str(misnamed))
+    code, said = run_cli(capsys, "review", str(misnamed))
     assert code == 0 and "内容实为旧版 Word 文档（.doc）" in said
 
 
@@ -248,12 +249,12 @@ def test_refusals_under_a_word_or_excel_name(tmp_path, capsys, no_libreoffice):
         ("报告.xls", b"\x89PNG\r\n\x1a\n" + bytes(100), "内容却是图片"),
         ("报告.doc", b"PK\x05\x06" + bytes(18), "内容却不是 Word/Excel 文件"),  # an empty zip
     ):
-        code, said = _run(capsys, "review", str(_write(tmp_path, name, content)))
+        code, said = run_cli(capsys, "review", str(_write(tmp_path, name, content)))
         assert code == 2 and words in said, (name, said)
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as out:
         out.writestr("报告.txt", "正文")
-    code, said = _run(capsys, "review", str(_write(tmp_path, "材料.doc", archive.getvalue())))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "材料.doc", archive.getvalue())))
     assert code == 2 and "如果是压缩包，请把扩展名改为 .zip" in said
 
 
@@ -262,14 +263,14 @@ def test_hostile_excel_2003_xml_is_refused_by_name(tmp_path, no_libreoffice, cap
         '<?mso-application progid="Excel.Sheet"?>',
         '<!DOCTYPE Workbook [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>',
     ).replace("合计", "&b;")
-    code, said = _run(capsys, "review", str(_write(tmp_path, "笑.xls", laughs.encode())))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "笑.xls", laughs.encode())))
     assert code == 2 and "[file.spreadsheetml]" in said and "DOCTYPE" in said
     rows = "".join(f"<Row><Cell><Data ss:Type='Number'>{i}</Data></Cell></Row>" for i in range(20_001))
     many = SPREADSHEETML.replace("<Table>", "<Table>" + rows)
     merged = SPREADSHEETML.replace('ss:MergeDown="1"', 'ss:MergeDown="1000000" ss:MergeAcross="499"')
-    code, said = _run(capsys, "review", str(_write(tmp_path, "合并.xls", merged.encode())))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "合并.xls", merged.encode())))
     assert code == 2 and "共超过 500,000 个单元格（含合并区域）" in said
-    code, said = _run(capsys, "review", str(_write(tmp_path, "多行.xls", many.encode())))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "多行.xls", many.encode())))
     assert code == 2 and "表格共有 20005 行，超过上限 20000 行" in said and "JIXIAO_LIMIT_TABLE_ROWS" in said
 
 
@@ -301,12 +302,12 @@ def test_a_csv_over_the_table_limits_is_refused_by_name(tmp_path, capsys, monkey
 
     from jixiao.files import guard
 
-    code, said = _run(
+    code, said = run_cli(
         capsys, "review", str(_write(tmp_path, "长表.csv", b"".join(b"%d,1\n" % i for i in range(50_000))))
     )
     assert code == 2 and "[file.csv] 表格超过 20000 行" in said
     monkeypatch.setattr(guard, "LIMITS", dataclasses.replace(guard.LIMITS, table_columns=10))
-    code, said = _run(capsys, "review", str(_write(tmp_path, "宽表.csv", ",".join(["1"] * 11).encode())))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "宽表.csv", ",".join(["1"] * 11).encode())))
     assert code == 2 and "第 1 行有 11 列，上限为 10 列" in said
 
 
@@ -314,7 +315,7 @@ def test_web_page_tables_whose_spans_would_draw_millions_of_cells_are_refused_or
     """A few bytes of rowspan/colspan drew a grid of 10^10 cells (the review never ended); spans are taken as
     browsers take them: a row span to the table's last row, a column span to HTML's limit."""
     bomb = "<table><tr><td colspan=100000 rowspan=100000>x</td><td>y</td></tr><tr><td>z</td></tr></table>"
-    code, said = _run(capsys, "review", str(_write(tmp_path, "合并.html", bomb.encode())))
+    code, said = run_cli(capsys, "review", str(_write(tmp_path, "合并.html", bomb.encode())))
     assert code == 2 and "[file.table_too_large]" in said and "超过 500 列" in said
     wide = "<table><tr><td colspan=100000>标题</td></tr>" + "".join(
         "<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in ROWS
