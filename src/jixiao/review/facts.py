@@ -131,8 +131,11 @@ def find_department(doc: SourceDocument) -> str:
         # a report sent up ("关于上报……的报告") names the office it is sent to on a line of its own after its
         # title: "临夏州退役军人事务局" over the report of 临夏市's bureau (corpus n43)
         upward = upward or bool(_REPORT_UP.match(text))
-        # a line with a colon is a label and its value ("信息来源:霍山县教育局"), not a name standing alone
+        # a line with a colon is a label and its value ("信息来源:霍山县教育局"), not a name standing alone; nor is an
+        # item of a page's menu or path ("- 开远市机关事务管理局" over the page's 索引号 and 发布机构, corpus n253)
         alone = 3 <= len(text) <= 30 and text.endswith(endings) and "报告" not in text and not re.search(r"[:：]", text)
+        # ("发布机构开远市机关事务局": the site's particulars, its label run on, the publisher and no unit that reports)
+        alone = alone and not re.match(r"^(?:[-—–·•>＞|｜*]|发布机构|发文机关|发布单位|信息来源|来源|索引号)", text)
         if alone and not upward:
             return text
     for table in doc.tables():  # a workbook: 部门名称 | 衡山县妇女联合会, or 单位名称：… in a note row

@@ -15,7 +15,7 @@ from .facts import is_column_heading
 from .source import Segment, SourceDocument
 from .table import Table
 from .vocabulary import norm, regions, vocabulary
-from .years import stated_year, year_from_fill_date, year_from_signature
+from .years import digits_of_years, stated_year, title_years, year_from_fill_date, year_from_signature
 
 __all__ = ["Identity", "head_text", "identify", "province_of"]
 
@@ -143,7 +143,7 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str], no_se
         bare = _unbracketed(label)
         accepted = (bare, bare + "盖章", bare + "公章")
         for t in tables:
-            for row in t.grid:
+            for r, row in enumerate(t.grid):
                 for c, cell in enumerate(row):
                     n = norm(cell)
                     # 单位名称(盖章): norm made the brackets half-width; a scan may lose one of them
@@ -153,6 +153,9 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str], no_se
                         value = _cell_value(row, c)
                         named = value and not (_is_label(value) or _unit_only(value) or _heading(value))
                         if named and _ok(value, label, strict):
+                            return value
+                        value = _under_heading(t.grid, r, c)
+                        if value and _ok(value, label, strict):
                             return value
                     elif (
                         n.startswith(label)
@@ -178,6 +181,32 @@ def _labelled(tables: list[Table], doc: SourceDocument, labels: list[str], no_se
             if labelled and _ok(value, label, strict) and not (value and (_unit_only(value) or _heading(value))):
                 return value
     return ""
+
+
+def _under_heading(grid: list[list[str]], r: int, c: int) -> str:
+    """The name under a label that heads its column: "项目名称 | 项目主管部门 | 项目实施单位" over "农村公路养护 |
+    大英县交通运输局 | 大英县公路事务中心" — a row of the form's labels only (a label with a blank cell after it has
+    a blank value, corpus t04), one row of names under it, and the cell below ends as a unit's name does; or a
+    label alone on its row over a row that holds only a unit's name."""
+    row = grid[r]
+    if r + 1 >= len(grid):
+        return ""
+    # a heading row of the form's labels only — not a list's ("序号 | 项目名称 | 实施单位 | 预算资金(万元)", one unit
+    # a row under it: no one department, corpus n200's kind)
+    cells = [x.strip() for x in row if x.strip()]
+    heading = len(cells) >= 2 and all(_is_label(x) or norm(x) in ("项目名称", "单位名称") for x in cells)
+    endings = tuple(vocabulary().words("department_endings"))
+    listed = r + 2 < len(grid) and c < len(grid[r + 2]) and grid[r + 2][c].strip().endswith(endings)
+    below = grid[r + 1][c].strip() if c < len(grid[r + 1]) and not listed else ""
+    if not any(x.strip() for k, x in enumerate(row) if k != c):
+        # the label alone on its row, the name alone on the row under it ("项目主管部门 | | |" over "| 大英县交通运输局
+        # | |"): a form whose value cell was set below its label
+        rest = [x.strip() for x in grid[r + 1] if x.strip()]
+        below = rest[0] if len(rest) == 1 else ""
+    elif not heading or (c + 1 < len(row) and not row[c + 1].strip() and any(x.strip() for x in row[c + 1 :])):
+        return ""
+    whole = below.endswith(endings) and not (_is_label(below) or _unit_only(below) or _heading(below))
+    return below if whole else ""
 
 
 def _wrapped(value: str, following: str) -> str:
@@ -249,7 +278,15 @@ def _is_label(value: str) -> bool:
 
 
 def _ok(value: str, label: str, strict: set[str]) -> bool:
-    return label not in strict or not (_section(value) or _central(value))
+    return label not in strict or not (_section(value) or _central(value) or _government(value))
+
+
+def _government(name: str) -> bool:
+    """A county's, city's or province's government itself printed as a project's 主管部门 ("主管部门 | 施甸县人民政府",
+    corpus t79): no department that reports (its budget unit is its office, 办公室) — the unit the form names answers
+    for it. A township's (…镇人民政府, …乡人民政府) is a budget unit and may be the department."""
+    n = norm(name)
+    return bool(re.fullmatch(r"[\u4e00-\u9fff]{1,20}?(?:[省市县区州旗盟]|自治区)人民政府", n))
 
 
 def _section(name: str) -> bool:
@@ -336,22 +373,35 @@ def _titled_department(doc: SourceDocument, tables: list[Table]) -> str:
     """A title that begins with the organisation: "大英县民政局2022年度中央对地方转移支付……" → 大英县民政局,
     "万源市民政局 关于2021年度……" (corpus n101), "镜湖区残联中央转移支付……" (n11), also after the year and a
     budget code ("2021 年茂名市发展和改革局整体支出……" n40, "411001-衡山县贯塘乡人民政府2023年部门决算" t24). The
-    name ends with one of vocabulary.yaml's department_endings and holds its place (_named_unit)."""
-    titles = [s.text for s in doc.paragraphs()[:3]] + [x for t in tables[:1] for x in t.titles[:2]]
+    name ends with one of vocabulary.yaml's department_endings and holds its place (_named_unit). A page saved
+    from a site prints its particulars first (索引号, 发布机构, 发布日期 …): its title is then the first line among
+    its first fifteen that reads as a report's title (_TITLE_LINE, corpus n253)."""
+    paragraphs = [s.text for s in doc.paragraphs()[:15]]
+    titles = paragraphs[:3] + [x for t in tables[:1] for x in t.titles[:2]]
+    titles += [x for x in paragraphs[3:] if _TITLE_LINE.search(x.strip())][:1]
     return next((name for name in map(_title_name, titles) if name), "")
+
+
+# a report's title on a line of its own: "开远市市级机关公务用车保障中心2024年度部门整体和项目支出绩效自评报告"
+_TITLE_LINE = re.compile(r"^[^，,。；;：:]{6,60}(?:自评报告|评价报告|自评表|情况的?报告|情况说明)$")
 
 
 def _title_name(text: str) -> str:
     """The organisation a title begins with (_titled_department), "" when it begins with none."""
     endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
     if text:
+        # "大英县民政局二〇二四年度……", "大英县民政局24年度……": the year as digits first
+        text = title_years(digits_of_years(text))
         text = _CODE.sub("", re.sub(r"^\s*(?:19|20)\d{2}\s*年度?\s*", "", text or "").strip())
         text = _FIRM_ABOUT.sub("", text)  # a firm's title about the unit it evaluated
         # "关于大英县交通运输局2023年度部门整体支出绩效自评情况的报告": the unit after 关于 (not 关于上报/下达…: a verb
         # stands in no unit's name, _named_unit)
         text = re.sub(r"^关于\s*", "", text)
         # "大英县交通运输局（本级）2023年度……": the unit's own accounts, without its units under it
-        m = re.match(rf"^([\u4e00-\u9fff（）()]{{2,24}}?(?:{endings}))(?:[(（]本级[)）])?{_AFTER_NAME}", text)
+        # and "大英县农业农村局（大英县乡村振兴局）2024年度……": the other name the unit bears (_ALIAS) aside
+        m = re.match(
+            rf"^([\u4e00-\u9fff（）()]{{2,24}}?(?:{endings}))(?:[(（]本级[)）]|{_alias()})?{_AFTER_NAME}", text
+        )
         if m and _named_unit(m.group(1)):
             return m.group(1)
         # a county or district that sends the notice itself: "天水市秦州区关于2023年度彩票公益金使用情况公示说明"
@@ -396,7 +446,7 @@ _DATE = (
 )
 _DATE_LINE = re.compile(rf"^\s*(?:{_DATE})\s*$")
 _SIGNED_LABEL = re.compile(r"^(?:报送|填报|编制|报告|呈报|落款)单位\s*(?:[(（](?:盖章|公章)[)）])?\s*[:：]")
-_SIGNED_SEAL = re.compile(r"\s*[(（]?(?:盖章|公章|签章|章)[)）]?\s*$")
+_SIGNED_SEAL = re.compile(r"\s*[(（]?\s*(?:盖章|公章|签章|印章|章)\s*[)）]?\s*$")
 
 
 def _signed_department(doc: SourceDocument) -> str:
@@ -413,7 +463,8 @@ def _signed_department(doc: SourceDocument) -> str:
         if name and name.endswith(endings) and _named_unit(name):
             return name
     for i, line in enumerate(tail):
-        m = re.match(rf"^(\S{{4,30}}?)\s*(?:{_DATE})\s*$", line)
+        # the seal's place between them set apart by spaces: "大英县交通运输局 （章） 2025年3月"
+        m = re.match(rf"^(\S{{4,30}}?)\s*(?:[(（]\s*(?:盖章|公章|签章|印章|章)\s*[)）])?\s*(?:{_DATE})\s*$", line)
         text = _SIGNED_SEAL.sub("", m.group(1) if m else line)
         dated = bool(m) or any(_DATE_LINE.match(x) for x in tail[i + 1 : i + 3])
         if 4 <= len(text) <= 30 and text.endswith(endings) and _named_unit(text) and dated:
@@ -423,9 +474,14 @@ def _signed_department(doc: SourceDocument) -> str:
 
 _DESCRIBES = (
     r"(?:[(（]本级[)）])?(?:下设|内设|设有|设置[\d一二三四五六七八九十]+个|为公益|为行政|为全额|为差额|为参照|为财政"
-    r"|是[^，,。]{0,12}(?:单位|机关)|(?<!所)属[^，,。]{0,30}(?:单位|机关)|主要职责|的主要职责|主要职能|主要负责|下属"
+    r"|是[^，,。]{0,14}(?:单位|机关|机构|组织)|(?<!所)属[^，,。]{0,30}(?:单位|机关)|主要职责|的主要职责|主要职能|主要负责|下属"
+    # "市水利局为市政府组成部门" (corpus n232)
+    r"|[为是](?:[省市县区州旗]|自治区)?(?:人民)?政府(?:的)?(?:组成部门|工作部门|直属(?:事业单位|机构))"
     r"|在[^，,。]{2,30}(?:坚强|正确)?领导下)"
 )
+
+
+_SHORT_NAMED = r"(?:[(（](?:以下)?简称[“\"”]?[\u4e00-\u9fff]{1,10}[”\"“]?[)）])?"
 
 
 def _self_described(doc: SourceDocument) -> str:
@@ -434,11 +490,13 @@ def _self_described(doc: SourceDocument) -> str:
     公益一类事业单位" (n112)."""
     endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
     lead = (
-        r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?(?:[\u4e00-\u9fff]{2,6}[:：])?"
+        # a heading before it on its line: "机构设置:", "(二)机构设置。" (corpus n232)
+        r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?(?:[\u4e00-\u9fff]{2,6}[:：。])?"
         r"(?:(?:另外|此外|同时)[,，]\s*)?(?:(?:19|20)\d{2}\s*年度?[,，]?\s*)?\s*"
     )
     for seg in doc.paragraphs():
-        m = re.match(rf"{lead}([\u4e00-\u9fff（）()]{{2,30}}?(?:{endings})){_DESCRIBES}", seg.text)
+        # its short name given in brackets between ("山东省残疾人联合会(以下简称“省残联”)是……", corpus n251)
+        m = re.match(rf"{lead}([\u4e00-\u9fff（）()]{{2,30}}?(?:{endings})){_SHORT_NAMED}{_DESCRIBES}", seg.text)
         if m and _named_unit(m.group(1)):
             return m.group(1)
     # the units of a department's final accounts, listed with the department's own accounts first:
@@ -684,6 +742,94 @@ _OTHER_UNIT = re.compile(
 )
 
 
+def _allocated_to(doc: SourceDocument) -> str:
+    """The unit a project's self-evaluation says the money was allocated to: "市财政下达市交通运输局保山站房规模扩大
+    工程建设经费260万元" (corpus n164), "自治区广电局每年均为林芝市广电局下达村村通维护经费" (n174) — a self-evaluation
+    is made by the unit that received and spent the money. Only in a report whose head says 自评, only a name that
+    begins with its place (a province, a city or county of regions.yaml, or only its level: 市交通运输局, made whole
+    by _whole), and only when the report names one such unit: money split among several names none."""
+    if "自评" not in norm("".join(s.text for s in _head(doc))):
+        return ""
+    endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
+    name = rf"([\u4e00-\u9fff（）()]{{2,24}}?(?:{endings}))"
+    patterns = [
+        rf"(?:下达|拨付|拨给|拨入)(?:到|至|给)?{name}(?=[^，,。；;]{{0,40}}?(?:经费|资金|补助|款))",
+        rf"为{name}下达",
+    ]
+    text = _CITED.sub(lambda m: "＿" * len(m.group(0)), "\n".join(s.text for s in doc.paragraphs()))
+    found = {
+        m.group(1)
+        for pattern in patterns
+        for m in re.finditer(pattern, text)
+        if _placed_start(m.group(1)) and _named_unit(m.group(1)) and not _section(m.group(1))
+    }
+    return found.pop() if len(found) == 1 else ""
+
+
+def _placed_start(name: str) -> bool:
+    """A name that begins with its place: a province, a place of regions.yaml, or a level alone (市交通运输局)."""
+    return name[:1] in _LEVEL or name.startswith(("自治区", *_places()))
+
+
+# bodies whose names end with none of vocabulary.yaml's department_endings: 县政协 (corpus n63), 市科协
+_OTHER_BODIES = ("政协", "科协")
+# a place's own organs, which a department's report names as leading it ("县委、县政府高度重视……"): never the
+# department that reports
+_PLACE_ORGANS = {"委", "政府", "人民政府", "党委", "委员会", "人大", "人大常委会", "人大常委", "纪委", "监委"}
+
+
+def _paragraph_subject(doc: SourceDocument) -> str:
+    """The unit a department's report names at the start of two paragraphs or more as their subject and no other
+    unit so ("县政协坚持按照县委……", "县政协牢牢把握……两大主题", corpus n63): the report's own unit, made whole by
+    _whole. Not a place's own organs (县委, 县政府 …: _PLACE_ORGANS), nor a name followed by 、 or 和 (a list)."""
+    endings = (*vocabulary().words("department_endings"), *_OTHER_BODIES)
+    counts: dict[str, int] = {}
+    for seg in doc.paragraphs():
+        opening = re.sub(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?", "", seg.text)[:26]
+        names = [opening[:i] for i in range(3, len(opening)) if opening[:i].endswith(endings)]
+        name = next((n for n in names if opening[len(n) : len(n) + 1] not in "、，,和与及同"), "")
+        if name and _placed_start(name) and _named_unit(name) and not _section(name) and not _firm(name):
+            place = re.match(r"^(?:自治区|[\u4e00-\u9fff]*?[省市县区州旗盟])", name)
+            if not place or name[place.end() :] not in _PLACE_ORGANS:
+                counts[name] = counts.get(name, 0) + 1
+    leading = [n for n, c in counts.items() if c >= 2]
+    return leading[0] if len(leading) == 1 and len(counts) == 1 else ""
+
+
+# the speaker's line under a report's title: "市审计局局长   李火生" (corpus n222, a report to the 人大常委会)
+_SPEAKER_POST = "副?(?:局长|主任|厅长|院长|主席|书记|部长|处长|检察长|馆长|所长|站长|队长)"
+
+
+def _speaker(doc: SourceDocument) -> str:
+    """The unit of the one who makes a report, on a line of its own under the title: its name, the post and the
+    person's name ("市审计局局长   李火生", corpus n222)."""
+    endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
+    for seg in doc.paragraphs()[1:5]:
+        m = re.match(
+            rf"^\s*([\u4e00-\u9fff（）()]{{2,24}}?(?:{endings})){_SPEAKER_POST}\s+[\u4e00-\u9fff]{{2,4}}\s*$", seg.text
+        )
+        if m and _placed_start(m.group(1)) and _named_unit(m.group(1)):
+            return m.group(1)
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _alias() -> str:
+    """The other name a unit bears, in brackets after its own: a unit that took over another's duties keeps that
+    one's name as a second plate (加挂牌子) — the 2023 reform put 国家乡村振兴局's duties into 农业农村部, which bears
+    its name as a plate (http://rcyhjx.com/dn/kuaixun/417188.html, 2023-03-07), and a county prints "大英县农业农村局
+    （大英县乡村振兴局）". A pattern: the brackets and a name ending as a unit's does."""
+    endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
+    return rf"[(（][\u4e00-\u9fff]{{2,24}}?(?:{endings})[)）]"
+
+
+def _unaliased(name: str) -> str:
+    """ "大英县农业农村局（大英县乡村振兴局）" → 大英县农业农村局: the unit under its own name, its second plate aside
+    (_alias); a name that is only such brackets stays as it is."""
+    rest = re.sub(rf"\s*{_alias()}$", "", name)
+    return rest if len(rest) >= 3 and rest.endswith(tuple(vocabulary().words("department_endings"))) else name
+
+
 def _without_scope(name: str) -> str:
     """ "大英县医疗保障局部门" → 大英县医疗保障局: a budget-scope word after a unit's name (vocabulary.yaml
     department_scope_suffixes) is not part of it; "财政部" or "宣传部" (部 as the unit's own ending) stay whole."""
@@ -706,7 +852,8 @@ def _source_line_department(doc: SourceDocument) -> str:
     for seg in _head(doc):
         # the name ends where the line's next label begins, also with no space before it (a justified PDF line
         # closed up: "来源:安居区市场监管局发布时间:…", corpus t35)
-        name = rf"([\u4e00-\u9fff（）()]{{2,30}}?(?:{endings}))(?=$|[^\u4e00-\u9fff]|{_NEXT_LABEL})"
+        # — or where the report's first sentence begins, run on to the line ("…管委会我单位2024年…", corpus n250)
+        name = rf"([\u4e00-\u9fff（）()]{{2,30}}?(?:{endings}))(?=$|[^\u4e00-\u9fff]|{_NEXT_LABEL}|我)"
         m = re.search(rf"(?:信息)?来源\s*[:：]\s*{name}", seg.text)
         if m:
             return m.group(1)
@@ -882,7 +1029,7 @@ def _answerable(tables: list[Table], doc: SourceDocument) -> str:
     labels = vocabulary().words("identity", "answerable")
     name = _labelled(tables, doc, labels, tuple(labels)) or _spaced(doc, labels) or _misread(tables, labels, doc)
     name = _CODE.sub("", name).strip()
-    return "" if not name or _central(name) or _section(name) else _unmasked(name)
+    return "" if not name or _central(name) or _section(name) or _government(name) else _unmasked(name)
 
 
 def _labelled_department(doc: SourceDocument, tables: list[Table], form: bool) -> str:
@@ -924,16 +1071,19 @@ def _department(doc: SourceDocument, tables: list[Table], kind: str, unit: str) 
         lambda: unit,
         lambda: _source_line_department(doc),
         lambda: _signed_department(doc),
+        lambda: _speaker(doc),
         lambda: _compiled_by(doc),
         lambda: _commissioned(doc),
         lambda: _evaluator(doc),
         lambda: _self_referred(doc) if kind.startswith("narrative") else "",
         lambda: _phrase_named(doc) if kind.startswith("narrative") else "",
         lambda: _sole_actor(doc) if kind.startswith("narrative") else "",
+        lambda: _allocated_to(doc) if kind == "narrative_project" else "",
         lambda: _inline_labelled(
             doc, (vocab.words("identity", "unit") if not form else []) + vocab.words("identity", "department")
         ),
         lambda: _self_described(doc) if kind == "narrative_department" else "",
+        lambda: _paragraph_subject(doc) if kind == "narrative_department" else "",
         lambda: _file_named_department(doc),
     ]
     endings = tuple(vocab.words("department_endings"))
@@ -989,17 +1139,31 @@ _LEVEL = "省市县区州旗盟"
 def _whole(name: str, doc: SourceDocument) -> str:
     """`name`, in its whole form when it names only the level of its place ("县司法局" in the title of a report
     that names 紫金县司法局 below it, corpus n90) and the document prints it with its place once: a place of
-    regions.yaml or vocabulary.yaml's places ending with that level, then the rest of the name. A document that
-    never prints the place (corpus t15, "县农业农村局") keeps the name as it is."""
+    regions.yaml or vocabulary.yaml's places ending with that level, then the rest of the name. Where the whole
+    name is printed nowhere, the one place of that level the document names is its place ("市交通运输局" in a
+    report that names 保山市 and no other city, corpus n164; "县政协" and 南县, n63). A document that names no
+    place of that level (corpus t15, "县农业农村局"; n185, "市公路局") or two of them keeps the name as it is."""
     if not name or name[0] not in _LEVEL or province_of(name[:3]):
         return name
     text = norm("".join(s.text for s in doc.paragraphs()) + "".join("".join(r) for t in doc.tables() for r in t.rows))
     rest = norm(name)[1:]
-    places = {p for groups in (regions(), vocabulary().raw["places"]) for ps in groups.values() for p in ps}
-    found = {p + rest for p in places if len(p) >= 2 and p.endswith(name[0]) and p + rest in text}
+    places = _level_places(name[0])
+    found = {p + rest for p in places if p + rest in text}
     # a place inside a longer one (南湖区 in 岳阳市南湖区) is the same name
     found = {x for x in found if not any(x != y and y.endswith(x) for y in found)}
-    return found.pop() if len(found) == 1 else name
+    if len(found) == 1:
+        return found.pop()
+    own = {p for p in places if p in text and _place_at(text, p) >= 0}
+    own = {p for p in own if not any(p != q and q.endswith(p) for q in own)}
+    return own.pop() + rest if not found and len(own) == 1 and len(rest) >= 2 else name
+
+
+@lru_cache(maxsize=8)
+def _level_places(level: str) -> frozenset[str]:
+    """The places of regions.yaml and vocabulary.yaml's places (and the four cities that are provinces: 重庆市) whose
+    names end with `level` (市, 县, 区 …), of two characters or more."""
+    groups = (regions(), vocabulary().raw["places"], {"": vocabulary().raw["provinces"]})
+    return frozenset(p for g in groups for ps in g.values() for p in ps if len(p) >= 2 and p.endswith(level))
 
 
 def identify(doc: SourceDocument, tables: list[Table], kind: str = "") -> Identity:
@@ -1007,9 +1171,9 @@ def identify(doc: SourceDocument, tables: list[Table], kind: str = "") -> Identi
     writes it, a project form's the 主管部门 that answers for it (docs/review.md, "Identity")."""
     vocab = vocabulary()
     ident = Identity()
-    ident.unit = _unsealed(_implementing_unit(tables, doc) or _joint(tables, doc)[1])
+    ident.unit = _unaliased(_unsealed(_implementing_unit(tables, doc) or _joint(tables, doc)[1]))
     form = ident.unit and not kind.startswith("narrative")
-    ident.department = _without_scope(_unsealed(_department(doc, tables, kind, ident.unit if form else "")))
+    ident.department = _unaliased(_without_scope(_unsealed(_department(doc, tables, kind, ident.unit if form else ""))))
     ident.project = _labelled(tables, doc, vocab.words("identity", "project"))
     ident.date = _labelled(tables, doc, vocab.words("identity", "date"))
     ident.stated_total = _labelled(tables, doc, vocab.words("identity", "total"))

@@ -28,7 +28,7 @@ from .source import SourceDocument
 from .table import Table
 from .vocabulary import norm, vocabulary
 
-__all__ = ["digits_of_years", "stated_year", "year_from_fill_date", "year_from_signature"]
+__all__ = ["digits_of_years", "stated_year", "title_years", "year_from_fill_date", "year_from_signature"]
 
 # 〇 as text recognition reads it too: the letter O ("二O二三年")
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九○ＯOo", "001234567890000")
@@ -63,6 +63,18 @@ def digits_of_years(text: str) -> str:
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
+# a year written with two digits in a title: "24年度部门整体支出绩效自评报告", "大英县民政局24年项目支出绩效自评报告"
+_SHORT_YEAR = re.compile(r"(?<![\d.．/\-第近])([12]\d)(?=\s*年(?:度|部门|项目|单位|整体|预算|决算|绩效|专项|财政))")
+_TITLE_WORDS = re.compile(r"自评|绩效|报告|决算|预算")
+
+
+def title_years(text: str) -> str:
+    """ "24年度" → "2024年度" in a title (a line of up to 60 characters that names a report, 自评, 绩效, 预算 or
+    决算): a year written with its last two digits, 2010 to 2029. Elsewhere "24年" is a span ("工作24年"), no year."""
+    if len(text.strip()) > 60 or not _TITLE_WORDS.search(text):
+        return text
+    return _SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)
+
 
 def _sentences(texts: list[str]) -> list[str]:
     """The head's sentences, each cut where it turns to another year: "2020年“三公”经费支出431万元,比上年减少…"
@@ -70,7 +82,7 @@ def _sentences(texts: list[str]) -> list[str]:
     words = vocabulary().words("other_year_words")
     out = []
     for text in texts:
-        text = _NUMBER.sub("", digits_of_years(_SPACES.sub("", text)))
+        text = _NUMBER.sub("", title_years(digits_of_years(_SPACES.sub("", text))))
         if _BARE_DATE_LINE.match(text):
             continue  # a cover's date standing alone ("2025年", "2022年3月")
         for sentence in re.split(r"[。；;！!？?\n]", text):

@@ -1,0 +1,197 @@
+"""Who and when on forms the corpus holds too rarely: a unit named only by its level ("市交通运输局", "县政协") in a
+document that names its place once, the unit a self-evaluation's money went to, a form whose labels head their
+columns, a unit's second plate after the 2023 reform, a year in Chinese numerals or two digits in a title, the
+seal's place between a 落款's name and its date, a page saved with its site's particulars first, a county's own
+government printed as 主管部门, and county-level places renamed or set up since regions.yaml's list
+(review/identity.py, review/years.py, review/facts.py, review/regions.yaml; docs/review.md "Identity").
+
+Each document is made by hand after the corpus document named beside it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jixiao.review import review_file
+from jixiao.review.identity import province_of
+
+
+def _review(tmp_path: Path, text: str, name: str = "doc.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return review_file(path)
+
+
+_BODY = "二、绩效自评结论\n经自评，项目资金执行率100%，总体运行良好，达到了年初设定的绩效目标。\n"
+
+
+def test_a_unit_named_by_its_level_takes_the_one_place_of_that_level_the_document_names(tmp_path):
+    """corpus n164: the whole name is printed nowhere, 保山市 is the only city named — "市交通运输局" is 保山市's;
+    the money of a self-evaluation went to it ("市财政下达市交通运输局……经费"). A document that names two cities
+    leaves the name as printed."""
+    text = (
+        "一、项目基本情况\n保山市应承担站房扩大规模增加投资共9925万元，还需拨付325万元。\n"
+        "二、项目绩效自评工作开展情况\n我局成立了预算绩效管理工作领导小组。\n"
+        "三、项目绩效实现情况\n市财政下达市交通运输局站房规模扩大工程建设经费260万元。\n"
+    )
+    assert _review(tmp_path, text).department == "保山市交通运输局"
+    two = text.replace("我局成立", "借鉴大理市经验，我局成立")
+    assert _review(tmp_path, two, "two.txt").department == "市交通运输局"
+
+
+def test_the_one_unit_a_self_evaluation_s_money_was_allocated_to(tmp_path):
+    """corpus n174: "自治区广电局每年均为林芝市广电局下达村村通维护经费" — the unit that received the money makes the
+    self-evaluation; money allocated to two units names none."""
+    text = (
+        "项目支出绩效自评报告\n项目名称:村村通维护经费\n一、项目基本情况\n"
+        "自治区广电局每年均为林芝市广电局下达村村通维护经费，资金金额每年有所不同。\n" + _BODY
+    )
+    assert _review(tmp_path, text).department == "林芝市广电局"
+    two = text.replace("下达村村通维护经费，", "下达村村通维护经费，并为林芝市文化局下达设备经费，")
+    assert _review(tmp_path, two, "two.txt").department == ""
+
+
+def test_a_department_s_report_whose_paragraphs_open_with_its_short_name(tmp_path):
+    """corpus n63: "县政协坚持按照……", "县政协牢牢把握……" in a report that names 南县 once: the report of 南县政协. The
+    county's own organs opening paragraphs ("县委、县政府高度重视……") are no department."""
+    text = (
+        "部门整体支出绩效评价报告\n一、基本情况\n2021年部门决算收支完成情况。\n"
+        "县政协坚持按照县委十五字方针和发展定位，奋力谱写南县高质量跨越发展新篇章。\n"
+        "县政协牢牢把握团结和民主两大主题，切实履行政治协商、民主监督、参政议政三大职能。\n"
+    )
+    assert _review(tmp_path, text).department == "南县政协"
+    organs = text.replace("县政协坚持", "县委高度重视").replace("县政协牢牢", "县委始终")
+    assert _review(tmp_path, organs, "organs.txt").department == ""
+
+
+def test_a_department_s_report_that_describes_the_unit_in_more_ways(tmp_path):
+    """corpus n232: "(二)机构设置。市水利局为市政府组成部门" (a heading closed by a full stop; 重庆市 the city);
+    n228: "……社区卫生服务中心是卫生医疗预防工作的综合性机构"; n251: "山东省残疾人联合会(以下简称“省残联”)是中国残疾人
+    联合会的地方组织"."""
+    text = (
+        "一、部门基本情况\n(一)职能职责。负责全市水资源保护，承担重庆市河长办公室日常工作。\n"
+        "(二)机构设置。市水利局为市政府组成部门，局机关设办公室、规划计划处。\n"
+    )
+    assert _review(tmp_path, text).department == "重庆市水利局"
+    text = (
+        "目录\n第一部分 单位概况\n一、主要职能\n"
+        "金平县城区社区卫生服务中心是卫生医疗预防工作的综合性机构，其主要职能是提供预防、保健服务。\n"
+    )
+    result = _review(tmp_path, text, "centre.txt")
+    assert (result.department, result.province) == ("金平县城区社区卫生服务中心", "云南省")
+    text = (
+        "山东省残疾人联合会2023年度部门整体支出绩效评价报告\n一、部门基本情况\n"
+        "山东省残疾人联合会(以下简称“省残联”)是中国残疾人联合会的地方组织，是残疾人事业管理机构。\n"
+    ).replace("山东省残疾人联合会2023年度部门整体支出绩效评价报告\n", "部门整体支出绩效评价报告\n")
+    assert _review(tmp_path, text, "federation.txt").department == "山东省残疾人联合会"
+
+
+def test_the_unit_of_the_one_who_makes_the_report_under_its_title(tmp_path):
+    """corpus n222: "市审计局局长   李火生" under the title of a report to the 人大常委会; 瑞金市 the only city
+    named."""
+    text = (
+        "关于2020年度市本级预算执行和其他财政收支审计查出问题整改情况的报告\n"
+        "市审计局局长   李火生\n主任、各位副主任、各位委员:\n"
+        "市人大常委会听取和审议了《关于瑞金市2020年度市本级预算执行和其他财政收支的审计工作报告》。\n"
+    )
+    assert _review(tmp_path, text).department == "瑞金市审计局"
+
+
+def test_a_form_whose_labels_head_their_columns_or_stand_over_their_names(tmp_path):
+    """A project's form whose labels head the columns of a row, the names in the row under them, and one whose
+    label stands alone over the row with its name; a list of projects under the same headings (one unit a row)
+    names no department."""
+    text = (
+        "农村公路养护项目2024年度绩效自评表\n项目名称\t项目主管部门\t项目实施单位\n"
+        "农村公路养护\t大英县交通运输局\t大英县公路事务中心\n"
+        "项目资金(万元)\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+        "\t年度资金总额\t100\t100\t100\t10\t100%\t10\n"
+    )
+    result = _review(tmp_path, text)
+    assert (result.department, result.unit) == ("大英县交通运输局", "大英县公路事务中心")
+    text = (
+        "农村公路养护项目绩效自评报告\n项目名称\t农村公路养护\t项目资金（万元）\t100\n项目主管部门\t\t\t\n"
+        "\t大英县交通运输局\t\t\n一、项目基本情况\n该项目全年预算100万元，已全部支出。\n"
+    )
+    assert _review(tmp_path, text, "below.txt").department == "大英县交通运输局"
+    text = (
+        "2024年度财政重点项目绩效评价结果\n项目名称\t项目主管部门\t项目实施单位\n"
+        "道路养护\t大英县交通运输局\t大英县公路事务中心\n学校运转\t大英县教育局\t大英县第一中学\n"
+    )
+    assert _review(tmp_path, text, "list.txt").department == ""
+
+
+def test_a_unit_s_second_plate_after_the_2023_reform_is_no_part_of_its_name(tmp_path):
+    """After the 2023 reform 乡村振兴局's duties went to 农业农村部, which bears its name as a second plate
+    (加挂国家乡村振兴局牌子, http://rcyhjx.com/dn/kuaixun/417188.html): a county prints "大英县农业农村局（大英县
+    乡村振兴局）" in a title or beside 主管部门 — the department is 大英县农业农村局."""
+    title = "大英县农业农村局（大英县乡村振兴局）2024年度部门整体支出绩效自评报告\n一、部门基本情况\n本局负责农业。\n"
+    assert _review(tmp_path, title).department == "大英县农业农村局"
+    form = (
+        "项目支出绩效自评表\n(2024年度)\n项目名称\t衔接推进乡村振兴补助资金\n"
+        "主管部门\t大英县农业农村局（大英县乡村振兴局）\t实施单位\t大英县蓬莱镇人民政府\n"
+        "项目资金(万元)\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+        "\t年度资金总额\t100\t100\t100\t10\t100%\t10\n"
+    )
+    result = _review(tmp_path, form, "form.txt")
+    assert (result.department, result.unit) == ("大英县农业农村局", "大英县蓬莱镇人民政府")
+
+
+def test_a_title_s_year_in_chinese_numerals_or_two_digits(tmp_path):
+    """A title's "大英县民政局二〇二四年度……", "……24年度……", "……24年部门……": the year, and the unit before it;
+    "24年" in prose (a span: "工作24年") is no year."""
+    for i, title in enumerate(("大英县民政局二〇二四年度", "大英县民政局24年度", "大英县民政局24年")):
+        text = f"{title}部门整体支出绩效自评报告\n一、部门基本情况\n本局负责全县民政工作。\n"
+        result = _review(tmp_path, text, f"y{i}.txt")
+        assert (result.department, result.year) == ("大英县民政局", 2024), title
+    prose = "部门整体支出绩效自评报告\n一、部门基本情况\n本局老同志在民政岗位工作24年，经验丰富。\n"
+    assert _review(tmp_path, prose, "prose.txt").year is None
+
+
+def test_a_signature_with_the_seal_s_place_set_apart_between_name_and_date(tmp_path):
+    """The 落款 on one line: "大英县交通运输局 （章） 2025年3月", "大英县交通运输局（印章）  二〇二五年三月十日"."""
+    head = "部门整体支出绩效自评报告\n一、部门基本情况\n本单位负责全县道路运输管理。\n" + _BODY
+    for i, line in enumerate(
+        ("大英县交通运输局 （章） 2025年3月", "大英县交通运输局（印章）            二〇二五年三月十日")
+    ):
+        assert _review(tmp_path, head + line + "\n", f"s{i}.txt").department == "大英县交通运输局", line
+
+
+def test_a_page_saved_with_its_site_s_particulars_before_its_title(tmp_path):
+    """corpus n253: "- 开远市机关事务管理局" (the site's menu) and "发布机构开远市机关事务局" over the title
+    "开远市市级机关公务用车保障中心2024年度……自评报告"; n250: the source line run on into the first sentence
+    ("信息来源:区湘湖旅游度假区管委会我单位2024年……")."""
+    text = (
+        "- 开远市机关事务管理局\n-\n索引号kysjgswj/2025-00012\n-\n发布机构开远市机关事务局\n-\n文号\n-\n"
+        "发布日期2025-07-03\n-\n时效性有效\n开远市市级机关公务用车保障中心2024年度部门整体和项目支出绩效自评报告\n"
+        "我单位及时对2024年部门整体和项目支出绩效情况进行自查自评。\n"
+    )
+    assert _review(tmp_path, text).department == "开远市市级机关公务用车保障中心"
+    text = (
+        "2024年度新增地方政府专项债券项目绩效评价情况\n"
+        "发布日期:2025-06-24 08:59 访问次数: 信息来源:萧山区湘湖旅游度假区管委会我单位2024年新增专项债券项目1个。\n"
+    )
+    assert _review(tmp_path, text, "source.txt").department == "萧山区湘湖旅游度假区管委会"
+
+
+def test_a_county_s_government_printed_as_the_competent_department(tmp_path):
+    """corpus t79: "主管部门 | 施甸县人民政府" — a county's government is no department; the unit the form names
+    (单位名称, 项目实施单位) answers for it. A township's government is a budget unit and stays."""
+    text = (
+        "项目支出绩效自评表\n单位名称:施甸县农业农村局\t填报日期:2022年7月5日\n项目名称\t新型农业经营主体扶持项目\n"
+        "主管部门\t施甸县人民政府\t项目实施单位\t施甸县农业农村局\n"
+        "预算执行情况(万元)(20分)\t\t预算数(A)\t执行数(B)\t执行率(B/A)\t得分\n\t年度财政资金总额\t650\t94\t0.1\t2.9\n"
+    )
+    assert _review(tmp_path, text).department == "施甸县农业农村局"
+    town = text.replace("施甸县人民政府", "施甸县仁和镇人民政府")
+    assert _review(tmp_path, town, "town.txt").department == "施甸县仁和镇人民政府"
+
+
+def test_county_level_places_set_up_or_renamed_since_the_divisions_list():
+    """regions.yaml, each with its source: 龙港市 (浙江, 2019), 黔西市 (贵州, 2021), 肥乡区 and 永年区 (河北,
+    国函〔2016〕157号), 龙感湖管理区 (湖北 黄冈, a county-level zone; corpus n27)."""
+    assert province_of("龙港市财政局") == "浙江省"
+    assert province_of("黔西市教育局") == "贵州省"
+    assert province_of("肥乡区卫生健康局") == "河北省"
+    assert province_of("永年区民政局") == "河北省"
+    assert province_of("龙感湖管理区农业农村局") == "湖北省"
