@@ -71,3 +71,32 @@ def test_a_change_of_the_total_itself_is_still_measured():
         "2023年度收支总决算63501.78万元,较上年度减少了12687.32万元,下降了20.73%,主要是特教学院新校区建设完工。"
     )
     assert "review.narrative.growth_rate" in codes
+
+
+# --- what the first run of n247–n256 misread ------------------------------------------------------------------------
+
+
+def test_an_approximation_after_a_count_is_no_noun():
+    # n247: "建成市级特色小镇20个左右的具体目标": 20 个 市级特色小镇, not 20 of "左右"; "30个以上" the same
+    (count,) = [f for f in _figures("提出全市经过3-5年创建,建成市级特色小镇20个左右的具体目标。") if f.unit == "个"]
+    assert count.subject == "市级特色小镇"
+    (count,) = _figures("建成服务站30个以上,覆盖全县。")
+    assert count.subject == "服务站"
+
+
+def test_lessons_are_counted_in_tang():
+    # n249: "精心打磨10堂精品课程"
+    (count,) = _figures("围绕党的二十大精神等精心打磨10堂精品课程,积极参加党校系统教学比武。")
+    assert (count.value, count.unit) == (10, "堂") and count.subject.endswith("精品课程")
+
+
+def test_phases_listed_in_a_name_are_no_counts():
+    # n250: "城中村改造安置房三期、四期项目" names the project's third and fourth phases
+    assert _figures("城厢街道湖头陈社区城中村改造安置房三期、四期项目,争取债券资金2.62亿元。")[0].unit == "亿元"
+    assert not [f for f in _figures("安置房三期、四期项目") if f.unit == "期"]
+
+
+def test_a_date_after_its_label_is_the_labels_not_the_next_labels():
+    # n247: "来源:    发布日期: 2020-05-20  访问量:": the date is the 发布日期, not the 访问量 the next label names
+    (date,) = _figures("来源:    发布日期: 2020-05-20  访问量:")
+    assert date.subject == "发布日期"

@@ -96,6 +96,11 @@ class _SegmentReader:
                     subject = "报告日期"  # "…有限公司 二O一七年七月十五日 撰稿人:…": a cover's date, signers after it
             elif token.kind == "date":
                 subject = object_event(place.after) or subject  # "至2022年11月27日对……开展绩效评价"
+            label = (
+                _DATE_LABEL.search(self.text, max(0, token.start - 12), token.start) if token.kind == "date" else None
+            )
+            if label is not None:
+                subject = label.group(1)  # "发布日期: 2020-05-20  访问量:": the label before, not the one after
             subject, relation, base, change = self._change_or_share(token, place, subject, relation)
             subject = self._compared(token, place, subject)
             self.out.append(self._figure(token, place, subject, relation, base, change))
@@ -197,8 +202,9 @@ class _SegmentReader:
             # "4层的复式标准厂房": so are a building's storeys
             after = re.sub(r"^(?:及?以[上下])?的?", "", after)
         if token.kind == "count":
-            # "新建3栋4层的复式标准厂房": a second measure of the same things stands between a count and its noun
-            after = _SECOND_MEASURE.sub("", after)
+            # "新建3栋4层的复式标准厂房": a second measure of the same things stands between a count and its noun;
+            # "建成市级特色小镇20个左右的具体目标", "服务站30个以上": so does a bound, which names nothing
+            after = _BOUND_AFTER.sub("", _SECOND_MEASURE.sub("", after))
         noun = noun_after(after, voc) if token.kind == "count" else ""
         subject, relation = clean_subject(left, voc)
         relation = self._list_word_before_clause(place, relation)
@@ -595,6 +601,9 @@ _GOAL_VERBS = ("力争", "争取", "力求", "确保")
 _SIGNERS = re.compile(r"(?:撰稿|编制|编写|填报|审核|复审|终审|复核|审定|报告)人")
 _PEOPLE = re.compile(r"(?:人群|群众|对象|人口|居民|农户|牧民|村民|人员|学生|儿童|老人|职工|边民)$")
 _DURATION_AFTER = re.compile(r"以[上下内来]|[内来后前多余间]|时间|左右|的")
+# a label that names the date right after it ("发布日期:", "成文日期", "填报时间：")
+_DATE_LABEL = re.compile(r"([\u4e00-\u9fa5]{0,4}(?:日期|时间))[:：]?\s*$")
+_BOUND_AFTER = re.compile(r"^(?:左右|上下|以上|以下|以内)")
 _SECOND_MEASURE = re.compile(r"^(?:\d+|[一二两三四五六七八九十]+)[层栋幢间座]的?(?=[\u4e00-\u9fa5])")
 
 

@@ -221,6 +221,7 @@ def _numbered_name(text: str, start: int, raw: str, measure: str) -> bool:
     return any(n != raw for n in others)
 
 
+_PHASES = rx(r"^(?:[、和及至到~\-—](?:[一二三四五六七八九十]+|\d+)期)+")  # the other phases a name lists after one
 _QUOTED = rx(r"“[^”\n]{2,40}”")
 
 
@@ -272,8 +273,8 @@ def tokens(text: str, voc: Vocabulary, year: int | None = None) -> Iterator[Toke
         after = text[m.end("approx") if m.group("approx") else m.end("num") :]
         if after.startswith(voc.not_counts_after):
             continue
-        if m.group("measure") == "期" and text[m.end() :].startswith(tuple(voc.words["phase_nouns"])):
-            continue  # "加工车间二期建设项目", "一期工程": a phase in a name, not a count
+        if m.group("measure") == "期" and _PHASES.sub("", text[m.end() :]).startswith(tuple(voc.words["phase_nouns"])):
+            continue  # "加工车间二期建设项目", "一期工程", "安置房三期、四期项目": a phase in a name, not a count
         if m.group("measure") == "期" and text[m.start() - 1 : m.start()] in ("(", "（") and after[1:2] in (")", "）"):
             continue  # "瓯海区排水管网工程(二期)": the phase a name ends with, in brackets
         unit = m.group("amount") or m.group("rate") or m.group("measure") or m.group("score") or m.group("bare") or ""
