@@ -301,7 +301,7 @@ def _read_converted(path: Path, fmt: str, misnamed: bool = False) -> SourceDocum
                     ) from None
                 doc = (_read_xlsx if fmt == "xlsx" else _read_docx)(modern)
         except ConversionError as exc:
-            raise JixiaoError([Problem("review.convert", str(exc), Location(str(path)))]) from None
+            raise _refused("review.convert", exc, path) from None
     doc.path = path  # places name the file the user gave
     return doc
 
@@ -322,7 +322,7 @@ def _read_mht(path: Path) -> SourceDocument:
     try:
         html = mht_html(path)
     except WebFileRefused as exc:
-        raise JixiaoError([Problem("file.mht", str(exc), Location(str(path)))]) from None
+        raise _refused("file.mht", exc, path) from None
     with tempfile.TemporaryDirectory(prefix="jixiao-mht-") as folder:
         page = Path(folder) / "page.html"
         page.write_text(html, encoding="utf-8")
@@ -336,13 +336,9 @@ def _read_spreadsheetml(path: Path) -> SourceDocument:
     from ..formats.webfiles import WebFileRefused, spreadsheetml_sheets
 
     try:
-        sheets = spreadsheetml_sheets(path)
+        return _tables(path, [rows for _name, rows in spreadsheetml_sheets(path)])
     except WebFileRefused as exc:
-        raise JixiaoError([Problem("file.spreadsheetml", str(exc), Location(str(path)))]) from None
-    builder = _Builder(path)
-    for _name, rows in sheets:
-        builder.table(rows)
-    return builder.doc
+        raise _refused("file.spreadsheetml", exc, path) from None
 
 
 def _read_csv(path: Path) -> SourceDocument:
@@ -350,12 +346,21 @@ def _read_csv(path: Path) -> SourceDocument:
     from ..formats.webfiles import WebFileRefused, delimited_rows
 
     try:
-        rows = delimited_rows(path)
+        return _tables(path, [delimited_rows(path)])
     except WebFileRefused as exc:
-        raise JixiaoError([Problem("file.csv", str(exc), Location(str(path)))]) from None
+        raise _refused("file.csv", exc, path) from None
+
+
+def _tables(path: Path, tables: list[list[list[str]]]) -> SourceDocument:
     builder = _Builder(path)
-    builder.table(rows)
+    for rows in tables:
+        builder.table(rows)
     return builder.doc
+
+
+def _refused(code: str, why: Exception, path: Path) -> JixiaoError:
+    """A file a reader of formats/ refused, its reason in Chinese, named by the file."""
+    return JixiaoError([Problem(code, str(why), Location(str(path)))])
 
 
 def _read_ofd(path: Path) -> SourceDocument:
@@ -365,7 +370,7 @@ def _read_ofd(path: Path) -> SourceDocument:
     try:
         blocks = read_ofd(path, checked=True, notes=notes)  # read_source's check_document ran check_zip
     except OfdError as exc:
-        raise JixiaoError([Problem("review.ofd", str(exc), Location(str(path)))]) from None
+        raise _refused("review.ofd", exc, path) from None
     builder = _Builder(path)
     builder.doc.notes = notes
     for page in sorted({b.page for b in blocks}):  # page by page, as scanned pages: a table may go on overleaf
@@ -386,9 +391,9 @@ def _read_image(path: Path) -> SourceDocument:
         for number, image in enumerate(image_pages(path, LIMITS.ocr_pages, 4 * LIMITS.page_pixels), start=1):
             _add_blocks(builder, read_image(image, number, path=path))
     except ImageRefused as exc:
-        raise JixiaoError([Problem("review.image", str(exc), Location(str(path)))]) from None
+        raise _refused("review.image", exc, path) from None
     except OcrUnavailable as exc:
-        raise JixiaoError([Problem("review.ocr_unavailable", str(exc), Location(str(path)))]) from None
+        raise _refused("review.ocr_unavailable", exc, path) from None
     if not builder.doc.segments:
         raise JixiaoError(
             [
