@@ -195,6 +195,34 @@ def test_the_funds_formula_alone_or_another_place_or_year_is_not_haidians():
     assert chosen == "mof/project/2020" and "未印该表式的“执行率*该指标分值,最高不得超过分值上限”" in reason
 
 
+def test_a_hundred_point_table_meets_a_project_rulebook_by_its_rows_only():
+    """A hundred-point table scores a project as often as a department: a project rulebook whose rows the table shows
+    (half or more) is chosen for it (corpus t22, 四川's 2017 项目支出绩效评价得分表 with no province printed; t37,
+    铜陵市郊区's table naming neither province nor city), never by the region alone, nor for another kind of table."""
+    rows = {leaf.name for leaf in load_rulebook_with_problems("sichuan/project/2017")[0].leaves()}
+    unnamed = kinds.Identity(department="某局", year=2017, province="")
+    chosen, reason = kinds.choose_rulebook("hundred_point_table", unnamed, "2017年项目支出绩效评价得分表", rows)
+    assert chosen == "sichuan/project/2017" and "得分表指标与“四川省项目支出绩效评价得分表（2017年度）”一致" in reason
+    # the department's table of the same rows is no project's
+    assert kinds.choose_rulebook("department_table", unnamed, "2017年得分表", rows)[0] != "sichuan/project/2017"
+    # 历城区's project rulebook (chosen by region for its project tables) is not imposed on a hundred-point table
+    licheng = kinds.Identity(department="济南市历城区某局", year=2019, province="山东省")
+    licheng_rulebook = "shandong-licheng/project/2019"
+    assert kinds.choose_rulebook("project_table", licheng, "山东省济南市历城区", set())[0] == licheng_rulebook
+    assert kinds.choose_rulebook("hundred_point_table", licheng, "山东省济南市历城区", set())[0] is None
+    for doc, rid in (
+        ("t22-unknown-2017-dept-and-project-scores", "sichuan/project/2017"),
+        ("t37-anhui-tongling-jiaoqu-rural-public-welfare-2021", "anhui-tongling-jiaoqu/project/2021"),
+    ):
+        result = _review(doc)
+        assert result.rulebook_id == rid, doc
+        # no finding gained or lost by the rulebook
+        unruled = review_file(CORPUS / doc / "document.txt", "mof/project/2020")
+        assert sorted((f.code, f.message) for f in result.findings) == sorted(
+            (f.code, f.message) for f in unruled.findings
+        ), doc
+
+
 def test_a_broken_form_is_an_error_with_its_line(tmp_path):
     path = tmp_path / "broken.yaml"
     path.write_text(

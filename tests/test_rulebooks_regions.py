@@ -311,8 +311,10 @@ def _findings(result) -> list[str]:
         ("yunnan-baoshan/project/2022", ["t33-yunnan-baoshan-veterans-spring-visits-2022"], True),  # by its form
         # 昌宁县 names its county only: named with --rulebook, not chosen (tests/test_review_rulebook_form.py)
         ("yunnan-baoshan/project/2022", ["t57-yunnan-changning-supply-coop-pig-farm-2022"], False),
-        # names neither its province nor its city: used only with --rulebook, and it finds what the review finds
-        ("anhui-tongling-jiaoqu/project/2021", ["t37-anhui-tongling-jiaoqu-rural-public-welfare-2021"], False),
+        # names neither its province nor its city: chosen by its rows, a hundred-point table showing a project
+        # rulebook's indicators (as t22, the 2017 四川 project 得分表 of sichuan/project/2017, province not printed)
+        ("anhui-tongling-jiaoqu/project/2021", ["t37-anhui-tongling-jiaoqu-rural-public-welfare-2021"], True),
+        ("sichuan/project/2017", ["t22-unknown-2017-dept-and-project-scores"], True),
         ("beijing-haidian/project/2016", ["t29-beijing-haidian-xueyuanlu-cleaning-project-2016"], True),  # by its form
         ("xinjiang-fukang/project/2023", ["t30-xinjiang-fukang-statistics-project-2023"], True),  # by its form
     ],

@@ -344,7 +344,8 @@ def choose_rulebook(kind: str, ident: Identity, doc_text: str, leaf_names: set[s
     when the document shows that form: of its region and of a kind the form is filled as, of a year it was seen in
     use, printing each of its marks (“得分(20分*执行率)”); it comes first. Another regional rulebook is chosen
     when the document is of its region, or when the document's score table shows its indicators (half of them or
-    more) and the document is of its province or names none; one whose indicators the table shows comes before
+    more) and the document is of its province or names none (for a hundred-point table, a project's rulebook as well
+    as a department's, but only so); one whose indicators the table shows comes before
     one that only covers the region (a county's own table before its province's), then the narrower region, then
     the nearest year. A form rulebook of the document's region and kind that is not chosen is named with what the
     document lacks, in the reason of the one chosen instead."""
@@ -365,10 +366,16 @@ def choose_rulebook(kind: str, ident: Identity, doc_text: str, leaf_names: set[s
                     rank = (True, True, len(rulebook["region"]), True, rulebook["year"])
                     found.append((rank, rid, _form_reason(rulebook, form, kind, ident)))
             continue
-        if rulebook["kind"] != wanted:
+        other_kind = rulebook["kind"] != wanted
+        if other_kind and kind != "hundred_point_table":
             continue
         leaves = {_leaf_key(name) for name in rulebook["leaves"]}
         shown = bool(leaves) and len(names & leaves) / len(leaves) >= 0.5
+        if other_kind and not shown:
+            # a hundred-point table scores a project as often as a department (corpus t22's 项目支出绩效评价得分表,
+            # t37's 农村公益事业财政奖补): a rulebook of the other kind only when the table shows its rows, never by
+            # region
+            continue
         year = rulebook["year"]
         rank = (False, shown, len(rulebook["region"]), year <= (ident.year or 9999), year)
         if _region_matches(rulebook["region"], ident.province, doc_text):
