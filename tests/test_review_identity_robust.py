@@ -195,3 +195,28 @@ def test_county_level_places_set_up_or_renamed_since_the_divisions_list():
     assert province_of("肥乡区卫生健康局") == "河北省"
     assert province_of("永年区民政局") == "河北省"
     assert province_of("龙感湖管理区农业农村局") == "湖北省"
+
+
+def test_a_town_or_a_subdistrict_named_before_a_year_is_its_government_s_or_office_s(tmp_path):
+    """corpus n25: "攀枝花市仁和区同德镇2021年度部门预算项目支出绩效自评报告"; n131: "……,现将涪陵区新妙镇2021年度
+    “三公”经费决算情况公布如下": the town's government (…镇人民政府), a subdistrict's office (…街道办事处); the scorer
+    files the town and its government together. "城乡" or "乡镇" before a year is no town."""
+    from jixiao.review.identity_score import same_name
+
+    body = "一、部门基本情况\n本单位负责辖区经济社会发展，预算执行良好。\n"
+    text = "攀枝花市仁和区同德镇2021年度部门预算项目支出绩效自评报告\n" + body
+    assert _review(tmp_path, text).department == "攀枝花市仁和区同德镇人民政府"
+    text = "按照区政府关于推进政府信息公开工作部署,现将涪陵区新妙镇2021年度“三公”经费决算情况公布如下:\n" + body
+    assert _review(tmp_path, text, "town.txt").department == "涪陵区新妙镇人民政府"
+    text = "成都市锦江区书院街街道2024年度部门整体支出绩效自评报告\n" + body
+    assert _review(tmp_path, text, "street.txt").department == "成都市锦江区书院街街道办事处"
+    text = "大英县城乡2024年度居民医保补助绩效自评报告\n" + body
+    assert _review(tmp_path, text, "rural.txt").department == ""
+    assert same_name("攀枝花市仁和区同德镇", "攀枝花市仁和区同德镇人民政府")
+    assert not same_name("同德镇", "同德乡人民政府")
+
+
+def test_a_unit_s_name_with_its_seal_s_place_on_a_line_over_the_title(tmp_path):
+    """A cover: "大英县交通运输局（公章）" on its own line over "2024年度部门整体支出绩效自评报告"."""
+    text = "大英县交通运输局（公章）\n2024年度部门整体支出绩效自评报告\n一、部门基本情况\n本单位负责道路运输管理。\n"
+    assert _review(tmp_path, text).department == "大英县交通运输局"

@@ -114,6 +114,7 @@ _INFO_FIELD = rx(
 
 
 _REPORT_UP = rx(r"^关于(?:上报|报送|呈报)")
+_SEAL_AFTER = rx(r"\s*[(（]\s*(?:盖章|公章|签章|印章|章)\s*[)）]\s*$")
 
 
 def find_department(doc: SourceDocument) -> str:
@@ -128,6 +129,7 @@ def find_department(doc: SourceDocument) -> str:
     for seg in doc.paragraphs()[:6]:
         # "项目单位 渑池县农业农村局": the name after its label
         text = re.sub(rf"^(?:{'|'.join(re.escape(w) for w in labels)})\s+(?=\S)", "", seg.text.strip())
+        text = _SEAL_AFTER.sub("", text)  # "大英县交通运输局（公章）" over the title
         # a report sent up ("关于上报……的报告") names the office it is sent to on a line of its own after its
         # title: "临夏州退役军人事务局" over the report of 临夏市's bureau (corpus n43)
         upward = upward or bool(_REPORT_UP.match(text))

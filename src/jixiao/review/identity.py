@@ -409,7 +409,20 @@ def _title_name(text: str) -> str:
         m = re.match(r"^([\u4e00-\u9fff]{2,12}?[县区旗])\s*关于", text)
         if m and any(m.group(1).endswith(p) for p in _counties()):
             return m.group(1)
+        return _town(text)
     return ""
+
+
+def _town(text: str) -> str:
+    """A town, township or subdistrict named before a year at the start of a title or a sentence: "攀枝花市仁和区同德镇
+    2021年度部门预算项目支出绩效自评报告" (corpus n25), "现将涪陵区新妙镇2021年度“三公”经费决算情况公布如下" (n131),
+    "许镇镇2020年“三公”经费决算数共计35.5万元" (n116) — its budget unit, the town's government (…镇人民政府,
+    …乡人民政府) or the subdistrict's office (…街道办事处), as a finance bureau files it."""
+    m = re.search(r"(?:^\s*|现将\s*)([\u4e00-\u9fff]{2,20}?(?:镇|乡|街道))\s*(?:19|20)\d{2}\s*年", text)
+    name = m.group(1) if m else ""
+    if not name or name.endswith(("乡镇", "城镇", "村镇", "城乡")) or not _named_unit(name):
+        return ""
+    return name + ("办事处" if name.endswith("街道") else "人民政府")
 
 
 # a third party's title: "四川天府会计师事务所关于大英县民政局2023年度……绩效评价报告" — the unit evaluated follows
@@ -1083,6 +1096,7 @@ def _department(doc: SourceDocument, tables: list[Table], kind: str, unit: str) 
             doc, (vocab.words("identity", "unit") if not form else []) + vocab.words("identity", "department")
         ),
         lambda: _self_described(doc) if kind == "narrative_department" else "",
+        lambda: next((t for t in map(_town, (s.text for s in _head(doc)[:6])) if t), ""),
         lambda: _paragraph_subject(doc) if kind == "narrative_department" else "",
         lambda: _file_named_department(doc),
     ]

@@ -77,6 +77,10 @@ _SHORT_FORMS = {
     "卫生健康委员会": "卫健委",
     "发展和改革委员会": "发改委",
     "发展改革委员会": "发改委",
+    # a town's or a subdistrict's budget unit and the town itself, as a title names it (攀枝花市仁和区同德镇, n25)
+    "镇人民政府": "镇",
+    "乡人民政府": "乡",
+    "街道办事处": "街道",
 }
 
 
