@@ -394,13 +394,19 @@ def test_every_route_is_in_the_table(world):
         (m, re.sub(r"/(1|结果\.txt|budget_execution|template|disable|enable|reset|region)$", "/{}", p))
         for m, p in declared
     }
+    from jixiao.web.routers import ROUTERS
+
+    # the routers' own routes: the app's list holds one entry per included router since FastAPI 0.16x (this test
+    # compared nothing then)
+    routes = [route for router in ROUTERS for route in router.routes]
+    assert len(routes) > 40
     missing = []
-    for route in app.routes:
+    for route in routes:
         methods = getattr(route, "methods", None) or set()
         path = re.sub(r"\{[^}]+\}", "{}", getattr(route, "path", ""))
         for method in methods - {"HEAD"}:
-            if path.startswith(("/static",)):
-                continue
+            if path.startswith(("/static",)) or (method, path) == ("POST", "/login"):
+                continue  # signing in is the same for everyone (tests/test_web_users.py, the throttle's tests)
             if (method, path) not in declared:
                 missing.append(f"{method} {path}")
     assert not missing, f"routes missing from the tamper table: {missing}"
