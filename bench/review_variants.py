@@ -5,7 +5,8 @@ Then the files' own messiness (review/tablefiles.py): each table written as a sy
 file (formulas without cached values, number formats, numbers as text, hidden rows/columns/sheets, a table
 from C5, Word rows begun by gridBefore, a table nested in a frame, 修订 left on, a form filled through content
 controls) must review as the clean file does; and each table with the next one in one workbook (one under the
-other in a sheet, one per sheet) as the two apart.
+other in a sheet, one per sheet) as the two apart: reviewed table by table (review/tableparts.py), each table
+as its own clean file (department, score tables, findings).
 --no-files leaves those out; --files runs only them.
 Run: .venv/bin/python bench/review_variants.py [-v] [--kinds a,b] [--files|--no-files] [ID …]
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 from jixiao.review import review_file
 from jixiao.review.corpus import load_corpus
 from jixiao.review.source import read_source
+from jixiao.review.tableparts import review_file_tables
 from jixiao.review.variantcompare import compare, compare_files, compare_pair
 
 
@@ -45,7 +47,7 @@ def main(argv: list[str]) -> int:
                 runs.append((filed, compare_files(doc, review_file, Path(tmp), kinds=kinds)))
                 if len(docs) > 1:
                     other = read_source(docs[(i + 1) % len(docs)].folder / "document.txt")
-                    runs.append((filed, compare_pair(doc, other, review_file, Path(tmp), kinds=kinds)))
+                    runs.append((filed, compare_pair(doc, other, review_file_tables, Path(tmp), kinds=kinds)))
             for tally, results in runs:
                 for kind, fmt, agrees, what in results:
                     tally[kind][0] += agrees

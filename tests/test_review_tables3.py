@@ -16,6 +16,7 @@ import pytest
 from jixiao.review import review_file
 from jixiao.review.corpus import CORPUS, load_corpus
 from jixiao.review.source import read_source
+from jixiao.review.tableparts import review_file_tables
 from jixiao.review.tablexlsx import cell_text
 from jixiao.review.variantcompare import compare_files, compare_pair
 
@@ -306,5 +307,5 @@ def test_a_real_files_messiness_reviews_as_the_clean_file(prefix, kind, tmp_path
 )
 def test_two_projects_in_one_workbook_review_as_two_files(first, second, kind, tmp_path):
     a, b = (read_source(next(d for d in DOCS if d.id.startswith(p)).folder / "document.txt") for p in (first, second))
-    out = list(compare_pair(a, b, review_file, tmp_path, [kind]))
+    out = list(compare_pair(a, b, review_file_tables, tmp_path, [kind]))
     assert out and all(ok for _, _, ok, _ in out), out

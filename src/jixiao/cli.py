@@ -231,11 +231,10 @@ def _progress(done: int, total: int, path: Path) -> None:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from jixiao.files.fileio import write_atomic
+    from jixiao.files.fileio import write_atomic  # per command
     from jixiao.files.guard import check_output_dir
     from jixiao.model.problems import JixiaoError, Severity
 
-    from .review import review_file  # per command
     from .review.output import (
         opinion_docx,
         render_review_text,
@@ -244,6 +243,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         shown_name,
         summary_workbook,
     )
+    from .review.tableparts import review_file_tables  # per command
 
     path = Path(args.path)
     out = Path(args.out) if args.out else None
@@ -289,7 +289,21 @@ def cmd_review(args: argparse.Namespace) -> int:
             refused = results[0][1]
             return refused.exit_code if isinstance(refused, JixiaoError) else 0
         return 0
-    result = review_file(path, args.rulebook)
+    tables = review_file_tables(path, args.rulebook)  # a file of several projects' tables: a review a table
+    if len(tables) > 1:
+        if args.json:
+            print(json.dumps([review_to_dict(r) for r in tables], ensure_ascii=False, indent=2))
+        else:
+            print(f"文件中有 {len(tables)} 张自评表（各自的项目或部门），逐表审核：\n")
+            print("\n".join(render_review_text(r) for r in tables))
+        if out is not None:
+            for r in tables:
+                write_atomic(out / f"审核意见_{r.path.name}.docx", opinion_docx(r))
+            write_atomic(out / "审核汇总.xlsx", summary_workbook([(r.path, r) for r in tables]))
+            if not args.json:
+                print(f"已生成各表审核意见和审核汇总表：{out}")
+        return 0
+    result = tables[0]
     if args.json:
         print(json.dumps(review_to_dict(result), ensure_ascii=False, indent=2))
     else:

@@ -39,13 +39,21 @@ def places_text(found: list[Problem], most: int) -> str:
     return "、".join(places[:most]) + ("等" if len(places) > most else "")
 
 
+# the documents tableparts cuts into tables, as a table's path ends: "…/x.xlsx/工作表名", "…/x.pdf/第2张表"
+_TABLE_FILES: tuple[str, ...] = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".docx", ".doc", ".wps", ".odt", ".rtf")
+_TABLE_FILES += (".pdf", ".ofd", ".txt", ".html", ".htm", ".mht", ".mhtml")
+
+
 def shown_name(path: Path) -> str:
     """A reviewed file as a summary names it: its name, or, for a document from an archive, the archive's name and
-    the path inside it ("x.zip/内层/文件名.docx")."""
+    the path inside it ("x.zip/内层/文件名.docx"); one table of a file of several projects' tables by the file and its
+    sheet or place ("x.xlsx/工作表名", "x.docx/第2张表")."""
     parts = Path(path).parts
     for i, part in enumerate(parts[:-1]):
         if part.lower().endswith((".zip", ".7z", ".rar", ".eml")):  # formats/archive.py ARCHIVES
             return "/".join(parts[i:])
+    if len(parts) > 1 and parts[-2].lower().endswith(_TABLE_FILES):  # one table of several (review/tableparts.py)
+        return "/".join(parts[-2:])
     return Path(path).name
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from jixiao.model.numbers import fmt_score
 from jixiao.model.problems import JixiaoError, Location, Problem, Severity
 
-from . import ReviewResult, review_file
+from . import ReviewResult
 from .labels import figure_value, grouped_by_kind, kind_of_finding, place_of, places_text, shown_name
 from .source import _READERS
 
@@ -200,7 +200,7 @@ def review_folder(
                     "请检查邮件是否带上了附件。" if path.suffix.lower() == ".eml" else "请检查是否压缩错了文件。"
                 )
                 work.append((path, None, JixiaoError([Problem("file.archive_empty", said, Location(str(path)))])))
-        rows: dict[int, ReviewResult | JixiaoError] = {}
+        rows: dict[int, list[ReviewResult] | JixiaoError] = {}
         tasks = []
         for i, (shown, source, refused) in enumerate(work):
             if refused is not None or source is None:
@@ -214,24 +214,29 @@ def review_folder(
             rows[i] = result
             if progress:
                 progress(len(rows), len(work), work[i][0])
-        out += [(work[i][0], rows[i]) for i in range(len(work))]
+        for i in range(len(work)):  # a file of several projects' tables: a row a table (review/tableparts.py)
+            row = rows[i]
+            out += [(r.path, r) for r in row] if isinstance(row, list) else [(work[i][0], row)]
     return out
 
 
-def _review_task(task: tuple[int, Path, Path, str | None]) -> tuple[int, ReviewResult | JixiaoError]:
-    """One document of a folder or an archive: its place in the list and its review, or why it could not be read."""
+def _review_task(task: tuple[int, Path, Path, str | None]) -> tuple[int, list[ReviewResult] | JixiaoError]:
+    """One document of a folder or an archive: its place in the list and its review — a review a table, for a file
+    of several projects' tables — or why it could not be read."""
+    from .tableparts import review_file_tables
+
     i, shown, source, rulebook_id = task
     if source != shown:
         return i, _review_member(source, shown, rulebook_id)
     try:
-        return i, review_file(shown, rulebook_id)
+        return i, review_file_tables(shown, rulebook_id)
     except JixiaoError as exc:
         return i, exc
 
 
 def _reviewed(
     tasks: list[tuple[int, Path, Path, str | None]], jobs: int
-) -> Iterator[tuple[int, ReviewResult | JixiaoError]]:
+) -> Iterator[tuple[int, list[ReviewResult] | JixiaoError]]:
     """The tasks' reviews as they finish: in this process, or in `jobs` forked ones (the review's modules loaded
     here first, so that each worker inherits them rather than importing them itself). Largest file first: the
     last to finish is then a small one, not a long scan started late."""
@@ -256,16 +261,16 @@ def _reviewed(
         yield from pool.imap_unordered(_review_task, sorted(tasks, key=size, reverse=True))
 
 
-def _review_member(source: Path, shown: Path, rulebook_id: str | None) -> ReviewResult | JixiaoError:
+def _review_member(source: Path, shown: Path, rulebook_id: str | None) -> list[ReviewResult] | JixiaoError:
     """A document unpacked from an archive, read where it was unpacked and named as the user knows it."""
     from ..formats.archive import rename_problems
-    from .pipeline import review_document
     from .source import read_source
+    from .tableparts import review_tables
 
     try:
         doc = read_source(source)
         doc.path = shown
-        return review_document(doc, rulebook_id)
+        return review_tables(doc, rulebook_id)
     except JixiaoError as exc:
         return rename_problems(exc, str(source), str(shown))
 

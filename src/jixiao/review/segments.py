@@ -49,6 +49,9 @@ class SourceDocument:
     # what the reader saw but could not read, (page, Chinese message): an OFD's slanted text, an undecodable
     # picture; the review tells each as a hint
     notes: list[tuple[int, str]] = field(default_factory=list)
+    # a workbook's sheets as read, (number of the sheet's first segment, sheet name): review/tableparts.py names a
+    # table reviewed on its own by its sheet; empty for every other format
+    sheets: list[tuple[int, str]] = field(default_factory=list)
 
     def paragraphs(self) -> list[Segment]:
         return [s for s in self.segments if s.kind == "paragraph"]

@@ -404,25 +404,23 @@ def _docx_nested(doc: SourceDocument, path: Path) -> bool:
 
 
 def _xlsx_two_in_sheet(a: SourceDocument, b: SourceDocument, path: Path) -> bool:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "自评表"
-    _sheet(ws, a)
-    _sheet(ws, b, top=ws.max_row + 3)
-    wb.save(str(path))
-    return True
+    """One sheet, the second table two empty rows under the first."""
+    return _two_tables(path, "自评表", lambda wb, ws: _sheet(ws, b, top=ws.max_row + 3), a)
 
 
 def _xlsx_sheets(a: SourceDocument, b: SourceDocument, path: Path) -> bool:
+    """A sheet a table: 项目1, 项目2."""
+    return _two_tables(path, "项目1", lambda wb, ws: _sheet(wb.create_sheet("项目2"), b), a)
+
+
+def _two_tables(path: Path, title: str, second, a: SourceDocument) -> bool:
     from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "项目1"
+    ws.title = title
     _sheet(ws, a)
-    _sheet(wb.create_sheet("项目2"), b)
+    second(wb, ws)
     wb.save(str(path))
     return True
 

@@ -69,6 +69,7 @@ def read_xlsx(path: Path) -> SourceDocument:
                 row.append(sheet.text(*at) if at is not None else "")
             grid.append(row)
         parts = _parts(grid)
+        builder.doc.sheets.append((len(builder.doc.segments), ws.title))
         for part in parts:
             if len(parts) > 1 and all(sum(1 for c in row if c.strip()) <= 1 for row in part):
                 for row in part:  # lines apart from the tables (a title block, a 填表说明): read as lines

@@ -125,17 +125,24 @@ def _found(result) -> Counter:
     )
 
 
+def _reviews(review, path) -> list:
+    """`review(path)` as a list: review_file gives one result, tableparts.review_file_tables one a table."""
+    got = review(path)
+    return got if isinstance(got, list) else [got]
+
+
 def compare_pair(first: SourceDocument, second: SourceDocument, review, folder, kinds: list[str] | None = None):
     """Per pair kind (tablefiles.PAIR_KINDS: two projects' tables in one workbook): (kind, "xlsx", agrees, what
-    differs) — the workbook must give the score tables and findings the two clean workbooks give apart."""
+    differs) — the workbook must give the score tables and findings the two clean workbooks give apart. With
+    `review` = tableparts.review_file_tables, a workbook reviewed as two tables is held to each table's own: its
+    department, score tables and findings those of its clean workbook."""
     from .corpus import write_xlsx
     from .tablefiles import PAIR_KINDS
 
     base = []
     for name, doc in (("a", first), ("b", second)):
         write_xlsx(doc, folder / f"clean_{name}.xlsx")
-        base.append(review(folder / f"clean_{name}.xlsx"))
-    want = (len(base[0].tables) + len(base[1].tables), _found(base[0]) + _found(base[1]))
+        base += _reviews(review, folder / f"clean_{name}.xlsx")
     for kind, write in PAIR_KINDS.items():
         if kinds and kind not in kinds:
             continue
@@ -143,12 +150,24 @@ def compare_pair(first: SourceDocument, second: SourceDocument, review, folder, 
         if not write(first, second, path):
             continue
         try:
-            result = review(path)
+            results = _reviews(review, path)
         except Exception as exc:
             yield kind, "xlsx", False, f"crash {type(exc).__name__}: {exc}"
             continue
-        got = (len(result.tables), _found(result))
-        diff = [f"tables: {want[0]} → {got[0]}"] if want[0] != got[0] else []
-        diff += [f"lost: {k[0]} {k[2][:60]}" for k in want[1] - got[1]]
-        diff += [f"new: {k[0]} {k[2][:60]}" for k in got[1] - want[1]]
+        pairs = list(zip(base, results, strict=True)) if len(results) == len(base) else [(base, results)]
+        diff = []
+        for want, got in pairs:
+            diff += _pair_diff(want if isinstance(want, list) else [want], got if isinstance(got, list) else [got])
         yield kind, "xlsx", not diff, "; ".join(diff)
+
+
+def _pair_diff(want: list, got: list) -> list[str]:
+    """What the reviews `got` give that the reviews `want` do not (score tables, findings; the department when each
+    side is one table's review)."""
+    counts = [(sum(len(r.tables) for r in side), sum((_found(r) for r in side), Counter())) for side in (want, got)]
+    diff = [f"tables: {counts[0][0]} → {counts[1][0]}"] if counts[0][0] != counts[1][0] else []
+    if len(want) == len(got) == 1 and want[0].department != got[0].department:
+        diff.append(f"department: {want[0].department!r} → {got[0].department!r}")
+    diff += [f"lost: {k[0]} {k[2][:60]}" for k in counts[0][1] - counts[1][1]]
+    diff += [f"new: {k[0]} {k[2][:60]}" for k in counts[1][1] - counts[0][1]]
+    return diff
