@@ -84,6 +84,10 @@ def test_a_department_s_report_that_describes_the_unit_in_more_ways(tmp_path):
         "山东省残疾人联合会(以下简称“省残联”)是中国残疾人联合会的地方组织，是残疾人事业管理机构。\n"
     ).replace("山东省残疾人联合会2023年度部门整体支出绩效评价报告\n", "部门整体支出绩效评价报告\n")
     assert _review(tmp_path, text, "federation.txt").department == "山东省残疾人联合会"
+    text = (
+        "2024年度部门整体支出绩效自评报告\n一、部门基本情况\n大英县交通运输局是主管全县交通运输工作的县政府工作部门。\n"
+    )
+    assert _review(tmp_path, text, "bureau.txt").department == "大英县交通运输局"
 
 
 def test_the_unit_of_the_one_who_makes_the_report_under_its_title(tmp_path):
@@ -138,9 +142,10 @@ def test_a_unit_s_second_plate_after_the_2023_reform_is_no_part_of_its_name(tmp_
 
 
 def test_a_title_s_year_in_chinese_numerals_or_two_digits(tmp_path):
-    """A title's "大英县民政局二〇二四年度……", "……24年度……", "……24年部门……": the year, and the unit before it;
-    "24年" in prose (a span: "工作24年") is no year."""
-    for i, title in enumerate(("大英县民政局二〇二四年度", "大英县民政局24年度", "大英县民政局24年")):
+    """A title's "大英县民政局二〇二四年度……", "……24年度……", "……24年部门……", "……2 0 2 4 年 度……" (a justified
+    line): the year, and the unit before it; "24年" in prose (a span: "工作24年") is no year."""
+    titles = ("大英县民政局二〇二四年度", "大英县民政局24年度", "大英县民政局24年", "大英县民政局2 0 2 4 年 度")
+    for i, title in enumerate(titles):
         text = f"{title}部门整体支出绩效自评报告\n一、部门基本情况\n本局负责全县民政工作。\n"
         result = _review(tmp_path, text, f"y{i}.txt")
         assert (result.department, result.year) == ("大英县民政局", 2024), title
@@ -189,12 +194,24 @@ def test_a_county_s_government_printed_as_the_competent_department(tmp_path):
 
 def test_county_level_places_set_up_or_renamed_since_the_divisions_list():
     """regions.yaml, each with its source: 龙港市 (浙江, 2019), 黔西市 (贵州, 2021), 肥乡区 and 永年区 (河北,
-    国函〔2016〕157号), 龙感湖管理区 (湖北 黄冈, a county-level zone; corpus n27)."""
+    国函〔2016〕157号), 龙感湖管理区 (湖北 黄冈, a county-level zone; corpus n27), and the ones below."""
     assert province_of("龙港市财政局") == "浙江省"
     assert province_of("黔西市教育局") == "贵州省"
     assert province_of("肥乡区卫生健康局") == "河北省"
     assert province_of("永年区民政局") == "河北省"
     assert province_of("龙感湖管理区农业农村局") == "湖北省"
+    # 2016-2024, each cited in regions.yaml: 2017's 柴桑区, 罗江区, 达孜区, 南郑区; 郫都区 (2016); 莱芜区 (2019);
+    # the 兵团 cities 胡杨河市 (2019), 新星市 (2021), 白杨市 (2022); 和安县, 和康县 (2024); 米林市 (林芝)
+    places = {"柴桑区": "江西省", "罗江区": "四川省", "达孜区": "西藏自治区", "南郑区": "陕西省", "郫都区": "四川省"}
+    places |= {
+        "莱芜区": "山东省",
+        "胡杨河市": "新疆维吾尔自治区",
+        "白杨市": "新疆维吾尔自治区",
+        "和康县": "新疆维吾尔自治区",
+    }
+    places |= {"新星市": "新疆维吾尔自治区", "和安县": "新疆维吾尔自治区", "米林市": "西藏自治区"}
+    for place, province in places.items():
+        assert province_of(place + "财政局") == province, place
 
 
 def test_a_town_or_a_subdistrict_named_before_a_year_is_its_government_s_or_office_s(tmp_path):

@@ -391,7 +391,8 @@ def _title_name(text: str) -> str:
     endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
     if text:
         # "大英县民政局二〇二四年度……", "大英县民政局24年度……": the year as digits first
-        text = title_years(digits_of_years(text))
+        # and a justified line's digits set apart ("大英县民政局2 0 2 4 年 度……", a PDF's text layer) closed up
+        text = title_years(digits_of_years(re.sub(r"(?<=\d)[ \t\u3000]+(?=\d|年)", "", text)))
         text = _CODE.sub("", re.sub(r"^\s*(?:19|20)\d{2}\s*年度?\s*", "", text or "").strip())
         text = _FIRM_ABOUT.sub("", text)  # a firm's title about the unit it evaluated
         # "关于大英县交通运输局2023年度部门整体支出绩效自评情况的报告": the unit after 关于 (not 关于上报/下达…: a verb
@@ -487,7 +488,7 @@ def _signed_department(doc: SourceDocument) -> str:
 
 _DESCRIBES = (
     r"(?:[(（]本级[)）])?(?:下设|内设|设有|设置[\d一二三四五六七八九十]+个|为公益|为行政|为全额|为差额|为参照|为财政"
-    r"|是[^，,。]{0,14}(?:单位|机关|机构|组织)|(?<!所)属[^，,。]{0,30}(?:单位|机关)|主要职责|的主要职责|主要职能|主要负责|下属"
+    r"|是[^，,。]{0,16}(?:单位|机关|机构|组织|组成部门|工作部门)|(?<!所)属[^，,。]{0,30}(?:单位|机关)|主要职责|的主要职责|主要职能|主要负责|下属"
     # "市水利局为市政府组成部门" (corpus n232)
     r"|[为是](?:[省市县区州旗]|自治区)?(?:人民)?政府(?:的)?(?:组成部门|工作部门|直属(?:事业单位|机构))"
     r"|在[^，,。]{2,30}(?:坚强|正确)?领导下)"
