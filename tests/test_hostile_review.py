@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import shutil
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -523,6 +524,8 @@ def test_the_web_batch_of_reports_lists_each_bad_file(tmp_path, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()
     monkeypatch.setattr(tasks, "_progress", lambda factory, job_id, **changes: None)
+    # no database here: the 落款 (the job's reviewer and day, read from the database) is left blank
+    monkeypatch.setattr(tasks, "_signed_by", lambda factory, job: ("", "", date(2026, 12, 2)))
 
     class Job:
         id = 1
