@@ -29,6 +29,14 @@ HUBEI_FORM = [  # 湖北's 20 + 80 point form, each printing “得分(20分*执
 ]
 
 
+SICHUAN_2023_FORM = [  # 四川's 部门预算项目支出绩效自评表 of 2023 (报表编号 510000_0013zp), three cities
+    "t02-sichuan-qingshen-fgj-project-2023",
+    "t03-sichuan-daying-sfj-project-2023",
+    "t21-sichuan-nanchong-lyj-project-2023",
+    "t75-sichuan-daying-medical-insurance-project-2023",
+]
+
+
 def _review(doc: str):
     return review_file(CORPUS / doc / "document.txt")
 
@@ -138,10 +146,11 @@ def test_no_other_corpus_document_gets_a_form_rulebook():
         "yunnan-baoshan/project/2022": {"t33-yunnan-baoshan-veterans-spring-visits-2022"},
         "beijing-haidian/project/2016": {"t29-beijing-haidian-xueyuanlu-cleaning-project-2016"},
         "xinjiang-fukang/project/2023": {"t30-xinjiang-fukang-statistics-project-2023"},
+        "sichuan/project/2023": set(SICHUAN_2023_FORM),
     }
     seen = 0
     for doc in load_corpus():
-        if not str(doc.truth.get("province") or "").startswith(("湖北", "宁夏", "云南", "北京", "新疆")):
+        if not str(doc.truth.get("province") or "").startswith(("湖北", "宁夏", "云南", "北京", "新疆", "四川")):
             continue  # a form rulebook is of its province only
         seen += 1
         chosen = _review(doc.folder.name).rulebook_id
@@ -193,6 +202,37 @@ def test_the_funds_formula_alone_or_another_place_or_year_is_not_haidians():
     assert chosen == "mof/project/2020" and "2017年度不在该表式见于的2016年度内" in reason
     chosen, reason = kinds.choose_rulebook("project_table", ident, norm("北京市海淀区某街道办事处得分计算方法"), set())
     assert chosen == "mof/project/2020" and "未印该表式的“执行率*该指标分值,最高不得超过分值上限”" in reason
+
+
+@pytest.mark.parametrize("doc", SICHUAN_2023_FORM)
+def test_sichuans_2023_project_form_is_chosen_by_its_funds_header(doc):
+    """The province's form prints “预算执行情况(10分)” over 年度预算数(万元) … 调整后预算数 (where t75's stored text
+    ends)."""
+    result = _review(doc)
+    assert result.rulebook_id == "sichuan/project/2023"
+    assert "文件属四川省，为项目支出绩效自评表，2023年度在该表式见于的2023年度内" in result.rulebook_reason
+    national = review_file(CORPUS / doc / "document.txt", "mof/project/2020")
+    assert sorted((f.code, f.message) for f in result.findings) == sorted(
+        (f.code, f.message) for f in national.findings
+    )
+
+
+def test_sichuans_other_project_tables_keep_the_national_rules_and_say_why():
+    """四川's transfer-payment forms (t40 2023, t35, t55, t66 2021) are not the budget form; a 2022 table printing its
+    header is outside the year it was seen in."""
+    for doc in (
+        "t40-sichuan-guangyuan-chaotian-fitness-center-transfer-2023",
+        "t35-sichuan-anju-food-supervision-transfer-2021",
+        "t55-sichuan-wangcang-essential-drugs-transfer-2021",
+    ):
+        result = _review(doc)
+        assert result.rulebook_id == "mof/project/2020", doc
+    later = _review("t40-sichuan-guangyuan-chaotian-fitness-center-transfer-2023").rulebook_reason
+    assert "未选用“四川省部门预算项目支出绩效自评表" in later and "未印该表式的“预算执行情况(10分)”" in later
+    printed = norm("四川省某县某局预算执行情况(10分)年度预算数(万元)年初预算调整后预算数预算执行数")
+    earlier = kinds.Identity(department="某局", year=2022, province="四川省")
+    chosen, reason = kinds.choose_rulebook("project_table", earlier, printed, set())
+    assert chosen == "mof/project/2020" and "2022年度不在该表式见于的2023年度内" in reason
 
 
 def test_a_hundred_point_table_meets_a_project_rulebook_by_its_rows_only():

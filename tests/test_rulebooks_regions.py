@@ -41,6 +41,7 @@ NEW = [
     "anhui-tongling-jiaoqu/project/2021",
     "beijing-haidian/project/2016",
     "xinjiang-fukang/project/2023",
+    "sichuan/project/2023",
 ]
 
 
@@ -317,6 +318,16 @@ def _findings(result) -> list[str]:
         ("sichuan/project/2017", ["t22-unknown-2017-dept-and-project-scores"], True),
         ("beijing-haidian/project/2016", ["t29-beijing-haidian-xueyuanlu-cleaning-project-2016"], True),  # by its form
         ("xinjiang-fukang/project/2023", ["t30-xinjiang-fukang-statistics-project-2023"], True),  # by its form
+        (
+            "sichuan/project/2023",
+            [
+                "t02-sichuan-qingshen-fgj-project-2023",
+                "t03-sichuan-daying-sfj-project-2023",
+                "t21-sichuan-nanchong-lyj-project-2023",
+                "t75-sichuan-daying-medical-insurance-project-2023",
+            ],
+            True,  # by its form: the province's 部门预算项目支出绩效自评表 (报表编号 510000_0013zp)
+        ),
     ],
 )
 def test_rulebooks_from_the_corpus_cite_it_and_review_them_without_new_findings(rid, documents, chosen):
