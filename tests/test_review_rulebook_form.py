@@ -41,6 +41,14 @@ def _review(doc: str):
     return review_file(CORPUS / doc / "document.txt")
 
 
+def _findings_as_national(doc: str, result) -> bool:
+    """The document's findings under its chosen rulebook are those under the national rules: none gained or lost."""
+    national = review_file(CORPUS / doc / "document.txt", "mof/project/2020")
+    return sorted((f.code, f.message) for f in result.findings) == sorted(
+        (f.code, f.message) for f in national.findings
+    )
+
+
 @pytest.mark.parametrize("doc", HUBEI_FORM)
 def test_hubei_form_is_chosen_by_what_it_prints(doc):
     result = _review(doc)
@@ -182,10 +190,7 @@ def test_a_district_or_county_project_form_is_chosen_by_what_it_prints(doc, rid,
     assert f"为项目支出绩效自评表，{result.year}年度在该表式见于的{result.year}年度内" in result.rulebook_reason
     assert f"且印有该表式的{marks}" in result.rulebook_reason
     # the form's rulebook finds what the national rules found (no finding gained or lost)
-    national = review_file(CORPUS / doc / "document.txt", "mof/project/2020")
-    assert sorted((f.code, f.message) for f in result.findings) == sorted(
-        (f.code, f.message) for f in national.findings
-    )
+    assert _findings_as_national(doc, result)
 
 
 def test_the_funds_formula_alone_or_another_place_or_year_is_not_haidians():
@@ -211,10 +216,7 @@ def test_sichuans_2023_project_form_is_chosen_by_its_funds_header(doc):
     result = _review(doc)
     assert result.rulebook_id == "sichuan/project/2023"
     assert "文件属四川省，为项目支出绩效自评表，2023年度在该表式见于的2023年度内" in result.rulebook_reason
-    national = review_file(CORPUS / doc / "document.txt", "mof/project/2020")
-    assert sorted((f.code, f.message) for f in result.findings) == sorted(
-        (f.code, f.message) for f in national.findings
-    )
+    assert _findings_as_national(doc, result)
 
 
 def test_sichuans_other_project_tables_keep_the_national_rules_and_say_why():
@@ -256,11 +258,7 @@ def test_a_hundred_point_table_meets_a_project_rulebook_by_its_rows_only():
     ):
         result = _review(doc)
         assert result.rulebook_id == rid, doc
-        # no finding gained or lost by the rulebook
-        unruled = review_file(CORPUS / doc / "document.txt", "mof/project/2020")
-        assert sorted((f.code, f.message) for f in result.findings) == sorted(
-            (f.code, f.message) for f in unruled.findings
-        ), doc
+        assert _findings_as_national(doc, result), doc  # no finding gained or lost by the rulebook
 
 
 def test_a_broken_form_is_an_error_with_its_line(tmp_path):
