@@ -125,3 +125,32 @@ def test_the_review_jobs_opinion_is_signed_by_the_bureau_and_dated(app):
     day = cn_date(made.replace(tzinfo=UTC).astimezone(SHANGHAI).date())
     assert re.fullmatch(r"\d{4}年[1-9]\d?月[1-9]\d?日", day)
     assert "审核单位（盖章）：深圳市财政局" in lines and "审核人：张敏" in lines and day in lines, lines[-6:]
+
+
+def test_section_headings_name_the_year_and_the_log_names_no_file(app):
+    """Walking the evaluation page as the reviewer: a narrative section the outline heads “{year}年部门预算编制情况”
+    was shown as “年部门预算编制情况” (the year cut out), in the report's text boxes and the 批注 list; the report
+    writes 2023年部门预算编制情况. And the 操作日志 said a cycle document was saved as “绩效目标（targets.yaml）”,
+    the command line's file name, which no web user has seen."""
+    from jixiao.web.cycle_service import write_document
+    from jixiao.web.service import create_evaluation, write
+
+    from .web_support import EXAMPLE
+
+    with app.state.factory() as db:
+        filler = db.query(User).filter_by(username="wang").one()
+        department = db.get(Department, filler.department_id)
+        evaluation, _ = create_evaluation(db, filler, department, 2023, "shenzhen-baoan/department/2023")
+        data = (EXAMPLE / "data.yaml").read_text("utf-8")
+        write(db, filler, evaluation, via="yaml", expected_version=evaluation.version, data_yaml=data)
+        write_document(db, filler, department, 2023, "monitoring", (EXAMPLE / "monitoring.yaml").read_text("utf-8"), 0)
+        db.commit()
+        evaluation_id = evaluation.id
+    client = TestClient(app)
+    login(client, "wang", PASSWORD)
+    page = client.get(f"/evaluations/{evaluation_id}").text
+    assert ">2023年部门预算编制情况<" in page and ">年部门预算编制情况<" not in page
+    admin = TestClient(app)
+    login(admin, "admin", PASSWORD)
+    log = admin.get("/audit").text
+    assert "2023年度 运行监控（第1版）" in log and ".yaml" not in log

@@ -234,8 +234,7 @@ def write_document(
     current.text = text
     current.version += 1
     current.updated_at, current.updated_by = now(), user.id
-    title, name = KINDS[kind]
-    note = f"{title}（{name}）"
+    note = KINDS[kind][0]  # the page's name of it (the command line's file name, targets.yaml, is no web user's)
     db.add(CycleVersion(document_id=current.id, version=current.version, text=text, note=note, created_by=user.id))
     audit(
         db,

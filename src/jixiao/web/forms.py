@@ -220,13 +220,14 @@ def narrative_names(loaded) -> list[tuple[str, str]]:
     if loaded.prepared is None:
         return []
     outline = load_outline(str(loaded.prepared.rulebook.report.get("outline", "shenzhen-department")))
+    year = str(loaded.prepared.data.year or "")  # as the report writes it: 2023年部门预算编制情况, not 年部门…
     names: list[tuple[str, str]] = []
 
     def walk(section) -> None:
         for item in section.content:
             key, value = next(iter(item.items()))
             if key == "narrative" or key in ("problems", "measures"):
-                names.append((value if key == "narrative" else key, section.heading.replace("{year}", "")))
+                names.append((value if key == "narrative" else key, section.heading.replace("{year}", year)))
         for child in section.sections:
             walk(child)
 
