@@ -162,6 +162,19 @@ def test_a_signature_with_the_seal_s_place_set_apart_between_name_and_date(tmp_p
         assert _review(tmp_path, head + line + "\n", f"s{i}.txt").department == "大英县交通运输局", line
 
 
+def test_a_signature_whose_date_has_its_label_and_a_closing_label_with_the_seal_s_place(tmp_path):
+    """ "大英县交通运输局（盖章）   日期：2025年3月10日" names the unit and, in spring, the year before; so does
+    "单位：…" over "时间：2025年3月10日"; "报告单位：大英县交通运输局（盖章）" names the unit."""
+    head = "部门整体支出绩效自评报告\n一、部门基本情况\n本单位负责全县道路运输管理。\n" + _BODY
+    result = _review(tmp_path, head + "大英县交通运输局（盖章）   日期：2025年3月10日\n")
+    assert (result.department, result.year) == ("大英县交通运输局", 2024)
+    result = _review(tmp_path, head + "单位：大英县交通运输局\n时间：2025年3月10日\n", "time.txt")
+    assert result.year == 2024
+    assert (
+        _review(tmp_path, head + "报告单位：大英县交通运输局（盖章）\n", "label.txt").department == "大英县交通运输局"
+    )
+
+
 def test_a_page_saved_with_its_site_s_particulars_before_its_title(tmp_path):
     """corpus n253: "- 开远市机关事务管理局" (the site's menu) and "发布机构开远市机关事务局" over the title
     "开远市市级机关公务用车保障中心2024年度……自评报告"; n250: the source line run on into the first sentence

@@ -458,7 +458,9 @@ _DATE = (
     r"(?:(?:19|20)\d{2}|[〇○零OoＯ一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?"
     r"|(?:19|20)\d{2}\s*[.．/-]\s*\d{1,2}\s*[.．/-]\s*\d{1,2}"
 )
-_DATE_LINE = re.compile(rf"^\s*(?:{_DATE})\s*$")
+# the date's own label before it on a 落款's line: "日期：2025年3月10日", "报告时间:…"
+_DATE_LABEL = r"(?:(?:报告|填报|编制|落款|报送)?(?:日期|时间)\s*[:：]\s*)?"
+_DATE_LINE = re.compile(rf"^\s*{_DATE_LABEL}(?:{_DATE})\s*$")
 _SIGNED_LABEL = re.compile(r"^(?:报送|填报|编制|报告|呈报|落款)单位\s*(?:[(（](?:盖章|公章)[)）])?\s*[:：]")
 _SIGNED_SEAL = re.compile(r"\s*[(（]?\s*(?:盖章|公章|签章|印章|章)\s*[)）]?\s*$")
 
@@ -473,12 +475,14 @@ def _signed_department(doc: SourceDocument) -> str:
     for line in tail:
         # "报送单位：大英县交通运输局" / "报送日期：…" closing the report
         m = _SIGNED_LABEL.match(line)
-        name = _after_colon(line) if m else ""
+        name = _SIGNED_SEAL.sub("", _after_colon(line)) if m else ""  # "报告单位：大英县交通运输局（盖章）"
         if name and name.endswith(endings) and _named_unit(name):
             return name
     for i, line in enumerate(tail):
-        # the seal's place between them set apart by spaces: "大英县交通运输局 （章） 2025年3月"
-        m = re.match(rf"^(\S{{4,30}}?)\s*(?:[(（]\s*(?:盖章|公章|签章|印章|章)\s*[)）])?\s*(?:{_DATE})\s*$", line)
+        # the seal's place between them set apart by spaces: "大英县交通运输局 （章） 2025年3月", and the date's label
+        # ("大英县交通运输局（盖章）   日期：2025年3月10日")
+        seal = r"(?:[(（]\s*(?:盖章|公章|签章|印章|章)\s*[)）])?"
+        m = re.match(rf"^(\S{{4,30}}?)\s*{seal}\s*{_DATE_LABEL}(?:{_DATE})\s*$", line)
         text = _SIGNED_SEAL.sub("", m.group(1) if m else line)
         dated = bool(m) or any(_DATE_LINE.match(x) for x in tail[i + 1 : i + 3])
         if 4 <= len(text) <= 30 and text.endswith(endings) and _named_unit(text) and dated:

@@ -148,6 +148,7 @@ _UNIT_DATE = re.compile(
 
 
 _MONTHS = {m: i for i, m in enumerate("一二三四五六七八九十", start=1)} | {"十一": 11, "十二": 12}
+_DATE_LABEL = re.compile(r"(?:报告|填报|编制|落款|报送)?(?:日期|时间)\s*[:：]\s*")
 # the 落款's date on a line of its own or after the unit's name: "2024年3月10日", "二〇二四年三月十日", "2024.3.10"
 _SIGNED_DATE = re.compile(
     r"(?:^|\s)((?:19|20)\d{2})\s*(?:年\s*(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?"
@@ -163,7 +164,8 @@ def year_from_signature(doc: SourceDocument, head: list[str]) -> int | None:
         return None
     lines = [s.text.strip() for s in doc.paragraphs() if s.text.strip()][-4:]
     for line in lines:
-        text = digits_of_years(line)
+        # the date's own label is no sentence: "日期：2025年3月10日", "大英县交通运输局（盖章） 时间：2025年3月"
+        text = _DATE_LABEL.sub(" ", digits_of_years(line))
         m = _SIGNED_DATE.search(text)
         if not m or len(text) > 40 or re.search(r"[，,。；;：:]", text):
             continue
