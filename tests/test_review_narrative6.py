@@ -100,3 +100,30 @@ def test_a_date_after_its_label_is_the_labels_not_the_next_labels():
     # n247: "来源:    发布日期: 2020-05-20  访问量:": the date is the 发布日期, not the 访问量 the next label names
     (date,) = _figures("来源:    发布日期: 2020-05-20  访问量:")
     assert date.subject == "发布日期"
+
+
+# --- meaning misreads of the whole narrative corpus, by cause ---------------------------------------------------------
+
+
+def test_a_word_is_not_cut_to_its_first_character():
+    # n111, n240: "实有30人", "现有43人"; n21: "调减40万元", "全年实际下达71万元": 有, 减, 达 end the word here
+    subjects = [f.subject for f in _figures("工勤事业编制4名,实有4人。离退休原有42人,新增1人,现有43人。")]
+    assert subjects == ["工勤事业编制", "实有", "离退休原有", "新增", "现有"]
+    assert [f.subject for f in _figures("调减40万元,全年实际下达71万元。")] == ["调减", "下达"]
+
+
+def test_a_cutoff_date_is_a_cutoff():
+    # n177: "截至2024年12月31日,在职人员编制6人": the date the count is taken at, not a "截"
+    assert _figures("截至2024年12月31日,在职人员编制6人。")[0].subject == "截止"
+
+
+def test_a_quoted_name_after_a_count_is_its_noun():
+    # n109: "100个“家庭清洁行动”村"
+    assert _figures("重点是40个农村垃圾治理乡镇、100个“家庭清洁行动”村。")[1].subject == "家庭清洁行动村"
+
+
+def test_a_span_and_its_bound():
+    # n13: "在30个工作日内" is a span, no "内"; n156: "接警后30秒内出动" counts seconds
+    assert _figures("我县在30个工作日内完成资金分配。")[0].subject != "内"
+    (seconds,) = _figures("接警后30秒内出动。")
+    assert (seconds.value, seconds.unit) == (30, "秒")

@@ -113,6 +113,7 @@ def clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
     """The noun phrase of a left context, and the relation word found around it."""
     text = _ASIDE_TITLE_QUOTE.sub("", text)  # asides, titles, quotes are not the subject
     text = text.strip("，,、；;：:“”\"'（(）) ")
+    whole = text
     relation, text = find_relation(text, voc)
     for _ in range(3):
         text = text.strip("，,、；;：:“”\"' ")
@@ -154,6 +155,11 @@ def clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
     if pointer and len(text) - pointer.end() >= 2:
         text = text[pointer.end() :]
     text = text.strip("，,、 ").lstrip("）)】]").rstrip("（(【[")
+    kept = not text or (len(text) == 1 and whole.startswith(text))
+    if kept and not relation and re.fullmatch(r"[\u4e00-\u9fa5]{1,3}[有至达增减]", whole):
+        # "实有30人", "截至2024年12月31日", "调减40万元": a word is not cut to its first character by the copula or
+        # the relation it ends with (有, 至, 减); the word itself names the figure
+        text = whole
     if _PARTICLES.fullmatch(text):
         text = ""  # "全年共完成了对46,412人次": what is left after the verb is only its particles, no noun
     return text, relation

@@ -103,6 +103,11 @@ class _SegmentReader:
                 subject = label.group(1)  # "发布日期: 2020-05-20  访问量:": the label before, not the one after
             subject, relation, base, change = self._change_or_share(token, place, subject, relation)
             subject = self._compared(token, place, subject)
+            subject = _whole_word(subject, place.left)
+            if token.kind == "date" and _CUTOFF.search(place.left):
+                # "截至2024年12月31日,在职人员编制6人", "截止2024年12月统计": the cutoff (截止) of what the sentence
+                # counts, or of the act right after the date
+                subject = date_event(place.after) + "截止"
             self.out.append(self._figure(token, place, subject, relation, base, change))
             self.previous_end = token.end
         return distribute_respective(carry_list_relation(self._range_starts(self.out)))
@@ -197,6 +202,8 @@ class _SegmentReader:
         voc, left = self.voc, place.left
         # "46,412人次(2013年末……)符合救助政策的患者": an aside in brackets stands between the count and its noun
         after = re.sub(r"^[（(][^（()）]*[)）]", "", place.after)
+        if token.unit.endswith(_SPANS):
+            after = re.sub(r"^以?内", "", after)  # "在30个工作日内完成": the bound of a span names nothing
         if token.unit.endswith(("岁", "年", "个月", "层")):
             # "年满70周岁以上的老年人", "结转两年以上的资金": an age or a duration is of the noun after its bound;
             # "4层的复式标准厂房": so are a building's storeys
@@ -205,7 +212,8 @@ class _SegmentReader:
             # "新建3栋4层的复式标准厂房": a second measure of the same things stands between a count and its noun;
             # "建成市级特色小镇20个左右的具体目标", "服务站30个以上": so does a bound, which names nothing
             after = _BOUND_AFTER.sub("", _SECOND_MEASURE.sub("", after))
-        noun = noun_after(after, voc) if token.kind == "count" else ""
+        # "100个“家庭清洁行动”村": the quoted name is part of the noun
+        noun = noun_after(_QUOTES.sub("", after[:40]), voc) if token.kind == "count" else ""
         subject, relation = clean_subject(left, voc)
         relation = self._list_word_before_clause(place, relation)
         prev = self._previous(place)
@@ -603,6 +611,22 @@ _PEOPLE = re.compile(r"(?:人群|群众|对象|人口|居民|农户|牧民|村�
 _DURATION_AFTER = re.compile(r"以[上下内来]|[内来后前多余间]|时间|左右|的")
 # a label that names the date right after it ("发布日期:", "成文日期", "填报时间：")
 _DATE_LABEL = re.compile(r"([\u4e00-\u9fa5]{0,4}(?:日期|时间))[:：]?\s*$")
+
+
+def _whole_word(subject: str, left: str) -> str:
+    """ "实有30人", "离退休原有42人", "截至2024年12月31日", "调减40万元", "下达71万元": a word is not cut before the
+    character it ends with because that character is also a copula or a change (有, 至, 达, 增, 减)."""
+    kept = re.escape(subject)
+    if (len(subject) == 1 and re.search(kept + r"[有至达增减]$", left)) or (
+        subject.endswith(("实", "现", "原")) and left.endswith(subject + "有")
+    ):
+        return subject + left[-1]
+    return subject
+
+
+_CUTOFF = re.compile(r"截[至止](?:到|至)?$")
+_QUOTES = re.compile(r"[“”‘’\"]")
+_SPANS = ("工作日", "个月", "天", "日", "周", "年", "小时", "分钟", "秒")
 _BOUND_AFTER = re.compile(r"^(?:左右|上下|以上|以下|以内)")
 _SECOND_MEASURE = re.compile(r"^(?:\d+|[一二两三四五六七八九十]+)[层栋幢间座]的?(?=[\u4e00-\u9fa5])")
 

@@ -28,6 +28,9 @@ def _numbers(text: object) -> set[str]:
 
 
 def _unit(unit: str) -> str:
+    # "卷(册、盘、盒、件)", "套(间)", "元/卷(册)": the bracket gives other measure words of the same things; the
+    # measure word printed before it is the unit
+    unit = re.sub(r"[（(][^）)]*[)）]$", "", unit)
     return _UNIT_ALIASES.get(unit, unit)
 
 
