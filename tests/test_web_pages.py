@@ -133,19 +133,15 @@ def test_section_headings_name_the_year_and_the_log_names_no_file(app):
     writes 2023年部门预算编制情况. And the 操作日志 said a cycle document was saved as “绩效目标（targets.yaml）”,
     the command line's file name, which no web user has seen."""
     from jixiao.web.cycle_service import write_document
-    from jixiao.web.service import create_evaluation, write
 
     from .web_support import EXAMPLE
 
+    evaluation_id = _example(app)
     with app.state.factory() as db:
         filler = db.query(User).filter_by(username="wang").one()
         department = db.get(Department, filler.department_id)
-        evaluation, _ = create_evaluation(db, filler, department, 2023, "shenzhen-baoan/department/2023")
-        data = (EXAMPLE / "data.yaml").read_text("utf-8")
-        write(db, filler, evaluation, via="yaml", expected_version=evaluation.version, data_yaml=data)
         write_document(db, filler, department, 2023, "monitoring", (EXAMPLE / "monitoring.yaml").read_text("utf-8"), 0)
         db.commit()
-        evaluation_id = evaluation.id
     client = TestClient(app)
     login(client, "wang", PASSWORD)
     page = client.get(f"/evaluations/{evaluation_id}").text
@@ -154,3 +150,34 @@ def test_section_headings_name_the_year_and_the_log_names_no_file(app):
     login(admin, "admin", PASSWORD)
     log = admin.get("/audit").text
     assert "2023年度 运行监控（第1版）" in log and ".yaml" not in log
+
+
+def _example(app) -> int:
+    """The 宝安 example saved as wang's 2023 evaluation (once for the module); its id."""
+    from jixiao.web.db import Evaluation
+    from jixiao.web.service import create_evaluation, write
+
+    from .web_support import EXAMPLE
+
+    with app.state.factory() as db:
+        filler = db.query(User).filter_by(username="wang").one()
+        department = db.get(Department, filler.department_id)
+        evaluation, created = create_evaluation(db, filler, department, 2023, "shenzhen-baoan/department/2023")
+        if created:
+            data = (EXAMPLE / "data.yaml").read_text("utf-8")
+            write(db, filler, evaluation, via="yaml", expected_version=evaluation.version, data_yaml=data)
+        db.commit()
+        assert db.get(Evaluation, evaluation.id).version == 2
+        return evaluation.id
+
+
+def test_a_versions_rates_have_two_decimals(app):
+    """A version's figures: a rate written 100% or 52% in the data was shown so (and 1 as 100%), beside 98.78%
+    in the same column; the department's tables print every rate with two decimals (100.00%, 52.00%)."""
+    evaluation_id = _example(app)
+    client = TestClient(app)
+    login(client, "wang", PASSWORD)
+    page = client.get(f"/evaluations/{evaluation_id}/versions/2").text
+    assert "<td>介入处置率</td><td>100.00%</td>" in page
+    assert "<td>“三公”经费控制率</td><td>52.00%</td>" in page and "<td>预算执行率</td><td>98.78%</td>" in page
+    assert not re.search(r"<td>\d+%</td>", page)

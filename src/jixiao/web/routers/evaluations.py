@@ -16,6 +16,7 @@ from jixiao.files.excel_layout import FORM_FIELDS
 from jixiao.model.problems import Location, Problem
 from jixiao.scoring.explain import node_to_dict
 
+from ..amounts import typed_in_workbook
 from ..data_words import to_chinese, to_english_read
 from ..db import Comment, CycleDocument, Evaluation, User, Version
 from ..deps import BadInput, Db, Form, Id, SignedIn, int_field, page, uploaded
@@ -187,7 +188,10 @@ def upload(
         return evaluation_page(
             request, actor, evaluation, loaded=loaded, status=422, message=f"上传的工作簿“{name}”有误，未导入。"
         )
-    return guarded_write(request, db, actor, evaluation, version, "upload", source=name, data_yaml=data_yaml)
+    typed = typed_in_workbook(problems)  # what was read of "1.2万" or "12,000元", said beside the field
+    return guarded_write(
+        request, db, actor, evaluation, version, "upload", source=name, data_yaml=data_yaml, typed=typed
+    )
 
 
 def _refused(request: Request, actor, evaluation: Evaluation, problems: list[Problem], **shown):
@@ -270,7 +274,8 @@ def versions(request: Request, actor: SignedIn, db: Db, evaluation_id: Id):
 
 def _shown(value: str, kind: str, unit: str) -> str:
     """A figure as the official tables print it: an amount in 万元 as 2,377.56 (given extra decimals kept), a count
-    or quantity grouped (128,613 宗, not 128613), a rate as a percent (0.9878 → 98.78%); else as stored."""
+    or quantity grouped (128,613 宗, not 128613), a rate as a percent with two decimals (0.9878 → 98.78%,
+    1 → 100.00%); else as stored."""
     from ...model.numbers import NumberError, fmt_amount, fmt_percent, given_places, parse_decimal, parse_rate
 
     try:
@@ -279,9 +284,9 @@ def _shown(value: str, kind: str, unit: str) -> str:
         if kind in ("count", "quantity"):
             number = parse_decimal(value)
             return f"{number:,.{given_places(number)}f}" if given_places(number) > 0 else f"{number:,f}"
-        if kind == "rate" and not value.strip().endswith("%"):
+        if kind == "rate":  # two decimals as the tables print a rate: 100.00%, 52.00% (stored 1, 52%)
             rate = parse_rate(value)
-            return fmt_percent(rate, max(2, given_places(rate) - 2), strip_zeros=True)
+            return fmt_percent(rate, max(2, given_places(rate) - 2))
     except NumberError:
         return value
     return value
