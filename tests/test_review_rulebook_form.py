@@ -106,13 +106,16 @@ def test_the_same_form_elsewhere_or_in_an_unknown_province_is_not_hubeis():
 def test_baoshans_copy_of_the_form_is_baoshans():
     """保山市退役军人事务局 (t33) names 保山 and prints “得分 (20分*执行率)”: 保山's rulebook. 昌宁县 (t57), a county of
     保山 on the same form, names its county only: not placed in 保山, it keeps the national rules. 保山市能源局 2023
-    (t60) filled another form, in a year the 20 + 80 form was not seen in 保山."""
+    (t60) filled another form, in a year the 20 + 80 form was not seen in 保山: 保山's 2023 form, its 90-point
+    项目支出绩效指标表 printed apart."""
     result = _review("t33-yunnan-baoshan-veterans-spring-visits-2022")
     assert result.rulebook_id == "yunnan-baoshan/project/2022"
     assert "文件属云南省保山市，为项目支出绩效自评表，2022年度在该表式见于的2022年度内" in result.rulebook_reason
     assert _review("t57-yunnan-changning-supply-coop-pig-farm-2022").rulebook_id == "mof/project/2020"
     later = _review("t60-yunnan-baoshan-energy-bureau-project-2023")
-    assert later.rulebook_id == "mof/project/2020"
+    assert later.rulebook_id == "yunnan-baoshan/project/2023"
+    assert "印有该表式的“项目支出绩效指标表”“指标性质”" in later.rulebook_reason
+    assert _findings_as_national("t60-yunnan-baoshan-energy-bureau-project-2023", later)
     assert "未选用“保山市项目支出绩效自评表" in later.rulebook_reason and "2023年度不在该表式见于的2022年度内" in (
         later.rulebook_reason
     )
@@ -155,6 +158,7 @@ def test_no_other_corpus_document_gets_a_form_rulebook():
         "beijing-haidian/project/2016": {"t29-beijing-haidian-xueyuanlu-cleaning-project-2016"},
         "xinjiang-fukang/project/2023": {"t30-xinjiang-fukang-statistics-project-2023"},
         "sichuan/project/2023": set(SICHUAN_2023_FORM),
+        "yunnan-baoshan/project/2023": {"t60-yunnan-baoshan-energy-bureau-project-2023"},
     }
     seen = 0
     for doc in load_corpus():

@@ -42,6 +42,7 @@ NEW = [
     "beijing-haidian/project/2016",
     "xinjiang-fukang/project/2023",
     "sichuan/project/2023",
+    "yunnan-baoshan/project/2023",
 ]
 
 
@@ -310,6 +311,7 @@ def _findings(result) -> list[str]:
         ("hubei-guangshui/project/2021", ["t07-hubei-guangshui-jtj-project-2021"], True),  # by its form
         ("ningxia-yinchuan/project/2021", ["t06-ningxia-yinchuan-no6school-project-2021"], True),  # by its form
         ("yunnan-baoshan/project/2022", ["t33-yunnan-baoshan-veterans-spring-visits-2022"], True),  # by its form
+        ("yunnan-baoshan/project/2023", ["t60-yunnan-baoshan-energy-bureau-project-2023"], True),  # by its form
         # 昌宁县 names its county only: named with --rulebook, not chosen (tests/test_review_rulebook_form.py)
         ("yunnan-baoshan/project/2022", ["t57-yunnan-changning-supply-coop-pig-farm-2022"], False),
         # names neither its province nor its city: chosen by its rows, a hundred-point table showing a project
