@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from jixiao.model.numbers import NumberError, normalize_text, parse_decimal
+from jixiao.model.numbers import NumberError, normalize_text, parse_decimal, read_amount
 from jixiao.model.problems import Location, Problem, Severity, dotted
 
 from .excel_cells import MAX_HEADER_SCAN, Sheet, get_column_letter
@@ -115,10 +115,16 @@ class TreeReader:
 
 
 def _same(a: Any, b: Any) -> bool:
+    """The same value filled in two places: the same number (93.88 and “938,800元”, an amount as the 万元 fields read
+    it: numbers.read_amount), else the same text."""
     try:
-        return Decimal(str(a)) == Decimal(str(b))
-    except ArithmeticError:
+        return _number(a) == _number(b)
+    except (ArithmeticError, NumberError):
         return normalize_text(str(a)) == normalize_text(str(b))
+
+
+def _number(value: Any) -> Decimal:
+    return read_amount(value).value if isinstance(value, str) else Decimal(str(value))
 
 
 def _assign(tree: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 from jixiao.files import guard  # the input limits (guard.LIMITS), looked up at call time so tests may replace them
 from jixiao.files.guard import check_magnitude
 
-from .numbers import NumberError, normalize_text, parse_count, parse_decimal, parse_rate
+from .numbers import NumberError, normalize_text, parse_count, parse_decimal, parse_rate, read_amount
 from .problems import JixiaoError, Location, Problem, Severity, has_errors
 from .schema import SCHEMA, Field, Group, ListOf, MapOf, Node
 
@@ -197,28 +197,22 @@ def _short(raw: Any) -> str:
     return text if len(text) <= 30 else f"{text[:12]}…（共 {len(text)} 个字符）"
 
 
-def _in_wan_yuan(spec: Field, raw: str) -> None:
-    """An amount of a 万元 field typed in 元 (“12000元”): parse_decimal takes the unit 元 off and would keep 12000
-    as 万元, ten thousand times the amount meant."""
-    text = raw.strip()
-    if text.endswith("元") and not text.endswith("万元"):
-        raise _Bad(f"以万元为单位，实际填写的“{_short(raw)}”是元。请换算为万元后填写（元数 ÷ 10000）")
+def _typed_wan_yuan(spec: Field, raw: Any) -> bool:
+    """A 万元 field's text ("1.2万", "12,000元", "１２３．４５"): read by numbers.read_amount, which converts another
+    unit to 万元 (parse_decimal would take 元 off and keep 12000 元 as 12000 万元) and says what it read."""
+    return spec.unit == "万元" and isinstance(raw, str)
 
 
 def _parse_value(spec: Field, raw: Any) -> Any:
     kind = spec.kind
     try:
         if kind in ("amount", "quantity"):
-            if spec.unit == "万元" and isinstance(raw, str):
-                _in_wan_yuan(spec, raw)
-            value = parse_decimal(raw)
+            value = read_amount(raw).value if _typed_wan_yuan(spec, raw) else parse_decimal(raw)
             if value < 0:
                 raise _Bad(f"{spec.label}不能为负数（实际为 {_short(raw)}）。请填写 0 或正数；调减请填在“调整数”中")
             return value
         if kind == "signed_amount":
-            if spec.unit == "万元" and isinstance(raw, str):
-                _in_wan_yuan(spec, raw)
-            return parse_decimal(raw)
+            return read_amount(raw).value if _typed_wan_yuan(spec, raw) else parse_decimal(raw)
         if kind == "rate":
             value = parse_rate(raw)
             if value < 0:
@@ -378,6 +372,11 @@ class _Collector:
                 f"“{value.scaleb(2).normalize():f}”。",
                 path,
                 Severity.WARNING,
+            )
+        if _typed_wan_yuan(spec, raw) and (note := read_amount(raw).note):  # never read another way in silence
+            said = f"“{spec.label}”填写的{note}"  # `actual` as typed: the web says it beside the field
+            self.problems.append(
+                Problem("data.amount_read", said, self.locate(path), Severity.INFO, actual=raw.strip())
             )
         self.values[name] = value
         self.locations[name] = self.locate(path)

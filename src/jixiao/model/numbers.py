@@ -1,7 +1,9 @@
 """Numbers as finance officers type them, and as official tables print them.
 
 Parsing accepts what people really write (full-width digits, thousands separators, "万元", "98.78%") and
-refuses what is ambiguous, with a Chinese message. Rounding is always explicit: official tables differ in
+refuses what is ambiguous, with a Chinese message. An amount of a 万元 field is read by `read_amount`, the same
+for the web form, a workbook's cell and a data file's value: typed with another unit it is converted, and what
+was read is said. Rounding is always explicit: official tables differ in
 whether they truncate or round half-up, so the mode is a rulebook setting, never a default hidden here.
 """
 
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 __all__ = [
+    "Amount",
     "NumberError",
     "Rounding",
     "divide",
@@ -25,6 +28,7 @@ __all__ = [
     "parse_count",
     "parse_decimal",
     "parse_rate",
+    "read_amount",
 ]
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋％　", "0123456789.,-+% ")
@@ -82,6 +86,64 @@ def parse_decimal(value: object, *, allow_units: tuple[str, ...] = _UNITS) -> De
         return Decimal(text)
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid literals
         raise NumberError(f"应为数字，实际为“{value}”") from exc
+
+
+# The unit typed after an amount → the power of ten that turns it into 万元.
+_TO_WAN = {
+    "元": -4,
+    "千元": -1,
+    "万": 0,
+    "万元": 0,
+    "十万元": 1,
+    "百万": 2,
+    "百万元": 2,
+    "千万": 3,
+    "千万元": 3,
+    "亿": 4,
+    "亿元": 4,
+    "万亿": 8,
+    "万亿元": 8,
+}
+_AMOUNT = re.compile(
+    r"^(?P<sign>[+-]?)(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?\s*(?P<unit>"
+    + "|".join(sorted(_TO_WAN, key=len, reverse=True))
+    + r")?$"
+)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """An amount read as 万元: `value`, and `note`, what was read ("“12,000元”读作 1.2 万元") when it was typed
+    another way than a number of 万元 in ASCII digits, else ""."""
+
+    value: Decimal
+    note: str
+
+
+def read_amount(typed: str) -> Amount:
+    """The amount of a 万元 field as typed: "1.2万" and "1.2 万元" are 1.2, "12,000元" is 1.2, "0.5亿元" is 5000,
+    "３０千元" is 3, "１２３．４５" is 123.45 (full-width digits as an input method types them). A text that does not
+    name one amount in one unit ("约1.2万", "1.2-1.5万", "1亿2000万", "1.2W", "二千三百万") is refused: NumberError."""
+    text = normalize_text(typed)
+    match = _AMOUNT.match(text)
+    if match is None:
+        try:
+            number = parse_decimal(text, allow_units=())  # "5." and ".5" are numbers all the same
+        except NumberError:
+            if len(text) > _LONGEST:
+                raise  # its message says how long the text is
+            raise NumberError(
+                f"应为数字，实际为“{typed.strip()}”。请填写一个以万元为单位的数，例如 2377.56；也可带一个单位，"
+                "例如 1.2万、12,000元（不写“约”、范围或两个单位）"
+            ) from None
+        unit = None
+    else:
+        number = Decimal(f"{match['sign']}{match['whole'].replace(',', '')}{match['fraction'] or ''}")
+        unit = match["unit"]
+    if unit in (None, "万元") and text == typed.strip():  # the field's own unit, in ASCII digits
+        return Amount(number, "")
+    value = Decimal(fmt_number(number.scaleb(_TO_WAN[unit]))) if unit else number
+    return Amount(value, f"“{typed.strip()}”读作 {fmt_amount(value, 0)} 万元")
 
 
 def parse_count(value: object) -> int:

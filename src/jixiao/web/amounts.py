@@ -3,7 +3,8 @@ hardly a department's (a slip of the unit or of zeros) pointed out beside the fi
 
 A 万元 field holds a number of 万元. Typed with a unit, the unit says what the number counts, so the amount is
 converted to 万元: "1.2万" and "1.2 万元" are 1.2 (万元), "12,000元" is 1.2, "0.5亿元" is 5000, "３０千元" is 3;
-full-width digits ("１２３．４５") are read as the digits they are. What was read is shown beside the field
+full-width digits ("１２３．４５") are read as the digits they are (model/numbers.py read_amount, which reads a
+workbook's cells and a data file's values the same way). What was read is shown beside the field
 ("“12,000元”读作 1.2 万元"), so a wrong reading is seen at once. A text that does not name one amount in one unit
 ("约1.2万", "1.2-1.5万", "1亿2000万", "1.2W") is left as typed, and the data check refuses it with its message."""
 
@@ -16,7 +17,9 @@ from statistics import median
 from typing import Any
 
 from jixiao.files.excel_layout import FORM_FIELDS, LIST_SHEETS
+from jixiao.model import numbers
 from jixiao.model.numbers import fmt_amount, fmt_number, normalize_text
+from jixiao.model.problems import Problem
 
 __all__ = [
     "Read",
@@ -26,30 +29,11 @@ __all__ = [
     "read_params",
     "stored_amount",
     "typed_amounts",
+    "typed_in_workbook",
 ]
 
-# The unit typed after the number → the power of ten that turns it into 万元.
-_UNITS = {
-    "元": -4,
-    "千元": -1,
-    "万": 0,
-    "万元": 0,
-    "十万元": 1,
-    "百万": 2,
-    "百万元": 2,
-    "千万": 3,
-    "千万元": 3,
-    "亿": 4,
-    "亿元": 4,
-    "万亿": 8,
-    "万亿元": 8,
-}
-_TYPED = re.compile(
-    r"^(?P<sign>[+-]?)(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?\s*(?P<unit>"
-    + "|".join(sorted(_UNITS, key=len, reverse=True))
-    + r")?$"
-)
 _MAX_NOTED = 60  # characters of a typed text carried back to the page in its address
+_LISTED = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")  # a table's cell as a field's path: units[0].project_funds
 
 # 万元 fields of the form (基本信息) and columns of the page's tables
 AMOUNT_FIELDS = frozenset(
@@ -79,21 +63,13 @@ class Read:
 
 
 def read_amount(typed: str) -> Read | None:
-    """The 万元 amount a typed text names, or None when it does not name one amount in one unit (left as typed)."""
-    text = normalize_text(typed)
-    match = _TYPED.match(text)
-    if match is None:
-        return None
-    digits = f"{match['sign']}{match['whole'].replace(',', '')}{match['fraction'] or ''}"
+    """The 万元 amount a typed text names (model/numbers.py read_amount, as a workbook's cell and a data file's value
+    are read), or None when it does not name one amount in one unit (left as typed, refused by the data check)."""
     try:
-        number = Decimal(digits)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only valid literals
+        amount = numbers.read_amount(typed)
+    except numbers.NumberError:
         return None
-    unit = match["unit"]
-    value = fmt_number(number.scaleb(_UNITS[unit])) if unit else digits
-    if unit in (None, "万元") and text == typed.strip():  # the field's own unit, in ASCII digits
-        return Read(value, "")
-    return Read(value, f"“{typed.strip()}”读作 {fmt_amount(Decimal(value), 0)} 万元")
+    return Read(format(amount.value, "f"), amount.note)
 
 
 def stored_amount(name: str, value: str) -> str:
@@ -117,6 +93,19 @@ def typed_amounts(form: dict[str, str] | None, lists: dict[str, list[dict[str, s
         read = read_amount(value) if _is_amount_input(name) and value else None
         if read is not None and read.note:
             typed[name] = value.strip()
+    return typed
+
+
+def typed_in_workbook(problems: list[Problem]) -> dict[str, str]:
+    """{input name: as typed} of the 万元 cells of an uploaded workbook read another way than a plain number of 万元
+    (model.dataset's data.amount_read notes: the field's path, the text as typed), to be said beside the inputs."""
+    typed = {}
+    for problem in problems:
+        field = problem.location.field if problem.code == "data.amount_read" and problem.location else None
+        listed = _LISTED.match(field or "")
+        name = f"l:{listed[1]}:{listed[2]}:{listed[3]}" if listed else f"f:{field}"
+        if field and _is_amount_input(name):
+            typed[name] = problem.actual
     return typed
 
 

@@ -289,11 +289,13 @@ def guarded_write(
     saved_part: str = "",
     editor_text: str | None = None,
     parsed: Parsed | None = None,
+    typed: dict[str, str] | None = None,
 ):
     """Write through the service; on a conflict show the page with what the user typed and, field by field, what
     the other person changed; on errors show them beside the input. `editor_text` is the text editor's text as
     typed (its keys in Chinese), shown again instead of `data_yaml`, its stored form; `parsed`, `data_yaml` as
-    read already (service.load)."""
+    read already (service.load); `typed`, the amounts typed another way than a number of 万元 elsewhere than in the
+    form (an uploaded workbook's cells), so that what was read is said beside the inputs."""
     try:
         loaded = write(
             db,
@@ -365,7 +367,8 @@ def guarded_write(
     # the guarded UPDATE to the commit only (the rest of the response waits for nothing)
     db.commit()
     # what was read from "1.2万" or "12,000元" is said beside the field on the page the save leads to
-    query = urlencode([("saved", saved_part or via), *read_params(typed_amounts(form, lists))])
+    typed = typed if typed is not None else typed_amounts(form, lists)
+    query = urlencode([("saved", saved_part or via), *read_params(typed)])
     return RedirectResponse(f"/evaluations/{evaluation.id}?{query}", status_code=303)
 
 
