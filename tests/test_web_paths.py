@@ -109,3 +109,24 @@ def test_every_change_to_an_evaluation_goes_through_the_write_path(world):  # no
         "通过 POST",
         "批注（审核中） POST",
     } <= {w.split(" /")[0] for w in watched}, sorted(watched)
+
+
+def test_every_form_route_checks_the_csrf_token():
+    """Each POST route takes the CSRF-checked form (deps.checked_form, directly or through an upload's dependency),
+    so a route added later without it — a cross-site form posted by another page — fails here; the sign-in has its
+    own one-off token (login_token)."""
+    from fastapi.routing import APIRoute
+
+    from jixiao.web.deps import checked_form
+    from jixiao.web.routers import ROUTERS
+
+    def calls(dependant) -> set:
+        found = {dependant.call}
+        for child in dependant.dependencies:
+            found |= calls(child)
+        return found
+
+    posts = [r for router in ROUTERS for r in router.routes if isinstance(r, APIRoute) and "POST" in (r.methods or ())]
+    assert len(posts) > 20
+    unchecked = [r.path for r in posts if r.path != "/login" and checked_form not in calls(r.dependant)]
+    assert not unchecked, unchecked

@@ -159,7 +159,7 @@ async def checked_form(request: Request, actor: SignedIn) -> dict[str, str]:
     if not valid_csrf(actor.session, fields.get("csrf_token") or ""):
         raise OutOfScope(
             "表单已过期（可能已在其他窗口重新登录或退出），未保存。请回到原页面刷新后重试；"
-            "自评页面上填写而未保存的内容会在刷新后恢复。"
+            "页面上填写而未保存的内容（密码除外）会在刷新后恢复。"
         )
     return fields
 
