@@ -127,3 +127,26 @@ def test_a_span_and_its_bound():
     assert _figures("我县在30个工作日内完成资金分配。")[0].subject != "内"
     (seconds,) = _figures("接警后30秒内出动。")
     assert (seconds.value, seconds.unit) == (30, "秒")
+
+
+# --- n257, a second round after the fixes ---------------------------------------------------------------------------
+
+
+def test_a_phase_of_a_campus_is_no_count():
+    # n257: "友谊医院通州院区二期开诊运行", "积水潭医院回龙观院区二期推进装修": the second phase of a campus
+    # (院区, 园区, 小区 …), part of its name; "举办主体班三期" (n249) still counts three classes
+    assert not _figures("朝阳医院东院、友谊医院通州院区二期开诊运行;积水潭医院回龙观院区二期推进装修。")
+    assert [f.value for f in _figures("全年举办主体班三期,分别为上半年科干班、中青班,下半年新提科干班。")] == [3]
+
+
+def test_a_month_and_day_that_an_act_follows_is_in_the_reports_year():
+    # n257: "交钥匙新建医院项目已完成竣工验收,9月28日移交雄安新区" in a report on 2023
+    (date,) = [
+        f
+        for f in _figures(
+            "根据《关于认真做好2023年度市政府绩效管理年终考评工作的通知》要求,我们逐项梳理年度任务完成情况。",
+            "交钥匙新建医院项目已完成竣工验收,9月28日移交雄安新区,目前已开诊试运。",
+        )
+        if f.kind == "date"
+    ]
+    assert date.display() == "2023-09-28"

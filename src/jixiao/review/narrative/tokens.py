@@ -170,7 +170,9 @@ def _numeric_dates(text: str) -> Iterator[Token]:
         yield Token(m.start(), m.end(), m.start(), m.end(), value, m.group(0), "日期", "date", False, False)
 
 
-_EVENT_AFTER_DAY = rx(r"(?:便|即|正式|召开|开始|启动|完成|发布|开工|竣工|完工|验收|拨付|下达|印发)")
+_EVENT_AFTER_DAY = rx(
+    r"(?:便|即|正式|召开|开始|启动|完成|发布|开工|竣工|完工|验收|拨付|下达|印发|移交|交付|投用|投入使用|开诊|开业|挂牌|揭牌)"
+)
 _MONTH_DAY = rx(r"(?<![\d年.\-/])(1[0-2]|[1-9])月(3[01]|[12]\d|[1-9])[日号]")
 
 
@@ -221,6 +223,7 @@ def _numbered_name(text: str, start: int, raw: str, measure: str) -> bool:
     return any(n != raw for n in others)
 
 
+_SITES = ("院区", "园区", "校区", "小区", "厂区", "景区", "新区", "片区", "城区")  # sites built in phases
 _PHASES = rx(r"^(?:[、和及至到~\-—](?:[一二三四五六七八九十]+|\d+)期)+")  # the other phases a name lists after one
 _QUOTED = rx(r"“[^”\n]{2,40}”")
 
@@ -275,6 +278,8 @@ def tokens(text: str, voc: Vocabulary, year: int | None = None) -> Iterator[Toke
             continue
         if m.group("measure") == "期" and _PHASES.sub("", text[m.end() :]).startswith(tuple(voc.words["phase_nouns"])):
             continue  # "加工车间二期建设项目", "一期工程", "安置房三期、四期项目": a phase in a name, not a count
+        if m.group("measure") == "期" and text[max(0, m.start() - 2) : m.start()].endswith(_SITES):
+            continue  # "友谊医院通州院区二期开诊运行", "某小区三期": a phase of a site, part of its name
         if m.group("measure") == "期" and text[m.start() - 1 : m.start()] in ("(", "（") and after[1:2] in (")", "）"):
             continue  # "瓯海区排水管网工程(二期)": the phase a name ends with, in brackets
         unit = m.group("amount") or m.group("rate") or m.group("measure") or m.group("score") or m.group("bare") or ""
