@@ -114,7 +114,7 @@ def _figure(value: str) -> str:
 
 # Hints about a scan's own reading (a name read with low confidence), which no original can have: not the review
 # of the report, so not compared
-_READING_HINTS = ("review.ocr_doubtful_name",)
+_READING_HINTS = ("review.ocr_doubtful_name", "review.ocr_doubtful_total")
 
 
 def summary(result) -> dict[str, object]:

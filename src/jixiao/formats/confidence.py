@@ -21,11 +21,19 @@ from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from jixiao.model.numbers import fmt_score
 from jixiao.model.problems import Location, Problem, Severity
 
 from .layout import DOUBTED
 
-__all__ = ["LOW_CONFIDENCE", "doubtful_as_hints", "doubtful_name", "lowest_confidence", "place_confidence"]
+__all__ = [
+    "LOW_CONFIDENCE",
+    "doubtful_as_hints",
+    "doubtful_name",
+    "doubtful_total",
+    "lowest_confidence",
+    "place_confidence",
+]
 
 LOW_CONFIDENCE = 0.9  # below this, RapidOCR's reading of a box is doubtful (its sure readings are 0.95–1.0)
 
@@ -122,19 +130,44 @@ def doubtful_as_hints(
             level, place = lowest
             own = finding.location.place if finding.location else None
             where = "此处数字" if place == own else f"所依据的数字（{place}）"
-            why = (
-                "读数与同列其他数字的小数位不符（可能漏识别了小数点）或数字之间夹有符号"
-                if level == DOUBTED
-                else f"识别置信度 {level:.2f} 偏低"
-            )
             finding = dataclasses.replace(
                 finding,
                 severity=Severity.INFO,
-                message=f"{finding.message}（{where}由扫描件文字识别得出，{why}，"
+                message=f"{finding.message}（{where}由扫描件文字识别得出，{_why_doubted(level)}，"
                 f"可能是识别误差而非报告错误：请对照原件核实后再作结论。）",
             )
         out.append(finding)
     return out
+
+
+def _why_doubted(level: float) -> str:
+    """Why a figure read at confidence `level` (below LOW_CONFIDENCE, or layout's DOUBTED) is in doubt."""
+    if level == DOUBTED:
+        return "读数与同列其他数字的小数位不符（可能漏识别了小数点）或数字之间夹有符号"
+    return f"识别置信度 {level:.2f} 偏低"
+
+
+def doubtful_total(doc: Any, total: Decimal | None, grade: str | None, basis: Iterable[Location]) -> Problem | None:
+    """A hint (提示) that the score table's total — and the grade the review gives with it — rests on a figure OCR
+    read in doubt: one of `basis` (the cells the total was read or added up from: its 合计 row's score, else
+    every row's) below LOW_CONFIDENCE. The total and grade are printed at the head of every output (the command
+    line, the JSON, 审核意见 and the summary the web shows) as what the table says; read from a scan, a lost
+    decimal point (corpus t74 degraded: a score of 9.3 read 93, a total of 143.7, 优 for 中) would stand there as
+    sure as a clean reading. None when the total was read surely, from a text layer, or there is none."""
+    if total is None:
+        return None
+    lowest = lowest_confidence(doc, [b.place for b in basis if b.place])
+    if lowest is None or lowest[0] >= LOW_CONFIDENCE:
+        return None
+    level, place = lowest
+    graded = f"及等级“{grade}”" if grade else ""
+    return Problem(
+        "review.ocr_doubtful_total",
+        f"得分表合计{fmt_score(total)}分{graded}依据的数字识别存疑（{place}由扫描件文字识别得出，{_why_doubted(level)}），"
+        f"合计与等级可能并非报告所写：请核对原件。",
+        Location(str(doc.path), place=place),
+        Severity.INFO,
+    )
 
 
 _WHOLE = re.compile(r"([-+]?)(\d{2,})(%?)")

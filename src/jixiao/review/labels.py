@@ -11,12 +11,22 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jixiao.formats.containers import printable
 from jixiao.model.problems import Problem
 
 if TYPE_CHECKING:
     from .extract import Figure
 
-__all__ = ["figure_value", "grouped_by_kind", "kind_of_finding", "place_of", "places_text", "shown_name"]
+__all__ = [
+    "TOTAL_IN_DOUBT",
+    "figure_value",
+    "grouped_by_kind",
+    "kind_of_finding",
+    "place_of",
+    "places_text",
+    "shown_name",
+    "total_doubt",
+]
 
 
 def figure_value(fig: Figure) -> str:
@@ -47,14 +57,15 @@ _TABLE_FILES += (".pdf", ".ofd", ".txt", ".html", ".htm", ".mht", ".mhtml")
 def shown_name(path: Path) -> str:
     """A reviewed file as a summary names it: its name, or, for a document from an archive, the archive's name and
     the path inside it ("x.zip/内层/文件名.docx"); one table of a file of several projects' tables by the file and its
-    sheet or place ("x.xlsx/工作表名", "x.docx/第2张表")."""
+    sheet or place ("x.xlsx/工作表名", "x.docx/第2张表"). Without control and direction characters, as the web shows
+    an uploaded file's name (a right-to-left override in an entry's name showed the rest of it reversed)."""
     parts = Path(path).parts
     for i, part in enumerate(parts[:-1]):
         if part.lower().endswith((".zip", ".7z", ".rar", ".eml")):  # formats/archive.py ARCHIVES
-            return "/".join(parts[i:])
+            return printable("/".join(parts[i:]))
     if len(parts) > 1 and parts[-2].lower().endswith(_TABLE_FILES):  # one table of several (review/tableparts.py)
-        return "/".join(parts[-2:])
-    return Path(path).name
+        return printable("/".join(parts[-2:]))
+    return printable(Path(path).name)
 
 
 def grouped_by_kind(findings: Iterable[Problem]) -> dict[str, list[Problem]]:
@@ -64,6 +75,8 @@ def grouped_by_kind(findings: Iterable[Problem]) -> dict[str, list[Problem]]:
         groups.setdefault(kind_of_finding(f.code), []).append(f)
     return groups
 
+
+TOTAL_IN_DOUBT = "review.ocr_doubtful_total"  # formats/confidence.doubtful_total
 
 # what each finding's code is about, in the words of the tables and reports (a code not listed: its family's)
 _FINDING_KINDS = {
@@ -115,7 +128,14 @@ _FINDING_KINDS = {
     "review.narrative.unit_mismatch": "金额单位错写",
     "review.narrative.score_grade": "得分与等级不符",
     "review.narrative.text_table": "正文与表格不符",
+    TOTAL_IN_DOUBT: "合计识别存疑",
 }
+
+
+def total_doubt(findings: Iterable[Problem]) -> str:
+    """What follows the score table's total and grade where every output states them, when they rest on a figure
+    a scan's recognition read in doubt (the hint TOTAL_IN_DOUBT says which); "" otherwise."""
+    return "（依据的数字识别存疑，请核对原件）" if any(f.code == TOTAL_IN_DOUBT for f in findings) else ""
 
 
 def kind_of_finding(code: str) -> str:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from jixiao.model.problems import Problem, Severity
 
 from . import ReviewResult
-from .labels import figure_value, grouped_by_kind, place_of, places_text, shown_name
+from .labels import figure_value, grouped_by_kind, place_of, places_text, shown_name, total_doubt
 
 if TYPE_CHECKING:  # jixiao.report loads every writer: imported where an opinion is written
     from ..report.document import Block, Document
@@ -168,7 +168,8 @@ def _overall(result: ReviewResult, what: str) -> str:
     if result.total is not None:
         from jixiao.model.numbers import fmt_score
 
-        read.append(f"得分表合计{fmt_score(result.total)}分" + (f"、等级为“{result.grade}”" if result.grade else ""))
+        grade = f"、等级为“{result.grade}”" if result.grade else ""
+        read.append(f"得分表合计{fmt_score(result.total)}分{grade}{total_doubt(result.findings)}")
     said += "".join(f"，{part}" for part in read)
     then = "。" if read else ""
     kinds = list(grouped_by_kind(f for f in result.findings if f.severity is not Severity.INFO))

@@ -13,7 +13,7 @@ from jixiao.model.numbers import fmt_score
 from jixiao.model.problems import JixiaoError, Location, Problem, Severity
 
 from . import ReviewResult
-from .labels import figure_value, grouped_by_kind, kind_of_finding, place_of, places_text, shown_name
+from .labels import figure_value, grouped_by_kind, kind_of_finding, place_of, places_text, shown_name, total_doubt
 from .source import _READERS
 
 if TYPE_CHECKING:  # jixiao.report loads every writer (docx, charts, PDF): imported where an opinion is written
@@ -41,7 +41,7 @@ def render_review_text(result: ReviewResult) -> str:
         + f"年度：{result.year or '（未识别）'}    地区：{result.province or '（未识别）'}",
         f"指标体系：{result.rulebook_id or '全国通用规则'}（{result.rulebook_reason or '未说明'}）",
         f"得分表合计：{fmt_score(result.total) if result.total is not None else '（无）'}    "
-        f"等级：{result.grade or '（无）'}    "
+        f"等级：{result.grade or '（无）'}{total_doubt(result.findings)}    "
         f"识别数据：{len(result.figures)} 项",
         f"发现：错误 {result.count(Severity.ERROR)} 项，警告 {result.count(Severity.WARNING)} 项，"
         f"提示 {result.count(Severity.INFO)} 项",
@@ -92,6 +92,7 @@ def review_to_dict(result: ReviewResult) -> dict[str, Any]:
         "truncated": result.truncated,
         "total": fmt_score(result.total) if result.total is not None else None,
         "grade": result.grade,
+        "total_in_doubt": bool(total_doubt(result.findings)),  # a figure under them read from a scan in doubt
         "counts": {s.value: result.count(s) for s in _SEVERITIES},
         "findings": [
             {
@@ -395,7 +396,8 @@ def summary_workbook(results: Iterable[tuple[Path, ReviewResult | JixiaoError]])
                 result.count(Severity.ERROR),
                 result.count(Severity.WARNING),
                 result.count(Severity.INFO),
-                "文件不完整，中断处之后的内容未审核。" if result.truncated else "",
+                ("文件不完整，中断处之后的内容未审核。" if result.truncated else "")
+                + (f"得分表合计与等级{total_doubt(result.findings)}。" if total_doubt(result.findings) else ""),
                 result.kind_name.split("（")[0],
                 _conclusion(result),
                 _main_kinds(result),

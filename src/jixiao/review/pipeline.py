@@ -161,6 +161,10 @@ def review_document(doc: SourceDocument, rulebook_id: str | None = None) -> Revi
             check_against_rulebook(review, main, evaluate(rulebook, data))
     review.total_basis = table_basis(main) if main is not None else []
     grade = check_grade(review, total, _table_grade(tables))
+    from ..formats.confidence import doubtful_total  # a total added up over a figure OCR read in doubt: said so
+
+    if main is not None and (hint := doubtful_total(doc, total, grade, total_basis(main))) is not None:
+        findings.items.insert(0, hint)  # the hints' first: the total and grade head every output
     heads = headings(doc)
     if kind.startswith("narrative"):
         check_sections(review, heads, kind, truncated)
