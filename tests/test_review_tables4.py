@@ -141,3 +141,18 @@ def test_cli_json_and_summary_name_each_table(tmp_path, capsys):
     assert sorted(r[0] for r in rows) == sorted(
         f"{path.name}/{n}" for n in ("委托业务项目", "村级补助及运转经费", "初中公用经费")
     )
+
+
+def test_docx_of_two_projects_named_by_place(tmp_path):
+    """A .docx with t01's and t10's tables one after the other (each under its own 附件/title lines): 第1张表, 第2张表,
+    three funds_parts findings each (0 vs 90 / 89.974 / 89.974; 0 vs 202.64 / 132.912 / 132.912)."""
+    from jixiao.review.corpus import write_docx
+    from jixiao.review.segments import SourceDocument
+
+    first, second, _ = _docs()
+    path = tmp_path / "棠溪镇.docx"
+    write_docx(SourceDocument(path, [*first.segments[:-1], *second.segments]), path)  # t01's cut mark left out
+    results = review_file_tables(path)
+    assert [r.path for r in results] == [path / "第1张表", path / "第2张表"]
+    assert [r.project for r in results] == ["委托业务项目", "村级补助及运转经费"]
+    assert [Counter(f.code for f in r.findings)["review.funds_parts"] for r in results] == [3, 3]
