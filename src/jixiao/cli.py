@@ -221,9 +221,11 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def _progress(done: int, total: int, path: Path) -> None:
+    from .formats.containers import printable  # per use, as every command's imports: --help loads none of the core
+
     width = 30
     filled = width * done // max(total, 1)
-    line = f"审核 [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {path.name}"
+    line = f"审核 [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {printable(path.name)}"
     if sys.stderr.isatty():
         print(f"\r{line[:100]:<100}", end="" if done < total else "\n", file=sys.stderr, flush=True)
     else:

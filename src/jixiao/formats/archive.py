@@ -39,7 +39,7 @@ from jixiao.files import guard
 from jixiao.files.guard import MB, refusal
 from jixiao.model.problems import JixiaoError, Location, Problem
 
-from .containers import Entry, Reader, damaged, named
+from .containers import Entry, Reader, damaged, named, printable
 
 if TYPE_CHECKING:
     import zipfile  # for the annotations only: zipfile is imported where an archive is opened
@@ -404,7 +404,7 @@ def check_archive(source: Path | bytes, shown: str) -> None:
 
 def _safe(base: str, suffix: str) -> str:
     """A member's file name made safe to write: printable, no separators, at most 120 characters, its suffix kept."""
-    clean = "".join(ch for ch in base if ch.isprintable() and ch not in '/\\:*?"<>|').strip() or f"文件{suffix}"
+    clean = "".join(ch for ch in printable(base) if ch not in '/\\:*?"<>|').strip() or f"文件{suffix}"
     return clean if len(clean) <= 120 else clean[: 120 - len(suffix)] + suffix
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from jixiao.files import guard
 from jixiao.files.excel_in import OLD_WORKBOOKS, read_workbook_bytes, read_workbook_source, renamed
 from jixiao.files.serialize import data_to_yaml
+from jixiao.formats.containers import printable  # one cleaning of names for the web and the review's outputs
 from jixiao.model.dataset import parse_source
 from jixiao.model.problems import JixiaoError, Location, Problem, has_errors
 
@@ -45,20 +46,13 @@ _READ_BY_CONTENT = (".doc", ".docx", ".wps", ".odt", ".xls", ".xlsx", ".xlsm", "
 def safe_name(name: str | None, fallback: str) -> str:
     """An uploaded file's name made safe to write in a folder of ours: the last part only (no folders, no "." or
     ".."), no control characters, no leading dot, at most 120 characters (the extension kept)."""
-    base = "".join(ch for ch in (name or "").replace("\\", "/").rsplit("/", 1)[-1] if ch.isprintable()).strip()
+    base = printable((name or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()
     if base in ("", ".", "..") or base.startswith("."):
         return fallback
     if len(base) > 120:
         stem, dot, suffix = base.rpartition(".")
         base = (stem[:110] + dot + suffix[:9]) if dot and len(suffix) < 10 else base[:120]
     return base
-
-
-def printable(text: str, keep: str = "") -> str:
-    """A name as a page may show it: without control and direction characters (a right-to-left override, U+202E,
-    inside an archive's entry name showed the rest of the name reversed: 'a', U+202E, 'xcod.exe.docx' read as
-    'a…exe.docx'), except those in `keep` ("\n" in a message)."""
-    return "".join(ch for ch in text if ch.isprintable() or ch in keep)
 
 
 def opinion_name(shown: str) -> str:
