@@ -17,7 +17,16 @@ from jixiao.model.problems import Problem
 if TYPE_CHECKING:
     from .extract import Figure
 
-__all__ = ["figure_value", "grouped_by_kind", "kind_of_finding", "place_of", "places_text", "shown_name"]
+__all__ = [
+    "TOTAL_IN_DOUBT",
+    "figure_value",
+    "grouped_by_kind",
+    "kind_of_finding",
+    "place_of",
+    "places_text",
+    "shown_name",
+    "total_doubt",
+]
 
 
 def figure_value(fig: Figure) -> str:
@@ -66,6 +75,8 @@ def grouped_by_kind(findings: Iterable[Problem]) -> dict[str, list[Problem]]:
         groups.setdefault(kind_of_finding(f.code), []).append(f)
     return groups
 
+
+TOTAL_IN_DOUBT = "review.ocr_doubtful_total"  # formats/confidence.doubtful_total
 
 # what each finding's code is about, in the words of the tables and reports (a code not listed: its family's)
 _FINDING_KINDS = {
@@ -117,7 +128,14 @@ _FINDING_KINDS = {
     "review.narrative.unit_mismatch": "金额单位错写",
     "review.narrative.score_grade": "得分与等级不符",
     "review.narrative.text_table": "正文与表格不符",
+    TOTAL_IN_DOUBT: "合计识别存疑",
 }
+
+
+def total_doubt(findings: Iterable[Problem]) -> str:
+    """What follows the score table's total and grade where every output states them, when they rest on a figure
+    a scan's recognition read in doubt (the hint TOTAL_IN_DOUBT says which); "" otherwise."""
+    return "（依据的数字识别存疑，请核对原件）" if any(f.code == TOTAL_IN_DOUBT for f in findings) else ""
 
 
 def kind_of_finding(code: str) -> str:
