@@ -36,7 +36,11 @@ A department's data is one YAML file (`data.yaml` in the department's folder) or
 (`jixiao template`). Every field is optional unless marked required: a figure that is not filled in is
 **未填报**, never 0, and every indicator that needs it says so. Amounts are in 万元 and keep the decimals
 given (155.591 stays 155.591). Rates are written `98.78%` or `0.9878`; a bare `98.78` is refused as
-ambiguous. Full-width digits, thousands separators (`2,377.56`) and a trailing `万元` are accepted.
+ambiguous. Full-width digits, thousands separators (`2,377.56`) and a trailing `万元` are accepted. An amount
+typed in another unit (`1.2万`, `12,000元`, `0.5亿元`) is read as the 万元 it means, the web form, a workbook's cell
+and the data file alike (`model/numbers.py` read_amount), and what was read is said (a 提示 naming the cell or the
+line: “合计”填写的“12,000元”读作 1.2 万元); one that does not name one amount in one unit (`约1.2万`, `1.2-1.5万`,
+`1亿2000万`) is refused.
 
 Paths: `a.b` is field `b` of group `a`; `a[]` is a list (each item starts with `- `); `a.*` is a map whose
 keys you choose (for `facts`, the fact ids the rulebook declares: `jixiao rulebooks --facts`).
