@@ -156,3 +156,24 @@ def test_docx_of_two_projects_named_by_place(tmp_path):
     assert [r.path for r in results] == [path / "第1张表", path / "第2张表"]
     assert [r.project for r in results] == ["委托业务项目", "村级补助及运转经费"]
     assert [Counter(f.code for f in r.findings)["review.funds_parts"] for r in results] == [3, 3]
+
+
+def test_one_project_on_two_sheets_with_its_department_named_two_ways_stays_one(tmp_path):
+    """t01's table on two sheets, the second's 主管部门 written "贵池区棠溪镇" (the first's "219-池州市贵池区棠溪镇人民
+    政府"): one project, one document (a cut is kept only between different projects, whatever each calls the
+    department)."""
+    from dataclasses import replace
+
+    first = _docs()[0]
+    renamed = [
+        replace(
+            s, rows=tuple(tuple(c.replace("219-池州市贵池区棠溪镇人民政府", "贵池区棠溪镇") for c in r) for r in s.rows)
+        )
+        for s in first.segments
+    ]
+    path = tmp_path / "t01两页.xlsx"
+    wb = Workbook()
+    _sheet(wb.active, first)
+    _sheet(wb.create_sheet("续"), type(first)(first.path, renamed))
+    wb.save(str(path))
+    assert len(review_file_tables(path)) == 1

@@ -78,15 +78,25 @@ def _sub(doc: SourceDocument, start: int, end: int, name: str) -> SourceDocument
     return SourceDocument(doc.path / name if name else doc.path, segments)
 
 
-def _key(part: SourceDocument) -> tuple[str, str] | None:
-    """Whose table a part is, (project, department); None when it holds no score table or names neither."""
+def _key(part: SourceDocument) -> tuple[str, str, str] | None:
+    """Whose table a part is, (kind, project, department); None when it holds no score table or names neither."""
     score_tables = find_score_tables(part)
     if not score_tables:
         return None
     tables = tables_of(part)
     kind, _ = kind_of(part, tables, score_tables)
     ident = identify(part, tables, kind)
-    return (ident.project, ident.department) if ident.project or ident.department else None
+    return (kind, ident.project, ident.department) if ident.project or ident.department else None
+
+
+def _same(a: tuple[str, str, str], b: tuple[str, str, str]) -> bool:
+    """Two tables of one document: the same project, when both name one (a department named differently by two
+    tables of one project, "219-…镇人民政府" and "…镇", does not part them); else the same kind of table of the same
+    department (a department table and a project table are two; a project whose name is not read is told by its
+    department)."""
+    if a[1] and b[1]:
+        return a[1] == b[1]
+    return a[0] == b[0] and (a[2] == b[2] or not (a[2] and b[2]))
 
 
 def _sheet_at(doc: SourceDocument, i: int) -> str:
@@ -111,10 +121,11 @@ def table_parts(doc: SourceDocument) -> list[SourceDocument]:
         return [doc]
     bounds = [*cuts, len(doc.segments)]
     spans: list[tuple[int, int]] = []
-    owners: list[tuple[str, str] | None] = []
+    owners: list[tuple[str, str, str] | None] = []
     for a, b in pairwise(bounds):
         key = _key(_sub(doc, a, b, ""))
-        if spans and (key is None or key == owners[-1] or owners[-1] is None):
+        last = owners[-1] if owners else None
+        if spans and (key is None or last is None or _same(key, last)):
             spans[-1] = (spans[-1][0], b)  # no table of its own, the same one's, or after a cover: one part
             owners[-1] = owners[-1] or key
         else:
