@@ -52,6 +52,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "seeds" / "004_6448f6cab597d7a3.txt"
 
 
+def _no_reader(monkeypatch, name: str) -> None:
+    """The review's reader of `name`'s kind made to fail the test if reached: the file must be refused before."""
+    from jixiao.review import source
+
+    def refuse(path):
+        raise AssertionError("the reader was reached")
+
+    monkeypatch.setitem(source._READERS, Path(name).suffix, refuse)
+
+
 def _write(tmp_path: Path, name: str, content: bytes) -> Path:
     path = tmp_path / name
     path.write_bytes(content)
@@ -415,12 +425,7 @@ RTF = rb"{\rtf1\ansi\ansicpg936{\fonttbl\f0 SimSun;}\f0 2024\'c4\'ea\'b6\'c8\'d7
 
 @pytest.mark.parametrize("name", ["报告.txt", "报告.docx", "报告.pdf", "自评表.xlsx"])
 def test_an_rtf_document_under_another_name_says_it_is_rtf(tmp_path, capsys, monkeypatch, name):
-    from jixiao.review import source
-
-    def refuse(path):
-        raise AssertionError("the reader was reached")
-
-    monkeypatch.setitem(source._READERS, Path(name).suffix, refuse)
+    _no_reader(monkeypatch, name)
     code, said = run_cli(capsys, "review", str(_write(tmp_path, name, b"\xef\xbb\xbf" + RTF)))
     assert code == 2 and "[file.type]" in said and "内容却是 RTF 富文本文档" in said and "另存为 .docx" in said
 
@@ -560,12 +565,7 @@ def test_after_a_hung_conversion_the_next_file_converts(tmp_path):
     ("name", "part"), [("报告.docx", "word/document.xml"), ("自评表.xlsx", "xl/worksheets/sheet1.xml")]
 )
 def test_a_body_part_whose_size_lies_is_refused_by_name(tmp_path, capsys, monkeypatch, name, part):
-    from jixiao.review import source
-
-    def refuse(path):
-        raise AssertionError("the reader was reached")
-
-    monkeypatch.setitem(source._READERS, Path(name).suffix, refuse)
+    _no_reader(monkeypatch, name)
     code, said = run_cli(capsys, "review", str(_write(tmp_path, name, lying_office(Path(name).suffix[1:]))))
     assert code == 2 and "[file.bad_zip]" in said and f"部件 {part} 的数据与文件目录记录的大小或校验值不符" in said
 
@@ -619,12 +619,7 @@ LAUGHS = [("报告.docx", "word/document.xml"), ("自评表.xlsx", "xl/worksheet
 
 @pytest.mark.parametrize(("name", "part"), LAUGHS)
 def test_entity_expansion_behind_a_long_comment_is_refused_from_the_prolog(tmp_path, capsys, monkeypatch, name, part):
-    from jixiao.review import source
-
-    def refuse(path):
-        raise AssertionError("the reader was reached")
-
-    monkeypatch.setitem(source._READERS, Path(name).suffix, refuse)
+    _no_reader(monkeypatch, name)
     code, said = run_cli(capsys, "review", str(_write(tmp_path, name, laughs_office(Path(name).suffix[1:]))))
     assert code == 2 and "[file.bad_xml]" in said and f"部件 {part} 含有 DOCTYPE/实体声明" in said
 
