@@ -181,3 +181,64 @@ def test_a_versions_rates_have_two_decimals(app):
     assert "<td>介入处置率</td><td>100.00%</td>" in page
     assert "<td>“三公”经费控制率</td><td>52.00%</td>" in page and "<td>预算执行率</td><td>98.78%</td>" in page
     assert not re.search(r"<td>\d+%</td>", page)
+
+
+def test_an_upload_sent_too_slowly_is_refused(app, monkeypatch):
+    """A body that stops coming (a slow or stalled sender: 1 byte now and then) held its connection and its part of
+    the 60 MB for as long as the sender liked; now each part must come within BODY_IDLE seconds and the whole at
+    BODY_RATE on average, else a Chinese page (408) saying what to do. A body sent at a normal pace is untouched."""
+    import asyncio
+
+    from jixiao.web import app as web_app
+
+    monkeypatch.setattr(web_app, "BODY_IDLE", 0.3)
+
+    def run(body: bytes, stall: bool, length: bool = True) -> tuple[int, str]:
+        sent: list[dict] = []
+        part = body[:10] if stall else body  # stalled: 10 bytes, then nothing more of what was declared
+        queue = [{"type": "http.request", "body": part, "more_body": stall}]
+
+        async def receive():
+            if queue:
+                return queue.pop(0)
+            await asyncio.sleep(3600)  # the sender stalls
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {
+            "type": "http",
+            "method": "POST",
+            "path": "/login",
+            "raw_path": b"/login",
+            "query_string": b"",
+            "headers": [
+                (b"content-type", b"application/x-www-form-urlencoded"),
+                (b"host", b"testserver"),
+                *([(b"content-length", str(len(body)).encode())] if length else []),
+            ],
+            "client": ("127.0.0.1", 5000),
+            "server": ("testserver", 80),
+            "scheme": "http",
+            "http_version": "1.1",
+            "root_path": "",
+        }
+
+        async def main():
+            await asyncio.wait_for(app(scope, receive, send), 10)
+
+        asyncio.run(main())
+        start = next(m for m in sent if m["type"] == "http.response.start")
+        text = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body").decode()
+        return start["status"], text
+
+    form = b"username=admin&password=x&login_token=y"
+    status, text = run(form, stall=True)
+    assert status == 408 and "上传超时" in text and "请检查网络后重新上传" in text
+    status, text = run(form, stall=False)  # all of it at once: the sign-in answers (the token is wrong)
+    assert status != 408 and "上传超时" not in text
+    # a body over the limit that declared no length (sent in chunks): the form parser's own 400 was sent before
+    monkeypatch.setattr(web_app, "MAX_BODY", 20)
+    status, text = run(form, stall=False, length=False)
+    assert status == 413 and "上传内容过大" in text

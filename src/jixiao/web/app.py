@@ -42,6 +42,11 @@ __all__ = ["create_app"]
 
 HERE = Path(__file__).parent
 MAX_BODY = 60 * 1024 * 1024  # a request's body: a batch of workbooks at most
+# A body sent slowly holds its connection (and the upload's memory) for as long as the sender likes: each part of it
+# must come within BODY_IDLE seconds of the last, and the whole at BODY_RATE bytes a second on average after the
+# first BODY_IDLE seconds (60 MB: about an hour at 16 KB/s, slower than any office line that can send it at all).
+BODY_IDLE = 60.0
+BODY_RATE = 16 * 1024
 _LOCK_HOLDERS = ThreadPoolExecutor(2, "commit")  # SQLite's write lock has one holder per process at a time
 log = logging.getLogger("jixiao.web")
 
@@ -59,6 +64,10 @@ SECURITY_HEADERS = [
 
 
 class _TooLarge(Exception):
+    pass
+
+
+class _TooSlow(Exception):
     pass
 
 
@@ -81,17 +90,31 @@ class _Plumbing:
         scope.setdefault("state", {})["db"] = db
         started = False
         received = 0
+        loop = asyncio.get_running_loop()
+        body_due = loop.time() + BODY_IDLE + int(length) / BODY_RATE
+        body_done = scope["method"] in ("GET", "HEAD")
+        refused: list[Exception] = []  # the body too large or too slow: answered here, whatever the app made of it
 
         async def counted_receive():
-            nonlocal received
-            message = await receive()
+            nonlocal received, body_done
+            if body_done:  # the body is in: what follows is the client leaving, waited for as long as it takes
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), min(BODY_IDLE, max(0.0, body_due - loop.time())))
+            except TimeoutError:
+                refused.append(_TooSlow())
+                raise refused[-1] from None
             received += len(message.get("body", b""))
+            body_done = message["type"] != "http.request" or not message.get("more_body", False)
             if received > MAX_BODY:
-                raise _TooLarge
+                refused.append(_TooLarge())
+                raise refused[-1]
             return message
 
         async def send_with_headers(message):
             nonlocal started
+            if refused:  # the app's answer to a body it could not read (a form parser's 400): not sent
+                return
             if message["type"] == "http.response.start" and not started:
                 started = True
                 if (scope["method"] in ("GET", "HEAD") or not db.in_transaction()) and not (
@@ -111,30 +134,51 @@ class _Plumbing:
 
         try:
             await self.app(scope, counted_receive, send_with_headers)
-        except _TooLarge:
-            db.rollback()
-            if not started:
-                await _send_too_large(send)
         except Exception:
             db.rollback()
-            raise
+            if not refused:
+                raise
         finally:
-            db.close()
+            try:
+                if refused:
+                    db.rollback()
+                    if not started:
+                        await _send_body_refusal(send, refused[0], scope)
+            finally:
+                db.close()
+
+
+async def _send_body_refusal(send, refused: Exception, scope) -> None:
+    if isinstance(refused, _TooLarge):
+        await _send_too_large(send)
+    else:
+        log.warning("request body too slow: %s %s", scope["method"], scope["path"])
+        await _send_refusal(send, 408, "上传超时", _TOO_SLOW)
+
+
+_TOO_SLOW = "上传的内容长时间没有传完（网络过慢或连接中断），未处理。请检查网络后重新上传；文件较多时请分批上传。"
 
 
 async def _send_too_large(send) -> None:
+    limit = MAX_BODY // 1024 // 1024
+    said = (
+        f"一次上传的内容超过 {limit} MB，未处理。请分批上传（每批少选几个文件），"
+        "或把文件压缩、删去不需要的图片后再上传。"
+    )
+    await _send_refusal(send, 413, "上传内容过大", said)
+
+
+async def _send_refusal(send, status: int, title: str, said: str) -> None:
     """A page (not bare text) that says what happened and leads back: the browser shows it in place of the page the
     upload was sent from, before any route (or its template) runs."""
-    limit = MAX_BODY // 1024 // 1024
     body = (
-        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>上传内容过大</title>'
+        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>'
         '<link rel="stylesheet" href="/static/app.css"></head><body><main id="main"><div class="card">'
-        f"<h1>上传内容过大</h1><p>一次上传的内容超过 {limit} MB，未处理。请分批上传（每批少选几个文件），"
-        "或把文件压缩、删去不需要的图片后再上传。</p>"
+        f"<h1>{title}</h1><p>{said}</p>"
         '<p><a href="/">返回首页</a>（按浏览器的“后退”可回到上传的页面）</p></div></main></body></html>'
     ).encode()
     headers = [(b"content-type", b"text/html; charset=utf-8"), *SECURITY_HEADERS]
-    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
