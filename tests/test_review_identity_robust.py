@@ -28,7 +28,7 @@ _BODY = "二、绩效自评结论\n经自评，项目资金执行率100%，总�
 def test_a_unit_named_by_its_level_takes_the_one_place_of_that_level_the_document_names(tmp_path):
     """corpus n164: the whole name is printed nowhere, 保山市 is the only city named — "市交通运输局" is 保山市's;
     the money of a self-evaluation went to it ("市财政下达市交通运输局……经费"). A document that names two cities
-    leaves the name as printed."""
+    leaves it by its level, which this reading does not give: a name filed under no one."""
     text = (
         "一、项目基本情况\n保山市应承担站房扩大规模增加投资共9925万元，还需拨付325万元。\n"
         "二、项目绩效自评工作开展情况\n我局成立了预算绩效管理工作领导小组。\n"
@@ -36,7 +36,7 @@ def test_a_unit_named_by_its_level_takes_the_one_place_of_that_level_the_documen
     )
     assert _review(tmp_path, text).department == "保山市交通运输局"
     two = text.replace("我局成立", "借鉴大理市经验，我局成立")
-    assert _review(tmp_path, two, "two.txt").department == "市交通运输局"
+    assert _review(tmp_path, two, "two.txt").department == ""
 
 
 def test_the_one_unit_a_self_evaluation_s_money_was_allocated_to(tmp_path):
@@ -88,6 +88,16 @@ def test_a_department_s_report_that_describes_the_unit_in_more_ways(tmp_path):
         "2024年度部门整体支出绩效自评报告\n一、部门基本情况\n大英县交通运输局是主管全县交通运输工作的县政府工作部门。\n"
     )
     assert _review(tmp_path, text, "bureau.txt").department == "大英县交通运输局"
+
+
+def test_a_bare_city_name_that_names_a_hospital_is_no_place(tmp_path):
+    """corpus n257 (北京市卫生健康委员会): "朝阳医院东院……开诊运行" is 北京's 朝阳医院, no 朝阳市 of 辽宁."""
+    text = (
+        "一、总体情况\n2023年,市卫生健康委紧紧围绕首都功能定位和健康北京建设开展工作。\n"
+        "二、主要做法\n推动优质医疗资源扩容布局，朝阳医院东院、友谊医院通州院区二期开诊运行。\n"
+    )
+    assert _review(tmp_path, text).province != "辽宁省"
+    assert province_of("朝阳市财政局") == "辽宁省"
 
 
 def test_the_unit_of_the_one_who_makes_the_report_under_its_title(tmp_path):

@@ -86,13 +86,17 @@ def _place_at(text: str, place: str) -> int:
 def _stands(text: str, place: str, at: int) -> bool:
     """Whether `place` at `at` in `text` is that place: not letters run on from a province's name ("云南县域经济",
     "河南县级财政" hold 湖南's 南县; "江西安远县" no 西安), not a city's bare name that a district, county or road
-    of another place bears ("朝阳区" of 北京 or 长春 is no 朝阳市 of 辽宁: 朝阳区 itself is in two provinces), and not
+    of another place bears ("朝阳区" of 北京 or 长春 is no 朝阳市 of 辽宁: 朝阳区 itself is in two provinces, nor is
+    "朝阳医院"), and not
     inside a set phrase ("长治久安", "幸福安康")."""
     end = at + len(place)
     if at > 0 and text[at - 1 : at + 1] in _province_heads():
         return False
     bare = place[-1] not in "省市县区州旗盟" and place not in _province_heads()  # 朝阳, not 云南 ("云南县域")
     if bare and text[end : end + 1] in tuple("区县镇乡旗街路"):
+        return False
+    # nor a hospital's name a district gave it: "朝阳医院" of 北京 is no 朝阳市 of 辽宁 (corpus n257)
+    if bare and text.startswith("医院", end):
         return False
     return not any(m.start() <= at and end <= m.end() for m in _PHRASES.finditer(text, max(0, at - 4), end + 4))
 
@@ -1089,20 +1093,20 @@ def _department(doc: SourceDocument, tables: list[Table], kind: str, unit: str) 
         lambda: unit,
         lambda: _source_line_department(doc),
         lambda: _signed_department(doc),
-        lambda: _speaker(doc),
+        lambda: _placed_whole(_speaker(doc), doc),
         lambda: _compiled_by(doc),
         lambda: _commissioned(doc),
         lambda: _evaluator(doc),
         lambda: _self_referred(doc) if kind.startswith("narrative") else "",
         lambda: _phrase_named(doc) if kind.startswith("narrative") else "",
         lambda: _sole_actor(doc) if kind.startswith("narrative") else "",
-        lambda: _allocated_to(doc) if kind == "narrative_project" else "",
+        lambda: _placed_whole(_allocated_to(doc), doc) if kind == "narrative_project" else "",
         lambda: _inline_labelled(
             doc, (vocab.words("identity", "unit") if not form else []) + vocab.words("identity", "department")
         ),
         lambda: _self_described(doc) if kind == "narrative_department" else "",
         lambda: next((t for t in map(_town, (s.text for s in _head(doc)[:6])) if t), ""),
-        lambda: _paragraph_subject(doc) if kind == "narrative_department" else "",
+        lambda: _placed_whole(_paragraph_subject(doc), doc) if kind == "narrative_department" else "",
         lambda: _file_named_department(doc),
     ]
     endings = tuple(vocab.words("department_endings"))
@@ -1175,6 +1179,14 @@ def _whole(name: str, doc: SourceDocument) -> str:
     own = {p for p in places if p in text and _place_at(text, p) >= 0}
     own = {p for p in own if not any(p != q and q.endswith(p) for q in own)}
     return own.pop() + rest if not found and len(own) == 1 and len(rest) >= 2 else name
+
+
+def _placed_whole(name: str, doc: SourceDocument) -> str:
+    """`name` made whole (_whole), or "" when it still names only its level ("市卫生健康委" where no city is named
+    whole): what the weaker readings (_speaker, _allocated_to, _paragraph_subject) find is read only with its place,
+    as a name by level alone is filed under no one (corpus n185's "市公路局" is 黄石市's)."""
+    whole = _whole(name, doc)
+    return "" if whole and whole[0] in _LEVEL and not province_of(whole[:3]) else whole
 
 
 @lru_cache(maxsize=8)
