@@ -150,3 +150,22 @@ def test_a_month_and_day_that_an_act_follows_is_in_the_reports_year():
         if f.kind == "date"
     ]
     assert date.display() == "2023-09-28"
+
+
+# --- n258, a third round after the fixes ----------------------------------------------------------------------------
+
+
+def test_a_total_after_a_semicolon_that_names_its_own_subject_closes_no_list_before():
+    # n258: "2018年度收入合计1723.71万元,比2017年1817.82万元减少94.11万元,下降5.18%,主要原因是:……;2018年度支出合计
+    # 1730.91万元……": the 支出 total sums neither the 收入 before the "；" nor 2017's amount the text compares with
+    codes = _codes(
+        "2018年度收入合计1723.71万元,比2017年1817.82万元减少94.11万元,下降5.18%,主要原因是:退休人员工资由人社局支出;"
+        "2018年度支出合计1730.91万元,比2017年1826.05万元减少95.14万元,下降5.21%,主要原因是:减少了退休人员工资支出。"
+    )
+    assert "review.narrative.parts_total" not in codes
+
+
+def test_a_closing_total_of_a_list_is_still_checked():
+    # "甲项目30万元;乙项目20万元;合计60万元": 30 + 20 = 50, not 60 — the list runs across its "；", the total names
+    # nothing of its own
+    assert "review.narrative.parts_total" in _codes("安排甲项目30万元;乙项目20万元;合计60万元。")

@@ -228,7 +228,9 @@ class _SegmentReader:
                 # it names people ("项目覆盖3个村526户" keeps the households of the 村)
                 topic = clean_subject(prev.text[: len(prev.text) - len(prev.raw) - len(prev.unit)], voc)[0]
                 subject = topic if _PEOPLE.search(topic) else subject
-        if subject in voc.relations["verbs"] or subject in voc.relations["stage_verbs"]:
+        # "支出合计1730.91万元": a stage word before 合计 is the noun the total is of, not a verb
+        named_total = relation in voc.relations["total"] and subject in voc.relations["stage_verbs"]
+        if (subject in voc.relations["verbs"] or subject in voc.relations["stage_verbs"]) and not named_total:
             # "完成预算的100%": a rate of what a verb did to a stage of the budget is of both words
             staged = subject in voc.relations["stage_verbs"]
             done = token.kind == "rate" and relation in voc.relations["verbs"] and staged

@@ -427,6 +427,12 @@ def _composed_of(sentence: list[NarrativeFigure]) -> list[Problem]:
     return [problem] if problem else []
 
 
+def _compared_with(f: NarrativeFigure, compare: tuple[str, ...]) -> bool:
+    """ "比2017年1817.82万元", "较上年100万元": an amount the text compares with, no part of anything."""
+    head = f.text[: len(f.text) - len(f.raw) - len(f.unit)] if f.text.endswith(f.raw + f.unit) else f.text
+    return head.startswith(compare)
+
+
 def _includes_before(total: NarrativeFigure, before: list[NarrativeFigure]) -> bool:
     """包括……共: the list the 共 closes was opened by 包括 (or 包含) in the same sentence."""
     first = next((f for f in before if f.family == total.family and f.depth == total.depth), None)
@@ -437,8 +443,15 @@ def _includes_before(total: NarrativeFigure, before: list[NarrativeFigure]) -> b
 
 
 def _sum_before(total: NarrativeFigure, before: list[NarrativeFigure]) -> list[Problem]:
-    """“甲a万元，乙b万元，丙c万元，合计X万元”: the figures of the total's family and depth before it are its parts."""
-    parts = [f for f in before if f.family == total.family and f.depth == total.depth]
+    """“甲a万元，乙b万元，丙c万元，合计X万元”: the figures of the total's family and depth before it are its parts —
+    not an amount the text compares with ("比2017年1817.82万元"), and none before a "；" or "。" when the total names a
+    subject of its own that no part shares ("收入合计a万元,……;2018年度支出合计X万元" closes no list of 收入)."""
+    compare = tuple(vocabulary().words["compare"])
+    parts = [
+        f for f in before if f.family == total.family and f.depth == total.depth and not _compared_with(f, compare)
+    ]
+    if total.subject and parts and not any(total.subject in p.subject or p.subject in total.subject for p in parts):
+        parts = [p for p in parts if not re.search(r"[；;。]", gap(p, total))]
     if len(parts) < 2 or not all(p.exact for p in parts):
         return []
     out = []
