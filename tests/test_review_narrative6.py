@@ -169,3 +169,26 @@ def test_a_closing_total_of_a_list_is_still_checked():
     # "甲项目30万元;乙项目20万元;合计60万元": 30 + 20 = 50, not 60 — the list runs across its "；", the total names
     # nothing of its own
     assert "review.narrative.parts_total" in _codes("安排甲项目30万元;乙项目20万元;合计60万元。")
+
+
+# --- n259, a fourth round after the fixes ----------------------------------------------------------------------------
+
+
+def test_a_count_before_jinxing_is_of_the_noun_before_it():
+    # n259: "对……西平优质小麦共计28000亩进行补贴": 28000 亩 of 西平优质小麦, not of "进行补贴"
+    (mu,) = [f for f in _figures("对全县西平优质小麦共计28000亩进行补贴。") if f.unit == "亩"]
+    assert mu.subject == "西平优质小麦"
+
+
+def test_an_amount_before_its_standard_is_the_standard():
+    # n259: "按照每人每亩财政给予100元的小麦种植补贴标准发放", "按照每人每亩100元标准对……进行补贴"
+    (first,) = _figures("按照每人每亩财政给予100元的小麦种植补贴标准发放。")
+    assert first.subject == "小麦种植补贴标准"
+    (second,) = _figures("种植优质小麦共计26930亩,按照每人每亩100元标准对脱贫户进行补贴。")[1:]
+    assert second.subject == "标准"
+
+
+def test_a_cause_is_not_what_decreased():
+    # n259: "因死亡等原因减少4户10人": 因……原因 gives the cause; the figures are a decrease
+    households, people = _figures("在实际执行过程中,因死亡等原因减少4户10人。")
+    assert "原因" not in households.subject and "原因" not in people.subject

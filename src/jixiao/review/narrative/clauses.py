@@ -113,6 +113,7 @@ def clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
     """The noun phrase of a left context, and the relation word found around it."""
     text = _ASIDE_TITLE_QUOTE.sub("", text)  # asides, titles, quotes are not the subject
     text = text.strip("，,、；;：:“”\"'（(）) ")
+    text = _CAUSE.sub("", text)  # "因死亡等原因减少4户": the cause is not what decreased
     whole = text
     relation, text = find_relation(text, voc)
     for _ in range(3):
@@ -165,6 +166,7 @@ def clean_subject(text: str, voc: Vocabulary) -> tuple[str, str]:
     return text, relation
 
 
+_CAUSE = rx(r"^(?:因|由于)[^，,；;。]{1,12}?原因")
 _ASIDE_TITLE_QUOTE = rx(r"[（(][^（()）]*[)）]|《[^》]*》|[“”\"]")
 _ASIDE = rx(r"[（(][^（()）]*[)）]")
 _PARTICLES = rx(r"[了对向给把将被为在于和与及着过]+")

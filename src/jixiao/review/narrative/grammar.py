@@ -104,6 +104,8 @@ class _SegmentReader:
             subject, relation, base, change = self._change_or_share(token, place, subject, relation)
             subject = self._compared(token, place, subject)
             subject = _whole_word(subject, place.left)
+            if not subject and relation in self.voc.relations["increase"] + self.voc.relations["decrease"]:
+                subject = relation  # "因死亡等原因减少4户10人": a change that names nothing else is named by its word
             if token.kind == "date" and _CUTOFF.search(place.left):
                 # "截至2024年12月31日,在职人员编制6人", "截止2024年12月统计": the cutoff (截止) of what the sentence
                 # counts, or of the act right after the date
@@ -215,6 +217,10 @@ class _SegmentReader:
         # "100个“家庭清洁行动”村": the quoted name is part of the noun
         noun = noun_after(_QUOTES.sub("", after[:40]), voc) if token.kind == "count" else ""
         subject, relation = clean_subject(left, voc)
+        if noun.startswith("进行"):
+            # "西平优质小麦共计28000亩进行补贴": what is done to the things counted names them only when nothing
+            # before the count does ("……1256点次进行隐患点实地排查")
+            noun = "" if subject else noun[2:]
         relation = self._list_word_before_clause(place, relation)
         prev = self._previous(place)
         if place.chain and prev is not None and self.last_noun and left.startswith(self.last_noun):
@@ -303,6 +309,9 @@ class _SegmentReader:
             subject = self._amount_of_previous(place)  # "市级预算安排80%计260万元", "费用成本每亩4000元,计12万元"
         if not subject and token.kind == "amount" and relation in voc.words["totals_closing"]:
             subject = self._topic(place)  # "开展农村文化活动，……分配至甲a万元，乙b万元，共计X万元"
+        standard = _STANDARD_AFTER.match(place.after) if token.kind == "amount" else None
+        if standard is not None:
+            subject = standard.group(1)  # "每人每亩财政给予100元的小麦种植补贴标准": the standard the amount is
         return self._labelled(token, place, subject), relation
 
     def _labelled(self, token: Token, place: _Place, subject: str) -> str:
@@ -626,6 +635,7 @@ def _whole_word(subject: str, left: str) -> str:
     return subject
 
 
+_STANDARD_AFTER = re.compile(r"^的?([\u4e00-\u9fa5]{0,12}?标准)")
 _CUTOFF = re.compile(r"截[至止](?:到|至)?$")
 _QUOTES = re.compile(r"[“”‘’\"]")
 _SPANS = ("工作日", "个月", "天", "日", "周", "年", "小时", "分钟", "秒")
