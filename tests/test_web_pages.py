@@ -242,3 +242,42 @@ def test_an_upload_sent_too_slowly_is_refused(app, monkeypatch):
     monkeypatch.setattr(web_app, "MAX_BODY", 20)
     status, text = run(form, stall=False, length=False)
     assert status == 413 and "上传内容过大" in text
+
+
+def test_a_refused_text_leaves_the_form_showing_the_stored_figures(app):
+    """Walking the page: a text (全部数据) refused for a syntax error came back with the base-data form and the
+    tables empty — they showed the refused text's data, which did not parse — and the score 总分不完整; a save of
+    the form from that page would have removed the stored figures. Now the form, tables and score are the stored
+    data's, the editor keeps the text as typed, the error is listed at its line."""
+    from .web_support import csrf_of, version_of
+
+    evaluation_id = _example(app)
+    client = TestClient(app)
+    login(client, "wang", PASSWORD)
+    shown = client.get(f"/evaluations/{evaluation_id}").text
+    page = client.post(
+        f"/evaluations/{evaluation_id}/yaml",
+        data={"csrf_token": csrf_of(shown), "version": str(version_of(shown)), "data_yaml": "部门:\n  名称: [\n"},
+    )
+    assert page.status_code == 422 and "数据有误，未保存" in page.text
+    assert "全部数据第3行" in page.text and "名称: [" in page.text  # the error at its line, the text as typed
+    total = re.search(r'<input[^>]*id="f-budget\.initial\.total"[^>]*>', page.text).group(0)
+    assert 'value="2,377.56"' in total or 'value="2377.56"' in total, total
+    assert re.search(r'name="l:quarterly:0:time_rate" value="[^"]+"', page.text)
+    assert "97.61" in page.text and "总分不完整" not in page.text
+
+
+def test_a_refused_cycle_text_says_where_in_the_pages_words(app):
+    """The cycle editor's refusal asked to fix the text “按下列提示（文件:行）”, a programmer's notation (the page has
+    no file); each problem is said as 运行监控内容第N行（字段“…”）: the message says 所在行与字段."""
+    evaluation_id = _example(app)
+    client = TestClient(app)
+    csrf = login(client, "wang", PASSWORD)
+    shown = client.get(f"/evaluations/{evaluation_id}/monitoring").text
+    version = re.search(r'name="doc_version" value="(\d+)"', shown).group(1)
+    page = client.post(
+        f"/evaluations/{evaluation_id}/monitoring",
+        data={"csrf_token": csrf, "doc_version": version, "text": "年度: 二〇二三\n监控节点:\n  - 月份: 十三\n"},
+    )
+    assert page.status_code == 422 and "运行监控内容第" in page.text
+    assert "（所在行与字段）" in page.text and "文件:行" not in page.text

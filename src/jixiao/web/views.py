@@ -118,14 +118,17 @@ def evaluation_page(
     typed_comment: tuple[int | None, str] = (None, ""),
     narrative: dict[str, str] | None = None,
     typed: dict[str, str] | None = None,
+    refused=None,
 ) -> HTMLResponse:
     """`typed_in_form`: the problems are of what the form or the tables posted, each placed at its field (not at a
     line of the text that the form's values were written into, which the user never saw). `typed_comment`: a
     批注 (or the answer to the 批注 of that id) not saved, shown again in its box. `narrative`: the report's
     sections as typed, not saved, shown again in their boxes. `typed`: the 万元 inputs typed another way ("1.2万",
     "12,000元"), {input name: as typed}, each said beside its input as read (after a save, from the address's `r:`
-    parameters)."""
+    parameters). `refused`: the data a save was refused for (service.load of it): its problems listed and placed;
+    the scores, the submission check and what the form and tables show unless given are the stored data's."""
     loaded = loaded or load(evaluation)
+    checked = refused or loaded
     scored = loaded.scored
     rows = []
     if scored is not None:
@@ -181,7 +184,7 @@ def evaluation_page(
             "rows": rows,
             "problems": [
                 (p, _place(p, manual, typed_in_form), problem_in_chinese(p, evaluation.rulebook_id))
-                for p in loaded.problems
+                for p in checked.problems
             ]
             + [  # also for the bureau's reviewer, who sees no form: 10 万亿元 in a 万元 field stands out
                 (Problem("web.implausible_amount", warning, Location(field=path), Severity.WARNING), "", warning)
@@ -201,7 +204,7 @@ def evaluation_page(
             "facts": fact_rows(loaded, evaluation),
             "field_errors": {
                 p.location.field: in_chinese(p.message, p.location.field)
-                for p in loaded.problems
+                for p in checked.problems
                 if p.location and p.location.field
             },
             # the text editor shows the keys in Chinese (data_words.py), line for line as stored
@@ -348,11 +351,14 @@ def guarded_write(
             typed=typed_amounts(form, lists),
         )
     if any(p.severity is Severity.ERROR for p in loaded.problems):
+        # the problems of what was refused, beside the stored data: the score, and the form and tables where they
+        # were not what was sent — after a refused text or workbook (which replace all the data) they showed its
+        # data, empty where its text did not parse, and a save of the form from that page removed the stored figures
         return evaluation_page(
             request,
             actor,
             evaluation,
-            loaded=loaded,
+            refused=loaded,
             form=form,
             lists=lists,
             yaml_text=editor_text if editor_text is not None else data_yaml,

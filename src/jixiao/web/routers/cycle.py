@@ -76,7 +76,7 @@ def _save(request: Request, actor, db, form: dict[str, str], evaluation_id: int,
         current = document(db, evaluation.department, evaluation.year, kind)
         context = page_context(actor, evaluation, kind, current, text, parsed)
         context["view"] = {}
-        context["message"] = "内容有误，未保存。请按下列提示（文件:行）修改后再保存；您填写的内容已保留。"
+        context["message"] = "内容有误，未保存。请按下列提示（所在行与字段）修改后再保存；您填写的内容已保留。"
         return page(request, "cycle.html", context, status=422)
     return RedirectResponse(f"/evaluations/{evaluation.id}/{kind}?saved=1", status_code=303)
 
