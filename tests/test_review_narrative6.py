@@ -192,3 +192,20 @@ def test_a_cause_is_not_what_decreased():
     # n259: "因死亡等原因减少4户10人": 因……原因 gives the cause; the figures are a decrease
     households, people = _figures("在实际执行过程中,因死亡等原因减少4户10人。")
     assert "原因" not in households.subject and "原因" not in people.subject
+
+
+# --- n260–n261, a fifth round after the fixes -------------------------------------------------------------------------
+
+
+def test_two_lines_of_road_are_counted():
+    # n261: "涉及两条线路" counts two roads; "收支两条线" (n181) stays a name
+    (lines,) = _figures("项目通过邀请招标,涉及两条线路,分别为核桃树河至小利黑、小利黑至竹箐河。")
+    assert (lines.value, lines.unit, lines.subject) == (2, "条", "线路")
+    assert not _figures("严格执行财政预算,实行收支两条线管理。")
+
+
+def test_a_count_whose_measure_is_its_noun_is_of_the_names_before():
+    # n261: "由县交通运输局、应急管理局和县交警大队三部门联合组成的验收组": the three 部门 are the names before, not
+    # "联合组成"
+    (bodies,) = _figures("通过由县交通运输局、应急管理局和县交警大队三部门联合组成的验收组验收。")
+    assert bodies.unit == "部门" and "联合组成" not in bodies.subject

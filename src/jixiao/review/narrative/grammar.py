@@ -215,7 +215,11 @@ class _SegmentReader:
             # "建成市级特色小镇20个左右的具体目标", "服务站30个以上": so does a bound, which names nothing
             after = _BOUND_AFTER.sub("", _SECOND_MEASURE.sub("", after))
         # "100个“家庭清洁行动”村": the quoted name is part of the noun
-        noun = noun_after(_QUOTES.sub("", after[:40]), voc) if token.kind == "count" else ""
+        # "县交通运输局、应急管理局和县交警大队三部门联合组成": a measure that is the thing counted takes no noun after
+        # it when the names before it list them all (not "甲等十一部门", a list cut short)
+        listed_all = token.unit in voc.words["noun_measures"] and re.search(r"[、和及][^、，,；;。]{2,20}$", place.left)
+        counted = token.kind == "count" and not (listed_all and not place.left.endswith("等"))
+        noun = noun_after(_QUOTES.sub("", after[:40]), voc) if counted else ""
         subject, relation = clean_subject(left, voc)
         if noun.startswith("进行"):
             # "西平优质小麦共计28000亩进行补贴": what is done to the things counted names them only when nothing

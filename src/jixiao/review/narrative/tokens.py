@@ -274,7 +274,7 @@ def tokens(text: str, voc: Vocabulary, year: int | None = None) -> Iterator[Toke
         if before.endswith(voc.not_figure_before):
             continue
         after = text[m.end("approx") if m.group("approx") else m.end("num") :]
-        if after.startswith(voc.not_counts_after):
+        if after.startswith(voc.not_counts_after) and not after.startswith(tuple(voc.words["counts_after"])):
             continue
         if m.group("measure") == "期" and _PHASES.sub("", text[m.end() :]).startswith(tuple(voc.words["phase_nouns"])):
             continue  # "加工车间二期建设项目", "一期工程", "安置房三期、四期项目": a phase in a name, not a count
