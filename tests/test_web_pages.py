@@ -281,3 +281,23 @@ def test_a_refused_cycle_text_says_where_in_the_pages_words(app):
     )
     assert page.status_code == 422 and "运行监控内容第" in page.text
     assert "（所在行与字段）" in page.text and "文件:行" not in page.text
+
+
+def test_the_targets_page_prints_amounts_as_the_form_does(app):
+    """The 绩效目标 page's 申报表 said 年度资金总额 2377.56 万元, where the department's 申报表 prints 2,377.56."""
+    from jixiao.web.cycle_service import document, write_document
+
+    from .web_support import EXAMPLE
+
+    evaluation_id = _example(app)
+    with app.state.factory() as db:
+        filler = db.query(User).filter_by(username="wang").one()
+        department = db.get(Department, filler.department_id)
+        if document(db, department, 2023, "targets") is None:
+            text = (EXAMPLE / "targets.yaml").read_text("utf-8").split("\napproval:")[0] + "\n"
+            write_document(db, filler, department, 2023, "targets", text, 0)
+            db.commit()
+    client = TestClient(app)
+    login(client, "wang", PASSWORD)
+    page = client.get(f"/evaluations/{evaluation_id}/targets").text
+    assert "年度资金总额 2,377.56 万元" in page and "2377.56 万元" not in page

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
-from jixiao.model.numbers import fmt_percent, fmt_score
+from jixiao.model.numbers import fmt_amount, fmt_percent, fmt_score
 
 from .cycle_service import KINDS, Parsed, document, errors_first, kind_refusal, parse, today
 from .cycle_words import to_chinese, words
@@ -190,6 +190,7 @@ def page_context(
         "refusal": refusal,
         "updated": local_time(doc.updated_at) if doc else "",
         "fmt_score": fmt_score,
+        "fmt_amount": fmt_amount,  # 万元 as the 申报表 prints it: 2,377.56
         "today": today(),
     }
 
