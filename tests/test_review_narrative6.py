@@ -209,3 +209,16 @@ def test_a_count_whose_measure_is_its_noun_is_of_the_names_before():
     # "联合组成"
     (bodies,) = _figures("通过由县交通运输局、应急管理局和县交警大队三部门联合组成的验收组验收。")
     assert bodies.unit == "部门" and "联合组成" not in bodies.subject
+
+
+def test_a_date_alone_between_commas_dates_the_act_after_it():
+    # n261: "该项目于2020年6月20日完工,2020年9月29日,通过由……三部门联合组成的验收组验收": the 9月29日 is the 验收's,
+    # the long clause's closing act
+    dates = [
+        f.subject
+        for f in _figures(
+            "该项目于2020年6月20日完工,2020年9月29日,通过由县交通运输局、应急管理局和县交警大队三部门联合组成的验收组验收。"
+        )
+        if f.kind == "date"
+    ]
+    assert dates == ["完工", "验收"]

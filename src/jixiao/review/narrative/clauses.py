@@ -318,11 +318,14 @@ def date_event(after: str) -> str:
     clause = _EVENT_HEAD.sub("", clause)
     clause = re.split(r"\d|[一二三四五六七八九十两]+[个项次批]", clause, maxsplit=1)[0]
     clause = _EVENT_TAIL.sub("", clause.strip())
+    if len(clause) > 20 and (last := _LAST_ACT.search(clause)) is not None:
+        return last.group(0)  # "通过由县交通运输局、……三部门联合组成的验收组验收": a long clause's closing act
     if len(clause) < 2 or len(clause) > 20 or not re.fullmatch(r"[\u4e00-\u9fa5、和及与并]+", clause):
         return ""
     return clause
 
 
+_LAST_ACT = re.compile(r"(?:验收|开工|完工|竣工|拨付|下达|印发|发布|召开|成立|启动|移交|签订|签署)$")
 _RANGE_END = re.compile(
     r"^\s*(?:至|到|—|－|-|~|～)\s*(?:(?:19|20)\d\d年)?(?:(?:1[0-2]|0?[1-9])月)?(?:3[01]|[12]\d|0?[1-9])[日号]"
 )

@@ -88,7 +88,8 @@ class _SegmentReader:
                 # "2022年11月29日,《……通知》下达我区……资金", "2020年7月,国务院办公厅发布《……》", "2019年8月,财政局
                 # 下发文件批准建设": a date alone before a comma at the head of its sentence dates what the sentence
                 # goes on to say (the document it dates, or the act and its agent)
-                head = place.clause_start == place.sentence.start or self.text[place.clause_start - 1] in "；;"
+                # (or alone between commas: "该项目于2020年6月20日完工,2020年9月29日,通过……验收组验收")
+                head = place.clause_start == place.sentence.start or self.text[place.clause_start - 1] in "；;，,"
                 opening = not place.left.strip() and head and re.match(r"[，,]", place.after) is not None
                 after = place.after[1:] if opening else place.after
                 subject = object_event(after) or date_event(after) or subject
