@@ -144,7 +144,7 @@ def test_targets_department_writes_bureau_grades(clients, evaluation_id):
     assert save(clients, "baoan", eid, "targets", without_approval(full)).status_code == 303
     page = clients["baoan"][0].get(f"/evaluations/{eid}/targets").text
     # 5 indicators; 区重点工作任务完成数 shown as operator + value + unit
-    assert "区重点工作任务完成数" in page and "≥4项" in page and "年度资金总额 2377.56 万元" in page
+    assert "区重点工作任务完成数" in page and "≥4项" in page and "年度资金总额 2,377.56 万元" in page
     # no findings → 0 errors, 0 warnings → suggested 优 (targets.suggested_grade); not yet graded
     assert "建议审核等级：<b>优</b>" in page and "财政审核等级：尚未审核" in page
     # the bureau adds only the approval part
