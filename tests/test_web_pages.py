@@ -7,6 +7,7 @@ import os
 import re
 import warnings
 from datetime import UTC
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -301,3 +302,38 @@ def test_the_targets_page_prints_amounts_as_the_form_does(app):
     login(client, "wang", PASSWORD)
     page = client.get(f"/evaluations/{evaluation_id}/targets").text
     assert "年度资金总额 2,377.56 万元" in page and "2377.56 万元" not in page
+
+
+def test_the_import_summary_keeps_a_formula_looking_name_as_text(app, tmp_path):
+    """导入结果.xlsx of a batch import wrote each uploaded file's name into a cell as it was: a workbook named
+    =HYPERLINK("http://…","点击").xlsx became a live formula in the bureau's summary (openpyxl writes text starting
+    with = as one). Now it is text, as the dashboard's export keeps a department's name."""
+    from openpyxl import load_workbook
+
+    from jixiao.web.db import Job
+    from jixiao.web.tasks import run_job
+
+    from .web_support import example_workbook
+
+    with app.state.factory() as db:
+        if not db.query(User).filter_by(username="bureau").count():
+            db.add(
+                User(username="bureau", password_hash=hash_password(PASSWORD), role="reviewer", region="广东省深圳市")
+            )
+            db.commit()
+    client = TestClient(app)
+    csrf = login(client, "bureau", PASSWORD)
+    workbook = example_workbook(tmp_path, 2022)
+    response = client.post(
+        "/bureau/batch",
+        data={"csrf_token": csrf, "kind": "workbooks"},
+        files=[("files", ("=1+2.xlsx", workbook.read_bytes(), "application/octet-stream"))],
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text[:300]
+    job_id = int(response.headers["location"].rsplit("/", 1)[1])
+    run_job(job_id, str(app.state.engine.url))
+    with app.state.factory() as db:
+        folder = Path(db.get(Job, job_id).folder)
+    cell = load_workbook(folder / "output" / "导入结果.xlsx")["导入结果"]["A2"]
+    assert cell.data_type == "s" and cell.value == "'=1+2.xlsx", (cell.value, cell.data_type)

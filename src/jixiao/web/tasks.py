@@ -154,6 +154,7 @@ def _workbooks(factory, job: Job, inputs: list[Path], output: Path) -> str:
     from openpyxl import Workbook
 
     from jixiao.model.problems import JixiaoError
+    from jixiao.report.xlsx_out import safe_text
 
     from .service import Conflict, Denied
 
@@ -191,7 +192,8 @@ def _workbooks(factory, job: Job, inputs: list[Path], output: Path) -> str:
                     "",
                     "未导入：工作簿已损坏，无法读取。请用 Excel/WPS 另存为 .xlsx 后重新上传。",
                 ]
-            ws.append(row)
+            # a file's name and what its workbook says are the uploader's: =HYPERLINK(…) stays text, not a formula
+            ws.append([safe_text(v) if isinstance(v, str) else v for v in row])
             score = f"（{row[3]}分 {row[4]}）" if row[3] else ""
             lines.append(f"{row[0]}：{row[5]}{score}")
         _progress(factory, job.id, done=i)

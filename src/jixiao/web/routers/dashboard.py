@@ -179,6 +179,8 @@ def export(actor: Reviewer, db: Db, year: Annotated[int, Query(ge=2000, le=2100)
     """Every department of the region for the year, as the dashboard lists it, in an .xlsx workbook."""
     from openpyxl import Workbook
 
+    from jixiao.report.xlsx_out import safe_text
+
     rows = dashboard_rows(db, actor.scope, year)
     previous = {row.department_id: row.total for row in dashboard_rows(db, actor.scope, year - 1)}
     book = Workbook()
@@ -189,7 +191,7 @@ def export(actor: Reviewer, db: Db, year: Annotated[int, Query(ge=2000, le=2100)
     for row in rows:
         sheet.append(
             [
-                _cell(row.name),
+                safe_text(row.name),  # text that a spreadsheet would read as a formula kept as text
                 labels[row.status],
                 Decimal(row.total) if row.total else None,
                 row.grade or "",
@@ -206,8 +208,3 @@ def export(actor: Reviewer, db: Db, year: Annotated[int, Query(ge=2000, le=2100)
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote_filename(name)}"},
     )
-
-
-def _cell(text: str) -> str:
-    """Text that a spreadsheet would read as a formula is kept as text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
