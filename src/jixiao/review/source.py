@@ -44,19 +44,23 @@ def _read_docx(path: Path) -> SourceDocument:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    from .docxtext import as_printed
     from .tabledocx import printed
 
     builder = _Builder(path)
     document = Document(str(path))
     printed(document.element.body)  # content controls unwrapped, tracked changes accepted: the text as printed
+    notes = as_printed(document)  # list numbers, text boxes, symbols, breaks, note marks (review/docxtext.py)
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            builder.paragraph(Paragraph(child, document).text)
+            for line in Paragraph(child, document).text.split("\n"):  # a line break starts a line, as in .txt
+                builder.paragraph(line)
         elif tag == "tbl":
             for item in _unframed(Table(child, document), document):
                 if isinstance(item, str):
-                    builder.paragraph(item)
+                    for line in item.split("\n"):
+                        builder.paragraph(line)
                     continue
                 pending, first = [item], True
                 while pending:
@@ -64,6 +68,8 @@ def _read_docx(path: Path) -> SourceDocument:
                     if not (first and _continue_docx_table(builder, rows)):
                         builder.table(rows)
                     pending[:0], first = nested, False
+    for note in notes:  # footnotes and endnotes, apart from the body as a PDF's are (review/pdftext.py)
+        builder.note(note)
     return builder.doc
 
 
