@@ -149,6 +149,10 @@ def test_a_unit_s_second_plate_after_the_2023_reform_is_no_part_of_its_name(tmp_
     )
     result = _review(tmp_path, form, "form.txt")
     assert (result.department, result.unit) == ("大英县农业农村局", "大英县蓬莱镇人民政府")
+    # a local financial regulator bore 金融工作办公室 as its second plate from 2018 until the 2023 reform took it off
+    # (不再加挂金融工作局、金融办公室等牌子: https://www.gqgt.com/zcpg/70827.html, 2023-03-07)
+    title = "大英县地方金融监督管理局（大英县金融工作办公室）2022年度部门整体支出绩效自评报告\n一、基本情况\n"
+    assert _review(tmp_path, title, "finance.txt").department == "大英县地方金融监督管理局"
 
 
 def test_a_title_s_year_in_chinese_numerals_or_two_digits(tmp_path):
