@@ -177,3 +177,17 @@ def test_one_project_on_two_sheets_with_its_department_named_two_ways_stays_one(
     _sheet(wb.create_sheet("续"), type(first)(first.path, renamed))
     wb.save(str(path))
     assert len(review_file_tables(path)) == 1
+
+
+def test_the_web_batch_names_each_tables_opinion_apart():
+    """The web's batch writes an 审核意见 a reviewed document, named from its shown name: the tables of one workbook in
+    an archive keep their sheets' names (the workbook's extension was taken for theirs: all three one file)."""
+    from jixiao.web.uploads import opinion_name
+
+    names = [opinion_name(f"部门.zip/项目表.xlsx/{n}") for n in ("委托业务项目", "村级补助及运转经费", "初中公用经费")]
+    assert names == [
+        "部门.zip_项目表.xlsx_委托业务项目_审核意见.docx",
+        "部门.zip_项目表.xlsx_村级补助及运转经费_审核意见.docx",
+        "部门.zip_项目表.xlsx_初中公用经费_审核意见.docx",
+    ]
+    assert opinion_name("部门.zip/内层/报告.docx") == "部门.zip_内层_报告_审核意见.docx"  # as before

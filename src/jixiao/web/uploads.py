@@ -57,8 +57,12 @@ def safe_name(name: str | None, fallback: str) -> str:
 
 def opinion_name(shown: str) -> str:
     """The 审核意见 file of a reviewed document as a batch job names it: archive.zip/内层/报告.docx →
-    archive.zip_内层_报告_审核意见.docx (the end of it, 120 characters), without control or direction characters."""
-    return f"{Path(printable(shown).replace('/', '_')[-120:]).stem}_审核意见.docx"
+    archive.zip_内层_报告_审核意见.docx (the end of it, 120 characters), without control or direction characters; one
+    table of a file of several (review/tableparts.py), archive.zip/表.xlsx/工作表名 →
+    archive.zip_表.xlsx_工作表名_审核意见.docx (only a document's own extension is dropped: each keeps its name)."""
+    name = printable(shown).replace("/", "_")[-120:]
+    suffix = Path(name).suffix
+    return f"{name[: -len(suffix)] if suffix.lower() in REVIEW_SUFFIXES else name}_审核意见.docx"
 
 
 def check_upload(
