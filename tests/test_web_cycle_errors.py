@@ -84,8 +84,8 @@ def test_a_date_that_is_none(world):
     said = problems(r.text)
     # line 15 of monitoring.yaml holds June's answer; the field as the editor names it
     assert "运行监控内容第15行（字段“监控节点第2项·部门答复·答复日期”）" in said
-    assert "“答复日期”应为日期，如“2023-07-31”，实际为“2023-02-30”（2023年2月只有28天）" in said
-    assert "答复日期: 2023-02-30" in editor(r.text)  # kept as typed, its keys in Chinese
+    assert "“答复日期”应为日期，如“2023年7月31日”，实际为“2023年2月30日”（2023年2月只有28天）" in said
+    assert "答复日期: 2023年2月30日" in editor(r.text)  # kept as typed, its keys and dates as the editor writes
 
 
 def test_an_empty_answer(world):
@@ -96,7 +96,7 @@ def test_an_empty_answer(world):
     said = problems(r.text)
     assert "运行监控内容第15行（字段“监控节点第2项·部门答复·答复”）" in said
     assert "缺少“部门答复”。请填写继续执行、调剂、取消之一。" in said
-    assert "部门答复: {答复: , 答复日期: 2023-07-10" in editor(r.text)  # the typed line kept
+    assert "部门答复: {答复: , 答复日期: 2023年7月10日" in editor(r.text)  # the typed line kept
     # the whole answer left empty: saved, and said on the page (it counts as not answered)
     r = save(world, "baoan", "monitoring", monitoring.replace(ANSWER, "    answer:"))
     assert r.status_code == 200 and "运行监控已保存" in r.text
@@ -118,8 +118,8 @@ def test_a_deadline_on_a_holiday(world):
     said = problems(r.text)
     line = next(n for n, t in enumerate(raised.splitlines(), 1) if "deadline: 2024-09-30" in t)
     assert f"整改内容第{line}行（字段“整改事项第2项·整改期限”）" in said
-    assert "整改期限2024-10-01在国庆节假期中" in said and "国办发明电〔2023〕7号" in said
-    assert "可改为节前最后一个工作日2024-09-30或节后第一个工作日2024-10-08" in said
+    assert "整改期限2024年10月1日在国庆节假期中" in said and "国办发明电〔2023〕7号" in said
+    assert "可改为节前最后一个工作日2024年9月30日或节后第一个工作日2024年10月8日" in said
     # a deadline that is no date is refused at its line, the text kept
     r = save(world, "bureau", "rectification", raised.replace("deadline: 2024-09-30", "deadline: 2024-9-31"))
     assert r.status_code == 422

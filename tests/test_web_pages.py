@@ -133,7 +133,7 @@ def test_section_headings_name_the_year_and_the_log_names_no_file(app):
     was shown as “年部门预算编制情况” (the year cut out), in the report's text boxes and the 批注 list; the report
     writes 2023年部门预算编制情况. And the 操作日志 said a cycle document was saved as “绩效目标（targets.yaml）”,
     the command line's file name, which no web user has seen."""
-    from jixiao.web.cycle_service import write_document
+    from jixiao.web.cycle_service import document, write_document
 
     from .web_support import EXAMPLE
 
@@ -141,8 +141,10 @@ def test_section_headings_name_the_year_and_the_log_names_no_file(app):
     with app.state.factory() as db:
         filler = db.query(User).filter_by(username="wang").one()
         department = db.get(Department, filler.department_id)
-        write_document(db, filler, department, 2023, "monitoring", (EXAMPLE / "monitoring.yaml").read_text("utf-8"), 0)
-        db.commit()
+        if document(db, department, 2023, "monitoring") is None:
+            example = (EXAMPLE / "monitoring.yaml").read_text("utf-8")
+            write_document(db, filler, department, 2023, "monitoring", example, 0)
+            db.commit()
     client = TestClient(app)
     login(client, "wang", PASSWORD)
     page = client.get(f"/evaluations/{evaluation_id}").text
@@ -337,3 +339,44 @@ def test_the_import_summary_keeps_a_formula_looking_name_as_text(app, tmp_path):
         folder = Path(db.get(Job, job_id).folder)
     cell = load_workbook(folder / "output" / "导入结果.xlsx")["导入结果"]["A2"]
     assert cell.data_type == "s" and cell.value == "'=1+2.xlsx", (cell.value, cell.data_type)
+
+
+def test_the_cycle_editor_writes_dates_as_people_do(app):
+    """The cycle pages' editor showed dates as 2023-07-10 and asked for one “如“2023-07-31””; the department's and the
+    bureau's documents write 2023年7月10日. The editor now shows a date key's date so, saves it as before
+    (2023-07-10 in the stored text and the command line's files), and a message quotes its example so."""
+    import html
+
+    from jixiao.web.cycle_service import document, write_document
+
+    from .web_support import EXAMPLE
+
+    evaluation_id = _example(app)
+    with app.state.factory() as db:
+        filler = db.query(User).filter_by(username="wang").one()
+        department = db.get(Department, filler.department_id)
+        if document(db, department, 2023, "monitoring") is None:
+            example = (EXAMPLE / "monitoring.yaml").read_text("utf-8")
+            write_document(db, filler, department, 2023, "monitoring", example, 0)
+            db.commit()
+    client = TestClient(app)
+    csrf = login(client, "wang", PASSWORD)
+    shown = client.get(f"/evaluations/{evaluation_id}/monitoring").text
+
+    text = html.unescape(re.search(r'<textarea id="text"[^>]*>(.*?)</textarea>', shown, re.S).group(1))
+    assert "答复日期: 2023年7月10日" in text and "2023-07-10" not in text
+    version = re.search(r'name="doc_version" value="(\d+)"', shown).group(1)
+    saved = client.post(
+        f"/evaluations/{evaluation_id}/monitoring",
+        data={"csrf_token": csrf, "doc_version": version, "text": text},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    with app.state.factory() as db:
+        stored = document(db, db.get(Department, department.id), 2023, "monitoring").text
+    assert "date: 2023-07-10" in stored and "2023年7月10日" not in stored
+    wrong = client.post(
+        f"/evaluations/{evaluation_id}/monitoring",
+        data={"csrf_token": csrf, "doc_version": str(int(version) + 1), "text": text.replace("7月10日", "13月10日")},
+    )
+    assert wrong.status_code == 422 and "如“2023年7月31日”" in wrong.text and "2023-07-31" not in wrong.text

@@ -90,8 +90,13 @@ def field_text(kind: str, path: str | None) -> str:
 
 
 def in_chinese(kind: str, message: str) -> str:
+    """A reader's message in the editor's words: its keys in Chinese, its dates as the editor writes them
+    (如“2023年7月31日”, 节前最后一个工作日2024年9月30日; the readers print 2023-07-31)."""
     keys = words()["keys"].get(kind, {})
-    return re.sub(r"(?<![A-Za-z_])([a-z][a-z0-9_]*)(?![A-Za-z_])", lambda m: keys.get(m[1], m[1]), message)
+    message = re.sub(r"(?<![A-Za-z_])([a-z][a-z0-9_]*)(?![A-Za-z_])", lambda m: keys.get(m[1], m[1]), message)
+    return re.sub(
+        r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])", lambda m: f"{m[1]}年{int(m[2])}月{int(m[3])}日", message
+    )
 
 
 def budget_initial(evaluation: Evaluation) -> Decimal | None:

@@ -20,6 +20,24 @@ __all__ = ["to_chinese", "to_english", "words"]
 _VALUE = r"(?P<pre>(?:^|[{{,])\s*(?:-\s+)*{key}\s*:\s*)(?P<value>{values})(?=\s*(?:[,}}#]|$))"
 
 
+# The documents' dates: shown in the editor as 2023年7月10日 and saved as 2023-07-10 (the command line's files, and
+# what the readers print back), only where a date key holds the date alone — a date in a sentence is the writer's.
+DATE_KEYS = ("date", "issued", "deadline", "done_date")
+_ISO = r"\d{4}-\d{2}-\d{2}"
+_WRITTEN = r"\d{4}年\d{1,2}月\d{1,2}日"
+
+
+def _written(iso: str) -> str:
+    year, month, day = iso.split("-")
+    return f"{year}年{int(month)}月{int(day)}日"
+
+
+def _iso(written: str) -> str:
+    year, rest = written.split("年")
+    month, rest = rest.split("月")
+    return f"{year}-{int(month):02d}-{int(rest.rstrip('日')):02d}"
+
+
 @cache
 def words() -> dict[str, Any]:
     """{"keys": {kind: {english: 中文}}, "values": {english key: {english: 中文}}}, with the rulesets' titles."""
@@ -55,9 +73,18 @@ def _translate(kind: str, text: str, forward: bool) -> str:
         alternatives = "|".join(re.escape(v) for v in sorted(pairs, key=len, reverse=True))
         values.append((re.compile(_VALUE.format(key=re.escape(key), values=alternatives)), pairs))
 
+    dates = []  # a date written as people write it on the page (2023年7月10日), stored as 2023-07-10
+    for english_key in DATE_KEYS:
+        if english_key in table["keys"].get(kind, {}):
+            key = table["keys"][kind][english_key] if forward else english_key
+            shape = _ISO if forward else _WRITTEN
+            dates.append(re.compile(_VALUE.format(key=re.escape(key), values=shape)))
+
     def coded_values(code: str) -> str:
         for pattern, pairs in values:
             code = pattern.sub(_value_in(pairs), code)
+        for pattern in dates:
+            code = pattern.sub(lambda m: m["pre"] + (_written if forward else _iso)(m["value"]), code)
         return code
 
     return rename_by_line(text, lambda key: keys.get(key, key), coded_values)
