@@ -287,6 +287,19 @@ def _sign_in_by_keyboard(page, url: str, username: str, password: str) -> None:
     page.wait_for_url(lambda u: "/login" not in u)
 
 
+def _new_filler(app, username: str, department: str) -> None:
+    """A department of 宝安 and its 填报人, whose password is PASSWORD."""
+    from jixiao.web.db import Department, User
+    from jixiao.web.security import hash_password
+
+    with app.state.factory() as db:
+        made = Department(name=department, region="广东省深圳市宝安区")
+        db.add(made)
+        db.flush()
+        db.add(User(username=username, password_hash=hash_password(PASSWORD), role="filler", department_id=made.id))
+        db.commit()
+
+
 def _click_and_wait(page, selector: str) -> None:
     # the page after the POST's redirect, once its document is parsed: what the test reads next (#message, #status)
     # is in the document. Waiting for "load" (every image and font too) timed out once in a fresh-clone CI run at
@@ -637,18 +650,8 @@ def test_cells_pasted_from_excel_fill_the_fields_and_the_table(server):
     """Cells copied from Excel (lines of tab-separated text, CRLF) pasted into one field went into it whole
     ("2,377.56 996.82 1,380.73", then refused as not a number): a column fills the form's fields one after another,
     a block fills the table by rows and columns, and a note says what was filled and what did not fit."""
-    from jixiao.web.db import Department, User
-    from jixiao.web.security import hash_password
-
     url, app = server
-    with app.state.factory() as db:
-        department = Department(name="深圳市宝安区粘贴测试局", region="广东省深圳市宝安区")
-        db.add(department)
-        db.flush()
-        db.add(
-            User(username="paste", password_hash=hash_password(PASSWORD), role="filler", department_id=department.id)
-        )
-        db.commit()
+    _new_filler(app, "paste", "深圳市宝安区粘贴测试局")
     with playwright.sync_playwright() as p:
         browser = _browser(p)
         page = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="zh-CN").new_page()
@@ -829,18 +832,10 @@ def test_what_was_typed_comes_back_after_the_session_ended(server):
     (kept in the window) with a note; saved, it is stored and the note is gone."""
     from sqlalchemy import delete
 
-    from jixiao.web.db import Department, Session, User
-    from jixiao.web.security import hash_password
+    from jixiao.web.db import Session, User
 
     url, app = server
-    with app.state.factory() as db:
-        department = Department(name="深圳市宝安区草稿测试局", region="广东省深圳市宝安区")
-        db.add(department)
-        db.flush()
-        db.add(
-            User(username="draft", password_hash=hash_password(PASSWORD), role="filler", department_id=department.id)
-        )
-        db.commit()
+    _new_filler(app, "draft", "深圳市宝安区草稿测试局")
     narrative = "本年度预算执行总体良好。\n\n一、主要做法：加强预算编制与执行监控。"
     with playwright.sync_playwright() as p:
         browser = _browser(p)
@@ -969,20 +964,8 @@ def test_the_admin_and_cycle_forms_keep_what_was_typed_after_the_session_ended(s
     form marked data-draft is kept by one mechanism (app.js), the password never; a save refused first (shown at the
     form's own address, /admin/departments) and sent again after the session ended leads back to /admin, not to a
     page of 不支持的操作."""
-    from jixiao.web.db import Department, User
-    from jixiao.web.security import hash_password
-
     url, app = server
-    with app.state.factory() as db:
-        department = Department(name="深圳市宝安区周期草稿测试局", region="广东省深圳市宝安区")
-        db.add(department)
-        db.flush()
-        db.add(
-            User(
-                username="cycledraft", password_hash=hash_password(PASSWORD), role="filler", department_id=department.id
-            )
-        )
-        db.commit()
+    _new_filler(app, "cycledraft", "深圳市宝安区周期草稿测试局")
     with playwright.sync_playwright() as p:
         browser = _browser(p)
         page = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="zh-CN").new_page()

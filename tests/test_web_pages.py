@@ -133,18 +133,8 @@ def test_section_headings_name_the_year_and_the_log_names_no_file(app):
     was shown as “年部门预算编制情况” (the year cut out), in the report's text boxes and the 批注 list; the report
     writes 2023年部门预算编制情况. And the 操作日志 said a cycle document was saved as “绩效目标（targets.yaml）”,
     the command line's file name, which no web user has seen."""
-    from jixiao.web.cycle_service import document, write_document
-
-    from .web_support import EXAMPLE
-
     evaluation_id = _example(app)
-    with app.state.factory() as db:
-        filler = db.query(User).filter_by(username="wang").one()
-        department = db.get(Department, filler.department_id)
-        if document(db, department, 2023, "monitoring") is None:
-            example = (EXAMPLE / "monitoring.yaml").read_text("utf-8")
-            write_document(db, filler, department, 2023, "monitoring", example, 0)
-            db.commit()
+    _example_document(app, "monitoring")
     client = TestClient(app)
     login(client, "wang", PASSWORD)
     page = client.get(f"/evaluations/{evaluation_id}").text
@@ -172,6 +162,22 @@ def _example(app) -> int:
         db.commit()
         assert db.get(Evaluation, evaluation.id).version == 2
         return evaluation.id
+
+
+def _example_document(app, kind: str) -> int:
+    """The 宝安 example's 绩效目标 (the department's part) or 运行监控 saved for wang's department once; its id."""
+    from jixiao.web.cycle_service import document, write_document
+
+    from .web_support import EXAMPLE
+
+    with app.state.factory() as db:
+        filler = db.query(User).filter_by(username="wang").one()
+        department = db.get(Department, filler.department_id)
+        if document(db, department, 2023, kind) is None:
+            text = (EXAMPLE / f"{kind}.yaml").read_text("utf-8").split("\napproval:")[0] + "\n"
+            write_document(db, filler, department, 2023, kind, text, 0)
+            db.commit()
+        return department.id
 
 
 def test_a_versions_rates_have_two_decimals(app):
@@ -288,18 +294,8 @@ def test_a_refused_cycle_text_says_where_in_the_pages_words(app):
 
 def test_the_targets_page_prints_amounts_as_the_form_does(app):
     """The 绩效目标 page's 申报表 said 年度资金总额 2377.56 万元, where the department's 申报表 prints 2,377.56."""
-    from jixiao.web.cycle_service import document, write_document
-
-    from .web_support import EXAMPLE
-
     evaluation_id = _example(app)
-    with app.state.factory() as db:
-        filler = db.query(User).filter_by(username="wang").one()
-        department = db.get(Department, filler.department_id)
-        if document(db, department, 2023, "targets") is None:
-            text = (EXAMPLE / "targets.yaml").read_text("utf-8").split("\napproval:")[0] + "\n"
-            write_document(db, filler, department, 2023, "targets", text, 0)
-            db.commit()
+    _example_document(app, "targets")
     client = TestClient(app)
     login(client, "wang", PASSWORD)
     page = client.get(f"/evaluations/{evaluation_id}/targets").text
@@ -347,18 +343,10 @@ def test_the_cycle_editor_writes_dates_as_people_do(app):
     (2023-07-10 in the stored text and the command line's files), and a message quotes its example so."""
     import html
 
-    from jixiao.web.cycle_service import document, write_document
-
-    from .web_support import EXAMPLE
+    from jixiao.web.cycle_service import document
 
     evaluation_id = _example(app)
-    with app.state.factory() as db:
-        filler = db.query(User).filter_by(username="wang").one()
-        department = db.get(Department, filler.department_id)
-        if document(db, department, 2023, "monitoring") is None:
-            example = (EXAMPLE / "monitoring.yaml").read_text("utf-8")
-            write_document(db, filler, department, 2023, "monitoring", example, 0)
-            db.commit()
+    department_id = _example_document(app, "monitoring")
     client = TestClient(app)
     csrf = login(client, "wang", PASSWORD)
     shown = client.get(f"/evaluations/{evaluation_id}/monitoring").text
@@ -373,7 +361,7 @@ def test_the_cycle_editor_writes_dates_as_people_do(app):
     )
     assert saved.status_code == 303
     with app.state.factory() as db:
-        stored = document(db, db.get(Department, department.id), 2023, "monitoring").text
+        stored = document(db, db.get(Department, department_id), 2023, "monitoring").text
     assert "date: 2023-07-10" in stored and "2023年7月10日" not in stored
     wrong = client.post(
         f"/evaluations/{evaluation_id}/monitoring",
