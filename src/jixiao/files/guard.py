@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     import zipfile  # for the annotations only: zipfile is imported where a zip is read
 
 __all__ = ["LIMITS", "PASSWORD_MESSAGE", "Limits", "check_document", "check_input_file", "check_magnitude",
-           "check_output_dir", "check_upload", "check_zip", "encrypted_office", "refusal", "sniff"]  # fmt: skip
+           "check_output_dir", "check_upload", "check_zip", "encrypted_office", "refusal", "sniff",
+           "unpack_errors"]  # fmt: skip
 
 MB = 1024 * 1024
 _ZIP_WORDS = {  # a zip input's name in a refusal, and how its user makes a sound copy
@@ -268,6 +269,19 @@ def _check_xml_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, deep: bool)
     return None
 
 
+def unpack_errors() -> tuple[type[Exception], ...]:
+    """What unpacking one member of a damaged zip raises: zipfile's own (a bad CRC, a cut file), the
+    decompressor's (zlib.error: a flipped bit inside a deflated part said "Error -3 while decompressing data" as an
+    内部错误), a local header whose name is not the directory's (UnicodeDecodeError, a ValueError), an encrypted
+    or unknown method. Every reader of a zip member catches these and names the member."""
+    import lzma  # per use, as zipfile: a .txt review or a YAML file needs neither
+    import zipfile
+    import zlib
+
+    return (zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, EOFError, ValueError, NotImplementedError,
+            RuntimeError)  # fmt: skip
+
+
 def _is_sheet(name: str) -> bool:
     return name.startswith(("xl/worksheets/", "word/document")) and name.endswith(".xml")
 
@@ -326,7 +340,7 @@ def check_zip(source: Path | bytes, name: str) -> set[str]:
                 continue
             try:
                 why = _check_xml_part(archive, info, deep=not _is_sheet(info.filename))
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+            except unpack_errors() as exc:
                 why = f"无法解压（{type(exc).__name__}），文件可能已损坏或被加密"
             if why:
                 place = Location(name, place=info.filename)

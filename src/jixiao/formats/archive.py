@@ -262,8 +262,6 @@ class _ZipReader:
         return out
 
     def extract(self, chosen: dict[int, Path], copy: Callable[[Entry, Iterable[bytes], Path], None]) -> dict[int, str]:
-        import zipfile  # per use, as in _open_zip
-
         failed: dict[int, str] = {}
         for entry in self.entries(lambda _: None):
             if entry.index not in chosen:
@@ -271,7 +269,7 @@ class _ZipReader:
             try:
                 with self.archive.open(self.infos[entry.index]) as source:
                     copy(entry, _chunks(source), chosen[entry.index])
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+            except guard.unpack_errors() as exc:
                 failed[entry.index] = type(exc).__name__
         return failed
 

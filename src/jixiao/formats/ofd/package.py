@@ -11,9 +11,10 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
+
+from jixiao.files.guard import unpack_errors
 
 __all__ = ["Container", "OfdError", "child", "children", "local", "number_list", "text_of"]
 
@@ -122,7 +123,7 @@ class Container:
         try:
             with self._zip.open(info) as stream:
                 return stream.read(self.part_bytes + 1)[: self.part_bytes]
-        except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, OSError) as exc:
+        except unpack_errors() as exc:
             raise OfdError(f"部件 {name} 无法解压（{type(exc).__name__}），文件可能已损坏或被加密。") from None
 
     def xml(self, name: str, keep: bool = False) -> ET.Element:
