@@ -183,6 +183,24 @@ def test_text_box_read_once_before_its_paragraph(tmp_path):
     assert texts == ["某某县财政局", "封面", "正文"]  # the fallback's copy not read
 
 
+def test_grouped_and_nested_text_boxes(tmp_path):
+    """A group's boxes all read, in order, once (its fallback's copies not); a box inside a box read before the
+    line it is anchored in."""
+    wps = text_box_run("甲单位")
+    second = "<w:txbxContent><w:p><w:r><w:t>乙单位</w:t></w:r></w:p></w:txbxContent>"
+    group = wps.replace("</w:txbxContent></wps:txbx>", "</w:txbxContent></wps:txbx><wps:txbx>" + second + "</wps:txbx>")
+    group = group.replace(
+        "</w:txbxContent></v:textbox>", "</w:txbxContent></v:textbox><v:textbox>" + second + "</v:textbox>"
+    )
+    inner = text_box_run("内框").replace(f"<w:r {W} ", "<w:r ").split(">", 1)[1].rsplit("</w:r>", 1)[0]
+    outer = text_box_run("外框").replace("<w:t>外框</w:t></w:r>", "<w:t>外框</w:t></w:r><w:r>" + inner + "</w:r>", 1)
+    document = Document()
+    document.add_paragraph("封面")._p.append(parse_xml(group))
+    document.add_paragraph("正文")._p.append(parse_xml(outer))
+    texts = _texts(_save(document, tmp_path / "group.docx"))
+    assert texts == ["甲单位", "乙单位", "封面", "内框", "外框", "正文"]
+
+
 def test_symbols_breaks_and_hidden_text(tmp_path):
     document = Document()
     p = document.add_paragraph("是否达成：")

@@ -144,24 +144,28 @@ def _replace_with_text(element, text: str) -> None:
 
 
 def _lift_text_boxes(body) -> None:
-    """Each text box's content before the paragraph it is anchored in, the shape removed; the innermost first (a
-    box inside a box's content goes out with it). mc:AlternateContent is read by its first choice that holds a text
-    box, the fallback (the same box drawn for older readers) never."""
+    """Each text box's content before the paragraph it is anchored in, the shape removed. A shape is taken whole:
+    every box of a group in order; of mc:AlternateContent only the first branch holding a box (mc:Choice's
+    DrawingML), its mc:Fallback (the same boxes in VML for older readers) never. A box inside a box goes out with
+    its content and is lifted in turn, before the paragraph it now stands in."""
     while True:
-        boxes = [c for c in body.iter(f"{_W}txbxContent") if not c.xpath(".//w:txbxContent", namespaces=_NS)]
-        if not boxes:
+        first = next(body.iter(f"{_W}txbxContent"), None)
+        if first is None:
             return
-        for content in boxes:
-            anchor = _shape_of(content)
-            paragraph = _ancestor(anchor, f"{_W}p")
-            if paragraph is None or paragraph.getparent() is None:
-                content.getparent().remove(content)
-                continue
+        shape = _shape_of(first)
+        branch = shape
+        if shape.tag == f"{_MC}AlternateContent":
+            branch = next((b for b in shape if next(b.iter(f"{_W}txbxContent"), None) is not None), shape)
+        boxes = [c for c in branch.iter(f"{_W}txbxContent") if _ancestor(c, f"{_W}txbxContent", stop=branch) is None]
+        paragraph = _ancestor(shape, f"{_W}p")
+        if paragraph is not None and paragraph.getparent() is not None:
             at = paragraph.getparent().index(paragraph)
-            for offset, child in enumerate(c for c in list(content) if c.tag in (f"{_W}p", f"{_W}tbl")):
+            lifted = [c for box in boxes for c in list(box) if c.tag in (f"{_W}p", f"{_W}tbl")]
+            for offset, child in enumerate(lifted):
                 paragraph.getparent().insert(at + offset, child)
-            if anchor.getparent() is not None:
-                anchor.getparent().remove(anchor)
+        if shape.getparent() is None:  # a box standing nowhere a paragraph is: dropped whole
+            return
+        shape.getparent().remove(shape)
 
 
 _NS = {"w": _W[1:-1], "mc": _MC[1:-1]}
@@ -178,11 +182,12 @@ def _shape_of(content):
     return shape
 
 
-def _ancestor(element, tag: str):
+def _ancestor(element, tag: str, stop=None):
+    """The nearest ancestor of `element` with `tag`, looked for up to `stop` (excluded) or the root; None if none."""
     node = element.getparent()
-    while node is not None and node.tag != tag:
+    while node is not None and node is not stop and node.tag != tag:
         node = node.getparent()
-    return node
+    return node if node is not stop else None
 
 
 # --- footnotes --------------------------------------------------------------------------------------------------
