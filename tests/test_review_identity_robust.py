@@ -288,3 +288,17 @@ def test_a_page_s_path_on_its_site_names_the_unit_and_its_banner_does_not(tmp_pa
         "太谷师范附属小学2018年决算公开\n第一部分  概况\n一、本部门主要职责\n实施小学义务教育。\n"
     )
     assert _review(tmp_path, text, "school.txt").department == "山西省太谷师范附属小学"
+
+
+def test_a_party_school_and_the_labels_of_a_project_s_answerable_and_executing_units(tmp_path):
+    """corpus n249: a 党校's report ("中共沅江市委党校2023年度专项支出绩效评价报告") — 党校 ends a unit's name as 局
+    does (vocabulary.yaml department_endings: whole words, since 场 alone would end 大英县市场监督管理局 at 市场). A
+    project form labelled 项目主管单位 / 项目承担单位 names the department and the unit as 主管部门 / 实施单位 do."""
+    school = "中共沅江市委党校2023年度专项支出绩效评价报告\n一、项目基本概况\n我单位设5个内设机构。\n" + _BODY
+    assert _review(tmp_path, school).department == "中共沅江市委党校"
+    form = (
+        "项目支出绩效自评表\n（2023年度）\n项目名称：农村义务教育营养改善计划\n"
+        "项目主管单位：大英县教育局\n项目承担单位：大英县蓬莱镇中心小学\n" + _BODY
+    )
+    result = _review(tmp_path, form, "form.txt")
+    assert (result.department, result.unit) == ("大英县教育局", "大英县蓬莱镇中心小学")

@@ -796,8 +796,6 @@ def _placed_start(name: str) -> bool:
     return name[:1] in _LEVEL or name.startswith(("自治区", *_places()))
 
 
-# bodies whose names end with none of vocabulary.yaml's department_endings: 县政协 (corpus n63), 市科协
-_OTHER_BODIES = ("政协", "科协")
 # a place's own organs, which a department's report names as leading it ("县委、县政府高度重视……"): never the
 # department that reports
 _PLACE_ORGANS = {"委", "政府", "人民政府", "党委", "委员会", "人大", "人大常委会", "人大常委", "纪委", "监委"}
@@ -807,7 +805,7 @@ def _paragraph_subject(doc: SourceDocument) -> str:
     """The unit a department's report names at the start of two paragraphs or more as their subject and no other
     unit so ("县政协坚持按照县委……", "县政协牢牢把握……两大主题", corpus n63): the report's own unit, made whole by
     _whole. Not a place's own organs (县委, 县政府 …: _PLACE_ORGANS), nor a name followed by 、 or 和 (a list)."""
-    endings = (*vocabulary().words("department_endings"), *_OTHER_BODIES)
+    endings = tuple(vocabulary().words("department_endings"))  # 政协, 科协 among them (县政协, corpus n63)
     counts: dict[str, int] = {}
     for seg in doc.paragraphs():
         opening = re.sub(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?", "", seg.text)[:26]
