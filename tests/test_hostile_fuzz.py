@@ -14,7 +14,7 @@ import pytest
 from jixiao.files import guard
 
 from .cli_support import run_cli
-from .test_hostile_files import HENGSHAN_XLSX, Member, workbook_members, write_zip
+from .test_hostile_files import HENGSHAN_XLSX, Member, with_cell, workbook_members, write_zip
 
 _BAD_DEFLATE = b"\xff\xff\xff\xff"  # a deflate block of the reserved type 3: zlib says "invalid block type"
 
@@ -105,3 +105,13 @@ def test_each_unpacking_failure_is_one_the_readers_catch():
     with archive, pytest.raises(guard.unpack_errors()) as caught:
         archive.read("a.xml")
     assert isinstance(caught.value, zlib.error)
+
+
+def test_a_workbook_cell_whose_shared_string_is_missing_is_refused_naming_the_cell(tmp_path, capsys):
+    # 部门名称's cell pointing at shared string 99999 of a workbook that has none: read as blank it said
+    # 缺少必填字段“部门名称”, and a header cell so damaged said 找不到表头; the text was lost, not missing
+    path = tmp_path / "填报.xlsx"
+    path.write_bytes(with_cell("基本信息", "C3", '<c r="C3" t="s"><v>99999</v></c>'))
+    code, said = run_cli(capsys, "score", str(path))
+    assert code == 2 and "填报.xlsx[基本信息!C3]" in said and "[xlsx.bad_sheet]" in said
+    assert "编号 99999" in said and "data.missing" not in said

@@ -33,6 +33,14 @@ def get_column_letter(col: int) -> str:
     return letters
 
 
+class _MissingSharedString(Exception):
+    """A cell of type "s" whose index points past the workbook's shared strings (or it has none)."""
+
+    def __init__(self, row: int, column: int, index: str) -> None:
+        super().__init__(row, column, index)
+        self.row, self.column, self.index = row, column, index
+
+
 @functools.cache
 def _cell_parser():
     """The parser class, made on first use: openpyxl is imported only after the guard has passed a file."""
@@ -51,9 +59,11 @@ def _cell_parser():
                 with contextlib.suppress(ValueError, TypeError, IndexError):
                     row, column = coordinate_to_tuple(element.get("r") or "")
                 self.col_counter = column
-                # a shared-string index that points nowhere is no value at all; a number openpyxl cannot cast
-                # ("nan", 5,000 digits) is kept as the text typed, so its field says 应为数字
-                text = "#无效的共享字符串" if element.get("t") == "s" else element.findtext(VALUE_TAG) or ""
+                if element.get("t") == "s":  # its text is lost: read as blank it made 部门名称 missing or a
+                    # header not found, and as a placeholder a department named by it, so the file is refused
+                    raise _MissingSharedString(row, column, element.findtext(VALUE_TAG) or "") from None
+                # a number openpyxl cannot cast ("nan", 5,000 digits) is kept as the text typed: 应为数字
+                text = element.findtext(VALUE_TAG) or ""
                 cell = {"row": row, "column": column, "value": text, "data_type": "s"}
             if cell["value"] is None and element.find(FORMULA_TAG) is not None:
                 cell["formula"] = "=" + (element.findtext(FORMULA_TAG) or "…")
@@ -128,6 +138,14 @@ class Sheet:
             raise
         except (MemoryError, KeyboardInterrupt):
             raise
+        except _MissingSharedString as missing:
+            cell = f"{get_column_letter(missing.column)}{missing.row}"
+            raise guard.refusal(
+                "xlsx.bad_sheet",  # a file problem (exit 2): the damage is the file's, not a figure's
+                f"“{self.name}”表的单元格 {cell} 引用的共享文字（编号 {missing.index}）在文件中不存在，文件已损坏，"
+                "该单元格的内容已丢失。请用 Excel 或 WPS 打开并核对该单元格后“另存为”Excel 工作簿（.xlsx）再试。",
+                Location(shown, sheet=self.name, cell=cell),
+            ) from None
         except Exception as exc:  # a cut-off or garbled sheet: named, never a traceback
             raise guard.refusal(
                 "xlsx.bad_sheet",
