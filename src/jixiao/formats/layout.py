@@ -188,8 +188,9 @@ def _grid_table(grid: Grid, boxes: list[Box], page: int) -> Block:
         texts, levels = [], []
         for c in range(n_cols):
             cell = held.get((r, c), [])
-            text = _join(_closed(_reading_order(cell)))
             scanned = any(b.confidence is not None for b in cell)
+            ordered = _reading_order(cell)
+            text = _join(_wrap_specked(ordered, _closed(ordered)) if scanned else _closed(ordered))
             texts.append(_unspecked(text, r == n_rows - 1) if scanned else text)
             levels.append(_lowest([b.confidence for b in cell]))
         rows.append(tuple(texts))
@@ -226,6 +227,38 @@ def _unspecked(text: str, last_row: bool = False) -> str:
     if match is None or (last_row and text.endswith((".", "．")) and not text.startswith(tuple(".'`·:：．‘’"))):
         return text
     return match.group(1)
+
+
+# a speck of dust in the margin of a narrow column's wrapped lines, read with the line beside it as a middle dot or
+# a Latin point at the line's start or end ("基础" | "·信息" | "完善", "指标1" | "·成本控" | "制率", "野生菌·" |
+# "加工车", "年初预算数·", "配套生." | "产设": corpus t08, t11, t74 degraded). Only at a line's edge, where the
+# next line goes on in Chinese characters: a 间隔号 that wrapped there stays inside its line ("美丽家园·移民新村"
+# read as one box) far more often than not, and a point between Chinese characters is no Chinese full stop (。)
+_WRAP_SPECK = "·・•.．"
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _wrap_specked(boxes: list[Box], texts: list[str]) -> list[str]:
+    """The texts of one table cell's boxes (`texts`, as _closed gives them) without a speck read at the edge of a
+    line (_WRAP_SPECK) that another line of the cell follows or, for the cell's last, ends the cell."""
+    out = list(texts)
+    if len(out) < 2:
+        return out
+    for i, text in enumerate(out):
+        wraps = i + 1 < len(out) and boxes[i + 1].y0 >= boxes[i].cy  # the next box is on a line below
+        after = out[i + 1][:1] if wraps else ""
+        if (
+            len(text) >= 2
+            and text[-1] in _WRAP_SPECK
+            and _HAN.match(text[-2])
+            and (_HAN.match(after) or i + 1 == len(out))
+        ):
+            text = text[:-1]
+        wrapped = i > 0 and boxes[i].y0 >= boxes[i - 1].cy
+        if wrapped and len(text) > 1 and text[0] in _WRAP_SPECK[:3] and _HAN.match(text[1]):
+            text = text[1:] if re.match(r"[\u4e00-\u9fff\d]", out[i - 1][-1:]) else text
+        out[i] = text
+    return out
 
 
 # A figure OCR read surely whose reading the table itself puts in doubt is given DOUBTED as its confidence —
@@ -320,6 +353,20 @@ def _paragraph(line: list[list[Box]], page: int) -> Block:
     return Block("paragraph", page, box[1], text=text, confidence=_lowest([b.confidence for b in every]), box=box)
 
 
+def _within(outer: Grid, inner: Grid) -> bool:
+    """Whether `inner` is a smaller grid inside `outer`. A photo's hard shadow edge or the sheet's edge, ruled
+    together with a table's rules, makes a second grid around the table whose every text is the table's (corpus
+    t02, t20 --photo-hard: each indicator row read twice, as a second score table); that grid is no table.
+    A grid around a table with text of its own (the rows above a table's body, corpus t08) stays."""
+    return (
+        outer.xs[0] <= inner.xs[0]
+        and inner.xs[-1] <= outer.xs[-1]
+        and outer.ys[0] <= inner.ys[0]
+        and inner.ys[-1] <= outer.ys[-1]
+        and (outer.xs, outer.ys) != (inner.xs, inner.ys)
+    )
+
+
 def blocks_from_boxes(boxes: list[Box], page: int, grids: tuple[Grid, ...] = ()) -> list[Block]:
     """The page's paragraphs and tables in reading order (top to bottom)."""
     boxes = [b for b in boxes if b.text.strip()]
@@ -329,8 +376,14 @@ def blocks_from_boxes(boxes: list[Box], page: int, grids: tuple[Grid, ...] = ())
         grid = next((g for g in grids if g.contains(box)), None)
         if grid is None:
             free.append(box)
-    for grid in grids:
-        inside = [b for b in boxes if grid.contains(b)]
+    held = [[b for b in boxes if g.contains(b)] for g in grids]
+    for i, grid in enumerate(grids):
+        inside = held[i]
+        if any(
+            j != i and _within(grid, other) and set(map(id, inside)) <= set(map(id, held[j]))
+            for j, other in enumerate(grids)
+        ):
+            continue  # its text all in a grid inside it: that grid's table (_within)
         if inside and len(grid.xs) >= 3:
             blocks.append(_grid_table(grid, inside, page))
         elif inside:  # a frame, not a table (a boxed title): its text reads as paragraphs
