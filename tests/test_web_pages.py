@@ -368,3 +368,15 @@ def test_the_cycle_editor_writes_dates_as_people_do(app):
         data={"csrf_token": csrf, "doc_version": str(int(version) + 1), "text": text.replace("7月10日", "13月10日")},
     )
     assert wrong.status_code == 422 and "如“2023年7月31日”" in wrong.text and "2023-07-31" not in wrong.text
+
+
+def test_the_pages_charts_print_rates_with_two_decimals_and_read_out(app):
+    """The evaluation page's chart of each 一级指标's 得分率 printed 100% and 97.7% (a score's format) beside
+    94.95%, and a screen reader heard only “图表”; now 100.00%, 97.70%, and the label reads each bar."""
+    evaluation_id = _example(app)
+    client = TestClient(app)
+    login(client, "wang", PASSWORD)
+    chart = re.search(r'<div id="chart">(.*?)</div>', client.get(f"/evaluations/{evaluation_id}").text, re.S).group(1)
+    # 宝安 2023: 部门决策 20/20, 部门管理 18.99/20 = 94.95%, 部门绩效 58.62/60 = 97.70%
+    assert ">100.00%<" in chart and ">94.95%<" in chart and ">97.70%<" in chart and ">97.7%<" not in chart
+    assert 'aria-label="部门决策 100.00%；部门管理 94.95%；部门绩效 97.70%"' in chart

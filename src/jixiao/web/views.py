@@ -439,21 +439,24 @@ def download(evaluation: Evaluation, kind: str) -> tuple[bytes, str, str]:
 
 
 def bar_chart(items: Sequence[tuple[str, str | None]], maximum: Decimal | int = 100, unit: str = "分") -> str:
-    """A horizontal bar chart as inline SVG (no JavaScript)."""
+    """A horizontal bar chart as inline SVG (no JavaScript): scores as the tables print them (97.61分), a rate with
+    two decimals (97.70%, 100.00%); read out whole by a screen reader (its label names each bar and figure)."""
     rows = [(name, Decimal(value)) for name, value in items if value not in (None, "")]
     if not rows:
         return ""
     height = 26 * len(rows) + 10
     bars = []
-    for i, (name, value) in enumerate(rows):
+    shown = [(name, (f"{value:.2f}" if unit == "%" else fmt_score(value)) + unit) for name, value in rows]
+    for i, ((name, value), (_, figure)) in enumerate(zip(rows, shown, strict=True)):
         width = float(value) / float(maximum or 1) * 360
         y = 8 + i * 26
         bars.append(
             f'<text x="0" y="{y + 13}" font-size="12">{escape(name[:14])}</text>'
             f'<rect x="190" y="{y}" width="{width:.1f}" height="16" fill="#1f4e79"></rect>'
-            f'<text x="{195 + width:.1f}" y="{y + 13}" font-size="12">{fmt_score(value)}{unit}</text>'
+            f'<text x="{195 + width:.1f}" y="{y + 13}" font-size="12">{figure}</text>'
         )
+    label = escape("；".join(f"{name} {figure}" for name, figure in shown), quote=True)
     return (
-        f'<svg role="img" aria-label="图表" width="640" height="{height}" viewBox="0 0 640 {height}" '
+        f'<svg role="img" aria-label="{label}" width="640" height="{height}" viewBox="0 0 640 {height}" '
         f'xmlns="http://www.w3.org/2000/svg">{"".join(bars)}</svg>'
     )
