@@ -380,10 +380,17 @@ def _titled_department(doc: SourceDocument, tables: list[Table]) -> str:
     name ends with one of vocabulary.yaml's department_endings and holds its place (_named_unit). A page saved
     from a site prints its particulars first (索引号, 发布机构, 发布日期 …): its title is then the first line among
     its first fifteen that reads as a report's title (_TITLE_LINE, corpus n253)."""
-    paragraphs = [s.text for s in doc.paragraphs()[:15]]
-    titles = paragraphs[:3] + [x for t in tables[:1] for x in t.titles[:2]]
-    titles += [x for x in paragraphs[3:] if _TITLE_LINE.search(x.strip())][:1]
+    titles = title_lines(doc)
+    titles = titles[:3] + [x for t in tables[:1] for x in t.titles[:2]] + titles[3:]
     return next((name for name in map(_title_name, titles) if name), "")
+
+
+def title_lines(doc: SourceDocument) -> list[str]:
+    """The lines that may hold a document's title: its first three paragraphs, and the first line among its first
+    fifteen that reads as a report's title (_TITLE_LINE) — a page saved from a site prints its particulars first
+    (索引号, 发布机构, 发布日期 …, corpus n253)."""
+    paragraphs = [s.text for s in doc.paragraphs()[:15]]
+    return paragraphs[:3] + [x for x in paragraphs[3:] if _TITLE_LINE.search(x.strip())][:1]
 
 
 # a report's title on a line of its own: "开远市市级机关公务用车保障中心2024年度部门整体和项目支出绩效自评报告"
