@@ -143,6 +143,8 @@ def test_section_headings_name_the_year_and_the_log_names_no_file(app):
     login(admin, "admin", PASSWORD)
     log = admin.get("/audit").text
     assert "2023年度 运行监控（第1版）" in log and ".yaml" not in log
+    # the entry's 对象 names the document by its department and year, not by its number (运行监控 #2)
+    assert "<td>深圳市宝安区妇女联合会 2023年度运行监控</td>" in log and "运行监控 #" not in log
 
 
 def _example(app) -> int:

@@ -152,6 +152,7 @@ READS_BESIDE_THE_SCOPE = {
     ("routers/admin.py", "add_user", "Department"): "administrator only: the new filler's department",
     ("routers/admin.py", "_target_names", "Evaluation"): "administrator only: the audit log's names",
     ("routers/admin.py", "_target_names", "User"): "administrator only: the audit log's names",
+    ("routers/admin.py", "_target_names", "CycleDocument"): "administrator only: the audit log's names",
     ("routers/auth.py", "login", "User"): "the sign-in",
     ("routers/cycle.py", "_save", "User"): "the name of who saved a document in scope",
     ("routers/evaluations.py", "versions", "Version"): "the versions of an evaluation in scope",

@@ -268,7 +268,7 @@ def target_label(target: str, names: dict[str, str] | None = None) -> str:
 
 
 def _target_names(db, rows) -> dict[str, str]:
-    """The evaluations and users the entries name, by their names (two queries for the whole page)."""
+    """The evaluations, users and cycle documents the entries name, by their names (a query each for the page)."""
     from ..db import Evaluation
 
     def ids(kind: str) -> set[int]:
@@ -286,6 +286,13 @@ def _target_names(db, rows) -> dict[str, str]:
     if user_ids:
         for u in db.scalars(select(User).where(User.id.in_(user_ids))):
             names[f"user:{u.id}"] = f"用户 {u.display_name or u.username}"
+    documents = {kind: ids(f"cycle:{kind}") for kind in _CYCLE_KINDS}
+    wanted = set().union(*documents.values())
+    if wanted:  # a cycle document by its department and year (深圳市宝安区妇女联合会 2023年度绩效目标), not its number
+        from ..db import CycleDocument
+
+        for d in db.scalars(select(CycleDocument).where(CycleDocument.id.in_(wanted))):
+            names[f"cycle:{d.kind}:{d.id}"] = f"{d.department.name} {d.year}年度{_CYCLE_KINDS.get(d.kind, '')}"
     return names
 
 
