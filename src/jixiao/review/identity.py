@@ -690,6 +690,27 @@ def _self_referred(doc: SourceDocument) -> str:
     return ""
 
 
+def _published_by(doc: SourceDocument) -> str:
+    """The page's publisher ("发布机构 福建省住房和城乡建设厅", a site's particulars over the text) when the report
+    speaks as one unit of its kind (我厅 and a …厅, 我局 and a …局) and prints no name of its own: the unit that
+    publishes is then the one that says 我厅. A publisher is no reporting unit otherwise — a bureau publishes the
+    reports of the units under it (corpus n253: 开远市机关事务局 over its 公务用车保障中心's "我单位"), and 我单位
+    and 我部门 say nothing of which."""
+    text = _CITED.sub("", "\n".join(s.text for s in doc.paragraphs()))
+    words = {m.group(1) for m in _SELF_WORD.finditer(text)}
+    if len(words) != 1:
+        return ""
+    ending = "|".join(re.escape(e) for e in _SELF_ENDINGS[words.pop()])
+    for seg in _head(doc):
+        m = re.search(
+            rf"发布(?:机构|单位)\s*[:：]?\s*([\u4e00-\u9fff（）()]{{2,30}}?(?:{ending}))(?=$|[^\u4e00-\u9fff]|{_NEXT_LABEL})",
+            seg.text,
+        )
+        if m and _named_unit(m.group(1)) and not _section(m.group(1)):
+            return m.group(1)
+    return ""
+
+
 def _placed(pattern: re.Pattern[str], text: str) -> list[tuple[int, int, str]]:
     """(start, end, name) of each whole name `pattern` (_placed_name) finds, run on where its ending begins a longer
     one ("株洲市荷塘区妇女联" → 株洲市荷塘区妇女联合会, "…委" → …委员会, "…街道办" → …街道办事处)."""
@@ -1116,6 +1137,7 @@ def _department(doc: SourceDocument, tables: list[Table], kind: str, unit: str) 
         lambda: _commissioned(doc),
         lambda: _evaluator(doc),
         lambda: _self_referred(doc) if kind.startswith("narrative") else "",
+        lambda: _published_by(doc) if kind.startswith("narrative") else "",
         lambda: _phrase_named(doc) if kind.startswith("narrative") else "",
         lambda: _sole_actor(doc) if kind.startswith("narrative") else "",
         lambda: _placed_whole(_allocated_to(doc), doc) if kind == "narrative_project" else "",
@@ -1184,9 +1206,12 @@ def _whole(name: str, doc: SourceDocument) -> str:
     name is printed nowhere, the one place of that level the document names is its place ("市交通运输局" in a
     report that names 保山市 and no other city, corpus n164; "县政协" and 南县, n63). A document that names no
     place of that level (corpus t15, "县农业农村局"; n185, "市公路局") or two of them keeps the name as it is."""
+    text = norm("".join(s.text for s in doc.paragraphs()) + "".join("".join(r) for t in doc.tables() for r in t.rows))
+    defined = _defined(name, text) if name else ""
+    if defined:
+        return defined
     if not name or name[0] not in _LEVEL or province_of(name[:3]):
         return name
-    text = norm("".join(s.text for s in doc.paragraphs()) + "".join("".join(r) for t in doc.tables() for r in t.rows))
     rest = norm(name)[1:]
     places = _level_places(name[0])
     found = {p + rest for p in places if p + rest in text}
@@ -1197,6 +1222,23 @@ def _whole(name: str, doc: SourceDocument) -> str:
     own = {p for p in places if p in text and _place_at(text, p) >= 0}
     own = {p for p in own if not any(p != q and q.endswith(p) for q in own)}
     return own.pop() + rest if not found and len(own) == 1 and len(rest) >= 2 else name
+
+
+def _defined(name: str, text: str) -> str:
+    """The whole name the document gives `name` as its short form: "山东省残疾人联合会(以下简称“省残联”)是……"
+    (corpus n251) makes 省残联 (or 山东省残联, as the document's one province placed it) 山东省残疾人联合会 — the
+    shortest whole name with its place (_placed_name) that ends before the brackets; "" when it defines none."""
+    shorts = {x for x in (name, name[1:], name[3:] if province_of(name[:3]) else "") if len(x) >= 2}
+    if not shorts:
+        return ""
+    pattern = _placed_name(tuple(vocabulary().words("department_endings")))
+    alternatives = "|".join(re.escape(x) for x in shorts)
+    for m in re.finditer(rf"[(（](?:以下)?简称[“\"”]?(?:{alternatives})[”\"“]?[)）]", text):
+        before = text[max(0, m.start() - 30) : m.start()]
+        for at in range(len(before) - 2, -1, -1):
+            if pattern.fullmatch(before[at:]) and _named_unit(before[at:]):
+                return before[at:]
+    return ""
 
 
 def _placed_whole(name: str, doc: SourceDocument) -> str:

@@ -1,0 +1,52 @@
+"""A report's department where it names itself as real reports do and the corpus shows too rarely (review/identity.py;
+docs/review.md "Identity"): a report that speaks as 我厅 under its page's 发布机构 line, and a unit's short name
+defined in brackets after its whole one ("山东省残疾人联合会(以下简称“省残联”)").
+
+Each document is made by hand after the corpus document named beside it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jixiao.review import review_file
+
+
+def _review(tmp_path: Path, text: str, name: str = "doc.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return review_file(path)
+
+
+_BODY = (
+    "一、项目基本情况\n2023年，我厅对省级专项资金使用情况进行了自评，资金到位率100%，执行率98%。\n"
+    "二、绩效目标完成情况\n全面完成年初确定的各项目标任务，达到了预期的绩效目标。\n三、存在问题\n个别项目进度偏慢。\n"
+)
+_TITLE = "2023年度省级专项资金绩效自评报告\n"
+
+
+def test_a_report_speaking_as_我厅_under_its_page_s_publisher(tmp_path):
+    """corpus n254 ("我厅委托第三方机构开展2018年度省级专项资金绩效评价", the 住建厅's name only on its site): a page
+    that prints its publisher over the text — "发布机构 福建省住房和城乡建设厅", with or without a colon — names the
+    unit that says 我厅. A publisher of another kind than the unit that speaks (a 局's page, 我厅), or a report that
+    says only 我单位 (corpus n253: a 机关事务局 publishes its 公务用车保障中心's report), names no one this way."""
+    published = "索引号 001\n发布机构 福建省住房和城乡建设厅\n发布日期 2024-03-01\n"
+    assert _review(tmp_path, published + _TITLE + _BODY).department == "福建省住房和城乡建设厅"
+    colon = "发布机构：福建省住房和城乡建设厅  发布日期：2024-03-01\n" + _TITLE + _BODY
+    assert _review(tmp_path, colon, "colon.txt").department == "福建省住房和城乡建设厅"
+    bureau = published.replace("福建省住房和城乡建设厅", "福州市机关事务管理局")
+    assert _review(tmp_path, bureau + _TITLE + _BODY, "bureau.txt").department == ""
+    generic = published + _TITLE + _BODY.replace("我厅", "我单位")
+    assert _review(tmp_path, generic, "generic.txt").department == ""
+
+
+def test_a_short_name_defined_after_the_whole_one(tmp_path):
+    """corpus n251: "山东省残疾人联合会(以下简称“省残联”)是……" — wherever a reading finds 省残联 (here the unit a
+    project report's opening says evaluated), the department is the whole name the document defined, not 省残联
+    placed in the document's one province (山东省残联)."""
+    text = (
+        "2023年度残疾人康复专项资金绩效自评报告\n山东省残疾人联合会（以下简称“省残联”）是全省残疾人事业的主管单位。\n"
+        "一、项目基本情况\n2023年，省残联对残疾人康复专项资金使用情况进行了自评，资金到位率100%。\n"
+        "二、绩效目标完成情况\n省残联全面完成年初确定的各项目标任务。\n"
+    )
+    assert _review(tmp_path, text).department == "山东省残疾人联合会"
