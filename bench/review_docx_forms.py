@@ -14,11 +14,11 @@ Forms (what a reader sees on the page is in every one the .txt's text):
 - textbox: the first line (the cover's title) in a text box (mc:AlternateContent: a DrawingML box and its VML
   fallback, the same text twice in the file);
 - breaks: each two lines one paragraph, the second after a line break (w:br), every third pair a page break;
-- marks: a footnote (its mark after the first figure in 万元) and a typed superscript "1" after the second, a
+- marks: a footnote (its mark after the first figure in 万元) and a typed superscript "1" after the next paragraph's, a
   hidden run ("9999万元", w:vanish), fields (the first line as a DOCPROPERTY field's result), a hyperlink round a line;
 - doc: the numbered form saved as .doc by LibreOffice (as a department's Word 97 file reaches review).
 
-Run: .venv/bin/python bench/review_docx_forms.py [--doc N|all] [--only NAME …] [-v]
+Run: .venv/bin/python bench/review_docx_forms.py [--doc N|all] [--forms FORM …] [--only NAME …] [-v]
 (--doc: documents also converted to .doc, spread over the corpus; default 20)
 """
 
@@ -256,12 +256,13 @@ _FIGURE_WAN = re.compile(r"\d[\d,]*(?:\.\d+)?万元")
 
 
 def write_marks(blocks: list, path: Path) -> Path:
-    """Footnote mark after the first 万元 figure, a typed superscript "1" after the second, a hidden run, the first
-    line as a field's result and the second inside a hyperlink."""
+    """Footnote mark after the first 万元 figure, a typed superscript "1" after the next paragraph's, a hidden run, the
+    first line as a field's result and the second inside a hyperlink."""
     write_docx(blocks, path)
     document = Document(str(path))
     paragraphs = [p for p in document.paragraphs if p.text.strip()]
-    wan = [(p, m) for p in paragraphs for m in _FIGURE_WAN.finditer(p.text)][:2]
+    # the first such figure of two paragraphs (a paragraph's runs are rebuilt once)
+    wan = [(p, m) for p in paragraphs if (m := _FIGURE_WAN.search(p.text))][:2]
     for n, (paragraph, match) in enumerate(wan):
         text = paragraph.text
         run = paragraph.runs[0]
@@ -360,6 +361,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--doc", default="20", help="documents also converted to .doc (N or all)")
     parser.add_argument("--only", nargs="*", help="corpus folders to run")
+    parser.add_argument("--forms", nargs="*", default=list(FORMS), help="forms to write (plain is always written)")
     parser.add_argument("-v", action="store_true", help="print the fields that differ")
     args = parser.parse_args()
     folders = sorted(p for p in CORPUS.iterdir() if (p / "document.txt").exists())
@@ -385,7 +387,7 @@ def main() -> None:
                 txt = compared(review_file(as_text))
                 plain: dict = {}
                 for form in FORMS:
-                    if form == "doc" and n % doc_every:
+                    if (form == "doc" and n % doc_every) or (form != "plain" and form not in args.forms):
                         continue
                     if form == "doc":
                         from jixiao.formats import office
