@@ -59,6 +59,7 @@ from tests.test_hostile_files import (  # noqa: E402 - the makers live beside th
     text_pdf,
     write_zip,
 )
+from tests.test_hostile_fuzz import reports_zip, uninflatable, zip_members  # noqa: E402 - as above
 
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 
@@ -416,6 +417,14 @@ CASES: list[tuple[str, str, object]] = [
     ),
     (".docx 实为 .doc（LibreOffice）", "其实是doc.docx", lambda f: _doc_of(_docx_bytes(), f)),
     ("LibreOffice 卡死（.doc，超时 10 秒）", "卡死.doc", lambda f: _doc_of(_docx_bytes(), f)),
+    # what bench/fuzz_review.py found (内部错误 before 3c48250): a bit flipped inside a part's deflated data
+    (
+        ".docx 部件无法解压（zlib）",
+        "无法解压.docx",
+        lambda f: uninflatable(zip_members(_docx_bytes()), "word/styles.xml"),
+    ),
+    (".zip 条目无法解压（zlib）", "条目损坏.zip", lambda f: reports_zip("inflate", other=False)),
+    (".zip 条目本地文件名非 UTF-8", "条目改名.zip", lambda f: reports_zip("name", other=False)),
 ]
 
 

@@ -19,7 +19,7 @@ from .test_hostile_files import HENGSHAN_XLSX, Member, with_cell, workbook_membe
 _BAD_DEFLATE = b"\xff\xff\xff\xff"  # a deflate block of the reserved type 3: zlib says "invalid block type"
 
 
-def _damaged(members: dict[str, bytes], name: str) -> bytes:
+def uninflatable(members: dict[str, bytes], name: str) -> bytes:
     """The package with member `name`'s deflated data replaced by bytes no inflater takes (its CRC and size kept)."""
     out = []
     for member, content in members.items():
@@ -30,12 +30,12 @@ def _damaged(members: dict[str, bytes], name: str) -> bytes:
     return write_zip(out)
 
 
-def _members(data: bytes) -> dict[str, bytes]:
+def zip_members(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {info.filename: archive.read(info) for info in archive.infolist()}
 
 
-def _docx(tmp_path: Path) -> bytes:
+def report_docx() -> bytes:
     import docx
 
     document = docx.Document()
@@ -48,14 +48,14 @@ def _docx(tmp_path: Path) -> bytes:
 
 def test_a_report_whose_part_cannot_be_inflated_is_refused_naming_the_part(tmp_path, capsys):
     path = tmp_path / "报告.docx"
-    path.write_bytes(_damaged(_members(_docx(tmp_path)), "word/styles.xml"))
+    path.write_bytes(uninflatable(zip_members(report_docx()), "word/styles.xml"))
     code, said = run_cli(capsys, "review", str(path))
-    assert code == 2 and "报告.docx" in said and "word/styles.xml" in said and "无法解压（error）" in said
+    assert code == 2 and "报告.docx" in said and "word/styles.xml" in said and "无法解压（压缩数据已损坏）" in said
 
 
 def test_a_workbook_whose_part_cannot_be_inflated_is_refused_naming_the_part(tmp_path, capsys):
     path = tmp_path / "填报.xlsx"
-    path.write_bytes(_damaged(workbook_members(HENGSHAN_XLSX), "xl/styles.xml"))
+    path.write_bytes(uninflatable(workbook_members(HENGSHAN_XLSX), "xl/styles.xml"))
     code, said = run_cli(capsys, "score", str(path))
     assert code == 2 and "填报.xlsx" in said and "xl/styles.xml" in said and "另存" in said
 
@@ -65,43 +65,48 @@ def test_an_ofd_whose_part_cannot_be_inflated_is_refused_naming_the_part(tmp_pat
 
     sound = _write_ofd(tmp_path / "源.ofd", [(20.0, 20.0, "某单位2023年度项目支出绩效自评报告")])
     path = tmp_path / "报告.ofd"
-    path.write_bytes(_damaged(_members(sound.read_bytes()), "Doc_0/Document.xml"))
+    path.write_bytes(uninflatable(zip_members(sound.read_bytes()), "Doc_0/Document.xml"))
     code, said = run_cli(capsys, "review", str(path))
     assert code == 2 and "报告.ofd" in said and "Doc_0/Document.xml" in said and "OFD 阅读器" in said
 
 
-def _archive(tmp_path: Path, damage: str) -> Path:
-    """报送.zip holding two reports; `damage`: "inflate" (甲's data cut) or "name" (甲's local header names it in
-    bytes that are not UTF-8 while its flag says UTF-8, as a flipped bit does)."""
-    report = _docx(tmp_path)
+def reports_zip(damage: str, other: bool = True) -> bytes:
+    """报送.zip holding 甲's report and (`other`) 乙's; `damage`: "inflate" (甲's data cut) or "name" (甲's local
+    header names it in bytes that are not UTF-8 while its flag says UTF-8, as a flipped bit does)."""
+    report = report_docx()
     first, second = "甲单位/报告.docx", "乙单位/报告.docx"
+    members = {first: report, second: report} if other else {first: report}
     if damage == "inflate":
-        data = _damaged({first: report, second: report}, first)
+        data = uninflatable(members, first)
     else:
-        data = write_zip([Member.of(first, report), Member.of(second, report)])
+        data = write_zip([Member.of(name, content) for name, content in members.items()])
         local = data.index(first.encode())  # the local header's copy comes first, the directory's last
         data = data[:local] + b"\xbd" * len(first.encode()) + data[local + len(first.encode()) :]
+    return data
+
+
+def _sent(tmp_path: Path, damage: str) -> Path:
     path = tmp_path / "报送.zip"
-    path.write_bytes(data)
+    path.write_bytes(reports_zip(damage))
     return path
 
 
 def test_an_archive_member_that_cannot_be_inflated_is_named_and_the_others_reviewed(tmp_path, capsys):
-    code, said = run_cli(capsys, "review", str(_archive(tmp_path, "inflate")), "--jobs", "1")
-    assert "报送.zip/甲单位/报告.docx" in said and "无法解压" in said
+    code, said = run_cli(capsys, "review", str(_sent(tmp_path, "inflate")), "--jobs", "1")
+    assert "报送.zip/甲单位/报告.docx" in said and "无法解压（压缩数据已损坏）" in said
     assert "报送.zip/乙单位/报告.docx" in said and code in (0, 1)
 
 
 def test_an_archive_member_whose_local_name_is_not_its_directory_name_is_named(tmp_path, capsys):
-    code, said = run_cli(capsys, "review", str(_archive(tmp_path, "name")), "--jobs", "1")
-    assert "报送.zip/甲单位/报告.docx" in said and "无法解压" in said
+    code, said = run_cli(capsys, "review", str(_sent(tmp_path, "name")), "--jobs", "1")
+    assert "报送.zip/甲单位/报告.docx" in said and "无法解压（条目的文件头与目录不符）" in said
     assert "报送.zip/乙单位/报告.docx" in said and code in (0, 1)
 
 
 def test_each_unpacking_failure_is_one_the_readers_catch():
     import zlib
 
-    archive = zipfile.ZipFile(io.BytesIO(_damaged({"a.xml": b"<a/>"}, "a.xml")))
+    archive = zipfile.ZipFile(io.BytesIO(uninflatable({"a.xml": b"<a/>"}, "a.xml")))
     with archive, pytest.raises(guard.unpack_errors()) as caught:
         archive.read("a.xml")
     assert isinstance(caught.value, zlib.error)

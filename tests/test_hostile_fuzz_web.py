@@ -23,7 +23,7 @@ from jixiao.web.security import hash_password
 from jixiao.web.tasks import run_job
 
 from .test_hostile_files import Member, write_zip
-from .test_hostile_fuzz import _damaged, _docx, _members
+from .test_hostile_fuzz import report_docx, uninflatable, zip_members
 from .web_support import login, version_of
 
 PASSWORD = "pw-123456789"
@@ -68,11 +68,11 @@ def _cell_lost(members: dict[str, bytes]) -> dict[str, bytes]:
 
 def _mutations(workbook: bytes) -> list[tuple[str, bytes]]:
     """Structure-aware cases first (each made once), then seeded byte flips, cuts and repeats."""
-    members = _members(workbook)
+    members = zip_members(workbook)
     sheet = next(n for n in members if n.startswith("xl/worksheets/"))
     cases = [
-        ("部件无法解压", _damaged(members, "xl/styles.xml")),
-        ("工作表无法解压", _damaged(members, sheet)),
+        ("部件无法解压", uninflatable(members, "xl/styles.xml")),
+        ("工作表无法解压", uninflatable(members, sheet)),
         ("共享文字缺失", write_zip([Member.of(n, c) for n, c in _cell_lost(members).items()])),
         ("工作表被截断", write_zip([Member.of(n, c[: len(c) // 2] if n == sheet else c) for n, c in members.items()])),
         ("文件被截断", workbook[: len(workbook) * 2 // 3]),
@@ -130,11 +130,11 @@ def test_a_mutated_workbook_upload_is_refused_on_the_page_and_the_stored_data_ke
     assert refused >= 5  # the five structure cases at least
 
 
-def test_a_batch_archive_with_a_damaged_member_names_it_and_reviews_the_others(app, tmp_path):
+def test_a_batch_archive_with_a_damaged_member_names_it_and_reviews_the_others(app):
     client = TestClient(app)
     csrf = login(client, "bureau", PASSWORD)
-    report = _docx(tmp_path)
-    sent = _damaged({"甲单位/报告.docx": report, "乙单位/报告.docx": report}, "甲单位/报告.docx")
+    report = report_docx()
+    sent = uninflatable({"甲单位/报告.docx": report, "乙单位/报告.docx": report}, "甲单位/报告.docx")
     response = client.post(
         "/bureau/batch",
         data={"csrf_token": csrf, "kind": "reviews", "year": "2023"},

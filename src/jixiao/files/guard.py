@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ["LIMITS", "PASSWORD_MESSAGE", "Limits", "check_document", "check_input_file", "check_magnitude",
            "check_output_dir", "check_upload", "check_zip", "encrypted_office", "refusal", "sniff",
-           "unpack_errors"]  # fmt: skip
+           "unpack_errors", "unpack_why"]  # fmt: skip
 
 MB = 1024 * 1024
 _ZIP_WORDS = {  # a zip input's name in a refusal, and how its user makes a sound copy
@@ -282,6 +282,17 @@ def unpack_errors() -> tuple[type[Exception], ...]:
             RuntimeError)  # fmt: skip
 
 
+def unpack_why(exc: Exception) -> str:
+    """Why a member could not be unpacked, as a message says it (zlib's exception class is called "error")."""
+    import zlib  # per use, as in unpack_errors
+
+    if isinstance(exc, zlib.error):
+        return "压缩数据已损坏"
+    if isinstance(exc, UnicodeDecodeError):
+        return "条目的文件头与目录不符"
+    return type(exc).__name__
+
+
 def _is_sheet(name: str) -> bool:
     return name.startswith(("xl/worksheets/", "word/document")) and name.endswith(".xml")
 
@@ -341,7 +352,7 @@ def check_zip(source: Path | bytes, name: str) -> set[str]:
             try:
                 why = _check_xml_part(archive, info, deep=not _is_sheet(info.filename))
             except unpack_errors() as exc:
-                why = f"无法解压（{type(exc).__name__}），文件可能已损坏或被加密"
+                why = f"无法解压（{unpack_why(exc)}），文件可能已损坏或被加密"
             if why:
                 place = Location(name, place=info.filename)
                 raise refusal("file.bad_xml", f"部件 {info.filename} {why}。{resave}", place)

@@ -270,7 +270,7 @@ class _ZipReader:
                 with self.archive.open(self.infos[entry.index]) as source:
                     copy(entry, _chunks(source), chosen[entry.index])
             except guard.unpack_errors() as exc:
-                failed[entry.index] = type(exc).__name__
+                failed[entry.index] = guard.unpack_why(exc)
         return failed
 
 

@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from jixiao.files.guard import unpack_errors
+from jixiao.files.guard import unpack_errors, unpack_why
 
 __all__ = ["Container", "OfdError", "child", "children", "local", "number_list", "text_of"]
 
@@ -124,7 +124,7 @@ class Container:
             with self._zip.open(info) as stream:
                 return stream.read(self.part_bytes + 1)[: self.part_bytes]
         except unpack_errors() as exc:
-            raise OfdError(f"部件 {name} 无法解压（{type(exc).__name__}），文件可能已损坏或被加密。") from None
+            raise OfdError(f"部件 {name} 无法解压（{unpack_why(exc)}），文件可能已损坏或被加密。") from None
 
     def xml(self, name: str, keep: bool = False) -> ET.Element:
         """Part `name` parsed: no DTD or entity accepted; a part whose namespace prefixes are broken (seen in
