@@ -382,3 +382,31 @@ def test_the_pages_charts_print_rates_with_two_decimals_and_read_out(app):
     # 宝安 2023: 部门决策 20/20, 部门管理 18.99/20 = 94.95%, 部门绩效 58.62/60 = 97.70%
     assert ">100.00%<" in chart and ">94.95%<" in chart and ">97.70%<" in chart and ">97.7%<" not in chart
     assert 'aria-label="部门决策 100.00%；部门管理 94.95%；部门绩效 97.70%"' in chart
+
+
+def test_a_job_whose_every_file_was_refused_says_so(app):
+    """A batch of files all refused as they were uploaded (an .exe, a damaged .docx) made a job whose page said
+    已审核 0 份报告 below the reasons, as if the review had found nothing; now it says nothing was left to review
+    and to upload again after fixing what the reasons say."""
+    from jixiao.web.db import Job
+    from jixiao.web.tasks import run_job
+
+    with app.state.factory() as db:
+        if not db.query(User).filter_by(username="bureau").count():
+            db.add(
+                User(username="bureau", password_hash=hash_password(PASSWORD), role="reviewer", region="广东省深圳市")
+            )
+            db.commit()
+    client = TestClient(app)
+    csrf = login(client, "bureau", PASSWORD)
+    files = [("files", ("x.exe", b"MZ", "application/octet-stream")), ("files", ("坏.docx", b"PK\x03\x04", "x"))]
+    response = client.post(
+        "/bureau/batch", data={"csrf_token": csrf, "kind": "reviews"}, files=files, follow_redirects=False
+    )
+    job_id = int(response.headers["location"].rsplit("/", 1)[1])
+    run_job(job_id, str(app.state.engine.url))
+    with app.state.factory() as db:
+        assert db.get(Job, job_id).status == "done"
+    page = client.get(f"/jobs/{job_id}").text
+    assert "没有可审核的报告：上传的文件都未通过检查" in page and "已审核 0 份报告" not in page
+    assert "x.exe：文件类型不对" in page

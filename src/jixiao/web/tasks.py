@@ -31,6 +31,8 @@ def _make_huey():
 
 
 huey = _make_huey()
+# a job whose every file was refused as it was uploaded (wrong kind, damaged, too large): not 已审核 0 份报告
+NOTHING_LEFT = "没有可{what}：上传的文件都未通过检查，原因见上。请按提示处理后重新上传。"
 log = logging.getLogger("jixiao.web.tasks")
 
 
@@ -79,6 +81,8 @@ def _reviews(factory, job: Job, inputs: list[Path], output: Path) -> str:
         _progress(factory, job.id, done=i)
     write_atomic(output / "审核汇总.xlsx", summary_workbook(results))
     unread = sum(1 for _, result in results if isinstance(result, JixiaoError))
+    if not inputs:  # every file was refused as it was uploaded: the reasons are the job's note, above
+        return NOTHING_LEFT.format(what="审核的报告")
     if unread:  # not counted as reviewed: the page's table says why each could not be read
         return f"已审核 {len(results) - unread} 份报告；{unread} 个文件无法读取，原因见下表的“说明”。"
     return f"已审核 {len(results)} 份报告。"
@@ -200,6 +204,8 @@ def _workbooks(factory, job: Job, inputs: list[Path], output: Path) -> str:
     fd = os.open(output / "导入结果.xlsx", os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as handle:
         summary.save(handle)
+    if not inputs:
+        return NOTHING_LEFT.format(what="导入的工作簿")
     return "\n".join([f"已处理 {len(inputs)} 个工作簿，导入 {imported} 个：", *lines])
 
 
