@@ -70,3 +70,37 @@ def test_a_project_table_run_catches_a_score_above_its_weight():
     outcome = rm.run_document(item, 8, 1)
     assert outcome.false_errors == []
     assert any(p.kind == "score_over" for p in outcome.caught)
+
+
+def _paragraphs(*texts: str) -> SourceDocument:
+    return SourceDocument(Path("决算.txt"), [Segment("paragraph", i + 1, t) for i, t in enumerate(texts)])
+
+
+def test_a_total_restated_before_a_comparison_with_last_year_is_compared():
+    # n34: "2021年度收入合计23,866.88万元,较上年…" was not read at all (the clause speaks of last year), so a typo in
+    # the restated income (23,686.88) went unseen; the lead before "较上年" restates this year's income
+    from jixiao.review import review_document
+    from jixiao.review.extract import extract_figures
+
+    first = "1.总体情况。2021年度收入总计23,866.88万元,支出总计23,866.88万元。"
+    doc = _paragraphs(first, "2.收入情况。2021年度收入合计23,686.88万元,较上年决算数减少3,888.01万元,下降14%。")
+    figures = [(f.key, f.value, f.segment) for f in extract_figures(doc)]
+    assert ("budget.income.final_total", Decimal("23686.88"), 1) in figures
+    conflicts = [f for f in review_document(doc).findings if f.code == "review.figure_conflict"]
+    assert conflicts and "23686.88" in conflicts[0].message
+
+
+def test_a_lead_is_read_only_as_a_restatement():
+    # read from a clause that goes on about last year, a figure the text states nowhere else is not taken up (a
+    # misreading there would stand alone: n68's 因公出国(境)经费决算120万元,比上年增长79.1%)
+    from jixiao.review.extract import extract_figures
+
+    alone = _paragraphs("2021年度收入合计23,866.88万元,较上年决算数减少3,888.01万元。")
+    assert extract_figures(alone) == []
+    last_year = _paragraphs(
+        "某局2021年度部门决算说明",
+        "收入总计500万元。",
+        "上年收入合计400万元,较上年减少10万元。",
+        "2020年收入合计450万元,比上年减少5万元。",
+    )
+    assert [(f.key, f.value) for f in extract_figures(last_year)] == [("budget.income.final_total", Decimal("500"))]

@@ -69,6 +69,9 @@ class _Context:
         self.unit = -1
         self.unit_has: set[str] = set()
         self.three_public_column = "budget"
+        # (segment, start) of figures read from the lead of a clause that goes on about another year: kept only as
+        # a restatement of a figure the text reads elsewhere (extract_figures)
+        self.leads: set[tuple[int, int]] = set()
 
     def new_unit(self, field: str) -> int:
         if self.unit < 0 or field in self.unit_has:
@@ -409,6 +412,26 @@ _SPACE_IN_NUMBER = rx(r"(?<=[\d.])\s+(?=[\d.万%％人分个元])")
 _SPACE_AT_NUMBER = rx(r"(?<=[\u4e00-\u9fa5])\s+(?=\d)|(?<=\d)\s+(?=[\u4e00-\u9fa5])")
 
 
+# a piece of a clause: up to a comma that is no thousands separator
+_PIECE = rx(r"(?:[^，,]|(?<=\d)[，,](?=\d{3}))+[，,]?")
+_YEAR = rx(r"(20\d\d)\s*年")
+_COMPARES = ("较上年", "比上年", "同比", "与上年")
+
+
+def _this_years_lead(clause: str, year: int | None) -> str:
+    """The first piece (up to a comma) of a clause about another year when the next one compares it with last
+    year: "2021年度收入合计23,866.88万元，较上年决算数减少3,888.01万元" restates this year's income before it
+    compares (corpus n34). '' for any other clause: a first piece about another year (its own year, "2016年度", too),
+    a list before the comparison — the whole clause stays unread, as before."""
+    pieces = _PIECE.findall(clause)
+    if len(pieces) < 2 or not pieces[1].lstrip().startswith(_COMPARES):
+        return ""
+    years = {int(y) for y in _YEAR.findall(pieces[0])}
+    if _about_another_year(pieces[0], year) or (year and years and year not in years):
+        return ""
+    return pieces[0]
+
+
 def _value(raw: str, unit: str) -> Decimal | None:
     number = _number(raw)
     if number is None:
@@ -451,15 +474,18 @@ def _scan_paragraph(
         if _DIGIT.search(clause) is None:  # every pattern here holds NUM, which starts with a digit 0-9
             continue
         claimed: list[tuple[int, int]] = []
+        whole = clause
         if _about_another_year(clause, year):
-            continue
+            clause = _this_years_lead(clause, year)
+            if _DIGIT.search(clause) is None:
+                continue
         scope = clause + sentence_words
         for rule, lead in zip(_RULES, _LEADS, strict=True):
             if lead and lead not in clause:  # every match begins with it
                 continue
             if rule.requires and any_of(rule.requires).search(scope) is None:
                 continue
-            if rule.excludes and any_of(rule.excludes).search(clause) is not None:
+            if rule.excludes and any_of(rule.excludes).search(whole) is not None:
                 continue
             for m in rule.pattern.finditer(clause):
                 span = m.span(rule.group)
@@ -475,6 +501,8 @@ def _scan_paragraph(
                     ctx.stage = rule.sets
                 claimed.append(span)
                 _add(out, doc, i, seg, key, rule.label, value, rule.unit, clause, base + span[0], base + span[1])
+                if clause is not whole:
+                    ctx.leads.add((i, base + span[0]))
         for m in _QUARTER_LIST.finditer(clause) if "执行率分别为" in clause else ():
             rates = list(re.finditer(_RATE, m.group(2)))
             named = [_Q[q] for q in re.findall(r"[一二三四1-4]", m.group(1) or "")]
@@ -555,7 +583,8 @@ def extract_figures(doc: SourceDocument) -> list[Figure]:
             _scan_paragraph(doc, i, seg, ctx, out, year)
             if _OTHER_SPENDING.search(_norm_text(seg.text)) is not None:
                 out[before:] = [f for f in out[before:] if not f.key.endswith((".basic", ".project"))]
-    return out
+    read = {f.key for f in out if (f.segment, f.start) not in ctx.leads}
+    return [f for f in out if (f.segment, f.start) not in ctx.leads or f.key in read]
 
 
 # A 决算's spending of a third kind beside 基本支出 and 项目支出, not nothing ("经营支出130.93万元"; "经营支出0万元" is
