@@ -50,3 +50,33 @@ def test_a_short_name_defined_after_the_whole_one(tmp_path):
         "二、绩效目标完成情况\n省残联全面完成年初确定的各项目标任务。\n"
     )
     assert _review(tmp_path, text).department == "山东省残疾人联合会"
+
+
+def test_the_unit_a_project_s_leading_group_s_office_sits_in(tmp_path):
+    """corpus n57: "……保山市推进电子商务进农村综合示范工作领导小组。领导小组办公室设在市商务局" — the unit that runs the
+    programme, made whole by the one city named; offices seated in two units name none."""
+    text = (
+        "2019年度项目绩效自评报告(电子商务进农村示范项目资金)\n一、项目基本情况\n"
+        "保山市人民政府成立了保山市推进电子商务进农村综合示范工作领导小组。领导小组办公室设在市商务局，负责统筹协调。\n"
+        "二、绩效目标完成情况\n项目资金执行率100%，全面完成年初确定的各项目标任务。\n"
+    )
+    assert _review(tmp_path, text).department == "保山市商务局"
+    two = text.replace("负责统筹协调。", "负责统筹协调。物流工作小组办公室设在市交通运输局。")
+    assert _review(tmp_path, two, "two.txt").department == ""
+
+
+def test_a_unit_that_calls_itself_我_with_its_name_but_no_place(tmp_path):
+    """corpus n62: "年初预算安排我公路建设养护中心……项目174万元" in a report that speaks as a county ("全县", "县财政")
+    and names one county — 桂阳县's centre. A report that speaks as a county and a city, or names two counties,
+    leaves it unplaced: no department."""
+    text = (
+        "为贯彻落实全面实施预算绩效管理要求，县财政预算安排“四好农村公路”建设工程174万元，用于全县农村公路提质。"
+        "根据《桂阳县财政局关于开展绩效评价工作的通知》要求，现将绩效自评情况报告如下：\n一、项目基本情况\n"
+        "年初预算安排我公路建设养护中心“四好农村公路”建设工程项目174万元，实际下达预算指标173.65万元。\n"
+        "二、绩效目标完成情况\n完成26条路线的养护，资金使用率100%。\n"
+    )
+    assert _review(tmp_path, text).department == "桂阳县公路建设养护中心"
+    city = text.replace("资金使用率100%。", "资金使用率100%，得到全市推广。")
+    assert _review(tmp_path, city, "city.txt").department == ""
+    two = text.replace("资金使用率100%。", "资金使用率100%，嘉禾县前来学习。")
+    assert _review(tmp_path, two, "two.txt").department == ""

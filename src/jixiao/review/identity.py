@@ -819,6 +819,59 @@ def _allocated_to(doc: SourceDocument) -> str:
     return found.pop() if len(found) == 1 else ""
 
 
+def _office_seat(doc: SourceDocument) -> str:
+    """The unit a project's report says its leading group's office sits in: "……成立了……示范工作领导小组。领导小组
+    办公室设在市商务局,负责统筹协调……" (corpus n57) — the unit that runs the programme day to day and answers for it.
+    Only a name that begins with its place (or its level, made whole by _placed_whole), and only when the report
+    seats one office so: two groups' offices in two units name none."""
+    endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
+    text = _CITED.sub(lambda m: "＿" * len(m.group(0)), "\n".join(s.text for s in doc.paragraphs()))
+    found = {
+        m.group(1)
+        for m in re.finditer(rf"(?:领导|工作)小组办公室设[在于]([\u4e00-\u9fff（）()]{{2,24}}?(?:{endings}))", text)
+        if _placed_start(m.group(1)) and _named_unit(m.group(1)) and not _section(m.group(1))
+    }
+    return found.pop() if len(found) == 1 else ""
+
+
+# how a report speaks of its own place's level: "我县", "全县", "县财政" (corpus n62) — a county's unit
+_OWN_LEVEL = {lvl: re.compile(rf"(?:我|全|本){lvl}|{lvl}(?:财政|政府|委)") for lvl in "县市区"}
+
+
+# what follows 我 and is no unit's own name: a place (我市, 我县, 我省, 我国), a place's name ("我永兴县的……"), 我们,
+# or a word _self_referred reads (我局, 我中心, 我单位, 我部门: "我中心按区财政部……")
+_SPOKEN_AFTER_我 = re.compile(
+    r"^(?:[省市县区州旗盟镇乡国们]|单位|部门|中心|局|厅|委|校|院|站|办|馆|队|所|会|司|行|处|科)"
+)
+# characters of a sentence, never of a unit's name ("我单位及时组织涉及乡镇……", "我市召开……会")
+_NOT_IN_A_NAME = re.compile(r"[的在将和按与及对为把被从向给是了召组]")
+
+
+def _self_named(doc: SourceDocument) -> str:
+    """The unit a report calls 我 with its name, printed without its place: "年初预算安排我公路建设养护中心……174万元"
+    (corpus n62). The name takes the one place of the level the report speaks as ("我县", "全县", "县财政": 桂阳县, the
+    only county it names) — only when it speaks as one level and names one place of it (_placed_whole); 我局, 我中心
+    alone are _self_referred's."""
+    endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
+    text = _CITED.sub(lambda m: "＿" * len(m.group(0)), "\n".join(s.text for s in doc.paragraphs()))
+    found = {
+        m.group(1)
+        for m in re.finditer(rf"(?<![自本])我([\u4e00-\u9fff]{{2,12}}?(?:{endings}))", text)
+        if not _SPOKEN_AFTER_我.match(m.group(1))
+        and not _NOT_IN_A_NAME.search(m.group(1))
+        and not _IN_A_NAME_NEVER.search(m.group(1))
+        and not _section(m.group(1))
+        and not _GRASSROOTS.search(m.group(1))
+    }
+    if len(found) != 1:
+        return ""
+    name = found.pop()
+    if _PLACE_MARK.search(name) or province_of(name[:4]):
+        return ""  # a place after 我 ("我永兴县……") is the place speaking, not a unit's name
+    levels = [lvl for lvl, spoken in _OWN_LEVEL.items() if spoken.search(text)]
+    return _placed_whole(levels[0] + name, doc) if len(levels) == 1 else ""
+
+
 def _placed_start(name: str) -> bool:
     """A name that begins with its place: a province, a place of regions.yaml, or a level alone (市交通运输局)."""
     return name[:1] in _LEVEL or name.startswith(("自治区", *_places()))
@@ -1141,6 +1194,8 @@ def _department(doc: SourceDocument, tables: list[Table], kind: str, unit: str) 
         lambda: _phrase_named(doc) if kind.startswith("narrative") else "",
         lambda: _sole_actor(doc) if kind.startswith("narrative") else "",
         lambda: _placed_whole(_allocated_to(doc), doc) if kind == "narrative_project" else "",
+        lambda: _placed_whole(_office_seat(doc), doc) if kind == "narrative_project" else "",
+        lambda: _self_named(doc) if kind.startswith("narrative") else "",
         lambda: _inline_labelled(
             doc, (vocab.words("identity", "unit") if not form else []) + vocab.words("identity", "department")
         ),
