@@ -488,38 +488,26 @@ def _text_plants(doc: SourceDocument, rng: random.Random) -> Iterator[Plant]:
                     f.value,
                     probe,
                 )
-        if relation == "part":
-            new = _bumped(f.raw)
-            yield Plant(
-                "subtotal_stale",
-                f"{place} 分项 {f.raw}{f.unit} → {new}{f.unit}，合计未改",
-                _with_text(doc, f.segment, f.start, f.end, new),
-                True,
-                _CHECK_OF["part"],
-                site,
-                f.value,
-                probe,
-            )
-        if relation == "sum":
-            new = _bumped(f.raw)
-            yield Plant(
-                "total_off",
-                f"{place} 合计 {f.raw}{f.unit} → {new}{f.unit}",
-                _with_text(doc, f.segment, f.start, f.end, new),
-                True,
-                _CHECK_OF["sum"],
-                site,
-                f.value,
-                probe,
-            )
-        if relation == "copy" and f.raw.replace(",", "") in cells:
-            new = _bumped(f.raw)
-            yield Plant(
+        # the author's errors on a figure with a relation: (kind, how it is told, the check that should catch it)
+        authored = {
+            "part": ("subtotal_stale", "分项 {old} → {new}，合计未改", _CHECK_OF["part"]),
+            "sum": ("total_off", "合计 {old} → {new}", _CHECK_OF["sum"]),
+            "copy": (
                 "text_table",
-                f"{place} {f.raw}{f.unit}（表中同为 {f.raw}）→ {new}{f.unit}",
+                "{old}（表中同为 {raw}）→ {new}",
+                "正文与表格一致（figure_conflict / same_subject）",
+            ),
+        }
+        if relation in authored and (relation != "copy" or f.raw.replace(",", "") in cells):
+            kind, told, check = authored[relation]
+            new = _bumped(f.raw)
+            shown = told.format(old=f"{f.raw}{f.unit}", new=f"{new}{f.unit}", raw=f.raw)
+            yield Plant(
+                kind,
+                f"{place} {shown}",
                 _with_text(doc, f.segment, f.start, f.end, new),
                 True,
-                "正文与表格一致（figure_conflict / same_subject）",
+                check,
                 site,
                 f.value,
                 probe,
