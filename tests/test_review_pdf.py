@@ -166,6 +166,11 @@ def _lookalikes() -> dict[str, str]:
         folded = unicodedata.normalize("NFKC", chr(code))
         if len(folded) == 1 and folded != chr(code):
             out.setdefault(folded, chr(code))
+    # a simplified font draws these with one glyph for the ideograph and a radical NFKC does not give back as it:
+    # a radicals supplement character (⻔ U+2ED4 C-SIMPLIFIED GATE, no NFKC) or a Kangxi radical whose NFKC is the
+    # traditional form (⿈ U+2FC8 → 黃, ⼾ U+2F3E → 戶, ⾭ U+2FAD → 靑), as Chrome's and WPS's ToUnicode maps name them
+    shared = "门⻔长⻓页⻚马⻢车⻋贝⻉见⻅风⻛齐⻬龙⻰鱼⻥鸟⻦麦⻨民⺠西⻄黄⿈户⼾青⾭"
+    out.update(zip(shared[::2], shared[1::2], strict=True))
     return out
 
 
@@ -317,6 +322,10 @@ def test_look_alike_glyphs_are_folded_and_nothing_else():
     assert fold_glyphs("⽇常⾦额⼈员，执行\uf961") == "日常金额人员，执行率"
     # NFKC would make ① "1", ㎡ "m2", （ "(" and Ａ "A": the review reads those as written
     assert fold_glyphs("①面积120㎡（Ａ类）") == "①面积120㎡（Ａ类）"
+    # ⻔ ⻓ ⻚ (the radicals supplement) have no NFKC; ⿈ ⼾ ⾭ have the traditional one, the page shows 黄 户 青
+    assert fold_glyphs("部⻔⻓期⻚码⿈冈⼾籍⾭年") == "部门长期页码黄冈户籍青年"
+    assert fold_glyphs("⻏⺼") == "⻏⺼"  # side forms (阝, 月 as 肉) stand for no word: left as they are
+    assert fold_glyphs("Ofﬁce ﬂow") == "Office flow"  # Latin ligatures
 
 
 def test_spread_characters_are_closed_up_and_words_kept_apart():

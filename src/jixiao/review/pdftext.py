@@ -6,7 +6,9 @@ pdfplumber) rebuild words and lines from positions. What comes out differs from 
 - WPS's and some Word fonts map ideographs to their Kangxi radical (⽇ U+2F47 for 日, ⾦ U+2F26 for 金, ⼈ U+2F08
   for 人) or CJK compatibility ideograph (U+F900–FAFF, U+2F800–2FA1F) look-alikes: folded by NFKC, but only those
   blocks — NFKC of the whole text would also turn ① into 1, ㎡ into m2 and full-width marks half-width, which the
-  review reads as written.
+  review reads as written. A simplified font draws 门 长 页 马 黄 with the glyph of a radicals supplement character
+  (⻔ U+2ED4, no NFKC) or of a Kangxi radical whose NFKC is the traditional form (⿈ U+2FC8 → 黃, ⼾ → 戶): both
+  read as the simplified ideograph the page shows. Latin ligatures (ﬁ U+FB01) as their letters.
 - Justified lines spread their characters apart, and the extractor sees a space between every one ("预 算 执 行
   率"; a table's "合 计"): spaces between single ideographs are dropped, spaces between words of two or more kept.
 - Word and WPS set a narrow gap between Chinese and Latin letters or figures (中文与西文、数字间自动空格), which the
@@ -57,8 +59,8 @@ __all__ = [
     "unstamped",
 ]
 
-# Kangxi radicals, CJK radicals supplement, CJK compatibility ideographs (and their supplement)
-_LOOKALIKE = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+# Kangxi radicals, CJK radicals supplement, CJK compatibility ideographs (and their supplement), Latin ligatures
+_LOOKALIKE = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\ufb00-\ufb06\U0002f800-\U0002fa1f]")
 _IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # a figure or Latin word set apart from the Chinese on both sides (or opening the line): the typesetter's gap.
 # One side only ("市级资金 208.00" ending a line, "合计 100 95") may be a typed space or a table's columns: kept.
@@ -102,11 +104,35 @@ def garbled(text: str, shown: int = 0) -> str | None:
     return None
 
 
+# CJK Radicals Supplement characters have no NFKC decomposition, yet a simplified Chinese font draws 门, 长, 页,
+# 马, 黄 with the same glyph as ⻔ (U+2ED4 C-SIMPLIFIED GATE), ⻓, ⻚, ⻢, ⻩, and an exporter's ToUnicode map may name
+# either (seen in Chrome's, WPS's and Word's PDFs): each as the ideograph Unicode's EquivalentUnifiedIdeograph.txt
+# gives it, only those that stand for a whole character (a side form, 阝 or 牜, is no word of a report's).
+_SUPPLEMENT = dict(
+    zip(
+        "⺁⺜⺝⺠⺩⺬⺮⺶⻁⻄⻅⻆⻇⻉⻋⻓⻔⻗⻘⻙⻚⻛⻜⻝⻞⻡⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰",
+        "厂日月民王示竹羊虎西见角角贝车长门雨青韦页风飞食食首马骨鬼鱼鸟卤麦黄黾齐齿龙",
+        strict=True,
+    )
+)
+# a Kangxi radical's NFKC is the traditional form where a simplified font shares one glyph between the radical and
+# the simplified character (⼾ U+2F3E is 户 on the page, NFKC 戶; ⿈ U+2FC8 黄, NFKC 黃; ⾭ U+2FAD 青, NFKC 靑)
+_KANGXI_SIMPLIFIED = {"戶": "户", "黃": "黄", "靑": "青"}
+
+
+def _folded_glyph(glyph: str) -> str:
+    if glyph in _SUPPLEMENT:
+        return _SUPPLEMENT[glyph]
+    folded = unicodedata.normalize("NFKC", glyph)
+    return _KANGXI_SIMPLIFIED.get(folded, folded) if "\u2f00" <= glyph <= "\u2fdf" else folded
+
+
 def fold_glyphs(text: str) -> str:
-    """Kangxi radicals and compatibility ideographs as the ideographs they stand for; nothing else changed."""
+    """Kangxi radicals, the radicals supplement's whole characters and compatibility ideographs as the ideographs
+    they stand for, and Latin ligatures (ﬁ, ﬂ) as their letters; nothing else changed."""
     if not _LOOKALIKE.search(text):
         return text
-    return _LOOKALIKE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    return _LOOKALIKE.sub(lambda m: _folded_glyph(m.group()), text)
 
 
 def unspaced(text: str) -> str:
