@@ -1333,10 +1333,22 @@ def identify(doc: SourceDocument, tables: list[Table], kind: str = "") -> Identi
         or year_from_signature(doc, [s.text for s in doc.paragraphs()[:12]])
         or stated_year([_file_stem(doc)])  # the file's name, as a title: the weakest ("2023年度…自评报告.docx")
     )
+    if ident.year and _funds_year_only(ident.year, ident.project, head):
+        filled = year_from_fill_date(doc, tables, [s.text for s in doc.paragraphs()[:12]])
+        if filled and filled != ident.year:
+            # "项目名称 2019年新型农业经营主体扶持项目" filled in on 2022年7月5日 (corpus t79): the name's year is its
+            # funds', the date's says another year evaluated — two readings that disagree give none
+            ident.year = None
     ident.province = province_of(
         norm(ident.department) + head + "".join(s.text for s in doc.paragraphs()[:5])
     ) or province_by_mentions("".join(s.text for s in doc.paragraphs()) + "".join(t.text() for t in tables))
     return ident
+
+
+def _funds_year_only(year: int, project: str, head: str) -> bool:
+    """The head prints `year` only in the project's name ("2019年新型农业经营主体扶持项目")."""
+    name = norm(project)
+    return bool(name) and f"{year}年" in name and f"{year}年" not in head.replace(name, "")
 
 
 # the seal's place written before the name it stands for, with what text recognition makes of the colon after it

