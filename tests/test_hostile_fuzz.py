@@ -6,6 +6,7 @@ inside a zip member's deflated data, or a local header whose name is not the dir
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from jixiao.files import guard
 
 from .cli_support import run_cli
-from .test_hostile_files import HENGSHAN_XLSX, Member, with_cell, workbook_members, write_zip
+from .test_hostile_files import HENGSHAN_XLSX, Member, text_pdf, with_cell, workbook_members, write_zip
 
 _BAD_DEFLATE = b"\xff\xff\xff\xff"  # a deflate block of the reserved type 3: zlib says "invalid block type"
 
@@ -120,3 +121,13 @@ def test_a_workbook_cell_whose_shared_string_is_missing_is_refused_naming_the_ce
     code, said = run_cli(capsys, "score", str(path))
     assert code == 2 and "填报.xlsx[基本信息!C3]" in said and "[xlsx.bad_sheet]" in said
     assert "编号 99999" in said and "data.missing" not in said
+
+
+def test_a_pdf_stream_of_negative_length_is_refused_naming_the_page(tmp_path, capsys):
+    # pdfminer reads a stream's /Length bytes: -5 raised "read length must be non-negative" inside the guard
+    data, count = re.subn(rb"/Length \d+", b"/Length -5", text_pdf(1))
+    assert count >= 1
+    path = tmp_path / "报告.pdf"
+    path.write_bytes(data)
+    code, said = run_cli(capsys, "review", str(path))
+    assert code == 2 and "报告.pdf:第1页" in said and "[file.pdf_damaged]" in said and "另存" in said

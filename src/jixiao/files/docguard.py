@@ -164,7 +164,20 @@ def check_pdf(path: Path, limits: Any) -> None:
         seen: set[int] = set()  # forms, images and fonts shared by pages: checked once
         budget = _Budget(limits)
         for number, attrs in enumerate(pages, 1):
-            _check_page(number, attrs, limits, path, seen, budget)
+            try:
+                _check_page(number, attrs, limits, path, seen, budget)
+            except JixiaoError:
+                raise
+            except MemoryError:
+                raise
+            except Exception as exc:  # an object of the page pdfminer cannot parse (a /Length of -5 said
+                # "read length must be non-negative" as an 内部错误): what it holds cannot be bounded, so refused
+                raise refusal(
+                    "file.pdf_damaged",
+                    f"PDF 第{number}页的对象已损坏，无法读取（{type(exc).__name__}）。"
+                    "请用 PDF 阅读器打开后另存（或打印为新的 PDF）再提交审核。",
+                    Location(str(path), place=f"第{number}页"),
+                ) from None
 
 
 def _check_object_stream(stream: Any, limits: Any, where: Location) -> None:
