@@ -250,6 +250,34 @@ def attr_huge(text: str, rng: random.Random) -> str | None:
     return text[: hit.start(2)] + rng.choice(_HUGE) + text[hit.end(2) :]
 
 
+def attr_list_huge(text: str, rng: random.Random) -> str | None:
+    """One number of a list-valued attribute (an OFD Boundary, CTM or DeltaX; a Word/Excel sqref) made huge."""
+    values = list(re.finditer(r'(\w+)="(-?\d+(?:\.\d+)?(?: -?\d+(?:\.\d+)?)+)"', text))
+    if not values:
+        return None
+    hit = rng.choice(values)
+    numbers = hit.group(2).split()
+    numbers[rng.randrange(len(numbers))] = rng.choice(("1e308", "-1e9", "NaN", "99999999999", "g 1000000000 5"))
+    return text[: hit.start(2)] + " ".join(numbers) + text[hit.end(2) :]
+
+
+def span_huge(text: str, rng: random.Random) -> str | None:
+    """A Word table cell spanning a billion grid columns or rows, a grid column a billion twips wide; an Excel
+    column range over every column."""
+    for pattern, value in (
+        (r'<w:gridSpan w:val="\d+"', '<w:gridSpan w:val="1000000000"'),
+        (r'<w:gridCol w:w="\d+"', '<w:gridCol w:w="1000000000"'),
+        (r'<w:tcW w:w="\d+"', '<w:tcW w:w="-1000000000"'),
+        (r'<col min="\d+" max="\d+"', '<col min="1" max="16384"'),
+        (r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD1048576"'),
+    ):
+        if re.search(pattern, text):
+            return re.sub(pattern, value, text, count=1)
+    if "<w:tcPr>" in text:
+        return text.replace("<w:tcPr>", '<w:tcPr><w:gridSpan w:val="1000000000"/>', 1)
+    return None
+
+
 def merge_all(text: str, rng: random.Random) -> str | None:
     if "<sheetData" not in text:
         return None
@@ -357,6 +385,25 @@ def pdf_stream_cut(data: bytes, rng: random.Random) -> bytes | None:
     return data[:cut] + b"\x00garbage" + data[end:]
 
 
+def pdf_number(data: bytes, rng: random.Random) -> bytes | None:
+    """A number of a size-like key made huge or negative: an image's /Width, a stream's /DecodeParms, /N, /First."""
+    keys = rb"/(Width|Height|BitsPerComponent|Columns|Colors|Predictor|N|First|Size|W|Index|Rotate|UserUnit) (\d+)"
+    hits = list(re.finditer(keys, data))
+    if not hits:
+        return None
+    hit = rng.choice(hits)
+    value = rng.choice((b"2147483647", b"1000000000", b"-1", b"0", b"99999999999999999999"))
+    return data[: hit.start(2)] + value + data[hit.end(2) :]
+
+
+def pdf_box(data: bytes, rng: random.Random) -> bytes | None:
+    hit = re.search(rb"/MediaBox\s*\[[^\]]*\]", data)
+    if not hit:
+        return None
+    box = rng.choice((b"/MediaBox [0 0 1e30 1e30]", b"/MediaBox [0 0 14400 14400]", b"/MediaBox [0 0 -5 0]"))
+    return data[: hit.start()] + box + data[hit.end() :]
+
+
 def pdf_count(data: bytes, rng: random.Random) -> bytes | None:
     hit = re.search(rb"/Count (\d+)", data)
     if not hit:
@@ -385,6 +432,8 @@ BYTES: dict[str, Mutation] = {"flip": flip, "truncate": truncate, "duplicate": d
 ZIPPED: dict[str, Mutation] = {
     "xml_cut": _edit_part(r"\.(xml|rels)$", xml_cut),
     "attr_huge": _edit_part(r"\.xml$", attr_huge),
+    "attr_list_huge": _edit_part(r"\.xml$", attr_list_huge),
+    "span_huge": _edit_part(r"(worksheets/.*|document)\.xml$", span_huge),
     "merge_all": _edit_part(r"worksheets/.*\.xml$", merge_all),
     "row_huge": _edit_part(r"worksheets/.*\.xml$", row_huge),
     "shared_string_out": _edit_part(r"worksheets/.*\.xml$", shared_string_out),
@@ -399,6 +448,8 @@ PDF: dict[str, Mutation] = {
     "pdf_page_cycle": pdf_page_cycle,
     "pdf_stream_cut": pdf_stream_cut,
     "pdf_count": pdf_count,
+    "pdf_number": pdf_number,
+    "pdf_box": pdf_box,
 }
 
 
@@ -546,9 +597,12 @@ def report(outcomes: list[Outcome]) -> None:
         table: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
         for o in outcomes:
             table[key(o)][o.verdict] += 1
-        print(f"\n{label:<20}" + "".join(f"{v:>10}" for v in VERDICTS))
+        slowest: dict[str, float] = collections.defaultdict(float)
+        for o in outcomes:
+            slowest[key(o)] = max(slowest[key(o)], o.seconds)
+        print(f"\n{label:<20}" + "".join(f"{v:>10}" for v in VERDICTS) + f"{'最长秒':>8}")
         for name in sorted(table):
-            print(f"{name:<20}" + "".join(f"{table[name][v]:>10}" for v in VERDICTS))
+            print(f"{name:<20}" + "".join(f"{table[name][v]:>10}" for v in VERDICTS) + f"{slowest[name]:>10.1f}")
     total = collections.Counter(o.verdict for o in outcomes)
     print("\n合计".ljust(20) + "".join(f"{total[v]:>10}" for v in VERDICTS))
     for o in sorted(outcomes, key=lambda o: str(o.case.path)):
