@@ -42,3 +42,21 @@ def test_a_project_s_name_year_against_a_fill_in_date_of_another_year(tmp_path):
     )
     assert _review(tmp_path, text).year is None
     assert _review(tmp_path, text.replace("2022年7月5日", "2020年3月5日"), "same.txt").year == 2019
+
+
+def test_the_one_year_the_part_headings_name(tmp_path):
+    """corpus n245: a 部门决算 whose head describes the unit only, its parts headed "第二部分 2019年度部门决算报表" and
+    "第三部分 2019年度部门决算情况说明" — 2019. A heading of the next year's plan ("2020年度预算安排") is none, and
+    headings of two years give none."""
+    text = (
+        "第一部分 部门概况\n一、职能职责\n1.对区人民代表大会负责并做报告，接受区人民代表大会及其常委会的监督；\n"
+        "2.贯彻落实区委的安排部署；\n"
+        + "".join(f"{i}.依法履行第{i}项检察职能，接受上级院的领导；\n" for i in range(3, 14))
+        + "第二部分 2019年度部门决算报表\n（见附件）\n"
+        "第三部分 2019年度部门决算情况说明\n收、支总计2,261.82万元。\n"
+    )
+    assert _review(tmp_path, text).year == 2019
+    plan = text + "第四部分 2020年度预算安排\n继续压减一般性支出。\n"
+    assert _review(tmp_path, plan, "plan.txt").year == 2019
+    two = text.replace("第三部分 2019年度", "第三部分 2018年度")
+    assert _review(tmp_path, two, "two.txt").year is None

@@ -15,7 +15,14 @@ from .facts import is_column_heading
 from .source import Segment, SourceDocument
 from .table import Table
 from .vocabulary import norm, regions, vocabulary
-from .years import digits_of_years, stated_year, title_years, year_from_fill_date, year_from_signature
+from .years import (
+    digits_of_years,
+    stated_year,
+    title_years,
+    year_from_fill_date,
+    year_from_headings,
+    year_from_signature,
+)
 
 __all__ = ["Identity", "head_text", "identify", "province_of"]
 
@@ -1329,6 +1336,7 @@ def identify(doc: SourceDocument, tables: list[Table], kind: str = "") -> Identi
         or _labelled_year(tables, doc)
         or find_year(doc)
         or _title_row_year(tables)
+        or year_from_headings([s.text for s in doc.paragraphs()])
         or year_from_fill_date(doc, tables, [s.text for s in doc.paragraphs()[:12]])
         or year_from_signature(doc, [s.text for s in doc.paragraphs()[:12]])
         or stated_year([_file_stem(doc)])  # the file's name, as a title: the weakest ("2023年度…自评报告.docx")

@@ -28,7 +28,14 @@ from .source import SourceDocument
 from .table import Table
 from .vocabulary import norm, vocabulary
 
-__all__ = ["digits_of_years", "stated_year", "title_years", "year_from_fill_date", "year_from_signature"]
+__all__ = [
+    "digits_of_years",
+    "stated_year",
+    "title_years",
+    "year_from_fill_date",
+    "year_from_headings",
+    "year_from_signature",
+]
 
 # 〇 as text recognition reads it too: the letter O ("二O二三年")
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九○ＯOo", "001234567890000")
@@ -177,3 +184,23 @@ def year_from_signature(doc: SourceDocument, head: list[str]) -> int | None:
         if 1 <= number <= 10:
             return int(m.group(1)) - 1
     return None
+
+
+# a part's heading that names the year its accounts or evaluation are of: "第二部分 2019年度部门决算报表", "三、2019年度
+# 部门决算情况说明" (corpus n245, whose head describes the unit only) — not a plan for the next year
+_HEADING_YEAR = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十]{1,3}部分|[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十]{1,3}[)）])?\s*"
+    r"((?:19|20)\d{2})\s*年度[^，,。；;：:]{0,24}(?:决算|预算|绩效|收支|自评|支出)[^，,。；;：:]{0,12}$"
+)
+_PLANNED = re.compile(r"计划|打算|安排|思路|草案|展望")
+
+
+def year_from_headings(texts: list[str]) -> int | None:
+    """The one year the document's part headings name as a year's accounts or evaluation (_HEADING_YEAR), None when
+    they name none or two (a heading of the next year's plan is none)."""
+    years = set()
+    for text in texts:
+        m = _HEADING_YEAR.match(_SPACES.sub("", digits_of_years(text)))
+        if m and not _PLANNED.search(text):
+            years.add(int(m.group(1)))
+    return years.pop() if len(years) == 1 else None
