@@ -541,3 +541,29 @@ def test_a_table_followed_by_body_text_on_its_page_does_not_go_on_overleaf(tmp_p
         pages.append(page)
     tables = read_source(write_pdf(tmp_path / "two.pdf", pages)).tables()
     assert [t.rows[0][1] for t in tables] == ["宣传片制作", "援滇经费"]
+
+
+def test_a_seals_text_over_a_table_stays_out_of_its_cells(tmp_path):
+    """A seal set as red text round an arc over a score table (an electronic seal printed with the report): its
+    turned characters were left out already; the one standing level at the arc's top fell into the header cell
+    below it ("三政级指标"). A red figure standing alone in a cell (marked so by its author) is the cell's."""
+    import math
+
+    head = ["一级指标", "二级指标", "三级指标", "分值", "得分"]
+    rows = [["产出指标", "数量指标", f"完成道路{i}条", "10", "9"] for i in range(1, 7)]
+    page = Page()
+    page.text(60, 60, "项目支出绩效自评表", 14)
+    page.table(60, 100, [90, 90, 150, 50, 50], [head, [*rows[0][:4], ""], *rows[1:]])
+    page.ops.append(f"BT 1 0 0 rg /F1 9 Tf 1 0 0 1 443 {HEIGHT - 132} Tm <{{8}}> Tj ET")  # the first row's 得分
+    for k, ch in enumerate("某某县财政局专用章"):
+        angle = math.pi * (0.8 - 0.6 * k / 8)  # round the top of a circle, 政 at its top, level
+        x, y = 250 + 45 * math.cos(angle), 160 - 45 * math.sin(angle)
+        a, b = math.cos(angle - math.pi / 2), math.sin(angle - math.pi / 2)
+        page.ops.append(
+            f"BT 1 0 0 rg /F1 12 Tf {a:.3f} {b:.3f} {-b:.3f} {a:.3f} {x:.1f} {HEIGHT - y:.1f} Tm <{{{ch}}}> Tj ET"
+        )
+    doc = read_source(write_pdf(tmp_path / "seal.pdf", [page]))
+    (table,) = [s for s in doc.segments if s.kind == "table"]
+    assert list(table.rows[0]) == head
+    assert [list(row) for row in table.rows[1:]] == [[*rows[0][:4], "8"], *rows[1:]]
+    assert not any(ch in s.text for s in doc.segments for ch in "某财政局章")

@@ -327,3 +327,24 @@ def test_a_raised_mark_follows_a_figure_not_a_latin_letter():
     assert not raised_marks([*line, char("1", line[-1]["x1"], 200, 12)])  # in the text's size and line
     unit = [char("m", 100, 200, 12), char("2", 106.6, 199, 7)]
     assert not raised_marks(unit)  # m²
+
+
+def test_a_turned_watermark_across_short_paragraphs_keeps_their_lines_in_order(tmp_path):
+    """Corpus n131 as bench/review_pdf_layouts.py stamps it (the town's name turned 45° across the page): pdftotext
+    read the page as two blocks cut by the watermark's characters, the lower paragraph's lines before the upper one's
+    last ("…保有量12辆；国" | "公务接待情况。" | "经比较，…较上年减少" | "内公务接待105批次…" | "2.97万元，下降6.89%"):
+    a false growth_rate warning. Lines that make one column are read top to bottom."""
+    import re
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from review_formats import _blocks
+    from review_pdf_layouts import chosen, write_stamped_pdf
+
+    folder = next(f for f in chosen(False) if f.name.startswith("n131-"))
+    variant = chosen(False).index(folder)
+    blocks = _blocks((folder / "document.txt").read_text(encoding="utf-8"))
+    pdf = write_stamped_pdf(blocks, tmp_path, variant, "涪陵区新妙镇人民政府", "涪陵区新妙镇人民政府")
+    text = "|".join(re.sub(r"\s", "", unicodedata.normalize("NFKC", s.text)) for s in read_source(pdf).paragraphs())
+    assert "公务用车保有量12辆;国内公务接待105批次" in text, text
+    assert "较上年减少2.97万元,下降6.89%" in text, text

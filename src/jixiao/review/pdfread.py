@@ -107,6 +107,25 @@ def _pdftotext_pages(path: Path) -> list[list[_Line]] | None:
     return pages
 
 
+def _top_down(lines: list[_Line]) -> list[_Line]:
+    """A page's lines top to bottom where they make one column. pdftotext orders a page's text by the blocks it finds,
+    and a watermark's large characters across the page's middle (a line of their own each, left out as running
+    lines) cut the text's block in two: a paragraph's lower half read before the upper one's last lines (corpus
+    n131 stamped: "…保有量12辆；国" | "经比较，…较上年减少" | "内公务接待105批次…"). Lines side by side (two
+    columns, a label and its value far apart) keep pdftotext's order."""
+    ordered = sorted(lines, key=lambda line: line.top)
+    if ordered == lines:
+        return lines
+    for i, line in enumerate(ordered):
+        for other in ordered[i + 1 :]:
+            if other.top >= line.bottom:
+                break
+            overlap = min(line.bottom, other.bottom) - max(line.top, other.top)
+            if overlap > 0.5 * min(line.bottom - line.top, other.bottom - other.top):
+                return lines  # side by side: pdftotext's blocks are the reading order
+    return ordered
+
+
 def _line_ends(lines: list[_Line], right: float | None = None) -> list[bool | None]:
     """For each line of a page (the text outside its tables), whether the next line continues its paragraph
     (True), it ends its paragraph (False), or the page cannot tell (None: the reader falls back on lengths).
@@ -370,7 +389,7 @@ def read_pdf(path: Path, builder: _Builder) -> SourceDocument:
             laid = fast[number - 1] if fast is not None and number - 1 < len(fast) else None
             text = None if laid is None else "\n".join(line.text for line in laid)
             if laid is not None:
-                laid = [line for line in laid if not is_running(running, line.text, line.top)]
+                laid = _top_down([line for line in laid if not is_running(running, line.text, line.top)])
                 laid = _noted(laid, number, notes)
             rules, image, shown = drawn[number - 1]
             why = garbled(text if text is not None else "".join(c["text"] for c in page.chars), shown)

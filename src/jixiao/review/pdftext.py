@@ -30,6 +30,9 @@ pdfplumber) rebuild words and lines from positions. What comes out differs from 
   that returns at the same place on two pages or more is a running line (`running_lines`). A
   running header printed on the first page only (Word's 首页不同) is a line of its own above the title: kept, as
   a title is (the title's reader takes the lines it needs).
+- A seal set as text (an electronic seal printed with the report) is red characters round an arc: most are turned
+  (`stamp_char`), the few at its top or foot stand level and fall into the cell below ("三政级指标"): a level red
+  character beside a turned red one is the seal's too (`seal_chars`); red text standing alone is the page's.
 - A footnote's mark in a table's cell ("1200.00¹") is a raised small figure too: on pages pdfplumber reads,
   `raised_marks` finds such characters, which are left out before the cells' text is made ("1200.001" else).
 - A font embedded without its ToUnicode map (or with a wrong one) gives no text at all, only codes: pdfminer
@@ -53,6 +56,7 @@ __all__ = [
     "is_running",
     "raised_marks",
     "running_lines",
+    "seal_chars",
     "stamp_char",
     "superscript",
     "unspaced",
@@ -242,8 +246,7 @@ def stamp_char(obj: dict) -> bool:
     colour and 40% black or less)."""
     if obj.get("object_type") != "char":
         return False
-    a, b = (float(x) for x in (obj.get("matrix") or (1, 0))[:2])
-    if abs(a) > 0.05 * abs(b) + 0.01 and abs(b) > 0.05 * abs(a) + 0.01:
+    if _turned(obj):
         return True
     colour = obj.get("non_stroking_color")
     if not isinstance(colour, (tuple, list)) or not colour or not all(isinstance(x, (int, float)) for x in colour):
@@ -253,6 +256,50 @@ def stamp_char(obj: dict) -> bool:
     if len(colour) in (1, 3):
         return min(colour) >= 0.6 and max(colour) - min(colour) <= 0.1 and min(colour) < 0.99
     return False
+
+
+def _turned(obj: dict) -> bool:
+    """Whether a character is set turned: neither level nor a quarter turn (both of its matrix's first components)."""
+    a, b = (float(x) for x in (obj.get("matrix") or (1, 0))[:2])
+    return abs(a) > 0.05 * abs(b) + 0.01 and abs(b) > 0.05 * abs(a) + 0.01
+
+
+def _red(obj: dict) -> bool:
+    """Whether a character is drawn in a seal's red (RGB or CMYK)."""
+    colour = obj.get("non_stroking_color")
+    if not isinstance(colour, (tuple, list)) or not all(isinstance(x, (int, float)) for x in colour):
+        return False
+    if len(colour) == 3:
+        return colour[0] >= 0.5 and max(colour[1:]) <= 0.35
+    return len(colour) == 4 and colour[0] <= 0.2 and min(colour[1:3]) >= 0.5 and colour[3] <= 0.3
+
+
+def seal_chars(chars: Sequence[dict]) -> set[int]:
+    """The indexes of the characters (pdfplumber's dicts) of a seal set as text: red characters round an arc, most of
+    them turned (stamp_char leaves those out); the few at the arc's top or foot stand level, and a level red
+    character within two of its sizes of a seal's character is one too, in turn (the arc's top: "三政级指标" when
+    a seal's 政 lies over a header cell). Red text standing alone (a figure marked red) is the page's."""
+    red = [i for i, char in enumerate(chars) if _red(char) and char.get("object_type", "char") == "char"]
+    seal = {i for i in red if _turned(chars[i])}
+    if not seal:
+        return seal
+    level = [i for i in red if i not in seal]
+    grown = True
+    while grown:
+        grown = False
+        for i in level:
+            if i not in seal and any(_near(chars[i], chars[j]) for j in seal):
+                seal.add(i)
+                grown = True
+    return seal
+
+
+def _near(char: dict, other: dict) -> bool:
+    """Whether two characters' middles are within two of the larger one's sizes."""
+    size = 2 * max(float(char.get("size", 0)), float(other.get("size", 0)))
+    dx = (char["x0"] + char["x1"] - other["x0"] - other["x1"]) / 2
+    dy = (char["top"] + char["bottom"] - other["top"] - other["bottom"]) / 2
+    return dx * dx + dy * dy <= size * size
 
 
 def raised_marks(chars: Sequence[dict]) -> set[int]:
@@ -297,9 +344,9 @@ def _beside(mark: dict, before: dict) -> bool:
 
 
 def unstamped(chars: Sequence[dict]) -> Callable[[dict], bool]:
-    """pdfplumber's page filter leaving out a page's watermark characters (stamp_char) and its footnote marks
-    (raised_marks): `chars` the page's characters."""
-    marks = {id(chars[i]) for i in raised_marks(chars)}
+    """pdfplumber's page filter leaving out a page's watermark characters (stamp_char), a seal's (seal_chars) and its
+    footnote marks (raised_marks): `chars` the page's characters."""
+    marks = {id(chars[i]) for i in raised_marks(chars) | seal_chars(chars)}
     return lambda obj: not (stamp_char(obj) or id(obj) in marks)
 
 
