@@ -7,16 +7,7 @@ Each document is made by hand after the corpus document named beside it.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from jixiao.review import review_file
-
-
-def _review(tmp_path: Path, text: str, name: str = "doc.txt"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return review_file(path)
-
+from .test_review_identity_robust import _review
 
 _BODY = (
     "一、项目基本情况\n2023年，我厅对省级专项资金使用情况进行了自评，资金到位率100%，执行率98%。\n"

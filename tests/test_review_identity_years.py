@@ -7,15 +7,7 @@ Each document is made by hand after the corpus document named beside it.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from jixiao.review import review_file
-
-
-def _review(tmp_path: Path, text: str, name: str = "doc.txt"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return review_file(path)
+from .test_review_identity_robust import _review
 
 
 def test_a_year_s_budget_at_its_start_is_the_year_s(tmp_path):

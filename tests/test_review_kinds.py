@@ -7,16 +7,7 @@ Each document is made by hand after the corpus document named beside it.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from jixiao.review import review_file
-
-
-def _review(tmp_path: Path, text: str, name: str = "doc.txt"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return review_file(path)
-
+from .test_review_identity_robust import _review
 
 _SITE = "- 大英县机关事务管理局\n-\n索引号dyx/2025-00012\n-\n发布机构大英县机关事务局\n-\n发布日期2025-07-03\n"
 _BODY = (
