@@ -567,3 +567,19 @@ def test_a_seals_text_over_a_table_stays_out_of_its_cells(tmp_path):
     assert list(table.rows[0]) == head
     assert [list(row) for row in table.rows[1:]] == [[*rows[0][:4], "8"], *rows[1:]]
     assert not any(ch in s.text for s in doc.segments for ch in "某财政局章")
+
+
+def test_a_character_over_a_cells_right_rule_stays_in_its_cell(tmp_path):
+    """A narrow cell's line ending in a character set over the cell's right rule (LibreOffice, corpus t61 printed
+    to PDF: 生 begun 1 pt before the rule, its middle past it): by its middle it went to the next cell, which read
+    "生有利于城" and left "有利于城市态"."""
+    head = ["一级指标", "二级指标", "三级指标", "指标值", "分值", "得分"]
+    rows = [["效益指标", "生态效益", "有利于城市生态", "有利于", "10", "10"], ["合计", "", "", "", "100", "99"]]
+    page = Page()
+    page.text(60, 60, "项目支出绩效自评表", 14)
+    drawn = [["效益指标", "生态效益", "有利于城市生\n态", "有利于", "10", "10"], rows[1]]
+    # 三级指标's cell from 180 to 231: its first line's 生 is set from 228 to 237, its middle past the rule
+    page.table(60, 100, [60, 60, 51, 60, 40, 40], [head, *drawn])
+    doc = read_source(write_pdf(tmp_path / "over.pdf", [page]))
+    (table,) = [s for s in doc.segments if s.kind == "table"]
+    assert [list(row) for row in table.rows] == [head, *rows]
