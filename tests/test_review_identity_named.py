@@ -71,3 +71,15 @@ def test_a_unit_that_calls_itself_我_with_its_name_but_no_place(tmp_path):
     assert _review(tmp_path, city, "city.txt").department == ""
     two = text.replace("资金使用率100%。", "资金使用率100%，嘉禾县前来学习。")
     assert _review(tmp_path, two, "two.txt").department == ""
+
+
+def test_the_province_of_a_unit_a_line_of_its_own_labels_after_the_head(tmp_path):
+    """corpus n24: a township's report (its department the 项目实施单位, 更戛乡人民政府) that names its county once,
+    on a line of its own far below the head ("项目主管部门:昌宁县农业农村局。") — the report's place; a county named
+    once in passing (a place it learnt from) places it nowhere."""
+    head = "更戛乡2021年中央动物防疫等补助经费项目支出绩效自评报告\n" + "".join(
+        f"{i}.重大动物强制免疫第{i}项指标，年初目标值≥90%，实际完成值≥90%，自评得分10分；\n" for i in range(1, 14)
+    )
+    labelled = head + "项目主管部门:昌宁县农业农村局。\n项目实施单位:更戛乡人民政府。\n"
+    assert _review(tmp_path, labelled).province == "云南省"
+    assert _review(tmp_path, head + "学习借鉴昌宁县农业农村局的做法。\n", "passing.txt").province == ""

@@ -1347,10 +1347,29 @@ def identify(doc: SourceDocument, tables: list[Table], kind: str = "") -> Identi
             # "项目名称 2019年新型农业经营主体扶持项目" filled in on 2022年7月5日 (corpus t79): the name's year is its
             # funds', the date's says another year evaluated — two readings that disagree give none
             ident.year = None
-    ident.province = province_of(
-        norm(ident.department) + head + "".join(s.text for s in doc.paragraphs()[:5])
-    ) or province_by_mentions("".join(s.text for s in doc.paragraphs()) + "".join(t.text() for t in tables))
+    ident.province = (
+        province_of(norm(ident.department) + head + "".join(s.text for s in doc.paragraphs()[:5]))
+        or province_of(_labelled_line_units(doc))
+        or province_by_mentions("".join(s.text for s in doc.paragraphs()) + "".join(t.text() for t in tables))
+    )
     return ident
+
+
+def _labelled_line_units(doc: SourceDocument) -> str:
+    """The units a report's lines give under a label of their own anywhere in it ("项目主管部门:昌宁县农业农村局。",
+    corpus n24, after the head): where a report names its place nowhere else, the place of its own 主管部门 or
+    实施单位 (not of a place it mentions in passing, which province_by_mentions counts)."""
+    labels = "|".join(re.escape(w) for w in ("主管部门", "主管单位", "实施单位", "项目单位"))
+    endings = "|".join(re.escape(e) for e in vocabulary().words("department_endings"))
+    found = []
+    for seg in doc.paragraphs():
+        m = re.fullmatch(
+            rf"\s*(?:项目)?(?:{labels})\s*[:：]\s*([\u4e00-\u9fff（）()]{{2,30}}?(?:{endings}))\s*[。.；;]?\s*",
+            seg.text,
+        )
+        if m and _named_unit(m.group(1)):
+            found.append(m.group(1))
+    return "".join(found)
 
 
 def _funds_year_only(year: int, project: str, head: str) -> bool:
