@@ -29,3 +29,15 @@ def test_marks_a_wrapped_line_holds_for_itself_stay():
     assert _cell("指标1:", "成本控制率") == "指标1:成本控制率"
     assert _cell("基础·信息完善") == "基础·信息完善"  # one line: no margin to tell by
     assert _cell("基础", "·信息", "完善", confidence=None) == "基础·信息完善"  # a text layer's own text
+
+
+def test_a_point_between_a_targets_figure_and_its_unit_is_dust():
+    """Corpus t26 degraded: "≥360天服务读者" read "≥360.天服务读者" (and README's "≥1000.人"): a decimal point has a
+    digit after it. An item's number ("1.预算执行率", "12.绩效目标") and a real decimal stay (formats/layout
+    _SPECKED_UNIT)."""
+    assert _cell("≥360.天服务读者") == "≥360天服务读者"
+    assert _cell("≥1000.人") == "≥1000人"
+    assert _cell("1200.平方米") == "1200平方米"
+    for kept in ("1.预算执行率", "12.绩效目标", "360.5天", "≥95.5%"):
+        assert _cell(kept) == kept
+    assert _cell("≥360.天", confidence=None) == "≥360.天"  # a text layer's own text
