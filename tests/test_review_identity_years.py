@@ -52,3 +52,20 @@ def test_the_one_year_the_part_headings_name(tmp_path):
     assert _review(tmp_path, plan, "plan.txt").year == 2019
     two = text.replace("第三部分 2019年度", "第三部分 2018年度")
     assert _review(tmp_path, two, "two.txt").year is None
+
+
+def test_the_year_a_form_s_overall_completion_says_it_worked_in(tmp_path):
+    """corpus t08: a department's form whose title and 填报日期 a scan lost; under "全年目标实际完成情况" the cell
+    says "中心2021年较好地完成了履职任务" — 2021. A completion that speaks of the next year too names none."""
+    text = (
+        "部门整体绩效自评表\n主管部门\t\t财政处室\t\t自评总分(分)\t97.6\n部门联系人\t曾雪莲\t联系电话\t\n"
+        "部门预算执行情况\t年初预算数\t全年预算数\t全年执行数\t执行率(%)\t执行率权重\t执行率得分(分)\n"
+        "\t100\t100\t76\t76%\t10\t7.6\n"
+        "当年绩效目标\t年初绩效目标\t全年(调整)绩效目标\t全年目标实际完成情况\n"
+        "\t无\t保障融媒体中心正常运转。\t中心2021年较好地完成了履职任务，有效开展了新闻宣传管理工作。\n"
+        "指标名称\t计量单位\t指标性质\t年初指标值\t实际完成值\t指标权重(分)\t指标得分(分)\n"
+        "宣传报道\t篇\t≥\t100\t120\t10\t10\n"
+    )
+    assert _review(tmp_path, text).year == 2021
+    later = text.replace("新闻宣传管理工作。", "新闻宣传管理工作，2022年将继续加强。")
+    assert _review(tmp_path, later, "later.txt").year is None

@@ -1339,6 +1339,7 @@ def identify(doc: SourceDocument, tables: list[Table], kind: str = "") -> Identi
         or year_from_headings([s.text for s in doc.paragraphs()])
         or year_from_fill_date(doc, tables, [s.text for s in doc.paragraphs()[:12]])
         or year_from_signature(doc, [s.text for s in doc.paragraphs()[:12]])
+        or _completion_year(tables)
         or stated_year([_file_stem(doc)])  # the file's name, as a title: the weakest ("2023年度…自评报告.docx")
     )
     if ident.year and _funds_year_only(ident.year, ident.project, head):
@@ -1405,6 +1406,24 @@ def _labelled_year(tables: list[Table], doc: SourceDocument) -> int | None:
     value = norm(_labelled(tables, doc, vocabulary().words("identity", "year")))
     m = re.fullmatch(r"((?:19|20)\d{2})(?:年度?)?", value)
     return int(m.group(1)) if m else None
+
+
+def _completion_year(tables: list[Table]) -> int | None:
+    """The year a form's overall completion says it worked in, under its column ("全年目标实际完成情况" over "中心2021年
+    较好地完成了履职任务", corpus t08, a scan whose title and 填报日期 were lost) — read as a sentence of the head is
+    (stated_year: a date, a target or a part of a year is none) when the cell names one year, the weakest reading
+    of a form's own text."""
+    for t in tables:
+        for r, row in enumerate(t.grid[:-1]):
+            for c, cell in enumerate(row):
+                if re.fullmatch(r"[\u4e00-\u9fff()（）]{0,8}目标[\u4e00-\u9fff]{0,4}完成情况", norm(cell)):
+                    below = t.grid[r + 1]
+                    text = digits_of_years(below[c]) if c < len(below) else ""
+                    # one year only: a completion that speaks of the next year too ("2022年将继续……") names none
+                    year = stated_year([text]) if len(set(re.findall(r"(20\d\d)\s*年", text))) == 1 else None
+                    if year:
+                        return year
+    return None
 
 
 def _title_row_year(tables: list[Table]) -> int | None:
