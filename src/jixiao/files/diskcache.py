@@ -149,10 +149,13 @@ def prune(folder: Path, most: int | None = None, keep: int | None = None) -> int
                 try:
                     if name.endswith(".marshal") and not name.startswith("."):
                         entries.append((item.stat().st_mtime, item.path))
-                    elif name.startswith(".") and name.endswith(".tmp"):
-                        if time.time() - item.stat().st_mtime > _STALE_TEMPORARY:
-                            os.unlink(item.path)
-                            removed += 1
+                    elif (
+                        name.startswith(".")
+                        and name.endswith(".tmp")
+                        and time.time() - item.stat().st_mtime > _STALE_TEMPORARY
+                    ):
+                        os.unlink(item.path)
+                        removed += 1
                 except OSError:  # gone meanwhile (another process pruning), or not ours to remove
                     continue
     except OSError:
