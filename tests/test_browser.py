@@ -884,7 +884,7 @@ def test_what_was_typed_comes_back_after_the_session_ended(server):
         other.fill("[id='f-budget.initial.total']", "200")
         _click_and_wait(other, "#data-form button[type=submit]")
         page.reload()
-        assert page.input_value("[id='f-budget.initial.total']") == "200"
+        assert page.input_value("[id='f-budget.initial.total']") == "200.00"
         note = page.inner_text("#data-form .draft-note")
         assert "另有1项（“年初预算·合计”）在您填写之后已另行保存" in note and "已恢复" not in note
         page.click("#data-form .draft-note >> text=仍用我填写的内容")
@@ -895,7 +895,7 @@ def test_what_was_typed_comes_back_after_the_session_ended(server):
             page.click("form[action='/logout'] button")
         _sign_in_by_keyboard(page, url, "draft", PASSWORD)
         page.goto(evaluation_page)
-        assert page.input_value("[id='f-budget.initial.total']") == "200" and not page.locator(".draft-note").count()
+        assert page.input_value("[id='f-budget.initial.total']") == "200.00" and not page.locator(".draft-note").count()
         browser.close()
 
 

@@ -273,7 +273,7 @@ def test_a_refused_text_leaves_the_form_showing_the_stored_figures(app):
     assert page.status_code == 422 and "数据有误，未保存" in page.text
     assert "全部数据第3行" in page.text and "名称: [" in page.text  # the error at its line, the text as typed
     total = re.search(r'<input[^>]*id="f-budget\.initial\.total"[^>]*>', page.text).group(0)
-    assert 'value="2,377.56"' in total or 'value="2377.56"' in total, total
+    assert 'value="2,377.56"' in total, total
     assert re.search(r'name="l:quarterly:0:time_rate" value="[^"]+"', page.text)
     assert "97.61" in page.text and "总分不完整" not in page.text
 
@@ -410,3 +410,29 @@ def test_a_job_whose_every_file_was_refused_says_so(app):
     page = client.get(f"/jobs/{job_id}").text
     assert "没有可审核的报告：上传的文件都未通过检查" in page and "已审核 0 份报告" not in page
     assert "x.exe：文件类型不对" in page
+
+
+def test_the_forms_amounts_are_shown_as_finance_staff_write_them(app):
+    """The base-data form and the tables showed 万元 amounts as stored — 2377.56, 123.1, 0 — where the department's
+    tables print 2,377.56, 123.10, 0.00. Shown so now; saved untouched, each is the same amount (no “读作” note, the
+    score unchanged)."""
+    from .web_support import csrf_of, version_of
+
+    evaluation_id = _example(app)
+    client = TestClient(app)
+    login(client, "wang", PASSWORD)
+    shown = client.get(f"/evaluations/{evaluation_id}").text
+
+    def value(name: str, text: str) -> str:
+        return re.search(rf'name="{re.escape(name)}" value="([^"]*)"', text).group(1)
+
+    assert value("f:budget.initial.total", shown) == "2,377.56"
+    assert value("f:budget.adjustment.amount", shown) == "123.10" and value("f:assets.fixed_idle", shown) == "0.00"
+    assert value("l:units:0:project_funds", shown) == "801.25"
+    fields = dict(re.findall(r'name="(f:[^"]+)" value="([^"]*)"', shown))
+    saved = client.post(
+        f"/evaluations/{evaluation_id}/form",
+        data={"csrf_token": csrf_of(shown), "version": str(version_of(shown)), **fields},
+    )
+    assert saved.status_code == 200 and "读作" not in saved.text and "97.61" in saved.text
+    assert value("f:budget.initial.total", saved.text) == "2,377.56"

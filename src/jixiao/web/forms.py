@@ -3,7 +3,7 @@ key tasks, performance targets) to and from the YAML an evaluation keeps."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
@@ -12,7 +12,7 @@ from jixiao.files.excel_layout import FORM_FIELDS, LIST_SHEETS
 from jixiao.files.serialize import data_to_tree, set_path
 from jixiao.files.yamlsrc import parse_yaml_text
 from jixiao.model.dataset import DepartmentData
-from jixiao.model.numbers import fmt_score
+from jixiao.model.numbers import fmt_amount, fmt_score
 from jixiao.model.problems import JixiaoError
 
 from .amounts import stored_amount
@@ -126,7 +126,7 @@ def list_rows(data: DepartmentData) -> dict[str, list[dict[str, str]]]:
                 for part in column.path.split("."):
                     node = node.get(part) if isinstance(node, dict) else None
                 if node is not None:
-                    row[column.path] = str(node)
+                    row[column.path] = shown_value(column.spec, node)
             rows.append(row)
         out[sheet.list_path] = rows + [{} for _ in range(SPARE_ROWS)]
     return out
@@ -168,8 +168,22 @@ def lists_to_yaml(evaluation: Evaluation, lists: dict[str, list[dict[str, str]]]
     return yaml.safe_dump(tree, allow_unicode=True, sort_keys=False, width=120)
 
 
-def form_values(data: DepartmentData) -> dict[str, str]:
-    """The form's fields as text, and every fact's answer and evidence (`facts.<key>.answer`)."""
+def shown_value(spec: Any, node: Any) -> str:
+    """A stored value as its input shows it: an amount in 万元 as finance staff write it (2,377.56, 123.10, 0.00 —
+    read back as the same amount on save), anything else as stored."""
+    if getattr(spec, "kind", "") in ("amount", "signed_amount") and getattr(spec, "unit", "") == "万元":
+        try:
+            number = Decimal(str(node))
+        except InvalidOperation:
+            return str(node)
+        if number.is_finite() and not isinstance(node, bool):
+            return fmt_amount(number)
+    return str(node)
+
+
+def form_values(data: DepartmentData, *, as_stored: bool = False) -> dict[str, str]:
+    """The form's fields as text (`as_stored`: an amount as stored, 2377.56, not as shown, 2,377.56), and every
+    fact's answer and evidence (`facts.<key>.answer`)."""
     tree = data_to_tree(data)
     values: dict[str, str] = {}
     for field in FORM_FIELDS:
@@ -177,7 +191,7 @@ def form_values(data: DepartmentData) -> dict[str, str]:
         for part in field.path.split("."):
             node = node.get(part) if isinstance(node, dict) else None
         if node is not None:
-            values[field.path] = str(node)
+            values[field.path] = str(node) if as_stored else shown_value(field.spec, node)
     facts = tree.get("facts")
     for key, entry in facts.items() if isinstance(facts, dict) else ():
         for part in ("answer", "evidence"):

@@ -92,7 +92,7 @@ def submission_check(evaluation, loaded) -> list[Finding]:
         found.append(Finding(Severity.ERROR, f"指标“{leaf.name}”{trace.status}，得分无法计算{note}。", href))
     if scored.total is None and not unscored:
         found.append(Finding(Severity.ERROR, "总分不完整，请核对各指标的得分。", f"{base}#scores"))
-    for path, warning in amount_warnings(form_values(loaded.data)).items():  # 10 万亿元 in a 万元 field
+    for path, warning in amount_warnings(form_values(loaded.data, as_stored=True)).items():  # 10 万亿元 in a 万元 field
         found.append(Finding(Severity.WARNING, warning, f"{base}#f-{path}"))
     for key, fact in facts.items():
         if loaded.data.get(f"facts.{key}.answer") is None and key not in read_facts:

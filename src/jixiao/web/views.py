@@ -167,7 +167,7 @@ def evaluation_page(
     if typed is None:
         typed = {k[2:]: v for k, v in request.query_params.items() if k.startswith("r:")}
     notes = read_notes(typed, _inputs(shown_form, shown_lists)) if typed else {}
-    warnings = amount_warnings(shown_form)
+    warnings = amount_warnings(form if form is not None else form_values(loaded.data, as_stored=True))
     findings = []
     if actor.user.role == "filler" and evaluation.status in ("draft", "returned") and conflict is None:
         from .readiness import submission_check
