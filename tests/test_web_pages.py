@@ -315,14 +315,7 @@ def test_the_import_summary_keeps_a_formula_looking_name_as_text(app, tmp_path):
 
     from .web_support import example_workbook
 
-    with app.state.factory() as db:
-        if not db.query(User).filter_by(username="bureau").count():
-            db.add(
-                User(username="bureau", password_hash=hash_password(PASSWORD), role="reviewer", region="广东省深圳市")
-            )
-            db.commit()
-    client = TestClient(app)
-    csrf = login(client, "bureau", PASSWORD)
+    client, csrf = _bureau(app)
     workbook = example_workbook(tmp_path, 2022)
     response = client.post(
         "/bureau/batch",
@@ -391,14 +384,7 @@ def test_a_job_whose_every_file_was_refused_says_so(app):
     from jixiao.web.db import Job
     from jixiao.web.tasks import run_job
 
-    with app.state.factory() as db:
-        if not db.query(User).filter_by(username="bureau").count():
-            db.add(
-                User(username="bureau", password_hash=hash_password(PASSWORD), role="reviewer", region="广东省深圳市")
-            )
-            db.commit()
-    client = TestClient(app)
-    csrf = login(client, "bureau", PASSWORD)
+    client, csrf = _bureau(app)
     files = [("files", ("x.exe", b"MZ", "application/octet-stream")), ("files", ("坏.docx", b"PK\x03\x04", "x"))]
     response = client.post(
         "/bureau/batch", data={"csrf_token": csrf, "kind": "reviews"}, files=files, follow_redirects=False
@@ -436,3 +422,15 @@ def test_the_forms_amounts_are_shown_as_finance_staff_write_them(app):
     )
     assert saved.status_code == 200 and "读作" not in saved.text and "97.61" in saved.text
     assert value("f:budget.initial.total", saved.text) == "2,377.56"
+
+
+def _bureau(app) -> tuple[TestClient, str]:
+    """The 深圳市 bureau's reviewer (made once for the module), signed in: the client and its form token."""
+    with app.state.factory() as db:
+        if not db.query(User).filter_by(username="bureau").count():
+            db.add(
+                User(username="bureau", password_hash=hash_password(PASSWORD), role="reviewer", region="广东省深圳市")
+            )
+            db.commit()
+    client = TestClient(app)
+    return client, login(client, "bureau", PASSWORD)
