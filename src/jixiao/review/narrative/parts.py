@@ -199,13 +199,17 @@ def _parts_problem(total: NarrativeFigure, parts: list[NarrativeFigure], complet
     short_levels = not complete and exact < total.scaled and _funding_levels(parts)
     if not complete and exact <= total.scaled and not short_levels:
         return None  # a partial list may leave something out
-    if not complete and any(p.scaled >= total.scaled for p in parts):
-        return None  # a part as large as the total: another breakdown (一级/二级/三级指标), not a partition
+    claimed = total.relation in vocabulary().relations["total"]
+    one_money = total.kind == "amount" and (claimed or _funding_levels(parts))
+    if not complete and not one_money and any(p.scaled >= total.scaled for p in parts):
+        # a part as large as the total: another breakdown (一级/二级/三级指标), not a partition; an amount the text
+        # totals (共计, 合计) or splits by the level that pays it ("共计239万元,其中上级资金179.25万元,本级59.75万元")
+        # is one money: its parts are never more
+        return None
     # people and cases counted under 其中 may overlap (老年妇女 and 残疾妇女): only a hint when counts exceed;
     # funding levels (中央、省级、县级) that fall short may leave a level unnamed: only a hint too
     if short_levels:
         # "共计X万元，其中中央a万元、省级b万元": a stated total split by level names every level; without 共计 a hint
-        claimed = total.relation in vocabulary().relations["total"]
         severity = Severity.WARNING if claimed else Severity.INFO
         why += "所列为各级资金，合计小于总额而差额未说明来源。"
     else:

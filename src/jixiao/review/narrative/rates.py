@@ -323,6 +323,21 @@ def _named_ratio(
             and not _another_item(f, numerator)
         ):
             candidates.append((interval(f), f.raw, f))
+    if not candidates and rate.value <= 100:
+        # "项目资金共2179万元,……,已完成拨付21113.63万元,执行率97%": a rate of at most 100% of the whole its
+        # sentence states (共, 合计) before the amount: a numerator above it is a slip, not a sign of another base
+        candidates = [
+            (interval(f), f.raw, f)
+            for f in same_sentence
+            if f.kind == "amount"
+            and f.start < numerator.start
+            and f.family == numerator.family
+            and f.checkable
+            and f.depth == 0
+            and not f.per_unit
+            and f.relation in voc.relations["total"]
+            and _mentions(f, words["denominator"])
+        ][-1:]
     # "中央资金776.84万元 … 中央资金完成636.75万元，预算执行率81.97%": the amount of the same thing is the base
     own = [
         (interval(f), f.raw, f)
