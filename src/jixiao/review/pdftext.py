@@ -26,7 +26,7 @@ pdfplumber) rebuild words and lines from positions. What comes out differs from 
   text in pale grey across the page's middle, turned 45° or level in large type: read where it stands it falls
   into a paragraph in mid-sentence, on every page. On pages pdfplumber reads, `stamp_char` sees each character's
   matrix and colour; in pdftotext's lines (no colour; its -nodiag drops a whole page once a turned character has
-  set its font) a line in type 1.8 times the text's or more (each character of a turned one is a line of its own)
+  set its font) a line in type 1.45 times the text's or more (each character of a turned one is a line of its own)
   that returns at the same place on two pages or more is a running line (`running_lines`). A
   running header printed on the first page only (Word's 首页不同) is a line of its own above the title: kept, as
   a title is (the title's reader takes the lines it needs).
@@ -216,13 +216,14 @@ def _clusters(tops: list[float]) -> list[list[float]]:
     return groups
 
 
-_STAMP_SIZE = 1.8  # a watermark's type against the text's usual line height: 36–60 pt over 10.5–16 pt (a
-# turned glyph's box is as tall as 0.7 of its size); a title is 1.4 (二号 over 三号)
+_STAMP_SIZE = 1.45  # a watermark's type against the text's usual line height: 36–60 pt over 10.5–16 pt (a
+# turned glyph's box is as tall as 0.7 of its size: 44 pt turned over 三号 text is 1.49, corpus n91 stamped); a
+# title is 1.4 (二号 over 三号) and is not at the same place on two pages
 _STAMP_CHARACTERS = 16  # a watermark is a few words: "内部资料", "仅供审核", a unit's name
 
 
 def _stamps(pages: Sequence[Sequence[tuple[float, float, str]]], places: dict[str, list[tuple[int, float]]]) -> None:
-    """A watermark's lines added to `places` (wherever they stand on the page): short lines set in type 1.8 times the
+    """A watermark's lines added to `places` (wherever they stand on the page): short lines set in type 1.45 times the
     document's usual line height or more (a turned watermark's characters, each a line of its own, or a level one).
     running_lines keeps those that return at the same place on enough pages; a title, large on the first page only,
     does not. (A watermark tiled in the text's size shares the text's lines: pdftotext cannot tell it apart.)"""
