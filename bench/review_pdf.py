@@ -140,14 +140,14 @@ def run_one(item: CorpusDoc, here: Path, variants: tuple[str, ...]) -> dict[str,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", nargs="*", help="corpus folders to run")
+    parser.add_argument("--only", nargs="*", help="corpus folders to run (names or their tNN/nNN prefix)")
     parser.add_argument("--limit", type=int, default=0, help="the first N documents only")
     parser.add_argument("--tables", action="store_true", help="table documents only")
     parser.add_argument("--variants", nargs="*", default=list(VARIANTS), choices=VARIANTS)
     args = parser.parse_args()
     items = load_corpus()
     if args.only:
-        items = [i for i in items if i.id in args.only]
+        items = [i for i in items if i.id in args.only or i.id.split("-")[0] in args.only]  # a name or its tNN
     if args.tables:
         items = [i for i in items if i.is_table]
     if args.limit:

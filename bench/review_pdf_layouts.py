@@ -20,8 +20,13 @@ level in 54 pt on odd; drawn into LibreOffice's flat ODF form by tests/pdf_stamp
 WordArt, which LibreOffice prints as outlines), the running header on the first page only (Word's 首页不同, even
 variants) or on odd pages only (奇偶页不同, odd), and a raised footnote mark after the first figure of each table.
 
-Prints, per document, which fields differ for the layout PDF (and the watermarked and plain ones), and in total the
-agreement.
+A fourth (字形PDF, `write_lookalike_pdf`) is the layout PDF with its fonts' ToUnicode maps naming the look-alikes
+WPS's, Word's and Chrome's exports name for some ideographs' glyphs: Kangxi radicals (⼈ ⼀ ⼆ ⽇ ⾦ ⽤; ⿈ and ⼾,
+whose NFKC is the traditional 黃 戶), the radicals supplement's C-simplified forms (⻔ ⻓ ⻚ ⻢ ⻋ ⻅ ⻛: no NFKC) and a
+compatibility ideograph (率 U+F961): the page shows 部门, the text layer says 部⻔.
+
+Prints, per document, which fields differ for the layout PDF (and the watermarked, look-alike and plain ones), and in
+total the agreement.
 
 Measured on 2 December 2026 (65 documents): the first run, before any change, 53/65 agree (the plain PDF 62/65):
 running heads read into the text in mid-sentence, a page of short items measured as full lines; with footnotes
@@ -289,6 +294,53 @@ def write_stamped_pdf(blocks, here: Path, variant: int, head: str, department: s
     return office.convert_file(marked, "pdf", here / "stamped")
 
 
+# ideograph → the look-alike WPS's, Word's and Chrome's ToUnicode maps name for its glyph: Kangxi radicals (⼈ U+2F08,
+# ⼀ U+2F00, ⽇ U+2F47; ⿈ U+2FC8 and ⼾ U+2F3E whose NFKC is the traditional 黃, 戶), the radicals supplement's
+# C-simplified forms (⻔ U+2ED4, ⻓ U+2ED3: no NFKC) and a compatibility ideograph (率 U+F961)
+LOOKALIKES = dict(zip("人一二日金用门长页马车见风黄户青率", "⼈⼀⼆⽇⾦⽤⻔⻓⻚⻢⻋⻅⻛⿈⼾⾭\uf961", strict=True))
+
+
+def write_lookalike_pdf(pdf: Path, out: Path) -> Path:
+    """The PDF with its fonts' ToUnicode maps naming look-alikes (LOOKALIKES) for those ideographs' glyphs, as WPS's
+    and Word's exports do: the page shows 部门 and 人民, the text layer says 部⻔ and ⼈民. Written as an incremental
+    update (each ToUnicode stream anew, a new xref section after the file's own): the pages are untouched."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    data = pdf.read_bytes()
+    codes = {f"<{ord(k):04X}>".encode(): f"<{ord(v):04X}>".encode() for k, v in LOOKALIKES.items()}
+    with pdf.open("rb") as handle:
+        document = PDFDocument(PDFParser(handle))
+        maps = sorted({int(m) for m in re.findall(rb"/ToUnicode\s+(\d+)\s+0\s+R", data)})
+        streams = {number: resolve1(document.getobj(number)).get_data() for number in maps}
+        trailer = document.xrefs[-1].get_trailer()
+        root, size = trailer["Root"].objid, int(trailer["Size"])
+    previous = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+    data += b"" if data.endswith(b"\n") else b"\n"
+    update, offsets = bytearray(), {}
+    for number, stream in streams.items():
+        # each bfchar entry's target (a bfrange's is the start of a run: left as it is)
+        mapped = re.sub(
+            rb"beginbfchar(.*?)endbfchar",
+            lambda m: re.sub(
+                rb"(<[0-9A-Fa-f]+>\s*)(<[0-9A-Fa-f]{4}>)",
+                lambda e: e.group(1) + codes.get(e.group(2).upper(), e.group(2)),
+                m.group(),
+            ),
+            stream,
+            flags=re.DOTALL,
+        )
+        offsets[number] = len(data) + len(update)
+        update += b"%d 0 obj\n<< /Length %d >>\nstream\n" % (number, len(mapped)) + mapped + b"\nendstream\nendobj\n"
+    xref = len(data) + len(update)
+    update += b"xref\n" + b"".join(b"%d 1\n%010d 00000 n \n" % (n, o) for n, o in sorted(offsets.items()))
+    update += b"trailer\n<< /Size %d /Root %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (size, root, previous, xref)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data + bytes(update))
+    return out
+
+
 def write_plain_docx(blocks, path: Path) -> Path:
     doc = Document()
     for kind, content in blocks:
@@ -347,6 +399,7 @@ def main() -> None:
     parser.add_argument("--keep", help="keep the written files in this folder")
     parser.add_argument("--no-plain", action="store_true", help="skip the plain PDF (the control)")
     parser.add_argument("--no-stamped", action="store_true", help="skip the watermarked PDF")
+    parser.add_argument("--no-lookalike", action="store_true", help="skip the look-alike glyphs' PDF")
     parser.add_argument("-v", action="store_true", help="print the differing findings")
     args = parser.parse_args()
     folders = chosen(args.all)
@@ -354,8 +407,8 @@ def main() -> None:
     variants = {folder: i for i, folder in enumerate(folders)}
     if args.only:
         folders = [f for f in sorted(CORPUS.glob("n*")) if f.name in args.only or f.name.split("-")[0] in args.only]
-    agree = {"layout": 0, "plain": 0, "stamped": 0}
-    by_field: dict[str, Counter] = {"layout": Counter(), "plain": Counter(), "stamped": Counter()}
+    agree = {"layout": 0, "plain": 0, "stamped": 0, "lookalike": 0}
+    by_field: dict[str, Counter] = {k: Counter() for k in agree}
     crashes: list[str] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="jixiao-pdf-layouts-") as tmp:
@@ -405,6 +458,14 @@ def main() -> None:
                         lost, extra = text["figures"] - seen["figures"], seen["figures"] - text["figures"]
                         if lost or extra:
                             line.append(f"\n    数字 仅文本 {dict(lost)} 仅水印PDF {dict(extra)}")
+                if not args.no_lookalike:
+                    seen = summary(write_lookalike_pdf(pdf, here / "字形" / "字形.pdf"))
+                    differ = compare(text, seen)
+                    agree["lookalike"] += not differ
+                    by_field["lookalike"].update(d.split("(")[0] for d in differ)
+                    line.append(f"| 字形PDF {'同' if not differ else '异:' + ','.join(differ)}")
+                    if args.v and text["department"] != seen["department"]:
+                        line.append(f"\n    单位: {text['department']!r} / {seen['department']!r}")
                 if not args.no_plain:
                     plain = office.convert_file(write_plain_docx(blocks, here / "原样.docx"), "pdf", here / "plain")
                     differ = compare(text, summary(plain))
@@ -421,9 +482,11 @@ def main() -> None:
     labels = {
         "layout": "排版PDF（页眉页脚、分页、水印、印章）",
         "stamped": "水印PDF（文字水印、仅首页或奇数页页眉、表格上标）",
+        "lookalike": "字形PDF（排版PDF的字体映射为康熙部首、部首补充等形近字）",
         "plain": "普通PDF（对照）",
     }
-    for fmt in [f for f in labels if not ((f == "plain" and args.no_plain) or (f == "stamped" and args.no_stamped))]:
+    skipped = {"plain": args.no_plain, "stamped": args.no_stamped, "lookalike": args.no_lookalike}
+    for fmt in [f for f in labels if not skipped.get(f)]:
         label = labels[fmt]
         fields = "，".join(f"{k} {total - by_field[fmt][k]}/{total}" for k in FIELDS)
         print(f"{label}: 与文本审核结果一致 {agree[fmt]}/{total}；分项一致：{fields}")
