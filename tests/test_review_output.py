@@ -214,3 +214,17 @@ def test_a_kind_not_recognised_is_not_guessed():
     said = [t for t, _ in _paragraphs(opinion_docx(result))]
     assert said[0] == "关于自评材料的审核意见" and "《空.docx》（自评材料）" in said[2]
     assert "1. 【全文】文件中没有可读取的文字或表格，无法审核。" in said[said.index("二、需要更正的问题（1项）") + 1]
+
+
+def test_a_file_named_like_a_formula_stays_its_name_in_the_summary(tmp_path):
+    """A report uploaded as "=1+2.txt" (or "+sum.txt", "@x.docx"): its name is text in 审核汇总.xlsx, never a formula
+    Excel would run, and reads back as the same name (the web's job page reads the 汇总 sheet)."""
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    shutil.copy(SEED_004, folder / "=1+2.txt")
+    (folder / "@坏.docx").write_bytes(b"not a zip")
+    book = openpyxl.load_workbook(io.BytesIO(summary_workbook(review_folder(folder))))
+    cells = [c for sheet in book.worksheets for line in sheet.iter_rows() for c in line if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    names = [r[0] for r in book["汇总"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(names) == ["=1+2.txt", "@坏.docx"]

@@ -444,6 +444,11 @@ def summary_workbook(results: Iterable[tuple[Path, ReviewResult | JixiaoError]])
     _lay_out(by_kind, (24, 9, 9, 9, 9, 11))
     _lay_out(per_file, (30, 22, 7, 7, *(10 for _ in kinds)))
     _lay_out(unread, (36, 90, 20))
+    for sheet in wb.worksheets:  # no cell is a formula: a file named "=1+2.txt" is its name (the web reads it back)
+        for line in sheet.iter_rows():
+            for cell in line:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
