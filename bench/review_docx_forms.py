@@ -14,8 +14,9 @@ Forms (what a reader sees on the page is in every one the .txt's text):
 - textbox: the first line (the cover's title) in a text box (mc:AlternateContent: a DrawingML box and its VML
   fallback, the same text twice in the file);
 - breaks: each two lines one paragraph, the second after a line break (w:br), every third pair a page break;
-- marks: a footnote (its mark after the first figure in 万元) and a typed superscript "1" after the next paragraph's, a
-  hidden run ("9999万元", w:vanish), fields (the first line as a DOCPROPERTY field's result), a hyperlink round a line;
+- marks: the first line as a DOCPROPERTY field's result, the second in a hyperlink; after them a footnote (its mark
+  after the first figure in 万元) and a typed superscript "1" after the next line's; a hidden run ("另支出9999万元",
+  w:vanish) ending the last line;
 - doc: the numbered form saved as .doc by LibreOffice (as a department's Word 97 file reaches review).
 
 Run: .venv/bin/python bench/review_docx_forms.py [--doc N|all] [--forms FORM …] [--only NAME …] [-v]
@@ -256,25 +257,25 @@ _FIGURE_WAN = re.compile(r"\d[\d,]*(?:\.\d+)?万元")
 
 
 def write_marks(blocks: list, path: Path) -> Path:
-    """Footnote mark after the first 万元 figure, a typed superscript "1" after the next paragraph's, a hidden run, the
-    first line as a field's result and the second inside a hyperlink."""
+    """The first line as a field's result and the second inside a hyperlink; of the lines after them, a footnote
+    mark after the first 万元 figure and a typed superscript "1" after the next line's; a hidden run at the end of
+    the last line (last, so that no rebuilt line drops it)."""
     write_docx(blocks, path)
     document = Document(str(path))
     paragraphs = [p for p in document.paragraphs if p.text.strip()]
-    # the first such figure of two paragraphs (a paragraph's runs are rebuilt once)
-    wan = [(p, m) for p in paragraphs if (m := _FIGURE_WAN.search(p.text))][:2]
+    if paragraphs:
+        _as_field(paragraphs[0])
+    if len(paragraphs) > 1:
+        _as_hyperlink(paragraphs[1])
+    # the first such figure of two lines (a line's runs are rebuilt once)
+    wan = [(p, m) for p in paragraphs[2:] if (m := _FIGURE_WAN.search(p.text))][:2]
     for n, (paragraph, match) in enumerate(wan):
         text = paragraph.text
-        run = paragraph.runs[0]
-        run.text = text[: match.end()]
-        if n == 0:
-            paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="FootnoteReference"/>'
-                                          '<w:vertAlign w:val="superscript"/></w:rPr>'
-                                          '<w:footnoteReference w:id="1"/></w:r>'))  # fmt: skip
-        else:
-            paragraph._p.append(
-                parse_xml(f'<w:r {nsdecls("w")}><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>1</w:t></w:r>')
-            )
+        paragraph.runs[0].text = text[: match.end()]
+        mark = '<w:footnoteReference w:id="1"/>' if n == 0 else "<w:t>1</w:t>"
+        paragraph._p.append(
+            parse_xml(f'<w:r {nsdecls("w")}><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>{mark}</w:r>')
+        )
         paragraph.add_run(text[match.end() :])
     if wan:
         add_footnote(document, "1", "数据来源：单位财务账。")
@@ -282,9 +283,6 @@ def write_marks(blocks: list, path: Path) -> Path:
         paragraphs[-1]._p.append(
             parse_xml(f"<w:r {nsdecls('w')}><w:rPr><w:vanish/></w:rPr><w:t>另支出9999万元</w:t></w:r>")
         )
-        _as_field(paragraphs[0])
-    if len(paragraphs) > 1:
-        _as_hyperlink(paragraphs[1])
     document.save(str(path))
     return path
 
