@@ -64,3 +64,23 @@ def test_rate_of_a_stated_whole_with_its_numerator_above_it() -> None:
     assert "review.narrative.share" in _codes(made)
     # the same with the rate right (480 ÷ 500 = 96%): no finding
     assert "review.narrative.share" not in _codes(made.replace("5200", "480"))
+
+
+# --- parts_total: a total's changes on last year between it and its 其中 list ------------------------------------
+
+# n116 第1段 as printed: 15.5 + 20 = 35.5 — no finding
+_N116 = (
+    "许镇镇2020年“三公”经费决算数共计35.5万元,比上年预算数字下降35.45%,比上年决算数字下降34.26%;其中公务接待费15.5万元,"
+    "比上年预算数字下降18.42%,比上年决算数字下降16.22%;公务用车运行维护费20万元,比上年预算数字下降44.44%,"
+    "比上年决算数字下降43.66%.下降的主要原因都是按照上级三公经费管理的规定,逐年减少三公经费支出。"
+)
+
+
+def test_parts_after_the_totals_changes() -> None:
+    assert "review.narrative.parts_total" not in _codes(_N116)
+    # 20 typed 200: 15.5 + 200 = 215.5 > 35.5
+    assert "review.narrative.parts_total" in _codes(_N116.replace("运行维护费20万元", "运行维护费200万元"))
+    # hand-made: 支出合计120万元, its change, then 其中 甲50万元 + 乙90万元 = 140 > 120
+    made = "2023年项目支出合计120万元,较上年增长20%,其中设备购置费50万元,维修费90万元。"
+    assert "review.narrative.parts_total" in _codes(made)
+    assert "review.narrative.parts_total" not in _codes(made.replace("90万元", "70万元"))  # 50 + 70 = 120

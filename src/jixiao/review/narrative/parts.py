@@ -124,6 +124,17 @@ def _parts_after(
     return parts
 
 
+_CHANGE_RATE = rx(r"[，,]?(?:比|较|与)[^，,；;。\d]{0,12}(?:增长|下降|减少|增加|上升)(?:了)?\d+(?:\.\d+)?%")
+_PARTS_AFTER = rx(r"[，,；;]?\s*其中[：:]?[^\d，,；;。：:]{0,12}")
+
+
+def _parts_after_changes(between: str) -> bool:
+    """ "共计35.5万元,比上年预算数字下降35.45%,比上年决算数字下降34.26%;其中公务接待费": the total's changes on
+    last year stand between it and its 其中 list, nothing else."""
+    bare = _CHANGE_RATE.sub("", between)
+    return bare != between and _PARTS_AFTER.fullmatch(bare) is not None
+
+
 def gap(a: NarrativeFigure, b: NarrativeFigure) -> str:
     """The text between two figures of one sentence."""
     if a.segment != b.segment or a.sentence != b.sentence:
@@ -332,6 +343,8 @@ def parts_total(figures: list[NarrativeFigure]) -> list[Problem]:
                 marker = ""  # "内设4个科室，分别为办公室、……；中心内设6个": the list word governs names, not figures
             if marker and re.search(r"\d", gap(total, following[0])[:-1] if following else ""):
                 marker = ""  # a number without its unit stands between: the list may be that number's
+            if not marker and _parts_after_changes(gap(total, following[0])):
+                marker = "parts"  # "共计35.5万元,比上年预算数字下降35.45%,……;其中公务接待费15.5万元"
             if marker:
                 between = gap(total, following[0])
                 bracketed = bool(re.match(r"^[，,]?[（(]", between))
