@@ -131,3 +131,26 @@ def test_a_pdf_stream_of_negative_length_is_refused_naming_the_page(tmp_path, ca
     path.write_bytes(data)
     code, said = run_cli(capsys, "review", str(path))
     assert code == 2 and "报告.pdf:第1页" in said and "[file.pdf_damaged]" in said and "另存" in said
+
+
+def _needs_version(data: bytes, version: int) -> bytes:
+    """The zip with its directory's first entry saying it needs zip version `version` / 10 to be unpacked."""
+    at = data.index(b"PK\x01\x02") + 6  # signature, version made by, then version needed to extract
+    return data[:at] + bytes([version, 0]) + data[at + 2 :]
+
+
+@pytest.mark.parametrize("name", ["报告.docx", "报告.ofd", "报送.zip"])
+def test_a_zip_whose_directory_asks_for_an_unknown_version_is_refused_by_name(tmp_path, capsys, name):
+    # one flipped bit: version 2.0 read as 14.8, and zipfile raised NotImplementedError("zip file version 14.8")
+    # as it read the directory
+    from .test_formats import _write_ofd
+
+    sound = {
+        "报告.docx": report_docx,
+        "报告.ofd": lambda: _write_ofd(tmp_path / "源.ofd", [(20.0, 20.0, "自评报告")]).read_bytes(),
+        "报送.zip": lambda: reports_zip("name"),
+    }[name]()
+    path = tmp_path / name
+    path.write_bytes(_needs_version(sound, 148))
+    code, said = run_cli(capsys, "review", str(path))
+    assert code == 2 and name in said and "NotImplementedError" in said and "损坏" in said

@@ -270,7 +270,8 @@ def _check_xml_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, deep: bool)
 
 
 def unpack_errors() -> tuple[type[Exception], ...]:
-    """What unpacking one member of a damaged zip raises: zipfile's own (a bad CRC, a cut file), the
+    """What opening a damaged zip or unpacking one of its members raises: zipfile's own (a bad CRC, a cut file;
+    NotImplementedError for a flipped "version needed" byte: "zip file version 14.8"), the
     decompressor's (zlib.error: a flipped bit inside a deflated part said "Error -3 while decompressing data" as an
     内部错误), a local header whose name is not the directory's (UnicodeDecodeError, a ValueError), an encrypted
     or unknown method. Every reader of a zip member catches these and names the member."""
@@ -309,7 +310,7 @@ def check_zip(source: Path | bytes, name: str) -> set[str]:
     kind, resave = _ZIP_WORDS[name.lower().endswith(".ofd")]  # an OFD is saved again from its reader
     try:
         archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except unpack_errors() as exc:
         raise refusal(
             "file.bad_zip", f"文件已损坏，无法作为 {kind} 打开（{type(exc).__name__}）。{resave}", where
         ) from None

@@ -290,7 +290,7 @@ def _open_zip(source: Path | IO[bytes], shown: str, where: Location) -> zipfile.
         )
     try:
         return zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except guard.unpack_errors() as exc:
         raise damaged(shown, where, type(exc).__name__) from None
 
 

@@ -70,7 +70,7 @@ class Container:
         self.part_bytes = part_bytes
         try:
             self._zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        except unpack_errors():
             raise OfdError("文件不是有效的 OFD（不是完整的 zip 压缩包，可能已损坏或只是改了扩展名）。") from None
         self._entries: dict[str, zipfile.ZipInfo] = {}
         for info in self._zip.infolist():
