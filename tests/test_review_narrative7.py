@@ -84,3 +84,26 @@ def test_parts_after_the_totals_changes() -> None:
     made = "2023年项目支出合计120万元,较上年增长20%,其中设备购置费50万元,维修费90万元。"
     assert "review.narrative.parts_total" in _codes(made)
     assert "review.narrative.parts_total" not in _codes(made.replace("90万元", "70万元"))  # 50 + 70 = 120
+
+
+# --- parts_total: a budget stated as a total, then what was spent and what is left ------------------------------
+
+# n106 第5段 as printed: 47317.66 + 11682.34 = 59000 — no finding
+_N106 = (
+    "2017年度山东省城镇和困难工矿区老旧住宅小区整治改造补助资金预算总额为59000万元,该专项资金由山东省财政厅和山东省住房"
+    "和城乡建设厅按职责分工共同管理,并在16个地级市(不含青岛)和14个直管县之间进行分配。2017年实际支出47317.66万元,"
+    "结余资金11682.34万元。"
+)
+
+
+def test_budget_is_spent_plus_balance() -> None:
+    assert "review.narrative.parts_total" not in _codes(_N106)
+    # 11682.34 with its point moved (1168.234): 47317.66 + 1168.234 = 48485.894 ≠ 59000
+    found = [p for p in _findings(_N106.replace("11682.34", "1168.234")) if p.code == "review.narrative.parts_total"]
+    assert found and "48485.894" in found[0].message and found[0].severity.name == "WARNING"
+    # hand-made: 预算总额为200万元; 实际支出150万元 + 结余60万元 = 210 ≠ 200
+    made = "本项目预算总额为200万元,由县财政局管理。全年实际支出150万元,结余资金60万元。"
+    assert "review.narrative.parts_total" in _codes(made)
+    assert "review.narrative.parts_total" not in _codes(made.replace("60万元", "50万元"))  # 150 + 50 = 200
+    # a balance of another year is no part of this budget: 150 + 上年结余 60 — no finding
+    assert "review.narrative.parts_total" not in _codes(made.replace("结余资金60万元", "上年结余资金60万元"))

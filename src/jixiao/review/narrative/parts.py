@@ -368,6 +368,34 @@ def parts_total(figures: list[NarrativeFigure]) -> list[Problem]:
         out.extend(_composed_of(sentence))
     out.extend(_allocation_lists(groups))
     out.extend(_numbered_lines(groups))
+    out.extend(_spent_and_balance(figures))
+    return out
+
+
+def _spent_and_balance(figures: list[NarrativeFigure]) -> list[Problem]:
+    """ "预算总额为59000万元，……。2017年实际支出47317.66万元,结余资金11682.34万元": a budget the paragraph states as
+    a total (总额为, 共计), then, with no amount between, what was spent and, right after it in one sentence, what is
+    left: the two make the budget. Not a balance of another year (上年结余, 结转下年) or a list closed by 等. A
+    warning: the budget and its use stand in different sentences."""
+    voc = vocabulary()
+    out: list[Problem] = []
+    amounts = [f for f in figures if f.cell is None and f.kind == "amount" and f.depth == 0 and not f.per_unit]
+    for i in range(2, len(amounts)):
+        budget, spent, left = amounts[i - 2], amounts[i - 1], amounts[i]
+        if not (budget.segment == spent.segment == left.segment and spent.sentence == left.sentence):
+            continue
+        if not all(f.checkable for f in (budget, spent, left)) or budget.scaled < spent.scaled:
+            continue
+        if not any(w in left.subject for w in voc.stages["balance"]) or re.search("上年|下年|等", left.text):
+            continue
+        if not spent.subject.endswith(("支出", "使用", "支付")) or "等" in spent.text:
+            continue
+        if "预算" not in budget.subject or budget.relation not in voc.relations["total"]:
+            continue
+        why = f"文中所写{spent.subject}与{left.subject}之和应等于预算。"
+        found = _parts_problem(budget, [spent, left], True, why)
+        if found is not None:
+            out.append(replace(found, severity=Severity.WARNING))
     return out
 
 
