@@ -191,3 +191,30 @@ def test_the_web_batch_names_each_tables_opinion_apart():
         "部门.zip_项目表.xlsx_初中公用经费_审核意见.docx",
     ]
     assert opinion_name("部门.zip/内层/报告.docx") == "部门.zip_内层_报告_审核意见.docx"  # as before
+
+
+def test_the_web_batch_reviews_an_uploaded_workbook_of_three_projects_table_by_table(tmp_path, monkeypatch):
+    """A workbook of three projects uploaded on its own to the bureau's batch (not in an archive): three rows in
+    审核汇总.xlsx named by their sheets, and three 审核意见 the job page links to (was one review of the file)."""
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    from jixiao.web import tasks
+    from jixiao.web.uploads import opinion_name
+
+    path = tmp_path / "项目表.xlsx"
+    _sheets(path)
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(tasks, "_progress", lambda factory, job_id, **changes: None)
+    monkeypatch.setattr(tasks, "_signed_by", lambda factory, job: ("", "", date(2026, 12, 2)))
+
+    class Job:
+        id = 1
+
+    assert tasks._reviews(None, Job(), [path], out) == "已审核 3 份报告。"
+    rows = list(load_workbook(out / "审核汇总.xlsx")["汇总"].iter_rows(min_row=2, values_only=True))
+    names = sorted(r[0] for r in rows)
+    assert names == sorted(f"项目表.xlsx/{n}" for n in ("委托业务项目", "村级补助及运转经费", "初中公用经费"))
+    assert all((out / opinion_name(name)).exists() for name in names)

@@ -48,8 +48,9 @@ def _reviews(factory, job: Job, inputs: list[Path], output: Path) -> str:
     from jixiao.files.fileio import write_atomic
     from jixiao.model.problems import JixiaoError, Location, Problem
 
-    from ..review import ReviewResult, review_file
+    from ..review import ReviewResult
     from ..review.output import opinion_docx, review_folder, shown_name, summary_workbook
+    from ..review.tableparts import review_file_tables
     from .uploads import opinion_name
 
     signed = _signed_by(factory, job)
@@ -63,9 +64,13 @@ def _reviews(factory, job: Job, inputs: list[Path], output: Path) -> str:
                         write_atomic(output / opinion_name(shown_name(shown)), opinion_docx(one, *signed))
                 _progress(factory, job.id, done=i)
                 continue
-            result = review_file(path)
-            results.append((path, result))
-            write_atomic(output / f"{path.stem}_审核意见.docx", opinion_docx(result, *signed))
+            tables = review_file_tables(path)  # a department's workbook of several projects: a review a table
+            if len(tables) == 1:
+                results.append((path, tables[0]))
+                write_atomic(output / f"{path.stem}_审核意见.docx", opinion_docx(tables[0], *signed))
+            for result in tables if len(tables) > 1 else ():  # named 项目表.xlsx/工作表名, as the job page finds it
+                results.append((result.path, result))
+                write_atomic(output / opinion_name(shown_name(result.path)), opinion_docx(result, *signed))
         except JixiaoError as exc:
             results.append((path, exc))
         except Exception:
