@@ -15,7 +15,7 @@ import pytest
 from jixiao.files import guard
 
 from .cli_support import run_cli
-from .test_hostile_files import HENGSHAN_XLSX, Member, text_pdf, with_cell, workbook_members, write_zip
+from .test_hostile_files import HENGSHAN_XLSX, Member, sheet_xlsx, text_pdf, with_cell, workbook_members, write_zip
 
 _BAD_DEFLATE = b"\xff\xff\xff\xff"  # a deflate block of the reserved type 3: zlib says "invalid block type"
 
@@ -154,3 +154,60 @@ def test_a_zip_whose_directory_asks_for_an_unknown_version_is_refused_by_name(tm
     path.write_bytes(_needs_version(sound, 148))
     code, said = run_cli(capsys, "review", str(path))
     assert code == 2 and name in said and "NotImplementedError" in said and "损坏" in said
+
+
+def broken_midway(members: dict[str, bytes], name: str) -> bytes:
+    """The package with member `name`'s deflated data garbled past its first half (64 seeded random bytes, tried
+    until zlib refuses them): its start, which the zip check parses, is sound."""
+    import random
+    import zlib
+
+    rng = random.Random(20261203)
+    sound = Member.of(name, members[name])
+    while True:
+        raw = bytearray(sound.raw)
+        at = len(raw) // 2 + rng.randrange(len(raw) // 3)
+        raw[at : at + 64] = bytes(rng.randrange(256) for _ in range(64))
+        try:
+            zlib.decompress(bytes(raw), -15)
+        except zlib.error:
+            break
+    packed = [Member.of(n, c) for n, c in members.items() if n != name]
+    return write_zip([*packed, Member(name, bytes(raw), sound.crc, sound.size)])
+
+
+def _long_report() -> dict[str, bytes]:
+    """A .docx of 3,000 paragraphs of varied characters: its document.xml deflates to ~170 KB."""
+    import random
+
+    rng = random.Random(7)
+    members = zip_members(report_docx())
+    paragraphs = "".join(
+        "<w:p><w:r><w:t>" + "".join(chr(0x4E00 + rng.randrange(2000)) for _ in range(30)) + "</w:t></w:r></w:p>"
+        for _ in range(3000)
+    )
+    members["word/document.xml"] = members["word/document.xml"].replace(b"<w:body>", b"<w:body>" + paragraphs.encode())
+    return members
+
+
+def test_a_report_whose_text_cannot_be_inflated_past_its_start_is_refused_naming_the_part(tmp_path, capsys):
+    # the zip check parses word/document.xml's prolog only; the count of its characters read on and met zlib.error
+    path = tmp_path / "报告.docx"
+    path.write_bytes(broken_midway(_long_report(), "word/document.xml"))
+    code, said = run_cli(capsys, "review", str(path))
+    assert code == 2 and "报告.docx" in said and "部件 word/document.xml 无法解压（压缩数据已损坏）" in said
+
+
+def test_a_sheet_that_cannot_be_inflated_past_its_start_is_refused_naming_it(tmp_path, capsys):
+    import random
+
+    rng = random.Random(7)
+    rows = [
+        f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{rng.randrange(10**9)}</v></c>' for c in "ABCDEFGH") + "</row>"
+        for r in range(1, 3001)
+    ]
+    members = zip_members(sheet_xlsx(rows, "A1:H3000"))
+    path = tmp_path / "自评表.xlsx"
+    path.write_bytes(broken_midway(members, "xl/worksheets/sheet1.xml"))
+    code, said = run_cli(capsys, "review", str(path))
+    assert code == 2 and "自评表.xlsx" in said and "无法解压（压缩数据已损坏）" in said

@@ -42,7 +42,7 @@ from typing import Any
 
 from jixiao.model.problems import JixiaoError, Location, Problem
 
-__all__ = ["check_docx_chars", "check_pdf", "check_sheets", "refusal"]
+__all__ = ["check_docx_chars", "check_pdf", "check_sheets", "refusal", "unpack_errors", "unpack_why"]
 
 _DEPTH = 64  # levels of a page tree (a real one has two or three)
 _OCR_SCALE = 150 / 72  # the scan renderer's pixels per point (formats/ocr.py OCR_DPI)
@@ -64,6 +64,38 @@ def _damaged(part: str, exc: Exception, where: Location) -> JixiaoError:
         "file.bad_zip",
         f"部件 {part} 的数据与文件目录记录的大小或校验值不符（{exc}），文件已损坏或被篡改（疑似压缩炸弹）。"
         "请用 Word/WPS/Excel 打开后另存再试。",
+        where,
+    )
+
+
+def unpack_errors() -> tuple[type[Exception], ...]:
+    """What opening a damaged zip or unpacking one of its members raises: zipfile's own (a bad CRC, a cut file;
+    NotImplementedError for a flipped "version needed" byte: "zip file version 14.8"), the
+    decompressor's (zlib.error: a flipped bit inside a deflated part said "Error -3 while decompressing data" as an
+    内部错误), a local header whose name is not the directory's (UnicodeDecodeError, a ValueError), an encrypted
+    or unknown method. Every reader of a zip member catches these and names the member."""
+    import lzma  # per use, as zipfile: a .txt review or a YAML file needs neither
+    import zipfile
+
+    return (zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, EOFError, ValueError, NotImplementedError,
+            RuntimeError)  # fmt: skip
+
+
+def unpack_why(exc: Exception) -> str:
+    """Why a member could not be unpacked, as a message says it (zlib's exception class is called "error")."""
+
+    if isinstance(exc, zlib.error):
+        return "压缩数据已损坏"
+    if isinstance(exc, UnicodeDecodeError):
+        return "条目的文件头与目录不符"
+    return type(exc).__name__
+
+
+def _unpack_failed(part: str, exc: Exception, where: Location) -> JixiaoError:
+    """A part whose data cannot be unpacked at all (a bit flipped inside its deflated data)."""
+    return refusal(
+        "file.bad_zip",
+        f"部件 {part} 无法解压（{unpack_why(exc)}），文件已损坏。请用 Word/WPS/Excel 打开后另存再试。",
         where,
     )
 
@@ -805,8 +837,10 @@ def check_docx_chars(path: Path, where: Location, limits: Any) -> None:
         ) from None
     except zipfile.BadZipFile as exc:  # its data is not what its directory entry says (a lying size, a bad CRC)
         raise _damaged("word/document.xml", exc, where) from None
-    except (expat.ExpatError, OSError, RuntimeError, NotImplementedError, EOFError):
+    except expat.ExpatError:
         return  # a damaged part: the reader that follows says so with its own message
+    except unpack_errors() as exc:  # zlib.error past the prolog the zip check read was an 内部错误
+        raise _unpack_failed("word/document.xml", exc, where) from None
 
 
 _JBIG2_REGIONS = {4, 6, 7, 20, 22, 23, 36, 38, 39, 40, 42, 43}  # region segment types (ITU T.88 7.3)
@@ -913,8 +947,8 @@ def check_sheets(path: Path, names: set[str], where: Location, limits: Any) -> N
                     raise _far_refusal(cell, sheet, tip, limits, place)
             except zipfile.BadZipFile as exc:  # its data is not what its directory entry says
                 raise _damaged(name, exc, place) from None
-            except (OSError, RuntimeError, NotImplementedError, EOFError):
-                return  # a damaged part: the reader that follows says so with its own message
+            except unpack_errors() as exc:  # zlib.error past the prolog the zip check read was an 内部错误
+                raise _unpack_failed(name, exc, place) from None
 
 
 def _far_refusal(cell: str, sheet: str, tip: str, limits: Any, place: Location) -> JixiaoError:

@@ -28,7 +28,16 @@ from typing import TYPE_CHECKING, Any
 
 from jixiao.model.problems import JixiaoError, Location, Problem
 
-from .docguard import _setting, _XmlRefused, check_docx_chars, check_pdf, check_sheets, refusal
+from .docguard import (
+    _setting,
+    _XmlRefused,
+    check_docx_chars,
+    check_pdf,
+    check_sheets,
+    refusal,
+    unpack_errors,
+    unpack_why,
+)
 
 if TYPE_CHECKING:
     import zipfile  # for the annotations only: zipfile is imported where a zip is read
@@ -267,31 +276,6 @@ def _check_xml_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, deep: bool)
         except expat.ExpatError as exc:
             return f"不是完整的 XML（第{exc.lineno}行：{expat.errors.messages.get(exc.code, exc)}），文件可能已损坏"
     return None
-
-
-def unpack_errors() -> tuple[type[Exception], ...]:
-    """What opening a damaged zip or unpacking one of its members raises: zipfile's own (a bad CRC, a cut file;
-    NotImplementedError for a flipped "version needed" byte: "zip file version 14.8"), the
-    decompressor's (zlib.error: a flipped bit inside a deflated part said "Error -3 while decompressing data" as an
-    内部错误), a local header whose name is not the directory's (UnicodeDecodeError, a ValueError), an encrypted
-    or unknown method. Every reader of a zip member catches these and names the member."""
-    import lzma  # per use, as zipfile: a .txt review or a YAML file needs neither
-    import zipfile
-    import zlib
-
-    return (zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, EOFError, ValueError, NotImplementedError,
-            RuntimeError)  # fmt: skip
-
-
-def unpack_why(exc: Exception) -> str:
-    """Why a member could not be unpacked, as a message says it (zlib's exception class is called "error")."""
-    import zlib  # per use, as in unpack_errors
-
-    if isinstance(exc, zlib.error):
-        return "压缩数据已损坏"
-    if isinstance(exc, UnicodeDecodeError):
-        return "条目的文件头与目录不符"
-    return type(exc).__name__
 
 
 def _is_sheet(name: str) -> bool:
