@@ -336,6 +336,23 @@ def rel_outside(text: str, rng: random.Random) -> str | None:
     return text[: hit.start(1)] + new + text[hit.end(1) :]
 
 
+def deflate_garble(data: bytes, rng: random.Random) -> bytes | None:
+    """64 random bytes inside the second half of one member's deflated data, its headers left sound (the zip
+    check parses only the start of a sheet or of word/document.xml)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = [i for i in z.infolist() if i.compress_size > 256 and i.compress_type == zipfile.ZIP_DEFLATED]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    if not infos:
+        return None
+    info = max(infos, key=lambda i: i.compress_size) if rng.random() < 0.7 else rng.choice(infos)
+    start = info.header_offset + 30 + int.from_bytes(data[info.header_offset + 26 : info.header_offset + 28], "little")
+    start += int.from_bytes(data[info.header_offset + 28 : info.header_offset + 30], "little")
+    at = start + info.compress_size // 2 + rng.randrange(max(1, info.compress_size // 2 - 64))
+    return data[:at] + bytes(rng.randrange(256) for _ in range(64)) + data[at + 64 :]
+
+
 def drop_part(data: bytes, rng: random.Random) -> bytes | None:
     parts = _zip_parts(data)
     if not parts or len(parts) < 2:
@@ -441,6 +458,7 @@ ZIPPED: dict[str, Mutation] = {
     "numbering_missing": _edit_part(r"document\.xml$", numbering_missing),
     "rel_outside": _edit_part(r"\.rels$", rel_outside),
     "drop_part": drop_part,
+    "deflate_garble": deflate_garble,
 }
 PDF: dict[str, Mutation] = {
     "pdf_xref": pdf_xref,
