@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import shutil
 import zipfile
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -47,6 +46,7 @@ from .test_hostile_files import (
     tounicode_bomb_pdf,
     write_zip,
 )
+from .web_support import batch_review
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "seeds" / "004_6448f6cab597d7a3.txt"
@@ -523,19 +523,10 @@ def test_a_folder_review_lists_each_bad_file_with_its_reason_and_goes_on(tmp_pat
 def test_the_web_batch_of_reports_lists_each_bad_file(tmp_path, monkeypatch):
     from openpyxl import load_workbook
 
-    from jixiao.web import tasks
-
     folder = _folder(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
-    monkeypatch.setattr(tasks, "_progress", lambda factory, job_id, **changes: None)
-    # no database here: the 落款 (the job's reviewer and day, read from the database) is left blank
-    monkeypatch.setattr(tasks, "_signed_by", lambda factory, job: ("", "", date(2026, 12, 2)))
-
-    class Job:
-        id = 1
-
-    said = tasks._reviews(None, Job(), sorted(folder.iterdir()), out)
+    said = batch_review(monkeypatch, sorted(folder.iterdir()), out)
     assert said == "已审核 1 份报告；2 个文件无法读取，原因见下表的“说明”。"  # the two locked ones not counted
     rows = {r[0]: r for r in load_workbook(out / "审核汇总.xlsx")["汇总"].iter_rows(values_only=True)}
     assert "设置了打开密码" in str(rows["加密.pdf"]) and "设置了打开密码" in str(rows["加密.docx"])

@@ -22,6 +22,8 @@ from jixiao.review.source import read_source
 from jixiao.review.tablefiles import _sheet
 from jixiao.review.tableparts import review_file_tables
 
+from .web_support import batch_review
+
 CORPUS = {d.id[:3]: d for d in load_corpus() if d.is_table}
 PROJECTS = ("t01", "t10", "t06")
 
@@ -196,24 +198,15 @@ def test_the_web_batch_names_each_tables_opinion_apart():
 def test_the_web_batch_reviews_an_uploaded_workbook_of_three_projects_table_by_table(tmp_path, monkeypatch):
     """A workbook of three projects uploaded on its own to the bureau's batch (not in an archive): three rows in
     审核汇总.xlsx named by their sheets, and three 审核意见 the job page links to (was one review of the file)."""
-    from datetime import date
-
     from openpyxl import load_workbook
 
-    from jixiao.web import tasks
     from jixiao.web.uploads import opinion_name
 
     path = tmp_path / "项目表.xlsx"
     _sheets(path)
     out = tmp_path / "out"
     out.mkdir()
-    monkeypatch.setattr(tasks, "_progress", lambda factory, job_id, **changes: None)
-    monkeypatch.setattr(tasks, "_signed_by", lambda factory, job: ("", "", date(2026, 12, 2)))
-
-    class Job:
-        id = 1
-
-    assert tasks._reviews(None, Job(), [path], out) == "已审核 3 份报告。"
+    assert batch_review(monkeypatch, [path], out) == "已审核 3 份报告。"
     rows = list(load_workbook(out / "审核汇总.xlsx")["汇总"].iter_rows(min_row=2, values_only=True))
     names = sorted(r[0] for r in rows)
     assert names == sorted(f"项目表.xlsx/{n}" for n in ("委托业务项目", "村级补助及运转经费", "初中公用经费"))

@@ -224,3 +224,19 @@ def add_user(app, username: str, role: str, department: tuple[str, str] | None =
             )
         )
         db.commit()
+
+
+def batch_review(monkeypatch, inputs: list[Path], out: Path) -> str:
+    """The bureau's batch review (web/tasks._reviews) of `inputs` into `out` without a database: the job's progress
+    not recorded, the 审核意见's 落款 (the reviewer and the day, read from the database) left blank. Its message."""
+    from datetime import date
+
+    from jixiao.web import tasks
+
+    monkeypatch.setattr(tasks, "_progress", lambda factory, job_id, **changes: None)
+    monkeypatch.setattr(tasks, "_signed_by", lambda factory, job: ("", "", date(2026, 12, 2)))
+
+    class Job:
+        id = 1
+
+    return tasks._reviews(None, Job(), inputs, out)
