@@ -353,3 +353,19 @@ def test_a_turned_watermark_across_short_paragraphs_keeps_their_lines_in_order(t
     text = "|".join(re.sub(r"\s", "", unicodedata.normalize("NFKC", s.text)) for s in read_source(pdf).paragraphs())
     assert "公务用车保有量12辆;国内公务接待105批次" in text, text
     assert "较上年减少2.97万元,下降6.89%" in text, text
+
+
+def test_a_turned_watermark_on_a_one_page_report_is_found():
+    """A turned watermark's characters, each a line of its own in large type stepping down the page, on a document
+    of one page: never at one place on two pages, they were read as four paragraphs "仅" | "供" | "审" | "核" between
+    a heading and its text (bench review_pdf_layouts n161 stamped: a parts_total warning lost). Large characters
+    that do not step down together (a title's, a large 一 alone) are no watermark."""
+    text = [(100.0 + 20 * i, 115.6 + 20 * i, f"第{i}行正文，预算执行情况良好。") for i in range(20)]
+    stamp = [(341.0 + 31 * k, 372.0 + 31 * k, ch) for k, ch in enumerate("核审供仅")]
+    title = [(60.0, 88.0, "报告")]
+    running = running_lines([text + stamp + title], [842.0])
+    assert all(is_running(running, ch, top) for top, _, ch in stamp)
+    assert not is_running(running, "报告", 60.0)
+    assert not any(is_running(running, line, top) for top, _, line in text)
+    apart = [(341.0, 372.0, "核"), (500.0, 531.0, "审"), (700.0, 731.0, "供")]  # not one run
+    assert not any(is_running(running_lines([text + apart], [842.0]), ch, top) for top, _, ch in apart)

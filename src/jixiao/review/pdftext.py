@@ -202,7 +202,45 @@ def running_lines(
                 kept_places.append(middle)
         if kept_places:
             out[key] = tuple(kept_places)
+    for key, tops in _turned_stamps(pages).items():  # a one-page document's turned watermark, never repeated
+        out[key] = tuple(sorted({*out.get(key, ()), *tops}))
     return out
+
+
+def _turned_stamps(pages: Sequence[Sequence[tuple[float, float, str]]]) -> dict[str, list[float]]:
+    """A turned watermark's characters wherever they stand, on a page of their own too: large characters (_STAMP_SIZE),
+    each a line of its own, three or more stepping down the page along one slant (each a character's height or so
+    to one side and down from the last: "仅" | "供" | "审" | "核" at 45°). Keys (_running_key) and tops."""
+    heights = sorted(bottom - top for lines in pages for top, bottom, text in lines if text.strip())
+    out: dict[str, list[float]] = {}
+    if not heights:
+        return out
+    usual = heights[len(heights) // 2]
+    for lines in pages:
+        large = sorted(
+            (line for line in lines if len(_running_key(line[2])) == 1 and line[1] - line[0] >= _STAMP_SIZE * usual),
+            key=lambda line: line[0],
+        )
+        run: list[tuple[float, float, str]] = []
+        for line in [*large, None]:
+            if run and (line is None or not _steps(run, line)):
+                if len(run) >= 3:
+                    _add_run(out, run)
+                run = []
+            if line is not None:
+                run.append(line)
+    return out
+
+
+def _steps(run: list[tuple[float, float, str]], line: tuple[float, float, str]) -> bool:
+    """Whether a large character goes on a turned watermark's run: down from the last by 0.3 to 1.5 of its height."""
+    top, bottom, _ = run[-1]
+    return 0.3 * (bottom - top) <= line[0] - top <= 1.5 * (bottom - top)
+
+
+def _add_run(out: dict[str, list[float]], run: list[tuple[float, float, str]]) -> None:
+    for top, _, text in run:
+        out.setdefault(_running_key(text), []).append(top)
 
 
 def _clusters(tops: list[float]) -> list[list[float]]:
