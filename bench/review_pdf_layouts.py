@@ -38,6 +38,17 @@ into a paragraph on every page, a footnote mark in a cell read into its figure (
 pdftotext reads (it shares the text's lines; not in the bench), and a running header on the first page only, kept
 as a line above the title; 12 documents still differ (n219, n221 the year, n176 the kind, figures in n76, n81, n166).
 
+On 3 December 2026 (90 documents), before this session's changes: layout 85/90, watermarked 75/90, plain 84/90.
+After (radicals supplement folded, a seal's text and a character over a cell's rule, one column's lines top to
+bottom, the watermark's size 1.45 times the text's lines): layout 85/90, watermarked 79/90 (n91, n131, n219, n244
+now agree: a turned watermark over 三号 text read into a paragraph, a paragraph's lines out of order), plain 84/90;
+then a one-page document's turned watermark (n161): watermarked 80/90 (the eleven that differed run again). The
+look-alike PDF's first run: 85/90, as the layout PDF (the same five differ); with fold_glyphs as it was (NFKC of the
+look-alike blocks only) 67/90: department 79/90 (部⻔, ⼈民), kind 82/90, figures 84/90.
+Left: n223/n260 the department (a site's particulars read as a name),
+n233/n238 findings in every PDF (a title and 目录 joined: the page cannot tell a full title line from a wrapped one),
+n261 a figure, watermarked n76/n81/n166 figures, n161 findings, n176 kind, n221 year.
+
 Run: .venv/bin/python bench/review_pdf_layouts.py [--only NAME …] [--all] [--keep DIR]
 (one to four minutes for 65 documents on a shared machine)
 """
