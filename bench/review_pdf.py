@@ -12,6 +12,15 @@ without its header); each table document also landscape with every table's first
 (Word's 标题行重复: the page break repeats it), and its .xlsx printed landscape, one page wide, its tables' cells
 ruled (a sheet's grid is not printed: a table without rules is not read as one).
 
+Measured on 3 December 2026, --tables (79 table documents, 331 s): docx-pdf 78/79, docx-pdf-landscape 76/79,
+xlsx-pdf 68/79. After pdfread._extract (a character over a cell's right rule stays in its cell: t61 read
+"有利于城市态" | "生有利于城"), the eleven that differed run again: docx-pdf 79/79, landscape 77/79, xlsx-pdf 68/79.
+Left: t79 landscape, a row cut by the page break whose figure is cut too ("12767.3" | "6": formats/layout.py's
+continued_rows takes a first row with a figure for a new row, though the cell above had no room left); t19
+landscape the department; xlsx-pdf: seven documents (t34, t35, t38, t45, t53, t70, t73) whose PDF finds the
+department truth.yaml gives and the .xlsx's review does not (the workbook reader's, not the PDF's), t08/t19 tables,
+t14 year, t60 findings.
+
 Run: .venv/bin/python bench/review_pdf.py [--only ID …] [--limit N] [--tables]
 (about 20 minutes for the whole corpus on a shared machine)
 """

@@ -47,7 +47,7 @@ look-alike PDF's first run: 85/90, as the layout PDF (the same five differ); wit
 look-alike blocks only) 67/90: department 79/90 (部⻔, ⼈民), kind 82/90, figures 84/90.
 Left: n223/n260 the department (a site's particulars read as a name),
 n233/n238 findings in every PDF (a title and 目录 joined: the page cannot tell a full title line from a wrapped one),
-n261 a figure, watermarked n76/n81/n166 figures, n161 findings, n176 kind, n221 year.
+n261 a figure, watermarked n76/n81/n166 figures, n176 kind, n221 year.
 
 Run: .venv/bin/python bench/review_pdf_layouts.py [--only NAME …] [--all] [--keep DIR]
 (one to four minutes for 65 documents on a shared machine)
