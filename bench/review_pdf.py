@@ -14,7 +14,7 @@ ruled (a sheet's grid is not printed: a table without rules is not read as one).
 
 Measured on 3 December 2026, --tables (79 table documents, 331 s): docx-pdf 78/79, docx-pdf-landscape 76/79,
 xlsx-pdf 68/79. After pdfread._extract (a character over a cell's right rule stays in its cell: t61 read
-"有利于城市态" | "生有利于城"), the eleven that differed run again: docx-pdf 79/79, landscape 77/79, xlsx-pdf 68/79.
+"有利于城市态" | "生有利于城"), the thirteen that differed run again: docx-pdf 79/79, landscape 77/79, xlsx-pdf 68/79.
 Left: t79 landscape, a row cut by the page break whose figure is cut too ("12767.3" | "6": formats/layout.py's
 continued_rows takes a first row with a figure for a new row, though the cell above had no room left); t19
 landscape the department; xlsx-pdf: seven documents (t34, t35, t38, t45, t53, t70, t73) whose PDF finds the
