@@ -211,3 +211,18 @@ def test_a_sheet_that_cannot_be_inflated_past_its_start_is_refused_naming_it(tmp
     path.write_bytes(broken_midway(members, "xl/worksheets/sheet1.xml"))
     code, said = run_cli(capsys, "review", str(path))
     assert code == 2 and "自评表.xlsx" in said and "无法解压（压缩数据已损坏）" in said
+
+
+def test_a_damaged_pdf_is_answered_in_chinese_only(tmp_path):
+    # a MediaBox of 1e30: pdfminer's warning "Invalid MediaBox in /Page, defaulting to US Letter" was printed
+    # (twice: the guard's parse and the reader's) above the Chinese answer. In a process of its own: pytest's
+    # logging capture would keep the warning from standard error
+    import subprocess
+    import sys
+
+    path = tmp_path / "报告.pdf"
+    path.write_bytes(re.sub(rb"/MediaBox \[[^\]]*\]", b"/MediaBox [0 0 1e30 1e30]", text_pdf(1)))
+    run = "import sys\nfrom jixiao.cli import main\nsys.exit(main(sys.argv[1:]))"
+    done = subprocess.run([sys.executable, "-c", run, "review", str(path)], capture_output=True, text=True, check=False)
+    said = done.stderr + done.stdout
+    assert "报告.pdf" in said and "Traceback" not in said and "MediaBox" not in said and "US Letter" not in said

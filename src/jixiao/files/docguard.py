@@ -128,6 +128,15 @@ def _stated(path: Path, document: Any) -> tuple[int | None, int]:
     return (count if isinstance(count, int) else None), 0
 
 
+def _quiet_pdfminer() -> None:
+    """pdfminer warns of a damaged PDF through logging, which with no handler set prints to standard error, in
+    English, beside the Chinese answer ("Invalid MediaBox in /Page, defaulting to US Letter"): the refusal or
+    the review says what the user needs; its errors are still shown."""
+    import logging  # per use: only a PDF needs it
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+
 def check_pdf(path: Path, limits: Any) -> None:
     """Raises JixiaoError (file.encrypted, file.too_many_pages, file.pdf_bomb, file.page_too_large) for a PDF
     that must not be parsed further; returns quietly for a sound or a merely damaged one."""
@@ -136,6 +145,7 @@ def check_pdf(path: Path, limits: Any) -> None:
     from pdfminer.pdfparser import PDFParser
 
     where = Location(str(path))
+    _quiet_pdfminer()
     _prescan(path, limits)
 
     class Guarded(PDFDocument):
