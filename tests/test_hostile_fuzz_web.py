@@ -17,20 +17,22 @@ import pytest
 from fastapi.testclient import TestClient
 
 from jixiao.cli import main
-from jixiao.web.app import create_app
-from jixiao.web.db import Department, Evaluation, User, Version
-from jixiao.web.security import hash_password
-from jixiao.web.tasks import run_job
+from jixiao.web.db import Evaluation, User, Version
 
 from .test_hostile_files import Member, write_zip
 from .test_hostile_fuzz import report_docx, uninflatable, zip_members
-from .web_support import login, version_of
-
-PASSWORD = "pw-123456789"
+from .test_web_formats import PASSWORD, _new, _upload
+from .web_support import login
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
+    """test_web_formats' app (its 宝安 filler and 深圳 reviewer), made afresh for this module."""
+    from jixiao.web.app import create_app
+    from jixiao.web.db import Department
+    from jixiao.web.security import hash_password
+    from jixiao.web.tasks import run_job
+
     tmp = tmp_path_factory.mktemp("fuzzweb")
     os.environ["JIXIAO_DATA"] = str(tmp / "data")
     application = create_app(f"sqlite:///{tmp / 'app.db'}", enqueue=lambda job_id, url: run_job(job_id, url))
@@ -38,13 +40,9 @@ def app(tmp_path_factory):
         department = Department(name="深圳市宝安区妇女联合会", region="广东省深圳市宝安区")
         db.add(department)
         db.flush()
-        db.add_all(
-            [
-                User(username="baoan", password_hash=hash_password(PASSWORD), role="filler",
-                     department_id=department.id),
-                User(username="bureau", password_hash=hash_password(PASSWORD), role="reviewer", region="广东省深圳市"),
-            ]
-        )  # fmt: skip
+        filler = {"role": "filler", "department_id": department.id}
+        for name, scope in (("baoan", filler), ("bureau", {"role": "reviewer", "region": "广东省深圳市"})):
+            db.add(User(username=name, password_hash=hash_password(PASSWORD), **scope))
         db.commit()
     return application
 
@@ -92,15 +90,6 @@ def _mutations(workbook: bytes) -> list[tuple[str, bytes]]:
     return cases
 
 
-def _upload(client: TestClient, csrf: str, evaluation_id: int, name: str, content: bytes):
-    page = client.get(f"/evaluations/{evaluation_id}")
-    return client.post(
-        f"/evaluations/{evaluation_id}/upload",
-        data={"csrf_token": csrf, "version": version_of(page.text)},
-        files={"file": (name, content, "application/octet-stream")},
-    )
-
-
 def _stored(app, evaluation_id: int) -> tuple[str | None, int]:
     with app.state.factory() as db:
         versions = db.query(Version).filter_by(evaluation_id=evaluation_id).count()
@@ -110,8 +99,7 @@ def _stored(app, evaluation_id: int) -> tuple[str | None, int]:
 def test_a_mutated_workbook_upload_is_refused_on_the_page_and_the_stored_data_kept(app, workbook):
     client = TestClient(app)
     csrf = login(client, "baoan", PASSWORD)
-    created = client.post("/evaluations/new", data={"year": "2023", "csrf_token": csrf}, follow_redirects=False)
-    evaluation_id = int(re.search(r"/evaluations/(\d+)", created.headers["location"]).group(1))
+    evaluation_id = _new(client, csrf, 2023)
     assert _upload(client, csrf, evaluation_id, "宝安.xlsx", workbook).status_code == 200
     good = _stored(app, evaluation_id)
     assert good[0]
