@@ -386,3 +386,13 @@ def test_a_program_in_a_batch_of_reports_is_told_what_a_batch_takes():
     (problem,) = check_upload(b"MZ\x90\x00", "setup.exe", REVIEW_SUFFIXES)
     assert problem.code == "upload.wrong_type"
     assert "请上传自评报告或自评表本身" in problem.message and "Excel/WPS 另存为" not in problem.message
+
+
+def test_an_archive_of_which_nothing_can_be_reviewed_exits_as_an_unreadable_file(tmp_path, capsys):
+    """Exit code 2 (README: a file that cannot be read) when no member of the archive could be reviewed — each one's
+    reason in the output and the summary; one member read is a review done (0), as above."""
+    sent = tmp_path / "材料.zip"
+    sent.write_bytes(archive([("b/加密.docx", b"x" * 100)], flags={"b/加密.docx": 1}))
+    code, said = run_cli(capsys, "review", str(sent))
+    assert code == 2
+    assert "材料.zip/b/加密.docx：无法审核（压缩包“材料.zip”中的“b/加密.docx”设置了密码" in said

@@ -287,9 +287,9 @@ def cmd_review(args: argparse.Namespace) -> int:
                         f"提示 {result.count(Severity.INFO)}"
                     )
             print(f"已生成审核汇总表：{target}")
-        if not path.is_dir() and [p for p, _ in results] == [path]:  # the archive itself refused: as a file is
-            refused = results[0][1]
-            return refused.exit_code if isinstance(refused, JixiaoError) else 0
+        refused = [r for _, r in results if isinstance(r, JixiaoError)]
+        if len(refused) == len(results):  # nothing could be reviewed (the archive itself, or every file in it): as a
+            return max(r.exit_code for r in refused)  # file that cannot be read is; the summary says why for each
         return 0
     tables = review_file_tables(path, args.rulebook)  # a file of several projects' tables: a review a table
     if len(tables) > 1:
