@@ -454,12 +454,23 @@ def read_source(path: Path) -> SourceDocument:
     except Exception as exc:  # any library's complaint about a damaged file becomes one clear message
         if isinstance(exc, (KeyboardInterrupt, MemoryError)):
             raise
-        raise JixiaoError(
-            [
-                Problem(
-                    "review.unreadable",
-                    f"无法读取该文件（{type(exc).__name__}）。文件可能已损坏或被加密，请用 Word/WPS 打开后另存再试。",
-                    Location(str(path)),
-                )
-            ]
+        import logging  # here only: a damaged file (the library's words kept for whoever looks into it)
+
+        logging.getLogger(__name__).warning("review of %s: %s: %s", path.name, type(exc).__name__, exc)
+        raise JixiaoError(  # the user gets what to do with this kind of file
+            [Problem("review.unreadable", f"无法读取该文件，文件可能已损坏。{_resave(path)}", Location(str(path)))]
         ) from None
+
+
+def _resave(path: Path) -> str:
+    """What to do with a damaged file of this kind, said to the one who sent it."""
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return "请用 PDF 阅读器打开后另存（或打印为新的 PDF），或请报送单位重新导出后再审核。"
+    if suffix == ".ofd":
+        return "请用 OFD 阅读器打开后另存，或请报送单位重新导出后再审核。"
+    if suffix in (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv"):
+        return "请用 Excel/WPS 表格打开后另存为 .xlsx 再审核。"
+    if suffix in (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp"):
+        return "请重新扫描或拍照后再审核。"
+    return "请用 Word/WPS 打开后另存为 .docx 再审核。"
