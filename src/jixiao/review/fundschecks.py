@@ -163,15 +163,20 @@ def _check_rates(f: Findings, t: ScoreTable, total: FundsRow) -> None:
         if given is None or stated is None or a is None or b is None or a == 0:
             continue
         exact = b / a
-        places = max(0, given_places(given)) + (2 if "%" in norm(text) or stated != given else 0)
+        # a percent, or a fraction written whole ("1": t17's 100%, not a rate rounded to 0 or 1), to its percent
+        whole = given_places(given) <= 0
+        places = max(0, given_places(given)) + (2 if "%" in norm(text) or stated != given or whole else 0)
         step = Decimal(1).scaleb(-places)
         allowed = {exact.quantize(step, mode) for mode in (ROUND_HALF_UP, ROUND_DOWN)}
         if stated.quantize(step) not in allowed and abs(stated - exact) > step / 2:
+            basis = "容差为所填位数的半个单位"
+            if whole and stated == given and "%" not in norm(text):
+                basis = f"填{text.strip()}按{stated * 100:.0f}%计，容差为半个百分点"
             f.add(
                 "review.execution_rate",
                 Severity.WARNING,
                 f"“{row.label}”执行率填为{text}，按全年执行数{fmt_score(b)} ÷ 全年预算数{fmt_score(a)}应为"
-                f"{exact * 100:.2f}%（容差为所填位数的半个单位）。",
+                f"{exact * 100:.2f}%（{basis}）。",
                 table.location(row.row, block.columns.get("rate", 0)),
                 f"{exact * 100:.2f}%",
                 text,

@@ -15,7 +15,7 @@ from jixiao.model.problems import Location
 
 from .rx import rx
 from .source import Segment, SourceDocument
-from .table import Block, Table, build_table, column_parts, number
+from .table import Block, Table, build_table, column_parts, is_total_label, number
 from .vocabulary import norm, vocabulary
 
 __all__ = ["FundsRow", "ScoreRow", "ScoreTable", "find_score_tables", "level_label", "not_applicable", "row_basis"]
@@ -95,10 +95,6 @@ class ScoreTable:
 
 def _cell(table: Table, r: int, block: Block, role: str) -> str:
     return table.cell(r, role, block)
-
-
-def _is_total_label(text: str) -> bool:
-    return norm(text) in {norm(w) for w in vocabulary().words("totals")}
 
 
 def _row_label(table: Table, r: int, before: int) -> tuple[str, int]:
@@ -183,7 +179,7 @@ def _score_table(table: Table, block: Block, funds_block: Block | None) -> Score
     l1w = l2w = l1s = l2s = None
     for r in block.rows:
         first, first_col = _row_label(table, r, cols.get(name_role, 1) + 1)
-        if _is_total_label(first) or any(_is_total_label(table.cell(r, k, block)) for k in ("level1", "level2")):
+        if is_total_label(first) or any(is_total_label(table.cell(r, k, block)) for k in ("level1", "level2")):
             nums = [(c, number(x)) for c, x in enumerate(table.grid[r]) if number(x) is not None]
             out.total_row, out.total_label = r, first
             out.total_score = number(table.cell(r, "score", block))

@@ -20,7 +20,7 @@ from .rx import rx
 from .source import Segment, SourceDocument
 from .vocabulary import norm, vocabulary
 
-__all__ = ["Block", "Table", "build_table", "column_parts", "number", "tables_of"]
+__all__ = ["Block", "Table", "build_table", "column_parts", "is_total_label", "number", "tables_of"]
 
 _LEVELS = {"level1": "1", "level2": "2", "name": ""}
 
@@ -252,11 +252,17 @@ def _shift_wide_rows(grid: list[list[str]], blocks: list[Block]) -> None:
                 b.shifts[r] = {label: run[i + extra] for i, label in enumerate(labels)}
 
 
+def is_total_label(text: str) -> bool:
+    """A score table's total row label: 合计, 总分 …, also with the full score it is out of ("总分(100分)", t33)."""
+    totals = {norm(w) for w in vocabulary().words("totals")}
+    label = norm(text)
+    return label in totals or re.sub(r"\(\d+(?:\.\d+)?分\)$", "", label) in totals
+
+
 def _total_back_above(grid: list[list[str]], blocks: list[Block]) -> None:
     """The funds block printed below the indicators (预算执行情况 last, as some offices' forms print it): the total
     row after its amount rows (总分 | 100 | 96) is the indicators' total, aligned to their columns, not a funds row
     — it goes back to the indicator block above."""
-    totals = {norm(w) for w in vocabulary().words("totals")}
     for i, b in enumerate(blocks):
         if i == 0 or not b.columns.keys() & {"budget", "executed"}:
             continue
@@ -264,7 +270,7 @@ def _total_back_above(grid: list[list[str]], blocks: list[Block]) -> None:
         if "name" not in above.columns or not above.columns.keys() & {"score", "weight"}:
             continue
         first = next(
-            (k for k, r in enumerate(b.rows) if norm(next((c for c in grid[r] if c.strip()), "")) in totals), None
+            (k for k, r in enumerate(b.rows) if is_total_label(next((c for c in grid[r] if c.strip()), ""))), None
         )
         if first is not None:
             above.rows += b.rows[first:]

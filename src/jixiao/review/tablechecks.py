@@ -64,16 +64,22 @@ def _open_level(t: ScoreTable) -> str | None:
     return None
 
 
+def _open_group(t: ScoreTable) -> tuple[str, str] | None:
+    """The last 二级 group of the open 一级 group: the groups before it are closed by the next one's first row
+    (t54: 项目绩效's 项目产出 5 + 4 + 3 + 3 = 15 is whole once 项目效益 begins, though the table is cut after it)."""
+    return (t.rows[-1].level1, t.rows[-1].level2) if _open_level(t) is not None else None
+
+
 def _check_weights(f: Findings, t: ScoreTable) -> None:
     rows = [r for r in t.rows if not not_applicable(r.weight_text)]
     by_l2: dict[tuple[str, str], list[ScoreRow]] = {}
     by_l1: dict[str, list[ScoreRow]] = {}
-    open_level = _open_level(t)
+    open_level, open_group = _open_level(t), _open_group(t)
     for r in rows:
-        if r.level1 == open_level:
-            continue
-        by_l2.setdefault((r.level1, r.level2), []).append(r)
-        by_l1.setdefault(r.level1, []).append(r)
+        if (r.level1, r.level2) != open_group:
+            by_l2.setdefault((r.level1, r.level2), []).append(r)
+        if r.level1 != open_level:
+            by_l1.setdefault(r.level1, []).append(r)
     for (_, l2), group in by_l2.items():
         stated = group[0].level2_weight
         weights = all_given(_leaf_weight(r) for r in group)
@@ -146,7 +152,10 @@ def _check_total_weights(
     if not t.total_weights or not rows or _open_level(t) is not None:
         return
     if t.family == "mof" and t.funds_block is None and t.block_weight is not None:
-        return  # the funds rows (and their weight, part of the total) are not in this part of the table
+        # the funds rows (and their weight, part of the total) are not in this part of the table: the total is
+        # still the hundred points the funds row and the indicators share, and no more (t03: 合计 101 under 90分)
+        _check_total_over_full(f, t)
+        return
     funds = funds_total(t)
     funds_weight = number(funds.texts.get("weight", "")) if funds is not None else None
     columns = [k for k in ("w1", "w2", "weight") if t.block and k in t.block.columns]
@@ -182,6 +191,24 @@ def _check_total_weights(
                 [x for r in rows for x in _row(t, r.row)] + _row(t, t.total_row) + _funds_row(t),
             )
             return
+
+
+def _check_total_over_full(f: Findings, t: ScoreTable) -> None:
+    """A MoF table's part without its funds rows: its 合计/总分 weight above the full score (100)."""
+    stated = t.total_weights[-1]
+    full = Decimal(str(vocabulary().raw["full_score"]))
+    if stated is None or stated <= full or t.block_weight is None or t.block_weight > full:
+        return
+    f.add(
+        "review.weight_sum",
+        Severity.ERROR,
+        f"“{t.total_label or '总分'}”行分值为{fmt_score(stated)}，超过满分{fmt_score(full)}分"
+        f"（“{t.block_label}”标明{fmt_score(t.block_weight)}分，与预算执行率的分值合计应为{fmt_score(full)}分）。",
+        t.total_location,
+        full,
+        stated,
+        _row(t, t.total_row),
+    )
 
 
 def _check_reachable(f: Findings, t: ScoreTable, weights: list[Decimal]) -> None:
@@ -251,11 +278,11 @@ def _check_scores(f: Findings, t: ScoreTable) -> Decimal | None:
                 f"0–{fmt_score(r.weight)}",
                 r.score,
             )
-    open_level = _open_level(t)
+    open_level, open_group = _open_level(t), _open_group(t)
     for level, key in (("一级", "level1_score"), ("二级", "level2_score")):
         groups: dict[str, list[ScoreRow]] = {}
         for r in rows:
-            if r.level1 == open_level:
+            if r.level1 == open_level and (level == "一级" or (r.level1, r.level2) == open_group):
                 continue
             groups.setdefault(r.level1 if level == "一级" else r.level1 + "/" + r.level2, []).append(r)
         for name, group in groups.items():
