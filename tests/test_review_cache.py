@@ -120,7 +120,9 @@ def test_a_rulebook_added_changes_the_choice(folder: Path, tmp_path: Path, monke
 
 
 def _province_by_plain_scan(text: str) -> str:
-    """province_of as it was before its bigram filter (issue 15): every place looked for in the whole text."""
+    """province_of without its bigram filter (issue 15): every place looked for in the whole text, where it stands as
+    that place (identity._place_at: "朝阳医院" names no 朝阳市, corpus n257)."""
+    from jixiao.review.identity import _place_at
     from jixiao.review.vocabulary import norm, regions, vocabulary
 
     t = norm(text)
@@ -128,7 +130,12 @@ def _province_by_plain_scan(text: str) -> str:
     if found:
         return min(found)[1]
     for groups in (regions(), vocabulary().raw["places"]):
-        near = [(t.find(x), -len(x), province) for province, places in groups.items() for x in places if x in t]
+        near = [
+            (at, -len(x), province)
+            for province, places in groups.items()
+            for x in places
+            if (at := _place_at(t, x)) >= 0
+        ]
         if near:
             return min(near)[2]
     return ""
