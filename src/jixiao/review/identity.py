@@ -1296,9 +1296,9 @@ def _defined(name: str, text: str) -> str:
     shorts = {x for x in (name, name[1:], name[3:] if province_of(name[:3]) else "") if len(x) >= 2}
     if not shorts or "简称" not in text:  # most documents define no short form: no place pattern is made for them
         return ""
-    pattern = _placed_name(tuple(vocabulary().words("department_endings")))
     alternatives = "|".join(re.escape(x) for x in sorted(shorts))  # one pattern text however the set is ordered
     for m in re.finditer(rf"[(（](?:以下)?简称[“\"”]?(?:{alternatives})[”\"“]?[)）]", text):
+        pattern = _placed_name(tuple(vocabulary().words("department_endings")))  # only for a definition of `name`
         before = text[max(0, m.start() - 30) : m.start()]
         for at in range(len(before) - 2, -1, -1):
             if pattern.fullmatch(before[at:]) and _named_unit(before[at:]):
