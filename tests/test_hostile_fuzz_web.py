@@ -7,7 +7,6 @@ summary while the others are reviewed. The mutations are seeded, so a failure na
 from __future__ import annotations
 
 import io
-import os
 import random
 import re
 import zipfile
@@ -17,33 +16,22 @@ import pytest
 from fastapi.testclient import TestClient
 
 from jixiao.cli import main
-from jixiao.web.db import Evaluation, User, Version
+from jixiao.web.db import Evaluation, Version
 
 from .test_hostile_files import Member, write_zip
 from .test_hostile_fuzz import report_docx, uninflatable, zip_members
-from .test_web_formats import PASSWORD, _new, _upload
-from .web_support import login
+from .test_web_formats import _new, _upload
+from .web_support import BAOAN, PASSWORD, SHENZHEN, add_user, login, web_app
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    """test_web_formats' app (its 宝安 filler and 深圳 reviewer), made afresh for this module."""
-    from jixiao.web.app import create_app
-    from jixiao.web.db import Department
-    from jixiao.web.security import hash_password
+    """An app of this module's own with test_web_formats' users: a 宝安 填报人 and a 深圳 审核人; jobs run at once."""
     from jixiao.web.tasks import run_job
 
-    tmp = tmp_path_factory.mktemp("fuzzweb")
-    os.environ["JIXIAO_DATA"] = str(tmp / "data")
-    application = create_app(f"sqlite:///{tmp / 'app.db'}", enqueue=lambda job_id, url: run_job(job_id, url))
-    with application.state.factory() as db:
-        department = Department(name="深圳市宝安区妇女联合会", region="广东省深圳市宝安区")
-        db.add(department)
-        db.flush()
-        filler = {"role": "filler", "department_id": department.id}
-        for name, scope in (("baoan", filler), ("bureau", {"role": "reviewer", "region": "广东省深圳市"})):
-            db.add(User(username=name, password_hash=hash_password(PASSWORD), **scope))
-        db.commit()
+    application = web_app(tmp_path_factory.mktemp("fuzzweb"), enqueue=lambda job_id, url: run_job(job_id, url))
+    add_user(application, "baoan", "filler", BAOAN)
+    add_user(application, "bureau", "reviewer", region=SHENZHEN)
     return application
 
 
