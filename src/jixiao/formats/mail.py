@@ -121,6 +121,8 @@ def _parts(message: Message) -> Iterator[tuple[str, bytes, int]]:
             payload = part.get_payload()
             stack[:0] = [p for p in payload if isinstance(p, Message)] if isinstance(payload, list) else []
             continue
+        if name is not None:  # an attachment is a file, not a path: its name's last part, as a mail client saves
+            name = re.split(r"[\\/]", name)[-1].strip() or None  # it ("../x.txt", "C:\\报送\\x.docx" → x.…)
         if name is None:  # the body (text/plain, text/html) or an inline picture without a name: no document
             continue
         encoded, decoded = part.get_payload(), part.get_payload(decode=True)
