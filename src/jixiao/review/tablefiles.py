@@ -36,7 +36,8 @@ from pathlib import Path
 from .corpus import _cell_value, write_docx, write_xlsx
 from .segments import Segment, SourceDocument
 from .table import Block, Table, build_table, number
-from .vocabulary import norm, vocabulary
+from .variants import _is_total
+from .vocabulary import norm
 
 __all__ = ["FILE_KINDS", "PAIR_KINDS"]
 
@@ -76,11 +77,6 @@ def _sheet(ws, doc: SourceDocument, top: int = 1, left: int = 1, width: int | No
 
 def _tables(doc: SourceDocument) -> list[tuple[int, Segment, Table]]:
     return [(at, s, build_table(doc, s)) for at, s in enumerate(doc.segments) if s.kind == "table"]
-
-
-def _is_total(row: list[str] | tuple[str, ...]) -> bool:
-    first = next((norm(c) for c in row if norm(c)), "")
-    return first in {norm(t) for t in vocabulary().words("totals")} or first.startswith(("合计", "总分", "总计"))
 
 
 def _stored(text: str) -> bool:

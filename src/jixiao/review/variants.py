@@ -51,9 +51,10 @@ def _indicator_blocks(table: Table) -> list[Block]:
     return [b for b in table.blocks if "name" in b.columns and b.columns.keys() & {"score", "target", "weight"}]
 
 
-def _is_total(row: list[str]) -> bool:
+def _is_total(row: list[str] | tuple[str, ...]) -> bool:
+    """A table's total row: its first filled cell one of vocabulary.yaml's totals, or opening with 合计/总分/总计."""
     first = next((norm(c) for c in row if norm(c)), "")
-    return first in {norm(t) for t in vocabulary().words("totals")} or first.startswith(("合计", "总分"))
+    return first in {norm(t) for t in vocabulary().words("totals")} or first.startswith(("合计", "总分", "总计"))
 
 
 def _block_rows(block: Block) -> list[int]:
