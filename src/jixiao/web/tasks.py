@@ -68,9 +68,10 @@ def _reviews(factory, job: Job, inputs: list[Path], output: Path) -> str:
             if len(tables) == 1:
                 results.append((path, tables[0]))
                 write_atomic(output / f"{path.stem}_审核意见.docx", opinion_docx(tables[0], *signed))
-            for result in tables if len(tables) > 1 else ():  # named 项目表.xlsx/工作表名, as the job page finds it
-                results.append((result.path, result))
-                write_atomic(output / opinion_name(shown_name(result.path)), opinion_docx(result, *signed))
+            else:  # each named 项目表.xlsx/工作表名, as the job page finds it
+                for result in tables:
+                    results.append((result.path, result))
+                    write_atomic(output / opinion_name(shown_name(result.path)), opinion_docx(result, *signed))
         except JixiaoError as exc:
             results.append((path, exc))
         except Exception:
